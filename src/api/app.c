@@ -1,0 +1,78 @@
+/*
+ * app.c — the application's shared state: configuration, keys, the audit
+ * writer, and one database connection per worker thread (opened on first
+ * use, closed when the thread ends, reopened after the database was
+ * unavailable).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/audit_writer.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#define DEFAULT_SESSION_IDLE 1800
+#define DEFAULT_SESSION_MAX 43200
+
+static void
+close_thread_db(void *db)
+{
+	db_close(db);
+}
+
+static long
+env_seconds(const char *name, long fallback)
+{
+	int64_t	v;
+
+	if (parse_int(getenv(name), 1, 7 * 24 * 3600, &v) == 0)
+		return (long)v;
+	return fallback;
+}
+
+int
+app_init(struct app *app, const char *db_url, const char *key_file,
+    char *err, size_t errlen)
+{
+	memset(app, 0, sizeof(*app));
+	if (keys_load(key_file, 0, &app->keys, err, errlen) != 0)
+		return -1;
+	app->db_url = xstrdup(db_url);
+	pthread_key_create(&app->db_key, close_thread_db);
+	app->session_idle = env_seconds("NMT_SESSION_IDLE",
+	    DEFAULT_SESSION_IDLE);
+	app->session_max = env_seconds("NMT_SESSION_MAX", DEFAULT_SESSION_MAX);
+	app->audit = audit_writer_start(app->db_url, app->keys.audit);
+	return 0;
+}
+
+void
+app_cleanup(struct app *app)
+{
+	struct db	*db;
+
+	audit_writer_stop(app->audit);
+	if ((db = pthread_getspecific(app->db_key)) != NULL) {
+		db_close(db);
+		pthread_setspecific(app->db_key, NULL);
+	}
+	keys_free(&app->keys);
+	free(app->db_url);
+}
+
+struct db *
+app_db(struct app *app)
+{
+	struct db	*db = pthread_getspecific(app->db_key);
+	char		 err[256];
+
+	if (db != NULL)
+		return db;
+	if ((db = db_open(app->db_url, err, sizeof(err))) == NULL) {
+		log_error("database unavailable: %s", err);
+		return NULL;
+	}
+	pthread_setspecific(app->db_key, db);
+	return db;
+}

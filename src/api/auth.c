@@ -1,0 +1,135 @@
+/*
+ * auth.c — who is asking: a bearer token (integrations) or the session
+ * cookie (the web UI). Only keyed hashes of both are looked up. A session
+ * is alive while it is younger than the absolute limit and was used
+ * within the idle limit; its last use is written at most once a minute.
+ * Anything else — no credentials, unknown, expired, or a disabled user —
+ * is one and the same 401.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "db/store.h"
+
+#define SESSION_COOKIE "nmt_session"
+#define TOUCH_INTERVAL 60
+
+static int
+unauthorized(struct ctx *c)
+{
+	reply_problem(c, 401, "Inloggning krävs.");
+	return -1;
+}
+
+static int
+actor_from_user(struct ctx *c, const char *user_id)
+{
+	struct user_row	 u;
+	struct actor	*a = &c->actor;
+	int		 found;
+	enum db_err	 e;
+
+	if ((e = store_user_by_id(c->db, user_id, &u, &found)) != DB_OK) {
+		reply_db_error(c, e);
+		return -1;
+	}
+	if (!found)
+		return unauthorized(c);
+	if (!u.active || u.role == ROLE_NONE) {
+		user_row_cleanup(&u);
+		return unauthorized(c);
+	}
+	strlcopy(a->user_id, u.id, sizeof(a->user_id));
+	strlcopy(a->username, u.username, sizeof(a->username));
+	strlcopy(a->display_name, u.display_name, sizeof(a->display_name));
+	strlcopy(a->org, u.org, sizeof(a->org));
+	strlcopy(a->org_name, u.org_name, sizeof(a->org_name));
+	strlcopy(a->region, u.region, sizeof(a->region));
+	a->role = u.role;
+	a->principal.role = a->role;
+	a->principal.user_id = a->user_id;
+	a->principal.org = a->org;
+	a->principal.region = *a->region ? a->region : NULL;
+	user_row_cleanup(&u);
+	c->authenticated = 1;
+	return 0;
+}
+
+static int
+auth_bearer(struct ctx *c, const char *token)
+{
+	char		hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
+	int		found;
+	enum db_err	e;
+
+	token_hash(c->app->keys.token, token, hash);
+	if ((e = store_token_find(c->db, hash, user_id, &found)) != DB_OK) {
+		reply_db_error(c, e);
+		return -1;
+	}
+	if (!found)
+		return unauthorized(c);
+	return actor_from_user(c, user_id);
+}
+
+static int
+auth_session(struct ctx *c, const char *token)
+{
+	char		 hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
+	char		 created_after[TIME_TEXT], seen_after[TIME_TEXT];
+	char		 last_seen[TIME_TEXT], now[TIME_TEXT];
+	time_t		 seen;
+	int		 found;
+	enum db_err	 e;
+
+	token_hash(c->app->keys.token, token, hash);
+	time_format(c->now - c->app->session_max, created_after);
+	time_format(c->now - c->app->session_idle, seen_after);
+	if ((e = store_session_find(c->db, hash, created_after, seen_after,
+	    user_id, c->actor.csrf_token, last_seen, &found)) != DB_OK) {
+		reply_db_error(c, e);
+		return -1;
+	}
+	if (!found)
+		return unauthorized(c);
+	if (time_parse(last_seen, &seen) != 0 ||
+	    c->now - seen >= TOUCH_INTERVAL) {
+		time_format(c->now, now);
+		if ((e = store_session_touch(c->db, hash, now)) != DB_OK) {
+			reply_db_error(c, e);
+			return -1;
+		}
+	}
+	c->actor.via_session = 1;
+	strlcopy(c->actor.session_hash, hash, sizeof(c->actor.session_hash));
+	return actor_from_user(c, user_id);
+}
+
+int
+auth_request(struct ctx *c)
+{
+	const char	*authz = http_header(c->req, "Authorization");
+	const char	*cookie;
+
+	if (authz != NULL) {
+		if (strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0')
+			return unauthorized(c);
+		return auth_bearer(c, authz + 7);
+	}
+	if ((cookie = http_cookie(c->req, SESSION_COOKIE)) != NULL &&
+	    *cookie != '\0')
+		return auth_session(c, cookie);
+	return unauthorized(c);
+}
+
+char *
+auth_cookie(const struct ctx *c, const char *token, long max_age)
+{
+	return xasprintf("%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
+	    "SameSite=Strict%s", SESSION_COOKIE, token, max_age,
+	    c->req->tls ? "; Secure" : "");
+}

@@ -1,0 +1,336 @@
+/*
+ * persons.c — the persons of a case (presumed victims, pseudonymised).
+ *
+ * The identity block is sealed before it reaches the store, bound to the
+ * person's id, and opened only when the policy grants the caller a view
+ * of it; the address is dropped for the narrower view. Whether a person
+ * is a child is computed here from the registration day, never taken
+ * from the client. A writer who may not see the identity may not replace
+ * it either.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api/api.h"
+#include "api/resource.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "crypto/seal.h"
+#include "db/store.h"
+#include "domain/person_rules.h"
+
+static const struct field_spec identity_spec[] = {
+	{ "full_name", FT_STRING, FIELD_NULLABLE, 200, 0, 0, NULL, NULL },
+	{ "date_of_birth", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
+	{ "id_number", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
+	{ "phone", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
+	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL },
+	FIELD_END
+};
+
+#define PERSON_FIELDS(req)						\
+	{ "pseudonym", FT_STRING, req, 100, 0, 0, NULL, NULL },		\
+	{ "gender", FT_CODE, req, 0, 0, 0, vocab_genders, NULL },	\
+	{ "birth_year", FT_INT, FIELD_NULLABLE, 0, 1900, 9999, NULL, NULL }, \
+	{ "age_estimate", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL }, \
+	{ "citizenship", FT_COUNTRY, FIELD_NULLABLE, 2, 0, 0, NULL, NULL }, \
+	{ "languages", FT_STRING_LIST, 0, 20, 0, 0, NULL, NULL },	\
+	{ "vulnerabilities", FT_STRING_LIST, 0, 30, 0, 0, NULL, NULL },	\
+	{ "protected_identity", FT_CODE, 0, 0, 0, 0, vocab_protection,	\
+	    NULL },							\
+	{ "identity", FT_OBJECT, FIELD_NULLABLE, 0, 0, 0, NULL,		\
+	    identity_spec },						\
+	FIELD_END
+
+static const struct field_spec person_create_spec[] = {
+	PERSON_FIELDS(FIELD_REQUIRED)
+};
+
+static const struct field_spec person_patch_spec[] = {
+	PERSON_FIELDS(FIELD_NONEMPTY)
+};
+
+/* Cross-field rules the spec cannot express; replies 400. */
+static int
+check_person_rules(struct ctx *c, const json_t *merged)
+{
+	json_t	*errors = json_array();
+	int	 year, month, day;
+	long	 birth_year = json_long(merged, "birth_year");
+
+	date_today(c->now, &year, &month, &day);
+	if (birth_year >= 0 && json_long(merged, "age_estimate") >= 0)
+		validate_error(errors, "age_estimate", "conflict",
+		    "Ange antingen födelseår eller uppskattad ålder.");
+	if (birth_year > year)
+		validate_error(errors, "birth_year", "out_of_range",
+		    "Födelseåret ligger i framtiden.");
+	if (json_array_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	reply_invalid(c, errors);
+	return -1;
+}
+
+/* Fills v from a person document (create body, or stored merged). */
+static void
+person_values(struct ctx *c, const json_t *doc, const char *registered,
+    struct person_values *v)
+{
+	const json_t	*identity = json_object_get(doc, "identity");
+	const char	*protection = json_str(doc, "protected_identity");
+	time_t		 reg;
+	int		 year, month, day;
+
+	memset(v, 0, sizeof(*v));
+	v->pseudonym = json_str(doc, "pseudonym");
+	v->gender = json_str(doc, "gender");
+	v->birth_year = json_long(doc, "birth_year");
+	v->age_estimate = json_long(doc, "age_estimate");
+	v->citizenship = json_str(doc, "citizenship");
+	v->protection = protection ? protection : "none";
+	v->languages = json_object_get(doc, "languages");
+	v->vulnerabilities = json_object_get(doc, "vulnerabilities");
+	if (time_parse(registered, &reg) != 0)
+		reg = c->now;
+	date_today(reg, &year, &month, &day);
+	v->is_child = person_is_child(year, month, day,
+	    json_is_object(identity) ? json_str(identity, "date_of_birth") :
+	    NULL, v->birth_year, v->age_estimate);
+}
+
+/* Seals the identity object of doc (if any) for person id. */
+static char *
+seal_identity(struct ctx *c, const json_t *doc, const char *person_id)
+{
+	const json_t	*identity = json_object_get(doc, "identity");
+	char		*plain, *sealed, *aad;
+
+	if (!json_is_object(identity))
+		return NULL;
+	plain = json_dumps(identity, JSON_COMPACT | JSON_SORT_KEYS);
+	aad = xasprintf("person:%s:identity", person_id);
+	sealed = seal_text(c->app->keys.identity, plain, strlen(plain), aad);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+	free(aad);
+	return sealed;
+}
+
+static json_t *
+empty_list_if_absent(json_t *doc, const char *key)
+{
+	if (!json_is_array(json_object_get(doc, key)))
+		json_object_set_new(doc, key, json_array());
+	return doc;
+}
+
+/*
+ * Replaces "identity_sealed" in a stored person document by "identity"
+ * as far as view allows (or removes it).
+ */
+static void
+disclose_identity(struct ctx *c, json_t *doc, enum identity_view view)
+{
+	const char	*sealed = json_str(doc, "identity_sealed");
+	char		*plain = NULL, *aad;
+	size_t		 len;
+	json_t		*identity = NULL;
+
+	if (sealed != NULL && view != IDENTITY_NONE) {
+		aad = xasprintf("person:%s:identity", json_str(doc, "id"));
+		if (seal_open(c->app->keys.identity, sealed, aad, &plain,
+		    &len) == 0) {
+			identity = json_loadb(plain, len, 0, NULL);
+			sodium_memzero(plain, len);
+			free(plain);
+		}
+		free(aad);
+		if (identity != NULL && view == IDENTITY_NO_ADDRESS)
+			json_object_del(identity, "address");
+	}
+	json_object_del(doc, "identity_sealed");
+	if (json_is_object(identity))
+		json_object_set_new(doc, "identity", identity);
+	else
+		json_decref(identity);
+}
+
+static void
+reply_person(struct ctx *c, int status, const char *person_id,
+    const struct case_row_facts *f)
+{
+	json_t		*doc;
+	enum db_err	 e;
+
+	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
+		reply_db_error(c, e == DB_OK ? DB_ERROR : e);
+		return;
+	}
+	disclose_identity(c, doc, policy_identity(&c->actor.principal,
+	    &f->facts, protection_parse(json_str(doc, "protected_identity"))));
+	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
+	reply_json(c, status, doc);
+}
+
+void
+api_persons_create(struct ctx *c)
+{
+	const char		*case_id = c->params[0];
+	struct case_row_facts	 f;
+	struct person_values	 v;
+	char			 id[UUID_TEXT], now[TIME_TEXT], *location;
+	enum db_err		 e;
+
+	if (case_access(c, case_id, CASE_WRITE, &f) != 0 ||
+	    require_body(c, person_create_spec) != 0 ||
+	    check_person_rules(c, c->body) != 0)
+		return;
+	empty_list_if_absent(c->body, "languages");
+	empty_list_if_absent(c->body, "vulnerabilities");
+	token_uuid(id);
+	time_format(c->now, now);
+	person_values(c, c->body, now, &v);
+	v.identity_sealed = seal_identity(c, c->body, id);
+	if ((e = db_begin(c->db)) != DB_OK ||
+	    (e = store_person_insert(c->db, case_id, id, &v,
+	    c->actor.user_id, now)) != DB_OK ||
+	    (e = audit_in_tx(c, "person.create", ctx_object(c, "person", id),
+	    case_id, 0)) != DB_OK ||
+	    (e = db_commit(c->db)) != DB_OK) {
+		db_rollback(c->db);
+		reply_db_error(c, e);
+		goto out;
+	}
+	location = xasprintf("/api/v1/persons/%s", id);
+	reply_header(c, "Location", location);
+	free(location);
+	reply_person(c, 201, id, &f);
+out:
+	free((char *)v.identity_sealed);
+}
+
+/*
+ * Loads the person and checks the caller's access to its case. Replies
+ * 404 for a missing person or a hidden case (auditing a refused read of
+ * an existing person).
+ */
+static json_t *
+person_access(struct ctx *c, const char *person_id, enum case_action action,
+    struct case_row_facts *f)
+{
+	json_t		*doc;
+	enum db_err	 e;
+
+	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
+		if (e != DB_OK)
+			reply_db_error(c, e);
+		else if (policy_case(&c->actor.principal, CASE_LIST, NULL) !=
+		    POLICY_ALLOW)
+			reply_policy(c, POLICY_FORBIDDEN);
+		else
+			reply_policy(c, POLICY_HIDDEN);
+		return NULL;
+	}
+	if (case_access(c, json_str(doc, "case"), action, f) != 0) {
+		if (c->res->status == 404)
+			audit_later(c, "person.denied", ctx_object(c,
+			    "person", person_id), json_str(doc, "case"), 1);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+void
+api_person_get(struct ctx *c)
+{
+	struct case_row_facts	 f;
+	json_t			*doc;
+
+	if ((doc = person_access(c, c->params[0], CASE_READ, &f)) == NULL)
+		return;
+	audit_later(c, "person.read", ctx_object(c, "person", c->params[0]),
+	    json_str(doc, "case"), 0);
+	disclose_identity(c, doc, policy_identity(&c->actor.principal,
+	    &f.facts, protection_parse(json_str(doc, "protected_identity"))));
+	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
+	reply_json(c, 200, doc);
+}
+
+/* The stored document with the patch applied (null clears a field). */
+static json_t *
+merge_patch(json_t *stored, json_t *patch)
+{
+	const char	*key;
+	json_t		*value;
+
+	json_object_foreach(patch, key, value) {
+		if (json_is_null(value))
+			json_object_del(stored, key);
+		else
+			json_object_set(stored, key, value);
+	}
+	return stored;
+}
+
+void
+api_person_patch(struct ctx *c)
+{
+	const char		*id = c->params[0];
+	struct case_row_facts	 f;
+	struct person_values	 v;
+	json_t			*doc;
+	char			 now[TIME_TEXT], *sealed = NULL;
+	long long		 version;
+	int			 stale, replaces_identity;
+	enum db_err		 e;
+
+	memset(&v, 0, sizeof(v));
+	if ((doc = person_access(c, id, CASE_WRITE, &f)) == NULL)
+		return;
+	if (require_if_match(c, &version) != 0 ||
+	    require_body(c, person_patch_spec) != 0)
+		goto out;
+	replaces_identity = json_object_get(c->body, "identity") != NULL ||
+	    json_object_get(c->body, "protected_identity") != NULL;
+	if (replaces_identity && policy_identity(&c->actor.principal,
+	    &f.facts, protection_parse(json_str(doc, "protected_identity"))) !=
+	    IDENTITY_FULL) {
+		reply_policy(c, POLICY_FORBIDDEN);
+		goto out;
+	}
+	/* Open the stored identity so an unchanged block is kept as is. */
+	disclose_identity(c, doc, IDENTITY_FULL);
+	merge_patch(doc, c->body);
+	if (check_person_rules(c, doc) != 0)
+		goto out;
+	time_format(c->now, now);
+	person_values(c, doc, json_str(doc, "created_at"), &v);
+	v.identity_sealed = sealed = seal_identity(c, doc, id);
+	if ((e = db_begin(c->db)) != DB_OK ||
+	    (e = store_person_update(c->db, id, version, &v, now, &stale)) !=
+	    DB_OK)
+		goto fail;
+	if (stale) {
+		db_rollback(c->db);
+		reply_problem(c, 412, "Personen har ändrats av någon annan; "
+		    "hämta den på nytt.");
+		goto out;
+	}
+	if ((e = audit_in_tx(c, "person.update", ctx_object(c, "person", id),
+	    json_str(doc, "case"), 0)) != DB_OK ||
+	    (e = db_commit(c->db)) != DB_OK)
+		goto fail;
+	reply_person(c, 200, id, &f);
+	goto out;
+fail:
+	db_rollback(c->db);
+	reply_db_error(c, e);
+out:
+	free(sealed);
+	json_decref(doc);
+}

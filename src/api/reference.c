@@ -1,0 +1,47 @@
+/*
+ * reference.c — organizations, regions, counties and the health check.
+ * Reference data are readable by every authenticated user.
+ */
+#include "api/api.h"
+#include "db/store.h"
+
+static void
+reply_list(struct ctx *c, json_t *(*fetch)(struct db *, enum db_err *))
+{
+	enum db_err	 e;
+	json_t		*doc = fetch(c->db, &e);
+
+	if (doc == NULL)
+		reply_db_error(c, e);
+	else
+		reply_json(c, 200, doc);
+}
+
+void
+api_organizations(struct ctx *c)
+{
+	reply_list(c, store_organizations);
+}
+
+void
+api_regions(struct ctx *c)
+{
+	reply_list(c, store_regions);
+}
+
+void
+api_counties(struct ctx *c)
+{
+	reply_list(c, store_counties);
+}
+
+void
+api_health(struct ctx *c)
+{
+	enum db_err	e = db_query(c->db, "SELECT 1", NULL, 0, NULL);
+
+	if (e != DB_OK)
+		reply_db_error(c, DB_UNAVAILABLE);
+	else
+		reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
+}

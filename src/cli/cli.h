@@ -1,0 +1,41 @@
+/*
+ * cli.h — nmtctl's commands. Each takes the parsed configuration and its
+ * own arguments, prints to stdout (results) and stderr (errors), and
+ * returns the process exit code: 0 success, 1 failure found (e.g. a
+ * broken audit chain), 2 usage or operational error.
+ */
+#ifndef NMT_CLI_CLI_H
+#define NMT_CLI_CLI_H
+
+#include "core/config.h"
+#include "crypto/keys.h"
+#include "db/db.h"
+
+struct cli {
+	struct config	 cfg;
+	struct keyring	 keys;
+	struct db	*db;
+};
+
+/* Opens keys (creating the key file when create_key) and the database. */
+int	cli_open(struct cli *cli, int create_key);
+void	cli_close(struct cli *cli);
+/* Appends an audit entry for an administrative action (own transaction
+   is the caller's). */
+enum db_err cli_audit(struct cli *cli, const char *action, const char *object);
+
+int	cmd_init(struct cli *cli, int argc, char **argv);
+int	cmd_user(struct cli *cli, int argc, char **argv);
+int	cmd_token(struct cli *cli, int argc, char **argv);
+int	cmd_audit(struct cli *cli, int argc, char **argv);
+int	cmd_demo(struct cli *cli, int argc, char **argv);
+
+/* Creates a user; fills password and TOTP secret (malloc'd). */
+int	cli_user_create(struct cli *cli, const char *username,
+	    const char *display_name, const char *org, const char *role,
+	    const char *region, char **password_r, char **secret_r,
+	    char *err, size_t errlen);
+/* Prints a QR code of text to stdout with Unicode half blocks. */
+void	cli_print_qr(const char *text);
+
+#endif

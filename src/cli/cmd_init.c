@@ -1,0 +1,36 @@
+/*
+ * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
+ * the migrations and seeds the reference data. Running it again changes
+ * nothing but corrected reference data.
+ */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "db/seed.h"
+
+int
+cmd_init(struct cli *cli, int argc, char **argv)
+{
+	char	err[256];
+
+	(void)argv;
+	if (argc != 0) {
+		fputs("usage: nmtctl init\n", stderr);
+		return 2;
+	}
+	if (cli_open(cli, 1) != 0)
+		return 2;
+	if (db_migrate(cli->db, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "nmtctl: migration failed: %s\n", err);
+		cli_close(cli);
+		return 2;
+	}
+	if (db_seed(cli->db, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "nmtctl: seeding failed: %s\n", err);
+		cli_close(cli);
+		return 2;
+	}
+	cli_close(cli);
+	printf("database ready\n");
+	return 0;
+}

@@ -1,0 +1,285 @@
+/*
+ * cmd_user.c — `nmtctl user add` and `nmtctl token create`.
+ *
+ * A new user gets a generated password and TOTP secret, printed once
+ * (with an otpauth:// URI and a terminal QR code for the authenticator
+ * app); only the Argon2id hash and the sealed secret are stored. An API
+ * token is likewise printed once and stored as a keyed hash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <qrencode.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "crypto/password.h"
+#include "crypto/seal.h"
+#include "crypto/token.h"
+#include "crypto/totp.h"
+#include "db/store.h"
+
+#define TOTP_ISSUER "NMT"
+
+struct options {
+	const char	*username, *display_name, *org, *role, *region;
+	int		 json;
+};
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int	i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		const char	**target = NULL;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			o->json = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--username") == 0)
+			target = &o->username;
+		else if (strcmp(argv[i], "--display-name") == 0)
+			target = &o->display_name;
+		else if (strcmp(argv[i], "--org") == 0)
+			target = &o->org;
+		else if (strcmp(argv[i], "--role") == 0)
+			target = &o->role;
+		else if (strcmp(argv[i], "--region") == 0)
+			target = &o->region;
+		if (target == NULL || i + 1 >= argc)
+			return -1;
+		*target = argv[++i];
+	}
+	return 0;
+}
+
+/* User names: 2..64 of a-z, 0-9, '.', '_', '-'. */
+static int
+valid_username(const char *s)
+{
+	size_t	i, n = strlen(s);
+
+	if (n < 2 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+check_user(struct cli *cli, const char *username, const char *display_name,
+    const char *org, const char *role, const char *region, char *err,
+    size_t errlen)
+{
+	int	found;
+
+	if (!valid_username(username)) {
+		snprintf(err, errlen, "username: 2-64 of a-z 0-9 . _ -");
+		return -1;
+	}
+	if (*display_name == '\0' || strlen(display_name) > 200) {
+		snprintf(err, errlen, "display name: 1-200 characters");
+		return -1;
+	}
+	if (role_parse(role) == ROLE_NONE) {
+		snprintf(err, errlen, "unknown role");
+		return -1;
+	}
+	if (store_org_exists(cli->db, org, &found) != DB_OK || !found) {
+		snprintf(err, errlen, "unknown organization");
+		return -1;
+	}
+	if (region != NULL && (store_region_exists(cli->db, region, &found) !=
+	    DB_OK || !found)) {
+		snprintf(err, errlen, "unknown region");
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_user_create(struct cli *cli, const char *username,
+    const char *display_name, const char *org, const char *role,
+    const char *region, char **password_r, char **secret_r, char *err,
+    size_t errlen)
+{
+	struct user_row	 u;
+	char		 now[TIME_TEXT], *aad, *object;
+	enum db_err	 e;
+
+	if (check_user(cli, username, display_name, org, role, region, err,
+	    errlen) != 0)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	token_uuid(u.id);
+	strlcopy(u.username, username, sizeof(u.username));
+	strlcopy(u.display_name, display_name, sizeof(u.display_name));
+	strlcopy(u.org, org, sizeof(u.org));
+	strlcopy(u.region, region ? region : "", sizeof(u.region));
+	u.role = role_parse(role);
+	*password_r = password_generate();
+	*secret_r = totp_secret_generate();
+	u.password_hash = password_hash(*password_r);
+	aad = xasprintf("user:%s:totp", u.id);
+	u.totp_sealed = seal_text(cli->keys.totp, *secret_r,
+	    strlen(*secret_r), aad);
+	free(aad);
+	object = xasprintf("user:%s", username);
+	time_format(time(NULL), now);
+	if ((e = db_begin(cli->db)) != DB_OK ||
+	    (e = store_user_insert(cli->db, &u, now)) != DB_OK ||
+	    (e = cli_audit(cli, "user.create", object)) != DB_OK ||
+	    (e = db_commit(cli->db)) != DB_OK) {
+		db_rollback(cli->db);
+		snprintf(err, errlen, e == DB_CONSTRAINT ?
+		    "a user with that name exists" : "database error");
+		free(*password_r);
+		free(*secret_r);
+		*password_r = *secret_r = NULL;
+	}
+	free(object);
+	user_row_cleanup(&u);
+	return e == DB_OK ? 0 : -1;
+}
+
+void
+cli_print_qr(const char *text)
+{
+	QRcode	*qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int	 x, y, w, top, bottom;
+
+	if (qr == NULL)
+		return;
+	w = qr->width;
+	/* Two modules per character row, with a two-module quiet zone. */
+	for (y = -2; y < w + 2; y += 2) {
+		for (x = -2; x < w + 2; x++) {
+			top = y >= 0 && y < w && x >= 0 && x < w &&
+			    (qr->data[y * w + x] & 1);
+			bottom = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
+			    (qr->data[(y + 1) * w + x] & 1);
+			/* Light modules print as blocks on dark terminals. */
+			fputs(!top && !bottom ? "\xe2\x96\x88" : !top ?
+			    "\xe2\x96\x80" : !bottom ? "\xe2\x96\x84" : " ",
+			    stdout);
+		}
+		fputc('\n', stdout);
+	}
+	QRcode_free(qr);
+}
+
+static int
+user_add(struct cli *cli, const struct options *o)
+{
+	char	 err[128], *password = NULL, *secret = NULL, *uri;
+	json_t	*doc;
+
+	if (o->username == NULL || o->display_name == NULL || o->org == NULL ||
+	    o->role == NULL) {
+		fputs("usage: nmtctl user add --username U --display-name N "
+		    "--org CODE --role ROLE [--region R] [--json]\n", stderr);
+		return 2;
+	}
+	if (cli_user_create(cli, o->username, o->display_name, o->org, o->role,
+	    o->region, &password, &secret, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return 2;
+	}
+	uri = totp_uri(TOTP_ISSUER, o->username, secret);
+	if (o->json) {
+		doc = json_pack("{s:s,s:s,s:s,s:s}", "username", o->username,
+		    "password", password, "totp_secret", secret,
+		    "otpauth_uri", uri);
+		json_dumpf(doc, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(doc);
+	} else {
+		printf("user:        %s\npassword:    %s\ntotp secret: %s\n"
+		    "otpauth uri: %s\n", o->username, password, secret, uri);
+		cli_print_qr(uri);
+	}
+	sodium_memzero(password, strlen(password));
+	free(password);
+	free(secret);
+	free(uri);
+	return 0;
+}
+
+int
+cmd_user(struct cli *cli, int argc, char **argv)
+{
+	struct options	o;
+	int		rc;
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0 ||
+	    parse_options(argc - 1, argv + 1, &o) != 0) {
+		fputs("usage: nmtctl user add --username U --display-name N "
+		    "--org CODE --role ROLE [--region R] [--json]\n", stderr);
+		return 2;
+	}
+	if (cli_open(cli, 0) != 0)
+		return 2;
+	rc = user_add(cli, &o);
+	cli_close(cli);
+	return rc;
+}
+
+int
+cmd_token(struct cli *cli, int argc, char **argv)
+{
+	struct options	 o;
+	struct user_row	 u;
+	char		 hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
+	int		 found = 0, rc = 2;
+	enum db_err	 e;
+
+	if (argc < 1 || strcmp(argv[0], "create") != 0 ||
+	    parse_options(argc - 1, argv + 1, &o) != 0 || o.username == NULL) {
+		fputs("usage: nmtctl token create --username U [--json]\n",
+		    stderr);
+		return 2;
+	}
+	if (cli_open(cli, 0) != 0)
+		return 2;
+	if (store_user_by_name(cli->db, o.username, &u, &found) != DB_OK ||
+	    !found) {
+		fprintf(stderr, "nmtctl: no such user\n");
+		goto out;
+	}
+	token = token_generate("nmtt_");
+	token_hash(cli->keys.token, token, hash);
+	time_format(time(NULL), now);
+	object = xasprintf("user:%s", o.username);
+	if ((e = db_begin(cli->db)) != DB_OK ||
+	    (e = store_token_insert(cli->db, hash, u.id, now)) != DB_OK ||
+	    (e = cli_audit(cli, "token.create", object)) != DB_OK ||
+	    (e = db_commit(cli->db)) != DB_OK) {
+		db_rollback(cli->db);
+		fprintf(stderr, "nmtctl: database error\n");
+	} else {
+		if (o.json)
+			printf("{\"token\":\"%s\"}\n", token);
+		else
+			printf("%s\n", token);
+		rc = 0;
+	}
+	sodium_memzero(token, strlen(token));
+	free(token);
+	free(object);
+out:
+	if (found)
+		user_row_cleanup(&u);
+	cli_close(cli);
+	return rc;
+}

@@ -1,0 +1,124 @@
+/*
+ * config.c — option and environment parsing for nmtd and nmtctl.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/util.h"
+
+#define DEFAULT_DATABASE "nmt.db"
+#define DEFAULT_KEY_FILE "nmt.key"
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_MAX_BODY (1024 * 1024)
+#define DEFAULT_THREADS 8
+
+static const char *
+env_or(const char *name, const char *fallback)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : fallback;
+}
+
+int
+config_listen(struct config *cfg, const char *listen)
+{
+	const char	*colon, *host = listen;
+	size_t		 hostlen;
+	int64_t		 port;
+
+	if (listen[0] == '[') {
+		colon = strstr(listen, "]:");
+		if (colon == NULL)
+			return -1;
+		host = listen + 1;
+		hostlen = (size_t)(colon - host);
+		colon++;
+	} else {
+		colon = strrchr(listen, ':');
+		if (colon == NULL)
+			return -1;
+		hostlen = (size_t)(colon - listen);
+	}
+	if (hostlen == 0 || hostlen >= sizeof(cfg->host) ||
+	    parse_int(colon + 1, 0, 65535, &port) != 0)
+		return -1;
+	memcpy(cfg->host, host, hostlen);
+	cfg->host[hostlen] = '\0';
+	cfg->port = (unsigned)port;
+	return 0;
+}
+
+static int
+option_value(int argc, char **argv, int *i, const char *name,
+    const char **value)
+{
+	size_t	n = strlen(name);
+
+	if (strcmp(argv[*i], name) == 0) {
+		if (*i + 1 >= argc)
+			return -1;
+		*value = argv[++*i];
+		return 1;
+	}
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
+    size_t errlen)
+{
+	static const char *const names[] = { "--database", "--key-file",
+	    "--listen", "--web", "--max-body", "--threads", NULL };
+	const char	*values[6] = { NULL };
+	const char	*listen;
+	int64_t		 n;
+	int		 i, k, r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = *argi; i < argc; i++) {
+		for (k = 0, r = 0; names[k] != NULL && r == 0; k++)
+			r = option_value(argc, argv, &i, names[k], &values[k]);
+		if (r < 0) {
+			snprintf(err, errlen, "%s needs a value", argv[i]);
+			return -1;
+		}
+		if (r == 0)
+			break;
+	}
+	*argi = i;
+	cfg->database = values[0] ? values[0] :
+	    env_or("NMT_DATABASE", DEFAULT_DATABASE);
+	cfg->key_file = values[1] ? values[1] :
+	    env_or("NMT_KEY_FILE", DEFAULT_KEY_FILE);
+	listen = values[2] ? values[2] : env_or("NMT_LISTEN", DEFAULT_LISTEN);
+	if (config_listen(cfg, listen) != 0) {
+		snprintf(err, errlen, "bad listen address (HOST:PORT)");
+		return -1;
+	}
+	cfg->web_dir = values[3] ? values[3] : env_or("NMT_WEB", "web");
+	cfg->max_body = DEFAULT_MAX_BODY;
+	if ((values[4] || getenv("NMT_MAX_BODY")) &&
+	    parse_int(values[4] ? values[4] : getenv("NMT_MAX_BODY"), 1024,
+	    64 * 1024 * 1024, &n) == 0)
+		cfg->max_body = (size_t)n;
+	else if (values[4] != NULL) {
+		snprintf(err, errlen, "bad --max-body (1024..67108864)");
+		return -1;
+	}
+	cfg->threads = DEFAULT_THREADS;
+	if (values[5] != NULL) {
+		if (parse_int(values[5], 1, 256, &n) != 0) {
+			snprintf(err, errlen, "bad --threads (1..256)");
+			return -1;
+		}
+		cfg->threads = (unsigned)n;
+	}
+	return 0;
+}

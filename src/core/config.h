@@ -1,0 +1,31 @@
+/*
+ * config.h — the settings both programs share, from the command line
+ * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
+ * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY), then built-in defaults.
+ */
+#ifndef NMT_CORE_CONFIG_H
+#define NMT_CORE_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	const char	*database;	/* URL or path */
+	const char	*key_file;
+	char		 host[64];
+	unsigned	 port;
+	const char	*web_dir;
+	size_t		 max_body;
+	unsigned	 threads;
+};
+
+/*
+ * Reads the options this module knows from argv, starting at *argi, and
+ * stops at the first argument that is not one of them (a command).
+ * Returns 0, or -1 with a message in err.
+ */
+int	config_parse(struct config *cfg, int argc, char **argv, int *argi,
+	    char *err, size_t errlen);
+/* Splits "HOST:PORT" or "[V6]:PORT". Returns 0 or -1. */
+int	config_listen(struct config *cfg, const char *listen);
+
+#endif

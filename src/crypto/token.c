@@ -1,0 +1,107 @@
+/*
+ * token.c — random bearer secrets, their keyed hashes and UUIDs.
+ *
+ * Owns the token text form (a kind prefix and base64url of 32 random
+ * bytes), the keyed BLAKE2b-256 hash that is the only stored form of a
+ * token, UUID v4 generation and constant-time string comparison.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "crypto/keys.h"
+#include "crypto/token.h"
+
+#define TOKEN_RAW_BYTES	32
+#define TOKEN_HASH_BYTES 32
+#define TOKEN_B64	sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void
+die(const char *msg)
+{
+	fprintf(stderr, "nmt: %s\n", msg);
+	abort();
+}
+
+static void
+sodium_init_once(void)
+{
+	if (sodium_init() < 0)
+		die("sodium_init failed");
+}
+
+static void
+ensure_sodium(void)
+{
+	pthread_once(&sodium_once, sodium_init_once);
+}
+
+char *
+token_generate(const char *prefix)
+{
+	unsigned char raw[TOKEN_RAW_BYTES];
+	size_t plen, b64len;
+	char *out;
+
+	ensure_sodium();
+	if (prefix == NULL)
+		prefix = "";
+	plen = strlen(prefix);
+	b64len = sodium_base64_ENCODED_LEN(sizeof(raw), TOKEN_B64);
+	if ((out = malloc(plen + b64len)) == NULL)
+		die("out of memory");
+	memcpy(out, prefix, plen);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out + plen, b64len, raw, sizeof(raw), TOKEN_B64);
+	sodium_memzero(raw, sizeof(raw));
+	return out;
+}
+
+void
+token_hash(const unsigned char *key, const char *token,
+    char out[TOKEN_HASH_HEX])
+{
+	unsigned char h[TOKEN_HASH_BYTES];
+
+	ensure_sodium();
+	if (token == NULL)
+		token = "";
+	if (crypto_generichash(h, sizeof(h), (const unsigned char *)token,
+	    strlen(token), key, KEY_BYTES) != 0)
+		die("token_hash: crypto_generichash failed");
+	sodium_bin2hex(out, TOKEN_HASH_HEX, h, sizeof(h));
+}
+
+void
+token_uuid(char out[UUID_TEXT])
+{
+	unsigned char b[16];
+	char hex[sizeof(b) * 2 + 1];
+
+	ensure_sodium();
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	sodium_bin2hex(hex, sizeof(hex), b, sizeof(b));
+	snprintf(out, UUID_TEXT, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	    hex + 12, hex + 16, hex + 20);
+}
+
+int
+token_equal(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la != lb)
+		return 0;
+	return sodium_memcmp(a, b, la) == 0;
+}

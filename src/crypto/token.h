@@ -1,0 +1,30 @@
+/*
+ * token.h — random bearer secrets and their keyed hashes.
+ *
+ * Session and API tokens are 32 random bytes in base64url (no padding),
+ * with a short prefix naming their kind ("nmts_" session, "nmtt_" API
+ * token). Only the keyed BLAKE2b-256 hash (hex) is ever stored, so a
+ * database dump holds no usable token. ids are UUID v4 text.
+ */
+#ifndef NMT_CRYPTO_TOKEN_H
+#define NMT_CRYPTO_TOKEN_H
+
+#include <stddef.h>
+
+#define TOKEN_HASH_HEX 65	/* 64 hex characters and NUL */
+#define UUID_TEXT 37		/* 36 characters and NUL */
+
+/* Returns a malloc'd prefix || base64url(32 random bytes). */
+char	*token_generate(const char *prefix);
+
+/* Keyed BLAKE2b-256 of token, as lowercase hex. */
+void	token_hash(const unsigned char *key, const char *token,
+	    char out[TOKEN_HASH_HEX]);
+
+/* A random UUID v4 in lowercase text form. */
+void	token_uuid(char out[UUID_TEXT]);
+
+/* Constant-time equality of two NUL-terminated strings (length may leak). */
+int	token_equal(const char *a, const char *b);
+
+#endif

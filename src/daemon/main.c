@@ -1,0 +1,94 @@
+/*
+ * main.c — nmtd, the daemon: reads its configuration, opens the keys and
+ * the audit writer, serves HTTP until SIGTERM or SIGINT, then stops
+ * accepting, finishes running requests and flushes the audit log.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/http.h"
+
+#define MAX_HEADER (16 * 1024)
+#define IDLE_TIMEOUT 60
+
+static void
+usage(void)
+{
+	fputs("usage: nmtd [--database URL] [--key-file PATH] "
+	    "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
+	    "[--threads N]\n", stderr);
+	exit(2);
+}
+
+static int
+wait_for_signal(void)
+{
+	sigset_t	set;
+	int		sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigwait(&set, &sig);
+	return sig;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config		 cfg;
+	struct http_config	 hc;
+	struct http_server	*srv;
+	struct app		 app;
+	sigset_t		 set;
+	char			 err[256];
+	int			 argi = 1, sig;
+
+	if (config_parse(&cfg, argc, argv, &argi, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		usage();
+	}
+	if (argi != argc)
+		usage();
+	/* Worker threads inherit the mask; only main takes the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (app_init(&app, cfg.database, cfg.key_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		return 1;
+	}
+	memset(&hc, 0, sizeof(hc));
+	hc.host = cfg.host;
+	hc.port = cfg.port;
+	hc.web_dir = access(cfg.web_dir, R_OK) == 0 ? cfg.web_dir : NULL;
+	hc.max_body = cfg.max_body;
+	hc.max_header = MAX_HEADER;
+	hc.threads = cfg.threads;
+	hc.timeout = IDLE_TIMEOUT;
+	if ((srv = http_start(&hc, app_handle, &app, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		app_cleanup(&app);
+		return 1;
+	}
+	printf("listening on http://%s%s%s:%u\n", strchr(cfg.host, ':') ?
+	    "[" : "", cfg.host, strchr(cfg.host, ':') ? "]" : "",
+	    http_port(srv));
+	fflush(stdout);
+	log_info("nmtd started (%u threads)", hc.threads);
+	sig = wait_for_signal();
+	log_info("signal %d: stopping", sig);
+	http_stop(srv);
+	app_cleanup(&app);
+	log_info("nmtd stopped");
+	return 0;
+}

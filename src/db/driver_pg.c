@@ -1,0 +1,584 @@
+/*
+ * driver_pg.c — the PostgreSQL (libpq) driver behind db.h.
+ *
+ * Owns one PGconn (one session, used by one thread at a time) in UTF8
+ * with synchronous_commit on, and a cache of server-side prepared
+ * statements keyed by SQL text, named s1, s2, ... (never reused within a
+ * connection; at most PG_CACHE_MAX, least recently used deallocated).
+ * Parameters and results travel as text; integers are formatted here.
+ *
+ * Connection loss: when a call finds the connection bad (or the server
+ * says it is shutting down / the link failed) it answers DB_UNAVAILABLE
+ * and marks the connection broken; the next call tries PQreset once and,
+ * if that works, forgets the statement cache (prepared statements belong
+ * to the old session) and sets the session up again. If the connection
+ * died inside a transaction, the transaction is gone: every call until
+ * db_rollback (or db_commit, or a new db_begin) answers DB_UNAVAILABLE,
+ * so no statement of that transaction silently runs in autocommit.
+ *
+ * Error messages are the server's primary message and SQLSTATE, never
+ * the DETAIL (which quotes key values); data exceptions (class 22), whose
+ * primary message may quote a value, are reported by SQLSTATE only. The
+ * connection URL is never echoed (it may hold a password).
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db/db.h"
+#include "db/driver.h"
+
+#define PG_CACHE_MAX	128
+#define PG_NAME_LEN	24
+#define PG_INT_LEN	24		/* "-9223372036854775808" + NUL */
+
+struct pg_stmt_entry {
+	char		*sql;
+	uint64_t	 hash;
+	uint64_t	 used;		/* LRU tick */
+	int		 nparams;	/* as the server counts them */
+	char		 name[PG_NAME_LEN];
+};
+
+struct pg_conn {
+	PGconn			*pg;
+	struct pg_stmt_entry	 cache[PG_CACHE_MAX];
+	int			 ncache;
+	uint64_t		 tick;
+	uint64_t		 nextname;
+	int			 broken;	/* reset on next call */
+	int			 in_tx;	/* last known: in a transaction */
+	int			 tx_lost;	/* lost inside a transaction */
+	int64_t			 changes;
+	char			 errbuf[512];
+};
+
+static void
+pg_notice_ignore(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Copies prefix and a libpq message onto one line. */
+static void
+pg_copymsg(char *dst, size_t dstlen, const char *prefix, const char *msg)
+{
+	size_t n, i, j;
+
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown error";
+	snprintf(dst, dstlen, "%s%s", prefix, msg);
+	n = strlen(dst);
+	/* Runs of white space (libpq's newlines and tabs) become one space. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (dst[i] == '\n' || dst[i] == '\t' || dst[i] == '\r' ||
+		    dst[i] == ' ') {
+			if (j > 0 && dst[j - 1] != ' ')
+				dst[j++] = ' ';
+		} else
+			dst[j++] = dst[i];
+	}
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+static uint64_t
+pg_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void
+pg_cache_forget(struct pg_conn *c)
+{
+	int i;
+
+	for (i = 0; i < c->ncache; i++)
+		free(c->cache[i].sql);
+	c->ncache = 0;
+}
+
+/* Refreshes in_tx from the server's last reported state. */
+static void
+pg_track_tx(struct pg_conn *c)
+{
+	PGTransactionStatusType ts;
+
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return;
+	ts = PQtransactionStatus(c->pg);
+	if (ts == PQTRANS_IDLE)
+		c->in_tx = 0;
+	else if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+		c->in_tx = 1;
+}
+
+static void
+pg_mark_broken(struct pg_conn *c)
+{
+	c->broken = 1;
+	if (c->in_tx)
+		c->tx_lost = 1;
+}
+
+/* Records the error of a failed result (res may be NULL) and maps it. */
+static enum db_err
+pg_fail(struct pg_conn *c, const PGresult *res)
+{
+	const char *state = NULL, *prim = NULL;
+
+	if (res != NULL) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	}
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		pg_mark_broken(c);
+		pg_copymsg(c->errbuf, sizeof(c->errbuf),
+		    "connection to PostgreSQL lost: ", PQerrorMessage(c->pg));
+		return DB_UNAVAILABLE;
+	}
+	if (state == NULL) {
+		pg_copymsg(c->errbuf, sizeof(c->errbuf), "",
+		    prim != NULL ? prim : PQerrorMessage(c->pg));
+		pg_track_tx(c);
+		return DB_ERROR;
+	}
+	if (strncmp(state, "22", 2) == 0)
+		snprintf(c->errbuf, sizeof(c->errbuf),
+		    "invalid data value (SQLSTATE %s)", state);
+	else
+		snprintf(c->errbuf, sizeof(c->errbuf), "%s (SQLSTATE %s)",
+		    prim != NULL ? prim : "error", state);
+
+	if ((strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0) ||
+	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+	    strcmp(state, "57P03") == 0) {
+		pg_mark_broken(c);
+		return DB_UNAVAILABLE;
+	}
+	pg_track_tx(c);
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return DB_BUSY;
+	return DB_ERROR;
+}
+
+/* Session settings; run after connecting and after every reset. */
+static enum db_err
+pg_setup(struct pg_conn *c)
+{
+	PGresult *res;
+	enum db_err e = DB_OK;
+
+	if (PQsetClientEncoding(c->pg, "UTF8") != 0)
+		return pg_fail(c, NULL);
+	res = PQexec(c->pg, "SET synchronous_commit = on");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		e = pg_fail(c, res);
+	PQclear(res);
+	return e;
+}
+
+/*
+ * Reconnects a broken connection (one attempt) and refuses statements of
+ * a transaction that died with its connection.
+ */
+static enum db_err
+pg_ready(struct pg_conn *c)
+{
+	if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
+		pg_mark_broken(c);
+		pg_cache_forget(c);
+		PQreset(c->pg);
+		if (PQstatus(c->pg) != CONNECTION_OK) {
+			pg_copymsg(c->errbuf, sizeof(c->errbuf),
+			    "PostgreSQL unavailable: ", PQerrorMessage(c->pg));
+			return DB_UNAVAILABLE;
+		}
+		c->broken = 0;
+		c->in_tx = 0;
+		if (pg_setup(c) != DB_OK) {
+			c->broken = 1;
+			return DB_UNAVAILABLE;
+		}
+	}
+	if (c->tx_lost) {
+		snprintf(c->errbuf, sizeof(c->errbuf), "connection to "
+		    "PostgreSQL lost during the transaction; it was rolled "
+		    "back");
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+static void *
+pg_open(const char *url, char *err, size_t errlen)
+{
+	struct pg_conn *c;
+	char msg[512];
+
+	c = db_xcalloc(1, sizeof(*c));
+	if ((c->pg = PQconnectdb(url)) == NULL) {
+		fprintf(stderr, "nmt: db: out of memory\n");
+		abort();
+	}
+	PQsetNoticeProcessor(c->pg, pg_notice_ignore, NULL);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		pg_copymsg(msg, sizeof(msg), "cannot connect to PostgreSQL: ",
+		    PQerrorMessage(c->pg));
+		db_seterr(err, errlen, "%s", msg);
+		goto fail;
+	}
+	if (pg_setup(c) != DB_OK) {
+		db_seterr(err, errlen, "cannot set up PostgreSQL session: %s",
+		    c->errbuf);
+		goto fail;
+	}
+	return c;
+fail:
+	PQfinish(c->pg);
+	free(c);
+	return NULL;
+}
+
+static void
+pg_close(void *conn)
+{
+	struct pg_conn *c = conn;
+
+	pg_cache_forget(c);
+	PQfinish(c->pg);
+	free(c);
+}
+
+/* Runs a statement without parameters; ok is the wanted status. */
+static enum db_err
+pg_simple(struct pg_conn *c, const char *sql, PGresult **res_r)
+{
+	PGresult *res;
+	ExecStatusType st;
+	enum db_err e = DB_OK;
+
+	if (res_r != NULL)
+		*res_r = NULL;
+	res = PQexec(c->pg, sql);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+	    st != PGRES_EMPTY_QUERY)
+		e = pg_fail(c, res);
+	else
+		pg_track_tx(c);
+	if (e == DB_OK && res_r != NULL)
+		*res_r = res;
+	else
+		PQclear(res);
+	return e;
+}
+
+static enum db_err
+pg_begin(void *conn)
+{
+	struct pg_conn *c = conn;
+	enum db_err e;
+
+	/* Whatever transaction was lost is over now. */
+	c->tx_lost = 0;
+	if (c->broken)
+		c->in_tx = 0;
+	if ((e = pg_ready(c)) != DB_OK)
+		return e;
+	return pg_simple(c, "BEGIN", NULL);
+}
+
+static enum db_err
+pg_commit(void *conn)
+{
+	struct pg_conn *c = conn;
+	PGresult *res;
+	enum db_err e;
+
+	if ((e = pg_ready(c)) != DB_OK) {
+		c->tx_lost = 0;
+		c->in_tx = 0;
+		return e;
+	}
+	if ((e = pg_simple(c, "COMMIT", &res)) != DB_OK) {
+		/* A failed COMMIT ends the transaction too. */
+		c->tx_lost = 0;
+		c->in_tx = 0;
+		return e;
+	}
+	/* COMMIT of a failed transaction answers ROLLBACK. */
+	if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		snprintf(c->errbuf, sizeof(c->errbuf), "transaction aborted "
+		    "by an earlier error; rolled back");
+		e = DB_ERROR;
+	}
+	PQclear(res);
+	return e;
+}
+
+static enum db_err
+pg_rollback(void *conn)
+{
+	struct pg_conn *c = conn;
+	enum db_err e;
+
+	if (c->broken || c->tx_lost || PQstatus(c->pg) != CONNECTION_OK) {
+		/* The server ended the transaction with the session. */
+		c->tx_lost = 0;
+		c->in_tx = 0;
+		return DB_OK;
+	}
+	if ((e = pg_ready(c)) != DB_OK)
+		return e;
+	e = pg_simple(c, "ROLLBACK", NULL);
+	if (e == DB_UNAVAILABLE) {
+		/* Same as above: no transaction survives a lost session. */
+		c->tx_lost = 0;
+		c->in_tx = 0;
+		return DB_OK;
+	}
+	return e;
+}
+
+static enum db_err
+pg_exec(void *conn, const char *sql)
+{
+	struct pg_conn *c = conn;
+	enum db_err e;
+
+	if ((e = pg_ready(c)) != DB_OK)
+		return e;
+	return pg_simple(c, sql, NULL);
+}
+
+static void
+pg_deallocate(struct pg_conn *c, const char *name)
+{
+	char sql[PG_NAME_LEN + 16];
+	PGresult *res;
+
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", name);
+	res = PQexec(c->pg, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		(void)pg_fail(c, res);
+	PQclear(res);
+}
+
+static void
+pg_cache_drop(struct pg_conn *c, int i)
+{
+	pg_deallocate(c, c->cache[i].name);
+	free(c->cache[i].sql);
+	c->cache[i] = c->cache[--c->ncache];
+}
+
+/* The cache index of sql's prepared statement, preparing on a miss. */
+static enum db_err
+pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
+{
+	struct pg_stmt_entry *ent;
+	char name[PG_NAME_LEN];
+	PGresult *res;
+	uint64_t h;
+	int i, victim, nparams;
+	enum db_err e;
+
+	h = pg_hash(sql);
+	for (i = 0; i < c->ncache; i++) {
+		if (c->cache[i].hash == h &&
+		    strcmp(c->cache[i].sql, sql) == 0) {
+			c->cache[i].used = ++c->tick;
+			*idx_r = i;
+			return DB_OK;
+		}
+	}
+
+	snprintf(name, sizeof(name), "s%" PRIu64, ++c->nextname);
+	res = PQprepare(c->pg, name, sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		e = pg_fail(c, res);
+		PQclear(res);
+		return e;
+	}
+	PQclear(res);
+	res = PQdescribePrepared(c->pg, name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		e = pg_fail(c, res);
+		PQclear(res);
+		if (e != DB_UNAVAILABLE)
+			pg_deallocate(c, name);
+		return e;
+	}
+	nparams = PQnparams(res);
+	PQclear(res);
+
+	if (c->ncache == PG_CACHE_MAX) {
+		victim = 0;
+		for (i = 1; i < c->ncache; i++)
+			if (c->cache[i].used < c->cache[victim].used)
+				victim = i;
+		pg_cache_drop(c, victim);
+	}
+	ent = &c->cache[c->ncache];
+	ent->sql = db_xstrdup(sql);
+	ent->hash = h;
+	ent->used = ++c->tick;
+	ent->nparams = nparams;
+	memcpy(ent->name, name, sizeof(ent->name));
+	*idx_r = c->ncache++;
+	return DB_OK;
+}
+
+static int
+pg_is_change(const char *status)
+{
+	return strncmp(status, "INSERT ", 7) == 0 ||
+	    strncmp(status, "UPDATE ", 7) == 0 ||
+	    strncmp(status, "DELETE ", 7) == 0 ||
+	    strncmp(status, "MERGE ", 6) == 0;
+}
+
+static enum db_err
+pg_query(void *conn, const char *sql, const struct db_param *params,
+    int nparams, struct db_result **res_r)
+{
+	struct pg_conn *c = conn;
+	struct db_result *out;
+	const char **values = NULL;
+	char *nums = NULL, name[PG_NAME_LEN];
+	PGresult *res = NULL;
+	ExecStatusType st;
+	const char *state;
+	enum db_err e;
+	int idx, i, j, nrows, ncols, attempt;
+
+	if ((e = pg_ready(c)) != DB_OK)
+		return e;
+	if (nparams > 0) {
+		values = db_xcalloc((size_t)nparams, sizeof(*values));
+		nums = db_xcalloc((size_t)nparams, PG_INT_LEN);
+	}
+	for (i = 0; i < nparams; i++) {
+		switch (params[i].type) {
+		case DBP_TEXT:
+			values[i] = params[i].text;
+			break;
+		case DBP_INT:
+			snprintf(nums + (size_t)i * PG_INT_LEN, PG_INT_LEN,
+			    "%" PRId64, params[i].num);
+			values[i] = nums + (size_t)i * PG_INT_LEN;
+			break;
+		case DBP_NULL:
+			values[i] = NULL;
+			break;
+		default:
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "parameter $%d has an invalid type", i + 1);
+			e = DB_ERROR;
+			goto out;
+		}
+	}
+
+	for (attempt = 0; ; attempt++) {
+		if ((e = pg_stmt(c, sql, &idx)) != DB_OK)
+			goto out;
+		if (c->cache[idx].nparams != nparams) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "statement takes %d parameters but %d given",
+			    c->cache[idx].nparams, nparams);
+			e = DB_ERROR;
+			goto out;
+		}
+		memcpy(name, c->cache[idx].name, sizeof(name));
+		res = PQexecPrepared(c->pg, name, nparams, values, NULL, NULL,
+		    0);
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+			break;
+		e = pg_fail(c, res);
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		/*
+		 * A schema change may invalidate a cached statement's result
+		 * type; outside a transaction prepare it afresh, once.
+		 */
+		if (attempt == 0 && e == DB_ERROR && !c->in_tx &&
+		    state != NULL && strcmp(state, "0A000") == 0) {
+			PQclear(res);
+			res = NULL;
+			pg_cache_drop(c, idx);
+			continue;
+		}
+		goto out;
+	}
+	pg_track_tx(c);
+
+	if (pg_is_change(PQcmdStatus(res)))
+		c->changes = (int64_t)strtoll(PQcmdTuples(res), NULL, 10);
+	if (res_r != NULL) {
+		ncols = PQnfields(res);
+		nrows = PQntuples(res);
+		out = db_result_new(ncols);
+		for (i = 0; i < nrows; i++) {
+			db_result_add_row(out);
+			for (j = 0; j < ncols; j++) {
+				if (PQgetisnull(res, i, j))
+					continue;
+				db_result_set(out, j, PQgetvalue(res, i, j),
+				    (size_t)PQgetlength(res, i, j));
+			}
+		}
+		*res_r = out;
+	}
+	e = DB_OK;
+out:
+	PQclear(res);
+	free(values);
+	free(nums);
+	return e;
+}
+
+static int64_t
+pg_changes(void *conn)
+{
+	return ((struct pg_conn *)conn)->changes;
+}
+
+static const char *
+pg_errmsg(void *conn)
+{
+	return ((struct pg_conn *)conn)->errbuf;
+}
+
+const struct db_driver db_driver_pg = {
+	.kind = DB_PG,
+	.open = pg_open,
+	.close = pg_close,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.exec = pg_exec,
+	.query = pg_query,
+	.changes = pg_changes,
+	.errmsg = pg_errmsg,
+};

@@ -1,0 +1,439 @@
+/*
+ * driver_sqlite.c — the SQLite driver behind db.h.
+ *
+ * Owns one sqlite3 handle (one connection, used by one thread at a time),
+ * opened read-write with WAL, synchronous=FULL, foreign keys, a 5 s busy
+ * timeout, defensive mode and untrusted schema. Owns a cache of prepared
+ * statements keyed by SQL text (at most SQLITE_CACHE_MAX, least recently
+ * used evicted); a cached statement is always reset and its bindings
+ * cleared before db_query returns, so no statement stays active between
+ * calls. Parameters are named $1..$n and bound by name, so their order of
+ * appearance in the SQL does not matter; every $k must be supplied and
+ * every supplied parameter must be used (as PostgreSQL requires).
+ * The last error message is kept in errbuf and never holds bound values.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db/db.h"
+#include "db/driver.h"
+
+#define SQLITE_CACHE_MAX	128
+#define SQLITE_BUSY_MS		5000
+
+struct sqlite_stmt_entry {
+	char		*sql;
+	uint64_t	 hash;
+	uint64_t	 used;		/* LRU tick */
+	sqlite3_stmt	*stmt;
+};
+
+struct sqlite_conn {
+	sqlite3			*db;
+	struct sqlite_stmt_entry cache[SQLITE_CACHE_MAX];
+	int			 ncache;
+	uint64_t		 tick;
+	int64_t			 changes;
+	char			 errbuf[512];
+};
+
+static enum db_err
+sqlite_map(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return DB_OK;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return DB_UNAVAILABLE;
+	default:
+		return DB_ERROR;
+	}
+}
+
+/* Records the handle's current error and maps rc. */
+static enum db_err
+sqlite_fail(struct sqlite_conn *c, int rc)
+{
+	snprintf(c->errbuf, sizeof(c->errbuf), "%s", sqlite3_errmsg(c->db));
+	return sqlite_map(rc);
+}
+
+static uint64_t
+sqlite_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+sqlite_pragma(sqlite3 *db, const char *sql, char *out, size_t outlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	const unsigned char *v;
+	int rc;
+
+	if (out != NULL && outlen > 0)
+		out[0] = '\0';
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (out != NULL && outlen > 0 &&
+		    (v = sqlite3_column_text(stmt, 0)) != NULL)
+			snprintf(out, outlen, "%s", (const char *)v);
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static void *
+sqlite_open(const char *url, char *err, size_t errlen)
+{
+	struct sqlite_conn *c;
+	const char *path = url;
+	char mode[32];
+	int rc, on = -1;
+
+	if (strncmp(url, "sqlite://", 9) == 0)
+		path = url + 9;
+	if (path[0] == '\0') {
+		db_seterr(err, errlen, "SQLite: empty database path");
+		return NULL;
+	}
+
+	c = db_xcalloc(1, sizeof(*c));
+	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		db_seterr(err, errlen, "cannot open SQLite database %s: %s",
+		    path, c->db != NULL ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	if ((rc = sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS)) != SQLITE_OK)
+		goto failmsg;
+	if ((rc = sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
+	    &on)) != SQLITE_OK)
+		goto failmsg;
+	if (on != 1) {
+		db_seterr(err, errlen, "SQLite: cannot enable defensive mode");
+		goto fail;
+	}
+	if ((rc = sqlite_pragma(c->db, "PRAGMA trusted_schema = OFF", NULL,
+	    0)) != SQLITE_OK ||
+	    (rc = sqlite_pragma(c->db, "PRAGMA foreign_keys = ON", NULL,
+	    0)) != SQLITE_OK ||
+	    (rc = sqlite_pragma(c->db, "PRAGMA journal_mode = WAL", mode,
+	    sizeof(mode))) != SQLITE_OK ||
+	    (rc = sqlite_pragma(c->db, "PRAGMA synchronous = FULL", NULL,
+	    0)) != SQLITE_OK)
+		goto failmsg;
+	/* An in-memory database cannot use WAL; anything else must. */
+	if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0) {
+		db_seterr(err, errlen, "cannot open SQLite database %s: "
+		    "WAL journal mode not available", path);
+		goto fail;
+	}
+	if (sqlite3_db_readonly(c->db, "main") == 1) {
+		db_seterr(err, errlen, "cannot open SQLite database %s: "
+		    "read-only", path);
+		goto fail;
+	}
+	return c;
+
+failmsg:
+	db_seterr(err, errlen, "cannot open SQLite database %s: %s", path,
+	    sqlite3_errmsg(c->db));
+fail:
+	sqlite3_close_v2(c->db);
+	free(c);
+	return NULL;
+}
+
+static void
+sqlite_close(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	int i;
+
+	for (i = 0; i < c->ncache; i++) {
+		sqlite3_finalize(c->cache[i].stmt);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static enum db_err
+sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc;
+
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		return DB_OK;
+	snprintf(c->errbuf, sizeof(c->errbuf), "%s",
+	    msg != NULL ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return sqlite_map(rc);
+}
+
+static enum db_err
+sqlite_begin(void *conn)
+{
+	return sqlite_exec_simple(conn, "BEGIN IMMEDIATE");
+}
+
+static enum db_err
+sqlite_commit(void *conn)
+{
+	return sqlite_exec_simple(conn, "COMMIT");
+}
+
+static enum db_err
+sqlite_rollback(void *conn)
+{
+	struct sqlite_conn *c = conn;
+
+	/* SQLite may already have rolled back (e.g. after SQLITE_FULL). */
+	if (sqlite3_get_autocommit(c->db))
+		return DB_OK;
+	return sqlite_exec_simple(conn, "ROLLBACK");
+}
+
+static enum db_err
+sqlite_exec(void *conn, const char *sql)
+{
+	return sqlite_exec_simple(conn, sql);
+}
+
+/* The cached statement for sql, preparing (and maybe evicting) on a miss. */
+static enum db_err
+sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
+{
+	struct sqlite_stmt_entry *e;
+	sqlite3_stmt *stmt = NULL, *more = NULL;
+	const char *tail = NULL;
+	uint64_t h;
+	int i, victim, rc;
+
+	*stmt_r = NULL;
+	h = sqlite_hash(sql);
+	for (i = 0; i < c->ncache; i++) {
+		e = &c->cache[i];
+		if (e->hash == h && strcmp(e->sql, sql) == 0) {
+			e->used = ++c->tick;
+			*stmt_r = e->stmt;
+			return DB_OK;
+		}
+	}
+
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, &tail);
+	if (rc != SQLITE_OK)
+		return sqlite_fail(c, rc);
+	if (stmt == NULL) {
+		snprintf(c->errbuf, sizeof(c->errbuf), "empty statement");
+		return DB_ERROR;
+	}
+	/* Anything but blanks and comments after the statement is refused. */
+	if (tail != NULL && *tail != '\0') {
+		rc = sqlite3_prepare_v2(c->db, tail, -1, &more, NULL);
+		sqlite3_finalize(more);
+		if (rc != SQLITE_OK || more != NULL) {
+			sqlite3_finalize(stmt);
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "db_query takes exactly one statement");
+			return DB_ERROR;
+		}
+	}
+
+	if (c->ncache < SQLITE_CACHE_MAX) {
+		victim = c->ncache++;
+	} else {
+		victim = 0;
+		for (i = 1; i < c->ncache; i++)
+			if (c->cache[i].used < c->cache[victim].used)
+				victim = i;
+		sqlite3_finalize(c->cache[victim].stmt);
+		free(c->cache[victim].sql);
+	}
+	e = &c->cache[victim];
+	e->sql = db_xstrdup(sql);
+	e->hash = h;
+	e->used = ++c->tick;
+	e->stmt = stmt;
+	*stmt_r = stmt;
+	return DB_OK;
+}
+
+/*
+ * Checks that the statement's parameters are exactly $1..$nparams (each
+ * used at least once) and binds them.
+ */
+static enum db_err
+sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
+    const struct db_param *params, int nparams)
+{
+	const char *name;
+	char pname[16], *end;
+	long k;
+	int i, idx, n, rc;
+
+	n = sqlite3_bind_parameter_count(stmt);
+	for (i = 1; i <= n; i++) {
+		name = sqlite3_bind_parameter_name(stmt, i);
+		if (name == NULL || name[0] != '$' || name[1] < '1' ||
+		    name[1] > '9') {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "parameters must be written $1, $2, ...");
+			return DB_ERROR;
+		}
+		k = strtol(name + 1, &end, 10);
+		if (*end != '\0' || k > nparams) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "statement uses parameter %s but %d given",
+			    name, nparams);
+			return DB_ERROR;
+		}
+	}
+	for (i = 0; i < nparams; i++) {
+		snprintf(pname, sizeof(pname), "$%d", i + 1);
+		if ((idx = sqlite3_bind_parameter_index(stmt, pname)) == 0) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "parameter %s given but not used by the statement",
+			    pname);
+			return DB_ERROR;
+		}
+		switch (params[i].type) {
+		case DBP_TEXT:
+			if (params[i].text == NULL)
+				rc = sqlite3_bind_null(stmt, idx);
+			else
+				rc = sqlite3_bind_text(stmt, idx,
+				    params[i].text, -1, SQLITE_TRANSIENT);
+			break;
+		case DBP_INT:
+			rc = sqlite3_bind_int64(stmt, idx,
+			    (sqlite3_int64)params[i].num);
+			break;
+		case DBP_NULL:
+			rc = sqlite3_bind_null(stmt, idx);
+			break;
+		default:
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "parameter %s has an invalid type", pname);
+			return DB_ERROR;
+		}
+		if (rc != SQLITE_OK)
+			return sqlite_fail(c, rc);
+	}
+	return DB_OK;
+}
+
+static enum db_err
+sqlite_query(void *conn, const char *sql, const struct db_param *params,
+    int nparams, struct db_result **res_r)
+{
+	struct sqlite_conn *c = conn;
+	struct db_result *res = NULL;
+	sqlite3_stmt *stmt;
+	enum db_err e;
+	int rc, i, ncols;
+
+	if ((e = sqlite_stmt(c, sql, &stmt)) != DB_OK)
+		return e;
+	if ((e = sqlite_bind(c, stmt, params, nparams)) != DB_OK)
+		goto out;
+
+	ncols = sqlite3_column_count(stmt);
+	if (res_r != NULL)
+		res = db_result_new(ncols);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (res == NULL)
+			continue;
+		db_result_add_row(res);
+		for (i = 0; i < ncols; i++) {
+			const unsigned char *v;
+
+			if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+				continue;
+			v = sqlite3_column_text(stmt, i);
+			if (v == NULL) {
+				/* NULL text for a non-NULL value: no memory. */
+				fprintf(stderr, "nmt: db: out of memory\n");
+				abort();
+			}
+			db_result_set(res, i, (const char *)v,
+			    (size_t)sqlite3_column_bytes(stmt, i));
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		e = sqlite_fail(c, rc);
+		goto out;
+	}
+	if (!sqlite3_stmt_readonly(stmt))
+		c->changes = (int64_t)sqlite3_changes64(c->db);
+	if (res_r != NULL) {
+		*res_r = res;
+		res = NULL;
+	}
+	e = DB_OK;
+out:
+	db_result_free(res);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return e;
+}
+
+static int64_t
+sqlite_changes(void *conn)
+{
+	return ((struct sqlite_conn *)conn)->changes;
+}
+
+static const char *
+sqlite_errmsg(void *conn)
+{
+	return ((struct sqlite_conn *)conn)->errbuf;
+}
+
+const struct db_driver db_driver_sqlite = {
+	.kind = DB_SQLITE,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.changes = sqlite_changes,
+	.errmsg = sqlite_errmsg,
+};

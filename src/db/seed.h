@@ -1,0 +1,26 @@
+/*
+ * seed.h — loads the embedded reference data (regions, counties,
+ * organizations) into the database.
+ */
+#ifndef NMT_DB_SEED_H
+#define NMT_DB_SEED_H
+
+#include <stddef.h>
+
+#include "core/embed.h"
+#include "db/db.h"
+
+/*
+ * Upserts regions.csv, counties.csv and organizations.csv from
+ * embed_reference_data in one transaction (insert new codes, update
+ * changed ones, delete nothing), so it is idempotent and corrected data
+ * is applied on the next run. A malformed file gives DB_ERROR with the
+ * file name and line in err; database errors give their db_err.
+ */
+enum db_err	db_seed(struct db *db, char *err, size_t errlen);
+
+/* The same from another list of files (tests, imports). */
+enum db_err	db_seed_from(struct db *db, const struct embed_file *list,
+		    char *err, size_t errlen);
+
+#endif

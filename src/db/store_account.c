@@ -1,0 +1,261 @@
+/*
+ * store_account.c — users, login throttling, sessions and API tokens.
+ *
+ * Only hashes of session and API tokens are stored. TOTP secrets are
+ * stored sealed; the last used TOTP step per user is kept so a code that
+ * has logged in once is never accepted again. Throttling is keyed by a
+ * keyed hash of the user name, so failures against names that do not
+ * exist are counted the same way and reveal nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "db/store.h"
+
+#define USER_COLUMNS \
+	"u.id, u.username, u.display_name, u.organization, o.name, " \
+	"u.region, u.role, u.password_hash, u.totp_sealed, " \
+	"u.totp_last_step, u.status"
+
+static const char *
+text_or_empty(const struct db_result *r, int col)
+{
+	const char	*s = db_text(r, 0, col);
+
+	return s ? s : "";
+}
+
+static void
+user_from_row(const struct db_result *r, struct user_row *u)
+{
+	memset(u, 0, sizeof(*u));
+	strlcopy(u->id, text_or_empty(r, 0), sizeof(u->id));
+	strlcopy(u->username, text_or_empty(r, 1), sizeof(u->username));
+	strlcopy(u->display_name, text_or_empty(r, 2),
+	    sizeof(u->display_name));
+	strlcopy(u->org, text_or_empty(r, 3), sizeof(u->org));
+	strlcopy(u->org_name, text_or_empty(r, 4), sizeof(u->org_name));
+	strlcopy(u->region, text_or_empty(r, 5), sizeof(u->region));
+	u->role = role_parse(text_or_empty(r, 6));
+	u->password_hash = xstrdup(text_or_empty(r, 7));
+	u->totp_sealed = xstrdup(text_or_empty(r, 8));
+	u->totp_last_step = db_int(r, 0, 9);
+	u->active = strcmp(text_or_empty(r, 10), "active") == 0;
+}
+
+void
+user_row_cleanup(struct user_row *u)
+{
+	free(u->password_hash);
+	free(u->totp_sealed);
+	u->password_hash = u->totp_sealed = NULL;
+}
+
+static enum db_err
+user_query(struct db *db, const char *sql, const char *key,
+    struct user_row *u, int *found)
+{
+	struct db_param		 p[1] = { DB_TEXT(key) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*found = 0;
+	if ((e = db_query(db, sql, p, 1, &r)) != DB_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		user_from_row(r, u);
+		*found = 1;
+	}
+	db_result_free(r);
+	return DB_OK;
+}
+
+enum db_err
+store_user_by_name(struct db *db, const char *username, struct user_row *u,
+    int *found)
+{
+	return user_query(db, "SELECT " USER_COLUMNS " FROM app_user u "
+	    "JOIN organization o ON o.code = u.organization "
+	    "WHERE u.username = $1", username, u, found);
+}
+
+enum db_err
+store_user_by_id(struct db *db, const char *id, struct user_row *u,
+    int *found)
+{
+	return user_query(db, "SELECT " USER_COLUMNS " FROM app_user u "
+	    "JOIN organization o ON o.code = u.organization "
+	    "WHERE u.id = $1", id, u, found);
+}
+
+enum db_err
+store_user_insert(struct db *db, const struct user_row *u,
+    const char *created_at)
+{
+	struct db_param	p[9] = {
+		DB_TEXT(u->id), DB_TEXT(u->username), DB_TEXT(u->display_name),
+		DB_TEXT(u->org), DB_TEXT(role_name(u->role)),
+		DB_TEXT(*u->region ? u->region : NULL),
+		DB_TEXT(u->password_hash), DB_TEXT(u->totp_sealed),
+		DB_TEXT(created_at),
+	};
+
+	return db_query(db, "INSERT INTO app_user (id, username, "
+	    "display_name, organization, role, region, password_hash, "
+	    "totp_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	    "$8, $9)", p, 9, NULL);
+}
+
+enum db_err
+store_user_use_step(struct db *db, const char *user_id, long long step,
+    int *taken)
+{
+	struct db_param	p[2] = { DB_TEXT(user_id), DB_INT(step) };
+	enum db_err	e;
+
+	e = db_query(db, "UPDATE app_user SET totp_last_step = $2 "
+	    "WHERE id = $1 AND totp_last_step < $2", p, 2, NULL);
+	*taken = e == DB_OK && db_changes(db) == 1;
+	return e;
+}
+
+enum db_err
+store_throttle_locked(struct db *db, const char *name_hash, const char *now,
+    int *locked)
+{
+	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*locked = 0;
+	if ((e = db_query(db, "SELECT 1 FROM login_throttle WHERE "
+	    "name_hash = $1 AND locked_until IS NOT NULL AND "
+	    "locked_until > $2", p, 2, &r)) != DB_OK)
+		return e;
+	*locked = db_rows(r) > 0;
+	db_result_free(r);
+	return DB_OK;
+}
+
+enum db_err
+store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
+    const char *lock_until, int *now_locked)
+{
+	struct db_param		 p[3] = { DB_TEXT(name_hash),
+				    DB_INT(max_failures), DB_TEXT(lock_until) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*now_locked = 0;
+	if ((e = db_query(db, "INSERT INTO login_throttle (name_hash, "
+	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
+	    p, 1, NULL)) != DB_OK)
+		return e;
+	if ((e = db_query(db, "UPDATE login_throttle SET "
+	    "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
+	    "ELSE failures + 1 END, "
+	    "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
+	    "ELSE locked_until END WHERE name_hash = $1 "
+	    "RETURNING failures", p, 3, &r)) != DB_OK)
+		return e;
+	*now_locked = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
+	db_result_free(r);
+	return DB_OK;
+}
+
+enum db_err
+store_throttle_clear(struct db *db, const char *name_hash)
+{
+	struct db_param	p[1] = { DB_TEXT(name_hash) };
+
+	return db_query(db, "DELETE FROM login_throttle WHERE name_hash = $1",
+	    p, 1, NULL);
+}
+
+enum db_err
+store_session_insert(struct db *db, const char *token_hash,
+    const char *user_id, const char *csrf, const char *now)
+{
+	struct db_param	p[4] = { DB_TEXT(token_hash), DB_TEXT(user_id),
+			    DB_TEXT(csrf), DB_TEXT(now) };
+
+	return db_query(db, "INSERT INTO session (token_hash, user_id, "
+	    "csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, "
+	    "$4)", p, 4, NULL);
+}
+
+enum db_err
+store_session_find(struct db *db, const char *token_hash,
+    const char *created_after, const char *seen_after,
+    char user_id[UUID_TEXT], char csrf[64], char last_seen[21], int *found)
+{
+	struct db_param		 p[3] = { DB_TEXT(token_hash),
+				    DB_TEXT(created_after),
+				    DB_TEXT(seen_after) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*found = 0;
+	if ((e = db_query(db, "SELECT s.user_id, s.csrf_token, "
+	    "s.last_seen_at FROM session s WHERE s.token_hash = $1 AND "
+	    "s.created_at > $2 AND s.last_seen_at > $3", p, 3, &r)) != DB_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
+		strlcopy(csrf, text_or_empty(r, 1), 64);
+		strlcopy(last_seen, text_or_empty(r, 2), 21);
+		*found = 1;
+	}
+	db_result_free(r);
+	return DB_OK;
+}
+
+enum db_err
+store_session_touch(struct db *db, const char *token_hash, const char *now)
+{
+	struct db_param	p[2] = { DB_TEXT(token_hash), DB_TEXT(now) };
+
+	return db_query(db, "UPDATE session SET last_seen_at = $2 "
+	    "WHERE token_hash = $1", p, 2, NULL);
+}
+
+enum db_err
+store_session_delete(struct db *db, const char *token_hash)
+{
+	struct db_param	p[1] = { DB_TEXT(token_hash) };
+
+	return db_query(db, "DELETE FROM session WHERE token_hash = $1", p, 1,
+	    NULL);
+}
+
+enum db_err
+store_token_insert(struct db *db, const char *token_hash,
+    const char *user_id, const char *now)
+{
+	struct db_param	p[3] = { DB_TEXT(token_hash), DB_TEXT(user_id),
+			    DB_TEXT(now) };
+
+	return db_query(db, "INSERT INTO api_token (token_hash, user_id, "
+	    "created_at) VALUES ($1, $2, $3)", p, 3, NULL);
+}
+
+enum db_err
+store_token_find(struct db *db, const char *token_hash,
+    char user_id[UUID_TEXT], int *found)
+{
+	struct db_param		 p[1] = { DB_TEXT(token_hash) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*found = 0;
+	if ((e = db_query(db, "SELECT user_id FROM api_token WHERE "
+	    "token_hash = $1 AND revoked_at IS NULL", p, 1, &r)) != DB_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
+		*found = 1;
+	}
+	db_result_free(r);
+	return DB_OK;
+}

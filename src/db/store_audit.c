@@ -1,0 +1,224 @@
+/*
+ * store_audit.c — the audit log and its hash chain.
+ *
+ * Appending locks the single chain-head row (FOR UPDATE on PostgreSQL;
+ * SQLite's write transactions are already exclusive), links each entry
+ * to the head's hash with the audit key, and moves the head, all in the
+ * caller's transaction. Verification walks the whole table in sequence
+ * order and recomputes every link: an edited entry breaks its own link,
+ * a removed one leaves a gap in the sequence, a reordered one breaks the
+ * link of the entry after it, and a removed tail no longer reaches the
+ * head.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "crypto/chain.h"
+#include "db/store.h"
+
+#define AUDIT_FIELDS 9
+
+void
+audit_entry_cleanup(struct audit_entry *a)
+{
+	free(a->at);
+	free(a->actor);
+	free(a->organization);
+	free(a->action);
+	free(a->object);
+	free(a->case_id);
+	free(a->client);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The hash of an entry given the previous hash; seq is part of it. */
+static void
+entry_hash(const unsigned char *key, const char *prev, long long seq,
+    const char *at, const char *actor, const char *org, const char *action,
+    const char *object, const char *case_id, const char *client, int flagged,
+    char out[CHAIN_HASH_HEX])
+{
+	char		 seqtext[24];
+	const char	*fields[AUDIT_FIELDS];
+
+	snprintf(seqtext, sizeof(seqtext), "%lld", seq);
+	fields[0] = seqtext;
+	fields[1] = at;
+	fields[2] = actor;
+	fields[3] = org;
+	fields[4] = action;
+	fields[5] = object;
+	fields[6] = case_id;
+	fields[7] = client;
+	fields[8] = flagged ? "1" : "0";
+	chain_hash(key, prev, fields, AUDIT_FIELDS, out);
+}
+
+enum db_err
+store_audit_append(struct db *db, const unsigned char *key,
+    const struct audit_entry *entries, size_t n)
+{
+	struct db_result	*r = NULL;
+	char			 prev[CHAIN_HASH_HEX], hash[CHAIN_HASH_HEX];
+	long long		 seq;
+	size_t			 i;
+	enum db_err		 e;
+
+	if ((e = db_query(db, db_kind(db) == DB_PG ?
+	    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" :
+	    "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) !=
+	    DB_OK)
+		return e;
+	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
+		db_result_free(r);
+		return DB_ERROR;
+	}
+	seq = db_int(r, 0, 0);
+	strlcopy(prev, db_text(r, 0, 1), sizeof(prev));
+	db_result_free(r);
+	for (i = 0; i < n; i++) {
+		const struct audit_entry	*a = &entries[i];
+
+		seq++;
+		entry_hash(key, prev, seq, a->at, a->actor, a->organization,
+		    a->action, a->object, a->case_id, a->client, a->flagged,
+		    hash);
+		{
+			struct db_param	p[10] = {
+				DB_INT(seq), DB_TEXT(a->at), DB_TEXT(a->actor),
+				DB_TEXT(a->organization), DB_TEXT(a->action),
+				DB_TEXT(a->object), DB_TEXT(a->case_id),
+				DB_TEXT(a->client), DB_INT(a->flagged),
+				DB_TEXT(hash),
+			};
+
+			if ((e = db_query(db, "INSERT INTO audit (seq, at, "
+			    "actor, organization, action, object, case_id, "
+			    "client, flagged, hash) VALUES ($1, $2, $3, $4, "
+			    "$5, $6, $7, $8, $9, $10)", p, 10, NULL)) != DB_OK)
+				return e;
+		}
+		memcpy(prev, hash, sizeof(prev));
+	}
+	{
+		struct db_param	p[2] = { DB_INT(seq), DB_TEXT(prev) };
+
+		return db_query(db, "UPDATE audit_head SET seq = $1, "
+		    "hash = $2 WHERE id = 1", p, 2, NULL);
+	}
+}
+
+static json_t *
+text_or_null(const struct db_result *r, int row, int col)
+{
+	return db_isnull(r, row, col) ? json_null() :
+	    json_string(db_text(r, row, col));
+}
+
+json_t *
+store_audit_list(struct db *db, const char *case_id, int flagged,
+    long long before_seq, int limit, enum db_err *e)
+{
+	struct db_param		 p[4] = { DB_TEXT(case_id),
+				    flagged < 0 ? DB_NULL : DB_INT(flagged),
+				    before_seq > 0 ? DB_INT(before_seq) :
+				    DB_NULL, DB_INT(limit + 1) };
+	struct db_result	*r = NULL;
+	json_t			*items, *next = json_null();
+	int			 i, n;
+	char			 cursor[24];
+
+	if ((*e = db_query(db, "SELECT seq, at, actor, organization, action, "
+	    "object, case_id, client, flagged FROM audit WHERE "
+	    "(CAST($1 AS TEXT) IS NULL OR case_id = $1) AND "
+	    "(CAST($2 AS INTEGER) IS NULL OR flagged = $2) AND "
+	    "(CAST($3 AS BIGINT) IS NULL OR seq < $3) "
+	    "ORDER BY seq DESC LIMIT $4", p, 4, &r)) != DB_OK)
+		return NULL;
+	items = json_array();
+	n = db_rows(r);
+	for (i = 0; i < n && i < limit; i++)
+		json_array_append_new(items, json_pack("{s:I,s:s,s:o,s:o,s:s,"
+		    "s:o,s:o,s:o,s:b}", "seq", (json_int_t)db_int(r, i, 0),
+		    "at", db_text(r, i, 1), "actor", text_or_null(r, i, 2),
+		    "organization", text_or_null(r, i, 3), "action",
+		    db_text(r, i, 4), "object", text_or_null(r, i, 5), "case",
+		    text_or_null(r, i, 6), "client", text_or_null(r, i, 7),
+		    "flagged", db_int(r, i, 8) != 0));
+	if (n > limit) {
+		snprintf(cursor, sizeof(cursor), "%lld",
+		    (long long)db_int(r, limit - 1, 0));
+		json_decref(next);
+		next = json_string(cursor);
+	}
+	db_result_free(r);
+	return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+}
+
+#define VERIFY_BATCH 1000
+
+enum db_err
+store_audit_verify(struct db *db, const unsigned char *key, long long *count,
+    long long *bad_seq, const char **reason)
+{
+	struct db_result	*r = NULL;
+	char			 prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
+	char			 hash[CHAIN_HASH_HEX];
+	long long		 expect = 1, seq;
+	enum db_err		 e;
+	int			 i, n;
+
+	*count = 0;
+	*bad_seq = 0;
+	*reason = NULL;
+	do {
+		struct db_param	p[2] = { DB_INT(expect - 1),
+				    DB_INT(VERIFY_BATCH) };
+
+		if ((e = db_query(db, "SELECT seq, at, actor, organization, "
+		    "action, object, case_id, client, flagged, hash FROM "
+		    "audit WHERE seq > $1 ORDER BY seq LIMIT $2", p, 2, &r)) !=
+		    DB_OK)
+			return e;
+		n = db_rows(r);
+		for (i = 0; i < n; i++) {
+			seq = db_int(r, i, 0);
+			if (seq != expect) {
+				*bad_seq = expect;
+				*reason = "entry missing (gap in the sequence)";
+				goto out;
+			}
+			entry_hash(key, prev, seq, db_text(r, i, 1),
+			    db_text(r, i, 2), db_text(r, i, 3),
+			    db_text(r, i, 4), db_text(r, i, 5),
+			    db_text(r, i, 6), db_text(r, i, 7),
+			    (int)db_int(r, i, 8), hash);
+			if (db_text(r, i, 9) == NULL ||
+			    strcmp(hash, db_text(r, i, 9)) != 0) {
+				*bad_seq = seq;
+				*reason = "hash does not match: entry changed, "
+				    "moved or inserted";
+				goto out;
+			}
+			memcpy(prev, hash, sizeof(prev));
+			expect++;
+			(*count)++;
+		}
+		db_result_free(r);
+		r = NULL;
+	} while (n == VERIFY_BATCH);
+	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
+	    NULL, 0, &r)) != DB_OK)
+		return e;
+	if (db_rows(r) != 1 || db_int(r, 0, 0) != *count ||
+	    db_text(r, 0, 1) == NULL || strcmp(db_text(r, 0, 1), prev) != 0) {
+		*bad_seq = *count + 1;
+		*reason = "the chain does not reach its recorded head: "
+		    "entries removed at the end";
+	}
+out:
+	db_result_free(r);
+	return DB_OK;
+}

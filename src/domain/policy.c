@@ -1,0 +1,124 @@
+/*
+ * policy.c — need-to-know access to cases, persons and identities.
+ *
+ * The table (API.md, "Who sees what"):
+ *   admin, analyst, auditor, requester: no case access (403).
+ *   coordinator of the secretariat (organization NMT): every case.
+ *   coordinator with a region: that region's cases, and its team cases.
+ *   member (and a coordinator without region): cases whose team has its
+ *   organization or itself.
+ * Writing needs the owner organization, a coordinator's visibility, or
+ * full team access; changing the team needs the owner organization or a
+ * coordinator's visibility. Identities go to the owner organization,
+ * coordinators who see the case and full team members; a protected
+ * identity only to the owner organization and the secretariat's
+ * coordinators, and its address only to the owner organization.
+ */
+#include <string.h>
+
+#include "domain/policy.h"
+
+static int
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static int
+is_secretariat_coordinator(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR && same(p->org, ORG_SECRETARIAT);
+}
+
+static int
+works_cases(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR || p->role == ROLE_MEMBER;
+}
+
+enum case_scope
+policy_case_scope(const struct principal *p)
+{
+	if (!works_cases(p))
+		return SCOPE_NONE;
+	if (is_secretariat_coordinator(p))
+		return SCOPE_ALL;
+	if (p->role == ROLE_COORDINATOR && p->region != NULL)
+		return SCOPE_REGION_OR_TEAM;
+	return SCOPE_TEAM;
+}
+
+static int
+sees_case(const struct principal *p, const struct case_facts *f)
+{
+	switch (policy_case_scope(p)) {
+	case SCOPE_ALL:
+		return 1;
+	case SCOPE_REGION_OR_TEAM:
+		return same(p->region, f->region) ||
+		    f->team_access != ACCESS_NONE;
+	case SCOPE_TEAM:
+		return f->team_access != ACCESS_NONE;
+	case SCOPE_NONE:
+		break;
+	}
+	return 0;
+}
+
+enum policy_decision
+policy_case(const struct principal *p, enum case_action action,
+    const struct case_facts *f)
+{
+	int	owner;
+
+	if (!works_cases(p))
+		return POLICY_FORBIDDEN;
+	if (action == CASE_CREATE || action == CASE_LIST)
+		return POLICY_ALLOW;
+	if (f == NULL || !sees_case(p, f))
+		return POLICY_HIDDEN;
+	owner = same(p->org, f->owner_org);
+	switch (action) {
+	case CASE_READ:
+		return POLICY_ALLOW;
+	case CASE_WRITE:
+		if (owner || p->role == ROLE_COORDINATOR ||
+		    f->team_access == ACCESS_FULL)
+			return POLICY_ALLOW;
+		return POLICY_FORBIDDEN;
+	case CASE_TEAM_CHANGE:
+		if (owner || p->role == ROLE_COORDINATOR)
+			return POLICY_ALLOW;
+		return POLICY_FORBIDDEN;
+	default:
+		return POLICY_FORBIDDEN;
+	}
+}
+
+enum identity_view
+policy_identity(const struct principal *p, const struct case_facts *f,
+    enum protection protection)
+{
+	int	owner;
+
+	if (policy_case(p, CASE_READ, f) != POLICY_ALLOW)
+		return IDENTITY_NONE;
+	owner = same(p->org, f->owner_org);
+	if (protection != PROTECTION_NONE) {
+		if (owner)
+			return IDENTITY_FULL;
+		if (is_secretariat_coordinator(p))
+			return IDENTITY_NO_ADDRESS;
+		return IDENTITY_NONE;
+	}
+	if (owner || p->role == ROLE_COORDINATOR ||
+	    f->team_access == ACCESS_FULL)
+		return IDENTITY_FULL;
+	return IDENTITY_NONE;
+}
+
+int
+policy_audit_all(const struct principal *p)
+{
+	return p->role == ROLE_AUDITOR;
+}

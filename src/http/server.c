@@ -1,0 +1,750 @@
+/*
+ * server.c — the libmicrohttpd daemon and the life of one request.
+ *
+ * Owns the listening socket, MHD's worker threads and the request limits.
+ * A request under /api/ or equal to /healthz ("API") is checked against
+ * max_header and Content-Length before any of its body is read (413 at
+ * once when Content-Length exceeds max_body), its body is accumulated up
+ * to max_body (a chunked body that grows past it gets 413, see
+ * DRAIN_FACTOR), and the complete request goes to the application
+ * function once. Every other path is a static file (static.c), answered
+ * without reading a body. Every response leaves through queue_response(),
+ * which adds the security headers, so no path can forget them.
+ *
+ * Ownership: struct http_server is created by http_start and freed by
+ * http_stop, which first stops MHD (joining its threads). Per-request
+ * state (struct req) is allocated by uri_seen(), MHD's first sight of a
+ * request, and freed by request_completed(). Response bodies that the
+ * application filled in are handed to MHD, which frees them; the header
+ * strings are freed here once copied into the MHD response.
+ *
+ * Nothing here logs request bodies, header values or query strings; MHD's
+ * own messages go to stderr (during http_start, into the caller's err).
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http/http.h"
+#include "http/internal.h"
+
+#define DEFAULT_MAX_BODY	(1024 * 1024)
+#define DEFAULT_MAX_HEADER	(16 * 1024)
+#define DEFAULT_TIMEOUT		30
+#define CONNECTION_LIMIT	1024
+#define PER_IP_LIMIT		256
+/*
+ * MHD keeps the request line and headers in one per-connection memory
+ * pool, together with one entry per header and cookie and, later, the
+ * response headers. The pool is sized so that anything within max_header
+ * fits; the exact limit is enforced in the access handler, and MHD
+ * refuses by itself whatever does not fit in the pool.
+ */
+#define POOL_SLACK		(16 * 1024)
+/*
+ * A chunked body that outgrows max_body is answered 413 as soon as MHD
+ * lets us: newer MHD at once, MHD 0.9.75 only once the body has ended.
+ * Until then its bytes are dropped, up to DRAIN_FACTOR times max_body in
+ * all; a longer body gets the connection closed without an answer.
+ */
+#define DRAIN_FACTOR		4
+#define BODY_PREALLOC		(64 * 1024)
+
+#define CSP_API		"default-src 'none'; frame-ancestors 'none'"
+#define CSP_STATIC	"default-src 'self'; script-src 'self'; " \
+			"style-src 'self'; img-src 'self' data:; " \
+			"connect-src 'self'; frame-ancestors 'none'; " \
+			"base-uri 'none'; form-action 'self'"
+
+enum area {
+	AREA_API,
+	AREA_STATIC
+};
+
+struct http_server {
+	struct MHD_Daemon	*daemon;
+	http_app_fn		 app_fn;
+	void			*app;
+	int			 web_fd;	/* -1: no static files */
+	size_t			 max_body;
+	size_t			 max_header;
+	unsigned		 port;
+	pthread_mutex_t		 log_mtx;
+	atomic_int		 starting;	/* MHD messages go to err */
+	char			*err;
+	size_t			 errlen;
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_in	v4;
+		struct sockaddr_in6	v6;
+	}			 addr;
+};
+
+struct req {
+	size_t		 uri_len;	/* raw request target, bytes */
+	int		 bad_path;	/* raw path held an encoded NUL */
+	int		 started;	/* the access handler has seen it */
+	int		 answered;	/* a response is queued */
+	int		 too_large;	/* body over max_body: draining */
+	size_t		 drained;	/* body bytes dropped since */
+	enum area	 area;
+	int		 tls;
+	char		*body;
+	size_t		 len;
+	size_t		 cap;
+	char		 client[INET6_ADDRSTRLEN];
+};
+
+/* Headers only the server sets; the application's copies are dropped. */
+static const char *const reserved_headers[] = {
+	"Cache-Control",
+	"Connection",
+	"Content-Length",
+	"Content-Security-Policy",
+	"Content-Type",
+	"Cross-Origin-Opener-Policy",
+	"Permissions-Policy",
+	"Referrer-Policy",
+	"Strict-Transport-Security",
+	"Transfer-Encoding",
+	"X-Content-Type-Options",
+	"X-Frame-Options",
+};
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n, size)) == NULL) {
+		fputs("nmt: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server	*srv = cls;
+	char			 msg[512];
+	size_t			 n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (atomic_load(&srv->starting)) {
+		pthread_mutex_lock(&srv->log_mtx);
+		/* Keep the first message: it names the cause. */
+		if (srv->err != NULL && srv->errlen > 0 && srv->err[0] == '\0')
+			snprintf(srv->err, srv->errlen, "%s", msg);
+		pthread_mutex_unlock(&srv->log_mtx);
+		return;
+	}
+	fprintf(stderr, "nmtd: http: %s\n", msg);
+}
+
+/* Adds a header that must be there; failure means a bug or no memory. */
+static void
+must_add(struct MHD_Response *r, const char *name, const char *value)
+{
+	if (MHD_add_response_header(r, name, value) != MHD_YES) {
+		fprintf(stderr, "nmt: http: cannot add header %s\n", name);
+		abort();
+	}
+}
+
+/* Adds the security headers and queues r; r is released either way. */
+static enum MHD_Result
+queue_response(struct MHD_Connection *conn, struct req *rq, unsigned status,
+    struct MHD_Response *r)
+{
+	enum MHD_Result	 ret;
+
+	must_add(r, "X-Content-Type-Options", "nosniff");
+	must_add(r, "Referrer-Policy", "no-referrer");
+	must_add(r, "X-Frame-Options", "DENY");
+	must_add(r, "Cross-Origin-Opener-Policy", "same-origin");
+	must_add(r, "Permissions-Policy",
+	    "camera=(), microphone=(), geolocation=()");
+	if (rq->area == AREA_API) {
+		must_add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		must_add(r, "Content-Security-Policy", CSP_API);
+	} else {
+		must_add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+		must_add(r, "Content-Security-Policy", CSP_STATIC);
+	}
+	if (rq->tls)
+		must_add(r, "Strict-Transport-Security", "max-age=31536000");
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	rq->answered = ret == MHD_YES;
+	return ret;
+}
+
+static void
+response_cleanup(struct http_response *res)
+{
+	int	 i;
+
+	for (i = 0; i < res->nheaders && i < HTTP_MAX_RESPONSE_HEADERS; i++) {
+		free(res->header_names[i]);
+		free(res->header_values[i]);
+		res->header_names[i] = res->header_values[i] = NULL;
+	}
+	res->nheaders = 0;
+	free(res->body);
+	res->body = NULL;
+	res->body_len = 0;
+}
+
+static int
+is_reserved(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]);
+	    i++)
+		if (strcasecmp(name, reserved_headers[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+valid_header(const char *name, const char *value)
+{
+	const unsigned char	*p;
+
+	if (name[0] == '\0')
+		return 0;
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}",
+		    *p) != NULL)
+			return 0;
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Turns what the application filled in into an MHD response. Takes the
+ * body; a bad status or a header that cannot be sent turns the answer
+ * into a 500 problem (the body the application made is dropped).
+ */
+static struct MHD_Response *
+app_response(struct http_response *res, unsigned *status)
+{
+	struct MHD_Response	*r;
+	int			 i;
+
+	if (res->status < 200 || res->status > 599) {
+		fprintf(stderr, "nmtd: http: application answered status %d\n",
+		    res->status);
+		goto fail;
+	}
+	for (i = 0; i < res->nheaders; i++)
+		if (!valid_header(res->header_names[i],
+		    res->header_values[i])) {
+			fputs("nmtd: http: application header refused\n",
+			    stderr);
+			goto fail;
+		}
+	if (res->body == NULL || res->body_len == 0) {
+		free(res->body);
+		res->body = NULL;
+		r = MHD_create_response_from_buffer(0, (void *)"",
+		    MHD_RESPMEM_PERSISTENT);
+	} else {
+		r = MHD_create_response_from_buffer(res->body_len, res->body,
+		    MHD_RESPMEM_MUST_FREE);
+	}
+	if (r == NULL) {
+		fputs("nmt: out of memory\n", stderr);
+		abort();
+	}
+	res->body = NULL;	/* MHD owns it now */
+	res->body_len = 0;
+	if (res->content_type != NULL && MHD_add_response_header(r,
+	    MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type) != MHD_YES)
+		goto refused;
+	for (i = 0; i < res->nheaders; i++)
+		if (!is_reserved(res->header_names[i]) &&
+		    MHD_add_response_header(r, res->header_names[i],
+		    res->header_values[i]) != MHD_YES)
+			goto refused;
+	*status = (unsigned)res->status;
+	return r;
+refused:
+	fputs("nmtd: http: MHD refused an application header\n", stderr);
+	MHD_destroy_response(r);
+fail:
+	response_cleanup(res);
+	res->content_type = NULL;
+	http_problem(res, 500, "Internal Server Error",
+	    "The server could not answer this request.");
+	return app_response(res, status);
+}
+
+/* Answers with a problem (API) or a short text (static) before the app. */
+static enum MHD_Result
+refuse(struct MHD_Connection *conn, struct req *rq, unsigned status,
+    const char *title, const char *detail)
+{
+	struct http_response	 res;
+	struct MHD_Response	*r;
+
+	if (rq->area == AREA_STATIC) {
+		r = http_text_response(title);
+	} else {
+		memset(&res, 0, sizeof(res));
+		http_problem(&res, (int)status, title, detail);
+		r = app_response(&res, &status);
+		response_cleanup(&res);
+	}
+	return queue_response(conn, rq, status, r);
+}
+
+static int
+is_api_path(const char *url)
+{
+	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+}
+
+/* Formats the peer's address into rq->client; is it a loopback peer? */
+static int
+peer_address(struct MHD_Connection *conn, struct req *rq)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	struct in_addr			 a4;
+	int				 loopback = 0;
+
+	snprintf(rq->client, sizeof(rq->client), "unknown");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return 0;
+	if (ci->client_addr->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
+		a4 = sin->sin_addr;
+		goto v4;
+	}
+	if (ci->client_addr->sa_family != AF_INET6)
+		return 0;
+	sin6 = (const struct sockaddr_in6 *)(const void *)ci->client_addr;
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memcpy(&a4, &sin6->sin6_addr.s6_addr[12], sizeof(a4));
+		goto v4;
+	}
+	if (inet_ntop(AF_INET6, &sin6->sin6_addr, rq->client,
+	    sizeof(rq->client)) == NULL)
+		snprintf(rq->client, sizeof(rq->client), "unknown");
+	return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+v4:
+	if (inet_ntop(AF_INET, &a4, rq->client, sizeof(rq->client)) == NULL)
+		snprintf(rq->client, sizeof(rq->client), "unknown");
+	loopback = (ntohl(a4.s_addr) >> 24) == 127;
+	return loopback;
+}
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t	*n = cls;
+
+	(void)kind;
+	*n += strlen(key) + 2 + (value == NULL ? 0 : strlen(value)) + 2;
+	return MHD_YES;
+}
+
+/* Bytes of request line and headers, as sent (less optional spaces). */
+static size_t
+header_bytes(struct MHD_Connection *conn, const char *method,
+    const char *version, const struct req *rq)
+{
+	size_t	 n;
+
+	n = strlen(method) + 1 + rq->uri_len + 1 + strlen(version) + 2;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &n);
+	return n + 2;
+}
+
+/* A Content-Length above max_body (or unreadable)? */
+static int
+declared_too_large(struct MHD_Connection *conn, size_t max_body,
+    size_t *declared)
+{
+	const char	*cl;
+	char		*end;
+	uintmax_t	 v;
+
+	*declared = 0;
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl == NULL)
+		return 0;
+	errno = 0;
+	v = strtoumax(cl, &end, 10);
+	if (errno != 0 || end == cl || *end != '\0' || cl[0] == '-' ||
+	    v > max_body)
+		return 1;
+	*declared = (size_t)v;
+	return 0;
+}
+
+static void
+body_append(struct req *rq, const char *data, size_t n)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (rq->len + n + 1 > rq->cap) {
+		cap = rq->cap < 1024 ? 1024 : rq->cap;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(rq->body, cap)) == NULL) {
+			fputs("nmt: out of memory\n", stderr);
+			abort();
+		}
+		rq->body = p;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+}
+
+static enum MHD_Result
+run_app(struct http_server *srv, struct MHD_Connection *conn,
+    struct req *rq, const char *url, const char *method)
+{
+	struct http_request	 hreq;
+	struct http_response	 res;
+	struct MHD_Response	*r;
+	unsigned		 status;
+
+	memset(&hreq, 0, sizeof(hreq));
+	hreq.method = method;
+	hreq.path = url;
+	hreq.body = rq->body == NULL ? "" : rq->body;
+	hreq.body_len = rq->len;
+	hreq.client = rq->client;
+	hreq.tls = rq->tls;
+	hreq.conn = conn;
+
+	memset(&res, 0, sizeof(res));
+	res.status = 500;
+	srv->app_fn(srv->app, &hreq, &res);
+	r = app_response(&res, &status);
+	response_cleanup(&res);
+	return queue_response(conn, rq, status, r);
+}
+
+static enum MHD_Result
+first_call(struct http_server *srv, struct MHD_Connection *conn,
+    struct req *rq, const char *url, const char *method, const char *version)
+{
+	struct MHD_Response	*r;
+	const char		*xfp;
+	unsigned		 status;
+	size_t			 declared;
+	int			 loopback;
+
+	rq->started = 1;
+	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
+	loopback = peer_address(conn, rq);
+	xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-Proto");
+	rq->tls = loopback && xfp != NULL && strcasecmp(xfp, "https") == 0;
+
+	if (header_bytes(conn, method, version, rq) > srv->max_header)
+		return refuse(conn, rq,
+		    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+		    "Request Header Fields Too Large",
+		    "The request line and headers exceed the limit.");
+	if (rq->area == AREA_STATIC) {
+		r = http_static_response(srv->web_fd, conn, method, url,
+		    rq->bad_path, &status);
+		return queue_response(conn, rq, status, r);
+	}
+	if (rq->bad_path)
+		return refuse(conn, rq, MHD_HTTP_BAD_REQUEST, "Bad Request",
+		    "The request path is not valid.");
+	if (declared_too_large(conn, srv->max_body, &declared))
+		return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "Content Too Large", "The request body exceeds the limit.");
+	if (declared > 0) {
+		/* Memory follows what arrives, not what is announced. */
+		if (declared > BODY_PREALLOC)
+			declared = BODY_PREALLOC;
+		rq->body = xcalloc(1, declared + 1);
+		rq->cap = declared + 1;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server	*srv = cls;
+	struct req		*rq = *con_cls;
+
+	if (rq == NULL)		/* uri_seen() always runs first */
+		*con_cls = rq = xcalloc(1, sizeof(*rq));
+	if (!rq->started)
+		return first_call(srv, conn, rq, url, method, version);
+	if (rq->answered) {
+		/* Refused early: drop whatever body still arrives. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->too_large) {
+		if (*upload_data_size == 0)
+			return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "Content Too Large",
+			    "The request body exceeds the limit.");
+		rq->drained += *upload_data_size;
+		*upload_data_size = 0;
+		if (rq->drained > srv->max_body * (DRAIN_FACTOR - 1))
+			return MHD_NO;	/* enough: close without answer */
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (*upload_data_size > srv->max_body - rq->len) {
+			rq->drained = rq->len + *upload_data_size -
+			    srv->max_body;
+			*upload_data_size = 0;
+			if (refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "Content Too Large",
+			    "The request body exceeds the limit.") == MHD_YES)
+				return MHD_YES;
+			/* MHD 0.9.75 cannot answer mid-body: drain first. */
+			rq->too_large = 1;
+			free(rq->body);
+			rq->body = NULL;
+			rq->len = rq->cap = 0;
+			return MHD_YES;
+		}
+		body_append(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return run_app(srv, conn, rq, url, method);
+}
+
+/* MHD's first sight of a request: the raw target, before decoding. */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req	*rq;
+	size_t		 pathlen, i;
+
+	(void)cls;
+	(void)conn;
+	rq = xcalloc(1, sizeof(*rq));
+	rq->uri_len = strlen(uri);
+	pathlen = strcspn(uri, "?");
+	/* MHD decodes %00 into a NUL that would cut the path short. */
+	for (i = 0; i + 2 < pathlen; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			rq->bad_path = 1;
+	return rq;
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req	*rq = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* Fills srv->addr from host and port; is it IPv6? -1: not an address. */
+static int
+parse_host(struct http_server *srv, const char *host, unsigned port)
+{
+	char	 buf[INET6_ADDRSTRLEN + 2];
+	size_t	 n;
+
+	if (host == NULL || host[0] == '\0' || strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	n = strlen(host);
+	if (host[0] == '[' && n > 2 && host[n - 1] == ']' &&
+	    n - 2 < sizeof(buf)) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	memset(&srv->addr, 0, sizeof(srv->addr));
+	if (inet_pton(AF_INET, host, &srv->addr.v4.sin_addr) == 1) {
+		srv->addr.v4.sin_family = AF_INET;
+		srv->addr.v4.sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &srv->addr.v6.sin6_addr) == 1) {
+		srv->addr.v6.sin6_family = AF_INET6;
+		srv->addr.v6.sin6_port = htons((uint16_t)port);
+		return 1;
+	}
+	return -1;
+}
+
+static unsigned
+poll_flag(void)
+{
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+		return MHD_USE_EPOLL;
+	if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
+		return MHD_USE_POLL;
+	return 0;	/* select() */
+}
+
+static void
+server_free(struct http_server *srv)
+{
+	if (srv->web_fd != -1)
+		close(srv->web_fd);
+	pthread_mutex_destroy(&srv->log_mtx);
+	free(srv);
+}
+
+struct http_server *
+http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
+    char *err, size_t errlen)
+{
+	struct http_server		*srv;
+	const union MHD_DaemonInfo	*info;
+	const char			*host;
+	unsigned			 flags, threads, timeout;
+	size_t				 pool;
+	int				 v6;
+	char				 mhd_err[256] = "";
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	host = cfg->host == NULL ? "127.0.0.1" : cfg->host;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->web_fd = -1;
+	srv->app_fn = app_fn;
+	srv->app = app;
+	srv->max_body = cfg->max_body == 0 ? DEFAULT_MAX_BODY : cfg->max_body;
+	srv->max_header = cfg->max_header == 0 ? DEFAULT_MAX_HEADER :
+	    cfg->max_header;
+	threads = cfg->threads == 0 ? 1 : cfg->threads;
+	timeout = cfg->timeout == 0 ? DEFAULT_TIMEOUT : cfg->timeout;
+	pthread_mutex_init(&srv->log_mtx, NULL);
+	atomic_init(&srv->starting, 1);
+	srv->err = mhd_err;
+	srv->errlen = sizeof(mhd_err);
+
+	if (app_fn == NULL) {
+		snprintf(err, errlen, "no application function");
+		goto fail;
+	}
+	if (cfg->port > 65535) {
+		snprintf(err, errlen, "port %u is out of range", cfg->port);
+		goto fail;
+	}
+	if ((v6 = parse_host(srv, host, cfg->port)) == -1) {
+		snprintf(err, errlen, "listen address \"%s\" is not an IPv4 "
+		    "or IPv6 address", host);
+		goto fail;
+	}
+	if (cfg->web_dir != NULL && (srv->web_fd = open(cfg->web_dir,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "web directory %s: %s", cfg->web_dir,
+		    strerror(errno));
+		goto fail;
+	}
+
+	/* Twice max_header: header and cookie entries live in the pool too. */
+	pool = srv->max_header * 2 + POOL_SLACK;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    poll_flag();
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+	    on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+	    MHD_OPTION_SOCK_ADDR, &srv->addr.sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ?
+	    threads : 0),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		pthread_mutex_lock(&srv->log_mtx);
+		snprintf(err, errlen, "cannot listen on %s port %u: %s", host,
+		    cfg->port, mhd_err[0] != '\0' ? mhd_err :
+		    "the HTTP server did not start");
+		pthread_mutex_unlock(&srv->log_mtx);
+		goto fail;
+	}
+	pthread_mutex_lock(&srv->log_mtx);
+	srv->err = NULL;
+	srv->errlen = 0;
+	atomic_store(&srv->starting, 0);
+	pthread_mutex_unlock(&srv->log_mtx);
+
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info != NULL && info->port != 0 ? info->port : cfg->port;
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+unsigned
+http_port(const struct http_server *srv)
+{
+	return srv == NULL ? 0 : srv->port;
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->daemon != NULL)
+		MHD_stop_daemon(srv->daemon);
+	server_free(srv);
+}

@@ -1,0 +1,1101 @@
+/*
+ * test_crypto.c — unit tests for src/crypto: key file and subkeys,
+ * sealing, password hashes, TOTP (RFC 6238 vectors), tokens and the
+ * audit hash chain.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <liboath/oath.h>
+#include <sodium.h>
+
+#include "crypto/chain.h"
+#include "crypto/keys.h"
+#include "crypto/password.h"
+#include "crypto/seal.h"
+#include "crypto/token.h"
+#include "crypto/totp.h"
+
+#define B64URL_CHARS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#define PW_ALPHABET \
+	"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+/* ---------------------------------------------------------------- */
+/* helpers */
+
+static unsigned char key_a[KEY_BYTES];
+static unsigned char key_b[KEY_BYTES];
+
+static int
+global_setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	memset(key_a, 0x11, sizeof(key_a));
+	memset(key_b, 0x22, sizeof(key_b));
+	return 0;
+}
+
+static int
+all_in_set(const char *s, const char *set)
+{
+	for (; *s != '\0'; s++) {
+		if (strchr(set, *s) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* ---------------------------------------------------------------- */
+/* keys */
+
+struct keys_fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int
+keys_setup(void **state)
+{
+	struct keys_fixture *f;
+
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/nmt-test-keys-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/master.key", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+keys_teardown(void **state)
+{
+	struct keys_fixture *f = *state;
+
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+write_file(const char *path, const char *content, size_t len, mode_t mode)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static void
+assert_ring_empty(const struct keyring *r)
+{
+	assert_null(r->identity);
+	assert_null(r->totp);
+	assert_null(r->token);
+	assert_null(r->audit);
+}
+
+static void
+test_keys_create_and_reload(void **state)
+{
+	struct keys_fixture *f = *state;
+	struct keyring r1, r2;
+	struct stat st;
+	char err[256], buf[80], *p;
+	unsigned char master[KEY_BYTES], expect[KEY_BYTES];
+	size_t binlen;
+	ssize_t n;
+	int fd;
+
+	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
+	assert_non_null(r1.identity);
+	assert_non_null(r1.totp);
+	assert_non_null(r1.token);
+	assert_non_null(r1.audit);
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, 65);
+
+	fd = open(f->path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(n, 65);
+	buf[n] = '\0';
+	assert_int_equal(buf[64], '\n');
+	buf[64] = '\0';
+	assert_int_equal(strspn(buf, "0123456789abcdef"), 64);
+
+	/* Subkeys are crypto_kdf("NMTKEYS1", purpose) of the file's key. */
+	assert_int_equal(sodium_hex2bin(master, sizeof(master), buf, 64, NULL,
+	    &binlen, NULL), 0);
+	assert_int_equal(binlen, KEY_BYTES);
+	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_IDENTITY, "NMTKEYS1",
+	    master);
+	assert_memory_equal(r1.identity, expect, KEY_BYTES);
+	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_TOTP, "NMTKEYS1",
+	    master);
+	assert_memory_equal(r1.totp, expect, KEY_BYTES);
+	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_TOKEN, "NMTKEYS1",
+	    master);
+	assert_memory_equal(r1.token, expect, KEY_BYTES);
+	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_AUDIT, "NMTKEYS1",
+	    master);
+	assert_memory_equal(r1.audit, expect, KEY_BYTES);
+
+	/* Subkeys differ from each other and from the master key. */
+	assert_memory_not_equal(r1.identity, r1.totp, KEY_BYTES);
+	assert_memory_not_equal(r1.identity, r1.token, KEY_BYTES);
+	assert_memory_not_equal(r1.identity, r1.audit, KEY_BYTES);
+	assert_memory_not_equal(r1.totp, r1.token, KEY_BYTES);
+	assert_memory_not_equal(r1.totp, r1.audit, KEY_BYTES);
+	assert_memory_not_equal(r1.token, r1.audit, KEY_BYTES);
+	assert_memory_not_equal(r1.identity, master, KEY_BYTES);
+
+	/* Loading again (without and with create) gives the same keys. */
+	assert_int_equal(keys_load(f->path, 0, &r2, err, sizeof(err)), 0);
+	assert_memory_equal(r1.identity, r2.identity, KEY_BYTES);
+	assert_memory_equal(r1.totp, r2.totp, KEY_BYTES);
+	assert_memory_equal(r1.token, r2.token, KEY_BYTES);
+	assert_memory_equal(r1.audit, r2.audit, KEY_BYTES);
+	keys_free(&r2);
+	assert_ring_empty(&r2);
+
+	assert_int_equal(keys_load(f->path, 1, &r2, err, sizeof(err)), 0);
+	assert_memory_equal(r1.audit, r2.audit, KEY_BYTES);
+	keys_free(&r2);
+
+	/* The error text of a later failure never holds key material. */
+	assert_int_equal(chmod(f->path, 0644), 0);
+	assert_int_equal(keys_load(f->path, 0, &r2, err, sizeof(err)), -1);
+	assert_true(strlen(err) > 0);
+	assert_null(strstr(err, buf));
+	p = strstr(err, "master.key");
+	assert_non_null(p);
+	assert_ring_empty(&r2);
+
+	keys_free(&r1);
+	assert_ring_empty(&r1);
+	sodium_memzero(master, sizeof(master));
+}
+
+static void
+test_keys_two_files_differ(void **state)
+{
+	struct keys_fixture *f = *state;
+	struct keyring r1, r2;
+	char err[256];
+
+	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(keys_load(f->path, 1, &r2, err, sizeof(err)), 0);
+	assert_memory_not_equal(r1.identity, r2.identity, KEY_BYTES);
+	assert_memory_not_equal(r1.audit, r2.audit, KEY_BYTES);
+	keys_free(&r1);
+	keys_free(&r2);
+}
+
+static void
+test_keys_missing_without_create(void **state)
+{
+	struct keys_fixture *f = *state;
+	struct keyring r;
+	struct stat st;
+	char err[256], bad[192];
+
+	err[0] = '\0';
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), -1);
+	assert_true(strlen(err) > 0);
+	assert_ring_empty(&r);
+	assert_int_equal(stat(f->path, &st), -1);	/* not created */
+
+	/* Creation in a directory that does not exist fails cleanly. */
+	snprintf(bad, sizeof(bad), "%s/nope/master.key", f->dir);
+	assert_int_equal(keys_load(bad, 1, &r, err, sizeof(err)), -1);
+	assert_true(strlen(err) > 0);
+	assert_ring_empty(&r);
+
+	/* A tiny error buffer is respected. */
+	assert_int_equal(keys_load(f->path, 0, &r, err, 4), -1);
+	assert_true(strlen(err) <= 3);
+	assert_int_equal(keys_load(f->path, 0, &r, NULL, 0), -1);
+}
+
+static void
+test_keys_bad_content(void **state)
+{
+#define H32 "00112233445566778899aabbccddeeff"
+	static const char good[] = H32 H32 "\n";
+	static const char *const bad[] = {
+		"",
+		"\n",
+		"short\n",
+		H32 H32,			/* no newline */
+		H32 H32 "\n\n",		/* too long */
+		H32 H32 "0\n",			/* 65 hex */
+		H32 "0011223344556677889\n",	/* 51 hex */
+		"0011223344556677g899aabbccddeeff" H32 "\n",
+		"00112233445566778899AABBCCDDEEFF" H32 "\n",
+		H32 H32 "X",
+		H32 " 0112233445566778899aabbccddeeff\n",
+	};
+	static const char nul[] = H32 "0011223344556677\0" "899aabbccddeeff\n";
+#undef H32
+	struct keys_fixture *f = *state;
+	struct keyring r;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(f->path, bad[i], strlen(bad[i]), 0600);
+		err[0] = '\0';
+		assert_int_equal(keys_load(f->path, 1, &r, err, sizeof(err)),
+		    -1);
+		assert_true(strlen(err) > 0);
+		assert_ring_empty(&r);
+	}
+
+	/* 65 bytes, but with a NUL byte inside. */
+	assert_int_equal(sizeof(nul) - 1, 65);
+	write_file(f->path, nul, sizeof(nul) - 1, 0600);
+	assert_int_equal(keys_load(f->path, 1, &r, err, sizeof(err)), -1);
+	assert_ring_empty(&r);
+
+	/* The well-formed file loads; the same file with 0644/0640 not. */
+	write_file(f->path, good, strlen(good), 0600);
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), 0);
+	keys_free(&r);
+	write_file(f->path, good, strlen(good), 0400);
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), 0);
+	keys_free(&r);
+
+	write_file(f->path, good, strlen(good), 0644);
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), -1);
+	assert_null(strstr(err, "00112233"));
+	assert_ring_empty(&r);
+	write_file(f->path, good, strlen(good), 0640);
+	assert_int_equal(keys_load(f->path, 1, &r, err, sizeof(err)), -1);
+	write_file(f->path, good, strlen(good), 0604);
+	assert_int_equal(keys_load(f->path, 1, &r, err, sizeof(err)), -1);
+
+	/* A directory is not a key file. */
+	assert_int_equal(keys_load(f->dir, 0, &r, err, sizeof(err)), -1);
+	assert_ring_empty(&r);
+}
+
+/* ---------------------------------------------------------------- */
+/* seal */
+
+static void
+test_seal_round_trip(void **state)
+{
+	static const char bin[] = "with\0nul\0bytes";
+	char *s, *p, big[5000];
+	size_t len, i;
+
+	(void)state;
+	s = seal_text(key_a, "Anna Andersson 19800101-1234", 28,
+	    "person:1:identity");
+	assert_non_null(s);
+	assert_memory_equal(s, "v1.", 3);
+	assert_true(all_in_set(s + 3, B64URL_CHARS));
+	/* 24-byte nonce + 28 + 16-byte tag = 68 bytes -> 91 base64 chars */
+	assert_int_equal(strlen(s), 3 + 91);
+	assert_int_equal(seal_open(key_a, s, "person:1:identity", &p, &len),
+	    0);
+	assert_int_equal(len, 28);
+	assert_string_equal(p, "Anna Andersson 19800101-1234");
+	sodium_memzero(p, len);
+	free(p);
+	free(s);
+
+	/* Empty text, embedded NUL bytes, a longer text. */
+	s = seal_text(key_a, "", 0, "x");
+	assert_int_equal(seal_open(key_a, s, "x", &p, &len), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	free(p);
+	free(s);
+
+	s = seal_text(key_a, bin, sizeof(bin), "x");
+	assert_int_equal(seal_open(key_a, s, "x", &p, &len), 0);
+	assert_int_equal(len, sizeof(bin));
+	assert_memory_equal(p, bin, sizeof(bin));
+	assert_int_equal(p[len], '\0');
+	free(p);
+	free(s);
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	s = seal_text(key_a, big, sizeof(big), NULL);
+	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), 0);
+	assert_int_equal(len, sizeof(big));
+	assert_memory_equal(p, big, sizeof(big));
+	free(p);
+	/* NULL associated data is the same as "". */
+	assert_int_equal(seal_open(key_a, s, "", &p, &len), 0);
+	free(p);
+	free(s);
+}
+
+static void
+test_seal_wrong_aad_or_key(void **state)
+{
+	char *s, *p;
+	size_t len;
+
+	(void)state;
+	s = seal_text(key_a, "secret", 6, "person:1:identity");
+	p = (char *)1;
+	len = 99;
+	assert_int_equal(seal_open(key_a, s, "person:2:identity", &p, &len),
+	    -1);
+	assert_null(p);
+	assert_int_equal(len, 0);
+	assert_int_equal(seal_open(key_a, s, "person:1:identit", &p, &len),
+	    -1);
+	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), -1);
+	assert_int_equal(seal_open(key_a, s, "", &p, &len), -1);
+	assert_int_equal(seal_open(key_b, s, "person:1:identity", &p, &len),
+	    -1);
+	assert_null(p);
+	free(s);
+
+	s = seal_text(key_a, "secret", 6, NULL);
+	assert_int_equal(seal_open(key_a, s, "a", &p, &len), -1);
+	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), 0);
+	free(p);
+	free(s);
+}
+
+static void
+test_seal_tampered(void **state)
+{
+	unsigned char bin[256];
+	char *s, *p, *t;
+	size_t len, binlen, i, n;
+
+	(void)state;
+	s = seal_text(key_a, "tamper me", 9, "aad");
+	n = strlen(s);
+
+	/* Decode, flip each byte in turn, encode again: never opens. */
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), s + 3, n - 3,
+	    NULL, &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+	assert_int_equal(binlen, 24 + 9 + 16);
+	t = malloc(n + 1);
+	assert_non_null(t);
+	for (i = 0; i < binlen; i++) {
+		bin[i] ^= 0x01;
+		memcpy(t, "v1.", 3);
+		sodium_bin2base64(t + 3, n - 2, bin, binlen,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		assert_string_not_equal(t, s);
+		assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+		bin[i] ^= 0x01;
+	}
+
+	/* A changed character in the text form. */
+	memcpy(t, s, n + 1);
+	t[40] = t[40] == 'A' ? 'B' : 'A';
+	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+
+	/* Truncated and extended texts. */
+	memcpy(t, s, n + 1);
+	t[n - 1] = '\0';
+	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+	t[n - 4] = '\0';
+	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+	free(t);
+
+	/* The untouched text still opens. */
+	assert_int_equal(seal_open(key_a, s, "aad", &p, &len), 0);
+	assert_string_equal(p, "tamper me");
+	free(p);
+	free(s);
+}
+
+static void
+test_seal_random_nonce(void **state)
+{
+	char *s1, *s2, *p;
+	size_t len;
+
+	(void)state;
+	s1 = seal_text(key_a, "same", 4, "aad");
+	s2 = seal_text(key_a, "same", 4, "aad");
+	assert_string_not_equal(s1, s2);
+	assert_int_equal(seal_open(key_a, s2, "aad", &p, &len), 0);
+	assert_string_equal(p, "same");
+	free(p);
+	free(s1);
+	free(s2);
+}
+
+static void
+test_seal_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"v1.",
+		"v2.xxx",
+		"v1",
+		"V1.AAAA",
+		"garbage",
+		"v1.!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+		"v1.AAAA",
+		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+/",
+		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+		"v1. AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	};
+	char *p, *s, *t;
+	size_t len, i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = (char *)1;
+		assert_int_equal(seal_open(key_a, bad[i], NULL, &p, &len), -1);
+		assert_null(p);
+	}
+	assert_int_equal(seal_open(key_a, NULL, NULL, &p, &len), -1);
+
+	/* A valid text with trailing garbage or whitespace. */
+	s = seal_text(key_a, "x", 1, NULL);
+	n = strlen(s);
+	t = malloc(n + 2);
+	assert_non_null(t);
+	memcpy(t, s, n);
+	t[n] = '=';
+	t[n + 1] = '\0';
+	assert_int_equal(seal_open(key_a, t, NULL, &p, &len), -1);
+	t[n] = ' ';
+	assert_int_equal(seal_open(key_a, t, NULL, &p, &len), -1);
+	free(t);
+	free(s);
+}
+
+/* ---------------------------------------------------------------- */
+/* password */
+
+static void
+test_password_hash_verify(void **state)
+{
+	char *h, *h2;
+
+	(void)state;
+	h = password_hash("correct horse battery staple");
+	assert_non_null(h);
+	assert_memory_equal(h, "$argon2id$", 10);
+	assert_int_equal(password_verify(h, "correct horse battery staple"),
+	    1);
+	assert_int_equal(password_verify(h, "correct horse battery stapl"),
+	    0);
+	assert_int_equal(password_verify(h, ""), 0);
+	assert_int_equal(password_verify(h, NULL), 0);
+	assert_int_equal(password_verify("not a hash", "x"), 0);
+
+	/* Salted: the same password hashes differently each time. */
+	h2 = password_hash("correct horse battery staple");
+	assert_string_not_equal(h, h2);
+	assert_int_equal(password_verify(h2, "correct horse battery staple"),
+	    1);
+	free(h);
+	free(h2);
+}
+
+static void
+test_password_verify_null_hash(void **state)
+{
+	(void)state;
+	assert_int_equal(password_verify(NULL, "anything"), 0);
+	assert_int_equal(password_verify(NULL, ""), 0);
+	assert_int_equal(password_verify(NULL, NULL), 0);
+}
+
+struct pw_job {
+	const char *hash;
+	const char *password;
+	int result;
+};
+
+static void *
+pw_worker(void *arg)
+{
+	struct pw_job *j = arg;
+
+	j->result = password_verify(j->hash, j->password);
+	return NULL;
+}
+
+static void
+test_password_concurrent(void **state)
+{
+	pthread_t th[4];
+	struct pw_job jobs[4];
+	char *h;
+	int i;
+
+	(void)state;
+	h = password_hash("pw");
+	jobs[0] = (struct pw_job){ h, "pw", -1 };
+	jobs[1] = (struct pw_job){ h, "wrong", -1 };
+	jobs[2] = (struct pw_job){ NULL, "pw", -1 };
+	jobs[3] = (struct pw_job){ h, "pw", -1 };
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, pw_worker,
+		    &jobs[i]), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	assert_int_equal(jobs[0].result, 1);
+	assert_int_equal(jobs[1].result, 0);
+	assert_int_equal(jobs[2].result, 0);
+	assert_int_equal(jobs[3].result, 1);
+	free(h);
+}
+
+static void
+test_password_generate(void **state)
+{
+	char *a, *b;
+	int i;
+
+	(void)state;
+	a = password_generate();
+	b = password_generate();
+	assert_int_equal(strlen(a), 20);
+	assert_int_equal(strlen(b), 20);
+	assert_true(all_in_set(a, PW_ALPHABET));
+	assert_true(all_in_set(b, PW_ALPHABET));
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+	for (i = 0; i < 200; i++) {
+		a = password_generate();
+		assert_int_equal(strlen(a), 20);
+		assert_true(all_in_set(a, PW_ALPHABET));
+		assert_null(strpbrk(a, "lIoO01"));
+		free(a);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* totp */
+
+#define RFC_SECRET "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+static const struct {
+	time_t t;
+	const char *code;
+} rfc6238[] = {
+	{ 59, "287082" },		/* 94287082 */
+	{ 1111111109, "081804" },	/* 07081804 */
+	{ 1111111111, "050471" },	/* 14050471 */
+	{ 1234567890, "005924" },	/* 89005924 */
+	{ 2000000000, "279037" },	/* 69279037 */
+	{ (time_t)20000000000LL, "353130" },	/* 65353130 */
+};
+
+static void
+test_totp_rfc6238_vectors(void **state)
+{
+	char out[TOTP_DIGITS + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rfc6238) / sizeof(rfc6238[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		assert_int_equal(totp_code(RFC_SECRET, rfc6238[i].t, out), 0);
+		assert_string_equal(out, rfc6238[i].code);
+	}
+	/* The code holds for the whole 30-second step. */
+	assert_int_equal(totp_code(RFC_SECRET, 30, out), 0);
+	assert_string_equal(out, "287082");
+	assert_int_equal(totp_code(RFC_SECRET, 60, out), 0);
+	assert_string_not_equal(out, "287082");
+}
+
+static void
+test_totp_bad_secret(void **state)
+{
+	char out[TOTP_DIGITS + 1];
+	int64_t step;
+
+	(void)state;
+	assert_int_equal(totp_code("", 59, out), -1);
+	assert_int_equal(totp_code(NULL, 59, out), -1);
+	assert_int_equal(totp_code("!!!!!!!!", 59, out), -1);
+	assert_int_equal(totp_code("GEZDGNB1", 59, out), -1);
+	assert_int_equal(totp_verify("!!!!!!!!", 59, "287082", &step), -1);
+	assert_int_equal(totp_verify(NULL, 59, "287082", &step), -1);
+}
+
+static void
+test_totp_verify_window(void **state)
+{
+	const time_t t = 1111111111;
+	const int64_t s = 1111111111 / 30;
+	int64_t step;
+
+	(void)state;
+	step = -1;
+	assert_int_equal(totp_verify(RFC_SECRET, t, "050471", &step), 0);
+	assert_int_equal(step, s);
+	step = -1;
+	assert_int_equal(totp_verify(RFC_SECRET, t + 30, "050471", &step), 0);
+	assert_int_equal(step, s);
+	step = -1;
+	assert_int_equal(totp_verify(RFC_SECRET, t - 30, "050471", &step), 0);
+	assert_int_equal(step, s);
+	step = -1;
+	assert_int_equal(totp_verify(RFC_SECRET, t + 60, "050471", &step), -1);
+	assert_int_equal(step, -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t - 60, "050471", &step), -1);
+	assert_int_equal(step, -1);
+
+	/* The previous step's code (081804, t=1111111109) is step s - 1. */
+	assert_int_equal(totp_verify(RFC_SECRET, t, "081804", &step), 0);
+	assert_int_equal(step, s - 1);
+
+	/* Edge of time: step 0 and 1 with nothing before. */
+	assert_int_equal(totp_verify(RFC_SECRET, 59, "287082", &step), 0);
+	assert_int_equal(step, 1);
+	assert_int_equal(totp_verify(RFC_SECRET, 5, "287082", &step), 0);
+	assert_int_equal(step, 1);
+
+	assert_int_equal(totp_verify(RFC_SECRET, t, "050472", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "12345", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "1234567", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "12a456", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, " 50471", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "050471 ", &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "05047\xef\xbc\x91", &step),
+	    -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, NULL, &step), -1);
+	assert_int_equal(totp_verify(RFC_SECRET, t, "14050471", &step), -1);
+}
+
+static void
+test_totp_secret_generate(void **state)
+{
+	char *a, *b, *raw = NULL;
+	char out[TOTP_DIGITS + 1];
+	size_t rawlen = 0;
+	int64_t step;
+	time_t now = 1700000000;
+
+	(void)state;
+	a = totp_secret_generate();
+	b = totp_secret_generate();
+	assert_int_equal(strlen(a), 32);
+	assert_true(all_in_set(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+	assert_null(strchr(a, '='));
+	assert_string_not_equal(a, b);
+	assert_int_equal(oath_base32_decode(a, strlen(a), &raw, &rawlen),
+	    OATH_OK);
+	assert_int_equal(rawlen, 20);
+	free(raw);
+
+	/* A generated secret works with its own codes. */
+	assert_int_equal(totp_code(a, now, out), 0);
+	assert_int_equal(strlen(out), 6);
+	assert_int_equal(strspn(out, "0123456789"), 6);
+	assert_int_equal(totp_verify(a, now, out, &step), 0);
+	assert_int_equal(step, now / 30);
+	free(a);
+	free(b);
+}
+
+static void
+test_totp_uri(void **state)
+{
+	char *u;
+
+	(void)state;
+	u = totp_uri("NMT Sverige", "anna.a@x", RFC_SECRET);
+	assert_string_equal(u,
+	    "otpauth://totp/NMT%20Sverige:anna.a%40x?secret=" RFC_SECRET
+	    "&issuer=NMT%20Sverige&algorithm=SHA1&digits=6&period=30");
+	free(u);
+
+	u = totp_uri("NMT", "a:b/c?d&e=f~_-.", "ABC");
+	assert_string_equal(u,
+	    "otpauth://totp/NMT:a%3Ab%2Fc%3Fd%26e%3Df~_-.?secret=ABC"
+	    "&issuer=NMT&algorithm=SHA1&digits=6&period=30");
+	free(u);
+
+	/* UTF-8 bytes are percent-encoded one by one. */
+	u = totp_uri("NMT", "v\xc3\xa4st", "ABC");
+	assert_non_null(strstr(u, "NMT:v%C3%A4st?"));
+	free(u);
+}
+
+/* ---------------------------------------------------------------- */
+/* token */
+
+static void
+test_token_generate(void **state)
+{
+	char *a, *b;
+
+	(void)state;
+	a = token_generate("nmts_");
+	b = token_generate("nmts_");
+	assert_int_equal(strlen(a), 5 + 43);
+	assert_memory_equal(a, "nmts_", 5);
+	assert_true(all_in_set(a + 5, B64URL_CHARS));
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+
+	a = token_generate("nmtt_");
+	assert_int_equal(strlen(a), 5 + 43);
+	assert_memory_equal(a, "nmtt_", 5);
+	assert_true(all_in_set(a + 5, B64URL_CHARS));
+	free(a);
+
+	a = token_generate("");
+	assert_int_equal(strlen(a), 43);
+	free(a);
+}
+
+static void
+test_token_hash(void **state)
+{
+	char h1[TOKEN_HASH_HEX], h2[TOKEN_HASH_HEX], h3[TOKEN_HASH_HEX];
+	char expect[TOKEN_HASH_HEX];
+	unsigned char raw[32];
+
+	(void)state;
+	token_hash(key_a, "nmts_abc", h1);
+	token_hash(key_a, "nmts_abc", h2);
+	assert_int_equal(strlen(h1), 64);
+	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
+	assert_string_equal(h1, h2);
+
+	token_hash(key_b, "nmts_abc", h3);
+	assert_string_not_equal(h1, h3);
+	token_hash(key_a, "nmts_abd", h3);
+	assert_string_not_equal(h1, h3);
+	token_hash(key_a, "nmts_ab", h3);
+	assert_string_not_equal(h1, h3);
+
+	/* It is keyed BLAKE2b-256 of the token text. */
+	crypto_generichash(raw, sizeof(raw), (const unsigned char *)"nmts_abc",
+	    8, key_a, KEY_BYTES);
+	sodium_bin2hex(expect, sizeof(expect), raw, sizeof(raw));
+	assert_string_equal(h1, expect);
+}
+
+static void
+assert_uuid_v4(const char *u)
+{
+	size_t i;
+
+	assert_int_equal(strlen(u), 36);
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			assert_int_equal(u[i], '-');
+		else
+			assert_non_null(strchr("0123456789abcdef", u[i]));
+	}
+	assert_int_equal(u[14], '4');
+	assert_non_null(strchr("89ab", u[19]));
+}
+
+static void
+test_token_uuid(void **state)
+{
+	char a[UUID_TEXT], b[UUID_TEXT];
+	int i;
+
+	(void)state;
+	token_uuid(a);
+	token_uuid(b);
+	assert_uuid_v4(a);
+	assert_uuid_v4(b);
+	assert_string_not_equal(a, b);
+	for (i = 0; i < 500; i++) {
+		token_uuid(a);
+		assert_uuid_v4(a);
+	}
+}
+
+static void
+test_token_equal(void **state)
+{
+	(void)state;
+	assert_int_equal(token_equal("abc", "abc"), 1);
+	assert_int_equal(token_equal("", ""), 1);
+	assert_int_equal(token_equal("abc", "abd"), 0);
+	assert_int_equal(token_equal("abc", "ab"), 0);
+	assert_int_equal(token_equal("ab", "abc"), 0);
+	assert_int_equal(token_equal("abc", ""), 0);
+	assert_int_equal(token_equal("Abc", "abc"), 0);
+}
+
+/* ---------------------------------------------------------------- */
+/* chain */
+
+static void
+chain_of(const unsigned char *key, const char *prev, const char *const *f,
+    size_t n, char out[CHAIN_HASH_HEX])
+{
+	chain_hash(key, prev, f, n, out);
+	assert_int_equal(strlen(out), 64);
+	assert_int_equal(strspn(out, "0123456789abcdef"), 64);
+}
+
+static void
+test_chain_deterministic(void **state)
+{
+	const char *f[] = { "1", "2024-01-01T00:00:00Z", "anna", NULL,
+	    "case.read", "case:x" };
+	char h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX];
+
+	(void)state;
+	chain_of(key_a, CHAIN_GENESIS, f, 6, h1);
+	chain_of(key_a, CHAIN_GENESIS, f, 6, h2);
+	assert_string_equal(h1, h2);
+	assert_string_not_equal(h1, CHAIN_GENESIS);
+}
+
+static void
+test_chain_encoding(void **state)
+{
+	const char *f[] = { "ab", NULL, "" };
+	unsigned char buf[256], raw[32];
+	char h[CHAIN_HASH_HEX], expect[CHAIN_HASH_HEX];
+	size_t n = 0;
+
+	(void)state;
+	/* prev || 01 len8(2) "ab" || 00 || 01 len8(0) */
+	memcpy(buf, CHAIN_GENESIS, 64);
+	n = 64;
+	buf[n++] = 1;
+	memcpy(buf + n, "\0\0\0\0\0\0\0\2", 8);
+	n += 8;
+	memcpy(buf + n, "ab", 2);
+	n += 2;
+	buf[n++] = 0;
+	buf[n++] = 1;
+	memset(buf + n, 0, 8);
+	n += 8;
+	crypto_generichash(raw, sizeof(raw), buf, n, key_a, KEY_BYTES);
+	sodium_bin2hex(expect, sizeof(expect), raw, sizeof(raw));
+
+	chain_of(key_a, CHAIN_GENESIS, f, 3, h);
+	assert_string_equal(h, expect);
+
+	/* No fields at all: keyed hash of prev alone. */
+	crypto_generichash(raw, sizeof(raw), (const unsigned char *)
+	    CHAIN_GENESIS, 64, key_a, KEY_BYTES);
+	sodium_bin2hex(expect, sizeof(expect), raw, sizeof(raw));
+	chain_of(key_a, CHAIN_GENESIS, NULL, 0, h);
+	assert_string_equal(h, expect);
+}
+
+static void
+test_chain_sensitivity(void **state)
+{
+	const char *base[] = { "1", "anna", NULL, "case.read" };
+	const char *other[4];
+	char h0[CHAIN_HASH_HEX], h[CHAIN_HASH_HEX], prev[CHAIN_HASH_HEX];
+	size_t i;
+
+	(void)state;
+	chain_of(key_a, CHAIN_GENESIS, base, 4, h0);
+
+	/* Any one field changed. */
+	for (i = 0; i < 4; i++) {
+		memcpy(other, base, sizeof(base));
+		other[i] = base[i] == NULL ? "x" : "y";
+		chain_of(key_a, CHAIN_GENESIS, other, 4, h);
+		assert_string_not_equal(h, h0);
+	}
+
+	/* NULL versus "" (either way round). */
+	memcpy(other, base, sizeof(base));
+	other[2] = "";
+	chain_of(key_a, CHAIN_GENESIS, other, 4, h);
+	assert_string_not_equal(h, h0);
+	memcpy(other, base, sizeof(base));
+	other[1] = NULL;
+	chain_of(key_a, CHAIN_GENESIS, other, 4, h);
+	assert_string_not_equal(h, h0);
+
+	/* A field fewer, or one more NULL field. */
+	chain_of(key_a, CHAIN_GENESIS, base, 3, h);
+	assert_string_not_equal(h, h0);
+
+	/* The previous hash and the key. */
+	chain_of(key_a, h0, base, 4, prev);
+	assert_string_not_equal(prev, h0);
+	chain_of(key_b, CHAIN_GENESIS, base, 4, h);
+	assert_string_not_equal(h, h0);
+	memcpy(prev, CHAIN_GENESIS, CHAIN_HASH_HEX);
+	prev[63] = '1';
+	chain_of(key_a, prev, base, 4, h);
+	assert_string_not_equal(h, h0);
+}
+
+static void
+test_chain_boundaries(void **state)
+{
+	const char *ab_c[] = { "ab", "c" };
+	const char *a_bc[] = { "a", "bc" };
+	const char *abc[] = { "abc" };
+	const char *abc_e[] = { "abc", "" };
+	const char *abc_n[] = { "abc", NULL };
+	const char *n_abc[] = { NULL, "abc" };
+	char h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX], h3[CHAIN_HASH_HEX];
+	char h4[CHAIN_HASH_HEX], h5[CHAIN_HASH_HEX], h6[CHAIN_HASH_HEX];
+
+	(void)state;
+	chain_of(key_a, CHAIN_GENESIS, ab_c, 2, h1);
+	chain_of(key_a, CHAIN_GENESIS, a_bc, 2, h2);
+	chain_of(key_a, CHAIN_GENESIS, abc, 1, h3);
+	chain_of(key_a, CHAIN_GENESIS, abc_e, 2, h4);
+	chain_of(key_a, CHAIN_GENESIS, abc_n, 2, h5);
+	chain_of(key_a, CHAIN_GENESIS, n_abc, 2, h6);
+	assert_string_not_equal(h1, h2);
+	assert_string_not_equal(h1, h3);
+	assert_string_not_equal(h2, h3);
+	assert_string_not_equal(h3, h4);
+	assert_string_not_equal(h3, h5);
+	assert_string_not_equal(h4, h5);
+	assert_string_not_equal(h5, h6);
+
+	/* Swapped fields. */
+	{
+		const char *x[] = { "a", "b" };
+		const char *y[] = { "b", "a" };
+
+		chain_of(key_a, CHAIN_GENESIS, x, 2, h1);
+		chain_of(key_a, CHAIN_GENESIS, y, 2, h2);
+		assert_string_not_equal(h1, h2);
+	}
+}
+
+static void
+test_chain_links(void **state)
+{
+	const char *e1[] = { "1", "login.success" };
+	const char *e2[] = { "2", "case.read" };
+	char a1[CHAIN_HASH_HEX], a2[CHAIN_HASH_HEX];
+	char b1[CHAIN_HASH_HEX], b2[CHAIN_HASH_HEX];
+
+	(void)state;
+	/* Reordering two entries changes the head. */
+	chain_of(key_a, CHAIN_GENESIS, e1, 2, a1);
+	chain_of(key_a, a1, e2, 2, a2);
+	chain_of(key_a, CHAIN_GENESIS, e2, 2, b1);
+	chain_of(key_a, b1, e1, 2, b2);
+	assert_string_not_equal(a2, b2);
+
+	/* Removing the first entry changes the head. */
+	chain_of(key_a, CHAIN_GENESIS, e2, 2, b1);
+	assert_string_not_equal(a2, b1);
+
+	/* A malformed (short) prev does not crash and differs. */
+	chain_of(key_a, "abc", e1, 2, b1);
+	assert_string_not_equal(a1, b1);
+}
+
+/* ---------------------------------------------------------------- */
+
+int
+main(void)
+{
+	const struct CMUnitTest keys_tests[] = {
+		cmocka_unit_test_setup_teardown(test_keys_create_and_reload,
+		    keys_setup, keys_teardown),
+		cmocka_unit_test_setup_teardown(test_keys_two_files_differ,
+		    keys_setup, keys_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_keys_missing_without_create, keys_setup,
+		    keys_teardown),
+		cmocka_unit_test_setup_teardown(test_keys_bad_content,
+		    keys_setup, keys_teardown),
+	};
+	const struct CMUnitTest seal_tests[] = {
+		cmocka_unit_test(test_seal_round_trip),
+		cmocka_unit_test(test_seal_wrong_aad_or_key),
+		cmocka_unit_test(test_seal_tampered),
+		cmocka_unit_test(test_seal_random_nonce),
+		cmocka_unit_test(test_seal_malformed),
+	};
+	const struct CMUnitTest password_tests[] = {
+		cmocka_unit_test(test_password_hash_verify),
+		cmocka_unit_test(test_password_verify_null_hash),
+		cmocka_unit_test(test_password_concurrent),
+		cmocka_unit_test(test_password_generate),
+	};
+	const struct CMUnitTest totp_tests[] = {
+		cmocka_unit_test(test_totp_rfc6238_vectors),
+		cmocka_unit_test(test_totp_bad_secret),
+		cmocka_unit_test(test_totp_verify_window),
+		cmocka_unit_test(test_totp_secret_generate),
+		cmocka_unit_test(test_totp_uri),
+	};
+	const struct CMUnitTest token_tests[] = {
+		cmocka_unit_test(test_token_generate),
+		cmocka_unit_test(test_token_hash),
+		cmocka_unit_test(test_token_uuid),
+		cmocka_unit_test(test_token_equal),
+	};
+	const struct CMUnitTest chain_tests[] = {
+		cmocka_unit_test(test_chain_deterministic),
+		cmocka_unit_test(test_chain_encoding),
+		cmocka_unit_test(test_chain_sensitivity),
+		cmocka_unit_test(test_chain_boundaries),
+		cmocka_unit_test(test_chain_links),
+	};
+	int failed = 0;
+
+	failed += cmocka_run_group_tests_name("keys", keys_tests,
+	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("seal", seal_tests,
+	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("password", password_tests,
+	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("totp", totp_tests,
+	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("token", token_tests,
+	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("chain", chain_tests,
+	    global_setup, NULL);
+	return failed == 0 ? 0 : 1;
+}

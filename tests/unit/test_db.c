@@ -1,0 +1,861 @@
+/*
+ * test_db.c — the storage layer (db.h, migrations, reference data) on
+ * SQLite and, when NMT_TEST_PG_URL is set, on PostgreSQL.
+ *
+ * Each database group shares one connection (group state); the tests of
+ * a group run in order and the first two (migrate, seed) build the schema
+ * the others use. The PostgreSQL group starts by dropping and recreating
+ * the public schema of the database it is given, so point it at a
+ * throwaway database only.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/embed.h"
+#include "db/db.h"
+#include "db/seed.h"
+
+struct tstate {
+	struct db	*db;
+	char		 url[1024];	/* as opened first */
+	char		 reurl[1024];	/* another spelling */
+	char		 dir[256];	/* SQLite: the temporary directory */
+	char		 path[512];	/* SQLite: the database file */
+};
+
+#define CHECK_OK(db, expr)	do {					\
+	enum db_err e_ = (expr);					\
+	if (e_ != DB_OK)						\
+		fail_msg("%s: %d (%s)", #expr, (int)e_, db_errmsg(db));	\
+} while (0)
+
+static int64_t
+count(struct db *db, const char *sql)
+{
+	struct db_result *r = NULL;
+	int64_t n;
+
+	CHECK_OK(db, db_query(db, sql, NULL, 0, &r));
+	assert_int_equal(db_rows(r), 1);
+	n = db_int(r, 0, 0);
+	db_result_free(r);
+	return n;
+}
+
+/* The one text value of a query with one parameter. NULL if no row. */
+static char *
+value1(struct db *db, const char *sql, const char *arg)
+{
+	struct db_param p[1] = { DB_TEXT(arg) };
+	struct db_result *r = NULL;
+	char *v = NULL;
+
+	CHECK_OK(db, db_query(db, sql, p, 1, &r));
+	if (db_rows(r) > 0 && !db_isnull(r, 0, 0))
+		v = strdup(db_text(r, 0, 0));
+	db_result_free(r);
+	return v;
+}
+
+static void
+assert_value1(struct db *db, const char *sql, const char *arg,
+    const char *want)
+{
+	char *v;
+
+	v = value1(db, sql, arg);
+	if (want == NULL)
+		assert_null(v);
+	else {
+		assert_non_null(v);
+		assert_string_equal(v, want);
+	}
+	free(v);
+}
+
+static void
+scratch_reset(struct db *db)
+{
+	CHECK_OK(db, db_exec(db, "CREATE TABLE IF NOT EXISTS scratch ("
+	    "k TEXT PRIMARY KEY, n BIGINT, v TEXT)"));
+	CHECK_OK(db, db_query(db, "DELETE FROM scratch", NULL, 0, NULL));
+}
+
+static void
+scratch_put(struct db *db, const char *k, int64_t n, const char *v)
+{
+	struct db_param p[3] = { DB_TEXT(k), DB_INT(n), DB_TEXT(v) };
+
+	CHECK_OK(db, db_query(db, "INSERT INTO scratch (k, n, v) "
+	    "VALUES ($1, $2, $3)", p, 3, NULL));
+}
+
+/* Group setup and teardown. */
+
+static int
+setup_sqlite(void **state)
+{
+	struct tstate *t;
+	char err[512];
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "/tmp/nmt-test-db.XXXXXX");
+	if (mkdtemp(t->dir) == NULL) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->path, sizeof(t->path), "%s/test.db", t->dir);
+	snprintf(t->url, sizeof(t->url), "sqlite://%s", t->path);
+	snprintf(t->reurl, sizeof(t->reurl), "%s", t->path);
+	if ((t->db = db_open(t->url, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		rmdir(t->dir);
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int
+setup_pg(void **state)
+{
+	struct tstate *t;
+	const char *url;
+	char err[512];
+
+	if ((url = getenv("NMT_TEST_PG_URL")) == NULL ||
+	    (t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	snprintf(t->url, sizeof(t->url), "%s", url);
+	snprintf(t->reurl, sizeof(t->reurl), "%s", url);
+	if ((t->db = db_open(t->url, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		free(t);
+		return -1;
+	}
+	if (db_exec(t->db, "DROP SCHEMA public CASCADE; "
+	    "CREATE SCHEMA public;") != DB_OK) {
+		fprintf(stderr, "reset schema: %s\n", db_errmsg(t->db));
+		db_close(t->db);
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct tstate *t = *state;
+	char p[600];
+
+	db_close(t->db);
+	if (t->dir[0] != '\0') {
+		unlink(t->path);
+		snprintf(p, sizeof(p), "%s-wal", t->path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", t->path);
+		unlink(p);
+		rmdir(t->dir);
+	}
+	free(t);
+	return 0;
+}
+
+/* Tests shared by both databases, in order. */
+
+static void
+test_migrate(void **state)
+{
+	struct tstate *t = *state;
+	const struct embed_file *list;
+	struct db_result *r = NULL;
+	char err[512];
+	int64_t n = 0;
+
+	list = db_kind(t->db) == DB_PG ? embed_migrations_pg :
+	    embed_migrations_sqlite;
+	while (list[n].name != NULL)
+		n++;
+	assert_true(n >= 1);
+
+	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_migrate: %s", err);
+	assert_int_equal(count(t->db, "SELECT count(*) FROM "
+	    "schema_migrations"), n);
+	CHECK_OK(t->db, db_query(t->db, "SELECT version, name, checksum, "
+	    "applied_at FROM schema_migrations ORDER BY version", NULL, 0,
+	    &r));
+	assert_int_equal(db_int(r, 0, 0), 1);
+	assert_string_equal(db_text(r, 0, 1), "0001_core.sql");
+	assert_int_equal(strlen(db_text(r, 0, 2)), 64);
+	assert_int_equal(strlen(db_text(r, 0, 3)), 20);
+	assert_int_equal(db_text(r, 0, 3)[19], 'Z');
+	db_result_free(r);
+
+	/* The second run is a no-op. */
+	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_migrate (again): %s", err);
+	assert_int_equal(count(t->db, "SELECT count(*) FROM "
+	    "schema_migrations"), n);
+	assert_int_equal(count(t->db, "SELECT count(*) FROM audit_head "
+	    "WHERE id = 1 AND seq = 0"), 1);
+}
+
+static void
+test_seed(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	char err[512];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (db_seed(db, err, sizeof(err)) != DB_OK)
+			fail_msg("db_seed #%d: %s", i + 1, err);
+		assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
+		assert_int_equal(count(db, "SELECT count(*) FROM county"), 21);
+		assert_int_equal(count(db,
+		    "SELECT count(*) FROM organization"), 18);
+	}
+	assert_value1(db, "SELECT region FROM county WHERE code = $1", "12",
+	    "syd");
+	assert_value1(db, "SELECT name FROM county WHERE code = $1", "12",
+	    "Skåne län");
+	assert_value1(db, "SELECT region FROM county WHERE code = $1", "25",
+	    "nord");
+	assert_value1(db, "SELECT region FROM organization WHERE code = $1",
+	    "RK-SYD", "syd");
+	assert_value1(db, "SELECT kind FROM organization WHERE code = $1",
+	    "SOS-AVV", "health");
+	/* An empty region field is NULL. */
+	assert_value1(db, "SELECT region FROM organization WHERE code = $1",
+	    "NMT", NULL);
+	assert_int_equal(count(db, "SELECT count(*) FROM organization "
+	    "WHERE region IS NULL"), 6);
+
+	/* Changed reference data is corrected by the next seed. */
+	CHECK_OK(db, db_exec(db,
+	    "UPDATE region SET name_en = 'Wrong' WHERE code = 'syd'"));
+	if (db_seed(db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_seed #3: %s", err);
+	assert_value1(db, "SELECT name_en FROM region WHERE code = $1", "syd",
+	    "South");
+}
+
+static void
+expect_seed_error(struct db *db, const char *counties, const char *want1,
+    const char *want2)
+{
+	const struct embed_file *reg, *org;
+	struct embed_file list[4];
+	char err[512];
+
+	reg = embed_find(embed_reference_data, "regions.csv");
+	org = embed_find(embed_reference_data, "organizations.csv");
+	assert_non_null(reg);
+	assert_non_null(org);
+	list[0] = *reg;
+	list[1] = (struct embed_file){ "counties.csv", counties,
+	    strlen(counties) };
+	list[2] = *org;
+	list[3] = (struct embed_file){ NULL, NULL, 0 };
+	assert_int_equal(db_seed_from(db, list, err, sizeof(err)), DB_ERROR);
+	if (strstr(err, want1) == NULL || strstr(err, want2) == NULL)
+		fail_msg("unexpected message: %s", err);
+}
+
+static void
+test_seed_malformed(void **state)
+{
+	struct tstate *t = *state;
+
+	expect_seed_error(t->db, "code,name,region\n01,Stockholm,stockholm\n"
+	    "03,Uppsala\n", "counties.csv", "line 3");
+	expect_seed_error(t->db, "code,name,region\n01,Stockholm,stockholm\n"
+	    "\n03,Uppsala,mitt,extra\n", "counties.csv", "line 4");
+	expect_seed_error(t->db, "code,name,region\n01,\"Stock\"holm,x\n",
+	    "counties.csv", "line 2");
+	expect_seed_error(t->db, "code,name,region\n01,\"Stockholm,x\n",
+	    "counties.csv", "line 2");
+	expect_seed_error(t->db, "code,namn,region\n", "counties.csv",
+	    "line 1");
+	expect_seed_error(t->db, "", "counties.csv", "empty");
+	/* Nothing was changed. */
+	assert_int_equal(count(t->db, "SELECT count(*) FROM county"), 21);
+	assert_value1(t->db, "SELECT name FROM county WHERE code = $1", "01",
+	    "Stockholms län");
+}
+
+static void
+test_params(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[2] = { DB_TEXT("a"), DB_INT(7) };
+	struct db_result *r = NULL;
+
+	CHECK_OK(db, db_query(db, "SELECT $2, $1", p, 2, &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_int_equal(db_cols(r), 2);
+	assert_string_equal(db_text(r, 0, 0), "7");
+	assert_int_equal(db_int(r, 0, 0), 7);
+	assert_string_equal(db_text(r, 0, 1), "a");
+	assert_int_equal(db_int(r, 0, 1), 0);	/* not a number */
+	db_result_free(r);
+
+	/* A parameter used twice. */
+	CHECK_OK(db, db_query(db, "SELECT $1, $2, $1", p, 2, &r));
+	assert_string_equal(db_text(r, 0, 0), "a");
+	assert_string_equal(db_text(r, 0, 1), "7");
+	assert_string_equal(db_text(r, 0, 2), "a");
+	db_result_free(r);
+
+	/* A WHERE clause with parameters in reverse order. */
+	p[0] = DB_TEXT("syd");
+	p[1] = DB_TEXT("12");
+	CHECK_OK(db, db_query(db, "SELECT name FROM county WHERE code = $2 "
+	    "AND region = $1", p, 2, &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_string_equal(db_text(r, 0, 0), "Skåne län");
+	db_result_free(r);
+
+	/* Too many or too few parameters. */
+	r = (struct db_result *)1;
+	assert_int_equal(db_query(db, "SELECT $1", p, 2, &r), DB_ERROR);
+	assert_null(r);
+	assert_true(strlen(db_errmsg(db)) > 0);
+	assert_int_equal(db_query(db, "SELECT $1, $2", p, 1, NULL), DB_ERROR);
+	/* Still usable. */
+	assert_int_equal(count(db, "SELECT 42"), 42);
+}
+
+static void
+test_null(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[2] = { DB_NULL, DB_TEXT(NULL) };
+	struct db_result *r = NULL;
+
+	CHECK_OK(db, db_query(db, "SELECT $1, $2", p, 2, &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_true(db_isnull(r, 0, 0));
+	assert_null(db_text(r, 0, 0));
+	assert_int_equal(db_int(r, 0, 0), 0);
+	assert_true(db_isnull(r, 0, 1));
+	db_result_free(r);
+
+	scratch_reset(db);
+	scratch_put(db, "k1", 1, NULL);
+	scratch_put(db, "k2", 2, "");
+	CHECK_OK(db, db_query(db, "SELECT v FROM scratch ORDER BY k", NULL, 0,
+	    &r));
+	assert_int_equal(db_rows(r), 2);
+	assert_true(db_isnull(r, 0, 0));
+	assert_null(db_text(r, 0, 0));
+	/* The empty string is not NULL. */
+	assert_false(db_isnull(r, 1, 0));
+	assert_string_equal(db_text(r, 1, 0), "");
+	db_result_free(r);
+	assert_int_equal(count(db,
+	    "SELECT count(*) FROM scratch WHERE v IS NULL"), 1);
+}
+
+static void
+test_int64(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[1] = { DB_INT(INT64_MAX) };
+	struct db_result *r = NULL;
+
+	CHECK_OK(db, db_query(db, "SELECT $1", p, 1, &r));
+	assert_true(db_int(r, 0, 0) == INT64_MAX);
+	assert_string_equal(db_text(r, 0, 0), "9223372036854775807");
+	db_result_free(r);
+
+	scratch_reset(db);
+	scratch_put(db, "max", INT64_MAX, NULL);
+	scratch_put(db, "min", INT64_MIN, NULL);
+	scratch_put(db, "zero", 0, NULL);
+	CHECK_OK(db, db_query(db, "SELECT k, n FROM scratch ORDER BY n", NULL,
+	    0, &r));
+	assert_int_equal(db_rows(r), 3);
+	assert_string_equal(db_text(r, 0, 0), "min");
+	assert_true(db_int(r, 0, 1) == INT64_MIN);
+	assert_string_equal(db_text(r, 0, 1), "-9223372036854775808");
+	assert_true(db_int(r, 1, 1) == 0);
+	assert_true(db_int(r, 2, 1) == INT64_MAX);
+	db_result_free(r);
+
+	/* An integer parameter compared with an integer column. */
+	p[0] = DB_INT(INT64_MAX);
+	CHECK_OK(db, db_query(db, "SELECT k FROM scratch WHERE n = $1", p, 1,
+	    &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_string_equal(db_text(r, 0, 0), "max");
+	db_result_free(r);
+}
+
+static void
+test_constraint(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[4];
+
+	/* Unique (primary key) violation. */
+	p[0] = DB_TEXT("syd");
+	p[1] = DB_TEXT("Syd");
+	p[2] = DB_TEXT("South");
+	assert_int_equal(db_query(db, "INSERT INTO region (code, name_sv, "
+	    "name_en) VALUES ($1, $2, $3)", p, 3, NULL), DB_CONSTRAINT);
+	assert_true(strlen(db_errmsg(db)) > 0);
+
+	/* Foreign key violation. */
+	p[0] = DB_TEXT("99");
+	p[1] = DB_TEXT("Nowhere");
+	p[2] = DB_TEXT("nowhere");
+	assert_int_equal(db_query(db, "INSERT INTO county (code, name, "
+	    "region) VALUES ($1, $2, $3)", p, 3, NULL), DB_CONSTRAINT);
+
+	/* Check and NOT NULL violations. */
+	p[0] = DB_TEXT("X");
+	p[1] = DB_TEXT("X");
+	p[2] = DB_TEXT("bogus");
+	assert_int_equal(db_query(db, "INSERT INTO organization (code, name, "
+	    "kind) VALUES ($1, $2, $3)", p, 3, NULL), DB_CONSTRAINT);
+	p[2] = DB_NULL;
+	assert_int_equal(db_query(db, "INSERT INTO organization (code, name, "
+	    "kind) VALUES ($1, $2, $3)", p, 3, NULL), DB_CONSTRAINT);
+
+	/* The message never repeats the values. */
+	scratch_reset(db);
+	scratch_put(db, "SECRET-42", 1, NULL);
+	p[0] = DB_TEXT("SECRET-42");
+	p[1] = DB_INT(2);
+	p[2] = DB_TEXT("SECRET-VALUE");
+	assert_int_equal(db_query(db, "INSERT INTO scratch (k, n, v) "
+	    "VALUES ($1, $2, $3)", p, 3, NULL), DB_CONSTRAINT);
+	assert_null(strstr(db_errmsg(db), "SECRET"));
+	if (db_kind(db) == DB_PG) {
+		/* A bad integer is a data exception quoting the value. */
+		p[0] = DB_TEXT("k");
+		p[1] = DB_TEXT("SECRET-43");
+		assert_int_equal(db_query(db, "INSERT INTO scratch (k, n) "
+		    "VALUES ($1, $2)", p, 2, NULL), DB_ERROR);
+		assert_null(strstr(db_errmsg(db), "SECRET"));
+		assert_non_null(strstr(db_errmsg(db), "22P02"));
+	}
+	/* Bad SQL is DB_ERROR, and the connection stays usable. */
+	assert_int_equal(db_query(db, "SELEKT 1", NULL, 0, NULL), DB_ERROR);
+	assert_int_equal(db_query(db, "SELECT 1; SELECT 2", NULL, 0, NULL),
+	    DB_ERROR);
+	assert_int_equal(db_exec(db, "NOT SQL AT ALL"), DB_ERROR);
+	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
+}
+
+static void
+test_rollback(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+
+	scratch_reset(db);
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "gone", 1, "x");
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 1);
+	CHECK_OK(db, db_rollback(db));
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+
+	/* A failed statement inside a transaction, then rollback. */
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "a", 1, NULL);
+	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), DB_ERROR);
+	CHECK_OK(db, db_rollback(db));
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+	/* Rollback outside a transaction is harmless. */
+	CHECK_OK(db, db_rollback(db));
+}
+
+static void
+test_commit_reopen(void **state)
+{
+	struct tstate *t = *state;
+	char err[512];
+
+	scratch_reset(t->db);
+	CHECK_OK(t->db, db_begin(t->db));
+	scratch_put(t->db, "kept", 5, "v");
+	CHECK_OK(t->db, db_commit(t->db));
+	db_close(t->db);
+	t->db = db_open(t->reurl, err, sizeof(err));
+	if (t->db == NULL)
+		fail_msg("reopen: %s", err);
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch WHERE "
+	    "k = 'kept' AND n = 5"), 1);
+	/* The reopened connection migrates as a no-op. */
+	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_migrate: %s", err);
+}
+
+static void
+test_changes(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[1];
+	struct db_result *r = NULL;
+
+	scratch_reset(db);
+	scratch_put(db, "a", 1, NULL);
+	assert_int_equal(db_changes(db), 1);
+	scratch_put(db, "b", 2, NULL);
+	scratch_put(db, "c", 3, NULL);
+	CHECK_OK(db, db_query(db, "UPDATE scratch SET v = 'x'", NULL, 0,
+	    NULL));
+	assert_int_equal(db_changes(db), 3);
+	/* A SELECT leaves it alone. */
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 3);
+	assert_int_equal(db_changes(db), 3);
+	p[0] = DB_INT(2);
+	CHECK_OK(db, db_query(db, "DELETE FROM scratch WHERE n >= $1", p, 1,
+	    NULL));
+	assert_int_equal(db_changes(db), 2);
+	CHECK_OK(db, db_query(db, "UPDATE scratch SET v = 'y' WHERE k = "
+	    "'none'", NULL, 0, NULL));
+	assert_int_equal(db_changes(db), 0);
+	/* RETURNING gives rows and counts the change. */
+	p[0] = DB_TEXT("a");
+	CHECK_OK(db, db_query(db, "UPDATE scratch SET n = n + 1 WHERE k = $1 "
+	    "RETURNING n", p, 1, &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_int_equal(db_int(r, 0, 0), 2);
+	db_result_free(r);
+	assert_int_equal(db_changes(db), 1);
+}
+
+static void
+test_tampered_checksum(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[1];
+	char err[512], *sum;
+
+	sum = value1(db, "SELECT checksum FROM schema_migrations WHERE name "
+	    "= $1", "0001_core.sql");
+	assert_non_null(sum);
+	CHECK_OK(db, db_exec(db, "UPDATE schema_migrations SET checksum = 'x'"
+	    " WHERE version = 1"));
+	assert_int_equal(db_migrate(db, err, sizeof(err)), DB_ERROR);
+	if (strstr(err, "0001_core.sql") == NULL ||
+	    strstr(err, "checksum") == NULL)
+		fail_msg("unexpected message: %s", err);
+
+	p[0] = DB_TEXT(sum);
+	CHECK_OK(db, db_query(db, "UPDATE schema_migrations SET checksum = $1 "
+	    "WHERE version = 1", p, 1, NULL));
+	free(sum);
+	if (db_migrate(db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_migrate: %s", err);
+}
+
+static void
+test_unknown_version(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	char err[512];
+
+	CHECK_OK(db, db_exec(db, "INSERT INTO schema_migrations (version, "
+	    "name, checksum, applied_at) VALUES (9999, '9999_future.sql', "
+	    "'abc', '2030-01-01T00:00:00Z')"));
+	assert_int_equal(db_migrate(db, err, sizeof(err)), DB_ERROR);
+	if (strstr(err, "9999_future.sql") == NULL)
+		fail_msg("unexpected message: %s", err);
+	CHECK_OK(db, db_exec(db, "DELETE FROM schema_migrations WHERE "
+	    "version = 9999"));
+	if (db_migrate(db, err, sizeof(err)) != DB_OK)
+		fail_msg("db_migrate: %s", err);
+}
+
+static void
+test_result_survives(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	static const char sql[] =
+	    "SELECT code, name, region FROM county WHERE region = $1 "
+	    "ORDER BY code";
+	struct db_param p[1] = { DB_TEXT("syd") };
+	struct db_result *r1 = NULL, *r2 = NULL, *r3 = NULL;
+	const char *name;
+
+	CHECK_OK(db, db_query(db, sql, p, 1, &r1));
+	assert_int_equal(db_rows(r1), 4);
+	name = db_text(r1, 3, 1);
+	/* The same cached statement again, then another one. */
+	p[0] = DB_TEXT("nord");
+	CHECK_OK(db, db_query(db, sql, p, 1, &r2));
+	CHECK_OK(db, db_query(db, "SELECT code FROM region", NULL, 0, &r3));
+	db_result_free(r2);
+	db_result_free(r3);
+	assert_int_equal(db_rows(r1), 4);
+	assert_int_equal(db_cols(r1), 3);
+	assert_string_equal(db_text(r1, 0, 0), "07");
+	assert_string_equal(db_text(r1, 3, 0), "12");
+	assert_ptr_equal(db_text(r1, 3, 1), name);
+	assert_string_equal(name, "Skåne län");
+	assert_string_equal(db_text(r1, 2, 2), "syd");
+	db_result_free(r1);
+}
+
+static void
+test_stmt_cache(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+	struct db_param p[1];
+	struct db_result *r = NULL;
+	char sql[64];
+	int i, round;
+
+	for (i = 0; i < 1000; i++) {
+		p[0] = DB_INT(i);
+		CHECK_OK(db, db_query(db, "SELECT $1", p, 1, &r));
+		assert_int_equal(db_int(r, 0, 0), i);
+		db_result_free(r);
+	}
+	/* More distinct statements than the cache holds, twice. */
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 300; i++) {
+			snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
+			p[0] = DB_INT(round);
+			CHECK_OK(db, db_query(db, sql, p, 1, &r));
+			assert_int_equal(db_int(r, 0, 0), i + round);
+			db_result_free(r);
+		}
+	}
+}
+
+static void
+test_busy(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db, *db2;
+	char err[512];
+
+	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("second connection: %s", err);
+	CHECK_OK(db, db_begin(db));
+	if (db_kind(db) == DB_SQLITE) {
+		CHECK_OK(db2, db_exec(db2, "PRAGMA busy_timeout = 0"));
+		assert_int_equal(db_begin(db2), DB_BUSY);
+	} else {
+		CHECK_OK(db, db_query(db, "SELECT seq FROM audit_head "
+		    "FOR UPDATE", NULL, 0, NULL));
+		CHECK_OK(db2, db_exec(db2, "SET lock_timeout = '100ms'"));
+		CHECK_OK(db2, db_begin(db2));
+		assert_int_equal(db_query(db2, "SELECT seq FROM audit_head "
+		    "FOR UPDATE", NULL, 0, NULL), DB_BUSY);
+		CHECK_OK(db2, db_rollback(db2));
+	}
+	CHECK_OK(db, db_rollback(db));
+	db_close(db2);
+}
+
+/* PostgreSQL only: the connection comes back after the server drops it. */
+
+static int64_t
+backend_pid(struct db *db)
+{
+	return count(db, "SELECT pg_backend_pid()");
+}
+
+static void
+test_pg_reconnect(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db, *db2;
+	struct db_param p[1];
+	char err[512];
+	int64_t pid, pid2;
+
+	pid = backend_pid(db);
+	assert_int_equal(db_query(db,
+	    "SELECT pg_terminate_backend(pg_backend_pid())", NULL, 0, NULL),
+	    DB_UNAVAILABLE);
+	/* The next call reconnects; cached statements are prepared anew. */
+	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
+	pid2 = backend_pid(db);
+	assert_true(pid2 != pid);
+
+	/* Lost inside a transaction: refused until the rollback. */
+	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("second connection: %s", err);
+	scratch_reset(db);
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "lost", 1, NULL);
+	p[0] = DB_INT(pid2);
+	CHECK_OK(db2, db_query(db2, "SELECT pg_terminate_backend($1::int)", p,
+	    1, NULL));
+	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
+	    DB_UNAVAILABLE);
+	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
+	    DB_UNAVAILABLE);
+	assert_non_null(strstr(db_errmsg(db), "transaction"));
+	CHECK_OK(db, db_rollback(db));
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+
+	/* Lost before the commit. */
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "lost", 1, NULL);
+	p[0] = DB_INT(backend_pid(db));
+	CHECK_OK(db2, db_query(db2, "SELECT pg_terminate_backend($1::int)", p,
+	    1, NULL));
+	assert_int_equal(db_commit(db), DB_UNAVAILABLE);
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+	db_close(db2);
+}
+
+static void
+test_pg_commit_after_error(void **state)
+{
+	struct tstate *t = *state;
+	struct db *db = t->db;
+
+	scratch_reset(db);
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "a", 1, NULL);
+	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), DB_ERROR);
+	/* PostgreSQL answers COMMIT of a failed transaction with ROLLBACK. */
+	assert_int_equal(db_commit(db), DB_ERROR);
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+}
+
+/* Opening (no database needed). */
+
+static void
+test_open_pg_closed_port(void **state)
+{
+	char err[512];
+	struct db *db;
+
+	(void)state;
+	err[0] = '\0';
+	db = db_open("postgresql://nmt:hunter2@127.0.0.1:1/nmt?"
+	    "connect_timeout=5", err, sizeof(err));
+	assert_null(db);
+	assert_true(strlen(err) > 0);
+	assert_null(strstr(err, "hunter2"));
+}
+
+static void
+test_open_sqlite_bad(void **state)
+{
+	char err[512];
+	struct db *db;
+
+	(void)state;
+	err[0] = '\0';
+	db = db_open("/nonexistent-nmt-dir/sub/test.db", err, sizeof(err));
+	assert_null(db);
+	assert_true(strlen(err) > 0);
+	err[0] = '\0';
+	db = db_open("sqlite:///nonexistent-nmt-dir/test.db", err,
+	    sizeof(err));
+	assert_null(db);
+	assert_true(strlen(err) > 0);
+	db = db_open("sqlite://", err, sizeof(err));
+	assert_null(db);
+	db = db_open("", err, sizeof(err));
+	assert_null(db);
+}
+
+static void
+test_open_sqlite_not_a_db(void **state)
+{
+	char dir[] = "/tmp/nmt-test-db.XXXXXX", path[128], err[512];
+	struct db *db;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/junk.db", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("this is not an SQLite database, not at all........\n", fp);
+	fclose(fp);
+	err[0] = '\0';
+	db = db_open(path, err, sizeof(err));
+	assert_null(db);
+	assert_true(strlen(err) > 0);
+	unlink(path);
+	rmdir(dir);
+}
+
+#define DB_TESTS							\
+	cmocka_unit_test(test_migrate),					\
+	cmocka_unit_test(test_seed),					\
+	cmocka_unit_test(test_seed_malformed),				\
+	cmocka_unit_test(test_params),					\
+	cmocka_unit_test(test_null),					\
+	cmocka_unit_test(test_int64),					\
+	cmocka_unit_test(test_constraint),				\
+	cmocka_unit_test(test_rollback),				\
+	cmocka_unit_test(test_commit_reopen),				\
+	cmocka_unit_test(test_changes),					\
+	cmocka_unit_test(test_tampered_checksum),			\
+	cmocka_unit_test(test_unknown_version),				\
+	cmocka_unit_test(test_result_survives),				\
+	cmocka_unit_test(test_stmt_cache),				\
+	cmocka_unit_test(test_busy)
+
+int
+main(void)
+{
+	const struct CMUnitTest open_tests[] = {
+		cmocka_unit_test(test_open_pg_closed_port),
+		cmocka_unit_test(test_open_sqlite_bad),
+		cmocka_unit_test(test_open_sqlite_not_a_db),
+	};
+	const struct CMUnitTest sqlite_tests[] = {
+		DB_TESTS,
+	};
+	const struct CMUnitTest pg_tests[] = {
+		DB_TESTS,
+		cmocka_unit_test(test_pg_commit_after_error),
+		cmocka_unit_test(test_pg_reconnect),
+	};
+	int failed = 0;
+
+	failed += cmocka_run_group_tests_name("db_open", open_tests, NULL,
+	    NULL);
+	failed += cmocka_run_group_tests_name("db_sqlite", sqlite_tests,
+	    setup_sqlite, teardown);
+	if (getenv("NMT_TEST_PG_URL") != NULL &&
+	    getenv("NMT_TEST_PG_URL")[0] != '\0')
+		failed += cmocka_run_group_tests_name("db_pg", pg_tests,
+		    setup_pg, teardown);
+	else
+		printf("db_pg: PostgreSQL group not run "
+		    "(NMT_TEST_PG_URL is unset)\n");
+	fflush(stdout);
+	return failed == 0 ? 0 : 1;
+}

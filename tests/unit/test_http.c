@@ -1,0 +1,1089 @@
+/*
+ * test_http.c — the HTTP server against real sockets.
+ *
+ * Starts the server on 127.0.0.1 port 0 with a temporary web directory
+ * and an application function that echoes what it was given as JSON,
+ * then speaks raw HTTP/1.1 to it over plain sockets: limits (body,
+ * headers), security headers, static files and their refusals, start-up
+ * failures and shutdown.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "http/http.h"
+
+#define MAX_BODY	1024
+#define MAX_HEADER	4096
+
+struct reply {
+	char	*raw;		/* NUL-terminated */
+	size_t	 len;
+	int	 status;
+	size_t	 head_len;	/* through the blank line */
+	char	*body;		/* into raw */
+	size_t	 body_len;
+};
+
+static struct http_server	*server;
+static unsigned			 port;
+static char			 web_dir[] = "/tmp/nmt-test-http-XXXXXX";
+
+/* The application: echoes the request as JSON; a few paths misbehave. */
+static void
+echo_app(void *app, const struct http_request *req, struct http_response *res)
+{
+	json_t	*doc;
+	char	*s;
+
+	(void)app;
+	if (strcmp(req->path, "/api/bad-header") == 0) {
+		http_response_header(res, "X-Bad", "a\r\nInjected: yes");
+		res->status = 200;
+		return;
+	}
+	if (strcmp(req->path, "/api/override") == 0) {
+		http_response_header(res, "Cache-Control", "public");
+		http_response_header(res, "X-Extra", "kept");
+		res->status = 204;
+		return;
+	}
+	if (strcmp(req->path, "/api/bad-status") == 0) {
+		res->status = 42;
+		return;
+	}
+	doc = json_pack("{s:s,s:s,s:I,s:s%,s:s?,s:s?,s:s?,s:s,s:b}",
+	    "method", req->method, "path", req->path,
+	    "body_len", (json_int_t)req->body_len,
+	    "body", req->body, req->body_len,
+	    "q", http_query(req, "q"),
+	    "c", http_cookie(req, "c"),
+	    "h", http_header(req, "x-test"),
+	    "client", req->client,
+	    "tls", req->tls);
+	assert_non_null(doc);
+	s = json_dumps(doc, JSON_COMPACT);
+	assert_non_null(s);
+	json_decref(doc);
+	res->status = 200;
+	http_response_header(res, "ETag", "\"1\"");
+	http_response_body(res, "application/json", s, strlen(s));
+}
+
+static void
+send_all(int fd, const char *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;	/* the server may close early */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static int
+connect_to(int family, unsigned p)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+	int			 fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd != -1);
+	if (family == AF_INET) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)p);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		assert_int_equal(connect(fd, (struct sockaddr *)&sin,
+		    sizeof(sin)), 0);
+	} else {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)p);
+		sin6.sin6_addr = in6addr_loopback;
+		assert_int_equal(connect(fd, (struct sockaddr *)&sin6,
+		    sizeof(sin6)), 0);
+	}
+	return fd;
+}
+
+/* Reads until the server closes (5 s without data fails the test). */
+static void
+read_all(int fd, struct reply *rep)
+{
+	struct pollfd	 pfd;
+	size_t		 cap = 4096;
+	ssize_t		 r;
+
+	rep->raw = malloc(cap);
+	assert_non_null(rep->raw);
+	rep->len = 0;
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+		if (rep->len + 1 >= cap) {
+			cap *= 2;
+			rep->raw = realloc(rep->raw, cap);
+			assert_non_null(rep->raw);
+		}
+		r = recv(fd, rep->raw + rep->len, cap - rep->len - 1, 0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;	/* closed, or reset after the answer */
+		rep->len += (size_t)r;
+	}
+	rep->raw[rep->len] = '\0';
+}
+
+static void
+parse_reply(struct reply *rep)
+{
+	char	*end;
+
+	rep->status = 0;
+	rep->body = NULL;
+	rep->body_len = 0;
+	if (rep->len < 12 || strncmp(rep->raw, "HTTP/1.", 7) != 0)
+		return;
+	rep->status = (int)strtol(rep->raw + 9, NULL, 10);
+	if ((end = strstr(rep->raw, "\r\n\r\n")) == NULL)
+		return;
+	rep->head_len = (size_t)(end - rep->raw) + 4;
+	rep->body = end + 4;
+	rep->body_len = rep->len - rep->head_len;
+}
+
+static void
+exchange_on(int family, unsigned p, const char *req, size_t len,
+    struct reply *rep)
+{
+	int	 fd;
+
+	fd = connect_to(family, p);
+	send_all(fd, req, len);
+	read_all(fd, rep);
+	close(fd);
+	parse_reply(rep);
+}
+
+static void
+exchange(const char *req, struct reply *rep)
+{
+	exchange_on(AF_INET, port, req, strlen(req), rep);
+}
+
+static void
+reply_free(struct reply *rep)
+{
+	free(rep->raw);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* The value of a response header (first one), or NULL; static storage. */
+static const char *
+reply_header(const struct reply *rep, const char *name)
+{
+	static char	 value[1024];
+	const char	*line, *eol, *colon, *v;
+	size_t		 n;
+
+	if (rep->body == NULL)
+		return NULL;
+	line = strstr(rep->raw, "\r\n");
+	while (line != NULL && line + 2 < rep->raw + rep->head_len - 2) {
+		line += 2;
+		eol = strstr(line, "\r\n");
+		colon = memchr(line, ':', (size_t)(eol - line));
+		if (colon != NULL && (size_t)(colon - line) == strlen(name) &&
+		    strncasecmp(line, name, strlen(name)) == 0) {
+			v = colon + 1;
+			while (*v == ' ')
+				v++;
+			n = (size_t)(eol - v);
+			if (n >= sizeof(value))
+				n = sizeof(value) - 1;
+			memcpy(value, v, n);
+			value[n] = '\0';
+			return value;
+		}
+		line = eol;
+	}
+	return NULL;
+}
+
+static void
+assert_header(const struct reply *rep, const char *name, const char *want)
+{
+	const char	*got = reply_header(rep, name);
+
+	if (got == NULL)
+		fail_msg("header %s missing", name);
+	assert_string_equal(got, want);
+}
+
+static json_t *
+reply_json(const struct reply *rep)
+{
+	json_t		*doc;
+	json_error_t	 e;
+
+	assert_non_null(rep->body);
+	doc = json_loadb(rep->body, rep->body_len, 0, &e);
+	if (doc == NULL)
+		fail_msg("bad JSON (%s): %.*s", e.text, (int)rep->body_len,
+		    rep->body);
+	return doc;
+}
+
+static void
+assert_common_headers(const struct reply *rep)
+{
+	assert_header(rep, "X-Content-Type-Options", "nosniff");
+	assert_header(rep, "Referrer-Policy", "no-referrer");
+	assert_header(rep, "X-Frame-Options", "DENY");
+	assert_header(rep, "Cross-Origin-Opener-Policy", "same-origin");
+	assert_header(rep, "Permissions-Policy",
+	    "camera=(), microphone=(), geolocation=()");
+}
+
+static void
+assert_api_headers(const struct reply *rep)
+{
+	assert_common_headers(rep);
+	assert_header(rep, "Cache-Control", "no-store");
+	assert_header(rep, "Content-Security-Policy",
+	    "default-src 'none'; frame-ancestors 'none'");
+}
+
+static void
+assert_problem(const struct reply *rep, int status)
+{
+	json_t	*doc;
+
+	assert_int_equal(rep->status, status);
+	assert_header(rep, "Content-Type", "application/problem+json");
+	assert_api_headers(rep);
+	doc = reply_json(rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "type")),
+	    "about:blank");
+	assert_int_equal(json_integer_value(json_object_get(doc, "status")),
+	    status);
+	assert_non_null(json_string_value(json_object_get(doc, "title")));
+	assert_non_null(json_string_value(json_object_get(doc, "detail")));
+	json_decref(doc);
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	char	 path[256];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", web_dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+#define INDEX_HTML	"<!doctype html><title>NMT</title>\n"
+
+static int
+setup(void **state)
+{
+	struct http_config	 cfg;
+	char			 err[256], path[256];
+
+	(void)state;
+	if (mkdtemp(web_dir) == NULL)
+		return -1;
+	write_file("index.html", INDEX_HTML);
+	write_file("app.js", "export const x = 1;\n");
+	write_file("style.css", "body{}\n");
+	write_file(".hidden", "secret\n");
+	snprintf(path, sizeof(path), "%s/sub", web_dir);
+	if (mkdir(path, 0755) == -1)
+		return -1;
+	write_file("sub/page.txt", "page\n");
+	write_file("sub/index.html", "sub index\n");
+	snprintf(path, sizeof(path), "%s/link.html", web_dir);
+	if (symlink("index.html", path) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/linkdir", web_dir);
+	if (symlink("sub", path) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/fifo", web_dir);
+	if (mkfifo(path, 0644) == -1)
+		return -1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "127.0.0.1";
+	cfg.port = 0;
+	cfg.web_dir = web_dir;
+	cfg.max_body = MAX_BODY;
+	cfg.max_header = MAX_HEADER;
+	cfg.threads = 4;
+	cfg.timeout = 5;
+	server = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	if (server == NULL) {
+		fprintf(stderr, "http_start: %s\n", err);
+		return -1;
+	}
+	port = http_port(server);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	static const char *const files[] = {
+		"index.html", "app.js", "style.css", ".hidden", "sub/page.txt",
+		"sub/index.html", "link.html", "linkdir", "fifo", "sub",
+	};
+	char	 path[256];
+	size_t	 i;
+
+	(void)state;
+	http_stop(server);
+	server = NULL;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", web_dir, files[i]);
+		if (remove(path) == -1)
+			return -1;
+	}
+	return rmdir(web_dir);
+}
+
+static void
+test_port(void **state)
+{
+	(void)state;
+	assert_true(port > 0 && port < 65536);
+	assert_int_equal(http_port(NULL), 0);
+}
+
+static void
+test_echo_get(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+
+	(void)state;
+	exchange("GET /api/v1/echo?q=hello%20world&x=1 HTTP/1.1\r\n"
+	    "Host: localhost\r\n"
+	    "Cookie: a=b; c=choc\r\n"
+	    "X-Test: yes\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	assert_header(&rep, "Content-Type", "application/json");
+	assert_header(&rep, "ETag", "\"1\"");
+	assert_api_headers(&rep);
+	assert_null(reply_header(&rep, "Strict-Transport-Security"));
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "method")),
+	    "GET");
+	assert_string_equal(json_string_value(json_object_get(doc, "path")),
+	    "/api/v1/echo");
+	assert_int_equal(json_integer_value(json_object_get(doc, "body_len")),
+	    0);
+	assert_string_equal(json_string_value(json_object_get(doc, "body")),
+	    "");
+	assert_string_equal(json_string_value(json_object_get(doc, "q")),
+	    "hello world");
+	assert_string_equal(json_string_value(json_object_get(doc, "c")),
+	    "choc");
+	assert_string_equal(json_string_value(json_object_get(doc, "h")),
+	    "yes");
+	assert_string_equal(json_string_value(json_object_get(doc, "client")),
+	    "127.0.0.1");
+	assert_true(json_is_false(json_object_get(doc, "tls")));
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_healthz(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+
+	(void)state;
+	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	assert_api_headers(&rep);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "path")),
+	    "/healthz");
+	assert_true(json_is_null(json_object_get(doc, "q")));
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_post_body(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+
+	(void)state;
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Content-Length: 10\r\nConnection: close\r\n\r\n0123456789", &rep);
+	assert_int_equal(rep.status, 200);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "method")),
+	    "POST");
+	assert_int_equal(json_integer_value(json_object_get(doc, "body_len")),
+	    10);
+	assert_string_equal(json_string_value(json_object_get(doc, "body")),
+	    "0123456789");
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_body_at_limit(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+	char		 req[MAX_BODY + 256];
+	int		 n;
+
+	(void)state;
+	n = snprintf(req, sizeof(req), "PUT /api/v1/echo HTTP/1.1\r\nHost: x"
+	    "\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", MAX_BODY);
+	memset(req + n, 'a', MAX_BODY);
+	exchange_on(AF_INET, port, req, (size_t)n + MAX_BODY, &rep);
+	assert_int_equal(rep.status, 200);
+	doc = reply_json(&rep);
+	assert_int_equal(json_integer_value(json_object_get(doc, "body_len")),
+	    MAX_BODY);
+	assert_int_equal(strlen(json_string_value(json_object_get(doc,
+	    "body"))), MAX_BODY);
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_body_too_large_declared(void **state)
+{
+	struct reply	 rep;
+
+	(void)state;
+	/* Only the headers are sent: the answer must not wait for a body. */
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Content-Length: 1025\r\nConnection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 413);
+	reply_free(&rep);
+
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 99999999999999999999999\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_true(rep.status == 413 || rep.status == 400);
+	reply_free(&rep);
+}
+
+static void
+test_body_too_large_chunked(void **state)
+{
+	struct reply	 rep;
+	char		 req[16384];
+	int		 n;
+
+	(void)state;
+	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
+	    "Connection: close\r\n\r\n44c\r\n");
+	memset(req + n, 'b', 1100);
+	n += 1100;
+	n += snprintf(req + n, sizeof(req) - (size_t)n, "\r\n0\r\n\r\n");
+	exchange_on(AF_INET, port, req, (size_t)n, &rep);
+	assert_problem(&rep, 413);
+	reply_free(&rep);
+
+	/* Many small chunks add up too. */
+	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
+	    "Connection: close\r\n\r\n");
+	while (n < 3000)
+		n += snprintf(req + n, sizeof(req) - (size_t)n,
+		    "10\r\n0123456789abcdef\r\n");
+	n += snprintf(req + n, sizeof(req) - (size_t)n, "0\r\n\r\n");
+	exchange_on(AF_INET, port, req, (size_t)n, &rep);
+	assert_problem(&rep, 413);
+	reply_free(&rep);
+
+	/*
+	 * Far past the limit the server stops reading: an answer (newer
+	 * MHD answers at once) or a closed connection, never a hang.
+	 */
+	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
+	    "Connection: close\r\n\r\n");
+	while (n < 15000)
+		n += snprintf(req + n, sizeof(req) - (size_t)n,
+		    "10\r\n0123456789abcdef\r\n");
+	exchange_on(AF_INET, port, req, (size_t)n, &rep);
+	assert_true(rep.status == 413 || rep.status == 0);
+	reply_free(&rep);
+
+	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	reply_free(&rep);
+}
+
+static void
+test_chunked_ok(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+
+	(void)state;
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "body")),
+	    "hello world");
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_keep_alive(void **state)
+{
+	struct reply	 rep;
+	char		*second;
+
+	(void)state;
+	/* Two requests on one connection: per-request state is fresh. */
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 3\r\n\r\nabc"
+	    "POST /api/v1/echo?q=2 HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 5\r\nConnection: close\r\n\r\ndefgh", &rep);
+	assert_int_equal(rep.status, 200);
+	assert_non_null(strstr(rep.raw, "\"body\":\"abc\""));
+	second = strstr(rep.raw + 1, "HTTP/1.1 200");
+	assert_non_null(second);
+	assert_non_null(strstr(second, "\"body\":\"defgh\""));
+	assert_non_null(strstr(second, "\"q\":\"2\""));
+	reply_free(&rep);
+}
+
+static void
+test_headers_too_large(void **state)
+{
+	struct reply	 rep;
+	char		*req;
+	size_t		 sizes[] = { MAX_HEADER, 64 * 1024, 1024 * 1024 };
+	size_t		 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		req = malloc(sizes[i] + 256);
+		assert_non_null(req);
+		n = (size_t)snprintf(req, 256, "GET /api/v1/echo HTTP/1.1\r\n"
+		    "Host: x\r\nX-Big: ");
+		memset(req + n, 'h', sizes[i]);
+		n += sizes[i];
+		n += (size_t)snprintf(req + n, 256,
+		    "\r\nConnection: close\r\n\r\n");
+		exchange_on(AF_INET, port, req, n, &rep);
+		free(req);
+		if (rep.status != 431 && rep.status != 413)
+			fail_msg("%zu bytes of header: status %d", sizes[i],
+			    rep.status);
+		if (i == 0)	/* within MHD's pool: our own answer */
+			assert_problem(&rep, 431);
+		reply_free(&rep);
+
+		/* ... and the server goes on serving. */
+		exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n", &rep);
+		assert_int_equal(rep.status, 200);
+		reply_free(&rep);
+	}
+
+	/* A long request line counts too (static path: plain text). */
+	req = malloc(MAX_HEADER + 512);
+	assert_non_null(req);
+	memcpy(req, "GET /", 5);
+	memset(req + 5, 'p', MAX_HEADER);
+	n = 5 + MAX_HEADER;
+	n += (size_t)snprintf(req + n, 256, " HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n");
+	exchange_on(AF_INET, port, req, n, &rep);
+	free(req);
+	assert_true(rep.status == 431 || rep.status == 414);
+	reply_free(&rep);
+
+	/* Just under the limit passes. */
+	req = malloc(MAX_HEADER + 512);
+	assert_non_null(req);
+	n = (size_t)snprintf(req, 256, "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\nX-Big: ");
+	memset(req + n, 'h', MAX_HEADER - n - 4);
+	n = MAX_HEADER - 4;
+	memcpy(req + n, "\r\n\r\n", 4);
+	n += 4;
+	exchange_on(AF_INET, port, req, n, &rep);
+	free(req);
+	assert_int_equal(rep.status, 200);
+	reply_free(&rep);
+}
+
+static void
+test_tls_forwarded(void **state)
+{
+	struct reply	 rep;
+	json_t		*doc;
+
+	(void)state;
+	exchange("GET /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	assert_header(&rep, "Strict-Transport-Security", "max-age=31536000");
+	doc = reply_json(&rep);
+	assert_true(json_is_true(json_object_get(doc, "tls")));
+	json_decref(doc);
+	reply_free(&rep);
+
+	exchange("GET / HTTP/1.1\r\nHost: x\r\n"
+	    "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	assert_header(&rep, "Strict-Transport-Security", "max-age=31536000");
+	reply_free(&rep);
+}
+
+static void
+assert_static_headers(const struct reply *rep)
+{
+	assert_common_headers(rep);
+	assert_header(rep, "Cache-Control", "no-cache");
+	assert_header(rep, "Content-Security-Policy",
+	    "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; connect-src 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+}
+
+static void
+test_static_index(void **state)
+{
+	struct reply	 rep;
+	char		 etag[128], req[512];
+
+	(void)state;
+	exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	assert_header(&rep, "Content-Type", "text/html; charset=utf-8");
+	assert_static_headers(&rep);
+	assert_int_equal(rep.body_len, strlen(INDEX_HTML));
+	assert_memory_equal(rep.body, INDEX_HTML, rep.body_len);
+	assert_non_null(reply_header(&rep, "ETag"));
+	snprintf(etag, sizeof(etag), "%s", reply_header(&rep, "ETag"));
+	reply_free(&rep);
+
+	/* Revalidation. */
+	snprintf(req, sizeof(req), "GET /index.html HTTP/1.1\r\nHost: x\r\n"
+	    "If-None-Match: %s\r\nConnection: close\r\n\r\n", etag);
+	exchange(req, &rep);
+	assert_int_equal(rep.status, 304);
+	assert_static_headers(&rep);
+	reply_free(&rep);
+
+	/* HEAD: the headers, no body. */
+	exchange("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	assert_header(&rep, "Content-Type", "text/html; charset=utf-8");
+	assert_int_equal(rep.body_len, 0);
+	reply_free(&rep);
+
+	/* A directory's index. */
+	exchange("GET /sub/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	assert_memory_equal(rep.body, "sub index\n", rep.body_len);
+	reply_free(&rep);
+}
+
+static void
+test_static_types(void **state)
+{
+	static const struct {
+		const char	*path;
+		const char	*type;
+	} cases[] = {
+		{ "/app.js", "text/javascript; charset=utf-8" },
+		{ "/style.css", "text/css; charset=utf-8" },
+		{ "/sub/page.txt", "text/plain; charset=utf-8" },
+	};
+	struct reply	 rep;
+	char		 req[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n", cases[i].path);
+		exchange(req, &rep);
+		assert_int_equal(rep.status, 200);
+		assert_header(&rep, "Content-Type", cases[i].type);
+		assert_static_headers(&rep);
+		reply_free(&rep);
+	}
+}
+
+static void
+test_static_refused(void **state)
+{
+	static const char *const paths[] = {
+		"/../etc/passwd", "/%2e%2e/x", "/%2E%2E%2Fetc%2Fpasswd",
+		"/.hidden", "/sub/../index.html", "/sub//page.txt",
+		"/sub/.%2e/index.html", "/a\\b", "/link.html",
+		"/linkdir/page.txt", "/sub", "/fifo", "/missing.html",
+		"/index.html%00.png", "/api", "//etc/passwd", "/./index.html",
+	};
+	struct reply	 rep;
+	char		 req[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n", paths[i]);
+		exchange(req, &rep);
+		if (rep.status != 404)
+			fail_msg("%s: status %d", paths[i], rep.status);
+		assert_header(&rep, "Content-Type",
+		    "text/plain; charset=utf-8");
+		assert_static_headers(&rep);
+		assert_int_equal(rep.body_len, strlen("Not found"));
+		assert_memory_equal(rep.body, "Not found", rep.body_len);
+		reply_free(&rep);
+	}
+}
+
+static void
+test_static_method(void **state)
+{
+	struct reply	 rep;
+
+	(void)state;
+	exchange("POST /index.html HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 405);
+	assert_header(&rep, "Allow", "GET, HEAD");
+	assert_static_headers(&rep);
+	reply_free(&rep);
+
+	exchange("DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 405);
+	reply_free(&rep);
+}
+
+static void
+test_api_encoded_nul(void **state)
+{
+	struct reply	 rep;
+
+	(void)state;
+	exchange("GET /api/v1/echo%00x HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 400);
+	reply_free(&rep);
+}
+
+static void
+test_app_headers(void **state)
+{
+	struct reply	 rep;
+
+	(void)state;
+	/* A header the server must set cannot be overridden. */
+	exchange("GET /api/override HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 204);
+	assert_api_headers(&rep);
+	assert_header(&rep, "X-Extra", "kept");
+	assert_null(strstr(rep.raw, "public"));
+	reply_free(&rep);
+
+	/* A header that would split the response becomes a 500. */
+	exchange("GET /api/bad-header HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 500);
+	assert_null(strstr(rep.raw, "Injected"));
+	reply_free(&rep);
+
+	exchange("GET /api/bad-status HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 500);
+	reply_free(&rep);
+}
+
+static void
+test_protocol_errors(void **state)
+{
+	struct reply	 rep;
+
+	(void)state;
+	/* HTTP/1.1 without Host. */
+	exchange("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 400);
+	reply_free(&rep);
+
+	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	    "zz\r\n", &rep);
+	assert_true(rep.status == 400 || rep.status == 0);
+	reply_free(&rep);
+
+	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	reply_free(&rep);
+}
+
+static void *
+hammer(void *arg)
+{
+	struct reply	 rep;
+	int		 i;
+
+	(void)arg;
+	for (i = 0; i < 25; i++) {
+		exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+		    "Content-Length: 4\r\nConnection: close\r\n\r\nping",
+		    &rep);
+		if (rep.status != 200 ||
+		    strstr(rep.raw, "\"body\":\"ping\"") == NULL)
+			return (void *)1;
+		reply_free(&rep);
+	}
+	return NULL;
+}
+
+static void
+test_concurrent(void **state)
+{
+	pthread_t	 t[8];
+	void		*ret;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, hammer, NULL), 0);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(t[i], &ret), 0);
+		assert_null(ret);
+	}
+}
+
+static void
+test_ipv6(void **state)
+{
+	struct http_config	 cfg;
+	struct http_server	*srv6;
+	struct reply		 rep;
+	json_t			*doc;
+	const char		*req = "GET /healthz HTTP/1.1\r\n"
+	    "Host: [::1]\r\nX-Forwarded-Proto: https\r\n"
+	    "Connection: close\r\n\r\n";
+	char			 err[256];
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "::1";
+	cfg.max_body = MAX_BODY;
+	cfg.max_header = MAX_HEADER;
+	cfg.threads = 1;
+	cfg.timeout = 5;
+	srv6 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	if (srv6 == NULL) {
+		/* No IPv6 here: it must fail cleanly, with a reason. */
+		assert_true(strlen(err) > 0);
+		fprintf(stderr, "ipv6 unavailable: %s\n", err);
+		skip();
+	}
+	assert_true(http_port(srv6) > 0);
+	exchange_on(AF_INET6, http_port(srv6), req, strlen(req), &rep);
+	assert_int_equal(rep.status, 200);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "client")),
+	    "::1");
+	assert_true(json_is_true(json_object_get(doc, "tls")));
+	json_decref(doc);
+	reply_free(&rep);
+	http_stop(srv6);
+}
+
+static void
+test_start_failures(void **state)
+{
+	struct http_config	 cfg;
+	struct http_server	*srv2;
+	char			 err[256];
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "not-an-address";
+	cfg.max_body = MAX_BODY;
+	cfg.max_header = MAX_HEADER;
+	cfg.threads = 1;
+	srv2 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	assert_null(srv2);
+	assert_non_null(strstr(err, "not-an-address"));
+
+	/* The port is taken by the fixture's server. */
+	cfg.host = "127.0.0.1";
+	cfg.port = port;
+	err[0] = '\0';
+	srv2 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	assert_null(srv2);
+	assert_true(strlen(err) > 0);
+	assert_non_null(strstr(err, "cannot listen"));
+
+	cfg.port = 0;
+	cfg.web_dir = "/nonexistent/nmt-web";
+	srv2 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	assert_null(srv2);
+	assert_non_null(strstr(err, "web directory"));
+
+	cfg.web_dir = NULL;
+	cfg.port = 70000;
+	srv2 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	assert_null(srv2);
+	assert_true(strlen(err) > 0);
+}
+
+static void
+test_no_web_dir(void **state)
+{
+	struct http_config	 cfg;
+	struct http_server	*srv2;
+	struct reply		 rep;
+	const char		*req = "GET / HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
+	char			 err[256];
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "localhost";
+	srv2 = http_start(&cfg, echo_app, NULL, err, sizeof(err));
+	assert_non_null(srv2);
+	exchange_on(AF_INET, http_port(srv2), req, strlen(req), &rep);
+	assert_int_equal(rep.status, 404);
+	reply_free(&rep);
+	http_stop(srv2);
+	http_stop(NULL);
+}
+
+static void
+test_response_helpers(void **state)
+{
+	struct http_response	 res;
+	json_t			*doc;
+	char			*b;
+	int			 i;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	res.status = 500;
+	http_problem(&res, 404, "Not Found", "No such case.");
+	assert_int_equal(res.status, 404);
+	assert_string_equal(res.content_type, "application/problem+json");
+	doc = json_loadb(res.body, res.body_len, 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(json_object_size(doc), 4);
+	assert_string_equal(json_string_value(json_object_get(doc, "detail")),
+	    "No such case.");
+	json_decref(doc);
+
+	/* A new body replaces (and frees) the old one. */
+	assert_non_null(b = strdup("{}"));
+	http_response_body(&res, "application/json", b, 2);
+	assert_ptr_equal(res.body, b);
+	assert_int_equal(res.body_len, 2);
+	free(res.body);
+
+	for (i = 0; i < HTTP_MAX_RESPONSE_HEADERS; i++)
+		http_response_header(&res, "X-N", "v");
+	assert_int_equal(res.nheaders, HTTP_MAX_RESPONSE_HEADERS);
+	for (i = 0; i < res.nheaders; i++) {
+		free(res.header_names[i]);
+		free(res.header_values[i]);
+	}
+	assert_null(http_header(NULL, "x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_port),
+		cmocka_unit_test(test_echo_get),
+		cmocka_unit_test(test_healthz),
+		cmocka_unit_test(test_post_body),
+		cmocka_unit_test(test_body_at_limit),
+		cmocka_unit_test(test_body_too_large_declared),
+		cmocka_unit_test(test_body_too_large_chunked),
+		cmocka_unit_test(test_chunked_ok),
+		cmocka_unit_test(test_keep_alive),
+		cmocka_unit_test(test_headers_too_large),
+		cmocka_unit_test(test_tls_forwarded),
+		cmocka_unit_test(test_static_index),
+		cmocka_unit_test(test_static_types),
+		cmocka_unit_test(test_static_refused),
+		cmocka_unit_test(test_static_method),
+		cmocka_unit_test(test_api_encoded_nul),
+		cmocka_unit_test(test_app_headers),
+		cmocka_unit_test(test_protocol_errors),
+		cmocka_unit_test(test_concurrent),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_start_failures),
+		cmocka_unit_test(test_no_web_dir),
+		cmocka_unit_test(test_response_helpers),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
