@@ -2,7 +2,8 @@
  * auth.c — who is asking: a bearer token (integrations) or the session
  * cookie (the web UI). Only keyed hashes of both are looked up. A session
  * is alive while it is younger than the absolute limit and was used
- * within the idle limit; its last use is written at most once a minute.
+ * within the idle limit; its last use is written at most once a minute
+ * (or every half idle limit, when that is shorter).
  * Anything else — no credentials, unknown, expired, or a disabled user —
  * is one and the same 401.
  */
@@ -76,6 +77,15 @@ auth_bearer(struct ctx *c, const char *token)
 	return actor_from_user(c, user_id);
 }
 
+/* How stale a session's last use may get before it is written again. */
+static long
+touch_interval(long idle)
+{
+	long	half = idle / 2;
+
+	return half < 1 ? 1 : half < TOUCH_INTERVAL ? half : TOUCH_INTERVAL;
+}
+
 static int
 auth_session(struct ctx *c, const char *token)
 {
@@ -97,7 +107,7 @@ auth_session(struct ctx *c, const char *token)
 	if (!found)
 		return unauthorized(c);
 	if (time_parse(last_seen, &seen) != 0 ||
-	    c->now - seen >= TOUCH_INTERVAL) {
+	    c->now - seen >= touch_interval(c->app->session_idle)) {
 		time_format(c->now, now);
 		if ((e = store_session_touch(c->db, hash, now)) != DB_OK) {
 			reply_db_error(c, e);

@@ -1,0 +1,337 @@
+/*
+ * test_domain.c — the pure rules: the access policy table, the child
+ * rule, the field-spec validator, text folding and time parsing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "domain/person_rules.h"
+#include "domain/policy.h"
+#include "domain/validate.h"
+
+/* ---- policy ---- */
+
+static const struct principal secretariat = { ROLE_COORDINATOR, "u1", "NMT",
+	NULL };
+static const struct principal rk_syd = { ROLE_COORDINATOR, "u2", "RK-SYD",
+	"syd" };
+static const struct principal police = { ROLE_MEMBER, "u3", "POLISEN-SYD",
+	NULL };
+static const struct principal migration = { ROLE_MEMBER, "u4",
+	"MIGRATIONSVERKET", NULL };
+
+static void
+test_policy_roles_without_case_access(void **state)
+{
+	static const enum role	roles[] = { ROLE_ADMIN, ROLE_ANALYST,
+				    ROLE_AUDITOR, ROLE_REQUESTER };
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		struct principal	p = { roles[i], "u", "NMT", "syd" };
+
+		assert_int_equal(policy_case(&p, CASE_READ, &f),
+		    POLICY_FORBIDDEN);
+		assert_int_equal(policy_case(&p, CASE_LIST, NULL),
+		    POLICY_FORBIDDEN);
+		assert_int_equal(policy_case(&p, CASE_CREATE, NULL),
+		    POLICY_FORBIDDEN);
+		assert_int_equal(policy_case_scope(&p), SCOPE_NONE);
+		assert_int_equal(policy_identity(&p, &f, PROTECTION_NONE),
+		    IDENTITY_NONE);
+	}
+}
+
+static void
+test_policy_visibility(void **state)
+{
+	struct case_facts	syd_case = { "syd", "POLISEN-SYD", ACCESS_NONE };
+	struct case_facts	nord_case = { "nord", "RK-NORD", ACCESS_NONE };
+
+	(void)state;
+	assert_int_equal(policy_case_scope(&secretariat), SCOPE_ALL);
+	assert_int_equal(policy_case_scope(&rk_syd), SCOPE_REGION_OR_TEAM);
+	assert_int_equal(policy_case_scope(&police), SCOPE_TEAM);
+	assert_int_equal(policy_case(&secretariat, CASE_READ, &nord_case),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_case(&rk_syd, CASE_READ, &syd_case),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_case(&rk_syd, CASE_READ, &nord_case),
+	    POLICY_HIDDEN);
+	/* A member sees only through the team, even its own region. */
+	assert_int_equal(policy_case(&police, CASE_READ, &syd_case),
+	    POLICY_HIDDEN);
+	nord_case.team_access = ACCESS_PSEUDONYMOUS;
+	assert_int_equal(policy_case(&rk_syd, CASE_READ, &nord_case),
+	    POLICY_ALLOW);
+	/* No facts (no such case) is never visible. */
+	assert_int_equal(policy_case(&police, CASE_READ, NULL), POLICY_HIDDEN);
+}
+
+static void
+test_policy_writes(void **state)
+{
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+
+	(void)state;
+	/* Pseudonymous members read but do not write. */
+	assert_int_equal(policy_case(&migration, CASE_READ, &f), POLICY_ALLOW);
+	assert_int_equal(policy_case(&migration, CASE_WRITE, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_case(&migration, CASE_TEAM_CHANGE, &f),
+	    POLICY_FORBIDDEN);
+	f.team_access = ACCESS_FULL;
+	assert_int_equal(policy_case(&migration, CASE_WRITE, &f), POLICY_ALLOW);
+	/* Full access writes, but only the owner side changes the team. */
+	assert_int_equal(policy_case(&migration, CASE_TEAM_CHANGE, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_case(&police, CASE_TEAM_CHANGE, &f),
+	    POLICY_ALLOW);
+	f.team_access = ACCESS_NONE;
+	assert_int_equal(policy_case(&rk_syd, CASE_TEAM_CHANGE, &f),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_case(&rk_syd, CASE_WRITE, &f), POLICY_ALLOW);
+}
+
+static void
+test_policy_identity(void **state)
+{
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	struct case_facts	fm = { "syd", "POLISEN-SYD", ACCESS_FULL };
+
+	(void)state;
+	/* Ordinary identities: owner, coordinators who see, full members. */
+	assert_int_equal(policy_identity(&police, &f, PROTECTION_NONE),
+	    IDENTITY_FULL);
+	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_NONE),
+	    IDENTITY_FULL);
+	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_NONE),
+	    IDENTITY_FULL);
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE),
+	    IDENTITY_FULL);
+	fm.team_access = ACCESS_PSEUDONYMOUS;
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE),
+	    IDENTITY_NONE);
+	/* Protected: owner all, secretariat without address, others none. */
+	assert_int_equal(policy_identity(&police, &f, PROTECTION_ADDRESS),
+	    IDENTITY_FULL);
+	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_MARKED),
+	    IDENTITY_NO_ADDRESS);
+	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_FICTITIOUS),
+	    IDENTITY_NONE);
+	fm.team_access = ACCESS_FULL;
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED),
+	    IDENTITY_NONE);
+}
+
+/* ---- the child rule ---- */
+
+static void
+test_child_rule(void **state)
+{
+	(void)state;
+	/* Registered 2026-11-28. */
+	assert_true(person_is_child(2026, 11, 28, "2008-11-29", -1, -1));
+	assert_false(person_is_child(2026, 11, 28, "2008-11-28", -1, -1));
+	assert_false(person_is_child(2026, 11, 28, "2000-01-01", -1, -1));
+	assert_true(person_is_child(2026, 11, 28, NULL, 2008, -1));
+	assert_false(person_is_child(2026, 11, 28, NULL, 2007, -1));
+	assert_true(person_is_child(2026, 11, 28, NULL, -1, 17));
+	assert_false(person_is_child(2026, 11, 28, NULL, -1, 18));
+	assert_false(person_is_child(2026, 11, 28, NULL, -1, -1));
+	/* Any indication of childhood is enough. */
+	assert_true(person_is_child(2026, 11, 28, "1990-01-01", -1, 16));
+}
+
+/* ---- validation ---- */
+
+static const char *const colours[] = { "red", "green", NULL };
+
+static const struct field_spec inner_spec[] = {
+	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
+	FIELD_END
+};
+
+static const struct field_spec spec[] = {
+	{ "name", FT_STRING, FIELD_REQUIRED, 5, 0, 0, NULL, NULL },
+	{ "note", FT_TEXT, 0, 100, 0, 0, NULL, NULL },
+	{ "age", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL },
+	{ "colour", FT_CODE, 0, 0, 0, 0, colours, NULL },
+	{ "colours", FT_CODE_LIST, 0, 2, 0, 0, colours, NULL },
+	{ "land", FT_COUNTRY, 0, 2, 0, 0, NULL, NULL },
+	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec },
+	FIELD_END
+};
+
+/* Validates text; returns the errors array (caller frees). */
+static json_t *
+errors_for(const char *text, json_t **doc_r)
+{
+	json_t	*doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t	*errors = json_array();
+
+	assert_non_null(doc);
+	validate_object(doc, spec, "", errors);
+	if (doc_r != NULL)
+		*doc_r = doc;
+	else
+		json_decref(doc);
+	return errors;
+}
+
+static int
+has_error(const json_t *errors, const char *field, const char *code)
+{
+	size_t	 i;
+	json_t	*e;
+
+	json_array_foreach(errors, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")),
+		    field) == 0 && strcmp(json_string_value(json_object_get(e,
+		    "code")), code) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_validate_accepts_and_normalises(void **state)
+{
+	json_t	*doc, *errors;
+
+	(void)state;
+	/* "A" + combining ring above becomes the composed "Å". */
+	errors = errors_for("{\"name\":\"A\\u030a\",\"note\":\"rad 1\\nrad 2\","
+	    "\"age\":null,\"colour\":\"red\",\"colours\":[\"red\",\"green\"],"
+	    "\"land\":\"SE\",\"inner\":{\"when\":\"2024-02-29\"}}", &doc);
+	assert_int_equal(json_array_size(errors), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "name")),
+	    "\xc3\x85");
+	json_decref(doc);
+	json_decref(errors);
+}
+
+static void
+test_validate_rejects(void **state)
+{
+	json_t	*errors;
+
+	(void)state;
+	errors = errors_for("{\"nmae\":\"x\",\"note\":5,\"age\":121,"
+	    "\"colour\":\"blue\",\"colours\":[\"red\",\"red\",\"pink\"],"
+	    "\"land\":\"se\",\"inner\":{\"when\":\"2023-02-29\",\"x\":1}}",
+	    NULL);
+	assert_true(has_error(errors, "nmae", "unknown_field"));
+	assert_true(has_error(errors, "name", "required"));
+	assert_true(has_error(errors, "note", "wrong_type"));
+	assert_true(has_error(errors, "age", "out_of_range"));
+	assert_true(has_error(errors, "colour", "invalid_value"));
+	assert_true(has_error(errors, "colours", "too_long"));
+	assert_true(has_error(errors, "land", "invalid_country"));
+	assert_true(has_error(errors, "inner.when", "invalid_date"));
+	assert_true(has_error(errors, "inner.x", "unknown_field"));
+	json_decref(errors);
+
+	errors = errors_for("{\"name\":\"abcdef\",\"colours\":[\"red\",\"red\"]}",
+	    NULL);
+	assert_true(has_error(errors, "name", "too_long"));
+	assert_true(has_error(errors, "colours[1]", "duplicate"));
+	json_decref(errors);
+
+	/* A tab in a one-line field is a control character. */
+	errors = errors_for("{\"name\":\"a\\tb\",\"note\":\"a\\tb\"}", NULL);
+	assert_true(has_error(errors, "name", "invalid_text"));
+	assert_false(has_error(errors, "note", "invalid_text"));
+	json_decref(errors);
+	/* NUL never gets that far: the JSON parser refuses it. */
+	assert_null(json_loads("{\"name\":\"x\\u0000y\"}", 0, NULL));
+	errors = errors_for("{\"name\":\"\"}", NULL);
+	assert_true(has_error(errors, "name", "required"));
+	json_decref(errors);
+}
+
+static void
+test_validate_messages_hold_no_values(void **state)
+{
+	json_t	*errors;
+	char	*text;
+
+	(void)state;
+	errors = errors_for("{\"name\":\"Hemligt Namn\",\"colour\":\"Kalle\"}",
+	    NULL);
+	text = json_dumps(errors, 0);
+	assert_null(strstr(text, "Hemligt"));
+	assert_null(strstr(text, "Kalle"));
+	free(text);
+	json_decref(errors);
+}
+
+/* ---- text and time ---- */
+
+static void
+test_text_fold(void **state)
+{
+	char	*f;
+
+	(void)state;
+	f = text_fold("ÖLAND Åre Ärlig");
+	assert_string_equal(f, "öland åre ärlig");
+	free(f);
+	/* No accent stripping: ö is not o. */
+	f = text_fold("Öland");
+	assert_null(strstr(f, "oland"));
+	free(f);
+	assert_null(text_fold("\xc3\x28"));
+	assert_int_equal(text_length("åäö"), 3);
+	assert_true(text_has_control("a\x01", 1));
+	assert_false(text_has_control("a\nb", 1));
+	assert_true(text_has_control("a\nb", 0));
+}
+
+static void
+test_time(void **state)
+{
+	char	out[TIME_TEXT];
+	time_t	t;
+	int	y, m, d;
+
+	(void)state;
+	assert_int_equal(time_parse("2026-11-28T21:00:00Z", &t), 0);
+	time_format(t, out);
+	assert_string_equal(out, "2026-11-28T21:00:00Z");
+	assert_int_equal(time_parse("2026-11-28 21:00:00Z", &t), -1);
+	assert_int_equal(time_parse("2026-11-28T24:00:00Z", &t), -1);
+	assert_int_equal(date_parse("2024-02-29", &y, &m, &d), 0);
+	assert_int_equal(date_parse("2023-02-29", &y, &m, &d), -1);
+	assert_int_equal(date_parse("1899-12-31", &y, &m, &d), -1);
+	assert_int_equal(date_parse("2024-2-29", &y, &m, &d), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_policy_roles_without_case_access),
+		cmocka_unit_test(test_policy_visibility),
+		cmocka_unit_test(test_policy_writes),
+		cmocka_unit_test(test_policy_identity),
+		cmocka_unit_test(test_child_rule),
+		cmocka_unit_test(test_validate_accepts_and_normalises),
+		cmocka_unit_test(test_validate_rejects),
+		cmocka_unit_test(test_validate_messages_hold_no_values),
+		cmocka_unit_test(test_text_fold),
+		cmocka_unit_test(test_time),
+	};
+
+	return cmocka_run_group_tests_name("domain", tests, NULL, NULL);
+}
