@@ -1,0 +1,148 @@
+// Helpers for the browser tests: TOTP (RFC 6238), starting a real nmtd on a
+// fresh database, launching Debian's Chromium through playwright-core.
+
+import { createHmac } from 'node:crypto';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const buildDir = path.resolve(repoRoot, process.env.NMT_BUILD_DIR || 'build');
+export const chromiumPath = process.env.NMT_CHROMIUM || '/usr/bin/chromium';
+
+export function base32Decode(input) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	const clean = input.toUpperCase().replace(/[\s=-]/g, '');
+	let bits = 0;
+	let value = 0;
+	const out = [];
+	for (const ch of clean) {
+		const idx = alphabet.indexOf(ch);
+		if (idx < 0)
+			throw new Error(`invalid base32 character ${JSON.stringify(ch)}`);
+		value = (value << 5) | idx;
+		bits += 5;
+		if (bits >= 8) {
+			out.push((value >>> (bits - 8)) & 0xff);
+			bits -= 8;
+		}
+	}
+	return Buffer.from(out);
+}
+
+// RFC 6238 TOTP: HMAC-SHA-1, 30-second steps, 6 digits (RFC 4226 truncation).
+export function totp(secret, { time = Date.now(), step = 30, digits = 6, key } = {}) {
+	const k = key || base32Decode(secret);
+	const counter = Math.floor(time / 1000 / step);
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(counter));
+	const mac = createHmac('sha1', k).update(msg).digest();
+	const offset = mac[mac.length - 1] & 0x0f;
+	const bin = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) |
+	    (mac[offset + 2] << 8) | mac[offset + 3];
+	return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+// A code that is valid for at least `margin` more seconds (waits for the next
+// step otherwise), so that a login never races a step boundary.
+export async function freshTotp(secret, margin = 5) {
+	const left = 30 - ((Date.now() / 1000) % 30);
+	if (left < margin)
+		await new Promise((r) => setTimeout(r, left * 1000 + 200));
+	return totp(secret);
+}
+
+function binary(name) {
+	const p = path.join(buildDir, name);
+	if (!existsSync(p))
+		throw new Error(`${p} not found: build first (meson compile -C build) or set NMT_BUILD_DIR`);
+	return p;
+}
+
+// Starts nmtd on a fresh SQLite database with one user; returns
+// {url, user: {username, password, totp_secret}, stop()}.
+export async function startServer({ username = 'anna', displayName = 'Anna Andersson',
+    org = 'RK-STOCKHOLM', role = 'coordinator', region = 'stockholm' } = {}) {
+	const nmtctl = binary('nmtctl');
+	const nmtd = binary('nmtd');
+	const dir = mkdtempSync(path.join(tmpdir(), 'nmt-ui-'));
+	const common = ['--database', path.join(dir, 't.db'), '--key-file', path.join(dir, 'key')];
+	execFileSync(nmtctl, [...common, 'init'], { stdio: ['ignore', 'ignore', 'pipe'] });
+	const args = [...common, 'user', 'add', '--username', username, '--display-name', displayName,
+		'--org', org, '--role', role];
+	if (region)
+		args.push('--region', region);
+	args.push('--json');
+	const user = JSON.parse(execFileSync(nmtctl, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+
+	const child = spawn(nmtd, [...common, '--listen', '127.0.0.1:0', '--web', path.join(repoRoot, 'web')], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stderr = '';
+	child.stderr.on('data', (d) => {
+		stderr += d;
+		if (stderr.length > 20000)
+			stderr = stderr.slice(-20000);
+	});
+	const url = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`nmtd did not start in time\n${stderr}`)), 15000);
+		const rl = createInterface({ input: child.stdout });
+		rl.once('line', (line) => {
+			clearTimeout(timer);
+			const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line);
+			if (m)
+				resolve(m[1]);
+			else
+				reject(new Error(`unexpected first line from nmtd: ${JSON.stringify(line)}`));
+		});
+		child.once('exit', (code, sig) => {
+			clearTimeout(timer);
+			reject(new Error(`nmtd exited early (${code ?? sig})\n${stderr}`));
+		});
+	});
+	child.stdout.resume();
+	// If the test process dies without after(), do not leave nmtd behind.
+	const killOnExit = () => child.kill('SIGKILL');
+	process.once('exit', killOnExit);
+
+	async function stop() {
+		process.removeListener('exit', killOnExit);
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = new Promise((r) => child.once('exit', r));
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+			await exited;
+			clearTimeout(timer);
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return { url, user, stop, dir, stderr: () => stderr };
+}
+
+export const chromiumArgs = [
+	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export async function launchBrowser() {
+	const { chromium } = await import('playwright-core');
+	const userDataDir = mkdtempSync(path.join(tmpdir(), 'nmt-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: chromiumPath,
+		headless: true,
+		args: chromiumArgs,
+		viewport: { width: 1280, height: 860 },
+		locale: 'sv-SE',
+		timezoneId: 'Europe/Stockholm',
+	});
+	return {
+		context,
+		async close() {
+			await context.close().catch(() => {});
+			rmSync(userDataDir, { recursive: true, force: true });
+		},
+	};
+}

@@ -1,0 +1,138 @@
+// API client for /api/v1. Holds the CSRF token in memory only (never in
+// storage); a reloaded page gets it back from GET /api/v1/me. Every write
+// carries X-CSRF-Token and Content-Type: application/json.
+
+const BASE = '/api/v1';
+
+let csrfToken = null;
+let unauthorizedHandler = null;
+
+export class ApiError extends Error {
+	constructor(status, problem) {
+		super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+		this.name = 'ApiError';
+		this.status = status;          // 0 = network failure
+		this.problem = problem || null;
+	}
+
+	get fieldErrors() {
+		const errs = this.problem && Array.isArray(this.problem.errors) ? this.problem.errors : [];
+		return errs.filter((e) => e && typeof e.field === 'string');
+	}
+}
+
+export function setCsrfToken(token) {
+	csrfToken = token || null;
+}
+
+// Called on any 401 except for the login request itself.
+export function onUnauthorized(fn) {
+	unauthorizedHandler = fn;
+}
+
+function query(params) {
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(params || {}))
+		if (v !== undefined && v !== null && v !== '')
+			q.set(k, v);
+	const s = q.toString();
+	return s ? `?${s}` : '';
+}
+
+async function request(method, path, { body, params, signal, login = false } = {}) {
+	const headers = { Accept: 'application/json, application/problem+json' };
+	const write = method !== 'GET' && method !== 'HEAD';
+	if (write) {
+		headers['Content-Type'] = 'application/json';
+		if (csrfToken)
+			headers['X-CSRF-Token'] = csrfToken;
+	}
+	let res;
+	try {
+		res = await fetch(BASE + path + query(params), {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			credentials: 'same-origin',
+			cache: 'no-store',
+			signal,
+		});
+	} catch (e) {
+		if (e && e.name === 'AbortError')
+			throw e;
+		throw new ApiError(0, null);
+	}
+	let data = null;
+	const type = res.headers.get('Content-Type') || '';
+	if (res.status !== 204 && type.includes('json')) {
+		try {
+			data = await res.json();
+		} catch {
+			data = null;
+		}
+	}
+	if (!res.ok) {
+		const err = new ApiError(res.status, data);
+		if (res.status === 401 && !login && unauthorizedHandler)
+			unauthorizedHandler(err);
+		throw err;
+	}
+	return data;
+}
+
+export const api = {
+	async login(username, password, totp) {
+		const data = await request('POST', '/session', {
+			body: { username, password, totp }, login: true,
+		});
+		setCsrfToken(data && data.csrf_token);
+		return data.user;
+	},
+	async logout() {
+		try {
+			await request('DELETE', '/session', { login: true });
+		} finally {
+			setCsrfToken(null);
+		}
+	},
+	async me() {
+		const data = await request('GET', '/me', { login: true });
+		if (data && data.csrf_token)
+			setCsrfToken(data.csrf_token);
+		return data;
+	},
+	listCases(params, signal) {
+		return request('GET', '/cases', { params, signal });
+	},
+	getCase(id) {
+		return request('GET', `/cases/${encodeURIComponent(id)}`);
+	},
+	createCase(body) {
+		return request('POST', '/cases', { body });
+	},
+	addPerson(caseId, body) {
+		return request('POST', `/cases/${encodeURIComponent(caseId)}/persons`, { body });
+	},
+	getPerson(id) {
+		return request('GET', `/persons/${encodeURIComponent(id)}`);
+	},
+	getTeam(caseId) {
+		return request('GET', `/cases/${encodeURIComponent(caseId)}/team`);
+	},
+	addTeamMember(caseId, body) {
+		return request('POST', `/cases/${encodeURIComponent(caseId)}/team`, { body });
+	},
+	removeTeamMember(caseId, memberId) {
+		return request('DELETE',
+		    `/cases/${encodeURIComponent(caseId)}/team/${encodeURIComponent(memberId)}`);
+	},
+	regions(params) {
+		return request('GET', '/regions', { params });
+	},
+	counties(params) {
+		return request('GET', '/counties', { params });
+	},
+	organizations(params) {
+		return request('GET', '/organizations', { params });
+	},
+};

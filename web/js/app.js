@@ -1,0 +1,261 @@
+// NMT web UI entry point: session bootstrap, header, hash router, status
+// messages. Routes carry ids only (#/cases/<id>, #/persons/<id>); search
+// words and other input never go into the URL or the page title.
+
+import { api, onUnauthorized, setCsrfToken } from './api.js';
+import { h } from './dom.js';
+import { t, getLang, setLang, label } from './i18n.js';
+import { clearReference } from './ref.js';
+import { errorMessage, alertBox, setTitle } from './ui.js';
+import * as loginView from './views/login.js';
+import * as casesView from './views/cases.js';
+import * as newCaseView from './views/case-new.js';
+import * as caseView from './views/case.js';
+import * as personView from './views/person.js';
+import * as notFoundView from './views/not-found.js';
+
+const state = {
+	user: null,
+	seq: 0,          // render sequence: a view whose seq is stale must stop
+	flash: null,     // status message that survives the next navigation
+	current: null,   // {view, params}
+};
+
+const routes = [
+	[/^#\/cases\/?$/, casesView],
+	[/^#\/cases\/new\/?$/, newCaseView],
+	[/^#\/cases\/([A-Za-z0-9_-]+)\/?$/, caseView],
+	[/^#\/persons\/([A-Za-z0-9_-]+)\/?$/, personView],
+];
+
+const els = {};
+
+function buildShell() {
+	els.skip = h('a', {
+		class: 'skip-link', href: '#main',
+		on: {
+			click: (ev) => {
+				ev.preventDefault();
+				const target = els.view.querySelector('h1') || els.main;
+				target.focus();
+			},
+		},
+	});
+	els.header = h('header', { class: 'site-header' });
+	els.status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+	els.view = h('div', { class: 'view', id: 'view' });
+	els.main = h('main', { id: 'main', tabindex: '-1' }, els.status, els.view);
+	document.body.replaceChildren(els.skip, els.header, els.main);
+}
+
+function renderHeader() {
+	els.skip.textContent = t('app.skip');
+	const langNext = getLang() === 'sv' ? 'en' : 'sv';
+	const langButton = h('button', {
+		type: 'button', class: 'btn btn-header', id: 'lang-switch', lang: langNext,
+		'aria-label': t('lang.switchLabel'),
+		on: { click: () => switchLanguage(langNext) },
+	}, t('lang.switch'));
+
+	const brand = h('div', { class: 'brand' },
+	    h('a', { href: state.user ? '#/cases' : '#/', class: 'brand-mark' }, t('app.name')),
+	    h('span', { class: 'brand-name' }, t('app.fullName')));
+
+	const parts = [brand];
+	if (state.user) {
+		const u = state.user;
+		const org = u.organization ? (u.organization.name || u.organization.code) : '';
+		parts.push(h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
+		    h('ul', null,
+		        h('li', null, h('a', { href: '#/cases', id: 'nav-cases' }, t('nav.cases'))),
+		        h('li', null, h('a', { href: '#/cases/new', id: 'nav-new' }, t('nav.newCase'))))));
+		parts.push(h('div', { class: 'header-tools' },
+		    h('div', { class: 'user-info' },
+		        h('span', { class: 'visually-hidden' }, `${t('user.label')}: `),
+		        h('span', { class: 'user-name', id: 'user-name' }, u.display_name || u.username),
+		        h('span', { class: 'user-meta' },
+		            h('span', { id: 'user-org' }, org),
+		            h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
+		            h('span', { id: 'user-role' }, label('role', u.role)))),
+		    langButton,
+		    h('button', {
+			    type: 'button', class: 'btn btn-header', id: 'logout',
+			    on: { click: logout },
+		    }, t('user.logout'))));
+	} else {
+		parts.push(h('div', { class: 'header-tools' }, langButton));
+	}
+	els.header.replaceChildren(h('div', { class: 'header-inner' }, parts));
+	markCurrentNav();
+}
+
+function markCurrentNav() {
+	const hash = location.hash;
+	for (const a of els.header.querySelectorAll('.site-nav a')) {
+		const active = (a.id === 'nav-new' && /^#\/cases\/new/.test(hash)) ||
+		    (a.id === 'nav-cases' && /^#\/cases\/?$/.test(hash));
+		if (active)
+			a.setAttribute('aria-current', 'page');
+		else
+			a.removeAttribute('aria-current');
+	}
+}
+
+export function announce(message, { persist = false, kind = 'info' } = {}) {
+	els.status.replaceChildren();
+	els.status.className = `status status-${kind}`;
+	// A fresh text node makes screen readers announce repeated messages too.
+	if (message)
+		els.status.appendChild(document.createTextNode(message));
+	state.flash = persist ? message : null;
+}
+
+function navigate(hash, { replace = false } = {}) {
+	if (location.hash === hash) {
+		route();
+		return;
+	}
+	if (replace) {
+		history.replaceState(null, '', hash);
+		route();
+	} else {
+		location.hash = hash;   // hashchange → route()
+	}
+}
+
+function matchRoute(hash) {
+	for (const [re, view] of routes) {
+		const m = re.exec(hash);
+		if (m)
+			return { view, params: m.slice(1) };
+	}
+	return null;
+}
+
+async function route({ keepFocus = false } = {}) {
+	const seq = ++state.seq;
+	markCurrentNav();
+	if (!state.flash)
+		announce('');
+	state.flash = null;
+
+	if (!state.user) {
+		state.current = { view: loginView, params: [] };
+		await runView(loginView, [], seq, keepFocus);
+		return;
+	}
+	const hash = location.hash;
+	if (hash === '' || hash === '#' || hash === '#/') {
+		history.replaceState(null, '', '#/cases');
+		return route({ keepFocus });
+	}
+	const m = matchRoute(hash);
+	const view = m ? m.view : notFoundView;
+	state.current = { view, params: m ? m.params : [] };
+	await runView(view, m ? m.params : [], seq, keepFocus);
+}
+
+async function runView(view, params, seq, keepFocus) {
+	const ctx = {
+		root: els.view,
+		params,
+		user: state.user,
+		isCurrent: () => seq === state.seq,
+		announce,
+		navigate,
+		onLoggedIn,
+		showError(err, host = els.view) {
+			if (seq !== state.seq || (err && err.status === 401))
+				return;
+			host.replaceChildren(alertBox(errorMessage(err)));
+		},
+	};
+	const loading = setTimeout(() => {
+		if (ctx.isCurrent() && !els.view.querySelector('h1'))
+			els.view.replaceChildren(h('p', { class: 'loading' }, t('app.loading')));
+	}, 150);
+	els.view.replaceChildren();
+	try {
+		await view.render(ctx);
+	} catch (err) {
+		if (ctx.isCurrent() && !(err && err.status === 401)) {
+			setTitle('error.title');
+			els.view.replaceChildren(
+			    h('h1', { class: 'page-heading', tabindex: '-1' }, t('error.title')),
+			    alertBox(errorMessage(err)));
+		}
+		if (!(err && typeof err.status === 'number'))
+			console.error(err);
+	} finally {
+		clearTimeout(loading);
+	}
+	if (!ctx.isCurrent() || keepFocus)
+		return;
+	const focusFirst = view.focusOnEnter ? view.focusOnEnter(els.view) : null;
+	const target = focusFirst || els.view.querySelector('h1');
+	if (target)
+		target.focus({ preventScroll: false });
+}
+
+function onLoggedIn(user) {
+	state.user = user;
+	renderHeader();
+	const hash = location.hash;
+	if (matchRoute(hash))
+		route();
+	else
+		navigate('#/cases', { replace: true });
+}
+
+async function logout() {
+	try {
+		await api.logout();
+	} catch (err) {
+		// The session may already be gone; either way we are signed out here.
+	}
+	signedOut(t('user.loggedOut'));
+}
+
+function signedOut(message) {
+	state.user = null;
+	setCsrfToken(null);
+	clearReference();
+	casesView.resetFilters();
+	renderHeader();
+	history.replaceState(null, '', '#/cases');
+	route().then(() => announce(message, { kind: 'info' }));
+}
+
+function switchLanguage(next) {
+	setLang(next);
+	renderHeader();
+	const btn = document.getElementById('lang-switch');
+	if (btn)
+		btn.focus();
+	route({ keepFocus: true });
+}
+
+async function boot() {
+	buildShell();
+	onUnauthorized(() => {
+		if (state.user)
+			signedOut(t('user.sessionExpired'));
+	});
+	try {
+		state.user = await api.me();
+	} catch (err) {
+		state.user = null;
+		if (err && err.status !== 401) {
+			renderHeader();
+			await route();
+			announce(errorMessage(err), { kind: 'error' });
+			window.addEventListener('hashchange', () => route());
+			return;
+		}
+	}
+	renderHeader();
+	window.addEventListener('hashchange', () => route());
+	await route();
+}
+
+boot();
