@@ -129,10 +129,14 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 			code = "invalid_value";
 		if (code == NULL && *nfc == '\0')
 			code = "required";
-		for (j = 0; code == NULL && j < i; j++)
-			if (strcmp(json_string_value(json_array_get(value, j)),
-			    nfc) == 0)
+		/* Earlier items may be invalid (not strings): skip those. */
+		for (j = 0; code == NULL && j < i; j++) {
+			const char	*earlier = json_string_value(
+			    json_array_get(value, j));
+
+			if (earlier != NULL && strcmp(earlier, nfc) == 0)
 				code = "duplicate";
+		}
 		if (code != NULL) {
 			item_path = xasprintf("%s[%zu]", path, i);
 			add_error(errors, item_path, code);

@@ -248,6 +248,16 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "colours[1]", "duplicate"));
 	json_decref(errors);
 
+	/* A list whose earlier items are not strings (found by fuzzing). */
+	errors = errors_for("{\"name\":\"a\",\"colours\":[1,\"red\"]}", NULL);
+	assert_true(has_error(errors, "colours[0]", "wrong_type"));
+	assert_false(has_error(errors, "colours[1]", "duplicate"));
+	json_decref(errors);
+	errors = errors_for("{\"name\":\"a\",\"colours\":[null,\"red\",\"red\"]}",
+	    NULL);
+	assert_true(has_error(errors, "colours", "too_long"));
+	json_decref(errors);
+
 	/* A tab in a one-line field is a control character. */
 	errors = errors_for("{\"name\":\"a\\tb\",\"note\":\"a\\tb\"}", NULL);
 	assert_true(has_error(errors, "name", "invalid_text"));
