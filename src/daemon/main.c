@@ -1,7 +1,9 @@
 /*
  * main.c — nmtd, the daemon: reads its configuration, opens the keys and
- * the audit writer, serves HTTP until SIGTERM or SIGINT, then stops
- * accepting, finishes running requests and flushes the audit log.
+ * the audit writer, starts the HTTP server, enters the sandbox (no exec,
+ * no new processes or privileges from then on), serves until SIGTERM or
+ * SIGINT, then stops accepting, finishes running requests and flushes
+ * the audit log.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "sandbox/sandbox.h"
 
 #define MAX_HEADER (16 * 1024)
 #define IDLE_TIMEOUT 60
@@ -77,6 +80,12 @@ main(int argc, char **argv)
 	if ((srv = http_start(&hc, app_handle, &app, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "nmtd: %s\n", err);
+		app_cleanup(&app);
+		return 1;
+	}
+	if (sandbox_enter(err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: cannot enter the sandbox: %s\n", err);
+		http_stop(srv);
 		app_cleanup(&app);
 		return 1;
 	}
