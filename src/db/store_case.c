@@ -20,13 +20,6 @@
 #define MAX_QUERY_WORDS 8
 #define MAX_LIST_PARAMS (8 + MAX_QUERY_WORDS)
 
-/* The best access a principal has through a case's team (0, 1 or 2). */
-#define TEAM_ACCESS_SQL(caseid, org, user, now) \
-	"(SELECT MAX(CASE m.access WHEN 'full' THEN 2 ELSE 1 END) " \
-	"FROM case_member m WHERE m.case_id = " caseid " AND " \
-	"(m.organization = " org " OR m.user_id = " user ") AND " \
-	"(m.expires_at IS NULL OR m.expires_at > " now "))"
-
 static const char *
 text0(const struct db_result *r, int row, int col)
 {
@@ -54,6 +47,69 @@ json_list_column(const struct db_result *r, int row, int col)
 	return v;
 }
 
+/* A statement under construction with its parameters in order of use. */
+struct sql_builder {
+	char		 sql[4096];
+	size_t		 len;
+	struct db_param	 params[MAX_LIST_PARAMS];
+	int		 nparams;
+	char		*owned[MAX_QUERY_WORDS];
+	int		 nowned;
+};
+
+static void
+sb_add(struct sql_builder *b, const char *text)
+{
+	size_t	n = strlen(text);
+
+	ASSERT(b->len + n < sizeof(b->sql));
+	memcpy(b->sql + b->len, text, n + 1);
+	b->len += n;
+}
+
+/* Appends "$k" for a new parameter. */
+static void
+sb_param(struct sql_builder *b, struct db_param p)
+{
+	char	ref[16];
+
+	ASSERT(b->nparams < MAX_LIST_PARAMS);
+	b->params[b->nparams++] = p;
+	snprintf(ref, sizeof(ref), "$%d", b->nparams);
+	sb_add(b, ref);
+}
+
+/*
+ * Appends the condition that team row m of case c reaches the principal:
+ * an organization-wide row (no user) for its organization, or a row
+ * naming the principal itself, that has not expired. A row naming a user
+ * reaches that user only, never the rest of the organization.
+ */
+static void
+sb_member_match(struct sql_builder *b, const struct principal *p,
+    const char *now)
+{
+	sb_add(b, "m.case_id = c.id AND ((m.user_id IS NULL AND "
+	    "m.organization = ");
+	sb_param(b, DB_TEXT(p->org));
+	sb_add(b, ") OR m.user_id = ");
+	sb_param(b, DB_TEXT(p->user_id));
+	sb_add(b, ") AND (m.expires_at IS NULL OR m.expires_at > ");
+	sb_param(b, DB_TEXT(now));
+	sb_add(b, ")");
+}
+
+/* Appends the best team access (2 full, 1 pseudonymous, NULL none). */
+static void
+sb_team_access(struct sql_builder *b, const struct principal *p,
+    const char *now)
+{
+	sb_add(b, "(SELECT MAX(CASE m.access WHEN 'full' THEN 2 ELSE 1 END) "
+	    "FROM case_member m WHERE ");
+	sb_member_match(b, p, now);
+	sb_add(b, ")");
+}
+
 static char *
 search_text(const char *title, const char *summary, const char *notes)
 {
@@ -77,18 +133,18 @@ store_case_facts(struct db *db, const char *case_id,
     const struct principal *p, const char *now, struct case_row_facts *f,
     int *found)
 {
-	struct db_param		 params[4] = { DB_TEXT(case_id),
-				    DB_TEXT(p->org), DB_TEXT(p->user_id),
-				    DB_TEXT(now) };
+	struct sql_builder	*b = xcalloc(1, sizeof(*b));
 	struct db_result	*r = NULL;
 	enum db_err		 e;
 
 	*found = 0;
 	memset(f, 0, sizeof(*f));
-	if ((e = db_query(db, "SELECT c.region, c.owner_org, "
-	    TEAM_ACCESS_SQL("c.id", "$2", "$3", "$4")
-	    " FROM nmt_case c WHERE c.id = $1", params, 4, &r)) != DB_OK)
-		return e;
+	sb_add(b, "SELECT c.region, c.owner_org, ");
+	sb_team_access(b, p, now);
+	sb_add(b, " FROM nmt_case c WHERE c.id = ");
+	sb_param(b, DB_TEXT(case_id));
+	if ((e = db_query(db, b->sql, b->params, b->nparams, &r)) != DB_OK)
+		goto out;
 	if (db_rows(r) == 1) {
 		strlcopy(f->region, text0(r, 0, 0), sizeof(f->region));
 		strlcopy(f->owner_org, text0(r, 0, 1), sizeof(f->owner_org));
@@ -98,8 +154,10 @@ store_case_facts(struct db *db, const char *case_id,
 		f->facts.team_access = f->team_access;
 		*found = 1;
 	}
+out:
 	db_result_free(r);
-	return DB_OK;
+	free(b);
+	return e;
 }
 
 static enum db_err
@@ -301,38 +359,6 @@ fail:
 	return NULL;
 }
 
-/* A statement under construction with its parameters in order of use. */
-struct sql_builder {
-	char		 sql[4096];
-	size_t		 len;
-	struct db_param	 params[MAX_LIST_PARAMS];
-	int		 nparams;
-	char		*owned[MAX_QUERY_WORDS];
-	int		 nowned;
-};
-
-static void
-sb_add(struct sql_builder *b, const char *text)
-{
-	size_t	n = strlen(text);
-
-	ASSERT(b->len + n < sizeof(b->sql));
-	memcpy(b->sql + b->len, text, n + 1);
-	b->len += n;
-}
-
-/* Appends "$k" for a new parameter. */
-static void
-sb_param(struct sql_builder *b, struct db_param p)
-{
-	char	ref[8];
-
-	ASSERT(b->nparams < MAX_LIST_PARAMS);
-	b->params[b->nparams++] = p;
-	snprintf(ref, sizeof(ref), "$%d", b->nparams);
-	sb_add(b, ref);
-}
-
 /* A LIKE pattern matching word anywhere, with %, _ and \ escaped. */
 static char *
 like_pattern(const char *word, size_t len)
@@ -377,8 +403,6 @@ sb_words(struct sql_builder *b, const char *query)
 static void
 sb_scope(struct sql_builder *b, const struct case_filter *f)
 {
-	const struct principal	*p = f->principal;
-
 	if (f->scope == SCOPE_ALL) {
 		sb_add(b, "1 = 1");
 		return;
@@ -386,17 +410,12 @@ sb_scope(struct sql_builder *b, const struct case_filter *f)
 	sb_add(b, "(");
 	if (f->scope == SCOPE_REGION_OR_TEAM) {
 		sb_add(b, "c.region = ");
-		sb_param(b, DB_TEXT(p->region));
+		sb_param(b, DB_TEXT(f->principal->region));
 		sb_add(b, " OR ");
 	}
-	sb_add(b, "EXISTS (SELECT 1 FROM case_member m WHERE "
-	    "m.case_id = c.id AND (m.organization = ");
-	sb_param(b, DB_TEXT(p->org));
-	sb_add(b, " OR m.user_id = ");
-	sb_param(b, DB_TEXT(p->user_id));
-	sb_add(b, ") AND (m.expires_at IS NULL OR m.expires_at > ");
-	sb_param(b, DB_TEXT(f->now));
-	sb_add(b, ")))");
+	sb_add(b, "EXISTS (SELECT 1 FROM case_member m WHERE ");
+	sb_member_match(b, f->principal, f->now);
+	sb_add(b, "))");
 }
 
 static json_t *
@@ -422,15 +441,9 @@ store_case_list(struct db *db, const struct case_filter *f, enum db_err *e)
 
 	sb_add(b, "SELECT c.id, c.number, c.title, c.status, c.county, "
 	    "c.region, c.exploitation, c.owner_org, c.created_at, "
-	    "c.updated_at, c.version, (SELECT MAX(CASE m.access WHEN 'full' "
-	    "THEN 2 ELSE 1 END) FROM case_member m WHERE m.case_id = c.id "
-	    "AND (m.organization = ");
-	sb_param(b, DB_TEXT(f->principal->org));
-	sb_add(b, " OR m.user_id = ");
-	sb_param(b, DB_TEXT(f->principal->user_id));
-	sb_add(b, ") AND (m.expires_at IS NULL OR m.expires_at > ");
-	sb_param(b, DB_TEXT(f->now));
-	sb_add(b, ")) FROM nmt_case c WHERE ");
+	    "c.updated_at, c.version, ");
+	sb_team_access(b, f->principal, f->now);
+	sb_add(b, " FROM nmt_case c WHERE ");
 	sb_scope(b, f);
 	if (f->status != NULL) {
 		sb_add(b, " AND c.status = ");

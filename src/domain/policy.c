@@ -5,8 +5,9 @@
  *   admin, analyst, auditor, requester: no case access (403).
  *   coordinator of the secretariat (organization NMT): every case.
  *   coordinator with a region: that region's cases, and its team cases.
- *   member (and a coordinator without region): cases whose team has its
- *   organization or itself.
+ *   member: cases whose team has its organization or itself.
+ * A coordinator outside the secretariat without a region has no
+ * coordinator rights: it is treated like a member, by its team access.
  * Writing needs the owner organization, a coordinator's visibility, or
  * full team access; changing the team needs the owner organization or a
  * coordinator's visibility. Identities go to the owner organization,
@@ -30,6 +31,14 @@ is_secretariat_coordinator(const struct principal *p)
 	return p->role == ROLE_COORDINATOR && same(p->org, ORG_SECRETARIAT);
 }
 
+/* The secretariat's and the regional coordinators: coordinator rights. */
+static int
+acts_as_coordinator(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR &&
+	    (same(p->org, ORG_SECRETARIAT) || p->region != NULL);
+}
+
 static int
 works_cases(const struct principal *p)
 {
@@ -43,7 +52,7 @@ policy_case_scope(const struct principal *p)
 		return SCOPE_NONE;
 	if (is_secretariat_coordinator(p))
 		return SCOPE_ALL;
-	if (p->role == ROLE_COORDINATOR && p->region != NULL)
+	if (acts_as_coordinator(p))
 		return SCOPE_REGION_OR_TEAM;
 	return SCOPE_TEAM;
 }
@@ -82,12 +91,12 @@ policy_case(const struct principal *p, enum case_action action,
 	case CASE_READ:
 		return POLICY_ALLOW;
 	case CASE_WRITE:
-		if (owner || p->role == ROLE_COORDINATOR ||
+		if (owner || acts_as_coordinator(p) ||
 		    f->team_access == ACCESS_FULL)
 			return POLICY_ALLOW;
 		return POLICY_FORBIDDEN;
 	case CASE_TEAM_CHANGE:
-		if (owner || p->role == ROLE_COORDINATOR)
+		if (owner || acts_as_coordinator(p))
 			return POLICY_ALLOW;
 		return POLICY_FORBIDDEN;
 	default:
@@ -111,8 +120,7 @@ policy_identity(const struct principal *p, const struct case_facts *f,
 			return IDENTITY_NO_ADDRESS;
 		return IDENTITY_NONE;
 	}
-	if (owner || p->role == ROLE_COORDINATOR ||
-	    f->team_access == ACCESS_FULL)
+	if (owner || acts_as_coordinator(p) || f->team_access == ACCESS_FULL)
 		return IDENTITY_FULL;
 	return IDENTITY_NONE;
 }

@@ -105,6 +105,29 @@ test_policy_writes(void **state)
 }
 
 static void
+test_policy_coordinator_without_region(void **state)
+{
+	struct principal	lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+
+	(void)state;
+	/* No region and not the secretariat: only its team access counts. */
+	assert_int_equal(policy_case_scope(&lone), SCOPE_TEAM);
+	assert_int_equal(policy_case(&lone, CASE_READ, &f), POLICY_ALLOW);
+	assert_int_equal(policy_case(&lone, CASE_WRITE, &f), POLICY_FORBIDDEN);
+	assert_int_equal(policy_case(&lone, CASE_TEAM_CHANGE, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE),
+	    IDENTITY_NONE);
+	f.team_access = ACCESS_FULL;
+	assert_int_equal(policy_case(&lone, CASE_WRITE, &f), POLICY_ALLOW);
+	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE),
+	    IDENTITY_FULL);
+	f.team_access = ACCESS_NONE;
+	assert_int_equal(policy_case(&lone, CASE_READ, &f), POLICY_HIDDEN);
+}
+
+static void
 test_policy_identity(void **state)
 {
 	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
@@ -334,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_policy_roles_without_case_access),
 		cmocka_unit_test(test_policy_visibility),
 		cmocka_unit_test(test_policy_writes),
+		cmocka_unit_test(test_policy_coordinator_without_region),
 		cmocka_unit_test(test_policy_identity),
 		cmocka_unit_test(test_child_rule),
 		cmocka_unit_test(test_validate_accepts_and_normalises),
