@@ -24,10 +24,15 @@ close_thread_db(void *db)
 static long
 env_seconds(const char *name, long fallback)
 {
-	int64_t	v;
+	const char	*text = getenv(name);
+	int64_t		 v;
 
-	if (parse_int(getenv(name), 1, 7 * 24 * 3600, &v) == 0)
+	if (text == NULL || *text == '\0')
+		return fallback;
+	if (parse_int(text, 1, 7 * 24 * 3600, &v) == 0)
 		return (long)v;
+	log_warn("%s is not a number of seconds (1..604800); using %ld",
+	    name, fallback);
 	return fallback;
 }
 

@@ -8,6 +8,7 @@
  * from the client. A writer who may not see the identity may not replace
  * it either.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,17 @@ check_person_rules(struct ctx *c, const json_t *merged)
 	int	 year, month, day;
 	long	 birth_year = json_long(merged, "birth_year");
 
+	const json_t	*identity = json_object_get(merged, "identity");
+	const char	*dob = json_is_object(identity) ?
+			    json_str(identity, "date_of_birth") : NULL;
+	char		 today[11];
+
 	date_today(c->now, &year, &month, &day);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
+	/* Dates are ISO text, so text order is time order. */
+	if (dob != NULL && strcmp(dob, today) > 0)
+		validate_error(errors, "identity.date_of_birth", "out_of_range",
+		    "Födelsedatumet ligger i framtiden.");
 	if (birth_year >= 0 && json_long(merged, "age_estimate") >= 0)
 		validate_error(errors, "age_estimate", "conflict",
 		    "Ange antingen födelseår eller uppskattad ålder.");
@@ -222,27 +233,33 @@ static json_t *
 person_access(struct ctx *c, const char *person_id, enum case_action action,
     struct case_row_facts *f)
 {
-	json_t		*doc;
-	enum db_err	 e;
+	json_t			*doc;
+	enum db_err		 e;
+	enum policy_decision	 d;
 
+	memset(f, 0, sizeof(*f));
 	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
 		if (e != DB_OK)
 			reply_db_error(c, e);
-		else if (policy_case(&c->actor.principal, CASE_LIST, NULL) !=
-		    POLICY_ALLOW)
-			reply_policy(c, POLICY_FORBIDDEN);
 		else
-			reply_policy(c, POLICY_HIDDEN);
+			reply_policy(c, policy_case(&c->actor.principal,
+			    CASE_LIST, NULL) == POLICY_ALLOW ? POLICY_HIDDEN :
+			    POLICY_FORBIDDEN);
 		return NULL;
 	}
-	if (case_access(c, json_str(doc, "case"), action, f) != 0) {
-		if (c->res->status == 404)
-			audit_later(c, "person.denied", ctx_object(c,
-			    "person", person_id), json_str(doc, "case"), 1);
-		json_decref(doc);
-		return NULL;
+	d = case_decide(c, json_str(doc, "case"), action, f, &e);
+	if (d == POLICY_ALLOW)
+		return doc;
+	if (e != DB_OK)
+		reply_db_error(c, e);
+	else {
+		if (d == POLICY_HIDDEN)
+			audit_later(c, "person.denied", ctx_object(c, "person",
+			    person_id), json_str(doc, "case"), 1);
+		reply_policy(c, d);
 	}
-	return doc;
+	json_decref(doc);
+	return NULL;
 }
 
 void

@@ -15,6 +15,15 @@
 int	case_access(struct ctx *c, const char *case_id, enum case_action action,
 	    struct case_row_facts *facts_r);
 
+/*
+ * The policy's decision on action for the case, without replying:
+ * POLICY_HIDDEN also when the case does not exist (f->owner_org then
+ * stays empty) or the lookup failed (*e says why).
+ */
+enum policy_decision	case_decide(struct ctx *c, const char *case_id,
+			    enum case_action action, struct case_row_facts *f,
+			    enum db_err *e);
+
 /* "kind:id" in the context's buffer, for audit entries. */
 const char	*ctx_object(struct ctx *c, const char *kind, const char *id);
 

@@ -163,6 +163,9 @@ require_if_match(struct ctx *c, long long *version_r)
 		reply_problem(c, 428, "If-Match med resursens version krävs.");
 		return -1;
 	}
+	/* A weak validator names the same version here. */
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
 	len = strlen(h);
 	if (len >= 2 && len - 2 < sizeof(digits) && h[0] == '"' &&
 	    h[len - 1] == '"') {

@@ -4,9 +4,10 @@
  * A login needs the password and a fresh TOTP code together; any wrong
  * part gives the same 401 with the same body, and an unknown user costs
  * the same password work as a known one. Failures are counted per user
- * name (known or not): LOGIN_MAX_FAILURES in a row lock that name for
- * LOGIN_LOCK_SECONDS (429), without touching other accounts behind the
- * same address. A TOTP step that has logged in once is never accepted
+ * name (known or not): LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS of
+ * each other lock that name for LOGIN_LOCK_SECONDS (429), without
+ * touching other accounts behind the same address. A successful login
+ * also clears away every expired session. A TOTP step that has logged in once is never accepted
  * again for that user.
  */
 #include <stdlib.h>
@@ -99,18 +100,21 @@ static void
 login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
     int found)
 {
-	char		 until[TIME_TEXT], *object = NULL;
+	char		 until[TIME_TEXT], now[TIME_TEXT], window[TIME_TEXT];
+	char		*object = NULL;
 	int		 locked;
 	enum db_err	 e;
 
 	time_format(c->now + LOGIN_LOCK_SECONDS, until);
+	time_format(c->now, now);
+	time_format(c->now - LOGIN_LOCK_SECONDS, window);
 	if (found) {
 		actor_from_login(c, u);
 		object = xasprintf("user:%s", u->username);
 	}
 	if ((e = db_begin(c->db)) != DB_OK ||
 	    (e = store_throttle_fail(c->db, name_hash, LOGIN_MAX_FAILURES,
-	    until, &locked)) != DB_OK ||
+	    now, window, until, &locked)) != DB_OK ||
 	    (e = audit_in_tx(c, "login.failure", object, NULL, locked)) !=
 	    DB_OK || (e = db_commit(c->db)) != DB_OK) {
 		db_rollback(c->db);
@@ -144,11 +148,14 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
     long long step)
 {
 	char		*token, *csrf, *cookie, hash[TOKEN_HASH_HEX];
-	char		 now[TIME_TEXT];
+	char		 now[TIME_TEXT], created_before[TIME_TEXT];
+	char		 seen_before[TIME_TEXT];
 	int		 taken;
 	enum db_err	 e;
 
 	actor_from_login(c, u);
+	time_format(c->now - c->app->session_max, created_before);
+	time_format(c->now - c->app->session_idle, seen_before);
 	token = token_generate("nmts_");
 	csrf = token_generate("");
 	token_hash(c->app->keys.token, token, hash);
@@ -163,6 +170,8 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 		goto out;
 	}
 	if ((e = store_throttle_clear(c->db, name_hash)) != DB_OK ||
+	    (e = store_session_purge(c->db, created_before, seen_before)) !=
+	    DB_OK ||
 	    (e = store_session_insert(c->db, hash, u->id, csrf, now)) !=
 	    DB_OK ||
 	    (e = audit_in_tx(c, "login.success", NULL, NULL, 0)) != DB_OK ||

@@ -20,9 +20,12 @@ struct cli {
 /* Opens keys (creating the key file when create_key) and the database. */
 int	cli_open(struct cli *cli, int create_key);
 void	cli_close(struct cli *cli);
-/* Appends an audit entry for an administrative action (own transaction
-   is the caller's). */
-enum db_err cli_audit(struct cli *cli, const char *action, const char *object);
+/*
+ * Appends an audit entry for an administrative action, inside the
+ * caller's transaction. case_id may be NULL.
+ */
+enum db_err cli_audit(struct cli *cli, const char *action, const char *object,
+	    const char *case_id);
 
 int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_user(struct cli *cli, int argc, char **argv);

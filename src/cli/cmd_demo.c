@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 #include "crypto/totp.h"
 #include "db/store.h"
 
@@ -80,7 +81,7 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	if (db_begin(cli->db) == DB_OK &&
 	    store_case_insert(cli->db, &nc, now, id) == DB_OK) {
 		object = xasprintf("case:%s", id);
-		if (cli_audit(cli, "case.create", object) == DB_OK &&
+		if (cli_audit(cli, "case.create", object, id) == DB_OK &&
 		    db_commit(cli->db) == DB_OK)
 			rc = 0;
 		free(object);

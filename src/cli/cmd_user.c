@@ -1,10 +1,12 @@
 /*
- * cmd_user.c — `nmtctl user add` and `nmtctl token create`.
+ * cmd_user.c — `nmtctl user add|disable` and `nmtctl token create|revoke`.
  *
  * A new user gets a generated password and TOTP secret, printed once
  * (with an otpauth:// URI and a terminal QR code for the authenticator
  * app); only the Argon2id hash and the sealed secret are stored. An API
- * token is likewise printed once and stored as a keyed hash.
+ * token is likewise printed once and stored as a keyed hash. Disabling a
+ * user ends its sessions and revokes its tokens at once; revoking tokens
+ * leaves the user's interactive login alone. Every change is audited.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,7 +141,7 @@ cli_user_create(struct cli *cli, const char *username,
 	time_format(time(NULL), now);
 	if ((e = db_begin(cli->db)) != DB_OK ||
 	    (e = store_user_insert(cli->db, &u, now)) != DB_OK ||
-	    (e = cli_audit(cli, "user.create", object)) != DB_OK ||
+	    (e = cli_audit(cli, "user.create", object, NULL)) != DB_OK ||
 	    (e = db_commit(cli->db)) != DB_OK) {
 		db_rollback(cli->db);
 		snprintf(err, errlen, e == DB_CONSTRAINT ?
@@ -216,21 +218,78 @@ user_add(struct cli *cli, const struct options *o)
 	return 0;
 }
 
+/* Runs one audited change in a transaction; prints err on failure. */
+static int
+audited(struct cli *cli, const char *action, const char *username,
+    enum db_err (*change)(struct cli *, const char *, const char *, int *))
+{
+	char		 now[TIME_TEXT], *object;
+	int		 found = 0;
+	enum db_err	 e;
+
+	time_format(time(NULL), now);
+	object = xasprintf("user:%s", username);
+	if ((e = db_begin(cli->db)) != DB_OK ||
+	    (e = change(cli, username, now, &found)) != DB_OK || !found ||
+	    (e = cli_audit(cli, action, object, NULL)) != DB_OK ||
+	    (e = db_commit(cli->db)) != DB_OK)
+		db_rollback(cli->db);
+	free(object);
+	if (e == DB_OK && found)
+		return 0;
+	fprintf(stderr, "nmtctl: %s\n", e != DB_OK ? "database error" :
+	    "no such user");
+	return 2;
+}
+
+static enum db_err
+disable_user(struct cli *cli, const char *username, const char *now,
+    int *found)
+{
+	return store_user_disable(cli->db, username, now, found);
+}
+
+static enum db_err
+revoke_tokens(struct cli *cli, const char *username, const char *now,
+    int *found)
+{
+	struct user_row	u;
+	long long	count;
+	enum db_err	e;
+
+	if ((e = store_user_by_name(cli->db, username, &u, found)) != DB_OK ||
+	    !*found)
+		return e;
+	e = store_token_revoke_all(cli->db, u.id, now, &count);
+	if (e == DB_OK)
+		printf("revoked %lld token(s)\n", count);
+	user_row_cleanup(&u);
+	return e;
+}
+
 int
 cmd_user(struct cli *cli, int argc, char **argv)
 {
 	struct options	o;
 	int		rc;
 
-	if (argc < 1 || strcmp(argv[0], "add") != 0 ||
-	    parse_options(argc - 1, argv + 1, &o) != 0) {
+	if (argc < 1 || (strcmp(argv[0], "add") != 0 &&
+	    strcmp(argv[0], "disable") != 0) ||
+	    parse_options(argc - 1, argv + 1, &o) != 0 ||
+	    (strcmp(argv[0], "disable") == 0 && o.username == NULL)) {
 		fputs("usage: nmtctl user add --username U --display-name N "
-		    "--org CODE --role ROLE [--region R] [--json]\n", stderr);
+		    "--org CODE --role ROLE [--region R] [--json]\n"
+		    "       nmtctl user disable --username U\n", stderr);
 		return 2;
 	}
 	if (cli_open(cli, 0) != 0)
 		return 2;
-	rc = user_add(cli, &o);
+	if (strcmp(argv[0], "add") == 0)
+		rc = user_add(cli, &o);
+	else if ((rc = audited(cli, "user.disable", o.username,
+	    disable_user)) == 0)
+		printf("user %s disabled; sessions ended, tokens revoked\n",
+		    o.username);
 	cli_close(cli);
 	return rc;
 }
@@ -244,14 +303,20 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	int		 found = 0, rc = 2;
 	enum db_err	 e;
 
-	if (argc < 1 || strcmp(argv[0], "create") != 0 ||
+	if (argc < 1 || (strcmp(argv[0], "create") != 0 &&
+	    strcmp(argv[0], "revoke") != 0) ||
 	    parse_options(argc - 1, argv + 1, &o) != 0 || o.username == NULL) {
-		fputs("usage: nmtctl token create --username U [--json]\n",
-		    stderr);
+		fputs("usage: nmtctl token create --username U [--json]\n"
+		    "       nmtctl token revoke --username U\n", stderr);
 		return 2;
 	}
 	if (cli_open(cli, 0) != 0)
 		return 2;
+	if (strcmp(argv[0], "revoke") == 0) {
+		rc = audited(cli, "token.revoke", o.username, revoke_tokens);
+		cli_close(cli);
+		return rc;
+	}
 	if (store_user_by_name(cli->db, o.username, &u, &found) != DB_OK ||
 	    !found) {
 		fprintf(stderr, "nmtctl: no such user\n");
@@ -263,7 +328,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	object = xasprintf("user:%s", o.username);
 	if ((e = db_begin(cli->db)) != DB_OK ||
 	    (e = store_token_insert(cli->db, hash, u.id, now)) != DB_OK ||
-	    (e = cli_audit(cli, "token.create", object)) != DB_OK ||
+	    (e = cli_audit(cli, "token.create", object, NULL)) != DB_OK ||
 	    (e = db_commit(cli->db)) != DB_OK) {
 		db_rollback(cli->db);
 		fprintf(stderr, "nmtctl: database error\n");

@@ -20,8 +20,10 @@ usage(void)
 	    "  init\n"
 	    "  user add --username U --display-name N --org CODE --role ROLE "
 	    "[--region R] [--json]\n"
+	    "  user disable --username U\n"
 	    "  token create --username U [--json]\n"
-	    "  audit verify\n"
+	    "  token revoke --username U\n"
+	    "  audit verify [--anchor SEQ:HASH]\n"
 	    "  demo\n", stderr);
 }
 
@@ -51,7 +53,8 @@ cli_close(struct cli *cli)
 }
 
 enum db_err
-cli_audit(struct cli *cli, const char *action, const char *object)
+cli_audit(struct cli *cli, const char *action, const char *object,
+    const char *case_id)
 {
 	struct audit_entry	a;
 	char			now[TIME_TEXT];
@@ -63,6 +66,7 @@ cli_audit(struct cli *cli, const char *action, const char *object)
 	a.actor = xstrdup("nmtctl");
 	a.action = xstrdup(action);
 	a.object = object ? xstrdup(object) : NULL;
+	a.case_id = case_id ? xstrdup(case_id) : NULL;
 	a.client = xstrdup("local");
 	e = store_audit_append(cli->db, cli->keys.audit, &a, 1);
 	audit_entry_cleanup(&a);

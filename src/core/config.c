@@ -104,13 +104,15 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 	}
 	cfg->web_dir = values[3] ? values[3] : env_or("NMT_WEB", "web");
 	cfg->max_body = DEFAULT_MAX_BODY;
-	if ((values[4] || getenv("NMT_MAX_BODY")) &&
-	    parse_int(values[4] ? values[4] : getenv("NMT_MAX_BODY"), 1024,
-	    64 * 1024 * 1024, &n) == 0)
+	if (values[4] == NULL)
+		values[4] = env_or("NMT_MAX_BODY", NULL);
+	if (values[4] != NULL) {
+		if (parse_int(values[4], 1024, 64 * 1024 * 1024, &n) != 0) {
+			snprintf(err, errlen, "bad --max-body or NMT_MAX_BODY "
+			    "(1024..67108864)");
+			return -1;
+		}
 		cfg->max_body = (size_t)n;
-	else if (values[4] != NULL) {
-		snprintf(err, errlen, "bad --max-body (1024..67108864)");
-		return -1;
 	}
 	cfg->threads = DEFAULT_THREADS;
 	if (values[5] != NULL) {

@@ -471,7 +471,7 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 	ExecStatusType st;
 	const char *state;
 	enum db_err e;
-	int idx, i, j, nrows, ncols, attempt;
+	int idx = -1, i, j, nrows, ncols, attempt;
 
 	if ((e = pg_ready(c)) != DB_OK)
 		return e;

@@ -52,6 +52,15 @@ enum db_err	 store_user_by_name(struct db *db, const char *username,
 		    struct user_row *u, int *found);
 enum db_err	 store_user_by_id(struct db *db, const char *id,
 		    struct user_row *u, int *found);
+/*
+ * Disables a user: status 'disabled', every session ended and every API
+ * token revoked. *found 0 when no such user.
+ */
+enum db_err	 store_user_disable(struct db *db, const char *username,
+		    const char *now, int *found);
+/* Revokes every API token of a user; *count gets how many. */
+enum db_err	 store_token_revoke_all(struct db *db, const char *user_id,
+		    const char *now, long long *count);
 /* Records a TOTP step as used; *taken 0 when it (or a later one) was. */
 enum db_err	 store_user_use_step(struct db *db, const char *user_id,
 		    long long step, int *taken);
@@ -59,10 +68,18 @@ enum db_err	 store_user_use_step(struct db *db, const char *user_id,
 /* Login throttling by keyed hash of the folded user name. */
 enum db_err	 store_throttle_locked(struct db *db, const char *name_hash,
 		    const char *now, int *locked);
+/*
+ * Counts a failure (failures before window_start are forgotten); at
+ * max_failures the name is locked until lock_until and *now_locked is 1.
+ */
 enum db_err	 store_throttle_fail(struct db *db, const char *name_hash,
-		    int max_failures, const char *lock_until, int *now_locked);
+		    int max_failures, const char *now, const char *window_start,
+		    const char *lock_until, int *now_locked);
 enum db_err	 store_throttle_clear(struct db *db, const char *name_hash);
 
+/* Deletes sessions past their absolute or idle limit. */
+enum db_err	 store_session_purge(struct db *db, const char *created_before,
+		    const char *seen_before);
 enum db_err	 store_session_insert(struct db *db, const char *token_hash,
 		    const char *user_id, const char *csrf, const char *now);
 /*
@@ -172,12 +189,24 @@ enum db_err	 store_audit_append(struct db *db, const unsigned char *key,
 json_t		*store_audit_list(struct db *db, const char *case_id,
 		    int flagged, long long before_seq, int limit,
 		    enum db_err *e);
+struct audit_verdict {
+	long long	 anchor_seq;	/* in: an entry known from outside, 0 none */
+	char		 anchor_hash[65];	/* in: its hash */
+	long long	 count;		/* out: entries verified */
+	long long	 head_seq;	/* out: the recorded head */
+	char		 head_hash[65];
+	long long	 bad_seq;	/* out: first bad entry, 0 when intact */
+	const char	*reason;	/* out: why it is bad */
+	int		 anchor_seen;
+};
+
 /*
- * Walks the whole chain. Returns DB_OK with *bad_seq 0 and *count when
- * intact; otherwise *bad_seq names the first bad entry and reason says
- * why.
+ * Walks the chain up to its recorded head. Intact: bad_seq 0. Otherwise
+ * bad_seq names the first bad entry and reason says why. Removing the
+ * newest entries and rewinding the head together is only detected
+ * against an anchor (a head printed earlier and kept elsewhere).
  */
 enum db_err	 store_audit_verify(struct db *db, const unsigned char *key,
-		    long long *count, long long *bad_seq, const char **reason);
+		    struct audit_verdict *v);
 
 #endif

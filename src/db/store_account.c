@@ -108,6 +108,41 @@ store_user_insert(struct db *db, const struct user_row *u,
 }
 
 enum db_err
+store_token_revoke_all(struct db *db, const char *user_id, const char *now,
+    long long *count)
+{
+	struct db_param	p[2] = { DB_TEXT(user_id), DB_TEXT(now) };
+	enum db_err	e;
+
+	e = db_query(db, "UPDATE api_token SET revoked_at = $2 WHERE "
+	    "user_id = $1 AND revoked_at IS NULL", p, 2, NULL);
+	*count = e == DB_OK ? db_changes(db) : 0;
+	return e;
+}
+
+enum db_err
+store_user_disable(struct db *db, const char *username, const char *now,
+    int *found)
+{
+	struct user_row	u;
+	struct db_param	p[1];
+	long long	revoked;
+	enum db_err	e;
+
+	if ((e = store_user_by_name(db, username, &u, found)) != DB_OK ||
+	    !*found)
+		return e;
+	p[0] = DB_TEXT(u.id);
+	if ((e = db_query(db, "UPDATE app_user SET status = 'disabled' "
+	    "WHERE id = $1", p, 1, NULL)) == DB_OK &&
+	    (e = db_query(db, "DELETE FROM session WHERE user_id = $1", p, 1,
+	    NULL)) == DB_OK)
+		e = store_token_revoke_all(db, u.id, now, &revoked);
+	user_row_cleanup(&u);
+	return e;
+}
+
+enum db_err
 store_user_use_step(struct db *db, const char *user_id, long long step,
     int *taken)
 {
@@ -140,10 +175,13 @@ store_throttle_locked(struct db *db, const char *name_hash, const char *now,
 
 enum db_err
 store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
-    const char *lock_until, int *now_locked)
+    const char *now, const char *window_start, const char *lock_until,
+    int *now_locked)
 {
-	struct db_param		 p[3] = { DB_TEXT(name_hash),
-				    DB_INT(max_failures), DB_TEXT(lock_until) };
+	struct db_param		 p[4] = { DB_TEXT(name_hash), DB_INT(max_failures),
+				    DB_TEXT(lock_until), DB_TEXT(now) };
+	struct db_param		 q[2] = { DB_TEXT(name_hash),
+				    DB_TEXT(window_start) };
 	struct db_result	*r = NULL;
 	enum db_err		 e;
 
@@ -152,12 +190,17 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
 	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
 	    p, 1, NULL)) != DB_OK)
 		return e;
+	/* Failures before a quiet window are forgotten. */
+	if ((e = db_query(db, "UPDATE login_throttle SET failures = 0 "
+	    "WHERE name_hash = $1 AND (last_failure_at IS NULL OR "
+	    "last_failure_at < $2)", q, 2, NULL)) != DB_OK)
+		return e;
 	if ((e = db_query(db, "UPDATE login_throttle SET "
 	    "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
 	    "ELSE failures + 1 END, "
 	    "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
-	    "ELSE locked_until END WHERE name_hash = $1 "
-	    "RETURNING failures", p, 3, &r)) != DB_OK)
+	    "ELSE locked_until END, last_failure_at = $4 "
+	    "WHERE name_hash = $1 RETURNING failures", p, 4, &r)) != DB_OK)
 		return e;
 	*now_locked = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
 	db_result_free(r);
@@ -183,6 +226,17 @@ store_session_insert(struct db *db, const char *token_hash,
 	return db_query(db, "INSERT INTO session (token_hash, user_id, "
 	    "csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, "
 	    "$4)", p, 4, NULL);
+}
+
+enum db_err
+store_session_purge(struct db *db, const char *created_before,
+    const char *seen_before)
+{
+	struct db_param	p[2] = { DB_TEXT(created_before),
+			    DB_TEXT(seen_before) };
+
+	return db_query(db, "DELETE FROM session WHERE created_at <= $1 OR "
+	    "last_seen_at <= $2", p, 2, NULL);
 }
 
 enum db_err

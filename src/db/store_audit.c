@@ -159,9 +159,29 @@ store_audit_list(struct db *db, const char *case_id, int flagged,
 
 #define VERIFY_BATCH 1000
 
+/* The recorded chain head: its sequence number and hash. */
+static enum db_err
+read_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
+{
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
+	    NULL, 0, &r)) != DB_OK)
+		return e;
+	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
+		db_result_free(r);
+		return DB_ERROR;
+	}
+	*seq = db_int(r, 0, 0);
+	strlcopy(hash, db_text(r, 0, 1), CHAIN_HASH_HEX);
+	db_result_free(r);
+	return DB_OK;
+}
+
 enum db_err
-store_audit_verify(struct db *db, const unsigned char *key, long long *count,
-    long long *bad_seq, const char **reason)
+store_audit_verify(struct db *db, const unsigned char *key,
+    struct audit_verdict *v)
 {
 	struct db_result	*r = NULL;
 	char			 prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
@@ -170,24 +190,31 @@ store_audit_verify(struct db *db, const unsigned char *key, long long *count,
 	enum db_err		 e;
 	int			 i, n;
 
-	*count = 0;
-	*bad_seq = 0;
-	*reason = NULL;
+	v->count = v->bad_seq = 0;
+	v->reason = NULL;
+	v->anchor_seen = 0;
+	/*
+	 * The head first: entries and head move in one transaction, so
+	 * everything up to this head is committed, and entries appended
+	 * while we read lie beyond it.
+	 */
+	if ((e = read_head(db, &v->head_seq, v->head_hash)) != DB_OK)
+		return e;
 	do {
-		struct db_param	p[2] = { DB_INT(expect - 1),
-				    DB_INT(VERIFY_BATCH) };
+		struct db_param	p[3] = { DB_INT(expect - 1),
+				    DB_INT(v->head_seq), DB_INT(VERIFY_BATCH) };
 
 		if ((e = db_query(db, "SELECT seq, at, actor, organization, "
 		    "action, object, case_id, client, flagged, hash FROM "
-		    "audit WHERE seq > $1 ORDER BY seq LIMIT $2", p, 2, &r)) !=
-		    DB_OK)
+		    "audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+		    p, 3, &r)) != DB_OK)
 			return e;
 		n = db_rows(r);
 		for (i = 0; i < n; i++) {
 			seq = db_int(r, i, 0);
 			if (seq != expect) {
-				*bad_seq = expect;
-				*reason = "entry missing (gap in the sequence)";
+				v->bad_seq = expect;
+				v->reason = "entry missing (gap in the sequence)";
 				goto out;
 			}
 			entry_hash(key, prev, seq, db_text(r, i, 1),
@@ -197,26 +224,35 @@ store_audit_verify(struct db *db, const unsigned char *key, long long *count,
 			    (int)db_int(r, i, 8), hash);
 			if (db_text(r, i, 9) == NULL ||
 			    strcmp(hash, db_text(r, i, 9)) != 0) {
-				*bad_seq = seq;
-				*reason = "hash does not match: entry changed, "
+				v->bad_seq = seq;
+				v->reason = "hash does not match: entry changed, "
 				    "moved or inserted";
 				goto out;
 			}
+			if (v->anchor_seq == seq) {
+				v->anchor_seen = 1;
+				if (strcmp(hash, v->anchor_hash) != 0) {
+					v->bad_seq = seq;
+					v->reason = "entry differs from the "
+					    "anchor: the chain was rewritten";
+					goto out;
+				}
+			}
 			memcpy(prev, hash, sizeof(prev));
 			expect++;
-			(*count)++;
+			v->count++;
 		}
 		db_result_free(r);
 		r = NULL;
 	} while (n == VERIFY_BATCH);
-	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
-	    NULL, 0, &r)) != DB_OK)
-		return e;
-	if (db_rows(r) != 1 || db_int(r, 0, 0) != *count ||
-	    db_text(r, 0, 1) == NULL || strcmp(db_text(r, 0, 1), prev) != 0) {
-		*bad_seq = *count + 1;
-		*reason = "the chain does not reach its recorded head: "
+	if (v->count != v->head_seq || strcmp(prev, v->head_hash) != 0) {
+		v->bad_seq = v->count + 1;
+		v->reason = "the chain does not reach its recorded head: "
 		    "entries removed at the end";
+	} else if (v->anchor_seq > v->head_seq) {
+		v->bad_seq = v->head_seq + 1;
+		v->reason = "the anchored entry is gone: entries removed at "
+		    "the end";
 	}
 out:
 	db_result_free(r);

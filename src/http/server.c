@@ -63,10 +63,12 @@
  */
 #define POOL_SLACK		(16 * 1024)
 /*
- * A chunked body that outgrows max_body is answered 413 as soon as MHD
- * lets us: newer MHD at once, MHD 0.9.75 only once the body has ended.
- * Until then its bytes are dropped, up to DRAIN_FACTOR times max_body in
- * all; a longer body gets the connection closed without an answer.
+ * A body over max_body is answered 413. Answering while the client still
+ * sends would close the connection under it (the client then sees a
+ * reset instead of the answer), so the body is read and dropped first:
+ * up to DRAIN_FACTOR times max_body in all; a longer body gets the
+ * connection closed. Only a client that waits for "100 Continue", or one
+ * that announces more than the drain bound, is answered at once.
  */
 #define DRAIN_FACTOR		4
 #define BODY_PREALLOC		(64 * 1024)
@@ -107,6 +109,7 @@ struct req {
 	int		 started;	/* the access handler has seen it */
 	int		 answered;	/* a response is queued */
 	int		 too_large;	/* body over max_body: draining */
+	int		 bounded;	/* its announced length is in bounds */
 	size_t		 drained;	/* body bytes dropped since */
 	enum area	 area;
 	int		 tls;
@@ -333,6 +336,25 @@ is_api_path(const char *url)
 	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
 }
 
+/*
+ * Behind the reverse proxy on the same host, the peer is the proxy: the
+ * client is the address it gives in X-Real-IP. Only a loopback peer is
+ * trusted to say so, and only a well-formed address is taken.
+ */
+static void
+proxied_client(struct MHD_Connection *conn, struct req *rq)
+{
+	const char	*real = MHD_lookup_connection_value(conn,
+			    MHD_HEADER_KIND, "X-Real-IP");
+	unsigned char	 addr[sizeof(struct in6_addr)];
+
+	if (real == NULL || strlen(real) >= sizeof(rq->client))
+		return;
+	if (inet_pton(AF_INET, real, addr) == 1 ||
+	    inet_pton(AF_INET6, real, addr) == 1)
+		snprintf(rq->client, sizeof(rq->client), "%s", real);
+}
+
 /* Formats the peer's address into rq->client; is it a loopback peer? */
 static int
 peer_address(struct MHD_Connection *conn, struct req *rq)
@@ -393,7 +415,10 @@ header_bytes(struct MHD_Connection *conn, const char *method,
 	return n + 2;
 }
 
-/* A Content-Length above max_body (or unreadable)? */
+/*
+ * A Content-Length above max_body (or unreadable)? *declared gets the
+ * announced length (0 when unreadable).
+ */
 static int
 declared_too_large(struct MHD_Connection *conn, size_t max_body,
     size_t *declared)
@@ -410,10 +435,20 @@ declared_too_large(struct MHD_Connection *conn, size_t max_body,
 	errno = 0;
 	v = strtoumax(cl, &end, 10);
 	if (errno != 0 || end == cl || *end != '\0' || cl[0] == '-' ||
-	    v > max_body)
+	    v > SIZE_MAX)
 		return 1;
 	*declared = (size_t)v;
-	return 0;
+	return v > max_body;
+}
+
+/* Does the client wait for "100 Continue" before it sends the body? */
+static int
+expects_continue(struct MHD_Connection *conn)
+{
+	const char	*expect = MHD_lookup_connection_value(conn,
+			    MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+	return expect != NULL && strcasecmp(expect, "100-continue") == 0;
 }
 
 static void
@@ -480,6 +515,8 @@ first_call(struct http_server *srv, struct MHD_Connection *conn,
 	xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
 	rq->tls = loopback && xfp != NULL && strcasecmp(xfp, "https") == 0;
+	if (loopback)
+		proxied_client(conn, rq);
 
 	if (header_bytes(conn, method, version, rq) > srv->max_header)
 		return refuse(conn, rq,
@@ -494,9 +531,16 @@ first_call(struct http_server *srv, struct MHD_Connection *conn,
 	if (rq->bad_path)
 		return refuse(conn, rq, MHD_HTTP_BAD_REQUEST, "Bad Request",
 		    "The request path is not valid.");
-	if (declared_too_large(conn, srv->max_body, &declared))
-		return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "Content Too Large", "The request body exceeds the limit.");
+	if (declared_too_large(conn, srv->max_body, &declared)) {
+		if (declared == 0 || declared > srv->max_body * DRAIN_FACTOR ||
+		    expects_continue(conn))
+			return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "Content Too Large",
+			    "The request body exceeds the limit.");
+		rq->too_large = 1;
+		rq->bounded = 1;
+		return MHD_YES;
+	}
 	if (declared > 0) {
 		/* Memory follows what arrives, not what is announced. */
 		if (declared > BODY_PREALLOC)
@@ -531,7 +575,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			    "The request body exceeds the limit.");
 		rq->drained += *upload_data_size;
 		*upload_data_size = 0;
-		if (rq->drained > srv->max_body * (DRAIN_FACTOR - 1))
+		/* An announced length in bounds is enforced by MHD itself. */
+		if (!rq->bounded &&
+		    rq->drained > srv->max_body * (DRAIN_FACTOR - 1))
 			return MHD_NO;	/* enough: close without answer */
 		return MHD_YES;
 	}

@@ -501,12 +501,30 @@ static void
 test_body_too_large_declared(void **state)
 {
 	struct reply	 rep;
+	char		 req[4096];
+	int		 n;
 
 	(void)state;
-	/* Only the headers are sent: the answer must not wait for a body. */
+	/* A client that waits for 100 Continue is answered at once. */
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+	    "Content-Length: 1025\r\nConnection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 413);
+	reply_free(&rep);
+
+	/* So is one that announces more than the drain bound. */
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
 	    "Content-Type: application/json\r\n"
-	    "Content-Length: 1025\r\nConnection: close\r\n\r\n", &rep);
+	    "Content-Length: 4097\r\nConnection: close\r\n\r\n", &rep);
+	assert_problem(&rep, 413);
+	reply_free(&rep);
+
+	/* Otherwise the body is read and dropped, then answered 413. */
+	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 1025\r\nConnection: close\r\n\r\n");
+	memset(req + n, 'x', 1025);
+	exchange_on(AF_INET, port, req, (size_t)n + 1025, &rep);
 	assert_problem(&rep, 413);
 	reply_free(&rep);
 

@@ -38,8 +38,6 @@ CREATE TABLE app_user (
 	totp_last_step	INTEGER NOT NULL DEFAULT 0,
 	status		TEXT NOT NULL DEFAULT 'active'
 			    CHECK (status IN ('active', 'disabled')),
-	failed_logins	INTEGER NOT NULL DEFAULT 0,
-	locked_until	TEXT,
 	created_at	TEXT NOT NULL
 );
 

@@ -1,0 +1,12 @@
+-- The audit log only grows: entries can be neither changed nor removed
+-- through SQL (a superuser can still disable the trigger, which
+-- `nmtctl audit verify` then reveals through the hash chain).
+CREATE FUNCTION audit_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$;
+
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+FOR EACH ROW EXECUTE FUNCTION audit_append_only();
