@@ -1,0 +1,119 @@
+// API.md "Programs" and contract.md "Build and programs": nmtctl and nmtd command lines.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import {
+  startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, run,
+} from './harness.mjs';
+
+const cleanup = [];
+after(async () => {
+  for (const f of cleanup.reverse()) {
+    try { await f(); } catch { /* best effort */ }
+  }
+});
+
+test('nmtctl init creates the key file (0600) and is idempotent', async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.ok(!fs.existsSync(db.keyFile));
+  const r1 = await ctlFor(db, ['init']);
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.ok(fs.existsSync(db.keyFile), 'key file created');
+  assert.equal(fs.statSync(db.keyFile).mode & 0o777, 0o600, 'key file mode 0600');
+  const key = fs.readFileSync(db.keyFile);
+  const u = await ctlFor(db, ['user', 'add', '--username', 'idem', '--display-name', 'Idem Potent',
+    '--org', 'POLISEN-SYD', '--role', 'member', '--json']);
+  assert.equal(u.code, 0, u.stderr);
+  const r2 = await ctlFor(db, ['init']);
+  assert.equal(r2.code, 0, `second init: ${r2.stderr}`);
+  assert.deepEqual(fs.readFileSync(db.keyFile), key, 'init keeps an existing key file');
+  // The user survived the second init.
+  const t = await ctlFor(db, ['token', 'create', '--username', 'idem', '--json']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(typeof JSON.parse(t.stdout).token, 'string');
+});
+
+test('nmtctl user add / token create: output and errors (exit 2, message on stderr)', async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.equal((await ctlFor(db, ['init'])).code, 0);
+  const ok = await ctlFor(db, ['user', 'add', '--username', 'plain', '--display-name', 'Plain Text',
+    '--org', 'RK-SYD', '--role', 'coordinator', '--region', 'syd']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /otpauth:\/\/totp\//, 'the otpauth URI is printed');
+  const j = await ctlFor(db, ['user', 'add', '--username', 'jsonuser', '--display-name', 'J',
+    '--org', 'NMT', '--role', 'auditor', '--json']);
+  assert.equal(j.code, 0, j.stderr);
+  const o = JSON.parse(j.stdout);
+  assert.equal(o.username, 'jsonuser');
+  assert.ok(o.password.length >= 12, 'a generated password of reasonable length');
+  assert.match(o.totp_secret, /^[A-Z2-7]+=*$/, 'base32 secret');
+  assert.ok(o.totp_secret.replace(/=/g, '').length >= 16, 'at least 80 bits of secret');
+  assert.match(o.otpauth_uri, /^otpauth:\/\/totp\//);
+  assert.ok(ok.stdout.length > 0);
+
+  const fails = [
+    ['unknown organization', ['--username', 'x1', '--display-name', 'X', '--org', 'NO-SUCH', '--role', 'member']],
+    ['unknown role', ['--username', 'x2', '--display-name', 'X', '--org', 'NMT', '--role', 'overlord']],
+    ['duplicate username', ['--username', 'jsonuser', '--display-name', 'X', '--org', 'NMT', '--role', 'auditor']],
+    ['unknown region', ['--username', 'x3', '--display-name', 'X', '--org', 'RK-SYD', '--role', 'coordinator',
+      '--region', 'atlantis']],
+  ];
+  for (const [name, args] of fails) {
+    const r = await ctlFor(db, ['user', 'add', ...args, '--json']);
+    assert.equal(r.code, 2, `${name}: exit ${r.code}`);
+    assert.ok(r.stderr.trim().length > 0, `${name}: message on stderr`);
+  }
+  const t = await ctlFor(db, ['token', 'create', '--username', 'nobody-here', '--json']);
+  assert.equal(t.code, 2, `token for an unknown user: exit ${t.code}`);
+  assert.ok(t.stderr.trim().length > 0);
+  // Two tokens are different.
+  const t1 = JSON.parse((await ctlFor(db, ['token', 'create', '--username', 'jsonuser', '--json'])).stdout).token;
+  const t2 = JSON.parse((await ctlFor(db, ['token', 'create', '--username', 'jsonuser', '--json'])).stdout).token;
+  assert.notEqual(t1, t2);
+  // An unknown command is an error.
+  const bad = await run(NMTCTL, ['--database', db.url, '--key-file', db.keyFile, 'frobnicate']);
+  assert.notEqual(bad.code, 0);
+});
+
+test('nmtd takes its settings from NMT_DATABASE, NMT_KEY_FILE, NMT_LISTEN; SIGTERM stops it cleanly', async () => {
+  const srv = await startServer({ viaEnv: true });
+  cleanup.push(() => srv.close());
+  const u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  const c = await createCase(srv, u);
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: u }), 200);
+  const r = await srv.stop();
+  assert.equal(r.code, 0, `exit after SIGTERM: code ${r.code} signal ${r.signal}; stderr ${srv.stderr().slice(-500)}`);
+});
+
+test('database URL forms', async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  let forms;
+  if (DB_KIND === 'sqlite') {
+    forms = [db.file, `sqlite://${db.file}`]; // a plain path and sqlite:///abs/path
+  } else {
+    forms = [db.url, db.url.replace(/^postgresql:/, 'postgres:')];
+  }
+  let first = true;
+  let u;
+  let c;
+  for (const url of forms) {
+    const r = await run(NMTCTL, ['--database', url, '--key-file', db.keyFile, 'init']);
+    assert.equal(r.code, 0, `init with ${url}: ${r.stderr}`);
+    const srv = await startServer({ db, dbUrl: url, init: false });
+    try {
+      if (first) {
+        u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+        c = await createCase(srv, u);
+        first = false;
+      } else {
+        // The same database through the other URL form.
+        assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: u }), 200, url);
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+});

@@ -1,0 +1,116 @@
+// API.md "Reference data": organizations, regions, counties.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, addUserWithToken, api, listAll, assertProblem } from './harness.mjs';
+
+let srv;
+let u;
+
+before(async () => {
+  srv = await startServer();
+  u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+});
+after(async () => { if (srv) await srv.close(); });
+
+const ORGS = {
+  NMT: ['secretariat'],
+  'POLISEN-NOA': ['police'],
+  'POLISEN-STOCKHOLM': ['police'],
+  'POLISEN-VAST': ['police'],
+  'POLISEN-BERGSLAGEN': ['police'],
+  'POLISEN-SYD': ['police'],
+  'AKLAGARE-INTERNATIONELLA': ['prosecutor'],
+  MIGRATIONSVERKET: ['migration'],
+  'RK-STOCKHOLM': ['coordinator', 'stockholm'],
+  'RK-VAST': ['coordinator', 'vast'],
+  'RK-BERGSLAGEN': ['coordinator', 'bergslagen'],
+  'RK-SYD': ['coordinator', 'syd'],
+  'RK-MITT': ['coordinator', 'mitt'],
+  'RK-NORD': ['coordinator', 'nord'],
+  'RK-OST': ['coordinator', 'ost'],
+  'SOS-AVV': ['health'],
+  ARBETSMILJOVERKET: ['labour_inspection'],
+  SKATTEVERKET: ['tax'],
+};
+
+const KINDS = ['secretariat', 'police', 'prosecutor', 'migration', 'coordinator', 'health',
+  'labour_inspection', 'tax', 'social_services', 'ngo', 'other'];
+
+const REGIONS = ['stockholm', 'vast', 'bergslagen', 'syd', 'mitt', 'nord', 'ost'];
+
+const COUNTIES = {
+  '01': 'stockholm', '03': 'mitt', '04': 'ost', '05': 'ost', '06': 'ost', '07': 'syd', '08': 'syd',
+  '09': 'stockholm', 10: 'syd', 12: 'syd', 13: 'vast', 14: 'vast', 17: 'bergslagen', 18: 'bergslagen',
+  19: 'mitt', 20: 'bergslagen', 21: 'mitt', 22: 'nord', 23: 'nord', 24: 'nord', 25: 'nord',
+};
+
+test('organizations: all seeded codes with their kinds and coordinator regions', async () => {
+  const items = await listAll(srv, '/api/v1/organizations', { auth: u });
+  const byCode = new Map();
+  for (const o of items) {
+    assert.equal(typeof o.code, 'string');
+    assert.equal(typeof o.name, 'string', `name of ${o.code}`);
+    assert.ok(o.name.length > 0, `name of ${o.code}`);
+    assert.ok(KINDS.includes(o.kind), `kind of ${o.code}: ${o.kind}`);
+    assert.ok('region' in o, `region key of ${o.code}`);
+    assert.ok(o.region === null || REGIONS.includes(o.region), `region of ${o.code}: ${o.region}`);
+    assert.ok(!byCode.has(o.code), `duplicate organization ${o.code}`);
+    byCode.set(o.code, o);
+  }
+  for (const [code, [kind, region]] of Object.entries(ORGS)) {
+    const o = byCode.get(code);
+    assert.ok(o, `organization ${code} missing`);
+    assert.equal(o.kind, kind, `kind of ${code}`);
+    if (region) assert.equal(o.region, region, `region of ${code}`);
+  }
+  // Social services (with intake): SOC-<kommunkod> with kind social_services, if present.
+  for (const o of items.filter((x) => x.code.startsWith('SOC-'))) {
+    assert.match(o.code, /^SOC-\d{4}$/);
+    assert.equal(o.kind, 'social_services', o.code);
+    assert.ok(REGIONS.includes(o.region), `region of ${o.code}`);
+  }
+  const malmo = byCode.get('SOC-1280');
+  if (malmo) assert.equal(malmo.region, 'syd');
+});
+
+test('regions: the seven police regions', async () => {
+  const items = await listAll(srv, '/api/v1/regions', { auth: u, cursorOptional: true });
+  assert.deepEqual(items.map((r) => r.code).sort(), [...REGIONS].sort());
+  for (const r of items) {
+    assert.equal(typeof r.name, 'string');
+    assert.ok(r.name.length > 0);
+  }
+});
+
+test('counties: 21 länskoder, each in its region', async () => {
+  const items = await listAll(srv, '/api/v1/counties', { auth: u, cursorOptional: true });
+  assert.equal(items.length, 21);
+  const got = {};
+  for (const c of items) {
+    assert.match(c.code, /^\d{2}$/);
+    assert.equal(typeof c.name, 'string');
+    assert.ok(c.name.length > 0);
+    got[c.code] = c.region;
+  }
+  const want = Object.fromEntries(Object.entries(COUNTIES).map(([k, v]) => [String(k).padStart(2, '0'), v]));
+  assert.deepEqual(got, want);
+  const names = Object.fromEntries(items.map((c) => [c.code, c.name]));
+  assert.match(names['01'], /Stockholm/);
+  assert.match(names['12'], /Skåne/);
+  assert.match(names['25'], /Norrbotten/);
+});
+
+test('reference data needs authentication', async () => {
+  for (const p of ['/api/v1/organizations', '/api/v1/regions', '/api/v1/counties']) {
+    assertProblem(await api(srv, 'GET', p), 401, p);
+  }
+});
+
+test('every role may read reference data', async () => {
+  for (const [org, role, region] of [['NMT', 'admin'], ['NMT', 'auditor'], ['NMT', 'analyst'],
+    ['SOS-AVV', 'requester'], ['RK-NORD', 'coordinator', 'nord']]) {
+    const x = await addUserWithToken(srv, { org, role, region });
+    const r = await api(srv, 'GET', '/api/v1/counties', { auth: x });
+    assert.equal(r.status, 200, `${role}: ${r.status}`);
+  }
+});
