@@ -86,6 +86,16 @@ void	reply_etag(struct ctx *c, long long version);
  * Returns 0 when valid.
  */
 int	require_body(struct ctx *c, const struct field_spec *spec);
+/*
+ * The same in two steps, for handlers with checks of their own, so that
+ * every error is reported in one answer: check_body() collects the spec's
+ * errors into *errors_r (-1 and a reply when the body is no object);
+ * reply_if_invalid() answers 400 when errors holds any (and returns -1),
+ * else frees it and returns 0.
+ */
+int	check_body(struct ctx *c, const struct field_spec *spec,
+	    json_t **errors_r);
+int	reply_if_invalid(struct ctx *c, json_t *errors);
 /* Reads If-Match as a version: 0 ok, or replies 428/412 and returns -1. */
 int	require_if_match(struct ctx *c, long long *version_r);
 /* Parses ?limit= (default 50, 1..200); replies 400 and returns -1. */

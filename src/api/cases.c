@@ -43,25 +43,35 @@ static const struct field_spec case_patch_spec[] = {
 	FIELD_END
 };
 
-/* Looks up the county's region; replies 400 when unknown. */
+/*
+ * Looks up the region of the body's county, if the body has a county
+ * that passed the spec; an unknown one is added to errors. Returns -1
+ * (after replying) only when the database fails.
+ */
 static int
-county_region(struct ctx *c, const char *county, char region[33])
+county_region(struct ctx *c, json_t *errors, char region[33])
 {
-	json_t		*errors;
+	const char	*county = json_str(c->body, "county");
+	size_t		 i;
 	int		 found;
 	enum db_err	 e;
 
+	*region = '\0';
+	if (county == NULL)
+		return 0;
+	for (i = 0; i < json_array_size(errors); i++)
+		if (strcmp(json_str(json_array_get(errors, i), "field"),
+		    "county") == 0)
+			return 0;
 	if ((e = store_county_region(c->db, county, region, &found)) != DB_OK) {
+		json_decref(errors);
 		reply_db_error(c, e);
 		return -1;
 	}
-	if (found)
-		return 0;
-	errors = json_array();
-	validate_error(errors, "county", "invalid_value",
-	    "Okänd länskod.");
-	reply_invalid(c, errors);
-	return -1;
+	if (!found)
+		validate_error(errors, "county", "invalid_value",
+		    "Okänd länskod.");
+	return 0;
 }
 
 /* Replies with the full case document (and its ETag). */
@@ -85,6 +95,7 @@ api_cases_create(struct ctx *c)
 	struct new_case	 nc;
 	char		 region[33], id[UUID_TEXT], now[TIME_TEXT], *location;
 	const char	*summary, *notes;
+	json_t		*errors;
 	enum db_err	 e;
 	enum policy_decision d;
 
@@ -93,8 +104,9 @@ api_cases_create(struct ctx *c)
 		reply_policy(c, d);
 		return;
 	}
-	if (require_body(c, case_create_spec) != 0 ||
-	    county_region(c, json_str(c->body, "county"), region) != 0)
+	if (check_body(c, case_create_spec, &errors) != 0 ||
+	    county_region(c, errors, region) != 0 ||
+	    reply_if_invalid(c, errors) != 0)
 		return;
 	summary = json_str(c->body, "summary");
 	notes = json_str(c->body, "notes");
@@ -228,6 +240,7 @@ api_case_patch(struct ctx *c)
 {
 	const char	*id = c->params[0], *county;
 	char		 region[33], now[TIME_TEXT];
+	json_t		*errors;
 	long long	 version;
 	int		 stale;
 	enum db_err	 e;
@@ -235,11 +248,11 @@ api_case_patch(struct ctx *c)
 	if (case_access(c, id, CASE_WRITE, NULL) != 0 ||
 	    require_if_match(c, &version) != 0)
 		return;
-	if (require_body(c, case_patch_spec) != 0)
+	if (check_body(c, case_patch_spec, &errors) != 0 ||
+	    county_region(c, errors, region) != 0 ||
+	    reply_if_invalid(c, errors) != 0)
 		return;
 	county = json_str(c->body, "county");
-	if (county != NULL && county_region(c, county, region) != 0)
-		return;
 	time_format(c->now, now);
 	if ((e = db_begin(c->db)) != DB_OK ||
 	    (e = store_case_update(c->db, id, version, c->body,

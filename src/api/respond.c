@@ -134,21 +134,37 @@ reply_etag(struct ctx *c, long long version)
 }
 
 int
-require_body(struct ctx *c, const struct field_spec *spec)
+check_body(struct ctx *c, const struct field_spec *spec, json_t **errors_r)
 {
-	json_t	*errors;
-
+	*errors_r = NULL;
 	if (!json_is_object(c->body)) {
 		reply_problem(c, 400, "Begäran måste vara ett JSON-objekt.");
 		return -1;
 	}
-	errors = json_array();
-	if (validate_object(c->body, spec, "", errors) > 0) {
-		reply_invalid(c, errors);
-		return -1;
-	}
-	json_decref(errors);
+	*errors_r = json_array();
+	validate_object(c->body, spec, "", *errors_r);
 	return 0;
+}
+
+int
+reply_if_invalid(struct ctx *c, json_t *errors)
+{
+	if (json_array_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	reply_invalid(c, errors);
+	return -1;
+}
+
+int
+require_body(struct ctx *c, const struct field_spec *spec)
+{
+	json_t	*errors;
+
+	if (check_body(c, spec, &errors) != 0)
+		return -1;
+	return reply_if_invalid(c, errors);
 }
 
 int

@@ -120,3 +120,12 @@ test('audit rows are append-only, and an anchor reveals a cut-off end', async ()
     await db.drop();
   }
 });
+
+test('every field error comes in one answer, the county among them', async () => {
+  const r = await api(srv, 'POST', '/api/v1/cases', {
+    auth: U.pol, body: { title: '', county: '99', exploitation: ['nope'] },
+  });
+  assertProblem(r, 400);
+  const fields = r.json.errors.map((e) => e.field).sort();
+  assert.deepEqual(fields, ['county', 'exploitation[0]', 'title']);
+});
