@@ -89,6 +89,15 @@ test('a refused read of a person is audited once, as person.denied', async () =>
   assert.equal(denied[0].flagged, true);
 });
 
+test('every field error comes in one answer, the county among them', async () => {
+  const r = await api(srv, 'POST', '/api/v1/cases', {
+    auth: U.pol, body: { title: '', county: '99', exploitation: ['nope'] },
+  });
+  assertProblem(r, 400);
+  const fields = r.json.errors.map((e) => e.field).sort();
+  assert.deepEqual(fields, ['county', 'exploitation[0]', 'title']);
+});
+
 test('audit rows are append-only, and an anchor reveals a cut-off end', async () => {
   await srv.stop();
   await assert.rejects(srv.db.exec("UPDATE audit SET actor = 'mallory';"), /append-only/);
@@ -119,13 +128,4 @@ test('audit rows are append-only, and an anchor reveals a cut-off end', async ()
   } finally {
     await db.drop();
   }
-});
-
-test('every field error comes in one answer, the county among them', async () => {
-  const r = await api(srv, 'POST', '/api/v1/cases', {
-    auth: U.pol, body: { title: '', county: '99', exploitation: ['nope'] },
-  });
-  assertProblem(r, 400);
-  const fields = r.json.errors.map((e) => e.field).sort();
-  assert.deepEqual(fields, ['county', 'exploitation[0]', 'title']);
 });
