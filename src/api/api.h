@@ -125,6 +125,7 @@ void	api_team_remove(struct ctx *c);
 void	api_persons_create(struct ctx *c);
 void	api_person_get(struct ctx *c);
 void	api_person_patch(struct ctx *c);
+void	api_break_glass(struct ctx *c);
 void	api_audit_list(struct ctx *c);
 void	api_health(struct ctx *c);
 

@@ -174,15 +174,19 @@ static void
 reply_person(struct ctx *c, int status, const char *person_id,
     const struct case_row_facts *f)
 {
-	json_t		*doc;
-	enum db_err	 e;
+	json_t			*doc;
+	enum identity_view	 view;
+	enum db_err		 e;
 
 	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
 		reply_db_error(c, e == DB_OK ? DB_ERROR : e);
 		return;
 	}
-	disclose_identity(c, doc, policy_identity(&c->actor.principal,
-	    &f->facts, protection_parse(json_str(doc, "protected_identity"))));
+	if (identity_view(c, doc, f, &view, NULL) != 0) {
+		json_decref(doc);
+		return;
+	}
+	disclose_identity(c, doc, view);
 	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
 	reply_json(c, status, doc);
 }
@@ -224,56 +228,24 @@ out:
 	free((char *)v.identity_sealed);
 }
 
-/*
- * Loads the person and checks the caller's access to its case. Replies
- * 404 for a missing person or a hidden case (auditing a refused read of
- * an existing person).
- */
-static json_t *
-person_access(struct ctx *c, const char *person_id, enum case_action action,
-    struct case_row_facts *f)
-{
-	json_t			*doc;
-	enum db_err		 e;
-	enum policy_decision	 d;
-
-	memset(f, 0, sizeof(*f));
-	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
-		if (e != DB_OK)
-			reply_db_error(c, e);
-		else
-			reply_policy(c, policy_case(&c->actor.principal,
-			    CASE_LIST, NULL) == POLICY_ALLOW ? POLICY_HIDDEN :
-			    POLICY_FORBIDDEN);
-		return NULL;
-	}
-	d = case_decide(c, json_str(doc, "case"), action, f, &e);
-	if (d == POLICY_ALLOW)
-		return doc;
-	if (e != DB_OK)
-		reply_db_error(c, e);
-	else {
-		if (d == POLICY_HIDDEN)
-			audit_later(c, "person.denied", ctx_object(c, "person",
-			    person_id), json_str(doc, "case"), 1);
-		reply_policy(c, d);
-	}
-	json_decref(doc);
-	return NULL;
-}
-
 void
 api_person_get(struct ctx *c)
 {
 	struct case_row_facts	 f;
+	enum identity_view	 view;
 	json_t			*doc;
+	int			 glass;
 
 	if ((doc = person_access(c, c->params[0], CASE_READ, &f)) == NULL)
 		return;
+	if (identity_view(c, doc, &f, &view, &glass) != 0) {
+		json_decref(doc);
+		return;
+	}
+	/* A read that only a broken glass opened is flagged. */
 	audit_later(c, "person.read", ctx_object(c, "person", c->params[0]),
-	    json_str(doc, "case"), 0);
-	disclose_identity(c, doc, policy_identity(&c->actor.principal,
-	    &f.facts, protection_parse(json_str(doc, "protected_identity"))));
+	    json_str(doc, "case"), glass);
+	disclose_identity(c, doc, view);
 	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
 	reply_json(c, 200, doc);
 }
@@ -303,6 +275,7 @@ api_person_patch(struct ctx *c)
 	json_t			*doc;
 	char			 now[TIME_TEXT], *sealed = NULL;
 	long long		 version;
+	enum identity_view	 view;
 	int			 stale, replaces_identity;
 	enum db_err		 e;
 
@@ -314,11 +287,13 @@ api_person_patch(struct ctx *c)
 		goto out;
 	replaces_identity = json_object_get(c->body, "identity") != NULL ||
 	    json_object_get(c->body, "protected_identity") != NULL;
-	if (replaces_identity && policy_identity(&c->actor.principal,
-	    &f.facts, protection_parse(json_str(doc, "protected_identity"))) !=
-	    IDENTITY_FULL) {
-		reply_policy(c, POLICY_FORBIDDEN);
-		goto out;
+	if (replaces_identity) {
+		if (identity_view(c, doc, &f, &view, NULL) != 0)
+			goto out;
+		if (view != IDENTITY_FULL) {
+			reply_policy(c, POLICY_FORBIDDEN);
+			goto out;
+		}
 	}
 	/* Open the stored identity so an unchanged block is kept as is. */
 	disclose_identity(c, doc, IDENTITY_FULL);

@@ -1,12 +1,15 @@
 /*
- * resource.c — the policy gate every case-bound handler goes through
- * first, so no handler can reach case data without asking the policy.
+ * resource.c — the policy gates every case-bound handler goes through
+ * first, so no handler can reach case or person data without asking the
+ * policy: case_access() for cases, person_access() for persons, and
+ * identity_view() for how much of an identity the caller receives.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api/resource.h"
 #include "core/timeutil.h"
+#include "domain/validate.h"
 
 const char *
 ctx_object(struct ctx *c, const char *kind, const char *id)
@@ -56,4 +59,67 @@ case_access(struct ctx *c, const char *case_id, enum case_action action,
 		    case_id, 1);
 	reply_policy(c, d);
 	return -1;
+}
+
+json_t *
+person_access(struct ctx *c, const char *person_id, enum case_action action,
+    struct case_row_facts *f)
+{
+	json_t			*doc;
+	enum db_err		 e;
+	enum policy_decision	 d;
+
+	memset(f, 0, sizeof(*f));
+	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
+		if (e != DB_OK)
+			reply_db_error(c, e);
+		else
+			reply_policy(c, policy_case(&c->actor.principal,
+			    CASE_LIST, NULL) == POLICY_ALLOW ? POLICY_HIDDEN :
+			    POLICY_FORBIDDEN);
+		return NULL;
+	}
+	d = case_decide(c, json_str(doc, "case"), action, f, &e);
+	if (d == POLICY_ALLOW)
+		return doc;
+	if (e != DB_OK)
+		reply_db_error(c, e);
+	else {
+		if (d == POLICY_HIDDEN)
+			audit_later(c, "person.denied", ctx_object(c, "person",
+			    person_id), json_str(doc, "case"), 1);
+		reply_policy(c, d);
+	}
+	json_decref(doc);
+	return NULL;
+}
+
+int
+identity_view(struct ctx *c, const json_t *person,
+    const struct case_row_facts *f, enum identity_view *view_r,
+    int *through_glass_r)
+{
+	enum protection	 protection;
+	char		 now[TIME_TEXT];
+	int		 glass = 0;
+	enum db_err	 e;
+
+	protection = protection_parse(json_str(person, "protected_identity"));
+	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,
+	    0);
+	if (through_glass_r != NULL)
+		*through_glass_r = 0;
+	if (*view_r == IDENTITY_FULL || protection == PROTECTION_NONE)
+		return 0;
+	time_format(c->now, now);
+	if ((e = store_glass_active(c->db, json_str(person, "id"),
+	    c->actor.user_id, now, &glass)) != DB_OK) {
+		reply_db_error(c, e);
+		return -1;
+	}
+	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,
+	    glass);
+	if (through_glass_r != NULL)
+		*through_glass_r = glass && *view_r == IDENTITY_FULL;
+	return 0;
 }

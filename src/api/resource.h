@@ -24,6 +24,25 @@ enum policy_decision	case_decide(struct ctx *c, const char *case_id,
 			    enum case_action action, struct case_row_facts *f,
 			    enum db_err *e);
 
+/*
+ * Loads a person and asks the policy about action on its case. Replies
+ * 404 for a missing person or a hidden case (auditing a refused read of
+ * an existing person as person.denied) and returns NULL; else the stored
+ * person document (identity still sealed).
+ */
+json_t	*person_access(struct ctx *c, const char *person_id,
+	    enum case_action action, struct case_row_facts *f);
+
+/*
+ * How much of the person's identity the caller receives, a live
+ * break-the-glass grant included; *through_glass_r (may be NULL) tells
+ * whether only the grant opened it. Returns -1 after replying when the
+ * database fails.
+ */
+int	identity_view(struct ctx *c, const json_t *person,
+	    const struct case_row_facts *f, enum identity_view *view_r,
+	    int *through_glass_r);
+
 /* "kind:id" in the context's buffer, for audit entries. */
 const char	*ctx_object(struct ctx *c, const char *kind, const char *id);
 

@@ -173,6 +173,16 @@ enum db_err	 store_person_update(struct db *db, const char *person_id,
 		    long long version, const struct person_values *v,
 		    const char *now, int *stale);
 
+/* ---- break-the-glass grants (store_person.c) ---- */
+
+enum db_err	 store_glass_insert(struct db *db, const char *id,
+		    const char *person_id, const char *case_id,
+		    const char *user_id, const char *reason, const char *now,
+		    const char *expires_at);
+/* Does the user hold a grant for the person that is live at now? */
+enum db_err	 store_glass_active(struct db *db, const char *person_id,
+		    const char *user_id, const char *now, int *active);
+
 /* ---- audit (store_audit.c) ---- */
 
 struct audit_entry {

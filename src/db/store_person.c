@@ -1,6 +1,7 @@
 /*
- * store_person.c — persons of a case. The identity block arrives and
- * leaves sealed (crypto/seal.h); this module never sees it in clear text.
+ * store_person.c — persons of a case, and the break-the-glass grants on
+ * their identities. The identity block arrives and leaves sealed
+ * (crypto/seal.h); this module never sees it in clear text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,37 @@ store_person_update(struct db *db, const char *person_id, long long version,
 	free(langs);
 	free(vulns);
 	return e;
+}
+
+enum db_err
+store_glass_insert(struct db *db, const char *id, const char *person_id,
+    const char *case_id, const char *user_id, const char *reason,
+    const char *now, const char *expires_at)
+{
+	struct db_param	p[7] = { DB_TEXT(id), DB_TEXT(person_id),
+			    DB_TEXT(case_id), DB_TEXT(user_id), DB_TEXT(reason),
+			    DB_TEXT(now), DB_TEXT(expires_at) };
+
+	return db_query(db, "INSERT INTO break_glass (id, person_id, case_id, "
+	    "user_id, reason, created_at, expires_at) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7)", p, 7, NULL);
+}
+
+enum db_err
+store_glass_active(struct db *db, const char *person_id, const char *user_id,
+    const char *now, int *active)
+{
+	struct db_param		 p[3] = { DB_TEXT(person_id), DB_TEXT(user_id),
+				    DB_TEXT(now) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*active = 0;
+	if ((e = db_query(db, "SELECT 1 FROM break_glass WHERE person_id = $1 "
+	    "AND user_id = $2 AND expires_at > $3 LIMIT 1", p, 3, &r)) !=
+	    DB_OK)
+		return e;
+	*active = db_rows(r) > 0;
+	db_result_free(r);
+	return DB_OK;
 }

@@ -13,7 +13,9 @@
  * coordinator's visibility. Identities go to the owner organization,
  * coordinators who see the case and full team members; a protected
  * identity only to the owner organization and the secretariat's
- * coordinators, and its address only to the owner organization.
+ * coordinators, and its address only to the owner organization; anyone
+ * else who sees the case may break the glass: state a reason and see the
+ * whole identity for a limited time, flagged in the audit log.
  */
 #include <string.h>
 
@@ -106,7 +108,7 @@ policy_case(const struct principal *p, enum case_action action,
 
 enum identity_view
 policy_identity(const struct principal *p, const struct case_facts *f,
-    enum protection protection)
+    enum protection protection, int glass_broken)
 {
 	int	owner;
 
@@ -114,7 +116,7 @@ policy_identity(const struct principal *p, const struct case_facts *f,
 		return IDENTITY_NONE;
 	owner = same(p->org, f->owner_org);
 	if (protection != PROTECTION_NONE) {
-		if (owner)
+		if (owner || glass_broken)
 			return IDENTITY_FULL;
 		if (is_secretariat_coordinator(p))
 			return IDENTITY_NO_ADDRESS;
@@ -123,6 +125,20 @@ policy_identity(const struct principal *p, const struct case_facts *f,
 	if (owner || acts_as_coordinator(p) || f->team_access == ACCESS_FULL)
 		return IDENTITY_FULL;
 	return IDENTITY_NONE;
+}
+
+enum policy_decision
+policy_break_glass(const struct principal *p, const struct case_facts *f,
+    enum protection protection)
+{
+	enum policy_decision	d = policy_case(p, CASE_READ, f);
+
+	if (d != POLICY_ALLOW)
+		return d;
+	if (protection == PROTECTION_NONE ||
+	    policy_identity(p, f, protection, 0) == IDENTITY_FULL)
+		return POLICY_FORBIDDEN;
+	return POLICY_ALLOW;
 }
 
 int

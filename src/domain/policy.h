@@ -62,7 +62,19 @@ enum policy_decision	policy_case(const struct principal *p,
 			    enum case_action action,
 			    const struct case_facts *facts);
 enum case_scope		policy_case_scope(const struct principal *p);
+/*
+ * glass_broken: the principal holds a live break-the-glass grant for
+ * this person. It opens a protected identity (address included) to
+ * anyone who sees the case.
+ */
 enum identity_view	policy_identity(const struct principal *p,
+			    const struct case_facts *facts,
+			    enum protection protection, int glass_broken);
+/*
+ * May the principal break the glass for a person? Only where the case is
+ * visible, the identity is protected and it does not see it in full.
+ */
+enum policy_decision	policy_break_glass(const struct principal *p,
 			    const struct case_facts *facts,
 			    enum protection protection);
 /* May the principal read the audit log of every case (1) or not (0)? */

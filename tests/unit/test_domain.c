@@ -48,7 +48,7 @@ test_policy_roles_without_case_access(void **state)
 		assert_int_equal(policy_case(&p, CASE_CREATE, NULL),
 		    POLICY_FORBIDDEN);
 		assert_int_equal(policy_case_scope(&p), SCOPE_NONE);
-		assert_int_equal(policy_identity(&p, &f, PROTECTION_NONE),
+		assert_int_equal(policy_identity(&p, &f, PROTECTION_NONE, 0),
 		    IDENTITY_NONE);
 	}
 }
@@ -117,11 +117,11 @@ test_policy_coordinator_without_region(void **state)
 	assert_int_equal(policy_case(&lone, CASE_WRITE, &f), POLICY_FORBIDDEN);
 	assert_int_equal(policy_case(&lone, CASE_TEAM_CHANGE, &f),
 	    POLICY_FORBIDDEN);
-	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE, 0),
 	    IDENTITY_NONE);
 	f.team_access = ACCESS_FULL;
 	assert_int_equal(policy_case(&lone, CASE_WRITE, &f), POLICY_ALLOW);
-	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&lone, &f, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
 	f.team_access = ACCESS_NONE;
 	assert_int_equal(policy_case(&lone, CASE_READ, &f), POLICY_HIDDEN);
@@ -135,27 +135,61 @@ test_policy_identity(void **state)
 
 	(void)state;
 	/* Ordinary identities: owner, coordinators who see, full members. */
-	assert_int_equal(policy_identity(&police, &f, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&police, &f, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
 	fm.team_access = ACCESS_PSEUDONYMOUS;
-	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE),
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_NONE, 0),
 	    IDENTITY_NONE);
 	/* Protected: owner all, secretariat without address, others none. */
-	assert_int_equal(policy_identity(&police, &f, PROTECTION_ADDRESS),
+	assert_int_equal(policy_identity(&police, &f, PROTECTION_ADDRESS, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_MARKED),
+	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_MARKED, 0),
 	    IDENTITY_NO_ADDRESS);
-	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_FICTITIOUS),
+	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_FICTITIOUS, 0),
 	    IDENTITY_NONE);
 	fm.team_access = ACCESS_FULL;
-	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED),
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED, 0),
 	    IDENTITY_NONE);
+	/* Breaking the glass opens all of it, but only where visible. */
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED, 1),
+	    IDENTITY_FULL);
+	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_ADDRESS, 1),
+	    IDENTITY_FULL);
+	fm.team_access = ACCESS_NONE;
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED, 1),
+	    IDENTITY_NONE);
+}
+
+static void
+test_policy_break_glass(void **state)
+{
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+	struct case_facts	hidden = { "nord", "RK-NORD", ACCESS_NONE };
+	struct principal	analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
+
+	(void)state;
+	assert_int_equal(policy_break_glass(&migration, &f, PROTECTION_MARKED),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_break_glass(&rk_syd, &f, PROTECTION_ADDRESS),
+	    POLICY_ALLOW);
+	/* Not for identities that are not protected, nor for the owner. */
+	assert_int_equal(policy_break_glass(&migration, &f, PROTECTION_NONE),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_break_glass(&police, &f, PROTECTION_MARKED),
+	    POLICY_FORBIDDEN);
+	/* The secretariat sees all but the address: it may break the glass. */
+	assert_int_equal(policy_break_glass(&secretariat, &f,
+	    PROTECTION_ADDRESS), POLICY_ALLOW);
+	assert_int_equal(policy_break_glass(&rk_syd, &hidden,
+	    PROTECTION_MARKED), POLICY_HIDDEN);
+	assert_int_equal(policy_break_glass(&analyst, &f, PROTECTION_MARKED),
+	    POLICY_FORBIDDEN);
 }
 
 /* ---- the child rule ---- */
@@ -359,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_policy_writes),
 		cmocka_unit_test(test_policy_coordinator_without_region),
 		cmocka_unit_test(test_policy_identity),
+		cmocka_unit_test(test_policy_break_glass),
 		cmocka_unit_test(test_child_rule),
 		cmocka_unit_test(test_validate_accepts_and_normalises),
 		cmocka_unit_test(test_validate_rejects),

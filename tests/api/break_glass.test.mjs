@@ -1,0 +1,98 @@
+// API.md "Who sees what": a protected identity goes to the owner organization
+// (address included) and the secretariat's coordinators (without address);
+// anyone else who sees the case uses break-the-glass — a stated reason, a
+// time limit, and flagged audit entries.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, addUserWithToken, api, assertProblem, assertStatus, assertFieldError,
+  createCase, createPerson, listAll, RFC3339_UTC,
+} from './harness.mjs';
+
+let srv;
+const U = {};
+let A;
+let prot; // protected person
+let plain; // unprotected person
+
+const IDENT = { full_name: 'Vendela Skyddad', address: 'Hemlig väg 3, 222 22 Lund' };
+
+before(async () => {
+  srv = await startServer();
+  U.police = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  U.rksyd = await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
+  U.nmt = await addUserWithToken(srv, { org: 'NMT', role: 'coordinator' });
+  U.rknord = await addUserWithToken(srv, { org: 'RK-NORD', role: 'coordinator', region: 'nord' });
+  U.analyst = await addUserWithToken(srv, { org: 'NMT', role: 'analyst' });
+  U.auditor = await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+  A = await createCase(srv, U.police, { county: '12' });
+  prot = await createPerson(srv, U.police, A.id,
+    { protected_identity: 'protected_address', identity: IDENT });
+  plain = await createPerson(srv, U.police, A.id, { identity: { full_name: 'Vanlig Person' } });
+});
+
+after(async () => { await srv?.stop(); });
+
+const glass = (auth, id, body) =>
+  api(srv, 'POST', `/api/v1/persons/${id}/break-glass`, { auth, body });
+
+test('without a grant the regional coordinator sees no protected identity', async () => {
+  const r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
+  assertStatus(r, 200);
+  assert.equal(r.json.identity, undefined);
+});
+
+test('a reason is required', async () => {
+  assertFieldError(await glass(U.rksyd, prot.id, {}), 'reason');
+  assertFieldError(await glass(U.rksyd, prot.id, { reason: '' }), 'reason');
+});
+
+test('breaking the glass opens the whole identity for a limited time, flagged', async () => {
+  const r = await glass(U.rksyd, prot.id, { reason: 'Akut placering i skyddat boende i natt.' });
+  assertStatus(r, 201);
+  assert.equal(r.json.person, prot.id);
+  assert.match(r.json.expires_at, RFC3339_UTC);
+  const minutes = (Date.parse(r.json.expires_at) - Date.parse(r.json.granted_at)) / 60000;
+  assert.ok(minutes > 0 && minutes <= 240, `a time limit, not forever (${minutes} min)`);
+  assert.ok(!JSON.stringify(r.json).includes('Akut placering'), 'the reason is not echoed');
+
+  const p = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
+  assertStatus(p, 200);
+  assert.deepEqual(p.json.identity, IDENT);
+
+  const entries = await listAll(srv, `/api/v1/audit?case=${A.id}`, { auth: U.auditor });
+  const mine = entries.filter((e) => e.actor === U.rksyd.username && e.object === `person:${prot.id}`);
+  const grant = mine.find((e) => e.action === 'person.break_glass');
+  assert.ok(grant && grant.flagged, 'the grant is a flagged entry');
+  assert.ok(mine.some((e) => e.action === 'person.read' && e.flagged), 'reads through it are flagged');
+  const flagged = await listAll(srv, '/api/v1/audit?flagged=true', { auth: U.auditor });
+  assert.ok(flagged.some((e) => e.action === 'person.break_glass' && e.actor === U.rksyd.username));
+});
+
+test('the grant is personal: others still see no identity', async () => {
+  const other = await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
+  const r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: other });
+  assertStatus(r, 200);
+  assert.equal(r.json.identity, undefined);
+});
+
+test('the secretariat breaks the glass for the address', async () => {
+  let r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.nmt });
+  assert.equal(r.json.identity.full_name, IDENT.full_name);
+  assert.equal(r.json.identity.address, undefined);
+  assertStatus(await glass(U.nmt, prot.id, { reason: 'Polisen behöver adressen för skydd.' }), 201);
+  r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.nmt });
+  assert.equal(r.json.identity.address, IDENT.address);
+});
+
+test('refused where it is not needed, not allowed or not visible', async () => {
+  const reason = { reason: 'Behövs.' };
+  assertProblem(await glass(U.police, prot.id, reason), 403, 'the owner sees it already');
+  assertProblem(await glass(U.rksyd, plain.id, reason), 403, 'not a protected identity');
+  assertProblem(await glass(U.analyst, prot.id, reason), 403, 'no case access at all');
+  const hidden = await glass(U.rknord, prot.id, reason);
+  assertProblem(hidden, 404, 'a case it cannot see');
+  const none = await glass(U.rksyd, '00000000-0000-4000-8000-000000000000', reason);
+  assertProblem(none, 404);
+  assert.deepEqual(hidden.json, none.json, 'hidden answers exactly like missing');
+});
