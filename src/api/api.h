@@ -126,6 +126,7 @@ void	api_persons_create(struct ctx *c);
 void	api_person_get(struct ctx *c);
 void	api_person_patch(struct ctx *c);
 void	api_break_glass(struct ctx *c);
+void	api_break_glass_list(struct ctx *c);
 void	api_audit_list(struct ctx *c);
 void	api_health(struct ctx *c);
 

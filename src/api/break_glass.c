@@ -4,8 +4,8 @@
  * Who sees a case but not a protected identity in it (API.md, "Who sees
  * what") may break the glass: state a reason, and see the whole identity
  * for BREAK_GLASS_SECONDS. The grant and every read through it are
- * flagged in the audit log; the reason is kept with the grant for the
- * auditors and never echoed.
+ * flagged in the audit log; the reason is kept with the grant and shown
+ * to the auditors only (GET /api/v1/break-glass), never echoed.
  */
 #include <string.h>
 
@@ -64,4 +64,33 @@ api_break_glass(struct ctx *c)
 	    person_id, "granted_at", now, "expires_at", expires));
 out:
 	json_decref(person);
+}
+
+void
+api_break_glass_list(struct ctx *c)
+{
+	const char	*case_id = http_query(c->req, "case");
+	const char	*cursor = http_query(c->req, "cursor");
+	json_t		*doc;
+	int		 limit;
+	enum db_err	 e;
+
+	if (!policy_audit_all(&c->actor.principal)) {
+		reply_policy(c, POLICY_FORBIDDEN);
+		return;
+	}
+	if (query_limit(c, &limit) != 0)
+		return;
+	if (cursor != NULL && (strlen(cursor) != TIME_TEXT - 1 + 1 +
+	    UUID_TEXT - 1 || cursor[TIME_TEXT - 1] != '/')) {
+		reply_problem(c, 400, "Ogiltig cursor.");
+		return;
+	}
+	if ((doc = store_glass_list(c->db, case_id, cursor, limit, &e)) ==
+	    NULL) {
+		reply_db_error(c, e);
+		return;
+	}
+	audit_later(c, "break_glass.list", NULL, case_id, 0);
+	reply_json(c, 200, doc);
 }

@@ -139,54 +139,24 @@ empty_list_if_absent(json_t *doc, const char *key)
 	return doc;
 }
 
-/*
- * Replaces "identity_sealed" in a stored person document by "identity"
- * as far as view allows (or removes it).
- */
-static void
-disclose_identity(struct ctx *c, json_t *doc, enum identity_view view)
-{
-	const char	*sealed = json_str(doc, "identity_sealed");
-	char		*plain = NULL, *aad;
-	size_t		 len;
-	json_t		*identity = NULL;
-
-	if (sealed != NULL && view != IDENTITY_NONE) {
-		aad = xasprintf("person:%s:identity", json_str(doc, "id"));
-		if (seal_open(c->app->keys.identity, sealed, aad, &plain,
-		    &len) == 0) {
-			identity = json_loadb(plain, len, 0, NULL);
-			sodium_memzero(plain, len);
-			free(plain);
-		}
-		free(aad);
-		if (identity != NULL && view == IDENTITY_NO_ADDRESS)
-			json_object_del(identity, "address");
-	}
-	json_object_del(doc, "identity_sealed");
-	if (json_is_object(identity))
-		json_object_set_new(doc, "identity", identity);
-	else
-		json_decref(identity);
-}
-
 static void
 reply_person(struct ctx *c, int status, const char *person_id,
     const struct case_row_facts *f)
 {
 	json_t			*doc;
 	enum identity_view	 view;
+	char			 until[TIME_TEXT];
 	enum db_err		 e;
 
 	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
 		reply_db_error(c, e == DB_OK ? DB_ERROR : e);
 		return;
 	}
-	if (identity_view(c, doc, f, &view, NULL) != 0) {
+	if (identity_view(c, doc, f, &view, until) != 0) {
 		json_decref(doc);
 		return;
 	}
-	disclose_identity(c, doc, view);
+	disclose_identity(c, doc, view, until, f);
 	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
 	reply_json(c, status, doc);
 }
@@ -234,18 +204,18 @@ api_person_get(struct ctx *c)
 	struct case_row_facts	 f;
 	enum identity_view	 view;
 	json_t			*doc;
-	int			 glass;
+	char			 until[TIME_TEXT];
 
 	if ((doc = person_access(c, c->params[0], CASE_READ, &f)) == NULL)
 		return;
-	if (identity_view(c, doc, &f, &view, &glass) != 0) {
+	if (identity_view(c, doc, &f, &view, until) != 0) {
 		json_decref(doc);
 		return;
 	}
 	/* A read that only a broken glass opened is flagged. */
 	audit_later(c, "person.read", ctx_object(c, "person", c->params[0]),
-	    json_str(doc, "case"), glass);
-	disclose_identity(c, doc, view);
+	    json_str(doc, "case"), *until != '\0');
+	disclose_identity(c, doc, view, until, &f);
 	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
 	reply_json(c, 200, doc);
 }
@@ -275,7 +245,6 @@ api_person_patch(struct ctx *c)
 	json_t			*doc;
 	char			 now[TIME_TEXT], *sealed = NULL;
 	long long		 version;
-	enum identity_view	 view;
 	int			 stale, replaces_identity;
 	enum db_err		 e;
 
@@ -287,16 +256,16 @@ api_person_patch(struct ctx *c)
 		goto out;
 	replaces_identity = json_object_get(c->body, "identity") != NULL ||
 	    json_object_get(c->body, "protected_identity") != NULL;
-	if (replaces_identity) {
-		if (identity_view(c, doc, &f, &view, NULL) != 0)
-			goto out;
-		if (view != IDENTITY_FULL) {
-			reply_policy(c, POLICY_FORBIDDEN);
-			goto out;
-		}
+	/* A break-the-glass grant reads; it never changes protection. */
+	if (replaces_identity && policy_identity(&c->actor.principal, &f.facts,
+	    protection_parse(json_str(doc, "protected_identity")), 0) !=
+	    IDENTITY_FULL) {
+		reply_policy(c, POLICY_FORBIDDEN);
+		goto out;
 	}
 	/* Open the stored identity so an unchanged block is kept as is. */
-	disclose_identity(c, doc, IDENTITY_FULL);
+	disclose_identity(c, doc, IDENTITY_FULL, NULL, NULL);
+	json_object_del(doc, "identity_access");
 	merge_patch(doc, c->body);
 	if (check_person_rules(c, doc) != 0)
 		goto out;

@@ -5,10 +5,15 @@
  * identity_view() for how much of an identity the caller receives.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "api/resource.h"
 #include "core/timeutil.h"
+#include "core/util.h"
+#include "crypto/seal.h"
 #include "domain/validate.h"
 
 const char *
@@ -97,29 +102,68 @@ person_access(struct ctx *c, const char *person_id, enum case_action action,
 int
 identity_view(struct ctx *c, const json_t *person,
     const struct case_row_facts *f, enum identity_view *view_r,
-    int *through_glass_r)
+    char *glass_until)
 {
 	enum protection	 protection;
-	char		 now[TIME_TEXT];
-	int		 glass = 0;
+	char		 now[TIME_TEXT], until[TIME_TEXT];
 	enum db_err	 e;
 
 	protection = protection_parse(json_str(person, "protected_identity"));
 	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,
 	    0);
-	if (through_glass_r != NULL)
-		*through_glass_r = 0;
+	if (glass_until != NULL)
+		*glass_until = '\0';
 	if (*view_r == IDENTITY_FULL || protection == PROTECTION_NONE)
 		return 0;
 	time_format(c->now, now);
-	if ((e = store_glass_active(c->db, json_str(person, "id"),
-	    c->actor.user_id, now, &glass)) != DB_OK) {
+	if ((e = store_glass_until(c->db, json_str(person, "id"),
+	    c->actor.user_id, now, until)) != DB_OK) {
 		reply_db_error(c, e);
 		return -1;
 	}
 	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,
-	    glass);
-	if (through_glass_r != NULL)
-		*through_glass_r = glass && *view_r == IDENTITY_FULL;
+	    *until != '\0');
+	if (glass_until != NULL && *until != '\0')
+		strlcopy(glass_until, until, TIME_TEXT);
 	return 0;
+}
+
+void
+disclose_identity(struct ctx *c, json_t *doc, enum identity_view view,
+    const char *glass_until, const struct case_row_facts *f)
+{
+	static const char *const	access[] = { "none", "without_address",
+					    "full" };
+	const char			*sealed = json_str(doc,
+					    "identity_sealed");
+	char				*plain = NULL, *aad;
+	size_t				 len;
+	json_t				*identity = NULL;
+
+	if (sealed != NULL && view != IDENTITY_NONE) {
+		aad = xasprintf("person:%s:identity", json_str(doc, "id"));
+		if (seal_open(c->app->keys.identity, sealed, aad, &plain,
+		    &len) == 0) {
+			identity = json_loadb(plain, len, 0, NULL);
+			sodium_memzero(plain, len);
+			free(plain);
+		}
+		free(aad);
+		if (identity != NULL && view == IDENTITY_NO_ADDRESS)
+			json_object_del(identity, "address");
+	}
+	json_object_del(doc, "identity_sealed");
+	if (json_is_object(identity))
+		json_object_set_new(doc, "identity", identity);
+	else
+		json_decref(identity);
+	json_object_set_new(doc, "identity_access", json_string(access[view]));
+	if (glass_until != NULL && *glass_until != '\0')
+		json_object_set_new(doc, "break_glass_until",
+		    json_string(glass_until));
+	if (f != NULL)
+		json_object_set_new(doc, "break_glass_allowed", json_boolean(
+		    view != IDENTITY_FULL && policy_break_glass(
+		    &c->actor.principal, &f->facts, protection_parse(json_str(
+		    doc, "protected_identity"))) == POLICY_ALLOW));
 }

@@ -35,13 +35,24 @@ json_t	*person_access(struct ctx *c, const char *person_id,
 
 /*
  * How much of the person's identity the caller receives, a live
- * break-the-glass grant included; *through_glass_r (may be NULL) tells
- * whether only the grant opened it. Returns -1 after replying when the
- * database fails.
+ * break-the-glass grant included; glass_until (TIME_TEXT bytes, may be
+ * NULL) gets the grant's end when only the grant opened it, else "".
+ * Returns -1 after replying when the database fails.
  */
 int	identity_view(struct ctx *c, const json_t *person,
 	    const struct case_row_facts *f, enum identity_view *view_r,
-	    int *through_glass_r);
+	    char *glass_until);
+
+/*
+ * Replaces the sealed identity in a stored person document by what view
+ * allows (or removes it), and tells the caller what it receives:
+ * "identity_access" full | without_address | none, "break_glass_until"
+ * while only a grant opens it, and (given the case facts)
+ * "break_glass_allowed" when it may open more by breaking the glass.
+ */
+void	disclose_identity(struct ctx *c, json_t *person,
+	    enum identity_view view, const char *glass_until,
+	    const struct case_row_facts *f);
 
 /* "kind:id" in the context's buffer, for audit entries. */
 const char	*ctx_object(struct ctx *c, const char *kind, const char *id);

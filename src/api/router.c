@@ -48,6 +48,7 @@ static const struct route routes[] = {
 	{ "PATCH", "/api/v1/persons/{}", api_person_patch, R_JSON },
 	{ "POST", "/api/v1/persons/{}/break-glass", api_break_glass, R_JSON },
 	{ "GET", "/api/v1/audit", api_audit_list, 0 },
+	{ "GET", "/api/v1/break-glass", api_break_glass_list, 0 },
 	{ "GET", "/healthz", api_health, R_PUBLIC },
 };
 

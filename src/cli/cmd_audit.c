@@ -27,12 +27,15 @@ parse_anchor(const char *s, struct audit_verdict *v)
 		return -1;
 	memcpy(num, s, (size_t)(colon - s));
 	num[colon - s] = '\0';
-	if (parse_int(num, 1, INT64_MAX, &seq) != 0)
+	if (parse_int(num, 0, INT64_MAX, &seq) != 0)
 		return -1;
 	for (i = 0; colon[1 + i] != '\0'; i++)
 		if (!((colon[1 + i] >= '0' && colon[1 + i] <= '9') ||
 		    (colon[1 + i] >= 'a' && colon[1 + i] <= 'f')))
 			return -1;
+	/* The head of an empty log anchors nothing but must be genuine. */
+	if (seq == 0 && strcmp(colon + 1, CHAIN_GENESIS) != 0)
+		return -1;
 	v->anchor_seq = seq;
 	strlcopy(v->anchor_hash, colon + 1, sizeof(v->anchor_hash));
 	return 0;

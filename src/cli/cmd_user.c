@@ -218,20 +218,25 @@ user_add(struct cli *cli, const struct options *o)
 	return 0;
 }
 
-/* Runs one audited change in a transaction; prints err on failure. */
+/*
+ * Runs one audited change in a transaction; *count_r gets what the change
+ * counted. Prints the error on failure.
+ */
 static int
 audited(struct cli *cli, const char *action, const char *username,
-    enum db_err (*change)(struct cli *, const char *, const char *, int *))
+    enum db_err (*change)(struct cli *, const char *, const char *, int *,
+    long long *), long long *count_r)
 {
 	char		 now[TIME_TEXT], *object;
 	int		 found = 0;
 	enum db_err	 e;
 
+	*count_r = 0;
 	time_format(time(NULL), now);
 	object = xasprintf("user:%s", username);
 	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = change(cli, username, now, &found)) != DB_OK || !found ||
-	    (e = cli_audit(cli, action, object, NULL)) != DB_OK ||
+	    (e = change(cli, username, now, &found, count_r)) != DB_OK ||
+	    !found || (e = cli_audit(cli, action, object, NULL)) != DB_OK ||
 	    (e = db_commit(cli->db)) != DB_OK)
 		db_rollback(cli->db);
 	free(object);
@@ -244,25 +249,23 @@ audited(struct cli *cli, const char *action, const char *username,
 
 static enum db_err
 disable_user(struct cli *cli, const char *username, const char *now,
-    int *found)
+    int *found, long long *count)
 {
+	*count = 0;
 	return store_user_disable(cli->db, username, now, found);
 }
 
 static enum db_err
 revoke_tokens(struct cli *cli, const char *username, const char *now,
-    int *found)
+    int *found, long long *count)
 {
 	struct user_row	u;
-	long long	count;
 	enum db_err	e;
 
 	if ((e = store_user_by_name(cli->db, username, &u, found)) != DB_OK ||
 	    !*found)
 		return e;
-	e = store_token_revoke_all(cli->db, u.id, now, &count);
-	if (e == DB_OK)
-		printf("revoked %lld token(s)\n", count);
+	e = store_token_revoke_all(cli->db, u.id, now, count);
 	user_row_cleanup(&u);
 	return e;
 }
@@ -271,6 +274,7 @@ int
 cmd_user(struct cli *cli, int argc, char **argv)
 {
 	struct options	o;
+	long long	count;
 	int		rc;
 
 	if (argc < 1 || (strcmp(argv[0], "add") != 0 &&
@@ -287,7 +291,7 @@ cmd_user(struct cli *cli, int argc, char **argv)
 	if (strcmp(argv[0], "add") == 0)
 		rc = user_add(cli, &o);
 	else if ((rc = audited(cli, "user.disable", o.username,
-	    disable_user)) == 0)
+	    disable_user, &count)) == 0)
 		printf("user %s disabled; sessions ended, tokens revoked\n",
 		    o.username);
 	cli_close(cli);
@@ -299,6 +303,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 {
 	struct options	 o;
 	struct user_row	 u;
+	long long	 count;
 	char		 hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
 	int		 found = 0, rc = 2;
 	enum db_err	 e;
@@ -313,7 +318,10 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	if (cli_open(cli, 0) != 0)
 		return 2;
 	if (strcmp(argv[0], "revoke") == 0) {
-		rc = audited(cli, "token.revoke", o.username, revoke_tokens);
+		rc = audited(cli, "token.revoke", o.username, revoke_tokens,
+		    &count);
+		if (rc == 0)
+			printf("revoked %lld token(s)\n", count);
 		cli_close(cli);
 		return rc;
 	}

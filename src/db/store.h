@@ -179,9 +179,20 @@ enum db_err	 store_glass_insert(struct db *db, const char *id,
 		    const char *person_id, const char *case_id,
 		    const char *user_id, const char *reason, const char *now,
 		    const char *expires_at);
-/* Does the user hold a grant for the person that is live at now? */
-enum db_err	 store_glass_active(struct db *db, const char *person_id,
-		    const char *user_id, const char *now, int *active);
+/*
+ * The end of the user's latest grant for the person that is live at now
+ * into until (21 bytes), or "" when it holds none.
+ */
+enum db_err	 store_glass_until(struct db *db, const char *person_id,
+		    const char *user_id, const char *now, char until[21]);
+
+/*
+ * Grants newest first, with their reasons, for the auditors: optionally
+ * of one case; before is a cursor ("granted_at/id" of the last item seen)
+ * or NULL. {"items", "next_cursor"}.
+ */
+json_t		*store_glass_list(struct db *db, const char *case_id,
+		    const char *before, int limit, enum db_err *e);
 
 /* ---- audit (store_audit.c) ---- */
 

@@ -4,11 +4,12 @@
  * Appending locks the single chain-head row (FOR UPDATE on PostgreSQL;
  * SQLite's write transactions are already exclusive), links each entry
  * to the head's hash with the audit key, and moves the head, all in the
- * caller's transaction. Verification walks the whole table in sequence
- * order and recomputes every link: an edited entry breaks its own link,
+ * caller's transaction. Verification reads the recorded head, then walks
+ * the entries up to it in sequence order and recomputes every link: an edited entry breaks its own link,
  * a removed one leaves a gap in the sequence, a reordered one breaks the
  * link of the entry after it, and a removed tail no longer reaches the
- * head.
+ * head. A removed tail together with a rewound head is found only against
+ * an anchor: a head printed earlier and kept outside the database.
  */
 #include <stdio.h>
 #include <stdlib.h>

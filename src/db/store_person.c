@@ -159,20 +159,59 @@ store_glass_insert(struct db *db, const char *id, const char *person_id,
 }
 
 enum db_err
-store_glass_active(struct db *db, const char *person_id, const char *user_id,
-    const char *now, int *active)
+store_glass_until(struct db *db, const char *person_id, const char *user_id,
+    const char *now, char until[21])
 {
 	struct db_param		 p[3] = { DB_TEXT(person_id), DB_TEXT(user_id),
 				    DB_TEXT(now) };
 	struct db_result	*r = NULL;
 	enum db_err		 e;
 
-	*active = 0;
-	if ((e = db_query(db, "SELECT 1 FROM break_glass WHERE person_id = $1 "
-	    "AND user_id = $2 AND expires_at > $3 LIMIT 1", p, 3, &r)) !=
-	    DB_OK)
+	*until = '\0';
+	if ((e = db_query(db, "SELECT MAX(expires_at) FROM break_glass WHERE "
+	    "person_id = $1 AND user_id = $2 AND expires_at > $3", p, 3,
+	    &r)) != DB_OK)
 		return e;
-	*active = db_rows(r) > 0;
+	if (db_rows(r) == 1 && db_text(r, 0, 0) != NULL)
+		strlcopy(until, db_text(r, 0, 0), 21);
 	db_result_free(r);
 	return DB_OK;
+}
+
+json_t *
+store_glass_list(struct db *db, const char *case_id, const char *before,
+    int limit, enum db_err *e)
+{
+	struct db_param		 p[3] = { DB_TEXT(case_id), DB_TEXT(before),
+				    DB_INT(limit + 1) };
+	struct db_result	*r = NULL;
+	json_t			*items, *next = json_null();
+	char			*cursor;
+	int			 i, n;
+
+	if ((*e = db_query(db, "SELECT g.id, g.person_id, g.case_id, "
+	    "u.username, g.reason, g.created_at, g.expires_at FROM "
+	    "break_glass g JOIN app_user u ON u.id = g.user_id WHERE "
+	    "(CAST($1 AS TEXT) IS NULL OR g.case_id = $1) AND "
+	    "(CAST($2 AS TEXT) IS NULL OR g.created_at || '/' || g.id < $2) "
+	    "ORDER BY g.created_at DESC, g.id DESC LIMIT $3", p, 3, &r)) !=
+	    DB_OK)
+		return NULL;
+	items = json_array();
+	n = db_rows(r);
+	for (i = 0; i < n && i < limit; i++)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,"
+		    "s:s,s:s}", "id", db_text(r, i, 0), "person",
+		    db_text(r, i, 1), "case", db_text(r, i, 2), "user",
+		    db_text(r, i, 3), "reason", db_text(r, i, 4), "granted_at",
+		    db_text(r, i, 5), "expires_at", db_text(r, i, 6)));
+	if (n > limit) {
+		cursor = xasprintf("%s/%s", db_text(r, limit - 1, 5),
+		    db_text(r, limit - 1, 0));
+		json_decref(next);
+		next = json_string(cursor);
+		free(cursor);
+	}
+	db_result_free(r);
+	return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }

@@ -14,8 +14,10 @@
  * coordinators who see the case and full team members; a protected
  * identity only to the owner organization and the secretariat's
  * coordinators, and its address only to the owner organization; anyone
- * else who sees the case may break the glass: state a reason and see the
- * whole identity for a limited time, flagged in the audit log.
+ * else who would see it were it not protected may break the glass: state
+ * a reason and see the whole identity for a limited time, flagged in the
+ * audit log. A grant opens the identity for reading, never for changing
+ * it or its protection.
  */
 #include <string.h>
 
@@ -135,8 +137,15 @@ policy_break_glass(const struct principal *p, const struct case_facts *f,
 
 	if (d != POLICY_ALLOW)
 		return d;
+	/*
+	 * Only for a protected identity the principal does not see in full,
+	 * and only where it would see the identity were it not protected:
+	 * a pseudonymous member does not get through a broken glass what it
+	 * would not get without the protection.
+	 */
 	if (protection == PROTECTION_NONE ||
-	    policy_identity(p, f, protection, 0) == IDENTITY_FULL)
+	    policy_identity(p, f, protection, 0) == IDENTITY_FULL ||
+	    policy_identity(p, f, PROTECTION_NONE, 0) != IDENTITY_FULL)
 		return POLICY_FORBIDDEN;
 	return POLICY_ALLOW;
 }

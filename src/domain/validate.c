@@ -95,6 +95,16 @@ check_string(const json_t *value, size_t max_len, int multiline,
 	return NULL;
 }
 
+/* Only spaces, tabs and line breaks (or nothing)? */
+static int
+is_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
 static int
 is_country(const char *s)
 {
@@ -127,7 +137,7 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 		if (code == NULL && f->type == FT_CODE_LIST &&
 		    vocab_index(f->codes, nfc) < 0)
 			code = "invalid_value";
-		if (code == NULL && *nfc == '\0')
+		if (code == NULL && is_blank(nfc))
 			code = "required";
 		/* Earlier items may be invalid (not strings): skip those. */
 		for (j = 0; code == NULL && j < i; j++) {
@@ -170,7 +180,7 @@ validate_member(json_t *obj, const char *key, json_t *value,
 		if (code != NULL)
 			break;
 		if ((f->flags & (FIELD_REQUIRED | FIELD_NONEMPTY)) &&
-		    *nfc == '\0')
+		    is_blank(nfc))
 			code = "required";
 		else if (f->type == FT_CODE && vocab_index(f->codes, nfc) < 0)
 			code = "invalid_value";

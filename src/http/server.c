@@ -3,11 +3,10 @@
  *
  * Owns the listening socket, MHD's worker threads and the request limits.
  * A request under /api/ or equal to /healthz ("API") is checked against
- * max_header and Content-Length before any of its body is read (413 at
- * once when Content-Length exceeds max_body), its body is accumulated up
- * to max_body (a chunked body that grows past it gets 413, see
- * DRAIN_FACTOR), and the complete request goes to the application
- * function once. Every other path is a static file (static.c), answered
+ * max_header and Content-Length before any of its body is read, its body
+ * is accumulated up to max_body (a larger one is drained and answered
+ * 413, see DRAIN_FACTOR), and the complete request goes to the
+ * application function once. Every other path is a static file (static.c), answered
  * without reading a body. Every response leaves through queue_response(),
  * which adds the security headers, so no path can forget them.
  *

@@ -25,7 +25,11 @@ before(async () => {
   U.rknord = await addUserWithToken(srv, { org: 'RK-NORD', role: 'coordinator', region: 'nord' });
   U.analyst = await addUserWithToken(srv, { org: 'NMT', role: 'analyst' });
   U.auditor = await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+  U.pseudo = await addUserWithToken(srv, { org: 'MIGRATIONSVERKET', role: 'member' });
   A = await createCase(srv, U.police, { county: '12' });
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${A.id}/team`, {
+    auth: U.police, body: { organization: 'MIGRATIONSVERKET', access: 'pseudonymous' },
+  }), 201);
   prot = await createPerson(srv, U.police, A.id,
     { protected_identity: 'protected_address', identity: IDENT });
   plain = await createPerson(srv, U.police, A.id, { identity: { full_name: 'Vanlig Person' } });
@@ -42,9 +46,19 @@ test('without a grant the regional coordinator sees no protected identity', asyn
   assert.equal(r.json.identity, undefined);
 });
 
-test('a reason is required', async () => {
+test('each response says how much of the identity the caller receives', async () => {
+  const read = async (auth, id) => (await api(srv, 'GET', `/api/v1/persons/${id}`, { auth })).json;
+  assert.equal((await read(U.police, prot.id)).identity_access, 'full');
+  assert.equal((await read(U.nmt, prot.id)).identity_access, 'without_address');
+  assert.equal((await read(U.rksyd, prot.id)).identity_access, 'none');
+  assert.equal((await read(U.pseudo, plain.id)).identity_access, 'none');
+  assert.equal((await read(U.rksyd, plain.id)).identity_access, 'full');
+});
+
+test('a reason is required, and blank is no reason', async () => {
   assertFieldError(await glass(U.rksyd, prot.id, {}), 'reason');
   assertFieldError(await glass(U.rksyd, prot.id, { reason: '' }), 'reason');
+  assertFieldError(await glass(U.rksyd, prot.id, { reason: '  \n ' }), 'reason');
 });
 
 test('breaking the glass opens the whole identity for a limited time, flagged', async () => {
@@ -59,6 +73,8 @@ test('breaking the glass opens the whole identity for a limited time, flagged', 
   const p = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
   assertStatus(p, 200);
   assert.deepEqual(p.json.identity, IDENT);
+  assert.equal(p.json.identity_access, 'full');
+  assert.equal(p.json.break_glass_until, r.json.expires_at);
 
   const entries = await listAll(srv, `/api/v1/audit?case=${A.id}`, { auth: U.auditor });
   const mine = entries.filter((e) => e.actor === U.rksyd.username && e.object === `person:${prot.id}`);
@@ -85,8 +101,43 @@ test('the secretariat breaks the glass for the address', async () => {
   assert.equal(r.json.identity.address, IDENT.address);
 });
 
+test('a grant reads; it never changes the identity or its protection', async () => {
+  const cur = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
+  assert.equal(cur.json.break_glass_until !== undefined, true, 'the grant is live');
+  for (const body of [{ protected_identity: 'none' }, { identity: { full_name: 'Annan' } }]) {
+    assertProblem(await api(srv, 'PATCH', `/api/v1/persons/${prot.id}`, {
+      auth: U.rksyd, ifMatch: `"${cur.json.version}"`, body,
+    }), 403);
+  }
+  const after = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.police });
+  assert.equal(after.json.protected_identity, 'protected_address');
+  assert.deepEqual(after.json.identity, IDENT);
+});
+
+test('the auditors read the grants with their reasons; nobody else does', async () => {
+  const r = await api(srv, 'GET', `/api/v1/break-glass?case=${A.id}`, { auth: U.auditor });
+  assertStatus(r, 200);
+  const mine = r.json.items.filter((g) => g.user === U.rksyd.username);
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].reason, 'Akut placering i skyddat boende i natt.');
+  assert.equal(mine[0].person, prot.id);
+  assert.equal(mine[0].case, A.id);
+  const paged = await api(srv, 'GET', '/api/v1/break-glass?limit=1', { auth: U.auditor });
+  assert.equal(paged.json.items.length, 1);
+  assert.equal(typeof paged.json.next_cursor, 'string');
+  const rest = await api(srv, 'GET', `/api/v1/break-glass?limit=1&cursor=${encodeURIComponent(paged.json.next_cursor)}`,
+    { auth: U.auditor });
+  assertStatus(rest, 200);
+  assert.notEqual(rest.json.items[0]?.id, paged.json.items[0].id);
+  for (const who of [U.rksyd, U.nmt, U.police]) {
+    assertProblem(await api(srv, 'GET', '/api/v1/break-glass', { auth: who }), 403);
+  }
+});
+
 test('refused where it is not needed, not allowed or not visible', async () => {
   const reason = { reason: 'Behövs.' };
+  assertProblem(await glass(U.pseudo, prot.id, reason), 403,
+    'a pseudonymous member would not see the identity unprotected either');
   assertProblem(await glass(U.police, prot.id, reason), 403, 'the owner sees it already');
   assertProblem(await glass(U.rksyd, plain.id, reason), 403, 'not a protected identity');
   assertProblem(await glass(U.analyst, prot.id, reason), 403, 'no case access at all');

@@ -169,13 +169,18 @@ test_policy_identity(void **state)
 static void
 test_policy_break_glass(void **state)
 {
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	struct case_facts	pseudo = { "syd", "POLISEN-SYD",
+				    ACCESS_PSEUDONYMOUS };
 	struct case_facts	hidden = { "nord", "RK-NORD", ACCESS_NONE };
 	struct principal	analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
 
 	(void)state;
 	assert_int_equal(policy_break_glass(&migration, &f, PROTECTION_MARKED),
 	    POLICY_ALLOW);
+	/* Not for those who would not see the identity unprotected either. */
+	assert_int_equal(policy_break_glass(&migration, &pseudo,
+	    PROTECTION_MARKED), POLICY_FORBIDDEN);
 	assert_int_equal(policy_break_glass(&rk_syd, &f, PROTECTION_ADDRESS),
 	    POLICY_ALLOW);
 	/* Not for identities that are not protected, nor for the owner. */
@@ -324,6 +329,11 @@ test_validate_rejects(void **state)
 	assert_null(json_loads("{\"name\":\"x\\u0000y\"}", 0, NULL));
 	errors = errors_for("{\"name\":\"\"}", NULL);
 	assert_true(has_error(errors, "name", "required"));
+	json_decref(errors);
+	/* Blank is as empty as empty. */
+	errors = errors_for("{\"name\":\"   \",\"colours\":[\"  \"]}", NULL);
+	assert_true(has_error(errors, "name", "required"));
+	assert_true(has_error(errors, "colours[0]", "invalid_value"));
 	json_decref(errors);
 }
 
