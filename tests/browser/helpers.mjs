@@ -63,7 +63,7 @@ function binary(name) {
 }
 
 // Starts nmtd on a fresh SQLite database with one user; returns
-// {url, user: {username, password, totp_secret}, stop()}.
+// {url, user: {username, password, totp_secret}, ctl(...args), stop()}.
 export async function startServer({ username = 'anna', displayName = 'Anna Andersson',
     org = 'RK-STOCKHOLM', role = 'coordinator', region = 'stockholm' } = {}) {
 	const nmtctl = binary('nmtctl');
@@ -119,7 +119,12 @@ export async function startServer({ username = 'anna', displayName = 'Anna Ander
 		}
 		rmSync(dir, { recursive: true, force: true });
 	}
-	return { url, user, stop, dir, stderr: () => stderr };
+	// Runs nmtctl on the server's database; returns its --json output parsed.
+	function ctl(...ctlArgs) {
+		return JSON.parse(execFileSync(nmtctl, [...common, ...ctlArgs, '--json'],
+		    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+	}
+	return { url, user, stop, dir, ctl, stderr: () => stderr };
 }
 
 export const chromiumArgs = [

@@ -10,6 +10,13 @@ const CASE_TITLE = 'Bärplockare i Norrland';
 const PSEUDONYM = 'Person A';
 const FULL_NAME = 'Test Testsson';
 const PERSONAL = [PSEUDONYM, FULL_NAME, CASE_TITLE];
+// A protected identity in a case owned by another organisation (set up
+// through nmtctl and the API, not the UI) and the reason for nödåtkomst.
+const PROTECTED_CASE = 'Skyddat ärende';
+const PROTECTED_NAME = 'Selma Skyddad';
+const PROTECTED_ADDRESS = 'Hemlig gata 1';
+const GLASS_REASON = 'Polisen behöver nå personen i dag inför ett förhör.\nKontakt via socialtjänsten har inte lyckats.';
+PERSONAL.push(PROTECTED_CASE, PROTECTED_NAME, PROTECTED_ADDRESS, 'Polisen behöver');
 
 let server;
 let browser;
@@ -20,13 +27,14 @@ const urls = [];         // every URL navigated to
 
 // Chromium logs every failed fetch as a console error. Expected ones: 401 from
 // GET /me before login and after logout and from the deliberately failed
-// login, 404 from the deliberately unknown case and 400 from the deliberately
-// invalid team member.
+// login, 404 from the deliberately unknown case, 400 from the deliberately
+// invalid team member and 400 from the deliberately empty nödåtkomst reason.
 const NOT_FOUND_CASE = '00000000-0000-4000-8000-000000000000';
 const EXPECTED_FAILURES = [
 	[401, /\/api\/v1\/(me|session)$/],
 	[404, new RegExp(`/api/v1/cases/${NOT_FOUND_CASE}$`)],
 	[400, /\/api\/v1\/cases\/[0-9a-f-]{36}\/team$/],
+	[400, /\/api\/v1\/persons\/[0-9a-f-]{36}\/break-glass$/],
 ];
 
 function expectedFailure(msg) {
@@ -251,6 +259,109 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await confirm.click();
 		await page.locator('#team-table tbody tr', { hasText: 'POLISEN-NOA' }).waitFor({ state: 'detached' });
 		assert.match(await page.textContent('#status'), /tagits bort/);
+	});
+
+	await t.test('a protected identity needs nödåtkomst with a reason', async () => {
+		// Another organisation's user owns a case in Stockholms län (anna's
+		// region) with a person under protected_address.
+		server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Polis Ett',
+		    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
+		const { token } = server.ctl('token', 'create', '--username', 'polis');
+		const asPolis = async (path, body) => {
+			const res = await fetch(`${server.url}/api/v1${path}`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			assert.equal(res.status, 201, `POST ${path}: ${res.status} ${await res.clone().text()}`);
+			return res.json();
+		};
+		const created = await asPolis('/cases', {
+			title: PROTECTED_CASE, summary: 's', county: '01', exploitation: ['sexual'],
+		});
+		const person = await asPolis(`/cases/${created.id}/persons`, {
+			pseudonym: 'Person S', gender: 'female', protected_identity: 'protected_address',
+			identity: { full_name: PROTECTED_NAME, address: PROTECTED_ADDRESS },
+		});
+
+		await page.goto(`${server.url}/#/persons/${person.id}`);
+		const section = page.locator('#protected-identity');
+		await section.waitFor();
+		assert.equal(await page.title(), 'Person – NMT');
+		assert.equal((await section.locator('h2').textContent()).trim(), 'Skyddad identitet');
+		assert.match(await section.textContent(), /Skyddad folkbokföring/);
+		assert.match(await section.textContent(), /granskas/);
+		assert.match(await section.textContent(), /en timme/);
+		// Nothing of the identity reached the page.
+		assert.equal(await page.locator('body', { hasText: PROTECTED_NAME }).count(), 0);
+		assert.equal(await page.locator('#show-identity').count(), 0);
+		assert.equal(await page.isVisible('#glass-panel'), false);
+		await shot('15-protected');
+
+		// Keyboard: the button opens the form and focus goes to the reason.
+		await page.focus('#request-glass');
+		await page.keyboard.press('Enter');
+		await page.locator('#glass-reason').waitFor({ state: 'visible' });
+		assert.equal(await page.getAttribute('#request-glass', 'aria-expanded'), 'true');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'glass-reason');
+		assert.equal((await page.locator('label[for="glass-reason"]').textContent()).trim(), 'Skäl');
+		const hintId = await page.getAttribute('#glass-reason', 'aria-describedby');
+		assert.equal((await page.textContent(`#${hintId}`)).trim(),
+		    'Beskriv varför du behöver uppgifterna nu. Skälet sparas för granskning.');
+		// Escape and "Avbryt" close the form and return focus to the button.
+		await page.keyboard.press('Escape');
+		assert.equal(await page.isVisible('#glass-panel'), false);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'request-glass');
+		await page.click('#request-glass');
+		await page.fill('#glass-reason', 'utkast');
+		await page.click('#glass-cancel');
+		assert.equal(await page.isVisible('#glass-panel'), false);
+		assert.equal(await page.getAttribute('#request-glass', 'aria-expanded'), 'false');
+		await page.click('#request-glass');
+		assert.equal(await page.inputValue('#glass-reason'), '', 'a cancelled reason is not kept');
+		await shot('15-glass-form');
+
+		// An empty reason: the server's 400 is shown at the field.
+		await page.click('#glass-submit');
+		await page.locator('#glass-form .error-summary').waitFor();
+		assert.equal(await page.getAttribute('#glass-reason', 'aria-invalid'), 'true');
+		const described = await page.getAttribute('#glass-reason', 'aria-describedby');
+		assert.ok(described.includes('glass-reason-error') && described.includes(hintId));
+		assert.ok((await page.textContent('#glass-reason-error')).trim().length > 0);
+		await shot('15-glass-error');
+
+		// A reason: access is granted for one hour.
+		await page.fill('#glass-reason', GLASS_REASON);
+		const hhmm = () => page.evaluate(() => new Intl.DateTimeFormat('sv-SE',
+		    { hour: '2-digit', minute: '2-digit' }).format(Date.now() + 3600 * 1000));
+		const before = await hhmm();
+		await page.click('#glass-submit');
+		await page.locator('#status', { hasText: 'Nödåtkomst gäller till' }).waitFor();
+		const after = await hhmm();
+		const status = (await page.textContent('#status')).trim();
+		const m = /^Nödåtkomst gäller till (\d{2}:\d{2})\.?$/.exec(status);
+		assert.ok(m, `status: ${status}`);
+		assert.ok([before, after].includes(m[1]), `${m[1]} is one hour from now`);
+		await page.locator('#show-identity').waitFor();
+		assert.equal(await page.locator('#protected-identity').count(), 0);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'identity-heading');
+		assert.match(await page.textContent('#glass-note'), /nödåtkomst/);
+		// The identity is still behind the button, and the reason is gone.
+		assert.equal(await page.isVisible('#identity-panel'), false);
+		assert.equal(await page.locator('body', { hasText: PROTECTED_NAME }).count(), 0);
+		assert.equal(await page.locator('#glass-reason').count(), 0);
+		assert.equal(await page.locator('body', { hasText: 'Polisen behöver' }).count(), 0);
+		await recordTitle();
+		await shot('15-glass-granted');
+
+		await page.click('#show-identity');
+		const panel = page.locator('#identity-panel');
+		await panel.locator('text=' + PROTECTED_NAME).waitFor();
+		assert.ok(await panel.locator(`text=${PROTECTED_NAME}`).isVisible());
+		assert.ok(await panel.locator(`text=${PROTECTED_ADDRESS}`).isVisible());
+		await shot('15-glass-identity');
+		await page.click('#show-identity');
+		assert.equal(await page.isVisible('#identity-panel'), false);
 	});
 
 	await t.test('the list filters as you type', async () => {

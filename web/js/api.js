@@ -116,6 +116,10 @@ export const api = {
 	getPerson(id) {
 		return request('GET', `/persons/${encodeURIComponent(id)}`);
 	},
+	// Nödåtkomst: the reason is sent once and not kept by the client.
+	breakGlass(personId, reason) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/break-glass`, { body: { reason } });
+	},
 	getTeam(caseId) {
 		return request('GET', `/cases/${encodeURIComponent(caseId)}/team`);
 	},

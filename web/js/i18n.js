@@ -229,6 +229,20 @@ const messages = {
 		'person.identityHidden': 'Identitetsuppgifterna är dolda. Visningen loggas.',
 		'person.notFound': 'Personen finns inte eller så har du inte behörighet.',
 		'person.openCase': 'Öppna ärendet',
+		'person.identityNone': 'Inga identitetsuppgifter är registrerade.',
+		'person.protectedTitle': 'Skyddad identitet',
+		'person.protectedIntro': 'Personens identitet är skyddad. Identitetsuppgifterna visas i sin helhet bara för organisationen som äger ärendet. Koordinatorer vid det nationella sekretariatet ser dem utan adress.',
+		'person.protectedNoAddress': 'Du ser därför identitetsuppgifterna utan adress.',
+		'person.protectedGlass': 'Om du behöver uppgifterna nu kan du begära nödåtkomst. Du anger då ett skäl och ser sedan alla identitetsuppgifter under en timme. Nödåtkomsten och varje visning loggas och granskas i efterhand.',
+		'person.glassRequest': 'Begär nödåtkomst',
+		'person.glassReason': 'Skäl',
+		'person.glassReasonHint': 'Beskriv varför du behöver uppgifterna nu. Skälet sparas för granskning.',
+		'person.glassSubmit': 'Öppna identitetsuppgifterna',
+		'person.glassCancel': 'Avbryt',
+		'person.glassGranted': 'Nödåtkomst gäller till {time}.',
+		'person.glassActive': 'Du ser uppgifterna genom nödåtkomst, som gäller till {time}. Varje visning loggas och granskas.',
+		'person.glassExpired': 'Nödåtkomsten har upphört.',
+		'person.glassForbidden': 'Nödåtkomst gäller bara skyddade identiteter som du inte redan ser.',
 
 		'notFound.title': 'Sidan finns inte',
 		'notFound.text': 'Adressen leder inte till någon sida i NMT.',
@@ -464,6 +478,20 @@ const messages = {
 		'person.identityHidden': 'The identity details are hidden. Viewing is logged.',
 		'person.notFound': 'The person does not exist or you are not allowed to see it.',
 		'person.openCase': 'Open the case',
+		'person.identityNone': 'No identity details are registered.',
+		'person.protectedTitle': 'Protected identity',
+		'person.protectedIntro': 'This person\u2019s identity is protected. The identity details are shown in full only to the organisation that owns the case. Coordinators at the national secretariat see them without the address.',
+		'person.protectedNoAddress': 'You therefore see the identity details without the address.',
+		'person.protectedGlass': 'If you need the details now, you can request emergency access. You state a reason and can then see all identity details for one hour. The emergency access and every viewing are logged and reviewed afterwards.',
+		'person.glassRequest': 'Request emergency access',
+		'person.glassReason': 'Reason',
+		'person.glassReasonHint': 'Describe why you need the details now. The reason is kept for review.',
+		'person.glassSubmit': 'Open the identity details',
+		'person.glassCancel': 'Cancel',
+		'person.glassGranted': 'Emergency access is valid until {time}.',
+		'person.glassActive': 'You see these details through emergency access, valid until {time}. Every viewing is logged and reviewed.',
+		'person.glassExpired': 'The emergency access has ended.',
+		'person.glassForbidden': 'Emergency access applies only to protected identities that you cannot already see.',
 
 		'notFound.title': 'Page not found',
 		'notFound.text': 'This address does not lead to a page in NMT.',
@@ -544,6 +572,16 @@ export function formatDateTime(iso) {
 		year: 'numeric', month: '2-digit', day: '2-digit',
 		hour: '2-digit', minute: '2-digit',
 	}).format(d);
+}
+
+// Local time of day (HH:MM) of an ISO timestamp.
+export function formatTime(iso) {
+	if (!iso)
+		return t('dash');
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime()))
+		return String(iso);
+	return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 // Text for a validation error from the API ({field, code, message}). The

@@ -2,18 +2,51 @@
 // rendered only when the API returned it, and stays hidden until the user
 // asks for it ("Visa identitetsuppgifter"). It is hidden again when the tab
 // is left in the background.
+//
+// A protected identity (protected_identity ≠ "none") is shown in full only
+// to the owner organisation, and without the address to the national
+// secretariat's coordinators. Anyone else who sees the case gets a
+// "Skyddad identitet" section with nödåtkomst (break the glass): they state
+// a reason and the server opens the identity to them for one hour, flagging
+// the grant and every read in the audit log. The reason is sent once and not
+// kept anywhere by the page.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t, label, formatDateTime } from '../i18n.js';
-import { setTitle, pageHeading, alertBox, errorMessage, definitionList } from '../ui.js';
+import { t, label, formatDateTime, formatTime } from '../i18n.js';
+import {
+	setTitle, pageHeading, alertBox, errorMessage, definitionList, field, formErrors,
+} from '../ui.js';
+
+// Loads the person and works out what the page can say about the identity,
+// from what the server says of this caller:
+//   offerGlass  – protected, not shown in full, and the policy lets this
+//                 user break the glass (break_glass_allowed): offer it;
+//   noAddress   – … but shown without the address (the secretariat);
+//   shownInFull – protected and shown in full (so a missing identity means
+//                 that none is registered);
+//   grant       – until when a nödåtkomst grant opens it, if only that does.
+async function load(ctx, id) {
+	const p = await api.getPerson(id);
+	const identity = p.identity && typeof p.identity === 'object' ? p.identity : null;
+	const protectedId = Boolean(p.protected_identity) && p.protected_identity !== 'none';
+	return {
+		person: p,
+		identity,
+		grant: p.break_glass_until || null,
+		shownInFull: protectedId && p.identity_access === 'full',
+		offerGlass: protectedId && p.identity_access !== 'full' &&
+		    p.break_glass_allowed === true,
+		noAddress: protectedId && p.identity_access === 'without_address',
+	};
+}
 
 export async function render(ctx) {
 	setTitle('person.title');
 	const id = decodeURIComponent(ctx.params[0]);
-	let p;
+	let state;
 	try {
-		p = await api.getPerson(id);
+		state = await load(ctx, id);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
 			return;
@@ -26,74 +59,244 @@ export async function render(ctx) {
 	if (!ctx.isCurrent())
 		return;
 
-	const dash = t('dash');
-	const list = (xs) => (Array.isArray(xs) && xs.length ? xs.join(', ') : dash);
-	const caseHref = p.case ? `#/cases/${encodeURIComponent(p.case)}` : '#/cases';
+	// Listeners and timers of the painted page: dropped on repaint and when
+	// the page is left.
+	const cleanups = [];
+	const dispose = () => {
+		for (const fn of cleanups.splice(0))
+			fn();
+	};
+	window.addEventListener('hashchange', dispose, { once: true });
 
-	const facts = definitionList([
-		[t('person.pseudonym'), h('span', { id: 'person-pseudonym' }, p.pseudonym)],
-		[t('person.gender'), label('gender', p.gender)],
-		[t('person.birthYear'), p.birth_year ?? dash],
-		[t('person.ageEstimate'), p.age_estimate ?? dash],
-		[t('person.child'), h('span', { id: 'person-child' }, p.is_child ? t('yes') : t('no'))],
-		[t('person.citizenship'), p.citizenship || dash],
-		[t('person.languages'), list(p.languages)],
-		[t('person.vulnerabilities'), list(p.vulnerabilities)],
-		[t('person.protected'), label('protected', p.protected_identity || 'none')],
-		[t('person.created'), formatDateTime(p.created_at)],
-		[t('person.updated'), formatDateTime(p.updated_at)],
-	]);
-
-	const parts = [
-		h('p', { class: 'breadcrumb' }, h('a', { href: caseHref }, t('person.back'))),
-		pageHeading(`${t('person.title')}: ${p.pseudonym}`),
-		h('section', { class: 'card', 'aria-labelledby': 'person-facts-heading' },
-		    h('h2', { id: 'person-facts-heading', class: 'visually-hidden' }, t('person.facts')),
-		    facts),
-	];
-
-	const identity = p.identity && typeof p.identity === 'object' ? p.identity : null;
-	const section = h('section', { class: 'card identity-card', 'aria-labelledby': 'identity-heading' },
-	    h('h2', { id: 'identity-heading' }, t('person.identity')));
-	if (identity) {
-		const panel = h('div', { id: 'identity-panel', class: 'identity-panel', hidden: true });
-		const button = h('button', {
-			type: 'button', class: 'btn btn-secondary', id: 'show-identity',
-			'aria-expanded': 'false', 'aria-controls': 'identity-panel',
-		}, t('person.showIdentity'));
-		const hide = () => {
-			panel.replaceChildren();
-			panel.hidden = true;
-			button.setAttribute('aria-expanded', 'false');
-			button.textContent = t('person.showIdentity');
-		};
-		const show = () => {
-			// Built only on demand and removed again when hidden.
-			panel.replaceChildren(definitionList([
-				[t('persons.fullName'), identity.full_name || dash],
-				[t('persons.dateOfBirth'), identity.date_of_birth || dash],
-				[t('persons.idNumber'), identity.id_number || dash],
-				[t('persons.phone'), identity.phone || dash],
-				'address' in identity ? [t('persons.address'), h('span', { class: 'prose' }, identity.address || dash)] : null,
-			], 'identity-facts'));
-			panel.hidden = false;
-			button.setAttribute('aria-expanded', 'true');
-			button.textContent = t('person.hideIdentity');
-		};
-		button.addEventListener('click', () => (panel.hidden ? show() : hide()));
-		const onVisibility = () => {
-			if (document.hidden)
-				hide();
-		};
-		document.addEventListener('visibilitychange', onVisibility);
-		window.addEventListener('hashchange', () => {
-			document.removeEventListener('visibilitychange', onVisibility);
-		}, { once: true });
-		section.append(h('p', { class: 'hint' }, t('person.identityHidden')), button, panel);
-	} else {
-		section.append(h('p', { class: 'muted' }, t('person.identityNotShown')));
+	async function reload() {
+		const next = await load(ctx, id);
+		if (!ctx.isCurrent())
+			return false;
+		paint(next);
+		return true;
 	}
-	parts.push(section);
-	parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
-	ctx.root.replaceChildren(...parts);
+
+	async function granted(grant) {
+		ctx.announce(t('person.glassGranted', { time: formatTime(grant && grant.expires_at) }),
+		    { kind: 'success' });
+		try {
+			if (!(await reload()))
+				return;
+		} catch (err) {
+			if (!ctx.isCurrent() || err.status === 401)
+				return;
+			ctx.announce(errorMessage(err), { kind: 'error' });
+			return;
+		}
+		const target = document.getElementById('identity-heading') || ctx.root.querySelector('h1');
+		if (target)
+			target.focus();
+	}
+
+	function paint(s) {
+		dispose();
+		const p = s.person;
+		const dash = t('dash');
+		const list = (xs) => (Array.isArray(xs) && xs.length ? xs.join(', ') : dash);
+		const caseHref = p.case ? `#/cases/${encodeURIComponent(p.case)}` : '#/cases';
+
+		const facts = definitionList([
+			[t('person.pseudonym'), h('span', { id: 'person-pseudonym' }, p.pseudonym)],
+			[t('person.gender'), label('gender', p.gender)],
+			[t('person.birthYear'), p.birth_year ?? dash],
+			[t('person.ageEstimate'), p.age_estimate ?? dash],
+			[t('person.child'), h('span', { id: 'person-child' }, p.is_child ? t('yes') : t('no'))],
+			[t('person.citizenship'), p.citizenship || dash],
+			[t('person.languages'), list(p.languages)],
+			[t('person.vulnerabilities'), list(p.vulnerabilities)],
+			[t('person.protected'), label('protected', p.protected_identity || 'none')],
+			[t('person.created'), formatDateTime(p.created_at)],
+			[t('person.updated'), formatDateTime(p.updated_at)],
+		]);
+
+		const parts = [
+			h('p', { class: 'breadcrumb' }, h('a', { href: caseHref }, t('person.back'))),
+			pageHeading(`${t('person.title')}: ${p.pseudonym}`),
+			h('section', { class: 'card', 'aria-labelledby': 'person-facts-heading' },
+			    h('h2', { id: 'person-facts-heading', class: 'visually-hidden' }, t('person.facts')),
+			    facts),
+		];
+		if (s.offerGlass)
+			parts.push(protectedSection(ctx, s, granted));
+		if (s.identity || !s.offerGlass)
+			parts.push(identitySection(ctx, s, cleanups, reload));
+		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
+		ctx.root.replaceChildren(...parts);
+	}
+
+	paint(state);
+}
+
+function identitySection(ctx, s, cleanups, reload) {
+	const identity = s.identity;
+	const dash = t('dash');
+	const section = h('section', { class: 'card identity-card', 'aria-labelledby': 'identity-heading' },
+	    h('h2', { id: 'identity-heading', tabindex: '-1' }, t('person.identity')));
+	if (s.grant) {
+		section.append(h('p', { class: 'glass-note', id: 'glass-note' },
+		    t('person.glassActive', { time: formatTime(s.grant) })));
+		// When the grant runs out, load the page again: the server then
+		// withholds the identity and the panel is gone.
+		const timer = setTimeout(async () => {
+			if (!ctx.isCurrent())
+				return;
+			try {
+				if (await reload())
+					ctx.announce(t('person.glassExpired'), { kind: 'info' });
+			} catch (err) {
+				if (ctx.isCurrent() && err.status !== 401)
+					ctx.announce(errorMessage(err), { kind: 'error' });
+			}
+		}, Math.max(0, Date.parse(s.grant) - Date.now()) + 1000);
+		cleanups.push(() => clearTimeout(timer));
+	}
+	if (!identity) {
+		section.append(h('p', { class: 'muted' },
+		    s.shownInFull ? t('person.identityNone') : t('person.identityNotShown')));
+		return section;
+	}
+	const panel = h('div', { id: 'identity-panel', class: 'identity-panel', hidden: true });
+	const button = h('button', {
+		type: 'button', class: 'btn btn-secondary', id: 'show-identity',
+		'aria-expanded': 'false', 'aria-controls': 'identity-panel',
+	}, t('person.showIdentity'));
+	const hide = () => {
+		panel.replaceChildren();
+		panel.hidden = true;
+		button.setAttribute('aria-expanded', 'false');
+		button.textContent = t('person.showIdentity');
+	};
+	const show = () => {
+		// Built only on demand and removed again when hidden.
+		panel.replaceChildren(definitionList([
+			[t('persons.fullName'), identity.full_name || dash],
+			[t('persons.dateOfBirth'), identity.date_of_birth || dash],
+			[t('persons.idNumber'), identity.id_number || dash],
+			[t('persons.phone'), identity.phone || dash],
+			'address' in identity ? [t('persons.address'), h('span', { class: 'prose' }, identity.address || dash)] : null,
+		], 'identity-facts'));
+		panel.hidden = false;
+		button.setAttribute('aria-expanded', 'true');
+		button.textContent = t('person.hideIdentity');
+	};
+	button.addEventListener('click', () => (panel.hidden ? show() : hide()));
+	const onVisibility = () => {
+		if (document.hidden)
+			hide();
+	};
+	document.addEventListener('visibilitychange', onVisibility);
+	cleanups.push(() => {
+		hide();
+		document.removeEventListener('visibilitychange', onVisibility);
+	});
+	section.append(h('p', { class: 'hint' }, t('person.identityHidden')), button, panel);
+	return section;
+}
+
+// "Skyddad identitet": who sees the identity, and the nödåtkomst form.
+function protectedSection(ctx, s, onGranted) {
+	const personId = s.person.id;
+	const toggle = h('button', {
+		type: 'button', class: 'btn btn-secondary', id: 'request-glass',
+		'aria-expanded': 'false', 'aria-controls': 'glass-panel',
+	}, t('person.glassRequest'));
+
+	const reason = field({
+		label: t('person.glassReason'), hint: t('person.glassReasonHint'),
+		control: h('textarea', {
+			id: 'glass-reason', name: 'reason', rows: '4', maxlength: '1000',
+			autocomplete: 'off', spellcheck: 'false', required: true,
+		}),
+	});
+	const summaryHost = h('div', { class: 'form-summary' });
+	const errors = formErrors(summaryHost, { reason });
+	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'glass-submit' },
+	    t('person.glassSubmit'));
+	const cancel = h('button', {
+		type: 'button', class: 'btn btn-secondary', id: 'glass-cancel',
+		on: { click: () => close(true) },
+	}, t('person.glassCancel'));
+	let busy = false;
+
+	const form = h('form', {
+		class: 'stack-form glass-form', id: 'glass-form', novalidate: true, autocomplete: 'off',
+		'aria-label': t('person.glassRequest'),
+		on: {
+			submit: onSubmit,
+			keydown: (ev) => {
+				if (ev.key === 'Escape' && !busy) {
+					ev.preventDefault();
+					close(true);
+				}
+			},
+		},
+	},
+	summaryHost,
+	reason.wrap,
+	h('div', { class: 'form-actions' }, submit, cancel));
+	const panel = h('div', { class: 'glass-panel', id: 'glass-panel', hidden: true }, form);
+
+	function open() {
+		panel.hidden = false;
+		toggle.setAttribute('aria-expanded', 'true');
+		reason.control.focus();
+	}
+	function close(focusToggle) {
+		reason.control.value = '';
+		errors.clear();
+		panel.hidden = true;
+		toggle.setAttribute('aria-expanded', 'false');
+		if (focusToggle)
+			toggle.focus();
+	}
+	toggle.addEventListener('click', () => (panel.hidden ? open() : close(true)));
+
+	async function onSubmit(ev) {
+		ev.preventDefault();
+		if (busy)
+			return;
+		busy = true;
+		submit.disabled = true;
+		let grant;
+		try {
+			// Blank or missing: the server answers 400 with a field error.
+			grant = await api.breakGlass(personId, reason.control.value.trim());
+		} catch (err) {
+			if (!ctx.isCurrent() || err.status === 401)
+				return;
+			const fe = err.fieldErrors;
+			if (err.status === 400 && fe.length) {
+				errors.show(fe);
+			} else {
+				// Not applicable (403) or gone (404): the reason is of no
+				// further use. Otherwise keep it for another try.
+				if (err.status === 403 || err.status === 404)
+					reason.control.value = '';
+				errors.showMessage(err.status === 403 ? t('person.glassForbidden') : errorMessage(err));
+			}
+			return;
+		} finally {
+			busy = false;
+			submit.disabled = false;
+		}
+		close(false);
+		await onGranted(grant);
+	}
+
+	return h('section', {
+		class: 'card protected-card', id: 'protected-identity', 'aria-labelledby': 'protected-heading',
+	},
+	h('div', { class: 'section-head' },
+	    h('h2', { id: 'protected-heading', tabindex: '-1' }, t('person.protectedTitle')),
+	    h('span', { class: 'badge badge-protected' }, label('protected', s.person.protected_identity))),
+	h('p', null, t('person.protectedIntro'),
+	    s.noAddress ? ` ${t('person.protectedNoAddress')}` : null),
+	h('p', null, t('person.protectedGlass')),
+	toggle,
+	panel);
 }
