@@ -4,6 +4,7 @@
  * use, closed when the thread ends, reopened after the database was
  * unavailable).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,23 @@ int
 app_init(struct app *app, const char *db_url, const char *key_file,
     char *err, size_t errlen)
 {
+	struct db	*db;
+	char		 why[256];
+
 	memset(app, 0, sizeof(*app));
+	/*
+	 * A database that answers must have this build's schema; one that
+	 * does not answer yet is waited for (503 until it does).
+	 */
+	if ((db = db_open(db_url, why, sizeof(why))) == NULL)
+		log_warn("database unavailable at start: %s", why);
+	else if (db_schema_current(db, why, sizeof(why)) != DB_OK) {
+		snprintf(err, errlen, "the database is not ready (%s); run "
+		    "nmtctl init", why);
+		db_close(db);
+		return -1;
+	}
+	db_close(db);
 	if (keys_load(key_file, 0, &app->keys, err, errlen) != 0)
 		return -1;
 	app->db_url = xstrdup(db_url);

@@ -66,6 +66,21 @@ out:
 	json_decref(person);
 }
 
+/* A grant-list cursor: "<granted_at>/<id>". */
+static int
+valid_cursor(const char *s)
+{
+	char	at[TIME_TEXT];
+	time_t	t;
+
+	if (strlen(s) != TIME_TEXT - 1 + 1 + UUID_TEXT - 1 ||
+	    s[TIME_TEXT - 1] != '/')
+		return 0;
+	memcpy(at, s, TIME_TEXT - 1);
+	at[TIME_TEXT - 1] = '\0';
+	return time_parse(at, &t) == 0 && token_is_uuid(s + TIME_TEXT);
+}
+
 void
 api_break_glass_list(struct ctx *c)
 {
@@ -81,8 +96,11 @@ api_break_glass_list(struct ctx *c)
 	}
 	if (query_limit(c, &limit) != 0)
 		return;
-	if (cursor != NULL && (strlen(cursor) != TIME_TEXT - 1 + 1 +
-	    UUID_TEXT - 1 || cursor[TIME_TEXT - 1] != '/')) {
+	if (case_id != NULL && !token_is_uuid(case_id)) {
+		reply_problem(c, 400, "case måste vara ett ärende-id.");
+		return;
+	}
+	if (cursor != NULL && !valid_cursor(cursor)) {
 		reply_problem(c, 400, "Ogiltig cursor.");
 		return;
 	}

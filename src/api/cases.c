@@ -150,6 +150,20 @@ valid_cursor(const char *s)
 	    parse_int(s + 9, 0, 99999, &v) == 0;
 }
 
+/* A region code: 1..32 lowercase ASCII letters. */
+static int
+is_code(const char *s)
+{
+	size_t	i, n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
 /* Reads and checks the list filters; replies 400 and returns -1. */
 static int
 list_filter(struct ctx *c, struct case_filter *f, char **folded_r)
@@ -168,6 +182,10 @@ list_filter(struct ctx *c, struct case_filter *f, char **folded_r)
 		return -1;
 	}
 	if (region != NULL) {
+		if (!is_code(region)) {
+			reply_problem(c, 400, "Okänd region.");
+			return -1;
+		}
 		if ((e = store_region_exists(c->db, region, &found)) != DB_OK) {
 			reply_db_error(c, e);
 			return -1;

@@ -254,6 +254,16 @@ api_person_patch(struct ctx *c)
 	if (require_if_match(c, &version) != 0 ||
 	    require_body(c, person_patch_spec) != 0)
 		goto out;
+	/*
+	 * The merge starts from the stored document, so it must be the very
+	 * version named: the UPDATE then succeeds only if that version is
+	 * still current, and no concurrent change is ever written back.
+	 */
+	if (json_integer_value(json_object_get(doc, "version")) != version) {
+		reply_problem(c, 412, "Personen har ändrats av någon annan; "
+		    "hämta den på nytt.");
+		goto out;
+	}
 	replaces_identity = json_object_get(c->body, "identity") != NULL ||
 	    json_object_get(c->body, "protected_identity") != NULL;
 	/* A break-the-glass grant reads; it never changes protection. */

@@ -46,8 +46,18 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 		return;
 	}
 	c->replied = 1;
-	body = json_dumps(doc, JSON_COMPACT);
+	body = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
+	if (body == NULL) {
+		/* A document that could not be built is a fault, never a 2xx. */
+		log_error("no response document for %s %s", c->req->method,
+		    c->req->path);
+		status = 500;
+		type = "application/problem+json";
+		body = xstrdup("{\"type\":\"about:blank\",\"title\":"
+		    "\"Internal Server Error\",\"status\":500,\"detail\":"
+		    "\"Ett internt fel inträffade.\"}");
+	}
 	c->res->status = status;
 	http_response_body(c->res, type, body, strlen(body));
 }

@@ -58,19 +58,13 @@ static const struct route routes[] = {
 static int
 is_id_segment(const char *s, size_t len)
 {
-	size_t	i;
+	char	id[UUID_TEXT];
 
 	if (len != UUID_TEXT - 1)
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return 1;
+	memcpy(id, s, len);
+	id[len] = '\0';
+	return token_is_uuid(id);
 }
 
 /*

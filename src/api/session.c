@@ -95,35 +95,6 @@ actor_from_login(struct ctx *c, const struct user_row *u)
 	a->role = u->role;
 }
 
-/* Records a failure (and maybe the lock), then answers 401. */
-static void
-login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
-    int found)
-{
-	char		 until[TIME_TEXT], now[TIME_TEXT], window[TIME_TEXT];
-	char		*object = NULL;
-	int		 locked;
-	enum db_err	 e;
-
-	time_format(c->now + LOGIN_LOCK_SECONDS, until);
-	time_format(c->now, now);
-	time_format(c->now - LOGIN_LOCK_SECONDS, window);
-	if (found) {
-		actor_from_login(c, u);
-		object = xasprintf("user:%s", u->username);
-	}
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_throttle_fail(c->db, name_hash, LOGIN_MAX_FAILURES,
-	    now, window, until, &locked)) != DB_OK ||
-	    (e = audit_in_tx(c, "login.failure", object, NULL, locked)) !=
-	    DB_OK || (e = db_commit(c->db)) != DB_OK) {
-		db_rollback(c->db);
-		reply_db_error(c, e);
-	} else
-		reply_problem(c, 401, "Inloggningen misslyckades.");
-	free(object);
-}
-
 static void
 login_locked(struct ctx *c, const struct user_row *u, int found)
 {
@@ -143,6 +114,46 @@ login_locked(struct ctx *c, const struct user_row *u, int found)
 	    "Försök igen senare.");
 }
 
+/* Records a failure (and maybe the lock), then answers 401. */
+static void
+login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
+    int found)
+{
+	char		 until[TIME_TEXT], now[TIME_TEXT], window[TIME_TEXT];
+	char		*object = NULL;
+	int		 locked;
+	enum db_err	 e;
+
+	time_format(c->now + LOGIN_LOCK_SECONDS, until);
+	time_format(c->now, now);
+	time_format(c->now - LOGIN_LOCK_SECONDS, window);
+	if (found) {
+		actor_from_login(c, u);
+		object = xasprintf("user:%s", u->username);
+	}
+	if ((e = db_begin(c->db)) != DB_OK ||
+	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != DB_OK)
+		goto fail;
+	if (locked) {
+		/* Locked while this attempt was being checked. */
+		db_rollback(c->db);
+		login_locked(c, u, found);
+		goto out;
+	}
+	if ((e = store_throttle_fail(c->db, name_hash, LOGIN_MAX_FAILURES,
+	    now, window, until, &locked)) != DB_OK ||
+	    (e = audit_in_tx(c, "login.failure", object, NULL, locked)) !=
+	    DB_OK || (e = db_commit(c->db)) != DB_OK)
+		goto fail;
+	reply_problem(c, 401, "Inloggningen misslyckades.");
+	goto out;
+fail:
+	db_rollback(c->db);
+	reply_db_error(c, e);
+out:
+	free(object);
+}
+
 static void
 login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
     long long step)
@@ -150,7 +161,7 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 	char		*token, *csrf, *cookie, hash[TOKEN_HASH_HEX];
 	char		 now[TIME_TEXT], created_before[TIME_TEXT];
 	char		 seen_before[TIME_TEXT];
-	int		 taken;
+	int		 taken, locked;
 	enum db_err	 e;
 
 	actor_from_login(c, u);
@@ -161,7 +172,15 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 	token_hash(c->app->keys.token, token, hash);
 	time_format(c->now, now);
 	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_user_use_step(c->db, u->id, step, &taken)) != DB_OK)
+	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != DB_OK)
+		goto fail;
+	if (locked) {
+		/* Locked while the credentials were being checked. */
+		db_rollback(c->db);
+		login_locked(c, u, 1);
+		goto out;
+	}
+	if ((e = store_user_use_step(c->db, u->id, step, &taken)) != DB_OK)
 		goto fail;
 	if (!taken) {
 		/* The code was used before: a replay is a failed login. */

@@ -173,13 +173,20 @@ api_team_remove(struct ctx *c)
 	}
 	json_decref(member);
 	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_team_remove(c->db, id, member_id, &found)) != DB_OK ||
-	    (e = audit_in_tx(c, "team.remove", ctx_object(c, "member",
-	    member_id), id, 0)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK) {
+	    (e = store_team_remove(c->db, id, member_id, &found)) != DB_OK)
+		goto fail;
+	if (!found) {
+		/* Removed by a concurrent request: nothing to do or log. */
 		db_rollback(c->db);
-		reply_db_error(c, e);
+		reply_policy(c, POLICY_HIDDEN);
 		return;
 	}
+	if ((e = audit_in_tx(c, "team.remove", ctx_object(c, "member",
+	    member_id), id, 0)) != DB_OK || (e = db_commit(c->db)) != DB_OK)
+		goto fail;
 	reply_empty(c, 204);
+	return;
+fail:
+	db_rollback(c->db);
+	reply_db_error(c, e);
 }

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "crypto/password.h"
@@ -90,8 +91,10 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 		snprintf(err, errlen, "username: 2-64 of a-z 0-9 . _ -");
 		return -1;
 	}
-	if (*display_name == '\0' || strlen(display_name) > 200) {
-		snprintf(err, errlen, "display name: 1-200 characters");
+	if (text_length(display_name) < 1 || text_length(display_name) > 200 ||
+	    text_has_control(display_name, 0)) {
+		snprintf(err, errlen, "display name: 1-200 characters of valid "
+		    "UTF-8 without control characters");
 		return -1;
 	}
 	if (role_parse(role) == ROLE_NONE) {
@@ -117,7 +120,7 @@ cli_user_create(struct cli *cli, const char *username,
     size_t errlen)
 {
 	struct user_row	 u;
-	char		 now[TIME_TEXT], *aad, *object;
+	char		 now[TIME_TEXT], *aad, *object, *nfc;
 	enum db_err	 e;
 
 	if (check_user(cli, username, display_name, org, role, region, err,
@@ -126,7 +129,9 @@ cli_user_create(struct cli *cli, const char *username,
 	memset(&u, 0, sizeof(u));
 	token_uuid(u.id);
 	strlcopy(u.username, username, sizeof(u.username));
-	strlcopy(u.display_name, display_name, sizeof(u.display_name));
+	nfc = text_nfc(display_name);
+	strlcopy(u.display_name, nfc, sizeof(u.display_name));
+	free(nfc);
 	strlcopy(u.org, org, sizeof(u.org));
 	strlcopy(u.region, region ? region : "", sizeof(u.region));
 	u.role = role_parse(role);

@@ -105,3 +105,21 @@ token_equal(const char *a, const char *b)
 		return 0;
 	return sodium_memcmp(a, b, la) == 0;
 }
+
+int
+token_is_uuid(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strlen(s) != UUID_TEXT - 1)
+		return 0;
+	for (i = 0; i < UUID_TEXT - 1; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}

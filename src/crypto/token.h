@@ -24,6 +24,9 @@ void	token_hash(const unsigned char *key, const char *token,
 /* A random UUID v4 in lowercase text form. */
 void	token_uuid(char out[UUID_TEXT]);
 
+/* Is s an id in that form (lowercase hex, dashes at 8, 13, 18, 23)? */
+int	token_is_uuid(const char *s);
+
 /* Constant-time equality of two NUL-terminated strings (length may leak). */
 int	token_equal(const char *a, const char *b);
 

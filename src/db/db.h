@@ -116,4 +116,11 @@ void		 db_result_free(struct db_result *res);
  */
 enum db_err	 db_migrate(struct db *db, char *err, size_t errlen);
 
+/*
+ * Checks, without changing anything, that every migration of this build
+ * is applied and matches (DB_OK), or says why not in err (the daemon
+ * refuses to serve a database `nmtctl init` has not brought up to date).
+ */
+enum db_err	 db_schema_current(struct db *db, char *err, size_t errlen);
+
 #endif

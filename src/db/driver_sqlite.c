@@ -11,15 +11,23 @@
  * appearance in the SQL does not matter; every $k must be supplied and
  * every supplied parameter must be used (as PostgreSQL requires).
  * The last error message is kept in errbuf and never holds bound values.
+ *
+ * Write transactions of this process take turns on one mutex, held from
+ * BEGIN IMMEDIATE until COMMIT or ROLLBACK: threads queue on it instead
+ * of polling SQLite's write lock through the busy handler, whose
+ * sleeping backoff (up to 100 ms a round) made write latency spike. The
+ * busy timeout remains for other processes (nmtctl) on the same file.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -42,8 +50,21 @@ struct sqlite_conn {
 	int			 ncache;
 	uint64_t		 tick;
 	int64_t			 changes;
+	int			 writing;	/* holds sqlite_writer */
 	char			 errbuf[512];
 };
+
+/* One writing transaction at a time in this process (see above). */
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+writer_release(struct sqlite_conn *c)
+{
+	if (c->writing) {
+		c->writing = 0;
+		pthread_mutex_unlock(&sqlite_writer);
+	}
+}
 
 static enum db_err
 sqlite_map(int rc)
@@ -187,6 +208,7 @@ sqlite_close(void *conn)
 		free(c->cache[i].sql);
 	}
 	sqlite3_close_v2(c->db);
+	writer_release(c);
 	free(c);
 }
 
@@ -208,24 +230,54 @@ sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 static enum db_err
 sqlite_begin(void *conn)
 {
-	return sqlite_exec_simple(conn, "BEGIN IMMEDIATE");
+	struct sqlite_conn	*c = conn;
+	enum db_err		 e;
+
+	if (!c->writing) {
+		/* Wait as long as SQLite itself would, then report busy. */
+		struct timespec	deadline;
+
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += SQLITE_BUSY_MS / 1000;
+		if (pthread_mutex_timedlock(&sqlite_writer, &deadline) != 0) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "another write transaction of this process is "
+			    "still open");
+			return DB_BUSY;
+		}
+		c->writing = 1;
+	}
+	if ((e = sqlite_exec_simple(c, "BEGIN IMMEDIATE")) != DB_OK &&
+	    sqlite3_get_autocommit(c->db))
+		writer_release(c);
+	return e;
 }
 
 static enum db_err
 sqlite_commit(void *conn)
 {
-	return sqlite_exec_simple(conn, "COMMIT");
+	struct sqlite_conn	*c = conn;
+	enum db_err		 e;
+
+	e = sqlite_exec_simple(c, "COMMIT");
+	/* Still open after a failed COMMIT: the caller's ROLLBACK releases. */
+	if (sqlite3_get_autocommit(c->db))
+		writer_release(c);
+	return e;
 }
 
 static enum db_err
 sqlite_rollback(void *conn)
 {
-	struct sqlite_conn *c = conn;
+	struct sqlite_conn	*c = conn;
+	enum db_err		 e = DB_OK;
 
 	/* SQLite may already have rolled back (e.g. after SQLITE_FULL). */
+	if (!sqlite3_get_autocommit(c->db))
+		e = sqlite_exec_simple(c, "ROLLBACK");
 	if (sqlite3_get_autocommit(c->db))
-		return DB_OK;
-	return sqlite_exec_simple(conn, "ROLLBACK");
+		writer_release(c);
+	return e;
 }
 
 static enum db_err

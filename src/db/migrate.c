@@ -282,15 +282,17 @@ fail:
 	return e;
 }
 
-enum db_err
-db_migrate(struct db *db, char *err, size_t errlen)
+/* This build's migrations for the connection's dialect, checksummed. */
+static enum db_err
+migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
+    char *err, size_t errlen)
 {
 	const struct embed_file *list, *f;
-	struct migration *m = NULL;
+	struct migration *m;
 	size_t nm = 0, i;
-	enum db_err e;
 
-	db_seterr(err, errlen, "%s", "");
+	*m_r = NULL;
+	*nm_r = 0;
 	if (sodium_init() < 0) {
 		db_seterr(err, errlen, "cannot initialise libsodium");
 		return DB_ERROR;
@@ -307,12 +309,26 @@ db_migrate(struct db *db, char *err, size_t errlen)
 		    (i > 0 && m[i].version <= m[i - 1].version)) {
 			db_seterr(err, errlen, "embedded migration %s: bad "
 			    "name or order", list[i].name);
-			e = DB_ERROR;
-			goto out;
+			free(m);
+			return DB_ERROR;
 		}
 		migrate_checksum(m[i].file, m[i].sum);
 	}
+	*m_r = m;
+	*nm_r = nm;
+	return DB_OK;
+}
 
+enum db_err
+db_migrate(struct db *db, char *err, size_t errlen)
+{
+	struct migration *m = NULL;
+	size_t nm = 0, i;
+	enum db_err e;
+
+	db_seterr(err, errlen, "%s", "");
+	if ((e = migrations_load(db, &m, &nm, err, errlen)) != DB_OK)
+		return e;
 	if ((e = migrate_ensure_table(db, err, errlen)) != DB_OK)
 		goto out;
 	if ((e = migrate_verify(db, m, nm, err, errlen)) != DB_OK)
@@ -324,6 +340,31 @@ db_migrate(struct db *db, char *err, size_t errlen)
 			goto out;
 	}
 	e = DB_OK;
+out:
+	free(m);
+	return e;
+}
+
+enum db_err
+db_schema_current(struct db *db, char *err, size_t errlen)
+{
+	struct migration *m = NULL;
+	size_t nm = 0, i;
+	enum db_err e;
+
+	db_seterr(err, errlen, "%s", "");
+	if ((e = migrations_load(db, &m, &nm, err, errlen)) != DB_OK)
+		return e;
+	if ((e = migrate_verify(db, m, nm, err, errlen)) != DB_OK)
+		goto out;
+	for (i = 0; i < nm; i++) {
+		if (!m[i].applied) {
+			db_seterr(err, errlen, "migration %s is not applied",
+			    m[i].file->name);
+			e = DB_ERROR;
+			goto out;
+		}
+	}
 out:
 	free(m);
 	return e;

@@ -66,6 +66,13 @@ enum db_err	 store_user_use_step(struct db *db, const char *user_id,
 		    long long step, int *taken);
 
 /* Login throttling by keyed hash of the folded user name. */
+/*
+ * Inside a write transaction: takes the name's throttle row (creating it;
+ * FOR UPDATE on PostgreSQL, so concurrent logins of one name queue) and
+ * tells whether the name is locked at now.
+ */
+enum db_err	 store_throttle_hold(struct db *db, const char *name_hash,
+		    const char *now, int *locked);
 enum db_err	 store_throttle_locked(struct db *db, const char *name_hash,
 		    const char *now, int *locked);
 /*
@@ -139,8 +146,10 @@ struct case_filter {
 json_t		*store_case_list(struct db *db, const struct case_filter *f,
 		    enum db_err *e);
 /*
- * Applies the changed fields of upd (already validated) when the version
- * matches; *stale 1 when it does not. search_text is recomputed.
+ * Applies the changed fields of upd (already validated) onto the stored
+ * case when it is at version; *stale 1 when it is not (checked when read
+ * and again by the UPDATE, so a concurrent change is never overwritten).
+ * search_text is recomputed.
  */
 enum db_err	 store_case_update(struct db *db, const char *case_id,
 		    long long version, const json_t *upd, const char *region,

@@ -174,6 +174,32 @@ store_throttle_locked(struct db *db, const char *name_hash, const char *now,
 }
 
 enum db_err
+store_throttle_hold(struct db *db, const char *name_hash, const char *now,
+    int *locked)
+{
+	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
+	struct db_result	*r = NULL;
+	enum db_err		 e;
+
+	*locked = 0;
+	if ((e = db_query(db, "INSERT INTO login_throttle (name_hash, "
+	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
+	    p, 1, NULL)) != DB_OK)
+		return e;
+	if ((e = db_query(db, db_kind(db) == DB_PG ?
+	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
+	    "login_throttle WHERE name_hash = $1 FOR UPDATE" :
+	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
+	    "login_throttle WHERE name_hash = $1", p, 2, &r)) != DB_OK)
+		return e;
+	*locked = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
+	    (strcmp(db_text(r, 0, 0), "1") == 0 ||
+	    strcmp(db_text(r, 0, 0), "t") == 0);
+	db_result_free(r);
+	return DB_OK;
+}
+
+enum db_err
 store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
     const char *now, const char *window_start, const char *lock_until,
     int *now_locked)

@@ -18,7 +18,11 @@
 #include "db/store.h"
 
 #define MAX_QUERY_WORDS 8
-#define MAX_LIST_PARAMS (8 + MAX_QUERY_WORDS)
+/*
+ * The most parameters a case list binds: the access column (3), the
+ * scope (4), status, region and cursor (3), the words, and the limit.
+ */
+#define MAX_LIST_PARAMS (3 + 4 + 3 + MAX_QUERY_WORDS + 1)
 
 static const char *
 text0(const struct db_result *r, int row, int col)
@@ -510,10 +514,11 @@ store_case_update(struct db *db, const char *case_id, long long version,
 
 	*stale = 0;
 	if ((e = db_query(db, "SELECT title, summary, notes, status, county, "
-	    "region, exploitation FROM nmt_case WHERE id = $1", p, 1, &r)) !=
-	    DB_OK)
+	    "region, exploitation, version FROM nmt_case WHERE id = $1", p, 1,
+	    &r)) != DB_OK)
 		return e;
-	if (db_rows(r) != 1) {
+	/* Merge only onto the version named; see store_case_update(). */
+	if (db_rows(r) != 1 || db_int(r, 0, 7) != version) {
 		db_result_free(r);
 		*stale = 1;
 		return DB_OK;

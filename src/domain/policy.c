@@ -118,7 +118,9 @@ policy_identity(const struct principal *p, const struct case_facts *f,
 		return IDENTITY_NONE;
 	owner = same(p->org, f->owner_org);
 	if (protection != PROTECTION_NONE) {
-		if (owner || glass_broken)
+		/* A grant counts only while its holder may still hold one. */
+		if (owner || (glass_broken && policy_identity(p, f,
+		    PROTECTION_NONE, 0) == IDENTITY_FULL))
 			return IDENTITY_FULL;
 		if (is_secretariat_coordinator(p))
 			return IDENTITY_NO_ADDRESS;
@@ -154,4 +156,14 @@ int
 policy_audit_all(const struct principal *p)
 {
 	return p->role == ROLE_AUDITOR;
+}
+
+enum policy_decision
+policy_audit_case(const struct principal *p, const struct case_facts *f)
+{
+	if (policy_audit_all(p))
+		return POLICY_ALLOW;
+	if (p->role != ROLE_COORDINATOR)
+		return POLICY_FORBIDDEN;
+	return policy_case(p, CASE_READ, f);
 }

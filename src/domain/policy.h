@@ -79,5 +79,12 @@ enum policy_decision	policy_break_glass(const struct principal *p,
 			    enum protection protection);
 /* May the principal read the audit log of every case (1) or not (0)? */
 int			policy_audit_all(const struct principal *p);
+/*
+ * May the principal read one case's audit log? Auditors may; a
+ * coordinator who sees the case may (facts NULL: not known yet, so
+ * POLICY_HIDDEN for a coordinator); everyone else is forbidden.
+ */
+enum policy_decision	policy_audit_case(const struct principal *p,
+			    const struct case_facts *facts);
 
 #endif

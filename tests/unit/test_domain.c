@@ -161,6 +161,10 @@ test_policy_identity(void **state)
 	    IDENTITY_FULL);
 	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_ADDRESS, 1),
 	    IDENTITY_FULL);
+	/* A grant no longer counts once its holder drops to pseudonymous. */
+	fm.team_access = ACCESS_PSEUDONYMOUS;
+	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED, 1),
+	    IDENTITY_NONE);
 	fm.team_access = ACCESS_NONE;
 	assert_int_equal(policy_identity(&migration, &fm, PROTECTION_MARKED, 1),
 	    IDENTITY_NONE);

@@ -1,0 +1,138 @@
+// Regressions found in review: each test failed (or crashed the daemon)
+// before its fix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, addUser, addUserWithToken, api, login, badCode, assertProblem, assertStatus,
+  createCase, createPerson, listAll, run, NMTD, NMTCTL, createDatabase,
+} from './harness.mjs';
+
+let srv;
+const U = {};
+
+before(async () => {
+  srv = await startServer();
+  U.owner = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  U.mig = await addUserWithToken(srv, { org: 'MIGRATIONSVERKET', role: 'member' });
+  U.rksyd = await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
+  U.auditor = await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+});
+
+after(async () => { await srv?.stop(); });
+
+test('a case list with every filter and eight words answers (it used to abort the daemon)', async () => {
+  const c = await createCase(srv, U.owner, { title: 'a b c d e f g h', county: '12' });
+  const q = encodeURIComponent('a b c d e f g h');
+  for (const who of [U.owner, U.rksyd]) {
+    const r = await api(srv, 'GET', `/api/v1/cases?status=open&region=syd&q=${q}&cursor=NMT-9999-99999`,
+      { auth: who });
+    assertStatus(r, 200);
+    assert.deepEqual(r.json.items.map((x) => x.id), [c.id]);
+  }
+  assertStatus(await api(srv, 'GET', '/healthz'), 200);
+});
+
+test('a PATCH merges only onto the version it names; protection is never written back', async () => {
+  const c = await createCase(srv, U.owner);
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+    { auth: U.owner, body: { organization: 'MIGRATIONSVERKET', access: 'full' } }), 201);
+  for (let i = 0; i < 25; i++) {
+    const p = await createPerson(srv, U.owner, c.id, { identity: { full_name: 'X Y', address: 'Gata 1' } });
+    const v = p.version;
+    const [ro, rm] = await Promise.all([
+      api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
+        { auth: U.owner, ifMatch: `"${v}"`, body: { protected_identity: 'protected_address' } }),
+      api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
+        { auth: U.mig, ifMatch: `"${v + 1}"`, body: { pseudonym: `M-${i}` } }),
+    ]);
+    assertStatus(ro, 200);
+    assert.ok([200, 412].includes(rm.status), `member: ${rm.status}`);
+    const fin = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.owner });
+    assert.equal(fin.json.protected_identity, 'protected_address', `round ${i}`);
+  }
+  // The same for cases: a guessed version never overwrites a newer state.
+  const k = await createCase(srv, U.owner, { title: 'Före' });
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${k.id}`,
+    { auth: U.owner, ifMatch: '"1"', body: { title: 'Efter' } }), 200);
+  assertProblem(await api(srv, 'PATCH', `/api/v1/cases/${k.id}`,
+    { auth: U.owner, ifMatch: '"3"', body: { notes: 'x' } }), 412);
+});
+
+test('a break-the-glass grant stops counting when its holder loses full access', async () => {
+  const c = await createCase(srv, U.owner);
+  const add = await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+    { auth: U.owner, body: { organization: 'MIGRATIONSVERKET', access: 'full' } });
+  assertStatus(add, 201);
+  const p = await createPerson(srv, U.owner, c.id,
+    { protected_identity: 'marked', identity: { full_name: 'Skyddad', address: 'Hemlig gata 1' } });
+  assertStatus(await api(srv, 'POST', `/api/v1/persons/${p.id}/break-glass`,
+    { auth: U.mig, body: { reason: 'Akut.' } }), 201);
+  assert.equal((await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.mig })).json.identity_access, 'full');
+  assertStatus(await api(srv, 'DELETE', `/api/v1/cases/${c.id}/team/${add.json.id}`, { auth: U.owner }), 204);
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+    { auth: U.owner, body: { organization: 'MIGRATIONSVERKET', access: 'pseudonymous' } }), 201);
+  const r = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.mig });
+  assertStatus(r, 200);
+  assert.equal(r.json.identity, undefined);
+  assert.equal(r.json.identity_access, 'none');
+});
+
+test('logins racing the lock: none succeeds or counts after the lock is set', async () => {
+  const u = await addUser(srv, { org: 'SKATTEVERKET', role: 'member' });
+  const wrong = Array.from({ length: 12 }, () =>
+    login(srv, u, { password: 'fel lösenord', totp: badCode(u) }));
+  const statuses = (await Promise.all(wrong)).map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 401).length, 5, statuses.join(','));
+  assert.equal(statuses.filter((s) => s === 429).length, 7, statuses.join(','));
+  assertProblem(await login(srv, u), 429, 'the correct password is refused while locked');
+  const failures = (await listAll(srv, '/api/v1/audit', { auth: U.auditor }))
+    .filter((e) => e.action === 'login.failure' && e.object === `user:${u.username}`);
+  assert.equal(failures.length, 5, 'no failure is counted after the lock');
+});
+
+test('concurrent adds of one team member leave one row; a second delete is 404', async () => {
+  const c = await createCase(srv, U.owner);
+  const adds = await Promise.all(Array.from({ length: 8 }, () => api(srv, 'POST',
+    `/api/v1/cases/${c.id}/team`, { auth: U.owner, body: { organization: 'SKATTEVERKET', access: 'full' } })));
+  const statuses = adds.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+  const team = (await api(srv, 'GET', `/api/v1/cases/${c.id}/team`, { auth: U.owner })).json.items;
+  const rows = team.filter((m) => m.organization === 'SKATTEVERKET');
+  assert.equal(rows.length, 1);
+  const dels = await Promise.all([1, 2, 3].map(() =>
+    api(srv, 'DELETE', `/api/v1/cases/${c.id}/team/${rows[0].id}`, { auth: U.owner })));
+  assert.deepEqual(dels.map((r) => r.status).sort(), [204, 404, 404]);
+  const removed = (await listAll(srv, `/api/v1/audit?case=${c.id}`, { auth: U.auditor }))
+    .filter((e) => e.action === 'team.remove');
+  assert.equal(removed.length, 1);
+});
+
+test('a case query value that is not an id is a 400, never logged', async () => {
+  for (const path of ['/api/v1/audit?case=%FF', '/api/v1/break-glass?case=nope']) {
+    assertProblem(await api(srv, 'GET', path, { auth: U.auditor }), 400);
+  }
+  assertProblem(await api(srv, 'GET', '/api/v1/cases?region=%FF', { auth: U.owner }), 400);
+});
+
+test('nmtctl refuses a display name that is not valid UTF-8', async () => {
+  // A Latin-1 "Åsa": the byte 0xC5 alone is no UTF-8 (it used to crash nmtd at login).
+  const r = await run('/bin/sh', ['-c',
+    'exec "$0" --database "$1" --key-file "$2" user add --username latin1 ' +
+    '--display-name "$(printf \'\\305sa\')" --org NMT --role auditor --json',
+    NMTCTL, srv.db.url, srv.db.keyFile]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.match(r.stderr, /UTF-8/);
+});
+
+test('nmtd refuses a database that nmtctl init has not prepared', async () => {
+  const db = await createDatabase();
+  try {
+    if (db.kind === 'sqlite') await db.exec('CREATE TABLE x (a);');
+    const r = await run(NMTD, ['--database', db.url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0'],
+      { timeoutMs: 10000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /nmtctl init/);
+  } finally {
+    await db.drop();
+  }
+});
