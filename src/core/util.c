@@ -3,6 +3,7 @@
  * copying and integer parsing, and the always-on assertion.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,14 @@ xrealloc(void *p, size_t n)
 	if (q == NULL)
 		out_of_memory();
 	return q;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		out_of_memory();
+	return xrealloc(p, n * size);
 }
 
 char *

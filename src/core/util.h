@@ -14,6 +14,8 @@
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t count, size_t size);
 void	*xrealloc(void *p, size_t n);
+/* realloc of n elements of size, aborting on overflow as on failure. */
+void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrdup(const char *s);
 char	*xstrndup(const char *s, size_t n);
 /* A malloc'd formatted string. */

@@ -19,32 +19,17 @@
 #include <sodium.h>
 
 #include "crypto/chain.h"
+#include "crypto/sodium_once.h"
 #include "crypto/keys.h"
 
 #define CHAIN_HASH_BYTES 32
 #define CHAIN_PREV_LEN	(CHAIN_HASH_HEX - 1)
 
 static void
-die(const char *msg)
-{
-	fprintf(stderr, "nmt: %s\n", msg);
-	abort();
-}
-
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-
-static void
-sodium_init_once(void)
-{
-	if (sodium_init() < 0)
-		die("sodium_init failed");
-}
-
-static void
 update(crypto_generichash_state *st, const void *p, size_t len)
 {
 	if (len > 0 && crypto_generichash_update(st, p, len) != 0)
-		die("chain_hash: crypto_generichash_update failed");
+		crypto_die("chain_hash: crypto_generichash_update failed");
 }
 
 void
@@ -58,9 +43,9 @@ chain_hash(const unsigned char *key, const char *prev_hex,
 	size_t i, n;
 	int j;
 
-	pthread_once(&sodium_once, sodium_init_once);
+	crypto_ready();
 	if (crypto_generichash_init(&st, key, KEY_BYTES, sizeof(h)) != 0)
-		die("chain_hash: crypto_generichash_init failed");
+		crypto_die("chain_hash: crypto_generichash_init failed");
 
 	/*
 	 * Always exactly 64 bytes of previous hash. A malformed, shorter
@@ -85,7 +70,7 @@ chain_hash(const unsigned char *key, const char *prev_hex,
 	}
 
 	if (crypto_generichash_final(&st, h, sizeof(h)) != 0)
-		die("chain_hash: crypto_generichash_final failed");
+		crypto_die("chain_hash: crypto_generichash_final failed");
 	sodium_bin2hex(out, CHAIN_HASH_HEX, h, sizeof(h));
 	sodium_memzero(&st, sizeof(st));
 }

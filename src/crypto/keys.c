@@ -25,27 +25,11 @@
 #include <sodium.h>
 
 #include "crypto/keys.h"
+#include "crypto/sodium_once.h"
 
 #define KEY_HEX_LEN	(KEY_BYTES * 2)
 #define KEY_FILE_LEN	(KEY_HEX_LEN + 1)
 #define KEY_CONTEXT	"NMTKEYS1"
-
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-
-static void
-sodium_init_once(void)
-{
-	if (sodium_init() < 0) {
-		fputs("nmt: sodium_init failed\n", stderr);
-		abort();
-	}
-}
-
-static void
-ensure_sodium(void)
-{
-	pthread_once(&sodium_once, sodium_init_once);
-}
 
 static void *
 secure_alloc(size_t n)
@@ -245,7 +229,7 @@ keys_load(const char *path, int create, struct keyring *ring, char *err,
 	unsigned char *master;
 	int rc;
 
-	ensure_sodium();
+	crypto_ready();
 	memset(ring, 0, sizeof(*ring));
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "crypto/password.h"
+#include "crypto/sodium_once.h"
 
 #define PW_OPSLIMIT	crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEMLIMIT	crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -27,7 +28,6 @@
 static const char pw_alphabet[] =
     "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
@@ -37,30 +37,10 @@ static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
 static int slots_busy;
 
 static void
-die(const char *msg)
-{
-	fprintf(stderr, "nmt: %s\n", msg);
-	abort();
-}
-
-static void
-sodium_init_once(void)
-{
-	if (sodium_init() < 0)
-		die("sodium_init failed");
-}
-
-static void
-ensure_sodium(void)
-{
-	pthread_once(&sodium_once, sodium_init_once);
-}
-
-static void
 slot_acquire(void)
 {
 	if (pthread_mutex_lock(&slot_mtx) != 0)
-		die("password: mutex lock failed");
+		crypto_die("password: mutex lock failed");
 	while (slots_busy >= PW_MAX_CONCURRENT)
 		pthread_cond_wait(&slot_cond, &slot_mtx);
 	slots_busy++;
@@ -71,7 +51,7 @@ static void
 slot_release(void)
 {
 	if (pthread_mutex_lock(&slot_mtx) != 0)
-		die("password: mutex lock failed");
+		crypto_die("password: mutex lock failed");
 	slots_busy--;
 	pthread_cond_signal(&slot_cond);
 	pthread_mutex_unlock(&slot_mtx);
@@ -88,7 +68,7 @@ dummy_init(void)
 	sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
 	if (crypto_pwhash_str(dummy_hash, hex, strlen(hex), PW_OPSLIMIT,
 	    PW_MEMLIMIT) != 0)
-		die("password: cannot compute dummy hash (out of memory)");
+		crypto_die("password: cannot compute dummy hash (out of memory)");
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(hex, sizeof(hex));
 }
@@ -100,17 +80,17 @@ password_hash(const char *password)
 	char *s;
 	int rc;
 
-	ensure_sodium();
+	crypto_ready();
 	if (password == NULL)
-		die("password_hash: NULL password");
+		crypto_die("password_hash: NULL password");
 	slot_acquire();
 	rc = crypto_pwhash_str(out, password, strlen(password), PW_OPSLIMIT,
 	    PW_MEMLIMIT);
 	slot_release();
 	if (rc != 0)
-		die("password_hash: crypto_pwhash_str failed (out of memory)");
+		crypto_die("password_hash: crypto_pwhash_str failed (out of memory)");
 	if ((s = strdup(out)) == NULL)
-		die("out of memory");
+		crypto_die("out of memory");
 	return s;
 }
 
@@ -119,7 +99,7 @@ password_verify(const char *hash, const char *password)
 {
 	int ok, rc;
 
-	ensure_sodium();
+	crypto_ready();
 	if (password == NULL) {
 		/* Still spend the work, but never succeed. */
 		password = "";
@@ -146,9 +126,9 @@ password_generate(void)
 	char *s;
 	size_t i;
 
-	ensure_sodium();
+	crypto_ready();
 	if ((s = malloc(PW_GEN_LEN + 1)) == NULL)
-		die("out of memory");
+		crypto_die("out of memory");
 	for (i = 0; i < PW_GEN_LEN; i++)
 		s[i] = pw_alphabet[randombytes_uniform(
 		    (uint32_t)(sizeof(pw_alphabet) - 1))];

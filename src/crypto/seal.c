@@ -15,35 +15,14 @@
 #include <sodium.h>
 
 #include "crypto/seal.h"
+#include "core/util.h"
+#include "crypto/sodium_once.h"
 
 #define SEAL_PREFIX	"v1."
 #define SEAL_PREFIX_LEN	(sizeof(SEAL_PREFIX) - 1)
 #define SEAL_B64	sodium_base64_VARIANT_URLSAFE_NO_PADDING
 #define NONCE_BYTES	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_BYTES	crypto_aead_xchacha20poly1305_ietf_ABYTES
-
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-
-static void
-sodium_init_once(void)
-{
-	if (sodium_init() < 0) {
-		fputs("nmt: sodium_init failed\n", stderr);
-		abort();
-	}
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p;
-
-	if ((p = malloc(n == 0 ? 1 : n)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 char *
 seal_text(const unsigned char *key, const char *plain, size_t len,
@@ -54,7 +33,7 @@ seal_text(const unsigned char *key, const char *plain, size_t len,
 	size_t binlen, b64len;
 	char *out;
 
-	pthread_once(&sodium_once, sodium_init_once);
+	crypto_ready();
 	if (plain == NULL)
 		plain = "";
 	if (aad == NULL)
@@ -91,7 +70,7 @@ seal_open(const unsigned char *key, const char *sealed, const char *aad,
 	size_t b64len, binmax, binlen;
 	char *plain;
 
-	pthread_once(&sodium_once, sodium_init_once);
+	crypto_ready();
 	*plain_r = NULL;
 	*len_r = 0;
 	if (sealed == NULL ||

@@ -14,32 +14,11 @@
 
 #include "crypto/keys.h"
 #include "crypto/token.h"
+#include "crypto/sodium_once.h"
 
 #define TOKEN_RAW_BYTES	32
 #define TOKEN_HASH_BYTES 32
 #define TOKEN_B64	sodium_base64_VARIANT_URLSAFE_NO_PADDING
-
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-
-static void
-die(const char *msg)
-{
-	fprintf(stderr, "nmt: %s\n", msg);
-	abort();
-}
-
-static void
-sodium_init_once(void)
-{
-	if (sodium_init() < 0)
-		die("sodium_init failed");
-}
-
-static void
-ensure_sodium(void)
-{
-	pthread_once(&sodium_once, sodium_init_once);
-}
 
 char *
 token_generate(const char *prefix)
@@ -48,13 +27,13 @@ token_generate(const char *prefix)
 	size_t plen, b64len;
 	char *out;
 
-	ensure_sodium();
+	crypto_ready();
 	if (prefix == NULL)
 		prefix = "";
 	plen = strlen(prefix);
 	b64len = sodium_base64_ENCODED_LEN(sizeof(raw), TOKEN_B64);
 	if ((out = malloc(plen + b64len)) == NULL)
-		die("out of memory");
+		crypto_die("out of memory");
 	memcpy(out, prefix, plen);
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out + plen, b64len, raw, sizeof(raw), TOKEN_B64);
@@ -68,12 +47,12 @@ token_hash(const unsigned char *key, const char *token,
 {
 	unsigned char h[TOKEN_HASH_BYTES];
 
-	ensure_sodium();
+	crypto_ready();
 	if (token == NULL)
 		token = "";
 	if (crypto_generichash(h, sizeof(h), (const unsigned char *)token,
 	    strlen(token), key, KEY_BYTES) != 0)
-		die("token_hash: crypto_generichash failed");
+		crypto_die("token_hash: crypto_generichash failed");
 	sodium_bin2hex(out, TOKEN_HASH_HEX, h, sizeof(h));
 }
 
@@ -83,7 +62,7 @@ token_uuid(char out[UUID_TEXT])
 	unsigned char b[16];
 	char hex[sizeof(b) * 2 + 1];
 
-	ensure_sodium();
+	crypto_ready();
 	randombytes_buf(b, sizeof(b));
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */

@@ -16,41 +16,25 @@
 #include <sodium.h>
 
 #include "crypto/totp.h"
+#include "core/util.h"
+#include "crypto/sodium_once.h"
 
 #define TOTP_SECRET_BYTES 20
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void
-die(const char *msg)
-{
-	fprintf(stderr, "nmt: %s\n", msg);
-	abort();
-}
-
-static void
 libs_init(void)
 {
-	if (sodium_init() < 0)
-		die("sodium_init failed");
+	crypto_ready();
 	if (oath_init() != OATH_OK)
-		die("oath_init failed");
+		crypto_die("oath_init failed");
 }
 
 static void
 ensure_init(void)
 {
 	pthread_once(&init_once, libs_init);
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p;
-
-	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
-		die("out of memory");
-	return p;
 }
 
 /* Decodes a base32 secret; the result is malloc'd (wipe, then free). */
@@ -109,7 +93,7 @@ totp_secret_generate(void)
 	randombytes_buf(raw, sizeof(raw));
 	if (oath_base32_encode((const char *)raw, sizeof(raw), &out,
 	    &outlen) != OATH_OK || out == NULL)
-		die("totp: base32 encoding failed");
+		crypto_die("totp: base32 encoding failed");
 	sodium_memzero(raw, sizeof(raw));
 	if ((eq = strchr(out, '=')) != NULL)
 		*eq = '\0';
@@ -241,7 +225,7 @@ totp_uri(const char *issuer, const char *account, const char *secret_b32)
 	    "&algorithm=SHA1&digits=%d&period=%d",
 	    iss, acc, sec, iss, TOTP_DIGITS, TOTP_STEP);
 	if (n < 0)
-		die("totp_uri: snprintf failed");
+		crypto_die("totp_uri: snprintf failed");
 	len = (size_t)n + 1;
 	uri = xmalloc(len);
 	snprintf(uri, len,

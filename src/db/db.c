@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
 
@@ -46,38 +47,6 @@ db_die(const char *msg)
 {
 	fprintf(stderr, "nmt: db: %s\n", msg);
 	abort();
-}
-
-void *
-db_xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
-		db_die("out of memory");
-	return p;
-}
-
-void *
-db_xreallocarray(void *p, size_t n, size_t size)
-{
-	void *np;
-
-	if (size != 0 && n > SIZE_MAX / size)
-		db_die("allocation overflow");
-	if ((np = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
-		db_die("out of memory");
-	return np;
-}
-
-char *
-db_xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		db_die("out of memory");
-	return p;
 }
 
 void
@@ -117,7 +86,7 @@ db_open(const char *url, char *err, size_t errlen)
 			db_seterr(err, errlen, "cannot open database");
 		return NULL;
 	}
-	db = db_xcalloc(1, sizeof(*db));
+	db = xcalloc(1, sizeof(*db));
 	db->drv = drv;
 	db->conn = conn;
 	return db;
@@ -197,7 +166,7 @@ db_result_new(int ncols)
 
 	if (ncols < 0)
 		db_die("db_result_new: negative column count");
-	res = db_xcalloc(1, sizeof(*res));
+	res = xcalloc(1, sizeof(*res));
 	res->ncols = ncols;
 	return res;
 }
@@ -212,7 +181,7 @@ db_result_add_row(struct db_result *res)
 	if (res->nrows == res->rowcap) {
 		res->rowcap = res->rowcap == 0 ? 8 :
 		    (res->rowcap > INT_MAX / 2 ? INT_MAX : res->rowcap * 2);
-		res->offs = db_xreallocarray(res->offs,
+		res->offs = xreallocarray(res->offs,
 		    (size_t)res->rowcap * (size_t)(res->ncols == 0 ? 1 :
 		    res->ncols), sizeof(*res->offs));
 	}
@@ -242,7 +211,7 @@ db_result_set(struct db_result *res, int col, const char *data, size_t len)
 
 		while (cap < need)
 			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-		res->buf = db_xreallocarray(res->buf, cap, 1);
+		res->buf = xreallocarray(res->buf, cap, 1);
 		res->bufcap = cap;
 	}
 	if (len > 0)

@@ -47,9 +47,6 @@ void			 db_result_set(struct db_result *res, int col,
 			    const char *data, size_t len);
 
 /* Allocation helpers: they abort on failure and never return NULL. */
-void		*db_xcalloc(size_t n, size_t size);
-void		*db_xreallocarray(void *p, size_t n, size_t size);
-char		*db_xstrdup(const char *s);
 
 /* snprintf into err when err != NULL and errlen > 0. */
 void		 db_seterr(char *err, size_t errlen, const char *fmt, ...)

@@ -34,6 +34,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
 
@@ -236,7 +237,7 @@ pg_open(const char *url, char *err, size_t errlen)
 	struct pg_conn *c;
 	char msg[512];
 
-	c = db_xcalloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	if ((c->pg = PQconnectdb(url)) == NULL) {
 		fprintf(stderr, "nmt: db: out of memory\n");
 		abort();
@@ -441,7 +442,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 		pg_cache_drop(c, victim);
 	}
 	ent = &c->cache[c->ncache];
-	ent->sql = db_xstrdup(sql);
+	ent->sql = xstrdup(sql);
 	ent->hash = h;
 	ent->used = ++c->tick;
 	ent->nparams = nparams;
@@ -476,8 +477,8 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 	if ((e = pg_ready(c)) != DB_OK)
 		return e;
 	if (nparams > 0) {
-		values = db_xcalloc((size_t)nparams, sizeof(*values));
-		nums = db_xcalloc((size_t)nparams, PG_INT_LEN);
+		values = xcalloc((size_t)nparams, sizeof(*values));
+		nums = xcalloc((size_t)nparams, PG_INT_LEN);
 	}
 	for (i = 0; i < nparams; i++) {
 		switch (params[i].type) {

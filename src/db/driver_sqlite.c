@@ -31,6 +31,7 @@
 
 #include <sqlite3.h>
 
+#include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
 
@@ -147,7 +148,7 @@ sqlite_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 
-	c = db_xcalloc(1, sizeof(*c));
+	c = xcalloc(1, sizeof(*c));
 	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -338,7 +339,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 		free(c->cache[victim].sql);
 	}
 	e = &c->cache[victim];
-	e->sql = db_xstrdup(sql);
+	e->sql = xstrdup(sql);
 	e->hash = h;
 	e->used = ++c->tick;
 	e->stmt = stmt;

@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "core/embed.h"
+#include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
 
@@ -301,7 +302,7 @@ migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
 	    embed_migrations_sqlite;
 	for (f = list; f->name != NULL; f++)
 		nm++;
-	m = db_xcalloc(nm, sizeof(*m));
+	m = xcalloc(nm, sizeof(*m));
 	for (i = 0; i < nm; i++) {
 		m[i].file = &list[i];
 		m[i].version = migrate_version(list[i].name);

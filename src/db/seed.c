@@ -22,6 +22,7 @@
 #include <csv.h>
 
 #include "core/embed.h"
+#include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
 #include "db/seed.h"
@@ -75,10 +76,10 @@ seed_field(void *data, size_t len, void *arg)
 
 	if (c->cur.n == c->curcap) {
 		c->curcap = c->curcap == 0 ? 8 : c->curcap * 2;
-		c->cur.f = db_xreallocarray(c->cur.f, (size_t)c->curcap,
+		c->cur.f = xreallocarray(c->cur.f, (size_t)c->curcap,
 		    sizeof(*c->cur.f));
 	}
-	s = db_xreallocarray(NULL, len + 1, 1);
+	s = xreallocarray(NULL, len + 1, 1);
 	if (len > 0)
 		memcpy(s, data, len);
 	s[len] = '\0';
@@ -93,7 +94,7 @@ seed_record(int term, void *arg)
 	(void)term;
 	if (c->nrecs == c->reccap) {
 		c->reccap = c->reccap == 0 ? 32 : c->reccap * 2;
-		c->recs = db_xreallocarray(c->recs, (size_t)c->reccap,
+		c->recs = xreallocarray(c->recs, (size_t)c->reccap,
 		    sizeof(*c->recs));
 	}
 	c->cur.line = c->line;
