@@ -188,3 +188,26 @@ export function definitionList(rows, className) {
 export function tableWrap(table) {
 	return h('div', { class: 'table-wrap' }, table);
 }
+
+// Sends a form's request: the submit button is disabled meanwhile; a 400's
+// field errors (or any other error's message) are shown in the form. Resolves
+// to true when the request succeeded; 401 is left to the router.
+export async function sendForm(ctx, { submit, messages, errors }, send) {
+	submit.disabled = true;
+	messages.replaceChildren();
+	try {
+		await send();
+		return true;
+	} catch (err) {
+		if (!ctx.isCurrent() || err.status === 401)
+			return false;
+		const fe = err.fieldErrors;
+		if (err.status === 400 && fe.length)
+			errors.show(fe);
+		else
+			errors.showMessage(errorMessage(err));
+		return false;
+	} finally {
+		submit.disabled = false;
+	}
+}

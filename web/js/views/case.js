@@ -9,6 +9,7 @@ import { t, label, formatDateTime } from '../i18n.js';
 import * as ref from '../ref.js';
 import {
 	setTitle, pageHeading, field, formErrors, errorMessage, alertBox, definitionList, tableWrap,
+	sendForm,
 } from '../ui.js';
 
 const GENDERS = ['female', 'male', 'other', 'unknown'];
@@ -373,23 +374,11 @@ function buildPersonForm(ctx, getCase, msgHost, done) {
 			return;
 		}
 		busy = true;
-		submit.disabled = true;
-		msgHost.replaceChildren();
-		try {
-			await api.addPerson(getCase().id, body);
-		} catch (err) {
-			if (!ctx.isCurrent() || err.status === 401)
-				return;
-			const fe = err.fieldErrors;
-			if (err.status === 400 && fe.length)
-				errors.show(fe);
-			else
-				errors.showMessage(errorMessage(err));
+		const ok = await sendForm(ctx, { submit, messages: msgHost, errors },
+		    () => api.addPerson(getCase().id, body));
+		busy = false;
+		if (!ok)
 			return;
-		} finally {
-			busy = false;
-			submit.disabled = false;
-		}
 		close(false);
 		ctx.announce(t('persons.added'), { kind: 'success' });
 		await done();
@@ -464,23 +453,11 @@ function buildTeamForm(ctx, getCase, orgs, msgHost, done) {
 			return;
 		}
 		busy = true;
-		submit.disabled = true;
-		msgHost.replaceChildren();
-		try {
-			await api.addTeamMember(getCase().id, body);
-		} catch (err) {
-			if (!ctx.isCurrent() || err.status === 401)
-				return;
-			const fe = err.fieldErrors;
-			if (err.status === 400 && fe.length)
-				errors.show(fe);
-			else
-				errors.showMessage(errorMessage(err));
+		const ok = await sendForm(ctx, { submit, messages: msgHost, errors },
+		    () => api.addTeamMember(getCase().id, body));
+		busy = false;
+		if (!ok)
 			return;
-		} finally {
-			busy = false;
-			submit.disabled = false;
-		}
 		close(false);
 		ctx.announce(t('team.added'), { kind: 'success' });
 		await done();
