@@ -12,6 +12,7 @@
 #define DEFAULT_KEY_FILE "nmt.key"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define DEFAULT_MAX_HEADER (16 * 1024)
 #define DEFAULT_THREADS 8
 
 static const char *
@@ -75,8 +76,9 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
     size_t errlen)
 {
 	static const char *const names[] = { "--database", "--key-file",
-	    "--listen", "--web", "--max-body", "--threads", NULL };
-	const char	*values[6] = { NULL };
+	    "--listen", "--web", "--max-body", "--threads", "--max-header",
+	    NULL };
+	const char	*values[7] = { NULL };
 	const char	*listen;
 	int64_t		 n;
 	int		 i, k, r;
@@ -113,6 +115,17 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 			return -1;
 		}
 		cfg->max_body = (size_t)n;
+	}
+	cfg->max_header = DEFAULT_MAX_HEADER;
+	if (values[6] == NULL)
+		values[6] = env_or("NMT_MAX_HEADER", NULL);
+	if (values[6] != NULL) {
+		if (parse_int(values[6], 4096, 1024 * 1024, &n) != 0) {
+			snprintf(err, errlen, "bad --max-header or NMT_MAX_HEADER "
+			    "(4096..1048576)");
+			return -1;
+		}
+		cfg->max_header = (size_t)n;
 	}
 	cfg->threads = DEFAULT_THREADS;
 	if (values[5] != NULL) {

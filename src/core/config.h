@@ -1,7 +1,8 @@
 /*
  * config.h — the settings both programs share, from the command line
  * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
- * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY), then built-in defaults.
+ * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER), then built-in
+ * defaults.
  */
 #ifndef NMT_CORE_CONFIG_H
 #define NMT_CORE_CONFIG_H
@@ -14,7 +15,8 @@ struct config {
 	char		 host[64];
 	unsigned	 port;
 	const char	*web_dir;
-	size_t		 max_body;
+	size_t		 max_body;	/* bytes of a request body */
+	size_t		 max_header;	/* bytes of request line and headers */
 	unsigned	 threads;
 };
 

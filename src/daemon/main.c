@@ -17,7 +17,6 @@
 #include "http/http.h"
 #include "sandbox/sandbox.h"
 
-#define MAX_HEADER (16 * 1024)
 #define IDLE_TIMEOUT 60
 
 static void
@@ -25,7 +24,7 @@ usage(void)
 {
 	fputs("usage: nmtd [--database URL] [--key-file PATH] "
 	    "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	    "[--threads N]\n", stderr);
+	    "[--max-header BYTES] [--threads N]\n", stderr);
 	exit(2);
 }
 
@@ -74,7 +73,7 @@ main(int argc, char **argv)
 	hc.port = cfg.port;
 	hc.web_dir = access(cfg.web_dir, R_OK) == 0 ? cfg.web_dir : NULL;
 	hc.max_body = cfg.max_body;
-	hc.max_header = MAX_HEADER;
+	hc.max_header = cfg.max_header;
 	hc.threads = cfg.threads;
 	hc.timeout = IDLE_TIMEOUT;
 	if ((srv = http_start(&hc, app_handle, &app, err, sizeof(err))) ==

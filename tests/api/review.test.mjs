@@ -136,3 +136,16 @@ test('nmtd refuses a database that nmtctl init has not prepared', async () => {
     await db.drop();
   }
 });
+
+test('the header limit is configurable (NMT_MAX_HEADER)', async () => {
+  const small = await startServer({ env: { NMT_MAX_HEADER: '4096' } });
+  try {
+    const big = await api(small, 'GET', '/healthz', { headers: { 'x-filler': 'a'.repeat(5000) } });
+    assert.equal(big.status, 431);
+    assertStatus(await api(small, 'GET', '/healthz', { headers: { 'x-filler': 'a'.repeat(3000) } }), 200);
+    // The default (16 KiB) takes the same 5000-byte header.
+    assertStatus(await api(srv, 'GET', '/healthz', { headers: { 'x-filler': 'a'.repeat(5000) } }), 200);
+  } finally {
+    await small.stop();
+  }
+});
