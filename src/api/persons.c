@@ -53,18 +53,23 @@ static const struct field_spec person_patch_spec[] = {
 	PERSON_FIELDS(FIELD_NONEMPTY)
 };
 
-/* Cross-field rules the spec cannot express; replies 400. */
+/*
+ * The rules the spec cannot express, added to errors: dates not in the
+ * future, a birth year or an age estimate (not both), a citizenship that
+ * is a known country. Returns -1 (after replying) only when the database
+ * fails.
+ */
 static int
-check_person_rules(struct ctx *c, const json_t *merged)
+person_rules(struct ctx *c, const json_t *merged, json_t *errors)
 {
-	json_t	*errors = json_array();
-	int	 year, month, day;
-	long	 birth_year = json_long(merged, "birth_year");
-
 	const json_t	*identity = json_object_get(merged, "identity");
 	const char	*dob = json_is_object(identity) ?
 			    json_str(identity, "date_of_birth") : NULL;
+	const char	*citizenship = json_str(merged, "citizenship");
+	long		 birth_year = json_long(merged, "birth_year");
 	char		 today[11];
+	int		 year, month, day, found;
+	enum db_err	 e;
 
 	date_today(c->now, &year, &month, &day);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
@@ -78,12 +83,18 @@ check_person_rules(struct ctx *c, const json_t *merged)
 	if (birth_year > year)
 		validate_error(errors, "birth_year", "out_of_range",
 		    "Födelseåret ligger i framtiden.");
-	if (json_array_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
+	if (citizenship != NULL && strlen(citizenship) == 2) {
+		if ((e = store_country_exists(c->db, citizenship, &found)) !=
+		    DB_OK) {
+			json_decref(errors);
+			reply_db_error(c, e);
+			return -1;
+		}
+		if (!found)
+			validate_error(errors, "citizenship", "invalid_country",
+			    "Okänd landskod (ISO 3166-1 alfa-2).");
 	}
-	reply_invalid(c, errors);
-	return -1;
+	return 0;
 }
 
 /* Fills v from a person document (create body, or stored merged). */
@@ -168,11 +179,13 @@ api_persons_create(struct ctx *c)
 	struct case_row_facts	 f;
 	struct person_values	 v;
 	char			 id[UUID_TEXT], now[TIME_TEXT], *location;
+	json_t			*errors;
 	enum db_err		 e;
 
 	if (case_access(c, case_id, CASE_WRITE, &f) != 0 ||
-	    require_body(c, person_create_spec) != 0 ||
-	    check_person_rules(c, c->body) != 0)
+	    check_body(c, person_create_spec, &errors) != 0 ||
+	    person_rules(c, c->body, errors) != 0 ||
+	    reply_if_invalid(c, errors) != 0)
 		return;
 	empty_list_if_absent(c->body, "languages");
 	empty_list_if_absent(c->body, "vulnerabilities");
@@ -244,6 +257,7 @@ api_person_patch(struct ctx *c)
 	struct person_values	 v;
 	json_t			*doc;
 	char			 now[TIME_TEXT], *sealed = NULL;
+	json_t			*errors;
 	long long		 version;
 	int			 stale, replaces_identity;
 	enum db_err		 e;
@@ -277,7 +291,9 @@ api_person_patch(struct ctx *c)
 	disclose_identity(c, doc, IDENTITY_FULL, NULL, NULL);
 	json_object_del(doc, "identity_access");
 	merge_patch(doc, c->body);
-	if (check_person_rules(c, doc) != 0)
+	errors = json_array();
+	if (person_rules(c, doc, errors) != 0 ||
+	    reply_if_invalid(c, errors) != 0)
 		goto out;
 	time_format(c->now, now);
 	person_values(c, doc, json_str(doc, "created_at"), &v);

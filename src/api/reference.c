@@ -1,5 +1,6 @@
 /*
- * reference.c — organizations, regions, counties and the health check.
+ * reference.c — organizations, regions, counties, countries and the
+ * health check.
  * Reference data are readable by every authenticated user.
  */
 #include "api/api.h"
@@ -33,6 +34,12 @@ void
 api_counties(struct ctx *c)
 {
 	reply_list(c, store_counties);
+}
+
+void
+api_countries(struct ctx *c)
+{
+	reply_list(c, store_countries);
 }
 
 void

@@ -50,6 +50,10 @@ static const struct seed_spec seed_specs[] = {
 	    "VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET "
 	    "name = excluded.name, kind = excluded.kind, "
 	    "region = excluded.region" },
+	{ "countries.csv", 3, { "code", "name_sv", "name_en" },
+	    "INSERT INTO country (code, name_sv, name_en) "
+	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
+	    "name_sv = excluded.name_sv, name_en = excluded.name_en" },
 };
 #define SEED_NSPECS	(sizeof(seed_specs) / sizeof(seed_specs[0]))
 

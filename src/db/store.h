@@ -22,6 +22,9 @@
 json_t		*store_organizations(struct db *db, enum db_err *e);
 json_t		*store_regions(struct db *db, enum db_err *e);
 json_t		*store_counties(struct db *db, enum db_err *e);
+json_t		*store_countries(struct db *db, enum db_err *e);
+enum db_err	 store_country_exists(struct db *db, const char *code,
+		    int *found);
 /* The region of a county into region (33 bytes); *found 0 if unknown. */
 enum db_err	 store_county_region(struct db *db, const char *county,
 		    char region[33], int *found);

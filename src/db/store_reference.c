@@ -1,6 +1,6 @@
 /*
- * store_reference.c — organizations, regions and counties as seeded by
- * `nmtctl init` from the CSV files in data/.
+ * store_reference.c — organizations, regions, counties and countries as
+ * seeded by `nmtctl init` from the CSV files in data/.
  */
 #include <string.h>
 
@@ -62,6 +62,16 @@ store_counties(struct db *db, enum db_err *e)
 	    "ORDER BY code", names, e);
 }
 
+json_t *
+store_countries(struct db *db, enum db_err *e)
+{
+	static const char *const	names[] = { "code", "name", "name_en",
+					    NULL };
+
+	return items_query(db, "SELECT code, name_sv, name_en FROM country "
+	    "ORDER BY code", names, e);
+}
+
 static enum db_err
 one_text(struct db *db, const char *sql, const char *param, char *out,
     size_t outlen, int *found)
@@ -102,5 +112,12 @@ enum db_err
 store_region_exists(struct db *db, const char *code, int *found)
 {
 	return one_text(db, "SELECT code FROM region WHERE code = $1", code,
+	    NULL, 0, found);
+}
+
+enum db_err
+store_country_exists(struct db *db, const char *code, int *found)
+{
+	return one_text(db, "SELECT code FROM country WHERE code = $1", code,
 	    NULL, 0, found);
 }

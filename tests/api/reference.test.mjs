@@ -1,7 +1,10 @@
-// API.md "Reference data": organizations, regions, counties.
+// API.md "Reference data": organizations, regions, counties; and the countries
+// (ISO 3166-1 alpha-2) that citizenship is checked against.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUserWithToken, api, listAll, assertProblem } from './harness.mjs';
+import {
+  startServer, addUserWithToken, api, listAll, assertProblem, assertFieldError, assertStatus, createCase,
+} from './harness.mjs';
 
 let srv;
 let u;
@@ -100,8 +103,35 @@ test('counties: 21 länskoder, each in its region', async () => {
   assert.match(names['25'], /Norrbotten/);
 });
 
+test('countries: ISO 3166-1 alpha-2 with Swedish names', async () => {
+  const r = await api(srv, 'GET', '/api/v1/countries', { auth: u });
+  assertStatus(r, 200);
+  const byCode = Object.fromEntries(r.json.items.map((c) => [c.code, c]));
+  assert.equal(r.json.items.length, 250, '249 ISO codes and XK');
+  assert.equal(byCode.SE.name, 'Sverige');
+  assert.equal(byCode.RO.name, 'Rumänien');
+  assert.equal(byCode.NG.name, 'Nigeria');
+  assert.equal(byCode.TH.name_en, 'Thailand');
+  for (const notIso of ['AC', 'EA', 'IC', 'TA', 'XA', 'ZZ']) assert.equal(byCode[notIso], undefined, notIso);
+  for (const c of r.json.items) assert.match(c.code, /^[A-Z]{2}$/);
+});
+
+test('a citizenship must be a known country', async () => {
+  const c = await createCase(srv, u);
+  const bad = await api(srv, 'POST', `/api/v1/cases/${c.id}/persons`,
+    { auth: u, body: { pseudonym: 'Z', gender: 'male', citizenship: 'ZZ', birth_year: 2999 } });
+  assertFieldError(bad, 'citizenship');
+  assertFieldError(bad, 'birth_year');
+  const ok = await api(srv, 'POST', `/api/v1/cases/${c.id}/persons`,
+    { auth: u, body: { pseudonym: 'R', gender: 'female', citizenship: 'RO' } });
+  assertStatus(ok, 201);
+  const patch = await api(srv, 'PATCH', `/api/v1/persons/${ok.json.id}`,
+    { auth: u, ifMatch: '"1"', body: { citizenship: 'QQ' } });
+  assertFieldError(patch, 'citizenship');
+});
+
 test('reference data needs authentication', async () => {
-  for (const p of ['/api/v1/organizations', '/api/v1/regions', '/api/v1/counties']) {
+  for (const p of ['/api/v1/organizations', '/api/v1/regions', '/api/v1/counties', '/api/v1/countries']) {
     assertProblem(await api(srv, 'GET', p), 401, p);
   }
 });
