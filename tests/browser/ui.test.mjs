@@ -17,6 +17,15 @@ const PROTECTED_NAME = 'Selma Skyddad';
 const PROTECTED_ADDRESS = 'Hemlig gata 1';
 const GLASS_REASON = 'Polisen behöver nå personen i dag inför ett förhör.\nKontakt via socialtjänsten har inte lyckats.';
 PERSONAL.push(PROTECTED_CASE, PROTECTED_NAME, PROTECTED_ADDRESS, 'Polisen behöver');
+// Editing (step 16): the case's new title and texts, someone else's change
+// made through the API meanwhile, the person's new pseudonym and phone.
+const NEW_TITLE = `${CASE_TITLE}, Arjeplog`;
+const NOTES = 'Samtal med arbetsgivaren 3 juni.\nUppföljning om två veckor.';
+const OTHER_SUMMARY = 'Ändrad via API: fler arbetare har hört av sig.';
+const MY_NOTES = 'Mina anteckningar skrivna under tiden.\nAndra raden.';
+const NEW_PSEUDONYM = 'Person B';
+const PHONE = '070-123 45 67';
+PERSONAL.push(NEW_TITLE, 'Arjeplog', 'arbetsgivaren', NEW_PSEUDONYM, PHONE);
 
 let server;
 let browser;
@@ -28,13 +37,16 @@ const urls = [];         // every URL navigated to
 // Chromium logs every failed fetch as a console error. Expected ones: 401 from
 // GET /me before login and after logout and from the deliberately failed
 // login, 404 from the deliberately unknown case, 400 from the deliberately
-// invalid team member and 400 from the deliberately empty nödåtkomst reason.
+// invalid team member, 400 from the deliberately empty nödåtkomst reason,
+// 412 from the deliberately stale case edit and the simulated 403.
 const NOT_FOUND_CASE = '00000000-0000-4000-8000-000000000000';
 const EXPECTED_FAILURES = [
 	[401, /\/api\/v1\/(me|session)$/],
 	[404, new RegExp(`/api/v1/cases/${NOT_FOUND_CASE}$`)],
 	[400, /\/api\/v1\/cases\/[0-9a-f-]{36}\/team$/],
 	[400, /\/api\/v1\/persons\/[0-9a-f-]{36}\/break-glass$/],
+	[412, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
+	[403, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
 ];
 
 function expectedFailure(msg) {
@@ -192,6 +204,11 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await page.fill('#person-pseudonym', PSEUDONYM);
 		await page.selectOption('#person-gender', 'female');
 		await page.fill('#person-birth-year', '2010');
+		// Citizenship offers the countries the server accepts, in Swedish.
+		const listId = await page.getAttribute('#person-citizenship', 'list');
+		await page.waitForFunction((lid) => document.getElementById(lid)?.options.length >= 249, listId);
+		assert.equal(await page.locator(`#${listId} option[value="RO"]`).textContent(), 'RO – Rumänien');
+		await page.fill('#person-citizenship', 'RO');
 		await page.click('#person-identity summary');
 		await page.fill('#person-identity-full-name', FULL_NAME);
 		await shot('06-person-form');
@@ -259,6 +276,228 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await confirm.click();
 		await page.locator('#team-table tbody tr', { hasText: 'POLISEN-NOA' }).waitFor({ state: 'detached' });
 		assert.match(await page.textContent('#status'), /tagits bort/);
+	});
+
+	await t.test('editing the case sends only the changed fields', async () => {
+		await page.locator('#edit-case').waitFor();
+		assert.equal((await page.textContent('#edit-case')).trim(), 'Redigera ärende');
+		assert.equal(await page.getAttribute('#edit-case', 'aria-expanded'), 'false');
+		assert.equal(await page.isVisible('#edit-case-panel'), false);
+		// Keyboard: the button opens the form, focus goes to the first field.
+		await page.focus('#edit-case');
+		await page.keyboard.press('Enter');
+		await page.locator('#edit-case-form').waitFor();
+		assert.equal(await page.getAttribute('#edit-case', 'aria-expanded'), 'true');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-case-title');
+		// Filled from the case; every control has a label.
+		assert.equal(await page.inputValue('#edit-case-title'), CASE_TITLE);
+		assert.equal(await page.inputValue('#edit-case-summary'), 'Säsongsarbetare från Thailand, ersättning uteblir.');
+		assert.equal(await page.inputValue('#edit-case-notes'), '');
+		assert.equal(await page.inputValue('#edit-case-county'), '25');
+		assert.equal(await page.locator('#edit-case-county option').count(), 21);
+		assert.ok(await page.isChecked('#edit-case-form input[name="exploitation"][value="forced_labour"]'));
+		assert.equal(await page.locator('#edit-case-form input[name="exploitation"]:checked').count(), 1);
+		assert.ok(await page.isChecked('#edit-case-form input[name="status"][value="open"]'));
+		assert.match(await page.textContent('#edit-case-form fieldset:has(input[name="status"])'), /Öppet.*Avslutat/s);
+		const unlabelled = await page.$$eval('#edit-case-form input, #edit-case-form select, #edit-case-form textarea',
+		    (els) => els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.name || e.id));
+		assert.deepEqual(unlabelled, []);
+		// An emptied title is caught before sending.
+		await page.fill('#edit-case-title', '');
+		await page.click('#edit-case-submit');
+		await page.locator('#edit-case-form .error-summary').waitFor();
+		assert.equal(await page.getAttribute('#edit-case-title', 'aria-invalid'), 'true');
+		// "Avbryt" closes the form, drops what was typed and returns focus.
+		await page.click('#edit-case-cancel');
+		assert.equal(await page.isVisible('#edit-case-panel'), false);
+		assert.equal(await page.getAttribute('#edit-case', 'aria-expanded'), 'false');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-case');
+		await page.click('#edit-case');
+		assert.equal(await page.inputValue('#edit-case-title'), CASE_TITLE);
+		assert.equal(await page.locator('#edit-case-form .error-summary').count(), 0);
+
+		await page.fill('#edit-case-title', NEW_TITLE);
+		await page.fill('#edit-case-notes', NOTES);
+		await shot('16-case-edit-form');
+		const request = page.waitForRequest((r) => r.method() === 'PATCH');
+		await page.click('#edit-case-submit');
+		const sent = await request;
+		assert.match(sent.headers()['if-match'], /^"\d+"$/);
+		assert.deepEqual(JSON.parse(sent.postData()), { title: NEW_TITLE, notes: NOTES });
+		await page.locator('#case-heading', { hasText: NEW_TITLE }).waitFor();
+		assert.equal(await heading(), NEW_TITLE);
+		assert.equal(await page.textContent('#case-notes'), NOTES);
+		assert.match(await page.textContent('#case-summary'), /Säsongsarbetare/);
+		assert.equal((await page.textContent('#status')).trim(), 'Ärendet har sparats.');
+		assert.equal(await page.isVisible('#edit-case-panel'), false);
+		assert.equal(await page.locator('#edit-case-form').count(), 0);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-case');
+		assert.equal(await page.title(), 'Ärende – NMT');
+		await recordTitle();
+		await shot('16-case-saved');
+	});
+
+	await t.test('closing the case asks first; the list filtered on closed shows it', async () => {
+		const action = page.locator('#case-status-action');
+		assert.equal((await action.textContent()).trim(), 'Avsluta ärendet');
+		await action.click();
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-confirm');
+		assert.match(await page.textContent('.case-actions'), /Avsluta ärendet\?/);
+		// "Avbryt" changes nothing and returns focus.
+		await page.click('#case-status-keep');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-action');
+		assert.match(await page.textContent('#case-status'), /Öppet/);
+		await action.click();
+		await shot('16-case-close-confirm');
+		const request = page.waitForRequest((r) => r.method() === 'PATCH');
+		await page.click('#case-status-confirm');
+		assert.deepEqual(JSON.parse((await request).postData()), { status: 'closed' });
+		await page.locator('#case-status', { hasText: 'Avslutat' }).waitFor();
+		assert.equal((await action.textContent()).trim(), 'Öppna ärendet igen');
+		assert.equal((await page.textContent('#status')).trim(), 'Ärendet har avslutats.');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-action');
+		assert.equal(await heading(), NEW_TITLE);
+		await shot('16-case-closed');
+
+		await page.click('#nav-cases');
+		await page.locator('main h1', { hasText: 'Ärenden' }).waitFor();
+		await page.locator('#cases-table tbody tr').first().waitFor();
+		await page.selectOption('#filter-status', 'open');
+		await page.locator('#cases-empty').waitFor({ state: 'visible' });
+		await page.selectOption('#filter-status', 'closed');
+		const row = page.locator('#cases-table tbody tr', { hasText: NEW_TITLE });
+		await row.waitFor();
+		assert.equal(await page.locator('#cases-table tbody tr').count(), 1);
+		assert.match(await row.textContent(), /Avslutat/);
+		await shot('16-list-closed');
+		await page.selectOption('#filter-status', '');
+		assert.equal(await page.inputValue('#filter-status'), '');
+		await row.waitFor();
+	});
+
+	await t.test('a change by someone else meanwhile gives 412; reloading keeps my input', async () => {
+		await page.goto(caseUrl);
+		await page.locator('#edit-case').waitFor();
+		await page.click('#edit-case');
+		await page.locator('#edit-case-form').waitFor();
+		// The same user changes the summary through the API meanwhile.
+		const caseId = /#\/cases\/([0-9a-f-]{36})$/i.exec(caseUrl)[1];
+		const { token } = server.ctl('token', 'create', '--username', 'anna');
+		const auth = { Authorization: `Bearer ${token}` };
+		const current = await (await fetch(`${server.url}/api/v1/cases/${caseId}`, { headers: auth })).json();
+		const res = await fetch(`${server.url}/api/v1/cases/${caseId}`, {
+			method: 'PATCH',
+			headers: { ...auth, 'Content-Type': 'application/json', 'If-Match': `"${current.version}"` },
+			body: JSON.stringify({ summary: OTHER_SUMMARY }),
+		});
+		assert.equal(res.status, 200, await res.clone().text());
+
+		await page.fill('#edit-case-notes', MY_NOTES);
+		await page.click('#edit-case-submit');
+		const box = page.locator('#edit-case-form [role="alert"]');
+		await box.waitFor();
+		assert.equal((await box.locator('.alert-text').textContent()).trim(),
+		    'Ärendet har ändrats av någon annan sedan du öppnade det. Ladda om för att se ändringarna.');
+		assert.equal((await page.textContent('#edit-case-reload')).trim(), 'Ladda om');
+		// The user's input is still on screen; the page still shows the old data.
+		assert.equal(await page.inputValue('#edit-case-notes'), MY_NOTES);
+		assert.equal(await page.isVisible('#edit-case-panel'), true);
+		assert.equal(await page.evaluate(() => document.activeElement.closest('[role="alert"]') !== null), true);
+		await shot('16-case-conflict');
+
+		// "Ladda om": the other change is shown and taken into the form; mine stays.
+		await page.click('#edit-case-reload');
+		await page.locator('#case-summary', { hasText: OTHER_SUMMARY }).waitFor();
+		assert.equal(await page.inputValue('#edit-case-summary'), OTHER_SUMMARY);
+		assert.equal(await page.inputValue('#edit-case-notes'), MY_NOTES);
+		assert.equal(await page.locator('#edit-case-form [role="alert"]').count(), 0);
+		assert.match(await page.textContent('#status'), /laddats om/);
+		await shot('16-case-reloaded');
+		const request = page.waitForRequest((r) => r.method() === 'PATCH');
+		await page.click('#edit-case-submit');
+		assert.deepEqual(JSON.parse((await request).postData()), { notes: MY_NOTES });
+		await page.locator('#status', { hasText: 'Ärendet har sparats.' }).waitFor();
+		assert.equal(await page.textContent('#case-notes'), MY_NOTES);
+		assert.equal(await page.textContent('#case-summary'), OTHER_SUMMARY);
+		assert.match(await page.textContent('#case-status'), /Avslutat/);
+	});
+
+	await t.test('a 403 on saving is shown as a calm message', async () => {
+		// anna may change this case, so the server's 403 is simulated here.
+		const pattern = '**/api/v1/cases/*';
+		await page.route(pattern, (route) => (route.request().method() === 'PATCH'
+			? route.fulfill({
+				status: 403, contentType: 'application/problem+json',
+				body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403 }),
+			})
+			: route.continue()));
+		try {
+			await page.click('#edit-case');
+			await page.fill('#edit-case-title', 'Annan rubrik');
+			await page.click('#edit-case-submit');
+			const box = page.locator('#edit-case-form .alert');
+			await box.waitFor();
+			assert.equal(await box.getAttribute('role'), 'status');
+			assert.match(await box.getAttribute('class'), /alert-info/);
+			assert.equal((await box.textContent()).trim(),
+			    'Du kan se ärendet men inte ändra det. Kontakta ärendets ägare om något behöver ändras.');
+			assert.equal(await page.inputValue('#edit-case-title'), 'Annan rubrik');
+			await shot('16-case-forbidden');
+		} finally {
+			await page.unroute(pattern);
+		}
+		await page.click('#edit-case-cancel');
+		assert.equal(await heading(), NEW_TITLE);
+	});
+
+	await t.test('editing the person changes the pseudonym and replaces the identity', async () => {
+		await page.click(`#persons-table a:has-text("${PSEUDONYM}")`);
+		await page.locator('#edit-person').waitFor();
+		assert.equal(await page.getAttribute('#edit-person', 'aria-expanded'), 'false');
+		await page.click('#edit-person');
+		await page.locator('#edit-person-form').waitFor();
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-person-pseudonym');
+		assert.equal(await page.inputValue('#edit-person-pseudonym'), PSEUDONYM);
+		assert.equal(await page.inputValue('#edit-person-gender'), 'female');
+		assert.equal(await page.inputValue('#edit-person-birth-year'), '2010');
+		assert.equal(await page.inputValue('#edit-person-protected'), 'none');
+		assert.equal(await page.isDisabled('#edit-person-protected'), false);
+		// The identity (full view) is pre-filled inside the collapsed block.
+		assert.equal(await page.locator('#edit-person-identity').evaluate((d) => d.open), false);
+		assert.equal(await page.isVisible('#edit-person-identity-full-name'), false);
+		await page.click('#edit-person-identity summary');
+		assert.equal(await page.inputValue('#edit-person-identity-full-name'), FULL_NAME);
+		const unlabelled = await page.$$eval('#edit-person-form input, #edit-person-form select, #edit-person-form textarea',
+		    (els) => els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.name || e.id));
+		assert.deepEqual(unlabelled, []);
+		await page.fill('#edit-person-pseudonym', NEW_PSEUDONYM);
+		await page.fill('#edit-person-identity-phone', PHONE);
+		await shot('16-person-edit-form');
+		const request = page.waitForRequest((r) => r.method() === 'PATCH');
+		await page.click('#edit-person-submit');
+		const sent = await request;
+		assert.match(sent.headers()['if-match'], /^"\d+"$/);
+		assert.deepEqual(JSON.parse(sent.postData()),
+		    { pseudonym: NEW_PSEUDONYM, identity: { full_name: FULL_NAME, phone: PHONE } });
+		await page.locator('main h1', { hasText: NEW_PSEUDONYM }).waitFor();
+		assert.equal(await heading(), `Person: ${NEW_PSEUDONYM}`);
+		assert.equal((await page.textContent('#person-pseudonym')).trim(), NEW_PSEUDONYM);
+		assert.equal((await page.textContent('#status')).trim(), 'Personen har sparats.');
+		assert.equal(await page.locator('#edit-person-form').count(), 0);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-person');
+		// The identity is hidden again, and holds the new phone.
+		assert.equal(await page.isVisible('#identity-panel'), false);
+		assert.equal(await page.locator('main', { hasText: PHONE }).count(), 0);
+		await page.click('#show-identity');
+		await page.locator('#identity-panel', { hasText: PHONE }).waitFor();
+		assert.match(await page.textContent('#identity-panel'), new RegExp(FULL_NAME));
+		assert.equal(await page.title(), 'Person – NMT');
+		await recordTitle();
+		await shot('16-person-saved');
+		await page.click('#show-identity');
+		// Back on the case page the table shows the new pseudonym.
+		await page.click('.breadcrumb a');
+		await page.locator('#persons-table tbody tr', { hasText: NEW_PSEUDONYM }).waitFor();
 	});
 
 	await t.test('a protected identity needs nödåtkomst with a reason', async () => {
@@ -362,6 +601,18 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await shot('15-glass-identity');
 		await page.click('#show-identity');
 		assert.equal(await page.isVisible('#identity-panel'), false);
+
+		// Nödåtkomst only reads: the edit form leaves the identity and its
+		// protection alone.
+		await page.click('#edit-person');
+		await page.locator('#edit-person-form').waitFor();
+		assert.equal(await page.locator('#edit-person-identity').count(), 0);
+		assert.equal(await page.isDisabled('#edit-person-protected'), true);
+		assert.equal(await page.inputValue('#edit-person-protected'), 'protected_address');
+		assert.equal(await page.locator('#edit-person-form', { hasText: PROTECTED_NAME }).count(), 0);
+		await shot('16-person-edit-glass');
+		await page.click('#edit-person-cancel');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-person');
 	});
 
 	await t.test('the list filters as you type', async () => {

@@ -39,8 +39,11 @@ function query(params) {
 	return s ? `?${s}` : '';
 }
 
-async function request(method, path, { body, params, signal, login = false } = {}) {
+async function request(method, path, { body, params, signal, login = false, version } = {}) {
 	const headers = { Accept: 'application/json, application/problem+json' };
+	// Optimistic locking: a change names the version it was based on.
+	if (version !== undefined && version !== null)
+		headers['If-Match'] = `"${version}"`;
 	const write = method !== 'GET' && method !== 'HEAD';
 	if (write) {
 		headers['Content-Type'] = 'application/json';
@@ -110,11 +113,19 @@ export const api = {
 	createCase(body) {
 		return request('POST', '/cases', { body });
 	},
+	// Changes the fields in body; `version` is the case's version as read
+	// (412 when it is no longer current).
+	updateCase(id, version, body) {
+		return request('PATCH', `/cases/${encodeURIComponent(id)}`, { body, version });
+	},
 	addPerson(caseId, body) {
 		return request('POST', `/cases/${encodeURIComponent(caseId)}/persons`, { body });
 	},
 	getPerson(id) {
 		return request('GET', `/persons/${encodeURIComponent(id)}`);
+	},
+	updatePerson(id, version, body) {
+		return request('PATCH', `/persons/${encodeURIComponent(id)}`, { body, version });
 	},
 	// Nödåtkomst: the reason is sent once and not kept by the client.
 	breakGlass(personId, reason) {
@@ -135,6 +146,9 @@ export const api = {
 	},
 	counties(params) {
 		return request('GET', '/counties', { params });
+	},
+	countries(params) {
+		return request('GET', '/countries', { params });
 	},
 	organizations(params) {
 		return request('GET', '/organizations', { params });

@@ -1,4 +1,5 @@
-// Reference data (regions, counties, organisations), fetched once per login
+// Reference data (regions, counties, countries, organisations), fetched once
+// per login
 // and kept in memory. Lists that are paginated are followed to the end.
 
 import { api } from './api.js';
@@ -34,6 +35,10 @@ export function regions() {
 
 export function counties() {
 	return cached('counties', () => all((p) => api.counties(p)));
+}
+
+export function countries() {
+	return cached('countries', () => all((p) => api.countries(p)));
 }
 
 export function organizations() {

@@ -170,9 +170,14 @@ export function formErrors(summaryHost, fields) {
 		summaryHost.replaceChildren(box);
 		box.focus();
 	}
-	function showMessage(message) {
+	// A message for the whole form. kind: error | warn | info (calm, for
+	// what is not the user's fault); actions: buttons shown under the text.
+	function showMessage(message, { kind = 'error', actions } = {}) {
 		clearAll();
-		const box = h('div', { class: 'alert alert-error', role: 'alert', tabindex: '-1' }, message);
+		const box = h('div', {
+			class: ['alert', `alert-${kind}`], role: kind === 'info' ? 'status' : 'alert', tabindex: '-1',
+		}, h('p', { class: 'alert-text' }, message),
+		actions ? h('div', { class: 'alert-actions' }, actions) : null);
 		summaryHost.replaceChildren(box);
 		box.focus();
 	}
@@ -191,8 +196,9 @@ export function tableWrap(table) {
 
 // Sends a form's request: the submit button is disabled meanwhile; a 400's
 // field errors (or any other error's message) are shown in the form. Resolves
-// to true when the request succeeded; 401 is left to the router.
-export async function sendForm(ctx, { submit, messages, errors }, send) {
+// to true when the request succeeded; 401 is left to the router. `handle`,
+// if given, may take an error over (e.g. 412): it returns true when it did.
+export async function sendForm(ctx, { submit, messages, errors, handle }, send) {
 	submit.disabled = true;
 	messages.replaceChildren();
 	try {
@@ -200,6 +206,8 @@ export async function sendForm(ctx, { submit, messages, errors }, send) {
 		return true;
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
+			return false;
+		if (handle && handle(err))
 			return false;
 		const fe = err.fieldErrors;
 		if (err.status === 400 && fe.length)

@@ -2,19 +2,26 @@
 // "Lägg till person" form) and team (with "Lägg till i teamet" and removal
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
+//
+// "Redigera ärende" changes title, summary, notes, county, exploitation and
+// status (only the fields changed are sent, with the version read); "Avsluta
+// ärendet" / "Öppna ärendet igen" changes the status alone after a confirm
+// step. Whether the user may change the case is the server's decision (403).
 
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
 import { t, label, formatDateTime } from '../i18n.js';
 import * as ref from '../ref.js';
 import {
-	setTitle, pageHeading, field, formErrors, errorMessage, alertBox, definitionList, tableWrap,
-	sendForm,
+	setTitle, pageHeading, field, choiceGroup, formErrors, errorMessage, alertBox, definitionList,
+	tableWrap, sendForm,
 } from '../ui.js';
+import { createEditor, textValue, choiceValue, norm } from '../edit.js';
+import { personFields } from '../person-form.js';
+import { EXPLOITATION } from './case-new.js';
 
-const GENDERS = ['female', 'male', 'other', 'unknown'];
-const PROTECTED = ['none', 'marked', 'protected_address', 'fictitious'];
 const ACCESS = ['pseudonymous', 'full'];
+const STATUSES = ['open', 'closed'];
 
 export async function render(ctx) {
 	setTitle('case.title');
@@ -46,11 +53,14 @@ export async function render(ctx) {
 	const teamMsg = h('div', { class: 'section-message' });
 	const headingEl = pageHeading(c.title || t('case.title'), { id: 'case-heading' });
 	const numberEl = h('p', { class: 'case-number', id: 'case-number' });
+	const caseMsg = h('div', { class: 'section-message', id: 'case-message' });
+	const statusHost = h('div', { class: 'status-action' });
 
 	function paint(data) {
 		c = data;
 		numberEl.textContent = c.number || '';
 		headingEl.textContent = c.title || t('case.title');
+		showStatusAction();
 		const owner = c.owner || {};
 		factsHost.replaceChildren(definitionList([
 			[t('case.status'), h('span', { class: ['badge', `badge-${c.status}`], id: 'case-status' }, label('status', c.status))],
@@ -178,6 +188,125 @@ export async function render(ctx) {
 		}
 	}
 
+	// "Avsluta ärendet" / "Öppna ärendet igen", with a confirm step.
+	function showStatusAction() {
+		const closing = c.status !== 'closed';
+		statusHost.replaceChildren(h('button', {
+			type: 'button', class: 'btn btn-secondary', id: 'case-status-action',
+			on: { click: () => showStatusConfirm() },
+		}, closing ? t('case.close') : t('case.reopen')));
+	}
+
+	function focusStatusAction() {
+		const b = statusHost.querySelector('button');
+		if (b)
+			b.focus();
+	}
+
+	function showStatusConfirm() {
+		const closing = c.status !== 'closed';
+		const promptId = uid('status-prompt');
+		const confirmBtn = h('button', {
+			type: 'button', class: 'btn btn-primary', id: 'case-status-confirm',
+			on: { click: () => changeStatus(closing ? 'closed' : 'open', confirmBtn) },
+		}, closing ? t('case.closeConfirm') : t('case.reopenConfirm'));
+		const keep = h('button', {
+			type: 'button', class: 'btn btn-secondary', id: 'case-status-keep',
+			on: {
+				click: () => {
+					showStatusAction();
+					focusStatusAction();
+				},
+			},
+		}, t('case.statusKeep'));
+		statusHost.replaceChildren(h('div', { class: 'confirm', role: 'group', 'aria-labelledby': promptId },
+		    h('span', { class: 'confirm-text', id: promptId },
+		        closing ? t('case.closeQuestion') : t('case.reopenQuestion')),
+		    confirmBtn, keep));
+		confirmBtn.focus();
+	}
+
+	async function changeStatus(status, btn) {
+		btn.disabled = true;
+		caseMsg.replaceChildren();
+		let data;
+		try {
+			data = await api.updateCase(c.id, c.version, { status });
+		} catch (err) {
+			if (!ctx.isCurrent() || err.status === 401)
+				return;
+			showStatusAction();
+			if (err.status === 412) {
+				const reload = h('button', {
+					type: 'button', class: 'btn btn-small btn-secondary', id: 'case-reload',
+					on: { click: () => reloadCase(reload) },
+				}, t('edit.reload'));
+				caseMsg.replaceChildren(noticeBox(t('caseEdit.conflict'), 'warn', reload));
+			} else if (err.status === 403) {
+				caseMsg.replaceChildren(noticeBox(t('caseEdit.forbidden'), 'info'));
+			} else {
+				caseMsg.replaceChildren(alertBox(errorMessage(err)));
+			}
+			focusStatusAction();
+			return;
+		}
+		if (!ctx.isCurrent())
+			return;
+		// An open edit form continues from the new version.
+		if (editor.isOpen())
+			editor.rebase(data);
+		paint(data);
+		ctx.announce(status === 'closed' ? t('case.closedDone') : t('case.reopenedDone'), { kind: 'success' });
+		focusStatusAction();
+	}
+
+	async function reloadCase(btn) {
+		btn.disabled = true;
+		let data;
+		try {
+			data = await api.getCase(c.id);
+		} catch (err) {
+			btn.disabled = false;
+			if (ctx.isCurrent() && err.status !== 401)
+				caseMsg.replaceChildren(alertBox(errorMessage(err)));
+			return;
+		}
+		if (!ctx.isCurrent())
+			return;
+		caseMsg.replaceChildren();
+		if (editor.isOpen())
+			editor.rebase(data);
+		paint(data);
+		ctx.announce(t('case.reloaded'), { kind: 'info' });
+		headingEl.focus();
+	}
+
+	const editor = createEditor({
+		ctx,
+		ids: {
+			toggle: 'edit-case', panel: 'edit-case-panel', form: 'edit-case-form',
+			submit: 'edit-case-submit', cancel: 'edit-case-cancel', reload: 'edit-case-reload',
+		},
+		text: {
+			toggle: t('caseEdit.edit'), title: t('caseEdit.title'), submit: t('caseEdit.submit'),
+			cancel: t('caseEdit.cancel'), saved: t('caseEdit.saved'), conflict: t('caseEdit.conflict'),
+			reloaded: t('caseEdit.reloaded'), forbidden: t('caseEdit.forbidden'),
+		},
+		getData: () => c,
+		build: (data) => caseFields(data, counties),
+		toBody: caseBody,
+		save: (data, body) => api.updateCase(data.id, data.version, body),
+		fetch: (data) => api.getCase(data.id),
+		onSaved: (data) => {
+			caseMsg.replaceChildren();
+			paint(data);
+		},
+		onReloaded: (data) => {
+			caseMsg.replaceChildren();
+			paint(data);
+		},
+	});
+
 	const summaryText = h('div');
 	const notesText = h('div');
 	const personsHeading = h('h2', { id: 'persons-heading', tabindex: '-1' }, t('persons.title'));
@@ -193,7 +322,11 @@ export async function render(ctx) {
 	paint(c);
 	ctx.root.replaceChildren(
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
-	    h('div', { class: 'case-head' }, numberEl, headingEl),
+	    h('div', { class: 'case-head' },
+	        h('div', { class: 'case-head-text' }, numberEl, headingEl),
+	        h('div', { class: 'case-actions' }, editor.toggle, statusHost)),
+	    caseMsg,
+	    editor.panel,
 	    h('div', { class: 'case-layout' },
 	        h('section', { class: 'card case-main', 'aria-labelledby': 'summary-heading' },
 	            h('h2', { id: 'summary-heading', class: 'visually-hidden' }, t('case.facts')),
@@ -206,6 +339,100 @@ export async function render(ctx) {
 	    h('section', { class: 'card', 'aria-labelledby': 'team-heading', id: 'team' },
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
 	        teamMsg, teamHost, teamForm.panel));
+}
+
+// A calm notice (kind info or warn) with optional buttons under the text.
+function noticeBox(message, kind, ...actions) {
+	return h('div', { class: ['alert', `alert-${kind}`], role: kind === 'info' ? 'status' : 'alert' },
+	    h('p', { class: 'alert-text' }, message),
+	    actions.length ? h('div', { class: 'alert-actions' }, actions) : null);
+}
+
+// The fields of "Redigera ärende", filled from the case.
+function caseFields(c, counties) {
+	const sorted = [...counties].sort((a, b) => String(a.code).localeCompare(String(b.code)));
+	const title = field({
+		label: t('newCase.caseTitle'),
+		control: h('input', {
+			id: 'edit-case-title', name: 'title', type: 'text', autocomplete: 'off',
+			maxlength: '200', required: true, value: c.title || '', class: 'input-wide',
+		}),
+	});
+	const summary = field({
+		label: t('newCase.summary'), optional: true,
+		control: h('textarea', {
+			id: 'edit-case-summary', name: 'summary', rows: '4', maxlength: '10000', class: 'input-wide',
+			autocomplete: 'off', value: c.summary || '',
+		}),
+	});
+	const notes = field({
+		label: t('case.notes'), optional: true,
+		control: h('textarea', {
+			id: 'edit-case-notes', name: 'notes', rows: '6', maxlength: '20000', class: 'input-wide',
+			autocomplete: 'off', value: c.notes || '',
+		}),
+	});
+	const known = sorted.some((x) => x.code === c.county);
+	const county = field({
+		label: t('newCase.county'),
+		control: h('select', { id: 'edit-case-county', name: 'county', value: c.county || '' },
+		    known ? null : h('option', { value: c.county || '' }, c.county || t('newCase.countyChoose')),
+		    sorted.map((x) => h('option', { value: x.code }, ref.displayName(x)))),
+	});
+	const exploitation = choiceGroup({
+		legend: t('newCase.exploitation'), hint: t('newCase.exploitationHint'),
+		name: 'exploitation',
+		options: EXPLOITATION.map((code) => [code, t(`exploitation.${code}`)]),
+		checked: Array.isArray(c.exploitation) ? c.exploitation : [],
+	});
+	const status = choiceGroup({
+		legend: t('case.status'), name: 'status', type: 'radio',
+		options: STATUSES.map((code) => [code, label('status', code)]),
+		checked: [c.status],
+	});
+	status.wrap.classList.add('choice-inline');
+	return {
+		nodes: [
+			title.wrap, summary.wrap, notes.wrap,
+			h('div', { class: 'row' }, county.wrap, status.wrap),
+			exploitation.wrap,
+		],
+		fields: {
+			title: textValue(title),
+			summary: textValue(summary),
+			notes: textValue(notes),
+			county: textValue(county),
+			exploitation: choiceValue(exploitation),
+			status: choiceValue(status, { single: true }),
+		},
+		errorFields: { title, summary, notes, county, exploitation, status },
+		first: title.control,
+	};
+}
+
+// The PATCH body of the changed fields (and local checks).
+function caseBody(values, changed) {
+	const body = {};
+	const errors = [];
+	for (const name of changed) {
+		const v = values[name];
+		if (name === 'title') {
+			if (norm(v))
+				body.title = norm(v);
+			else
+				errors.push({ field: 'title', message: t('newCase.requiredTitle') });
+		} else if (name === 'summary' || name === 'notes') {
+			body[name] = norm(v);
+		} else if (name === 'county') {
+			if (v)
+				body.county = v;
+			else
+				errors.push({ field: 'county', message: t('newCase.requiredCounty') });
+		} else {
+			body[name] = v;   // exploitation (list), status
+		}
+	}
+	return { body, errors };
 }
 
 // A button that shows/hides a form panel (aria-expanded).
@@ -221,73 +448,12 @@ function buildPersonForm(ctx, getCase, msgHost, done) {
 	const panelId = uid('person-form');
 	const toggle = disclosure(t('persons.add'), panelId, 'add-person');
 
-	const pseudonym = field({
-		label: t('persons.pseudonym'), hint: t('persons.pseudonymHint'),
-		control: h('input', { id: 'person-pseudonym', name: 'pseudonym', type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '100' }),
-	});
-	const gender = field({
-		label: t('persons.gender'),
-		control: h('select', { id: 'person-gender', name: 'gender' },
-		    h('option', { value: '' }, t('persons.genderChoose')),
-		    GENDERS.map((g) => h('option', { value: g }, label('gender', g)))),
-	});
-	const birthYear = field({
-		label: t('persons.birthYear'),
-		control: h('input', { id: 'person-birth-year', name: 'birth_year', type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '4', class: 'input-short' }),
-	});
-	const ageEstimate = field({
-		label: t('persons.ageEstimate'),
-		control: h('input', { id: 'person-age-estimate', name: 'age_estimate', type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '3', class: 'input-short' }),
-	});
-	const ageHint = h('p', { class: 'hint', id: `${panelId}-age-hint` }, t('persons.ageHint'));
-	const ageGroup = h('fieldset', { class: 'field-group', 'aria-describedby': ageHint.id },
-	    h('legend', null, t('persons.age')), ageHint,
-	    h('div', { class: 'row row-compact' }, birthYear.wrap, ageEstimate.wrap));
-	const citizenship = field({
-		label: t('persons.citizenship'), hint: t('persons.citizenshipHint'), optional: true,
-		control: h('input', { id: 'person-citizenship', name: 'citizenship', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '2', class: 'input-short' }),
-	});
-	const protectedId = field({
-		label: t('persons.protected'),
-		control: h('select', { id: 'person-protected', name: 'protected_identity' },
-		    PROTECTED.map((p) => h('option', { value: p }, label('protected', p)))),
-	});
-
-	const idField = (key, name, attrs = {}, tag = 'input') => field({
-		label: t(key), optional: true,
-		control: h(tag, { id: `person-identity-${name.replace(/_/g, '-')}`, name: `identity.${name}`, autocomplete: 'off', spellcheck: 'false', ...attrs }),
-	});
-	const fullName = idField('persons.fullName', 'full_name', { type: 'text' });
-	const dob = idField('persons.dateOfBirth', 'date_of_birth', { type: 'date' });
-	const idNumber = idField('persons.idNumber', 'id_number', { type: 'text' });
-	const phone = idField('persons.phone', 'phone', { type: 'tel' });
-	const address = idField('persons.address', 'address', { rows: '2' }, 'textarea');
-	const identityFields = { full_name: fullName, date_of_birth: dob, id_number: idNumber, phone, address };
-	const identity = h('details', { class: 'identity-block', id: 'person-identity' },
-	    h('summary', null, t('persons.identity')),
-	    h('fieldset', { class: 'field-group' },
-	        h('legend', { class: 'visually-hidden' }, t('persons.identity')),
-	        h('p', { class: 'hint' }, t('persons.identityHint')),
-	        Object.values(identityFields).map((f) => f.wrap)));
-	// An error inside the collapsed block must be visible: open it.
-	const openOnError = (f) => ({
-		...f,
-		setError(m) {
-			if (m)
-				identity.open = true;
-			f.setError(m);
-		},
-	});
-
+	const {
+		pseudonym, gender, birthYear, ageEstimate, citizenship, protectedId,
+		identityFields, identityBlock: identity, errorFields, nodes,
+	} = personFields({ prefix: 'person' });
 	const summaryHost = h('div', { class: 'form-summary' });
-	const fieldMap = {
-		pseudonym, gender, birth_year: birthYear, age_estimate: ageEstimate,
-		citizenship, protected_identity: protectedId,
-	};
-	for (const [k, f] of Object.entries(identityFields))
-		fieldMap[`identity.${k}`] = openOnError(f);
-	fieldMap.identity = openOnError(fullName);
-	const errors = formErrors(summaryHost, fieldMap);
+	const errors = formErrors(summaryHost, errorFields);
 
 	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'person-submit' }, t('persons.submit'));
 	const cancel = h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => close(true) } }, t('persons.cancel'));
@@ -299,10 +465,7 @@ function buildPersonForm(ctx, getCase, msgHost, done) {
 		on: { submit: onSubmit },
 	},
 	summaryHost,
-	h('div', { class: 'row' }, pseudonym.wrap, gender.wrap),
-	ageGroup,
-	h('div', { class: 'row' }, citizenship.wrap, protectedId.wrap),
-	identity,
+	nodes,
 	h('div', { class: 'form-actions' }, submit, cancel));
 
 	const panel = h('div', { class: 'form-panel', id: panelId, hidden: true },

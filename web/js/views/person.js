@@ -10,6 +10,12 @@
 // a reason and the server opens the identity to them for one hour, flagging
 // the grant and every read in the audit log. The reason is sent once and not
 // kept anywhere by the page.
+//
+// "Redigera" changes pseudonym, gender, age, citizenship and protected
+// identity and, for a user who sees the whole identity (identity_access
+// "full", not through nödåtkomst, which only reads), the identity block,
+// pre-filled in a collapsed <details> that exists only while the form is
+// open. Only the fields changed are sent; the identity block as a whole.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -17,6 +23,8 @@ import { t, label, formatDateTime, formatTime } from '../i18n.js';
 import {
 	setTitle, pageHeading, alertBox, errorMessage, definitionList, field, formErrors,
 } from '../ui.js';
+import { createEditor, textValue, norm } from '../edit.js';
+import { personFields } from '../person-form.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -27,7 +35,10 @@ import {
 //                 that none is registered);
 //   grant       – until when a nödåtkomst grant opens it, if only that does.
 async function load(ctx, id) {
-	const p = await api.getPerson(id);
+	return stateOf(await api.getPerson(id));
+}
+
+function stateOf(p) {
 	const identity = p.identity && typeof p.identity === 'object' ? p.identity : null;
 	const protectedId = Boolean(p.protected_identity) && p.protected_identity !== 'none';
 	return {
@@ -38,6 +49,9 @@ async function load(ctx, id) {
 		offerGlass: protectedId && p.identity_access !== 'full' &&
 		    p.break_glass_allowed === true,
 		noAddress: protectedId && p.identity_access === 'without_address',
+		// Changing the identity or its protection needs the full view; a
+		// nödåtkomst grant only reads (the server answers 403).
+		identityEditable: p.identity_access === 'full' && !p.break_glass_until,
 	};
 }
 
@@ -76,6 +90,27 @@ export async function render(ctx) {
 		return true;
 	}
 
+	// Kept across repaints: the toggle and panel are placed in each new page.
+	const editor = createEditor({
+		ctx,
+		ids: {
+			toggle: 'edit-person', panel: 'edit-person-panel', form: 'edit-person-form',
+			submit: 'edit-person-submit', cancel: 'edit-person-cancel', reload: 'edit-person-reload',
+		},
+		text: {
+			toggle: t('personEdit.edit'), title: t('personEdit.title'), submit: t('personEdit.submit'),
+			cancel: t('personEdit.cancel'), saved: t('personEdit.saved'), conflict: t('personEdit.conflict'),
+			reloaded: t('personEdit.reloaded'), forbidden: t('personEdit.forbidden'),
+		},
+		getData: () => state,
+		build: personEditFields,
+		toBody: personBody,
+		save: async (s, body) => stateOf(await api.updatePerson(s.person.id, s.person.version, body)),
+		fetch: (s) => load(ctx, s.person.id),
+		onSaved: (s) => paint(s),
+		onReloaded: (s) => paint(s),
+	});
+
 	async function granted(grant) {
 		ctx.announce(t('person.glassGranted', { time: formatTime(grant && grant.expires_at) }),
 		    { kind: 'success' });
@@ -95,6 +130,7 @@ export async function render(ctx) {
 
 	function paint(s) {
 		dispose();
+		state = s;
 		const p = s.person;
 		const dash = t('dash');
 		const list = (xs) => (Array.isArray(xs) && xs.length ? xs.join(', ') : dash);
@@ -116,7 +152,10 @@ export async function render(ctx) {
 
 		const parts = [
 			h('p', { class: 'breadcrumb' }, h('a', { href: caseHref }, t('person.back'))),
-			pageHeading(`${t('person.title')}: ${p.pseudonym}`),
+			h('div', { class: 'page-head' },
+			    pageHeading(`${t('person.title')}: ${p.pseudonym}`),
+			    editor.toggle),
+			editor.panel,
 			h('section', { class: 'card', 'aria-labelledby': 'person-facts-heading' },
 			    h('h2', { id: 'person-facts-heading', class: 'visually-hidden' }, t('person.facts')),
 			    facts),
@@ -130,6 +169,96 @@ export async function render(ctx) {
 	}
 
 	paint(state);
+}
+
+// The fields of "Redigera", filled from the person (and the identity when
+// this user may change it).
+function personEditFields(s) {
+	const p = s.person;
+	const f = personFields({
+		prefix: 'edit-person', values: p, genderChoose: false,
+		withIdentity: s.identityEditable, identity: s.identity,
+		identityHint: t('personEdit.identityHint'),
+		protectedLocked: !s.identityEditable,
+	});
+	const fields = {
+		pseudonym: textValue(f.pseudonym),
+		gender: textValue(f.gender),
+		birth_year: textValue(f.birthYear),
+		age_estimate: textValue(f.ageEstimate),
+		citizenship: textValue(f.citizenship),
+		protected_identity: textValue(f.protectedId),
+	};
+	if (f.identityFields)
+		for (const [k, field] of Object.entries(f.identityFields))
+			fields[`identity.${k}`] = textValue(field);
+	return {
+		nodes: f.nodes,
+		fields,
+		errorFields: f.errorFields,
+		first: f.pseudonym.control,
+		// Changes kept after a reload are shown, also inside the identity block.
+		reveal(names) {
+			if (f.identityBlock && names.some((n) => n.startsWith('identity.')))
+				f.identityBlock.open = true;
+		},
+	};
+}
+
+// The PATCH body of the changed fields (and local checks). The identity
+// block is sent whole when any of its fields changed; emptied, it is removed.
+function personBody(values, changed) {
+	const body = {};
+	const errors = [];
+	const has = (name) => changed.includes(name);
+	if (has('pseudonym')) {
+		if (norm(values.pseudonym))
+			body.pseudonym = norm(values.pseudonym);
+		else
+			errors.push({ field: 'pseudonym', message: t('persons.requiredPseudonym') });
+	}
+	if (has('gender'))
+		body.gender = values.gender;
+	const by = norm(values.birth_year);
+	const ae = norm(values.age_estimate);
+	if (by && ae)
+		errors.push({ field: 'age_estimate', message: t('persons.ageBoth') });
+	if (has('birth_year')) {
+		if (!by)
+			body.birth_year = null;
+		else if (/^[0-9]{4}$/.test(by))
+			body.birth_year = Number(by);
+		else
+			errors.push({ field: 'birth_year', message: t('persons.badYear') });
+	}
+	if (has('age_estimate')) {
+		if (!ae)
+			body.age_estimate = null;
+		else if (/^[0-9]{1,3}$/.test(ae))
+			body.age_estimate = Number(ae);
+		else
+			errors.push({ field: 'age_estimate', message: t('persons.badAge') });
+	}
+	if (has('citizenship')) {
+		const cz = norm(values.citizenship);
+		if (!cz)
+			body.citizenship = null;
+		else if (/^[A-Za-z]{2}$/.test(cz))
+			body.citizenship = cz.toUpperCase();
+		else
+			errors.push({ field: 'citizenship', message: t('persons.badCitizenship') });
+	}
+	if (has('protected_identity'))
+		body.protected_identity = values.protected_identity;
+	if (changed.some((n) => n.startsWith('identity.'))) {
+		const identity = {};
+		for (const [name, v] of Object.entries(values)) {
+			if (name.startsWith('identity.') && norm(v))
+				identity[name.slice('identity.'.length)] = norm(v);
+		}
+		body.identity = Object.keys(identity).length ? identity : null;
+	}
+	return { body, errors };
 }
 
 function identitySection(ctx, s, cleanups, reload) {
