@@ -46,13 +46,24 @@ export function totp(secret, { time = Date.now(), step = 30, digits = 6, key } =
 	return String(bin % 10 ** digits).padStart(digits, '0');
 }
 
+// The last time step whose code was handed out, per secret: the server takes
+// each code of a user only once.
+const usedSteps = new Map();
+
 // A code that is valid for at least `margin` more seconds (waits for the next
-// step otherwise), so that a login never races a step boundary.
+// step otherwise), so that a login never races a step boundary, and that has
+// not been handed out before for this secret.
 export async function freshTotp(secret, margin = 5) {
-	const left = 30 - ((Date.now() / 1000) % 30);
-	if (left < margin)
+	for (;;) {
+		const now = Date.now();
+		const left = 30 - ((now / 1000) % 30);
+		const step = Math.floor(now / 1000 / 30);
+		if (left >= margin && usedSteps.get(secret) !== step) {
+			usedSteps.set(secret, step);
+			return totp(secret, { time: now });
+		}
 		await new Promise((r) => setTimeout(r, left * 1000 + 200));
-	return totp(secret);
+	}
 }
 
 function binary(name) {

@@ -26,10 +26,14 @@ const MY_NOTES = 'Mina anteckningar skrivna under tiden.\nAndra raden.';
 const NEW_PSEUDONYM = 'Person B';
 const PHONE = '070-123 45 67';
 PERSONAL.push(NEW_TITLE, 'Arjeplog', 'arbetsgivaren', NEW_PSEUDONYM, PHONE);
+// Roles (step 17): an auditor and an administrator, created with nmtctl.
+const ADMIN_TEXT = 'Användare och behörigheter hanteras med kommandot nmtctl på servern.';
+const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 let server;
 let browser;
 let page;
+let polisUser;           // the member who owns the protected case (nmtctl output)
 const problems = [];     // console errors, page errors, CSP violations
 const titles = [];       // every document.title seen
 const urls = [];         // every URL navigated to
@@ -38,7 +42,8 @@ const urls = [];         // every URL navigated to
 // GET /me before login and after logout and from the deliberately failed
 // login, 404 from the deliberately unknown case, 400 from the deliberately
 // invalid team member, 400 from the deliberately empty nödåtkomst reason,
-// 412 from the deliberately stale case edit and the simulated 403.
+// 412 from the deliberately stale case edit and the simulated 403, 400 from
+// the simulated refusal of an audit log filter.
 const NOT_FOUND_CASE = '00000000-0000-4000-8000-000000000000';
 const EXPECTED_FAILURES = [
 	[401, /\/api\/v1\/(me|session)$/],
@@ -47,6 +52,7 @@ const EXPECTED_FAILURES = [
 	[400, /\/api\/v1\/persons\/[0-9a-f-]{36}\/break-glass$/],
 	[412, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
 	[403, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
+	[400, /\/api\/v1\/audit\?/],
 ];
 
 function expectedFailure(msg) {
@@ -67,6 +73,27 @@ async function heading() {
 
 async function recordTitle() {
 	titles.push(await page.title());
+}
+
+// Signs in through the login form with a fresh TOTP code (each code is
+// taken once per user); waits for the page the role starts at.
+async function login(user) {
+	await page.locator('#login-username').waitFor();
+	await page.fill('#login-username', user.username);
+	await page.fill('#login-password', user.password);
+	await page.fill('#login-code', await freshTotp(user.totp_secret));
+	await page.click('#login-submit');
+	await page.locator('#user-name').waitFor();
+}
+
+async function logout() {
+	await page.click('#logout');
+	await page.locator('#login-username').waitFor();
+}
+
+// The texts of the header's menu.
+async function navTexts() {
+	return (await page.locator('.site-nav a').allTextContents()).map((x) => x.trim());
 }
 
 before(async () => {
@@ -503,7 +530,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 	await t.test('a protected identity needs nödåtkomst with a reason', async () => {
 		// Another organisation's user owns a case in Stockholms län (anna's
 		// region) with a person under protected_address.
-		server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Polis Ett',
+		polisUser = server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Polis Ett',
 		    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
 		const { token } = server.ctl('token', 'create', '--username', 'polis');
 		const asPolis = async (path, body) => {
@@ -615,6 +642,45 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-person');
 	});
 
+	await t.test('a coordinator opens "Ärendets logg" on the case page', async () => {
+		const caseId = /#\/cases\/([0-9a-f-]{36})$/i.exec(caseUrl)[1];
+		await page.goto(caseUrl);
+		await page.locator('#case-number').waitFor();
+		const toggle = page.locator('#case-log-toggle');
+		assert.equal((await toggle.textContent()).trim(), 'Ärendets logg');
+		assert.equal(await toggle.evaluate((b) => b.parentElement.tagName), 'H2');
+		assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+		assert.equal(await page.isVisible('#case-log-panel'), false);
+		// Keyboard: Enter on the heading's button opens it and reads the log.
+		const request = page.waitForRequest((r) => r.url().includes('/api/v1/audit?'));
+		await toggle.focus();
+		await page.keyboard.press('Enter');
+		const sent = new URL((await request).url());
+		assert.equal(sent.searchParams.get('case'), caseId);
+		assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+		const created = page.locator('#case-log-table tbody tr[data-action="case.create"]');
+		await created.waitFor();
+		assert.equal(await created.count(), 1);
+		assert.match(await created.textContent(), /Ärendet skapades/);
+		assert.equal((await created.locator('.cell-actor').textContent()).trim(), 'anna');
+		assert.ok(await page.locator('#case-log-table tbody tr', { hasText: 'Ärendet ändrades' }).count() >= 1);
+		assert.ok(await page.locator('#case-log-table tbody tr', { hasText: 'Person lades till' }).count() >= 1);
+		// The columns of the audit log without "Ärende"; headers have a scope.
+		const heads = (await page.locator('#case-log-table thead th').allTextContents()).map((x) => x.trim());
+		assert.deepEqual(heads, ['Nr', 'Tid', 'Användare', 'Organisation', 'Händelse', 'Objekt', 'Klient', 'Flaggad']);
+		assert.equal(await page.locator('#case-log-table thead th:not([scope="col"])').count(), 0);
+		assert.match((await created.locator('time').textContent()).trim(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		assert.match(await page.textContent('#case-log-table-count'), /händelse/);
+		assert.equal(await page.title(), 'Ärende – NMT');
+		await recordTitle();
+		await shot('17-case-log');
+		// Closing hides it again and keeps focus on the button.
+		await page.keyboard.press('Enter');
+		assert.equal(await page.isVisible('#case-log-panel'), false);
+		assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-log-toggle');
+	});
+
 	await t.test('the list filters as you type', async () => {
 		await page.click('#nav-cases');
 		await page.locator('main h1', { hasText: 'Ärenden' }).waitFor();
@@ -660,6 +726,266 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
 		assert.equal(status, 401);
 		await shot('14-logged-out');
+	});
+
+	await t.test('an auditor starts at the audit log: logins, the case creation, paging', async () => {
+		const caseId = /#\/cases\/([0-9a-f-]{36})$/i.exec(caseUrl)[1];
+		const greta = server.ctl('user', 'add', '--username', 'greta', '--display-name', 'Greta Granskare',
+		    '--org', 'NMT', '--role', 'auditor');
+		// More than a page of entries: polis reads the case list 60 times.
+		const { token } = server.ctl('token', 'create', '--username', 'polis');
+		for (let i = 0; i < 60; i++) {
+			const res = await fetch(`${server.url}/api/v1/cases`, { headers: { Authorization: `Bearer ${token}` } });
+			assert.equal(res.status, 200);
+			await res.arrayBuffer();
+		}
+		// Reads are committed in groups; reading the log commits them now, so
+		// that they come before greta's login.
+		const { token: gretaToken } = server.ctl('token', 'create', '--username', 'greta');
+		const flushed = await fetch(`${server.url}/api/v1/audit?limit=1`, { headers: { Authorization: `Bearer ${gretaToken}` } });
+		assert.equal(flushed.status, 200);
+		await flushed.arrayBuffer();
+		await login(greta);
+		await page.locator('main h1', { hasText: 'Granskningslogg' }).waitFor();
+		assert.match(page.url(), /#\/audit$/);
+		assert.equal(await page.title(), 'Granskningslogg – NMT');
+		assert.equal((await page.textContent('#user-role')).trim(), 'Granskare');
+		assert.deepEqual(await navTexts(), ['Granskningslogg', 'Nödåtkomster']);
+		assert.equal(await page.getAttribute('#nav-audit', 'aria-current'), 'page');
+		assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+		const rows = page.locator('#audit-table tbody tr');
+		await rows.first().waitFor();
+		const heads = (await page.locator('#audit-table thead th').allTextContents()).map((x) => x.trim());
+		assert.deepEqual(heads, ['Nr', 'Tid', 'Användare', 'Organisation', 'Händelse', 'Objekt', 'Ärende', 'Klient', 'Flaggad']);
+		assert.equal(await page.locator('#audit-table thead th:not([scope="col"])').count(), 0);
+		assert.equal(await page.locator('#audit-table tbody tr > th[scope="row"]').count(), await rows.count());
+		// Newest first: the latest login is greta's own.
+		const top = page.locator('#audit-table tbody tr[data-action="login.success"]').first();
+		assert.match(await top.textContent(), /Inloggning/);
+		assert.equal((await top.locator('.cell-actor').textContent()).trim(), 'greta');
+		assert.equal((await top.locator('td').nth(2).textContent()).trim(), 'NMT');
+		assert.match((await top.locator('time').textContent()).trim(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		const seqs = (await page.locator('#audit-table tbody th').allTextContents()).map(Number);
+		assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+		assert.equal(await rows.count(), 50);
+		await shot('17-audit');
+
+		// "Visa fler" until anna's case.create shows up (older entries).
+		const created = page.locator(`#audit-table tbody tr[data-action="case.create"]:has(.cell-case [title="${caseId}"])`);
+		const more = page.locator('#audit-table-more');
+		let pages = 1;
+		while (await created.count() === 0) {
+			assert.ok(await more.isVisible(), 'another page exists');
+			const before = await rows.count();
+			await more.click();
+			await page.waitForFunction((n) => document.querySelectorAll('#audit-table tbody tr').length > n, before);
+			pages += 1;
+			assert.ok(pages < 20);
+		}
+		assert.ok(pages > 1, 'the log needs more than one page here');
+		assert.match(await created.textContent(), /Ärendet skapades/);
+		assert.equal((await created.locator('.cell-actor').textContent()).trim(), 'anna');
+		assert.equal((await created.locator('.cell-case .id-short').textContent()).trim(), caseId.slice(0, 8));
+		assert.equal(await page.locator('#audit-table tbody tr[data-action="login.success"]', { hasText: 'anna' }).count(), 1);
+		assert.match(await page.textContent('#audit-table-count'), /^\d+ händelser visas\./);
+		assert.doesNotMatch(await page.title(), UUID_IN_TEXT);
+		await recordTitle();
+	});
+
+	await t.test('the audit log filters on flagged entries and on one case', async () => {
+		const caseId = /#\/cases\/([0-9a-f-]{36})$/i.exec(caseUrl)[1];
+		const rows = page.locator('#audit-table tbody tr');
+		// "Endast flaggade": only flagged entries, among them the nödåtkomst.
+		await page.check('#audit-flagged');
+		await page.waitForFunction(() => {
+			const trs = [...document.querySelectorAll('#audit-table tbody tr')];
+			return trs.length > 0 && trs.every((tr) => tr.dataset.flagged === 'true');
+		});
+		const all = await rows.count();
+		assert.equal(await page.locator('#audit-table tbody tr .badge-flagged').count(), all);
+		const glass = page.locator('#audit-table tbody tr[data-action="person.break_glass"]');
+		assert.equal(await glass.count(), 1);
+		assert.match(await glass.textContent(), /Nödåtkomst beviljades/);
+		assert.match(await glass.textContent(), /Flaggad/);
+		assert.equal((await glass.locator('.cell-actor').textContent()).trim(), 'anna');
+		assert.ok(all < 50, 'fewer flagged entries than entries');
+		await shot('17-audit-flagged');
+		await page.uncheck('#audit-flagged');
+		await page.waitForFunction(() => [...document.querySelectorAll('#audit-table tbody tr')]
+		    .some((tr) => tr.dataset.flagged === 'false'));
+
+		// A case id that is not one is refused at the field, before sending.
+		let sent = 0;
+		const countAudit = (r) => { if (r.url().includes('/api/v1/audit?')) sent += 1; };
+		page.on('request', countAudit);
+		await page.fill('#audit-case', 'NMT-2025-00001');
+		await page.press('#audit-case', 'Enter');
+		await page.locator('#audit-case-error').waitFor({ state: 'visible' });
+		page.off('request', countAudit);
+		assert.equal(sent, 0);
+		assert.equal(await page.getAttribute('#audit-case', 'aria-invalid'), 'true');
+		assert.ok((await page.getAttribute('#audit-case', 'aria-describedby')).includes('audit-case-error'));
+		assert.match(await page.textContent('#audit-case-error'), /ärende-id/);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'audit-case');
+		await shot('17-audit-case-error');
+
+		// The server's 400 for the case (simulated) is shown at the field too.
+		const pattern = '**/api/v1/audit?*';
+		await page.route(pattern, (route) => route.fulfill({
+			status: 400, contentType: 'application/problem+json',
+			body: JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'case måste vara ett ärende-id.' }),
+		}));
+		try {
+			await page.fill('#audit-case', '00000000-0000-4000-8000-000000000001');
+			await page.click('#audit-apply');
+			await page.locator('#audit-case-error', { hasText: 'case måste vara ett ärende-id.' }).waitFor();
+			assert.equal(await page.getAttribute('#audit-case', 'aria-invalid'), 'true');
+			assert.equal(await page.locator('main [role="alert"]').count(), 0);
+		} finally {
+			await page.unroute(pattern);
+		}
+
+		// A case id (any case of letters): only that case's entries.
+		await page.fill('#audit-case', caseId.toUpperCase());
+		const request = page.waitForRequest((r) => r.url().includes('/api/v1/audit?'));
+		await page.click('#audit-apply');
+		assert.equal(new URL((await request).url()).searchParams.get('case'), caseId);
+		await page.locator('#audit-table tbody tr[data-action="case.create"]').waitFor();
+		assert.equal(await page.inputValue('#audit-case'), caseId);
+		assert.equal(await page.getAttribute('#audit-case', 'aria-invalid'), null);
+		assert.equal(await page.isVisible('#audit-case-error'), false);
+		const cases = await page.locator('#audit-table tbody .cell-case .id-short').evaluateAll(
+		    (els) => [...new Set(els.map((e) => e.getAttribute('title')))]);
+		assert.deepEqual(cases, [caseId]);
+		assert.equal(await page.locator('#audit-table tbody tr').count(),
+		    await page.locator('#audit-table tbody .cell-case .id-short').count());
+		assert.match(await page.textContent('#audit-table tbody tr[data-action="case.create"]'), /Ärendet skapades/);
+		assert.ok(await page.locator('#audit-table tbody tr[data-action="case.update"]').count() >= 1);
+		// The case id stays out of the URL and the title.
+		assert.match(page.url(), /#\/audit$/);
+		assert.doesNotMatch(await page.title(), UUID_IN_TEXT);
+		await recordTitle();
+		await shot('17-audit-case');
+		// With "Endast flaggade" too: this case has no flagged entries.
+		await page.check('#audit-flagged');
+		await page.locator('#audit-table-empty').waitFor({ state: 'visible' });
+		assert.equal((await page.textContent('#audit-table-empty')).trim(), 'Inga händelser matchar filtren.');
+		// "Rensa filter" empties both.
+		await page.click('#audit-clear');
+		await page.locator('#audit-table tbody tr').first().waitFor();
+		assert.equal(await page.inputValue('#audit-case'), '');
+		assert.equal(await page.isChecked('#audit-flagged'), false);
+		assert.equal(await page.isVisible('#audit-clear'), false);
+
+		// English labels, then back.
+		await page.click('#lang-switch');
+		await page.locator('main h1', { hasText: 'Audit log' }).waitFor();
+		await page.locator('#audit-table tbody tr').first().waitFor();
+		assert.match(await page.textContent('#audit-table tbody tr[data-action="login.success"]'), /Signed in/);
+		assert.deepEqual(await navTexts(), ['Audit log', 'Emergency access']);
+		await page.click('#lang-switch');
+		await page.locator('main h1', { hasText: 'Granskningslogg' }).waitFor();
+	});
+
+	await t.test('the auditor sees the nödåtkomst grants with their reasons', async () => {
+		await page.click('#nav-break-glass');
+		await page.locator('main h1', { hasText: 'Nödåtkomster' }).waitFor();
+		assert.match(page.url(), /#\/audit\/break-glass$/);
+		assert.equal(await page.title(), 'Nödåtkomster – NMT');
+		assert.equal(await page.getAttribute('#nav-break-glass', 'aria-current'), 'page');
+		const row = page.locator('#glass-table tbody tr', { hasText: 'anna' });
+		await row.waitFor();
+		assert.equal(await page.locator('#glass-table tbody tr').count(), 1);
+		const heads = (await page.locator('#glass-table thead th').allTextContents()).map((x) => x.trim());
+		assert.deepEqual(heads, ['Beviljad', 'Giltig till', 'Användare', 'Person', 'Ärende', 'Skäl']);
+		assert.equal(await page.locator('#glass-table thead th:not([scope="col"])').count(), 0);
+		// The reason as written, line break included, in a block element.
+		const reason = row.locator('.reason');
+		assert.equal(await reason.textContent(), GLASS_REASON);
+		assert.equal(await reason.evaluate((e) => getComputedStyle(e).whiteSpace), 'pre-wrap');
+		assert.equal(await reason.evaluate((e) => getComputedStyle(e).display), 'block');
+		assert.ok((await reason.boundingBox()).height > 30, 'the reason shows on two lines');
+		// Ids are shortened; the whole id is in the title.
+		const person = row.locator('.cell-person .id-short');
+		assert.match(await person.getAttribute('title'), UUID_IN_TEXT);
+		assert.equal((await person.textContent()).length, 8);
+		assert.match(await row.textContent(), /Gäller nu/);
+		assert.doesNotMatch(await page.title(), UUID_IN_TEXT);
+		await recordTitle();
+		await shot('17-break-glass');
+		// Reading the grants is itself audited.
+		await page.click('#nav-audit');
+		await page.locator('#audit-table tbody tr[data-action="break_glass.list"]', { hasText: 'Nödåtkomster lästes' }).waitFor();
+	});
+
+	await t.test('the auditor gets the start page for case pages; the start survives a reload', async () => {
+		await page.goto(`${server.url}/#/cases`);
+		await page.locator('#start-denied').waitFor();
+		assert.equal(await heading(), 'Välkommen till NMT');
+		assert.match(await page.textContent('#start-text'), /granskar/);
+		assert.equal(await page.locator('main [role="alert"]').count(), 0);
+		assert.equal(await page.locator('#start-audit').getAttribute('href'), '#/audit');
+		await page.goto(`${server.url}/`);
+		await page.locator('main h1', { hasText: 'Granskningslogg' }).waitFor();
+		assert.match(page.url(), /#\/audit$/);
+		await logout();
+	});
+
+	await t.test('an administrator gets a calm start page and no case menu', async () => {
+		const adam = server.ctl('user', 'add', '--username', 'adam', '--display-name', 'Adam Admin',
+		    '--org', 'NMT', '--role', 'admin');
+		await login(adam);
+		await page.locator('#start-text').waitFor();
+		assert.match(page.url(), /#\/start$/);
+		assert.equal(await heading(), 'Välkommen till NMT');
+		assert.equal(await page.title(), 'Startsida – NMT');
+		assert.equal((await page.textContent('#start-text')).trim(), ADMIN_TEXT);
+		assert.equal((await page.textContent('#start-role')).trim(), 'Din roll: Administratör');
+		assert.equal((await page.textContent('#user-role')).trim(), 'Administratör');
+		assert.equal(await page.locator('#start-denied').count(), 0);
+		assert.equal(await page.locator('.site-nav').count(), 0);
+		assert.doesNotMatch(await page.textContent('header'), /Ärenden/);
+		assert.equal(await page.locator('main [role="alert"]').count(), 0);
+		await recordTitle();
+		await shot('17-start-admin');
+
+		// Direct navigation to a case route: the same calm page, no 403.
+		const calls = [];
+		const onResponse = (r) => { if (r.url().includes('/api/v1/') && r.status() >= 400) calls.push(r.url()); };
+		page.on('response', onResponse);
+		for (const hash of ['#/cases', '#/cases/new', '#/audit', '#/audit/break-glass']) {
+			await page.goto(`${server.url}/${hash}`);
+			await page.locator('#start-denied').waitFor();
+			assert.equal((await page.textContent('#start-text')).trim(), ADMIN_TEXT);
+			assert.equal((await page.textContent('#start-denied')).trim(), 'Sidan du försökte öppna ingår inte i din roll.');
+			assert.equal(await page.locator('main [role="alert"]').count(), 0);
+			assert.equal(await page.title(), 'Startsida – NMT');
+		}
+		await shot('17-start-admin-cases');
+		await page.reload();
+		await page.locator('#start-denied').waitFor();
+		page.off('response', onResponse);
+		assert.deepEqual(calls, []);
+		await page.click('.brand-mark');
+		await page.locator('#start-text').waitFor();
+		assert.match(page.url(), /#\/start$/);
+		assert.equal(await page.locator('#start-denied').count(), 0);
+		await logout();
+	});
+
+	await t.test('a member does not see "Ärendets logg"', async () => {
+		await login(polisUser);
+		await page.locator('main h1', { hasText: 'Ärenden' }).waitFor();
+		assert.match(page.url(), /#\/cases$/);
+		assert.deepEqual(await navTexts(), ['Ärenden', 'Nytt ärende']);
+		await page.click(`#cases-table a:has-text("NMT-")`);
+		await page.locator('#case-number').waitFor();
+		await page.locator('#team-table').waitFor();
+		assert.equal(await page.locator('#case-log').count(), 0);
+		assert.equal(await page.locator('main', { hasText: 'Ärendets logg' }).count(), 0);
+		assert.doesNotMatch(await page.textContent('main'), /\b(null|undefined)\b/);
+		await shot('17-member-case');
+		await logout();
 	});
 
 	await t.test('no personal data in titles or URLs; no console errors or CSP violations', async () => {

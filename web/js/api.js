@@ -141,6 +141,14 @@ export const api = {
 		return request('DELETE',
 		    `/cases/${encodeURIComponent(caseId)}/team/${encodeURIComponent(memberId)}`);
 	},
+	// The audit log, newest first: {case, flagged, limit, cursor}.
+	listAudit(params, signal) {
+		return request('GET', '/audit', { params, signal });
+	},
+	// Nödåtkomst grants with their reasons (auditors only).
+	listBreakGlass(params, signal) {
+		return request('GET', '/break-glass', { params, signal });
+	},
 	regions(params) {
 		return request('GET', '/regions', { params });
 	},

@@ -1,6 +1,11 @@
 // NMT web UI entry point: session bootstrap, header, hash router, status
 // messages. Routes carry ids only (#/cases/<id>, #/persons/<id>); search
 // words and other input never go into the URL or the page title.
+//
+// What the header offers and where a user starts depend on the role
+// (roles.js): case workers start at the case list, auditors at the audit
+// log, the other roles at a start page. A route the role cannot use shows
+// that start page in its place rather than the server's 403.
 
 import { api, onUnauthorized, setCsrfToken } from './api.js';
 import { h } from './dom.js';
@@ -13,6 +18,10 @@ import * as newCaseView from './views/case-new.js';
 import * as caseView from './views/case.js';
 import * as personView from './views/person.js';
 import * as notFoundView from './views/not-found.js';
+import * as auditView from './views/audit.js';
+import * as breakGlassView from './views/break-glass.js';
+import * as startView from './views/start.js';
+import { worksCases, audits, homeRoute } from './roles.js';
 
 const state = {
 	user: null,
@@ -21,12 +30,35 @@ const state = {
 	current: null,   // {view, params}
 };
 
+const anyone = () => true;
+
+// [pattern, view, who may use it]
 const routes = [
-	[/^#\/cases\/?$/, casesView],
-	[/^#\/cases\/new\/?$/, newCaseView],
-	[/^#\/cases\/([A-Za-z0-9_-]+)\/?$/, caseView],
-	[/^#\/persons\/([A-Za-z0-9_-]+)\/?$/, personView],
+	[/^#\/cases\/?$/, casesView, worksCases],
+	[/^#\/cases\/new\/?$/, newCaseView, worksCases],
+	[/^#\/cases\/([A-Za-z0-9_-]+)\/?$/, caseView, worksCases],
+	[/^#\/persons\/([A-Za-z0-9_-]+)\/?$/, personView, worksCases],
+	[/^#\/audit\/?$/, auditView, audits],
+	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
+	[/^#\/start\/?$/, startView, anyone],
 ];
+
+// The header's menu for a role: [id, href, message key, active when].
+function navItems(user) {
+	if (worksCases(user)) {
+		return [
+			['nav-cases', '#/cases', 'nav.cases', /^#\/cases\/?$/],
+			['nav-new', '#/cases/new', 'nav.newCase', /^#\/cases\/new\/?$/],
+		];
+	}
+	if (audits(user)) {
+		return [
+			['nav-audit', '#/audit', 'nav.audit', /^#\/audit\/?$/],
+			['nav-break-glass', '#/audit/break-glass', 'nav.breakGlass', /^#\/audit\/break-glass\/?$/],
+		];
+	}
+	return [];
+}
 
 const els = {};
 
@@ -58,17 +90,19 @@ function renderHeader() {
 	}, t('lang.switch'));
 
 	const brand = h('div', { class: 'brand' },
-	    h('a', { href: state.user ? '#/cases' : '#/', class: 'brand-mark' }, t('app.name')),
+	    h('a', { href: state.user ? homeRoute(state.user) : '#/', class: 'brand-mark' }, t('app.name')),
 	    h('span', { class: 'brand-name' }, t('app.fullName')));
 
 	const parts = [brand];
 	if (state.user) {
 		const u = state.user;
 		const org = u.organization ? (u.organization.name || u.organization.code) : '';
-		parts.push(h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
-		    h('ul', null,
-		        h('li', null, h('a', { href: '#/cases', id: 'nav-cases' }, t('nav.cases'))),
-		        h('li', null, h('a', { href: '#/cases/new', id: 'nav-new' }, t('nav.newCase'))))));
+		const items = navItems(u);
+		if (items.length) {
+			parts.push(h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
+			    h('ul', null, items.map(([id, href, key]) =>
+				h('li', null, h('a', { href, id }, t(key)))))));
+		}
 		parts.push(h('div', { class: 'header-tools' },
 		    h('div', { class: 'user-info' },
 		        h('span', { class: 'visually-hidden' }, `${t('user.label')}: `),
@@ -91,9 +125,10 @@ function renderHeader() {
 
 function markCurrentNav() {
 	const hash = location.hash;
+	const items = navItems(state.user);
 	for (const a of els.header.querySelectorAll('.site-nav a')) {
-		const active = (a.id === 'nav-new' && /^#\/cases\/new/.test(hash)) ||
-		    (a.id === 'nav-cases' && /^#\/cases\/?$/.test(hash));
+		const item = items.find(([id]) => id === a.id);
+		const active = Boolean(item) && item[3].test(hash);
 		if (active)
 			a.setAttribute('aria-current', 'page');
 		else
@@ -124,12 +159,18 @@ function navigate(hash, { replace = false } = {}) {
 }
 
 function matchRoute(hash) {
-	for (const [re, view] of routes) {
+	for (const [re, view, allowed] of routes) {
 		const m = re.exec(hash);
 		if (m)
-			return { view, params: m.slice(1) };
+			return { view, params: m.slice(1), allowed };
 	}
 	return null;
+}
+
+// A route this user may open.
+function usable(hash) {
+	const m = matchRoute(hash);
+	return Boolean(m) && m.allowed(state.user);
 }
 
 async function route({ keepFocus = false } = {}) {
@@ -146,20 +187,28 @@ async function route({ keepFocus = false } = {}) {
 	}
 	const hash = location.hash;
 	if (hash === '' || hash === '#' || hash === '#/') {
-		history.replaceState(null, '', '#/cases');
+		history.replaceState(null, '', homeRoute(state.user));
 		return route({ keepFocus });
 	}
 	const m = matchRoute(hash);
+	if (m && !m.allowed(state.user)) {
+		// Not for this role: the calm start page, never the server's 403.
+		state.current = { view: startView, params: [] };
+		await runView(startView, [], seq, keepFocus, { denied: true });
+		return;
+	}
 	const view = m ? m.view : notFoundView;
 	state.current = { view, params: m ? m.params : [] };
 	await runView(view, m ? m.params : [], seq, keepFocus);
 }
 
-async function runView(view, params, seq, keepFocus) {
+async function runView(view, params, seq, keepFocus, extra = {}) {
 	const ctx = {
+		...extra,
 		root: els.view,
 		params,
 		user: state.user,
+		home: homeRoute(state.user),
 		isCurrent: () => seq === state.seq,
 		announce,
 		navigate,
@@ -197,14 +246,15 @@ async function runView(view, params, seq, keepFocus) {
 		target.focus({ preventScroll: false });
 }
 
+// After login: the page asked for if the role may use it (a link opened
+// before signing in), else the role's start.
 function onLoggedIn(user) {
 	state.user = user;
 	renderHeader();
-	const hash = location.hash;
-	if (matchRoute(hash))
+	if (usable(location.hash) && location.hash !== '#/start')
 		route();
 	else
-		navigate('#/cases', { replace: true });
+		navigate(homeRoute(user), { replace: true });
 }
 
 async function logout() {
@@ -221,8 +271,10 @@ function signedOut(message) {
 	setCsrfToken(null);
 	clearReference();
 	casesView.resetFilters();
+	auditView.resetFilters();
 	renderHeader();
-	history.replaceState(null, '', '#/cases');
+	// The next user starts where their own role starts.
+	history.replaceState(null, '', '#/');
 	route().then(() => announce(message, { kind: 'info' }));
 }
 

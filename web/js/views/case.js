@@ -7,6 +7,9 @@
 // status (only the fields changed are sent, with the version read); "Avsluta
 // ärendet" / "Öppna ärendet igen" changes the status alone after a confirm
 // step. Whether the user may change the case is the server's decision (403).
+//
+// Coordinators also get "Ärendets logg": a collapsed section that reads the
+// case's audit entries (GET /api/v1/audit?case=<id>) each time it is opened.
 
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
@@ -19,6 +22,8 @@ import {
 import { createEditor, textValue, choiceValue, norm } from '../edit.js';
 import { personFields } from '../person-form.js';
 import { EXPLOITATION } from './case-new.js';
+import { readsCaseLog } from '../roles.js';
+import { PAGE, auditColumns, auditRow, auditCount, pagedTable } from '../audit-table.js';
 
 const ACCESS = ['pseudonymous', 'full'];
 const STATUSES = ['open', 'closed'];
@@ -320,7 +325,7 @@ export async function render(ctx) {
 	});
 
 	paint(c);
-	ctx.root.replaceChildren(
+	const sections = [
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
 	    h('div', { class: 'case-head' },
 	        h('div', { class: 'case-head-text' }, numberEl, headingEl),
@@ -338,7 +343,44 @@ export async function render(ctx) {
 	        personsMsg, personsHost, personForm.panel),
 	    h('section', { class: 'card', 'aria-labelledby': 'team-heading', id: 'team' },
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
-	        teamMsg, teamHost, teamForm.panel));
+	        teamMsg, teamHost, teamForm.panel),
+	];
+	if (readsCaseLog(ctx.user))
+		sections.push(caseLog(ctx, c.id, orgName));
+	ctx.root.replaceChildren(...sections);
+}
+
+// "Ärendets logg" (coordinators): a heading button that shows and hides the
+// case's audit entries; they are read again each time it is opened.
+function caseLog(ctx, caseId, orgName) {
+	const panelId = 'case-log-panel';
+	const toggle = h('button', {
+		type: 'button', class: 'disclosure', id: 'case-log-toggle',
+		'aria-expanded': 'false', 'aria-controls': panelId,
+	}, t('caseLog.title'));
+	const list = pagedTable(ctx, {
+		id: 'case-log-table',
+		caption: t('caseLog.caption'),
+		columns: auditColumns({ withCase: false }),
+		row: (e) => auditRow(e, { withCase: false, orgName }),
+		fetchPage: (cursor, signal) => api.listAudit({ case: caseId, limit: PAGE, cursor }, signal),
+		emptyText: () => t('audit.empty'),
+		countText: auditCount,
+		moreText: t('audit.more'),
+	});
+	const panel = h('div', { class: 'disclosure-panel', id: panelId, hidden: true },
+	    h('p', { class: 'muted' }, t('caseLog.intro')), list.el);
+	toggle.addEventListener('click', () => {
+		const open = panel.hidden;
+		panel.hidden = !open;
+		toggle.setAttribute('aria-expanded', String(open));
+		if (open)
+			list.load();
+		else
+			list.reset();
+	});
+	return h('section', { class: 'card case-log', id: 'case-log', 'aria-labelledby': 'case-log-toggle' },
+	    h('h2', { class: 'disclosure-heading' }, toggle), panel);
 }
 
 // A calm notice (kind info or warn) with optional buttons under the text.

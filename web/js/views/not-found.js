@@ -6,8 +6,9 @@ import { setTitle, pageHeading } from '../ui.js';
 
 export async function render(ctx) {
 	setTitle('notFound.title');
+	const home = ctx.home || '#/cases';
 	ctx.root.replaceChildren(
 	    pageHeading(t('notFound.title')),
 	    h('p', null, t('notFound.text')),
-	    h('p', null, h('a', { href: '#/cases' }, t('notFound.link'))));
+	    h('p', null, h('a', { href: home }, home === '#/cases' ? t('notFound.link') : t('notFound.linkHome'))));
 }
