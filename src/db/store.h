@@ -79,7 +79,8 @@ enum db_err	 store_throttle_hold(struct db *db, const char *name_hash,
 enum db_err	 store_throttle_locked(struct db *db, const char *name_hash,
 		    const char *now, int *locked);
 /*
- * Counts a failure (failures before window_start are forgotten); at
+ * Counts a failure on the row store_throttle_hold() took in this
+ * transaction (failures before window_start are forgotten); at
  * max_failures the name is locked until lock_until and *now_locked is 1.
  */
 enum db_err	 store_throttle_fail(struct db *db, const char *name_hash,

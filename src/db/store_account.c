@@ -212,10 +212,7 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
 	enum db_err		 e;
 
 	*now_locked = 0;
-	if ((e = db_query(db, "INSERT INTO login_throttle (name_hash, "
-	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
-	    p, 1, NULL)) != DB_OK)
-		return e;
+	/* The row exists: the caller took it with store_throttle_hold(). */
 	/* Failures before a quiet window are forgotten. */
 	if ((e = db_query(db, "UPDATE login_throttle SET failures = 0 "
 	    "WHERE name_hash = $1 AND (last_failure_at IS NULL OR "
