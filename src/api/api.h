@@ -18,6 +18,7 @@
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "db/db.h"
+#include "db/store.h"
 #include "domain/policy.h"
 #include "domain/validate.h"
 #include "http/http.h"
@@ -37,7 +38,7 @@ struct app {
 struct actor {
 	char			 user_id[UUID_TEXT];
 	char			 username[65];
-	char			 display_name[512];
+	char			 display_name[DISPLAY_NAME_BYTES];
 	char			 org[65];
 	char			 org_name[512];
 	char			 region[33];

@@ -85,16 +85,22 @@ check_user(struct cli *cli, const char *username, const char *display_name,
     const char *org, const char *role, const char *region, char *err,
     size_t errlen)
 {
-	int	found;
+	char	*nfc;
+	int	 found, ok;
 
 	if (!valid_username(username)) {
 		snprintf(err, errlen, "username: 2-64 of a-z 0-9 . _ -");
 		return -1;
 	}
-	if (text_length(display_name) < 1 || text_length(display_name) > 200 ||
-	    text_has_control(display_name, 0)) {
-		snprintf(err, errlen, "display name: 1-200 characters of valid "
-		    "UTF-8 without control characters");
+	nfc = text_nfc(display_name);
+	/* It must also fit its storage whole: never cut inside a character. */
+	ok = nfc != NULL && text_length(nfc) >= 1 && text_length(nfc) <= 200 &&
+	    strlen(nfc) < DISPLAY_NAME_BYTES && !text_has_control(nfc, 0);
+	free(nfc);
+	if (!ok) {
+		snprintf(err, errlen, "display name: 1-200 characters (at most "
+		    "%d bytes) of valid UTF-8 without control characters",
+		    DISPLAY_NAME_BYTES - 1);
 		return -1;
 	}
 	if (role_parse(role) == ROLE_NONE) {

@@ -34,10 +34,12 @@ enum db_err	 store_region_exists(struct db *db, const char *code,
 
 /* ---- accounts (store_account.c) ---- */
 
+#define DISPLAY_NAME_BYTES 512	/* with the NUL; nmtctl refuses longer names */
+
 struct user_row {
 	char		 id[UUID_TEXT];
 	char		 username[65];
-	char		 display_name[512];
+	char		 display_name[DISPLAY_NAME_BYTES];
 	char		 org[65];
 	char		 org_name[512];
 	char		 region[33];		/* "" when none */

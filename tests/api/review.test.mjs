@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, addUser, addUserWithToken, api, login, badCode, assertProblem, assertStatus,
-  createCase, createPerson, listAll, run, NMTD, NMTCTL, createDatabase,
+  createCase, createPerson, listAll, run, NMTD, NMTCTL, createDatabase, ctlFor,
 } from './harness.mjs';
 
 let srv;
@@ -122,6 +122,41 @@ test('nmtctl refuses a display name that is not valid UTF-8', async () => {
     NMTCTL, srv.db.url, srv.db.keyFile]);
   assert.equal(r.code, 2, r.stdout);
   assert.match(r.stderr, /UTF-8/);
+});
+
+test('nmtctl refuses a display name that would not fit whole (it used to be cut mid-character)', async () => {
+  for (const name of ['漢'.repeat(200), '😀'.repeat(150)]) {
+    const r = await srv.ctl(['user', 'add', '--username', `lang${name.length}`, '--display-name', name,
+      '--org', 'NMT', '--role', 'auditor', '--json']);
+    assert.equal(r.code, 2, r.stdout);
+  }
+  const ok = await srv.ctl(['user', 'add', '--username', 'lang-ok', '--display-name', '漢'.repeat(150),
+    '--org', 'NMT', '--role', 'auditor', '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('the unique-team migration merges duplicates an older schema may hold', async () => {
+  const s2 = await startServer();
+  const owner = await addUserWithToken(s2, { org: 'POLISEN-SYD', role: 'member' });
+  const c = await createCase(s2, owner, { county: '12' });
+  await s2.stop();
+  try {
+    // Back to migrations 1-4, with a duplicate of the owner's team row.
+    await s2.db.exec('DROP INDEX case_member_unique;');
+    await s2.db.exec('DROP TABLE country;');
+    await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
+    await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
+      SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,
+      '2999-01-01T00:00:00Z' FROM case_member WHERE case_id = '${c.id}';`);
+    const r = await ctlFor(s2.db, ['init']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = (await s2.db.exec(`SELECT id FROM case_member WHERE case_id = '${c.id}';`))
+      .split('\n').map((x) => x.trim()).filter(Boolean);
+    assert.equal(rows.length, 1);
+    assert.notEqual(rows[0], '00000000-0000-4000-8000-000000000001', 'the row added first stays');
+  } finally {
+    await s2.db.drop();
+  }
 });
 
 test('nmtd refuses a database that nmtctl init has not prepared', async () => {
