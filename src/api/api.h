@@ -117,6 +117,7 @@ void	api_organizations(struct ctx *c);
 void	api_regions(struct ctx *c);
 void	api_counties(struct ctx *c);
 void	api_countries(struct ctx *c);
+void	api_vocabularies(struct ctx *c);
 void	api_cases_create(struct ctx *c);
 void	api_cases_list(struct ctx *c);
 void	api_case_get(struct ctx *c);

@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/regions", api_regions, 0 },
 	{ "GET", "/api/v1/counties", api_counties, 0 },
 	{ "GET", "/api/v1/countries", api_countries, 0 },
+	{ "GET", "/api/v1/vocabularies", api_vocabularies, 0 },
 	{ "GET", "/api/v1/cases", api_cases_list, 0 },
 	{ "POST", "/api/v1/cases", api_cases_create, R_JSON },
 	{ "GET", "/api/v1/cases/{}", api_case_get, 0 },

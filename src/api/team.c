@@ -12,13 +12,10 @@
 #include "core/timeutil.h"
 #include "db/store.h"
 
-static const char *const team_access_codes[] = { "full", "pseudonymous",
-	NULL };
-
 static const struct field_spec team_add_spec[] = {
 	{ "organization", FT_STRING, FIELD_REQUIRED, 64, 0, 0, NULL, NULL },
 	{ "username", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
-	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, team_access_codes,
+	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access,
 	    NULL },
 	FIELD_END
 };

@@ -114,7 +114,9 @@ policy_identity(const struct principal *p, const struct case_facts *f,
 {
 	int	owner;
 
-	if (policy_case(p, CASE_READ, f) != POLICY_ALLOW)
+	/* A level this build does not know opens nothing, to anyone. */
+	if (protection == PROTECTION_INVALID ||
+	    policy_case(p, CASE_READ, f) != POLICY_ALLOW)
 		return IDENTITY_NONE;
 	owner = same(p->org, f->owner_org);
 	if (protection != PROTECTION_NONE) {
@@ -145,7 +147,7 @@ policy_break_glass(const struct principal *p, const struct case_facts *f,
 	 * a pseudonymous member does not get through a broken glass what it
 	 * would not get without the protection.
 	 */
-	if (protection == PROTECTION_NONE ||
+	if (protection == PROTECTION_NONE || protection == PROTECTION_INVALID ||
 	    policy_identity(p, f, protection, 0) == IDENTITY_FULL ||
 	    policy_identity(p, f, PROTECTION_NONE, 0) != IDENTITY_FULL)
 		return POLICY_FORBIDDEN;

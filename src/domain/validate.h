@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/vocab.h"
+
 enum field_type {
 	FT_STRING,
 	FT_TEXT,		/* multi-line string */
@@ -40,7 +42,7 @@ struct field_spec {
 	unsigned			 flags;
 	size_t				 max_len;	/* code points / items */
 	int64_t				 min, max;	/* FT_INT */
-	const char *const		*codes;		/* FT_CODE(_LIST) */
+	const struct term		*codes;		/* FT_CODE(_LIST) */
 	const struct field_spec		*fields;	/* FT_OBJECT */
 };
 

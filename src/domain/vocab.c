@@ -1,34 +1,100 @@
 /*
- * vocab.c — the code lists and their parsing. The order of vocab_roles,
- * vocab_access and vocab_protection matches their enums.
+ * vocab.c — the term tables and their parsing. Parses fail closed: an
+ * unknown code is never read as the weakest level.
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "domain/vocab.h"
 
-const char *const vocab_roles[] = { "admin", "coordinator", "member",
-	"requester", "analyst", "auditor", NULL };
-const char *const vocab_access[] = { "none", "pseudonymous", "full", NULL };
-const char *const vocab_genders[] = { "female", "male", "other", "unknown",
-	NULL };
-const char *const vocab_protection[] = { "none", "marked",
-	"protected_address", "fictitious", NULL };
-const char *const vocab_exploitation[] = { "sexual", "forced_labour",
-	"unreasonable_work", "begging", "criminal_activities",
-	"slavery_servitude", "organ_removal", "military_service",
-	"forced_marriage", "illegal_adoption", "surrogacy", "other", NULL };
-const char *const vocab_case_status[] = { "open", "closed", NULL };
+#define TERM_END { NULL, NULL, NULL }
+
+const struct term vocab_roles[] = {
+	{ "admin", "Administratör", "Administrator" },
+	{ "coordinator", "Koordinator", "Coordinator" },
+	{ "member", "Medlem", "Member" },
+	{ "requester", "Frågeställare", "Requester" },
+	{ "analyst", "Analytiker", "Analyst" },
+	{ "auditor", "Granskare", "Auditor" },
+	TERM_END
+};
+
+const struct term vocab_access[] = {
+	{ "none", "Ingen åtkomst", "No access" },
+	{ "pseudonymous", "Pseudonymiserad åtkomst", "Pseudonymous access" },
+	{ "full", "Full åtkomst", "Full access" },
+	TERM_END
+};
+
+const struct term vocab_team_access[] = {
+	{ "full", "Full åtkomst", "Full access" },
+	{ "pseudonymous", "Pseudonymiserad åtkomst", "Pseudonymous access" },
+	TERM_END
+};
+
+const struct term vocab_genders[] = {
+	{ "female", "Kvinna/flicka", "Female" },
+	{ "male", "Man/pojke", "Male" },
+	{ "other", "Annat", "Other" },
+	{ "unknown", "Okänt", "Unknown" },
+	TERM_END
+};
+
+const struct term vocab_protection[] = {
+	{ "none", "Ingen", "None" },
+	{ "marked", "Sekretessmarkering", "Confidentiality marking" },
+	{ "protected_address", "Skyddad folkbokföring",
+	    "Protected registered address" },
+	{ "fictitious", "Fingerade personuppgifter",
+	    "Fictitious identity details" },
+	TERM_END
+};
+
+const struct term vocab_exploitation[] = {
+	{ "sexual", "Sexuella ändamål", "Sexual purposes" },
+	{ "forced_labour", "Tvångsarbete", "Forced labour" },
+	{ "unreasonable_work", "Arbete under uppenbart orimliga villkor",
+	    "Work under manifestly unreasonable conditions" },
+	{ "begging", "Tiggeri", "Begging" },
+	{ "criminal_activities", "Brottslig verksamhet",
+	    "Criminal activities" },
+	{ "slavery_servitude", "Slaveri eller slaveriliknande förhållanden",
+	    "Slavery or servitude" },
+	{ "organ_removal", "Avlägsnande av organ", "Removal of organs" },
+	{ "military_service", "Krigstjänst", "Military service" },
+	{ "forced_marriage", "Tvångsäktenskap", "Forced marriage" },
+	{ "illegal_adoption", "Olaglig adoption", "Illegal adoption" },
+	{ "surrogacy", "Exploatering av surrogatmoderskap",
+	    "Exploitation of surrogacy" },
+	{ "other", "Annan exploatering", "Other exploitation" },
+	TERM_END
+};
+
+const struct term vocab_case_status[] = {
+	{ "open", "Öppet", "Open" },
+	{ "closed", "Avslutat", "Closed" },
+	TERM_END
+};
+
+const struct vocabulary vocabularies[] = {
+	{ "roles", vocab_roles },
+	{ "team_access", vocab_team_access },
+	{ "genders", vocab_genders },
+	{ "protection_levels", vocab_protection },
+	{ "exploitation_forms", vocab_exploitation },
+	{ "case_statuses", vocab_case_status },
+	{ NULL, NULL }
+};
 
 int
-vocab_index(const char *const *list, const char *code)
+vocab_index(const struct term *list, const char *code)
 {
 	int	i;
 
 	if (code == NULL)
 		return -1;
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], code) == 0)
+	for (i = 0; list[i].code != NULL; i++)
+		if (strcmp(list[i].code, code) == 0)
 			return i;
 	return -1;
 }
@@ -42,21 +108,24 @@ role_parse(const char *code)
 const char *
 role_name(enum role role)
 {
-	return role == ROLE_NONE ? "none" : vocab_roles[role];
+	return role == ROLE_NONE ? "none" : vocab_roles[role].code;
 }
 
-enum access
-access_parse(const char *code)
+int
+access_parse(const char *code, enum access *out)
 {
 	int	i = vocab_index(vocab_access, code);
 
-	return i < 0 ? ACCESS_NONE : (enum access)i;
+	if (i < 0)
+		return -1;
+	*out = (enum access)i;
+	return 0;
 }
 
 const char *
 access_name(enum access access)
 {
-	return vocab_access[access];
+	return vocab_access[access].code;
 }
 
 enum protection
@@ -64,5 +133,5 @@ protection_parse(const char *code)
 {
 	int	i = vocab_index(vocab_protection, code);
 
-	return i < 0 ? PROTECTION_NONE : (enum protection)i;
+	return i < 0 ? PROTECTION_INVALID : (enum protection)i;
 }

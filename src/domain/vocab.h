@@ -1,8 +1,13 @@
 /*
  * vocab.h — the closed vocabularies of the API: roles, access levels,
  * genders, protected-identity levels, exploitation forms, case statuses.
- * Codes are stable ASCII identifiers; each list is NULL-terminated so the
- * validator can use it directly.
+ *
+ * Each vocabulary is a table of terms (a stable ASCII code with its
+ * Swedish and English labels), ended by a term whose code is NULL. The
+ * validator checks codes against these tables and GET /api/v1/vocabularies
+ * serves them, so the UI keeps no copy of its own. Exploitation forms
+ * follow brottsbalken 4 kap. 1 a § (människohandel); protection levels the
+ * Swedish Tax Agency's terms for skyddade personuppgifter.
  */
 #ifndef NMT_DOMAIN_VOCAB_H
 #define NMT_DOMAIN_VOCAB_H
@@ -17,6 +22,10 @@ enum role {
 	ROLE_AUDITOR,
 };
 
+/* A set of roles, for route declarations: ROLE_BIT(ROLE_MEMBER) | ... */
+#define ROLE_BIT(r)	(1u << (unsigned)(r))
+#define ROLES_ANY	0x3fu
+
 enum access {
 	ACCESS_NONE = 0,
 	ACCESS_PSEUDONYMOUS = 1,
@@ -24,25 +33,46 @@ enum access {
 };
 
 enum protection {
+	PROTECTION_INVALID = -1,
 	PROTECTION_NONE,
 	PROTECTION_MARKED,
 	PROTECTION_ADDRESS,
 	PROTECTION_FICTITIOUS,
 };
 
-extern const char *const vocab_roles[];
-extern const char *const vocab_access[];
-extern const char *const vocab_genders[];
-extern const char *const vocab_protection[];
-extern const char *const vocab_exploitation[];
-extern const char *const vocab_case_status[];
+struct term {
+	const char	*code;
+	const char	*sv;
+	const char	*en;
+};
 
-/* Index of code in a NULL-terminated list, or -1. */
-int		 vocab_index(const char *const *list, const char *code);
+/* A named vocabulary, as served by GET /api/v1/vocabularies. */
+struct vocabulary {
+	const char		*name;
+	const struct term	*terms;
+};
+
+/* The order of vocab_roles, vocab_access and vocab_protection is their enum's. */
+extern const struct term vocab_roles[];
+extern const struct term vocab_access[];
+extern const struct term vocab_team_access[];	/* full, pseudonymous */
+extern const struct term vocab_genders[];
+extern const struct term vocab_protection[];
+extern const struct term vocab_exploitation[];
+extern const struct term vocab_case_status[];
+
+/* Every served vocabulary, ended by { NULL, NULL }. */
+extern const struct vocabulary vocabularies[];
+
+/* Index of code in a term table, or -1 (also for NULL). */
+int		 vocab_index(const struct term *list, const char *code);
+/* ROLE_NONE for an unknown code. */
 enum role	 role_parse(const char *code);
 const char	*role_name(enum role role);
-enum access	 access_parse(const char *code);
+/* -1 (never a level) for an unknown code: every parse fails closed. */
+int		 access_parse(const char *code, enum access *out);
 const char	*access_name(enum access access);
+/* PROTECTION_INVALID for an unknown code. */
 enum protection	 protection_parse(const char *code);
 
 /* The organization code of the national secretariat. */

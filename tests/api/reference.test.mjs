@@ -144,3 +144,24 @@ test('every role may read reference data', async () => {
     assert.equal(r.status, 200, `${role}: ${r.status}`);
   }
 });
+
+test('vocabularies: every closed code list, each code with a Swedish and an English label', async () => {
+  const r = await api(srv, 'GET', '/api/v1/vocabularies', { auth: u });
+  assertStatus(r, 200);
+  const codes = (name) => r.json[name].map((t) => t.code);
+  assert.deepEqual(codes('roles'), ['admin', 'coordinator', 'member', 'requester', 'analyst', 'auditor']);
+  assert.deepEqual(codes('genders'), ['female', 'male', 'other', 'unknown']);
+  assert.deepEqual(codes('protection_levels'), ['none', 'marked', 'protected_address', 'fictitious']);
+  assert.deepEqual(codes('case_statuses'), ['open', 'closed']);
+  assert.deepEqual(codes('team_access'), ['full', 'pseudonymous']);
+  assert.equal(codes('exploitation_forms').length, 12);
+  assert.ok(codes('exploitation_forms').includes('forced_labour'));
+  for (const [name, terms] of Object.entries(r.json)) {
+    for (const t of terms) {
+      assert.ok(t.label.sv.length > 0 && t.label.en.length > 0, `${name}.${t.code}`);
+    }
+  }
+  assert.equal(r.json.genders[0].label.sv, 'Kvinna/flicka');
+  const anon = await api(srv, 'GET', '/api/v1/vocabularies');
+  assertStatus(anon, 401);
+});

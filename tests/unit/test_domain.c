@@ -222,7 +222,8 @@ test_child_rule(void **state)
 
 /* ---- validation ---- */
 
-static const char *const colours[] = { "red", "green", NULL };
+static const struct term colours[] = { { "red", "Röd", "Red" },
+	{ "green", "Grön", "Green" }, { NULL, NULL, NULL } };
 
 static const struct field_spec inner_spec[] = {
 	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
