@@ -1,12 +1,17 @@
 /*
  * api.h — the application behind the HTTP server: its shared state, the
- * per-request context, and the helpers every resource handler uses.
+ * per-request context, declared routes, and the helpers handlers use.
  *
- * A request travels one way: router (method, path, authentication, CSRF,
- * content type, JSON parse) → handler (validate through a field spec,
- * ask the policy, call the store inside one transaction with its audit
- * entry) → JSON reply. Handlers never write a response twice: the first
- * reply or problem wins and later ones are ignored.
+ * A request travels one way, in router.c: match a declared route (404,
+ * 405) → authenticate (401) and check the CSRF token of cookie writes
+ * (403) → the route's roles (403) → the policy gate on the object the
+ * path names (404 hidden, 403 denied, a refused read audited) → parse
+ * and validate the body and the query against the route's specs and
+ * rules (415, 400 with every field error) → If-Match → the handler.
+ * Handlers never re-check what their route declares; writes go through
+ * api_write() (write.c), which re-reads the facts inside the transaction,
+ * decides again, changes, audits and commits. A read that answers 2xx is audited by the router.
+ * The first reply of a request wins; later ones are ignored.
  */
 #ifndef NMT_API_API_H
 #define NMT_API_API_H
@@ -15,6 +20,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "core/err.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "db/db.h"
@@ -49,18 +55,89 @@ struct actor {
 	struct principal	 principal;		/* points into this */
 };
 
+struct ctx;
+
+/*
+ * An object kind a path's {id} can name: how to read its facts for the
+ * policy (lock: inside a write transaction, rows locked), and the audit
+ * action of a refused read of an existing one.
+ */
+struct object_type {
+	enum object_kind kind;
+	const char	*name;		/* audit objects are "<name>:<id>" */
+	enum nmt_err	(*facts)(struct ctx *c, const char *id, int lock,
+			    struct facts *f);
+	const char	*denied;	/* e.g. "case.denied" */
+};
+
+/* A declared query parameter: its name, type and limit. */
+enum query_type {
+	Q_TEXT,		/* up to max code points, no control characters */
+	Q_CODE,		/* one of codes */
+	Q_ID,		/* a UUID */
+	Q_BOOL,		/* true | false */
+};
+
+struct query_spec {
+	const char		*name;
+	enum query_type		 type;
+	size_t			 max;		/* Q_TEXT */
+	const struct term	*codes;		/* Q_CODE */
+};
+#define QUERY_END { .name = NULL }
+
+#define R_PUBLIC	0x01	/* no authentication */
+#define R_IF_MATCH	0x02	/* If-Match names the version (428/412) */
+#define R_PAGED		0x04	/* ?limit= and the opaque ?cursor= */
+
+struct route {
+	const char		*method;
+	const char		*pattern;	/* {id}: one UUID segment */
+	unsigned		 roles;		/* ROLE_BIT set */
+	const struct field_spec	*body;		/* NULL: no body */
+	const struct query_spec	*query;		/* NULL: none */
+	const struct object_type *object;	/* what the first {id} names */
+	enum object_kind	 kind;		/* for the policy */
+	enum action		 action;
+	const char		*audit;		/* audit action, NULL: none */
+	void			(*handler)(struct ctx *);
+	unsigned		 flags;
+	/*
+	 * Rules of the body the spec cannot express (a known county...):
+	 * adds field errors; an error return (after replying) stops.
+	 */
+	enum nmt_err		(*check)(struct ctx *, json_t *errors);
+};
+#define ROUTE_END { .method = NULL }
+
+/* The entry the request leaves in the audit log. */
+struct audit_note {
+	const char	*action;
+	char		 object[80];	/* "<kind>:<id>" or "" */
+	char		 case_id[UUID_TEXT];
+	int		 flagged;
+};
+
 struct ctx {
 	struct app			*app;
 	const struct http_request	*req;
 	struct http_response		*res;
 	struct db			*db;
+	const struct route		*route;
 	time_t				 now;
+	char				 now_text[21];	/* ISO, UTC */
 	int				 authenticated;
 	struct actor			 actor;
-	const char			*params[2];	/* {id} path segments */
-	json_t				*body;		/* parsed JSON body or NULL */
+	const char			*params[2];	/* {id} segments */
+	json_t				*body;		/* validated body */
+	long long			 version;	/* R_IF_MATCH */
+	struct page			 page;		/* R_PAGED */
+	char				 cursor_key[64];
+	char				 cursor_id[UUID_TEXT];
+	struct facts			 facts;		/* the gate's */
+	struct audit_note		 note;
 	int				 replied;
-	char				 object[64];	/* ctx_object() */
+	int				 status;	/* of the reply */
 };
 
 int	app_init(struct app *app, const char *db_url, const char *key_file,
@@ -72,70 +149,86 @@ void	app_handle(void *app, const struct http_request *req,
 /* This thread's database connection, opened on first use; NULL if down. */
 struct db *app_db(struct app *app);
 
-/* Replies. */
+/* Every resource's route table, ended by NULL (routes.c). */
+extern const struct route *const api_routes[];
+
+/* ---- replies (respond.c) ---- */
+
 void	reply_json(struct ctx *c, int status, json_t *body);	/* steals */
 void	reply_empty(struct ctx *c, int status);
+/* An RFC 9457 problem with a status of respond.c's table. */
 void	reply_problem(struct ctx *c, int status, const char *detail);
-void	reply_invalid(struct ctx *c, json_t *errors);		/* steals */
+/* 400 with field errors ({field, code, message}); steals; at most 50. */
+void	reply_invalid(struct ctx *c, json_t *errors);
+/* The one answer for each error: 404, 403, 409, 412, 500, 503. */
 void	reply_error(struct ctx *c, enum nmt_err e);
 void	reply_policy(struct ctx *c, enum policy_decision d);
 void	reply_header(struct ctx *c, const char *name, const char *value);
 void	reply_etag(struct ctx *c, long long version);
+/* 201 with Location: <prefix>/<id> and the document. */
+void	reply_created(struct ctx *c, const char *prefix, const char *id,
+	    json_t *doc);
+/*
+ * A page of a list: {"items": items, "next_cursor"} where next_cursor
+ * encodes (key, id) of the last item when more follow, else null.
+ */
+void	reply_page(struct ctx *c, json_t *items, int more, const char *key,
+	    const char *id);
 
 /*
- * Validates the body against spec (400 with field errors when it fails).
- * Returns 0 when valid.
+ * Decodes an opaque list cursor (base64url of "<kind>:<key>:<id>", as
+ * reply_page makes them for the route's kind) into c->page; -1 when it is
+ * not one.
  */
-int	require_body(struct ctx *c, const struct field_spec *spec);
+int	cursor_decode(struct ctx *c, const char *text);
+
+/* ---- rendering (render.c) ---- */
+
+/* The served fields of a record, per its column table. */
+json_t	*render_record(const struct record_type *t, const void *rec);
+/* A JSON array of n records of type t. */
+json_t	*render_records(const struct record_type *t, const void *rows,
+	    size_t n);
+
+/* ---- the policy gate (gate.c) ---- */
+
 /*
- * The same in two steps, for handlers with checks of their own, so that
- * every error is reported in one answer: check_body() collects the spec's
- * errors into *errors_r (-1 and a reply when the body is no object);
- * reply_if_invalid() answers 400 when errors holds any (and returns -1),
- * else frees it and returns 0.
+ * Decides action over the object of type t with id (reading its facts
+ * into c->facts): 0 when allowed; else replies 404 (hidden: also when
+ * there is no such object, audited as t->denied when there is) or 403
+ * and returns -1.
  */
-int	check_body(struct ctx *c, const struct field_spec *spec,
-	    json_t **errors_r);
-int	reply_if_invalid(struct ctx *c, json_t *errors);
-/* Reads If-Match as a version: 0 ok, or replies 428/412 and returns -1. */
-int	require_if_match(struct ctx *c, long long *version_r);
-/* Parses ?limit= (default 50, 1..200); replies 400 and returns -1. */
-int	query_limit(struct ctx *c, int *limit_r);
+int	gate_object(struct ctx *c, const struct object_type *t, const char *id,
+	    enum action action);
+/* "<kind>:<id>" into the audit note's object. */
+void	note_object(struct ctx *c, const char *kind, const char *id);
 
-/* Audit: a write's entry, inside the caller's open transaction. */
-enum nmt_err	audit_in_tx(struct ctx *c, const char *action,
-		    const char *object, const char *case_id, int flagged);
-/* Audit: a read's entry, group-committed shortly after. */
-void		audit_later(struct ctx *c, const char *action,
-		    const char *object, const char *case_id, int flagged);
+/* ---- the one write path (write.c) ---- */
 
-/* Handlers, one group per resource file. */
-void	api_session_create(struct ctx *c);
-void	api_session_delete(struct ctx *c);
-void	api_me(struct ctx *c);
-void	api_organizations(struct ctx *c);
-void	api_regions(struct ctx *c);
-void	api_counties(struct ctx *c);
-void	api_countries(struct ctx *c);
-void	api_vocabularies(struct ctx *c);
-void	api_cases_create(struct ctx *c);
-void	api_cases_list(struct ctx *c);
-void	api_case_get(struct ctx *c);
-void	api_case_patch(struct ctx *c);
-void	api_team_list(struct ctx *c);
-void	api_team_add(struct ctx *c);
-void	api_team_remove(struct ctx *c);
-void	api_persons_create(struct ctx *c);
-void	api_person_get(struct ctx *c);
-void	api_person_patch(struct ctx *c);
-void	api_break_glass(struct ctx *c);
-void	api_break_glass_list(struct ctx *c);
-void	api_audit_list(struct ctx *c);
-void	api_health(struct ctx *c);
+/*
+ * Runs one change: begin → for a route on an object, its facts read
+ * again inside the transaction (locked) and the policy asked again →
+ * fn(c, arg) → the audit entry of c->note → commit. fn returns NMT_OK to
+ * commit, or an error (it may have replied itself, e.g. 409 with its own
+ * text); then everything is rolled back and, unless fn replied, the
+ * error's answer is given. Returns the outcome.
+ */
+enum nmt_err	api_write(struct ctx *c,
+		    enum nmt_err (*fn)(struct ctx *, void *), void *arg);
+/* A read's audit entry, group-committed shortly after (audit.c). */
+void		audit_later(struct ctx *c, const struct audit_note *n);
+/* A write's audit entry in the open transaction (audit.c). */
+enum nmt_err	audit_in_tx(struct ctx *c, const struct audit_note *n);
 
-/* Authentication (auth.c): fills c->actor from cookie or bearer. */
+/* ---- authentication (auth.c) ---- */
+
+/* Fills c->actor from cookie or bearer; replies 401 and returns -1. */
 int	auth_request(struct ctx *c);
 /* The session cookie header value for a token (Secure over TLS). */
 char	*auth_cookie(const struct ctx *c, const char *token, long max_age);
+
+/* Object types the resources share (cases.c, persons.c). */
+extern const struct object_type case_object;
+extern const struct object_type person_object;
 
 #endif

@@ -1,118 +1,108 @@
 /*
- * audit.c — writing audit entries for requests, and reading the log.
+ * audit.c — the audit entries of requests, and reading the log.
  *
- * Writes log inside their own transaction (audit_in_tx), so a change and
- * its entry commit or fail together. Reads are queued for the group
- * commit (audit_later). Reading the log: the auditor role reads all of
- * it; a coordinator who sees a case reads that case's entries; everyone
- * else is refused. The log is flushed before it is read, so it shows
- * every access made before the request.
+ * A write's entry is appended inside its own transaction (audit_in_tx,
+ * from api_write), so a change and its entry commit or fail together. A
+ * read's entry is queued for the group commit (audit_later). Reading the
+ * log: auditors read all of it; a coordinator one case's entries where it
+ * sees the case (the same gate as reading the case, and audited so). The
+ * log is flushed before it is read, so it shows every access made before
+ * the request.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/audit_writer.h"
-#include "api/resource.h"
-#include "core/timeutil.h"
 #include "core/util.h"
-#include "db/store.h"
 
 static void
-entry_fill(struct ctx *c, struct audit_entry *a, const char *action,
-    const char *object, const char *case_id, int flagged)
+entry_fill(struct ctx *c, struct audit_entry *a, const struct audit_note *n)
 {
-	char	now[TIME_TEXT];
-
-	time_format(c->now, now);
-	a->at = xstrdup(now);
+	memset(a, 0, sizeof(*a));
+	a->at = xstrdup(c->now_text);
 	a->actor = *c->actor.username ? xstrdup(c->actor.username) : NULL;
 	a->organization = *c->actor.org ? xstrdup(c->actor.org) : NULL;
-	a->action = xstrdup(action);
-	a->object = object ? xstrdup(object) : NULL;
-	a->case_id = case_id ? xstrdup(case_id) : NULL;
+	a->action = xstrdup(n->action);
+	a->object = *n->object ? xstrdup(n->object) : NULL;
+	a->case_id = *n->case_id ? xstrdup(n->case_id) : NULL;
 	a->client = c->req->client ? xstrdup(c->req->client) : NULL;
-	a->flagged = flagged;
+	a->flagged = n->flagged;
 }
 
 enum nmt_err
-audit_in_tx(struct ctx *c, const char *action, const char *object,
-    const char *case_id, int flagged)
+audit_in_tx(struct ctx *c, const struct audit_note *n)
 {
 	struct audit_entry	a;
 	enum nmt_err		e;
 
-	entry_fill(c, &a, action, object, case_id, flagged);
+	entry_fill(c, &a, n);
 	e = store_audit_append(c->db, c->app->keys.audit, &a, 1);
 	audit_entry_cleanup(&a);
 	return e;
 }
 
 void
-audit_later(struct ctx *c, const char *action, const char *object,
-    const char *case_id, int flagged)
+audit_later(struct ctx *c, const struct audit_note *n)
 {
 	struct audit_entry	a;
 
-	entry_fill(c, &a, action, object, case_id, flagged);
+	entry_fill(c, &a, n);
 	audit_writer_push(c->app->audit, &a);
 }
 
-void
-api_audit_list(struct ctx *c)
+static void
+audit_list(struct ctx *c)
 {
 	const char		*case_id = http_query(c->req, "case");
-	const char		*flagged_q = http_query(c->req, "flagged");
-	const char		*cursor = http_query(c->req, "cursor");
-	int64_t			 before = 0;
-	int			 limit, flagged = -1;
-	json_t			*doc;
+	const char		*flagged = http_query(c->req, "flagged");
+	struct scope		 s = policy_scope(&c->actor.principal, OBJ_AUDIT);
+	struct audit_entry	*rows;
+	size_t			 n;
+	int			 more;
 	enum nmt_err		 e;
 
-	if (query_limit(c, &limit) != 0)
-		return;
-	if (case_id != NULL && !token_is_uuid(case_id)) {
-		reply_problem(c, 400, "case måste vara ett ärende-id.");
-		return;
-	}
-	if (flagged_q != NULL) {
-		if (strcmp(flagged_q, "true") == 0)
-			flagged = 1;
-		else if (strcmp(flagged_q, "false") == 0)
-			flagged = 0;
-		else {
-			reply_problem(c, 400, "flagged måste vara true eller "
-			    "false.");
-			return;
-		}
-	}
-	if (cursor != NULL && parse_int(cursor, 1, INT64_MAX, &before) != 0) {
-		reply_problem(c, 400, "Ogiltig cursor.");
-		return;
-	}
-	if (!policy_audit_all(&c->actor.principal)) {
-		if (policy_audit_case(&c->actor.principal, NULL) ==
-		    POLICY_FORBIDDEN) {
-			reply_policy(c, POLICY_FORBIDDEN);
-			return;
-		}
+	if (!(s.reasons & SCOPE_ALL)) {
 		if (case_id == NULL) {
 			reply_problem(c, 400, "Ange ärendet (case) vars logg "
 			    "du vill läsa.");
 			return;
 		}
-		/* The same gate as reading the case itself (and audited so). */
-		if (case_access(c, case_id, CASE_READ, NULL) != 0)
+		if (gate_object(c, &case_object, case_id, ACT_READ) != 0)
 			return;
 	}
 	if (audit_writer_flush(c->app->audit) != 0) {
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
-	if ((doc = store_audit_list(c->db, case_id, flagged, before, limit,
-	    &e)) == NULL) {
+	if ((e = store_audit_list(c->db, case_id, flagged == NULL ? -1 :
+	    strcmp(flagged, "true") == 0, &c->page, &rows, &n, &more)) !=
+	    NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
-	reply_json(c, 200, doc);
+	if (n > 0) {
+		char	seq[24];
+
+		snprintf(seq, sizeof(seq), "%lld", rows[n - 1].seq);
+		reply_page(c, render_records(&audit_record, rows, n), more, seq,
+		    NULL);
+	} else
+		reply_page(c, json_array(), 0, NULL, NULL);
+	store_audit_entries_free(rows, n);
 }
+
+static const struct query_spec audit_query[] = {
+	{ "case", Q_ID, 0, NULL },
+	{ "flagged", Q_BOOL, 0, NULL },
+	QUERY_END
+};
+
+const struct route audit_routes[] = {
+	{ .method = "GET", .pattern = "/api/v1/audit",
+	    .roles = ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR),
+	    .query = audit_query, .kind = OBJ_AUDIT, .action = ACT_LIST,
+	    .handler = audit_list, .flags = R_PAGED },
+	ROUTE_END
+};

@@ -2,25 +2,285 @@
  * cases.c — creating, listing, reading and updating cases.
  *
  * The region follows from the county; the creator's organization owns the
- * case and joins its team with full access. Reads are audited through the
- * group commit, writes in their own transaction. A case the caller may not
- * see answers 404 exactly like one that does not exist (and the refused
- * read of an existing case is audited as case.denied).
+ * case and joins its team with full access; the case number's year is the
+ * Swedish civil year of creation. A case the caller may not see answers
+ * 404 exactly like one that does not exist (the router's gate).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "api/resource.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
-#include "db/store.h"
 
 #define TITLE_MAX 200
 #define SUMMARY_MAX 10000
 #define NOTES_MAX 20000
 #define QUERY_MAX 200
+
+static enum nmt_err
+case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
+{
+	return store_case_facts(c->db, &c->actor.principal, id, c->now_text,
+	    lock, f);
+}
+
+const struct object_type case_object = { OBJ_CASE, "case", case_facts,
+	"case.denied" };
+
+/* The case document: the case, its owner, team and person summaries. */
+static enum nmt_err
+case_document(struct ctx *c, const char *id, json_t **doc_r,
+    long long *version_r)
+{
+	struct case_rec		 rec;
+	struct member_rec	*team;
+	struct person_rec	*persons;
+	size_t			 nteam, npersons;
+	json_t			*doc;
+	enum nmt_err		 e;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((e = store_case_get(c->db, id, 0, &rec)) != NMT_OK)
+		return e;
+	doc = render_record(&case_record, &rec);
+	json_object_set_new(doc, "owner", json_pack("{s:s?,s:s}", "username",
+	    rec.owner_username, "organization", rec.owner_org));
+	*version_r = rec.version;
+	record_free(&case_record, &rec);
+	if ((e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
+		json_decref(doc);
+		return e;
+	}
+	json_object_set_new(doc, "team", render_records(&member_record, team,
+	    nteam));
+	store_members_free(team, nteam);
+	if ((e = store_case_persons(c->db, id, &persons, &npersons)) !=
+	    NMT_OK) {
+		json_decref(doc);
+		return e;
+	}
+	json_object_set_new(doc, "persons", render_records(
+	    &person_summary_record, persons, npersons));
+	store_persons_free(persons, npersons);
+	*doc_r = doc;
+	return NMT_OK;
+}
+
+static void
+reply_case(struct ctx *c, const char *id, int created)
+{
+	json_t		*doc;
+	long long	 version;
+	enum nmt_err	 e;
+
+	if ((e = case_document(c, id, &doc, &version)) != NMT_OK) {
+		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
+		return;
+	}
+	reply_etag(c, version);
+	if (created)
+		reply_created(c, "/api/v1/cases", id, doc);
+	else
+		reply_json(c, 200, doc);
+}
+
+/* The region of a known county into region ("" when none is named). */
+static enum nmt_err
+county_region(struct ctx *c, char region[33], int *found)
+{
+	const char	*county = json_str(c->body, "county");
+
+	*region = '\0';
+	*found = 1;
+	if (county == NULL)
+		return NMT_OK;
+	return store_county_region(c->db, county, region, found);
+}
+
+/* The route's rule: a county the spec let through must be known. */
+static enum nmt_err
+county_check(struct ctx *c, json_t *errors)
+{
+	char		region[33];
+	int		found;
+	enum nmt_err	e;
+
+	if ((e = county_region(c, region, &found)) != NMT_OK)
+		reply_error(c, e);
+	else if (!found && !validate_has_error(errors, "county"))
+		validate_error(errors, "county", "invalid_value",
+		    "Okänd länskod.");
+	return e;
+}
+
+static void
+set_text(char **field, const json_t *body, const char *key)
+{
+	const json_t	*v = json_object_get(body, key);
+
+	if (v == NULL)
+		return;
+	free(*field);
+	*field = xstrdup(json_is_string(v) ? json_string_value(v) : "");
+}
+
+static void
+set_list(struct text_list *l, const json_t *body, const char *key)
+{
+	const json_t	*v = json_object_get(body, key);
+	const char	*items[64];
+	size_t		 i, n = 0;
+
+	if (!json_is_array(v))
+		return;
+	for (i = 0; i < json_array_size(v) && n < 64; i++)
+		if (json_is_string(json_array_get(v, i)))
+			items[n++] = json_string_value(json_array_get(v, i));
+	text_list_set(l, items, n);
+}
+
+/* The body's fields onto a case record. */
+static void
+case_apply(struct case_rec *rec, const json_t *body, const char *region)
+{
+	set_text(&rec->title, body, "title");
+	set_text(&rec->summary, body, "summary");
+	set_text(&rec->notes, body, "notes");
+	set_text(&rec->status, body, "status");
+	set_text(&rec->county, body, "county");
+	set_list(&rec->exploitation, body, "exploitation");
+	if (*region != '\0') {
+		free(rec->region);
+		rec->region = xstrdup(region);
+	}
+}
+
+static enum nmt_err
+case_insert(struct ctx *c, void *region)
+{
+	struct case_rec	 rec;
+	int		 year, month, day;
+	enum nmt_err	 e;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.summary = xstrdup("");
+	rec.notes = xstrdup("");
+	case_apply(&rec, c->body, region);
+	rec.owner_user = xstrdup(c->actor.user_id);
+	rec.owner_org = xstrdup(c->actor.org);
+	rec.created_at = xstrdup(c->now_text);
+	date_today(c->now, &year, &month, &day);
+	if ((e = store_case_insert(c->db, &rec, year)) == NMT_OK) {
+		note_object(c, "case", rec.id);
+		strlcopy(c->note.case_id, rec.id, sizeof(c->note.case_id));
+	}
+	record_free(&case_record, &rec);
+	return e;
+}
+
+static void
+cases_create(struct ctx *c)
+{
+	char		region[33];
+	int		found;
+	enum nmt_err	e;
+
+	if ((e = county_region(c, region, &found)) != NMT_OK) {
+		reply_error(c, e);
+		return;
+	}
+	if (api_write(c, case_insert, region) != NMT_OK)
+		return;
+	reply_case(c, c->note.case_id, 1);
+}
+
+static void
+cases_list(struct ctx *c)
+{
+	struct case_filter	 f;
+	struct case_rec		*rows;
+	const char		*q = http_query(c->req, "q");
+	char			*folded = q ? text_fold(q) : NULL;
+	size_t			 n;
+	int			 more, found = 1;
+	enum nmt_err		 e;
+
+	memset(&f, 0, sizeof(f));
+	f.principal = &c->actor.principal;
+	f.scope = policy_scope(&c->actor.principal, OBJ_CASE);
+	f.status = http_query(c->req, "status");
+	f.region = http_query(c->req, "region");
+	f.query = folded;
+	f.now = c->now_text;
+	if (f.region != NULL && (e = store_region_exists(c->db, f.region,
+	    &found)) != NMT_OK)
+		goto fail;
+	if (!found) {
+		json_t	*errors = json_array();
+
+		validate_error(errors, "region", "invalid_value",
+		    "Okänd region.");
+		reply_invalid(c, errors);
+		goto out;
+	}
+	if ((e = store_case_list(c->db, &f, &c->page, &rows, &n, &more)) !=
+	    NMT_OK)
+		goto fail;
+	reply_page(c, render_records(&case_summary_record, rows, n), more,
+	    n > 0 ? rows[n - 1].number : NULL, n > 0 ? rows[n - 1].id : NULL);
+	store_cases_free(rows, n);
+	goto out;
+fail:
+	reply_error(c, e);
+out:
+	free(folded);
+}
+
+static void
+case_get(struct ctx *c)
+{
+	reply_case(c, c->params[0], 0);
+}
+
+static enum nmt_err
+case_update(struct ctx *c, void *region)
+{
+	struct case_rec	 rec;
+	enum nmt_err	 e;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((e = store_case_get(c->db, c->params[0], 1, &rec)) != NMT_OK)
+		return e;
+	/* Merge only onto the version named, so no change is lost. */
+	if (rec.version != c->version)
+		e = NMT_STALE;
+	else {
+		case_apply(&rec, c->body, region);
+		free(rec.updated_at);
+		rec.updated_at = xstrdup(c->now_text);
+		e = store_case_update(c->db, &rec);
+	}
+	record_free(&case_record, &rec);
+	return e;
+}
+
+static void
+case_patch(struct ctx *c)
+{
+	char		region[33];
+	int		found;
+	enum nmt_err	e;
+
+	if ((e = county_region(c, region, &found)) != NMT_OK) {
+		reply_error(c, e);
+		return;
+	}
+	if (api_write(c, case_update, region) != NMT_OK)
+		return;
+	reply_case(c, c->params[0], 0);
+}
 
 static const struct field_spec case_create_spec[] = {
 	{ "title", FT_STRING, FIELD_REQUIRED, TITLE_MAX, 0, 0, NULL, NULL },
@@ -43,251 +303,30 @@ static const struct field_spec case_patch_spec[] = {
 	FIELD_END
 };
 
-/*
- * Looks up the region of the body's county, if the body has a county
- * that passed the spec; an unknown one is added to errors. Returns -1
- * (after replying) only when the database fails.
- */
-static int
-county_region(struct ctx *c, json_t *errors, char region[33])
-{
-	const char	*county = json_str(c->body, "county");
-	size_t		 i;
-	int		 found;
-	enum nmt_err	 e;
+static const struct query_spec cases_query[] = {
+	{ "status", Q_CODE, 0, vocab_case_status },
+	{ "region", Q_TEXT, 32, NULL },
+	{ "q", Q_TEXT, QUERY_MAX, NULL },
+	QUERY_END
+};
 
-	*region = '\0';
-	if (county == NULL)
-		return 0;
-	for (i = 0; i < json_array_size(errors); i++)
-		if (strcmp(json_str(json_array_get(errors, i), "field"),
-		    "county") == 0)
-			return 0;
-	if ((e = store_county_region(c->db, county, region, &found)) != NMT_OK) {
-		json_decref(errors);
-		reply_error(c, e);
-		return -1;
-	}
-	if (!found)
-		validate_error(errors, "county", "invalid_value",
-		    "Okänd länskod.");
-	return 0;
-}
+#define CASE_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-/* Replies with the full case document (and its ETag). */
-static void
-reply_case(struct ctx *c, int status, const char *case_id)
-{
-	enum nmt_err	 e;
-	json_t		*doc = store_case_get(c->db, case_id, &e);
-
-	if (doc == NULL) {
-		reply_error(c, e == NMT_OK ? NMT_ERROR : e);
-		return;
-	}
-	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
-	reply_json(c, status, doc);
-}
-
-void
-api_cases_create(struct ctx *c)
-{
-	struct new_case	 nc;
-	char		 region[33], id[UUID_TEXT], now[TIME_TEXT], *location;
-	const char	*summary, *notes;
-	json_t		*errors;
-	enum nmt_err	 e;
-	enum policy_decision d;
-
-	if ((d = policy_case(&c->actor.principal, CASE_CREATE, NULL)) !=
-	    POLICY_ALLOW) {
-		reply_policy(c, d);
-		return;
-	}
-	if (check_body(c, case_create_spec, &errors) != 0 ||
-	    county_region(c, errors, region) != 0 ||
-	    reply_if_invalid(c, errors) != 0)
-		return;
-	summary = json_str(c->body, "summary");
-	notes = json_str(c->body, "notes");
-	memset(&nc, 0, sizeof(nc));
-	nc.title = json_str(c->body, "title");
-	nc.summary = summary ? summary : "";
-	nc.notes = notes ? notes : "";
-	nc.county = json_str(c->body, "county");
-	nc.region = region;
-	nc.exploitation = json_object_get(c->body, "exploitation");
-	nc.owner_user = c->actor.user_id;
-	nc.owner_org = c->actor.org;
-	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_case_insert(c->db, &nc, now, id)) != NMT_OK ||
-	    (e = audit_in_tx(c, "case.create", ctx_object(c, "case", id), id,
-	    0)) != NMT_OK ||
-	    (e = db_commit(c->db)) != NMT_OK) {
-		db_rollback(c->db);
-		reply_error(c, e);
-		return;
-	}
-	location = xasprintf("/api/v1/cases/%s", id);
-	reply_header(c, "Location", location);
-	free(location);
-	reply_case(c, 201, id);
-}
-
-/* A case-list cursor is a case number: NMT-YYYY-NNNNN. */
-static int
-valid_cursor(const char *s)
-{
-	int64_t	v;
-	char	year[5];
-
-	if (strlen(s) != 14 || strncmp(s, "NMT-", 4) != 0 || s[8] != '-')
-		return 0;
-	memcpy(year, s + 4, 4);
-	year[4] = '\0';
-	return parse_int(year, 1000, 9999, &v) == 0 &&
-	    parse_int(s + 9, 0, 99999, &v) == 0;
-}
-
-/* A region code: 1..32 lowercase ASCII letters. */
-static int
-is_code(const char *s)
-{
-	size_t	i, n = strlen(s);
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < 'a' || s[i] > 'z')
-			return 0;
-	return 1;
-}
-
-/* Reads and checks the list filters; replies 400 and returns -1. */
-static int
-list_filter(struct ctx *c, struct case_filter *f, char **folded_r)
-{
-	const char	*status = http_query(c->req, "status");
-	const char	*region = http_query(c->req, "region");
-	const char	*q = http_query(c->req, "q");
-	const char	*cursor = http_query(c->req, "cursor");
-	int		 found;
-	enum nmt_err	 e;
-
-	if (query_limit(c, &f->limit) != 0)
-		return -1;
-	if (status != NULL && vocab_index(vocab_case_status, status) < 0) {
-		reply_problem(c, 400, "Okänd status.");
-		return -1;
-	}
-	if (region != NULL) {
-		if (!is_code(region)) {
-			reply_problem(c, 400, "Okänd region.");
-			return -1;
-		}
-		if ((e = store_region_exists(c->db, region, &found)) != NMT_OK) {
-			reply_error(c, e);
-			return -1;
-		}
-		if (!found) {
-			reply_problem(c, 400, "Okänd region.");
-			return -1;
-		}
-	}
-	if (cursor != NULL && !valid_cursor(cursor)) {
-		reply_problem(c, 400, "Ogiltig cursor.");
-		return -1;
-	}
-	if (q != NULL && (text_length(q) < 0 || text_length(q) > QUERY_MAX)) {
-		reply_problem(c, 400, "Ogiltig sökfråga.");
-		return -1;
-	}
-	*folded_r = q ? text_fold(q) : NULL;
-	f->status = status;
-	f->region = region;
-	f->cursor = cursor;
-	f->query = *folded_r;
-	return 0;
-}
-
-void
-api_cases_list(struct ctx *c)
-{
-	struct case_filter	 f;
-	char			 now[TIME_TEXT], *folded = NULL;
-	json_t			*doc;
-	enum nmt_err		 e;
-	enum policy_decision	 d;
-
-	if ((d = policy_case(&c->actor.principal, CASE_LIST, NULL)) !=
-	    POLICY_ALLOW) {
-		reply_policy(c, d);
-		return;
-	}
-	memset(&f, 0, sizeof(f));
-	if (list_filter(c, &f, &folded) != 0)
-		return;
-	time_format(c->now, now);
-	f.principal = &c->actor.principal;
-	f.scope = policy_case_scope(&c->actor.principal);
-	f.now = now;
-	doc = store_case_list(c->db, &f, &e);
-	free(folded);
-	if (doc == NULL) {
-		reply_error(c, e);
-		return;
-	}
-	audit_later(c, "case.list", NULL, NULL, 0);
-	reply_json(c, 200, doc);
-}
-
-void
-api_case_get(struct ctx *c)
-{
-	const char	*id = c->params[0];
-
-	if (case_access(c, id, CASE_READ, NULL) != 0)
-		return;
-	audit_later(c, "case.read", ctx_object(c, "case", id), id, 0);
-	reply_case(c, 200, id);
-}
-
-void
-api_case_patch(struct ctx *c)
-{
-	const char	*id = c->params[0], *county;
-	char		 region[33], now[TIME_TEXT];
-	json_t		*errors;
-	long long	 version;
-	int		 stale;
-	enum nmt_err	 e;
-
-	if (case_access(c, id, CASE_WRITE, NULL) != 0 ||
-	    require_if_match(c, &version) != 0)
-		return;
-	if (check_body(c, case_patch_spec, &errors) != 0 ||
-	    county_region(c, errors, region) != 0 ||
-	    reply_if_invalid(c, errors) != 0)
-		return;
-	county = json_str(c->body, "county");
-	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_case_update(c->db, id, version, c->body,
-	    county ? region : NULL, now, &stale)) != NMT_OK)
-		goto fail;
-	if (stale) {
-		db_rollback(c->db);
-		reply_problem(c, 412, "Ärendet har ändrats av någon annan; "
-		    "hämta det på nytt.");
-		return;
-	}
-	if ((e = audit_in_tx(c, "case.update", ctx_object(c, "case", id), id,
-	    0)) != NMT_OK || (e = db_commit(c->db)) != NMT_OK)
-		goto fail;
-	reply_case(c, 200, id);
-	return;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e);
-}
+const struct route case_routes[] = {
+	{ .method = "GET", .pattern = "/api/v1/cases", .roles = CASE_ROLES,
+	    .query = cases_query, .kind = OBJ_CASE, .action = ACT_LIST,
+	    .audit = "case.list", .handler = cases_list, .flags = R_PAGED },
+	{ .method = "POST", .pattern = "/api/v1/cases", .roles = CASE_ROLES,
+	    .body = case_create_spec, .kind = OBJ_CASE, .action = ACT_CREATE,
+	    .audit = "case.create", .handler = cases_create,
+	    .check = county_check },
+	{ .method = "GET", .pattern = "/api/v1/cases/{id}",
+	    .roles = CASE_ROLES, .object = &case_object, .kind = OBJ_CASE,
+	    .action = ACT_READ, .audit = "case.read", .handler = case_get },
+	{ .method = "PATCH", .pattern = "/api/v1/cases/{id}",
+	    .roles = CASE_ROLES, .body = case_patch_spec,
+	    .object = &case_object, .kind = OBJ_CASE, .action = ACT_UPDATE,
+	    .audit = "case.update", .handler = case_patch, .flags = R_IF_MATCH,
+	    .check = county_check },
+	ROUTE_END
+};

@@ -1,26 +1,343 @@
 /*
  * persons.c — the persons of a case (presumed victims, pseudonymised).
  *
- * The identity block is sealed before it reaches the store, bound to the
- * person's id, and opened only when the policy grants the caller a view
- * of it; the address is dropped for the narrower view. Whether a person
- * is a child is computed here from the registration day, never taken
+ * The store seals the identity block on its way in and opens it on its
+ * way out; this file decides with the policy how much of it the caller
+ * receives (the address is dropped for the narrower view). Whether a
+ * person is a child is computed from the registration day, never taken
  * from the client. A writer who may not see the identity may not replace
- * it either.
+ * it or its protection; a grant opens it for reading only. A stored block
+ * that will not open answers 500 and nothing is written.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "api/api.h"
-#include "api/resource.h"
 #include "core/timeutil.h"
 #include "core/util.h"
-#include "crypto/seal.h"
-#include "db/store.h"
 #include "domain/person_rules.h"
+
+static enum nmt_err
+person_facts(struct ctx *c, const char *id, int lock, struct facts *f)
+{
+	return store_person_facts(c->db, &c->actor.principal, id, c->now_text,
+	    lock, f);
+}
+
+const struct object_type person_object = { OBJ_PERSON, "person",
+	person_facts, "person.denied" };
+
+/* The identity view without any grant: what the caller sees by right. */
+static enum identity_view
+view_by_right(struct ctx *c)
+{
+	struct facts	f = c->facts;
+
+	*f.glass_until = '\0';
+	return policy_identity(&c->actor.principal, &f);
+}
+
+/* The person document as the caller may see it. */
+static json_t *
+person_document(struct ctx *c, const struct person_rec *p)
+{
+	static const char *const access[] = { "none", "without_address",
+				    "full" };
+	enum identity_view	 view = policy_identity(&c->actor.principal,
+				    &c->facts);
+	int			 by_grant = view != view_by_right(c);
+	struct facts		 f = c->facts;
+	json_t			*doc = render_record(&person_record, p);
+	json_t			*identity;
+
+	if (view != IDENTITY_NONE && p->has_identity) {
+		identity = render_record(&identity_record, &p->identity);
+		if (view == IDENTITY_NO_ADDRESS)
+			json_object_del(identity, "address");
+		json_object_set_new(doc, "identity", identity);
+	}
+	json_object_set_new(doc, "identity_access", json_string(access[view]));
+	if (by_grant)
+		json_object_set_new(doc, "break_glass_until",
+		    json_string(c->facts.glass_until));
+	*f.glass_until = '\0';
+	json_object_set_new(doc, "break_glass_allowed", json_boolean(
+	    view != IDENTITY_FULL && policy_decide(&c->actor.principal,
+	    OBJ_PERSON, ACT_BREAK_GLASS, &f) == POLICY_ALLOW));
+	return doc;
+}
+
+/* Reads the person (identity opened when the caller may see it). */
+static void
+reply_person(struct ctx *c, const char *id, int created)
+{
+	struct person_rec	 p;
+	json_t			*doc;
+	enum nmt_err		 e;
+
+	memset(&p, 0, sizeof(p));
+	if ((e = store_person_get(c->db, policy_identity(&c->actor.principal,
+	    &c->facts) != IDENTITY_NONE ? c->app->keys.identity : NULL, id, 0,
+	    &p)) != NMT_OK) {
+		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
+		return;
+	}
+	doc = person_document(c, &p);
+	reply_etag(c, p.version);
+	if (created)
+		reply_created(c, "/api/v1/persons", id, doc);
+	else
+		reply_json(c, 200, doc);
+	person_rec_free(&p);
+}
+
+static void
+set_text(char **field, const json_t *v)
+{
+	free(*field);
+	*field = json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+static void
+set_list(struct text_list *l, const json_t *v)
+{
+	const char	*items[32];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < json_array_size(v) && n < 32; i++)
+		if (json_is_string(json_array_get(v, i)))
+			items[n++] = json_string_value(json_array_get(v, i));
+	text_list_set(l, items, n);
+}
+
+static void
+set_int(long long *field, const json_t *v)
+{
+	*field = json_is_integer(v) ? (long long)json_integer_value(v) :
+	    REC_NULL_INT;
+}
+
+/* The identity object of a body onto the record (null removes it). */
+static void
+set_identity(struct person_rec *p, const json_t *v)
+{
+	const struct column	*col;
+	size_t			 i;
+
+	record_free(&identity_record, &p->identity);
+	p->has_identity = json_is_object(v);
+	for (i = 0; p->has_identity && i < identity_record.ncols; i++) {
+		col = &identity_record.cols[i];
+		set_text(REC_FIELD(&p->identity, col, char *),
+		    json_object_get(v, col->json));
+	}
+}
+
+/* The body's fields onto a person record (a merge: absent stays). */
+static void
+person_apply(struct person_rec *p, const json_t *body)
+{
+	const char	*key;
+	json_t		*v;
+
+	json_object_foreach((json_t *)body, key, v) {
+		if (strcmp(key, "pseudonym") == 0)
+			set_text(&p->pseudonym, v);
+		else if (strcmp(key, "gender") == 0)
+			set_text(&p->gender, v);
+		else if (strcmp(key, "birth_year") == 0)
+			set_int(&p->birth_year, v);
+		else if (strcmp(key, "age_estimate") == 0)
+			set_int(&p->age_estimate, v);
+		else if (strcmp(key, "citizenship") == 0)
+			set_text(&p->citizenship, v);
+		else if (strcmp(key, "languages") == 0)
+			set_list(&p->languages, v);
+		else if (strcmp(key, "vulnerabilities") == 0)
+			set_list(&p->vulnerabilities, v);
+		else if (strcmp(key, "protected_identity") == 0 &&
+		    json_is_string(v))
+			set_text(&p->protection, v);
+		else if (strcmp(key, "identity") == 0)
+			set_identity(p, v);
+	}
+}
+
+/*
+ * The rules the spec cannot express, added to errors: dates not in the
+ * future, a birth year or an age estimate (not both), a citizenship that
+ * is a known country.
+ */
+static enum nmt_err
+person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
+{
+	const char	*dob = p->has_identity ? p->identity.date_of_birth :
+			    NULL;
+	char		 today[11];
+	int		 year, month, day, found = 1;
+	enum nmt_err	 e;
+
+	date_today(c->now, &year, &month, &day);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
+	/* Dates are ISO text, so text order is time order. */
+	if (dob != NULL && strcmp(dob, today) > 0)
+		validate_error(errors, "identity.date_of_birth", "out_of_range",
+		    "Födelsedatumet ligger i framtiden.");
+	if (p->birth_year != REC_NULL_INT && p->age_estimate != REC_NULL_INT)
+		validate_error(errors, "age_estimate", "conflict",
+		    "Ange antingen födelseår eller uppskattad ålder.");
+	if (p->birth_year != REC_NULL_INT && p->birth_year > year)
+		validate_error(errors, "birth_year", "out_of_range",
+		    "Födelseåret ligger i framtiden.");
+	if (p->citizenship != NULL && !validate_has_error(errors,
+	    "citizenship") && (e = store_country_exists(c->db, p->citizenship,
+	    &found)) != NMT_OK)
+		return e;
+	if (!found)
+		validate_error(errors, "citizenship", "invalid_country",
+		    "Okänd landskod (ISO 3166-1 alfa-2).");
+	return NMT_OK;
+}
+
+/* The rules on a merged record: NMT_INVALID after answering 400. */
+static enum nmt_err
+person_valid(struct ctx *c, struct person_rec *p)
+{
+	json_t		*errors = json_array();
+	time_t		 reg;
+	int		 year, month, day;
+	const char	*dob = p->has_identity ? p->identity.date_of_birth :
+			    NULL;
+	enum nmt_err	 e;
+
+	if ((e = person_rules(c, p, errors)) != NMT_OK) {
+		json_decref(errors);
+		return e;
+	}
+	if (json_array_size(errors) > 0) {
+		reply_invalid(c, errors);
+		return NMT_INVALID;
+	}
+	json_decref(errors);
+	/* Whether a child is decided on the registration day. */
+	if (time_parse(p->created_at, &reg) != 0)
+		reg = c->now;
+	date_today(reg, &year, &month, &day);
+	p->is_child = person_is_child(year, month, day, dob,
+	    p->birth_year == REC_NULL_INT ? -1 : (long)p->birth_year,
+	    p->age_estimate == REC_NULL_INT ? -1 : (long)p->age_estimate);
+	return NMT_OK;
+}
+
+/* A new person from the body, as the create route stores it. */
+static void
+person_new(struct ctx *c, struct person_rec *p)
+{
+	char	id[UUID_TEXT];
+
+	memset(p, 0, sizeof(*p));
+	p->birth_year = p->age_estimate = REC_NULL_INT;
+	p->protection = xstrdup("none");
+	token_uuid(id);
+	p->id = xstrdup(id);
+	p->case_id = xstrdup(c->params[0]);
+	p->created_by = xstrdup(c->actor.user_id);
+	p->created_at = xstrdup(c->now_text);
+	person_apply(p, c->body);
+}
+
+/* The create route's rule: every error of the new person in one answer. */
+static enum nmt_err
+person_check(struct ctx *c, json_t *errors)
+{
+	struct person_rec	p;
+	enum nmt_err		e;
+
+	person_new(c, &p);
+	if ((e = person_rules(c, &p, errors)) != NMT_OK)
+		reply_error(c, e);
+	person_rec_free(&p);
+	return e;
+}
+
+static enum nmt_err
+person_insert(struct ctx *c, void *arg)
+{
+	struct person_rec	 p;
+	enum nmt_err		 e;
+
+	(void)arg;
+	person_new(c, &p);
+	if ((e = person_valid(c, &p)) == NMT_OK &&
+	    (e = store_person_insert(c->db, c->app->keys.identity, &p)) ==
+	    NMT_OK)
+		note_object(c, "person", p.id);
+	person_rec_free(&p);
+	return e;
+}
+
+static void
+persons_create(struct ctx *c)
+{
+	char	id[80];
+
+	if (api_write(c, person_insert, NULL) != NMT_OK)
+		return;
+	/* The new person is on the case the gate decided on. */
+	strlcopy(id, c->note.object + strlen("person:"), sizeof(id));
+	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text,
+	    0, &c->facts) != NMT_OK) {
+		reply_error(c, NMT_ERROR);
+		return;
+	}
+	reply_person(c, id, 1);
+}
+
+static void
+person_get(struct ctx *c)
+{
+	/* A read that only a grant opened is flagged. */
+	c->note.flagged = policy_identity(&c->actor.principal, &c->facts) !=
+	    view_by_right(c);
+	reply_person(c, c->params[0], 0);
+}
+
+static enum nmt_err
+person_update(struct ctx *c, void *arg)
+{
+	struct person_rec	 p;
+	enum nmt_err		 e;
+
+	(void)arg;
+	memset(&p, 0, sizeof(p));
+	/* Open the stored identity so an unchanged block is kept as is. */
+	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0],
+	    1, &p)) != NMT_OK)
+		return e;
+	if (p.version != c->version)
+		e = NMT_STALE;
+	else if ((json_object_get(c->body, "identity") != NULL ||
+	    json_object_get(c->body, "protected_identity") != NULL) &&
+	    view_by_right(c) != IDENTITY_FULL)
+		e = NMT_FORBIDDEN;
+	else {
+		person_apply(&p, c->body);
+		free(p.updated_at);
+		p.updated_at = xstrdup(c->now_text);
+		if ((e = person_valid(c, &p)) == NMT_OK)
+			e = store_person_update(c->db, c->app->keys.identity,
+			    &p);
+	}
+	person_rec_free(&p);
+	return e;
+}
+
+static void
+person_patch(struct ctx *c)
+{
+	if (api_write(c, person_update, NULL) == NMT_OK)
+		reply_person(c, c->params[0], 0);
+}
 
 static const struct field_spec identity_spec[] = {
 	{ "full_name", FT_STRING, FIELD_NULLABLE, 200, 0, 0, NULL, NULL },
@@ -53,271 +370,22 @@ static const struct field_spec person_patch_spec[] = {
 	PERSON_FIELDS(FIELD_NONEMPTY)
 };
 
-/*
- * The rules the spec cannot express, added to errors: dates not in the
- * future, a birth year or an age estimate (not both), a citizenship that
- * is a known country. Returns -1 (after replying) only when the database
- * fails.
- */
-static int
-person_rules(struct ctx *c, const json_t *merged, json_t *errors)
-{
-	const json_t	*identity = json_object_get(merged, "identity");
-	const char	*dob = json_is_object(identity) ?
-			    json_str(identity, "date_of_birth") : NULL;
-	const char	*citizenship = json_str(merged, "citizenship");
-	long		 birth_year = json_long(merged, "birth_year");
-	char		 today[11];
-	int		 year, month, day, found;
-	enum nmt_err	 e;
+#define PERSON_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-	date_today(c->now, &year, &month, &day);
-	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
-	/* Dates are ISO text, so text order is time order. */
-	if (dob != NULL && strcmp(dob, today) > 0)
-		validate_error(errors, "identity.date_of_birth", "out_of_range",
-		    "Födelsedatumet ligger i framtiden.");
-	if (birth_year >= 0 && json_long(merged, "age_estimate") >= 0)
-		validate_error(errors, "age_estimate", "conflict",
-		    "Ange antingen födelseår eller uppskattad ålder.");
-	if (birth_year > year)
-		validate_error(errors, "birth_year", "out_of_range",
-		    "Födelseåret ligger i framtiden.");
-	if (citizenship != NULL && strlen(citizenship) == 2) {
-		if ((e = store_country_exists(c->db, citizenship, &found)) !=
-		    NMT_OK) {
-			json_decref(errors);
-			reply_error(c, e);
-			return -1;
-		}
-		if (!found)
-			validate_error(errors, "citizenship", "invalid_country",
-			    "Okänd landskod (ISO 3166-1 alfa-2).");
-	}
-	return 0;
-}
-
-/* Fills v from a person document (create body, or stored merged). */
-static void
-person_values(struct ctx *c, const json_t *doc, const char *registered,
-    struct person_values *v)
-{
-	const json_t	*identity = json_object_get(doc, "identity");
-	const char	*protection = json_str(doc, "protected_identity");
-	time_t		 reg;
-	int		 year, month, day;
-
-	memset(v, 0, sizeof(*v));
-	v->pseudonym = json_str(doc, "pseudonym");
-	v->gender = json_str(doc, "gender");
-	v->birth_year = json_long(doc, "birth_year");
-	v->age_estimate = json_long(doc, "age_estimate");
-	v->citizenship = json_str(doc, "citizenship");
-	v->protection = protection ? protection : "none";
-	v->languages = json_object_get(doc, "languages");
-	v->vulnerabilities = json_object_get(doc, "vulnerabilities");
-	if (time_parse(registered, &reg) != 0)
-		reg = c->now;
-	date_today(reg, &year, &month, &day);
-	v->is_child = person_is_child(year, month, day,
-	    json_is_object(identity) ? json_str(identity, "date_of_birth") :
-	    NULL, v->birth_year, v->age_estimate);
-}
-
-/* Seals the identity object of doc (if any) for person id. */
-static char *
-seal_identity(struct ctx *c, const json_t *doc, const char *person_id)
-{
-	const json_t	*identity = json_object_get(doc, "identity");
-	char		*plain, *sealed, *aad;
-
-	if (!json_is_object(identity))
-		return NULL;
-	plain = json_dumps(identity, JSON_COMPACT | JSON_SORT_KEYS);
-	aad = xasprintf("person:%s:identity", person_id);
-	sealed = seal_text(c->app->keys.identity, plain, strlen(plain), aad);
-	sodium_memzero(plain, strlen(plain));
-	free(plain);
-	free(aad);
-	return sealed;
-}
-
-static json_t *
-empty_list_if_absent(json_t *doc, const char *key)
-{
-	if (!json_is_array(json_object_get(doc, key)))
-		json_object_set_new(doc, key, json_array());
-	return doc;
-}
-
-static void
-reply_person(struct ctx *c, int status, const char *person_id,
-    const struct case_row_facts *f)
-{
-	json_t			*doc;
-	enum identity_view	 view;
-	char			 until[TIME_TEXT];
-	enum nmt_err		 e;
-
-	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
-		reply_error(c, e == NMT_OK ? NMT_ERROR : e);
-		return;
-	}
-	if (identity_view(c, doc, f, &view, until) != 0) {
-		json_decref(doc);
-		return;
-	}
-	disclose_identity(c, doc, view, until, f);
-	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
-	reply_json(c, status, doc);
-}
-
-void
-api_persons_create(struct ctx *c)
-{
-	const char		*case_id = c->params[0];
-	struct case_row_facts	 f;
-	struct person_values	 v;
-	char			 id[UUID_TEXT], now[TIME_TEXT], *location;
-	json_t			*errors;
-	enum nmt_err		 e;
-
-	if (case_access(c, case_id, CASE_WRITE, &f) != 0 ||
-	    check_body(c, person_create_spec, &errors) != 0 ||
-	    person_rules(c, c->body, errors) != 0 ||
-	    reply_if_invalid(c, errors) != 0)
-		return;
-	empty_list_if_absent(c->body, "languages");
-	empty_list_if_absent(c->body, "vulnerabilities");
-	token_uuid(id);
-	time_format(c->now, now);
-	person_values(c, c->body, now, &v);
-	v.identity_sealed = seal_identity(c, c->body, id);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_person_insert(c->db, case_id, id, &v,
-	    c->actor.user_id, now)) != NMT_OK ||
-	    (e = audit_in_tx(c, "person.create", ctx_object(c, "person", id),
-	    case_id, 0)) != NMT_OK ||
-	    (e = db_commit(c->db)) != NMT_OK) {
-		db_rollback(c->db);
-		reply_error(c, e);
-		goto out;
-	}
-	location = xasprintf("/api/v1/persons/%s", id);
-	reply_header(c, "Location", location);
-	free(location);
-	reply_person(c, 201, id, &f);
-out:
-	free((char *)v.identity_sealed);
-}
-
-void
-api_person_get(struct ctx *c)
-{
-	struct case_row_facts	 f;
-	enum identity_view	 view;
-	json_t			*doc;
-	char			 until[TIME_TEXT];
-
-	if ((doc = person_access(c, c->params[0], CASE_READ, &f)) == NULL)
-		return;
-	if (identity_view(c, doc, &f, &view, until) != 0) {
-		json_decref(doc);
-		return;
-	}
-	/* A read that only a broken glass opened is flagged. */
-	audit_later(c, "person.read", ctx_object(c, "person", c->params[0]),
-	    json_str(doc, "case"), *until != '\0');
-	disclose_identity(c, doc, view, until, &f);
-	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
-	reply_json(c, 200, doc);
-}
-
-/* The stored document with the patch applied (null clears a field). */
-static json_t *
-merge_patch(json_t *stored, json_t *patch)
-{
-	const char	*key;
-	json_t		*value;
-
-	json_object_foreach(patch, key, value) {
-		if (json_is_null(value))
-			json_object_del(stored, key);
-		else
-			json_object_set(stored, key, value);
-	}
-	return stored;
-}
-
-void
-api_person_patch(struct ctx *c)
-{
-	const char		*id = c->params[0];
-	struct case_row_facts	 f;
-	struct person_values	 v;
-	json_t			*doc;
-	char			 now[TIME_TEXT], *sealed = NULL;
-	json_t			*errors;
-	long long		 version;
-	int			 stale, replaces_identity;
-	enum nmt_err		 e;
-
-	memset(&v, 0, sizeof(v));
-	if ((doc = person_access(c, id, CASE_WRITE, &f)) == NULL)
-		return;
-	if (require_if_match(c, &version) != 0 ||
-	    require_body(c, person_patch_spec) != 0)
-		goto out;
-	/*
-	 * The merge starts from the stored document, so it must be the very
-	 * version named: the UPDATE then succeeds only if that version is
-	 * still current, and no concurrent change is ever written back.
-	 */
-	if (json_integer_value(json_object_get(doc, "version")) != version) {
-		reply_problem(c, 412, "Personen har ändrats av någon annan; "
-		    "hämta den på nytt.");
-		goto out;
-	}
-	replaces_identity = json_object_get(c->body, "identity") != NULL ||
-	    json_object_get(c->body, "protected_identity") != NULL;
-	/* A break-the-glass grant reads; it never changes protection. */
-	if (replaces_identity && policy_identity(&c->actor.principal, &f.facts,
-	    protection_parse(json_str(doc, "protected_identity")), 0) !=
-	    IDENTITY_FULL) {
-		reply_policy(c, POLICY_FORBIDDEN);
-		goto out;
-	}
-	/* Open the stored identity so an unchanged block is kept as is. */
-	disclose_identity(c, doc, IDENTITY_FULL, NULL, NULL);
-	json_object_del(doc, "identity_access");
-	merge_patch(doc, c->body);
-	errors = json_array();
-	if (person_rules(c, doc, errors) != 0 ||
-	    reply_if_invalid(c, errors) != 0)
-		goto out;
-	time_format(c->now, now);
-	person_values(c, doc, json_str(doc, "created_at"), &v);
-	v.identity_sealed = sealed = seal_identity(c, doc, id);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_person_update(c->db, id, version, &v, now, &stale)) !=
-	    NMT_OK)
-		goto fail;
-	if (stale) {
-		db_rollback(c->db);
-		reply_problem(c, 412, "Personen har ändrats av någon annan; "
-		    "hämta den på nytt.");
-		goto out;
-	}
-	if ((e = audit_in_tx(c, "person.update", ctx_object(c, "person", id),
-	    json_str(doc, "case"), 0)) != NMT_OK ||
-	    (e = db_commit(c->db)) != NMT_OK)
-		goto fail;
-	reply_person(c, 200, id, &f);
-	goto out;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e);
-out:
-	free(sealed);
-	json_decref(doc);
-}
+const struct route person_routes[] = {
+	{ .method = "POST", .pattern = "/api/v1/cases/{id}/persons",
+	    .roles = PERSON_ROLES, .body = person_create_spec,
+	    .object = &case_object, .kind = OBJ_CASE, .action = ACT_UPDATE,
+	    .audit = "person.create", .handler = persons_create,
+	    .check = person_check },
+	{ .method = "GET", .pattern = "/api/v1/persons/{id}",
+	    .roles = PERSON_ROLES, .object = &person_object,
+	    .kind = OBJ_PERSON, .action = ACT_READ, .audit = "person.read",
+	    .handler = person_get },
+	{ .method = "PATCH", .pattern = "/api/v1/persons/{id}",
+	    .roles = PERSON_ROLES, .body = person_patch_spec,
+	    .object = &person_object, .kind = OBJ_PERSON, .action = ACT_UPDATE,
+	    .audit = "person.update", .handler = person_patch,
+	    .flags = R_IF_MATCH },
+	ROUTE_END
+};

@@ -1,54 +1,70 @@
 /*
- * reference.c — organizations, regions, counties, countries and the
- * health check.
- * Reference data are readable by every authenticated user.
+ * reference.c — organizations, regions, counties and countries (seeded
+ * from data/), readable by every authenticated user, and the health
+ * check.
  */
+#include <stdlib.h>
+
 #include "api/api.h"
-#include "db/store.h"
 
 static void
-reply_list(struct ctx *c, json_t *(*fetch)(struct db *, enum nmt_err *))
+reply_reference(struct ctx *c, const struct record_type *t)
 {
+	struct ref_row	*rows;
+	size_t		 n;
 	enum nmt_err	 e;
-	json_t		*doc = fetch(c->db, &e);
 
-	if (doc == NULL)
+	if ((e = store_reference(c->db, t, &rows, &n)) != NMT_OK) {
 		reply_error(c, e);
-	else
-		reply_json(c, 200, doc);
+		return;
+	}
+	reply_page(c, render_records(t, rows, n), 0, NULL, NULL);
+	record_free_all(t, rows, n);
 }
 
-void
-api_organizations(struct ctx *c)
+static void
+organizations(struct ctx *c)
 {
-	reply_list(c, store_organizations);
+	reply_reference(c, &organization_record);
 }
 
-void
-api_regions(struct ctx *c)
+static void
+regions(struct ctx *c)
 {
-	reply_list(c, store_regions);
+	reply_reference(c, &region_record);
 }
 
-void
-api_counties(struct ctx *c)
+static void
+counties(struct ctx *c)
 {
-	reply_list(c, store_counties);
+	reply_reference(c, &county_record);
 }
 
-void
-api_countries(struct ctx *c)
+static void
+countries(struct ctx *c)
 {
-	reply_list(c, store_countries);
+	reply_reference(c, &country_record);
 }
 
-void
-api_health(struct ctx *c)
+static void
+health(struct ctx *c)
 {
-	enum nmt_err	e = db_query(c->db, "SELECT 1", NULL, 0, NULL);
-
-	if (e != NMT_OK)
+	if (db_query(c->db, "SELECT 1", NULL, 0, NULL) != NMT_OK)
 		reply_error(c, NMT_UNAVAILABLE);
 	else
 		reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
+
+#define REFERENCE(path, fn)						\
+	{ .method = "GET", .pattern = path, .roles = ROLES_ANY,		\
+	    .kind = OBJ_REFERENCE, .action = ACT_LIST, .handler = fn }
+
+const struct route reference_routes[] = {
+	REFERENCE("/api/v1/organizations", organizations),
+	REFERENCE("/api/v1/regions", regions),
+	REFERENCE("/api/v1/counties", counties),
+	REFERENCE("/api/v1/countries", countries),
+	{ .method = "GET", .pattern = "/healthz", .kind = OBJ_REFERENCE,
+	    .action = ACT_READ, .handler = health, .flags = R_PUBLIC },
+	ROUTE_END
+};

@@ -1,16 +1,22 @@
 /*
- * respond.c — the replies handlers give: JSON documents, RFC 9457
- * problems, ETags, and the checks of common request parts (body spec,
- * If-Match, limit). The first reply of a request wins; any later one is
- * ignored, so an error path can never overwrite an answer already given.
+ * respond.c — the answers handlers give: JSON documents, RFC 9457
+ * problems from one status table, the one mapping of enum nmt_err to an
+ * answer, ETags, created resources, and pages with their opaque cursors.
+ * The first reply of a request wins; any later one is ignored, so an
+ * error path can never overwrite an answer already given.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "core/log.h"
 #include "core/util.h"
+
+/* At most this many field errors in one answer (the rest are counted). */
+#define MAX_FIELD_ERRORS 50
 
 static const struct {
 	int		 status;
@@ -23,6 +29,24 @@ static const struct {
 	{ 415, "Unsupported Media Type" }, { 428, "Precondition Required" },
 	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
 	{ 503, "Service Unavailable" },
+};
+
+/* The one answer of each error (detail texts name no values). */
+static const struct {
+	enum nmt_err	 err;
+	int		 status;
+	const char	*detail;
+} errors[] = {
+	{ NMT_NOT_FOUND, 404, "Resursen finns inte." },
+	{ NMT_FORBIDDEN, 403, "Du har inte behörighet till detta." },
+	{ NMT_CONFLICT, 409, "Ändringen krockar med befintliga uppgifter." },
+	{ NMT_STALE, 412, "Resursen har ändrats av någon annan; hämta den "
+	    "på nytt." },
+	{ NMT_INVALID, 400, "Begäran innehåller ogiltiga fält." },
+	{ NMT_UNAVAILABLE, 503, "Databasen är inte tillgänglig just nu. "
+	    "Försök igen om en stund." },
+	{ NMT_BUSY, 503, "Databasen är upptagen just nu. Försök igen om en "
+	    "stund." },
 };
 
 static const char *
@@ -58,7 +82,7 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 		    "\"Internal Server Error\",\"status\":500,\"detail\":"
 		    "\"Ett internt fel inträffade.\"}");
 	}
-	c->res->status = status;
+	c->status = c->res->status = status;
 	http_response_body(c->res, type, body, strlen(body));
 }
 
@@ -74,7 +98,7 @@ reply_empty(struct ctx *c, int status)
 	if (c->replied)
 		return;
 	c->replied = 1;
-	c->res->status = status;
+	c->status = c->res->status = status;
 }
 
 static json_t *
@@ -92,40 +116,43 @@ reply_problem(struct ctx *c, int status, const char *detail)
 }
 
 void
-reply_invalid(struct ctx *c, json_t *errors)
+reply_invalid(struct ctx *c, json_t *errs)
 {
 	json_t	*doc = problem(400, "Begäran innehåller ogiltiga fält.");
+	size_t	 n = json_array_size(errs);
 
-	json_object_set_new(doc, "type", json_string("urn:nmt:problem:validation"));
-	json_object_set_new(doc, "errors", errors);
+	if (n > MAX_FIELD_ERRORS) {
+		while (json_array_size(errs) > MAX_FIELD_ERRORS)
+			json_array_remove(errs, MAX_FIELD_ERRORS);
+		json_object_set_new(doc, "errors_omitted",
+		    json_integer((json_int_t)(n - MAX_FIELD_ERRORS)));
+	}
+	json_object_set_new(doc, "type",
+	    json_string("urn:nmt:problem:validation"));
+	json_object_set_new(doc, "errors", errs);
 	reply_document(c, 400, "application/problem+json", doc);
 }
 
 void
 reply_error(struct ctx *c, enum nmt_err e)
 {
-	if (e == NMT_UNAVAILABLE || e == NMT_BUSY) {
-		reply_problem(c, 503, "Databasen är inte tillgänglig just nu. "
-		    "Försök igen om en stund.");
-		return;
-	}
-	if (e == NMT_CONFLICT) {
-		reply_problem(c, 409, "Ändringen krockar med befintliga "
-		    "uppgifter.");
-		return;
-	}
-	log_error("database error %d on %s %s", (int)e, c->req->method,
-	    c->req->path);
+	size_t	i;
+
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		if (errors[i].err == e) {
+			reply_problem(c, errors[i].status, errors[i].detail);
+			return;
+		}
+	if (!c->replied)
+		log_error("error %d on %s %s", (int)e, c->req->method,
+		    c->req->path);
 	reply_problem(c, 500, "Ett internt fel inträffade.");
 }
 
 void
 reply_policy(struct ctx *c, enum policy_decision d)
 {
-	if (d == POLICY_HIDDEN)
-		reply_problem(c, 404, "Resursen finns inte.");
-	else
-		reply_problem(c, 403, "Du har inte behörighet till detta.");
+	reply_error(c, d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN);
 }
 
 void
@@ -143,82 +170,86 @@ reply_etag(struct ctx *c, long long version)
 	reply_header(c, "ETag", etag);
 }
 
-int
-check_body(struct ctx *c, const struct field_spec *spec, json_t **errors_r)
+void
+reply_created(struct ctx *c, const char *prefix, const char *id,
+    json_t *doc)
 {
-	*errors_r = NULL;
-	if (!json_is_object(c->body)) {
-		reply_problem(c, 400, "Begäran måste vara ett JSON-objekt.");
-		return -1;
+	char	*location = xasprintf("%s/%s", prefix, id);
+
+	reply_header(c, "Location", location);
+	free(location);
+	reply_json(c, 201, doc);
+}
+
+/* The cursor of a page: base64url of "<kind>:<key>:<id>". */
+static char *
+cursor_encode(int kind, const char *key, const char *id)
+{
+	char	*plain = xasprintf("%d:%s:%s", kind, key, id ? id : "");
+	size_t	 len = strlen(plain);
+	size_t	 cap = sodium_base64_encoded_len(len,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char	*out = xmalloc(cap);
+
+	sodium_bin2base64(out, cap, (const unsigned char *)plain, len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(plain);
+	return out;
+}
+
+void
+reply_page(struct ctx *c, json_t *items, int more, const char *key,
+    const char *id)
+{
+	json_t	*next = json_null();
+	char	*cursor;
+
+	if (more && key != NULL) {
+		cursor = cursor_encode((int)c->route->kind, key, id);
+		next = json_string(cursor);
+		free(cursor);
 	}
-	*errors_r = json_array();
-	validate_object(c->body, spec, "", *errors_r);
-	return 0;
+	reply_json(c, 200, json_pack("{s:o,s:o}", "items", items,
+	    "next_cursor", next));
+}
+
+/* Cursor keys: case numbers, ISO times and sequence numbers. */
+static int
+is_key_char(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+	    ch == '-' || ch == ':';
 }
 
 int
-reply_if_invalid(struct ctx *c, json_t *errors)
+cursor_decode(struct ctx *c, const char *text)
 {
-	if (json_array_size(errors) == 0) {
-		json_decref(errors);
-		return 0;
-	}
-	reply_invalid(c, errors);
-	return -1;
-}
+	unsigned char	 plain[128];
+	char		 kind[8], *key, *id;
+	size_t		 len, i;
 
-int
-require_body(struct ctx *c, const struct field_spec *spec)
-{
-	json_t	*errors;
-
-	if (check_body(c, spec, &errors) != 0)
+	if (sodium_base642bin(plain, sizeof(plain) - 1, text, strlen(text),
+	    NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return -1;
-	return reply_if_invalid(c, errors);
-}
-
-int
-require_if_match(struct ctx *c, long long *version_r)
-{
-	const char	*h = http_header(c->req, "If-Match");
-	char		 digits[24];
-	size_t		 len;
-	int64_t		 v;
-
-	if (h == NULL) {
-		reply_problem(c, 428, "If-Match med resursens version krävs.");
+	plain[len] = '\0';
+	if (memchr(plain, '\0', len) != NULL)
 		return -1;
-	}
-	/* A weak validator names the same version here. */
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	len = strlen(h);
-	if (len >= 2 && len - 2 < sizeof(digits) && h[0] == '"' &&
-	    h[len - 1] == '"') {
-		memcpy(digits, h + 1, len - 2);
-		digits[len - 2] = '\0';
-		if (parse_int(digits, 1, INT64_MAX, &v) == 0) {
-			*version_r = v;
-			return 0;
-		}
-	}
-	reply_problem(c, 412, "Resursen har ändrats; hämta den på nytt.");
-	return -1;
-}
-
-int
-query_limit(struct ctx *c, int *limit_r)
-{
-	const char	*s = http_query(c->req, "limit");
-	int64_t		 v;
-
-	*limit_r = 50;
-	if (s == NULL)
-		return 0;
-	if (parse_int(s, 1, 200, &v) != 0) {
-		reply_problem(c, 400, "limit måste vara ett heltal 1–200.");
+	snprintf(kind, sizeof(kind), "%d:", (int)c->route->kind);
+	if (strncmp((char *)plain, kind, strlen(kind)) != 0)
 		return -1;
-	}
-	*limit_r = (int)v;
+	key = (char *)plain + strlen(kind);
+	if ((id = strrchr(key, ':')) == NULL)
+		return -1;
+	*id++ = '\0';
+	if (*key == '\0' || strlen(key) >= sizeof(c->cursor_key) ||
+	    (*id != '\0' && !token_is_uuid(id)))
+		return -1;
+	for (i = 0; key[i] != '\0'; i++)
+		if (!is_key_char(key[i]))
+			return -1;
+	strlcopy(c->cursor_key, key, sizeof(c->cursor_key));
+	strlcopy(c->cursor_id, id, sizeof(c->cursor_id));
+	c->page.key = c->cursor_key;
+	c->page.id = *id != '\0' ? c->cursor_id : NULL;
 	return 0;
 }

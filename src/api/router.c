@@ -1,14 +1,20 @@
 /*
  * router.c — the single request path of the API.
  *
- * The route table declares, per endpoint, the method, the path pattern
- * ({} matches one id segment), whether authentication is needed and
- * whether a JSON body is expected. app_handle() walks the request through
- * the same steps every time: match the path (404) and method (405),
- * authenticate (401), check the CSRF token of cookie-authenticated writes
- * (403), check the content type (415) and parse the JSON strictly (400:
- * duplicate keys, bad UTF-8, trailing data), then call the handler. A
- * handler that forgets to answer yields 500, never an empty 200.
+ * The routes are data: each resource file declares a table of them
+ * (method, pattern, roles, body and query specs, object, action, audit
+ * action, handler) and routes.c lists the tables. app_handle() walks
+ * every request through the same steps, in this order and nowhere else:
+ * match the path (404) and method (405); authenticate (401) and check the
+ * CSRF token of cookie-authenticated writes (403); the route's roles
+ * (403); the policy gate on the object the path names (404 or 403), so
+ * nothing about a hidden object is told; the content type (415), strict
+ * JSON (400: duplicate keys, bad UTF-8, trailing data) and the body spec
+ * (400, every field error in one answer, the route's own rules among
+ * them); the query spec and the page (400); If-Match (428, 412); then the
+ * handler. A read that
+ * answers 2xx leaves its audit entry. A handler that forgets to answer
+ * yields 500, never an empty 200.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,45 +22,13 @@
 
 #include "api/api.h"
 #include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
 #include "core/util.h"
 #include "crypto/token.h"
 
-#define R_PUBLIC	0x1	/* no authentication */
-#define R_JSON		0x2	/* a JSON object body is required */
-
-struct route {
-	const char	*method;
-	const char	*pattern;
-	void		(*handler)(struct ctx *);
-	unsigned	 flags;
-};
-
-static const struct route routes[] = {
-	{ "POST", "/api/v1/session", api_session_create, R_PUBLIC | R_JSON },
-	{ "DELETE", "/api/v1/session", api_session_delete, 0 },
-	{ "GET", "/api/v1/me", api_me, 0 },
-	{ "GET", "/api/v1/organizations", api_organizations, 0 },
-	{ "GET", "/api/v1/regions", api_regions, 0 },
-	{ "GET", "/api/v1/counties", api_counties, 0 },
-	{ "GET", "/api/v1/countries", api_countries, 0 },
-	{ "GET", "/api/v1/vocabularies", api_vocabularies, 0 },
-	{ "GET", "/api/v1/cases", api_cases_list, 0 },
-	{ "POST", "/api/v1/cases", api_cases_create, R_JSON },
-	{ "GET", "/api/v1/cases/{}", api_case_get, 0 },
-	{ "PATCH", "/api/v1/cases/{}", api_case_patch, R_JSON },
-	{ "GET", "/api/v1/cases/{}/team", api_team_list, 0 },
-	{ "POST", "/api/v1/cases/{}/team", api_team_add, R_JSON },
-	{ "DELETE", "/api/v1/cases/{}/team/{}", api_team_remove, 0 },
-	{ "POST", "/api/v1/cases/{}/persons", api_persons_create, R_JSON },
-	{ "GET", "/api/v1/persons/{}", api_person_get, 0 },
-	{ "PATCH", "/api/v1/persons/{}", api_person_patch, R_JSON },
-	{ "POST", "/api/v1/persons/{}/break-glass", api_break_glass, R_JSON },
-	{ "GET", "/api/v1/audit", api_audit_list, 0 },
-	{ "GET", "/api/v1/break-glass", api_break_glass_list, 0 },
-	{ "GET", "/healthz", api_health, R_PUBLIC },
-};
-
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+#define LIMIT_DEFAULT 50
+#define LIMIT_MAX 200
 
 /* An id segment: UUID text, lowercase hex and dashes. */
 static int
@@ -81,7 +55,7 @@ path_match(const char *pattern, const char *path, char buf[2][UUID_TEXT],
 	int		 n = 0;
 
 	while (*p != '\0' && *s != '\0') {
-		if (p[0] == '{' && p[1] == '}') {
+		if (strncmp(p, "{id}", 4) == 0) {
 			end = strchr(s, '/');
 			if (end == NULL)
 				end = s + strlen(s);
@@ -91,7 +65,7 @@ path_match(const char *pattern, const char *path, char buf[2][UUID_TEXT],
 			buf[n][end - s] = '\0';
 			params[n] = buf[n];
 			n++;
-			p += 2;
+			p += 4;
 			s = end;
 			continue;
 		}
@@ -134,9 +108,10 @@ check_csrf(struct ctx *c)
 }
 
 static int
-parse_body(struct ctx *c)
+check_body(struct ctx *c, const struct route *r)
 {
 	json_error_t	 error;
+	json_t		*errors;
 
 	if (!content_type_is_json(http_header(c->req, "Content-Type"))) {
 		reply_problem(c, 415, "Begäran måste vara application/json.");
@@ -157,65 +132,226 @@ parse_body(struct ctx *c)
 		reply_problem(c, 400, "Begäran måste vara ett JSON-objekt.");
 		return -1;
 	}
+	errors = json_array();
+	validate_object(c->body, r->body, "", errors);
+	/* The route's own rules add theirs: every error in one answer. */
+	if (r->check != NULL && r->check(c, errors) != NMT_OK) {
+		json_decref(errors);
+		return -1;
+	}
+	if (json_array_size(errors) > 0) {
+		reply_invalid(c, errors);
+		return -1;
+	}
+	json_decref(errors);
 	return 0;
+}
+
+static const char *
+query_error(const struct query_spec *q, const char *v)
+{
+	long	len;
+
+	switch (q->type) {
+	case Q_TEXT:
+		len = text_length(v);
+		if (len < 0 || text_has_control(v, 0))
+			return "invalid_value";
+		return (size_t)len > q->max ? "too_long" : NULL;
+	case Q_CODE:
+		return vocab_index(q->codes, v) < 0 ? "invalid_value" : NULL;
+	case Q_ID:
+		return token_is_uuid(v) ? NULL : "invalid_value";
+	case Q_BOOL:
+		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ?
+		    NULL : "invalid_value";
+	}
+	return "invalid_value";
+}
+
+/* The page of R_PAGED routes: ?limit= (1..200, default 50), ?cursor=. */
+static void
+check_page(struct ctx *c, json_t *errors)
+{
+	const char	*limit = http_query(c->req, "limit");
+	const char	*cursor = http_query(c->req, "cursor");
+	int64_t		 v;
+
+	c->page.limit = LIMIT_DEFAULT;
+	if (limit != NULL) {
+		if (parse_int(limit, 1, LIMIT_MAX, &v) == 0)
+			c->page.limit = (int)v;
+		else
+			validate_error(errors, "limit", "out_of_range",
+			    "limit måste vara ett heltal 1–200.");
+	}
+	if (cursor != NULL && cursor_decode(c, cursor) != 0)
+		validate_error(errors, "cursor", "invalid_value",
+		    "Ogiltig cursor.");
+}
+
+static int
+check_query(struct ctx *c, const struct route *r)
+{
+	const struct query_spec	*q;
+	const char		*v, *code;
+	json_t			*errors = json_array();
+
+	for (q = r->query; q != NULL && q->name != NULL; q++) {
+		if ((v = http_query(c->req, q->name)) == NULL)
+			continue;
+		if ((code = query_error(q, v)) != NULL)
+			validate_error(errors, q->name, code,
+			    "Ogiltigt värde för parametern.");
+	}
+	if (r->flags & R_PAGED)
+		check_page(c, errors);
+	if (json_array_size(errors) > 0) {
+		reply_invalid(c, errors);
+		return -1;
+	}
+	json_decref(errors);
+	return 0;
+}
+
+/* Reads If-Match as a version: 0 ok, or replies 428/412 and returns -1. */
+static int
+check_if_match(struct ctx *c)
+{
+	const char	*h = http_header(c->req, "If-Match");
+	char		 digits[24];
+	size_t		 len;
+	int64_t		 v;
+
+	if (h == NULL) {
+		reply_problem(c, 428, "If-Match med resursens version krävs.");
+		return -1;
+	}
+	/* A weak validator names the same version here. */
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	len = strlen(h);
+	if (len >= 2 && len - 2 < sizeof(digits) && h[0] == '"' &&
+	    h[len - 1] == '"') {
+		memcpy(digits, h + 1, len - 2);
+		digits[len - 2] = '\0';
+		if (parse_int(digits, 1, INT64_MAX, &v) == 0) {
+			c->version = v;
+			return 0;
+		}
+	}
+	reply_problem(c, 412, "Resursen har ändrats; hämta den på nytt.");
+	return -1;
+}
+
+/* The policy on the route's object, or on its kind when it names none. */
+static int
+check_policy(struct ctx *c, const struct route *r)
+{
+	enum policy_decision	d;
+
+	if (r->object != NULL)
+		return gate_object(c, r->object, c->params[0], r->action);
+	d = policy_decide(&c->actor.principal, r->kind, r->action, NULL);
+	if (d == POLICY_ALLOW)
+		return 0;
+	reply_policy(c, d);
+	return -1;
+}
+
+static const struct route *
+find_route(struct ctx *c, char buf[2][UUID_TEXT], int *path_known)
+{
+	const struct route *const	*table;
+	const struct route		*r;
+	const char			*params[2] = { NULL, NULL };
+
+	*path_known = 0;
+	for (table = api_routes; *table != NULL; table++)
+		for (r = *table; r->method != NULL; r++) {
+			if (!path_match(r->pattern, c->req->path, buf,
+			    params))
+				continue;
+			*path_known = 1;
+			if (strcmp(r->method, c->req->method) == 0) {
+				c->params[0] = params[0];
+				c->params[1] = params[1];
+				return r;
+			}
+		}
+	return NULL;
 }
 
 static void
 method_not_allowed(struct ctx *c, char buf[2][UUID_TEXT])
 {
-	const char	*params[2];
-	char		 allow[64] = "";
-	size_t		 i;
+	const struct route *const	*table;
+	const struct route		*r;
+	const char			*params[2];
+	char				 allow[64] = "";
 
-	for (i = 0; i < NROUTES; i++) {
-		if (!path_match(routes[i].pattern, c->req->path, buf, params))
-			continue;
-		if (*allow != '\0')
-			strlcopy(allow + strlen(allow), ", ",
+	for (table = api_routes; *table != NULL; table++)
+		for (r = *table; r->method != NULL; r++) {
+			if (!path_match(r->pattern, c->req->path, buf, params))
+				continue;
+			if (*allow != '\0')
+				strlcopy(allow + strlen(allow), ", ",
+				    sizeof(allow) - strlen(allow));
+			strlcopy(allow + strlen(allow), r->method,
 			    sizeof(allow) - strlen(allow));
-		strlcopy(allow + strlen(allow), routes[i].method,
-		    sizeof(allow) - strlen(allow));
-	}
+		}
 	reply_header(c, "Allow", allow);
 	reply_problem(c, 405, "Metoden stöds inte för denna resurs.");
+}
+
+static int
+check_request(struct ctx *c, const struct route *r)
+{
+	if (!(r->flags & R_PUBLIC)) {
+		if (auth_request(c) != 0 || check_csrf(c) != 0)
+			return -1;
+		if (!(r->roles & ROLE_BIT(c->actor.role))) {
+			reply_policy(c, POLICY_FORBIDDEN);
+			return -1;
+		}
+		/* Nothing about a hidden object, not even its rules. */
+		if (check_policy(c, r) != 0)
+			return -1;
+	}
+	if (r->body != NULL && check_body(c, r) != 0)
+		return -1;
+	if (check_query(c, r) != 0)
+		return -1;
+	return r->flags & R_IF_MATCH ? check_if_match(c) : 0;
 }
 
 static void
 dispatch(struct ctx *c)
 {
-	const struct route	*route = NULL;
+	const struct route	*r;
 	char			 buf[2][UUID_TEXT];
-	const char		*params[2] = { NULL, NULL };
-	int			 path_known = 0;
-	size_t			 i;
+	int			 path_known;
 
-	for (i = 0; i < NROUTES && route == NULL; i++) {
-		if (!path_match(routes[i].pattern, c->req->path, buf, params))
-			continue;
-		path_known = 1;
-		if (strcmp(routes[i].method, c->req->method) == 0)
-			route = &routes[i];
-	}
-	if (route == NULL) {
+	if ((r = find_route(c, buf, &path_known)) == NULL) {
 		if (path_known)
 			method_not_allowed(c, buf);
 		else
 			reply_problem(c, 404, "Resursen finns inte.");
 		return;
 	}
-	c->params[0] = params[0];
-	c->params[1] = params[1];
+	c->route = r;
+	c->note.action = r->audit;
 	if ((c->db = app_db(c->app)) == NULL) {
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
-	if (!(route->flags & R_PUBLIC)) {
-		if (auth_request(c) != 0 || check_csrf(c) != 0)
-			return;
-	}
-	if ((route->flags & R_JSON) && parse_body(c) != 0)
+	if (check_request(c, r) != 0)
 		return;
-	route->handler(c);
+	r->handler(c);
+	/* A write audits inside its transaction; a read once answered. */
+	if (!is_write(r->method) && c->note.action != NULL &&
+	    c->status >= 200 && c->status < 300)
+		audit_later(c, &c->note);
 }
 
 void
@@ -228,6 +364,7 @@ app_handle(void *app, const struct http_request *req,
 	c->req = req;
 	c->res = res;
 	c->now = time(NULL);
+	time_format(c->now, c->now_text);
 	dispatch(c);
 	if (!c->replied) {
 		log_error("no reply for %s %s", req->method, req->path);

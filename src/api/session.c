@@ -10,6 +10,7 @@
  * also clears away every expired session. A TOTP step that has logged in once is never accepted
  * again for that user.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,190 +96,210 @@ actor_from_login(struct ctx *c, const struct user_row *u)
 	a->role = u->role;
 }
 
-static void
-login_locked(struct ctx *c, const struct user_row *u, int found)
-{
-	enum nmt_err	e;
+enum login_outcome {
+	LOGIN_OK,
+	LOGIN_FAILED,
+	LOGIN_LOCKED,
+};
 
-	if (found)
-		actor_from_login(c, u);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = audit_in_tx(c, "login.locked", NULL, NULL, 1)) != NMT_OK ||
-	    (e = db_commit(c->db)) != NMT_OK) {
-		db_rollback(c->db);
-		reply_error(c, e);
-		return;
-	}
-	reply_header(c, "Retry-After", "900");
-	reply_problem(c, 429, "För många misslyckade inloggningsförsök. "
-	    "Försök igen senare.");
+/* One login attempt as the write path records it. */
+struct login {
+	const char		*name_hash;
+	const struct user_row	*user;
+	int			 found;
+	long long		 step;		/* -1: credentials wrong */
+	enum login_outcome	 outcome;
+	char			*token, *csrf;	/* LOGIN_OK */
+};
+
+static void
+login_note(struct ctx *c, const char *action, const struct login *l,
+    int flagged)
+{
+	c->note.action = action;
+	c->note.flagged = flagged;
+	*c->note.object = '\0';
+	if (l->found && strcmp(action, "login.failure") == 0)
+		snprintf(c->note.object, sizeof(c->note.object), "user:%s",
+		    l->user->username);
 }
 
-/* Records a failure (and maybe the lock), then answers 401. */
-static void
-login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
-    int found)
+/* Counts a failure (and maybe locks the name). */
+static enum nmt_err
+login_fail(struct ctx *c, struct login *l)
 {
-	char		 until[TIME_TEXT], now[TIME_TEXT], window[TIME_TEXT];
-	char		*object = NULL;
+	char		until[TIME_TEXT], window[TIME_TEXT];
+	int		locked;
+	enum nmt_err	e;
+
+	time_format(c->now + LOGIN_LOCK_SECONDS, until);
+	time_format(c->now - LOGIN_LOCK_SECONDS, window);
+	if ((e = store_throttle_fail(c->db, l->name_hash, LOGIN_MAX_FAILURES,
+	    c->now_text, window, until, &locked)) != NMT_OK)
+		return e;
+	l->outcome = LOGIN_FAILED;
+	login_note(c, "login.failure", l, locked);
+	return NMT_OK;
+}
+
+/* Opens the session: the step is used, old sessions are cleared away. */
+static enum nmt_err
+login_open(struct ctx *c, struct login *l, int *taken)
+{
+	char		hash[TOKEN_HASH_HEX], created_before[TIME_TEXT];
+	char		seen_before[TIME_TEXT];
+	enum nmt_err	e;
+
+	if ((e = store_user_use_step(c->db, l->user->id, l->step, taken)) !=
+	    NMT_OK || !*taken)
+		return e;
+	time_format(c->now - c->app->session_max, created_before);
+	time_format(c->now - c->app->session_idle, seen_before);
+	l->token = token_generate("nmts_");
+	l->csrf = token_generate("");
+	token_hash(c->app->keys.token, l->token, hash);
+	if ((e = store_throttle_clear(c->db, l->name_hash)) != NMT_OK ||
+	    (e = store_session_purge(c->db, created_before, seen_before)) !=
+	    NMT_OK ||
+	    (e = store_session_insert(c->db, hash, l->user->id, l->csrf,
+	    c->now_text)) != NMT_OK)
+		return e;
+	l->outcome = LOGIN_OK;
+	login_note(c, "login.success", l, 0);
+	return NMT_OK;
+}
+
+/*
+ * Records the attempt in one transaction: the name's throttle row is
+ * held first, so a lock set while the credentials were being checked
+ * still counts; a replayed TOTP step is a failure.
+ */
+static enum nmt_err
+login_record(struct ctx *c, void *arg)
+{
+	struct login	*l = arg;
+	int		 locked, taken = 0;
+	enum nmt_err	 e;
+
+	if ((e = store_throttle_hold(c->db, l->name_hash, c->now_text,
+	    &locked)) != NMT_OK)
+		return e;
+	if (locked) {
+		l->outcome = LOGIN_LOCKED;
+		login_note(c, "login.locked", l, 1);
+		return NMT_OK;
+	}
+	if (l->step >= 0 && ((e = login_open(c, l, &taken)) != NMT_OK ||
+	    taken))
+		return e;
+	return login_fail(c, l);
+}
+
+static void
+login_reply(struct ctx *c, struct login *l)
+{
+	char	*cookie;
+
+	switch (l->outcome) {
+	case LOGIN_OK:
+		cookie = auth_cookie(c, l->token, c->app->session_max);
+		reply_header(c, "Set-Cookie", cookie);
+		free(cookie);
+		reply_json(c, 201, json_pack("{s:o,s:s}", "user",
+		    me_document(&c->actor), "csrf_token", l->csrf));
+		break;
+	case LOGIN_LOCKED:
+		reply_header(c, "Retry-After", "900");
+		reply_problem(c, 429, "För många misslyckade inloggningsförsök. "
+		    "Försök igen senare.");
+		break;
+	case LOGIN_FAILED:
+		reply_problem(c, 401, "Inloggningen misslyckades.");
+		break;
+	}
+}
+
+static void
+session_create(struct ctx *c)
+{
+	const char	*username = json_str(c->body, "username");
+	const char	*password = json_str(c->body, "password");
+	const char	*code = json_str(c->body, "totp");
+	char		 name_hash[TOKEN_HASH_HEX];
+	struct user_row	 u;
+	struct login	 l;
 	int		 locked;
 	enum nmt_err	 e;
 
-	time_format(c->now + LOGIN_LOCK_SECONDS, until);
-	time_format(c->now, now);
-	time_format(c->now - LOGIN_LOCK_SECONDS, window);
-	if (found) {
-		actor_from_login(c, u);
-		object = xasprintf("user:%s", u->username);
-	}
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != NMT_OK)
-		goto fail;
-	if (locked) {
-		/* Locked while this attempt was being checked. */
-		db_rollback(c->db);
-		login_locked(c, u, found);
-		goto out;
-	}
-	if ((e = store_throttle_fail(c->db, name_hash, LOGIN_MAX_FAILURES,
-	    now, window, until, &locked)) != NMT_OK ||
-	    (e = audit_in_tx(c, "login.failure", object, NULL, locked)) !=
-	    NMT_OK || (e = db_commit(c->db)) != NMT_OK)
-		goto fail;
-	reply_problem(c, 401, "Inloggningen misslyckades.");
-	goto out;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e);
-out:
-	free(object);
-}
-
-static void
-login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
-    long long step)
-{
-	char		*token, *csrf, *cookie, hash[TOKEN_HASH_HEX];
-	char		 now[TIME_TEXT], created_before[TIME_TEXT];
-	char		 seen_before[TIME_TEXT];
-	int		 taken, locked;
-	enum nmt_err	 e;
-
-	actor_from_login(c, u);
-	time_format(c->now - c->app->session_max, created_before);
-	time_format(c->now - c->app->session_idle, seen_before);
-	token = token_generate("nmts_");
-	csrf = token_generate("");
-	token_hash(c->app->keys.token, token, hash);
-	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != NMT_OK)
-		goto fail;
-	if (locked) {
-		/* Locked while the credentials were being checked. */
-		db_rollback(c->db);
-		login_locked(c, u, 1);
-		goto out;
-	}
-	if ((e = store_user_use_step(c->db, u->id, step, &taken)) != NMT_OK)
-		goto fail;
-	if (!taken) {
-		/* The code was used before: a replay is a failed login. */
-		db_rollback(c->db);
-		login_failed(c, name_hash, u, 1);
-		goto out;
-	}
-	if ((e = store_throttle_clear(c->db, name_hash)) != NMT_OK ||
-	    (e = store_session_purge(c->db, created_before, seen_before)) !=
-	    NMT_OK ||
-	    (e = store_session_insert(c->db, hash, u->id, csrf, now)) !=
-	    NMT_OK ||
-	    (e = audit_in_tx(c, "login.success", NULL, NULL, 0)) != NMT_OK ||
-	    (e = db_commit(c->db)) != NMT_OK)
-		goto fail;
-	cookie = auth_cookie(c, token, c->app->session_max);
-	reply_header(c, "Set-Cookie", cookie);
-	free(cookie);
-	reply_json(c, 201, json_pack("{s:o,s:s}", "user", me_document(&c->actor),
-	    "csrf_token", csrf));
-	goto out;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e);
-out:
-	sodium_memzero(token, strlen(token));
-	free(token);
-	free(csrf);
-}
-
-void
-api_session_create(struct ctx *c)
-{
-	const char	*username, *password, *code;
-	char		 name_hash[TOKEN_HASH_HEX], now[TIME_TEXT];
-	struct user_row	 u;
-	long long	 step;
-	int		 found = 0, locked;
-	enum nmt_err	 e;
-
 	memset(&u, 0, sizeof(u));
-	if (require_body(c, login_spec) != 0)
-		return;
-	username = json_str(c->body, "username");
-	password = json_str(c->body, "password");
-	code = json_str(c->body, "totp");
+	memset(&l, 0, sizeof(l));
 	if (username == NULL || password == NULL || code == NULL ||
 	    *username == '\0') {
 		reply_problem(c, 401, "Inloggningen misslyckades.");
 		return;
 	}
 	login_name_hash(c, username, name_hash);
-	time_format(c->now, now);
-	if ((e = store_throttle_locked(c->db, name_hash, now, &locked)) !=
-	    NMT_OK || (e = store_user_by_name(c->db, username, &u, &found)) !=
-	    NMT_OK) {
+	if ((e = store_throttle_locked(c->db, name_hash, c->now_text,
+	    &locked)) != NMT_OK || (e = store_user_by_name(c->db, username, &u,
+	    &l.found)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
-	if (locked)
-		login_locked(c, &u, found);
-	else if ((step = check_credentials(c, &u, found, password, code)) < 0)
-		login_failed(c, name_hash, &u, found);
-	else
-		login_succeeded(c, name_hash, &u, step);
+	l.name_hash = name_hash;
+	l.user = &u;
+	l.step = locked ? -1 : check_credentials(c, &u, l.found, password,
+	    code);
+	if (l.found)
+		actor_from_login(c, &u);
+	if (api_write(c, login_record, &l) == NMT_OK)
+		login_reply(c, &l);
+	if (l.token != NULL) {
+		sodium_memzero(l.token, strlen(l.token));
+		free(l.token);
+	}
+	free(l.csrf);
 	user_row_cleanup(&u);
 }
 
-void
-api_session_delete(struct ctx *c)
+static enum nmt_err
+session_end(struct ctx *c, void *arg)
 {
-	char		*cookie;
-	enum nmt_err	 e;
+	(void)arg;
+	return store_session_delete(c->db, c->actor.session_hash);
+}
 
-	if (c->actor.via_session) {
-		if ((e = db_begin(c->db)) != NMT_OK ||
-		    (e = store_session_delete(c->db, c->actor.session_hash)) !=
-		    NMT_OK ||
-		    (e = audit_in_tx(c, "logout", NULL, NULL, 0)) != NMT_OK ||
-		    (e = db_commit(c->db)) != NMT_OK) {
-			db_rollback(c->db);
-			reply_error(c, e);
-			return;
-		}
-	}
+static void
+session_delete(struct ctx *c)
+{
+	char	*cookie;
+
+	if (c->actor.via_session && api_write(c, session_end, NULL) != NMT_OK)
+		return;
 	cookie = auth_cookie(c, "", 0);
 	reply_header(c, "Set-Cookie", cookie);
 	free(cookie);
 	reply_empty(c, 204);
 }
 
-void
-api_me(struct ctx *c)
+static void
+me(struct ctx *c)
 {
-	json_t	*me = me_document(&c->actor);
+	json_t	*doc = me_document(&c->actor);
 
 	if (c->actor.via_session)
-		json_object_set_new(me, "csrf_token",
+		json_object_set_new(doc, "csrf_token",
 		    json_string(c->actor.csrf_token));
-	reply_json(c, 200, me);
+	reply_json(c, 200, doc);
 }
+
+const struct route session_routes[] = {
+	{ .method = "POST", .pattern = "/api/v1/session", .body = login_spec,
+	    .kind = OBJ_SESSION, .action = ACT_CREATE,
+	    .handler = session_create, .flags = R_PUBLIC },
+	{ .method = "DELETE", .pattern = "/api/v1/session", .roles = ROLES_ANY,
+	    .kind = OBJ_SESSION, .action = ACT_UPDATE, .audit = "logout",
+	    .handler = session_delete },
+	{ .method = "GET", .pattern = "/api/v1/me", .roles = ROLES_ANY,
+	    .kind = OBJ_SESSION, .action = ACT_READ, .handler = me },
+	ROUTE_END
+};

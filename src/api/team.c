@@ -2,40 +2,29 @@
  * team.c — a case's team: the organizations (and optionally named users)
  * working it, each with full or pseudonymous access. Only the owner side
  * and coordinators who see the case change the team. The owner
- * organization's own membership cannot be removed, so a case never loses
- * its owner.
+ * organization's own row cannot be removed, so a case never loses its
+ * owner; a second row for the same organization or user is refused by
+ * the unique rule of the table (409).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "api/resource.h"
-#include "core/timeutil.h"
-#include "db/store.h"
+#include "core/util.h"
 
-static const struct field_spec team_add_spec[] = {
-	{ "organization", FT_STRING, FIELD_REQUIRED, 64, 0, 0, NULL, NULL },
-	{ "username", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
-	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access,
-	    NULL },
-	FIELD_END
-};
-
-void
-api_team_list(struct ctx *c)
+static void
+team_list(struct ctx *c)
 {
-	const char	*id = c->params[0];
-	json_t		*team;
-	enum nmt_err	 e;
+	struct member_rec	*rows;
+	size_t			 n;
+	enum nmt_err		 e;
 
-	if (case_access(c, id, CASE_READ, NULL) != 0)
-		return;
-	if ((team = store_team_list(c->db, id, &e)) == NULL) {
+	if ((e = store_team_list(c->db, c->params[0], &rows, &n)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
-	audit_later(c, "team.read", ctx_object(c, "case", id), id, 0);
-	reply_json(c, 200, json_pack("{s:o,s:n}", "items", team,
-	    "next_cursor"));
+	reply_page(c, render_records(&member_record, rows, n), 0, NULL, NULL);
+	store_members_free(rows, n);
 }
 
 /* Checks organization and user; fills user_id ("" for none). */
@@ -79,111 +68,102 @@ dberr:
 	return -1;
 }
 
-static int
-already_member(const json_t *team, const char *org, const char *username)
+
+static enum nmt_err
+team_insert(struct ctx *c, void *arg)
 {
-	size_t		 i;
-	json_t		*m;
-	const char	*mu;
-
-	json_array_foreach(team, i, m) {
-		mu = json_str(m, "username");
-		if (strcmp(json_str(m, "organization"), org) != 0)
-			continue;
-		if ((mu == NULL && username == NULL) ||
-		    (mu != NULL && username != NULL && strcmp(mu, username) == 0))
-			return 1;
-	}
-	return 0;
-}
-
-void
-api_team_add(struct ctx *c)
-{
-	const char	*id = c->params[0], *org, *username;
-	char		 user_id[UUID_TEXT], member_id[UUID_TEXT];
-	char		 now[TIME_TEXT];
-	json_t		*team, *member;
-	enum nmt_err	 e;
-
-	if (case_access(c, id, CASE_TEAM_CHANGE, NULL) != 0 ||
-	    require_body(c, team_add_spec) != 0)
-		return;
-	org = json_str(c->body, "organization");
-	username = json_str(c->body, "username");
-	if (team_target(c, org, username, user_id) != 0)
-		return;
-	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (team = store_team_list(c->db, id, &e)) == NULL)
-		goto fail;
-	if (already_member(team, org, username)) {
-		json_decref(team);
-		db_rollback(c->db);
-		reply_problem(c, 409, "Organisationen eller användaren finns "
-		    "redan i teamet.");
-		return;
-	}
-	json_decref(team);
-	if ((e = store_team_add(c->db, id, org, *user_id ? user_id : NULL,
-	    json_str(c->body, "access"), c->actor.user_id, now, member_id)) !=
-	    NMT_OK ||
-	    (e = audit_in_tx(c, "team.add", ctx_object(c, "member", member_id),
-	    id, 0)) != NMT_OK ||
-	    (member = store_team_member(c->db, id, member_id, &e)) == NULL)
-		goto fail;
-	if ((e = db_commit(c->db)) != NMT_OK) {
-		json_decref(member);
-		goto fail;
-	}
-	reply_json(c, 201, member);
-	return;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e == NMT_OK ? NMT_ERROR : e);
-}
-
-void
-api_team_remove(struct ctx *c)
-{
-	const char		*id = c->params[0], *member_id = c->params[1];
-	struct case_row_facts	 f;
-	json_t			*member;
-	int			 found;
+	struct member_rec	*m = arg;
 	enum nmt_err		 e;
 
-	if (case_access(c, id, CASE_TEAM_CHANGE, &f) != 0)
+	m->added_at = c->now_text;
+	if ((e = store_team_add(c->db, m)) == NMT_CONFLICT)
+		reply_problem(c, 409, "Organisationen eller användaren finns "
+		    "redan i teamet.");
+	else if (e == NMT_OK)
+		note_object(c, "member", m->id);
+	return e;
+}
+
+static void
+team_add(struct ctx *c)
+{
+	struct member_rec	 m, stored;
+	char			 user_id[UUID_TEXT];
+	enum nmt_err		 e;
+
+	memset(&m, 0, sizeof(m));
+	m.case_id = (char *)c->params[0];
+	m.organization = (char *)json_str(c->body, "organization");
+	m.access = (char *)json_str(c->body, "access");
+	m.added_by = c->actor.user_id;
+	if (team_target(c, m.organization, json_str(c->body, "username"),
+	    user_id) != 0)
 		return;
-	if ((member = store_team_member(c->db, id, member_id, &e)) == NULL) {
-		if (e != NMT_OK)
-			reply_error(c, e);
-		else
-			reply_policy(c, POLICY_HIDDEN);
-		return;
+	m.user_id = *user_id ? user_id : NULL;
+	if (api_write(c, team_insert, &m) == NMT_OK) {
+		if ((e = store_team_member(c->db, c->params[0], m.id,
+		    &stored)) != NMT_OK)
+			reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
+		else {
+			reply_json(c, 201, render_record(&member_record,
+			    &stored));
+			record_free(&member_record, &stored);
+		}
 	}
-	if (strcmp(json_str(member, "organization"), f.owner_org) == 0 &&
-	    json_str(member, "username") == NULL) {
-		json_decref(member);
+	free(m.id);
+}
+
+static enum nmt_err
+team_delete(struct ctx *c, void *arg)
+{
+	const char		*member_id = arg;
+	struct member_rec	 m;
+	int			 owner_row;
+	enum nmt_err		 e;
+
+	if ((e = store_team_member(c->db, c->params[0], member_id, &m)) !=
+	    NMT_OK)
+		return e;
+	owner_row = strcmp(m.organization, c->facts.owner_org) == 0 &&
+	    m.user_id == NULL;
+	record_free(&member_record, &m);
+	if (owner_row) {
 		reply_problem(c, 409, "Ägarorganisationen kan inte tas bort "
 		    "ur teamet.");
-		return;
+		return NMT_CONFLICT;
 	}
-	json_decref(member);
-	if ((e = db_begin(c->db)) != NMT_OK ||
-	    (e = store_team_remove(c->db, id, member_id, &found)) != NMT_OK)
-		goto fail;
-	if (!found) {
-		/* Removed by a concurrent request: nothing to do or log. */
-		db_rollback(c->db);
-		reply_policy(c, POLICY_HIDDEN);
-		return;
-	}
-	if ((e = audit_in_tx(c, "team.remove", ctx_object(c, "member",
-	    member_id), id, 0)) != NMT_OK || (e = db_commit(c->db)) != NMT_OK)
-		goto fail;
-	reply_empty(c, 204);
-	return;
-fail:
-	db_rollback(c->db);
-	reply_error(c, e);
+	note_object(c, "member", member_id);
+	return store_team_remove(c->db, c->params[0], member_id);
 }
+
+static void
+team_remove(struct ctx *c)
+{
+	if (api_write(c, team_delete, (void *)c->params[1]) == NMT_OK)
+		reply_empty(c, 204);
+}
+
+static const struct field_spec team_add_spec[] = {
+	{ "organization", FT_STRING, FIELD_REQUIRED, 64, 0, 0, NULL, NULL },
+	{ "username", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
+	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access,
+	    NULL },
+	FIELD_END
+};
+
+#define TEAM_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
+
+const struct route team_routes[] = {
+	{ .method = "GET", .pattern = "/api/v1/cases/{id}/team",
+	    .roles = TEAM_ROLES, .object = &case_object, .kind = OBJ_CASE,
+	    .action = ACT_READ, .audit = "team.read", .handler = team_list },
+	{ .method = "POST", .pattern = "/api/v1/cases/{id}/team",
+	    .roles = TEAM_ROLES, .body = team_add_spec, .object = &case_object,
+	    .kind = OBJ_CASE, .action = ACT_TEAM_CHANGE, .audit = "team.add",
+	    .handler = team_add },
+	{ .method = "DELETE", .pattern = "/api/v1/cases/{id}/team/{id}",
+	    .roles = TEAM_ROLES, .object = &case_object, .kind = OBJ_CASE,
+	    .action = ACT_TEAM_CHANGE, .audit = "team.remove",
+	    .handler = team_remove },
+	ROUTE_END
+};

@@ -19,8 +19,8 @@ terms_json(const struct term *terms)
 	return list;
 }
 
-void
-api_vocabularies(struct ctx *c)
+static void
+vocabularies_get(struct ctx *c)
 {
 	json_t	*doc = json_object();
 	size_t	 i;
@@ -30,3 +30,10 @@ api_vocabularies(struct ctx *c)
 		    terms_json(vocabularies[i].terms));
 	reply_json(c, 200, doc);
 }
+
+const struct route vocabulary_routes[] = {
+	{ .method = "GET", .pattern = "/api/v1/vocabularies",
+	    .roles = ROLES_ANY, .kind = OBJ_REFERENCE, .action = ACT_READ,
+	    .handler = vocabularies_get },
+	ROUTE_END
+};

@@ -59,38 +59,42 @@ static int
 create_case(struct cli *cli, const struct demo_case *dc)
 {
 	struct user_row	 u;
-	struct new_case	 nc;
-	char		 region[33], id[UUID_TEXT], now[TIME_TEXT];
-	char		*object;
-	json_t		*expl = json_pack("[s]", dc->exploitation);
+	struct case_rec	 c;
+	char		 region[33], now[TIME_TEXT], *object;
+	const char	*expl[1] = { dc->exploitation };
+	struct tm	 tm;
+	time_t		 t = time(NULL);
 	int		 found, rc = -1;
 
-	if (user_id_of(cli, dc->owner, &u) != 0 ||
-	    store_county_region(cli->db, dc->county, region, &found) != NMT_OK)
+	if (user_id_of(cli, dc->owner, &u) != 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	if (store_county_region(cli->db, dc->county, region, &found) != NMT_OK)
 		goto out;
-	memset(&nc, 0, sizeof(nc));
-	nc.title = dc->title;
-	nc.summary = dc->summary;
-	nc.notes = "";
-	nc.county = dc->county;
-	nc.region = region;
-	nc.exploitation = expl;
-	nc.owner_user = u.id;
-	nc.owner_org = u.org;
-	time_format(time(NULL), now);
+	time_format(t, now);
+	gmtime_r(&t, &tm);
+	c.title = xstrdup(dc->title);
+	c.summary = xstrdup(dc->summary);
+	c.notes = xstrdup("");
+	c.county = xstrdup(dc->county);
+	c.region = xstrdup(region);
+	text_list_set(&c.exploitation, expl, 1);
+	c.owner_user = xstrdup(u.id);
+	c.owner_org = xstrdup(u.org);
+	c.created_at = xstrdup(now);
 	if (db_begin(cli->db) == NMT_OK &&
-	    store_case_insert(cli->db, &nc, now, id) == NMT_OK) {
-		object = xasprintf("case:%s", id);
-		if (cli_audit(cli, "case.create", object, id) == NMT_OK &&
+	    store_case_insert(cli->db, &c, tm.tm_year + 1900) == NMT_OK) {
+		object = xasprintf("case:%s", c.id);
+		if (cli_audit(cli, "case.create", object, c.id) == NMT_OK &&
 		    db_commit(cli->db) == NMT_OK)
 			rc = 0;
 		free(object);
 	}
 	if (rc != 0)
 		db_rollback(cli->db);
-	user_row_cleanup(&u);
 out:
-	json_decref(expl);
+	record_free(&case_record, &c);
+	user_row_cleanup(&u);
 	return rc;
 }
 

@@ -17,6 +17,7 @@ enum nmt_err {
 	NMT_FORBIDDEN = -6,	/* seen, but the action is not allowed (403) */
 	NMT_STALE = -7,		/* the version named is not current (412) */
 	NMT_SEALED = -8,	/* a sealed field would not open: a fault (500) */
+	NMT_INVALID = -9,	/* the request breaks a rule (400, fields) */
 };
 
 #endif

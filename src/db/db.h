@@ -3,7 +3,9 @@
  *
  * A struct db is one connection, used by one thread at a time. SQL text is
  * shared by both dialects: parameters are written $1, $2, ... and bound as
- * text, integers or NULL. Prepared statements are cached per connection,
+ * text, integers or NULL; a row lock is written " FOR UPDATE" at the end
+ * of a SELECT (PostgreSQL takes it, SQLite's driver drops it: its write
+ * transaction already excludes every other writer). Prepared statements are cached per connection,
  * keyed by the SQL text. Results are materialised (every row copied), so a
  * result outlives the statement and the next query.
  *

@@ -287,6 +287,22 @@ sqlite_exec(void *conn, const char *sql)
 	return sqlite_exec_simple(conn, sql);
 }
 
+/*
+ * The length of sql as SQLite runs it: a trailing " FOR UPDATE" (the row
+ * lock PostgreSQL needs inside a write transaction) is dropped, since
+ * BEGIN IMMEDIATE already holds the one write lock SQLite has.
+ */
+static int
+sqlite_sql_length(const char *sql)
+{
+	static const char	suffix[] = " FOR UPDATE";
+	size_t			n = strlen(sql), k = sizeof(suffix) - 1;
+
+	if (n >= k && strcmp(sql + n - k, suffix) == 0)
+		n -= k;
+	return (int)n;
+}
+
 /* The cached statement for sql, preparing (and maybe evicting) on a miss. */
 static enum nmt_err
 sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
@@ -295,7 +311,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 	sqlite3_stmt *stmt = NULL, *more = NULL;
 	const char *tail = NULL;
 	uint64_t h;
-	int i, victim, rc;
+	int i, victim, rc, len;
 
 	*stmt_r = NULL;
 	h = sqlite_hash(sql);
@@ -308,7 +324,8 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 		}
 	}
 
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	len = sqlite_sql_length(sql);
+	rc = sqlite3_prepare_v3(c->db, sql, len, SQLITE_PREPARE_PERSISTENT,
 	    &stmt, &tail);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(c, rc);
@@ -317,8 +334,9 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 		return NMT_ERROR;
 	}
 	/* Anything but blanks and comments after the statement is refused. */
-	if (tail != NULL && *tail != '\0') {
-		rc = sqlite3_prepare_v2(c->db, tail, -1, &more, NULL);
+	if (tail != NULL && tail < sql + len) {
+		rc = sqlite3_prepare_v2(c->db, tail, (int)(sql + len - tail),
+		    &more, NULL);
 		sqlite3_finalize(more);
 		if (rc != SQLITE_OK || more != NULL) {
 			sqlite3_finalize(stmt);

@@ -2,10 +2,11 @@
  * store.h — what the application keeps, as functions over a connection.
  *
  * Every function runs its statements on the given connection and leaves
- * transactions to the caller: a handler opens one, calls the store for the
- * change and its audit entry, and commits. Reads that serve the API return
- * JSON documents in the API's shapes (identity blocks still sealed; the
- * handler decides with the policy whether to open them).
+ * transactions to the caller (api/write.c opens one per change, with its
+ * audit entry). Functions take and return typed records (db/record.h):
+ * no JSON crosses this interface, and sealed fields are sealed and opened
+ * here, never handed out sealed. Arrays of records are malloc'd; free them
+ * with the matching *_free.
  */
 #ifndef NMT_DB_STORE_H
 #define NMT_DB_STORE_H
@@ -15,14 +16,28 @@
 
 #include "crypto/token.h"
 #include "db/db.h"
+#include "db/record.h"
+#include "db/sql.h"
 #include "domain/policy.h"
 
 /* ---- reference data (store_reference.c) ---- */
 
-json_t		*store_organizations(struct db *db, enum nmt_err *e);
-json_t		*store_regions(struct db *db, enum nmt_err *e);
-json_t		*store_counties(struct db *db, enum nmt_err *e);
-json_t		*store_countries(struct db *db, enum nmt_err *e);
+/* A reference row: up to four text columns, as its record type names. */
+struct ref_row {
+	char	*col[4];
+};
+
+extern const struct record_type organization_record;
+extern const struct record_type region_record;
+extern const struct record_type county_record;
+extern const struct record_type country_record;
+
+/*
+ * Every row of a reference table, in its order: *rows_r (free each with
+ * record_free and the array with free), *n_r rows.
+ */
+enum nmt_err	 store_reference(struct db *db, const struct record_type *t,
+		    struct ref_row **rows_r, size_t *n_r);
 enum nmt_err	 store_country_exists(struct db *db, const char *code,
 		    int *found);
 /* The region of a county into region (33 bytes); *found 0 if unknown. */
@@ -114,117 +129,156 @@ enum nmt_err	 store_token_find(struct db *db, const char *token_hash,
 
 /* ---- cases, teams, persons (store_case.c, store_person.c) ---- */
 
-struct case_row_facts {
-	char		 region[33];
-	char		 owner_org[65];
-	enum access	 team_access;
-	struct case_facts facts;	/* points into this */
-};
+/*
+ * The policy facts of an object for a principal at now (ISO time), read
+ * in one statement; with lock, inside a write transaction, the rows are
+ * locked (FOR UPDATE on PostgreSQL). f->exists 0 when there is none.
+ */
+enum nmt_err	 store_case_facts(struct db *db, const struct principal *p,
+		    const char *case_id, const char *now, int lock,
+		    struct facts *f);
+enum nmt_err	 store_person_facts(struct db *db, const struct principal *p,
+		    const char *person_id, const char *now, int lock,
+		    struct facts *f);
 
-/* The policy facts of a case for a principal; *found 0 if no such case. */
-enum nmt_err	 store_case_facts(struct db *db, const char *case_id,
-		    const struct principal *p, const char *now,
-		    struct case_row_facts *f, int *found);
-
-struct new_case {
-	const char	*title, *summary, *notes, *county, *region;
-	const json_t	*exploitation;
-	const char	*owner_user, *owner_org;
+struct case_rec {
+	char			*id, *number, *title, *summary, *notes;
+	char			*status, *county, *region;
+	struct text_list	 exploitation;
+	char			*owner_user, *owner_username, *owner_org;
+	char			*search_text;	/* written by the store */
+	char			*created_at, *updated_at;
+	long long		 version;
 };
-/* Inserts the case and the owner's full team membership; fills id. */
-enum nmt_err	 store_case_insert(struct db *db, const struct new_case *nc,
-		    const char *now, char id[UUID_TEXT]);
-/* The case document with team and person summaries, or NULL. */
-json_t		*store_case_get(struct db *db, const char *case_id,
-		    enum nmt_err *e);
+/* The full case (case_record) and its list summary (case_summary_record). */
+extern const struct record_type case_record;
+extern const struct record_type case_summary_record;
+
+/*
+ * Inserts a case from c (title, summary, notes, county, region,
+ * exploitation, owner_user, owner_org, created_at): the store sets id,
+ * number (NMT-<year>-NNNNN from the per-year counter; year is the civil
+ * year of creation), status, version and search text, and adds the owner
+ * organization's full team row.
+ */
+enum nmt_err	 store_case_insert(struct db *db, struct case_rec *c,
+		    int year);
+enum nmt_err	 store_case_get(struct db *db, const char *case_id, int lock,
+		    struct case_rec *c);
+/*
+ * Writes c's changeable fields (title, summary, notes, status, county,
+ * region, exploitation, updated_at) when the stored case is at
+ * c->version; NMT_STALE when it is not.
+ */
+enum nmt_err	 store_case_update(struct db *db, struct case_rec *c);
 
 struct case_filter {
-	enum case_scope	 scope;
 	const struct principal *principal;
+	struct scope	 scope;
 	const char	*status;	/* NULL: any */
 	const char	*region;	/* NULL: any */
 	const char	*query;		/* folded words, NULL: none */
-	const char	*cursor;	/* NULL: from the start */
-	int		 limit;
 	const char	*now;
 };
-/* {"items": [...], "next_cursor"} of case summaries. */
-json_t		*store_case_list(struct db *db, const struct case_filter *f,
-		    enum nmt_err *e);
 /*
- * Applies the changed fields of upd (already validated) onto the stored
- * case when it is at version; *stale 1 when it is not (checked when read
- * and again by the UPDATE, so a concurrent change is never overwritten).
- * search_text is recomputed.
+ * One page of case summaries newest first: *rows_r (n_r of them; free
+ * with store_cases_free); *more 1 when another page follows.
  */
-enum nmt_err	 store_case_update(struct db *db, const char *case_id,
-		    long long version, const json_t *upd, const char *region,
-		    const char *now, int *stale);
+enum nmt_err	 store_case_list(struct db *db, const struct case_filter *f,
+		    const struct page *pg, struct case_rec **rows_r,
+		    size_t *n_r, int *more);
+void		 store_cases_free(struct case_rec *rows, size_t n);
 
-json_t		*store_team_list(struct db *db, const char *case_id,
-		    enum nmt_err *e);
-enum nmt_err	 store_team_add(struct db *db, const char *case_id,
-		    const char *org, const char *user_id, const char *access,
-		    const char *added_by, const char *now, char id[UUID_TEXT]);
-json_t		*store_team_member(struct db *db, const char *case_id,
-		    const char *member_id, enum nmt_err *e);
-enum nmt_err	 store_team_remove(struct db *db, const char *case_id,
-		    const char *member_id, int *found);
-
-struct person_values {
-	const char	*pseudonym, *gender, *citizenship, *protection;
-	long		 birth_year, age_estimate;	/* -1: none */
-	const json_t	*languages, *vulnerabilities;
-	const char	*identity_sealed;		/* NULL: none */
-	int		 is_child;
+struct member_rec {
+	char	*id, *case_id, *organization, *user_id, *username;
+	char	*access, *added_by, *added_by_username, *added_at;
 };
-enum nmt_err	 store_person_insert(struct db *db, const char *case_id,
-		    const char *id, const struct person_values *v,
-		    const char *created_by, const char *now);
-/* The person document with "identity_sealed" (if any) and "case". */
-json_t		*store_person_get(struct db *db, const char *person_id,
-		    enum nmt_err *e);
-enum nmt_err	 store_person_update(struct db *db, const char *person_id,
-		    long long version, const struct person_values *v,
-		    const char *now, int *stale);
+extern const struct record_type member_record;
+
+enum nmt_err	 store_team_list(struct db *db, const char *case_id,
+		    struct member_rec **rows_r, size_t *n_r);
+/* Inserts m (id is set by the store); NMT_CONFLICT when already there. */
+enum nmt_err	 store_team_add(struct db *db, struct member_rec *m);
+enum nmt_err	 store_team_member(struct db *db, const char *case_id,
+		    const char *member_id, struct member_rec *m);
+enum nmt_err	 store_team_remove(struct db *db, const char *case_id,
+		    const char *member_id);
+void		 store_members_free(struct member_rec *rows, size_t n);
+
+/* The sealed identity of a person, in clear (every field may be NULL). */
+struct identity {
+	char	*full_name, *date_of_birth, *id_number, *phone, *address;
+};
+extern const struct record_type identity_record;
+
+struct person_rec {
+	char			*id, *case_id, *pseudonym, *gender;
+	long long		 birth_year, age_estimate;	/* REC_NULL_INT */
+	int			 is_child;
+	char			*citizenship;
+	struct text_list	 languages, vulnerabilities;
+	char			*protection;
+	char			*identity_sealed;	/* the store's only */
+	char			*created_by, *created_at, *updated_at;
+	long long		 version;
+	int			 has_identity;
+	struct identity		 identity;	/* opened by the store */
+};
+extern const struct record_type person_record;
+/* The summaries in a case document. */
+extern const struct record_type person_summary_record;
+
+/*
+ * Persons: the identity is sealed under key (XChaCha20-Poly1305, bound
+ * to the person's id) on its way in and opened on its way out; a stored
+ * block that will not open is NMT_SEALED (nothing is written). key NULL
+ * on a read leaves the identity closed.
+ */
+enum nmt_err	 store_person_insert(struct db *db, const unsigned char *key,
+		    struct person_rec *p);
+enum nmt_err	 store_person_get(struct db *db, const unsigned char *key,
+		    const char *person_id, int lock, struct person_rec *p);
+enum nmt_err	 store_person_update(struct db *db, const unsigned char *key,
+		    struct person_rec *p);
+enum nmt_err	 store_case_persons(struct db *db, const char *case_id,
+		    struct person_rec **rows_r, size_t *n_r);
+void		 store_persons_free(struct person_rec *rows, size_t n);
+void		 person_rec_free(struct person_rec *p);
 
 /* ---- break-the-glass grants (store_person.c) ---- */
 
-enum nmt_err	 store_glass_insert(struct db *db, const char *id,
-		    const char *person_id, const char *case_id,
-		    const char *user_id, const char *reason, const char *now,
-		    const char *expires_at);
-/*
- * The end of the user's latest grant for the person that is live at now
- * into until (21 bytes), or "" when it holds none.
- */
-enum nmt_err	 store_glass_until(struct db *db, const char *person_id,
-		    const char *user_id, const char *now, char until[21]);
+struct grant_rec {
+	char	*id, *person_id, *case_id, *user_id, *username, *reason;
+	char	*created_at, *expires_at;
+};
+extern const struct record_type grant_record;
 
-/*
- * Grants newest first, with their reasons, for the auditors: optionally
- * of one case; before is a cursor ("granted_at/id" of the last item seen)
- * or NULL. {"items", "next_cursor"}.
- */
-json_t		*store_glass_list(struct db *db, const char *case_id,
-		    const char *before, int limit, enum nmt_err *e);
+enum nmt_err	 store_glass_insert(struct db *db, const struct grant_rec *g);
+/* Grants newest first, with their reasons; case_id NULL: all cases. */
+enum nmt_err	 store_glass_list(struct db *db, const char *case_id,
+		    const struct page *pg, struct grant_rec **rows_r,
+		    size_t *n_r, int *more);
+void		 store_grants_free(struct grant_rec *rows, size_t n);
 
 /* ---- audit (store_audit.c) ---- */
 
 struct audit_entry {
-	char	*at, *actor, *organization, *action, *object, *case_id,
-		*client;
-	int	 flagged;
+	long long	 seq;		/* set by the chain */
+	char		*at, *actor, *organization, *action, *object,
+			*case_id, *client;
+	int		 flagged;
 };
+extern const struct record_type audit_record;
 
 void		 audit_entry_cleanup(struct audit_entry *a);
 /* Appends entries to the chain (caller holds a transaction). */
 enum nmt_err	 store_audit_append(struct db *db, const unsigned char *key,
 		    const struct audit_entry *entries, size_t n);
-/* {"items", "next_cursor"} newest first; case_id / flagged may be NULL/-1. */
-json_t		*store_audit_list(struct db *db, const char *case_id,
-		    int flagged, long long before_seq, int limit,
-		    enum nmt_err *e);
+/* One page of entries newest first; case_id NULL, flagged -1: any. */
+enum nmt_err	 store_audit_list(struct db *db, const char *case_id,
+		    int flagged, const struct page *pg,
+		    struct audit_entry **rows_r, size_t *n_r, int *more);
+void		 store_audit_entries_free(struct audit_entry *rows, size_t n);
 struct audit_verdict {
 	long long	 anchor_seq;	/* in: an entry known from outside, 0 none */
 	char		 anchor_hash[65];	/* in: its hash */

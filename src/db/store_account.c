@@ -186,11 +186,9 @@ store_throttle_hold(struct db *db, const char *name_hash, const char *now,
 	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
 	    p, 1, NULL)) != NMT_OK)
 		return e;
-	if ((e = db_query(db, db_kind(db) == DB_PG ?
-	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
-	    "login_throttle WHERE name_hash = $1 FOR UPDATE" :
-	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
-	    "login_throttle WHERE name_hash = $1", p, 2, &r)) != NMT_OK)
+	if ((e = db_query(db, "SELECT locked_until IS NOT NULL AND "
+	    "locked_until > $2 FROM login_throttle WHERE name_hash = $1 "
+	    "FOR UPDATE", p, 2, &r)) != NMT_OK)
 		return e;
 	*locked = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
 	    (strcmp(db_text(r, 0, 0), "1") == 0 ||

@@ -11,6 +11,7 @@
  * head. A removed tail together with a rewound head is found only against
  * an anchor: a head printed earlier and kept outside the database.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,7 @@
 void
 audit_entry_cleanup(struct audit_entry *a)
 {
-	free(a->at);
-	free(a->actor);
-	free(a->organization);
-	free(a->action);
-	free(a->object);
-	free(a->case_id);
-	free(a->client);
-	memset(a, 0, sizeof(*a));
+	record_free(&audit_record, a);
 }
 
 /* The hash of an entry given the previous hash; seq is part of it. */
@@ -67,10 +61,8 @@ store_audit_append(struct db *db, const unsigned char *key,
 	size_t			 i;
 	enum nmt_err		 e;
 
-	if ((e = db_query(db, db_kind(db) == DB_PG ?
-	    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" :
-	    "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) !=
-	    NMT_OK)
+	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1 "
+	    "FOR UPDATE", NULL, 0, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
 		db_result_free(r);
@@ -111,51 +103,53 @@ store_audit_append(struct db *db, const unsigned char *key,
 	}
 }
 
-static json_t *
-text_or_null(const struct db_result *r, int row, int col)
-{
-	return db_isnull(r, row, col) ? json_null() :
-	    json_string(db_text(r, row, col));
-}
+#define A(f) offsetof(struct audit_entry, f)
 
-json_t *
+static const struct column audit_cols[] = {
+	{ "seq", "seq", COL_INT, A(seq), COL_KEY },
+	{ "at", "at", COL_TEXT, A(at), 0 },
+	{ "actor", "actor", COL_TEXT, A(actor), COL_NULLABLE },
+	{ "organization", "organization", COL_TEXT, A(organization),
+	    COL_NULLABLE },
+	{ "action", "action", COL_TEXT, A(action), 0 },
+	{ "object", "object", COL_TEXT, A(object), COL_NULLABLE },
+	{ "case_id", "case", COL_TEXT, A(case_id), COL_NULLABLE },
+	{ "client", "client", COL_TEXT, A(client), COL_NULLABLE },
+	{ "flagged", "flagged", COL_BOOL, A(flagged), 0 },
+};
+
+const struct record_type audit_record = RECORD_TYPE("audit", "a",
+    struct audit_entry, audit_cols);
+
+enum nmt_err
 store_audit_list(struct db *db, const char *case_id, int flagged,
-    long long before_seq, int limit, enum nmt_err *e)
+    const struct page *pg, struct audit_entry **rows_r, size_t *n_r,
+    int *more)
 {
-	struct db_param		 p[4] = { DB_TEXT(case_id),
-				    flagged < 0 ? DB_NULL : DB_INT(flagged),
-				    before_seq > 0 ? DB_INT(before_seq) :
-				    DB_NULL, DB_INT(limit + 1) };
+	struct sql		*b = sql_new();
 	struct db_result	*r = NULL;
-	json_t			*items, *next = json_null();
-	int			 i, n;
-	char			 cursor[24];
+	enum nmt_err		 e;
 
-	if ((*e = db_query(db, "SELECT seq, at, actor, organization, action, "
-	    "object, case_id, client, flagged FROM audit WHERE "
-	    "(CAST($1 AS TEXT) IS NULL OR case_id = $1) AND "
-	    "(CAST($2 AS INTEGER) IS NULL OR flagged = $2) AND "
-	    "(CAST($3 AS BIGINT) IS NULL OR seq < $3) "
-	    "ORDER BY seq DESC LIMIT $4", p, 4, &r)) != NMT_OK)
-		return NULL;
-	items = json_array();
-	n = db_rows(r);
-	for (i = 0; i < n && i < limit; i++)
-		json_array_append_new(items, json_pack("{s:I,s:s,s:o,s:o,s:s,"
-		    "s:o,s:o,s:o,s:b}", "seq", (json_int_t)db_int(r, i, 0),
-		    "at", db_text(r, i, 1), "actor", text_or_null(r, i, 2),
-		    "organization", text_or_null(r, i, 3), "action",
-		    db_text(r, i, 4), "object", text_or_null(r, i, 5), "case",
-		    text_or_null(r, i, 6), "client", text_or_null(r, i, 7),
-		    "flagged", db_int(r, i, 8) != 0));
-	if (n > limit) {
-		snprintf(cursor, sizeof(cursor), "%lld",
-		    (long long)db_int(r, limit - 1, 0));
-		json_decref(next);
-		next = json_string(cursor);
+	*rows_r = NULL;
+	*n_r = 0;
+	record_select(b, &audit_record);
+	sql_add(b, " WHERE 1 = 1");
+	sql_and_eq(b, "a.case_id", DB_TEXT(case_id));
+	sql_and_eq(b, "a.flagged", flagged < 0 ? DB_NULL : DB_INT(flagged));
+	sql_page(b, pg, "a.seq", NULL, 1);
+	if ((e = sql_run(db, b, &r)) == NMT_OK) {
+		*more = sql_page_more(r, pg);
+		*rows_r = record_read_all(&audit_record, r, pg->limit, n_r);
 	}
 	db_result_free(r);
-	return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+	sql_free(b);
+	return e;
+}
+
+void
+store_audit_entries_free(struct audit_entry *rows, size_t n)
+{
+	record_free_all(&audit_record, rows, n);
 }
 
 #define VERIFY_BATCH 1000

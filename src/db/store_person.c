@@ -1,217 +1,280 @@
 /*
- * store_person.c — persons of a case, and the break-the-glass grants on
- * their identities. The identity block arrives and leaves sealed
- * (crypto/seal.h); this module never sees it in clear text.
+ * store_person.c — persons of a case, their sealed identities, and the
+ * break-the-glass grants on them.
+ *
+ * The identity block is sealed here on its way in and opened here on its
+ * way out (crypto/seal.h, XChaCha20-Poly1305, bound to
+ * "person:<id>:identity"); its sealed form never leaves this file. Its
+ * clear form is a JSON object of the identity record's fields, sorted by
+ * key. A block that does not open is NMT_SEALED: never an empty identity,
+ * so a change can never silently drop one.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <sodium.h>
+
 #include "core/util.h"
+#include "crypto/seal.h"
+#include "crypto/token.h"
 #include "db/store.h"
 
-static const char *
-text0(const struct db_result *r, int col)
-{
-	const char	*s = db_text(r, 0, col);
+#define P(f) offsetof(struct person_rec, f)
 
-	return s ? s : "";
+static const struct column person_cols[] = {
+	{ "id", "id", COL_TEXT, P(id), COL_KEY },
+	{ "case_id", "case", COL_TEXT, P(case_id), 0 },
+	{ "pseudonym", "pseudonym", COL_TEXT, P(pseudonym), COL_MUTABLE },
+	{ "gender", "gender", COL_TEXT, P(gender), COL_MUTABLE },
+	{ "birth_year", "birth_year", COL_INT, P(birth_year),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "age_estimate", "age_estimate", COL_INT, P(age_estimate),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "is_child", "is_child", COL_BOOL, P(is_child), COL_MUTABLE },
+	{ "citizenship", "citizenship", COL_TEXT, P(citizenship),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "languages", "languages", COL_LIST, P(languages), COL_MUTABLE },
+	{ "vulnerabilities", "vulnerabilities", COL_LIST, P(vulnerabilities),
+	    COL_MUTABLE },
+	{ "protected_identity", "protected_identity", COL_TEXT, P(protection),
+	    COL_MUTABLE },
+	{ "identity_sealed", NULL, COL_TEXT, P(identity_sealed),
+	    COL_MUTABLE },
+	{ "created_by", NULL, COL_TEXT, P(created_by), 0 },
+	{ "created_at", "created_at", COL_TEXT, P(created_at), 0 },
+	{ "updated_at", "updated_at", COL_TEXT, P(updated_at), COL_MUTABLE },
+	{ "version", "version", COL_INT, P(version), COL_VERSION },
+};
+
+static const struct column person_summary_cols[] = {
+	{ "id", "id", COL_TEXT, P(id), COL_KEY },
+	{ "pseudonym", "pseudonym", COL_TEXT, P(pseudonym), 0 },
+	{ "gender", "gender", COL_TEXT, P(gender), 0 },
+	{ "is_child", "is_child", COL_BOOL, P(is_child), 0 },
+	{ "protected_identity", "protected_identity", COL_TEXT, P(protection),
+	    0 },
+};
+
+const struct record_type person_record = RECORD_TYPE("person", "p",
+    struct person_rec, person_cols);
+const struct record_type person_summary_record = RECORD_TYPE("person", "p",
+    struct person_rec, person_summary_cols);
+
+#define I(f) offsetof(struct identity, f)
+
+/* Not a table: the fields of the sealed block. */
+static const struct column identity_cols[] = {
+	{ "full_name", "full_name", COL_TEXT, I(full_name), COL_OMIT_NULL },
+	{ "date_of_birth", "date_of_birth", COL_TEXT, I(date_of_birth),
+	    COL_OMIT_NULL },
+	{ "id_number", "id_number", COL_TEXT, I(id_number), COL_OMIT_NULL },
+	{ "phone", "phone", COL_TEXT, I(phone), COL_OMIT_NULL },
+	{ "address", "address", COL_TEXT, I(address), COL_OMIT_NULL },
+};
+
+const struct record_type identity_record = RECORD_TYPE(NULL, NULL,
+    struct identity, identity_cols);
+
+#define G(f) offsetof(struct grant_rec, f)
+
+static const struct column grant_cols[] = {
+	{ "id", "id", COL_TEXT, G(id), COL_KEY },
+	{ "person_id", "person", COL_TEXT, G(person_id), 0 },
+	{ "case_id", "case", COL_TEXT, G(case_id), 0 },
+	{ "user_id", NULL, COL_TEXT, G(user_id), 0 },
+	{ "(SELECT u.username FROM app_user u WHERE u.id = g.user_id)",
+	    "user", COL_TEXT, G(username), COL_COMPUTED },
+	{ "reason", "reason", COL_TEXT, G(reason), 0 },
+	{ "created_at", "granted_at", COL_TEXT, G(created_at), 0 },
+	{ "expires_at", "expires_at", COL_TEXT, G(expires_at), 0 },
+};
+
+const struct record_type grant_record = RECORD_TYPE("break_glass", "g",
+    struct grant_rec, grant_cols);
+
+static char *
+identity_aad(const char *person_id)
+{
+	return xasprintf("person:%s:identity", person_id);
 }
 
-static json_t *
-int_or_null(const struct db_result *r, int col)
+/* Seals p->identity into p->identity_sealed (NULL when it has none). */
+static void
+identity_seal(const unsigned char *key, struct person_rec *p)
 {
-	return db_isnull(r, 0, col) ? json_null() :
-	    json_integer(db_int(r, 0, col));
-}
+	const struct column	*col;
+	json_t			*obj;
+	char			*plain, *aad, *v;
+	size_t			 i;
 
-static json_t *
-list_or_empty(const struct db_result *r, int col)
-{
-	json_t	*v = json_loads(text0(r, col), JSON_DECODE_ANY, NULL);
-
-	if (!json_is_array(v)) {
-		json_decref(v);
-		return json_array();
+	free(p->identity_sealed);
+	p->identity_sealed = NULL;
+	if (!p->has_identity)
+		return;
+	obj = json_object();
+	for (i = 0; i < identity_record.ncols; i++) {
+		col = &identity_record.cols[i];
+		if ((v = *REC_FIELD(&p->identity, col, char *)) != NULL)
+			json_object_set_new(obj, col->json, json_string(v));
 	}
-	return v;
+	plain = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(obj);
+	ASSERT(plain != NULL);
+	aad = identity_aad(p->id);
+	p->identity_sealed = seal_text(key, plain, strlen(plain), aad);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+	free(aad);
 }
 
-static struct db_param
-opt_int(long v)
+/* Opens p->identity_sealed into p->identity; NMT_SEALED when it fails. */
+static enum nmt_err
+identity_open(const unsigned char *key, struct person_rec *p)
 {
-	return v < 0 ? DB_NULL : DB_INT(v);
-}
+	const struct column	*col;
+	json_t			*obj = NULL;
+	char			*plain = NULL, *aad;
+	size_t			 len = 0, i;
+	int			 rc;
 
-enum nmt_err
-store_person_insert(struct db *db, const char *case_id, const char *id,
-    const struct person_values *v, const char *created_by, const char *now)
-{
-	char		*langs, *vulns;
-	enum nmt_err	 e;
-
-	langs = json_dumps(v->languages, JSON_COMPACT);
-	vulns = json_dumps(v->vulnerabilities, JSON_COMPACT);
-	{
-		struct db_param	p[14] = {
-			DB_TEXT(id), DB_TEXT(case_id), DB_TEXT(v->pseudonym),
-			DB_TEXT(v->gender), opt_int(v->birth_year),
-			opt_int(v->age_estimate), DB_INT(v->is_child),
-			DB_TEXT(v->citizenship), DB_TEXT(langs),
-			DB_TEXT(vulns), DB_TEXT(v->protection),
-			DB_TEXT(v->identity_sealed), DB_TEXT(created_by),
-			DB_TEXT(now),
-		};
-
-		e = db_query(db, "INSERT INTO person (id, case_id, pseudonym, "
-		    "gender, birth_year, age_estimate, is_child, citizenship, "
-		    "languages, vulnerabilities, protected_identity, "
-		    "identity_sealed, created_by, version, created_at, "
-		    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-		    "$10, $11, $12, $13, 1, $14, $14)", p, 14, NULL);
+	if (p->identity_sealed == NULL)
+		return NMT_OK;
+	aad = identity_aad(p->id);
+	rc = seal_open(key, p->identity_sealed, aad, &plain, &len);
+	free(aad);
+	if (rc == 0)
+		obj = json_loadb(plain, len, 0, NULL);
+	if (plain != NULL) {
+		sodium_memzero(plain, len);
+		free(plain);
 	}
-	free(langs);
-	free(vulns);
-	return e;
-}
-
-json_t *
-store_person_get(struct db *db, const char *person_id, enum nmt_err *e)
-{
-	struct db_param		 p[1] = { DB_TEXT(person_id) };
-	struct db_result	*r = NULL;
-	json_t			*doc;
-
-	if ((*e = db_query(db, "SELECT id, case_id, pseudonym, gender, "
-	    "birth_year, age_estimate, is_child, citizenship, languages, "
-	    "vulnerabilities, protected_identity, identity_sealed, "
-	    "created_at, updated_at, version FROM person WHERE id = $1", p, 1,
-	    &r)) != NMT_OK)
-		return NULL;
-	if (db_rows(r) != 1) {
-		db_result_free(r);
-		return NULL;
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return NMT_SEALED;
 	}
-	doc = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:s,s:s,"
-	    "s:s,s:I}",
-	    "id", text0(r, 0), "case", text0(r, 1), "pseudonym", text0(r, 2),
-	    "gender", text0(r, 3), "birth_year", int_or_null(r, 4),
-	    "age_estimate", int_or_null(r, 5), "is_child", db_int(r, 0, 6) != 0,
-	    "citizenship", db_isnull(r, 0, 7) ? json_null() :
-	    json_string(text0(r, 7)), "languages", list_or_empty(r, 8),
-	    "vulnerabilities", list_or_empty(r, 9), "protected_identity",
-	    text0(r, 10), "created_at", text0(r, 12), "updated_at",
-	    text0(r, 13), "version", (json_int_t)db_int(r, 0, 14));
-	if (!db_isnull(r, 0, 11))
-		json_object_set_new(doc, "identity_sealed",
-		    json_string(text0(r, 11)));
-	db_result_free(r);
-	return doc;
-}
-
-enum nmt_err
-store_person_update(struct db *db, const char *person_id, long long version,
-    const struct person_values *v, const char *now, int *stale)
-{
-	char		*langs, *vulns;
-	enum nmt_err	 e;
-
-	*stale = 0;
-	langs = json_dumps(v->languages, JSON_COMPACT);
-	vulns = json_dumps(v->vulnerabilities, JSON_COMPACT);
-	{
-		struct db_param	p[13] = {
-			DB_TEXT(person_id), DB_TEXT(v->pseudonym),
-			DB_TEXT(v->gender), opt_int(v->birth_year),
-			opt_int(v->age_estimate), DB_INT(v->is_child),
-			DB_TEXT(v->citizenship), DB_TEXT(langs),
-			DB_TEXT(vulns), DB_TEXT(v->protection),
-			DB_TEXT(v->identity_sealed), DB_TEXT(now),
-			DB_INT(version),
-		};
-
-		e = db_query(db, "UPDATE person SET pseudonym = $2, "
-		    "gender = $3, birth_year = $4, age_estimate = $5, "
-		    "is_child = $6, citizenship = $7, languages = $8, "
-		    "vulnerabilities = $9, protected_identity = $10, "
-		    "identity_sealed = $11, updated_at = $12, "
-		    "version = version + 1 WHERE id = $1 AND version = $13",
-		    p, 13, NULL);
+	for (i = 0; i < identity_record.ncols; i++) {
+		col = &identity_record.cols[i];
+		if (json_is_string(json_object_get(obj, col->json)))
+			*REC_FIELD(&p->identity, col, char *) = xstrdup(
+			    json_string_value(json_object_get(obj, col->json)));
 	}
-	if (e == NMT_OK && db_changes(db) != 1)
-		*stale = 1;
-	free(langs);
-	free(vulns);
-	return e;
-}
-
-enum nmt_err
-store_glass_insert(struct db *db, const char *id, const char *person_id,
-    const char *case_id, const char *user_id, const char *reason,
-    const char *now, const char *expires_at)
-{
-	struct db_param	p[7] = { DB_TEXT(id), DB_TEXT(person_id),
-			    DB_TEXT(case_id), DB_TEXT(user_id), DB_TEXT(reason),
-			    DB_TEXT(now), DB_TEXT(expires_at) };
-
-	return db_query(db, "INSERT INTO break_glass (id, person_id, case_id, "
-	    "user_id, reason, created_at, expires_at) VALUES ($1, $2, $3, $4, "
-	    "$5, $6, $7)", p, 7, NULL);
-}
-
-enum nmt_err
-store_glass_until(struct db *db, const char *person_id, const char *user_id,
-    const char *now, char until[21])
-{
-	struct db_param		 p[3] = { DB_TEXT(person_id), DB_TEXT(user_id),
-				    DB_TEXT(now) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
-
-	*until = '\0';
-	if ((e = db_query(db, "SELECT MAX(expires_at) FROM break_glass WHERE "
-	    "person_id = $1 AND user_id = $2 AND expires_at > $3", p, 3,
-	    &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) == 1 && db_text(r, 0, 0) != NULL)
-		strlcopy(until, db_text(r, 0, 0), 21);
-	db_result_free(r);
+	p->has_identity = 1;
+	json_decref(obj);
 	return NMT_OK;
 }
 
-json_t *
-store_glass_list(struct db *db, const char *case_id, const char *before,
-    int limit, enum nmt_err *e)
+enum nmt_err
+store_person_insert(struct db *db, const unsigned char *key,
+    struct person_rec *p)
 {
-	struct db_param		 p[3] = { DB_TEXT(case_id), DB_TEXT(before),
-				    DB_INT(limit + 1) };
-	struct db_result	*r = NULL;
-	json_t			*items, *next = json_null();
-	char			*cursor;
-	int			 i, n;
+	char	id[UUID_TEXT];
 
-	if ((*e = db_query(db, "SELECT g.id, g.person_id, g.case_id, "
-	    "u.username, g.reason, g.created_at, g.expires_at FROM "
-	    "break_glass g JOIN app_user u ON u.id = g.user_id WHERE "
-	    "(CAST($1 AS TEXT) IS NULL OR g.case_id = $1) AND "
-	    "(CAST($2 AS TEXT) IS NULL OR g.created_at || '/' || g.id < $2) "
-	    "ORDER BY g.created_at DESC, g.id DESC LIMIT $3", p, 3, &r)) !=
+	if (p->id == NULL) {
+		token_uuid(id);
+		p->id = xstrdup(id);
+	}
+	p->version = 1;
+	free(p->updated_at);
+	p->updated_at = xstrdup(p->created_at);
+	identity_seal(key, p);
+	return record_insert(db, &person_record, p);
+}
+
+enum nmt_err
+store_person_get(struct db *db, const unsigned char *key,
+    const char *person_id, int lock, struct person_rec *p)
+{
+	enum nmt_err	e;
+
+	if ((e = record_get(db, &person_record, person_id, lock, p)) !=
 	    NMT_OK)
-		return NULL;
-	items = json_array();
-	n = db_rows(r);
-	for (i = 0; i < n && i < limit; i++)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,"
-		    "s:s,s:s}", "id", db_text(r, i, 0), "person",
-		    db_text(r, i, 1), "case", db_text(r, i, 2), "user",
-		    db_text(r, i, 3), "reason", db_text(r, i, 4), "granted_at",
-		    db_text(r, i, 5), "expires_at", db_text(r, i, 6)));
-	if (n > limit) {
-		cursor = xasprintf("%s/%s", db_text(r, limit - 1, 5),
-		    db_text(r, limit - 1, 0));
-		json_decref(next);
-		next = json_string(cursor);
-		free(cursor);
+		return e;
+	if (key != NULL && (e = identity_open(key, p)) != NMT_OK)
+		person_rec_free(p);
+	return e;
+}
+
+enum nmt_err
+store_person_update(struct db *db, const unsigned char *key,
+    struct person_rec *p)
+{
+	identity_seal(key, p);
+	return record_update(db, &person_record, p);
+}
+
+void
+person_rec_free(struct person_rec *p)
+{
+	size_t	len;
+
+	if (p->identity_sealed != NULL) {
+		len = strlen(p->identity_sealed);
+		sodium_memzero(p->identity_sealed, len);
+	}
+	record_free(&identity_record, &p->identity);
+	record_free(&person_record, p);
+}
+
+enum nmt_err
+store_case_persons(struct db *db, const char *case_id,
+    struct person_rec **rows_r, size_t *n_r)
+{
+	struct sql		*b = sql_new();
+	struct db_result	*r = NULL;
+	enum nmt_err		 e;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	record_select(b, &person_summary_record);
+	sql_add(b, " WHERE p.case_id = ");
+	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " ORDER BY p.created_at, p.id");
+	if ((e = sql_run(db, b, &r)) == NMT_OK)
+		*rows_r = record_read_all(&person_summary_record, r, -1, n_r);
+	db_result_free(r);
+	sql_free(b);
+	return e;
+}
+
+void
+store_persons_free(struct person_rec *rows, size_t n)
+{
+	record_free_all(&person_summary_record, rows, n);
+}
+
+enum nmt_err
+store_glass_insert(struct db *db, const struct grant_rec *g)
+{
+	return record_insert(db, &grant_record, g);
+}
+
+enum nmt_err
+store_glass_list(struct db *db, const char *case_id, const struct page *pg,
+    struct grant_rec **rows_r, size_t *n_r, int *more)
+{
+	struct sql		*b = sql_new();
+	struct db_result	*r = NULL;
+	enum nmt_err		 e;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	record_select(b, &grant_record);
+	sql_add(b, " WHERE 1 = 1");
+	sql_and_eq(b, "g.case_id", DB_TEXT(case_id));
+	sql_page(b, pg, "g.created_at", "g.id", 0);
+	if ((e = sql_run(db, b, &r)) == NMT_OK) {
+		*more = sql_page_more(r, pg);
+		*rows_r = record_read_all(&grant_record, r, pg->limit, n_r);
 	}
 	db_result_free(r);
-	return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+	sql_free(b);
+	return e;
+}
+
+void
+store_grants_free(struct grant_rec *rows, size_t n)
+{
+	record_free_all(&grant_record, rows, n);
 }

@@ -2,74 +2,66 @@
  * store_reference.c — organizations, regions, counties and countries as
  * seeded by `nmtctl init` from the CSV files in data/.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "db/store.h"
 
-/* Runs a query whose columns become the named string members of items. */
-static json_t *
-items_query(struct db *db, const char *sql, const char *const *names,
-    enum nmt_err *e)
+#define R(i) (offsetof(struct ref_row, col) + (i) * sizeof(char *))
+
+static const struct column organization_cols[] = {
+	{ "code", "code", COL_TEXT, R(0), COL_KEY },
+	{ "name", "name", COL_TEXT, R(1), 0 },
+	{ "kind", "kind", COL_TEXT, R(2), 0 },
+	{ "region", "region", COL_TEXT, R(3), COL_NULLABLE },
+};
+
+static const struct column region_cols[] = {
+	{ "code", "code", COL_TEXT, R(0), COL_KEY },
+	{ "name_sv", "name", COL_TEXT, R(1), 0 },
+	{ "name_en", "name_en", COL_TEXT, R(2), 0 },
+};
+
+static const struct column county_cols[] = {
+	{ "code", "code", COL_TEXT, R(0), COL_KEY },
+	{ "name", "name", COL_TEXT, R(1), 0 },
+	{ "region", "region", COL_TEXT, R(2), 0 },
+};
+
+static const struct column country_cols[] = {
+	{ "code", "code", COL_TEXT, R(0), COL_KEY },
+	{ "name_sv", "name", COL_TEXT, R(1), 0 },
+	{ "name_en", "name_en", COL_TEXT, R(2), 0 },
+};
+
+const struct record_type organization_record = RECORD_TYPE_ORDERED(
+    "organization", "o", struct ref_row, organization_cols, "o.code");
+const struct record_type region_record = RECORD_TYPE_ORDERED("region", "r",
+    struct ref_row, region_cols, "r.name_sv");
+const struct record_type county_record = RECORD_TYPE_ORDERED("county", "k",
+    struct ref_row, county_cols, "k.code");
+const struct record_type country_record = RECORD_TYPE_ORDERED("country",
+    "l", struct ref_row, country_cols, "l.code");
+
+enum nmt_err
+store_reference(struct db *db, const struct record_type *t,
+    struct ref_row **rows_r, size_t *n_r)
 {
+	struct sql		*b = sql_new();
 	struct db_result	*r = NULL;
-	json_t			*items, *obj, *v;
-	int			 i, j;
+	enum nmt_err		 e;
 
-	if ((*e = db_query(db, sql, NULL, 0, &r)) != NMT_OK)
-		return NULL;
-	items = json_array();
-	for (i = 0; i < db_rows(r); i++) {
-		obj = json_object();
-		for (j = 0; names[j] != NULL; j++) {
-			v = db_isnull(r, i, j) ? json_null() :
-			    json_string(db_text(r, i, j));
-			json_object_set_new(obj, names[j], v);
-		}
-		json_array_append_new(items, obj);
-	}
+	*rows_r = NULL;
+	*n_r = 0;
+	record_select(b, t);
+	sql_add(b, " ORDER BY ");
+	sql_add(b, t->order);
+	if ((e = sql_run(db, b, &r)) == NMT_OK)
+		*rows_r = record_read_all(t, r, -1, n_r);
 	db_result_free(r);
-	return json_pack("{s:o,s:n}", "items", items, "next_cursor");
-}
-
-json_t *
-store_organizations(struct db *db, enum nmt_err *e)
-{
-	static const char *const	names[] = { "code", "name", "kind",
-					    "region", NULL };
-
-	return items_query(db, "SELECT code, name, kind, region "
-	    "FROM organization ORDER BY code", names, e);
-}
-
-json_t *
-store_regions(struct db *db, enum nmt_err *e)
-{
-	static const char *const	names[] = { "code", "name", "name_en",
-					    NULL };
-
-	return items_query(db, "SELECT code, name_sv, name_en FROM region "
-	    "ORDER BY name_sv", names, e);
-}
-
-json_t *
-store_counties(struct db *db, enum nmt_err *e)
-{
-	static const char *const	names[] = { "code", "name", "region",
-					    NULL };
-
-	return items_query(db, "SELECT code, name, region FROM county "
-	    "ORDER BY code", names, e);
-}
-
-json_t *
-store_countries(struct db *db, enum nmt_err *e)
-{
-	static const char *const	names[] = { "code", "name", "name_en",
-					    NULL };
-
-	return items_query(db, "SELECT code, name_sv, name_en FROM country "
-	    "ORDER BY code", names, e);
+	sql_free(b);
+	return e;
 }
 
 static enum nmt_err

@@ -1,5 +1,5 @@
 /*
- * policy.c — need-to-know access to cases, persons and identities.
+ * policy.c — need-to-know access, per object kind.
  *
  * The table (API.md, "Who sees what"):
  *   admin, analyst, auditor, requester: no case access (403).
@@ -8,16 +8,19 @@
  *   member: cases whose team has its organization or itself.
  * A coordinator outside the secretariat without a region has no
  * coordinator rights: it is treated like a member, by its team access.
- * Writing needs the owner organization, a coordinator's visibility, or
- * full team access; changing the team needs the owner organization or a
- * coordinator's visibility. Identities go to the owner organization,
- * coordinators who see the case and full team members; a protected
- * identity only to the owner organization and the secretariat's
- * coordinators, and its address only to the owner organization; anyone
- * else who would see it were it not protected may break the glass: state
- * a reason and see the whole identity for a limited time, flagged in the
- * audit log. A grant opens the identity for reading, never for changing
- * it or its protection.
+ * Persons and team rows follow their case. Updating needs the owner
+ * organization, a coordinator's visibility, or full team access; changing
+ * the team needs the owner organization or a coordinator's visibility.
+ * Identities go to the owner organization, coordinators who see the case
+ * and full team members; a protected identity only to the owner
+ * organization and the secretariat's coordinators, and its address only
+ * to the owner organization; anyone else who would see it were it not
+ * protected may break the glass: state a reason and see the whole
+ * identity for a limited time, flagged in the audit log. A grant opens
+ * the identity for reading, never for changing it or its protection.
+ * The audit log: auditors read all of it, a coordinator one case's
+ * entries where it sees the case. Grants: auditors. Reference data and
+ * one's own session: every role.
  */
 #include <string.h>
 
@@ -26,7 +29,7 @@
 static int
 same(const char *a, const char *b)
 {
-	return a != NULL && b != NULL && strcmp(a, b) == 0;
+	return a != NULL && b != NULL && *a != '\0' && strcmp(a, b) == 0;
 }
 
 static int
@@ -49,123 +52,171 @@ works_cases(const struct principal *p)
 	return p->role == ROLE_COORDINATOR || p->role == ROLE_MEMBER;
 }
 
-enum case_scope
-policy_case_scope(const struct principal *p)
-{
-	if (!works_cases(p))
-		return SCOPE_NONE;
-	if (is_secretariat_coordinator(p))
-		return SCOPE_ALL;
-	if (acts_as_coordinator(p))
-		return SCOPE_REGION_OR_TEAM;
-	return SCOPE_TEAM;
-}
-
 static int
-sees_case(const struct principal *p, const struct case_facts *f)
+is_case_bound(enum object_kind kind)
 {
-	switch (policy_case_scope(p)) {
-	case SCOPE_ALL:
-		return 1;
-	case SCOPE_REGION_OR_TEAM:
-		return same(p->region, f->region) ||
-		    f->team_access != ACCESS_NONE;
-	case SCOPE_TEAM:
-		return f->team_access != ACCESS_NONE;
-	case SCOPE_NONE:
-		break;
-	}
-	return 0;
+	return kind == OBJ_CASE || kind == OBJ_PERSON || kind == OBJ_TEAM_ROW;
 }
 
-enum policy_decision
-policy_case(const struct principal *p, enum case_action action,
-    const struct case_facts *f)
+struct scope
+policy_scope(const struct principal *p, enum object_kind kind)
 {
-	int	owner;
+	struct scope	s = { 0, p->region, p->org, p->user_id };
+
+	/* Coordinators read the log one case at a time: no list scope. */
+	if (kind == OBJ_AUDIT && p->role == ROLE_AUDITOR)
+		s.reasons = SCOPE_ALL;
+	else if (is_case_bound(kind) && works_cases(p)) {
+		if (is_secretariat_coordinator(p))
+			s.reasons = SCOPE_ALL;
+		else if (acts_as_coordinator(p))
+			s.reasons = SCOPE_REGION | SCOPE_TEAM;
+		else
+			s.reasons = SCOPE_TEAM;
+	}
+	return s;
+}
+
+int
+policy_in_scope(const struct scope *s, const struct facts *f)
+{
+	if (f == NULL || !f->exists)
+		return 0;
+	return (s->reasons & SCOPE_ALL) ||
+	    ((s->reasons & SCOPE_REGION) && same(s->region, f->region)) ||
+	    ((s->reasons & SCOPE_TEAM) && f->team_access != ACCESS_NONE) ||
+	    ((s->reasons & SCOPE_OWN) && same(s->user_id, f->requester)) ||
+	    ((s->reasons & SCOPE_ASSIGNED) && same(s->org, f->assignee_org));
+}
+
+/* Identity rights as if the identity were not protected. */
+static enum identity_view
+plain_identity(const struct principal *p, const struct facts *f)
+{
+	if (same(p->org, f->owner_org) || acts_as_coordinator(p) ||
+	    f->team_access == ACCESS_FULL)
+		return IDENTITY_FULL;
+	return IDENTITY_NONE;
+}
+
+static enum identity_view
+identity_of(const struct principal *p, const struct facts *f, int glass)
+{
+	struct scope	s = policy_scope(p, OBJ_PERSON);
+
+	if (f->protection == PROTECTION_INVALID || !works_cases(p) ||
+	    !policy_in_scope(&s, f))
+		return IDENTITY_NONE;
+	if (f->protection == PROTECTION_NONE)
+		return plain_identity(p, f);
+	/* A grant counts only while its holder may still hold one. */
+	if (same(p->org, f->owner_org) ||
+	    (glass && plain_identity(p, f) == IDENTITY_FULL))
+		return IDENTITY_FULL;
+	if (is_secretariat_coordinator(p))
+		return IDENTITY_NO_ADDRESS;
+	return IDENTITY_NONE;
+}
+
+enum identity_view
+policy_identity(const struct principal *p, const struct facts *f)
+{
+	return identity_of(p, f, *f->glass_until != '\0');
+}
+
+/*
+ * Break the glass: only for a protected identity the principal does not
+ * see in full, and only where it would see the identity were it not
+ * protected: a pseudonymous member does not get through a broken glass
+ * what it would not get without the protection.
+ */
+static enum policy_decision
+decide_break_glass(const struct principal *p, const struct facts *f)
+{
+	if (f->kind != OBJ_PERSON || f->protection == PROTECTION_NONE ||
+	    f->protection == PROTECTION_INVALID ||
+	    identity_of(p, f, 0) == IDENTITY_FULL ||
+	    plain_identity(p, f) != IDENTITY_FULL)
+		return POLICY_FORBIDDEN;
+	return POLICY_ALLOW;
+}
+
+static enum policy_decision
+decide_case_bound(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	struct scope	s;
+	int		owner;
 
 	if (!works_cases(p))
 		return POLICY_FORBIDDEN;
-	if (action == CASE_CREATE || action == CASE_LIST)
+	if (action == ACT_LIST || action == ACT_CREATE)
 		return POLICY_ALLOW;
-	if (f == NULL || !sees_case(p, f))
+	s = policy_scope(p, f != NULL ? f->kind : OBJ_CASE);
+	if (!policy_in_scope(&s, f))
 		return POLICY_HIDDEN;
 	owner = same(p->org, f->owner_org);
 	switch (action) {
-	case CASE_READ:
+	case ACT_READ:
 		return POLICY_ALLOW;
-	case CASE_WRITE:
-		if (owner || acts_as_coordinator(p) ||
-		    f->team_access == ACCESS_FULL)
-			return POLICY_ALLOW;
-		return POLICY_FORBIDDEN;
-	case CASE_TEAM_CHANGE:
-		if (owner || acts_as_coordinator(p))
-			return POLICY_ALLOW;
-		return POLICY_FORBIDDEN;
+	case ACT_UPDATE:
+		return owner || acts_as_coordinator(p) ||
+		    f->team_access == ACCESS_FULL ? POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
+	case ACT_TEAM_CHANGE:
+		return owner || acts_as_coordinator(p) ? POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
+	case ACT_BREAK_GLASS:
+		return decide_break_glass(p, f);
 	default:
 		return POLICY_FORBIDDEN;
 	}
 }
 
-enum identity_view
-policy_identity(const struct principal *p, const struct case_facts *f,
-    enum protection protection, int glass_broken)
+/*
+ * The audit log: auditors read all of it; coordinators may list it, by
+ * one case at a time (their scope has no SCOPE_ALL), and read a case's
+ * entries where they see the case (facts: the case's).
+ */
+static enum policy_decision
+decide_audit(const struct principal *p, enum action action,
+    const struct facts *f)
 {
-	int	owner;
+	struct scope	s = policy_scope(p, OBJ_CASE);
 
-	/* A level this build does not know opens nothing, to anyone. */
-	if (protection == PROTECTION_INVALID ||
-	    policy_case(p, CASE_READ, f) != POLICY_ALLOW)
-		return IDENTITY_NONE;
-	owner = same(p->org, f->owner_org);
-	if (protection != PROTECTION_NONE) {
-		/* A grant counts only while its holder may still hold one. */
-		if (owner || (glass_broken && policy_identity(p, f,
-		    PROTECTION_NONE, 0) == IDENTITY_FULL))
-			return IDENTITY_FULL;
-		if (is_secretariat_coordinator(p))
-			return IDENTITY_NO_ADDRESS;
-		return IDENTITY_NONE;
-	}
-	if (owner || acts_as_coordinator(p) || f->team_access == ACCESS_FULL)
-		return IDENTITY_FULL;
-	return IDENTITY_NONE;
-}
-
-enum policy_decision
-policy_break_glass(const struct principal *p, const struct case_facts *f,
-    enum protection protection)
-{
-	enum policy_decision	d = policy_case(p, CASE_READ, f);
-
-	if (d != POLICY_ALLOW)
-		return d;
-	/*
-	 * Only for a protected identity the principal does not see in full,
-	 * and only where it would see the identity were it not protected:
-	 * a pseudonymous member does not get through a broken glass what it
-	 * would not get without the protection.
-	 */
-	if (protection == PROTECTION_NONE || protection == PROTECTION_INVALID ||
-	    policy_identity(p, f, protection, 0) == IDENTITY_FULL ||
-	    policy_identity(p, f, PROTECTION_NONE, 0) != IDENTITY_FULL)
+	if (action != ACT_LIST && action != ACT_READ)
 		return POLICY_FORBIDDEN;
-	return POLICY_ALLOW;
-}
-
-int
-policy_audit_all(const struct principal *p)
-{
-	return p->role == ROLE_AUDITOR;
-}
-
-enum policy_decision
-policy_audit_case(const struct principal *p, const struct case_facts *f)
-{
-	if (policy_audit_all(p))
+	if (p->role == ROLE_AUDITOR)
 		return POLICY_ALLOW;
 	if (p->role != ROLE_COORDINATOR)
 		return POLICY_FORBIDDEN;
-	return policy_case(p, CASE_READ, f);
+	if (action == ACT_LIST && f == NULL)
+		return POLICY_ALLOW;
+	return policy_in_scope(&s, f) ? POLICY_ALLOW : POLICY_HIDDEN;
+}
+
+enum policy_decision
+policy_decide(const struct principal *p, enum object_kind kind,
+    enum action action, const struct facts *f)
+{
+	switch (kind) {
+	case OBJ_CASE:
+	case OBJ_PERSON:
+	case OBJ_TEAM_ROW:
+		return decide_case_bound(p, action, f);
+	case OBJ_AUDIT:
+		return decide_audit(p, action, f);
+	case OBJ_GRANT:
+		return p->role == ROLE_AUDITOR && action == ACT_LIST ?
+		    POLICY_ALLOW : POLICY_FORBIDDEN;
+	case OBJ_REFERENCE:
+		return action == ACT_LIST || action == ACT_READ ?
+		    POLICY_ALLOW : POLICY_FORBIDDEN;
+	case OBJ_SESSION:
+		/* Anyone authenticated reads and ends its own session. */
+		return action == ACT_READ || action == ACT_UPDATE ?
+		    POLICY_ALLOW : POLICY_FORBIDDEN;
+	default:
+		return POLICY_FORBIDDEN;
+	}
 }

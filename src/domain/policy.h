@@ -1,13 +1,21 @@
 /*
- * policy.h — the one access policy. Every decision about a case, its
- * persons and their identities is made here, from who is asking (the
- * principal), what they want to do, and the facts of the case; nothing
- * else in the program decides access. Deny by default.
+ * policy.h — the one access policy. Every decision about an object (a
+ * case, a person and its identity, a team row, the audit log, a
+ * break-the-glass grant, and the kinds still to come: consultations,
+ * assessments, tasks, operations, statistics) is made here, from who is
+ * asking (the principal), what they want to do (the action) and the facts
+ * of the object; nothing else in the program decides access. Deny by
+ * default: a kind or an action this file does not name is refused.
  *
- * A principal who may not see a case gets POLICY_HIDDEN (answered 404,
- * exactly as a case that does not exist); roles that never see cases get
- * POLICY_FORBIDDEN (403); a principal who sees the case but may not do
- * the action also gets POLICY_FORBIDDEN.
+ * A principal who may not see an object gets POLICY_HIDDEN (answered 404,
+ * exactly as an object that does not exist); a principal who sees it but
+ * may not do the action, and roles that never work the kind at all, get
+ * POLICY_FORBIDDEN (403).
+ *
+ * Lists are filtered by the scope: policy_scope() says which objects of a
+ * kind a principal may see, db/sql.c renders that scope to SQL in one
+ * place, and policy_in_scope() applies the very same scope to one
+ * object's facts — so a list and a single read can never disagree.
  */
 #ifndef NMT_DOMAIN_POLICY_H
 #define NMT_DOMAIN_POLICY_H
@@ -21,20 +29,28 @@ struct principal {
 	const char	*region;	/* NULL when the user has none */
 };
 
-struct case_facts {
-	const char	*region;
-	const char	*owner_org;
-	enum access	 team_access;	/* the best access the principal has
-					   through the team (its organization
-					   or itself), ACCESS_NONE if none */
+enum object_kind {
+	OBJ_CASE,
+	OBJ_PERSON,
+	OBJ_TEAM_ROW,
+	OBJ_AUDIT,
+	OBJ_GRANT,		/* break-the-glass grants */
+	OBJ_REFERENCE,		/* organizations, regions, vocabularies, ... */
+	OBJ_SESSION,		/* the caller's own session */
+	OBJ_CONSULTATION,
+	OBJ_ASSESSMENT,
+	OBJ_TASK,
+	OBJ_OPERATION,
+	OBJ_STATISTICS,
 };
 
-enum case_action {
-	CASE_CREATE,		/* no facts needed */
-	CASE_LIST,		/* no facts needed */
-	CASE_READ,
-	CASE_WRITE,		/* update the case, add or update persons */
-	CASE_TEAM_CHANGE,
+enum action {
+	ACT_LIST,		/* no facts needed */
+	ACT_CREATE,		/* no facts needed (or the parent's) */
+	ACT_READ,
+	ACT_UPDATE,		/* a case, its persons */
+	ACT_TEAM_CHANGE,	/* add or remove team rows */
+	ACT_BREAK_GLASS,	/* open a protected identity for a while */
 };
 
 enum policy_decision {
@@ -43,12 +59,46 @@ enum policy_decision {
 	POLICY_HIDDEN,
 };
 
-/* Which cases a case list may contain for this principal. */
-enum case_scope {
-	SCOPE_NONE,		/* none at all */
-	SCOPE_ALL,		/* every case */
-	SCOPE_REGION_OR_TEAM,	/* its region's cases and its team cases */
-	SCOPE_TEAM,		/* cases whose team has its org or itself */
+/*
+ * What the policy knows of one object, read by the store in one
+ * statement (inside the writing transaction for writes). Case-bound
+ * kinds carry their case's facts. Strings are "" when unknown.
+ */
+struct facts {
+	enum object_kind kind;
+	int		 exists;		/* 0: no such object */
+	char		 id[37];
+	char		 case_id[37];
+	char		 owner_org[65];
+	char		 region[33];
+	enum access	 team_access;	/* the best access the principal has
+					   through the team, ACCESS_NONE if
+					   none */
+	int		 team_by_name;	/* ... through a row naming it */
+	char		 assignee_org[65];	/* tasks */
+	char		 requester[37];		/* consultations: user id */
+	enum protection	 protection;	/* persons */
+	char		 glass_until[21];	/* persons: the end of the
+						   principal's live grant,
+						   "" for none */
+};
+
+/*
+ * Which objects of a kind a list may hold for a principal: a set of
+ * reasons, any of which admits an object. SCOPE_ALL admits everything;
+ * no bit admits nothing.
+ */
+#define SCOPE_ALL	0x01u	/* every object */
+#define SCOPE_REGION	0x02u	/* its region's */
+#define SCOPE_TEAM	0x04u	/* where a team row reaches it */
+#define SCOPE_OWN	0x08u	/* made (requested) by it */
+#define SCOPE_ASSIGNED	0x10u	/* assigned to its organization */
+
+struct scope {
+	unsigned	 reasons;
+	const char	*region;	/* SCOPE_REGION */
+	const char	*org;		/* SCOPE_TEAM, SCOPE_ASSIGNED */
+	const char	*user_id;	/* SCOPE_TEAM, SCOPE_OWN */
 };
 
 /* How much of a person's identity block the principal receives. */
@@ -58,33 +108,27 @@ enum identity_view {
 	IDENTITY_FULL,
 };
 
-enum policy_decision	policy_case(const struct principal *p,
-			    enum case_action action,
-			    const struct case_facts *facts);
-enum case_scope		policy_case_scope(const struct principal *p);
 /*
- * glass_broken: the principal holds a live break-the-glass grant for
- * this person. It opens a protected identity (address included) to
- * anyone who sees the case.
+ * The decision on action over the object described by facts (NULL for
+ * ACT_LIST and ACT_CREATE of a kind, which need none; then kind names the
+ * kind). A facts whose exists is 0 is POLICY_HIDDEN for anyone who may
+ * work the kind.
+ */
+enum policy_decision	policy_decide(const struct principal *p,
+			    enum object_kind kind, enum action action,
+			    const struct facts *facts);
+/* The scope of a list of kind for p. */
+struct scope		policy_scope(const struct principal *p,
+			    enum object_kind kind);
+/* Does the scope admit the object? (The list's per-row assertion.) */
+int			policy_in_scope(const struct scope *s,
+			    const struct facts *facts);
+/*
+ * How much of a person's identity p receives (facts of kind OBJ_PERSON,
+ * with its protection and the principal's live grant). An unknown
+ * protection level opens nothing to anyone.
  */
 enum identity_view	policy_identity(const struct principal *p,
-			    const struct case_facts *facts,
-			    enum protection protection, int glass_broken);
-/*
- * May the principal break the glass for a person? Only where the case is
- * visible, the identity is protected and it does not see it in full.
- */
-enum policy_decision	policy_break_glass(const struct principal *p,
-			    const struct case_facts *facts,
-			    enum protection protection);
-/* May the principal read the audit log of every case (1) or not (0)? */
-int			policy_audit_all(const struct principal *p);
-/*
- * May the principal read one case's audit log? Auditors may; a
- * coordinator who sees the case may (facts NULL: not known yet, so
- * POLICY_HIDDEN for a coordinator); everyone else is forbidden.
- */
-enum policy_decision	policy_audit_case(const struct principal *p,
-			    const struct case_facts *facts);
+			    const struct facts *facts);
 
 #endif

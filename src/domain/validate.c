@@ -276,3 +276,18 @@ json_long(const json_t *obj, const char *key)
 
 	return json_is_integer(v) ? (long)json_integer_value(v) : -1;
 }
+
+int
+validate_has_error(const json_t *errors, const char *field)
+{
+	size_t	 i;
+	json_t	*e;
+
+	json_array_foreach((json_t *)errors, i, e) {
+		const char	*name = json_str(e, "field");
+
+		if (name != NULL && strcmp(name, field) == 0)
+			return 1;
+	}
+	return 0;
+}

@@ -56,6 +56,9 @@ struct field_spec {
 int	validate_object(json_t *obj, const struct field_spec *spec,
 	    const char *prefix, json_t *errors);
 
+/* Whether errors already holds one for field. */
+int	validate_has_error(const json_t *errors, const char *field);
+
 /* Appends one error entry. */
 void	validate_error(json_t *errors, const char *field, const char *code,
 	    const char *message);

@@ -24,7 +24,7 @@ test('a case list with every filter and eight words answers (it used to abort th
   const c = await createCase(srv, U.owner, { title: 'a b c d e f g h', county: '12' });
   const q = encodeURIComponent('a b c d e f g h');
   for (const who of [U.owner, U.rksyd]) {
-    const r = await api(srv, 'GET', `/api/v1/cases?status=open&region=syd&q=${q}&cursor=NMT-9999-99999`,
+    const r = await api(srv, 'GET', `/api/v1/cases?status=open&region=syd&q=${q}&cursor=${Buffer.from('0:NMT-9999-99999:').toString('base64url')}`,
       { auth: who });
     assertStatus(r, 200);
     assert.deepEqual(r.json.items.map((x) => x.id), [c.id]);
@@ -183,4 +183,42 @@ test('the header limit is configurable (NMT_MAX_HEADER)', async () => {
   } finally {
     await small.stop();
   }
+});
+
+test('a sealed identity that will not open answers 500 and is never overwritten', async () => {
+  const c = await createCase(srv, U.owner, { county: '12' });
+  const p = await createPerson(srv, U.owner, c.id, { identity: { full_name: 'Sigrid Sigill', address: 'Gata 9' } });
+  const q = (col) => `SELECT ${col} FROM person WHERE id = '${p.id}';`;
+  const sealed = (await srv.db.exec(q('identity_sealed'))).trim();
+  assert.ok(sealed.length > 20);
+  // Flip one character in the middle of the sealed block: it no longer opens.
+  const i = Math.floor(sealed.length / 2);
+  const damaged = sealed.slice(0, i) + (sealed[i] === 'A' ? 'B' : 'A') + sealed.slice(i + 1);
+  await srv.db.exec(`UPDATE person SET identity_sealed = '${damaged}' WHERE id = '${p.id}';`);
+  const r = await api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
+    { auth: U.owner, ifMatch: `"${p.version}"`, body: { pseudonym: 'Ny' } });
+  assertProblem(r, 500);
+  assert.equal((await srv.db.exec(q('identity_sealed'))).trim(), damaged, 'the stored block is unchanged');
+  assert.notEqual((await srv.db.exec(q('pseudonym'))).trim(), 'Ny', 'nothing was written');
+  assertProblem(await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.owner }), 500);
+});
+
+test('an unknown protection level in storage opens the identity to nobody', async () => {
+  const c = await createCase(srv, U.owner, { county: '12' });
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+    { auth: U.owner, body: { organization: 'MIGRATIONSVERKET', access: 'full' } }), 201);
+  const p = await createPerson(srv, U.owner, c.id, { identity: { full_name: 'Okänd Nivå' } });
+  // A level written by a newer build (the CHECK rule of this one set aside).
+  const update = `UPDATE person SET protected_identity = 'top_secret' WHERE id = '${p.id}';`;
+  await srv.db.exec(srv.db.kind === 'sqlite' ? `PRAGMA ignore_check_constraints = ON; ${update}`
+    : `ALTER TABLE person DROP CONSTRAINT IF EXISTS person_protected_identity_check; ${update}`);
+  for (const who of [U.owner, U.mig, U.rksyd]) {
+    const r = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: who });
+    assertStatus(r, 200);
+    assert.equal(r.json.identity_access, 'none');
+    assert.equal(r.json.identity, undefined);
+    assert.equal(r.json.break_glass_allowed, false);
+  }
+  assertProblem(await api(srv, 'POST', `/api/v1/persons/${p.id}/break-glass`,
+    { auth: U.mig, body: { reason: 'Test av okänd skyddsnivå' } }), 403);
 });

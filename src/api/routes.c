@@ -1,0 +1,27 @@
+/*
+ * routes.c — the route registry: every resource's table of declared
+ * routes (see api.h, struct route). A new resource adds its table here and
+ * touches no other shared file.
+ */
+#include "api/api.h"
+
+extern const struct route session_routes[];
+extern const struct route reference_routes[];
+extern const struct route vocabulary_routes[];
+extern const struct route case_routes[];
+extern const struct route team_routes[];
+extern const struct route person_routes[];
+extern const struct route break_glass_routes[];
+extern const struct route audit_routes[];
+
+const struct route *const api_routes[] = {
+	session_routes,
+	reference_routes,
+	vocabulary_routes,
+	case_routes,
+	team_routes,
+	person_routes,
+	break_glass_routes,
+	audit_routes,
+	NULL
+};

@@ -1,0 +1,49 @@
+/*
+ * write.c — the one write path. Every change the API makes runs here:
+ * begin → the object's facts read again inside the transaction (locked on
+ * PostgreSQL) and the policy asked again, so a change decided on stale
+ * facts cannot commit → the change → its audit entry → commit. Any
+ * failure rolls everything back and gives one answer.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/log.h"
+
+/* The route's object, decided again on facts read under the lock. */
+static enum nmt_err
+recheck(struct ctx *c)
+{
+	const struct route	*r = c->route;
+	enum policy_decision	 d;
+	enum nmt_err		 e;
+
+	if (r == NULL || r->object == NULL)
+		return NMT_OK;
+	if ((e = r->object->facts(c, c->params[0], 1, &c->facts)) != NMT_OK)
+		return e;
+	d = policy_decide(&c->actor.principal, r->object->kind, r->action,
+	    &c->facts);
+	if (d == POLICY_ALLOW)
+		return NMT_OK;
+	return d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN;
+}
+
+enum nmt_err
+api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
+    void *arg)
+{
+	enum nmt_err	e;
+
+	if ((e = db_begin(c->db)) == NMT_OK &&
+	    (e = recheck(c)) == NMT_OK &&
+	    (e = fn(c, arg)) == NMT_OK &&
+	    (c->note.action == NULL ||
+	    (e = audit_in_tx(c, &c->note)) == NMT_OK))
+		e = db_commit(c->db);
+	if (e == NMT_OK)
+		return NMT_OK;
+	db_rollback(c->db);
+	reply_error(c, e);
+	return e;
+}

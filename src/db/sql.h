@@ -1,0 +1,89 @@
+/*
+ * sql.h — building one statement from parts: the text with its $n
+ * parameters in order of use, the policy's scope rendered to SQL, optional
+ * filters that keep the indexes usable, and keyset pagination.
+ *
+ * Every list in the store is built here, so every list filters by the
+ * same scope rule, pages the same way and adds a filter only when it is
+ * given: no "($1 IS NULL OR col = $1)" conditions, which a planner cannot
+ * use an index for.
+ */
+#ifndef NMT_DB_SQL_H
+#define NMT_DB_SQL_H
+
+#include "db/db.h"
+#include "domain/policy.h"
+
+#define SQL_MAX_TEXT	4096
+#define SQL_MAX_PARAMS	32
+#define SQL_MAX_OWNED	16
+
+struct sql {
+	char		 text[SQL_MAX_TEXT];
+	size_t		 len;
+	struct db_param	 params[SQL_MAX_PARAMS];
+	int		 nparams;
+	char		*owned[SQL_MAX_OWNED];	/* freed by sql_free */
+	int		 nowned;
+};
+
+/*
+ * A keyset page: the rows after (key, id) in the list's order, newest
+ * first. key is the sort column's text (an integer's decimal digits for
+ * integer keys); both NULL for the first page.
+ */
+struct page {
+	int		 limit;		/* 1..200 */
+	const char	*key;
+	const char	*id;
+};
+
+/* A fresh statement (heap, as it is large); free with sql_free. */
+struct sql	*sql_new(void);
+void		 sql_free(struct sql *b);
+/* Appends text. Aborts when the statement would not fit (a program bug). */
+void		 sql_add(struct sql *b, const char *text);
+/* Appends "$k" for a new parameter k. */
+void		 sql_param(struct sql *b, struct db_param p);
+/* Keeps s (malloc'd) until sql_free, e.g. a pattern a parameter points to. */
+const char	*sql_keep(struct sql *b, char *s);
+/* Runs the statement. */
+enum nmt_err	 sql_run(struct db *db, struct sql *b, struct db_result **r);
+
+/* " AND col = $k" when value is not NULL, else nothing. */
+void		 sql_and_eq(struct sql *b, const char *col, struct db_param v);
+/*
+ * " AND <search> LIKE $k" for each whitespace-separated word of folded
+ * (at most 8 words), matching anywhere, with %, _ and \ escaped.
+ */
+void		 sql_and_words(struct sql *b, const char *search,
+		    const char *folded);
+
+/*
+ * The condition that the case at case_col is in scope s for the
+ * principal's team rows valid at now (ISO time): SCOPE_ALL renders
+ * "1 = 1", no reason "1 = 0". The same rule as policy_in_scope().
+ */
+void		 sql_case_scope(struct sql *b, const struct scope *s,
+		    const char *case_col, const char *region_col,
+		    const char *now);
+/*
+ * The principal's best team access to the case at case_col as a number
+ * (2 full, 1 pseudonymous, NULL none), and whether a row names it.
+ */
+void		 sql_team_access(struct sql *b, const struct principal *p,
+		    const char *case_col, const char *now);
+
+/*
+ * Pagination, newest first, on a unique (key, id) order: appends the
+ * "after the cursor" condition (when pg->key is set), then
+ * " ORDER BY key DESC, id DESC LIMIT limit + 1". key_is_int binds the
+ * key as an integer. One more row than the limit tells whether another
+ * page follows (sql_page_more).
+ */
+void		 sql_page(struct sql *b, const struct page *pg,
+		    const char *key_col, const char *id_col, int key_is_int);
+/* Whether the result holds another page after the limit. */
+int		 sql_page_more(const struct db_result *r, const struct page *pg);
+
+#endif
