@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/token.h"
@@ -227,7 +228,7 @@ app_handle(void *app, const struct http_request *req,
 	c->app = app;
 	c->req = req;
 	c->res = res;
-	c->now = time(NULL);
+	c->now = clock_now();
 	dispatch(c);
 	if (!c->replied) {
 		log_error("no reply for %s %s", req->method, req->path);

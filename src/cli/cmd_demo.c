@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "crypto/totp.h"
@@ -77,7 +78,7 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	nc.exploitation = expl;
 	nc.owner_user = u.id;
 	nc.owner_org = u.org;
-	time_format(time(NULL), now);
+	time_format(clock_now(), now);
 	if (db_begin(cli->db) == DB_OK &&
 	    store_case_insert(cli->db, &nc, now, id) == DB_OK) {
 		object = xasprintf("case:%s", id);
