@@ -67,20 +67,18 @@ person_rules(struct ctx *c, const json_t *merged, json_t *errors)
 			    json_str(identity, "date_of_birth") : NULL;
 	const char	*citizenship = json_str(merged, "citizenship");
 	long		 birth_year = json_long(merged, "birth_year");
-	char		 today[11];
-	int		 year, month, day, found;
+	struct civil_date today;
+	int		 found;
 	enum db_err	 e;
 
-	date_today(c->now, &year, &month, &day);
-	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
-	/* Dates are ISO text, so text order is time order. */
-	if (dob != NULL && strcmp(dob, today) > 0)
+	civil_today(c->now, &today);
+	if (person_birth_in_future(&today, dob))
 		validate_error(errors, "identity.date_of_birth", "out_of_range",
 		    "Födelsedatumet ligger i framtiden.");
 	if (birth_year >= 0 && json_long(merged, "age_estimate") >= 0)
 		validate_error(errors, "age_estimate", "conflict",
 		    "Ange antingen födelseår eller uppskattad ålder.");
-	if (birth_year > year)
+	if (birth_year > today.year)
 		validate_error(errors, "birth_year", "out_of_range",
 		    "Födelseåret ligger i framtiden.");
 	if (citizenship != NULL && strlen(citizenship) == 2) {
@@ -105,7 +103,7 @@ person_values(struct ctx *c, const json_t *doc, const char *registered,
 	const json_t	*identity = json_object_get(doc, "identity");
 	const char	*protection = json_str(doc, "protected_identity");
 	time_t		 reg;
-	int		 year, month, day;
+	struct civil_date reg_day;
 
 	memset(v, 0, sizeof(*v));
 	v->pseudonym = json_str(doc, "pseudonym");
@@ -118,8 +116,8 @@ person_values(struct ctx *c, const json_t *doc, const char *registered,
 	v->vulnerabilities = json_object_get(doc, "vulnerabilities");
 	if (time_parse(registered, &reg) != 0)
 		reg = c->now;
-	date_today(reg, &year, &month, &day);
-	v->is_child = person_is_child(year, month, day,
+	civil_today(reg, &reg_day);
+	v->is_child = person_is_child(&reg_day,
 	    json_is_object(identity) ? json_str(identity, "date_of_birth") :
 	    NULL, v->birth_year, v->age_estimate);
 }

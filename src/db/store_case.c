@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "crypto/token.h"
 #include "db/store.h"
+#include "domain/calendar.h"
 
 #define MAX_QUERY_WORDS 8
 /*
@@ -172,8 +173,8 @@ next_case_number(struct db *db, const char *now, char number[32])
 	struct db_result	*r = NULL;
 	enum db_err		 e;
 
-	memcpy(year, now, 4);
-	year[4] = '\0';
+	if (civil_year_of(now, year) != 0)
+		return DB_ERROR;
 	snprintf(name, sizeof(name), "case-%s", year);
 	p[0] = DB_TEXT(name);
 	if ((e = db_query(db, "INSERT INTO counter (name, value) VALUES ($1, 1) "
