@@ -861,10 +861,11 @@ export function randomId() { return randomUUID(); }
 
 export function isoDate(d) { return d.toISOString().slice(0, 10); }
 
-/** A date `years` years and `days` days before today (UTC), as YYYY-MM-DD. */
+/** A date `years` years and `days` days before the Swedish today, as YYYY-MM-DD. */
 export function dateYearsAgo(years, days = 0) {
-  const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate()));
+  // From today's Swedish civil date (the server's calendar), as text arithmetic in UTC.
+  const [y, m, day] = swedishDate().split('-').map(Number);
+  const d = new Date(Date.UTC(y - years, m - 1, day));
   d.setUTCDate(d.getUTCDate() - days);
   return isoDate(d);
 }
