@@ -66,7 +66,7 @@ main(int argc, char **argv)
 	}
 	if (getenv("NMT_TEST_CLOCK_FILE") != NULL) {
 		if (clock_is_test_build())
-			log_warn("test clock: offset from NMT_TEST_CLOCK_FILE");
+			log_info("test clock: offset from NMT_TEST_CLOCK_FILE");
 		else
 			log_warn("NMT_TEST_CLOCK_FILE ignored: not a "
 			    "-Dtest_clock=true build");
