@@ -108,12 +108,12 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 		snprintf(err, errlen, "unknown role");
 		return -1;
 	}
-	if (store_org_exists(cli->db, org, &found) != DB_OK || !found) {
+	if (store_org_exists(cli->db, org, &found) != NMT_OK || !found) {
 		snprintf(err, errlen, "unknown organization");
 		return -1;
 	}
 	if (region != NULL && (store_region_exists(cli->db, region, &found) !=
-	    DB_OK || !found)) {
+	    NMT_OK || !found)) {
 		snprintf(err, errlen, "unknown region");
 		return -1;
 	}
@@ -128,7 +128,7 @@ cli_user_create(struct cli *cli, const char *username,
 {
 	struct user_row	 u;
 	char		 now[TIME_TEXT], *aad, *object, *nfc;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (check_user(cli, username, display_name, org, role, region, err,
 	    errlen) != 0)
@@ -151,12 +151,12 @@ cli_user_create(struct cli *cli, const char *username,
 	free(aad);
 	object = xasprintf("user:%s", username);
 	time_format(clock_now(), now);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = store_user_insert(cli->db, &u, now)) != DB_OK ||
-	    (e = cli_audit(cli, "user.create", object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK) {
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = store_user_insert(cli->db, &u, now)) != NMT_OK ||
+	    (e = cli_audit(cli, "user.create", object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
-		snprintf(err, errlen, e == DB_CONSTRAINT ?
+		snprintf(err, errlen, e == NMT_CONFLICT ?
 		    "a user with that name exists" : "database error");
 		free(*password_r);
 		free(*secret_r);
@@ -164,7 +164,7 @@ cli_user_create(struct cli *cli, const char *username,
 	}
 	free(object);
 	user_row_cleanup(&u);
-	return e == DB_OK ? 0 : -1;
+	return e == NMT_OK ? 0 : -1;
 }
 
 void
@@ -236,30 +236,30 @@ user_add(struct cli *cli, const struct options *o)
  */
 static int
 audited(struct cli *cli, const char *action, const char *username,
-    enum db_err (*change)(struct cli *, const char *, const char *, int *,
+    enum nmt_err (*change)(struct cli *, const char *, const char *, int *,
     long long *), long long *count_r)
 {
 	char		 now[TIME_TEXT], *object;
 	int		 found = 0;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	*count_r = 0;
 	time_format(clock_now(), now);
 	object = xasprintf("user:%s", username);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = change(cli, username, now, &found, count_r)) != DB_OK ||
-	    !found || (e = cli_audit(cli, action, object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK)
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = change(cli, username, now, &found, count_r)) != NMT_OK ||
+	    !found || (e = cli_audit(cli, action, object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK)
 		db_rollback(cli->db);
 	free(object);
-	if (e == DB_OK && found)
+	if (e == NMT_OK && found)
 		return 0;
-	fprintf(stderr, "nmtctl: %s\n", e != DB_OK ? "database error" :
+	fprintf(stderr, "nmtctl: %s\n", e != NMT_OK ? "database error" :
 	    "no such user");
 	return 2;
 }
 
-static enum db_err
+static enum nmt_err
 disable_user(struct cli *cli, const char *username, const char *now,
     int *found, long long *count)
 {
@@ -267,14 +267,14 @@ disable_user(struct cli *cli, const char *username, const char *now,
 	return store_user_disable(cli->db, username, now, found);
 }
 
-static enum db_err
+static enum nmt_err
 revoke_tokens(struct cli *cli, const char *username, const char *now,
     int *found, long long *count)
 {
 	struct user_row	u;
-	enum db_err	e;
+	enum nmt_err	e;
 
-	if ((e = store_user_by_name(cli->db, username, &u, found)) != DB_OK ||
+	if ((e = store_user_by_name(cli->db, username, &u, found)) != NMT_OK ||
 	    !*found)
 		return e;
 	e = store_token_revoke_all(cli->db, u.id, now, count);
@@ -318,7 +318,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	long long	 count;
 	char		 hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
 	int		 found = 0, rc = 2;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (argc < 1 || (strcmp(argv[0], "create") != 0 &&
 	    strcmp(argv[0], "revoke") != 0) ||
@@ -337,7 +337,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 		cli_close(cli);
 		return rc;
 	}
-	if (store_user_by_name(cli->db, o.username, &u, &found) != DB_OK ||
+	if (store_user_by_name(cli->db, o.username, &u, &found) != NMT_OK ||
 	    !found) {
 		fprintf(stderr, "nmtctl: no such user\n");
 		goto out;
@@ -346,10 +346,10 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	token_hash(cli->keys.token, token, hash);
 	time_format(clock_now(), now);
 	object = xasprintf("user:%s", o.username);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = store_token_insert(cli->db, hash, u.id, now)) != DB_OK ||
-	    (e = cli_audit(cli, "token.create", object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK) {
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = store_token_insert(cli->db, hash, u.id, now)) != NMT_OK ||
+	    (e = cli_audit(cli, "token.create", object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
 		fprintf(stderr, "nmtctl: database error\n");
 	} else {
