@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "domain/calendar.h"
 
 #define TITLE_MAX 200
 #define SUMMARY_MAX 10000
@@ -160,9 +161,9 @@ case_apply(struct case_rec *rec, const json_t *body, const char *region)
 static enum nmt_err
 case_insert(struct ctx *c, void *region)
 {
-	struct case_rec	 rec;
-	int		 year, month, day;
-	enum nmt_err	 e;
+	struct case_rec		 rec;
+	struct civil_date	 today;
+	enum nmt_err		 e;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.summary = xstrdup("");
@@ -171,8 +172,8 @@ case_insert(struct ctx *c, void *region)
 	rec.owner_user = xstrdup(c->actor.user_id);
 	rec.owner_org = xstrdup(c->actor.org);
 	rec.created_at = xstrdup(c->now_text);
-	date_today(c->now, &year, &month, &day);
-	if ((e = store_case_insert(c->db, &rec, year)) == NMT_OK) {
+	civil_today(c->now, &today);
+	if ((e = store_case_insert(c->db, &rec, today.year)) == NMT_OK) {
 		note_object(c, "case", rec.id);
 		strlcopy(c->note.case_id, rec.id, sizeof(c->note.case_id));
 	}

@@ -171,22 +171,20 @@ person_apply(struct person_rec *p, const json_t *body)
 static enum nmt_err
 person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 {
-	const char	*dob = p->has_identity ? p->identity.date_of_birth :
-			    NULL;
-	char		 today[11];
-	int		 year, month, day, found = 1;
-	enum nmt_err	 e;
+	const char		*dob = p->has_identity ?
+				    p->identity.date_of_birth : NULL;
+	struct civil_date	 today;
+	int			 found = 1;
+	enum nmt_err		 e;
 
-	date_today(c->now, &year, &month, &day);
-	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
-	/* Dates are ISO text, so text order is time order. */
-	if (dob != NULL && strcmp(dob, today) > 0)
+	civil_today(c->now, &today);
+	if (person_birth_in_future(&today, dob))
 		validate_error(errors, "identity.date_of_birth", "out_of_range",
 		    "Födelsedatumet ligger i framtiden.");
 	if (p->birth_year != REC_NULL_INT && p->age_estimate != REC_NULL_INT)
 		validate_error(errors, "age_estimate", "conflict",
 		    "Ange antingen födelseår eller uppskattad ålder.");
-	if (p->birth_year != REC_NULL_INT && p->birth_year > year)
+	if (p->birth_year != REC_NULL_INT && p->birth_year > today.year)
 		validate_error(errors, "birth_year", "out_of_range",
 		    "Födelseåret ligger i framtiden.");
 	if (p->citizenship != NULL && !validate_has_error(errors,
@@ -203,12 +201,12 @@ person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 static enum nmt_err
 person_valid(struct ctx *c, struct person_rec *p)
 {
-	json_t		*errors = json_array();
-	time_t		 reg;
-	int		 year, month, day;
-	const char	*dob = p->has_identity ? p->identity.date_of_birth :
-			    NULL;
-	enum nmt_err	 e;
+	json_t			*errors = json_array();
+	time_t			 reg;
+	struct civil_date	 reg_day;
+	const char		*dob = p->has_identity ?
+				    p->identity.date_of_birth : NULL;
+	enum nmt_err		 e;
 
 	if ((e = person_rules(c, p, errors)) != NMT_OK) {
 		json_decref(errors);
@@ -222,8 +220,8 @@ person_valid(struct ctx *c, struct person_rec *p)
 	/* Whether a child is decided on the registration day. */
 	if (time_parse(p->created_at, &reg) != 0)
 		reg = c->now;
-	date_today(reg, &year, &month, &day);
-	p->is_child = person_is_child(year, month, day, dob,
+	civil_today(reg, &reg_day);
+	p->is_child = person_is_child(&reg_day, dob,
 	    p->birth_year == REC_NULL_INT ? -1 : (long)p->birth_year,
 	    p->age_estimate == REC_NULL_INT ? -1 : (long)p->age_estimate);
 	return NMT_OK;

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -363,7 +364,7 @@ app_handle(void *app, const struct http_request *req,
 	c->app = app;
 	c->req = req;
 	c->res = res;
-	c->now = time(NULL);
+	c->now = clock_now();
 	time_format(c->now, c->now_text);
 	dispatch(c);
 	if (!c->replied) {

@@ -13,6 +13,8 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
+#include "domain/calendar.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "crypto/totp.h"
@@ -62,8 +64,8 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	struct case_rec	 c;
 	char		 region[33], now[TIME_TEXT], *object;
 	const char	*expl[1] = { dc->exploitation };
-	struct tm	 tm;
-	time_t		 t = time(NULL);
+	struct civil_date today;
+	time_t		 t = clock_now();
 	int		 found, rc = -1;
 
 	if (user_id_of(cli, dc->owner, &u) != 0)
@@ -72,7 +74,7 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	if (store_county_region(cli->db, dc->county, region, &found) != NMT_OK)
 		goto out;
 	time_format(t, now);
-	gmtime_r(&t, &tm);
+	civil_today(t, &today);
 	c.title = xstrdup(dc->title);
 	c.summary = xstrdup(dc->summary);
 	c.notes = xstrdup("");
@@ -83,7 +85,7 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	c.owner_org = xstrdup(u.org);
 	c.created_at = xstrdup(now);
 	if (db_begin(cli->db) == NMT_OK &&
-	    store_case_insert(cli->db, &c, tm.tm_year + 1900) == NMT_OK) {
+	    store_case_insert(cli->db, &c, today.year) == NMT_OK) {
 		object = xasprintf("case:%s", c.id);
 		if (cli_audit(cli, "case.create", object, c.id) == NMT_OK &&
 		    db_commit(cli->db) == NMT_OK)

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -149,7 +150,7 @@ cli_user_create(struct cli *cli, const char *username,
 	    strlen(*secret_r), aad);
 	free(aad);
 	object = xasprintf("user:%s", username);
-	time_format(time(NULL), now);
+	time_format(clock_now(), now);
 	if ((e = db_begin(cli->db)) != NMT_OK ||
 	    (e = store_user_insert(cli->db, &u, now)) != NMT_OK ||
 	    (e = cli_audit(cli, "user.create", object, NULL)) != NMT_OK ||
@@ -243,7 +244,7 @@ audited(struct cli *cli, const char *action, const char *username,
 	enum nmt_err	 e;
 
 	*count_r = 0;
-	time_format(time(NULL), now);
+	time_format(clock_now(), now);
 	object = xasprintf("user:%s", username);
 	if ((e = db_begin(cli->db)) != NMT_OK ||
 	    (e = change(cli, username, now, &found, count_r)) != NMT_OK ||
@@ -343,7 +344,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	}
 	token = token_generate("nmtt_");
 	token_hash(cli->keys.token, token, hash);
-	time_format(time(NULL), now);
+	time_format(clock_now(), now);
 	object = xasprintf("user:%s", o.username);
 	if ((e = db_begin(cli->db)) != NMT_OK ||
 	    (e = store_token_insert(cli->db, hash, u.id, now)) != NMT_OK ||

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -60,7 +61,7 @@ cli_audit(struct cli *cli, const char *action, const char *object,
 	char			now[TIME_TEXT];
 	enum nmt_err		e;
 
-	time_format(time(NULL), now);
+	time_format(clock_now(), now);
 	memset(&a, 0, sizeof(a));
 	a.at = xstrdup(now);
 	a.actor = xstrdup("nmtctl");
@@ -97,6 +98,11 @@ main(int argc, char **argv)
 	if (argi >= argc) {
 		usage();
 		return 2;
+	}
+	/* Civil dates are Swedish; nmtctl starts no threads. */
+	if (clock_zone_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return 1;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[argi], commands[i].name) == 0)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 
@@ -16,7 +17,7 @@ log_line(const char *level, const char *fmt, va_list ap)
 	char	line[1024], stamp[TIME_TEXT];
 	int	n, m;
 
-	time_format(time(NULL), stamp);
+	time_format(clock_now(), stamp);
 	n = snprintf(line, sizeof(line), "%s %s ", stamp, level);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;

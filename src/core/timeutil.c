@@ -87,14 +87,3 @@ time_parse(const char *s, time_t *t_r)
 	*t_r = timegm(&tm);
 	return 0;
 }
-
-void
-date_today(time_t now, int *year, int *month, int *day)
-{
-	struct tm	tm;
-
-	gmtime_r(&now, &tm);
-	*year = tm.tm_year + 1900;
-	*month = tm.tm_mon + 1;
-	*day = tm.tm_mday;
-}

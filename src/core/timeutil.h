@@ -1,5 +1,6 @@
 /*
- * timeutil.h — RFC 3339 UTC timestamps and calendar dates.
+ * timeutil.h — RFC 3339 UTC timestamps and date syntax. Civil (Swedish)
+ * dates are in domain/calendar.h.
  *
  * Stored and served times are "YYYY-MM-DDTHH:MM:SSZ" (20 characters),
  * which sort in time order as text.
@@ -19,7 +20,5 @@ int	time_parse(const char *s, time_t *t_r);
  * year, month, day, or -1.
  */
 int	date_parse(const char *s, int *year, int *month, int *day);
-/* The current UTC calendar date. */
-void	date_today(time_t now, int *year, int *month, int *day);
 
 #endif

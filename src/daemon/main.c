@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -58,6 +59,18 @@ main(int argc, char **argv)
 	}
 	if (argi != argc)
 		usage();
+	/* Civil dates are Swedish: the zone is set before any thread starts. */
+	if (clock_zone_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		return 1;
+	}
+	if (getenv("NMT_TEST_CLOCK_FILE") != NULL) {
+		if (clock_is_test_build())
+			log_info("test clock: offset from NMT_TEST_CLOCK_FILE");
+		else
+			log_warn("NMT_TEST_CLOCK_FILE ignored: not a "
+			    "-Dtest_clock=true build");
+	}
 	/* Worker threads inherit the mask; only main takes the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

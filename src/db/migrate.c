@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/embed.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -107,7 +108,7 @@ migrate_now(char *buf, size_t len)
 	struct tm tm;
 	time_t t;
 
-	t = time(NULL);
+	t = clock_now();
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");

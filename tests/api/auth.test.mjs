@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, addUser, addUserWithToken, token, api, login, loginOk, nextStep, markStep, totp, totpStep,
-  base32Encode, badCode, assertProblem, assertStatus, caseBody, caseIds, sleep,
+  base32Encode, badCode, assertProblem, assertStatus, caseBody, caseIds,
 } from './harness.mjs';
 
 let srv;
@@ -155,7 +155,7 @@ test('a code used by concurrent logins logs in only once', async () => {
 
 test('a code outside ±1 step is refused', async () => {
   const u = await addUser(srv, { org: 'POLISEN-SYD', role: 'member' });
-  const s0 = Math.floor(Date.now() / 1000 / 30);
+  const s0 = Math.floor(srv.now() / 30);
   const far = await login(srv, u, { totp: totpStep(u.totp_secret, s0 + 3) });
   assertProblem(far, 401, 'code 3 steps ahead');
   const old = await login(srv, u, { totp: totpStep(u.totp_secret, s0 - 3) });
@@ -228,8 +228,9 @@ test('5 failed logins lock the account (429), other accounts from the same clien
 
 test('codes one step before and after now are accepted', async () => {
   const u = await addUser(srv, { org: 'POLISEN-SYD', role: 'member' });
-  let now = Date.now() / 1000;
-  if (now % 30 > 25) { await sleep((30 - (now % 30)) * 1000 + 200); now = Date.now() / 1000; }
+  // Not at the end of a 30 s step (where "next" would be two steps away by the time it arrives).
+  let now = srv.now();
+  if (now % 30 > 25) now = srv.advanceClock(Math.ceil(30 - (now % 30)) + 1);
   const s0 = Math.floor(now / 30);
   assertStatus(await login(srv, u, { step: s0 - 1 }), 201, 'previous step');
   assertStatus(await login(srv, u, { step: s0 + 1 }), 201, 'next step');
@@ -321,52 +322,76 @@ test('two tokens for one user both work', async () => {
   assertStatus(await api(srv, 'GET', '/api/v1/me', { token: alice.token }), 200);
 });
 
-test('sessions expire: idle (NMT_SESSION_IDLE), kept alive by use, absolute (NMT_SESSION_MAX)', async (t) => {
-  const withServer = async (env, fn) => {
-    const s2 = await startServer({ env });
-    try {
-      const u = await addUser(s2, { org: 'POLISEN-SYD', role: 'member' });
-      const r = await login(s2, u);
-      assertStatus(r, 201);
-      await fn(s2, u, r.session);
-    } finally {
-      await s2.close();
-    }
-  };
-  const idle = () => withServer({ NMT_SESSION_IDLE: '2' }, async (s2, u, session) => {
-    assertStatus(await api(s2, 'GET', '/api/v1/me', { session }), 200, 'fresh session');
-    await sleep(3200);
-    assertProblem(await api(s2, 'GET', '/api/v1/me', { session }), 401, 'after 3 s idle');
-    // A bearer token is not a session: unaffected.
+test('sessions expire: idle (NMT_SESSION_IDLE), kept alive by use, absolute (NMT_SESSION_MAX)', async () => {
+  // The server's clock is moved instead of waiting; the limits are those of a real deployment's
+  // order of magnitude (10 min idle, 1 h absolute), with wide margins around them.
+  const s2 = await startServer({ env: { NMT_SESSION_IDLE: '600', NMT_SESSION_MAX: '3600' } });
+  try {
+    const u = await addUser(s2, { org: 'POLISEN-SYD', role: 'member' });
     const tk = await token(s2, u.username);
-    assertStatus(await api(s2, 'GET', '/api/v1/me', { token: tk }), 200);
-  });
-  const busy = () => withServer({ NMT_SESSION_IDLE: '3' }, async (s2, u, session) => {
-    // Used every 0.3 s for 4.5 s (longer than the idle limit): stays alive. Timestamps may be
-    // kept in whole seconds, so only gaps well under the limit are held against the server.
-    const t0 = Date.now();
-    let prevEnd = Date.now();
-    while (Date.now() - t0 < 4500) {
-      const start = Date.now();
-      const r = await api(s2, 'GET', '/api/v1/me', { session });
-      if (start - prevEnd > 900) {
-        t.diagnostic(`client stalled ${start - prevEnd} ms; not checking the rest of the busy session`);
-        break;
-      }
-      assertStatus(r, 200, `busy session at ${((start - t0) / 1000).toFixed(1)} s`);
-      prevEnd = Date.now();
-      await sleep(300);
+    const me = (session) => api(s2, 'GET', '/api/v1/me', { session });
+
+    // Idle: alive after 500 s unused, gone after 700 s more.
+    let session = await loginOk(s2, u);
+    assertStatus(await me(session), 200, 'fresh session');
+    s2.advanceClock(500);
+    assertStatus(await me(session), 200, 'after 500 s idle');
+    s2.advanceClock(700);
+    assertProblem(await me(session), 401, 'after 700 s idle');
+    // A bearer token is not a session: unaffected.
+    assertStatus(await api(s2, 'GET', '/api/v1/me', { token: tk }), 200, 'bearer token');
+
+    // Busy: used every 400 s for 2000 s (longer than the idle limit) it stays alive; then idle.
+    session = await loginOk(s2, u);
+    for (let i = 1; i <= 5; i++) {
+      s2.advanceClock(400);
+      assertStatus(await me(session), 200, `busy session at ${i * 400} s`);
     }
-    await sleep(4200);
-    assertProblem(await api(s2, 'GET', '/api/v1/me', { session }), 401, 'after 4 s idle');
-  });
-  const max = () => withServer({ NMT_SESSION_MAX: '3' }, async (s2, u, session) => {
-    for (let i = 0; i < 2; i++) {
-      assertStatus(await api(s2, 'GET', '/api/v1/me', { session }), 200, `active at ${i} s`);
-      await sleep(1000);
+    s2.advanceClock(700);
+    assertProblem(await me(session), 401, 'busy session after 700 s idle');
+
+    // Absolute: used every 400 s, it still ends 3600 s after the login.
+    session = await loginOk(s2, u);
+    for (let i = 1; i <= 8; i++) {
+      s2.advanceClock(400);
+      assertStatus(await me(session), 200, `active at ${i * 400} s`);
     }
-    await sleep(1700);
-    assertProblem(await api(s2, 'GET', '/api/v1/me', { session }), 401, 'past NMT_SESSION_MAX despite activity');
-  });
-  await Promise.all([idle(), busy(), max()]);
+    s2.advanceClock(500);
+    assertProblem(await me(session), 401, 'past NMT_SESSION_MAX (3700 s) despite activity');
+  } finally {
+    await s2.close();
+  }
+});
+
+test('a lock lasts 15 minutes; failures count only within 15 minutes of each other', async () => {
+  const s3 = await startServer();
+  try {
+    const fail = async (u, what) => assertProblem(await login(s3, u, { password: 'wrong', totp: badCode(u) }), 401, what);
+    // Five failures lock the name for 900 s, from the fifth.
+    const a = await addUser(s3, { org: 'POLISEN-SYD', role: 'member' });
+    for (let i = 1; i <= 4; i++) await fail(a, `failure ${i}`);
+    assert.ok([401, 429].includes((await login(s3, a, { password: 'wrong', totp: badCode(a) })).status));
+    s3.advanceClock(800);
+    assertProblem(await login(s3, a), 429, 'still locked after 800 s');
+    s3.advanceClock(200);
+    assertStatus(await login(s3, a), 201, 'unlocked after 1000 s');
+
+    // Failures 800 s apart are within the window of each other: the fifth locks.
+    const b = await addUser(s3, { org: 'POLISEN-SYD', role: 'member' });
+    for (let i = 1; i <= 5; i++) {
+      if (i > 1) s3.advanceClock(800);
+      const r = await login(s3, b, { password: 'wrong', totp: badCode(b) });
+      assert.ok(r.status === 401 || (i === 5 && r.status === 429), `spaced failure ${i}: ${r.status}`);
+    }
+    assertProblem(await login(s3, b), 429, 'five failures, each within 800 s of the last');
+
+    // After a quiet spell longer than the window, earlier failures are forgotten.
+    const c = await addUser(s3, { org: 'POLISEN-SYD', role: 'member' });
+    for (let i = 1; i <= 4; i++) await fail(c, `failure ${i} before the pause`);
+    s3.advanceClock(1000);
+    await fail(c, 'failure after 1000 s quiet');
+    assertStatus(await login(s3, c), 201, 'not locked: the earlier four are forgotten');
+  } finally {
+    await s3.close();
+  }
 });

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, addUserWithToken, api, assertProblem, assertFieldError, assertStatus,
-  caseBody, createCase, caseIds, randomId, RFC3339_UTC,
+  caseBody, createCase, caseIds, randomId, RFC3339_UTC, swedishDate,
 } from './harness.mjs';
 
 let srv;
@@ -41,7 +41,7 @@ test('create → 201 with Location, number, region, owner, team, status, version
   assert.equal(new URL(loc, srv.base).pathname, `/api/v1/cases/${c.id}`);
   const m = NUMBER.exec(c.number);
   assert.ok(m, `number ${c.number}`);
-  assert.equal(Number(m[1]), new Date().getUTCFullYear());
+  assert.equal(Number(m[1]), Number(swedishDate(srv.now()).slice(0, 4)), 'the Swedish year');
   assert.equal(c.title, body.title);
   assert.equal(c.summary, body.summary);
   assert.equal(c.county, '12');

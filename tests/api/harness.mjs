@@ -7,6 +7,11 @@
 //   NMT_TEST_PG_PORT   PostgreSQL port (pg only)
 //   NMT_TEST_KEEP=1    keep temporary directories and databases (debugging)
 //   NMT_TEST_VERBOSE=1 copy nmtd's stderr to ours
+//
+// The build must have the test clock (meson option -Dtest_clock=true; scripts/test sets it): each
+// database gets an offset file, passed to nmtd and nmtctl as NMT_TEST_CLOCK_FILE, and the tests
+// move the time of a running server with srv.advanceClock(seconds) / srv.setClock(iso) instead of
+// sleeping. srv.now() is the server's time; TOTP codes are computed for it.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -97,6 +102,50 @@ async function snapshotBinaries() {
 }
 
 export const [NMTD, NMTCTL] = await snapshotBinaries();
+
+// ---------------------------------------------------------------------------
+// The test clock
+
+/** Whether the build directory was configured with -Dtest_clock=true (null: cannot tell). */
+export const TEST_CLOCK = (() => {
+  try {
+    const opts = JSON.parse(fs.readFileSync(path.join(BUILD_DIR, 'meson-info', 'intro-buildoptions.json'), 'utf8'));
+    const o = opts.find((x) => x.name === 'test_clock');
+    return o ? o.value === true : false;
+  } catch {
+    return null;
+  }
+})();
+
+/** The offset (seconds) in a clock file; 0 when there is none. */
+function clockOffset(file) {
+  try {
+    const n = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    return Number.isFinite(n) ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Writes a clock file whole (write + rename), so nmtd never reads half of it. */
+function writeClockOffset(file, offset) {
+  if (TEST_CLOCK === false) {
+    throw new Error(`${path.relative(ROOT, BUILD_DIR) || '.'} is built without the test clock: ` +
+      `meson configure ${path.relative(ROOT, BUILD_DIR) || '.'} -Dtest_clock=true`);
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${Math.round(offset)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+/** The Swedish civil date ("YYYY-MM-DD") at a time in seconds since the epoch (default: now). */
+export function swedishDate(seconds = Date.now() / 1000) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit',
+    day: '2-digit' }).format(new Date(seconds * 1000));
+}
+
+// Servers running now, so that badCode() avoids codes valid at any of their times.
+const liveServers = new Set();
 
 // ---------------------------------------------------------------------------
 // Databases
@@ -234,7 +283,14 @@ function checkBinaries() {
 
 /** Run nmtctl against a database: {code, stdout, stderr}. */
 export function ctlFor(db, args, { env } = {}) {
-  return run(NMTCTL, ['--database', db.url, '--key-file', db.keyFile, ...args], { env });
+  return run(NMTCTL, ['--database', db.url, '--key-file', db.keyFile, ...args],
+    { env: { NMT_TEST_CLOCK_FILE: dbClock(db), ...(env || {}) } });
+}
+
+/** The clock file of a database (in its directory, so a restarted server keeps the time). */
+function dbClock(db) {
+  if (!db.clockFile) db.clockFile = path.join(db.dir, 'clock');
+  return db.clockFile;
 }
 
 /** Directory with the UI: the repo's web/ (or a stand-in index.html when the UI is not there yet). */
@@ -259,6 +315,8 @@ export function webDir() {
 export async function startServer({ env = {}, db, init = true, web, viaEnv = false, dbUrl } = {}) {
   checkBinaries();
   db = db || await createDatabase();
+  env = { NMT_TEST_CLOCK_FILE: dbClock(db), ...env };
+  const clockFile = env.NMT_TEST_CLOCK_FILE;
   if (init) {
     const r = await ctlFor(db, ['init'], { env });
     if (r.code !== 0) {
@@ -327,8 +385,24 @@ export async function startServer({ env = {}, db, init = true, web, viaEnv = fal
     base, url: base, keyFile: db.keyFile, dbUrl: db.url, db, proc, env,
     stderr: () => stderr,
     ctl: (a, o) => ctlFor(db, a, { env: { ...env, ...((o && o.env) || {}) } }),
+    clockFile,
+    /** The server's time now, in seconds since the epoch (with its test-clock offset). */
+    now: () => Date.now() / 1000 + clockOffset(clockFile),
+    /** Moves the running server's clock (and nmtctl's for this database) forward by whole seconds. */
+    advanceClock(seconds) {
+      writeClockOffset(clockFile, clockOffset(clockFile) + Math.round(seconds));
+      return srv.now();
+    },
+    /** Sets the server's clock to an instant (ISO text or Date); it runs on from there. */
+    setClock(when) {
+      const target = (when instanceof Date ? when.getTime() : Date.parse(when)) / 1000;
+      assert.ok(Number.isFinite(target), `setClock: not a time: ${when}`);
+      writeClockOffset(clockFile, Math.round(target - Date.now() / 1000));
+      return srv.now();
+    },
     /** SIGTERM and wait; returns {code, signal}. */
     async stop() {
+      liveServers.delete(srv);
       if (stopped) return exited;
       stopped = true;
       proc.kill('SIGTERM');
@@ -339,6 +413,7 @@ export async function startServer({ env = {}, db, init = true, web, viaEnv = fal
     },
     /** SIGKILL (crash) and wait. */
     async kill9() {
+      liveServers.delete(srv);
       stopped = true;
       proc.kill('SIGKILL');
       return exited;
@@ -349,6 +424,7 @@ export async function startServer({ env = {}, db, init = true, web, viaEnv = fal
       await db.drop();
     },
   };
+  liveServers.add(srv);
   return srv;
 }
 
@@ -474,9 +550,11 @@ function stepKey(srv, username) { return `${srv.base}|${username}`; }
 
 /** A 6-digit code that is not valid for the user anywhere near now (for deliberate failures). */
 export function badCode(user) {
-  const s0 = Math.floor(Date.now() / 1000 / 30);
   const valid = new Set();
-  for (let s = s0 - 3; s <= s0 + 3; s++) valid.add(totpStep(user.totp_secret, s));
+  for (const t of [Date.now() / 1000, ...[...liveServers].map((x) => x.now())]) {
+    const s0 = Math.floor(t / 30);
+    for (let s = s0 - 3; s <= s0 + 3; s++) valid.add(totpStep(user.totp_secret, s));
+  }
   for (let n = 123456; ; n = (n + 111111) % 1000000) {
     const c = String(n).padStart(6, '0');
     if (!valid.has(c)) return c;
@@ -490,10 +568,10 @@ export function markStep(srv, username, step) {
   if (prev === undefined || step > prev) lastStep.set(k, step);
 }
 
-/** The next usable TOTP step for a user (waits for a new 30 s window if needed). */
+/** The next usable TOTP step for a user at the server's time (moves its clock to the next 30 s window if needed). */
 export async function nextStep(srv, username) {
   for (;;) {
-    const now = Date.now() / 1000;
+    const now = srv.now();
     const s0 = Math.floor(now / 30);
     const into = now - s0 * 30;
     const last = lastStep.get(stepKey(srv, username));
@@ -502,8 +580,8 @@ export async function nextStep(srv, username) {
     cands.push(s0, s0 + 1);
     const ok = cands.filter((s) => last === undefined || s > last);
     if (ok.length) return ok[0];
-    // Nothing left in ±1 of now: wait for the next window.
-    await sleep((s0 + 1) * 30 * 1000 - Date.now() + 250);
+    // Nothing left in ±1 of now: move the server's clock into the next window.
+    srv.advanceClock(Math.ceil((s0 + 1) * 30 - now) + 1);
   }
 }
 
@@ -783,10 +861,11 @@ export function randomId() { return randomUUID(); }
 
 export function isoDate(d) { return d.toISOString().slice(0, 10); }
 
-/** A date `years` years and `days` days before today (UTC), as YYYY-MM-DD. */
+/** A date `years` years and `days` days before the Swedish today, as YYYY-MM-DD. */
 export function dateYearsAgo(years, days = 0) {
-  const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate()));
+  // From today's Swedish civil date (the server's calendar), as text arithmetic in UTC.
+  const [y, m, day] = swedishDate().split('-').map(Number);
+  const d = new Date(Date.UTC(y - years, m - 1, day));
   d.setUTCDate(d.getUTCDate() - days);
   return isoDate(d);
 }

@@ -305,18 +305,20 @@ test_policy_scope_matches_decide(void **state)
 static void
 test_child_rule(void **state)
 {
+	/* Registered 2026-11-28 (a Swedish civil date). */
+	const struct civil_date	reg = { 2026, 11, 28 };
+
 	(void)state;
-	/* Registered 2026-11-28. */
-	assert_true(person_is_child(2026, 11, 28, "2008-11-29", -1, -1));
-	assert_false(person_is_child(2026, 11, 28, "2008-11-28", -1, -1));
-	assert_false(person_is_child(2026, 11, 28, "2000-01-01", -1, -1));
-	assert_true(person_is_child(2026, 11, 28, NULL, 2008, -1));
-	assert_false(person_is_child(2026, 11, 28, NULL, 2007, -1));
-	assert_true(person_is_child(2026, 11, 28, NULL, -1, 17));
-	assert_false(person_is_child(2026, 11, 28, NULL, -1, 18));
-	assert_false(person_is_child(2026, 11, 28, NULL, -1, -1));
+	assert_true(person_is_child(&reg, "2008-11-29", -1, -1));
+	assert_false(person_is_child(&reg, "2008-11-28", -1, -1));
+	assert_false(person_is_child(&reg, "2000-01-01", -1, -1));
+	assert_true(person_is_child(&reg, NULL, 2008, -1));
+	assert_false(person_is_child(&reg, NULL, 2007, -1));
+	assert_true(person_is_child(&reg, NULL, -1, 17));
+	assert_false(person_is_child(&reg, NULL, -1, 18));
+	assert_false(person_is_child(&reg, NULL, -1, -1));
 	/* Any indication of childhood is enough. */
-	assert_true(person_is_child(2026, 11, 28, "1990-01-01", -1, 16));
+	assert_true(person_is_child(&reg, "1990-01-01", -1, 16));
 }
 
 /* ---- validation ---- */
