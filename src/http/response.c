@@ -23,7 +23,7 @@
 static char *
 xstrdup(const char *s)
 {
-	char	*p;
+	char *p;
 
 	if ((p = strdup(s)) == NULL) {
 		fputs("nmt: out of memory\n", stderr);
@@ -60,8 +60,8 @@ http_response_body(struct http_response *res, const char *content_type,
 static char *
 dump_json(json_t *doc, size_t *lenp)
 {
-	char	*buf;
-	size_t	 len;
+	char  *buf;
+	size_t len;
 
 	if ((len = json_dumpb(doc, NULL, 0, JSON_COMPACT)) == 0)
 		return NULL;
@@ -81,16 +81,16 @@ void
 http_problem(struct http_response *res, int status, const char *title,
     const char *detail)
 {
-	json_t	*doc;
-	char	*body;
-	size_t	 len = 0;
+	json_t *doc;
+	char   *body;
+	size_t  len = 0;
 
 	if (title == NULL)
 		title = "Error";
 	if (detail == NULL)
 		detail = "";
-	doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank",
-	    "title", title, "status", status, "detail", detail);
+	doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank", "title",
+	    title, "status", status, "detail", detail);
 	if (doc == NULL) {
 		/* Not UTF-8: never echo what could not be encoded. */
 		doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank",

@@ -32,14 +32,14 @@ static const struct principal migration = { ROLE_MEMBER, "u4",
 static void
 test_policy_roles_without_case_access(void **state)
 {
-	static const enum role	roles[] = { ROLE_ADMIN, ROLE_ANALYST,
-				    ROLE_AUDITOR, ROLE_REQUESTER };
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
-	size_t			i;
+	static const enum role roles[] = { ROLE_ADMIN, ROLE_ANALYST,
+		ROLE_AUDITOR, ROLE_REQUESTER };
+	struct case_facts      f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	size_t                 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		struct principal	p = { roles[i], "u", "NMT", "syd" };
+		struct principal p = { roles[i], "u", "NMT", "syd" };
 
 		assert_int_equal(policy_case(&p, CASE_READ, &f),
 		    POLICY_FORBIDDEN);
@@ -56,8 +56,8 @@ test_policy_roles_without_case_access(void **state)
 static void
 test_policy_visibility(void **state)
 {
-	struct case_facts	syd_case = { "syd", "POLISEN-SYD", ACCESS_NONE };
-	struct case_facts	nord_case = { "nord", "RK-NORD", ACCESS_NONE };
+	struct case_facts syd_case = { "syd", "POLISEN-SYD", ACCESS_NONE };
+	struct case_facts nord_case = { "nord", "RK-NORD", ACCESS_NONE };
 
 	(void)state;
 	assert_int_equal(policy_case_scope(&secretariat), SCOPE_ALL);
@@ -82,7 +82,7 @@ test_policy_visibility(void **state)
 static void
 test_policy_writes(void **state)
 {
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+	struct case_facts f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
 
 	(void)state;
 	/* Pseudonymous members read but do not write. */
@@ -107,8 +107,8 @@ test_policy_writes(void **state)
 static void
 test_policy_coordinator_without_region(void **state)
 {
-	struct principal	lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
+	struct principal  lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
+	struct case_facts f = { "syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS };
 
 	(void)state;
 	/* No region and not the secretariat: only its team access counts. */
@@ -130,8 +130,8 @@ test_policy_coordinator_without_region(void **state)
 static void
 test_policy_identity(void **state)
 {
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
-	struct case_facts	fm = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	struct case_facts f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	struct case_facts fm = { "syd", "POLISEN-SYD", ACCESS_FULL };
 
 	(void)state;
 	/* Ordinary identities: owner, coordinators who see, full members. */
@@ -149,7 +149,8 @@ test_policy_identity(void **state)
 	/* Protected: owner all, secretariat without address, others none. */
 	assert_int_equal(policy_identity(&police, &f, PROTECTION_ADDRESS, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_MARKED, 0),
+	assert_int_equal(policy_identity(&secretariat, &f, PROTECTION_MARKED,
+	                     0),
 	    IDENTITY_NO_ADDRESS);
 	assert_int_equal(policy_identity(&rk_syd, &f, PROTECTION_FICTITIOUS, 0),
 	    IDENTITY_NONE);
@@ -173,18 +174,19 @@ test_policy_identity(void **state)
 static void
 test_policy_break_glass(void **state)
 {
-	struct case_facts	f = { "syd", "POLISEN-SYD", ACCESS_FULL };
-	struct case_facts	pseudo = { "syd", "POLISEN-SYD",
-				    ACCESS_PSEUDONYMOUS };
-	struct case_facts	hidden = { "nord", "RK-NORD", ACCESS_NONE };
-	struct principal	analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
+	struct case_facts f = { "syd", "POLISEN-SYD", ACCESS_FULL };
+	struct case_facts pseudo = { "syd", "POLISEN-SYD",
+		ACCESS_PSEUDONYMOUS };
+	struct case_facts hidden = { "nord", "RK-NORD", ACCESS_NONE };
+	struct principal  analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
 
 	(void)state;
 	assert_int_equal(policy_break_glass(&migration, &f, PROTECTION_MARKED),
 	    POLICY_ALLOW);
 	/* Not for those who would not see the identity unprotected either. */
 	assert_int_equal(policy_break_glass(&migration, &pseudo,
-	    PROTECTION_MARKED), POLICY_FORBIDDEN);
+	                     PROTECTION_MARKED),
+	    POLICY_FORBIDDEN);
 	assert_int_equal(policy_break_glass(&rk_syd, &f, PROTECTION_ADDRESS),
 	    POLICY_ALLOW);
 	/* Not for identities that are not protected, nor for the owner. */
@@ -194,9 +196,11 @@ test_policy_break_glass(void **state)
 	    POLICY_FORBIDDEN);
 	/* The secretariat sees all but the address: it may break the glass. */
 	assert_int_equal(policy_break_glass(&secretariat, &f,
-	    PROTECTION_ADDRESS), POLICY_ALLOW);
+	                     PROTECTION_ADDRESS),
+	    POLICY_ALLOW);
 	assert_int_equal(policy_break_glass(&rk_syd, &hidden,
-	    PROTECTION_MARKED), POLICY_HIDDEN);
+	                     PROTECTION_MARKED),
+	    POLICY_HIDDEN);
 	assert_int_equal(policy_break_glass(&analyst, &f, PROTECTION_MARKED),
 	    POLICY_FORBIDDEN);
 }
@@ -226,27 +230,24 @@ static const struct term colours[] = { { "red", "Röd", "Red" },
 	{ "green", "Grön", "Green" }, { NULL, NULL, NULL } };
 
 static const struct field_spec inner_spec[] = {
-	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
-	FIELD_END
+	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL }, FIELD_END
 };
 
-static const struct field_spec spec[] = {
-	{ "name", FT_STRING, FIELD_REQUIRED, 5, 0, 0, NULL, NULL },
+static const struct field_spec spec[] = { { "name", FT_STRING, FIELD_REQUIRED,
+	                                      5, 0, 0, NULL, NULL },
 	{ "note", FT_TEXT, 0, 100, 0, 0, NULL, NULL },
 	{ "age", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL },
 	{ "colour", FT_CODE, 0, 0, 0, 0, colours, NULL },
 	{ "colours", FT_CODE_LIST, 0, 2, 0, 0, colours, NULL },
 	{ "land", FT_COUNTRY, 0, 2, 0, 0, NULL, NULL },
-	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec },
-	FIELD_END
-};
+	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec }, FIELD_END };
 
 /* Validates text; returns the errors array (caller frees). */
 static json_t *
 errors_for(const char *text, json_t **doc_r)
 {
-	json_t	*doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-	json_t	*errors = json_array();
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t *errors = json_array();
 
 	assert_non_null(doc);
 	validate_object(doc, spec, "", errors);
@@ -260,27 +261,29 @@ errors_for(const char *text, json_t **doc_r)
 static int
 has_error(const json_t *errors, const char *field, const char *code)
 {
-	size_t	 i;
-	json_t	*e;
+	size_t  i;
+	json_t *e;
 
-	json_array_foreach(errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")),
-		    field) == 0 && strcmp(json_string_value(json_object_get(e,
-		    "code")), code) == 0)
-			return 1;
+	json_array_foreach(errors, i,
+	    e) if (strcmp(json_string_value(json_object_get(e, "field")),
+	               field) == 0 &&
+	    strcmp(json_string_value(json_object_get(e, "code")), code) ==
+	        0) return 1;
 	return 0;
 }
 
 static void
 test_validate_accepts_and_normalises(void **state)
 {
-	json_t	*doc, *errors;
+	json_t *doc, *errors;
 
 	(void)state;
 	/* "A" + combining ring above becomes the composed "Å". */
-	errors = errors_for("{\"name\":\"A\\u030a\",\"note\":\"rad 1\\nrad 2\","
+	errors = errors_for(
+	    "{\"name\":\"A\\u030a\",\"note\":\"rad 1\\nrad 2\","
 	    "\"age\":null,\"colour\":\"red\",\"colours\":[\"red\",\"green\"],"
-	    "\"land\":\"SE\",\"inner\":{\"when\":\"2024-02-29\"}}", &doc);
+	    "\"land\":\"SE\",\"inner\":{\"when\":\"2024-02-29\"}}",
+	    &doc);
 	assert_int_equal(json_array_size(errors), 0);
 	assert_string_equal(json_string_value(json_object_get(doc, "name")),
 	    "\xc3\x85");
@@ -291,10 +294,11 @@ test_validate_accepts_and_normalises(void **state)
 static void
 test_validate_rejects(void **state)
 {
-	json_t	*errors;
+	json_t *errors;
 
 	(void)state;
-	errors = errors_for("{\"nmae\":\"x\",\"note\":5,\"age\":121,"
+	errors = errors_for(
+	    "{\"nmae\":\"x\",\"note\":5,\"age\":121,"
 	    "\"colour\":\"blue\",\"colours\":[\"red\",\"red\",\"pink\"],"
 	    "\"land\":\"se\",\"inner\":{\"when\":\"2023-02-29\",\"x\":1}}",
 	    NULL);
@@ -309,8 +313,9 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "inner.x", "unknown_field"));
 	json_decref(errors);
 
-	errors = errors_for("{\"name\":\"abcdef\",\"colours\":[\"red\",\"red\"]}",
-	    NULL);
+	errors =
+	    errors_for("{\"name\":\"abcdef\",\"colours\":[\"red\",\"red\"]}",
+	        NULL);
 	assert_true(has_error(errors, "name", "too_long"));
 	assert_true(has_error(errors, "colours[1]", "duplicate"));
 	json_decref(errors);
@@ -320,8 +325,9 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "colours[0]", "wrong_type"));
 	assert_false(has_error(errors, "colours[1]", "duplicate"));
 	json_decref(errors);
-	errors = errors_for("{\"name\":\"a\",\"colours\":[null,\"red\",\"red\"]}",
-	    NULL);
+	errors =
+	    errors_for("{\"name\":\"a\",\"colours\":[null,\"red\",\"red\"]}",
+	        NULL);
 	assert_true(has_error(errors, "colours", "too_long"));
 	json_decref(errors);
 
@@ -345,8 +351,8 @@ test_validate_rejects(void **state)
 static void
 test_validate_messages_hold_no_values(void **state)
 {
-	json_t	*errors;
-	char	*text;
+	json_t *errors;
+	char   *text;
 
 	(void)state;
 	errors = errors_for("{\"name\":\"Hemligt Namn\",\"colour\":\"Kalle\"}",
@@ -363,7 +369,7 @@ test_validate_messages_hold_no_values(void **state)
 static void
 test_text_fold(void **state)
 {
-	char	*f;
+	char *f;
 
 	(void)state;
 	f = text_fold("ÖLAND Åre Ärlig");
@@ -383,9 +389,9 @@ test_text_fold(void **state)
 static void
 test_time(void **state)
 {
-	char	out[TIME_TEXT];
-	time_t	t;
-	int	y, m, d;
+	char   out[TIME_TEXT];
+	time_t t;
+	int    y, m, d;
 
 	(void)state;
 	assert_int_equal(time_parse("2026-11-28T21:00:00Z", &t), 0);
@@ -402,7 +408,7 @@ test_time(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest	tests[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_roles_without_case_access),
 		cmocka_unit_test(test_policy_visibility),
 		cmocka_unit_test(test_policy_writes),
