@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "core/util.h"
 #include "crypto/password.h"
 #include "crypto/sodium_once.h"
 
@@ -77,9 +78,8 @@ dummy_init(void)
 char *
 password_hash(const char *password)
 {
-	char  out[crypto_pwhash_STRBYTES];
-	char *s;
-	int   rc;
+	char out[crypto_pwhash_STRBYTES];
+	int  rc;
 
 	crypto_ready();
 	if (password == NULL)
@@ -91,9 +91,7 @@ password_hash(const char *password)
 	if (rc != 0)
 		crypto_die(
 		    "password_hash: crypto_pwhash_str failed (out of memory)");
-	if ((s = strdup(out)) == NULL)
-		crypto_die("out of memory");
-	return s;
+	return xstrdup(out);
 }
 
 int
@@ -129,8 +127,7 @@ password_generate(void)
 	size_t i;
 
 	crypto_ready();
-	if ((s = malloc(PW_GEN_LEN + 1)) == NULL)
-		crypto_die("out of memory");
+	s = xmalloc(PW_GEN_LEN + 1);
 	for (i = 0; i < PW_GEN_LEN; i++)
 		s[i] = pw_alphabet[randombytes_uniform(
 		    (uint32_t)(sizeof(pw_alphabet) - 1))];

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "crypto/sodium_once.h"
@@ -32,8 +33,7 @@ token_generate(const char *prefix)
 		prefix = "";
 	plen = strlen(prefix);
 	b64len = sodium_base64_ENCODED_LEN(sizeof(raw), TOKEN_B64);
-	if ((out = malloc(plen + b64len)) == NULL)
-		crypto_die("out of memory");
+	out = xmalloc(plen + b64len);
 	memcpy(out, prefix, plen);
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out + plen, b64len, raw, sizeof(raw), TOKEN_B64);

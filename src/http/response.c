@@ -18,19 +18,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/util.h"
 #include "http/http.h"
-
-static char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 void
 http_response_header(struct http_response *res, const char *name,
@@ -65,10 +54,7 @@ dump_json(json_t *doc, size_t *lenp)
 
 	if ((len = json_dumpb(doc, NULL, 0, JSON_COMPACT)) == 0)
 		return NULL;
-	if ((buf = malloc(len)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
+	buf = xmalloc(len);
 	if (json_dumpb(doc, buf, len, JSON_COMPACT) != len) {
 		free(buf);
 		return NULL;

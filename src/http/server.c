@@ -45,6 +45,7 @@
 
 #include <microhttpd.h>
 
+#include "core/util.h"
 #include "http/http.h"
 #include "http/internal.h"
 
@@ -134,18 +135,6 @@ static const char *const reserved_headers[] = {
 	"X-Content-Type-Options",
 	"X-Frame-Options",
 };
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n, size)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
@@ -456,17 +445,12 @@ static void
 body_append(struct req *rq, const char *data, size_t n)
 {
 	size_t cap;
-	char  *p;
 
 	if (rq->len + n + 1 > rq->cap) {
 		cap = rq->cap < 1024 ? 1024 : rq->cap;
 		while (cap < rq->len + n + 1)
 			cap *= 2;
-		if ((p = realloc(rq->body, cap)) == NULL) {
-			fputs("nmt: out of memory\n", stderr);
-			abort();
-		}
-		rq->body = p;
+		rq->body = xrealloc(rq->body, cap);
 		rq->cap = cap;
 	}
 	memcpy(rq->body + rq->len, data, n);
