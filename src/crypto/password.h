@@ -18,7 +18,10 @@ char *password_hash(const char *password);
  */
 int password_verify(const char *hash, const char *password);
 
-/* Returns a malloc'd random password of 20 characters from an unambiguous alphabet. */
+/*
+ * Returns a malloc'd random password of 20 characters from an unambiguous
+ * alphabet.
+ */
 char *password_generate(void);
 
 #endif

@@ -12,7 +12,10 @@
 
 #include <stddef.h>
 
-/* Returns a malloc'd NUL-terminated sealed text. Never fails (aborts on OOM). */
+/*
+ * Returns a malloc'd NUL-terminated sealed text. Never fails (aborts on
+ * OOM).
+ */
 char *seal_text(const unsigned char *key, const char *plain, size_t len,
     const char *aad);
 

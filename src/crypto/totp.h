@@ -15,10 +15,16 @@
 #define TOTP_DIGITS 6
 #define TOTP_STEP   30
 
-/* Returns a malloc'd base32 (RFC 4648, no padding) secret of 20 random bytes. */
+/*
+ * Returns a malloc'd base32 (RFC 4648, no padding) secret of 20 random
+ * bytes.
+ */
 char *totp_secret_generate(void);
 
-/* Writes the 6-digit code for time t into out (7 bytes). Returns 0, -1 on a bad secret. */
+/*
+ * Writes the 6-digit code for time t into out (7 bytes). Returns 0, or -1
+ * on a bad secret.
+ */
 int totp_code(const char *secret_b32, time_t t, char out[TOTP_DIGITS + 1]);
 
 /*

@@ -6,9 +6,10 @@
  * max_header and Content-Length before any of its body is read, its body
  * is accumulated up to max_body (a larger one is drained and answered
  * 413, see DRAIN_FACTOR), and the complete request goes to the
- * application function once. Every other path is a static file (static.c), answered
- * without reading a body. Every response leaves through queue_response(),
- * which adds the security headers, so no path can forget them.
+ * application function once. Every other path is a static file
+ * (static.c), answered without reading a body. Every response leaves
+ * through queue_response(), which adds the security headers, so no path
+ * can forget them.
  *
  * Ownership: struct http_server is created by http_start and freed by
  * http_stop, which first stops MHD (joining its threads). Per-request
