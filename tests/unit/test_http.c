@@ -488,6 +488,7 @@ test_body_at_limit(void **state)
 {
 	struct reply rep;
 	json_t      *doc;
+	const char  *body;
 	char         req[MAX_BODY + 256];
 	int          n;
 
@@ -502,9 +503,9 @@ test_body_at_limit(void **state)
 	doc = reply_json(&rep);
 	assert_int_equal(json_integer_value(json_object_get(doc, "body_len")),
 	    MAX_BODY);
-	assert_int_equal(strlen(
-	                     json_string_value(json_object_get(doc, "body"))),
-	    MAX_BODY);
+	body = json_string_value(json_object_get(doc, "body"));
+	assert_non_null(body);
+	assert_int_equal(strlen(body), MAX_BODY);
 	json_decref(doc);
 	reply_free(&rep);
 }
