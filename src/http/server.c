@@ -714,8 +714,7 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	}
 	if ((v6 = parse_host(srv, host, cfg->port)) == -1) {
 		snprintf(err, errlen,
-		    "listen address \"%s\" is not an IPv4 "
-		    "or IPv6 address",
+		    "listen address \"%s\" is not an IPv4 or IPv6 address",
 		    host);
 		goto fail;
 	}

@@ -102,10 +102,8 @@ scratch_put(struct db *db, const char *k, int64_t n, const char *v)
 	struct db_param p[3] = { DB_TEXT(k), DB_INT(n), DB_TEXT(v) };
 
 	CHECK_OK(db,
-	    db_query(db,
-	        "INSERT INTO scratch (k, n, v) "
-	        "VALUES ($1, $2, $3)",
-	        p, 3, NULL));
+	    db_query(db, "INSERT INTO scratch (k, n, v) VALUES ($1, $2, $3)", p,
+	        3, NULL));
 }
 
 /* Group setup and teardown. */
@@ -154,8 +152,7 @@ setup_pg(void **state)
 		return -1;
 	}
 	if (db_exec(t->db,
-	        "DROP SCHEMA public CASCADE; "
-	        "CREATE SCHEMA public;") != DB_OK) {
+	        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") != DB_OK) {
 		fprintf(stderr, "reset schema: %s\n", db_errmsg(t->db));
 		db_close(t->db);
 		free(t);
@@ -203,9 +200,7 @@ test_migrate(void **state)
 
 	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
 		fail_msg("db_migrate: %s", err);
-	assert_int_equal(count(t->db,
-	                     "SELECT count(*) FROM "
-	                     "schema_migrations"),
+	assert_int_equal(count(t->db, "SELECT count(*) FROM schema_migrations"),
 	    n);
 	CHECK_OK(t->db,
 	    db_query(t->db,
@@ -222,9 +217,7 @@ test_migrate(void **state)
 	/* The second run is a no-op. */
 	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
 		fail_msg("db_migrate (again): %s", err);
-	assert_int_equal(count(t->db,
-	                     "SELECT count(*) FROM "
-	                     "schema_migrations"),
+	assert_int_equal(count(t->db, "SELECT count(*) FROM schema_migrations"),
 	    n);
 	assert_int_equal(count(t->db,
 	                     "SELECT count(*) FROM audit_head "
@@ -261,9 +254,8 @@ test_seed(void **state)
 	/* An empty region field is NULL. */
 	assert_value1(db, "SELECT region FROM organization WHERE code = $1",
 	    "NMT", NULL);
-	assert_int_equal(count(db,
-	                     "SELECT count(*) FROM organization "
-	                     "WHERE region IS NULL"),
+	assert_int_equal(
+	    count(db, "SELECT count(*) FROM organization WHERE region IS NULL"),
 	    6);
 
 	/* Changed reference data is corrected by the next seed. */
@@ -353,9 +345,8 @@ test_params(void **state)
 	p[1] = DB_TEXT("12");
 	CHECK_OK(db,
 	    db_query(db,
-	        "SELECT name FROM county WHERE code = $2 "
-	        "AND region = $1",
-	        p, 2, &r));
+	        "SELECT name FROM county WHERE code = $2 AND region = $1", p, 2,
+	        &r));
 	assert_int_equal(db_rows(r), 1);
 	assert_string_equal(db_text(r, 0, 0), "Skåne län");
 	db_result_free(r);
@@ -489,20 +480,18 @@ test_constraint(void **state)
 	p[0] = DB_TEXT("SECRET-42");
 	p[1] = DB_INT(2);
 	p[2] = DB_TEXT("SECRET-VALUE");
-	assert_int_equal(db_query(db,
-	                     "INSERT INTO scratch (k, n, v) "
-	                     "VALUES ($1, $2, $3)",
-	                     p, 3, NULL),
+	assert_int_equal(
+	    db_query(db, "INSERT INTO scratch (k, n, v) VALUES ($1, $2, $3)", p,
+	        3, NULL),
 	    DB_CONSTRAINT);
 	assert_null(strstr(db_errmsg(db), "SECRET"));
 	if (db_kind(db) == DB_PG) {
 		/* A bad integer is a data exception quoting the value. */
 		p[0] = DB_TEXT("k");
 		p[1] = DB_TEXT("SECRET-43");
-		assert_int_equal(db_query(db,
-		                     "INSERT INTO scratch (k, n) "
-		                     "VALUES ($1, $2)",
-		                     p, 2, NULL),
+		assert_int_equal(
+		    db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)",
+		        p, 2, NULL),
 		    DB_ERROR);
 		assert_null(strstr(db_errmsg(db), "SECRET"));
 		assert_non_null(strstr(db_errmsg(db), "22P02"));
@@ -552,9 +541,9 @@ test_commit_reopen(void **state)
 	t->db = db_open(t->reurl, err, sizeof(err));
 	if (t->db == NULL)
 		fail_msg("reopen: %s", err);
-	assert_int_equal(count(t->db,
-	                     "SELECT count(*) FROM scratch WHERE "
-	                     "k = 'kept' AND n = 5"),
+	assert_int_equal(
+	    count(t->db,
+	        "SELECT count(*) FROM scratch WHERE k = 'kept' AND n = 5"),
 	    1);
 	/* The reopened connection migrates as a no-op. */
 	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
@@ -584,18 +573,15 @@ test_changes(void **state)
 	    db_query(db, "DELETE FROM scratch WHERE n >= $1", p, 1, NULL));
 	assert_int_equal(db_changes(db), 2);
 	CHECK_OK(db,
-	    db_query(db,
-	        "UPDATE scratch SET v = 'y' WHERE k = "
-	        "'none'",
-	        NULL, 0, NULL));
+	    db_query(db, "UPDATE scratch SET v = 'y' WHERE k = 'none'", NULL, 0,
+	        NULL));
 	assert_int_equal(db_changes(db), 0);
 	/* RETURNING gives rows and counts the change. */
 	p[0] = DB_TEXT("a");
 	CHECK_OK(db,
 	    db_query(db,
-	        "UPDATE scratch SET n = n + 1 WHERE k = $1 "
-	        "RETURNING n",
-	        p, 1, &r));
+	        "UPDATE scratch SET n = n + 1 WHERE k = $1 RETURNING n", p, 1,
+	        &r));
 	assert_int_equal(db_rows(r), 1);
 	assert_int_equal(db_int(r, 0, 0), 2);
 	db_result_free(r);
@@ -611,8 +597,7 @@ test_tampered_checksum(void **state)
 	char            err[512], *sum;
 
 	sum = value1(db,
-	    "SELECT checksum FROM schema_migrations WHERE name "
-	    "= $1",
+	    "SELECT checksum FROM schema_migrations WHERE name = $1",
 	    "0001_core.sql");
 	assert_non_null(sum);
 	CHECK_OK(db,
@@ -651,9 +636,7 @@ test_unknown_version(void **state)
 	if (strstr(err, "9999_future.sql") == NULL)
 		fail_msg("unexpected message: %s", err);
 	CHECK_OK(db,
-	    db_exec(db,
-	        "DELETE FROM schema_migrations WHERE "
-	        "version = 9999"));
+	    db_exec(db, "DELETE FROM schema_migrations WHERE version = 9999"));
 	if (db_migrate(db, err, sizeof(err)) != DB_OK)
 		fail_msg("db_migrate: %s", err);
 }
@@ -732,15 +715,12 @@ test_busy(void **state)
 		assert_int_equal(db_begin(db2), DB_BUSY);
 	} else {
 		CHECK_OK(db,
-		    db_query(db,
-		        "SELECT seq FROM audit_head "
-		        "FOR UPDATE",
-		        NULL, 0, NULL));
+		    db_query(db, "SELECT seq FROM audit_head FOR UPDATE", NULL,
+		        0, NULL));
 		CHECK_OK(db2, db_exec(db2, "SET lock_timeout = '100ms'"));
 		CHECK_OK(db2, db_begin(db2));
 		assert_int_equal(db_query(db2,
-		                     "SELECT seq FROM audit_head "
-		                     "FOR UPDATE",
+		                     "SELECT seq FROM audit_head FOR UPDATE",
 		                     NULL, 0, NULL),
 		    DB_BUSY);
 		CHECK_OK(db2, db_rollback(db2));
