@@ -77,7 +77,7 @@ void	reply_json(struct ctx *c, int status, json_t *body);	/* steals */
 void	reply_empty(struct ctx *c, int status);
 void	reply_problem(struct ctx *c, int status, const char *detail);
 void	reply_invalid(struct ctx *c, json_t *errors);		/* steals */
-void	reply_db_error(struct ctx *c, enum db_err e);
+void	reply_error(struct ctx *c, enum nmt_err e);
 void	reply_policy(struct ctx *c, enum policy_decision d);
 void	reply_header(struct ctx *c, const char *name, const char *value);
 void	reply_etag(struct ctx *c, long long version);
@@ -103,7 +103,7 @@ int	require_if_match(struct ctx *c, long long *version_r);
 int	query_limit(struct ctx *c, int *limit_r);
 
 /* Audit: a write's entry, inside the caller's open transaction. */
-enum db_err	audit_in_tx(struct ctx *c, const char *action,
+enum nmt_err	audit_in_tx(struct ctx *c, const char *action,
 		    const char *object, const char *case_id, int flagged);
 /* Audit: a read's entry, group-committed shortly after. */
 void		audit_later(struct ctx *c, const char *action,

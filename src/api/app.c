@@ -51,7 +51,7 @@ app_init(struct app *app, const char *db_url, const char *key_file,
 	 */
 	if ((db = db_open(db_url, why, sizeof(why))) == NULL)
 		log_warn("database unavailable at start: %s", why);
-	else if (db_schema_current(db, why, sizeof(why)) != DB_OK) {
+	else if (db_schema_current(db, why, sizeof(why)) != NMT_OK) {
 		snprintf(err, errlen, "the database is not ready (%s); run "
 		    "nmtctl init", why);
 		db_close(db);

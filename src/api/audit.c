@@ -35,12 +35,12 @@ entry_fill(struct ctx *c, struct audit_entry *a, const char *action,
 	a->flagged = flagged;
 }
 
-enum db_err
+enum nmt_err
 audit_in_tx(struct ctx *c, const char *action, const char *object,
     const char *case_id, int flagged)
 {
 	struct audit_entry	a;
-	enum db_err		e;
+	enum nmt_err		e;
 
 	entry_fill(c, &a, action, object, case_id, flagged);
 	e = store_audit_append(c->db, c->app->keys.audit, &a, 1);
@@ -67,7 +67,7 @@ api_audit_list(struct ctx *c)
 	int64_t			 before = 0;
 	int			 limit, flagged = -1;
 	json_t			*doc;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if (query_limit(c, &limit) != 0)
 		return;
@@ -106,12 +106,12 @@ api_audit_list(struct ctx *c)
 			return;
 	}
 	if (audit_writer_flush(c->app->audit) != 0) {
-		reply_db_error(c, DB_UNAVAILABLE);
+		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
 	if ((doc = store_audit_list(c->db, case_id, flagged, before, limit,
 	    &e)) == NULL) {
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	reply_json(c, 200, doc);

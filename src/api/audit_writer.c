@@ -49,20 +49,20 @@ write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
     size_t n)
 {
 	char		err[256];
-	enum db_err	e;
+	enum nmt_err	e;
 
 	if (*dbp == NULL &&
 	    (*dbp = db_open(w->db_url, err, sizeof(err))) == NULL) {
 		log_error("audit writer: database unavailable: %s", err);
 		return -1;
 	}
-	if ((e = db_begin(*dbp)) == DB_OK &&
-	    (e = store_audit_append(*dbp, w->key, batch, n)) == DB_OK &&
-	    (e = db_commit(*dbp)) == DB_OK)
+	if ((e = db_begin(*dbp)) == NMT_OK &&
+	    (e = store_audit_append(*dbp, w->key, batch, n)) == NMT_OK &&
+	    (e = db_commit(*dbp)) == NMT_OK)
 		return 0;
 	db_rollback(*dbp);
 	log_error("audit writer: batch of %zu not written (%d)", n, (int)e);
-	if (e == DB_UNAVAILABLE) {
+	if (e == NMT_UNAVAILABLE) {
 		db_close(*dbp);
 		*dbp = NULL;
 	}

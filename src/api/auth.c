@@ -32,10 +32,10 @@ actor_from_user(struct ctx *c, const char *user_id)
 	struct user_row	 u;
 	struct actor	*a = &c->actor;
 	int		 found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
-	if ((e = store_user_by_id(c->db, user_id, &u, &found)) != DB_OK) {
-		reply_db_error(c, e);
+	if ((e = store_user_by_id(c->db, user_id, &u, &found)) != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	if (!found)
@@ -65,11 +65,11 @@ auth_bearer(struct ctx *c, const char *token)
 {
 	char		hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
 	int		found;
-	enum db_err	e;
+	enum nmt_err	e;
 
 	token_hash(c->app->keys.token, token, hash);
-	if ((e = store_token_find(c->db, hash, user_id, &found)) != DB_OK) {
-		reply_db_error(c, e);
+	if ((e = store_token_find(c->db, hash, user_id, &found)) != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	if (!found)
@@ -94,14 +94,14 @@ auth_session(struct ctx *c, const char *token)
 	char		 last_seen[TIME_TEXT], now[TIME_TEXT];
 	time_t		 seen;
 	int		 found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	token_hash(c->app->keys.token, token, hash);
 	time_format(c->now - c->app->session_max, created_after);
 	time_format(c->now - c->app->session_idle, seen_after);
 	if ((e = store_session_find(c->db, hash, created_after, seen_after,
-	    user_id, c->actor.csrf_token, last_seen, &found)) != DB_OK) {
-		reply_db_error(c, e);
+	    user_id, c->actor.csrf_token, last_seen, &found)) != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	if (!found)
@@ -109,8 +109,8 @@ auth_session(struct ctx *c, const char *token)
 	if (time_parse(last_seen, &seen) != 0 ||
 	    c->now - seen >= touch_interval(c->app->session_idle)) {
 		time_format(c->now, now);
-		if ((e = store_session_touch(c->db, hash, now)) != DB_OK) {
-			reply_db_error(c, e);
+		if ((e = store_session_touch(c->db, hash, now)) != NMT_OK) {
+			reply_error(c, e);
 			return -1;
 		}
 	}

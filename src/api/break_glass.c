@@ -30,7 +30,7 @@ api_break_glass(struct ctx *c)
 	char			 id[UUID_TEXT], now[TIME_TEXT];
 	char			 expires[TIME_TEXT];
 	json_t			*person;
-	enum db_err		 e;
+	enum nmt_err		 e;
 	enum policy_decision	 d;
 
 	if ((person = person_access(c, person_id, CASE_READ, &f)) == NULL)
@@ -49,15 +49,15 @@ api_break_glass(struct ctx *c)
 	token_uuid(id);
 	time_format(c->now, now);
 	time_format(c->now + BREAK_GLASS_SECONDS, expires);
-	if ((e = db_begin(c->db)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
 	    (e = store_glass_insert(c->db, id, person_id, case_id,
 	    c->actor.user_id, json_str(c->body, "reason"), now, expires)) !=
-	    DB_OK ||
+	    NMT_OK ||
 	    (e = audit_in_tx(c, "person.break_glass", ctx_object(c, "person",
-	    person_id), case_id, 1)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK) {
+	    person_id), case_id, 1)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK) {
 		db_rollback(c->db);
-		reply_db_error(c, e);
+		reply_error(c, e);
 		goto out;
 	}
 	reply_json(c, 201, json_pack("{s:s,s:s,s:s,s:s}", "id", id, "person",
@@ -88,7 +88,7 @@ api_break_glass_list(struct ctx *c)
 	const char	*cursor = http_query(c->req, "cursor");
 	json_t		*doc;
 	int		 limit;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (!policy_audit_all(&c->actor.principal)) {
 		reply_policy(c, POLICY_FORBIDDEN);
@@ -106,7 +106,7 @@ api_break_glass_list(struct ctx *c)
 	}
 	if ((doc = store_glass_list(c->db, case_id, cursor, limit, &e)) ==
 	    NULL) {
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	audit_later(c, "break_glass.list", NULL, case_id, 0);

@@ -54,7 +54,7 @@ county_region(struct ctx *c, json_t *errors, char region[33])
 	const char	*county = json_str(c->body, "county");
 	size_t		 i;
 	int		 found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	*region = '\0';
 	if (county == NULL)
@@ -63,9 +63,9 @@ county_region(struct ctx *c, json_t *errors, char region[33])
 		if (strcmp(json_str(json_array_get(errors, i), "field"),
 		    "county") == 0)
 			return 0;
-	if ((e = store_county_region(c->db, county, region, &found)) != DB_OK) {
+	if ((e = store_county_region(c->db, county, region, &found)) != NMT_OK) {
 		json_decref(errors);
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return -1;
 	}
 	if (!found)
@@ -78,11 +78,11 @@ county_region(struct ctx *c, json_t *errors, char region[33])
 static void
 reply_case(struct ctx *c, int status, const char *case_id)
 {
-	enum db_err	 e;
+	enum nmt_err	 e;
 	json_t		*doc = store_case_get(c->db, case_id, &e);
 
 	if (doc == NULL) {
-		reply_db_error(c, e == DB_OK ? DB_ERROR : e);
+		reply_error(c, e == NMT_OK ? NMT_ERROR : e);
 		return;
 	}
 	reply_etag(c, json_integer_value(json_object_get(doc, "version")));
@@ -96,7 +96,7 @@ api_cases_create(struct ctx *c)
 	char		 region[33], id[UUID_TEXT], now[TIME_TEXT], *location;
 	const char	*summary, *notes;
 	json_t		*errors;
-	enum db_err	 e;
+	enum nmt_err	 e;
 	enum policy_decision d;
 
 	if ((d = policy_case(&c->actor.principal, CASE_CREATE, NULL)) !=
@@ -120,13 +120,13 @@ api_cases_create(struct ctx *c)
 	nc.owner_user = c->actor.user_id;
 	nc.owner_org = c->actor.org;
 	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_case_insert(c->db, &nc, now, id)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
+	    (e = store_case_insert(c->db, &nc, now, id)) != NMT_OK ||
 	    (e = audit_in_tx(c, "case.create", ctx_object(c, "case", id), id,
-	    0)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK) {
+	    0)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK) {
 		db_rollback(c->db);
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	location = xasprintf("/api/v1/cases/%s", id);
@@ -173,7 +173,7 @@ list_filter(struct ctx *c, struct case_filter *f, char **folded_r)
 	const char	*q = http_query(c->req, "q");
 	const char	*cursor = http_query(c->req, "cursor");
 	int		 found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (query_limit(c, &f->limit) != 0)
 		return -1;
@@ -186,8 +186,8 @@ list_filter(struct ctx *c, struct case_filter *f, char **folded_r)
 			reply_problem(c, 400, "Okänd region.");
 			return -1;
 		}
-		if ((e = store_region_exists(c->db, region, &found)) != DB_OK) {
-			reply_db_error(c, e);
+		if ((e = store_region_exists(c->db, region, &found)) != NMT_OK) {
+			reply_error(c, e);
 			return -1;
 		}
 		if (!found) {
@@ -217,7 +217,7 @@ api_cases_list(struct ctx *c)
 	struct case_filter	 f;
 	char			 now[TIME_TEXT], *folded = NULL;
 	json_t			*doc;
-	enum db_err		 e;
+	enum nmt_err		 e;
 	enum policy_decision	 d;
 
 	if ((d = policy_case(&c->actor.principal, CASE_LIST, NULL)) !=
@@ -235,7 +235,7 @@ api_cases_list(struct ctx *c)
 	doc = store_case_list(c->db, &f, &e);
 	free(folded);
 	if (doc == NULL) {
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	audit_later(c, "case.list", NULL, NULL, 0);
@@ -261,7 +261,7 @@ api_case_patch(struct ctx *c)
 	json_t		*errors;
 	long long	 version;
 	int		 stale;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (case_access(c, id, CASE_WRITE, NULL) != 0 ||
 	    require_if_match(c, &version) != 0)
@@ -272,9 +272,9 @@ api_case_patch(struct ctx *c)
 		return;
 	county = json_str(c->body, "county");
 	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
 	    (e = store_case_update(c->db, id, version, c->body,
-	    county ? region : NULL, now, &stale)) != DB_OK)
+	    county ? region : NULL, now, &stale)) != NMT_OK)
 		goto fail;
 	if (stale) {
 		db_rollback(c->db);
@@ -283,11 +283,11 @@ api_case_patch(struct ctx *c)
 		return;
 	}
 	if ((e = audit_in_tx(c, "case.update", ctx_object(c, "case", id), id,
-	    0)) != DB_OK || (e = db_commit(c->db)) != DB_OK)
+	    0)) != NMT_OK || (e = db_commit(c->db)) != NMT_OK)
 		goto fail;
 	reply_case(c, 200, id);
 	return;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e);
+	reply_error(c, e);
 }

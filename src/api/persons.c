@@ -69,7 +69,7 @@ person_rules(struct ctx *c, const json_t *merged, json_t *errors)
 	long		 birth_year = json_long(merged, "birth_year");
 	char		 today[11];
 	int		 year, month, day, found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	date_today(c->now, &year, &month, &day);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", year, month, day);
@@ -85,9 +85,9 @@ person_rules(struct ctx *c, const json_t *merged, json_t *errors)
 		    "Födelseåret ligger i framtiden.");
 	if (citizenship != NULL && strlen(citizenship) == 2) {
 		if ((e = store_country_exists(c->db, citizenship, &found)) !=
-		    DB_OK) {
+		    NMT_OK) {
 			json_decref(errors);
-			reply_db_error(c, e);
+			reply_error(c, e);
 			return -1;
 		}
 		if (!found)
@@ -157,10 +157,10 @@ reply_person(struct ctx *c, int status, const char *person_id,
 	json_t			*doc;
 	enum identity_view	 view;
 	char			 until[TIME_TEXT];
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
-		reply_db_error(c, e == DB_OK ? DB_ERROR : e);
+		reply_error(c, e == NMT_OK ? NMT_ERROR : e);
 		return;
 	}
 	if (identity_view(c, doc, f, &view, until) != 0) {
@@ -180,7 +180,7 @@ api_persons_create(struct ctx *c)
 	struct person_values	 v;
 	char			 id[UUID_TEXT], now[TIME_TEXT], *location;
 	json_t			*errors;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if (case_access(c, case_id, CASE_WRITE, &f) != 0 ||
 	    check_body(c, person_create_spec, &errors) != 0 ||
@@ -193,14 +193,14 @@ api_persons_create(struct ctx *c)
 	time_format(c->now, now);
 	person_values(c, c->body, now, &v);
 	v.identity_sealed = seal_identity(c, c->body, id);
-	if ((e = db_begin(c->db)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
 	    (e = store_person_insert(c->db, case_id, id, &v,
-	    c->actor.user_id, now)) != DB_OK ||
+	    c->actor.user_id, now)) != NMT_OK ||
 	    (e = audit_in_tx(c, "person.create", ctx_object(c, "person", id),
-	    case_id, 0)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK) {
+	    case_id, 0)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK) {
 		db_rollback(c->db);
-		reply_db_error(c, e);
+		reply_error(c, e);
 		goto out;
 	}
 	location = xasprintf("/api/v1/persons/%s", id);
@@ -260,7 +260,7 @@ api_person_patch(struct ctx *c)
 	json_t			*errors;
 	long long		 version;
 	int			 stale, replaces_identity;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	memset(&v, 0, sizeof(v));
 	if ((doc = person_access(c, id, CASE_WRITE, &f)) == NULL)
@@ -298,9 +298,9 @@ api_person_patch(struct ctx *c)
 	time_format(c->now, now);
 	person_values(c, doc, json_str(doc, "created_at"), &v);
 	v.identity_sealed = sealed = seal_identity(c, doc, id);
-	if ((e = db_begin(c->db)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
 	    (e = store_person_update(c->db, id, version, &v, now, &stale)) !=
-	    DB_OK)
+	    NMT_OK)
 		goto fail;
 	if (stale) {
 		db_rollback(c->db);
@@ -309,14 +309,14 @@ api_person_patch(struct ctx *c)
 		goto out;
 	}
 	if ((e = audit_in_tx(c, "person.update", ctx_object(c, "person", id),
-	    json_str(doc, "case"), 0)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK)
+	    json_str(doc, "case"), 0)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK)
 		goto fail;
 	reply_person(c, 200, id, &f);
 	goto out;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e);
+	reply_error(c, e);
 out:
 	free(sealed);
 	json_decref(doc);

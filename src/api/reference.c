@@ -7,13 +7,13 @@
 #include "db/store.h"
 
 static void
-reply_list(struct ctx *c, json_t *(*fetch)(struct db *, enum db_err *))
+reply_list(struct ctx *c, json_t *(*fetch)(struct db *, enum nmt_err *))
 {
-	enum db_err	 e;
+	enum nmt_err	 e;
 	json_t		*doc = fetch(c->db, &e);
 
 	if (doc == NULL)
-		reply_db_error(c, e);
+		reply_error(c, e);
 	else
 		reply_json(c, 200, doc);
 }
@@ -45,10 +45,10 @@ api_countries(struct ctx *c)
 void
 api_health(struct ctx *c)
 {
-	enum db_err	e = db_query(c->db, "SELECT 1", NULL, 0, NULL);
+	enum nmt_err	e = db_query(c->db, "SELECT 1", NULL, 0, NULL);
 
-	if (e != DB_OK)
-		reply_db_error(c, DB_UNAVAILABLE);
+	if (e != NMT_OK)
+		reply_error(c, NMT_UNAVAILABLE);
 	else
 		reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }

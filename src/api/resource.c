@@ -25,20 +25,20 @@ ctx_object(struct ctx *c, const char *kind, const char *id)
 
 enum policy_decision
 case_decide(struct ctx *c, const char *case_id, enum case_action action,
-    struct case_row_facts *f, enum db_err *e)
+    struct case_row_facts *f, enum nmt_err *e)
 {
 	char			now[TIME_TEXT];
 	int			found;
 	enum policy_decision	d;
 
-	*e = DB_OK;
+	*e = NMT_OK;
 	/* Roles that never see cases are refused before any lookup. */
 	if ((d = policy_case(&c->actor.principal, CASE_LIST, NULL)) !=
 	    POLICY_ALLOW)
 		return d;
 	time_format(c->now, now);
 	if ((*e = store_case_facts(c->db, case_id, &c->actor.principal, now,
-	    f, &found)) != DB_OK || !found)
+	    f, &found)) != NMT_OK || !found)
 		return POLICY_HIDDEN;
 	return policy_case(&c->actor.principal, action, &f->facts);
 }
@@ -49,13 +49,13 @@ case_access(struct ctx *c, const char *case_id, enum case_action action,
 {
 	struct case_row_facts	 local, *f = facts_r ? facts_r : &local;
 	enum policy_decision	 d;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	memset(f, 0, sizeof(*f));
 	if ((d = case_decide(c, case_id, action, f, &e)) == POLICY_ALLOW)
 		return 0;
-	if (e != DB_OK) {
-		reply_db_error(c, e);
+	if (e != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	/* An existing case refused as hidden is a denied read. */
@@ -71,13 +71,13 @@ person_access(struct ctx *c, const char *person_id, enum case_action action,
     struct case_row_facts *f)
 {
 	json_t			*doc;
-	enum db_err		 e;
+	enum nmt_err		 e;
 	enum policy_decision	 d;
 
 	memset(f, 0, sizeof(*f));
 	if ((doc = store_person_get(c->db, person_id, &e)) == NULL) {
-		if (e != DB_OK)
-			reply_db_error(c, e);
+		if (e != NMT_OK)
+			reply_error(c, e);
 		else
 			reply_policy(c, policy_case(&c->actor.principal,
 			    CASE_LIST, NULL) == POLICY_ALLOW ? POLICY_HIDDEN :
@@ -87,8 +87,8 @@ person_access(struct ctx *c, const char *person_id, enum case_action action,
 	d = case_decide(c, json_str(doc, "case"), action, f, &e);
 	if (d == POLICY_ALLOW)
 		return doc;
-	if (e != DB_OK)
-		reply_db_error(c, e);
+	if (e != NMT_OK)
+		reply_error(c, e);
 	else {
 		if (d == POLICY_HIDDEN)
 			audit_later(c, "person.denied", ctx_object(c, "person",
@@ -106,7 +106,7 @@ identity_view(struct ctx *c, const json_t *person,
 {
 	enum protection	 protection;
 	char		 now[TIME_TEXT], until[TIME_TEXT];
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	protection = protection_parse(json_str(person, "protected_identity"));
 	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,
@@ -117,8 +117,8 @@ identity_view(struct ctx *c, const json_t *person,
 		return 0;
 	time_format(c->now, now);
 	if ((e = store_glass_until(c->db, json_str(person, "id"),
-	    c->actor.user_id, now, until)) != DB_OK) {
-		reply_db_error(c, e);
+	    c->actor.user_id, now, until)) != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	*view_r = policy_identity(&c->actor.principal, &f->facts, protection,

@@ -22,7 +22,7 @@ int	case_access(struct ctx *c, const char *case_id, enum case_action action,
  */
 enum policy_decision	case_decide(struct ctx *c, const char *case_id,
 			    enum case_action action, struct case_row_facts *f,
-			    enum db_err *e);
+			    enum nmt_err *e);
 
 /*
  * Loads a person and asks the policy about action on its case. Replies

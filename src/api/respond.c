@@ -102,14 +102,14 @@ reply_invalid(struct ctx *c, json_t *errors)
 }
 
 void
-reply_db_error(struct ctx *c, enum db_err e)
+reply_error(struct ctx *c, enum nmt_err e)
 {
-	if (e == DB_UNAVAILABLE || e == DB_BUSY) {
+	if (e == NMT_UNAVAILABLE || e == NMT_BUSY) {
 		reply_problem(c, 503, "Databasen är inte tillgänglig just nu. "
 		    "Försök igen om en stund.");
 		return;
 	}
-	if (e == DB_CONSTRAINT) {
+	if (e == NMT_CONFLICT) {
 		reply_problem(c, 409, "Ändringen krockar med befintliga "
 		    "uppgifter.");
 		return;

@@ -206,7 +206,7 @@ dispatch(struct ctx *c)
 	c->params[0] = params[0];
 	c->params[1] = params[1];
 	if ((c->db = app_db(c->app)) == NULL) {
-		reply_db_error(c, DB_UNAVAILABLE);
+		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
 	if (!(route->flags & R_PUBLIC)) {

@@ -98,15 +98,15 @@ actor_from_login(struct ctx *c, const struct user_row *u)
 static void
 login_locked(struct ctx *c, const struct user_row *u, int found)
 {
-	enum db_err	e;
+	enum nmt_err	e;
 
 	if (found)
 		actor_from_login(c, u);
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = audit_in_tx(c, "login.locked", NULL, NULL, 1)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK) {
+	if ((e = db_begin(c->db)) != NMT_OK ||
+	    (e = audit_in_tx(c, "login.locked", NULL, NULL, 1)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK) {
 		db_rollback(c->db);
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	reply_header(c, "Retry-After", "900");
@@ -122,7 +122,7 @@ login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
 	char		 until[TIME_TEXT], now[TIME_TEXT], window[TIME_TEXT];
 	char		*object = NULL;
 	int		 locked;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	time_format(c->now + LOGIN_LOCK_SECONDS, until);
 	time_format(c->now, now);
@@ -131,8 +131,8 @@ login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
 		actor_from_login(c, u);
 		object = xasprintf("user:%s", u->username);
 	}
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != DB_OK)
+	if ((e = db_begin(c->db)) != NMT_OK ||
+	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != NMT_OK)
 		goto fail;
 	if (locked) {
 		/* Locked while this attempt was being checked. */
@@ -141,15 +141,15 @@ login_failed(struct ctx *c, const char *name_hash, const struct user_row *u,
 		goto out;
 	}
 	if ((e = store_throttle_fail(c->db, name_hash, LOGIN_MAX_FAILURES,
-	    now, window, until, &locked)) != DB_OK ||
+	    now, window, until, &locked)) != NMT_OK ||
 	    (e = audit_in_tx(c, "login.failure", object, NULL, locked)) !=
-	    DB_OK || (e = db_commit(c->db)) != DB_OK)
+	    NMT_OK || (e = db_commit(c->db)) != NMT_OK)
 		goto fail;
 	reply_problem(c, 401, "Inloggningen misslyckades.");
 	goto out;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e);
+	reply_error(c, e);
 out:
 	free(object);
 }
@@ -162,7 +162,7 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 	char		 now[TIME_TEXT], created_before[TIME_TEXT];
 	char		 seen_before[TIME_TEXT];
 	int		 taken, locked;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	actor_from_login(c, u);
 	time_format(c->now - c->app->session_max, created_before);
@@ -171,8 +171,8 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 	csrf = token_generate("");
 	token_hash(c->app->keys.token, token, hash);
 	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != DB_OK)
+	if ((e = db_begin(c->db)) != NMT_OK ||
+	    (e = store_throttle_hold(c->db, name_hash, now, &locked)) != NMT_OK)
 		goto fail;
 	if (locked) {
 		/* Locked while the credentials were being checked. */
@@ -180,7 +180,7 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 		login_locked(c, u, 1);
 		goto out;
 	}
-	if ((e = store_user_use_step(c->db, u->id, step, &taken)) != DB_OK)
+	if ((e = store_user_use_step(c->db, u->id, step, &taken)) != NMT_OK)
 		goto fail;
 	if (!taken) {
 		/* The code was used before: a replay is a failed login. */
@@ -188,13 +188,13 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 		login_failed(c, name_hash, u, 1);
 		goto out;
 	}
-	if ((e = store_throttle_clear(c->db, name_hash)) != DB_OK ||
+	if ((e = store_throttle_clear(c->db, name_hash)) != NMT_OK ||
 	    (e = store_session_purge(c->db, created_before, seen_before)) !=
-	    DB_OK ||
+	    NMT_OK ||
 	    (e = store_session_insert(c->db, hash, u->id, csrf, now)) !=
-	    DB_OK ||
-	    (e = audit_in_tx(c, "login.success", NULL, NULL, 0)) != DB_OK ||
-	    (e = db_commit(c->db)) != DB_OK)
+	    NMT_OK ||
+	    (e = audit_in_tx(c, "login.success", NULL, NULL, 0)) != NMT_OK ||
+	    (e = db_commit(c->db)) != NMT_OK)
 		goto fail;
 	cookie = auth_cookie(c, token, c->app->session_max);
 	reply_header(c, "Set-Cookie", cookie);
@@ -204,7 +204,7 @@ login_succeeded(struct ctx *c, const char *name_hash, const struct user_row *u,
 	goto out;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e);
+	reply_error(c, e);
 out:
 	sodium_memzero(token, strlen(token));
 	free(token);
@@ -219,7 +219,7 @@ api_session_create(struct ctx *c)
 	struct user_row	 u;
 	long long	 step;
 	int		 found = 0, locked;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	memset(&u, 0, sizeof(u));
 	if (require_body(c, login_spec) != 0)
@@ -235,9 +235,9 @@ api_session_create(struct ctx *c)
 	login_name_hash(c, username, name_hash);
 	time_format(c->now, now);
 	if ((e = store_throttle_locked(c->db, name_hash, now, &locked)) !=
-	    DB_OK || (e = store_user_by_name(c->db, username, &u, &found)) !=
-	    DB_OK) {
-		reply_db_error(c, e);
+	    NMT_OK || (e = store_user_by_name(c->db, username, &u, &found)) !=
+	    NMT_OK) {
+		reply_error(c, e);
 		return;
 	}
 	if (locked)
@@ -253,16 +253,16 @@ void
 api_session_delete(struct ctx *c)
 {
 	char		*cookie;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (c->actor.via_session) {
-		if ((e = db_begin(c->db)) != DB_OK ||
+		if ((e = db_begin(c->db)) != NMT_OK ||
 		    (e = store_session_delete(c->db, c->actor.session_hash)) !=
-		    DB_OK ||
-		    (e = audit_in_tx(c, "logout", NULL, NULL, 0)) != DB_OK ||
-		    (e = db_commit(c->db)) != DB_OK) {
+		    NMT_OK ||
+		    (e = audit_in_tx(c, "logout", NULL, NULL, 0)) != NMT_OK ||
+		    (e = db_commit(c->db)) != NMT_OK) {
 			db_rollback(c->db);
-			reply_db_error(c, e);
+			reply_error(c, e);
 			return;
 		}
 	}

@@ -25,12 +25,12 @@ api_team_list(struct ctx *c)
 {
 	const char	*id = c->params[0];
 	json_t		*team;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (case_access(c, id, CASE_READ, NULL) != 0)
 		return;
 	if ((team = store_team_list(c->db, id, &e)) == NULL) {
-		reply_db_error(c, e);
+		reply_error(c, e);
 		return;
 	}
 	audit_later(c, "team.read", ctx_object(c, "case", id), id, 0);
@@ -46,17 +46,17 @@ team_target(struct ctx *c, const char *org, const char *username,
 	struct user_row	 u;
 	json_t		*errors = json_array();
 	int		 found;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	*user_id = '\0';
-	if ((e = store_org_exists(c->db, org, &found)) != DB_OK)
+	if ((e = store_org_exists(c->db, org, &found)) != NMT_OK)
 		goto dberr;
 	if (!found)
 		validate_error(errors, "organization", "invalid_value",
 		    "Okänd organisation.");
 	if (found && username != NULL) {
 		if ((e = store_user_by_name(c->db, username, &u, &found)) !=
-		    DB_OK)
+		    NMT_OK)
 			goto dberr;
 		if (found && strcmp(u.org, org) == 0 && u.active)
 			memcpy(user_id, u.id, UUID_TEXT);
@@ -75,7 +75,7 @@ team_target(struct ctx *c, const char *org, const char *username,
 	return 0;
 dberr:
 	json_decref(errors);
-	reply_db_error(c, e);
+	reply_error(c, e);
 	return -1;
 }
 
@@ -104,7 +104,7 @@ api_team_add(struct ctx *c)
 	char		 user_id[UUID_TEXT], member_id[UUID_TEXT];
 	char		 now[TIME_TEXT];
 	json_t		*team, *member;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	if (case_access(c, id, CASE_TEAM_CHANGE, NULL) != 0 ||
 	    require_body(c, team_add_spec) != 0)
@@ -114,7 +114,7 @@ api_team_add(struct ctx *c)
 	if (team_target(c, org, username, user_id) != 0)
 		return;
 	time_format(c->now, now);
-	if ((e = db_begin(c->db)) != DB_OK ||
+	if ((e = db_begin(c->db)) != NMT_OK ||
 	    (team = store_team_list(c->db, id, &e)) == NULL)
 		goto fail;
 	if (already_member(team, org, username)) {
@@ -127,12 +127,12 @@ api_team_add(struct ctx *c)
 	json_decref(team);
 	if ((e = store_team_add(c->db, id, org, *user_id ? user_id : NULL,
 	    json_str(c->body, "access"), c->actor.user_id, now, member_id)) !=
-	    DB_OK ||
+	    NMT_OK ||
 	    (e = audit_in_tx(c, "team.add", ctx_object(c, "member", member_id),
-	    id, 0)) != DB_OK ||
+	    id, 0)) != NMT_OK ||
 	    (member = store_team_member(c->db, id, member_id, &e)) == NULL)
 		goto fail;
-	if ((e = db_commit(c->db)) != DB_OK) {
+	if ((e = db_commit(c->db)) != NMT_OK) {
 		json_decref(member);
 		goto fail;
 	}
@@ -140,7 +140,7 @@ api_team_add(struct ctx *c)
 	return;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e == DB_OK ? DB_ERROR : e);
+	reply_error(c, e == NMT_OK ? NMT_ERROR : e);
 }
 
 void
@@ -150,13 +150,13 @@ api_team_remove(struct ctx *c)
 	struct case_row_facts	 f;
 	json_t			*member;
 	int			 found;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if (case_access(c, id, CASE_TEAM_CHANGE, &f) != 0)
 		return;
 	if ((member = store_team_member(c->db, id, member_id, &e)) == NULL) {
-		if (e != DB_OK)
-			reply_db_error(c, e);
+		if (e != NMT_OK)
+			reply_error(c, e);
 		else
 			reply_policy(c, POLICY_HIDDEN);
 		return;
@@ -169,8 +169,8 @@ api_team_remove(struct ctx *c)
 		return;
 	}
 	json_decref(member);
-	if ((e = db_begin(c->db)) != DB_OK ||
-	    (e = store_team_remove(c->db, id, member_id, &found)) != DB_OK)
+	if ((e = db_begin(c->db)) != NMT_OK ||
+	    (e = store_team_remove(c->db, id, member_id, &found)) != NMT_OK)
 		goto fail;
 	if (!found) {
 		/* Removed by a concurrent request: nothing to do or log. */
@@ -179,11 +179,11 @@ api_team_remove(struct ctx *c)
 		return;
 	}
 	if ((e = audit_in_tx(c, "team.remove", ctx_object(c, "member",
-	    member_id), id, 0)) != DB_OK || (e = db_commit(c->db)) != DB_OK)
+	    member_id), id, 0)) != NMT_OK || (e = db_commit(c->db)) != NMT_OK)
 		goto fail;
 	reply_empty(c, 204);
 	return;
 fail:
 	db_rollback(c->db);
-	reply_db_error(c, e);
+	reply_error(c, e);
 }

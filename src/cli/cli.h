@@ -24,7 +24,7 @@ void cli_close(struct cli *cli);
  * Appends an audit entry for an administrative action, inside the
  * caller's transaction. case_id may be NULL.
  */
-enum db_err cli_audit(struct cli *cli, const char *action, const char *object,
+enum nmt_err cli_audit(struct cli *cli, const char *action, const char *object,
     const char *case_id);
 
 int cmd_init(struct cli *cli, int argc, char **argv);

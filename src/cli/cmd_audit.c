@@ -45,7 +45,7 @@ int
 cmd_audit(struct cli *cli, int argc, char **argv)
 {
 	struct audit_verdict v;
-	enum db_err          e;
+	enum nmt_err          e;
 	int                  rc;
 
 	memset(&v, 0, sizeof(v));
@@ -60,7 +60,7 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	if (cli_open(cli, 0) != 0)
 		return 2;
 	e = store_audit_verify(cli->db, cli->keys.audit, &v);
-	if (e != DB_OK) {
+	if (e != NMT_OK) {
 		fprintf(stderr, "nmtctl: cannot read the audit log (%d)\n",
 		    (int)e);
 		rc = 2;

@@ -51,7 +51,7 @@ user_id_of(struct cli *cli, const char *username, struct user_row *u)
 {
 	int found = 0;
 
-	return store_user_by_name(cli->db, username, u, &found) == DB_OK &&
+	return store_user_by_name(cli->db, username, u, &found) == NMT_OK &&
 	        found ?
 	    0 :
 	    -1;
@@ -68,7 +68,7 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	int             found, rc = -1;
 
 	if (user_id_of(cli, dc->owner, &u) != 0 ||
-	    store_county_region(cli->db, dc->county, region, &found) != DB_OK)
+	    store_county_region(cli->db, dc->county, region, &found) != NMT_OK)
 		goto out;
 	memset(&nc, 0, sizeof(nc));
 	nc.title = dc->title;
@@ -80,11 +80,11 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	nc.owner_user = u.id;
 	nc.owner_org = u.org;
 	time_format(time(NULL), now);
-	if (db_begin(cli->db) == DB_OK &&
-	    store_case_insert(cli->db, &nc, now, id) == DB_OK) {
+	if (db_begin(cli->db) == NMT_OK &&
+	    store_case_insert(cli->db, &nc, now, id) == NMT_OK) {
 		object = xasprintf("case:%s", id);
-		if (cli_audit(cli, "case.create", object, id) == DB_OK &&
-		    db_commit(cli->db) == DB_OK)
+		if (cli_audit(cli, "case.create", object, id) == NMT_OK &&
+		    db_commit(cli->db) == NMT_OK)
 			rc = 0;
 		free(object);
 	}
@@ -113,7 +113,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		return 2;
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		if (store_user_by_name(cli->db, demo_users[i].username, &u,
-		        &found) == DB_OK &&
+		        &found) == NMT_OK &&
 		    found) {
 			user_row_cleanup(&u);
 			fputs("nmtctl: the demo users exist already; start "

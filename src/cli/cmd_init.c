@@ -20,12 +20,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open(cli, 1) != 0)
 		return 2;
-	if (db_migrate(cli->db, err, sizeof(err)) != DB_OK) {
+	if (db_migrate(cli->db, err, sizeof(err)) != NMT_OK) {
 		fprintf(stderr, "nmtctl: migration failed: %s\n", err);
 		cli_close(cli);
 		return 2;
 	}
-	if (db_seed(cli->db, err, sizeof(err)) != DB_OK) {
+	if (db_seed(cli->db, err, sizeof(err)) != NMT_OK) {
 		fprintf(stderr, "nmtctl: seeding failed: %s\n", err);
 		cli_close(cli);
 		return 2;

@@ -108,12 +108,12 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 		snprintf(err, errlen, "unknown role");
 		return -1;
 	}
-	if (store_org_exists(cli->db, org, &found) != DB_OK || !found) {
+	if (store_org_exists(cli->db, org, &found) != NMT_OK || !found) {
 		snprintf(err, errlen, "unknown organization");
 		return -1;
 	}
 	if (region != NULL &&
-	    (store_region_exists(cli->db, region, &found) != DB_OK || !found)) {
+	    (store_region_exists(cli->db, region, &found) != NMT_OK || !found)) {
 		snprintf(err, errlen, "unknown region");
 		return -1;
 	}
@@ -127,7 +127,7 @@ cli_user_create(struct cli *cli, const char *username, const char *display_name,
 {
 	struct user_row u;
 	char            now[TIME_TEXT], *aad, *object, *nfc;
-	enum db_err     e;
+	enum nmt_err     e;
 
 	if (check_user(cli, username, display_name, org, role, region, err,
 	        errlen) != 0)
@@ -150,13 +150,13 @@ cli_user_create(struct cli *cli, const char *username, const char *display_name,
 	free(aad);
 	object = xasprintf("user:%s", username);
 	time_format(time(NULL), now);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = store_user_insert(cli->db, &u, now)) != DB_OK ||
-	    (e = cli_audit(cli, "user.create", object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK) {
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = store_user_insert(cli->db, &u, now)) != NMT_OK ||
+	    (e = cli_audit(cli, "user.create", object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
 		snprintf(err, errlen,
-		    e == DB_CONSTRAINT ? "a user with that name exists" :
+		    e == NMT_CONFLICT ? "a user with that name exists" :
 		                         "database error");
 		free(*password_r);
 		free(*secret_r);
@@ -164,7 +164,7 @@ cli_user_create(struct cli *cli, const char *username, const char *display_name,
 	}
 	free(object);
 	user_row_cleanup(&u);
-	return e == DB_OK ? 0 : -1;
+	return e == NMT_OK ? 0 : -1;
 }
 
 void
@@ -235,7 +235,7 @@ user_add(struct cli *cli, const struct options *o)
 }
 
 /* A change to one user: sets *found (0: no such user) and *count. */
-typedef enum db_err user_change_fn(struct cli *cli, const char *username,
+typedef enum nmt_err user_change_fn(struct cli *cli, const char *username,
     const char *now, int *found, long long *count);
 
 /*
@@ -248,25 +248,25 @@ audited(struct cli *cli, const char *action, const char *username,
 {
 	char        now[TIME_TEXT], *object;
 	int         found = 0;
-	enum db_err e;
+	enum nmt_err e;
 
 	*count_r = 0;
 	time_format(time(NULL), now);
 	object = xasprintf("user:%s", username);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = change(cli, username, now, &found, count_r)) != DB_OK ||
-	    !found || (e = cli_audit(cli, action, object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK)
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = change(cli, username, now, &found, count_r)) != NMT_OK ||
+	    !found || (e = cli_audit(cli, action, object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK)
 		db_rollback(cli->db);
 	free(object);
-	if (e == DB_OK && found)
+	if (e == NMT_OK && found)
 		return 0;
 	fprintf(stderr, "nmtctl: %s\n",
-	    e != DB_OK ? "database error" : "no such user");
+	    e != NMT_OK ? "database error" : "no such user");
 	return 2;
 }
 
-static enum db_err
+static enum nmt_err
 disable_user(struct cli *cli, const char *username, const char *now, int *found,
     long long *count)
 {
@@ -274,14 +274,14 @@ disable_user(struct cli *cli, const char *username, const char *now, int *found,
 	return store_user_disable(cli->db, username, now, found);
 }
 
-static enum db_err
+static enum nmt_err
 revoke_tokens(struct cli *cli, const char *username, const char *now,
     int *found, long long *count)
 {
 	struct user_row u;
-	enum db_err     e;
+	enum nmt_err     e;
 
-	if ((e = store_user_by_name(cli->db, username, &u, found)) != DB_OK ||
+	if ((e = store_user_by_name(cli->db, username, &u, found)) != NMT_OK ||
 	    !*found)
 		return e;
 	e = store_token_revoke_all(cli->db, u.id, now, count);
@@ -326,7 +326,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	long long       count;
 	char            hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
 	int             found = 0, rc = 2;
-	enum db_err     e;
+	enum nmt_err     e;
 
 	if (argc < 1 ||
 	    (strcmp(argv[0], "create") != 0 &&
@@ -347,7 +347,7 @@ cmd_token(struct cli *cli, int argc, char **argv)
 		cli_close(cli);
 		return rc;
 	}
-	if (store_user_by_name(cli->db, o.username, &u, &found) != DB_OK ||
+	if (store_user_by_name(cli->db, o.username, &u, &found) != NMT_OK ||
 	    !found) {
 		fprintf(stderr, "nmtctl: no such user\n");
 		goto out;
@@ -356,10 +356,10 @@ cmd_token(struct cli *cli, int argc, char **argv)
 	token_hash(cli->keys.token, token, hash);
 	time_format(time(NULL), now);
 	object = xasprintf("user:%s", o.username);
-	if ((e = db_begin(cli->db)) != DB_OK ||
-	    (e = store_token_insert(cli->db, hash, u.id, now)) != DB_OK ||
-	    (e = cli_audit(cli, "token.create", object, NULL)) != DB_OK ||
-	    (e = db_commit(cli->db)) != DB_OK) {
+	if ((e = db_begin(cli->db)) != NMT_OK ||
+	    (e = store_token_insert(cli->db, hash, u.id, now)) != NMT_OK ||
+	    (e = cli_audit(cli, "token.create", object, NULL)) != NMT_OK ||
+	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
 		fprintf(stderr, "nmtctl: database error\n");
 	} else {

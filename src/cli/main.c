@@ -53,13 +53,13 @@ cli_close(struct cli *cli)
 	keys_free(&cli->keys);
 }
 
-enum db_err
+enum nmt_err
 cli_audit(struct cli *cli, const char *action, const char *object,
     const char *case_id)
 {
 	struct audit_entry a;
 	char               now[TIME_TEXT];
-	enum db_err        e;
+	enum nmt_err        e;
 
 	time_format(time(NULL), now);
 	memset(&a, 0, sizeof(a));

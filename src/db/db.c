@@ -107,31 +107,31 @@ db_kind(const struct db *db)
 	return db->drv->kind;
 }
 
-enum db_err
+enum nmt_err
 db_begin(struct db *db)
 {
 	return db->drv->begin(db->conn);
 }
 
-enum db_err
+enum nmt_err
 db_commit(struct db *db)
 {
 	return db->drv->commit(db->conn);
 }
 
-enum db_err
+enum nmt_err
 db_rollback(struct db *db)
 {
 	return db->drv->rollback(db->conn);
 }
 
-enum db_err
+enum nmt_err
 db_exec(struct db *db, const char *sql)
 {
 	return db->drv->exec(db->conn, sql);
 }
 
-enum db_err
+enum nmt_err
 db_query(struct db *db, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {

@@ -7,7 +7,7 @@
  * keyed by the SQL text. Results are materialised (every row copied), so a
  * result outlives the statement and the next query.
  *
- * Errors are reported as enum db_err; DB_UNAVAILABLE means the server is
+ * Errors are reported as enum nmt_err; NMT_UNAVAILABLE means the server is
  * gone (the caller answers 503) and the connection reconnects on next use.
  */
 #ifndef NMT_DB_DB_H
@@ -21,12 +21,12 @@ enum db_kind {
 	DB_PG,
 };
 
-enum db_err {
-	DB_OK = 0,
-	DB_CONSTRAINT = -1,	/* unique / foreign key / check violated */
-	DB_UNAVAILABLE = -2,	/* cannot reach or open the database */
-	DB_BUSY = -3,		/* lock timeout or serialization failure */
-	DB_ERROR = -4,		/* anything else (bad SQL, ...) */
+enum nmt_err {
+	NMT_OK = 0,
+	NMT_CONFLICT = -1,	/* unique / foreign key / check violated */
+	NMT_UNAVAILABLE = -2,	/* cannot reach or open the database */
+	NMT_BUSY = -3,		/* lock timeout or serialization failure */
+	NMT_ERROR = -4,		/* anything else (bad SQL, ...) */
 };
 
 enum db_param_type {
@@ -76,19 +76,19 @@ void		 db_close(struct db *db);
 enum db_kind	 db_kind(const struct db *db);
 
 /* SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN. */
-enum db_err	 db_begin(struct db *db);
-enum db_err	 db_commit(struct db *db);
-enum db_err	 db_rollback(struct db *db);
+enum nmt_err	 db_begin(struct db *db);
+enum nmt_err	 db_commit(struct db *db);
+enum nmt_err	 db_rollback(struct db *db);
 
 /* Runs one or more statements without parameters or results (DDL). */
-enum db_err	 db_exec(struct db *db, const char *sql);
+enum nmt_err	 db_exec(struct db *db, const char *sql);
 
 /*
  * Runs one statement with parameters $1..$n. When res_r is not NULL it
  * receives the rows (also for INSERT/UPDATE ... RETURNING); free with
  * db_result_free. When res_r is NULL, rows are discarded.
  */
-enum db_err	 db_query(struct db *db, const char *sql,
+enum nmt_err	 db_query(struct db *db, const char *sql,
 		    const struct db_param *params, int nparams,
 		    struct db_result **res_r);
 
@@ -110,17 +110,17 @@ void		 db_result_free(struct db_result *res);
 /*
  * Applies the embedded, numbered migrations of this connection's dialect
  * that are not yet applied, each in its own transaction, recording
- * (version, name, checksum) in schema_migrations. Refuses (DB_ERROR, with
+ * (version, name, checksum) in schema_migrations. Refuses (NMT_ERROR, with
  * a message in err) when an applied migration's checksum differs from the
  * embedded one, or the database has a version this build does not know.
  */
-enum db_err	 db_migrate(struct db *db, char *err, size_t errlen);
+enum nmt_err	 db_migrate(struct db *db, char *err, size_t errlen);
 
 /*
  * Checks, without changing anything, that every migration of this build
- * is applied and matches (DB_OK), or says why not in err (the daemon
+ * is applied and matches (NMT_OK), or says why not in err (the daemon
  * refuses to serve a database `nmtctl init` has not brought up to date).
  */
-enum db_err	 db_schema_current(struct db *db, char *err, size_t errlen);
+enum nmt_err	 db_schema_current(struct db *db, char *err, size_t errlen);
 
 #endif

@@ -21,12 +21,12 @@ struct db_driver {
 	/* Returns NULL and writes err (no secrets) on failure. */
 	void		*(*open)(const char *url, char *err, size_t errlen);
 	void		 (*close)(void *conn);
-	enum db_err	 (*begin)(void *conn);
-	enum db_err	 (*commit)(void *conn);
-	enum db_err	 (*rollback)(void *conn);
-	enum db_err	 (*exec)(void *conn, const char *sql);
+	enum nmt_err	 (*begin)(void *conn);
+	enum nmt_err	 (*commit)(void *conn);
+	enum nmt_err	 (*rollback)(void *conn);
+	enum nmt_err	 (*exec)(void *conn, const char *sql);
 	/* nparams >= 0; params != NULL when nparams > 0. */
-	enum db_err	 (*query)(void *conn, const char *sql,
+	enum nmt_err	 (*query)(void *conn, const char *sql,
 			    const struct db_param *params, int nparams,
 			    struct db_result **res_r);
 	int64_t		 (*changes)(void *conn);

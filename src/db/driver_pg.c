@@ -8,12 +8,12 @@
  * Parameters and results travel as text; integers are formatted here.
  *
  * Connection loss: when a call finds the connection bad (or the server
- * says it is shutting down / the link failed) it answers DB_UNAVAILABLE
+ * says it is shutting down / the link failed) it answers NMT_UNAVAILABLE
  * and marks the connection broken; the next call tries PQreset once and,
  * if that works, forgets the statement cache (prepared statements belong
  * to the old session) and sets the session up again. If the connection
  * died inside a transaction, the transaction is gone: every call until
- * db_rollback (or db_commit, or a new db_begin) answers DB_UNAVAILABLE,
+ * db_rollback (or db_commit, or a new db_begin) answers NMT_UNAVAILABLE,
  * so no statement of that transaction silently runs in autocommit.
  *
  * Error messages are the server's primary message and SQLSTATE, never
@@ -140,7 +140,7 @@ pg_mark_broken(struct pg_conn *c)
 }
 
 /* Records the error of a failed result (res may be NULL) and maps it. */
-static enum db_err
+static enum nmt_err
 pg_fail(struct pg_conn *c, const PGresult *res)
 {
 	const char *state = NULL, *prim = NULL;
@@ -153,13 +153,13 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 		pg_mark_broken(c);
 		pg_copymsg(c->errbuf, sizeof(c->errbuf),
 		    "connection to PostgreSQL lost: ", PQerrorMessage(c->pg));
-		return DB_UNAVAILABLE;
+		return NMT_UNAVAILABLE;
 	}
 	if (state == NULL) {
 		pg_copymsg(c->errbuf, sizeof(c->errbuf), "",
 		    prim != NULL ? prim : PQerrorMessage(c->pg));
 		pg_track_tx(c);
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	if (strncmp(state, "22", 2) == 0)
 		snprintf(c->errbuf, sizeof(c->errbuf),
@@ -172,23 +172,23 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
 	    strcmp(state, "57P03") == 0) {
 		pg_mark_broken(c);
-		return DB_UNAVAILABLE;
+		return NMT_UNAVAILABLE;
 	}
 	pg_track_tx(c);
 	if (strncmp(state, "23", 2) == 0)
-		return DB_CONSTRAINT;
+		return NMT_CONFLICT;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 	    strcmp(state, "55P03") == 0)
-		return DB_BUSY;
-	return DB_ERROR;
+		return NMT_BUSY;
+	return NMT_ERROR;
 }
 
 /* Session settings; run after connecting and after every reset. */
-static enum db_err
+static enum nmt_err
 pg_setup(struct pg_conn *c)
 {
 	PGresult *res;
-	enum db_err e = DB_OK;
+	enum nmt_err e = NMT_OK;
 
 	if (PQsetClientEncoding(c->pg, "UTF8") != 0)
 		return pg_fail(c, NULL);
@@ -203,7 +203,7 @@ pg_setup(struct pg_conn *c)
  * Reconnects a broken connection (one attempt) and refuses statements of
  * a transaction that died with its connection.
  */
-static enum db_err
+static enum nmt_err
 pg_ready(struct pg_conn *c)
 {
 	if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
@@ -213,22 +213,22 @@ pg_ready(struct pg_conn *c)
 		if (PQstatus(c->pg) != CONNECTION_OK) {
 			pg_copymsg(c->errbuf, sizeof(c->errbuf),
 			    "PostgreSQL unavailable: ", PQerrorMessage(c->pg));
-			return DB_UNAVAILABLE;
+			return NMT_UNAVAILABLE;
 		}
 		c->broken = 0;
 		c->in_tx = 0;
-		if (pg_setup(c) != DB_OK) {
+		if (pg_setup(c) != NMT_OK) {
 			c->broken = 1;
-			return DB_UNAVAILABLE;
+			return NMT_UNAVAILABLE;
 		}
 	}
 	if (c->tx_lost) {
 		snprintf(c->errbuf, sizeof(c->errbuf), "connection to "
 		    "PostgreSQL lost during the transaction; it was rolled "
 		    "back");
-		return DB_UNAVAILABLE;
+		return NMT_UNAVAILABLE;
 	}
-	return DB_OK;
+	return NMT_OK;
 }
 
 static void *
@@ -249,7 +249,7 @@ pg_open(const char *url, char *err, size_t errlen)
 		db_seterr(err, errlen, "%s", msg);
 		goto fail;
 	}
-	if (pg_setup(c) != DB_OK) {
+	if (pg_setup(c) != NMT_OK) {
 		db_seterr(err, errlen, "cannot set up PostgreSQL session: %s",
 		    c->errbuf);
 		goto fail;
@@ -272,12 +272,12 @@ pg_close(void *conn)
 }
 
 /* Runs a statement without parameters; ok is the wanted status. */
-static enum db_err
+static enum nmt_err
 pg_simple(struct pg_conn *c, const char *sql, PGresult **res_r)
 {
 	PGresult *res;
 	ExecStatusType st;
-	enum db_err e = DB_OK;
+	enum nmt_err e = NMT_OK;
 
 	if (res_r != NULL)
 		*res_r = NULL;
@@ -288,41 +288,41 @@ pg_simple(struct pg_conn *c, const char *sql, PGresult **res_r)
 		e = pg_fail(c, res);
 	else
 		pg_track_tx(c);
-	if (e == DB_OK && res_r != NULL)
+	if (e == NMT_OK && res_r != NULL)
 		*res_r = res;
 	else
 		PQclear(res);
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 pg_begin(void *conn)
 {
 	struct pg_conn *c = conn;
-	enum db_err e;
+	enum nmt_err e;
 
 	/* Whatever transaction was lost is over now. */
 	c->tx_lost = 0;
 	if (c->broken)
 		c->in_tx = 0;
-	if ((e = pg_ready(c)) != DB_OK)
+	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
 	return pg_simple(c, "BEGIN", NULL);
 }
 
-static enum db_err
+static enum nmt_err
 pg_commit(void *conn)
 {
 	struct pg_conn *c = conn;
 	PGresult *res;
-	enum db_err e;
+	enum nmt_err e;
 
-	if ((e = pg_ready(c)) != DB_OK) {
+	if ((e = pg_ready(c)) != NMT_OK) {
 		c->tx_lost = 0;
 		c->in_tx = 0;
 		return e;
 	}
-	if ((e = pg_simple(c, "COMMIT", &res)) != DB_OK) {
+	if ((e = pg_simple(c, "COMMIT", &res)) != NMT_OK) {
 		/* A failed COMMIT ends the transaction too. */
 		c->tx_lost = 0;
 		c->in_tx = 0;
@@ -332,43 +332,43 @@ pg_commit(void *conn)
 	if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
 		snprintf(c->errbuf, sizeof(c->errbuf), "transaction aborted "
 		    "by an earlier error; rolled back");
-		e = DB_ERROR;
+		e = NMT_ERROR;
 	}
 	PQclear(res);
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 pg_rollback(void *conn)
 {
 	struct pg_conn *c = conn;
-	enum db_err e;
+	enum nmt_err e;
 
 	if (c->broken || c->tx_lost || PQstatus(c->pg) != CONNECTION_OK) {
 		/* The server ended the transaction with the session. */
 		c->tx_lost = 0;
 		c->in_tx = 0;
-		return DB_OK;
+		return NMT_OK;
 	}
-	if ((e = pg_ready(c)) != DB_OK)
+	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
 	e = pg_simple(c, "ROLLBACK", NULL);
-	if (e == DB_UNAVAILABLE) {
+	if (e == NMT_UNAVAILABLE) {
 		/* Same as above: no transaction survives a lost session. */
 		c->tx_lost = 0;
 		c->in_tx = 0;
-		return DB_OK;
+		return NMT_OK;
 	}
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 pg_exec(void *conn, const char *sql)
 {
 	struct pg_conn *c = conn;
-	enum db_err e;
+	enum nmt_err e;
 
-	if ((e = pg_ready(c)) != DB_OK)
+	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
 	return pg_simple(c, sql, NULL);
 }
@@ -395,7 +395,7 @@ pg_cache_drop(struct pg_conn *c, int i)
 }
 
 /* The cache index of sql's prepared statement, preparing on a miss. */
-static enum db_err
+static enum nmt_err
 pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 {
 	struct pg_stmt_entry *ent;
@@ -403,7 +403,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 	PGresult *res;
 	uint64_t h;
 	int i, victim, nparams;
-	enum db_err e;
+	enum nmt_err e;
 
 	h = pg_hash(sql);
 	for (i = 0; i < c->ncache; i++) {
@@ -411,7 +411,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 		    strcmp(c->cache[i].sql, sql) == 0) {
 			c->cache[i].used = ++c->tick;
 			*idx_r = i;
-			return DB_OK;
+			return NMT_OK;
 		}
 	}
 
@@ -427,7 +427,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		e = pg_fail(c, res);
 		PQclear(res);
-		if (e != DB_UNAVAILABLE)
+		if (e != NMT_UNAVAILABLE)
 			pg_deallocate(c, name);
 		return e;
 	}
@@ -448,7 +448,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 	ent->nparams = nparams;
 	memcpy(ent->name, name, sizeof(ent->name));
 	*idx_r = c->ncache++;
-	return DB_OK;
+	return NMT_OK;
 }
 
 static int
@@ -460,7 +460,7 @@ pg_is_change(const char *status)
 	    strncmp(status, "MERGE ", 6) == 0;
 }
 
-static enum db_err
+static enum nmt_err
 pg_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
@@ -471,10 +471,10 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 	PGresult *res = NULL;
 	ExecStatusType st;
 	const char *state;
-	enum db_err e;
+	enum nmt_err e;
 	int idx = -1, i, j, nrows, ncols, attempt;
 
-	if ((e = pg_ready(c)) != DB_OK)
+	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
 	if (nparams > 0) {
 		values = xcalloc((size_t)nparams, sizeof(*values));
@@ -496,19 +496,19 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 		default:
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "parameter $%d has an invalid type", i + 1);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 	}
 
 	for (attempt = 0; ; attempt++) {
-		if ((e = pg_stmt(c, sql, &idx)) != DB_OK)
+		if ((e = pg_stmt(c, sql, &idx)) != NMT_OK)
 			goto out;
 		if (c->cache[idx].nparams != nparams) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "statement takes %d parameters but %d given",
 			    c->cache[idx].nparams, nparams);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 		memcpy(name, c->cache[idx].name, sizeof(name));
@@ -523,7 +523,7 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 		 * A schema change may invalidate a cached statement's result
 		 * type; outside a transaction prepare it afresh, once.
 		 */
-		if (attempt == 0 && e == DB_ERROR && !c->in_tx &&
+		if (attempt == 0 && e == NMT_ERROR && !c->in_tx &&
 		    state != NULL && strcmp(state, "0A000") == 0) {
 			PQclear(res);
 			res = NULL;
@@ -551,7 +551,7 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 		}
 		*res_r = out;
 	}
-	e = DB_OK;
+	e = NMT_OK;
 out:
 	PQclear(res);
 	free(values);

@@ -67,31 +67,31 @@ writer_release(struct sqlite_conn *c)
 	}
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_map(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
 	case SQLITE_DONE:
-		return DB_OK;
+		return NMT_OK;
 	case SQLITE_CONSTRAINT:
-		return DB_CONSTRAINT;
+		return NMT_CONFLICT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return DB_BUSY;
+		return NMT_BUSY;
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return DB_UNAVAILABLE;
+		return NMT_UNAVAILABLE;
 	default:
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 }
 
 /* Records the handle's current error and maps rc. */
-static enum db_err
+static enum nmt_err
 sqlite_fail(struct sqlite_conn *c, int rc)
 {
 	snprintf(c->errbuf, sizeof(c->errbuf), "%s", sqlite3_errmsg(c->db));
@@ -213,7 +213,7 @@ sqlite_close(void *conn)
 	free(c);
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 {
 	char *msg = NULL;
@@ -221,18 +221,18 @@ sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
-		return DB_OK;
+		return NMT_OK;
 	snprintf(c->errbuf, sizeof(c->errbuf), "%s",
 	    msg != NULL ? msg : sqlite3_errstr(rc));
 	sqlite3_free(msg);
 	return sqlite_map(rc);
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_begin(void *conn)
 {
 	struct sqlite_conn	*c = conn;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if (!c->writing) {
 		/* Wait as long as SQLite itself would, then report busy. */
@@ -244,21 +244,21 @@ sqlite_begin(void *conn)
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "another write transaction of this process is "
 			    "still open");
-			return DB_BUSY;
+			return NMT_BUSY;
 		}
 		c->writing = 1;
 	}
-	if ((e = sqlite_exec_simple(c, "BEGIN IMMEDIATE")) != DB_OK &&
+	if ((e = sqlite_exec_simple(c, "BEGIN IMMEDIATE")) != NMT_OK &&
 	    sqlite3_get_autocommit(c->db))
 		writer_release(c);
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_commit(void *conn)
 {
 	struct sqlite_conn	*c = conn;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	e = sqlite_exec_simple(c, "COMMIT");
 	/* Still open after a failed COMMIT: the caller's ROLLBACK releases. */
@@ -267,11 +267,11 @@ sqlite_commit(void *conn)
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_rollback(void *conn)
 {
 	struct sqlite_conn	*c = conn;
-	enum db_err		 e = DB_OK;
+	enum nmt_err		 e = NMT_OK;
 
 	/* SQLite may already have rolled back (e.g. after SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(c->db))
@@ -281,14 +281,14 @@ sqlite_rollback(void *conn)
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_exec(void *conn, const char *sql)
 {
 	return sqlite_exec_simple(conn, sql);
 }
 
 /* The cached statement for sql, preparing (and maybe evicting) on a miss. */
-static enum db_err
+static enum nmt_err
 sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 {
 	struct sqlite_stmt_entry *e;
@@ -304,7 +304,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 		if (e->hash == h && strcmp(e->sql, sql) == 0) {
 			e->used = ++c->tick;
 			*stmt_r = e->stmt;
-			return DB_OK;
+			return NMT_OK;
 		}
 	}
 
@@ -314,7 +314,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 		return sqlite_fail(c, rc);
 	if (stmt == NULL) {
 		snprintf(c->errbuf, sizeof(c->errbuf), "empty statement");
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	/* Anything but blanks and comments after the statement is refused. */
 	if (tail != NULL && *tail != '\0') {
@@ -324,7 +324,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 			sqlite3_finalize(stmt);
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "db_query takes exactly one statement");
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 	}
 
@@ -344,14 +344,14 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 	e->used = ++c->tick;
 	e->stmt = stmt;
 	*stmt_r = stmt;
-	return DB_OK;
+	return NMT_OK;
 }
 
 /*
  * Checks that the statement's parameters are exactly $1..$nparams (each
  * used at least once) and binds them.
  */
-static enum db_err
+static enum nmt_err
 sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
     const struct db_param *params, int nparams)
 {
@@ -367,14 +367,14 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 		    name[1] > '9') {
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "parameters must be written $1, $2, ...");
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 		k = strtol(name + 1, &end, 10);
 		if (*end != '\0' || k > nparams) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "statement uses parameter %s but %d given",
 			    name, nparams);
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 	}
 	for (i = 0; i < nparams; i++) {
@@ -383,7 +383,7 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "parameter %s given but not used by the statement",
 			    pname);
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 		switch (params[i].type) {
 		case DBP_TEXT:
@@ -403,27 +403,27 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 		default:
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "parameter %s has an invalid type", pname);
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 		if (rc != SQLITE_OK)
 			return sqlite_fail(c, rc);
 	}
-	return DB_OK;
+	return NMT_OK;
 }
 
-static enum db_err
+static enum nmt_err
 sqlite_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
 	struct sqlite_conn *c = conn;
 	struct db_result *res = NULL;
 	sqlite3_stmt *stmt;
-	enum db_err e;
+	enum nmt_err e;
 	int rc, i, ncols;
 
-	if ((e = sqlite_stmt(c, sql, &stmt)) != DB_OK)
+	if ((e = sqlite_stmt(c, sql, &stmt)) != NMT_OK)
 		return e;
-	if ((e = sqlite_bind(c, stmt, params, nparams)) != DB_OK)
+	if ((e = sqlite_bind(c, stmt, params, nparams)) != NMT_OK)
 		goto out;
 
 	ncols = sqlite3_column_count(stmt);
@@ -458,7 +458,7 @@ sqlite_query(void *conn, const char *sql, const struct db_param *params,
 		*res_r = res;
 		res = NULL;
 	}
-	e = DB_OK;
+	e = NMT_OK;
 out:
 	db_result_free(res);
 	sqlite3_reset(stmt);

@@ -113,38 +113,38 @@ migrate_now(char *buf, size_t len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
 
-static enum db_err
+static enum nmt_err
 migrate_lock(struct db *db)
 {
 	const struct db_param p[] = { DB_INT(MIGRATE_LOCK) };
 
 	if (db_kind(db) != DB_PG)
-		return DB_OK;
+		return NMT_OK;
 	return db_query(db, "SELECT pg_advisory_xact_lock($1)", p, 1, NULL);
 }
 
-static enum db_err
+static enum nmt_err
 migrate_ensure_table(struct db *db, char *err, size_t errlen)
 {
-	enum db_err e;
+	enum nmt_err e;
 
 	if (db_kind(db) == DB_SQLITE) {
-		if ((e = db_exec(db, migrate_table_sqlite)) != DB_OK)
+		if ((e = db_exec(db, migrate_table_sqlite)) != NMT_OK)
 			goto fail;
-		return DB_OK;
+		return NMT_OK;
 	}
 	/* Serialised, so two concurrent first runs do not collide. */
-	if ((e = db_begin(db)) != DB_OK)
+	if ((e = db_begin(db)) != NMT_OK)
 		goto fail;
-	if ((e = migrate_lock(db)) != DB_OK ||
-	    (e = db_exec(db, migrate_table_pg)) != DB_OK ||
-	    (e = db_commit(db)) != DB_OK) {
+	if ((e = migrate_lock(db)) != NMT_OK ||
+	    (e = db_exec(db, migrate_table_pg)) != NMT_OK ||
+	    (e = db_commit(db)) != NMT_OK) {
 		db_seterr(err, errlen, "cannot create schema_migrations: %s",
 		    db_errmsg(db));
 		db_rollback(db);
 		return e;
 	}
-	return DB_OK;
+	return NMT_OK;
 fail:
 	db_seterr(err, errlen, "cannot create schema_migrations: %s",
 	    db_errmsg(db));
@@ -152,20 +152,20 @@ fail:
 }
 
 /* Checks the recorded rows against the build; marks applied ones. */
-static enum db_err
+static enum nmt_err
 migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
     size_t errlen)
 {
 	struct db_result *res = NULL;
 	const char *name, *sum;
 	int64_t v, maxv = -1;
-	enum db_err e;
+	enum nmt_err e;
 	size_t i;
 	int r;
 
 	e = db_query(db, "SELECT version, name, checksum FROM "
 	    "schema_migrations ORDER BY version", NULL, 0, &res);
-	if (e != DB_OK) {
+	if (e != NMT_OK) {
 		db_seterr(err, errlen, "cannot read schema_migrations: %s",
 		    db_errmsg(db));
 		goto out;
@@ -181,7 +181,7 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 			    "(version %" PRId64 "), which this build does not "
 			    "know; refusing to migrate",
 			    name != NULL ? name : "?", v);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 		if (name == NULL || strcmp(name, m[i].file->name) != 0) {
@@ -189,14 +189,14 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 			    " is recorded as %s but this build has %s; "
 			    "refusing to migrate", v,
 			    name != NULL ? name : "?", m[i].file->name);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 		if (sum == NULL || strcmp(sum, m[i].sum) != 0) {
 			db_seterr(err, errlen, "migration %s differs from the "
 			    "one applied to this database (checksum mismatch); "
 			    "refusing to migrate", m[i].file->name);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 		m[i].applied = 1;
@@ -208,17 +208,17 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 			db_seterr(err, errlen, "migration %s was never applied "
 			    "but a later one was; refusing to migrate",
 			    m[i].file->name);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 	}
-	e = DB_OK;
+	e = NMT_OK;
 out:
 	db_result_free(res);
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 migrate_apply(struct db *db, const struct migration *m, char *err,
     size_t errlen)
 {
@@ -226,21 +226,21 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
 	struct db_param p[4];
 	char now[32];
 	const char *sum;
-	enum db_err e;
+	enum nmt_err e;
 
-	if ((e = db_begin(db)) != DB_OK) {
+	if ((e = db_begin(db)) != NMT_OK) {
 		db_seterr(err, errlen, "migration %s: cannot begin: %s",
 		    m->file->name, db_errmsg(db));
 		return e;
 	}
-	if ((e = migrate_lock(db)) != DB_OK)
+	if ((e = migrate_lock(db)) != NMT_OK)
 		goto dberr;
 
 	/* Applied meanwhile by a concurrent run? */
 	p[0] = DB_INT(m->version);
 	e = db_query(db, "SELECT checksum FROM schema_migrations "
 	    "WHERE version = $1", p, 1, &res);
-	if (e != DB_OK)
+	if (e != NMT_OK)
 		goto dberr;
 	if (db_rows(res) > 0) {
 		sum = db_text(res, 0, 0);
@@ -248,14 +248,14 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
 			db_seterr(err, errlen, "migration %s differs from the "
 			    "one applied to this database (checksum mismatch); "
 			    "refusing to migrate", m->file->name);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto fail;
 		}
-		e = DB_OK;
+		e = NMT_OK;
 		goto fail;	/* nothing to do: just end the transaction */
 	}
 
-	if ((e = db_exec(db, m->file->data)) != DB_OK)
+	if ((e = db_exec(db, m->file->data)) != NMT_OK)
 		goto dberr;
 	migrate_now(now, sizeof(now));
 	p[0] = DB_INT(m->version);
@@ -264,15 +264,15 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
 	p[3] = (struct db_param){ DBP_TEXT, now, 0 };
 	e = db_query(db, "INSERT INTO schema_migrations (version, name, "
 	    "checksum, applied_at) VALUES ($1, $2, $3, $4)", p, 4, NULL);
-	if (e != DB_OK)
+	if (e != NMT_OK)
 		goto dberr;
-	if ((e = db_commit(db)) != DB_OK) {
+	if ((e = db_commit(db)) != NMT_OK) {
 		db_seterr(err, errlen, "migration %s failed: %s",
 		    m->file->name, db_errmsg(db));
 		goto fail;
 	}
 	db_result_free(res);
-	return DB_OK;
+	return NMT_OK;
 
 dberr:
 	db_seterr(err, errlen, "migration %s failed: %s", m->file->name,
@@ -284,7 +284,7 @@ fail:
 }
 
 /* This build's migrations for the connection's dialect, checksummed. */
-static enum db_err
+static enum nmt_err
 migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
     char *err, size_t errlen)
 {
@@ -296,7 +296,7 @@ migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
 	*nm_r = 0;
 	if (sodium_init() < 0) {
 		db_seterr(err, errlen, "cannot initialise libsodium");
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	list = db_kind(db) == DB_PG ? embed_migrations_pg :
 	    embed_migrations_sqlite;
@@ -311,58 +311,58 @@ migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
 			db_seterr(err, errlen, "embedded migration %s: bad "
 			    "name or order", list[i].name);
 			free(m);
-			return DB_ERROR;
+			return NMT_ERROR;
 		}
 		migrate_checksum(m[i].file, m[i].sum);
 	}
 	*m_r = m;
 	*nm_r = nm;
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 db_migrate(struct db *db, char *err, size_t errlen)
 {
 	struct migration *m = NULL;
 	size_t nm = 0, i;
-	enum db_err e;
+	enum nmt_err e;
 
 	db_seterr(err, errlen, "%s", "");
-	if ((e = migrations_load(db, &m, &nm, err, errlen)) != DB_OK)
+	if ((e = migrations_load(db, &m, &nm, err, errlen)) != NMT_OK)
 		return e;
-	if ((e = migrate_ensure_table(db, err, errlen)) != DB_OK)
+	if ((e = migrate_ensure_table(db, err, errlen)) != NMT_OK)
 		goto out;
-	if ((e = migrate_verify(db, m, nm, err, errlen)) != DB_OK)
+	if ((e = migrate_verify(db, m, nm, err, errlen)) != NMT_OK)
 		goto out;
 	for (i = 0; i < nm; i++) {
 		if (m[i].applied)
 			continue;
-		if ((e = migrate_apply(db, &m[i], err, errlen)) != DB_OK)
+		if ((e = migrate_apply(db, &m[i], err, errlen)) != NMT_OK)
 			goto out;
 	}
-	e = DB_OK;
+	e = NMT_OK;
 out:
 	free(m);
 	return e;
 }
 
-enum db_err
+enum nmt_err
 db_schema_current(struct db *db, char *err, size_t errlen)
 {
 	struct migration *m = NULL;
 	size_t nm = 0, i;
-	enum db_err e;
+	enum nmt_err e;
 
 	db_seterr(err, errlen, "%s", "");
-	if ((e = migrations_load(db, &m, &nm, err, errlen)) != DB_OK)
+	if ((e = migrations_load(db, &m, &nm, err, errlen)) != NMT_OK)
 		return e;
-	if ((e = migrate_verify(db, m, nm, err, errlen)) != DB_OK)
+	if ((e = migrate_verify(db, m, nm, err, errlen)) != NMT_OK)
 		goto out;
 	for (i = 0; i < nm; i++) {
 		if (!m[i].applied) {
 			db_seterr(err, errlen, "migration %s is not applied",
 			    m[i].file->name);
-			e = DB_ERROR;
+			e = NMT_ERROR;
 			goto out;
 		}
 	}

@@ -204,14 +204,14 @@ out:
 	return rv;
 }
 
-static enum db_err
+static enum nmt_err
 seed_load(struct db *db, const struct seed_spec *spec,
     const struct seed_csv *c, const char *file, char *err, size_t errlen)
 {
 	struct db_param p[SEED_MAXCOLS];
 	const struct seed_record *r;
 	const char *v;
-	enum db_err e;
+	enum nmt_err e;
 	int i, j;
 
 	for (i = 1; i < c->nrecs; i++) {
@@ -224,22 +224,22 @@ seed_load(struct db *db, const struct seed_spec *spec,
 			p[j] = DB_TEXT(v);
 		}
 		e = db_query(db, spec->sql, p, spec->ncols, NULL);
-		if (e != DB_OK) {
+		if (e != NMT_OK) {
 			db_seterr(err, errlen, "reference data %s line %d: %s",
 			    file, r->line, db_errmsg(db));
 			return e;
 		}
 	}
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 db_seed_from(struct db *db, const struct embed_file *list, char *err,
     size_t errlen)
 {
 	struct seed_csv csv[SEED_NSPECS];
 	const struct embed_file *f[SEED_NSPECS];
-	enum db_err e = DB_ERROR;
+	enum nmt_err e = NMT_ERROR;
 	size_t i, nparsed = 0;
 	int intx = 0;
 
@@ -257,7 +257,7 @@ db_seed_from(struct db *db, const struct embed_file *list, char *err,
 		nparsed++;
 	}
 
-	if ((e = db_begin(db)) != DB_OK) {
+	if ((e = db_begin(db)) != NMT_OK) {
 		db_seterr(err, errlen, "reference data: cannot begin: %s",
 		    db_errmsg(db));
 		goto out;
@@ -266,16 +266,16 @@ db_seed_from(struct db *db, const struct embed_file *list, char *err,
 	for (i = 0; i < SEED_NSPECS; i++) {
 		e = seed_load(db, &seed_specs[i], &csv[i], f[i]->name, err,
 		    errlen);
-		if (e != DB_OK)
+		if (e != NMT_OK)
 			goto out;
 	}
-	if ((e = db_commit(db)) != DB_OK) {
+	if ((e = db_commit(db)) != NMT_OK) {
 		db_seterr(err, errlen, "reference data: commit failed: %s",
 		    db_errmsg(db));
 		goto out;
 	}
 	intx = 0;
-	e = DB_OK;
+	e = NMT_OK;
 out:
 	if (intx)
 		db_rollback(db);
@@ -284,7 +284,7 @@ out:
 	return e;
 }
 
-enum db_err
+enum nmt_err
 db_seed(struct db *db, char *err, size_t errlen)
 {
 	return db_seed_from(db, embed_reference_data, err, errlen);

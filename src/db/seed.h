@@ -14,13 +14,13 @@
  * Upserts regions.csv, counties.csv and organizations.csv from
  * embed_reference_data in one transaction (insert new codes, update
  * changed ones, delete nothing), so it is idempotent and corrected data
- * is applied on the next run. A malformed file gives DB_ERROR with the
+ * is applied on the next run. A malformed file gives NMT_ERROR with the
  * file name and line in err; database errors give their db_err.
  */
-enum db_err	db_seed(struct db *db, char *err, size_t errlen);
+enum nmt_err	db_seed(struct db *db, char *err, size_t errlen);
 
 /* The same from another list of files (tests, imports). */
-enum db_err	db_seed_from(struct db *db, const struct embed_file *list,
+enum nmt_err	db_seed_from(struct db *db, const struct embed_file *list,
 		    char *err, size_t errlen);
 
 #endif

@@ -52,26 +52,26 @@ user_row_cleanup(struct user_row *u)
 	u->password_hash = u->totp_sealed = NULL;
 }
 
-static enum db_err
+static enum nmt_err
 user_query(struct db *db, const char *sql, const char *key,
     struct user_row *u, int *found)
 {
 	struct db_param		 p[1] = { DB_TEXT(key) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*found = 0;
-	if ((e = db_query(db, sql, p, 1, &r)) != DB_OK)
+	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
 		user_from_row(r, u);
 		*found = 1;
 	}
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_user_by_name(struct db *db, const char *username, struct user_row *u,
     int *found)
 {
@@ -80,7 +80,7 @@ store_user_by_name(struct db *db, const char *username, struct user_row *u,
 	    "WHERE u.username = $1", username, u, found);
 }
 
-enum db_err
+enum nmt_err
 store_user_by_id(struct db *db, const char *id, struct user_row *u,
     int *found)
 {
@@ -89,7 +89,7 @@ store_user_by_id(struct db *db, const char *id, struct user_row *u,
 	    "WHERE u.id = $1", id, u, found);
 }
 
-enum db_err
+enum nmt_err
 store_user_insert(struct db *db, const struct user_row *u,
     const char *created_at)
 {
@@ -107,99 +107,99 @@ store_user_insert(struct db *db, const struct user_row *u,
 	    "$8, $9)", p, 9, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_token_revoke_all(struct db *db, const char *user_id, const char *now,
     long long *count)
 {
 	struct db_param	p[2] = { DB_TEXT(user_id), DB_TEXT(now) };
-	enum db_err	e;
+	enum nmt_err	e;
 
 	e = db_query(db, "UPDATE api_token SET revoked_at = $2 WHERE "
 	    "user_id = $1 AND revoked_at IS NULL", p, 2, NULL);
-	*count = e == DB_OK ? db_changes(db) : 0;
+	*count = e == NMT_OK ? db_changes(db) : 0;
 	return e;
 }
 
-enum db_err
+enum nmt_err
 store_user_disable(struct db *db, const char *username, const char *now,
     int *found)
 {
 	struct user_row	u;
 	struct db_param	p[1];
 	long long	revoked;
-	enum db_err	e;
+	enum nmt_err	e;
 
-	if ((e = store_user_by_name(db, username, &u, found)) != DB_OK ||
+	if ((e = store_user_by_name(db, username, &u, found)) != NMT_OK ||
 	    !*found)
 		return e;
 	p[0] = DB_TEXT(u.id);
 	if ((e = db_query(db, "UPDATE app_user SET status = 'disabled' "
-	    "WHERE id = $1", p, 1, NULL)) == DB_OK &&
+	    "WHERE id = $1", p, 1, NULL)) == NMT_OK &&
 	    (e = db_query(db, "DELETE FROM session WHERE user_id = $1", p, 1,
-	    NULL)) == DB_OK)
+	    NULL)) == NMT_OK)
 		e = store_token_revoke_all(db, u.id, now, &revoked);
 	user_row_cleanup(&u);
 	return e;
 }
 
-enum db_err
+enum nmt_err
 store_user_use_step(struct db *db, const char *user_id, long long step,
     int *taken)
 {
 	struct db_param	p[2] = { DB_TEXT(user_id), DB_INT(step) };
-	enum db_err	e;
+	enum nmt_err	e;
 
 	e = db_query(db, "UPDATE app_user SET totp_last_step = $2 "
 	    "WHERE id = $1 AND totp_last_step < $2", p, 2, NULL);
-	*taken = e == DB_OK && db_changes(db) == 1;
+	*taken = e == NMT_OK && db_changes(db) == 1;
 	return e;
 }
 
-enum db_err
+enum nmt_err
 store_throttle_locked(struct db *db, const char *name_hash, const char *now,
     int *locked)
 {
 	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*locked = 0;
 	if ((e = db_query(db, "SELECT 1 FROM login_throttle WHERE "
 	    "name_hash = $1 AND locked_until IS NOT NULL AND "
-	    "locked_until > $2", p, 2, &r)) != DB_OK)
+	    "locked_until > $2", p, 2, &r)) != NMT_OK)
 		return e;
 	*locked = db_rows(r) > 0;
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_throttle_hold(struct db *db, const char *name_hash, const char *now,
     int *locked)
 {
 	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*locked = 0;
 	if ((e = db_query(db, "INSERT INTO login_throttle (name_hash, "
 	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
-	    p, 1, NULL)) != DB_OK)
+	    p, 1, NULL)) != NMT_OK)
 		return e;
 	if ((e = db_query(db, db_kind(db) == DB_PG ?
 	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
 	    "login_throttle WHERE name_hash = $1 FOR UPDATE" :
 	    "SELECT locked_until IS NOT NULL AND locked_until > $2 FROM "
-	    "login_throttle WHERE name_hash = $1", p, 2, &r)) != DB_OK)
+	    "login_throttle WHERE name_hash = $1", p, 2, &r)) != NMT_OK)
 		return e;
 	*locked = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
 	    (strcmp(db_text(r, 0, 0), "1") == 0 ||
 	    strcmp(db_text(r, 0, 0), "t") == 0);
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
     const char *now, const char *window_start, const char *lock_until,
     int *now_locked)
@@ -209,28 +209,28 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
 	struct db_param		 q[2] = { DB_TEXT(name_hash),
 				    DB_TEXT(window_start) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*now_locked = 0;
 	/* The row exists: the caller took it with store_throttle_hold(). */
 	/* Failures before a quiet window are forgotten. */
 	if ((e = db_query(db, "UPDATE login_throttle SET failures = 0 "
 	    "WHERE name_hash = $1 AND (last_failure_at IS NULL OR "
-	    "last_failure_at < $2)", q, 2, NULL)) != DB_OK)
+	    "last_failure_at < $2)", q, 2, NULL)) != NMT_OK)
 		return e;
 	if ((e = db_query(db, "UPDATE login_throttle SET "
 	    "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
 	    "ELSE failures + 1 END, "
 	    "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
 	    "ELSE locked_until END, last_failure_at = $4 "
-	    "WHERE name_hash = $1 RETURNING failures", p, 4, &r)) != DB_OK)
+	    "WHERE name_hash = $1 RETURNING failures", p, 4, &r)) != NMT_OK)
 		return e;
 	*now_locked = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_throttle_clear(struct db *db, const char *name_hash)
 {
 	struct db_param	p[1] = { DB_TEXT(name_hash) };
@@ -239,7 +239,7 @@ store_throttle_clear(struct db *db, const char *name_hash)
 	    p, 1, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_session_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *csrf, const char *now)
 {
@@ -251,7 +251,7 @@ store_session_insert(struct db *db, const char *token_hash,
 	    "$4)", p, 4, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_session_purge(struct db *db, const char *created_before,
     const char *seen_before)
 {
@@ -262,7 +262,7 @@ store_session_purge(struct db *db, const char *created_before,
 	    "last_seen_at <= $2", p, 2, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_session_find(struct db *db, const char *token_hash,
     const char *created_after, const char *seen_after,
     char user_id[UUID_TEXT], char csrf[64], char last_seen[21], int *found)
@@ -271,12 +271,12 @@ store_session_find(struct db *db, const char *token_hash,
 				    DB_TEXT(created_after),
 				    DB_TEXT(seen_after) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*found = 0;
 	if ((e = db_query(db, "SELECT s.user_id, s.csrf_token, "
 	    "s.last_seen_at FROM session s WHERE s.token_hash = $1 AND "
-	    "s.created_at > $2 AND s.last_seen_at > $3", p, 3, &r)) != DB_OK)
+	    "s.created_at > $2 AND s.last_seen_at > $3", p, 3, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
 		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
@@ -285,10 +285,10 @@ store_session_find(struct db *db, const char *token_hash,
 		*found = 1;
 	}
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_session_touch(struct db *db, const char *token_hash, const char *now)
 {
 	struct db_param	p[2] = { DB_TEXT(token_hash), DB_TEXT(now) };
@@ -297,7 +297,7 @@ store_session_touch(struct db *db, const char *token_hash, const char *now)
 	    "WHERE token_hash = $1", p, 2, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_session_delete(struct db *db, const char *token_hash)
 {
 	struct db_param	p[1] = { DB_TEXT(token_hash) };
@@ -306,7 +306,7 @@ store_session_delete(struct db *db, const char *token_hash)
 	    NULL);
 }
 
-enum db_err
+enum nmt_err
 store_token_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *now)
 {
@@ -317,22 +317,22 @@ store_token_insert(struct db *db, const char *token_hash,
 	    "created_at) VALUES ($1, $2, $3)", p, 3, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_token_find(struct db *db, const char *token_hash,
     char user_id[UUID_TEXT], int *found)
 {
 	struct db_param		 p[1] = { DB_TEXT(token_hash) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*found = 0;
 	if ((e = db_query(db, "SELECT user_id FROM api_token WHERE "
-	    "token_hash = $1 AND revoked_at IS NULL", p, 1, &r)) != DB_OK)
+	    "token_hash = $1 AND revoked_at IS NULL", p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
 		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
 		*found = 1;
 	}
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }

@@ -57,7 +57,7 @@ entry_hash(const unsigned char *key, const char *prev, long long seq,
 	chain_hash(key, prev, fields, AUDIT_FIELDS, out);
 }
 
-enum db_err
+enum nmt_err
 store_audit_append(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n)
 {
@@ -65,16 +65,16 @@ store_audit_append(struct db *db, const unsigned char *key,
 	char			 prev[CHAIN_HASH_HEX], hash[CHAIN_HASH_HEX];
 	long long		 seq;
 	size_t			 i;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if ((e = db_query(db, db_kind(db) == DB_PG ?
 	    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" :
 	    "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r)) !=
-	    DB_OK)
+	    NMT_OK)
 		return e;
 	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
 		db_result_free(r);
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	seq = db_int(r, 0, 0);
 	strlcopy(prev, db_text(r, 0, 1), sizeof(prev));
@@ -98,7 +98,7 @@ store_audit_append(struct db *db, const unsigned char *key,
 			if ((e = db_query(db, "INSERT INTO audit (seq, at, "
 			    "actor, organization, action, object, case_id, "
 			    "client, flagged, hash) VALUES ($1, $2, $3, $4, "
-			    "$5, $6, $7, $8, $9, $10)", p, 10, NULL)) != DB_OK)
+			    "$5, $6, $7, $8, $9, $10)", p, 10, NULL)) != NMT_OK)
 				return e;
 		}
 		memcpy(prev, hash, sizeof(prev));
@@ -120,7 +120,7 @@ text_or_null(const struct db_result *r, int row, int col)
 
 json_t *
 store_audit_list(struct db *db, const char *case_id, int flagged,
-    long long before_seq, int limit, enum db_err *e)
+    long long before_seq, int limit, enum nmt_err *e)
 {
 	struct db_param		 p[4] = { DB_TEXT(case_id),
 				    flagged < 0 ? DB_NULL : DB_INT(flagged),
@@ -136,7 +136,7 @@ store_audit_list(struct db *db, const char *case_id, int flagged,
 	    "(CAST($1 AS TEXT) IS NULL OR case_id = $1) AND "
 	    "(CAST($2 AS INTEGER) IS NULL OR flagged = $2) AND "
 	    "(CAST($3 AS BIGINT) IS NULL OR seq < $3) "
-	    "ORDER BY seq DESC LIMIT $4", p, 4, &r)) != DB_OK)
+	    "ORDER BY seq DESC LIMIT $4", p, 4, &r)) != NMT_OK)
 		return NULL;
 	items = json_array();
 	n = db_rows(r);
@@ -161,26 +161,26 @@ store_audit_list(struct db *db, const char *case_id, int flagged,
 #define VERIFY_BATCH 1000
 
 /* The recorded chain head: its sequence number and hash. */
-static enum db_err
+static enum nmt_err
 read_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
 {
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
-	    NULL, 0, &r)) != DB_OK)
+	    NULL, 0, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
 		db_result_free(r);
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	*seq = db_int(r, 0, 0);
 	strlcopy(hash, db_text(r, 0, 1), CHAIN_HASH_HEX);
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v)
 {
@@ -188,7 +188,7 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	char			 prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
 	char			 hash[CHAIN_HASH_HEX];
 	long long		 expect = 1, seq;
-	enum db_err		 e;
+	enum nmt_err		 e;
 	int			 i, n;
 
 	v->count = v->bad_seq = 0;
@@ -199,7 +199,7 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	 * everything up to this head is committed, and entries appended
 	 * while we read lie beyond it.
 	 */
-	if ((e = read_head(db, &v->head_seq, v->head_hash)) != DB_OK)
+	if ((e = read_head(db, &v->head_seq, v->head_hash)) != NMT_OK)
 		return e;
 	do {
 		struct db_param	p[3] = { DB_INT(expect - 1),
@@ -208,7 +208,7 @@ store_audit_verify(struct db *db, const unsigned char *key,
 		if ((e = db_query(db, "SELECT seq, at, actor, organization, "
 		    "action, object, case_id, client, flagged, hash FROM "
 		    "audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
-		    p, 3, &r)) != DB_OK)
+		    p, 3, &r)) != NMT_OK)
 			return e;
 		n = db_rows(r);
 		for (i = 0; i < n; i++) {
@@ -257,5 +257,5 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	}
 out:
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }

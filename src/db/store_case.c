@@ -132,14 +132,14 @@ access_from_level(long long level)
 	    ACCESS_NONE;
 }
 
-enum db_err
+enum nmt_err
 store_case_facts(struct db *db, const char *case_id,
     const struct principal *p, const char *now, struct case_row_facts *f,
     int *found)
 {
 	struct sql_builder	*b = xcalloc(1, sizeof(*b));
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*found = 0;
 	memset(f, 0, sizeof(*f));
@@ -147,7 +147,7 @@ store_case_facts(struct db *db, const char *case_id,
 	sb_team_access(b, p, now);
 	sb_add(b, " FROM nmt_case c WHERE c.id = ");
 	sb_param(b, DB_TEXT(case_id));
-	if ((e = db_query(db, b->sql, b->params, b->nparams, &r)) != DB_OK)
+	if ((e = db_query(db, b->sql, b->params, b->nparams, &r)) != NMT_OK)
 		goto out;
 	if (db_rows(r) == 1) {
 		strlcopy(f->region, text0(r, 0, 0), sizeof(f->region));
@@ -164,13 +164,13 @@ out:
 	return e;
 }
 
-static enum db_err
+static enum nmt_err
 next_case_number(struct db *db, const char *now, char number[32])
 {
 	char			 name[16], year[5];
 	struct db_param		 p[1];
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	memcpy(year, now, 4);
 	year[4] = '\0';
@@ -178,25 +178,25 @@ next_case_number(struct db *db, const char *now, char number[32])
 	p[0] = DB_TEXT(name);
 	if ((e = db_query(db, "INSERT INTO counter (name, value) VALUES ($1, 1) "
 	    "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	    "RETURNING value", p, 1, &r)) != DB_OK)
+	    "RETURNING value", p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1) {
 		db_result_free(r);
-		return DB_ERROR;
+		return NMT_ERROR;
 	}
 	snprintf(number, 32, "NMT-%s-%05lld", year, (long long)db_int(r, 0, 0));
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_case_insert(struct db *db, const struct new_case *nc, const char *now,
     char id[UUID_TEXT])
 {
 	char		 number[32], member_id[UUID_TEXT], *expl, *search;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
-	if ((e = next_case_number(db, now, number)) != DB_OK)
+	if ((e = next_case_number(db, now, number)) != NMT_OK)
 		return e;
 	token_uuid(id);
 	expl = json_dumps(nc->exploitation, JSON_COMPACT);
@@ -219,7 +219,7 @@ store_case_insert(struct db *db, const struct new_case *nc, const char *now,
 	}
 	free(expl);
 	free(search);
-	if (e != DB_OK)
+	if (e != NMT_OK)
 		return e;
 	return store_team_add(db, id, nc->owner_org, NULL, "full",
 	    nc->owner_user, now, member_id);
@@ -246,14 +246,14 @@ team_from_rows(const struct db_result *r)
 	"u.id = m.user_id JOIN app_user a ON a.id = m.added_by "
 
 json_t *
-store_team_list(struct db *db, const char *case_id, enum db_err *e)
+store_team_list(struct db *db, const char *case_id, enum nmt_err *e)
 {
 	struct db_param		 p[1] = { DB_TEXT(case_id) };
 	struct db_result	*r = NULL;
 	json_t			*team;
 
 	if ((*e = db_query(db, TEAM_SELECT "WHERE m.case_id = $1 "
-	    "ORDER BY m.added_at, m.id", p, 1, &r)) != DB_OK)
+	    "ORDER BY m.added_at, m.id", p, 1, &r)) != NMT_OK)
 		return NULL;
 	team = team_from_rows(r);
 	db_result_free(r);
@@ -262,14 +262,14 @@ store_team_list(struct db *db, const char *case_id, enum db_err *e)
 
 json_t *
 store_team_member(struct db *db, const char *case_id, const char *member_id,
-    enum db_err *e)
+    enum nmt_err *e)
 {
 	struct db_param		 p[2] = { DB_TEXT(case_id), DB_TEXT(member_id) };
 	struct db_result	*r = NULL;
 	json_t			*team, *member = NULL;
 
 	if ((*e = db_query(db, TEAM_SELECT "WHERE m.case_id = $1 AND "
-	    "m.id = $2", p, 2, &r)) != DB_OK)
+	    "m.id = $2", p, 2, &r)) != NMT_OK)
 		return NULL;
 	team = team_from_rows(r);
 	if (json_array_size(team) == 1)
@@ -279,7 +279,7 @@ store_team_member(struct db *db, const char *case_id, const char *member_id,
 	return member;
 }
 
-enum db_err
+enum nmt_err
 store_team_add(struct db *db, const char *case_id, const char *org,
     const char *user_id, const char *access, const char *added_by,
     const char *now, char id[UUID_TEXT])
@@ -299,21 +299,21 @@ store_team_add(struct db *db, const char *case_id, const char *org,
 	    "$2, $3, $4, $5, $6, $7)", p, 7, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_team_remove(struct db *db, const char *case_id, const char *member_id,
     int *found)
 {
 	struct db_param	p[2] = { DB_TEXT(case_id), DB_TEXT(member_id) };
-	enum db_err	e;
+	enum nmt_err	e;
 
 	e = db_query(db, "DELETE FROM case_member WHERE case_id = $1 AND "
 	    "id = $2", p, 2, NULL);
-	*found = e == DB_OK && db_changes(db) > 0;
+	*found = e == NMT_OK && db_changes(db) > 0;
 	return e;
 }
 
 json_t *
-store_case_get(struct db *db, const char *case_id, enum db_err *e)
+store_case_get(struct db *db, const char *case_id, enum nmt_err *e)
 {
 	struct db_param		 p[1] = { DB_TEXT(case_id) };
 	struct db_result	*r = NULL;
@@ -324,7 +324,7 @@ store_case_get(struct db *db, const char *case_id, enum db_err *e)
 	    "c.notes, c.status, c.county, c.region, c.exploitation, "
 	    "u.username, c.owner_org, c.created_at, c.updated_at, c.version "
 	    "FROM nmt_case c JOIN app_user u ON u.id = c.owner_user "
-	    "WHERE c.id = $1", p, 1, &r)) != DB_OK)
+	    "WHERE c.id = $1", p, 1, &r)) != NMT_OK)
 		return NULL;
 	if (db_rows(r) != 1) {
 		db_result_free(r);
@@ -346,7 +346,7 @@ store_case_get(struct db *db, const char *case_id, enum db_err *e)
 	json_object_set_new(c, "team", team);
 	if ((*e = db_query(db, "SELECT id, pseudonym, gender, is_child, "
 	    "protected_identity FROM person WHERE case_id = $1 "
-	    "ORDER BY created_at, id", p, 1, &r)) != DB_OK)
+	    "ORDER BY created_at, id", p, 1, &r)) != NMT_OK)
 		goto fail;
 	persons = json_array();
 	for (i = 0; i < db_rows(r); i++)
@@ -435,7 +435,7 @@ case_summary(const struct db_result *r, int i)
 }
 
 json_t *
-store_case_list(struct db *db, const struct case_filter *f, enum db_err *e)
+store_case_list(struct db *db, const struct case_filter *f, enum nmt_err *e)
 {
 	struct sql_builder	*b = xcalloc(1, sizeof(*b));
 	struct db_result	*r = NULL;
@@ -465,7 +465,7 @@ store_case_list(struct db *db, const struct case_filter *f, enum db_err *e)
 		sb_words(b, f->query);
 	sb_add(b, " ORDER BY c.number DESC LIMIT ");
 	sb_param(b, DB_INT(f->limit + 1));
-	if ((*e = db_query(db, b->sql, b->params, b->nparams, &r)) != DB_OK)
+	if ((*e = db_query(db, b->sql, b->params, b->nparams, &r)) != NMT_OK)
 		goto out;
 	items = json_array();
 	n = db_rows(r);
@@ -502,7 +502,7 @@ upd_text(const json_t *upd, const char *key, const char *current)
 	return json_is_string(v) ? json_string_value(v) : current;
 }
 
-enum db_err
+enum nmt_err
 store_case_update(struct db *db, const char *case_id, long long version,
     const json_t *upd, const char *region, const char *now, int *stale)
 {
@@ -510,18 +510,18 @@ store_case_update(struct db *db, const char *case_id, long long version,
 	struct db_result	*r = NULL;
 	const char		*title, *summary, *notes, *status, *county;
 	char			*expl, *search;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*stale = 0;
 	if ((e = db_query(db, "SELECT title, summary, notes, status, county, "
 	    "region, exploitation, version FROM nmt_case WHERE id = $1", p, 1,
-	    &r)) != DB_OK)
+	    &r)) != NMT_OK)
 		return e;
 	/* Merge only onto the version named; see store_case_update(). */
 	if (db_rows(r) != 1 || db_int(r, 0, 7) != version) {
 		db_result_free(r);
 		*stale = 1;
-		return DB_OK;
+		return NMT_OK;
 	}
 	title = upd_text(upd, "title", text0(r, 0, 0));
 	summary = upd_text(upd, "summary", text0(r, 0, 1));
@@ -548,7 +548,7 @@ store_case_update(struct db *db, const char *case_id, long long version,
 		    "version = version + 1 WHERE id = $1 AND version = $11",
 		    q, 11, NULL);
 	}
-	if (e == DB_OK && db_changes(db) != 1)
+	if (e == NMT_OK && db_changes(db) != 1)
 		*stale = 1;
 	free(expl);
 	free(search);

@@ -42,12 +42,12 @@ opt_int(long v)
 	return v < 0 ? DB_NULL : DB_INT(v);
 }
 
-enum db_err
+enum nmt_err
 store_person_insert(struct db *db, const char *case_id, const char *id,
     const struct person_values *v, const char *created_by, const char *now)
 {
 	char		*langs, *vulns;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	langs = json_dumps(v->languages, JSON_COMPACT);
 	vulns = json_dumps(v->vulnerabilities, JSON_COMPACT);
@@ -75,7 +75,7 @@ store_person_insert(struct db *db, const char *case_id, const char *id,
 }
 
 json_t *
-store_person_get(struct db *db, const char *person_id, enum db_err *e)
+store_person_get(struct db *db, const char *person_id, enum nmt_err *e)
 {
 	struct db_param		 p[1] = { DB_TEXT(person_id) };
 	struct db_result	*r = NULL;
@@ -85,7 +85,7 @@ store_person_get(struct db *db, const char *person_id, enum db_err *e)
 	    "birth_year, age_estimate, is_child, citizenship, languages, "
 	    "vulnerabilities, protected_identity, identity_sealed, "
 	    "created_at, updated_at, version FROM person WHERE id = $1", p, 1,
-	    &r)) != DB_OK)
+	    &r)) != NMT_OK)
 		return NULL;
 	if (db_rows(r) != 1) {
 		db_result_free(r);
@@ -108,12 +108,12 @@ store_person_get(struct db *db, const char *person_id, enum db_err *e)
 	return doc;
 }
 
-enum db_err
+enum nmt_err
 store_person_update(struct db *db, const char *person_id, long long version,
     const struct person_values *v, const char *now, int *stale)
 {
 	char		*langs, *vulns;
-	enum db_err	 e;
+	enum nmt_err	 e;
 
 	*stale = 0;
 	langs = json_dumps(v->languages, JSON_COMPACT);
@@ -137,14 +137,14 @@ store_person_update(struct db *db, const char *person_id, long long version,
 		    "version = version + 1 WHERE id = $1 AND version = $13",
 		    p, 13, NULL);
 	}
-	if (e == DB_OK && db_changes(db) != 1)
+	if (e == NMT_OK && db_changes(db) != 1)
 		*stale = 1;
 	free(langs);
 	free(vulns);
 	return e;
 }
 
-enum db_err
+enum nmt_err
 store_glass_insert(struct db *db, const char *id, const char *person_id,
     const char *case_id, const char *user_id, const char *reason,
     const char *now, const char *expires_at)
@@ -158,29 +158,29 @@ store_glass_insert(struct db *db, const char *id, const char *person_id,
 	    "$5, $6, $7)", p, 7, NULL);
 }
 
-enum db_err
+enum nmt_err
 store_glass_until(struct db *db, const char *person_id, const char *user_id,
     const char *now, char until[21])
 {
 	struct db_param		 p[3] = { DB_TEXT(person_id), DB_TEXT(user_id),
 				    DB_TEXT(now) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*until = '\0';
 	if ((e = db_query(db, "SELECT MAX(expires_at) FROM break_glass WHERE "
 	    "person_id = $1 AND user_id = $2 AND expires_at > $3", p, 3,
-	    &r)) != DB_OK)
+	    &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1 && db_text(r, 0, 0) != NULL)
 		strlcopy(until, db_text(r, 0, 0), 21);
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
 json_t *
 store_glass_list(struct db *db, const char *case_id, const char *before,
-    int limit, enum db_err *e)
+    int limit, enum nmt_err *e)
 {
 	struct db_param		 p[3] = { DB_TEXT(case_id), DB_TEXT(before),
 				    DB_INT(limit + 1) };
@@ -195,7 +195,7 @@ store_glass_list(struct db *db, const char *case_id, const char *before,
 	    "(CAST($1 AS TEXT) IS NULL OR g.case_id = $1) AND "
 	    "(CAST($2 AS TEXT) IS NULL OR g.created_at || '/' || g.id < $2) "
 	    "ORDER BY g.created_at DESC, g.id DESC LIMIT $3", p, 3, &r)) !=
-	    DB_OK)
+	    NMT_OK)
 		return NULL;
 	items = json_array();
 	n = db_rows(r);

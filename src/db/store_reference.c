@@ -10,13 +10,13 @@
 /* Runs a query whose columns become the named string members of items. */
 static json_t *
 items_query(struct db *db, const char *sql, const char *const *names,
-    enum db_err *e)
+    enum nmt_err *e)
 {
 	struct db_result	*r = NULL;
 	json_t			*items, *obj, *v;
 	int			 i, j;
 
-	if ((*e = db_query(db, sql, NULL, 0, &r)) != DB_OK)
+	if ((*e = db_query(db, sql, NULL, 0, &r)) != NMT_OK)
 		return NULL;
 	items = json_array();
 	for (i = 0; i < db_rows(r); i++) {
@@ -33,7 +33,7 @@ items_query(struct db *db, const char *sql, const char *const *names,
 }
 
 json_t *
-store_organizations(struct db *db, enum db_err *e)
+store_organizations(struct db *db, enum nmt_err *e)
 {
 	static const char *const	names[] = { "code", "name", "kind",
 					    "region", NULL };
@@ -43,7 +43,7 @@ store_organizations(struct db *db, enum db_err *e)
 }
 
 json_t *
-store_regions(struct db *db, enum db_err *e)
+store_regions(struct db *db, enum nmt_err *e)
 {
 	static const char *const	names[] = { "code", "name", "name_en",
 					    NULL };
@@ -53,7 +53,7 @@ store_regions(struct db *db, enum db_err *e)
 }
 
 json_t *
-store_counties(struct db *db, enum db_err *e)
+store_counties(struct db *db, enum nmt_err *e)
 {
 	static const char *const	names[] = { "code", "name", "region",
 					    NULL };
@@ -63,7 +63,7 @@ store_counties(struct db *db, enum db_err *e)
 }
 
 json_t *
-store_countries(struct db *db, enum db_err *e)
+store_countries(struct db *db, enum nmt_err *e)
 {
 	static const char *const	names[] = { "code", "name", "name_en",
 					    NULL };
@@ -72,16 +72,16 @@ store_countries(struct db *db, enum db_err *e)
 	    "ORDER BY code", names, e);
 }
 
-static enum db_err
+static enum nmt_err
 one_text(struct db *db, const char *sql, const char *param, char *out,
     size_t outlen, int *found)
 {
 	struct db_param		 p[1] = { DB_TEXT(param) };
 	struct db_result	*r = NULL;
-	enum db_err		 e;
+	enum nmt_err		 e;
 
 	*found = 0;
-	if ((e = db_query(db, sql, p, 1, &r)) != DB_OK)
+	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) > 0) {
 		*found = 1;
@@ -90,10 +90,10 @@ one_text(struct db *db, const char *sql, const char *param, char *out,
 			    outlen);
 	}
 	db_result_free(r);
-	return DB_OK;
+	return NMT_OK;
 }
 
-enum db_err
+enum nmt_err
 store_county_region(struct db *db, const char *county, char region[33],
     int *found)
 {
@@ -101,21 +101,21 @@ store_county_region(struct db *db, const char *county, char region[33],
 	    county, region, 33, found);
 }
 
-enum db_err
+enum nmt_err
 store_org_exists(struct db *db, const char *code, int *found)
 {
 	return one_text(db, "SELECT code FROM organization WHERE code = $1",
 	    code, NULL, 0, found);
 }
 
-enum db_err
+enum nmt_err
 store_region_exists(struct db *db, const char *code, int *found)
 {
 	return one_text(db, "SELECT code FROM region WHERE code = $1", code,
 	    NULL, 0, found);
 }
 
-enum db_err
+enum nmt_err
 store_country_exists(struct db *db, const char *code, int *found)
 {
 	return one_text(db, "SELECT code FROM country WHERE code = $1", code,

@@ -37,8 +37,8 @@ struct tstate {
 
 #define CHECK_OK(db, expr) \
 	do { \
-		enum db_err e_ = (expr); \
-		if (e_ != DB_OK) \
+		enum nmt_err e_ = (expr); \
+		if (e_ != NMT_OK) \
 			fail_msg("%s: %d (%s)", #expr, (int)e_, \
 			    db_errmsg(db)); \
 	} while (0)
@@ -152,7 +152,7 @@ setup_pg(void **state)
 		return -1;
 	}
 	if (db_exec(t->db,
-	        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") != DB_OK) {
+	        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") != NMT_OK) {
 		fprintf(stderr, "reset schema: %s\n", db_errmsg(t->db));
 		db_close(t->db);
 		free(t);
@@ -198,7 +198,7 @@ test_migrate(void **state)
 		n++;
 	assert_true(n >= 1);
 
-	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
 	assert_int_equal(count(t->db, "SELECT count(*) FROM schema_migrations"),
 	    n);
@@ -215,7 +215,7 @@ test_migrate(void **state)
 	db_result_free(r);
 
 	/* The second run is a no-op. */
-	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate (again): %s", err);
 	assert_int_equal(count(t->db, "SELECT count(*) FROM schema_migrations"),
 	    n);
@@ -234,7 +234,7 @@ test_seed(void **state)
 	int            i;
 
 	for (i = 0; i < 2; i++) {
-		if (db_seed(db, err, sizeof(err)) != DB_OK)
+		if (db_seed(db, err, sizeof(err)) != NMT_OK)
 			fail_msg("db_seed #%d: %s", i + 1, err);
 		assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 		assert_int_equal(count(db, "SELECT count(*) FROM county"), 21);
@@ -262,7 +262,7 @@ test_seed(void **state)
 	CHECK_OK(db,
 	    db_exec(db,
 	        "UPDATE region SET name_en = 'Wrong' WHERE code = 'syd'"));
-	if (db_seed(db, err, sizeof(err)) != DB_OK)
+	if (db_seed(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_seed #3: %s", err);
 	assert_value1(db, "SELECT name_en FROM region WHERE code = $1", "syd",
 	    "South");
@@ -285,7 +285,7 @@ expect_seed_error(struct db *db, const char *counties, const char *want1,
 		strlen(counties) };
 	list[2] = *org;
 	list[3] = (struct embed_file){ NULL, NULL, 0 };
-	assert_int_equal(db_seed_from(db, list, err, sizeof(err)), DB_ERROR);
+	assert_int_equal(db_seed_from(db, list, err, sizeof(err)), NMT_ERROR);
 	if (strstr(err, want1) == NULL || strstr(err, want2) == NULL)
 		fail_msg("unexpected message: %s", err);
 }
@@ -353,10 +353,10 @@ test_params(void **state)
 
 	/* Too many or too few parameters. */
 	r = (struct db_result *)1;
-	assert_int_equal(db_query(db, "SELECT $1", p, 2, &r), DB_ERROR);
+	assert_int_equal(db_query(db, "SELECT $1", p, 2, &r), NMT_ERROR);
 	assert_null(r);
 	assert_true(strlen(db_errmsg(db)) > 0);
-	assert_int_equal(db_query(db, "SELECT $1, $2", p, 1, NULL), DB_ERROR);
+	assert_int_equal(db_query(db, "SELECT $1, $2", p, 1, NULL), NMT_ERROR);
 	/* Still usable. */
 	assert_int_equal(count(db, "SELECT 42"), 42);
 }
@@ -445,7 +445,7 @@ test_constraint(void **state)
 	                     "INSERT INTO region (code, name_sv, "
 	                     "name_en) VALUES ($1, $2, $3)",
 	                     p, 3, NULL),
-	    DB_CONSTRAINT);
+	    NMT_CONFLICT);
 	assert_true(strlen(db_errmsg(db)) > 0);
 
 	/* Foreign key violation. */
@@ -456,7 +456,7 @@ test_constraint(void **state)
 	                     "INSERT INTO county (code, name, "
 	                     "region) VALUES ($1, $2, $3)",
 	                     p, 3, NULL),
-	    DB_CONSTRAINT);
+	    NMT_CONFLICT);
 
 	/* Check and NOT NULL violations. */
 	p[0] = DB_TEXT("X");
@@ -466,13 +466,13 @@ test_constraint(void **state)
 	                     "INSERT INTO organization (code, name, "
 	                     "kind) VALUES ($1, $2, $3)",
 	                     p, 3, NULL),
-	    DB_CONSTRAINT);
+	    NMT_CONFLICT);
 	p[2] = DB_NULL;
 	assert_int_equal(db_query(db,
 	                     "INSERT INTO organization (code, name, "
 	                     "kind) VALUES ($1, $2, $3)",
 	                     p, 3, NULL),
-	    DB_CONSTRAINT);
+	    NMT_CONFLICT);
 
 	/* The message never repeats the values. */
 	scratch_reset(db);
@@ -483,7 +483,7 @@ test_constraint(void **state)
 	assert_int_equal(
 	    db_query(db, "INSERT INTO scratch (k, n, v) VALUES ($1, $2, $3)", p,
 	        3, NULL),
-	    DB_CONSTRAINT);
+	    NMT_CONFLICT);
 	assert_null(strstr(db_errmsg(db), "SECRET"));
 	if (db_kind(db) == DB_PG) {
 		/* A bad integer is a data exception quoting the value. */
@@ -492,15 +492,15 @@ test_constraint(void **state)
 		assert_int_equal(
 		    db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)",
 		        p, 2, NULL),
-		    DB_ERROR);
+		    NMT_ERROR);
 		assert_null(strstr(db_errmsg(db), "SECRET"));
 		assert_non_null(strstr(db_errmsg(db), "22P02"));
 	}
-	/* Bad SQL is DB_ERROR, and the connection stays usable. */
-	assert_int_equal(db_query(db, "SELEKT 1", NULL, 0, NULL), DB_ERROR);
+	/* Bad SQL is NMT_ERROR, and the connection stays usable. */
+	assert_int_equal(db_query(db, "SELEKT 1", NULL, 0, NULL), NMT_ERROR);
 	assert_int_equal(db_query(db, "SELECT 1; SELECT 2", NULL, 0, NULL),
-	    DB_ERROR);
-	assert_int_equal(db_exec(db, "NOT SQL AT ALL"), DB_ERROR);
+	    NMT_ERROR);
+	assert_int_equal(db_exec(db, "NOT SQL AT ALL"), NMT_ERROR);
 	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 }
 
@@ -520,7 +520,7 @@ test_rollback(void **state)
 	/* A failed statement inside a transaction, then rollback. */
 	CHECK_OK(db, db_begin(db));
 	scratch_put(db, "a", 1, NULL);
-	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), DB_ERROR);
+	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), NMT_ERROR);
 	CHECK_OK(db, db_rollback(db));
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
 	/* Rollback outside a transaction is harmless. */
@@ -546,7 +546,7 @@ test_commit_reopen(void **state)
 	        "SELECT count(*) FROM scratch WHERE k = 'kept' AND n = 5"),
 	    1);
 	/* The reopened connection migrates as a no-op. */
-	if (db_migrate(t->db, err, sizeof(err)) != DB_OK)
+	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
 }
 
@@ -604,7 +604,7 @@ test_tampered_checksum(void **state)
 	    db_exec(db,
 	        "UPDATE schema_migrations SET checksum = 'x'"
 	        " WHERE version = 1"));
-	assert_int_equal(db_migrate(db, err, sizeof(err)), DB_ERROR);
+	assert_int_equal(db_migrate(db, err, sizeof(err)), NMT_ERROR);
 	if (strstr(err, "0001_core.sql") == NULL ||
 	    strstr(err, "checksum") == NULL)
 		fail_msg("unexpected message: %s", err);
@@ -616,7 +616,7 @@ test_tampered_checksum(void **state)
 	        "WHERE version = 1",
 	        p, 1, NULL));
 	free(sum);
-	if (db_migrate(db, err, sizeof(err)) != DB_OK)
+	if (db_migrate(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
 }
 
@@ -632,12 +632,12 @@ test_unknown_version(void **state)
 	        "INSERT INTO schema_migrations (version, "
 	        "name, checksum, applied_at) VALUES (9999, '9999_future.sql', "
 	        "'abc', '2030-01-01T00:00:00Z')"));
-	assert_int_equal(db_migrate(db, err, sizeof(err)), DB_ERROR);
+	assert_int_equal(db_migrate(db, err, sizeof(err)), NMT_ERROR);
 	if (strstr(err, "9999_future.sql") == NULL)
 		fail_msg("unexpected message: %s", err);
 	CHECK_OK(db,
 	    db_exec(db, "DELETE FROM schema_migrations WHERE version = 9999"));
-	if (db_migrate(db, err, sizeof(err)) != DB_OK)
+	if (db_migrate(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
 }
 
@@ -712,7 +712,7 @@ test_busy(void **state)
 	CHECK_OK(db, db_begin(db));
 	if (db_kind(db) == DB_SQLITE) {
 		CHECK_OK(db2, db_exec(db2, "PRAGMA busy_timeout = 0"));
-		assert_int_equal(db_begin(db2), DB_BUSY);
+		assert_int_equal(db_begin(db2), NMT_BUSY);
 	} else {
 		CHECK_OK(db,
 		    db_query(db, "SELECT seq FROM audit_head FOR UPDATE", NULL,
@@ -722,7 +722,7 @@ test_busy(void **state)
 		assert_int_equal(db_query(db2,
 		                     "SELECT seq FROM audit_head FOR UPDATE",
 		                     NULL, 0, NULL),
-		    DB_BUSY);
+		    NMT_BUSY);
 		CHECK_OK(db2, db_rollback(db2));
 	}
 	CHECK_OK(db, db_rollback(db));
@@ -750,7 +750,7 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_query(db,
 	                     "SELECT pg_terminate_backend(pg_backend_pid())",
 	                     NULL, 0, NULL),
-	    DB_UNAVAILABLE);
+	    NMT_UNAVAILABLE);
 	/* The next call reconnects; cached statements are prepared anew. */
 	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 	pid2 = backend_pid(db);
@@ -766,9 +766,9 @@ test_pg_reconnect(void **state)
 	CHECK_OK(db2,
 	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
 	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
-	    DB_UNAVAILABLE);
+	    NMT_UNAVAILABLE);
 	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
-	    DB_UNAVAILABLE);
+	    NMT_UNAVAILABLE);
 	assert_non_null(strstr(db_errmsg(db), "transaction"));
 	CHECK_OK(db, db_rollback(db));
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
@@ -779,7 +779,7 @@ test_pg_reconnect(void **state)
 	p[0] = DB_INT(backend_pid(db));
 	CHECK_OK(db2,
 	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
-	assert_int_equal(db_commit(db), DB_UNAVAILABLE);
+	assert_int_equal(db_commit(db), NMT_UNAVAILABLE);
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
 	db_close(db2);
 }
@@ -793,9 +793,9 @@ test_pg_commit_after_error(void **state)
 	scratch_reset(db);
 	CHECK_OK(db, db_begin(db));
 	scratch_put(db, "a", 1, NULL);
-	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), DB_ERROR);
+	assert_int_equal(db_query(db, "SELEKT", NULL, 0, NULL), NMT_ERROR);
 	/* PostgreSQL answers COMMIT of a failed transaction with ROLLBACK. */
-	assert_int_equal(db_commit(db), DB_ERROR);
+	assert_int_equal(db_commit(db), NMT_ERROR);
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
 }
 
