@@ -11,7 +11,7 @@
 int
 cmd_init(struct cli *cli, int argc, char **argv)
 {
-	char	err[256];
+	char err[256];
 
 	(void)argv;
 	if (argc != 0) {

@@ -23,7 +23,7 @@
 #include "crypto/keys.h"
 
 #define CHAIN_HASH_BYTES 32
-#define CHAIN_PREV_LEN	(CHAIN_HASH_HEX - 1)
+#define CHAIN_PREV_LEN   (CHAIN_HASH_HEX - 1)
 
 static void
 update(crypto_generichash_state *st, const void *p, size_t len)
@@ -37,11 +37,11 @@ chain_hash(const unsigned char *key, const char *prev_hex,
     const char *const *fields, size_t nfields, char out[CHAIN_HASH_HEX])
 {
 	static const unsigned char zeros[CHAIN_PREV_LEN];
-	crypto_generichash_state st;
-	unsigned char h[CHAIN_HASH_BYTES], len8[8], tag;
-	uint64_t len;
-	size_t i, n;
-	int j;
+	crypto_generichash_state   st;
+	unsigned char              h[CHAIN_HASH_BYTES], len8[8], tag;
+	uint64_t                   len;
+	size_t                     i, n;
+	int                        j;
 
 	crypto_ready();
 	if (crypto_generichash_init(&st, key, KEY_BYTES, sizeof(h)) != 0)

@@ -18,7 +18,7 @@
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 /* out = hex(BLAKE2b-256_key(prev_hex || enc(fields[0]) || ... )) */
-void	chain_hash(const unsigned char *key, const char *prev_hex,
-	    const char *const *fields, size_t nfields, char out[CHAIN_HASH_HEX]);
+void chain_hash(const unsigned char *key, const char *prev_hex,
+    const char *const *fields, size_t nfields, char out[CHAIN_HASH_HEX]);
 
 #endif

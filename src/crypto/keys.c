@@ -27,9 +27,9 @@
 #include "crypto/keys.h"
 #include "crypto/sodium_once.h"
 
-#define KEY_HEX_LEN	(KEY_BYTES * 2)
-#define KEY_FILE_LEN	(KEY_HEX_LEN + 1)
-#define KEY_CONTEXT	"NMTKEYS1"
+#define KEY_HEX_LEN  (KEY_BYTES * 2)
+#define KEY_FILE_LEN (KEY_HEX_LEN + 1)
+#define KEY_CONTEXT  "NMTKEYS1"
 
 static void *
 secure_alloc(size_t n)
@@ -87,7 +87,7 @@ create_key_file(const char *path, unsigned char *master, char *err,
     size_t errlen)
 {
 	char *hex;
-	int fd, e;
+	int   fd, e;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -128,7 +128,7 @@ is_lower_hex(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+		        (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	}
 	return 1;
@@ -139,14 +139,13 @@ is_lower_hex(const char *s, size_t len)
  * does not exist, or -1.
  */
 static int
-read_key_file(const char *path, unsigned char *master, char *err,
-    size_t errlen)
+read_key_file(const char *path, unsigned char *master, char *err, size_t errlen)
 {
 	struct stat st;
-	char *buf;
-	size_t got, binlen;
-	ssize_t n;
-	int fd, rc = -1;
+	char       *buf;
+	size_t      got, binlen;
+	ssize_t     n;
+	int         fd, rc = -1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -194,7 +193,8 @@ read_key_file(const char *path, unsigned char *master, char *err,
 	}
 	if (!is_lower_hex(buf, KEY_HEX_LEN) ||
 	    sodium_hex2bin(master, KEY_BYTES, buf, KEY_HEX_LEN, NULL, &binlen,
-	    NULL) != 0 || binlen != KEY_BYTES) {
+	        NULL) != 0 ||
+	    binlen != KEY_BYTES) {
 		set_err(err, errlen, path,
 		    "malformed (expected 64 lowercase hex characters)");
 		goto out;
@@ -214,7 +214,7 @@ derive(const unsigned char *master, enum key_purpose purpose)
 
 	k = secure_alloc(KEY_BYTES);
 	if (crypto_kdf_derive_from_key(k, KEY_BYTES, (uint64_t)purpose,
-	    KEY_CONTEXT, master) != 0) {
+	        KEY_CONTEXT, master) != 0) {
 		fputs("nmt: crypto_kdf_derive_from_key failed\n", stderr);
 		abort();
 	}
@@ -227,7 +227,7 @@ keys_load(const char *path, int create, struct keyring *ring, char *err,
     size_t errlen)
 {
 	unsigned char *master;
-	int rc;
+	int            rc;
 
 	crypto_ready();
 	memset(ring, 0, sizeof(*ring));

@@ -14,14 +14,14 @@
 #define KEY_BYTES 32
 
 enum key_purpose {
-	KEY_IDENTITY = 1,	/* sealing of person identity blocks */
-	KEY_TOTP = 2,		/* sealing of users' TOTP secrets */
-	KEY_TOKEN = 3,		/* keyed hashes of session and API tokens */
-	KEY_AUDIT = 4,		/* the audit chain's keyed hash */
+	KEY_IDENTITY = 1, /* sealing of person identity blocks */
+	KEY_TOTP = 2,     /* sealing of users' TOTP secrets */
+	KEY_TOKEN = 3,    /* keyed hashes of session and API tokens */
+	KEY_AUDIT = 4,    /* the audit chain's keyed hash */
 };
 
 struct keyring {
-	unsigned char *identity;	/* each KEY_BYTES, sodium_malloc'd */
+	unsigned char *identity; /* each KEY_BYTES, sodium_malloc'd */
 	unsigned char *totp;
 	unsigned char *token;
 	unsigned char *audit;
@@ -32,10 +32,10 @@ struct keyring {
  * non-zero, writes a new random one (mode 0600, O_EXCL). Fills ring.
  * Returns 0, or -1 with a message (no key material) in err (errlen bytes).
  */
-int	keys_load(const char *path, int create, struct keyring *ring,
-	    char *err, size_t errlen);
+int keys_load(const char *path, int create, struct keyring *ring, char *err,
+    size_t errlen);
 
 /* Wipes and frees the subkeys. */
-void	keys_free(struct keyring *ring);
+void keys_free(struct keyring *ring);
 
 #endif

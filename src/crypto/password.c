@@ -17,24 +17,25 @@
 
 #include <sodium.h>
 
+#include "core/util.h"
 #include "crypto/password.h"
 #include "crypto/sodium_once.h"
 
-#define PW_OPSLIMIT	crypto_pwhash_OPSLIMIT_INTERACTIVE
-#define PW_MEMLIMIT	crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define PW_OPSLIMIT       crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEMLIMIT       crypto_pwhash_MEMLIMIT_INTERACTIVE
 #define PW_MAX_CONCURRENT 2
-#define PW_GEN_LEN	20
+#define PW_GEN_LEN        20
 
 static const char pw_alphabet[] =
     "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static char dummy_hash[crypto_pwhash_STRBYTES];
+static char           dummy_hash[crypto_pwhash_STRBYTES];
 
 /* Counting semaphore: at most PW_MAX_CONCURRENT Argon2id runs at once. */
 static pthread_mutex_t slot_mtx = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
-static int slots_busy;
+static pthread_cond_t  slot_cond = PTHREAD_COND_INITIALIZER;
+static int             slots_busy;
 
 static void
 slot_acquire(void)
@@ -62,13 +63,14 @@ static void
 dummy_init(void)
 {
 	unsigned char secret[32];
-	char hex[sizeof(secret) * 2 + 1];
+	char          hex[sizeof(secret) * 2 + 1];
 
 	randombytes_buf(secret, sizeof(secret));
 	sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
 	if (crypto_pwhash_str(dummy_hash, hex, strlen(hex), PW_OPSLIMIT,
-	    PW_MEMLIMIT) != 0)
-		crypto_die("password: cannot compute dummy hash (out of memory)");
+	        PW_MEMLIMIT) != 0)
+		crypto_die(
+		    "password: cannot compute dummy hash (out of memory)");
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(hex, sizeof(hex));
 }
@@ -77,8 +79,7 @@ char *
 password_hash(const char *password)
 {
 	char out[crypto_pwhash_STRBYTES];
-	char *s;
-	int rc;
+	int  rc;
 
 	crypto_ready();
 	if (password == NULL)
@@ -88,10 +89,9 @@ password_hash(const char *password)
 	    PW_MEMLIMIT);
 	slot_release();
 	if (rc != 0)
-		crypto_die("password_hash: crypto_pwhash_str failed (out of memory)");
-	if ((s = strdup(out)) == NULL)
-		crypto_die("out of memory");
-	return s;
+		crypto_die(
+		    "password_hash: crypto_pwhash_str failed (out of memory)");
+	return xstrdup(out);
 }
 
 int
@@ -110,11 +110,11 @@ password_verify(const char *hash, const char *password)
 		pthread_once(&dummy_once, dummy_init);
 		rc = crypto_pwhash_str_verify(dummy_hash, password,
 		    strlen(password));
-		(void)rc;	/* a random password: the result is moot */
+		(void)rc; /* a random password: the result is moot */
 		ok = 0;
 	} else {
 		ok = crypto_pwhash_str_verify(hash, password,
-		    strlen(password)) == 0;
+		         strlen(password)) == 0;
 	}
 	slot_release();
 	return ok;
@@ -123,12 +123,11 @@ password_verify(const char *hash, const char *password)
 char *
 password_generate(void)
 {
-	char *s;
+	char  *s;
 	size_t i;
 
 	crypto_ready();
-	if ((s = malloc(PW_GEN_LEN + 1)) == NULL)
-		crypto_die("out of memory");
+	s = xmalloc(PW_GEN_LEN + 1);
 	for (i = 0; i < PW_GEN_LEN; i++)
 		s[i] = pw_alphabet[randombytes_uniform(
 		    (uint32_t)(sizeof(pw_alphabet) - 1))];

@@ -9,16 +9,19 @@
 #define NMT_CRYPTO_PASSWORD_H
 
 /* Returns a malloc'd encoded hash ("$argon2id$..."). Aborts on failure. */
-char	*password_hash(const char *password);
+char *password_hash(const char *password);
 
 /*
  * Returns 1 when password matches the encoded hash, else 0. With hash
  * NULL it spends the same work against a fixed dummy hash and returns 0,
  * so an unknown user costs as much time as a known one.
  */
-int	password_verify(const char *hash, const char *password);
+int password_verify(const char *hash, const char *password);
 
-/* Returns a malloc'd random password of 20 characters from an unambiguous alphabet. */
-char	*password_generate(void);
+/*
+ * Returns a malloc'd random password of 20 characters from an unambiguous
+ * alphabet.
+ */
+char *password_generate(void);
 
 #endif

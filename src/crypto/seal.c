@@ -18,20 +18,20 @@
 #include "core/util.h"
 #include "crypto/sodium_once.h"
 
-#define SEAL_PREFIX	"v1."
-#define SEAL_PREFIX_LEN	(sizeof(SEAL_PREFIX) - 1)
-#define SEAL_B64	sodium_base64_VARIANT_URLSAFE_NO_PADDING
-#define NONCE_BYTES	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG_BYTES	crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define SEAL_PREFIX     "v1."
+#define SEAL_PREFIX_LEN (sizeof(SEAL_PREFIX) - 1)
+#define SEAL_B64        sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define NONCE_BYTES     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES       crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 char *
 seal_text(const unsigned char *key, const char *plain, size_t len,
     const char *aad)
 {
-	unsigned char *bin;
+	unsigned char     *bin;
 	unsigned long long clen;
-	size_t binlen, b64len;
-	char *out;
+	size_t             binlen, b64len;
+	char              *out;
 
 	crypto_ready();
 	if (plain == NULL)
@@ -54,8 +54,7 @@ seal_text(const unsigned char *key, const char *plain, size_t len,
 	b64len = sodium_base64_ENCODED_LEN(binlen, SEAL_B64);
 	out = xmalloc(SEAL_PREFIX_LEN + b64len);
 	memcpy(out, SEAL_PREFIX, SEAL_PREFIX_LEN);
-	sodium_bin2base64(out + SEAL_PREFIX_LEN, b64len, bin, binlen,
-	    SEAL_B64);
+	sodium_bin2base64(out + SEAL_PREFIX_LEN, b64len, bin, binlen, SEAL_B64);
 	free(bin);
 	return out;
 }
@@ -64,11 +63,11 @@ int
 seal_open(const unsigned char *key, const char *sealed, const char *aad,
     char **plain_r, size_t *len_r)
 {
-	unsigned char *bin;
+	unsigned char     *bin;
 	unsigned long long mlen;
-	const char *b64;
-	size_t b64len, binmax, binlen;
-	char *plain;
+	const char        *b64;
+	size_t             b64len, binmax, binlen;
+	char              *plain;
 
 	crypto_ready();
 	*plain_r = NULL;
@@ -87,15 +86,16 @@ seal_open(const unsigned char *key, const char *sealed, const char *aad,
 	binmax = b64len / 4 * 3 + 3;
 	bin = xmalloc(binmax);
 	if (sodium_base642bin(bin, binmax, b64, b64len, NULL, &binlen, NULL,
-	    SEAL_B64) != 0 || binlen < NONCE_BYTES + TAG_BYTES) {
+	        SEAL_B64) != 0 ||
+	    binlen < NONCE_BYTES + TAG_BYTES) {
 		free(bin);
 		return -1;
 	}
 
 	plain = xmalloc(binlen - NONCE_BYTES - TAG_BYTES + 1);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)plain,
-	    &mlen, NULL, bin + NONCE_BYTES, binlen - NONCE_BYTES,
-	    (const unsigned char *)aad, strlen(aad), bin, key) != 0) {
+	        &mlen, NULL, bin + NONCE_BYTES, binlen - NONCE_BYTES,
+	        (const unsigned char *)aad, strlen(aad), bin, key) != 0) {
 		free(plain);
 		free(bin);
 		return -1;

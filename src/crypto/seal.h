@@ -12,9 +12,12 @@
 
 #include <stddef.h>
 
-/* Returns a malloc'd NUL-terminated sealed text. Never fails (aborts on OOM). */
-char	*seal_text(const unsigned char *key, const char *plain, size_t len,
-	    const char *aad);
+/*
+ * Returns a malloc'd NUL-terminated sealed text. Never fails (aborts on
+ * OOM).
+ */
+char *seal_text(const unsigned char *key, const char *plain, size_t len,
+    const char *aad);
 
 /*
  * Opens a sealed text. On success returns 0 and *plain_r (malloc'd,
@@ -22,7 +25,7 @@ char	*seal_text(const unsigned char *key, const char *plain, size_t len,
  * *len_r. Returns -1 when the text is malformed, the key or associated
  * data is wrong, or the ciphertext was altered.
  */
-int	seal_open(const unsigned char *key, const char *sealed, const char *aad,
-	    char **plain_r, size_t *len_r);
+int seal_open(const unsigned char *key, const char *sealed, const char *aad,
+    char **plain_r, size_t *len_r);
 
 #endif

@@ -6,9 +6,9 @@
 #define NMT_CRYPTO_SODIUM_ONCE_H
 
 /* Initialises libsodium once per process (thread-safe); aborts on failure. */
-void	crypto_ready(void);
+void crypto_ready(void);
 
 /* Reports an unrecoverable crypto failure and aborts. */
-void	crypto_die(const char *msg) __attribute__((noreturn));
+void crypto_die(const char *msg) __attribute__((noreturn));
 
 #endif

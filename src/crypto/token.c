@@ -12,28 +12,28 @@
 
 #include <sodium.h>
 
+#include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "crypto/sodium_once.h"
 
-#define TOKEN_RAW_BYTES	32
+#define TOKEN_RAW_BYTES  32
 #define TOKEN_HASH_BYTES 32
-#define TOKEN_B64	sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define TOKEN_B64        sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 char *
 token_generate(const char *prefix)
 {
 	unsigned char raw[TOKEN_RAW_BYTES];
-	size_t plen, b64len;
-	char *out;
+	size_t        plen, b64len;
+	char         *out;
 
 	crypto_ready();
 	if (prefix == NULL)
 		prefix = "";
 	plen = strlen(prefix);
 	b64len = sodium_base64_ENCODED_LEN(sizeof(raw), TOKEN_B64);
-	if ((out = malloc(plen + b64len)) == NULL)
-		crypto_die("out of memory");
+	out = xmalloc(plen + b64len);
 	memcpy(out, prefix, plen);
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out + plen, b64len, raw, sizeof(raw), TOKEN_B64);
@@ -51,7 +51,7 @@ token_hash(const unsigned char *key, const char *token,
 	if (token == NULL)
 		token = "";
 	if (crypto_generichash(h, sizeof(h), (const unsigned char *)token,
-	    strlen(token), key, KEY_BYTES) != 0)
+	        strlen(token), key, KEY_BYTES) != 0)
 		crypto_die("token_hash: crypto_generichash failed");
 	sodium_bin2hex(out, TOKEN_HASH_HEX, h, sizeof(h));
 }
@@ -60,12 +60,12 @@ void
 token_uuid(char out[UUID_TEXT])
 {
 	unsigned char b[16];
-	char hex[sizeof(b) * 2 + 1];
+	char          hex[sizeof(b) * 2 + 1];
 
 	crypto_ready();
 	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	sodium_bin2hex(hex, sizeof(hex), b, sizeof(b));
 	snprintf(out, UUID_TEXT, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
 	    hex + 12, hex + 16, hex + 20);
@@ -88,7 +88,7 @@ token_equal(const char *a, const char *b)
 int
 token_is_uuid(const char *s)
 {
-	size_t	i;
+	size_t i;
 
 	if (s == NULL || strlen(s) != UUID_TEXT - 1)
 		return 0;
@@ -97,7 +97,7 @@ token_is_uuid(const char *s)
 			if (s[i] != '-')
 				return 0;
 		} else if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+		               (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	}
 	return 1;

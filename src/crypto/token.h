@@ -11,23 +11,23 @@
 
 #include <stddef.h>
 
-#define TOKEN_HASH_HEX 65	/* 64 hex characters and NUL */
-#define UUID_TEXT 37		/* 36 characters and NUL */
+#define TOKEN_HASH_HEX 65 /* 64 hex characters and NUL */
+#define UUID_TEXT      37 /* 36 characters and NUL */
 
 /* Returns a malloc'd prefix || base64url(32 random bytes). */
-char	*token_generate(const char *prefix);
+char *token_generate(const char *prefix);
 
 /* Keyed BLAKE2b-256 of token, as lowercase hex. */
-void	token_hash(const unsigned char *key, const char *token,
-	    char out[TOKEN_HASH_HEX]);
+void token_hash(const unsigned char *key, const char *token,
+    char out[TOKEN_HASH_HEX]);
 
 /* A random UUID v4 in lowercase text form. */
-void	token_uuid(char out[UUID_TEXT]);
+void token_uuid(char out[UUID_TEXT]);
 
 /* Is s an id in that form (lowercase hex, dashes at 8, 13, 18, 23)? */
-int	token_is_uuid(const char *s);
+int token_is_uuid(const char *s);
 
 /* Constant-time equality of two NUL-terminated strings (length may leak). */
-int	token_equal(const char *a, const char *b);
+int token_equal(const char *a, const char *b);
 
 #endif

@@ -41,15 +41,15 @@ ensure_init(void)
 static int
 decode_secret(const char *secret_b32, char **key_r, size_t *keylen_r)
 {
-	char *key = NULL;
+	char  *key = NULL;
 	size_t keylen = 0;
 
 	*key_r = NULL;
 	*keylen_r = 0;
 	if (secret_b32 == NULL || *secret_b32 == '\0')
 		return -1;
-	if (oath_base32_decode(secret_b32, strlen(secret_b32), &key,
-	    &keylen) != OATH_OK)
+	if (oath_base32_decode(secret_b32, strlen(secret_b32), &key, &keylen) !=
+	    OATH_OK)
 		return -1;
 	if (key == NULL || keylen == 0) {
 		free(key);
@@ -76,7 +76,7 @@ code_at_step(const char *key, size_t keylen, int64_t step, char *out)
 	time_t t = (time_t)(step * TOTP_STEP);
 
 	if (oath_totp_generate(key, keylen, t, TOTP_STEP,
-	    OATH_TOTP_DEFAULT_START_TIME, TOTP_DIGITS, out) != OATH_OK)
+	        OATH_TOTP_DEFAULT_START_TIME, TOTP_DIGITS, out) != OATH_OK)
 		return -1;
 	out[TOTP_DIGITS] = '\0';
 	return 0;
@@ -86,13 +86,14 @@ char *
 totp_secret_generate(void)
 {
 	unsigned char raw[TOTP_SECRET_BYTES];
-	char *out = NULL, *eq;
-	size_t outlen = 0;
+	char         *out = NULL, *eq;
+	size_t        outlen = 0;
 
 	ensure_init();
 	randombytes_buf(raw, sizeof(raw));
-	if (oath_base32_encode((const char *)raw, sizeof(raw), &out,
-	    &outlen) != OATH_OK || out == NULL)
+	if (oath_base32_encode((const char *)raw, sizeof(raw), &out, &outlen) !=
+	        OATH_OK ||
+	    out == NULL)
 		crypto_die("totp: base32 encoding failed");
 	sodium_memzero(raw, sizeof(raw));
 	if ((eq = strchr(out, '=')) != NULL)
@@ -103,10 +104,10 @@ totp_secret_generate(void)
 int
 totp_code(const char *secret_b32, time_t t, char out[TOTP_DIGITS + 1])
 {
-	char *key;
-	size_t keylen;
+	char   *key;
+	size_t  keylen;
 	int64_t step;
-	int rc;
+	int     rc;
 
 	ensure_init();
 	if (t < 0 || decode_secret(secret_b32, &key, &keylen) != 0)
@@ -135,11 +136,11 @@ int
 totp_verify(const char *secret_b32, time_t now, const char *code,
     int64_t *step_r)
 {
-	char want[TOTP_DIGITS + 1];
-	char *key;
-	size_t keylen;
+	char    want[TOTP_DIGITS + 1];
+	char   *key;
+	size_t  keylen;
 	int64_t step, s, mask, found_step = 0;
-	int i, eq, found = 0, bad = 0;
+	int     i, eq, found = 0, bad = 0;
 
 	ensure_init();
 	if (!is_code_syntax(code) || now < 0)
@@ -175,9 +176,9 @@ totp_verify(const char *secret_b32, time_t now, const char *code,
 static size_t
 pct_encode(char *dst, const char *src)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	static const char    hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
-	size_t n = 0;
+	size_t               n = 0;
 
 	for (p = (const unsigned char *)src; *p != '\0'; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -213,9 +214,9 @@ pct_dup(const char *src)
 char *
 totp_uri(const char *issuer, const char *account, const char *secret_b32)
 {
-	char *iss, *acc, *sec, *uri;
+	char  *iss, *acc, *sec, *uri;
 	size_t len;
-	int n;
+	int    n;
 
 	iss = pct_dup(issuer != NULL ? issuer : "");
 	acc = pct_dup(account != NULL ? account : "");

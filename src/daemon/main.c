@@ -24,16 +24,17 @@ static void
 usage(void)
 {
 	fputs("usage: nmtd [--database URL] [--key-file PATH] "
-	    "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	    "[--max-header BYTES] [--threads N]\n", stderr);
+	      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
+	      "[--max-header BYTES] [--threads N]\n",
+	    stderr);
 	exit(2);
 }
 
 static int
 wait_for_signal(void)
 {
-	sigset_t	set;
-	int		sig = 0;
+	sigset_t set;
+	int      sig = 0;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -45,13 +46,13 @@ wait_for_signal(void)
 int
 main(int argc, char **argv)
 {
-	struct config		 cfg;
-	struct http_config	 hc;
-	struct http_server	*srv;
-	struct app		 app;
-	sigset_t		 set;
-	char			 err[256];
-	int			 argi = 1, sig;
+	struct config       cfg;
+	struct http_config  hc;
+	struct http_server *srv;
+	struct app          app;
+	sigset_t            set;
+	char                err[256];
+	int                 argi = 1, sig;
 
 	if (config_parse(&cfg, argc, argv, &argi, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: %s\n", err);
@@ -101,9 +102,9 @@ main(int argc, char **argv)
 		app_cleanup(&app);
 		return 1;
 	}
-	printf("listening on http://%s%s%s:%u\n", strchr(cfg.host, ':') ?
-	    "[" : "", cfg.host, strchr(cfg.host, ':') ? "]" : "",
-	    http_port(srv));
+	printf("listening on http://%s%s%s:%u\n",
+	    strchr(cfg.host, ':') ? "[" : "", cfg.host,
+	    strchr(cfg.host, ':') ? "]" : "", http_port(srv));
 	fflush(stdout);
 	log_info("nmtd started (%u threads)", hc.threads);
 	sig = wait_for_signal();

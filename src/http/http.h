@@ -17,76 +17,75 @@
 struct MHD_Connection;
 
 struct http_request {
-	const char		*method;	/* "GET", "POST", ... */
-	const char		*path;		/* URL path, no query string */
-	const char		*body;		/* NUL-terminated; "" when none */
-	size_t			 body_len;
-	const char		*client;	/* peer address, e.g. "127.0.0.1" */
-	int			 tls;		/* served over TLS (or a trusted proxy said so) */
-	struct MHD_Connection	*conn;
+	const char *method; /* "GET", "POST", ... */
+	const char *path;   /* URL path, no query string */
+	const char *body;   /* NUL-terminated; "" when none */
+	size_t      body_len;
+	const char *client; /* peer address, e.g. "127.0.0.1" */
+	int         tls;    /* served over TLS (or a trusted proxy said so) */
+	struct MHD_Connection *conn;
 };
 
 /* A request header (case-insensitive name), or NULL. */
-const char	*http_header(const struct http_request *req, const char *name);
+const char *http_header(const struct http_request *req, const char *name);
 /* A query parameter (decoded), or NULL. */
-const char	*http_query(const struct http_request *req, const char *name);
+const char *http_query(const struct http_request *req, const char *name);
 /* A cookie's value, or NULL. */
-const char	*http_cookie(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
 
 #define HTTP_MAX_RESPONSE_HEADERS 8
 
 struct http_response {
-	int		 status;
-	const char	*content_type;	/* static string */
-	char		*body;		/* malloc'd; freed by the server */
-	size_t		 body_len;
-	int		 nheaders;
-	char		*header_names[HTTP_MAX_RESPONSE_HEADERS];
-	char		*header_values[HTTP_MAX_RESPONSE_HEADERS];
+	int         status;
+	const char *content_type; /* static string */
+	char       *body;         /* malloc'd; freed by the server */
+	size_t      body_len;
+	int         nheaders;
+	char       *header_names[HTTP_MAX_RESPONSE_HEADERS];
+	char       *header_values[HTTP_MAX_RESPONSE_HEADERS];
 };
 
 /* Adds a response header (both strings copied). Aborts past the maximum. */
-void	http_response_header(struct http_response *res, const char *name,
-	    const char *value);
+void http_response_header(struct http_response *res, const char *name,
+    const char *value);
 /* Sets the body (taken; must be malloc'd) and its content type. */
-void	http_response_body(struct http_response *res, const char *content_type,
-	    char *body, size_t len);
+void http_response_body(struct http_response *res, const char *content_type,
+    char *body, size_t len);
 
 /*
  * The application: fills res for req. Called on the server's worker
  * threads, one request at a time per thread. res arrives zeroed with
  * status 500.
  */
-typedef void	(*http_app_fn)(void *app, const struct http_request *req,
-		    struct http_response *res);
+typedef void (*http_app_fn)(void *app, const struct http_request *req,
+    struct http_response *res);
 
 struct http_config {
-	const char	*host;		/* "127.0.0.1", "::1", "0.0.0.0" */
-	unsigned	 port;		/* 0: any free port */
-	const char	*web_dir;	/* static files; NULL: none */
-	size_t		 max_body;	/* bytes; larger bodies get 413 */
-	size_t		 max_header;	/* bytes of request line and headers */
-	unsigned	 threads;	/* worker threads */
-	unsigned	 timeout;	/* idle connection timeout, seconds */
+	const char *host;       /* "127.0.0.1", "::1", "0.0.0.0" */
+	unsigned    port;       /* 0: any free port */
+	const char *web_dir;    /* static files; NULL: none */
+	size_t      max_body;   /* bytes; larger bodies get 413 */
+	size_t      max_header; /* bytes of request line and headers */
+	unsigned    threads;    /* worker threads */
+	unsigned    timeout;    /* idle connection timeout, seconds */
 };
 
 struct http_server;
 
 /* Starts listening and serving. NULL with a message in err on failure. */
-struct http_server	*http_start(const struct http_config *cfg,
-			    http_app_fn app_fn, void *app, char *err,
-			    size_t errlen);
+struct http_server *http_start(const struct http_config *cfg,
+    http_app_fn app_fn, void *app, char *err, size_t errlen);
 /* The bound port (useful with port 0). */
-unsigned		 http_port(const struct http_server *srv);
+unsigned http_port(const struct http_server *srv);
 /* Stops accepting, finishes running requests, frees the server. */
-void			 http_stop(struct http_server *srv);
+void http_stop(struct http_server *srv);
 
 /*
  * Writes an RFC 9457 problem document into res (status, title, detail;
  * type "about:blank"). Used by the server itself for 413/415-class
  * answers made before the application is called.
  */
-void	http_problem(struct http_response *res, int status, const char *title,
-	    const char *detail);
+void http_problem(struct http_response *res, int status, const char *title,
+    const char *detail);
 
 #endif

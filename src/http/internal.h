@@ -14,18 +14,18 @@
 struct MHD_Connection;
 struct MHD_Response;
 
-#define HTTP_TEXT_PLAIN	"text/plain; charset=utf-8"
+#define HTTP_TEXT_PLAIN "text/plain; charset=utf-8"
 
 /*
  * A response for a static (non-API) path. web_fd is the web directory
  * (-1: none); path is MHD's decoded path; bad_path is set when the raw
  * path held an encoded NUL. Stores the status in *status. Never NULL.
  */
-struct MHD_Response	*http_static_response(int web_fd,
-			    struct MHD_Connection *conn, const char *method,
-			    const char *path, int bad_path, unsigned *status);
+struct MHD_Response *http_static_response(int web_fd,
+    struct MHD_Connection *conn, const char *method, const char *path,
+    int bad_path, unsigned *status);
 
 /* A response whose body is the static string text (text/plain). */
-struct MHD_Response	*http_text_response(const char *text);
+struct MHD_Response *http_text_response(const char *text);
 
 #endif

@@ -18,19 +18,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/util.h"
 #include "http/http.h"
-
-static char *
-xstrdup(const char *s)
-{
-	char	*p;
-
-	if ((p = strdup(s)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 void
 http_response_header(struct http_response *res, const char *name,
@@ -60,15 +49,12 @@ http_response_body(struct http_response *res, const char *content_type,
 static char *
 dump_json(json_t *doc, size_t *lenp)
 {
-	char	*buf;
-	size_t	 len;
+	char  *buf;
+	size_t len;
 
 	if ((len = json_dumpb(doc, NULL, 0, JSON_COMPACT)) == 0)
 		return NULL;
-	if ((buf = malloc(len)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
+	buf = xmalloc(len);
 	if (json_dumpb(doc, buf, len, JSON_COMPACT) != len) {
 		free(buf);
 		return NULL;
@@ -81,16 +67,16 @@ void
 http_problem(struct http_response *res, int status, const char *title,
     const char *detail)
 {
-	json_t	*doc;
-	char	*body;
-	size_t	 len = 0;
+	json_t *doc;
+	char   *body;
+	size_t  len = 0;
 
 	if (title == NULL)
 		title = "Error";
 	if (detail == NULL)
 		detail = "";
-	doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank",
-	    "title", title, "status", status, "detail", detail);
+	doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank", "title",
+	    title, "status", status, "detail", detail);
 	if (doc == NULL) {
 		/* Not UTF-8: never echo what could not be encoded. */
 		doc = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank",

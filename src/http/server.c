@@ -6,9 +6,10 @@
  * max_header and Content-Length before any of its body is read, its body
  * is accumulated up to max_body (a larger one is drained and answered
  * 413, see DRAIN_FACTOR), and the complete request goes to the
- * application function once. Every other path is a static file (static.c), answered
- * without reading a body. Every response leaves through queue_response(),
- * which adds the security headers, so no path can forget them.
+ * application function once. Every other path is a static file
+ * (static.c), answered without reading a body. Every response leaves
+ * through queue_response(), which adds the security headers, so no path
+ * can forget them.
  *
  * Ownership: struct http_server is created by http_start and freed by
  * http_stop, which first stops MHD (joining its threads). Per-request
@@ -45,14 +46,15 @@
 
 #include <microhttpd.h>
 
+#include "core/util.h"
 #include "http/http.h"
 #include "http/internal.h"
 
-#define DEFAULT_MAX_BODY	(1024 * 1024)
-#define DEFAULT_MAX_HEADER	(16 * 1024)
-#define DEFAULT_TIMEOUT		30
-#define CONNECTION_LIMIT	1024
-#define PER_IP_LIMIT		256
+#define DEFAULT_MAX_BODY   (1024 * 1024)
+#define DEFAULT_MAX_HEADER (16 * 1024)
+#define DEFAULT_TIMEOUT    30
+#define CONNECTION_LIMIT   1024
+#define PER_IP_LIMIT       256
 /*
  * MHD keeps the request line and headers in one per-connection memory
  * pool, together with one entry per header and cookie and, later, the
@@ -60,7 +62,7 @@
  * fits; the exact limit is enforced in the access handler, and MHD
  * refuses by itself whatever does not fit in the pool.
  */
-#define POOL_SLACK		(16 * 1024)
+#define POOL_SLACK (16 * 1024)
 /*
  * A body over max_body is answered 413. Answering while the client still
  * sends would close the connection under it (the client then sees a
@@ -69,14 +71,15 @@
  * connection closed. Only a client that waits for "100 Continue", or one
  * that announces more than the drain bound, is answered at once.
  */
-#define DRAIN_FACTOR		4
-#define BODY_PREALLOC		(64 * 1024)
+#define DRAIN_FACTOR  4
+#define BODY_PREALLOC (64 * 1024)
 
-#define CSP_API		"default-src 'none'; frame-ancestors 'none'"
-#define CSP_STATIC	"default-src 'self'; script-src 'self'; " \
-			"style-src 'self'; img-src 'self' data:; " \
-			"connect-src 'self'; frame-ancestors 'none'; " \
-			"base-uri 'none'; form-action 'self'"
+#define CSP_API "default-src 'none'; frame-ancestors 'none'"
+#define CSP_STATIC \
+	"default-src 'self'; script-src 'self'; " \
+	"style-src 'self'; img-src 'self' data:; " \
+	"connect-src 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'; form-action 'self'"
 
 enum area {
 	AREA_API,
@@ -84,38 +87,38 @@ enum area {
 };
 
 struct http_server {
-	struct MHD_Daemon	*daemon;
-	http_app_fn		 app_fn;
-	void			*app;
-	int			 web_fd;	/* -1: no static files */
-	size_t			 max_body;
-	size_t			 max_header;
-	unsigned		 port;
-	pthread_mutex_t		 log_mtx;
-	atomic_int		 starting;	/* MHD messages go to err */
-	char			*err;
-	size_t			 errlen;
+	struct MHD_Daemon *daemon;
+	http_app_fn        app_fn;
+	void              *app;
+	int                web_fd; /* -1: no static files */
+	size_t             max_body;
+	size_t             max_header;
+	unsigned           port;
+	pthread_mutex_t    log_mtx;
+	atomic_int         starting; /* MHD messages go to err */
+	char              *err;
+	size_t             errlen;
 	union {
-		struct sockaddr		sa;
-		struct sockaddr_in	v4;
-		struct sockaddr_in6	v6;
-	}			 addr;
+		struct sockaddr     sa;
+		struct sockaddr_in  v4;
+		struct sockaddr_in6 v6;
+	} addr;
 };
 
 struct req {
-	size_t		 uri_len;	/* raw request target, bytes */
-	int		 bad_path;	/* raw path held an encoded NUL */
-	int		 started;	/* the access handler has seen it */
-	int		 answered;	/* a response is queued */
-	int		 too_large;	/* body over max_body: draining */
-	int		 bounded;	/* its announced length is in bounds */
-	size_t		 drained;	/* body bytes dropped since */
-	enum area	 area;
-	int		 tls;
-	char		*body;
-	size_t		 len;
-	size_t		 cap;
-	char		 client[INET6_ADDRSTRLEN];
+	size_t    uri_len;   /* raw request target, bytes */
+	int       bad_path;  /* raw path held an encoded NUL */
+	int       started;   /* the access handler has seen it */
+	int       answered;  /* a response is queued */
+	int       too_large; /* body over max_body: draining */
+	int       bounded;   /* its announced length is in bounds */
+	size_t    drained;   /* body bytes dropped since */
+	enum area area;
+	int       tls;
+	char     *body;
+	size_t    len;
+	size_t    cap;
+	char      client[INET6_ADDRSTRLEN];
 };
 
 /* Headers only the server sets; the application's copies are dropped. */
@@ -134,24 +137,12 @@ static const char *const reserved_headers[] = {
 	"X-Frame-Options",
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if ((p = calloc(n, size)) == NULL) {
-		fputs("nmt: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	struct http_server	*srv = cls;
-	char			 msg[512];
-	size_t			 n;
+	struct http_server *srv = cls;
+	char                msg[512];
+	size_t              n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
@@ -183,7 +174,7 @@ static enum MHD_Result
 queue_response(struct MHD_Connection *conn, struct req *rq, unsigned status,
     struct MHD_Response *r)
 {
-	enum MHD_Result	 ret;
+	enum MHD_Result ret;
 
 	must_add(r, "X-Content-Type-Options", "nosniff");
 	must_add(r, "Referrer-Policy", "no-referrer");
@@ -209,7 +200,7 @@ queue_response(struct MHD_Connection *conn, struct req *rq, unsigned status,
 static void
 response_cleanup(struct http_response *res)
 {
-	int	 i;
+	int i;
 
 	for (i = 0; i < res->nheaders && i < HTTP_MAX_RESPONSE_HEADERS; i++) {
 		free(res->header_names[i]);
@@ -225,10 +216,10 @@ response_cleanup(struct http_response *res)
 static int
 is_reserved(const char *name)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]);
-	    i++)
+	     i++)
 		if (strcasecmp(name, reserved_headers[i]) == 0)
 			return 1;
 	return 0;
@@ -237,13 +228,13 @@ is_reserved(const char *name)
 static int
 valid_header(const char *name, const char *value)
 {
-	const unsigned char	*p;
+	const unsigned char *p;
 
 	if (name[0] == '\0')
 		return 0;
 	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}",
-		    *p) != NULL)
+		if (*p <= 0x20 || *p >= 0x7f ||
+		    strchr("\"(),/:;<=>?@[\\]{}", *p) != NULL)
 			return 0;
 	for (p = (const unsigned char *)value; *p != '\0'; p++)
 		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
@@ -259,8 +250,8 @@ valid_header(const char *name, const char *value)
 static struct MHD_Response *
 app_response(struct http_response *res, unsigned *status)
 {
-	struct MHD_Response	*r;
-	int			 i;
+	struct MHD_Response *r;
+	int                  i;
 
 	if (res->status < 200 || res->status > 599) {
 		fprintf(stderr, "nmtd: http: application answered status %d\n",
@@ -269,7 +260,7 @@ app_response(struct http_response *res, unsigned *status)
 	}
 	for (i = 0; i < res->nheaders; i++)
 		if (!valid_header(res->header_names[i],
-		    res->header_values[i])) {
+		        res->header_values[i])) {
 			fputs("nmtd: http: application header refused\n",
 			    stderr);
 			goto fail;
@@ -287,15 +278,16 @@ app_response(struct http_response *res, unsigned *status)
 		fputs("nmt: out of memory\n", stderr);
 		abort();
 	}
-	res->body = NULL;	/* MHD owns it now */
+	res->body = NULL; /* MHD owns it now */
 	res->body_len = 0;
-	if (res->content_type != NULL && MHD_add_response_header(r,
-	    MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type) != MHD_YES)
+	if (res->content_type != NULL &&
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	        res->content_type) != MHD_YES)
 		goto refused;
 	for (i = 0; i < res->nheaders; i++)
 		if (!is_reserved(res->header_names[i]) &&
 		    MHD_add_response_header(r, res->header_names[i],
-		    res->header_values[i]) != MHD_YES)
+		        res->header_values[i]) != MHD_YES)
 			goto refused;
 	*status = (unsigned)res->status;
 	return r;
@@ -315,8 +307,8 @@ static enum MHD_Result
 refuse(struct MHD_Connection *conn, struct req *rq, unsigned status,
     const char *title, const char *detail)
 {
-	struct http_response	 res;
-	struct MHD_Response	*r;
+	struct http_response res;
+	struct MHD_Response *r;
 
 	if (rq->area == AREA_STATIC) {
 		r = http_text_response(title);
@@ -343,9 +335,9 @@ is_api_path(const char *url)
 static void
 proxied_client(struct MHD_Connection *conn, struct req *rq)
 {
-	const char	*real = MHD_lookup_connection_value(conn,
-			    MHD_HEADER_KIND, "X-Real-IP");
-	unsigned char	 addr[sizeof(struct in6_addr)];
+	const char   *real = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	      "X-Real-IP");
+	unsigned char addr[sizeof(struct in6_addr)];
 
 	if (real == NULL || strlen(real) >= sizeof(rq->client))
 		return;
@@ -358,11 +350,11 @@ proxied_client(struct MHD_Connection *conn, struct req *rq)
 static int
 peer_address(struct MHD_Connection *conn, struct req *rq)
 {
-	const union MHD_ConnectionInfo	*ci;
-	const struct sockaddr_in	*sin;
-	const struct sockaddr_in6	*sin6;
-	struct in_addr			 a4;
-	int				 loopback = 0;
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr_in       *sin;
+	const struct sockaddr_in6      *sin6;
+	struct in_addr                  a4;
+	int                             loopback = 0;
 
 	snprintf(rq->client, sizeof(rq->client), "unknown");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -381,7 +373,7 @@ peer_address(struct MHD_Connection *conn, struct req *rq)
 		goto v4;
 	}
 	if (inet_ntop(AF_INET6, &sin6->sin6_addr, rq->client,
-	    sizeof(rq->client)) == NULL)
+	        sizeof(rq->client)) == NULL)
 		snprintf(rq->client, sizeof(rq->client), "unknown");
 	return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
 v4:
@@ -395,7 +387,7 @@ static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *value)
 {
-	size_t	*n = cls;
+	size_t *n = cls;
 
 	(void)kind;
 	*n += strlen(key) + 2 + (value == NULL ? 0 : strlen(value)) + 2;
@@ -407,7 +399,7 @@ static size_t
 header_bytes(struct MHD_Connection *conn, const char *method,
     const char *version, const struct req *rq)
 {
-	size_t	 n;
+	size_t n;
 
 	n = strlen(method) + 1 + rq->uri_len + 1 + strlen(version) + 2;
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &n);
@@ -422,9 +414,9 @@ static int
 declared_too_large(struct MHD_Connection *conn, size_t max_body,
     size_t *declared)
 {
-	const char	*cl;
-	char		*end;
-	uintmax_t	 v;
+	const char *cl;
+	char       *end;
+	uintmax_t   v;
 
 	*declared = 0;
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -444,8 +436,8 @@ declared_too_large(struct MHD_Connection *conn, size_t max_body,
 static int
 expects_continue(struct MHD_Connection *conn)
 {
-	const char	*expect = MHD_lookup_connection_value(conn,
-			    MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+	const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_EXPECT);
 
 	return expect != NULL && strcasecmp(expect, "100-continue") == 0;
 }
@@ -453,18 +445,13 @@ expects_continue(struct MHD_Connection *conn)
 static void
 body_append(struct req *rq, const char *data, size_t n)
 {
-	size_t	 cap;
-	char	*p;
+	size_t cap;
 
 	if (rq->len + n + 1 > rq->cap) {
 		cap = rq->cap < 1024 ? 1024 : rq->cap;
 		while (cap < rq->len + n + 1)
 			cap *= 2;
-		if ((p = realloc(rq->body, cap)) == NULL) {
-			fputs("nmt: out of memory\n", stderr);
-			abort();
-		}
-		rq->body = p;
+		rq->body = xrealloc(rq->body, cap);
 		rq->cap = cap;
 	}
 	memcpy(rq->body + rq->len, data, n);
@@ -473,13 +460,13 @@ body_append(struct req *rq, const char *data, size_t n)
 }
 
 static enum MHD_Result
-run_app(struct http_server *srv, struct MHD_Connection *conn,
-    struct req *rq, const char *url, const char *method)
+run_app(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
+    const char *url, const char *method)
 {
-	struct http_request	 hreq;
-	struct http_response	 res;
-	struct MHD_Response	*r;
-	unsigned		 status;
+	struct http_request  hreq;
+	struct http_response res;
+	struct MHD_Response *r;
+	unsigned             status;
 
 	memset(&hreq, 0, sizeof(hreq));
 	hreq.method = method;
@@ -499,14 +486,14 @@ run_app(struct http_server *srv, struct MHD_Connection *conn,
 }
 
 static enum MHD_Result
-first_call(struct http_server *srv, struct MHD_Connection *conn,
-    struct req *rq, const char *url, const char *method, const char *version)
+first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
+    const char *url, const char *method, const char *version)
 {
-	struct MHD_Response	*r;
-	const char		*xfp;
-	unsigned		 status;
-	size_t			 declared;
-	int			 loopback;
+	struct MHD_Response *r;
+	const char          *xfp;
+	unsigned             status;
+	size_t               declared;
+	int                  loopback;
 
 	rq->started = 1;
 	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
@@ -555,10 +542,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	struct http_server	*srv = cls;
-	struct req		*rq = *con_cls;
+	struct http_server *srv = cls;
+	struct req         *rq = *con_cls;
 
-	if (rq == NULL)		/* uri_seen() always runs first */
+	if (rq == NULL) /* uri_seen() always runs first */
 		*con_cls = rq = xcalloc(1, sizeof(*rq));
 	if (!rq->started)
 		return first_call(srv, conn, rq, url, method, version);
@@ -577,7 +564,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		/* An announced length in bounds is enforced by MHD itself. */
 		if (!rq->bounded &&
 		    rq->drained > srv->max_body * (DRAIN_FACTOR - 1))
-			return MHD_NO;	/* enough: close without answer */
+			return MHD_NO; /* enough: close without answer */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -586,8 +573,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			    srv->max_body;
 			*upload_data_size = 0;
 			if (refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-			    "Content Too Large",
-			    "The request body exceeds the limit.") == MHD_YES)
+			        "Content Too Large",
+			        "The request body exceeds the limit.") ==
+			    MHD_YES)
 				return MHD_YES;
 			/* MHD 0.9.75 cannot answer mid-body: drain first. */
 			rq->too_large = 1;
@@ -607,8 +595,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 static void *
 uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct req	*rq;
-	size_t		 pathlen, i;
+	struct req *rq;
+	size_t      pathlen, i;
 
 	(void)cls;
 	(void)conn;
@@ -626,7 +614,7 @@ static void
 request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct req	*rq = *con_cls;
+	struct req *rq = *con_cls;
 
 	(void)cls;
 	(void)conn;
@@ -642,8 +630,8 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static int
 parse_host(struct http_server *srv, const char *host, unsigned port)
 {
-	char	 buf[INET6_ADDRSTRLEN + 2];
-	size_t	 n;
+	char   buf[INET6_ADDRSTRLEN + 2];
+	size_t n;
 
 	if (host == NULL || host[0] == '\0' || strcmp(host, "localhost") == 0)
 		host = "127.0.0.1";
@@ -675,7 +663,7 @@ poll_flag(void)
 		return MHD_USE_EPOLL;
 	if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
 		return MHD_USE_POLL;
-	return 0;	/* select() */
+	return 0; /* select() */
 }
 
 static void
@@ -691,13 +679,13 @@ struct http_server *
 http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
     char *err, size_t errlen)
 {
-	struct http_server		*srv;
-	const union MHD_DaemonInfo	*info;
-	const char			*host;
-	unsigned			 flags, threads, timeout;
-	size_t				 pool;
-	int				 v6;
-	char				 mhd_err[256] = "";
+	struct http_server         *srv;
+	const union MHD_DaemonInfo *info;
+	const char                 *host;
+	unsigned                    flags, threads, timeout;
+	size_t                      pool;
+	int                         v6;
+	char                        mhd_err[256] = "";
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -708,7 +696,7 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	srv->app = app;
 	srv->max_body = cfg->max_body == 0 ? DEFAULT_MAX_BODY : cfg->max_body;
 	srv->max_header = cfg->max_header == 0 ? DEFAULT_MAX_HEADER :
-	    cfg->max_header;
+	                                         cfg->max_header;
 	threads = cfg->threads == 0 ? 1 : cfg->threads;
 	timeout = cfg->timeout == 0 ? DEFAULT_TIMEOUT : cfg->timeout;
 	pthread_mutex_init(&srv->log_mtx, NULL);
@@ -725,12 +713,14 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 		goto fail;
 	}
 	if ((v6 = parse_host(srv, host, cfg->port)) == -1) {
-		snprintf(err, errlen, "listen address \"%s\" is not an IPv4 "
-		    "or IPv6 address", host);
+		snprintf(err, errlen,
+		    "listen address \"%s\" is not an IPv4 or IPv6 address",
+		    host);
 		goto fail;
 	}
-	if (cfg->web_dir != NULL && (srv->web_fd = open(cfg->web_dir,
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if (cfg->web_dir != NULL &&
+	    (srv->web_fd = open(cfg->web_dir,
+	         O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "web directory %s: %s", cfg->web_dir,
 		    strerror(errno));
 		goto fail;
@@ -742,12 +732,14 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	    poll_flag();
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	/* One option and its values per line. */
+	/* clang-format off */
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 	    on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, &srv->addr.sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ?
-	    threads : 0),
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)(threads > 1 ? threads : 0),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP_LIMIT,
@@ -756,11 +748,13 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
 	    MHD_OPTION_END);
+	/* clang-format on */
 	if (srv->daemon == NULL) {
 		pthread_mutex_lock(&srv->log_mtx);
 		snprintf(err, errlen, "cannot listen on %s port %u: %s", host,
-		    cfg->port, mhd_err[0] != '\0' ? mhd_err :
-		    "the HTTP server did not start");
+		    cfg->port,
+		    mhd_err[0] != '\0' ? mhd_err :
+		                         "the HTTP server did not start");
 		pthread_mutex_unlock(&srv->log_mtx);
 		goto fail;
 	}

@@ -35,30 +35,30 @@
 #include "http/http.h"
 #include "http/internal.h"
 
-#define STATIC_PATH_MAX	1024
+#define STATIC_PATH_MAX 1024
 
 static const struct {
-	const char	*ext;
-	const char	*type;
+	const char *ext;
+	const char *type;
 } content_types[] = {
-	{ "html",		"text/html; charset=utf-8" },
-	{ "css",		"text/css; charset=utf-8" },
-	{ "js",			"text/javascript; charset=utf-8" },
-	{ "mjs",		"text/javascript; charset=utf-8" },
-	{ "json",		"application/json" },
-	{ "map",		"application/json" },
-	{ "webmanifest",	"application/manifest+json" },
-	{ "svg",		"image/svg+xml" },
-	{ "png",		"image/png" },
-	{ "ico",		"image/x-icon" },
-	{ "woff2",		"font/woff2" },
-	{ "txt",		"text/plain; charset=utf-8" },
+	{ "html", "text/html; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "mjs", "text/javascript; charset=utf-8" },
+	{ "json", "application/json" },
+	{ "map", "application/json" },
+	{ "webmanifest", "application/manifest+json" },
+	{ "svg", "image/svg+xml" },
+	{ "png", "image/png" },
+	{ "ico", "image/x-icon" },
+	{ "woff2", "font/woff2" },
+	{ "txt", "text/plain; charset=utf-8" },
 };
 
 struct MHD_Response *
 http_text_response(const char *text)
 {
-	struct MHD_Response	*r;
+	struct MHD_Response *r;
 
 	r = MHD_create_response_from_buffer(strlen(text),
 	    (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
@@ -67,7 +67,7 @@ http_text_response(const char *text)
 		abort();
 	}
 	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    HTTP_TEXT_PLAIN) != MHD_YES)
+	        HTTP_TEXT_PLAIN) != MHD_YES)
 		abort();
 	return r;
 }
@@ -82,8 +82,8 @@ not_found(unsigned *status)
 static const char *
 content_type(const char *name)
 {
-	const char	*dot;
-	size_t		 i;
+	const char *dot;
+	size_t      i;
 
 	if ((dot = strrchr(name, '.')) == NULL)
 		return "application/octet-stream";
@@ -100,9 +100,9 @@ content_type(const char *name)
 static int
 relative_path(const char *path, char *rel, size_t relsz)
 {
-	const char	*p;
-	size_t		 len;
-	int		 seg_start = 1;
+	const char *p;
+	size_t      len;
+	int         seg_start = 1;
 
 	if (path[0] != '/')
 		return -1;
@@ -120,7 +120,7 @@ relative_path(const char *path, char *rel, size_t relsz)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
 			return -1;
 		if (seg_start && (*p == '/' || *p == '.'))
-			return -1;	/* "//", ".", "..", hidden files */
+			return -1; /* "//", ".", "..", hidden files */
 		seg_start = *p == '/';
 	}
 	if (strstr(rel, "..") != NULL)
@@ -132,10 +132,10 @@ relative_path(const char *path, char *rel, size_t relsz)
 static int
 open_beneath(int dirfd, const char *rel)
 {
-	char		 seg[NAME_MAX + 1];
-	const char	*p = rel, *slash;
-	size_t		 n;
-	int		 dfd = dirfd, fd;
+	char        seg[NAME_MAX + 1];
+	const char *p = rel, *slash;
+	size_t      n;
+	int         dfd = dirfd, fd;
 
 	for (;;) {
 		slash = strchr(p, '/');
@@ -181,17 +181,17 @@ struct MHD_Response *
 http_static_response(int web_fd, struct MHD_Connection *conn,
     const char *method, const char *path, int bad_path, unsigned *status)
 {
-	struct MHD_Response	*r;
-	struct stat		 st;
-	char			 rel[STATIC_PATH_MAX], etag[80];
-	int			 fd = -1;
+	struct MHD_Response *r;
+	struct stat          st;
+	char                 rel[STATIC_PATH_MAX], etag[80];
+	int                  fd = -1;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
 		r = http_text_response("Method not allowed");
 		if (MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-		    "GET, HEAD") != MHD_YES)
+		        "GET, HEAD") != MHD_YES)
 			abort();
 		return r;
 	}
@@ -206,10 +206,11 @@ http_static_response(int web_fd, struct MHD_Connection *conn,
 	snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx\"",
 	    (unsigned long long)st.st_size,
 	    (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
-	    (unsigned long long)st.st_mtim.tv_nsec,
+	        (unsigned long long)st.st_mtim.tv_nsec,
 	    (unsigned long long)st.st_ino);
 	if (etag_matches(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH), etag)) {
+	                     MHD_HTTP_HEADER_IF_NONE_MATCH),
+	        etag)) {
 		close(fd);
 		*status = MHD_HTTP_NOT_MODIFIED;
 		r = MHD_create_response_from_buffer(0, (void *)"",
@@ -222,7 +223,7 @@ http_static_response(int web_fd, struct MHD_Connection *conn,
 			goto refuse;
 		*status = MHD_HTTP_OK;
 		if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-		    content_type(rel)) != MHD_YES)
+		        content_type(rel)) != MHD_YES)
 			abort();
 	}
 	if (MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES)

@@ -9,7 +9,7 @@
  * covered too.
  */
 #include <errno.h>
-#include <linux/sched.h>	/* CLONE_THREAD */
+#include <linux/sched.h> /* CLONE_THREAD */
 #include <stdio.h>
 #include <sys/prctl.h>
 
@@ -33,23 +33,58 @@
 #endif
 
 static const char *const refused[] = {
-	"execve", "execveat", "fork", "vfork", "process_vm_readv",
-	"process_vm_writev", "kcmp", "mount", "umount2", "pivot_root",
-	"chroot", "unshare", "setns", "kexec_load", "kexec_file_load",
-	"init_module", "finit_module", "delete_module", "bpf",
-	"perf_event_open", "keyctl", "add_key", "request_key", "setuid",
-	"setgid", "setreuid", "setregid", "setresuid", "setresgid",
-	"setgroups", "setfsuid", "setfsgid", "personality", "userfaultfd",
-	"acct", "swapon", "swapoff", "reboot", "syslog", "quotactl",
-	"open_by_handle_at", "name_to_handle_at", "iopl", "ioperm",
+	"execve",
+	"execveat",
+	"fork",
+	"vfork",
+	"process_vm_readv",
+	"process_vm_writev",
+	"kcmp",
+	"mount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"unshare",
+	"setns",
+	"kexec_load",
+	"kexec_file_load",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"bpf",
+	"perf_event_open",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"setuid",
+	"setgid",
+	"setreuid",
+	"setregid",
+	"setresuid",
+	"setresgid",
+	"setgroups",
+	"setfsuid",
+	"setfsgid",
+	"personality",
+	"userfaultfd",
+	"acct",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"syslog",
+	"quotactl",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"iopl",
+	"ioperm",
 	NULL,
 };
 
 int
 sandbox_enter(char *err, size_t errlen)
 {
-	scmp_filter_ctx	 ctx;
-	int		 i, sc, rc;
+	scmp_filter_ctx ctx;
+	int             i, sc, rc;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
 		snprintf(err, errlen, "no_new_privs: errno %d", errno);
@@ -68,13 +103,13 @@ sandbox_enter(char *err, size_t errlen)
 	 */
 	if (rc == 0 && !SANDBOX_FOR_SANITIZER)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
-		    SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ,
-		    CLONE_THREAD, 0));
+		    SCMP_SYS(clone), 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
 	if (rc == 0 && !SANDBOX_FOR_SANITIZER)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
 		    SCMP_SYS(ptrace), 0);
-	if (rc == 0 && seccomp_syscall_resolve_name("clone3") !=
-	    __NR_SCMP_ERROR)
+	if (rc == 0 &&
+	    seccomp_syscall_resolve_name("clone3") != __NR_SCMP_ERROR)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 		    seccomp_syscall_resolve_name("clone3"), 0);
 	for (i = 0; rc == 0 && refused[i] != NULL; i++) {

@@ -14,6 +14,6 @@
 #include <stddef.h>
 
 /* Returns 0, or -1 with a message in err. */
-int	sandbox_enter(char *err, size_t errlen);
+int sandbox_enter(char *err, size_t errlen);
 
 #endif

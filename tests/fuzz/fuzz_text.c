@@ -18,11 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config	 cfg;
-	char		*s, *nfc, *folded, out[TIME_TEXT];
-	time_t		 t;
-	int64_t		 n;
-	int		 y, m, d;
+	struct config cfg;
+	char         *s, *nfc, *folded, out[TIME_TEXT];
+	time_t        t;
+	int64_t       n;
+	int           y, m, d;
 
 	s = xstrndup((const char *)data, size);
 	nfc = text_nfc(s);

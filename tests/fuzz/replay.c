@@ -15,9 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 replay_file(const char *path)
 {
-	FILE	*f = fopen(path, "rb");
-	uint8_t	*buf;
-	long	 len;
+	FILE    *f = fopen(path, "rb");
+	uint8_t *buf;
+	long     len;
 
 	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
@@ -40,10 +40,10 @@ replay_file(const char *path)
 int
 main(int argc, char **argv)
 {
-	struct dirent	*de;
-	DIR		*dir;
-	char		 path[4096];
-	int		 i, n = 0, rc = 0;
+	struct dirent *de;
+	DIR           *dir;
+	char           path[4096];
+	int            i, n = 0, rc = 0;
 
 	for (i = 1; i < argc; i++) {
 		if ((dir = opendir(argv[i])) == NULL) {
@@ -56,7 +56,8 @@ main(int argc, char **argv)
 			snprintf(path, sizeof(path), "%s/%s", argv[i],
 			    de->d_name);
 			if (replay_file(path) != 0) {
-				fprintf(stderr, "replay: cannot read %s\n", path);
+				fprintf(stderr, "replay: cannot read %s\n",
+				    path);
 				rc = 1;
 			}
 			n++;

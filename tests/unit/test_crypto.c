@@ -34,8 +34,7 @@
 
 #define B64URL_CHARS \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-#define PW_ALPHABET \
-	"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+#define PW_ALPHABET "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 /* ---------------------------------------------------------------- */
 /* helpers */
@@ -127,13 +126,13 @@ static void
 test_keys_create_and_reload(void **state)
 {
 	struct keys_fixture *f = *state;
-	struct keyring r1, r2;
-	struct stat st;
-	char err[256], buf[80], *p;
-	unsigned char master[KEY_BYTES], expect[KEY_BYTES];
-	size_t binlen;
-	ssize_t n;
-	int fd;
+	struct keyring       r1, r2;
+	struct stat          st;
+	char                 err[256], buf[80], *p;
+	unsigned char        master[KEY_BYTES], expect[KEY_BYTES];
+	size_t               binlen;
+	ssize_t              n;
+	int                  fd;
 
 	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
 	assert_non_null(r1.identity);
@@ -157,7 +156,8 @@ test_keys_create_and_reload(void **state)
 
 	/* Subkeys are crypto_kdf("NMTKEYS1", purpose) of the file's key. */
 	assert_int_equal(sodium_hex2bin(master, sizeof(master), buf, 64, NULL,
-	    &binlen, NULL), 0);
+	                     &binlen, NULL),
+	    0);
 	assert_int_equal(binlen, KEY_BYTES);
 	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_IDENTITY, "NMTKEYS1",
 	    master);
@@ -212,8 +212,8 @@ static void
 test_keys_two_files_differ(void **state)
 {
 	struct keys_fixture *f = *state;
-	struct keyring r1, r2;
-	char err[256];
+	struct keyring       r1, r2;
+	char                 err[256];
 
 	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
 	assert_int_equal(unlink(f->path), 0);
@@ -228,15 +228,15 @@ static void
 test_keys_missing_without_create(void **state)
 {
 	struct keys_fixture *f = *state;
-	struct keyring r;
-	struct stat st;
-	char err[256], bad[192];
+	struct keyring       r;
+	struct stat          st;
+	char                 err[256], bad[192];
 
 	err[0] = '\0';
 	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), -1);
 	assert_true(strlen(err) > 0);
 	assert_ring_empty(&r);
-	assert_int_equal(stat(f->path, &st), -1);	/* not created */
+	assert_int_equal(stat(f->path, &st), -1); /* not created */
 
 	/* Creation in a directory that does not exist fails cleanly. */
 	snprintf(bad, sizeof(bad), "%s/nope/master.key", f->dir);
@@ -255,25 +255,26 @@ test_keys_bad_content(void **state)
 {
 #define H32 "00112233445566778899aabbccddeeff"
 	static const char good[] = H32 H32 "\n";
-	static const char *const bad[] = {
-		"",
-		"\n",
-		"short\n",
-		H32 H32,			/* no newline */
-		H32 H32 "\n\n",		/* too long */
-		H32 H32 "0\n",			/* 65 hex */
-		H32 "0011223344556677889\n",	/* 51 hex */
-		"0011223344556677g899aabbccddeeff" H32 "\n",
-		"00112233445566778899AABBCCDDEEFF" H32 "\n",
-		H32 H32 "X",
-		H32 " 0112233445566778899aabbccddeeff\n",
+	static const char *const       bad[] = {
+		      "",
+		      "\n",
+		      "short\n",
+		      H32 H32,                     /* no newline */
+		      H32 H32 "\n\n",              /* too long */
+		      H32 H32 "0\n",               /* 65 hex */
+		      H32 "0011223344556677889\n", /* 51 hex */
+		      "0011223344556677g899aabbccddeeff" H32 "\n",
+		      "00112233445566778899AABBCCDDEEFF" H32 "\n",
+		      H32 H32 "X",
+		      H32 " 0112233445566778899aabbccddeeff\n",
 	};
-	static const char nul[] = H32 "0011223344556677\0" "899aabbccddeeff\n";
+	static const char nul[] = H32 "0011223344556677\0"
+	                              "899aabbccddeeff\n";
 #undef H32
 	struct keys_fixture *f = *state;
-	struct keyring r;
-	char err[256];
-	size_t i;
+	struct keyring       r;
+	char                 err[256];
+	size_t               i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		write_file(f->path, bad[i], strlen(bad[i]), 0600);
@@ -319,8 +320,8 @@ static void
 test_seal_round_trip(void **state)
 {
 	static const char bin[] = "with\0nul\0bytes";
-	char *s, *p, big[5000];
-	size_t len, i;
+	char             *s, *p, big[5000];
+	size_t            len, i;
 
 	(void)state;
 	s = seal_text(key_a, "Anna Andersson 19800101-1234", 28,
@@ -330,8 +331,7 @@ test_seal_round_trip(void **state)
 	assert_true(all_in_set(s + 3, B64URL_CHARS));
 	/* 24-byte nonce + 28 + 16-byte tag = 68 bytes -> 91 base64 chars */
 	assert_int_equal(strlen(s), 3 + 91);
-	assert_int_equal(seal_open(key_a, s, "person:1:identity", &p, &len),
-	    0);
+	assert_int_equal(seal_open(key_a, s, "person:1:identity", &p, &len), 0);
 	assert_int_equal(len, 28);
 	assert_string_equal(p, "Anna Andersson 19800101-1234");
 	sodium_memzero(p, len);
@@ -370,7 +370,7 @@ test_seal_round_trip(void **state)
 static void
 test_seal_wrong_aad_or_key(void **state)
 {
-	char *s, *p;
+	char  *s, *p;
 	size_t len;
 
 	(void)state;
@@ -381,8 +381,7 @@ test_seal_wrong_aad_or_key(void **state)
 	    -1);
 	assert_null(p);
 	assert_int_equal(len, 0);
-	assert_int_equal(seal_open(key_a, s, "person:1:identit", &p, &len),
-	    -1);
+	assert_int_equal(seal_open(key_a, s, "person:1:identit", &p, &len), -1);
 	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), -1);
 	assert_int_equal(seal_open(key_a, s, "", &p, &len), -1);
 	assert_int_equal(seal_open(key_b, s, "person:1:identity", &p, &len),
@@ -401,16 +400,18 @@ static void
 test_seal_tampered(void **state)
 {
 	unsigned char bin[256];
-	char *s, *p, *t;
-	size_t len, binlen, i, n;
+	char         *s, *p, *t;
+	size_t        len, binlen, i, n;
 
 	(void)state;
 	s = seal_text(key_a, "tamper me", 9, "aad");
 	n = strlen(s);
 
 	/* Decode, flip each byte in turn, encode again: never opens. */
-	assert_int_equal(sodium_base642bin(bin, sizeof(bin), s + 3, n - 3,
-	    NULL, &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), s + 3, n - 3, NULL,
+	                     &binlen, NULL,
+	                     sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+	    0);
 	assert_int_equal(binlen, 24 + 9 + 16);
 	t = malloc(n + 1);
 	assert_non_null(t);
@@ -447,7 +448,7 @@ test_seal_tampered(void **state)
 static void
 test_seal_random_nonce(void **state)
 {
-	char *s1, *s2, *p;
+	char  *s1, *s2, *p;
 	size_t len;
 
 	(void)state;
@@ -480,7 +481,7 @@ test_seal_malformed(void **state)
 		"v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
 		"v1. AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 	};
-	char *p, *s, *t;
+	char  *p, *s, *t;
 	size_t len, i, n;
 
 	(void)state;
@@ -518,10 +519,8 @@ test_password_hash_verify(void **state)
 	h = password_hash("correct horse battery staple");
 	assert_non_null(h);
 	assert_memory_equal(h, "$argon2id$", 10);
-	assert_int_equal(password_verify(h, "correct horse battery staple"),
-	    1);
-	assert_int_equal(password_verify(h, "correct horse battery stapl"),
-	    0);
+	assert_int_equal(password_verify(h, "correct horse battery staple"), 1);
+	assert_int_equal(password_verify(h, "correct horse battery stapl"), 0);
 	assert_int_equal(password_verify(h, ""), 0);
 	assert_int_equal(password_verify(h, NULL), 0);
 	assert_int_equal(password_verify("not a hash", "x"), 0);
@@ -547,7 +546,7 @@ test_password_verify_null_hash(void **state)
 struct pw_job {
 	const char *hash;
 	const char *password;
-	int result;
+	int         result;
 };
 
 static void *
@@ -562,10 +561,10 @@ pw_worker(void *arg)
 static void
 test_password_concurrent(void **state)
 {
-	pthread_t th[4];
+	pthread_t     th[4];
 	struct pw_job jobs[4];
-	char *h;
-	int i;
+	char         *h;
+	int           i;
 
 	(void)state;
 	h = password_hash("pw");
@@ -575,7 +574,8 @@ test_password_concurrent(void **state)
 	jobs[3] = (struct pw_job){ h, "pw", -1 };
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, pw_worker,
-		    &jobs[i]), 0);
+		                     &jobs[i]),
+		    0);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
 	assert_int_equal(jobs[0].result, 1);
@@ -589,7 +589,7 @@ static void
 test_password_generate(void **state)
 {
 	char *a, *b;
-	int i;
+	int   i;
 
 	(void)state;
 	a = password_generate();
@@ -616,21 +616,21 @@ test_password_generate(void **state)
 #define RFC_SECRET "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 static const struct {
-	time_t t;
+	time_t      t;
 	const char *code;
 } rfc6238[] = {
-	{ 59, "287082" },		/* 94287082 */
-	{ 1111111109, "081804" },	/* 07081804 */
-	{ 1111111111, "050471" },	/* 14050471 */
-	{ 1234567890, "005924" },	/* 89005924 */
-	{ 2000000000, "279037" },	/* 69279037 */
-	{ (time_t)20000000000LL, "353130" },	/* 65353130 */
+	{ 59, "287082" },                    /* 94287082 */
+	{ 1111111109, "081804" },            /* 07081804 */
+	{ 1111111111, "050471" },            /* 14050471 */
+	{ 1234567890, "005924" },            /* 89005924 */
+	{ 2000000000, "279037" },            /* 69279037 */
+	{ (time_t)20000000000LL, "353130" }, /* 65353130 */
 };
 
 static void
 test_totp_rfc6238_vectors(void **state)
 {
-	char out[TOTP_DIGITS + 1];
+	char   out[TOTP_DIGITS + 1];
 	size_t i;
 
 	(void)state;
@@ -649,7 +649,7 @@ test_totp_rfc6238_vectors(void **state)
 static void
 test_totp_bad_secret(void **state)
 {
-	char out[TOTP_DIGITS + 1];
+	char    out[TOTP_DIGITS + 1];
 	int64_t step;
 
 	(void)state;
@@ -664,9 +664,9 @@ test_totp_bad_secret(void **state)
 static void
 test_totp_verify_window(void **state)
 {
-	const time_t t = 1111111111;
+	const time_t  t = 1111111111;
 	const int64_t s = 1111111111 / 30;
-	int64_t step;
+	int64_t       step;
 
 	(void)state;
 	step = -1;
@@ -710,11 +710,11 @@ test_totp_verify_window(void **state)
 static void
 test_totp_secret_generate(void **state)
 {
-	char *a, *b, *raw = NULL;
-	char out[TOTP_DIGITS + 1];
-	size_t rawlen = 0;
+	char   *a, *b, *raw = NULL;
+	char    out[TOTP_DIGITS + 1];
+	size_t  rawlen = 0;
 	int64_t step;
-	time_t now = 1700000000;
+	time_t  now = 1700000000;
 
 	(void)state;
 	a = totp_secret_generate();
@@ -839,7 +839,7 @@ static void
 test_token_uuid(void **state)
 {
 	char a[UUID_TEXT], b[UUID_TEXT];
-	int i;
+	int  i;
 
 	(void)state;
 	token_uuid(a);
@@ -882,8 +882,8 @@ static void
 test_chain_deterministic(void **state)
 {
 	const char *f[] = { "1", "2024-01-01T00:00:00Z", "anna", NULL,
-	    "case.read", "case:x" };
-	char h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX];
+		"case.read", "case:x" };
+	char        h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX];
 
 	(void)state;
 	chain_of(key_a, CHAIN_GENESIS, f, 6, h1);
@@ -895,10 +895,10 @@ test_chain_deterministic(void **state)
 static void
 test_chain_encoding(void **state)
 {
-	const char *f[] = { "ab", NULL, "" };
+	const char   *f[] = { "ab", NULL, "" };
 	unsigned char buf[256], raw[32];
-	char h[CHAIN_HASH_HEX], expect[CHAIN_HASH_HEX];
-	size_t n = 0;
+	char          h[CHAIN_HASH_HEX], expect[CHAIN_HASH_HEX];
+	size_t        n = 0;
 
 	(void)state;
 	/* prev || 01 len8(2) "ab" || 00 || 01 len8(0) */
@@ -920,8 +920,8 @@ test_chain_encoding(void **state)
 	assert_string_equal(h, expect);
 
 	/* No fields at all: keyed hash of prev alone. */
-	crypto_generichash(raw, sizeof(raw), (const unsigned char *)
-	    CHAIN_GENESIS, 64, key_a, KEY_BYTES);
+	crypto_generichash(raw, sizeof(raw),
+	    (const unsigned char *)CHAIN_GENESIS, 64, key_a, KEY_BYTES);
 	sodium_bin2hex(expect, sizeof(expect), raw, sizeof(raw));
 	chain_of(key_a, CHAIN_GENESIS, NULL, 0, h);
 	assert_string_equal(h, expect);
@@ -932,8 +932,8 @@ test_chain_sensitivity(void **state)
 {
 	const char *base[] = { "1", "anna", NULL, "case.read" };
 	const char *other[4];
-	char h0[CHAIN_HASH_HEX], h[CHAIN_HASH_HEX], prev[CHAIN_HASH_HEX];
-	size_t i;
+	char        h0[CHAIN_HASH_HEX], h[CHAIN_HASH_HEX], prev[CHAIN_HASH_HEX];
+	size_t      i;
 
 	(void)state;
 	chain_of(key_a, CHAIN_GENESIS, base, 4, h0);
@@ -980,8 +980,8 @@ test_chain_boundaries(void **state)
 	const char *abc_e[] = { "abc", "" };
 	const char *abc_n[] = { "abc", NULL };
 	const char *n_abc[] = { NULL, "abc" };
-	char h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX], h3[CHAIN_HASH_HEX];
-	char h4[CHAIN_HASH_HEX], h5[CHAIN_HASH_HEX], h6[CHAIN_HASH_HEX];
+	char        h1[CHAIN_HASH_HEX], h2[CHAIN_HASH_HEX], h3[CHAIN_HASH_HEX];
+	char        h4[CHAIN_HASH_HEX], h5[CHAIN_HASH_HEX], h6[CHAIN_HASH_HEX];
 
 	(void)state;
 	chain_of(key_a, CHAIN_GENESIS, ab_c, 2, h1);
@@ -1014,8 +1014,8 @@ test_chain_links(void **state)
 {
 	const char *e1[] = { "1", "login.success" };
 	const char *e2[] = { "2", "case.read" };
-	char a1[CHAIN_HASH_HEX], a2[CHAIN_HASH_HEX];
-	char b1[CHAIN_HASH_HEX], b2[CHAIN_HASH_HEX];
+	char        a1[CHAIN_HASH_HEX], a2[CHAIN_HASH_HEX];
+	char        b1[CHAIN_HASH_HEX], b2[CHAIN_HASH_HEX];
 
 	(void)state;
 	/* Reordering two entries changes the head. */
@@ -1085,14 +1085,14 @@ main(void)
 	};
 	int failed = 0;
 
-	failed += cmocka_run_group_tests_name("keys", keys_tests,
-	    global_setup, NULL);
-	failed += cmocka_run_group_tests_name("seal", seal_tests,
-	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("keys", keys_tests, global_setup,
+	    NULL);
+	failed += cmocka_run_group_tests_name("seal", seal_tests, global_setup,
+	    NULL);
 	failed += cmocka_run_group_tests_name("password", password_tests,
 	    global_setup, NULL);
-	failed += cmocka_run_group_tests_name("totp", totp_tests,
-	    global_setup, NULL);
+	failed += cmocka_run_group_tests_name("totp", totp_tests, global_setup,
+	    NULL);
 	failed += cmocka_run_group_tests_name("token", token_tests,
 	    global_setup, NULL);
 	failed += cmocka_run_group_tests_name("chain", chain_tests,

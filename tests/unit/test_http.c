@@ -38,28 +38,28 @@
 
 #include "http/http.h"
 
-#define MAX_BODY	1024
-#define MAX_HEADER	4096
+#define MAX_BODY   1024
+#define MAX_HEADER 4096
 
 struct reply {
-	char	*raw;		/* NUL-terminated */
-	size_t	 len;
-	int	 status;
-	size_t	 head_len;	/* through the blank line */
-	char	*body;		/* into raw */
-	size_t	 body_len;
+	char  *raw; /* NUL-terminated */
+	size_t len;
+	int    status;
+	size_t head_len; /* through the blank line */
+	char  *body;     /* into raw */
+	size_t body_len;
 };
 
-static struct http_server	*server;
-static unsigned			 port;
-static char			 web_dir[] = "/tmp/nmt-test-http-XXXXXX";
+static struct http_server *server;
+static unsigned            port;
+static char                web_dir[] = "/tmp/nmt-test-http-XXXXXX";
 
 /* The application: echoes the request as JSON; a few paths misbehave. */
 static void
 echo_app(void *app, const struct http_request *req, struct http_response *res)
 {
-	json_t	*doc;
-	char	*s;
+	json_t *doc;
+	char   *s;
 
 	(void)app;
 	if (strcmp(req->path, "/api/bad-header") == 0) {
@@ -77,15 +77,11 @@ echo_app(void *app, const struct http_request *req, struct http_response *res)
 		res->status = 42;
 		return;
 	}
-	doc = json_pack("{s:s,s:s,s:I,s:s%,s:s?,s:s?,s:s?,s:s,s:b}",
-	    "method", req->method, "path", req->path,
-	    "body_len", (json_int_t)req->body_len,
-	    "body", req->body, req->body_len,
-	    "q", http_query(req, "q"),
-	    "c", http_cookie(req, "c"),
-	    "h", http_header(req, "x-test"),
-	    "client", req->client,
-	    "tls", req->tls);
+	doc = json_pack("{s:s,s:s,s:I,s:s%,s:s?,s:s?,s:s?,s:s,s:b}", "method",
+	    req->method, "path", req->path, "body_len",
+	    (json_int_t)req->body_len, "body", req->body, req->body_len, "q",
+	    http_query(req, "q"), "c", http_cookie(req, "c"), "h",
+	    http_header(req, "x-test"), "client", req->client, "tls", req->tls);
 	assert_non_null(doc);
 	s = json_dumps(doc, JSON_COMPACT);
 	assert_non_null(s);
@@ -98,14 +94,14 @@ echo_app(void *app, const struct http_request *req, struct http_response *res)
 static void
 send_all(int fd, const char *p, size_t n)
 {
-	ssize_t	 w;
+	ssize_t w;
 
 	while (n > 0) {
 		w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return;	/* the server may close early */
+			return; /* the server may close early */
 		p += w;
 		n -= (size_t)w;
 	}
@@ -114,9 +110,9 @@ send_all(int fd, const char *p, size_t n)
 static int
 connect_to(int family, unsigned p)
 {
-	struct sockaddr_in	 sin;
-	struct sockaddr_in6	 sin6;
-	int			 fd;
+	struct sockaddr_in  sin;
+	struct sockaddr_in6 sin6;
+	int                 fd;
 
 	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd != -1);
@@ -126,14 +122,16 @@ connect_to(int family, unsigned p)
 		sin.sin_port = htons((uint16_t)p);
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		assert_int_equal(connect(fd, (struct sockaddr *)&sin,
-		    sizeof(sin)), 0);
+		                     sizeof(sin)),
+		    0);
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
 		sin6.sin6_family = AF_INET6;
 		sin6.sin6_port = htons((uint16_t)p);
 		sin6.sin6_addr = in6addr_loopback;
 		assert_int_equal(connect(fd, (struct sockaddr *)&sin6,
-		    sizeof(sin6)), 0);
+		                     sizeof(sin6)),
+		    0);
 	}
 	return fd;
 }
@@ -142,9 +140,9 @@ connect_to(int family, unsigned p)
 static void
 read_all(int fd, struct reply *rep)
 {
-	struct pollfd	 pfd;
-	size_t		 cap = 4096;
-	ssize_t		 r;
+	struct pollfd pfd;
+	size_t        cap = 4096;
+	ssize_t       r;
 
 	rep->raw = malloc(cap);
 	assert_non_null(rep->raw);
@@ -162,7 +160,7 @@ read_all(int fd, struct reply *rep)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			break;	/* closed, or reset after the answer */
+			break; /* closed, or reset after the answer */
 		rep->len += (size_t)r;
 	}
 	rep->raw[rep->len] = '\0';
@@ -171,7 +169,7 @@ read_all(int fd, struct reply *rep)
 static void
 parse_reply(struct reply *rep)
 {
-	char	*end;
+	char *end;
 
 	rep->status = 0;
 	rep->body = NULL;
@@ -190,7 +188,7 @@ static void
 exchange_on(int family, unsigned p, const char *req, size_t len,
     struct reply *rep)
 {
-	int	 fd;
+	int fd;
 
 	fd = connect_to(family, p);
 	send_all(fd, req, len);
@@ -216,9 +214,9 @@ reply_free(struct reply *rep)
 static const char *
 reply_header(const struct reply *rep, const char *name)
 {
-	static char	 value[1024];
-	const char	*line, *eol, *colon, *v;
-	size_t		 n;
+	static char value[1024];
+	const char *line, *eol, *colon, *v;
+	size_t      n;
 
 	if (rep->body == NULL)
 		return NULL;
@@ -247,7 +245,7 @@ reply_header(const struct reply *rep, const char *name)
 static void
 assert_header(const struct reply *rep, const char *name, const char *want)
 {
-	const char	*got = reply_header(rep, name);
+	const char *got = reply_header(rep, name);
 
 	if (got == NULL)
 		fail_msg("header %s missing", name);
@@ -257,8 +255,8 @@ assert_header(const struct reply *rep, const char *name, const char *want)
 static json_t *
 reply_json(const struct reply *rep)
 {
-	json_t		*doc;
-	json_error_t	 e;
+	json_t      *doc;
+	json_error_t e;
 
 	assert_non_null(rep->body);
 	doc = json_loadb(rep->body, rep->body_len, 0, &e);
@@ -291,7 +289,7 @@ assert_api_headers(const struct reply *rep)
 static void
 assert_problem(const struct reply *rep, int status)
 {
-	json_t	*doc;
+	json_t *doc;
 
 	assert_int_equal(rep->status, status);
 	assert_header(rep, "Content-Type", "application/problem+json");
@@ -309,8 +307,8 @@ assert_problem(const struct reply *rep, int status)
 static void
 write_file(const char *name, const char *text)
 {
-	char	 path[256];
-	FILE	*f;
+	char  path[256];
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", web_dir, name);
 	assert_non_null(f = fopen(path, "w"));
@@ -318,13 +316,13 @@ write_file(const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-#define INDEX_HTML	"<!doctype html><title>NMT</title>\n"
+#define INDEX_HTML "<!doctype html><title>NMT</title>\n"
 
 static int
 setup(void **state)
 {
-	struct http_config	 cfg;
-	char			 err[256], path[256];
+	struct http_config cfg;
+	char               err[256], path[256];
 
 	(void)state;
 	if (mkdtemp(web_dir) == NULL)
@@ -369,11 +367,19 @@ static int
 teardown(void **state)
 {
 	static const char *const files[] = {
-		"index.html", "app.js", "style.css", ".hidden", "sub/page.txt",
-		"sub/index.html", "link.html", "linkdir", "fifo", "sub",
+		"index.html",
+		"app.js",
+		"style.css",
+		".hidden",
+		"sub/page.txt",
+		"sub/index.html",
+		"link.html",
+		"linkdir",
+		"fifo",
+		"sub",
 	};
-	char	 path[256];
-	size_t	 i;
+	char   path[256];
+	size_t i;
 
 	(void)state;
 	http_stop(server);
@@ -397,15 +403,16 @@ test_port(void **state)
 static void
 test_echo_get(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
+	struct reply rep;
+	json_t      *doc;
 
 	(void)state;
 	exchange("GET /api/v1/echo?q=hello%20world&x=1 HTTP/1.1\r\n"
-	    "Host: localhost\r\n"
-	    "Cookie: a=b; c=choc\r\n"
-	    "X-Test: yes\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Host: localhost\r\n"
+	         "Cookie: a=b; c=choc\r\n"
+	         "X-Test: yes\r\n"
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	assert_header(&rep, "Content-Type", "application/json");
 	assert_header(&rep, "ETag", "\"1\"");
@@ -436,12 +443,13 @@ test_echo_get(void **state)
 static void
 test_healthz(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
+	struct reply rep;
+	json_t      *doc;
 
 	(void)state;
 	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	assert_api_headers(&rep);
 	doc = reply_json(&rep);
@@ -455,13 +463,14 @@ test_healthz(void **state)
 static void
 test_post_body(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
+	struct reply rep;
+	json_t      *doc;
 
 	(void)state;
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Content-Length: 10\r\nConnection: close\r\n\r\n0123456789", &rep);
+	         "Content-Type: application/json\r\n"
+	         "Content-Length: 10\r\nConnection: close\r\n\r\n0123456789",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	doc = reply_json(&rep);
 	assert_string_equal(json_string_value(json_object_get(doc, "method")),
@@ -477,22 +486,26 @@ test_post_body(void **state)
 static void
 test_body_at_limit(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
-	char		 req[MAX_BODY + 256];
-	int		 n;
+	struct reply rep;
+	json_t      *doc;
+	const char  *body;
+	char         req[MAX_BODY + 256];
+	int          n;
 
 	(void)state;
-	n = snprintf(req, sizeof(req), "PUT /api/v1/echo HTTP/1.1\r\nHost: x"
-	    "\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", MAX_BODY);
+	n = snprintf(req, sizeof(req),
+	    "PUT /api/v1/echo HTTP/1.1\r\nHost: x"
+	    "\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+	    MAX_BODY);
 	memset(req + n, 'a', MAX_BODY);
 	exchange_on(AF_INET, port, req, (size_t)n + MAX_BODY, &rep);
 	assert_int_equal(rep.status, 200);
 	doc = reply_json(&rep);
 	assert_int_equal(json_integer_value(json_object_get(doc, "body_len")),
 	    MAX_BODY);
-	assert_int_equal(strlen(json_string_value(json_object_get(doc,
-	    "body"))), MAX_BODY);
+	body = json_string_value(json_object_get(doc, "body"));
+	assert_non_null(body);
+	assert_int_equal(strlen(body), MAX_BODY);
 	json_decref(doc);
 	reply_free(&rep);
 }
@@ -500,27 +513,30 @@ test_body_at_limit(void **state)
 static void
 test_body_too_large_declared(void **state)
 {
-	struct reply	 rep;
-	char		 req[4096];
-	int		 n;
+	struct reply rep;
+	char         req[4096];
+	int          n;
 
 	(void)state;
 	/* A client that waits for 100 Continue is answered at once. */
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Type: application/json\r\nExpect: 100-continue\r\n"
-	    "Content-Length: 1025\r\nConnection: close\r\n\r\n", &rep);
+	         "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+	         "Content-Length: 1025\r\nConnection: close\r\n\r\n",
+	    &rep);
 	assert_problem(&rep, 413);
 	reply_free(&rep);
 
 	/* So is one that announces more than the drain bound. */
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Content-Length: 4097\r\nConnection: close\r\n\r\n", &rep);
+	         "Content-Type: application/json\r\n"
+	         "Content-Length: 4097\r\nConnection: close\r\n\r\n",
+	    &rep);
 	assert_problem(&rep, 413);
 	reply_free(&rep);
 
 	/* Otherwise the body is read and dropped, then answered 413. */
-	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	n = snprintf(req, sizeof(req),
+	    "POST /api/v1/echo HTTP/1.1\r\n"
 	    "Host: x\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 1025\r\nConnection: close\r\n\r\n");
 	memset(req + n, 'x', 1025);
@@ -529,8 +545,9 @@ test_body_too_large_declared(void **state)
 	reply_free(&rep);
 
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 99999999999999999999999\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Content-Length: 99999999999999999999999\r\n"
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_true(rep.status == 413 || rep.status == 400);
 	reply_free(&rep);
 }
@@ -538,12 +555,13 @@ test_body_too_large_declared(void **state)
 static void
 test_body_too_large_chunked(void **state)
 {
-	struct reply	 rep;
-	char		 req[16384];
-	int		 n;
+	struct reply rep;
+	char         req[16384];
+	int          n;
 
 	(void)state;
-	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	n = snprintf(req, sizeof(req),
+	    "POST /api/v1/echo HTTP/1.1\r\n"
 	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
 	    "Connection: close\r\n\r\n44c\r\n");
 	memset(req + n, 'b', 1100);
@@ -554,7 +572,8 @@ test_body_too_large_chunked(void **state)
 	reply_free(&rep);
 
 	/* Many small chunks add up too. */
-	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	n = snprintf(req, sizeof(req),
+	    "POST /api/v1/echo HTTP/1.1\r\n"
 	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
 	    "Connection: close\r\n\r\n");
 	while (n < 3000)
@@ -569,7 +588,8 @@ test_body_too_large_chunked(void **state)
 	 * Far past the limit the server stops reading: an answer (newer
 	 * MHD answers at once) or a closed connection, never a hang.
 	 */
-	n = snprintf(req, sizeof(req), "POST /api/v1/echo HTTP/1.1\r\n"
+	n = snprintf(req, sizeof(req),
+	    "POST /api/v1/echo HTTP/1.1\r\n"
 	    "Host: x\r\nTransfer-Encoding: chunked\r\n"
 	    "Connection: close\r\n\r\n");
 	while (n < 15000)
@@ -580,7 +600,8 @@ test_body_too_large_chunked(void **state)
 	reply_free(&rep);
 
 	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	reply_free(&rep);
 }
@@ -588,13 +609,14 @@ test_body_too_large_chunked(void **state)
 static void
 test_chunked_ok(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
+	struct reply rep;
+	json_t      *doc;
 
 	(void)state;
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-	    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", &rep);
+	         "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	         "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	doc = reply_json(&rep);
 	assert_string_equal(json_string_value(json_object_get(doc, "body")),
@@ -606,15 +628,16 @@ test_chunked_ok(void **state)
 static void
 test_keep_alive(void **state)
 {
-	struct reply	 rep;
-	char		*second;
+	struct reply rep;
+	char        *second;
 
 	(void)state;
 	/* Two requests on one connection: per-request state is fresh. */
 	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 3\r\n\r\nabc"
-	    "POST /api/v1/echo?q=2 HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 5\r\nConnection: close\r\n\r\ndefgh", &rep);
+	         "Content-Length: 3\r\n\r\nabc"
+	         "POST /api/v1/echo?q=2 HTTP/1.1\r\nHost: x\r\n"
+	         "Content-Length: 5\r\nConnection: close\r\n\r\ndefgh",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	assert_non_null(strstr(rep.raw, "\"body\":\"abc\""));
 	second = strstr(rep.raw + 1, "HTTP/1.1 200");
@@ -627,16 +650,17 @@ test_keep_alive(void **state)
 static void
 test_headers_too_large(void **state)
 {
-	struct reply	 rep;
-	char		*req;
-	size_t		 sizes[] = { MAX_HEADER, 64 * 1024, 1024 * 1024 };
-	size_t		 i, n;
+	struct reply rep;
+	char        *req;
+	size_t       sizes[] = { MAX_HEADER, 64 * 1024, 1024 * 1024 };
+	size_t       i, n;
 
 	(void)state;
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		req = malloc(sizes[i] + 256);
 		assert_non_null(req);
-		n = (size_t)snprintf(req, 256, "GET /api/v1/echo HTTP/1.1\r\n"
+		n = (size_t)snprintf(req, 256,
+		    "GET /api/v1/echo HTTP/1.1\r\n"
 		    "Host: x\r\nX-Big: ");
 		memset(req + n, 'h', sizes[i]);
 		n += sizes[i];
@@ -647,13 +671,14 @@ test_headers_too_large(void **state)
 		if (rep.status != 431 && rep.status != 413)
 			fail_msg("%zu bytes of header: status %d", sizes[i],
 			    rep.status);
-		if (i == 0)	/* within MHD's pool: our own answer */
+		if (i == 0) /* within MHD's pool: our own answer */
 			assert_problem(&rep, 431);
 		reply_free(&rep);
 
 		/* ... and the server goes on serving. */
 		exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-		    "Connection: close\r\n\r\n", &rep);
+		         "Connection: close\r\n\r\n",
+		    &rep);
 		assert_int_equal(rep.status, 200);
 		reply_free(&rep);
 	}
@@ -664,7 +689,8 @@ test_headers_too_large(void **state)
 	memcpy(req, "GET /", 5);
 	memset(req + 5, 'p', MAX_HEADER);
 	n = 5 + MAX_HEADER;
-	n += (size_t)snprintf(req + n, 256, " HTTP/1.1\r\nHost: x\r\n"
+	n += (size_t)snprintf(req + n, 256,
+	    " HTTP/1.1\r\nHost: x\r\n"
 	    "Connection: close\r\n\r\n");
 	exchange_on(AF_INET, port, req, n, &rep);
 	free(req);
@@ -674,7 +700,8 @@ test_headers_too_large(void **state)
 	/* Just under the limit passes. */
 	req = malloc(MAX_HEADER + 512);
 	assert_non_null(req);
-	n = (size_t)snprintf(req, 256, "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	n = (size_t)snprintf(req, 256,
+	    "GET /healthz HTTP/1.1\r\nHost: x\r\n"
 	    "Connection: close\r\nX-Big: ");
 	memset(req + n, 'h', MAX_HEADER - n - 4);
 	n = MAX_HEADER - 4;
@@ -689,12 +716,13 @@ test_headers_too_large(void **state)
 static void
 test_tls_forwarded(void **state)
 {
-	struct reply	 rep;
-	json_t		*doc;
+	struct reply rep;
+	json_t      *doc;
 
 	(void)state;
 	exchange("GET /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-	    "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n", &rep);
+	         "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	assert_header(&rep, "Strict-Transport-Security", "max-age=31536000");
 	doc = reply_json(&rep);
@@ -703,7 +731,8 @@ test_tls_forwarded(void **state)
 	reply_free(&rep);
 
 	exchange("GET / HTTP/1.1\r\nHost: x\r\n"
-	    "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n", &rep);
+	         "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	assert_header(&rep, "Strict-Transport-Security", "max-age=31536000");
 	reply_free(&rep);
@@ -723,8 +752,8 @@ assert_static_headers(const struct reply *rep)
 static void
 test_static_index(void **state)
 {
-	struct reply	 rep;
-	char		 etag[128], req[512];
+	struct reply rep;
+	char         etag[128], req[512];
 
 	(void)state;
 	exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -739,8 +768,10 @@ test_static_index(void **state)
 	reply_free(&rep);
 
 	/* Revalidation. */
-	snprintf(req, sizeof(req), "GET /index.html HTTP/1.1\r\nHost: x\r\n"
-	    "If-None-Match: %s\r\nConnection: close\r\n\r\n", etag);
+	snprintf(req, sizeof(req),
+	    "GET /index.html HTTP/1.1\r\nHost: x\r\n"
+	    "If-None-Match: %s\r\nConnection: close\r\n\r\n",
+	    etag);
 	exchange(req, &rep);
 	assert_int_equal(rep.status, 304);
 	assert_static_headers(&rep);
@@ -766,21 +797,23 @@ static void
 test_static_types(void **state)
 {
 	static const struct {
-		const char	*path;
-		const char	*type;
+		const char *path;
+		const char *type;
 	} cases[] = {
 		{ "/app.js", "text/javascript; charset=utf-8" },
 		{ "/style.css", "text/css; charset=utf-8" },
 		{ "/sub/page.txt", "text/plain; charset=utf-8" },
 	};
-	struct reply	 rep;
-	char		 req[256];
-	size_t		 i;
+	struct reply rep;
+	char         req[256];
+	size_t       i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
-		    "Connection: close\r\n\r\n", cases[i].path);
+		snprintf(req, sizeof(req),
+		    "GET %s HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n",
+		    cases[i].path);
 		exchange(req, &rep);
 		assert_int_equal(rep.status, 200);
 		assert_header(&rep, "Content-Type", cases[i].type);
@@ -793,20 +826,34 @@ static void
 test_static_refused(void **state)
 {
 	static const char *const paths[] = {
-		"/../etc/passwd", "/%2e%2e/x", "/%2E%2E%2Fetc%2Fpasswd",
-		"/.hidden", "/sub/../index.html", "/sub//page.txt",
-		"/sub/.%2e/index.html", "/a\\b", "/link.html",
-		"/linkdir/page.txt", "/sub", "/fifo", "/missing.html",
-		"/index.html%00.png", "/api", "//etc/passwd", "/./index.html",
+		"/../etc/passwd",
+		"/%2e%2e/x",
+		"/%2E%2E%2Fetc%2Fpasswd",
+		"/.hidden",
+		"/sub/../index.html",
+		"/sub//page.txt",
+		"/sub/.%2e/index.html",
+		"/a\\b",
+		"/link.html",
+		"/linkdir/page.txt",
+		"/sub",
+		"/fifo",
+		"/missing.html",
+		"/index.html%00.png",
+		"/api",
+		"//etc/passwd",
+		"/./index.html",
 	};
-	struct reply	 rep;
-	char		 req[256];
-	size_t		 i;
+	struct reply rep;
+	char         req[256];
+	size_t       i;
 
 	(void)state;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
-		    "Connection: close\r\n\r\n", paths[i]);
+		snprintf(req, sizeof(req),
+		    "GET %s HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n",
+		    paths[i]);
 		exchange(req, &rep);
 		if (rep.status != 404)
 			fail_msg("%s: status %d", paths[i], rep.status);
@@ -822,11 +869,12 @@ test_static_refused(void **state)
 static void
 test_static_method(void **state)
 {
-	struct reply	 rep;
+	struct reply rep;
 
 	(void)state;
 	exchange("POST /index.html HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 0\r\nConnection: close\r\n\r\n", &rep);
+	         "Content-Length: 0\r\nConnection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 405);
 	assert_header(&rep, "Allow", "GET, HEAD");
 	assert_static_headers(&rep);
@@ -841,11 +889,12 @@ test_static_method(void **state)
 static void
 test_api_encoded_nul(void **state)
 {
-	struct reply	 rep;
+	struct reply rep;
 
 	(void)state;
 	exchange("GET /api/v1/echo%00x HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_problem(&rep, 400);
 	reply_free(&rep);
 }
@@ -853,12 +902,13 @@ test_api_encoded_nul(void **state)
 static void
 test_app_headers(void **state)
 {
-	struct reply	 rep;
+	struct reply rep;
 
 	(void)state;
 	/* A header the server must set cannot be overridden. */
 	exchange("GET /api/override HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 204);
 	assert_api_headers(&rep);
 	assert_header(&rep, "X-Extra", "kept");
@@ -867,13 +917,15 @@ test_app_headers(void **state)
 
 	/* A header that would split the response becomes a 500. */
 	exchange("GET /api/bad-header HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_problem(&rep, 500);
 	assert_null(strstr(rep.raw, "Injected"));
 	reply_free(&rep);
 
 	exchange("GET /api/bad-status HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_problem(&rep, 500);
 	reply_free(&rep);
 }
@@ -881,7 +933,7 @@ test_app_headers(void **state)
 static void
 test_protocol_errors(void **state)
 {
-	struct reply	 rep;
+	struct reply rep;
 
 	(void)state;
 	/* HTTP/1.1 without Host. */
@@ -890,13 +942,15 @@ test_protocol_errors(void **state)
 	reply_free(&rep);
 
 	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-	    "zz\r\n", &rep);
+	         "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	         "zz\r\n",
+	    &rep);
 	assert_true(rep.status == 400 || rep.status == 0);
 	reply_free(&rep);
 
 	exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n", &rep);
+	         "Connection: close\r\n\r\n",
+	    &rep);
 	assert_int_equal(rep.status, 200);
 	reply_free(&rep);
 }
@@ -904,13 +958,13 @@ test_protocol_errors(void **state)
 static void *
 hammer(void *arg)
 {
-	struct reply	 rep;
-	int		 i;
+	struct reply rep;
+	int          i;
 
 	(void)arg;
 	for (i = 0; i < 25; i++) {
 		exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
-		    "Content-Length: 4\r\nConnection: close\r\n\r\nping",
+		         "Content-Length: 4\r\nConnection: close\r\n\r\nping",
 		    &rep);
 		if (rep.status != 200 ||
 		    strstr(rep.raw, "\"body\":\"ping\"") == NULL)
@@ -923,9 +977,9 @@ hammer(void *arg)
 static void
 test_concurrent(void **state)
 {
-	pthread_t	 t[8];
-	void		*ret;
-	size_t		 i;
+	pthread_t t[8];
+	void     *ret;
+	size_t    i;
 
 	(void)state;
 	for (i = 0; i < 8; i++)
@@ -939,14 +993,14 @@ test_concurrent(void **state)
 static void
 test_ipv6(void **state)
 {
-	struct http_config	 cfg;
-	struct http_server	*srv6;
-	struct reply		 rep;
-	json_t			*doc;
-	const char		*req = "GET /healthz HTTP/1.1\r\n"
-	    "Host: [::1]\r\nX-Forwarded-Proto: https\r\n"
-	    "Connection: close\r\n\r\n";
-	char			 err[256];
+	struct http_config  cfg;
+	struct http_server *srv6;
+	struct reply        rep;
+	json_t             *doc;
+	const char         *req = "GET /healthz HTTP/1.1\r\n"
+	                          "Host: [::1]\r\nX-Forwarded-Proto: https\r\n"
+	                          "Connection: close\r\n\r\n";
+	char                err[256];
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -977,9 +1031,9 @@ test_ipv6(void **state)
 static void
 test_start_failures(void **state)
 {
-	struct http_config	 cfg;
-	struct http_server	*srv2;
-	char			 err[256];
+	struct http_config  cfg;
+	struct http_server *srv2;
+	char                err[256];
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -1016,12 +1070,12 @@ test_start_failures(void **state)
 static void
 test_no_web_dir(void **state)
 {
-	struct http_config	 cfg;
-	struct http_server	*srv2;
-	struct reply		 rep;
-	const char		*req = "GET / HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n";
-	char			 err[256];
+	struct http_config  cfg;
+	struct http_server *srv2;
+	struct reply        rep;
+	const char         *req = "GET / HTTP/1.1\r\nHost: x\r\n"
+	                          "Connection: close\r\n\r\n";
+	char                err[256];
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -1038,10 +1092,10 @@ test_no_web_dir(void **state)
 static void
 test_response_helpers(void **state)
 {
-	struct http_response	 res;
-	json_t			*doc;
-	char			*b;
-	int			 i;
+	struct http_response res;
+	json_t              *doc;
+	char                *b;
+	int                  i;
 
 	(void)state;
 	memset(&res, 0, sizeof(res));

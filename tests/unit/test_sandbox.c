@@ -32,8 +32,8 @@
 static int
 in_child(int (*fn)(void))
 {
-	pid_t	pid = fork();
-	int	status;
+	pid_t pid = fork();
+	int   status;
 
 	assert_true(pid >= 0);
 	if (pid == 0)
@@ -46,7 +46,7 @@ in_child(int (*fn)(void))
 static void *
 thread_exec(void *arg)
 {
-	char	*argv[] = { (char *)"/bin/true", NULL };
+	char *argv[] = { (char *)"/bin/true", NULL };
 
 	(void)arg;
 	execv("/bin/true", argv);
@@ -56,9 +56,9 @@ thread_exec(void *arg)
 static int
 refuses_exec_and_fork(void)
 {
-	char		 err[128], *argv[] = { (char *)"/bin/true", NULL };
-	pthread_t	 t;
-	void		*thread_errno;
+	char      err[128], *argv[] = { (char *)"/bin/true", NULL };
+	pthread_t t;
+	void     *thread_errno;
 
 	if (sandbox_enter(err, sizeof(err)) != 0)
 		return 10;
@@ -89,10 +89,10 @@ thread_noop(void *arg)
 static int
 allows_ordinary_work(void)
 {
-	char		err[128], buf[8];
-	int		fd, sv[2];
-	pthread_t	t;
-	void		*back;
+	char      err[128], buf[8];
+	int       fd, sv[2];
+	pthread_t t;
+	void     *back;
 
 	if (sandbox_enter(err, sizeof(err)) != 0)
 		return 10;
@@ -130,7 +130,7 @@ test_allows_ordinary_work(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest	tests[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuses_exec_and_fork),
 		cmocka_unit_test(test_allows_ordinary_work),
 	};
