@@ -2,16 +2,16 @@
  * api.h — the application behind the HTTP server: its shared state, the
  * per-request context, declared routes, and the helpers handlers use.
  *
- * A request travels one way, in router.c: match a declared route (404,
- * 405) → authenticate (401) and check the CSRF token of cookie writes
- * (403) → the route's roles (403) → the policy gate on the object the
- * path names (404 hidden, 403 denied, a refused read audited) → parse
- * and validate the body and the query against the route's specs and
- * rules (415, 400 with every field error) → If-Match → the handler.
- * Handlers never re-check what their route declares; writes go through
- * api_write() (write.c), which re-reads the facts inside the transaction,
- * decides again, changes, audits and commits. A read that answers 2xx is audited by the router.
- * The first reply of a request wins; later ones are ignored.
+ * A request travels one way, in router.c: match a declared route (404, 405)
+ * → authenticate (401) and check the CSRF token of cookie writes (403) →
+ * the route's roles (403) → the policy gate on the object the path names
+ * (404 hidden, 403 denied, a refused read audited) → parse and validate the
+ * body and the query against the route's specs and rules (415, 400 with
+ * every field error) → If-Match → the handler. Handlers never re-check what
+ * their route declares; writes go through api_write() (write.c), which re-
+ * reads the facts inside the transaction, decides again, changes, audits
+ * and commits. A read that answers 2xx is audited by the router. The first
+ * reply of a request wins; later ones are ignored.
  */
 #ifndef NMT_API_API_H
 #define NMT_API_API_H
@@ -32,27 +32,27 @@
 struct audit_writer;
 
 struct app {
-	char			*db_url;
-	struct keyring		 keys;
-	pthread_key_t		 db_key;	/* this thread's connection */
-	struct audit_writer	*audit;
-	long			 session_idle;	/* seconds */
-	long			 session_max;	/* seconds */
+	char                *db_url;
+	struct keyring       keys;
+	pthread_key_t        db_key; /* this thread's connection */
+	struct audit_writer *audit;
+	long                 session_idle; /* seconds */
+	long                 session_max;  /* seconds */
 };
 
 /* The authenticated user behind a request. */
 struct actor {
-	char			 user_id[UUID_TEXT];
-	char			 username[65];
-	char			 display_name[DISPLAY_NAME_BYTES];
-	char			 org[65];
-	char			 org_name[512];
-	char			 region[33];
-	enum role		 role;
-	int			 via_session;		/* cookie, not bearer */
-	char			 session_hash[TOKEN_HASH_HEX];
-	char			 csrf_token[64];
-	struct principal	 principal;		/* points into this */
+	char             user_id[UUID_TEXT];
+	char             username[65];
+	char             display_name[DISPLAY_NAME_BYTES];
+	char             org[65];
+	char             org_name[512];
+	char             region[33];
+	enum role        role;
+	int              via_session; /* cookie, not bearer */
+	char             session_hash[TOKEN_HASH_HEX];
+	char             csrf_token[64];
+	struct principal principal; /* points into this */
 };
 
 struct ctx;
@@ -64,88 +64,94 @@ struct ctx;
  */
 struct object_type {
 	enum object_kind kind;
-	const char	*name;		/* audit objects are "<name>:<id>" */
-	enum nmt_err	(*facts)(struct ctx *c, const char *id, int lock,
-			    struct facts *f);
-	const char	*denied;	/* e.g. "case.denied" */
+	const char      *name; /* audit objects are "<name>:<id>" */
+	enum nmt_err (
+	    *facts)(struct ctx *c, const char *id, int lock, struct facts *f);
+	const char *denied; /* e.g. "case.denied" */
 };
 
 /* A declared query parameter: its name, type and limit. */
 enum query_type {
-	Q_TEXT,		/* up to max code points, no control characters */
-	Q_CODE,		/* one of codes */
-	Q_ID,		/* a UUID */
-	Q_BOOL,		/* true | false */
+	Q_TEXT, /* up to max code points, no control characters */
+	Q_CODE, /* one of codes */
+	Q_ID,   /* a UUID */
+	Q_BOOL, /* true | false */
 };
 
 struct query_spec {
-	const char		*name;
-	enum query_type		 type;
-	size_t			 max;		/* Q_TEXT */
-	const struct term	*codes;		/* Q_CODE */
+	const char        *name;
+	enum query_type    type;
+	size_t             max;   /* Q_TEXT */
+	const struct term *codes; /* Q_CODE */
 };
-#define QUERY_END { .name = NULL }
+#define QUERY_END \
+	{ \
+		.name = NULL \
+	}
 
-#define R_PUBLIC	0x01	/* no authentication */
-#define R_IF_MATCH	0x02	/* If-Match names the version (428/412) */
-#define R_PAGED		0x04	/* ?limit= and the opaque ?cursor= */
+#define R_PUBLIC   0x01 /* no authentication */
+#define R_IF_MATCH 0x02 /* If-Match names the version (428/412) */
+#define R_PAGED    0x04 /* ?limit= and the opaque ?cursor= */
 
 struct route {
-	const char		*method;
-	const char		*pattern;	/* {id}: one UUID segment */
-	unsigned		 roles;		/* ROLE_BIT set */
-	const struct field_spec	*body;		/* NULL: no body */
-	const struct query_spec	*query;		/* NULL: none */
-	const struct object_type *object;	/* what the first {id} names */
-	enum object_kind	 kind;		/* for the policy */
-	enum action		 action;
-	const char		*audit;		/* audit action, NULL: none */
-	void			(*handler)(struct ctx *);
-	unsigned		 flags;
+	const char               *method;
+	const char               *pattern; /* {id}: one UUID segment */
+	unsigned                  roles;   /* ROLE_BIT set */
+	const struct field_spec  *body;    /* NULL: no body */
+	const struct query_spec  *query;   /* NULL: none */
+	const struct object_type *object;  /* what the first {id} names */
+	enum object_kind          kind;    /* for the policy */
+	enum action               action;
+	const char               *audit; /* audit action, NULL: none */
+	void (*handler)(struct ctx *);
+	unsigned flags;
 	/*
 	 * Rules of the body the spec cannot express (a known county...):
 	 * adds field errors; an error return (after replying) stops.
 	 */
-	enum nmt_err		(*check)(struct ctx *, json_t *errors);
+	enum nmt_err (*check)(struct ctx *, json_t *errors);
 };
-#define ROUTE_END { .method = NULL }
+#define ROUTE_END \
+	{ \
+		.method = NULL \
+	}
 
 /* The entry the request leaves in the audit log. */
 struct audit_note {
-	const char	*action;
-	char		 object[80];	/* "<kind>:<id>" or "" */
-	char		 case_id[UUID_TEXT];
-	int		 flagged;
+	const char *action;
+	char        object[80]; /* "<kind>:<id>" or "" */
+	char        case_id[UUID_TEXT];
+	int         flagged;
 };
 
 struct ctx {
-	struct app			*app;
-	const struct http_request	*req;
-	struct http_response		*res;
-	struct db			*db;
-	const struct route		*route;
-	time_t				 now;
-	char				 now_text[21];	/* ISO, UTC */
-	int				 authenticated;
-	struct actor			 actor;
-	const char			*params[2];	/* {id} segments */
-	json_t				*body;		/* validated body */
-	long long			 version;	/* R_IF_MATCH */
-	struct page			 page;		/* R_PAGED */
-	char				 cursor_key[64];
-	char				 cursor_id[UUID_TEXT];
-	struct facts			 facts;		/* the gate's */
-	struct audit_note		 note;
-	int				 replied;
-	int				 status;	/* of the reply */
+	struct app                *app;
+	const struct http_request *req;
+	struct http_response      *res;
+	struct db                 *db;
+	const struct route        *route;
+	time_t                     now;
+	char                       now_text[21]; /* ISO, UTC */
+	int                        authenticated;
+	struct actor               actor;
+	const char                *params[2]; /* {id} segments */
+	json_t                    *body;      /* validated body */
+	long long                  version;   /* R_IF_MATCH */
+	struct page                page;      /* R_PAGED */
+	char                       cursor_key[64];
+	char                       cursor_id[UUID_TEXT];
+	struct facts               facts; /* the gate's */
+	struct audit_note          note;
+	int                        replied;
+	int                        status; /* of the reply */
 };
 
-int	app_init(struct app *app, const char *db_url, const char *key_file,
-	    char *err, size_t errlen);
-void	app_cleanup(struct app *app);
+int  app_init(struct app *app, const char *db_url, const char *key_file,
+     char *err, size_t errlen);
+void app_cleanup(struct app *app);
 /* The HTTP entry point (http_app_fn). */
-void	app_handle(void *app, const struct http_request *req,
-	    struct http_response *res);
+void app_handle(void *app, const struct http_request *req,
+    struct http_response *res);
 /* This thread's database connection, opened on first use; NULL if down. */
 struct db *app_db(struct app *app);
 
@@ -154,41 +160,40 @@ extern const struct route *const api_routes[];
 
 /* ---- replies (respond.c) ---- */
 
-void	reply_json(struct ctx *c, int status, json_t *body);	/* steals */
-void	reply_empty(struct ctx *c, int status);
+void reply_json(struct ctx *c, int status, json_t *body); /* steals */
+void reply_empty(struct ctx *c, int status);
 /* An RFC 9457 problem with a status of respond.c's table. */
-void	reply_problem(struct ctx *c, int status, const char *detail);
+void reply_problem(struct ctx *c, int status, const char *detail);
 /* 400 with field errors ({field, code, message}); steals; at most 50. */
-void	reply_invalid(struct ctx *c, json_t *errors);
+void reply_invalid(struct ctx *c, json_t *errors);
 /* The one answer for each error: 404, 403, 409, 412, 500, 503. */
-void	reply_error(struct ctx *c, enum nmt_err e);
-void	reply_policy(struct ctx *c, enum policy_decision d);
-void	reply_header(struct ctx *c, const char *name, const char *value);
-void	reply_etag(struct ctx *c, long long version);
+void reply_error(struct ctx *c, enum nmt_err e);
+void reply_policy(struct ctx *c, enum policy_decision d);
+void reply_header(struct ctx *c, const char *name, const char *value);
+void reply_etag(struct ctx *c, long long version);
 /* 201 with Location: <prefix>/<id> and the document. */
-void	reply_created(struct ctx *c, const char *prefix, const char *id,
-	    json_t *doc);
+void reply_created(struct ctx *c, const char *prefix, const char *id,
+    json_t *doc);
 /*
  * A page of a list: {"items": items, "next_cursor"} where next_cursor
  * encodes (key, id) of the last item when more follow, else null.
  */
-void	reply_page(struct ctx *c, json_t *items, int more, const char *key,
-	    const char *id);
+void reply_page(struct ctx *c, json_t *items, int more, const char *key,
+    const char *id);
 
 /*
  * Decodes an opaque list cursor (base64url of "<kind>:<key>:<id>", as
  * reply_page makes them for the route's kind) into c->page; -1 when it is
  * not one.
  */
-int	cursor_decode(struct ctx *c, const char *text);
+int cursor_decode(struct ctx *c, const char *text);
 
 /* ---- rendering (render.c) ---- */
 
 /* The served fields of a record, per its column table. */
-json_t	*render_record(const struct record_type *t, const void *rec);
+json_t *render_record(const struct record_type *t, const void *rec);
 /* A JSON array of n records of type t. */
-json_t	*render_records(const struct record_type *t, const void *rows,
-	    size_t n);
+json_t *render_records(const struct record_type *t, const void *rows, size_t n);
 
 /* ---- the policy gate (gate.c) ---- */
 
@@ -198,10 +203,10 @@ json_t	*render_records(const struct record_type *t, const void *rows,
  * there is no such object, audited as t->denied when there is) or 403
  * and returns -1.
  */
-int	gate_object(struct ctx *c, const struct object_type *t, const char *id,
-	    enum action action);
+int gate_object(struct ctx *c, const struct object_type *t, const char *id,
+    enum action action);
 /* "<kind>:<id>" into the audit note's object. */
-void	note_object(struct ctx *c, const char *kind, const char *id);
+void note_object(struct ctx *c, const char *kind, const char *id);
 
 /* ---- the one write path (write.c) ---- */
 
@@ -213,19 +218,19 @@ void	note_object(struct ctx *c, const char *kind, const char *id);
  * text); then everything is rolled back and, unless fn replied, the
  * error's answer is given. Returns the outcome.
  */
-enum nmt_err	api_write(struct ctx *c,
-		    enum nmt_err (*fn)(struct ctx *, void *), void *arg);
+enum nmt_err api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
+    void                          *arg);
 /* A read's audit entry, group-committed shortly after (audit.c). */
-void		audit_later(struct ctx *c, const struct audit_note *n);
+void audit_later(struct ctx *c, const struct audit_note *n);
 /* A write's audit entry in the open transaction (audit.c). */
-enum nmt_err	audit_in_tx(struct ctx *c, const struct audit_note *n);
+enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);
 
 /* ---- authentication (auth.c) ---- */
 
 /* Fills c->actor from cookie or bearer; replies 401 and returns -1. */
-int	auth_request(struct ctx *c);
+int auth_request(struct ctx *c);
 /* The session cookie header value for a token (Secure over TLS). */
-char	*auth_cookie(const struct ctx *c, const char *token, long max_age);
+char *auth_cookie(const struct ctx *c, const char *token, long max_age);
 
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;

@@ -14,7 +14,7 @@
 #include "core/util.h"
 
 #define DEFAULT_SESSION_IDLE 1800
-#define DEFAULT_SESSION_MAX 43200
+#define DEFAULT_SESSION_MAX  43200
 
 static void
 close_thread_db(void *db)
@@ -25,24 +25,24 @@ close_thread_db(void *db)
 static long
 env_seconds(const char *name, long fallback)
 {
-	const char	*text = getenv(name);
-	int64_t		 v;
+	const char *text = getenv(name);
+	int64_t     v;
 
 	if (text == NULL || *text == '\0')
 		return fallback;
 	if (parse_int(text, 1, 7 * 24 * 3600, &v) == 0)
 		return (long)v;
-	log_warn("%s is not a number of seconds (1..604800); using %ld",
-	    name, fallback);
+	log_warn("%s is not a number of seconds (1..604800); using %ld", name,
+	    fallback);
 	return fallback;
 }
 
 int
-app_init(struct app *app, const char *db_url, const char *key_file,
-    char *err, size_t errlen)
+app_init(struct app *app, const char *db_url, const char *key_file, char *err,
+    size_t errlen)
 {
-	struct db	*db;
-	char		 why[256];
+	struct db *db;
+	char       why[256];
 
 	memset(app, 0, sizeof(*app));
 	/*
@@ -52,8 +52,10 @@ app_init(struct app *app, const char *db_url, const char *key_file,
 	if ((db = db_open(db_url, why, sizeof(why))) == NULL)
 		log_warn("database unavailable at start: %s", why);
 	else if (db_schema_current(db, why, sizeof(why)) != NMT_OK) {
-		snprintf(err, errlen, "the database is not ready (%s); run "
-		    "nmtctl init", why);
+		snprintf(err, errlen,
+		    "the database is not ready (%s); run "
+		    "nmtctl init",
+		    why);
 		db_close(db);
 		return -1;
 	}
@@ -72,7 +74,7 @@ app_init(struct app *app, const char *db_url, const char *key_file,
 void
 app_cleanup(struct app *app)
 {
-	struct db	*db;
+	struct db *db;
 
 	audit_writer_stop(app->audit);
 	if ((db = pthread_getspecific(app->db_key)) != NULL) {
@@ -86,8 +88,8 @@ app_cleanup(struct app *app)
 struct db *
 app_db(struct app *app)
 {
-	struct db	*db = pthread_getspecific(app->db_key);
-	char		 err[256];
+	struct db *db = pthread_getspecific(app->db_key);
+	char       err[256];
 
 	if (db != NULL)
 		return db;

@@ -34,8 +34,8 @@ entry_fill(struct ctx *c, struct audit_entry *a, const struct audit_note *n)
 enum nmt_err
 audit_in_tx(struct ctx *c, const struct audit_note *n)
 {
-	struct audit_entry	a;
-	enum nmt_err		e;
+	struct audit_entry a;
+	enum nmt_err       e;
 
 	entry_fill(c, &a, n);
 	e = store_audit_append(c->db, c->app->keys.audit, &a, 1);
@@ -46,7 +46,7 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
 void
 audit_later(struct ctx *c, const struct audit_note *n)
 {
-	struct audit_entry	a;
+	struct audit_entry a;
 
 	entry_fill(c, &a, n);
 	audit_writer_push(c->app->audit, &a);
@@ -55,17 +55,18 @@ audit_later(struct ctx *c, const struct audit_note *n)
 static void
 audit_list(struct ctx *c)
 {
-	const char		*case_id = http_query(c->req, "case");
-	const char		*flagged = http_query(c->req, "flagged");
-	struct scope		 s = policy_scope(&c->actor.principal, OBJ_AUDIT);
-	struct audit_entry	*rows;
-	size_t			 n;
-	int			 more;
-	enum nmt_err		 e;
+	const char         *case_id = http_query(c->req, "case");
+	const char         *flagged = http_query(c->req, "flagged");
+	struct scope        s = policy_scope(&c->actor.principal, OBJ_AUDIT);
+	struct audit_entry *rows;
+	size_t              n;
+	int                 more;
+	enum nmt_err        e;
 
 	if (!(s.reasons & SCOPE_ALL)) {
 		if (case_id == NULL) {
-			reply_problem(c, 400, "Ange ärendet (case) vars logg "
+			reply_problem(c, 400,
+			    "Ange ärendet (case) vars logg "
 			    "du vill läsa.");
 			return;
 		}
@@ -76,14 +77,14 @@ audit_list(struct ctx *c)
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
-	if ((e = store_audit_list(c->db, case_id, flagged == NULL ? -1 :
-	    strcmp(flagged, "true") == 0, &c->page, &rows, &n, &more)) !=
-	    NMT_OK) {
+	if ((e = store_audit_list(c->db, case_id,
+	         flagged == NULL ? -1 : strcmp(flagged, "true") == 0, &c->page,
+	         &rows, &n, &more)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
 	if (n > 0) {
-		char	seq[24];
+		char seq[24];
 
 		snprintf(seq, sizeof(seq), "%lld", rows[n - 1].seq);
 		reply_page(c, render_records(&audit_record, rows, n), more, seq,
@@ -93,16 +94,16 @@ audit_list(struct ctx *c)
 	store_audit_entries_free(rows, n);
 }
 
-static const struct query_spec audit_query[] = {
-	{ "case", Q_ID, 0, NULL },
-	{ "flagged", Q_BOOL, 0, NULL },
-	QUERY_END
-};
+static const struct query_spec audit_query[] = { { "case", Q_ID, 0, NULL },
+	{ "flagged", Q_BOOL, 0, NULL }, QUERY_END };
 
-const struct route audit_routes[] = {
-	{ .method = "GET", .pattern = "/api/v1/audit",
-	    .roles = ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR),
-	    .query = audit_query, .kind = OBJ_AUDIT, .action = ACT_LIST,
-	    .handler = audit_list, .flags = R_PAGED },
-	ROUTE_END
-};
+const struct route audit_routes[] = { { .method = "GET",
+	                                  .pattern = "/api/v1/audit",
+	                                  .roles = ROLE_BIT(ROLE_AUDITOR) |
+	                                      ROLE_BIT(ROLE_COORDINATOR),
+	                                  .query = audit_query,
+	                                  .kind = OBJ_AUDIT,
+	                                  .action = ACT_LIST,
+	                                  .handler = audit_list,
+	                                  .flags = R_PAGED },
+	ROUTE_END };

@@ -19,16 +19,16 @@
 #define FLUSH_TIMEOUT_S 10
 
 struct audit_writer {
-	char			*db_url;
-	const unsigned char	*key;
-	pthread_t		 thread;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 wake;		/* writer: work or stop */
-	pthread_cond_t		 done;		/* flushers: progress */
-	struct audit_entry	*pending;
-	size_t			 npending, cap;
-	unsigned long long	 queued, written;
-	int			 urgent, stopping;
+	char                *db_url;
+	const unsigned char *key;
+	pthread_t            thread;
+	pthread_mutex_t      lock;
+	pthread_cond_t       wake; /* writer: work or stop */
+	pthread_cond_t       done; /* flushers: progress */
+	struct audit_entry  *pending;
+	size_t               npending, cap;
+	unsigned long long   queued, written;
+	int                  urgent, stopping;
 };
 
 static void
@@ -48,8 +48,8 @@ static int
 write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
     size_t n)
 {
-	char		err[256];
-	enum nmt_err	e;
+	char         err[256];
+	enum nmt_err e;
 
 	if (*dbp == NULL &&
 	    (*dbp = db_open(w->db_url, err, sizeof(err))) == NULL) {
@@ -72,11 +72,11 @@ write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
 static void *
 writer_main(void *arg)
 {
-	struct audit_writer	*w = arg;
-	struct audit_entry	*batch;
-	struct timespec		 ts;
-	struct db		*db = NULL;
-	size_t			 n, i;
+	struct audit_writer *w = arg;
+	struct audit_entry  *batch;
+	struct timespec      ts;
+	struct db           *db = NULL;
+	size_t               n, i;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -89,7 +89,7 @@ writer_main(void *arg)
 			deadline_in(&ts, AUDIT_FLUSH_MS);
 			while (!w->urgent && !w->stopping &&
 			    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
-			    ETIMEDOUT)
+			        ETIMEDOUT)
 				;
 		}
 		w->urgent = 0;
@@ -129,7 +129,7 @@ writer_main(void *arg)
 struct audit_writer *
 audit_writer_start(const char *db_url, const unsigned char *audit_key)
 {
-	struct audit_writer	*w = xcalloc(1, sizeof(*w));
+	struct audit_writer *w = xcalloc(1, sizeof(*w));
 
 	w->db_url = xstrdup(db_url);
 	w->key = audit_key;
@@ -161,9 +161,9 @@ audit_writer_push(struct audit_writer *w, struct audit_entry *entry)
 int
 audit_writer_flush(struct audit_writer *w)
 {
-	unsigned long long	target;
-	struct timespec		ts;
-	int			rc = 0;
+	unsigned long long target;
+	struct timespec    ts;
+	int                rc = 0;
 
 	deadline_in(&ts, FLUSH_TIMEOUT_S * 1000L);
 	pthread_mutex_lock(&w->lock);
@@ -181,7 +181,7 @@ audit_writer_flush(struct audit_writer *w)
 void
 audit_writer_stop(struct audit_writer *w)
 {
-	size_t	i;
+	size_t i;
 
 	if (w == NULL)
 		return;

@@ -18,15 +18,14 @@
 
 struct audit_writer;
 
-struct audit_writer	*audit_writer_start(const char *db_url,
-			    const unsigned char *audit_key);
+struct audit_writer *audit_writer_start(const char *db_url,
+    const unsigned char                            *audit_key);
 /* Queues an entry; the writer takes ownership of its strings. */
-void			 audit_writer_push(struct audit_writer *w,
-			    struct audit_entry *entry);
+void audit_writer_push(struct audit_writer *w, struct audit_entry *entry);
 /* Waits until everything queued so far is committed; 0, or -1 if the
    database stayed unavailable for the flush timeout. */
-int			 audit_writer_flush(struct audit_writer *w);
+int audit_writer_flush(struct audit_writer *w);
 /* Flushes, stops the thread and frees the writer. */
-void			 audit_writer_stop(struct audit_writer *w);
+void audit_writer_stop(struct audit_writer *w);
 
 #endif

@@ -29,10 +29,10 @@ unauthorized(struct ctx *c)
 static int
 actor_from_user(struct ctx *c, const char *user_id)
 {
-	struct user_row	 u;
-	struct actor	*a = &c->actor;
-	int		 found;
-	enum nmt_err	 e;
+	struct user_row u;
+	struct actor   *a = &c->actor;
+	int             found;
+	enum nmt_err    e;
 
 	if ((e = store_user_by_id(c->db, user_id, &u, &found)) != NMT_OK) {
 		reply_error(c, e);
@@ -63,9 +63,9 @@ actor_from_user(struct ctx *c, const char *user_id)
 static int
 auth_bearer(struct ctx *c, const char *token)
 {
-	char		hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
-	int		found;
-	enum nmt_err	e;
+	char         hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
+	int          found;
+	enum nmt_err e;
 
 	token_hash(c->app->keys.token, token, hash);
 	if ((e = store_token_find(c->db, hash, user_id, &found)) != NMT_OK) {
@@ -81,7 +81,7 @@ auth_bearer(struct ctx *c, const char *token)
 static long
 touch_interval(long idle)
 {
-	long	half = idle / 2;
+	long half = idle / 2;
 
 	return half < 1 ? 1 : half < TOUCH_INTERVAL ? half : TOUCH_INTERVAL;
 }
@@ -89,18 +89,18 @@ touch_interval(long idle)
 static int
 auth_session(struct ctx *c, const char *token)
 {
-	char		 hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
-	char		 created_after[TIME_TEXT], seen_after[TIME_TEXT];
-	char		 last_seen[TIME_TEXT], now[TIME_TEXT];
-	time_t		 seen;
-	int		 found;
-	enum nmt_err	 e;
+	char         hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
+	char         created_after[TIME_TEXT], seen_after[TIME_TEXT];
+	char         last_seen[TIME_TEXT], now[TIME_TEXT];
+	time_t       seen;
+	int          found;
+	enum nmt_err e;
 
 	token_hash(c->app->keys.token, token, hash);
 	time_format(c->now - c->app->session_max, created_after);
 	time_format(c->now - c->app->session_idle, seen_after);
 	if ((e = store_session_find(c->db, hash, created_after, seen_after,
-	    user_id, c->actor.csrf_token, last_seen, &found)) != NMT_OK) {
+	         user_id, c->actor.csrf_token, last_seen, &found)) != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}
@@ -122,8 +122,8 @@ auth_session(struct ctx *c, const char *token)
 int
 auth_request(struct ctx *c)
 {
-	const char	*authz = http_header(c->req, "Authorization");
-	const char	*cookie;
+	const char *authz = http_header(c->req, "Authorization");
+	const char *cookie;
 
 	if (authz != NULL) {
 		if (strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0')
@@ -140,6 +140,6 @@ char *
 auth_cookie(const struct ctx *c, const char *token, long max_age)
 {
 	return xasprintf("%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
-	    "SameSite=Strict%s", SESSION_COOKIE, token, max_age,
-	    c->req->tls ? "; Secure" : "");
+	                 "SameSite=Strict%s",
+	    SESSION_COOKIE, token, max_age, c->req->tls ? "; Secure" : "");
 }

@@ -14,12 +14,12 @@
 #include "core/util.h"
 
 #define BREAK_GLASS_SECONDS 3600
-#define REASON_MAX 1000
+#define REASON_MAX          1000
 
 static enum nmt_err
 grant_insert(struct ctx *c, void *arg)
 {
-	struct grant_rec	*g = arg;
+	struct grant_rec *g = arg;
 
 	g->case_id = c->facts.case_id;
 	c->note.flagged = 1;
@@ -29,8 +29,8 @@ grant_insert(struct ctx *c, void *arg)
 static void
 break_glass(struct ctx *c)
 {
-	struct grant_rec	 g;
-	char			 id[UUID_TEXT], expires[TIME_TEXT];
+	struct grant_rec g;
+	char             id[UUID_TEXT], expires[TIME_TEXT];
 
 	memset(&g, 0, sizeof(g));
 	token_uuid(id);
@@ -43,26 +43,27 @@ break_glass(struct ctx *c)
 	g.expires_at = expires;
 	if (api_write(c, grant_insert, &g) != NMT_OK)
 		return;
-	reply_json(c, 201, json_pack("{s:s,s:s,s:s,s:s}", "id", id, "person",
-	    g.person_id, "granted_at", g.created_at, "expires_at", expires));
+	reply_json(c, 201,
+	    json_pack("{s:s,s:s,s:s,s:s}", "id", id, "person", g.person_id,
+	        "granted_at", g.created_at, "expires_at", expires));
 }
 
 static void
 grants_list(struct ctx *c)
 {
-	struct grant_rec	*rows;
-	size_t			 n;
-	int			 more;
-	enum nmt_err		 e;
+	struct grant_rec *rows;
+	size_t            n;
+	int               more;
+	enum nmt_err      e;
 
-	if ((e = store_glass_list(c->db, http_query(c->req, "case"),
-	    &c->page, &rows, &n, &more)) != NMT_OK) {
+	if ((e = store_glass_list(c->db, http_query(c->req, "case"), &c->page,
+	         &rows, &n, &more)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
 	reply_page(c, render_records(&grant_record, rows, n), more,
-	    n > 0 ? rows[n - 1].created_at : NULL, n > 0 ? rows[n - 1].id :
-	    NULL);
+	    n > 0 ? rows[n - 1].created_at : NULL,
+	    n > 0 ? rows[n - 1].id : NULL);
 	store_grants_free(rows, n);
 	if (http_query(c->req, "case") != NULL)
 		strlcopy(c->note.case_id, http_query(c->req, "case"),
@@ -74,20 +75,27 @@ static const struct field_spec break_glass_spec[] = {
 	FIELD_END
 };
 
-static const struct query_spec grants_query[] = {
-	{ "case", Q_ID, 0, NULL },
-	QUERY_END
-};
+static const struct query_spec grants_query[] = { { "case", Q_ID, 0, NULL },
+	QUERY_END };
 
 const struct route break_glass_routes[] = {
-	{ .method = "POST", .pattern = "/api/v1/persons/{id}/break-glass",
+	{ .method = "POST",
+	    .pattern = "/api/v1/persons/{id}/break-glass",
 	    .roles = ROLE_BIT(ROLE_MEMBER) | ROLE_BIT(ROLE_COORDINATOR),
-	    .body = break_glass_spec, .object = &person_object,
-	    .kind = OBJ_PERSON, .action = ACT_BREAK_GLASS,
-	    .audit = "person.break_glass", .handler = break_glass },
-	{ .method = "GET", .pattern = "/api/v1/break-glass",
-	    .roles = ROLE_BIT(ROLE_AUDITOR), .query = grants_query,
-	    .kind = OBJ_GRANT, .action = ACT_LIST, .audit = "break_glass.list",
-	    .handler = grants_list, .flags = R_PAGED },
+	    .body = break_glass_spec,
+	    .object = &person_object,
+	    .kind = OBJ_PERSON,
+	    .action = ACT_BREAK_GLASS,
+	    .audit = "person.break_glass",
+	    .handler = break_glass },
+	{ .method = "GET",
+	    .pattern = "/api/v1/break-glass",
+	    .roles = ROLE_BIT(ROLE_AUDITOR),
+	    .query = grants_query,
+	    .kind = OBJ_GRANT,
+	    .action = ACT_LIST,
+	    .audit = "break_glass.list",
+	    .handler = grants_list,
+	    .flags = R_PAGED },
 	ROUTE_END
 };

@@ -15,10 +15,10 @@
 #include "core/util.h"
 #include "domain/calendar.h"
 
-#define TITLE_MAX 200
+#define TITLE_MAX   200
 #define SUMMARY_MAX 10000
-#define NOTES_MAX 20000
-#define QUERY_MAX 200
+#define NOTES_MAX   20000
+#define QUERY_MAX   200
 
 static enum nmt_err
 case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
@@ -35,35 +35,36 @@ static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
     long long *version_r)
 {
-	struct case_rec		 rec;
-	struct member_rec	*team;
-	struct person_rec	*persons;
-	size_t			 nteam, npersons;
-	json_t			*doc;
-	enum nmt_err		 e;
+	struct case_rec    rec;
+	struct member_rec *team;
+	struct person_rec *persons;
+	size_t             nteam, npersons;
+	json_t            *doc;
+	enum nmt_err       e;
 
 	memset(&rec, 0, sizeof(rec));
 	if ((e = store_case_get(c->db, id, 0, &rec)) != NMT_OK)
 		return e;
 	doc = render_record(&case_record, &rec);
-	json_object_set_new(doc, "owner", json_pack("{s:s?,s:s}", "username",
-	    rec.owner_username, "organization", rec.owner_org));
+	json_object_set_new(doc, "owner",
+	    json_pack("{s:s?,s:s}", "username", rec.owner_username,
+	        "organization", rec.owner_org));
 	*version_r = rec.version;
 	record_free(&case_record, &rec);
 	if ((e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
 		json_decref(doc);
 		return e;
 	}
-	json_object_set_new(doc, "team", render_records(&member_record, team,
-	    nteam));
+	json_object_set_new(doc, "team",
+	    render_records(&member_record, team, nteam));
 	store_members_free(team, nteam);
 	if ((e = store_case_persons(c->db, id, &persons, &npersons)) !=
 	    NMT_OK) {
 		json_decref(doc);
 		return e;
 	}
-	json_object_set_new(doc, "persons", render_records(
-	    &person_summary_record, persons, npersons));
+	json_object_set_new(doc, "persons",
+	    render_records(&person_summary_record, persons, npersons));
 	store_persons_free(persons, npersons);
 	*doc_r = doc;
 	return NMT_OK;
@@ -72,9 +73,9 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 static void
 reply_case(struct ctx *c, const char *id, int created)
 {
-	json_t		*doc;
-	long long	 version;
-	enum nmt_err	 e;
+	json_t      *doc;
+	long long    version;
+	enum nmt_err e;
 
 	if ((e = case_document(c, id, &doc, &version)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
@@ -91,7 +92,7 @@ reply_case(struct ctx *c, const char *id, int created)
 static enum nmt_err
 county_region(struct ctx *c, char region[33], int *found)
 {
-	const char	*county = json_str(c->body, "county");
+	const char *county = json_str(c->body, "county");
 
 	*region = '\0';
 	*found = 1;
@@ -104,9 +105,9 @@ county_region(struct ctx *c, char region[33], int *found)
 static enum nmt_err
 county_check(struct ctx *c, json_t *errors)
 {
-	char		region[33];
-	int		found;
-	enum nmt_err	e;
+	char         region[33];
+	int          found;
+	enum nmt_err e;
 
 	if ((e = county_region(c, region, &found)) != NMT_OK)
 		reply_error(c, e);
@@ -119,7 +120,7 @@ county_check(struct ctx *c, json_t *errors)
 static void
 set_text(char **field, const json_t *body, const char *key)
 {
-	const json_t	*v = json_object_get(body, key);
+	const json_t *v = json_object_get(body, key);
 
 	if (v == NULL)
 		return;
@@ -130,9 +131,9 @@ set_text(char **field, const json_t *body, const char *key)
 static void
 set_list(struct text_list *l, const json_t *body, const char *key)
 {
-	const json_t	*v = json_object_get(body, key);
-	const char	*items[64];
-	size_t		 i, n = 0;
+	const json_t *v = json_object_get(body, key);
+	const char   *items[64];
+	size_t        i, n = 0;
 
 	if (!json_is_array(v))
 		return;
@@ -161,9 +162,9 @@ case_apply(struct case_rec *rec, const json_t *body, const char *region)
 static enum nmt_err
 case_insert(struct ctx *c, void *region)
 {
-	struct case_rec		 rec;
-	struct civil_date	 today;
-	enum nmt_err		 e;
+	struct case_rec   rec;
+	struct civil_date today;
+	enum nmt_err      e;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.summary = xstrdup("");
@@ -184,9 +185,9 @@ case_insert(struct ctx *c, void *region)
 static void
 cases_create(struct ctx *c)
 {
-	char		region[33];
-	int		found;
-	enum nmt_err	e;
+	char         region[33];
+	int          found;
+	enum nmt_err e;
 
 	if ((e = county_region(c, region, &found)) != NMT_OK) {
 		reply_error(c, e);
@@ -200,13 +201,13 @@ cases_create(struct ctx *c)
 static void
 cases_list(struct ctx *c)
 {
-	struct case_filter	 f;
-	struct case_rec		*rows;
-	const char		*q = http_query(c->req, "q");
-	char			*folded = q ? text_fold(q) : NULL;
-	size_t			 n;
-	int			 more, found = 1;
-	enum nmt_err		 e;
+	struct case_filter f;
+	struct case_rec   *rows;
+	const char        *q = http_query(c->req, "q");
+	char              *folded = q ? text_fold(q) : NULL;
+	size_t             n;
+	int                more, found = 1;
+	enum nmt_err       e;
 
 	memset(&f, 0, sizeof(f));
 	f.principal = &c->actor.principal;
@@ -215,11 +216,11 @@ cases_list(struct ctx *c)
 	f.region = http_query(c->req, "region");
 	f.query = folded;
 	f.now = c->now_text;
-	if (f.region != NULL && (e = store_region_exists(c->db, f.region,
-	    &found)) != NMT_OK)
+	if (f.region != NULL &&
+	    (e = store_region_exists(c->db, f.region, &found)) != NMT_OK)
 		goto fail;
 	if (!found) {
-		json_t	*errors = json_array();
+		json_t *errors = json_array();
 
 		validate_error(errors, "region", "invalid_value",
 		    "Okänd region.");
@@ -248,8 +249,8 @@ case_get(struct ctx *c)
 static enum nmt_err
 case_update(struct ctx *c, void *region)
 {
-	struct case_rec	 rec;
-	enum nmt_err	 e;
+	struct case_rec rec;
+	enum nmt_err    e;
 
 	memset(&rec, 0, sizeof(rec));
 	if ((e = store_case_get(c->db, c->params[0], 1, &rec)) != NMT_OK)
@@ -270,9 +271,9 @@ case_update(struct ctx *c, void *region)
 static void
 case_patch(struct ctx *c)
 {
-	char		region[33];
-	int		found;
-	enum nmt_err	e;
+	char         region[33];
+	int          found;
+	enum nmt_err e;
 
 	if ((e = county_region(c, region, &found)) != NMT_OK) {
 		reply_error(c, e);
@@ -299,35 +300,52 @@ static const struct field_spec case_patch_spec[] = {
 	{ "notes", FT_TEXT, 0, NOTES_MAX, 0, 0, NULL, NULL },
 	{ "status", FT_CODE, 0, 0, 0, 0, vocab_case_status, NULL },
 	{ "county", FT_STRING, FIELD_NONEMPTY, 2, 0, 0, NULL, NULL },
-	{ "exploitation", FT_CODE_LIST, 0, 12, 0, 0, vocab_exploitation,
-	    NULL },
+	{ "exploitation", FT_CODE_LIST, 0, 12, 0, 0, vocab_exploitation, NULL },
 	FIELD_END
 };
 
-static const struct query_spec cases_query[] = {
-	{ "status", Q_CODE, 0, vocab_case_status },
-	{ "region", Q_TEXT, 32, NULL },
-	{ "q", Q_TEXT, QUERY_MAX, NULL },
-	QUERY_END
-};
+static const struct query_spec cases_query[] = { { "status", Q_CODE, 0,
+	                                             vocab_case_status },
+	{ "region", Q_TEXT, 32, NULL }, { "q", Q_TEXT, QUERY_MAX, NULL },
+	QUERY_END };
 
 #define CASE_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-const struct route case_routes[] = {
-	{ .method = "GET", .pattern = "/api/v1/cases", .roles = CASE_ROLES,
-	    .query = cases_query, .kind = OBJ_CASE, .action = ACT_LIST,
-	    .audit = "case.list", .handler = cases_list, .flags = R_PAGED },
-	{ .method = "POST", .pattern = "/api/v1/cases", .roles = CASE_ROLES,
-	    .body = case_create_spec, .kind = OBJ_CASE, .action = ACT_CREATE,
-	    .audit = "case.create", .handler = cases_create,
+const struct route case_routes[] = { { .method = "GET",
+	                                 .pattern = "/api/v1/cases",
+	                                 .roles = CASE_ROLES,
+	                                 .query = cases_query,
+	                                 .kind = OBJ_CASE,
+	                                 .action = ACT_LIST,
+	                                 .audit = "case.list",
+	                                 .handler = cases_list,
+	                                 .flags = R_PAGED },
+	{ .method = "POST",
+	    .pattern = "/api/v1/cases",
+	    .roles = CASE_ROLES,
+	    .body = case_create_spec,
+	    .kind = OBJ_CASE,
+	    .action = ACT_CREATE,
+	    .audit = "case.create",
+	    .handler = cases_create,
 	    .check = county_check },
-	{ .method = "GET", .pattern = "/api/v1/cases/{id}",
-	    .roles = CASE_ROLES, .object = &case_object, .kind = OBJ_CASE,
-	    .action = ACT_READ, .audit = "case.read", .handler = case_get },
-	{ .method = "PATCH", .pattern = "/api/v1/cases/{id}",
-	    .roles = CASE_ROLES, .body = case_patch_spec,
-	    .object = &case_object, .kind = OBJ_CASE, .action = ACT_UPDATE,
-	    .audit = "case.update", .handler = case_patch, .flags = R_IF_MATCH,
+	{ .method = "GET",
+	    .pattern = "/api/v1/cases/{id}",
+	    .roles = CASE_ROLES,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_READ,
+	    .audit = "case.read",
+	    .handler = case_get },
+	{ .method = "PATCH",
+	    .pattern = "/api/v1/cases/{id}",
+	    .roles = CASE_ROLES,
+	    .body = case_patch_spec,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_UPDATE,
+	    .audit = "case.update",
+	    .handler = case_patch,
+	    .flags = R_IF_MATCH,
 	    .check = county_check },
-	ROUTE_END
-};
+	ROUTE_END };

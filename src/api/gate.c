@@ -19,9 +19,9 @@ int
 gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action)
 {
-	struct audit_note	denied;
-	enum policy_decision	d;
-	enum nmt_err		e;
+	struct audit_note    denied;
+	enum policy_decision d;
+	enum nmt_err         e;
 
 	/* Roles that never work the kind are refused before any lookup. */
 	d = policy_decide(&c->actor.principal, t->kind, ACT_LIST, NULL);
@@ -43,8 +43,8 @@ gate_object(struct ctx *c, const struct object_type *t, const char *id,
 	if (d == POLICY_HIDDEN && c->facts.exists) {
 		memset(&denied, 0, sizeof(denied));
 		denied.action = t->denied;
-		snprintf(denied.object, sizeof(denied.object), "%s:%s",
-		    t->name, id);
+		snprintf(denied.object, sizeof(denied.object), "%s:%s", t->name,
+		    id);
 		memcpy(denied.case_id, c->facts.case_id,
 		    sizeof(denied.case_id));
 		denied.flagged = 1;

@@ -24,14 +24,14 @@ person_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 	    lock, f);
 }
 
-const struct object_type person_object = { OBJ_PERSON, "person",
-	person_facts, "person.denied" };
+const struct object_type person_object = { OBJ_PERSON, "person", person_facts,
+	"person.denied" };
 
 /* The identity view without any grant: what the caller sees by right. */
 static enum identity_view
 view_by_right(struct ctx *c)
 {
-	struct facts	f = c->facts;
+	struct facts f = c->facts;
 
 	*f.glass_until = '\0';
 	return policy_identity(&c->actor.principal, &f);
@@ -42,13 +42,13 @@ static json_t *
 person_document(struct ctx *c, const struct person_rec *p)
 {
 	static const char *const access[] = { "none", "without_address",
-				    "full" };
-	enum identity_view	 view = policy_identity(&c->actor.principal,
-				    &c->facts);
-	int			 by_grant = view != view_by_right(c);
-	struct facts		 f = c->facts;
-	json_t			*doc = render_record(&person_record, p);
-	json_t			*identity;
+		"full" };
+	enum identity_view       view = policy_identity(&c->actor.principal,
+	          &c->facts);
+	int                      by_grant = view != view_by_right(c);
+	struct facts             f = c->facts;
+	json_t                  *doc = render_record(&person_record, p);
+	json_t                  *identity;
 
 	if (view != IDENTITY_NONE && p->has_identity) {
 		identity = render_record(&identity_record, &p->identity);
@@ -61,9 +61,10 @@ person_document(struct ctx *c, const struct person_rec *p)
 		json_object_set_new(doc, "break_glass_until",
 		    json_string(c->facts.glass_until));
 	*f.glass_until = '\0';
-	json_object_set_new(doc, "break_glass_allowed", json_boolean(
-	    view != IDENTITY_FULL && policy_decide(&c->actor.principal,
-	    OBJ_PERSON, ACT_BREAK_GLASS, &f) == POLICY_ALLOW));
+	json_object_set_new(doc, "break_glass_allowed",
+	    json_boolean(view != IDENTITY_FULL &&
+	        policy_decide(&c->actor.principal, OBJ_PERSON, ACT_BREAK_GLASS,
+	            &f) == POLICY_ALLOW));
 	return doc;
 }
 
@@ -71,14 +72,17 @@ person_document(struct ctx *c, const struct person_rec *p)
 static void
 reply_person(struct ctx *c, const char *id, int created)
 {
-	struct person_rec	 p;
-	json_t			*doc;
-	enum nmt_err		 e;
+	struct person_rec p;
+	json_t           *doc;
+	enum nmt_err      e;
 
 	memset(&p, 0, sizeof(p));
-	if ((e = store_person_get(c->db, policy_identity(&c->actor.principal,
-	    &c->facts) != IDENTITY_NONE ? c->app->keys.identity : NULL, id, 0,
-	    &p)) != NMT_OK) {
+	if ((e = store_person_get(c->db,
+	         policy_identity(&c->actor.principal, &c->facts) !=
+	                 IDENTITY_NONE ?
+	             c->app->keys.identity :
+	             NULL,
+	         id, 0, &p)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}
@@ -101,8 +105,8 @@ set_text(char **field, const json_t *v)
 static void
 set_list(struct text_list *l, const json_t *v)
 {
-	const char	*items[32];
-	size_t		 i, n = 0;
+	const char *items[32];
+	size_t      i, n = 0;
 
 	for (i = 0; i < json_array_size(v) && n < 32; i++)
 		if (json_is_string(json_array_get(v, i)))
@@ -114,15 +118,15 @@ static void
 set_int(long long *field, const json_t *v)
 {
 	*field = json_is_integer(v) ? (long long)json_integer_value(v) :
-	    REC_NULL_INT;
+	                              REC_NULL_INT;
 }
 
 /* The identity object of a body onto the record (null removes it). */
 static void
 set_identity(struct person_rec *p, const json_t *v)
 {
-	const struct column	*col;
-	size_t			 i;
+	const struct column *col;
+	size_t               i;
 
 	record_free(&identity_record, &p->identity);
 	p->has_identity = json_is_object(v);
@@ -137,10 +141,11 @@ set_identity(struct person_rec *p, const json_t *v)
 static void
 person_apply(struct person_rec *p, const json_t *body)
 {
-	const char	*key;
-	json_t		*v;
+	const char *key;
+	json_t     *v;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		if (strcmp(key, "pseudonym") == 0)
 			set_text(&p->pseudonym, v);
 		else if (strcmp(key, "gender") == 0)
@@ -171,11 +176,10 @@ person_apply(struct person_rec *p, const json_t *body)
 static enum nmt_err
 person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 {
-	const char		*dob = p->has_identity ?
-				    p->identity.date_of_birth : NULL;
-	struct civil_date	 today;
-	int			 found = 1;
-	enum nmt_err		 e;
+	const char *dob = p->has_identity ? p->identity.date_of_birth : NULL;
+	struct civil_date today;
+	int               found = 1;
+	enum nmt_err      e;
 
 	civil_today(c->now, &today);
 	if (person_birth_in_future(&today, dob))
@@ -187,9 +191,9 @@ person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 	if (p->birth_year != REC_NULL_INT && p->birth_year > today.year)
 		validate_error(errors, "birth_year", "out_of_range",
 		    "Födelseåret ligger i framtiden.");
-	if (p->citizenship != NULL && !validate_has_error(errors,
-	    "citizenship") && (e = store_country_exists(c->db, p->citizenship,
-	    &found)) != NMT_OK)
+	if (p->citizenship != NULL &&
+	    !validate_has_error(errors, "citizenship") &&
+	    (e = store_country_exists(c->db, p->citizenship, &found)) != NMT_OK)
 		return e;
 	if (!found)
 		validate_error(errors, "citizenship", "invalid_country",
@@ -201,12 +205,11 @@ person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 static enum nmt_err
 person_valid(struct ctx *c, struct person_rec *p)
 {
-	json_t			*errors = json_array();
-	time_t			 reg;
-	struct civil_date	 reg_day;
-	const char		*dob = p->has_identity ?
-				    p->identity.date_of_birth : NULL;
-	enum nmt_err		 e;
+	json_t           *errors = json_array();
+	time_t            reg;
+	struct civil_date reg_day;
+	const char  *dob = p->has_identity ? p->identity.date_of_birth : NULL;
+	enum nmt_err e;
 
 	if ((e = person_rules(c, p, errors)) != NMT_OK) {
 		json_decref(errors);
@@ -231,7 +234,7 @@ person_valid(struct ctx *c, struct person_rec *p)
 static void
 person_new(struct ctx *c, struct person_rec *p)
 {
-	char	id[UUID_TEXT];
+	char id[UUID_TEXT];
 
 	memset(p, 0, sizeof(*p));
 	p->birth_year = p->age_estimate = REC_NULL_INT;
@@ -248,8 +251,8 @@ person_new(struct ctx *c, struct person_rec *p)
 static enum nmt_err
 person_check(struct ctx *c, json_t *errors)
 {
-	struct person_rec	p;
-	enum nmt_err		e;
+	struct person_rec p;
+	enum nmt_err      e;
 
 	person_new(c, &p);
 	if ((e = person_rules(c, &p, errors)) != NMT_OK)
@@ -261,14 +264,14 @@ person_check(struct ctx *c, json_t *errors)
 static enum nmt_err
 person_insert(struct ctx *c, void *arg)
 {
-	struct person_rec	 p;
-	enum nmt_err		 e;
+	struct person_rec p;
+	enum nmt_err      e;
 
 	(void)arg;
 	person_new(c, &p);
 	if ((e = person_valid(c, &p)) == NMT_OK &&
 	    (e = store_person_insert(c->db, c->app->keys.identity, &p)) ==
-	    NMT_OK)
+	        NMT_OK)
 		note_object(c, "person", p.id);
 	person_rec_free(&p);
 	return e;
@@ -277,14 +280,14 @@ person_insert(struct ctx *c, void *arg)
 static void
 persons_create(struct ctx *c)
 {
-	char	id[80];
+	char id[80];
 
 	if (api_write(c, person_insert, NULL) != NMT_OK)
 		return;
 	/* The new person is on the case the gate decided on. */
 	strlcopy(id, c->note.object + strlen("person:"), sizeof(id));
-	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text,
-	    0, &c->facts) != NMT_OK) {
+	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text, 0,
+	        &c->facts) != NMT_OK) {
 		reply_error(c, NMT_ERROR);
 		return;
 	}
@@ -303,19 +306,19 @@ person_get(struct ctx *c)
 static enum nmt_err
 person_update(struct ctx *c, void *arg)
 {
-	struct person_rec	 p;
-	enum nmt_err		 e;
+	struct person_rec p;
+	enum nmt_err      e;
 
 	(void)arg;
 	memset(&p, 0, sizeof(p));
 	/* Open the stored identity so an unchanged block is kept as is. */
-	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0],
-	    1, &p)) != NMT_OK)
+	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0], 1,
+	         &p)) != NMT_OK)
 		return e;
 	if (p.version != c->version)
 		e = NMT_STALE;
 	else if ((json_object_get(c->body, "identity") != NULL ||
-	    json_object_get(c->body, "protected_identity") != NULL) &&
+	             json_object_get(c->body, "protected_identity") != NULL) &&
 	    view_by_right(c) != IDENTITY_FULL)
 		e = NMT_FORBIDDEN;
 	else {
@@ -342,10 +345,10 @@ static const struct field_spec identity_spec[] = {
 	{ "date_of_birth", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
 	{ "id_number", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
 	{ "phone", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
-	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL },
-	FIELD_END
+	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL }, FIELD_END
 };
 
+/* clang-format off */
 #define PERSON_FIELDS(req)						\
 	{ "pseudonym", FT_STRING, req, 100, 0, 0, NULL, NULL },		\
 	{ "gender", FT_CODE, req, 0, 0, 0, vocab_genders, NULL },	\
@@ -367,23 +370,38 @@ static const struct field_spec person_create_spec[] = {
 static const struct field_spec person_patch_spec[] = {
 	PERSON_FIELDS(FIELD_NONEMPTY)
 };
+/* clang-format on */
 
 #define PERSON_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
 const struct route person_routes[] = {
-	{ .method = "POST", .pattern = "/api/v1/cases/{id}/persons",
-	    .roles = PERSON_ROLES, .body = person_create_spec,
-	    .object = &case_object, .kind = OBJ_CASE, .action = ACT_UPDATE,
-	    .audit = "person.create", .handler = persons_create,
+	{ .method = "POST",
+	    .pattern = "/api/v1/cases/{id}/persons",
+	    .roles = PERSON_ROLES,
+	    .body = person_create_spec,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_UPDATE,
+	    .audit = "person.create",
+	    .handler = persons_create,
 	    .check = person_check },
-	{ .method = "GET", .pattern = "/api/v1/persons/{id}",
-	    .roles = PERSON_ROLES, .object = &person_object,
-	    .kind = OBJ_PERSON, .action = ACT_READ, .audit = "person.read",
+	{ .method = "GET",
+	    .pattern = "/api/v1/persons/{id}",
+	    .roles = PERSON_ROLES,
+	    .object = &person_object,
+	    .kind = OBJ_PERSON,
+	    .action = ACT_READ,
+	    .audit = "person.read",
 	    .handler = person_get },
-	{ .method = "PATCH", .pattern = "/api/v1/persons/{id}",
-	    .roles = PERSON_ROLES, .body = person_patch_spec,
-	    .object = &person_object, .kind = OBJ_PERSON, .action = ACT_UPDATE,
-	    .audit = "person.update", .handler = person_patch,
+	{ .method = "PATCH",
+	    .pattern = "/api/v1/persons/{id}",
+	    .roles = PERSON_ROLES,
+	    .body = person_patch_spec,
+	    .object = &person_object,
+	    .kind = OBJ_PERSON,
+	    .action = ACT_UPDATE,
+	    .audit = "person.update",
+	    .handler = person_patch,
 	    .flags = R_IF_MATCH },
 	ROUTE_END
 };

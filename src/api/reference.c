@@ -10,9 +10,9 @@
 static void
 reply_reference(struct ctx *c, const struct record_type *t)
 {
-	struct ref_row	*rows;
-	size_t		 n;
-	enum nmt_err	 e;
+	struct ref_row *rows;
+	size_t          n;
+	enum nmt_err    e;
 
 	if ((e = store_reference(c->db, t, &rows, &n)) != NMT_OK) {
 		reply_error(c, e);
@@ -55,16 +55,21 @@ health(struct ctx *c)
 		reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-#define REFERENCE(path, fn)						\
-	{ .method = "GET", .pattern = path, .roles = ROLES_ANY,		\
-	    .kind = OBJ_REFERENCE, .action = ACT_LIST, .handler = fn }
+#define REFERENCE(path, fn) \
+	{ \
+		.method = "GET", .pattern = path, .roles = ROLES_ANY, \
+		.kind = OBJ_REFERENCE, .action = ACT_LIST, .handler = fn \
+	}
 
-const struct route reference_routes[] = {
-	REFERENCE("/api/v1/organizations", organizations),
+const struct route reference_routes[] = { REFERENCE("/api/v1/organizations",
+	                                      organizations),
 	REFERENCE("/api/v1/regions", regions),
 	REFERENCE("/api/v1/counties", counties),
 	REFERENCE("/api/v1/countries", countries),
-	{ .method = "GET", .pattern = "/healthz", .kind = OBJ_REFERENCE,
-	    .action = ACT_READ, .handler = health, .flags = R_PUBLIC },
-	ROUTE_END
-};
+	{ .method = "GET",
+	    .pattern = "/healthz",
+	    .kind = OBJ_REFERENCE,
+	    .action = ACT_READ,
+	    .handler = health,
+	    .flags = R_PUBLIC },
+	ROUTE_END };

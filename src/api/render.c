@@ -7,23 +7,23 @@
 static json_t *
 render_field(const struct column *col, const void *rec)
 {
-	const struct text_list	*l;
-	const char		*s;
-	long long		 v;
-	json_t			*a;
-	size_t			 i;
+	const struct text_list *l;
+	const char             *s;
+	long long               v;
+	json_t                 *a;
+	size_t                  i;
 
 	switch (col->type) {
 	case COL_TEXT:
 		s = *REC_FIELD(rec, col, char *const);
 		if (s == NULL)
 			return col->flags & COL_NULLABLE ? json_null() :
-			    json_string("");
+			                                   json_string("");
 		return json_string(s);
 	case COL_INT:
 		v = *REC_FIELD(rec, col, const long long);
 		return v == REC_NULL_INT ? json_null() :
-		    json_integer((json_int_t)v);
+		                           json_integer((json_int_t)v);
 	case COL_BOOL:
 		return json_boolean(*REC_FIELD(rec, col, const int));
 	case COL_LIST:
@@ -39,14 +39,14 @@ render_field(const struct column *col, const void *rec)
 json_t *
 render_record(const struct record_type *t, const void *rec)
 {
-	json_t	*obj = json_object();
-	size_t	 i;
+	json_t *obj = json_object();
+	size_t  i;
 
 	for (i = 0; i < t->ncols; i++) {
 		if (t->cols[i].json == NULL ||
 		    ((t->cols[i].flags & COL_OMIT_NULL) &&
-		    t->cols[i].type == COL_TEXT &&
-		    *REC_FIELD(rec, &t->cols[i], char *const) == NULL))
+		        t->cols[i].type == COL_TEXT &&
+		        *REC_FIELD(rec, &t->cols[i], char *const) == NULL))
 			continue;
 		json_object_set_new(obj, t->cols[i].json,
 		    render_field(&t->cols[i], rec));
@@ -57,11 +57,11 @@ render_record(const struct record_type *t, const void *rec)
 json_t *
 render_records(const struct record_type *t, const void *rows, size_t n)
 {
-	json_t	*a = json_array();
-	size_t	 i;
+	json_t *a = json_array();
+	size_t  i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, render_record(t,
-		    (const char *)rows + i * t->size));
+		json_array_append_new(a,
+		    render_record(t, (const char *)rows + i * t->size));
 	return a;
 }

@@ -19,40 +19,49 @@
 #define MAX_FIELD_ERRORS 50
 
 static const struct {
-	int		 status;
-	const char	*title;
+	int         status;
+	const char *title;
 } titles[] = {
-	{ 400, "Bad Request" }, { 401, "Unauthorized" },
-	{ 403, "Forbidden" }, { 404, "Not Found" },
-	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
-	{ 412, "Precondition Failed" }, { 413, "Content Too Large" },
-	{ 415, "Unsupported Media Type" }, { 428, "Precondition Required" },
-	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 409, "Conflict" },
+	{ 412, "Precondition Failed" },
+	{ 413, "Content Too Large" },
+	{ 415, "Unsupported Media Type" },
+	{ 428, "Precondition Required" },
+	{ 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
 	{ 503, "Service Unavailable" },
 };
 
 /* The one answer of each error (detail texts name no values). */
 static const struct {
-	enum nmt_err	 err;
-	int		 status;
-	const char	*detail;
+	enum nmt_err err;
+	int          status;
+	const char  *detail;
 } errors[] = {
 	{ NMT_NOT_FOUND, 404, "Resursen finns inte." },
 	{ NMT_FORBIDDEN, 403, "Du har inte behörighet till detta." },
 	{ NMT_CONFLICT, 409, "Ändringen krockar med befintliga uppgifter." },
-	{ NMT_STALE, 412, "Resursen har ändrats av någon annan; hämta den "
+	{ NMT_STALE, 412,
+	    "Resursen har ändrats av någon annan; hämta den "
 	    "på nytt." },
 	{ NMT_INVALID, 400, "Begäran innehåller ogiltiga fält." },
-	{ NMT_UNAVAILABLE, 503, "Databasen är inte tillgänglig just nu. "
+	{ NMT_UNAVAILABLE, 503,
+	    "Databasen är inte tillgänglig just nu. "
 	    "Försök igen om en stund." },
-	{ NMT_BUSY, 503, "Databasen är upptagen just nu. Försök igen om en "
+	{ NMT_BUSY, 503,
+	    "Databasen är upptagen just nu. Försök igen om en "
 	    "stund." },
 };
 
 static const char *
 status_title(int status)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		if (titles[i].status == status)
@@ -63,7 +72,7 @@ status_title(int status)
 static void
 reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 {
-	char	*body;
+	char *body;
 
 	if (c->replied) {
 		json_decref(doc);
@@ -73,12 +82,13 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 	body = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (body == NULL) {
-		/* A document that could not be built is a fault, never a 2xx. */
+		/* A document that cannot be built is a fault, not a 2xx. */
 		log_error("no response document for %s %s", c->req->method,
 		    c->req->path);
 		status = 500;
 		type = "application/problem+json";
-		body = xstrdup("{\"type\":\"about:blank\",\"title\":"
+		body = xstrdup(
+		    "{\"type\":\"about:blank\",\"title\":"
 		    "\"Internal Server Error\",\"status\":500,\"detail\":"
 		    "\"Ett internt fel inträffade.\"}");
 	}
@@ -118,8 +128,8 @@ reply_problem(struct ctx *c, int status, const char *detail)
 void
 reply_invalid(struct ctx *c, json_t *errs)
 {
-	json_t	*doc = problem(400, "Begäran innehåller ogiltiga fält.");
-	size_t	 n = json_array_size(errs);
+	json_t *doc = problem(400, "Begäran innehåller ogiltiga fält.");
+	size_t  n = json_array_size(errs);
 
 	if (n > MAX_FIELD_ERRORS) {
 		while (json_array_size(errs) > MAX_FIELD_ERRORS)
@@ -136,7 +146,7 @@ reply_invalid(struct ctx *c, json_t *errs)
 void
 reply_error(struct ctx *c, enum nmt_err e)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
 		if (errors[i].err == e) {
@@ -164,17 +174,16 @@ reply_header(struct ctx *c, const char *name, const char *value)
 void
 reply_etag(struct ctx *c, long long version)
 {
-	char	etag[32];
+	char etag[32];
 
 	snprintf(etag, sizeof(etag), "\"%lld\"", version);
 	reply_header(c, "ETag", etag);
 }
 
 void
-reply_created(struct ctx *c, const char *prefix, const char *id,
-    json_t *doc)
+reply_created(struct ctx *c, const char *prefix, const char *id, json_t *doc)
 {
-	char	*location = xasprintf("%s/%s", prefix, id);
+	char *location = xasprintf("%s/%s", prefix, id);
 
 	reply_header(c, "Location", location);
 	free(location);
@@ -185,11 +194,11 @@ reply_created(struct ctx *c, const char *prefix, const char *id,
 static char *
 cursor_encode(int kind, const char *key, const char *id)
 {
-	char	*plain = xasprintf("%d:%s:%s", kind, key, id ? id : "");
-	size_t	 len = strlen(plain);
-	size_t	 cap = sodium_base64_encoded_len(len,
-		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char	*out = xmalloc(cap);
+	char  *plain = xasprintf("%d:%s:%s", kind, key, id ? id : "");
+	size_t len = strlen(plain);
+	size_t cap = sodium_base64_encoded_len(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char  *out = xmalloc(cap);
 
 	sodium_bin2base64(out, cap, (const unsigned char *)plain, len,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -201,16 +210,16 @@ void
 reply_page(struct ctx *c, json_t *items, int more, const char *key,
     const char *id)
 {
-	json_t	*next = json_null();
-	char	*cursor;
+	json_t *next = json_null();
+	char   *cursor;
 
 	if (more && key != NULL) {
 		cursor = cursor_encode((int)c->route->kind, key, id);
 		next = json_string(cursor);
 		free(cursor);
 	}
-	reply_json(c, 200, json_pack("{s:o,s:o}", "items", items,
-	    "next_cursor", next));
+	reply_json(c, 200,
+	    json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
 }
 
 /* Cursor keys: case numbers, ISO times and sequence numbers. */
@@ -224,12 +233,13 @@ is_key_char(char ch)
 int
 cursor_decode(struct ctx *c, const char *text)
 {
-	unsigned char	 plain[128];
-	char		 kind[8], *key, *id;
-	size_t		 len, i;
+	unsigned char plain[128];
+	char          kind[8], *key, *id;
+	size_t        len, i;
 
 	if (sodium_base642bin(plain, sizeof(plain) - 1, text, strlen(text),
-	    NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+	        NULL, &len, NULL,
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return -1;
 	plain[len] = '\0';
 	if (memchr(plain, '\0', len) != NULL)

@@ -29,13 +29,13 @@
 #include "crypto/token.h"
 
 #define LIMIT_DEFAULT 50
-#define LIMIT_MAX 200
+#define LIMIT_MAX     200
 
 /* An id segment: UUID text, lowercase hex and dashes. */
 static int
 is_id_segment(const char *s, size_t len)
 {
-	char	id[UUID_TEXT];
+	char id[UUID_TEXT];
 
 	if (len != UUID_TEXT - 1)
 		return 0;
@@ -52,8 +52,8 @@ static int
 path_match(const char *pattern, const char *path, char buf[2][UUID_TEXT],
     const char *params[2])
 {
-	const char	*p = pattern, *s = path, *end;
-	int		 n = 0;
+	const char *p = pattern, *s = path, *end;
+	int         n = 0;
 
 	while (*p != '\0' && *s != '\0') {
 		if (strncmp(p, "{id}", 4) == 0) {
@@ -87,7 +87,7 @@ is_write(const char *method)
 static int
 content_type_is_json(const char *ct)
 {
-	size_t	n = strlen("application/json");
+	size_t n = strlen("application/json");
 
 	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
 		return 0;
@@ -97,7 +97,7 @@ content_type_is_json(const char *ct)
 static int
 check_csrf(struct ctx *c)
 {
-	const char	*sent;
+	const char *sent;
 
 	if (!c->actor.via_session || !is_write(c->req->method))
 		return 0;
@@ -111,8 +111,8 @@ check_csrf(struct ctx *c)
 static int
 check_body(struct ctx *c, const struct route *r)
 {
-	json_error_t	 error;
-	json_t		*errors;
+	json_error_t error;
+	json_t      *errors;
 
 	if (!content_type_is_json(http_header(c->req, "Content-Type"))) {
 		reply_problem(c, 415, "Begäran måste vara application/json.");
@@ -122,7 +122,7 @@ check_body(struct ctx *c, const struct route *r)
 	    JSON_REJECT_DUPLICATES, &error);
 	if (c->body == NULL) {
 		/* jansson's text may quote the input: give the place only. */
-		char	*detail = xasprintf("Ogiltig JSON (rad %d, kolumn %d).",
+		char *detail = xasprintf("Ogiltig JSON (rad %d, kolumn %d).",
 		    error.line, error.column);
 
 		reply_problem(c, 400, detail);
@@ -151,7 +151,7 @@ check_body(struct ctx *c, const struct route *r)
 static const char *
 query_error(const struct query_spec *q, const char *v)
 {
-	long	len;
+	long len;
 
 	switch (q->type) {
 	case Q_TEXT:
@@ -165,7 +165,8 @@ query_error(const struct query_spec *q, const char *v)
 		return token_is_uuid(v) ? NULL : "invalid_value";
 	case Q_BOOL:
 		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ?
-		    NULL : "invalid_value";
+		    NULL :
+		    "invalid_value";
 	}
 	return "invalid_value";
 }
@@ -174,9 +175,9 @@ query_error(const struct query_spec *q, const char *v)
 static void
 check_page(struct ctx *c, json_t *errors)
 {
-	const char	*limit = http_query(c->req, "limit");
-	const char	*cursor = http_query(c->req, "cursor");
-	int64_t		 v;
+	const char *limit = http_query(c->req, "limit");
+	const char *cursor = http_query(c->req, "cursor");
+	int64_t     v;
 
 	c->page.limit = LIMIT_DEFAULT;
 	if (limit != NULL) {
@@ -194,9 +195,9 @@ check_page(struct ctx *c, json_t *errors)
 static int
 check_query(struct ctx *c, const struct route *r)
 {
-	const struct query_spec	*q;
-	const char		*v, *code;
-	json_t			*errors = json_array();
+	const struct query_spec *q;
+	const char              *v, *code;
+	json_t                  *errors = json_array();
 
 	for (q = r->query; q != NULL && q->name != NULL; q++) {
 		if ((v = http_query(c->req, q->name)) == NULL)
@@ -219,10 +220,10 @@ check_query(struct ctx *c, const struct route *r)
 static int
 check_if_match(struct ctx *c)
 {
-	const char	*h = http_header(c->req, "If-Match");
-	char		 digits[24];
-	size_t		 len;
-	int64_t		 v;
+	const char *h = http_header(c->req, "If-Match");
+	char        digits[24];
+	size_t      len;
+	int64_t     v;
 
 	if (h == NULL) {
 		reply_problem(c, 428, "If-Match med resursens version krävs.");
@@ -249,7 +250,7 @@ check_if_match(struct ctx *c)
 static int
 check_policy(struct ctx *c, const struct route *r)
 {
-	enum policy_decision	d;
+	enum policy_decision d;
 
 	if (r->object != NULL)
 		return gate_object(c, r->object, c->params[0], r->action);
@@ -263,15 +264,14 @@ check_policy(struct ctx *c, const struct route *r)
 static const struct route *
 find_route(struct ctx *c, char buf[2][UUID_TEXT], int *path_known)
 {
-	const struct route *const	*table;
-	const struct route		*r;
-	const char			*params[2] = { NULL, NULL };
+	const struct route *const *table;
+	const struct route        *r;
+	const char                *params[2] = { NULL, NULL };
 
 	*path_known = 0;
 	for (table = api_routes; *table != NULL; table++)
 		for (r = *table; r->method != NULL; r++) {
-			if (!path_match(r->pattern, c->req->path, buf,
-			    params))
+			if (!path_match(r->pattern, c->req->path, buf, params))
 				continue;
 			*path_known = 1;
 			if (strcmp(r->method, c->req->method) == 0) {
@@ -286,10 +286,10 @@ find_route(struct ctx *c, char buf[2][UUID_TEXT], int *path_known)
 static void
 method_not_allowed(struct ctx *c, char buf[2][UUID_TEXT])
 {
-	const struct route *const	*table;
-	const struct route		*r;
-	const char			*params[2];
-	char				 allow[64] = "";
+	const struct route *const *table;
+	const struct route        *r;
+	const char                *params[2];
+	char                       allow[64] = "";
 
 	for (table = api_routes; *table != NULL; table++)
 		for (r = *table; r->method != NULL; r++) {
@@ -329,9 +329,9 @@ check_request(struct ctx *c, const struct route *r)
 static void
 dispatch(struct ctx *c)
 {
-	const struct route	*r;
-	char			 buf[2][UUID_TEXT];
-	int			 path_known;
+	const struct route *r;
+	char                buf[2][UUID_TEXT];
+	int                 path_known;
 
 	if ((r = find_route(c, buf, &path_known)) == NULL) {
 		if (path_known)
@@ -356,10 +356,9 @@ dispatch(struct ctx *c)
 }
 
 void
-app_handle(void *app, const struct http_request *req,
-    struct http_response *res)
+app_handle(void *app, const struct http_request *req, struct http_response *res)
 {
-	struct ctx	*c = xcalloc(1, sizeof(*c));
+	struct ctx *c = xcalloc(1, sizeof(*c));
 
 	c->app = app;
 	c->req = req;

@@ -14,14 +14,6 @@ extern const struct route person_routes[];
 extern const struct route break_glass_routes[];
 extern const struct route audit_routes[];
 
-const struct route *const api_routes[] = {
-	session_routes,
-	reference_routes,
-	vocabulary_routes,
-	case_routes,
-	team_routes,
-	person_routes,
-	break_glass_routes,
-	audit_routes,
-	NULL
-};
+const struct route *const api_routes[] = { session_routes, reference_routes,
+	vocabulary_routes, case_routes, team_routes, person_routes,
+	break_glass_routes, audit_routes, NULL };

@@ -15,9 +15,9 @@
 static void
 team_list(struct ctx *c)
 {
-	struct member_rec	*rows;
-	size_t			 n;
-	enum nmt_err		 e;
+	struct member_rec *rows;
+	size_t             n;
+	enum nmt_err       e;
 
 	if ((e = store_team_list(c->db, c->params[0], &rows, &n)) != NMT_OK) {
 		reply_error(c, e);
@@ -32,10 +32,10 @@ static int
 team_target(struct ctx *c, const char *org, const char *username,
     char user_id[UUID_TEXT])
 {
-	struct user_row	 u;
-	json_t		*errors = json_array();
-	int		 found;
-	enum nmt_err	 e;
+	struct user_row u;
+	json_t         *errors = json_array();
+	int             found;
+	enum nmt_err    e;
 
 	*user_id = '\0';
 	if ((e = store_org_exists(c->db, org, &found)) != NMT_OK)
@@ -68,16 +68,16 @@ dberr:
 	return -1;
 }
 
-
 static enum nmt_err
 team_insert(struct ctx *c, void *arg)
 {
-	struct member_rec	*m = arg;
-	enum nmt_err		 e;
+	struct member_rec *m = arg;
+	enum nmt_err       e;
 
 	m->added_at = c->now_text;
 	if ((e = store_team_add(c->db, m)) == NMT_CONFLICT)
-		reply_problem(c, 409, "Organisationen eller användaren finns "
+		reply_problem(c, 409,
+		    "Organisationen eller användaren finns "
 		    "redan i teamet.");
 	else if (e == NMT_OK)
 		note_object(c, "member", m->id);
@@ -87,9 +87,9 @@ team_insert(struct ctx *c, void *arg)
 static void
 team_add(struct ctx *c)
 {
-	struct member_rec	 m, stored;
-	char			 user_id[UUID_TEXT];
-	enum nmt_err		 e;
+	struct member_rec m, stored;
+	char              user_id[UUID_TEXT];
+	enum nmt_err      e;
 
 	memset(&m, 0, sizeof(m));
 	m.case_id = (char *)c->params[0];
@@ -97,16 +97,16 @@ team_add(struct ctx *c)
 	m.access = (char *)json_str(c->body, "access");
 	m.added_by = c->actor.user_id;
 	if (team_target(c, m.organization, json_str(c->body, "username"),
-	    user_id) != 0)
+	        user_id) != 0)
 		return;
 	m.user_id = *user_id ? user_id : NULL;
 	if (api_write(c, team_insert, &m) == NMT_OK) {
 		if ((e = store_team_member(c->db, c->params[0], m.id,
-		    &stored)) != NMT_OK)
+		         &stored)) != NMT_OK)
 			reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		else {
-			reply_json(c, 201, render_record(&member_record,
-			    &stored));
+			reply_json(c, 201,
+			    render_record(&member_record, &stored));
 			record_free(&member_record, &stored);
 		}
 	}
@@ -116,10 +116,10 @@ team_add(struct ctx *c)
 static enum nmt_err
 team_delete(struct ctx *c, void *arg)
 {
-	const char		*member_id = arg;
-	struct member_rec	 m;
-	int			 owner_row;
-	enum nmt_err		 e;
+	const char       *member_id = arg;
+	struct member_rec m;
+	int               owner_row;
+	enum nmt_err      e;
 
 	if ((e = store_team_member(c->db, c->params[0], member_id, &m)) !=
 	    NMT_OK)
@@ -128,7 +128,8 @@ team_delete(struct ctx *c, void *arg)
 	    m.user_id == NULL;
 	record_free(&member_record, &m);
 	if (owner_row) {
-		reply_problem(c, 409, "Ägarorganisationen kan inte tas bort "
+		reply_problem(c, 409,
+		    "Ägarorganisationen kan inte tas bort "
 		    "ur teamet.");
 		return NMT_CONFLICT;
 	}
@@ -146,24 +147,35 @@ team_remove(struct ctx *c)
 static const struct field_spec team_add_spec[] = {
 	{ "organization", FT_STRING, FIELD_REQUIRED, 64, 0, 0, NULL, NULL },
 	{ "username", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
-	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access,
-	    NULL },
+	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access, NULL },
 	FIELD_END
 };
 
 #define TEAM_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-const struct route team_routes[] = {
-	{ .method = "GET", .pattern = "/api/v1/cases/{id}/team",
-	    .roles = TEAM_ROLES, .object = &case_object, .kind = OBJ_CASE,
-	    .action = ACT_READ, .audit = "team.read", .handler = team_list },
-	{ .method = "POST", .pattern = "/api/v1/cases/{id}/team",
-	    .roles = TEAM_ROLES, .body = team_add_spec, .object = &case_object,
-	    .kind = OBJ_CASE, .action = ACT_TEAM_CHANGE, .audit = "team.add",
+const struct route team_routes[] = { { .method = "GET",
+	                                 .pattern = "/api/v1/cases/{id}/team",
+	                                 .roles = TEAM_ROLES,
+	                                 .object = &case_object,
+	                                 .kind = OBJ_CASE,
+	                                 .action = ACT_READ,
+	                                 .audit = "team.read",
+	                                 .handler = team_list },
+	{ .method = "POST",
+	    .pattern = "/api/v1/cases/{id}/team",
+	    .roles = TEAM_ROLES,
+	    .body = team_add_spec,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_TEAM_CHANGE,
+	    .audit = "team.add",
 	    .handler = team_add },
-	{ .method = "DELETE", .pattern = "/api/v1/cases/{id}/team/{id}",
-	    .roles = TEAM_ROLES, .object = &case_object, .kind = OBJ_CASE,
-	    .action = ACT_TEAM_CHANGE, .audit = "team.remove",
+	{ .method = "DELETE",
+	    .pattern = "/api/v1/cases/{id}/team/{id}",
+	    .roles = TEAM_ROLES,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_TEAM_CHANGE,
+	    .audit = "team.remove",
 	    .handler = team_remove },
-	ROUTE_END
-};
+	ROUTE_END };

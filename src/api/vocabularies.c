@@ -9,21 +9,21 @@
 static json_t *
 terms_json(const struct term *terms)
 {
-	json_t	*list = json_array();
-	size_t	 i;
+	json_t *list = json_array();
+	size_t  i;
 
 	for (i = 0; terms[i].code != NULL; i++)
-		json_array_append_new(list, json_pack("{s:s,s:{s:s,s:s}}",
-		    "code", terms[i].code, "label", "sv", terms[i].sv, "en",
-		    terms[i].en));
+		json_array_append_new(list,
+		    json_pack("{s:s,s:{s:s,s:s}}", "code", terms[i].code,
+		        "label", "sv", terms[i].sv, "en", terms[i].en));
 	return list;
 }
 
 static void
 vocabularies_get(struct ctx *c)
 {
-	json_t	*doc = json_object();
-	size_t	 i;
+	json_t *doc = json_object();
+	size_t  i;
 
 	for (i = 0; vocabularies[i].name != NULL; i++)
 		json_object_set_new(doc, vocabularies[i].name,
@@ -32,8 +32,11 @@ vocabularies_get(struct ctx *c)
 }
 
 const struct route vocabulary_routes[] = {
-	{ .method = "GET", .pattern = "/api/v1/vocabularies",
-	    .roles = ROLES_ANY, .kind = OBJ_REFERENCE, .action = ACT_READ,
+	{ .method = "GET",
+	    .pattern = "/api/v1/vocabularies",
+	    .roles = ROLES_ANY,
+	    .kind = OBJ_REFERENCE,
+	    .action = ACT_READ,
 	    .handler = vocabularies_get },
 	ROUTE_END
 };

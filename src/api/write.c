@@ -14,9 +14,9 @@
 static enum nmt_err
 recheck(struct ctx *c)
 {
-	const struct route	*r = c->route;
-	enum policy_decision	 d;
-	enum nmt_err		 e;
+	const struct route  *r = c->route;
+	enum policy_decision d;
+	enum nmt_err         e;
 
 	if (r == NULL || r->object == NULL)
 		return NMT_OK;
@@ -30,16 +30,14 @@ recheck(struct ctx *c)
 }
 
 enum nmt_err
-api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
-    void *arg)
+api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), void *arg)
 {
-	enum nmt_err	e;
+	enum nmt_err e;
 
-	if ((e = db_begin(c->db)) == NMT_OK &&
-	    (e = recheck(c)) == NMT_OK &&
+	if ((e = db_begin(c->db)) == NMT_OK && (e = recheck(c)) == NMT_OK &&
 	    (e = fn(c, arg)) == NMT_OK &&
 	    (c->note.action == NULL ||
-	    (e = audit_in_tx(c, &c->note)) == NMT_OK))
+	        (e = audit_in_tx(c, &c->note)) == NMT_OK))
 		e = db_commit(c->db);
 	if (e == NMT_OK)
 		return NMT_OK;

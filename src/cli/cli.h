@@ -12,33 +12,33 @@
 #include "db/db.h"
 
 struct cli {
-	struct config	 cfg;
-	struct keyring	 keys;
-	struct db	*db;
+	struct config  cfg;
+	struct keyring keys;
+	struct db     *db;
 };
 
 /* Opens keys (creating the key file when create_key) and the database. */
-int	cli_open(struct cli *cli, int create_key);
-void	cli_close(struct cli *cli);
+int  cli_open(struct cli *cli, int create_key);
+void cli_close(struct cli *cli);
 /*
  * Appends an audit entry for an administrative action, inside the
  * caller's transaction. case_id may be NULL.
  */
 enum nmt_err cli_audit(struct cli *cli, const char *action, const char *object,
-	    const char *case_id);
+    const char *case_id);
 
-int	cmd_init(struct cli *cli, int argc, char **argv);
-int	cmd_user(struct cli *cli, int argc, char **argv);
-int	cmd_token(struct cli *cli, int argc, char **argv);
-int	cmd_audit(struct cli *cli, int argc, char **argv);
-int	cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
-int	cli_user_create(struct cli *cli, const char *username,
-	    const char *display_name, const char *org, const char *role,
-	    const char *region, char **password_r, char **secret_r,
-	    char *err, size_t errlen);
+int cli_user_create(struct cli *cli, const char *username,
+    const char *display_name, const char *org, const char *role,
+    const char *region, char **password_r, char **secret_r, char *err,
+    size_t errlen);
 /* Prints a QR code of text to stdout with Unicode half blocks. */
-void	cli_print_qr(const char *text);
+void cli_print_qr(const char *text);
 
 #endif

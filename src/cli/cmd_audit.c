@@ -17,10 +17,10 @@
 static int
 parse_anchor(const char *s, struct audit_verdict *v)
 {
-	const char	*colon = strchr(s, ':');
-	char		 num[24];
-	int64_t		 seq;
-	size_t		 i;
+	const char *colon = strchr(s, ':');
+	char        num[24];
+	int64_t     seq;
+	size_t      i;
 
 	if (colon == NULL || (size_t)(colon - s) >= sizeof(num) ||
 	    strlen(colon + 1) != CHAIN_HASH_HEX - 1)
@@ -31,7 +31,7 @@ parse_anchor(const char *s, struct audit_verdict *v)
 		return -1;
 	for (i = 0; colon[1 + i] != '\0'; i++)
 		if (!((colon[1 + i] >= '0' && colon[1 + i] <= '9') ||
-		    (colon[1 + i] >= 'a' && colon[1 + i] <= 'f')))
+		        (colon[1 + i] >= 'a' && colon[1 + i] <= 'f')))
 			return -1;
 	/* The head of an empty log anchors nothing but must be genuine. */
 	if (seq == 0 && strcmp(colon + 1, CHAIN_GENESIS) != 0)
@@ -44,14 +44,15 @@ parse_anchor(const char *s, struct audit_verdict *v)
 int
 cmd_audit(struct cli *cli, int argc, char **argv)
 {
-	struct audit_verdict	v;
-	enum nmt_err		e;
-	int			rc;
+	struct audit_verdict v;
+	enum nmt_err         e;
+	int                  rc;
 
 	memset(&v, 0, sizeof(v));
 	if (argc < 1 || strcmp(argv[0], "verify") != 0 ||
-	    !(argc == 1 || (argc == 3 && strcmp(argv[1], "--anchor") == 0 &&
-	    parse_anchor(argv[2], &v) == 0))) {
+	    !(argc == 1 ||
+	        (argc == 3 && strcmp(argv[1], "--anchor") == 0 &&
+	            parse_anchor(argv[2], &v) == 0))) {
 		fputs("usage: nmtctl audit verify [--anchor SEQ:HASH]\n",
 		    stderr);
 		return 2;

@@ -21,10 +21,9 @@
 #include "db/store.h"
 
 static const struct demo_user {
-	const char	*username, *display_name, *org, *role, *region;
+	const char *username, *display_name, *org, *role, *region;
 } demo_users[] = {
-	{ "sara", "Sara Lind (NMT-sekretariatet)", "NMT", "coordinator",
-	    NULL },
+	{ "sara", "Sara Lind (NMT-sekretariatet)", "NMT", "coordinator", NULL },
 	{ "rasmus", "Rasmus Ek (regionkoordinator Stockholm)", "RK-STOCKHOLM",
 	    "coordinator", "stockholm" },
 	{ "petra", "Petra Holm (Polisen region Syd)", "POLISEN-SYD", "member",
@@ -35,11 +34,12 @@ static const struct demo_user {
 };
 
 static const struct demo_case {
-	const char	*owner, *title, *summary, *county, *exploitation;
+	const char *owner, *title, *summary, *county, *exploitation;
 } demo_cases[] = {
 	{ "rasmus", "Misstänkt tvångsarbete på restaurang",
 	    "Socialtjänsten i Botkyrka har kontakt med två personer som "
-	    "arbetar utan lön och bor i lokalen.", "01", "forced_labour" },
+	    "arbetar utan lön och bor i lokalen.",
+	    "01", "forced_labour" },
 	{ "petra", "Annonser för sexuella tjänster, Malmö",
 	    "Polisen har identifierat tre annonser med samma telefonnummer.",
 	    "12", "sexual" },
@@ -51,22 +51,24 @@ static const struct demo_case {
 static int
 user_id_of(struct cli *cli, const char *username, struct user_row *u)
 {
-	int	found = 0;
+	int found = 0;
 
 	return store_user_by_name(cli->db, username, u, &found) == NMT_OK &&
-	    found ? 0 : -1;
+	        found ?
+	    0 :
+	    -1;
 }
 
 static int
 create_case(struct cli *cli, const struct demo_case *dc)
 {
-	struct user_row	 u;
-	struct case_rec	 c;
-	char		 region[33], now[TIME_TEXT], *object;
-	const char	*expl[1] = { dc->exploitation };
+	struct user_row   u;
+	struct case_rec   c;
+	char              region[33], now[TIME_TEXT], *object;
+	const char       *expl[1] = { dc->exploitation };
 	struct civil_date today;
-	time_t		 t = clock_now();
-	int		 found, rc = -1;
+	time_t            t = clock_now();
+	int               found, rc = -1;
 
 	if (user_id_of(cli, dc->owner, &u) != 0)
 		return -1;
@@ -103,10 +105,10 @@ out:
 int
 cmd_demo(struct cli *cli, int argc, char **argv)
 {
-	struct user_row	 u;
-	char		 err[128], *password, *secret, *uri;
-	size_t		 i;
-	int		 found = 0;
+	struct user_row u;
+	char            err[128], *password, *secret, *uri;
+	size_t          i;
+	int             found = 0;
 
 	(void)argv;
 	if (argc != 0) {
@@ -117,22 +119,24 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		return 2;
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		if (store_user_by_name(cli->db, demo_users[i].username, &u,
-		    &found) == NMT_OK && found) {
+		        &found) == NMT_OK &&
+		    found) {
 			user_row_cleanup(&u);
 			fputs("nmtctl: the demo users exist already; start "
-			    "from an empty database\n", stderr);
+			      "from an empty database\n",
+			    stderr);
 			cli_close(cli);
 			return 2;
 		}
 	}
 	printf("Demo logins (the password and the authenticator code are "
-	    "both needed):\n\n");
+	       "both needed):\n\n");
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
-		const struct demo_user	*d = &demo_users[i];
+		const struct demo_user *d = &demo_users[i];
 
 		if (cli_user_create(cli, d->username, d->display_name, d->org,
-		    d->role, d->region, &password, &secret, err,
-		    sizeof(err)) != 0) {
+		        d->role, d->region, &password, &secret, err,
+		        sizeof(err)) != 0) {
 			fprintf(stderr, "nmtctl: %s\n", err);
 			cli_close(cli);
 			return 2;

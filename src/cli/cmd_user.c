@@ -31,18 +31,18 @@
 #define TOTP_ISSUER "NMT"
 
 struct options {
-	const char	*username, *display_name, *org, *role, *region;
-	int		 json;
+	const char *username, *display_name, *org, *role, *region;
+	int         json;
 };
 
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int	i;
+	int i;
 
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < argc; i++) {
-		const char	**target = NULL;
+		const char **target = NULL;
 
 		if (strcmp(argv[i], "--json") == 0) {
 			o->json = 1;
@@ -69,14 +69,14 @@ parse_options(int argc, char **argv, struct options *o)
 static int
 valid_username(const char *s)
 {
-	size_t	i, n = strlen(s);
+	size_t i, n = strlen(s);
 
 	if (n < 2 || n > 64)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-		    s[i] == '_' || s[i] == '-'))
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		        s[i] == '_' || s[i] == '-'))
 			return 0;
 	return 1;
 }
@@ -86,8 +86,8 @@ check_user(struct cli *cli, const char *username, const char *display_name,
     const char *org, const char *role, const char *region, char *err,
     size_t errlen)
 {
-	char	*nfc;
-	int	 found, ok;
+	char *nfc;
+	int   found, ok;
 
 	if (!valid_username(username)) {
 		snprintf(err, errlen, "username: 2-64 of a-z 0-9 . _ -");
@@ -99,7 +99,8 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 	    strlen(nfc) < DISPLAY_NAME_BYTES && !text_has_control(nfc, 0);
 	free(nfc);
 	if (!ok) {
-		snprintf(err, errlen, "display name: 1-200 characters (at most "
+		snprintf(err, errlen,
+		    "display name: 1-200 characters (at most "
 		    "%d bytes) of valid UTF-8 without control characters",
 		    DISPLAY_NAME_BYTES - 1);
 		return -1;
@@ -112,8 +113,9 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 		snprintf(err, errlen, "unknown organization");
 		return -1;
 	}
-	if (region != NULL && (store_region_exists(cli->db, region, &found) !=
-	    NMT_OK || !found)) {
+	if (region != NULL &&
+	    (store_region_exists(cli->db, region, &found) != NMT_OK ||
+	        !found)) {
 		snprintf(err, errlen, "unknown region");
 		return -1;
 	}
@@ -121,17 +123,16 @@ check_user(struct cli *cli, const char *username, const char *display_name,
 }
 
 int
-cli_user_create(struct cli *cli, const char *username,
-    const char *display_name, const char *org, const char *role,
-    const char *region, char **password_r, char **secret_r, char *err,
-    size_t errlen)
+cli_user_create(struct cli *cli, const char *username, const char *display_name,
+    const char *org, const char *role, const char *region, char **password_r,
+    char **secret_r, char *err, size_t errlen)
 {
-	struct user_row	 u;
-	char		 now[TIME_TEXT], *aad, *object, *nfc;
-	enum nmt_err	 e;
+	struct user_row u;
+	char            now[TIME_TEXT], *aad, *object, *nfc;
+	enum nmt_err    e;
 
 	if (check_user(cli, username, display_name, org, role, region, err,
-	    errlen) != 0)
+	        errlen) != 0)
 		return -1;
 	memset(&u, 0, sizeof(u));
 	token_uuid(u.id);
@@ -146,8 +147,8 @@ cli_user_create(struct cli *cli, const char *username,
 	*secret_r = totp_secret_generate();
 	u.password_hash = password_hash(*password_r);
 	aad = xasprintf("user:%s:totp", u.id);
-	u.totp_sealed = seal_text(cli->keys.totp, *secret_r,
-	    strlen(*secret_r), aad);
+	u.totp_sealed = seal_text(cli->keys.totp, *secret_r, strlen(*secret_r),
+	    aad);
 	free(aad);
 	object = xasprintf("user:%s", username);
 	time_format(clock_now(), now);
@@ -156,8 +157,9 @@ cli_user_create(struct cli *cli, const char *username,
 	    (e = cli_audit(cli, "user.create", object, NULL)) != NMT_OK ||
 	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
-		snprintf(err, errlen, e == NMT_CONFLICT ?
-		    "a user with that name exists" : "database error");
+		snprintf(err, errlen,
+		    e == NMT_CONFLICT ? "a user with that name exists" :
+		                        "database error");
 		free(*password_r);
 		free(*secret_r);
 		*password_r = *secret_r = NULL;
@@ -170,8 +172,8 @@ cli_user_create(struct cli *cli, const char *username,
 void
 cli_print_qr(const char *text)
 {
-	QRcode	*qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	int	 x, y, w, top, bottom;
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int     x, y, w, top, bottom;
 
 	if (qr == NULL)
 		return;
@@ -184,8 +186,10 @@ cli_print_qr(const char *text)
 			bottom = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
 			    (qr->data[(y + 1) * w + x] & 1);
 			/* Light modules print as blocks on dark terminals. */
-			fputs(!top && !bottom ? "\xe2\x96\x88" : !top ?
-			    "\xe2\x96\x80" : !bottom ? "\xe2\x96\x84" : " ",
+			fputs(!top && !bottom ? "\xe2\x96\x88" :
+			        !top          ? "\xe2\x96\x80" :
+			        !bottom       ? "\xe2\x96\x84" :
+			                        " ",
 			    stdout);
 		}
 		fputc('\n', stdout);
@@ -196,31 +200,33 @@ cli_print_qr(const char *text)
 static int
 user_add(struct cli *cli, const struct options *o)
 {
-	char	 err[128], *password = NULL, *secret = NULL, *uri;
-	json_t	*doc;
+	char    err[128], *password = NULL, *secret = NULL, *uri;
+	json_t *doc;
 
 	if (o->username == NULL || o->display_name == NULL || o->org == NULL ||
 	    o->role == NULL) {
 		fputs("usage: nmtctl user add --username U --display-name N "
-		    "--org CODE --role ROLE [--region R] [--json]\n", stderr);
+		      "--org CODE --role ROLE [--region R] [--json]\n",
+		    stderr);
 		return 2;
 	}
 	if (cli_user_create(cli, o->username, o->display_name, o->org, o->role,
-	    o->region, &password, &secret, err, sizeof(err)) != 0) {
+	        o->region, &password, &secret, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
 		return 2;
 	}
 	uri = totp_uri(TOTP_ISSUER, o->username, secret);
 	if (o->json) {
 		doc = json_pack("{s:s,s:s,s:s,s:s}", "username", o->username,
-		    "password", password, "totp_secret", secret,
-		    "otpauth_uri", uri);
+		    "password", password, "totp_secret", secret, "otpauth_uri",
+		    uri);
 		json_dumpf(doc, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 		json_decref(doc);
 	} else {
 		printf("user:        %s\npassword:    %s\ntotp secret: %s\n"
-		    "otpauth uri: %s\n", o->username, password, secret, uri);
+		       "otpauth uri: %s\n",
+		    o->username, password, secret, uri);
 		cli_print_qr(uri);
 	}
 	sodium_memzero(password, strlen(password));
@@ -236,12 +242,13 @@ user_add(struct cli *cli, const struct options *o)
  */
 static int
 audited(struct cli *cli, const char *action, const char *username,
-    enum nmt_err (*change)(struct cli *, const char *, const char *, int *,
-    long long *), long long *count_r)
+    enum nmt_err (
+        *change)(struct cli *, const char *, const char *, int *, long long *),
+    long long *count_r)
 {
-	char		 now[TIME_TEXT], *object;
-	int		 found = 0;
-	enum nmt_err	 e;
+	char         now[TIME_TEXT], *object;
+	int          found = 0;
+	enum nmt_err e;
 
 	*count_r = 0;
 	time_format(clock_now(), now);
@@ -254,14 +261,14 @@ audited(struct cli *cli, const char *action, const char *username,
 	free(object);
 	if (e == NMT_OK && found)
 		return 0;
-	fprintf(stderr, "nmtctl: %s\n", e != NMT_OK ? "database error" :
-	    "no such user");
+	fprintf(stderr, "nmtctl: %s\n",
+	    e != NMT_OK ? "database error" : "no such user");
 	return 2;
 }
 
 static enum nmt_err
-disable_user(struct cli *cli, const char *username, const char *now,
-    int *found, long long *count)
+disable_user(struct cli *cli, const char *username, const char *now, int *found,
+    long long *count)
 {
 	*count = 0;
 	return store_user_disable(cli->db, username, now, found);
@@ -271,8 +278,8 @@ static enum nmt_err
 revoke_tokens(struct cli *cli, const char *username, const char *now,
     int *found, long long *count)
 {
-	struct user_row	u;
-	enum nmt_err	e;
+	struct user_row u;
+	enum nmt_err    e;
 
 	if ((e = store_user_by_name(cli->db, username, &u, found)) != NMT_OK ||
 	    !*found)
@@ -285,25 +292,26 @@ revoke_tokens(struct cli *cli, const char *username, const char *now,
 int
 cmd_user(struct cli *cli, int argc, char **argv)
 {
-	struct options	o;
-	long long	count;
-	int		rc;
+	struct options o;
+	long long      count;
+	int            rc;
 
-	if (argc < 1 || (strcmp(argv[0], "add") != 0 &&
-	    strcmp(argv[0], "disable") != 0) ||
+	if (argc < 1 ||
+	    (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "disable") != 0) ||
 	    parse_options(argc - 1, argv + 1, &o) != 0 ||
 	    (strcmp(argv[0], "disable") == 0 && o.username == NULL)) {
 		fputs("usage: nmtctl user add --username U --display-name N "
-		    "--org CODE --role ROLE [--region R] [--json]\n"
-		    "       nmtctl user disable --username U\n", stderr);
+		      "--org CODE --role ROLE [--region R] [--json]\n"
+		      "       nmtctl user disable --username U\n",
+		    stderr);
 		return 2;
 	}
 	if (cli_open(cli, 0) != 0)
 		return 2;
 	if (strcmp(argv[0], "add") == 0)
 		rc = user_add(cli, &o);
-	else if ((rc = audited(cli, "user.disable", o.username,
-	    disable_user, &count)) == 0)
+	else if ((rc = audited(cli, "user.disable", o.username, disable_user,
+	              &count)) == 0)
 		printf("user %s disabled; sessions ended, tokens revoked\n",
 		    o.username);
 	cli_close(cli);
@@ -313,18 +321,20 @@ cmd_user(struct cli *cli, int argc, char **argv)
 int
 cmd_token(struct cli *cli, int argc, char **argv)
 {
-	struct options	 o;
-	struct user_row	 u;
-	long long	 count;
-	char		 hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
-	int		 found = 0, rc = 2;
-	enum nmt_err	 e;
+	struct options  o;
+	struct user_row u;
+	long long       count;
+	char            hash[TOKEN_HASH_HEX], now[TIME_TEXT], *token, *object;
+	int             found = 0, rc = 2;
+	enum nmt_err    e;
 
-	if (argc < 1 || (strcmp(argv[0], "create") != 0 &&
-	    strcmp(argv[0], "revoke") != 0) ||
+	if (argc < 1 ||
+	    (strcmp(argv[0], "create") != 0 &&
+	        strcmp(argv[0], "revoke") != 0) ||
 	    parse_options(argc - 1, argv + 1, &o) != 0 || o.username == NULL) {
 		fputs("usage: nmtctl token create --username U [--json]\n"
-		    "       nmtctl token revoke --username U\n", stderr);
+		      "       nmtctl token revoke --username U\n",
+		    stderr);
 		return 2;
 	}
 	if (cli_open(cli, 0) != 0)

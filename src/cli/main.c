@@ -17,24 +17,25 @@ static void
 usage(void)
 {
 	fputs("usage: nmtctl [--database URL] [--key-file PATH] COMMAND\n"
-	    "commands:\n"
-	    "  init\n"
-	    "  user add --username U --display-name N --org CODE --role ROLE "
-	    "[--region R] [--json]\n"
-	    "  user disable --username U\n"
-	    "  token create --username U [--json]\n"
-	    "  token revoke --username U\n"
-	    "  audit verify [--anchor SEQ:HASH]\n"
-	    "  demo\n", stderr);
+	      "commands:\n"
+	      "  init\n"
+	      "  user add --username U --display-name N --org CODE --role ROLE "
+	      "[--region R] [--json]\n"
+	      "  user disable --username U\n"
+	      "  token create --username U [--json]\n"
+	      "  token revoke --username U\n"
+	      "  audit verify [--anchor SEQ:HASH]\n"
+	      "  demo\n",
+	    stderr);
 }
 
 int
 cli_open(struct cli *cli, int create_key)
 {
-	char	err[256];
+	char err[256];
 
 	if (keys_load(cli->cfg.key_file, create_key, &cli->keys, err,
-	    sizeof(err)) != 0) {
+	        sizeof(err)) != 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
 		return -1;
 	}
@@ -57,9 +58,9 @@ enum nmt_err
 cli_audit(struct cli *cli, const char *action, const char *object,
     const char *case_id)
 {
-	struct audit_entry	a;
-	char			now[TIME_TEXT];
-	enum nmt_err		e;
+	struct audit_entry a;
+	char               now[TIME_TEXT];
+	enum nmt_err       e;
 
 	time_format(clock_now(), now);
 	memset(&a, 0, sizeof(a));
@@ -78,17 +79,19 @@ int
 main(int argc, char **argv)
 {
 	static const struct {
-		const char	*name;
-		int		(*run)(struct cli *, int, char **);
+		const char *name;
+		int (*run)(struct cli *, int, char **);
 	} commands[] = {
-		{ "init", cmd_init }, { "user", cmd_user },
-		{ "token", cmd_token }, { "audit", cmd_audit },
+		{ "init", cmd_init },
+		{ "user", cmd_user },
+		{ "token", cmd_token },
+		{ "audit", cmd_audit },
 		{ "demo", cmd_demo },
 	};
-	struct cli	cli;
-	char		err[256];
-	int		argi = 1;
-	size_t		i;
+	struct cli cli;
+	char       err[256];
+	int        argi = 1;
+	size_t     i;
 
 	memset(&cli, 0, sizeof(cli));
 	if (config_parse(&cli.cfg, argc, argv, &argi, err, sizeof(err)) != 0) {

@@ -28,11 +28,11 @@
 /* Keeps the offset within ±300 years, far from time_t overflow. */
 #define OFFSET_MAX 10000000000LL
 
-static pthread_mutex_t	clock_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	int		valid, settled;
-	struct stat	st;
-	long long	offset;
+	int         valid, settled;
+	struct stat st;
+	long long   offset;
 } cached;
 
 static int
@@ -49,10 +49,10 @@ same_file(const struct stat *a, const struct stat *b)
 static long long
 read_offset(const char *path)
 {
-	char		buf[64], *end;
-	ssize_t		n;
-	long long	v;
-	int		fd;
+	char      buf[64], *end;
+	ssize_t   n;
+	long long v;
+	int       fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
@@ -73,9 +73,9 @@ read_offset(const char *path)
 static long long
 test_offset(time_t real)
 {
-	const char	*path = getenv("NMT_TEST_CLOCK_FILE");
-	struct stat	 st;
-	long long	 off;
+	const char *path = getenv("NMT_TEST_CLOCK_FILE");
+	struct stat st;
+	long long   off;
 
 	if (path == NULL || *path == '\0')
 		return 0;
@@ -83,7 +83,8 @@ test_offset(time_t real)
 	if (stat(path, &st) != 0) {
 		cached.valid = 0;
 		off = 0;
-	} else if (cached.valid && cached.settled && same_file(&st, &cached.st)) {
+	} else if (cached.valid && cached.settled &&
+	    same_file(&st, &cached.st)) {
 		off = cached.offset;
 	} else {
 		off = read_offset(path);
@@ -99,7 +100,7 @@ test_offset(time_t real)
 time_t
 clock_now(void)
 {
-	time_t	real = time(NULL);
+	time_t real = time(NULL);
 
 	return real + (time_t)test_offset(real);
 }
@@ -127,8 +128,8 @@ int
 clock_zone_init(char *err, size_t errlen)
 {
 	/* Midsummer and midwinter: summer time in one, not in the other. */
-	const time_t	summer = 1782216000, winter = 1766059200;
-	struct tm	s, w;
+	const time_t summer = 1782216000, winter = 1766059200;
+	struct tm    s, w;
 
 	if (setenv("TZ", CLOCK_ZONE, 1) != 0) {
 		snprintf(err, errlen, "cannot set TZ");
@@ -138,8 +139,10 @@ clock_zone_init(char *err, size_t errlen)
 	if (localtime_r(&summer, &s) == NULL ||
 	    localtime_r(&winter, &w) == NULL || s.tm_isdst <= 0 ||
 	    w.tm_isdst != 0 || w.tm_gmtoff == 0) {
-		snprintf(err, errlen, "time zone %s not found in the system "
-		    "time-zone database (install tzdata)", CLOCK_ZONE);
+		snprintf(err, errlen,
+		    "time zone %s not found in the system "
+		    "time-zone database (install tzdata)",
+		    CLOCK_ZONE);
 		return -1;
 	}
 	return 0;

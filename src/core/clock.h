@@ -20,7 +20,7 @@
 #define CLOCK_ZONE "Europe/Stockholm"
 
 /* The current instant (seconds since the epoch, UTC). */
-time_t	clock_now(void);
+time_t clock_now(void);
 
 /*
  * Sets TZ to CLOCK_ZONE and loads it from the system time-zone database
@@ -28,9 +28,9 @@ time_t	clock_now(void);
  * mktime then work in the Swedish calendar. Returns 0, or -1 with err when
  * the zone is not installed (Debian package tzdata).
  */
-int	clock_zone_init(char *err, size_t errlen);
+int clock_zone_init(char *err, size_t errlen);
 
 /* Whether this build honours NMT_TEST_CLOCK_FILE. */
-int	clock_is_test_build(void);
+int clock_is_test_build(void);
 
 #endif

@@ -8,17 +8,17 @@
 #include "core/config.h"
 #include "core/util.h"
 
-#define DEFAULT_DATABASE "nmt.db"
-#define DEFAULT_KEY_FILE "nmt.key"
-#define DEFAULT_LISTEN "127.0.0.1:8080"
-#define DEFAULT_MAX_BODY (1024 * 1024)
+#define DEFAULT_DATABASE   "nmt.db"
+#define DEFAULT_KEY_FILE   "nmt.key"
+#define DEFAULT_LISTEN     "127.0.0.1:8080"
+#define DEFAULT_MAX_BODY   (1024 * 1024)
 #define DEFAULT_MAX_HEADER (16 * 1024)
-#define DEFAULT_THREADS 8
+#define DEFAULT_THREADS    8
 
 static const char *
 env_or(const char *name, const char *fallback)
 {
-	const char	*v = getenv(name);
+	const char *v = getenv(name);
 
 	return v != NULL && *v != '\0' ? v : fallback;
 }
@@ -26,9 +26,9 @@ env_or(const char *name, const char *fallback)
 int
 config_listen(struct config *cfg, const char *listen)
 {
-	const char	*colon, *host = listen;
-	size_t		 hostlen;
-	int64_t		 port;
+	const char *colon, *host = listen;
+	size_t      hostlen;
+	int64_t     port;
 
 	if (listen[0] == '[') {
 		colon = strstr(listen, "]:");
@@ -56,7 +56,7 @@ static int
 option_value(int argc, char **argv, int *i, const char *name,
     const char **value)
 {
-	size_t	n = strlen(name);
+	size_t n = strlen(name);
 
 	if (strcmp(argv[*i], name) == 0) {
 		if (*i + 1 >= argc)
@@ -76,12 +76,12 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
     size_t errlen)
 {
 	static const char *const names[] = { "--database", "--key-file",
-	    "--listen", "--web", "--max-body", "--threads", "--max-header",
-	    NULL };
-	const char	*values[7] = { NULL };
-	const char	*listen;
-	int64_t		 n;
-	int		 i, k, r;
+		"--listen", "--web", "--max-body", "--threads", "--max-header",
+		NULL };
+	const char              *values[7] = { NULL };
+	const char              *listen;
+	int64_t                  n;
+	int                      i, k, r;
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = *argi; i < argc; i++) {
@@ -96,9 +96,9 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 	}
 	*argi = i;
 	cfg->database = values[0] ? values[0] :
-	    env_or("NMT_DATABASE", DEFAULT_DATABASE);
+	                            env_or("NMT_DATABASE", DEFAULT_DATABASE);
 	cfg->key_file = values[1] ? values[1] :
-	    env_or("NMT_KEY_FILE", DEFAULT_KEY_FILE);
+	                            env_or("NMT_KEY_FILE", DEFAULT_KEY_FILE);
 	listen = values[2] ? values[2] : env_or("NMT_LISTEN", DEFAULT_LISTEN);
 	if (config_listen(cfg, listen) != 0) {
 		snprintf(err, errlen, "bad listen address (HOST:PORT)");
@@ -110,7 +110,8 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		values[4] = env_or("NMT_MAX_BODY", NULL);
 	if (values[4] != NULL) {
 		if (parse_int(values[4], 1024, 64 * 1024 * 1024, &n) != 0) {
-			snprintf(err, errlen, "bad --max-body or NMT_MAX_BODY "
+			snprintf(err, errlen,
+			    "bad --max-body or NMT_MAX_BODY "
 			    "(1024..67108864)");
 			return -1;
 		}
@@ -121,7 +122,8 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		values[6] = env_or("NMT_MAX_HEADER", NULL);
 	if (values[6] != NULL) {
 		if (parse_int(values[6], 4096, 1024 * 1024, &n) != 0) {
-			snprintf(err, errlen, "bad --max-header or NMT_MAX_HEADER "
+			snprintf(err, errlen,
+			    "bad --max-header or NMT_MAX_HEADER "
 			    "(4096..1048576)");
 			return -1;
 		}

@@ -10,14 +10,14 @@
 #include <stddef.h>
 
 struct config {
-	const char	*database;	/* URL or path */
-	const char	*key_file;
-	char		 host[64];
-	unsigned	 port;
-	const char	*web_dir;
-	size_t		 max_body;	/* bytes of a request body */
-	size_t		 max_header;	/* bytes of request line and headers */
-	unsigned	 threads;
+	const char *database; /* URL or path */
+	const char *key_file;
+	char        host[64];
+	unsigned    port;
+	const char *web_dir;
+	size_t      max_body;   /* bytes of a request body */
+	size_t      max_header; /* bytes of request line and headers */
+	unsigned    threads;
 };
 
 /*
@@ -25,9 +25,9 @@ struct config {
  * stops at the first argument that is not one of them (a command).
  * Returns 0, or -1 with a message in err.
  */
-int	config_parse(struct config *cfg, int argc, char **argv, int *argi,
-	    char *err, size_t errlen);
+int config_parse(struct config *cfg, int argc, char **argv, int *argi,
+    char *err, size_t errlen);
 /* Splits "HOST:PORT" or "[V6]:PORT". Returns 0 or -1. */
-int	config_listen(struct config *cfg, const char *listen);
+int config_listen(struct config *cfg, const char *listen);
 
 #endif

@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 struct embed_file {
-	const char	*name;	/* base name, e.g. "0001_core.sql" */
-	const char	*data;	/* NUL-terminated contents */
-	size_t		 len;	/* length without the NUL */
+	const char *name; /* base name, e.g. "0001_core.sql" */
+	const char *data; /* NUL-terminated contents */
+	size_t      len;  /* length without the NUL */
 };
 
 extern const struct embed_file embed_migrations_sqlite[];
@@ -22,6 +22,6 @@ extern const struct embed_file embed_reference_data[];
 
 /* The file of that base name in a list, or NULL. */
 const struct embed_file *embed_find(const struct embed_file *list,
-	    const char *name);
+    const char                                              *name);
 
 #endif

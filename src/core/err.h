@@ -9,15 +9,15 @@
 
 enum nmt_err {
 	NMT_OK = 0,
-	NMT_CONFLICT = -1,	/* a unique, foreign-key or check rule (409) */
-	NMT_UNAVAILABLE = -2,	/* the database cannot be reached (503) */
-	NMT_BUSY = -3,		/* lock timeout, serialization failure (503) */
-	NMT_ERROR = -4,		/* anything else: a fault, logged (500) */
-	NMT_NOT_FOUND = -5,	/* no such object, or hidden from the caller */
-	NMT_FORBIDDEN = -6,	/* seen, but the action is not allowed (403) */
-	NMT_STALE = -7,		/* the version named is not current (412) */
-	NMT_SEALED = -8,	/* a sealed field would not open: a fault (500) */
-	NMT_INVALID = -9,	/* the request breaks a rule (400, fields) */
+	NMT_CONFLICT = -1,    /* a unique, foreign-key or check rule (409) */
+	NMT_UNAVAILABLE = -2, /* the database cannot be reached (503) */
+	NMT_BUSY = -3,        /* lock timeout, serialization failure (503) */
+	NMT_ERROR = -4,       /* anything else: a fault, logged (500) */
+	NMT_NOT_FOUND = -5,   /* no such object, or hidden from the caller */
+	NMT_FORBIDDEN = -6,   /* seen, but the action is not allowed (403) */
+	NMT_STALE = -7,       /* the version named is not current (412) */
+	NMT_SEALED = -8,      /* a sealed field would not open: a fault (500) */
+	NMT_INVALID = -9,     /* the request breaks a rule (400, fields) */
 };
 
 #endif

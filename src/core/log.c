@@ -14,8 +14,8 @@
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {
-	char	line[1024], stamp[TIME_TEXT];
-	int	n, m;
+	char line[1024], stamp[TIME_TEXT];
+	int  n, m;
 
 	time_format(clock_now(), stamp);
 	n = snprintf(line, sizeof(line), "%s %s ", stamp, level);
@@ -31,16 +31,15 @@ log_line(const char *level, const char *fmt, va_list ap)
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
-#define LOG_FN(name, level)						\
-void									\
-name(const char *fmt, ...)						\
-{									\
-	va_list	ap;							\
-									\
-	va_start(ap, fmt);						\
-	log_line(level, fmt, ap);					\
-	va_end(ap);							\
-}
+#define LOG_FN(name, level) \
+	void name(const char *fmt, ...) \
+	{ \
+		va_list ap; \
+\
+		va_start(ap, fmt); \
+		log_line(level, fmt, ap); \
+		va_end(ap); \
+	}
 
 LOG_FN(log_info, "info")
 LOG_FN(log_warn, "warn")

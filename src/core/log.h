@@ -7,8 +7,8 @@
 #ifndef NMT_CORE_LOG_H
 #define NMT_CORE_LOG_H
 
-void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

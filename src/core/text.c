@@ -12,9 +12,9 @@
 static char *
 text_map(const char *s, utf8proc_option_t options)
 {
-	utf8proc_uint8_t	*out = NULL;
-	utf8proc_ssize_t	 n;
-	char			*copy;
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t  n;
+	char             *copy;
 
 	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | options);
@@ -41,10 +41,10 @@ text_fold(const char *s)
 long
 text_length(const char *s)
 {
-	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
-	utf8proc_int32_t	 cp;
-	utf8proc_ssize_t	 n;
-	long			 count = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
+	long                    count = 0;
 
 	while (*p != '\0') {
 		n = utf8proc_iterate(p, -1, &cp);
@@ -59,9 +59,9 @@ text_length(const char *s)
 int
 text_has_control(const char *s, int multiline)
 {
-	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
-	utf8proc_int32_t	 cp;
-	utf8proc_ssize_t	 n;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
 
 	while (*p != '\0') {
 		n = utf8proc_iterate(p, -1, &cp);

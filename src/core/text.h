@@ -11,15 +11,15 @@
 #include <stddef.h>
 
 /* A malloc'd NFC copy of valid UTF-8 s, or NULL when s is not valid UTF-8. */
-char	*text_nfc(const char *s);
+char *text_nfc(const char *s);
 /* A malloc'd case-folded NFC copy, or NULL when s is not valid UTF-8. */
-char	*text_fold(const char *s);
+char *text_fold(const char *s);
 /* Number of code points, or -1 when invalid. */
-long	 text_length(const char *s);
+long text_length(const char *s);
 /*
  * 1 when s holds a control character (C0, DEL, C1); tabs and newlines
  * count only when multiline is 0.
  */
-int	 text_has_control(const char *s, int multiline);
+int text_has_control(const char *s, int multiline);
 
 #endif

@@ -9,7 +9,7 @@
 void
 time_format(time_t t, char out[TIME_TEXT])
 {
-	struct tm	tm;
+	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(out, TIME_TEXT, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -18,7 +18,7 @@ time_format(time_t t, char out[TIME_TEXT])
 static int
 digits(const char *s, int n, int *v)
 {
-	int	i, x = 0;
+	int i, x = 0;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -32,9 +32,9 @@ digits(const char *s, int n, int *v)
 static int
 days_in_month(int year, int month)
 {
-	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-				    31, 30, 31 };
-	int			leap;
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
+	int              leap;
 
 	leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	return month == 2 && leap ? 29 : days[month - 1];
@@ -43,7 +43,7 @@ days_in_month(int year, int month)
 int
 date_parse(const char *s, int *year, int *month, int *day)
 {
-	int	y, m, d;
+	int y, m, d;
 
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
@@ -60,14 +60,14 @@ date_parse(const char *s, int *year, int *month, int *day)
 int
 time_parse(const char *s, time_t *t_r)
 {
-	struct tm	tm;
-	int		y, mo, d, h, mi, se;
+	struct tm tm;
+	int       y, mo, d, h, mi, se;
 
 	if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != 'Z')
 		return -1;
 	{
-		char	date[11];
+		char date[11];
 
 		memcpy(date, s, 10);
 		date[10] = '\0';

@@ -12,13 +12,13 @@
 
 #define TIME_TEXT 21
 
-void	time_format(time_t t, char out[TIME_TEXT]);
+void time_format(time_t t, char out[TIME_TEXT]);
 /* Parses "YYYY-MM-DDTHH:MM:SSZ". Returns 0 and *t_r, or -1. */
-int	time_parse(const char *s, time_t *t_r);
+int time_parse(const char *s, time_t *t_r);
 /*
  * Parses a real calendar date "YYYY-MM-DD" (1900..9999). Returns 0 with
  * year, month, day, or -1.
  */
-int	date_parse(const char *s, int *year, int *month, int *day);
+int date_parse(const char *s, int *year, int *month, int *day);
 
 #endif

@@ -20,7 +20,7 @@ out_of_memory(void)
 void *
 xmalloc(size_t n)
 {
-	void	*p = malloc(n ? n : 1);
+	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
 		out_of_memory();
@@ -30,7 +30,7 @@ xmalloc(size_t n)
 void *
 xcalloc(size_t count, size_t size)
 {
-	void	*p = calloc(count ? count : 1, size ? size : 1);
+	void *p = calloc(count ? count : 1, size ? size : 1);
 
 	if (p == NULL)
 		out_of_memory();
@@ -40,7 +40,7 @@ xcalloc(size_t count, size_t size)
 void *
 xrealloc(void *p, size_t n)
 {
-	void	*q = realloc(p, n ? n : 1);
+	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
 		out_of_memory();
@@ -64,7 +64,7 @@ xstrdup(const char *s)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char	*p = xmalloc(n + 1);
+	char *p = xmalloc(n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -74,9 +74,9 @@ xstrndup(const char *s, size_t n)
 char *
 xasprintf(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 len;
-	char	*p;
+	va_list ap;
+	int     len;
+	char   *p;
 
 	va_start(ap, fmt);
 	len = vsnprintf(NULL, 0, fmt, ap);
@@ -93,7 +93,7 @@ xasprintf(const char *fmt, ...)
 size_t
 strlcopy(char *dst, const char *src, size_t dstlen)
 {
-	size_t	len = strlen(src);
+	size_t len = strlen(src);
 
 	if (dstlen == 0)
 		return len;
@@ -108,8 +108,8 @@ strlcopy(char *dst, const char *src, size_t dstlen)
 int
 parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	char		*end;
-	long long	 v;
+	char     *end;
+	long long v;
 
 	if (s == NULL || *s == '\0')
 		return -1;

@@ -70,7 +70,7 @@ main(int argc, char **argv)
 			log_info("test clock: offset from NMT_TEST_CLOCK_FILE");
 		else
 			log_warn("NMT_TEST_CLOCK_FILE ignored: not a "
-			    "-Dtest_clock=true build");
+			         "-Dtest_clock=true build");
 	}
 	/* Worker threads inherit the mask; only main takes the signals. */
 	sigemptyset(&set);

@@ -25,21 +25,21 @@
 #include "db/db.h"
 #include "db/driver.h"
 
-#define DB_RESULT_NULL	SIZE_MAX
+#define DB_RESULT_NULL SIZE_MAX
 
 struct db {
-	const struct db_driver	*drv;
-	void			*conn;
+	const struct db_driver *drv;
+	void                   *conn;
 };
 
 struct db_result {
-	int		 ncols;
-	int		 nrows;
-	int		 rowcap;
-	size_t		*offs;	/* nrows * ncols cell offsets */
-	char		*buf;	/* the values, NUL-terminated */
-	size_t		 buflen;
-	size_t		 bufcap;
+	int     ncols;
+	int     nrows;
+	int     rowcap;
+	size_t *offs; /* nrows * ncols cell offsets */
+	char   *buf;  /* the values, NUL-terminated */
+	size_t  buflen;
+	size_t  bufcap;
 };
 
 static void
@@ -72,8 +72,8 @@ struct db *
 db_open(const char *url, char *err, size_t errlen)
 {
 	const struct db_driver *drv;
-	struct db *db;
-	void *conn;
+	struct db              *db;
+	void                   *conn;
 
 	db_seterr(err, errlen, "%s", "");
 	if (url == NULL || url[0] == '\0') {
@@ -179,11 +179,13 @@ db_result_add_row(struct db_result *res)
 	if (res->nrows == INT_MAX)
 		db_die("result too large");
 	if (res->nrows == res->rowcap) {
-		res->rowcap = res->rowcap == 0 ? 8 :
+		res->rowcap = res->rowcap == 0 ?
+		    8 :
 		    (res->rowcap > INT_MAX / 2 ? INT_MAX : res->rowcap * 2);
 		res->offs = xreallocarray(res->offs,
-		    (size_t)res->rowcap * (size_t)(res->ncols == 0 ? 1 :
-		    res->ncols), sizeof(*res->offs));
+		    (size_t)res->rowcap *
+		        (size_t)(res->ncols == 0 ? 1 : res->ncols),
+		    sizeof(*res->offs));
 	}
 	base = (size_t)res->nrows * (size_t)res->ncols;
 	for (i = 0; i < (size_t)res->ncols; i++)
@@ -257,8 +259,8 @@ int64_t
 db_int(const struct db_result *res, int row, int col)
 {
 	const char *s;
-	char *end;
-	long long v;
+	char       *end;
+	long long   v;
 
 	if ((s = db_text(res, row, col)) == NULL || *s == '\0')
 		return 0;

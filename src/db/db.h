@@ -3,15 +3,17 @@
  *
  * A struct db is one connection, used by one thread at a time. SQL text is
  * shared by both dialects: parameters are written $1, $2, ... and bound as
- * text, integers or NULL; a row lock is written " FOR UPDATE" at the end
- * of a SELECT (PostgreSQL takes it, SQLite's driver drops it: its write
- * transaction already excludes every other writer). Prepared statements are cached per connection,
- * keyed by the SQL text. Results are materialised (every row copied), so a
- * result outlives the statement and the next query.
+ * text, integers or NULL; a row lock is written " FOR UPDATE" at the end of
+ * a SELECT (PostgreSQL takes it, SQLite's driver drops it: its write
+ * transaction already excludes every other writer). Prepared statements are
+ * cached per connection, keyed by the SQL text. Results are materialised
+ * (every row copied), so a result outlives the statement and the next
+ * query.
  *
  * Errors are reported as enum nmt_err (core/err.h): NMT_CONFLICT for a
- * violated constraint, NMT_BUSY for a lock timeout, NMT_UNAVAILABLE when the
- * server is gone (the connection reconnects on next use), NMT_ERROR else.
+ * violated constraint, NMT_BUSY for a lock timeout, NMT_UNAVAILABLE when
+ * the server is gone (the connection reconnects on next use), NMT_ERROR
+ * else.
  */
 #ifndef NMT_DB_DB_H
 #define NMT_DB_DB_H
@@ -33,16 +35,16 @@ enum db_param_type {
 };
 
 struct db_param {
-	enum db_param_type	 type;
-	const char		*text;	/* DBP_TEXT: NUL-terminated */
-	int64_t			 num;	/* DBP_INT */
+	enum db_param_type type;
+	const char        *text; /* DBP_TEXT: NUL-terminated */
+	int64_t            num;  /* DBP_INT */
 };
 
 /* A text parameter; NULL binds SQL NULL. */
 static inline struct db_param
 db_param_text(const char *s)
 {
-	struct db_param	p = { s != NULL ? DBP_TEXT : DBP_NULL, s, 0 };
+	struct db_param p = { s != NULL ? DBP_TEXT : DBP_NULL, s, 0 };
 
 	return p;
 }
@@ -50,14 +52,14 @@ db_param_text(const char *s)
 static inline struct db_param
 db_param_int(int64_t n)
 {
-	struct db_param	p = { DBP_INT, NULL, n };
+	struct db_param p = { DBP_INT, NULL, n };
 
 	return p;
 }
 
-#define DB_TEXT(s)	db_param_text(s)
-#define DB_INT(n)	db_param_int((int64_t)(n))
-#define DB_NULL		db_param_text(NULL)
+#define DB_TEXT(s) db_param_text(s)
+#define DB_INT(n)  db_param_int((int64_t)(n))
+#define DB_NULL    db_param_text(NULL)
 
 struct db;
 struct db_result;
@@ -68,41 +70,40 @@ struct db_result;
  * postgresql://... / postgres://... (libpq). On failure returns NULL and
  * writes a message without secrets to err.
  */
-struct db	*db_open(const char *url, char *err, size_t errlen);
-void		 db_close(struct db *db);
-enum db_kind	 db_kind(const struct db *db);
+struct db   *db_open(const char *url, char *err, size_t errlen);
+void         db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
 
 /* SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN. */
-enum nmt_err	 db_begin(struct db *db);
-enum nmt_err	 db_commit(struct db *db);
-enum nmt_err	 db_rollback(struct db *db);
+enum nmt_err db_begin(struct db *db);
+enum nmt_err db_commit(struct db *db);
+enum nmt_err db_rollback(struct db *db);
 
 /* Runs one or more statements without parameters or results (DDL). */
-enum nmt_err	 db_exec(struct db *db, const char *sql);
+enum nmt_err db_exec(struct db *db, const char *sql);
 
 /*
  * Runs one statement with parameters $1..$n. When res_r is not NULL it
  * receives the rows (also for INSERT/UPDATE ... RETURNING); free with
  * db_result_free. When res_r is NULL, rows are discarded.
  */
-enum nmt_err	 db_query(struct db *db, const char *sql,
-		    const struct db_param *params, int nparams,
-		    struct db_result **res_r);
+enum nmt_err db_query(struct db *db, const char *sql,
+    const struct db_param *params, int nparams, struct db_result **res_r);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE run by db_query. */
-int64_t		 db_changes(struct db *db);
+int64_t db_changes(struct db *db);
 
 /* The last error message of this connection (no parameter values). */
-const char	*db_errmsg(struct db *db);
+const char *db_errmsg(struct db *db);
 
-int		 db_rows(const struct db_result *res);
-int		 db_cols(const struct db_result *res);
+int db_rows(const struct db_result *res);
+int db_cols(const struct db_result *res);
 /* NULL for SQL NULL. Valid until db_result_free. */
-const char	*db_text(const struct db_result *res, int row, int col);
+const char *db_text(const struct db_result *res, int row, int col);
 /* 0 for NULL or non-numbers. */
-int64_t		 db_int(const struct db_result *res, int row, int col);
-int		 db_isnull(const struct db_result *res, int row, int col);
-void		 db_result_free(struct db_result *res);
+int64_t db_int(const struct db_result *res, int row, int col);
+int     db_isnull(const struct db_result *res, int row, int col);
+void    db_result_free(struct db_result *res);
 
 /*
  * Applies the embedded, numbered migrations of this connection's dialect
@@ -111,13 +112,13 @@ void		 db_result_free(struct db_result *res);
  * a message in err) when an applied migration's checksum differs from the
  * embedded one, or the database has a version this build does not know.
  */
-enum nmt_err	 db_migrate(struct db *db, char *err, size_t errlen);
+enum nmt_err db_migrate(struct db *db, char *err, size_t errlen);
 
 /*
  * Checks, without changing anything, that every migration of this build
  * is applied and matches (NMT_OK), or says why not in err (the daemon
  * refuses to serve a database `nmtctl init` has not brought up to date).
  */
-enum nmt_err	 db_schema_current(struct db *db, char *err, size_t errlen);
+enum nmt_err db_schema_current(struct db *db, char *err, size_t errlen);
 
 #endif

@@ -17,20 +17,20 @@
 #include "db/db.h"
 
 struct db_driver {
-	enum db_kind	  kind;
+	enum db_kind kind;
 	/* Returns NULL and writes err (no secrets) on failure. */
-	void		*(*open)(const char *url, char *err, size_t errlen);
-	void		 (*close)(void *conn);
-	enum nmt_err	 (*begin)(void *conn);
-	enum nmt_err	 (*commit)(void *conn);
-	enum nmt_err	 (*rollback)(void *conn);
-	enum nmt_err	 (*exec)(void *conn, const char *sql);
+	void *(*open)(const char *url, char *err, size_t errlen);
+	void (*close)(void *conn);
+	enum nmt_err (*begin)(void *conn);
+	enum nmt_err (*commit)(void *conn);
+	enum nmt_err (*rollback)(void *conn);
+	enum nmt_err (*exec)(void *conn, const char *sql);
 	/* nparams >= 0; params != NULL when nparams > 0. */
-	enum nmt_err	 (*query)(void *conn, const char *sql,
-			    const struct db_param *params, int nparams,
-			    struct db_result **res_r);
-	int64_t		 (*changes)(void *conn);
-	const char	*(*errmsg)(void *conn);
+	enum nmt_err (*query)(void *conn, const char *sql,
+	    const struct db_param *params, int nparams,
+	    struct db_result **res_r);
+	int64_t (*changes)(void *conn);
+	const char *(*errmsg)(void *conn);
 };
 
 extern const struct db_driver db_driver_sqlite;
@@ -41,15 +41,15 @@ extern const struct db_driver db_driver_pg;
  * one at a time and their cells start as NULL. db_result_set copies len
  * bytes (data NULL means SQL NULL) into the last row.
  */
-struct db_result	*db_result_new(int ncols);
-void			 db_result_add_row(struct db_result *res);
-void			 db_result_set(struct db_result *res, int col,
-			    const char *data, size_t len);
+struct db_result *db_result_new(int ncols);
+void              db_result_add_row(struct db_result *res);
+void db_result_set(struct db_result *res, int col, const char *data,
+    size_t len);
 
 /* Allocation helpers: they abort on failure and never return NULL. */
 
 /* snprintf into err when err != NULL and errlen > 0. */
-void		 db_seterr(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
+void db_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

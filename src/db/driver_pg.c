@@ -38,29 +38,29 @@
 #include "db/db.h"
 #include "db/driver.h"
 
-#define PG_CACHE_MAX	128
-#define PG_NAME_LEN	24
-#define PG_INT_LEN	24		/* "-9223372036854775808" + NUL */
+#define PG_CACHE_MAX 128
+#define PG_NAME_LEN  24
+#define PG_INT_LEN   24 /* "-9223372036854775808" + NUL */
 
 struct pg_stmt_entry {
-	char		*sql;
-	uint64_t	 hash;
-	uint64_t	 used;		/* LRU tick */
-	int		 nparams;	/* as the server counts them */
-	char		 name[PG_NAME_LEN];
+	char    *sql;
+	uint64_t hash;
+	uint64_t used;    /* LRU tick */
+	int      nparams; /* as the server counts them */
+	char     name[PG_NAME_LEN];
 };
 
 struct pg_conn {
-	PGconn			*pg;
-	struct pg_stmt_entry	 cache[PG_CACHE_MAX];
-	int			 ncache;
-	uint64_t		 tick;
-	uint64_t		 nextname;
-	int			 broken;	/* reset on next call */
-	int			 in_tx;	/* last known: in a transaction */
-	int			 tx_lost;	/* lost inside a transaction */
-	int64_t			 changes;
-	char			 errbuf[512];
+	PGconn              *pg;
+	struct pg_stmt_entry cache[PG_CACHE_MAX];
+	int                  ncache;
+	uint64_t             tick;
+	uint64_t             nextname;
+	int                  broken;  /* reset on next call */
+	int                  in_tx;   /* last known: in a transaction */
+	int                  tx_lost; /* lost inside a transaction */
+	int64_t              changes;
+	char                 errbuf[512];
 };
 
 static void
@@ -187,7 +187,7 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 static enum nmt_err
 pg_setup(struct pg_conn *c)
 {
-	PGresult *res;
+	PGresult    *res;
 	enum nmt_err e = NMT_OK;
 
 	if (PQsetClientEncoding(c->pg, "UTF8") != 0)
@@ -223,7 +223,8 @@ pg_ready(struct pg_conn *c)
 		}
 	}
 	if (c->tx_lost) {
-		snprintf(c->errbuf, sizeof(c->errbuf), "connection to "
+		snprintf(c->errbuf, sizeof(c->errbuf),
+		    "connection to "
 		    "PostgreSQL lost during the transaction; it was rolled "
 		    "back");
 		return NMT_UNAVAILABLE;
@@ -235,7 +236,7 @@ static void *
 pg_open(const char *url, char *err, size_t errlen)
 {
 	struct pg_conn *c;
-	char msg[512];
+	char            msg[512];
 
 	c = xcalloc(1, sizeof(*c));
 	if ((c->pg = PQconnectdb(url)) == NULL) {
@@ -244,8 +245,8 @@ pg_open(const char *url, char *err, size_t errlen)
 	}
 	PQsetNoticeProcessor(c->pg, pg_notice_ignore, NULL);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		pg_copymsg(msg, sizeof(msg), "cannot connect to PostgreSQL: ",
-		    PQerrorMessage(c->pg));
+		pg_copymsg(msg, sizeof(msg),
+		    "cannot connect to PostgreSQL: ", PQerrorMessage(c->pg));
 		db_seterr(err, errlen, "%s", msg);
 		goto fail;
 	}
@@ -275,9 +276,9 @@ pg_close(void *conn)
 static enum nmt_err
 pg_simple(struct pg_conn *c, const char *sql, PGresult **res_r)
 {
-	PGresult *res;
+	PGresult      *res;
 	ExecStatusType st;
-	enum nmt_err e = NMT_OK;
+	enum nmt_err   e = NMT_OK;
 
 	if (res_r != NULL)
 		*res_r = NULL;
@@ -299,7 +300,7 @@ static enum nmt_err
 pg_begin(void *conn)
 {
 	struct pg_conn *c = conn;
-	enum nmt_err e;
+	enum nmt_err    e;
 
 	/* Whatever transaction was lost is over now. */
 	c->tx_lost = 0;
@@ -314,8 +315,8 @@ static enum nmt_err
 pg_commit(void *conn)
 {
 	struct pg_conn *c = conn;
-	PGresult *res;
-	enum nmt_err e;
+	PGresult       *res;
+	enum nmt_err    e;
 
 	if ((e = pg_ready(c)) != NMT_OK) {
 		c->tx_lost = 0;
@@ -330,7 +331,8 @@ pg_commit(void *conn)
 	}
 	/* COMMIT of a failed transaction answers ROLLBACK. */
 	if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
-		snprintf(c->errbuf, sizeof(c->errbuf), "transaction aborted "
+		snprintf(c->errbuf, sizeof(c->errbuf),
+		    "transaction aborted "
 		    "by an earlier error; rolled back");
 		e = NMT_ERROR;
 	}
@@ -342,7 +344,7 @@ static enum nmt_err
 pg_rollback(void *conn)
 {
 	struct pg_conn *c = conn;
-	enum nmt_err e;
+	enum nmt_err    e;
 
 	if (c->broken || c->tx_lost || PQstatus(c->pg) != CONNECTION_OK) {
 		/* The server ended the transaction with the session. */
@@ -366,7 +368,7 @@ static enum nmt_err
 pg_exec(void *conn, const char *sql)
 {
 	struct pg_conn *c = conn;
-	enum nmt_err e;
+	enum nmt_err    e;
 
 	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
@@ -376,7 +378,7 @@ pg_exec(void *conn, const char *sql)
 static void
 pg_deallocate(struct pg_conn *c, const char *name)
 {
-	char sql[PG_NAME_LEN + 16];
+	char      sql[PG_NAME_LEN + 16];
 	PGresult *res;
 
 	snprintf(sql, sizeof(sql), "DEALLOCATE %s", name);
@@ -399,11 +401,11 @@ static enum nmt_err
 pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 {
 	struct pg_stmt_entry *ent;
-	char name[PG_NAME_LEN];
-	PGresult *res;
-	uint64_t h;
-	int i, victim, nparams;
-	enum nmt_err e;
+	char                  name[PG_NAME_LEN];
+	PGresult             *res;
+	uint64_t              h;
+	int                   i, victim, nparams;
+	enum nmt_err          e;
 
 	h = pg_hash(sql);
 	for (i = 0; i < c->ncache; i++) {
@@ -464,15 +466,15 @@ static enum nmt_err
 pg_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
-	struct pg_conn *c = conn;
+	struct pg_conn   *c = conn;
 	struct db_result *out;
-	const char **values = NULL;
-	char *nums = NULL, name[PG_NAME_LEN];
-	PGresult *res = NULL;
-	ExecStatusType st;
-	const char *state;
-	enum nmt_err e;
-	int idx = -1, i, j, nrows, ncols, attempt;
+	const char      **values = NULL;
+	char             *nums = NULL, name[PG_NAME_LEN];
+	PGresult         *res = NULL;
+	ExecStatusType    st;
+	const char       *state;
+	enum nmt_err      e;
+	int               idx = -1, i, j, nrows, ncols, attempt;
 
 	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
@@ -501,7 +503,7 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 		}
 	}
 
-	for (attempt = 0; ; attempt++) {
+	for (attempt = 0;; attempt++) {
 		if ((e = pg_stmt(c, sql, &idx)) != NMT_OK)
 			goto out;
 		if (c->cache[idx].nparams != nparams) {

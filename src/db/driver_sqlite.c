@@ -35,24 +35,24 @@
 #include "db/db.h"
 #include "db/driver.h"
 
-#define SQLITE_CACHE_MAX	128
-#define SQLITE_BUSY_MS		5000
+#define SQLITE_CACHE_MAX 128
+#define SQLITE_BUSY_MS   5000
 
 struct sqlite_stmt_entry {
-	char		*sql;
-	uint64_t	 hash;
-	uint64_t	 used;		/* LRU tick */
-	sqlite3_stmt	*stmt;
+	char         *sql;
+	uint64_t      hash;
+	uint64_t      used; /* LRU tick */
+	sqlite3_stmt *stmt;
 };
 
 struct sqlite_conn {
-	sqlite3			*db;
+	sqlite3                 *db;
 	struct sqlite_stmt_entry cache[SQLITE_CACHE_MAX];
-	int			 ncache;
-	uint64_t		 tick;
-	int64_t			 changes;
-	int			 writing;	/* holds sqlite_writer */
-	char			 errbuf[512];
+	int                      ncache;
+	uint64_t                 tick;
+	int64_t                  changes;
+	int                      writing; /* holds sqlite_writer */
+	char                     errbuf[512];
 };
 
 /* One writing transaction at a time in this process (see above). */
@@ -113,9 +113,9 @@ sqlite_hash(const char *s)
 static int
 sqlite_pragma(sqlite3 *db, const char *sql, char *out, size_t outlen)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt        *stmt = NULL;
 	const unsigned char *v;
-	int rc;
+	int                  rc;
 
 	if (out != NULL && outlen > 0)
 		out[0] = '\0';
@@ -137,9 +137,9 @@ static void *
 sqlite_open(const char *url, char *err, size_t errlen)
 {
 	struct sqlite_conn *c;
-	const char *path = url;
-	char mode[32];
-	int rc, on = -1;
+	const char         *path = url;
+	char                mode[32];
+	int                 rc, on = -1;
 
 	if (strncmp(url, "sqlite://", 9) == 0)
 		path = url + 9;
@@ -149,42 +149,47 @@ sqlite_open(const char *url, char *err, size_t errlen)
 	}
 
 	c = xcalloc(1, sizeof(*c));
-	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &c->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		db_seterr(err, errlen, "cannot open SQLite database %s: %s",
-		    path, c->db != NULL ? sqlite3_errmsg(c->db) :
-		    sqlite3_errstr(rc));
+		    path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	if ((rc = sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS)) != SQLITE_OK)
 		goto failmsg;
 	if ((rc = sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
-	    &on)) != SQLITE_OK)
+	         &on)) != SQLITE_OK)
 		goto failmsg;
 	if (on != 1) {
 		db_seterr(err, errlen, "SQLite: cannot enable defensive mode");
 		goto fail;
 	}
 	if ((rc = sqlite_pragma(c->db, "PRAGMA trusted_schema = OFF", NULL,
-	    0)) != SQLITE_OK ||
-	    (rc = sqlite_pragma(c->db, "PRAGMA foreign_keys = ON", NULL,
-	    0)) != SQLITE_OK ||
+	         0)) != SQLITE_OK ||
+	    (rc = sqlite_pragma(c->db, "PRAGMA foreign_keys = ON", NULL, 0)) !=
+	        SQLITE_OK ||
 	    (rc = sqlite_pragma(c->db, "PRAGMA journal_mode = WAL", mode,
-	    sizeof(mode))) != SQLITE_OK ||
-	    (rc = sqlite_pragma(c->db, "PRAGMA synchronous = FULL", NULL,
-	    0)) != SQLITE_OK)
+	         sizeof(mode))) != SQLITE_OK ||
+	    (rc = sqlite_pragma(c->db, "PRAGMA synchronous = FULL", NULL, 0)) !=
+	        SQLITE_OK)
 		goto failmsg;
 	/* An in-memory database cannot use WAL; anything else must. */
 	if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0) {
-		db_seterr(err, errlen, "cannot open SQLite database %s: "
-		    "WAL journal mode not available", path);
+		db_seterr(err, errlen,
+		    "cannot open SQLite database %s: "
+		    "WAL journal mode not available",
+		    path);
 		goto fail;
 	}
 	if (sqlite3_db_readonly(c->db, "main") == 1) {
-		db_seterr(err, errlen, "cannot open SQLite database %s: "
-		    "read-only", path);
+		db_seterr(err, errlen,
+		    "cannot open SQLite database %s: "
+		    "read-only",
+		    path);
 		goto fail;
 	}
 	return c;
@@ -202,7 +207,7 @@ static void
 sqlite_close(void *conn)
 {
 	struct sqlite_conn *c = conn;
-	int i;
+	int                 i;
 
 	for (i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].stmt);
@@ -217,7 +222,7 @@ static enum nmt_err
 sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 {
 	char *msg = NULL;
-	int rc;
+	int   rc;
 
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
@@ -231,12 +236,12 @@ sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 static enum nmt_err
 sqlite_begin(void *conn)
 {
-	struct sqlite_conn	*c = conn;
-	enum nmt_err		 e;
+	struct sqlite_conn *c = conn;
+	enum nmt_err        e;
 
 	if (!c->writing) {
 		/* Wait as long as SQLite itself would, then report busy. */
-		struct timespec	deadline;
+		struct timespec deadline;
 
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += SQLITE_BUSY_MS / 1000;
@@ -257,8 +262,8 @@ sqlite_begin(void *conn)
 static enum nmt_err
 sqlite_commit(void *conn)
 {
-	struct sqlite_conn	*c = conn;
-	enum nmt_err		 e;
+	struct sqlite_conn *c = conn;
+	enum nmt_err        e;
 
 	e = sqlite_exec_simple(c, "COMMIT");
 	/* Still open after a failed COMMIT: the caller's ROLLBACK releases. */
@@ -270,8 +275,8 @@ sqlite_commit(void *conn)
 static enum nmt_err
 sqlite_rollback(void *conn)
 {
-	struct sqlite_conn	*c = conn;
-	enum nmt_err		 e = NMT_OK;
+	struct sqlite_conn *c = conn;
+	enum nmt_err        e = NMT_OK;
 
 	/* SQLite may already have rolled back (e.g. after SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(c->db))
@@ -295,8 +300,8 @@ sqlite_exec(void *conn, const char *sql)
 static int
 sqlite_sql_length(const char *sql)
 {
-	static const char	suffix[] = " FOR UPDATE";
-	size_t			n = strlen(sql), k = sizeof(suffix) - 1;
+	static const char suffix[] = " FOR UPDATE";
+	size_t            n = strlen(sql), k = sizeof(suffix) - 1;
 
 	if (n >= k && strcmp(sql + n - k, suffix) == 0)
 		n -= k;
@@ -308,10 +313,10 @@ static enum nmt_err
 sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 {
 	struct sqlite_stmt_entry *e;
-	sqlite3_stmt *stmt = NULL, *more = NULL;
-	const char *tail = NULL;
-	uint64_t h;
-	int i, victim, rc, len;
+	sqlite3_stmt             *stmt = NULL, *more = NULL;
+	const char               *tail = NULL;
+	uint64_t                  h;
+	int                       i, victim, rc, len;
 
 	*stmt_r = NULL;
 	h = sqlite_hash(sql);
@@ -374,9 +379,9 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
     const struct db_param *params, int nparams)
 {
 	const char *name;
-	char pname[16], *end;
-	long k;
-	int i, idx, n, rc;
+	char        pname[16], *end;
+	long        k;
+	int         i, idx, n, rc;
 
 	n = sqlite3_bind_parameter_count(stmt);
 	for (i = 1; i <= n; i++) {
@@ -390,8 +395,8 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 		k = strtol(name + 1, &end, 10);
 		if (*end != '\0' || k > nparams) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "statement uses parameter %s but %d given",
-			    name, nparams);
+			    "statement uses parameter %s but %d given", name,
+			    nparams);
 			return NMT_ERROR;
 		}
 	}
@@ -434,10 +439,10 @@ sqlite_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
 	struct sqlite_conn *c = conn;
-	struct db_result *res = NULL;
-	sqlite3_stmt *stmt;
-	enum nmt_err e;
-	int rc, i, ncols;
+	struct db_result   *res = NULL;
+	sqlite3_stmt       *stmt;
+	enum nmt_err        e;
+	int                 rc, i, ncols;
 
 	if ((e = sqlite_stmt(c, sql, &stmt)) != NMT_OK)
 		return e;

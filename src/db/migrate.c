@@ -32,32 +32,32 @@
 #include "db/db.h"
 #include "db/driver.h"
 
-#define MIGRATE_LOCK		4242
-#define MIGRATE_SUM_HEX		(crypto_generichash_BYTES * 2 + 1)
-#define MIGRATE_VERSION_MAX	999999999
+#define MIGRATE_LOCK        4242
+#define MIGRATE_SUM_HEX     (crypto_generichash_BYTES * 2 + 1)
+#define MIGRATE_VERSION_MAX 999999999
 
 struct migration {
-	const struct embed_file	*file;
-	int64_t			 version;
-	int			 applied;
-	char			 sum[MIGRATE_SUM_HEX];
+	const struct embed_file *file;
+	int64_t                  version;
+	int                      applied;
+	char                     sum[MIGRATE_SUM_HEX];
 };
 
 static const char migrate_table_sqlite[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations (\n"
-	"\tversion\tINTEGER PRIMARY KEY,\n"
-	"\tname\tTEXT NOT NULL,\n"
-	"\tchecksum\tTEXT NOT NULL,\n"
-	"\tapplied_at\tTEXT NOT NULL\n"
-	")";
+    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+    "\tversion\tINTEGER PRIMARY KEY,\n"
+    "\tname\tTEXT NOT NULL,\n"
+    "\tchecksum\tTEXT NOT NULL,\n"
+    "\tapplied_at\tTEXT NOT NULL\n"
+    ")";
 
 static const char migrate_table_pg[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations (\n"
-	"\tversion\tBIGINT PRIMARY KEY,\n"
-	"\tname\tTEXT NOT NULL,\n"
-	"\tchecksum\tTEXT NOT NULL,\n"
-	"\tapplied_at\tTEXT NOT NULL\n"
-	")";
+    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+    "\tversion\tBIGINT PRIMARY KEY,\n"
+    "\tname\tTEXT NOT NULL,\n"
+    "\tchecksum\tTEXT NOT NULL,\n"
+    "\tapplied_at\tTEXT NOT NULL\n"
+    ")";
 
 const struct embed_file *
 embed_find(const struct embed_file *list, const char *name)
@@ -75,7 +75,7 @@ static int64_t
 migrate_version(const char *name)
 {
 	int64_t v = 0;
-	size_t n, i;
+	size_t  n, i;
 
 	for (i = 0; name[i] >= '0' && name[i] <= '9'; i++) {
 		v = v * 10 + (name[i] - '0');
@@ -95,7 +95,7 @@ migrate_checksum(const struct embed_file *f, char out[MIGRATE_SUM_HEX])
 	unsigned char h[crypto_generichash_BYTES];
 
 	if (crypto_generichash(h, sizeof(h), (const unsigned char *)f->data,
-	    f->len, NULL, 0) != 0) {
+	        f->len, NULL, 0) != 0) {
 		fprintf(stderr, "nmt: db: crypto_generichash failed\n");
 		abort();
 	}
@@ -106,7 +106,7 @@ static void
 migrate_now(char *buf, size_t len)
 {
 	struct tm tm;
-	time_t t;
+	time_t    t;
 
 	t = clock_now();
 	if (gmtime_r(&t, &tm) == NULL ||
@@ -158,14 +158,16 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
     size_t errlen)
 {
 	struct db_result *res = NULL;
-	const char *name, *sum;
-	int64_t v, maxv = -1;
-	enum nmt_err e;
-	size_t i;
-	int r;
+	const char       *name, *sum;
+	int64_t           v, maxv = -1;
+	enum nmt_err      e;
+	size_t            i;
+	int               r;
 
-	e = db_query(db, "SELECT version, name, checksum FROM "
-	    "schema_migrations ORDER BY version", NULL, 0, &res);
+	e = db_query(db,
+	    "SELECT version, name, checksum FROM "
+	    "schema_migrations ORDER BY version",
+	    NULL, 0, &res);
 	if (e != NMT_OK) {
 		db_seterr(err, errlen, "cannot read schema_migrations: %s",
 		    db_errmsg(db));
@@ -178,7 +180,8 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 		for (i = 0; i < nm && m[i].version != v; i++)
 			;
 		if (i == nm) {
-			db_seterr(err, errlen, "the database has migration %s "
+			db_seterr(err, errlen,
+			    "the database has migration %s "
 			    "(version %" PRId64 "), which this build does not "
 			    "know; refusing to migrate",
 			    name != NULL ? name : "?", v);
@@ -186,17 +189,20 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 			goto out;
 		}
 		if (name == NULL || strcmp(name, m[i].file->name) != 0) {
-			db_seterr(err, errlen, "migration version %" PRId64
+			db_seterr(err, errlen,
+			    "migration version %" PRId64
 			    " is recorded as %s but this build has %s; "
-			    "refusing to migrate", v,
-			    name != NULL ? name : "?", m[i].file->name);
+			    "refusing to migrate",
+			    v, name != NULL ? name : "?", m[i].file->name);
 			e = NMT_ERROR;
 			goto out;
 		}
 		if (sum == NULL || strcmp(sum, m[i].sum) != 0) {
-			db_seterr(err, errlen, "migration %s differs from the "
+			db_seterr(err, errlen,
+			    "migration %s differs from the "
 			    "one applied to this database (checksum mismatch); "
-			    "refusing to migrate", m[i].file->name);
+			    "refusing to migrate",
+			    m[i].file->name);
 			e = NMT_ERROR;
 			goto out;
 		}
@@ -206,7 +212,8 @@ migrate_verify(struct db *db, struct migration *m, size_t nm, char *err,
 	}
 	for (i = 0; i < nm; i++) {
 		if (!m[i].applied && m[i].version < maxv) {
-			db_seterr(err, errlen, "migration %s was never applied "
+			db_seterr(err, errlen,
+			    "migration %s was never applied "
 			    "but a later one was; refusing to migrate",
 			    m[i].file->name);
 			e = NMT_ERROR;
@@ -224,10 +231,10 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
     size_t errlen)
 {
 	struct db_result *res = NULL;
-	struct db_param p[4];
-	char now[32];
-	const char *sum;
-	enum nmt_err e;
+	struct db_param   p[4];
+	char              now[32];
+	const char       *sum;
+	enum nmt_err      e;
 
 	if ((e = db_begin(db)) != NMT_OK) {
 		db_seterr(err, errlen, "migration %s: cannot begin: %s",
@@ -239,21 +246,25 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
 
 	/* Applied meanwhile by a concurrent run? */
 	p[0] = DB_INT(m->version);
-	e = db_query(db, "SELECT checksum FROM schema_migrations "
-	    "WHERE version = $1", p, 1, &res);
+	e = db_query(db,
+	    "SELECT checksum FROM schema_migrations "
+	    "WHERE version = $1",
+	    p, 1, &res);
 	if (e != NMT_OK)
 		goto dberr;
 	if (db_rows(res) > 0) {
 		sum = db_text(res, 0, 0);
 		if (sum == NULL || strcmp(sum, m->sum) != 0) {
-			db_seterr(err, errlen, "migration %s differs from the "
+			db_seterr(err, errlen,
+			    "migration %s differs from the "
 			    "one applied to this database (checksum mismatch); "
-			    "refusing to migrate", m->file->name);
+			    "refusing to migrate",
+			    m->file->name);
 			e = NMT_ERROR;
 			goto fail;
 		}
 		e = NMT_OK;
-		goto fail;	/* nothing to do: just end the transaction */
+		goto fail; /* nothing to do: just end the transaction */
 	}
 
 	if ((e = db_exec(db, m->file->data)) != NMT_OK)
@@ -263,13 +274,15 @@ migrate_apply(struct db *db, const struct migration *m, char *err,
 	p[1] = DB_TEXT(m->file->name);
 	p[2] = DB_TEXT(m->sum);
 	p[3] = (struct db_param){ DBP_TEXT, now, 0 };
-	e = db_query(db, "INSERT INTO schema_migrations (version, name, "
-	    "checksum, applied_at) VALUES ($1, $2, $3, $4)", p, 4, NULL);
+	e = db_query(db,
+	    "INSERT INTO schema_migrations (version, name, "
+	    "checksum, applied_at) VALUES ($1, $2, $3, $4)",
+	    p, 4, NULL);
 	if (e != NMT_OK)
 		goto dberr;
 	if ((e = db_commit(db)) != NMT_OK) {
-		db_seterr(err, errlen, "migration %s failed: %s",
-		    m->file->name, db_errmsg(db));
+		db_seterr(err, errlen, "migration %s failed: %s", m->file->name,
+		    db_errmsg(db));
 		goto fail;
 	}
 	db_result_free(res);
@@ -286,12 +299,12 @@ fail:
 
 /* This build's migrations for the connection's dialect, checksummed. */
 static enum nmt_err
-migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
-    char *err, size_t errlen)
+migrations_load(struct db *db, struct migration **m_r, size_t *nm_r, char *err,
+    size_t errlen)
 {
 	const struct embed_file *list, *f;
-	struct migration *m;
-	size_t nm = 0, i;
+	struct migration        *m;
+	size_t                   nm = 0, i;
 
 	*m_r = NULL;
 	*nm_r = 0;
@@ -300,7 +313,7 @@ migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
 		return NMT_ERROR;
 	}
 	list = db_kind(db) == DB_PG ? embed_migrations_pg :
-	    embed_migrations_sqlite;
+	                              embed_migrations_sqlite;
 	for (f = list; f->name != NULL; f++)
 		nm++;
 	m = xcalloc(nm, sizeof(*m));
@@ -309,8 +322,10 @@ migrations_load(struct db *db, struct migration **m_r, size_t *nm_r,
 		m[i].version = migrate_version(list[i].name);
 		if (m[i].version < 0 ||
 		    (i > 0 && m[i].version <= m[i - 1].version)) {
-			db_seterr(err, errlen, "embedded migration %s: bad "
-			    "name or order", list[i].name);
+			db_seterr(err, errlen,
+			    "embedded migration %s: bad "
+			    "name or order",
+			    list[i].name);
 			free(m);
 			return NMT_ERROR;
 		}
@@ -325,8 +340,8 @@ enum nmt_err
 db_migrate(struct db *db, char *err, size_t errlen)
 {
 	struct migration *m = NULL;
-	size_t nm = 0, i;
-	enum nmt_err e;
+	size_t            nm = 0, i;
+	enum nmt_err      e;
 
 	db_seterr(err, errlen, "%s", "");
 	if ((e = migrations_load(db, &m, &nm, err, errlen)) != NMT_OK)
@@ -351,8 +366,8 @@ enum nmt_err
 db_schema_current(struct db *db, char *err, size_t errlen)
 {
 	struct migration *m = NULL;
-	size_t nm = 0, i;
-	enum nmt_err e;
+	size_t            nm = 0, i;
+	enum nmt_err      e;
 
 	db_seterr(err, errlen, "%s", "");
 	if ((e = migrations_load(db, &m, &nm, err, errlen)) != NMT_OK)

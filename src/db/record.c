@@ -14,7 +14,7 @@
 void
 text_list_set(struct text_list *l, const char *const *items, size_t n)
 {
-	size_t	i;
+	size_t i;
 
 	text_list_free(l);
 	l->items = n > 0 ? xreallocarray(NULL, n, sizeof(char *)) : NULL;
@@ -26,7 +26,7 @@ text_list_set(struct text_list *l, const char *const *items, size_t n)
 void
 text_list_free(struct text_list *l)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		free(l->items[i]);
@@ -39,19 +39,17 @@ text_list_free(struct text_list *l)
 static void
 list_read(struct text_list *l, const char *text)
 {
-	json_t	*v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	json_t	*item;
-	size_t	 i;
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	json_t *item;
+	size_t  i;
 
 	l->n = 0;
 	l->items = NULL;
 	if (json_is_array(v) && json_array_size(v) > 0) {
 		l->items = xreallocarray(NULL, json_array_size(v),
 		    sizeof(char *));
-		json_array_foreach(v, i, item)
-			if (json_is_string(item))
-				l->items[l->n++] = xstrdup(
-				    json_string_value(item));
+		json_array_foreach(v, i, item) if (json_is_string(item))
+		    l->items[l->n++] = xstrdup(json_string_value(item));
 	}
 	json_decref(v);
 }
@@ -59,9 +57,9 @@ list_read(struct text_list *l, const char *text)
 static char *
 list_text(const struct text_list *l)
 {
-	json_t	*a = json_array();
-	char	*text;
-	size_t	 i;
+	json_t *a = json_array();
+	char   *text;
+	size_t  i;
 
 	for (i = 0; i < l->n; i++)
 		json_array_append_new(a, json_string(l->items[i]));
@@ -75,8 +73,8 @@ list_text(const struct text_list *l)
 void
 record_columns(struct sql *b, const struct record_type *t)
 {
-	const char	*sep = "";
-	size_t		 i;
+	const char *sep = "";
+	size_t      i;
 
 	sql_add(b, "SELECT ");
 	for (i = 0; i < t->ncols; i++) {
@@ -111,8 +109,8 @@ record_select(struct sql *b, const struct record_type *t)
 int
 record_width(const struct record_type *t)
 {
-	size_t	i;
-	int	n = 0;
+	size_t i;
+	int    n = 0;
 
 	for (i = 0; i < t->ncols; i++)
 		if (!(t->cols[i].flags & COL_WRITE_ONLY))
@@ -124,9 +122,9 @@ void
 record_read(const struct record_type *t, const struct db_result *r, int row,
     void *rec)
 {
-	const struct column	*col;
-	size_t			 i;
-	int			 k = 0;
+	const struct column *col;
+	size_t               i;
+	int                  k = 0;
 
 	memset(rec, 0, t->size);
 	for (i = 0; i < t->ncols; i++) {
@@ -136,11 +134,13 @@ record_read(const struct record_type *t, const struct db_result *r, int row,
 		switch (col->type) {
 		case COL_TEXT:
 			*REC_FIELD(rec, col, char *) = db_isnull(r, row, k) ?
-			    NULL : xstrdup(db_text(r, row, k));
+			    NULL :
+			    xstrdup(db_text(r, row, k));
 			break;
 		case COL_INT:
-			*REC_FIELD(rec, col, long long) = db_isnull(r, row,
-			    k) ? REC_NULL_INT : (long long)db_int(r, row, k);
+			*REC_FIELD(rec, col, long long) = db_isnull(r, row, k) ?
+			    REC_NULL_INT :
+			    (long long)db_int(r, row, k);
 			break;
 		case COL_BOOL:
 			*REC_FIELD(rec, col, int) = db_int(r, row, k) != 0;
@@ -157,8 +157,8 @@ record_read(const struct record_type *t, const struct db_result *r, int row,
 void
 record_free(const struct record_type *t, void *rec)
 {
-	const struct column	*col;
-	size_t			 i;
+	const struct column *col;
+	size_t               i;
 
 	if (rec == NULL)
 		return;
@@ -176,7 +176,7 @@ record_free(const struct record_type *t, void *rec)
 static struct db_param
 field_param(struct sql *b, const struct column *col, const void *rec)
 {
-	long long	v;
+	long long v;
 
 	switch (col->type) {
 	case COL_TEXT:
@@ -187,8 +187,8 @@ field_param(struct sql *b, const struct column *col, const void *rec)
 	case COL_BOOL:
 		return DB_INT(*REC_FIELD(rec, col, const int) != 0);
 	case COL_LIST:
-		return DB_TEXT(sql_keep(b, list_text(REC_FIELD(rec, col,
-		    const struct text_list))));
+		return DB_TEXT(sql_keep(b,
+		    list_text(REC_FIELD(rec, col, const struct text_list))));
 	}
 	return DB_NULL;
 }
@@ -196,10 +196,10 @@ field_param(struct sql *b, const struct column *col, const void *rec)
 enum nmt_err
 record_insert(struct db *db, const struct record_type *t, const void *rec)
 {
-	struct sql	*b = sql_new();
-	const char	*sep = "";
-	size_t		 i;
-	enum nmt_err	 e;
+	struct sql  *b = sql_new();
+	const char  *sep = "";
+	size_t       i;
+	enum nmt_err e;
 
 	sql_add(b, "INSERT INTO ");
 	sql_add(b, t->table);
@@ -229,7 +229,7 @@ record_insert(struct db *db, const struct record_type *t, const void *rec)
 static const struct column *
 column_with(const struct record_type *t, unsigned flag)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < t->ncols; i++)
 		if (t->cols[i].flags & flag)
@@ -241,11 +241,11 @@ column_with(const struct record_type *t, unsigned flag)
 enum nmt_err
 record_update(struct db *db, const struct record_type *t, const void *rec)
 {
-	const struct column	*key = column_with(t, COL_KEY);
-	const struct column	*version = column_with(t, COL_VERSION);
-	struct sql		*b = sql_new();
-	size_t			 i;
-	enum nmt_err		 e;
+	const struct column *key = column_with(t, COL_KEY);
+	const struct column *version = column_with(t, COL_VERSION);
+	struct sql          *b = sql_new();
+	size_t               i;
+	enum nmt_err         e;
 
 	sql_add(b, "UPDATE ");
 	sql_add(b, t->table);
@@ -277,13 +277,13 @@ record_update(struct db *db, const struct record_type *t, const void *rec)
 }
 
 enum nmt_err
-record_get(struct db *db, const struct record_type *t, const char *id,
-    int lock, void *rec)
+record_get(struct db *db, const struct record_type *t, const char *id, int lock,
+    void *rec)
 {
-	const struct column	*key = column_with(t, COL_KEY);
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	const struct column *key = column_with(t, COL_KEY);
+	struct sql          *b = sql_new();
+	struct db_result    *r = NULL;
+	enum nmt_err         e;
 
 	record_select(b, t);
 	sql_add(b, " WHERE ");
@@ -309,8 +309,8 @@ void *
 record_read_all(const struct record_type *t, const struct db_result *r,
     int limit, size_t *n_r)
 {
-	int	 i, n = db_rows(r);
-	char	*rows;
+	int   i, n = db_rows(r);
+	char *rows;
 
 	if (limit >= 0 && n > limit)
 		n = limit;
@@ -324,7 +324,7 @@ record_read_all(const struct record_type *t, const struct db_result *r,
 void
 record_free_all(const struct record_type *t, void *rows, size_t n)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		record_free(t, (char *)rows + i * t->size);

@@ -22,7 +22,7 @@
 #include "db/db.h"
 #include "db/sql.h"
 
-#define REC_NULL_INT	LLONG_MIN
+#define REC_NULL_INT LLONG_MIN
 
 enum col_type {
 	COL_TEXT,
@@ -31,85 +31,87 @@ enum col_type {
 	COL_LIST,
 };
 
-#define COL_NULLABLE	0x1	/* served as null when NULL */
-#define COL_COMPUTED	0x2	/* read only: an expression, never written */
-#define COL_MUTABLE	0x4	/* written by record_update */
-#define COL_KEY		0x8	/* the row's id (first column) */
-#define COL_VERSION	0x10	/* the optimistic-lock version */
-#define COL_WRITE_ONLY	0x20	/* written, never read back (search text) */
-#define COL_OMIT_NULL	0x40	/* not served at all when NULL */
+#define COL_NULLABLE   0x1  /* served as null when NULL */
+#define COL_COMPUTED   0x2  /* read only: an expression, never written */
+#define COL_MUTABLE    0x4  /* written by record_update */
+#define COL_KEY        0x8  /* the row's id (first column) */
+#define COL_VERSION    0x10 /* the optimistic-lock version */
+#define COL_WRITE_ONLY 0x20 /* written, never read back (search text) */
+#define COL_OMIT_NULL  0x40 /* not served at all when NULL */
 
 struct text_list {
-	size_t	  n;
-	char	**items;
+	size_t n;
+	char **items;
 };
 
 struct column {
-	const char	*sql;		/* column name, or the expression */
-	const char	*json;		/* served name; NULL: never served */
-	enum col_type	 type;
-	size_t		 offset;
-	unsigned	 flags;
+	const char   *sql;  /* column name, or the expression */
+	const char   *json; /* served name; NULL: never served */
+	enum col_type type;
+	size_t        offset;
+	unsigned      flags;
 };
 
 struct record_type {
-	const char		*table;
-	const char		*alias;		/* in SELECTs: "c" */
-	const struct column	*cols;
-	size_t			 ncols;
-	size_t			 size;		/* sizeof the struct */
-	const char		*order;		/* a list's ORDER BY, or NULL */
+	const char          *table;
+	const char          *alias; /* in SELECTs: "c" */
+	const struct column *cols;
+	size_t               ncols;
+	size_t               size;  /* sizeof the struct */
+	const char          *order; /* a list's ORDER BY, or NULL */
 };
 
-#define RECORD_TYPE(table, alias, type, cols)				\
-	{ table, alias, cols, sizeof(cols) / sizeof(cols[0]),		\
-	    sizeof(type), NULL }
-#define RECORD_TYPE_ORDERED(table, alias, type, cols, order)		\
-	{ table, alias, cols, sizeof(cols) / sizeof(cols[0]),		\
-	    sizeof(type), order }
+#define RECORD_TYPE(table, alias, type, cols) \
+	{ \
+		table, alias, cols, sizeof(cols) / sizeof(cols[0]), \
+		    sizeof(type), NULL \
+	}
+#define RECORD_TYPE_ORDERED(table, alias, type, cols, order) \
+	{ \
+		table, alias, cols, sizeof(cols) / sizeof(cols[0]), \
+		    sizeof(type), order \
+	}
 
 /* Appends "SELECT <alias.col, ...> FROM <table> <alias>" to b. */
-void		 record_select(struct sql *b, const struct record_type *t);
+void record_select(struct sql *b, const struct record_type *t);
 /* The same in two parts, for extra columns: "SELECT <cols>" ... */
-void		 record_columns(struct sql *b, const struct record_type *t);
+void record_columns(struct sql *b, const struct record_type *t);
 /* ... and " FROM <table> <alias>". */
-void		 record_from(struct sql *b, const struct record_type *t);
+void record_from(struct sql *b, const struct record_type *t);
 /* How many result columns record_columns selects. */
-int		 record_width(const struct record_type *t);
+int record_width(const struct record_type *t);
 /* Reads row of r (selected by record_select) into rec (zeroed first). */
-void		 record_read(const struct record_type *t,
-		    const struct db_result *r, int row, void *rec);
+void record_read(const struct record_type *t, const struct db_result *r,
+    int row, void *rec);
 /*
  * Reads the first limit rows of r (all when limit < 0) into a malloc'd
  * array of records; *n_r gets their count. Free with record_free_all.
  */
-void		*record_read_all(const struct record_type *t,
-		    const struct db_result *r, int limit, size_t *n_r);
-void		 record_free_all(const struct record_type *t, void *rows,
-		    size_t n);
+void *record_read_all(const struct record_type *t, const struct db_result *r,
+    int limit, size_t *n_r);
+void  record_free_all(const struct record_type *t, void *rows, size_t n);
 /* Frees what record_read or the caller allocated into rec; zeroes it. */
-void		 record_free(const struct record_type *t, void *rec);
+void record_free(const struct record_type *t, void *rec);
 /* Inserts rec: every column that is not COL_COMPUTED. */
-enum nmt_err	 record_insert(struct db *db, const struct record_type *t,
-		    const void *rec);
+enum nmt_err record_insert(struct db *db, const struct record_type *t,
+    const void *rec);
 /*
  * Updates the COL_MUTABLE columns of the row with rec's key, when its
  * version is rec's version; the stored version goes up by one. NMT_STALE
  * when the row is not at that version (or gone).
  */
-enum nmt_err	 record_update(struct db *db, const struct record_type *t,
-		    const void *rec);
+enum nmt_err record_update(struct db *db, const struct record_type *t,
+    const void *rec);
 /*
  * Reads the one row "WHERE <alias>.<key> = id" (plus " FOR UPDATE" on
  * PostgreSQL when lock); NMT_NOT_FOUND when there is none.
  */
-enum nmt_err	 record_get(struct db *db, const struct record_type *t,
-		    const char *id, int lock, void *rec);
+enum nmt_err record_get(struct db *db, const struct record_type *t,
+    const char *id, int lock, void *rec);
 
 /* A list of copies of the strings in items (n of them). */
-void		 text_list_set(struct text_list *l, const char *const *items,
-		    size_t n);
-void		 text_list_free(struct text_list *l);
+void text_list_set(struct text_list *l, const char *const *items, size_t n);
+void text_list_free(struct text_list *l);
 
 /* Access to a field of a record. */
 #define REC_FIELD(rec, col, type) \

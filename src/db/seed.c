@@ -27,13 +27,13 @@
 #include "db/driver.h"
 #include "db/seed.h"
 
-#define SEED_MAXCOLS	8
+#define SEED_MAXCOLS 8
 
 struct seed_spec {
-	const char	*file;
-	int		 ncols;
-	const char	*cols[SEED_MAXCOLS];
-	const char	*sql;
+	const char *file;
+	int         ncols;
+	const char *cols[SEED_MAXCOLS];
+	const char *sql;
 };
 
 static const struct seed_spec seed_specs[] = {
@@ -55,28 +55,28 @@ static const struct seed_spec seed_specs[] = {
 	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
 	    "name_sv = excluded.name_sv, name_en = excluded.name_en" },
 };
-#define SEED_NSPECS	(sizeof(seed_specs) / sizeof(seed_specs[0]))
+#define SEED_NSPECS (sizeof(seed_specs) / sizeof(seed_specs[0]))
 
 struct seed_record {
-	char		**f;
-	int		  n;
-	int		  line;	/* the line the record ends on */
+	char **f;
+	int    n;
+	int    line; /* the line the record ends on */
 };
 
 struct seed_csv {
-	struct seed_record	*recs;
-	int			 nrecs;
-	int			 reccap;
-	struct seed_record	 cur;
-	int			 curcap;
-	int			 line;
+	struct seed_record *recs;
+	int                 nrecs;
+	int                 reccap;
+	struct seed_record  cur;
+	int                 curcap;
+	int                 line;
 };
 
 static void
 seed_field(void *data, size_t len, void *arg)
 {
 	struct seed_csv *c = arg;
-	char *s;
+	char            *s;
 
 	if (c->cur.n == c->curcap) {
 		c->curcap = c->curcap == 0 ? 8 : c->curcap * 2;
@@ -135,13 +135,12 @@ seed_parse(const struct seed_spec *spec, const struct embed_file *f,
     struct seed_csv *c, char *err, size_t errlen)
 {
 	struct csv_parser p;
-	const char *s = f->data, *end = f->data + f->len, *nl;
-	size_t n;
-	int i, rv = -1;
+	const char       *s = f->data, *end = f->data + f->len, *nl;
+	size_t            n;
+	int               i, rv = -1;
 
 	memset(c, 0, sizeof(*c));
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) !=
-	    0) {
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		fprintf(stderr, "nmt: db: out of memory\n");
 		abort();
 	}
@@ -159,8 +158,8 @@ seed_parse(const struct seed_spec *spec, const struct embed_file *f,
 	}
 	c->line--;
 	if (csv_fini(&p, seed_field, seed_record, c) != 0) {
-		db_seterr(err, errlen, "reference data %s line %d: %s",
-		    f->name, c->line, csv_strerror(csv_error(&p)));
+		db_seterr(err, errlen, "reference data %s line %d: %s", f->name,
+		    c->line, csv_strerror(csv_error(&p)));
 		goto out;
 	}
 
@@ -170,29 +169,35 @@ seed_parse(const struct seed_spec *spec, const struct embed_file *f,
 		goto out;
 	}
 	if (c->recs[0].n != spec->ncols) {
-		db_seterr(err, errlen, "reference data %s line %d: header "
-		    "has %d fields, expected %d", f->name, c->recs[0].line,
-		    c->recs[0].n, spec->ncols);
+		db_seterr(err, errlen,
+		    "reference data %s line %d: header "
+		    "has %d fields, expected %d",
+		    f->name, c->recs[0].line, c->recs[0].n, spec->ncols);
 		goto out;
 	}
 	for (i = 0; i < spec->ncols; i++) {
 		if (strcmp(c->recs[0].f[i], spec->cols[i]) != 0) {
-			db_seterr(err, errlen, "reference data %s line %d: "
-			    "header field %d must be %s", f->name,
-			    c->recs[0].line, i + 1, spec->cols[i]);
+			db_seterr(err, errlen,
+			    "reference data %s line %d: "
+			    "header field %d must be %s",
+			    f->name, c->recs[0].line, i + 1, spec->cols[i]);
 			goto out;
 		}
 	}
 	for (i = 1; i < c->nrecs; i++) {
 		if (c->recs[i].n != spec->ncols) {
-			db_seterr(err, errlen, "reference data %s line %d: "
-			    "%d fields, expected %d", f->name,
-			    c->recs[i].line, c->recs[i].n, spec->ncols);
+			db_seterr(err, errlen,
+			    "reference data %s line %d: "
+			    "%d fields, expected %d",
+			    f->name, c->recs[i].line, c->recs[i].n,
+			    spec->ncols);
 			goto out;
 		}
 		if (c->recs[i].f[0][0] == '\0') {
-			db_seterr(err, errlen, "reference data %s line %d: "
-			    "empty code", f->name, c->recs[i].line);
+			db_seterr(err, errlen,
+			    "reference data %s line %d: "
+			    "empty code",
+			    f->name, c->recs[i].line);
 			goto out;
 		}
 	}
@@ -205,21 +210,22 @@ out:
 }
 
 static enum nmt_err
-seed_load(struct db *db, const struct seed_spec *spec,
-    const struct seed_csv *c, const char *file, char *err, size_t errlen)
+seed_load(struct db *db, const struct seed_spec *spec, const struct seed_csv *c,
+    const char *file, char *err, size_t errlen)
 {
-	struct db_param p[SEED_MAXCOLS];
+	struct db_param           p[SEED_MAXCOLS];
 	const struct seed_record *r;
-	const char *v;
-	enum nmt_err e;
-	int i, j;
+	const char               *v;
+	enum nmt_err              e;
+	int                       i, j;
 
 	for (i = 1; i < c->nrecs; i++) {
 		r = &c->recs[i];
 		for (j = 0; j < spec->ncols; j++) {
 			v = r->f[j];
-			if (v[0] == '\0' && (strcmp(spec->cols[j], "region") ==
-			    0 || strcmp(spec->cols[j], "county") == 0))
+			if (v[0] == '\0' &&
+			    (strcmp(spec->cols[j], "region") == 0 ||
+			        strcmp(spec->cols[j], "county") == 0))
 				v = NULL;
 			p[j] = DB_TEXT(v);
 		}
@@ -237,11 +243,11 @@ enum nmt_err
 db_seed_from(struct db *db, const struct embed_file *list, char *err,
     size_t errlen)
 {
-	struct seed_csv csv[SEED_NSPECS];
+	struct seed_csv          csv[SEED_NSPECS];
 	const struct embed_file *f[SEED_NSPECS];
-	enum nmt_err e = NMT_ERROR;
-	size_t i, nparsed = 0;
-	int intx = 0;
+	enum nmt_err             e = NMT_ERROR;
+	size_t                   i, nparsed = 0;
+	int                      intx = 0;
 
 	db_seterr(err, errlen, "%s", "");
 	memset(csv, 0, sizeof(csv));
@@ -251,8 +257,7 @@ db_seed_from(struct db *db, const struct embed_file *list, char *err,
 			    seed_specs[i].file);
 			goto out;
 		}
-		if (seed_parse(&seed_specs[i], f[i], &csv[i], err,
-		    errlen) != 0)
+		if (seed_parse(&seed_specs[i], f[i], &csv[i], err, errlen) != 0)
 			goto out;
 		nparsed++;
 	}

@@ -17,10 +17,10 @@
  * is applied on the next run. A malformed file gives NMT_ERROR with the
  * file name and line in err; database errors give their db_err.
  */
-enum nmt_err	db_seed(struct db *db, char *err, size_t errlen);
+enum nmt_err db_seed(struct db *db, char *err, size_t errlen);
 
 /* The same from another list of files (tests, imports). */
-enum nmt_err	db_seed_from(struct db *db, const struct embed_file *list,
-		    char *err, size_t errlen);
+enum nmt_err db_seed_from(struct db *db, const struct embed_file *list,
+    char *err, size_t errlen);
 
 #endif

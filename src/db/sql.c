@@ -20,7 +20,7 @@ sql_new(void)
 void
 sql_free(struct sql *b)
 {
-	int	i;
+	int i;
 
 	if (b == NULL)
 		return;
@@ -32,7 +32,7 @@ sql_free(struct sql *b)
 void
 sql_add(struct sql *b, const char *text)
 {
-	size_t	n = strlen(text);
+	size_t n = strlen(text);
 
 	ASSERT(b->len + n < sizeof(b->text));
 	memcpy(b->text + b->len, text, n + 1);
@@ -42,7 +42,7 @@ sql_add(struct sql *b, const char *text)
 void
 sql_param(struct sql *b, struct db_param p)
 {
-	char	ref[16];
+	char ref[16];
 
 	ASSERT(b->nparams < SQL_MAX_PARAMS);
 	b->params[b->nparams++] = p;
@@ -79,8 +79,8 @@ sql_and_eq(struct sql *b, const char *col, struct db_param v)
 static char *
 like_pattern(const char *word, size_t len)
 {
-	char	*out = xmalloc(len * 2 + 3), *o = out;
-	size_t	 i;
+	char  *out = xmalloc(len * 2 + 3), *o = out;
+	size_t i;
 
 	*o++ = '%';
 	for (i = 0; i < len; i++) {
@@ -102,8 +102,8 @@ is_space(char ch)
 void
 sql_and_words(struct sql *b, const char *search, const char *folded)
 {
-	const char	*p = folded, *start;
-	int		 n = 0;
+	const char *p = folded, *start;
+	int         n = 0;
 
 	while (p != NULL && *p != '\0' && n < MAX_QUERY_WORDS) {
 		while (is_space(*p))
@@ -116,8 +116,9 @@ sql_and_words(struct sql *b, const char *search, const char *folded)
 		sql_add(b, " AND ");
 		sql_add(b, search);
 		sql_add(b, " LIKE ");
-		sql_param(b, DB_TEXT(sql_keep(b, like_pattern(start,
-		    (size_t)(p - start)))));
+		sql_param(b,
+		    DB_TEXT(
+		        sql_keep(b, like_pattern(start, (size_t)(p - start)))));
 		sql_add(b, " ESCAPE '\\'");
 		n++;
 	}
@@ -144,13 +145,15 @@ sql_member_match(struct sql *b, const char *org, const char *user_id,
 }
 
 void
-sql_team_access(struct sql *b, const struct principal *p,
-    const char *case_col, const char *now)
+sql_team_access(struct sql *b, const struct principal *p, const char *case_col,
+    const char *now)
 {
-	sql_add(b, "(SELECT MAX(CASE m.access WHEN 'full' THEN 2 ELSE 1 END) "
+	sql_add(b,
+	    "(SELECT MAX(CASE m.access WHEN 'full' THEN 2 ELSE 1 END) "
 	    "FROM case_member m WHERE ");
 	sql_member_match(b, p->org, p->user_id, case_col, now);
-	sql_add(b, "), (SELECT MAX(CASE WHEN m.user_id IS NULL THEN 0 "
+	sql_add(b,
+	    "), (SELECT MAX(CASE WHEN m.user_id IS NULL THEN 0 "
 	    "ELSE 1 END) FROM case_member m WHERE ");
 	sql_member_match(b, p->org, p->user_id, case_col, now);
 	sql_add(b, ")");
@@ -160,7 +163,7 @@ void
 sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now)
 {
-	const char	*or = "";
+	const char * or = "";
 
 	if (s->reasons & SCOPE_ALL) {
 		sql_add(b, "1 = 1");
@@ -189,7 +192,7 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 static struct db_param
 key_param(const char *key, int key_is_int)
 {
-	int64_t	v = 0;
+	int64_t v = 0;
 
 	if (key_is_int && parse_int(key, INT64_MIN, INT64_MAX, &v) == 0)
 		return DB_INT(v);

@@ -14,17 +14,17 @@
 #include "db/db.h"
 #include "domain/policy.h"
 
-#define SQL_MAX_TEXT	4096
-#define SQL_MAX_PARAMS	32
-#define SQL_MAX_OWNED	16
+#define SQL_MAX_TEXT   4096
+#define SQL_MAX_PARAMS 32
+#define SQL_MAX_OWNED  16
 
 struct sql {
-	char		 text[SQL_MAX_TEXT];
-	size_t		 len;
-	struct db_param	 params[SQL_MAX_PARAMS];
-	int		 nparams;
-	char		*owned[SQL_MAX_OWNED];	/* freed by sql_free */
-	int		 nowned;
+	char            text[SQL_MAX_TEXT];
+	size_t          len;
+	struct db_param params[SQL_MAX_PARAMS];
+	int             nparams;
+	char           *owned[SQL_MAX_OWNED]; /* freed by sql_free */
+	int             nowned;
 };
 
 /*
@@ -33,46 +33,44 @@ struct sql {
  * integer keys); both NULL for the first page.
  */
 struct page {
-	int		 limit;		/* 1..200 */
-	const char	*key;
-	const char	*id;
+	int         limit; /* 1..200 */
+	const char *key;
+	const char *id;
 };
 
 /* A fresh statement (heap, as it is large); free with sql_free. */
-struct sql	*sql_new(void);
-void		 sql_free(struct sql *b);
+struct sql *sql_new(void);
+void        sql_free(struct sql *b);
 /* Appends text. Aborts when the statement would not fit (a program bug). */
-void		 sql_add(struct sql *b, const char *text);
+void sql_add(struct sql *b, const char *text);
 /* Appends "$k" for a new parameter k. */
-void		 sql_param(struct sql *b, struct db_param p);
+void sql_param(struct sql *b, struct db_param p);
 /* Keeps s (malloc'd) until sql_free, e.g. a pattern a parameter points to. */
-const char	*sql_keep(struct sql *b, char *s);
+const char *sql_keep(struct sql *b, char *s);
 /* Runs the statement. */
-enum nmt_err	 sql_run(struct db *db, struct sql *b, struct db_result **r);
+enum nmt_err sql_run(struct db *db, struct sql *b, struct db_result **r);
 
 /* " AND col = $k" when value is not NULL, else nothing. */
-void		 sql_and_eq(struct sql *b, const char *col, struct db_param v);
+void sql_and_eq(struct sql *b, const char *col, struct db_param v);
 /*
  * " AND <search> LIKE $k" for each whitespace-separated word of folded
  * (at most 8 words), matching anywhere, with %, _ and \ escaped.
  */
-void		 sql_and_words(struct sql *b, const char *search,
-		    const char *folded);
+void sql_and_words(struct sql *b, const char *search, const char *folded);
 
 /*
  * The condition that the case at case_col is in scope s for the
  * principal's team rows valid at now (ISO time): SCOPE_ALL renders
  * "1 = 1", no reason "1 = 0". The same rule as policy_in_scope().
  */
-void		 sql_case_scope(struct sql *b, const struct scope *s,
-		    const char *case_col, const char *region_col,
-		    const char *now);
+void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
+    const char *region_col, const char *now);
 /*
  * The principal's best team access to the case at case_col as a number
  * (2 full, 1 pseudonymous, NULL none), and whether a row names it.
  */
-void		 sql_team_access(struct sql *b, const struct principal *p,
-		    const char *case_col, const char *now);
+void sql_team_access(struct sql *b, const struct principal *p,
+    const char *case_col, const char *now);
 
 /*
  * Pagination, newest first, on a unique (key, id) order: appends the
@@ -81,9 +79,9 @@ void		 sql_team_access(struct sql *b, const struct principal *p,
  * key as an integer. One more row than the limit tells whether another
  * page follows (sql_page_more).
  */
-void		 sql_page(struct sql *b, const struct page *pg,
-		    const char *key_col, const char *id_col, int key_is_int);
+void sql_page(struct sql *b, const struct page *pg, const char *key_col,
+    const char *id_col, int key_is_int);
 /* Whether the result holds another page after the limit. */
-int		 sql_page_more(const struct db_result *r, const struct page *pg);
+int sql_page_more(const struct db_result *r, const struct page *pg);
 
 #endif

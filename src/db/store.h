@@ -24,7 +24,7 @@
 
 /* A reference row: up to four text columns, as its record type names. */
 struct ref_row {
-	char	*col[4];
+	char *col[4];
 };
 
 extern const struct record_type organization_record;
@@ -36,54 +36,52 @@ extern const struct record_type country_record;
  * Every row of a reference table, in its order: *rows_r (free each with
  * record_free and the array with free), *n_r rows.
  */
-enum nmt_err	 store_reference(struct db *db, const struct record_type *t,
-		    struct ref_row **rows_r, size_t *n_r);
-enum nmt_err	 store_country_exists(struct db *db, const char *code,
-		    int *found);
+enum nmt_err store_reference(struct db *db, const struct record_type *t,
+    struct ref_row **rows_r, size_t *n_r);
+enum nmt_err store_country_exists(struct db *db, const char *code, int *found);
 /* The region of a county into region (33 bytes); *found 0 if unknown. */
-enum nmt_err	 store_county_region(struct db *db, const char *county,
-		    char region[33], int *found);
-enum nmt_err	 store_org_exists(struct db *db, const char *code, int *found);
-enum nmt_err	 store_region_exists(struct db *db, const char *code,
-		    int *found);
+enum nmt_err store_county_region(struct db *db, const char *county,
+    char region[33], int *found);
+enum nmt_err store_org_exists(struct db *db, const char *code, int *found);
+enum nmt_err store_region_exists(struct db *db, const char *code, int *found);
 
 /* ---- accounts (store_account.c) ---- */
 
-#define DISPLAY_NAME_BYTES 512	/* with the NUL; nmtctl refuses longer names */
+#define DISPLAY_NAME_BYTES 512 /* with the NUL; nmtctl refuses longer names */
 
 struct user_row {
-	char		 id[UUID_TEXT];
-	char		 username[65];
-	char		 display_name[DISPLAY_NAME_BYTES];
-	char		 org[65];
-	char		 org_name[512];
-	char		 region[33];		/* "" when none */
-	enum role	 role;
-	char		*password_hash;		/* malloc'd */
-	char		*totp_sealed;		/* malloc'd */
-	long long	 totp_last_step;
-	int		 active;
+	char      id[UUID_TEXT];
+	char      username[65];
+	char      display_name[DISPLAY_NAME_BYTES];
+	char      org[65];
+	char      org_name[512];
+	char      region[33]; /* "" when none */
+	enum role role;
+	char     *password_hash; /* malloc'd */
+	char     *totp_sealed;   /* malloc'd */
+	long long totp_last_step;
+	int       active;
 };
 
-void		 user_row_cleanup(struct user_row *u);
-enum nmt_err	 store_user_insert(struct db *db, const struct user_row *u,
-		    const char *created_at);
-enum nmt_err	 store_user_by_name(struct db *db, const char *username,
-		    struct user_row *u, int *found);
-enum nmt_err	 store_user_by_id(struct db *db, const char *id,
-		    struct user_row *u, int *found);
+void         user_row_cleanup(struct user_row *u);
+enum nmt_err store_user_insert(struct db *db, const struct user_row *u,
+    const char *created_at);
+enum nmt_err store_user_by_name(struct db *db, const char *username,
+    struct user_row *u, int *found);
+enum nmt_err store_user_by_id(struct db *db, const char *id, struct user_row *u,
+    int *found);
 /*
  * Disables a user: status 'disabled', every session ended and every API
  * token revoked. *found 0 when no such user.
  */
-enum nmt_err	 store_user_disable(struct db *db, const char *username,
-		    const char *now, int *found);
+enum nmt_err store_user_disable(struct db *db, const char *username,
+    const char *now, int *found);
 /* Revokes every API token of a user; *count gets how many. */
-enum nmt_err	 store_token_revoke_all(struct db *db, const char *user_id,
-		    const char *now, long long *count);
+enum nmt_err store_token_revoke_all(struct db *db, const char *user_id,
+    const char *now, long long *count);
 /* Records a TOTP step as used; *taken 0 when it (or a later one) was. */
-enum nmt_err	 store_user_use_step(struct db *db, const char *user_id,
-		    long long step, int *taken);
+enum nmt_err store_user_use_step(struct db *db, const char *user_id,
+    long long step, int *taken);
 
 /* Login throttling by keyed hash of the folded user name. */
 /*
@@ -91,41 +89,40 @@ enum nmt_err	 store_user_use_step(struct db *db, const char *user_id,
  * FOR UPDATE on PostgreSQL, so concurrent logins of one name queue) and
  * tells whether the name is locked at now.
  */
-enum nmt_err	 store_throttle_hold(struct db *db, const char *name_hash,
-		    const char *now, int *locked);
-enum nmt_err	 store_throttle_locked(struct db *db, const char *name_hash,
-		    const char *now, int *locked);
+enum nmt_err store_throttle_hold(struct db *db, const char *name_hash,
+    const char *now, int *locked);
+enum nmt_err store_throttle_locked(struct db *db, const char *name_hash,
+    const char *now, int *locked);
 /*
  * Counts a failure on the row store_throttle_hold() took in this
  * transaction (failures before window_start are forgotten); at
  * max_failures the name is locked until lock_until and *now_locked is 1.
  */
-enum nmt_err	 store_throttle_fail(struct db *db, const char *name_hash,
-		    int max_failures, const char *now, const char *window_start,
-		    const char *lock_until, int *now_locked);
-enum nmt_err	 store_throttle_clear(struct db *db, const char *name_hash);
+enum nmt_err store_throttle_fail(struct db *db, const char *name_hash,
+    int max_failures, const char *now, const char *window_start,
+    const char *lock_until, int *now_locked);
+enum nmt_err store_throttle_clear(struct db *db, const char *name_hash);
 
 /* Deletes sessions past their absolute or idle limit. */
-enum nmt_err	 store_session_purge(struct db *db, const char *created_before,
-		    const char *seen_before);
-enum nmt_err	 store_session_insert(struct db *db, const char *token_hash,
-		    const char *user_id, const char *csrf, const char *now);
+enum nmt_err store_session_purge(struct db *db, const char *created_before,
+    const char *seen_before);
+enum nmt_err store_session_insert(struct db *db, const char *token_hash,
+    const char *user_id, const char *csrf, const char *now);
 /*
  * Finds a live session: created after created_after and seen after
  * seen_after. Fills user_id, csrf and last_seen.
  */
-enum nmt_err	 store_session_find(struct db *db, const char *token_hash,
-		    const char *created_after, const char *seen_after,
-		    char user_id[UUID_TEXT], char csrf[64],
-		    char last_seen[21], int *found);
-enum nmt_err	 store_session_touch(struct db *db, const char *token_hash,
-		    const char *now);
-enum nmt_err	 store_session_delete(struct db *db, const char *token_hash);
+enum nmt_err store_session_find(struct db *db, const char *token_hash,
+    const char *created_after, const char *seen_after, char user_id[UUID_TEXT],
+    char csrf[64], char last_seen[21], int *found);
+enum nmt_err store_session_touch(struct db *db, const char *token_hash,
+    const char *now);
+enum nmt_err store_session_delete(struct db *db, const char *token_hash);
 
-enum nmt_err	 store_token_insert(struct db *db, const char *token_hash,
-		    const char *user_id, const char *now);
-enum nmt_err	 store_token_find(struct db *db, const char *token_hash,
-		    char user_id[UUID_TEXT], int *found);
+enum nmt_err store_token_insert(struct db *db, const char *token_hash,
+    const char *user_id, const char *now);
+enum nmt_err store_token_find(struct db *db, const char *token_hash,
+    char user_id[UUID_TEXT], int *found);
 
 /* ---- cases, teams, persons (store_case.c, store_person.c) ---- */
 
@@ -134,21 +131,19 @@ enum nmt_err	 store_token_find(struct db *db, const char *token_hash,
  * in one statement; with lock, inside a write transaction, the rows are
  * locked (FOR UPDATE on PostgreSQL). f->exists 0 when there is none.
  */
-enum nmt_err	 store_case_facts(struct db *db, const struct principal *p,
-		    const char *case_id, const char *now, int lock,
-		    struct facts *f);
-enum nmt_err	 store_person_facts(struct db *db, const struct principal *p,
-		    const char *person_id, const char *now, int lock,
-		    struct facts *f);
+enum nmt_err store_case_facts(struct db *db, const struct principal *p,
+    const char *case_id, const char *now, int lock, struct facts *f);
+enum nmt_err store_person_facts(struct db *db, const struct principal *p,
+    const char *person_id, const char *now, int lock, struct facts *f);
 
 struct case_rec {
-	char			*id, *number, *title, *summary, *notes;
-	char			*status, *county, *region;
-	struct text_list	 exploitation;
-	char			*owner_user, *owner_username, *owner_org;
-	char			*search_text;	/* written by the store */
-	char			*created_at, *updated_at;
-	long long		 version;
+	char            *id, *number, *title, *summary, *notes;
+	char            *status, *county, *region;
+	struct text_list exploitation;
+	char            *owner_user, *owner_username, *owner_org;
+	char            *search_text; /* written by the store */
+	char            *created_at, *updated_at;
+	long long        version;
 };
 /* The full case (case_record) and its list summary (case_summary_record). */
 extern const struct record_type case_record;
@@ -161,68 +156,66 @@ extern const struct record_type case_summary_record;
  * year of creation), status, version and search text, and adds the owner
  * organization's full team row.
  */
-enum nmt_err	 store_case_insert(struct db *db, struct case_rec *c,
-		    int year);
-enum nmt_err	 store_case_get(struct db *db, const char *case_id, int lock,
-		    struct case_rec *c);
+enum nmt_err store_case_insert(struct db *db, struct case_rec *c, int year);
+enum nmt_err store_case_get(struct db *db, const char *case_id, int lock,
+    struct case_rec *c);
 /*
  * Writes c's changeable fields (title, summary, notes, status, county,
  * region, exploitation, updated_at) when the stored case is at
  * c->version; NMT_STALE when it is not.
  */
-enum nmt_err	 store_case_update(struct db *db, struct case_rec *c);
+enum nmt_err store_case_update(struct db *db, struct case_rec *c);
 
 struct case_filter {
 	const struct principal *principal;
-	struct scope	 scope;
-	const char	*status;	/* NULL: any */
-	const char	*region;	/* NULL: any */
-	const char	*query;		/* folded words, NULL: none */
-	const char	*now;
+	struct scope            scope;
+	const char             *status; /* NULL: any */
+	const char             *region; /* NULL: any */
+	const char             *query;  /* folded words, NULL: none */
+	const char             *now;
 };
 /*
  * One page of case summaries newest first: *rows_r (n_r of them; free
  * with store_cases_free); *more 1 when another page follows.
  */
-enum nmt_err	 store_case_list(struct db *db, const struct case_filter *f,
-		    const struct page *pg, struct case_rec **rows_r,
-		    size_t *n_r, int *more);
-void		 store_cases_free(struct case_rec *rows, size_t n);
+enum nmt_err store_case_list(struct db *db, const struct case_filter *f,
+    const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more);
+void         store_cases_free(struct case_rec *rows, size_t n);
 
 struct member_rec {
-	char	*id, *case_id, *organization, *user_id, *username;
-	char	*access, *added_by, *added_by_username, *added_at;
+	char *id, *case_id, *organization, *user_id, *username;
+	char *access, *added_by, *added_by_username, *added_at;
 };
 extern const struct record_type member_record;
 
-enum nmt_err	 store_team_list(struct db *db, const char *case_id,
-		    struct member_rec **rows_r, size_t *n_r);
+enum nmt_err store_team_list(struct db *db, const char *case_id,
+    struct member_rec **rows_r, size_t *n_r);
 /* Inserts m (id is set by the store); NMT_CONFLICT when already there. */
-enum nmt_err	 store_team_add(struct db *db, struct member_rec *m);
-enum nmt_err	 store_team_member(struct db *db, const char *case_id,
-		    const char *member_id, struct member_rec *m);
-enum nmt_err	 store_team_remove(struct db *db, const char *case_id,
-		    const char *member_id);
-void		 store_members_free(struct member_rec *rows, size_t n);
+enum nmt_err store_team_add(struct db *db, struct member_rec *m);
+enum nmt_err store_team_member(struct db *db, const char *case_id,
+    const char *member_id, struct member_rec *m);
+enum nmt_err store_team_remove(struct db *db, const char *case_id,
+    const char *member_id);
+void         store_members_free(struct member_rec *rows, size_t n);
 
 /* The sealed identity of a person, in clear (every field may be NULL). */
 struct identity {
-	char	*full_name, *date_of_birth, *id_number, *phone, *address;
+	char *full_name, *date_of_birth, *id_number, *phone, *address;
 };
 extern const struct record_type identity_record;
 
 struct person_rec {
-	char			*id, *case_id, *pseudonym, *gender;
-	long long		 birth_year, age_estimate;	/* REC_NULL_INT */
-	int			 is_child;
-	char			*citizenship;
-	struct text_list	 languages, vulnerabilities;
-	char			*protection;
-	char			*identity_sealed;	/* the store's only */
-	char			*created_by, *created_at, *updated_at;
-	long long		 version;
-	int			 has_identity;
-	struct identity		 identity;	/* opened by the store */
+	char            *id, *case_id, *pseudonym, *gender;
+	long long        birth_year, age_estimate; /* REC_NULL_INT */
+	int              is_child;
+	char            *citizenship;
+	struct text_list languages, vulnerabilities;
+	char            *protection;
+	char            *identity_sealed; /* the store's only */
+	char            *created_by, *created_at, *updated_at;
+	long long        version;
+	int              has_identity;
+	struct identity  identity; /* opened by the store */
 };
 extern const struct record_type person_record;
 /* The summaries in a case document. */
@@ -234,60 +227,57 @@ extern const struct record_type person_summary_record;
  * block that will not open is NMT_SEALED (nothing is written). key NULL
  * on a read leaves the identity closed.
  */
-enum nmt_err	 store_person_insert(struct db *db, const unsigned char *key,
-		    struct person_rec *p);
-enum nmt_err	 store_person_get(struct db *db, const unsigned char *key,
-		    const char *person_id, int lock, struct person_rec *p);
-enum nmt_err	 store_person_update(struct db *db, const unsigned char *key,
-		    struct person_rec *p);
-enum nmt_err	 store_case_persons(struct db *db, const char *case_id,
-		    struct person_rec **rows_r, size_t *n_r);
-void		 store_persons_free(struct person_rec *rows, size_t n);
-void		 person_rec_free(struct person_rec *p);
+enum nmt_err store_person_insert(struct db *db, const unsigned char *key,
+    struct person_rec *p);
+enum nmt_err store_person_get(struct db *db, const unsigned char *key,
+    const char *person_id, int lock, struct person_rec *p);
+enum nmt_err store_person_update(struct db *db, const unsigned char *key,
+    struct person_rec *p);
+enum nmt_err store_case_persons(struct db *db, const char *case_id,
+    struct person_rec **rows_r, size_t *n_r);
+void         store_persons_free(struct person_rec *rows, size_t n);
+void         person_rec_free(struct person_rec *p);
 
 /* ---- break-the-glass grants (store_person.c) ---- */
 
 struct grant_rec {
-	char	*id, *person_id, *case_id, *user_id, *username, *reason;
-	char	*created_at, *expires_at;
+	char *id, *person_id, *case_id, *user_id, *username, *reason;
+	char *created_at, *expires_at;
 };
 extern const struct record_type grant_record;
 
-enum nmt_err	 store_glass_insert(struct db *db, const struct grant_rec *g);
+enum nmt_err store_glass_insert(struct db *db, const struct grant_rec *g);
 /* Grants newest first, with their reasons; case_id NULL: all cases. */
-enum nmt_err	 store_glass_list(struct db *db, const char *case_id,
-		    const struct page *pg, struct grant_rec **rows_r,
-		    size_t *n_r, int *more);
-void		 store_grants_free(struct grant_rec *rows, size_t n);
+enum nmt_err store_glass_list(struct db *db, const char *case_id,
+    const struct page *pg, struct grant_rec **rows_r, size_t *n_r, int *more);
+void         store_grants_free(struct grant_rec *rows, size_t n);
 
 /* ---- audit (store_audit.c) ---- */
 
 struct audit_entry {
-	long long	 seq;		/* set by the chain */
-	char		*at, *actor, *organization, *action, *object,
-			*case_id, *client;
-	int		 flagged;
+	long long seq; /* set by the chain */
+	char *at, *actor, *organization, *action, *object, *case_id, *client;
+	int   flagged;
 };
 extern const struct record_type audit_record;
 
-void		 audit_entry_cleanup(struct audit_entry *a);
+void audit_entry_cleanup(struct audit_entry *a);
 /* Appends entries to the chain (caller holds a transaction). */
-enum nmt_err	 store_audit_append(struct db *db, const unsigned char *key,
-		    const struct audit_entry *entries, size_t n);
+enum nmt_err store_audit_append(struct db *db, const unsigned char *key,
+    const struct audit_entry *entries, size_t n);
 /* One page of entries newest first; case_id NULL, flagged -1: any. */
-enum nmt_err	 store_audit_list(struct db *db, const char *case_id,
-		    int flagged, const struct page *pg,
-		    struct audit_entry **rows_r, size_t *n_r, int *more);
-void		 store_audit_entries_free(struct audit_entry *rows, size_t n);
+enum nmt_err store_audit_list(struct db *db, const char *case_id, int flagged,
+    const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more);
+void         store_audit_entries_free(struct audit_entry *rows, size_t n);
 struct audit_verdict {
-	long long	 anchor_seq;	/* in: an entry known from outside, 0 none */
-	char		 anchor_hash[65];	/* in: its hash */
-	long long	 count;		/* out: entries verified */
-	long long	 head_seq;	/* out: the recorded head */
-	char		 head_hash[65];
-	long long	 bad_seq;	/* out: first bad entry, 0 when intact */
-	const char	*reason;	/* out: why it is bad */
-	int		 anchor_seen;
+	long long   anchor_seq; /* in: an entry known from outside, 0 none */
+	char        anchor_hash[65]; /* in: its hash */
+	long long   count;           /* out: entries verified */
+	long long   head_seq;        /* out: the recorded head */
+	char        head_hash[65];
+	long long   bad_seq; /* out: first bad entry, 0 when intact */
+	const char *reason;  /* out: why it is bad */
+	int         anchor_seen;
 };
 
 /*
@@ -296,7 +286,7 @@ struct audit_verdict {
  * newest entries and rewinding the head together is only detected
  * against an anchor (a head printed earlier and kept elsewhere).
  */
-enum nmt_err	 store_audit_verify(struct db *db, const unsigned char *key,
-		    struct audit_verdict *v);
+enum nmt_err store_audit_verify(struct db *db, const unsigned char *key,
+    struct audit_verdict *v);
 
 #endif

@@ -21,7 +21,7 @@
 static const char *
 text_or_empty(const struct db_result *r, int col)
 {
-	const char	*s = db_text(r, 0, col);
+	const char *s = db_text(r, 0, col);
 
 	return s ? s : "";
 }
@@ -32,8 +32,7 @@ user_from_row(const struct db_result *r, struct user_row *u)
 	memset(u, 0, sizeof(*u));
 	strlcopy(u->id, text_or_empty(r, 0), sizeof(u->id));
 	strlcopy(u->username, text_or_empty(r, 1), sizeof(u->username));
-	strlcopy(u->display_name, text_or_empty(r, 2),
-	    sizeof(u->display_name));
+	strlcopy(u->display_name, text_or_empty(r, 2), sizeof(u->display_name));
 	strlcopy(u->org, text_or_empty(r, 3), sizeof(u->org));
 	strlcopy(u->org_name, text_or_empty(r, 4), sizeof(u->org_name));
 	strlcopy(u->region, text_or_empty(r, 5), sizeof(u->region));
@@ -53,12 +52,12 @@ user_row_cleanup(struct user_row *u)
 }
 
 static enum nmt_err
-user_query(struct db *db, const char *sql, const char *key,
-    struct user_row *u, int *found)
+user_query(struct db *db, const char *sql, const char *key, struct user_row *u,
+    int *found)
 {
-	struct db_param		 p[1] = { DB_TEXT(key) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[1] = { DB_TEXT(key) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*found = 0;
 	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
@@ -75,47 +74,58 @@ enum nmt_err
 store_user_by_name(struct db *db, const char *username, struct user_row *u,
     int *found)
 {
-	return user_query(db, "SELECT " USER_COLUMNS " FROM app_user u "
+	return user_query(db,
+	    "SELECT " USER_COLUMNS " FROM app_user u "
 	    "JOIN organization o ON o.code = u.organization "
-	    "WHERE u.username = $1", username, u, found);
+	    "WHERE u.username = $1",
+	    username, u, found);
 }
 
 enum nmt_err
-store_user_by_id(struct db *db, const char *id, struct user_row *u,
-    int *found)
+store_user_by_id(struct db *db, const char *id, struct user_row *u, int *found)
 {
-	return user_query(db, "SELECT " USER_COLUMNS " FROM app_user u "
+	return user_query(db,
+	    "SELECT " USER_COLUMNS " FROM app_user u "
 	    "JOIN organization o ON o.code = u.organization "
-	    "WHERE u.id = $1", id, u, found);
+	    "WHERE u.id = $1",
+	    id, u, found);
 }
 
 enum nmt_err
 store_user_insert(struct db *db, const struct user_row *u,
     const char *created_at)
 {
-	struct db_param	p[9] = {
-		DB_TEXT(u->id), DB_TEXT(u->username), DB_TEXT(u->display_name),
-		DB_TEXT(u->org), DB_TEXT(role_name(u->role)),
+	struct db_param p[9] = {
+		DB_TEXT(u->id),
+		DB_TEXT(u->username),
+		DB_TEXT(u->display_name),
+		DB_TEXT(u->org),
+		DB_TEXT(role_name(u->role)),
 		DB_TEXT(*u->region ? u->region : NULL),
-		DB_TEXT(u->password_hash), DB_TEXT(u->totp_sealed),
+		DB_TEXT(u->password_hash),
+		DB_TEXT(u->totp_sealed),
 		DB_TEXT(created_at),
 	};
 
-	return db_query(db, "INSERT INTO app_user (id, username, "
+	return db_query(db,
+	    "INSERT INTO app_user (id, username, "
 	    "display_name, organization, role, region, password_hash, "
 	    "totp_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	    "$8, $9)", p, 9, NULL);
+	    "$8, $9)",
+	    p, 9, NULL);
 }
 
 enum nmt_err
 store_token_revoke_all(struct db *db, const char *user_id, const char *now,
     long long *count)
 {
-	struct db_param	p[2] = { DB_TEXT(user_id), DB_TEXT(now) };
-	enum nmt_err	e;
+	struct db_param p[2] = { DB_TEXT(user_id), DB_TEXT(now) };
+	enum nmt_err    e;
 
-	e = db_query(db, "UPDATE api_token SET revoked_at = $2 WHERE "
-	    "user_id = $1 AND revoked_at IS NULL", p, 2, NULL);
+	e = db_query(db,
+	    "UPDATE api_token SET revoked_at = $2 WHERE "
+	    "user_id = $1 AND revoked_at IS NULL",
+	    p, 2, NULL);
 	*count = e == NMT_OK ? db_changes(db) : 0;
 	return e;
 }
@@ -124,19 +134,21 @@ enum nmt_err
 store_user_disable(struct db *db, const char *username, const char *now,
     int *found)
 {
-	struct user_row	u;
-	struct db_param	p[1];
-	long long	revoked;
-	enum nmt_err	e;
+	struct user_row u;
+	struct db_param p[1];
+	long long       revoked;
+	enum nmt_err    e;
 
 	if ((e = store_user_by_name(db, username, &u, found)) != NMT_OK ||
 	    !*found)
 		return e;
 	p[0] = DB_TEXT(u.id);
-	if ((e = db_query(db, "UPDATE app_user SET status = 'disabled' "
-	    "WHERE id = $1", p, 1, NULL)) == NMT_OK &&
+	if ((e = db_query(db,
+	         "UPDATE app_user SET status = 'disabled' "
+	         "WHERE id = $1",
+	         p, 1, NULL)) == NMT_OK &&
 	    (e = db_query(db, "DELETE FROM session WHERE user_id = $1", p, 1,
-	    NULL)) == NMT_OK)
+	         NULL)) == NMT_OK)
 		e = store_token_revoke_all(db, u.id, now, &revoked);
 	user_row_cleanup(&u);
 	return e;
@@ -146,11 +158,13 @@ enum nmt_err
 store_user_use_step(struct db *db, const char *user_id, long long step,
     int *taken)
 {
-	struct db_param	p[2] = { DB_TEXT(user_id), DB_INT(step) };
-	enum nmt_err	e;
+	struct db_param p[2] = { DB_TEXT(user_id), DB_INT(step) };
+	enum nmt_err    e;
 
-	e = db_query(db, "UPDATE app_user SET totp_last_step = $2 "
-	    "WHERE id = $1 AND totp_last_step < $2", p, 2, NULL);
+	e = db_query(db,
+	    "UPDATE app_user SET totp_last_step = $2 "
+	    "WHERE id = $1 AND totp_last_step < $2",
+	    p, 2, NULL);
 	*taken = e == NMT_OK && db_changes(db) == 1;
 	return e;
 }
@@ -159,14 +173,16 @@ enum nmt_err
 store_throttle_locked(struct db *db, const char *name_hash, const char *now,
     int *locked)
 {
-	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*locked = 0;
-	if ((e = db_query(db, "SELECT 1 FROM login_throttle WHERE "
-	    "name_hash = $1 AND locked_until IS NOT NULL AND "
-	    "locked_until > $2", p, 2, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT 1 FROM login_throttle WHERE "
+	         "name_hash = $1 AND locked_until IS NOT NULL AND "
+	         "locked_until > $2",
+	         p, 2, &r)) != NMT_OK)
 		return e;
 	*locked = db_rows(r) > 0;
 	db_result_free(r);
@@ -177,22 +193,25 @@ enum nmt_err
 store_throttle_hold(struct db *db, const char *name_hash, const char *now,
     int *locked)
 {
-	struct db_param		 p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[2] = { DB_TEXT(name_hash), DB_TEXT(now) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*locked = 0;
-	if ((e = db_query(db, "INSERT INTO login_throttle (name_hash, "
-	    "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
-	    p, 1, NULL)) != NMT_OK)
+	if ((e = db_query(db,
+	         "INSERT INTO login_throttle (name_hash, "
+	         "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
+	         p, 1, NULL)) != NMT_OK)
 		return e;
-	if ((e = db_query(db, "SELECT locked_until IS NOT NULL AND "
-	    "locked_until > $2 FROM login_throttle WHERE name_hash = $1 "
-	    "FOR UPDATE", p, 2, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT locked_until IS NOT NULL AND "
+	         "locked_until > $2 FROM login_throttle WHERE name_hash = $1 "
+	         "FOR UPDATE",
+	         p, 2, &r)) != NMT_OK)
 		return e;
 	*locked = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
 	    (strcmp(db_text(r, 0, 0), "1") == 0 ||
-	    strcmp(db_text(r, 0, 0), "t") == 0);
+	        strcmp(db_text(r, 0, 0), "t") == 0);
 	db_result_free(r);
 	return NMT_OK;
 }
@@ -202,26 +221,29 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
     const char *now, const char *window_start, const char *lock_until,
     int *now_locked)
 {
-	struct db_param		 p[4] = { DB_TEXT(name_hash), DB_INT(max_failures),
-				    DB_TEXT(lock_until), DB_TEXT(now) };
-	struct db_param		 q[2] = { DB_TEXT(name_hash),
-				    DB_TEXT(window_start) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[4] = { DB_TEXT(name_hash), DB_INT(max_failures),
+		  DB_TEXT(lock_until), DB_TEXT(now) };
+	struct db_param   q[2] = { DB_TEXT(name_hash), DB_TEXT(window_start) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*now_locked = 0;
 	/* The row exists: the caller took it with store_throttle_hold(). */
 	/* Failures before a quiet window are forgotten. */
-	if ((e = db_query(db, "UPDATE login_throttle SET failures = 0 "
-	    "WHERE name_hash = $1 AND (last_failure_at IS NULL OR "
-	    "last_failure_at < $2)", q, 2, NULL)) != NMT_OK)
+	if ((e = db_query(db,
+	         "UPDATE login_throttle SET failures = 0 "
+	         "WHERE name_hash = $1 AND (last_failure_at IS NULL OR "
+	         "last_failure_at < $2)",
+	         q, 2, NULL)) != NMT_OK)
 		return e;
-	if ((e = db_query(db, "UPDATE login_throttle SET "
-	    "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
-	    "ELSE failures + 1 END, "
-	    "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
-	    "ELSE locked_until END, last_failure_at = $4 "
-	    "WHERE name_hash = $1 RETURNING failures", p, 4, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "UPDATE login_throttle SET "
+	         "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
+	         "ELSE failures + 1 END, "
+	         "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
+	         "ELSE locked_until END, last_failure_at = $4 "
+	         "WHERE name_hash = $1 RETURNING failures",
+	         p, 4, &r)) != NMT_OK)
 		return e;
 	*now_locked = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
 	db_result_free(r);
@@ -231,50 +253,55 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
 enum nmt_err
 store_throttle_clear(struct db *db, const char *name_hash)
 {
-	struct db_param	p[1] = { DB_TEXT(name_hash) };
+	struct db_param p[1] = { DB_TEXT(name_hash) };
 
 	return db_query(db, "DELETE FROM login_throttle WHERE name_hash = $1",
 	    p, 1, NULL);
 }
 
 enum nmt_err
-store_session_insert(struct db *db, const char *token_hash,
-    const char *user_id, const char *csrf, const char *now)
+store_session_insert(struct db *db, const char *token_hash, const char *user_id,
+    const char *csrf, const char *now)
 {
-	struct db_param	p[4] = { DB_TEXT(token_hash), DB_TEXT(user_id),
-			    DB_TEXT(csrf), DB_TEXT(now) };
+	struct db_param p[4] = { DB_TEXT(token_hash), DB_TEXT(user_id),
+		DB_TEXT(csrf), DB_TEXT(now) };
 
-	return db_query(db, "INSERT INTO session (token_hash, user_id, "
+	return db_query(db,
+	    "INSERT INTO session (token_hash, user_id, "
 	    "csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, "
-	    "$4)", p, 4, NULL);
+	    "$4)",
+	    p, 4, NULL);
 }
 
 enum nmt_err
 store_session_purge(struct db *db, const char *created_before,
     const char *seen_before)
 {
-	struct db_param	p[2] = { DB_TEXT(created_before),
-			    DB_TEXT(seen_before) };
+	struct db_param p[2] = { DB_TEXT(created_before),
+		DB_TEXT(seen_before) };
 
-	return db_query(db, "DELETE FROM session WHERE created_at <= $1 OR "
-	    "last_seen_at <= $2", p, 2, NULL);
+	return db_query(db,
+	    "DELETE FROM session WHERE created_at <= $1 OR "
+	    "last_seen_at <= $2",
+	    p, 2, NULL);
 }
 
 enum nmt_err
 store_session_find(struct db *db, const char *token_hash,
-    const char *created_after, const char *seen_after,
-    char user_id[UUID_TEXT], char csrf[64], char last_seen[21], int *found)
+    const char *created_after, const char *seen_after, char user_id[UUID_TEXT],
+    char csrf[64], char last_seen[21], int *found)
 {
-	struct db_param		 p[3] = { DB_TEXT(token_hash),
-				    DB_TEXT(created_after),
-				    DB_TEXT(seen_after) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[3] = { DB_TEXT(token_hash), DB_TEXT(created_after),
+		  DB_TEXT(seen_after) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*found = 0;
-	if ((e = db_query(db, "SELECT s.user_id, s.csrf_token, "
-	    "s.last_seen_at FROM session s WHERE s.token_hash = $1 AND "
-	    "s.created_at > $2 AND s.last_seen_at > $3", p, 3, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT s.user_id, s.csrf_token, "
+	         "s.last_seen_at FROM session s WHERE s.token_hash = $1 AND "
+	         "s.created_at > $2 AND s.last_seen_at > $3",
+	         p, 3, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
 		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
@@ -289,43 +316,49 @@ store_session_find(struct db *db, const char *token_hash,
 enum nmt_err
 store_session_touch(struct db *db, const char *token_hash, const char *now)
 {
-	struct db_param	p[2] = { DB_TEXT(token_hash), DB_TEXT(now) };
+	struct db_param p[2] = { DB_TEXT(token_hash), DB_TEXT(now) };
 
-	return db_query(db, "UPDATE session SET last_seen_at = $2 "
-	    "WHERE token_hash = $1", p, 2, NULL);
+	return db_query(db,
+	    "UPDATE session SET last_seen_at = $2 "
+	    "WHERE token_hash = $1",
+	    p, 2, NULL);
 }
 
 enum nmt_err
 store_session_delete(struct db *db, const char *token_hash)
 {
-	struct db_param	p[1] = { DB_TEXT(token_hash) };
+	struct db_param p[1] = { DB_TEXT(token_hash) };
 
 	return db_query(db, "DELETE FROM session WHERE token_hash = $1", p, 1,
 	    NULL);
 }
 
 enum nmt_err
-store_token_insert(struct db *db, const char *token_hash,
-    const char *user_id, const char *now)
+store_token_insert(struct db *db, const char *token_hash, const char *user_id,
+    const char *now)
 {
-	struct db_param	p[3] = { DB_TEXT(token_hash), DB_TEXT(user_id),
-			    DB_TEXT(now) };
+	struct db_param p[3] = { DB_TEXT(token_hash), DB_TEXT(user_id),
+		DB_TEXT(now) };
 
-	return db_query(db, "INSERT INTO api_token (token_hash, user_id, "
-	    "created_at) VALUES ($1, $2, $3)", p, 3, NULL);
+	return db_query(db,
+	    "INSERT INTO api_token (token_hash, user_id, "
+	    "created_at) VALUES ($1, $2, $3)",
+	    p, 3, NULL);
 }
 
 enum nmt_err
-store_token_find(struct db *db, const char *token_hash,
-    char user_id[UUID_TEXT], int *found)
+store_token_find(struct db *db, const char *token_hash, char user_id[UUID_TEXT],
+    int *found)
 {
-	struct db_param		 p[1] = { DB_TEXT(token_hash) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[1] = { DB_TEXT(token_hash) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*found = 0;
-	if ((e = db_query(db, "SELECT user_id FROM api_token WHERE "
-	    "token_hash = $1 AND revoked_at IS NULL", p, 1, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT user_id FROM api_token WHERE "
+	         "token_hash = $1 AND revoked_at IS NULL",
+	         p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
 		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);

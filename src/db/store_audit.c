@@ -2,14 +2,15 @@
  * store_audit.c — the audit log and its hash chain.
  *
  * Appending locks the single chain-head row (FOR UPDATE on PostgreSQL;
- * SQLite's write transactions are already exclusive), links each entry
- * to the head's hash with the audit key, and moves the head, all in the
+ * SQLite's write transactions are already exclusive), links each entry to
+ * the head's hash with the audit key, and moves the head, all in the
  * caller's transaction. Verification reads the recorded head, then walks
- * the entries up to it in sequence order and recomputes every link: an edited entry breaks its own link,
- * a removed one leaves a gap in the sequence, a reordered one breaks the
- * link of the entry after it, and a removed tail no longer reaches the
- * head. A removed tail together with a rewound head is found only against
- * an anchor: a head printed earlier and kept outside the database.
+ * the entries up to it in sequence order and recomputes every link: an
+ * edited entry breaks its own link, a removed one leaves a gap in the
+ * sequence, a reordered one breaks the link of the entry after it, and a
+ * removed tail no longer reaches the head. A removed tail together with a
+ * rewound head is found only against an anchor: a head printed earlier and
+ * kept outside the database.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +21,14 @@
 #include "crypto/chain.h"
 #include "db/store.h"
 
+#define AUDIT_INSERT \
+	"INSERT INTO audit (seq, at, actor, organization, action, object, " \
+	"case_id, client, flagged, hash) VALUES ($1, $2, $3, $4, $5, $6, " \
+	"$7, $8, $9, $10)"
+#define AUDIT_BATCH \
+	"SELECT seq, at, actor, organization, action, object, case_id, " \
+	"client, flagged, hash FROM audit WHERE seq > $1 AND seq <= $2 " \
+	"ORDER BY seq LIMIT $3"
 #define AUDIT_FIELDS 9
 
 void
@@ -35,8 +44,8 @@ entry_hash(const unsigned char *key, const char *prev, long long seq,
     const char *object, const char *case_id, const char *client, int flagged,
     char out[CHAIN_HASH_HEX])
 {
-	char		 seqtext[24];
-	const char	*fields[AUDIT_FIELDS];
+	char        seqtext[24];
+	const char *fields[AUDIT_FIELDS];
 
 	snprintf(seqtext, sizeof(seqtext), "%lld", seq);
 	fields[0] = seqtext;
@@ -55,14 +64,16 @@ enum nmt_err
 store_audit_append(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n)
 {
-	struct db_result	*r = NULL;
-	char			 prev[CHAIN_HASH_HEX], hash[CHAIN_HASH_HEX];
-	long long		 seq;
-	size_t			 i;
-	enum nmt_err		 e;
+	struct db_result *r = NULL;
+	char              prev[CHAIN_HASH_HEX], hash[CHAIN_HASH_HEX];
+	long long         seq;
+	size_t            i;
+	enum nmt_err      e;
 
-	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1 "
-	    "FOR UPDATE", NULL, 0, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT seq, hash FROM audit_head WHERE id = 1 "
+	         "FOR UPDATE",
+	         NULL, 0, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
 		db_result_free(r);
@@ -72,34 +83,39 @@ store_audit_append(struct db *db, const unsigned char *key,
 	strlcopy(prev, db_text(r, 0, 1), sizeof(prev));
 	db_result_free(r);
 	for (i = 0; i < n; i++) {
-		const struct audit_entry	*a = &entries[i];
+		const struct audit_entry *a = &entries[i];
 
 		seq++;
 		entry_hash(key, prev, seq, a->at, a->actor, a->organization,
 		    a->action, a->object, a->case_id, a->client, a->flagged,
 		    hash);
 		{
-			struct db_param	p[10] = {
-				DB_INT(seq), DB_TEXT(a->at), DB_TEXT(a->actor),
-				DB_TEXT(a->organization), DB_TEXT(a->action),
-				DB_TEXT(a->object), DB_TEXT(a->case_id),
-				DB_TEXT(a->client), DB_INT(a->flagged),
+			struct db_param p[10] = {
+				DB_INT(seq),
+				DB_TEXT(a->at),
+				DB_TEXT(a->actor),
+				DB_TEXT(a->organization),
+				DB_TEXT(a->action),
+				DB_TEXT(a->object),
+				DB_TEXT(a->case_id),
+				DB_TEXT(a->client),
+				DB_INT(a->flagged),
 				DB_TEXT(hash),
 			};
 
-			if ((e = db_query(db, "INSERT INTO audit (seq, at, "
-			    "actor, organization, action, object, case_id, "
-			    "client, flagged, hash) VALUES ($1, $2, $3, $4, "
-			    "$5, $6, $7, $8, $9, $10)", p, 10, NULL)) != NMT_OK)
+			if ((e = db_query(db, AUDIT_INSERT, p, 10, NULL)) !=
+			    NMT_OK)
 				return e;
 		}
 		memcpy(prev, hash, sizeof(prev));
 	}
 	{
-		struct db_param	p[2] = { DB_INT(seq), DB_TEXT(prev) };
+		struct db_param p[2] = { DB_INT(seq), DB_TEXT(prev) };
 
-		return db_query(db, "UPDATE audit_head SET seq = $1, "
-		    "hash = $2 WHERE id = 1", p, 2, NULL);
+		return db_query(db,
+		    "UPDATE audit_head SET seq = $1, "
+		    "hash = $2 WHERE id = 1",
+		    p, 2, NULL);
 	}
 }
 
@@ -123,12 +139,11 @@ const struct record_type audit_record = RECORD_TYPE("audit", "a",
 
 enum nmt_err
 store_audit_list(struct db *db, const char *case_id, int flagged,
-    const struct page *pg, struct audit_entry **rows_r, size_t *n_r,
-    int *more)
+    const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*rows_r = NULL;
 	*n_r = 0;
@@ -158,11 +173,11 @@ store_audit_entries_free(struct audit_entry *rows, size_t n)
 static enum nmt_err
 read_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
 {
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	if ((e = db_query(db, "SELECT seq, hash FROM audit_head WHERE id = 1",
-	    NULL, 0, &r)) != NMT_OK)
+	         NULL, 0, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1 || db_text(r, 0, 1) == NULL) {
 		db_result_free(r);
@@ -178,12 +193,12 @@ enum nmt_err
 store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v)
 {
-	struct db_result	*r = NULL;
-	char			 prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
-	char			 hash[CHAIN_HASH_HEX];
-	long long		 expect = 1, seq;
-	enum nmt_err		 e;
-	int			 i, n;
+	struct db_result *r = NULL;
+	char              prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
+	char              hash[CHAIN_HASH_HEX];
+	long long         expect = 1, seq;
+	enum nmt_err      e;
+	int               i, n;
 
 	v->count = v->bad_seq = 0;
 	v->reason = NULL;
@@ -196,20 +211,18 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	if ((e = read_head(db, &v->head_seq, v->head_hash)) != NMT_OK)
 		return e;
 	do {
-		struct db_param	p[3] = { DB_INT(expect - 1),
-				    DB_INT(v->head_seq), DB_INT(VERIFY_BATCH) };
+		struct db_param p[3] = { DB_INT(expect - 1),
+			DB_INT(v->head_seq), DB_INT(VERIFY_BATCH) };
 
-		if ((e = db_query(db, "SELECT seq, at, actor, organization, "
-		    "action, object, case_id, client, flagged, hash FROM "
-		    "audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
-		    p, 3, &r)) != NMT_OK)
+		if ((e = db_query(db, AUDIT_BATCH, p, 3, &r)) != NMT_OK)
 			return e;
 		n = db_rows(r);
 		for (i = 0; i < n; i++) {
 			seq = db_int(r, i, 0);
 			if (seq != expect) {
 				v->bad_seq = expect;
-				v->reason = "entry missing (gap in the sequence)";
+				v->reason =
+				    "entry missing (gap in the sequence)";
 				goto out;
 			}
 			entry_hash(key, prev, seq, db_text(r, i, 1),
@@ -220,7 +233,8 @@ store_audit_verify(struct db *db, const unsigned char *key,
 			if (db_text(r, i, 9) == NULL ||
 			    strcmp(hash, db_text(r, i, 9)) != 0) {
 				v->bad_seq = seq;
-				v->reason = "hash does not match: entry changed, "
+				v->reason =
+				    "hash does not match: entry changed, "
 				    "moved or inserted";
 				goto out;
 			}
@@ -228,7 +242,8 @@ store_audit_verify(struct db *db, const unsigned char *key,
 				v->anchor_seen = 1;
 				if (strcmp(hash, v->anchor_hash) != 0) {
 					v->bad_seq = seq;
-					v->reason = "entry differs from the "
+					v->reason =
+					    "entry differs from the "
 					    "anchor: the chain was rewritten";
 					goto out;
 				}
@@ -243,11 +258,11 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	if (v->count != v->head_seq || strcmp(prev, v->head_hash) != 0) {
 		v->bad_seq = v->count + 1;
 		v->reason = "the chain does not reach its recorded head: "
-		    "entries removed at the end";
+		            "entries removed at the end";
 	} else if (v->anchor_seq > v->head_seq) {
 		v->bad_seq = v->head_seq + 1;
 		v->reason = "the anchored entry is gone: entries removed at "
-		    "the end";
+		            "the end";
 	}
 out:
 	db_result_free(r);

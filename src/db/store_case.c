@@ -31,8 +31,8 @@ static const struct column case_cols[] = {
 	{ "exploitation", "exploitation", COL_LIST, C(exploitation),
 	    COL_MUTABLE },
 	{ "owner_user", NULL, COL_TEXT, C(owner_user), 0 },
-	{ "(SELECT u.username FROM app_user u WHERE u.id = c.owner_user)",
-	    NULL, COL_TEXT, C(owner_username), COL_COMPUTED },
+	{ "(SELECT u.username FROM app_user u WHERE u.id = c.owner_user)", NULL,
+	    COL_TEXT, C(owner_username), COL_COMPUTED },
 	{ "owner_org", NULL, COL_TEXT, C(owner_org), 0 },
 	{ "search_text", NULL, COL_TEXT, C(search_text),
 	    COL_MUTABLE | COL_WRITE_ONLY },
@@ -82,10 +82,10 @@ const struct record_type member_record = RECORD_TYPE("case_member", "m",
 static char *
 search_text(const struct case_rec *c)
 {
-	char	*joined, *folded;
+	char *joined, *folded;
 
-	joined = xasprintf("%s\n%s\n%s", c->title, c->summary ? c->summary :
-	    "", c->notes ? c->notes : "");
+	joined = xasprintf("%s\n%s\n%s", c->title, c->summary ? c->summary : "",
+	    c->notes ? c->notes : "");
 	folded = text_fold(joined);
 	free(joined);
 	return folded ? folded : xstrdup("");
@@ -94,8 +94,9 @@ search_text(const struct case_rec *c)
 static enum access
 access_from_level(long long level)
 {
-	return level >= 2 ? ACCESS_FULL : level == 1 ? ACCESS_PSEUDONYMOUS :
-	    ACCESS_NONE;
+	return level >= 2 ? ACCESS_FULL :
+	    level == 1    ? ACCESS_PSEUDONYMOUS :
+	                    ACCESS_NONE;
 }
 
 /* Reads the team access columns sql_team_access() selected at col. */
@@ -109,18 +110,18 @@ facts_team(const struct db_result *r, int row, int col, struct facts *f)
 static void
 copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
 {
-	const char	*s = db_text(r, row, col);
+	const char *s = db_text(r, row, col);
 
 	strlcopy(dst, s ? s : "", len);
 }
 
 enum nmt_err
-store_case_facts(struct db *db, const struct principal *p,
-    const char *case_id, const char *now, int lock, struct facts *f)
+store_case_facts(struct db *db, const struct principal *p, const char *case_id,
+    const char *now, int lock, struct facts *f)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = OBJ_CASE;
@@ -147,13 +148,14 @@ enum nmt_err
 store_person_facts(struct db *db, const struct principal *p,
     const char *person_id, const char *now, int lock, struct facts *f)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = OBJ_PERSON;
-	sql_add(b, "SELECT p.id, p.case_id, c.region, c.owner_org, "
+	sql_add(b,
+	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
 	    "p.protected_identity, (SELECT MAX(g.expires_at) FROM break_glass "
 	    "g WHERE g.person_id = p.id AND g.user_id = ");
 	sql_param(b, DB_TEXT(p->user_id));
@@ -161,7 +163,8 @@ store_person_facts(struct db *db, const struct principal *p,
 	sql_param(b, DB_TEXT(now));
 	sql_add(b, "), ");
 	sql_team_access(b, p, "c.id", now);
-	sql_add(b, " FROM person p JOIN nmt_case c ON c.id = p.case_id "
+	sql_add(b,
+	    " FROM person p JOIN nmt_case c ON c.id = p.case_id "
 	    "WHERE p.id = ");
 	sql_param(b, DB_TEXT(person_id));
 	if (lock)
@@ -184,16 +187,18 @@ store_person_facts(struct db *db, const struct principal *p,
 static enum nmt_err
 next_case_number(struct db *db, int year, char **number_r)
 {
-	char			 name[16];
-	struct db_param		 p[1];
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	char              name[16];
+	struct db_param   p[1];
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	snprintf(name, sizeof(name), "case-%04d", year);
 	p[0] = DB_TEXT(name);
-	if ((e = db_query(db, "INSERT INTO counter (name, value) VALUES ($1, 1) "
-	    "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	    "RETURNING value", p, 1, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "INSERT INTO counter (name, value) VALUES ($1, 1) "
+	         "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
+	         "RETURNING value",
+	         p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1) {
 		db_result_free(r);
@@ -208,9 +213,9 @@ next_case_number(struct db *db, int year, char **number_r)
 enum nmt_err
 store_case_insert(struct db *db, struct case_rec *c, int year)
 {
-	struct member_rec	 m;
-	char			 id[UUID_TEXT];
-	enum nmt_err		 e;
+	struct member_rec m;
+	char              id[UUID_TEXT];
+	enum nmt_err      e;
 
 	if ((e = next_case_number(db, year, &c->number)) != NMT_OK)
 		return e;
@@ -236,8 +241,7 @@ store_case_insert(struct db *db, struct case_rec *c, int year)
 }
 
 enum nmt_err
-store_case_get(struct db *db, const char *case_id, int lock,
-    struct case_rec *c)
+store_case_get(struct db *db, const char *case_id, int lock, struct case_rec *c)
 {
 	return record_get(db, &case_record, case_id, lock, c);
 }
@@ -255,12 +259,12 @@ store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
 {
 	const struct record_type *t = &case_summary_record;
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	struct facts		 facts;
-	size_t			 i;
-	int			 w = record_width(t);
-	enum nmt_err		 e;
+	struct sql               *b = sql_new();
+	struct db_result         *r = NULL;
+	struct facts              facts;
+	size_t                    i;
+	int                       w = record_width(t);
+	enum nmt_err              e;
 
 	*rows_r = NULL;
 	*n_r = 0;
@@ -304,9 +308,9 @@ static enum nmt_err
 team_rows(struct db *db, const char *case_id, const char *member_id,
     struct member_rec **rows_r, size_t *n_r)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	record_select(b, &member_record);
 	sql_add(b, " WHERE m.case_id = ");
@@ -323,8 +327,8 @@ team_rows(struct db *db, const char *case_id, const char *member_id,
 }
 
 enum nmt_err
-store_team_list(struct db *db, const char *case_id,
-    struct member_rec **rows_r, size_t *n_r)
+store_team_list(struct db *db, const char *case_id, struct member_rec **rows_r,
+    size_t *n_r)
 {
 	return team_rows(db, case_id, NULL, rows_r, n_r);
 }
@@ -333,9 +337,9 @@ enum nmt_err
 store_team_member(struct db *db, const char *case_id, const char *member_id,
     struct member_rec *m)
 {
-	struct member_rec	*rows;
-	size_t			 n;
-	enum nmt_err		 e;
+	struct member_rec *rows;
+	size_t             n;
+	enum nmt_err       e;
 
 	memset(m, 0, sizeof(*m));
 	if ((e = team_rows(db, case_id, member_id, &rows, &n)) != NMT_OK)
@@ -357,7 +361,7 @@ store_members_free(struct member_rec *rows, size_t n)
 enum nmt_err
 store_team_add(struct db *db, struct member_rec *m)
 {
-	char	id[UUID_TEXT];
+	char id[UUID_TEXT];
 
 	token_uuid(id);
 	m->id = xstrdup(id);
@@ -367,11 +371,13 @@ store_team_add(struct db *db, struct member_rec *m)
 enum nmt_err
 store_team_remove(struct db *db, const char *case_id, const char *member_id)
 {
-	struct db_param	p[2] = { DB_TEXT(case_id), DB_TEXT(member_id) };
-	enum nmt_err	e;
+	struct db_param p[2] = { DB_TEXT(case_id), DB_TEXT(member_id) };
+	enum nmt_err    e;
 
-	e = db_query(db, "DELETE FROM case_member WHERE case_id = $1 AND "
-	    "id = $2", p, 2, NULL);
+	e = db_query(db,
+	    "DELETE FROM case_member WHERE case_id = $1 AND "
+	    "id = $2",
+	    p, 2, NULL);
 	if (e == NMT_OK && db_changes(db) == 0)
 		e = NMT_NOT_FOUND;
 	return e;

@@ -40,8 +40,7 @@ static const struct column person_cols[] = {
 	    COL_MUTABLE },
 	{ "protected_identity", "protected_identity", COL_TEXT, P(protection),
 	    COL_MUTABLE },
-	{ "identity_sealed", NULL, COL_TEXT, P(identity_sealed),
-	    COL_MUTABLE },
+	{ "identity_sealed", NULL, COL_TEXT, P(identity_sealed), COL_MUTABLE },
 	{ "created_by", NULL, COL_TEXT, P(created_by), 0 },
 	{ "created_at", "created_at", COL_TEXT, P(created_at), 0 },
 	{ "updated_at", "updated_at", COL_TEXT, P(updated_at), COL_MUTABLE },
@@ -84,8 +83,8 @@ static const struct column grant_cols[] = {
 	{ "person_id", "person", COL_TEXT, G(person_id), 0 },
 	{ "case_id", "case", COL_TEXT, G(case_id), 0 },
 	{ "user_id", NULL, COL_TEXT, G(user_id), 0 },
-	{ "(SELECT u.username FROM app_user u WHERE u.id = g.user_id)",
-	    "user", COL_TEXT, G(username), COL_COMPUTED },
+	{ "(SELECT u.username FROM app_user u WHERE u.id = g.user_id)", "user",
+	    COL_TEXT, G(username), COL_COMPUTED },
 	{ "reason", "reason", COL_TEXT, G(reason), 0 },
 	{ "created_at", "granted_at", COL_TEXT, G(created_at), 0 },
 	{ "expires_at", "expires_at", COL_TEXT, G(expires_at), 0 },
@@ -104,10 +103,10 @@ identity_aad(const char *person_id)
 static void
 identity_seal(const unsigned char *key, struct person_rec *p)
 {
-	const struct column	*col;
-	json_t			*obj;
-	char			*plain, *aad, *v;
-	size_t			 i;
+	const struct column *col;
+	json_t              *obj;
+	char                *plain, *aad, *v;
+	size_t               i;
 
 	free(p->identity_sealed);
 	p->identity_sealed = NULL;
@@ -133,11 +132,11 @@ identity_seal(const unsigned char *key, struct person_rec *p)
 static enum nmt_err
 identity_open(const unsigned char *key, struct person_rec *p)
 {
-	const struct column	*col;
-	json_t			*obj = NULL;
-	char			*plain = NULL, *aad;
-	size_t			 len = 0, i;
-	int			 rc;
+	const struct column *col;
+	json_t              *obj = NULL;
+	char                *plain = NULL, *aad;
+	size_t               len = 0, i;
+	int                  rc;
 
 	if (p->identity_sealed == NULL)
 		return NMT_OK;
@@ -169,7 +168,7 @@ enum nmt_err
 store_person_insert(struct db *db, const unsigned char *key,
     struct person_rec *p)
 {
-	char	id[UUID_TEXT];
+	char id[UUID_TEXT];
 
 	if (p->id == NULL) {
 		token_uuid(id);
@@ -183,13 +182,12 @@ store_person_insert(struct db *db, const unsigned char *key,
 }
 
 enum nmt_err
-store_person_get(struct db *db, const unsigned char *key,
-    const char *person_id, int lock, struct person_rec *p)
+store_person_get(struct db *db, const unsigned char *key, const char *person_id,
+    int lock, struct person_rec *p)
 {
-	enum nmt_err	e;
+	enum nmt_err e;
 
-	if ((e = record_get(db, &person_record, person_id, lock, p)) !=
-	    NMT_OK)
+	if ((e = record_get(db, &person_record, person_id, lock, p)) != NMT_OK)
 		return e;
 	if (key != NULL && (e = identity_open(key, p)) != NMT_OK)
 		person_rec_free(p);
@@ -207,7 +205,7 @@ store_person_update(struct db *db, const unsigned char *key,
 void
 person_rec_free(struct person_rec *p)
 {
-	size_t	len;
+	size_t len;
 
 	if (p->identity_sealed != NULL) {
 		len = strlen(p->identity_sealed);
@@ -221,9 +219,9 @@ enum nmt_err
 store_case_persons(struct db *db, const char *case_id,
     struct person_rec **rows_r, size_t *n_r)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*rows_r = NULL;
 	*n_r = 0;
@@ -254,9 +252,9 @@ enum nmt_err
 store_glass_list(struct db *db, const char *case_id, const struct page *pg,
     struct grant_rec **rows_r, size_t *n_r, int *more)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*rows_r = NULL;
 	*n_r = 0;

@@ -35,22 +35,23 @@ static const struct column country_cols[] = {
 	{ "name_en", "name_en", COL_TEXT, R(2), 0 },
 };
 
-const struct record_type organization_record = RECORD_TYPE_ORDERED(
-    "organization", "o", struct ref_row, organization_cols, "o.code");
+const struct record_type organization_record =
+    RECORD_TYPE_ORDERED("organization", "o", struct ref_row, organization_cols,
+        "o.code");
 const struct record_type region_record = RECORD_TYPE_ORDERED("region", "r",
     struct ref_row, region_cols, "r.name_sv");
 const struct record_type county_record = RECORD_TYPE_ORDERED("county", "k",
     struct ref_row, county_cols, "k.code");
-const struct record_type country_record = RECORD_TYPE_ORDERED("country",
-    "l", struct ref_row, country_cols, "l.code");
+const struct record_type country_record = RECORD_TYPE_ORDERED("country", "l",
+    struct ref_row, country_cols, "l.code");
 
 enum nmt_err
 store_reference(struct db *db, const struct record_type *t,
     struct ref_row **rows_r, size_t *n_r)
 {
-	struct sql		*b = sql_new();
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*rows_r = NULL;
 	*n_r = 0;
@@ -68,9 +69,9 @@ static enum nmt_err
 one_text(struct db *db, const char *sql, const char *param, char *out,
     size_t outlen, int *found)
 {
-	struct db_param		 p[1] = { DB_TEXT(param) };
-	struct db_result	*r = NULL;
-	enum nmt_err		 e;
+	struct db_param   p[1] = { DB_TEXT(param) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
 
 	*found = 0;
 	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
@@ -89,8 +90,8 @@ enum nmt_err
 store_county_region(struct db *db, const char *county, char region[33],
     int *found)
 {
-	return one_text(db, "SELECT region FROM county WHERE code = $1",
-	    county, region, 33, found);
+	return one_text(db, "SELECT region FROM county WHERE code = $1", county,
+	    region, 33, found);
 }
 
 enum nmt_err

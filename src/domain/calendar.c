@@ -10,7 +10,7 @@
 void
 civil_today(time_t now, struct civil_date *d)
 {
-	struct tm	tm;
+	struct tm tm;
 
 	memset(&tm, 0, sizeof(tm));
 	localtime_r(&now, &tm);
@@ -40,21 +40,21 @@ civil_compare(const struct civil_date *a, const struct civil_date *b)
 time_t
 civil_day_start(const struct civil_date *d)
 {
-	struct tm	tm;
+	struct tm tm;
 
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = d->year - 1900;
 	tm.tm_mon = d->month - 1;
 	tm.tm_mday = d->day;
-	tm.tm_isdst = -1;	/* the zone database decides */
+	tm.tm_isdst = -1; /* the zone database decides */
 	return mktime(&tm);
 }
 
 int
 civil_year_of(const char *instant, char year[5])
 {
-	struct civil_date	d;
-	time_t			t;
+	struct civil_date d;
+	time_t            t;
 
 	if (time_parse(instant, &t) != 0)
 		return -1;

@@ -9,7 +9,7 @@ int
 person_is_child(const struct civil_date *reg_day, const char *date_of_birth,
     long birth_year, long age_estimate)
 {
-	struct civil_date	born, adult;
+	struct civil_date born, adult;
 
 	if (date_of_birth != NULL && civil_parse(date_of_birth, &born) == 0) {
 		/* Turns 18 on (y + 18, m, d); a child until then. */
@@ -27,10 +27,11 @@ person_is_child(const struct civil_date *reg_day, const char *date_of_birth,
 
 int
 person_birth_in_future(const struct civil_date *today,
-    const char *date_of_birth)
+    const char                                 *date_of_birth)
 {
-	struct civil_date	born;
+	struct civil_date born;
 
-	return date_of_birth != NULL && civil_parse(date_of_birth, &born) == 0 &&
+	return date_of_birth != NULL &&
+	    civil_parse(date_of_birth, &born) == 0 &&
 	    civil_compare(&born, today) > 0;
 }

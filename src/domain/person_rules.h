@@ -13,11 +13,11 @@
  * under 18. Absent values are passed as NULL / -1. A person with no age
  * information is not flagged.
  */
-int	person_is_child(const struct civil_date *reg_day,
-	    const char *date_of_birth, long birth_year, long age_estimate);
+int person_is_child(const struct civil_date *reg_day, const char *date_of_birth,
+    long birth_year, long age_estimate);
 
 /* Whether a date of birth ("YYYY-MM-DD") lies after the civil date today. */
-int	person_birth_in_future(const struct civil_date *today,
-	    const char *date_of_birth);
+int person_birth_in_future(const struct civil_date *today,
+    const char                                     *date_of_birth);
 
 #endif

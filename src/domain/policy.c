@@ -61,7 +61,7 @@ is_case_bound(enum object_kind kind)
 struct scope
 policy_scope(const struct principal *p, enum object_kind kind)
 {
-	struct scope	s = { 0, p->region, p->org, p->user_id };
+	struct scope s = { 0, p->region, p->org, p->user_id };
 
 	/* Coordinators read the log one case at a time: no list scope. */
 	if (kind == OBJ_AUDIT && p->role == ROLE_AUDITOR)
@@ -102,7 +102,7 @@ plain_identity(const struct principal *p, const struct facts *f)
 static enum identity_view
 identity_of(const struct principal *p, const struct facts *f, int glass)
 {
-	struct scope	s = policy_scope(p, OBJ_PERSON);
+	struct scope s = policy_scope(p, OBJ_PERSON);
 
 	if (f->protection == PROTECTION_INVALID || !works_cases(p) ||
 	    !policy_in_scope(&s, f))
@@ -145,8 +145,8 @@ static enum policy_decision
 decide_case_bound(const struct principal *p, enum action action,
     const struct facts *f)
 {
-	struct scope	s;
-	int		owner;
+	struct scope s;
+	int          owner;
 
 	if (!works_cases(p))
 		return POLICY_FORBIDDEN;
@@ -161,11 +161,12 @@ decide_case_bound(const struct principal *p, enum action action,
 		return POLICY_ALLOW;
 	case ACT_UPDATE:
 		return owner || acts_as_coordinator(p) ||
-		    f->team_access == ACCESS_FULL ? POLICY_ALLOW :
+		        f->team_access == ACCESS_FULL ?
+		    POLICY_ALLOW :
 		    POLICY_FORBIDDEN;
 	case ACT_TEAM_CHANGE:
 		return owner || acts_as_coordinator(p) ? POLICY_ALLOW :
-		    POLICY_FORBIDDEN;
+		                                         POLICY_FORBIDDEN;
 	case ACT_BREAK_GLASS:
 		return decide_break_glass(p, f);
 	default:
@@ -182,7 +183,7 @@ static enum policy_decision
 decide_audit(const struct principal *p, enum action action,
     const struct facts *f)
 {
-	struct scope	s = policy_scope(p, OBJ_CASE);
+	struct scope s = policy_scope(p, OBJ_CASE);
 
 	if (action != ACT_LIST && action != ACT_READ)
 		return POLICY_FORBIDDEN;
@@ -208,14 +209,17 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		return decide_audit(p, action, f);
 	case OBJ_GRANT:
 		return p->role == ROLE_AUDITOR && action == ACT_LIST ?
-		    POLICY_ALLOW : POLICY_FORBIDDEN;
+		    POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
 	case OBJ_REFERENCE:
 		return action == ACT_LIST || action == ACT_READ ?
-		    POLICY_ALLOW : POLICY_FORBIDDEN;
+		    POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
 	case OBJ_SESSION:
 		/* Anyone authenticated reads and ends its own session. */
 		return action == ACT_READ || action == ACT_UPDATE ?
-		    POLICY_ALLOW : POLICY_FORBIDDEN;
+		    POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
 	default:
 		return POLICY_FORBIDDEN;
 	}

@@ -23,10 +23,10 @@
 #include "domain/vocab.h"
 
 struct principal {
-	enum role	 role;
-	const char	*user_id;
-	const char	*org;
-	const char	*region;	/* NULL when the user has none */
+	enum role   role;
+	const char *user_id;
+	const char *org;
+	const char *region; /* NULL when the user has none */
 };
 
 enum object_kind {
@@ -34,9 +34,9 @@ enum object_kind {
 	OBJ_PERSON,
 	OBJ_TEAM_ROW,
 	OBJ_AUDIT,
-	OBJ_GRANT,		/* break-the-glass grants */
-	OBJ_REFERENCE,		/* organizations, regions, vocabularies, ... */
-	OBJ_SESSION,		/* the caller's own session */
+	OBJ_GRANT,     /* break-the-glass grants */
+	OBJ_REFERENCE, /* organizations, regions, vocabularies, ... */
+	OBJ_SESSION,   /* the caller's own session */
 	OBJ_CONSULTATION,
 	OBJ_ASSESSMENT,
 	OBJ_TASK,
@@ -45,12 +45,12 @@ enum object_kind {
 };
 
 enum action {
-	ACT_LIST,		/* no facts needed */
-	ACT_CREATE,		/* no facts needed (or the parent's) */
+	ACT_LIST,   /* no facts needed */
+	ACT_CREATE, /* no facts needed (or the parent's) */
 	ACT_READ,
-	ACT_UPDATE,		/* a case, its persons */
-	ACT_TEAM_CHANGE,	/* add or remove team rows */
-	ACT_BREAK_GLASS,	/* open a protected identity for a while */
+	ACT_UPDATE,      /* a case, its persons */
+	ACT_TEAM_CHANGE, /* add or remove team rows */
+	ACT_BREAK_GLASS, /* open a protected identity for a while */
 };
 
 enum policy_decision {
@@ -66,19 +66,19 @@ enum policy_decision {
  */
 struct facts {
 	enum object_kind kind;
-	int		 exists;		/* 0: no such object */
-	char		 id[37];
-	char		 case_id[37];
-	char		 owner_org[65];
-	char		 region[33];
-	enum access	 team_access;	/* the best access the principal has
+	int              exists; /* 0: no such object */
+	char             id[37];
+	char             case_id[37];
+	char             owner_org[65];
+	char             region[33];
+	enum access      team_access;      /* the best access the principal has
 					   through the team, ACCESS_NONE if
 					   none */
-	int		 team_by_name;	/* ... through a row naming it */
-	char		 assignee_org[65];	/* tasks */
-	char		 requester[37];		/* consultations: user id */
-	enum protection	 protection;	/* persons */
-	char		 glass_until[21];	/* persons: the end of the
+	int              team_by_name;     /* ... through a row naming it */
+	char             assignee_org[65]; /* tasks */
+	char             requester[37];    /* consultations: user id */
+	enum protection  protection;       /* persons */
+	char             glass_until[21];  /* persons: the end of the
 						   principal's live grant,
 						   "" for none */
 };
@@ -88,17 +88,17 @@ struct facts {
  * reasons, any of which admits an object. SCOPE_ALL admits everything;
  * no bit admits nothing.
  */
-#define SCOPE_ALL	0x01u	/* every object */
-#define SCOPE_REGION	0x02u	/* its region's */
-#define SCOPE_TEAM	0x04u	/* where a team row reaches it */
-#define SCOPE_OWN	0x08u	/* made (requested) by it */
-#define SCOPE_ASSIGNED	0x10u	/* assigned to its organization */
+#define SCOPE_ALL      0x01u /* every object */
+#define SCOPE_REGION   0x02u /* its region's */
+#define SCOPE_TEAM     0x04u /* where a team row reaches it */
+#define SCOPE_OWN      0x08u /* made (requested) by it */
+#define SCOPE_ASSIGNED 0x10u /* assigned to its organization */
 
 struct scope {
-	unsigned	 reasons;
-	const char	*region;	/* SCOPE_REGION */
-	const char	*org;		/* SCOPE_TEAM, SCOPE_ASSIGNED */
-	const char	*user_id;	/* SCOPE_TEAM, SCOPE_OWN */
+	unsigned    reasons;
+	const char *region;  /* SCOPE_REGION */
+	const char *org;     /* SCOPE_TEAM, SCOPE_ASSIGNED */
+	const char *user_id; /* SCOPE_TEAM, SCOPE_OWN */
 };
 
 /* How much of a person's identity block the principal receives. */
@@ -114,21 +114,18 @@ enum identity_view {
  * kind). A facts whose exists is 0 is POLICY_HIDDEN for anyone who may
  * work the kind.
  */
-enum policy_decision	policy_decide(const struct principal *p,
-			    enum object_kind kind, enum action action,
-			    const struct facts *facts);
+enum policy_decision policy_decide(const struct principal *p,
+    enum object_kind kind, enum action action, const struct facts *facts);
 /* The scope of a list of kind for p. */
-struct scope		policy_scope(const struct principal *p,
-			    enum object_kind kind);
+struct scope policy_scope(const struct principal *p, enum object_kind kind);
 /* Does the scope admit the object? (The list's per-row assertion.) */
-int			policy_in_scope(const struct scope *s,
-			    const struct facts *facts);
+int policy_in_scope(const struct scope *s, const struct facts *facts);
 /*
  * How much of a person's identity p receives (facts of kind OBJ_PERSON,
  * with its protection and the principal's live grant). An unknown
  * protection level opens nothing to anyone.
  */
-enum identity_view	policy_identity(const struct principal *p,
-			    const struct facts *facts);
+enum identity_view policy_identity(const struct principal *p,
+    const struct facts                                    *facts);
 
 #endif

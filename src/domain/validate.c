@@ -14,11 +14,11 @@
 #include "domain/validate.h"
 #include "domain/vocab.h"
 
-#define LIST_ITEM_MAX 200	/* code points in one list item */
+#define LIST_ITEM_MAX 200 /* code points in one list item */
 
 static const struct {
-	const char	*code;
-	const char	*message;
+	const char *code;
+	const char *message;
 } messages[] = {
 	{ "wrong_type", "Fel datatyp." },
 	{ "invalid_text", "Texten innehåller otillåtna tecken." },
@@ -36,15 +36,16 @@ void
 validate_error(json_t *errors, const char *field, const char *code,
     const char *message)
 {
-	json_array_append_new(errors, json_pack("{s:s,s:s,s:s}", "field",
-	    field, "code", code, "message", message));
+	json_array_append_new(errors,
+	    json_pack("{s:s,s:s,s:s}", "field", field, "code", code, "message",
+	        message));
 }
 
 static void
 add_error(json_t *errors, const char *field, const char *code)
 {
-	const char	*message = "Ogiltigt värde.";
-	size_t		 i;
+	const char *message = "Ogiltigt värde.";
+	size_t      i;
 
 	for (i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
 		if (strcmp(messages[i].code, code) == 0)
@@ -68,12 +69,11 @@ spec_find(const struct field_spec *spec, const char *name)
  * an error code.
  */
 static const char *
-check_string(const json_t *value, size_t max_len, int multiline,
-    char **nfc_r)
+check_string(const json_t *value, size_t max_len, int multiline, char **nfc_r)
 {
-	const char	*s;
-	char		*nfc;
-	long		 len;
+	const char *s;
+	char       *nfc;
+	long        len;
 
 	if (!json_is_string(value))
 		return "wrong_type";
@@ -117,11 +117,11 @@ static int
 validate_list(json_t *value, const struct field_spec *f, const char *path,
     json_t *errors)
 {
-	size_t		 i, j;
-	json_t		*item;
-	char		*item_path, *nfc;
-	const char	*code;
-	int		 n = 0;
+	size_t      i, j;
+	json_t     *item;
+	char       *item_path, *nfc;
+	const char *code;
+	int         n = 0;
 
 	if (!json_is_array(value)) {
 		add_error(errors, path, "wrong_type");
@@ -131,7 +131,8 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 		add_error(errors, path, "too_long");
 		return 1;
 	}
-	json_array_foreach(value, i, item) {
+	json_array_foreach(value, i, item)
+	{
 		nfc = NULL;
 		code = check_string(item, LIST_ITEM_MAX, 0, &nfc);
 		if (code == NULL && f->type == FT_CODE_LIST &&
@@ -141,7 +142,7 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 			code = "required";
 		/* Earlier items may be invalid (not strings): skip those. */
 		for (j = 0; code == NULL && j < i; j++) {
-			const char	*earlier = json_string_value(
+			const char *earlier = json_string_value(
 			    json_array_get(value, j));
 
 			if (earlier != NULL && strcmp(earlier, nfc) == 0)
@@ -164,10 +165,10 @@ static int
 validate_member(json_t *obj, const char *key, json_t *value,
     const struct field_spec *f, const char *path, json_t *errors)
 {
-	const char	*code = NULL;
-	char		*nfc = NULL;
-	json_int_t	 n;
-	int		 y, m, d;
+	const char *code = NULL;
+	char       *nfc = NULL;
+	json_int_t  n;
+	int         y, m, d;
 
 	switch (f->type) {
 	case FT_STRING:
@@ -222,22 +223,22 @@ validate_member(json_t *obj, const char *key, json_t *value,
 }
 
 int
-validate_object(json_t *obj, const struct field_spec *spec,
-    const char *prefix, json_t *errors)
+validate_object(json_t *obj, const struct field_spec *spec, const char *prefix,
+    json_t *errors)
 {
-	const struct field_spec	*f;
-	const char		*key;
-	json_t			*value;
-	void			*iter;
-	char			*path;
-	int			 n = 0;
+	const struct field_spec *f;
+	const char              *key;
+	json_t                  *value;
+	void                    *iter;
+	char                    *path;
+	int                      n = 0;
 
 	for (iter = json_object_iter(obj); iter != NULL;
-	    iter = json_object_iter_next(obj, iter)) {
+	     iter = json_object_iter_next(obj, iter)) {
 		key = json_object_iter_key(iter);
 		if (spec_find(spec, key) == NULL) {
 			path = *prefix ? xasprintf("%s.%s", prefix, key) :
-			    xstrdup(key);
+			                 xstrdup(key);
 			add_error(errors, path, "unknown_field");
 			free(path);
 			n++;
@@ -245,10 +246,10 @@ validate_object(json_t *obj, const struct field_spec *spec,
 	}
 	for (f = spec; f->name != NULL; f++) {
 		path = *prefix ? xasprintf("%s.%s", prefix, f->name) :
-		    xstrdup(f->name);
+		                 xstrdup(f->name);
 		value = json_object_get(obj, f->name);
-		if (value == NULL || (json_is_null(value) &&
-		    (f->flags & FIELD_NULLABLE))) {
+		if (value == NULL ||
+		    (json_is_null(value) && (f->flags & FIELD_NULLABLE))) {
 			if (f->flags & FIELD_REQUIRED) {
 				add_error(errors, path, "required");
 				n++;
@@ -264,7 +265,7 @@ validate_object(json_t *obj, const struct field_spec *spec,
 const char *
 json_str(const json_t *obj, const char *key)
 {
-	const json_t	*v = json_object_get(obj, key);
+	const json_t *v = json_object_get(obj, key);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
@@ -272,7 +273,7 @@ json_str(const json_t *obj, const char *key)
 long
 json_long(const json_t *obj, const char *key)
 {
-	const json_t	*v = json_object_get(obj, key);
+	const json_t *v = json_object_get(obj, key);
 
 	return json_is_integer(v) ? (long)json_integer_value(v) : -1;
 }
@@ -280,11 +281,12 @@ json_long(const json_t *obj, const char *key)
 int
 validate_has_error(const json_t *errors, const char *field)
 {
-	size_t	 i;
-	json_t	*e;
+	size_t  i;
+	json_t *e;
 
-	json_array_foreach((json_t *)errors, i, e) {
-		const char	*name = json_str(e, "field");
+	json_array_foreach((json_t *)errors, i, e)
+	{
+		const char *name = json_str(e, "field");
 
 		if (name != NULL && strcmp(name, field) == 0)
 			return 1;

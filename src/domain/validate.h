@@ -21,50 +21,52 @@
 
 enum field_type {
 	FT_STRING,
-	FT_TEXT,		/* multi-line string */
+	FT_TEXT, /* multi-line string */
 	FT_INT,
 	FT_BOOL,
-	FT_CODE,		/* string from a code list */
-	FT_CODE_LIST,		/* array of distinct codes from a list */
-	FT_STRING_LIST,		/* array of short strings */
-	FT_DATE,		/* "YYYY-MM-DD" */
-	FT_COUNTRY,		/* ISO 3166-1 alpha-2, upper case */
-	FT_OBJECT,		/* nested object with its own spec */
+	FT_CODE,        /* string from a code list */
+	FT_CODE_LIST,   /* array of distinct codes from a list */
+	FT_STRING_LIST, /* array of short strings */
+	FT_DATE,        /* "YYYY-MM-DD" */
+	FT_COUNTRY,     /* ISO 3166-1 alpha-2, upper case */
+	FT_OBJECT,      /* nested object with its own spec */
 };
 
-#define FIELD_REQUIRED	0x1
-#define FIELD_NULLABLE	0x2	/* JSON null accepted (means "absent") */
-#define FIELD_NONEMPTY	0x4	/* when present, not an empty string */
+#define FIELD_REQUIRED 0x1
+#define FIELD_NULLABLE 0x2 /* JSON null accepted (means "absent") */
+#define FIELD_NONEMPTY 0x4 /* when present, not an empty string */
 
 struct field_spec {
-	const char			*name;
-	enum field_type			 type;
-	unsigned			 flags;
-	size_t				 max_len;	/* code points / items */
-	int64_t				 min, max;	/* FT_INT */
-	const struct term		*codes;		/* FT_CODE(_LIST) */
-	const struct field_spec		*fields;	/* FT_OBJECT */
+	const char              *name;
+	enum field_type          type;
+	unsigned                 flags;
+	size_t                   max_len;  /* code points / items */
+	int64_t                  min, max; /* FT_INT */
+	const struct term       *codes;    /* FT_CODE(_LIST) */
+	const struct field_spec *fields;   /* FT_OBJECT */
 };
 
+/* clang-format off */
 #define FIELD_END { NULL, 0, 0, 0, 0, 0, NULL, NULL }
+/* clang-format on */
 
 /*
  * Validates obj (which must be a JSON object) against spec, appending
  * errors to the errors array. prefix is the path of obj ("" at the top).
  * Returns the number of errors added.
  */
-int	validate_object(json_t *obj, const struct field_spec *spec,
-	    const char *prefix, json_t *errors);
+int validate_object(json_t *obj, const struct field_spec *spec,
+    const char *prefix, json_t *errors);
 
 /* Whether errors already holds one for field. */
-int	validate_has_error(const json_t *errors, const char *field);
+int validate_has_error(const json_t *errors, const char *field);
 
 /* Appends one error entry. */
-void	validate_error(json_t *errors, const char *field, const char *code,
-	    const char *message);
+void validate_error(json_t *errors, const char *field, const char *code,
+    const char *message);
 
 /* Helpers for handlers: a string member or NULL, an integer member or -1. */
-const char	*json_str(const json_t *obj, const char *key);
-long		 json_long(const json_t *obj, const char *key);
+const char *json_str(const json_t *obj, const char *key);
+long        json_long(const json_t *obj, const char *key);
 
 #endif

@@ -23,8 +23,8 @@ enum role {
 };
 
 /* A set of roles, for route declarations: ROLE_BIT(ROLE_MEMBER) | ... */
-#define ROLE_BIT(r)	(1u << (unsigned)(r))
-#define ROLES_ANY	0x3fu
+#define ROLE_BIT(r) (1u << (unsigned)(r))
+#define ROLES_ANY   0x3fu
 
 enum access {
 	ACCESS_NONE = 0,
@@ -41,21 +41,21 @@ enum protection {
 };
 
 struct term {
-	const char	*code;
-	const char	*sv;
-	const char	*en;
+	const char *code;
+	const char *sv;
+	const char *en;
 };
 
 /* A named vocabulary, as served by GET /api/v1/vocabularies. */
 struct vocabulary {
-	const char		*name;
-	const struct term	*terms;
+	const char        *name;
+	const struct term *terms;
 };
 
-/* The order of vocab_roles, vocab_access and vocab_protection is their enum's. */
+/* vocab_roles, vocab_access and vocab_protection follow their enums. */
 extern const struct term vocab_roles[];
 extern const struct term vocab_access[];
-extern const struct term vocab_team_access[];	/* full, pseudonymous */
+extern const struct term vocab_team_access[]; /* full, pseudonymous */
 extern const struct term vocab_genders[];
 extern const struct term vocab_protection[];
 extern const struct term vocab_exploitation[];
@@ -65,15 +65,15 @@ extern const struct term vocab_case_status[];
 extern const struct vocabulary vocabularies[];
 
 /* Index of code in a term table, or -1 (also for NULL). */
-int		 vocab_index(const struct term *list, const char *code);
+int vocab_index(const struct term *list, const char *code);
 /* ROLE_NONE for an unknown code. */
-enum role	 role_parse(const char *code);
-const char	*role_name(enum role role);
+enum role   role_parse(const char *code);
+const char *role_name(enum role role);
 /* -1 (never a level) for an unknown code: every parse fails closed. */
-int		 access_parse(const char *code, enum access *out);
-const char	*access_name(enum access access);
+int         access_parse(const char *code, enum access *out);
+const char *access_name(enum access access);
 /* PROTECTION_INVALID for an unknown code. */
-enum protection	 protection_parse(const char *code);
+enum protection protection_parse(const char *code);
 
 /* The organization code of the national secretariat. */
 #define ORG_SECRETARIAT "NMT"

@@ -24,7 +24,7 @@
 static time_t
 at(const char *rfc3339)
 {
-	time_t	t;
+	time_t t;
 
 	assert_int_equal(time_parse(rfc3339, &t), 0);
 	return t;
@@ -33,7 +33,7 @@ at(const char *rfc3339)
 static void
 assert_day(const char *instant, int year, int month, int day)
 {
-	struct civil_date	d;
+	struct civil_date d;
 
 	civil_today(at(instant), &d);
 	if (d.year != year || d.month != month || d.day != day)
@@ -60,7 +60,7 @@ test_today_around_midnight(void **state)
 static void
 test_new_year(void **state)
 {
-	char	year[5];
+	char year[5];
 
 	(void)state;
 	assert_day("2026-12-31T22:59:59Z", 2026, 12, 31);
@@ -80,9 +80,12 @@ test_new_year(void **state)
 static void
 test_summer_time_change_days(void **state)
 {
-	const struct civil_date	mar28 = { 2026, 3, 28 }, mar29 = { 2026, 3, 29 },
-				mar30 = { 2026, 3, 30 }, oct24 = { 2026, 10, 24 },
-				oct25 = { 2026, 10, 25 }, oct26 = { 2026, 10, 26 };
+	const struct civil_date mar28 = { 2026, 3, 28 },
+	                        mar29 = { 2026, 3, 29 },
+	                        mar30 = { 2026, 3, 30 },
+	                        oct24 = { 2026, 10, 24 },
+	                        oct25 = { 2026, 10, 25 },
+	                        oct26 = { 2026, 10, 26 };
 
 	(void)state;
 	/* 2026-03-29: clocks go 02:00 → 03:00; the day has 23 hours. */
@@ -110,9 +113,9 @@ test_summer_time_change_days(void **state)
 static void
 test_compare_and_parse(void **state)
 {
-	const struct civil_date	a = { 2026, 12, 31 }, b = { 2027, 1, 1 },
-				c = { 2027, 2, 1 };
-	struct civil_date	d;
+	const struct civil_date a = { 2026, 12, 31 }, b = { 2027, 1, 1 },
+	                        c = { 2027, 2, 1 };
+	struct civil_date d;
 
 	(void)state;
 	assert_true(civil_compare(&a, &b) < 0);
@@ -128,7 +131,7 @@ test_compare_and_parse(void **state)
 static void
 test_birth_date_of_swedish_today(void **state)
 {
-	struct civil_date	today;
+	struct civil_date today;
 
 	(void)state;
 	civil_today(at("2026-12-31T23:30:00Z"), &today);
@@ -145,7 +148,7 @@ test_birth_date_of_swedish_today(void **state)
 static void
 test_eighteenth_birthday_at_half_past_midnight(void **state)
 {
-	struct civil_date	reg;
+	struct civil_date reg;
 
 	(void)state;
 	civil_today(at("2026-12-31T23:30:00Z"), &reg);
@@ -167,10 +170,10 @@ test_eighteenth_birthday_at_half_past_midnight(void **state)
 static void
 test_clock_offset_file(void **state)
 {
-	char	path[] = "/tmp/nmt-clock-XXXXXX";
-	FILE	*f;
-	time_t	real;
-	int	fd;
+	char   path[] = "/tmp/nmt-clock-XXXXXX";
+	FILE  *f;
+	time_t real;
+	int    fd;
 
 	(void)state;
 	if (!clock_is_test_build())
@@ -207,16 +210,17 @@ test_clock_offset_file(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest	tests[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_today_around_midnight),
 		cmocka_unit_test(test_new_year),
 		cmocka_unit_test(test_summer_time_change_days),
 		cmocka_unit_test(test_compare_and_parse),
 		cmocka_unit_test(test_birth_date_of_swedish_today),
-		cmocka_unit_test(test_eighteenth_birthday_at_half_past_midnight),
+		cmocka_unit_test(
+		    test_eighteenth_birthday_at_half_past_midnight),
 		cmocka_unit_test(test_clock_offset_file),
 	};
-	char	err[256];
+	char err[256];
 
 	if (clock_zone_init(err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);

@@ -28,24 +28,26 @@
 #include "db/seed.h"
 
 struct tstate {
-	struct db	*db;
-	char		 url[1024];	/* as opened first */
-	char		 reurl[1024];	/* another spelling */
-	char		 dir[256];	/* SQLite: the temporary directory */
-	char		 path[512];	/* SQLite: the database file */
+	struct db *db;
+	char       url[1024];   /* as opened first */
+	char       reurl[1024]; /* another spelling */
+	char       dir[256];    /* SQLite: the temporary directory */
+	char       path[512];   /* SQLite: the database file */
 };
 
-#define CHECK_OK(db, expr)	do {					\
-	enum nmt_err e_ = (expr);					\
-	if (e_ != NMT_OK)						\
-		fail_msg("%s: %d (%s)", #expr, (int)e_, db_errmsg(db));	\
-} while (0)
+#define CHECK_OK(db, expr) \
+	do { \
+		enum nmt_err e_ = (expr); \
+		if (e_ != NMT_OK) \
+			fail_msg("%s: %d (%s)", #expr, (int)e_, \
+			    db_errmsg(db)); \
+	} while (0)
 
 static int64_t
 count(struct db *db, const char *sql)
 {
 	struct db_result *r = NULL;
-	int64_t n;
+	int64_t           n;
 
 	CHECK_OK(db, db_query(db, sql, NULL, 0, &r));
 	assert_int_equal(db_rows(r), 1);
@@ -58,9 +60,9 @@ count(struct db *db, const char *sql)
 static char *
 value1(struct db *db, const char *sql, const char *arg)
 {
-	struct db_param p[1] = { DB_TEXT(arg) };
+	struct db_param   p[1] = { DB_TEXT(arg) };
 	struct db_result *r = NULL;
-	char *v = NULL;
+	char             *v = NULL;
 
 	CHECK_OK(db, db_query(db, sql, p, 1, &r));
 	if (db_rows(r) > 0 && !db_isnull(r, 0, 0))
@@ -70,8 +72,7 @@ value1(struct db *db, const char *sql, const char *arg)
 }
 
 static void
-assert_value1(struct db *db, const char *sql, const char *arg,
-    const char *want)
+assert_value1(struct db *db, const char *sql, const char *arg, const char *want)
 {
 	char *v;
 
@@ -88,8 +89,10 @@ assert_value1(struct db *db, const char *sql, const char *arg,
 static void
 scratch_reset(struct db *db)
 {
-	CHECK_OK(db, db_exec(db, "CREATE TABLE IF NOT EXISTS scratch ("
-	    "k TEXT PRIMARY KEY, n BIGINT, v TEXT)"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "CREATE TABLE IF NOT EXISTS scratch ("
+	        "k TEXT PRIMARY KEY, n BIGINT, v TEXT)"));
 	CHECK_OK(db, db_query(db, "DELETE FROM scratch", NULL, 0, NULL));
 }
 
@@ -98,8 +101,11 @@ scratch_put(struct db *db, const char *k, int64_t n, const char *v)
 {
 	struct db_param p[3] = { DB_TEXT(k), DB_INT(n), DB_TEXT(v) };
 
-	CHECK_OK(db, db_query(db, "INSERT INTO scratch (k, n, v) "
-	    "VALUES ($1, $2, $3)", p, 3, NULL));
+	CHECK_OK(db,
+	    db_query(db,
+	        "INSERT INTO scratch (k, n, v) "
+	        "VALUES ($1, $2, $3)",
+	        p, 3, NULL));
 }
 
 /* Group setup and teardown. */
@@ -108,7 +114,7 @@ static int
 setup_sqlite(void **state)
 {
 	struct tstate *t;
-	char err[512];
+	char           err[512];
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return -1;
@@ -134,8 +140,8 @@ static int
 setup_pg(void **state)
 {
 	struct tstate *t;
-	const char *url;
-	char err[512];
+	const char    *url;
+	char           err[512];
 
 	if ((url = getenv("NMT_TEST_PG_URL")) == NULL ||
 	    (t = calloc(1, sizeof(*t))) == NULL)
@@ -147,8 +153,9 @@ setup_pg(void **state)
 		free(t);
 		return -1;
 	}
-	if (db_exec(t->db, "DROP SCHEMA public CASCADE; "
-	    "CREATE SCHEMA public;") != NMT_OK) {
+	if (db_exec(t->db,
+	        "DROP SCHEMA public CASCADE; "
+	        "CREATE SCHEMA public;") != NMT_OK) {
 		fprintf(stderr, "reset schema: %s\n", db_errmsg(t->db));
 		db_close(t->db);
 		free(t);
@@ -162,7 +169,7 @@ static int
 teardown(void **state)
 {
 	struct tstate *t = *state;
-	char p[600];
+	char           p[600];
 
 	db_close(t->db);
 	if (t->dir[0] != '\0') {
@@ -182,25 +189,29 @@ teardown(void **state)
 static void
 test_migrate(void **state)
 {
-	struct tstate *t = *state;
+	struct tstate           *t = *state;
 	const struct embed_file *list;
-	struct db_result *r = NULL;
-	char err[512];
-	int64_t n = 0;
+	struct db_result        *r = NULL;
+	char                     err[512];
+	int64_t                  n = 0;
 
 	list = db_kind(t->db) == DB_PG ? embed_migrations_pg :
-	    embed_migrations_sqlite;
+	                                 embed_migrations_sqlite;
 	while (list[n].name != NULL)
 		n++;
 	assert_true(n >= 1);
 
 	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
-	assert_int_equal(count(t->db, "SELECT count(*) FROM "
-	    "schema_migrations"), n);
-	CHECK_OK(t->db, db_query(t->db, "SELECT version, name, checksum, "
-	    "applied_at FROM schema_migrations ORDER BY version", NULL, 0,
-	    &r));
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM "
+	                     "schema_migrations"),
+	    n);
+	CHECK_OK(t->db,
+	    db_query(t->db,
+	        "SELECT version, name, checksum, "
+	        "applied_at FROM schema_migrations ORDER BY version",
+	        NULL, 0, &r));
 	assert_int_equal(db_int(r, 0, 0), 1);
 	assert_string_equal(db_text(r, 0, 1), "0001_core.sql");
 	assert_int_equal(strlen(db_text(r, 0, 2)), 64);
@@ -211,27 +222,31 @@ test_migrate(void **state)
 	/* The second run is a no-op. */
 	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate (again): %s", err);
-	assert_int_equal(count(t->db, "SELECT count(*) FROM "
-	    "schema_migrations"), n);
-	assert_int_equal(count(t->db, "SELECT count(*) FROM audit_head "
-	    "WHERE id = 1 AND seq = 0"), 1);
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM "
+	                     "schema_migrations"),
+	    n);
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM audit_head "
+	                     "WHERE id = 1 AND seq = 0"),
+	    1);
 }
 
 static void
 test_seed(void **state)
 {
 	struct tstate *t = *state;
-	struct db *db = t->db;
-	char err[512];
-	int i;
+	struct db     *db = t->db;
+	char           err[512];
+	int            i;
 
 	for (i = 0; i < 2; i++) {
 		if (db_seed(db, err, sizeof(err)) != NMT_OK)
 			fail_msg("db_seed #%d: %s", i + 1, err);
 		assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 		assert_int_equal(count(db, "SELECT count(*) FROM county"), 21);
-		assert_int_equal(count(db,
-		    "SELECT count(*) FROM organization"), 18);
+		assert_int_equal(count(db, "SELECT count(*) FROM organization"),
+		    18);
 	}
 	assert_value1(db, "SELECT region FROM county WHERE code = $1", "12",
 	    "syd");
@@ -246,12 +261,15 @@ test_seed(void **state)
 	/* An empty region field is NULL. */
 	assert_value1(db, "SELECT region FROM organization WHERE code = $1",
 	    "NMT", NULL);
-	assert_int_equal(count(db, "SELECT count(*) FROM organization "
-	    "WHERE region IS NULL"), 6);
+	assert_int_equal(count(db,
+	                     "SELECT count(*) FROM organization "
+	                     "WHERE region IS NULL"),
+	    6);
 
 	/* Changed reference data is corrected by the next seed. */
-	CHECK_OK(db, db_exec(db,
-	    "UPDATE region SET name_en = 'Wrong' WHERE code = 'syd'"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "UPDATE region SET name_en = 'Wrong' WHERE code = 'syd'"));
 	if (db_seed(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_seed #3: %s", err);
 	assert_value1(db, "SELECT name_en FROM region WHERE code = $1", "syd",
@@ -263,8 +281,8 @@ expect_seed_error(struct db *db, const char *counties, const char *want1,
     const char *want2)
 {
 	const struct embed_file *reg, *org;
-	struct embed_file list[4];
-	char err[512];
+	struct embed_file        list[4];
+	char                     err[512];
 
 	reg = embed_find(embed_reference_data, "regions.csv");
 	org = embed_find(embed_reference_data, "organizations.csv");
@@ -272,7 +290,7 @@ expect_seed_error(struct db *db, const char *counties, const char *want1,
 	assert_non_null(org);
 	list[0] = *reg;
 	list[1] = (struct embed_file){ "counties.csv", counties,
-	    strlen(counties) };
+		strlen(counties) };
 	list[2] = *org;
 	list[3] = (struct embed_file){ NULL, NULL, 0 };
 	assert_int_equal(db_seed_from(db, list, err, sizeof(err)), NMT_ERROR);
@@ -285,10 +303,14 @@ test_seed_malformed(void **state)
 {
 	struct tstate *t = *state;
 
-	expect_seed_error(t->db, "code,name,region\n01,Stockholm,stockholm\n"
-	    "03,Uppsala\n", "counties.csv", "line 3");
-	expect_seed_error(t->db, "code,name,region\n01,Stockholm,stockholm\n"
-	    "\n03,Uppsala,mitt,extra\n", "counties.csv", "line 4");
+	expect_seed_error(t->db,
+	    "code,name,region\n01,Stockholm,stockholm\n"
+	    "03,Uppsala\n",
+	    "counties.csv", "line 3");
+	expect_seed_error(t->db,
+	    "code,name,region\n01,Stockholm,stockholm\n"
+	    "\n03,Uppsala,mitt,extra\n",
+	    "counties.csv", "line 4");
 	expect_seed_error(t->db, "code,name,region\n01,\"Stock\"holm,x\n",
 	    "counties.csv", "line 2");
 	expect_seed_error(t->db, "code,name,region\n01,\"Stockholm,x\n",
@@ -305,9 +327,9 @@ test_seed_malformed(void **state)
 static void
 test_params(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
-	struct db_param p[2] = { DB_TEXT("a"), DB_INT(7) };
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
+	struct db_param   p[2] = { DB_TEXT("a"), DB_INT(7) };
 	struct db_result *r = NULL;
 
 	CHECK_OK(db, db_query(db, "SELECT $2, $1", p, 2, &r));
@@ -316,7 +338,7 @@ test_params(void **state)
 	assert_string_equal(db_text(r, 0, 0), "7");
 	assert_int_equal(db_int(r, 0, 0), 7);
 	assert_string_equal(db_text(r, 0, 1), "a");
-	assert_int_equal(db_int(r, 0, 1), 0);	/* not a number */
+	assert_int_equal(db_int(r, 0, 1), 0); /* not a number */
 	db_result_free(r);
 
 	/* A parameter used twice. */
@@ -329,8 +351,11 @@ test_params(void **state)
 	/* A WHERE clause with parameters in reverse order. */
 	p[0] = DB_TEXT("syd");
 	p[1] = DB_TEXT("12");
-	CHECK_OK(db, db_query(db, "SELECT name FROM county WHERE code = $2 "
-	    "AND region = $1", p, 2, &r));
+	CHECK_OK(db,
+	    db_query(db,
+	        "SELECT name FROM county WHERE code = $2 "
+	        "AND region = $1",
+	        p, 2, &r));
 	assert_int_equal(db_rows(r), 1);
 	assert_string_equal(db_text(r, 0, 0), "Skåne län");
 	db_result_free(r);
@@ -348,9 +373,9 @@ test_params(void **state)
 static void
 test_null(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
-	struct db_param p[2] = { DB_NULL, DB_TEXT(NULL) };
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
+	struct db_param   p[2] = { DB_NULL, DB_TEXT(NULL) };
 	struct db_result *r = NULL;
 
 	CHECK_OK(db, db_query(db, "SELECT $1, $2", p, 2, &r));
@@ -364,8 +389,8 @@ test_null(void **state)
 	scratch_reset(db);
 	scratch_put(db, "k1", 1, NULL);
 	scratch_put(db, "k2", 2, "");
-	CHECK_OK(db, db_query(db, "SELECT v FROM scratch ORDER BY k", NULL, 0,
-	    &r));
+	CHECK_OK(db,
+	    db_query(db, "SELECT v FROM scratch ORDER BY k", NULL, 0, &r));
 	assert_int_equal(db_rows(r), 2);
 	assert_true(db_isnull(r, 0, 0));
 	assert_null(db_text(r, 0, 0));
@@ -374,15 +399,16 @@ test_null(void **state)
 	assert_string_equal(db_text(r, 1, 0), "");
 	db_result_free(r);
 	assert_int_equal(count(db,
-	    "SELECT count(*) FROM scratch WHERE v IS NULL"), 1);
+	                     "SELECT count(*) FROM scratch WHERE v IS NULL"),
+	    1);
 }
 
 static void
 test_int64(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
-	struct db_param p[1] = { DB_INT(INT64_MAX) };
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
+	struct db_param   p[1] = { DB_INT(INT64_MAX) };
 	struct db_result *r = NULL;
 
 	CHECK_OK(db, db_query(db, "SELECT $1", p, 1, &r));
@@ -394,8 +420,8 @@ test_int64(void **state)
 	scratch_put(db, "max", INT64_MAX, NULL);
 	scratch_put(db, "min", INT64_MIN, NULL);
 	scratch_put(db, "zero", 0, NULL);
-	CHECK_OK(db, db_query(db, "SELECT k, n FROM scratch ORDER BY n", NULL,
-	    0, &r));
+	CHECK_OK(db,
+	    db_query(db, "SELECT k, n FROM scratch ORDER BY n", NULL, 0, &r));
 	assert_int_equal(db_rows(r), 3);
 	assert_string_equal(db_text(r, 0, 0), "min");
 	assert_true(db_int(r, 0, 1) == INT64_MIN);
@@ -406,8 +432,8 @@ test_int64(void **state)
 
 	/* An integer parameter compared with an integer column. */
 	p[0] = DB_INT(INT64_MAX);
-	CHECK_OK(db, db_query(db, "SELECT k FROM scratch WHERE n = $1", p, 1,
-	    &r));
+	CHECK_OK(db,
+	    db_query(db, "SELECT k FROM scratch WHERE n = $1", p, 1, &r));
 	assert_int_equal(db_rows(r), 1);
 	assert_string_equal(db_text(r, 0, 0), "max");
 	db_result_free(r);
@@ -416,34 +442,46 @@ test_int64(void **state)
 static void
 test_constraint(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
+	struct tstate  *t = *state;
+	struct db      *db = t->db;
 	struct db_param p[4];
 
 	/* Unique (primary key) violation. */
 	p[0] = DB_TEXT("syd");
 	p[1] = DB_TEXT("Syd");
 	p[2] = DB_TEXT("South");
-	assert_int_equal(db_query(db, "INSERT INTO region (code, name_sv, "
-	    "name_en) VALUES ($1, $2, $3)", p, 3, NULL), NMT_CONFLICT);
+	assert_int_equal(db_query(db,
+	                     "INSERT INTO region (code, name_sv, "
+	                     "name_en) VALUES ($1, $2, $3)",
+	                     p, 3, NULL),
+	    NMT_CONFLICT);
 	assert_true(strlen(db_errmsg(db)) > 0);
 
 	/* Foreign key violation. */
 	p[0] = DB_TEXT("99");
 	p[1] = DB_TEXT("Nowhere");
 	p[2] = DB_TEXT("nowhere");
-	assert_int_equal(db_query(db, "INSERT INTO county (code, name, "
-	    "region) VALUES ($1, $2, $3)", p, 3, NULL), NMT_CONFLICT);
+	assert_int_equal(db_query(db,
+	                     "INSERT INTO county (code, name, "
+	                     "region) VALUES ($1, $2, $3)",
+	                     p, 3, NULL),
+	    NMT_CONFLICT);
 
 	/* Check and NOT NULL violations. */
 	p[0] = DB_TEXT("X");
 	p[1] = DB_TEXT("X");
 	p[2] = DB_TEXT("bogus");
-	assert_int_equal(db_query(db, "INSERT INTO organization (code, name, "
-	    "kind) VALUES ($1, $2, $3)", p, 3, NULL), NMT_CONFLICT);
+	assert_int_equal(db_query(db,
+	                     "INSERT INTO organization (code, name, "
+	                     "kind) VALUES ($1, $2, $3)",
+	                     p, 3, NULL),
+	    NMT_CONFLICT);
 	p[2] = DB_NULL;
-	assert_int_equal(db_query(db, "INSERT INTO organization (code, name, "
-	    "kind) VALUES ($1, $2, $3)", p, 3, NULL), NMT_CONFLICT);
+	assert_int_equal(db_query(db,
+	                     "INSERT INTO organization (code, name, "
+	                     "kind) VALUES ($1, $2, $3)",
+	                     p, 3, NULL),
+	    NMT_CONFLICT);
 
 	/* The message never repeats the values. */
 	scratch_reset(db);
@@ -451,15 +489,21 @@ test_constraint(void **state)
 	p[0] = DB_TEXT("SECRET-42");
 	p[1] = DB_INT(2);
 	p[2] = DB_TEXT("SECRET-VALUE");
-	assert_int_equal(db_query(db, "INSERT INTO scratch (k, n, v) "
-	    "VALUES ($1, $2, $3)", p, 3, NULL), NMT_CONFLICT);
+	assert_int_equal(db_query(db,
+	                     "INSERT INTO scratch (k, n, v) "
+	                     "VALUES ($1, $2, $3)",
+	                     p, 3, NULL),
+	    NMT_CONFLICT);
 	assert_null(strstr(db_errmsg(db), "SECRET"));
 	if (db_kind(db) == DB_PG) {
 		/* A bad integer is a data exception quoting the value. */
 		p[0] = DB_TEXT("k");
 		p[1] = DB_TEXT("SECRET-43");
-		assert_int_equal(db_query(db, "INSERT INTO scratch (k, n) "
-		    "VALUES ($1, $2)", p, 2, NULL), NMT_ERROR);
+		assert_int_equal(db_query(db,
+		                     "INSERT INTO scratch (k, n) "
+		                     "VALUES ($1, $2)",
+		                     p, 2, NULL),
+		    NMT_ERROR);
 		assert_null(strstr(db_errmsg(db), "SECRET"));
 		assert_non_null(strstr(db_errmsg(db), "22P02"));
 	}
@@ -475,7 +519,7 @@ static void
 test_rollback(void **state)
 {
 	struct tstate *t = *state;
-	struct db *db = t->db;
+	struct db     *db = t->db;
 
 	scratch_reset(db);
 	CHECK_OK(db, db_begin(db));
@@ -498,7 +542,7 @@ static void
 test_commit_reopen(void **state)
 {
 	struct tstate *t = *state;
-	char err[512];
+	char           err[512];
 
 	scratch_reset(t->db);
 	CHECK_OK(t->db, db_begin(t->db));
@@ -508,8 +552,10 @@ test_commit_reopen(void **state)
 	t->db = db_open(t->reurl, err, sizeof(err));
 	if (t->db == NULL)
 		fail_msg("reopen: %s", err);
-	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch WHERE "
-	    "k = 'kept' AND n = 5"), 1);
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM scratch WHERE "
+	                     "k = 'kept' AND n = 5"),
+	    1);
 	/* The reopened connection migrates as a no-op. */
 	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
@@ -518,9 +564,9 @@ test_commit_reopen(void **state)
 static void
 test_changes(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
-	struct db_param p[1];
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
+	struct db_param   p[1];
 	struct db_result *r = NULL;
 
 	scratch_reset(db);
@@ -528,23 +574,28 @@ test_changes(void **state)
 	assert_int_equal(db_changes(db), 1);
 	scratch_put(db, "b", 2, NULL);
 	scratch_put(db, "c", 3, NULL);
-	CHECK_OK(db, db_query(db, "UPDATE scratch SET v = 'x'", NULL, 0,
-	    NULL));
+	CHECK_OK(db, db_query(db, "UPDATE scratch SET v = 'x'", NULL, 0, NULL));
 	assert_int_equal(db_changes(db), 3);
 	/* A SELECT leaves it alone. */
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 3);
 	assert_int_equal(db_changes(db), 3);
 	p[0] = DB_INT(2);
-	CHECK_OK(db, db_query(db, "DELETE FROM scratch WHERE n >= $1", p, 1,
-	    NULL));
+	CHECK_OK(db,
+	    db_query(db, "DELETE FROM scratch WHERE n >= $1", p, 1, NULL));
 	assert_int_equal(db_changes(db), 2);
-	CHECK_OK(db, db_query(db, "UPDATE scratch SET v = 'y' WHERE k = "
-	    "'none'", NULL, 0, NULL));
+	CHECK_OK(db,
+	    db_query(db,
+	        "UPDATE scratch SET v = 'y' WHERE k = "
+	        "'none'",
+	        NULL, 0, NULL));
 	assert_int_equal(db_changes(db), 0);
 	/* RETURNING gives rows and counts the change. */
 	p[0] = DB_TEXT("a");
-	CHECK_OK(db, db_query(db, "UPDATE scratch SET n = n + 1 WHERE k = $1 "
-	    "RETURNING n", p, 1, &r));
+	CHECK_OK(db,
+	    db_query(db,
+	        "UPDATE scratch SET n = n + 1 WHERE k = $1 "
+	        "RETURNING n",
+	        p, 1, &r));
 	assert_int_equal(db_rows(r), 1);
 	assert_int_equal(db_int(r, 0, 0), 2);
 	db_result_free(r);
@@ -554,24 +605,31 @@ test_changes(void **state)
 static void
 test_tampered_checksum(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
+	struct tstate  *t = *state;
+	struct db      *db = t->db;
 	struct db_param p[1];
-	char err[512], *sum;
+	char            err[512], *sum;
 
-	sum = value1(db, "SELECT checksum FROM schema_migrations WHERE name "
-	    "= $1", "0001_core.sql");
+	sum = value1(db,
+	    "SELECT checksum FROM schema_migrations WHERE name "
+	    "= $1",
+	    "0001_core.sql");
 	assert_non_null(sum);
-	CHECK_OK(db, db_exec(db, "UPDATE schema_migrations SET checksum = 'x'"
-	    " WHERE version = 1"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "UPDATE schema_migrations SET checksum = 'x'"
+	        " WHERE version = 1"));
 	assert_int_equal(db_migrate(db, err, sizeof(err)), NMT_ERROR);
 	if (strstr(err, "0001_core.sql") == NULL ||
 	    strstr(err, "checksum") == NULL)
 		fail_msg("unexpected message: %s", err);
 
 	p[0] = DB_TEXT(sum);
-	CHECK_OK(db, db_query(db, "UPDATE schema_migrations SET checksum = $1 "
-	    "WHERE version = 1", p, 1, NULL));
+	CHECK_OK(db,
+	    db_query(db,
+	        "UPDATE schema_migrations SET checksum = $1 "
+	        "WHERE version = 1",
+	        p, 1, NULL));
 	free(sum);
 	if (db_migrate(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
@@ -581,17 +639,21 @@ static void
 test_unknown_version(void **state)
 {
 	struct tstate *t = *state;
-	struct db *db = t->db;
-	char err[512];
+	struct db     *db = t->db;
+	char           err[512];
 
-	CHECK_OK(db, db_exec(db, "INSERT INTO schema_migrations (version, "
-	    "name, checksum, applied_at) VALUES (9999, '9999_future.sql', "
-	    "'abc', '2030-01-01T00:00:00Z')"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "INSERT INTO schema_migrations (version, "
+	        "name, checksum, applied_at) VALUES (9999, '9999_future.sql', "
+	        "'abc', '2030-01-01T00:00:00Z')"));
 	assert_int_equal(db_migrate(db, err, sizeof(err)), NMT_ERROR);
 	if (strstr(err, "9999_future.sql") == NULL)
 		fail_msg("unexpected message: %s", err);
-	CHECK_OK(db, db_exec(db, "DELETE FROM schema_migrations WHERE "
-	    "version = 9999"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "DELETE FROM schema_migrations WHERE "
+	        "version = 9999"));
 	if (db_migrate(db, err, sizeof(err)) != NMT_OK)
 		fail_msg("db_migrate: %s", err);
 }
@@ -599,14 +661,14 @@ test_unknown_version(void **state)
 static void
 test_result_survives(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
 	static const char sql[] =
 	    "SELECT code, name, region FROM county WHERE region = $1 "
 	    "ORDER BY code";
-	struct db_param p[1] = { DB_TEXT("syd") };
+	struct db_param   p[1] = { DB_TEXT("syd") };
 	struct db_result *r1 = NULL, *r2 = NULL, *r3 = NULL;
-	const char *name;
+	const char       *name;
 
 	CHECK_OK(db, db_query(db, sql, p, 1, &r1));
 	assert_int_equal(db_rows(r1), 4);
@@ -630,12 +692,12 @@ test_result_survives(void **state)
 static void
 test_stmt_cache(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db;
-	struct db_param p[1];
+	struct tstate    *t = *state;
+	struct db        *db = t->db;
+	struct db_param   p[1];
 	struct db_result *r = NULL;
-	char sql[64];
-	int i, round;
+	char              sql[64];
+	int               i, round;
 
 	for (i = 0; i < 1000; i++) {
 		p[0] = DB_INT(i);
@@ -659,8 +721,8 @@ static void
 test_busy(void **state)
 {
 	struct tstate *t = *state;
-	struct db *db = t->db, *db2;
-	char err[512];
+	struct db     *db = t->db, *db2;
+	char           err[512];
 
 	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL)
 		fail_msg("second connection: %s", err);
@@ -669,12 +731,18 @@ test_busy(void **state)
 		CHECK_OK(db2, db_exec(db2, "PRAGMA busy_timeout = 0"));
 		assert_int_equal(db_begin(db2), NMT_BUSY);
 	} else {
-		CHECK_OK(db, db_query(db, "SELECT seq FROM audit_head "
-		    "FOR UPDATE", NULL, 0, NULL));
+		CHECK_OK(db,
+		    db_query(db,
+		        "SELECT seq FROM audit_head "
+		        "FOR UPDATE",
+		        NULL, 0, NULL));
 		CHECK_OK(db2, db_exec(db2, "SET lock_timeout = '100ms'"));
 		CHECK_OK(db2, db_begin(db2));
-		assert_int_equal(db_query(db2, "SELECT seq FROM audit_head "
-		    "FOR UPDATE", NULL, 0, NULL), NMT_BUSY);
+		assert_int_equal(db_query(db2,
+		                     "SELECT seq FROM audit_head "
+		                     "FOR UPDATE",
+		                     NULL, 0, NULL),
+		    NMT_BUSY);
 		CHECK_OK(db2, db_rollback(db2));
 	}
 	CHECK_OK(db, db_rollback(db));
@@ -692,15 +760,16 @@ backend_pid(struct db *db)
 static void
 test_pg_reconnect(void **state)
 {
-	struct tstate *t = *state;
-	struct db *db = t->db, *db2;
+	struct tstate  *t = *state;
+	struct db      *db = t->db, *db2;
 	struct db_param p[1];
-	char err[512];
-	int64_t pid, pid2;
+	char            err[512];
+	int64_t         pid, pid2;
 
 	pid = backend_pid(db);
 	assert_int_equal(db_query(db,
-	    "SELECT pg_terminate_backend(pg_backend_pid())", NULL, 0, NULL),
+	                     "SELECT pg_terminate_backend(pg_backend_pid())",
+	                     NULL, 0, NULL),
 	    NMT_UNAVAILABLE);
 	/* The next call reconnects; cached statements are prepared anew. */
 	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
@@ -714,8 +783,8 @@ test_pg_reconnect(void **state)
 	CHECK_OK(db, db_begin(db));
 	scratch_put(db, "lost", 1, NULL);
 	p[0] = DB_INT(pid2);
-	CHECK_OK(db2, db_query(db2, "SELECT pg_terminate_backend($1::int)", p,
-	    1, NULL));
+	CHECK_OK(db2,
+	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
 	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
 	    NMT_UNAVAILABLE);
 	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
@@ -728,8 +797,8 @@ test_pg_reconnect(void **state)
 	CHECK_OK(db, db_begin(db));
 	scratch_put(db, "lost", 1, NULL);
 	p[0] = DB_INT(backend_pid(db));
-	CHECK_OK(db2, db_query(db2, "SELECT pg_terminate_backend($1::int)", p,
-	    1, NULL));
+	CHECK_OK(db2,
+	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
 	assert_int_equal(db_commit(db), NMT_UNAVAILABLE);
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
 	db_close(db2);
@@ -739,7 +808,7 @@ static void
 test_pg_commit_after_error(void **state)
 {
 	struct tstate *t = *state;
-	struct db *db = t->db;
+	struct db     *db = t->db;
 
 	scratch_reset(db);
 	CHECK_OK(db, db_begin(db));
@@ -755,13 +824,14 @@ test_pg_commit_after_error(void **state)
 static void
 test_open_pg_closed_port(void **state)
 {
-	char err[512];
+	char       err[512];
 	struct db *db;
 
 	(void)state;
 	err[0] = '\0';
 	db = db_open("postgresql://nmt:hunter2@127.0.0.1:1/nmt?"
-	    "connect_timeout=5", err, sizeof(err));
+	             "connect_timeout=5",
+	    err, sizeof(err));
 	assert_null(db);
 	assert_true(strlen(err) > 0);
 	assert_null(strstr(err, "hunter2"));
@@ -770,7 +840,7 @@ test_open_pg_closed_port(void **state)
 static void
 test_open_sqlite_bad(void **state)
 {
-	char err[512];
+	char       err[512];
 	struct db *db;
 
 	(void)state;
@@ -779,8 +849,7 @@ test_open_sqlite_bad(void **state)
 	assert_null(db);
 	assert_true(strlen(err) > 0);
 	err[0] = '\0';
-	db = db_open("sqlite:///nonexistent-nmt-dir/test.db", err,
-	    sizeof(err));
+	db = db_open("sqlite:///nonexistent-nmt-dir/test.db", err, sizeof(err));
 	assert_null(db);
 	assert_true(strlen(err) > 0);
 	db = db_open("sqlite://", err, sizeof(err));
@@ -792,9 +861,9 @@ test_open_sqlite_bad(void **state)
 static void
 test_open_sqlite_not_a_db(void **state)
 {
-	char dir[] = "/tmp/nmt-test-db.XXXXXX", path[128], err[512];
+	char       dir[] = "/tmp/nmt-test-db.XXXXXX", path[128], err[512];
 	struct db *db;
-	FILE *fp;
+	FILE      *fp;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -810,22 +879,18 @@ test_open_sqlite_not_a_db(void **state)
 	rmdir(dir);
 }
 
-#define DB_TESTS							\
-	cmocka_unit_test(test_migrate),					\
-	cmocka_unit_test(test_seed),					\
-	cmocka_unit_test(test_seed_malformed),				\
-	cmocka_unit_test(test_params),					\
-	cmocka_unit_test(test_null),					\
-	cmocka_unit_test(test_int64),					\
-	cmocka_unit_test(test_constraint),				\
-	cmocka_unit_test(test_rollback),				\
-	cmocka_unit_test(test_commit_reopen),				\
-	cmocka_unit_test(test_changes),					\
-	cmocka_unit_test(test_tampered_checksum),			\
-	cmocka_unit_test(test_unknown_version),				\
-	cmocka_unit_test(test_result_survives),				\
-	cmocka_unit_test(test_stmt_cache),				\
-	cmocka_unit_test(test_busy)
+#define DB_TESTS \
+	cmocka_unit_test(test_migrate), cmocka_unit_test(test_seed), \
+	    cmocka_unit_test(test_seed_malformed), \
+	    cmocka_unit_test(test_params), cmocka_unit_test(test_null), \
+	    cmocka_unit_test(test_int64), cmocka_unit_test(test_constraint), \
+	    cmocka_unit_test(test_rollback), \
+	    cmocka_unit_test(test_commit_reopen), \
+	    cmocka_unit_test(test_changes), \
+	    cmocka_unit_test(test_tampered_checksum), \
+	    cmocka_unit_test(test_unknown_version), \
+	    cmocka_unit_test(test_result_survives), \
+	    cmocka_unit_test(test_stmt_cache), cmocka_unit_test(test_busy)
 
 int
 main(void)
@@ -855,7 +920,7 @@ main(void)
 		    setup_pg, teardown);
 	else
 		printf("db_pg: PostgreSQL group not run "
-		    "(NMT_TEST_PG_URL is unset)\n");
+		       "(NMT_TEST_PG_URL is unset)\n");
 	fflush(stdout);
 	return failed == 0 ? 0 : 1;
 }

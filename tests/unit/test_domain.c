@@ -33,7 +33,7 @@ static const struct principal migration = { ROLE_MEMBER, "u4",
 static struct facts
 case_f(const char *region, const char *owner, enum access access)
 {
-	struct facts	f;
+	struct facts f;
 
 	memset(&f, 0, sizeof(f));
 	f.kind = OBJ_CASE;
@@ -54,7 +54,7 @@ decide(const struct principal *p, enum action a, const struct facts *f)
 static struct facts
 person_f(const struct facts *f, enum protection pr, int grant)
 {
-	struct facts	pf = *f;
+	struct facts pf = *f;
 
 	pf.kind = OBJ_PERSON;
 	pf.protection = pr;
@@ -67,7 +67,7 @@ static enum identity_view
 ident(const struct principal *p, const struct facts *f, enum protection pr,
     int grant)
 {
-	struct facts	pf = person_f(f, pr, grant);
+	struct facts pf = person_f(f, pr, grant);
 
 	return policy_identity(p, &pf);
 }
@@ -75,7 +75,7 @@ ident(const struct principal *p, const struct facts *f, enum protection pr,
 static enum policy_decision
 glass(const struct principal *p, const struct facts *f, enum protection pr)
 {
-	struct facts	pf = person_f(f, pr, 0);
+	struct facts pf = person_f(f, pr, 0);
 
 	return policy_decide(p, OBJ_PERSON, ACT_BREAK_GLASS, &pf);
 }
@@ -89,19 +89,17 @@ scope_of(const struct principal *p)
 static void
 test_policy_roles_without_case_access(void **state)
 {
-	static const enum role	roles[] = { ROLE_ADMIN, ROLE_ANALYST,
-				    ROLE_AUDITOR, ROLE_REQUESTER };
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
-	size_t			i;
+	static const enum role roles[] = { ROLE_ADMIN, ROLE_ANALYST,
+		ROLE_AUDITOR, ROLE_REQUESTER };
+	struct facts           f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	size_t                 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		struct principal	p = { roles[i], "u", "NMT", "syd" };
+		struct principal p = { roles[i], "u", "NMT", "syd" };
 
-		assert_int_equal(decide(&p, ACT_READ, &f),
-		    POLICY_FORBIDDEN);
-		assert_int_equal(decide(&p, ACT_LIST, NULL),
-		    POLICY_FORBIDDEN);
+		assert_int_equal(decide(&p, ACT_READ, &f), POLICY_FORBIDDEN);
+		assert_int_equal(decide(&p, ACT_LIST, NULL), POLICY_FORBIDDEN);
 		assert_int_equal(decide(&p, ACT_CREATE, NULL),
 		    POLICY_FORBIDDEN);
 		assert_int_equal(scope_of(&p), 0);
@@ -113,8 +111,8 @@ test_policy_roles_without_case_access(void **state)
 static void
 test_policy_visibility(void **state)
 {
-	struct facts	syd_case = case_f("syd", "POLISEN-SYD", ACCESS_NONE);
-	struct facts	nord_case = case_f("nord", "RK-NORD", ACCESS_NONE);
+	struct facts syd_case = case_f("syd", "POLISEN-SYD", ACCESS_NONE);
+	struct facts nord_case = case_f("nord", "RK-NORD", ACCESS_NONE);
 
 	(void)state;
 	assert_int_equal(scope_of(&secretariat), SCOPE_ALL);
@@ -122,16 +120,12 @@ test_policy_visibility(void **state)
 	assert_int_equal(scope_of(&police), SCOPE_TEAM);
 	assert_int_equal(decide(&secretariat, ACT_READ, &nord_case),
 	    POLICY_ALLOW);
-	assert_int_equal(decide(&rk_syd, ACT_READ, &syd_case),
-	    POLICY_ALLOW);
-	assert_int_equal(decide(&rk_syd, ACT_READ, &nord_case),
-	    POLICY_HIDDEN);
+	assert_int_equal(decide(&rk_syd, ACT_READ, &syd_case), POLICY_ALLOW);
+	assert_int_equal(decide(&rk_syd, ACT_READ, &nord_case), POLICY_HIDDEN);
 	/* A member sees only through the team, even its own region. */
-	assert_int_equal(decide(&police, ACT_READ, &syd_case),
-	    POLICY_HIDDEN);
+	assert_int_equal(decide(&police, ACT_READ, &syd_case), POLICY_HIDDEN);
 	nord_case.team_access = ACCESS_PSEUDONYMOUS;
-	assert_int_equal(decide(&rk_syd, ACT_READ, &nord_case),
-	    POLICY_ALLOW);
+	assert_int_equal(decide(&rk_syd, ACT_READ, &nord_case), POLICY_ALLOW);
 	/* No facts (no such case) is never visible. */
 	assert_int_equal(decide(&police, ACT_READ, NULL), POLICY_HIDDEN);
 }
@@ -139,13 +133,12 @@ test_policy_visibility(void **state)
 static void
 test_policy_writes(void **state)
 {
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
+	struct facts f = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
 
 	(void)state;
 	/* Pseudonymous members read but do not write. */
 	assert_int_equal(decide(&migration, ACT_READ, &f), POLICY_ALLOW);
-	assert_int_equal(decide(&migration, ACT_UPDATE, &f),
-	    POLICY_FORBIDDEN);
+	assert_int_equal(decide(&migration, ACT_UPDATE, &f), POLICY_FORBIDDEN);
 	assert_int_equal(decide(&migration, ACT_TEAM_CHANGE, &f),
 	    POLICY_FORBIDDEN);
 	f.team_access = ACCESS_FULL;
@@ -153,33 +146,28 @@ test_policy_writes(void **state)
 	/* Full access writes, but only the owner side changes the team. */
 	assert_int_equal(decide(&migration, ACT_TEAM_CHANGE, &f),
 	    POLICY_FORBIDDEN);
-	assert_int_equal(decide(&police, ACT_TEAM_CHANGE, &f),
-	    POLICY_ALLOW);
+	assert_int_equal(decide(&police, ACT_TEAM_CHANGE, &f), POLICY_ALLOW);
 	f.team_access = ACCESS_NONE;
-	assert_int_equal(decide(&rk_syd, ACT_TEAM_CHANGE, &f),
-	    POLICY_ALLOW);
+	assert_int_equal(decide(&rk_syd, ACT_TEAM_CHANGE, &f), POLICY_ALLOW);
 	assert_int_equal(decide(&rk_syd, ACT_UPDATE, &f), POLICY_ALLOW);
 }
 
 static void
 test_policy_coordinator_without_region(void **state)
 {
-	struct principal	lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
+	struct principal lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
+	struct facts     f = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
 
 	(void)state;
 	/* No region and not the secretariat: only its team access counts. */
 	assert_int_equal(scope_of(&lone), SCOPE_TEAM);
 	assert_int_equal(decide(&lone, ACT_READ, &f), POLICY_ALLOW);
 	assert_int_equal(decide(&lone, ACT_UPDATE, &f), POLICY_FORBIDDEN);
-	assert_int_equal(decide(&lone, ACT_TEAM_CHANGE, &f),
-	    POLICY_FORBIDDEN);
-	assert_int_equal(ident(&lone, &f, PROTECTION_NONE, 0),
-	    IDENTITY_NONE);
+	assert_int_equal(decide(&lone, ACT_TEAM_CHANGE, &f), POLICY_FORBIDDEN);
+	assert_int_equal(ident(&lone, &f, PROTECTION_NONE, 0), IDENTITY_NONE);
 	f.team_access = ACCESS_FULL;
 	assert_int_equal(decide(&lone, ACT_UPDATE, &f), POLICY_ALLOW);
-	assert_int_equal(ident(&lone, &f, PROTECTION_NONE, 0),
-	    IDENTITY_FULL);
+	assert_int_equal(ident(&lone, &f, PROTECTION_NONE, 0), IDENTITY_FULL);
 	f.team_access = ACCESS_NONE;
 	assert_int_equal(decide(&lone, ACT_READ, &f), POLICY_HIDDEN);
 }
@@ -187,17 +175,15 @@ test_policy_coordinator_without_region(void **state)
 static void
 test_policy_identity(void **state)
 {
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
-	struct facts	fm = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	struct facts f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	struct facts fm = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
 
 	(void)state;
 	/* Ordinary identities: owner, coordinators who see, full members. */
-	assert_int_equal(ident(&police, &f, PROTECTION_NONE, 0),
-	    IDENTITY_FULL);
+	assert_int_equal(ident(&police, &f, PROTECTION_NONE, 0), IDENTITY_FULL);
 	assert_int_equal(ident(&secretariat, &f, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
-	assert_int_equal(ident(&rk_syd, &f, PROTECTION_NONE, 0),
-	    IDENTITY_FULL);
+	assert_int_equal(ident(&rk_syd, &f, PROTECTION_NONE, 0), IDENTITY_FULL);
 	assert_int_equal(ident(&migration, &fm, PROTECTION_NONE, 0),
 	    IDENTITY_FULL);
 	fm.team_access = ACCESS_PSEUDONYMOUS;
@@ -230,29 +216,28 @@ test_policy_identity(void **state)
 static void
 test_policy_break_glass(void **state)
 {
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
-	struct facts	pseudo = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
-	struct facts	hidden = case_f("nord", "RK-NORD", ACCESS_NONE);
-	struct principal	analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
+	struct facts f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	struct facts pseudo = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
+	struct facts hidden = case_f("nord", "RK-NORD", ACCESS_NONE);
+	struct principal analyst = { ROLE_ANALYST, "u9", "NMT", NULL };
 
 	(void)state;
 	assert_int_equal(glass(&migration, &f, PROTECTION_MARKED),
 	    POLICY_ALLOW);
 	/* Not for those who would not see the identity unprotected either. */
-	assert_int_equal(glass(&migration, &pseudo,
-	    PROTECTION_MARKED), POLICY_FORBIDDEN);
-	assert_int_equal(glass(&rk_syd, &f, PROTECTION_ADDRESS),
-	    POLICY_ALLOW);
+	assert_int_equal(glass(&migration, &pseudo, PROTECTION_MARKED),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(glass(&rk_syd, &f, PROTECTION_ADDRESS), POLICY_ALLOW);
 	/* Not for identities that are not protected, nor for the owner. */
 	assert_int_equal(glass(&migration, &f, PROTECTION_NONE),
 	    POLICY_FORBIDDEN);
 	assert_int_equal(glass(&police, &f, PROTECTION_MARKED),
 	    POLICY_FORBIDDEN);
 	/* The secretariat sees all but the address: it may break the glass. */
-	assert_int_equal(glass(&secretariat, &f,
-	    PROTECTION_ADDRESS), POLICY_ALLOW);
-	assert_int_equal(glass(&rk_syd, &hidden,
-	    PROTECTION_MARKED), POLICY_HIDDEN);
+	assert_int_equal(glass(&secretariat, &f, PROTECTION_ADDRESS),
+	    POLICY_ALLOW);
+	assert_int_equal(glass(&rk_syd, &hidden, PROTECTION_MARKED),
+	    POLICY_HIDDEN);
 	assert_int_equal(glass(&analyst, &f, PROTECTION_MARKED),
 	    POLICY_FORBIDDEN);
 }
@@ -260,7 +245,7 @@ test_policy_break_glass(void **state)
 static void
 test_policy_unknown_protection(void **state)
 {
-	struct facts	f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	struct facts f = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
 
 	(void)state;
 	/* A level this build does not know opens nothing, not even to the
@@ -278,14 +263,14 @@ test_policy_unknown_protection(void **state)
 static void
 test_policy_scope_matches_decide(void **state)
 {
-	const struct principal	*ps[] = { &secretariat, &rk_syd, &police,
-				    &migration };
-	const char		*regions[] = { "syd", "nord" };
-	enum access		 accesses[] = { ACCESS_NONE,
-				    ACCESS_PSEUDONYMOUS, ACCESS_FULL };
-	struct facts		 f;
-	struct scope		 s;
-	size_t			 i, j, k;
+	const struct principal *ps[] = { &secretariat, &rk_syd, &police,
+		&migration };
+	const char             *regions[] = { "syd", "nord" };
+	enum access             accesses[] = { ACCESS_NONE, ACCESS_PSEUDONYMOUS,
+		            ACCESS_FULL };
+	struct facts            f;
+	struct scope            s;
+	size_t                  i, j, k;
 
 	(void)state;
 	/* A list (scope) and a single read (decide) never disagree. */
@@ -296,7 +281,7 @@ test_policy_scope_matches_decide(void **state)
 				s = policy_scope(ps[i], OBJ_CASE);
 				assert_int_equal(policy_in_scope(&s, &f),
 				    decide(ps[i], ACT_READ, &f) ==
-				    POLICY_ALLOW);
+				        POLICY_ALLOW);
 			}
 }
 
@@ -306,7 +291,7 @@ static void
 test_child_rule(void **state)
 {
 	/* Registered 2026-11-28 (a Swedish civil date). */
-	const struct civil_date	reg = { 2026, 11, 28 };
+	const struct civil_date reg = { 2026, 11, 28 };
 
 	(void)state;
 	assert_true(person_is_child(&reg, "2008-11-29", -1, -1));
@@ -327,27 +312,24 @@ static const struct term colours[] = { { "red", "Röd", "Red" },
 	{ "green", "Grön", "Green" }, { NULL, NULL, NULL } };
 
 static const struct field_spec inner_spec[] = {
-	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
-	FIELD_END
+	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL }, FIELD_END
 };
 
-static const struct field_spec spec[] = {
-	{ "name", FT_STRING, FIELD_REQUIRED, 5, 0, 0, NULL, NULL },
+static const struct field_spec spec[] = { { "name", FT_STRING, FIELD_REQUIRED,
+	                                      5, 0, 0, NULL, NULL },
 	{ "note", FT_TEXT, 0, 100, 0, 0, NULL, NULL },
 	{ "age", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL },
 	{ "colour", FT_CODE, 0, 0, 0, 0, colours, NULL },
 	{ "colours", FT_CODE_LIST, 0, 2, 0, 0, colours, NULL },
 	{ "land", FT_COUNTRY, 0, 2, 0, 0, NULL, NULL },
-	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec },
-	FIELD_END
-};
+	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec }, FIELD_END };
 
 /* Validates text; returns the errors array (caller frees). */
 static json_t *
 errors_for(const char *text, json_t **doc_r)
 {
-	json_t	*doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-	json_t	*errors = json_array();
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t *errors = json_array();
 
 	assert_non_null(doc);
 	validate_object(doc, spec, "", errors);
@@ -361,27 +343,29 @@ errors_for(const char *text, json_t **doc_r)
 static int
 has_error(const json_t *errors, const char *field, const char *code)
 {
-	size_t	 i;
-	json_t	*e;
+	size_t  i;
+	json_t *e;
 
-	json_array_foreach(errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")),
-		    field) == 0 && strcmp(json_string_value(json_object_get(e,
-		    "code")), code) == 0)
-			return 1;
+	json_array_foreach(errors, i,
+	    e) if (strcmp(json_string_value(json_object_get(e, "field")),
+	               field) == 0 &&
+	    strcmp(json_string_value(json_object_get(e, "code")), code) ==
+	        0) return 1;
 	return 0;
 }
 
 static void
 test_validate_accepts_and_normalises(void **state)
 {
-	json_t	*doc, *errors;
+	json_t *doc, *errors;
 
 	(void)state;
 	/* "A" + combining ring above becomes the composed "Å". */
-	errors = errors_for("{\"name\":\"A\\u030a\",\"note\":\"rad 1\\nrad 2\","
+	errors = errors_for(
+	    "{\"name\":\"A\\u030a\",\"note\":\"rad 1\\nrad 2\","
 	    "\"age\":null,\"colour\":\"red\",\"colours\":[\"red\",\"green\"],"
-	    "\"land\":\"SE\",\"inner\":{\"when\":\"2024-02-29\"}}", &doc);
+	    "\"land\":\"SE\",\"inner\":{\"when\":\"2024-02-29\"}}",
+	    &doc);
 	assert_int_equal(json_array_size(errors), 0);
 	assert_string_equal(json_string_value(json_object_get(doc, "name")),
 	    "\xc3\x85");
@@ -392,10 +376,11 @@ test_validate_accepts_and_normalises(void **state)
 static void
 test_validate_rejects(void **state)
 {
-	json_t	*errors;
+	json_t *errors;
 
 	(void)state;
-	errors = errors_for("{\"nmae\":\"x\",\"note\":5,\"age\":121,"
+	errors = errors_for(
+	    "{\"nmae\":\"x\",\"note\":5,\"age\":121,"
 	    "\"colour\":\"blue\",\"colours\":[\"red\",\"red\",\"pink\"],"
 	    "\"land\":\"se\",\"inner\":{\"when\":\"2023-02-29\",\"x\":1}}",
 	    NULL);
@@ -410,8 +395,9 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "inner.x", "unknown_field"));
 	json_decref(errors);
 
-	errors = errors_for("{\"name\":\"abcdef\",\"colours\":[\"red\",\"red\"]}",
-	    NULL);
+	errors =
+	    errors_for("{\"name\":\"abcdef\",\"colours\":[\"red\",\"red\"]}",
+	        NULL);
 	assert_true(has_error(errors, "name", "too_long"));
 	assert_true(has_error(errors, "colours[1]", "duplicate"));
 	json_decref(errors);
@@ -421,8 +407,9 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "colours[0]", "wrong_type"));
 	assert_false(has_error(errors, "colours[1]", "duplicate"));
 	json_decref(errors);
-	errors = errors_for("{\"name\":\"a\",\"colours\":[null,\"red\",\"red\"]}",
-	    NULL);
+	errors =
+	    errors_for("{\"name\":\"a\",\"colours\":[null,\"red\",\"red\"]}",
+	        NULL);
 	assert_true(has_error(errors, "colours", "too_long"));
 	json_decref(errors);
 
@@ -446,8 +433,8 @@ test_validate_rejects(void **state)
 static void
 test_validate_messages_hold_no_values(void **state)
 {
-	json_t	*errors;
-	char	*text;
+	json_t *errors;
+	char   *text;
 
 	(void)state;
 	errors = errors_for("{\"name\":\"Hemligt Namn\",\"colour\":\"Kalle\"}",
@@ -464,7 +451,7 @@ test_validate_messages_hold_no_values(void **state)
 static void
 test_text_fold(void **state)
 {
-	char	*f;
+	char *f;
 
 	(void)state;
 	f = text_fold("ÖLAND Åre Ärlig");
@@ -484,9 +471,9 @@ test_text_fold(void **state)
 static void
 test_time(void **state)
 {
-	char	out[TIME_TEXT];
-	time_t	t;
-	int	y, m, d;
+	char   out[TIME_TEXT];
+	time_t t;
+	int    y, m, d;
 
 	(void)state;
 	assert_int_equal(time_parse("2026-11-28T21:00:00Z", &t), 0);
@@ -503,7 +490,7 @@ test_time(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest	tests[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_roles_without_case_access),
 		cmocka_unit_test(test_policy_visibility),
 		cmocka_unit_test(test_policy_writes),
