@@ -94,16 +94,20 @@ audit_list(struct ctx *c)
 	store_audit_entries_free(rows, n);
 }
 
-static const struct query_spec audit_query[] = { { "case", Q_ID, 0, NULL },
-	{ "flagged", Q_BOOL, 0, NULL }, QUERY_END };
+static const struct query_spec audit_query[] = {
+	{ "case", Q_ID, 0, NULL },
+	{ "flagged", Q_BOOL, 0, NULL },
+	QUERY_END,
+};
 
-const struct route audit_routes[] = { { .method = "GET",
-	                                  .pattern = "/api/v1/audit",
-	                                  .roles = ROLE_BIT(ROLE_AUDITOR) |
-	                                      ROLE_BIT(ROLE_COORDINATOR),
-	                                  .query = audit_query,
-	                                  .kind = OBJ_AUDIT,
-	                                  .action = ACT_LIST,
-	                                  .handler = audit_list,
-	                                  .flags = R_PAGED },
-	ROUTE_END };
+const struct route audit_routes[] = {
+	{ .method = "GET",
+	    .pattern = "/api/v1/audit",
+	    .roles = ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR),
+	    .query = audit_query,
+	    .kind = OBJ_AUDIT,
+	    .action = ACT_LIST,
+	    .handler = audit_list,
+	    .flags = R_PAGED },
+	ROUTE_END,
+};

@@ -72,11 +72,13 @@ grants_list(struct ctx *c)
 
 static const struct field_spec break_glass_spec[] = {
 	{ "reason", FT_TEXT, FIELD_REQUIRED, REASON_MAX, 0, 0, NULL, NULL },
-	FIELD_END
+	FIELD_END,
 };
 
-static const struct query_spec grants_query[] = { { "case", Q_ID, 0, NULL },
-	QUERY_END };
+static const struct query_spec grants_query[] = {
+	{ "case", Q_ID, 0, NULL },
+	QUERY_END,
+};
 
 const struct route break_glass_routes[] = {
 	{ .method = "POST",
@@ -97,5 +99,5 @@ const struct route break_glass_routes[] = {
 	    .audit = "break_glass.list",
 	    .handler = grants_list,
 	    .flags = R_PAGED },
-	ROUTE_END
+	ROUTE_END,
 };

@@ -291,7 +291,7 @@ static const struct field_spec case_create_spec[] = {
 	{ "county", FT_STRING, FIELD_REQUIRED, 2, 0, 0, NULL, NULL },
 	{ "exploitation", FT_CODE_LIST, FIELD_REQUIRED, 12, 0, 0,
 	    vocab_exploitation, NULL },
-	FIELD_END
+	FIELD_END,
 };
 
 static const struct field_spec case_patch_spec[] = {
@@ -301,25 +301,28 @@ static const struct field_spec case_patch_spec[] = {
 	{ "status", FT_CODE, 0, 0, 0, 0, vocab_case_status, NULL },
 	{ "county", FT_STRING, FIELD_NONEMPTY, 2, 0, 0, NULL, NULL },
 	{ "exploitation", FT_CODE_LIST, 0, 12, 0, 0, vocab_exploitation, NULL },
-	FIELD_END
+	FIELD_END,
 };
 
-static const struct query_spec cases_query[] = { { "status", Q_CODE, 0,
-	                                             vocab_case_status },
-	{ "region", Q_TEXT, 32, NULL }, { "q", Q_TEXT, QUERY_MAX, NULL },
-	QUERY_END };
+static const struct query_spec cases_query[] = {
+	{ "status", Q_CODE, 0, vocab_case_status },
+	{ "region", Q_TEXT, 32, NULL },
+	{ "q", Q_TEXT, QUERY_MAX, NULL },
+	QUERY_END,
+};
 
 #define CASE_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-const struct route case_routes[] = { { .method = "GET",
-	                                 .pattern = "/api/v1/cases",
-	                                 .roles = CASE_ROLES,
-	                                 .query = cases_query,
-	                                 .kind = OBJ_CASE,
-	                                 .action = ACT_LIST,
-	                                 .audit = "case.list",
-	                                 .handler = cases_list,
-	                                 .flags = R_PAGED },
+const struct route case_routes[] = {
+	{ .method = "GET",
+	    .pattern = "/api/v1/cases",
+	    .roles = CASE_ROLES,
+	    .query = cases_query,
+	    .kind = OBJ_CASE,
+	    .action = ACT_LIST,
+	    .audit = "case.list",
+	    .handler = cases_list,
+	    .flags = R_PAGED },
 	{ .method = "POST",
 	    .pattern = "/api/v1/cases",
 	    .roles = CASE_ROLES,
@@ -348,4 +351,5 @@ const struct route case_routes[] = { { .method = "GET",
 	    .handler = case_patch,
 	    .flags = R_IF_MATCH,
 	    .check = county_check },
-	ROUTE_END };
+	ROUTE_END,
+};

@@ -345,7 +345,8 @@ static const struct field_spec identity_spec[] = {
 	{ "date_of_birth", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
 	{ "id_number", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
 	{ "phone", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
-	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL }, FIELD_END
+	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL },
+	FIELD_END,
 };
 
 /* clang-format off */
@@ -361,14 +362,14 @@ static const struct field_spec identity_spec[] = {
 	    NULL },							\
 	{ "identity", FT_OBJECT, FIELD_NULLABLE, 0, 0, 0, NULL,		\
 	    identity_spec },						\
-	FIELD_END
+	FIELD_END,
 
 static const struct field_spec person_create_spec[] = {
-	PERSON_FIELDS(FIELD_REQUIRED)
+	PERSON_FIELDS(FIELD_REQUIRED),
 };
 
 static const struct field_spec person_patch_spec[] = {
-	PERSON_FIELDS(FIELD_NONEMPTY)
+	PERSON_FIELDS(FIELD_NONEMPTY),
 };
 /* clang-format on */
 
@@ -403,5 +404,5 @@ const struct route person_routes[] = {
 	    .audit = "person.update",
 	    .handler = person_patch,
 	    .flags = R_IF_MATCH },
-	ROUTE_END
+	ROUTE_END,
 };

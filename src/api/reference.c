@@ -61,8 +61,8 @@ health(struct ctx *c)
 		.kind = OBJ_REFERENCE, .action = ACT_LIST, .handler = fn \
 	}
 
-const struct route reference_routes[] = { REFERENCE("/api/v1/organizations",
-	                                      organizations),
+const struct route reference_routes[] = {
+	REFERENCE("/api/v1/organizations", organizations),
 	REFERENCE("/api/v1/regions", regions),
 	REFERENCE("/api/v1/counties", counties),
 	REFERENCE("/api/v1/countries", countries),
@@ -72,4 +72,5 @@ const struct route reference_routes[] = { REFERENCE("/api/v1/organizations",
 	    .action = ACT_READ,
 	    .handler = health,
 	    .flags = R_PUBLIC },
-	ROUTE_END };
+	ROUTE_END,
+};

@@ -1,13 +1,13 @@
 /*
  * session.c — logging in and out, and who am I.
  *
- * A login needs the password and a fresh TOTP code together; any wrong part
- * gives the same 401 with the same body, and an unknown user costs the same
- * password work as a known one. Failures are counted per user name (known
- * or not): LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS of each other lock
- * that name for LOGIN_LOCK_SECONDS (429), without touching other accounts
- * behind the same address. A successful login also clears away every
- * expired session. A TOTP step that has logged in once is never accepted
+ * A login needs the password and a fresh TOTP code together; any wrong
+ * part gives the same 401 with the same body, and an unknown user costs
+ * the same password work as a known one. Failures are counted per user
+ * name (known or not): LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS of
+ * each other lock that name for LOGIN_LOCK_SECONDS (429), without
+ * touching other accounts behind the same address. A successful login
+ * also clears away every expired session. A TOTP step that has logged in once is never accepted
  * again for that user.
  */
 #include <stdio.h>
@@ -28,10 +28,12 @@
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_LOCK_SECONDS 900
 
-static const struct field_spec login_spec[] = { { "username", FT_STRING, 0, 64,
-	                                            0, 0, NULL, NULL },
+static const struct field_spec login_spec[] = {
+	{ "username", FT_STRING, 0, 64, 0, 0, NULL, NULL },
 	{ "password", FT_STRING, 0, 1024, 0, 0, NULL, NULL },
-	{ "totp", FT_STRING, 0, 16, 0, 0, NULL, NULL }, FIELD_END };
+	{ "totp", FT_STRING, 0, 16, 0, 0, NULL, NULL },
+	FIELD_END,
+};
 
 static json_t *
 me_document(const struct actor *a)
@@ -292,13 +294,14 @@ me(struct ctx *c)
 	reply_json(c, 200, doc);
 }
 
-const struct route session_routes[] = { { .method = "POST",
-	                                    .pattern = "/api/v1/session",
-	                                    .body = login_spec,
-	                                    .kind = OBJ_SESSION,
-	                                    .action = ACT_CREATE,
-	                                    .handler = session_create,
-	                                    .flags = R_PUBLIC },
+const struct route session_routes[] = {
+	{ .method = "POST",
+	    .pattern = "/api/v1/session",
+	    .body = login_spec,
+	    .kind = OBJ_SESSION,
+	    .action = ACT_CREATE,
+	    .handler = session_create,
+	    .flags = R_PUBLIC },
 	{ .method = "DELETE",
 	    .pattern = "/api/v1/session",
 	    .roles = ROLES_ANY,
@@ -312,4 +315,5 @@ const struct route session_routes[] = { { .method = "POST",
 	    .kind = OBJ_SESSION,
 	    .action = ACT_READ,
 	    .handler = me },
-	ROUTE_END };
+	ROUTE_END,
+};

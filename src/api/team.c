@@ -148,19 +148,20 @@ static const struct field_spec team_add_spec[] = {
 	{ "organization", FT_STRING, FIELD_REQUIRED, 64, 0, 0, NULL, NULL },
 	{ "username", FT_STRING, FIELD_NULLABLE, 64, 0, 0, NULL, NULL },
 	{ "access", FT_CODE, FIELD_REQUIRED, 0, 0, 0, vocab_team_access, NULL },
-	FIELD_END
+	FIELD_END,
 };
 
 #define TEAM_ROLES (ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_MEMBER))
 
-const struct route team_routes[] = { { .method = "GET",
-	                                 .pattern = "/api/v1/cases/{id}/team",
-	                                 .roles = TEAM_ROLES,
-	                                 .object = &case_object,
-	                                 .kind = OBJ_CASE,
-	                                 .action = ACT_READ,
-	                                 .audit = "team.read",
-	                                 .handler = team_list },
+const struct route team_routes[] = {
+	{ .method = "GET",
+	    .pattern = "/api/v1/cases/{id}/team",
+	    .roles = TEAM_ROLES,
+	    .object = &case_object,
+	    .kind = OBJ_CASE,
+	    .action = ACT_READ,
+	    .audit = "team.read",
+	    .handler = team_list },
 	{ .method = "POST",
 	    .pattern = "/api/v1/cases/{id}/team",
 	    .roles = TEAM_ROLES,
@@ -178,4 +179,5 @@ const struct route team_routes[] = { { .method = "GET",
 	    .action = ACT_TEAM_CHANGE,
 	    .audit = "team.remove",
 	    .handler = team_remove },
-	ROUTE_END };
+	ROUTE_END,
+};

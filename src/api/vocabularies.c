@@ -38,5 +38,5 @@ const struct route vocabulary_routes[] = {
 	    .kind = OBJ_REFERENCE,
 	    .action = ACT_READ,
 	    .handler = vocabularies_get },
-	ROUTE_END
+	ROUTE_END,
 };

@@ -11,37 +11,49 @@
 #define TERM_END { NULL, NULL, NULL }
 /* clang-format on */
 
-const struct term vocab_roles[] = { { "admin", "Administratör",
-	                                "Administrator" },
+const struct term vocab_roles[] = {
+	{ "admin", "Administratör", "Administrator" },
 	{ "coordinator", "Koordinator", "Coordinator" },
 	{ "member", "Medlem", "Member" },
 	{ "requester", "Frågeställare", "Requester" },
 	{ "analyst", "Analytiker", "Analyst" },
-	{ "auditor", "Granskare", "Auditor" }, TERM_END };
+	{ "auditor", "Granskare", "Auditor" },
+	TERM_END,
+};
 
-const struct term vocab_access[] = { { "none", "Ingen åtkomst", "No access" },
+const struct term vocab_access[] = {
+	{ "none", "Ingen åtkomst", "No access" },
 	{ "pseudonymous", "Pseudonymiserad åtkomst", "Pseudonymous access" },
-	{ "full", "Full åtkomst", "Full access" }, TERM_END };
+	{ "full", "Full åtkomst", "Full access" },
+	TERM_END,
+};
 
-const struct term vocab_team_access[] = { { "full", "Full åtkomst",
-	                                      "Full access" },
+const struct term vocab_team_access[] = {
+	{ "full", "Full åtkomst", "Full access" },
 	{ "pseudonymous", "Pseudonymiserad åtkomst", "Pseudonymous access" },
-	TERM_END };
+	TERM_END,
+};
 
-const struct term vocab_genders[] = { { "female", "Kvinna/flicka", "Female" },
-	{ "male", "Man/pojke", "Male" }, { "other", "Annat", "Other" },
-	{ "unknown", "Okänt", "Unknown" }, TERM_END };
+const struct term vocab_genders[] = {
+	{ "female", "Kvinna/flicka", "Female" },
+	{ "male", "Man/pojke", "Male" },
+	{ "other", "Annat", "Other" },
+	{ "unknown", "Okänt", "Unknown" },
+	TERM_END,
+};
 
-const struct term vocab_protection[] = { { "none", "Ingen", "None" },
+const struct term vocab_protection[] = {
+	{ "none", "Ingen", "None" },
 	{ "marked", "Sekretessmarkering", "Confidentiality marking" },
 	{ "protected_address", "Skyddad folkbokföring",
 	    "Protected registered address" },
 	{ "fictitious", "Fingerade personuppgifter",
 	    "Fictitious identity details" },
-	TERM_END };
+	TERM_END,
+};
 
-const struct term vocab_exploitation[] = { { "sexual", "Sexuella ändamål",
-	                                       "Sexual purposes" },
+const struct term vocab_exploitation[] = {
+	{ "sexual", "Sexuella ändamål", "Sexual purposes" },
 	{ "forced_labour", "Tvångsarbete", "Forced labour" },
 	{ "unreasonable_work", "Arbete under uppenbart orimliga villkor",
 	    "Work under manifestly unreasonable conditions" },
@@ -56,16 +68,25 @@ const struct term vocab_exploitation[] = { { "sexual", "Sexuella ändamål",
 	{ "illegal_adoption", "Olaglig adoption", "Illegal adoption" },
 	{ "surrogacy", "Exploatering av surrogatmoderskap",
 	    "Exploitation of surrogacy" },
-	{ "other", "Annan exploatering", "Other exploitation" }, TERM_END };
+	{ "other", "Annan exploatering", "Other exploitation" },
+	TERM_END,
+};
 
-const struct term vocab_case_status[] = { { "open", "Öppet", "Open" },
-	{ "closed", "Avslutat", "Closed" }, TERM_END };
+const struct term vocab_case_status[] = {
+	{ "open", "Öppet", "Open" },
+	{ "closed", "Avslutat", "Closed" },
+	TERM_END,
+};
 
-const struct vocabulary vocabularies[] = { { "roles", vocab_roles },
-	{ "team_access", vocab_team_access }, { "genders", vocab_genders },
+const struct vocabulary vocabularies[] = {
+	{ "roles", vocab_roles },
+	{ "team_access", vocab_team_access },
+	{ "genders", vocab_genders },
 	{ "protection_levels", vocab_protection },
 	{ "exploitation_forms", vocab_exploitation },
-	{ "case_statuses", vocab_case_status }, { NULL, NULL } };
+	{ "case_statuses", vocab_case_status },
+	{ NULL, NULL },
+};
 
 int
 vocab_index(const struct term *list, const char *code)

@@ -18,11 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const struct field_spec inner_spec[] = {
 	{ "full_name", FT_STRING, FIELD_NULLABLE, 200, 0, 0, NULL, NULL },
 	{ "date_of_birth", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
-	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL }, FIELD_END
+	{ "address", FT_TEXT, FIELD_NULLABLE, 500, 0, 0, NULL, NULL },
+	FIELD_END,
 };
 
-static const struct field_spec spec[] = { { "title", FT_STRING, FIELD_REQUIRED,
-	                                      200, 0, 0, NULL, NULL },
+static const struct field_spec spec[] = {
+	{ "title", FT_STRING, FIELD_REQUIRED, 200, 0, 0, NULL, NULL },
 	{ "summary", FT_TEXT, FIELD_NULLABLE, 10000, 0, 0, NULL, NULL },
 	{ "name", FT_STRING, FIELD_NONEMPTY, 20, 0, 0, NULL, NULL },
 	{ "year", FT_INT, FIELD_NULLABLE, 0, 1900, 9999, NULL, NULL },
@@ -32,7 +33,8 @@ static const struct field_spec spec[] = { { "title", FT_STRING, FIELD_REQUIRED,
 	{ "languages", FT_STRING_LIST, 0, 20, 0, 0, NULL, NULL },
 	{ "citizenship", FT_COUNTRY, FIELD_NULLABLE, 2, 0, 0, NULL, NULL },
 	{ "identity", FT_OBJECT, FIELD_NULLABLE, 0, 0, 0, NULL, inner_spec },
-	FIELD_END };
+	FIELD_END,
+};
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -312,17 +312,20 @@ static const struct term colours[] = { { "red", "Röd", "Red" },
 	{ "green", "Grön", "Green" }, { NULL, NULL, NULL } };
 
 static const struct field_spec inner_spec[] = {
-	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL }, FIELD_END
+	{ "when", FT_DATE, FIELD_NULLABLE, 10, 0, 0, NULL, NULL },
+	FIELD_END,
 };
 
-static const struct field_spec spec[] = { { "name", FT_STRING, FIELD_REQUIRED,
-	                                      5, 0, 0, NULL, NULL },
+static const struct field_spec spec[] = {
+	{ "name", FT_STRING, FIELD_REQUIRED, 5, 0, 0, NULL, NULL },
 	{ "note", FT_TEXT, 0, 100, 0, 0, NULL, NULL },
 	{ "age", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL },
 	{ "colour", FT_CODE, 0, 0, 0, 0, colours, NULL },
 	{ "colours", FT_CODE_LIST, 0, 2, 0, 0, colours, NULL },
 	{ "land", FT_COUNTRY, 0, 2, 0, 0, NULL, NULL },
-	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec }, FIELD_END };
+	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec },
+	FIELD_END,
+};
 
 /* Validates text; returns the errors array (caller frees). */
 static json_t *
