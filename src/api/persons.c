@@ -362,7 +362,7 @@ static const struct field_spec identity_spec[] = {
 	    NULL },							\
 	{ "identity", FT_OBJECT, FIELD_NULLABLE, 0, 0, 0, NULL,		\
 	    identity_spec },						\
-	FIELD_END,
+	FIELD_END
 
 static const struct field_spec person_create_spec[] = {
 	PERSON_FIELDS(FIELD_REQUIRED),

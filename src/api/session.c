@@ -1,14 +1,13 @@
 /*
- * session.c — logging in and out, and who am I.
- *
- * A login needs the password and a fresh TOTP code together; any wrong
- * part gives the same 401 with the same body, and an unknown user costs
- * the same password work as a known one. Failures are counted per user
- * name (known or not): LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS of
- * each other lock that name for LOGIN_LOCK_SECONDS (429), without
- * touching other accounts behind the same address. A successful login
- * also clears away every expired session. A TOTP step that has logged in once is never accepted
- * again for that user.
+ * session.c — logging in and out, and who am I.  A login needs the password
+ * and a fresh TOTP code together; any wrong part gives the same 401 with
+ * the same body, and an unknown user costs the same password work as a
+ * known one. Failures are counted per user name (known or not):
+ * LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS of each other lock that name
+ * for LOGIN_LOCK_SECONDS (429), without touching other accounts behind the
+ * same address. A successful login also clears away every expired session.
+ * A TOTP step that has logged in once is never accepted again for that
+ * user.
  */
 #include <stdio.h>
 #include <stdlib.h>
