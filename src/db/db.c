@@ -286,3 +286,17 @@ db_result_free(struct db_result *res)
 	free(res->buf);
 	free(res);
 }
+
+uint64_t
+db_stat_prepares(struct db *db)
+{
+	return db->drv->prepares(db->conn);
+}
+
+enum nmt_err
+db_set_busy_timeout(struct db *db, int ms)
+{
+	if (ms < 0)
+		return NMT_ERROR;
+	return db->drv->busy_timeout(db->conn, ms);
+}

@@ -121,4 +121,17 @@ enum nmt_err db_migrate(struct db *db, char *err, size_t errlen);
  */
 enum nmt_err db_schema_current(struct db *db, char *err, size_t errlen);
 
+/*
+ * Test hooks. db_stat_prepares: how many statements this connection has
+ * prepared since it was opened, i.e. statement-cache misses (a
+ * PostgreSQL reconnect prepares its statements again).
+ * db_set_busy_timeout: how long this connection waits for the write lock
+ * before answering NMT_BUSY (default 5000 ms): on SQLite the wait in
+ * db_begin for the other write transactions of this process and SQLite's
+ * busy timeout (other processes); on PostgreSQL lock_timeout (until a
+ * reconnect).
+ */
+uint64_t     db_stat_prepares(struct db *db);
+enum nmt_err db_set_busy_timeout(struct db *db, int ms);
+
 #endif

@@ -31,6 +31,9 @@ struct db_driver {
 	    struct db_result **res_r);
 	int64_t (*changes)(void *conn);
 	const char *(*errmsg)(void *conn);
+	/* Test hooks: see db_stat_prepares and db_set_busy_timeout. */
+	uint64_t (*prepares)(void *conn);
+	enum nmt_err (*busy_timeout)(void *conn, int ms);
 };
 
 extern const struct db_driver db_driver_sqlite;

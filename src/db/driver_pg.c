@@ -60,6 +60,7 @@ struct pg_conn {
 	int                  in_tx;   /* last known: in a transaction */
 	int                  tx_lost; /* lost inside a transaction */
 	int64_t              changes;
+	uint64_t             prepares; /* statements prepared */
 	char                 errbuf[512];
 };
 
@@ -425,6 +426,7 @@ pg_stmt(struct pg_conn *c, const char *sql, int *idx_r)
 		return e;
 	}
 	PQclear(res);
+	c->prepares++;
 	res = PQdescribePrepared(c->pg, name);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		e = pg_fail(c, res);
@@ -573,6 +575,22 @@ pg_errmsg(void *conn)
 	return ((struct pg_conn *)conn)->errbuf;
 }
 
+static uint64_t
+pg_prepares(void *conn)
+{
+	return ((struct pg_conn *)conn)->prepares;
+}
+
+static enum nmt_err
+pg_busy_timeout(void *conn, int ms)
+{
+	struct pg_conn *c = conn;
+	char            sql[64];
+
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", ms);
+	return pg_exec(c, sql);
+}
+
 const struct db_driver db_driver_pg = {
 	.kind = DB_PG,
 	.open = pg_open,
@@ -584,4 +602,6 @@ const struct db_driver db_driver_pg = {
 	.query = pg_query,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
+	.prepares = pg_prepares,
+	.busy_timeout = pg_busy_timeout,
 };

@@ -51,7 +51,9 @@ struct sqlite_conn {
 	int                      ncache;
 	uint64_t                 tick;
 	int64_t                  changes;
-	int                      writing; /* holds sqlite_writer */
+	int                      writing;  /* holds sqlite_writer */
+	int                      busy_ms;  /* wait for the write lock */
+	uint64_t                 prepares; /* cache misses prepared */
 	char                     errbuf[512];
 };
 
@@ -159,7 +161,8 @@ sqlite_open(const char *url, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
-	if ((rc = sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS)) != SQLITE_OK)
+	c->busy_ms = SQLITE_BUSY_MS;
+	if ((rc = sqlite3_busy_timeout(c->db, c->busy_ms)) != SQLITE_OK)
 		goto failmsg;
 	if ((rc = sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
 	         &on)) != SQLITE_OK)
@@ -244,7 +247,12 @@ sqlite_begin(void *conn)
 		struct timespec deadline;
 
 		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += SQLITE_BUSY_MS / 1000;
+		deadline.tv_sec += c->busy_ms / 1000;
+		deadline.tv_nsec += (long)(c->busy_ms % 1000) * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
 		if (pthread_mutex_timedlock(&sqlite_writer, &deadline) != 0) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "another write transaction of this process is "
@@ -334,6 +342,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 	    &stmt, &tail);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(c, rc);
+	c->prepares++;
 	if (stmt == NULL) {
 		snprintf(c->errbuf, sizeof(c->errbuf), "empty statement");
 		return NMT_ERROR;
@@ -501,6 +510,24 @@ sqlite_errmsg(void *conn)
 	return ((struct sqlite_conn *)conn)->errbuf;
 }
 
+static uint64_t
+sqlite_prepares(void *conn)
+{
+	return ((struct sqlite_conn *)conn)->prepares;
+}
+
+static enum nmt_err
+sqlite_busy_timeout(void *conn, int ms)
+{
+	struct sqlite_conn *c = conn;
+	int                 rc;
+
+	if ((rc = sqlite3_busy_timeout(c->db, ms)) != SQLITE_OK)
+		return sqlite_fail(c, rc);
+	c->busy_ms = ms;
+	return NMT_OK;
+}
+
 const struct db_driver db_driver_sqlite = {
 	.kind = DB_SQLITE,
 	.open = sqlite_open,
@@ -512,4 +539,6 @@ const struct db_driver db_driver_sqlite = {
 	.query = sqlite_query,
 	.changes = sqlite_changes,
 	.errmsg = sqlite_errmsg,
+	.prepares = sqlite_prepares,
+	.busy_timeout = sqlite_busy_timeout,
 };

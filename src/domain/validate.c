@@ -1,6 +1,7 @@
 /*
  * validate.c — the field-spec validator. It walks the object once: every
- * member must be declared, then every declared field is checked.
+ * member must be declared (an unknown one is reported at its object's
+ * path, without its key), then every declared field is checked.
  * Normalised strings replace the originals in the document, so handlers
  * only ever see NFC text.
  */
@@ -236,11 +237,13 @@ validate_object(json_t *obj, const struct field_spec *spec, const char *prefix,
 	for (iter = json_object_iter(obj); iter != NULL;
 	     iter = json_object_iter_next(obj, iter)) {
 		key = json_object_iter_key(iter);
+		/*
+		 * A key is input too (it may hold anything, personal data
+		 * included): an unknown member is reported by the path of
+		 * the object holding it ("" at the top), never by its key.
+		 */
 		if (spec_find(spec, key) == NULL) {
-			path = *prefix ? xasprintf("%s.%s", prefix, key) :
-			                 xstrdup(key);
-			add_error(errors, path, "unknown_field");
-			free(path);
+			add_error(errors, prefix, "unknown_field");
 			n++;
 		}
 	}

@@ -6,7 +6,10 @@
  * long, not NFC-normalisable or has control characters, values outside a
  * code list, and bad dates or country codes are all reported together as
  * {"field", "code", "message"} entries. Messages name the field and the
- * rule, never the value, so no personal data is echoed.
+ * rule, never the value, so no personal data is echoed. "field" is the
+ * path of a declared field, or for an unknown member (code unknown_field)
+ * the path of the object holding it ("" at the top level): its key is
+ * input and is never echoed.
  *
  * Valid strings are normalised to NFC in place in the JSON document.
  */

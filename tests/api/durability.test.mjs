@@ -1,4 +1,9 @@
 // A 201 means the data is on disk: kill -9 right after the answer, restart, it is there.
+// A kill -9 loses nothing the kernel already has, so this test cannot tell synchronous=FULL
+// from OFF (only a power cut could): tests/unit/test_db.c (test_pragmas,
+// test_commit_visibility) asserts the pragmas of the driver's connections and that a write is
+// visible only after its commit. Here, on SQLite, the file the daemon wrote is in WAL mode.
+import fs from 'node:fs';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -28,6 +33,13 @@ test('created data survives kill -9 and a restart', async () => {
   const burst = await Promise.all([1, 2, 3, 4, 5].map((i) => createCase(srv, u, { title: `Skur ${i}` })));
   const last = await createCase(srv, u, { title: 'Sist' });
   await srv.kill9();
+  if (DB_KIND === 'sqlite') {
+    // Header bytes 18 and 19 (file format write/read version) are 2 in WAL mode, and the
+    // unclean stop left the write-ahead log behind for the next open to recover.
+    const head = fs.readFileSync(srv.db.file).subarray(0, 20);
+    assert.deepEqual([head[18], head[19]], [2, 2], 'database file in WAL mode');
+    assert.ok(fs.existsSync(`${srv.db.file}-wal`), 'WAL file left by kill -9');
+  }
 
   srv2 = await startServer({ db: srv.db });
   const g = await api(srv2, 'GET', `/api/v1/cases/${last.id}`, { auth: u });

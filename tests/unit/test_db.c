@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -84,6 +87,40 @@ assert_value1(struct db *db, const char *sql, const char *arg, const char *want)
 		assert_string_equal(v, want);
 	}
 	free(v);
+}
+
+/* The one text value of a query without parameters. */
+static void
+assert_text(struct db *db, const char *sql, const char *want)
+{
+	struct db_result *r = NULL;
+
+	CHECK_OK(db, db_query(db, sql, NULL, 0, &r));
+	assert_int_equal(db_rows(r), 1);
+	assert_non_null(db_text(r, 0, 0));
+	if (strcmp(db_text(r, 0, 0), want) != 0)
+		fail_msg("%s: \"%s\", want \"%s\"", sql, db_text(r, 0, 0),
+		    want);
+	db_result_free(r);
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static int64_t
+ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 static void
@@ -515,6 +552,82 @@ test_constraint(void **state)
 	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 }
 
+/*
+ * A connection as the driver opens it has the settings durability and
+ * integrity rest on: on SQLite WAL, synchronous=FULL (an acknowledged
+ * commit is on disk), foreign keys, the 5 s busy timeout, untrusted
+ * schema and defensive mode; on PostgreSQL synchronous_commit on.
+ */
+static void
+test_pragmas(void **state)
+{
+	struct tstate *t = *state;
+	struct db     *db;
+	char           err[512];
+
+	/* A connection of its own: the group's may have been changed. */
+	if ((db = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("db_open: %s", err);
+	if (db_kind(db) == DB_SQLITE) {
+		assert_text(db, "PRAGMA journal_mode", "wal");
+		assert_int_equal(count(db, "PRAGMA synchronous"), 2); /* FULL */
+		assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
+		assert_int_equal(count(db, "PRAGMA busy_timeout"), 5000);
+		assert_int_equal(count(db, "PRAGMA trusted_schema"), 0);
+		/*
+		 * Defensive mode: the schema table stays read-only even with
+		 * writable_schema (WHERE 0: nothing would change without it).
+		 */
+		CHECK_OK(db, db_exec(db, "PRAGMA writable_schema = ON"));
+		assert_int_equal(db_query(db,
+		                     "UPDATE sqlite_schema SET "
+		                     "sql = sql WHERE 0",
+		                     NULL, 0, NULL),
+		    NMT_ERROR);
+		CHECK_OK(db, db_exec(db, "PRAGMA writable_schema = OFF"));
+	} else {
+		assert_text(db, "SELECT current_setting('synchronous_commit')",
+		    "on");
+		assert_text(db, "SELECT current_setting('client_encoding')",
+		    "UTF8");
+	}
+	db_close(db);
+}
+
+/*
+ * A write is there for others only once db_commit has returned: another
+ * connection does not see it inside the transaction, sees it right after
+ * the commit, and never sees a rolled-back one.
+ */
+static void
+test_commit_visibility(void **state)
+{
+	struct tstate    *t = *state;
+	struct db        *db = t->db, *db2;
+	static const char q[] = "SELECT count(*) FROM scratch WHERE k = "
+	                        "'pending'";
+	char              err[512];
+
+	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("second connection: %s", err);
+	scratch_reset(db);
+	CHECK_OK(db, db_begin(db));
+	scratch_put(db, "pending", 1, NULL);
+	assert_int_equal(count(db, q), 1);
+	assert_int_equal(count(db2, q), 0);
+	CHECK_OK(db, db_commit(db));
+	assert_int_equal(count(db2, q), 1);
+
+	CHECK_OK(db, db_begin(db));
+	CHECK_OK(db, db_query(db, "DELETE FROM scratch", NULL, 0, NULL));
+	assert_int_equal(count(db, q), 0);
+	assert_int_equal(count(db2, q), 1);
+	CHECK_OK(db, db_rollback(db));
+	assert_int_equal(count(db2, q), 1);
+	assert_int_equal(count(db, q), 1);
+	db_close(db2);
+}
+
 static void
 test_rollback(void **state)
 {
@@ -689,6 +802,11 @@ test_result_survives(void **state)
 	db_result_free(r1);
 }
 
+/*
+ * The statement cache, observed through db_stat_prepares: the same SQL
+ * text is prepared once, at most 128 statements are kept, the least
+ * recently used is evicted.
+ */
 static void
 test_stmt_cache(void **state)
 {
@@ -697,16 +815,23 @@ test_stmt_cache(void **state)
 	struct db_param   p[1];
 	struct db_result *r = NULL;
 	char              sql[64];
+	uint64_t          p0;
 	int               i, round;
 
+	p0 = db_stat_prepares(db);
 	for (i = 0; i < 1000; i++) {
 		p[0] = DB_INT(i);
-		CHECK_OK(db, db_query(db, "SELECT $1", p, 1, &r));
+		CHECK_OK(db,
+		    db_query(db, "SELECT $1 AS stmt_cache_probe", p, 1, &r));
 		assert_int_equal(db_int(r, 0, 0), i);
 		db_result_free(r);
+		/* The first run prepared it; the others prepared nothing. */
+		assert_int_equal(db_stat_prepares(db) - p0, 1);
 	}
+
 	/* More distinct statements than the cache holds, twice. */
 	for (round = 0; round < 2; round++) {
+		p0 = db_stat_prepares(db);
 		for (i = 0; i < 300; i++) {
 			snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
 			p[0] = DB_INT(round);
@@ -714,38 +839,196 @@ test_stmt_cache(void **state)
 			assert_int_equal(db_int(r, 0, 0), i + round);
 			db_result_free(r);
 		}
+		/* In order, through a cache of 128: each was evicted. */
+		assert_int_equal(db_stat_prepares(db) - p0, 300);
 	}
+	/* The 128 most recently used are still prepared ... */
+	p0 = db_stat_prepares(db);
+	for (i = 299; i >= 300 - 128; i--) {
+		snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
+		p[0] = DB_INT(0);
+		CHECK_OK(db, db_query(db, sql, p, 1, NULL));
+	}
+	assert_int_equal(db_stat_prepares(db) - p0, 0);
+	/* ... and the one before them is not. */
+	snprintf(sql, sizeof(sql), "SELECT %d + $1", 300 - 129);
+	CHECK_OK(db, db_query(db, sql, p, 1, NULL));
+	assert_int_equal(db_stat_prepares(db) - p0, 1);
+}
+
+/*
+ * Lock contention. take_write_lock begins a write transaction and takes
+ * the write lock: SQLite's BEGIN IMMEDIATE takes it; on PostgreSQL the
+ * row lock on audit_head that every audit append takes.
+ */
+static enum nmt_err
+take_write_lock(struct db *db)
+{
+	enum nmt_err e;
+
+	if ((e = db_begin(db)) != NMT_OK || db_kind(db) == DB_SQLITE)
+		return e;
+	return db_query(db, "SELECT seq FROM audit_head FOR UPDATE", NULL, 0,
+	    NULL);
+}
+
+/* A thread that holds the write lock for hold_ms; it only records. */
+struct holder {
+	struct db   *db;
+	int          ready_fd; /* gets 'y' once the lock is held */
+	int          hold_ms;
+	enum nmt_err took;
+	enum nmt_err released;
+};
+
+static void *
+hold_write_lock(void *arg)
+{
+	struct holder *h = arg;
+	char           b;
+
+	h->took = take_write_lock(h->db);
+	b = h->took == NMT_OK ? 'y' : 'n';
+	if (write(h->ready_fd, &b, 1) != 1)
+		h->took = NMT_ERROR;
+	if (b == 'y')
+		sleep_ms(h->hold_ms);
+	h->released = db_rollback(h->db);
+	return NULL;
+}
+
+/*
+ * SQLite: another process (nmtctl, say) holding the write lock. The child
+ * opens its own connection, begins a write transaction, says 'y' on
+ * ready_fd, waits for a byte on go_fd, holds on for hold_ms and rolls
+ * back. It never returns.
+ */
+static void
+hold_in_child(const char *url, int ready_fd, int go_fd, int hold_ms)
+{
+	struct db *db;
+	char       err[512], b = 'n';
+
+	if ((db = db_open(url, err, sizeof(err))) != NULL &&
+	    db_begin(db) == NMT_OK)
+		b = 'y';
+	if (write(ready_fd, &b, 1) != 1)
+		_exit(2);
+	if (b != 'y')
+		_exit(1);
+	if (read(go_fd, &b, 1) != 1)
+		_exit(3);
+	sleep_ms(hold_ms);
+	_exit(db_rollback(db) == NMT_OK ? 0 : 4);
 }
 
 static void
 test_busy(void **state)
 {
-	struct tstate *t = *state;
-	struct db     *db = t->db, *db2;
-	char           err[512];
+	struct tstate  *t = *state;
+	struct db      *db2, *db3;
+	struct holder   h;
+	struct timespec t0;
+	pthread_t       th;
+	enum nmt_err    e;
+	int64_t         ms;
+	int             fds[2], ready[2], go[2], status;
+	pid_t           pid;
+	char            err[512], b;
 
-	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL)
-		fail_msg("second connection: %s", err);
-	CHECK_OK(db, db_begin(db));
-	if (db_kind(db) == DB_SQLITE) {
-		CHECK_OK(db2, db_exec(db2, "PRAGMA busy_timeout = 0"));
-		assert_int_equal(db_begin(db2), NMT_BUSY);
-	} else {
-		CHECK_OK(db,
-		    db_query(db,
-		        "SELECT seq FROM audit_head "
-		        "FOR UPDATE",
-		        NULL, 0, NULL));
-		CHECK_OK(db2, db_exec(db2, "SET lock_timeout = '100ms'"));
-		CHECK_OK(db2, db_begin(db2));
+	if ((db2 = db_open(t->url, err, sizeof(err))) == NULL ||
+	    (db3 = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("more connections: %s", err);
+
+	/* Held by another connection of this process: busy after 300 ms. */
+	CHECK_OK(db3, take_write_lock(db3));
+	CHECK_OK(db2, db_set_busy_timeout(db2, 300));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = take_write_lock(db2);
+	ms = ms_since(&t0);
+	CHECK_OK(db2, db_rollback(db2));
+	CHECK_OK(db3, db_rollback(db3));
+	assert_int_equal(e, NMT_BUSY);
+	if (ms < 250 || ms > 3000)
+		fail_msg("busy after %lld ms, not after the 300 ms timeout",
+		    (long long)ms);
+
+	/* Released while the other waits: the waiter gets the lock. */
+	assert_int_equal(pipe(fds), 0);
+	h = (struct holder){ db3, fds[1], 400, NMT_ERROR, NMT_ERROR };
+	assert_int_equal(pthread_create(&th, NULL, hold_write_lock, &h), 0);
+	b = 'n';
+	if (read(fds[0], &b, 1) == 1 && b == 'y') {
+		CHECK_OK(db2, db_set_busy_timeout(db2, 5000));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		e = take_write_lock(db2);
+		ms = ms_since(&t0);
+		(void)db_rollback(db2);
+	}
+	assert_int_equal(pthread_join(th, NULL), 0);
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(h.took, NMT_OK);
+	assert_int_equal(h.released, NMT_OK);
+	assert_int_equal(b, 'y');
+	CHECK_OK(db2, e);
+	if (ms < 200 || ms > 4500)
+		fail_msg("lock taken after %lld ms; the holder kept it 400 ms",
+		    (long long)ms);
+
+	if (db_kind(db2) == DB_SQLITE) {
+		/*
+		 * Held by another process: the process mutex is free, so this
+		 * is SQLite's own lock, SQLITE_BUSY after the busy timeout.
+		 */
+		assert_int_equal(pipe(ready), 0);
+		assert_int_equal(pipe(go), 0);
+		fflush(NULL);
+		if ((pid = fork()) == 0) {
+			close(ready[0]);
+			close(go[1]);
+			hold_in_child(t->url, ready[1], go[0], 400);
+		}
+		assert_true(pid > 0);
+		close(ready[1]);
+		close(go[0]);
+		assert_int_equal(read(ready[0], &b, 1), 1);
+		assert_int_equal(b, 'y');
+		CHECK_OK(db2, db_set_busy_timeout(db2, 300));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		e = db_begin(db2);
+		ms = ms_since(&t0);
+		assert_int_equal(e, NMT_BUSY);
+		if (ms < 250 || ms > 3000)
+			fail_msg("busy after %lld ms, not after the 300 ms "
+			         "timeout",
+			    (long long)ms);
+		/* An autocommit write too. */
 		assert_int_equal(db_query(db2,
-		                     "SELECT seq FROM audit_head "
-		                     "FOR UPDATE",
+		                     "INSERT INTO scratch (k) "
+		                     "VALUES ('busy')",
 		                     NULL, 0, NULL),
 		    NMT_BUSY);
+		assert_true(strlen(db_errmsg(db2)) > 0);
+		/* Released while db_begin waits: it succeeds. */
+		CHECK_OK(db2, db_set_busy_timeout(db2, 5000));
+		assert_int_equal(write(go[1], "g", 1), 1);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		e = db_begin(db2);
+		ms = ms_since(&t0);
+		CHECK_OK(db2, e);
+		if (ms < 200 || ms > 4500)
+			fail_msg("lock taken after %lld ms; the other process "
+			         "kept it 400 ms",
+			    (long long)ms);
 		CHECK_OK(db2, db_rollback(db2));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		close(ready[0]);
+		close(go[1]);
 	}
-	CHECK_OK(db, db_rollback(db));
+	db_close(db3);
 	db_close(db2);
 }
 
@@ -884,6 +1167,8 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_seed_malformed), \
 	    cmocka_unit_test(test_params), cmocka_unit_test(test_null), \
 	    cmocka_unit_test(test_int64), cmocka_unit_test(test_constraint), \
+	    cmocka_unit_test(test_pragmas), \
+	    cmocka_unit_test(test_commit_visibility), \
 	    cmocka_unit_test(test_rollback), \
 	    cmocka_unit_test(test_commit_reopen), \
 	    cmocka_unit_test(test_changes), \

@@ -387,7 +387,9 @@ test_validate_rejects(void **state)
 	    "\"colour\":\"blue\",\"colours\":[\"red\",\"red\",\"pink\"],"
 	    "\"land\":\"se\",\"inner\":{\"when\":\"2023-02-29\",\"x\":1}}",
 	    NULL);
-	assert_true(has_error(errors, "nmae", "unknown_field"));
+	/* An unknown member is reported at its object's path, no key. */
+	assert_true(has_error(errors, "", "unknown_field"));
+	assert_false(has_error(errors, "nmae", "unknown_field"));
 	assert_true(has_error(errors, "name", "required"));
 	assert_true(has_error(errors, "note", "wrong_type"));
 	assert_true(has_error(errors, "age", "out_of_range"));
@@ -395,7 +397,8 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "colours", "too_long"));
 	assert_true(has_error(errors, "land", "invalid_country"));
 	assert_true(has_error(errors, "inner.when", "invalid_date"));
-	assert_true(has_error(errors, "inner.x", "unknown_field"));
+	assert_true(has_error(errors, "inner", "unknown_field"));
+	assert_false(has_error(errors, "inner.x", "unknown_field"));
 	json_decref(errors);
 
 	errors =
@@ -445,6 +448,23 @@ test_validate_messages_hold_no_values(void **state)
 	text = json_dumps(errors, 0);
 	assert_null(strstr(text, "Hemligt"));
 	assert_null(strstr(text, "Kalle"));
+	free(text);
+	json_decref(errors);
+
+	/*
+	 * Regression: unknown members echoed their keys in "field". A key
+	 * is input like any value (here a personal identity number and a
+	 * name); it must appear nowhere in the errors.
+	 */
+	errors = errors_for("{\"name\":\"x\",\"19800203-1111\":1,"
+	                    "\"inner\":{\"Anna Andersson\":\"Anna\"}}",
+	    NULL);
+	assert_int_equal(json_array_size(errors), 2);
+	assert_true(has_error(errors, "", "unknown_field"));
+	assert_true(has_error(errors, "inner", "unknown_field"));
+	text = json_dumps(errors, 0);
+	assert_null(strstr(text, "19800203"));
+	assert_null(strstr(text, "Anna"));
 	free(text);
 	json_decref(errors);
 }
