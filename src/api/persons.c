@@ -72,17 +72,16 @@ person_document(struct ctx *c, const struct person_rec *p)
 static void
 reply_person(struct ctx *c, const char *id, int created)
 {
-	struct person_rec p;
-	json_t           *doc;
-	enum nmt_err      e;
+	struct person_rec    p;
+	const unsigned char *key = NULL;
+	json_t              *doc;
+	enum nmt_err         e;
 
+	/* The store opens the identity only for those who may see it. */
+	if (policy_identity(&c->actor.principal, &c->facts) != IDENTITY_NONE)
+		key = c->app->keys.identity;
 	memset(&p, 0, sizeof(p));
-	if ((e = store_person_get(c->db,
-	         policy_identity(&c->actor.principal, &c->facts) !=
-	                 IDENTITY_NONE ?
-	             c->app->keys.identity :
-	             NULL,
-	         id, 0, &p)) != NMT_OK) {
+	if ((e = store_person_get(c->db, key, id, 0, &p)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "crypto/seal.h"
 #include "crypto/token.h"
@@ -164,6 +165,19 @@ identity_open(const unsigned char *key, struct person_rec *p)
 	return NMT_OK;
 }
 
+/*
+ * A protection level this build does not know is a fault, never read as
+ * a weaker one: the person is not served at all.
+ */
+static enum nmt_err
+protection_known(const struct person_rec *p)
+{
+	if (protection_parse(p->protection) != PROTECTION_INVALID)
+		return NMT_OK;
+	log_error("person %s: unknown protection level", p->id);
+	return NMT_ERROR;
+}
+
 enum nmt_err
 store_person_insert(struct db *db, const unsigned char *key,
     struct person_rec *p)
@@ -189,7 +203,9 @@ store_person_get(struct db *db, const unsigned char *key, const char *person_id,
 
 	if ((e = record_get(db, &person_record, person_id, lock, p)) != NMT_OK)
 		return e;
-	if (key != NULL && (e = identity_open(key, p)) != NMT_OK)
+	if ((e = protection_known(p)) == NMT_OK && key != NULL)
+		e = identity_open(key, p);
+	if (e != NMT_OK)
 		person_rec_free(p);
 	return e;
 }
@@ -221,6 +237,7 @@ store_case_persons(struct db *db, const char *case_id,
 {
 	struct sql       *b = sql_new();
 	struct db_result *r = NULL;
+	size_t            i;
 	enum nmt_err      e;
 
 	*rows_r = NULL;
@@ -231,6 +248,13 @@ store_case_persons(struct db *db, const char *case_id,
 	sql_add(b, " ORDER BY p.created_at, p.id");
 	if ((e = sql_run(db, b, &r)) == NMT_OK)
 		*rows_r = record_read_all(&person_summary_record, r, -1, n_r);
+	for (i = 0; e == NMT_OK && i < *n_r; i++)
+		e = protection_known(&(*rows_r)[i]);
+	if (e != NMT_OK) {
+		store_persons_free(*rows_r, *n_r);
+		*rows_r = NULL;
+		*n_r = 0;
+	}
 	db_result_free(r);
 	sql_free(b);
 	return e;

@@ -252,6 +252,16 @@ test('pagination with limit and cursor', async () => {
   assert.equal(g.status, 400, `garbage cursor: ${g.status}`);
 });
 
+// A cursor is opaque: only one the server made for this list is taken. One that only looks like a
+// case number (the old cursors), one for another list, and one that is not base64url are 400, so a
+// client can tell a broken cursor from the end of the list.
+test('a malformed or foreign list cursor → 400', async () => {
+  const foreign = Buffer.from('3:42:').toString('base64url'); // an audit-log cursor
+  for (const cur of ['NMT-2026--0000', 'NMT-2026-0000', 'NMT--00001', 'nmt-2026-00001', foreign, '!!', '']) {
+    assertProblem(await api(srv, 'GET', `/api/v1/cases?cursor=${encodeURIComponent(cur)}`, { auth: pol }), 400, `cursor=${cur}`);
+  }
+});
+
 test('a rejected request changes nothing', async () => {
   const before = await caseIds(srv, tax);
   const bad = [

@@ -1,4 +1,9 @@
-// Shared helpers for the NMT API test suite (node:test, Node 20, no dependencies).
+// Shared helpers for the NMT API test suite (node:test, Node 20; ajv, ajv-formats and yaml for
+// contract.mjs).
+//
+// Every answer received through api(), rawRequest() and rawSocketRequest() is checked against
+// docs/openapi.yaml (see contract.mjs for the rules); an answer that breaks the document fails
+// the test that asked for it.
 //
 // Environment:
 //   NMT_BUILD_DIR      build directory with nmtd and nmtctl (default "build", relative to the repo root)
@@ -22,6 +27,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkResponse } from './contract.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUILD_DIR = path.resolve(ROOT, process.env.NMT_BUILD_DIR || 'build');
@@ -687,14 +693,44 @@ export async function api(srv, method, p, opts = {}) {
   if (text && /json/i.test(ct)) {
     try { json = JSON.parse(text); } catch { json = null; }
   }
+  checkResponse({
+    method, path: p, status: res.status, contentType: res.headers.get('content-type'), text,
+    header: (n) => res.headers.get(n), requestBody: sentJson(body, headers['content-type']),
+  });
   return { status: res.status, headers: res.headers, json, text, res };
+}
+
+/** The JSON value of a request body sent as JSON (undefined when none or not JSON). */
+function sentJson(body, contentType) {
+  if (body === undefined || !/^application\/json\b/i.test(contentType || '')) return undefined;
+  try {
+    return JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : String(body));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * A raw HTTP/1.1 request with node:http (for huge bodies or headers, where the server may
  * answer before reading everything). Resolves {status, headers, text} or {error}.
  */
-export function rawRequest(srv, { method = 'GET', path: p, headers = {}, body, chunked = false } = {}) {
+export async function rawRequest(srv, opts = {}) {
+  const r = await rawRequestUnchecked(srv, opts);
+  if (!r.error) {
+    const h = (n) => {
+      const v = r.headers[n.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v);
+    };
+    const ct = Object.entries(opts.headers || {}).find(([k]) => k.toLowerCase() === 'content-type');
+    checkResponse({
+      method: opts.method || 'GET', path: opts.path, status: r.status, contentType: h('content-type'),
+      text: r.text, header: h, requestBody: sentJson(opts.body, ct && ct[1]),
+    });
+  }
+  return r;
+}
+
+function rawRequestUnchecked(srv, { method = 'GET', path: p, headers = {}, body, chunked = false } = {}) {
   return new Promise((resolve) => {
     const u = new URL(srv.base);
     let settled = false;
@@ -732,7 +768,41 @@ export function rawRequest(srv, { method = 'GET', path: p, headers = {}, body, c
  * read until the server closes. Resolves {status, head, text, error} (error: a socket error
  * seen while sending or reading; status is still set when an answer arrived).
  */
-export function rawSocketRequest(srv, bytes, { timeoutMs = 15000 } = {}) {
+export async function rawSocketRequest(srv, bytes, opts = {}) {
+  const r = await rawSocketRequestUnchecked(srv, bytes, opts);
+  if (r.status !== null) {
+    const line = Buffer.from(bytes.subarray ? bytes.subarray(0, 8192) : String(bytes).slice(0, 8192))
+      .toString('latin1').split('\r\n')[0];
+    const [method, target] = line.split(' ');
+    const fields = new Map();
+    for (const l of r.head.split('\r\n').slice(1)) {
+      const i = l.indexOf(':');
+      if (i < 0) continue;
+      const k = l.slice(0, i).trim().toLowerCase();
+      const v = l.slice(i + 1).trim();
+      fields.set(k, fields.has(k) ? `${fields.get(k)}, ${v}` : v);
+    }
+    const h = (n) => fields.get(n.toLowerCase()) ?? null;
+    let text = r.text;
+    if (/\bchunked\b/i.test(h('transfer-encoding') || '')) {
+      // Undo the chunked framing (sizes in hex, each chunk followed by CRLF).
+      let out = '';
+      let rest = Buffer.from(text, 'utf8');
+      for (;;) {
+        const nl = rest.indexOf('\r\n');
+        const size = nl < 0 ? 0 : parseInt(rest.subarray(0, nl).toString('latin1'), 16);
+        if (!size) break;
+        out += rest.subarray(nl + 2, nl + 2 + size).toString('utf8');
+        rest = rest.subarray(nl + 2 + size + 2);
+      }
+      text = out;
+    }
+    checkResponse({ method, path: target || '/', status: r.status, contentType: h('content-type'), text, header: h });
+  }
+  return r;
+}
+
+function rawSocketRequestUnchecked(srv, bytes, { timeoutMs = 15000 } = {}) {
   return new Promise((resolve) => {
     const u = new URL(srv.base);
     const sock = net.connect(Number(u.port), u.hostname);

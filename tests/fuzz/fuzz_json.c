@@ -92,9 +92,12 @@ probe_messages(void)
 	    "{\"title\":\"\",\"name\":\"q\\u0001\","
 	    "\"summary\":5,\"year\":1,\"gender\":\"q\",\"exploitation\":"
 	    "[\"sexual\",\"sexual\"],\"languages\":[\"q\",\"q\","
-	    "\"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
-	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
-	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "\"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 	    "qqqqq\"],\"citizenship\":\"qq\",\"qq\":1,"
 	    "\"identity\":{\"date_of_birth\":\"q\"}}";
 	json_t     *doc, *errors, *e;

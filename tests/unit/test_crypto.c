@@ -943,7 +943,7 @@ test_chain_encoding(void **state)
 	assert_string_equal(h,
 	    "de2c4b85c7266cf49d0ff8a9d889e17e"
 	    "45a363835adcde9fb0dc803d35e0f720");
-	/* Two linked entries, with non-ASCII text ("r\u00e4ksm\u00f6rg\u00e5s"). */
+	/* Two linked entries, with non-ASCII text ("räksmörgås"). */
 	chain_of(key_a, CHAIN_GENESIS, e1, 9, h1);
 	assert_string_equal(h1,
 	    "d213921bd7f745a42bbde5cbf0f9b2bb"
