@@ -43,7 +43,8 @@ const urls = [];         // every URL navigated to
 // login, 404 from the deliberately unknown case, 400 from the deliberately
 // invalid team member, 400 from the deliberately empty nödåtkomst reason,
 // 412 from the deliberately stale case edit and the simulated 403, 400 from
-// the simulated refusal of an audit log filter.
+// the simulated refusal of an audit log filter, 503 from the simulated
+// failure of the code lists.
 const NOT_FOUND_CASE = '00000000-0000-4000-8000-000000000000';
 const EXPECTED_FAILURES = [
 	[401, /\/api\/v1\/(me|session)$/],
@@ -53,6 +54,7 @@ const EXPECTED_FAILURES = [
 	[412, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
 	[403, /\/api\/v1\/cases\/[0-9a-f-]{36}$/],
 	[400, /\/api\/v1\/audit\?/],
+	[503, /\/api\/v1\/vocabularies$/],
 ];
 
 function expectedFailure(msg) {
@@ -222,6 +224,54 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await shot('05-case');
 	});
 
+	await t.test('code labels come from GET /api/v1/vocabularies, in both languages', async () => {
+		const vocab = await page.evaluate(async () => (await fetch('/api/v1/vocabularies')).json());
+		const labels = (list, lang) => vocab[list].map((x) => x.label[lang]);
+		const labelOf = (list, code, lang) => vocab[list].find((x) => x.code === code).label[lang];
+		const texts = async (sel) => (await page.locator(sel).allTextContents()).map((x) => x.trim());
+		for (const lang of ['sv', 'en']) {
+			if (lang === 'en') {
+				await page.click('#lang-switch');
+				await page.locator('#add-person', { hasText: 'Add person' }).waitFor();
+			}
+			assert.equal((await page.textContent('#user-role')).trim(), labelOf('roles', 'coordinator', lang));
+			assert.equal((await page.textContent('#case-status')).trim(), labelOf('case_statuses', 'open', lang));
+			assert.equal((await page.textContent('#case-exploitation li')).trim(),
+			    labelOf('exploitation_forms', 'forced_labour', lang));
+			await page.click('#add-person');
+			assert.deepEqual(await texts('#person-gender option:not([value=""])'), labels('genders', lang));
+			assert.deepEqual(await page.$$eval('#person-gender option:not([value=""])', (os) => os.map((o) => o.value)),
+			    vocab.genders.map((x) => x.code));
+			assert.deepEqual(await texts('#person-protected option'), labels('protection_levels', lang));
+			await page.click('#add-member');
+			assert.deepEqual(await texts('#member-access option'), labels('team_access', lang));
+			assert.equal(await page.inputValue('#member-access'), 'pseudonymous');
+			await page.click('#add-member');
+			await page.click('#add-person');
+		}
+		assert.equal(labelOf('genders', 'female', 'en'), 'Female');
+		await page.click('#lang-switch');
+		await page.locator('#add-person', { hasText: 'Lägg till person' }).waitFor();
+	});
+
+	await t.test('without the code lists the page says so and "Försök igen" recovers', async () => {
+		await page.route('**/api/v1/vocabularies', (route) => route.fulfill({
+			status: 503, contentType: 'application/problem+json',
+			body: JSON.stringify({ title: 'Service Unavailable', status: 503 }),
+		}));
+		await page.reload();
+		await page.locator('#vocab-error').waitFor();
+		assert.match(await page.textContent('#vocab-error'), /Kodlistorna .* kunde inte hämtas/);
+		assert.equal(await heading(), 'Sidan kan inte visas');
+		assert.equal(await page.locator('#case-number').count(), 0);
+		await shot('05b-vocab-failed');
+		await page.unroute('**/api/v1/vocabularies');
+		await page.click('#vocab-retry');
+		await page.locator('#case-number').waitFor();
+		assert.equal(await heading(), CASE_TITLE);
+		assert.equal((await page.textContent('#user-role')).trim(), 'Koordinator');
+	});
+
 	await t.test('adding a person shows the person with child = yes', async () => {
 		await page.click('#add-person');
 		assert.equal(await page.getAttribute('#add-person', 'aria-expanded'), 'true');
@@ -249,6 +299,29 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.title(), 'Ärende – NMT');
 		await recordTitle();
 		await shot('07-person-added');
+	});
+
+	await t.test('on a phone the case page, the person form and the new case form fit the width', async () => {
+		const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+		await page.setViewportSize({ width: 390, height: 844 });
+		try {
+			await page.locator('#persons-table').waitFor();
+			assert.ok(await fits(), 'case page wider than the phone');
+			await shot('07b-case-phone');
+			await page.click('#add-person');
+			await page.click('#person-identity summary');
+			assert.ok(await fits(), 'person form wider than the phone');
+			await shot('07c-person-form-phone');
+			await page.click('#add-person');
+			await page.click('#nav-new');
+			await page.locator('#new-case-form').waitFor();
+			assert.ok(await fits(), 'new case form wider than the phone');
+			await shot('07d-new-case-phone');
+			await page.goBack();
+			await page.locator('#persons-table').waitFor();
+		} finally {
+			await page.setViewportSize({ width: 1280, height: 860 });
+		}
 	});
 
 	await t.test('the person page hides identity until asked', async () => {

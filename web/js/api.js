@@ -149,6 +149,10 @@ export const api = {
 	listBreakGlass(params, signal) {
 		return request('GET', '/break-glass', { params, signal });
 	},
+	// The closed code lists with their Swedish and English labels.
+	vocabularies() {
+		return request('GET', '/vocabularies');
+	},
 	regions(params) {
 		return request('GET', '/regions', { params });
 	},

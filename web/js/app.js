@@ -9,8 +9,9 @@
 
 import { api, onUnauthorized, setCsrfToken } from './api.js';
 import { h } from './dom.js';
-import { t, getLang, setLang, label } from './i18n.js';
+import { t, getLang, setLang } from './i18n.js';
 import { clearReference } from './ref.js';
+import * as vocab from './vocab.js';
 import { errorMessage, alertBox, setTitle } from './ui.js';
 import * as loginView from './views/login.js';
 import * as casesView from './views/cases.js';
@@ -109,8 +110,8 @@ function renderHeader() {
 		        h('span', { class: 'user-name', id: 'user-name' }, u.display_name || u.username),
 		        h('span', { class: 'user-meta' },
 		            h('span', { id: 'user-org' }, org),
-		            h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
-		            h('span', { id: 'user-role' }, label('role', u.role)))),
+		            vocab.loaded() ? h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ') : null,
+		            h('span', { id: 'user-role' }, vocab.loaded() ? vocab.label('roles', u.role) : ''))),
 		    langButton,
 		    h('button', {
 			    type: 'button', class: 'btn btn-header', id: 'logout',
@@ -185,6 +186,19 @@ async function route({ keepFocus = false } = {}) {
 		await runView(loginView, [], seq, keepFocus);
 		return;
 	}
+	// The code lists, once per login, before any page that shows codes.
+	if (!vocab.loaded()) {
+		try {
+			await vocab.load();
+		} catch (err) {
+			if (seq === state.seq && state.user && err.status !== 401)
+				vocabFailed(err, seq);
+			return;
+		}
+		if (seq !== state.seq || !state.user)
+			return;
+		renderHeader();   // the role's label
+	}
 	const hash = location.hash;
 	if (hash === '' || hash === '#' || hash === '#/') {
 		history.replaceState(null, '', homeRoute(state.user));
@@ -200,6 +214,23 @@ async function route({ keepFocus = false } = {}) {
 	const view = m ? m.view : notFoundView;
 	state.current = { view, params: m ? m.params : [] };
 	await runView(view, m ? m.params : [], seq, keepFocus);
+}
+
+// Without the code lists no page is drawn: a message and "Försök igen".
+function vocabFailed(err, seq) {
+	setTitle('vocab.title');
+	const retry = h('button', {
+		type: 'button', class: 'btn btn-small btn-secondary', id: 'vocab-retry',
+		on: { click: () => route() },
+	}, t('error.retry'));
+	const detail = errorMessage(err);
+	els.view.replaceChildren(
+	    h('h1', { class: 'page-heading', tabindex: '-1' }, t('vocab.title')),
+	    h('div', { class: 'alert alert-error', role: 'alert', id: 'vocab-error' },
+	        h('p', { class: 'alert-text' }, `${t('vocab.failed')} ${detail}`),
+	        h('div', { class: 'alert-actions' }, retry)));
+	if (seq === state.seq)
+		els.view.querySelector('h1').focus();
 }
 
 async function runView(view, params, seq, keepFocus, extra = {}) {
@@ -270,6 +301,7 @@ function signedOut(message) {
 	state.user = null;
 	setCsrfToken(null);
 	clearReference();
+	vocab.clear();
 	casesView.resetFilters();
 	auditView.resetFilters();
 	renderHeader();

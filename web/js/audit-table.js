@@ -1,10 +1,10 @@
-// Tables of the audit log (#/audit, the case page's "Ärendets logg") and of
-// the nödåtkomst grants (#/audit/break-glass): shortened ids with the full id
-// in a title, action labels, and a table paged with "Visa fler".
+// The audit log's columns (#/audit, the case page's "Ärendets logg") and
+// what the nödåtkomst grants (#/audit/break-glass) share with them:
+// shortened ids with the full id in a title, times, action labels. The
+// tables themselves are table.js's pagedTable.
 
 import { h } from './dom.js';
 import { t, label, formatDateTimeSeconds } from './i18n.js';
-import { alertBox, errorMessage, tableWrap } from './ui.js';
 
 export const PAGE = 50;
 
@@ -45,145 +45,43 @@ function objectText(object) {
 	    UUID_RE.test(rest) ? h('span', { class: 'id-short' }, shortId(rest)) : h('span', { class: 'object-name' }, rest));
 }
 
-// Columns of an audit table; withCase adds "Ärende".
-export function auditColumns({ withCase = true } = {}) {
+// The columns of an audit table (table.js); withCase adds "Ärende",
+// orgName(code) gives an organisation's name for the title on its code.
+export function auditColumns({ withCase = true, orgName } = {}) {
+	const muted = (text) => h('span', { class: 'muted' }, text);
 	return [
-		['seq', t('audit.col.seq'), 'col-num'],
-		['at', t('audit.col.at')],
-		['actor', t('audit.col.actor')],
-		['organization', t('audit.col.organization')],
-		['action', t('audit.col.action')],
-		['object', t('audit.col.object')],
-		withCase ? ['case', t('audit.col.case')] : null,
-		['client', t('audit.col.client')],
-		['flagged', t('audit.col.flagged')],
+		{ key: 'seq', label: t('audit.col.seq'), className: 'col-num', rowHeader: true, cell: (e) => String(e.seq) },
+		{ key: 'at', label: t('audit.col.at'), className: 'nowrap', cell: (e) => timeText(e.at) },
+		{ key: 'actor', label: t('audit.col.actor'), className: 'cell-actor', cell: (e) => e.actor || muted(t('audit.unknownActor')) },
+		{
+			key: 'organization', label: t('audit.col.organization'), className: 'nowrap',
+			cell: (e) => {
+				const org = e.organization || '';
+				if (!org)
+					return muted(t('dash'));
+				const name = orgName ? orgName(org) : null;
+				return h('span', { title: name && name !== org ? name : null }, org);
+			},
+		},
+		{ key: 'action', label: t('audit.col.action'), className: 'cell-action', cell: (e) => h('span', { title: e.action || null }, label('auditAction', e.action)) },
+		{ key: 'object', label: t('audit.col.object'), className: 'nowrap cell-object', cell: (e) => objectText(e.object) },
+		withCase ? { key: 'case', label: t('audit.col.case'), className: 'nowrap cell-case', cell: (e) => idText(e.case) } : null,
+		{ key: 'client', label: t('audit.col.client'), className: 'nowrap cell-client', cell: (e) => e.client || muted(t('dash')) },
+		{
+			key: 'flagged', label: t('audit.col.flagged'), className: 'cell-flag',
+			cell: (e) => (e.flagged
+				? h('span', { class: 'badge badge-flagged' }, t('audit.flagged'))
+				: h('span', { class: 'visually-hidden' }, t('no'))),
+		},
 	].filter(Boolean);
 }
 
-export function auditRow(e, { withCase = true, orgName } = {}) {
-	const org = e.organization || '';
-	const orgTitle = org && orgName ? orgName(org) : null;
-	return h('tr', {
+// The <tr> attributes of an audit entry.
+export function auditRowProps(e) {
+	return {
 		class: e.flagged ? 'row-flagged' : null,
 		dataset: { seq: String(e.seq), action: e.action || '', flagged: e.flagged ? 'true' : 'false' },
-	},
-	h('th', { scope: 'row', class: 'col-num' }, String(e.seq)),
-	h('td', { class: 'nowrap' }, timeText(e.at)),
-	h('td', { class: 'cell-actor' }, e.actor || h('span', { class: 'muted' }, t('audit.unknownActor'))),
-	h('td', { class: 'nowrap' }, org
-		? h('span', { title: orgTitle && orgTitle !== org ? orgTitle : null }, org)
-		: h('span', { class: 'muted' }, t('dash'))),
-	h('td', { class: 'cell-action' }, h('span', { title: e.action || null }, label('auditAction', e.action))),
-	h('td', { class: 'nowrap cell-object' }, objectText(e.object)),
-	withCase ? h('td', { class: 'nowrap cell-case' }, idText(e.case)) : null,
-	h('td', { class: 'nowrap cell-client' }, e.client || h('span', { class: 'muted' }, t('dash'))),
-	h('td', { class: 'cell-flag' }, e.flagged
-		? h('span', { class: 'badge badge-flagged' }, t('audit.flagged'))
-		: h('span', { class: 'visually-hidden' }, t('no'))));
-}
-
-// A table filled page by page. fetchPage(cursor, signal) → {items,
-// next_cursor}; row(item) → <tr>. `onError(err)` may take over an error
-// (returns true when it did). Returns {el, load(), table}.
-export function pagedTable(ctx, {
-	id, caption, columns, row, fetchPage, emptyText, countText, moreText, onError,
-}) {
-	const tbody = h('tbody');
-	const table = h('table', { class: 'data-table log-table', id },
-	    h('caption', { class: 'visually-hidden' }, caption),
-	    h('thead', null, h('tr', null,
-	        columns.map(([key, text, cls]) => h('th', { scope: 'col', class: cls, dataset: { col: key } }, text)))),
-	    tbody);
-	const empty = h('p', { class: 'empty', id: `${id}-empty`, hidden: true });
-	const error = h('div', { class: 'list-error', id: `${id}-error` });
-	const count = h('p', { class: 'list-count', id: `${id}-count`, 'aria-live': 'polite' });
-	const more = h('button', {
-		type: 'button', class: 'btn', id: `${id}-more`, hidden: true,
-		on: { click: () => load({ append: true }) },
-	}, moreText);
-	const results = h('div', { class: 'results', 'aria-busy': 'false' },
-	    tableWrap(table), empty, h('div', { class: 'list-footer' }, more));
-	const el = h('div', { class: 'paged-table' }, error, count, results);
-
-	let cursor = null;
-	let shown = 0;
-	let controller = null;
-	table.hidden = true;
-
-	function reset() {
-		if (controller) {
-			controller.abort();
-			controller = null;
-		}
-		results.setAttribute('aria-busy', 'false');
-		tbody.replaceChildren();
-		shown = 0;
-		cursor = null;
-		table.hidden = true;
-		empty.hidden = true;
-		more.hidden = true;
-		count.textContent = '';
-	}
-
-	async function load({ append = false } = {}) {
-		if (controller)
-			controller.abort();
-		controller = new AbortController();
-		const mine = controller;
-		const moreHadFocus = document.activeElement === more;
-		results.setAttribute('aria-busy', 'true');
-		more.disabled = true;
-		let data;
-		try {
-			data = await fetchPage(append ? cursor : null, mine.signal);
-		} catch (err) {
-			if ((err && err.name === 'AbortError') || !ctx.isCurrent() || mine !== controller)
-				return false;
-			controller = null;
-			results.setAttribute('aria-busy', 'false');
-			more.disabled = false;
-			if (err.status === 401)
-				return false;
-			if (!append)
-				reset();
-			error.replaceChildren();
-			if (!(onError && onError(err)))
-				error.replaceChildren(alertBox(errorMessage(err)));
-			return false;
-		}
-		if (!ctx.isCurrent() || mine !== controller)
-			return false;
-		controller = null;
-		error.replaceChildren();
-		results.setAttribute('aria-busy', 'false');
-		more.disabled = false;
-		const items = (data && Array.isArray(data.items)) ? data.items : [];
-		if (!append)
-			reset();
-		let first = null;
-		for (const item of items) {
-			const tr = row(item);
-			if (!first)
-				first = tr;
-			tbody.appendChild(tr);
-		}
-		shown += items.length;
-		cursor = data && data.next_cursor ? String(data.next_cursor) : null;
-		more.hidden = !cursor;
-		table.hidden = shown === 0;
-		empty.hidden = shown !== 0;
-		empty.textContent = shown === 0 ? emptyText() : '';
-		count.textContent = shown === 0 ? '' : countText(shown, Boolean(cursor));
-		// "Visa fler" gone: keep the keyboard where the new rows start.
-		if (append && moreHadFocus && more.hidden && first) {
-			const head = first.querySelector('th, td');
-			head.setAttribute('tabindex', '-1');
-			head.focus();
-		}
-		return true;
-	}
-
-	return { el, load, table, reset };
+	};
 }
 
 // Count line of an audit table.

@@ -16,7 +16,8 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { formErrors, sendForm, errorMessage } from './ui.js';
+import { errorMessage } from './ui.js';
+import { createForm, disclosure } from './form.js';
 
 // Comparable form of a field value: lists as sets, text trimmed with one
 // kind of line end (a textarea's value always uses \n).
@@ -67,17 +68,10 @@ export function choiceValue(g, { single = false } = {}) {
 export function createEditor(opts) {
 	const { ctx, ids, text } = opts;
 	const titleId = `${ids.panel}-title`;
-	const toggle = h('button', {
-		type: 'button', class: 'btn btn-secondary', id: ids.toggle,
-		'aria-expanded': 'false', 'aria-controls': ids.panel,
-	}, text.toggle);
 	const host = h('div');
-	const panel = h('section', {
-		class: 'card edit-panel', id: ids.panel, hidden: true, 'aria-labelledby': titleId,
-	}, h('h2', { id: titleId }, text.title), host);
 
-	let state = null;   // {data, base, built, errors, summaryHost, submit}
-	let busy = false;
+	let state = null;   // {data, base, built, errors, form}
+	let busy = false;   // a reload is under way
 
 	const values = (built) => {
 		const v = {};
@@ -86,44 +80,39 @@ export function createEditor(opts) {
 		return v;
 	};
 
+	const panel = disclosure({
+		id: ids.toggle, text: text.toggle, panelId: ids.panel,
+		panelTag: 'section', panelClass: 'card edit-panel', panelAttrs: { 'aria-labelledby': titleId },
+		content: [h('h2', { id: titleId }, text.title), host],
+		onOpen() {
+			buildForm(opts.getData());
+			state.built.first.focus();
+		},
+		onClose() {
+			if (busy || (state && state.form.isBusy()))
+				return false;
+			host.replaceChildren();
+			state = null;
+			return true;
+		},
+	});
+	const close = (focusToggle) => panel.close(focusToggle);
+
 	function buildForm(data) {
 		const built = opts.build(data);
-		const summaryHost = h('div', { class: 'form-summary' });
-		const errors = formErrors(summaryHost, built.errorFields);
-		const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: ids.submit }, text.submit);
-		const cancel = h('button', {
-			type: 'button', class: 'btn btn-secondary', id: ids.cancel,
-			on: { click: () => close(true) },
-		}, text.cancel);
-		host.replaceChildren(h('form', {
-			class: 'stack-form', id: ids.form, novalidate: true, autocomplete: 'off',
-			'aria-labelledby': titleId,
-			on: { submit: onSubmit },
-		},
-		summaryHost,
-		built.nodes,
-		h('div', { class: 'form-actions' }, submit, cancel)));
-		state = { data, base: values(built), built, errors, summaryHost, submit };
+		const form = createForm(ctx, {
+			id: ids.form, labelledBy: titleId,
+			fields: built.errorFields, body: built.nodes,
+			submit: { id: ids.submit, text: text.submit },
+			cancel: { id: ids.cancel, text: text.cancel, onClick: () => close(true) },
+			collect: () => collect(form),
+			send: (body) => opts.save(data, body),
+			handle: (err) => handle(state, err),
+			done: (updated) => saved(updated),
+		});
+		host.replaceChildren(form.el);
+		state = { data, base: values(built), built, errors: form.errors, form };
 	}
-
-	function open() {
-		buildForm(opts.getData());
-		panel.hidden = false;
-		toggle.setAttribute('aria-expanded', 'true');
-		state.built.first.focus();
-	}
-
-	function close(focusToggle) {
-		if (busy)
-			return;
-		host.replaceChildren();
-		state = null;
-		panel.hidden = true;
-		toggle.setAttribute('aria-expanded', 'false');
-		if (focusToggle)
-			toggle.focus();
-	}
-	toggle.addEventListener('click', () => (panel.hidden ? open() : close(true)));
 
 	// Builds the form again from fresh data, keeping what the user changed.
 	// Returns the fields that the user and someone else both changed.
@@ -195,48 +184,35 @@ export function createEditor(opts) {
 		return false;
 	}
 
-	async function onSubmit(ev) {
-		ev.preventDefault();
+	// The changed fields' body; null when nothing changed (the panel closes).
+	function collect(form) {
 		const s = state;
-		if (busy || !s)
-			return;
+		if (busy || !s || s.form !== form)
+			return null;
 		const typed = values(s.built);
 		const changed = Object.keys(typed).filter((name) => !same(typed[name], s.base[name]));
-		const { body, errors: local } = opts.toBody(typed, changed, s.data);
-		if (local.length) {
-			s.errors.show(local);
-			return;
-		}
+		const { body, errors } = opts.toBody(typed, changed, s.data);
+		if (errors.length)
+			return { errors };
 		if (changed.length === 0) {
 			close(true);
 			ctx.announce(t('edit.noChanges'), { kind: 'info' });
-			return;
+			return null;
 		}
-		busy = true;
-		let updated;
-		let ok;
-		try {
-			ok = await sendForm(ctx, {
-				submit: s.submit, messages: s.summaryHost, errors: s.errors,
-				handle: (err) => handle(s, err),
-			}, async () => {
-				updated = await opts.save(s.data, body);
-			});
-		} finally {
-			busy = false;
-		}
-		if (!ok || !ctx.isCurrent())
-			return;
+		return { body, errors: [] };
+	}
+
+	async function saved(updated) {
 		close(false);
 		ctx.announce(text.saved, { kind: 'success' });
 		await opts.onSaved(updated);
 		if (ctx.isCurrent())
-			toggle.focus();
+			panel.toggle.focus();
 	}
 
 	return {
-		toggle,
-		panel,
+		toggle: panel.toggle,
+		panel: panel.panel,
 		isOpen: () => state !== null,
 		// After a change made elsewhere on the page (e.g. the status action):
 		// the open form continues from the new version.

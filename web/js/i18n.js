@@ -37,16 +37,6 @@ const messages = {
 		'login.locked': 'För många misslyckade försök. Försök igen senare.',
 		'login.notice': 'Systemet innehåller känsliga uppgifter. All åtkomst loggas.',
 
-		'role.admin': 'Administratör',
-		'role.coordinator': 'Koordinator',
-		'role.member': 'Medlem',
-		'role.requester': 'Frågeställare',
-		'role.analyst': 'Analytiker',
-		'role.auditor': 'Granskare',
-
-		'status.open': 'Öppet',
-		'status.closed': 'Avslutat',
-
 		'cases.title': 'Ärenden',
 		'cases.new': 'Nytt ärende',
 		'cases.filters': 'Filtrera ärenden',
@@ -96,19 +86,6 @@ const messages = {
 		'fieldError.invalid_country': 'Ogiltig landskod (ISO 3166-1 alfa-2).',
 		'fieldError.wrong_type': 'Fel datatyp.',
 		'fieldError.unknown_field': 'Okänt fält.',
-
-		'exploitation.sexual': 'Sexuella ändamål',
-		'exploitation.forced_labour': 'Tvångsarbete',
-		'exploitation.unreasonable_work': 'Arbete under uppenbart orimliga villkor',
-		'exploitation.begging': 'Tiggeri',
-		'exploitation.criminal_activities': 'Brottslig verksamhet',
-		'exploitation.slavery_servitude': 'Slaveri eller slaveriliknande förhållanden',
-		'exploitation.organ_removal': 'Avlägsnande av organ',
-		'exploitation.military_service': 'Krigstjänst',
-		'exploitation.forced_marriage': 'Tvångsäktenskap',
-		'exploitation.illegal_adoption': 'Olaglig adoption',
-		'exploitation.surrogacy': 'Exploatering av surrogatmoderskap',
-		'exploitation.other': 'Annan exploatering',
 
 		'case.title': 'Ärende',
 		'case.back': 'Tillbaka till ärendelistan',
@@ -187,16 +164,6 @@ const messages = {
 		'persons.badAge': 'Ange en ålder i hela år.',
 		'persons.badCitizenship': 'Ange två bokstäver.',
 
-		'gender.female': 'Kvinna/flicka',
-		'gender.male': 'Man/pojke',
-		'gender.other': 'Annat',
-		'gender.unknown': 'Okänt',
-
-		'protected.none': 'Ingen',
-		'protected.marked': 'Sekretessmarkering',
-		'protected.protected_address': 'Skyddad folkbokföring',
-		'protected.fictitious': 'Fingerade personuppgifter',
-
 		'yes': 'Ja',
 		'no': 'Nej',
 		'dash': '–',
@@ -228,9 +195,6 @@ const messages = {
 		'team.keep': 'Avbryt',
 		'team.removed': 'Medlemmen har tagits bort ur teamet.',
 		'team.requiredOrganization': 'Välj en organisation.',
-
-		'access.full': 'Full åtkomst',
-		'access.pseudonymous': 'Pseudonymiserad åtkomst',
 
 		'person.title': 'Person',
 		'person.back': 'Tillbaka till ärendet',
@@ -383,6 +347,8 @@ const messages = {
 		'error.generic': 'Något gick fel (felkod {status}).',
 		'error.conflict': 'Uppgifterna har ändrats av någon annan. Ladda om sidan och försök igen.',
 		'error.title': 'Fel',
+		'vocab.title': 'Sidan kan inte visas',
+		'vocab.failed': 'Kodlistorna (till exempel kön, skyddad identitet och exploateringsformer) kunde inte hämtas från servern.',
 		'error.retry': 'Försök igen',
 	},
 	en: {
@@ -414,16 +380,6 @@ const messages = {
 		'login.failed': 'Sign-in failed. Check your details and try again.',
 		'login.locked': 'Too many failed attempts. Try again later.',
 		'login.notice': 'This system holds sensitive information. All access is logged.',
-
-		'role.admin': 'Administrator',
-		'role.coordinator': 'Coordinator',
-		'role.member': 'Member',
-		'role.requester': 'Requester',
-		'role.analyst': 'Analyst',
-		'role.auditor': 'Auditor',
-
-		'status.open': 'Open',
-		'status.closed': 'Closed',
 
 		'cases.title': 'Cases',
 		'cases.new': 'New case',
@@ -474,19 +430,6 @@ const messages = {
 		'fieldError.invalid_country': 'Invalid country code (ISO 3166-1 alpha-2).',
 		'fieldError.wrong_type': 'Wrong data type.',
 		'fieldError.unknown_field': 'Unknown field.',
-
-		'exploitation.sexual': 'Sexual purposes',
-		'exploitation.forced_labour': 'Forced labour',
-		'exploitation.unreasonable_work': 'Work under manifestly unreasonable conditions',
-		'exploitation.begging': 'Begging',
-		'exploitation.criminal_activities': 'Criminal activities',
-		'exploitation.slavery_servitude': 'Slavery or servitude',
-		'exploitation.organ_removal': 'Removal of organs',
-		'exploitation.military_service': 'Military service',
-		'exploitation.forced_marriage': 'Forced marriage',
-		'exploitation.illegal_adoption': 'Illegal adoption',
-		'exploitation.surrogacy': 'Exploitation of surrogacy',
-		'exploitation.other': 'Other exploitation',
 
 		'case.title': 'Case',
 		'case.back': 'Back to the case list',
@@ -565,16 +508,6 @@ const messages = {
 		'persons.badAge': 'Enter an age in whole years.',
 		'persons.badCitizenship': 'Enter two letters.',
 
-		'gender.female': 'Female',
-		'gender.male': 'Male',
-		'gender.other': 'Other',
-		'gender.unknown': 'Unknown',
-
-		'protected.none': 'None',
-		'protected.marked': 'Confidentiality marking',
-		'protected.protected_address': 'Protected registered address',
-		'protected.fictitious': 'Fictitious identity details',
-
 		'yes': 'Yes',
 		'no': 'No',
 		'dash': '–',
@@ -606,9 +539,6 @@ const messages = {
 		'team.keep': 'Cancel',
 		'team.removed': 'The member has been removed from the team.',
 		'team.requiredOrganization': 'Choose an organisation.',
-
-		'access.full': 'Full access',
-		'access.pseudonymous': 'Pseudonymous access',
 
 		'person.title': 'Person',
 		'person.back': 'Back to the case',
@@ -761,6 +691,8 @@ const messages = {
 		'error.generic': 'Something went wrong (error code {status}).',
 		'error.conflict': 'The details were changed by someone else. Reload the page and try again.',
 		'error.title': 'Error',
+		'vocab.title': 'The page cannot be shown',
+		'vocab.failed': 'The code lists (such as genders, protected identity and forms of exploitation) could not be fetched from the server.',
 		'error.retry': 'Try again',
 	},
 };
@@ -807,8 +739,15 @@ export function t(key, vars) {
 	return msg;
 }
 
-// Label for a coded value, e.g. label('gender', 'female'). Unknown codes are
-// shown as they are, so a new server-side code never breaks the page.
+// Whether the message table has this key.
+export function has(key) {
+	return key in messages.sv;
+}
+
+// Label of a coded value of the message table (auditAction, auditObject),
+// e.g. label('auditAction', 'case.create'). The API's vocabularies (genders,
+// roles, …) are labelled by vocab.js. Unknown codes are shown as they are,
+// so a new server-side code never breaks the page.
 export function label(group, code) {
 	if (code === null || code === undefined || code === '')
 		return t('dash');

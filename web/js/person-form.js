@@ -4,13 +4,11 @@
 // in a collapsed <details>, the identity block.
 
 import { h, uid } from './dom.js';
-import { t, label } from './i18n.js';
+import { t } from './i18n.js';
 import * as ref from './ref.js';
-import { field } from './ui.js';
-
-export const GENDERS = ['female', 'male', 'other', 'unknown'];
-export const PROTECTED = ['none', 'marked', 'protected_address', 'fictitious'];
-export const IDENTITY_KEYS = ['full_name', 'date_of_birth', 'id_number', 'phone', 'address'];
+import * as vocab from './vocab.js';
+import { inputField, textareaField, selectField } from './form.js';
+import { norm } from './edit.js';
 
 /*
  * prefix            id prefix of the controls ("person", "edit-person")
@@ -32,57 +30,45 @@ export function personFields({
 	const id = (name) => `${prefix}-${name}`;
 	const num = (v) => (v === null || v === undefined ? '' : String(v));
 
-	const pseudonym = field({
+	const pseudonym = inputField({
 		label: t('persons.pseudonym'), hint: t('persons.pseudonymHint'),
-		control: h('input', {
-			id: id('pseudonym'), name: 'pseudonym', type: 'text', autocomplete: 'off',
-			spellcheck: 'false', maxlength: '100', value: values.pseudonym || '',
-		}),
+		id: id('pseudonym'), name: 'pseudonym', spellcheck: 'false', maxlength: '100',
+		value: values.pseudonym || '',
 	});
-	const gender = field({
-		label: t('persons.gender'),
-		control: h('select', { id: id('gender'), name: 'gender', value: values.gender || '' },
-		    genderChoose ? h('option', { value: '' }, t('persons.genderChoose')) : null,
-		    GENDERS.map((g) => h('option', { value: g }, label('gender', g)))),
+	const gender = selectField({
+		label: t('persons.gender'), id: id('gender'), name: 'gender',
+		choose: genderChoose ? t('persons.genderChoose') : undefined,
+		options: vocab.options('genders'), value: values.gender || '',
 	});
-	const birthYear = field({
-		label: t('persons.birthYear'),
-		control: h('input', {
-			id: id('birth-year'), name: 'birth_year', type: 'text', inputmode: 'numeric',
-			autocomplete: 'off', maxlength: '4', class: 'input-short', value: num(values.birth_year),
-		}),
+	const short = { inputmode: 'numeric', class: 'input-short' };
+	const birthYear = inputField({
+		label: t('persons.birthYear'), id: id('birth-year'), name: 'birth_year', maxlength: '4',
+		...short, value: num(values.birth_year),
 	});
-	const ageEstimate = field({
-		label: t('persons.ageEstimate'),
-		control: h('input', {
-			id: id('age-estimate'), name: 'age_estimate', type: 'text', inputmode: 'numeric',
-			autocomplete: 'off', maxlength: '3', class: 'input-short', value: num(values.age_estimate),
-		}),
+	const ageEstimate = inputField({
+		label: t('persons.ageEstimate'), id: id('age-estimate'), name: 'age_estimate', maxlength: '3',
+		...short, value: num(values.age_estimate),
 	});
 	const ageHint = h('p', { class: 'hint', id: uid(`${prefix}-age-hint`) }, t('persons.ageHint'));
 	const ageGroup = h('fieldset', { class: 'field-group', 'aria-describedby': ageHint.id },
 	    h('legend', null, t('persons.age')), ageHint,
 	    h('div', { class: 'row row-compact' }, birthYear.wrap, ageEstimate.wrap));
-	// The code is typed or picked from the countries the server accepts.
+	// The code is typed or picked from the countries the server accepts
+	// (GET /api/v1/countries, in the current language).
 	const countryList = h('datalist', { id: id('countries') });
 	ref.countries().then((list) => countryList.replaceChildren(...list.map((c) =>
 	    h('option', { value: c.code }, `${c.code} – ${ref.displayName(c)}`)))).catch(() => {});
-	const citizenship = field({
+	const citizenship = inputField({
 		label: t('persons.citizenship'), hint: t('persons.citizenshipHint'), optional: true,
-		control: h('input', {
-			id: id('citizenship'), name: 'citizenship', type: 'text', autocomplete: 'off',
-			autocapitalize: 'characters', spellcheck: 'false', maxlength: '2', class: 'input-short',
-			list: countryList.id, value: values.citizenship || '',
-		}),
+		id: id('citizenship'), name: 'citizenship', autocapitalize: 'characters', spellcheck: 'false',
+		maxlength: '2', class: 'input-short', list: countryList.id, value: values.citizenship || '',
 	});
 	citizenship.wrap.append(countryList);
-	const protectedId = field({
+	const protectedId = selectField({
 		label: t('persons.protected'),
 		hint: protectedLocked ? t('personEdit.protectedLocked') : null,
-		control: h('select', {
-			id: id('protected'), name: 'protected_identity', disabled: protectedLocked,
-			value: values.protected_identity || 'none',
-		}, PROTECTED.map((p) => h('option', { value: p }, label('protected', p)))),
+		id: id('protected'), name: 'protected_identity', disabled: protectedLocked,
+		options: vocab.options('protection_levels'), value: values.protected_identity || 'none',
 	});
 
 	const errorFields = {
@@ -99,19 +85,17 @@ export function personFields({
 	let identityBlock = null;
 	if (withIdentity) {
 		const idv = identity || {};
-		const idField = (key, name, attrs = {}, tag = 'input') => field({
+		const idField = (key, name, attrs = {}, build = inputField) => build({
 			label: t(key), optional: true,
-			control: h(tag, {
-				id: id(`identity-${name.replace(/_/g, '-')}`), name: `identity.${name}`,
-				autocomplete: 'off', spellcheck: 'false', value: idv[name] ?? '', ...attrs,
-			}),
+			id: id(`identity-${name.replace(/_/g, '-')}`), name: `identity.${name}`,
+			spellcheck: 'false', value: idv[name] ?? '', ...attrs,
 		});
 		identityFields = {
 			full_name: idField('persons.fullName', 'full_name', { type: 'text', maxlength: '200' }),
 			date_of_birth: idField('persons.dateOfBirth', 'date_of_birth', { type: 'date' }),
 			id_number: idField('persons.idNumber', 'id_number', { type: 'text', maxlength: '64' }),
 			phone: idField('persons.phone', 'phone', { type: 'tel', maxlength: '64' }),
-			address: idField('persons.address', 'address', { rows: '2', maxlength: '500' }, 'textarea'),
+			address: idField('persons.address', 'address', { rows: '2', maxlength: '500' }, textareaField),
 		};
 		identityBlock = h('details', { class: 'identity-block', id: id('identity') },
 		    h('summary', null, t('persons.identity')),
@@ -134,8 +118,89 @@ export function personFields({
 		nodes.push(identityBlock);
 	}
 
+	// The values as the API names them (identity fields as "identity.<key>").
+	const controls = {
+		pseudonym, gender, birth_year: birthYear, age_estimate: ageEstimate,
+		citizenship, protected_identity: protectedId,
+	};
+	for (const [k, f] of Object.entries(identityFields || {}))
+		controls[`identity.${k}`] = f;
+
 	return {
 		pseudonym, gender, birthYear, ageEstimate, citizenship, protectedId,
-		identityFields, identityBlock, errorFields, nodes,
+		identityFields, identityBlock, errorFields, nodes, controls,
 	};
+}
+
+// The request body for the person fields named in `changed`, and the local
+// checks ({body, errors}). Adding names the fields filled in (and always
+// pseudonym, gender and protection); editing names the fields changed, and
+// an emptied field is sent as null. The identity block goes whole when any
+// of its fields is named; emptied, it is removed (null).
+export function personBody(values, changed, { adding = false } = {}) {
+	const body = {};
+	const errors = [];
+	const has = (name) => changed.includes(name);
+	if (has('pseudonym')) {
+		if (norm(values.pseudonym))
+			body.pseudonym = norm(values.pseudonym);
+		else
+			errors.push({ field: 'pseudonym', message: t('persons.requiredPseudonym') });
+	}
+	if (has('gender')) {
+		if (values.gender)
+			body.gender = values.gender;
+		else
+			errors.push({ field: 'gender', message: t('persons.requiredGender') });
+	}
+	const by = norm(values.birth_year);
+	const ae = norm(values.age_estimate);
+	if (by && ae)
+		errors.push({ field: 'age_estimate', message: t('persons.ageBoth') });
+	if (has('birth_year')) {
+		if (!by)
+			body.birth_year = null;
+		else if (/^[0-9]{4}$/.test(by))
+			body.birth_year = Number(by);
+		else
+			errors.push({ field: 'birth_year', message: t('persons.badYear') });
+	}
+	if (has('age_estimate')) {
+		if (!ae)
+			body.age_estimate = null;
+		else if (/^[0-9]{1,3}$/.test(ae))
+			body.age_estimate = Number(ae);
+		else
+			errors.push({ field: 'age_estimate', message: t('persons.badAge') });
+	}
+	if (has('citizenship')) {
+		const cz = norm(values.citizenship);
+		if (!cz)
+			body.citizenship = null;
+		else if (/^[A-Za-z]{2}$/.test(cz))
+			body.citizenship = cz.toUpperCase();
+		else
+			errors.push({ field: 'citizenship', message: t('persons.badCitizenship') });
+	}
+	if (has('protected_identity'))
+		body.protected_identity = values.protected_identity;
+	if (changed.some((n) => n.startsWith('identity.'))) {
+		const identity = {};
+		for (const [name, v] of Object.entries(values)) {
+			if (name.startsWith('identity.') && norm(v))
+				identity[name.slice('identity.'.length)] = norm(v);
+		}
+		if (Object.keys(identity).length)
+			body.identity = identity;
+		else if (!adding)
+			body.identity = null;
+	}
+	return { body, errors };
+}
+
+// personBody for "Lägg till person": every field filled in.
+export function newPersonBody(values) {
+	const always = ['pseudonym', 'gender', 'protected_identity'];
+	const changed = Object.keys(values).filter((n) => always.includes(n) || norm(values[n]));
+	return personBody(values, changed, { adding: true });
 }

@@ -7,9 +7,11 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import * as ref from '../ref.js';
-import { setTitle, pageHeading, field } from '../ui.js';
+import { setTitle, pageHeading } from '../ui.js';
+import { inputField, checkField } from '../form.js';
+import { pagedTable } from '../table.js';
 import {
-	PAGE, auditColumns, auditRow, auditCount, pagedTable, normalizeUuid,
+	PAGE, auditColumns, auditRowProps, auditCount, normalizeUuid,
 } from '../audit-table.js';
 
 const filters = { flagged: false, caseId: '' };
@@ -28,15 +30,14 @@ export async function render(ctx) {
 		return;
 	const orgName = (code) => ref.nameOf(orgs, code);
 
-	const flagged = h('input', {
-		type: 'checkbox', id: 'audit-flagged', name: 'flagged', checked: filters.flagged,
+	const flaggedField = checkField({
+		label: t('audit.flaggedOnly'), id: 'audit-flagged', name: 'flagged', checked: filters.flagged,
 	});
-	const caseField = field({
-		label: t('audit.case'), hint: t('audit.caseHint'), optional: true,
-		control: h('input', {
-			id: 'audit-case', name: 'case', type: 'text', autocomplete: 'off',
-			autocapitalize: 'none', spellcheck: 'false', class: 'input-id', value: filters.caseId,
-		}),
+	const flagged = flaggedField.control;
+	const caseField = inputField({
+		label: t('audit.case'), hint: t('audit.caseHint'), optional: true, className: 'field-case',
+		id: 'audit-case', name: 'case', autocapitalize: 'none', spellcheck: 'false',
+		class: 'input-id', value: filters.caseId,
 	});
 	const clear = h('button', {
 		type: 'button', class: 'btn btn-secondary', id: 'audit-clear',
@@ -47,8 +48,9 @@ export async function render(ctx) {
 	const list = pagedTable(ctx, {
 		id: 'audit-table',
 		caption: t('audit.caption'),
-		columns: auditColumns(),
-		row: (e) => auditRow(e, { orgName }),
+		className: 'log-table',
+		columns: auditColumns({ orgName }),
+		rowProps: auditRowProps,
 		fetchPage: (cursor, signal) => api.listAudit({
 			limit: PAGE, cursor,
 			case: filters.caseId || undefined,
@@ -72,13 +74,11 @@ export async function render(ctx) {
 		class: 'filters audit-filters', role: 'search', 'aria-label': t('audit.filters'), novalidate: true,
 		on: { submit: (ev) => { ev.preventDefault(); apply(); } },
 	},
-	h('div', { class: 'field field-check' },
-	    h('div', { class: 'choice' }, flagged, h('label', { for: 'audit-flagged' }, t('audit.flaggedOnly')))),
+	flaggedField.wrap,
 	caseField.wrap,
 	h('div', { class: 'field field-actions' },
 	    h('button', { type: 'submit', class: 'btn btn-primary', id: 'audit-apply' }, t('audit.apply')),
 	    clear));
-	caseField.wrap.classList.add('field-case');
 
 	ctx.root.replaceChildren(
 	    h('div', { class: 'page-head' }, pageHeading(t('audit.title'))),

@@ -6,7 +6,8 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { setTitle, pageHeading } from '../ui.js';
-import { PAGE, pagedTable, idText, timeText } from '../audit-table.js';
+import { pagedTable } from '../table.js';
+import { PAGE, idText, timeText } from '../audit-table.js';
 
 function count(n, hasMore) {
 	if (hasMore)
@@ -14,17 +15,25 @@ function count(n, hasMore) {
 	return n === 1 ? t('glass.countOne') : t('glass.count', { n });
 }
 
-function row(g) {
+function active(g) {
 	const expires = Date.parse(g.expires_at);
-	const active = Number.isFinite(expires) && expires > Date.now();
-	return h('tr', { class: active ? 'row-active' : null, dataset: { id: g.id || '' } },
-	    h('th', { scope: 'row', class: 'nowrap' }, timeText(g.granted_at)),
-	    h('td', { class: 'nowrap' }, timeText(g.expires_at),
-	        active ? h('span', { class: 'badge badge-active' }, t('glass.active')) : null),
-	    h('td', { class: 'cell-actor' }, g.user || t('dash')),
-	    h('td', { class: 'nowrap cell-person' }, idText(g.person)),
-	    h('td', { class: 'nowrap cell-case' }, idText(g.case)),
-	    h('td', { class: 'cell-reason' }, h('div', { class: 'reason' }, g.reason || '')));
+	return Number.isFinite(expires) && expires > Date.now();
+}
+
+// The columns of the grants table (table.js).
+function columns() {
+	return [
+		{ key: 'granted', label: t('glass.col.granted'), className: 'nowrap', rowHeader: true, cell: (g) => timeText(g.granted_at) },
+		{
+			key: 'expires', label: t('glass.col.expires'), className: 'nowrap',
+			cell: (g) => [timeText(g.expires_at),
+				active(g) ? h('span', { class: 'badge badge-active' }, t('glass.active')) : null],
+		},
+		{ key: 'user', label: t('glass.col.user'), className: 'cell-actor', cell: (g) => g.user || t('dash') },
+		{ key: 'person', label: t('glass.col.person'), className: 'nowrap cell-person', cell: (g) => idText(g.person) },
+		{ key: 'case', label: t('glass.col.case'), className: 'nowrap cell-case', cell: (g) => idText(g.case) },
+		{ key: 'reason', label: t('glass.col.reason'), className: 'col-reason cell-reason', cell: (g) => h('div', { class: 'reason' }, g.reason || '') },
+	];
 }
 
 export async function render(ctx) {
@@ -32,15 +41,9 @@ export async function render(ctx) {
 	const list = pagedTable(ctx, {
 		id: 'glass-table',
 		caption: t('glass.caption'),
-		columns: [
-			['granted', t('glass.col.granted')],
-			['expires', t('glass.col.expires')],
-			['user', t('glass.col.user')],
-			['person', t('glass.col.person')],
-			['case', t('glass.col.case')],
-			['reason', t('glass.col.reason'), 'col-reason'],
-		],
-		row,
+		className: 'log-table',
+		columns: columns(),
+		rowProps: (g) => ({ class: active(g) ? 'row-active' : null, dataset: { id: g.id || '' } }),
 		fetchPage: (cursor, signal) => api.listBreakGlass({ limit: PAGE, cursor }, signal),
 		emptyText: () => t('glass.empty'),
 		countText: count,

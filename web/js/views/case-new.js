@@ -6,105 +6,67 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import * as ref from '../ref.js';
-import { setTitle, pageHeading, field, choiceGroup, formErrors, errorMessage } from '../ui.js';
+import * as vocab from '../vocab.js';
+import { setTitle, pageHeading } from '../ui.js';
+import { inputField, textareaField, selectField, choiceGroup, createForm } from '../form.js';
 
-export const EXPLOITATION = [
-	'sexual', 'forced_labour', 'unreasonable_work', 'begging', 'criminal_activities',
-	'slavery_servitude', 'organ_removal', 'military_service', 'forced_marriage',
-	'illegal_adoption', 'surrogacy', 'other',
-];
+// The counties as select options, by code.
+export function countyOptions(counties) {
+	return [...counties].sort((a, b) => String(a.code).localeCompare(String(b.code)))
+	    .map((c) => [c.code, ref.displayName(c)]);
+}
 
 export async function render(ctx) {
 	setTitle('newCase.title');
 	const counties = await ref.counties();
 	if (!ctx.isCurrent())
 		return;
-	const sorted = [...counties].sort((a, b) => String(a.code).localeCompare(String(b.code)));
 
-	const title = field({
-		label: t('newCase.caseTitle'),
-		control: h('input', { id: 'case-title', name: 'title', type: 'text', autocomplete: 'off', maxlength: '200', required: true }),
+	const title = inputField({
+		label: t('newCase.caseTitle'), id: 'case-title', name: 'title', maxlength: '200', required: true,
 	});
-	const summary = field({
-		label: t('newCase.summary'),
-		optional: true,
-		control: h('textarea', { id: 'case-summary', name: 'summary', rows: '5', autocomplete: 'off' }),
+	const summary = textareaField({
+		label: t('newCase.summary'), optional: true, id: 'case-summary', name: 'summary', rows: '5',
 	});
-	const county = field({
-		label: t('newCase.county'),
-		control: h('select', { id: 'case-county', name: 'county', required: true },
-		    h('option', { value: '' }, t('newCase.countyChoose')),
-		    sorted.map((c) => h('option', { value: c.code }, ref.displayName(c)))),
+	const county = selectField({
+		label: t('newCase.county'), id: 'case-county', name: 'county', required: true,
+		choose: t('newCase.countyChoose'), options: countyOptions(counties),
 	});
 	const exploitation = choiceGroup({
-		legend: t('newCase.exploitation'),
-		hint: t('newCase.exploitationHint'),
-		name: 'exploitation',
-		options: EXPLOITATION.map((code) => [code, t(`exploitation.${code}`)]),
+		legend: t('newCase.exploitation'), hint: t('newCase.exploitationHint'),
+		name: 'exploitation', options: vocab.options('exploitation_forms'),
 	});
 
-	const summaryHost = h('div', { class: 'form-summary' });
-	const errors = formErrors(summaryHost, {
-		title, summary, county, exploitation,
-	});
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'case-submit' },
-	    t('newCase.submit'));
-	let busy = false;
-
-	const form = h('form', {
-		class: 'stack-form', id: 'new-case-form', novalidate: true,
-		on: {
-			submit: async (ev) => {
-				ev.preventDefault();
-				if (busy)
-					return;
-				const body = {
-					title: title.control.value.trim(),
-					summary: summary.control.value.trim(),
-					county: county.control.value,
-					exploitation: exploitation.values(),
-				};
-				const local = [];
-				if (!body.title)
-					local.push({ field: 'title', message: t('newCase.requiredTitle') });
-				if (!body.county)
-					local.push({ field: 'county', message: t('newCase.requiredCounty') });
-				if (local.length) {
-					errors.show(local);
-					return;
-				}
-				busy = true;
-				submit.disabled = true;
-				try {
-					const created = await api.createCase(body);
-					if (!ctx.isCurrent())
-						return;
-					ctx.announce(t('newCase.created'), { persist: true, kind: 'success' });
-					ctx.navigate(`#/cases/${encodeURIComponent(created.id)}`);
-				} catch (err) {
-					if (!ctx.isCurrent() || err.status === 401)
-						return;
-					const fe = err.fieldErrors || [];
-					if (err.status === 400 && fe.length)
-						errors.show(fe);
-					else
-						errors.showMessage(errorMessage(err));
-				} finally {
-					busy = false;
-					submit.disabled = false;
-				}
-			},
+	const form = createForm(ctx, {
+		id: 'new-case-form', autocomplete: null,
+		fields: { title, summary, county, exploitation },
+		body: [title.wrap, summary.wrap, county.wrap, exploitation.wrap],
+		submit: { id: 'case-submit', text: t('newCase.submit') },
+		cancel: { href: '#/cases', text: t('newCase.cancel') },
+		collect() {
+			const body = {
+				title: title.control.value.trim(),
+				summary: summary.control.value.trim(),
+				county: county.control.value,
+				exploitation: exploitation.values(),
+			};
+			const errors = [];
+			if (!body.title)
+				errors.push({ field: 'title', message: t('newCase.requiredTitle') });
+			if (!body.county)
+				errors.push({ field: 'county', message: t('newCase.requiredCounty') });
+			return { body, errors };
 		},
-	},
-	summaryHost,
-	title.wrap, summary.wrap, county.wrap, exploitation.wrap,
-	h('div', { class: 'form-actions' },
-	    submit,
-	    h('a', { href: '#/cases', class: 'btn btn-secondary' }, t('newCase.cancel'))));
+		send: (body) => api.createCase(body),
+		done(created) {
+			ctx.announce(t('newCase.created'), { persist: true, kind: 'success' });
+			ctx.navigate(`#/cases/${encodeURIComponent(created.id)}`);
+		},
+	});
 
 	ctx.root.replaceChildren(
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
 	    pageHeading(t('newCase.title')),
 	    h('p', { class: 'lead' }, t('newCase.intro')),
-	    h('div', { class: 'card' }, form));
+	    h('div', { class: 'card' }, form.el));
 }

@@ -13,20 +13,21 @@
 
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
-import { t, label, formatDateTime } from '../i18n.js';
+import { t, formatDateTime } from '../i18n.js';
 import * as ref from '../ref.js';
+import * as vocab from '../vocab.js';
 import {
-	setTitle, pageHeading, field, choiceGroup, formErrors, errorMessage, alertBox, definitionList,
-	tableWrap, sendForm,
+	setTitle, pageHeading, errorMessage, alertBox, noticeBox, definitionList,
 } from '../ui.js';
+import {
+	inputField, textareaField, selectField, choiceGroup, createForm, disclosure,
+} from '../form.js';
+import { dataTable, pagedTable } from '../table.js';
 import { createEditor, textValue, choiceValue, norm } from '../edit.js';
-import { personFields } from '../person-form.js';
-import { EXPLOITATION } from './case-new.js';
+import { personFields, newPersonBody } from '../person-form.js';
+import { countyOptions } from './case-new.js';
 import { readsCaseLog } from '../roles.js';
-import { PAGE, auditColumns, auditRow, auditCount, pagedTable } from '../audit-table.js';
-
-const ACCESS = ['pseudonymous', 'full'];
-const STATUSES = ['open', 'closed'];
+import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js';
 
 export async function render(ctx) {
 	setTitle('case.title');
@@ -68,7 +69,7 @@ export async function render(ctx) {
 		showStatusAction();
 		const owner = c.owner || {};
 		factsHost.replaceChildren(definitionList([
-			[t('case.status'), h('span', { class: ['badge', `badge-${c.status}`], id: 'case-status' }, label('status', c.status))],
+			[t('case.status'), h('span', { class: ['badge', `badge-${c.status}`], id: 'case-status' }, vocab.label('case_statuses', c.status))],
 			[t('case.region'), h('span', { id: 'case-region' }, ref.nameOf(regions, c.region) || t('dash'))],
 			[t('case.county'), h('span', { id: 'case-county' }, ref.nameOf(counties, c.county) || t('dash'))],
 			[t('case.exploitation'), exploitationList(c.exploitation)],
@@ -87,7 +88,7 @@ export async function render(ctx) {
 		if (!Array.isArray(list) || list.length === 0)
 			return h('span', { class: 'muted' }, t('case.none'));
 		return h('ul', { class: 'inline-list', id: 'case-exploitation' },
-		    list.map((code) => h('li', null, label('exploitation', code))));
+		    list.map((code) => h('li', null, vocab.label('exploitation_forms', code))));
 	}
 
 	function textBlock(text, id) {
@@ -97,41 +98,54 @@ export async function render(ctx) {
 	}
 
 	function personsTable(persons) {
-		if (persons.length === 0)
-			return h('p', { class: 'empty', id: 'persons-empty' }, t('persons.empty'));
-		return tableWrap(h('table', { class: 'data-table', id: 'persons-table' },
-		    h('caption', { class: 'visually-hidden' }, t('persons.caption')),
-		    h('thead', null, h('tr', null,
-		        h('th', { scope: 'col' }, t('persons.col.pseudonym')),
-		        h('th', { scope: 'col' }, t('persons.col.gender')),
-		        h('th', { scope: 'col' }, t('persons.col.child')),
-		        h('th', { scope: 'col' }, t('persons.col.protected')))),
-		    h('tbody', null, persons.map((p) => h('tr', { dataset: { id: p.id } },
-		        h('th', { scope: 'row' }, h('a', { href: `#/persons/${encodeURIComponent(p.id)}` }, p.pseudonym)),
-		        h('td', null, label('gender', p.gender)),
-		        h('td', { class: 'cell-child' }, p.is_child ? t('yes') : t('no')),
-		        h('td', null, p.protected_identity && p.protected_identity !== 'none'
-			    ? h('span', { class: 'badge badge-protected' }, label('protected', p.protected_identity))
-			    : label('protected', p.protected_identity || 'none')))))));
+		return dataTable({
+			id: 'persons-table', caption: t('persons.caption'), items: persons, stack: true,
+			empty: { id: 'persons-empty', text: t('persons.empty') },
+			rowProps: (p) => ({ dataset: { id: p.id } }),
+			columns: [
+				{
+					key: 'pseudonym', label: t('persons.col.pseudonym'), rowHeader: true,
+					cell: (p) => h('a', { href: `#/persons/${encodeURIComponent(p.id)}` }, p.pseudonym),
+				},
+				{ key: 'gender', label: t('persons.col.gender'), cell: (p) => vocab.label('genders', p.gender) },
+				{ key: 'child', label: t('persons.col.child'), className: 'cell-child', cell: (p) => (p.is_child ? t('yes') : t('no')) },
+				{
+					key: 'protected', label: t('persons.col.protected'),
+					cell: (p) => {
+						const text = vocab.label('protection_levels', p.protected_identity || 'none');
+						return p.protected_identity && p.protected_identity !== 'none'
+							? h('span', { class: 'badge badge-protected' }, text) : text;
+					},
+				},
+			],
+		});
 	}
 
 	function teamTable(team) {
-		if (team.length === 0)
-			return h('p', { class: 'empty' }, t('team.empty'));
-		return tableWrap(h('table', { class: 'data-table', id: 'team-table' },
-		    h('caption', { class: 'visually-hidden' }, t('team.caption')),
-		    h('thead', null, h('tr', null,
-		        h('th', { scope: 'col' }, t('team.col.organization')),
-		        h('th', { scope: 'col' }, t('team.col.user')),
-		        h('th', { scope: 'col' }, t('team.col.access')),
-		        h('th', { scope: 'col' }, t('team.col.added')),
-		        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('team.col.actions'))))),
-		    h('tbody', null, team.map(teamRow))));
+		return dataTable({
+			id: 'team-table', caption: t('team.caption'), items: team, stack: true,
+			empty: { text: t('team.empty') },
+			rowProps: (m) => ({ dataset: { id: m.id } }),
+			columns: [
+				{
+					key: 'organization', label: t('team.col.organization'), rowHeader: true,
+					cell: (m) => [orgName(m.organization), h('span', { class: 'code' }, ` ${m.organization}`)],
+				},
+				{ key: 'user', label: t('team.col.user'), cell: (m) => m.username || h('span', { class: 'muted' }, t('team.wholeOrg')) },
+				{ key: 'access', label: t('team.col.access'), cell: (m) => vocab.label('team_access', m.access) },
+				{
+					key: 'added', label: t('team.col.added'),
+					cell: (m) => t('team.addedBy', { who: m.added_by || t('dash'), when: formatDateTime(m.added_at) }),
+				},
+				{ key: 'actions', label: t('team.col.actions'), hideLabel: true, className: 'cell-actions', cell: removeAction },
+			],
+		});
 	}
 
-	function teamRow(m) {
+	// "Ta bort" with a confirm step, in a team member's row.
+	function removeAction(m) {
 		const name = orgName(m.organization);
-		const actions = h('td', { class: 'cell-actions' });
+		const actions = h('div', { class: 'row-actions' });
 		const showRemove = () => {
 			actions.replaceChildren(h('button', {
 				type: 'button', class: 'btn btn-small btn-secondary',
@@ -158,12 +172,7 @@ export async function render(ctx) {
 			confirmBtn.focus();
 		};
 		showRemove();
-		return h('tr', { dataset: { id: m.id } },
-		    h('th', { scope: 'row' }, name, h('span', { class: 'code' }, ` ${m.organization}`)),
-		    h('td', null, m.username || h('span', { class: 'muted' }, t('team.wholeOrg'))),
-		    h('td', null, label('access', m.access)),
-		    h('td', null, t('team.addedBy', { who: m.added_by || t('dash'), when: formatDateTime(m.added_at) })),
-		    actions);
+		return actions;
 	}
 
 	async function remove(m, btn) {
@@ -353,84 +362,64 @@ export async function render(ctx) {
 // "Ärendets logg" (coordinators): a heading button that shows and hides the
 // case's audit entries; they are read again each time it is opened.
 function caseLog(ctx, caseId, orgName) {
-	const panelId = 'case-log-panel';
-	const toggle = h('button', {
-		type: 'button', class: 'disclosure', id: 'case-log-toggle',
-		'aria-expanded': 'false', 'aria-controls': panelId,
-	}, t('caseLog.title'));
 	const list = pagedTable(ctx, {
 		id: 'case-log-table',
 		caption: t('caseLog.caption'),
-		columns: auditColumns({ withCase: false }),
-		row: (e) => auditRow(e, { withCase: false, orgName }),
+		className: 'log-table',
+		columns: auditColumns({ withCase: false, orgName }),
+		rowProps: auditRowProps,
 		fetchPage: (cursor, signal) => api.listAudit({ case: caseId, limit: PAGE, cursor }, signal),
 		emptyText: () => t('audit.empty'),
 		countText: auditCount,
 		moreText: t('audit.more'),
 	});
-	const panel = h('div', { class: 'disclosure-panel', id: panelId, hidden: true },
-	    h('p', { class: 'muted' }, t('caseLog.intro')), list.el);
-	toggle.addEventListener('click', () => {
-		const open = panel.hidden;
-		panel.hidden = !open;
-		toggle.setAttribute('aria-expanded', String(open));
-		if (open)
-			list.load();
-		else
-			list.reset();
+	const log = disclosure({
+		id: 'case-log-toggle', text: t('caseLog.title'), className: 'disclosure',
+		panelId: 'case-log-panel', panelClass: 'disclosure-panel',
+		content: [h('p', { class: 'muted' }, t('caseLog.intro')), list.el],
+		onOpen: () => list.load(),
+		onClose: () => list.reset(),
 	});
 	return h('section', { class: 'card case-log', id: 'case-log', 'aria-labelledby': 'case-log-toggle' },
-	    h('h2', { class: 'disclosure-heading' }, toggle), panel);
+	    h('h2', { class: 'disclosure-heading' }, log.toggle), log.panel);
 }
 
-// A calm notice (kind info or warn) with optional buttons under the text.
-function noticeBox(message, kind, ...actions) {
-	return h('div', { class: ['alert', `alert-${kind}`], role: kind === 'info' ? 'status' : 'alert' },
-	    h('p', { class: 'alert-text' }, message),
-	    actions.length ? h('div', { class: 'alert-actions' }, actions) : null);
+// Vocabulary options plus codes of the data the list does not know (shown
+// as they are), so an edit keeps them.
+function withUnknown(options, codes) {
+	const known = new Set(options.map(([code]) => code));
+	return [...options, ...codes.filter((x) => x && !known.has(x)).map((x) => [x, x])];
 }
 
 // The fields of "Redigera ärende", filled from the case.
 function caseFields(c, counties) {
-	const sorted = [...counties].sort((a, b) => String(a.code).localeCompare(String(b.code)));
-	const title = field({
-		label: t('newCase.caseTitle'),
-		control: h('input', {
-			id: 'edit-case-title', name: 'title', type: 'text', autocomplete: 'off',
-			maxlength: '200', required: true, value: c.title || '', class: 'input-wide',
-		}),
+	const wide = { class: 'input-wide' };
+	const title = inputField({
+		label: t('newCase.caseTitle'), id: 'edit-case-title', name: 'title',
+		maxlength: '200', required: true, value: c.title || '', ...wide,
 	});
-	const summary = field({
-		label: t('newCase.summary'), optional: true,
-		control: h('textarea', {
-			id: 'edit-case-summary', name: 'summary', rows: '4', maxlength: '10000', class: 'input-wide',
-			autocomplete: 'off', value: c.summary || '',
-		}),
+	const summary = textareaField({
+		label: t('newCase.summary'), optional: true, id: 'edit-case-summary', name: 'summary',
+		rows: '4', maxlength: '10000', value: c.summary || '', ...wide,
 	});
-	const notes = field({
-		label: t('case.notes'), optional: true,
-		control: h('textarea', {
-			id: 'edit-case-notes', name: 'notes', rows: '6', maxlength: '20000', class: 'input-wide',
-			autocomplete: 'off', value: c.notes || '',
-		}),
+	const notes = textareaField({
+		label: t('case.notes'), optional: true, id: 'edit-case-notes', name: 'notes',
+		rows: '6', maxlength: '20000', value: c.notes || '', ...wide,
 	});
-	const known = sorted.some((x) => x.code === c.county);
-	const county = field({
-		label: t('newCase.county'),
-		control: h('select', { id: 'edit-case-county', name: 'county', value: c.county || '' },
-		    known ? null : h('option', { value: c.county || '' }, c.county || t('newCase.countyChoose')),
-		    sorted.map((x) => h('option', { value: x.code }, ref.displayName(x)))),
+	const county = selectField({
+		label: t('newCase.county'), id: 'edit-case-county', name: 'county',
+		choose: c.county ? undefined : t('newCase.countyChoose'),
+		options: countyOptions(counties), value: c.county || '',
 	});
+	const checked = Array.isArray(c.exploitation) ? c.exploitation : [];
 	const exploitation = choiceGroup({
 		legend: t('newCase.exploitation'), hint: t('newCase.exploitationHint'),
-		name: 'exploitation',
-		options: EXPLOITATION.map((code) => [code, t(`exploitation.${code}`)]),
-		checked: Array.isArray(c.exploitation) ? c.exploitation : [],
+		name: 'exploitation', checked,
+		options: withUnknown(vocab.options('exploitation_forms'), checked),
 	});
 	const status = choiceGroup({
-		legend: t('case.status'), name: 'status', type: 'radio',
-		options: STATUSES.map((code) => [code, label('status', code)]),
-		checked: [c.status],
+		legend: t('case.status'), name: 'status', type: 'radio', checked: [c.status],
+		options: withUnknown(vocab.options('case_statuses'), [c.status]),
 	});
 	status.wrap.classList.add('choice-inline');
 	return {
@@ -477,197 +466,88 @@ function caseBody(values, changed) {
 	return { body, errors };
 }
 
-// A button that shows/hides a form panel (aria-expanded).
-function disclosure(buttonText, panelId, buttonId) {
-	const toggle = h('button', {
-		type: 'button', class: 'btn btn-secondary', id: buttonId,
-		'aria-expanded': 'false', 'aria-controls': panelId,
-	}, buttonText);
-	return toggle;
-}
-
+// "Lägg till person": a panel under the persons table.
 function buildPersonForm(ctx, getCase, msgHost, done) {
 	const panelId = uid('person-form');
-	const toggle = disclosure(t('persons.add'), panelId, 'add-person');
-
-	const {
-		pseudonym, gender, birthYear, ageEstimate, citizenship, protectedId,
-		identityFields, identityBlock: identity, errorFields, nodes,
-	} = personFields({ prefix: 'person' });
-	const summaryHost = h('div', { class: 'form-summary' });
-	const errors = formErrors(summaryHost, errorFields);
-
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'person-submit' }, t('persons.submit'));
-	const cancel = h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => close(true) } }, t('persons.cancel'));
-	let busy = false;
-
-	const form = h('form', {
-		class: 'stack-form', id: 'person-form', novalidate: true, autocomplete: 'off',
-		'aria-labelledby': `${panelId}-title`,
-		on: { submit: onSubmit },
-	},
-	summaryHost,
-	nodes,
-	h('div', { class: 'form-actions' }, submit, cancel));
-
-	const panel = h('div', { class: 'form-panel', id: panelId, hidden: true },
-	    h('h3', { id: `${panelId}-title` }, t('persons.addTitle')), form);
-
-	function open() {
-		panel.hidden = false;
-		toggle.setAttribute('aria-expanded', 'true');
-		pseudonym.control.focus();
-	}
-	function close(focusToggle) {
-		form.reset();
-		identity.open = false;
-		errors.clear();
-		panel.hidden = true;
-		toggle.setAttribute('aria-expanded', 'false');
-		if (focusToggle)
-			toggle.focus();
-	}
-	toggle.addEventListener('click', () => (panel.hidden ? open() : close(true)));
-
-	async function onSubmit(ev) {
-		ev.preventDefault();
-		if (busy)
-			return;
-		const local = [];
-		const body = {
-			pseudonym: pseudonym.control.value.trim(),
-			gender: gender.control.value,
-			protected_identity: protectedId.control.value,
-		};
-		if (!body.pseudonym)
-			local.push({ field: 'pseudonym', message: t('persons.requiredPseudonym') });
-		if (!body.gender)
-			local.push({ field: 'gender', message: t('persons.requiredGender') });
-		const by = birthYear.control.value.trim();
-		const ae = ageEstimate.control.value.trim();
-		if (by && ae)
-			local.push({ field: 'age_estimate', message: t('persons.ageBoth') });
-		if (by) {
-			if (/^[0-9]{4}$/.test(by))
-				body.birth_year = Number(by);
-			else
-				local.push({ field: 'birth_year', message: t('persons.badYear') });
-		}
-		if (ae) {
-			if (/^[0-9]{1,3}$/.test(ae))
-				body.age_estimate = Number(ae);
-			else
-				local.push({ field: 'age_estimate', message: t('persons.badAge') });
-		}
-		const cz = citizenship.control.value.trim();
-		if (cz) {
-			if (/^[A-Za-z]{2}$/.test(cz))
-				body.citizenship = cz.toUpperCase();
-			else
-				local.push({ field: 'citizenship', message: t('persons.badCitizenship') });
-		}
-		const ident = {};
-		for (const [k, f] of Object.entries(identityFields)) {
-			const v = f.control.value.trim();
-			if (v)
-				ident[k] = v;
-		}
-		if (Object.keys(ident).length)
-			body.identity = ident;
-		if (local.length) {
-			errors.show(local);
-			return;
-		}
-		busy = true;
-		const ok = await sendForm(ctx, { submit, messages: msgHost, errors },
-		    () => api.addPerson(getCase().id, body));
-		busy = false;
-		if (!ok)
-			return;
-		close(false);
-		ctx.announce(t('persons.added'), { kind: 'success' });
-		await done();
-		toggle.focus();
-	}
-
-	return { toggle, panel };
+	const f = personFields({ prefix: 'person' });
+	const panel = disclosure({
+		id: 'add-person', text: t('persons.add'), panelId, panelClass: 'form-panel',
+		onOpen: () => f.pseudonym.control.focus(),
+		onClose() {
+			form.reset();
+			f.identityBlock.open = false;
+		},
+	});
+	const form = createForm(ctx, {
+		id: 'person-form', labelledBy: `${panelId}-title`,
+		fields: f.errorFields, body: f.nodes, clears: msgHost,
+		submit: { id: 'person-submit', text: t('persons.submit') },
+		cancel: { text: t('persons.cancel'), onClick: () => panel.close(true) },
+		collect() {
+			const values = {};
+			for (const [name, x] of Object.entries(f.controls))
+				values[name] = x.control.value;
+			return newPersonBody(values);
+		},
+		send: (body) => api.addPerson(getCase().id, body),
+		async done() {
+			panel.close(false);
+			ctx.announce(t('persons.added'), { kind: 'success' });
+			await done();
+			panel.toggle.focus();
+		},
+	});
+	panel.panel.append(h('h3', { id: `${panelId}-title` }, t('persons.addTitle')), form.el);
+	return panel;
 }
 
+// "Lägg till i teamet": an organisation, or one user of it, and the access.
 function buildTeamForm(ctx, getCase, orgs, msgHost, done) {
 	const panelId = uid('team-form');
-	const toggle = disclosure(t('team.add'), panelId, 'add-member');
 	const sortedOrgs = [...orgs].sort((a, b) => ref.displayName(a).localeCompare(ref.displayName(b), 'sv'));
-
-	const organization = field({
-		label: t('team.organization'),
-		control: h('select', { id: 'member-organization', name: 'organization' },
-		    h('option', { value: '' }, t('team.organizationChoose')),
-		    sortedOrgs.map((o) => h('option', { value: o.code }, `${ref.displayName(o)} (${o.code})`))),
+	const organization = selectField({
+		label: t('team.organization'), id: 'member-organization', name: 'organization',
+		choose: t('team.organizationChoose'),
+		options: sortedOrgs.map((o) => [o.code, `${ref.displayName(o)} (${o.code})`]),
 	});
-	const username = field({
+	const username = inputField({
 		label: t('team.username'), hint: t('team.usernameHint'), optional: true,
-		control: h('input', { id: 'member-username', name: 'username', type: 'text', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }),
+		id: 'member-username', name: 'username', autocapitalize: 'none', spellcheck: 'false',
 	});
-	const access = field({
-		label: t('team.access'),
-		control: h('select', { id: 'member-access', name: 'access' },
-		    ACCESS.map((a) => h('option', { value: a }, label('access', a)))),
+	// The lesser access, pseudonymised, is preselected.
+	const accessOptions = vocab.options('team_access');
+	const access = selectField({
+		label: t('team.access'), id: 'member-access', name: 'access', options: accessOptions,
+		value: accessOptions.some(([code]) => code === 'pseudonymous') ? 'pseudonymous' : undefined,
 	});
-	const summaryHost = h('div', { class: 'form-summary' });
-	const errors = formErrors(summaryHost, { organization, username, access });
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'member-submit' }, t('team.submit'));
-	const cancel = h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => close(true) } }, t('team.cancel'));
-	let busy = false;
-
-	const form = h('form', {
-		class: 'stack-form', id: 'member-form', novalidate: true,
-		'aria-labelledby': `${panelId}-title`,
-		on: { submit: onSubmit },
-	},
-	summaryHost,
-	h('div', { class: 'row' }, organization.wrap, username.wrap, access.wrap),
-	h('div', { class: 'form-actions' }, submit, cancel));
-	const panel = h('div', { class: 'form-panel', id: panelId, hidden: true },
-	    h('h3', { id: `${panelId}-title` }, t('team.addTitle')), form);
-
-	function open() {
-		panel.hidden = false;
-		toggle.setAttribute('aria-expanded', 'true');
-		organization.control.focus();
-	}
-	function close(focusToggle) {
-		form.reset();
-		errors.clear();
-		panel.hidden = true;
-		toggle.setAttribute('aria-expanded', 'false');
-		if (focusToggle)
-			toggle.focus();
-	}
-	toggle.addEventListener('click', () => (panel.hidden ? open() : close(true)));
-
-	async function onSubmit(ev) {
-		ev.preventDefault();
-		if (busy)
-			return;
-		const body = { organization: organization.control.value, access: access.control.value };
-		const u = username.control.value.trim();
-		if (u)
-			body.username = u;
-		if (!body.organization) {
-			errors.show([{ field: 'organization', message: t('team.requiredOrganization') }]);
-			return;
-		}
-		busy = true;
-		const ok = await sendForm(ctx, { submit, messages: msgHost, errors },
-		    () => api.addTeamMember(getCase().id, body));
-		busy = false;
-		if (!ok)
-			return;
-		close(false);
-		ctx.announce(t('team.added'), { kind: 'success' });
-		await done();
-		toggle.focus();
-	}
-
-	return { toggle, panel };
+	const panel = disclosure({
+		id: 'add-member', text: t('team.add'), panelId, panelClass: 'form-panel',
+		onOpen: () => organization.control.focus(),
+		onClose: () => form.reset(),
+	});
+	const form = createForm(ctx, {
+		id: 'member-form', labelledBy: `${panelId}-title`, autocomplete: null,
+		fields: { organization, username, access }, clears: msgHost,
+		body: h('div', { class: 'row' }, organization.wrap, username.wrap, access.wrap),
+		submit: { id: 'member-submit', text: t('team.submit') },
+		cancel: { text: t('team.cancel'), onClick: () => panel.close(true) },
+		collect() {
+			const body = { organization: organization.control.value, access: access.control.value };
+			const u = username.control.value.trim();
+			if (u)
+				body.username = u;
+			const errors = body.organization ? []
+				: [{ field: 'organization', message: t('team.requiredOrganization') }];
+			return { body, errors };
+		},
+		send: (body) => api.addTeamMember(getCase().id, body),
+		async done() {
+			panel.close(false);
+			ctx.announce(t('team.added'), { kind: 'success' });
+			await done();
+			panel.toggle.focus();
+		},
+	});
+	panel.panel.append(h('h3', { id: `${panelId}-title` }, t('team.addTitle')), form.el);
+	return panel;
 }

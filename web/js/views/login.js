@@ -4,7 +4,8 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { setTitle, pageHeading, field, errorMessage } from '../ui.js';
+import { setTitle, pageHeading, errorMessage } from '../ui.js';
+import { inputField, createForm } from '../form.js';
 
 export function focusOnEnter(root) {
 	return root.querySelector('#login-username');
@@ -12,81 +13,53 @@ export function focusOnEnter(root) {
 
 export async function render(ctx) {
 	setTitle('login.title');
-	const username = field({
-		label: t('login.username'),
-		control: h('input', {
-			id: 'login-username', name: 'username', type: 'text', autocomplete: 'username',
-			autocapitalize: 'none', spellcheck: 'false', required: true,
-		}),
+	const username = inputField({
+		label: t('login.username'), id: 'login-username', name: 'username', autocomplete: 'username',
+		autocapitalize: 'none', spellcheck: 'false', required: true,
 	});
-	const password = field({
-		label: t('login.password'),
-		control: h('input', {
-			id: 'login-password', name: 'password', type: 'password',
-			autocomplete: 'current-password', required: true,
-		}),
+	const password = inputField({
+		label: t('login.password'), id: 'login-password', name: 'password', type: 'password',
+		autocomplete: 'current-password', required: true,
 	});
-	const code = field({
-		label: t('login.code'),
-		hint: t('login.codeHint'),
-		control: h('input', {
-			id: 'login-code', name: 'totp', type: 'text', inputmode: 'numeric',
-			autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6',
-			required: true, spellcheck: 'false', class: 'input-code',
-		}),
+	const code = inputField({
+		label: t('login.code'), hint: t('login.codeHint'),
+		id: 'login-code', name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code',
+		pattern: '[0-9]{6}', maxlength: '6', required: true, spellcheck: 'false', class: 'input-code',
 	});
-	const message = h('div', { class: 'form-message', id: 'login-error' });
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'login-submit' },
-	    t('login.submit'));
 
-	let busy = false;
-	const form = h('form', {
-		class: 'login-form', novalidate: true, 'aria-labelledby': 'login-heading',
-		on: {
-			submit: async (ev) => {
-				ev.preventDefault();
-				if (busy)
-					return;
-				const u = username.control.value.trim();
-				const p = password.control.value;
-				const c = code.control.value.replace(/\s+/g, '');
-				message.replaceChildren();
-				if (!u || !p || !/^[0-9]{6}$/.test(c)) {
-					showFailure(t('login.failed'));
-					return;
-				}
-				busy = true;
-				submit.disabled = true;
-				submit.textContent = t('login.busy');
-				try {
-					const user = await api.login(u, p, c);
-					if (!ctx.isCurrent())
-						return;
-					ctx.onLoggedIn(user);
-				} catch (err) {
-					if (!ctx.isCurrent())
-						return;
-					if (err.status === 429)
-						showFailure(t('login.locked'));
-					else if (err.status === 400 || err.status === 401 || err.status === 403)
-						showFailure(t('login.failed'));
-					else
-						showFailure(errorMessage(err));
-				} finally {
-					busy = false;
-					submit.disabled = false;
-					submit.textContent = t('login.submit');
-				}
-			},
+	const form = createForm(ctx, {
+		className: 'login-form', labelledBy: 'login-heading', autocomplete: null,
+		summaryId: 'login-error',
+		body: [username.wrap, password.wrap, code.wrap],
+		submit: { id: 'login-submit', text: t('login.submit'), busyText: t('login.busy') },
+		collect() {
+			const body = {
+				u: username.control.value.trim(),
+				p: password.control.value,
+				c: code.control.value.replace(/\s+/g, ''),
+			};
+			if (!body.u || !body.p || !/^[0-9]{6}$/.test(body.c)) {
+				showFailure(t('login.failed'));
+				return null;
+			}
+			return { body, errors: [] };
 		},
-	},
-	message,
-	username.wrap, password.wrap, code.wrap,
-	h('div', { class: 'form-actions' }, submit));
+		send: ({ u, p, c }) => api.login(u, p, c),
+		// Every failure is said here, the same way whichever part was wrong.
+		handle(err) {
+			if (err.status === 429)
+				showFailure(t('login.locked'));
+			else if (err.status === 400 || err.status === 401 || err.status === 403)
+				showFailure(t('login.failed'));
+			else
+				showFailure(errorMessage(err));
+			return true;
+		},
+		done: (user) => ctx.onLoggedIn(user),
+	});
 
 	function showFailure(text) {
-		const box = h('div', { class: 'alert alert-error', role: 'alert', tabindex: '-1' }, text);
-		message.replaceChildren(box);
+		form.errors.showMessage(text);
 		code.control.value = '';
 		password.control.value = '';
 		password.control.focus();
@@ -98,6 +71,6 @@ export async function render(ctx) {
 	    h('div', { class: 'card login-card' },
 	        pageHeading(t('login.title'), { id: 'login-heading' }),
 	        h('p', { class: 'lead' }, t('login.intro')),
-	        form,
+	        form.el,
 	        h('p', { class: 'notice' }, t('login.notice')))));
 }

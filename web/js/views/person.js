@@ -19,12 +19,15 @@
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t, label, formatDateTime, formatTime } from '../i18n.js';
+import { t, formatDateTime, formatTime } from '../i18n.js';
+import * as ref from '../ref.js';
+import * as vocab from '../vocab.js';
 import {
-	setTitle, pageHeading, alertBox, errorMessage, definitionList, field, formErrors,
+	setTitle, pageHeading, alertBox, errorMessage, definitionList,
 } from '../ui.js';
-import { createEditor, textValue, norm } from '../edit.js';
-import { personFields } from '../person-form.js';
+import { textareaField, createForm, disclosure } from '../form.js';
+import { createEditor, textValue } from '../edit.js';
+import { personFields, personBody } from '../person-form.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -36,6 +39,12 @@ import { personFields } from '../person-form.js';
 //   grant       – until when a nödåtkomst grant opens it, if only that does.
 async function load(ctx, id) {
 	return stateOf(await api.getPerson(id));
+}
+
+// "Rumänien (RO)"; the code alone when the country list does not have it.
+function countryText(countries, code) {
+	const name = ref.nameOf(countries, code);
+	return name && name !== code ? `${name} (${code})` : code;
 }
 
 function stateOf(p) {
@@ -59,8 +68,12 @@ export async function render(ctx) {
 	setTitle('person.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let state;
+	let countries;
 	try {
-		state = await load(ctx, id);
+		// Country names are a nicety: without them the code is shown.
+		[state, countries] = await Promise.all([
+			load(ctx, id), ref.countries().catch(() => []),
+		]);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
 			return;
@@ -104,7 +117,7 @@ export async function render(ctx) {
 		},
 		getData: () => state,
 		build: personEditFields,
-		toBody: personBody,
+		toBody: (values, changed) => personBody(values, changed),
 		save: async (s, body) => stateOf(await api.updatePerson(s.person.id, s.person.version, body)),
 		fetch: (s) => load(ctx, s.person.id),
 		onSaved: (s) => paint(s),
@@ -138,14 +151,15 @@ export async function render(ctx) {
 
 		const facts = definitionList([
 			[t('person.pseudonym'), h('span', { id: 'person-pseudonym' }, p.pseudonym)],
-			[t('person.gender'), label('gender', p.gender)],
+			[t('person.gender'), vocab.label('genders', p.gender)],
 			[t('person.birthYear'), p.birth_year ?? dash],
 			[t('person.ageEstimate'), p.age_estimate ?? dash],
 			[t('person.child'), h('span', { id: 'person-child' }, p.is_child ? t('yes') : t('no'))],
-			[t('person.citizenship'), p.citizenship || dash],
+			[t('person.citizenship'), p.citizenship
+				? h('span', { id: 'person-citizenship' }, countryText(countries, p.citizenship)) : dash],
 			[t('person.languages'), list(p.languages)],
 			[t('person.vulnerabilities'), list(p.vulnerabilities)],
-			[t('person.protected'), label('protected', p.protected_identity || 'none')],
+			[t('person.protected'), vocab.label('protection_levels', p.protected_identity || 'none')],
 			[t('person.created'), formatDateTime(p.created_at)],
 			[t('person.updated'), formatDateTime(p.updated_at)],
 		]);
@@ -203,62 +217,6 @@ function personEditFields(s) {
 				f.identityBlock.open = true;
 		},
 	};
-}
-
-// The PATCH body of the changed fields (and local checks). The identity
-// block is sent whole when any of its fields changed; emptied, it is removed.
-function personBody(values, changed) {
-	const body = {};
-	const errors = [];
-	const has = (name) => changed.includes(name);
-	if (has('pseudonym')) {
-		if (norm(values.pseudonym))
-			body.pseudonym = norm(values.pseudonym);
-		else
-			errors.push({ field: 'pseudonym', message: t('persons.requiredPseudonym') });
-	}
-	if (has('gender'))
-		body.gender = values.gender;
-	const by = norm(values.birth_year);
-	const ae = norm(values.age_estimate);
-	if (by && ae)
-		errors.push({ field: 'age_estimate', message: t('persons.ageBoth') });
-	if (has('birth_year')) {
-		if (!by)
-			body.birth_year = null;
-		else if (/^[0-9]{4}$/.test(by))
-			body.birth_year = Number(by);
-		else
-			errors.push({ field: 'birth_year', message: t('persons.badYear') });
-	}
-	if (has('age_estimate')) {
-		if (!ae)
-			body.age_estimate = null;
-		else if (/^[0-9]{1,3}$/.test(ae))
-			body.age_estimate = Number(ae);
-		else
-			errors.push({ field: 'age_estimate', message: t('persons.badAge') });
-	}
-	if (has('citizenship')) {
-		const cz = norm(values.citizenship);
-		if (!cz)
-			body.citizenship = null;
-		else if (/^[A-Za-z]{2}$/.test(cz))
-			body.citizenship = cz.toUpperCase();
-		else
-			errors.push({ field: 'citizenship', message: t('persons.badCitizenship') });
-	}
-	if (has('protected_identity'))
-		body.protected_identity = values.protected_identity;
-	if (changed.some((n) => n.startsWith('identity.'))) {
-		const identity = {};
-		for (const [name, v] of Object.entries(values)) {
-			if (name.startsWith('identity.') && norm(v))
-				identity[name.slice('identity.'.length)] = norm(v);
-		}
-		body.identity = Object.keys(identity).length ? identity : null;
-	}
-	return { body, errors };
 }
 
 function identitySection(ctx, s, cleanups, reload) {
@@ -330,99 +288,65 @@ function identitySection(ctx, s, cleanups, reload) {
 // "Skyddad identitet": who sees the identity, and the nödåtkomst form.
 function protectedSection(ctx, s, onGranted) {
 	const personId = s.person.id;
-	const toggle = h('button', {
-		type: 'button', class: 'btn btn-secondary', id: 'request-glass',
-		'aria-expanded': 'false', 'aria-controls': 'glass-panel',
-	}, t('person.glassRequest'));
-
-	const reason = field({
+	const reason = textareaField({
 		label: t('person.glassReason'), hint: t('person.glassReasonHint'),
-		control: h('textarea', {
-			id: 'glass-reason', name: 'reason', rows: '4', maxlength: '1000',
-			autocomplete: 'off', spellcheck: 'false', required: true,
-		}),
+		id: 'glass-reason', name: 'reason', rows: '4', maxlength: '1000',
+		spellcheck: 'false', required: true,
 	});
-	const summaryHost = h('div', { class: 'form-summary' });
-	const errors = formErrors(summaryHost, { reason });
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'glass-submit' },
-	    t('person.glassSubmit'));
-	const cancel = h('button', {
-		type: 'button', class: 'btn btn-secondary', id: 'glass-cancel',
-		on: { click: () => close(true) },
-	}, t('person.glassCancel'));
-	let busy = false;
-
-	const form = h('form', {
-		class: 'stack-form glass-form', id: 'glass-form', novalidate: true, autocomplete: 'off',
-		'aria-label': t('person.glassRequest'),
+	const glass = disclosure({
+		id: 'request-glass', text: t('person.glassRequest'),
+		panelId: 'glass-panel', panelClass: 'glass-panel',
+		onOpen: () => reason.control.focus(),
+		onClose() {
+			if (form.isBusy())
+				return false;
+			form.reset();
+			return true;
+		},
+	});
+	const form = createForm(ctx, {
+		id: 'glass-form', className: 'stack-form glass-form', label: t('person.glassRequest'),
+		fields: { reason },
+		body: reason.wrap,
+		submit: { id: 'glass-submit', text: t('person.glassSubmit') },
+		cancel: { id: 'glass-cancel', text: t('person.glassCancel'), onClick: () => glass.close(true) },
 		on: {
-			submit: onSubmit,
 			keydown: (ev) => {
-				if (ev.key === 'Escape' && !busy) {
+				if (ev.key === 'Escape' && !form.isBusy()) {
 					ev.preventDefault();
-					close(true);
+					glass.close(true);
 				}
 			},
 		},
-	},
-	summaryHost,
-	reason.wrap,
-	h('div', { class: 'form-actions' }, submit, cancel));
-	const panel = h('div', { class: 'glass-panel', id: 'glass-panel', hidden: true }, form);
-
-	function open() {
-		panel.hidden = false;
-		toggle.setAttribute('aria-expanded', 'true');
-		reason.control.focus();
-	}
-	function close(focusToggle) {
-		reason.control.value = '';
-		errors.clear();
-		panel.hidden = true;
-		toggle.setAttribute('aria-expanded', 'false');
-		if (focusToggle)
-			toggle.focus();
-	}
-	toggle.addEventListener('click', () => (panel.hidden ? open() : close(true)));
-
-	async function onSubmit(ev) {
-		ev.preventDefault();
-		if (busy)
-			return;
-		busy = true;
-		submit.disabled = true;
-		let grant;
-		try {
-			// Blank or missing: the server answers 400 with a field error.
-			grant = await api.breakGlass(personId, reason.control.value.trim());
-		} catch (err) {
-			if (!ctx.isCurrent() || err.status === 401)
-				return;
-			const fe = err.fieldErrors;
-			if (err.status === 400 && fe.length) {
-				errors.show(fe);
-			} else {
-				// Not applicable (403) or gone (404): the reason is of no
-				// further use. Otherwise keep it for another try.
-				if (err.status === 403 || err.status === 404)
-					reason.control.value = '';
-				errors.showMessage(err.status === 403 ? t('person.glassForbidden') : errorMessage(err));
+		// Blank or missing: the server answers 400 with a field error.
+		collect: () => ({ body: reason.control.value.trim(), errors: [] }),
+		send: (text) => api.breakGlass(personId, text),
+		handle(err) {
+			// Not applicable (403) or gone (404): the reason is of no
+			// further use. Otherwise it is kept for another try.
+			if (err.status === 403 || err.status === 404)
+				reason.control.value = '';
+			if (err.status === 403) {
+				form.errors.showMessage(t('person.glassForbidden'));
+				return true;
 			}
-			return;
-		} finally {
-			busy = false;
-			submit.disabled = false;
-		}
-		close(false);
-		await onGranted(grant);
-	}
+			return false;
+		},
+		async done(grant) {
+			glass.close(false);
+			await onGranted(grant);
+		},
+	});
+	glass.panel.append(form.el);
+	const toggle = glass.toggle;
+	const panel = glass.panel;
 
 	return h('section', {
 		class: 'card protected-card', id: 'protected-identity', 'aria-labelledby': 'protected-heading',
 	},
 	h('div', { class: 'section-head' },
 	    h('h2', { id: 'protected-heading', tabindex: '-1' }, t('person.protectedTitle')),
-	    h('span', { class: 'badge badge-protected' }, label('protected', s.person.protected_identity))),
+	    h('span', { class: 'badge badge-protected' }, vocab.label('protection_levels', s.person.protected_identity))),
 	h('p', null, t('person.protectedIntro'),
 	    s.noAddress ? ` ${t('person.protectedNoAddress')}` : null),
 	h('p', null, t('person.protectedGlass')),

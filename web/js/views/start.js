@@ -4,11 +4,10 @@
 // gets this page in its place (ctx.denied), instead of an error.
 
 import { h } from '../dom.js';
-import { t, label } from '../i18n.js';
+import { t, has } from '../i18n.js';
+import * as vocab from '../vocab.js';
 import { setTitle, pageHeading } from '../ui.js';
 import { worksCases, audits } from '../roles.js';
-
-const TEXT = ['coordinator', 'member', 'auditor', 'admin', 'analyst', 'requester'];
 
 export async function render(ctx) {
 	setTitle('start.title');
@@ -29,9 +28,9 @@ export async function render(ctx) {
 		    ? h('div', { class: 'alert alert-info', role: 'status', id: 'start-denied' },
 		        h('p', { class: 'alert-text' }, t('start.denied')))
 		    : null,
-	        h('p', { class: 'start-role', id: 'start-role' }, t('start.role', { role: label('role', role) })),
+	        h('p', { class: 'start-role', id: 'start-role' }, t('start.role', { role: vocab.label('roles', role) })),
 	        h('p', { class: 'start-text', id: 'start-text' },
-	            t(TEXT.includes(role) ? `start.text.${role}` : 'start.text.other')),
+	            t(has(`start.text.${role}`) ? `start.text.${role}` : 'start.text.other')),
 	        caseless ? h('p', { class: 'muted', id: 'start-no-cases' }, t('start.noCases')) : null,
 	        links.length
 		    ? h('ul', { class: 'start-links' },
