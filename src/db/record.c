@@ -330,3 +330,25 @@ record_free_all(const struct record_type *t, void *rows, size_t n)
 		record_free(t, (char *)rows + i * t->size);
 	free(rows);
 }
+
+enum nmt_err
+record_page(struct db *db, struct sql *b, const struct record_type *t,
+    const struct page *pg, void **rows_r, size_t *n_r, int *more,
+    struct db_result **r_r)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	*more = 0;
+	if ((e = sql_run(db, b, &r)) == NMT_OK) {
+		*more = sql_page_more(r, pg);
+		*rows_r = record_read_all(t, r, pg->limit, n_r);
+	}
+	if (r_r != NULL)
+		*r_r = r;
+	else
+		db_result_free(r);
+	return e;
+}

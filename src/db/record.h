@@ -90,6 +90,15 @@ void record_read(const struct record_type *t, const struct db_result *r,
 void *record_read_all(const struct record_type *t, const struct db_result *r,
     int limit, size_t *n_r);
 void  record_free_all(const struct record_type *t, void *rows, size_t n);
+/*
+ * Runs a list statement built with sql_page(): *rows_r gets at most
+ * pg->limit records (free with record_free_all), *more whether another
+ * page follows. r_r, when not NULL, receives the result for columns past
+ * the record's (the caller frees it).
+ */
+enum nmt_err record_page(struct db *db, struct sql *b,
+    const struct record_type *t, const struct page *pg, void **rows_r,
+    size_t *n_r, int *more, struct db_result **r_r);
 /* Frees what record_read or the caller allocated into rec; zeroes it. */
 void record_free(const struct record_type *t, void *rec);
 /* Inserts rec: every column that is not COL_COMPUTED. */

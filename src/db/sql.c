@@ -148,13 +148,11 @@ void
 sql_team_access(struct sql *b, const struct principal *p, const char *case_col,
     const char *now)
 {
+	/* 2 * level + (1 when the row names the principal): the best row. */
 	sql_add(b,
-	    "(SELECT MAX(CASE m.access WHEN 'full' THEN 2 ELSE 1 END) "
+	    "(SELECT MAX(CASE m.access WHEN 'full' THEN 4 ELSE 2 END + "
+	    "CASE WHEN m.user_id IS NULL THEN 0 ELSE 1 END) "
 	    "FROM case_member m WHERE ");
-	sql_member_match(b, p->org, p->user_id, case_col, now);
-	sql_add(b,
-	    "), (SELECT MAX(CASE WHEN m.user_id IS NULL THEN 0 "
-	    "ELSE 1 END) FROM case_member m WHERE ");
 	sql_member_match(b, p->org, p->user_id, case_col, now);
 	sql_add(b, ")");
 }
@@ -163,7 +161,7 @@ void
 sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now)
 {
-	const char * or = "";
+	const char *sep = "";
 
 	if (s->reasons & SCOPE_ALL) {
 		sql_add(b, "1 = 1");
@@ -178,10 +176,10 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 		sql_add(b, region_col);
 		sql_add(b, " = ");
 		sql_param(b, DB_TEXT(s->region));
-		or = " OR ";
+		sep = " OR ";
 	}
 	if (s->reasons & SCOPE_TEAM) {
-		sql_add(b, or);
+		sql_add(b, sep);
 		sql_add(b, "EXISTS (SELECT 1 FROM case_member m WHERE ");
 		sql_member_match(b, s->org, s->user_id, case_col, now);
 		sql_add(b, ")");

@@ -66,8 +66,9 @@ void sql_and_words(struct sql *b, const char *search, const char *folded);
 void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now);
 /*
- * The principal's best team access to the case at case_col as a number
- * (2 full, 1 pseudonymous, NULL none), and whether a row names it.
+ * The principal's best team access to the case at case_col as one
+ * number: 2 * level (2 full, 1 pseudonymous) plus 1 when that row names
+ * the principal; NULL when no row reaches it.
  */
 void sql_team_access(struct sql *b, const struct principal *p,
     const char *case_col, const char *now);

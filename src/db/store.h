@@ -181,6 +181,12 @@ struct case_filter {
 enum nmt_err store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more);
 void         store_cases_free(struct case_rec *rows, size_t n);
+/* The list statements, for tests of their query plans (sql_free them). */
+struct sql *store_case_list_sql(const struct case_filter *f,
+    const struct page                                    *pg);
+struct sql *store_glass_list_sql(const char *case_id, const struct page *pg);
+struct sql *store_audit_list_sql(const char *case_id, int flagged,
+    const struct page *pg);
 
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;

@@ -137,26 +137,28 @@ static const struct column audit_cols[] = {
 const struct record_type audit_record = RECORD_TYPE("audit", "a",
     struct audit_entry, audit_cols);
 
-enum nmt_err
-store_audit_list(struct db *db, const char *case_id, int flagged,
-    const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more)
+struct sql *
+store_audit_list_sql(const char *case_id, int flagged, const struct page *pg)
 {
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	enum nmt_err      e;
+	struct sql *b = sql_new();
 
-	*rows_r = NULL;
-	*n_r = 0;
 	record_select(b, &audit_record);
 	sql_add(b, " WHERE 1 = 1");
 	sql_and_eq(b, "a.case_id", DB_TEXT(case_id));
 	sql_and_eq(b, "a.flagged", flagged < 0 ? DB_NULL : DB_INT(flagged));
 	sql_page(b, pg, "a.seq", NULL, 1);
-	if ((e = sql_run(db, b, &r)) == NMT_OK) {
-		*more = sql_page_more(r, pg);
-		*rows_r = record_read_all(&audit_record, r, pg->limit, n_r);
-	}
-	db_result_free(r);
+	return b;
+}
+
+enum nmt_err
+store_audit_list(struct db *db, const char *case_id, int flagged,
+    const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more)
+{
+	struct sql  *b = store_audit_list_sql(case_id, flagged, pg);
+	enum nmt_err e;
+
+	e = record_page(db, b, &audit_record, pg, (void **)rows_r, n_r, more,
+	    NULL);
 	sql_free(b);
 	return e;
 }

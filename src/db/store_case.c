@@ -103,8 +103,10 @@ access_from_level(long long level)
 static void
 facts_team(const struct db_result *r, int row, int col, struct facts *f)
 {
-	f->team_access = access_from_level(db_int(r, row, col));
-	f->team_by_name = db_int(r, row, col + 1) == 1;
+	long long v = db_int(r, row, col);
+
+	f->team_access = access_from_level(v / 2);
+	f->team_by_name = v % 2 == 1;
 }
 
 static void
@@ -254,20 +256,12 @@ store_case_update(struct db *db, struct case_rec *c)
 	return record_update(db, &case_record, c);
 }
 
-enum nmt_err
-store_case_list(struct db *db, const struct case_filter *f,
-    const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
+struct sql *
+store_case_list_sql(const struct case_filter *f, const struct page *pg)
 {
 	const struct record_type *t = &case_summary_record;
 	struct sql               *b = sql_new();
-	struct db_result         *r = NULL;
-	struct facts              facts;
-	size_t                    i;
-	int                       w = record_width(t);
-	enum nmt_err              e;
 
-	*rows_r = NULL;
-	*n_r = 0;
 	record_columns(b, t);
 	sql_add(b, ", ");
 	sql_team_access(b, f->principal, "c.id", f->now);
@@ -278,19 +272,31 @@ store_case_list(struct db *db, const struct case_filter *f,
 	sql_and_eq(b, "c.region", DB_TEXT(f->region));
 	sql_and_words(b, "c.search_text", f->query);
 	sql_page(b, pg, "c.number", "c.id", 0);
-	if ((e = sql_run(db, b, &r)) == NMT_OK) {
-		*more = sql_page_more(r, pg);
-		*rows_r = record_read_all(t, r, pg->limit, n_r);
-		for (i = 0; i < *n_r; i++) {
-			/* The scope in SQL and in C are one rule. */
-			memset(&facts, 0, sizeof(facts));
-			facts.kind = OBJ_CASE;
-			facts.exists = 1;
-			strlcopy(facts.region, (*rows_r)[i].region,
-			    sizeof(facts.region));
-			facts_team(r, (int)i, w, &facts);
-			ASSERT(policy_in_scope(&f->scope, &facts));
-		}
+	return b;
+}
+
+enum nmt_err
+store_case_list(struct db *db, const struct case_filter *f,
+    const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
+{
+	struct sql       *b = store_case_list_sql(f, pg);
+	struct db_result *r = NULL;
+	struct facts      facts;
+	size_t            i;
+	enum nmt_err      e;
+
+	e = record_page(db, b, &case_summary_record, pg, (void **)rows_r, n_r,
+	    more, &r);
+	for (i = 0; e == NMT_OK && i < *n_r; i++) {
+		/* The scope in SQL and in C are one rule. */
+		memset(&facts, 0, sizeof(facts));
+		facts.kind = OBJ_CASE;
+		facts.exists = 1;
+		strlcopy(facts.region, (*rows_r)[i].region,
+		    sizeof(facts.region));
+		facts_team(r, (int)i, record_width(&case_summary_record),
+		    &facts);
+		ASSERT(policy_in_scope(&f->scope, &facts));
 	}
 	db_result_free(r);
 	sql_free(b);

@@ -272,25 +272,27 @@ store_glass_insert(struct db *db, const struct grant_rec *g)
 	return record_insert(db, &grant_record, g);
 }
 
-enum nmt_err
-store_glass_list(struct db *db, const char *case_id, const struct page *pg,
-    struct grant_rec **rows_r, size_t *n_r, int *more)
+struct sql *
+store_glass_list_sql(const char *case_id, const struct page *pg)
 {
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	enum nmt_err      e;
+	struct sql *b = sql_new();
 
-	*rows_r = NULL;
-	*n_r = 0;
 	record_select(b, &grant_record);
 	sql_add(b, " WHERE 1 = 1");
 	sql_and_eq(b, "g.case_id", DB_TEXT(case_id));
 	sql_page(b, pg, "g.created_at", "g.id", 0);
-	if ((e = sql_run(db, b, &r)) == NMT_OK) {
-		*more = sql_page_more(r, pg);
-		*rows_r = record_read_all(&grant_record, r, pg->limit, n_r);
-	}
-	db_result_free(r);
+	return b;
+}
+
+enum nmt_err
+store_glass_list(struct db *db, const char *case_id, const struct page *pg,
+    struct grant_rec **rows_r, size_t *n_r, int *more)
+{
+	struct sql  *b = store_glass_list_sql(case_id, pg);
+	enum nmt_err e;
+
+	e = record_page(db, b, &grant_record, pg, (void **)rows_r, n_r, more,
+	    NULL);
 	sql_free(b);
 	return e;
 }

@@ -401,3 +401,14 @@ test('q with SQL wildcard or quote characters matches nothing special', async ()
   }
   assert.equal((await caseIds(srv, u, 'q=titel')).length, 1, 'control: the word itself matches');
 });
+
+test('field errors are bounded: 50 in the answer, the rest counted', async () => {
+  const body = { title: 'T', county: '12', exploitation: ['sexual'] };
+  for (let i = 0; i < 50000; i++) body[`x${i}`] = 1;
+  const r = await api(srv, 'POST', '/api/v1/cases', { auth: pol, body });
+  assertProblem(r, 400);
+  assert.equal(r.json.errors.length, 50);
+  assert.equal(r.json.errors_omitted, 49950);
+  assert.ok(r.text.length < 8192, `answer of ${r.text.length} bytes`);
+  assert.ok(r.json.errors.every((e) => e.code === 'unknown_field' && e.field === ''));
+});

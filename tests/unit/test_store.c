@@ -1,0 +1,386 @@
+/*
+ * test_store.c — the store above the drivers: typed records written and
+ * read through their column tables, the optimistic version check, sealed
+ * identities that will not open, and the query plans of every list (each
+ * optional filter must reach its index: EXPLAIN QUERY PLAN on SQLite,
+ * EXPLAIN with generic plans and sequential scans off on PostgreSQL).
+ * Runs on SQLite and, when NMT_TEST_PG_URL is set, on PostgreSQL (whose
+ * public schema it drops and recreates: a throwaway database only).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/util.h"
+#include "crypto/token.h"
+#include "db/db.h"
+#include "db/seed.h"
+#include "db/store.h"
+
+struct tstate {
+	struct db *db;
+	char       dir[64];
+	char       path[128];
+	char       user_id[UUID_TEXT];
+	char       case_id[UUID_TEXT];
+};
+
+static const unsigned char key[32] = { 1, 2, 3 };
+
+static int
+prepare(struct tstate *t)
+{
+	char            err[256];
+	struct user_row u;
+
+	if (db_migrate(t->db, err, sizeof(err)) != NMT_OK ||
+	    db_seed(t->db, err, sizeof(err)) != NMT_OK) {
+		fprintf(stderr, "prepare: %s\n", err);
+		return -1;
+	}
+	memset(&u, 0, sizeof(u));
+	token_uuid(u.id);
+	strlcopy(u.username, "store-test", sizeof(u.username));
+	strlcopy(u.display_name, "Store Test", sizeof(u.display_name));
+	strlcopy(u.org, "POLISEN-SYD", sizeof(u.org));
+	u.role = ROLE_MEMBER;
+	u.password_hash = (char *)"x";
+	u.totp_sealed = (char *)"x";
+	u.active = 1;
+	if (store_user_insert(t->db, &u, "2026-01-01T00:00:00Z") != NMT_OK)
+		return -1;
+	memcpy(t->user_id, u.id, UUID_TEXT);
+	return 0;
+}
+
+static int
+setup_sqlite(void **state)
+{
+	struct tstate *t = xcalloc(1, sizeof(*t));
+	char           url[160], err[256];
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/nmt-test-store.XXXXXX");
+	if (mkdtemp(t->dir) == NULL)
+		return -1;
+	snprintf(t->path, sizeof(t->path), "%s/store.db", t->dir);
+	snprintf(url, sizeof(url), "sqlite://%s", t->path);
+	if ((t->db = db_open(url, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return -1;
+	}
+	*state = t;
+	return prepare(t);
+}
+
+static int
+setup_pg(void **state)
+{
+	struct tstate *t = xcalloc(1, sizeof(*t));
+	char           err[256];
+
+	if ((t->db = db_open(getenv("NMT_TEST_PG_URL"), err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return -1;
+	}
+	*state = t;
+	if (db_exec(t->db,
+	        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") != NMT_OK)
+		return -1;
+	return prepare(t);
+}
+
+static int
+teardown(void **state)
+{
+	struct tstate *t = *state;
+	char           p[160];
+
+	db_close(t->db);
+	if (*t->dir != '\0') {
+		unlink(t->path);
+		snprintf(p, sizeof(p), "%s-wal", t->path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", t->path);
+		unlink(p);
+		rmdir(t->dir);
+	}
+	free(t);
+	return 0;
+}
+
+/* A case written through its record, read back field by field. */
+static void
+test_case_record(void **state)
+{
+	struct tstate  *t = *state;
+	struct case_rec c, back;
+	const char     *forms[] = { "sexual", "begging" };
+
+	memset(&c, 0, sizeof(c));
+	c.title = xstrdup("Råd om tiggeri");
+	c.summary = xstrdup("");
+	c.notes = xstrdup("anteckning");
+	c.county = xstrdup("12");
+	c.region = xstrdup("syd");
+	text_list_set(&c.exploitation, forms, 2);
+	c.owner_user = xstrdup(t->user_id);
+	c.owner_org = xstrdup("POLISEN-SYD");
+	c.created_at = xstrdup("2027-01-01T00:30:00Z");
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_case_insert(t->db, &c, 2027), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_string_equal(c.number, "NMT-2027-00001");
+	memcpy(t->case_id, c.id, UUID_TEXT);
+	assert_int_equal(store_case_get(t->db, c.id, 0, &back), NMT_OK);
+	assert_string_equal(back.title, "Råd om tiggeri");
+	assert_string_equal(back.notes, "anteckning");
+	assert_string_equal(back.status, "open");
+	assert_int_equal(back.exploitation.n, 2);
+	assert_string_equal(back.exploitation.items[1], "begging");
+	assert_string_equal(back.owner_username, "store-test");
+	assert_int_equal(back.version, 1);
+	assert_null(back.search_text); /* written, never read back */
+	record_free(&case_record, &back);
+	record_free(&case_record, &c);
+}
+
+/* An update names its version: a stale one changes nothing. */
+static void
+test_case_version(void **state)
+{
+	struct tstate  *t = *state;
+	struct case_rec c;
+
+	assert_int_equal(store_case_get(t->db, t->case_id, 0, &c), NMT_OK);
+	free(c.title);
+	c.title = xstrdup("Ändrad");
+	c.version = 7;
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_case_update(t->db, &c), NMT_STALE);
+	c.version = 1;
+	assert_int_equal(store_case_update(t->db, &c), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	record_free(&case_record, &c);
+	assert_int_equal(store_case_get(t->db, t->case_id, 0, &c), NMT_OK);
+	assert_string_equal(c.title, "Ändrad");
+	assert_int_equal(c.version, 2);
+	record_free(&case_record, &c);
+	assert_int_equal(store_case_get(t->db,
+	                     "00000000-0000-4000-8000-000000000000", 0, &c),
+	    NMT_NOT_FOUND);
+}
+
+/* The identity is sealed in the store; a damaged block never opens. */
+static void
+test_person_seal(void **state)
+{
+	struct tstate    *t = *state;
+	struct person_rec p, back;
+	struct db_param   q[1];
+	char              id[UUID_TEXT];
+
+	memset(&p, 0, sizeof(p));
+	token_uuid(id);
+	p.id = xstrdup(id);
+	p.case_id = xstrdup(t->case_id);
+	p.pseudonym = xstrdup("P1");
+	p.gender = xstrdup("female");
+	p.birth_year = p.age_estimate = REC_NULL_INT;
+	p.protection = xstrdup("none");
+	p.created_by = xstrdup(t->user_id);
+	p.created_at = xstrdup("2027-01-02T00:00:00Z");
+	p.has_identity = 1;
+	p.identity.full_name = xstrdup("Sigrid Sigill");
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_person_insert(t->db, key, &p), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_non_null(p.identity_sealed);
+	assert_null(strstr(p.identity_sealed, "Sigrid"));
+	assert_int_equal(store_person_get(t->db, key, id, 0, &back), NMT_OK);
+	assert_true(back.has_identity);
+	assert_string_equal(back.identity.full_name, "Sigrid Sigill");
+	person_rec_free(&back);
+	/* Without the key the block stays closed. */
+	assert_int_equal(store_person_get(t->db, NULL, id, 0, &back), NMT_OK);
+	assert_false(back.has_identity);
+	person_rec_free(&back);
+	q[0] = DB_TEXT(id);
+	assert_int_equal(
+	    db_query(t->db,
+	        "UPDATE person SET identity_sealed = "
+	        "'v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE id = $1",
+	        q, 1, NULL),
+	    NMT_OK);
+	assert_int_equal(store_person_get(t->db, key, id, 0, &back),
+	    NMT_SEALED);
+	person_rec_free(&p);
+}
+
+/* A parameter as an SQL literal (for EXPLAIN EXECUTE). */
+static char *
+literal(const struct db_param *p)
+{
+	char       *out, *o;
+	const char *c;
+
+	if (p->type == DBP_NULL)
+		return xstrdup("NULL");
+	if (p->type == DBP_INT)
+		return xasprintf("%lld", (long long)p->num);
+	out = o = xmalloc(strlen(p->text) * 2 + 3);
+	*o++ = '\'';
+	for (c = p->text; *c != '\0'; c++) {
+		if (*c == '\'')
+			*o++ = '\'';
+		*o++ = *c;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The statement as PostgreSQL plans it for any parameters: PREPARE, then
+ * EXPLAIN EXECUTE under plan_cache_mode = force_generic_plan (a plan
+ * made for known values could fold "$1 IS NULL" away).
+ */
+static char *
+pg_generic_explain(struct db *db, struct sql *b)
+{
+	static int n;
+	char      *sql, *args = xstrdup(""), *next, *lit;
+	int        i;
+
+	sql = xasprintf("PREPARE nmt_plan_%d AS %s", ++n, b->text);
+	if (db_exec(db, sql) != NMT_OK)
+		fail_msg("PREPARE failed: %s", db_errmsg(db));
+	free(sql);
+	for (i = 0; i < b->nparams; i++) {
+		lit = literal(&b->params[i]);
+		next = xasprintf("%s%s%s", args, i > 0 ? ", " : "", lit);
+		free(lit);
+		free(args);
+		args = next;
+	}
+	sql = xasprintf("EXPLAIN EXECUTE nmt_plan_%d(%s)", n, args);
+	free(args);
+	return sql;
+}
+
+/* The plan of a statement, one line per step, in one string. */
+static char *
+plan_of(struct db *db, struct sql *b)
+{
+	struct db_result *r = NULL;
+	char             *text, *plan = xstrdup("");
+	int               i, pg = db_kind(db) == DB_PG;
+
+	text = pg ? pg_generic_explain(db, b) :
+	            xasprintf("EXPLAIN QUERY PLAN %s", b->text);
+	if (db_query(db, text, pg ? NULL : b->params, pg ? 0 : b->nparams,
+	        &r) != NMT_OK)
+		fail_msg("EXPLAIN failed: %s", db_errmsg(db));
+	for (i = 0; i < db_rows(r); i++) {
+		char *next = xasprintf("%s%s\n", plan,
+		    db_text(r, i, pg ? 0 : 3));
+
+		free(plan);
+		plan = next;
+	}
+	db_result_free(r);
+	free(text);
+	return plan;
+}
+
+/*
+ * The table at alias is read through index, never scanned row by row;
+ * a filtered list looks its rows up by the index's condition ("SEARCH"
+ * on SQLite, "Index Cond" on PostgreSQL), not by walking all of it.
+ */
+static void
+assert_uses_index(struct db *db, struct sql *b, const char *table,
+    const char *alias, const char *index, int filtered)
+{
+	char *plan = plan_of(db, b), scan[64], lookup[64];
+	int   pg = db_kind(db) == DB_PG;
+
+	/* "SCAN g USING INDEX ..." walks an index in order: fine unfiltered. */
+	if (pg)
+		snprintf(scan, sizeof(scan), "Seq Scan on %s", table);
+	else
+		snprintf(scan, sizeof(scan), "SCAN %s\n", alias);
+	snprintf(lookup, sizeof(lookup), pg ? "Index Cond" : "SEARCH %s ",
+	    alias);
+	if (strstr(plan, index) == NULL || strstr(plan, scan) != NULL ||
+	    (filtered && strstr(plan, lookup) == NULL))
+		fail_msg("expected %s%s%s, without \"%s\", in:\n%s", index,
+		    filtered ? " and " : "", filtered ? lookup : "", scan,
+		    plan);
+	free(plan);
+	sql_free(b);
+}
+
+static void
+test_list_plans(void **state)
+{
+	struct tstate   *t = *state;
+	struct principal p = { ROLE_COORDINATOR, t->user_id, "RK-SYD", "syd" };
+	struct case_filter f;
+	struct page        pg = { 50, NULL, NULL };
+	struct page        next = { 50, "NMT-2027-00002", NULL };
+
+	if (db_kind(t->db) == DB_PG)
+		assert_int_equal(
+		    db_exec(t->db,
+		        "SET enable_seqscan = off; "
+		        "SET plan_cache_mode = force_generic_plan;"),
+		    NMT_OK);
+	assert_uses_index(t->db, store_audit_list_sql(t->case_id, -1, &pg),
+	    "audit", "a", "audit_case", 1);
+	assert_uses_index(t->db, store_audit_list_sql(NULL, 1, &pg), "audit",
+	    "a", "audit_flagged", 1);
+	assert_uses_index(t->db, store_glass_list_sql(t->case_id, &pg),
+	    "break_glass", "g", "break_glass_case", 1);
+	assert_uses_index(t->db, store_glass_list_sql(NULL, &pg), "break_glass",
+	    "g", "break_glass_time", 0);
+	memset(&f, 0, sizeof(f));
+	f.principal = &p;
+	f.scope = policy_scope(&p, OBJ_CASE);
+	f.status = "open";
+	f.region = "syd";
+	f.now = "2027-01-01T00:00:00Z";
+	assert_uses_index(t->db, store_case_list_sql(&f, &next), "nmt_case",
+	    "c", "nmt_case_region", 1);
+}
+
+#define STORE_TESTS \
+	cmocka_unit_test(test_case_record), \
+	    cmocka_unit_test(test_case_version), \
+	    cmocka_unit_test(test_person_seal), \
+	    cmocka_unit_test(test_list_plans)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = { STORE_TESTS };
+	const char             *pg = getenv("NMT_TEST_PG_URL");
+	int                     failed;
+
+	failed = cmocka_run_group_tests_name("store_sqlite", tests,
+	    setup_sqlite, teardown);
+	if (pg != NULL && *pg != '\0')
+		failed += cmocka_run_group_tests_name("store_pg", tests,
+		    setup_pg, teardown);
+	else
+		printf("store_pg: PostgreSQL group not run "
+		       "(NMT_TEST_PG_URL is unset)\n");
+	return failed == 0 ? 0 : 1;
+}
