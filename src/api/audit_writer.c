@@ -56,11 +56,8 @@ write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
 		log_error("audit writer: database unavailable: %s", err);
 		return -1;
 	}
-	if ((e = db_begin(*dbp)) == NMT_OK &&
-	    (e = store_audit_append(*dbp, w->key, batch, n)) == NMT_OK &&
-	    (e = db_commit(*dbp)) == NMT_OK)
+	if ((e = store_audit_commit(*dbp, w->key, batch, n)) == NMT_OK)
 		return 0;
-	db_rollback(*dbp);
 	log_error("audit writer: batch of %zu not written (%d)", n, (int)e);
 	if (e == NMT_UNAVAILABLE) {
 		db_close(*dbp);

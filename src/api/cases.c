@@ -182,20 +182,28 @@ case_insert(struct ctx *c, void *region)
 	return e;
 }
 
+/*
+ * A case write: the region of a named county, then fn on the write path,
+ * then the case as stored (201 for a new one).
+ */
 static void
-cases_create(struct ctx *c)
+case_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), int created)
 {
 	char         region[33];
 	int          found;
 	enum nmt_err e;
 
-	if ((e = county_region(c, region, &found)) != NMT_OK) {
+	if ((e = county_region(c, region, &found)) != NMT_OK)
 		reply_error(c, e);
-		return;
-	}
-	if (api_write(c, case_insert, region) != NMT_OK)
-		return;
-	reply_case(c, c->note.case_id, 1);
+	else if (api_write(c, fn, region) == NMT_OK)
+		reply_case(c, created ? c->note.case_id : c->params[0],
+		    created);
+}
+
+static void
+cases_create(struct ctx *c)
+{
+	case_write(c, case_insert, 1);
 }
 
 static void
@@ -271,17 +279,7 @@ case_update(struct ctx *c, void *region)
 static void
 case_patch(struct ctx *c)
 {
-	char         region[33];
-	int          found;
-	enum nmt_err e;
-
-	if ((e = county_region(c, region, &found)) != NMT_OK) {
-		reply_error(c, e);
-		return;
-	}
-	if (api_write(c, case_update, region) != NMT_OK)
-		return;
-	reply_case(c, c->params[0], 0);
+	case_write(c, case_update, 0);
 }
 
 static const struct field_spec case_create_spec[] = {

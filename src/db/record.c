@@ -352,3 +352,18 @@ record_page(struct db *db, struct sql *b, const struct record_type *t,
 		db_result_free(r);
 	return e;
 }
+
+enum nmt_err
+record_list(struct db *db, struct sql *b, const struct record_type *t,
+    void **rows_r, size_t *n_r)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	if ((e = sql_run(db, b, &r)) == NMT_OK)
+		*rows_r = record_read_all(t, r, -1, n_r);
+	db_result_free(r);
+	return e;
+}

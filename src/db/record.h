@@ -90,6 +90,9 @@ void record_read(const struct record_type *t, const struct db_result *r,
 void *record_read_all(const struct record_type *t, const struct db_result *r,
     int limit, size_t *n_r);
 void  record_free_all(const struct record_type *t, void *rows, size_t n);
+/* Runs b and reads every row into records of type t (record_free_all). */
+enum nmt_err record_list(struct db *db, struct sql *b,
+    const struct record_type *t, void **rows_r, size_t *n_r);
 /*
  * Runs a list statement built with sql_page(): *rows_r gets at most
  * pg->limit records (free with record_free_all), *more whether another

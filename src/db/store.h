@@ -271,6 +271,12 @@ void audit_entry_cleanup(struct audit_entry *a);
 /* Appends entries to the chain (caller holds a transaction). */
 enum nmt_err store_audit_append(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n);
+/*
+ * The same in a transaction of its own: the group commit of read
+ * entries (api/audit_writer.c). Nothing is written unless all are.
+ */
+enum nmt_err store_audit_commit(struct db *db, const unsigned char *key,
+    const struct audit_entry *entries, size_t n);
 /* One page of entries newest first; case_id NULL, flagged -1: any. */
 enum nmt_err store_audit_list(struct db *db, const char *case_id, int flagged,
     const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more);

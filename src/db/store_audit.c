@@ -137,6 +137,20 @@ static const struct column audit_cols[] = {
 const struct record_type audit_record = RECORD_TYPE("audit", "a",
     struct audit_entry, audit_cols);
 
+enum nmt_err
+store_audit_commit(struct db *db, const unsigned char *key,
+    const struct audit_entry *entries, size_t n)
+{
+	enum nmt_err e;
+
+	if ((e = db_begin(db)) == NMT_OK &&
+	    (e = store_audit_append(db, key, entries, n)) == NMT_OK &&
+	    (e = db_commit(db)) == NMT_OK)
+		return NMT_OK;
+	db_rollback(db);
+	return e;
+}
+
 struct sql *
 store_audit_list_sql(const char *case_id, int flagged, const struct page *pg)
 {

@@ -314,20 +314,15 @@ static enum nmt_err
 team_rows(struct db *db, const char *case_id, const char *member_id,
     struct member_rec **rows_r, size_t *n_r)
 {
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	enum nmt_err      e;
+	struct sql  *b = sql_new();
+	enum nmt_err e;
 
 	record_select(b, &member_record);
 	sql_add(b, " WHERE m.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
 	sql_and_eq(b, "m.id", DB_TEXT(member_id));
 	sql_add(b, " ORDER BY m.added_at, m.id");
-	*rows_r = NULL;
-	*n_r = 0;
-	if ((e = sql_run(db, b, &r)) == NMT_OK)
-		*rows_r = record_read_all(&member_record, r, -1, n_r);
-	db_result_free(r);
+	e = record_list(db, b, &member_record, (void **)rows_r, n_r);
 	sql_free(b);
 	return e;
 }

@@ -235,19 +235,15 @@ enum nmt_err
 store_case_persons(struct db *db, const char *case_id,
     struct person_rec **rows_r, size_t *n_r)
 {
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	size_t            i;
-	enum nmt_err      e;
+	struct sql  *b = sql_new();
+	size_t       i;
+	enum nmt_err e;
 
-	*rows_r = NULL;
-	*n_r = 0;
 	record_select(b, &person_summary_record);
 	sql_add(b, " WHERE p.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
 	sql_add(b, " ORDER BY p.created_at, p.id");
-	if ((e = sql_run(db, b, &r)) == NMT_OK)
-		*rows_r = record_read_all(&person_summary_record, r, -1, n_r);
+	e = record_list(db, b, &person_summary_record, (void **)rows_r, n_r);
 	for (i = 0; e == NMT_OK && i < *n_r; i++)
 		e = protection_known(&(*rows_r)[i]);
 	if (e != NMT_OK) {
@@ -255,7 +251,6 @@ store_case_persons(struct db *db, const char *case_id,
 		*rows_r = NULL;
 		*n_r = 0;
 	}
-	db_result_free(r);
 	sql_free(b);
 	return e;
 }

@@ -49,18 +49,13 @@ enum nmt_err
 store_reference(struct db *db, const struct record_type *t,
     struct ref_row **rows_r, size_t *n_r)
 {
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	enum nmt_err      e;
+	struct sql  *b = sql_new();
+	enum nmt_err e;
 
-	*rows_r = NULL;
-	*n_r = 0;
 	record_select(b, t);
 	sql_add(b, " ORDER BY ");
 	sql_add(b, t->order);
-	if ((e = sql_run(db, b, &r)) == NMT_OK)
-		*rows_r = record_read_all(t, r, -1, n_r);
-	db_result_free(r);
+	e = record_list(db, b, t, (void **)rows_r, n_r);
 	sql_free(b);
 	return e;
 }
