@@ -5,10 +5,7 @@
  * facts cannot commit → the change → its audit entry → commit. Any
  * failure rolls everything back and gives one answer.
  */
-#include <string.h>
-
 #include "api/api.h"
-#include "core/log.h"
 
 /* The route's object, decided again on facts read under the lock. */
 static enum nmt_err

@@ -11,7 +11,6 @@
 #ifndef NMT_DB_STORE_H
 #define NMT_DB_STORE_H
 
-#include <jansson.h>
 #include <time.h>
 
 #include "crypto/token.h"
