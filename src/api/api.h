@@ -182,9 +182,9 @@ void reply_page(struct ctx *c, json_t *items, int more, const char *key,
     const char *id);
 
 /*
- * Decodes an opaque list cursor (base64url of "<kind>:<key>:<id>", as
- * reply_page makes them for the route's kind) into c->page; -1 when it is
- * not one.
+ * Decodes an opaque list cursor (base64url of "<kind>:<key>:<id>" and a
+ * keyed BLAKE2b tag, as reply_page makes them for the route's kind) into
+ * c->page; -1 when it is not one this server made for this list.
  */
 int cursor_decode(struct ctx *c, const char *text);
 

@@ -7,7 +7,7 @@
  * log: auditors read all of it; a coordinator one case's entries where it
  * sees the case (the same gate as reading the case, and audited so). The
  * log is flushed before it is read, so it shows every access made before
- * the request.
+ * the request; reading it is an entry of its own (audit.read).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +92,10 @@ audit_list(struct ctx *c)
 	} else
 		reply_page(c, json_array(), 0, NULL, NULL);
 	store_audit_entries_free(rows, n);
+	/* Reading the log is itself an entry: the case is the filter. */
+	*c->note.object = '\0';
+	if (case_id != NULL)
+		strlcopy(c->note.case_id, case_id, sizeof(c->note.case_id));
 }
 
 static const struct query_spec audit_query[] = {
@@ -107,6 +111,7 @@ const struct route audit_routes[] = {
 	    .query = audit_query,
 	    .kind = OBJ_AUDIT,
 	    .action = ACT_LIST,
+	    .audit = "audit.read",
 	    .handler = audit_list,
 	    .flags = R_PAGED },
 	ROUTE_END,

@@ -39,12 +39,11 @@ view_by_right(struct ctx *c)
 
 /* The person document as the caller may see it. */
 static json_t *
-person_document(struct ctx *c, const struct person_rec *p)
+person_document(struct ctx *c, const struct person_rec *p,
+    enum identity_view view)
 {
 	static const char *const access[] = { "none", "without_address",
 		"full" };
-	enum identity_view       view = policy_identity(&c->actor.principal,
-	          &c->facts);
 	int                      by_grant = view != view_by_right(c);
 	struct facts             f = c->facts;
 	json_t                  *doc = render_record(&person_record, p);
@@ -70,7 +69,8 @@ person_document(struct ctx *c, const struct person_rec *p)
 
 /* Reads the person (identity opened when the caller may see it). */
 static void
-reply_person(struct ctx *c, const char *id, int created)
+reply_person(struct ctx *c, const char *id, int created,
+    enum identity_view view)
 {
 	struct person_rec    p;
 	const unsigned char *key = NULL;
@@ -78,14 +78,14 @@ reply_person(struct ctx *c, const char *id, int created)
 	enum nmt_err         e;
 
 	/* The store opens the identity only for those who may see it. */
-	if (policy_identity(&c->actor.principal, &c->facts) != IDENTITY_NONE)
+	if (view != IDENTITY_NONE)
 		key = c->app->keys.identity;
 	memset(&p, 0, sizeof(p));
 	if ((e = store_person_get(c->db, key, id, 0, &p)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}
-	doc = person_document(c, &p);
+	doc = person_document(c, &p, view);
 	reply_etag(c, p.version);
 	if (created)
 		reply_created(c, "/api/v1/persons", id, doc);
@@ -290,16 +290,19 @@ persons_create(struct ctx *c)
 		reply_error(c, NMT_ERROR);
 		return;
 	}
-	reply_person(c, id, 1);
+	/* A grant opens reads only: a write answers with what is by right. */
+	reply_person(c, id, 1, view_by_right(c));
 }
 
 static void
 person_get(struct ctx *c)
 {
+	enum identity_view view = policy_identity(&c->actor.principal,
+	    &c->facts);
+
 	/* A read that only a grant opened is flagged. */
-	c->note.flagged = policy_identity(&c->actor.principal, &c->facts) !=
-	    view_by_right(c);
-	reply_person(c, c->params[0], 0);
+	c->note.flagged = view != view_by_right(c);
+	reply_person(c, c->params[0], 0, view);
 }
 
 static enum nmt_err
@@ -335,8 +338,9 @@ person_update(struct ctx *c, void *arg)
 static void
 person_patch(struct ctx *c)
 {
+	/* A grant opens reads only: a write answers with what is by right. */
 	if (api_write(c, person_update, NULL) == NMT_OK)
-		reply_person(c, c->params[0], 0);
+		reply_person(c, c->params[0], 0, view_by_right(c));
 }
 
 static const struct field_spec identity_spec[] = {

@@ -117,6 +117,23 @@ copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
 	strlcopy(dst, s ? s : "", len);
 }
 
+/*
+ * Inside a write transaction: locks the case row the object belongs to
+ * (the case itself, or a person's case; FOR UPDATE on PostgreSQL, where
+ * every write on a case and its team takes this lock first). It is a
+ * statement of its own, so the facts read after it see every change
+ * committed while it waited: under READ COMMITTED a statement's snapshot
+ * is taken when it starts, and a single SELECT ... FOR UPDATE would
+ * still see a team row deleted by the transaction it waited for.
+ */
+static enum nmt_err
+lock_case(struct db *db, const char *sql, const char *id)
+{
+	struct db_param p[1] = { DB_TEXT(id) };
+
+	return db_query(db, sql, p, 1, NULL);
+}
+
 enum nmt_err
 store_case_facts(struct db *db, const struct principal *p, const char *case_id,
     const char *now, int lock, struct facts *f)
@@ -127,12 +144,18 @@ store_case_facts(struct db *db, const struct principal *p, const char *case_id,
 
 	memset(f, 0, sizeof(*f));
 	f->kind = OBJ_CASE;
+	if (lock &&
+	    (e = lock_case(db,
+	         "SELECT c.id FROM nmt_case c WHERE c.id = $1 "
+	         "FOR UPDATE",
+	         case_id)) != NMT_OK) {
+		sql_free(b);
+		return e;
+	}
 	sql_add(b, "SELECT c.id, c.region, c.owner_org, ");
 	sql_team_access(b, p, "c.id", now);
 	sql_add(b, " FROM nmt_case c WHERE c.id = ");
 	sql_param(b, DB_TEXT(case_id));
-	if (lock)
-		sql_add(b, " FOR UPDATE");
 	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1) {
 		f->exists = 1;
 		copy_text(f->id, sizeof(f->id), r, 0, 0);
@@ -156,6 +179,15 @@ store_person_facts(struct db *db, const struct principal *p,
 
 	memset(f, 0, sizeof(*f));
 	f->kind = OBJ_PERSON;
+	if (lock &&
+	    (e = lock_case(db,
+	         "SELECT c.id FROM nmt_case c WHERE c.id = "
+	         "(SELECT p.case_id FROM person p WHERE p.id = $1) "
+	         "FOR UPDATE",
+	         person_id)) != NMT_OK) {
+		sql_free(b);
+		return e;
+	}
 	sql_add(b,
 	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
 	    "p.protected_identity, (SELECT MAX(g.expires_at) FROM break_glass "
@@ -169,8 +201,6 @@ store_person_facts(struct db *db, const struct principal *p,
 	    " FROM person p JOIN nmt_case c ON c.id = p.case_id "
 	    "WHERE p.id = ");
 	sql_param(b, DB_TEXT(person_id));
-	if (lock)
-		sql_add(b, " FOR UPDATE");
 	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1) {
 		f->exists = 1;
 		copy_text(f->id, sizeof(f->id), r, 0, 0);

@@ -88,6 +88,12 @@ check_string(const json_t *value, size_t max_len, int multiline, char **nfc_r)
 		free(nfc);
 		return "invalid_text";
 	}
+	/*
+	 * The limit holds for the text as sent too (decomposed forms are
+	 * longer), as a JSON Schema maxLength on the request would count.
+	 */
+	if (text_length(s) > len)
+		len = text_length(s);
 	if (max_len > 0 && (size_t)len > max_len) {
 		free(nfc);
 		return "too_long";

@@ -107,7 +107,7 @@ struct http_server {
 
 struct req {
 	size_t    uri_len;   /* raw request target, bytes */
-	int       bad_path;  /* raw path held an encoded NUL */
+	int       bad_path;  /* raw target held an encoded NUL */
 	int       started;   /* the access handler has seen it */
 	int       answered;  /* a response is queued */
 	int       too_large; /* body over max_body: draining */
@@ -596,15 +596,17 @@ static void *
 uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct req *rq;
-	size_t      pathlen, i;
+	size_t      i;
 
 	(void)cls;
 	(void)conn;
 	rq = xcalloc(1, sizeof(*rq));
 	rq->uri_len = strlen(uri);
-	pathlen = strcspn(uri, "?");
-	/* MHD decodes %00 into a NUL that would cut the path short. */
-	for (i = 0; i + 2 < pathlen; i++)
+	/*
+	 * MHD decodes %00 into a NUL that would cut the path, or a query
+	 * value (?status=open%00x read as "open"), short.
+	 */
+	for (i = 0; i + 2 < rq->uri_len; i++)
 		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
 			rq->bad_path = 1;
 	return rq;

@@ -114,6 +114,20 @@ test('a grant reads; it never changes the identity or its protection', async () 
   assert.deepEqual(after.json.identity, IDENT);
 });
 
+test('a write through a live grant answers only what is seen by right (a grant opens reads)', async () => {
+  const cur = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
+  assert.equal(typeof cur.json.break_glass_until, 'string', 'the grant is live');
+  assert.deepEqual(cur.json.identity, IDENT);
+  const r = await api(srv, 'PATCH', `/api/v1/persons/${prot.id}`, {
+    auth: U.rksyd, ifMatch: `"${cur.json.version}"`, body: { languages: ['sv'] },
+  });
+  assertStatus(r, 200);
+  assert.equal(r.json.identity, undefined, 'no identity in the write answer');
+  assert.equal(r.json.identity_access, 'none');
+  assert.equal(r.json.break_glass_until, undefined);
+  assert.deepEqual(r.json.languages, ['sv']);
+});
+
 test('the auditors read the grants with their reasons; nobody else does', async () => {
   const r = await api(srv, 'GET', `/api/v1/break-glass?case=${A.id}`, { auth: U.auditor });
   assertStatus(r, 200);

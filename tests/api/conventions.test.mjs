@@ -252,14 +252,26 @@ test('pagination with limit and cursor', async () => {
   assert.equal(g.status, 400, `garbage cursor: ${g.status}`);
 });
 
-// A cursor is opaque: only one the server made for this list is taken. One that only looks like a
-// case number (the old cursors), one for another list, and one that is not base64url are 400, so a
-// client can tell a broken cursor from the end of the list.
-test('a malformed or foreign list cursor → 400', async () => {
-  const foreign = Buffer.from('3:42:').toString('base64url'); // an audit-log cursor
-  for (const cur of ['NMT-2026--0000', 'NMT-2026-0000', 'NMT--00001', 'nmt-2026-00001', foreign, '!!', '']) {
+// A cursor is opaque and tagged: only one the server made for this list is taken. One that only
+// looks like a case number (the old cursors), a forged one, one changed by a single character, one
+// for another list, and one that is not base64url are 400, so a client can tell a broken cursor
+// from the end of the list.
+test('a malformed, forged or foreign list cursor → 400', async () => {
+  const u = await addUserWithToken(srv, { org: 'ARBETSMILJOVERKET', role: 'member' });
+  for (let i = 0; i < 3; i++) await createCase(srv, u);
+  const page = await api(srv, 'GET', '/api/v1/cases?limit=1', { auth: u });
+  assertStatus(page, 200);
+  const real = page.json.next_cursor;
+  assertStatus(await api(srv, 'GET', `/api/v1/cases?limit=1&cursor=${encodeURIComponent(real)}`, { auth: u }), 200);
+  const flipped = real.slice(0, 5) + (real[5] === 'A' ? 'B' : 'A') + real.slice(6);
+  const forged = Buffer.from('0:NMT-9999-99999:').toString('base64url');
+  const bad = ['NMT-2026--0000', 'NMT-2026-0000', 'NMT--00001', 'nmt-2026-00001', forged, flipped, '!!', ''];
+  for (const cur of bad) {
     assertProblem(await api(srv, 'GET', `/api/v1/cases?cursor=${encodeURIComponent(cur)}`, { auth: pol }), 400, `cursor=${cur}`);
   }
+  // A real case-list cursor is not an audit-log cursor.
+  const auditor = await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+  assertProblem(await api(srv, 'GET', `/api/v1/audit?cursor=${encodeURIComponent(real)}`, { auth: auditor }), 400);
 });
 
 test('a rejected request changes nothing', async () => {
@@ -411,4 +423,22 @@ test('field errors are bounded: 50 in the answer, the rest counted', async () =>
   assert.equal(r.json.errors_omitted, 49950);
   assert.ok(r.text.length < 8192, `answer of ${r.text.length} bytes`);
   assert.ok(r.json.errors.every((e) => e.code === 'unknown_field' && e.field === ''));
+});
+
+test('a length limit holds for the text as sent: 200 decomposed letters (400 code points) are too long', async () => {
+  const decomposed = 'e\u0301'.repeat(200); // 200 "é" after NFC, 400 code points as sent
+  const r = await api(srv, 'POST', '/api/v1/cases', { auth: pol, body: caseBody({ title: decomposed }) });
+  assertFieldError(r, 'title');
+  assert.ok(r.json.errors.some((e) => e.field === 'title' && e.code === 'too_long'), r.text);
+  const fits = 'e\u0301'.repeat(100);
+  const ok = await api(srv, 'POST', '/api/v1/cases', { auth: pol, body: caseBody({ title: fits }) });
+  assertStatus(ok, 201);
+  assert.equal(ok.json.title, fits.normalize('NFC'));
+});
+
+test('an encoded NUL anywhere in the request target is 400, never a shortened value', async () => {
+  for (const q of ['status=open%00x', 'limit=2%00x', 'region=syd%00x', 'q=ord%00zzz', 'cursor=%00']) {
+    const r = await api(srv, 'GET', `/api/v1/cases?${q}`, { auth: pol });
+    assert.equal(r.status, 400, `${q}: ${r.status} ${r.text.slice(0, 120)}`);
+  }
 });

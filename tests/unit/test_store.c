@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -26,6 +29,7 @@
 
 struct tstate {
 	struct db *db;
+	char       url[512];
 	char       dir[64];
 	char       path[128];
 	char       user_id[UUID_TEXT];
@@ -71,6 +75,7 @@ setup_sqlite(void **state)
 		return -1;
 	snprintf(t->path, sizeof(t->path), "%s/store.db", t->dir);
 	snprintf(url, sizeof(url), "sqlite://%s", t->path);
+	snprintf(t->url, sizeof(t->url), "%s", url);
 	if ((t->db = db_open(url, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "db_open: %s\n", err);
 		return -1;
@@ -85,8 +90,8 @@ setup_pg(void **state)
 	struct tstate *t = xcalloc(1, sizeof(*t));
 	char           err[256];
 
-	if ((t->db = db_open(getenv("NMT_TEST_PG_URL"), err, sizeof(err))) ==
-	    NULL) {
+	snprintf(t->url, sizeof(t->url), "%s", getenv("NMT_TEST_PG_URL"));
+	if ((t->db = db_open(t->url, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "db_open: %s\n", err);
 		return -1;
 	}
@@ -361,11 +366,121 @@ test_list_plans(void **state)
 	    "c", "nmt_case_region", 1);
 }
 
+/* The second writer of test_facts_after_lock, on its own connection. */
+struct writer {
+	const char      *url;
+	const char      *case_id;
+	struct principal who;
+	enum nmt_err     e;
+	struct facts     facts;
+};
+
+static void *
+second_writer(void *arg)
+{
+	struct writer *w = arg;
+	struct db     *db;
+	char           err[256];
+
+	/* Records only: cmocka asserts stay in the main thread. */
+	if ((db = db_open(w->url, err, sizeof(err))) == NULL) {
+		w->e = NMT_UNAVAILABLE;
+		return NULL;
+	}
+	if ((w->e = db_begin(db)) == NMT_OK &&
+	    (w->e = store_case_facts(db, &w->who, w->case_id,
+	         "2027-01-01T00:00:00Z", 1, &w->facts)) == NMT_OK)
+		w->e = db_commit(db);
+	else
+		db_rollback(db);
+	db_close(db);
+	return NULL;
+}
+
+/* Whether another backend waits on a lock (PostgreSQL). */
+static int
+someone_waits(struct db *db)
+{
+	struct db_result *r = NULL;
+	int               n;
+
+	assert_int_equal(db_query(db,
+	                     "SELECT count(*) FROM pg_stat_activity WHERE "
+	                     "wait_event_type = 'Lock' AND "
+	                     "datname = current_database()",
+	                     NULL, 0, &r),
+	    NMT_OK);
+	n = (int)db_int(r, 0, 0);
+	db_result_free(r);
+	return n > 0;
+}
+
+/*
+ * A write decides on facts read after it holds the case's lock: while
+ * one transaction removes a team row, a write of that team's member
+ * waits for it and then sees the row gone. (On SQLite writers are
+ * serialised from BEGIN on, so the race cannot arise there.)
+ */
+static void
+test_facts_after_lock(void **state)
+{
+	struct tstate    *t = *state;
+	struct member_rec m;
+	struct writer     w;
+	struct db        *watch;
+	pthread_t         th;
+	char              err[256], vast_user[UUID_TEXT];
+	struct timespec   pause = { 0, 20 * 1000 * 1000 };
+	int               i;
+
+	if (db_kind(t->db) != DB_PG) {
+		printf("test_facts_after_lock: PostgreSQL only\n");
+		return;
+	}
+	token_uuid(vast_user);
+	memset(&m, 0, sizeof(m));
+	m.case_id = t->case_id;
+	m.organization = (char *)"POLISEN-VAST";
+	m.access = (char *)"full";
+	m.added_by = t->user_id;
+	m.added_at = (char *)"2027-01-01T00:00:00Z";
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_team_add(t->db, &m), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+
+	memset(&w, 0, sizeof(w));
+	w.url = t->url;
+	w.case_id = t->case_id;
+	w.who.role = ROLE_MEMBER;
+	w.who.user_id = vast_user;
+	w.who.org = "POLISEN-VAST";
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_case_facts(t->db, &w.who, t->case_id,
+	                     "2027-01-01T00:00:00Z", 1, &w.facts),
+	    NMT_OK);
+	assert_int_equal(w.facts.team_access, ACCESS_FULL);
+	assert_int_equal(store_team_remove(t->db, t->case_id, m.id), NMT_OK);
+	assert_int_equal(pthread_create(&th, NULL, second_writer, &w), 0);
+	assert_non_null(watch = db_open(t->url, err, sizeof(err)));
+	/* A bounded wait for the condition, not for time: it waits. */
+	for (i = 0; i < 500 && !someone_waits(watch); i++)
+		nanosleep(&pause, NULL);
+	assert_true(someone_waits(watch));
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	pthread_join(th, NULL);
+	db_close(watch);
+	assert_int_equal(w.e, NMT_OK);
+	assert_true(w.facts.exists);
+	assert_int_equal(w.facts.team_access, ACCESS_NONE);
+	free(m.id);
+}
+
 #define STORE_TESTS \
 	cmocka_unit_test(test_case_record), \
 	    cmocka_unit_test(test_case_version), \
 	    cmocka_unit_test(test_person_seal), \
-	    cmocka_unit_test(test_list_plans)
+	    cmocka_unit_test(test_list_plans), \
+	    cmocka_unit_test(test_facts_after_lock)
 
 int
 main(void)
