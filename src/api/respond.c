@@ -19,6 +19,8 @@
 #define MAX_FIELD_ERRORS 50
 /* A cursor's tag, bytes (BLAKE2b-128). */
 #define CURSOR_TAG_BYTES 16
+/* Seconds a client waits before asking again after a 503. */
+#define RETRY_AFTER_503 "5"
 
 static const struct {
 	int         status;
@@ -72,6 +74,15 @@ status_title(int status)
 }
 
 static void
+set_status(struct ctx *c, int status)
+{
+	c->status = c->res->status = status;
+	/* Every 503 is temporary (the database): say when to come back. */
+	if (status == 503)
+		http_response_header(c->res, "Retry-After", RETRY_AFTER_503);
+}
+
+static void
 reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 {
 	char *body;
@@ -94,7 +105,7 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 		    "\"Internal Server Error\",\"status\":500,\"detail\":"
 		    "\"Ett internt fel inträffade.\"}");
 	}
-	c->status = c->res->status = status;
+	set_status(c, status);
 	http_response_body(c->res, type, body, strlen(body));
 }
 
@@ -110,7 +121,7 @@ reply_empty(struct ctx *c, int status)
 	if (c->replied)
 		return;
 	c->replied = 1;
-	c->status = c->res->status = status;
+	set_status(c, status);
 }
 
 static json_t *

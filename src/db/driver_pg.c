@@ -7,14 +7,26 @@
  * connection; at most PG_CACHE_MAX, least recently used deallocated).
  * Parameters and results travel as text; integers are formatted here.
  *
- * Connection loss: when a call finds the connection bad (or the server
- * says it is shutting down / the link failed) it answers NMT_UNAVAILABLE
- * and marks the connection broken; the next call tries PQreset once and,
- * if that works, forgets the statement cache (prepared statements belong
- * to the old session) and sets the session up again. If the connection
- * died inside a transaction, the transaction is gone: every call until
- * db_rollback (or db_commit, or a new db_begin) answers NMT_UNAVAILABLE,
- * so no statement of that transaction silently runs in autocommit.
+ * Connection loss: when a call finds the connection bad, the server says
+ * it is shutting down or the link failed (class 08, 57P01-57P03), or
+ * libpq fails a call without a SQLSTATE (its own errors: the socket
+ * closed, lost synchronisation; PQstatus may still say OK), the
+ * connection is marked broken; the next call tries PQreset once and, if
+ * that works, forgets the statement cache (prepared statements belong to
+ * the old session) and sets the session up again. Every such failure is
+ * NMT_UNAVAILABLE (503), never NMT_ERROR.
+ *
+ * Retry: a connection that died while idle (pg_terminate_backend, a
+ * server restart) is found out only by the next call. When that call
+ * runs outside a transaction -- BEGIN itself, or a statement in
+ * autocommit -- it reconnects and runs once more, so an idle connection's
+ * death costs no request. Inside a transaction nothing is retried: the
+ * transaction is gone, and every call until db_rollback (or db_commit,
+ * or a new db_begin) answers NMT_UNAVAILABLE, so no statement of it
+ * silently runs in autocommit. (The statements the application runs in
+ * autocommit are reads and idempotent updates and deletes -- a session's
+ * last use, logout, the purge of expired sessions; every insert runs in
+ * a transaction -- so running one twice changes nothing.)
  *
  * Error messages are the server's primary message and SQLSTATE, never
  * the DETAIL (which quotes key values); data exceptions (class 22), whose
@@ -157,10 +169,16 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 		return NMT_UNAVAILABLE;
 	}
 	if (state == NULL) {
-		pg_copymsg(c->errbuf, sizeof(c->errbuf), "",
+		/*
+		 * Every error the server sends has a SQLSTATE; one without is
+		 * libpq's own (the link failed, or it lost track of the
+		 * protocol), even while PQstatus still says OK. Start afresh.
+		 */
+		pg_mark_broken(c);
+		pg_copymsg(c->errbuf, sizeof(c->errbuf),
+		    "connection to PostgreSQL failed: ",
 		    prim != NULL ? prim : PQerrorMessage(c->pg));
-		pg_track_tx(c);
-		return NMT_ERROR;
+		return NMT_UNAVAILABLE;
 	}
 	if (strncmp(state, "22", 2) == 0)
 		snprintf(c->errbuf, sizeof(c->errbuf),
@@ -231,6 +249,16 @@ pg_ready(struct pg_conn *c)
 		return NMT_UNAVAILABLE;
 	}
 	return NMT_OK;
+}
+
+/*
+ * Whether a failed call may run once more on a new connection: it failed
+ * because the connection did, and no transaction was open when it began.
+ */
+static int
+pg_may_retry(const struct pg_conn *c, int in_tx, enum nmt_err e)
+{
+	return e == NMT_UNAVAILABLE && !in_tx && c->broken;
 }
 
 static void *
@@ -309,7 +337,16 @@ pg_begin(void *conn)
 		c->in_tx = 0;
 	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
-	return pg_simple(c, "BEGIN", NULL);
+	e = pg_simple(c, "BEGIN", NULL);
+	if (pg_may_retry(c, 0, e)) {
+		/* No transaction had begun: none was lost. */
+		c->tx_lost = 0;
+		c->in_tx = 0;
+		if ((e = pg_ready(c)) != NMT_OK)
+			return e;
+		e = pg_simple(c, "BEGIN", NULL);
+	}
+	return e;
 }
 
 static enum nmt_err
@@ -370,10 +407,18 @@ pg_exec(void *conn, const char *sql)
 {
 	struct pg_conn *c = conn;
 	enum nmt_err    e;
+	int             in_tx;
 
 	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
-	return pg_simple(c, sql, NULL);
+	in_tx = c->in_tx;
+	e = pg_simple(c, sql, NULL);
+	if (pg_may_retry(c, in_tx, e)) {
+		if ((e = pg_ready(c)) != NMT_OK)
+			return e;
+		e = pg_simple(c, sql, NULL);
+	}
+	return e;
 }
 
 static void
@@ -465,10 +510,9 @@ pg_is_change(const char *status)
 }
 
 static enum nmt_err
-pg_query(void *conn, const char *sql, const struct db_param *params,
+pg_query_once(struct pg_conn *c, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
-	struct pg_conn   *c = conn;
 	struct db_result *out;
 	const char      **values = NULL;
 	char             *nums = NULL, name[PG_NAME_LEN];
@@ -478,8 +522,6 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 	enum nmt_err      e;
 	int               idx = -1, i, j, nrows, ncols, attempt;
 
-	if ((e = pg_ready(c)) != NMT_OK)
-		return e;
 	if (nparams > 0) {
 		values = xcalloc((size_t)nparams, sizeof(*values));
 		nums = xcalloc((size_t)nparams, PG_INT_LEN);
@@ -560,6 +602,26 @@ out:
 	PQclear(res);
 	free(values);
 	free(nums);
+	return e;
+}
+
+static enum nmt_err
+pg_query(void *conn, const char *sql, const struct db_param *params,
+    int nparams, struct db_result **res_r)
+{
+	struct pg_conn *c = conn;
+	enum nmt_err    e;
+	int             in_tx;
+
+	if ((e = pg_ready(c)) != NMT_OK)
+		return e;
+	in_tx = c->in_tx;
+	e = pg_query_once(c, sql, params, nparams, res_r);
+	if (pg_may_retry(c, in_tx, e)) {
+		if ((e = pg_ready(c)) != NMT_OK)
+			return e;
+		e = pg_query_once(c, sql, params, nparams, res_r);
+	}
 	return e;
 }
 
