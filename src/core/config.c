@@ -77,8 +77,8 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 {
 	static const char *const names[] = { "--database", "--key-file",
 		"--listen", "--web", "--max-body", "--threads", "--max-header",
-		NULL };
-	const char              *values[7] = { NULL };
+		"--user", NULL };
+	const char              *values[8] = { NULL };
 	const char              *listen;
 	int64_t                  n;
 	int                      i, k, r;
@@ -129,6 +129,7 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		}
 		cfg->max_header = (size_t)n;
 	}
+	cfg->user = values[7] ? values[7] : env_or("NMT_USER", NULL);
 	cfg->threads = DEFAULT_THREADS;
 	if (values[5] != NULL) {
 		if (parse_int(values[5], 1, 256, &n) != 0) {

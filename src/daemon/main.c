@@ -1,11 +1,18 @@
 /*
  * main.c — nmtd, the daemon: reads its configuration, opens the keys and
- * the audit writer, starts the HTTP server, enters the sandbox (no exec,
- * no new processes or privileges from then on), serves until SIGTERM or
- * SIGINT, then stops accepting, finishes running requests and flushes
- * the audit log.
+ * the audit writer, starts the HTTP server, gives up root for --user
+ * (NMT_USER) when started as root, enters the sandbox (no exec, no new
+ * processes or privileges from then on), serves until SIGTERM or SIGINT,
+ * then stops accepting, finishes running requests and flushes the audit
+ * log.
+ *
+ * No request is served before the drop and the sandbox: the HTTP server
+ * binds and accepts at once, but its workers wait at the gate until
+ * main opens it.
  */
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +22,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/db.h"
 #include "http/http.h"
 #include "sandbox/sandbox.h"
 
@@ -25,9 +33,93 @@ usage(void)
 {
 	fputs("usage: nmtd [--database URL] [--key-file PATH] "
 	      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	      "[--max-header BYTES] [--threads N]\n",
+	      "[--max-header BYTES] [--threads N] [--user NAME]\n",
 	    stderr);
 	exit(2);
+}
+
+/* Requests wait here until the process is what it will serve as. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t  opened;
+	atomic_int      open;
+	struct app     *app;
+} gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL };
+
+static void
+serve(void *arg, const struct http_request *req, struct http_response *res)
+{
+	(void)arg;
+	if (!atomic_load(&gate.open)) {
+		pthread_mutex_lock(&gate.lock);
+		while (!atomic_load(&gate.open))
+			pthread_cond_wait(&gate.opened, &gate.lock);
+		pthread_mutex_unlock(&gate.lock);
+	}
+	app_handle(gate.app, req, res);
+}
+
+static void
+gate_open(void)
+{
+	pthread_mutex_lock(&gate.lock);
+	atomic_store(&gate.open, 1);
+	pthread_cond_broadcast(&gate.opened);
+	pthread_mutex_unlock(&gate.lock);
+}
+
+/*
+ * The account --user names, looked up before any thread starts; its home
+ * becomes HOME (libpq looks for ~/.pgpass there). Exits on a bad account
+ * or when not started as root (unless already running as that user).
+ */
+static int
+prepare_user(const char *name, struct sandbox_user *u)
+{
+	char err[256];
+
+	if (sandbox_user(name, u, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: --user: %s\n", err);
+		exit(2);
+	}
+	if (geteuid() != 0) {
+		if (getuid() == u->uid && geteuid() == u->uid)
+			return 0; /* already that user: nothing to drop */
+		fprintf(stderr, "nmtd: --user needs nmtd started as root\n");
+		exit(1);
+	}
+	if (setenv("HOME", u->home, 1) != 0 ||
+	    setenv("USER", u->name, 1) != 0 ||
+	    setenv("LOGNAME", u->name, 1) != 0) {
+		fprintf(stderr, "nmtd: cannot set the environment\n");
+		exit(1);
+	}
+	return 1;
+}
+
+/*
+ * After the drop: the database must answer to the new user with this
+ * build's schema (a file it cannot read, a role peer authentication
+ * refuses). One that does not answer yet is waited for, as at start.
+ */
+static int
+check_database(const char *url, char *err, size_t errlen)
+{
+	struct db *db;
+	char       why[256];
+
+	if ((db = db_open(url, why, sizeof(why))) == NULL) {
+		log_warn("database unavailable after the user switch: %s", why);
+		return 0;
+	}
+	if (db_schema_current(db, why, sizeof(why)) != NMT_OK) {
+		snprintf(err, errlen,
+		    "the database is not ready for this user (%.160s)", why);
+		db_close(db);
+		return -1;
+	}
+	db_close(db);
+	return 0;
 }
 
 static int
@@ -50,9 +142,10 @@ main(int argc, char **argv)
 	struct http_config  hc;
 	struct http_server *srv;
 	struct app          app;
+	struct sandbox_user user;
 	sigset_t            set;
 	char                err[256];
-	int                 argi = 1, sig;
+	int                 argi = 1, sig, drop = 0;
 
 	if (config_parse(&cfg, argc, argv, &argi, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: %s\n", err);
@@ -72,6 +165,11 @@ main(int argc, char **argv)
 			log_warn("NMT_TEST_CLOCK_FILE ignored: not a "
 			         "-Dtest_clock=true build");
 	}
+	if (cfg.user != NULL)
+		drop = prepare_user(cfg.user, &user);
+	else if (geteuid() == 0)
+		log_warn("running as root: start nmtd with --user (NMT_USER) "
+		         "to drop to an unprivileged user");
 	/* Worker threads inherit the mask; only main takes the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -90,18 +188,28 @@ main(int argc, char **argv)
 	hc.max_header = cfg.max_header;
 	hc.threads = cfg.threads;
 	hc.timeout = IDLE_TIMEOUT;
-	if ((srv = http_start(&hc, app_handle, &app, err, sizeof(err))) ==
-	    NULL) {
+	gate.app = &app;
+	if ((srv = http_start(&hc, serve, &app, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "nmtd: %s\n", err);
 		app_cleanup(&app);
 		return 1;
 	}
+	/* The socket is bound, the key read, the web directory open. */
+	if (drop && sandbox_drop(&user, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: cannot switch to the user: %s\n", err);
+		_exit(1); /* workers wait at the gate: nothing was served */
+	}
+	if (drop && check_database(cfg.database, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		_exit(1);
+	}
 	if (sandbox_enter(err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: cannot enter the sandbox: %s\n", err);
-		http_stop(srv);
-		app_cleanup(&app);
-		return 1;
+		_exit(1);
 	}
+	gate_open();
+	if (drop)
+		log_info("running as user %s", user.name);
 	printf("listening on http://%s%s%s:%u\n",
 	    strchr(cfg.host, ':') ? "[" : "", cfg.host,
 	    strchr(cfg.host, ':') ? "]" : "", http_port(srv));

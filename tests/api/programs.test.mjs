@@ -3,7 +3,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, run,
+  startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, NMTD, run,
 } from './harness.mjs';
 
 const cleanup = [];
@@ -115,5 +115,59 @@ test('database URL forms', async () => {
     } finally {
       await srv.stop();
     }
+  }
+});
+
+// SECURITY.md "Process": started as root, nmtd reads its key, binds its socket and opens its web
+// directory as root, then runs as --user (NMT_USER) before it serves anything.
+const ROOT_ONLY = process.getuid() !== 0 && 'needs root';
+
+/** The real, effective, saved and file-system ids on a /proc/PID/status line ("Uid:" or "Gid:"). */
+function procIds(pid, line) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = new RegExp(`^${line}:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$`, 'm').exec(status);
+  assert.ok(m, `${line} in /proc/${pid}/status`);
+  return m.slice(1).map(Number);
+}
+
+test('nmtd started as root with --user nobody runs as nobody and still serves', { skip: ROOT_ONLY }, async () => {
+  const nobody = await run('id', ['-u', 'nobody']);
+  const nobodyGid = await run('id', ['-g', 'nobody']);
+  const uid = Number(nobody.stdout.trim());
+  const gid = Number(nobodyGid.stdout.trim());
+  assert.ok(uid > 0, 'user nobody exists');
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  const init = await ctlFor(db, ['init']);
+  assert.equal(init.code, 0, init.stderr);
+  // The database belongs to the service user; the key file stays root's own (0600).
+  fs.chownSync(db.dir, uid, gid);
+  if (db.file) fs.chownSync(db.file, uid, gid);
+  assert.equal(fs.statSync(db.keyFile).uid, 0);
+  const srv = await startServer({ db, init: false, env: { NMT_USER: 'nobody' } });
+  cleanup.push(() => srv.stop());
+  assert.deepEqual(procIds(srv.proc.pid, 'Uid'), [uid, uid, uid, uid], 'every user id is nobody');
+  assert.deepEqual(procIds(srv.proc.pid, 'Gid'), [gid, gid, gid, gid], 'every group id is nobody\'s');
+  const groups = /^Groups:(.*)$/m.exec(fs.readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'))[1].trim();
+  assert.ok(!groups.split(/\s+/).includes('0'), `root's group is gone (${groups})`);
+  assert.match(srv.stderr(), /running as user nobody/);
+  // It still serves: a write (the database, as nobody), a read of the sealed identity (the key).
+  const u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  const c = await createCase(srv, u);
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: u }), 200);
+  const r = await srv.stop();
+  assert.equal(r.code, 0, `exit after SIGTERM: ${srv.stderr().slice(-500)}`);
+});
+
+test('nmtd --user refuses root and unknown users', { skip: ROOT_ONLY }, async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.equal((await ctlFor(db, ['init'])).code, 0);
+  for (const name of ['root', 'no-such-user-nmt']) {
+    const r = await run(NMTD, ['--database', db.url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0',
+      '--user', name], { timeoutMs: 15000 });
+    assert.equal(r.code, 2, `--user ${name}: ${r.stderr}`);
+    assert.equal(r.stdout, '', `--user ${name} serves nothing`);
+    assert.match(r.stderr, /--user/);
   }
 });

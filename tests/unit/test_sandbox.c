@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,113 @@ allows_ordinary_work(void)
 	return 0;
 }
 
+static void *
+thread_uid(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)geteuid();
+}
+
+/* Started as root: every thread, also one started before, is nobody. */
+static int
+drops_to_nobody(void)
+{
+	struct sandbox_user u;
+	char                err[128];
+	pthread_t           t;
+	void               *uid;
+	gid_t               groups[64];
+	int                 n, i;
+
+	/* Root carries group 0 as a supplementary group, to be given up. */
+	groups[0] = 0;
+	if (setgroups(1, groups) != 0)
+		return 9;
+	if (sandbox_user("nobody", &u, err, sizeof(err)) != 0)
+		return 10;
+	if (sandbox_drop(&u, err, sizeof(err)) != 0)
+		return 11;
+	if (getuid() != u.uid || geteuid() != u.uid || getgid() != u.gid ||
+	    getegid() != u.gid)
+		return 12;
+	if (pthread_create(&t, NULL, thread_uid, NULL) != 0 ||
+	    pthread_join(t, &uid) != 0 || (uid_t)(intptr_t)uid != u.uid)
+		return 13;
+	/* Root's groups are gone too. */
+	if ((n = getgroups(64, groups)) < 0)
+		return 14;
+	for (i = 0; i < n; i++)
+		if (groups[i] == 0)
+			return 15;
+	if (setuid(0) != -1 || seteuid(0) != -1)
+		return 16;
+	/* And after the sandbox no identity change is possible at all. */
+	if (sandbox_enter(err, sizeof(err)) != 0)
+		return 17;
+	if (setuid(u.uid) != -1 || errno != EPERM)
+		return 18;
+	return 0;
+}
+
+/* A thread that runs while main drops is switched with it. */
+static void *
+thread_wait_uid(void *arg)
+{
+	volatile int *go = arg;
+
+	while (!*go)
+		usleep(1000);
+	return (void *)(intptr_t)geteuid();
+}
+
+static int
+drops_running_threads(void)
+{
+	struct sandbox_user u;
+	char                err[128];
+	pthread_t           t;
+	void               *uid;
+	static volatile int go;
+
+	if (sandbox_user("nobody", &u, err, sizeof(err)) != 0)
+		return 10;
+	if (pthread_create(&t, NULL, thread_wait_uid, (void *)&go) != 0)
+		return 11;
+	if (sandbox_drop(&u, err, sizeof(err)) != 0)
+		return 12;
+	go = 1;
+	if (pthread_join(t, &uid) != 0 || (uid_t)(intptr_t)uid != u.uid)
+		return 13;
+	return 0;
+}
+
+static void
+test_user_lookup(void **state)
+{
+	struct sandbox_user u;
+	char                err[128];
+
+	(void)state;
+	assert_int_equal(sandbox_user("nobody", &u, err, sizeof(err)), 0);
+	assert_int_not_equal(u.uid, 0);
+	assert_string_equal(u.name, "nobody");
+	/* Root is no user to drop to; an unknown name is refused. */
+	assert_int_equal(sandbox_user("root", &u, err, sizeof(err)), -1);
+	assert_int_equal(sandbox_user("no-such-user-here", &u, err,
+	                     sizeof(err)),
+	    -1);
+}
+
+static void
+test_drop(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* needs root */
+	assert_int_equal(in_child(drops_to_nobody), 0);
+	assert_int_equal(in_child(drops_running_threads), 0);
+}
+
 static void
 test_refuses_exec_and_fork(void **state)
 {
@@ -133,6 +241,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuses_exec_and_fork),
 		cmocka_unit_test(test_allows_ordinary_work),
+		cmocka_unit_test(test_user_lookup),
+		cmocka_unit_test(test_drop),
 	};
 
 	return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);
