@@ -70,14 +70,11 @@ check_credentials(struct ctx *c, const struct user_row *u, int found,
 	if (!found || !ok || !u->active)
 		return -1;
 	aad = xasprintf("user:%s:totp", u->id);
-	ok = seal_open(c->app->keys.totp, u->totp_sealed, aad, &secret, &len) ==
-	        0 &&
+	ok = seal_open_secret(c->app->keys.totp, u->totp_sealed, aad, &secret,
+	         &len) == 0 &&
 	    totp_verify(secret, c->now, code, &step) == 0;
 	free(aad);
-	if (secret != NULL) {
-		sodium_memzero(secret, len);
-		free(secret);
-	}
+	sodium_free(secret); /* wipes it; NULL is fine */
 	return ok ? (long long)step : -1;
 }
 

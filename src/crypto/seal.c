@@ -4,7 +4,8 @@
  * Owns the sealed text format: "v1." followed by base64url (no padding)
  * of a random 24-byte nonce and the XChaCha20-Poly1305 (IETF) ciphertext.
  * The associated data (NULL meaning empty) binds a sealed value to its
- * row and field.
+ * row and field. A secret (a TOTP secret) opens into sodium_malloc
+ * memory, anything else into the heap.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -59,9 +60,17 @@ seal_text(const unsigned char *key, const char *plain, size_t len,
 	return out;
 }
 
-int
-seal_open(const unsigned char *key, const char *sealed, const char *aad,
-    char **plain_r, size_t *len_r)
+static void *
+heap_alloc(size_t n)
+{
+	return xmalloc(n);
+}
+
+/* Opens into memory from alloc, released with release (wiped first). */
+static int
+open_with(const unsigned char *key, const char *sealed, const char *aad,
+    char **plain_r, size_t *len_r, void *(*alloc)(size_t),
+    void (*release)(void *))
 {
 	unsigned char     *bin;
 	unsigned long long mlen;
@@ -92,11 +101,11 @@ seal_open(const unsigned char *key, const char *sealed, const char *aad,
 		return -1;
 	}
 
-	plain = xmalloc(binlen - NONCE_BYTES - TAG_BYTES + 1);
+	plain = alloc(binlen - NONCE_BYTES - TAG_BYTES + 1);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)plain,
 	        &mlen, NULL, bin + NONCE_BYTES, binlen - NONCE_BYTES,
 	        (const unsigned char *)aad, strlen(aad), bin, key) != 0) {
-		free(plain);
+		release(plain);
 		free(bin);
 		return -1;
 	}
@@ -105,4 +114,19 @@ seal_open(const unsigned char *key, const char *sealed, const char *aad,
 	*plain_r = plain;
 	*len_r = (size_t)mlen;
 	return 0;
+}
+
+int
+seal_open(const unsigned char *key, const char *sealed, const char *aad,
+    char **plain_r, size_t *len_r)
+{
+	return open_with(key, sealed, aad, plain_r, len_r, heap_alloc, free);
+}
+
+int
+seal_open_secret(const unsigned char *key, const char *sealed, const char *aad,
+    char **plain_r, size_t *len_r)
+{
+	return open_with(key, sealed, aad, plain_r, len_r, crypto_secret_alloc,
+	    sodium_free);
 }

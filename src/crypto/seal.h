@@ -27,5 +27,11 @@ char *seal_text(const unsigned char *key, const char *plain, size_t len,
  */
 int seal_open(const unsigned char *key, const char *sealed, const char *aad,
     char **plain_r, size_t *len_r);
+/*
+ * The same for secrets (a TOTP secret): *plain_r is in sodium_malloc
+ * memory; release it with sodium_free, which wipes it.
+ */
+int seal_open_secret(const unsigned char *key, const char *sealed,
+    const char *aad, char **plain_r, size_t *len_r);
 
 #endif

@@ -37,11 +37,14 @@ ensure_init(void)
 	pthread_once(&init_once, libs_init);
 }
 
-/* Decodes a base32 secret; the result is malloc'd (wipe, then free). */
+/*
+ * Decodes a base32 secret into secret memory (free_secret). liboath
+ * decodes into the heap; that copy is wiped and freed at once.
+ */
 static int
 decode_secret(const char *secret_b32, char **key_r, size_t *keylen_r)
 {
-	char  *key = NULL;
+	char  *key = NULL, *secret;
 	size_t keylen = 0;
 
 	*key_r = NULL;
@@ -55,7 +58,11 @@ decode_secret(const char *secret_b32, char **key_r, size_t *keylen_r)
 		free(key);
 		return -1;
 	}
-	*key_r = key;
+	secret = crypto_secret_alloc(keylen);
+	memcpy(secret, key, keylen);
+	sodium_memzero(key, keylen);
+	free(key);
+	*key_r = secret;
 	*keylen_r = keylen;
 	return 0;
 }
@@ -63,10 +70,8 @@ decode_secret(const char *secret_b32, char **key_r, size_t *keylen_r)
 static void
 free_secret(char *key, size_t keylen)
 {
-	if (key != NULL) {
-		sodium_memzero(key, keylen);
-		free(key);
-	}
+	(void)keylen; /* sodium_free wipes it */
+	sodium_free(key);
 }
 
 /* Code for one step (step >= 0); out gets TOTP_DIGITS + 1 bytes. */

@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "crypto/seal.h"
 #include "sandbox/sandbox.h"
 
 /* Sanitizer builds keep clone() and ptrace() open for LeakSanitizer. */
@@ -221,6 +224,41 @@ test_drop(void **state)
 	assert_int_equal(in_child(drops_running_threads), 0);
 }
 
+/*
+ * An opened secret lives in sodium_malloc memory: it ends right at a
+ * guard page, so one byte past it faults (heap memory would not).
+ */
+static int
+secret_is_guarded(void)
+{
+	unsigned char key[32] = { 7 };
+	char         *sealed, *plain = NULL;
+	size_t        len;
+
+	signal(SIGSEGV, SIG_DFL); /* not cmocka's handler: die of it */
+	sealed = seal_text(key, "JBSWY3DPEHPK3PXP", 16, "user:1:totp");
+	if (seal_open_secret(key, sealed, "user:1:totp", &plain, &len) != 0 ||
+	    len != 16 || strcmp(plain, "JBSWY3DPEHPK3PXP") != 0)
+		return 10;
+	free(sealed);
+	/* plain holds len + 1 bytes (the NUL); the next one is the guard. */
+	return ((volatile char *)plain)[len + 1] == 0 ? 11 : 12;
+}
+
+static void
+test_secret_memory(void **state)
+{
+	pid_t pid;
+	int   status;
+
+	(void)state;
+	if ((pid = fork()) == 0)
+		_exit(secret_is_guarded());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
 static void
 test_refuses_exec_and_fork(void **state)
 {
@@ -243,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_allows_ordinary_work),
 		cmocka_unit_test(test_user_lookup),
 		cmocka_unit_test(test_drop),
+		cmocka_unit_test(test_secret_memory),
 	};
 
 	return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);
