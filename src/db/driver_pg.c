@@ -23,10 +23,10 @@
  * death costs no request. Inside a transaction nothing is retried: the
  * transaction is gone, and every call until db_rollback (or db_commit,
  * or a new db_begin) answers NMT_UNAVAILABLE, so no statement of it
- * silently runs in autocommit. (The statements the application runs in
- * autocommit are reads and idempotent updates and deletes -- a session's
- * last use, logout, the purge of expired sessions; every insert runs in
- * a transaction -- so running one twice changes nothing.)
+ * silently runs in autocommit. (What the programs run in autocommit are
+ * reads, session setup and one idempotent update, a session's last use;
+ * every other write runs in a transaction. Running one twice changes
+ * nothing.)
  *
  * Error messages are the server's primary message and SQLSTATE, never
  * the DETAIL (which quotes key values); data exceptions (class 22), whose
