@@ -2,9 +2,10 @@
  * driver_pg.c — the PostgreSQL (libpq) driver behind db.h.
  *
  * Owns one PGconn (one session, used by one thread at a time) in UTF8
- * with synchronous_commit on, and a cache of server-side prepared
- * statements keyed by SQL text, named s1, s2, ... (never reused within a
- * connection; at most PG_CACHE_MAX, least recently used deallocated).
+ * with synchronous_commit on, named "nmt" in pg_stat_activity unless the
+ * URL names it, and a cache of server-side prepared statements keyed by
+ * SQL text, named s1, s2, ... (never reused within a connection; at most
+ * PG_CACHE_MAX, least recently used deallocated).
  * Parameters and results travel as text; integers are formatted here.
  *
  * Connection loss: when a call finds the connection bad, the server says
@@ -53,6 +54,8 @@
 #define PG_CACHE_MAX 128
 #define PG_NAME_LEN  24
 #define PG_INT_LEN   24 /* "-9223372036854775808" + NUL */
+/* How nmt's sessions show in pg_stat_activity. */
+#define PG_APPLICATION_NAME "nmt"
 
 struct pg_stmt_entry {
 	char    *sql;
@@ -264,11 +267,15 @@ pg_may_retry(const struct pg_conn *c, int in_tx, enum nmt_err e)
 static void *
 pg_open(const char *url, char *err, size_t errlen)
 {
-	struct pg_conn *c;
-	char            msg[512];
+	/* The URL is expanded; its own application_name wins over ours. */
+	static const char *const keys[] = { "dbname",
+		"fallback_application_name", NULL };
+	const char              *values[] = { url, PG_APPLICATION_NAME, NULL };
+	struct pg_conn          *c;
+	char                     msg[512];
 
 	c = xcalloc(1, sizeof(*c));
-	if ((c->pg = PQconnectdb(url)) == NULL) {
+	if ((c->pg = PQconnectdbParams(keys, values, 1)) == NULL) {
 		fprintf(stderr, "nmt: db: out of memory\n");
 		abort();
 	}

@@ -47,9 +47,11 @@ async function psql(sql) {
   return r.stdout.trim();
 }
 
-/** nmtd's sessions on its database. */
+// nmtd's sessions: its database, under the application name the driver gives them.
+const NMTD_SESSIONS = () => `FROM pg_stat_activity WHERE datname = '${srv.db.name}' AND application_name = 'nmt'`;
+
 async function backends() {
-  return Number(await psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${srv.db.name}'`));
+  return Number(await psql(`SELECT count(*) ${NMTD_SESSIONS()}`));
 }
 
 /** Many requests at once, so that every worker thread opens its database connection. */
@@ -90,7 +92,7 @@ test('connections cut by pg_terminate_backend cost no request', { skip }, async 
   await warmUp();
   const before = await backends();
   assert.ok(before >= 2, `nmtd holds several connections (${before})`);
-  await psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${srv.db.name}'`);
+  await psql(`SELECT pg_terminate_backend(pid) ${NMTD_SESSIONS()}`);
   for (let i = 0; i < 100 && await backends() > 0; i++) await sleep(50);
   assert.equal(await backends(), 0, 'every connection of nmtd is gone');
   await assertServes('after pg_terminate_backend');
