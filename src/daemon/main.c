@@ -2,8 +2,8 @@
  * main.c — nmtd, the daemon: reads its configuration, opens the keys and
  * the audit writer, starts the HTTP server, enters the sandbox (no exec,
  * no new processes or privileges from then on), serves until SIGTERM or
- * SIGINT, then stops accepting, finishes running requests and flushes
- * the audit log.
+ * SIGINT, then stops accepting, finishes running requests, flushes the
+ * audit log and writes the last signed audit checkpoint.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/checkpoint.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -25,7 +26,8 @@ usage(void)
 {
 	fputs("usage: nmtd [--database URL] [--key-file PATH] "
 	      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	      "[--max-header BYTES] [--threads N]\n",
+	      "[--max-header BYTES] [--threads N] [--checkpoint-key PATH] "
+	      "[--checkpoint-file PATH] [--checkpoint-every SECONDS]\n",
 	    stderr);
 	exit(2);
 }
@@ -50,6 +52,7 @@ main(int argc, char **argv)
 	struct http_config  hc;
 	struct http_server *srv;
 	struct app          app;
+	struct checkpoints *cp = NULL;
 	sigset_t            set;
 	char                err[256];
 	int                 argi = 1, sig;
@@ -82,6 +85,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "nmtd: %s\n", err);
 		return 1;
 	}
+	if (cfg.checkpoint_key != NULL &&
+	    (cp = checkpoint_start(cfg.database, cfg.checkpoint_key,
+	         cfg.checkpoint_file, cfg.checkpoint_every, err,
+	         sizeof(err))) == NULL) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		app_cleanup(&app);
+		return 1;
+	}
+	if (cp == NULL)
+		log_warn("no --checkpoint-key: audit checkpoints are off");
 	memset(&hc, 0, sizeof(hc));
 	hc.host = cfg.host;
 	hc.port = cfg.port;
@@ -94,12 +107,14 @@ main(int argc, char **argv)
 	    NULL) {
 		fprintf(stderr, "nmtd: %s\n", err);
 		app_cleanup(&app);
+		checkpoint_stop(cp);
 		return 1;
 	}
 	if (sandbox_enter(err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: cannot enter the sandbox: %s\n", err);
 		http_stop(srv);
 		app_cleanup(&app);
+		checkpoint_stop(cp);
 		return 1;
 	}
 	printf("listening on http://%s%s%s:%u\n",
@@ -111,6 +126,8 @@ main(int argc, char **argv)
 	log_info("signal %d: stopping", sig);
 	http_stop(srv);
 	app_cleanup(&app);
+	/* After the audit queue is flushed: the last head is final. */
+	checkpoint_stop(cp);
 	log_info("nmtd stopped");
 	return 0;
 }
