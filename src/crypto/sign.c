@@ -279,7 +279,8 @@ field(const char **p, const char *name, char *out, size_t outlen)
 	memcpy(out, *p, vl);
 	out[vl] = '\0';
 	*p += vl;
-	if (**p == ' ')
+	/* The separator, unless a trailing one (left for the caller). */
+	if (**p == ' ' && (*p)[1] != '\0')
 		(*p)++;
 	return 0;
 }
