@@ -114,8 +114,7 @@ parse_public_key(const char *arg, unsigned char pub[SIGN_PUBLIC_BYTES])
  * cannot be read.
  */
 static int
-read_checkpoints(const char *path,
-    const unsigned char (*pubs)[SIGN_PUBLIC_BYTES], size_t npubs,
+read_checkpoints(const char *path, const unsigned char *pubs, size_t npubs,
     struct anchors *as)
 {
 	struct checkpoint    cp;
@@ -212,9 +211,7 @@ audit_verify(struct cli *cli, int argc, char **argv)
 	if ((file == NULL) != (npubs == 0))
 		goto usage;
 	if (file != NULL &&
-	    (rc = read_checkpoints(file,
-	         (const unsigned char(*)[SIGN_PUBLIC_BYTES])pubs, npubs,
-	         &as)) != 0)
+	    (rc = read_checkpoints(file, pubs[0], npubs, &as)) != 0)
 		goto out;
 	qsort(as.a, as.n, sizeof(as.a[0]), anchor_cmp);
 	v.anchors = as.a;

@@ -286,17 +286,17 @@ field(const char **p, const char *name, char *out, size_t outlen)
 }
 
 enum nmt_err
-checkpoint_verify(const char *line,
-    const unsigned char (*pubs)[SIGN_PUBLIC_BYTES], size_t npubs,
+checkpoint_verify(const char *line, const unsigned char *pubs, size_t npubs,
     struct checkpoint *cp, const char **why)
 {
-	char          seqtext[24], sighex[SIG_HEX_LEN + 1];
-	char          canon[CHECKPOINT_LINE], id[SIGN_KEY_ID_HEX];
-	unsigned char sig[crypto_sign_BYTES];
-	const char   *p = line;
-	time_t        t;
-	int64_t       seq;
-	size_t        i, n, binlen = 0;
+	char                 seqtext[24], sighex[SIG_HEX_LEN + 1];
+	char                 canon[CHECKPOINT_LINE], id[SIGN_KEY_ID_HEX];
+	unsigned char        sig[crypto_sign_BYTES];
+	const unsigned char *pub;
+	const char          *p = line;
+	time_t               t;
+	int64_t              seq;
+	size_t               i, n, binlen = 0;
 
 	crypto_ready();
 	memset(cp, 0, sizeof(*cp));
@@ -327,11 +327,12 @@ checkpoint_verify(const char *line,
 	    strncmp(line + n, " sig=", 5) != 0)
 		return NMT_INVALID;
 	for (i = 0; i < npubs; i++) {
-		key_id(pubs[i], id);
+		pub = pubs + i * SIGN_PUBLIC_BYTES;
+		key_id(pub, id);
 		if (strcmp(id, cp->key_id) != 0)
 			continue;
 		if (crypto_sign_verify_detached(sig,
-		        (const unsigned char *)line, n, pubs[i]) != 0) {
+		        (const unsigned char *)line, n, pub) != 0) {
 			*why = "the signature does not verify: the checkpoint "
 			       "was altered or forged";
 			return NMT_INVALID;

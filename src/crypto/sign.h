@@ -65,12 +65,12 @@ void checkpoint_sign(const struct sign_key *k, long long seq, const char *hash,
     const char *at, char line[CHECKPOINT_LINE]);
 /*
  * Parses a checkpoint line (without its newline) and checks its signature
- * against the one of pubs[0..npubs) whose key id it names. NMT_OK fills
+ * against the one of the npubs public keys in pubs (SIGN_PUBLIC_BYTES
+ * each, one after the other) whose key id it names. NMT_OK fills
  * cp; NMT_INVALID sets *why (a static text): malformed, signed by none of
  * the keys, or a signature that does not verify.
  */
-enum nmt_err checkpoint_verify(const char *line,
-    const unsigned char (*pubs)[SIGN_PUBLIC_BYTES], size_t npubs,
-    struct checkpoint *cp, const char **why);
+enum nmt_err checkpoint_verify(const char *line, const unsigned char *pubs,
+    size_t npubs, struct checkpoint *cp, const char **why);
 
 #endif

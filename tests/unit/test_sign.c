@@ -162,6 +162,14 @@ two_keys(struct tdir *t, struct sign_key *a, struct sign_key *b)
 	    NMT_OK);
 }
 
+/* Checks line against k's public key alone. */
+static enum nmt_err
+check(const char *line, const struct sign_key *k, struct checkpoint *cp,
+    const char **why)
+{
+	return checkpoint_verify(line, k->public, 1, cp, why);
+}
+
 static void
 test_checkpoint_round_trip(void **state)
 {
@@ -181,9 +189,7 @@ test_checkpoint_round_trip(void **state)
 	               " key=")) == 0);
 	memcpy(pubs[0], b.public, SIGN_PUBLIC_BYTES);
 	memcpy(pubs[1], a.public, SIGN_PUBLIC_BYTES);
-	assert_int_equal(checkpoint_verify(line,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES])pubs, 2,
-	                     &cp, &why),
+	assert_int_equal(checkpoint_verify(line, pubs[0], 2, &cp, &why),
 	    NMT_OK);
 	assert_null(why);
 	assert_int_equal(cp.seq, 42);
@@ -199,11 +205,7 @@ test_checkpoint_round_trip(void **state)
 	assert_int_equal(sign_public_parse("abcd", pubs[0]), NMT_INVALID);
 	/* The empty log's checkpoint. */
 	checkpoint_sign(&a, 0, CHAIN_GENESIS, AT, line);
-	assert_int_equal(checkpoint_verify(line,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_OK);
+	assert_int_equal(check(line, &a, &cp, &why), NMT_OK);
 	assert_int_equal(cp.seq, 0);
 	sign_key_free(&a);
 	sign_key_free(&b);
@@ -242,62 +244,33 @@ test_checkpoint_tampered(void **state)
 	for (i = 0; i < n; i++) {
 		memcpy(bad, line, n + 1);
 		bad[i] = other(bad[i]);
-		assert_int_equal(checkpoint_verify(bad,
-		                     (const unsigned char(
-		                             *)[SIGN_PUBLIC_BYTES]) &
-		                         a.public,
-		                     1, &cp, &why),
-		    NMT_INVALID);
+		assert_int_equal(check(bad, &a, &cp, &why), NMT_INVALID);
 		assert_non_null(why);
 	}
 	/* A changed seq or hash is a signature that does not verify. */
 	memcpy(bad, line, n + 1);
 	p = strstr(bad, "seq=1234");
 	p[4] = '2';
-	assert_int_equal(checkpoint_verify(bad,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check(bad, &a, &cp, &why), NMT_INVALID);
 	assert_non_null(strstr(why, "does not verify"));
 	/* Non-canonical forms. */
 	snprintf(bad, sizeof(bad), "%s ", line);
-	assert_int_equal(checkpoint_verify(bad,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check(bad, &a, &cp, &why), NMT_INVALID);
 	checkpoint_sign(&a, 7, HASH_A, AT, line);
 	p = strstr(line, "seq=7");
 	snprintf(bad, sizeof(bad), "%.*sseq=07%s", (int)(p - line), line,
 	    p + 5);
-	assert_int_equal(checkpoint_verify(bad,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check(bad, &a, &cp, &why), NMT_INVALID);
 	assert_string_equal(why, "malformed checkpoint line");
 	/* Signed by another key: named, or passed off under a's key id. */
 	checkpoint_sign(&b, 7, HASH_A, AT, line);
-	assert_int_equal(checkpoint_verify(line,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check(line, &a, &cp, &why), NMT_INVALID);
 	assert_non_null(strstr(why, "key not given"));
 	checkpoint_sign(&a, 7, HASH_A, AT, bad);
 	memcpy(strstr(line, "key=") + 4, strstr(bad, "key=") + 4, 16);
-	assert_int_equal(checkpoint_verify(line,
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check(line, &a, &cp, &why), NMT_INVALID);
 	assert_non_null(strstr(why, "does not verify"));
-	assert_int_equal(checkpoint_verify("",
-	                     (const unsigned char(*)[SIGN_PUBLIC_BYTES]) &
-	                         a.public,
-	                     1, &cp, &why),
-	    NMT_INVALID);
+	assert_int_equal(check("", &a, &cp, &why), NMT_INVALID);
 	sign_key_free(&a);
 	sign_key_free(&b);
 }
