@@ -77,14 +77,26 @@ test('audit checkpoint-key creates the key file 0600 once and prints its public 
   assert.match(again.stderr, /exists/);
 });
 
+/** Starting nmtd must fail with a message matching re (a server that starts is stopped). */
+async function refused(opts, re) {
+  let s;
+  try {
+    s = await startServer(opts);
+  } catch (e) {
+    assert.match(e.message, re);
+    return;
+  }
+  await s.stop();
+  assert.fail(`nmtd started; expected a refusal matching ${re}`);
+}
+
 test('nmtd refuses to start with a checkpoint key that is missing or too open', async () => {
-  await assert.rejects(startServer({ db, env: { NMT_CHECKPOINT_KEY: path.join(db.dir, 'nope') } }),
+  await refused({ db, env: { NMT_CHECKPOINT_KEY: path.join(db.dir, 'nope') } },
     /checkpoint key .*does not exist/);
   const open = path.join(db.dir, 'open.key');
   fs.copyFileSync(keyFile, open);
   fs.chmodSync(open, 0o644);
-  await assert.rejects(startServer({ db, init: false, env: { NMT_CHECKPOINT_KEY: open } }),
-    /0600/);
+  await refused({ db, init: false, env: { NMT_CHECKPOINT_KEY: open } }, /0600/);
   assert.equal(fs.existsSync(cpFile), false);
 });
 
