@@ -128,6 +128,12 @@ test('nmtd writes signed checkpoints at start, when due and at stop; verify chec
   assert.deepEqual({ seq: last.seq, hash: last.hash }, h, 'the stop checkpoint is the final head');
   // Each line went to the log too (the journal under systemd).
   for (const cp of cps) assert.ok(srv.stderr().includes(`audit checkpoint: ${cp.line}\n`), cp.line);
+  // ...and the log's copy verifies on its own, as the journal's would.
+  const fromLog = path.join(db.dir, 'from-log.cp');
+  fs.writeFileSync(fromLog, srv.stderr().match(/nmt-checkpoint v1 .*/g).join('\n') + '\n');
+  const logged = await ctlFor(db, ['audit', 'verify', '--checkpoints', fromLog, '--public-key', pub]);
+  assert.equal(logged.code, 0, logged.stderr);
+  assert.match(logged.stdout, new RegExp(`^checkpoints: ${cps.length} verified`, 'm'));
 
   const ok = await ctlFor(db, verifyArgs());
   assert.equal(ok.code, 0, ok.stderr);
