@@ -1,26 +1,64 @@
 /*
- * cmd_audit.c — `nmtctl audit verify [--anchor SEQ:HASH]`: walks the audit
- * chain and reports the first entry that was changed, removed or
- * reordered (exit 1), or the number of intact entries and the head
- * (exit 0). Keeping a printed head elsewhere and passing it back as
- * --anchor also detects entries cut from the end together with a rewound
- * head.
+ * cmd_audit.c — `nmtctl audit verify [--anchor SEQ:HASH] [--checkpoints
+ * FILE --public-key KEY ...]`: walks the audit chain and reports the
+ * first entry that was changed, removed or reordered (exit 1), or the
+ * number of intact entries and the head (exit 0). Keeping a printed head
+ * elsewhere and passing it back as --anchor also detects entries cut
+ * from the end together with a rewound head; the signed checkpoints that
+ * nmtd writes (api/checkpoint.c) do the same for every checkpoint, and
+ * also detect a chain rewritten with the audit key: every line of the
+ * file must carry a valid signature of one of the given public keys and
+ * match the chain at its seq.
+ *
+ * `nmtctl --checkpoint-key PATH audit checkpoint-key` creates the
+ * checkpoint signing key file when missing (mode 0600) and prints its
+ * public key, for the verifiers to keep.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
 #include "crypto/chain.h"
+#include "crypto/sign.h"
 #include "db/store.h"
 
-static int
-parse_anchor(const char *s, struct audit_verdict *v)
+#define MAX_PUBLIC_KEYS 8
+
+#define USAGE \
+	"usage: nmtctl audit verify [--anchor SEQ:HASH] " \
+	"[--checkpoints FILE --public-key KEY ...]\n" \
+	"       nmtctl --checkpoint-key PATH audit checkpoint-key\n"
+
+struct anchors {
+	struct audit_anchor *a;
+	size_t               n, cap;
+	long long            newest_seq; /* of the checkpoints, -1 none */
+	char                 newest_at[TIME_TEXT];
+	size_t               checkpoints;
+};
+
+static struct audit_anchor *
+anchor_add(struct anchors *as)
 {
-	const char *colon = strchr(s, ':');
-	char        num[24];
-	int64_t     seq;
-	size_t      i;
+	if (as->n == as->cap) {
+		as->cap = as->cap ? as->cap * 2 : 64;
+		as->a = xreallocarray(as->a, as->cap, sizeof(*as->a));
+	}
+	memset(&as->a[as->n], 0, sizeof(as->a[0]));
+	return &as->a[as->n++];
+}
+
+static int
+parse_anchor(const char *s, struct anchors *as)
+{
+	const char          *colon = strchr(s, ':');
+	char                 num[24];
+	int64_t              seq;
+	size_t               i;
+	struct audit_anchor *a;
 
 	if (colon == NULL || (size_t)(colon - s) >= sizeof(num) ||
 	    strlen(colon + 1) != CHAIN_HASH_HEX - 1)
@@ -36,43 +74,216 @@ parse_anchor(const char *s, struct audit_verdict *v)
 	/* The head of an empty log anchors nothing but must be genuine. */
 	if (seq == 0 && strcmp(colon + 1, CHAIN_GENESIS) != 0)
 		return -1;
-	v->anchor_seq = seq;
-	strlcopy(v->anchor_hash, colon + 1, sizeof(v->anchor_hash));
+	a = anchor_add(as);
+	a->seq = seq;
+	strlcopy(a->hash, colon + 1, sizeof(a->hash));
+	return 0;
+}
+
+/* A public key: 64 hex characters, or a file whose first line they are. */
+static int
+parse_public_key(const char *arg, unsigned char pub[SIGN_PUBLIC_BYTES])
+{
+	char  line[SIGN_PUBLIC_HEX + 2];
+	FILE *f;
+
+	if (sign_public_parse(arg, pub) == NMT_OK)
+		return 0;
+	if ((f = fopen(arg, "r")) == NULL) {
+		fprintf(stderr, "nmtctl: public key %s: %s\n", arg,
+		    strerror(errno));
+		return -1;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	if (sign_public_parse(line, pub) != NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: public key %s: expected 64 lowercase hex "
+		    "characters\n",
+		    arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads every line of a checkpoint file as an anchor. Returns 0, 1 when a
+ * line is not a valid signed checkpoint (reported), 2 when the file
+ * cannot be read.
+ */
+static int
+read_checkpoints(const char *path, const unsigned char *pubs, size_t npubs,
+    struct anchors *as)
+{
+	struct checkpoint    cp;
+	struct audit_anchor *a;
+	const char          *why;
+	char                *line = NULL;
+	size_t               cap = 0;
+	ssize_t              len;
+	long long            lineno = 0;
+	FILE                *f;
+	int                  rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "nmtctl: checkpoint file %s: %s\n", path,
+		    strerror(errno));
+		return 2;
+	}
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (checkpoint_verify(line, pubs, npubs, &cp, &why) != NMT_OK) {
+			fprintf(stderr, "checkpoint file %s line %lld: %s\n",
+			    path, lineno, why);
+			rc = 1;
+			break;
+		}
+		a = anchor_add(as);
+		a->seq = cp.seq;
+		strlcopy(a->hash, cp.hash, sizeof(a->hash));
+		a->line = lineno;
+		as->checkpoints++;
+		if (cp.seq >= as->newest_seq) {
+			as->newest_seq = cp.seq;
+			strlcopy(as->newest_at, cp.at, sizeof(as->newest_at));
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		fprintf(stderr, "nmtctl: checkpoint file %s: read error\n",
+		    path);
+		rc = 2;
+	}
+	if (rc == 0 && as->checkpoints == 0) {
+		fprintf(stderr, "checkpoint file %s: no checkpoints\n", path);
+		rc = 1;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int
+anchor_cmp(const void *x, const void *y)
+{
+	const struct audit_anchor *a = x, *b = y;
+
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int
+audit_verify(struct cli *cli, int argc, char **argv)
+{
+	unsigned char        pubs[MAX_PUBLIC_KEYS][SIGN_PUBLIC_BYTES];
+	struct audit_verdict v;
+	struct anchors       as;
+	const char          *file = NULL;
+	size_t               npubs = 0;
+	enum nmt_err         e;
+	int                  i, rc = 2;
+
+	memset(&v, 0, sizeof(v));
+	memset(&as, 0, sizeof(as));
+	as.newest_seq = -1;
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			goto usage;
+		if (strcmp(argv[i], "--anchor") == 0) {
+			if (parse_anchor(argv[i + 1], &as) != 0)
+				goto usage;
+		} else if (strcmp(argv[i], "--checkpoints") == 0 &&
+		    file == NULL) {
+			file = argv[i + 1];
+		} else if (strcmp(argv[i], "--public-key") == 0 &&
+		    npubs < MAX_PUBLIC_KEYS) {
+			if (parse_public_key(argv[i + 1], pubs[npubs++]) != 0)
+				goto out;
+		} else
+			goto usage;
+	}
+	if ((file == NULL) != (npubs == 0))
+		goto usage;
+	if (file != NULL &&
+	    (rc = read_checkpoints(file, pubs[0], npubs, &as)) != 0)
+		goto out;
+	qsort(as.a, as.n, sizeof(as.a[0]), anchor_cmp);
+	v.anchors = as.a;
+	v.nanchors = as.n;
+	rc = 2;
+	if (cli_open(cli, 0) != 0)
+		goto out;
+	e = store_audit_verify(cli->db, cli->keys.audit, &v);
+	if (e != NMT_OK) {
+		fprintf(stderr, "nmtctl: cannot read the audit log (%d)\n",
+		    (int)e);
+	} else if (v.bad_seq != 0) {
+		fprintf(stderr, "audit chain broken at entry %lld: %s\n",
+		    v.bad_seq, v.reason);
+		if (v.bad_anchor != NULL && v.bad_anchor->line > 0)
+			fprintf(stderr,
+			    "the checkpoint of entry %lld on line %lld of %s "
+			    "does not match\n",
+			    v.bad_anchor->seq, v.bad_anchor->line, file);
+		rc = 1;
+	} else {
+		printf("audit chain intact: %lld entries\n", v.count);
+		if (file != NULL)
+			printf("checkpoints: %zu verified, the newest at entry "
+			       "%lld (%s)\n",
+			    as.checkpoints, as.newest_seq, as.newest_at);
+		printf("head: %lld:%s\n", v.head_seq, v.head_hash);
+		rc = 0;
+	}
+	cli_close(cli);
+	goto out;
+usage:
+	fputs(USAGE, stderr);
+	rc = 2;
+out:
+	free(as.a);
+	return rc;
+}
+
+static int
+audit_checkpoint_key(struct cli *cli)
+{
+	struct sign_key k;
+	char            err[256], pub[SIGN_PUBLIC_HEX];
+	int             created = 0;
+
+	if (cli->cfg.checkpoint_key == NULL) {
+		fputs("nmtctl: no checkpoint key file: give --checkpoint-key "
+		      "PATH or NMT_CHECKPOINT_KEY\n",
+		    stderr);
+		return 2;
+	}
+	if (sign_key_load(cli->cfg.checkpoint_key, 1, &k, &created, err,
+	        sizeof(err)) != NMT_OK) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return 2;
+	}
+	sign_public_hex(k.public, pub);
+	sign_key_free(&k);
+	fprintf(stderr, "checkpoint key %s %s; its public key:\n",
+	    cli->cfg.checkpoint_key, created ? "created" : "exists");
+	printf("%s\n", pub);
 	return 0;
 }
 
 int
 cmd_audit(struct cli *cli, int argc, char **argv)
 {
-	struct audit_verdict v;
-	enum nmt_err         e;
-	int                  rc;
-
-	memset(&v, 0, sizeof(v));
-	if (argc < 1 || strcmp(argv[0], "verify") != 0 ||
-	    !(argc == 1 ||
-	        (argc == 3 && strcmp(argv[1], "--anchor") == 0 &&
-	            parse_anchor(argv[2], &v) == 0))) {
-		fputs("usage: nmtctl audit verify [--anchor SEQ:HASH]\n",
-		    stderr);
-		return 2;
-	}
-	if (cli_open(cli, 0) != 0)
-		return 2;
-	e = store_audit_verify(cli->db, cli->keys.audit, &v);
-	if (e != NMT_OK) {
-		fprintf(stderr, "nmtctl: cannot read the audit log (%d)\n",
-		    (int)e);
-		rc = 2;
-	} else if (v.bad_seq != 0) {
-		fprintf(stderr, "audit chain broken at entry %lld: %s\n",
-		    v.bad_seq, v.reason);
-		rc = 1;
-	} else {
-		printf("audit chain intact: %lld entries\n", v.count);
-		printf("head: %lld:%s\n", v.head_seq, v.head_hash);
-		rc = 0;
-	}
-	cli_close(cli);
-	return rc;
+	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
+		return audit_verify(cli, argc, argv);
+	if (argc == 1 && strcmp(argv[0], "checkpoint-key") == 0)
+		return audit_checkpoint_key(cli);
+	fputs(USAGE, stderr);
+	return 2;
 }

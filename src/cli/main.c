@@ -24,7 +24,9 @@ usage(void)
 	      "  user disable --username U\n"
 	      "  token create --username U [--json]\n"
 	      "  token revoke --username U\n"
-	      "  audit verify [--anchor SEQ:HASH]\n"
+	      "  audit verify [--anchor SEQ:HASH] [--checkpoints FILE "
+	      "--public-key KEY ...]\n"
+	      "  audit checkpoint-key   (with --checkpoint-key PATH)\n"
 	      "  demo\n",
 	    stderr);
 }

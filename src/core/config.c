@@ -14,6 +14,7 @@
 #define DEFAULT_MAX_BODY   (1024 * 1024)
 #define DEFAULT_MAX_HEADER (16 * 1024)
 #define DEFAULT_THREADS    8
+#define DEFAULT_CHECKPOINT 60
 
 static const char *
 env_or(const char *name, const char *fallback)
@@ -77,8 +78,9 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 {
 	static const char *const names[] = { "--database", "--key-file",
 		"--listen", "--web", "--max-body", "--threads", "--max-header",
-		"--user", NULL };
-	const char              *values[8] = { NULL };
+		"--user", "--checkpoint-key", "--checkpoint-file",
+		"--checkpoint-every", NULL };
+	const char              *values[11] = { NULL };
 	const char              *listen;
 	int64_t                  n;
 	int                      i, k, r;
@@ -137,6 +139,22 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 			return -1;
 		}
 		cfg->threads = (unsigned)n;
+	}
+	cfg->checkpoint_key = values[8] ? values[8] :
+	                                  env_or("NMT_CHECKPOINT_KEY", NULL);
+	cfg->checkpoint_file = values[9] ? values[9] :
+	                                   env_or("NMT_CHECKPOINT_FILE", NULL);
+	cfg->checkpoint_every = DEFAULT_CHECKPOINT;
+	if (values[10] == NULL)
+		values[10] = env_or("NMT_CHECKPOINT_EVERY", NULL);
+	if (values[10] != NULL) {
+		if (parse_int(values[10], 1, 86400, &n) != 0) {
+			snprintf(err, errlen,
+			    "bad --checkpoint-every or NMT_CHECKPOINT_EVERY "
+			    "(1..86400 seconds)");
+			return -1;
+		}
+		cfg->checkpoint_every = (unsigned)n;
 	}
 	return 0;
 }

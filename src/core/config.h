@@ -1,7 +1,8 @@
 /*
  * config.h — the settings both programs share, from the command line
  * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
- * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER, NMT_USER), then
+ * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER, NMT_USER,
+ * NMT_CHECKPOINT_KEY, NMT_CHECKPOINT_FILE, NMT_CHECKPOINT_EVERY), then
  * built-in defaults.
  */
 #ifndef NMT_CORE_CONFIG_H
@@ -19,6 +20,9 @@ struct config {
 	size_t      max_header; /* bytes of request line and headers */
 	unsigned    threads;
 	const char *user; /* nmtd started as root runs as this; or NULL */
+	const char *checkpoint_key;   /* signing key file; NULL: none */
+	const char *checkpoint_file;  /* appended to; NULL: log only */
+	unsigned    checkpoint_every; /* seconds */
 };
 
 /*

@@ -1,10 +1,11 @@
 /*
  * main.c — nmtd, the daemon: reads its configuration, opens the keys and
- * the audit writer, starts the HTTP server, gives up root for --user
- * (NMT_USER) when started as root, enters the sandbox (no exec, no new
- * processes or privileges from then on), serves until SIGTERM or SIGINT,
- * then stops accepting, finishes running requests and flushes the audit
- * log.
+ * the audit writer and the signed checkpoints, starts the HTTP server,
+ * gives up root for --user (NMT_USER) when started as root, enters the
+ * sandbox (no exec, no new processes or privileges from then on), serves
+ * until SIGTERM or SIGINT, then stops accepting, finishes running
+ * requests, flushes the audit log and writes the last signed audit
+ * checkpoint.
  *
  * No request is served before the drop and the sandbox: the HTTP server
  * binds and accepts at once, but its workers wait at the gate until
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/checkpoint.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -33,7 +35,9 @@ usage(void)
 {
 	fputs("usage: nmtd [--database URL] [--key-file PATH] "
 	      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	      "[--max-header BYTES] [--threads N] [--user NAME]\n",
+	      "[--max-header BYTES] [--threads N] [--user NAME] "
+	      "[--checkpoint-key PATH] [--checkpoint-file PATH] "
+	      "[--checkpoint-every SECONDS]\n",
 	    stderr);
 	exit(2);
 }
@@ -143,6 +147,7 @@ main(int argc, char **argv)
 	struct http_server *srv;
 	struct app          app;
 	struct sandbox_user user;
+	struct checkpoints *cp = NULL;
 	sigset_t            set;
 	char                err[256];
 	int                 argi = 1, sig, drop = 0;
@@ -180,6 +185,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "nmtd: %s\n", err);
 		return 1;
 	}
+	if (cfg.checkpoint_key != NULL &&
+	    (cp = checkpoint_start(cfg.database, cfg.checkpoint_key,
+	         cfg.checkpoint_file, cfg.checkpoint_every, err,
+	         sizeof(err))) == NULL) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		app_cleanup(&app);
+		return 1;
+	}
+	if (cp == NULL)
+		log_warn("no --checkpoint-key: audit checkpoints are off");
 	memset(&hc, 0, sizeof(hc));
 	hc.host = cfg.host;
 	hc.port = cfg.port;
@@ -192,6 +207,7 @@ main(int argc, char **argv)
 	if ((srv = http_start(&hc, serve, &app, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "nmtd: %s\n", err);
 		app_cleanup(&app);
+		checkpoint_stop(cp);
 		return 1;
 	}
 	/* The socket is bound, the key read, the web directory open. */
@@ -219,6 +235,8 @@ main(int argc, char **argv)
 	log_info("signal %d: stopping", sig);
 	http_stop(srv);
 	app_cleanup(&app);
+	/* After the audit queue is flushed: the last head is final. */
+	checkpoint_stop(cp);
 	log_info("nmtd stopped");
 	return 0;
 }

@@ -280,24 +280,37 @@ enum nmt_err store_audit_commit(struct db *db, const unsigned char *key,
 enum nmt_err store_audit_list(struct db *db, const char *case_id, int flagged,
     const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more);
 void         store_audit_entries_free(struct audit_entry *rows, size_t n);
+/* An entry's hash known from outside: --anchor or a signed checkpoint. */
+struct audit_anchor {
+	long long seq; /* 0: the empty log (hash CHAIN_GENESIS) */
+	char      hash[65];
+	long long line; /* the caller's: where it came from, 0 none */
+};
+
 struct audit_verdict {
-	long long   anchor_seq; /* in: an entry known from outside, 0 none */
-	char        anchor_hash[65]; /* in: its hash */
-	long long   count;           /* out: entries verified */
-	long long   head_seq;        /* out: the recorded head */
-	char        head_hash[65];
+	/* in: anchors sorted by seq (repeats allowed), nanchors of them */
+	const struct audit_anchor *anchors;
+	size_t                     nanchors;
+	long long                  count;    /* out: entries verified */
+	long long                  head_seq; /* out: the recorded head */
+	char                       head_hash[65];
 	long long   bad_seq; /* out: first bad entry, 0 when intact */
 	const char *reason;  /* out: why it is bad */
-	int         anchor_seen;
+	/* out: the anchor that failed, NULL when none did */
+	const struct audit_anchor *bad_anchor;
 };
 
 /*
  * Walks the chain up to its recorded head. Intact: bad_seq 0. Otherwise
  * bad_seq names the first bad entry and reason says why. Removing the
- * newest entries and rewinding the head together is only detected
- * against an anchor (a head printed earlier and kept elsewhere).
+ * newest entries and rewinding the head together, or rewriting the
+ * chain with the audit key, is only detected against anchors: heads
+ * printed earlier or signed checkpoints, kept elsewhere. Every anchor
+ * must match the entry of its seq, which must exist.
  */
 enum nmt_err store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v);
+/* The recorded chain head: its seq (0: empty) and hash. */
+enum nmt_err store_audit_head(struct db *db, long long *seq, char hash[65]);
 
 #endif

@@ -9,8 +9,10 @@
  * edited entry breaks its own link, a removed one leaves a gap in the
  * sequence, a reordered one breaks the link of the entry after it, and a
  * removed tail no longer reaches the head. A removed tail together with a
- * rewound head is found only against an anchor: a head printed earlier and
- * kept outside the database.
+ * rewound head, or a chain rewritten with the audit key, is found only
+ * against anchors kept outside the database: heads printed earlier and
+ * the signed checkpoints (api/checkpoint.c), each of which must match
+ * the entry of its seq.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -185,9 +187,8 @@ store_audit_entries_free(struct audit_entry *rows, size_t n)
 
 #define VERIFY_BATCH 1000
 
-/* The recorded chain head: its sequence number and hash. */
-static enum nmt_err
-read_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
+enum nmt_err
+store_audit_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
 {
 	struct db_result *r = NULL;
 	enum nmt_err      e;
@@ -205,6 +206,30 @@ read_head(struct db *db, long long *seq, char hash[CHAIN_HASH_HEX])
 	return NMT_OK;
 }
 
+/*
+ * Checks the anchors of seq (the next ones in v's sorted list) against
+ * the entry's verified hash; 0, or -1 with the verdict set.
+ */
+static int
+check_anchors(struct audit_verdict *v, size_t *next, long long seq,
+    const char *hash)
+{
+	const struct audit_anchor *a;
+
+	for (; *next < v->nanchors && v->anchors[*next].seq <= seq; (*next)++) {
+		a = &v->anchors[*next];
+		ASSERT(a->seq == seq); /* sorted, and every seq is walked */
+		if (strcmp(a->hash, hash) != 0) {
+			v->bad_seq = seq > 0 ? seq : 1;
+			v->bad_anchor = a;
+			v->reason = "entry differs from the anchor or "
+			            "checkpoint: the chain was rewritten";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 enum nmt_err
 store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v)
@@ -213,19 +238,23 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	char              prev[CHAIN_HASH_HEX] = CHAIN_GENESIS;
 	char              hash[CHAIN_HASH_HEX];
 	long long         expect = 1, seq;
+	size_t            next = 0;
 	enum nmt_err      e;
 	int               i, n;
 
 	v->count = v->bad_seq = 0;
 	v->reason = NULL;
-	v->anchor_seen = 0;
+	v->bad_anchor = NULL;
 	/*
 	 * The head first: entries and head move in one transaction, so
 	 * everything up to this head is committed, and entries appended
 	 * while we read lie beyond it.
 	 */
-	if ((e = read_head(db, &v->head_seq, v->head_hash)) != NMT_OK)
+	if ((e = store_audit_head(db, &v->head_seq, v->head_hash)) != NMT_OK)
 		return e;
+	/* Anchors of the empty log hold the genesis hash. */
+	if (check_anchors(v, &next, 0, CHAIN_GENESIS) != 0)
+		return NMT_OK;
 	do {
 		struct db_param p[3] = { DB_INT(expect - 1),
 			DB_INT(v->head_seq), DB_INT(VERIFY_BATCH) };
@@ -254,16 +283,8 @@ store_audit_verify(struct db *db, const unsigned char *key,
 				    "moved or inserted";
 				goto out;
 			}
-			if (v->anchor_seq == seq) {
-				v->anchor_seen = 1;
-				if (strcmp(hash, v->anchor_hash) != 0) {
-					v->bad_seq = seq;
-					v->reason =
-					    "entry differs from the "
-					    "anchor: the chain was rewritten";
-					goto out;
-				}
-			}
+			if (check_anchors(v, &next, seq, hash) != 0)
+				goto out;
 			memcpy(prev, hash, sizeof(prev));
 			expect++;
 			v->count++;
@@ -275,8 +296,9 @@ store_audit_verify(struct db *db, const unsigned char *key,
 		v->bad_seq = v->count + 1;
 		v->reason = "the chain does not reach its recorded head: "
 		            "entries removed at the end";
-	} else if (v->anchor_seq > v->head_seq) {
+	} else if (next < v->nanchors) {
 		v->bad_seq = v->head_seq + 1;
+		v->bad_anchor = &v->anchors[next];
 		v->reason = "the anchored entry is gone: entries removed at "
 		            "the end";
 	}
