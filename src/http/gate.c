@@ -253,13 +253,16 @@ valid_host(const char *v, size_t len)
 	return 1;
 }
 
-/* Is the target (up to '?') an API path, as server.c decides it? */
+/*
+ * Is the target (its path: up to '?', or a space when it runs on into
+ * the rest of the request line) an API path, as server.c decides it?
+ */
 static int
 target_is_api(const char *t, size_t len)
 {
 	size_t n = 0;
 
-	while (n < len && t[n] != '?')
+	while (n < len && t[n] != '?' && t[n] != ' ')
 		n++;
 	if (n >= 5 && memcmp(t, "/api/", 5) == 0)
 		return 1;
@@ -832,9 +835,14 @@ set_interest(struct http_gate *g, int fd, struct side *s, uint32_t *have,
 	*have = want;
 }
 
-/* Moves what it can; returns -1 when the connection is over (closed). */
+/*
+ * Moves what it can; returns -1 when the connection is over (closed).
+ * cread and mread: may the client's and MHD's socket have something to
+ * read (a read that comes back short clears it: the socket is empty, and
+ * epoll says when it is not).
+ */
 static int
-service(struct http_gate *g, struct conn *c)
+service(struct http_gate *g, struct conn *c, int cread, int mread)
 {
 	ssize_t  r;
 	int      progress;
@@ -844,19 +852,19 @@ service(struct http_gate *g, struct conn *c)
 	do {
 		progress = 0;
 		/* Client -> gate. */
+		if (c->in_off > 0 && c->in_cap - c->in_len < READ_STEP) {
+			memmove(c->in, c->in + c->in_off,
+			    c->in_len - c->in_off);
+			c->in_len -= c->in_off;
+			c->in_off = 0;
+		}
 		room = c->in_cap - c->in_len;
-		if (!c->client_eof && room > 0 &&
+		if (cread && !c->client_eof && room > 0 &&
 		    (c->st == ST_REFUSED || tom_pending(c) < TOM_HIGH)) {
-			if (c->in_off > 0 && room < READ_STEP) {
-				memmove(c->in, c->in + c->in_off,
-				    c->in_len - c->in_off);
-				c->in_len -= c->in_off;
-				c->in_off = 0;
-				room = c->in_cap - c->in_len;
-			}
 			r = recv(c->cfd, c->in + c->in_len, room, 0);
 			if (r > 0) {
 				c->in_len += (size_t)r;
+				cread = (size_t)r == room;
 				progress = 1;
 			} else if (r == 0) {
 				c->client_eof = 1;
@@ -864,6 +872,8 @@ service(struct http_gate *g, struct conn *c)
 			} else if (errno != EAGAIN && errno != EINTR) {
 				conn_close(g, c);
 				return -1;
+			} else {
+				cread = errno == EINTR;
 			}
 		}
 		process_input(g, c);
@@ -893,18 +903,21 @@ service(struct http_gate *g, struct conn *c)
 			c->mfd_shut = 1;
 		}
 		/* MHD -> gate. */
-		if (!c->mhd_eof && c->toc_len < TOC_CAP) {
-			r = recv(c->mfd, c->toc + c->toc_len,
-			    TOC_CAP - c->toc_len, 0);
+		if (mread && !c->mhd_eof && c->toc_len < TOC_CAP) {
+			room = TOC_CAP - c->toc_len;
+			r = recv(c->mfd, c->toc + c->toc_len, room, 0);
 			if (r > 0) {
 				if (c->toc_len == c->toc_off)
 					c->last = now_s();
 				c->toc_len += (size_t)r;
+				mread = (size_t)r == room;
 				progress = 1;
 			} else if (r == 0 ||
 			    (errno != EAGAIN && errno != EINTR)) {
 				c->mhd_eof = 1;
 				progress = 1;
+			} else {
+				mread = errno == EINTR;
 			}
 		}
 		/* Gate -> client. */
@@ -940,7 +953,7 @@ service(struct http_gate *g, struct conn *c)
 	}
 
 	cwant = 0;
-	if (!c->client_eof && c->in_len < c->in_cap &&
+	if (!c->client_eof && (c->in_len < c->in_cap || c->in_off > 0) &&
 	    (c->st == ST_REFUSED || tom_pending(c) < TOM_HIGH))
 		cwant |= EPOLLIN;
 	if (c->toc_len > c->toc_off && !c->cfd_shut)
@@ -1066,7 +1079,7 @@ gate_main(void *arg)
 	struct epoll_event evs[MAX_EVENTS];
 	struct side       *s;
 	time_t             last_sweep = now_s();
-	int                i, n;
+	int                i, n, rd;
 
 	for (;;) {
 		n = epoll_wait(g->epfd, evs, MAX_EVENTS, 1000);
@@ -1084,8 +1097,10 @@ gate_main(void *arg)
 				continue;
 			}
 			/* Closed earlier in this batch? */
+			rd = (evs[i].events &
+			         (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0;
 			if (!s->c->dead)
-				service(g, s->c);
+				service(g, s->c, rd && !s->mhd, rd && s->mhd);
 		}
 		bury(g);
 		if (now_s() != last_sweep) {
@@ -1119,7 +1134,8 @@ http_gate_listen(const struct sockaddr *addr, socklen_t addrlen, char *err,
 	if (addr->sa_family == AF_INET6)
 		setsockopt(g->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 		    sizeof(one));
-	if (bind(g->lfd, addr, addrlen) == -1 || listen(g->lfd, 128) == -1 ||
+	if (bind(g->lfd, addr, addrlen) == -1 ||
+	    listen(g->lfd, SOMAXCONN) == -1 ||
 	    getsockname(g->lfd, (struct sockaddr *)&ss, &len) == -1)
 		goto fail;
 	g->port = ss.ss_family == AF_INET6 ?

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -717,6 +718,18 @@ test_headers_too_large(void **state)
 		reply_free(&rep);
 	}
 
+	/* /healthz is API too, however far the headers run on. */
+	req = malloc(MAX_HEADER + 256);
+	assert_non_null(req);
+	n = (size_t)snprintf(req, 256, "GET /healthz HTTP/1.1\r\nX-Big: ");
+	memset(req + n, 'h', MAX_HEADER);
+	n += MAX_HEADER;
+	n += (size_t)snprintf(req + n, 256, "\r\nHost: x\r\n\r\n");
+	exchange_on(AF_INET, port, req, n, &rep);
+	free(req);
+	assert_problem(&rep, 431);
+	reply_free(&rep);
+
 	/* A long request line counts too (static path: plain text). */
 	req = malloc(MAX_HEADER + 512);
 	assert_non_null(req);
@@ -1144,6 +1157,37 @@ test_many_fields(void **state)
 		}
 		reply_free(&rep);
 	}
+}
+
+static void
+test_slow_head(void **state)
+{
+	struct pollfd pfd;
+	time_t        start;
+	char          buf[256];
+	ssize_t       r = 1;
+	int           fd, i;
+
+	(void)state;
+	/*
+	 * A head sent a line a second never reaches MHD, so MHD's idle
+	 * timeout (5 s here) ends the connection, and the gate follows:
+	 * closed without an answer well before the client is done.
+	 */
+	fd = connect_try(AF_INET, port);
+	assert_true(fd != -1);
+	send_all(fd, "GET /api/v1/echo HTTP/1.1\r\n", 27);
+	start = time(NULL);
+	for (i = 0; i < 20 && r != 0; i++) {
+		send_all(fd, "X-Slow: 1\r\n", 11);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 1000) == 1)
+			r = recv(fd, buf, sizeof(buf), 0);
+	}
+	close(fd);
+	assert_int_equal(r, 0);
+	assert_true(time(NULL) - start <= 12);
 }
 
 static void
@@ -1608,6 +1652,7 @@ main(void)
 		cmocka_unit_test(test_framing_accepted),
 		cmocka_unit_test(test_framing_pipelined),
 		cmocka_unit_test(test_many_fields),
+		cmocka_unit_test(test_slow_head),
 		cmocka_unit_test(test_tls_forwarded),
 		cmocka_unit_test(test_static_index),
 		cmocka_unit_test(test_static_types),
