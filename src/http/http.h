@@ -2,10 +2,13 @@
  * http.h — the HTTP server: libmicrohttpd glue, limits, static files.
  *
  * The server owns sockets, threads, request limits and the web UI's static
- * files. It hands every request under /api/ and /healthz, with its body
- * fully read and within limits, to one application function, and sends
- * what that function fills in. Every response carries the security
- * headers; API responses carry Cache-Control: no-store.
+ * files. It refuses, and then closes, every request whose framing is
+ * ambiguous or malformed (gate.c), before anything else reads it. It
+ * hands every request under /api/ and /healthz, with its body fully read
+ * and within limits, to one application function, and sends what that
+ * function fills in. Every response, refusals included, carries the
+ * security headers; API responses carry Cache-Control: no-store, and the
+ * server's own refusals under /api/ are RFC 9457 problems.
  *
  * A request's strings are valid only during the application call.
  */

@@ -1,11 +1,14 @@
 /*
  * server.c — the libmicrohttpd daemon and the life of one request.
  *
- * Owns the listening socket, MHD's worker threads and the request limits.
- * A request under /api/ or equal to /healthz ("API") is checked against
- * max_header and Content-Length before any of its body is read, its body
- * is accumulated up to max_body (a larger one is drained and answered
- * 413, see DRAIN_FACTOR), and the complete request goes to the
+ * Owns MHD's worker threads and the request limits. The listening socket
+ * is the gate's (gate.c): MHD gets only connections the gate accepted and
+ * only requests whose framing it found unambiguous and within the
+ * limits, so MHD never answers on its own. A request the gate refused
+ * arrives as the gate's own request (GATE_FIELD) and is answered here,
+ * before anything else, with the reason's status. A request under /api/
+ * or equal to /healthz ("API") has its body accumulated (within max_body,
+ * which the gate enforces) and the complete request goes to the
  * application function once. Every other path is a static file
  * (static.c), answered without reading a body. Every response leaves
  * through queue_response(), which adds the security headers, so no path
@@ -57,21 +60,16 @@
 #define PER_IP_LIMIT       256
 /*
  * MHD keeps the request line and headers in one per-connection memory
- * pool, together with one entry per header and cookie and, later, the
- * response headers. The pool is sized so that anything within max_header
- * fits; the exact limit is enforced in the access handler, and MHD
- * refuses by itself whatever does not fit in the pool.
+ * pool: the read buffer takes half of it, and the other half holds one
+ * record (POOL_RECORD bytes, aligned) per header field, query parameter
+ * and cookie, a copy of the Cookie header and, later, the response
+ * headers. The pool is sized so that any head the gate lets through
+ * (within max_header and GATE_MAX_FIELDS) fits: MHD's own "too big"
+ * answers cannot happen. Pools this large are mapped, not touched, so
+ * memory follows what a connection really uses.
  */
-#define POOL_SLACK (16 * 1024)
-/*
- * A body over max_body is answered 413. Answering while the client still
- * sends would close the connection under it (the client then sees a
- * reset instead of the answer), so the body is read and dropped first:
- * up to DRAIN_FACTOR times max_body in all; a longer body gets the
- * connection closed. Only a client that waits for "100 Continue", or one
- * that announces more than the drain bound, is answered at once.
- */
-#define DRAIN_FACTOR  4
+#define POOL_RECORD   64
+#define POOL_SLACK    (16 * 1024)
 #define BODY_PREALLOC (64 * 1024)
 
 #define CSP_API "default-src 'none'; frame-ancestors 'none'"
@@ -88,6 +86,7 @@ enum area {
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct http_gate  *gate;
 	http_app_fn        app_fn;
 	void              *app;
 	int                web_fd; /* -1: no static files */
@@ -110,9 +109,7 @@ struct req {
 	int       bad_path;  /* raw target held an encoded NUL */
 	int       started;   /* the access handler has seen it */
 	int       answered;  /* a response is queued */
-	int       too_large; /* body over max_body: draining */
-	int       bounded;   /* its announced length is in bounds */
-	size_t    drained;   /* body bytes dropped since */
+	int       too_large; /* body over max_body: dropped, then 413 */
 	enum area area;
 	int       tls;
 	char     *body;
@@ -144,6 +141,13 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	char                msg[512];
 	size_t              n;
 
+	/*
+	 * The gate's Unix sockets have no TCP options; MHD tries them on
+	 * every answer and says so, to no purpose.
+	 */
+	if (strncmp(fmt, "Setting %s option to %s state failed", 36) == 0 ||
+	    strncmp(fmt, "Failed to push the data", 23) == 0)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -432,16 +436,6 @@ declared_too_large(struct MHD_Connection *conn, size_t max_body,
 	return v > max_body;
 }
 
-/* Does the client wait for "100 Continue" before it sends the body? */
-static int
-expects_continue(struct MHD_Connection *conn)
-{
-	const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_EXPECT);
-
-	return expect != NULL && strcasecmp(expect, "100-continue") == 0;
-}
-
 static void
 body_append(struct req *rq, const char *data, size_t n)
 {
@@ -490,10 +484,10 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
     const char *url, const char *method, const char *version)
 {
 	struct MHD_Response *r;
-	const char          *xfp;
+	const char          *xfp, *gate;
 	unsigned             status;
 	size_t               declared;
-	int                  loopback;
+	int                  loopback, why;
 
 	rq->started = 1;
 	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
@@ -504,6 +498,15 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 	if (loopback)
 		proxied_client(conn, rq);
 
+	gate = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, GATE_FIELD);
+	if (gate != NULL) {
+		/* Only the gate sends it (it refuses it from clients). */
+		why = http_gate_reason(srv->gate, gate);
+		if (why < 0)
+			why = GATE_OWN_FIELD;
+		return refuse(conn, rq, gate_refusals[why].status,
+		    gate_refusals[why].title, gate_refusals[why].detail);
+	}
 	if (header_bytes(conn, method, version, rq) > srv->max_header)
 		return refuse(conn, rq,
 		    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -517,16 +520,10 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 	if (rq->bad_path)
 		return refuse(conn, rq, MHD_HTTP_BAD_REQUEST, "Bad Request",
 		    "The request path is not valid.");
-	if (declared_too_large(conn, srv->max_body, &declared)) {
-		if (declared == 0 || declared > srv->max_body * DRAIN_FACTOR ||
-		    expects_continue(conn))
-			return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-			    "Content Too Large",
-			    "The request body exceeds the limit.");
-		rq->too_large = 1;
-		rq->bounded = 1;
-		return MHD_YES;
-	}
+	/* The gate refuses these; a second look costs nothing. */
+	if (declared_too_large(conn, srv->max_body, &declared))
+		return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "Content Too Large", "The request body exceeds the limit.");
 	if (declared > 0) {
 		/* Memory follows what arrives, not what is announced. */
 		if (declared > BODY_PREALLOC)
@@ -555,29 +552,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (rq->too_large) {
+		/* Never with the gate in front: its length is announced. */
 		if (*upload_data_size == 0)
 			return refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "Content Too Large",
 			    "The request body exceeds the limit.");
-		rq->drained += *upload_data_size;
 		*upload_data_size = 0;
-		/* An announced length in bounds is enforced by MHD itself. */
-		if (!rq->bounded &&
-		    rq->drained > srv->max_body * (DRAIN_FACTOR - 1))
-			return MHD_NO; /* enough: close without answer */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
 		if (*upload_data_size > srv->max_body - rq->len) {
-			rq->drained = rq->len + *upload_data_size -
-			    srv->max_body;
 			*upload_data_size = 0;
-			if (refuse(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-			        "Content Too Large",
-			        "The request body exceeds the limit.") ==
-			    MHD_YES)
-				return MHD_YES;
-			/* MHD 0.9.75 cannot answer mid-body: drain first. */
 			rq->too_large = 1;
 			free(rq->body);
 			rq->body = NULL;
@@ -681,13 +666,13 @@ struct http_server *
 http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
     char *err, size_t errlen)
 {
-	struct http_server         *srv;
-	const union MHD_DaemonInfo *info;
-	const char                 *host;
-	unsigned                    flags, threads, timeout;
-	size_t                      pool;
-	int                         v6;
-	char                        mhd_err[256] = "";
+	struct http_server *srv;
+	struct gate_limits  lim;
+	const char         *host;
+	unsigned            flags, threads, timeout;
+	size_t              pool;
+	int                 v6;
+	char                mhd_err[256] = "", gate_err[256];
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -728,18 +713,25 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 		goto fail;
 	}
 
-	/* Twice max_header: header and cookie entries live in the pool too. */
-	pool = srv->max_header * 2 + POOL_SLACK;
+	srv->gate = http_gate_listen(&srv->addr.sa,
+	    v6 ? sizeof(srv->addr.v6) : sizeof(srv->addr.v4), gate_err,
+	    sizeof(gate_err));
+	if (srv->gate == NULL) {
+		snprintf(err, errlen, "cannot listen on %s port %u: %s", host,
+		    cfg->port, gate_err);
+		goto fail;
+	}
+	/* Read buffer, then records, the Cookie copy and the response. */
+	pool = 2 *
+	    (2 * srv->max_header + (size_t)GATE_MAX_FIELDS * POOL_RECORD +
+	        POOL_SLACK);
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-	    poll_flag();
-	if (v6)
-		flags |= MHD_USE_IPv6;
+	    MHD_USE_NO_LISTEN_SOCKET | poll_flag();
 	/* One option and its values per line. */
 	/* clang-format off */
-	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
 	    on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
-	    MHD_OPTION_SOCK_ADDR, &srv->addr.sa,
 	    MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned int)(threads > 1 ? threads : 0),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
@@ -753,7 +745,8 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	/* clang-format on */
 	if (srv->daemon == NULL) {
 		pthread_mutex_lock(&srv->log_mtx);
-		snprintf(err, errlen, "cannot listen on %s port %u: %s", host,
+		snprintf(err, errlen,
+		    "cannot start the HTTP server on %s port %u: %s", host,
 		    cfg->port,
 		    mhd_err[0] != '\0' ? mhd_err :
 		                         "the HTTP server did not start");
@@ -766,10 +759,24 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	atomic_store(&srv->starting, 0);
 	pthread_mutex_unlock(&srv->log_mtx);
 
-	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info != NULL && info->port != 0 ? info->port : cfg->port;
+	lim.max_header = srv->max_header;
+	lim.max_body = srv->max_body;
+	lim.timeout = timeout;
+	lim.conn_limit = CONNECTION_LIMIT;
+	if (http_gate_run(srv->gate, srv->daemon, &lim, gate_err,
+	        sizeof(gate_err)) != 0) {
+		snprintf(err, errlen, "cannot start the HTTP gate: %s",
+		    gate_err);
+		goto fail;
+	}
+	srv->port = http_gate_port(srv->gate);
 	return srv;
 fail:
+	/* The gate first: it hands connections to the daemon. */
+	http_gate_stop(srv->gate);
+	srv->gate = NULL;
+	if (srv->daemon != NULL)
+		MHD_stop_daemon(srv->daemon);
 	server_free(srv);
 	return NULL;
 }
@@ -785,6 +792,9 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* The gate first: it hands connections to the daemon. */
+	http_gate_stop(srv->gate);
+	srv->gate = NULL;
 	if (srv->daemon != NULL)
 		MHD_stop_daemon(srv->daemon);
 	server_free(srv);

@@ -31,12 +31,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "http/http.h"
+
+/* The gate's own header (src/http/internal.h). */
+#define GATE_FIELD_NAME "NMT-Gate"
 
 #define MAX_BODY   1024
 #define MAX_HEADER 4096
@@ -345,6 +349,8 @@ write_file(const char *name, const char *text)
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
 }
+
+static void assert_static_headers(const struct reply *rep);
 
 #define INDEX_HTML "<!doctype html><title>NMT</title>\n"
 
@@ -712,6 +718,18 @@ test_headers_too_large(void **state)
 		reply_free(&rep);
 	}
 
+	/* /healthz is API too, however far the headers run on. */
+	req = malloc(MAX_HEADER + 256);
+	assert_non_null(req);
+	n = (size_t)snprintf(req, 256, "GET /healthz HTTP/1.1\r\nX-Big: ");
+	memset(req + n, 'h', MAX_HEADER);
+	n += MAX_HEADER;
+	n += (size_t)snprintf(req + n, 256, "\r\nHost: x\r\n\r\n");
+	exchange_on(AF_INET, port, req, n, &rep);
+	free(req);
+	assert_problem(&rep, 431);
+	reply_free(&rep);
+
 	/* A long request line counts too (static path: plain text). */
 	req = malloc(MAX_HEADER + 512);
 	assert_non_null(req);
@@ -740,6 +758,436 @@ test_headers_too_large(void **state)
 	free(req);
 	assert_int_equal(rep.status, 200);
 	reply_free(&rep);
+}
+
+/* How many responses arrived (status lines at the start or after one). */
+static int
+status_lines(const struct reply *rep)
+{
+	const char *p;
+	int         n = 0;
+
+	if (rep->raw == NULL)
+		return 0;
+	for (p = rep->raw; (p = strstr(p, "HTTP/1.")) != NULL; p++)
+		if (p == rep->raw || (p >= rep->raw + 2 && p[-1] != ' '))
+			n++;
+	return n;
+}
+
+/*
+ * Framing the gate refuses (RFC 9112 section 6, RFC 9110 section 5.5):
+ * each request, sent alone on a new connection and without
+ * "Connection: close", gets exactly one answer with this status and the
+ * connection closed (read_try would time out otherwise). A refusal under
+ * /api/ is a problem with the API's headers.
+ */
+#define REFUSAL(name, status, req) \
+	{ \
+		name, req, sizeof(req) - 1, status \
+	}
+static const struct {
+	const char *name;
+	const char *req;
+	size_t      len;
+	int         status;
+} refusals[] = {
+	REFUSAL("CL+TE smuggling", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: 5\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "0\r\n"
+	    "\r\n"
+	    "GET /healthz HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("TE+CL", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "Content-Length: 3\r\n"
+	    "\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("CL twice, same", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: 3\r\n"
+	    "Content-Length: 3\r\n"
+	    "\r\n"
+	    "abc"),
+	REFUSAL("CL twice, different", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: 3\r\n"
+	    "Content-Length: 5\r\n"
+	    "\r\n"
+	    "abcde"),
+	REFUSAL("CL list", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: 3, 3\r\n"
+	    "\r\n"
+	    "abc"),
+	REFUSAL("CL not digits", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: abc\r\n"
+	    "\r\n"),
+	REFUSAL("CL signed", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: +3\r\n"
+	    "\r\n"
+	    "abc"),
+	REFUSAL("CL empty", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: \r\n"
+	    "\r\n"),
+	REFUSAL("CL past 64 bits", 413,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Content-Length: 99999999999999999999999\r\n"
+	    "\r\n"),
+	REFUSAL("TE twice", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("TE in HTTP/1.0", 400,
+	    "POST /api/v1/echo HTTP/1.0\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("TE gzip", 501,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: gzip, chunked\r\n"
+	    "\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("TE identity", 501,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: identity\r\n"
+	    "\r\n"),
+	REFUSAL("Host twice", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Host: y\r\n"
+	    "\r\n"),
+	REFUSAL("Host twice, same", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("no Host", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "X-Test: 1\r\n"
+	    "\r\n"),
+	REFUSAL("Host with a space", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: a b\r\n"
+	    "\r\n"),
+	REFUSAL("Host with userinfo", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: u@x\r\n"
+	    "\r\n"),
+	REFUSAL("space before colon", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host : x\r\n"
+	    "\r\n"),
+	REFUSAL("tab before colon", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test\t: 1\r\n"
+	    "\r\n"),
+	REFUSAL("NUL in a value", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Authorization: Bearer abc\0junk\r\n"
+	    "\r\n"),
+	REFUSAL("NUL in a name", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-T\0st: 1\r\n"
+	    "\r\n"),
+	REFUSAL("control in a value", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test: a\x01z\r\n"
+	    "\r\n"),
+	REFUSAL("DEL in a value", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test: a\x7fz\r\n"
+	    "\r\n"),
+	REFUSAL("not a token", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X(Test): 1\r\n"
+	    "\r\n"),
+	REFUSAL("no colon", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test\r\n"
+	    "\r\n"),
+	REFUSAL("obs-fold", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test: a\r\n"
+	    " b\r\n"
+	    "\r\n"),
+	REFUSAL("obs-fold, tab", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test: a\r\n"
+	    "\tb\r\n"
+	    "\r\n"),
+	REFUSAL("bare LF", 400, "GET /api/v1/echo HTTP/1.1\nHost: x\n\n"),
+	REFUSAL("bare LF in headers", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\n\r\n"),
+	REFUSAL("bare CR", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "X-Test: a\rb\r\n"
+	    "\r\n"),
+	REFUSAL("the gate's own field", 400,
+	    "GET /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n" GATE_FIELD_NAME ": 0 0\r\n"
+	    "\r\n"),
+	REFUSAL("two spaces", 400,
+	    "GET  /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("extra word", 400,
+	    "GET /api/v1/echo HTTP/1.1 x\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("no version", 400,
+	    "GET /api/v1/echo\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("not HTTP", 400,
+	    "GET /api/v1/echo FOO/1.1\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("HTTP/2.0", 505,
+	    "GET /api/v1/echo HTTP/2.0\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("HTTP/0.9", 505,
+	    "GET /api/v1/echo HTTP/0.9\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("control in the target", 400,
+	    "GET /api/v1/e\x7f HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "\r\n"),
+	REFUSAL("bad chunk size", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "zz\r\n"
+	    "\r\n"),
+	REFUSAL("chunk longer than said", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "3\r\n"
+	    "abcdef\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("chunk size with bare LF", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "3\nabc\r\n"
+	    "0\r\n"
+	    "\r\n"),
+	REFUSAL("bad trailer", 400,
+	    "POST /api/v1/echo HTTP/1.1\r\n"
+	    "Host: x\r\n"
+	    "Transfer-Encoding: chunked\r\n"
+	    "\r\n"
+	    "3\r\n"
+	    "abc\r\n"
+	    "0\r\n"
+	    "X-T : 1\r\n"
+	    "\r\n"),
+};
+
+static void
+test_framing_refused(void **state)
+{
+	struct reply rep;
+	size_t       i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		exchange_on(AF_INET, port, refusals[i].req, refusals[i].len,
+		    &rep);
+		if (rep.status != refusals[i].status || status_lines(&rep) != 1)
+			fail_msg("%s: status %d, %d answers", refusals[i].name,
+			    rep.status, status_lines(&rep));
+		assert_problem(&rep, refusals[i].status);
+		assert_non_null(strstr(rep.raw, "\r\nConnection: close\r\n"));
+		reply_free(&rep);
+	}
+}
+
+static void
+test_framing_accepted(void **state)
+{
+	struct reply rep;
+	json_t      *doc;
+
+	(void)state;
+	/* HTTP/1.0 needs no Host. */
+	exchange("GET /api/v1/echo HTTP/1.0\r\n\r\n", &rep);
+	assert_int_equal(rep.status, 200);
+	reply_free(&rep);
+
+	/* Empty lines before the request line, tabs and obs-text in values. */
+	exchange("\r\n\r\nGET /api/v1/echo HTTP/1.1\r\nHost: [::1]:80\r\n"
+	         "X-Test: a\tb \xc3\xa5\r\nConnection: close\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "h")),
+	    "a\tb \xc3\xa5");
+	json_decref(doc);
+	reply_free(&rep);
+
+	/* Chunked with extensions, a trailer and Expect: passed on whole. */
+	exchange("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\n"
+	         "Transfer-Encoding: Chunked\r\nExpect: 100-continue\r\n"
+	         "Connection: close\r\n\r\n"
+	         "5;name=value\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	assert_int_equal(status_lines(&rep), 1);
+	doc = reply_json(&rep);
+	assert_string_equal(json_string_value(json_object_get(doc, "body")),
+	    "hello");
+	json_decref(doc);
+	reply_free(&rep);
+}
+
+static void
+test_framing_pipelined(void **state)
+{
+	struct reply rep;
+	const char  *second;
+
+	(void)state;
+	/* A good request is answered; the bad one after it ends it all. */
+	exchange("GET /api/v1/echo?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+	         "GET /api/v1/echo HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"
+	         "GET /api/v1/echo?q=3 HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 200);
+	assert_int_equal(status_lines(&rep), 2);
+	second = strstr(rep.raw + 1, "HTTP/1.1 400");
+	assert_non_null(second);
+	assert_null(strstr(rep.raw, "\"q\":\"3\""));
+	reply_free(&rep);
+
+	/* The same for a static path: a plain-text refusal. */
+	exchange("GET /index.html HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 400);
+	assert_int_equal(status_lines(&rep), 1);
+	assert_header(&rep, "Content-Type", "text/plain; charset=utf-8");
+	assert_static_headers(&rep);
+	reply_free(&rep);
+
+	/* HEAD gets the status without a body. */
+	exchange("HEAD /api/v1/echo HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+	    &rep);
+	assert_int_equal(rep.status, 400);
+	assert_int_equal(rep.body_len, 0);
+	reply_free(&rep);
+}
+
+static void
+test_many_fields(void **state)
+{
+	struct reply rep;
+	char         req[MAX_HEADER];
+	int          n, i;
+
+	(void)state;
+	/*
+	 * Up to GATE_MAX_FIELDS query parameters, headers and cookies in
+	 * all fit MHD's pool and are served; one more is a 431 problem.
+	 */
+	for (i = 0; i < 2; i++) {
+		int params = i == 0 ? 1000 : 1100;
+		int k;
+
+		n = snprintf(req, sizeof(req), "GET /api/v1/echo?q=1");
+		for (k = 1; k < params; k++)
+			n += snprintf(req + n, sizeof(req) - (size_t)n, "&a");
+		n += snprintf(req + n, sizeof(req) - (size_t)n,
+		    " HTTP/1.1\r\nHost: x\r\nCookie: a=1");
+		for (k = 0; k < (i == 0 ? 20 : 0); k++)
+			n += snprintf(req + n, sizeof(req) - (size_t)n, ";b=2");
+		n += snprintf(req + n, sizeof(req) - (size_t)n,
+		    "\r\nConnection: close\r\n\r\n");
+		assert_true(n < MAX_HEADER);
+		exchange_on(AF_INET, port, req, (size_t)n, &rep);
+		if (i == 0) {
+			assert_int_equal(rep.status, 200);
+		} else {
+			assert_problem(&rep, 431);
+			assert_int_equal(status_lines(&rep), 1);
+		}
+		reply_free(&rep);
+	}
+}
+
+static void
+test_slow_head(void **state)
+{
+	struct pollfd pfd;
+	time_t        start;
+	char          buf[256];
+	ssize_t       r = 1;
+	int           fd, i;
+
+	(void)state;
+	/*
+	 * A head sent a line a second never reaches MHD, so MHD's idle
+	 * timeout (5 s here) ends the connection, and the gate follows:
+	 * closed without an answer well before the client is done.
+	 */
+	fd = connect_try(AF_INET, port);
+	assert_true(fd != -1);
+	send_all(fd, "GET /api/v1/echo HTTP/1.1\r\n", 27);
+	start = time(NULL);
+	for (i = 0; i < 20 && r != 0; i++) {
+		send_all(fd, "X-Slow: 1\r\n", 11);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 1000) == 1)
+			r = recv(fd, buf, sizeof(buf), 0);
+	}
+	close(fd);
+	assert_int_equal(r, 0);
+	assert_true(time(NULL) - start <= 12);
 }
 
 static void
@@ -1200,6 +1648,11 @@ main(void)
 		cmocka_unit_test(test_chunked_ok),
 		cmocka_unit_test(test_keep_alive),
 		cmocka_unit_test(test_headers_too_large),
+		cmocka_unit_test(test_framing_refused),
+		cmocka_unit_test(test_framing_accepted),
+		cmocka_unit_test(test_framing_pipelined),
+		cmocka_unit_test(test_many_fields),
+		cmocka_unit_test(test_slow_head),
 		cmocka_unit_test(test_tls_forwarded),
 		cmocka_unit_test(test_static_index),
 		cmocka_unit_test(test_static_types),
