@@ -3,11 +3,14 @@
  * problems from one status table, the one mapping of enum nmt_err to an
  * answer, ETags, created resources, and pages with their opaque cursors.
  * The first reply of a request wins; any later one is ignored, so an
- * error path can never overwrite an answer already given.
+ * error path can never overwrite an answer already given. The one
+ * exception is reply_instead(): a read whose audit entry could not be
+ * written has its unsent answer replaced by the error's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -19,6 +22,8 @@
 #define MAX_FIELD_ERRORS 50
 /* A cursor's tag, bytes (BLAKE2b-128). */
 #define CURSOR_TAG_BYTES 16
+/* A withdrawn answer's Retry-After, seconds. */
+#define RETRY_AFTER_S "1"
 
 static const struct {
 	int         status;
@@ -165,6 +170,28 @@ void
 reply_policy(struct ctx *c, enum policy_decision d)
 {
 	reply_error(c, d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN);
+}
+
+void
+reply_instead(struct ctx *c, enum nmt_err e)
+{
+	struct http_response *res = c->res;
+	int                   i;
+
+	http_response_body(res, NULL, NULL, 0);
+	for (i = 0; i < res->nheaders; i++) {
+		free(res->header_names[i]);
+		free(res->header_values[i]);
+	}
+	res->nheaders = 0;
+	c->replied = 0;
+	reply_error(c, e);
+	if (c->status != 503)
+		return;
+	for (i = 0; i < res->nheaders; i++)
+		if (strcasecmp(res->header_names[i], "Retry-After") == 0)
+			return;
+	reply_header(c, "Retry-After", RETRY_AFTER_S);
 }
 
 void
