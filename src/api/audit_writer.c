@@ -103,30 +103,33 @@ write_batch(struct audit_writer *w, struct db **dbp,
 }
 
 /*
- * Holding the lock: waits until the queue is worth a commit. Waited
- * entries go at once (after the gathering window, if any); entries
- * nobody waits for wait up to AUDIT_LATE_MS for a waited one to join.
+ * Holding the lock: waits until the queue is worth a commit. A waited
+ * entry wakes the writer at once. Entries nobody waits for do not wake
+ * it (no work on the answer path of a refused read): it looks for them
+ * every period ms.
  */
 static void
-gather(struct audit_writer *w)
+wait_for_work(struct audit_writer *w, long period_ms)
 {
 	struct timespec ts;
 
-	if (w->nwaited == 0 && !w->urgent && !w->stopping) {
-		deadline_in(&ts, AUDIT_LATE_MS * 1000L);
-		while (w->nwaited == 0 && !w->urgent && !w->stopping &&
-		    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
-		        ETIMEDOUT)
-			;
-	}
-	if (AUDIT_GATHER_US > 0 && !w->urgent && !w->stopping) {
+	deadline_in(&ts, period_ms * 1000L);
+	while (w->nwaited == 0 && !w->urgent && !w->stopping)
+		if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) ==
+		    ETIMEDOUT) {
+			if (w->npending > 0)
+				return;
+			deadline_in(&ts, period_ms * 1000L);
+		}
+	/* Let concurrent reads join the batch. */
+	if (AUDIT_GATHER_US > 0 && w->nwaited > 0 && !w->urgent &&
+	    !w->stopping) {
 		deadline_in(&ts, AUDIT_GATHER_US);
 		while (!w->urgent && !w->stopping &&
 		    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
 		        ETIMEDOUT)
 			;
 	}
-	w->urgent = 0;
 }
 
 /*
@@ -170,18 +173,22 @@ writer_main(void *arg)
 	struct audit_writer *w = arg;
 	struct audit_entry  *entries = NULL;
 	struct slot         *batch;
-	struct timespec      ts;
 	struct db           *db = NULL;
 	size_t               n, i, cap = 0;
-	int                  ok;
+	int                  ok, failed = 0;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (w->npending == 0 && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
-		if (w->npending == 0)
+		wait_for_work(w, failed ? RETRY_MS : AUDIT_LATE_MS);
+		w->urgent = 0;
+		if (w->npending == 0) {
+			if (w->stopping)
+				break;
+			continue;
+		}
+		/* At shutdown, a failed batch is not tried again. */
+		if (failed && w->stopping)
 			break;
-		gather(w);
 		batch = w->pending;
 		n = w->npending;
 		w->pending = NULL;
@@ -199,16 +206,7 @@ writer_main(void *arg)
 
 		pthread_mutex_lock(&w->lock);
 		w->inflight_lo = 0;
-		if (settle(w, batch, n, ok) == 0)
-			continue;
-		if (w->stopping)
-			break;
-		/* Unwaited entries failed: pause unless a read waits. */
-		deadline_in(&ts, RETRY_MS * 1000L);
-		while (w->nwaited == 0 && !w->urgent && !w->stopping &&
-		    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
-		        ETIMEDOUT)
-			;
+		failed = settle(w, batch, n, ok) > 0;
 	}
 	pthread_mutex_unlock(&w->lock);
 	free(entries);
@@ -251,10 +249,11 @@ enqueue(struct audit_writer *w, struct audit_entry *entry,
 	w->pending[w->npending].no = ++w->queued;
 	w->pending[w->npending].wait = wt;
 	w->npending++;
-	if (wt != NULL)
-		w->nwaited++;
 	memset(entry, 0, sizeof(*entry));
-	pthread_cond_signal(&w->wake);
+	if (wt != NULL) {
+		w->nwaited++;
+		pthread_cond_signal(&w->wake);
+	}
 }
 
 void
