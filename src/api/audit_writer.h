@@ -11,8 +11,9 @@
  * then answers 503 instead of the data).
  *
  * Entries nobody waits for (audit_writer_push: a refused read) are kept
- * off the answer path: they wait up to AUDIT_LATE_MS for a batch to ride
- * along with, and are retried until written; nothing is dropped silently.
+ * off the answer path: queuing one wakes nobody; the writer takes them
+ * with the next batch or looks for them every AUDIT_LATE_MS, and retries
+ * them until written; nothing is dropped silently.
  * audit_writer_flush() waits until every entry queued before the call is
  * settled (the audit endpoint and shutdown use it).
  */
@@ -23,7 +24,7 @@
 
 /* How long the writer gathers waited entries before it commits, µs. */
 #define AUDIT_GATHER_US 0
-/* How long an entry nobody waits for may wait for company, ms. */
+/* How often the idle writer looks for entries nobody waits for, ms. */
 #define AUDIT_LATE_MS 200
 /* The longest a read waits for its entry's commit, ms. */
 #define AUDIT_WAIT_MS 10000
