@@ -54,6 +54,7 @@ struct audit_writer {
 	struct slot         *pending;
 	size_t               npending, cap;
 	size_t               nwaited; /* pending slots somebody waits for */
+	size_t               expect;  /* waited slots of the last batch */
 	unsigned long long   queued;  /* the last number given */
 	unsigned long long   inflight_lo;
 	int                  urgent, stopping;
@@ -121,11 +122,15 @@ wait_for_work(struct audit_writer *w, long period_ms)
 				return;
 			deadline_in(&ts, period_ms * 1000L);
 		}
-	/* Let concurrent reads join the batch. */
-	if (AUDIT_GATHER_US > 0 && w->nwaited > 0 && !w->urgent &&
+	/*
+	 * Let concurrent reads join: as many waiters as the last batch had
+	 * (the readers in flight), for at most AUDIT_GATHER_US. A lone
+	 * reader is committed at once.
+	 */
+	if (w->nwaited > 0 && w->nwaited < w->expect && !w->urgent &&
 	    !w->stopping) {
 		deadline_in(&ts, AUDIT_GATHER_US);
-		while (!w->urgent && !w->stopping &&
+		while (w->nwaited < w->expect && !w->urgent && !w->stopping &&
 		    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
 		        ETIMEDOUT)
 			;
@@ -191,6 +196,7 @@ writer_main(void *arg)
 			break;
 		batch = w->pending;
 		n = w->npending;
+		w->expect = w->nwaited;
 		w->pending = NULL;
 		w->npending = w->cap = w->nwaited = 0;
 		w->inflight_lo = batch[0].no;

@@ -5,8 +5,9 @@
  * each read must not cost a transaction and an fsync of its own. Request
  * threads queue their entries here and wait (audit_writer_commit); one
  * background thread with its own connection appends everything queued in
- * a single transaction: as soon as it is idle, after gathering for at
- * most AUDIT_GATHER_US, so concurrent reads share one commit. An entry
+ * a single transaction as soon as it is idle, once as many reads as in
+ * its last batch are queued or AUDIT_GATHER_US has passed, so concurrent
+ * reads share one commit and a lone read is committed at once. An entry
  * whose batch cannot be written is dropped and its waiter told (the read
  * then answers 503 instead of the data).
  *
@@ -22,8 +23,11 @@
 
 #include "db/store.h"
 
-/* How long the writer gathers waited entries before it commits, µs. */
-#define AUDIT_GATHER_US 0
+/*
+ * How long the writer may gather waited entries before it commits, µs:
+ * it waits for as many as the last batch held, at most this long.
+ */
+#define AUDIT_GATHER_US 2000
 /* How often the idle writer looks for entries nobody waits for, ms. */
 #define AUDIT_LATE_MS 200
 /* The longest a read waits for its entry's commit, ms. */
