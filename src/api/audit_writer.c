@@ -161,7 +161,9 @@ settle(struct audit_writer *w, struct slot *batch, size_t n, int ok)
 	if (back > 0) {
 		batch = xreallocarray(batch, back + w->npending,
 		    sizeof(*batch));
-		memcpy(batch + back, w->pending, w->npending * sizeof(*batch));
+		if (w->npending > 0)
+			memcpy(batch + back, w->pending,
+			    w->npending * sizeof(*batch));
 		free(w->pending);
 		w->pending = batch;
 		w->npending += back;
