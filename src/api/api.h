@@ -169,6 +169,12 @@ void reply_invalid(struct ctx *c, json_t *errors);
 /* The one answer for each error: 404, 403, 409, 412, 500, 503. */
 void reply_error(struct ctx *c, enum nmt_err e);
 void reply_policy(struct ctx *c, enum policy_decision d);
+/*
+ * Withdraws an answer not yet sent (body and headers) and gives the
+ * error's answer instead, 503 with Retry-After: only for a read whose
+ * audit entry could not be written.
+ */
+void reply_instead(struct ctx *c, enum nmt_err e);
 void reply_header(struct ctx *c, const char *name, const char *value);
 void reply_etag(struct ctx *c, long long version);
 /* 201 with Location: <prefix>/<id> and the document. */
@@ -220,7 +226,12 @@ void note_object(struct ctx *c, const char *kind, const char *id);
  */
 enum nmt_err api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
     void                          *arg);
-/* A read's audit entry, group-committed shortly after (audit.c). */
+/*
+ * A read's audit entry (c->note), group-committed before the answer
+ * leaves; when it cannot be written the answer becomes 503 (audit.c).
+ */
+void audit_read(struct ctx *c);
+/* An entry written off the answer path: a refused read (audit.c). */
 void audit_later(struct ctx *c, const struct audit_note *n);
 /* A write's audit entry in the open transaction (audit.c). */
 enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);

@@ -3,7 +3,11 @@
  *
  * A write's entry is appended inside its own transaction (audit_in_tx,
  * from api_write), so a change and its entry commit or fail together. A
- * read's entry is queued for the group commit (audit_later). Reading the
+ * read's entry goes to the group commit and the request waits for it
+ * (audit_read): when it cannot be written, the answer is withdrawn and
+ * the read answers 503, so no data leaves without its entry. A refused
+ * read's entry is queued off the answer path (audit_later), so a hidden
+ * object answers as fast as a missing one. Reading the
  * log: auditors read all of it; a coordinator one case's entries where it
  * sees the case (the same gate as reading the case, and audited so). The
  * log is flushed before it is read, so it shows every access made before
@@ -41,6 +45,16 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
 	e = store_audit_append(c->db, c->app->keys.audit, &a, 1);
 	audit_entry_cleanup(&a);
 	return e;
+}
+
+void
+audit_read(struct ctx *c)
+{
+	struct audit_entry a;
+
+	entry_fill(c, &a, &c->note);
+	if (audit_writer_commit(c->app->audit, &a) != 0)
+		reply_instead(c, NMT_UNAVAILABLE);
 }
 
 void

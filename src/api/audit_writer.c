@@ -1,10 +1,18 @@
 /*
- * audit_writer.c — the read-audit queue and its writer thread.
+ * audit_writer.c — the read-audit queue and its group-commit thread.
  *
- * Invariants: `queued` counts every entry ever pushed and `written` every
- * entry committed; entries [written, queued) are in `pending`, oldest
- * first. Only the writer thread touches the database connection. A flush
- * waits for `written` to reach the `queued` value it saw.
+ * Invariants: every queued entry has a number `no` (1, 2, ... in order of
+ * arrival); `pending` holds the entries not yet taken by the writer,
+ * oldest first, and `inflight_lo` the number of the oldest entry in the
+ * batch being written (0: none). An entry is settled when its batch
+ * committed, or when its batch failed and somebody waited for it (then it
+ * is dropped: the read answers 503). Entries nobody waits for go back to
+ * the front of the queue when their batch fails. Only the writer thread
+ * touches its database connection.
+ *
+ * A waiter's state lives in a small shared block with two references
+ * (the waiter's and the queue's), so a waiter that gives up can leave
+ * while its entry is still being written.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,7 +24,25 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define FLUSH_TIMEOUT_S 10
+/* Pause before a failed batch of unwaited entries is tried again, ms. */
+#define RETRY_MS 1000
+
+enum wait_state {
+	WAIT_PENDING,
+	WAIT_DONE,
+	WAIT_FAILED
+};
+
+struct audit_wait {
+	enum wait_state state;
+	int             refs;
+};
+
+struct slot {
+	struct audit_entry entry;
+	unsigned long long no;
+	struct audit_wait *wait; /* NULL: nobody waits */
+};
 
 struct audit_writer {
 	char                *db_url;
@@ -24,29 +50,40 @@ struct audit_writer {
 	pthread_t            thread;
 	pthread_mutex_t      lock;
 	pthread_cond_t       wake; /* writer: work or stop */
-	pthread_cond_t       done; /* flushers: progress */
-	struct audit_entry  *pending;
+	pthread_cond_t       done; /* waiters and flushers: a batch settled */
+	struct slot         *pending;
 	size_t               npending, cap;
-	unsigned long long   queued, written;
+	size_t               nwaited; /* pending slots somebody waits for */
+	size_t               expect;  /* waited slots of the last batch */
+	unsigned long long   queued;  /* the last number given */
+	unsigned long long   inflight_lo;
 	int                  urgent, stopping;
 };
 
+/* A deadline us microseconds from now (the conditions' clock). */
 static void
-deadline_in(struct timespec *ts, long ms)
+deadline_in(struct timespec *ts, long us)
 {
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += us / 1000000L;
+	ts->tv_nsec += (us % 1000000L) * 1000L;
 	if (ts->tv_nsec >= 1000000000L) {
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
 }
 
+static void
+wait_release(struct audit_wait *wt)
+{
+	if (wt != NULL && --wt->refs == 0)
+		free(wt);
+}
+
 /* Writes a batch in one transaction; returns 0 on commit. */
 static int
-write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
-    size_t n)
+write_batch(struct audit_writer *w, struct db **dbp,
+    const struct audit_entry *entries, size_t n)
 {
 	char         err[256];
 	enum nmt_err e;
@@ -56,7 +93,7 @@ write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
 		log_error("audit writer: database unavailable: %s", err);
 		return -1;
 	}
-	if ((e = store_audit_commit(*dbp, w->key, batch, n)) == NMT_OK)
+	if ((e = store_audit_commit(*dbp, w->key, entries, n)) == NMT_OK)
 		return 0;
 	log_error("audit writer: batch of %zu not written (%d)", n, (int)e);
 	if (e == NMT_UNAVAILABLE) {
@@ -66,59 +103,121 @@ write_batch(struct audit_writer *w, struct db **dbp, struct audit_entry *batch,
 	return -1;
 }
 
+/*
+ * Holding the lock: waits until the queue is worth a commit. A waited
+ * entry wakes the writer at once. Entries nobody waits for do not wake
+ * it (no work on the answer path of a refused read): it looks for them
+ * every period ms.
+ */
+static void
+wait_for_work(struct audit_writer *w, long period_ms)
+{
+	struct timespec ts;
+
+	deadline_in(&ts, period_ms * 1000L);
+	while (w->nwaited == 0 && !w->urgent && !w->stopping)
+		if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) ==
+		    ETIMEDOUT) {
+			if (w->npending > 0)
+				return;
+			deadline_in(&ts, period_ms * 1000L);
+		}
+	/*
+	 * Let concurrent reads join: as many waiters as the last batch had
+	 * (the readers in flight), for at most AUDIT_GATHER_US. A lone
+	 * reader is committed at once.
+	 */
+	if (w->nwaited > 0 && w->nwaited < w->expect && !w->urgent &&
+	    !w->stopping) {
+		deadline_in(&ts, AUDIT_GATHER_US);
+		while (w->nwaited < w->expect && !w->urgent && !w->stopping &&
+		    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
+		        ETIMEDOUT)
+			;
+	}
+}
+
+/*
+ * Holding the lock, after a batch: tells its waiters, frees what is
+ * settled and puts unwaited entries of a failed batch back in front.
+ * Returns how many went back.
+ */
+static size_t
+settle(struct audit_writer *w, struct slot *batch, size_t n, int ok)
+{
+	size_t i, back = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!ok && batch[i].wait == NULL) {
+			batch[back++] = batch[i];
+			continue;
+		}
+		if (batch[i].wait != NULL) {
+			batch[i].wait->state = ok ? WAIT_DONE : WAIT_FAILED;
+			wait_release(batch[i].wait);
+		}
+		audit_entry_cleanup(&batch[i].entry);
+	}
+	if (back > 0) {
+		batch = xreallocarray(batch, back + w->npending,
+		    sizeof(*batch));
+		if (w->npending > 0)
+			memcpy(batch + back, w->pending,
+			    w->npending * sizeof(*batch));
+		free(w->pending);
+		w->pending = batch;
+		w->npending += back;
+		w->cap = w->npending;
+	} else
+		free(batch);
+	pthread_cond_broadcast(&w->done);
+	return back;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct audit_writer *w = arg;
-	struct audit_entry  *batch;
-	struct timespec      ts;
+	struct audit_entry  *entries = NULL;
+	struct slot         *batch;
 	struct db           *db = NULL;
-	size_t               n, i;
+	size_t               n, i, cap = 0;
+	int                  ok, failed = 0;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (w->npending == 0 && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
-		if (w->npending == 0 && w->stopping)
-			break;
-		/* Gather what arrives within the flush window. */
-		if (!w->urgent && !w->stopping) {
-			deadline_in(&ts, AUDIT_FLUSH_MS);
-			while (!w->urgent && !w->stopping &&
-			    pthread_cond_timedwait(&w->wake, &w->lock, &ts) !=
-			        ETIMEDOUT)
-				;
-		}
+		wait_for_work(w, failed ? RETRY_MS : AUDIT_LATE_MS);
 		w->urgent = 0;
-		batch = w->pending;
-		n = w->npending;
-		w->pending = NULL;
-		w->npending = w->cap = 0;
-		pthread_mutex_unlock(&w->lock);
-
-		if (write_batch(w, &db, batch, n) == 0) {
-			for (i = 0; i < n; i++)
-				audit_entry_cleanup(&batch[i]);
-			free(batch);
-			pthread_mutex_lock(&w->lock);
-			w->written += n;
-			pthread_cond_broadcast(&w->done);
+		if (w->npending == 0) {
+			if (w->stopping)
+				break;
 			continue;
 		}
-		/* Put the batch back in front and retry after a pause. */
-		pthread_mutex_lock(&w->lock);
-		batch = xrealloc(batch, (n + w->npending) * sizeof(*batch));
-		memcpy(batch + n, w->pending, w->npending * sizeof(*batch));
-		free(w->pending);
-		w->pending = batch;
-		w->npending += n;
-		w->cap = w->npending;
-		if (w->stopping)
+		/* At shutdown, a failed batch is not tried again. */
+		if (failed && w->stopping)
 			break;
-		deadline_in(&ts, 1000);
-		pthread_cond_timedwait(&w->wake, &w->lock, &ts);
+		batch = w->pending;
+		n = w->npending;
+		w->expect = w->nwaited;
+		w->pending = NULL;
+		w->npending = w->cap = w->nwaited = 0;
+		w->inflight_lo = batch[0].no;
+		pthread_mutex_unlock(&w->lock);
+
+		if (n > cap) {
+			cap = n;
+			entries = xreallocarray(entries, cap, sizeof(*entries));
+		}
+		for (i = 0; i < n; i++)
+			entries[i] = batch[i].entry;
+		ok = write_batch(w, &db, entries, n) == 0;
+
+		pthread_mutex_lock(&w->lock);
+		w->inflight_lo = 0;
+		failed = settle(w, batch, n, ok) > 0;
 	}
 	pthread_mutex_unlock(&w->lock);
+	free(entries);
 	db_close(db);
 	return NULL;
 }
@@ -127,12 +226,16 @@ struct audit_writer *
 audit_writer_start(const char *db_url, const unsigned char *audit_key)
 {
 	struct audit_writer *w = xcalloc(1, sizeof(*w));
+	pthread_condattr_t   attr;
 
 	w->db_url = xstrdup(db_url);
 	w->key = audit_key;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->done, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->wake, &attr);
+	pthread_cond_init(&w->done, &attr);
+	pthread_condattr_destroy(&attr);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		log_error("audit writer: cannot start thread");
 		abort();
@@ -140,19 +243,63 @@ audit_writer_start(const char *db_url, const unsigned char *audit_key)
 	return w;
 }
 
+/* Holding the lock: appends the entry (taking its strings). */
+static void
+enqueue(struct audit_writer *w, struct audit_entry *entry,
+    struct audit_wait *wt)
+{
+	if (w->npending == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->pending = xreallocarray(w->pending, w->cap,
+		    sizeof(*w->pending));
+	}
+	w->pending[w->npending].entry = *entry;
+	w->pending[w->npending].no = ++w->queued;
+	w->pending[w->npending].wait = wt;
+	w->npending++;
+	memset(entry, 0, sizeof(*entry));
+	if (wt != NULL) {
+		w->nwaited++;
+		pthread_cond_signal(&w->wake);
+	}
+}
+
 void
 audit_writer_push(struct audit_writer *w, struct audit_entry *entry)
 {
 	pthread_mutex_lock(&w->lock);
-	if (w->npending == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->pending = xrealloc(w->pending, w->cap * sizeof(*w->pending));
-	}
-	w->pending[w->npending++] = *entry;
-	memset(entry, 0, sizeof(*entry));
-	w->queued++;
-	pthread_cond_signal(&w->wake);
+	enqueue(w, entry, NULL);
 	pthread_mutex_unlock(&w->lock);
+}
+
+int
+audit_writer_commit(struct audit_writer *w, struct audit_entry *entry)
+{
+	struct audit_wait *wt = xcalloc(1, sizeof(*wt));
+	struct timespec    ts;
+	int                rc;
+
+	wt->state = WAIT_PENDING;
+	wt->refs = 2;
+	deadline_in(&ts, AUDIT_WAIT_MS * 1000L);
+	pthread_mutex_lock(&w->lock);
+	enqueue(w, entry, wt);
+	while (wt->state == WAIT_PENDING &&
+	    pthread_cond_timedwait(&w->done, &w->lock, &ts) != ETIMEDOUT)
+		;
+	rc = wt->state == WAIT_DONE ? 0 : -1;
+	wait_release(wt);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* Holding the lock: the number of the oldest entry not yet settled. */
+static unsigned long long
+oldest_unsettled(const struct audit_writer *w)
+{
+	if (w->inflight_lo != 0)
+		return w->inflight_lo;
+	return w->npending > 0 ? w->pending[0].no : w->queued + 1;
 }
 
 int
@@ -162,12 +309,12 @@ audit_writer_flush(struct audit_writer *w)
 	struct timespec    ts;
 	int                rc = 0;
 
-	deadline_in(&ts, FLUSH_TIMEOUT_S * 1000L);
+	deadline_in(&ts, AUDIT_WAIT_MS * 1000L);
 	pthread_mutex_lock(&w->lock);
 	target = w->queued;
 	w->urgent = 1;
 	pthread_cond_signal(&w->wake);
-	while (w->written < target && rc == 0)
+	while (oldest_unsettled(w) <= target && rc == 0)
 		if (pthread_cond_timedwait(&w->done, &w->lock, &ts) ==
 		    ETIMEDOUT)
 			rc = -1;
@@ -188,10 +335,15 @@ audit_writer_stop(struct audit_writer *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	if (w->npending > 0)
-		log_error("audit writer: %zu read entries could not be written",
+		log_error("audit writer: %zu entries could not be written",
 		    w->npending);
-	for (i = 0; i < w->npending; i++)
-		audit_entry_cleanup(&w->pending[i]);
+	for (i = 0; i < w->npending; i++) {
+		if (w->pending[i].wait != NULL) {
+			w->pending[i].wait->state = WAIT_FAILED;
+			wait_release(w->pending[i].wait);
+		}
+		audit_entry_cleanup(&w->pending[i].entry);
+	}
 	free(w->pending);
 	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->done);

@@ -1,29 +1,52 @@
 /*
  * audit_writer.h — group commit of read audit entries.
  *
- * Reads must be logged but must not each cost a synchronous disk write.
- * Handlers queue read entries here; one background thread with its own
- * connection appends everything queued in a single transaction at most
- * every AUDIT_FLUSH_MS milliseconds. audit_writer_flush() waits until all
- * entries queued before the call are committed (the audit endpoint and
- * shutdown use it). Entries that cannot be written stay queued and are
- * retried; nothing is dropped silently.
+ * A read's answer may leave only once its audit entry is committed, but
+ * each read must not cost a transaction and an fsync of its own. Request
+ * threads queue their entries here and wait (audit_writer_commit); one
+ * background thread with its own connection appends everything queued in
+ * a single transaction as soon as it is idle, once as many reads as in
+ * its last batch are queued or AUDIT_GATHER_US has passed, so concurrent
+ * reads share one commit and a lone read is committed at once. An entry
+ * whose batch cannot be written is dropped and its waiter told (the read
+ * then answers 503 instead of the data).
+ *
+ * Entries nobody waits for (audit_writer_push: a refused read) are kept
+ * off the answer path: queuing one wakes nobody; the writer takes them
+ * with the next batch or looks for them every AUDIT_LATE_MS, and retries
+ * them until written; nothing is dropped silently.
+ * audit_writer_flush() waits until every entry queued before the call is
+ * settled (the audit endpoint and shutdown use it).
  */
 #ifndef NMT_API_AUDIT_WRITER_H
 #define NMT_API_AUDIT_WRITER_H
 
 #include "db/store.h"
 
-#define AUDIT_FLUSH_MS 200
+/*
+ * How long the writer may gather waited entries before it commits, µs:
+ * it waits for as many as the last batch held, at most this long.
+ */
+#define AUDIT_GATHER_US 2000
+/* How often the idle writer looks for entries nobody waits for, ms. */
+#define AUDIT_LATE_MS 200
+/* The longest a read waits for its entry's commit, ms. */
+#define AUDIT_WAIT_MS 10000
 
 struct audit_writer;
 
 struct audit_writer *audit_writer_start(const char *db_url,
     const unsigned char                            *audit_key);
-/* Queues an entry; the writer takes ownership of its strings. */
+/*
+ * Queues an entry and waits until it is committed: 0, or -1 when it
+ * could not be written within AUDIT_WAIT_MS. The writer takes ownership
+ * of the entry's strings either way.
+ */
+int audit_writer_commit(struct audit_writer *w, struct audit_entry *entry);
+/* Queues an entry nobody waits for; the writer takes its strings. */
 void audit_writer_push(struct audit_writer *w, struct audit_entry *entry);
-/* Waits until everything queued so far is committed; 0, or -1 if the
-   database stayed unavailable for the flush timeout. */
+/* Waits until everything queued so far is settled; 0, or -1 if the
+   database stayed unavailable for AUDIT_WAIT_MS. */
 int audit_writer_flush(struct audit_writer *w);
 /* Flushes, stops the thread and frees the writer. */
 void audit_writer_stop(struct audit_writer *w);

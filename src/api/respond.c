@@ -3,11 +3,14 @@
  * problems from one status table, the one mapping of enum nmt_err to an
  * answer, ETags, created resources, and pages with their opaque cursors.
  * The first reply of a request wins; any later one is ignored, so an
- * error path can never overwrite an answer already given.
+ * error path can never overwrite an answer already given. The one
+ * exception is reply_instead(): a read whose audit entry could not be
+ * written has its unsent answer replaced by the error's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -176,6 +179,23 @@ void
 reply_policy(struct ctx *c, enum policy_decision d)
 {
 	reply_error(c, d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN);
+}
+
+void
+reply_instead(struct ctx *c, enum nmt_err e)
+{
+	struct http_response *res = c->res;
+	int                   i;
+
+	http_response_body(res, NULL, NULL, 0);
+	for (i = 0; i < res->nheaders; i++) {
+		free(res->header_names[i]);
+		free(res->header_values[i]);
+	}
+	res->nheaders = 0;
+	c->replied = 0;
+	/* A 503 carries its Retry-After (reply_document). */
+	reply_error(c, e);
 }
 
 void

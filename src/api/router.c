@@ -13,7 +13,8 @@
  * (400, every field error in one answer, the route's own rules among
  * them); the query spec and the page (400); If-Match (428, 412); then the
  * handler. A read that
- * answers 2xx leaves its audit entry. A handler that forgets to answer
+ * answers 2xx leaves its audit entry, committed before the answer is sent
+ * (503 instead when it cannot be). A handler that forgets to answer
  * yields 500, never an empty 200.
  */
 #include <stdlib.h>
@@ -349,10 +350,13 @@ dispatch(struct ctx *c)
 	if (check_request(c, r) != 0)
 		return;
 	r->handler(c);
-	/* A write audits inside its transaction; a read once answered. */
+	/*
+	 * A write audits inside its transaction; a read's answer waits for
+	 * its entry's commit and becomes 503 when the entry is not written.
+	 */
 	if (!is_write(r->method) && c->note.action != NULL &&
 	    c->status >= 200 && c->status < 300)
-		audit_later(c, &c->note);
+		audit_read(c);
 }
 
 void
