@@ -197,9 +197,8 @@ login_fail(struct ctx *c, struct login *l, const char *free_at)
 
 	time_format(c->now + LOGIN_LOCK_SECONDS, until);
 	time_format(c->now - LOGIN_LOCK_SECONDS, window);
-	/* Locked or not, the row matters for one window from now. */
 	if ((e = store_throttle_fail(c->db, l->name_hash, LOGIN_MAX_FAILURES,
-	         c->now_text, window, until, until, &locked)) != NMT_OK ||
+	         c->now_text, window, until, &locked)) != NMT_OK ||
 	    (e = client_fail(c, l, free_at, &limited)) != NMT_OK)
 		return e;
 	l->outcome = LOGIN_FAILED;
@@ -274,12 +273,14 @@ static enum nmt_err
 login_record(struct ctx *c, void *arg)
 {
 	struct login *l = arg;
+	char          window[TIME_TEXT];
 	long long     purged;
 	enum nmt_err  e;
 
 	if ((e = login_decide(c, l)) != NMT_OK)
 		return e;
-	return store_login_purge(c->db, c->now_text, l->name_hash,
+	time_format(c->now - LOGIN_LOCK_SECONDS, window);
+	return store_login_purge(c->db, c->now_text, window, l->name_hash,
 	    l->client_hash, PURGE_LIMIT, &purged);
 }
 

@@ -84,9 +84,10 @@ enum nmt_err store_user_use_step(struct db *db, const char *user_id,
 
 /* Login throttling by keyed hash of the folded user name. */
 /*
- * Inside a write transaction: takes the name's throttle row (creating it,
- * expiring at now; FOR UPDATE on PostgreSQL, so concurrent logins of one
- * name queue) and tells whether the name is locked at now.
+ * Inside a write transaction: takes the name's throttle row (creating it
+ * with no failures, last_failure_at now; FOR UPDATE on PostgreSQL, so
+ * concurrent logins of one name queue) and tells whether the name is
+ * locked at now.
  */
 enum nmt_err store_throttle_hold(struct db *db, const char *name_hash,
     const char *now, int *locked);
@@ -96,12 +97,10 @@ enum nmt_err store_throttle_locked(struct db *db, const char *name_hash,
  * Counts a failure on the row store_throttle_hold() took in this
  * transaction (failures before window_start are forgotten); at
  * max_failures the name is locked until lock_until and *now_locked is 1.
- * The row expires at expires_at (no earlier than the lock's end and the
- * end of this failure's counting window).
  */
 enum nmt_err store_throttle_fail(struct db *db, const char *name_hash,
     int max_failures, const char *now, const char *window_start,
-    const char *lock_until, const char *expires_at, int *now_locked);
+    const char *lock_until, int *now_locked);
 enum nmt_err store_throttle_clear(struct db *db, const char *name_hash);
 
 /*
@@ -118,14 +117,15 @@ enum nmt_err store_client_set(struct db *db, const char *client_hash,
     const char *free_at);
 
 /*
- * Inside a write transaction: deletes up to limit expired throttle rows
- * and up to limit paid-off client rows (at now), never the two rows this
- * transaction holds; on PostgreSQL rows other transactions hold are
+ * Inside a write transaction: deletes up to limit expired name rows (last
+ * failure before window_start, not locked at now) and up to limit
+ * paid-off client rows (free_at at or before now), never the two rows
+ * this transaction holds; on PostgreSQL rows other transactions hold are
  * skipped, not waited for. *purged gets how many went.
  */
 enum nmt_err store_login_purge(struct db *db, const char *now,
-    const char *held_name, const char *held_client, int limit,
-    long long *purged);
+    const char *window_start, const char *held_name, const char *held_client,
+    int limit, long long *purged);
 
 /* Deletes sessions past their absolute or idle limit. */
 enum nmt_err store_session_purge(struct db *db, const char *created_before,

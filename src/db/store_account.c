@@ -202,7 +202,7 @@ store_throttle_hold(struct db *db, const char *name_hash, const char *now,
 	*locked = 0;
 	if ((e = db_query(db,
 	         "INSERT INTO login_throttle (name_hash, "
-	         "failures, expires_at) VALUES ($1, 0, $2) "
+	         "failures, last_failure_at) VALUES ($1, 0, $2) "
 	         "ON CONFLICT (name_hash) DO NOTHING",
 	         p, 2, NULL)) != NMT_OK)
 		return e;
@@ -222,10 +222,10 @@ store_throttle_hold(struct db *db, const char *name_hash, const char *now,
 enum nmt_err
 store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
     const char *now, const char *window_start, const char *lock_until,
-    const char *expires_at, int *now_locked)
+    int *now_locked)
 {
-	struct db_param   p[5] = { DB_TEXT(name_hash), DB_INT(max_failures),
-		  DB_TEXT(lock_until), DB_TEXT(now), DB_TEXT(expires_at) };
+	struct db_param   p[4] = { DB_TEXT(name_hash), DB_INT(max_failures),
+		  DB_TEXT(lock_until), DB_TEXT(now) };
 	struct db_param   q[2] = { DB_TEXT(name_hash), DB_TEXT(window_start) };
 	struct db_result *r = NULL;
 	enum nmt_err      e;
@@ -244,10 +244,9 @@ store_throttle_fail(struct db *db, const char *name_hash, int max_failures,
 	         "failures = CASE WHEN failures + 1 >= $2 THEN 0 "
 	         "ELSE failures + 1 END, "
 	         "locked_until = CASE WHEN failures + 1 >= $2 THEN $3 "
-	         "ELSE locked_until END, last_failure_at = $4, "
-	         "expires_at = $5 "
+	         "ELSE locked_until END, last_failure_at = $4 "
 	         "WHERE name_hash = $1 RETURNING failures",
-	         p, 5, &r)) != NMT_OK)
+	         p, 4, &r)) != NMT_OK)
 		return e;
 	*now_locked = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
 	db_result_free(r);
@@ -320,11 +319,12 @@ store_client_set(struct db *db, const char *client_hash, const char *free_at)
 }
 
 enum nmt_err
-store_login_purge(struct db *db, const char *now, const char *held_name,
-    const char *held_client, int limit, long long *purged)
+store_login_purge(struct db *db, const char *now, const char *window_start,
+    const char *held_name, const char *held_client, int limit,
+    long long *purged)
 {
-	struct db_param p[3] = { DB_TEXT(now), DB_TEXT(held_name),
-		DB_INT(limit) };
+	struct db_param p[4] = { DB_TEXT(window_start), DB_TEXT(held_name),
+		DB_INT(limit), DB_TEXT(now) };
 	int             pg = db_kind(db) == DB_PG;
 	enum nmt_err    e;
 
@@ -333,15 +333,19 @@ store_login_purge(struct db *db, const char *now, const char *held_name,
 	if ((e = db_query(db,
 	         pg ? "DELETE FROM login_throttle WHERE name_hash IN "
 	              "(SELECT name_hash FROM login_throttle WHERE "
-	              "expires_at <= $1 AND name_hash <> $2 "
-	              "ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)" :
+	              "last_failure_at < $1 AND name_hash <> $2 AND "
+	              "(locked_until IS NULL OR locked_until <= $4) "
+	              "ORDER BY last_failure_at LIMIT $3 "
+	              "FOR UPDATE SKIP LOCKED)" :
 	              "DELETE FROM login_throttle WHERE name_hash IN "
 	              "(SELECT name_hash FROM login_throttle WHERE "
-	              "expires_at <= $1 AND name_hash <> $2 "
-	              "ORDER BY expires_at LIMIT $3)",
-	         p, 3, NULL)) != NMT_OK)
+	              "last_failure_at < $1 AND name_hash <> $2 AND "
+	              "(locked_until IS NULL OR locked_until <= $4) "
+	              "ORDER BY last_failure_at LIMIT $3)",
+	         p, 4, NULL)) != NMT_OK)
 		return e;
 	*purged += db_changes(db);
+	p[0] = DB_TEXT(now);
 	p[1] = DB_TEXT(held_client);
 	if ((e = db_query(db,
 	         pg ? "DELETE FROM login_client WHERE client_hash IN "

@@ -484,7 +484,7 @@ test('throttle rows are purged once expired, at most 100 of each kind per login'
     assert.equal(await count('login_throttle'), 1, 'only the new name is left');
     assert.equal(await count('login_client'), 1, 'only the new address is left');
     // Bounded per login: 150 expired rows of each kind take two logins to go.
-    await s5.db.exec("INSERT INTO login_throttle (name_hash, failures, expires_at) WITH RECURSIVE n(i) AS " +
+    await s5.db.exec("INSERT INTO login_throttle (name_hash, failures, last_failure_at) WITH RECURSIVE n(i) AS " +
       "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) SELECT 'old' || i, 0, '2000-01-01T00:00:00Z' FROM n;");
     await s5.db.exec("INSERT INTO login_client (client_hash, free_at) WITH RECURSIVE n(i) AS " +
       "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) SELECT 'old' || i, '2000-01-01T00:00:00Z' FROM n;");
