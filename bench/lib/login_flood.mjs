@@ -1,8 +1,8 @@
 // Latency of other requests while wrong logins flood nmtd (bench/login_flood; README.md there).
 // Loopback only, bounded: BENCH_FLOOD_CLIENTS clients (16) send BENCH_FLOOD_LOGINS wrong logins
 // each (20), one after another, each client from its own X-Real-IP, to unknown user names. A
-// probe sends GET /healthz and GET /api/v1/me (bearer) one after another on a keep-alive
-// connection, first BENCH_PROBES rounds (200) with no flood, then for as long as the flood runs.
+// probe sends GET /healthz and GET /api/v1/me (bearer) one after another, each on a new
+// connection (BENCH_PROBE_KEEPALIVE=1: one keep-alive connection), first BENCH_PROBES rounds (200) with no flood, then for as long as the flood runs.
 // Prints median, p99 and max per probe and phase, and how the flood's logins were answered.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,7 +42,8 @@ const port = await new Promise((resolve, reject) => {
   proc.on('exit', (c) => reject(new Error(`nmtd exited (${c})`)));
 });
 
-const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const probeAgent = process.env.BENCH_PROBE_KEEPALIVE === '1' ?
+  new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
 const floodAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 function request(method, p, { headers = {}, body, agent } = {}) {
   return new Promise((resolve, reject) => {
@@ -98,7 +99,8 @@ const stat = (xs) => {
     `p99 ${q(0.99).toFixed(2).padStart(7)} ms  max ${s[s.length - 1].toFixed(2).padStart(7)} ms`;
 };
 console.log(`nmtd ${THREADS ? `--threads ${THREADS}` : '(default threads)'}; ` +
-  `flood: ${CLIENTS} clients x ${LOGINS} wrong logins`);
+  `flood: ${CLIENTS} clients x ${LOGINS} wrong logins; probes on ` +
+  `${probeAgent ? 'one keep-alive connection' : 'a new connection each'}`);
 console.log(`GET /healthz     no flood  ${stat(quiet.healthz)}`);
 console.log(`GET /healthz     flood     ${stat(flooded.healthz)}`);
 console.log(`GET /api/v1/me   no flood  ${stat(quiet.me)}`);
