@@ -498,3 +498,22 @@ test('throttle rows are purged once expired, at most 100 of each kind per login'
     await s5.close();
   }
 });
+
+test('per client address: an IPv6 client counts by its /64', async () => {
+  const s6 = await startServer();
+  try {
+    const dora = await addUser(s6, { org: 'POLISEN-SYD', role: 'member' });
+    const ghost = { username: 'v6spray' + Date.now(), password: 'x', totp_secret: dora.totp_secret };
+    // 50 failures spread over addresses of one /64 (the name locks after 5; all count).
+    for (let i = 1; i <= 50; i++) {
+      const r = await loginFrom(s6, ghost, `2001:db8:1:2::${i.toString(16)}`, { password: 'wrong', totp: '000000' });
+      assert.equal(r.status, i <= 5 ? 401 : 429, `failure ${i}`);
+    }
+    const same = await loginFrom(s6, dora, '2001:db8:1:2:ffff:ffff:ffff:ffff');
+    assertProblem(same, 429, 'another address of the same /64');
+    assert.notEqual(same.headers.get('retry-after'), '900');
+    assertStatus(await loginFrom(s6, dora, '2001:db8:1:3::1'), 201, 'the next /64');
+  } finally {
+    await s6.close();
+  }
+});
