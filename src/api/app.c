@@ -12,6 +12,7 @@
 #include "api/audit_writer.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "crypto/password.h"
 
 #define DEFAULT_SESSION_IDLE 1800
 #define DEFAULT_SESSION_MAX  43200
@@ -77,6 +78,7 @@ app_cleanup(struct app *app)
 	struct db *db;
 
 	audit_writer_stop(app->audit);
+	password_pool_stop();
 	if ((db = pthread_getspecific(app->db_key)) != NULL) {
 		db_close(db);
 		pthread_setspecific(app->db_key, NULL);

@@ -370,7 +370,8 @@ app_handle(void *app, const struct http_request *req, struct http_response *res)
 	c->now = clock_now();
 	time_format(c->now, c->now_text);
 	dispatch(c);
-	if (!c->replied) {
+	/* A deferred request (http_defer) answers when it is called again. */
+	if (!c->replied && res->wake == NULL) {
 		log_error("no reply for %s %s", req->method, req->path);
 		reply_problem(c, 500, "Ett internt fel inträffade.");
 	}

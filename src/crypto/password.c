@@ -3,27 +3,34 @@
  *
  * Owns hashing and verification with crypto_pwhash_str (INTERACTIVE
  * limits), the limit of two concurrent Argon2id computations, the dummy
- * hash that makes an unknown user cost as much as a known one, and the
- * generation of random passwords from an unambiguous alphabet.
+ * hash that makes an unknown user cost as much as a known one, the pool
+ * of hashing threads that checks logins for the daemon (a bounded FIFO
+ * queue: a check that does not fit is refused at once, never waited
+ * for), and the generation of random passwords from an unambiguous
+ * alphabet.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
+#include <unistd.h>
 
+#include "core/clock.h"
 #include "core/util.h"
 #include "crypto/password.h"
 #include "crypto/sodium_once.h"
 
 #define PW_OPSLIMIT       crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEMLIMIT       crypto_pwhash_MEMLIMIT_INTERACTIVE
-#define PW_MAX_CONCURRENT 2
+#define PW_MAX_CONCURRENT PASSWORD_WORKERS
+#define PW_HOLD_POLL_NS   (20 * 1000 * 1000) /* test hold file: 20 ms */
 #define PW_GEN_LEN        20
 
 static const char pw_alphabet[] =
@@ -118,6 +125,231 @@ password_verify(const char *hash, const char *password)
 	}
 	slot_release();
 	return ok;
+}
+
+/* ---- the hashing threads ---- */
+
+struct password_job {
+	char *hash; /* NULL: the dummy hash */
+	char *password;
+	int   done, ok;
+	int   refs; /* the caller's and the pool's */
+	void (*notify)(void *);
+	void                *arg;
+	struct password_job *next;
+};
+
+static pthread_mutex_t      pool_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t       pool_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t            pool_threads[PASSWORD_WORKERS];
+static int                  pool_started, pool_stopping, pool_held;
+static int                  pool_waiting;
+static struct password_job *queue_head, *queue_tail;
+static const char          *hold_file; /* test builds only */
+
+static void
+job_free(struct password_job *j)
+{
+	free(j->hash);
+	if (j->password != NULL) {
+		sodium_memzero(j->password, strlen(j->password));
+		free(j->password);
+	}
+	free(j);
+}
+
+/* Called with pool_mtx held. */
+static void
+job_unref(struct password_job *j)
+{
+	if (--j->refs == 0)
+		job_free(j);
+}
+
+static int
+pool_is_held(void)
+{
+	return pool_held || (hold_file != NULL && access(hold_file, F_OK) == 0);
+}
+
+/* Waits for work; NULL when stopping with nothing left. */
+static struct password_job *
+pool_next(void)
+{
+	struct password_job *j;
+	struct timespec      until;
+
+	for (;;) {
+		if (queue_head != NULL && (pool_stopping || !pool_is_held()))
+			break;
+		if (queue_head == NULL && pool_stopping)
+			return NULL;
+		if (hold_file == NULL || queue_head == NULL) {
+			pthread_cond_wait(&pool_cond, &pool_mtx);
+			continue;
+		}
+		/* A file cannot signal: look again shortly. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += PW_HOLD_POLL_NS;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&pool_cond, &pool_mtx, &until);
+	}
+	j = queue_head;
+	queue_head = j->next;
+	if (queue_head == NULL)
+		queue_tail = NULL;
+	pool_waiting--;
+	return j;
+}
+
+static void *
+pool_main(void *unused)
+{
+	struct password_job *j;
+	int                  ok;
+
+	(void)unused;
+	pthread_mutex_lock(&pool_mtx);
+	while ((j = pool_next()) != NULL) {
+		pthread_mutex_unlock(&pool_mtx);
+		ok = password_verify(j->hash, j->password);
+		pthread_mutex_lock(&pool_mtx);
+		j->ok = ok;
+		j->done = 1;
+		sodium_memzero(j->password, strlen(j->password));
+		pthread_mutex_unlock(&pool_mtx);
+		/* The caller's hold keeps j alive until it has been told. */
+		j->notify(j->arg);
+		pthread_mutex_lock(&pool_mtx);
+		job_unref(j);
+	}
+	pthread_mutex_unlock(&pool_mtx);
+	return NULL;
+}
+
+/* Called with pool_mtx held. */
+static void
+pool_start(void)
+{
+	const char *f;
+	int         i;
+
+	if (clock_is_test_build() &&
+	    (f = getenv("NMT_TEST_HASH_HOLD")) != NULL && *f != '\0')
+		hold_file = f;
+	for (i = 0; i < PASSWORD_WORKERS; i++)
+		if ((errno = pthread_create(&pool_threads[i], NULL, pool_main,
+		         NULL)) != 0)
+			crypto_die("password: cannot start a hashing thread");
+	pool_started = 1;
+}
+
+struct password_job *
+password_check_submit(const char *hash, const char *password,
+    void (*notify)(void *), void                   *arg)
+{
+	struct password_job *j;
+
+	crypto_ready();
+	pthread_mutex_lock(&pool_mtx);
+	if (pool_stopping || pool_waiting >= PASSWORD_QUEUE_MAX) {
+		pthread_mutex_unlock(&pool_mtx);
+		return NULL;
+	}
+	if (!pool_started)
+		pool_start();
+	j = xcalloc(1, sizeof(*j));
+	j->hash = hash != NULL ? xstrdup(hash) : NULL;
+	j->password = xstrdup(password != NULL ? password : "");
+	if (password == NULL) { /* spend the work, never succeed */
+		free(j->hash);
+		j->hash = NULL;
+	}
+	j->refs = 2;
+	j->notify = notify;
+	j->arg = arg;
+	if (queue_tail != NULL)
+		queue_tail->next = j;
+	else
+		queue_head = j;
+	queue_tail = j;
+	pool_waiting++;
+	pthread_cond_signal(&pool_cond);
+	pthread_mutex_unlock(&pool_mtx);
+	return j;
+}
+
+int
+password_job_done(struct password_job *j)
+{
+	int done;
+
+	pthread_mutex_lock(&pool_mtx);
+	done = j->done;
+	pthread_mutex_unlock(&pool_mtx);
+	return done;
+}
+
+int
+password_job_ok(struct password_job *j)
+{
+	int ok;
+
+	pthread_mutex_lock(&pool_mtx);
+	ok = j->done && j->ok;
+	pthread_mutex_unlock(&pool_mtx);
+	return ok;
+}
+
+void
+password_job_release(struct password_job *j)
+{
+	if (j == NULL)
+		return;
+	pthread_mutex_lock(&pool_mtx);
+	job_unref(j);
+	pthread_mutex_unlock(&pool_mtx);
+}
+
+int
+password_queue_length(void)
+{
+	int n;
+
+	pthread_mutex_lock(&pool_mtx);
+	n = pool_waiting;
+	pthread_mutex_unlock(&pool_mtx);
+	return n;
+}
+
+void
+password_pool_hold(int on)
+{
+	pthread_mutex_lock(&pool_mtx);
+	pool_held = on;
+	pthread_cond_broadcast(&pool_cond);
+	pthread_mutex_unlock(&pool_mtx);
+}
+
+void
+password_pool_stop(void)
+{
+	int i, started;
+
+	pthread_mutex_lock(&pool_mtx);
+	started = pool_started;
+	pool_stopping = 1;
+	pthread_cond_broadcast(&pool_cond);
+	pthread_mutex_unlock(&pool_mtx);
+	for (i = 0; started && i < PASSWORD_WORKERS; i++)
+		pthread_join(pool_threads[i], NULL);
+	pthread_mutex_lock(&pool_mtx);
+	pool_started = 0;
+	pool_stopping = 0;
+	pthread_mutex_unlock(&pool_mtx);
 }
 
 char *

@@ -84,9 +84,10 @@ enum nmt_err store_user_use_step(struct db *db, const char *user_id,
 
 /* Login throttling by keyed hash of the folded user name. */
 /*
- * Inside a write transaction: takes the name's throttle row (creating it;
- * FOR UPDATE on PostgreSQL, so concurrent logins of one name queue) and
- * tells whether the name is locked at now.
+ * Inside a write transaction: takes the name's throttle row (creating it
+ * with no failures, last_failure_at now; FOR UPDATE on PostgreSQL, so
+ * concurrent logins of one name queue) and tells whether the name is
+ * locked at now.
  */
 enum nmt_err store_throttle_hold(struct db *db, const char *name_hash,
     const char *now, int *locked);
@@ -101,6 +102,30 @@ enum nmt_err store_throttle_fail(struct db *db, const char *name_hash,
     int max_failures, const char *now, const char *window_start,
     const char *lock_until, int *now_locked);
 enum nmt_err store_throttle_clear(struct db *db, const char *name_hash);
+
+/*
+ * Failed logins per client (keyed hash of its address): one instant,
+ * free_at, when the client's failures are paid off. Read without a lock
+ * (*found 0: no row), or inside a write transaction held (the row created
+ * at now when missing; FOR UPDATE on PostgreSQL) and then set.
+ */
+enum nmt_err store_client_read(struct db *db, const char *client_hash,
+    char free_at[21], int *found);
+enum nmt_err store_client_hold(struct db *db, const char *client_hash,
+    const char *now, char free_at[21]);
+enum nmt_err store_client_set(struct db *db, const char *client_hash,
+    const char *free_at);
+
+/*
+ * Inside a write transaction: deletes up to limit expired name rows (last
+ * failure before window_start, not locked at now) and up to limit
+ * paid-off client rows (free_at at or before now), never the two rows
+ * this transaction holds; on PostgreSQL rows other transactions hold are
+ * skipped, not waited for. *purged gets how many went.
+ */
+enum nmt_err store_login_purge(struct db *db, const char *now,
+    const char *window_start, const char *held_name, const char *held_client,
+    int limit, long long *purged);
 
 /* Deletes sessions past their absolute or idle limit. */
 enum nmt_err store_session_purge(struct db *db, const char *created_before,

@@ -5,7 +5,9 @@
  * stored sealed; the last used TOTP step per user is kept so a code that
  * has logged in once is never accepted again. Throttling is keyed by a
  * keyed hash of the user name, so failures against names that do not
- * exist are counted the same way and reveal nothing.
+ * exist are counted the same way and reveal nothing; failures per client
+ * address are kept the same way (login_client). Both kinds of row say
+ * when they expire and are purged, a bounded number per login.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +202,9 @@ store_throttle_hold(struct db *db, const char *name_hash, const char *now,
 	*locked = 0;
 	if ((e = db_query(db,
 	         "INSERT INTO login_throttle (name_hash, "
-	         "failures) VALUES ($1, 0) ON CONFLICT (name_hash) DO NOTHING",
-	         p, 1, NULL)) != NMT_OK)
+	         "failures, last_failure_at) VALUES ($1, 0, $2) "
+	         "ON CONFLICT (name_hash) DO NOTHING",
+	         p, 2, NULL)) != NMT_OK)
 		return e;
 	if ((e = db_query(db,
 	         "SELECT locked_until IS NOT NULL AND "
@@ -257,6 +260,106 @@ store_throttle_clear(struct db *db, const char *name_hash)
 
 	return db_query(db, "DELETE FROM login_throttle WHERE name_hash = $1",
 	    p, 1, NULL);
+}
+
+enum nmt_err
+store_client_read(struct db *db, const char *client_hash, char free_at[21],
+    int *found)
+{
+	struct db_param   p[1] = { DB_TEXT(client_hash) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*found = 0;
+	*free_at = '\0';
+	if ((e = db_query(db,
+	         "SELECT free_at FROM login_client WHERE client_hash = $1", p,
+	         1, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		strlcopy(free_at, text_or_empty(r, 0), 21);
+		*found = 1;
+	}
+	db_result_free(r);
+	return NMT_OK;
+}
+
+enum nmt_err
+store_client_hold(struct db *db, const char *client_hash, const char *now,
+    char free_at[21])
+{
+	struct db_param   p[2] = { DB_TEXT(client_hash), DB_TEXT(now) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	strlcopy(free_at, now, 21);
+	if ((e = db_query(db,
+	         "INSERT INTO login_client (client_hash, free_at) "
+	         "VALUES ($1, $2) ON CONFLICT (client_hash) DO NOTHING",
+	         p, 2, NULL)) != NMT_OK ||
+	    (e = db_query(db,
+	         "SELECT free_at FROM login_client WHERE client_hash = $1 "
+	         "FOR UPDATE",
+	         p, 1, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1)
+		strlcopy(free_at, text_or_empty(r, 0), 21);
+	db_result_free(r);
+	return NMT_OK;
+}
+
+enum nmt_err
+store_client_set(struct db *db, const char *client_hash, const char *free_at)
+{
+	struct db_param p[2] = { DB_TEXT(client_hash), DB_TEXT(free_at) };
+
+	return db_query(db,
+	    "UPDATE login_client SET free_at = $2 WHERE client_hash = $1", p, 2,
+	    NULL);
+}
+
+enum nmt_err
+store_login_purge(struct db *db, const char *now, const char *window_start,
+    const char *held_name, const char *held_client, int limit,
+    long long *purged)
+{
+	struct db_param p[4] = { DB_TEXT(window_start), DB_TEXT(held_name),
+		DB_INT(limit), DB_TEXT(now) };
+	int             pg = db_kind(db) == DB_PG;
+	enum nmt_err    e;
+
+	*purged = 0;
+	/* PostgreSQL: rows other logins hold are skipped, not waited on. */
+	if ((e = db_query(db,
+	         pg ? "DELETE FROM login_throttle WHERE name_hash IN "
+	              "(SELECT name_hash FROM login_throttle WHERE "
+	              "last_failure_at < $1 AND name_hash <> $2 AND "
+	              "(locked_until IS NULL OR locked_until <= $4) "
+	              "ORDER BY last_failure_at LIMIT $3 "
+	              "FOR UPDATE SKIP LOCKED)" :
+	              "DELETE FROM login_throttle WHERE name_hash IN "
+	              "(SELECT name_hash FROM login_throttle WHERE "
+	              "last_failure_at < $1 AND name_hash <> $2 AND "
+	              "(locked_until IS NULL OR locked_until <= $4) "
+	              "ORDER BY last_failure_at LIMIT $3)",
+	         p, 4, NULL)) != NMT_OK)
+		return e;
+	*purged += db_changes(db);
+	p[0] = DB_TEXT(now);
+	p[1] = DB_TEXT(held_client);
+	if ((e = db_query(db,
+	         pg ? "DELETE FROM login_client WHERE client_hash IN "
+	              "(SELECT client_hash FROM login_client WHERE "
+	              "free_at <= $1 AND client_hash <> $2 "
+	              "ORDER BY free_at LIMIT $3 FOR UPDATE SKIP LOCKED)" :
+	              "DELETE FROM login_client WHERE client_hash IN "
+	              "(SELECT client_hash FROM login_client WHERE "
+	              "free_at <= $1 AND client_hash <> $2 "
+	              "ORDER BY free_at LIMIT $3)",
+	         p, 3, NULL)) != NMT_OK)
+		return e;
+	*purged += db_changes(db);
+	return NMT_OK;
 }
 
 enum nmt_err

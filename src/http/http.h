@@ -27,6 +27,7 @@ struct http_request {
 	const char *client; /* peer address, e.g. "127.0.0.1" */
 	int         tls;    /* served over TLS (or a trusted proxy said so) */
 	struct MHD_Connection *conn;
+	void                  *state; /* http_defer's, on the call it wakes */
 };
 
 /* A request header (case-insensitive name), or NULL. */
@@ -38,7 +39,12 @@ const char *http_cookie(const struct http_request *req, const char *name);
 
 #define HTTP_MAX_RESPONSE_HEADERS 8
 
+struct http_wake;
+
 struct http_response {
+	struct http_wake *wake; /* set by http_defer */
+	void             *state;
+	void (*state_free)(void *);
 	int         status;
 	const char *content_type; /* static string */
 	char       *body;         /* malloc'd; freed by the server */
@@ -54,6 +60,21 @@ void http_response_header(struct http_response *res, const char *name,
 /* Sets the body (taken; must be malloc'd) and its content type. */
 void http_response_body(struct http_response *res, const char *content_type,
     char *body, size_t len);
+
+/*
+ * Deferred answers, for work done on other threads (password checks). The
+ * application calls http_defer(), keeps what it needs in state, starts
+ * the work and returns without an answer. The server then stops serving
+ * the connection, so the worker thread goes on with other connections,
+ * until http_wake() is called on the returned handle (from any thread,
+ * exactly once, in bounded time; also before the application returns).
+ * Then it calls the application again for the same request, with
+ * req->state set to state. state_free(state) (if not NULL) is called when
+ * the request ends, however it ends.
+ */
+struct http_wake *http_defer(struct http_response *res, void *state,
+    void (*state_free)(void *));
+void              http_wake(struct http_wake *w);
 
 /*
  * The application: fills res for req. Called on the server's worker

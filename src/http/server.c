@@ -21,6 +21,12 @@
  * application filled in are handed to MHD, which frees them; the header
  * strings are freed here once copied into the MHD response.
  *
+ * A deferred answer (http_defer) suspends the connection until its wake
+ * handle is fired, then the application is called again. http_stop waits
+ * for every suspended request to be woken before MHD stops (MHD must not
+ * stop with suspended connections), and no new request is suspended
+ * meanwhile: it waits on its worker thread instead.
+ *
  * Nothing here logs request bodies, header values or query strings; MHD's
  * own messages go to stderr (during http_start, into the caller's err).
  */
@@ -97,6 +103,8 @@ struct http_server {
 	atomic_int         starting; /* MHD messages go to err */
 	char              *err;
 	size_t             errlen;
+	int                stopping;   /* under wake_mtx */
+	int                nsuspended; /* under wake_mtx */
 	union {
 		struct sockaddr     sa;
 		struct sockaddr_in  v4;
@@ -105,18 +113,34 @@ struct http_server {
 };
 
 struct req {
-	size_t    uri_len;   /* raw request target, bytes */
-	int       bad_path;  /* raw target held an encoded NUL */
-	int       started;   /* the access handler has seen it */
-	int       answered;  /* a response is queued */
-	int       too_large; /* body over max_body: dropped, then 413 */
-	enum area area;
-	int       tls;
-	char     *body;
-	size_t    len;
-	size_t    cap;
-	char      client[INET6_ADDRSTRLEN];
+	size_t            uri_len;   /* raw request target, bytes */
+	int               bad_path;  /* raw target held an encoded NUL */
+	int               started;   /* the access handler has seen it */
+	int               answered;  /* a response is queued */
+	int               too_large; /* body over max_body: dropped, then 413 */
+	enum area         area;
+	int               tls;
+	char             *body;
+	size_t            len;
+	size_t            cap;
+	char              client[INET6_ADDRSTRLEN];
+	struct http_wake *wake; /* the last deferral's */
+	void             *state;
+	void (*state_free)(void *);
 };
+
+/* A deferred request's wake-up (http.h). */
+struct http_wake {
+	struct http_server    *srv;
+	struct MHD_Connection *conn; /* while suspended */
+	int                    fired;
+	int                    suspended;
+	int                    refs; /* the request's and the waker's */
+};
+
+/* Guards every wake handle and the servers' suspension counts. */
+static pthread_mutex_t wake_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t  wake_cond = PTHREAD_COND_INITIALIZER;
 
 /* Headers only the server sets; the application's copies are dropped. */
 static const char *const reserved_headers[] = {
@@ -453,6 +477,89 @@ body_append(struct req *rq, const char *data, size_t n)
 	rq->body[rq->len] = '\0';
 }
 
+struct http_wake *
+http_defer(struct http_response *res, void *state, void (*state_free)(void *))
+{
+	struct http_wake *w = xcalloc(1, sizeof(*w));
+
+	ASSERT(res->wake == NULL);
+	w->refs = 2;
+	res->wake = w;
+	res->state = state;
+	res->state_free = state_free;
+	return w;
+}
+
+/* Called with wake_mtx held. */
+static void
+wake_unref(struct http_wake *w)
+{
+	if (--w->refs == 0)
+		free(w);
+}
+
+void
+http_wake(struct http_wake *w)
+{
+	pthread_mutex_lock(&wake_mtx);
+	w->fired = 1;
+	if (w->suspended) {
+		w->suspended = 0;
+		w->srv->nsuspended--;
+		MHD_resume_connection(w->conn);
+		w->conn = NULL;
+	}
+	pthread_cond_broadcast(&wake_cond);
+	wake_unref(w);
+	pthread_mutex_unlock(&wake_mtx);
+}
+
+static void
+req_drop_wake(struct req *rq)
+{
+	if (rq->wake == NULL)
+		return;
+	pthread_mutex_lock(&wake_mtx);
+	wake_unref(rq->wake);
+	pthread_mutex_unlock(&wake_mtx);
+	rq->wake = NULL;
+}
+
+/*
+ * Takes over what a deferring application left in res. Returns 1 when
+ * the connection is now suspended; 0 when it was woken already (call
+ * the application again).
+ */
+static int
+defer_request(struct http_server *srv, struct MHD_Connection *conn,
+    struct req *rq, struct http_response *res)
+{
+	struct http_wake *w = res->wake;
+	int               suspended = 0;
+
+	req_drop_wake(rq);
+	if (rq->state != NULL && rq->state != res->state &&
+	    rq->state_free != NULL)
+		rq->state_free(rq->state);
+	rq->state = res->state;
+	rq->state_free = res->state_free;
+	rq->wake = w;
+	pthread_mutex_lock(&wake_mtx);
+	/* While the server stops, nothing new is suspended. */
+	while (!w->fired && srv->stopping)
+		pthread_cond_wait(&wake_cond, &wake_mtx);
+	if (!w->fired) {
+		w->srv = srv;
+		w->conn = conn;
+		w->suspended = 1;
+		srv->nsuspended++;
+		MHD_suspend_connection(conn);
+		suspended = 1;
+	}
+	pthread_mutex_unlock(&wake_mtx);
+	return suspended;
+}
+
 static enum MHD_Result
 run_app(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
     const char *url, const char *method)
@@ -461,7 +568,9 @@ run_app(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 	struct http_response res;
 	struct MHD_Response *r;
 	unsigned             status;
+	int                  suspended;
 
+again:
 	memset(&hreq, 0, sizeof(hreq));
 	hreq.method = method;
 	hreq.path = url;
@@ -470,10 +579,18 @@ run_app(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 	hreq.client = rq->client;
 	hreq.tls = rq->tls;
 	hreq.conn = conn;
+	hreq.state = rq->state;
 
 	memset(&res, 0, sizeof(res));
 	res.status = 500;
 	srv->app_fn(srv->app, &hreq, &res);
+	if (res.wake != NULL) {
+		response_cleanup(&res);
+		suspended = defer_request(srv, conn, rq, &res);
+		if (suspended)
+			return MHD_YES;
+		goto again;
+	}
 	r = app_response(&res, &status);
 	response_cleanup(&res);
 	return queue_response(conn, rq, status, r);
@@ -608,6 +725,9 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
+	req_drop_wake(rq);
+	if (rq->state != NULL && rq->state_free != NULL)
+		rq->state_free(rq->state);
 	free(rq->body);
 	free(rq);
 	*con_cls = NULL;
@@ -726,7 +846,7 @@ http_start(const struct http_config *cfg, http_app_fn app_fn, void *app,
 	    (2 * srv->max_header + (size_t)GATE_MAX_FIELDS * POOL_RECORD +
 	        POOL_SLACK);
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-	    MHD_USE_NO_LISTEN_SOCKET | poll_flag();
+	    MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME | poll_flag();
 	/* One option and its values per line. */
 	/* clang-format off */
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
@@ -795,6 +915,12 @@ http_stop(struct http_server *srv)
 	/* The gate first: it hands connections to the daemon. */
 	http_gate_stop(srv->gate);
 	srv->gate = NULL;
+	/* MHD must not stop with suspended connections: let them wake. */
+	pthread_mutex_lock(&wake_mtx);
+	srv->stopping = 1;
+	while (srv->nsuspended > 0)
+		pthread_cond_wait(&wake_cond, &wake_mtx);
+	pthread_mutex_unlock(&wake_mtx);
 	if (srv->daemon != NULL)
 		MHD_stop_daemon(srv->daemon);
 	server_free(srv);

@@ -401,3 +401,119 @@ test('a lock lasts 15 minutes; failures count only within 15 minutes of each oth
     await s3.close();
   }
 });
+
+/** A login as sent by the proxy for the client at ip (X-Real-IP, trusted from loopback). */
+async function loginFrom(s, user, ip, { password, totp: code } = {}) {
+  if (code === undefined) {
+    const step = await nextStep(s, user.username);
+    code = totpStep(user.totp_secret, step);
+    markStep(s, user.username, step);
+  }
+  return api(s, 'POST', '/api/v1/session', {
+    body: { username: user.username, password: password ?? user.password, totp: code },
+    headers: { 'x-real-ip': ip },
+  });
+}
+
+test('per client address: 50 failures, then one per 12 s; accounts are not locked by it', async () => {
+  const s4 = await startServer();
+  try {
+    const ip = '203.0.113.7';
+    const carol = await addUser(s4, { org: 'POLISEN-SYD', role: 'member' });
+    // One unknown name: its 5th failure locks it, later tries are 429 for the name; all count
+    // for the client.
+    const ghost = { username: 'spray' + Date.now(), password: 'x', totp_secret: carol.totp_secret };
+    for (let i = 1; i <= 50; i++) {
+      const r = await loginFrom(s4, ghost, ip, { password: 'wrong', totp: '000000' });
+      if (i <= 5) assertProblem(r, 401, `failure ${i}`);
+      else {
+        assertProblem(r, 429, `locked name, try ${i}`);
+        assert.equal(r.headers.get('retry-after'), '900');
+      }
+    }
+    // Past its rate the address is refused for any name, even with the right credentials.
+    const limited = await loginFrom(s4, carol, ip);
+    assertProblem(limited, 429, 'right credentials from a limited address');
+    const wait = Number(limited.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 12, `Retry-After ${limited.headers.get('retry-after')}`);
+    assert.equal(limited.headers.get('set-cookie'), null);
+    // The account itself is not locked: from another address she logs in.
+    assertStatus(await loginFrom(s4, carol, '198.51.100.20'), 201, 'the same account from elsewhere');
+    // Once the address's rate allows, she logs in from it too.
+    s4.advanceClock(wait);
+    assertStatus(await loginFrom(s4, carol, ip), 201, 'after Retry-After');
+    // Her TOTP steps may have moved the clock on: use up what the address earned meanwhile.
+    const wrong = () => loginFrom(s4, { ...ghost, username: 'spray' + Math.random().toString(36).slice(2) }, ip,
+      { password: 'wrong', totp: '000000' });
+    let r;
+    for (let i = 0; i < 10 && (r = await wrong()).status !== 429; i++) assertProblem(r, 401, 'earned meanwhile');
+    assertProblem(r, 429, 'the address is limited again');
+    // The rate is one failure per 12 s: after the wait one more is checked, the next refused.
+    s4.advanceClock(Number(r.headers.get('retry-after')));
+    assertProblem(await wrong(), 401, 'one failure allowed');
+    const again = await wrong();
+    assertProblem(again, 429, 'the failure after it');
+    const next = Number(again.headers.get('retry-after'));
+    assert.ok(next >= 11 && next <= 12, `Retry-After ${next} after one more failure`);
+    // The refusals did not count against her name: 4 more failures still do not lock it.
+    for (let i = 1; i <= 4; i++) {
+      assertProblem(await loginFrom(s4, carol, `198.51.100.${30 + i}`, { password: 'wrong' }), 401, `failure ${i}`);
+    }
+    assertStatus(await loginFrom(s4, carol, '198.51.100.40'), 201, 'her name is not locked');
+  } finally {
+    await s4.close();
+  }
+});
+
+test('throttle rows are purged once expired, at most 100 of each kind per login', async () => {
+  const s5 = await startServer();
+  const count = async (table) => Number((await s5.db.exec(`SELECT count(*) FROM ${table};`)).trim());
+  const fail = async (ip) => assertProblem(await api(s5, 'POST', '/api/v1/session', {
+    body: { username: 'gone' + Math.random().toString(36).slice(2), password: 'x', totp: '000000' },
+    headers: { 'x-real-ip': ip },
+  }), 401, `wrong login from ${ip}`);
+  try {
+    for (let i = 0; i < 3; i++) await fail('192.0.2.1');
+    await fail('192.0.2.2');
+    // Live rows stay: one per name, one per address.
+    assert.equal(await count('login_throttle'), 4);
+    assert.equal(await count('login_client'), 2);
+    // 15 minutes and a second later every one of them has expired; the next login purges them.
+    s5.advanceClock(901);
+    await fail('192.0.2.3');
+    assert.equal(await count('login_throttle'), 1, 'only the new name is left');
+    assert.equal(await count('login_client'), 1, 'only the new address is left');
+    // Bounded per login: 150 expired rows of each kind take two logins to go.
+    await s5.db.exec("INSERT INTO login_throttle (name_hash, failures, last_failure_at) WITH RECURSIVE n(i) AS " +
+      "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) SELECT 'old' || i, 0, '2000-01-01T00:00:00Z' FROM n;");
+    await s5.db.exec("INSERT INTO login_client (client_hash, free_at) WITH RECURSIVE n(i) AS " +
+      "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) SELECT 'old' || i, '2000-01-01T00:00:00Z' FROM n;");
+    await fail('192.0.2.4');
+    assert.equal(await count('login_throttle'), 1 + 150 - 100 + 1);
+    assert.equal(await count('login_client'), 1 + 150 - 100 + 1);
+    await fail('192.0.2.5');
+    assert.equal(await count('login_throttle'), 3, 'the rest went with the next login');
+    assert.equal(await count('login_client'), 3, 'the rest went with the next login');
+  } finally {
+    await s5.close();
+  }
+});
+
+test('per client address: an IPv6 client counts by its /64', async () => {
+  const s6 = await startServer();
+  try {
+    const dora = await addUser(s6, { org: 'POLISEN-SYD', role: 'member' });
+    const ghost = { username: 'v6spray' + Date.now(), password: 'x', totp_secret: dora.totp_secret };
+    // 50 failures spread over addresses of one /64 (the name locks after 5; all count).
+    for (let i = 1; i <= 50; i++) {
+      const r = await loginFrom(s6, ghost, `2001:db8:1:2::${i.toString(16)}`, { password: 'wrong', totp: '000000' });
+      assert.equal(r.status, i <= 5 ? 401 : 429, `failure ${i}`);
+    }
+    const same = await loginFrom(s6, dora, '2001:db8:1:2:ffff:ffff:ffff:ffff');
+    assertProblem(same, 429, 'another address of the same /64');
+    assert.notEqual(same.headers.get('retry-after'), '900');
+    assertStatus(await loginFrom(s6, dora, '2001:db8:1:3::1'), 201, 'the next /64');
+  } finally {
+    await s6.close();
+  }
+});

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -587,6 +588,100 @@ test_password_concurrent(void **state)
 	free(h);
 }
 
+/* Counts notifications from the hashing threads. */
+static pthread_mutex_t notified_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t  notified_cond = PTHREAD_COND_INITIALIZER;
+static int             notified;
+
+static void
+count_notify(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&notified_mtx);
+	notified++;
+	pthread_cond_broadcast(&notified_cond);
+	pthread_mutex_unlock(&notified_mtx);
+}
+
+/* Waits (bounded: 120 s) until n notifications have come; how many came. */
+static int
+await_notified(int n)
+{
+	struct timespec until;
+	int             got;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 120;
+	pthread_mutex_lock(&notified_mtx);
+	while (notified < n &&
+	    pthread_cond_timedwait(&notified_cond, &notified_mtx, &until) == 0)
+		;
+	got = notified;
+	pthread_mutex_unlock(&notified_mtx);
+	return got;
+}
+
+static void
+test_password_pool_results(void **state)
+{
+	struct password_job *j[4];
+	char                *h;
+	int                  i;
+
+	(void)state;
+	notified = 0;
+	h = password_hash("pw");
+	j[0] = password_check_submit(h, "pw", count_notify, NULL);
+	j[1] = password_check_submit(h, "wrong", count_notify, NULL);
+	j[2] = password_check_submit(NULL, "pw", count_notify, NULL);
+	j[3] = password_check_submit(h, NULL, count_notify, NULL);
+	for (i = 0; i < 4; i++)
+		assert_non_null(j[i]);
+	assert_int_equal(await_notified(4), 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(password_job_done(j[i]), 1);
+	assert_int_equal(password_job_ok(j[0]), 1);
+	assert_int_equal(password_job_ok(j[1]), 0);
+	assert_int_equal(password_job_ok(j[2]), 0);
+	assert_int_equal(password_job_ok(j[3]), 0);
+	for (i = 0; i < 4; i++)
+		password_job_release(j[i]);
+	password_pool_stop();
+	free(h);
+}
+
+static void
+test_password_pool_bounded(void **state)
+{
+	struct password_job *j[PASSWORD_QUEUE_MAX], *extra;
+	int                  i;
+
+	(void)state;
+	notified = 0;
+	password_pool_hold(1);
+	for (i = 0; i < PASSWORD_QUEUE_MAX; i++)
+		assert_non_null(j[i] = password_check_submit(NULL, "x",
+		                    count_notify, NULL));
+	assert_int_equal(password_queue_length(), PASSWORD_QUEUE_MAX);
+	/* Full: refused at once, nothing queued. */
+	assert_null(password_check_submit(NULL, "x", count_notify, NULL));
+	assert_int_equal(password_queue_length(), PASSWORD_QUEUE_MAX);
+	assert_int_equal(password_job_done(j[0]), 0);
+	/* A job released before it ran still runs and notifies. */
+	password_job_release(j[0]);
+	password_pool_hold(0);
+	assert_int_equal(await_notified(PASSWORD_QUEUE_MAX),
+	    PASSWORD_QUEUE_MAX);
+	assert_int_equal(password_queue_length(), 0);
+	assert_non_null(
+	    extra = password_check_submit(NULL, "x", count_notify, NULL));
+	for (i = 1; i < PASSWORD_QUEUE_MAX; i++)
+		password_job_release(j[i]);
+	password_pool_stop(); /* finishes the queued job first */
+	assert_int_equal(password_job_done(extra), 1);
+	password_job_release(extra);
+}
+
 static void
 test_password_generate(void **state)
 {
@@ -1093,6 +1188,8 @@ main(void)
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_password_verify_null_hash),
 		cmocka_unit_test(test_password_concurrent),
+		cmocka_unit_test(test_password_pool_results),
+		cmocka_unit_test(test_password_pool_bounded),
 		cmocka_unit_test(test_password_generate),
 	};
 	const struct CMUnitTest totp_tests[] = {
