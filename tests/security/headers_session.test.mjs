@@ -59,7 +59,7 @@ function checkHeaders(r, want, where, { tls = false } = {}) {
   for (const [k, v] of Object.entries(want)) assert.equal(h(k), v, `${where}: ${k}`);
   if (tls) assert.equal(h('strict-transport-security'), 'max-age=31536000', `${where}: HSTS over TLS`);
   else assert.equal(h('strict-transport-security'), null, `${where}: no HSTS over plain HTTP`);
-  for (const k of ['access-control-allow-origin', 'access-control-allow-credentials', 'x-powered-by']) {
+  for (const k of ['access-control-allow-origin', 'access-control-allow-credentials', 'x-powered-by', 'server']) {
     assert.equal(h(k), null, `${where}: ${k} must not be sent`);
   }
   checked += 1;
