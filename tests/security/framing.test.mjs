@@ -1,0 +1,103 @@
+// Raw-socket framing cases (RFC 9112 §6, RFC 9110 §5.5): every ambiguous or forbidden request
+// head is refused with one 400 carrying the API headers and the connection closed — never a
+// second, hidden request answered. Known defects (issue 6 item 1, worked on in parallel) are marked todo, one by one.
+// Prints "framing: N cases".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer } from '../api/harness.mjs';
+
+let srv;
+let port;
+let cases = 0;
+
+before(async () => {
+  srv = await startServer();
+  port = Number(new URL(srv.base).port);
+});
+
+after(async () => {
+  console.log(`framing: ${cases} cases`);
+  if (srv) await srv.close();
+});
+
+/** Sends bytes, reads until the server closes (at most 2 s); returns every status line. */
+function exchange(bytes) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let closed = false;
+    const timer = setTimeout(() => s.destroy(), 2000);
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', () => {});
+    s.on('end', () => { closed = true; });
+    s.on('close', () => {
+      clearTimeout(timer);
+      const raw = Buffer.concat(chunks).toString('latin1');
+      resolve({ raw, statuses: [...raw.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])), closed });
+    });
+    s.on('connect', () => s.write(bytes));
+  });
+}
+
+const HIDDEN = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+const CASES = [
+  ['Content-Length with Transfer-Encoding (smuggling)',
+    `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n` +
+    `Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n${HIDDEN}`],
+  ['two different Content-Length values',
+    `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}${HIDDEN}`],
+  ['whitespace before the colon',
+    `GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 0\r\n\r\n`],
+  ['NUL inside a header value',
+    `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nmtt_x\0junk\r\n\r\n`],
+  ['two Host headers',
+    `GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n`],
+  ['obsolete line folding',
+    `GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n`],
+  ['a control character in a header name',
+    `GET /healthz HTTP/1.1\r\nHost: x\r\nX\x01A: b\r\n\r\n`],
+  ['no Host header (HTTP/1.1)',
+    `GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n`],
+  ['a bad Content-Length',
+    `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n`],
+  ['Transfer-Encoding other than chunked',
+    `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`],
+];
+
+// What nmtd does today where it falls short (seen on 2026-11-29, Debian 12's libmicrohttpd 0.9.75):
+// each such case is marked todo with it, until issue 6 item 1 lands.
+const TODAY = {
+  'Content-Length with Transfer-Encoding (smuggling)':
+    "400, then the hidden GET /healthz answered 200 on the same connection",
+  'two different Content-Length values':
+    "415, then the hidden GET /healthz answered 200",
+  'whitespace before the colon':
+    "accepted: 200",
+  'NUL inside a header value':
+    "accepted: 401 for the token before the NUL",
+  'two Host headers':
+    "accepted: 200",
+  'obsolete line folding':
+    "accepted: 200",
+  'a control character in a header name':
+    "accepted: 200",
+  'no Host header (HTTP/1.1)':
+    "libmicrohttpd's HTML 400 without the API headers, its status line and headers sent twice",
+  'a bad Content-Length':
+    "libmicrohttpd's HTML 400 without the API headers, its status line and headers sent twice",
+  'Transfer-Encoding other than chunked':
+    "no answer and no close within 2 s",
+};
+
+for (const [name, bytes] of CASES) {
+  const opts = TODAY[name] ? { todo: `defect (issue 6 item 1): ${TODAY[name]}` } : {};
+  test(`framing: ${name} → one 400, connection closed`, opts, async () => {
+    cases += 1;
+    const r = await exchange(bytes);
+    assert.deepEqual(r.statuses, [400], `answers: ${JSON.stringify(r.raw.slice(0, 600))}`);
+    assert.ok(r.closed, 'the server closes the connection');
+    assert.match(r.raw, /\r\nX-Content-Type-Options: nosniff\r\n/i, 'the API headers on the refusal');
+    assert.match(r.raw, /\r\nCache-Control: no-store\r\n/i, 'the API headers on the refusal');
+  });
+}

@@ -1,0 +1,288 @@
+// The authorization matrix (issue 6, item 10): every role × every endpoint with an object ×
+// the object as own / visible / invisible / absent (and each person plain or protected) → the
+// exact status that policy_model.mjs derives from the rules of API.md "Who sees what". The
+// expectations are never read from the server. Invisible objects answer 404, never 403.
+// Prints "authorization matrix: N cases".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, addUserWithToken, api, createCase, createPerson, randomId,
+} from '../api/harness.mjs';
+import * as M from './policy_model.mjs';
+
+// The principals: every role, and the variants the policy distinguishes.
+const PRINCIPALS = {
+  admin: { org: 'NMT', role: 'admin' },
+  coord_nmt: { org: 'NMT', role: 'coordinator' },
+  coord_region_in: { org: 'RK-STOCKHOLM', role: 'coordinator', region: 'stockholm' },
+  coord_region_out: { org: 'RK-SYD', role: 'coordinator', region: 'syd' },
+  coord_no_region: { org: 'POLISEN-VAST', role: 'coordinator' },
+  member_full: { org: 'POLISEN-SYD', role: 'member' },
+  member_pseudo: { org: 'MIGRATIONSVERKET', role: 'member' },
+  member_named: { org: 'AKLAGARE-INTERNATIONELLA', role: 'member' },
+  member_colleague: { org: 'AKLAGARE-INTERNATIONELLA', role: 'member' },
+  member_none: { org: 'SOS-AVV', role: 'member' },
+  requester: { org: 'POLISEN-NOA', role: 'requester' },
+  analyst: { org: 'NMT', role: 'analyst' },
+  auditor: { org: 'NMT', role: 'auditor' },
+};
+// No principal belongs to these: the fixture row refused callers try to remove, and the
+// organization allowed callers add and remove again (so no fact of any case changes).
+const FIXTURE_ORG = 'SKATTEVERKET';
+const CHURN_ORG = 'ARBETSMILJOVERKET';
+
+// The cases: creator (owner organization), county (region), team rows added by the creator.
+const CASES = {
+  nmt_stockholm: { by: 'coord_nmt', county: '01', region: 'stockholm',
+    team: [{ org: 'POLISEN-SYD', access: 'full' }, { org: 'MIGRATIONSVERKET', access: 'pseudonymous' }] },
+  syd_police: { by: 'member_full', county: '12', region: 'syd',
+    team: [{ org: 'AKLAGARE-INTERNATIONELLA', user: 'member_named', access: 'full' }] },
+  vast_police: { by: 'coord_no_region', county: '14', region: 'vast',
+    team: [{ org: 'RK-STOCKHOLM', access: 'full' },
+      { org: 'MIGRATIONSVERKET', user: 'member_pseudo', access: 'pseudonymous' }] },
+  migration_stockholm: { by: 'member_pseudo', county: '01', region: 'stockholm', team: [] },
+  nmt_nord: { by: 'coord_nmt', county: '25', region: 'nord', team: [] },
+};
+
+const IDENTITY = {
+  full_name: 'Matris Testperson', date_of_birth: '1990-01-02', id_number: '19900102-0000',
+  phone: '+46 70 111 22 33', address: 'Matrisgatan 1, 111 11 Stockholm',
+};
+
+let srv;
+const U = {}; // name → user (with token) + model principal
+const W = {}; // name → {id, model, persons: [{id, model}], fixtureRow}
+const tally = new Map(); // "role/relation" → count
+let total = 0;
+
+function principal(name) {
+  const s = PRINCIPALS[name];
+  return { role: s.role, org: s.org, region: s.region || null, username: U[name].username };
+}
+
+/** Compare and count one matrix cell. */
+function cell(failures, who, endpoint, object, expected, r) {
+  total += 1;
+  const key = `${PRINCIPALS[who].role}/${object}`;
+  tally.set(key, (tally.get(key) || 0) + 1);
+  if (r.status !== expected) {
+    failures.push(`${who} ${endpoint} [${object}]: expected ${expected}, got ${r.status} ${r.text.slice(0, 120)}`);
+  }
+}
+
+async function version(kind, id) {
+  const r = await api(srv, 'GET', `/api/v1/${kind}/${id}`, { auth: U.coord_nmt });
+  assert.equal(r.status, 200, `version of ${kind}/${id}: ${r.text}`);
+  return `"${r.json.version}"`;
+}
+
+before(async () => {
+  srv = await startServer();
+  for (const [name, spec] of Object.entries(PRINCIPALS)) {
+    U[name] = await addUserWithToken(srv, { ...spec, username: `m_${name}` });
+  }
+  for (const [name, spec] of Object.entries(CASES)) {
+    const creator = U[spec.by];
+    const c = await createCase(srv, creator, { title: `Matris ${name}`, county: spec.county });
+    const team = [];
+    for (const row of [...spec.team, { org: FIXTURE_ORG, access: 'pseudonymous' }]) {
+      const body = { organization: row.org, access: row.access };
+      if (row.user) body.username = U[row.user].username;
+      const r = await api(srv, 'POST', `/api/v1/cases/${c.id}/team`, { auth: creator, body });
+      assert.equal(r.status, 201, `team row on ${name}: ${r.text}`);
+      team.push({ org: row.org, username: row.user ? U[row.user].username : null, access: row.access,
+        id: r.json.id });
+    }
+    const model = { owner: PRINCIPALS[spec.by].org, region: spec.region,
+      team: [{ org: PRINCIPALS[spec.by].org, username: null, access: 'full' }, ...team] };
+    const persons = [];
+    for (const prot of [false, true]) {
+      const p = await createPerson(srv, creator, c.id, {
+        pseudonym: `M-${name}-${prot ? 'skyddad' : 'plain'}`, identity: IDENTITY,
+        protected_identity: prot ? 'protected_address' : 'none',
+      });
+      persons.push({ id: p.id, model: { protected: prot } });
+    }
+    W[name] = { id: c.id, model, persons, fixtureRow: team[team.length - 1].id };
+  }
+});
+
+after(async () => {
+  if (srv) await srv.close();
+});
+
+// Every principal × case pairs with its relation, plus an absent object per principal.
+function objects() {
+  const out = [];
+  for (const name of Object.keys(W)) out.push({ name, w: W[name], model: W[name].model });
+  out.push({ name: 'absent', w: { id: randomId(), persons: [{ id: randomId(), model: { protected: false } }],
+    fixtureRow: randomId() }, model: null });
+  return out;
+}
+
+test('reads: case, team, person (with the identity it carries), audit by case, lists', async () => {
+  const failures = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    for (const o of objects()) {
+      const rel = M.relation(p, o.model);
+      let e = 'GET /cases/{id}';
+      cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'GET', `/api/v1/cases/${o.w.id}`, { auth }));
+      e = 'GET /cases/{id}/team';
+      cell(failures, who, e, rel, M.expect[e](p, o.model),
+        await api(srv, 'GET', `/api/v1/cases/${o.w.id}/team`, { auth }));
+      e = 'GET /audit?case={id}';
+      cell(failures, who, e, rel, M.expect[e](p, o.model),
+        await api(srv, 'GET', `/api/v1/audit?case=${o.w.id}`, { auth }));
+      for (const person of o.w.persons) {
+        const prel = person.model.protected ? `${rel}+protected` : rel;
+        e = 'GET /persons/{id}';
+        const r = await api(srv, 'GET', `/api/v1/persons/${person.id}`, { auth });
+        cell(failures, who, e, prel, M.expect[e](p, o.model), r);
+        if (r.status === 200) {
+          // The identity the answer carries, exactly as far as the rules allow.
+          const view = M.identityView(p, o.model, person.model);
+          total += 1;
+          const got = r.json.identity_access;
+          const id = r.json.identity;
+          const shape = view === 'none' ? id === undefined
+            : view === 'full' ? id && id.address === IDENTITY.address && id.full_name === IDENTITY.full_name
+              : id && id.address === undefined && id.full_name === IDENTITY.full_name;
+          if (got !== view || !shape) {
+            failures.push(`${who} identity of ${o.name} ${prel}: expected ${view}, got ${got} ` +
+              `(identity ${JSON.stringify(id)})`);
+          }
+          const bg = M.mayBreakGlass(p, o.model, person.model);
+          total += 1;
+          if (Boolean(r.json.break_glass_allowed) !== bg) {
+            failures.push(`${who} break_glass_allowed of ${o.name} ${prel}: expected ${bg}, got ` +
+              `${r.json.break_glass_allowed}`);
+          }
+        }
+      }
+    }
+    // The lists: exactly the visible cases of the world (a list never holds what the caller may
+    // not see, and holds all it may).
+    let e = 'GET /cases';
+    const r = await api(srv, 'GET', '/api/v1/cases?limit=200', { auth });
+    cell(failures, who, e, 'list', M.expect[e](p), r);
+    if (r.status === 200) {
+      const ours = new Set(Object.values(W).map((x) => x.id));
+      const got = r.json.items.map((x) => x.id).filter((id) => ours.has(id)).sort();
+      const want = Object.values(W).filter((x) => M.sees(p, x.model)).map((x) => x.id).sort();
+      total += 1;
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        failures.push(`${who} GET /cases holds ${got.length} of the world's cases, expected ${want.length}`);
+      }
+    }
+    e = 'GET /break-glass';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/break-glass', { auth }));
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('writes: case, persons, team rows, person fields and identity', async () => {
+  const failures = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    for (const o of objects()) {
+      const rel = M.relation(p, o.model);
+      let e = 'PATCH /cases/{id}';
+      let want = M.expect[e](p, o.model);
+      let ifMatch = o.model && M.sees(p, o.model) ? await version('cases', o.w.id) : '"1"';
+      cell(failures, who, e, rel, want, await api(srv, 'PATCH', `/api/v1/cases/${o.w.id}`,
+        { auth, ifMatch, body: { summary: `ändrad av ${who}` } }));
+      e = 'POST /cases/{id}/persons';
+      cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'POST', `/api/v1/cases/${o.w.id}/persons`,
+        { auth, body: { pseudonym: `M-${who}`, gender: 'unknown' } }));
+      e = 'POST /cases/{id}/team';
+      want = M.expect[e](p, o.model);
+      const add = await api(srv, 'POST', `/api/v1/cases/${o.w.id}/team`,
+        { auth, body: { organization: CHURN_ORG, access: 'pseudonymous' } });
+      cell(failures, who, e, rel, want, add);
+      // Allowed callers remove the row they added; everyone else tries the fixture row.
+      e = 'DELETE /cases/{id}/team/{id}';
+      const row = add.status === 201 ? add.json.id : o.w.fixtureRow;
+      cell(failures, who, e, rel, M.expect[e](p, o.model),
+        await api(srv, 'DELETE', `/api/v1/cases/${o.w.id}/team/${row}`, { auth }));
+      for (const person of o.w.persons) {
+        const prel = person.model.protected ? `${rel}+protected` : rel;
+        e = 'PATCH /persons/{id}';
+        want = M.expect[e](p, o.model, person.model);
+        ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
+        cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
+          { auth, ifMatch, body: { languages: ['sv', who.slice(0, 20)] } }));
+        e = 'PATCH /persons/{id} identity';
+        want = M.expect[e](p, o.model, person.model);
+        ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
+        cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
+          { auth, ifMatch, body: { identity: { ...IDENTITY, phone: '+46 70 999 00 00' } } }));
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('break the glass, and what a grant opens', async () => {
+  const failures = [];
+  const granted = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    for (const o of objects()) {
+      const rel = M.relation(p, o.model);
+      for (const person of o.w.persons) {
+        const prel = person.model.protected ? `${rel}+protected` : rel;
+        const e = 'POST /persons/{id}/break-glass';
+        const r = await api(srv, 'POST', `/api/v1/persons/${person.id}/break-glass`,
+          { auth, body: { reason: `Matristest: ${who} behöver identiteten för kontakt.` } });
+        cell(failures, who, e, prel, M.expect[e](p, o.model, person.model), r);
+        if (r.status === 201) granted.push({ who, p, o, person });
+      }
+    }
+  }
+  // A grant opens the whole identity for reading to its holder, and never for changing it.
+  for (const g of granted) {
+    const r = await api(srv, 'GET', `/api/v1/persons/${g.person.id}`, { auth: U[g.who] });
+    total += 1;
+    const want = M.identityView(g.p, g.o.model, g.person.model, { glass: true });
+    if (r.status !== 200 || r.json.identity_access !== want || !r.json.identity ||
+        r.json.identity.address !== IDENTITY.address && want === 'full') {
+      failures.push(`${g.who} after break-glass on ${g.o.name}: expected ${want}, got ${r.status} ` +
+        `${r.json && r.json.identity_access}`);
+    }
+    const e = 'PATCH /persons/{id} identity';
+    cell(failures, g.who, `${e} (with a grant)`, 'visible+protected', 403,
+      await api(srv, 'PATCH', `/api/v1/persons/${g.person.id}`, { auth: U[g.who],
+        ifMatch: await version('persons', g.person.id), body: { identity: IDENTITY } }));
+  }
+  assert.ok(granted.length >= 3, `only ${granted.length} grants: the world must allow some`);
+  assert.deepEqual(failures, []);
+});
+
+test('the matrix covers every role and every relation', () => {
+  // Every case-working role meets own, visible, invisible, absent and protected objects;
+  // every other role meets objects too (and is refused them all).
+  for (const name of Object.keys(PRINCIPALS)) {
+    const role = PRINCIPALS[name].role;
+    const rels = [...tally.keys()].filter((k) => k.startsWith(`${role}/`)).map((k) => k.slice(role.length + 1));
+    for (const need of ['visible', 'invisible', 'absent', 'visible+protected', 'invisible+protected', 'list']) {
+      if (role === 'coordinator' || role === 'member') {
+        assert.ok(rels.includes(need), `${role} never met a ${need} object`);
+      }
+    }
+  }
+  for (const role of ['coordinator', 'member']) {
+    assert.ok(tally.has(`${role}/own`), `${role} never met its own case`);
+    assert.ok(tally.has(`${role}/own+protected`), `${role} never met a protected person of its own`);
+  }
+  for (const role of ['admin', 'requester', 'analyst', 'auditor']) {
+    assert.ok([...tally.keys()].some((k) => k.startsWith(`${role}/`)), `${role} is not in the matrix`);
+  }
+  const roles = new Set(Object.values(PRINCIPALS).map((s) => s.role));
+  assert.equal(roles.size, 6, 'every role of API.md');
+  console.log(`authorization matrix: ${total} cases (${Object.keys(PRINCIPALS).length} principals, ` +
+    `${roles.size} roles, ${Object.keys(CASES).length} cases + an absent id, each with a plain and a protected person)`);
+});

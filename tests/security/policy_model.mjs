@@ -1,0 +1,92 @@
+// The access rules of API.md "Who sees what" and docs/SECURITY.md §2, written once, in the
+// test's own words — never by asking the server. matrix.test.mjs derives the expected status of
+// every (caller, endpoint, object) from these functions and compares it with what nmtd answers.
+//
+// A principal: {role, org, region|null, username}. A case: {owner (organization code), region,
+// team: [{org, username|null, access}]}. A person: {protected: bool}.
+
+export const SECRETARIAT = 'NMT';
+
+export const works = (p) => p.role === 'coordinator' || p.role === 'member';
+export const secretariat = (p) => p.role === 'coordinator' && p.org === SECRETARIAT;
+/** Coordinator rights: the secretariat's coordinators and coordinators with a region. */
+export const coordRights = (p) => p.role === 'coordinator' && (p.org === SECRETARIAT || p.region !== null);
+export const owner = (p, c) => p.org === c.owner;
+
+/** The best team access that reaches p: an organization-wide row of its org, or a row naming it. */
+export function teamAccess(p, c) {
+  let best = 'none';
+  for (const row of c.team) {
+    const reaches = row.username ? row.username === p.username : row.org === p.org;
+    if (!reaches) continue;
+    if (row.access === 'full') best = 'full';
+    else if (best === 'none') best = 'pseudonymous';
+  }
+  return best;
+}
+
+/** Does p see the case (list and read)? */
+export function sees(p, c) {
+  if (!works(p)) return false;
+  if (secretariat(p)) return true;
+  if (coordRights(p) && p.region === c.region) return true;
+  return teamAccess(p, c) !== 'none';
+}
+
+/** Changes the case and adds/changes its persons. */
+export const mayWrite = (p, c) => owner(p, c) || coordRights(p) || teamAccess(p, c) === 'full';
+/** Adds and removes team rows. */
+export const mayChangeTeam = (p, c) => owner(p, c) || coordRights(p);
+
+/** The identity view as if it were not protected. */
+const plainView = (p, c) => (mayWrite(p, c) ? 'full' : 'none');
+
+/** identity_access of a person for p: 'full' | 'without_address' | 'none'. */
+export function identityView(p, c, person, { glass = false } = {}) {
+  if (!sees(p, c)) return 'none';
+  if (!person.protected) return plainView(p, c);
+  if (owner(p, c)) return 'full';
+  if (glass && plainView(p, c) === 'full') return 'full';
+  if (secretariat(p)) return 'without_address';
+  return 'none';
+}
+
+export const mayBreakGlass = (p, c, person) =>
+  person.protected && identityView(p, c, person) !== 'full' && plainView(p, c) === 'full';
+
+// The expected status of each endpoint with an object, from the rules above. `c` is null for an
+// object that does not exist (a random id).
+const caseGate = (p, c, allowed, ok) => {
+  if (!works(p)) return 403;
+  if (c === null || !sees(p, c)) return 404;
+  return allowed(p, c) ? ok : 403;
+};
+
+export const expect = {
+  'GET /cases/{id}': (p, c) => caseGate(p, c, () => true, 200),
+  'PATCH /cases/{id}': (p, c) => caseGate(p, c, mayWrite, 200),
+  'GET /cases/{id}/team': (p, c) => caseGate(p, c, () => true, 200),
+  'POST /cases/{id}/team': (p, c) => caseGate(p, c, mayChangeTeam, 201),
+  'DELETE /cases/{id}/team/{id}': (p, c) => caseGate(p, c, mayChangeTeam, 204),
+  'POST /cases/{id}/persons': (p, c) => caseGate(p, c, mayWrite, 201),
+  'GET /persons/{id}': (p, c) => caseGate(p, c, () => true, 200),
+  'PATCH /persons/{id}': (p, c) => caseGate(p, c, mayWrite, 200),
+  'PATCH /persons/{id} identity': (p, c, person) =>
+    caseGate(p, c, () => mayWrite(p, c) && identityView(p, c, person) === 'full', 200),
+  'POST /persons/{id}/break-glass': (p, c, person) =>
+    caseGate(p, c, () => mayBreakGlass(p, c, person), 201),
+  'GET /audit?case={id}': (p, c) => {
+    if (p.role === 'auditor') return 200;
+    if (p.role !== 'coordinator') return 403;
+    return c !== null && sees(p, c) ? 200 : 404;
+  },
+  'GET /break-glass': (p) => (p.role === 'auditor' ? 200 : 403),
+  'GET /cases': (p) => (works(p) ? 200 : 403),
+};
+
+/** The label of an object relative to p, for the figures: own / visible / invisible / absent. */
+export function relation(p, c) {
+  if (c === null) return 'absent';
+  if (owner(p, c)) return 'own';
+  return sees(p, c) ? 'visible' : 'invisible';
+}
