@@ -162,8 +162,7 @@ test('static files carry the UI headers; hidden and escaping paths are 404', asy
   }
 });
 
-test('answers the HTTP library makes itself carry the API headers',
-  { todo: 'defect: a request without Host gets libmicrohttpd\'s bare 400 (issue 6 item 1, HTTP framing)' },
+test('answers to requests the gate refuses carry the API headers',
   async () => {
     const r = await rawSocketRequest(srv, 'GET /api/v1/me HTTP/1.1\r\nConnection: close\r\n\r\n');
     assert.equal(r.status, 400, r.head);

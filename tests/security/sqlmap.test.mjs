@@ -92,7 +92,9 @@ async function sqlmap(name, { method = 'GET', url, data, token, viaProxy = false
 function judge(name, r) {
   assert.equal(r.signal, null, `${name}: sqlmap did not finish within ${PER_ENDPOINT_MS} ms`);
   const tested = (r.text.match(/testing for SQL injection on /g) || []).length;
-  const injectable = /identified the following injection point|appears to be .*injectable|is vulnerable/i.test(r.text);
+  // sqlmap's verdict, not its heuristics: an "appears to be ... injectable" it then rejects as a
+  // false positive is not a finding.
+  const injectable = /identified the following injection point|is vulnerable/i.test(r.text);
   const codes = /HTTP error codes detected during run:\s*\n(.*)/.exec(r.text);
   figures.endpoints += 1;
   figures.parameters += tested;
