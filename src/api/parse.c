@@ -115,7 +115,8 @@ parse_if_match(const char *h, int64_t *version)
 		return -1;
 	memcpy(digits, h + 1, len - 2);
 	digits[len - 2] = '\0';
-	if (parse_int(digits, 1, INT64_MAX, &v) != 0)
+	/* Strong comparison: only the ETag as sent ("7", never "07"). */
+	if (digits[0] == '0' || parse_int(digits, 1, INT64_MAX, &v) != 0)
 		return -1;
 	*version = v;
 	return 0;
@@ -186,14 +187,21 @@ cursor_parse(const unsigned char *key, int kind, const char *text,
 	if (sodium_memcmp(tag, plain + len, CURSOR_TAG_BYTES) != 0)
 		return -1;
 	plain[len] = '\0';
-	/* Ours, so well formed; still, only for the list that made it. */
+	/*
+	 * Ours, so well formed; still, only for the list that made it, and
+	 * only what cursor_make gives: no NUL, a key after the kind, a
+	 * colon after the key, then a UUID or nothing.
+	 */
 	snprintf(prefix, sizeof(prefix), "%d:", kind);
-	if (strncmp((char *)plain, prefix, strlen(prefix)) != 0 ||
-	    (i = strrchr((char *)plain, ':')) == NULL)
+	if (memchr(plain, '\0', len) != NULL ||
+	    strncmp((char *)plain, prefix, strlen(prefix)) != 0)
 		return -1;
 	k = (char *)plain + strlen(prefix);
+	if ((i = strrchr(k, ':')) == NULL)
+		return -1;
 	*i++ = '\0';
-	if (*k == '\0' || strlen(k) >= CURSOR_KEY_MAX)
+	if (*k == '\0' || strlen(k) >= CURSOR_KEY_MAX ||
+	    (*i != '\0' && !token_is_uuid(i)))
 		return -1;
 	strlcopy(sort_key, k, CURSOR_KEY_MAX);
 	strlcopy(id, i, UUID_TEXT);
