@@ -1,8 +1,8 @@
 /*
  * parse.c — the pure parsers of the request path (parse.h): path
- * patterns, query values, the page limit, If-Match, the JSON content type
- * and the list cursor. router.c and respond.c call them; tests/fuzz/
- * fuzzes each.
+ * patterns, query values, the page limit, If-Match, the JSON content
+ * type, the bearer token and the list cursor. router.c, auth.c and
+ * respond.c call them; tests/fuzz/ fuzzes each.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +120,14 @@ parse_if_match(const char *h, int64_t *version)
 		return -1;
 	*version = v;
 	return 0;
+}
+
+const char *
+parse_bearer(const char *authz)
+{
+	if (strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0')
+		return NULL;
+	return authz + 7;
 }
 
 int

@@ -1,9 +1,9 @@
 /*
  * parse.h — the pure parsers of the request path: path patterns and their
  * id segments, query values, the page limit, If-Match, the JSON content
- * type and the opaque list cursor. No request, no database: each takes
- * text (and a key where one is needed), so each is fuzzed on its own
- * (tests/fuzz/).
+ * type, the bearer token and the opaque list cursor. No request, no
+ * database: each takes text (and a key where one is needed), so each is
+ * fuzzed on its own (tests/fuzz/).
  */
 #ifndef NMT_API_PARSE_H
 #define NMT_API_PARSE_H
@@ -37,6 +37,9 @@ int parse_limit(const char *s, int max, int *limit);
 
 /* If-Match as a version ("N" or W/"N", N >= 1); 0, or -1. */
 int parse_if_match(const char *h, int64_t *version);
+
+/* The token of an Authorization: Bearer header, or NULL. */
+const char *parse_bearer(const char *authz);
 
 /* Is ct application/json (parameters allowed)? */
 int parse_content_type_json(const char *ct);

@@ -1,12 +1,14 @@
 /*
  * fuzz_header.c — the request headers nmtd reads itself: If-Match
  * (api/parse.c parse_if_match), the JSON Content-Type
- * (parse_content_type_json), and the session cookie and bearer token
- * values, which are only ever compared and hashed (crypto/token.c). An
- * accepted If-Match is exactly the ETag nmtd sends for that version
- * (strong comparison, RFC 9110 §8.8.3.2), weak or not; the content type
- * is application/json in any case with parameters only; a token's hash is
- * 64 lowercase hex characters, equal for equal tokens only.
+ * (parse_content_type_json), the Authorization scheme (parse_bearer),
+ * and the session cookie and bearer token values, which are only ever
+ * compared and hashed (crypto/token.c). An accepted If-Match is exactly
+ * the ETag nmtd sends for that version (strong comparison, RFC 9110
+ * §8.8.3.2), weak or not; the content type is application/json in any
+ * case with parameters only; a bearer token follows "Bearer " in any
+ * case; a token's hash is 64 lowercase hex characters, equal for equal
+ * tokens only.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +53,19 @@ check_content_type(const char *ct)
 }
 
 static void
+check_bearer(const char *authz)
+{
+	const char *token = parse_bearer(authz);
+
+	if (token == NULL)
+		return;
+	/* The scheme in any case, one space, a token of the rest. */
+	if (strncasecmp(authz, "bearer ", 7) != 0 || token != authz + 7 ||
+	    *token == '\0')
+		__builtin_trap();
+}
+
+static void
 check_hash(const unsigned char *key, const char *a, const char *b)
 {
 	char   ha[TOKEN_HASH_HEX], ha2[TOKEN_HASH_HEX], hb[TOKEN_HASH_HEX];
@@ -87,6 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	other = s + strlen(s) + 1;
 	check_if_match(s);
 	check_content_type(s);
+	check_bearer(s);
 	check_hash(key, s, other);
 	free(s);
 	return 0;
