@@ -20,6 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64];
 
+static void
+remove_key_file(void)
+{
+	unlink(path);
+}
+
 /* Is the input exactly a key file, as keys.h describes it? */
 static int
 well_formed(const uint8_t *data, size_t size)
@@ -48,6 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((fd = mkstemp(path)) < 0)
 			abort();
 		close(fd);
+		atexit(remove_key_file);
 	}
 	if ((f = fopen(path, "wb")) == NULL ||
 	    fwrite(data, 1, size, f) != size || fclose(f) != 0)
