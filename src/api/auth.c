@@ -9,9 +9,9 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
+#include "api/parse.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -123,12 +123,12 @@ int
 auth_request(struct ctx *c)
 {
 	const char *authz = http_header(c->req, "Authorization");
-	const char *cookie;
+	const char *cookie, *token;
 
 	if (authz != NULL) {
-		if (strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0')
+		if ((token = parse_bearer(authz)) == NULL)
 			return unauthorized(c);
-		return auth_bearer(c, authz + 7);
+		return auth_bearer(c, token);
 	}
 	if ((cookie = http_cookie(c->req, SESSION_COOKIE)) != NULL &&
 	    *cookie != '\0')

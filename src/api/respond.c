@@ -12,16 +12,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
-
 #include "api/api.h"
+#include "api/parse.h"
 #include "core/log.h"
 #include "core/util.h"
 
 /* At most this many field errors in one answer (the rest are counted). */
 #define MAX_FIELD_ERRORS 50
-/* A cursor's tag, bytes (BLAKE2b-128). */
-#define CURSOR_TAG_BYTES 16
 /* Seconds a client waits before asking again after a 503. */
 #define RETRY_AFTER_503 "5"
 
@@ -223,46 +220,6 @@ reply_created(struct ctx *c, const char *prefix, const char *id, json_t *doc)
 	reply_json(c, 201, doc);
 }
 
-/*
- * A cursor's tag: keyed BLAKE2b (libsodium's generichash, the token key,
- * "nmt-cursor" as domain) over the plain text, so only cursors this
- * server made are taken back and nothing in one can be forged.
- */
-static void
-cursor_tag(const struct ctx *c, const unsigned char *plain, size_t len,
-    unsigned char tag[CURSOR_TAG_BYTES])
-{
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, c->app->keys.token, KEY_BYTES,
-	    CURSOR_TAG_BYTES);
-	crypto_generichash_update(&st, (const unsigned char *)"nmt-cursor",
-	    sizeof("nmt-cursor"));
-	crypto_generichash_update(&st, plain, len);
-	crypto_generichash_final(&st, tag, CURSOR_TAG_BYTES);
-}
-
-/* The cursor of a page: base64url of "<kind>:<key>:<id>" and its tag. */
-static char *
-cursor_encode(const struct ctx *c, const char *key, const char *id)
-{
-	char          *plain = xasprintf("%d:%s:%s", (int)c->route->kind, key,
-            id ? id : "");
-	size_t         len = strlen(plain);
-	unsigned char *raw = xmalloc(len + CURSOR_TAG_BYTES);
-	size_t         cap = sodium_base64_encoded_len(len + CURSOR_TAG_BYTES,
-	            sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char          *out = xmalloc(cap);
-
-	memcpy(raw, plain, len);
-	cursor_tag(c, raw, len, raw + len);
-	sodium_bin2base64(out, cap, raw, len + CURSOR_TAG_BYTES,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(raw);
-	free(plain);
-	return out;
-}
-
 void
 reply_page(struct ctx *c, json_t *items, int more, const char *key,
     const char *id)
@@ -271,7 +228,8 @@ reply_page(struct ctx *c, json_t *items, int more, const char *key,
 	char   *cursor;
 
 	if (more && key != NULL) {
-		cursor = cursor_encode(c, key, id);
+		cursor = cursor_make(c->app->keys.token, (int)c->route->kind,
+		    key, id);
 		next = json_string(cursor);
 		free(cursor);
 	}
@@ -282,32 +240,10 @@ reply_page(struct ctx *c, json_t *items, int more, const char *key,
 int
 cursor_decode(struct ctx *c, const char *text)
 {
-	unsigned char plain[160], tag[CURSOR_TAG_BYTES];
-	char          kind[8], *key, *id;
-	size_t        len;
-
-	if (sodium_base642bin(plain, sizeof(plain) - 1, text, strlen(text),
-	        NULL, &len, NULL,
-	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len <= CURSOR_TAG_BYTES)
+	if (cursor_parse(c->app->keys.token, (int)c->route->kind, text,
+	        c->cursor_key, c->cursor_id) != 0)
 		return -1;
-	len -= CURSOR_TAG_BYTES;
-	cursor_tag(c, plain, len, tag);
-	if (sodium_memcmp(tag, plain + len, CURSOR_TAG_BYTES) != 0)
-		return -1;
-	plain[len] = '\0';
-	/* Ours, so well formed; still, only for the list that made it. */
-	snprintf(kind, sizeof(kind), "%d:", (int)c->route->kind);
-	if (strncmp((char *)plain, kind, strlen(kind)) != 0 ||
-	    (id = strrchr((char *)plain, ':')) == NULL)
-		return -1;
-	key = (char *)plain + strlen(kind);
-	*id++ = '\0';
-	if (*key == '\0' || strlen(key) >= sizeof(c->cursor_key))
-		return -1;
-	strlcopy(c->cursor_key, key, sizeof(c->cursor_key));
-	strlcopy(c->cursor_id, id, sizeof(c->cursor_id));
 	c->page.key = c->cursor_key;
-	c->page.id = *id != '\0' ? c->cursor_id : NULL;
+	c->page.id = *c->cursor_id != '\0' ? c->cursor_id : NULL;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/parse.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -32,67 +33,10 @@
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX     200
 
-/* An id segment: UUID text, lowercase hex and dashes. */
-static int
-is_id_segment(const char *s, size_t len)
-{
-	char id[UUID_TEXT];
-
-	if (len != UUID_TEXT - 1)
-		return 0;
-	memcpy(id, s, len);
-	id[len] = '\0';
-	return token_is_uuid(id);
-}
-
-/*
- * Matches path against pattern; stores id segments (copied into buf) in
- * params. Returns 1 on a match.
- */
-static int
-path_match(const char *pattern, const char *path, char buf[2][UUID_TEXT],
-    const char *params[2])
-{
-	const char *p = pattern, *s = path, *end;
-	int         n = 0;
-
-	while (*p != '\0' && *s != '\0') {
-		if (strncmp(p, "{id}", 4) == 0) {
-			end = strchr(s, '/');
-			if (end == NULL)
-				end = s + strlen(s);
-			if (n == 2 || !is_id_segment(s, (size_t)(end - s)))
-				return 0;
-			memcpy(buf[n], s, (size_t)(end - s));
-			buf[n][end - s] = '\0';
-			params[n] = buf[n];
-			n++;
-			p += 4;
-			s = end;
-			continue;
-		}
-		if (*p != *s)
-			return 0;
-		p++;
-		s++;
-	}
-	return *p == '\0' && *s == '\0';
-}
-
 static int
 is_write(const char *method)
 {
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
-}
-
-static int
-content_type_is_json(const char *ct)
-{
-	size_t n = strlen("application/json");
-
-	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
-		return 0;
-	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
 static int
@@ -115,7 +59,7 @@ check_body(struct ctx *c, const struct route *r)
 	json_error_t error;
 	json_t      *errors;
 
-	if (!content_type_is_json(http_header(c->req, "Content-Type"))) {
+	if (!parse_content_type_json(http_header(c->req, "Content-Type"))) {
 		reply_problem(c, 415, "Begäran måste vara application/json.");
 		return -1;
 	}
@@ -149,42 +93,16 @@ check_body(struct ctx *c, const struct route *r)
 	return 0;
 }
 
-static const char *
-query_error(const struct query_spec *q, const char *v)
-{
-	long len;
-
-	switch (q->type) {
-	case Q_TEXT:
-		len = text_length(v);
-		if (len < 0 || text_has_control(v, 0))
-			return "invalid_value";
-		return (size_t)len > q->max ? "too_long" : NULL;
-	case Q_CODE:
-		return vocab_index(q->codes, v) < 0 ? "invalid_value" : NULL;
-	case Q_ID:
-		return token_is_uuid(v) ? NULL : "invalid_value";
-	case Q_BOOL:
-		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ?
-		    NULL :
-		    "invalid_value";
-	}
-	return "invalid_value";
-}
-
 /* The page of R_PAGED routes: ?limit= (1..200, default 50), ?cursor=. */
 static void
 check_page(struct ctx *c, json_t *errors)
 {
 	const char *limit = http_query(c->req, "limit");
 	const char *cursor = http_query(c->req, "cursor");
-	int64_t     v;
 
 	c->page.limit = LIMIT_DEFAULT;
 	if (limit != NULL) {
-		if (parse_int(limit, 1, LIMIT_MAX, &v) == 0)
-			c->page.limit = (int)v;
-		else
+		if (parse_limit(limit, LIMIT_MAX, &c->page.limit) != 0)
 			validate_error(errors, "limit", "out_of_range",
 			    "limit måste vara ett heltal 1–200.");
 	}
@@ -203,7 +121,7 @@ check_query(struct ctx *c, const struct route *r)
 	for (q = r->query; q != NULL && q->name != NULL; q++) {
 		if ((v = http_query(c->req, q->name)) == NULL)
 			continue;
-		if ((code = query_error(q, v)) != NULL)
+		if ((code = parse_query_value(q, v)) != NULL)
 			validate_error(errors, q->name, code,
 			    "Ogiltigt värde för parametern.");
 	}
@@ -222,26 +140,15 @@ static int
 check_if_match(struct ctx *c)
 {
 	const char *h = http_header(c->req, "If-Match");
-	char        digits[24];
-	size_t      len;
 	int64_t     v;
 
 	if (h == NULL) {
 		reply_problem(c, 428, "If-Match med resursens version krävs.");
 		return -1;
 	}
-	/* A weak validator names the same version here. */
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	len = strlen(h);
-	if (len >= 2 && len - 2 < sizeof(digits) && h[0] == '"' &&
-	    h[len - 1] == '"') {
-		memcpy(digits, h + 1, len - 2);
-		digits[len - 2] = '\0';
-		if (parse_int(digits, 1, INT64_MAX, &v) == 0) {
-			c->version = v;
-			return 0;
-		}
+	if (parse_if_match(h, &v) == 0) {
+		c->version = v;
+		return 0;
 	}
 	reply_problem(c, 412, "Resursen har ändrats; hämta den på nytt.");
 	return -1;
@@ -272,7 +179,7 @@ find_route(struct ctx *c, char buf[2][UUID_TEXT], int *path_known)
 	*path_known = 0;
 	for (table = api_routes; *table != NULL; table++)
 		for (r = *table; r->method != NULL; r++) {
-			if (!path_match(r->pattern, c->req->path, buf, params))
+			if (!parse_path(r->pattern, c->req->path, buf, params))
 				continue;
 			*path_known = 1;
 			if (strcmp(r->method, c->req->method) == 0) {
@@ -294,7 +201,7 @@ method_not_allowed(struct ctx *c, char buf[2][UUID_TEXT])
 
 	for (table = api_routes; *table != NULL; table++)
 		for (r = *table; r->method != NULL; r++) {
-			if (!path_match(r->pattern, c->req->path, buf, params))
+			if (!parse_path(r->pattern, c->req->path, buf, params))
 				continue;
 			if (*allow != '\0')
 				strlcopy(allow + strlen(allow), ", ",

@@ -926,7 +926,7 @@ static void
 test_busy(void **state)
 {
 	struct tstate  *t = *state;
-	struct db      *db2, *db3;
+	struct db      *db2, *db3 = NULL;
 	struct holder   h;
 	struct timespec t0;
 	pthread_t       th;
