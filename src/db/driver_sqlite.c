@@ -22,12 +22,17 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -135,6 +140,45 @@ out:
 	return rc;
 }
 
+/*
+ * The database file (created 0600 when missing) and its -wal and -shm
+ * files, which SQLite creates with the file's mode, must not be readable
+ * or writable by group or others. Returns 0 or -1 with a message.
+ */
+static int
+sqlite_file_private(const char *path, char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	struct stat              st;
+	char                    *p;
+	size_t                   i;
+	int                      fd, bad;
+
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		db_seterr(err, errlen, "cannot open SQLite database %s: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		p = xasprintf("%s%s", path, suffix[i]);
+		bad = stat(p, &st) == 0 &&
+		    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
+		free(p);
+		if (bad) {
+			db_seterr(err, errlen,
+			    "SQLite database %s%s: permissions too open "
+			    "(must be 0600 or stricter)",
+			    path, suffix[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void *
 sqlite_open(const char *url, char *err, size_t errlen)
 {
@@ -150,6 +194,8 @@ sqlite_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 
+	if (sqlite_file_private(path, err, errlen) != 0)
+		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	rc = sqlite3_open_v2(path, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
