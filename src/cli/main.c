@@ -25,6 +25,7 @@ usage(void)
 	      "  token create --username U [--json]\n"
 	      "  token revoke --username U\n"
 	      "  audit verify [--anchor SEQ:HASH]\n"
+	      "  key rotate\n"
 	      "  demo\n",
 	    stderr);
 }
@@ -87,6 +88,7 @@ main(int argc, char **argv)
 		{ "token", cmd_token },
 		{ "audit", cmd_audit },
 		{ "demo", cmd_demo },
+		{ "key", cmd_key },
 	};
 	struct cli cli;
 	char       err[256];
