@@ -140,29 +140,27 @@ out:
 	return rc;
 }
 
-/*
- * The database file (created 0600 when missing) and its -wal and -shm
- * files, which SQLite creates with the file's mode, must not be readable
- * or writable by group or others. Returns 0 or -1 with a message.
- */
-static int
-sqlite_file_private(const char *path, char *err, size_t errlen)
+/* The path of a SQLite URL. */
+static const char *
+sqlite_path(const char *url)
+{
+	return strncmp(url, "sqlite://", 9) == 0 ? url + 9 : url;
+}
+
+int
+db_files_private(const char *url, char *err, size_t errlen)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
+	const char              *path = sqlite_path(url);
 	struct stat              st;
 	char                    *p;
 	size_t                   i;
-	int                      fd, bad;
+	int                      bad;
 
-	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+	if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0 ||
+	    strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-	if (fd < 0) {
-		db_seterr(err, errlen, "cannot open SQLite database %s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	close(fd);
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
 		p = xasprintf("%s%s", path, suffix[i]);
 		bad = stat(p, &st) == 0 &&
@@ -177,6 +175,36 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/*
+ * A missing database file is created 0600 (SQLite would follow the
+ * umask), and the files must be private (db_files_private). An existing
+ * file is only stat'ed: closing a descriptor of it would drop the POSIX
+ * locks other connections of this process hold on it. Returns 0 or -1
+ * with a message.
+ */
+static int
+sqlite_file_private(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int         fd;
+
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	if (stat(path, &st) == -1 && errno == ENOENT) {
+		fd = open(path,
+		    O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0)
+			close(fd); /* new and empty: nobody holds locks on it */
+		else if (errno != EEXIST) {
+			db_seterr(err, errlen,
+			    "cannot create SQLite database %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return db_files_private(path, err, errlen);
 }
 
 static void *
