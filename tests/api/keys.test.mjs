@@ -9,6 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import {
   startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, createPerson,
   loginOk, listAll, DB_KIND,
@@ -200,3 +201,46 @@ test('a key file or SQLite database open to group or others is refused; a new da
   const srv = await startServer({ db, init: false });
   await srv.stop();
 });
+
+test('a value under no key in the file stops the rotation before the old key is retired; a held lock refuses',
+  async () => {
+    const srv = await startServer();
+    cleanup.push(() => srv.close());
+    const db = srv.db;
+    const nmt = await addUserWithToken(srv, { org: 'NMT', role: 'coordinator' });
+    const c = await createCase(srv, nmt);
+    const p = await createPerson(srv, nmt, c.id, { identity: IDENTITIES[0] });
+    const good = (await sealedValues(db)).find((s) => s.id === p.id).value;
+    // Sealed under a key id the file never held (e.g. a database restored from before a rotation).
+    await db.exec(`UPDATE person SET identity_sealed = 'v2.9.${good.slice(5)}' WHERE id = '${p.id}'`);
+    const r1 = await ctlFor(db, ['key', 'rotate']);
+    assert.equal(r1.code, 1, `exit ${r1.code}: ${r1.stderr}`);
+    assert.match(r1.stderr, /identity of row [0-9a-f-]{36} does not open under any key/);
+    assert.match(r1.stderr, /the old key is kept/);
+    assert.ok(!r1.stderr.includes(IDENTITIES[0].full_name), 'no clear text in the message');
+    assert.deepEqual(masterLines(db.keyFile).map((l) => l.split(' ')[1]), ['2', '1'], 'both keys kept');
+    // Put right, the next run finishes.
+    await db.exec(`UPDATE person SET identity_sealed = '${good}' WHERE id = '${p.id}'`);
+    const r2 = await ctlFor(db, ['key', 'rotate']);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal(masterLines(db.keyFile).length, 1);
+    await assertIdentities(srv, nmt, [[p, IDENTITIES[0]]], 'after the repaired rotation');
+
+    // Another process holds the rotation lock: refused, nothing changes.
+    const keyBefore = fs.readFileSync(db.keyFile, 'utf8');
+    const holder = spawn('python3', ['-c', 'import fcntl,sys\nf=open(sys.argv[1],"a")\n' +
+      'fcntl.lockf(f, fcntl.LOCK_EX)\nprint("locked", flush=True)\nsys.stdin.read()', `${db.keyFile}.lock`],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise((resolve, reject) => {
+      holder.stdout.once('data', resolve);
+      holder.once('exit', () => reject(new Error('lock holder exited')));
+    });
+    try {
+      const r3 = await ctlFor(db, ['key', 'rotate']);
+      assert.equal(r3.code, 2, r3.stderr);
+      assert.match(r3.stderr, /another key rotation is running/);
+      assert.equal(fs.readFileSync(db.keyFile, 'utf8'), keyBefore, 'key file unchanged');
+    } finally {
+      holder.stdin.end();
+    }
+  });
