@@ -419,7 +419,7 @@ read_existing(const char *path, struct key_file *kf, struct stat *st_r,
 	return rc;
 }
 
-/* Appends "<name> <hex>\n" (name may be NULL) at buf + *len. */
+/* Appends "<name> <hex>\n" at buf + *len. */
 static void
 put_key(char *buf, size_t *len, const char *name, const unsigned char *key)
 {
