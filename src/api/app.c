@@ -46,6 +46,8 @@ app_init(struct app *app, const char *db_url, const char *key_file, char *err,
 	char       why[256];
 
 	memset(app, 0, sizeof(*app));
+	if (db_files_private(db_url, err, errlen) != 0)
+		return -1;
 	/*
 	 * A database that answers must have this build's schema; one that
 	 * does not answer yet is waited for (503 until it does).

@@ -72,10 +72,10 @@ static void
 reply_person(struct ctx *c, const char *id, int created,
     enum identity_view view)
 {
-	struct person_rec    p;
-	const unsigned char *key = NULL;
-	json_t              *doc;
-	enum nmt_err         e;
+	struct person_rec p;
+	struct seal_keys *key = NULL;
+	json_t           *doc;
+	enum nmt_err      e;
 
 	/* The store opens the identity only for those who may see it. */
 	if (view != IDENTITY_NONE)

@@ -27,6 +27,7 @@ usage(void)
 	      "  audit verify [--anchor SEQ:HASH] [--checkpoints FILE "
 	      "--public-key KEY ...]\n"
 	      "  audit checkpoint-key   (with --checkpoint-key PATH)\n"
+	      "  key rotate\n"
 	      "  demo\n",
 	    stderr);
 }
@@ -89,6 +90,7 @@ main(int argc, char **argv)
 		{ "token", cmd_token },
 		{ "audit", cmd_audit },
 		{ "demo", cmd_demo },
+		{ "key", cmd_key },
 	};
 	struct cli cli;
 	char       err[256];

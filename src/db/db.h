@@ -70,7 +70,14 @@ struct db_result;
  * postgresql://... / postgres://... (libpq). On failure returns NULL and
  * writes a message without secrets to err.
  */
-struct db   *db_open(const char *url, char *err, size_t errlen);
+struct db *db_open(const char *url, char *err, size_t errlen);
+/*
+ * 0 when the database's own files are private: for SQLite, neither the
+ * file nor its -wal and -shm files may be readable or writable by group
+ * or others (PostgreSQL: always 0). Otherwise -1 with a message in err.
+ * db_open checks it too (and creates a missing SQLite file 0600).
+ */
+int          db_files_private(const char *url, char *err, size_t errlen);
 void         db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 

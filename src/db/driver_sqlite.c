@@ -22,12 +22,17 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -135,6 +140,73 @@ out:
 	return rc;
 }
 
+/* The path of a SQLite URL. */
+static const char *
+sqlite_path(const char *url)
+{
+	return strncmp(url, "sqlite://", 9) == 0 ? url + 9 : url;
+}
+
+int
+db_files_private(const char *url, char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	const char              *path = sqlite_path(url);
+	struct stat              st;
+	char                    *p;
+	size_t                   i;
+	int                      bad;
+
+	if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0 ||
+	    strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		p = xasprintf("%s%s", path, suffix[i]);
+		bad = stat(p, &st) == 0 &&
+		    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
+		free(p);
+		if (bad) {
+			db_seterr(err, errlen,
+			    "SQLite database %s%s: permissions too open "
+			    "(must be 0600 or stricter)",
+			    path, suffix[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A missing database file is created 0600 (SQLite would follow the
+ * umask), and the files must be private (db_files_private). An existing
+ * file is only stat'ed: closing a descriptor of it would drop the POSIX
+ * locks other connections of this process hold on it. Returns 0 or -1
+ * with a message.
+ */
+static int
+sqlite_file_private(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int         fd;
+
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	if (stat(path, &st) == -1 && errno == ENOENT) {
+		fd = open(path,
+		    O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0)
+			close(fd); /* new and empty: nobody holds locks on it */
+		else if (errno != EEXIST) {
+			db_seterr(err, errlen,
+			    "cannot create SQLite database %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return db_files_private(path, err, errlen);
+}
+
 static void *
 sqlite_open(const char *url, char *err, size_t errlen)
 {
@@ -150,6 +222,8 @@ sqlite_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 
+	if (sqlite_file_private(path, err, errlen) != 0)
+		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	rc = sqlite3_open_v2(path, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -251,17 +251,19 @@ extern const struct record_type person_record;
 /* The summaries in a case document. */
 extern const struct record_type person_summary_record;
 
+struct seal_keys;
+
 /*
  * Persons: the identity is sealed under key (XChaCha20-Poly1305, bound
  * to the person's id) on its way in and opened on its way out; a stored
  * block that will not open is NMT_SEALED (nothing is written). key NULL
  * on a read leaves the identity closed.
  */
-enum nmt_err store_person_insert(struct db *db, const unsigned char *key,
+enum nmt_err store_person_insert(struct db *db, struct seal_keys *key,
     struct person_rec *p);
-enum nmt_err store_person_get(struct db *db, const unsigned char *key,
+enum nmt_err store_person_get(struct db *db, struct seal_keys *key,
     const char *person_id, int lock, struct person_rec *p);
-enum nmt_err store_person_update(struct db *db, const unsigned char *key,
+enum nmt_err store_person_update(struct db *db, struct seal_keys *key,
     struct person_rec *p);
 enum nmt_err store_case_persons(struct db *db, const char *case_id,
     struct person_rec **rows_r, size_t *n_r);
@@ -337,5 +339,36 @@ enum nmt_err store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v);
 /* The recorded chain head: its seq (0: empty) and hash. */
 enum nmt_err store_audit_head(struct db *db, long long *seq, char hash[65]);
+
+/*
+ * Key rotation (store_keys.c): the sealed fields (person.identity_sealed,
+ * app_user.totp_sealed) re-sealed under the newest master key, one row
+ * per transaction. "Stale" is a value sealed under another key than id.
+ */
+enum sealed_field {
+	SEALED_IDENTITY,
+	SEALED_TOTP,
+};
+
+/*
+ * The id of the first row (in id order) after `after` ("" for the start)
+ * whose field is stale, into id_r; NMT_NOT_FOUND when there is none.
+ */
+enum nmt_err store_sealed_next_stale(struct db *db, enum sealed_field f,
+    unsigned id, const char *after, char id_r[UUID_TEXT]);
+/*
+ * The number of stale rows, counted in a transaction that waits for
+ * every write to the field's table under way (SQLite: the write lock;
+ * PostgreSQL: a SHARE lock on the table).
+ */
+enum nmt_err store_sealed_count_stale(struct db *db, enum sealed_field f,
+    unsigned id, long long *n_r);
+/*
+ * In its own transaction: re-seals the row's field under ks's newest key
+ * (which must be id) unless it is no longer stale (*changed_r 0).
+ * NMT_SEALED when the value does not open under any key ks holds.
+ */
+enum nmt_err store_sealed_reseal(struct db *db, struct seal_keys *ks,
+    enum sealed_field f, unsigned id, const char *row_id, int *changed_r);
 
 #endif

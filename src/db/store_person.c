@@ -102,7 +102,7 @@ identity_aad(const char *person_id)
 
 /* Seals p->identity into p->identity_sealed (NULL when it has none). */
 static void
-identity_seal(const unsigned char *key, struct person_rec *p)
+identity_seal(struct seal_keys *key, struct person_rec *p)
 {
 	const struct column *col;
 	json_t              *obj;
@@ -131,7 +131,7 @@ identity_seal(const unsigned char *key, struct person_rec *p)
 
 /* Opens p->identity_sealed into p->identity; NMT_SEALED when it fails. */
 static enum nmt_err
-identity_open(const unsigned char *key, struct person_rec *p)
+identity_open(struct seal_keys *key, struct person_rec *p)
 {
 	const struct column *col;
 	json_t              *obj = NULL;
@@ -179,8 +179,7 @@ protection_known(const struct person_rec *p)
 }
 
 enum nmt_err
-store_person_insert(struct db *db, const unsigned char *key,
-    struct person_rec *p)
+store_person_insert(struct db *db, struct seal_keys *key, struct person_rec *p)
 {
 	char id[UUID_TEXT];
 
@@ -196,7 +195,7 @@ store_person_insert(struct db *db, const unsigned char *key,
 }
 
 enum nmt_err
-store_person_get(struct db *db, const unsigned char *key, const char *person_id,
+store_person_get(struct db *db, struct seal_keys *key, const char *person_id,
     int lock, struct person_rec *p)
 {
 	enum nmt_err e;
@@ -211,8 +210,7 @@ store_person_get(struct db *db, const unsigned char *key, const char *person_id,
 }
 
 enum nmt_err
-store_person_update(struct db *db, const unsigned char *key,
-    struct person_rec *p)
+store_person_update(struct db *db, struct seal_keys *key, struct person_rec *p)
 {
 	identity_seal(key, p);
 	return record_update(db, &person_record, p);

@@ -2,6 +2,7 @@
 // before its fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
   startServer, addUser, addUserWithToken, api, login, badCode, assertProblem, assertStatus,
   createCase, createPerson, listAll, run, NMTD, NMTCTL, createDatabase, ctlFor,
@@ -176,7 +177,10 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
 test('nmtd refuses a database that nmtctl init has not prepared', async () => {
   const db = await createDatabase();
   try {
-    if (db.kind === 'sqlite') await db.exec('CREATE TABLE x (a);');
+    if (db.kind === 'sqlite') {
+      await db.exec('CREATE TABLE x (a);');
+      fs.chmodSync(db.file, 0o600); // the sqlite3 shell creates it 0644, which nmtd refuses first
+    }
     const r = await run(NMTD, ['--database', db.url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0'],
       { timeoutMs: 10000 });
     assert.equal(r.code, 1);

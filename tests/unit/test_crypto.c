@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -94,8 +95,13 @@ static int
 keys_teardown(void **state)
 {
 	struct keys_fixture *f = *state;
+	char                 p[160];
 
 	unlink(f->path);
+	snprintf(p, sizeof(p), "%s.lock", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s.tmp", f->path);
+	unlink(p);
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -123,6 +129,17 @@ assert_ring_empty(const struct keyring *r)
 	assert_null(r->audit);
 }
 
+/* A copy of ks's sealing key under master key id (which must exist). */
+static void
+seal_key_copy(struct seal_keys *ks, unsigned id, unsigned char *out)
+{
+	const unsigned char *k = seal_keys_find(ks, id);
+
+	assert_non_null(k);
+	memcpy(out, k, KEY_BYTES);
+	seal_keys_release(ks);
+}
+
 static void
 test_keys_create_and_reload(void **state)
 {
@@ -131,6 +148,8 @@ test_keys_create_and_reload(void **state)
 	struct stat          st;
 	char                 err[256], buf[80], *p;
 	unsigned char        master[KEY_BYTES], expect[KEY_BYTES];
+	unsigned char        id1[KEY_BYTES], id2[KEY_BYTES];
+	unsigned char        totp1[KEY_BYTES], totp2[KEY_BYTES];
 	size_t               binlen;
 	ssize_t              n;
 	int                  fd;
@@ -160,32 +179,38 @@ test_keys_create_and_reload(void **state)
 	                     &binlen, NULL),
 	    0);
 	assert_int_equal(binlen, KEY_BYTES);
+	seal_key_copy(r1.identity, 1, id1);
+	seal_key_copy(r1.totp, 1, totp1);
 	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_IDENTITY, "NMTKEYS1",
 	    master);
-	assert_memory_equal(r1.identity, expect, KEY_BYTES);
+	assert_memory_equal(id1, expect, KEY_BYTES);
 	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_TOTP, "NMTKEYS1",
 	    master);
-	assert_memory_equal(r1.totp, expect, KEY_BYTES);
+	assert_memory_equal(totp1, expect, KEY_BYTES);
 	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_TOKEN, "NMTKEYS1",
 	    master);
 	assert_memory_equal(r1.token, expect, KEY_BYTES);
 	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_AUDIT, "NMTKEYS1",
 	    master);
 	assert_memory_equal(r1.audit, expect, KEY_BYTES);
+	/* A version 1 file holds master key 1 only. */
+	assert_null(seal_keys_find(r1.identity, 2));
 
 	/* Subkeys differ from each other and from the master key. */
-	assert_memory_not_equal(r1.identity, r1.totp, KEY_BYTES);
-	assert_memory_not_equal(r1.identity, r1.token, KEY_BYTES);
-	assert_memory_not_equal(r1.identity, r1.audit, KEY_BYTES);
-	assert_memory_not_equal(r1.totp, r1.token, KEY_BYTES);
-	assert_memory_not_equal(r1.totp, r1.audit, KEY_BYTES);
+	assert_memory_not_equal(id1, totp1, KEY_BYTES);
+	assert_memory_not_equal(id1, r1.token, KEY_BYTES);
+	assert_memory_not_equal(id1, r1.audit, KEY_BYTES);
+	assert_memory_not_equal(totp1, r1.token, KEY_BYTES);
+	assert_memory_not_equal(totp1, r1.audit, KEY_BYTES);
 	assert_memory_not_equal(r1.token, r1.audit, KEY_BYTES);
-	assert_memory_not_equal(r1.identity, master, KEY_BYTES);
+	assert_memory_not_equal(id1, master, KEY_BYTES);
 
 	/* Loading again (without and with create) gives the same keys. */
 	assert_int_equal(keys_load(f->path, 0, &r2, err, sizeof(err)), 0);
-	assert_memory_equal(r1.identity, r2.identity, KEY_BYTES);
-	assert_memory_equal(r1.totp, r2.totp, KEY_BYTES);
+	seal_key_copy(r2.identity, 1, id2);
+	seal_key_copy(r2.totp, 1, totp2);
+	assert_memory_equal(id1, id2, KEY_BYTES);
+	assert_memory_equal(totp1, totp2, KEY_BYTES);
 	assert_memory_equal(r1.token, r2.token, KEY_BYTES);
 	assert_memory_equal(r1.audit, r2.audit, KEY_BYTES);
 	keys_free(&r2);
@@ -214,12 +239,15 @@ test_keys_two_files_differ(void **state)
 {
 	struct keys_fixture *f = *state;
 	struct keyring       r1, r2;
+	unsigned char        k1[KEY_BYTES], k2[KEY_BYTES];
 	char                 err[256];
 
 	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
 	assert_int_equal(unlink(f->path), 0);
 	assert_int_equal(keys_load(f->path, 1, &r2, err, sizeof(err)), 0);
-	assert_memory_not_equal(r1.identity, r2.identity, KEY_BYTES);
+	seal_key_copy(r1.identity, 1, k1);
+	seal_key_copy(r2.identity, 1, k2);
+	assert_memory_not_equal(k1, k2, KEY_BYTES);
 	assert_memory_not_equal(r1.audit, r2.audit, KEY_BYTES);
 	keys_free(&r1);
 	keys_free(&r2);
@@ -314,6 +342,261 @@ test_keys_bad_content(void **state)
 	assert_ring_empty(&r);
 }
 
+/* The whole key file, NUL-terminated, into buf. */
+static size_t
+read_all(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int     fd;
+
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, len - 1);
+	close(fd);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/* Opens sealed under ks; 1 when it opens to want, 0 when it does not. */
+static int
+opens_to(struct seal_keys *ks, const char *sealed, const char *want)
+{
+	char  *p;
+	size_t len;
+	int    ok;
+
+	if (seal_open(ks, sealed, "person:1:identity", &p, &len) != 0)
+		return 0;
+	ok = len == strlen(want) && memcmp(p, want, len) == 0;
+	free(p);
+	return ok;
+}
+
+/* Child of a fork: exit 0 when the rotation lock is taken elsewhere. */
+static void
+lock_held_elsewhere(const char *path)
+{
+	char  err[256];
+	pid_t pid;
+	int   status;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(keys_lock(path, err, sizeof(err)) == -1 &&
+		            strstr(err, "another key rotation") != NULL ?
+		        0 :
+		        1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * A rotation: the file gains key 2 next to key 1 (once, however often
+ * it is begun), a ring loaded before follows it (new values under key 2,
+ * values under key 1 and "v1." values still open), the token and audit
+ * keys never change, and retiring key 1 removes it from the file.
+ */
+static void
+test_keys_rotate(void **state)
+{
+	struct keys_fixture *f = *state;
+	struct keyring       r1, r2;
+	struct stat          st;
+	char                 err[256], v1file[128], during[1024], again[1024];
+	char                *old, *legacy, *fresh, *moved, *hex1;
+	unsigned char        id1[KEY_BYTES], token[KEY_BYTES];
+	unsigned char        audit[KEY_BYTES];
+	unsigned             ids[KEY_MASTERS_MAX], nw, od;
+	size_t               n;
+	int                  lock;
+
+	assert_int_equal(keys_load(f->path, 1, &r1, err, sizeof(err)), 0);
+	read_all(f->path, v1file, sizeof(v1file));
+	v1file[64] = '\0';
+	hex1 = v1file;
+	memcpy(token, r1.token, KEY_BYTES);
+	memcpy(audit, r1.audit, KEY_BYTES);
+	seal_key_copy(r1.identity, 1, id1);
+	old = seal_text(r1.identity, "Anna", 4, "person:1:identity");
+	assert_memory_equal(old, "v2.1.", 5);
+	assert_int_equal(seal_key_id(old), 1);
+	legacy = seal_text_v1(id1, "Berit", 5, "person:1:identity");
+	assert_true(opens_to(r1.identity, legacy, "Berit"));
+
+	lock = keys_lock(f->path, err, sizeof(err));
+	assert_true(lock >= 0);
+	lock_held_elsewhere(f->path);
+
+	assert_int_equal(keys_rotate_begin(f->path, &nw, &od, err, sizeof(err)),
+	    0);
+	assert_int_equal(nw, 2);
+	assert_int_equal(od, 1);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(keys_ids(f->path, ids, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	read_all(f->path, during, sizeof(during));
+	assert_memory_equal(during, "nmt-keys 2\n", 11);
+	assert_non_null(strstr(during, hex1));
+	/* Begun again (a resumed rotation): the same keys, unchanged. */
+	assert_int_equal(keys_rotate_begin(f->path, &nw, &od, err, sizeof(err)),
+	    0);
+	assert_int_equal(nw, 2);
+	read_all(f->path, again, sizeof(again));
+	assert_string_equal(during, again);
+
+	/* The ring loaded before follows the file. */
+	fresh = seal_text(r1.identity, "Cecilia", 7, "person:1:identity");
+	assert_int_equal(seal_key_id(fresh), 2);
+	assert_true(opens_to(r1.identity, old, "Anna"));
+	assert_true(opens_to(r1.identity, legacy, "Berit"));
+	assert_true(opens_to(r1.identity, fresh, "Cecilia"));
+	moved = seal_again(r1.identity, old, "person:1:identity");
+	assert_non_null(moved);
+	assert_int_equal(seal_key_id(moved), 2);
+	assert_true(opens_to(r1.identity, moved, "Anna"));
+	assert_null(seal_again(r1.identity, old, "person:2:identity"));
+
+	/* Token and audit keys are carried over. */
+	assert_int_equal(keys_load(f->path, 0, &r2, err, sizeof(err)), 0);
+	assert_memory_equal(r2.token, token, KEY_BYTES);
+	assert_memory_equal(r2.audit, audit, KEY_BYTES);
+	assert_true(opens_to(r2.totp, old, "Anna") == 0);
+	keys_free(&r2);
+
+	/* Only the newest may be kept. */
+	assert_int_equal(keys_retire(f->path, 1, err, sizeof(err)), -1);
+	assert_int_equal(keys_retire(f->path, 2, err, sizeof(err)), 0);
+	assert_int_equal(keys_ids(f->path, ids, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 2);
+	read_all(f->path, again, sizeof(again));
+	assert_null(strstr(again, hex1));
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	/* After retirement key 1's values no longer open; key 2's do. */
+	assert_int_equal(keys_load(f->path, 0, &r2, err, sizeof(err)), 0);
+	assert_false(opens_to(r2.identity, old, "Anna"));
+	assert_false(opens_to(r2.identity, legacy, "Berit"));
+	assert_true(opens_to(r2.identity, moved, "Anna"));
+	assert_true(opens_to(r2.identity, fresh, "Cecilia"));
+	assert_memory_equal(r2.token, token, KEY_BYTES);
+	assert_memory_equal(r2.audit, audit, KEY_BYTES);
+	keys_free(&r2);
+
+	/* The next rotation takes id 3. */
+	assert_int_equal(keys_rotate_begin(f->path, &nw, &od, err, sizeof(err)),
+	    0);
+	assert_int_equal(nw, 3);
+	assert_int_equal(od, 2);
+
+	close(lock);
+	keys_free(&r1);
+	free(old);
+	free(legacy);
+	free(fresh);
+	free(moved);
+}
+
+/* Version 2 files are parsed strictly. */
+static void
+test_keys_v2_content(void **state)
+{
+#define H "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define G "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+	static const char good[] = "nmt-keys 2\nmaster 4 " H "\nmaster 5 " G
+	                           "\ntoken " H "\naudit " G "\n";
+	static const char *const bad[] = {
+		"nmt-keys 2\n",
+		"nmt-keys 3\nmaster 1 " H "\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 1 " H "\ntoken " H "\n",
+		"nmt-keys 2\nmaster 1 " H "\naudit " H "\n",
+		"nmt-keys 2\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 1 " H "\nmaster 1 " G "\ntoken " H
+		"\naudit " H "\n",
+		"nmt-keys 2\nmaster 1 " H "\nmaster 2 " H "\nmaster 3 " H
+		"\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 01 " H "\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 0 " H "\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 1234567890 " H "\ntoken " H "\naudit " H
+		"\n",
+		"nmt-keys 2\nmaster 1 " H "\ntoken " H "\naudit " H "\ntoken " H
+		"\n",
+		"nmt-keys 2\nmaster 1 " H "\ntoken " H "\naudit " H,
+		"nmt-keys 2\nmaster 1 " H "\ntoken " H "\naudit " H "\n\n",
+		"nmt-keys 2\nmaster 1 " H "0\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 1  " H "\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nmaster 1 00112233445566778899AABBCCDDEEFF"
+		"00112233445566778899aabbccddeeff\ntoken " H "\naudit " H "\n",
+		"nmt-keys 2\nsecret 1 " H "\ntoken " H "\naudit " H "\n",
+	};
+#undef G
+	struct keys_fixture *f = *state;
+	struct keyring       r;
+	unsigned             ids[KEY_MASTERS_MAX];
+	unsigned char        master[KEY_BYTES], expect[KEY_BYTES];
+	unsigned char        got[KEY_BYTES];
+	char                 err[256];
+	size_t               i, n, binlen;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(f->path, bad[i], strlen(bad[i]), 0600);
+		err[0] = '\0';
+		assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "malformed"));
+		assert_null(strstr(err, "00112233"));
+		assert_ring_empty(&r);
+	}
+
+	/* Newest (highest id) first, whatever the order in the file. */
+	write_file(f->path, good, strlen(good), 0600);
+	assert_int_equal(keys_ids(f->path, ids, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 5);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), 0);
+	assert_int_equal(sodium_hex2bin(master, sizeof(master), H, 64, NULL,
+	                     &binlen, NULL),
+	    0);
+	crypto_kdf_derive_from_key(expect, KEY_BYTES, KEY_IDENTITY, "NMTKEYS1",
+	    master);
+	seal_key_copy(r.identity, 4, got);
+	assert_memory_equal(got, expect, KEY_BYTES);
+	/* token and audit are the file's own, not derived. */
+	assert_memory_equal(r.token, master, KEY_BYTES);
+	keys_free(&r);
+
+	write_file(f->path, good, strlen(good), 0640);
+	assert_int_equal(keys_load(f->path, 0, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "permissions"));
+#undef H
+}
+
+/* The key id a sealed text names. */
+static void
+test_seal_key_id(void **state)
+{
+	(void)state;
+	assert_int_equal(seal_key_id("v1.AAAA"), 1);
+	assert_int_equal(seal_key_id("v2.7.AAAA"), 7);
+	assert_int_equal(seal_key_id("v2.999999999.AAAA"), 999999999);
+	assert_int_equal(seal_key_id("v2.1234567890.AAAA"), 0);
+	assert_int_equal(seal_key_id("v2.0.AAAA"), 0);
+	assert_int_equal(seal_key_id("v2.01.AAAA"), 0);
+	assert_int_equal(seal_key_id("v2..AAAA"), 0);
+	assert_int_equal(seal_key_id("v2.1AAAA"), 0);
+	assert_int_equal(seal_key_id("v3.1.AAAA"), 0);
+	assert_int_equal(seal_key_id(""), 0);
+	assert_int_equal(seal_key_id(NULL), 0);
+}
+
 /* ---------------------------------------------------------------- */
 /* seal */
 
@@ -325,14 +608,15 @@ test_seal_round_trip(void **state)
 	size_t            len, i;
 
 	(void)state;
-	s = seal_text(key_a, "Anna Andersson 19800101-1234", 28,
+	s = seal_text_v1(key_a, "Anna Andersson 19800101-1234", 28,
 	    "person:1:identity");
 	assert_non_null(s);
 	assert_memory_equal(s, "v1.", 3);
 	assert_true(all_in_set(s + 3, B64URL_CHARS));
 	/* 24-byte nonce + 28 + 16-byte tag = 68 bytes -> 91 base64 chars */
 	assert_int_equal(strlen(s), 3 + 91);
-	assert_int_equal(seal_open(key_a, s, "person:1:identity", &p, &len), 0);
+	assert_int_equal(seal_open_v1(key_a, s, "person:1:identity", &p, &len),
+	    0);
 	assert_int_equal(len, 28);
 	assert_string_equal(p, "Anna Andersson 19800101-1234");
 	sodium_memzero(p, len);
@@ -340,15 +624,15 @@ test_seal_round_trip(void **state)
 	free(s);
 
 	/* Empty text, embedded NUL bytes, a longer text. */
-	s = seal_text(key_a, "", 0, "x");
-	assert_int_equal(seal_open(key_a, s, "x", &p, &len), 0);
+	s = seal_text_v1(key_a, "", 0, "x");
+	assert_int_equal(seal_open_v1(key_a, s, "x", &p, &len), 0);
 	assert_int_equal(len, 0);
 	assert_string_equal(p, "");
 	free(p);
 	free(s);
 
-	s = seal_text(key_a, bin, sizeof(bin), "x");
-	assert_int_equal(seal_open(key_a, s, "x", &p, &len), 0);
+	s = seal_text_v1(key_a, bin, sizeof(bin), "x");
+	assert_int_equal(seal_open_v1(key_a, s, "x", &p, &len), 0);
 	assert_int_equal(len, sizeof(bin));
 	assert_memory_equal(p, bin, sizeof(bin));
 	assert_int_equal(p[len], '\0');
@@ -357,13 +641,13 @@ test_seal_round_trip(void **state)
 
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (char)('a' + i % 26);
-	s = seal_text(key_a, big, sizeof(big), NULL);
-	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), 0);
+	s = seal_text_v1(key_a, big, sizeof(big), NULL);
+	assert_int_equal(seal_open_v1(key_a, s, NULL, &p, &len), 0);
 	assert_int_equal(len, sizeof(big));
 	assert_memory_equal(p, big, sizeof(big));
 	free(p);
 	/* NULL associated data is the same as "". */
-	assert_int_equal(seal_open(key_a, s, "", &p, &len), 0);
+	assert_int_equal(seal_open_v1(key_a, s, "", &p, &len), 0);
 	free(p);
 	free(s);
 }
@@ -375,24 +659,25 @@ test_seal_wrong_aad_or_key(void **state)
 	size_t len;
 
 	(void)state;
-	s = seal_text(key_a, "secret", 6, "person:1:identity");
+	s = seal_text_v1(key_a, "secret", 6, "person:1:identity");
 	p = (char *)1;
 	len = 99;
-	assert_int_equal(seal_open(key_a, s, "person:2:identity", &p, &len),
+	assert_int_equal(seal_open_v1(key_a, s, "person:2:identity", &p, &len),
 	    -1);
 	assert_null(p);
 	assert_int_equal(len, 0);
-	assert_int_equal(seal_open(key_a, s, "person:1:identit", &p, &len), -1);
-	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), -1);
-	assert_int_equal(seal_open(key_a, s, "", &p, &len), -1);
-	assert_int_equal(seal_open(key_b, s, "person:1:identity", &p, &len),
+	assert_int_equal(seal_open_v1(key_a, s, "person:1:identit", &p, &len),
+	    -1);
+	assert_int_equal(seal_open_v1(key_a, s, NULL, &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, s, "", &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_b, s, "person:1:identity", &p, &len),
 	    -1);
 	assert_null(p);
 	free(s);
 
-	s = seal_text(key_a, "secret", 6, NULL);
-	assert_int_equal(seal_open(key_a, s, "a", &p, &len), -1);
-	assert_int_equal(seal_open(key_a, s, NULL, &p, &len), 0);
+	s = seal_text_v1(key_a, "secret", 6, NULL);
+	assert_int_equal(seal_open_v1(key_a, s, "a", &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, s, NULL, &p, &len), 0);
 	free(p);
 	free(s);
 }
@@ -405,7 +690,7 @@ test_seal_tampered(void **state)
 	size_t        len, binlen, i, n;
 
 	(void)state;
-	s = seal_text(key_a, "tamper me", 9, "aad");
+	s = seal_text_v1(key_a, "tamper me", 9, "aad");
 	n = strlen(s);
 
 	/* Decode, flip each byte in turn, encode again: never opens. */
@@ -422,25 +707,25 @@ test_seal_tampered(void **state)
 		sodium_bin2base64(t + 3, n - 2, bin, binlen,
 		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		assert_string_not_equal(t, s);
-		assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+		assert_int_equal(seal_open_v1(key_a, t, "aad", &p, &len), -1);
 		bin[i] ^= 0x01;
 	}
 
 	/* A changed character in the text form. */
 	memcpy(t, s, n + 1);
 	t[40] = t[40] == 'A' ? 'B' : 'A';
-	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, t, "aad", &p, &len), -1);
 
 	/* Truncated and extended texts. */
 	memcpy(t, s, n + 1);
 	t[n - 1] = '\0';
-	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, t, "aad", &p, &len), -1);
 	t[n - 4] = '\0';
-	assert_int_equal(seal_open(key_a, t, "aad", &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, t, "aad", &p, &len), -1);
 	free(t);
 
 	/* The untouched text still opens. */
-	assert_int_equal(seal_open(key_a, s, "aad", &p, &len), 0);
+	assert_int_equal(seal_open_v1(key_a, s, "aad", &p, &len), 0);
 	assert_string_equal(p, "tamper me");
 	free(p);
 	free(s);
@@ -453,10 +738,10 @@ test_seal_random_nonce(void **state)
 	size_t len;
 
 	(void)state;
-	s1 = seal_text(key_a, "same", 4, "aad");
-	s2 = seal_text(key_a, "same", 4, "aad");
+	s1 = seal_text_v1(key_a, "same", 4, "aad");
+	s2 = seal_text_v1(key_a, "same", 4, "aad");
 	assert_string_not_equal(s1, s2);
-	assert_int_equal(seal_open(key_a, s2, "aad", &p, &len), 0);
+	assert_int_equal(seal_open_v1(key_a, s2, "aad", &p, &len), 0);
 	assert_string_equal(p, "same");
 	free(p);
 	free(s1);
@@ -488,22 +773,23 @@ test_seal_malformed(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		p = (char *)1;
-		assert_int_equal(seal_open(key_a, bad[i], NULL, &p, &len), -1);
+		assert_int_equal(seal_open_v1(key_a, bad[i], NULL, &p, &len),
+		    -1);
 		assert_null(p);
 	}
-	assert_int_equal(seal_open(key_a, NULL, NULL, &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, NULL, NULL, &p, &len), -1);
 
 	/* A valid text with trailing garbage or whitespace. */
-	s = seal_text(key_a, "x", 1, NULL);
+	s = seal_text_v1(key_a, "x", 1, NULL);
 	n = strlen(s);
 	t = malloc(n + 2);
 	assert_non_null(t);
 	memcpy(t, s, n);
 	t[n] = '=';
 	t[n + 1] = '\0';
-	assert_int_equal(seal_open(key_a, t, NULL, &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, t, NULL, &p, &len), -1);
 	t[n] = ' ';
-	assert_int_equal(seal_open(key_a, t, NULL, &p, &len), -1);
+	assert_int_equal(seal_open_v1(key_a, t, NULL, &p, &len), -1);
 	free(t);
 	free(s);
 }
@@ -1176,6 +1462,11 @@ main(void)
 		    keys_teardown),
 		cmocka_unit_test_setup_teardown(test_keys_bad_content,
 		    keys_setup, keys_teardown),
+		cmocka_unit_test_setup_teardown(test_keys_rotate, keys_setup,
+		    keys_teardown),
+		cmocka_unit_test_setup_teardown(test_keys_v2_content,
+		    keys_setup, keys_teardown),
+		cmocka_unit_test(test_seal_key_id),
 	};
 	const struct CMUnitTest seal_tests[] = {
 		cmocka_unit_test(test_seal_round_trip),

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "crypto/keys.h"
 #include "crypto/seal.h"
 #include "sandbox/sandbox.h"
 
@@ -233,13 +234,22 @@ test_drop(void **state)
 static int
 secret_is_guarded(void)
 {
-	unsigned char key[32] = { 7 };
-	char         *sealed, *plain = NULL;
-	size_t        len;
+	struct keyring ring;
+	char   dir[] = "/tmp/nmt-test-secret.XXXXXX", path[64], err[128];
+	char  *sealed, *plain = NULL;
+	size_t len;
 
 	signal(SIGSEGV, SIG_DFL); /* not cmocka's handler: die of it */
-	sealed = seal_text(key, "JBSWY3DPEHPK3PXP", 16, "user:1:totp");
-	if (seal_open_secret(key, sealed, "user:1:totp", &plain, &len) != 0 ||
+	if (mkdtemp(dir) == NULL)
+		return 9;
+	snprintf(path, sizeof(path), "%s/key", dir);
+	if (keys_load(path, 1, &ring, err, sizeof(err)) != 0)
+		return 9;
+	unlink(path);
+	rmdir(dir);
+	sealed = seal_text(ring.totp, "JBSWY3DPEHPK3PXP", 16, "user:1:totp");
+	if (seal_open_secret(ring.totp, sealed, "user:1:totp", &plain, &len) !=
+	        0 ||
 	    len != 16 || strcmp(plain, "JBSWY3DPEHPK3PXP") != 0)
 		return 10;
 	free(sealed);

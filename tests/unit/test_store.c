@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "core/util.h"
+#include "crypto/keys.h"
 #include "crypto/token.h"
 #include "db/db.h"
 #include "db/seed.h"
@@ -35,8 +36,6 @@ struct tstate {
 	char       user_id[UUID_TEXT];
 	char       case_id[UUID_TEXT];
 };
-
-static const unsigned char key[32] = { 1, 2, 3 };
 
 static int
 prepare(struct tstate *t)
@@ -190,8 +189,15 @@ test_person_seal(void **state)
 	struct tstate    *t = *state;
 	struct person_rec p, back;
 	struct db_param   q[1];
-	char              id[UUID_TEXT];
+	struct keyring    ring;
+	struct seal_keys *key;
+	char              id[UUID_TEXT], dir[] = "/tmp/nmt-store-XXXXXX";
+	char              kpath[64], err[256];
 
+	assert_non_null(mkdtemp(dir));
+	snprintf(kpath, sizeof(kpath), "%s/master.key", dir);
+	assert_int_equal(keys_load(kpath, 1, &ring, err, sizeof(err)), 0);
+	key = ring.identity;
 	memset(&p, 0, sizeof(p));
 	token_uuid(id);
 	p.id = xstrdup(id);
@@ -227,6 +233,9 @@ test_person_seal(void **state)
 	assert_int_equal(store_person_get(t->db, key, id, 0, &back),
 	    NMT_SEALED);
 	person_rec_free(&p);
+	keys_free(&ring);
+	unlink(kpath);
+	rmdir(dir);
 }
 
 /* A parameter as an SQL literal (for EXPLAIN EXECUTE). */
