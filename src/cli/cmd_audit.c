@@ -213,7 +213,8 @@ audit_verify(struct cli *cli, int argc, char **argv)
 	if (file != NULL &&
 	    (rc = read_checkpoints(file, pubs[0], npubs, &as)) != 0)
 		goto out;
-	qsort(as.a, as.n, sizeof(as.a[0]), anchor_cmp);
+	if (as.n > 1)
+		qsort(as.a, as.n, sizeof(as.a[0]), anchor_cmp);
 	v.anchors = as.a;
 	v.nanchors = as.n;
 	rc = 2;
