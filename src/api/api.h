@@ -100,7 +100,7 @@ struct route {
 	const struct field_spec  *body;    /* NULL: no body */
 	const struct query_spec  *query;   /* NULL: none */
 	const struct object_type *object;  /* what the first {id} names */
-	enum object_kind          kind;    /* for the policy */
+	enum object_kind          kind;    /* for the policy when no object */
 	enum action               action;
 	const char               *audit; /* audit action, NULL: none */
 	void (*handler)(struct ctx *);

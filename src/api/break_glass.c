@@ -86,7 +86,6 @@ const struct route break_glass_routes[] = {
 	    .roles = ROLE_BIT(ROLE_MEMBER) | ROLE_BIT(ROLE_COORDINATOR),
 	    .body = break_glass_spec,
 	    .object = &person_object,
-	    .kind = OBJ_PERSON,
 	    .action = ACT_BREAK_GLASS,
 	    .audit = "person.break_glass",
 	    .handler = break_glass },
