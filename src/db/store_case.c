@@ -313,6 +313,7 @@ store_case_list(struct db *db, const struct case_filter *f,
 	struct db_result *r = NULL;
 	struct facts      facts;
 	size_t            i;
+	int               team_col = record_width(&case_summary_record);
 	enum nmt_err      e;
 
 	e = record_page(db, b, &case_summary_record, pg, (void **)rows_r, n_r,
@@ -324,8 +325,7 @@ store_case_list(struct db *db, const struct case_filter *f,
 		facts.exists = 1;
 		strlcopy(facts.region, (*rows_r)[i].region,
 		    sizeof(facts.region));
-		facts_team(r, (int)i, record_width(&case_summary_record),
-		    &facts);
+		facts_team(r, (int)i, team_col, &facts);
 		ASSERT(policy_in_scope(&f->scope, &facts));
 	}
 	db_result_free(r);
