@@ -110,6 +110,13 @@ struct route {
 	 * adds field errors; an error return (after replying) stops.
 	 */
 	enum nmt_err (*check)(struct ctx *, json_t *errors);
+	/*
+	 * The action this request takes on the object, from the body and
+	 * the object's facts (a case's status change is ACT_CLOSE or
+	 * ACT_REOPEN); NULL: always action. The gate decides on action, the
+	 * write path on this.
+	 */
+	enum action (*action_of)(struct ctx *, const struct facts *);
 };
 #define ROUTE_END \
 	{ \
@@ -242,6 +249,19 @@ enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);
 int auth_request(struct ctx *c);
 /* The session cookie header value for a token (Secure over TLS). */
 char *auth_cookie(const struct ctx *c, const char *token, long max_age);
+
+/*
+ * The "allowed" array of an answer: the names of policy_allowed(p, f)
+ * (render.c).
+ */
+json_t *render_allowed(const struct principal *p, const struct facts *f);
+
+/*
+ * A case's team rows as answered, each with its "allowed" (team.c);
+ * case_facts: the case's.
+ */
+json_t *team_render(struct ctx *c, const struct facts *case_facts,
+    const struct member_rec *rows, size_t n);
 
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;

@@ -5,6 +5,13 @@
  * case and joins its team with full access; the case number's year is the
  * Swedish civil year of creation. A case the caller may not see answers
  * 404 exactly like one that does not exist (the router's gate).
+ *
+ * Closing (status "closed") needs a closing_reason (vocab_closing_reason;
+ * "other" with a closing_note) and reopening (status "open" on a closed
+ * case) a reopen_reason; both are their own actions in the policy (the
+ * owner side and coordinators), audited as case.close and case.reopen.
+ * A closed case refuses every other change (write.c). Every case answer
+ * carries what the caller may do with it now ("allowed").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 #define SUMMARY_MAX 10000
 #define NOTES_MAX   20000
 #define QUERY_MAX   200
+#define REASON_MAX  2000
 
 static enum nmt_err
 case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
@@ -38,6 +46,7 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	struct case_rec    rec;
 	struct member_rec *team;
 	struct person_rec *persons;
+	struct facts       f;
 	size_t             nteam, npersons;
 	json_t            *doc;
 	enum nmt_err       e;
@@ -51,12 +60,15 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	        "organization", rec.owner_org));
 	*version_r = rec.version;
 	record_free(&case_record, &rec);
-	if ((e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
+	/* What the caller may do now, on the case as it is now. */
+	if ((e = case_facts(c, id, 0, &f)) != NMT_OK ||
+	    (e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
 		json_decref(doc);
 		return e;
 	}
-	json_object_set_new(doc, "team",
-	    render_records(&member_record, team, nteam));
+	json_object_set_new(doc, "allowed",
+	    render_allowed(&c->actor.principal, &f));
+	json_object_set_new(doc, "team", team_render(c, &f, team, nteam));
 	store_members_free(team, nteam);
 	if ((e = store_case_persons(c->db, id, &persons, &npersons)) !=
 	    NMT_OK) {
@@ -115,6 +127,69 @@ county_check(struct ctx *c, json_t *errors)
 		validate_error(errors, "county", "invalid_value",
 		    "Okänd länskod.");
 	return e;
+}
+
+/* 400 naming a missing reason: NMT_INVALID after answering. */
+static enum nmt_err
+reason_missing(struct ctx *c, const char *field)
+{
+	json_t *errors = json_array();
+
+	validate_error(errors, field, "required",
+	    strcmp(field, "reopen_reason") == 0 ?
+	        "Ange varför ärendet öppnas igen." :
+	        "Ange varför ärendet avslutas.");
+	reply_invalid(c, errors);
+	return NMT_INVALID;
+}
+
+/*
+ * The status rules of a PATCH, added to errors: closing needs a
+ * closing_reason ("other" a closing_note) and allows no reopen_reason;
+ * the closing fields come only with closing; reopening a closed case
+ * (the gate's facts) needs a reopen_reason, which comes with status
+ * "open" only.
+ */
+static void
+status_rules(struct ctx *c, json_t *errors)
+{
+	const char *status = json_str(c->body, "status");
+	const char *reason = json_str(c->body, "closing_reason");
+	const char *note = json_str(c->body, "closing_note");
+	int         closing = status != NULL && strcmp(status, "closed") == 0;
+	int         opening = status != NULL && strcmp(status, "open") == 0;
+
+	if (closing && reason == NULL &&
+	    !validate_has_error(errors, "closing_reason"))
+		validate_error(errors, "closing_reason", "required",
+		    "Ange varför ärendet avslutas.");
+	if (closing && reason != NULL && strcmp(reason, "other") == 0 &&
+	    (note == NULL || *note == '\0') &&
+	    !validate_has_error(errors, "closing_note"))
+		validate_error(errors, "closing_note", "required",
+		    "Beskriv skälet när du väljer Annat skäl.");
+	if (!closing && json_object_get(c->body, "closing_reason") != NULL)
+		validate_error(errors, "closing_reason", "conflict",
+		    "Avslutsskäl anges bara när ärendet avslutas.");
+	if (!closing && json_object_get(c->body, "closing_note") != NULL)
+		validate_error(errors, "closing_note", "conflict",
+		    "Avslutskommentar anges bara när ärendet avslutas.");
+	if (opening && c->facts.closed &&
+	    json_str(c->body, "reopen_reason") == NULL &&
+	    !validate_has_error(errors, "reopen_reason"))
+		validate_error(errors, "reopen_reason", "required",
+		    "Ange varför ärendet öppnas igen.");
+	if (!opening && json_object_get(c->body, "reopen_reason") != NULL)
+		validate_error(errors, "reopen_reason", "conflict",
+		    "Skäl att öppna igen anges bara med status open.");
+}
+
+/* The PATCH route's rules: a known county, the status rules. */
+static enum nmt_err
+case_patch_check(struct ctx *c, json_t *errors)
+{
+	status_rules(c, errors);
+	return county_check(c, errors);
 }
 
 static void
@@ -254,13 +329,65 @@ case_get(struct ctx *c)
 	reply_case(c, c->params[0], 0);
 }
 
+/*
+ * The action of a PATCH on the case as facts describe it: a status that
+ * closes an open case is ACT_CLOSE; one that opens a closed case, or any
+ * reopen_reason, ACT_REOPEN; anything else an update (refused while the
+ * case is closed).
+ */
+static enum action
+case_action(struct ctx *c, const struct facts *f)
+{
+	const char *status = json_str(c->body, "status");
+
+	if (status != NULL && strcmp(status, "closed") == 0 && !f->closed)
+		return ACT_CLOSE;
+	if (json_object_get(c->body, "reopen_reason") != NULL ||
+	    (status != NULL && strcmp(status, "open") == 0 && f->closed))
+		return ACT_REOPEN;
+	return ACT_UPDATE;
+}
+
+static void
+set_value(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+/* The closing or reopening fields of the record, for action. */
+static void
+case_status_apply(struct ctx *c, struct case_rec *rec, enum action action)
+{
+	if (action == ACT_CLOSE) {
+		set_value(&rec->closing_reason,
+		    json_str(c->body, "closing_reason"));
+		set_value(&rec->closing_note, json_str(c->body, "closing_note"));
+		set_value(&rec->closed_at, c->now_text);
+		c->note.action = "case.close";
+	} else if (action == ACT_REOPEN) {
+		set_value(&rec->closing_reason, NULL);
+		set_value(&rec->closing_note, NULL);
+		set_value(&rec->closed_at, NULL);
+		set_value(&rec->reopen_reason,
+		    json_str(c->body, "reopen_reason"));
+		set_value(&rec->reopened_at, c->now_text);
+		set_value(&rec->status, "open");
+		c->note.action = "case.reopen";
+	}
+}
+
 static enum nmt_err
 case_update(struct ctx *c, void *region)
 {
 	struct case_rec rec;
+	enum action     action = case_action(c, &c->facts);
 	enum nmt_err    e;
 
 	memset(&rec, 0, sizeof(rec));
+	/* Reopening names its reason (decided again on the locked facts). */
+	if (action == ACT_REOPEN && json_str(c->body, "reopen_reason") == NULL)
+		return reason_missing(c, "reopen_reason");
 	if ((e = store_case_get(c->db, c->params[0], 1, &rec)) != NMT_OK)
 		return e;
 	/* Merge only onto the version named, so no change is lost. */
@@ -268,6 +395,7 @@ case_update(struct ctx *c, void *region)
 		e = NMT_STALE;
 	else {
 		case_apply(&rec, c->body, region);
+		case_status_apply(c, &rec, action);
 		free(rec.updated_at);
 		rec.updated_at = xstrdup(c->now_text);
 		e = store_case_update(c->db, &rec);
@@ -297,6 +425,10 @@ static const struct field_spec case_patch_spec[] = {
 	{ "summary", FT_TEXT, 0, SUMMARY_MAX, 0, 0, NULL, NULL },
 	{ "notes", FT_TEXT, 0, NOTES_MAX, 0, 0, NULL, NULL },
 	{ "status", FT_CODE, 0, 0, 0, 0, vocab_case_status, NULL },
+	{ "closing_reason", FT_CODE, 0, 0, 0, 0, vocab_closing_reason, NULL },
+	{ "closing_note", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL, NULL },
+	{ "reopen_reason", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL,
+	    NULL },
 	{ "county", FT_STRING, FIELD_NONEMPTY, 2, 0, 0, NULL, NULL },
 	{ "exploitation", FT_CODE_LIST, 0, 12, 0, 0, vocab_exploitation, NULL },
 	FIELD_END,
@@ -346,6 +478,7 @@ const struct route case_routes[] = {
 	    .audit = "case.update",
 	    .handler = case_patch,
 	    .flags = R_IF_MATCH,
-	    .check = county_check },
+	    .check = case_patch_check,
+	    .action_of = case_action },
 	ROUTE_END,
 };

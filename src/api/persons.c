@@ -3,7 +3,12 @@
  *
  * The store seals the identity block on its way in and opens it on its
  * way out; this file decides with the policy how much of it the caller
- * receives (the address is dropped for the narrower view). Whether a
+ * receives (the address is dropped for the narrower view). The person
+ * answer never carries the block: GET /persons/{id}/identity gives it,
+ * on demand, to those the policy opens it to (404 to anyone else), as an
+ * audit entry of its own (person.identity.read, flagged when only a
+ * break-the-glass grant opens it). Every person answer carries what the
+ * caller may do now ("allowed"). Whether a
  * person is a child is computed from the registration day, never taken
  * from the client. A writer who may not see the identity may not replace
  * it or its protection; a grant opens it for reading only. A stored block
@@ -37,51 +42,48 @@ view_by_right(struct ctx *c)
 	return policy_identity(&c->actor.principal, &f);
 }
 
-/* The person document as the caller may see it. */
+static const char *const access_names[] = { "none", "without_address",
+	"full" };
+
+/*
+ * The person document as the caller may see it: no identity block; how
+ * much of it the caller may reveal, whether a block is stored, the end of
+ * a live grant that opens it, and what the caller may do now.
+ */
 static json_t *
 person_document(struct ctx *c, const struct person_rec *p,
     enum identity_view view)
 {
-	static const char *const access[] = { "none", "without_address",
-		"full" };
-	int                      by_grant = view != view_by_right(c);
-	struct facts             f = c->facts;
-	json_t                  *doc = render_record(&person_record, p);
-	json_t                  *identity;
+	json_t *doc = render_record(&person_record, p);
 
-	if (view != IDENTITY_NONE && p->has_identity) {
-		identity = render_record(&identity_record, &p->identity);
-		if (view == IDENTITY_NO_ADDRESS)
-			json_object_del(identity, "address");
-		json_object_set_new(doc, "identity", identity);
-	}
-	json_object_set_new(doc, "identity_access", json_string(access[view]));
-	if (by_grant)
+	json_object_set_new(doc, "identity_access",
+	    json_string(access_names[view]));
+	json_object_set_new(doc, "has_identity",
+	    json_boolean(view != IDENTITY_NONE && p->identity_sealed != NULL));
+	if (view != view_by_right(c))
 		json_object_set_new(doc, "break_glass_until",
 		    json_string(c->facts.glass_until));
-	*f.glass_until = '\0';
-	json_object_set_new(doc, "break_glass_allowed",
-	    json_boolean(view != IDENTITY_FULL &&
-	        policy_decide(&c->actor.principal, OBJ_PERSON, ACT_BREAK_GLASS,
-	            &f) == POLICY_ALLOW));
+	json_object_set_new(doc, "allowed",
+	    render_allowed(&c->actor.principal, &c->facts));
 	return doc;
 }
 
-/* Reads the person (identity opened when the caller may see it). */
+/*
+ * Reads the person (the identity opened only when the caller may see
+ * it: whether one is stored is all the document tells of it); c->facts
+ * are the person's, as they are now.
+ */
 static void
-reply_person(struct ctx *c, const char *id, int created,
-    enum identity_view view)
+reply_person(struct ctx *c, const char *id, int created)
 {
-	struct person_rec p;
-	struct seal_keys *key = NULL;
-	json_t           *doc;
-	enum nmt_err      e;
+	enum identity_view view = policy_identity(&c->actor.principal,
+	    &c->facts);
+	struct person_rec  p;
+	json_t            *doc;
+	enum nmt_err       e;
 
-	/* The store opens the identity only for those who may see it. */
-	if (view != IDENTITY_NONE)
-		key = c->app->keys.identity;
 	memset(&p, 0, sizeof(p));
-	if ((e = store_person_get(c->db, key, id, 0, &p)) != NMT_OK) {
+	if ((e = store_person_get(c->db, NULL, id, 0, &p)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}
@@ -92,6 +94,17 @@ reply_person(struct ctx *c, const char *id, int created,
 	else
 		reply_json(c, 200, doc);
 	person_rec_free(&p);
+}
+
+/* The person's facts as they are now, after a write: 0, or -1 replied. */
+static int
+facts_now(struct ctx *c, const char *id)
+{
+	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text, 0,
+	        &c->facts) == NMT_OK)
+		return 0;
+	reply_error(c, NMT_ERROR);
+	return -1;
 }
 
 static void
@@ -285,24 +298,46 @@ persons_create(struct ctx *c)
 		return;
 	/* The new person is on the case the gate decided on. */
 	strlcopy(id, c->note.object + strlen("person:"), sizeof(id));
-	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text, 0,
-	        &c->facts) != NMT_OK) {
-		reply_error(c, NMT_ERROR);
-		return;
-	}
-	/* A grant opens reads only: a write answers with what is by right. */
-	reply_person(c, id, 1, view_by_right(c));
+	if (facts_now(c, id) == 0)
+		reply_person(c, id, 1);
 }
 
 static void
 person_get(struct ctx *c)
 {
+	reply_person(c, c->params[0], 0);
+}
+
+/*
+ * GET /persons/{id}/identity: the block as far as the policy opens it
+ * (the gate answered 404 to anyone it opens nothing to): the fields
+ * stored, none when no block is. A read only a grant opens is flagged.
+ */
+static void
+identity_get(struct ctx *c)
+{
 	enum identity_view view = policy_identity(&c->actor.principal,
 	    &c->facts);
+	struct person_rec  p;
+	json_t            *doc;
+	enum nmt_err       e;
 
-	/* A read that only a grant opened is flagged. */
+	memset(&p, 0, sizeof(p));
+	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0],
+	         0, &p)) != NMT_OK) {
+		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
+		return;
+	}
+	doc = render_record(&identity_record, &p.identity);
+	if (view != IDENTITY_FULL)
+		json_object_del(doc, "address");
+	json_object_set_new(doc, "access", json_string(access_names[view]));
 	c->note.flagged = view != view_by_right(c);
-	reply_person(c, c->params[0], 0, view);
+	if (c->note.flagged)
+		json_object_set_new(doc, "break_glass_until",
+		    json_string(c->facts.glass_until));
+	reply_json(c, 200, doc);
+	person_rec_free(&p);
 }
 
 static enum nmt_err
@@ -338,9 +373,9 @@ person_update(struct ctx *c, void *arg)
 static void
 person_patch(struct ctx *c)
 {
-	/* A grant opens reads only: a write answers with what is by right. */
-	if (api_write(c, person_update, NULL) == NMT_OK)
-		reply_person(c, c->params[0], 0, view_by_right(c));
+	if (api_write(c, person_update, NULL) == NMT_OK &&
+	    facts_now(c, c->params[0]) == 0)
+		reply_person(c, c->params[0], 0);
 }
 
 static const struct field_spec identity_spec[] = {
@@ -395,6 +430,13 @@ const struct route person_routes[] = {
 	    .action = ACT_READ,
 	    .audit = "person.read",
 	    .handler = person_get },
+	{ .method = "GET",
+	    .pattern = "/api/v1/persons/{id}/identity",
+	    .roles = PERSON_ROLES,
+	    .object = &person_object,
+	    .action = ACT_REVEAL_IDENTITY,
+	    .audit = "person.identity.read",
+	    .handler = identity_get },
 	{ .method = "PATCH",
 	    .pattern = "/api/v1/persons/{id}",
 	    .roles = PERSON_ROLES,

@@ -1,6 +1,7 @@
 /*
  * render.c — records to JSON answers through their column tables
- * (db/record.h): the only row-to-JSON code of the API.
+ * (db/record.h): the only row-to-JSON code of the API; and the "allowed"
+ * array of an answer from the policy.
  */
 #include "api/api.h"
 
@@ -63,5 +64,18 @@ render_records(const struct record_type *t, const void *rows, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a,
 		    render_record(t, (const char *)rows + i * t->size));
+	return a;
+}
+
+json_t *
+render_allowed(const struct principal *p, const struct facts *f)
+{
+	unsigned set = policy_allowed(p, f), i;
+	json_t  *a = json_array();
+
+	for (i = 0; i < ALLOWED_COUNT; i++)
+		if (set & (1u << i))
+			json_array_append_new(a,
+			    json_string(policy_allowed_name(i)));
 	return a;
 }

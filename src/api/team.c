@@ -4,13 +4,50 @@
  * and coordinators who see the case change the team. The owner
  * organization's own row cannot be removed, so a case never loses its
  * owner; a second row for the same organization or user is refused by
- * the unique rule of the table (409).
+ * the unique rule of the table (409). Every row answered carries what
+ * the caller may do with it ("allowed": remove_member).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/util.h"
+
+/* A team row's facts: its case's, and whether it is the owner's row. */
+static void
+row_facts(const struct facts *case_facts, const struct member_rec *m,
+    struct facts *f)
+{
+	*f = *case_facts;
+	f->kind = OBJ_TEAM_ROW;
+	f->owner_row = strcmp(m->organization, case_facts->owner_org) == 0 &&
+	    m->user_id == NULL;
+}
+
+static json_t *
+row_render(struct ctx *c, const struct facts *case_facts,
+    const struct member_rec *m)
+{
+	json_t      *doc = render_record(&member_record, m);
+	struct facts f;
+
+	row_facts(case_facts, m, &f);
+	json_object_set_new(doc, "allowed",
+	    render_allowed(&c->actor.principal, &f));
+	return doc;
+}
+
+json_t *
+team_render(struct ctx *c, const struct facts *case_facts,
+    const struct member_rec *rows, size_t n)
+{
+	json_t *a = json_array();
+	size_t  i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, row_render(c, case_facts, &rows[i]));
+	return a;
+}
 
 static void
 team_list(struct ctx *c)
@@ -23,7 +60,7 @@ team_list(struct ctx *c)
 		reply_error(c, e);
 		return;
 	}
-	reply_page(c, render_records(&member_record, rows, n), 0, NULL, NULL);
+	reply_page(c, team_render(c, &c->facts, rows, n), 0, NULL, NULL);
 	store_members_free(rows, n);
 }
 
@@ -105,8 +142,7 @@ team_add(struct ctx *c)
 		         &stored)) != NMT_OK)
 			reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		else {
-			reply_json(c, 201,
-			    render_record(&member_record, &stored));
+			reply_json(c, 201, row_render(c, &c->facts, &stored));
 			record_free(&member_record, &stored);
 		}
 	}
@@ -118,16 +154,15 @@ team_delete(struct ctx *c, void *arg)
 {
 	const char       *member_id = arg;
 	struct member_rec m;
-	int               owner_row;
+	struct facts      f;
 	enum nmt_err      e;
 
 	if ((e = store_team_member(c->db, c->params[0], member_id, &m)) !=
 	    NMT_OK)
 		return e;
-	owner_row = strcmp(m.organization, c->facts.owner_org) == 0 &&
-	    m.user_id == NULL;
+	row_facts(&c->facts, &m, &f);
 	record_free(&member_record, &m);
-	if (owner_row) {
+	if (policy_conflict(ACT_TEAM_CHANGE, &f)) {
 		reply_problem(c, 409,
 		    "Ägarorganisationen kan inte tas bort "
 		    "ur teamet.");

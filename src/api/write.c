@@ -2,10 +2,29 @@
  * write.c — the one write path. Every change the API makes runs here:
  * begin → the object's facts read again inside the transaction (locked on
  * PostgreSQL) and the policy asked again, so a change decided on stale
- * facts cannot commit → the change → its audit entry → commit. Any
- * failure rolls everything back and gives one answer.
+ * facts cannot commit → the object's state asked (policy_conflict: a
+ * closed case refuses every change but reopening, 409, for every kind
+ * bound to it) → the change → its audit entry → commit. Any failure
+ * rolls everything back and gives one answer.
  */
 #include "api/api.h"
+
+/* 409 for a change the object's state refuses, in words that help. */
+static enum nmt_err
+conflict(struct ctx *c, enum action action)
+{
+	if (action == ACT_BREAK_GLASS)
+		reply_problem(c, 409,
+		    "Du har redan nödåtkomst till identiteten; den gäller "
+		    "till sin sluttid.");
+	else if (action == ACT_REOPEN)
+		reply_problem(c, 409, "Ärendet är redan öppet.");
+	else if (c->facts.closed)
+		reply_problem(c, 409,
+		    "Ärendet är avslutat. Öppna det igen för att ändra "
+		    "något.");
+	return NMT_CONFLICT;
+}
 
 /* The route's object, decided again on facts read under the lock. */
 static enum nmt_err
@@ -13,17 +32,20 @@ recheck(struct ctx *c)
 {
 	const struct route  *r = c->route;
 	enum policy_decision d;
+	enum action          action;
 	enum nmt_err         e;
 
 	if (r == NULL || r->object == NULL)
 		return NMT_OK;
 	if ((e = r->object->facts(c, c->params[0], 1, &c->facts)) != NMT_OK)
 		return e;
-	d = policy_decide(&c->actor.principal, r->object->kind, r->action,
+	action = r->action_of != NULL ? r->action_of(c, &c->facts) : r->action;
+	d = policy_decide(&c->actor.principal, r->object->kind, action,
 	    &c->facts);
-	if (d == POLICY_ALLOW)
-		return NMT_OK;
-	return d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN;
+	if (d != POLICY_ALLOW)
+		return d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN;
+	return policy_conflict(action, &c->facts) ? conflict(c, action) :
+	                                            NMT_OK;
 }
 
 enum nmt_err

@@ -75,3 +75,42 @@ text_has_control(const char *s, int multiline)
 	}
 	return 0;
 }
+
+/* White space: the Unicode separators (Zs, Zl, Zp) and tab, CR, LF... */
+static int
+is_space(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat;
+
+	if (cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' ||
+	    cp == '\r' || cp == 0x85)
+		return 1;
+	cat = utf8proc_category(cp);
+	return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+	    cat == UTF8PROC_CATEGORY_ZP;
+}
+
+long
+text_trimmed_length(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
+	long                    count = 0, spaces = 0;
+
+	while (*p != '\0') {
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n < 0)
+			return -1;
+		p += n;
+		if (is_space(cp)) {
+			/* Leading ones never count; inner ones when more follows. */
+			if (count > 0)
+				spaces++;
+			continue;
+		}
+		count += spaces + 1;
+		spaces = 0;
+	}
+	return count;
+}

@@ -17,6 +17,11 @@ char *text_fold(const char *s);
 /* Number of code points, or -1 when invalid. */
 long text_length(const char *s);
 /*
+ * Number of code points once leading and trailing white space (Unicode
+ * separators, tab and line breaks) is trimmed, or -1 when invalid.
+ */
+long text_trimmed_length(const char *s);
+/*
  * 1 when s holds a control character (C0, DEL, C1); tabs and newlines
  * count only when multiline is 0.
  */

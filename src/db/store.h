@@ -163,6 +163,8 @@ enum nmt_err store_person_facts(struct db *db, const struct principal *p,
 struct case_rec {
 	char            *id, *number, *title, *summary, *notes;
 	char            *status, *county, *region;
+	char            *closing_reason, *closing_note, *closed_at;
+	char            *reopen_reason, *reopened_at; /* the last reopening */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
 	char            *search_text; /* written by the store */
@@ -184,8 +186,9 @@ enum nmt_err store_case_insert(struct db *db, struct case_rec *c, int year);
 enum nmt_err store_case_get(struct db *db, const char *case_id, int lock,
     struct case_rec *c);
 /*
- * Writes c's changeable fields (title, summary, notes, status, county,
- * region, exploitation, updated_at) when the stored case is at
+ * Writes c's changeable fields (title, summary, notes, status, the
+ * closing and reopening fields, county, region, exploitation,
+ * updated_at) when the stored case is at
  * c->version; NMT_STALE when it is not.
  */
 enum nmt_err store_case_update(struct db *db, struct case_rec *c);
@@ -274,6 +277,7 @@ void         person_rec_free(struct person_rec *p);
 
 struct grant_rec {
 	char *id, *person_id, *case_id, *user_id, *username, *reason;
+	char *category; /* vocab_glass_category */
 	char *created_at, *expires_at;
 };
 extern const struct record_type grant_record;

@@ -26,6 +26,16 @@ static const struct column case_cols[] = {
 	{ "summary", "summary", COL_TEXT, C(summary), COL_MUTABLE },
 	{ "notes", "notes", COL_TEXT, C(notes), COL_MUTABLE },
 	{ "status", "status", COL_TEXT, C(status), COL_MUTABLE },
+	{ "closing_reason", "closing_reason", COL_TEXT, C(closing_reason),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "closing_note", "closing_note", COL_TEXT, C(closing_note),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "closed_at", "closed_at", COL_TEXT, C(closed_at),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "reopen_reason", "reopen_reason", COL_TEXT, C(reopen_reason),
+	    COL_MUTABLE | COL_NULLABLE },
+	{ "reopened_at", "reopened_at", COL_TEXT, C(reopened_at),
+	    COL_MUTABLE | COL_NULLABLE },
 	{ "county", "county", COL_TEXT, C(county), COL_MUTABLE },
 	{ "region", "region", COL_TEXT, C(region), COL_MUTABLE },
 	{ "exploitation", "exploitation", COL_LIST, C(exploitation),
@@ -109,6 +119,15 @@ facts_team(const struct db_result *r, int row, int col, struct facts *f)
 	f->team_by_name = v % 2 == 1;
 }
 
+/* A case is closed unless its status says open (fails closed). */
+static int
+case_closed(const struct db_result *r, int row, int col)
+{
+	const char *s = db_text(r, row, col);
+
+	return s == NULL || strcmp(s, "open") != 0;
+}
+
 static void
 copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
 {
@@ -152,7 +171,7 @@ store_case_facts(struct db *db, const struct principal *p, const char *case_id,
 		sql_free(b);
 		return e;
 	}
-	sql_add(b, "SELECT c.id, c.region, c.owner_org, ");
+	sql_add(b, "SELECT c.id, c.region, c.owner_org, c.status, ");
 	sql_team_access(b, p, "c.id", now);
 	sql_add(b, " FROM nmt_case c WHERE c.id = ");
 	sql_param(b, DB_TEXT(case_id));
@@ -162,7 +181,8 @@ store_case_facts(struct db *db, const struct principal *p, const char *case_id,
 		copy_text(f->case_id, sizeof(f->case_id), r, 0, 0);
 		copy_text(f->region, sizeof(f->region), r, 0, 1);
 		copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 2);
-		facts_team(r, 0, 3, f);
+		f->closed = case_closed(r, 0, 3);
+		facts_team(r, 0, 4, f);
 	}
 	db_result_free(r);
 	sql_free(b);
@@ -190,7 +210,7 @@ store_person_facts(struct db *db, const struct principal *p,
 	}
 	sql_add(b,
 	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
-	    "p.protected_identity, (SELECT MAX(g.expires_at) FROM break_glass "
+	    "p.protected_identity, c.status, (SELECT MAX(g.expires_at) FROM break_glass "
 	    "g WHERE g.person_id = p.id AND g.user_id = ");
 	sql_param(b, DB_TEXT(p->user_id));
 	sql_add(b, " AND g.expires_at > ");
@@ -208,8 +228,9 @@ store_person_facts(struct db *db, const struct principal *p,
 		copy_text(f->region, sizeof(f->region), r, 0, 2);
 		copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 3);
 		f->protection = protection_parse(db_text(r, 0, 4));
-		copy_text(f->glass_until, sizeof(f->glass_until), r, 0, 5);
-		facts_team(r, 0, 6, f);
+		f->closed = case_closed(r, 0, 5);
+		copy_text(f->glass_until, sizeof(f->glass_until), r, 0, 6);
+		facts_team(r, 0, 7, f);
 	}
 	db_result_free(r);
 	sql_free(b);

@@ -86,6 +86,7 @@ static const struct column grant_cols[] = {
 	{ "user_id", NULL, COL_TEXT, G(user_id), 0 },
 	{ "(SELECT u.username FROM app_user u WHERE u.id = g.user_id)", "user",
 	    COL_TEXT, G(username), COL_COMPUTED },
+	{ "category", "category", COL_TEXT, G(category), 0 },
 	{ "reason", "reason", COL_TEXT, G(reason), 0 },
 	{ "created_at", "granted_at", COL_TEXT, G(created_at), 0 },
 	{ "expires_at", "expires_at", COL_TEXT, G(expires_at), 0 },

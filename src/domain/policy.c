@@ -21,6 +21,14 @@
  * The audit log: auditors read all of it, a coordinator one case's
  * entries where it sees the case. Grants: auditors. Reference data and
  * one's own session: every role.
+ *
+ * Case work: closing and reopening a case belong to the owner side and
+ * the coordinators who see it; anyone who sees a case may write its
+ * journal. Revealing an identity is reading it, for those the identity
+ * rules above open it to; to anyone else the identity is hidden (404).
+ * A closed case refuses every change but reopening (a conflict, 409);
+ * reading, revealing an identity and breaking the glass stay possible.
+ * What an answer offers ("allowed") is these very decisions.
  */
 #include <string.h>
 
@@ -165,10 +173,19 @@ decide_case_bound(const struct principal *p, enum action action,
 		    POLICY_ALLOW :
 		    POLICY_FORBIDDEN;
 	case ACT_TEAM_CHANGE:
+	case ACT_CLOSE:
+	case ACT_REOPEN:
 		return owner || acts_as_coordinator(p) ? POLICY_ALLOW :
 		                                         POLICY_FORBIDDEN;
+	case ACT_JOURNAL_WRITE:
+		return f->kind == OBJ_CASE ? POLICY_ALLOW : POLICY_FORBIDDEN;
 	case ACT_BREAK_GLASS:
 		return decide_break_glass(p, f);
+	case ACT_REVEAL_IDENTITY:
+		return f->kind == OBJ_PERSON &&
+		        policy_identity(p, f) != IDENTITY_NONE ?
+		    POLICY_ALLOW :
+		    POLICY_HIDDEN;
 	default:
 		return POLICY_FORBIDDEN;
 	}
@@ -223,4 +240,65 @@ policy_decide(const struct principal *p, enum object_kind kind,
 	default:
 		return POLICY_FORBIDDEN;
 	}
+}
+
+int
+policy_conflict(enum action action, const struct facts *f)
+{
+	if (f == NULL || !f->exists)
+		return 0;
+	switch (action) {
+	case ACT_UPDATE:
+	case ACT_CLOSE:
+	case ACT_JOURNAL_WRITE:
+		return f->closed;
+	case ACT_TEAM_CHANGE:
+		return f->closed || f->owner_row;
+	case ACT_REOPEN:
+		return !f->closed;
+	case ACT_BREAK_GLASS:
+		/* One live grant at a time: it already opens the identity. */
+		return *f->glass_until != '\0';
+	default:
+		return 0;
+	}
+}
+
+static const struct {
+	const char      *name;
+	enum object_kind kind; /* the kind of facts that may offer it */
+	enum action      action;
+} offers[ALLOWED_COUNT] = {
+	{ "edit", OBJ_CASE, ACT_UPDATE }, /* and OBJ_PERSON, below */
+	{ "close", OBJ_CASE, ACT_CLOSE },
+	{ "reopen", OBJ_CASE, ACT_REOPEN },
+	{ "add_person", OBJ_CASE, ACT_UPDATE },
+	{ "add_member", OBJ_CASE, ACT_TEAM_CHANGE },
+	{ "remove_member", OBJ_TEAM_ROW, ACT_TEAM_CHANGE },
+	{ "write_journal", OBJ_CASE, ACT_JOURNAL_WRITE },
+	{ "reveal_identity", OBJ_PERSON, ACT_REVEAL_IDENTITY },
+	{ "break_glass", OBJ_PERSON, ACT_BREAK_GLASS },
+};
+
+const char *
+policy_allowed_name(unsigned i)
+{
+	return i < ALLOWED_COUNT ? offers[i].name : NULL;
+}
+
+unsigned
+policy_allowed(const struct principal *p, const struct facts *f)
+{
+	unsigned set = 0, i;
+
+	for (i = 0; i < ALLOWED_COUNT; i++) {
+		if (offers[i].kind != f->kind &&
+		    !(i == 0 && f->kind == OBJ_PERSON))
+			continue;
+		if (policy_decide(p, f->kind, offers[i].action, f) ==
+		        POLICY_ALLOW &&
+		    !policy_conflict(offers[i].action, f))
+			set |= 1u << i;
+	}
+	return set;
 }

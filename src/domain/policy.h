@@ -51,6 +51,10 @@ enum action {
 	ACT_UPDATE,      /* a case, its persons */
 	ACT_TEAM_CHANGE, /* add or remove team rows */
 	ACT_BREAK_GLASS, /* open a protected identity for a while */
+	ACT_CLOSE,       /* a case: open -> closed */
+	ACT_REOPEN,      /* a case: closed -> open */
+	ACT_JOURNAL_WRITE,   /* add an entry to a case's journal */
+	ACT_REVEAL_IDENTITY, /* read a person's identity block */
 };
 
 enum policy_decision {
@@ -81,6 +85,9 @@ struct facts {
 	char             glass_until[21];  /* persons: the end of the
 						   principal's live grant,
 						   "" for none */
+	int              closed;    /* case-bound kinds: the case is closed */
+	int              owner_row; /* team rows: the owner organization's
+				       own row, which never leaves the team */
 };
 
 /*
@@ -127,5 +134,35 @@ int policy_in_scope(const struct scope *s, const struct facts *facts);
  */
 enum identity_view policy_identity(const struct principal *p,
     const struct facts                                    *facts);
+
+/*
+ * Is the action in conflict with the object's state (answered 409, nothing
+ * changed)? A closed case refuses every change but reopening; the owner
+ * organization's own team row is never removed. Asked after an allowing
+ * policy_decide(), by the write path and by policy_allowed().
+ */
+int policy_conflict(enum action action, const struct facts *facts);
+
+/*
+ * What an answer offers the caller ("allowed"): a set of ALLOWED_* bits,
+ * each one the very policy_decide() (and policy_conflict()) the route
+ * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
+ * add_person, add_member, write_journal; OBJ_PERSON edit,
+ * reveal_identity, break_glass; OBJ_TEAM_ROW remove_member.
+ */
+#define ALLOWED_EDIT            0x001u
+#define ALLOWED_CLOSE           0x002u
+#define ALLOWED_REOPEN          0x004u
+#define ALLOWED_ADD_PERSON      0x008u
+#define ALLOWED_ADD_MEMBER      0x010u
+#define ALLOWED_REMOVE_MEMBER   0x020u
+#define ALLOWED_WRITE_JOURNAL   0x040u
+#define ALLOWED_REVEAL_IDENTITY 0x080u
+#define ALLOWED_BREAK_GLASS     0x100u
+#define ALLOWED_COUNT           9
+
+unsigned policy_allowed(const struct principal *p, const struct facts *facts);
+/* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
+const char *policy_allowed_name(unsigned i);
 
 #endif

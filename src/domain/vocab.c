@@ -78,6 +78,36 @@ const struct term vocab_case_status[] = {
 	TERM_END,
 };
 
+/* Why a case was closed (other: closing_note says). */
+const struct term vocab_closing_reason[] = {
+	{ "support_completed", "Stödinsatserna är avslutade",
+	    "Support completed" },
+	{ "referred_on", "Överlämnat till annan aktör", "Referred on" },
+	{ "no_indication", "Inga indikationer på människohandel",
+	    "No indication of trafficking" },
+	{ "returned_home", "Har återvänt till hemlandet", "Returned home" },
+	{ "contact_lost", "Kontakten har upphört", "Contact lost" },
+	{ "other", "Annat skäl", "Other reason" },
+	TERM_END,
+};
+
+/*
+ * Why the glass is broken: the grounds on which Swedish practice opens a
+ * protected identity to someone who does not see it by right (offentlighets-
+ * och sekretesslagen 10 kap.: a danger to life or health, a protection
+ * measure under way, a decision that cannot wait); other: the reason says.
+ */
+const struct term vocab_glass_category[] = {
+	{ "danger_to_life_or_health", "Akut fara för liv eller hälsa",
+	    "Acute danger to life or health" },
+	{ "protection_measure", "Pågående skyddsåtgärd",
+	    "Ongoing protection measure" },
+	{ "urgent_decision", "Beslut som måste fattas i dag",
+	    "A decision that must be made today" },
+	{ "other", "Annat skäl", "Other reason" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -85,6 +115,8 @@ const struct vocabulary vocabularies[] = {
 	{ "protection_levels", vocab_protection },
 	{ "exploitation_forms", vocab_exploitation },
 	{ "case_statuses", vocab_case_status },
+	{ "closing_reasons", vocab_closing_reason },
+	{ "break_glass_categories", vocab_glass_category },
 	{ NULL, NULL },
 };
 

@@ -1,6 +1,7 @@
 /*
  * vocab.h — the closed vocabularies of the API: roles, access levels,
- * genders, protected-identity levels, exploitation forms, case statuses.
+ * genders, protected-identity levels, exploitation forms, case statuses,
+ * closing reasons, break-the-glass categories.
  *
  * Each vocabulary is a table of terms (a stable ASCII code with its
  * Swedish and English labels), ended by a term whose code is NULL. The
@@ -60,6 +61,8 @@ extern const struct term vocab_genders[];
 extern const struct term vocab_protection[];
 extern const struct term vocab_exploitation[];
 extern const struct term vocab_case_status[];
+extern const struct term vocab_closing_reason[];
+extern const struct term vocab_glass_category[];
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];

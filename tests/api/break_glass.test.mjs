@@ -38,12 +38,17 @@ before(async () => {
 after(async () => { await srv?.stop(); });
 
 const glass = (auth, id, body) =>
-  api(srv, 'POST', `/api/v1/persons/${id}/break-glass`, { auth, body });
+  api(srv, 'POST', `/api/v1/persons/${id}/break-glass`, { auth, body: { category: 'danger_to_life_or_health', ...body } });
+const identity = (auth, id) => api(srv, 'GET', `/api/v1/persons/${id}/identity`, { auth });
+const REASON = 'Akut placering i skyddat boende i natt.';
 
 test('without a grant the regional coordinator sees no protected identity', async () => {
   const r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
   assertStatus(r, 200);
   assert.equal(r.json.identity, undefined);
+  assertProblem(await identity(U.rksyd, prot.id), 404);
+  assert.ok(r.json.allowed.includes('break_glass'));
+  assert.ok(!r.json.allowed.includes('reveal_identity'));
 });
 
 test('each response says how much of the identity the caller receives', async () => {
@@ -62,9 +67,10 @@ test('a reason is required, and blank is no reason', async () => {
 });
 
 test('breaking the glass opens the whole identity for a limited time, flagged', async () => {
-  const r = await glass(U.rksyd, prot.id, { reason: 'Akut placering i skyddat boende i natt.' });
+  const r = await glass(U.rksyd, prot.id, { reason: REASON });
   assertStatus(r, 201);
   assert.equal(r.json.person, prot.id);
+  assert.equal(r.json.category, 'danger_to_life_or_health');
   assert.match(r.json.expires_at, RFC3339_UTC);
   const minutes = (Date.parse(r.json.expires_at) - Date.parse(r.json.granted_at)) / 60000;
   assert.ok(minutes > 0 && minutes <= 240, `a time limit, not forever (${minutes} min)`);
@@ -72,15 +78,24 @@ test('breaking the glass opens the whole identity for a limited time, flagged', 
 
   const p = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
   assertStatus(p, 200);
-  assert.deepEqual(p.json.identity, IDENT);
+  assert.equal(p.json.identity, undefined, 'the person answer never carries the identity');
   assert.equal(p.json.identity_access, 'full');
   assert.equal(p.json.break_glass_until, r.json.expires_at);
+  assert.ok(p.json.allowed.includes('reveal_identity'));
+  assert.ok(!p.json.allowed.includes('break_glass'), 'one live grant at a time');
+  assertProblem(await glass(U.rksyd, prot.id, { reason: REASON }), 409);
+  const id = await identity(U.rksyd, prot.id);
+  assertStatus(id, 200);
+  const { access, break_glass_until: until, ...block } = id.json;
+  assert.deepEqual(block, IDENT);
+  assert.equal(access, 'full');
+  assert.equal(until, r.json.expires_at);
 
   const entries = await listAll(srv, `/api/v1/audit?case=${A.id}`, { auth: U.auditor });
   const mine = entries.filter((e) => e.actor === U.rksyd.username && e.object === `person:${prot.id}`);
   const grant = mine.find((e) => e.action === 'person.break_glass');
   assert.ok(grant && grant.flagged, 'the grant is a flagged entry');
-  assert.ok(mine.some((e) => e.action === 'person.read' && e.flagged), 'reads through it are flagged');
+  assert.ok(mine.some((e) => e.action === 'person.identity.read' && e.flagged), 'reads through it are flagged');
   const flagged = await listAll(srv, '/api/v1/audit?flagged=true', { auth: U.auditor });
   assert.ok(flagged.some((e) => e.action === 'person.break_glass' && e.actor === U.rksyd.username));
 });
@@ -89,16 +104,18 @@ test('the grant is personal: others still see no identity', async () => {
   const other = await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
   const r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: other });
   assertStatus(r, 200);
-  assert.equal(r.json.identity, undefined);
+  assert.equal(r.json.identity_access, 'none');
+  assertProblem(await identity(other, prot.id), 404);
 });
 
 test('the secretariat breaks the glass for the address', async () => {
-  let r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.nmt });
-  assert.equal(r.json.identity.full_name, IDENT.full_name);
-  assert.equal(r.json.identity.address, undefined);
+  let r = await identity(U.nmt, prot.id);
+  assert.equal(r.json.full_name, IDENT.full_name);
+  assert.equal(r.json.address, undefined);
+  assert.equal(r.json.access, 'without_address');
   assertStatus(await glass(U.nmt, prot.id, { reason: 'Polisen behöver adressen för skydd.' }), 201);
-  r = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.nmt });
-  assert.equal(r.json.identity.address, IDENT.address);
+  r = await identity(U.nmt, prot.id);
+  assert.equal(r.json.address, IDENT.address);
 });
 
 test('a grant reads; it never changes the identity or its protection', async () => {
@@ -111,20 +128,21 @@ test('a grant reads; it never changes the identity or its protection', async () 
   }
   const after = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.police });
   assert.equal(after.json.protected_identity, 'protected_address');
-  assert.deepEqual(after.json.identity, IDENT);
+  const { access, ...block } = (await identity(U.police, prot.id)).json;
+  assert.equal(access, 'full');
+  assert.deepEqual(block, IDENT);
 });
 
-test('a write through a live grant answers only what is seen by right (a grant opens reads)', async () => {
+test('a write through a live grant answers without the identity; the grant still opens reads', async () => {
   const cur = await api(srv, 'GET', `/api/v1/persons/${prot.id}`, { auth: U.rksyd });
   assert.equal(typeof cur.json.break_glass_until, 'string', 'the grant is live');
-  assert.deepEqual(cur.json.identity, IDENT);
   const r = await api(srv, 'PATCH', `/api/v1/persons/${prot.id}`, {
     auth: U.rksyd, ifMatch: `"${cur.json.version}"`, body: { languages: ['sv'] },
   });
   assertStatus(r, 200);
   assert.equal(r.json.identity, undefined, 'no identity in the write answer');
-  assert.equal(r.json.identity_access, 'none');
-  assert.equal(r.json.break_glass_until, undefined);
+  assert.equal(r.json.identity_access, 'full', 'the grant still opens reads');
+  assert.equal(r.json.break_glass_until, cur.json.break_glass_until);
   assert.deepEqual(r.json.languages, ['sv']);
 });
 
@@ -133,7 +151,8 @@ test('the auditors read the grants with their reasons; nobody else does', async 
   assertStatus(r, 200);
   const mine = r.json.items.filter((g) => g.user === U.rksyd.username);
   assert.equal(mine.length, 1);
-  assert.equal(mine[0].reason, 'Akut placering i skyddat boende i natt.');
+  assert.equal(mine[0].reason, REASON);
+  assert.equal(mine[0].category, 'danger_to_life_or_health');
   assert.equal(mine[0].person, prot.id);
   assert.equal(mine[0].case, A.id);
   const paged = await api(srv, 'GET', '/api/v1/break-glass?limit=1', { auth: U.auditor });
@@ -149,7 +168,7 @@ test('the auditors read the grants with their reasons; nobody else does', async 
 });
 
 test('refused where it is not needed, not allowed or not visible', async () => {
-  const reason = { reason: 'Behövs.' };
+  const reason = { reason: 'Behövs för ett beslut i dag.' };
   assertProblem(await glass(U.pseudo, prot.id, reason), 403,
     'a pseudonymous member would not see the identity unprotected either');
   assertProblem(await glass(U.police, prot.id, reason), 403, 'the owner sees it already');
