@@ -397,8 +397,8 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.locator('#edit-case-county option').count(), 21);
 		assert.ok(await page.isChecked('#edit-case-form input[name="exploitation"][value="forced_labour"]'));
 		assert.equal(await page.locator('#edit-case-form input[name="exploitation"]:checked').count(), 1);
-		assert.ok(await page.isChecked('#edit-case-form input[name="status"][value="open"]'));
-		assert.match(await page.textContent('#edit-case-form fieldset:has(input[name="status"])'), /Öppet.*Avslutat/s);
+		// The status is changed by closing and reopening, not in this form.
+		assert.equal(await page.locator('#edit-case-form input[name="status"]').count(), 0);
 		const unlabelled = await page.$$eval('#edit-case-form input, #edit-case-form select, #edit-case-form textarea',
 		    (els) => els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.name || e.id));
 		assert.deepEqual(unlabelled, []);
@@ -437,23 +437,33 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await shot('16-case-saved');
 	});
 
-	await t.test('closing the case asks first; the list filtered on closed shows it', async () => {
+	await t.test('closing the case asks why; the list filtered on closed shows it; reopening asks why', async () => {
 		const action = page.locator('#case-status-action');
 		assert.equal((await action.textContent()).trim(), 'Avsluta ärendet');
 		await action.click();
-		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-confirm');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-closing-reason-select');
 		assert.match(await page.textContent('.case-actions'), /Avsluta ärendet\?/);
 		// "Avbryt" changes nothing and returns focus.
 		await page.click('#case-status-keep');
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-action');
 		assert.match(await page.textContent('#case-status'), /Öppet/);
 		await action.click();
+		// No reason: told at the field, nothing sent.
+		await page.click('#case-status-confirm');
+		await page.locator('#case-status-form .error-summary').waitFor();
+		assert.equal(await page.getAttribute('#case-closing-reason-select', 'aria-invalid'), 'true');
+		await page.selectOption('#case-closing-reason-select', 'referred_on');
 		await shot('16-case-close-confirm');
 		const request = page.waitForRequest((r) => r.method() === 'PATCH');
 		await page.click('#case-status-confirm');
-		assert.deepEqual(JSON.parse((await request).postData()), { status: 'closed' });
+		assert.deepEqual(JSON.parse((await request).postData()), { status: 'closed', closing_reason: 'referred_on' });
 		await page.locator('#case-status', { hasText: 'Avslutat' }).waitFor();
 		assert.equal((await action.textContent()).trim(), 'Öppna ärendet igen');
+		assert.match(await page.textContent('#case-closing-reason'), /Överlämnat till annan aktör/);
+		// A closed case offers nothing but reopening.
+		for (const sel of ['#edit-case', '#add-person', '#add-member'])
+			assert.equal(await page.isVisible(sel), false, sel);
+		assert.equal(await page.locator('#team-table button', { hasText: 'Ta bort' }).count(), 0);
 		assert.equal((await page.textContent('#status')).trim(), 'Ärendet har avslutats.');
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-action');
 		assert.equal(await heading(), NEW_TITLE);
@@ -473,6 +483,19 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await page.selectOption('#filter-status', '');
 		assert.equal(await page.inputValue('#filter-status'), '');
 		await row.waitFor();
+
+		// Reopening asks for the reason; then the case is worked again.
+		await page.goto(caseUrl);
+		await action.click();
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-reopen-reason');
+		await page.fill('#case-reopen-reason', 'Nya uppgifter från socialtjänsten.');
+		const reopen = page.waitForRequest((r) => r.method() === 'PATCH');
+		await page.click('#case-status-confirm');
+		assert.deepEqual(JSON.parse((await reopen).postData()),
+		    { status: 'open', reopen_reason: 'Nya uppgifter från socialtjänsten.' });
+		await page.locator('#case-status', { hasText: 'Öppet' }).waitFor();
+		assert.equal((await page.textContent('#status')).trim(), 'Ärendet har öppnats igen.');
+		assert.equal(await page.isVisible('#edit-case'), true);
 	});
 
 	await t.test('a change by someone else meanwhile gives 412; reloading keeps my input', async () => {
@@ -637,16 +660,17 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.isVisible('#glass-panel'), false);
 		await shot('15-protected');
 
-		// Keyboard: the button opens the form and focus goes to the reason.
+		// Keyboard: the button opens the form and focus goes to the grounds.
 		await page.focus('#request-glass');
 		await page.keyboard.press('Enter');
 		await page.locator('#glass-reason').waitFor({ state: 'visible' });
 		assert.equal(await page.getAttribute('#request-glass', 'aria-expanded'), 'true');
-		assert.equal(await page.evaluate(() => document.activeElement.id), 'glass-reason');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'glass-category');
+		assert.equal((await page.locator('label[for="glass-category"]').textContent()).trim(), 'Grund för nödåtkomst');
 		assert.equal((await page.locator('label[for="glass-reason"]').textContent()).trim(), 'Skäl');
 		const hintId = await page.getAttribute('#glass-reason', 'aria-describedby');
 		assert.equal((await page.textContent(`#${hintId}`)).trim(),
-		    'Beskriv varför du behöver uppgifterna nu. Skälet sparas för granskning.');
+		    'Beskriv med minst 20 tecken varför du behöver uppgifterna nu. Skälet sparas för granskning.');
 		// Escape and "Avbryt" close the form and return focus to the button.
 		await page.keyboard.press('Escape');
 		assert.equal(await page.isVisible('#glass-panel'), false);
@@ -660,7 +684,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.inputValue('#glass-reason'), '', 'a cancelled reason is not kept');
 		await shot('15-glass-form');
 
-		// An empty reason: the server's 400 is shown at the field.
+		// No grounds and an empty reason: shown at the fields.
 		await page.click('#glass-submit');
 		await page.locator('#glass-form .error-summary').waitFor();
 		assert.equal(await page.getAttribute('#glass-reason', 'aria-invalid'), 'true');
@@ -669,7 +693,8 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.ok((await page.textContent('#glass-reason-error')).trim().length > 0);
 		await shot('15-glass-error');
 
-		// A reason: access is granted for one hour.
+		// Grounds and a reason: access is granted for one hour.
+		await page.selectOption('#glass-category', 'urgent_decision');
 		await page.fill('#glass-reason', GLASS_REASON);
 		const hhmm = () => page.evaluate(() => new Intl.DateTimeFormat('sv-SE',
 		    { hour: '2-digit', minute: '2-digit' }).format(Date.now() + 3600 * 1000));

@@ -128,8 +128,12 @@ export const api = {
 		return request('PATCH', `/persons/${encodeURIComponent(id)}`, { body, version });
 	},
 	// Nödåtkomst: the reason is sent once and not kept by the client.
-	breakGlass(personId, reason) {
-		return request('POST', `/persons/${encodeURIComponent(personId)}/break-glass`, { body: { reason } });
+	// The identity block, on demand (each call is its own audit entry).
+	getIdentity(id) {
+		return request('GET', `/persons/${encodeURIComponent(id)}/identity`);
+	},
+	breakGlass(personId, body) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/break-glass`, { body });
 	},
 	getTeam(caseId) {
 		return request('GET', `/cases/${encodeURIComponent(caseId)}/team`);

@@ -214,6 +214,8 @@ export function createEditor(opts) {
 		toggle: panel.toggle,
 		panel: panel.panel,
 		isOpen: () => state !== null,
+		// Closes an open form (e.g. when the case can no longer be edited).
+		close: () => panel.close(false),
 		// After a change made elsewhere on the page (e.g. the status action):
 		// the open form continues from the new version.
 		rebase: (fresh) => rebase(fresh),

@@ -1,10 +1,11 @@
 // Nödåtkomster (#/audit/break-glass), for auditors: the grants with the
-// reasons given, newest first, paged with "Visa fler". The reason is shown
+// category (grund) and the reason given, newest first, paged with "Visa fler". The reason is shown
 // as text (line breaks kept); reading the list is audited by the server.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import * as vocab from '../vocab.js';
 import { setTitle, pageHeading } from '../ui.js';
 import { pagedTable } from '../table.js';
 import { PAGE, idText, timeText } from '../audit-table.js';
@@ -32,6 +33,7 @@ function columns() {
 		{ key: 'user', label: t('glass.col.user'), className: 'cell-actor', cell: (g) => g.user || t('dash') },
 		{ key: 'person', label: t('glass.col.person'), className: 'nowrap cell-person', cell: (g) => idText(g.person) },
 		{ key: 'case', label: t('glass.col.case'), className: 'nowrap cell-case', cell: (g) => idText(g.case) },
+		{ key: 'category', label: t('glass.col.category'), className: 'cell-category', cell: (g) => (g.category ? vocab.label('break_glass_categories', g.category) : t('dash')) },
 		{ key: 'reason', label: t('glass.col.reason'), className: 'col-reason cell-reason', cell: (g) => h('div', { class: 'reason' }, g.reason || '') },
 	];
 }

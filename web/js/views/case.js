@@ -3,10 +3,12 @@
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
 //
-// "Redigera ärende" changes title, summary, notes, county, exploitation and
-// status (only the fields changed are sent, with the version read); "Avsluta
-// ärendet" / "Öppna ärendet igen" changes the status alone after a confirm
-// step. Whether the user may change the case is the server's decision (403).
+// "Redigera ärende" changes title, summary, notes, county and exploitation
+// (only the fields changed are sent, with the version read); "Avsluta
+// ärendet" asks for the closing reason (and a note for "Annat skäl"), "Öppna
+// ärendet igen" for the reason to reopen. The page offers exactly the actions
+// the server lists in the case's and each team row's `allowed`, and nothing
+// else; a closed case shows why it was closed and offers only reopening.
 //
 // Coordinators also get "Ärendets logg": a collapsed section that reads the
 // case's audit entries (GET /api/v1/audit?case=<id>) each time it is opened.
@@ -62,14 +64,44 @@ export async function render(ctx) {
 	const caseMsg = h('div', { class: 'section-message', id: 'case-message' });
 	const statusHost = h('div', { class: 'status-action' });
 
+	const may = (action) => Array.isArray(c.allowed) && c.allowed.includes(action);
+
+	// Only what `allowed` lists is offered; an open form for something no
+	// longer allowed is closed.
+	function showAllowed() {
+		editor.toggle.hidden = !may('edit');
+		if (!may('edit') && editor.isOpen())
+			editor.close();
+		personForm.toggle.hidden = !may('add_person');
+		if (!may('add_person'))
+			personForm.close(false);
+		teamForm.toggle.hidden = !may('add_member');
+		if (!may('add_member'))
+			teamForm.close(false);
+	}
+
+	function closingFacts() {
+		if (c.status !== 'closed' || !c.closing_reason)
+			return [];
+		const reason = [vocab.label('closing_reasons', c.closing_reason)];
+		if (c.closing_note)
+			reason.push(h('span', { class: 'closing-note' }, ` – ${c.closing_note}`));
+		return [
+			[t('case.closingReason'), h('span', { id: 'case-closing-reason' }, reason)],
+			[t('case.closedAt'), formatDateTime(c.closed_at)],
+		];
+	}
+
 	function paint(data) {
 		c = data;
 		numberEl.textContent = c.number || '';
 		headingEl.textContent = c.title || t('case.title');
 		showStatusAction();
+		showAllowed();
 		const owner = c.owner || {};
 		factsHost.replaceChildren(definitionList([
 			[t('case.status'), h('span', { class: ['badge', `badge-${c.status}`], id: 'case-status' }, vocab.label('case_statuses', c.status))],
+			...closingFacts(),
 			[t('case.region'), h('span', { id: 'case-region' }, ref.nameOf(regions, c.region) || t('dash'))],
 			[t('case.county'), h('span', { id: 'case-county' }, ref.nameOf(counties, c.county) || t('dash'))],
 			[t('case.exploitation'), exploitationList(c.exploitation)],
@@ -142,10 +174,12 @@ export async function render(ctx) {
 		});
 	}
 
-	// "Ta bort" with a confirm step, in a team member's row.
+	// "Ta bort" with a confirm step, in a team member's row that allows it.
 	function removeAction(m) {
 		const name = orgName(m.organization);
 		const actions = h('div', { class: 'row-actions' });
+		if (!Array.isArray(m.allowed) || !m.allowed.includes('remove_member'))
+			return actions;
 		const showRemove = () => {
 			actions.replaceChildren(h('button', {
 				type: 'button', class: 'btn btn-small btn-secondary',
@@ -202,12 +236,16 @@ export async function render(ctx) {
 		}
 	}
 
-	// "Avsluta ärendet" / "Öppna ärendet igen", with a confirm step.
+	// "Avsluta ärendet" / "Öppna ärendet igen", as the case allows.
 	function showStatusAction() {
-		const closing = c.status !== 'closed';
+		const closing = may('close');
+		if (!closing && !may('reopen')) {
+			statusHost.replaceChildren();
+			return;
+		}
 		statusHost.replaceChildren(h('button', {
 			type: 'button', class: 'btn btn-secondary', id: 'case-status-action',
-			on: { click: () => showStatusConfirm() },
+			on: { click: () => showStatusForm(closing) },
 		}, closing ? t('case.close') : t('case.reopen')));
 	}
 
@@ -217,61 +255,104 @@ export async function render(ctx) {
 			b.focus();
 	}
 
-	function showStatusConfirm() {
-		const closing = c.status !== 'closed';
-		const promptId = uid('status-prompt');
-		const confirmBtn = h('button', {
-			type: 'button', class: 'btn btn-primary', id: 'case-status-confirm',
-			on: { click: () => changeStatus(closing ? 'closed' : 'open', confirmBtn) },
-		}, closing ? t('case.closeConfirm') : t('case.reopenConfirm'));
-		const keep = h('button', {
-			type: 'button', class: 'btn btn-secondary', id: 'case-status-keep',
-			on: {
-				click: () => {
+	// The closing form (reason and note) or the reopening form (reason).
+	function statusFields(closing) {
+		if (!closing) {
+			const reason = textareaField({
+				label: t('case.reopenReason'), hint: t('case.reopenHint'),
+				id: 'case-reopen-reason', name: 'reopen_reason', rows: '3', maxlength: '2000',
+			});
+			return {
+				fields: { reopen_reason: reason }, nodes: [reason.wrap], first: reason.control,
+				collect() {
+					const v = norm(reason.control.value);
+					return v ? { body: { status: 'open', reopen_reason: v }, errors: [] }
+						: { errors: [{ field: 'reopen_reason', message: t('case.reopenRequired') }] };
+				},
+			};
+		}
+		const reason = selectField({
+			label: t('case.closingReason'), id: 'case-closing-reason-select', name: 'closing_reason',
+			choose: t('case.closingChoose'), options: vocab.options('closing_reasons'),
+		});
+		const note = textareaField({
+			label: t('case.closingNote'), hint: t('case.closingNoteHint'), optional: true,
+			id: 'case-closing-note', name: 'closing_note', rows: '3', maxlength: '2000',
+		});
+		return {
+			fields: { closing_reason: reason, closing_note: note },
+			nodes: [reason.wrap, note.wrap], first: reason.control,
+			collect() {
+				const body = { status: 'closed', closing_reason: reason.control.value };
+				const v = norm(note.control.value);
+				const errors = [];
+				if (v)
+					body.closing_note = v;
+				if (!body.closing_reason)
+					errors.push({ field: 'closing_reason', message: t('case.closingRequired') });
+				else if (body.closing_reason === 'other' && !v)
+					errors.push({ field: 'closing_note', message: t('case.closingNoteRequired') });
+				return { body, errors };
+			},
+		};
+	}
+
+	function showStatusForm(closing) {
+		const titleId = uid('status-title');
+		const f = statusFields(closing);
+		const form = createForm(ctx, {
+			id: 'case-status-form', labelledBy: titleId, fields: f.fields, clears: caseMsg,
+			body: f.nodes,
+			submit: { id: 'case-status-confirm', text: closing ? t('case.closeConfirm') : t('case.reopenConfirm') },
+			cancel: {
+				id: 'case-status-keep', text: t('case.statusKeep'),
+				onClick: () => {
 					showStatusAction();
 					focusStatusAction();
 				},
 			},
-		}, t('case.statusKeep'));
-		statusHost.replaceChildren(h('div', { class: 'confirm', role: 'group', 'aria-labelledby': promptId },
-		    h('span', { class: 'confirm-text', id: promptId },
+			collect: () => f.collect(),
+			send: (body) => api.updateCase(c.id, c.version, body),
+			handle: (err) => statusRefused(err),
+			done: (data) => statusChanged(data, closing),
+		});
+		statusHost.replaceChildren(h('div', { class: 'card status-form', role: 'group', 'aria-labelledby': titleId },
+		    h('h2', { id: titleId, class: 'status-form-title' },
 		        closing ? t('case.closeQuestion') : t('case.reopenQuestion')),
-		    confirmBtn, keep));
-		confirmBtn.focus();
+		    form.el));
+		f.first.focus();
 	}
 
-	async function changeStatus(status, btn) {
-		btn.disabled = true;
-		caseMsg.replaceChildren();
-		let data;
-		try {
-			data = await api.updateCase(c.id, c.version, { status });
-		} catch (err) {
-			if (!ctx.isCurrent() || err.status === 401)
-				return;
-			showStatusAction();
-			if (err.status === 412) {
-				const reload = h('button', {
-					type: 'button', class: 'btn btn-small btn-secondary', id: 'case-reload',
-					on: { click: () => reloadCase(reload) },
-				}, t('edit.reload'));
-				caseMsg.replaceChildren(noticeBox(t('caseEdit.conflict'), 'warn', reload));
-			} else if (err.status === 403) {
-				caseMsg.replaceChildren(noticeBox(t('caseEdit.forbidden'), 'info'));
-			} else {
-				caseMsg.replaceChildren(alertBox(errorMessage(err)));
-			}
-			focusStatusAction();
-			return;
+	// 412 and 403 get their own words; anything else the form shows.
+	function statusRefused(err) {
+		if (err.status !== 412 && err.status !== 403)
+			return false;
+		showStatusAction();
+		if (err.status === 412) {
+			const reload = h('button', {
+				type: 'button', class: 'btn btn-small btn-secondary', id: 'case-reload',
+				on: { click: () => reloadCase(reload) },
+			}, t('edit.reload'));
+			caseMsg.replaceChildren(noticeBox(t('caseEdit.conflict'), 'warn', reload));
+		} else {
+			caseMsg.replaceChildren(noticeBox(t('caseEdit.forbidden'), 'info'));
 		}
+		focusStatusAction();
+		return true;
+	}
+
+	function statusChanged(data, closing) {
 		if (!ctx.isCurrent())
 			return;
 		// An open edit form continues from the new version.
 		if (editor.isOpen())
 			editor.rebase(data);
 		paint(data);
-		ctx.announce(status === 'closed' ? t('case.closedDone') : t('case.reopenedDone'), { kind: 'success' });
-		focusStatusAction();
+		ctx.announce(closing ? t('case.closedDone') : t('case.reopenedDone'), { kind: 'success' });
+		if (statusHost.querySelector('button'))
+			focusStatusAction();
+		else
+			headingEl.focus();
 	}
 
 	async function reloadCase(btn) {
@@ -417,15 +498,10 @@ function caseFields(c, counties) {
 		name: 'exploitation', checked,
 		options: withUnknown(vocab.options('exploitation_forms'), checked),
 	});
-	const status = choiceGroup({
-		legend: t('case.status'), name: 'status', type: 'radio', checked: [c.status],
-		options: withUnknown(vocab.options('case_statuses'), [c.status]),
-	});
-	status.wrap.classList.add('choice-inline');
 	return {
 		nodes: [
 			title.wrap, summary.wrap, notes.wrap,
-			h('div', { class: 'row' }, county.wrap, status.wrap),
+			h('div', { class: 'row' }, county.wrap),
 			exploitation.wrap,
 		],
 		fields: {
@@ -434,9 +510,8 @@ function caseFields(c, counties) {
 			notes: textValue(notes),
 			county: textValue(county),
 			exploitation: choiceValue(exploitation),
-			status: choiceValue(status, { single: true }),
 		},
-		errorFields: { title, summary, notes, county, exploitation, status },
+		errorFields: { title, summary, notes, county, exploitation },
 		first: title.control,
 	};
 }
@@ -460,7 +535,7 @@ function caseBody(values, changed) {
 			else
 				errors.push({ field: 'county', message: t('newCase.requiredCounty') });
 		} else {
-			body[name] = v;   // exploitation (list), status
+			body[name] = v;   // exploitation (list)
 		}
 	}
 	return { body, errors };

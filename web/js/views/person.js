@@ -1,21 +1,25 @@
 // Person page (#/persons/<id>): pseudonymised facts; the identity block is
-// rendered only when the API returned it, and stays hidden until the user
-// asks for it ("Visa identitetsuppgifter"). It is hidden again when the tab
-// is left in the background.
+// fetched only when the user asks for it ("Visa identitetsuppgifter", GET
+// /persons/<id>/identity, each time its own audit entry) and dropped again
+// when hidden or when the tab is left in the background. The page offers
+// exactly the actions the person's `allowed` lists: edit, reveal_identity,
+// break_glass.
 //
 // A protected identity (protected_identity ≠ "none") is shown in full only
 // to the owner organisation, and without the address to the national
 // secretariat's coordinators. Anyone else who sees the case gets a
 // "Skyddad identitet" section with nödåtkomst (break the glass): they state
-// a reason and the server opens the identity to them for one hour, flagging
+// a category and a reason (at least 20 characters) and the server opens the
+// identity to them for one hour, flagging
 // the grant and every read in the audit log. The reason is sent once and not
 // kept anywhere by the page.
 //
 // "Redigera" changes pseudonym, gender, age, citizenship and protected
 // identity and, for a user who sees the whole identity (identity_access
-// "full", not through nödåtkomst, which only reads), the identity block,
-// pre-filled in a collapsed <details> that exists only while the form is
-// open. Only the fields changed are sent; the identity block as a whole.
+// "full", not through nödåtkomst, which only reads), the identity block once
+// it has been shown, pre-filled in a collapsed <details> that exists only
+// while the form is open. Only the fields changed are sent; the identity
+// block as a whole.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -25,14 +29,16 @@ import * as vocab from '../vocab.js';
 import {
 	setTitle, pageHeading, alertBox, errorMessage, definitionList,
 } from '../ui.js';
-import { textareaField, createForm, disclosure } from '../form.js';
+import { textareaField, selectField, createForm, disclosure } from '../form.js';
 import { createEditor, textValue } from '../edit.js';
 import { personFields, personBody } from '../person-form.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
-//   offerGlass  – protected, not shown in full, and the policy lets this
-//                 user break the glass (break_glass_allowed): offer it;
+//   offerGlass  – the policy lets this user break the glass (allowed):
+//                 offer it;
+//   reveal      – the user may fetch the identity (allowed), and one is
+//                 registered (has_identity);
 //   noAddress   – … but shown without the address (the secretariat);
 //   shownInFull – protected and shown in full (so a missing identity means
 //                 that none is registered);
@@ -48,19 +54,21 @@ function countryText(countries, code) {
 }
 
 function stateOf(p) {
-	const identity = p.identity && typeof p.identity === 'object' ? p.identity : null;
 	const protectedId = Boolean(p.protected_identity) && p.protected_identity !== 'none';
+	const may = (action) => Array.isArray(p.allowed) && p.allowed.includes(action);
 	return {
 		person: p,
-		identity,
+		identity: null, // only while shown
 		grant: p.break_glass_until || null,
+		mayEdit: may('edit'),
+		mayReveal: may('reveal_identity'),
+		hasIdentity: p.has_identity === true,
 		shownInFull: protectedId && p.identity_access === 'full',
-		offerGlass: protectedId && p.identity_access !== 'full' &&
-		    p.break_glass_allowed === true,
+		offerGlass: may('break_glass'),
 		noAddress: protectedId && p.identity_access === 'without_address',
 		// Changing the identity or its protection needs the full view; a
 		// nödåtkomst grant only reads (the server answers 403).
-		identityEditable: p.identity_access === 'full' && !p.break_glass_until,
+		identityEditable: may('edit') && p.identity_access === 'full' && !p.break_glass_until,
 	};
 }
 
@@ -174,9 +182,10 @@ export async function render(ctx) {
 			    h('h2', { id: 'person-facts-heading', class: 'visually-hidden' }, t('person.facts')),
 			    facts),
 		];
+		editor.toggle.hidden = !s.mayEdit;
 		if (s.offerGlass)
 			parts.push(protectedSection(ctx, s, granted));
-		if (s.identity || !s.offerGlass)
+		if (s.mayReveal || !s.offerGlass)
 			parts.push(identitySection(ctx, s, cleanups, reload));
 		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
 		ctx.root.replaceChildren(...parts);
@@ -191,7 +200,8 @@ function personEditFields(s) {
 	const p = s.person;
 	const f = personFields({
 		prefix: 'edit-person', values: p, genderChoose: false,
-		withIdentity: s.identityEditable, identity: s.identity,
+		// The identity can be changed once it is shown (fetched on demand).
+		withIdentity: s.identityEditable && s.identity !== null, identity: s.identity,
 		identityHint: t('personEdit.identityHint'),
 		protectedLocked: !s.identityEditable,
 	});
@@ -220,7 +230,6 @@ function personEditFields(s) {
 }
 
 function identitySection(ctx, s, cleanups, reload) {
-	const identity = s.identity;
 	const dash = t('dash');
 	const section = h('section', { class: 'card identity-card', 'aria-labelledby': 'identity-heading' },
 	    h('h2', { id: 'identity-heading', tabindex: '-1' }, t('person.identity')));
@@ -242,24 +251,41 @@ function identitySection(ctx, s, cleanups, reload) {
 		}, Math.max(0, Date.parse(s.grant) - Date.now()) + 1000);
 		cleanups.push(() => clearTimeout(timer));
 	}
-	if (!identity) {
-		section.append(h('p', { class: 'muted' },
-		    s.shownInFull ? t('person.identityNone') : t('person.identityNotShown')));
+	if (!s.mayReveal || !s.hasIdentity) {
+		section.append(h('p', { class: 'muted', id: 'identity-note' },
+		    s.mayReveal ? t('person.identityNone') : t('person.identityNotShown')));
 		return section;
 	}
+	const msg = h('div', { class: 'section-message' });
 	const panel = h('div', { id: 'identity-panel', class: 'identity-panel', hidden: true });
 	const button = h('button', {
 		type: 'button', class: 'btn btn-secondary', id: 'show-identity',
 		'aria-expanded': 'false', 'aria-controls': 'identity-panel',
 	}, t('person.showIdentity'));
 	const hide = () => {
+		s.identity = null;
 		panel.replaceChildren();
 		panel.hidden = true;
 		button.setAttribute('aria-expanded', 'false');
 		button.textContent = t('person.showIdentity');
 	};
-	const show = () => {
-		// Built only on demand and removed again when hidden.
+	const show = async () => {
+		// Fetched only on demand and dropped again when hidden.
+		let identity;
+		button.disabled = true;
+		msg.replaceChildren();
+		try {
+			identity = await api.getIdentity(s.person.id);
+		} catch (err) {
+			if (ctx.isCurrent() && err.status !== 401)
+				msg.replaceChildren(alertBox(errorMessage(err)));
+			return;
+		} finally {
+			button.disabled = false;
+		}
+		if (!ctx.isCurrent())
+			return;
+		s.identity = identity;
 		panel.replaceChildren(definitionList([
 			[t('persons.fullName'), identity.full_name || dash],
 			[t('persons.dateOfBirth'), identity.date_of_birth || dash],
@@ -281,13 +307,18 @@ function identitySection(ctx, s, cleanups, reload) {
 		hide();
 		document.removeEventListener('visibilitychange', onVisibility);
 	});
-	section.append(h('p', { class: 'hint' }, t('person.identityHidden')), button, panel);
+	section.append(h('p', { class: 'hint' }, t('person.identityHidden')), msg, button, panel);
 	return section;
 }
 
 // "Skyddad identitet": who sees the identity, and the nödåtkomst form.
 function protectedSection(ctx, s, onGranted) {
 	const personId = s.person.id;
+	const category = selectField({
+		label: t('person.glassCategory'), id: 'glass-category', name: 'category',
+		choose: t('person.glassCategoryChoose'), options: vocab.options('break_glass_categories'),
+		required: true,
+	});
 	const reason = textareaField({
 		label: t('person.glassReason'), hint: t('person.glassReasonHint'),
 		id: 'glass-reason', name: 'reason', rows: '4', maxlength: '1000',
@@ -296,7 +327,7 @@ function protectedSection(ctx, s, onGranted) {
 	const glass = disclosure({
 		id: 'request-glass', text: t('person.glassRequest'),
 		panelId: 'glass-panel', panelClass: 'glass-panel',
-		onOpen: () => reason.control.focus(),
+		onOpen: () => category.control.focus(),
 		onClose() {
 			if (form.isBusy())
 				return false;
@@ -306,8 +337,8 @@ function protectedSection(ctx, s, onGranted) {
 	});
 	const form = createForm(ctx, {
 		id: 'glass-form', className: 'stack-form glass-form', label: t('person.glassRequest'),
-		fields: { reason },
-		body: reason.wrap,
+		fields: { category, reason },
+		body: [category.wrap, reason.wrap],
 		submit: { id: 'glass-submit', text: t('person.glassSubmit') },
 		cancel: { id: 'glass-cancel', text: t('person.glassCancel'), onClick: () => glass.close(true) },
 		on: {
@@ -318,14 +349,24 @@ function protectedSection(ctx, s, onGranted) {
 				}
 			},
 		},
-		// Blank or missing: the server answers 400 with a field error.
-		collect: () => ({ body: reason.control.value.trim(), errors: [] }),
-		send: (text) => api.breakGlass(personId, text),
+		collect() {
+			const body = { category: category.control.value, reason: reason.control.value.trim() };
+			const errors = [];
+			if (!body.category)
+				errors.push({ field: 'category', message: t('person.glassCategoryRequired') });
+			// Counted in characters, as the server counts them.
+			if ([...body.reason].length < 20)
+				errors.push({ field: 'reason', message: t('person.glassReasonShort') });
+			return { body, errors };
+		},
+		send: (body) => api.breakGlass(personId, body),
 		handle(err) {
 			// Not applicable (403) or gone (404): the reason is of no
 			// further use. Otherwise it is kept for another try.
-			if (err.status === 403 || err.status === 404)
+			if (err.status === 403 || err.status === 404) {
 				reason.control.value = '';
+				category.control.value = '';
+			}
 			if (err.status === 403) {
 				form.errors.showMessage(t('person.glassForbidden'));
 				return true;
