@@ -62,9 +62,9 @@ break_glass(struct ctx *c)
 	if (api_write(c, grant_insert, &g) != NMT_OK)
 		return;
 	reply_json(c, 201,
-	    json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", id, "person",
-	        g.person_id, "category", g.category, "granted_at",
-	        g.created_at, "expires_at", expires));
+	    json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", id, "person", g.person_id,
+	        "category", g.category, "granted_at", g.created_at,
+	        "expires_at", expires));
 }
 
 static void

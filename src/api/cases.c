@@ -362,7 +362,8 @@ case_status_apply(struct ctx *c, struct case_rec *rec, enum action action)
 	if (action == ACT_CLOSE) {
 		set_value(&rec->closing_reason,
 		    json_str(c->body, "closing_reason"));
-		set_value(&rec->closing_note, json_str(c->body, "closing_note"));
+		set_value(&rec->closing_note,
+		    json_str(c->body, "closing_note"));
 		set_value(&rec->closed_at, c->now_text);
 		c->note.action = "case.close";
 	} else if (action == ACT_REOPEN) {
@@ -426,7 +427,8 @@ static const struct field_spec case_patch_spec[] = {
 	{ "notes", FT_TEXT, 0, NOTES_MAX, 0, 0, NULL, NULL },
 	{ "status", FT_CODE, 0, 0, 0, 0, vocab_case_status, NULL },
 	{ "closing_reason", FT_CODE, 0, 0, 0, 0, vocab_closing_reason, NULL },
-	{ "closing_note", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL, NULL },
+	{ "closing_note", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL,
+	    NULL },
 	{ "reopen_reason", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL,
 	    NULL },
 	{ "county", FT_STRING, FIELD_NONEMPTY, 2, 0, 0, NULL, NULL },

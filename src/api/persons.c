@@ -42,8 +42,7 @@ view_by_right(struct ctx *c)
 	return policy_identity(&c->actor.principal, &f);
 }
 
-static const char *const access_names[] = { "none", "without_address",
-	"full" };
+static const char *const access_names[] = { "none", "without_address", "full" };
 
 /*
  * The person document as the caller may see it: no identity block; how
@@ -323,8 +322,8 @@ identity_get(struct ctx *c)
 	enum nmt_err       e;
 
 	memset(&p, 0, sizeof(p));
-	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0],
-	         0, &p)) != NMT_OK) {
+	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0], 0,
+	         &p)) != NMT_OK) {
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}

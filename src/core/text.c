@@ -104,7 +104,7 @@ text_trimmed_length(const char *s)
 			return -1;
 		p += n;
 		if (is_space(cp)) {
-			/* Leading ones never count; inner ones when more follows. */
+			/* Leading never count, inner ones if more follows. */
 			if (count > 0)
 				spaces++;
 			continue;

@@ -210,8 +210,8 @@ store_person_facts(struct db *db, const struct principal *p,
 	}
 	sql_add(b,
 	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
-	    "p.protected_identity, c.status, (SELECT MAX(g.expires_at) FROM break_glass "
-	    "g WHERE g.person_id = p.id AND g.user_id = ");
+	    "p.protected_identity, c.status, (SELECT MAX(g.expires_at) "
+	    "FROM break_glass g WHERE g.person_id = p.id AND g.user_id = ");
 	sql_param(b, DB_TEXT(p->user_id));
 	sql_add(b, " AND g.expires_at > ");
 	sql_param(b, DB_TEXT(now));

@@ -48,11 +48,11 @@ enum action {
 	ACT_LIST,   /* no facts needed */
 	ACT_CREATE, /* no facts needed (or the parent's) */
 	ACT_READ,
-	ACT_UPDATE,      /* a case, its persons */
-	ACT_TEAM_CHANGE, /* add or remove team rows */
-	ACT_BREAK_GLASS, /* open a protected identity for a while */
-	ACT_CLOSE,       /* a case: open -> closed */
-	ACT_REOPEN,      /* a case: closed -> open */
+	ACT_UPDATE,          /* a case, its persons */
+	ACT_TEAM_CHANGE,     /* add or remove team rows */
+	ACT_BREAK_GLASS,     /* open a protected identity for a while */
+	ACT_CLOSE,           /* a case: open -> closed */
+	ACT_REOPEN,          /* a case: closed -> open */
 	ACT_JOURNAL_WRITE,   /* add an entry to a case's journal */
 	ACT_REVEAL_IDENTITY, /* read a person's identity block */
 };

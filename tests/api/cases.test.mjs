@@ -182,7 +182,7 @@ test('filters status and region', async () => {
   const nord = await createCase(srv, u, { county: '25' });
   const closed = await createCase(srv, u, { county: '12' });
   assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${closed.id}`,
-    { auth: u, ifMatch: '"1"', body: { status: 'closed' } }), 200);
+    { auth: u, ifMatch: '"1"', body: { status: 'closed', closing_reason: 'no_indication' } }), 200);
   const sorted = (a) => [...a].sort();
   assert.deepEqual(await caseIds(srv, u), sorted([syd.id, nord.id, closed.id]));
   assert.deepEqual(await caseIds(srv, u, 'status=closed'), [closed.id]);

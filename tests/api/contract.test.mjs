@@ -180,6 +180,7 @@ test('the documented code lists are the server\'s vocabularies', async () => {
   const lists = {
     roles: 'Role', team_access: 'Access', genders: 'Gender', protection_levels: 'ProtectedIdentity',
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus',
+    closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {
@@ -208,7 +209,7 @@ test('the server and the document agree on text: the longest, one more, blank', 
     ...['full_name', 'id_number', 'phone', 'address'].map((k) => [`identity.${k}`, S.Identity.properties[k],
       (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, { auth: u, body: personBody({ identity: { [k]: v } }) })]),
     ['reason', S.BreakGlassRequest.properties.reason,
-      (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/break-glass`, { auth: rk, body: { reason: v } })],
+      (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/break-glass`, { auth: rk, body: { category: 'other', reason: v } })],
   ];
   for (const [field, schema, send] of fields) {
     const max = schema.maxLength;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  personWithIdentity,
   startServer, addUserWithToken, api, assertStatus, assertProblem, createCase, createPerson, ctlFor, listAll,
   run, sleep, DB_KIND,
 } from './harness.mjs';
@@ -52,7 +53,7 @@ test('created data survives kill -9 and a restart', async () => {
   assert.equal(f.json.version, 2);
   for (const b of burst) assertStatus(await api(srv2, 'GET', `/api/v1/cases/${b.id}`, { auth: u }), 200, b.title);
   // The identity is still readable (the key file was kept and used).
-  const p = await api(srv2, 'GET', `/api/v1/persons/${person.id}`, { auth: u });
+  const p = await personWithIdentity(srv2, u, person.id);
   assertStatus(p, 200);
   assert.equal(p.json.identity.full_name, 'Kvarstående Person');
   // Numbering continues after the restart.

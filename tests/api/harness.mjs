@@ -901,6 +901,27 @@ export async function createPerson(srv, auth, caseId, over = {}) {
   return r.json;
 }
 
+/**
+ * GET /api/v1/persons/{id} as `auth`, and with it the identity as that caller
+ * may reveal it (GET …/identity): the person answer, which must carry no
+ * identity of its own, with `identity` set to the revealed block (left absent
+ * when the reveal answers 404) and `text` extended by the reveal's body.
+ */
+export async function personWithIdentity(srv, auth, id) {
+  const r = await api(srv, 'GET', `/api/v1/persons/${id}`, { auth });
+  if (r.status !== 200) return r;
+  assert.ok(!('identity' in r.json), 'the person answer carries no identity');
+  const i = await api(srv, 'GET', `/api/v1/persons/${id}/identity`, { auth });
+  if (i.status === 200) {
+    const { access, break_glass_until: until, ...block } = i.json;
+    r.json.identity = block;
+    r.text += i.text;
+  } else {
+    assertStatus(i, 404, 'an identity not revealed is not found');
+  }
+  return r;
+}
+
 /** GET a list following next_cursor until the end (limit 200). Returns all items.
  *  opts: as api(), plus cursorOptional (a missing next_cursor means the end). */
 export async function listAll(srv, p, opts = {}) {

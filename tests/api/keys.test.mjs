@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import {
+  personWithIdentity,
   startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, createPerson,
   loginOk, listAll, DB_KIND,
 } from './harness.mjs';
@@ -53,7 +54,7 @@ const masterLines = (file) => fs.readFileSync(file, 'utf8').split('\n').filter((
 
 async function assertIdentities(srv, auth, persons, msg) {
   for (const [p, ident] of persons) {
-    const r = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth });
+    const r = await personWithIdentity(srv, auth, p.id);
     assertStatus(r, 200, `${msg}: read person`);
     for (const [k, v] of Object.entries(ident)) {
       assert.equal(r.json.identity?.[k], v, `${msg}: identity ${k} of ${p.id}`);

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  personWithIdentity,
   startServer, addUserWithToken, api, assertProblem, assertStatus, createCase, createPerson, caseIds,
 } from './harness.mjs';
 
@@ -33,7 +34,7 @@ after(async () => { await srv?.stop(); });
 
 test('the named user sees the case and the identity', async () => {
   assert.deepEqual(await caseIds(srv, U.migA.token), [A.id]);
-  const r = await api(srv, 'GET', `/api/v1/persons/${P.id}`, { token: U.migA.token });
+  const r = await personWithIdentity(srv, U.migA.token, P.id);
   assertStatus(r, 200);
   assert.equal(r.json.identity?.full_name, 'Ylva Ödmark');
 });
@@ -51,7 +52,7 @@ test('a coordinator without region or secretariat works by its team access only'
   });
   assertStatus(r, 201);
   assert.deepEqual(await caseIds(srv, U.lone.token), [A.id]);
-  r = await api(srv, 'GET', `/api/v1/persons/${P.id}`, { token: U.lone.token });
+  r = await personWithIdentity(srv, U.lone.token, P.id);
   assertStatus(r, 200);
   assert.equal(r.json.identity, undefined, 'no identity through pseudonymous access');
   assertProblem(await api(srv, 'PATCH', `/api/v1/cases/${A.id}`, {

@@ -111,7 +111,7 @@ test('every endpoint answers with the API security headers, with and without TLS
     'PATCH /api/v1/persons/{id}': () => api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
       { auth: U.pol, ifMatch: '"1"', body: { languages: ['sv'] } }),
     'POST /api/v1/persons/{id}/break-glass': () => api(srv, 'POST', `/api/v1/persons/${p.id}/break-glass`,
-      { auth: U.nmt, body: { reason: 'Behövs för att nå personen i dag.' } }),
+      { auth: U.nmt, body: { category: 'urgent_decision', reason: 'Behövs för att nå personen i dag.' } }),
     'GET /api/v1/break-glass': () => api(srv, 'GET', '/api/v1/break-glass', { auth: U.aud }),
     'GET /api/v1/audit': () => api(srv, 'GET', '/api/v1/audit?limit=5', { auth: U.aud }),
   };

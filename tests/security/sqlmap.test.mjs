@@ -140,7 +140,7 @@ test('sqlmap finds no injectable parameter on any endpoint', { timeout: 20 * 600
       data: { pseudonym: 'P', citizenship: 'SE', languages: ['sv'],
         identity: { full_name: 'F', date_of_birth: '1990-01-01', id_number: 'I', phone: 'P', address: 'A' } } }],
     ['break-glass', { method: 'POST', url: `${b}/api/v1/persons/${p.id}/break-glass`, token: U.nmt.token,
-      data: { reason: 'Kontakt med personen behövs i dag.' } }],
+      data: { category: 'urgent_decision', reason: 'Kontakt med personen behövs i dag.' } }],
     ['grants-list', { url: `${b}/api/v1/break-glass?case=${a.id}&limit=5`, token: U.aud.token }],
     ['audit-list', { url: `${b}/api/v1/audit?case=${a.id}&flagged=true&limit=5&cursor=${encodeURIComponent(acursor)}`,
       token: U.aud.token }],

@@ -471,6 +471,58 @@ test_validate_messages_hold_no_values(void **state)
 
 /* ---- text and time ---- */
 
+/* allowed is exactly the decisions: closed cases offer only reopening. */
+static void
+test_policy_allowed(void **state)
+{
+	/* The owner organization is on its team with full access. */
+	struct facts   open = case_f("syd", "POLISEN-SYD", ACCESS_FULL);
+	struct facts   full = case_f("syd", "RK-SYD", ACCESS_FULL);
+	struct facts   pseudo = case_f("syd", "RK-SYD", ACCESS_PSEUDONYMOUS);
+	struct facts   closed = open, row = open, pf;
+	const unsigned writer = ALLOWED_EDIT | ALLOWED_CLOSE |
+	    ALLOWED_ADD_PERSON | ALLOWED_ADD_MEMBER | ALLOWED_WRITE_JOURNAL;
+
+	(void)state;
+	closed.closed = 1;
+	assert_int_equal(policy_allowed(&police, &open), writer);
+	assert_int_equal(policy_allowed(&rk_syd, &open), writer);
+	assert_int_equal(policy_allowed(&police, &closed), ALLOWED_REOPEN);
+	assert_int_equal(policy_allowed(&secretariat, &closed), ALLOWED_REOPEN);
+	assert_int_equal(policy_allowed(&police, &full),
+	    ALLOWED_EDIT | ALLOWED_ADD_PERSON | ALLOWED_WRITE_JOURNAL);
+	assert_int_equal(policy_allowed(&police, &pseudo),
+	    ALLOWED_WRITE_JOURNAL);
+	pseudo.closed = 1;
+	assert_int_equal(policy_allowed(&police, &pseudo), 0);
+	/* Team rows: removable, but never the owner's own row. */
+	row.kind = OBJ_TEAM_ROW;
+	assert_int_equal(policy_allowed(&police, &row), ALLOWED_REMOVE_MEMBER);
+	row.owner_row = 1;
+	assert_int_equal(policy_allowed(&police, &row), 0);
+	assert_true(policy_conflict(ACT_TEAM_CHANGE, &row));
+	/* Persons: reveal where the identity opens, the glass where not. */
+	pf = person_f(&open, PROTECTION_ADDRESS, 0);
+	assert_int_equal(policy_allowed(&police, &pf),
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY);
+	assert_int_equal(policy_allowed(&rk_syd, &pf),
+	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS);
+	assert_int_equal(policy_decide(&rk_syd, OBJ_PERSON, ACT_REVEAL_IDENTITY,
+	                     &pf),
+	    POLICY_HIDDEN);
+	pf = person_f(&open, PROTECTION_ADDRESS, 1);
+	assert_int_equal(policy_allowed(&rk_syd, &pf),
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY);
+	assert_true(policy_conflict(ACT_BREAK_GLASS, &pf));
+	pf.closed = 1;
+	assert_int_equal(policy_allowed(&rk_syd, &pf), ALLOWED_REVEAL_IDENTITY);
+	assert_true(policy_conflict(ACT_UPDATE, &pf));
+	assert_false(policy_conflict(ACT_REOPEN, &closed));
+	assert_true(policy_conflict(ACT_REOPEN, &open));
+	assert_string_equal(policy_allowed_name(0), "edit");
+	assert_null(policy_allowed_name(ALLOWED_COUNT));
+}
+
 static void
 test_text_fold(void **state)
 {
@@ -486,6 +538,11 @@ test_text_fold(void **state)
 	free(f);
 	assert_null(text_fold("\xc3\x28"));
 	assert_int_equal(text_length("åäö"), 3);
+	/* Trimmed: Unicode spaces at the ends do not count, inner ones do. */
+	assert_int_equal(text_trimmed_length(" \t\xc2\xa0å ä\xe3\x80\x80\n"),
+	    3);
+	assert_int_equal(text_trimmed_length("\xe2\x80\x83 "), 0);
+	assert_int_equal(text_trimmed_length("\xc3\x28"), -1);
 	assert_true(text_has_control("a\x01", 1));
 	assert_false(text_has_control("a\nb", 1));
 	assert_true(text_has_control("a\nb", 0));
@@ -522,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_policy_break_glass),
 		cmocka_unit_test(test_policy_unknown_protection),
 		cmocka_unit_test(test_policy_scope_matches_decide),
+		cmocka_unit_test(test_policy_allowed),
 		cmocka_unit_test(test_child_rule),
 		cmocka_unit_test(test_validate_accepts_and_normalises),
 		cmocka_unit_test(test_validate_rejects),
