@@ -192,7 +192,7 @@ test('filters status and region', async () => {
   assert.deepEqual(await caseIds(srv, u, 'region=syd&status=open'), [syd.id]);
   assert.deepEqual(await caseIds(srv, u, 'region=vast'), []);
   // Reopening works.
-  const re = await api(srv, 'PATCH', `/api/v1/cases/${closed.id}`, { auth: u, ifMatch: '"2"', body: { status: 'open' } });
+  const re = await api(srv, 'PATCH', `/api/v1/cases/${closed.id}`, { auth: u, ifMatch: '"2"', body: { status: 'open', reopen_reason: 'Nya uppgifter.' } });
   assertStatus(re, 200);
   assert.equal(re.json.status, 'open');
 });
