@@ -542,7 +542,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await page.locator('#status', { hasText: 'Ärendet har sparats.' }).waitFor();
 		assert.equal(await page.textContent('#case-notes'), MY_NOTES);
 		assert.equal(await page.textContent('#case-summary'), OTHER_SUMMARY);
-		assert.match(await page.textContent('#case-status'), /Avslutat/);
+		assert.match(await page.textContent('#case-status'), /Öppet/);
 	});
 
 	await t.test('a 403 on saving is shown as a calm message', async () => {
@@ -577,6 +577,13 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await page.click(`#persons-table a:has-text("${PSEUDONYM}")`);
 		await page.locator('#edit-person').waitFor();
 		assert.equal(await page.getAttribute('#edit-person', 'aria-expanded'), 'false');
+		// The identity is fetched only when shown; only then can it be edited.
+		await page.click('#edit-person');
+		await page.locator('#edit-person-form').waitFor();
+		assert.equal(await page.locator('#edit-person-identity').count(), 0);
+		await page.click('#edit-person-cancel');
+		await page.click('#show-identity');
+		await page.locator('#identity-panel', { hasText: FULL_NAME }).waitFor();
 		await page.click('#edit-person');
 		await page.locator('#edit-person-form').waitFor();
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-person-pseudonym');
@@ -995,8 +1002,9 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await row.waitFor();
 		assert.equal(await page.locator('#glass-table tbody tr').count(), 1);
 		const heads = (await page.locator('#glass-table thead th').allTextContents()).map((x) => x.trim());
-		assert.deepEqual(heads, ['Beviljad', 'Giltig till', 'Användare', 'Person', 'Ärende', 'Skäl']);
+		assert.deepEqual(heads, ['Beviljad', 'Giltig till', 'Användare', 'Person', 'Ärende', 'Grund', 'Skäl']);
 		assert.equal(await page.locator('#glass-table thead th:not([scope="col"])').count(), 0);
+		assert.equal((await row.locator('.cell-category').textContent()).trim(), 'Beslut som måste fattas i dag');
 		// The reason as written, line break included, in a block element.
 		const reason = row.locator('.reason');
 		assert.equal(await reason.textContent(), GLASS_REASON);
