@@ -108,6 +108,7 @@ test('every endpoint answers with the API security headers, with and without TLS
     'POST /api/v1/cases/{id}/persons': () => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`,
       { auth: U.pol, body: { pseudonym: 'H', gender: 'male' } }),
     'GET /api/v1/persons/{id}': () => api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.pol }),
+    'GET /api/v1/persons/{id}/identity': () => api(srv, 'GET', `/api/v1/persons/${p.id}/identity`, { auth: U.pol }),
     'PATCH /api/v1/persons/{id}': () => api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
       { auth: U.pol, ifMatch: '"1"', body: { languages: ['sv'] } }),
     'POST /api/v1/persons/{id}/break-glass': () => api(srv, 'POST', `/api/v1/persons/${p.id}/break-glass`,
