@@ -167,6 +167,11 @@ test('close with a reason, the closed case offers only reopening, reopen with a 
 	await page.locator('#case-status-form .error-summary').waitFor();
 	assert.equal(await page.getAttribute('#case-closing-note', 'aria-invalid'), 'true');
 	await page.fill('#case-closing-note', 'Personen har flyttat till Norge.');
+	// On a phone the form fits the screen.
+	await page.setViewportSize({ width: 390, height: 844 });
+	assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling');
+	await page.screenshot({ path: '/tmp/nmt-casework-close-form-phone.png', fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 860 });
 	await page.click('#case-status-confirm');
 	await page.locator('#case-status', { hasText: 'Avslutat' }).waitFor();
 	assert.match(await page.textContent('#case-closing-reason'), /Annat skäl – Personen har flyttat till Norge\./);

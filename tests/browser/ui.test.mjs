@@ -442,7 +442,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal((await action.textContent()).trim(), 'Avsluta ärendet');
 		await action.click();
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-closing-reason-select');
-		assert.match(await page.textContent('.case-actions'), /Avsluta ärendet\?/);
+		assert.match(await page.textContent('#case-status-panel'), /Avsluta ärendet\?/);
 		// "Avbryt" changes nothing and returns focus.
 		await page.click('#case-status-keep');
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'case-status-action');

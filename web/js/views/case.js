@@ -63,6 +63,8 @@ export async function render(ctx) {
 	const numberEl = h('p', { class: 'case-number', id: 'case-number' });
 	const caseMsg = h('div', { class: 'section-message', id: 'case-message' });
 	const statusHost = h('div', { class: 'status-action' });
+	// The closing or reopening form, under the page head at full width.
+	const statusPanel = h('div', { id: 'case-status-panel' });
 
 	const may = (action) => Array.isArray(c.allowed) && c.allowed.includes(action);
 
@@ -238,6 +240,7 @@ export async function render(ctx) {
 
 	// "Avsluta ärendet" / "Öppna ärendet igen", as the case allows.
 	function showStatusAction() {
+		statusPanel.replaceChildren();
 		const closing = may('close');
 		if (!closing && !may('reopen')) {
 			statusHost.replaceChildren();
@@ -316,7 +319,8 @@ export async function render(ctx) {
 			handle: (err) => statusRefused(err),
 			done: (data) => statusChanged(data, closing),
 		});
-		statusHost.replaceChildren(h('div', { class: 'card status-form', role: 'group', 'aria-labelledby': titleId },
+		statusHost.replaceChildren();
+		statusPanel.replaceChildren(h('section', { class: 'card status-form', 'aria-labelledby': titleId },
 		    h('h2', { id: titleId, class: 'status-form-title' },
 		        closing ? t('case.closeQuestion') : t('case.reopenQuestion')),
 		    form.el));
@@ -421,6 +425,7 @@ export async function render(ctx) {
 	        h('div', { class: 'case-head-text' }, numberEl, headingEl),
 	        h('div', { class: 'case-actions' }, editor.toggle, statusHost)),
 	    caseMsg,
+	    statusPanel,
 	    editor.panel,
 	    h('div', { class: 'case-layout' },
 	        h('section', { class: 'card case-main', 'aria-labelledby': 'summary-heading' },
