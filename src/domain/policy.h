@@ -16,6 +16,9 @@
  * kind a principal may see, db/sql.c renders that scope to SQL in one
  * place, and policy_in_scope() applies the very same scope to one
  * object's facts — so a list and a single read can never disagree.
+ * What an answer offers ("allowed") is policy_allowed(), made of the very
+ * policy_decide() and policy_conflict() calls the routes make — so the UI
+ * and the server can never disagree either.
  */
 #ifndef NMT_DOMAIN_POLICY_H
 #define NMT_DOMAIN_POLICY_H
@@ -137,8 +140,10 @@ enum identity_view policy_identity(const struct principal *p,
 
 /*
  * Is the action in conflict with the object's state (answered 409, nothing
- * changed)? A closed case refuses every change but reopening; the owner
- * organization's own team row is never removed. Asked after an allowing
+ * changed)? A closed case refuses every change but reopening (and an
+ * open case reopening); the owner organization's own team row is never
+ * removed; a live break-the-glass grant is not granted again. Asked
+ * after an allowing
  * policy_decide(), by the write path and by policy_allowed().
  */
 int policy_conflict(enum action action, const struct facts *facts);
