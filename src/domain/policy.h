@@ -143,8 +143,8 @@ enum identity_view policy_identity(const struct principal *p,
  * changed)? A closed case refuses every change but reopening (and an
  * open case reopening); the owner organization's own team row is never
  * removed; a live break-the-glass grant is not granted again. Asked
- * after an allowing
- * policy_decide(), by the write path and by policy_allowed().
+ * after an allowing policy_decide(), by the write path and by
+ * policy_allowed().
  */
 int policy_conflict(enum action action, const struct facts *facts);
 
