@@ -78,6 +78,23 @@ const struct term vocab_case_status[] = {
 	TERM_END,
 };
 
+const struct term vocab_vulnerabilities[] = {
+	{ "limited_knowledge", "Minimal omvärldskunskap",
+	    "Little knowledge of the world around them" },
+	{ "small_network", "Litet eller obefintligt socialt nätverk",
+	    "Small or no social network" },
+	{ "earlier_victimisation", "Tidigare utsatthet",
+	    "Earlier victimisation" },
+	{ "poverty", "Fattigdom", "Poverty" },
+	{ "exclusion", "Utanförskap", "Social exclusion" },
+	{ "disability", "Fysisk eller psykisk funktionsnedsättning",
+	    "Physical or mental disability" },
+	{ "distrust_of_authorities",
+	    "Negativt inställd till kontakt med myndigheter",
+	    "Wary of contact with authorities" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -85,6 +102,7 @@ const struct vocabulary vocabularies[] = {
 	{ "protection_levels", vocab_protection },
 	{ "exploitation_forms", vocab_exploitation },
 	{ "case_statuses", vocab_case_status },
+	{ "vulnerabilities", vocab_vulnerabilities },
 	{ NULL, NULL },
 };
 
