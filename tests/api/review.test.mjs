@@ -159,6 +159,7 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
     // Back to migrations 1-4, with a duplicate of the owner's team row.
     await s2.db.exec('DROP INDEX case_member_unique;');
     await s2.db.exec('DROP TABLE country;');
+    await s2.db.exec('DROP TABLE language;');
     await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
     await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
       SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,
