@@ -139,6 +139,37 @@ test('adding a person with languages and vulnerabilities; names, not codes, in S
 	assert.equal(await page.textContent('#person-vulnerabilities'), 'Litet eller obefintligt socialt nätverk, Fattigdom');
 });
 
+test('languages are added and removed with the keyboard alone', async () => {
+	await openCase();
+	await page.click('#add-person');
+	const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+	const chosen = () => page.locator('#person-languages-chosen .chosen-name').allTextContents();
+	await page.focus('#person-languages-select');
+	// Arrow keys move through the list without adding anything.
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowDown');
+	assert.deepEqual(await chosen(), []);
+	await page.keyboard.press('Tab');
+	assert.equal(await focused(), 'person-languages-add');
+	await page.keyboard.press('Enter');
+	const added = await chosen();
+	assert.equal(added.length, 1);
+	assert.equal(await focused(), 'person-languages-select', 'focus back on the list after adding');
+	// Back from the list to the chosen language's "Ta bort".
+	await page.keyboard.press('Shift+Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), `Ta bort ${added[0]}`);
+	await page.keyboard.press('Enter');
+	assert.deepEqual(await chosen(), []);
+	assert.equal(await focused(), 'person-languages-select', 'focus back on the list after removing');
+	// Closing the panel forgets the choice.
+	await page.selectOption('#person-languages-select', 'sv');
+	await page.click('#person-languages-add');
+	await page.click('#add-person');
+	await page.click('#add-person');
+	assert.deepEqual(await chosen(), []);
+	await page.click('#add-person');
+});
+
 test('in English the same person reads Romania, Romanian, Poverty', async () => {
 	await openPerson('Ana');
 	await setLang('en');
