@@ -308,6 +308,7 @@ test('a printout carries the confidentiality marking on every sheet, without nav
 	await page.emulateMedia({ media: 'print' });
 	try {
 		assert.equal(await page.locator('.site-header').isVisible(), false);
+		assert.equal(await page.locator('.breadcrumb').isVisible(), false);
 		assert.equal(await page.locator('#add-person').isVisible(), false);
 		assert.equal(await page.locator('main button:visible').count(), 0);
 		assert.equal(await page.locator('#persons-table').isVisible(), true);
