@@ -99,6 +99,7 @@ test('adding a person with languages and vulnerabilities; names, not codes, in S
 	await page.selectOption('#person-gender', 'female');
 	await page.fill('#person-birth-year', '1990');
 	await page.fill('#person-citizenship', 'RO');
+	assert.equal(await page.textContent('#person-citizenship-name'), 'Rumänien');
 	// The languages are offered by their Swedish names.
 	assert.equal(await page.locator('#person-languages-select option[value="ro"]').textContent(), 'rumänska');
 	for (const code of ['ro', 'en']) {

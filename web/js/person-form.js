@@ -151,7 +151,22 @@ export function personFields({
 		id: id('citizenship'), name: 'citizenship', autocapitalize: 'characters', spellcheck: 'false',
 		maxlength: '2', class: 'input-short', list: countryList.id, value: values.citizenship || '',
 	});
-	citizenship.wrap.append(countryList);
+	// The country's name beside the code as it is typed ("Rumänien").
+	const countryName = h('output', {
+		class: 'country-name', id: id('citizenship-name'), for: citizenship.control.id,
+	});
+	const showCountry = (list) => {
+		const code = citizenship.control.value.trim().toUpperCase();
+		const hit = (list || []).find((c) => c.code === code);
+		countryName.textContent = hit ? ref.displayName(hit) : '';
+	};
+	let countries = [];
+	ref.countries().then((list) => {
+		countries = list;
+		showCountry(countries);
+	}).catch(() => {});
+	citizenship.control.addEventListener('input', () => showCountry(countries));
+	citizenship.wrap.append(countryList, countryName);
 	const protectedId = selectField({
 		label: t('persons.protected'),
 		hint: protectedLocked ? t('personEdit.protectedLocked') : null,
