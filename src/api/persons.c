@@ -180,9 +180,40 @@ person_apply(struct person_rec *p, const json_t *body)
 }
 
 /*
+ * Each language the body names is a code of the language table (ISO
+ * 639-1, lower case): "languages[i]" invalid_language otherwise. Items the
+ * spec already refused are skipped; stored lists are not checked again.
+ */
+static enum nmt_err
+language_rules(struct ctx *c, json_t *errors)
+{
+	const json_t *item;
+	char         *field;
+	size_t        i;
+	int           found;
+	enum nmt_err  e = NMT_OK;
+
+	json_array_foreach(json_object_get(c->body, "languages"), i, item)
+	{
+		field = xasprintf("languages[%zu]", i);
+		found = 1;
+		if (json_is_string(item) && !validate_has_error(errors, field))
+			e = store_language_exists(c->db,
+			    json_string_value(item), &found);
+		if (e == NMT_OK && !found)
+			validate_error(errors, field, "invalid_language",
+			    "Okänd språkkod (ISO 639-1).");
+		free(field);
+		if (e != NMT_OK)
+			return e;
+	}
+	return NMT_OK;
+}
+
+/*
  * The rules the spec cannot express, added to errors: dates not in the
  * future, a birth year or an age estimate (not both), a citizenship that
- * is a known country.
+ * is a known country, languages that are known languages.
  */
 static enum nmt_err
 person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
@@ -209,7 +240,7 @@ person_rules(struct ctx *c, const struct person_rec *p, json_t *errors)
 	if (!found)
 		validate_error(errors, "citizenship", "invalid_country",
 		    "Okänd landskod (ISO 3166-1 alfa-2).");
-	return NMT_OK;
+	return language_rules(c, errors);
 }
 
 /* The rules on a merged record: NMT_INVALID after answering 400. */
@@ -394,7 +425,8 @@ static const struct field_spec identity_spec[] = {
 	{ "age_estimate", FT_INT, FIELD_NULLABLE, 0, 0, 120, NULL, NULL }, \
 	{ "citizenship", FT_COUNTRY, FIELD_NULLABLE, 2, 0, 0, NULL, NULL }, \
 	{ "languages", FT_STRING_LIST, 0, 20, 0, 0, NULL, NULL },	\
-	{ "vulnerabilities", FT_STRING_LIST, 0, 30, 0, 0, NULL, NULL },	\
+	{ "vulnerabilities", FT_CODE_LIST, 0, 30, 0, 0,			\
+	    vocab_vulnerabilities, NULL },				\
 	{ "protected_identity", FT_CODE, 0, 0, 0, 0, vocab_protection,	\
 	    NULL },							\
 	{ "identity", FT_OBJECT, FIELD_NULLABLE, 0, 0, 0, NULL,		\

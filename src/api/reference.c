@@ -1,7 +1,7 @@
 /*
- * reference.c — organizations, regions, counties and countries (seeded
- * from data/), readable by every authenticated user, and the health
- * check.
+ * reference.c — organizations, regions, counties, countries and languages
+ * (seeded from data/), readable by every authenticated user, and the
+ * health check.
  */
 #include <stdlib.h>
 
@@ -47,6 +47,12 @@ countries(struct ctx *c)
 }
 
 static void
+languages(struct ctx *c)
+{
+	reply_reference(c, &language_record);
+}
+
+static void
 health(struct ctx *c)
 {
 	if (db_query(c->db, "SELECT 1", NULL, 0, NULL) != NMT_OK)
@@ -66,6 +72,7 @@ const struct route reference_routes[] = {
 	REFERENCE("/api/v1/regions", regions),
 	REFERENCE("/api/v1/counties", counties),
 	REFERENCE("/api/v1/countries", countries),
+	REFERENCE("/api/v1/languages", languages),
 	{ .method = "GET",
 	    .pattern = "/healthz",
 	    .kind = OBJ_REFERENCE,

@@ -54,6 +54,10 @@ static const struct seed_spec seed_specs[] = {
 	    "INSERT INTO country (code, name_sv, name_en) "
 	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
 	    "name_sv = excluded.name_sv, name_en = excluded.name_en" },
+	{ "languages.csv", 3, { "code", "name_sv", "name_en" },
+	    "INSERT INTO language (code, name_sv, name_en) "
+	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
+	    "name_sv = excluded.name_sv, name_en = excluded.name_en" },
 };
 #define SEED_NSPECS (sizeof(seed_specs) / sizeof(seed_specs[0]))
 

@@ -30,6 +30,7 @@ extern const struct record_type organization_record;
 extern const struct record_type region_record;
 extern const struct record_type county_record;
 extern const struct record_type country_record;
+extern const struct record_type language_record;
 
 /*
  * Every row of a reference table, in its order: *rows_r (free each with
@@ -38,6 +39,8 @@ extern const struct record_type country_record;
 enum nmt_err store_reference(struct db *db, const struct record_type *t,
     struct ref_row **rows_r, size_t *n_r);
 enum nmt_err store_country_exists(struct db *db, const char *code, int *found);
+/* Whether code is a language of the table (ISO 639-1, lower case). */
+enum nmt_err store_language_exists(struct db *db, const char *code, int *found);
 /* The region of a county into region (33 bytes); *found 0 if unknown. */
 enum nmt_err store_county_region(struct db *db, const char *county,
     char region[33], int *found);

@@ -1,6 +1,6 @@
 /*
- * store_reference.c — organizations, regions, counties and countries as
- * seeded by `nmtctl init` from the CSV files in data/.
+ * store_reference.c — organizations, regions, counties, countries and
+ * languages as seeded by `nmtctl init` from the CSV files in data/.
  */
 #include <stddef.h>
 #include <string.h>
@@ -35,6 +35,12 @@ static const struct column country_cols[] = {
 	{ "name_en", "name_en", COL_TEXT, R(2), 0 },
 };
 
+static const struct column language_cols[] = {
+	{ "code", "code", COL_TEXT, R(0), COL_KEY },
+	{ "name_sv", "name", COL_TEXT, R(1), 0 },
+	{ "name_en", "name_en", COL_TEXT, R(2), 0 },
+};
+
 const struct record_type organization_record =
     RECORD_TYPE_ORDERED("organization", "o", struct ref_row, organization_cols,
         "o.code");
@@ -44,6 +50,8 @@ const struct record_type county_record = RECORD_TYPE_ORDERED("county", "k",
     struct ref_row, county_cols, "k.code");
 const struct record_type country_record = RECORD_TYPE_ORDERED("country", "l",
     struct ref_row, country_cols, "l.code");
+const struct record_type language_record = RECORD_TYPE_ORDERED("language", "g",
+    struct ref_row, language_cols, "g.code");
 
 enum nmt_err
 store_reference(struct db *db, const struct record_type *t,
@@ -107,5 +115,12 @@ enum nmt_err
 store_country_exists(struct db *db, const char *code, int *found)
 {
 	return one_text(db, "SELECT code FROM country WHERE code = $1", code,
+	    NULL, 0, found);
+}
+
+enum nmt_err
+store_language_exists(struct db *db, const char *code, int *found)
+{
+	return one_text(db, "SELECT code FROM language WHERE code = $1", code,
 	    NULL, 0, found);
 }

@@ -108,6 +108,24 @@ const struct term vocab_glass_category[] = {
 	TERM_END,
 };
 
+/* The seed's vulnerability factors ("Den utsatte"). */
+const struct term vocab_vulnerabilities[] = {
+	{ "limited_knowledge", "Minimal omvärldskunskap",
+	    "Little knowledge of the world around them" },
+	{ "small_network", "Litet eller obefintligt socialt nätverk",
+	    "Small or no social network" },
+	{ "earlier_victimisation", "Tidigare utsatthet",
+	    "Earlier victimisation" },
+	{ "poverty", "Fattigdom", "Poverty" },
+	{ "exclusion", "Utanförskap", "Social exclusion" },
+	{ "disability", "Fysisk eller psykisk funktionsnedsättning",
+	    "Physical or mental disability" },
+	{ "distrust_of_authorities",
+	    "Negativt inställd till kontakt med myndigheter",
+	    "Wary of contact with authorities" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -117,6 +135,7 @@ const struct vocabulary vocabularies[] = {
 	{ "case_statuses", vocab_case_status },
 	{ "closing_reasons", vocab_closing_reason },
 	{ "break_glass_categories", vocab_glass_category },
+	{ "vulnerabilities", vocab_vulnerabilities },
 	{ NULL, NULL },
 };
 

@@ -1,14 +1,16 @@
 /*
  * vocab.h — the closed vocabularies of the API: roles, access levels,
  * genders, protected-identity levels, exploitation forms, case statuses,
- * closing reasons, break-the-glass categories.
+ * closing reasons, break-the-glass categories, vulnerability factors.
  *
  * Each vocabulary is a table of terms (a stable ASCII code with its
  * Swedish and English labels), ended by a term whose code is NULL. The
  * validator checks codes against these tables and GET /api/v1/vocabularies
  * serves them, so the UI keeps no copy of its own. Exploitation forms
  * follow brottsbalken 4 kap. 1 a § (människohandel); protection levels the
- * Swedish Tax Agency's terms for skyddade personuppgifter.
+ * Swedish Tax Agency's terms for skyddade personuppgifter; vulnerability
+ * factors NMT's own list of what makes a person vulnerable ("Den utsatte"
+ * in its 2017 presentation), less "Barn", which is_child already says.
  */
 #ifndef NMT_DOMAIN_VOCAB_H
 #define NMT_DOMAIN_VOCAB_H
@@ -63,6 +65,7 @@ extern const struct term vocab_exploitation[];
 extern const struct term vocab_case_status[];
 extern const struct term vocab_closing_reason[];
 extern const struct term vocab_glass_category[];
+extern const struct term vocab_vulnerabilities[];
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];

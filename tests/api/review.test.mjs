@@ -163,6 +163,7 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
       await s2.db.exec(`ALTER TABLE nmt_case DROP COLUMN ${col};`);
     }
     await s2.db.exec('ALTER TABLE break_glass DROP COLUMN category;');
+    await s2.db.exec('DROP TABLE language;');
     await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
     await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
       SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,

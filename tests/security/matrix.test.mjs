@@ -44,6 +44,8 @@ const CASES = {
   nmt_nord: { by: 'coord_nmt', county: '25', region: 'nord', team: [] },
 };
 
+// Each principal writes its own language next to 'sv' (ISO 639-1 codes).
+const LANGUAGES = ['en', 'ro', 'bg', 'ar', 'ti', 'so', 'fa', 'ru', 'uk', 'es', 'pl', 'de', 'fr', 'th', 'vi', 'zh'];
 const IDENTITY = {
   full_name: 'Matris Testperson', date_of_birth: '1990-01-02', id_number: '19900102-0000',
   phone: '+46 70 111 22 33', address: 'Matrisgatan 1, 111 11 Stockholm',
@@ -219,7 +221,7 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         want = M.expect[e](p, o.model, person.model);
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
         cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
-          { auth, ifMatch, body: { languages: ['sv', who.slice(0, 20)] } }));
+          { auth, ifMatch, body: { languages: ['sv', LANGUAGES[Object.keys(PRINCIPALS).indexOf(who) % LANGUAGES.length]] } }));
         e = 'PATCH /persons/{id} identity';
         want = M.expect[e](p, o.model, person.model);
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';

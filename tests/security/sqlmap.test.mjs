@@ -133,7 +133,7 @@ test('sqlmap finds no injectable parameter on any endpoint', { timeout: 20 * 600
     ['team-remove', { method: 'DELETE', url: `${b}/api/v1/cases/${a.id}/team/${row.json.id}*`, token: U.nmt.token,
       ignore: '404' }],
     ['persons-create', { method: 'POST', url: `${b}/api/v1/cases/${a.id}/persons`, token: U.nmt.token,
-      data: { pseudonym: 'P', gender: 'female', citizenship: 'SE', languages: ['sv'], vulnerabilities: ['x'],
+      data: { pseudonym: 'P', gender: 'female', citizenship: 'SE', languages: ['sv'], vulnerabilities: ['poverty'],
         identity: { full_name: 'F', date_of_birth: '1990-01-01', id_number: 'I', phone: 'P', address: 'A' } } }],
     ['person-read', { url: `${b}/api/v1/persons/${p.id}*`, token: U.nmt.token }],
     ['person-update', { method: 'PATCH', url: `${b}/api/v1/persons/${p.id}`, token: U.pol.token, viaProxy: true,

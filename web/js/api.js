@@ -166,6 +166,9 @@ export const api = {
 	countries(params) {
 		return request('GET', '/countries', { params });
 	},
+	languages(params) {
+		return request('GET', '/languages', { params });
+	},
 	organizations(params) {
 		return request('GET', '/organizations', { params });
 	},

@@ -9,7 +9,7 @@
 
 import { api, onUnauthorized, setCsrfToken } from './api.js';
 import { h } from './dom.js';
-import { t, getLang, setLang } from './i18n.js';
+import { t, getLang, setLang, formatDateTime } from './i18n.js';
 import { clearReference } from './ref.js';
 import * as vocab from './vocab.js';
 import { errorMessage, alertBox, setTitle } from './ui.js';
@@ -79,16 +79,40 @@ function buildShell() {
 	els.view = h('div', { class: 'view', id: 'view' });
 	els.main = h('main', { id: 'main', tabindex: '-1' }, els.status, els.view);
 	document.body.replaceChildren(els.skip, els.header, els.main);
+	window.addEventListener('beforeprint', renderPrintMark);
+}
+
+// The marking at the top of every printed sheet (app.css, @page): secrecy
+// and its legal basis, who printed (name, username, organisation) and when,
+// as a CSS string in --print-mark on <html> (CSSOM, allowed by the CSP).
+// Written on each header render and again just before printing; signed
+// out, the marking is the word alone.
+function printMarkText(user, now = new Date()) {
+	const lines = [t('print.secrecy').toUpperCase(), t('print.basis')];
+	if (user) {
+		const org = user.organization ? user.organization.code : '';
+		const who = user.display_name ? `${user.display_name} (${user.username})` : user.username;
+		lines.push(t('print.printedBy', { user: who, org, time: formatDateTime(now.toISOString()) }));
+	}
+	return lines.join('\n');
+}
+
+function renderPrintMark() {
+	const text = printMarkText(state.user);
+	const css = `"${text.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\A ')}"`;
+	document.documentElement.style.setProperty('--print-mark', css);
 }
 
 function renderHeader() {
 	els.skip.textContent = t('app.skip');
 	const langNext = getLang() === 'sv' ? 'en' : 'sv';
+	// The accessible name starts with the visible text ("English"), in its
+	// own language, and says what the button does in the current one.
 	const langButton = h('button', {
-		type: 'button', class: 'btn btn-header', id: 'lang-switch', lang: langNext,
-		'aria-label': t('lang.switchLabel'),
+		type: 'button', class: 'btn btn-header', id: 'lang-switch',
 		on: { click: () => switchLanguage(langNext) },
-	}, t('lang.switch'));
+	}, h('span', { lang: langNext }, t('lang.switch')),
+	    h('span', { class: 'visually-hidden' }, ` – ${t('lang.switchLabel')}`));
 
 	const brand = h('div', { class: 'brand' },
 	    h('a', { href: state.user ? homeRoute(state.user) : '#/', class: 'brand-mark' }, t('app.name')),
@@ -122,6 +146,7 @@ function renderHeader() {
 	}
 	els.header.replaceChildren(h('div', { class: 'header-inner' }, parts));
 	markCurrentNav();
+	renderPrintMark();
 }
 
 function markCurrentNav() {

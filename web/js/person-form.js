@@ -1,14 +1,101 @@
 // The fields of a person, shared by "Lägg till person" (case page, ids
 // person-…) and "Redigera" (person page, ids edit-person-…): pseudonym,
-// gender, birth year or age estimate, citizenship, protected identity and,
-// in a collapsed <details>, the identity block.
+// gender, birth year or age estimate, citizenship, languages,
+// vulnerability factors, protected identity and, in a collapsed
+// <details>, the identity block.
 
 import { h, uid } from './dom.js';
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import * as ref from './ref.js';
 import * as vocab from './vocab.js';
-import { inputField, textareaField, selectField } from './form.js';
+import { inputField, textareaField, selectField, choiceGroup } from './form.js';
 import { norm } from './edit.js';
+
+// The name of a language code in the current language ("rumänska"); the
+// code itself when the list does not have it.
+export function languageName(languages, code) {
+	return ref.nameOf(languages, code) || code;
+}
+
+// "Språk": the chosen languages as a list, each with a "Ta bort" button,
+// and a select with "Lägg till" for one more (a select alone would add a
+// language on every arrow key). `languages` is GET /api/v1/languages.
+// Returns a field-like object: {wrap, labelText, focusTarget, get(),
+// set(codes), setError(message), reset()}.
+function languagePicker({ id, languages, value = [] }) {
+	const legendId = `${id}-legend`;
+	const errorEl = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+	const hint = h('p', { class: 'hint', id: `${id}-hint` }, t('persons.languagesHint'));
+	const list = h('ul', { class: 'chosen-list', id: `${id}-chosen` });
+	const sorted = [...languages].sort((a, b) =>
+	    ref.displayName(a).localeCompare(ref.displayName(b), getLang()));
+	const select = h('select', { id: `${id}-select`, 'aria-describedby': hint.id },
+	    h('option', { value: '' }, t('persons.languageChoose')),
+	    sorted.map((l) => h('option', { value: l.code }, ref.displayName(l))));
+	const add = h('button', {
+		type: 'button', class: 'btn btn-secondary', id: `${id}-add`,
+		on: { click: () => addChosen() },
+	}, t('persons.languageAdd'));
+	let chosen = [];
+	let initial = [...value];
+
+	function paint() {
+		list.replaceChildren(...chosen.map((code) => {
+			const name = languageName(languages, code);
+			return h('li', null, h('span', { class: 'chosen-name' }, name),
+			    h('button', {
+				    type: 'button', class: 'btn btn-secondary btn-remove',
+				    'aria-label': t('persons.languageRemove', { name }),
+				    on: { click: () => remove(code) },
+			    }, t('persons.remove')));
+		}));
+		list.hidden = chosen.length === 0;
+		for (const o of select.options)
+			o.disabled = o.value !== '' && chosen.includes(o.value);
+	}
+	function addChosen() {
+		const code = select.value;
+		if (code && !chosen.includes(code))
+			chosen.push(code);
+		select.value = '';
+		paint();
+		select.focus();
+	}
+	function remove(code) {
+		chosen = chosen.filter((c) => c !== code);
+		paint();
+		select.focus();
+	}
+	function set(codes) {
+		chosen = Array.isArray(codes) ? [...codes] : [];
+		paint();
+	}
+	set(value);
+
+	const wrap = h('fieldset', { class: 'field language-picker', id, 'aria-labelledby': legendId },
+	    h('legend', { id: legendId }, t('persons.languages'),
+	        h('span', { class: 'optional' }, ` ${t('form.optional')}`)),
+	    hint, errorEl, list,
+	    h('div', { class: 'picker-row' },
+	        h('label', { for: select.id, class: 'visually-hidden' }, t('persons.languageAddLabel')),
+	        select, add));
+	return {
+		wrap, labelText: t('persons.languages'), focusTarget: select, control: select,
+		get: () => [...chosen],
+		set,
+		reset: () => set(initial),
+		setError(message) {
+			errorEl.textContent = message || '';
+			errorEl.hidden = !message;
+			wrap.classList.toggle('has-error', Boolean(message));
+			select.setAttribute('aria-describedby', message ? `${hint.id} ${errorEl.id}` : hint.id);
+			if (message)
+				select.setAttribute('aria-invalid', 'true');
+			else
+				select.removeAttribute('aria-invalid');
+		},
+	};
+}
 
 /*
  * prefix            id prefix of the controls ("person", "edit-person")
@@ -18,6 +105,7 @@ import { norm } from './edit.js';
  * identity          its initial values
  * identityHint      the hint inside the identity block
  * protectedLocked   the protected identity cannot be changed by this user
+ * languages         GET /api/v1/languages (the picker's choices)
  *
  * Returns the fields, the identity <details>, `nodes` (the form body in
  * order) and `errorFields` for formErrors (errors inside the collapsed
@@ -25,7 +113,7 @@ import { norm } from './edit.js';
  */
 export function personFields({
 	prefix, values = {}, genderChoose = true, withIdentity = true, identity = null,
-	identityHint = t('persons.identityHint'), protectedLocked = false,
+	identityHint = t('persons.identityHint'), protectedLocked = false, languages = [],
 }) {
 	const id = (name) => `${prefix}-${name}`;
 	const num = (v) => (v === null || v === undefined ? '' : String(v));
@@ -63,7 +151,22 @@ export function personFields({
 		id: id('citizenship'), name: 'citizenship', autocapitalize: 'characters', spellcheck: 'false',
 		maxlength: '2', class: 'input-short', list: countryList.id, value: values.citizenship || '',
 	});
-	citizenship.wrap.append(countryList);
+	// The country's name beside the code as it is typed ("Rumänien").
+	const countryName = h('output', {
+		class: 'country-name', id: id('citizenship-name'), for: citizenship.control.id,
+	});
+	const showCountry = (list) => {
+		const code = citizenship.control.value.trim().toUpperCase();
+		const hit = (list || []).find((c) => c.code === code);
+		countryName.textContent = hit ? ref.displayName(hit) : '';
+	};
+	let countries = [];
+	ref.countries().then((list) => {
+		countries = list;
+		showCountry(countries);
+	}).catch(() => {});
+	citizenship.control.addEventListener('input', () => showCountry(countries));
+	citizenship.wrap.append(countryList, countryName);
 	const protectedId = selectField({
 		label: t('persons.protected'),
 		hint: protectedLocked ? t('personEdit.protectedLocked') : null,
@@ -71,14 +174,24 @@ export function personFields({
 		options: vocab.options('protection_levels'), value: values.protected_identity || 'none',
 	});
 
+	const langs = languagePicker({ id: id('languages'), languages, value: values.languages || [] });
+	const vulnerabilities = choiceGroup({
+		legend: t('persons.vulnerabilities'), hint: t('persons.vulnerabilitiesHint'),
+		name: `${prefix}-vulnerabilities`, options: vocab.options('vulnerabilities'),
+		checked: values.vulnerabilities || [],
+	});
+	vulnerabilities.labelText = t('persons.vulnerabilities');
+
 	const errorFields = {
 		pseudonym, gender, birth_year: birthYear, age_estimate: ageEstimate,
-		citizenship, protected_identity: protectedId,
+		citizenship, protected_identity: protectedId, languages: langs, vulnerabilities,
 	};
 	const nodes = [
 		h('div', { class: 'row' }, pseudonym.wrap, gender.wrap),
 		ageGroup,
 		h('div', { class: 'row' }, citizenship.wrap, protectedId.wrap),
+		langs.wrap,
+		vulnerabilities.wrap,
 	];
 
 	let identityFields = null;
@@ -122,12 +235,14 @@ export function personFields({
 	const controls = {
 		pseudonym, gender, birth_year: birthYear, age_estimate: ageEstimate,
 		citizenship, protected_identity: protectedId,
+		languages: langs, vulnerabilities: { get: () => vulnerabilities.values() },
 	};
 	for (const [k, f] of Object.entries(identityFields || {}))
 		controls[`identity.${k}`] = f;
 
 	return {
 		pseudonym, gender, birthYear, ageEstimate, citizenship, protectedId,
+		languages: langs, vulnerabilities,
 		identityFields, identityBlock, errorFields, nodes, controls,
 	};
 }
@@ -184,6 +299,9 @@ export function personBody(values, changed, { adding = false } = {}) {
 	}
 	if (has('protected_identity'))
 		body.protected_identity = values.protected_identity;
+	for (const list of ['languages', 'vulnerabilities'])
+		if (has(list))
+			body[list] = [...(values[list] || [])];
 	if (changed.some((n) => n.startsWith('identity.'))) {
 		const identity = {};
 		for (const [name, v] of Object.entries(values)) {

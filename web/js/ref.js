@@ -1,6 +1,5 @@
-// Reference data (regions, counties, countries, organisations), fetched once
-// per login
-// and kept in memory. Lists that are paginated are followed to the end.
+// Reference data (regions, counties, countries, languages, organisations),
+// fetched once per login and kept in memory. Lists that are paginated are followed to the end.
 
 import { api } from './api.js';
 import { getLang } from './i18n.js';
@@ -39,6 +38,10 @@ export function counties() {
 
 export function countries() {
 	return cached('countries', () => all((p) => api.countries(p)));
+}
+
+export function languages() {
+	return cached('languages', () => all((p) => api.languages(p)));
 }
 
 export function organizations() {

@@ -1,5 +1,6 @@
-// Case page (#/cases/<id>): facts, summary, notes, persons (with the
-// "Lägg till person" form) and team (with "Lägg till i teamet" and removal
+// Case page (#/cases/<id>): facts, summary, notes, persons (age and
+// citizenship by name; the "Lägg till person" form asks before adding a
+// second person with a pseudonym the case has already) and team (with "Lägg till i teamet" and removal
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
 //
@@ -22,7 +23,7 @@ import {
 	setTitle, pageHeading, errorMessage, alertBox, noticeBox, definitionList,
 } from '../ui.js';
 import {
-	inputField, textareaField, selectField, choiceGroup, createForm, disclosure,
+	inputField, textareaField, selectField, choiceGroup, checkField, createForm, disclosure,
 } from '../form.js';
 import { dataTable, pagedTable } from '../table.js';
 import { createEditor, textValue, choiceValue, norm } from '../edit.js';
@@ -35,10 +36,12 @@ export async function render(ctx) {
 	setTitle('case.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let c;
-	let regions, counties, orgs;
+	let regions, counties, orgs, countries, languages;
 	try {
-		[c, regions, counties, orgs] = await Promise.all([
+		// Country and language names are a nicety: without them the code is shown.
+		[c, regions, counties, orgs, countries, languages] = await Promise.all([
 			api.getCase(id), ref.regions(), ref.counties(), ref.organizations(),
+			ref.countries().catch(() => []), ref.languages().catch(() => []),
 		]);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
@@ -142,6 +145,11 @@ export async function render(ctx) {
 					cell: (p) => h('a', { href: `#/persons/${encodeURIComponent(p.id)}` }, p.pseudonym),
 				},
 				{ key: 'gender', label: t('persons.col.gender'), cell: (p) => vocab.label('genders', p.gender) },
+				{ key: 'age', label: t('persons.col.age'), className: 'cell-age', cell: ageText },
+				{
+					key: 'citizenship', label: t('persons.col.citizenship'), className: 'cell-citizenship',
+					cell: (p) => (p.citizenship ? ref.nameOf(countries, p.citizenship) : t('dash')),
+				},
 				{ key: 'child', label: t('persons.col.child'), className: 'cell-child', cell: (p) => (p.is_child ? t('yes') : t('no')) },
 				{
 					key: 'protected', label: t('persons.col.protected'),
@@ -411,7 +419,7 @@ export async function render(ctx) {
 	const personsHeading = h('h2', { id: 'persons-heading', tabindex: '-1' }, t('persons.title'));
 	const teamHeading = h('h2', { id: 'team-heading', tabindex: '-1' }, t('team.title'));
 
-	const personForm = buildPersonForm(ctx, () => c, personsMsg, async () => {
+	const personForm = buildPersonForm(ctx, () => c, languages, personsMsg, async () => {
 		await refresh();
 	});
 	const teamForm = buildTeamForm(ctx, () => c, orgs, teamMsg, async () => {
@@ -546,32 +554,74 @@ function caseBody(values, changed) {
 	return { body, errors };
 }
 
-// "Lägg till person": a panel under the persons table.
-function buildPersonForm(ctx, getCase, msgHost, done) {
+// "f. 1990" from a birth year, "ca 25 år" from an age estimate.
+function ageText(p) {
+	if (Number.isInteger(p.birth_year))
+		return t('persons.bornIn', { year: p.birth_year });
+	if (Number.isInteger(p.age_estimate))
+		return t('persons.aboutAge', { age: p.age_estimate });
+	return t('dash');
+}
+
+// The persons of the case already called `pseudonym` (case and spacing
+// ignored).
+function samePseudonym(c, pseudonym) {
+	const key = (s) => String(s || '').normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('sv');
+	const want = key(pseudonym);
+	return want ? (c.persons || []).filter((p) => key(p.pseudonym) === want) : [];
+}
+
+// "Lägg till person": a panel under the persons table. A pseudonym that a
+// person of the case has already is not sent until the user confirms that
+// this is someone else (a box that appears with the warning).
+function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 	const panelId = uid('person-form');
-	const f = personFields({ prefix: 'person' });
+	const f = personFields({ prefix: 'person', languages });
+	const dupCheck = checkField({ id: 'person-duplicate-ok', label: t('persons.duplicateConfirm') });
+	const dupText = h('p', { class: 'alert-text', id: 'person-duplicate-text' });
+	const dupBox = h('div', { class: 'alert alert-warn', id: 'person-duplicate', hidden: true },
+	    dupText, dupCheck.wrap);
+	dupCheck.control.setAttribute('aria-describedby', dupText.id);
+	const hideDup = () => {
+		dupBox.hidden = true;
+		dupCheck.control.checked = false;
+	};
+	// A changed pseudonym needs its own confirmation.
+	f.pseudonym.control.addEventListener('input', hideDup);
 	const panel = disclosure({
 		id: 'add-person', text: t('persons.add'), panelId, panelClass: 'form-panel',
 		onOpen: () => f.pseudonym.control.focus(),
 		onClose() {
 			form.reset();
+			f.languages.reset();
+			hideDup();
 			f.identityBlock.open = false;
 		},
 	});
+	const nodes = [...f.nodes];
+	nodes.splice(1, 0, dupBox);
 	const form = createForm(ctx, {
 		id: 'person-form', labelledBy: `${panelId}-title`,
-		fields: f.errorFields, body: f.nodes, clears: msgHost,
+		fields: f.errorFields, body: nodes, clears: msgHost,
 		submit: { id: 'person-submit', text: t('persons.submit') },
 		cancel: { text: t('persons.cancel'), onClick: () => panel.close(true) },
 		collect() {
 			const values = {};
 			for (const [name, x] of Object.entries(f.controls))
-				values[name] = x.control.value;
-			return newPersonBody(values);
+				values[name] = x.get ? x.get() : x.control.value;
+			const out = newPersonBody(values);
+			const same = samePseudonym(getCase(), out.body.pseudonym);
+			if (!out.errors.length && same.length && !dupCheck.control.checked) {
+				dupText.textContent = t('persons.duplicate', { name: out.body.pseudonym, count: same.length });
+				dupBox.hidden = false;
+				out.errors.push({ field: 'pseudonym', message: t('persons.duplicateError') });
+			}
+			return out;
 		},
 		send: (body) => api.addPerson(getCase().id, body),
 		async done() {
 			panel.close(false);
+			hideDup();
 			ctx.announce(t('persons.added'), { kind: 'success' });
 			await done();
 			panel.toggle.focus();

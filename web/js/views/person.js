@@ -14,7 +14,8 @@
 // the grant and every read in the audit log. The reason is sent once and not
 // kept anywhere by the page.
 //
-// "Redigera" changes pseudonym, gender, age, citizenship and protected
+// "Redigera" changes pseudonym, gender, age, citizenship, languages,
+// vulnerability factors and protected
 // identity and, for a user who sees the whole identity (identity_access
 // "full", not through nödåtkomst, which only reads), the identity block once
 // it has been shown, pre-filled in a collapsed <details> that exists only
@@ -30,8 +31,8 @@ import {
 	setTitle, pageHeading, alertBox, errorMessage, definitionList,
 } from '../ui.js';
 import { textareaField, selectField, createForm, disclosure } from '../form.js';
-import { createEditor, textValue } from '../edit.js';
-import { personFields, personBody } from '../person-form.js';
+import { createEditor, textValue, choiceValue } from '../edit.js';
+import { personFields, personBody, languageName } from '../person-form.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -76,11 +77,11 @@ export async function render(ctx) {
 	setTitle('person.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let state;
-	let countries;
+	let countries, languages;
 	try {
-		// Country names are a nicety: without them the code is shown.
-		[state, countries] = await Promise.all([
-			load(ctx, id), ref.countries().catch(() => []),
+		// Country and language names are a nicety: without them the code is shown.
+		[state, countries, languages] = await Promise.all([
+			load(ctx, id), ref.countries().catch(() => []), ref.languages().catch(() => []),
 		]);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
@@ -124,7 +125,7 @@ export async function render(ctx) {
 			reloaded: t('personEdit.reloaded'), forbidden: t('personEdit.forbidden'),
 		},
 		getData: () => state,
-		build: personEditFields,
+		build: (s) => personEditFields(s, languages),
 		toBody: (values, changed) => personBody(values, changed),
 		save: async (s, body) => stateOf(await api.updatePerson(s.person.id, s.person.version, body)),
 		fetch: (s) => load(ctx, s.person.id),
@@ -165,8 +166,10 @@ export async function render(ctx) {
 			[t('person.child'), h('span', { id: 'person-child' }, p.is_child ? t('yes') : t('no'))],
 			[t('person.citizenship'), p.citizenship
 				? h('span', { id: 'person-citizenship' }, countryText(countries, p.citizenship)) : dash],
-			[t('person.languages'), list(p.languages)],
-			[t('person.vulnerabilities'), list(p.vulnerabilities)],
+			[t('person.languages'), h('span', { id: 'person-languages' },
+			    list((p.languages || []).map((code) => languageName(languages, code))))],
+			[t('person.vulnerabilities'), h('span', { id: 'person-vulnerabilities' },
+			    list((p.vulnerabilities || []).map((code) => vocab.label('vulnerabilities', code))))],
 			[t('person.protected'), vocab.label('protection_levels', p.protected_identity || 'none')],
 			[t('person.created'), formatDateTime(p.created_at)],
 			[t('person.updated'), formatDateTime(p.updated_at)],
@@ -196,10 +199,10 @@ export async function render(ctx) {
 
 // The fields of "Redigera", filled from the person (and the identity when
 // this user may change it).
-function personEditFields(s) {
+function personEditFields(s, languages) {
 	const p = s.person;
 	const f = personFields({
-		prefix: 'edit-person', values: p, genderChoose: false,
+		prefix: 'edit-person', values: p, genderChoose: false, languages,
 		// The identity can be changed once it is shown (fetched on demand).
 		withIdentity: s.identityEditable && s.identity !== null, identity: s.identity,
 		identityHint: t('personEdit.identityHint'),
@@ -212,6 +215,8 @@ function personEditFields(s) {
 		age_estimate: textValue(f.ageEstimate),
 		citizenship: textValue(f.citizenship),
 		protected_identity: textValue(f.protectedId),
+		languages: { label: f.languages.labelText, focus: f.languages.focusTarget, get: f.languages.get, set: f.languages.set },
+		vulnerabilities: choiceValue(f.vulnerabilities),
 	};
 	if (f.identityFields)
 		for (const [k, field] of Object.entries(f.identityFields))

@@ -1,0 +1,260 @@
+// Accessibility by test: axe-core (tests/node_modules/axe-core) on every
+// page of the UI, in Swedish and in English, with the dialogs and panels
+// open where a user opens them: the login page, the case list, the new
+// case form, the case page (person form, duplicate warning, edit form,
+// team form, case log), the person page (identity shown, edit form), the
+// not-found case, the audit log, the nödåtkomst grants, the page a role
+// gets for what it cannot use, and the start page. Any violation fails;
+// each page prints its violation count.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let server;
+let browser;
+let page;
+let caseId;
+let personId;
+const users = {};
+const results = [];   // {page, lang, violations}
+
+async function apiCall(token, method, path, body) {
+	const res = await fetch(`${server.url}/api/v1${path}`, {
+		method,
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = res.status === 204 ? null : await res.json();
+	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
+// Runs axe on the page as it is now; records and prints the result.
+async function check(name) {
+	const lang = await page.evaluate(() => document.documentElement.lang);
+	// The page's CSP admits only its own scripts: axe goes in through the
+	// DevTools protocol, once per document.
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(AXE);
+	const violations = await page.evaluate(async () => {
+		// Every rule, the experimental ones too (label-content-name-mismatch:
+		// a control's accessible name holds its visible text, WCAG 2.5.3).
+		const rules = {};
+		for (const rule of window.axe.getRules(['experimental']))
+			rules[rule.ruleId] = { enabled: true };
+		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+		}));
+	});
+	results.push({ page: name, lang, violations });
+	console.log(`axe ${name} [${lang}]: ${violations.length} violation(s)`);
+	for (const v of violations)
+		console.log(`  ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`);
+}
+
+async function login(user) {
+	await page.goto(server.url);
+	await page.locator('#login-username').waitFor();
+	await page.fill('#login-username', user.username);
+	await page.fill('#login-password', user.password);
+	await page.fill('#login-code', await freshTotp(user.totp_secret));
+	await page.click('#login-submit');
+	await page.locator('#user-name').waitFor();
+}
+
+async function logout() {
+	await page.click('#logout');
+	await page.locator('#login-username').waitFor();
+}
+
+async function setLang(lang) {
+	if (await page.evaluate(() => document.documentElement.lang) !== lang) {
+		await page.click('#lang-switch');
+		await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+	}
+}
+
+async function go(hash, ready) {
+	await page.evaluate((h) => { location.hash = h; }, hash);
+	await page.locator(ready).first().waitFor();
+}
+
+before(async () => {
+	server = await startServer();
+	users.coordinator = server.user;
+	users.auditor = server.ctl('user', 'add', '--username', 'greta', '--display-name', 'Greta Granskare',
+	    '--org', 'NMT', '--role', 'auditor');
+	users.admin = server.ctl('user', 'add', '--username', 'adam', '--display-name', 'Adam Admin',
+	    '--org', 'NMT', '--role', 'admin');
+	users.police = server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Pia Polis',
+	    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
+	const token = server.ctl('token', 'create', '--username', server.user.username).token;
+	const c = await apiCall(token, 'POST', '/cases', {
+		title: 'Bärplockare i Norrland', summary: 'Tips från kommunen.', county: '01', exploitation: ['forced_labour'],
+	});
+	caseId = c.id;
+	const p = await apiCall(token, 'POST', `/cases/${caseId}/persons`, {
+		pseudonym: 'Maria', gender: 'female', birth_year: 1990, citizenship: 'RO', languages: ['ro', 'en'],
+		vulnerabilities: ['poverty'], identity: { full_name: 'Test Testsson', phone: '070-000 00 00' },
+	});
+	personId = p.id;
+	// A protected person in a case the coordinator's organisation does not
+	// own, for the nödåtkomst section and a grant for the auditor's list.
+	const polToken = server.ctl('token', 'create', '--username', 'polis').token;
+	const pc = await apiCall(polToken, 'POST', '/cases', {
+		title: 'Skyddat ärende', summary: 'Skyddad person.', county: '01', exploitation: ['sexual'],
+	});
+	const pp = await apiCall(polToken, 'POST', `/cases/${pc.id}/persons`, {
+		pseudonym: 'Selma', gender: 'female', protected_identity: 'marked', identity: { full_name: 'Selma Skyddad' },
+	});
+	await apiCall(polToken, 'POST', `/cases/${pc.id}/team`, { organization: 'RK-STOCKHOLM', access: 'full' });
+	await apiCall(token, 'POST', `/persons/${pp.id}/break-glass`,
+	    { reason: 'Behöver nå personen i dag inför ett möte med socialtjänsten.' });
+
+	browser = await launchBrowser();
+	page = browser.context.pages()[0] || await browser.context.newPage();
+	page.setDefaultTimeout(10000);
+});
+
+after(async () => {
+	if (browser)
+		await browser.close();
+	if (server)
+		await server.stop();
+});
+
+test('the login page, in both languages', async () => {
+	await page.goto(server.url);
+	await page.locator('#login-username').waitFor();
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await check('login');
+		// A failed login shows its message.
+		await page.fill('#login-username', 'nobody');
+		await page.fill('#login-password', 'wrong');
+		await page.fill('#login-code', '000000');
+		await page.click('#login-submit');
+		await page.locator('main [role="alert"]').first().waitFor();
+		await check('login, failed');
+	}
+	await setLang('sv');
+});
+
+test('axe sees the language button\'s old fault (a name without its visible text)', async () => {
+	await page.goto(server.url);
+	await page.locator('#lang-switch').waitFor();
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(AXE);
+	const ids = await page.evaluate(async () => {
+		const old = document.createElement('button');
+		old.type = 'button';
+		old.setAttribute('aria-label', 'Byt språk till engelska');
+		old.textContent = 'English';
+		document.querySelector('.header-tools').append(old);
+		try {
+			const r = await window.axe.run(old, { runOnly: ['label-content-name-mismatch'] });
+			return r.violations.map((v) => v.id);
+		} finally {
+			old.remove();
+		}
+	});
+	assert.deepEqual(ids, ['label-content-name-mismatch']);
+	// The button as it is now: "English – byt språk till engelska".
+	assert.equal(await page.locator('#lang-switch').evaluate((b) => b.textContent), 'English – byt språk till engelska');
+});
+
+test('a coordinator\'s pages, in both languages', async () => {
+	await login(users.coordinator);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/cases', '#cases-table, table');
+		await check('case list');
+		await go('#/cases/new', '#new-case-form');
+		await check('new case form');
+		await page.click('#case-submit');
+		await page.locator('#new-case-form .form-summary :is(h2, ul, p)').first().waitFor();
+		await check('new case form, errors');
+
+		await go(`#/cases/${caseId}`, '#persons-table');
+		await check('case page');
+		await page.click('#add-person');
+		await page.fill('#person-pseudonym', 'Maria');
+		await page.selectOption('#person-gender', 'female');
+		await page.selectOption('#person-languages-select', 'ro');
+		await page.click('#person-languages-add');
+		await page.click('#person-submit');
+		await page.locator('#person-duplicate').waitFor();
+		await check('case page, person form with the duplicate warning');
+		await page.click('#add-person');
+		await page.click('#edit-case');
+		await page.locator('#edit-case-form').waitFor();
+		await check('case page, edit form');
+		await page.click('#edit-case');
+		await page.click('#add-member');
+		await check('case page, team form');
+		await page.click('#add-member');
+		const log = page.locator('#case-log-toggle, button[aria-controls*="case-log"]').first();
+		if (await log.count()) {
+			await log.click();
+			await page.locator('#case-log-table, #case-log .empty-state, #case-log p').first().waitFor();
+			await check('case page, case log');
+		}
+
+		await go(`#/persons/${personId}`, '#person-pseudonym');
+		await check('person page');
+		await page.click('#show-identity');
+		await check('person page, identity shown');
+		await page.click('#edit-person');
+		await page.locator('#edit-person-form').waitFor();
+		await check('person page, edit form');
+		await page.click('#edit-person');
+
+		await go('#/cases/00000000-0000-4000-8000-000000000000', 'main [role="alert"], main .alert');
+		await check('case not found');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+test('an auditor\'s pages and the page for what the role cannot use, in both languages', async () => {
+	await login(users.auditor);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/audit', '#audit-table, main table');
+		await check('audit log');
+		await go('#/audit/break-glass', 'main table');
+		await check('nödåtkomst grants');
+		await go(`#/cases/${caseId}`, '#start-denied');
+		await check('no case access');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+test('the start page of a role without pages, in both languages', async () => {
+	await login(users.admin);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/start', '#start-heading');
+		await check('start page');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+test('no page has an accessibility violation', () => {
+	const langs = new Set(results.map((r) => r.lang));
+	assert.deepEqual([...langs].sort(), ['en', 'sv'], 'both languages were checked');
+	assert.ok(results.length >= 30, `${results.length} pages checked`);
+	const bad = results.filter((r) => r.violations.length)
+	    .map((r) => `${r.page} [${r.lang}]: ${r.violations.map((v) => v.id).join(', ')}`);
+	assert.deepEqual(bad, []);
+});
