@@ -48,9 +48,11 @@ enum action {
 	ACT_LIST,   /* no facts needed */
 	ACT_CREATE, /* no facts needed (or the parent's) */
 	ACT_READ,
-	ACT_UPDATE,      /* a case, its persons */
-	ACT_TEAM_CHANGE, /* add or remove team rows */
-	ACT_BREAK_GLASS, /* open a protected identity for a while */
+	ACT_UPDATE,        /* a case, its persons */
+	ACT_TEAM_CHANGE,   /* add or remove team rows */
+	ACT_BREAK_GLASS,   /* open a protected identity for a while */
+	ACT_JOURNAL_WRITE, /* add an entry to a case's journal */
+	ACT_JOURNAL_FULL,  /* read and write the journal's "full" entries */
 };
 
 enum policy_decision {

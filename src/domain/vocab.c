@@ -78,6 +78,20 @@ const struct term vocab_case_status[] = {
 	TERM_END,
 };
 
+const struct term vocab_journal_kind[] = {
+	{ "note", "Anteckning", "Note" },
+	{ "call", "Samtal", "Call" },
+	{ "meeting", "Möte", "Meeting" },
+	{ "decision", "Beslut", "Decision" },
+	TERM_END,
+};
+
+const struct term vocab_journal_visibility[] = {
+	{ "team", "Hela teamet", "The whole team" },
+	{ "full", "Endast full åtkomst", "Full access only" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -85,6 +99,8 @@ const struct vocabulary vocabularies[] = {
 	{ "protection_levels", vocab_protection },
 	{ "exploitation_forms", vocab_exploitation },
 	{ "case_statuses", vocab_case_status },
+	{ "journal_kinds", vocab_journal_kind },
+	{ "journal_visibility", vocab_journal_visibility },
 	{ NULL, NULL },
 };
 

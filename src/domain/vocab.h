@@ -60,6 +60,8 @@ extern const struct term vocab_genders[];
 extern const struct term vocab_protection[];
 extern const struct term vocab_exploitation[];
 extern const struct term vocab_case_status[];
+extern const struct term vocab_journal_kind[];       /* note, call, ... */
+extern const struct term vocab_journal_visibility[]; /* team, full */
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];
