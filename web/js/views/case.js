@@ -1,14 +1,15 @@
-// Case page (#/cases/<id>): facts, summary, notes, persons (with the
+// Case page (#/cases/<id>): facts, summary, journal (journal.js), persons (with the
 // "Lägg till person" form) and team (with "Lägg till i teamet" and removal
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
 //
-// "Redigera ärende" changes title, summary, notes, county, exploitation and
+// "Redigera ärende" changes title, summary, county, exploitation and
 // status (only the fields changed are sent, with the version read); "Avsluta
 // ärendet" / "Öppna ärendet igen" changes the status alone after a confirm
 // step. Whether the user may change the case is the server's decision (403).
 //
-// Coordinators also get "Ärendets logg": a collapsed section that reads the
+// "Ändringshistorik" (history.js), collapsed, lists what each change of the
+// case changed. Coordinators also get "Ärendets logg": a collapsed section that reads the
 // case's audit entries (GET /api/v1/audit?case=<id>) each time it is opened.
 
 import { api } from '../api.js';
@@ -28,6 +29,8 @@ import { personFields, newPersonBody } from '../person-form.js';
 import { countyOptions } from './case-new.js';
 import { readsCaseLog } from '../roles.js';
 import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js';
+import { journalSection } from '../journal.js';
+import { historySection } from '../history.js';
 
 export async function render(ctx) {
 	setTitle('case.title');
@@ -79,7 +82,6 @@ export async function render(ctx) {
 			[t('case.updated'), formatDateTime(c.updated_at)],
 		]));
 		summaryText.replaceChildren(textBlock(c.summary, 'case-summary'));
-		notesText.replaceChildren(textBlock(c.notes, 'case-notes'));
 		personsHost.replaceChildren(personsTable(c.persons || []));
 		teamHost.replaceChildren(teamTable(c.team || []));
 	}
@@ -322,7 +324,6 @@ export async function render(ctx) {
 	});
 
 	const summaryText = h('div');
-	const notesText = h('div');
 	const personsHeading = h('h2', { id: 'persons-heading', tabindex: '-1' }, t('persons.title'));
 	const teamHeading = h('h2', { id: 'team-heading', tabindex: '-1' }, t('team.title'));
 
@@ -333,6 +334,8 @@ export async function render(ctx) {
 		await refresh();
 	});
 
+	const journal = journalSection(ctx, { caseId: c.id, orgName });
+	journal.load();
 	paint(c);
 	const sections = [
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
@@ -345,8 +348,8 @@ export async function render(ctx) {
 	        h('section', { class: 'card case-main', 'aria-labelledby': 'summary-heading' },
 	            h('h2', { id: 'summary-heading', class: 'visually-hidden' }, t('case.facts')),
 	            factsHost,
-	            h('h3', null, t('case.summary')), summaryText,
-	            h('h3', null, t('case.notes')), notesText)),
+	            h('h3', null, t('case.summary')), summaryText)),
+	    journal.el,
 	    h('section', { class: 'card', 'aria-labelledby': 'persons-heading', id: 'persons' },
 	        h('div', { class: 'section-head' }, personsHeading, personForm.toggle),
 	        personsMsg, personsHost, personForm.panel),
@@ -354,6 +357,7 @@ export async function render(ctx) {
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
 	        teamMsg, teamHost, teamForm.panel),
 	];
+	sections.push(historySection(ctx, { kind: 'case', id: c.id, orgName }));
 	if (readsCaseLog(ctx.user))
 		sections.push(caseLog(ctx, c.id, orgName));
 	ctx.root.replaceChildren(...sections);
@@ -402,10 +406,6 @@ function caseFields(c, counties) {
 		label: t('newCase.summary'), optional: true, id: 'edit-case-summary', name: 'summary',
 		rows: '4', maxlength: '10000', value: c.summary || '', ...wide,
 	});
-	const notes = textareaField({
-		label: t('case.notes'), optional: true, id: 'edit-case-notes', name: 'notes',
-		rows: '6', maxlength: '20000', value: c.notes || '', ...wide,
-	});
 	const county = selectField({
 		label: t('newCase.county'), id: 'edit-case-county', name: 'county',
 		choose: c.county ? undefined : t('newCase.countyChoose'),
@@ -424,19 +424,18 @@ function caseFields(c, counties) {
 	status.wrap.classList.add('choice-inline');
 	return {
 		nodes: [
-			title.wrap, summary.wrap, notes.wrap,
+			title.wrap, summary.wrap,
 			h('div', { class: 'row' }, county.wrap, status.wrap),
 			exploitation.wrap,
 		],
 		fields: {
 			title: textValue(title),
 			summary: textValue(summary),
-			notes: textValue(notes),
 			county: textValue(county),
 			exploitation: choiceValue(exploitation),
 			status: choiceValue(status, { single: true }),
 		},
-		errorFields: { title, summary, notes, county, exploitation, status },
+		errorFields: { title, summary, county, exploitation, status },
 		first: title.control,
 	};
 }
@@ -452,7 +451,7 @@ function caseBody(values, changed) {
 				body.title = norm(v);
 			else
 				errors.push({ field: 'title', message: t('newCase.requiredTitle') });
-		} else if (name === 'summary' || name === 'notes') {
+		} else if (name === 'summary') {
 			body[name] = norm(v);
 		} else if (name === 'county') {
 			if (v)
