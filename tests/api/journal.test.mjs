@@ -192,11 +192,23 @@ test('the history of a case: each update with who, when and the changed fields, 
     exploitation: [['sexual'], ['begging']] });
   assert.deepEqual(moved.actor, { username: U.soc.username, organization: 'SOS-AVV' });
   assert.deepEqual(byField(closed), { status: ['open', 'closed'] }, 'closing is a change too');
+  // Paged, newest first.
+  const p1 = await api(srv, 'GET', `${url}/history?limit=2`, { auth: U.pol });
+  assertStatus(p1, 200);
+  assert.deepEqual(p1.json.items.map((x) => x.version), [4, 3]);
+  const p2 = await api(srv, 'GET', `${url}/history?limit=2&cursor=${encodeURIComponent(p1.json.next_cursor)}`,
+    { auth: U.pol });
+  assertStatus(p2, 200);
+  assert.deepEqual(p2.json.items.map((x) => x.version), [2]);
+  assert.equal(p2.json.next_cursor, null);
+  // An update that changes nothing leaves no entry (the version still goes up).
+  assertStatus(await api(srv, 'PATCH', url, { auth: U.pol, ifMatch: '"4"', body: { title: 'Ny titel' } }), 200);
+  assert.deepEqual((await listAll(srv, `${url}/history`, { auth: U.pol })).map((x) => x.version), [4, 3, 2]);
   // The same visibility as the case.
   assertProblem(await api(srv, 'GET', `${url}/history`, { auth: U.tax }), 404);
   assertProblem(await api(srv, 'GET', `/api/v1/cases/${randomId()}/history`, { auth: U.pol }), 404);
   // A refused update leaves no history.
-  assertProblem(await api(srv, 'PATCH', url, { auth: U.mig, ifMatch: '"4"', body: { title: 'Nej' } }), 403);
+  assertProblem(await api(srv, 'PATCH', url, { auth: U.mig, ifMatch: '"5"', body: { title: 'Nej' } }), 403);
   assertProblem(await api(srv, 'PATCH', url, { auth: U.pol, ifMatch: '"1"', body: { title: 'Gammal' } }), 412);
   assert.equal((await listAll(srv, `${url}/history`, { auth: U.pol })).length, 3);
 });
