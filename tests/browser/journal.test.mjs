@@ -183,5 +183,19 @@ test('the person\'s change history names identity fields without their values', 
 	const panel = await page.textContent('#person-history-panel');
 	assert.ok(!panel.includes(PHONE_OLD) && !panel.includes(PHONE_NEW), 'no phone number in the history');
 	await shot('person-history');
+});
+
+test('in English the journal speaks English', async () => {
+	await page.goto(`${server.url}/#/cases/${caseId}`);
+	await page.locator('#journal-entries li').first().waitFor();
+	await page.click('#lang-switch');
+	await page.locator('#journal-submit', { hasText: 'Save in the journal' }).waitFor();
+	assert.deepEqual((await page.locator('#journal-kind option').allTextContents()).map((x) => x.trim()),
+	    ['Note', 'Call', 'Meeting', 'Decision']);
+	assert.match(await page.textContent('#journal-entries li:first-child .journal-corrected'), /Corrected\. See the correction of/);
+	assert.equal((await page.textContent('#case-history-toggle')).trim(), 'Change history');
+	await shot('english');
+	await page.click('#lang-switch');
+	await page.locator('#journal-submit', { hasText: 'Spara i journalen' }).waitFor();
 	assert.deepEqual(problems, []);
 });

@@ -290,6 +290,7 @@ const messages = {
 		'auditObject.case': 'Ärende',
 		'auditObject.person': 'Person',
 		'auditObject.member': 'Teammedlem',
+		'auditObject.journal': 'Journalpost',
 		'auditObject.user': 'Användare',
 
 		'auditAction.login.success': 'Inloggning',
@@ -699,6 +700,7 @@ const messages = {
 		'auditObject.case': 'Case',
 		'auditObject.person': 'Person',
 		'auditObject.member': 'Team member',
+		'auditObject.journal': 'Journal entry',
 		'auditObject.user': 'User',
 
 		'auditAction.login.success': 'Signed in',

@@ -36,7 +36,7 @@ async function loadAll(caseId) {
  * orgName(code) gives an organisation's name for the author line.
  */
 export function journalSection(ctx, { caseId, orgName }) {
-	const listHost = h('div', { class: 'journal-list', 'aria-live': 'polite' });
+	const listHost = h('div', { class: 'journal-list' });
 	const msg = h('div', { class: 'section-message', id: 'journal-message' });
 	const heading = h('h2', { id: 'journal-heading', tabindex: '-1' }, t('journal.title'));
 	let entries = [];
