@@ -262,6 +262,28 @@ json_t *render_allowed(const struct principal *p, const struct facts *f);
  */
 json_t *team_render(struct ctx *c, const struct facts *case_facts,
     const struct member_rec *rows, size_t n);
+/* ---- the change history (history.c) ---- */
+
+/*
+ * Appends to changes (a JSON array) the differences between the records
+ * old and new of type t: {"field", "from", "to"} for each changeable
+ * served field; with identity_prefix, every served field that differs,
+ * named "<prefix><field>" and without values.
+ */
+void history_diff(json_t *changes, const struct record_type *t, const void *old,
+    const void *new, const char *identity_prefix);
+/*
+ * Records changes (stolen) as the object's update to version, by the
+ * caller, now, in the open transaction; nothing when it is empty.
+ */
+enum nmt_err history_write(struct ctx *c, const char *kind,
+    const char *object_id, const char *case_id, long long version,
+    json_t *changes);
+/*
+ * Lists keyed by an integer: 1 when the page's cursor key is one (or
+ * there is none), else replies 400 naming the cursor and returns 0.
+ */
+int page_key_is_int(struct ctx *c);
 
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;

@@ -24,7 +24,6 @@
 
 #define TITLE_MAX   200
 #define SUMMARY_MAX 10000
-#define NOTES_MAX   20000
 #define QUERY_MAX   200
 #define REASON_MAX  2000
 
@@ -224,7 +223,6 @@ case_apply(struct case_rec *rec, const json_t *body, const char *region)
 {
 	set_text(&rec->title, body, "title");
 	set_text(&rec->summary, body, "summary");
-	set_text(&rec->notes, body, "notes");
 	set_text(&rec->status, body, "status");
 	set_text(&rec->county, body, "county");
 	set_list(&rec->exploitation, body, "exploitation");
@@ -243,7 +241,6 @@ case_insert(struct ctx *c, void *region)
 
 	memset(&rec, 0, sizeof(rec));
 	rec.summary = xstrdup("");
-	rec.notes = xstrdup("");
 	case_apply(&rec, c->body, region);
 	rec.owner_user = xstrdup(c->actor.user_id);
 	rec.owner_org = xstrdup(c->actor.org);
@@ -378,29 +375,39 @@ case_status_apply(struct ctx *c, struct case_rec *rec, enum action action)
 	}
 }
 
+/* The case as read (old) and as changed (rec); both read under the lock. */
 static enum nmt_err
 case_update(struct ctx *c, void *region)
 {
-	struct case_rec rec;
+	struct case_rec old, rec;
 	enum action     action = case_action(c, &c->facts);
+	json_t         *changes;
 	enum nmt_err    e;
 
+	memset(&old, 0, sizeof(old));
 	memset(&rec, 0, sizeof(rec));
 	/* Reopening names its reason (decided again on the locked facts). */
 	if (action == ACT_REOPEN && json_str(c->body, "reopen_reason") == NULL)
 		return reason_missing(c, "reopen_reason");
-	if ((e = store_case_get(c->db, c->params[0], 1, &rec)) != NMT_OK)
+	if ((e = store_case_get(c->db, c->params[0], 1, &old)) != NMT_OK)
 		return e;
 	/* Merge only onto the version named, so no change is lost. */
-	if (rec.version != c->version)
+	if (old.version != c->version)
 		e = NMT_STALE;
-	else {
+	else if ((e = store_case_get(c->db, c->params[0], 0, &rec)) == NMT_OK) {
 		case_apply(&rec, c->body, region);
 		case_status_apply(c, &rec, action);
 		free(rec.updated_at);
 		rec.updated_at = xstrdup(c->now_text);
-		e = store_case_update(c->db, &rec);
+		changes = json_array();
+		history_diff(changes, &case_record, &old, &rec, NULL);
+		if ((e = store_case_update(c->db, &rec)) == NMT_OK)
+			e = history_write(c, "case", rec.id, rec.id,
+			    rec.version + 1, changes);
+		else
+			json_decref(changes);
 	}
+	record_free(&case_record, &old);
 	record_free(&case_record, &rec);
 	return e;
 }
@@ -414,7 +421,6 @@ case_patch(struct ctx *c)
 static const struct field_spec case_create_spec[] = {
 	{ "title", FT_STRING, FIELD_REQUIRED, TITLE_MAX, 0, 0, NULL, NULL },
 	{ "summary", FT_TEXT, FIELD_NULLABLE, SUMMARY_MAX, 0, 0, NULL, NULL },
-	{ "notes", FT_TEXT, FIELD_NULLABLE, NOTES_MAX, 0, 0, NULL, NULL },
 	{ "county", FT_STRING, FIELD_REQUIRED, 2, 0, 0, NULL, NULL },
 	{ "exploitation", FT_CODE_LIST, FIELD_REQUIRED, 12, 0, 0,
 	    vocab_exploitation, NULL },
@@ -424,7 +430,6 @@ static const struct field_spec case_create_spec[] = {
 static const struct field_spec case_patch_spec[] = {
 	{ "title", FT_STRING, FIELD_NONEMPTY, TITLE_MAX, 0, 0, NULL, NULL },
 	{ "summary", FT_TEXT, 0, SUMMARY_MAX, 0, 0, NULL, NULL },
-	{ "notes", FT_TEXT, 0, NOTES_MAX, 0, 0, NULL, NULL },
 	{ "status", FT_CODE, 0, 0, 0, 0, vocab_case_status, NULL },
 	{ "closing_reason", FT_CODE, 0, 0, 0, 0, vocab_closing_reason, NULL },
 	{ "closing_note", FT_TEXT, FIELD_NONEMPTY, REASON_MAX, 0, 0, NULL,

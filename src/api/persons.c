@@ -370,32 +370,49 @@ identity_get(struct ctx *c)
 	person_rec_free(&p);
 }
 
+/* The changes from old to p, recorded as p's next version. */
+static enum nmt_err
+person_history(struct ctx *c, const struct person_rec *old,
+    const struct person_rec *p)
+{
+	json_t *changes = json_array();
+
+	history_diff(changes, &person_record, old, p, NULL);
+	history_diff(changes, &identity_record, &old->identity, &p->identity,
+	    "identity.");
+	return history_write(c, "person", p->id, p->case_id, p->version + 1,
+	    changes);
+}
+
 static enum nmt_err
 person_update(struct ctx *c, void *arg)
 {
-	struct person_rec p;
+	struct person_rec old, p;
+	struct seal_keys *key = c->app->keys.identity;
 	enum nmt_err      e;
 
 	(void)arg;
+	memset(&old, 0, sizeof(old));
 	memset(&p, 0, sizeof(p));
 	/* Open the stored identity so an unchanged block is kept as is. */
-	if ((e = store_person_get(c->db, c->app->keys.identity, c->params[0], 1,
-	         &p)) != NMT_OK)
+	if ((e = store_person_get(c->db, key, c->params[0], 1, &old)) != NMT_OK)
 		return e;
-	if (p.version != c->version)
+	if (old.version != c->version)
 		e = NMT_STALE;
 	else if ((json_object_get(c->body, "identity") != NULL ||
 	             json_object_get(c->body, "protected_identity") != NULL) &&
 	    view_by_right(c) != IDENTITY_FULL)
 		e = NMT_FORBIDDEN;
-	else {
+	else if ((e = store_person_get(c->db, key, c->params[0], 0, &p)) ==
+	    NMT_OK) {
 		person_apply(&p, c->body);
 		free(p.updated_at);
 		p.updated_at = xstrdup(c->now_text);
-		if ((e = person_valid(c, &p)) == NMT_OK)
-			e = store_person_update(c->db, c->app->keys.identity,
-			    &p);
+		if ((e = person_valid(c, &p)) == NMT_OK &&
+		    (e = person_history(c, &old, &p)) == NMT_OK)
+			e = store_person_update(c->db, key, &p);
 	}
+	person_rec_free(&old);
 	person_rec_free(&p);
 	return e;
 }

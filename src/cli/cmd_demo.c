@@ -79,7 +79,6 @@ create_case(struct cli *cli, const struct demo_case *dc)
 	civil_today(t, &today);
 	c.title = xstrdup(dc->title);
 	c.summary = xstrdup(dc->summary);
-	c.notes = xstrdup("");
 	c.county = xstrdup(dc->county);
 	c.region = xstrdup(region);
 	text_list_set(&c.exploitation, expl, 1);

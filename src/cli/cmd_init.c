@@ -1,12 +1,30 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
- * the migrations and seeds the reference data. Running it again changes
- * nothing but corrected reference data.
+ * the migrations, seeds the reference data and brings the cases' search
+ * text up to what the build searches. Running it again changes nothing
+ * but corrected reference data.
  */
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "db/seed.h"
+#include "db/store.h"
+
+/* The search text of every case as this build computes it. */
+static enum nmt_err
+refold(struct db *db)
+{
+	long long    n;
+	enum nmt_err e;
+
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	if ((e = store_case_refold(db, &n)) == NMT_OK)
+		e = db_commit(db);
+	if (e != NMT_OK)
+		db_rollback(db);
+	return e;
+}
 
 int
 cmd_init(struct cli *cli, int argc, char **argv)
@@ -27,6 +45,11 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	if (db_seed(cli->db, err, sizeof(err)) != NMT_OK) {
 		fprintf(stderr, "nmtctl: seeding failed: %s\n", err);
+		cli_close(cli);
+		return 2;
+	}
+	if (refold(cli->db) != NMT_OK) {
+		fprintf(stderr, "nmtctl: search text update failed\n");
 		cli_close(cli);
 		return 2;
 	}

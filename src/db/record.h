@@ -38,6 +38,9 @@ enum col_type {
 #define COL_VERSION    0x10 /* the optimistic-lock version */
 #define COL_WRITE_ONLY 0x20 /* written, never read back (search text) */
 #define COL_OMIT_NULL  0x40 /* not served at all when NULL */
+#define COL_NO_HISTORY \
+	0x80 /* a changeable column the change history
+			      leaves out (updated_at) */
 
 struct text_list {
 	size_t n;

@@ -82,6 +82,13 @@ void sql_team_access(struct sql *b, const struct principal *p,
  */
 void sql_page(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int);
+/*
+ * The same, oldest first, on a unique key alone (a case's journal by
+ * its seq): " AND key > $k" after the cursor, then " ORDER BY key ASC
+ * LIMIT limit + 1".
+ */
+void sql_page_oldest(struct sql *b, const struct page *pg, const char *key_col,
+    int key_is_int);
 /* Whether the result holds another page after the limit. */
 int sql_page_more(const struct db_result *r, const struct page *pg);
 

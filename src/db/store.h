@@ -164,7 +164,7 @@ enum nmt_err store_person_facts(struct db *db, const struct principal *p,
     const char *person_id, const char *now, int lock, struct facts *f);
 
 struct case_rec {
-	char            *id, *number, *title, *summary, *notes;
+	char            *id, *number, *title, *summary;
 	char            *status, *county, *region;
 	char            *closing_reason, *closing_note, *closed_at;
 	char            *reopen_reason, *reopened_at; /* the last reopening */
@@ -179,7 +179,7 @@ extern const struct record_type case_record;
 extern const struct record_type case_summary_record;
 
 /*
- * Inserts a case from c (title, summary, notes, county, region,
+ * Inserts a case from c (title, summary, county, region,
  * exploitation, owner_user, owner_org, created_at): the store sets id,
  * number (NMT-<year>-NNNNN from the per-year counter; year is the civil
  * year of creation), status, version and search text, and adds the owner
@@ -189,12 +189,17 @@ enum nmt_err store_case_insert(struct db *db, struct case_rec *c, int year);
 enum nmt_err store_case_get(struct db *db, const char *case_id, int lock,
     struct case_rec *c);
 /*
- * Writes c's changeable fields (title, summary, notes, status, the
+ * Writes c's changeable fields (title, summary, status, the
  * closing and reopening fields, county, region, exploitation,
  * updated_at) when the stored case is at
  * c->version; NMT_STALE when it is not.
  */
 enum nmt_err store_case_update(struct db *db, struct case_rec *c);
+/*
+ * Recomputes the search text of every case whose stored one differs
+ * (after an upgrade changed what it covers); *n_r gets how many.
+ */
+enum nmt_err store_case_refold(struct db *db, long long *n_r);
 
 struct case_filter {
 	const struct principal *principal;
@@ -377,5 +382,56 @@ enum nmt_err store_sealed_count_stale(struct db *db, enum sealed_field f,
  */
 enum nmt_err store_sealed_reseal(struct db *db, struct seal_keys *ks,
     enum sealed_field f, unsigned id, const char *row_id, int *changed_r);
+
+/*
+ * The case journal (store_journal.c): entries are only ever added. seq
+ * orders a case's entries (1, 2, ... in writing order); corrects is the
+ * id of the entry this one corrects, or NULL.
+ */
+struct journal_rec {
+	char     *id, *case_id;
+	long long seq;
+	char     *kind, *text, *visibility, *corrects;
+	char     *author_user, *author_username, *author_org;
+	char     *at;
+};
+extern const struct record_type journal_record;
+
+/* Adds e (all but id and seq, which the store sets) to its case. */
+enum nmt_err store_journal_insert(struct db *db, struct journal_rec *e);
+/*
+ * The entry id of case case_id into e, only when it is a "team" entry or
+ * full is set; NMT_NOT_FOUND otherwise.
+ */
+enum nmt_err store_journal_get(struct db *db, const char *case_id,
+    const char *id, int full, struct journal_rec *e);
+/* A page of a case's entries, oldest first; without full only "team". */
+struct sql  *store_journal_list_sql(const char *case_id, int full,
+     const struct page *pg);
+enum nmt_err store_journal_list(struct db *db, const char *case_id, int full,
+    const struct page *pg, struct journal_rec **rows_r, size_t *n_r, int *more);
+void         store_journal_free(struct journal_rec *rows, size_t n);
+
+/*
+ * The change history of cases and persons (store_journal.c): one entry
+ * per update, only ever added. changes is the JSON text of an array of
+ * {"field", "from"?, "to"?}.
+ */
+struct history_rec {
+	char     *id, *object_kind, *object_id, *case_id;
+	long long version;
+	char     *actor_user, *actor_username, *actor_org;
+	char     *at, *changes;
+};
+extern const struct record_type history_record;
+
+/* Adds h (the store sets id). */
+enum nmt_err store_history_insert(struct db *db, struct history_rec *h);
+/* A page of an object's history, newest version first. */
+struct sql  *store_history_list_sql(const char *object_id,
+     const struct page                         *pg);
+enum nmt_err store_history_list(struct db *db, const char *object_id,
+    const struct page *pg, struct history_rec **rows_r, size_t *n_r, int *more);
+void         store_history_free(struct history_rec *rows, size_t n);
 
 #endif

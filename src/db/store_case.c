@@ -2,8 +2,8 @@
  * store_case.c — cases, their teams, and the facts the policy decides on.
  *
  * A case's number (NMT-YYYY-NNNNN) comes from a per-year counter advanced
- * in the creating transaction. search_text holds the folded title,
- * summary and notes (core/text.h), so word search behaves the same on
+ * in the creating transaction. search_text holds the folded title and
+ * summary (core/text.h), so word search behaves the same on
  * both databases. Case lists are filtered in SQL by the policy's scope
  * (db/sql.c), and each row is asserted against the same scope in C.
  */
@@ -24,7 +24,6 @@ static const struct column case_cols[] = {
 	{ "number", "number", COL_TEXT, C(number), 0 },
 	{ "title", "title", COL_TEXT, C(title), COL_MUTABLE },
 	{ "summary", "summary", COL_TEXT, C(summary), COL_MUTABLE },
-	{ "notes", "notes", COL_TEXT, C(notes), COL_MUTABLE },
 	{ "status", "status", COL_TEXT, C(status), COL_MUTABLE },
 	{ "closing_reason", "closing_reason", COL_TEXT, C(closing_reason),
 	    COL_MUTABLE | COL_NULLABLE },
@@ -47,7 +46,8 @@ static const struct column case_cols[] = {
 	{ "search_text", NULL, COL_TEXT, C(search_text),
 	    COL_MUTABLE | COL_WRITE_ONLY },
 	{ "created_at", "created_at", COL_TEXT, C(created_at), 0 },
-	{ "updated_at", "updated_at", COL_TEXT, C(updated_at), COL_MUTABLE },
+	{ "updated_at", "updated_at", COL_TEXT, C(updated_at),
+	    COL_MUTABLE | COL_NO_HISTORY },
 	{ "version", "version", COL_INT, C(version), COL_VERSION },
 };
 
@@ -94,8 +94,7 @@ search_text(const struct case_rec *c)
 {
 	char *joined, *folded;
 
-	joined = xasprintf("%s\n%s\n%s", c->title, c->summary ? c->summary : "",
-	    c->notes ? c->notes : "");
+	joined = xasprintf("%s\n%s", c->title, c->summary ? c->summary : "");
 	folded = text_fold(joined);
 	free(joined);
 	return folded ? folded : xstrdup("");
@@ -305,6 +304,42 @@ store_case_update(struct db *db, struct case_rec *c)
 	free(c->search_text);
 	c->search_text = search_text(c);
 	return record_update(db, &case_record, c);
+}
+
+enum nmt_err
+store_case_refold(struct db *db, long long *n_r)
+{
+	struct db_result *r = NULL;
+	struct db_param   p[2];
+	struct case_rec   c;
+	char             *text;
+	int               i;
+	enum nmt_err      e;
+
+	*n_r = 0;
+	if ((e = db_query(db,
+	         "SELECT id, title, summary, search_text FROM nmt_case "
+	         "ORDER BY id",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	memset(&c, 0, sizeof(c));
+	for (i = 0; e == NMT_OK && i < db_rows(r); i++) {
+		c.title = (char *)db_text(r, i, 1);
+		c.summary = (char *)db_text(r, i, 2);
+		text = search_text(&c);
+		if (strcmp(text, db_text(r, i, 3)) != 0) {
+			p[0] = DB_TEXT(text);
+			p[1] = DB_TEXT(db_text(r, i, 0));
+			e = db_query(db,
+			    "UPDATE nmt_case SET search_text = $1 "
+			    "WHERE id = $2",
+			    p, 2, NULL);
+			++*n_r;
+		}
+		free(text);
+	}
+	db_result_free(r);
+	return e;
 }
 
 struct sql *

@@ -44,7 +44,8 @@ static const struct column person_cols[] = {
 	{ "identity_sealed", NULL, COL_TEXT, P(identity_sealed), COL_MUTABLE },
 	{ "created_by", NULL, COL_TEXT, P(created_by), 0 },
 	{ "created_at", "created_at", COL_TEXT, P(created_at), 0 },
-	{ "updated_at", "updated_at", COL_TEXT, P(updated_at), COL_MUTABLE },
+	{ "updated_at", "updated_at", COL_TEXT, P(updated_at),
+	    COL_MUTABLE | COL_NO_HISTORY },
 	{ "version", "version", COL_INT, P(version), COL_VERSION },
 };
 

@@ -11,6 +11,9 @@
  * Persons and team rows follow their case. Updating needs the owner
  * organization, a coordinator's visibility, or full team access; changing
  * the team needs the owner organization or a coordinator's visibility.
+ * Anyone who may read a case writes in its journal; the journal's "full"
+ * entries are read and written by those with full access to the case
+ * (the owner organization, coordinators who see it, full team members).
  * Identities go to the owner organization, coordinators who see the case
  * and full team members; a protected identity only to the owner
  * organization and the secretariat's coordinators, and its address only
@@ -168,6 +171,7 @@ decide_case_bound(const struct principal *p, enum action action,
 	case ACT_READ:
 		return POLICY_ALLOW;
 	case ACT_UPDATE:
+	case ACT_JOURNAL_FULL:
 		return owner || acts_as_coordinator(p) ||
 		        f->team_access == ACCESS_FULL ?
 		    POLICY_ALLOW :

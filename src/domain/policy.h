@@ -58,6 +58,7 @@ enum action {
 	ACT_REOPEN,          /* a case: closed -> open */
 	ACT_JOURNAL_WRITE,   /* add an entry to a case's journal */
 	ACT_REVEAL_IDENTITY, /* read a person's identity block */
+	ACT_JOURNAL_FULL,    /* read and write the journal's "full" entries */
 };
 
 enum policy_decision {

@@ -126,6 +126,22 @@ const struct term vocab_vulnerabilities[] = {
 	TERM_END,
 };
 
+/* The kinds of a case journal entry. */
+const struct term vocab_journal_kind[] = {
+	{ "note", "Anteckning", "Note" },
+	{ "call", "Samtal", "Call" },
+	{ "meeting", "Möte", "Meeting" },
+	{ "decision", "Beslut", "Decision" },
+	TERM_END,
+};
+
+/* Who reads a journal entry: the whole team, or full access only. */
+const struct term vocab_journal_visibility[] = {
+	{ "team", "Hela teamet", "The whole team" },
+	{ "full", "Endast full åtkomst", "Full access only" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -136,6 +152,8 @@ const struct vocabulary vocabularies[] = {
 	{ "closing_reasons", vocab_closing_reason },
 	{ "break_glass_categories", vocab_glass_category },
 	{ "vulnerabilities", vocab_vulnerabilities },
+	{ "journal_kinds", vocab_journal_kind },
+	{ "journal_visibility", vocab_journal_visibility },
 	{ NULL, NULL },
 };
 

@@ -66,6 +66,8 @@ extern const struct term vocab_case_status[];
 extern const struct term vocab_closing_reason[];
 extern const struct term vocab_glass_category[];
 extern const struct term vocab_vulnerabilities[];
+extern const struct term vocab_journal_kind[];       /* note, call, ... */
+extern const struct term vocab_journal_visibility[]; /* team, full */
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];

@@ -64,11 +64,11 @@ test('the client address comes from X-Real-IP of the loopback proxy, if well-for
 test('If-Match takes a weak validator of the same version', async () => {
   const c1 = await createCase(srv, U.pol);
   const r = await api(srv, 'PATCH', `/api/v1/cases/${c1.id}`,
-    { auth: U.pol, ifMatch: 'W/"1"', body: { notes: 'svag' } });
+    { auth: U.pol, ifMatch: 'W/"1"', body: { summary: 'svag' } });
   assertStatus(r, 200);
   assert.equal(r.json.version, 2);
   assertProblem(await api(srv, 'PATCH', `/api/v1/cases/${c1.id}`,
-    { auth: U.pol, ifMatch: 'W/"1"', body: { notes: 'gammal' } }), 412);
+    { auth: U.pol, ifMatch: 'W/"1"', body: { summary: 'gammal' } }), 412);
 });
 
 test('a date of birth in the future is refused', async () => {

@@ -39,7 +39,7 @@ before(async () => {
   A = await createCase(srv, U.pol, { title: 'Granskad', county: '12' });
   assertStatus(await api(srv, 'GET', `/api/v1/cases/${A.id}`, { auth: U.pol }), 200);
   assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${A.id}`,
-    { auth: U.pol, ifMatch: '"1"', body: { notes: 'granskning' } }), 200);
+    { auth: U.pol, ifMatch: '"1"', body: { summary: 'granskning' } }), 200);
   assertStatus(await api(srv, 'GET', '/api/v1/cases', { auth: U.pol }), 200);
 
   // Persons.

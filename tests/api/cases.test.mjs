@@ -49,7 +49,7 @@ test('create → 201 with Location, number, region, owner, team, status, version
   assert.deepEqual([...c.exploitation].sort(), ['forced_labour', 'unreasonable_work']);
   assert.equal(c.status, 'open');
   assert.equal(c.version, 1);
-  assert.equal(c.notes, '');
+  assert.equal('notes' in c, false, 'notes live in the journal now');
   assert.deepEqual(c.owner, { username: pol.username, organization: 'POLISEN-SYD' });
   assert.ok(Array.isArray(c.team));
   const own = c.team.filter((t) => t.organization === 'POLISEN-SYD');
@@ -103,10 +103,11 @@ test('PATCH needs If-Match: missing → 428, stale → 412, current → 200', as
   assert.equal(g.json.title, 'Ny titel');
   assert.equal(g.json.version, 2);
   assert.equal(g.headers.get('etag'), '"2"');
-  // Updating notes and summary.
-  const n = await api(srv, 'PATCH', url, { auth: pol, ifMatch: '"2"', body: { notes: 'Anteckning', summary: 'Ny' } });
+  // Updating the summary; notes are journal entries now, not a case field.
+  const old = assertFieldError(await api(srv, 'PATCH', url, { auth: pol, ifMatch: '"2"', body: { notes: 'Anteckning' } }), '');
+  assert.equal(old.errors[0].code, 'unknown_field');
+  const n = await api(srv, 'PATCH', url, { auth: pol, ifMatch: '"2"', body: { summary: 'Ny' } });
   assertStatus(n, 200);
-  assert.equal(n.json.notes, 'Anteckning');
   assert.equal(n.json.summary, 'Ny');
   assert.equal(n.json.version, 3);
 });
@@ -154,13 +155,13 @@ test('invalid county, exploitation or status → 400 with errors', async () => {
   assert.deepEqual([...x.exploitation].sort(), [...all].sort());
 });
 
-test('q: case-insensitive word search over title, summary and notes; å/ä/ö are letters of their own', async () => {
+test('q: case-insensitive word search over title and summary; å/ä/ö are letters of their own', async () => {
   const c = await createCase(srv, pol, {
     title: 'Öland Hamnarbete', summary: 'Åkeri och Ängsmark', county: '08',
   });
-  const n = await api(srv, 'PATCH', `/api/v1/cases/${c.id}`,
-    { auth: pol, ifMatch: '"1"', body: { notes: 'Kvarnstensbrott vid kusten' } });
-  assertStatus(n, 200);
+  const n = await api(srv, 'POST', `/api/v1/cases/${c.id}/journal`,
+    { auth: pol, body: { kind: 'note', text: 'Kvarnstensbrott vid kusten' } });
+  assertStatus(n, 201);
   const q = (s) => caseIds(srv, pol, 'q=' + encodeURIComponent(s));
   assert.deepEqual(await q('öland'), [c.id], 'öland');
   assert.deepEqual(await q('ÖLAND'), [c.id], 'ÖLAND');
@@ -171,8 +172,7 @@ test('q: case-insensitive word search over title, summary and notes; å/ä/ö ar
   assert.deepEqual(await q('akeri'), [], 'akeri must not match Åkeri');
   assert.deepEqual(await q('ängsmark'), [c.id], 'ängsmark');
   assert.deepEqual(await q('angsmark'), [], 'angsmark must not match Ängsmark');
-  assert.deepEqual(await q('kvarnstensbrott'), [c.id], 'notes word');
-  assert.deepEqual(await q('KUSTEN'), [c.id], 'notes word upper case');
+  assert.deepEqual(await q('kvarnstensbrott'), [], 'the journal is not searched');
   assert.deepEqual(await q('zyxwvut'), [], 'no match');
 });
 

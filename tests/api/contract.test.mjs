@@ -181,6 +181,7 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     roles: 'Role', team_access: 'Access', genders: 'Gender', protection_levels: 'ProtectedIdentity',
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus', vulnerabilities: 'Vulnerability',
     closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
+    journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {
@@ -199,7 +200,8 @@ test('the server and the document agree on text: the longest, one more, blank', 
   const fields = [
     ['title', S.CaseCreate.properties.title, (v) => api(srv, 'POST', '/api/v1/cases', { auth: u, body: caseBody({ title: v }) })],
     ['summary', S.CaseCreate.properties.summary, (v) => api(srv, 'POST', '/api/v1/cases', { auth: u, body: caseBody({ summary: v }) })],
-    ['notes', S.CaseCreate.properties.notes, (v) => api(srv, 'POST', '/api/v1/cases', { auth: u, body: caseBody({ notes: v }) })],
+    ['text', S.JournalEntryCreate.properties.text,
+      (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/journal`, { auth: u, body: { kind: 'note', text: v } })],
     ['pseudonym', S.PersonCreate.properties.pseudonym,
       (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, { auth: u, body: personBody({ pseudonym: v }) })],
     ['languages[0]', S.LanguageCode,

@@ -28,7 +28,7 @@ test('created data survives kill -9 and a restart', async () => {
     full_name: 'Kvarstående Person', date_of_birth: '1980-02-03', id_number: '19800203-1111',
     phone: '+46 70 555 55 55', address: 'Hållbar väg 3' } });
   const patched = await api(srv, 'PATCH', `/api/v1/cases/${first.id}`,
-    { auth: u, ifMatch: '"1"', body: { notes: 'sparad' } });
+    { auth: u, ifMatch: '"1"', body: { summary: 'sparad' } });
   assertStatus(patched, 200);
   // A burst of creates; the last one answered right before the kill.
   const burst = await Promise.all([1, 2, 3, 4, 5].map((i) => createCase(srv, u, { title: `Skur ${i}` })));
@@ -49,7 +49,7 @@ test('created data survives kill -9 and a restart', async () => {
   assert.equal(g.json.title, 'Sist');
   const f = await api(srv2, 'GET', `/api/v1/cases/${first.id}`, { auth: u });
   assertStatus(f, 200);
-  assert.equal(f.json.notes, 'sparad');
+  assert.equal(f.json.summary, 'sparad');
   assert.equal(f.json.version, 2);
   for (const b of burst) assertStatus(await api(srv2, 'GET', `/api/v1/cases/${b.id}`, { auth: u }), 200, b.title);
   // The identity is still readable (the key file was kept and used).

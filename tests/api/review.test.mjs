@@ -70,7 +70,7 @@ test('a PATCH merges only onto the version it names; protection is never written
   assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${k.id}`,
     { auth: U.owner, ifMatch: '"1"', body: { title: 'Efter' } }), 200);
   assertProblem(await api(srv, 'PATCH', `/api/v1/cases/${k.id}`,
-    { auth: U.owner, ifMatch: '"3"', body: { notes: 'x' } }), 412);
+    { auth: U.owner, ifMatch: '"3"', body: { summary: 'x' } }), 412);
 });
 
 test('a break-the-glass grant stops counting when its holder loses full access', async () => {
@@ -164,6 +164,10 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
     }
     await s2.db.exec('ALTER TABLE break_glass DROP COLUMN category;');
     await s2.db.exec('DROP TABLE language;');
+    // (0010, which cannot run twice, undone too.)
+    await s2.db.exec(`DROP TABLE case_journal; DROP TABLE change_history;
+      ${s2.db.kind === 'pg' ? 'DROP FUNCTION case_work_append_only();' : ''}
+      ALTER TABLE nmt_case ADD COLUMN notes TEXT NOT NULL DEFAULT '';`);
     await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
     await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
       SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,

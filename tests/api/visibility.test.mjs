@@ -291,9 +291,9 @@ test('full team member: sees the identity and may write', async () => {
   // A coordinator with visibility writes too; a coordinator without does not.
   const c2 = await get('rksyd', `/api/v1/cases/${A.id}`);
   assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${A.id}`,
-    { auth: U.rksyd, ifMatch: `"${c2.json.version}"`, body: { notes: 'Regionkoordinator' } }), 200, 'rk-syd PATCH');
+    { auth: U.rksyd, ifMatch: `"${c2.json.version}"`, body: { summary: 'Regionkoordinator' } }), 200, 'rk-syd PATCH');
   assertProblem(await api(srv, 'PATCH', `/api/v1/cases/${A.id}`,
-    { auth: U.rknord, ifMatch: `"${c2.json.version + 1}"`, body: { notes: 'Nord' } }), 404, 'rk-nord PATCH');
+    { auth: U.rknord, ifMatch: `"${c2.json.version + 1}"`, body: { summary: 'Nord' } }), 404, 'rk-nord PATCH');
 });
 
 test('a regional coordinator also sees cases of other regions whose team has its organization', async () => {

@@ -20,9 +20,8 @@ PERSONAL.push(PROTECTED_CASE, PROTECTED_NAME, PROTECTED_ADDRESS, 'Polisen behöv
 // Editing (step 16): the case's new title and texts, someone else's change
 // made through the API meanwhile, the person's new pseudonym and phone.
 const NEW_TITLE = `${CASE_TITLE}, Arjeplog`;
-const NOTES = 'Samtal med arbetsgivaren 3 juni.\nUppföljning om två veckor.';
 const OTHER_SUMMARY = 'Ändrad via API: fler arbetare har hört av sig.';
-const MY_NOTES = 'Mina anteckningar skrivna under tiden.\nAndra raden.';
+const MY_TITLE = `${NEW_TITLE} (ändrad under tiden)`;
 const NEW_PSEUDONYM = 'Person B';
 const PHONE = '070-123 45 67';
 PERSONAL.push(NEW_TITLE, 'Arjeplog', 'arbetsgivaren', NEW_PSEUDONYM, PHONE);
@@ -392,7 +391,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		// Filled from the case; every control has a label.
 		assert.equal(await page.inputValue('#edit-case-title'), CASE_TITLE);
 		assert.equal(await page.inputValue('#edit-case-summary'), 'Säsongsarbetare från Thailand, ersättning uteblir.');
-		assert.equal(await page.inputValue('#edit-case-notes'), '');
+		assert.equal(await page.locator('#edit-case-notes').count(), 0, 'notes are journal entries now');
 		assert.equal(await page.inputValue('#edit-case-county'), '25');
 		assert.equal(await page.locator('#edit-case-county option').count(), 21);
 		assert.ok(await page.isChecked('#edit-case-form input[name="exploitation"][value="forced_labour"]'));
@@ -417,16 +416,14 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.locator('#edit-case-form .error-summary').count(), 0);
 
 		await page.fill('#edit-case-title', NEW_TITLE);
-		await page.fill('#edit-case-notes', NOTES);
 		await shot('16-case-edit-form');
 		const request = page.waitForRequest((r) => r.method() === 'PATCH');
 		await page.click('#edit-case-submit');
 		const sent = await request;
 		assert.match(sent.headers()['if-match'], /^"\d+"$/);
-		assert.deepEqual(JSON.parse(sent.postData()), { title: NEW_TITLE, notes: NOTES });
+		assert.deepEqual(JSON.parse(sent.postData()), { title: NEW_TITLE });
 		await page.locator('#case-heading', { hasText: NEW_TITLE }).waitFor();
 		assert.equal(await heading(), NEW_TITLE);
-		assert.equal(await page.textContent('#case-notes'), NOTES);
 		assert.match(await page.textContent('#case-summary'), /Säsongsarbetare/);
 		assert.equal((await page.textContent('#status')).trim(), 'Ärendet har sparats.');
 		assert.equal(await page.isVisible('#edit-case-panel'), false);
@@ -515,7 +512,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		});
 		assert.equal(res.status, 200, await res.clone().text());
 
-		await page.fill('#edit-case-notes', MY_NOTES);
+		await page.fill('#edit-case-title', MY_TITLE);
 		await page.click('#edit-case-submit');
 		const box = page.locator('#edit-case-form [role="alert"]');
 		await box.waitFor();
@@ -523,7 +520,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		    'Ärendet har ändrats av någon annan sedan du öppnade det. Ladda om för att se ändringarna.');
 		assert.equal((await page.textContent('#edit-case-reload')).trim(), 'Ladda om');
 		// The user's input is still on screen; the page still shows the old data.
-		assert.equal(await page.inputValue('#edit-case-notes'), MY_NOTES);
+		assert.equal(await page.inputValue('#edit-case-title'), MY_TITLE);
 		assert.equal(await page.isVisible('#edit-case-panel'), true);
 		assert.equal(await page.evaluate(() => document.activeElement.closest('[role="alert"]') !== null), true);
 		await shot('16-case-conflict');
@@ -532,15 +529,15 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await page.click('#edit-case-reload');
 		await page.locator('#case-summary', { hasText: OTHER_SUMMARY }).waitFor();
 		assert.equal(await page.inputValue('#edit-case-summary'), OTHER_SUMMARY);
-		assert.equal(await page.inputValue('#edit-case-notes'), MY_NOTES);
+		assert.equal(await page.inputValue('#edit-case-title'), MY_TITLE);
 		assert.equal(await page.locator('#edit-case-form [role="alert"]').count(), 0);
 		assert.match(await page.textContent('#status'), /laddats om/);
 		await shot('16-case-reloaded');
 		const request = page.waitForRequest((r) => r.method() === 'PATCH');
 		await page.click('#edit-case-submit');
-		assert.deepEqual(JSON.parse((await request).postData()), { notes: MY_NOTES });
+		assert.deepEqual(JSON.parse((await request).postData()), { title: MY_TITLE });
 		await page.locator('#status', { hasText: 'Ärendet har sparats.' }).waitFor();
-		assert.equal(await page.textContent('#case-notes'), MY_NOTES);
+		assert.equal(await heading(), MY_TITLE);
 		assert.equal(await page.textContent('#case-summary'), OTHER_SUMMARY);
 		assert.match(await page.textContent('#case-status'), /Öppet/);
 	});
@@ -570,7 +567,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 			await page.unroute(pattern);
 		}
 		await page.click('#edit-case-cancel');
-		assert.equal(await heading(), NEW_TITLE);
+		assert.equal(await heading(), MY_TITLE);
 	});
 
 	await t.test('editing the person changes the pseudonym and replaces the identity', async () => {

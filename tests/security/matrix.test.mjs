@@ -105,7 +105,11 @@ before(async () => {
       });
       persons.push({ id: p.id, model: { protected: prot } });
     }
-    W[name] = { id: c.id, model, persons, fixtureRow: team[team.length - 1].id };
+    // One journal entry for full access only, which the others' lists must leave out.
+    const j = await api(srv, 'POST', `/api/v1/cases/${c.id}/journal`,
+      { auth: creator, body: { kind: 'note', text: 'Endast full åtkomst', visibility: 'full' } });
+    assert.equal(j.status, 201, `journal entry on ${name}: ${j.text}`);
+    W[name] = { id: c.id, model, persons, fixtureRow: team[team.length - 1].id, fullEntry: j.json.id };
   }
 });
 
@@ -137,8 +141,25 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
       e = 'GET /audit?case={id}';
       cell(failures, who, e, rel, M.expect[e](p, o.model),
         await api(srv, 'GET', `/api/v1/audit?case=${o.w.id}`, { auth }));
+      e = 'GET /cases/{id}/history';
+      cell(failures, who, e, rel, M.expect[e](p, o.model),
+        await api(srv, 'GET', `/api/v1/cases/${o.w.id}/history`, { auth }));
+      e = 'GET /cases/{id}/journal';
+      const j = await api(srv, 'GET', `/api/v1/cases/${o.w.id}/journal?limit=200`, { auth });
+      cell(failures, who, e, rel, M.expect[e](p, o.model), j);
+      if (j.status === 200) {
+        // The full entry exactly for those with full access.
+        total += 1;
+        const has = j.json.items.some((x) => x.id === o.w.fullEntry);
+        if (has !== M.mayWrite(p, o.model)) {
+          failures.push(`${who} journal of ${o.name}: full entry ${has ? 'shown' : 'left out'}`);
+        }
+      }
       for (const person of o.w.persons) {
         const prel = person.model.protected ? `${rel}+protected` : rel;
+        e = 'GET /persons/{id}/history';
+        cell(failures, who, e, prel, M.expect[e](p, o.model),
+          await api(srv, 'GET', `/api/v1/persons/${person.id}/history`, { auth }));
         e = 'GET /persons/{id}';
         // The person answer, and the identity the caller may reveal (GET …/identity).
         const r = await personWithIdentity(srv, auth, person.id);
@@ -202,6 +223,12 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
       let ifMatch = o.model && M.sees(p, o.model) ? await version('cases', o.w.id) : '"1"';
       cell(failures, who, e, rel, want, await api(srv, 'PATCH', `/api/v1/cases/${o.w.id}`,
         { auth, ifMatch, body: { summary: `ändrad av ${who}` } }));
+      e = 'POST /cases/{id}/journal';
+      cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'POST', `/api/v1/cases/${o.w.id}/journal`,
+        { auth, body: { kind: 'note', text: `skriven av ${who}` } }));
+      e = 'POST /cases/{id}/journal full';
+      cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'POST', `/api/v1/cases/${o.w.id}/journal`,
+        { auth, body: { kind: 'note', text: `skriven av ${who}`, visibility: 'full' } }));
       e = 'POST /cases/{id}/persons';
       cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'POST', `/api/v1/cases/${o.w.id}/persons`,
         { auth, body: { pseudonym: `M-${who}`, gender: 'unknown' } }));

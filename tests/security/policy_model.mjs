@@ -70,6 +70,11 @@ export const expect = {
   'DELETE /cases/{id}/team/{id}': (p, c) => caseGate(p, c, mayChangeTeam, 204),
   'POST /cases/{id}/persons': (p, c) => caseGate(p, c, mayWrite, 201),
   'GET /persons/{id}': (p, c) => caseGate(p, c, () => true, 200),
+  'GET /cases/{id}/journal': (p, c) => caseGate(p, c, () => true, 200),
+  'POST /cases/{id}/journal': (p, c) => caseGate(p, c, () => true, 201),
+  'POST /cases/{id}/journal full': (p, c) => caseGate(p, c, mayWrite, 201),
+  'GET /cases/{id}/history': (p, c) => caseGate(p, c, () => true, 200),
+  'GET /persons/{id}/history': (p, c) => caseGate(p, c, () => true, 200),
   'PATCH /persons/{id}': (p, c) => caseGate(p, c, mayWrite, 200),
   'PATCH /persons/{id} identity': (p, c, person) =>
     caseGate(p, c, () => mayWrite(p, c) && identityView(p, c, person) === 'full', 200),

@@ -153,6 +153,29 @@ test_policy_writes(void **state)
 }
 
 static void
+test_policy_journal(void **state)
+{
+	struct facts f = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
+	struct facts hidden = case_f("nord", "RK-NORD", ACCESS_NONE);
+
+	(void)state;
+	/* Anyone who reads the case writes in its journal ... */
+	assert_int_equal(decide(&migration, ACT_JOURNAL_WRITE, &f),
+	    POLICY_ALLOW);
+	assert_int_equal(decide(&police, ACT_JOURNAL_WRITE, &f), POLICY_ALLOW);
+	assert_int_equal(decide(&police, ACT_JOURNAL_WRITE, &hidden),
+	    POLICY_HIDDEN);
+	/* ... but "full" entries need full access to the case. */
+	assert_int_equal(decide(&migration, ACT_JOURNAL_FULL, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(decide(&police, ACT_JOURNAL_FULL, &f), POLICY_ALLOW);
+	assert_int_equal(decide(&rk_syd, ACT_JOURNAL_FULL, &f), POLICY_ALLOW);
+	f.team_access = ACCESS_FULL;
+	assert_int_equal(decide(&migration, ACT_JOURNAL_FULL, &f),
+	    POLICY_ALLOW);
+}
+
+static void
 test_policy_coordinator_without_region(void **state)
 {
 	struct principal lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
@@ -574,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_policy_roles_without_case_access),
 		cmocka_unit_test(test_policy_visibility),
 		cmocka_unit_test(test_policy_writes),
+		cmocka_unit_test(test_policy_journal),
 		cmocka_unit_test(test_policy_coordinator_without_region),
 		cmocka_unit_test(test_policy_identity),
 		cmocka_unit_test(test_policy_break_glass),

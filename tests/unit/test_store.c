@@ -131,7 +131,6 @@ test_case_record(void **state)
 	memset(&c, 0, sizeof(c));
 	c.title = xstrdup("Råd om tiggeri");
 	c.summary = xstrdup("");
-	c.notes = xstrdup("anteckning");
 	c.county = xstrdup("12");
 	c.region = xstrdup("syd");
 	text_list_set(&c.exploitation, forms, 2);
@@ -145,7 +144,6 @@ test_case_record(void **state)
 	memcpy(t->case_id, c.id, UUID_TEXT);
 	assert_int_equal(store_case_get(t->db, c.id, 0, &back), NMT_OK);
 	assert_string_equal(back.title, "Råd om tiggeri");
-	assert_string_equal(back.notes, "anteckning");
 	assert_string_equal(back.status, "open");
 	assert_int_equal(back.exploitation.n, 2);
 	assert_string_equal(back.exploitation.items[1], "begging");
@@ -350,6 +348,8 @@ test_list_plans(void **state)
 	struct case_filter f;
 	struct page        pg = { 50, NULL, NULL };
 	struct page        next = { 50, "NMT-2027-00002", NULL };
+	struct page        later = { 50, "2", NULL };
+	struct page        older = { 50, "3", NULL };
 
 	if (db_kind(t->db) == DB_PG)
 		assert_int_equal(
@@ -365,6 +365,12 @@ test_list_plans(void **state)
 	    "break_glass", "g", "break_glass_case", 1);
 	assert_uses_index(t->db, store_glass_list_sql(NULL, &pg), "break_glass",
 	    "g", "break_glass_time", 0);
+	assert_uses_index(t->db, store_journal_list_sql(t->case_id, 0, &pg),
+	    "case_journal", "j", "case_journal_order", 1);
+	assert_uses_index(t->db, store_journal_list_sql(t->case_id, 1, &later),
+	    "case_journal", "j", "case_journal_order", 1);
+	assert_uses_index(t->db, store_history_list_sql(t->case_id, &older),
+	    "change_history", "h", "change_history_object", 1);
 	memset(&f, 0, sizeof(f));
 	f.principal = &p;
 	f.scope = policy_scope(&p, OBJ_CASE);

@@ -145,6 +145,21 @@ export const api = {
 		return request('DELETE',
 		    `/cases/${encodeURIComponent(caseId)}/team/${encodeURIComponent(memberId)}`);
 	},
+	// The case journal, oldest first: {limit, cursor}.
+	listJournal(caseId, params, signal) {
+		return request('GET', `/cases/${encodeURIComponent(caseId)}/journal`, { params, signal });
+	},
+	// A new entry {kind, text, visibility, corrects?}; entries never change.
+	addJournalEntry(caseId, body) {
+		return request('POST', `/cases/${encodeURIComponent(caseId)}/journal`, { body });
+	},
+	// What each update changed, newest first: {limit, cursor}.
+	caseHistory(caseId, params, signal) {
+		return request('GET', `/cases/${encodeURIComponent(caseId)}/history`, { params, signal });
+	},
+	personHistory(personId, params, signal) {
+		return request('GET', `/persons/${encodeURIComponent(personId)}/history`, { params, signal });
+	},
 	// The audit log, newest first: {case, flagged, limit, cursor}.
 	listAudit(params, signal) {
 		return request('GET', '/audit', { params, signal });

@@ -1,17 +1,18 @@
-// Case page (#/cases/<id>): facts, summary, notes, persons (age and
+// Case page (#/cases/<id>): facts, summary, journal (journal.js), persons (age and
 // citizenship by name; the "Lägg till person" form asks before adding a
 // second person with a pseudonym the case has already) and team (with "Lägg till i teamet" and removal
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
 //
-// "Redigera ärende" changes title, summary, notes, county and exploitation
+// "Redigera ärende" changes title, summary, county and exploitation
 // (only the fields changed are sent, with the version read); "Avsluta
 // ärendet" asks for the closing reason (and a note for "Annat skäl"), "Öppna
 // ärendet igen" for the reason to reopen. The page offers exactly the actions
 // the server lists in the case's and each team row's `allowed`, and nothing
 // else; a closed case shows why it was closed and offers only reopening.
 //
-// Coordinators also get "Ärendets logg": a collapsed section that reads the
+// "Ändringshistorik" (history.js), collapsed, lists what each change of the
+// case changed. Coordinators also get "Ärendets logg": a collapsed section that reads the
 // case's audit entries (GET /api/v1/audit?case=<id>) each time it is opened.
 
 import { api } from '../api.js';
@@ -31,6 +32,8 @@ import { personFields, newPersonBody } from '../person-form.js';
 import { countyOptions } from './case-new.js';
 import { readsCaseLog } from '../roles.js';
 import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js';
+import { journalSection } from '../journal.js';
+import { historySection } from '../history.js';
 
 export async function render(ctx) {
 	setTitle('case.title');
@@ -116,7 +119,6 @@ export async function render(ctx) {
 			[t('case.updated'), formatDateTime(c.updated_at)],
 		]));
 		summaryText.replaceChildren(textBlock(c.summary, 'case-summary'));
-		notesText.replaceChildren(textBlock(c.notes, 'case-notes'));
 		personsHost.replaceChildren(personsTable(c.persons || []));
 		teamHost.replaceChildren(teamTable(c.team || []));
 	}
@@ -415,7 +417,6 @@ export async function render(ctx) {
 	});
 
 	const summaryText = h('div');
-	const notesText = h('div');
 	const personsHeading = h('h2', { id: 'persons-heading', tabindex: '-1' }, t('persons.title'));
 	const teamHeading = h('h2', { id: 'team-heading', tabindex: '-1' }, t('team.title'));
 
@@ -426,6 +427,8 @@ export async function render(ctx) {
 		await refresh();
 	});
 
+	const journal = journalSection(ctx, { caseId: c.id, orgName });
+	journal.load();
 	paint(c);
 	const sections = [
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
@@ -439,8 +442,8 @@ export async function render(ctx) {
 	        h('section', { class: 'card case-main', 'aria-labelledby': 'summary-heading' },
 	            h('h2', { id: 'summary-heading', class: 'visually-hidden' }, t('case.facts')),
 	            factsHost,
-	            h('h3', null, t('case.summary')), summaryText,
-	            h('h3', null, t('case.notes')), notesText)),
+	            h('h3', null, t('case.summary')), summaryText)),
+	    journal.el,
 	    h('section', { class: 'card', 'aria-labelledby': 'persons-heading', id: 'persons' },
 	        h('div', { class: 'section-head' }, personsHeading, personForm.toggle),
 	        personsMsg, personsHost, personForm.panel),
@@ -448,6 +451,7 @@ export async function render(ctx) {
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
 	        teamMsg, teamHost, teamForm.panel),
 	];
+	sections.push(historySection(ctx, { kind: 'case', id: c.id, orgName }));
 	if (readsCaseLog(ctx.user))
 		sections.push(caseLog(ctx, c.id, orgName));
 	ctx.root.replaceChildren(...sections);
@@ -496,10 +500,6 @@ function caseFields(c, counties) {
 		label: t('newCase.summary'), optional: true, id: 'edit-case-summary', name: 'summary',
 		rows: '4', maxlength: '10000', value: c.summary || '', ...wide,
 	});
-	const notes = textareaField({
-		label: t('case.notes'), optional: true, id: 'edit-case-notes', name: 'notes',
-		rows: '6', maxlength: '20000', value: c.notes || '', ...wide,
-	});
 	const county = selectField({
 		label: t('newCase.county'), id: 'edit-case-county', name: 'county',
 		choose: c.county ? undefined : t('newCase.countyChoose'),
@@ -513,18 +513,17 @@ function caseFields(c, counties) {
 	});
 	return {
 		nodes: [
-			title.wrap, summary.wrap, notes.wrap,
+			title.wrap, summary.wrap,
 			h('div', { class: 'row' }, county.wrap),
 			exploitation.wrap,
 		],
 		fields: {
 			title: textValue(title),
 			summary: textValue(summary),
-			notes: textValue(notes),
 			county: textValue(county),
 			exploitation: choiceValue(exploitation),
 		},
-		errorFields: { title, summary, notes, county, exploitation },
+		errorFields: { title, summary, county, exploitation },
 		first: title.control,
 	};
 }
@@ -540,7 +539,7 @@ function caseBody(values, changed) {
 				body.title = norm(v);
 			else
 				errors.push({ field: 'title', message: t('newCase.requiredTitle') });
-		} else if (name === 'summary' || name === 'notes') {
+		} else if (name === 'summary') {
 			body[name] = norm(v);
 		} else if (name === 'county') {
 			if (v)

@@ -21,6 +21,9 @@
 // it has been shown, pre-filled in a collapsed <details> that exists only
 // while the form is open. Only the fields changed are sent; the identity
 // block as a whole.
+//
+// "Ändringshistorik" (history.js), collapsed, lists what each change of the
+// person changed; identity fields by name only.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -33,6 +36,7 @@ import {
 import { textareaField, selectField, createForm, disclosure } from '../form.js';
 import { createEditor, textValue, choiceValue } from '../edit.js';
 import { personFields, personBody, languageName } from '../person-form.js';
+import { historySection } from '../history.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -77,11 +81,13 @@ export async function render(ctx) {
 	setTitle('person.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let state;
-	let countries, languages;
+	let countries, languages, orgs;
 	try {
-		// Country and language names are a nicety: without them the code is shown.
-		[state, countries, languages] = await Promise.all([
+		// Country, language and organisation names are a nicety: without
+		// them the code is shown.
+		[state, countries, languages, orgs] = await Promise.all([
 			load(ctx, id), ref.countries().catch(() => []), ref.languages().catch(() => []),
+			ref.organizations().catch(() => []),
 		]);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
@@ -190,6 +196,9 @@ export async function render(ctx) {
 			parts.push(protectedSection(ctx, s, granted));
 		if (s.mayReveal || !s.offerGlass)
 			parts.push(identitySection(ctx, s, cleanups, reload));
+		parts.push(historySection(ctx, {
+			kind: 'person', id: p.id, orgName: (code) => ref.nameOf(orgs, code) || code || t('dash'),
+		}));
 		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
 		ctx.root.replaceChildren(...parts);
 	}
