@@ -51,6 +51,7 @@ enum action {
 	ACT_UPDATE,      /* a case, its persons */
 	ACT_TEAM_CHANGE, /* add or remove team rows */
 	ACT_BREAK_GLASS, /* open a protected identity for a while */
+	ACT_EXPORT,      /* the audit log as a file */
 };
 
 enum policy_decision {
@@ -127,5 +128,12 @@ int policy_in_scope(const struct scope *s, const struct facts *facts);
  */
 enum identity_view policy_identity(const struct principal *p,
     const struct facts                                    *facts);
+/*
+ * Whether p's read of the audit log shows the pseudonyms of the persons
+ * its entries name: only for those who see the persons (a coordinator
+ * reads one case's log where it sees the case); an auditor sees no
+ * persons and never gets them.
+ */
+int policy_audit_pseudonyms(const struct principal *p);
 
 #endif
