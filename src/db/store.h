@@ -311,6 +311,7 @@ void         person_rec_free(struct person_rec *p);
 struct grant_rec {
 	char *id, *person_id, *case_id, *user_id, *username, *reason;
 	char *created_at, *expires_at;
+	char *case_number; /* read from the case */
 };
 extern const struct record_type grant_record;
 
