@@ -144,8 +144,7 @@ query_case(struct ctx *c, struct audit_query *q, json_t *errors)
 	if (e == NMT_NOT_FOUND) {
 		strlcopy(q->case_id, NO_CASE, sizeof(q->case_id));
 		q->no_case = 1;
-	}
-	else if (e != NMT_OK) {
+	} else if (e != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}
@@ -212,7 +211,8 @@ note_read(struct ctx *c, const struct audit_query *q)
 {
 	*c->note.object = '\0';
 	if (q->f.case_id != NULL && !q->no_case)
-		strlcopy(c->note.case_id, q->f.case_id, sizeof(c->note.case_id));
+		strlcopy(c->note.case_id, q->f.case_id,
+		    sizeof(c->note.case_id));
 }
 
 static void

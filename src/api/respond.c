@@ -116,8 +116,7 @@ reply_json(struct ctx *c, int status, json_t *body)
 }
 
 void
-reply_body(struct ctx *c, int status, const char *type, char *body,
-    size_t len)
+reply_body(struct ctx *c, int status, const char *type, char *body, size_t len)
 {
 	if (c->replied) {
 		free(body);

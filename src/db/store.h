@@ -202,22 +202,26 @@ enum case_sort {
 	CASE_SORT_ACTIVITY, /* last_activity */
 };
 
+/*
+ * The case list's filters (NULL or 0: none). mine: the caller's
+ * organization owns the case, or a team row names the caller. number: an
+ * exact case number; serial: a number's running part (-1 matches
+ * nothing); query: folded words.
+ */
 struct case_filter {
 	const struct principal *principal;
 	struct scope            scope;
-	const char             *status;  /* NULL: any */
-	const char             *region;  /* NULL: any */
-	const char             *county;  /* NULL: any */
-	const char *exploitation; /* a form the case names, NULL: any */
-	int         mine;         /* the caller's organization owns the case,
-				     or a team row names the caller */
-	const char *query;        /* folded words, NULL: none */
-	const char *number;       /* an exact case number, NULL: none */
-	long long   serial;       /* a number's running part, 0: none,
-				     -1: one that matches nothing */
-	enum case_sort sort;
-	int            ascending; /* else descending */
-	const char    *now;
+	const char             *status;
+	const char             *region;
+	const char             *county;
+	const char             *exploitation; /* a form the case names */
+	int                     mine;
+	const char             *query;
+	const char             *number;
+	long long               serial;
+	enum case_sort          sort;
+	int                     ascending; /* else descending */
+	const char             *now;
 };
 /*
  * One page of case summaries in f's order: *rows_r (n_r of them; free
@@ -229,7 +233,7 @@ enum nmt_err store_case_list(struct db *db, const struct case_filter *f,
 void         store_cases_free(struct case_rec *rows, size_t n);
 /* The value of row's sort column for sort (a page key; not owned). */
 const char *store_case_sort_key(const struct case_rec *row,
-    enum case_sort sort);
+    enum case_sort                                     sort);
 /*
  * Marks the case as active at now (RFC 3339): its last_activity moves
  * forward, never back. Called on the write path after a change to the
@@ -246,7 +250,7 @@ struct sql *store_case_list_sql(const struct case_filter *f,
 struct sql *store_glass_list_sql(const char *case_id, const struct page *pg);
 struct audit_filter;
 struct sql *store_audit_list_sql(const struct audit_filter *f,
-    const struct page *pg);
+    const struct page                                      *pg);
 
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;

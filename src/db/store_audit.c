@@ -139,8 +139,7 @@ static const struct column audit_cols[] = {
 const struct record_type audit_record = RECORD_TYPE("audit", "a",
     struct audit_entry, audit_cols);
 
-#define CASE_NUMBER \
-	"(SELECT n.number FROM nmt_case n WHERE n.id = a.case_id)"
+#define CASE_NUMBER "(SELECT n.number FROM nmt_case n WHERE n.id = a.case_id)"
 #define PSEUDONYM \
 	"(SELECT p.pseudonym FROM person p WHERE a.object LIKE 'person:%' " \
 	"AND p.id = SUBSTR(a.object, 8) AND p.case_id = a.case_id)"

@@ -120,7 +120,7 @@ title_sort(const char *title)
 	for (i = 0; folded[i] != '\0' && n < TITLE_SORT_MAX;) {
 		unsigned char a = (unsigned char)folded[i];
 		unsigned char b = (unsigned char)folded[i + 1];
-		size_t        len = a < 0x80 ? 1 : a >= 0xf0 ? 4 : a >= 0xe0 ? 3 : 2;
+		size_t len = a < 0x80 ? 1 : a >= 0xf0 ? 4 : a >= 0xe0 ? 3 : 2;
 
 		if (a == 0xc3 && (b == 0xa5 || b == 0xa4 || b == 0xb6)) {
 			out[n++] = b == 0xa5 ? '{' : b == 0xa4 ? '|' : '}';
@@ -358,8 +358,7 @@ store_case_by_number(struct db *db, const char *number, char id[37])
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	e = db_query(db, "SELECT id FROM nmt_case WHERE number = $1", p, 1,
-	    &r);
+	e = db_query(db, "SELECT id FROM nmt_case WHERE number = $1", p, 1, &r);
 	if (e == NMT_OK && db_rows(r) == 1)
 		copy_text(id, 37, r, 0, 0);
 	else if (e == NMT_OK)
