@@ -159,6 +159,11 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
     // Back to migrations 1-4, with a duplicate of the owner's team row.
     await s2.db.exec('DROP INDEX case_member_unique;');
     await s2.db.exec('DROP TABLE country;');
+    // 0011 (case list columns) undone, so that it can run again.
+    await s2.db.exec(['nmt_case_serial', 'nmt_case_title_sort', 'nmt_case_updated', 'nmt_case_activity',
+      'nmt_case_county'].map((i) => `DROP INDEX ${i};`).join('\n'));
+    await s2.db.exec(['serial', 'title_sort', 'last_activity']
+      .map((col) => `ALTER TABLE nmt_case DROP COLUMN ${col};`).join('\n'));
     await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
     await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
       SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,
