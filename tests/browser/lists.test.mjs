@@ -113,8 +113,13 @@ test('the case list: search by number, sort by column heads, filters', async () 
 	await page.selectOption('#filter-county', '');
 	await page.uncheck('#filter-mine');
 
-	// On a phone the table stacks; the sort buttons stay reachable.
+	// On a phone the table stacks (no column heads); the order is a choice among the filters.
 	await page.setViewportSize({ width: 390, height: 800 });
+	assert.equal(await page.inputValue('#filter-sort'), 'title.desc', 'the choice follows the heads');
+	await page.selectOption('#filter-sort', 'activity.desc');
+	await page.waitForFunction(() => document.querySelector('#cases-table th[data-col="activity"]').getAttribute('aria-sort') === 'descending');
+	const byActivity = await call('GET', '/cases?sort=activity&order=desc');
+	assert.deepEqual(await titles(), byActivity.items.map((c) => c.title), 'the server\'s order');
 	await page.screenshot({ path: '/tmp/nmt-lists-cases-phone.png', fullPage: true });
 	await page.setViewportSize({ width: 1280, height: 860 });
 	await page.click('#logout');

@@ -16,6 +16,8 @@ import { pagedTable } from '../table.js';
 const filters = { status: '', region: '', county: '', exploitation: '', mine: false, q: '' };
 // The server's default: newest case number first.
 const sorting = { key: 'number', order: 'desc' };
+const SORTS = ['number.desc', 'number.asc', 'title.asc', 'title.desc', 'activity.desc', 'activity.asc',
+	'updated.desc', 'updated.asc'];
 
 export async function render(ctx) {
 	setTitle('cases.title');
@@ -58,6 +60,11 @@ export async function render(ctx) {
 	});
 	const mineField = checkField({
 		label: t('cases.mine'), id: 'filter-mine', name: 'mine', checked: filters.mine,
+	});
+	// The order as a choice too: on a phone the table's heads are not shown.
+	const sortField = selectField({
+		label: t('cases.sort'), id: 'filter-sort', name: 'sort',
+		options: SORTS.map((o) => [o, t(`cases.sort.${o}`)]), value: `${sorting.key}.${sorting.order}`,
 	});
 	const statusSelect = statusField.control;
 	const regionSelect = regionField.control;
@@ -114,14 +121,16 @@ export async function render(ctx) {
 	// A click on a sorted column's head turns the order round; on another
 	// column, that column's natural order (titles A–Ö, numbers and times
 	// newest first).
-	function sortBy(key) {
-		if (sorting.key === key)
+	function sortBy(key, order) {
+		if (order)
+			sorting.order = order;
+		else if (sorting.key === key)
 			sorting.order = sorting.order === 'asc' ? 'desc' : 'asc';
-		else {
-			sorting.key = key;
+		else
 			sorting.order = key === 'title' ? 'asc' : 'desc';
-		}
+		sorting.key = key;
 		Object.assign(list.sorting, sorting);
+		sortField.control.value = `${sorting.key}.${sorting.order}`;
 		searchSoon.cancel();
 		load();
 	}
@@ -129,7 +138,7 @@ export async function render(ctx) {
 	const form = h('form', {
 		class: 'filters', role: 'search', 'aria-label': t('cases.filters'),
 		on: { submit: (ev) => { ev.preventDefault(); searchNow(); } },
-	}, searchField.wrap, statusField.wrap, regionField.wrap, countyField.wrap, formField.wrap, mineField.wrap);
+	}, searchField.wrap, statusField.wrap, regionField.wrap, countyField.wrap, formField.wrap, sortField.wrap, mineField.wrap);
 
 	ctx.root.replaceChildren(
 	    h('div', { class: 'page-head' },
@@ -166,6 +175,10 @@ export async function render(ctx) {
 		filters.exploitation = formField.control.value;
 		searchSoon.cancel();
 		load();
+	});
+	sortField.control.addEventListener('change', () => {
+		const [key, order] = sortField.control.value.split('.');
+		sortBy(key, order);
 	});
 	mineField.control.addEventListener('change', () => {
 		filters.mine = mineField.control.checked;
