@@ -293,11 +293,12 @@ csv_row(FILE *out, const struct audit_entry *a)
 
 /*
  * Writes the filtered entries after the cursor (newest first) as CSV
- * rows, a batch at a time, at most EXPORT_ROWS; *last gets the last
- * seq written when more remain (else 0).
+ * rows, a batch at a time, at most max; *last gets the last seq written
+ * when more remain (else 0).
  */
 static enum nmt_err
-export_rows(struct ctx *c, struct audit_query *q, FILE *out, long long *last)
+export_rows(struct ctx *c, struct audit_query *q, FILE *out, int max,
+    long long *last)
 {
 	struct page         pg = c->page;
 	struct audit_entry *rows;
@@ -308,7 +309,9 @@ export_rows(struct ctx *c, struct audit_query *q, FILE *out, long long *last)
 
 	*last = 0;
 	pg.limit = EXPORT_BATCH;
-	while (more && total < EXPORT_ROWS) {
+	while (more && total < (size_t)max) {
+		if ((size_t)pg.limit > (size_t)max - total)
+			pg.limit = (int)((size_t)max - total);
 		if ((e = store_audit_list(c->db, &q->f, &pg, &rows, &n,
 		         &more)) != NMT_OK)
 			break;
@@ -325,32 +328,47 @@ export_rows(struct ctx *c, struct audit_query *q, FILE *out, long long *last)
 	return e;
 }
 
+/* The export's ?cursor= and ?limit= (into *max); 0, or -1 when answered. */
+static int
+export_page(struct ctx *c, int *max)
+{
+	const char *cursor = http_query(c->req, "cursor");
+	const char *limit = http_query(c->req, "limit");
+	json_t     *errors = json_array();
+
+	*max = EXPORT_ROWS;
+	c->page.limit = EXPORT_BATCH;
+	if (cursor != NULL && cursor_decode(c, cursor) != 0)
+		validate_error(errors, "cursor", "invalid_value",
+		    "Ogiltig cursor.");
+	if (limit != NULL && parse_limit(limit, EXPORT_ROWS, max) != 0)
+		validate_error(errors, "limit", "out_of_range",
+		    "limit måste vara ett heltal 1–50000.");
+	if (json_array_size(errors) > 0) {
+		reply_invalid(c, errors);
+		return -1;
+	}
+	json_decref(errors);
+	return 0;
+}
+
 /*
  * GET /api/v1/audit/export: the filtered log as CSV (auditors). More
- * than EXPORT_ROWS rows continue in the next answer: its
- * NMT-Next-Cursor header is the ?cursor= to ask with.
+ * than ?limit= rows (1..EXPORT_ROWS, default EXPORT_ROWS) continue in the
+ * next answer: its NMT-Next-Cursor header is the ?cursor= to ask with.
  */
 static void
 audit_export(struct ctx *c)
 {
 	struct audit_query q;
-	const char        *cursor = http_query(c->req, "cursor");
 	char              *buf = NULL, seq[24], *next;
+	int                max;
 	size_t             len = 0, i;
 	long long          last;
 	FILE              *out;
 	enum nmt_err       e;
 
-	c->page.limit = EXPORT_BATCH;
-	if (cursor != NULL && cursor_decode(c, cursor) != 0) {
-		json_t *errors = json_array();
-
-		validate_error(errors, "cursor", "invalid_value",
-		    "Ogiltig cursor.");
-		reply_invalid(c, errors);
-		return;
-	}
-	if (audit_query_read(c, &q) != 0)
+	if (export_page(c, &max) != 0 || audit_query_read(c, &q) != 0)
 		return;
 	if ((out = open_memstream(&buf, &len)) == NULL) {
 		reply_error(c, NMT_ERROR);
@@ -359,7 +377,7 @@ audit_export(struct ctx *c)
 	for (i = 0; i < sizeof(export_header) / sizeof(*export_header); i++)
 		csv_cell(out, export_header[i], i == 0);
 	fputs("\r\n", out);
-	e = export_rows(c, &q, out, &last);
+	e = export_rows(c, &q, out, max, &last);
 	fclose(out);
 	if (e != NMT_OK) {
 		free(buf);

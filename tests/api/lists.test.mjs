@@ -95,6 +95,15 @@ test('last activity moves when a person is added; the person count follows', asy
   assert.ok(after2.last_activity > after1.last_activity, 'a person update is activity');
   const full = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: U.pol2 });
   assert.equal(full.json.last_activity, after2.last_activity, 'the case answer carries it too');
+  // A team change moves it too; a read does not.
+  srv.advanceClock(120);
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+    { auth: U.pol2, body: { organization: 'RK-SYD', access: 'pseudonymous' } }), 201);
+  const after3 = (await list(U.pol2, `q=${c.number}`)).items[0];
+  assert.ok(after3.last_activity > after2.last_activity, 'a team change is activity');
+  srv.advanceClock(120);
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: U.pol2 }), 200);
+  assert.equal((await list(U.pol2, `q=${c.number}`)).items[0].last_activity, after3.last_activity, 'a read is not');
 });
 
 test('sort by title: A to Ö with å, ä, ö last, and descending', async () => {
@@ -336,6 +345,32 @@ test('CSV export: filters by user and time, and parts with a cursor', async () =
   assert.deepEqual(parseCsv(future.text), [HEADER], 'only the header when nothing matches');
   assertFieldError(await api(srv, 'GET', '/api/v1/audit/export?cursor=nope', { auth: U.auditor }), 'cursor');
   assertFieldError(await api(srv, 'GET', '/api/v1/audit/export?from=x', { auth: U.auditor }), 'from');
+});
+
+test('CSV export in parts: each part has the header, the cursor continues, every entry once', async () => {
+  const q = `case=${C.oland.id}&action=case.create`;
+  const whole = parseCsv((await api(srv, 'GET', `/api/v1/audit/export?case=${C.alfa.id}`, { auth: U.auditor })).text);
+  const want = whole.slice(1).filter((row) => !row[4].startsWith('audit.')).map((row) => row[0]);
+  assert.ok(want.length >= 2, 'alfa has several entries (created, changed)');
+  const got = [];
+  let cursor = null;
+  for (let i = 0; i < 50; i++) {
+    const r = await api(srv, 'GET',
+      `/api/v1/audit/export?case=${C.alfa.id}&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { auth: U.auditor });
+    assertStatus(r, 200);
+    const rows = parseCsv(r.text);
+    assert.deepEqual(rows[0], HEADER, 'each part has its header');
+    assert.ok(rows.length <= 2, 'at most limit rows');
+    got.push(...rows.slice(1).map((row) => row[0]));
+    cursor = r.headers.get('nmt-next-cursor');
+    if (cursor === null) break;
+  }
+  // Later audit.export entries are newer than the first part's, so they are not in the parts.
+  const seqs = got.filter((seq) => want.includes(seq));
+  assert.deepEqual(seqs, want, 'every entry once, newest first');
+  assertFieldError(await api(srv, 'GET', `/api/v1/audit/export?${q}&limit=0`, { auth: U.auditor }), 'limit');
+  assertFieldError(await api(srv, 'GET', `/api/v1/audit/export?${q}&limit=50001`, { auth: U.auditor }), 'limit');
 });
 
 test('CSV export: auditors only', async () => {
