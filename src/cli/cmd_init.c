@@ -1,12 +1,14 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
- * the migrations and seeds the reference data. Running it again changes
- * nothing but corrected reference data.
+ * the migrations, seeds the reference data and fills derived columns a
+ * migration cannot compute (the cases' title sort keys). Running it again
+ * changes nothing but corrected reference data.
  */
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "db/seed.h"
+#include "db/store.h"
 
 int
 cmd_init(struct cli *cli, int argc, char **argv)
@@ -27,6 +29,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	if (db_seed(cli->db, err, sizeof(err)) != NMT_OK) {
 		fprintf(stderr, "nmtctl: seeding failed: %s\n", err);
+		cli_close(cli);
+		return 2;
+	}
+	if (store_case_fill_sort_keys(cli->db) != NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: filling the cases' sort keys failed\n");
 		cli_close(cli);
 		return 2;
 	}

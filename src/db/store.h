@@ -241,6 +241,11 @@ const char *store_case_sort_key(const struct case_rec *row,
  */
 enum nmt_err store_case_touch(struct db *db, const char *case_id,
     const char *now);
+/*
+ * Writes the title sort key of every case that has none (cases from
+ * before migration 0011); its own transaction. Run by `nmtctl init`.
+ */
+enum nmt_err store_case_fill_sort_keys(struct db *db);
 /* The id of the case numbered number into id; NMT_NOT_FOUND when none. */
 enum nmt_err store_case_by_number(struct db *db, const char *number,
     char id[37]);

@@ -341,6 +341,35 @@ store_case_update(struct db *db, struct case_rec *c)
 }
 
 enum nmt_err
+store_case_fill_sort_keys(struct db *db)
+{
+	struct db_result *r = NULL;
+	struct db_param   p[2];
+	char             *key;
+	enum nmt_err      e;
+	int               i;
+
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	e = db_query(db, "SELECT id, title FROM nmt_case WHERE title_sort = ''",
+	    NULL, 0, &r);
+	for (i = 0; e == NMT_OK && i < db_rows(r); i++) {
+		key = title_sort(db_text(r, i, 1));
+		p[0] = DB_TEXT(key);
+		p[1] = DB_TEXT(db_text(r, i, 0));
+		e = db_query(db,
+		    "UPDATE nmt_case SET title_sort = $1 WHERE id = $2", p, 2,
+		    NULL);
+		free(key);
+	}
+	db_result_free(r);
+	if (e == NMT_OK && (e = db_commit(db)) == NMT_OK)
+		return NMT_OK;
+	db_rollback(db);
+	return e;
+}
+
+enum nmt_err
 store_case_touch(struct db *db, const char *case_id, const char *now)
 {
 	struct db_param p[2] = { DB_TEXT(now), DB_TEXT(case_id) };

@@ -174,6 +174,9 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
       .split('\n').map((x) => x.trim()).filter(Boolean);
     assert.equal(rows.length, 1);
     assert.notEqual(rows[0], '00000000-0000-4000-8000-000000000001', 'the row added first stays');
+    // 0011 ran again: init filled the title's sort key (folded, ä after z) and the serial.
+    const sortKey = (await s2.db.exec(`SELECT title_sort || '/' || serial FROM nmt_case WHERE id = '${c.id}';`)).trim();
+    assert.equal(sortKey, `test|rende/${Number(c.number.slice(-5))}`);
   } finally {
     await s2.db.drop();
   }
