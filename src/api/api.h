@@ -169,6 +169,9 @@ extern const struct route *const api_routes[];
 
 void reply_json(struct ctx *c, int status, json_t *body); /* steals */
 void reply_empty(struct ctx *c, int status);
+/* A body that is not JSON (e.g. CSV) of type; takes body (malloc'd). */
+void reply_body(struct ctx *c, int status, const char *type, char *body,
+    size_t len);
 /* An RFC 9457 problem with a status of respond.c's table. */
 void reply_problem(struct ctx *c, int status, const char *detail);
 /* 400 with field errors ({field, code, message}); steals; at most 50. */

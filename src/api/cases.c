@@ -14,7 +14,9 @@
  * carries what the caller may do with it now ("allowed").
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "core/text.h"
@@ -278,15 +280,128 @@ cases_create(struct ctx *c)
 	case_write(c, case_insert, 1);
 }
 
+static const struct term case_sorts[] = {
+	{ "number", "Ärendenummer", "Case number" },
+	{ "title", "Rubrik", "Title" },
+	{ "updated", "Ändrat", "Updated" },
+	{ "activity", "Senaste aktivitet", "Last activity" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct term sort_orders[] = {
+	{ "asc", "Stigande", "Ascending" },
+	{ "desc", "Fallande", "Descending" },
+	{ NULL, NULL, NULL },
+};
+
+/*
+ * q as a case number or a serial: "NMT-YYYY-NNNNN" in any case names that
+ * number; 1 to 5 digits name the serial (its value: "2", "02" and "00002"
+ * alike) in every year. Anything else is the word search.
+ */
+static void
+query_number(struct case_filter *f, const char *q, char number[16])
+{
+	size_t i, n = strlen(q);
+	int    digits = 0;
+
+	for (i = 0; i < n && q[i] >= '0' && q[i] <= '9'; i++)
+		digits++;
+	if (digits == (int)n && n >= 1 && n <= 5) {
+		f->serial = strtoll(q, NULL, 10);
+		f->serial = f->serial > 0 ? f->serial : -1;
+		return;
+	}
+	if (n != 14 || strncasecmp(q, "NMT-", 4) != 0 || q[8] != '-')
+		return;
+	for (i = 4; i < n; i++)
+		if (i != 8 && (q[i] < '0' || q[i] > '9'))
+			return;
+	snprintf(number, 16, "NMT-%s", q + 4);
+}
+
+/* The list's order from ?sort= and ?order= (the default: newest number). */
+static void
+case_order(struct ctx *c, struct case_filter *f, char prefix[24])
+{
+	const char *sort = http_query(c->req, "sort");
+	const char *order = http_query(c->req, "order");
+	size_t      i;
+
+	f->sort = CASE_SORT_NUMBER;
+	for (i = 0; sort != NULL && case_sorts[i].code != NULL; i++)
+		if (strcmp(sort, case_sorts[i].code) == 0)
+			f->sort = (enum case_sort)i;
+	/* Titles read A to Ö by default; numbers and times newest first. */
+	f->ascending = order != NULL ? strcmp(order, "asc") == 0 :
+	                               f->sort == CASE_SORT_TITLE;
+	snprintf(prefix, 24, "%s.%s|", case_sorts[f->sort].code,
+	    f->ascending ? "asc" : "desc");
+}
+
+/*
+ * A cursor holds "<sort>.<order>|<key>": one made for another order is
+ * refused (400) rather than read as a key of this one. 0, or -1 when
+ * refused (answered).
+ */
+static int
+cursor_for_order(struct ctx *c, const char *prefix)
+{
+	json_t *errors;
+
+	if (c->page.key == NULL)
+		return 0;
+	if (strncmp(c->page.key, prefix, strlen(prefix)) == 0) {
+		c->page.key += strlen(prefix);
+		return 0;
+	}
+	errors = json_array();
+	validate_error(errors, "cursor", "invalid_value",
+	    "Markören hör till en annan sortering.");
+	reply_invalid(c, errors);
+	return -1;
+}
+
+/* Known region and county filters; 0, or -1 when refused (answered). */
+static int
+case_places(struct ctx *c, const struct case_filter *f)
+{
+	char         region[33];
+	int          region_ok = 1, county_ok = 1;
+	json_t      *errors;
+	enum nmt_err e = NMT_OK;
+
+	if (f->region != NULL)
+		e = store_region_exists(c->db, f->region, &region_ok);
+	if (e == NMT_OK && f->county != NULL)
+		e = store_county_region(c->db, f->county, region, &county_ok);
+	if (e != NMT_OK) {
+		reply_error(c, e);
+		return -1;
+	}
+	if (region_ok && county_ok)
+		return 0;
+	errors = json_array();
+	if (!region_ok)
+		validate_error(errors, "region", "invalid_value",
+		    "Okänd region.");
+	if (!county_ok)
+		validate_error(errors, "county", "invalid_value",
+		    "Okänd länskod.");
+	reply_invalid(c, errors);
+	return -1;
+}
+
 static void
 cases_list(struct ctx *c)
 {
 	struct case_filter f;
 	struct case_rec   *rows;
 	const char        *q = http_query(c->req, "q");
-	char              *folded = q ? text_fold(q) : NULL;
+	const char        *mine = http_query(c->req, "mine");
+	char              *folded = NULL, number[16] = "", prefix[24], *key;
 	size_t             n;
-	int                more, found = 1;
+	int                more;
 	enum nmt_err       e;
 
 	memset(&f, 0, sizeof(f));
@@ -294,28 +409,31 @@ cases_list(struct ctx *c)
 	f.scope = policy_scope(&c->actor.principal, OBJ_CASE);
 	f.status = http_query(c->req, "status");
 	f.region = http_query(c->req, "region");
-	f.query = folded;
+	f.county = http_query(c->req, "county");
+	f.exploitation = http_query(c->req, "exploitation");
+	f.mine = mine != NULL && strcmp(mine, "true") == 0;
 	f.now = c->now_text;
-	if (f.region != NULL &&
-	    (e = store_region_exists(c->db, f.region, &found)) != NMT_OK)
-		goto fail;
-	if (!found) {
-		json_t *errors = json_array();
-
-		validate_error(errors, "region", "invalid_value",
-		    "Okänd region.");
-		reply_invalid(c, errors);
+	if (q != NULL)
+		query_number(&f, q, number);
+	if (*number != '\0')
+		f.number = number;
+	else if (q != NULL && f.serial == 0)
+		f.query = folded = text_fold(q);
+	case_order(c, &f, prefix);
+	if (cursor_for_order(c, prefix) != 0 || case_places(c, &f) != 0)
+		goto out;
+	if ((e = store_case_list(c->db, &f, &c->page, &rows, &n, &more)) !=
+	    NMT_OK) {
+		reply_error(c, e);
 		goto out;
 	}
-	if ((e = store_case_list(c->db, &f, &c->page, &rows, &n, &more)) !=
-	    NMT_OK)
-		goto fail;
-	reply_page(c, render_records(&case_summary_record, rows, n), more,
-	    n > 0 ? rows[n - 1].number : NULL, n > 0 ? rows[n - 1].id : NULL);
+	key = n > 0 ? xasprintf("%s%s", prefix,
+	                  store_case_sort_key(&rows[n - 1], f.sort)) :
+	              NULL;
+	reply_page(c, render_records(&case_summary_record, rows, n), more, key,
+	    n > 0 ? rows[n - 1].id : NULL);
+	free(key);
 	store_cases_free(rows, n);
-	goto out;
-fail:
-	reply_error(c, e);
 out:
 	free(folded);
 }
@@ -444,7 +562,12 @@ static const struct field_spec case_patch_spec[] = {
 static const struct query_spec cases_query[] = {
 	{ "status", Q_CODE, 0, vocab_case_status },
 	{ "region", Q_TEXT, 32, NULL },
+	{ "county", Q_TEXT, 2, NULL },
+	{ "exploitation", Q_CODE, 0, vocab_exploitation },
+	{ "mine", Q_BOOL, 0, NULL },
 	{ "q", Q_TEXT, QUERY_MAX, NULL },
+	{ "sort", Q_CODE, 0, case_sorts },
+	{ "order", Q_CODE, 0, sort_orders },
 	QUERY_END,
 };
 

@@ -116,6 +116,18 @@ reply_json(struct ctx *c, int status, json_t *body)
 }
 
 void
+reply_body(struct ctx *c, int status, const char *type, char *body, size_t len)
+{
+	if (c->replied) {
+		free(body);
+		return;
+	}
+	c->replied = 1;
+	set_status(c, status);
+	http_response_body(c->res, type, body, len);
+}
+
+void
 reply_empty(struct ctx *c, int status)
 {
 	if (c->replied)

@@ -4,8 +4,14 @@
  * PostgreSQL) and the policy asked again, so a change decided on stale
  * facts cannot commit → the object's state asked (policy_conflict: a
  * closed case refuses every change but reopening, 409, for every kind
- * bound to it) → the change → its audit entry → commit. Any failure
- * rolls everything back and gives one answer.
+ * bound to it) → the change → the case's last activity → its audit
+ * entry → commit. Any failure rolls everything back and gives one
+ * answer.
+ *
+ * Last activity: a write whose audit entry names a case (the case, its
+ * persons, its team, and whatever else is case work) moves the case's
+ * last_activity to now, here and nowhere else. Opening an identity by
+ * break-the-glass is not case work and leaves it.
  */
 #include "api/api.h"
 
@@ -48,13 +54,22 @@ recheck(struct ctx *c)
 	                                            NMT_OK;
 }
 
+static enum nmt_err
+touch_case(struct ctx *c)
+{
+	if (*c->note.case_id == '\0' ||
+	    (c->route != NULL && c->route->action == ACT_BREAK_GLASS))
+		return NMT_OK;
+	return store_case_touch(c->db, c->note.case_id, c->now_text);
+}
+
 enum nmt_err
 api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), void *arg)
 {
 	enum nmt_err e;
 
 	if ((e = db_begin(c->db)) == NMT_OK && (e = recheck(c)) == NMT_OK &&
-	    (e = fn(c, arg)) == NMT_OK &&
+	    (e = fn(c, arg)) == NMT_OK && (e = touch_case(c)) == NMT_OK &&
 	    (c->note.action == NULL ||
 	        (e = audit_in_tx(c, &c->note)) == NMT_OK))
 		e = db_commit(c->db);

@@ -1,8 +1,9 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
- * the migrations, seeds the reference data and brings the cases' search
- * text up to what the build searches. Running it again changes nothing
- * but corrected reference data.
+ * the migrations, seeds the reference data, brings the cases' search
+ * text up to what the build searches and fills derived columns a
+ * migration cannot compute (the cases' title sort keys). Running it again
+ * changes nothing but corrected reference data.
  */
 #include <stdio.h>
 
@@ -50,6 +51,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	if (refold(cli->db) != NMT_OK) {
 		fprintf(stderr, "nmtctl: search text update failed\n");
+		cli_close(cli);
+		return 2;
+	}
+	if (store_case_fill_sort_keys(cli->db) != NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: filling the cases' sort keys failed\n");
 		cli_close(cli);
 		return 2;
 	}

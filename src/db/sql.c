@@ -201,10 +201,20 @@ void
 sql_page(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int)
 {
+	sql_page_order(b, pg, key_col, id_col, key_is_int, 0);
+}
+
+void
+sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
+    const char *id_col, int key_is_int, int ascending)
+{
+	const char *after = ascending ? " > " : " < ";
+	const char *dir = ascending ? " ASC" : " DESC";
+
 	if (pg->key != NULL) {
 		sql_add(b, " AND (");
 		sql_add(b, key_col);
-		sql_add(b, " < ");
+		sql_add(b, after);
 		sql_param(b, key_param(pg->key, key_is_int));
 		if (id_col != NULL && pg->id != NULL) {
 			sql_add(b, " OR (");
@@ -213,7 +223,7 @@ sql_page(struct sql *b, const struct page *pg, const char *key_col,
 			sql_param(b, key_param(pg->key, key_is_int));
 			sql_add(b, " AND ");
 			sql_add(b, id_col);
-			sql_add(b, " < ");
+			sql_add(b, after);
 			sql_param(b, DB_TEXT(pg->id));
 			sql_add(b, ")");
 		}
@@ -221,11 +231,11 @@ sql_page(struct sql *b, const struct page *pg, const char *key_col,
 	}
 	sql_add(b, " ORDER BY ");
 	sql_add(b, key_col);
-	sql_add(b, " DESC");
+	sql_add(b, dir);
 	if (id_col != NULL) {
 		sql_add(b, ", ");
 		sql_add(b, id_col);
-		sql_add(b, " DESC");
+		sql_add(b, dir);
 	}
 	sql_add(b, " LIMIT ");
 	sql_param(b, DB_INT(pg->limit + 1));

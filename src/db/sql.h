@@ -89,6 +89,12 @@ void sql_page(struct sql *b, const struct page *pg, const char *key_col,
  */
 void sql_page_oldest(struct sql *b, const struct page *pg, const char *key_col,
     int key_is_int);
+/*
+ * sql_page in either direction: ascending pages oldest (smallest) first,
+ * with the "after the cursor" condition turned round to match.
+ */
+void sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
+    const char *id_col, int key_is_int, int ascending);
 /* Whether the result holds another page after the limit. */
 int sql_page_more(const struct db_result *r, const struct page *pg);
 

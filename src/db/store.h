@@ -171,7 +171,11 @@ struct case_rec {
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
 	char            *search_text; /* written by the store */
+	char            *title_sort;  /* written by the store */
 	char            *created_at, *updated_at;
+	char            *last_activity; /* kept by store_case_touch */
+	long long        serial;        /* the number's running part */
+	long long        person_count;  /* summaries only */
 	long long        version;
 };
 /* The full case (case_record) and its list summary (case_summary_record). */
@@ -201,27 +205,68 @@ enum nmt_err store_case_update(struct db *db, struct case_rec *c);
  */
 enum nmt_err store_case_refold(struct db *db, long long *n_r);
 
+/* The orders of the case list (each on an indexed key, then the id). */
+enum case_sort {
+	CASE_SORT_NUMBER,   /* number */
+	CASE_SORT_TITLE,    /* title_sort */
+	CASE_SORT_UPDATED,  /* updated_at */
+	CASE_SORT_ACTIVITY, /* last_activity */
+};
+
+/*
+ * The case list's filters (NULL or 0: none). mine: the caller's
+ * organization owns the case, or a team row names the caller. number: an
+ * exact case number; serial: a number's running part (-1 matches
+ * nothing); query: folded words.
+ */
 struct case_filter {
 	const struct principal *principal;
 	struct scope            scope;
-	const char             *status; /* NULL: any */
-	const char             *region; /* NULL: any */
-	const char             *query;  /* folded words, NULL: none */
+	const char             *status;
+	const char             *region;
+	const char             *county;
+	const char             *exploitation; /* a form the case names */
+	int                     mine;
+	const char             *query;
+	const char             *number;
+	long long               serial;
+	enum case_sort          sort;
+	int                     ascending; /* else descending */
 	const char             *now;
 };
 /*
- * One page of case summaries newest first: *rows_r (n_r of them; free
- * with store_cases_free); *more 1 when another page follows.
+ * One page of case summaries in f's order: *rows_r (n_r of them; free
+ * with store_cases_free); *more 1 when another page follows. The page's
+ * key is the sort column's value (store_case_sort_key).
  */
 enum nmt_err store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more);
 void         store_cases_free(struct case_rec *rows, size_t n);
+/* The value of row's sort column for sort (a page key; not owned). */
+const char *store_case_sort_key(const struct case_rec *row,
+    enum case_sort                                     sort);
+/*
+ * Marks the case as active at now (RFC 3339): its last_activity moves
+ * forward, never back. Called on the write path after a change to the
+ * case, its persons or its team has succeeded, in its transaction.
+ */
+enum nmt_err store_case_touch(struct db *db, const char *case_id,
+    const char *now);
+/*
+ * Writes the title sort key of every case that has none (cases from
+ * before migration 0011); its own transaction. Run by `nmtctl init`.
+ */
+enum nmt_err store_case_fill_sort_keys(struct db *db);
+/* The id of the case numbered number into id; NMT_NOT_FOUND when none. */
+enum nmt_err store_case_by_number(struct db *db, const char *number,
+    char id[37]);
 /* The list statements, for tests of their query plans (sql_free them). */
 struct sql *store_case_list_sql(const struct case_filter *f,
     const struct page                                    *pg);
 struct sql *store_glass_list_sql(const char *case_id, const struct page *pg);
-struct sql *store_audit_list_sql(const char *case_id, int flagged,
-    const struct page *pg);
+struct audit_filter;
+struct sql *store_audit_list_sql(const struct audit_filter *f,
+    const struct page                                      *pg);
 
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;
@@ -287,6 +332,7 @@ struct grant_rec {
 	char *id, *person_id, *case_id, *user_id, *username, *reason;
 	char *category; /* vocab_glass_category */
 	char *created_at, *expires_at;
+	char *case_number; /* read from the case */
 };
 extern const struct record_type grant_record;
 
@@ -302,8 +348,21 @@ struct audit_entry {
 	long long seq; /* set by the chain */
 	char *at, *actor, *organization, *action, *object, *case_id, *client;
 	int   flagged;
+	char *case_number, *pseudonym; /* read from the case and person */
 };
 extern const struct record_type audit_record;
+
+/* What a read of the log selects; NULL members select anything. */
+struct audit_filter {
+	const char *case_id;
+	const char *actor;        /* username */
+	const char *organization; /* code */
+	const char *action;       /* e.g. "case.read" */
+	const char *from;         /* RFC 3339: at >= from */
+	const char *before;       /* RFC 3339: at < before */
+	int         flagged;      /* -1: either */
+	int         pseudonyms;   /* a person entry carries its pseudonym */
+};
 
 void audit_entry_cleanup(struct audit_entry *a);
 /* Appends entries to the chain (caller holds a transaction). */
@@ -316,9 +375,15 @@ enum nmt_err store_audit_append(struct db *db, const unsigned char *key,
 enum nmt_err store_audit_commit(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n);
 /* One page of entries newest first; case_id NULL, flagged -1: any. */
-enum nmt_err store_audit_list(struct db *db, const char *case_id, int flagged,
+/*
+ * One page of f's entries, newest first, each with its case's number
+ * (and, with f->pseudonyms, a person entry with its person's pseudonym).
+ */
+enum nmt_err store_audit_list(struct db *db, const struct audit_filter *f,
     const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more);
 void         store_audit_entries_free(struct audit_entry *rows, size_t n);
+/* The record type store_audit_list reads for f (to render its rows). */
+const struct record_type *store_audit_view(const struct audit_filter *f);
 /* An entry's hash known from outside: --anchor or a signed checkpoint. */
 struct audit_anchor {
 	long long seq; /* 0: the empty log (hash CHAIN_GENESIS) */

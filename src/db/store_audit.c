@@ -139,6 +139,48 @@ static const struct column audit_cols[] = {
 const struct record_type audit_record = RECORD_TYPE("audit", "a",
     struct audit_entry, audit_cols);
 
+#define CASE_NUMBER "(SELECT n.number FROM nmt_case n WHERE n.id = a.case_id)"
+#define PSEUDONYM \
+	"(SELECT p.pseudonym FROM person p WHERE a.object LIKE 'person:%' " \
+	"AND p.id = SUBSTR(a.object, 8) AND p.case_id = a.case_id)"
+
+/* The entries as read: the case's number, no pseudonyms. */
+static const struct column audit_view_cols[] = {
+	{ "seq", "seq", COL_INT, A(seq), COL_KEY },
+	{ "at", "at", COL_TEXT, A(at), 0 },
+	{ "actor", "actor", COL_TEXT, A(actor), COL_NULLABLE },
+	{ "organization", "organization", COL_TEXT, A(organization),
+	    COL_NULLABLE },
+	{ "action", "action", COL_TEXT, A(action), 0 },
+	{ "object", "object", COL_TEXT, A(object), COL_NULLABLE },
+	{ "case_id", "case", COL_TEXT, A(case_id), COL_NULLABLE },
+	{ CASE_NUMBER, "case_number", COL_TEXT, A(case_number),
+	    COL_COMPUTED | COL_NULLABLE },
+	{ "client", "client", COL_TEXT, A(client), COL_NULLABLE },
+	{ "flagged", "flagged", COL_BOOL, A(flagged), 0 },
+};
+/* ... and a person entry's pseudonym, for those who see the person. */
+static const struct column audit_person_cols[] = {
+	{ "seq", "seq", COL_INT, A(seq), COL_KEY },
+	{ "at", "at", COL_TEXT, A(at), 0 },
+	{ "actor", "actor", COL_TEXT, A(actor), COL_NULLABLE },
+	{ "organization", "organization", COL_TEXT, A(organization),
+	    COL_NULLABLE },
+	{ "action", "action", COL_TEXT, A(action), 0 },
+	{ "object", "object", COL_TEXT, A(object), COL_NULLABLE },
+	{ "case_id", "case", COL_TEXT, A(case_id), COL_NULLABLE },
+	{ CASE_NUMBER, "case_number", COL_TEXT, A(case_number),
+	    COL_COMPUTED | COL_NULLABLE },
+	{ PSEUDONYM, "pseudonym", COL_TEXT, A(pseudonym),
+	    COL_COMPUTED | COL_OMIT_NULL },
+	{ "client", "client", COL_TEXT, A(client), COL_NULLABLE },
+	{ "flagged", "flagged", COL_BOOL, A(flagged), 0 },
+};
+const struct record_type audit_view_record = RECORD_TYPE("audit", "a",
+    struct audit_entry, audit_view_cols);
+const struct record_type audit_person_record = RECORD_TYPE("audit", "a",
+    struct audit_entry, audit_person_cols);
+
 enum nmt_err
 store_audit_commit(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n)
@@ -153,28 +195,46 @@ store_audit_commit(struct db *db, const unsigned char *key,
 	return e;
 }
 
+const struct record_type *
+store_audit_view(const struct audit_filter *f)
+{
+	return f->pseudonyms ? &audit_person_record : &audit_view_record;
+}
+
 struct sql *
-store_audit_list_sql(const char *case_id, int flagged, const struct page *pg)
+store_audit_list_sql(const struct audit_filter *f, const struct page *pg)
 {
 	struct sql *b = sql_new();
 
-	record_select(b, &audit_record);
+	record_select(b, store_audit_view(f));
 	sql_add(b, " WHERE 1 = 1");
-	sql_and_eq(b, "a.case_id", DB_TEXT(case_id));
-	sql_and_eq(b, "a.flagged", flagged < 0 ? DB_NULL : DB_INT(flagged));
+	sql_and_eq(b, "a.case_id", DB_TEXT(f->case_id));
+	sql_and_eq(b, "a.actor", DB_TEXT(f->actor));
+	sql_and_eq(b, "a.organization", DB_TEXT(f->organization));
+	sql_and_eq(b, "a.action", DB_TEXT(f->action));
+	if (f->from != NULL) {
+		sql_add(b, " AND a.at >= ");
+		sql_param(b, DB_TEXT(f->from));
+	}
+	if (f->before != NULL) {
+		sql_add(b, " AND a.at < ");
+		sql_param(b, DB_TEXT(f->before));
+	}
+	sql_and_eq(b, "a.flagged",
+	    f->flagged < 0 ? DB_NULL : DB_INT(f->flagged));
 	sql_page(b, pg, "a.seq", NULL, 1);
 	return b;
 }
 
 enum nmt_err
-store_audit_list(struct db *db, const char *case_id, int flagged,
+store_audit_list(struct db *db, const struct audit_filter *f,
     const struct page *pg, struct audit_entry **rows_r, size_t *n_r, int *more)
 {
-	struct sql  *b = store_audit_list_sql(case_id, flagged, pg);
+	struct sql  *b = store_audit_list_sql(f, pg);
 	enum nmt_err e;
 
-	e = record_page(db, b, &audit_record, pg, (void **)rows_r, n_r, more,
-	    NULL);
+	e = record_page(db, b, store_audit_view(f), pg, (void **)rows_r, n_r,
+	    more, NULL);
 	sql_free(b);
 	return e;
 }
@@ -182,7 +242,8 @@ store_audit_list(struct db *db, const char *case_id, int flagged,
 void
 store_audit_entries_free(struct audit_entry *rows, size_t n)
 {
-	record_free_all(&audit_record, rows, n);
+	/* The widest view: every field any view reads. */
+	record_free_all(&audit_person_record, rows, n);
 }
 
 #define VERIFY_BATCH 1000

@@ -45,9 +45,13 @@ static const struct column case_cols[] = {
 	{ "owner_org", NULL, COL_TEXT, C(owner_org), 0 },
 	{ "search_text", NULL, COL_TEXT, C(search_text),
 	    COL_MUTABLE | COL_WRITE_ONLY },
+	{ "title_sort", NULL, COL_TEXT, C(title_sort),
+	    COL_MUTABLE | COL_WRITE_ONLY },
+	{ "serial", NULL, COL_INT, C(serial), 0 },
 	{ "created_at", "created_at", COL_TEXT, C(created_at), 0 },
 	{ "updated_at", "updated_at", COL_TEXT, C(updated_at),
 	    COL_MUTABLE | COL_NO_HISTORY },
+	{ "last_activity", "last_activity", COL_TEXT, C(last_activity), 0 },
 	{ "version", "version", COL_INT, C(version), COL_VERSION },
 };
 
@@ -60,8 +64,12 @@ static const struct column case_summary_cols[] = {
 	{ "region", "region", COL_TEXT, C(region), 0 },
 	{ "exploitation", "exploitation", COL_LIST, C(exploitation), 0 },
 	{ "owner_org", "owner_organization", COL_TEXT, C(owner_org), 0 },
+	{ "(SELECT COUNT(*) FROM person p WHERE p.case_id = c.id)",
+	    "person_count", COL_INT, C(person_count), COL_COMPUTED },
+	{ "title_sort", NULL, COL_TEXT, C(title_sort), 0 },
 	{ "created_at", "created_at", COL_TEXT, C(created_at), 0 },
 	{ "updated_at", "updated_at", COL_TEXT, C(updated_at), 0 },
+	{ "last_activity", "last_activity", COL_TEXT, C(last_activity), 0 },
 	{ "version", "version", COL_INT, C(version), COL_VERSION },
 };
 
@@ -98,6 +106,45 @@ search_text(const struct case_rec *c)
 	folded = text_fold(joined);
 	free(joined);
 	return folded ? folded : xstrdup("");
+}
+
+/* The longest title sort key, bytes (it travels in list cursors). */
+#define TITLE_SORT_MAX 40
+
+/*
+ * The title's sort key: folded, with å, ä and ö mapped to the three
+ * characters after z (so they sort last, in that order, on both
+ * databases' byte order), cut at TITLE_SORT_MAX bytes on a character
+ * boundary.
+ */
+static char *
+title_sort(const char *title)
+{
+	char  *folded = text_fold(title), *out;
+	size_t i, n = 0;
+
+	if (folded == NULL)
+		return xstrdup("");
+	out = xmalloc(strlen(folded) + 1);
+	for (i = 0; folded[i] != '\0' && n < TITLE_SORT_MAX;) {
+		unsigned char a = (unsigned char)folded[i];
+		unsigned char b = (unsigned char)folded[i + 1];
+		size_t len = a < 0x80 ? 1 : a >= 0xf0 ? 4 : a >= 0xe0 ? 3 : 2;
+
+		if (a == 0xc3 && (b == 0xa5 || b == 0xa4 || b == 0xb6)) {
+			out[n++] = b == 0xa5 ? '{' : b == 0xa4 ? '|' : '}';
+			i += 2;
+			continue;
+		}
+		if (n + len > TITLE_SORT_MAX)
+			break;
+		memcpy(out + n, folded + i, len);
+		n += len;
+		i += len;
+	}
+	out[n] = '\0';
+	free(folded);
+	return out;
 }
 
 static enum access
@@ -279,6 +326,11 @@ store_case_insert(struct db *db, struct case_rec *c, int year)
 	c->updated_at = xstrdup(c->created_at);
 	free(c->search_text);
 	c->search_text = search_text(c);
+	free(c->title_sort);
+	c->title_sort = title_sort(c->title);
+	free(c->last_activity);
+	c->last_activity = xstrdup(c->created_at);
+	c->serial = strtoll(c->number + 9, NULL, 10);
 	if ((e = record_insert(db, &case_record, c)) != NMT_OK)
 		return e;
 	memset(&m, 0, sizeof(m));
@@ -303,6 +355,8 @@ store_case_update(struct db *db, struct case_rec *c)
 {
 	free(c->search_text);
 	c->search_text = search_text(c);
+	free(c->title_sort);
+	c->title_sort = title_sort(c->title);
 	return record_update(db, &case_record, c);
 }
 
@@ -342,6 +396,117 @@ store_case_refold(struct db *db, long long *n_r)
 	return e;
 }
 
+enum nmt_err
+store_case_fill_sort_keys(struct db *db)
+{
+	struct db_result *r = NULL;
+	struct db_param   p[2];
+	char             *key;
+	enum nmt_err      e;
+	int               i;
+
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	e = db_query(db, "SELECT id, title FROM nmt_case WHERE title_sort = ''",
+	    NULL, 0, &r);
+	for (i = 0; e == NMT_OK && i < db_rows(r); i++) {
+		key = title_sort(db_text(r, i, 1));
+		p[0] = DB_TEXT(key);
+		p[1] = DB_TEXT(db_text(r, i, 0));
+		e = db_query(db,
+		    "UPDATE nmt_case SET title_sort = $1 WHERE id = $2", p, 2,
+		    NULL);
+		free(key);
+	}
+	db_result_free(r);
+	if (e == NMT_OK && (e = db_commit(db)) == NMT_OK)
+		return NMT_OK;
+	db_rollback(db);
+	return e;
+}
+
+enum nmt_err
+store_case_touch(struct db *db, const char *case_id, const char *now)
+{
+	struct db_param p[2] = { DB_TEXT(now), DB_TEXT(case_id) };
+
+	return db_query(db,
+	    "UPDATE nmt_case SET last_activity = $1 WHERE id = $2 AND "
+	    "last_activity < $1",
+	    p, 2, NULL);
+}
+
+enum nmt_err
+store_case_by_number(struct db *db, const char *number, char id[37])
+{
+	struct db_param   p[1] = { DB_TEXT(number) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	e = db_query(db, "SELECT id FROM nmt_case WHERE number = $1", p, 1, &r);
+	if (e == NMT_OK && db_rows(r) == 1)
+		copy_text(id, 37, r, 0, 0);
+	else if (e == NMT_OK)
+		e = NMT_NOT_FOUND;
+	db_result_free(r);
+	return e;
+}
+
+const char *
+store_case_sort_key(const struct case_rec *row, enum case_sort sort)
+{
+	switch (sort) {
+	case CASE_SORT_TITLE:
+		return row->title_sort;
+	case CASE_SORT_UPDATED:
+		return row->updated_at;
+	case CASE_SORT_ACTIVITY:
+		return row->last_activity;
+	default:
+		return row->number;
+	}
+}
+
+static const char *
+sort_column(enum case_sort sort)
+{
+	switch (sort) {
+	case CASE_SORT_TITLE:
+		return "c.title_sort";
+	case CASE_SORT_UPDATED:
+		return "c.updated_at";
+	case CASE_SORT_ACTIVITY:
+		return "c.last_activity";
+	default:
+		return "c.number";
+	}
+}
+
+/* The "mine" filter: the caller's organization owns it or a row names it. */
+static void
+sql_and_mine(struct sql *b, const struct principal *p, const char *now)
+{
+	sql_add(b, " AND (c.owner_org = ");
+	sql_param(b, DB_TEXT(p->org));
+	sql_add(b,
+	    " OR EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = c.id "
+	    "AND m.user_id = ");
+	sql_param(b, DB_TEXT(p->user_id));
+	sql_add(b, " AND (m.expires_at IS NULL OR m.expires_at > ");
+	sql_param(b, DB_TEXT(now));
+	sql_add(b, ")))");
+}
+
+/* The exploitation filter: the form is one of the case's (a JSON array). */
+static void
+sql_and_form(struct sql *b, const char *form)
+{
+	if (form == NULL)
+		return;
+	sql_add(b, " AND c.exploitation LIKE ");
+	sql_param(b, DB_TEXT(sql_keep(b, xasprintf("%%\"%s\"%%", form))));
+}
+
 struct sql *
 store_case_list_sql(const struct case_filter *f, const struct page *pg)
 {
@@ -356,8 +521,14 @@ store_case_list_sql(const struct case_filter *f, const struct page *pg)
 	sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
 	sql_and_eq(b, "c.status", DB_TEXT(f->status));
 	sql_and_eq(b, "c.region", DB_TEXT(f->region));
+	sql_and_eq(b, "c.county", DB_TEXT(f->county));
+	sql_and_eq(b, "c.number", DB_TEXT(f->number));
+	sql_and_eq(b, "c.serial", f->serial != 0 ? DB_INT(f->serial) : DB_NULL);
+	sql_and_form(b, f->exploitation);
+	if (f->mine)
+		sql_and_mine(b, f->principal, f->now);
 	sql_and_words(b, "c.search_text", f->query);
-	sql_page(b, pg, "c.number", "c.id", 0);
+	sql_page_order(b, pg, sort_column(f->sort), "c.id", 0, f->ascending);
 	return b;
 }
 

@@ -89,6 +89,8 @@ static const struct column grant_cols[] = {
 	{ "id", "id", COL_TEXT, G(id), COL_KEY },
 	{ "person_id", "person", COL_TEXT, G(person_id), 0 },
 	{ "case_id", "case", COL_TEXT, G(case_id), 0 },
+	{ "(SELECT n.number FROM nmt_case n WHERE n.id = g.case_id)",
+	    "case_number", COL_TEXT, G(case_number), COL_COMPUTED },
 	{ "user_id", NULL, COL_TEXT, G(user_id), 0 },
 	{ "(SELECT u.username FROM app_user u WHERE u.id = g.user_id)", "user",
 	    COL_TEXT, G(username), COL_COMPUTED },

@@ -206,6 +206,10 @@ decide_audit(const struct principal *p, enum action action,
 {
 	struct scope s = policy_scope(p, OBJ_CASE);
 
+	/* The export is the auditors' (the whole log, filtered). */
+	if (action == ACT_EXPORT)
+		return p->role == ROLE_AUDITOR ? POLICY_ALLOW :
+		                                 POLICY_FORBIDDEN;
 	if (action != ACT_LIST && action != ACT_READ)
 		return POLICY_FORBIDDEN;
 	if (p->role == ROLE_AUDITOR)
@@ -215,6 +219,12 @@ decide_audit(const struct principal *p, enum action action,
 	if (action == ACT_LIST && f == NULL)
 		return POLICY_ALLOW;
 	return policy_in_scope(&s, f) ? POLICY_ALLOW : POLICY_HIDDEN;
+}
+
+int
+policy_audit_pseudonyms(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR;
 }
 
 enum policy_decision

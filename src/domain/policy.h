@@ -59,6 +59,7 @@ enum action {
 	ACT_JOURNAL_WRITE,   /* add an entry to a case's journal */
 	ACT_REVEAL_IDENTITY, /* read a person's identity block */
 	ACT_JOURNAL_FULL,    /* read and write the journal's "full" entries */
+	ACT_EXPORT,          /* the audit log as a file */
 };
 
 enum policy_decision {
@@ -138,6 +139,13 @@ int policy_in_scope(const struct scope *s, const struct facts *facts);
  */
 enum identity_view policy_identity(const struct principal *p,
     const struct facts                                    *facts);
+/*
+ * Whether p's read of the audit log shows the pseudonyms of the persons
+ * its entries name: only for those who see the persons (a coordinator
+ * reads one case's log where it sees the case); an auditor sees no
+ * persons and never gets them.
+ */
+int policy_audit_pseudonyms(const struct principal *p);
 
 /*
  * Is the action in conflict with the object's state (answered 409, nothing

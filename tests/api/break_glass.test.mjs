@@ -155,6 +155,8 @@ test('the auditors read the grants with their reasons; nobody else does', async 
   assert.equal(mine[0].category, 'danger_to_life_or_health');
   assert.equal(mine[0].person, prot.id);
   assert.equal(mine[0].case, A.id);
+  assert.equal(mine[0].case_number, A.number, 'the grant names its case by number');
+  assert.equal(mine[0].pseudonym, undefined, 'auditors get no pseudonyms');
   const paged = await api(srv, 'GET', '/api/v1/break-glass?limit=1', { auth: U.auditor });
   assert.equal(paged.json.items.length, 1);
   assert.equal(typeof paged.json.next_cursor, 'string');

@@ -4,6 +4,7 @@
 // become the journal's first entry on upgrade.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rollBackTo } from './rollback.mjs';
 import {
   startServer, addUserWithToken, api, assertProblem, assertFieldError, assertStatus,
   createCase, createPerson, listAll, randomId, ctlFor, RFC3339_UTC,
@@ -246,12 +247,9 @@ test('on upgrade a case\'s notes become the first journal entry, for full access
     await s2.stop();
     // Back to the schema before migration 0010, with notes on one case.
     const pg = s2.db.kind === 'pg';
-    await s2.db.exec(`DROP TABLE case_journal; DROP TABLE change_history;
-      ${pg ? 'DROP FUNCTION case_work_append_only();' : ''}
-      ALTER TABLE nmt_case ADD COLUMN notes TEXT NOT NULL DEFAULT '';
-      UPDATE nmt_case SET notes = 'Gamla anteckningar om Kvarnholmen', updated_at = '2026-01-02T03:04:05Z',
-        search_text = search_text || '\nkvarnholmen' WHERE id = '${withNotes.id}';
-      DELETE FROM schema_migrations WHERE version >= 10;`);
+    await rollBackTo(s2.db, 9);
+    await s2.db.exec(`UPDATE nmt_case SET notes = 'Gamla anteckningar om Kvarnholmen', updated_at = '2026-01-02T03:04:05Z',
+        search_text = search_text || '\nkvarnholmen' WHERE id = '${withNotes.id}';`);
     const r = await ctlFor(s2.db, ['init']);
     assert.equal(r.code, 0, r.stderr);
     s3 = await startServer({ db: s2.db, init: false });

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { rollBackTo } from './rollback.mjs';
 import {
   startServer, addUser, addUserWithToken, api, login, badCode, assertProblem, assertStatus,
   createCase, createPerson, listAll, run, NMTD, NMTCTL, createDatabase, ctlFor,
@@ -157,18 +158,7 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
   await s2.stop();
   try {
     // Back to migrations 1-4, with a duplicate of the owner's team row.
-    await s2.db.exec('DROP INDEX case_member_unique;');
-    await s2.db.exec('DROP TABLE country;');
-    for (const col of ['closing_reason', 'closing_note', 'closed_at', 'reopen_reason', 'reopened_at']) {
-      await s2.db.exec(`ALTER TABLE nmt_case DROP COLUMN ${col};`);
-    }
-    await s2.db.exec('ALTER TABLE break_glass DROP COLUMN category;');
-    await s2.db.exec('DROP TABLE language;');
-    // (0010, which cannot run twice, undone too.)
-    await s2.db.exec(`DROP TABLE case_journal; DROP TABLE change_history;
-      ${s2.db.kind === 'pg' ? 'DROP FUNCTION case_work_append_only();' : ''}
-      ALTER TABLE nmt_case ADD COLUMN notes TEXT NOT NULL DEFAULT '';`);
-    await s2.db.exec('DELETE FROM schema_migrations WHERE version >= 5;');
+    await rollBackTo(s2.db, 4);
     await s2.db.exec(`INSERT INTO case_member (id, case_id, organization, user_id, access, added_by, added_at)
       SELECT '00000000-0000-4000-8000-000000000001', case_id, organization, user_id, access, added_by,
       '2999-01-01T00:00:00Z' FROM case_member WHERE case_id = '${c.id}';`);
@@ -178,6 +168,9 @@ test('the unique-team migration merges duplicates an older schema may hold', asy
       .split('\n').map((x) => x.trim()).filter(Boolean);
     assert.equal(rows.length, 1);
     assert.notEqual(rows[0], '00000000-0000-4000-8000-000000000001', 'the row added first stays');
+    // 0011 ran again: init filled the title's sort key (folded, ä after z) and the serial.
+    const sortKey = (await s2.db.exec(`SELECT title_sort || '/' || serial FROM nmt_case WHERE id = '${c.id}';`)).trim();
+    assert.equal(sortKey, `test|rende/${Number(c.number.slice(-5))}`);
   } finally {
     await s2.db.drop();
   }

@@ -887,7 +887,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.ok(pages > 1, 'the log needs more than one page here');
 		assert.match(await created.textContent(), /Ärendet skapades/);
 		assert.equal((await created.locator('.cell-actor').textContent()).trim(), 'anna');
-		assert.equal((await created.locator('.cell-case .id-short').textContent()).trim(), caseId.slice(0, 8));
+		assert.match((await created.locator('.cell-case .case-number').textContent()).trim(), /^NMT-\d{4}-\d{5}$/);
 		assert.equal(await page.locator('#audit-table tbody tr[data-action="login.success"]', { hasText: 'anna' }).count(), 1);
 		assert.match(await page.textContent('#audit-table-count'), /^\d+ händelser visas\./);
 		assert.doesNotMatch(await page.title(), UUID_IN_TEXT);
@@ -920,7 +920,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		let sent = 0;
 		const countAudit = (r) => { if (r.url().includes('/api/v1/audit?')) sent += 1; };
 		page.on('request', countAudit);
-		await page.fill('#audit-case', 'NMT-2025-00001');
+		await page.fill('#audit-case', 'ärende 1');
 		await page.press('#audit-case', 'Enter');
 		await page.locator('#audit-case-error').waitFor({ state: 'visible' });
 		page.off('request', countAudit);
@@ -956,11 +956,11 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		assert.equal(await page.inputValue('#audit-case'), caseId);
 		assert.equal(await page.getAttribute('#audit-case', 'aria-invalid'), null);
 		assert.equal(await page.isVisible('#audit-case-error'), false);
-		const cases = await page.locator('#audit-table tbody .cell-case .id-short').evaluateAll(
+		const cases = await page.locator('#audit-table tbody .cell-case .case-number').evaluateAll(
 		    (els) => [...new Set(els.map((e) => e.getAttribute('title')))]);
 		assert.deepEqual(cases, [caseId]);
 		assert.equal(await page.locator('#audit-table tbody tr').count(),
-		    await page.locator('#audit-table tbody .cell-case .id-short').count());
+		    await page.locator('#audit-table tbody .cell-case .case-number').count());
 		assert.match(await page.textContent('#audit-table tbody tr[data-action="case.create"]'), /Ärendet skapades/);
 		assert.ok(await page.locator('#audit-table tbody tr[data-action="case.update"]').count() >= 1);
 		// The case id stays out of the URL and the title.

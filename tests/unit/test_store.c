@@ -340,6 +340,9 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 	sql_free(b);
 }
 
+static void assert_audit_plans(struct tstate *t);
+static void assert_case_plans(struct tstate *t, const struct principal *p);
+
 static void
 test_list_plans(void **state)
 {
@@ -357,10 +360,7 @@ test_list_plans(void **state)
 		        "SET enable_seqscan = off; "
 		        "SET plan_cache_mode = force_generic_plan;"),
 		    NMT_OK);
-	assert_uses_index(t->db, store_audit_list_sql(t->case_id, -1, &pg),
-	    "audit", "a", "audit_case", 1);
-	assert_uses_index(t->db, store_audit_list_sql(NULL, 1, &pg), "audit",
-	    "a", "audit_flagged", 1);
+	assert_audit_plans(t);
 	assert_uses_index(t->db, store_glass_list_sql(t->case_id, &pg),
 	    "break_glass", "g", "break_glass_case", 1);
 	assert_uses_index(t->db, store_glass_list_sql(NULL, &pg), "break_glass",
@@ -379,6 +379,87 @@ test_list_plans(void **state)
 	f.now = "2027-01-01T00:00:00Z";
 	assert_uses_index(t->db, store_case_list_sql(&f, &next), "nmt_case",
 	    "c", "nmt_case_region", 1);
+	assert_case_plans(t, &p);
+}
+
+/* The audit log's filters each reach their index. */
+static void
+assert_audit_plans(struct tstate *t)
+{
+	struct page         pg = { 50, NULL, NULL };
+	struct audit_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.flagged = -1;
+	f.case_id = t->case_id;
+	f.pseudonyms = 1;
+	assert_uses_index(t->db, store_audit_list_sql(&f, &pg), "audit", "a",
+	    "audit_case", 1);
+	memset(&f, 0, sizeof(f));
+	f.flagged = 1;
+	assert_uses_index(t->db, store_audit_list_sql(&f, &pg), "audit", "a",
+	    "audit_flagged", 1);
+	f.flagged = -1;
+	f.actor = "anna";
+	assert_uses_index(t->db, store_audit_list_sql(&f, &pg), "audit", "a",
+	    "audit_actor", 1);
+	f.actor = NULL;
+	f.organization = "RK-SYD";
+	assert_uses_index(t->db, store_audit_list_sql(&f, &pg), "audit", "a",
+	    "audit_organization", 1);
+	f.organization = NULL;
+	f.action = "case.read";
+	assert_uses_index(t->db, store_audit_list_sql(&f, &pg), "audit", "a",
+	    "audit_action", 1);
+}
+
+/*
+ * The case list's search by number and serial, its county filter, and
+ * each sort walking its own index (a page after a cursor included).
+ */
+static void
+assert_case_plans(struct tstate *t, const struct principal *p)
+{
+	struct case_filter f;
+	struct page        pg = { 50, NULL, NULL };
+	struct page        next = { 50, "2027-01-01T00:00:00Z",
+		       "00000000-0000-0000-0000-000000000001" };
+	static const struct {
+		enum case_sort sort;
+		const char    *index;
+	} sorts[] = {
+		{ CASE_SORT_TITLE, "nmt_case_title_sort" },
+		{ CASE_SORT_UPDATED, "nmt_case_updated" },
+		{ CASE_SORT_ACTIVITY, "nmt_case_activity" },
+	};
+	size_t i;
+
+	memset(&f, 0, sizeof(f));
+	f.principal = p;
+	f.scope = policy_scope(p, OBJ_CASE);
+	f.now = "2027-01-01T00:00:00Z";
+	f.number = "NMT-2027-00002";
+	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "nmt_case", "c",
+	    db_kind(t->db) == DB_PG ? "nmt_case_number_key" :
+	                              "sqlite_autoindex_nmt_case_2",
+	    1);
+	f.number = NULL;
+	f.serial = 2;
+	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "nmt_case", "c",
+	    "nmt_case_serial", 1);
+	f.serial = 0;
+	f.county = "12";
+	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "nmt_case", "c",
+	    "nmt_case_county", 1);
+	f.county = NULL;
+	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+		f.sort = sorts[i].sort;
+		f.ascending = (int)(i % 2);
+		assert_uses_index(t->db, store_case_list_sql(&f, &pg),
+		    "nmt_case", "c", sorts[i].index, 0);
+		assert_uses_index(t->db, store_case_list_sql(&f, &next),
+		    "nmt_case", "c", sorts[i].index, 0);
+	}
 }
 
 /* The second writer of test_facts_after_lock, on its own connection. */

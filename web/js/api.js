@@ -83,6 +83,33 @@ async function request(method, path, { body, params, signal, login = false, vers
 	return data;
 }
 
+// One part of the audit log as CSV: {text, next} (next: the cursor of the
+// following part, or null).
+async function auditCsvPart(params) {
+	let res;
+	try {
+		res = await fetch(`${BASE}/audit/export${query(params)}`, {
+			headers: { Accept: 'text/csv, application/problem+json' },
+			credentials: 'same-origin', cache: 'no-store',
+		});
+	} catch {
+		throw new ApiError(0, null);
+	}
+	if (!res.ok) {
+		let problem = null;
+		try {
+			problem = await res.json();
+		} catch {
+			problem = null;
+		}
+		const err = new ApiError(res.status, problem);
+		if (res.status === 401 && unauthorizedHandler)
+			unauthorizedHandler(err);
+		throw err;
+	}
+	return { text: await res.text(), next: res.headers.get('NMT-Next-Cursor') };
+}
+
 export const api = {
 	async login(username, password, totp) {
 		const data = await request('POST', '/session', {
@@ -163,6 +190,17 @@ export const api = {
 	// The audit log, newest first: {case, flagged, limit, cursor}.
 	listAudit(params, signal) {
 		return request('GET', '/audit', { params, signal });
+	},
+	// The whole filtered log as one CSV text (auditors only): the parts
+	// the server gives one after another, each part's header row once.
+	async exportAudit(params) {
+		let { text, next } = await auditCsvPart(params);
+		while (next) {
+			const part = await auditCsvPart({ ...params, cursor: next });
+			text += part.text.slice(part.text.indexOf('\r\n') + 2);
+			next = part.next;
+		}
+		return text;
 	},
 	// Nödåtkomst grants with their reasons (auditors only).
 	listBreakGlass(params, signal) {

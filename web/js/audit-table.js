@@ -1,7 +1,8 @@
 // The audit log's columns (#/audit, the case page's "Ärendets logg") and
-// what the nödåtkomst grants (#/audit/break-glass) share with them:
-// shortened ids with the full id in a title, times, action labels. The
-// tables themselves are table.js's pagedTable.
+// what the nödåtkomst grants (#/audit/break-glass) share with them: case
+// numbers (a button that shows that case's log, where the page can), a
+// person's pseudonym linked to the person where the reader may see it,
+// times, action labels. The tables themselves are table.js's pagedTable.
 
 import { h } from './dom.js';
 import { t, label, formatDateTimeSeconds } from './i18n.js';
@@ -31,8 +32,27 @@ export function timeText(iso) {
 	return h('time', { datetime: iso || '' }, formatDateTimeSeconds(iso));
 }
 
-// "case:<id>" → "Ärende 1a2b3c4d"; "user:<name>" → "Användare name".
-function objectText(object) {
+// A case by its number: a button that shows its log (onCase), or the
+// number as text; the id is in the title either way.
+export function caseText(id, number, onCase) {
+	if (!id)
+		return h('span', { class: 'muted' }, t('dash'));
+	if (!number)
+		return idText(id);
+	if (!onCase)
+		return h('span', { class: 'case-number', title: String(id), dataset: { id: String(id) } }, number);
+	return h('button', {
+		type: 'button', class: 'link-button case-number', title: String(id), dataset: { id: String(id) },
+		'aria-label': t('audit.showCase', { number }),
+		on: { click: () => onCase(number) },
+	}, number);
+}
+
+// "case:<id>" → "Ärende NMT-2026-00002"; "person:<id>" → "Person <pseudonym>"
+// linked to the person when the entry carries it; "user:<name>" →
+// "Användare name".
+function objectText(e) {
+	const object = e.object;
 	if (!object)
 		return h('span', { class: 'muted' }, t('dash'));
 	const i = object.indexOf(':');
@@ -40,14 +60,21 @@ function objectText(object) {
 		return h('span', { class: 'id-short' }, object);
 	const kind = object.slice(0, i);
 	const rest = object.slice(i + 1);
+	let name;
+	if (kind === 'person' && e.pseudonym)
+		name = h('a', { href: `#/persons/${encodeURIComponent(rest)}`, class: 'object-name' }, e.pseudonym);
+	else if (kind === 'case' && rest === e.case && e.case_number)
+		name = h('span', { class: 'object-name' }, e.case_number);
+	else
+		name = UUID_RE.test(rest) ? h('span', { class: 'id-short' }, shortId(rest)) : h('span', { class: 'object-name' }, rest);
 	return h('span', { class: 'object', title: object },
-	    h('span', { class: 'object-kind' }, label('auditObject', kind)), ' ',
-	    UUID_RE.test(rest) ? h('span', { class: 'id-short' }, shortId(rest)) : h('span', { class: 'object-name' }, rest));
+	    h('span', { class: 'object-kind' }, label('auditObject', kind)), ' ', name);
 }
 
-// The columns of an audit table (table.js); withCase adds "Ärende",
-// orgName(code) gives an organisation's name for the title on its code.
-export function auditColumns({ withCase = true, orgName } = {}) {
+// The columns of an audit table (table.js); withCase adds "Ärende" (with
+// onCase(number), a button showing that case's log), orgName(code) gives an
+// organisation's name for the title on its code.
+export function auditColumns({ withCase = true, orgName, onCase } = {}) {
 	const muted = (text) => h('span', { class: 'muted' }, text);
 	return [
 		{ key: 'seq', label: t('audit.col.seq'), className: 'col-num', rowHeader: true, cell: (e) => String(e.seq) },
@@ -64,8 +91,8 @@ export function auditColumns({ withCase = true, orgName } = {}) {
 			},
 		},
 		{ key: 'action', label: t('audit.col.action'), className: 'cell-action', cell: (e) => h('span', { title: e.action || null }, label('auditAction', e.action)) },
-		{ key: 'object', label: t('audit.col.object'), className: 'nowrap cell-object', cell: (e) => objectText(e.object) },
-		withCase ? { key: 'case', label: t('audit.col.case'), className: 'nowrap cell-case', cell: (e) => idText(e.case) } : null,
+		{ key: 'object', label: t('audit.col.object'), className: 'nowrap cell-object', cell: (e) => objectText(e) },
+		withCase ? { key: 'case', label: t('audit.col.case'), className: 'nowrap cell-case', cell: (e) => caseText(e.case, e.case_number, onCase) } : null,
 		{ key: 'client', label: t('audit.col.client'), className: 'nowrap cell-client', cell: (e) => e.client || muted(t('dash')) },
 		{
 			key: 'flagged', label: t('audit.col.flagged'), className: 'cell-flag',

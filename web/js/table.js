@@ -4,7 +4,12 @@
 //
 //   column: {key, label, cell(item) → node | text, className?,
 //            rowHeader?: true (the cell is <th scope="row">),
-//            hideLabel?: true (the head is read by screen readers only)}
+//            hideLabel?: true (the head is read by screen readers only),
+//            sort?: the server's sort key (the head becomes a button)}
+//
+// Sorting (pagedTable's `sorting: {key, order, onSort(key)}`): a sortable
+// column's head is a button that sorts by it (again: the other way round);
+// the sorted column's head carries aria-sort.
 //
 //   dataTable(opts)        a table of the items given (or an empty text)
 //   pagedTable(ctx, opts)  a table filled page by page with "Visa fler"
@@ -17,10 +22,34 @@
 import { h } from './dom.js';
 import { alertBox, errorMessage } from './ui.js';
 
-function head(columns, roles) {
+function headContent(c, sorting) {
+	if (c.hideLabel)
+		return h('span', { class: 'visually-hidden' }, c.label);
+	if (!c.sort || !sorting)
+		return c.label;
+	return h('button', {
+		type: 'button', class: 'sort-button', dataset: { sort: c.sort },
+		on: { click: () => sorting.onSort(c.sort) },
+	}, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
+}
+
+function head(columns, roles, sorting) {
 	return h('thead', { role: roles && 'rowgroup' }, h('tr', { role: roles && 'row' }, columns.map((c) => h('th', {
-		scope: 'col', class: c.className, dataset: { col: c.key }, role: roles && 'columnheader',
-	}, c.hideLabel ? h('span', { class: 'visually-hidden' }, c.label) : c.label))));
+		scope: 'col', class: [c.className, c.sort && sorting && 'sortable'], dataset: { col: c.key }, role: roles && 'columnheader',
+	}, headContent(c, sorting)))));
+}
+
+// aria-sort on the sorted column's head, none on the others.
+function markSort(table, columns, sorting) {
+	if (!sorting)
+		return;
+	columns.forEach((c, i) => {
+		const th = table.tHead.rows[0].cells[i];
+		if (c.sort && c.sort === sorting.key)
+			th.setAttribute('aria-sort', sorting.order === 'asc' ? 'ascending' : 'descending');
+		else
+			th.removeAttribute('aria-sort');
+	});
 }
 
 function rowOf(columns, rowProps, item, roles) {
@@ -38,12 +67,14 @@ function rowOf(columns, rowProps, item, roles) {
 }
 
 // The <table> in its scrolling wrapper; rows are added with add().
-function tableParts({ id, className, caption, columns, rowProps, stack = false }) {
+function tableParts({ id, className, caption, columns, rowProps, stack = false, sorting = null }) {
 	const tbody = h('tbody', { role: stack && 'rowgroup' });
 	const table = h('table', { class: ['data-table', stack && 'table-stack', className], id, role: stack && 'table' },
-	    h('caption', { class: 'visually-hidden' }, caption), head(columns, stack), tbody);
+	    h('caption', { class: 'visually-hidden' }, caption), head(columns, stack, sorting), tbody);
+	markSort(table, columns, sorting);
 	return {
 		table, tbody,
+		markSort: () => markSort(table, columns, sorting),
 		wrap: h('div', { class: 'table-wrap' }, table),
 		// Appends rows; returns the first new <tr>.
 		add(items) {
@@ -81,6 +112,8 @@ export function dataTable(opts) {
  *   emptyText() the text when there are no rows (called on each load)
  *   countText(n, hasMore), moreText
  *   onError(err) may take an error over (returns true when it did)
+ *   sorting    {key, order, onSort(key)} for columns with `sort` (the
+ *              caller changes key/order in onSort and loads again)
  * A newer load aborts an older one; "Visa fler" appends the next page and,
  * when it goes away, leaves the keyboard at the first new row.
  */
@@ -156,6 +189,7 @@ export function pagedTable(ctx, opts) {
 		if (!append)
 			reset();
 		const first = parts.add(items);
+		parts.markSort();
 		shown += items.length;
 		cursor = data && data.next_cursor ? String(data.next_cursor) : null;
 		more.hidden = !cursor;
@@ -172,5 +206,5 @@ export function pagedTable(ctx, opts) {
 		return true;
 	}
 
-	return { el, load, table, reset };
+	return { el, load, table, reset, sorting: opts.sorting || null };
 }

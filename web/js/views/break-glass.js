@@ -1,6 +1,7 @@
 // Nödåtkomster (#/audit/break-glass), for auditors: the grants with the
 // category (grund) and the reason given, newest first, paged with "Visa fler". The reason is shown
 // as text (line breaks kept); reading the list is audited by the server.
+// A grant's case number opens that case's entries in the audit log.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -8,7 +9,8 @@ import { t } from '../i18n.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading } from '../ui.js';
 import { pagedTable } from '../table.js';
-import { PAGE, idText, timeText } from '../audit-table.js';
+import { PAGE, idText, timeText, caseText } from '../audit-table.js';
+import { showCase } from './audit.js';
 
 function count(n, hasMore) {
 	if (hasMore)
@@ -22,7 +24,7 @@ function active(g) {
 }
 
 // The columns of the grants table (table.js).
-function columns() {
+function columns(onCase) {
 	return [
 		{ key: 'granted', label: t('glass.col.granted'), className: 'nowrap', rowHeader: true, cell: (g) => timeText(g.granted_at) },
 		{
@@ -32,7 +34,7 @@ function columns() {
 		},
 		{ key: 'user', label: t('glass.col.user'), className: 'cell-actor', cell: (g) => g.user || t('dash') },
 		{ key: 'person', label: t('glass.col.person'), className: 'nowrap cell-person', cell: (g) => idText(g.person) },
-		{ key: 'case', label: t('glass.col.case'), className: 'nowrap cell-case', cell: (g) => idText(g.case) },
+		{ key: 'case', label: t('glass.col.case'), className: 'nowrap cell-case', cell: (g) => caseText(g.case, g.case_number, onCase) },
 		{ key: 'category', label: t('glass.col.category'), className: 'cell-category', cell: (g) => (g.category ? vocab.label('break_glass_categories', g.category) : t('dash')) },
 		{ key: 'reason', label: t('glass.col.reason'), className: 'col-reason cell-reason', cell: (g) => h('div', { class: 'reason' }, g.reason || '') },
 	];
@@ -44,7 +46,10 @@ export async function render(ctx) {
 		id: 'glass-table',
 		caption: t('glass.caption'),
 		className: 'log-table',
-		columns: columns(),
+		columns: columns((number) => {
+			showCase(number);
+			ctx.navigate('#/audit');
+		}),
 		rowProps: (g) => ({ class: active(g) ? 'row-active' : null, dataset: { id: g.id || '' } }),
 		fetchPage: (cursor, signal) => api.listBreakGlass({ limit: PAGE, cursor }, signal),
 		emptyText: () => t('glass.empty'),

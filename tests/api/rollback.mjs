@@ -1,0 +1,41 @@
+// Takes a database back to an older schema version, for the tests of
+// migrations that change data already stored (an upgrade test rolls back,
+// stores what an older NMT would have, and runs `nmtctl init` again).
+//
+// UNDO holds, for every migration from 0005 on, the SQL that removes what
+// it added (per dialect where they differ). A new migration adds its undo
+// here, so every upgrade test keeps working without knowing about it.
+
+const UNDO = {
+  5: () => 'DROP INDEX case_member_unique;',
+  6: () => 'DROP TABLE country;',
+  7: () => 'DROP INDEX break_glass_time; DROP INDEX break_glass_case; DROP INDEX audit_flagged;',
+  8: () => 'DROP INDEX login_throttle_last_failure; DROP TABLE login_client;',
+  9: () => ['closing_reason', 'closing_note', 'closed_at', 'reopen_reason', 'reopened_at']
+    .map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n')
+    + '\nALTER TABLE break_glass DROP COLUMN category;',
+  10: (pg) => `DROP TABLE case_journal; DROP TABLE change_history;
+    ${pg ? 'DROP FUNCTION case_work_append_only();' : ''}
+    ALTER TABLE nmt_case ADD COLUMN notes TEXT NOT NULL DEFAULT '';`,
+  11: () => ['nmt_case_serial', 'nmt_case_title_sort', 'nmt_case_updated', 'nmt_case_activity',
+    'nmt_case_county', 'audit_actor', 'audit_organization', 'audit_action', 'audit_at']
+    .map((i) => `DROP INDEX ${i};`).join('\n')
+    + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
+  12: () => 'DROP TABLE language;',
+};
+
+/**
+ * Undoes every applied migration newer than version (newest first) on db (the harness's
+ * createDatabase() object, with no server running on it) and forgets them in
+ * schema_migrations, so that `nmtctl init` applies them again.
+ */
+export async function rollBackTo(db, version) {
+  const applied = (await db.exec('SELECT version FROM schema_migrations ORDER BY version DESC;'))
+    .split('\n').map((x) => Number(x.trim())).filter((v) => v > version);
+  for (const v of applied) {
+    if (!UNDO[v])
+      throw new Error(`tests/api/rollback.mjs: no undo for migration ${v}; add it to UNDO`);
+    await db.exec(UNDO[v](db.kind === 'pg'));
+  }
+  await db.exec(`DELETE FROM schema_migrations WHERE version > ${version};`);
+}
