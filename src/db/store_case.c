@@ -139,8 +139,9 @@ lock_case(struct db *db, const char *sql, const char *id)
  * join the object to it: one row whether or not the object exists (its
  * columns NULL when not), read with the same plan, so a hidden object and
  * a random id cost the same statement (tests/unit/test_store.c). Its
- * subqueries look up the asked id (a person's: its case's, or the asked
- * id itself when there is none), never a NULL a planner could skip.
+ * joins and subqueries look up the asked id (a person's case: its
+ * case's id, or the asked id itself when there is no such person, which
+ * finds nothing it uses), never a NULL a planner could skip.
  */
 void
 store_case_facts_sql(struct sql *b, const struct principal *p,
@@ -170,7 +171,7 @@ store_person_facts_sql(struct sql *b, const struct principal *p,
 	sql_param(b, DB_TEXT(person_id));
 	sql_add(b,
 	    " AS TEXT) AS id) k LEFT JOIN person p ON p.id = k.id "
-	    "LEFT JOIN nmt_case c ON c.id = p.case_id");
+	    "LEFT JOIN nmt_case c ON c.id = COALESCE(p.case_id, k.id)");
 }
 
 enum nmt_err
