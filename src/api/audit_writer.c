@@ -271,8 +271,7 @@ audit_writer_push(struct audit_writer *w, struct audit_entry *entry)
 }
 
 void
-audit_writer_offer(struct audit_writer *w, struct audit_entry *entry,
-    int keep)
+audit_writer_offer(struct audit_writer *w, struct audit_entry *entry, int keep)
 {
 	pthread_mutex_lock(&w->lock);
 	if (keep)

@@ -44,8 +44,9 @@ api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), void *arg)
 	    (e = recheck(c, &refused)) == NMT_OK &&
 	    (e = fn(c, arg)) == NMT_FORBIDDEN)
 		refused = POLICY_FORBIDDEN;
-	if (e == NMT_OK && (c->note.action == NULL ||
-	                       (e = audit_in_tx(c, &c->note)) == NMT_OK))
+	if (e == NMT_OK &&
+	    (c->note.action == NULL ||
+	        (e = audit_in_tx(c, &c->note)) == NMT_OK))
 		e = db_commit(c->db);
 	if (e == NMT_OK)
 		return NMT_OK;

@@ -29,16 +29,17 @@ v4_text(const struct in_addr *a, char out[HTTP_CLIENT_TEXT])
 static int
 peer_text(const struct sockaddr *peer, char out[HTTP_CLIENT_TEXT])
 {
+	const struct sockaddr_in  *sin;
 	const struct sockaddr_in6 *sin6;
 	struct in_addr             a4;
 
 	snprintf(out, HTTP_CLIENT_TEXT, "unknown");
 	if (peer == NULL)
 		return 0;
-	if (peer->sa_family == AF_INET)
-		return v4_text(
-		    &((const struct sockaddr_in *)(const void *)peer)->sin_addr,
-		    out);
+	if (peer->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)peer;
+		return v4_text(&sin->sin_addr, out);
+	}
 	if (peer->sa_family != AF_INET6)
 		return 0;
 	sin6 = (const struct sockaddr_in6 *)(const void *)peer;

@@ -29,13 +29,13 @@ static const struct sockaddr *
 make_peer(const uint8_t **data, size_t *size, struct sockaddr_storage *ss,
     int *loopback)
 {
-	struct sockaddr_in  *sin = (struct sockaddr_in *)(void *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)ss;
-	unsigned char       *a6 = sin6->sin6_addr.s6_addr;
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0xff, 0xff };
-	size_t n;
-	int    kind;
+	struct sockaddr_in        *sin = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6       *sin6 = (struct sockaddr_in6 *)(void *)ss;
+	unsigned char             *a6 = sin6->sin6_addr.s6_addr;
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
+	size_t                     n;
+	int                        kind;
 
 	*loopback = 0;
 	memset(ss, 0, sizeof(*ss));
@@ -58,7 +58,8 @@ make_peer(const uint8_t **data, size_t *size, struct sockaddr_storage *ss,
 	} else {
 		sin6->sin6_family = AF_INET6;
 		memcpy(a6, *data, 16);
-		*loopback = memcmp(a6, mapped, 12) == 0 ? a6[12] == 127 :
+		*loopback = memcmp(a6, mapped, 12) == 0 ?
+		    a6[12] == 127 :
 		    IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
 	}
 	*data += n;

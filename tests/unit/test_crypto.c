@@ -1,7 +1,7 @@
 /*
  * test_crypto.c — unit tests for src/crypto: key file and subkeys, the
- * secret-file reader, sealing, password hashes, TOTP (RFC 6238 vectors), tokens and the
- * audit hash chain.
+ * secret-file reader, sealing, password hashes, TOTP (RFC 6238 vectors),
+ * tokens and the audit hash chain.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L

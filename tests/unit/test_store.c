@@ -405,8 +405,8 @@ facts_rows(struct db *db, struct sql *b, int *null_first)
  */
 static void
 check_facts_path(struct db *db, const char *kind, const char *hidden_id,
-    enum nmt_err (*facts)(struct db *, const struct principal *,
-        const char *, const char *, int, struct facts *),
+    enum nmt_err (*facts)(struct db *, const struct principal *, const char *,
+        const char *, int, struct facts *),
     void (*build)(struct sql *, const struct principal *, const char *,
         const char *))
 {
