@@ -1,6 +1,6 @@
 // Times GET requests for invisible existing objects against random ids, interleaved in random
 // order over one keep-alive connection, so drift and noise hit both kinds alike. Every answer
-// must be 404. Prints a JSON summary per path kind (µs): median, mean of the middle 80 %, p90,
+// must be 404 with the same body and headers (but Date) as the first. Prints a JSON summary per path kind (µs): median, mean of the middle 80 %, p90,
 // and the difference hidden − random.
 // Usage: node hidden.mjs BASE TOKEN KIND:ID,ID,... [KIND:ID,...] (KIND: cases | persons)
 import http from 'node:http';
@@ -19,8 +19,13 @@ function get(path) {
       host: url.hostname, port: url.port, path, agent, method: 'GET',
       headers: { authorization: `Bearer ${token}` },
     }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ns: Number(process.hrtime.bigint() - t0) }));
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ns = Number(process.hrtime.bigint() - t0);
+        const headers = res.rawHeaders.filter((_, i, a) => !/^date$/i.test(a[i - (i % 2)]));
+        resolve({ status: res.statusCode, ns, bytes: `${headers.join('\n')}\n\n${Buffer.concat(chunks)}` });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -37,6 +42,7 @@ function stats(xs) {
 }
 
 const out = {};
+let first = null;
 for (const g of groups) {
   const [kind, list] = g.split(':');
   const ids = list.split(',');
@@ -47,6 +53,8 @@ for (const g of groups) {
     for (const [which, id] of pair) {
       const r = await get(`/api/v1/${kind}/${id}`);
       if (r.status !== 404) throw new Error(`${which} ${kind}/${id} answered ${r.status}, expected 404`);
+      first ??= r.bytes;
+      if (r.bytes !== first) throw new Error(`${which} ${kind}/${id}: not the same 404 bytes as the first`);
       if (i >= WARMUP) times[which].push(r.ns);
     }
   }

@@ -60,14 +60,16 @@ struct ctx;
 /*
  * An object kind a path's {id} can name: how to read its facts for the
  * policy (lock: inside a write transaction, rows locked), and the audit
- * action of a refused read of an existing one.
+ * actions of a refused read of an existing one (hidden) and of a refused
+ * write on an existing one (hidden or forbidden).
  */
 struct object_type {
 	enum object_kind kind;
 	const char      *name; /* audit objects are "<name>:<id>" */
 	enum nmt_err (
 	    *facts)(struct ctx *c, const char *id, int lock, struct facts *f);
-	const char *denied; /* e.g. "case.denied" */
+	const char *denied;       /* e.g. "case.denied" */
+	const char *write_denied; /* e.g. "case.write_denied" */
 };
 
 /* A declared query parameter: its name, type and limit. */
@@ -221,6 +223,15 @@ json_t *render_records(const struct record_type *t, const void *rows, size_t n);
  */
 int gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action);
+/*
+ * The flagged audit entry of a refusal d on the object of type t with id
+ * whose facts are in c->facts: t->write_denied for a write, t->denied for
+ * a read of a hidden object, none for other refused reads. It is made
+ * whether or not the object exists and kept only if it does (the same
+ * path for a hidden object and a random id); never waits.
+ */
+void gate_refused(struct ctx *c, const struct object_type *t, const char *id,
+    enum policy_decision d);
 /* "<kind>:<id>" into the audit note's object. */
 void note_object(struct ctx *c, const char *kind, const char *id);
 
@@ -241,8 +252,12 @@ enum nmt_err api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
  * leaves; when it cannot be written the answer becomes 503 (audit.c).
  */
 void audit_read(struct ctx *c);
-/* An entry written off the answer path: a refused read (audit.c). */
-void audit_later(struct ctx *c, const struct audit_note *n);
+/*
+ * A refusal's entry, made and handed to the audit queue in the same way
+ * whether or not the object exists; written off the answer path when
+ * exists, else dropped there (audit.c).
+ */
+void audit_refused(struct ctx *c, const struct audit_note *n, int exists);
 /* A write's audit entry in the open transaction (audit.c). */
 enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);
 

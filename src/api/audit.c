@@ -5,9 +5,11 @@
  * from api_write), so a change and its entry commit or fail together. A
  * read's entry goes to the group commit and the request waits for it
  * (audit_read): when it cannot be written, the answer is withdrawn and
- * the read answers 503, so no data leaves without its entry. A refused
- * read's entry is queued off the answer path (audit_later), so a hidden
- * object answers as fast as a missing one. Reading the
+ * the read answers 503, so no data leaves without its entry. A refusal's
+ * entry (a refused read of a hidden object, a refused write) is queued
+ * off the answer path (audit_refused), made the same way for a missing
+ * object and dropped there, so a hidden object answers as fast as a
+ * missing one. Reading the
  * log: auditors read all of it; a coordinator one case's entries where it
  * sees the case (the same gate as reading the case, and audited so). The
  * log is flushed before it is read, so it shows every access made before
@@ -70,12 +72,12 @@ audit_read(struct ctx *c)
 }
 
 void
-audit_later(struct ctx *c, const struct audit_note *n)
+audit_refused(struct ctx *c, const struct audit_note *n, int exists)
 {
 	struct audit_entry a;
 
 	entry_fill(c, &a, n);
-	audit_writer_push(c->app->audit, &a);
+	audit_writer_offer(c->app->audit, &a, exists);
 }
 
 /* A case no entry names: a case number that names no case selects none. */

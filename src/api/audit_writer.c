@@ -267,9 +267,17 @@ enqueue(struct audit_writer *w, struct audit_entry *entry,
 void
 audit_writer_push(struct audit_writer *w, struct audit_entry *entry)
 {
+	audit_writer_offer(w, entry, 1);
+}
+
+void
+audit_writer_offer(struct audit_writer *w, struct audit_entry *entry, int keep)
+{
 	pthread_mutex_lock(&w->lock);
-	enqueue(w, entry, NULL);
+	if (keep)
+		enqueue(w, entry, NULL);
 	pthread_mutex_unlock(&w->lock);
+	audit_entry_cleanup(entry);
 }
 
 int

@@ -45,6 +45,13 @@ struct audit_writer *audit_writer_start(const char *db_url,
 int audit_writer_commit(struct audit_writer *w, struct audit_entry *entry);
 /* Queues an entry nobody waits for; the writer takes its strings. */
 void audit_writer_push(struct audit_writer *w, struct audit_entry *entry);
+/*
+ * The same when keep, else frees the entry's strings: either way under
+ * the queue's lock, waking nobody, so that a caller's path does not
+ * depend on keep (a refusal on a hidden object against a random id).
+ */
+void audit_writer_offer(struct audit_writer *w, struct audit_entry *entry,
+    int keep);
 /* Waits until everything queued so far is settled; 0, or -1 if the
    database stayed unavailable for AUDIT_WAIT_MS. */
 int audit_writer_flush(struct audit_writer *w);

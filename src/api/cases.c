@@ -37,7 +37,7 @@ case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 }
 
 const struct object_type case_object = { OBJ_CASE, "case", case_facts,
-	"case.denied" };
+	"case.denied", "case.write_denied" };
 
 /* The case document: the case, its owner, team and person summaries. */
 static enum nmt_err

@@ -1,11 +1,14 @@
 /*
  * gate.c — the policy gate on an object a request names: its facts are
  * read in one statement and policy_decide() has the only word. Hidden and
- * missing objects answer the same 404; a refused read of an existing
- * object is audited (flagged) as the kind's denied action. That entry is
- * queued off the answer path (audit_later wakes no thread and waits for
- * nothing), so a hidden object takes the same statement and about the
- * same time as a random id (bench/hidden).
+ * missing objects answer the same 404; a refusal on an existing object is
+ * audited (flagged): a refused read of a hidden one as the kind's denied
+ * action, a refused write (403, or 404 when hidden) as its write_denied
+ * action. A hidden object and a random id take the same path: the facts
+ * statement returns one row for either, and the refusal's entry is made
+ * and handed to the audit queue for either (audit_refused keeps it only
+ * when the object exists), off the answer path: queuing wakes no thread
+ * and waits for nothing (bench/hidden measures it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,11 +21,36 @@ note_object(struct ctx *c, const char *kind, const char *id)
 	snprintf(c->note.object, sizeof(c->note.object), "%s:%s", kind, id);
 }
 
+/* A request that changes something (every method but GET and HEAD). */
+static int
+is_write(const struct ctx *c)
+{
+	return strcmp(c->req->method, "GET") != 0 &&
+	    strcmp(c->req->method, "HEAD") != 0;
+}
+
+void
+gate_refused(struct ctx *c, const struct object_type *t, const char *id,
+    enum policy_decision d)
+{
+	struct audit_note n;
+	int               write = is_write(c);
+
+	/* A refused read of an object the caller sees is not an entry. */
+	if (!write && d != POLICY_HIDDEN)
+		return;
+	memset(&n, 0, sizeof(n));
+	n.action = write ? t->write_denied : t->denied;
+	snprintf(n.object, sizeof(n.object), "%s:%s", t->name, id);
+	memcpy(n.case_id, c->facts.case_id, sizeof(n.case_id));
+	n.flagged = 1;
+	audit_refused(c, &n, c->facts.exists);
+}
+
 int
 gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action)
 {
-	struct audit_note    denied;
 	enum policy_decision d;
 	enum nmt_err         e;
 
@@ -43,16 +71,7 @@ gate_object(struct ctx *c, const struct object_type *t, const char *id,
 		    sizeof(c->note.case_id));
 		return 0;
 	}
-	if (d == POLICY_HIDDEN && c->facts.exists) {
-		memset(&denied, 0, sizeof(denied));
-		denied.action = t->denied;
-		snprintf(denied.object, sizeof(denied.object), "%s:%s", t->name,
-		    id);
-		memcpy(denied.case_id, c->facts.case_id,
-		    sizeof(denied.case_id));
-		denied.flagged = 1;
-		audit_later(c, &denied);
-	}
+	gate_refused(c, t, id, d);
 	reply_policy(c, d);
 	return -1;
 }

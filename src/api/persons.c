@@ -30,7 +30,7 @@ person_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 }
 
 const struct object_type person_object = { OBJ_PERSON, "person", person_facts,
-	"person.denied" };
+	"person.denied", "person.write_denied" };
 
 /* The identity view without any grant: what the caller sees by right. */
 static enum identity_view

@@ -12,6 +12,11 @@
  * persons, its team, and whatever else is case work) moves the case's
  * last_activity to now, here and nowhere else. Opening an identity by
  * break-the-glass is not case work and leaves it.
+ *
+ * A write the policy refuses here (the second decision, or the change
+ * itself answering NMT_FORBIDDEN) on an existing object is audited,
+ * flagged, as the object's write_denied action, after the rollback and
+ * off the answer path (gate_refused).
  */
 #include "api/api.h"
 
@@ -32,9 +37,12 @@ conflict(struct ctx *c, enum action action)
 	return NMT_CONFLICT;
 }
 
-/* The route's object, decided again on facts read under the lock. */
+/*
+ * The route's object, decided again on facts read under the lock; a
+ * refusal is left in *refused.
+ */
 static enum nmt_err
-recheck(struct ctx *c)
+recheck(struct ctx *c, enum policy_decision *refused)
 {
 	const struct route  *r = c->route;
 	enum policy_decision d;
@@ -48,8 +56,10 @@ recheck(struct ctx *c)
 	action = r->action_of != NULL ? r->action_of(c, &c->facts) : r->action;
 	d = policy_decide(&c->actor.principal, r->object->kind, action,
 	    &c->facts);
-	if (d != POLICY_ALLOW)
+	if (d != POLICY_ALLOW) {
+		*refused = d;
 		return d == POLICY_HIDDEN ? NMT_NOT_FOUND : NMT_FORBIDDEN;
+	}
 	return policy_conflict(action, &c->facts) ? conflict(c, action) :
 	                                            NMT_OK;
 }
@@ -66,16 +76,23 @@ touch_case(struct ctx *c)
 enum nmt_err
 api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), void *arg)
 {
-	enum nmt_err e;
+	enum policy_decision refused = POLICY_ALLOW;
+	enum nmt_err         e;
 
-	if ((e = db_begin(c->db)) == NMT_OK && (e = recheck(c)) == NMT_OK &&
-	    (e = fn(c, arg)) == NMT_OK && (e = touch_case(c)) == NMT_OK &&
+	if ((e = db_begin(c->db)) == NMT_OK &&
+	    (e = recheck(c, &refused)) == NMT_OK &&
+	    (e = fn(c, arg)) == NMT_FORBIDDEN)
+		refused = POLICY_FORBIDDEN;
+	if (e == NMT_OK && (e = touch_case(c)) == NMT_OK &&
 	    (c->note.action == NULL ||
 	        (e = audit_in_tx(c, &c->note)) == NMT_OK))
 		e = db_commit(c->db);
 	if (e == NMT_OK)
 		return NMT_OK;
 	db_rollback(c->db);
+	if (refused != POLICY_ALLOW && c->route != NULL &&
+	    c->route->object != NULL)
+		gate_refused(c, c->route->object, c->params[0], refused);
 	reply_error(c, e);
 	return e;
 }

@@ -1,8 +1,9 @@
 /*
  * keys.c — the key file, its master keys and the purpose-bound subkeys.
  *
- * Owns reading (both versions), creating (version 1) and rewriting
- * (version 2, for a rotation) the key file, its permission check, the
+ * Owns parsing (both versions), creating (version 1) and rewriting
+ * (version 2, for a rotation) the key file (read, and its permissions
+ * checked, by crypto/secret_file.c), the
  * rotation lock, and deriving one subkey per purpose with crypto_kdf.
  * Master keys only ever live in sodium_malloc'd memory and are wiped as
  * soon as the subkeys are derived. The sealing subkeys of a loaded ring
@@ -29,6 +30,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/keys.h"
+#include "crypto/secret_file.h"
 #include "crypto/sodium_once.h"
 
 #define KEY_HEX_LEN  (KEY_BYTES * 2)
@@ -326,22 +328,6 @@ parse_file(const char *buf, size_t len, struct key_file *kf)
 	return parse_v2(buf, len, kf);
 }
 
-/* Group and others may neither read nor write nor execute it. */
-static int
-check_mode(const char *path, const struct stat *st, char *err, size_t errlen)
-{
-	if (!S_ISREG(st->st_mode)) {
-		set_err(err, errlen, path, "not a regular file");
-		return -1;
-	}
-	if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		set_err(err, errlen, path,
-		    "permissions too open (must be 0600 or stricter)");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Reads an existing key file into kf (and its status into st_r when not
  * NULL). Returns 0, 1 when the file does not exist, or -1.
@@ -350,58 +336,23 @@ static int
 read_key_file(const char *path, struct key_file *kf, struct stat *st_r,
     char *err, size_t errlen)
 {
-	struct stat st;
-	char       *buf;
-	size_t      got;
-	ssize_t     n;
-	int         fd, rc = -1;
+	unsigned char *buf;
+	size_t         len;
+	int            rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		set_errno_err(err, errlen, path, "cannot open", errno);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		set_errno_err(err, errlen, path, "cannot stat", errno);
-		close(fd);
-		return -1;
-	}
-	if (check_mode(path, &st, err, errlen) != 0) {
-		close(fd);
-		return -1;
-	}
-
-	/* One byte more than allowed, so a longer file is detected. */
-	buf = secure_alloc(KEY_FILE_MAX + 1);
-	got = 0;
-	while (got < KEY_FILE_MAX + 1) {
-		n = read(fd, buf + got, KEY_FILE_MAX + 1 - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			set_errno_err(err, errlen, path, "cannot read", errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = secret_file_read(path, KEY_FILE_MAX, "key file", &buf, &len, st_r,
+	    err, errlen);
+	if (rc != 0)
+		return rc;
 	sodium_memzero(kf, sizeof(*kf));
-	if (got > KEY_FILE_MAX || parse_file(buf, got, kf) != 0) {
+	if (parse_file((const char *)buf, len, kf) != 0) {
 		sodium_memzero(kf, sizeof(*kf));
 		set_err(err, errlen, path,
 		    "malformed (expected 64 lowercase hex characters and a "
 		    "newline, or a version 2 key file)");
-		goto out;
+		rc = -1;
 	}
-	if (st_r != NULL)
-		*st_r = st;
-	rc = 0;
-out:
 	sodium_free(buf);
-	close(fd);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "core/util.h"
+#include "crypto/secret_file.h"
 #include "crypto/sign.h"
 #include "crypto/sodium_once.h"
 
@@ -116,49 +117,26 @@ create_seed(const char *path, unsigned char *seed, char *err, size_t errlen)
 static int
 read_seed(const char *path, unsigned char *seed, char *err, size_t errlen)
 {
-	struct stat    st;
 	unsigned char *buf;
-	size_t         got = 0, binlen = 0;
-	ssize_t        n;
-	int            fd, rc = -1;
+	size_t         len, binlen = 0;
+	int            rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		fail(err, errlen, path, "cannot open", errno);
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		close(fd);
-		fail(err, errlen, path,
-		    "not a regular file of mode 0600 or stricter", 0);
-		return -1;
-	}
-	/* One byte more than needed, so a longer file is detected. */
-	buf = secure_alloc(SEED_FILE_LEN + 1);
-	while (got < SEED_FILE_LEN + 1) {
-		n = read(fd, buf + got, SEED_FILE_LEN + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got != SEED_FILE_LEN || buf[SEED_HEX_LEN] != '\n' ||
+	rc = secret_file_read(path, SEED_FILE_LEN, "checkpoint key", &buf, &len,
+	    NULL, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (len != SEED_FILE_LEN || buf[SEED_HEX_LEN] != '\n' ||
 	    !is_lower_hex((const char *)buf, SEED_HEX_LEN) ||
 	    sodium_hex2bin(seed, crypto_sign_SEEDBYTES, (const char *)buf,
 	        SEED_HEX_LEN, NULL, &binlen, NULL) != 0 ||
-	    binlen != crypto_sign_SEEDBYTES)
+	    binlen != crypto_sign_SEEDBYTES) {
 		fail(err, errlen, path,
 		    "malformed (expected 64 lowercase hex characters and a "
 		    "newline)",
 		    0);
-	else
-		rc = 0;
+		rc = -1;
+	}
 	sodium_free(buf);
-	close(fd);
 	return rc;
 }
 

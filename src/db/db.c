@@ -30,6 +30,7 @@
 struct db {
 	const struct db_driver *drv;
 	void                   *conn;
+	uint64_t                queries; /* db_query calls (a test hook) */
 };
 
 struct db_result {
@@ -139,6 +140,7 @@ db_query(struct db *db, const char *sql, const struct db_param *params,
 		*res_r = NULL;
 	if (sql == NULL || nparams < 0 || (nparams > 0 && params == NULL))
 		db_die("db_query: invalid arguments");
+	db->queries++;
 	return db->drv->query(db->conn, sql, params, nparams, res_r);
 }
 
@@ -291,6 +293,12 @@ uint64_t
 db_stat_prepares(struct db *db)
 {
 	return db->drv->prepares(db->conn);
+}
+
+uint64_t
+db_stat_queries(struct db *db)
+{
+	return db->queries;
 }
 
 enum nmt_err

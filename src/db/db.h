@@ -132,6 +132,8 @@ enum nmt_err db_schema_current(struct db *db, char *err, size_t errlen);
  * Test hooks. db_stat_prepares: how many statements this connection has
  * prepared since it was opened, i.e. statement-cache misses (a
  * PostgreSQL reconnect prepares its statements again).
+ * db_stat_queries: how many statements db_query has run on this
+ * connection since it was opened.
  * db_set_busy_timeout: how long this connection waits for the write lock
  * before answering NMT_BUSY (default 5000 ms): on SQLite the wait in
  * db_begin for the other write transactions of this process and SQLite's
@@ -139,6 +141,7 @@ enum nmt_err db_schema_current(struct db *db, char *err, size_t errlen);
  * reconnect).
  */
 uint64_t     db_stat_prepares(struct db *db);
+uint64_t     db_stat_queries(struct db *db);
 enum nmt_err db_set_busy_timeout(struct db *db, int ms);
 
 #endif

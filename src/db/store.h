@@ -162,6 +162,15 @@ enum nmt_err store_case_facts(struct db *db, const struct principal *p,
     const char *case_id, const char *now, int lock, struct facts *f);
 enum nmt_err store_person_facts(struct db *db, const struct principal *p,
     const char *person_id, const char *now, int lock, struct facts *f);
+/*
+ * The facts statements themselves (the caller frees b's text with
+ * sql_free): one row for any id, its first column NULL when there is no
+ * such object, so the work does not depend on whether it exists.
+ */
+void store_case_facts_sql(struct sql *b, const struct principal *p,
+    const char *case_id, const char *now);
+void store_person_facts_sql(struct sql *b, const struct principal *p,
+    const char *person_id, const char *now);
 
 struct case_rec {
 	char            *id, *number, *title, *summary;

@@ -199,6 +199,46 @@ lock_case(struct db *db, const char *sql, const char *id)
 	return db_query(db, sql, p, 1, NULL);
 }
 
+/*
+ * The facts statements start from the asked id, not from the table, and
+ * join the object to it: one row whether or not the object exists (its
+ * columns NULL when not), read with the same plan, so a hidden object and
+ * a random id cost the same statement (tests/unit/test_store.c). Its
+ * joins and subqueries look up the asked id (a person's case: its
+ * case's id, or the asked id itself when there is no such person, which
+ * finds nothing it uses), never a NULL a planner could skip.
+ */
+void
+store_case_facts_sql(struct sql *b, const struct principal *p,
+    const char *case_id, const char *now)
+{
+	sql_add(b, "SELECT c.id, c.region, c.owner_org, c.status, ");
+	sql_team_access(b, p, "k.id", now);
+	sql_add(b, " FROM (SELECT CAST(");
+	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " AS TEXT) AS id) k LEFT JOIN nmt_case c ON c.id = k.id");
+}
+
+void
+store_person_facts_sql(struct sql *b, const struct principal *p,
+    const char *person_id, const char *now)
+{
+	sql_add(b,
+	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
+	    "p.protected_identity, c.status, (SELECT MAX(g.expires_at) FROM "
+	    "break_glass g WHERE g.person_id = k.id AND g.user_id = ");
+	sql_param(b, DB_TEXT(p->user_id));
+	sql_add(b, " AND g.expires_at > ");
+	sql_param(b, DB_TEXT(now));
+	sql_add(b, "), ");
+	sql_team_access(b, p, "COALESCE(p.case_id, k.id)", now);
+	sql_add(b, " FROM (SELECT CAST(");
+	sql_param(b, DB_TEXT(person_id));
+	sql_add(b,
+	    " AS TEXT) AS id) k LEFT JOIN person p ON p.id = k.id "
+	    "LEFT JOIN nmt_case c ON c.id = COALESCE(p.case_id, k.id)");
+}
+
 enum nmt_err
 store_case_facts(struct db *db, const struct principal *p, const char *case_id,
     const char *now, int lock, struct facts *f)
@@ -217,11 +257,9 @@ store_case_facts(struct db *db, const struct principal *p, const char *case_id,
 		sql_free(b);
 		return e;
 	}
-	sql_add(b, "SELECT c.id, c.region, c.owner_org, c.status, ");
-	sql_team_access(b, p, "c.id", now);
-	sql_add(b, " FROM nmt_case c WHERE c.id = ");
-	sql_param(b, DB_TEXT(case_id));
-	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1) {
+	store_case_facts_sql(b, p, case_id, now);
+	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1 &&
+	    db_text(r, 0, 0) != NULL) {
 		f->exists = 1;
 		copy_text(f->id, sizeof(f->id), r, 0, 0);
 		copy_text(f->case_id, sizeof(f->case_id), r, 0, 0);
@@ -254,20 +292,9 @@ store_person_facts(struct db *db, const struct principal *p,
 		sql_free(b);
 		return e;
 	}
-	sql_add(b,
-	    "SELECT p.id, p.case_id, c.region, c.owner_org, "
-	    "p.protected_identity, c.status, (SELECT MAX(g.expires_at) "
-	    "FROM break_glass g WHERE g.person_id = p.id AND g.user_id = ");
-	sql_param(b, DB_TEXT(p->user_id));
-	sql_add(b, " AND g.expires_at > ");
-	sql_param(b, DB_TEXT(now));
-	sql_add(b, "), ");
-	sql_team_access(b, p, "c.id", now);
-	sql_add(b,
-	    " FROM person p JOIN nmt_case c ON c.id = p.case_id "
-	    "WHERE p.id = ");
-	sql_param(b, DB_TEXT(person_id));
-	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1) {
+	store_person_facts_sql(b, p, person_id, now);
+	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1 &&
+	    db_text(r, 0, 0) != NULL) {
 		f->exists = 1;
 		copy_text(f->id, sizeof(f->id), r, 0, 0);
 		copy_text(f->case_id, sizeof(f->case_id), r, 0, 1);

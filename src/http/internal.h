@@ -4,7 +4,8 @@
  * gate.c owns the listening socket and checks the framing of every
  * request before MHD sees it; server.c owns the daemon and the request
  * life cycle; static.c answers paths outside the API from the web
- * directory; response.c fills in struct http_response. Every MHD
+ * directory; response.c fills in struct http_response; client.c the
+ * client address recorded for a request. Every MHD
  * response built here is handed back to server.c, which adds the
  * security headers before queueing it.
  */
@@ -32,6 +33,20 @@ struct MHD_Response *http_static_response(int web_fd,
 
 /* A response whose body is the static string text (text/plain). */
 struct MHD_Response *http_text_response(const char *text);
+
+/* Room for a client address as text, with its NUL (INET6_ADDRSTRLEN). */
+#define HTTP_CLIENT_TEXT 46
+
+/*
+ * The client address of a request (client.c): the peer's address as
+ * text into out ("unknown" when peer is NULL or neither IPv4 nor IPv6;
+ * an IPv4-mapped IPv6 peer as IPv4); when the peer is a loopback address
+ * and real_ip (the X-Real-IP value, NULL: none) is exactly one
+ * well-formed IPv4 or IPv6 address, real_ip instead. Returns 1 when the
+ * peer is a loopback address (the reverse proxy on this host), else 0.
+ */
+int http_client_address(const struct sockaddr *peer, const char *real_ip,
+    char out[HTTP_CLIENT_TEXT]);
 
 /*
  * Why the gate refused a request. The numbers travel in GATE_FIELD (see

@@ -123,7 +123,7 @@ struct req {
 	char             *body;
 	size_t            len;
 	size_t            cap;
-	char              client[INET6_ADDRSTRLEN];
+	char              client[HTTP_CLIENT_TEXT];
 	struct http_wake *wake; /* the last deferral's */
 	void             *state;
 	void (*state_free)(void *);
@@ -356,59 +356,19 @@ is_api_path(const char *url)
 }
 
 /*
- * Behind the reverse proxy on the same host, the peer is the proxy: the
- * client is the address it gives in X-Real-IP. Only a loopback peer is
- * trusted to say so, and only a well-formed address is taken.
+ * The client address into rq->client (http_client_address: the peer's,
+ * or X-Real-IP from the reverse proxy on this host); is the peer a
+ * loopback address?
  */
-static void
-proxied_client(struct MHD_Connection *conn, struct req *rq)
-{
-	const char   *real = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	      "X-Real-IP");
-	unsigned char addr[sizeof(struct in6_addr)];
-
-	if (real == NULL || strlen(real) >= sizeof(rq->client))
-		return;
-	if (inet_pton(AF_INET, real, addr) == 1 ||
-	    inet_pton(AF_INET6, real, addr) == 1)
-		snprintf(rq->client, sizeof(rq->client), "%s", real);
-}
-
-/* Formats the peer's address into rq->client; is it a loopback peer? */
 static int
-peer_address(struct MHD_Connection *conn, struct req *rq)
+client_address(struct MHD_Connection *conn, struct req *rq)
 {
 	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr_in       *sin;
-	const struct sockaddr_in6      *sin6;
-	struct in_addr                  a4;
-	int                             loopback = 0;
 
-	snprintf(rq->client, sizeof(rq->client), "unknown");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL)
-		return 0;
-	if (ci->client_addr->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
-		a4 = sin->sin_addr;
-		goto v4;
-	}
-	if (ci->client_addr->sa_family != AF_INET6)
-		return 0;
-	sin6 = (const struct sockaddr_in6 *)(const void *)ci->client_addr;
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		memcpy(&a4, &sin6->sin6_addr.s6_addr[12], sizeof(a4));
-		goto v4;
-	}
-	if (inet_ntop(AF_INET6, &sin6->sin6_addr, rq->client,
-	        sizeof(rq->client)) == NULL)
-		snprintf(rq->client, sizeof(rq->client), "unknown");
-	return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
-v4:
-	if (inet_ntop(AF_INET, &a4, rq->client, sizeof(rq->client)) == NULL)
-		snprintf(rq->client, sizeof(rq->client), "unknown");
-	loopback = (ntohl(a4.s_addr) >> 24) == 127;
-	return loopback;
+	return http_client_address(ci != NULL ? ci->client_addr : NULL,
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP"),
+	    rq->client);
 }
 
 static enum MHD_Result
@@ -608,12 +568,10 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 
 	rq->started = 1;
 	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
-	loopback = peer_address(conn, rq);
+	loopback = client_address(conn, rq);
 	xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
 	rq->tls = loopback && xfp != NULL && strcasecmp(xfp, "https") == 0;
-	if (loopback)
-		proxied_client(conn, rq);
 
 	gate = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, GATE_FIELD);
 	if (gate != NULL) {

@@ -190,6 +190,29 @@ test_refused_entries(void **state)
 	audit_writer_stop(w);
 }
 
+/*
+ * An offered entry is written when kept and dropped (its strings freed)
+ * when not: the refusal of a hidden object against a random id.
+ */
+static void
+test_offer(void **state)
+{
+	struct tstate       *t = *state;
+	struct audit_writer *w = audit_writer_start(t->url, key);
+	struct audit_entry   a;
+
+	entry(&a, "prober", "case.denied");
+	audit_writer_offer(w, &a, 1);
+	assert_null(a.action); /* the writer took its strings */
+	entry(&a, "prober", "case.write_denied");
+	audit_writer_offer(w, &a, 0);
+	assert_null(a.action); /* freed */
+	assert_int_equal(audit_writer_flush(w), 0);
+	assert_int_equal(count(t, "case.denied"), 1);
+	assert_int_equal(count(t, "case.write_denied"), 0);
+	audit_writer_stop(w);
+}
+
 int
 main(void)
 {
@@ -200,6 +223,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refused_entries, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_offer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
- * test_crypto.c — unit tests for src/crypto: key file and subkeys,
- * sealing, password hashes, TOTP (RFC 6238 vectors), tokens and the
- * audit hash chain.
+ * test_crypto.c — unit tests for src/crypto: key file and subkeys, the
+ * secret-file reader, sealing, password hashes, TOTP (RFC 6238 vectors),
+ * tokens and the audit hash chain.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -31,6 +31,7 @@
 #include "crypto/keys.h"
 #include "crypto/password.h"
 #include "crypto/seal.h"
+#include "crypto/secret_file.h"
 #include "crypto/token.h"
 #include "crypto/totp.h"
 
@@ -1447,6 +1448,72 @@ test_chain_links(void **state)
 	assert_string_not_equal(a1, b1);
 }
 
+/*
+ * The one reader of secret files: a missing file is 1 and allocates
+ * nothing; a 0600 file up to max bytes is read whole; group or other
+ * bits, a directory or a longer file are refused with the path and the
+ * reason, never the content.
+ */
+static void
+test_secret_file_read(void **state)
+{
+	struct keys_fixture *f = *state;
+	static const mode_t  open_modes[] = { 0640, 0604, 0610, 0620, 0601,
+		 0602 };
+	unsigned char       *buf = (unsigned char *)"untouched";
+	struct stat          st;
+	size_t               len = 99, i;
+	char                 err[256];
+
+	assert_int_equal(secret_file_read(f->path, 16, "test secret", &buf,
+	                     &len, NULL, err, sizeof(err)),
+	    1);
+	assert_null(buf);
+	assert_int_equal(len, 0);
+
+	write_file(f->path, "s3cr3t-v4lue\n", 13, 0600);
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(secret_file_read(f->path, 13, "test secret", &buf,
+	                     &len, &st, err, sizeof(err)),
+	    0);
+	assert_int_equal(len, 13);
+	assert_memory_equal(buf, "s3cr3t-v4lue\n", 13);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 13);
+	sodium_free(buf);
+
+	assert_int_equal(secret_file_read(f->path, 12, "test secret", &buf,
+	                     &len, NULL, err, sizeof(err)),
+	    -1);
+	assert_null(buf);
+	assert_non_null(strstr(err, "test secret "));
+	assert_non_null(strstr(err, "too long"));
+	assert_null(strstr(err, "s3cr3t"));
+
+	for (i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]); i++) {
+		write_file(f->path, "s3cr3t-v4lue\n", 13, open_modes[i]);
+		err[0] = '\0';
+		assert_int_equal(secret_file_read(f->path, 64, "test secret",
+		                     &buf, &len, NULL, err, sizeof(err)),
+		    -1);
+		assert_null(buf);
+		assert_non_null(strstr(err, f->path));
+		assert_non_null(strstr(err, "0600 or stricter"));
+		assert_null(strstr(err, "s3cr3t"));
+	}
+	assert_int_equal(secret_file_read(f->dir, 64, "test secret", &buf, &len,
+	                     NULL, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "not a regular file"));
+
+	write_file(f->path, "", 0, 0400);
+	assert_int_equal(secret_file_read(f->path, 64, "test secret", &buf,
+	                     &len, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(len, 0);
+	sodium_free(buf);
+}
+
 /* ---------------------------------------------------------------- */
 
 int
@@ -1465,6 +1532,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_keys_rotate, keys_setup,
 		    keys_teardown),
 		cmocka_unit_test_setup_teardown(test_keys_v2_content,
+		    keys_setup, keys_teardown),
+		cmocka_unit_test_setup_teardown(test_secret_file_read,
 		    keys_setup, keys_teardown),
 		cmocka_unit_test(test_seal_key_id),
 	};

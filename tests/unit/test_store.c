@@ -3,7 +3,9 @@
  * read through their column tables, the optimistic version check, sealed
  * identities that will not open, and the query plans of every list (each
  * optional filter must reach its index: EXPLAIN QUERY PLAN on SQLite,
- * EXPLAIN with generic plans and sequential scans off on PostgreSQL).
+ * EXPLAIN with generic plans and sequential scans off on PostgreSQL),
+ * and the facts statements taking the same path for a hidden object and
+ * a random id.
  * Runs on SQLite and, when NMT_TEST_PG_URL is set, on PostgreSQL (whose
  * public schema it drops and recreates: a throwaway database only).
  */
@@ -462,6 +464,95 @@ assert_case_plans(struct tstate *t, const struct principal *p)
 	}
 }
 
+/* A principal of another organization, with no team row anywhere. */
+static const struct principal outsider = { ROLE_MEMBER,
+	"00000000-0000-4000-8000-00000000beef", "MIGRATIONSVERKET", NULL };
+static const char random_id[] = "6f1c2b7e-0d4a-4c3e-9a51-2b8d7e4f9c10";
+
+/* Runs a facts statement: it must give exactly one row. */
+static int
+facts_rows(struct db *db, struct sql *b, int *null_first)
+{
+	struct db_result *r = NULL;
+	int               n;
+
+	assert_int_equal(sql_run(db, b, &r), NMT_OK);
+	n = db_rows(r);
+	*null_first = n == 1 && db_text(r, 0, 0) == NULL;
+	db_result_free(r);
+	return n;
+}
+
+/*
+ * Existence by timing: an existing object the principal may not see and
+ * a random id take the same path through the store. The same number of
+ * statements (one), the same statement text and plan, and one row each
+ * (the random one's columns NULL): the work does not branch on whether
+ * the object exists.
+ */
+static void
+check_facts_path(struct db *db, const char *kind, const char *hidden_id,
+    enum nmt_err (*facts)(struct db *, const struct principal *, const char *,
+        const char *, int, struct facts *),
+    void (*build)(struct sql *, const struct principal *, const char *,
+        const char *))
+{
+	const char  *now = "2027-01-01T00:00:00Z";
+	struct facts f;
+	struct sql  *bh = sql_new(), *br = sql_new();
+	uint64_t     q0, q1, q2;
+	char        *ph, *pr;
+	int          nul;
+
+	q0 = db_stat_queries(db);
+	assert_int_equal(facts(db, &outsider, hidden_id, now, 0, &f), NMT_OK);
+	assert_true(f.exists);
+	assert_int_equal(policy_decide(&outsider, f.kind, ACT_READ, &f),
+	    POLICY_HIDDEN);
+	q1 = db_stat_queries(db);
+	assert_int_equal(facts(db, &outsider, random_id, now, 0, &f), NMT_OK);
+	assert_false(f.exists);
+	q2 = db_stat_queries(db);
+	if (q1 - q0 != 1 || q2 - q1 != 1)
+		fail_msg("%s facts: %llu statements hidden, %llu random", kind,
+		    (unsigned long long)(q1 - q0),
+		    (unsigned long long)(q2 - q1));
+	build(bh, &outsider, hidden_id, now);
+	build(br, &outsider, random_id, now);
+	assert_string_equal(bh->text, br->text);
+	assert_int_equal(facts_rows(db, bh, &nul), 1);
+	assert_false(nul);
+	assert_int_equal(facts_rows(db, br, &nul), 1);
+	assert_true(nul);
+	ph = plan_of(db, bh);
+	pr = plan_of(db, br);
+	assert_string_equal(ph, pr);
+	free(ph);
+	free(pr);
+	sql_free(bh);
+	sql_free(br);
+}
+
+static void
+test_facts_same_path(void **state)
+{
+	struct tstate    *t = *state;
+	struct db_result *r = NULL;
+	char              person_id[UUID_TEXT];
+
+	check_facts_path(t->db, "case", t->case_id, store_case_facts,
+	    store_case_facts_sql);
+	assert_int_equal(db_query(t->db,
+	                     "SELECT id FROM person ORDER BY id LIMIT 1", NULL,
+	                     0, &r),
+	    NMT_OK);
+	assert_int_equal(db_rows(r), 1);
+	strlcopy(person_id, db_text(r, 0, 0), sizeof(person_id));
+	db_result_free(r);
+	check_facts_path(t->db, "person", person_id, store_person_facts,
+	    store_person_facts_sql);
+}
+
 /* The second writer of test_facts_after_lock, on its own connection. */
 struct writer {
 	const char      *url;
@@ -576,6 +667,7 @@ test_facts_after_lock(void **state)
 	    cmocka_unit_test(test_case_version), \
 	    cmocka_unit_test(test_person_seal), \
 	    cmocka_unit_test(test_list_plans), \
+	    cmocka_unit_test(test_facts_same_path), \
 	    cmocka_unit_test(test_facts_after_lock)
 
 int
