@@ -181,7 +181,7 @@ test('the history of a case: each update with who, when and the changed fields, 
   const url = `/api/v1/cases/${c.id}`;
   assertStatus(await api(srv, 'PATCH', url, { auth: U.pol, ifMatch: '"1"', body: { title: 'Ny titel', summary: 'Ny' } }), 200);
   assertStatus(await api(srv, 'PATCH', url, { auth: U.soc, ifMatch: '"2"', body: { county: '01', exploitation: ['begging'] } }), 200);
-  assertStatus(await api(srv, 'PATCH', url, { auth: U.soc, ifMatch: '"3"', body: { status: 'closed' } }), 200);
+  assertStatus(await api(srv, 'PATCH', url, { auth: U.pol, ifMatch: '"3"', body: { status: 'closed', closing_reason: 'referred_on' } }), 200);
   const h = await listAll(srv, `${url}/history`, { auth: U.mig });
   assert.deepEqual(h.map((x) => x.version), [4, 3, 2]);
   const [closed, moved, renamed] = h;
@@ -192,7 +192,11 @@ test('the history of a case: each update with who, when and the changed fields, 
   assert.deepEqual(byField(moved), { county: ['12', '01'], region: ['syd', 'stockholm'],
     exploitation: [['sexual'], ['begging']] });
   assert.deepEqual(moved.actor, { username: U.soc.username, organization: 'SOS-AVV' });
-  assert.deepEqual(byField(closed), { status: ['open', 'closed'] }, 'closing is a change too');
+  const closing = byField(closed);
+  assert.match(closing.closed_at[1], RFC3339_UTC);
+  delete closing.closed_at;
+  assert.deepEqual(closing, { status: ['open', 'closed'], closing_reason: [null, 'referred_on'] },
+    'closing is a change too, with its reason');
   // Paged, newest first.
   const p1 = await api(srv, 'GET', `${url}/history?limit=2`, { auth: U.pol });
   assertStatus(p1, 200);

@@ -151,7 +151,7 @@ test('"Rätta" writes a correction; the corrected entry stays and points at it',
 
 test('the case\'s change history is collapsed and shows who changed what', async () => {
 	const c = await call('GET', `/cases/${caseId}`);
-	await call('PATCH', `/cases/${caseId}`, { title: 'Städfirma i Sundbyberg', status: 'closed' }, c.version);
+	await call('PATCH', `/cases/${caseId}`, { title: 'Städfirma i Sundbyberg', status: 'closed', closing_reason: 'support_completed' }, c.version);
 	await page.reload();
 	await page.locator('#case-history-toggle').waitFor();
 	assert.equal((await page.textContent('#case-history-toggle')).trim(), 'Ändringshistorik');
