@@ -106,7 +106,7 @@ int
 cmd_demo(struct cli *cli, int argc, char **argv)
 {
 	struct user_row u;
-	char            err[128], *password, *secret, *uri;
+	char            err[1024], *password, *secret, *uri;
 	size_t          i;
 	int             found = 0;
 
