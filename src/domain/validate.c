@@ -126,6 +126,17 @@ check_string(const json_t *value, size_t max_len, int multiline, int verbatim,
 	return NULL;
 }
 
+/*
+ * Is a string field kept as sent (not trimmed)? Codes, dates and country
+ * codes must match exactly; FIELD_VERBATIM text (passwords) is a secret.
+ */
+static int
+is_verbatim(const struct field_spec *f)
+{
+	return f->type == FT_CODE || f->type == FT_DATE ||
+	    f->type == FT_COUNTRY || (f->flags & FIELD_VERBATIM) != 0;
+}
+
 /* Only Unicode white space (or nothing)? */
 static int
 is_blank(const char *s)
@@ -166,7 +177,8 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 	json_array_foreach(value, i, item)
 	{
 		nfc = NULL;
-		code = check_string(item, LIST_ITEM_MAX, 0, 0, &nfc);
+		code = check_string(item, LIST_ITEM_MAX, 0,
+		    f->type == FT_CODE_LIST, &nfc);
 		if (code == NULL && f->type == FT_CODE_LIST &&
 		    vocab_index(f->codes, nfc) < 0)
 			code = "invalid_value";
@@ -209,7 +221,7 @@ validate_member(json_t *obj, const char *key, json_t *value,
 	case FT_DATE:
 	case FT_COUNTRY:
 		code = check_string(value, f->type == FT_CODE ? 64 : f->max_len,
-		    f->type == FT_TEXT, (f->flags & FIELD_VERBATIM) != 0, &nfc);
+		    f->type == FT_TEXT, is_verbatim(f), &nfc);
 		if (code != NULL)
 			break;
 		if ((f->flags & (FIELD_REQUIRED | FIELD_NONEMPTY)) &&

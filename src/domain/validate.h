@@ -18,7 +18,8 @@
  * Valid strings are normalised to NFC and trimmed of leading and trailing
  * Unicode white space (U+00A0, U+2003, U+3000 as much as ASCII space)
  * in place in the JSON document, so a required text of white space only
- * is "required". FIELD_VERBATIM strings (passwords) are not trimmed.
+ * is "required". Codes, dates, country codes and FIELD_VERBATIM strings
+ * (passwords) are not trimmed: they must be exact as sent.
  */
 #ifndef NMT_DOMAIN_VALIDATE_H
 #define NMT_DOMAIN_VALIDATE_H
