@@ -53,9 +53,9 @@ static const struct command {
 	    "rotate: re-seals the stored secrets under new keys in the key "
 	    "file.\n" },
 	{ "demo", cmd_demo, "demo\n",
-	    "Fills an empty database (after init) with demo users, "
-	    "organizations' cases,\npersons and teams, and prints the logins. "
-	    "Only for trying the system out.\n" },
+	    "Fills an empty database (after init) with demo users and their "
+	    "cases, persons\nand teams, and prints the logins. Only for "
+	    "trying the system out.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
