@@ -66,7 +66,8 @@ static const char options_text[] =
     "postgresql://...\n"
     "                                 (default nmt.db)\n"
     "  --key-file PATH  NMT_KEY_FILE  the key file (default nmt.key)\n"
-    "  --checkpoint-key PATH          for audit checkpoint-key\n"
+    "  --checkpoint-key PATH  NMT_CHECKPOINT_KEY  for audit "
+    "checkpoint-key\n"
     "  -h, --help       this help; nmtctl help COMMAND for one command\n"
     "  -V, --version    the version\n";
 
