@@ -16,8 +16,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * text_check and text_trim agree with the rest: invalid UTF-8 is an
- * encoding flaw and cannot be trimmed; a multi-line check is never
+ * text_check and text_trim agree with the rest: invalid UTF-8 is never
+ * clean (a flaw before the bad byte may be reported first) and cannot be
+ * trimmed; a multi-line check is never
  * stricter than a one-line one; trimming is idempotent, keeps a clean
  * text clean and never starts or ends on white space.
  */
@@ -28,11 +29,14 @@ check_text_safety(const char *s, const char *nfc)
 	char          *t, *again;
 	size_t         n;
 
-	if ((nfc == NULL) != (one == TEXT_ENCODING))
+	/* The first flaw is reported: a control before a bad byte. */
+	if ((nfc == NULL && one == TEXT_OK) ||
+	    (one == TEXT_ENCODING && nfc != NULL))
 		__builtin_trap();
 	if (one == TEXT_OK && multi != TEXT_OK)
 		__builtin_trap();
-	if (!text_has_control(s, 1) && multi == TEXT_CONTROL)
+	/* Every control text_has_control finds, text_check finds too. */
+	if (text_has_control(s, 1) && multi == TEXT_OK)
 		__builtin_trap();
 	t = text_trim(s);
 	if ((t == NULL) != (nfc == NULL))
