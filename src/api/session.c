@@ -46,7 +46,7 @@
 
 static const struct field_spec login_spec[] = {
 	{ "username", FT_STRING, 0, 64, 0, 0, NULL, NULL },
-	{ "password", FT_STRING, 0, 1024, 0, 0, NULL, NULL },
+	{ "password", FT_STRING, FIELD_VERBATIM, 1024, 0, 0, NULL, NULL },
 	{ "totp", FT_STRING, 0, 16, 0, 0, NULL, NULL },
 	FIELD_END,
 };

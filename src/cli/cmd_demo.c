@@ -1,8 +1,17 @@
 /*
  * cmd_demo.c — `nmtctl demo`: fills an empty database with demo users
- * (one per typical role) and a few example cases, and prints the logins
- * with their TOTP secrets and a QR code for the first. Only for trying
- * the system out: it refuses a database that already has users.
+ * (one per typical role) and the work they would have: cases across the
+ * regions, open and closed, with their persons (children, a protected
+ * identity, several citizenships, languages and vulnerabilities) and
+ * teams (whole organizations and single users, with full or pseudonymous
+ * access), and one break-the-glass grant for the auditor to find. It
+ * prints the logins with their TOTP secrets and a QR code for the first.
+ *
+ * The data is declared in tables (users, cases, team rows, persons),
+ * one function per kind of thing writes each row with its audit entry,
+ * and every case is one transaction. It is the same on every run but for
+ * ids, secrets and times, which are counted back from now. Only for
+ * trying the system out: it refuses a database that already has users.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +23,16 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "domain/calendar.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "crypto/token.h"
 #include "crypto/totp.h"
 #include "db/store.h"
+#include "domain/calendar.h"
+#include "domain/person_rules.h"
+
+#define DAY     (24 * 60 * 60)
+#define MAX_SEQ 4 /* items in a list of a table row, with its NULL */
 
 static const struct demo_user {
 	const char *username, *display_name, *org, *role, *region;
@@ -33,23 +47,216 @@ static const struct demo_user {
 	{ "greta", "Greta Nord (granskare)", "NMT", "auditor", NULL },
 };
 
+/*
+ * The cases, oldest first (so the case numbers follow their age). key
+ * names the case for the team and person tables; days_ago is when it
+ * was registered. A closed case has closed_days_ago > 0 and the reason
+ * it would carry (support_completed, referred_on, no_indication,
+ * returned_home, contact_lost): close_case() is where it is stored once
+ * cases keep a closing reason.
+ */
 static const struct demo_case {
-	const char *owner, *title, *summary, *county, *exploitation;
+	const char *key, *owner, *title, *summary, *county;
+	const char *exploitation[MAX_SEQ];
+	int         days_ago, closed_days_ago;
+	const char *closing_reason;
 } demo_cases[] = {
-	{ "rasmus", "Misstänkt tvångsarbete på restaurang",
+	{ "lund", "petra", "Lägenhetsbordell i Lund",
+	    "Grannar anmälde täta besök i en hyreslägenhet. Två kvinnor "
+	    "fick stöd och har återvänt till Rumänien med hjälp av IOM.",
+	    "12", { "sexual", NULL }, 160, 95, "returned_home" },
+	{ "gotland", "rasmus", "Bärplockare utan lön, Gotland",
+	    "Fem bärplockare fick inte ut sin lön och bodde i en lada. "
+	    "Arbetsmiljöverket gjorde tillsyn; ingen indikation på "
+	    "människohandel kvarstod efter utredning.",
+	    "09", { "unreasonable_work", NULL }, 140, 80, "no_indication" },
+	{ "sos", "sara", "Hänvisning från akutmottagningen SÖS",
+	    "Akutmottagningen för våldtagna tog emot en kvinna som berättar "
+	    "om kontroll av en före detta partner och sexuella tjänster mot "
+	    "betalning. Skyddat boende är ordnat.",
+	    "01", { "sexual", NULL }, 120, 0, NULL },
+	{ "restaurang", "rasmus", "Misstänkt tvångsarbete på restaurang",
 	    "Socialtjänsten i Botkyrka har kontakt med två personer som "
 	    "arbetar utan lön och bor i lokalen.",
-	    "01", "forced_labour" },
-	{ "petra", "Annonser för sexuella tjänster, Malmö",
-	    "Polisen har identifierat tre annonser med samma telefonnummer.",
-	    "12", "sexual" },
-	{ "sara", "Tiggeri i organiserad form",
-	    "Flera kommuner rapporterar samma mönster med transporter.", "14",
-	    "begging" },
+	    "01", { "forced_labour", NULL }, 90, 0, NULL },
+	{ "malmo", "petra", "Annonser för sexuella tjänster, Malmö",
+	    "Polisen har identifierat tre annonser med samma telefonnummer. "
+	    "Två kvinnor har tackat ja till samtal med stödverksamheten.",
+	    "12", { "sexual", NULL }, 75, 0, NULL },
+	{ "tiggeri", "sara", "Tiggeri i organiserad form",
+	    "Flera kommuner rapporterar samma mönster med transporter till "
+	    "och från platser för tiggeri, bland annat med ett barn.",
+	    "14", { "begging", NULL }, 60, 0, NULL },
+	{ "naglar", "sara", "Nagelsalonger med gemensam ägare",
+	    "Skatteverket ser tre salonger med samma ägare där de anställda "
+	    "saknar lön i kontrolluppgifterna och bor på arbetsplatsen.",
+	    "03", { "forced_labour", "unreasonable_work", NULL }, 45, 0, NULL },
+	{ "bygg", "sara", "Byggarbetsplats i Umeå",
+	    "Arbetsmiljöverket fann arbetare utan skyddsutrustning som "
+	    "lämnat sina pass till arbetsledaren.",
+	    "24", { "forced_labour", NULL }, 30, 0, NULL },
+	{ "skuld", "mira", "Asylsökande med skuld till resebyrå",
+	    "Vid asylutredningen berättar den sökande om en skuld för resan "
+	    "som ska betalas av genom arbete.",
+	    "18", { "forced_labour", "criminal_activities", NULL }, 21, 0,
+	    NULL },
+	{ "hotell", "petra", "Ung person i hotellmiljö, Helsingborg",
+	    "Hotellpersonal larmade om en ung flicka som bor på hotellet med "
+	    "en äldre man. Socialtjänsten har tagit kontakt.",
+	    "12", { "sexual", NULL }, 14, 0, NULL },
+	{ "butik", "sara", "Stölder i butiker på beställning",
+	    "Polisen har gripit två unga män för stölder; de uppger att de "
+	    "måste betala av en skuld till den som ordnade resan.",
+	    "05", { "criminal_activities", NULL }, 7, 0, NULL },
+	{ "skola", "rasmus", "Oro för tvångsäktenskap, anmälan från skola",
+	    "Skolkuratorn har anmält oro för att en elev ska giftas bort "
+	    "under sommarlovet.",
+	    "01", { "forced_marriage", NULL }, 2, 0, NULL },
 };
 
+/*
+ * Team rows beyond the owner organization's own (which the store adds):
+ * a whole organization (username NULL) or one user, with full or
+ * pseudonymous access. mira sees "restaurang" only pseudonymously and
+ * "tiggeri" in full; petra sees "sos" as a single pseudonymous member.
+ */
+static const struct demo_member {
+	const char *case_key, *org, *username, *access;
+} demo_members[] = {
+	{ "lund", "RK-SYD", NULL, "full" },
+	{ "lund", "SOS-AVV", NULL, "full" },
+	{ "gotland", "ARBETSMILJOVERKET", NULL, "full" },
+	{ "sos", "SOS-AVV", NULL, "full" },
+	{ "sos", "RK-STOCKHOLM", NULL, "full" },
+	{ "sos", "POLISEN-SYD", "petra", "pseudonymous" },
+	{ "restaurang", "POLISEN-STOCKHOLM", NULL, "full" },
+	{ "restaurang", "ARBETSMILJOVERKET", NULL, "full" },
+	{ "restaurang", "MIGRATIONSVERKET", NULL, "pseudonymous" },
+	{ "malmo", "RK-SYD", NULL, "full" },
+	{ "malmo", "SOS-AVV", NULL, "pseudonymous" },
+	{ "tiggeri", "RK-VAST", NULL, "full" },
+	{ "tiggeri", "POLISEN-VAST", NULL, "full" },
+	{ "tiggeri", "MIGRATIONSVERKET", NULL, "full" },
+	{ "naglar", "RK-MITT", NULL, "full" },
+	{ "naglar", "SKATTEVERKET", NULL, "full" },
+	{ "naglar", "ARBETSMILJOVERKET", NULL, "full" },
+	{ "bygg", "RK-NORD", NULL, "full" },
+	{ "bygg", "ARBETSMILJOVERKET", NULL, "full" },
+	{ "bygg", "SKATTEVERKET", NULL, "pseudonymous" },
+	{ "skuld", "RK-BERGSLAGEN", NULL, "full" },
+	{ "skuld", "POLISEN-BERGSLAGEN", NULL, "full" },
+	{ "hotell", "RK-SYD", NULL, "full" },
+	{ "hotell", "MIGRATIONSVERKET", "mira", "full" },
+	{ "butik", "RK-OST", NULL, "full" },
+	{ "butik", "POLISEN-NOA", NULL, "full" },
+	{ "skola", "POLISEN-STOCKHOLM", NULL, "pseudonymous" },
+};
+
+/* An identity block; NULL fields are left out. */
+struct demo_identity {
+	const char *full_name, *date_of_birth, *id_number, *phone, *address;
+};
+
+/*
+ * Persons, registered by the case owner on the case's first day. A birth
+ * year is given as years before this one (0: none), an age estimate as
+ * years (-1: none). Languages are ISO 639-1 codes.
+ */
+static const struct demo_person {
+	const char                 *case_key, *pseudonym, *gender;
+	int                         born_years_ago, age_estimate;
+	const char                 *citizenship;
+	const char                 *languages[MAX_SEQ];
+	const char                 *vulnerabilities[MAX_SEQ];
+	const char                 *protection;
+	const struct demo_identity *identity;
+} demo_persons[] = {
+	{ "lund", "Lund-1", "female", 27, -1, "RO", { "ro", "en", NULL },
+	    { "Fattigdom", "Litet socialt nätverk", NULL }, "none", NULL },
+	{ "lund", "Lund-2", "female", 0, 23, "RO", { "ro", NULL },
+	    { "Tidigare utsatthet", NULL }, "none", NULL },
+	{ "gotland", "Gotland-1", "male", 34, -1, "TH", { "th", NULL },
+	    { "Minimal omvärldskunskap", NULL }, "none", NULL },
+	{ "gotland", "Gotland-2", "male", 0, 40, "TH", { "th", "en", NULL },
+	    { NULL }, "none", NULL },
+	{ "sos", "SÖS-1", "female", 0, -1, "SE", { "sv", NULL },
+	    { "Trauma", "Negativt inställd till myndigheter", NULL },
+	    "protected_address",
+	    &(const struct demo_identity){ "Linnea Sjöberg", "1998-03-14",
+	        "19980314-2384", "+46 70 123 45 67",
+	        "Skyddat boende, adressen lämnas inte ut" } },
+	{ "restaurang", "Restaurang-1", "male", 29, -1, "VN", { "vi", NULL },
+	    { "Skuld till arbetsgivaren", "Saknar uppehållstillstånd", NULL },
+	    "none",
+	    &(const struct demo_identity){ "Nguyen Van An", NULL, NULL,
+	        "+46 73 555 01 02", NULL } },
+	{ "restaurang", "Restaurang-2", "male", 0, 19, "VN", { "vi", NULL },
+	    { "Saknar uppehållstillstånd", NULL }, "none", NULL },
+	{ "malmo", "Malmö-1", "female", 24, -1, "RO", { "ro", "en", NULL },
+	    { "Fattigdom", NULL }, "marked",
+	    &(const struct demo_identity){ "Ioana Popescu", "2001-07-02", NULL,
+	        "+40 712 345 678", "Okänd adress i Malmö" } },
+	{ "malmo", "Malmö-2", "female", 0, 30, "BG", { "bg", NULL },
+	    { "Missbruk", NULL }, "none", NULL },
+	{ "tiggeri", "Tiggeri-1", "female", 52, -1, "RO", { "ro", NULL },
+	    { "Fysisk funktionsnedsättning", "Fattigdom", NULL }, "none",
+	    NULL },
+	{ "tiggeri", "Tiggeri-2", "male", 0, 12, "RO", { "ro", NULL },
+	    { "Barn utan vårdnadshavare i Sverige", NULL }, "none", NULL },
+	{ "naglar", "Naglar-1", "female", 31, -1, "VN", { "vi", NULL },
+	    { "Bor på arbetsplatsen", NULL }, "none", NULL },
+	{ "naglar", "Naglar-2", "female", 26, -1, "VN", { "vi", "en", NULL },
+	    { "Bor på arbetsplatsen", NULL }, "none", NULL },
+	{ "naglar", "Naglar-3", "other", 0, -1, "CN", { "zh", NULL }, { NULL },
+	    "none", NULL },
+	{ "bygg", "Bygg-1", "male", 41, -1, "UA", { "uk", "ru", NULL },
+	    { "Passet omhändertaget", NULL }, "none", NULL },
+	{ "bygg", "Bygg-2", "male", 0, 35, "MD", { "ro", "ru", NULL },
+	    { "Passet omhändertaget", NULL }, "none", NULL },
+	{ "skuld", "Skuld-1", "male", 22, -1, "NG", { "en", "yo", NULL },
+	    { "Skuld för resan", NULL }, "none",
+	    &(const struct demo_identity){ "Chinedu Okafor", NULL, NULL, NULL,
+	        "Migrationsverkets boende, Örebro" } },
+	{ "hotell", "Hotell-1", "female", 0, 15, "NG", { "en", NULL },
+	    { "Barn", "Litet socialt nätverk", NULL }, "marked", NULL },
+	{ "butik", "Butik-1", "male", 17, -1, "RO", { "ro", NULL },
+	    { "Skuld för resan", NULL }, "none", NULL },
+	{ "butik", "Butik-2", "male", 20, -1, "RO", { "ro", NULL }, { NULL },
+	    "none", NULL },
+	{ "skola", "Eleven", "female", 16, -1, "SE", { "sv", "ar", NULL },
+	    { "Barn", NULL }, "none", NULL },
+};
+
+/* The one break-the-glass grant: rasmus opens SÖS-1's protected identity. */
+static const struct demo_glass {
+	const char *case_key, *pseudonym, *username, *reason;
+	int         days_ago;
+} demo_glass = { "sos", "SÖS-1", "rasmus",
+	"Akut placering i skyddat boende i region Stockholm behöver "
+	"bekräftad identitet",
+	110 };
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The time days before now, as text (TIME_TEXT bytes). */
+static void
+days_before(time_t now, int days, char out[TIME_TEXT])
+{
+	time_format(now - (time_t)days * DAY, out);
+}
+
+static size_t
+seq_len(const char *const *seq)
+{
+	size_t n = 0;
+
+	while (n < MAX_SEQ && seq[n] != NULL)
+		n++;
+	return n;
+}
+
 static int
-user_id_of(struct cli *cli, const char *username, struct user_row *u)
+user_of(struct cli *cli, const char *username, struct user_row *u)
 {
 	int found = 0;
 
@@ -59,86 +266,293 @@ user_id_of(struct cli *cli, const char *username, struct user_row *u)
 	    -1;
 }
 
-static int
-create_case(struct cli *cli, const struct demo_case *dc)
+/*
+ * An audit entry for a demo row. It is written when nmtctl writes the
+ * row (now), whatever time the row itself tells of: the audit log stays
+ * a true record.
+ */
+static enum nmt_err
+audit(struct cli *cli, const char *action, const char *kind, const char *id,
+    const char *case_id, int flagged)
+{
+	struct audit_entry a;
+	char               now[TIME_TEXT];
+	enum nmt_err       e;
+
+	time_format(clock_now(), now);
+	memset(&a, 0, sizeof(a));
+	a.at = xstrdup(now);
+	a.actor = xstrdup("nmtctl");
+	a.action = xstrdup(action);
+	a.object = xasprintf("%s:%s", kind, id);
+	a.case_id = xstrdup(case_id);
+	a.client = xstrdup("local");
+	a.flagged = flagged;
+	e = store_audit_append(cli->db, cli->keys.audit, &a, 1);
+	audit_entry_cleanup(&a);
+	return e;
+}
+
+/* Inserts a case; its id goes to id (UUID_TEXT). */
+static enum nmt_err
+add_case(struct cli *cli, const struct demo_case *dc, time_t now,
+    char id[UUID_TEXT])
 {
 	struct user_row   u;
 	struct case_rec   c;
-	char              region[33], now[TIME_TEXT], *object;
-	const char       *expl[1] = { dc->exploitation };
-	struct civil_date today;
-	time_t            t = clock_now();
-	int               found, rc = -1;
+	struct civil_date day;
+	char              region[33], at[TIME_TEXT];
+	int               found = 0;
+	enum nmt_err      e;
 
-	if (user_id_of(cli, dc->owner, &u) != 0)
-		return -1;
+	if (user_of(cli, dc->owner, &u) != 0)
+		return NMT_ERROR;
 	memset(&c, 0, sizeof(c));
-	if (store_county_region(cli->db, dc->county, region, &found) != NMT_OK)
-		goto out;
-	time_format(t, now);
-	civil_today(t, &today);
+	if ((e = store_county_region(cli->db, dc->county, region, &found)) !=
+	        NMT_OK ||
+	    !found) {
+		user_row_cleanup(&u);
+		return e != NMT_OK ? e : NMT_ERROR;
+	}
+	days_before(now, dc->days_ago, at);
+	civil_today(now - (time_t)dc->days_ago * DAY, &day);
 	c.title = xstrdup(dc->title);
 	c.summary = xstrdup(dc->summary);
 	c.county = xstrdup(dc->county);
 	c.region = xstrdup(region);
-	text_list_set(&c.exploitation, expl, 1);
+	text_list_set(&c.exploitation, dc->exploitation,
+	    seq_len(dc->exploitation));
 	c.owner_user = xstrdup(u.id);
 	c.owner_org = xstrdup(u.org);
-	c.created_at = xstrdup(now);
-	if (db_begin(cli->db) == NMT_OK &&
-	    store_case_insert(cli->db, &c, today.year) == NMT_OK) {
-		object = xasprintf("case:%s", c.id);
-		if (cli_audit(cli, "case.create", object, c.id) == NMT_OK &&
-		    db_commit(cli->db) == NMT_OK)
-			rc = 0;
-		free(object);
-	}
-	if (rc != 0)
-		db_rollback(cli->db);
-out:
+	c.created_at = xstrdup(at);
+	if ((e = store_case_insert(cli->db, &c, day.year)) == NMT_OK &&
+	    (e = audit(cli, "case.create", "case", c.id, c.id, 0)) == NMT_OK)
+		strlcopy(id, c.id, UUID_TEXT);
 	record_free(&case_record, &c);
 	user_row_cleanup(&u);
-	return rc;
+	return e;
 }
 
-int
-cmd_demo(struct cli *cli, int argc, char **argv)
+/*
+ * Closes a case closed_days_ago days before now. (Its closing_reason is
+ * stored here once cases keep one.)
+ */
+static enum nmt_err
+close_case(struct cli *cli, const struct demo_case *dc, const char *id,
+    time_t now)
+{
+	struct case_rec c;
+	char            at[TIME_TEXT];
+	enum nmt_err    e;
+
+	memset(&c, 0, sizeof(c));
+	if ((e = store_case_get(cli->db, id, 1, &c)) != NMT_OK)
+		return e;
+	days_before(now, dc->closed_days_ago, at);
+	free(c.status);
+	c.status = xstrdup("closed");
+	free(c.updated_at);
+	c.updated_at = xstrdup(at);
+	if ((e = store_case_update(cli->db, &c)) == NMT_OK)
+		e = audit(cli, "case.update", "case", id, id, 0);
+	record_free(&case_record, &c);
+	return e;
+}
+
+/* Adds one team row to the case id. */
+static enum nmt_err
+add_member(struct cli *cli, const struct demo_member *dm, const char *id,
+    const char *owner_id, const char *at)
+{
+	struct member_rec m;
+	struct user_row   u;
+	int               has_user = 0;
+	enum nmt_err      e;
+
+	memset(&m, 0, sizeof(m));
+	if (dm->username != NULL) {
+		if (user_of(cli, dm->username, &u) != 0)
+			return NMT_ERROR;
+		has_user = 1;
+		m.user_id = u.id;
+	}
+	m.case_id = (char *)id;
+	m.organization = (char *)dm->org;
+	m.access = (char *)dm->access;
+	m.added_by = (char *)owner_id;
+	m.added_at = (char *)at;
+	if ((e = store_team_add(cli->db, &m)) == NMT_OK)
+		e = audit(cli, "team.add", "member", m.id, id, 0);
+	free(m.id);
+	if (has_user)
+		user_row_cleanup(&u);
+	return e;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Adds one person to the case id; the person's id goes to pid. */
+static enum nmt_err
+add_person(struct cli *cli, const struct demo_person *dp, const char *id,
+    const char *owner_id, time_t when, char pid[UUID_TEXT])
+{
+	struct person_rec p;
+	struct civil_date day;
+	char              at[TIME_TEXT];
+	enum nmt_err      e;
+
+	memset(&p, 0, sizeof(p));
+	time_format(when, at);
+	civil_today(when, &day);
+	token_uuid(pid);
+	p.id = xstrdup(pid);
+	p.case_id = xstrdup(id);
+	p.pseudonym = xstrdup(dp->pseudonym);
+	p.gender = xstrdup(dp->gender);
+	p.birth_year = dp->born_years_ago > 0 ? day.year - dp->born_years_ago :
+	                                        REC_NULL_INT;
+	p.age_estimate = dp->age_estimate >= 0 ? dp->age_estimate :
+	                                         REC_NULL_INT;
+	p.citizenship = dup_or_null(dp->citizenship);
+	text_list_set(&p.languages, dp->languages, seq_len(dp->languages));
+	text_list_set(&p.vulnerabilities, dp->vulnerabilities,
+	    seq_len(dp->vulnerabilities));
+	p.protection = xstrdup(dp->protection);
+	if (dp->identity != NULL) {
+		p.has_identity = 1;
+		p.identity.full_name = dup_or_null(dp->identity->full_name);
+		p.identity.date_of_birth = dup_or_null(
+		    dp->identity->date_of_birth);
+		p.identity.id_number = dup_or_null(dp->identity->id_number);
+		p.identity.phone = dup_or_null(dp->identity->phone);
+		p.identity.address = dup_or_null(dp->identity->address);
+	}
+	p.is_child = person_is_child(&day, p.identity.date_of_birth,
+	    p.birth_year == REC_NULL_INT ? -1 : (long)p.birth_year,
+	    p.age_estimate == REC_NULL_INT ? -1 : (long)p.age_estimate);
+	p.created_by = xstrdup(owner_id);
+	p.created_at = xstrdup(at);
+	if ((e = store_person_insert(cli->db, cli->keys.identity, &p)) ==
+	    NMT_OK)
+		e = audit(cli, "person.create", "person", pid, id, 0);
+	person_rec_free(&p);
+	return e;
+}
+
+/* The break-the-glass grant, flagged in the audit log as the API does. */
+static enum nmt_err
+add_glass(struct cli *cli, const char *case_id, const char *person_id,
+    time_t now)
+{
+	struct grant_rec g;
+	struct user_row  u;
+	char             id[UUID_TEXT], at[TIME_TEXT], until[TIME_TEXT];
+	time_t           when = now - (time_t)demo_glass.days_ago * DAY;
+	enum nmt_err     e;
+
+	if (user_of(cli, demo_glass.username, &u) != 0)
+		return NMT_ERROR;
+	memset(&g, 0, sizeof(g));
+	token_uuid(id);
+	time_format(when, at);
+	time_format(when + 60 * 60, until);
+	g.id = id;
+	g.person_id = (char *)person_id;
+	g.case_id = (char *)case_id;
+	g.user_id = u.id;
+	g.reason = (char *)demo_glass.reason;
+	g.created_at = at;
+	g.expires_at = until;
+	if ((e = store_glass_insert(cli->db, &g)) == NMT_OK)
+		e = audit(cli, "person.break_glass", "person", person_id,
+		    case_id, 1);
+	user_row_cleanup(&u);
+	return e;
+}
+
+/*
+ * Writes one case with its team and persons (and the grant when it is
+ * the grant's case) in one transaction.
+ */
+static enum nmt_err
+add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
+{
+	struct user_row owner;
+	char            id[UUID_TEXT], pid[UUID_TEXT], at[TIME_TEXT];
+	time_t          start = now - (time_t)dc->days_ago * DAY;
+	size_t          i;
+	enum nmt_err    e;
+
+	if (user_of(cli, dc->owner, &owner) != 0)
+		return NMT_ERROR;
+	days_before(now, dc->days_ago, at);
+	if ((e = db_begin(cli->db)) != NMT_OK)
+		goto out;
+	e = add_case(cli, dc, now, id);
+	for (i = 0; e == NMT_OK && i < COUNT(demo_members); i++)
+		if (strcmp(demo_members[i].case_key, dc->key) == 0)
+			e = add_member(cli, &demo_members[i], id, owner.id, at);
+	for (i = 0; e == NMT_OK && i < COUNT(demo_persons); i++) {
+		if (strcmp(demo_persons[i].case_key, dc->key) != 0)
+			continue;
+		/* A person a minute after the one before. */
+		e = add_person(cli, &demo_persons[i], id, owner.id,
+		    start + 60 * (time_t)(i + 1), pid);
+		if (e == NMT_OK && strcmp(demo_glass.case_key, dc->key) == 0 &&
+		    strcmp(demo_glass.pseudonym, demo_persons[i].pseudonym) ==
+		        0)
+			e = add_glass(cli, id, pid, now);
+	}
+	if (e == NMT_OK && dc->closed_days_ago > 0)
+		e = close_case(cli, dc, id, now);
+	if (e == NMT_OK)
+		e = db_commit(cli->db);
+	if (e != NMT_OK)
+		db_rollback(cli->db);
+out:
+	user_row_cleanup(&owner);
+	return e;
+}
+
+/* 1 when a demo user exists already (a message is printed). */
+static int
+demo_users_exist(struct cli *cli)
 {
 	struct user_row u;
-	char            err[128], *password, *secret, *uri;
 	size_t          i;
-	int             found = 0;
 
-	(void)argv;
-	if (argc != 0) {
-		fputs("usage: nmtctl demo\n", stderr);
-		return 2;
-	}
-	if (cli_open(cli, 0) != 0)
-		return 2;
-	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
-		if (store_user_by_name(cli->db, demo_users[i].username, &u,
-		        &found) == NMT_OK &&
-		    found) {
+	for (i = 0; i < COUNT(demo_users); i++)
+		if (user_of(cli, demo_users[i].username, &u) == 0) {
 			user_row_cleanup(&u);
 			fputs("nmtctl: the demo users exist already; start "
 			      "from an empty database\n",
 			    stderr);
-			cli_close(cli);
-			return 2;
+			return 1;
 		}
-	}
+	return 0;
+}
+
+/* Creates the demo users and prints their logins. */
+static int
+add_users(struct cli *cli)
+{
+	char   err[1024], *password, *secret, *uri;
+	size_t i;
+
 	printf("Demo logins (the password and the authenticator code are "
 	       "both needed):\n\n");
-	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+	for (i = 0; i < COUNT(demo_users); i++) {
 		const struct demo_user *d = &demo_users[i];
 
 		if (cli_user_create(cli, d->username, d->display_name, d->org,
 		        d->role, d->region, &password, &secret, err,
 		        sizeof(err)) != 0) {
 			fprintf(stderr, "nmtctl: %s\n", err);
-			cli_close(cli);
-			return 2;
+			return -1;
 		}
 		printf("  %-7s %-12s %-40s password %s  TOTP secret %s\n",
 		    d->username, d->role, d->display_name, password, secret);
@@ -154,13 +568,37 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		free(password);
 		free(secret);
 	}
-	for (i = 0; i < sizeof(demo_cases) / sizeof(demo_cases[0]); i++)
-		if (create_case(cli, &demo_cases[i]) != 0) {
-			fputs("nmtctl: could not create the demo cases\n",
-			    stderr);
-			cli_close(cli);
-			return 2;
-		}
-	cli_close(cli);
 	return 0;
+}
+
+int
+cmd_demo(struct cli *cli, int argc, char **argv)
+{
+	time_t now = clock_now();
+	size_t i;
+	int    rc = 2;
+
+	(void)argv;
+	if (argc != 0) {
+		fputs("usage: nmtctl demo\n", stderr);
+		return 2;
+	}
+	if (cli_open(cli, 0) != 0)
+		return 2;
+	if (demo_users_exist(cli) || add_users(cli) != 0)
+		goto out;
+	for (i = 0; i < COUNT(demo_cases); i++)
+		if (add_case_work(cli, &demo_cases[i], now) != NMT_OK) {
+			fprintf(stderr,
+			    "nmtctl: could not create the demo case \"%s\"\n",
+			    demo_cases[i].key);
+			goto out;
+		}
+	printf("\n%zu cases with %zu persons; see README \"Trying it out\" "
+	       "for what each user sees.\n",
+	    COUNT(demo_cases), COUNT(demo_persons));
+	rc = 0;
+out:
+	cli_close(cli);
+	return rc;
 }

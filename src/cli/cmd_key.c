@@ -163,6 +163,11 @@ rotate(struct cli *cli)
 		fputs("nmtctl: no key file given\n", stderr);
 		return 2;
 	}
+	/* Nothing changes in the key file for a database that is not there. */
+	if (db_exists(cli->cfg.database, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return 2;
+	}
 	if ((lock = keys_lock(cli->cfg.key_file, err, sizeof(err))) < 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
 		return 2;

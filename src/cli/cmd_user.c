@@ -27,6 +27,7 @@
 #include "crypto/token.h"
 #include "crypto/totp.h"
 #include "db/store.h"
+#include "domain/vocab.h"
 
 #define TOTP_ISSUER "NMT"
 
@@ -81,42 +82,77 @@ valid_username(const char *s)
 	return 1;
 }
 
+/* Appends " code" (", code" after the first) to the message in err. */
+static void
+append(char *err, size_t errlen, const char *code, int comma)
+{
+	size_t n = strlen(err);
+
+	if (n < errlen)
+		snprintf(err + n, errlen - n, "%s %s", comma ? "," : "", code);
+}
+
+/* Appends the codes of a reference table (its first column). */
+static void
+append_codes(struct cli *cli, const struct record_type *t, char *err,
+    size_t errlen)
+{
+	struct ref_row *rows;
+	size_t          n, i;
+
+	if (store_reference(cli->db, t, &rows, &n) != NMT_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		append(err, errlen, rows[i].col[0], i > 0);
+		record_free(t, &rows[i]);
+	}
+	free(rows);
+}
+
 static int
 check_user(struct cli *cli, const char *username, const char *display_name,
     const char *org, const char *role, const char *region, char *err,
     size_t errlen)
 {
-	char *nfc;
-	int   found, ok;
+	char  *nfc, *trimmed;
+	int    found, ok;
+	size_t i;
 
 	if (!valid_username(username)) {
 		snprintf(err, errlen, "username: 2-64 of a-z 0-9 . _ -");
 		return -1;
 	}
-	nfc = text_nfc(display_name);
+	trimmed = text_trim(display_name);
+	nfc = trimmed != NULL ? text_nfc(trimmed) : NULL;
 	/* It must also fit its storage whole: never cut inside a character. */
 	ok = nfc != NULL && text_length(nfc) >= 1 && text_length(nfc) <= 200 &&
-	    strlen(nfc) < DISPLAY_NAME_BYTES && !text_has_control(nfc, 0);
+	    strlen(nfc) < DISPLAY_NAME_BYTES && text_check(nfc, 0) == TEXT_OK;
 	free(nfc);
+	free(trimmed);
 	if (!ok) {
 		snprintf(err, errlen,
 		    "display name: 1-200 characters (at most "
-		    "%d bytes) of valid UTF-8 without control characters",
+		    "%d bytes) of valid UTF-8 without control or invisible "
+		    "format characters",
 		    DISPLAY_NAME_BYTES - 1);
 		return -1;
 	}
 	if (role_parse(role) == ROLE_NONE) {
-		snprintf(err, errlen, "unknown role");
+		snprintf(err, errlen, "unknown role; roles:");
+		for (i = 0; vocab_roles[i].code != NULL; i++)
+			append(err, errlen, vocab_roles[i].code, i > 0);
 		return -1;
 	}
 	if (store_org_exists(cli->db, org, &found) != NMT_OK || !found) {
-		snprintf(err, errlen, "unknown organization");
+		snprintf(err, errlen, "unknown organization; organizations:");
+		append_codes(cli, &organization_record, err, errlen);
 		return -1;
 	}
 	if (region != NULL &&
 	    (store_region_exists(cli->db, region, &found) != NMT_OK ||
 	        !found)) {
-		snprintf(err, errlen, "unknown region");
+		snprintf(err, errlen, "unknown region; regions:");
+		append_codes(cli, &region_record, err, errlen);
 		return -1;
 	}
 	return 0;
@@ -128,7 +164,7 @@ cli_user_create(struct cli *cli, const char *username, const char *display_name,
     char **secret_r, char *err, size_t errlen)
 {
 	struct user_row u;
-	char            now[TIME_TEXT], *aad, *object, *nfc;
+	char            now[TIME_TEXT], *aad, *object, *nfc, *trimmed;
 	enum nmt_err    e;
 
 	if (check_user(cli, username, display_name, org, role, region, err,
@@ -137,9 +173,11 @@ cli_user_create(struct cli *cli, const char *username, const char *display_name,
 	memset(&u, 0, sizeof(u));
 	token_uuid(u.id);
 	strlcopy(u.username, username, sizeof(u.username));
-	nfc = text_nfc(display_name);
+	trimmed = text_trim(display_name);
+	nfc = text_nfc(trimmed);
 	strlcopy(u.display_name, nfc, sizeof(u.display_name));
 	free(nfc);
+	free(trimmed);
 	strlcopy(u.org, org, sizeof(u.org));
 	strlcopy(u.region, region ? region : "", sizeof(u.region));
 	u.role = role_parse(role);
@@ -200,7 +238,7 @@ cli_print_qr(const char *text)
 static int
 user_add(struct cli *cli, const struct options *o)
 {
-	char    err[128], *password = NULL, *secret = NULL, *uri;
+	char    err[1024], *password = NULL, *secret = NULL, *uri;
 	json_t *doc;
 
 	if (o->username == NULL || o->display_name == NULL || o->org == NULL ||

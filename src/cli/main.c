@@ -1,6 +1,7 @@
 /*
  * main.c — nmtctl, the administration tool: parses the shared options
- * and hands over to one command.
+ * and hands over to one command; owns the command table with each
+ * command's synopsis and help (--help, help COMMAND, COMMAND --help).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,31 +13,165 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "domain/vocab.h"
+
+/* The commands, their synopses and what they do: usage and help. */
+static const struct command {
+	const char *name;
+	int (*run)(struct cli *, int, char **);
+	const char *synopsis; /* lines, each starting with the name */
+	const char *help;
+} commands[] = {
+	{ "init", cmd_init, "init\n",
+	    "Creates the database (an SQLite file 0600) and the key file when "
+	    "they are\nmissing, applies the migrations and seeds the "
+	    "reference data. Idempotent.\nEvery other command needs a "
+	    "database init made.\n" },
+	{ "user", cmd_user,
+	    "user add --username U --display-name N --org CODE --role ROLE "
+	    "[--region R] [--json]\n"
+	    "user disable --username U\n",
+	    "add: creates a user and prints its generated password, TOTP "
+	    "secret and\notpauth:// URI (with --json as one object). ROLE is "
+	    "one of the roles below;\nCODE an organization code and R a "
+	    "region code of the reference data\n(a wrong one is refused with "
+	    "the valid codes listed).\ndisable: ends the user's sessions and "
+	    "revokes its tokens at once.\n" },
+	{ "token", cmd_token,
+	    "token create --username U [--json]\n"
+	    "token revoke --username U\n",
+	    "create: prints a new API token for the user, once.\nrevoke: "
+	    "revokes all the user's tokens (its login stays).\n" },
+	{ "audit", cmd_audit,
+	    "audit verify [--anchor SEQ:HASH] [--checkpoints FILE "
+	    "--public-key KEY ...]\n"
+	    "audit checkpoint-key   (with --checkpoint-key PATH)\n",
+	    "verify: checks the audit chain; exits 0 printing the number of "
+	    "entries, or 1\nnaming the first bad entry.\ncheckpoint-key: "
+	    "creates the checkpoint signing key and prints its public key.\n" },
+	{ "key", cmd_key, "key rotate\n",
+	    "rotate: re-seals the stored secrets under new keys in the key "
+	    "file.\n" },
+	{ "demo", cmd_demo, "demo\n",
+	    "Fills an empty database (after init) with demo users and their "
+	    "cases, persons\nand teams, and prints the logins. Only for "
+	    "trying the system out.\n" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char options_text[] =
+    "options:\n"
+    "  --database URL   NMT_DATABASE  SQLite path or sqlite:///path, or "
+    "postgresql://...\n"
+    "                                 (default nmt.db)\n"
+    "  --key-file PATH  NMT_KEY_FILE  the key file (default nmt.key)\n"
+    "  --checkpoint-key PATH  NMT_CHECKPOINT_KEY  for audit "
+    "checkpoint-key\n"
+    "  -h, --help       this help; nmtctl help COMMAND for one command\n"
+    "  -V, --version    the version\n";
 
 static void
-usage(void)
+print_synopsis(FILE *out, const struct command *c, const char *indent)
 {
-	fputs("usage: nmtctl [--database URL] [--key-file PATH] COMMAND\n"
-	      "commands:\n"
-	      "  init\n"
-	      "  user add --username U --display-name N --org CODE --role ROLE "
-	      "[--region R] [--json]\n"
-	      "  user disable --username U\n"
-	      "  token create --username U [--json]\n"
-	      "  token revoke --username U\n"
-	      "  audit verify [--anchor SEQ:HASH] [--checkpoints FILE "
-	      "--public-key KEY ...]\n"
-	      "  audit checkpoint-key   (with --checkpoint-key PATH)\n"
-	      "  key rotate\n"
-	      "  demo\n",
-	    stderr);
+	const char *line = c->synopsis, *nl;
+
+	for (; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		fprintf(out, "%snmtctl %.*s\n", indent, (int)(nl - line), line);
+	}
+}
+
+/* Everything: the synopsis of each command and the options. */
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: nmtctl [OPTIONS] COMMAND [ARGS]\ncommands:\n", out);
+	for (i = 0; i < N_COMMANDS; i++)
+		print_synopsis(out, &commands[i], "  ");
+	fputs(options_text, out);
+}
+
+/* The valid command names, for a message. */
+static void
+list_commands(FILE *out)
+{
+	size_t i;
+
+	fputs("commands:", out);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "%s %s", i ? "," : "", commands[i].name);
+	fputs(" (nmtctl help COMMAND for one)\n", out);
+}
+
+static const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+roles_help(FILE *out)
+{
+	size_t i;
+
+	fputs("roles:", out);
+	for (i = 0; vocab_roles[i].code != NULL; i++)
+		fprintf(out, "%s %s", i ? "," : "", vocab_roles[i].code);
+	fputc('\n', out);
+}
+
+/* One command's help on stdout (0), or an unknown name (2). */
+static int
+command_help(const char *name)
+{
+	const struct command *c = command_find(name);
+
+	if (c == NULL) {
+		fprintf(stderr, "nmtctl: unknown command \"%.40s\"; ", name);
+		list_commands(stderr);
+		return 2;
+	}
+	fputs("usage:\n", stdout);
+	print_synopsis(stdout, c, "  ");
+	fputc('\n', stdout);
+	fputs(c->help, stdout);
+	if (c->run == cmd_user)
+		roles_help(stdout);
+	return 0;
+}
+
+/* Does a command's argument list ask for help? */
+static int
+asks_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
 }
 
 int
 cli_open(struct cli *cli, int create_key)
 {
-	char err[256];
+	char err[512];
 
+	/* Only init (which creates the key file too) creates the database. */
+	if (!create_key &&
+	    db_exists(cli->cfg.database, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return -1;
+	}
 	if (keys_load(cli->cfg.key_file, create_key, &cli->keys, err,
 	        sizeof(err)) != 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
@@ -81,41 +216,49 @@ cli_audit(struct cli *cli, const char *action, const char *object,
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(struct cli *, int, char **);
-	} commands[] = {
-		{ "init", cmd_init },
-		{ "user", cmd_user },
-		{ "token", cmd_token },
-		{ "audit", cmd_audit },
-		{ "demo", cmd_demo },
-		{ "key", cmd_key },
-	};
-	struct cli cli;
-	char       err[256];
-	int        argi = 1;
-	size_t     i;
+	const struct command *c;
+	struct cli            cli;
+	char                  err[256];
+	int                   argi = 1;
 
 	memset(&cli, 0, sizeof(cli));
 	if (config_parse(&cli.cfg, argc, argv, &argi, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
+		fputs("Try 'nmtctl --help'.\n", stderr);
 		return 2;
+	}
+	if (cli.cfg.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (cli.cfg.version) {
+		printf("nmtctl %s\n", NMT_VERSION);
+		return 0;
 	}
 	if (argi >= argc) {
-		usage();
+		fputs("nmtctl: no command given\n", stderr);
+		usage(stderr);
 		return 2;
 	}
+	if (strcmp(argv[argi], "help") == 0) {
+		if (argi + 1 >= argc) {
+			usage(stdout);
+			return 0;
+		}
+		return command_help(argv[argi + 1]);
+	}
+	if ((c = command_find(argv[argi])) == NULL) {
+		fprintf(stderr, "nmtctl: unknown command \"%.40s\"; ",
+		    argv[argi]);
+		list_commands(stderr);
+		return 2;
+	}
+	if (asks_help(argc - argi - 1, argv + argi + 1))
+		return command_help(c->name);
 	/* Civil dates are Swedish; nmtctl starts no threads. */
 	if (clock_zone_init(err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtctl: %s\n", err);
 		return 1;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[argi], commands[i].name) == 0)
-			return commands[i].run(&cli, argc - argi - 1,
-			    argv + argi + 1);
-	fprintf(stderr, "nmtctl: unknown command\n");
-	usage();
-	return 2;
+	return c->run(&cli, argc - argi - 1, argv + argi + 1);
 }

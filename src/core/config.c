@@ -1,6 +1,8 @@
 /*
- * config.c — option and environment parsing for nmtd and nmtctl.
+ * config.c — option and environment parsing for nmtd and nmtctl, with
+ * getopt_long (long options as "--name VALUE" or "--name=VALUE").
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #define DEFAULT_DATABASE   "nmt.db"
 #define DEFAULT_KEY_FILE   "nmt.key"
 #define DEFAULT_LISTEN     "127.0.0.1:8080"
+#define DEFAULT_WEB        "web"
 #define DEFAULT_MAX_BODY   (1024 * 1024)
 #define DEFAULT_MAX_HEADER (16 * 1024)
 #define DEFAULT_THREADS    8
@@ -53,50 +56,92 @@ config_listen(struct config *cfg, const char *listen)
 	return 0;
 }
 
-static int
-option_value(int argc, char **argv, int *i, const char *name,
-    const char **value)
-{
-	size_t n = strlen(name);
+/* getopt_long values of the options: an index into config_parse's values. */
+enum {
+	OPT_DATABASE = 0x100,
+	OPT_KEY_FILE,
+	OPT_LISTEN,
+	OPT_WEB,
+	OPT_MAX_BODY,
+	OPT_THREADS,
+	OPT_MAX_HEADER,
+	OPT_USER,
+	OPT_CHECKPOINT_KEY,
+	OPT_CHECKPOINT_FILE,
+	OPT_CHECKPOINT_EVERY,
+	OPT_END
+};
 
-	if (strcmp(argv[*i], name) == 0) {
-		if (*i + 1 >= argc)
+static const struct option long_options[] = {
+	{ "database", required_argument, NULL, OPT_DATABASE },
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "web", required_argument, NULL, OPT_WEB },
+	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "max-header", required_argument, NULL, OPT_MAX_HEADER },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "checkpoint-key", required_argument, NULL, OPT_CHECKPOINT_KEY },
+	{ "checkpoint-file", required_argument, NULL, OPT_CHECKPOINT_FILE },
+	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * The options up to the first argument that is not one (the command):
+ * "+" stops there, ":" reports a missing value apart from an unknown
+ * option. Returns the index of the first argument left, or -1 with a
+ * message in err.
+ */
+static int
+parse_options(struct config *cfg, int argc, char **argv, int start,
+    const char *values[], char *err, size_t errlen)
+{
+	int c, at;
+
+	opterr = 0;
+	optind = start;
+	for (;;) {
+		at = optind;
+		if ((c = getopt_long(argc, argv, "+:hV", long_options, NULL)) ==
+		    -1)
+			break;
+		if (c == 'h')
+			cfg->help = 1;
+		else if (c == 'V')
+			cfg->version = 1;
+		else if (c == ':') {
+			snprintf(err, errlen, "%.64s needs a value", argv[at]);
 			return -1;
-		*value = argv[++*i];
-		return 1;
+		} else if (c == '?') {
+			snprintf(err, errlen,
+			    "unknown option %.64s (--help lists them)",
+			    argv[at]);
+			return -1;
+		} else
+			values[c - OPT_DATABASE] = optarg;
 	}
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-		*value = argv[*i] + n + 1;
-		return 1;
-	}
-	return 0;
+	return optind;
 }
 
 int
 config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
     size_t errlen)
 {
-	static const char *const names[] = { "--database", "--key-file",
-		"--listen", "--web", "--max-body", "--threads", "--max-header",
-		"--user", "--checkpoint-key", "--checkpoint-file",
-		"--checkpoint-every", NULL };
-	const char              *values[11] = { NULL };
-	const char              *listen;
-	int64_t                  n;
-	int                      i, k, r;
+	const char *values[OPT_END - OPT_DATABASE] = { NULL };
+	const char *listen;
+	int64_t     n;
+	int         i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	for (i = *argi; i < argc; i++) {
-		for (k = 0, r = 0; names[k] != NULL && r == 0; k++)
-			r = option_value(argc, argv, &i, names[k], &values[k]);
-		if (r < 0) {
-			snprintf(err, errlen, "%s needs a value", argv[i]);
-			return -1;
-		}
-		if (r == 0)
-			break;
-	}
+	if ((i = parse_options(cfg, argc, argv, *argi, values, err, errlen)) <
+	    0)
+		return -1;
 	*argi = i;
+	if (cfg->help || cfg->version)
+		return 0; /* the program prints and exits: no more checks */
 	cfg->database = values[0] ? values[0] :
 	                            env_or("NMT_DATABASE", DEFAULT_DATABASE);
 	cfg->key_file = values[1] ? values[1] :
@@ -106,7 +151,10 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		snprintf(err, errlen, "bad listen address (HOST:PORT)");
 		return -1;
 	}
-	cfg->web_dir = values[3] ? values[3] : env_or("NMT_WEB", "web");
+	cfg->web_dir = values[3] ? values[3] : env_or("NMT_WEB", NULL);
+	cfg->web_dir_given = cfg->web_dir != NULL;
+	if (cfg->web_dir == NULL)
+		cfg->web_dir = DEFAULT_WEB;
 	cfg->max_body = DEFAULT_MAX_BODY;
 	if (values[4] == NULL)
 		values[4] = env_or("NMT_MAX_BODY", NULL);

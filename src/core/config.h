@@ -16,19 +16,24 @@ struct config {
 	char        host[64];
 	unsigned    port;
 	const char *web_dir;
-	size_t      max_body;   /* bytes of a request body */
-	size_t      max_header; /* bytes of request line and headers */
+	int         web_dir_given; /* by --web or NMT_WEB, not the default */
+	size_t      max_body;      /* bytes of a request body */
+	size_t      max_header;    /* bytes of request line and headers */
 	unsigned    threads;
 	const char *user; /* nmtd started as root runs as this; or NULL */
 	const char *checkpoint_key;   /* signing key file; NULL: none */
 	const char *checkpoint_file;  /* appended to; NULL: log only */
 	unsigned    checkpoint_every; /* seconds */
+	int         help;             /* --help or -h given */
+	int         version;          /* --version or -V given */
 };
 
 /*
- * Reads the options this module knows from argv, starting at *argi, and
- * stops at the first argument that is not one of them (a command).
- * Returns 0, or -1 with a message in err.
+ * Reads the options this module knows from argv (getopt_long), starting
+ * at *argi, and stops at the first argument that is not an option (a
+ * command), where *argi is left. --help/-h and --version/-V only set
+ * help and version: the program decides what they print. Returns 0, or
+ * -1 with a message in err (an unknown option, a missing or bad value).
  */
 int config_parse(struct config *cfg, int argc, char **argv, int *argi,
     char *err, size_t errlen);

@@ -1,6 +1,8 @@
 /*
- * text.c — NFC normalisation, case folding and checks over UTF-8, all
- * through utf8proc. Returned strings are malloc'd and owned by the caller.
+ * text.c — NFC normalisation, case folding, trimming and the checks of
+ * field text over UTF-8, all through utf8proc (its general categories
+ * classify the characters: no home-made tables). Returned strings are
+ * malloc'd and owned by the caller.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -76,41 +78,105 @@ text_has_control(const char *s, int multiline)
 	return 0;
 }
 
-/* White space: the Unicode separators (Zs, Zl, Zp) and tab, CR, LF... */
+/* A code point that breaks a line: allowed in multi-line text only. */
 static int
-is_space(utf8proc_int32_t cp)
+is_line_break(utf8proc_int32_t cp)
 {
-	utf8proc_category_t cat;
+	return cp == '\n' || cp == '\r' || cp == '\t';
+}
 
-	if (cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' ||
-	    cp == '\r' || cp == 0x85)
+static enum text_flaw
+classify(utf8proc_int32_t cp, int multiline)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_CC:
+		return multiline && is_line_break(cp) ? TEXT_OK : TEXT_CONTROL;
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+		return TEXT_CONTROL;
+	case UTF8PROC_CATEGORY_CF:
+		return TEXT_INVISIBLE;
+	case UTF8PROC_CATEGORY_CO:
+	case UTF8PROC_CATEGORY_CN:
+	case UTF8PROC_CATEGORY_CS:
+		return TEXT_UNASSIGNED;
+	default:
+		return TEXT_OK;
+	}
+}
+
+enum text_flaw
+text_check(const char *s, int multiline)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
+	enum text_flaw          flaw;
+
+	while (*p != '\0') {
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n < 0)
+			return TEXT_ENCODING;
+		p += n;
+		if ((flaw = classify(cp, multiline)) != TEXT_OK)
+			return flaw;
+	}
+	return TEXT_OK;
+}
+
+int
+text_is_space(int cp)
+{
+	if ((cp >= 0x09 && cp <= 0x0d) || cp == 0x85)
 		return 1;
-	cat = utf8proc_category(cp);
-	return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
-	    cat == UTF8PROC_CATEGORY_ZP;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+char *
+text_trim(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	const utf8proc_uint8_t *start = NULL, *end = p;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
+
+	while (*p != '\0') {
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n < 0)
+			return NULL;
+		if (!text_is_space(cp)) {
+			if (start == NULL)
+				start = p;
+			end = p + n;
+		}
+		p += n;
+	}
+	if (start == NULL)
+		return xstrdup("");
+	return xstrndup((const char *)start, (size_t)(end - start));
 }
 
 long
 text_trimmed_length(const char *s)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	const utf8proc_uint8_t *p;
 	utf8proc_int32_t        cp;
-	utf8proc_ssize_t        n;
-	long                    count = 0, spaces = 0;
+	utf8proc_ssize_t        n = 0;
+	char                   *t;
+	long                    count = 0;
 
-	while (*p != '\0') {
-		n = utf8proc_iterate(p, -1, &cp);
-		if (n < 0)
-			return -1;
-		p += n;
-		if (is_space(cp)) {
-			/* Leading never count, inner ones if more follows. */
-			if (count > 0)
-				spaces++;
-			continue;
-		}
-		count += spaces + 1;
-		spaces = 0;
-	}
-	return count;
+	if ((t = text_trim(s)) == NULL)
+		return -1;
+	for (p = (const utf8proc_uint8_t *)t; *p != '\0'; p += n, count++)
+		if ((n = utf8proc_iterate(p, -1, &cp)) < 0)
+			break;
+	free(t);
+	return n < 0 ? -1 : count;
 }

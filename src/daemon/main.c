@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -30,16 +31,92 @@
 
 #define IDLE_TIMEOUT 60
 
+static const char synopsis[] =
+    "usage: nmtd [--database URL] [--key-file PATH] [--listen HOST:PORT] "
+    "[--web DIR]\n"
+    "            [--max-body BYTES] [--max-header BYTES] [--threads N] "
+    "[--user NAME]\n"
+    "            [--checkpoint-key PATH] [--checkpoint-file PATH] "
+    "[--checkpoint-every SECONDS]\n"
+    "       nmtd --help | --version\n";
+
+static const char help_text[] =
+    "\nThe NMT server: the JSON API under /api/v1 and the web UI.\n"
+    "\n"
+    "Options (each with its environment variable; the option wins):\n"
+    "  --database URL          NMT_DATABASE    an SQLite file path or "
+    "sqlite:///path,\n"
+    "                                          or postgresql://... "
+    "(default nmt.db);\n"
+    "                                          it must exist: nmtctl init "
+    "creates it\n"
+    "  --key-file PATH         NMT_KEY_FILE    the key file (default "
+    "nmt.key)\n"
+    "  --listen HOST:PORT      NMT_LISTEN      address to serve on "
+    "(default 127.0.0.1:8080;\n"
+    "                                          port 0 binds a free port "
+    "and prints it)\n"
+    "  --web DIR               NMT_WEB         the web UI folder (default "
+    "web; a folder\n"
+    "                                          given that does not exist "
+    "is refused)\n"
+    "  --max-body BYTES        NMT_MAX_BODY    largest request body "
+    "(1024..67108864)\n"
+    "  --max-header BYTES      NMT_MAX_HEADER  largest request line and "
+    "headers (4096..1048576)\n"
+    "  --threads N                             worker threads (1..256, "
+    "default 8)\n"
+    "  --user NAME             NMT_USER        started as root: run as "
+    "this user\n"
+    "  --checkpoint-key PATH   NMT_CHECKPOINT_KEY    sign audit "
+    "checkpoints with this key\n"
+    "  --checkpoint-file PATH  NMT_CHECKPOINT_FILE   append the "
+    "checkpoints to this file\n"
+    "  --checkpoint-every SECONDS  NMT_CHECKPOINT_EVERY  between "
+    "checkpoints (1..86400, default 60)\n"
+    "  -h, --help                              print this help\n"
+    "  -V, --version                           print the version\n"
+    "\n"
+    "Other environment: NMT_SESSION_IDLE, NMT_SESSION_MAX (session "
+    "lifetimes, seconds).\n"
+    "Stops cleanly on SIGTERM or SIGINT.\n";
+
+/* A usage error: the synopsis on stderr, exit 2. */
 static void
 usage(void)
 {
-	fputs("usage: nmtd [--database URL] [--key-file PATH] "
-	      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] "
-	      "[--max-header BYTES] [--threads N] [--user NAME] "
-	      "[--checkpoint-key PATH] [--checkpoint-file PATH] "
-	      "[--checkpoint-every SECONDS]\n",
-	    stderr);
+	fputs(synopsis, stderr);
+	fputs("Try 'nmtd --help' for the options.\n", stderr);
 	exit(2);
+}
+
+/*
+ * The files nmtd needs that it must never create: the SQLite database
+ * (nmtctl init makes it) and a web folder that was asked for. Exits 1
+ * with a message when one is missing.
+ */
+static void
+check_paths(const struct config *cfg)
+{
+	struct stat st;
+	char        err[512];
+
+	if (db_exists(cfg->database, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		exit(1);
+	}
+	if (stat(cfg->web_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(cfg->web_dir, R_OK | X_OK) != 0) {
+		if (cfg->web_dir_given) {
+			fprintf(stderr,
+			    "nmtd: --web %s: not a readable folder (the web "
+			    "UI; see --help)\n",
+			    cfg->web_dir);
+			exit(1);
+		}
+		log_warn("no web folder %s: serving the API only",
+		    cfg->web_dir);
+	}
 }
 
 /* Requests wait here until the process is what it will serve as. */
@@ -156,8 +233,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "nmtd: %s\n", err);
 		usage();
 	}
-	if (argi != argc)
+	if (cfg.help) {
+		fputs(synopsis, stdout);
+		fputs(help_text, stdout);
+		return 0;
+	}
+	if (cfg.version) {
+		printf("nmtd %s\n", NMT_VERSION);
+		return 0;
+	}
+	if (argi != argc) {
+		fprintf(stderr, "nmtd: unexpected argument %.64s\n",
+		    argv[argi]);
 		usage();
+	}
+	check_paths(&cfg);
 	/* Civil dates are Swedish: the zone is set before any thread starts. */
 	if (clock_zone_init(err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: %s\n", err);

@@ -77,7 +77,14 @@ struct db *db_open(const char *url, char *err, size_t errlen);
  * or others (PostgreSQL: always 0). Otherwise -1 with a message in err.
  * db_open checks it too (and creates a missing SQLite file 0600).
  */
-int          db_files_private(const char *url, char *err, size_t errlen);
+int db_files_private(const char *url, char *err, size_t errlen);
+/*
+ * 0 when the database url names can be opened without creating it: an
+ * existing SQLite file (PostgreSQL, :memory: and file: URIs: always 0).
+ * Otherwise -1 with a message in err naming the path. The programs check
+ * it before db_open so that only `nmtctl init` creates a database file.
+ */
+int          db_exists(const char *url, char *err, size_t errlen);
 void         db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 

@@ -177,6 +177,33 @@ db_files_private(const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+int
+db_exists(const char *url, char *err, size_t errlen)
+{
+	const char *path = sqlite_path(url);
+	struct stat st;
+
+	if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0 ||
+	    strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	if (path[0] == '\0') {
+		db_seterr(err, errlen, "SQLite: empty database path");
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	if (stat(path, &st) == 0)
+		db_seterr(err, errlen, "SQLite database %s is not a file",
+		    path);
+	else
+		db_seterr(err, errlen,
+		    "SQLite database %s does not exist (%s); nmtctl init "
+		    "creates it",
+		    path, strerror(errno));
+	return -1;
+}
+
 /*
  * A missing database file is created 0600 (SQLite would follow the
  * umask), and the files must be private (db_files_private). An existing

@@ -22,7 +22,12 @@ static const struct {
 	const char *message;
 } messages[] = {
 	{ "wrong_type", "Fel datatyp." },
-	{ "invalid_text", "Texten innehåller otillåtna tecken." },
+	{ "invalid_text",
+	    "Texten innehåller otillåtna tecken: styrtecken, radbrytningar "
+	    "i ett enradsfält eller tecken som saknar betydelse i Unicode." },
+	{ "invisible_character",
+	    "Texten innehåller osynliga tecken (t.ex. riktningsmarkeringar "
+	    "eller tecken med nollbredd). Skriv in texten på nytt." },
 	{ "too_long", "Värdet är för långt." },
 	{ "required", "Fältet måste fyllas i." },
 	{ "unknown_field", "Okänt fält." },
@@ -63,18 +68,29 @@ spec_find(const struct field_spec *spec, const char *name)
 	return NULL;
 }
 
+/* The error code of a flaw text_check found. */
+static const char *
+flaw_code(enum text_flaw flaw)
+{
+	return flaw == TEXT_INVISIBLE ? "invisible_character" : "invalid_text";
+}
+
 /*
  * Checks one JSON string: valid UTF-8 without NUL, NFC-normalisable, no
- * control characters (newlines allowed when multiline), at most max_len
- * code points (0: no limit). Returns NULL and the NFC copy in *nfc_r, or
- * an error code.
+ * control characters (tab and line breaks allowed when multiline), no
+ * invisible format characters, no private-use or unassigned code points,
+ * at most max_len code points (0: no limit) once trimmed. Returns NULL
+ * and the NFC copy in *nfc_r (without leading and trailing white space
+ * unless verbatim), or an error code.
  */
 static const char *
-check_string(const json_t *value, size_t max_len, int multiline, char **nfc_r)
+check_string(const json_t *value, size_t max_len, int multiline, int verbatim,
+    char **nfc_r)
 {
-	const char *s;
-	char       *nfc;
-	long        len;
+	const char    *s;
+	char          *nfc, *sent, *trimmed;
+	long           len, sent_len;
+	enum text_flaw flaw;
 
 	if (!json_is_string(value))
 		return "wrong_type";
@@ -83,33 +99,53 @@ check_string(const json_t *value, size_t max_len, int multiline, char **nfc_r)
 		return "invalid_text";
 	if ((nfc = text_nfc(s)) == NULL)
 		return "invalid_text";
-	len = text_length(nfc);
-	if (len < 0 || text_has_control(nfc, multiline)) {
+	if ((flaw = text_check(nfc, multiline)) != TEXT_OK) {
 		free(nfc);
-		return "invalid_text";
+		return flaw_code(flaw);
+	}
+	if (!verbatim) {
+		trimmed = text_trim(nfc);
+		free(nfc);
+		nfc = trimmed;
 	}
 	/*
 	 * The limit holds for the text as sent too (decomposed forms are
 	 * longer), as a JSON Schema maxLength on the request would count.
 	 */
-	if (text_length(s) > len)
-		len = text_length(s);
-	if (max_len > 0 && (size_t)len > max_len) {
+	sent = verbatim ? xstrdup(s) : text_trim(s);
+	len = text_length(nfc);
+	sent_len = sent != NULL ? text_length(sent) : -1;
+	free(sent);
+	if (sent_len > len)
+		len = sent_len;
+	if (len < 0 || (max_len > 0 && (size_t)len > max_len)) {
 		free(nfc);
-		return "too_long";
+		return len < 0 ? "invalid_text" : "too_long";
 	}
 	*nfc_r = nfc;
 	return NULL;
 }
 
-/* Only spaces, tabs and line breaks (or nothing)? */
+/*
+ * Is a string field kept as sent (not trimmed)? Codes, dates and country
+ * codes must match exactly; FIELD_VERBATIM text (passwords) is a secret.
+ */
+static int
+is_verbatim(const struct field_spec *f)
+{
+	return f->type == FT_CODE || f->type == FT_DATE ||
+	    f->type == FT_COUNTRY || (f->flags & FIELD_VERBATIM) != 0;
+}
+
+/* Only Unicode white space (or nothing)? */
 static int
 is_blank(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 0;
-	return 1;
+	char *trimmed = text_trim(s);
+	int   blank = trimmed != NULL && *trimmed == '\0';
+
+	free(trimmed);
+	return blank;
 }
 
 static int
@@ -141,7 +177,8 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 	json_array_foreach(value, i, item)
 	{
 		nfc = NULL;
-		code = check_string(item, LIST_ITEM_MAX, 0, &nfc);
+		code = check_string(item, LIST_ITEM_MAX, 0,
+		    f->type == FT_CODE_LIST, &nfc);
 		if (code == NULL && f->type == FT_CODE_LIST &&
 		    vocab_index(f->codes, nfc) < 0)
 			code = "invalid_value";
@@ -184,7 +221,7 @@ validate_member(json_t *obj, const char *key, json_t *value,
 	case FT_DATE:
 	case FT_COUNTRY:
 		code = check_string(value, f->type == FT_CODE ? 64 : f->max_len,
-		    f->type == FT_TEXT, &nfc);
+		    f->type == FT_TEXT, is_verbatim(f), &nfc);
 		if (code != NULL)
 			break;
 		if ((f->flags & (FIELD_REQUIRED | FIELD_NONEMPTY)) &&

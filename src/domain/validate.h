@@ -3,7 +3,11 @@
  *
  * Every request body is checked against a table of the fields it may hold:
  * unknown fields, wrong types, missing required fields, text that is too
- * long, not NFC-normalisable or has control characters, values outside a
+ * long, not NFC-normalisable or has control characters (tab and line
+ * breaks only in FT_TEXT, the multi-line fields), invisible format
+ * characters (code invisible_character: bidirectional controls,
+ * zero-width characters, the rest of Unicode category Cf) or private-use
+ * or unassigned code points, values outside a
  * code list, and bad dates or country codes are all reported together as
  * {"field", "code", "message"} entries. Messages name the field and the
  * rule, never the value, so no personal data is echoed. "field" is the
@@ -11,7 +15,11 @@
  * the path of the object holding it ("" at the top level): its key is
  * input and is never echoed.
  *
- * Valid strings are normalised to NFC in place in the JSON document.
+ * Valid strings are normalised to NFC and trimmed of leading and trailing
+ * Unicode white space (U+00A0, U+2003, U+3000 as much as ASCII space)
+ * in place in the JSON document, so a required text of white space only
+ * is "required". Codes, dates, country codes and FIELD_VERBATIM strings
+ * (passwords) are not trimmed: they must be exact as sent.
  */
 #ifndef NMT_DOMAIN_VALIDATE_H
 #define NMT_DOMAIN_VALIDATE_H
@@ -38,6 +46,7 @@ enum field_type {
 #define FIELD_REQUIRED 0x1
 #define FIELD_NULLABLE 0x2 /* JSON null accepted (means "absent") */
 #define FIELD_NONEMPTY 0x4 /* when present, not an empty string */
+#define FIELD_VERBATIM 0x8 /* kept as sent, not trimmed (secrets) */
 
 struct field_spec {
 	const char              *name;

@@ -171,3 +171,127 @@ test('nmtd --user refuses root and unknown users', { skip: ROOT_ONLY }, async ()
     assert.match(r.stderr, /--user/);
   }
 });
+
+// API.md "Programs": help, version and errors that list the valid values.
+test('nmtctl --help, help COMMAND, COMMAND --help and --version', async () => {
+  const COMMANDS = ['init', 'user', 'token', 'audit', 'key', 'demo'];
+  for (const flag of ['--help', '-h', 'help']) {
+    const r = await run(NMTCTL, [flag]);
+    assert.equal(r.code, 0, `${flag}: ${r.stderr}`);
+    for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  nmtctl ${c}\\b`, 'm'), `${flag} lists ${c}`);
+    assert.match(r.stdout, /--database URL/);
+    assert.match(r.stdout, /NMT_KEY_FILE/);
+    assert.equal(r.stderr, '');
+  }
+  for (const args of [['help', 'user'], ['user', '--help'], ['user', 'add', '--help']]) {
+    const r = await run(NMTCTL, args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /nmtctl user add --username U/);
+    assert.match(r.stdout, /roles: admin, coordinator, member, requester, analyst, auditor/);
+    assert.doesNotMatch(r.stdout, /nmtctl token create/, 'only the one command');
+  }
+  const audit = await run(NMTCTL, ['help', 'audit']);
+  assert.equal(audit.code, 0);
+  assert.match(audit.stdout, /nmtctl audit verify/);
+  const unknown = await run(NMTCTL, ['help', 'frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"; commands: init, user, token, audit, key, demo/);
+  for (const flag of ['--version', '-V']) {
+    const v = await run(NMTCTL, [flag]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /^nmtctl \d+\.\d+\.\d+\n$/);
+  }
+});
+
+test('nmtctl errors name the valid values: commands, options, roles, organizations, regions', async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.equal((await ctlFor(db, ['init'])).code, 0);
+  const cmd = await ctlFor(db, ['frobnicate']);
+  assert.equal(cmd.code, 2);
+  assert.match(cmd.stderr, /unknown command "frobnicate"; commands: init, user, token, audit, key, demo/);
+  assert.equal((await run(NMTCTL, [])).code, 2, 'no command');
+  const opt = await run(NMTCTL, ['--frobnicate', 'init']);
+  assert.equal(opt.code, 2);
+  assert.match(opt.stderr, /unknown option --frobnicate/);
+  const noValue = await run(NMTCTL, ['--database']);
+  assert.equal(noValue.code, 2);
+  assert.match(noValue.stderr, /--database needs a value/);
+  const add = (over) => ctlFor(db, ['user', 'add', '--username', 'lister', '--display-name', 'L',
+    '--org', 'NMT', '--role', 'member', ...over]);
+  const role = await add(['--role', 'overlord']);
+  assert.equal(role.code, 2);
+  assert.match(role.stderr, /unknown role; roles: admin, coordinator, member, requester, analyst, auditor/);
+  const org = await add(['--org', 'NO-SUCH']);
+  assert.equal(org.code, 2);
+  assert.match(org.stderr, /unknown organization; organizations: .*\bNMT\b/);
+  assert.match(org.stderr, /\bPOLISEN-SYD\b/);
+  const region = await add(['--role', 'coordinator', '--org', 'RK-SYD', '--region', 'atlantis']);
+  assert.equal(region.code, 2);
+  assert.match(region.stderr, /unknown region; regions: .*\bsyd\b/);
+  assert.match(region.stderr, /\bstockholm\b/);
+  // A display name with an invisible format character is refused like in the API.
+  const name = await add(['--display-name', 'Anna\u202eB']);
+  assert.equal(name.code, 2);
+  assert.match(name.stderr, /display name/);
+});
+
+test('nmtd --help lists the options and environment variables; --version', async () => {
+  const r = await run(NMTD, ['--help']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const o of ['--database', '--key-file', '--listen', '--web', '--max-body', '--max-header', '--threads',
+    '--user', '--checkpoint-key', '--checkpoint-file', '--checkpoint-every', '--version']) {
+    assert.ok(r.stdout.includes(o), `--help lists ${o}`);
+  }
+  for (const e of ['NMT_DATABASE', 'NMT_KEY_FILE', 'NMT_LISTEN', 'NMT_WEB', 'NMT_MAX_BODY', 'NMT_MAX_HEADER',
+    'NMT_USER', 'NMT_CHECKPOINT_KEY', 'NMT_CHECKPOINT_FILE', 'NMT_CHECKPOINT_EVERY']) {
+    assert.ok(r.stdout.includes(e), `--help lists ${e}`);
+  }
+  const v = await run(NMTD, ['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^nmtd \d+\.\d+\.\d+\n$/);
+  const bad = await run(NMTD, ['--frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown option --frobnicate/);
+  assert.equal(bad.stdout, '');
+});
+
+test('no program creates a database file on a missing path; only nmtctl init does', { skip: DB_KIND !== 'sqlite' && 'SQLite files' }, async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.ok(!fs.existsSync(db.file));
+  const srv = await run(NMTD, ['--database', db.url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0'],
+    { timeoutMs: 15000 });
+  assert.equal(srv.code, 1, srv.stderr);
+  assert.equal(srv.stdout, '', 'nothing served');
+  assert.match(srv.stderr, /does not exist.*nmtctl init/);
+  assert.ok(!fs.existsSync(db.file), 'nmtd created no file');
+  for (const args of [['user', 'add', '--username', 'early', '--display-name', 'E', '--org', 'NMT', '--role', 'admin'],
+    ['token', 'create', '--username', 'early'], ['audit', 'verify'], ['demo'], ['key', 'rotate']]) {
+    const r = await ctlFor(db, args);
+    assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, /does not exist.*nmtctl init/, args[0]);
+    assert.ok(!fs.existsSync(db.file), `nmtctl ${args[0]} created no file`);
+  }
+  const init = await ctlFor(db, ['init']);
+  assert.equal(init.code, 0, init.stderr);
+  assert.equal(fs.statSync(db.file).mode & 0o777, 0o600, 'init creates it 0600');
+});
+
+test('nmtd refuses a --web folder (or NMT_WEB) that does not exist', async () => {
+  const db = await createDatabase();
+  cleanup.push(() => db.drop());
+  assert.equal((await ctlFor(db, ['init'])).code, 0);
+  const missing = `${db.dir}/no-such-web`;
+  const byOption = await run(NMTD, ['--database', db.url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0',
+    '--web', missing], { timeoutMs: 15000 });
+  assert.equal(byOption.code, 1, byOption.stderr);
+  assert.equal(byOption.stdout, '');
+  assert.match(byOption.stderr, /--web .*no-such-web: not a readable folder/);
+  const byEnv = await run(NMTD, [], {
+    timeoutMs: 15000,
+    env: { NMT_DATABASE: db.url, NMT_KEY_FILE: db.keyFile, NMT_LISTEN: '127.0.0.1:0', NMT_WEB: missing },
+  });
+  assert.equal(byEnv.code, 1, byEnv.stderr);
+  assert.match(byEnv.stderr, /no-such-web: not a readable folder/);
+});

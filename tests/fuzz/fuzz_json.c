@@ -99,7 +99,8 @@ probe_messages(void)
 	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 	    "qqqqq\"],\"citizenship\":\"qq\",\"qq\":1,"
-	    "\"identity\":{\"date_of_birth\":\"q\"}}";
+	    "\"identity\":{\"date_of_birth\":\"q\","
+	    "\"full_name\":\"q\\u200bq\"}}";
 	json_t     *doc, *errors, *e;
 	const char *code;
 	size_t      i, j, n = 0;

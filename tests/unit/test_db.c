@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1141,6 +1142,38 @@ test_open_sqlite_bad(void **state)
 	assert_null(db);
 }
 
+/* db_exists: only an existing file answers 0; it never creates one. */
+static void
+test_db_exists(void **state)
+{
+	char        dir[] = "/tmp/nmt-test-db.XXXXXX", path[128], url[160];
+	char        err[512];
+	struct stat st;
+	FILE       *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/new.db", dir);
+	snprintf(url, sizeof(url), "sqlite://%s", path);
+	err[0] = '\0';
+	assert_int_equal(db_exists(path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "does not exist"));
+	assert_non_null(strstr(err, "nmtctl init"));
+	assert_int_equal(db_exists(url, err, sizeof(err)), -1);
+	assert_int_equal(stat(path, &st), -1); /* nothing was created */
+	assert_int_equal(db_exists(dir, err, sizeof(err)), -1); /* a folder */
+	assert_int_equal(db_exists("", err, sizeof(err)), -1);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(db_exists(path, err, sizeof(err)), 0);
+	assert_int_equal(db_exists(url, err, sizeof(err)), 0);
+	assert_int_equal(db_exists("postgresql:///nmt", err, sizeof(err)), 0);
+	assert_int_equal(db_exists(":memory:", err, sizeof(err)), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_open_sqlite_not_a_db(void **state)
 {
@@ -1183,6 +1216,7 @@ main(void)
 	const struct CMUnitTest open_tests[] = {
 		cmocka_unit_test(test_open_pg_closed_port),
 		cmocka_unit_test(test_open_sqlite_bad),
+		cmocka_unit_test(test_db_exists),
 		cmocka_unit_test(test_open_sqlite_not_a_db),
 	};
 	const struct CMUnitTest sqlite_tests[] = {

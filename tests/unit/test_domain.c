@@ -347,6 +347,8 @@ static const struct field_spec spec[] = {
 	{ "colours", FT_CODE_LIST, 0, 2, 0, 0, colours, NULL },
 	{ "land", FT_COUNTRY, 0, 2, 0, 0, NULL, NULL },
 	{ "inner", FT_OBJECT, 0, 0, 0, 0, NULL, inner_spec },
+	{ "tags", FT_STRING_LIST, 0, 3, 0, 0, NULL, NULL },
+	{ "secret", FT_STRING, FIELD_VERBATIM, 20, 0, 0, NULL, NULL },
 	FIELD_END,
 };
 
@@ -418,8 +420,8 @@ test_validate_rejects(void **state)
 	assert_true(has_error(errors, "age", "out_of_range"));
 	assert_true(has_error(errors, "colour", "invalid_value"));
 	assert_true(has_error(errors, "colours", "too_long"));
-	assert_true(has_error(errors, "land", "invalid_country"));
-	assert_true(has_error(errors, "inner.when", "invalid_date"));
+	assert_true(validate_has_error(errors, "land"));
+	assert_true(validate_has_error(errors, "inner.when"));
 	assert_true(has_error(errors, "inner", "unknown_field"));
 	assert_false(has_error(errors, "inner.x", "unknown_field"));
 	json_decref(errors);
@@ -571,6 +573,133 @@ test_text_fold(void **state)
 	assert_true(text_has_control("a\nb", 0));
 }
 
+/* Each invisible format character, inside a word. */
+static const char *const invisible[] = {
+	"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", /* embeddings */
+	"\u2066", "\u2067", "\u2068", "\u2069",           /* isolates */
+	"\u200e", "\u200f", "\u061c",                     /* marks */
+	"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", /* zero width */
+	"\u00ad", "\U000e0041",                           /* soft hyphen, tag */
+};
+
+static void
+test_text_check(void **state)
+{
+	char   buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++) {
+		snprintf(buf, sizeof(buf), "ab%sc", invisible[i]);
+		assert_int_equal(text_check(buf, 0), TEXT_INVISIBLE);
+		assert_int_equal(text_check(buf, 1), TEXT_INVISIBLE);
+	}
+	/* Swedish letters, an emoji with a variation selector, a flag. */
+	assert_int_equal(text_check("Ärende i Örebro, åäö \U0001f600 "
+	                            "\u2764\ufe0f \U0001f1f8\U0001f1ea",
+	                     0),
+	    TEXT_OK);
+	assert_int_equal(text_check("a\u00a0b\u2003c\u3000", 0), TEXT_OK);
+	assert_int_equal(text_check("rad ett\nrad två\tflik\r\n", 1), TEXT_OK);
+	assert_int_equal(text_check("a\nb", 0), TEXT_CONTROL);
+	assert_int_equal(text_check("a\tb", 0), TEXT_CONTROL);
+	assert_int_equal(text_check("a\x1b[2Jb", 1), TEXT_CONTROL);
+	assert_int_equal(text_check("a\xc2\x85"
+	                            "b",
+	                     1),
+	    TEXT_CONTROL);
+	assert_int_equal(text_check("a\u2028b", 1), TEXT_CONTROL);
+	assert_int_equal(text_check("a\u2029b", 0), TEXT_CONTROL);
+	assert_int_equal(text_check("a\ue000b", 0), TEXT_UNASSIGNED);
+	assert_int_equal(text_check("a\U000f0000b", 0), TEXT_UNASSIGNED);
+	assert_int_equal(text_check("a\uffffb", 0), TEXT_UNASSIGNED);
+	assert_int_equal(text_check("a\U0010fffeb", 0), TEXT_UNASSIGNED);
+	assert_int_equal(text_check("a\xc3\x28", 0), TEXT_ENCODING);
+	assert_int_equal(text_check("\xed\xa0\x80", 0), TEXT_ENCODING);
+	assert_int_equal(text_check("", 0), TEXT_OK);
+}
+
+static void
+test_text_trim(void **state)
+{
+	char *t;
+
+	(void)state;
+	assert_true(text_is_space(' '));
+	assert_true(text_is_space(0xa0));
+	assert_true(text_is_space(0x2003));
+	assert_true(text_is_space(0x3000));
+	assert_true(text_is_space(0x202f));
+	assert_true(text_is_space('\n'));
+	assert_false(text_is_space(0x200b)); /* zero width: not a space */
+	assert_false(text_is_space('a'));
+	t = text_trim("\u00a0\u2003 Ärende  i Malmö\u3000\n");
+	assert_string_equal(t, "Ärende  i Malmö");
+	free(t);
+	t = text_trim("\u00a0\u2003\u3000");
+	assert_string_equal(t, "");
+	free(t);
+	t = text_trim("");
+	assert_string_equal(t, "");
+	free(t);
+	assert_null(text_trim(" \xc3\x28 "));
+}
+
+static void
+test_validate_text_safety(void **state)
+{
+	json_t *errors, *doc;
+	char   *text;
+
+	(void)state;
+	/* An override in a one-line field, a zero-width joiner in a list. */
+	errors = errors_for("{\"name\":\"ab\u202ec\",\"note\":\"x\u2066y\","
+	                    "\"tags\":[\"ok\",\"a\u200db\"]}",
+	    NULL);
+	assert_true(has_error(errors, "name", "invisible_character"));
+	assert_true(has_error(errors, "note", "invisible_character"));
+	assert_true(has_error(errors, "tags[1]", "invisible_character"));
+	assert_false(has_error(errors, "tags[0]", "invisible_character"));
+	text = json_dumps(errors, 0);
+	assert_null(strstr(text, "\xe2\x80\xae")); /* never echoed */
+	free(text);
+	json_decref(errors);
+	/* Private use is refused; a line separator is not a line break. */
+	errors = errors_for("{\"name\":\"a\ue000\",\"note\":\"a\u2028b\"}",
+	    NULL);
+	assert_true(has_error(errors, "name", "invalid_text"));
+	assert_true(has_error(errors, "note", "invalid_text"));
+	json_decref(errors);
+	/* Unicode white space only is empty, in fields and list items. */
+	errors = errors_for("{\"name\":\"\u00a0\u2003\",\"tags\":"
+	                    "[\"\u3000\"]}",
+	    NULL);
+	assert_true(has_error(errors, "name", "required"));
+	assert_true(has_error(errors, "tags[0]", "required"));
+	json_decref(errors);
+	/* Trimmed (Unicode white space too) before the length counts. */
+	errors = errors_for("{\"name\":\"\u00a0\u00e5\u00e4\u00f6\u3000 \","
+	                    "\"note\":\"\u2003rad\\n\\trad\\n\","
+	                    "\"secret\":\" hemligt \"}",
+	    &doc);
+	assert_int_equal(json_array_size(errors), 0);
+	assert_string_equal(json_str(doc, "name"), "åäö");
+	assert_string_equal(json_str(doc, "note"), "rad\n\trad");
+	assert_string_equal(json_str(doc, "secret"), " hemligt ");
+	json_decref(doc);
+	json_decref(errors);
+	/* Codes, dates and country codes are not trimmed: exact or wrong. */
+	errors = errors_for("{\"name\":\"a\",\"colour\":\"red \",\"colours\":"
+	                    "[\"\u00a0red\"],\"land\":\" SE\",\"inner\":"
+	                    "{\"when\":\"2020-01-01\u3000\"}}",
+	    NULL);
+	assert_true(has_error(errors, "colour", "invalid_value"));
+	assert_true(has_error(errors, "colours[0]", "invalid_value"));
+	assert_true(validate_has_error(errors, "land"));
+	assert_true(validate_has_error(errors, "inner.when"));
+	json_decref(errors);
+}
+
 static void
 test_time(void **state)
 {
@@ -609,6 +738,9 @@ main(void)
 		cmocka_unit_test(test_validate_rejects),
 		cmocka_unit_test(test_validate_messages_hold_no_values),
 		cmocka_unit_test(test_text_fold),
+		cmocka_unit_test(test_text_check),
+		cmocka_unit_test(test_text_trim),
+		cmocka_unit_test(test_validate_text_safety),
 		cmocka_unit_test(test_time),
 	};
 

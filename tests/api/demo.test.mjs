@@ -1,0 +1,157 @@
+// README "Trying it out": `nmtctl demo` gives every demo user real work to look at, the same on
+// every run: a dozen cases in several regions, open and closed; persons with children, a
+// protected identity, citizenships, languages and vulnerabilities; teams where mira sees one
+// case only pseudonymously; one break-the-glass grant and an audit log for greta.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, createDatabase, ctlFor, api, assertStatus, listAll,
+} from './harness.mjs';
+
+let db;
+let srv;
+const U = {};
+let demoOut;
+
+/** A demo database: init and demo; returns the demo's output. */
+async function demoDatabase(d) {
+  const init = await ctlFor(d, ['init']);
+  assert.equal(init.code, 0, init.stderr);
+  const r = await ctlFor(d, ['demo']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}
+
+/** Cases as the user sees them, each with its full document, by title. */
+async function casesOf(user) {
+  const items = await listAll(srv, '/api/v1/cases', { auth: user });
+  const docs = [];
+  for (const c of items) {
+    const r = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: user });
+    assertStatus(r, 200, c.title);
+    docs.push(r.json);
+  }
+  return new Map(docs.map((c) => [c.title, c]));
+}
+
+before(async () => {
+  db = await createDatabase();
+  demoOut = await demoDatabase(db);
+  srv = await startServer({ db, init: false });
+  for (const name of ['sara', 'rasmus', 'petra', 'mira', 'greta']) {
+    const t = await ctlFor(db, ['token', 'create', '--username', name, '--json']);
+    assert.equal(t.code, 0, t.stderr);
+    U[name] = { username: name, token: JSON.parse(t.stdout).token };
+  }
+});
+
+after(async () => {
+  await srv?.stop();
+  await db?.drop();
+});
+
+test('the demo prints the five logins and refuses a second run', async () => {
+  for (const name of ['sara', 'rasmus', 'petra', 'mira', 'greta']) {
+    assert.match(demoOut, new RegExp(`^  ${name} +\\w+ .* password \\S+  TOTP secret [A-Z2-7]+`, 'm'), name);
+  }
+  const again = await ctlFor(db, ['demo']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /exist already/);
+});
+
+test('sara (secretariat) sees about a dozen cases across regions, open and closed', async () => {
+  const cases = await casesOf(U.sara);
+  assert.ok(cases.size >= 12, `${cases.size} cases`);
+  const all = [...cases.values()];
+  assert.ok(new Set(all.map((c) => c.region)).size >= 6, 'several regions');
+  assert.ok(all.filter((c) => c.status === 'closed').length >= 2, 'some closed');
+  assert.ok(all.filter((c) => c.status === 'open').length >= 8, 'most open');
+  assert.ok(all.every((c) => c.team.length >= 1));
+  assert.ok(all.some((c) => c.team.some((m) => m.access === 'pseudonymous')), 'pseudonymous team rows');
+  assert.ok(all.some((c) => c.team.some((m) => m.username)), 'a single user in a team');
+});
+
+test('the persons: children, a protected identity, citizenships, languages, vulnerabilities', async () => {
+  const cases = await casesOf(U.sara);
+  const persons = [];
+  for (const c of cases.values()) {
+    for (const s of c.persons) {
+      const r = await api(srv, 'GET', `/api/v1/persons/${s.id}`, { auth: U.sara });
+      assertStatus(r, 200);
+      persons.push(r.json);
+    }
+  }
+  assert.ok(persons.length >= 15, `${persons.length} persons`);
+  assert.ok(persons.filter((p) => p.is_child).length >= 2, 'children');
+  assert.ok(persons.some((p) => p.protected_identity === 'protected_address'), 'a protected identity');
+  assert.ok(new Set(persons.map((p) => p.citizenship).filter(Boolean)).size >= 5, 'several citizenships');
+  assert.ok(persons.filter((p) => p.languages.length > 0).length >= 10, 'languages');
+  assert.ok(persons.filter((p) => p.vulnerabilities.length > 0).length >= 10, 'vulnerabilities');
+  assert.ok(persons.some((p) => p.languages.length >= 2), 'more than one language');
+});
+
+test('each case worker sees real work; mira sees one case only pseudonymously', async () => {
+  const rasmus = await casesOf(U.rasmus);
+  const petra = await casesOf(U.petra);
+  const mira = await casesOf(U.mira);
+  for (const [who, cases] of [['rasmus', rasmus], ['petra', petra], ['mira', mira]]) {
+    assert.ok(cases.size >= 3, `${who} sees ${cases.size} cases`);
+    assert.ok([...cases.values()].some((c) => c.persons.length > 0), `${who} sees persons`);
+  }
+  assert.ok([...rasmus.values()].every((c) => c.region === 'stockholm' ||
+    c.team.some((m) => m.organization === 'RK-STOCKHOLM')), 'rasmus: his region and his teams');
+  const pseudo = mira.get('Misstänkt tvångsarbete på restaurang');
+  assert.ok(pseudo, 'mira sees the restaurant case');
+  assert.equal(pseudo.team.find((m) => m.organization === 'MIGRATIONSVERKET').access, 'pseudonymous');
+  for (const s of pseudo.persons) {
+    const p = (await api(srv, 'GET', `/api/v1/persons/${s.id}`, { auth: U.mira })).json;
+    assert.equal(p.identity, undefined, `mira sees no identity of ${p.pseudonym}`);
+  }
+  // The same person with its identity for the case's owner.
+  const owner = (await casesOf(U.rasmus)).get('Misstänkt tvångsarbete på restaurang');
+  const withIdentity = [];
+  for (const s of owner.persons) {
+    withIdentity.push((await api(srv, 'GET', `/api/v1/persons/${s.id}`, { auth: U.rasmus })).json);
+  }
+  assert.ok(withIdentity.some((p) => p.identity_access === 'full'), 'the owner has the identity');
+  assert.ok(mira.get('Tiggeri i organiserad form'), 'mira works another case in full');
+});
+
+test('greta (auditor) sees no cases but the audit log and the break-the-glass grant', async () => {
+  assertStatus(await api(srv, 'GET', '/api/v1/cases', { auth: U.greta }), 403);
+  const audit = await listAll(srv, '/api/v1/audit', { auth: U.greta });
+  assert.ok(audit.some((e) => e.action === 'case.create'));
+  assert.ok(audit.some((e) => e.action === 'person.create'));
+  assert.ok(audit.some((e) => e.action === 'person.break_glass' && e.flagged), 'a flagged break-the-glass');
+  const grants = await listAll(srv, '/api/v1/break-glass', { auth: U.greta });
+  assert.equal(grants.length, 1);
+  assert.ok(grants[0].reason.length >= 20);
+  const v = await ctlFor(db, ['audit', 'verify']);
+  assert.equal(v.code, 0, v.stderr);
+});
+
+test('the demo is the same on every run (titles, statuses, persons)', async () => {
+  const other = await createDatabase();
+  try {
+    await demoDatabase(other);
+    const srv2 = await startServer({ db: other, init: false });
+    try {
+      const t = await ctlFor(other, ['token', 'create', '--username', 'sara', '--json']);
+      const sara2 = { token: JSON.parse(t.stdout).token };
+      const shape = async (s, auth) => {
+        const items = await listAll(s, '/api/v1/cases', { auth });
+        const out = [];
+        for (const c of items) {
+          const d = (await api(s, 'GET', `/api/v1/cases/${c.id}`, { auth })).json;
+          out.push([d.number, d.title, d.status, d.region, d.persons.map((p) => p.pseudonym).sort()]);
+        }
+        return out.sort((a, b) => a[0].localeCompare(b[0]));
+      };
+      assert.deepEqual(await shape(srv2, sara2), await shape(srv, U.sara));
+    } finally {
+      await srv2.stop();
+    }
+  } finally {
+    await other.drop();
+  }
+});
