@@ -50,10 +50,8 @@ static const struct demo_user {
 /*
  * The cases, oldest first (so the case numbers follow their age). key
  * names the case for the team and person tables; days_ago is when it
- * was registered. A closed case has closed_days_ago > 0 and the reason
- * it would carry (support_completed, referred_on, no_indication,
- * returned_home, contact_lost): close_case() is where it is stored once
- * cases keep a closing reason.
+ * was registered. A closed case has closed_days_ago > 0 and its closing
+ * reason (a code of vocab_closing_reason).
  */
 static const struct demo_case {
 	const char *key, *owner, *title, *summary, *county;
@@ -160,7 +158,8 @@ struct demo_identity {
 /*
  * Persons, registered by the case owner on the case's first day. A birth
  * year is given as years before this one (0: none), an age estimate as
- * years (-1: none). Languages are ISO 639-1 codes.
+ * years (-1: none). Languages are ISO 639-1 codes, vulnerabilities codes
+ * of vocab_vulnerabilities.
  */
 static const struct demo_person {
 	const char                 *case_key, *pseudonym, *gender;
@@ -172,69 +171,130 @@ static const struct demo_person {
 	const struct demo_identity *identity;
 } demo_persons[] = {
 	{ "lund", "Lund-1", "female", 27, -1, "RO", { "ro", "en", NULL },
-	    { "Fattigdom", "Litet socialt nätverk", NULL }, "none", NULL },
+	    { "poverty", "small_network", NULL }, "none", NULL },
 	{ "lund", "Lund-2", "female", 0, 23, "RO", { "ro", NULL },
-	    { "Tidigare utsatthet", NULL }, "none", NULL },
+	    { "earlier_victimisation", NULL }, "none", NULL },
 	{ "gotland", "Gotland-1", "male", 34, -1, "TH", { "th", NULL },
-	    { "Minimal omvärldskunskap", NULL }, "none", NULL },
+	    { "limited_knowledge", NULL }, "none", NULL },
 	{ "gotland", "Gotland-2", "male", 0, 40, "TH", { "th", "en", NULL },
 	    { NULL }, "none", NULL },
 	{ "sos", "SÖS-1", "female", 0, -1, "SE", { "sv", NULL },
-	    { "Trauma", "Negativt inställd till myndigheter", NULL },
+	    { "earlier_victimisation", "distrust_of_authorities", NULL },
 	    "protected_address",
 	    &(const struct demo_identity){ "Linnea Sjöberg", "1998-03-14",
 	        "19980314-2384", "+46 70 123 45 67",
 	        "Skyddat boende, adressen lämnas inte ut" } },
 	{ "restaurang", "Restaurang-1", "male", 29, -1, "VN", { "vi", NULL },
-	    { "Skuld till arbetsgivaren", "Saknar uppehållstillstånd", NULL },
+	    { "limited_knowledge", "distrust_of_authorities", NULL },
 	    "none",
 	    &(const struct demo_identity){ "Nguyen Van An", NULL, NULL,
 	        "+46 73 555 01 02", NULL } },
 	{ "restaurang", "Restaurang-2", "male", 0, 19, "VN", { "vi", NULL },
-	    { "Saknar uppehållstillstånd", NULL }, "none", NULL },
+	    { "small_network", NULL }, "none", NULL },
 	{ "malmo", "Malmö-1", "female", 24, -1, "RO", { "ro", "en", NULL },
-	    { "Fattigdom", NULL }, "marked",
+	    { "poverty", NULL }, "marked",
 	    &(const struct demo_identity){ "Ioana Popescu", "2001-07-02", NULL,
 	        "+40 712 345 678", "Okänd adress i Malmö" } },
 	{ "malmo", "Malmö-2", "female", 0, 30, "BG", { "bg", NULL },
-	    { "Missbruk", NULL }, "none", NULL },
+	    { "exclusion", NULL }, "none", NULL },
 	{ "tiggeri", "Tiggeri-1", "female", 52, -1, "RO", { "ro", NULL },
-	    { "Fysisk funktionsnedsättning", "Fattigdom", NULL }, "none",
+	    { "disability", "poverty", NULL }, "none",
 	    NULL },
 	{ "tiggeri", "Tiggeri-2", "male", 0, 12, "RO", { "ro", NULL },
-	    { "Barn utan vårdnadshavare i Sverige", NULL }, "none", NULL },
+	    { "small_network", NULL }, "none", NULL },
 	{ "naglar", "Naglar-1", "female", 31, -1, "VN", { "vi", NULL },
-	    { "Bor på arbetsplatsen", NULL }, "none", NULL },
+	    { "small_network", NULL }, "none", NULL },
 	{ "naglar", "Naglar-2", "female", 26, -1, "VN", { "vi", "en", NULL },
-	    { "Bor på arbetsplatsen", NULL }, "none", NULL },
+	    { "limited_knowledge", "exclusion", NULL }, "none", NULL },
 	{ "naglar", "Naglar-3", "other", 0, -1, "CN", { "zh", NULL }, { NULL },
 	    "none", NULL },
 	{ "bygg", "Bygg-1", "male", 41, -1, "UA", { "uk", "ru", NULL },
-	    { "Passet omhändertaget", NULL }, "none", NULL },
+	    { "distrust_of_authorities", NULL }, "none", NULL },
 	{ "bygg", "Bygg-2", "male", 0, 35, "MD", { "ro", "ru", NULL },
-	    { "Passet omhändertaget", NULL }, "none", NULL },
+	    { "distrust_of_authorities", NULL }, "none", NULL },
 	{ "skuld", "Skuld-1", "male", 22, -1, "NG", { "en", "yo", NULL },
-	    { "Skuld för resan", NULL }, "none",
+	    { "poverty", NULL }, "none",
 	    &(const struct demo_identity){ "Chinedu Okafor", NULL, NULL, NULL,
 	        "Migrationsverkets boende, Örebro" } },
 	{ "hotell", "Hotell-1", "female", 0, 15, "NG", { "en", NULL },
-	    { "Barn", "Litet socialt nätverk", NULL }, "marked", NULL },
+	    { "small_network", "earlier_victimisation", NULL }, "marked", NULL },
 	{ "butik", "Butik-1", "male", 17, -1, "RO", { "ro", NULL },
-	    { "Skuld för resan", NULL }, "none", NULL },
+	    { "poverty", NULL }, "none", NULL },
 	{ "butik", "Butik-2", "male", 20, -1, "RO", { "ro", NULL }, { NULL },
 	    "none", NULL },
 	{ "skola", "Eleven", "female", 16, -1, "SE", { "sv", "ar", NULL },
-	    { "Barn", NULL }, "none", NULL },
+	    { "small_network", NULL }, "none", NULL },
 };
 
 /* The one break-the-glass grant: rasmus opens SÖS-1's protected identity. */
 static const struct demo_glass {
-	const char *case_key, *pseudonym, *username, *reason;
+	const char *case_key, *pseudonym, *username, *category, *reason;
 	int         days_ago;
-} demo_glass = { "sos", "SÖS-1", "rasmus",
+} demo_glass = { "sos", "SÖS-1", "rasmus", "protection_measure",
 	"Akut placering i skyddat boende i region Stockholm behöver "
 	"bekräftad identitet",
 	110 };
+
+/*
+ * Journal entries, in writing order: days_after the case was registered,
+ * by a user who works the case; corrects is the index in this table of
+ * the entry corrected (-1: none).
+ */
+static const struct demo_entry {
+	const char *case_key, *author, *kind, *visibility, *text;
+	int         days_after, corrects;
+} demo_journal[] = {
+	{ "lund", "petra", "decision", "team",
+	    "Beslut: stödinsatsen avslutas. Båda kvinnorna har rest hem med "
+	    "IOM:s återvändandeprogram och har kontaktuppgifter till "
+	    "stödorganisationen i Bukarest.",
+	    64, -1 },
+	{ "sos", "sara", "note", "full",
+	    "Kvinnan har fått plats i skyddat boende genom socialtjänsten. "
+	    "Kontaktperson på SÖS är kuratorn på akutmottagningen.",
+	    1, -1 },
+	{ "sos", "rasmus", "meeting", "team",
+	    "Samråd med polisen och socialtjänsten: polisen inleder "
+	    "förundersökning, socialtjänsten ansvarar för stödet och "
+	    "boendet.",
+	    7, -1 },
+	{ "sos", "petra", "call", "team",
+	    "Förhörsledaren har bokat förhör med tolk nästa vecka.", 12, -1 },
+	{ "restaurang", "rasmus", "call", "team",
+	    "Samtal med socialsekreteraren i Botkyrka: båda vill ha stöd men "
+	    "oroar sig för sin rätt att stanna i Sverige.",
+	    2, -1 },
+	{ "restaurang", "rasmus", "decision", "full",
+	    "Beslut: Migrationsverket ingår i teamet med pseudonymiserad "
+	    "åtkomst; identiteterna lämnas ut först när de behövs för ett "
+	    "beslut.",
+	    3, -1 },
+	{ "restaurang", "mira", "note", "team",
+	    "Migrationsverket: inga pågående ärenden som rör personerna.", 10,
+	    -1 },
+	{ "malmo", "petra", "note", "team",
+	    "Tre annonser med samma telefonnummer är säkrade.", 1, -1 },
+	{ "malmo", "petra", "note", "team",
+	    "Rättelse: fyra annonser, inte tre. Den fjärde låg på en annan "
+	    "annonssajt.",
+	    2, 7 },
+	{ "tiggeri", "sara", "meeting", "team",
+	    "Möte med Polisen region Väst och Migrationsverket om barnet. "
+	    "Socialtjänsten i Göteborg gör en orosanmälan.",
+	    2, -1 },
+	{ "hotell", "petra", "call", "full",
+	    "Socialjouren i Helsingborg: flickan är omhändertagen akut och "
+	    "placerad på ett HVB-hem.",
+	    1, -1 },
+	{ "hotell", "mira", "note", "team",
+	    "Migrationsverket: ingen ansökan om uppehållstillstånd "
+	    "registrerad.",
+	    3, -1 },
+	{ "skola", "rasmus", "note", "team",
+	    "Skolkuratorn har fått råd om hur eleven kan kontaktas utan att "
+	    "familjen får veta.",
+	    1, -1 },
+};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -333,10 +393,7 @@ add_case(struct cli *cli, const struct demo_case *dc, time_t now,
 	return e;
 }
 
-/*
- * Closes a case closed_days_ago days before now. (Its closing_reason is
- * stored here once cases keep one.)
- */
+/* Closes a case closed_days_ago days before now, with its reason. */
 static enum nmt_err
 close_case(struct cli *cli, const struct demo_case *dc, const char *id,
     time_t now)
@@ -351,10 +408,15 @@ close_case(struct cli *cli, const struct demo_case *dc, const char *id,
 	days_before(now, dc->closed_days_ago, at);
 	free(c.status);
 	c.status = xstrdup("closed");
+	free(c.closing_reason);
+	c.closing_reason = xstrdup(dc->closing_reason);
+	free(c.closed_at);
+	c.closed_at = xstrdup(at);
 	free(c.updated_at);
 	c.updated_at = xstrdup(at);
-	if ((e = store_case_update(cli->db, &c)) == NMT_OK)
-		e = audit(cli, "case.update", "case", id, id, 0);
+	if ((e = store_case_update(cli->db, &c)) == NMT_OK &&
+	    (e = store_case_touch(cli->db, id, at)) == NMT_OK)
+		e = audit(cli, "case.close", "case", id, id, 0);
 	record_free(&case_record, &c);
 	return e;
 }
@@ -465,6 +527,7 @@ add_glass(struct cli *cli, const char *case_id, const char *person_id,
 	g.case_id = (char *)case_id;
 	g.user_id = u.id;
 	g.reason = (char *)demo_glass.reason;
+	g.category = (char *)demo_glass.category;
 	g.created_at = at;
 	g.expires_at = until;
 	if ((e = store_glass_insert(cli->db, &g)) == NMT_OK)
@@ -475,12 +538,49 @@ add_glass(struct cli *cli, const char *case_id, const char *person_id,
 }
 
 /*
- * Writes one case with its team and persons (and the grant when it is
- * the grant's case) in one transaction.
+ * Writes journal entry i of demo_journal into case case_id, registered at
+ * start; ids[i] receives its id (for the corrections that follow it).
+ */
+static enum nmt_err
+add_entry(struct cli *cli, size_t i, const char *case_id, time_t start,
+    char ids[][UUID_TEXT])
+{
+	const struct demo_entry *de = &demo_journal[i];
+	struct journal_rec       j;
+	struct user_row          u;
+	char                     at[TIME_TEXT];
+	enum nmt_err             e;
+
+	if (user_of(cli, de->author, &u) != 0)
+		return NMT_ERROR;
+	time_format(start + (time_t)de->days_after * DAY, at);
+	memset(&j, 0, sizeof(j));
+	j.case_id = xstrdup(case_id);
+	j.kind = xstrdup(de->kind);
+	j.text = xstrdup(de->text);
+	j.visibility = xstrdup(de->visibility);
+	j.corrects = de->corrects >= 0 ? xstrdup(ids[de->corrects]) : NULL;
+	j.author_user = xstrdup(u.id);
+	j.author_org = xstrdup(u.org);
+	j.at = xstrdup(at);
+	if ((e = store_journal_insert(cli->db, &j)) == NMT_OK &&
+	    (e = store_case_touch(cli->db, case_id, at)) == NMT_OK &&
+	    (e = audit(cli, "journal.create", "journal", j.id, case_id, 0)) ==
+	        NMT_OK)
+		strlcopy(ids[i], j.id, UUID_TEXT);
+	record_free(&journal_record, &j);
+	user_row_cleanup(&u);
+	return e;
+}
+
+/*
+ * Writes one case with its team, persons, journal (and the grant when it
+ * is the grant's case) and closing in one transaction.
  */
 static enum nmt_err
 add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 {
+	static char     journal_ids[COUNT(demo_journal)][UUID_TEXT];
 	struct user_row owner;
 	char            id[UUID_TEXT], pid[UUID_TEXT], at[TIME_TEXT];
 	time_t          start = now - (time_t)dc->days_ago * DAY;
@@ -507,6 +607,9 @@ add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 		        0)
 			e = add_glass(cli, id, pid, now);
 	}
+	for (i = 0; e == NMT_OK && i < COUNT(demo_journal); i++)
+		if (strcmp(demo_journal[i].case_key, dc->key) == 0)
+			e = add_entry(cli, i, id, start, journal_ids);
 	if (e == NMT_OK && dc->closed_days_ago > 0)
 		e = close_case(cli, dc, id, now);
 	if (e == NMT_OK)

@@ -88,6 +88,34 @@ test('the persons: children, a protected identity, citizenships, languages, vuln
   assert.ok(persons.filter((p) => p.languages.length > 0).length >= 10, 'languages');
   assert.ok(persons.filter((p) => p.vulnerabilities.length > 0).length >= 10, 'vulnerabilities');
   assert.ok(persons.some((p) => p.languages.length >= 2), 'more than one language');
+  const vocab = (await api(srv, 'GET', '/api/v1/vocabularies', { auth: U.sara })).json;
+  const known = new Set(vocab.vulnerabilities.map((t) => t.code));
+  assert.deepEqual(persons.flatMap((p) => p.vulnerabilities).filter((v) => !known.has(v)), [],
+    'vulnerabilities are codes of the vocabulary');
+});
+
+test('closed cases carry their reason, and the journals hold real work', async () => {
+  const sara = await casesOf(U.sara);
+  const vocab = (await api(srv, 'GET', '/api/v1/vocabularies', { auth: U.sara })).json;
+  const reasons = new Set(vocab.closing_reasons.map((t) => t.code));
+  const closed = [...sara.values()].filter((c) => c.status === 'closed');
+  for (const c of closed) {
+    assert.ok(reasons.has(c.closing_reason), `${c.title}: ${c.closing_reason}`);
+    assert.ok(c.closed_at);
+    assert.deepEqual(c.allowed, ['reopen'], 'a closed case offers only reopening');
+  }
+  const sos = sara.get('Hänvisning från akutmottagningen SÖS');
+  const all = await listAll(srv, `/api/v1/cases/${sos.id}/journal`, { auth: U.sara });
+  assert.ok(all.length >= 3, 'the SÖS case has a journal');
+  assert.ok(all.some((e) => e.visibility === 'full'));
+  // petra is a pseudonymous member there: the team's entries only.
+  const petra = await listAll(srv, `/api/v1/cases/${sos.id}/journal`, { auth: U.petra });
+  assert.deepEqual(petra.map((e) => e.id), all.filter((e) => e.visibility === 'team').map((e) => e.id));
+  const malmo = sara.get('Annonser för sexuella tjänster, Malmö');
+  const entries = await listAll(srv, `/api/v1/cases/${malmo.id}/journal`, { auth: U.petra });
+  assert.ok(entries.some((e) => e.corrects && entries.some((x) => x.id === e.corrects)), 'a correction');
+  const greta = await listAll(srv, '/api/v1/break-glass', { auth: U.greta });
+  assert.equal(greta[0].category, 'protection_measure');
 });
 
 test('each case worker sees real work; mira sees one case only pseudonymously', async () => {
@@ -104,8 +132,8 @@ test('each case worker sees real work; mira sees one case only pseudonymously', 
   assert.ok(pseudo, 'mira sees the restaurant case');
   assert.equal(pseudo.team.find((m) => m.organization === 'MIGRATIONSVERKET').access, 'pseudonymous');
   for (const s of pseudo.persons) {
-    const p = (await api(srv, 'GET', `/api/v1/persons/${s.id}`, { auth: U.mira })).json;
-    assert.equal(p.identity, undefined, `mira sees no identity of ${p.pseudonym}`);
+    assertStatus(await api(srv, 'GET', `/api/v1/persons/${s.id}/identity`, { auth: U.mira }), 404,
+      `mira sees no identity of ${s.pseudonym}`);
   }
   // The same person with its identity for the case's owner.
   const owner = (await casesOf(U.rasmus)).get('Misstänkt tvångsarbete på restaurang');
@@ -114,6 +142,8 @@ test('each case worker sees real work; mira sees one case only pseudonymously', 
     withIdentity.push((await api(srv, 'GET', `/api/v1/persons/${s.id}`, { auth: U.rasmus })).json);
   }
   assert.ok(withIdentity.some((p) => p.identity_access === 'full'), 'the owner has the identity');
+  const revealed = withIdentity.find((p) => p.has_identity);
+  assertStatus(await api(srv, 'GET', `/api/v1/persons/${revealed.id}/identity`, { auth: U.rasmus }), 200);
   assert.ok(mira.get('Tiggeri i organiserad form'), 'mira works another case in full');
 });
 
