@@ -265,6 +265,7 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_UPDATE:
 	case ACT_CLOSE:
 	case ACT_JOURNAL_WRITE:
+	case ACT_JOURNAL_FULL:
 		return f->closed;
 	case ACT_TEAM_CHANGE:
 		return f->closed || f->owner_row;
@@ -292,6 +293,7 @@ static const struct {
 	{ "write_journal", OBJ_CASE, ACT_JOURNAL_WRITE },
 	{ "reveal_identity", OBJ_PERSON, ACT_REVEAL_IDENTITY },
 	{ "break_glass", OBJ_PERSON, ACT_BREAK_GLASS },
+	{ "write_journal_full", OBJ_CASE, ACT_JOURNAL_FULL },
 };
 
 const char *

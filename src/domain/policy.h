@@ -161,7 +161,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * What an answer offers the caller ("allowed"): a set of ALLOWED_* bits,
  * each one the very policy_decide() (and policy_conflict()) the route
  * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
- * add_person, add_member, write_journal; OBJ_PERSON edit,
+ * add_person, add_member, write_journal, write_journal_full (an entry
+ * for full access only); OBJ_PERSON edit,
  * reveal_identity, break_glass; OBJ_TEAM_ROW remove_member.
  */
 #define ALLOWED_EDIT            0x001u
@@ -173,7 +174,8 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_WRITE_JOURNAL   0x040u
 #define ALLOWED_REVEAL_IDENTITY 0x080u
 #define ALLOWED_BREAK_GLASS     0x100u
-#define ALLOWED_COUNT           9
+#define ALLOWED_JOURNAL_FULL    0x200u /* write_journal_full */
+#define ALLOWED_COUNT           10
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */

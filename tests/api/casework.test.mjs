@@ -49,7 +49,7 @@ const close = (auth, id, extra = {}) =>
 const reopen = (auth, id) => patchCase(auth, id, { status: 'open', reopen_reason: 'Ny uppgift från polisen.' });
 const sorted = (a) => [...a].sort();
 
-const CASE_WRITER = ['add_member', 'add_person', 'close', 'edit', 'write_journal'];
+const CASE_WRITER = ['add_member', 'add_person', 'close', 'edit', 'write_journal', 'write_journal_full'];
 
 test('allowed on an open case, per role', async () => {
   const c = await workedCase();
@@ -57,7 +57,7 @@ test('allowed on an open case, per role', async () => {
     owner: CASE_WRITER,
     rksyd: CASE_WRITER,
     nmt: CASE_WRITER,
-    full: ['add_person', 'edit', 'write_journal'],
+    full: ['add_person', 'edit', 'write_journal', 'write_journal_full'],
     pseudo: ['write_journal'],
   };
   for (const [who, allowed] of Object.entries(expect)) {
@@ -158,6 +158,12 @@ test('a closed case refuses every change but reopening (409), for case, persons 
   assertProblem(await api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, {
     auth: U.owner, body: { pseudonym: 'Ny', gender: 'male' },
   }), 409);
+  for (const who of ['owner', 'pseudo']) {
+    assertProblem(await api(srv, 'POST', `/api/v1/cases/${c.id}/journal`, {
+      auth: U[who], body: { kind: 'note', text: 'Efter avslut' },
+    }), 409);
+  }
+  assert.deepEqual(await listAll(srv, `/api/v1/cases/${c.id}/journal`, { auth: U.owner }), []);
   assertProblem(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`, {
     auth: U.owner, body: { organization: 'SKATTEVERKET', access: 'full' },
   }), 409);

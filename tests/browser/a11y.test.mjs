@@ -117,7 +117,7 @@ before(async () => {
 	});
 	await apiCall(polToken, 'POST', `/cases/${pc.id}/team`, { organization: 'RK-STOCKHOLM', access: 'full' });
 	await apiCall(token, 'POST', `/persons/${pp.id}/break-glass`,
-	    { reason: 'Behöver nå personen i dag inför ett möte med socialtjänsten.' });
+	    { category: 'urgent_decision', reason: 'Behöver nå personen i dag inför ett möte med socialtjänsten.' });
 
 	browser = await launchBrowser();
 	page = browser.context.pages()[0] || await browser.context.newPage();

@@ -63,8 +63,11 @@ async function visibleButtons() {
 }
 
 // The actions the case page offers, read from what it shows.
-const CASE_BUTTONS = { 'edit-case': 'edit', 'add-person': 'add_person', 'add-member': 'add_member' };
-const NOT_ACTIONS = new Set(['case-log-toggle']);
+const CASE_BUTTONS = {
+	'edit-case': 'edit', 'add-person': 'add_person', 'add-member': 'add_member',
+	'journal-submit': 'write_journal', Rätta: 'write_journal',
+};
+const NOT_ACTIONS = new Set(['case-log-toggle', 'case-history-toggle']);
 
 async function caseActionsShown() {
 	const shown = [];
@@ -78,13 +81,14 @@ async function caseActionsShown() {
 			shown.push(`?${b}`);
 		}
 	}
-	return shown.sort();
+	return [...new Set(shown)].sort();
 }
 
 const PERSON_BUTTONS = { 'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass' };
 
 async function personActionsShown() {
-	return (await visibleButtons()).map((b) => PERSON_BUTTONS[b] || `?${b}`).sort();
+	return (await visibleButtons()).filter((b) => b !== 'person-history-toggle')
+	    .map((b) => PERSON_BUTTONS[b] || `?${b}`).sort();
 }
 
 // The case page against the API's allowed, for the case and each team row.
@@ -92,8 +96,14 @@ async function checkCasePage(user) {
 	const doc = await apiAs(user, 'GET', `/cases/${caseId}`);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await page.locator('#team-table').waitFor();
-	assert.deepEqual(await caseActionsShown(), [...doc.allowed].filter((a) => a !== 'write_journal').sort(),
+	await page.locator('#journal-empty, #journal-entries').first().waitFor();
+	assert.deepEqual(await caseActionsShown(), [...doc.allowed].filter((a) => a !== 'write_journal_full').sort(),
 	    `${user.username}: case actions`);
+	// The journal's form only with write_journal; "full access only" only with write_journal_full.
+	assert.equal(await page.isVisible('#journal-form'), doc.allowed.includes('write_journal'),
+	    `${user.username}: the journal form`);
+	assert.equal(await page.locator('#journal-form input[name="visibility"][value="full"]').isVisible(),
+	    doc.allowed.includes('write_journal_full'), `${user.username}: "Endast full åtkomst"`);
 	for (const row of doc.team) {
 		const removable = await page.locator(`#team-table tr[data-id="${row.id}"] button`, { hasText: 'Ta bort' }).count();
 		assert.equal(removable, row.allowed.includes('remove_member') ? 1 : 0,
@@ -195,7 +205,7 @@ test('close with a reason, the closed case offers only reopening, reopen with a 
 	await page.fill('#case-reopen-reason', 'Personen har återvänt till Sverige.');
 	await page.click('#case-status-confirm');
 	await page.locator('#case-status', { hasText: 'Öppet' }).waitFor();
-	assert.deepEqual(await caseActionsShown(), ['add_member', 'add_person', 'close', 'edit']);
+	assert.deepEqual(await caseActionsShown(), ['add_member', 'add_person', 'close', 'edit', 'write_journal']);
 	const doc = await apiAs(users.anna, 'GET', `/cases/${caseId}`);
 	assert.equal(doc.reopen_reason, 'Personen har återvänt till Sverige.');
 	await logout();

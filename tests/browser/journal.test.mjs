@@ -166,6 +166,9 @@ test('the case\'s change history is collapsed and shows who changed what', async
 	assert.match(text, /Status.*Öppet.*Avslutat/s);
 	assert.match(text, /anna/);
 	await shot('case-history');
+	// Open again, so that the tests after this one can change the case's persons.
+	const closed = await call('GET', `/cases/${caseId}`);
+	await call('PATCH', `/cases/${caseId}`, { status: 'open', reopen_reason: 'Nya uppgifter.' }, closed.version);
 });
 
 test('the person\'s change history names identity fields without their values', async () => {

@@ -40,6 +40,7 @@ export function journalSection(ctx, { caseId, orgName }) {
 	const msg = h('div', { class: 'section-message', id: 'journal-message' });
 	const heading = h('h2', { id: 'journal-heading', tabindex: '-1' }, t('journal.title'));
 	let entries = [];
+	let allowed = [];
 	const form = buildForm();
 
 	function entryId(id) {
@@ -97,7 +98,7 @@ export function journalSection(ctx, { caseId, orgName }) {
 			class: ['journal-entry', fixes.length ? 'is-corrected' : null],
 			id: entryId(e.id), tabindex: '-1', dataset: { id: e.id, kind: e.kind },
 		}, meta, h('p', { class: 'prose journal-text' }, e.text), notes,
-		h('div', { class: 'row-actions' }, fixBtn));
+		allowed.includes('write_journal') ? h('div', { class: 'row-actions' }, fixBtn) : null);
 	}
 
 	function paint() {
@@ -215,15 +216,35 @@ export function journalSection(ctx, { caseId, orgName }) {
 			text.control.focus();
 		}
 
+		// Without write_journal_full every entry is for the whole team.
+		function setFull(full) {
+			visibility.wrap.hidden = !full;
+			if (!full)
+				for (const input of visibility.inputs)
+					input.checked = input.value === 'team';
+		}
+
 		return {
 			el: h('div', { class: 'form-panel journal-form' }, title, f.el),
 			startCorrection,
+			setFull,
 		};
+	}
+
+	// What the case offers this user (its `allowed`): the form and "Rätta"
+	// only with write_journal, the choice of "full access only" only with
+	// write_journal_full.
+	function setAllowed(list) {
+		allowed = list || [];
+		form.el.hidden = !allowed.includes('write_journal');
+		form.setFull(allowed.includes('write_journal_full'));
+		if (entries.length)
+			paint();
 	}
 
 	const el = h('section', { class: 'card', 'aria-labelledby': 'journal-heading', id: 'journal' },
 	    h('div', { class: 'section-head' }, heading),
 	    h('p', { class: 'muted' }, t('journal.intro')),
 	    msg, listHost, form.el);
-	return { el, load };
+	return { el, load, setAllowed };
 }

@@ -39,6 +39,7 @@ export async function render(ctx) {
 	setTitle('case.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let c;
+	let journal = null; // the journal section, once built
 	let regions, counties, orgs, countries, languages;
 	try {
 		// Country and language names are a nicety: without them the code is shown.
@@ -106,6 +107,7 @@ export async function render(ctx) {
 		headingEl.textContent = c.title || t('case.title');
 		showStatusAction();
 		showAllowed();
+		journal?.setAllowed(c.allowed);
 		const owner = c.owner || {};
 		factsHost.replaceChildren(definitionList([
 			[t('case.status'), h('span', { class: ['badge', `badge-${c.status}`], id: 'case-status' }, vocab.label('case_statuses', c.status))],
@@ -427,7 +429,7 @@ export async function render(ctx) {
 		await refresh();
 	});
 
-	const journal = journalSection(ctx, { caseId: c.id, orgName });
+	journal = journalSection(ctx, { caseId: c.id, orgName });
 	journal.load();
 	paint(c);
 	const sections = [
