@@ -506,7 +506,8 @@ test_policy_allowed(void **state)
 	struct facts   pseudo = case_f("syd", "RK-SYD", ACCESS_PSEUDONYMOUS);
 	struct facts   closed = open, row = open, pf;
 	const unsigned writer = ALLOWED_EDIT | ALLOWED_CLOSE |
-	    ALLOWED_ADD_PERSON | ALLOWED_ADD_MEMBER | ALLOWED_WRITE_JOURNAL;
+	    ALLOWED_ADD_PERSON | ALLOWED_ADD_MEMBER | ALLOWED_WRITE_JOURNAL |
+	    ALLOWED_JOURNAL_FULL;
 
 	(void)state;
 	closed.closed = 1;
@@ -515,7 +516,9 @@ test_policy_allowed(void **state)
 	assert_int_equal(policy_allowed(&police, &closed), ALLOWED_REOPEN);
 	assert_int_equal(policy_allowed(&secretariat, &closed), ALLOWED_REOPEN);
 	assert_int_equal(policy_allowed(&police, &full),
-	    ALLOWED_EDIT | ALLOWED_ADD_PERSON | ALLOWED_WRITE_JOURNAL);
+	    ALLOWED_EDIT | ALLOWED_ADD_PERSON | ALLOWED_WRITE_JOURNAL |
+	        ALLOWED_JOURNAL_FULL);
+	/* A pseudonymous member writes only entries for the whole team. */
 	assert_int_equal(policy_allowed(&police, &pseudo),
 	    ALLOWED_WRITE_JOURNAL);
 	pseudo.closed = 1;
