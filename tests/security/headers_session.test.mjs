@@ -89,6 +89,7 @@ test('every endpoint answers with the API security headers, with and without TLS
     'GET /api/v1/regions': () => api(srv, 'GET', '/api/v1/regions', { auth: U.pol }),
     'GET /api/v1/counties': () => api(srv, 'GET', '/api/v1/counties', { auth: U.pol }),
     'GET /api/v1/countries': () => api(srv, 'GET', '/api/v1/countries', { auth: U.pol }),
+    'GET /api/v1/languages': () => api(srv, 'GET', '/api/v1/languages', { auth: U.pol }),
     'GET /api/v1/vocabularies': () => api(srv, 'GET', '/api/v1/vocabularies', { auth: U.pol }),
     'GET /api/v1/me': () => api(srv, 'GET', '/api/v1/me', { auth: U.pol }),
     'POST /api/v1/session': () => api(srv, 'POST', '/api/v1/session',
@@ -115,6 +116,12 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.nmt, body: { category: 'urgent_decision', reason: 'Behövs för att nå personen i dag.' } }),
     'GET /api/v1/break-glass': () => api(srv, 'GET', '/api/v1/break-glass', { auth: U.aud }),
     'GET /api/v1/audit': () => api(srv, 'GET', '/api/v1/audit?limit=5', { auth: U.aud }),
+    'GET /api/v1/audit/export': () => api(srv, 'GET', '/api/v1/audit/export?limit=5', { auth: U.aud }),
+    'GET /api/v1/cases/{id}/journal': () => api(srv, 'GET', `/api/v1/cases/${c.id}/journal`, { auth: U.pol }),
+    'POST /api/v1/cases/{id}/journal': () => api(srv, 'POST', `/api/v1/cases/${c.id}/journal`,
+      { auth: U.pol, body: { kind: 'note', text: 'H' } }),
+    'GET /api/v1/cases/{id}/history': () => api(srv, 'GET', `/api/v1/cases/${c.id}/history`, { auth: U.pol }),
+    'GET /api/v1/persons/{id}/history': () => api(srv, 'GET', `/api/v1/persons/${p.id}/history`, { auth: U.pol }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);
