@@ -11,7 +11,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import {
+	startServer, launchBrowser, login as loginAs, logout as logoutOf,
+} from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -61,18 +63,11 @@ async function check(name) {
 }
 
 async function login(user) {
-	await page.goto(server.url);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', user.username);
-	await page.fill('#login-password', user.password);
-	await page.fill('#login-code', await freshTotp(user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await loginAs(page, user, server.url);
 }
 
 async function logout() {
-	await page.click('#logout');
-	await page.locator('#login-username').waitFor();
+	await logoutOf(page);
 }
 
 async function setLang(lang) {

@@ -4,7 +4,9 @@
 // identity is fetched on demand and its reading is in the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import {
+	startServer, launchBrowser, login as loginAs, logout as logoutOf,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -41,18 +43,11 @@ function addUser(username, org, role, region) {
 }
 
 async function login(user) {
-	await page.goto(`${server.url}/`);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', user.username);
-	await page.fill('#login-password', user.password);
-	await page.fill('#login-code', await freshTotp(user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await loginAs(page, user, `${server.url}/`);
 }
 
 async function logout() {
-	await page.click('#logout');
-	await page.locator('#login-username').waitFor();
+	await logoutOf(page);
 }
 
 // The visible buttons of the page's main area, by id or (without one) text.

@@ -162,3 +162,25 @@ export async function launchBrowser() {
 		},
 	};
 }
+
+/*
+ * Signs user ({username, password, totp_secret}) in through the login form
+ * on page (which must show it, or be sent to url first), with a fresh TOTP
+ * code (each code is taken once per user); waits for the signed-in header.
+ */
+export async function login(page, user, url = null) {
+	if (url)
+		await page.goto(url);
+	await page.locator('#login-username').waitFor();
+	await page.fill('#login-username', user.username);
+	await page.fill('#login-password', user.password);
+	await page.fill('#login-code', await freshTotp(user.totp_secret));
+	await page.click('#login-submit');
+	await page.locator('#user-name').waitFor();
+}
+
+/* Signs out with the header's button; waits for the login form. */
+export async function logout(page) {
+	await page.click('#logout');
+	await page.locator('#login-username').waitFor();
+}

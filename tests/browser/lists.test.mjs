@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import {
+	startServer, launchBrowser, login as loginAs,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -25,12 +27,7 @@ async function call(method, p, body) {
 }
 
 async function login(user) {
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', user.username);
-	await page.fill('#login-password', user.password);
-	await page.fill('#login-code', await freshTotp(user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await loginAs(page, user);
 }
 
 async function titles() {

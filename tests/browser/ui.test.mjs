@@ -4,7 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import {
+	startServer, launchBrowser, freshTotp, login as loginAs, logout as logoutOf,
+} from './helpers.mjs';
 
 const CASE_TITLE = 'Bärplockare i Norrland';
 const PSEUDONYM = 'Person A';
@@ -79,17 +81,11 @@ async function recordTitle() {
 // Signs in through the login form with a fresh TOTP code (each code is
 // taken once per user); waits for the page the role starts at.
 async function login(user) {
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', user.username);
-	await page.fill('#login-password', user.password);
-	await page.fill('#login-code', await freshTotp(user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await loginAs(page, user);
 }
 
 async function logout() {
-	await page.click('#logout');
-	await page.locator('#login-username').waitFor();
+	await logoutOf(page);
 }
 
 // The texts of the header's menu.
