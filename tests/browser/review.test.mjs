@@ -1,7 +1,9 @@
 // Browser test of what a review found as a new user: the person page says
 // which case the person belongs to (its number, linked to the case), in
-// Swedish and English and at phone width. Screenshots go to
-// /tmp/nmt-rev-*.png.
+// Swedish and English and at phone width; the audit log names every event
+// of case work in words (closing, reopening, the journal, an identity
+// shown), offers each as a filter, and keeps an entry's number on one
+// line. Screenshots go to /tmp/nmt-rev-*.png.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +28,16 @@ async function apiCall(method, path, body) {
 	return json;
 }
 
+async function login(user) {
+	await page.goto(server.url);
+	await page.locator('#login-username').waitFor();
+	await page.fill('#login-username', user.username);
+	await page.fill('#login-password', user.password);
+	await page.fill('#login-code', await freshTotp(user.totp_secret));
+	await page.click('#login-submit');
+	await page.locator('#user-name').waitFor();
+}
+
 async function setLang(lang) {
 	const now = await page.evaluate(() => document.documentElement.lang);
 	if (now !== lang) {
@@ -42,7 +54,9 @@ before(async () => {
 	theCase = await apiCall('POST', '/cases', {
 		title: 'Personens ärende', county: '01', exploitation: ['forced_labour'],
 	});
-	person = await apiCall('POST', `/cases/${theCase.id}/persons`, { pseudonym: 'Anka', gender: 'male' });
+	person = await apiCall('POST', `/cases/${theCase.id}/persons`, {
+		pseudonym: 'Anka', gender: 'male', identity: { full_name: 'Test Testsson' },
+	});
 
 	browser = await launchBrowser();
 	page = browser.context.pages()[0] || await browser.context.newPage();
@@ -53,13 +67,7 @@ before(async () => {
 			problems.push(`console: ${msg.text()}`);
 	});
 	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-	await page.goto(server.url);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', server.user.username);
-	await page.fill('#login-password', server.user.password);
-	await page.fill('#login-code', await freshTotp(server.user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await login(server.user);
 });
 
 after(async () => {
@@ -88,5 +96,58 @@ test('the person page names its case by number and links to it', async () => {
 
 	await page.locator('#person-case-number a').click();
 	await page.waitForFunction((n) => document.getElementById('case-number')?.textContent === n, theCase.number);
+	assert.deepEqual(problems, []);
+});
+
+test('the audit log names case work and identity reads in words, filters by them, seq on one line', async () => {
+	await apiCall('GET', `/persons/${person.id}/identity`);
+	await apiCall('POST', `/cases/${theCase.id}/journal`, { kind: 'call', text: 'Samtal med kontaktpersonen.' });
+	for (const [status, extra] of [['closed', { closing_reason: 'referred_on' }], ['open', { reopen_reason: 'Ny uppgift från polisen.' }]]) {
+		const c = await apiCall('GET', `/cases/${theCase.id}`);
+		const res = await fetch(`${server.url}/api/v1/cases/${theCase.id}`, {
+			method: 'PATCH',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': `"${c.version}"` },
+			body: JSON.stringify({ status, ...extra }),
+		});
+		assert.equal(res.status, 200, await res.text());
+	}
+	const auditor = server.ctl('user', 'add', '--username', 'granskare', '--display-name', 'Granskare',
+		'--org', 'NMT', '--role', 'auditor');
+	await page.click('#logout');
+	await page.locator('#login-username').waitFor();
+	await login(auditor);
+	await setLang('sv');
+	await page.goto(`${server.url}/#/audit`);
+	const table = page.locator('#audit-table');
+	await table.locator('tbody tr').first().waitFor();
+	const words = {
+		'person.identity.read': 'Identitetsuppgifter visades',
+		'case.close': 'Ärendet avslutades',
+		'case.reopen': 'Ärendet öppnades igen',
+		'journal.create': 'Journalpost skrevs',
+	};
+	for (const [action, text] of Object.entries(words)) {
+		const cell = table.locator(`tbody tr[data-action="${action}"] td.cell-action`).first();
+		assert.equal((await cell.textContent()).trim(), text, action);
+		const option = page.locator(`#audit-action option[value="${action}"]`);
+		assert.equal((await option.textContent()).trim(), text, `filter option ${action}`);
+	}
+	const lines = await page.$$eval('#audit-table tbody th.col-num', (els) => els.map((el) => {
+		const r = document.createRange();
+		r.selectNodeContents(el);
+		return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+	}));
+	assert.ok(lines.length > 0 && lines.every((n) => n === 1), `seq on one line: ${lines}`);
+	await page.screenshot({ path: '/tmp/nmt-rev-audit-sv.png', fullPage: true });
+
+	await page.selectOption('#audit-action', 'person.identity.read');
+	await page.click('#audit-apply');
+	await page.waitForFunction(() => {
+		const rows = [...document.querySelectorAll('#audit-table tbody tr')];
+		return rows.length > 0 && rows.every((r) => r.dataset.action === 'person.identity.read');
+	});
+	await setLang('en');
+	const cell = table.locator('tbody tr[data-action="person.identity.read"] td.cell-action').first();
+	assert.equal((await cell.textContent()).trim(), 'Identity details shown');
 	assert.deepEqual(problems, []);
 });
