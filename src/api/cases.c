@@ -493,6 +493,26 @@ case_status_apply(struct ctx *c, struct case_rec *rec, enum action action)
 	}
 }
 
+/*
+ * Whether a PATCH that reopens a closed case also changes something else:
+ * a closed case takes nothing but its reopening, and the rest waits until
+ * it is open (409).
+ */
+static int
+reopen_changes_more(const struct ctx *c)
+{
+	const char *key;
+	json_t     *v;
+
+	json_object_foreach(c->body, key, v)
+	{
+		if (strcmp(key, "status") != 0 &&
+		    strcmp(key, "reopen_reason") != 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The case as read (old) and as changed (rec); both read under the lock. */
 static enum nmt_err
 case_update(struct ctx *c, void *region)
@@ -507,6 +527,12 @@ case_update(struct ctx *c, void *region)
 	/* Reopening names its reason (decided again on the locked facts). */
 	if (action == ACT_REOPEN && json_str(c->body, "reopen_reason") == NULL)
 		return reason_missing(c, "reopen_reason");
+	if (action == ACT_REOPEN && c->facts.closed && reopen_changes_more(c)) {
+		reply_problem(c, 409,
+		    "Ärendet är avslutat. Öppna det igen först och ändra "
+		    "sedan.");
+		return NMT_CONFLICT;
+	}
 	if ((e = store_case_get(c->db, c->params[0], 1, &old)) != NMT_OK)
 		return e;
 	/* Merge only onto the version named, so no change is lost. */

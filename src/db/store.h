@@ -301,6 +301,7 @@ extern const struct record_type identity_record;
 
 struct person_rec {
 	char            *id, *case_id, *pseudonym, *gender;
+	char            *case_number;              /* read from the case */
 	long long        birth_year, age_estimate; /* REC_NULL_INT */
 	int              is_child;
 	char            *citizenship;

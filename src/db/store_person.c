@@ -27,6 +27,8 @@
 static const struct column person_cols[] = {
 	{ "id", "id", COL_TEXT, P(id), COL_KEY },
 	{ "case_id", "case", COL_TEXT, P(case_id), 0 },
+	{ "(SELECT n.number FROM nmt_case n WHERE n.id = p.case_id)",
+	    "case_number", COL_TEXT, P(case_number), COL_COMPUTED },
 	{ "pseudonym", "pseudonym", COL_TEXT, P(pseudonym), COL_MUTABLE },
 	{ "gender", "gender", COL_TEXT, P(gender), COL_MUTABLE },
 	{ "birth_year", "birth_year", COL_INT, P(birth_year),

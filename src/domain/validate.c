@@ -179,11 +179,12 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 		nfc = NULL;
 		code = check_string(item, LIST_ITEM_MAX, 0,
 		    f->type == FT_CODE_LIST, &nfc);
+		/* A blank item is an empty one, before it is a wrong code. */
+		if (code == NULL && is_blank(nfc))
+			code = "required";
 		if (code == NULL && f->type == FT_CODE_LIST &&
 		    vocab_index(f->codes, nfc) < 0)
 			code = "invalid_value";
-		if (code == NULL && is_blank(nfc))
-			code = "required";
 		/* Earlier items may be invalid (not strings): skip those. */
 		for (j = 0; code == NULL && j < i; j++) {
 			const char *earlier = json_string_value(

@@ -22,9 +22,11 @@ const filters = { flagged: false, caseId: '', user: '', organization: '', action
 const CASE_NUMBER_RE = /^NMT-\d{4}-\d{5}$/i;
 
 const ACTIONS = ['login.success', 'login.failure', 'login.locked', 'logout', 'case.create', 'case.read',
-	'case.update', 'case.list', 'case.denied', 'person.create', 'person.read', 'person.update',
-	'person.denied', 'person.break_glass', 'team.add', 'team.remove', 'team.read', 'break_glass.list',
-	'audit.read', 'audit.export', 'user.create', 'user.disable', 'token.create', 'token.revoke', 'key.rotate'];
+	'case.update', 'case.close', 'case.reopen', 'case.list', 'case.history', 'case.denied', 'case.write_denied',
+	'journal.create', 'journal.read', 'person.create', 'person.read', 'person.update', 'person.history',
+	'person.identity.read', 'person.denied', 'person.write_denied', 'person.break_glass', 'team.add',
+	'team.remove', 'team.read', 'break_glass.list', 'audit.read', 'audit.export', 'user.create',
+	'user.disable', 'token.create', 'token.revoke', 'key.rotate'];
 
 // The log of one case (by its number), from another page.
 export function showCase(number) {

@@ -184,7 +184,12 @@ export async function render(ctx) {
 		const parts = [
 			h('p', { class: 'breadcrumb' }, h('a', { href: caseHref }, t('person.back'))),
 			h('div', { class: 'page-head' },
-			    pageHeading(`${t('person.title')}: ${p.pseudonym}`),
+			    h('div', { class: 'case-head-text' },
+			        p.case_number
+				    ? h('p', { class: 'case-number', id: 'person-case-number' },
+				        `${t('person.case')} `, h('a', { href: caseHref }, p.case_number))
+				    : null,
+			        pageHeading(`${t('person.title')}: ${p.pseudonym}`)),
 			    editor.toggle),
 			editor.panel,
 			h('section', { class: 'card', 'aria-labelledby': 'person-facts-heading' },
