@@ -18,10 +18,20 @@
 #include "core/util.h"
 #include "crypto/keys.h"
 
-/* A cursor's tag, bytes (BLAKE2b-128). */
-#define CURSOR_TAG_BYTES 16
-/* The longest cursor plain text taken back. */
-#define CURSOR_PLAIN_MAX 159
+/*
+ * A cursor's plain text "<kind>:<key>:<id>" is padded to one block, so
+ * every cursor has the same length: at most 11 + 1 + 63 + 1 + 36 bytes.
+ */
+#define CURSOR_BLOCK 128
+/* A cursor's sealed bytes: nonce, padded plain text, tag. */
+#define CURSOR_SEALED \
+	(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + CURSOR_BLOCK + \
+	    crypto_aead_xchacha20poly1305_ietf_ABYTES)
+/* The cursor's key, derived from the token key (8 characters). */
+#define CURSOR_KDF_CONTEXT "nmtcursr"
+#define CURSOR_KDF_ID      1
+/* Associated data of every cursor: its format. */
+#define CURSOR_AD "nmt-cursor-v2"
 
 int
 parse_id_segment(const char *s, size_t len)
@@ -140,59 +150,82 @@ parse_content_type_json(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/*
- * A cursor's tag: keyed BLAKE2b over the plain text, so only cursors
- * this server made are taken back and nothing in one can be forged.
- */
-static void
-cursor_tag(const unsigned char *key, const unsigned char *plain, size_t len,
-    unsigned char tag[CURSOR_TAG_BYTES])
+/* The cursor key of the token key into out (KEY_BYTES); 0 or -1. */
+static int
+cursor_key(const unsigned char *key, unsigned char out[KEY_BYTES])
 {
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, key, KEY_BYTES, CURSOR_TAG_BYTES);
-	crypto_generichash_update(&st, (const unsigned char *)"nmt-cursor",
-	    sizeof("nmt-cursor"));
-	crypto_generichash_update(&st, plain, len);
-	crypto_generichash_final(&st, tag, CURSOR_TAG_BYTES);
+	return crypto_kdf_derive_from_key(out, KEY_BYTES, CURSOR_KDF_ID,
+	    CURSOR_KDF_CONTEXT, key);
 }
 
 char *
 cursor_make(const unsigned char *key, int kind, const char *sort_key,
     const char *id)
 {
-	char  *plain = xasprintf("%d:%s:%s", kind, sort_key, id ? id : "");
-	size_t len = strlen(plain);
-	unsigned char *raw = xmalloc(len + CURSOR_TAG_BYTES);
-	size_t         cap = sodium_base64_encoded_len(len + CURSOR_TAG_BYTES,
-	            sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char          *out = xmalloc(cap);
+	unsigned char *raw, *body, k[KEY_BYTES];
+	char          *plain, *out;
+	size_t         len, padded, cap;
 
-	memcpy(raw, plain, len);
-	cursor_tag(key, raw, len, raw + len);
-	sodium_bin2base64(out, cap, raw, len + CURSOR_TAG_BYTES,
+	if (*sort_key == '\0' || strlen(sort_key) >= CURSOR_KEY_MAX ||
+	    (id != NULL && !token_is_uuid(id)) || cursor_key(key, k) != 0)
+		return NULL;
+	plain = xasprintf("%d:%s:%s", kind, sort_key, id ? id : "");
+	len = strlen(plain); /* < CURSOR_BLOCK: 11 + 1 + 63 + 1 + 36 */
+	raw = xmalloc(CURSOR_SEALED);
+	body = raw + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	memcpy(body, plain, len);
+	sodium_memzero(plain, len);
+	free(plain);
+	(void)sodium_pad(&padded, body, len, CURSOR_BLOCK, CURSOR_BLOCK);
+	randombytes_buf(raw, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(body, NULL, body, padded,
+	    (const unsigned char *)CURSOR_AD, strlen(CURSOR_AD), NULL, raw, k);
+	sodium_memzero(k, sizeof(k));
+	cap = sodium_base64_encoded_len(CURSOR_SEALED,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	out = xmalloc(cap);
+	sodium_bin2base64(out, cap, raw, CURSOR_SEALED,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	free(raw);
-	free(plain);
 	return out;
+}
+
+/*
+ * Opens a cursor's text into plain (CURSOR_BLOCK bytes) and *len; -1
+ * unless it is base64url of exactly CURSOR_SEALED bytes sealed with key.
+ */
+static int
+cursor_open(const unsigned char *key, const char *text,
+    unsigned char plain[CURSOR_BLOCK], size_t *len)
+{
+	unsigned char raw[CURSOR_SEALED], k[KEY_BYTES];
+	size_t        n;
+	int           rc;
+
+	if (sodium_base642bin(raw, sizeof(raw), text, strlen(text), NULL, &n,
+	        NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != CURSOR_SEALED || cursor_key(key, k) != 0)
+		return -1;
+	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL,
+	    raw + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	    CURSOR_SEALED - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	    (const unsigned char *)CURSOR_AD, strlen(CURSOR_AD), raw, k);
+	sodium_memzero(k, sizeof(k));
+	if (rc != 0 ||
+	    sodium_unpad(len, plain, CURSOR_BLOCK, CURSOR_BLOCK) != 0)
+		return -1;
+	return 0;
 }
 
 int
 cursor_parse(const unsigned char *key, int kind, const char *text,
     char sort_key[CURSOR_KEY_MAX], char id[UUID_TEXT])
 {
-	unsigned char plain[CURSOR_PLAIN_MAX + 1], tag[CURSOR_TAG_BYTES];
+	unsigned char plain[CURSOR_BLOCK];
 	char          prefix[16], *k, *i;
 	size_t        len;
 
-	if (sodium_base642bin(plain, sizeof(plain) - 1, text, strlen(text),
-	        NULL, &len, NULL,
-	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len <= CURSOR_TAG_BYTES)
-		return -1;
-	len -= CURSOR_TAG_BYTES;
-	cursor_tag(key, plain, len, tag);
-	if (sodium_memcmp(tag, plain + len, CURSOR_TAG_BYTES) != 0)
+	if (cursor_open(key, text, plain, &len) != 0 || len >= CURSOR_BLOCK)
 		return -1;
 	plain[len] = '\0';
 	/*
@@ -213,5 +246,6 @@ cursor_parse(const unsigned char *key, int kind, const char *text,
 		return -1;
 	strlcopy(sort_key, k, CURSOR_KEY_MAX);
 	strlcopy(id, i, UUID_TEXT);
+	sodium_memzero(plain, sizeof(plain));
 	return 0;
 }

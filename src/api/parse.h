@@ -45,16 +45,22 @@ const char *parse_bearer(const char *authz);
 int parse_content_type_json(const char *ct);
 
 /*
- * The list cursor of a route kind: base64url (no padding) of
- * "<kind>:<key>:<id>" and a keyed BLAKE2b-128 tag ("nmt-cursor" as
- * domain, key KEY_BYTES). cursor_make returns it malloc'd (id NULL: "").
+ * The list cursor of a route kind, opaque: base64url (no padding) of a
+ * random 24-byte nonce and "<kind>:<key>:<id>" padded to 128 bytes,
+ * sealed with XChaCha20-Poly1305 (associated data "nmt-cursor-v2") under
+ * a key derived from key (KEY_BYTES, the token key; crypto_kdf context
+ * "nmtcursr"). Every cursor is 224 characters and shows nothing of its
+ * key. cursor_make returns it malloc'd (id NULL: ""), or NULL when
+ * sort_key is empty or CURSOR_KEY_MAX bytes or longer, or id is not a
+ * UUID.
  */
 char *cursor_make(const unsigned char *key, int kind, const char *sort_key,
     const char *id);
 
 /*
  * Decodes a cursor made by cursor_make with the same key and kind into
- * sort_key and id (id "" when it had none); -1 for any other text.
+ * sort_key and id (id "" when it had none); -1 for any other text (one
+ * changed byte, another installation's key, another kind).
  */
 int cursor_parse(const unsigned char *key, int kind, const char *text,
     char sort_key[CURSOR_KEY_MAX], char id[UUID_TEXT]);

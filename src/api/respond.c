@@ -242,6 +242,11 @@ reply_page(struct ctx *c, json_t *items, int more, const char *key,
 	if (more && key != NULL) {
 		cursor = cursor_make(c->app->keys.token, (int)c->route->kind,
 		    key, id);
+		if (cursor == NULL) { /* a list's key too long: a defect */
+			json_decref(items);
+			reply_error(c, NMT_ERROR);
+			return;
+		}
 		next = json_string(cursor);
 		free(cursor);
 	}

@@ -165,6 +165,43 @@ test('a cursor made for one order is refused by another', async () => {
   assert.equal(ok.items.length, 1);
 });
 
+test('a title-sorted cursor is opaque: neither a title nor its sort form is in it', async () => {
+  // The sort key of a title: folded, å ä ö as the three characters after z.
+  const sortForm = (t) => t.toLowerCase().replace(/å/g, '{').replace(/ä/g, '|').replace(/ö/g, '}');
+  for (const order of ['asc', 'desc']) {
+    const cursors = [];
+    let cursor = null;
+    for (let i = 0; i < 20; i++) {
+      const r = await list(U.pol, `sort=title&order=${order}&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      cursor = r.next_cursor;
+      if (cursor === null) break;
+      cursors.push({ cursor, last: r.items[0] });
+    }
+    assert.ok(cursors.length >= mine().length - 1, `${order}: a cursor after each case but the last`);
+    const lengths = new Set(cursors.map((c) => c.cursor.length));
+    assert.equal(lengths.size, 1, `${order}: every cursor is as long, whatever the title`);
+    for (const { cursor: c, last } of cursors) {
+      assert.match(c, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
+      const raw = Buffer.from(c, 'base64url');
+      for (const t of [last.title, last.title.toLowerCase(), sortForm(last.title), `title.${order}|`, last.id]) {
+        assert.equal(raw.indexOf(Buffer.from(t, 'utf8')), -1, `${order}: "${t}" is not in the cursor after ${last.title}`);
+        assert.ok(!c.includes(t), `${order}: "${t}" is not in the cursor text`);
+      }
+    }
+  }
+});
+
+test('a cursor with one changed character, or cut short, is refused as the field cursor', async () => {
+  const first = await list(U.pol, 'sort=title&limit=1');
+  const c = first.next_cursor;
+  const at = Math.floor(c.length / 2);
+  const changed = c.slice(0, at) + (c[at] === 'A' ? 'B' : 'A') + c.slice(at + 1);
+  for (const bad of [changed, c.slice(0, -4), `${c}AAAA`]) {
+    const q = `sort=title&cursor=${encodeURIComponent(bad)}`;
+    assertFieldError(await api(srv, 'GET', `/api/v1/cases?${q}`, { auth: U.pol }), 'cursor', q);
+  }
+});
+
 test('filters: county, exploitation form, mine', async () => {
   const county = await listAll(srv, '/api/v1/cases?county=01', { auth: U.pol });
   assert.deepEqual(county.map((c) => c.id), [C.asa.id]);
