@@ -475,11 +475,12 @@ extern const struct record_type journal_record;
 /* Adds e (all but id and seq, which the store sets) to its case. */
 enum nmt_err store_journal_insert(struct db *db, struct journal_rec *e);
 /*
- * The entry id of case case_id into e, only when it is a "team" entry or
- * full is set; NMT_NOT_FOUND otherwise.
+ * Whether the entry id of case case_id is a "full" entry (*full_r 1) or a
+ * "team" one (0), whoever asks; NMT_NOT_FOUND when the case has no such
+ * entry.
  */
-enum nmt_err store_journal_get(struct db *db, const char *case_id,
-    const char *id, int full, struct journal_rec *e);
+enum nmt_err store_journal_visibility(struct db *db, const char *case_id,
+    const char *id, int *full_r);
 /* A page of a case's entries, oldest first; without full only "team". */
 struct sql  *store_journal_list_sql(const char *case_id, int full,
      const struct page *pg);

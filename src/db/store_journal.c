@@ -6,8 +6,10 @@
  * A journal entry's seq is the next number of its case, taken inside the
  * writing transaction, which holds the case's lock (FOR UPDATE on
  * PostgreSQL, the write lock on SQLite), so the order of a case's entries
- * is the order they were written. Which entries a caller reads is decided
- * in SQL: without full access only "team" entries are selected.
+ * is the order they were written. Which entries a caller lists is decided
+ * in SQL: without full access only "team" entries are selected. The entry
+ * a correction names is looked up whatever its visibility (only that), so
+ * the caller can tell one it may not see from a missing one and audit it.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -96,28 +98,24 @@ visible(struct sql *b, int full)
 }
 
 enum nmt_err
-store_journal_get(struct db *db, const char *case_id, const char *id, int full,
-    struct journal_rec *e)
+store_journal_visibility(struct db *db, const char *case_id, const char *id,
+    int *full_r)
 {
-	struct sql       *b = sql_new();
+	struct db_param   p[2] = { DB_TEXT(case_id), DB_TEXT(id) };
 	struct db_result *r = NULL;
-	enum nmt_err      err;
+	enum nmt_err      e;
 
-	record_select(b, &journal_record);
-	sql_add(b, " WHERE j.case_id = ");
-	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " AND j.id = ");
-	sql_param(b, DB_TEXT(id));
-	visible(b, full);
-	if ((err = sql_run(db, b, &r)) == NMT_OK) {
-		if (db_rows(r) == 1)
-			record_read(&journal_record, r, 0, e);
-		else
-			err = NMT_NOT_FOUND;
-	}
+	if ((e = db_query(db,
+	         "SELECT visibility FROM case_journal "
+	         "WHERE case_id = $1 AND id = $2",
+	         p, 2, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1)
+		*full_r = strcmp(db_text(r, 0, 0), "full") == 0;
+	else
+		e = NMT_NOT_FOUND;
 	db_result_free(r);
-	sql_free(b);
-	return err;
+	return e;
 }
 
 struct sql *

@@ -140,6 +140,61 @@ test('a correction is a new entry naming the one it corrects; the corrected entr
   assert.equal((await entries(U.pol, c.id)).length, 4, 'refused corrections wrote nothing');
 });
 
+test('a correction keeps the visibility of the entry it corrects and is never wider', async () => {
+  const c = await teamCase();
+  const secret = (await write(U.pol, c.id, { kind: 'decision', text: 'Skyddat boende', visibility: 'full' })).json;
+  const open = (await write(U.pol, c.id, { kind: 'call', text: 'Samtal 14:00' })).json;
+  // Without visibility a correction of a full entry is full, and the pseudonymous member does not see it.
+  const fix = await write(U.soc, c.id, { kind: 'decision', text: 'Skyddat boende i Malmö', corrects: secret.id });
+  assertStatus(fix, 201);
+  assert.equal(fix.json.visibility, 'full');
+  const nullFix = await write(U.soc, c.id,
+    { kind: 'decision', text: 'Skyddat boende i Lund', visibility: null, corrects: secret.id });
+  assertStatus(nullFix, 201);
+  assert.equal(nullFix.json.visibility, 'full', 'a null visibility is an omitted one');
+  assert.deepEqual((await entries(U.mig, c.id)).map((e) => e.id), [open.id]);
+  // A team correction of a full entry is refused: 400 naming visibility, code conflict, nothing written.
+  const wide = await write(U.soc, c.id,
+    { kind: 'decision', text: 'Skyddat boende', visibility: 'team', corrects: secret.id });
+  const j = assertFieldError(wide, 'visibility');
+  assert.deepEqual(j.errors.map((e) => [e.field, e.code]), [['visibility', 'conflict']]);
+  assert.ok(!wide.text.includes('Skyddat'), 'the refusal does not echo the text');
+  // A correction of a team entry is team without visibility, and may be narrower.
+  const teamFix = await write(U.mig, c.id, { kind: 'call', text: 'Samtal 15:00', corrects: open.id });
+  assertStatus(teamFix, 201);
+  assert.equal(teamFix.json.visibility, 'team');
+  const narrow = await write(U.soc, c.id, { kind: 'call', text: 'Samtal 15:30', visibility: 'full', corrects: open.id });
+  assertStatus(narrow, 201);
+  assert.equal(narrow.json.visibility, 'full');
+  const all = await entries(U.pol, c.id);
+  assert.deepEqual(all.map((e) => [e.id, e.visibility]), [[secret.id, 'full'], [open.id, 'team'],
+    [fix.json.id, 'full'], [nullFix.json.id, 'full'], [teamFix.json.id, 'team'], [narrow.json.id, 'full']],
+  'the refused correction wrote nothing');
+});
+
+test('a correction of an entry the caller may not see is audited as case.write_denied; a missing one is not', async () => {
+  const c = await teamCase();
+  const secret = (await write(U.pol, c.id, { kind: 'note', text: 'Endast full', visibility: 'full' })).json;
+  const log = () => listAll(srv, `/api/v1/audit?case=${c.id}`, { auth: U.auditor });
+  const last = Math.max(...(await log()).map((e) => e.seq));
+  const hidden = await write(U.mig, c.id, { kind: 'note', text: 'Rättelse', corrects: secret.id });
+  const missing = await write(U.mig, c.id, { kind: 'note', text: 'Rättelse', corrects: randomId() });
+  assertProblem(hidden, 404);
+  assertProblem(missing, 404);
+  assert.equal(hidden.text, missing.text, 'a hidden entry answers exactly like a missing one');
+  const added = (await log()).filter((e) => e.seq > last && e.action !== 'audit.read');
+  assert.equal(added.length, 1, JSON.stringify(added.map((e) => [e.action, e.object])));
+  const e = added[0];
+  assert.equal(e.action, 'case.write_denied');
+  assert.equal(e.object, `journal:${secret.id}`);
+  assert.equal(e.case, c.id);
+  assert.equal(e.actor, U.mig.username);
+  assert.equal(e.organization, 'MIGRATIONSVERKET');
+  assert.equal(e.flagged, true);
+  assert.ok(!JSON.stringify(added).includes('Rättelse'), 'no entry text in the audit log');
+  assert.deepEqual((await entries(U.pol, c.id)).map((x) => x.id), [secret.id], 'nothing written');
+});
+
 test('the database refuses to change or remove an entry', async () => {
   const c = await createCase(srv, U.pol, { county: '12' });
   const e = (await write(U.pol, c.id, { kind: 'note', text: 'Oföränderlig' })).json;

@@ -1,9 +1,10 @@
 // The case page's journal (GET/POST /api/v1/cases/<id>/journal): entries
 // oldest first, each with its kind, date, author and organisation, and a
 // form to write one (kind, text, who may see it). Entries are never changed:
-// "Rätta" on an entry writes a new entry that corrects it; the corrected
-// entry is marked as corrected with a link to its correction, and the
-// correction links back. Entries for full access only are marked; the server
+// "Rätta" on an entry writes a new entry that corrects it, with the
+// entry's visibility and never a wider one (for a "full" entry "the whole
+// team" is not offered); the corrected entry is marked as corrected with a
+// link to its correction, and the correction links back. Entries for full access only are marked; the server
 // leaves them out for those without it, and refuses them a full entry (403).
 
 import { api } from './api.js';
@@ -151,8 +152,21 @@ export function journalSection(ctx, { caseId, orgName }) {
 		const title = h('h3', { id: titleId }, t('journal.newTitle'));
 		let corrects = null;
 
+		// A correction is seen by no more than the entry it corrects: for
+		// a "full" entry, "the whole team" is not offered. null: all.
+		function narrowTo(vis) {
+			for (const input of visibility.inputs) {
+				const wider = vis === 'full' && input.value === 'team';
+				if (vis)
+					input.checked = input.value === vis;
+				input.disabled = wider;
+				input.parentElement.hidden = wider;
+			}
+		}
+
 		function stopCorrection() {
 			corrects = null;
+			narrowTo(null);
 			correcting.hidden = true;
 			correcting.replaceChildren();
 			title.textContent = t('journal.newTitle');
@@ -206,12 +220,12 @@ export function journalSection(ctx, { caseId, orgName }) {
 					},
 				},
 			}, t('journal.correctCancel'));
+			const what = t('journal.correcting', { when: formatDateTime(e.at) });
 			correcting.replaceChildren(noticeBox(
-			    t('journal.correcting', { when: formatDateTime(e.at) }), 'info', cancel));
+			    e.visibility === 'full' ? `${what} ${t('journal.correctingFull')}` : what, 'info', cancel));
 			correcting.hidden = false;
 			kind.control.value = e.kind;
-			for (const input of visibility.inputs)
-				input.checked = input.value === e.visibility;
+			narrowTo(e.visibility === 'full' ? 'full' : 'team');
 			text.control.value = e.text;
 			text.control.focus();
 		}
