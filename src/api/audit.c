@@ -187,7 +187,7 @@ audit_query_read(struct ctx *c, struct audit_query *q)
 	if (from != NULL && to != NULL && json_array_size(errors) == 0 &&
 	    strcmp(q->from, q->before) >= 0)
 		validate_error(errors, "to", "out_of_range",
-		    "Slutet (to) ligger före början (from).");
+		    "Periodens slut ligger före dess början.");
 	if (json_array_size(errors) > 0) {
 		reply_invalid(c, errors);
 		return -1;
