@@ -183,6 +183,11 @@ audit_query_read(struct ctx *c, struct audit_query *q)
 	if (to != NULL && time_bound(to, 1, q->before) != 0)
 		validate_error(errors, "to", "invalid_value",
 		    "Ange en tidpunkt (RFC 3339) eller ett datum ÅÅÅÅ-MM-DD.");
+	/* Both bounds read: a range that ends before it starts holds none. */
+	if (from != NULL && to != NULL && json_array_size(errors) == 0 &&
+	    strcmp(q->from, q->before) >= 0)
+		validate_error(errors, "to", "out_of_range",
+		    "Periodens slut ligger före dess början.");
 	if (json_array_size(errors) > 0) {
 		reply_invalid(c, errors);
 		return -1;
@@ -404,7 +409,7 @@ static const struct query_spec audit_query[] = {
 	{ "case_number", Q_TEXT, 20, NULL },
 	{ "user", Q_TEXT, 64, NULL },
 	{ "organization", Q_TEXT, 64, NULL },
-	{ "action", Q_TEXT, 64, NULL },
+	{ "action", Q_CODE, 0, vocab_audit_actions },
 	{ "from", Q_TEXT, 25, NULL },
 	{ "to", Q_TEXT, 25, NULL },
 	{ "flagged", Q_BOOL, 0, NULL },

@@ -132,19 +132,27 @@ set_int(long long *field, const json_t *v)
 	                              REC_NULL_INT;
 }
 
-/* The identity object of a body onto the record (null removes it). */
+/*
+ * The identity object of a body onto the record. The validator has
+ * trimmed its strings: an empty one is no value, and a block with no
+ * value at all is no identity, as null is (both remove a stored one).
+ */
 static void
 set_identity(struct person_rec *p, const json_t *v)
 {
 	const struct column *col;
+	const json_t        *field;
 	size_t               i;
 
 	record_free(&identity_record, &p->identity);
-	p->has_identity = json_is_object(v);
-	for (i = 0; p->has_identity && i < identity_record.ncols; i++) {
+	p->has_identity = 0;
+	for (i = 0; json_is_object(v) && i < identity_record.ncols; i++) {
 		col = &identity_record.cols[i];
-		set_text(REC_FIELD(&p->identity, col, char *),
-		    json_object_get(v, col->json));
+		field = json_object_get(v, col->json);
+		if (json_string_length(field) == 0)
+			field = NULL;
+		set_text(REC_FIELD(&p->identity, col, char *), field);
+		p->has_identity |= field != NULL;
 	}
 }
 

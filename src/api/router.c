@@ -121,7 +121,11 @@ check_query(struct ctx *c, const struct route *r)
 	for (q = r->query; q != NULL && q->name != NULL; q++) {
 		if ((v = http_query(c->req, q->name)) == NULL)
 			continue;
-		if ((code = parse_query_value(q, v)) != NULL)
+		if ((code = parse_query_value(q, v)) == NULL)
+			continue;
+		if (q->type == Q_CODE && strcmp(code, "invalid_value") == 0)
+			validate_code_error(errors, q->name, q->codes);
+		else
 			validate_error(errors, q->name, code,
 			    "Ogiltigt värde för parametern.");
 	}

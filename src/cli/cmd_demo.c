@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
@@ -392,18 +393,55 @@ add_case(struct cli *cli, const struct demo_case *dc, time_t now,
 	return e;
 }
 
+/*
+ * The change-history entry of a closing, as the API writes it (the
+ * changes of history_diff, the next version), by the case's owner, who
+ * closed it in the story.
+ */
+static enum nmt_err
+close_history(struct cli *cli, const struct case_rec *old,
+    const struct case_rec *c)
+{
+	struct history_rec h;
+	json_t            *changes = json_array();
+	char              *text;
+	enum nmt_err       e;
+
+	history_diff(changes, &case_record, old, c, NULL);
+	text = json_dumps(changes, JSON_COMPACT);
+	json_decref(changes);
+	ASSERT(text != NULL);
+	memset(&h, 0, sizeof(h));
+	h.object_kind = (char *)"case";
+	h.object_id = c->id;
+	h.case_id = c->id;
+	h.version = old->version + 1;
+	h.actor_user = c->owner_user;
+	h.actor_org = c->owner_org;
+	h.at = c->closed_at;
+	h.changes = text;
+	e = store_history_insert(cli->db, &h);
+	free(h.id);
+	free(text);
+	return e;
+}
+
 /* Closes a case closed_days_ago days before now, with its reason. */
 static enum nmt_err
 close_case(struct cli *cli, const struct demo_case *dc, const char *id,
     time_t now)
 {
-	struct case_rec c;
+	struct case_rec old, c;
 	char            at[TIME_TEXT];
 	enum nmt_err    e;
 
+	memset(&old, 0, sizeof(old));
 	memset(&c, 0, sizeof(c));
-	if ((e = store_case_get(cli->db, id, 1, &c)) != NMT_OK)
+	if ((e = store_case_get(cli->db, id, 1, &old)) != NMT_OK ||
+	    (e = store_case_get(cli->db, id, 0, &c)) != NMT_OK) {
+		record_free(&case_record, &old);
 		return e;
+	}
 	days_before(now, dc->closed_days_ago, at);
 	free(c.status);
 	c.status = xstrdup("closed");
@@ -414,8 +452,10 @@ close_case(struct cli *cli, const struct demo_case *dc, const char *id,
 	free(c.updated_at);
 	c.updated_at = xstrdup(at);
 	if ((e = store_case_update(cli->db, &c)) == NMT_OK &&
+	    (e = close_history(cli, &old, &c)) == NMT_OK &&
 	    (e = store_case_touch(cli->db, id, at)) == NMT_OK)
 		e = audit(cli, "case.close", "case", id, id, 0);
+	record_free(&case_record, &old);
 	record_free(&case_record, &c);
 	return e;
 }

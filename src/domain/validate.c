@@ -59,6 +59,41 @@ add_error(json_t *errors, const char *field, const char *code)
 	validate_error(errors, field, code, message);
 }
 
+/*
+ * An invalid code of a vocabulary-backed field: the message lists the
+ * valid codes ("Ogiltigt värde. Tillåtna: note, call."), never the value
+ * sent.
+ */
+void
+validate_code_error(json_t *errors, const char *field, const struct term *codes)
+{
+	char  *message = xstrdup("Ogiltigt värde. Tillåtna: "), *next;
+	size_t i;
+
+	for (i = 0; codes != NULL && codes[i].code != NULL; i++) {
+		next = xasprintf("%s%s%s", message, i > 0 ? ", " : "",
+		    codes[i].code);
+		free(message);
+		message = next;
+	}
+	next = xasprintf("%s.", message);
+	validate_error(errors, field, "invalid_value", next);
+	free(next);
+	free(message);
+}
+
+/* A field error: the code's message, or the valid codes for a code. */
+static void
+field_error(json_t *errors, const char *field, const char *code,
+    const struct field_spec *f)
+{
+	if (strcmp(code, "invalid_value") == 0 &&
+	    (f->type == FT_CODE || f->type == FT_CODE_LIST))
+		validate_code_error(errors, field, f->codes);
+	else
+		add_error(errors, field, code);
+}
+
 static const struct field_spec *
 spec_find(const struct field_spec *spec, const char *name)
 {
@@ -195,7 +230,7 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 		}
 		if (code != NULL) {
 			item_path = xasprintf("%s[%zu]", path, i);
-			add_error(errors, item_path, code);
+			field_error(errors, item_path, code, f);
 			free(item_path);
 			n++;
 		} else
@@ -263,7 +298,7 @@ validate_member(json_t *obj, const char *key, json_t *value,
 	}
 	if (code == NULL)
 		return 0;
-	add_error(errors, path, code);
+	field_error(errors, path, code, f);
 	return 1;
 }
 

@@ -77,6 +77,13 @@ int validate_has_error(const json_t *errors, const char *field);
 void validate_error(json_t *errors, const char *field, const char *code,
     const char *message);
 
+/*
+ * Appends an invalid_value error for a code outside codes (a term table):
+ * the message lists the valid codes, never the value sent.
+ */
+void validate_code_error(json_t *errors, const char *field,
+    const struct term *codes);
+
 /* Helpers for handlers: a string member or NULL, an integer member or -1. */
 const char *json_str(const json_t *obj, const char *key);
 long        json_long(const json_t *obj, const char *key);

@@ -68,6 +68,7 @@ extern const struct term vocab_glass_category[];
 extern const struct term vocab_vulnerabilities[];
 extern const struct term vocab_journal_kind[];       /* note, call, ... */
 extern const struct term vocab_journal_visibility[]; /* team, full */
+extern const struct term vocab_audit_actions[];      /* codes only */
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];

@@ -118,6 +118,25 @@ test('closed cases carry their reason, and the journals hold real work', async (
   assert.equal(greta[0].category, 'protection_measure');
 });
 
+test('each closed case has the change-history entry of its closing', async () => {
+  const sara = await casesOf(U.sara);
+  const closed = [...sara.values()].filter((c) => c.status === 'closed');
+  assert.ok(closed.length >= 2);
+  for (const c of closed) {
+    const items = await listAll(srv, `/api/v1/cases/${c.id}/history`, { auth: U.sara });
+    assert.ok(items.length >= 1, `${c.number} has a history`);
+    const last = items[0];
+    assert.equal(last.version, c.version, `${c.number}: the closing is its latest version`);
+    assert.equal(last.at, c.closed_at);
+    assert.deepEqual(last.changes, [
+      { field: 'status', from: 'open', to: 'closed' },
+      { field: 'closing_reason', from: null, to: c.closing_reason },
+      { field: 'closed_at', from: null, to: c.closed_at },
+    ], c.number);
+    assert.deepEqual(last.actor, c.owner, 'closed by its owner');
+  }
+});
+
 test('each case worker sees real work; mira sees one case only pseudonymously', async () => {
   const rasmus = await casesOf(U.rasmus);
   const petra = await casesOf(U.petra);
