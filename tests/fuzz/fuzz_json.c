@@ -6,7 +6,8 @@
  * input: every field path is built from declared field names and list
  * indices only (an unknown member is reported by its parent's path, never
  * by its key), and every message is the one its code has for a fixed
- * probe input, so it cannot depend on the values submitted.
+ * probe input — or, for a code outside a field's vocabulary, the list of
+ * that field's valid codes — so it cannot depend on the values submitted.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,14 +43,17 @@ static const struct field_spec spec[] = { { "title", FT_STRING, FIELD_REQUIRED,
 /*
  * Is path made only of declared names? Grammar: "" (the top level) or
  * name[index]...(.name[index]...)..., each name declared at its level
- * (an FT_OBJECT field's names one level down).
+ * (an FT_OBJECT field's names one level down). *found is the field the
+ * path ends at (NULL for the top level).
  */
 static int
-declared_path(const char *path, const struct field_spec *level)
+declared_path(const char *path, const struct field_spec *level,
+    const struct field_spec **found)
 {
 	const struct field_spec *f;
 	size_t                   n;
 
+	*found = NULL;
 	if (*path == '\0')
 		return 1;
 	for (;;) {
@@ -69,6 +73,7 @@ declared_path(const char *path, const struct field_spec *level)
 			if (*path++ != ']')
 				return 0;
 		}
+		*found = f;
 		if (*path == '\0')
 			return 1;
 		if (*path != '.' || f->type != FT_OBJECT || f->fields == NULL)
@@ -113,6 +118,9 @@ probe_messages(void)
 	for (i = 0; i < json_array_size(errors); i++) {
 		e = json_array_get(errors, i);
 		code = json_string_value(json_object_get(e, "code"));
+		/* Its message is the field's list of codes (checked below). */
+		if (strcmp(code, "invalid_value") == 0)
+			continue;
 		for (j = 0; j < n && strcmp(probe_code[j], code) != 0; j++)
 			;
 		if (j < n)
@@ -127,12 +135,32 @@ probe_messages(void)
 	json_decref(doc);
 }
 
+/* Is message what a code outside f's vocabulary answers at field? */
+static int
+is_code_message(const char *message, const char *field,
+    const struct field_spec *f)
+{
+	json_t *expected = json_array();
+	int     same;
+
+	if (f == NULL || (f->type != FT_CODE && f->type != FT_CODE_LIST))
+		return 0;
+	validate_code_error(expected, field, f->codes);
+	same = strcmp(json_string_value(
+	                  json_object_get(json_array_get(expected, 0),
+	                      "message")),
+	           message) == 0;
+	json_decref(expected);
+	return same;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_t     *doc, *errors;
-	const char *field, *code, *message;
-	size_t      i, j;
+	const struct field_spec *f;
+	json_t                  *doc, *errors;
+	const char              *field, *code, *message;
+	size_t                   i, j;
 
 	if (probe_code[0] == NULL)
 		probe_messages();
@@ -154,9 +182,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (field == NULL || code == NULL || message == NULL)
 			__builtin_trap();
 		/* ... by a path of declared names (no key of the input) ... */
-		if (!declared_path(field, spec))
+		if (!declared_path(field, spec, &f))
 			__builtin_trap();
 		/* ... with the code's fixed message (no value of the input). */
+		if (strcmp(code, "invalid_value") == 0) {
+			if (!is_code_message(message, field, f))
+				__builtin_trap();
+			continue;
+		}
 		for (j = 0;
 		     probe_code[j] != NULL && strcmp(probe_code[j], code) != 0;
 		     j++)

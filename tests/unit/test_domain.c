@@ -457,7 +457,7 @@ test_validate_rejects(void **state)
 	/* Blank is as empty as empty. */
 	errors = errors_for("{\"name\":\"   \",\"colours\":[\"  \"]}", NULL);
 	assert_true(has_error(errors, "name", "required"));
-	assert_true(has_error(errors, "colours[0]", "invalid_value"));
+	assert_true(has_error(errors, "colours[0]", "required"));
 	json_decref(errors);
 }
 
