@@ -241,22 +241,6 @@ sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
 	sql_param(b, DB_INT(pg->limit + 1));
 }
 
-void
-sql_page_oldest(struct sql *b, const struct page *pg, const char *key_col,
-    int key_is_int)
-{
-	if (pg->key != NULL) {
-		sql_add(b, " AND ");
-		sql_add(b, key_col);
-		sql_add(b, " > ");
-		sql_param(b, key_param(pg->key, key_is_int));
-	}
-	sql_add(b, " ORDER BY ");
-	sql_add(b, key_col);
-	sql_add(b, " LIMIT ");
-	sql_param(b, DB_INT(pg->limit + 1));
-}
-
 int
 sql_page_more(const struct db_result *r, const struct page *pg)
 {

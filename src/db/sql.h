@@ -83,15 +83,9 @@ void sql_team_access(struct sql *b, const struct principal *p,
 void sql_page(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int);
 /*
- * The same, oldest first, on a unique key alone (a case's journal by
- * its seq): " AND key > $k" after the cursor, then " ORDER BY key ASC
- * LIMIT limit + 1".
- */
-void sql_page_oldest(struct sql *b, const struct page *pg, const char *key_col,
-    int key_is_int);
-/*
  * sql_page in either direction: ascending pages oldest (smallest) first,
- * with the "after the cursor" condition turned round to match.
+ * with the "after the cursor" condition turned round to match (a case's
+ * journal by its seq alone: id_col NULL).
  */
 void sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int, int ascending);

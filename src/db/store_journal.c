@@ -127,7 +127,7 @@ store_journal_list_sql(const char *case_id, int full, const struct page *pg)
 	sql_add(b, " WHERE j.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
 	visible(b, full);
-	sql_page_oldest(b, pg, "j.seq", 1);
+	sql_page_order(b, pg, "j.seq", NULL, 1, 1);
 	return b;
 }
 
