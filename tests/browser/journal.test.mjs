@@ -5,7 +5,7 @@
 // /tmp/nmt-journal-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import { startServer, launchBrowser, login } from './helpers.mjs';
 
 const FIRST = 'Samtal med kontaktpersonen kl. 14.\nHon återkommer i morgon.';
 const FIX = 'Samtal med kontaktpersonen kl. 15 (rättad tid).\nHon återkommer i morgon.';
@@ -59,11 +59,7 @@ before(async () => {
 	});
 	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 	await page.goto(`${server.url}/#/cases/${caseId}`);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', server.user.username);
-	await page.fill('#login-password', server.user.password);
-	await page.fill('#login-code', await freshTotp(server.user.totp_secret));
-	await page.click('#login-submit');
+	await login(page, server.user);
 	await page.locator('#journal-heading').waitFor();
 });
 

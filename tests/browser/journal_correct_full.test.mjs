@@ -5,7 +5,7 @@
 // Screenshot in /tmp/nmt-journal-correct-full.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import { startServer, launchBrowser, login } from './helpers.mjs';
 
 const SECRET = 'Skyddat boende beviljat i Malmö.';
 const SECRET_FIX = 'Skyddat boende beviljat i Lund.';
@@ -50,11 +50,7 @@ before(async () => {
 	});
 	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 	await page.goto(`${server.url}/#/cases/${caseId}`);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', server.user.username);
-	await page.fill('#login-password', server.user.password);
-	await page.fill('#login-code', await freshTotp(server.user.totp_secret));
-	await page.click('#login-submit');
+	await login(page, server.user);
 	await page.locator('#journal-entries li').nth(1).waitFor();
 });
 

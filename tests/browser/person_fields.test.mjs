@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import { startServer, launchBrowser, login } from './helpers.mjs';
 
 const LONG_WORD = 'Ö'.repeat(50) + 'x'.repeat(150);   // 200 characters, no break
 const LONG_PSEUDONYM = 'P'.repeat(100);                // the longest pseudonym
@@ -77,12 +77,7 @@ before(async () => {
 	});
 	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 	await page.goto(server.url);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', server.user.username);
-	await page.fill('#login-password', server.user.password);
-	await page.fill('#login-code', await freshTotp(server.user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await login(page, server.user);
 });
 
 after(async () => {

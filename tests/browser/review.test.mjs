@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import { startServer, launchBrowser, login as loginAs } from './helpers.mjs';
 
 let server;
 let browser;
@@ -29,13 +29,7 @@ async function apiCall(method, path, body) {
 }
 
 async function login(user) {
-	await page.goto(server.url);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', user.username);
-	await page.fill('#login-password', user.password);
-	await page.fill('#login-code', await freshTotp(user.totp_secret));
-	await page.click('#login-submit');
-	await page.locator('#user-name').waitFor();
+	await loginAs(page, user, server.url);
 }
 
 async function setLang(lang) {

@@ -4,7 +4,7 @@
 // Screenshots go to /tmp/nmt-txt-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, freshTotp } from './helpers.mjs';
+import { startServer, launchBrowser, login } from './helpers.mjs';
 
 const SPOOF = 'Faktura\u202egpj.exe'; // shows as "Fakturaexe.jpg"
 const TITLE = 'Ärende i Örebro – åäö 😀';
@@ -36,11 +36,7 @@ after(async () => {
 
 test('an invisible character in a title is refused at the field; a Swedish title with emoji is kept', async () => {
 	await page.goto(`${server.url}/`);
-	await page.locator('#login-username').waitFor();
-	await page.fill('#login-username', server.user.username);
-	await page.fill('#login-password', server.user.password);
-	await page.fill('#login-code', await freshTotp(server.user.totp_secret));
-	await page.click('#login-submit');
+	await login(page, server.user);
 	await page.locator('main h1', { hasText: 'Ärenden' }).waitFor();
 
 	await page.click('#new-case');
