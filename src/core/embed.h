@@ -2,8 +2,9 @@
  * embed.h — files embedded into the binaries at build time.
  *
  * tools/embed.py turns a list of files into a NULL-terminated array of
- * struct embed_file; the build embeds the migrations of each dialect and
- * the reference data, so the binaries never read them from disk.
+ * struct embed_file; the build embeds the migrations of each dialect, the
+ * reference data and the indicator catalogues, so the binaries never read
+ * them from disk.
  */
 #ifndef NMT_CORE_EMBED_H
 #define NMT_CORE_EMBED_H
@@ -19,6 +20,8 @@ struct embed_file {
 extern const struct embed_file embed_migrations_sqlite[];
 extern const struct embed_file embed_migrations_pg[];
 extern const struct embed_file embed_reference_data[];
+/* data/indicators/catalogue-NNNN.json, every version. */
+extern const struct embed_file embed_indicators[];
 
 /* The file of that base name in a list, or NULL. */
 const struct embed_file *embed_find(const struct embed_file *list,
