@@ -489,6 +489,40 @@ enum nmt_err store_journal_list(struct db *db, const char *case_id, int full,
 void         store_journal_free(struct journal_rec *rows, size_t n);
 
 /*
+ * A person's indicator assessments (store_assessment.c): only ever added.
+ * observed and vulnerabilities are lists of codes; dimensions (an object)
+ * and explanation (an array) are JSON text as the rule gave them when the
+ * assessment was made.
+ */
+struct assessment_rec {
+	char            *id, *person_id, *case_id;
+	long long        seq;
+	char            *set_id;
+	long long        catalogue_version;
+	struct text_list observed;
+	char            *note; /* NULL: none */
+	char            *result, *dimensions, *explanation;
+	struct text_list vulnerabilities; /* the person's, at the time */
+	int              is_child;        /* ... and whether a child */
+	char            *assessed_by, *assessed_username, *assessed_org;
+	char            *assessed_at;
+};
+extern const struct record_type assessment_record;
+
+/*
+ * Adds a (all but id and seq, which the store sets: seq the person's next
+ * number, under the person's lock the caller holds).
+ */
+enum nmt_err store_assessment_insert(struct db *db, struct assessment_rec *a);
+/* A page of a person's assessments, newest first (seq). */
+struct sql  *store_assessment_list_sql(const char *person_id,
+     const struct page *pg);
+enum nmt_err store_assessment_list(struct db *db, const char *person_id,
+    const struct page *pg, struct assessment_rec **rows_r, size_t *n_r,
+    int *more);
+void         store_assessment_free(struct assessment_rec *rows, size_t n);
+
+/*
  * The change history of cases and persons (store_journal.c): one entry
  * per update, only ever added. changes is the JSON text of an array of
  * {"field", "from"?, "to"?}.

@@ -32,6 +32,10 @@
  * A closed case refuses every change but reopening (a conflict, 409);
  * reading, revealing an identity and breaking the glass stay possible.
  * What an answer offers ("allowed") is these very decisions.
+ *
+ * Indicator screening: anyone who may read a person assesses it (adds an
+ * assessment; assessments are read with the person), while its case is
+ * open.
  */
 #include <string.h>
 
@@ -183,6 +187,8 @@ decide_case_bound(const struct principal *p, enum action action,
 		                                         POLICY_FORBIDDEN;
 	case ACT_JOURNAL_WRITE:
 		return f->kind == OBJ_CASE ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	case ACT_ASSESS:
+		return f->kind == OBJ_PERSON ? POLICY_ALLOW : POLICY_FORBIDDEN;
 	case ACT_BREAK_GLASS:
 		return decide_break_glass(p, f);
 	case ACT_REVEAL_IDENTITY:
@@ -266,6 +272,7 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_CLOSE:
 	case ACT_JOURNAL_WRITE:
 	case ACT_JOURNAL_FULL:
+	case ACT_ASSESS:
 		return f->closed;
 	case ACT_TEAM_CHANGE:
 		return f->closed || f->owner_row;
@@ -294,6 +301,8 @@ static const struct {
 	{ "reveal_identity", OBJ_PERSON, ACT_REVEAL_IDENTITY },
 	{ "break_glass", OBJ_PERSON, ACT_BREAK_GLASS },
 	{ "write_journal_full", OBJ_CASE, ACT_JOURNAL_FULL },
+	/* Indicator screening (issue 9). */
+	{ "assess", OBJ_PERSON, ACT_ASSESS },
 };
 
 const char *

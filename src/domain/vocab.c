@@ -182,6 +182,9 @@ const struct term vocab_audit_actions[] = {
 	{ "user.create", NULL, NULL },
 	{ "user.disable", NULL, NULL },
 	{ "key.rotate", NULL, NULL },
+	/* Indicator screening (issue 9). */
+	{ "assessment.create", NULL, NULL },
+	{ "assessment.read", NULL, NULL },
 	TERM_END,
 };
 

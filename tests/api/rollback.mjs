@@ -22,6 +22,9 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  // Indicator screening (issue 9).
+  17: (pg) => `DROP TABLE person_assessment;
+    ${pg ? 'DROP FUNCTION person_assessment_append_only();' : ''}`,
 };
 
 /**

@@ -1,0 +1,41 @@
+-- Indicator screening: a person's assessments against the ILO/EC
+-- indicator catalogue (data/indicators/, embedded in the binaries).
+--
+-- An assessment is never changed or removed: a newer one is a new row
+-- (seq orders a person's assessments in the order they were made). It
+-- keeps the catalogue version and set it was made with, the observed
+-- indicator ids, and what the rule gave then (result, per-dimension
+-- counts, explanation: JSON text), and the person's vulnerability factors
+-- and whether a child at the time, as context.
+CREATE TABLE person_assessment (
+	id		TEXT PRIMARY KEY,
+	person_id	TEXT NOT NULL REFERENCES person(id),
+	case_id		TEXT NOT NULL REFERENCES nmt_case(id),
+	seq		INTEGER NOT NULL,
+	set_id		TEXT NOT NULL CHECK (set_id IN ('adult-labour',
+			    'adult-sexual', 'child-labour', 'child-sexual')),
+	catalogue_version INTEGER NOT NULL,
+	observed	TEXT NOT NULL,
+	note		TEXT,
+	result		TEXT NOT NULL CHECK (result IN ('presumed_victim',
+			    'indications', 'no_indications')),
+	dimensions	TEXT NOT NULL,
+	explanation	TEXT NOT NULL,
+	vulnerabilities	TEXT NOT NULL,
+	is_child	INTEGER NOT NULL CHECK (is_child IN (0, 1)),
+	assessed_by	TEXT NOT NULL REFERENCES app_user(id),
+	assessed_org	TEXT NOT NULL REFERENCES organization(code),
+	assessed_at	TEXT NOT NULL
+);
+CREATE UNIQUE INDEX person_assessment_order
+	ON person_assessment (person_id, seq);
+
+CREATE TRIGGER person_assessment_no_update BEFORE UPDATE ON person_assessment
+BEGIN
+	SELECT RAISE(ABORT, 'assessments are append-only');
+END;
+
+CREATE TRIGGER person_assessment_no_delete BEFORE DELETE ON person_assessment
+BEGIN
+	SELECT RAISE(ABORT, 'assessments are append-only');
+END;
