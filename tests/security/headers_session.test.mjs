@@ -122,6 +122,12 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol, body: { kind: 'note', text: 'H' } }),
     'GET /api/v1/cases/{id}/history': () => api(srv, 'GET', `/api/v1/cases/${c.id}/history`, { auth: U.pol }),
     'GET /api/v1/persons/{id}/history': () => api(srv, 'GET', `/api/v1/persons/${p.id}/history`, { auth: U.pol }),
+    // Indicator screening (issue 9).
+    'GET /api/v1/indicators': () => api(srv, 'GET', '/api/v1/indicators', { auth: U.pol }),
+    'GET /api/v1/persons/{id}/assessments': () => api(srv, 'GET', `/api/v1/persons/${p.id}/assessments`,
+      { auth: U.pol }),
+    'POST /api/v1/persons/{id}/assessments': () => api(srv, 'POST', `/api/v1/persons/${p.id}/assessments`,
+      { auth: U.pol, body: { observed: [] } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

@@ -160,6 +160,9 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
         e = 'GET /persons/{id}/history';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/history`, { auth }));
+        e = 'GET /persons/{id}/assessments';
+        cell(failures, who, e, prel, M.expect[e](p, o.model),
+          await api(srv, 'GET', `/api/v1/persons/${person.id}/assessments`, { auth }));
         e = 'GET /persons/{id}';
         // The person answer, and the identity the caller may reveal (GET …/identity).
         const r = await personWithIdentity(srv, auth, person.id);
@@ -188,6 +191,11 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
             failures.push(`${who} allowed reveal_identity of ${o.name} ${prel}: expected ${view !== 'none'}, got ` +
               `${JSON.stringify(r.json.allowed)}`);
           }
+          // Indicator screening (issue 9): whoever reads the person may assess it.
+          total += 1;
+          if (!r.json.allowed.includes('assess')) {
+            failures.push(`${who} allowed assess of ${o.name} ${prel}: missing from ${JSON.stringify(r.json.allowed)}`);
+          }
         }
       }
     }
@@ -207,6 +215,8 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
     }
     e = 'GET /break-glass';
     cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/break-glass', { auth }));
+    e = 'GET /indicators';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/indicators', { auth }));
   }
   assert.deepEqual(failures, []);
 });
@@ -254,6 +264,9 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
         cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
           { auth, ifMatch, body: { identity: { ...IDENTITY, phone: '+46 70 999 00 00' } } }));
+        e = 'POST /persons/{id}/assessments';
+        cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
+          `/api/v1/persons/${person.id}/assessments`, { auth, body: { observed: ['d1-nature'] } }));
       }
     }
   }

@@ -87,6 +87,10 @@ export const expect = {
   },
   'GET /break-glass': (p) => (p.role === 'auditor' ? 200 : 403),
   'GET /cases': (p) => (works(p) ? 200 : 403),
+  // Indicator screening (issue 9): whoever reads the person assesses it (case open).
+  'GET /persons/{id}/assessments': (p, c) => caseGate(p, c, () => true, 200),
+  'POST /persons/{id}/assessments': (p, c) => caseGate(p, c, () => true, 201),
+  'GET /indicators': () => 200,
 };
 
 /** The label of an object relative to p, for the figures: own / visible / invisible / absent. */

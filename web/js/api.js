@@ -206,6 +206,17 @@ export const api = {
 	listBreakGlass(params, signal) {
 		return request('GET', '/break-glass', { params, signal });
 	},
+	// Indicator screening: the catalogue ({version} for an older one), a
+	// person's assessments (newest first: {limit, cursor}), a new one.
+	indicators(params) {
+		return request('GET', '/indicators', { params });
+	},
+	listAssessments(personId, params, signal) {
+		return request('GET', `/persons/${encodeURIComponent(personId)}/assessments`, { params, signal });
+	},
+	addAssessment(personId, body) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/assessments`, { body });
+	},
 	// The closed code lists with their Swedish and English labels.
 	vocabularies() {
 		return request('GET', '/vocabularies');

@@ -22,6 +22,7 @@ import * as notFoundView from './views/not-found.js';
 import * as auditView from './views/audit.js';
 import * as breakGlassView from './views/break-glass.js';
 import * as startView from './views/start.js';
+import * as assessmentView from './views/assessment.js';
 import { worksCases, audits, homeRoute } from './roles.js';
 
 const state = {
@@ -39,6 +40,8 @@ const routes = [
 	[/^#\/cases\/new\/?$/, newCaseView, worksCases],
 	[/^#\/cases\/([A-Za-z0-9_-]+)\/?$/, caseView, worksCases],
 	[/^#\/persons\/([A-Za-z0-9_-]+)\/?$/, personView, worksCases],
+	// Indicator screening (issue 9).
+	[/^#\/persons\/([A-Za-z0-9_-]+)\/assessment\/?$/, assessmentView, worksCases],
 	[/^#\/audit\/?$/, auditView, audits],
 	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
 	[/^#\/start\/?$/, startView, anyone],

@@ -24,6 +24,9 @@
 //
 // "Ändringshistorik" (history.js), collapsed, lists what each change of the
 // person changed; identity fields by name only.
+//
+// "Indikatorbedömning" leads to the person's screening page
+// (views/assessment.js).
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -37,6 +40,7 @@ import { textareaField, selectField, createForm, disclosure } from '../form.js';
 import { createEditor, textValue, choiceValue } from '../edit.js';
 import { personFields, personBody, languageName } from '../person-form.js';
 import { historySection } from '../history.js';
+import { screeningCard } from './assessment.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -201,6 +205,8 @@ export async function render(ctx) {
 			parts.push(protectedSection(ctx, s, granted));
 		if (s.mayReveal || !s.offerGlass)
 			parts.push(identitySection(ctx, s, cleanups, reload));
+		// Indicator screening (issue 9).
+		parts.push(screeningCard(p));
 		parts.push(historySection(ctx, {
 			kind: 'person', id: p.id, orgName: (code) => ref.nameOf(orgs, code) || code || t('dash'),
 		}));
