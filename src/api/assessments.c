@@ -66,8 +66,8 @@ indicators_get(struct ctx *c)
 static int
 rests_on_provisional(const struct assessment_rec *a)
 {
-	const struct catalogue     *cat = catalogue_version(
-            (int)a->catalogue_version);
+	const struct catalogue *cat = catalogue_version(
+	    (int)a->catalogue_version);
 	const struct catalogue_set *set = cat ? catalogue_set(cat, a->set_id) :
 	                                        NULL;
 	const struct catalogue_indicator *it;
@@ -184,8 +184,9 @@ assessment_fill(struct ctx *c, const struct person_rec *p,
 	a->set_id = xstrdup(set->id);
 	a->catalogue_version = cat->version;
 	text_list_set(&a->observed, ids, n);
-	a->note = json_str(c->body, "note") ? xstrdup(json_str(c->body, "note")) :
-	                                      NULL;
+	a->note = json_str(c->body, "note") ?
+	    xstrdup(json_str(c->body, "note")) :
+	    NULL;
 	a->result = xstrdup(screen_result_code(ev.result));
 	a->dimensions = json_dumps(dims, JSON_COMPACT | JSON_SORT_KEYS);
 	a->explanation = json_dumps(expl, JSON_COMPACT);
@@ -259,8 +260,8 @@ assessment_list(struct ctx *c)
 
 	if (!page_key_is_int(c))
 		return;
-	if ((e = store_assessment_list(c->db, c->params[0], &c->page, &rows,
-	         &n, &more)) != NMT_OK) {
+	if ((e = store_assessment_list(c->db, c->params[0], &c->page, &rows, &n,
+	         &more)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
@@ -275,8 +276,7 @@ assessment_list(struct ctx *c)
 }
 
 static const struct field_spec assessment_spec[] = {
-	{ "set", FT_CODE, FIELD_NULLABLE, 0, 0, 0, vocab_indicator_sets,
-	    NULL },
+	{ "set", FT_CODE, FIELD_NULLABLE, 0, 0, 0, vocab_indicator_sets, NULL },
 	{ "observed", FT_STRING_LIST, FIELD_REQUIRED, OBSERVED_MAX, 0, 0, NULL,
 	    NULL },
 	{ "note", FT_TEXT, FIELD_NULLABLE, NOTE_MAX, 0, 0, NULL, NULL },

@@ -516,7 +516,7 @@ extern const struct record_type assessment_record;
 enum nmt_err store_assessment_insert(struct db *db, struct assessment_rec *a);
 /* A page of a person's assessments, newest first (seq). */
 struct sql  *store_assessment_list_sql(const char *person_id,
-     const struct page *pg);
+     const struct page                            *pg);
 enum nmt_err store_assessment_list(struct db *db, const char *person_id,
     const struct page *pg, struct assessment_rec **rows_r, size_t *n_r,
     int *more);

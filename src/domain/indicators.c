@@ -82,15 +82,14 @@ catalogue_doc(const json_t *src, const struct catalogue *cat)
 		meta = NULL;
 		json_array_foreach(json_object_get(src, "sets"), j, meta)
 		{
-			if (strcmp(json_string_value(json_object_get(meta,
-			               "id")),
+			if (strcmp(json_string_value(
+			               json_object_get(meta, "id")),
 			        s->id) == 0)
 				break;
 		}
 		dims = json_array();
 		json_array_foreach(json_object_get(src, "dimensions"), j, dim)
-		    json_array_append_new(dims,
-		        dimension_doc(dim, (int)j, s));
+		    json_array_append_new(dims, dimension_doc(dim, (int)j, s));
 		for (any = 0, j = 0; j < s->n; j++)
 			any |= s->items[j].provisional;
 		set = json_pack("{s:s,s:s,s:O,s:O,s:b,s:o}", "id", s->id,
@@ -126,10 +125,10 @@ load_set(const json_t *src, struct catalogue_set *s, const char *id)
 	json_array_foreach(json_object_get(src, "sets"), i, meta)
 	{
 		if (json_is_string(json_object_get(meta, "id")) &&
-		    strcmp(json_string_value(json_object_get(meta, "id")), id) ==
-		        0)
-			rule = screen_rule_parse(json_string_value(
-			    json_object_get(meta, "rule")));
+		    strcmp(json_string_value(json_object_get(meta, "id")),
+		        id) == 0)
+			rule = screen_rule_parse(
+			    json_string_value(json_object_get(meta, "rule")));
 	}
 	ASSERT(rule >= 0);
 	s->id = id;
@@ -146,8 +145,8 @@ load_set(const json_t *src, struct catalogue_set *s, const char *id)
 		if (w == NULL)
 			continue;
 		it->id = json_string_value(json_object_get(ind, "id"));
-		it->dimension = dimension_index(json_string_value(
-		    json_object_get(ind, "dimension")));
+		it->dimension = dimension_index(
+		    json_string_value(json_object_get(ind, "dimension")));
 		ASSERT(it->id != NULL && it->dimension >= 0);
 		ASSERT(json_is_string(w) && json_string_length(w) == 1 &&
 		    strchr("SMW", json_string_value(w)[0]) != NULL);
@@ -179,9 +178,8 @@ load_one(const struct embed_file *f)
 	src = json_loadb(f->data, f->len, JSON_REJECT_DUPLICATES, &err);
 	ASSERT(src != NULL);
 	cat = &catalogues[ncatalogues];
-	cat->version = (int)json_integer_value(json_object_get(src,
-	    "version"));
-	/* Versions go up one file at a time, and the name says which. */
+	cat->version = (int)json_integer_value(json_object_get(src, "version"));
+	/* Versions only go up, and the file name says which. */
 	ASSERT(cat->version == number);
 	ASSERT(ncatalogues == 0 ||
 	    catalogues[ncatalogues - 1].version < cat->version);

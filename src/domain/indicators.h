@@ -53,8 +53,8 @@ const struct catalogue *catalogue_version(int version);
 const struct catalogue_set *catalogue_set(const struct catalogue *cat,
     const char                                                   *id);
 /* The indicator with that id in the set, NULL when it is not in it. */
-const struct catalogue_indicator *catalogue_indicator(
-    const struct catalogue_set *set, const char *id);
+const struct catalogue_indicator *
+catalogue_indicator(const struct catalogue_set *set, const char *id);
 
 /*
  * The default set for a person: "child-…" when is_child, "…-sexual" when

@@ -259,11 +259,12 @@ explain_rule(enum screen_rule rule, const int pos[SCREEN_DIMENSIONS],
 		add(&t, " Inga indikatorer observerade.",
 		    " No indicators observed.");
 	else {
-		add(&t, " Inte uppfylld. Det som saknas: ",
-		    " Not met. Missing: ");
+		add(&t,
+		    " Inte uppfylld. Det som saknas: ", " Not met. Missing: ");
 		if (!(pos[0] || pos[1] || pos[2])) {
-			add(&t, "en positiv rekryteringsdimension (D1, D2 "
-			        "eller D3)",
+			add(&t,
+			    "en positiv rekryteringsdimension (D1, D2 "
+			    "eller D3)",
 			    "a positive recruitment dimension (D1, D2 or D3)");
 			said++;
 		}
@@ -275,7 +276,8 @@ explain_rule(enum screen_rule rule, const int pos[SCREEN_DIMENSIONS],
 		if (rule == SCREEN_RULE_ADULT && !(pos[4] || pos[5])) {
 			if (said++)
 				add(&t, ", ", ", ");
-			add(&t, "en positiv D5 eller D6", "a positive D5 or D6");
+			add(&t, "en positiv D5 eller D6",
+			    "a positive D5 or D6");
 		}
 		add(&t, ".", ".");
 	}
@@ -284,9 +286,9 @@ explain_rule(enum screen_rule rule, const int pos[SCREEN_DIMENSIONS],
 
 json_t *
 screen_explain(enum screen_rule rule,
-    const struct screen_counts observed[SCREEN_DIMENSIONS],
-    const struct screen_counts left[SCREEN_DIMENSIONS],
-    enum screen_result         result)
+    const struct screen_counts  observed[SCREEN_DIMENSIONS],
+    const struct screen_counts  left[SCREEN_DIMENSIONS],
+    enum screen_result          result)
 {
 	json_t *a = json_array();
 	int     pos[SCREEN_DIMENSIONS];

@@ -65,8 +65,8 @@ int         screen_rule_parse(const char *code);
  * the rule and what it lacks.
  */
 json_t *screen_explain(enum screen_rule rule,
-    const struct screen_counts observed[SCREEN_DIMENSIONS],
-    const struct screen_counts left[SCREEN_DIMENSIONS],
-    enum screen_result         result);
+    const struct screen_counts          observed[SCREEN_DIMENSIONS],
+    const struct screen_counts          left[SCREEN_DIMENSIONS],
+    enum screen_result                  result);
 
 #endif

@@ -181,10 +181,10 @@ const struct term vocab_audit_actions[] = {
 	{ "token.revoke", NULL, NULL },
 	{ "user.create", NULL, NULL },
 	{ "user.disable", NULL, NULL },
-	{ "key.rotate", NULL, NULL },
 	/* Indicator screening (issue 9). */
 	{ "assessment.create", NULL, NULL },
 	{ "assessment.read", NULL, NULL },
+	{ "key.rotate", NULL, NULL },
 	TERM_END,
 };
 

@@ -3,11 +3,17 @@
 // factors), the default set, indicators ticked with the keyboard and the live
 // result that follows them and explains itself, provisional weights marked,
 // saving, the history newest first with the differences between assessments,
-// English, and the page on a phone. Screenshots go to /tmp/nmt-scr-*.png.
+// English, the page on a phone, and axe-core on the page in both languages.
+// Screenshots go to /tmp/nmt-scr-*.png.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { startServer, launchBrowser, login } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
 let browser;
@@ -29,6 +35,19 @@ async function apiCall(method, path, body) {
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-scr-${name}.png`, fullPage: true });
+}
+
+// axe-core's violations on the page as it is now (every rule, as a11y.test.mjs runs it).
+async function axeViolations() {
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(AXE);
+	return page.evaluate(async () => {
+		const rules = {};
+		for (const rule of window.axe.getRules(['experimental']))
+			rules[rule.ruleId] = { enabled: true };
+		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	});
 }
 
 const liveResult = () => page.locator('#live-result').innerText();
@@ -141,10 +160,14 @@ test('filling in an assessment: live result, saving, history with differences', 
 	    [[2, 'indications', null], [1, 'presumed_victim', 'Första samtalet']]);
 	await shot('history');
 
+	await page.click('#assessment-2 summary');
+	assert.deepEqual(await axeViolations(), [], 'axe, Swedish');
+
 	// English.
 	await page.click('#lang-switch');
 	await page.waitForFunction(() => document.documentElement.lang === 'en');
 	await page.locator('#assessment-2').waitFor();
+	assert.deepEqual(await axeViolations(), [], 'axe, English');
 	assert.equal(await page.locator('#assessment-2-result').innerText(), 'Indications of trafficking');
 	assert.match(await page.locator('#screen-caveat').innerText(), /never decide/);
 	await page.click('#lang-switch');

@@ -64,16 +64,23 @@ test_dimension_consequences(void **state)
 {
 	(void)state;
 	/* One strong alone, weak alone and one medium with weaks: never. */
-	assert_false(screen_dimension_positive((struct screen_counts){ 1, 0, 0 }));
-	assert_false(screen_dimension_positive((struct screen_counts){ 0, 0, 3 }));
-	assert_false(screen_dimension_positive((struct screen_counts){ 0, 1, 3 }));
-	assert_int_equal(screen_dimension_option((struct screen_counts){ 2, 1, 0 }),
+	assert_false(
+	    screen_dimension_positive((struct screen_counts){ 1, 0, 0 }));
+	assert_false(
+	    screen_dimension_positive((struct screen_counts){ 0, 0, 3 }));
+	assert_false(
+	    screen_dimension_positive((struct screen_counts){ 0, 1, 3 }));
+	assert_int_equal(screen_dimension_option(
+	                     (struct screen_counts){ 2, 1, 0 }),
 	    'a');
-	assert_int_equal(screen_dimension_option((struct screen_counts){ 1, 0, 1 }),
+	assert_int_equal(screen_dimension_option(
+	                     (struct screen_counts){ 1, 0, 1 }),
 	    'b');
-	assert_int_equal(screen_dimension_option((struct screen_counts){ 0, 3, 0 }),
+	assert_int_equal(screen_dimension_option(
+	                     (struct screen_counts){ 0, 3, 0 }),
 	    'c');
-	assert_int_equal(screen_dimension_option((struct screen_counts){ 0, 2, 1 }),
+	assert_int_equal(screen_dimension_option(
+	                     (struct screen_counts){ 0, 2, 1 }),
 	    'd');
 }
 
@@ -106,7 +113,8 @@ test_every_pattern_both_rules(void **state)
 				for (d = 0; d < 6; d++)
 					p[d] = (bits >> d) & 1;
 				assert_string_equal(screen_result_code(
-				                        screen_decide(rule, p, any)),
+				                        screen_decide(rule, p,
+				                            any)),
 				    expected(rule, p, any));
 				differ += screen_decide(SCREEN_RULE_ADULT, p,
 				              any) !=
@@ -128,8 +136,10 @@ test_every_pattern_both_rules(void **state)
 static const char *
 text_of(json_t *explanation, size_t i, const char *lang)
 {
-	return json_string_value(json_object_get(
-	    json_object_get(json_array_get(explanation, i), "text"), lang));
+	return json_string_value(
+	    json_object_get(json_object_get(json_array_get(explanation, i),
+	                        "text"),
+	        lang));
 }
 
 static void
@@ -137,8 +147,8 @@ test_explanation(void **state)
 {
 	struct screen_counts obs[6] = { { 2, 0, 0 }, { 0, 1, 0 }, { 0, 0, 0 },
 		{ 0, 2, 0 }, { 1, 0, 0 }, { 0, 0, 1 } };
-	struct screen_counts left[6] = { { 0, 8, 1 }, { 1, 8, 0 },
-		{ 0, 14, 2 }, { 1, 5, 1 }, { 3, 10, 1 }, { 0, 5, 1 } };
+	struct screen_counts left[6] = { { 0, 8, 1 }, { 1, 8, 0 }, { 0, 14, 2 },
+		{ 1, 5, 1 }, { 3, 10, 1 }, { 0, 5, 1 } };
 	int                  pos[6], d;
 	json_t              *e;
 
@@ -248,8 +258,9 @@ test_catalogue_versions(void **state)
 	assert_int_equal(catalogue_latest()->version, newest);
 	assert_null(catalogue_version(newest + 1));
 	assert_null(catalogue_version(0));
-	assert_int_equal(json_integer_value(json_object_get(
-	                     catalogue_latest()->doc, "version")),
+	assert_int_equal(json_integer_value(
+	                     json_object_get(catalogue_latest()->doc,
+	                         "version")),
 	    newest);
 }
 
@@ -259,10 +270,9 @@ test_default_set_and_evaluation(void **state)
 	const char *const           sexual[] = { "forced_labour", "sexual" };
 	const char *const           labour[] = { "begging" };
 	const struct catalogue_set *al;
-	const char *const           seen[] = { "d1-nature", "d1-wages",
-		          "d4-hours", "d4-pay", "d6-dependency", "d6-economic",
-		          "d6-family" };
-	struct screen_eval          ev;
+	const char *const  seen[] = { "d1-nature", "d1-wages", "d4-hours",
+		 "d4-pay", "d6-dependency", "d6-economic", "d6-family" };
+	struct screen_eval ev;
 
 	(void)state;
 	assert_string_equal(catalogue_default_set(0, sexual, 2),

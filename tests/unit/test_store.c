@@ -373,6 +373,11 @@ test_list_plans(void **state)
 	    "case_journal", "j", "case_journal_order", 1);
 	assert_uses_index(t->db, store_history_list_sql(t->case_id, &older),
 	    "change_history", "h", "change_history_object", 1);
+	/* Indicator screening (issue 9). */
+	assert_uses_index(t->db, store_assessment_list_sql(t->case_id, &pg),
+	    "person_assessment", "a", "person_assessment_order", 1);
+	assert_uses_index(t->db, store_assessment_list_sql(t->case_id, &older),
+	    "person_assessment", "a", "person_assessment_order", 1);
 	memset(&f, 0, sizeof(f));
 	f.principal = &p;
 	f.scope = policy_scope(&p, OBJ_CASE);
