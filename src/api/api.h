@@ -303,6 +303,21 @@ enum nmt_err history_write(struct ctx *c, const char *kind,
  */
 int page_key_is_int(struct ctx *c);
 
+/* ---- indicator screening (assessments.c) ---- */
+
+struct catalogue;
+struct catalogue_set;
+/*
+ * An assessment of person p by the rule of set (of catalogue cat) over the
+ * observed ids (n of them, all in the set, none twice): person, case, set,
+ * version, observed, result, dimensions, explanation and the person's
+ * context filled in a (zeroed first; free with record_free); note, who
+ * and when are the caller's.
+ */
+void assessment_build(const struct catalogue *cat,
+    const struct catalogue_set *set, const char *const *ids, size_t n,
+    const struct person_rec *p, struct assessment_rec *a);
+
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;
 extern const struct object_type person_object;

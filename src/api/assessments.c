@@ -164,14 +164,11 @@ observed_ids(struct ctx *c, const char **ids)
 	return n;
 }
 
-/* The assessment of the body under set, for person p, into a. */
-static void
-assessment_fill(struct ctx *c, const struct person_rec *p,
-    const struct catalogue *cat, const struct catalogue_set *set,
+void
+assessment_build(const struct catalogue *cat, const struct catalogue_set *set,
+    const char *const *ids, size_t n, const struct person_rec *p,
     struct assessment_rec *a)
 {
-	const char        *ids[OBSERVED_MAX];
-	size_t             n = observed_ids(c, ids);
 	struct screen_eval ev;
 	json_t            *dims, *expl;
 
@@ -184,9 +181,6 @@ assessment_fill(struct ctx *c, const struct person_rec *p,
 	a->set_id = xstrdup(set->id);
 	a->catalogue_version = cat->version;
 	text_list_set(&a->observed, ids, n);
-	a->note = json_str(c->body, "note") ?
-	    xstrdup(json_str(c->body, "note")) :
-	    NULL;
 	a->result = xstrdup(screen_result_code(ev.result));
 	a->dimensions = json_dumps(dims, JSON_COMPACT | JSON_SORT_KEYS);
 	a->explanation = json_dumps(expl, JSON_COMPACT);
@@ -195,11 +189,24 @@ assessment_fill(struct ctx *c, const struct person_rec *p,
 	    (const char *const *)p->vulnerabilities.items,
 	    p->vulnerabilities.n);
 	a->is_child = p->is_child;
+	json_decref(dims);
+	json_decref(expl);
+}
+
+/* The assessment of the body under set, by the caller now, into a. */
+static void
+assessment_fill(struct ctx *c, const struct person_rec *p,
+    const struct catalogue *cat, const struct catalogue_set *set,
+    struct assessment_rec *a)
+{
+	const char *ids[OBSERVED_MAX];
+	const char *note = json_str(c->body, "note");
+
+	assessment_build(cat, set, ids, observed_ids(c, ids), p, a);
+	a->note = note != NULL ? xstrdup(note) : NULL;
 	a->assessed_by = xstrdup(c->actor.user_id);
 	a->assessed_org = xstrdup(c->actor.org);
 	a->assessed_at = xstrdup(c->now_text);
-	json_decref(dims);
-	json_decref(expl);
 }
 
 /* Inside the transaction, the person locked: check, evaluate, store. */

@@ -4,7 +4,8 @@
  * regions, open and closed, with their persons (children, a protected
  * identity, several citizenships, languages and vulnerabilities) and
  * teams (whole organizations and single users, with full or pseudonymous
- * access), and one break-the-glass grant for the auditor to find. It
+ * access), indicator assessments of three persons (one assessed twice),
+ * and one break-the-glass grant for the auditor to find. It
  * prints the logins with their TOTP secrets and a QR code for the first.
  *
  * The data is declared in tables (users, cases, team rows, persons),
@@ -28,6 +29,7 @@
 #include "core/util.h"
 #include "crypto/token.h"
 #include "crypto/totp.h"
+#include "domain/indicators.h"
 #include "db/store.h"
 #include "domain/calendar.h"
 #include "domain/person_rules.h"
@@ -294,6 +296,34 @@ static const struct demo_entry {
 	    "Skolkuratorn har fått råd om hur eleven kan kontaktas utan att "
 	    "familjen får veta.",
 	    1, -1 },
+};
+
+/*
+ * Indicator assessments (issue 9), in making order: of a person (by
+ * pseudonym), days_after the case was registered, by a user who works the
+ * case, in the person's default set; observed ids end with NULL.
+ */
+#define MAX_OBSERVED 8
+static const struct demo_assessment {
+	const char *pseudonym, *author, *note;
+	const char *observed[MAX_OBSERVED];
+	int         days_after;
+} demo_assessments[] = {
+	{ "Restaurang-1", "rasmus", "Första samtalet, med tolk.",
+	    { "d1-wages", "d1-housing", "d4-pay", "d4-living", "d6-dependency",
+	        NULL },
+	    2 },
+	{ "Restaurang-1", "rasmus",
+	    "Efter samråd med Arbetsmiljöverket: passen låg hos ägaren.",
+	    { "d1-wages", "d1-housing", "d1-conditions", "d4-hours", "d4-pay",
+	        "d5-documents", "d5-isolation", NULL },
+	    9 },
+	{ "Hotell-1", "petra", NULL,
+	    { "d1-nature", "d1-marriage", "d4-hazardous", "d4-living",
+	        "d5-tasks", NULL },
+	    1 },
+	{ "Bygg-1", "sara", NULL,
+	    { "d4-conditions", "d4-hazardous", "d5-documents", NULL }, 3 },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -613,8 +643,66 @@ add_entry(struct cli *cli, size_t i, const char *case_id, time_t start,
 }
 
 /*
- * Writes one case with its team, persons, journal (and the grant when it
- * is the grant's case) and closing in one transaction.
+ * Writes the demo assessments of the person pid (of pseudonym) of a case
+ * registered at start, each with its audit entry.
+ */
+static enum nmt_err
+add_assessments(struct cli *cli, const char *pseudonym, const char *pid,
+    time_t start)
+{
+	const struct catalogue *cat = catalogue_latest();
+	struct assessment_rec   a;
+	struct person_rec       p;
+	struct user_row         u;
+	const char             *set;
+	size_t                  i, n;
+	enum nmt_err            e = NMT_OK;
+
+	memset(&p, 0, sizeof(p));
+	for (i = 0; e == NMT_OK && i < COUNT(demo_assessments); i++) {
+		const struct demo_assessment *da = &demo_assessments[i];
+		struct case_rec               c;
+
+		if (strcmp(da->pseudonym, pseudonym) != 0)
+			continue;
+		if (user_of(cli, da->author, &u) != 0)
+			return NMT_ERROR;
+		memset(&c, 0, sizeof(c));
+		if ((e = store_person_get(cli->db, NULL, pid, 0, &p)) ==
+		        NMT_OK &&
+		    (e = store_case_get(cli->db, p.case_id, 0, &c)) == NMT_OK) {
+			set = catalogue_default_set(p.is_child,
+			    (const char *const *)c.exploitation.items,
+			    c.exploitation.n);
+			for (n = 0; n < MAX_OBSERVED && da->observed[n]; n++)
+				;
+			assessment_build(cat, catalogue_set(cat, set),
+			    da->observed, n, &p, &a);
+			a.note = dup_or_null(da->note);
+			a.assessed_by = xstrdup(u.id);
+			a.assessed_org = xstrdup(u.org);
+			a.assessed_at = xmalloc(TIME_TEXT);
+			time_format(start + (time_t)da->days_after * DAY,
+			    a.assessed_at);
+			if ((e = store_assessment_insert(cli->db, &a)) ==
+			        NMT_OK &&
+			    (e = store_case_touch(cli->db, p.case_id,
+			         a.assessed_at)) == NMT_OK)
+				e = audit(cli, "assessment.create",
+				    "assessment", a.id, p.case_id, 0);
+			record_free(&assessment_record, &a);
+		}
+		record_free(&case_record, &c);
+		person_rec_free(&p);
+		user_row_cleanup(&u);
+	}
+	return e;
+}
+
+/*
+ * Writes one case with its team, persons (and their assessments), journal
+ * (and the grant when it is the grant's case) and closing in one
+ * transaction.
  */
 static enum nmt_err
 add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
@@ -641,6 +729,9 @@ add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 		/* A person a minute after the one before. */
 		e = add_person(cli, &demo_persons[i], id, owner.id,
 		    start + 60 * (time_t)(i + 1), pid);
+		if (e == NMT_OK)
+			e = add_assessments(cli, demo_persons[i].pseudonym, pid,
+			    start);
 		if (e == NMT_OK && strcmp(demo_glass.case_key, dc->key) == 0 &&
 		    strcmp(demo_glass.pseudonym, demo_persons[i].pseudonym) ==
 		        0)

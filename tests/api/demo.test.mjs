@@ -204,3 +204,22 @@ test('the demo is the same on every run (titles, statuses, persons)', async () =
     await other.drop();
   }
 });
+
+// Indicator screening (issue 9).
+test('the demo holds indicator assessments: one person assessed twice, a child in the child set', async () => {
+  const cases = await casesOf(U.sara);
+  const assessmentsOf = async (title, pseudonym) => {
+    const p = cases.get(title).persons.find((x) => x.pseudonym === pseudonym);
+    return listAll(srv, `/api/v1/persons/${p.id}/assessments`, { auth: U.sara });
+  };
+  const r1 = await assessmentsOf('Misstänkt tvångsarbete på restaurang', 'Restaurang-1');
+  assert.deepEqual(r1.map((a) => [a.seq, a.set, a.result, a.assessed_by.username]),
+    [[2, 'adult-labour', 'presumed_victim', 'rasmus'], [1, 'adult-labour', 'indications', 'rasmus']]);
+  assert.deepEqual(r1[0].vulnerabilities, ['limited_knowledge', 'distrust_of_authorities']);
+  const h1 = await assessmentsOf('Ung person i hotellmiljö, Helsingborg', 'Hotell-1');
+  assert.deepEqual(h1.map((a) => [a.set, a.result, a.is_child]), [['child-sexual', 'presumed_victim', true]]);
+  const b1 = await assessmentsOf('Byggarbetsplats i Umeå', 'Bygg-1');
+  assert.deepEqual(b1.map((a) => a.result), ['indications']);
+  const audit = await listAll(srv, '/api/v1/audit?action=assessment.create', { auth: U.greta });
+  assert.equal(audit.length, 4);
+});
