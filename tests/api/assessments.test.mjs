@@ -178,6 +178,29 @@ test('result, dimensions and explanation follow the rule, exactly as the browser
   assert.ok(presumed > 3 && presumed < 48, `the samples reach both sides of the rule (${presumed})`);
 });
 
+test('web/js/screening.js states the rule: every count of 0–3 per weight, every pattern, both rules', () => {
+  // The independent statement (DOMAIN.md §3.2): at least one of the five least positive
+  // combinations, weight by weight.
+  const least = [[2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 3, 0], [0, 2, 1]];
+  for (let s = 0; s <= 3; s++) {
+    for (let m = 0; m <= 3; m++) {
+      for (let w = 0; w <= 3; w++) {
+        const want = least.some(([a, b, c]) => s >= a && m >= b && w >= c);
+        assert.equal(screening.dimensionOption({ strong: s, medium: m, weak: w }) !== null, want, `S${s} M${m} W${w}`);
+      }
+    }
+  }
+  for (let bits = 0; bits < 64; bits++) {
+    const p = [0, 1, 2, 3, 4, 5].map((d) => Boolean((bits >> d) & 1));
+    const recruit = p[0] || p[1] || p[2];
+    for (const any of bits ? [true] : [false, true]) {
+      const none = any ? 'indications' : 'no_indications';
+      assert.equal(screening.decide('adult', p, any), recruit && p[3] && (p[4] || p[5]) ? 'presumed_victim' : none);
+      assert.equal(screening.decide('child', p, any), recruit && p[3] ? 'presumed_victim' : none);
+    }
+  }
+});
+
 test('vulnerability factors are kept with the assessment as context and do not change the result', async () => {
   const observed = ['d3-economic', 'd3-family', 'd3-personal', 'd4-hours', 'd4-pay'];
   const { p } = await teamPerson({ exploitation: ['forced_labour'] },

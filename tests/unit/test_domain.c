@@ -529,22 +529,32 @@ test_policy_allowed(void **state)
 	row.owner_row = 1;
 	assert_int_equal(policy_allowed(&police, &row), 0);
 	assert_true(policy_conflict(ACT_TEAM_CHANGE, &row));
-	/* Persons: reveal where the identity opens, the glass where not. */
+	/*
+	 * Persons: reveal where the identity opens, the glass where not;
+	 * anyone who reads an open case's person assesses it.
+	 */
 	pf = person_f(&open, PROTECTION_ADDRESS, 0);
 	assert_int_equal(policy_allowed(&police, &pf),
-	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY);
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
-	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS);
+	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS | ALLOWED_ASSESS);
 	assert_int_equal(policy_decide(&rk_syd, OBJ_PERSON, ACT_REVEAL_IDENTITY,
 	                     &pf),
 	    POLICY_HIDDEN);
 	pf = person_f(&open, PROTECTION_ADDRESS, 1);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
-	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY);
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS);
 	assert_true(policy_conflict(ACT_BREAK_GLASS, &pf));
 	pf.closed = 1;
 	assert_int_equal(policy_allowed(&rk_syd, &pf), ALLOWED_REVEAL_IDENTITY);
 	assert_true(policy_conflict(ACT_UPDATE, &pf));
+	assert_true(policy_conflict(ACT_ASSESS, &pf));
+	/* Assessing is an action on a person, never on a case. */
+	assert_int_equal(policy_decide(&police, OBJ_CASE, ACT_ASSESS, &open),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&police, OBJ_PERSON, ACT_ASSESS,
+	                     &(struct facts){ .kind = OBJ_PERSON }),
+	    POLICY_HIDDEN);
 	assert_false(policy_conflict(ACT_REOPEN, &closed));
 	assert_true(policy_conflict(ACT_REOPEN, &open));
 	assert_string_equal(policy_allowed_name(0), "edit");
