@@ -253,7 +253,7 @@ explain_rule(enum screen_rule rule, const int pos[SCREEN_DIMENSIONS],
 		    "The rule for adults: (D1 or D2 or D3) and D4 and (D5 or "
 		    "D6).");
 	if (result == SCREEN_PRESUMED_VICTIM)
-		add(&t, " Uppfylld: presumtivt offer för människohandel.",
+		add(&t, " Uppfylld: förmodat offer för människohandel.",
 		    " Met: presumed victim of trafficking.");
 	else if (result == SCREEN_NO_INDICATIONS)
 		add(&t, " Inga indikatorer observerade.",

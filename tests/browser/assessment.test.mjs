@@ -118,7 +118,7 @@ test('filling in an assessment: live result, saving, history with differences', 
 	    /Det som saknas: en positiv D5 eller D6\.$/);
 	await tick('d5-documents');
 	await tick('d5-violence');
-	assert.equal(await liveResult(), 'Presumtivt offer för människohandel');
+	assert.equal(await liveResult(), 'Förmodat offer för människohandel');
 	const liveExplanation = await page.locator('#live-explanation').innerText();
 
 	// Provisional weights are marked in the sexual sets; the ticks are kept across sets.
@@ -133,7 +133,7 @@ test('filling in an assessment: live result, saving, history with differences', 
 	await shot('form');
 	await page.click('#assessment-submit');
 	await page.locator('#assessment-1').waitFor();
-	assert.equal(await page.locator('#assessment-1-result').innerText(), 'Presumtivt offer för människohandel');
+	assert.equal(await page.locator('#assessment-1-result').innerText(), 'Förmodat offer för människohandel');
 	assert.match(await page.locator('#assessment-1').innerText(), /Första bedömningen av personen\./);
 	// The server's explanation is the one the live panel showed.
 	await page.click('#assessment-1 summary');
@@ -150,11 +150,11 @@ test('filling in an assessment: live result, saving, history with differences', 
 	const cards = await page.locator('#assessment-list article').evaluateAll((els) => els.map((e) => e.id));
 	assert.deepEqual(cards, ['assessment-2', 'assessment-1']);
 	const diff = await page.locator('#assessment-2 .diff').innerText();
-	assert.match(diff, /Resultat: Presumtivt offer för människohandel → Indikationer på människohandel/);
+	assert.match(diff, /Resultat: Förmodat offer för människohandel → Indikationer på människohandel/);
 	assert.match(diff, /Borttaget: Orimligt många arbetsdagar eller arbetstimmar; Låg eller ingen lön; /);
 	assert.doesNotMatch(diff, /Tillkommit/);
 	// The first is as it was.
-	assert.equal(await page.locator('#assessment-1-result').innerText(), 'Presumtivt offer för människohandel');
+	assert.equal(await page.locator('#assessment-1-result').innerText(), 'Förmodat offer för människohandel');
 	const stored = await apiCall('GET', `/persons/${personId}/assessments`);
 	assert.deepEqual(stored.items.map((a) => [a.seq, a.result, a.note]),
 	    [[2, 'indications', null], [1, 'presumed_victim', 'Första samtalet']]);

@@ -522,7 +522,7 @@ const messages = {
 		'screen.saved': 'Bedömningen är sparad.',
 		'screen.live': 'Resultat just nu',
 		'screen.liveHint': 'Räknas om när du kryssar i eller ur en indikator, med samma regel som när bedömningen sparas.',
-		'screen.result.presumed_victim': 'Presumtivt offer för människohandel',
+		'screen.result.presumed_victim': 'Förmodat offer för människohandel',
 		'screen.result.indications': 'Indikationer på människohandel',
 		'screen.result.no_indications': 'Inga indikationer',
 		'screen.dimPositive': 'Positiv',

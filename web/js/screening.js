@@ -112,7 +112,7 @@ function explainRule(rule, pos, result) {
     ? 'The rule for children: (D1 or D2 or D3) and D4; no means need be shown.'
     : 'The rule for adults: (D1 or D2 or D3) and D4 and (D5 or D6).';
   if (result === 'presumed_victim') {
-    sv += ' Uppfylld: presumtivt offer för människohandel.';
+    sv += ' Uppfylld: förmodat offer för människohandel.';
     en += ' Met: presumed victim of trafficking.';
   } else if (result === 'no_indications') {
     sv += ' Inga indikatorer observerade.';

@@ -13,7 +13,8 @@
 // sexual exploitation in the case or not). The result panel beside it is
 // recomputed on every change by screening.js, the same rule and the same
 // explanation the server gives (tests/api/assessments.test.mjs holds them to
-// one answer); it is announced politely to screen readers.
+// one answer); the result, not the explanation, is announced politely to
+// screen readers.
 //
 // The history ("Tidigare bedömningar", newest first) shows each assessment as
 // it was made (assessments are never changed), its explanation, and what
@@ -81,13 +82,6 @@ function explanationList(items, id) {
 	        lang(e.text))));
 }
 
-// The result panel: result, dimensions, explanation.
-function resultPanel(ev, idPrefix) {
-	return [
-		h('p', { class: 'live-result' }, resultBadge(ev.result, `${idPrefix}-result`)),
-		explanationList(ev.explanation, `${idPrefix}-explanation`),
-	];
-}
 
 export async function render(ctx) {
 	setTitle('screen.title');
@@ -164,7 +158,10 @@ function formSection(ctx, { person, kase, catalogue, onSaved }) {
 			observedError.hidden = !message;
 		},
 	};
-	const live = h('div', { class: 'live-panel', id: 'live-panel', 'aria-live': 'polite' });
+	// Only the result is announced as it changes; the explanation beside it
+	// is read on demand (announcing seven lines per tick would drown the form).
+	const live = h('p', { class: 'live-result', id: 'live-panel', 'aria-live': 'polite' });
+	const liveExplanation = h('div');
 	const source = h('p', { class: 'hint', id: 'set-source' });
 
 	const currentSet = () => catalogue.sets.find((s) => s.id === setField.control.value);
@@ -172,7 +169,8 @@ function formSection(ctx, { person, kase, catalogue, onSaved }) {
 	function update() {
 		const set = currentSet();
 		const ev = evaluate(set, [...chosen]);
-		live.replaceChildren(...resultPanel(ev, 'live'));
+		live.replaceChildren(resultBadge(ev.result, 'live-result'));
+		liveExplanation.replaceChildren(explanationList(ev.explanation, 'live-explanation'));
 		for (const d of set.dimensions) {
 			const status = document.getElementById(`dim-status-${d.id}`);
 			const c = ev.dimensions[d.id];
@@ -224,7 +222,7 @@ function formSection(ctx, { person, kase, catalogue, onSaved }) {
 			h('div', { class: 'assessment-layout' }, groupsHost,
 			    h('aside', { class: 'card live-card', 'aria-labelledby': 'live-heading' },
 			        h('h3', { id: 'live-heading' }, t('screen.live')),
-			        h('p', { class: 'hint' }, t('screen.liveHint')), live)),
+			        h('p', { class: 'hint' }, t('screen.liveHint')), live, liveExplanation)),
 			note.wrap],
 		submit: { id: 'assessment-submit', text: t('screen.submit') },
 		collect() {
