@@ -107,8 +107,8 @@ render_assessment(const struct assessment_rec *a)
 
 /*
  * Each observed id is an indicator of the set: "observed[i]"
- * invalid_value otherwise (the spec has refused non-strings and
- * repeats). Returns the number of errors added.
+ * invalid_value otherwise (items the spec has refused, non-strings and
+ * repeats, are skipped). Returns the number of errors added.
  */
 static int
 observed_rules(struct ctx *c, const struct catalogue_set *set, json_t *errors)
@@ -120,15 +120,18 @@ observed_rules(struct ctx *c, const struct catalogue_set *set, json_t *errors)
 
 	json_array_foreach(json_object_get(c->body, "observed"), i, item)
 	{
-		if (catalogue_indicator(set, json_string_value(item)) != NULL)
-			continue;
 		field = xasprintf("observed[%zu]", i);
-		msg = xasprintf("Indikatorn finns inte i uppsättningen %s.",
-		    set->id);
-		validate_error(errors, field, "invalid_value", msg);
+		if (json_is_string(item) &&
+		    !validate_has_error(errors, field) &&
+		    catalogue_indicator(set, json_string_value(item)) == NULL) {
+			msg = xasprintf("Indikatorn finns inte i uppsättningen "
+			                "%s.",
+			    set->id);
+			validate_error(errors, field, "invalid_value", msg);
+			free(msg);
+			n++;
+		}
 		free(field);
-		free(msg);
-		n++;
 	}
 	return n;
 }
@@ -282,6 +285,32 @@ assessment_list(struct ctx *c)
 	store_assessment_free(rows, n);
 }
 
+/*
+ * The route's rule, with the spec's errors in one answer: the ids against
+ * the set (the person's default read here; the write checks again under
+ * the lock).
+ */
+static enum nmt_err
+assessment_check(struct ctx *c, json_t *errors)
+{
+	struct person_rec p;
+	const char       *set_id;
+	enum nmt_err      e;
+
+	if (validate_has_error(errors, "set"))
+		return NMT_OK;
+	memset(&p, 0, sizeof(p));
+	if ((e = store_person_get(c->db, NULL, c->params[0], 0, &p)) ==
+	        NMT_OK &&
+	    (e = choose_set(c, &p, &set_id)) == NMT_OK)
+		observed_rules(c, catalogue_set(catalogue_latest(), set_id),
+		    errors);
+	person_rec_free(&p);
+	if (e != NMT_OK)
+		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
+	return e;
+}
+
 static const struct field_spec assessment_spec[] = {
 	{ "set", FT_CODE, FIELD_NULLABLE, 0, 0, 0, vocab_indicator_sets, NULL },
 	{ "observed", FT_STRING_LIST, FIELD_REQUIRED, OBSERVED_MAX, 0, 0, NULL,
@@ -320,6 +349,7 @@ const struct route assessment_routes[] = {
 	    .object = &person_object,
 	    .action = ACT_ASSESS,
 	    .audit = "assessment.create",
-	    .handler = assessment_create },
+	    .handler = assessment_create,
+	    .check = assessment_check },
 	ROUTE_END,
 };

@@ -119,6 +119,10 @@ test('bad input is a 400 naming the field, and nothing is stored', async () => {
   assertFieldError(await assess(U.pol, p.id, { observed: [], note: 'a\u202eb' }), 'note');
   r = assertFieldError(await assess(U.pol, p.id, { observed: [], result: 'presumed_victim' }), '');
   assert.equal(r.errors[0].code, 'unknown_field');
+  // Every error in one answer: the note's and the id's.
+  r = await assess(U.pol, p.id, { observed: ['d1-nature', 'x'], note: 'a\u200bb' });
+  assertProblem(r, 400);
+  assert.deepEqual(r.json.errors.map((e) => e.field).sort(), ['note', 'observed[1]']);
   // The adult set accepts what the child set refused.
   assertStatus(await assess(U.pol, p.id, { set: 'adult-labour', observed: ['d4-social-protection'] }), 201);
   assert.equal((await history(U.pol, p.id)).length, 1, 'only the valid assessment was stored');
