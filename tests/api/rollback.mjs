@@ -22,6 +22,8 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  // 15: first-contact guidance and first meetings (issue 8 item 5).
+  15: () => 'DROP TABLE first_contact; DROP TABLE guidance_revision; DROP TABLE guidance_item;',
 };
 
 /**
