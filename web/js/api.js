@@ -225,4 +225,16 @@ export const api = {
 	organizations(params) {
 		return request('GET', '/organizations', { params });
 	},
+	// First-contact guidance in one language: {topic, lang, items, checklist}.
+	guidance(lang, topic = 'first-contact') {
+		return request('GET', '/guidance', { params: { topic, lang } });
+	},
+	// A person's first meetings, newest first: {limit, cursor}.
+	listFirstContacts(personId, params) {
+		return request('GET', `/persons/${encodeURIComponent(personId)}/first-contact`, { params });
+	},
+	// A first meeting {date, checklist: {code: bool}, note?}; never changed.
+	logFirstContact(personId, body) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/first-contact`, { body });
+	},
 };
