@@ -1,10 +1,15 @@
 // "Att tänka på vid första kontakten" in Chromium: the guidance panel beside the case page in
 // Swedish and in English, folded and unfolded from the keyboard, below the content on a phone;
-// and a first meeting logged on the person page with the checklist ticked, shown as the last
-// meeting and stored as ticked. Screenshots in /tmp/nmt-guidance-*.png.
+// a first meeting logged on the person page with the checklist ticked, shown as the last
+// meeting and stored as ticked; and an admin editing a point on "Vägledning", with a conflicting
+// edit met by "Ladda om". Screenshots in /tmp/nmt-guidance-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, login, logout } from './helpers.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
 let browser;
@@ -18,14 +23,30 @@ async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-guidance-${name}.png`, fullPage: true });
 }
 
-async function call(method, p, body) {
-	const headers = { ...auth };
+async function call(method, p, body, version, who = auth) {
+	const headers = { ...who };
 	if (body)
 		headers['Content-Type'] = 'application/json';
+	if (version)
+		headers['If-Match'] = `"${version}"`;
 	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
 	const json = await r.json();
 	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
 	return json;
+}
+
+// axe-core (every rule, the experimental ones too) on the page as it is: no violations.
+async function axe(name) {
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(AXE);
+	const violations = await page.evaluate(async () => {
+		const rules = {};
+		for (const rule of window.axe.getRules(['experimental']))
+			rules[rule.ruleId] = { enabled: true };
+		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	});
+	assert.deepEqual(violations, [], `axe on ${name}`);
 }
 
 const headings = () => page.locator('.guidance-panel .guidance-item h3').allTextContents();
@@ -99,6 +120,7 @@ test('in English the panel and its texts are English', async () => {
 	assert.ok(hs.includes('Who you are and what your mission is'), hs.join(' | '));
 	assert.ok(!hs.some((x) => /Tolk/.test(x)), 'no Swedish heading left');
 	await shot('case-en');
+	await axe('the case page in English');
 	await page.click('#lang-switch');
 	await page.locator('aside.guidance-panel h2', { hasText: 'Att tänka på vid första kontakten' }).waitFor();
 	assert.deepEqual(problems, []);
@@ -135,6 +157,7 @@ test('a first meeting is logged on the person page with the checklist ticked', a
 	}
 	await page.fill('#first-contact-note-input', 'Mötet hölls på socialkontoret.');
 	await shot('person-form');
+	await axe('the person page with the first-meeting form');
 	await page.locator('#first-contact-submit').focus();
 	await page.keyboard.press('Enter');
 
@@ -148,6 +171,7 @@ test('a first meeting is logged on the person page with the checklist ticked', a
 		['interpreter_outside_network', 'Nej'], ['safety_discussed', 'Ja'], ['own_questions_answered', 'Nej'],
 	]);
 	await shot('person-logged');
+	await axe('the person page with a first meeting');
 
 	// Stored as ticked.
 	const list = await call('GET', `/persons/${personId}/first-contact`);
@@ -175,6 +199,57 @@ test('on a phone the guidance comes below the content and nothing scrolls sidewa
 	const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	assert.ok(wide <= 0, `scrolls sideways by ${wide}px`);
 	await shot('case-phone');
+	await axe('the case page on a phone');
 	await page.setViewportSize({ width: 1280, height: 860 });
 	assert.deepEqual(problems, []);
+});
+
+test('an admin edits a point of the guidance; a conflicting edit is met by "Ladda om"', async () => {
+	const admin = server.ctl('user', 'add', '--username', 'ada', '--display-name', 'Ada Admin', '--org', 'NMT',
+	    '--role', 'admin');
+	const adminAuth = { Authorization: `Bearer ${server.ctl('token', 'create', '--username', 'ada').token}` };
+	await logout(page);
+	await login(page, { username: 'ada', password: admin.password, totp_secret: admin.totp_secret });
+	await page.click('#nav-guidance');
+	await page.locator('#guidance-6-title').waitFor();
+	assert.equal((await page.textContent('h1')).trim(), 'Vägledning för första kontakten');
+	assert.equal((await page.textContent('#guidance-6-title')).trim(), '6. Trauma');
+	await axe('the guidance page');
+
+	// Edit the Swedish text of "Trauma" with the keyboard.
+	const text = 'Trauma påverkar minnet. Ta pauser och pressa inte på detaljer.';
+	await page.locator('#guidance-6-edit').focus();
+	await page.keyboard.press('Enter');
+	await page.locator('#guidance-6-sv-text').fill(text);
+	await shot('admin-edit');
+	await axe('the guidance page with an edit form');
+	await page.locator('#guidance-6-submit').click();
+	await page.locator('#guidance-6 .guidance-admin-facts', { hasText: text }).waitFor();
+	assert.match(await page.textContent('#guidance-6'), /Senast ändrad .* av ada\./);
+
+	// Someone else edits the English heading meanwhile: saving answers 412, "Ladda om" keeps the
+	// admin's Swedish change and takes the other one in.
+	await page.locator('#guidance-6-edit').click();
+	await page.locator('#guidance-6-sv-heading').fill('Trauma och minne');
+	const g = await call('GET', '/guidance?topic=first-contact&lang=en');
+	const trauma = g.items.find((x) => x.code === 'trauma');
+	await call('PATCH', `/guidance/items/${trauma.id}`, { en: { heading: 'Trauma and memory' } }, trauma.version,
+	    adminAuth);
+	await page.locator('#guidance-6-submit').click();
+	await page.locator('#guidance-6-reload').waitFor();
+	await shot('admin-conflict');
+	await page.locator('#guidance-6-reload').click();
+	await page.locator('#status', { hasText: 'Punkten laddades om.' }).waitFor();
+	assert.equal(await page.inputValue('#guidance-6-sv-heading'), 'Trauma och minne');
+	assert.equal(await page.inputValue('#guidance-6-en-heading'), 'Trauma and memory');
+	await page.locator('#guidance-6-submit').click();
+	await page.locator('#guidance-6-title', { hasText: '6. Trauma och minne' }).waitFor();
+
+	const stored = await call('GET', `/guidance/items/${trauma.id}`);
+	assert.equal(stored.sv.heading, 'Trauma och minne');
+	assert.equal(stored.sv.text, text);
+	assert.equal(stored.en.heading, 'Trauma and memory');
+	const history = await call('GET', `/guidance/items/${trauma.id}/history`);
+	assert.equal(history.items.length, 3, 'every replaced version kept');
+	assert.deepEqual(problems.filter((x) => !/status of 412/.test(x)), []);
 });

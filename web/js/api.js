@@ -229,6 +229,15 @@ export const api = {
 	guidance(lang, topic = 'first-contact') {
 		return request('GET', '/guidance', { params: { topic, lang } });
 	},
+	// One guidance item in both languages (admins edit it).
+	guidanceItem(id) {
+		return request('GET', `/guidance/items/${encodeURIComponent(id)}`);
+	},
+	// Changes an item's texts {sv?: {heading?, text?, check_label?}, en?: …}
+	// at the version read (admins; 412 when it moved on).
+	updateGuidanceItem(id, version, body) {
+		return request('PATCH', `/guidance/items/${encodeURIComponent(id)}`, { body, version });
+	},
 	// A person's first meetings, newest first: {limit, cursor}.
 	listFirstContacts(personId, params) {
 		return request('GET', `/persons/${encodeURIComponent(personId)}/first-contact`, { params });

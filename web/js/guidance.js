@@ -21,7 +21,7 @@
 // page's form.
 
 import { api } from './api.js';
-import { h, uid } from './dom.js';
+import { h } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { alertBox } from './ui.js';
 
@@ -67,13 +67,13 @@ function itemsList(g) {
 
 // The <aside>: heading, fold button, and the items once fetched.
 export function guidancePanel({ topic = 'first-contact', onToggle } = {}) {
-	const id = uid('guidance');
-	const headingId = `${id}-heading`;
-	const bodyId = `${id}-body`;
+	// One panel per page: fixed ids.
+	const headingId = 'guidance-heading';
+	const bodyId = 'guidance-body';
 	const body = h('div', { class: 'guidance-body', id: bodyId },
 	    h('p', { class: 'loading' }, t('guidance.loading')));
 	const toggle = h('button', {
-		type: 'button', class: 'btn btn-secondary btn-small guidance-toggle', id: `${id}-toggle`,
+		type: 'button', class: 'btn btn-secondary btn-small guidance-toggle', id: 'guidance-toggle',
 		'aria-controls': bodyId,
 	});
 	const aside = h('aside', { class: 'card guidance-panel', 'aria-labelledby': headingId },
