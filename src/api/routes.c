@@ -17,9 +17,21 @@ extern const struct route journal_routes[];
 extern const struct route history_routes[];
 /* Indicator screening (issue 9). */
 extern const struct route assessment_routes[];
+/* guidance and first meetings (issue 8 item 5) */
+extern const struct route guidance_routes[];
 
-const struct route *const api_routes[] = { session_routes, reference_routes,
-	vocabulary_routes, case_routes, team_routes, person_routes,
-	break_glass_routes, audit_routes, journal_routes, history_routes,
-	/* Indicator screening (issue 9). */
-	assessment_routes, NULL };
+const struct route *const api_routes[] = {
+	session_routes,
+	reference_routes,
+	vocabulary_routes,
+	case_routes,
+	team_routes,
+	person_routes,
+	break_glass_routes,
+	audit_routes,
+	journal_routes,
+	history_routes,
+	assessment_routes, /* indicator screening (issue 9) */
+	guidance_routes,   /* guidance and first meetings (issue 8) */
+	NULL,
+};

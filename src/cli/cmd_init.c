@@ -1,6 +1,7 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
- * the migrations, seeds the reference data, brings the cases' search
+ * the migrations, seeds the reference data and the guidance texts (new
+ * items only: an admin's edits stay), brings the cases' search
  * text up to what the build searches and fills derived columns a
  * migration cannot compute (the cases' title sort keys). Running it again
  * changes nothing but corrected reference data.
@@ -46,6 +47,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	if (db_seed(cli->db, err, sizeof(err)) != NMT_OK) {
 		fprintf(stderr, "nmtctl: seeding failed: %s\n", err);
+		cli_close(cli);
+		return 2;
+	}
+	if (db_seed_guidance(cli->db, err, sizeof(err)) != NMT_OK) {
+		fprintf(stderr, "nmtctl: seeding the guidance failed: %s\n",
+		    err);
 		cli_close(cli);
 		return 2;
 	}

@@ -23,4 +23,15 @@ enum nmt_err db_seed(struct db *db, char *err, size_t errlen);
 enum nmt_err db_seed_from(struct db *db, const struct embed_file *list,
     char *err, size_t errlen);
 
+/*
+ * Adds the guidance items of data/guidance/<topic>.json (embedded with the
+ * reference data) whose id is new, each file in one transaction; stored
+ * items, edited or not, are left as they are. A malformed file gives
+ * NMT_ERROR with its name and the reason in err, and writes nothing.
+ */
+enum nmt_err db_seed_guidance(struct db *db, char *err, size_t errlen);
+/* The same from another list of files (tests). */
+enum nmt_err db_seed_guidance_from(struct db *db, const struct embed_file *list,
+    char *err, size_t errlen);
+
 #endif

@@ -544,4 +544,78 @@ enum nmt_err store_history_list(struct db *db, const char *object_id,
     const struct page *pg, struct history_rec **rows_r, size_t *n_r, int *more);
 void         store_history_free(struct history_rec *rows, size_t n);
 
+/* ---- guidance and first meetings (store_guidance.c) ---- */
+
+/*
+ * A guidance item: one point of a topic, in Swedish ([0]) and English
+ * ([1]); check_code (NULL: none) makes it a point of the first-meeting
+ * checklist, labelled check_label[] (NULL exactly when check_code is).
+ */
+struct guidance_rec {
+	char     *id, *topic, *code;
+	long long position;
+	char     *check_code;
+	char     *heading[2], *text[2], *check_label[2];
+	long long version;
+	char     *updated_at, *updated_by, *updated_by_username;
+};
+extern const struct record_type guidance_record;
+
+/* An item's texts before an edit replaced them (newest first in lists). */
+struct guidance_revision_rec {
+	char     *id, *item_id;
+	long long version;
+	char     *heading[2], *text[2], *check_label[2];
+	char     *updated_at, *updated_by, *updated_by_username;
+	char     *replaced_at, *replaced_by, *replaced_by_username;
+};
+extern const struct record_type guidance_revision_record;
+
+/* A topic's items in their order (free with store_guidance_free). */
+enum nmt_err store_guidance_list(struct db *db, const char *topic,
+    struct guidance_rec **rows_r, size_t *n_r);
+/* One item (lock: FOR UPDATE); NMT_NOT_FOUND when there is none. */
+enum nmt_err store_guidance_get(struct db *db, const char *id, int lock,
+    struct guidance_rec *g);
+/*
+ * Replaces old's texts by new's (new->version: the version read; the
+ * stored one goes up by one, NMT_STALE when it moved) and keeps old as a
+ * revision replaced by user id by at (RFC 3339).
+ */
+enum nmt_err store_guidance_update(struct db *db,
+    const struct guidance_rec *old, const struct guidance_rec *new,
+    const char *by, const char *at);
+/* An item's earlier versions, newest first (store_guidance_history_free). */
+enum nmt_err store_guidance_history(struct db *db, const char *id,
+    struct guidance_revision_rec **rows_r, size_t *n_r);
+/* Adds g (version 1, at g->updated_at) unless its id exists already. */
+enum nmt_err store_guidance_seed(struct db *db, const struct guidance_rec *g);
+void         store_guidance_free(struct guidance_rec *rows, size_t n);
+void store_guidance_history_free(struct guidance_revision_rec *rows, size_t n);
+
+/*
+ * A first meeting with a person: its civil date (YYYY-MM-DD), the
+ * checklist ticked in the order of vocab_first_contact_checks, a note
+ * (NULL: none), who logged it and when.
+ */
+#define FIRST_CONTACT_CHECKS 5
+struct first_contact_rec {
+	char *id, *person_id, *case_id, *met_on;
+	int   checks[FIRST_CONTACT_CHECKS];
+	char *note, *author_user, *author_username, *author_org, *at;
+};
+extern const struct record_type first_contact_record;
+
+/* Adds f (all but id, which the store sets). */
+enum nmt_err store_first_contact_insert(struct db *db,
+    struct first_contact_rec                      *f);
+/* A person's first meetings, newest first, one page of pg. */
+enum nmt_err store_first_contact_list(struct db *db, const char *person_id,
+    const struct page *pg, struct first_contact_rec **rows_r, size_t *n_r,
+    int *more);
+/* The list's statement (for the query-plan test). */
+struct sql *store_first_contact_list_sql(const char *person_id,
+    const struct page                               *pg);
+void        store_first_contact_free(struct first_contact_rec *rows, size_t n);
+
 #endif

@@ -188,6 +188,8 @@ decide_case_bound(const struct principal *p, enum action action,
 	case ACT_JOURNAL_WRITE:
 		return f->kind == OBJ_CASE ? POLICY_ALLOW : POLICY_FORBIDDEN;
 	case ACT_ASSESS:
+	case ACT_FIRST_CONTACT:
+		/* Whoever reads the person may log a first meeting. */
 		return f->kind == OBJ_PERSON ? POLICY_ALLOW : POLICY_FORBIDDEN;
 	case ACT_BREAK_GLASS:
 		return decide_break_glass(p, f);
@@ -227,6 +229,19 @@ decide_audit(const struct principal *p, enum action action,
 	return policy_in_scope(&s, f) ? POLICY_ALLOW : POLICY_HIDDEN;
 }
 
+/*
+ * Guidance texts and their earlier versions: every role reads them
+ * (requesters too: they often meet the person first); admins edit them.
+ */
+static enum policy_decision
+decide_guidance(const struct principal *p, enum action action)
+{
+	if (action == ACT_LIST || action == ACT_READ)
+		return POLICY_ALLOW;
+	return action == ACT_UPDATE && p->role == ROLE_ADMIN ? POLICY_ALLOW :
+	                                                       POLICY_FORBIDDEN;
+}
+
 int
 policy_audit_pseudonyms(const struct principal *p)
 {
@@ -257,6 +272,8 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		return action == ACT_READ || action == ACT_UPDATE ?
 		    POLICY_ALLOW :
 		    POLICY_FORBIDDEN;
+	case OBJ_GUIDANCE:
+		return decide_guidance(p, action);
 	default:
 		return POLICY_FORBIDDEN;
 	}
@@ -273,6 +290,7 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_JOURNAL_WRITE:
 	case ACT_JOURNAL_FULL:
 	case ACT_ASSESS:
+	case ACT_FIRST_CONTACT:
 		return f->closed;
 	case ACT_TEAM_CHANGE:
 		return f->closed || f->owner_row;
@@ -303,6 +321,7 @@ static const struct {
 	{ "write_journal_full", OBJ_CASE, ACT_JOURNAL_FULL },
 	/* Indicator screening (issue 9). */
 	{ "assess", OBJ_PERSON, ACT_ASSESS },
+	{ "log_first_contact", OBJ_PERSON, ACT_FIRST_CONTACT },
 };
 
 const char *

@@ -45,6 +45,7 @@ enum object_kind {
 	OBJ_TASK,
 	OBJ_OPERATION,
 	OBJ_STATISTICS,
+	OBJ_GUIDANCE, /* guidance texts: everyone reads, admins edit */
 };
 
 enum action {
@@ -61,7 +62,8 @@ enum action {
 	ACT_JOURNAL_FULL,    /* read and write the journal's "full" entries */
 	ACT_EXPORT,          /* the audit log as a file */
 	/* Indicator screening (issue 9). */
-	ACT_ASSESS, /* add an indicator assessment to a person */
+	ACT_ASSESS,        /* add an indicator assessment to a person */
+	ACT_FIRST_CONTACT, /* log a first meeting with a person */
 };
 
 enum policy_decision {
@@ -165,7 +167,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
  * add_person, add_member, write_journal, write_journal_full (an entry
  * for full access only); OBJ_PERSON edit,
- * reveal_identity, break_glass, assess; OBJ_TEAM_ROW remove_member.
+ * reveal_identity, break_glass, assess, log_first_contact; OBJ_TEAM_ROW
+ * remove_member.
  */
 #define ALLOWED_EDIT            0x001u
 #define ALLOWED_CLOSE           0x002u
@@ -178,8 +181,9 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_BREAK_GLASS     0x100u
 #define ALLOWED_JOURNAL_FULL    0x200u /* write_journal_full */
 /* Indicator screening (issue 9). */
-#define ALLOWED_ASSESS 0x400u /* assess: OBJ_PERSON */
-#define ALLOWED_COUNT  11
+#define ALLOWED_ASSESS        0x400u /* assess: OBJ_PERSON */
+#define ALLOWED_FIRST_CONTACT 0x800u /* log_first_contact */
+#define ALLOWED_COUNT         12
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */

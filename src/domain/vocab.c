@@ -185,6 +185,35 @@ const struct term vocab_audit_actions[] = {
 	{ "assessment.create", NULL, NULL },
 	{ "assessment.read", NULL, NULL },
 	{ "key.rotate", NULL, NULL },
+	/* guidance and first meetings (migration 0015) */
+	{ "guidance.update", NULL, NULL },
+	{ "first_contact.create", NULL, NULL },
+	{ "first_contact.read", NULL, NULL },
+	TERM_END,
+};
+
+/* Guidance (migration 0015): its topics and its languages. */
+const struct term vocab_guidance_topics[] = {
+	{ "first-contact", "Första kontakten", "First contact" },
+	TERM_END,
+};
+
+const struct term vocab_guidance_langs[] = {
+	{ "sv", "Svenska", "Swedish" },
+	{ "en", "Engelska", "English" },
+	TERM_END,
+};
+
+/*
+ * The first-meeting checklist's stable codes, in the columns of
+ * first_contact; the labels are the guidance's (check_label_sv/en).
+ */
+const struct term vocab_first_contact_checks[] = {
+	{ "introduced_self_and_mission", NULL, NULL },
+	{ "explained_can_and_cannot", NULL, NULL },
+	{ "interpreter_outside_network", NULL, NULL },
+	{ "safety_discussed", NULL, NULL },
+	{ "own_questions_answered", NULL, NULL },
 	TERM_END,
 };
 

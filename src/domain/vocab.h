@@ -73,6 +73,12 @@ extern const struct term vocab_audit_actions[];      /* codes only */
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];
 
+/* Guidance (migration 0015). */
+extern const struct term vocab_guidance_topics[]; /* first-contact */
+extern const struct term vocab_guidance_langs[];  /* sv, en */
+/* The first-meeting checklist: codes only (labels in the guidance). */
+extern const struct term vocab_first_contact_checks[];
+
 /* Index of code in a term table, or -1 (also for NULL). */
 int vocab_index(const struct term *list, const char *code);
 /* ROLE_NONE for an unknown code. */

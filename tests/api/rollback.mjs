@@ -25,6 +25,8 @@ const UNDO = {
   // Indicator screening (issue 9).
   17: (pg) => `DROP TABLE person_assessment;
     ${pg ? 'DROP FUNCTION person_assessment_append_only();' : ''}`,
+  // 15: first-contact guidance and first meetings (issue 8 item 5).
+  15: () => 'DROP TABLE first_contact; DROP TABLE guidance_revision; DROP TABLE guidance_item;',
 };
 
 /**

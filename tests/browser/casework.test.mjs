@@ -62,7 +62,7 @@ const CASE_BUTTONS = {
 	'edit-case': 'edit', 'add-person': 'add_person', 'add-member': 'add_member',
 	'journal-submit': 'write_journal', Rätta: 'write_journal',
 };
-const NOT_ACTIONS = new Set(['case-log-toggle', 'case-history-toggle']);
+const NOT_ACTIONS = new Set(['case-log-toggle', 'case-history-toggle', 'guidance-toggle']);
 
 async function caseActionsShown() {
 	const shown = [];
@@ -79,10 +79,13 @@ async function caseActionsShown() {
 	return [...new Set(shown)].sort();
 }
 
-const PERSON_BUTTONS = { 'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass' };
+const PERSON_BUTTONS = {
+	'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass',
+	'log-first-contact': 'log_first_contact',
+};
 
 async function personActionsShown() {
-	return (await visibleButtons()).filter((b) => b !== 'person-history-toggle')
+	return (await visibleButtons()).filter((b) => b !== 'person-history-toggle' && b !== 'guidance-toggle')
 	    .map((b) => PERSON_BUTTONS[b] || `?${b}`).sort();
 }
 
@@ -111,6 +114,7 @@ async function checkPersonPage(user) {
 	await page.goto(`${server.url}/#/persons/${personId}`);
 	await page.locator('#person-pseudonym').waitFor();
 	await page.locator('#identity-heading, #protected-heading').first().waitFor();
+	await page.locator('#first-contact-none, #first-contact-checks').first().waitFor();
 	assert.deepEqual(await personActionsShown(), [...p.allowed].sort(), `${user.username}: person actions`);
 }
 

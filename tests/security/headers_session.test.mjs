@@ -128,6 +128,21 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol }),
     'POST /api/v1/persons/{id}/assessments': () => api(srv, 'POST', `/api/v1/persons/${p.id}/assessments`,
       { auth: U.pol, body: { observed: [] } }),
+    // First-contact guidance and first meetings (issue 8 item 5).
+    'GET /api/v1/guidance': () => api(srv, 'GET', '/api/v1/guidance?topic=first-contact&lang=en', { auth: U.pol }),
+    'GET /api/v1/guidance/items/{id}': () => api(srv, 'GET',
+      '/api/v1/guidance/items/00000000-0000-4000-8000-000000000000', { auth: U.pol }),
+    'PATCH /api/v1/guidance/items/{id}': () => api(srv, 'PATCH',
+      '/api/v1/guidance/items/00000000-0000-4000-8000-000000000000', { auth: U.pol, ifMatch: '"1"',
+        body: { sv: { text: 'h' } } }),
+    'GET /api/v1/guidance/items/{id}/history': () => api(srv, 'GET',
+      '/api/v1/guidance/items/00000000-0000-4000-8000-000000000000/history', { auth: U.pol }),
+    'GET /api/v1/persons/{id}/first-contact': () => api(srv, 'GET', `/api/v1/persons/${p.id}/first-contact`,
+      { auth: U.pol }),
+    'POST /api/v1/persons/{id}/first-contact': () => api(srv, 'POST', `/api/v1/persons/${p.id}/first-contact`,
+      { auth: U.pol, body: { date: '2026-01-02', checklist: { introduced_self_and_mission: true,
+        explained_can_and_cannot: true, interpreter_outside_network: false, safety_discussed: true,
+        own_questions_answered: false } } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

@@ -157,6 +157,9 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
       }
       for (const person of o.w.persons) {
         const prel = person.model.protected ? `${rel}+protected` : rel;
+        e = 'GET /persons/{id}/first-contact';
+        cell(failures, who, e, prel, M.expect[e](p, o.model),
+          await api(srv, 'GET', `/api/v1/persons/${person.id}/first-contact`, { auth }));
         e = 'GET /persons/{id}/history';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/history`, { auth }));
@@ -267,6 +270,11 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         e = 'POST /persons/{id}/assessments';
         cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
           `/api/v1/persons/${person.id}/assessments`, { auth, body: { observed: ['d1-nature'] } }));
+        e = 'POST /persons/{id}/first-contact';
+        cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
+          `/api/v1/persons/${person.id}/first-contact`, { auth, body: { date: '2026-01-02', checklist: {
+            introduced_self_and_mission: true, explained_can_and_cannot: false, interpreter_outside_network: true,
+            safety_discussed: true, own_questions_answered: false } } }));
       }
     }
   }
@@ -307,6 +315,25 @@ test('break the glass, and what a grant opens', async () => {
         ifMatch: await version('persons', g.person.id), body: { identity: IDENTITY } }));
   }
   assert.ok(granted.length >= 3, `only ${granted.length} grants: the world must allow some`);
+  assert.deepEqual(failures, []);
+});
+
+test('guidance: every role reads it, only admins edit it', async () => {
+  const failures = [];
+  const g = await api(srv, 'GET', '/api/v1/guidance?topic=first-contact&lang=sv', { auth: U[Object.keys(U)[0]] });
+  assert.equal(g.status, 200);
+  const id = g.json.items[0].id;
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    let e = 'GET /guidance';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/guidance?lang=en', { auth }));
+    e = 'PATCH /guidance/items/{id}';
+    const cur = await api(srv, 'GET', `/api/v1/guidance/items/${id}`, { auth });
+    cell(failures, who, 'GET /guidance/items/{id}', 'list', 200, cur);
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'PATCH', `/api/v1/guidance/items/${id}`,
+      { auth, ifMatch: cur.headers.get('etag'), body: { en: { heading: `Edited by ${who}` } } }));
+  }
   assert.deepEqual(failures, []);
 });
 

@@ -91,6 +91,13 @@ export const expect = {
   'GET /persons/{id}/assessments': (p, c) => caseGate(p, c, () => true, 200),
   'POST /persons/{id}/assessments': (p, c) => caseGate(p, c, () => true, 201),
   'GET /indicators': () => 200,
+  // First-contact guidance and first meetings (issue 8 item 5): whoever sees the person logs and
+  // reads its first meetings (the world's cases are open); everyone reads the guidance, admins
+  // edit it.
+  'GET /persons/{id}/first-contact': (p, c) => caseGate(p, c, () => true, 200),
+  'POST /persons/{id}/first-contact': (p, c) => caseGate(p, c, () => true, 201),
+  'GET /guidance': () => 200,
+  'PATCH /guidance/items/{id}': (p) => (p.role === 'admin' ? 200 : 403),
 };
 
 /** The label of an object relative to p, for the figures: own / visible / invisible / absent. */

@@ -314,6 +314,120 @@ test_seed(void **state)
 	    "South");
 }
 
+/* A guidance item with a check, its id ending in digit n. */
+#define GUIDANCE_ITEM(n, code, check) \
+	"{\"id\":\"00000000-0000-4000-8000-00000000000" n "\"," \
+	"\"code\":\"" code "\",\"check\":\"" check "\"," \
+	"\"sv\":{\"heading\":\"R\",\"text\":\"T\"," \
+	"\"check_label\":\"K\"},\"en\":{\"heading\":\"H\"," \
+	"\"text\":\"T\",\"check_label\":\"C\"}}"
+#define GUIDANCE_FOUR \
+	GUIDANCE_ITEM("1", "a", "introduced_self_and_mission") \
+	"," GUIDANCE_ITEM("2", "b", \
+	    "explained_can_and_cannot") "," GUIDANCE_ITEM("3", "c", \
+	    "interpreter_outside_network") "," GUIDANCE_ITEM("4", "d", \
+	    "safety_discussed")
+
+static void
+expect_guidance_error(struct db *db, const char *json, const char *want)
+{
+	struct embed_file list[2] = {
+		{ "first-contact.json", json, strlen(json) },
+		{ NULL, NULL, 0 },
+	};
+	char err[512];
+
+	assert_int_equal(db_seed_guidance_from(db, list, err, sizeof(err)),
+	    NMT_ERROR);
+	if (strstr(err, "first-contact.json") == NULL ||
+	    strstr(err, want) == NULL)
+		fail_msg("unexpected message: %s", err);
+}
+
+static void
+test_seed_guidance(void **state)
+{
+	struct tstate *t = *state;
+	struct db     *db = t->db;
+	char           err[512];
+	int            i;
+
+	for (i = 0; i < 2; i++) {
+		if (db_seed_guidance(db, err, sizeof(err)) != NMT_OK)
+			fail_msg("db_seed_guidance #%d: %s", i + 1, err);
+		assert_int_equal(count(db,
+		                     "SELECT count(*) FROM guidance_item"),
+		    10);
+		assert_int_equal(count(db,
+		                     "SELECT count(*) FROM guidance_item "
+		                     "WHERE check_code IS NOT NULL"),
+		    5);
+	}
+	assert_value1(db,
+	    "SELECT check_code FROM guidance_item WHERE code = $1",
+	    "interpreter", "interpreter_outside_network");
+	assert_value1(db,
+	    "SELECT check_code FROM guidance_item WHERE code = $1", "trauma",
+	    NULL);
+	/* An edited item is never overwritten by the next run. */
+	CHECK_OK(db,
+	    db_exec(db,
+	        "UPDATE guidance_item SET text_sv = 'Egen text', "
+	        "version = 2 WHERE code = 'trauma'"));
+	if (db_seed_guidance(db, err, sizeof(err)) != NMT_OK)
+		fail_msg("db_seed_guidance #3: %s", err);
+	assert_value1(db, "SELECT text_sv FROM guidance_item WHERE code = $1",
+	    "trauma", "Egen text");
+
+	expect_guidance_error(db, "{\"topic\":", "not JSON");
+	expect_guidance_error(db,
+	    "{\"topic\":\"intake\",\"items\":[" GUIDANCE_FOUR "]}",
+	    "known topic");
+	/* A checklist code missing, or on two items. */
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR "]}",
+	    "own_questions_answered");
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("5", "e",
+	        "own_questions_answered") "," GUIDANCE_ITEM("6", "f",
+	        "safety_discussed") "]}",
+	    "safety_discussed");
+	/* A code or an id twice. */
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("5", "a", "own_questions_answered") "]}",
+	    "item 5 repeats");
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("4", "e", "own_questions_answered") "]}",
+	    "item 5 repeats");
+	/* An unknown checklist code, an id that is no UUID. */
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("5", "e", "hugged") "]}",
+	    "item 5 is not well formed");
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("x", "e", "own_questions_answered") "]}",
+	    "item 5 is not well formed");
+	/* A check label without a check; an unknown member. */
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[{\"id\":"
+	    "\"00000000-0000-4000-8000-000000000009\",\"code\":\"z\","
+	    "\"sv\":{\"heading\":\"R\",\"text\":\"T\",\"check_label\":"
+	    "\"K\"},\"en\":{\"heading\":\"H\",\"text\":\"T\"}}]}",
+	    "item 1 is not well formed");
+	expect_guidance_error(db,
+	    "{\"topic\":\"first-contact\",\"items\":[" GUIDANCE_FOUR
+	    "," GUIDANCE_ITEM("5", "e",
+	        "own_questions_answered") "],"
+	                                  "\"extra\":1}",
+	    "known topic");
+	/* Nothing was written by the refused files. */
+	assert_int_equal(count(db, "SELECT count(*) FROM guidance_item"), 10);
+}
+
 static void
 expect_seed_error(struct db *db, const char *counties, const char *want1,
     const char *want2)
@@ -1198,6 +1312,7 @@ test_open_sqlite_not_a_db(void **state)
 #define DB_TESTS \
 	cmocka_unit_test(test_migrate), cmocka_unit_test(test_seed), \
 	    cmocka_unit_test(test_seed_malformed), \
+	    cmocka_unit_test(test_seed_guidance), \
 	    cmocka_unit_test(test_params), cmocka_unit_test(test_null), \
 	    cmocka_unit_test(test_int64), cmocka_unit_test(test_constraint), \
 	    cmocka_unit_test(test_pragmas), \

@@ -175,6 +175,67 @@ test_policy_journal(void **state)
 	    POLICY_ALLOW);
 }
 
+/* First meetings with a person, and the guidance texts (migration 0015). */
+static void
+test_policy_first_contact_guidance(void **state)
+{
+	static const struct principal admin = { ROLE_ADMIN, "u6", "NMT", NULL };
+	static const struct principal requester = { ROLE_REQUESTER, "u7",
+		"SOS-AVV", NULL };
+	static const struct principal analyst = { ROLE_ANALYST, "u8", "NMT",
+		NULL };
+	static const struct principal auditor = { ROLE_AUDITOR, "u9", "NMT",
+		NULL };
+	const struct principal       *all[] = { &secretariat, &rk_syd, &police,
+		      &migration, &admin, &requester, &analyst, &auditor };
+	struct facts c = case_f("syd", "POLISEN-SYD", ACCESS_PSEUDONYMOUS);
+	struct facts hidden = case_f("nord", "RK-NORD", ACCESS_NONE);
+	struct facts pf = person_f(&c, PROTECTION_NONE, 0);
+	struct facts ph = person_f(&hidden, PROTECTION_NONE, 0);
+	size_t       i;
+
+	(void)state;
+	/* Whoever reads the person logs a first meeting, pseudonymous too. */
+	assert_int_equal(policy_decide(&migration, OBJ_PERSON,
+	                     ACT_FIRST_CONTACT, &pf),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&police, OBJ_PERSON, ACT_FIRST_CONTACT,
+	                     &ph),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&secretariat, OBJ_PERSON,
+	                     ACT_FIRST_CONTACT, &ph),
+	    POLICY_ALLOW);
+	/* Only on a person, and never by the roles that work no cases. */
+	assert_int_equal(decide(&police, ACT_FIRST_CONTACT, &c),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&requester, OBJ_PERSON,
+	                     ACT_FIRST_CONTACT, &pf),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&admin, OBJ_PERSON, ACT_FIRST_CONTACT,
+	                     &pf),
+	    POLICY_FORBIDDEN);
+	/* A closed case takes no first meetings. */
+	assert_false(policy_conflict(ACT_FIRST_CONTACT, &pf));
+	pf.closed = 1;
+	assert_true(policy_conflict(ACT_FIRST_CONTACT, &pf));
+	assert_int_equal(policy_allowed(&migration, &pf) &
+	        ALLOWED_FIRST_CONTACT,
+	    0);
+	/* Guidance: everyone reads it, admins alone edit it. */
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		assert_int_equal(policy_decide(all[i], OBJ_GUIDANCE, ACT_READ,
+		                     NULL),
+		    POLICY_ALLOW);
+		assert_int_equal(policy_decide(all[i], OBJ_GUIDANCE, ACT_UPDATE,
+		                     NULL),
+		    all[i] == &admin ? POLICY_ALLOW : POLICY_FORBIDDEN);
+		assert_int_equal(policy_decide(all[i], OBJ_GUIDANCE, ACT_CREATE,
+		                     NULL),
+		    POLICY_FORBIDDEN);
+	}
+	assert_string_equal(policy_allowed_name(11), "log_first_contact");
+}
+
 static void
 test_policy_coordinator_without_region(void **state)
 {
@@ -535,15 +596,18 @@ test_policy_allowed(void **state)
 	 */
 	pf = person_f(&open, PROTECTION_ADDRESS, 0);
 	assert_int_equal(policy_allowed(&police, &pf),
-	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS);
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS |
+	        ALLOWED_FIRST_CONTACT);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
-	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS | ALLOWED_ASSESS);
+	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS | ALLOWED_ASSESS |
+	        ALLOWED_FIRST_CONTACT);
 	assert_int_equal(policy_decide(&rk_syd, OBJ_PERSON, ACT_REVEAL_IDENTITY,
 	                     &pf),
 	    POLICY_HIDDEN);
 	pf = person_f(&open, PROTECTION_ADDRESS, 1);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
-	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS);
+	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS |
+	        ALLOWED_FIRST_CONTACT);
 	assert_true(policy_conflict(ACT_BREAK_GLASS, &pf));
 	pf.closed = 1;
 	assert_int_equal(policy_allowed(&rk_syd, &pf), ALLOWED_REVEAL_IDENTITY);
@@ -740,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_policy_visibility),
 		cmocka_unit_test(test_policy_writes),
 		cmocka_unit_test(test_policy_journal),
+		cmocka_unit_test(test_policy_first_contact_guidance),
 		cmocka_unit_test(test_policy_coordinator_without_region),
 		cmocka_unit_test(test_policy_identity),
 		cmocka_unit_test(test_policy_break_glass),

@@ -355,6 +355,8 @@ test_list_plans(void **state)
 	struct page        next = { 50, "NMT-2027-00002", NULL };
 	struct page        later = { 50, "2", NULL };
 	struct page        older = { 50, "3", NULL };
+	struct page        first_contact_next = { 50, "2027-01-01T00:00:00Z",
+		       "00000000-0000-4000-8000-000000000000" };
 
 	if (db_kind(t->db) == DB_PG)
 		assert_int_equal(
@@ -378,6 +380,11 @@ test_list_plans(void **state)
 	    "person_assessment", "a", "person_assessment_order", 1);
 	assert_uses_index(t->db, store_assessment_list_sql(t->case_id, &older),
 	    "person_assessment", "a", "person_assessment_order", 1);
+	assert_uses_index(t->db, store_first_contact_list_sql(t->case_id, &pg),
+	    "first_contact", "f", "first_contact_person", 1);
+	assert_uses_index(t->db,
+	    store_first_contact_list_sql(t->case_id, &first_contact_next),
+	    "first_contact", "f", "first_contact_person", 1);
 	memset(&f, 0, sizeof(f));
 	f.principal = &p;
 	f.scope = policy_scope(&p, OBJ_CASE);

@@ -236,4 +236,25 @@ export const api = {
 	organizations(params) {
 		return request('GET', '/organizations', { params });
 	},
+	// First-contact guidance in one language: {topic, lang, items, checklist}.
+	guidance(lang, topic = 'first-contact') {
+		return request('GET', '/guidance', { params: { topic, lang } });
+	},
+	// One guidance item in both languages (admins edit it).
+	guidanceItem(id) {
+		return request('GET', `/guidance/items/${encodeURIComponent(id)}`);
+	},
+	// Changes an item's texts {sv?: {heading?, text?, check_label?}, en?: …}
+	// at the version read (admins; 412 when it moved on).
+	updateGuidanceItem(id, version, body) {
+		return request('PATCH', `/guidance/items/${encodeURIComponent(id)}`, { body, version });
+	},
+	// A person's first meetings, newest first: {limit, cursor}.
+	listFirstContacts(personId, params) {
+		return request('GET', `/persons/${encodeURIComponent(personId)}/first-contact`, { params });
+	},
+	// A first meeting {date, checklist: {code: bool}, note?}; never changed.
+	logFirstContact(personId, body) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/first-contact`, { body });
+	},
 };

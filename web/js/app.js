@@ -23,7 +23,8 @@ import * as auditView from './views/audit.js';
 import * as breakGlassView from './views/break-glass.js';
 import * as startView from './views/start.js';
 import * as assessmentView from './views/assessment.js';
-import { worksCases, audits, homeRoute } from './roles.js';
+import * as guidanceAdminView from './views/guidance-admin.js';
+import { worksCases, audits, homeRoute, editsGuidance } from './roles.js';
 
 const state = {
 	user: null,
@@ -45,6 +46,7 @@ const routes = [
 	[/^#\/audit\/?$/, auditView, audits],
 	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
 	[/^#\/start\/?$/, startView, anyone],
+	[/^#\/guidance\/?$/, guidanceAdminView, editsGuidance],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -61,6 +63,8 @@ function navItems(user) {
 			['nav-break-glass', '#/audit/break-glass', 'nav.breakGlass', /^#\/audit\/break-glass\/?$/],
 		];
 	}
+	if (editsGuidance(user))
+		return [['nav-guidance', '#/guidance', 'nav.guidance', /^#\/guidance\/?$/]];
 	return [];
 }
 

@@ -3,7 +3,8 @@
 // the role cannot use:
 //   coordinator, member – work cases (and a coordinator reads a case's log);
 //   auditor             – reads the audit log and the nödåtkomst grants;
-//   admin, analyst, requester – nothing here yet: a start page says so.
+//   admin               – edits the first-contact guidance (#/guidance);
+//   admin, analyst, requester – otherwise a start page says what they can do.
 
 export function worksCases(user) {
 	return Boolean(user) && (user.role === 'coordinator' || user.role === 'member');
@@ -16,6 +17,11 @@ export function audits(user) {
 // GET /api/v1/audit?case=… is open to coordinators for the cases they see.
 export function readsCaseLog(user) {
 	return Boolean(user) && user.role === 'coordinator';
+}
+
+// The guidance texts are edited by admins (PATCH /api/v1/guidance/items/…).
+export function editsGuidance(user) {
+	return Boolean(user) && user.role === 'admin';
 }
 
 // Where a user starts after login and on "#/".

@@ -14,6 +14,7 @@
 // "Ändringshistorik" (history.js), collapsed, lists what each change of the
 // case changed. Coordinators also get "Ärendets logg": a collapsed section that reads the
 // case's audit entries (GET /api/v1/audit?case=<id>) each time it is opened.
+// Beside it all: "Att tänka på vid första kontakten" (guidance.js).
 
 import { api } from '../api.js';
 import { h, uid } from '../dom.js';
@@ -34,6 +35,7 @@ import { readsCaseLog } from '../roles.js';
 import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js';
 import { journalSection } from '../journal.js';
 import { historySection } from '../history.js';
+import { withGuidance } from '../guidance.js';
 
 export async function render(ctx) {
 	setTitle('case.title');
@@ -456,7 +458,8 @@ export async function render(ctx) {
 	sections.push(historySection(ctx, { kind: 'case', id: c.id, orgName }));
 	if (readsCaseLog(ctx.user))
 		sections.push(caseLog(ctx, c.id, orgName));
-	ctx.root.replaceChildren(...sections);
+	// "Att tänka på vid första kontakten" beside the case (guidance.js).
+	ctx.root.replaceChildren(withGuidance(sections));
 }
 
 // "Ärendets logg" (coordinators): a heading button that shows and hides the

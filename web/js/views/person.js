@@ -27,6 +27,10 @@
 //
 // "Indikatorbedömning" leads to the person's screening page
 // (views/assessment.js).
+// "Första mötet" (first-contact.js): the last first meeting logged and, when
+// `allowed` offers log_first_contact, the form with the checklist. Beside
+// the page, "Att tänka på vid första kontakten" (guidance.js), kept across
+// repaints.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -41,6 +45,8 @@ import { createEditor, textValue, choiceValue } from '../edit.js';
 import { personFields, personBody, languageName } from '../person-form.js';
 import { historySection } from '../history.js';
 import { screeningCard } from './assessment.js';
+import { guidanceLayout } from '../guidance.js';
+import { firstContactSection } from '../first-contact.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -60,6 +66,11 @@ async function load(ctx, id) {
 function countryText(countries, code) {
 	const name = ref.nameOf(countries, code);
 	return name && name !== code ? `${name} (${code})` : code;
+}
+
+// Whether the person's `allowed` offers action.
+function may(s, action) {
+	return Array.isArray(s.person.allowed) && s.person.allowed.includes(action);
 }
 
 function stateOf(p) {
@@ -121,6 +132,9 @@ export async function render(ctx) {
 		paint(next);
 		return true;
 	}
+
+	// Kept across repaints: the guidance beside the page.
+	const layout = guidanceLayout();
 
 	// Kept across repaints: the toggle and panel are placed in each new page.
 	const editor = createEditor({
@@ -207,11 +221,13 @@ export async function render(ctx) {
 			parts.push(identitySection(ctx, s, cleanups, reload));
 		// Indicator screening (issue 9).
 		parts.push(screeningCard(p));
-		parts.push(historySection(ctx, {
-			kind: 'person', id: p.id, orgName: (code) => ref.nameOf(orgs, code) || code || t('dash'),
-		}));
+		const orgName = (code) => ref.nameOf(orgs, code) || code || t('dash');
+		parts.push(firstContactSection(ctx, { person: p, mayLog: may(s, 'log_first_contact'), orgName }));
+		parts.push(historySection(ctx, { kind: 'person', id: p.id, orgName }));
 		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
-		ctx.root.replaceChildren(...parts);
+		layout.main.replaceChildren(...parts);
+		if (layout.el.parentNode !== ctx.root)
+			ctx.root.replaceChildren(layout.el);
 	}
 
 	paint(state);

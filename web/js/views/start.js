@@ -7,7 +7,7 @@ import { h } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading } from '../ui.js';
-import { worksCases, audits } from '../roles.js';
+import { worksCases, audits, editsGuidance } from '../roles.js';
 
 export async function render(ctx) {
 	setTitle('start.title');
@@ -20,6 +20,8 @@ export async function render(ctx) {
 		links.push(['#/audit', 'start.goAudit', 'start-audit']);
 		links.push(['#/audit/break-glass', 'start.goBreakGlass', 'start-break-glass']);
 	}
+	if (editsGuidance(user))
+		links.push(['#/guidance', 'start.goGuidance', 'start-guidance']);
 	const caseless = !worksCases(user);
 	ctx.root.replaceChildren(h('div', { class: 'start-page' },
 	    h('section', { class: 'card start-card', 'aria-labelledby': 'start-heading' },
