@@ -60,6 +60,8 @@ enum action {
 	ACT_REVEAL_IDENTITY, /* read a person's identity block */
 	ACT_JOURNAL_FULL,    /* read and write the journal's "full" entries */
 	ACT_EXPORT,          /* the audit log as a file */
+	/* support pathway (pwy) */
+	ACT_PATHWAY_EVENT, /* add an event to a person's support pathway */
 };
 
 enum policy_decision {
@@ -163,7 +165,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
  * add_person, add_member, write_journal, write_journal_full (an entry
  * for full access only); OBJ_PERSON edit,
- * reveal_identity, break_glass; OBJ_TEAM_ROW remove_member.
+ * reveal_identity, break_glass, add_pathway_event; OBJ_TEAM_ROW
+ * remove_member.
  */
 #define ALLOWED_EDIT            0x001u
 #define ALLOWED_CLOSE           0x002u
@@ -175,7 +178,8 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_REVEAL_IDENTITY 0x080u
 #define ALLOWED_BREAK_GLASS     0x100u
 #define ALLOWED_JOURNAL_FULL    0x200u /* write_journal_full */
-#define ALLOWED_COUNT           10
+#define ALLOWED_PATHWAY_EVENT   0x400u /* add_pathway_event (persons) */
+#define ALLOWED_COUNT           11
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */

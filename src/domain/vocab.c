@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "domain/pathway.h"
 #include "domain/vocab.h"
 
 /* clang-format off */
@@ -182,6 +183,9 @@ const struct term vocab_audit_actions[] = {
 	{ "user.create", NULL, NULL },
 	{ "user.disable", NULL, NULL },
 	{ "key.rotate", NULL, NULL },
+	/* support pathway (pwy) */
+	{ "pathway.read", NULL, NULL },
+	{ "pathway_event.create", NULL, NULL },
 	TERM_END,
 };
 
@@ -197,6 +201,10 @@ const struct vocabulary vocabularies[] = {
 	{ "vulnerabilities", vocab_vulnerabilities },
 	{ "journal_kinds", vocab_journal_kind },
 	{ "journal_visibility", vocab_journal_visibility },
+	/* support pathway (pwy): domain/pathway.c */
+	{ "pathway_steps", vocab_pathway_steps },
+	{ "pathway_event_types", vocab_pathway_event_types },
+	{ "pathway_clocks", vocab_pathway_clocks },
 	{ NULL, NULL },
 };
 
