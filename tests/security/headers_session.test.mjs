@@ -122,6 +122,10 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol, body: { kind: 'note', text: 'H' } }),
     'GET /api/v1/cases/{id}/history': () => api(srv, 'GET', `/api/v1/cases/${c.id}/history`, { auth: U.pol }),
     'GET /api/v1/persons/{id}/history': () => api(srv, 'GET', `/api/v1/persons/${p.id}/history`, { auth: U.pol }),
+    // support pathway (pwy)
+    'GET /api/v1/persons/{id}/pathway': () => api(srv, 'GET', `/api/v1/persons/${p.id}/pathway`, { auth: U.pol }),
+    'POST /api/v1/persons/{id}/pathway/events': () => api(srv, 'POST', `/api/v1/persons/${p.id}/pathway/events`,
+      { auth: U.pol, body: { type: 'identified', date: '2026-01-15' } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

@@ -160,6 +160,9 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
         e = 'GET /persons/{id}/history';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/history`, { auth }));
+        e = 'GET /persons/{id}/pathway'; // pwy
+        cell(failures, who, e, prel, M.expect[e](p, o.model),
+          await api(srv, 'GET', `/api/v1/persons/${person.id}/pathway`, { auth }));
         e = 'GET /persons/{id}';
         // The person answer, and the identity the caller may reveal (GET …/identity).
         const r = await personWithIdentity(srv, auth, person.id);
@@ -186,6 +189,12 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
           total += 1;
           if (r.json.allowed.includes('reveal_identity') !== (view !== 'none')) {
             failures.push(`${who} allowed reveal_identity of ${o.name} ${prel}: expected ${view !== 'none'}, got ` +
+              `${JSON.stringify(r.json.allowed)}`);
+          }
+          // support pathway (pwy): offered to whoever reads the person (the world's cases are open).
+          total += 1;
+          if (!r.json.allowed.includes('add_pathway_event')) {
+            failures.push(`${who} allowed add_pathway_event of ${o.name} ${prel}: expected, got ` +
               `${JSON.stringify(r.json.allowed)}`);
           }
         }
@@ -249,6 +258,9 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
         cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
           { auth, ifMatch, body: { languages: ['sv', LANGUAGES[Object.keys(PRINCIPALS).indexOf(who) % LANGUAGES.length]] } }));
+        e = 'POST /persons/{id}/pathway/events'; // pwy
+        cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
+          `/api/v1/persons/${person.id}/pathway/events`, { auth, body: { type: 'identified', date: '2026-01-15' } }));
         e = 'PATCH /persons/{id} identity';
         want = M.expect[e](p, o.model, person.model);
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
