@@ -52,6 +52,21 @@ render_event(const struct pathway_rec *rows, size_t n, size_t i)
 	return doc;
 }
 
+/* The event types of step (1-6), in the vocabulary's order. */
+static json_t *
+step_types(int step)
+{
+	json_t *types = json_array();
+	size_t  i;
+
+	for (i = 0; vocab_pathway_event_types[i].code != NULL; i++)
+		if (pathway_event_step(vocab_pathway_event_types[i].code) ==
+		    step)
+			json_array_append_new(types,
+			    json_string(vocab_pathway_event_types[i].code));
+	return types;
+}
+
 static json_t *
 render_steps(const struct pathway_event *ev, size_t n)
 {
@@ -62,11 +77,12 @@ render_steps(const struct pathway_event *ev, size_t n)
 	pathway_steps(ev, n, status);
 	for (i = 0; i < PATHWAY_STEPS; i++)
 		json_array_append_new(steps,
-		    json_pack("{s:i,s:s,s:{s:s,s:s},s:s}", "step", i + 1,
+		    json_pack("{s:i,s:s,s:{s:s,s:s},s:s,s:o}", "step", i + 1,
 		        "code", vocab_pathway_steps[i].code, "name", "sv",
 		        vocab_pathway_steps[i].sv, "en",
 		        vocab_pathway_steps[i].en, "status",
-		        pathway_status_name(status[i])));
+		        pathway_status_name(status[i]), "event_types",
+		        step_types(i + 1)));
 	return steps;
 }
 

@@ -52,6 +52,9 @@ test('a new person: six steps not started, no events, no clocks; the vocabularie
   assert.deepEqual(pw.steps.map((s) => [s.step, s.code]), [[1, 'identification'], [2, 'acute_protection'],
     [3, 'initial_support'], [4, 'long_term_support'], [5, 'criminal_proceedings'], [6, 'safe_return']]);
   assert.deepEqual(pw.steps[1].name, { sv: 'Akut skydd', en: 'Acute protection' });
+  assert.deepEqual(pw.steps[2].event_types, ['reflection_period_granted', 'counsel_appointed', 'reflection_period_ended']);
+  assert.deepEqual(pw.steps[5].event_types, ['return_programme_applied', 'return_programme_admitted', 'returned']);
+  assert.ok(!pw.steps.some((s) => s.event_types.includes('entered_in_error')), 'a withdrawal belongs to no step');
   assert.deepEqual(status(pw), Array(6).fill('not_started'));
   assert.deepEqual(pw.events, []);
   assert.deepEqual(pw.clocks, [], 'an adult has no protection-assessment clock');

@@ -24,6 +24,10 @@
 //
 // "Ändringshistorik" (history.js), collapsed, lists what each change of the
 // person changed; identity fields by name only.
+//
+// "Stödprocess" (pathway.js): the legal clocks with days left, the six steps
+// of the manual with their status, the events by date and the form to log
+// one.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -37,6 +41,7 @@ import { textareaField, selectField, createForm, disclosure } from '../form.js';
 import { createEditor, textValue, choiceValue } from '../edit.js';
 import { personFields, personBody, languageName } from '../person-form.js';
 import { historySection } from '../history.js';
+import { pathwaySection } from '../pathway.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -201,11 +206,17 @@ export async function render(ctx) {
 			parts.push(protectedSection(ctx, s, granted));
 		if (s.mayReveal || !s.offerGlass)
 			parts.push(identitySection(ctx, s, cleanups, reload));
+		// The support pathway (pwy): loaded after the page is painted.
+		const pathway = pathwaySection(ctx, {
+			personId: p.id, orgName: (code) => ref.nameOf(orgs, code) || code || t('dash'),
+		});
+		parts.push(pathway.el);
 		parts.push(historySection(ctx, {
 			kind: 'person', id: p.id, orgName: (code) => ref.nameOf(orgs, code) || code || t('dash'),
 		}));
 		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
 		ctx.root.replaceChildren(...parts);
+		pathway.load();
 	}
 
 	paint(state);
