@@ -131,9 +131,9 @@ pathway_document(struct ctx *c, const struct civil_date *today, json_t **doc_r)
 	events = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(events, render_event(rows, n, i));
-	*doc_r = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "person", p.id,
-	    "today", date_json(today), "steps", render_steps(ev, n), "events",
-	    events, "clocks", render_clocks(clocks, nclocks), "allowed",
+	*doc_r = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "person", p.id, "today",
+	    date_json(today), "steps", render_steps(ev, n), "events", events,
+	    "clocks", render_clocks(clocks, nclocks), "allowed",
 	    render_allowed(&c->actor.principal, &c->facts));
 	free(ev);
 	store_pathway_free(rows, n);
@@ -242,7 +242,7 @@ body_text(struct ctx *c, const char *name)
 static void
 event_create(struct ctx *c)
 {
-	struct event_write w;
+	struct event_write  w;
 	struct pathway_rec *r = &w.rec;
 
 	memset(&w, 0, sizeof(w));

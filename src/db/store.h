@@ -378,7 +378,7 @@ void store_pathway_events(const struct pathway_rec *rows, size_t n,
     struct pathway_event *ev);
 /* What the clocks know of a person: is_child, the day of registration. */
 void store_pathway_subject(const struct person_rec *p,
-    struct pathway_subject *s);
+    struct pathway_subject                         *s);
 /*
  * The clocks of one person that run or are overdue on the Swedish civil
  * date today (civil_today(clock_now())): kind ("reflection_period",

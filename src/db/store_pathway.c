@@ -124,8 +124,8 @@ store_pathway_subject(const struct person_rec *p, struct pathway_subject *s)
 
 enum nmt_err
 store_pathway_clocks(struct db *db, const char *person_id,
-    const struct civil_date *today, struct pathway_clock out[PATHWAY_CLOCKS_MAX],
-    size_t *n_r)
+    const struct civil_date *today,
+    struct pathway_clock out[PATHWAY_CLOCKS_MAX], size_t *n_r)
 {
 	struct person_rec      p;
 	struct pathway_rec    *rows = NULL;

@@ -140,7 +140,7 @@ void
 civil_format(const struct civil_date *d, char out[11])
 {
 	unsigned y = (unsigned)d->year % 10000u, m = (unsigned)d->month % 13u,
-		 day = (unsigned)d->day % 32u;
+	         day = (unsigned)d->day % 32u;
 
 	snprintf(out, 11, "%04u-%02u-%02u", y, m, day);
 }

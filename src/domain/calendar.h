@@ -46,8 +46,7 @@ void civil_add_days(struct civil_date *d, long n);
  */
 void civil_add_months(struct civil_date *d, int n);
 /* The days from a to b: b - a (negative when b is before a). */
-long civil_days_between(const struct civil_date *a,
-    const struct civil_date *b);
+long civil_days_between(const struct civil_date *a, const struct civil_date *b);
 /* "YYYY-MM-DD" into out (11 bytes with the NUL). */
 void civil_format(const struct civil_date *d, char out[11]);
 

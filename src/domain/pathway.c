@@ -199,8 +199,7 @@ pathway_steps(const struct pathway_event *ev, size_t n,
 			later |= last[j] != NULL;
 		if (last[s] == NULL && !later)
 			status[s - 1] = PATHWAY_NOT_STARTED;
-		else if (later ||
-		    type_steps[type_index(last[s]->type)].closes)
+		else if (later || type_steps[type_index(last[s]->type)].closes)
 			status[s - 1] = PATHWAY_DONE;
 		else
 			status[s - 1] = PATHWAY_ACTIVE;
@@ -294,8 +293,8 @@ pathway_clocks(const struct pathway_event *ev, size_t n,
 		clock_set(&out[k++], "reflection_period", &start, &end, today,
 		    g->id);
 	}
-	if (who->is_child && latest(ev, n, "protection_assessment_done",
-	                         -1) == NULL) {
+	if (who->is_child &&
+	    latest(ev, n, "protection_assessment_done", -1) == NULL) {
 		end = who->registered;
 		civil_add_days(&end, 1);
 		clock_set(&out[k++], "protection_assessment", &who->registered,
@@ -341,7 +340,7 @@ check_dates(const struct pathway_event *add, const struct civil_date *today,
     const struct civil_date *date, struct pathway_problem *out, size_t *k)
 {
 	struct civil_date first = { 2000, 1, 1 }, last = *today, until, d;
-	int permit = is_type(add, "permit_granted") ||
+	int               permit = is_type(add, "permit_granted") ||
 	    is_type(add, "permit_renewed");
 
 	civil_add_days(&last, PATHWAY_FUTURE_DAYS);
@@ -404,8 +403,8 @@ check_order(const struct pathway_event *ev, size_t n,
 	struct civil_date           end, until;
 
 	if (is_type(add, "reflection_period_ended") &&
-	    before_or_on(ev, n, "reflection_period_granted", add->date,
-	        skip) == NULL)
+	    before_or_on(ev, n, "reflection_period_granted", add->date, skip) ==
+	        NULL)
 		problem(out, k, "type", "conflict",
 		    "Det finns ingen beviljad betänketid före det datumet.");
 	if (!is_type(add, "permit_renewed") && !is_type(add, "permit_ended"))

@@ -63,11 +63,11 @@
 #include "domain/calendar.h"
 #include "domain/vocab.h"
 
-#define PATHWAY_STEPS       6
-#define PATHWAY_CLOCKS_MAX  3
-#define PATHWAY_FUTURE_DAYS 30 /* the latest date: today + this */
+#define PATHWAY_STEPS             6
+#define PATHWAY_CLOCKS_MAX        3
+#define PATHWAY_FUTURE_DAYS       30 /* the latest date: today + this */
 #define PATHWAY_PERMIT_MAX_MONTHS 60
-#define PATHWAY_NOTE_MAX    2000 /* code points */
+#define PATHWAY_NOTE_MAX          2000 /* code points */
 
 /* Codes with Swedish and English labels, served by /vocabularies. */
 extern const struct term vocab_pathway_steps[]; /* step 1 first */

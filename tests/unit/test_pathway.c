@@ -94,7 +94,9 @@ test_day_arithmetic(void **state)
 
 /* One event, as the store gives them. */
 #define EV(id, type, date, until, corrects, seq) \
-	{ id, type, date, until, corrects, seq }
+	{ \
+		id, type, date, until, corrects, seq \
+	}
 
 static const struct pathway_subject adult = { 0, { 2027, 1, 1 } };
 
@@ -201,8 +203,7 @@ test_protection_assessment(void **state)
 {
 	struct pathway_subject child = { 1, { 2028, 2, 28 } };
 	struct pathway_event   done[] = {
-		  EV("a", "protection_assessment_done", "2028-02-29", NULL,
-		      NULL, 1),
+		  EV("a", "protection_assessment_done", "2028-02-29", 0, 0, 1),
 	};
 	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
 	struct civil_date    t = day("2028-03-01");
@@ -307,8 +308,8 @@ test_rules(void **state)
 	assert_string_equal(check(NULL, 0, "identified", "2027-06-01",
 	                        "2027-07-01", NULL),
 	    "until");
-	assert_string_equal(check(NULL, 0, "permit_granted", "2027-06-01",
-	                        NULL, NULL),
+	assert_string_equal(check(NULL, 0, "permit_granted", "2027-06-01", NULL,
+	                        NULL),
 	    "until");
 	/* Six months with the grant day as day 1: 2027-06-01 … 2027-11-30. */
 	assert_string_equal(check(NULL, 0, "permit_granted", "2027-06-01",
@@ -339,18 +340,17 @@ test_rules(void **state)
 	assert_string_equal(check(ev, 3, "permit_renewed", "2027-06-12",
 	                        "2028-06-12", NULL),
 	    "type"); /* the grant, as corrected, is dated the 13th */
-	assert_string_equal(check(ev, 3, "identified", "2027-06-14", NULL,
-	                        "p"),
+	assert_string_equal(check(ev, 3, "identified", "2027-06-14", NULL, "p"),
 	    "corrects"); /* corrected already */
-	assert_string_equal(check(ev, 3, "entered_in_error", "2027-06-14",
-	                        NULL, NULL),
+	assert_string_equal(check(ev, 3, "entered_in_error", "2027-06-14", NULL,
+	                        NULL),
 	    "corrects");
 	/* Correcting the only grant away leaves the end without a start. */
 	assert_string_equal(check(ev, 1, "reflection_period_granted",
 	                        "2027-06-12", NULL, "g"),
 	    "");
-	assert_string_equal(check(ev, 1, "entered_in_error", "2027-06-14",
-	                        NULL, "g"),
+	assert_string_equal(check(ev, 1, "entered_in_error", "2027-06-14", NULL,
+	                        "g"),
 	    "");
 }
 
@@ -361,8 +361,8 @@ test_vocabulary_has_steps(void **state)
 
 	(void)state;
 	for (i = 0; vocab_pathway_event_types[i].code != NULL; i++)
-		assert_true(pathway_event_step(vocab_pathway_event_types[i]
-		                                   .code) >= 0);
+		assert_true(
+		    pathway_event_step(vocab_pathway_event_types[i].code) >= 0);
 	assert_int_equal(pathway_event_step("entered_in_error"), 0);
 	assert_int_equal(pathway_event_step("bogus"), -1);
 	for (i = 0; vocab_pathway_steps[i].code != NULL; i++)
