@@ -79,7 +79,8 @@ async function caseActionsShown() {
 	return [...new Set(shown)].sort();
 }
 
-const PERSON_BUTTONS = { 'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass' };
+const PERSON_BUTTONS = { 'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass',
+	'pathway-submit': 'add_pathway_event' };
 
 async function personActionsShown() {
 	return (await visibleButtons()).filter((b) => b !== 'person-history-toggle')
@@ -111,6 +112,7 @@ async function checkPersonPage(user) {
 	await page.goto(`${server.url}/#/persons/${personId}`);
 	await page.locator('#person-pseudonym').waitFor();
 	await page.locator('#identity-heading, #protected-heading').first().waitFor();
+	await page.locator('#pathway-steps').waitFor(); // the support pathway, loaded after the page
 	assert.deepEqual(await personActionsShown(), [...p.allowed].sort(), `${user.username}: person actions`);
 }
 
