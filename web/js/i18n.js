@@ -497,6 +497,7 @@ const messages = {
 
 		// support pathway (pwy)
 		'auditAction.pathway.read': 'Stödprocessen lästes',
+		'auditObject.pathway_event': 'Händelse i stödprocessen',
 		'auditAction.pathway_event.create': 'Händelse i stödprocessen registrerades',
 		'pathway.title': 'Stödprocess',
 		'pathway.intro': 'Manualens sex steg, händelserna och de lagstadgade tidsfristerna. Dagarna räknas i svenska kalenderdagar. En händelse ändras aldrig; ett fel rättas med en ny händelse.',
@@ -1036,6 +1037,7 @@ const messages = {
 
 		// support pathway (pwy)
 		'auditAction.pathway.read': 'Support pathway read',
+		'auditObject.pathway_event': 'Support pathway event',
 		'auditAction.pathway_event.create': 'Support pathway event logged',
 		'pathway.title': 'Support pathway',
 		'pathway.intro': 'The six steps of the manual, the events and the legal time limits. Days are Swedish calendar days. An event is never changed; a mistake is put right with a new event.',
