@@ -336,6 +336,14 @@ test('reads and events are audited, without the note', async () => {
   const denied = await listAll(srv, `/api/v1/audit?case=${c.id}&action=person.denied`, { auth: U.auditor });
   assert.equal(denied.length, 1);
   assert.equal(denied[0].actor, U.tax.username);
+  // A hidden person's event refused is a flagged refused write, and nothing is written.
+  assertProblem(await add(U.tax, p.id, { type: 'identified', date: '2027-06-14' }), 404);
+  const refused = await listAll(srv, `/api/v1/audit?case=${c.id}&action=person.write_denied`, { auth: U.auditor });
+  assert.equal(refused.length, 1);
+  assert.equal(refused[0].actor, U.tax.username);
+  assert.equal(refused[0].object, `person:${p.id}`);
+  assert.equal(refused[0].flagged, true);
+  assert.equal((await get(U.pol, p.id)).events.length, 1);
 });
 
 test('events are append-only in the database too', async () => {
