@@ -212,6 +212,9 @@ test('the server and the document agree on text: the longest, one more, blank', 
       (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, { auth: u, body: personBody({ identity: { [k]: v } }) })]),
     ['reason', S.BreakGlassRequest.properties.reason,
       (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/break-glass`, { auth: rk, body: { category: 'other', reason: v } })],
+    // support pathway (pwy)
+    ['note', S.PathwayEventCreate.properties.note, (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/pathway/events`,
+      { auth: u, body: { type: 'identified', date: '2026-01-15', note: v } })],
   ];
   for (const [field, schema, send] of fields) {
     const max = schema.maxLength;
