@@ -390,6 +390,14 @@ void store_pathway_subject(const struct person_rec *p,
  * decides nothing about who may see the person (the caller does), reads
  * outside or inside a transaction, and NMT_NOT_FOUND for no such person.
  */
+/*
+ * The persons of open cases that may have a running clock (a superset:
+ * a grant logged, or a child with no protection assessment logged), by
+ * id: *ids_r (free() it), *n_r of them. For a job that notifies clocks
+ * near their end: store_pathway_clocks() on each tells exactly.
+ */
+enum nmt_err store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT],
+    size_t                                      *n_r);
 enum nmt_err store_pathway_clocks(struct db *db, const char *person_id,
     const struct civil_date *today,
     struct pathway_clock out[PATHWAY_CLOCKS_MAX], size_t *n_r);

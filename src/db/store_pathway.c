@@ -8,8 +8,9 @@
  * read whole, in date order.
  *
  * store_pathway_clocks() is the one place that turns a stored person into
- * its running clocks (domain/pathway.c does the rules), for the pathway
- * answer and for anything that must act on a clock (notifications).
+ * its running clocks (domain/pathway.c does the rules), for anything that
+ * must act on a clock (notifications); store_pathway_candidates() lists
+ * the persons worth asking.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -148,4 +149,34 @@ store_pathway_clocks(struct db *db, const char *person_id,
 	}
 	person_rec_free(&p);
 	return e;
+}
+
+enum nmt_err
+store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT], size_t *n_r)
+{
+	struct db_result *r = NULL;
+	char(*ids)[UUID_TEXT];
+	int          i, n;
+	enum nmt_err e;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	if ((e = db_query(db,
+	         "SELECT p.id FROM person p JOIN nmt_case c ON c.id = "
+	         "p.case_id WHERE c.status = 'open' AND (EXISTS (SELECT 1 "
+	         "FROM pathway_event e WHERE e.person_id = p.id AND e.type "
+	         "IN ('reflection_period_granted', 'permit_granted')) OR "
+	         "(p.is_child = 1 AND NOT EXISTS (SELECT 1 FROM "
+	         "pathway_event e WHERE e.person_id = p.id AND e.type = "
+	         "'protection_assessment_done'))) ORDER BY p.id",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	n = db_rows(r);
+	ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	for (i = 0; i < n; i++)
+		strlcopy(ids[i], db_text(r, i, 0), UUID_TEXT);
+	db_result_free(r);
+	*ids_r = ids;
+	*n_r = (size_t)n;
+	return NMT_OK;
 }

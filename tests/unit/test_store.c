@@ -683,6 +683,7 @@ test_pathway_clocks(void **state)
 	const char *dates[] = { "2027-11-01", "2027-10-31", "2027-11-02" };
 	size_t      n, i;
 	char        err[128], *tz = getenv("TZ");
+	char(*cand)[UUID_TEXT] = NULL;
 
 	/* The registration day is Swedish (nmtd sets the zone at start). */
 	tz = tz != NULL ? xstrdup(tz) : NULL;
@@ -748,6 +749,12 @@ test_pathway_clocks(void **state)
 	    NMT_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(k[0].kind, "reflection_period");
+	/* A candidate for notifications while its grant is logged. */
+	assert_int_equal(store_pathway_candidates(t->db, &cand, &n), NMT_OK);
+	for (i = 0; i < n && strcmp(cand[i], id) != 0; i++)
+		;
+	assert_true(i < n);
+	free(cand);
 	token_uuid(id);
 	assert_int_equal(store_pathway_clocks(t->db, id, &today, k, &n),
 	    NMT_NOT_FOUND);
