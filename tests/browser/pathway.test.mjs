@@ -6,7 +6,12 @@
 // Screenshots in /tmp/nmt-pathway-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { startServer, launchBrowser, login } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
 let browser;
@@ -18,6 +23,19 @@ const problems = [];
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-pathway-${name}.png`, fullPage: true });
+}
+
+// axe-core's violations on the page as it is (every rule, as a11y.test.mjs runs it).
+async function axeViolations() {
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(AXE);
+	return page.evaluate(async () => {
+		const rules = {};
+		for (const rule of window.axe.getRules(['experimental']))
+			rules[rule.ruleId] = { enabled: true };
+		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	});
 }
 
 async function call(method, p, body) {
@@ -160,6 +178,10 @@ test('clocks close to their end and overdue are marked in words; a phone shows o
 	const late = page.locator('#pathway-clocks li[data-kind="reflection_period"]');
 	assert.match(await late.textContent(), /Försenad.*2 dagar försenad/s);
 	assert.match(await late.getAttribute('class'), /is-overdue/);
+	assert.deepEqual(await axeViolations(), [], 'the marked clocks pass axe (contrast, names)');
+	await page.click('#pathway-events li .pathway-correct');
+	assert.deepEqual(await axeViolations(), [], 'the correction form passes axe');
+	await page.click('#pathway-correct-cancel');
 	await page.setViewportSize({ width: 375, height: 800 });
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
