@@ -19,6 +19,8 @@ extern const struct route history_routes[];
 extern const struct route assessment_routes[];
 /* guidance and first meetings (issue 8 item 5) */
 extern const struct route guidance_routes[];
+/* The support pathway (issue 10). */
+extern const struct route pathway_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -33,5 +35,6 @@ const struct route *const api_routes[] = {
 	history_routes,
 	assessment_routes, /* indicator screening (issue 9) */
 	guidance_routes,   /* guidance and first meetings (issue 8) */
+	pathway_routes,    /* the support pathway (issue 10) */
 	NULL,
 };

@@ -326,6 +326,41 @@ static const struct demo_assessment {
 	    { "d4-conditions", "d4-hazardous", "d5-documents", NULL }, 3 },
 };
 
+/*
+ * Support-pathway events (pwy), in writing order: days_after the case was
+ * registered (the event's date), by a user who works the case. A granted
+ * permit runs its minimum six months. Chosen so that the demo shows each
+ * clock: a reflection period close to its end ("bygg"), one with days to
+ * run ("skuld"), a permit ("restaurang"), a child's protection assessment
+ * done ("hotell") and one overdue ("skola", none logged).
+ */
+static const struct demo_event {
+	const char *case_key, *pseudonym, *author, *type;
+	int         days_after;
+} demo_pathway[] = {
+	{ "lund", "Lund-1", "petra", "return_programme_applied", 40 },
+	{ "lund", "Lund-1", "petra", "return_programme_admitted", 50 },
+	{ "lund", "Lund-1", "petra", "returned", 60 },
+	{ "lund", "Lund-2", "petra", "returned", 60 },
+	{ "sos", "SÖS-1", "sara", "identified", 0 },
+	{ "sos", "SÖS-1", "rasmus", "coordinator_contacted", 0 },
+	{ "sos", "SÖS-1", "sara", "protected_housing", 1 },
+	{ "sos", "SÖS-1", "petra", "police_report_filed", 3 },
+	{ "sos", "SÖS-1", "petra", "preliminary_investigation_opened", 7 },
+	{ "sos", "SÖS-1", "rasmus", "counsel_appointed", 10 },
+	{ "restaurang", "Restaurang-1", "rasmus", "identified", 1 },
+	{ "restaurang", "Restaurang-1", "rasmus", "reflection_period_applied",
+	    2 },
+	{ "restaurang", "Restaurang-1", "mira", "reflection_period_granted",
+	    4 },
+	{ "restaurang", "Restaurang-1", "mira", "reflection_period_ended", 33 },
+	{ "restaurang", "Restaurang-1", "rasmus", "permit_applied", 35 },
+	{ "restaurang", "Restaurang-1", "mira", "permit_granted", 40 },
+	{ "hotell", "Hotell-1", "petra", "protection_assessment_done", 1 },
+	{ "bygg", "Bygg-1", "sara", "reflection_period_granted", 3 },
+	{ "skuld", "Skuld-1", "mira", "reflection_period_granted", 5 },
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The time days before now, as text (TIME_TEXT bytes). */
@@ -700,9 +735,67 @@ add_assessments(struct cli *cli, const char *pseudonym, const char *pid,
 }
 
 /*
+ * Writes pathway event i of demo_pathway for the person person_id of the
+ * case case_id registered at start, audited as the API does.
+ */
+static enum nmt_err
+add_pathway_event(struct cli *cli, size_t i, const char *case_id,
+    const char *person_id, time_t start)
+{
+	const struct demo_event *de = &demo_pathway[i];
+	struct pathway_rec       ev;
+	struct user_row          u;
+	struct civil_date        day;
+	char                     date[11], until[11], at[TIME_TEXT];
+	time_t                   when = start + (time_t)de->days_after * DAY;
+	enum nmt_err             e;
+
+	if (user_of(cli, de->author, &u) != 0)
+		return NMT_ERROR;
+	civil_today(when, &day);
+	civil_format(&day, date);
+	civil_add_months(&day, 6);
+	civil_add_days(&day, -1);
+	civil_format(&day, until);
+	time_format(when, at);
+	memset(&ev, 0, sizeof(ev));
+	ev.person_id = (char *)person_id;
+	ev.case_id = (char *)case_id;
+	ev.type = (char *)de->type;
+	ev.date = date;
+	ev.until = strcmp(de->type, "permit_granted") == 0 ? until : NULL;
+	ev.author_user = u.id;
+	ev.author_org = u.org;
+	ev.at = at;
+	if ((e = store_pathway_insert(cli->db, &ev)) == NMT_OK)
+		e = audit(cli, "pathway_event.create", "pathway_event", ev.id,
+		    case_id, 0);
+	free(ev.id);
+	user_row_cleanup(&u);
+	return e;
+}
+
+/* The pathway events of the person pseudonym (id pid) of case dc. */
+static enum nmt_err
+add_pathway(struct cli *cli, const struct demo_case *dc, const char *pseudonym,
+    const char *case_id, const char *pid, time_t start)
+{
+	size_t       i;
+	enum nmt_err e = NMT_OK;
+
+	for (i = 0; e == NMT_OK && i < COUNT(demo_pathway); i++)
+		if (strcmp(demo_pathway[i].case_key, dc->key) == 0 &&
+		    strcmp(demo_pathway[i].pseudonym, pseudonym) == 0)
+			e = add_pathway_event(cli, i, case_id, pid, start);
+	return e;
+}
+
+/*
  * Writes one case with its team, persons (and their assessments), journal
  * (and the grant when it is the grant's case) and closing in one
  * transaction.
+ * Writes one case with its team, persons, journal (and the grant when it
+ * is the grant's case) and closing in one transaction.
  */
 static enum nmt_err
 add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
@@ -736,6 +829,9 @@ add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 		    strcmp(demo_glass.pseudonym, demo_persons[i].pseudonym) ==
 		        0)
 			e = add_glass(cli, id, pid, now);
+		if (e == NMT_OK)
+			e = add_pathway(cli, dc, demo_persons[i].pseudonym, id,
+			    pid, start);
 	}
 	for (i = 0; e == NMT_OK && i < COUNT(demo_journal); i++)
 		if (strcmp(demo_journal[i].case_key, dc->key) == 0)

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "db/record.h"
 #include "db/sql.h"
+#include "domain/pathway.h"
 #include "domain/policy.h"
 
 /* ---- reference data (store_reference.c) ---- */
@@ -351,6 +352,55 @@ enum nmt_err store_glass_insert(struct db *db, const struct grant_rec *g);
 enum nmt_err store_glass_list(struct db *db, const char *case_id,
     const struct page *pg, struct grant_rec **rows_r, size_t *n_r, int *more);
 void         store_grants_free(struct grant_rec *rows, size_t n);
+
+/* ---- the support pathway (store_pathway.c) ---- */
+
+/* A pathway event as stored (the rules: domain/pathway.h). */
+struct pathway_rec {
+	char     *id, *person_id, *case_id;
+	long long seq; /* the order written, per person */
+	char     *type, *date, *until, *note, *corrects;
+	char     *author_user, *author_username, *author_org, *at;
+};
+extern const struct record_type pathway_record;
+
+/* Inserts ev (id and seq are set here), inside the caller's transaction. */
+enum nmt_err store_pathway_insert(struct db *db, struct pathway_rec *ev);
+/*
+ * Every event of a person, corrected ones too, in date order (ties in
+ * the order written): *rows_r (store_pathway_free), *n_r of them.
+ */
+enum nmt_err store_pathway_list(struct db *db, const char *person_id,
+    struct pathway_rec **rows_r, size_t *n_r);
+void         store_pathway_free(struct pathway_rec *rows, size_t n);
+/* The rows as the domain's events (ev has n slots; strings borrowed). */
+void store_pathway_events(const struct pathway_rec *rows, size_t n,
+    struct pathway_event *ev);
+/* What the clocks know of a person: is_child, the day of registration. */
+void store_pathway_subject(const struct person_rec *p,
+    struct pathway_subject                         *s);
+/*
+ * The clocks of one person that run or are overdue on the Swedish civil
+ * date today (civil_today(clock_now())): kind ("reflection_period",
+ * "protection_assessment", "residence_permit"), start, end (its last
+ * day), days_left (end - today: 0 the last day, negative overdue) and the
+ * id of the event that started it ("" for a child's protection
+ * assessment), into out; *n_r how many (0 to PATHWAY_CLOCKS_MAX). This is
+ * the function to call for "clock close to its end" notifications: it
+ * decides nothing about who may see the person (the caller does), reads
+ * outside or inside a transaction, and NMT_NOT_FOUND for no such person.
+ */
+/*
+ * The persons of open cases that may have a running clock (a superset:
+ * a grant logged, or a child with no protection assessment logged), by
+ * id: *ids_r (free() it), *n_r of them. For a job that notifies clocks
+ * near their end: store_pathway_clocks() on each tells exactly.
+ */
+enum nmt_err store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT],
+    size_t                                      *n_r);
+enum nmt_err store_pathway_clocks(struct db *db, const char *person_id,
+    const struct civil_date *today,
+    struct pathway_clock out[PATHWAY_CLOCKS_MAX], size_t *n_r);
 
 /* ---- audit (store_audit.c) ---- */
 

@@ -30,4 +30,24 @@ time_t civil_day_start(const struct civil_date *d);
  */
 int civil_year_of(const char *instant, char year[5]);
 
+/*
+ * Day arithmetic on civil dates (pure: no instant, no time zone, so a
+ * summer-time change never moves a day). Years 1900-9999 as civil_parse
+ * gives them.
+ */
+/* Days from 1970-01-01 to d (negative before it), and back. */
+long civil_to_days(const struct civil_date *d);
+void civil_from_days(long days, struct civil_date *d);
+/* d moved by n days (n may be negative). */
+void civil_add_days(struct civil_date *d, long n);
+/*
+ * d moved by n months; a day the new month lacks becomes its last day
+ * (2027-08-31 + 6 months = 2028-02-29, 2026-08-31 + 6 = 2027-02-28).
+ */
+void civil_add_months(struct civil_date *d, int n);
+/* The days from a to b: b - a (negative when b is before a). */
+long civil_days_between(const struct civil_date *a, const struct civil_date *b);
+/* "YYYY-MM-DD" into out (11 bytes with the NUL). */
+void civil_format(const struct civil_date *d, char out[11]);
+
 #endif

@@ -27,7 +27,9 @@
  *
  * Case work: closing and reopening a case belong to the owner side and
  * the coordinators who see it; anyone who sees a case may write its
- * journal. Revealing an identity is reading it, for those the identity
+ * journal, and anyone who sees a person adds events to its support
+ * pathway (as the journal: the pathway is case work, not identity).
+ * Revealing an identity is reading it, for those the identity
  * rules above open it to; to anyone else the identity is hidden (404).
  * A closed case refuses every change but reopening (a conflict, 409);
  * reading, revealing an identity and breaking the glass stay possible.
@@ -190,6 +192,7 @@ decide_case_bound(const struct principal *p, enum action action,
 	case ACT_ASSESS:
 	case ACT_FIRST_CONTACT:
 		/* Whoever reads the person may log a first meeting. */
+	case ACT_PATHWAY_EVENT: /* like the journal: who reads the person */
 		return f->kind == OBJ_PERSON ? POLICY_ALLOW : POLICY_FORBIDDEN;
 	case ACT_BREAK_GLASS:
 		return decide_break_glass(p, f);
@@ -291,6 +294,7 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_JOURNAL_FULL:
 	case ACT_ASSESS:
 	case ACT_FIRST_CONTACT:
+	case ACT_PATHWAY_EVENT:
 		return f->closed;
 	case ACT_TEAM_CHANGE:
 		return f->closed || f->owner_row;
@@ -322,6 +326,7 @@ static const struct {
 	/* Indicator screening (issue 9). */
 	{ "assess", OBJ_PERSON, ACT_ASSESS },
 	{ "log_first_contact", OBJ_PERSON, ACT_FIRST_CONTACT },
+	{ "add_pathway_event", OBJ_PERSON, ACT_PATHWAY_EVENT },
 };
 
 const char *

@@ -64,6 +64,8 @@ enum action {
 	/* Indicator screening (issue 9). */
 	ACT_ASSESS,        /* add an indicator assessment to a person */
 	ACT_FIRST_CONTACT, /* log a first meeting with a person */
+	/* support pathway (pwy) */
+	ACT_PATHWAY_EVENT, /* add an event to a person's support pathway */
 };
 
 enum policy_decision {
@@ -167,7 +169,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
  * add_person, add_member, write_journal, write_journal_full (an entry
  * for full access only); OBJ_PERSON edit,
- * reveal_identity, break_glass, assess, log_first_contact; OBJ_TEAM_ROW
+ * reveal_identity, break_glass, assess, log_first_contact,
+ * add_pathway_event; OBJ_TEAM_ROW
  * remove_member.
  */
 #define ALLOWED_EDIT            0x001u
@@ -181,9 +184,10 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_BREAK_GLASS     0x100u
 #define ALLOWED_JOURNAL_FULL    0x200u /* write_journal_full */
 /* Indicator screening (issue 9). */
-#define ALLOWED_ASSESS        0x400u /* assess: OBJ_PERSON */
-#define ALLOWED_FIRST_CONTACT 0x800u /* log_first_contact */
-#define ALLOWED_COUNT         12
+#define ALLOWED_ASSESS        0x400u  /* assess: OBJ_PERSON */
+#define ALLOWED_FIRST_CONTACT 0x800u  /* log_first_contact */
+#define ALLOWED_PATHWAY_EVENT 0x1000u /* add_pathway_event (persons) */
+#define ALLOWED_COUNT         13
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "domain/pathway.h"
 #include "domain/vocab.h"
 
 /* clang-format off */
@@ -189,6 +190,9 @@ const struct term vocab_audit_actions[] = {
 	{ "guidance.update", NULL, NULL },
 	{ "first_contact.create", NULL, NULL },
 	{ "first_contact.read", NULL, NULL },
+	/* The support pathway (issue 10). */
+	{ "pathway.read", NULL, NULL },
+	{ "pathway_event.create", NULL, NULL },
 	TERM_END,
 };
 
@@ -229,6 +233,10 @@ const struct vocabulary vocabularies[] = {
 	{ "vulnerabilities", vocab_vulnerabilities },
 	{ "journal_kinds", vocab_journal_kind },
 	{ "journal_visibility", vocab_journal_visibility },
+	/* support pathway (pwy): domain/pathway.c */
+	{ "pathway_steps", vocab_pathway_steps },
+	{ "pathway_event_types", vocab_pathway_event_types },
+	{ "pathway_clocks", vocab_pathway_clocks },
 	{ NULL, NULL },
 };
 

@@ -217,12 +217,12 @@ test('the person answer has no identity; /identity gives it, audited, 404 to the
     assertStatus(r, 200);
     assert.equal(r.json.identity, undefined, who);
   }
-  // Whoever reads the person logs a first meeting while the case is open.
+  // Whoever reads the person assesses it, logs a first meeting and pathway events while the case is open.
   const expect = {
-    owner: ['assess', 'edit', 'log_first_contact', 'reveal_identity'],
-    rksyd: ['assess', 'edit', 'log_first_contact', 'reveal_identity'],
-    full: ['assess', 'edit', 'log_first_contact', 'reveal_identity'],
-    pseudo: ['assess', 'log_first_contact'],
+    owner: ['add_pathway_event', 'assess', 'edit', 'log_first_contact', 'reveal_identity'],
+    rksyd: ['add_pathway_event', 'assess', 'edit', 'log_first_contact', 'reveal_identity'],
+    full: ['add_pathway_event', 'assess', 'edit', 'log_first_contact', 'reveal_identity'],
+    pseudo: ['add_pathway_event', 'assess', 'log_first_contact'],
   };
   for (const [who, allowed] of Object.entries(expect)) {
     const r = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U[who] });
@@ -251,12 +251,12 @@ test('protected identity: by right for the owner, through break-the-glass for th
   const p = await createPerson(srv, U.owner, c.id, { protected_identity: 'fictitious', identity: IDENT });
   const allowedOf = async (who) =>
     sorted((await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U[who] })).json.allowed);
-  assert.deepEqual(await allowedOf('owner'), ['assess', 'edit', 'log_first_contact', 'reveal_identity']);
-  assert.deepEqual(await allowedOf('nmt'), ['assess', 'break_glass', 'edit', 'log_first_contact', 'reveal_identity'],
+  assert.deepEqual(await allowedOf('owner'), ['add_pathway_event', 'assess', 'edit', 'log_first_contact', 'reveal_identity']);
+  assert.deepEqual(await allowedOf('nmt'), ['add_pathway_event', 'assess', 'break_glass', 'edit', 'log_first_contact', 'reveal_identity'],
     'the glass opens the address');
-  assert.deepEqual(await allowedOf('rksyd'), ['assess', 'break_glass', 'edit', 'log_first_contact']);
-  assert.deepEqual(await allowedOf('full'), ['assess', 'break_glass', 'edit', 'log_first_contact']);
-  assert.deepEqual(await allowedOf('pseudo'), ['assess', 'log_first_contact']);
+  assert.deepEqual(await allowedOf('rksyd'), ['add_pathway_event', 'assess', 'break_glass', 'edit', 'log_first_contact']);
+  assert.deepEqual(await allowedOf('full'), ['add_pathway_event', 'assess', 'break_glass', 'edit', 'log_first_contact']);
+  assert.deepEqual(await allowedOf('pseudo'), ['add_pathway_event', 'assess', 'log_first_contact']);
   assertProblem(await api(srv, 'GET', `/api/v1/persons/${p.id}/identity`, { auth: U.rksyd }), 404);
   const nmt = await api(srv, 'GET', `/api/v1/persons/${p.id}/identity`, { auth: U.nmt });
   assert.equal(nmt.json.access, 'without_address');
@@ -270,11 +270,11 @@ test('protected identity: by right for the owner, through break-the-glass for th
   assertFieldError(await glass({ category: 'other', reason: 'För kort skäl.' }), 'reason');
   // 19 characters, padded with spaces: trimmed, it is too short.
   assertFieldError(await glass({ category: 'other', reason: `   ${'å'.repeat(19)}   ` }), 'reason');
-  assert.deepEqual(await allowedOf('rksyd'), ['assess', 'break_glass', 'edit', 'log_first_contact'],
+  assert.deepEqual(await allowedOf('rksyd'), ['add_pathway_event', 'assess', 'break_glass', 'edit', 'log_first_contact'],
     'refused requests grant nothing');
   // 20 characters of two bytes each: counted as characters.
   assertStatus(await glass({ category: 'urgent_decision', reason: 'ö'.repeat(20) }), 201);
-  assert.deepEqual(await allowedOf('rksyd'), ['assess', 'edit', 'log_first_contact', 'reveal_identity']);
+  assert.deepEqual(await allowedOf('rksyd'), ['add_pathway_event', 'assess', 'edit', 'log_first_contact', 'reveal_identity']);
 
   const r = await api(srv, 'GET', `/api/v1/persons/${p.id}/identity`, { auth: U.rksyd });
   assertStatus(r, 200);

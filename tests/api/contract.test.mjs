@@ -182,6 +182,8 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus', vulnerabilities: 'Vulnerability',
     closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
     journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
+    // support pathway (pwy)
+    pathway_steps: 'PathwayStepCode', pathway_event_types: 'PathwayEventType', pathway_clocks: 'PathwayClockKind',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {
@@ -210,6 +212,9 @@ test('the server and the document agree on text: the longest, one more, blank', 
       (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, { auth: u, body: personBody({ identity: { [k]: v } }) })]),
     ['reason', S.BreakGlassRequest.properties.reason,
       (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/break-glass`, { auth: rk, body: { category: 'other', reason: v } })],
+    // support pathway (pwy)
+    ['note', S.PathwayEventCreate.properties.note, (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/pathway/events`,
+      { auth: u, body: { type: 'identified', date: '2026-01-15', note: v } })],
   ];
   for (const [field, schema, send] of fields) {
     const max = schema.maxLength;

@@ -223,3 +223,35 @@ test('the demo holds indicator assessments: one person assessed twice, a child i
   const audit = await listAll(srv, '/api/v1/audit?action=assessment.create', { auth: U.greta });
   assert.equal(audit.length, 4);
 });
+
+// support pathway (pwy)
+test('the demo persons have support pathways that show every clock', async () => {
+  const sara = await casesOf(U.sara);
+  const person = (title, pseudonym) => sara.get(title).persons.find((p) => p.pseudonym === pseudonym);
+  const pathway = async (title, pseudonym) => {
+    const r = await api(srv, 'GET', `/api/v1/persons/${person(title, pseudonym).id}/pathway`, { auth: U.sara });
+    assertStatus(r, 200, pseudonym);
+    return r.json;
+  };
+  const clocks = (pw) => Object.fromEntries(pw.clocks.map((k) => [k.kind, k.days_left]));
+  // Bygg-1: granted 3 days after the case (30 days ago) → 2 days left; Skuld-1: 5 after (21 ago) → 13.
+  // (The demo counts days as 86 400 s before now: within an hour of midnight, across a summer-time
+  // change, that is one Swedish day more or less.)
+  const bygg = clocks(await pathway('Byggarbetsplats i Umeå', 'Bygg-1'));
+  assert.deepEqual(Object.keys(bygg), ['reflection_period']);
+  assert.ok(Math.abs(bygg.reflection_period - 2) <= 1, `close to its end: ${bygg.reflection_period}`);
+  const skuld = clocks(await pathway('Asylsökande med skuld till resebyrå', 'Skuld-1'));
+  assert.deepEqual(Object.keys(skuld), ['reflection_period']);
+  assert.ok(Math.abs(skuld.reflection_period - 13) <= 1, `days to run: ${skuld.reflection_period}`);
+  const rest = await pathway('Misstänkt tvångsarbete på restaurang', 'Restaurang-1');
+  assert.deepEqual(Object.keys(clocks(rest)), ['residence_permit'], 'the reflection period ended');
+  assert.ok(clocks(rest).residence_permit > 100);
+  assert.deepEqual(rest.steps.map((s) => s.status), ['done', 'done', 'done', 'active', 'not_started', 'not_started']);
+  assert.deepEqual(clocks(await pathway('Ung person i hotellmiljö, Helsingborg', 'Hotell-1')), {});
+  assert.ok(clocks(await pathway('Oro för tvångsäktenskap, anmälan från skola', 'Eleven')).protection_assessment < 0,
+    'an overdue protection assessment');
+  const lund = await pathway('Lägenhetsbordell i Lund', 'Lund-1');
+  assert.equal(lund.steps[5].status, 'done');
+  const audit = await listAll(srv, '/api/v1/audit?action=pathway_event.create', { auth: U.greta });
+  assert.equal(audit.length, 19);
+});

@@ -27,6 +27,8 @@ const UNDO = {
     ${pg ? 'DROP FUNCTION person_assessment_append_only();' : ''}`,
   // 15: first-contact guidance and first meetings (issue 8 item 5).
   15: () => 'DROP TABLE first_contact; DROP TABLE guidance_revision; DROP TABLE guidance_item;',
+  // support pathway (pwy)
+  19: (pg) => `DROP TABLE pathway_event;${pg ? ' DROP FUNCTION pathway_event_append_only();' : ''}`,
 };
 
 /**

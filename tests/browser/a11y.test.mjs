@@ -204,6 +204,7 @@ test('a coordinator\'s pages, in both languages', async () => {
 		}
 
 		await go(`#/persons/${personId}`, '#person-pseudonym');
+		await page.locator('#pathway-steps').waitFor(); // the support pathway (pwy), loaded after the page
 		await check('person page');
 		await page.click('#show-identity');
 		await check('person page, identity shown');

@@ -81,7 +81,7 @@ async function caseActionsShown() {
 
 const PERSON_BUTTONS = {
 	'edit-person': 'edit', 'show-identity': 'reveal_identity', 'request-glass': 'break_glass',
-	'log-first-contact': 'log_first_contact',
+	'log-first-contact': 'log_first_contact', 'pathway-submit': 'add_pathway_event',
 };
 
 async function personActionsShown() {
@@ -115,6 +115,7 @@ async function checkPersonPage(user) {
 	await page.locator('#person-pseudonym').waitFor();
 	await page.locator('#identity-heading, #protected-heading').first().waitFor();
 	await page.locator('#first-contact-none, #first-contact-checks').first().waitFor();
+	await page.locator('#pathway-steps').waitFor(); // the support pathway, loaded after the page
 	assert.deepEqual(await personActionsShown(), [...p.allowed].sort(), `${user.username}: person actions`);
 }
 

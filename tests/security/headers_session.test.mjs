@@ -143,6 +143,10 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol, body: { date: '2026-01-02', checklist: { introduced_self_and_mission: true,
         explained_can_and_cannot: true, interpreter_outside_network: false, safety_discussed: true,
         own_questions_answered: false } } }),
+    // support pathway (pwy)
+    'GET /api/v1/persons/{id}/pathway': () => api(srv, 'GET', `/api/v1/persons/${p.id}/pathway`, { auth: U.pol }),
+    'POST /api/v1/persons/{id}/pathway/events': () => api(srv, 'POST', `/api/v1/persons/${p.id}/pathway/events`,
+      { auth: U.pol, body: { type: 'identified', date: '2026-01-15' } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

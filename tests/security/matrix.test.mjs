@@ -166,6 +166,9 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
         e = 'GET /persons/{id}/assessments';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/assessments`, { auth }));
+        e = 'GET /persons/{id}/pathway'; // pwy
+        cell(failures, who, e, prel, M.expect[e](p, o.model),
+          await api(srv, 'GET', `/api/v1/persons/${person.id}/pathway`, { auth }));
         e = 'GET /persons/{id}';
         // The person answer, and the identity the caller may reveal (GET …/identity).
         const r = await personWithIdentity(srv, auth, person.id);
@@ -198,6 +201,12 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
           total += 1;
           if (!r.json.allowed.includes('assess')) {
             failures.push(`${who} allowed assess of ${o.name} ${prel}: missing from ${JSON.stringify(r.json.allowed)}`);
+          }
+          // support pathway (pwy): offered to whoever reads the person (the world's cases are open).
+          total += 1;
+          if (!r.json.allowed.includes('add_pathway_event')) {
+            failures.push(`${who} allowed add_pathway_event of ${o.name} ${prel}: expected, got ` +
+              `${JSON.stringify(r.json.allowed)}`);
           }
         }
       }
@@ -262,6 +271,9 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
         cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
           { auth, ifMatch, body: { languages: ['sv', LANGUAGES[Object.keys(PRINCIPALS).indexOf(who) % LANGUAGES.length]] } }));
+        e = 'POST /persons/{id}/pathway/events'; // pwy
+        cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
+          `/api/v1/persons/${person.id}/pathway/events`, { auth, body: { type: 'identified', date: '2026-01-15' } }));
         e = 'PATCH /persons/{id} identity';
         want = M.expect[e](p, o.model, person.model);
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';

@@ -80,6 +80,9 @@ export const expect = {
     caseGate(p, c, () => mayWrite(p, c) && identityView(p, c, person) === 'full', 200),
   'POST /persons/{id}/break-glass': (p, c, person) =>
     caseGate(p, c, () => mayBreakGlass(p, c, person), 201),
+  // support pathway (pwy): who reads the person reads its pathway and adds events (as the journal)
+  'GET /persons/{id}/pathway': (p, c) => caseGate(p, c, () => true, 200),
+  'POST /persons/{id}/pathway/events': (p, c) => caseGate(p, c, () => true, 201),
   'GET /audit?case={id}': (p, c) => {
     if (p.role === 'auditor') return 200;
     if (p.role !== 'coordinator') return 403;

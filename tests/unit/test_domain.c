@@ -582,6 +582,10 @@ test_policy_allowed(void **state)
 	/* A pseudonymous member writes only entries for the whole team. */
 	assert_int_equal(policy_allowed(&police, &pseudo),
 	    ALLOWED_WRITE_JOURNAL);
+	pseudo.kind = OBJ_PERSON; /* pwy: and adds pathway events */
+	assert_int_equal(policy_allowed(&police, &pseudo),
+	    ALLOWED_ASSESS | ALLOWED_FIRST_CONTACT | ALLOWED_PATHWAY_EVENT);
+	pseudo.kind = OBJ_CASE;
 	pseudo.closed = 1;
 	assert_int_equal(policy_allowed(&police, &pseudo), 0);
 	/* Team rows: removable, but never the owner's own row. */
@@ -597,17 +601,17 @@ test_policy_allowed(void **state)
 	pf = person_f(&open, PROTECTION_ADDRESS, 0);
 	assert_int_equal(policy_allowed(&police, &pf),
 	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS |
-	        ALLOWED_FIRST_CONTACT);
+	        ALLOWED_FIRST_CONTACT | ALLOWED_PATHWAY_EVENT);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
 	    ALLOWED_EDIT | ALLOWED_BREAK_GLASS | ALLOWED_ASSESS |
-	        ALLOWED_FIRST_CONTACT);
+	        ALLOWED_FIRST_CONTACT | ALLOWED_PATHWAY_EVENT);
 	assert_int_equal(policy_decide(&rk_syd, OBJ_PERSON, ACT_REVEAL_IDENTITY,
 	                     &pf),
 	    POLICY_HIDDEN);
 	pf = person_f(&open, PROTECTION_ADDRESS, 1);
 	assert_int_equal(policy_allowed(&rk_syd, &pf),
 	    ALLOWED_EDIT | ALLOWED_REVEAL_IDENTITY | ALLOWED_ASSESS |
-	        ALLOWED_FIRST_CONTACT);
+	        ALLOWED_FIRST_CONTACT | ALLOWED_PATHWAY_EVENT);
 	assert_true(policy_conflict(ACT_BREAK_GLASS, &pf));
 	pf.closed = 1;
 	assert_int_equal(policy_allowed(&rk_syd, &pf), ALLOWED_REVEAL_IDENTITY);
@@ -619,6 +623,13 @@ test_policy_allowed(void **state)
 	assert_int_equal(policy_decide(&police, OBJ_PERSON, ACT_ASSESS,
 	                     &(struct facts){ .kind = OBJ_PERSON }),
 	    POLICY_HIDDEN);
+	/* The pathway (pwy): who reads the person adds events, as the
+	 * journal; never on a case, never to a closed case. */
+	assert_true(policy_conflict(ACT_PATHWAY_EVENT, &pf));
+	assert_int_equal(policy_decide(&rk_syd, OBJ_CASE, ACT_PATHWAY_EVENT,
+	                     &open),
+	    POLICY_FORBIDDEN);
+	assert_string_equal(policy_allowed_name(12), "add_pathway_event");
 	assert_false(policy_conflict(ACT_REOPEN, &closed));
 	assert_true(policy_conflict(ACT_REOPEN, &open));
 	assert_string_equal(policy_allowed_name(0), "edit");

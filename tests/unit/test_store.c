@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "core/clock.h"
 #include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
@@ -674,13 +675,119 @@ test_facts_after_lock(void **state)
 	free(m.id);
 }
 
+/*
+ * pwy: store_pathway_clocks(), the clocks notifications will read: a
+ * child registered at 00:30 Swedish time on 31 October 2027 (the UTC date
+ * is the 30th), a reflection period granted on 1 November; events in
+ * date order whatever order they were written in.
+ */
+static void
+test_pathway_clocks(void **state)
+{
+	struct tstate       *t = *state;
+	struct person_rec    p;
+	struct pathway_rec   ev, *rows = NULL;
+	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
+	struct civil_date    today = { 2027, 11, 2 };
+	char                 id[UUID_TEXT], date[11];
+	const char *types[] = { "reflection_period_granted", "identified",
+		"protection_assessment_done" };
+	const char *dates[] = { "2027-11-01", "2027-10-31", "2027-11-02" };
+	size_t      n, i;
+	char        err[128], *tz = getenv("TZ");
+	char(*cand)[UUID_TEXT] = NULL;
+
+	/* The registration day is Swedish (nmtd sets the zone at start). */
+	tz = tz != NULL ? xstrdup(tz) : NULL;
+	assert_int_equal(clock_zone_init(err, sizeof(err)), 0);
+	memset(&p, 0, sizeof(p));
+	token_uuid(id);
+	p.id = xstrdup(id);
+	p.case_id = xstrdup(t->case_id);
+	p.pseudonym = xstrdup("Barn");
+	p.gender = xstrdup("unknown");
+	p.birth_year = REC_NULL_INT;
+	p.age_estimate = 15;
+	p.is_child = 1;
+	p.protection = xstrdup("none");
+	p.created_by = xstrdup(t->user_id);
+	p.created_at = xstrdup("2027-10-30T23:30:00Z");
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_person_insert(t->db, NULL, &p), NMT_OK);
+	for (i = 0; i < 2; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.person_id = id;
+		ev.case_id = t->case_id;
+		ev.type = (char *)types[i];
+		ev.date = (char *)dates[i];
+		ev.author_user = t->user_id;
+		ev.author_org = (char *)"POLISEN-SYD";
+		ev.at = (char *)"2027-11-02T08:00:00Z";
+		assert_int_equal(store_pathway_insert(t->db, &ev), NMT_OK);
+		assert_int_equal(ev.seq, (long long)i + 1);
+		free(ev.id);
+	}
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_int_equal(store_pathway_list(t->db, id, &rows, &n), NMT_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].type, "identified"); /* by date */
+	store_pathway_free(rows, n);
+	assert_int_equal(store_pathway_clocks(t->db, id, &today, k, &n),
+	    NMT_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(k[0].kind, "reflection_period");
+	civil_format(&k[0].end, date);
+	assert_string_equal(date, "2027-11-30");
+	assert_int_equal(k[0].days_left, 28);
+	assert_string_equal(k[1].kind, "protection_assessment");
+	civil_format(&k[1].start, date);
+	assert_string_equal(date, "2027-10-31");
+	assert_int_equal(k[1].days_left, -1);
+	assert_string_equal(k[1].event_id, "");
+	/* The assessment done: that clock ends. */
+	memset(&ev, 0, sizeof(ev));
+	ev.person_id = id;
+	ev.case_id = t->case_id;
+	ev.type = (char *)types[2];
+	ev.date = (char *)dates[2];
+	ev.author_user = t->user_id;
+	ev.author_org = (char *)"POLISEN-SYD";
+	ev.at = (char *)"2027-11-02T09:00:00Z";
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_pathway_insert(t->db, &ev), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	free(ev.id);
+	assert_int_equal(store_pathway_clocks(t->db, id, &today, k, &n),
+	    NMT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(k[0].kind, "reflection_period");
+	/* A candidate for notifications while its grant is logged. */
+	assert_int_equal(store_pathway_candidates(t->db, &cand, &n), NMT_OK);
+	for (i = 0; i < n && strcmp(cand[i], id) != 0; i++)
+		;
+	assert_true(i < n);
+	free(cand);
+	token_uuid(id);
+	assert_int_equal(store_pathway_clocks(t->db, id, &today, k, &n),
+	    NMT_NOT_FOUND);
+	assert_int_equal(n, 0);
+	person_rec_free(&p);
+	if (tz != NULL)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(tz);
+}
+
 #define STORE_TESTS \
 	cmocka_unit_test(test_case_record), \
 	    cmocka_unit_test(test_case_version), \
 	    cmocka_unit_test(test_person_seal), \
 	    cmocka_unit_test(test_list_plans), \
 	    cmocka_unit_test(test_facts_same_path), \
-	    cmocka_unit_test(test_facts_after_lock)
+	    cmocka_unit_test(test_facts_after_lock), \
+	    cmocka_unit_test(test_pathway_clocks) /* pwy */
 
 int
 main(void)

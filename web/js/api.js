@@ -180,6 +180,14 @@ export const api = {
 	addJournalEntry(caseId, body) {
 		return request('POST', `/cases/${encodeURIComponent(caseId)}/journal`, { body });
 	},
+	// The person's support pathway: steps, events and running clocks (pwy).
+	getPathway(personId) {
+		return request('GET', `/persons/${encodeURIComponent(personId)}/pathway`);
+	},
+	// A new pathway event {type, date, until?, note?, corrects?}; events never change.
+	addPathwayEvent(personId, body) {
+		return request('POST', `/persons/${encodeURIComponent(personId)}/pathway/events`, { body });
+	},
 	// What each update changed, newest first: {limit, cursor}.
 	caseHistory(caseId, params, signal) {
 		return request('GET', `/cases/${encodeURIComponent(caseId)}/history`, { params, signal });

@@ -31,6 +31,9 @@
 // `allowed` offers log_first_contact, the form with the checklist. Beside
 // the page, "Att tänka på vid första kontakten" (guidance.js), kept across
 // repaints.
+// "Stödprocess" (pathway.js): the legal clocks with days left, the six steps
+// of the manual with their status, the events by date and the form to log
+// one.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -47,6 +50,7 @@ import { historySection } from '../history.js';
 import { screeningCard } from './assessment.js';
 import { guidanceLayout } from '../guidance.js';
 import { firstContactSection } from '../first-contact.js';
+import { pathwaySection } from '../pathway.js';
 
 // Loads the person and works out what the page can say about the identity,
 // from what the server says of this caller:
@@ -223,11 +227,15 @@ export async function render(ctx) {
 		parts.push(screeningCard(p));
 		const orgName = (code) => ref.nameOf(orgs, code) || code || t('dash');
 		parts.push(firstContactSection(ctx, { person: p, mayLog: may(s, 'log_first_contact'), orgName }));
+		// The support pathway: loaded after the page is painted.
+		const pathway = pathwaySection(ctx, { personId: p.id, orgName });
+		parts.push(pathway.el);
 		parts.push(historySection(ctx, { kind: 'person', id: p.id, orgName }));
 		parts.push(h('p', null, h('a', { href: caseHref, class: 'btn btn-secondary' }, t('person.openCase'))));
 		layout.main.replaceChildren(...parts);
 		if (layout.el.parentNode !== ctx.root)
 			ctx.root.replaceChildren(layout.el);
+		pathway.load();
 	}
 
 	paint(state);
