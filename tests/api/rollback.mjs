@@ -22,6 +22,8 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  // mat (issue 8, item 6)
+  14: () => 'DROP TABLE person_match;',
 };
 
 /**
