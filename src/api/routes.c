@@ -15,8 +15,11 @@ extern const struct route break_glass_routes[];
 extern const struct route audit_routes[];
 extern const struct route journal_routes[];
 extern const struct route history_routes[];
+/* mat (issue 8, item 6) */
+extern const struct route person_match_routes[];
 
 const struct route *const api_routes[] = { session_routes, reference_routes,
 	vocabulary_routes, case_routes, team_routes, person_routes,
 	break_glass_routes, audit_routes, journal_routes, history_routes,
-	NULL };
+	/* mat (issue 8, item 6) */
+	person_match_routes, NULL };
