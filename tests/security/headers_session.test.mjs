@@ -122,6 +122,9 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol, body: { kind: 'note', text: 'H' } }),
     'GET /api/v1/cases/{id}/history': () => api(srv, 'GET', `/api/v1/cases/${c.id}/history`, { auth: U.pol }),
     'GET /api/v1/persons/{id}/history': () => api(srv, 'GET', `/api/v1/persons/${p.id}/history`, { auth: U.pol }),
+    // mat (issue 8, item 6)
+    'POST /api/v1/persons/match': () => api(srv, 'POST', '/api/v1/persons/match',
+      { auth: U.pol, body: { pseudonym: 'H' } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

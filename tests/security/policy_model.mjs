@@ -87,6 +87,9 @@ export const expect = {
   },
   'GET /break-glass': (p) => (p.role === 'auditor' ? 200 : 403),
   'GET /cases': (p) => (works(p) ? 200 : 403),
+  // mat (issue 8, item 6): the duplicate check; a case's persons are listed iff p sees the case,
+  // an identity match in a case p does not see only sets `elsewhere`.
+  'POST /persons/match': (p) => (works(p) ? 200 : 403),
 };
 
 /** The label of an object relative to p, for the figures: own / visible / invisible / absent. */
