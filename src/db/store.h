@@ -547,7 +547,8 @@ struct match_row {
  * The persons matching q: by pseudonym (narrowed by birth year and
  * citizenship where the person has one recorded) only where the scope s
  * admits the case; by either blind index anywhere, with visible telling
- * whether s admits it. At most limit rows, ordered by case number.
+ * whether s admits it. At most limit rows: identity matches first, then
+ * by case number.
  */
 enum nmt_err store_person_match(struct db *db, const struct scope *s,
     const char *now, const struct match_query *q, int limit,

@@ -188,7 +188,10 @@ match_sql(const struct scope *s, const char *now, const struct match_query *q,
 	    q->n_id);
 	or_hashes(b, "pm.name_dob_hash", (char(*)[BLIND_HEX])q->name_hash,
 	    q->n_name);
-	sql_add(b, " ORDER BY c.number, p.created_at, p.id LIMIT ");
+	/* Identity matches first: a long list of pseudonyms never hides one. */
+	sql_add(b,
+	    " ORDER BY 9 DESC, 10 DESC, c.number, p.created_at, p.id "
+	    "LIMIT ");
 	sql_param(b, DB_INT(limit));
 	return b;
 }
