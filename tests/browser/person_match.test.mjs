@@ -155,3 +155,34 @@ test('by keyboard, in English, and on a phone', async () => {
 	await page.waitForFunction(() => document.documentElement.lang === 'sv');
 	assert.deepEqual(problems, []);
 });
+
+test('"Spara person" straight from a field shows a match first and saves on the next press', async () => {
+	await openForm();
+	const before = (await apiCall('GET', `/cases/${caseId}`)).persons.length;
+	const posts = [];
+	const onRequest = (req) => {
+		if (req.method() === 'POST' && /\/cases\/[^/]+\/persons$/.test(req.url()))
+			posts.push(req.url());
+	};
+	page.on('request', onRequest);
+	try {
+		await page.fill('#person-pseudonym', 'Nadia');
+		await page.selectOption('#person-gender', 'female');
+		await page.click('#person-identity summary');
+		await page.fill('#person-identity-id-number', '19850709-9805');
+		await page.click('#person-submit'); // no leaving the field first
+		await page.locator('#person-matches-found .match-elsewhere').waitFor();
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'person-matches-found',
+		    'the warning takes the focus');
+		assert.deepEqual(posts, [], 'nothing saved before the warning was shown');
+		await page.click('#person-submit');
+		await page.locator('#add-person[aria-expanded="false"]').waitFor();
+		assert.equal(posts.length, 1);
+	} finally {
+		page.off('request', onRequest);
+	}
+	const now = (await apiCall('GET', `/cases/${caseId}`)).persons;
+	assert.equal(now.length, before + 1);
+	assert.ok(now.some((p) => p.pseudonym === 'Nadia'));
+	assert.deepEqual(problems, []);
+});

@@ -1,11 +1,15 @@
 // The duplicate check of "Lägg till person" (POST /api/v1/persons/match):
 // when the user leaves the pseudonym, birth year, citizenship or an
 // identity field, or presses "Sök dubbletter", the possible duplicates are
-// shown under the fields — "Möjlig dubblett: … i ärende NMT-…", or, for a
+// shown above the buttons — "Möjlig dubblett: … i ärende NMT-…", or, for a
 // match in cases the user cannot see, only that one exists and whom to
-// contact. It never blocks saving. The same question is not asked twice in
-// a row (each query is an audit entry); identity values go only in the
-// request body.
+// contact. "Spara person" asks first when the answer to the values as they
+// are is not on screen yet: with nothing more to see it saves at once,
+// otherwise it shows the answer and saves on the next press — the person
+// can always be added. Leaving a field for the form's buttons asks nothing
+// (the page must not move under the pointer). The same question is not
+// asked twice in a row (each query is an audit entry); identity values go
+// only in the request body.
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
@@ -44,8 +48,9 @@ function reasonText(m) {
 	return (m.reasons || [m.reason]).map((r) => t(`match.reason.${r}`)).join(t('match.and'));
 }
 
-// The panel: {node, check(), reset()}. getValues() gives the form's values,
-// getCaseId() the case the person is added to.
+// The panel: {node, check(), ready(), ensure(), needsLook(res), reset()}.
+// getValues() gives the form's values, getCaseId() the case the person is
+// added to.
 export function matchPanel({ id, getValues, getCaseId }) {
 	const status = h('div', { id: `${id}-result`, role: 'status', 'aria-live': 'polite' });
 	const button = h('button', {
@@ -56,9 +61,14 @@ export function matchPanel({ id, getValues, getCaseId }) {
 	const node = h('div', { class: 'match-check', id },
 	    h('p', { class: 'hint', id: `${id}-hint` }, t('match.hint')),
 	    button, status);
-	let asked = '';
+	let done = null;     // the query last answered (its key), or null
+	let flight = null;   // {key, promise} of the question under way
 	let seq = 0;
 
+	const keyOf = () => {
+		const body = matchQuery(getValues(), getCaseId());
+		return { body, key: body ? JSON.stringify(body) : '' };
+	};
 	function show(box) {
 		status.replaceChildren(...(box ? [box] : []));
 	}
@@ -75,41 +85,67 @@ export function matchPanel({ id, getValues, getCaseId }) {
 			show(h('p', { class: 'hint match-none' }, t('match.none')));
 			return;
 		}
-		show(h('div', { class: 'alert alert-warn', id: `${id}-found` },
+		show(h('div', { class: 'alert alert-warn', id: `${id}-found`, tabindex: '-1' },
 		    h('p', { class: 'alert-text' }, h('strong', null, t('match.title'))),
 		    h('ul', { class: 'match-list' }, items),
 		    h('p', { class: 'alert-text' }, t('match.still'))));
 	}
-	// Asks the server, unless it was asked this very question last
-	// (force: the button asks again).
-	async function check(force = false) {
-		const body = matchQuery(getValues(), getCaseId());
-		const key = body ? JSON.stringify(body) : '';
+	// Asks the server about the form's values now, unless that very
+	// question was answered last or is under way (force: the button asks
+	// again). Resolves to the answer, or null (nothing to ask, or failed).
+	function check(force = false) {
+		const { body, key } = keyOf();
 		if (!body) {
-			asked = '';
+			done = '';
 			show(null);
-			return;
+			return Promise.resolve(null);
 		}
-		if (key === asked && !force)
-			return;
-		asked = key;
+		if (flight && flight.key === key)
+			return flight.promise;
+		if (key === done && !force)
+			return Promise.resolve(undefined);
 		const mine = ++seq;
 		show(h('p', { class: 'hint' }, t('match.searching')));
-		try {
-			const res = await api.matchPersons(body);
+		const promise = api.matchPersons(body).then((res) => {
 			if (mine === seq)
 				render(res);
-		} catch {
-			if (mine === seq) {
-				asked = '';
+			return res;
+		}, () => {
+			if (mine === seq)
 				show(h('p', { class: 'hint' }, t('match.failed')));
+			return null;
+		}).finally(() => {
+			if (mine === seq) {
+				done = key;
+				flight = null;
 			}
-		}
+		});
+		flight = { key, promise };
+		return promise;
 	}
-	function reset() {
-		asked = '';
-		seq++;
-		show(null);
-	}
-	return { node, check, reset };
+	return {
+		node, check,
+		// Whether the answer to the form's values now is on screen.
+		ready: () => {
+			const { body, key } = keyOf();
+			return !body || (key === done && !flight);
+		},
+		// The answer to the form's values now, asked if need be.
+		ensure: () => check(false),
+		// Whether an answer shows more than a person of this case with the
+		// same pseudonym (which the form's own question covers).
+		needsLook: (res) => Boolean(res) && (res.elsewhere ||
+		    res.matches.some((m) => m.case !== getCaseId() || m.reason !== 'pseudonym')),
+		focus() {
+			const box = status.querySelector('[tabindex="-1"]');
+			if (box)
+				box.focus();
+		},
+		reset() {
+			done = null;
+			flight = null;
+			seq++;
+			show(null);
+		},
+	};
 }

@@ -602,8 +602,14 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 	// searched when a field they are matched on has changed.
 	const matches = matchPanel({ id: 'person-matches', getValues: formValues, getCaseId: () => getCase().id });
 	for (const x of [f.pseudonym, f.birthYear, f.citizenship, f.identityFields.id_number,
-		f.identityFields.full_name, f.identityFields.date_of_birth])
-		x.control.addEventListener('change', () => matches.check());
+		f.identityFields.full_name, f.identityFields.date_of_birth]) {
+		x.control.addEventListener('focusout', (ev) => {
+			// Not on the way to the buttons: the page must not move under
+			// the pointer ("Spara person" asks itself).
+			if (!(ev.relatedTarget && ev.relatedTarget.closest('.form-actions')))
+				matches.check();
+		});
+	}
 	const panel = disclosure({
 		id: 'add-person', text: t('persons.add'), panelId, panelClass: 'form-panel',
 		onOpen: () => f.pseudonym.control.focus(),
@@ -629,6 +635,18 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 				dupText.textContent = t('persons.duplicate', { name: out.body.pseudonym, count: same.length });
 				dupBox.hidden = false;
 				out.errors.push({ field: 'pseudonym', message: t('persons.duplicateError') });
+			}
+			// The possible duplicates of these values first: saved at once
+			// when there is nothing more to see, else shown (and saved on
+			// the next press).
+			if (!out.errors.length && !matches.ready()) {
+				matches.ensure().then((res) => {
+					if (!matches.needsLook(res))
+						form.el.requestSubmit();
+					else
+						matches.focus();
+				});
+				return null;
 			}
 			return out;
 		},
