@@ -550,6 +550,8 @@ struct match_row {
  * whether s admits it. At most limit rows: identity matches first, then
  * by case number.
  */
+struct sql  *store_person_match_sql(const struct scope *s, const char *now,
+     const struct match_query *q, int limit);
 enum nmt_err store_person_match(struct db *db, const struct scope *s,
     const char *now, const struct match_query *q, int limit,
     struct match_row **rows_r, size_t *n_r);

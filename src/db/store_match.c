@@ -156,9 +156,9 @@ hit_eq(struct sql *b, const char *col, struct db_param v, int given)
 	sql_add(b, " THEN 1 ELSE 0 END");
 }
 
-static struct sql *
-match_sql(const struct scope *s, const char *now, const struct match_query *q,
-    int limit)
+struct sql *
+store_person_match_sql(const struct scope *s, const char *now,
+    const struct match_query *q, int limit)
 {
 	struct sql *b = sql_new();
 
@@ -201,7 +201,7 @@ store_person_match(struct db *db, const struct scope *s, const char *now,
     const struct match_query *q, int limit, struct match_row **rows_r,
     size_t *n_r)
 {
-	struct sql       *b = match_sql(s, now, q, limit);
+	struct sql       *b = store_person_match_sql(s, now, q, limit);
 	struct db_result *r = NULL;
 	struct match_row *rows = NULL;
 	enum nmt_err      e;

@@ -344,6 +344,7 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 
 static void assert_audit_plans(struct tstate *t);
 static void assert_case_plans(struct tstate *t, const struct principal *p);
+static void assert_match_plans(struct tstate *t, const struct principal *p);
 
 static void
 test_list_plans(void **state)
@@ -382,6 +383,7 @@ test_list_plans(void **state)
 	assert_uses_index(t->db, store_case_list_sql(&f, &next), "nmt_case",
 	    "c", "nmt_case_region", 1);
 	assert_case_plans(t, &p);
+	assert_match_plans(t, &p); /* mat (issue 8, item 6) */
 }
 
 /* The audit log's filters each reach their index. */
@@ -660,6 +662,34 @@ test_facts_after_lock(void **state)
 	assert_true(w.facts.exists);
 	assert_int_equal(w.facts.team_access, ACCESS_NONE);
 	free(m.id);
+}
+
+/*
+ * mat (issue 8, item 6): the duplicate check reaches each of its three
+ * indexes (the folded pseudonym and the two blind indexes), never a scan.
+ */
+static void
+assert_match_plans(struct tstate *t, const struct principal *p)
+{
+	struct scope       s = policy_scope(p, OBJ_PERSON);
+	struct match_query q;
+	const char        *idx[] = { "person_match_pseudonym",
+		       "person_match_id_number", "person_match_name_dob" };
+	size_t             i;
+
+	memset(&q, 0, sizeof(q));
+	q.pseudonym_fold = "åsa";
+	q.birth_year = 1990;
+	q.citizenship = "RO";
+	q.n_id = q.n_name = 2;
+	memset(q.id_hash, 'a', sizeof(q.id_hash));
+	memset(q.name_hash, 'b', sizeof(q.name_hash));
+	q.id_hash[0][64] = q.id_hash[1][64] = '\0';
+	q.name_hash[0][64] = q.name_hash[1][64] = '\0';
+	for (i = 0; i < 3; i++)
+		assert_uses_index(t->db,
+		    store_person_match_sql(&s, "2027-01-01T00:00:00Z", &q, 200),
+		    "person_match", "pm", idx[i], 1);
 }
 
 #define STORE_TESTS \
