@@ -125,6 +125,16 @@ test('possible duplicates are shown before the person is saved, and it can still
 	const persons = (await apiCall('GET', `/cases/${caseId}`)).persons;
 	assert.deepEqual(persons.map((p) => p.pseudonym).sort(), ['MARIA', 'Maria']);
 	assert.ok(!urls.some((u) => /9805|850709/.test(decodeURIComponent(u))), 'no identity value in any URL');
+
+	// The case's log shows the checks, the one that found a match elsewhere flagged.
+	await page.goto(`${server.url}/#/cases/${caseId}`);
+	await page.locator('#case-log-toggle').click();
+	const checks = page.locator('#case-log-table tbody tr[data-action="person.match"]');
+	await checks.first().waitFor();
+	assert.match(await checks.first().textContent(), /Dubblettkontroll/);
+	const flagged = await page.locator('#case-log-table tbody tr[data-action="person.match"][data-flagged="true"]').count();
+	assert.ok(flagged >= 1 && flagged < await checks.count(), `flagged ${flagged} of ${await checks.count()}`);
+	assert.ok(!(await page.textContent('#case-log-table')).includes('9805'));
 });
 
 test('by keyboard, in English, and on a phone', async () => {

@@ -512,6 +512,7 @@ const messages = {
 		'match.reason.birth_year': 'samma födelseår',
 		'match.reason.citizenship': 'samma medborgarskap',
 		'match.and': ' och ',
+		'auditAction.person.match': 'Dubblettkontroll',
 	},
 	en: {
 		'app.name': 'NMT',
@@ -1018,6 +1019,7 @@ const messages = {
 		'match.reason.birth_year': 'same birth year',
 		'match.reason.citizenship': 'same citizenship',
 		'match.and': ' and ',
+		'auditAction.person.match': 'Duplicate check',
 	},
 };
 
