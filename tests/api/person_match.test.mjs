@@ -223,6 +223,18 @@ test('every query is audited; one that finds a match elsewhere is flagged and na
   assert.ok(all.json.items.some((e) => e.case === CB.id && e.object === `case:${CA.id}`));
 });
 
+test('many pseudonym matches never hide an identity match elsewhere; at most 50 are listed', async () => {
+  // 201 visible persons named Klon in CA (numbered before CB), and Lejla's number of CB asked with it.
+  for (let i = 0; i < 201; i++) await createPerson(srv, A.token, CA.id, { pseudonym: 'Klon' });
+  const r = await matchOk(A, { pseudonym: 'klon', identity: { id_number: '850709-9805' } });
+  assert.equal(r.elsewhere, true);
+  assert.equal(r.matches.length, 50);
+  assert.ok(r.matches.every((m) => m.case === CA.id && m.reason === 'pseudonym'));
+  const s = await matchOk(S, { pseudonym: 'klon', identity: { id_number: '850709-9805' } });
+  assert.equal(s.matches[0].person, P.idB.id, 'the identity match first');
+  assert.equal(s.elsewhere, false);
+});
+
 // ---- what a copy of the database shows --------------------------------------------------
 
 const IDS = ['19850709-9805', '198507099805', '8507099805', '850709-9805', 'se:198507099805'];
