@@ -15,12 +15,10 @@ extern const struct route break_glass_routes[];
 extern const struct route audit_routes[];
 extern const struct route journal_routes[];
 extern const struct route history_routes[];
-/* Indicator screening (issue 9). */
 extern const struct route assessment_routes[];
-/* guidance and first meetings (issue 8 item 5) */
 extern const struct route guidance_routes[];
-/* The support pathway (issue 10). */
 extern const struct route pathway_routes[];
+extern const struct route person_match_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -33,8 +31,9 @@ const struct route *const api_routes[] = {
 	audit_routes,
 	journal_routes,
 	history_routes,
-	assessment_routes, /* indicator screening (issue 9) */
-	guidance_routes,   /* guidance and first meetings (issue 8) */
-	pathway_routes,    /* the support pathway (issue 10) */
+	assessment_routes,
+	guidance_routes,
+	pathway_routes,
+	person_match_routes,
 	NULL,
 };

@@ -3,7 +3,9 @@
  * the migrations, seeds the reference data and the guidance texts (new
  * items only: an admin's edits stay), brings the cases' search
  * text up to what the build searches and fills derived columns a
- * migration cannot compute (the cases' title sort keys). Running it again
+ * migration cannot compute (the cases' title sort keys; the persons'
+ * duplicate-check rows, keyed by the key file, for persons stored before
+ * migration 0014 or under a key no longer the newest). Running it again
  * changes nothing but corrected reference data.
  */
 #include <stdio.h>
@@ -31,7 +33,8 @@ refold(struct db *db)
 int
 cmd_init(struct cli *cli, int argc, char **argv)
 {
-	char err[256];
+	char      err[256];
+	long long n;
 
 	(void)argv;
 	if (argc != 0) {
@@ -64,6 +67,13 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	if (store_case_fill_sort_keys(cli->db) != NMT_OK) {
 		fprintf(stderr,
 		    "nmtctl: filling the cases' sort keys failed\n");
+		cli_close(cli);
+		return 2;
+	}
+	if (store_person_reindex_all(cli->db, cli->keys.identity, &n) !=
+	    NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: filling the persons' match rows failed\n");
 		cli_close(cli);
 		return 2;
 	}

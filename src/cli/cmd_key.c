@@ -9,6 +9,8 @@
  *   2. every sealed value not under the new key is re-sealed, one row
  *      per transaction (store_sealed_reseal), until a count that waits
  *      for writes under way finds none left;
+ *   2b. every person's duplicate-check row gets its blind indexes
+ *      under the new key's index keys (store_person_reindex_all);
  *   3. the rotation is audited ("key.rotate") and the old key removed
  *      from the file (keys_retire).
  * Stopped anywhere (even by kill -9), every value still opens under a key
@@ -151,6 +153,7 @@ rotate(struct cli *cli)
 	char            err[256], object[32];
 	const char     *env;
 	int64_t         v;
+	long long       n;
 	int             lock, rc = 2;
 
 	memset(&r, 0, sizeof(r));
@@ -185,6 +188,14 @@ rotate(struct cli *cli)
 		return 2;
 	}
 	if (rotate_rows(cli, &r) != 0) {
+		rc = 1;
+		goto out;
+	}
+	/* The duplicate check's blind indexes, under the new key's. */
+	if (store_person_reindex_all(cli->db, cli->keys.identity, &n) !=
+	    NMT_OK) {
+		fprintf(stderr, "nmtctl: re-indexing failed: %s\n",
+		    db_errmsg(cli->db));
 		rc = 1;
 		goto out;
 	}

@@ -588,6 +588,20 @@ seal_keys_release(struct seal_keys *ks)
 	pthread_mutex_unlock(&ks->mu);
 }
 
+size_t
+seal_keys_ids(struct seal_keys *ks, unsigned ids[KEY_MASTERS_MAX])
+{
+	size_t i, n;
+
+	pthread_mutex_lock(&ks->mu);
+	seal_keys_refresh(ks);
+	n = ks->n;
+	for (i = 0; i < n; i++)
+		ids[i] = ks->id[i];
+	pthread_mutex_unlock(&ks->mu);
+	return n;
+}
+
 /* ---------------------------------------------------------------- */
 
 int

@@ -79,6 +79,11 @@ const unsigned char *seal_keys_newest(struct seal_keys *ks, unsigned *id_r);
  */
 const unsigned char *seal_keys_find(struct seal_keys *ks, unsigned id);
 void                 seal_keys_release(struct seal_keys *ks);
+/*
+ * The master key ids ks holds now, newest first (rereading the file when
+ * it changed): how many (at most KEY_MASTERS_MAX) are in ids.
+ */
+size_t seal_keys_ids(struct seal_keys *ks, unsigned ids[KEY_MASTERS_MAX]);
 
 /*
  * The master key ids in the file, newest first (*n_r of them, at most

@@ -13,6 +13,7 @@
 
 #include <time.h>
 
+#include "crypto/blind.h"
 #include "crypto/token.h"
 #include "db/db.h"
 #include "db/record.h"
@@ -667,5 +668,69 @@ enum nmt_err store_first_contact_list(struct db *db, const char *person_id,
 struct sql *store_first_contact_list_sql(const char *person_id,
     const struct page                               *pg);
 void        store_first_contact_free(struct first_contact_rec *rows, size_t n);
+/*
+ * ---- the duplicate check (store_match.c; mat, issue 8 item 6) ----
+ *
+ * Every person has a person_match row beside its sealed identity: its
+ * folded pseudonym and the keyed blind indexes (crypto/blind.h) of its
+ * normalised identity number and of its full name with date of birth,
+ * under the newest master key of ks. store_person_insert() and
+ * store_person_update() write it (the civil year of p->updated_at
+ * settles a 10-digit personnummer's century).
+ */
+enum nmt_err store_person_index(struct db *db, struct seal_keys *ks,
+    const struct person_rec *p);
+
+/* What to look for; an empty hash list or a NULL field is not used. */
+struct match_query {
+	const char *pseudonym_fold;
+	long long   birth_year; /* REC_NULL_INT: not given */
+	const char *citizenship;
+	char        id_hash[KEY_MASTERS_MAX][BLIND_HEX];
+	size_t      n_id;
+	char        name_hash[KEY_MASTERS_MAX][BLIND_HEX];
+	size_t      n_name;
+};
+
+/* One person found, and what matched (each 0 or 1). */
+struct match_row {
+	char *person_id, *case_id, *number, *pseudonym;
+	int   visible; /* the scope admits its case */
+	int   pseudonym_hit, birth_year_hit, citizenship_hit;
+	int   id_number_hit, name_dob_hit;
+};
+
+/*
+ * The persons matching q: by pseudonym (narrowed by birth year and
+ * citizenship where the person has one recorded) only where the scope s
+ * admits the case; by either blind index anywhere, with visible telling
+ * whether s admits it. At most limit rows: identity matches first, then
+ * by case number.
+ */
+struct sql  *store_person_match_sql(const struct scope *s, const char *now,
+     const struct match_query *q, int limit);
+enum nmt_err store_person_match(struct db *db, const struct scope *s,
+    const char *now, const struct match_query *q, int limit,
+    struct match_row **rows_r, size_t *n_r);
+void         store_match_rows_free(struct match_row *rows, size_t n);
+
+/*
+ * The next person after after (by id) whose match row is missing or not
+ * under master key key_id: NMT_NOT_FOUND when none is left.
+ */
+enum nmt_err store_person_index_next_stale(struct db *db, unsigned key_id,
+    const char *after, char id_r[UUID_TEXT]);
+/*
+ * Writes one person's match row again under the newest key of ks, in a
+ * transaction of its own (the identity opened with ks, the row locked).
+ */
+enum nmt_err store_person_reindex(struct db *db, struct seal_keys *ks,
+    const char *person_id);
+/*
+ * Every stale row (store_person_index_next_stale) written again under the
+ * newest key of ks: *n_r how many.
+ */
+enum nmt_err store_person_reindex_all(struct db *db, struct seal_keys *ks,
+    long long *n_r);
 
 #endif

@@ -7,7 +7,9 @@
  * "person:<id>:identity"); its sealed form never leaves this file. Its
  * clear form is a JSON object of the identity record's fields, sorted by
  * key. A block that does not open is NMT_SEALED: never an empty identity,
- * so a change can never silently drop one.
+ * so a change can never silently drop one. Every insert and update also
+ * writes the person's duplicate-check row (store_match.c) in the same
+ * transaction.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -192,7 +194,8 @@ protection_known(const struct person_rec *p)
 enum nmt_err
 store_person_insert(struct db *db, struct seal_keys *key, struct person_rec *p)
 {
-	char id[UUID_TEXT];
+	char         id[UUID_TEXT];
+	enum nmt_err e;
 
 	if (p->id == NULL) {
 		token_uuid(id);
@@ -202,7 +205,9 @@ store_person_insert(struct db *db, struct seal_keys *key, struct person_rec *p)
 	free(p->updated_at);
 	p->updated_at = xstrdup(p->created_at);
 	identity_seal(key, p);
-	return record_insert(db, &person_record, p);
+	if ((e = record_insert(db, &person_record, p)) != NMT_OK)
+		return e;
+	return store_person_index(db, key, p);
 }
 
 enum nmt_err
@@ -223,8 +228,12 @@ store_person_get(struct db *db, struct seal_keys *key, const char *person_id,
 enum nmt_err
 store_person_update(struct db *db, struct seal_keys *key, struct person_rec *p)
 {
+	enum nmt_err e;
+
 	identity_seal(key, p);
-	return record_update(db, &person_record, p);
+	if ((e = record_update(db, &person_record, p)) != NMT_OK)
+		return e;
+	return store_person_index(db, key, p);
 }
 
 void

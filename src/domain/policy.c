@@ -251,6 +251,13 @@ policy_audit_pseudonyms(const struct principal *p)
 	return p->role == ROLE_COORDINATOR;
 }
 
+/* mat (issue 8, item 6) */
+int
+policy_audit_matches(const struct principal *p)
+{
+	return is_secretariat_coordinator(p);
+}
+
 enum policy_decision
 policy_decide(const struct principal *p, enum object_kind kind,
     enum action action, const struct facts *f)

@@ -152,6 +152,12 @@ enum identity_view policy_identity(const struct principal *p,
  * persons and never gets them.
  */
 int policy_audit_pseudonyms(const struct principal *p);
+/*
+ * mat (issue 8, item 6): whether p reads the duplicate check's entries
+ * (person.match) across the whole log rather than one case at a time:
+ * the secretariat's coordinators, who see every case anyway.
+ */
+int policy_audit_matches(const struct principal *p);
 
 /*
  * Is the action in conflict with the object's state (answered 409, nothing

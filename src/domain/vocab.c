@@ -174,6 +174,8 @@ const struct term vocab_audit_actions[] = {
 	{ "person.denied", NULL, NULL },
 	{ "person.write_denied", NULL, NULL },
 	{ "person.break_glass", NULL, NULL },
+	/* mat (issue 8, item 6) */
+	{ "person.match", NULL, NULL },
 	{ "break_glass.list", NULL, NULL },
 	{ "team.add", NULL, NULL },
 	{ "team.read", NULL, NULL },

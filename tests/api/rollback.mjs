@@ -29,6 +29,8 @@ const UNDO = {
   15: () => 'DROP TABLE first_contact; DROP TABLE guidance_revision; DROP TABLE guidance_item;',
   // support pathway (pwy)
   19: (pg) => `DROP TABLE pathway_event;${pg ? ' DROP FUNCTION pathway_event_append_only();' : ''}`,
+  // mat (issue 8, item 6)
+  14: () => 'DROP TABLE person_match;',
 };
 
 /**

@@ -147,6 +147,9 @@ test('every endpoint answers with the API security headers, with and without TLS
     'GET /api/v1/persons/{id}/pathway': () => api(srv, 'GET', `/api/v1/persons/${p.id}/pathway`, { auth: U.pol }),
     'POST /api/v1/persons/{id}/pathway/events': () => api(srv, 'POST', `/api/v1/persons/${p.id}/pathway/events`,
       { auth: U.pol, body: { type: 'identified', date: '2026-01-15' } }),
+    // mat (issue 8, item 6)
+    'POST /api/v1/persons/match': () => api(srv, 'POST', '/api/v1/persons/match',
+      { auth: U.pol, body: { pseudonym: 'H' } }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

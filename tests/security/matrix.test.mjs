@@ -349,6 +349,44 @@ test('guidance: every role reads it, only admins edit it', async () => {
   assert.deepEqual(failures, []);
 });
 
+// mat (issue 8, item 6): the duplicate check. Every person of the world has the same identity, so
+// an identity query finds them all: each principal is shown exactly the persons of the cases it
+// sees and gets `elsewhere` exactly when a case it does not see holds one; a pseudonym query
+// shows a case's persons to those who see it and nothing (not even `elsewhere`) to the others.
+test('the duplicate check: every principal × every case', async () => {
+  const failures = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    const e = 'POST /persons/match';
+    const byId = await api(srv, 'POST', '/api/v1/persons/match',
+      { auth, body: { identity: { id_number: IDENTITY.id_number } } });
+    cell(failures, who, `${e} identity`, 'list', M.expect[e](p), byId);
+    for (const o of objects()) {
+      const rel = M.relation(p, o.model);
+      const byName = await api(srv, 'POST', '/api/v1/persons/match',
+        { auth, body: { pseudonym: `m-${o.name}-PLAIN` } });
+      cell(failures, who, `${e} pseudonym`, rel, M.expect[e](p), byName);
+      if (byName.status !== 200) continue;
+      const want = o.model !== null && M.sees(p, o.model) ? [o.w.persons[0].id] : [];
+      const got = byName.json.matches.map((m) => m.person);
+      if (JSON.stringify(got) !== JSON.stringify(want) || byName.json.elsewhere) {
+        failures.push(`${who} ${e} pseudonym [${o.name}]: expected ${JSON.stringify(want)}, got ${byName.text}`);
+      }
+    }
+    if (byId.status !== 200) continue;
+    const seen = Object.values(W).filter((w) => M.sees(p, w.model));
+    const want = seen.flatMap((w) => w.persons.map((x) => x.id)).sort();
+    const got = byId.json.matches.map((m) => m.person).sort();
+    const elsewhere = seen.length < Object.keys(W).length;
+    if (JSON.stringify(got) !== JSON.stringify(want) || byId.json.elsewhere !== elsewhere) {
+      failures.push(`${who} ${e} identity: expected ${want.length} persons, elsewhere ${elsewhere}; got ` +
+        `${got.length}, elsewhere ${byId.json.elsewhere}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('the matrix covers every role and every relation', () => {
   // Every case-working role meets own, visible, invisible, absent and protected objects;
   // every other role meets objects too (and is refused them all).

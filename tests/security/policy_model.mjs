@@ -101,6 +101,9 @@ export const expect = {
   'POST /persons/{id}/first-contact': (p, c) => caseGate(p, c, () => true, 201),
   'GET /guidance': () => 200,
   'PATCH /guidance/items/{id}': (p) => (p.role === 'admin' ? 200 : 403),
+  // mat (issue 8, item 6): the duplicate check; a case's persons are listed iff p sees the case,
+  // an identity match in a case p does not see only sets `elsewhere`.
+  'POST /persons/match': (p) => (works(p) ? 200 : 403),
 };
 
 /** The label of an object relative to p, for the figures: own / visible / invisible / absent. */

@@ -345,6 +345,7 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 
 static void assert_audit_plans(struct tstate *t);
 static void assert_case_plans(struct tstate *t, const struct principal *p);
+static void assert_match_plans(struct tstate *t, const struct principal *p);
 
 static void
 test_list_plans(void **state)
@@ -395,6 +396,7 @@ test_list_plans(void **state)
 	assert_uses_index(t->db, store_case_list_sql(&f, &next), "nmt_case",
 	    "c", "nmt_case_region", 1);
 	assert_case_plans(t, &p);
+	assert_match_plans(t, &p); /* mat (issue 8, item 6) */
 }
 
 /* The audit log's filters each reach their index. */
@@ -694,12 +696,17 @@ test_pathway_clocks(void **state)
 		"protection_assessment_done" };
 	const char *dates[] = { "2027-11-01", "2027-10-31", "2027-11-02" };
 	size_t      n, i;
-	char        err[128], *tz = getenv("TZ");
+	char        err[256], *tz = getenv("TZ");
 	char(*cand)[UUID_TEXT] = NULL;
+	struct keyring ring;
+	char           dir[] = "/tmp/nmt-store-XXXXXX", kpath[64];
 
 	/* The registration day is Swedish (nmtd sets the zone at start). */
 	tz = tz != NULL ? xstrdup(tz) : NULL;
 	assert_int_equal(clock_zone_init(err, sizeof(err)), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(kpath, sizeof(kpath), "%s/master.key", dir);
+	assert_int_equal(keys_load(kpath, 1, &ring, err, sizeof(err)), 0);
 	memset(&p, 0, sizeof(p));
 	token_uuid(id);
 	p.id = xstrdup(id);
@@ -713,7 +720,7 @@ test_pathway_clocks(void **state)
 	p.created_by = xstrdup(t->user_id);
 	p.created_at = xstrdup("2027-10-30T23:30:00Z");
 	assert_int_equal(db_begin(t->db), NMT_OK);
-	assert_int_equal(store_person_insert(t->db, NULL, &p), NMT_OK);
+	assert_int_equal(store_person_insert(t->db, ring.identity, &p), NMT_OK);
 	for (i = 0; i < 2; i++) {
 		memset(&ev, 0, sizeof(ev));
 		ev.person_id = id;
@@ -772,12 +779,43 @@ test_pathway_clocks(void **state)
 	    NMT_NOT_FOUND);
 	assert_int_equal(n, 0);
 	person_rec_free(&p);
+	keys_free(&ring);
+	unlink(kpath);
+	rmdir(dir);
 	if (tz != NULL)
 		setenv("TZ", tz, 1);
 	else
 		unsetenv("TZ");
 	tzset();
 	free(tz);
+}
+
+/*
+ * mat (issue 8, item 6): the duplicate check reaches each of its three
+ * indexes (the folded pseudonym and the two blind indexes), never a scan.
+ */
+static void
+assert_match_plans(struct tstate *t, const struct principal *p)
+{
+	struct scope       s = policy_scope(p, OBJ_PERSON);
+	struct match_query q;
+	const char        *idx[] = { "person_match_pseudonym",
+		       "person_match_id_number", "person_match_name_dob" };
+	size_t             i;
+
+	memset(&q, 0, sizeof(q));
+	q.pseudonym_fold = "åsa";
+	q.birth_year = 1990;
+	q.citizenship = "RO";
+	q.n_id = q.n_name = 2;
+	memset(q.id_hash, 'a', sizeof(q.id_hash));
+	memset(q.name_hash, 'b', sizeof(q.name_hash));
+	q.id_hash[0][64] = q.id_hash[1][64] = '\0';
+	q.name_hash[0][64] = q.name_hash[1][64] = '\0';
+	for (i = 0; i < 3; i++)
+		assert_uses_index(t->db,
+		    store_person_match_sql(&s, "2027-01-01T00:00:00Z", &q, 200),
+		    "person_match", "pm", idx[i], 1);
 }
 
 #define STORE_TESTS \

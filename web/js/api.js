@@ -151,6 +151,11 @@ export const api = {
 	getPerson(id) {
 		return request('GET', `/persons/${encodeURIComponent(id)}`);
 	},
+	// mat (issue 8, item 6): possible duplicates; identity values go in
+	// the body only, never in the URL.
+	matchPersons(body) {
+		return request('POST', '/persons/match', { body });
+	},
 	updatePerson(id, version, body) {
 		return request('PATCH', `/persons/${encodeURIComponent(id)}`, { body, version });
 	},

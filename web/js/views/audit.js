@@ -26,7 +26,9 @@ const ACTIONS = ['login.success', 'login.failure', 'login.locked', 'logout', 'ca
 	'journal.create', 'journal.read', 'person.create', 'person.read', 'person.update', 'person.history',
 	'person.identity.read', 'person.denied', 'person.write_denied', 'person.break_glass', 'team.add',
 	'team.remove', 'team.read', 'break_glass.list', 'audit.read', 'audit.export', 'user.create',
-	'user.disable', 'token.create', 'token.revoke', 'key.rotate'];
+	'user.disable', 'token.create', 'token.revoke', 'key.rotate',
+	'person.match', // mat (issue 8, item 6)
+];
 
 // The log of one case (by its number), from another page.
 export function showCase(number) {

@@ -1,6 +1,8 @@
 // Case page (#/cases/<id>): facts, summary, journal (journal.js), persons (age and
 // citizenship by name; the "Lägg till person" form asks before adding a
-// second person with a pseudonym the case has already) and team (with "Lägg till i teamet" and removal
+// second person with a pseudonym the case has already, and shows possible
+// duplicates in this and other cases before the person is saved:
+// person-match.js) and team (with "Lägg till i teamet" and removal
 // with a confirm step). Identity details typed into the person form are sent
 // once and never shown on this page.
 //
@@ -30,6 +32,7 @@ import {
 import { dataTable, pagedTable } from '../table.js';
 import { createEditor, textValue, choiceValue, norm } from '../edit.js';
 import { personFields, newPersonBody } from '../person-form.js';
+import { matchPanel } from '../person-match.js';
 import { countyOptions } from './case-new.js';
 import { readsCaseLog } from '../roles.js';
 import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js';
@@ -592,6 +595,24 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 	};
 	// A changed pseudonym needs its own confirmation.
 	f.pseudonym.control.addEventListener('input', hideDup);
+	const formValues = () => {
+		const values = {};
+		for (const [name, x] of Object.entries(f.controls))
+			values[name] = x.get ? x.get() : x.control.value;
+		return values;
+	};
+	// mat (issue 8, item 6): possible duplicates in this and other cases,
+	// searched when a field they are matched on has changed.
+	const matches = matchPanel({ id: 'person-matches', getValues: formValues, getCaseId: () => getCase().id });
+	for (const x of [f.pseudonym, f.birthYear, f.citizenship, f.identityFields.id_number,
+		f.identityFields.full_name, f.identityFields.date_of_birth]) {
+		x.control.addEventListener('focusout', (ev) => {
+			// Not on the way to the buttons: the page must not move under
+			// the pointer ("Spara person" asks itself).
+			if (!(ev.relatedTarget && ev.relatedTarget.closest('.form-actions')))
+				matches.check();
+		});
+	}
 	const panel = disclosure({
 		id: 'add-person', text: t('persons.add'), panelId, panelClass: 'form-panel',
 		onOpen: () => f.pseudonym.control.focus(),
@@ -599,10 +620,11 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 			form.reset();
 			f.languages.reset();
 			hideDup();
+			matches.reset();
 			f.identityBlock.open = false;
 		},
 	});
-	const nodes = [...f.nodes];
+	const nodes = [...f.nodes, matches.node];
 	nodes.splice(1, 0, dupBox);
 	const form = createForm(ctx, {
 		id: 'person-form', labelledBy: `${panelId}-title`,
@@ -610,15 +632,24 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 		submit: { id: 'person-submit', text: t('persons.submit') },
 		cancel: { text: t('persons.cancel'), onClick: () => panel.close(true) },
 		collect() {
-			const values = {};
-			for (const [name, x] of Object.entries(f.controls))
-				values[name] = x.get ? x.get() : x.control.value;
-			const out = newPersonBody(values);
+			const out = newPersonBody(formValues());
 			const same = samePseudonym(getCase(), out.body.pseudonym);
 			if (!out.errors.length && same.length && !dupCheck.control.checked) {
 				dupText.textContent = t('persons.duplicate', { name: out.body.pseudonym, count: same.length });
 				dupBox.hidden = false;
 				out.errors.push({ field: 'pseudonym', message: t('persons.duplicateError') });
+			}
+			// The possible duplicates of these values first: saved at once
+			// when there is nothing more to see, else shown (and saved on
+			// the next press).
+			if (!out.errors.length && !matches.ready()) {
+				matches.ensure().then((res) => {
+					if (!matches.needsLook(res))
+						form.el.requestSubmit();
+					else
+						matches.focus();
+				});
+				return null;
 			}
 			return out;
 		},
@@ -626,6 +657,7 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 		async done() {
 			panel.close(false);
 			hideDup();
+			matches.reset();
 			ctx.announce(t('persons.added'), { kind: 'success' });
 			await done();
 			panel.toggle.focus();
