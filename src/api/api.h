@@ -303,6 +303,12 @@ enum nmt_err history_write(struct ctx *c, const char *kind,
  */
 int page_key_is_int(struct ctx *c);
 
+/*
+ * Intake: answers 201 with the case id as GET /api/v1/cases/{id} would
+ * (cases.c), for a case opened from a consultation.
+ */
+void case_reply_created(struct ctx *c, const char *id);
+
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;
 extern const struct object_type person_object;

@@ -15,8 +15,10 @@ extern const struct route break_glass_routes[];
 extern const struct route audit_routes[];
 extern const struct route journal_routes[];
 extern const struct route history_routes[];
+/* Intake (consultations, organizations added by admins). */
+extern const struct route consultation_routes[];
 
 const struct route *const api_routes[] = { session_routes, reference_routes,
 	vocabulary_routes, case_routes, team_routes, person_routes,
 	break_glass_routes, audit_routes, journal_routes, history_routes,
-	NULL };
+	consultation_routes, NULL };

@@ -182,6 +182,62 @@ const struct term vocab_audit_actions[] = {
 	{ "user.create", NULL, NULL },
 	{ "user.disable", NULL, NULL },
 	{ "key.rotate", NULL, NULL },
+	/* Intake: organizations and consultations. */
+	{ "organization.create", NULL, NULL },
+	{ "consultation.create", NULL, NULL },
+	{ "consultation.list", NULL, NULL },
+	{ "consultation.read", NULL, NULL },
+	{ "consultation.update", NULL, NULL },
+	{ "consultation.convert", NULL, NULL },
+	{ "consultation.denied", NULL, NULL },
+	{ "consultation.write_denied", NULL, NULL },
+	TERM_END,
+};
+
+/* Intake: organization kinds and the consultations' code lists. */
+const struct term vocab_org_kinds[] = {
+	{ "secretariat", "Sekretariat", "Secretariat" },
+	{ "police", "Polis", "Police" },
+	{ "prosecutor", "Åklagare", "Prosecutor" },
+	{ "migration", "Migrationsverket", "Migration agency" },
+	{ "coordinator", "Regionkoordinator", "Regional coordinator" },
+	{ "health", "Hälso- och sjukvård", "Health care" },
+	{ "labour_inspection", "Arbetsmiljöinspektion",
+	    "Labour inspection" },
+	{ "tax", "Skatteverket", "Tax agency" },
+	{ "social_services", "Socialtjänst", "Social services" },
+	{ "ngo", "Idéburen organisation", "NGO" },
+	{ "other", "Annan", "Other" },
+	TERM_END,
+};
+
+const struct term vocab_consultation_status[] = {
+	{ "new", "Ny", "New" },
+	{ "in_progress", "Pågår", "In progress" },
+	{ "answered", "Besvarad", "Answered" },
+	{ "referred", "Hänvisad", "Referred" },
+	{ "closed", "Avslutad", "Closed" },
+	TERM_END,
+};
+
+const struct term vocab_consultation_channel[] = {
+	{ "phone", "Telefon", "Phone" },
+	{ "email", "E-post", "E-mail" },
+	{ "web", "Webbformulär", "Web form" },
+	{ "meeting", "Möte", "Meeting" },
+	TERM_END,
+};
+
+const struct term vocab_urgency[] = {
+	{ "acute", "Akut", "Acute" },
+	{ "normal", "Inte akut", "Not acute" },
+	TERM_END,
+};
+
+const struct term vocab_consent[] = {
+	{ "none", "Inget samtycke (anonym konsultation)",
+	    "No consent (anonymous consultation)" },
+	{ "given", "Personen har samtyckt", "The person has consented" },
 	TERM_END,
 };
 
@@ -197,6 +253,11 @@ const struct vocabulary vocabularies[] = {
 	{ "vulnerabilities", vocab_vulnerabilities },
 	{ "journal_kinds", vocab_journal_kind },
 	{ "journal_visibility", vocab_journal_visibility },
+	{ "organization_kinds", vocab_org_kinds },
+	{ "consultation_statuses", vocab_consultation_status },
+	{ "consultation_channels", vocab_consultation_channel },
+	{ "urgencies", vocab_urgency },
+	{ "consents", vocab_consent },
 	{ NULL, NULL },
 };
 

@@ -182,6 +182,9 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus', vulnerabilities: 'Vulnerability',
     closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
     journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
+    // Intake.
+    organization_kinds: 'OrganizationKind', consultation_statuses: 'ConsultationStatus',
+    consultation_channels: 'ConsultationChannel', urgencies: 'Urgency', consents: 'Consent',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {

@@ -22,6 +22,9 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  // Intake: the derived SOC- organizations go with their municipalities.
+  13: () => `DROP TABLE consultation_person; DROP TABLE consultation; DROP TABLE municipality;
+    DELETE FROM counter WHERE name LIKE 'consultation-%';`,
 };
 
 /**
