@@ -22,7 +22,9 @@ import * as notFoundView from './views/not-found.js';
 import * as auditView from './views/audit.js';
 import * as breakGlassView from './views/break-glass.js';
 import * as startView from './views/start.js';
-import { worksCases, audits, homeRoute } from './roles.js';
+import * as consultationsView from './views/consultations.js';
+import * as newConsultationView from './views/consultation-new.js';
+import { worksCases, audits, homeRoute, requests, worksQueue, logsConsultations } from './roles.js';
 
 const state = {
 	user: null,
@@ -42,14 +44,27 @@ const routes = [
 	[/^#\/audit\/?$/, auditView, audits],
 	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
 	[/^#\/start\/?$/, startView, anyone],
+	// Intake.
+	[/^#\/consultations\/?$/, consultationsView, worksQueue],
+	[/^#\/consultations\/mine\/?$/, consultationsView, requests],
+	[/^#\/consultations\/new\/?$/, newConsultationView, logsConsultations],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
 function navItems(user) {
+	if (requests(user)) {
+		return [
+			['nav-consultation-new', '#/consultations/new', 'nav.newConsultation', /^#\/consultations\/new\/?$/],
+			['nav-consultations-mine', '#/consultations/mine', 'nav.myConsultations', /^#\/consultations\/mine\/?$/],
+		];
+	}
 	if (worksCases(user)) {
 		return [
 			['nav-cases', '#/cases', 'nav.cases', /^#\/cases\/?$/],
 			['nav-new', '#/cases/new', 'nav.newCase', /^#\/cases\/new\/?$/],
+			...(worksQueue(user)
+			    ? [['nav-consultations', '#/consultations', 'nav.consultations', /^#\/consultations\/?$/]]
+			    : []),
 		];
 	}
 	if (audits(user)) {
@@ -329,6 +344,7 @@ function signedOut(message) {
 	vocab.clear();
 	casesView.resetFilters();
 	auditView.resetFilters();
+	consultationsView.resetFilters();
 	renderHeader();
 	// The next user starts where their own role starts.
 	history.replaceState(null, '', '#/');

@@ -3,7 +3,11 @@
 // the role cannot use:
 //   coordinator, member – work cases (and a coordinator reads a case's log);
 //   auditor             – reads the audit log and the nödåtkomst grants;
-//   admin, analyst, requester – nothing here yet: a start page says so.
+//   requester           – its consultations: "Ny konsultation" and
+//                         "Mina konsultationer", nothing else;
+//   coordinator         – also the consultation queue of its region (the
+//                         secretariat: every region);
+//   admin, analyst      – nothing here yet: a start page says so.
 
 export function worksCases(user) {
 	return Boolean(user) && (user.role === 'coordinator' || user.role === 'member');
@@ -18,8 +22,32 @@ export function readsCaseLog(user) {
 	return Boolean(user) && user.role === 'coordinator';
 }
 
+// Intake: requesters submit and follow their own consultations.
+export function requests(user) {
+	return Boolean(user) && user.role === 'requester';
+}
+
+// Intake: coordinators with coordinator rights (the secretariat's, and
+// those with a region) work the consultation queue.
+export function worksQueue(user) {
+	return Boolean(user) && user.role === 'coordinator' &&
+	    (Boolean(user.region) || (Boolean(user.organization) && user.organization.code === 'NMT'));
+}
+
+// The new-consultation form: requesters, and coordinators logging a call.
+export function logsConsultations(user) {
+	return requests(user) || worksQueue(user);
+}
+
+// The secretariat's coordinators see every region's queue.
+export function secretariat(user) {
+	return worksQueue(user) && Boolean(user.organization) && user.organization.code === 'NMT';
+}
+
 // Where a user starts after login and on "#/".
 export function homeRoute(user) {
+	if (requests(user))
+		return '#/consultations/mine';
 	if (worksCases(user))
 		return '#/cases';
 	if (audits(user))
