@@ -50,8 +50,8 @@ case_consultation(struct ctx *c, const char *id, json_t *doc)
 	int          found;
 	enum nmt_err e;
 
-	if ((e = store_consultation_of_case(c->db, id, q_id, number,
-	         &found)) != NMT_OK)
+	if ((e = store_consultation_of_case(c->db, id, q_id, number, &found)) !=
+	    NMT_OK)
 		return e;
 	json_object_set_new(doc, "consultation",
 	    found ? json_pack("{s:s,s:s}", "id", q_id, "number", number) :

@@ -112,8 +112,7 @@ consultation_render(struct ctx *c, const struct consultation_rec *q)
 	/* The coordinators' notes are theirs, not the requester's. */
 	if (c->actor.role == ROLE_REQUESTER)
 		json_object_del(doc, "notes");
-	json_object_set_new(doc, "allowed",
-	    allowed_of(&c->actor.principal, q));
+	json_object_set_new(doc, "allowed", allowed_of(&c->actor.principal, q));
 	return doc;
 }
 
@@ -208,8 +207,7 @@ requester_rules(struct ctx *c, json_t *errors)
 		validate_error(errors, "requester.organization", "conflict",
 		    "Du kan bara skicka konsultationer för din egen "
 		    "organisation.");
-	else if ((e = store_org_exists(c->db, org, &found)) == NMT_OK &&
-	    !found)
+	else if ((e = store_org_exists(c->db, org, &found)) == NMT_OK && !found)
 		validate_error(errors, "requester.organization",
 		    "invalid_value", "Okänd organisationskod.");
 	return e;
@@ -471,7 +469,7 @@ static enum nmt_err
 patch_check(struct ctx *c, json_t *errors)
 {
 	const char *status = json_str(c->body, "status");
-	int         answering = status != NULL && strcmp(status, "answered") == 0;
+	int answering = status != NULL && strcmp(status, "answered") == 0;
 
 	if (answering && json_str(c->body, "answer") == NULL &&
 	    !validate_has_error(errors, "answer"))
@@ -553,8 +551,8 @@ copy_persons(struct ctx *c, const char *case_id)
 	size_t                          n, i;
 	enum nmt_err                    e;
 
-	if ((e = store_consultation_persons(c->db, c->params[0], &rows,
-	         &n)) != NMT_OK)
+	if ((e = store_consultation_persons(c->db, c->params[0], &rows, &n)) !=
+	    NMT_OK)
 		return e;
 	civil_today(c->now, &today);
 	for (i = 0; e == NMT_OK && i < n; i++) {
@@ -593,8 +591,8 @@ case_from(struct ctx *c, const struct consultation_rec *q, char id[37])
 	rec.summary = xstrdup(q->question);
 	rec.county = xstrdup(q->county);
 	rec.region = xstrdup(q->region);
-	text_list_set(&rec.exploitation,
-	    (const char *const *)q->concerns.items, q->concerns.n);
+	text_list_set(&rec.exploitation, (const char *const *)q->concerns.items,
+	    q->concerns.n);
 	rec.owner_user = xstrdup(c->actor.user_id);
 	rec.owner_org = xstrdup(c->actor.org);
 	rec.created_at = xstrdup(c->now_text);
@@ -692,17 +690,16 @@ org_insert(struct ctx *c, void *arg)
 	enum nmt_err e = NMT_OK;
 
 	strlcopy(region,
-	    json_str(c->body, "region") ? json_str(c->body, "region") : "",
-	    33);
+	    json_str(c->body, "region") ? json_str(c->body, "region") : "", 33);
 	if (county != NULL &&
 	    (e = store_county_region(c->db, county, region, &found)) != NMT_OK)
 		return e;
 	e = store_org_insert(c->db, code, json_str(c->body, "name"),
-	    json_str(c->body, "kind"), *region != '\0' ? region : NULL,
-	    county);
+	    json_str(c->body, "kind"), *region != '\0' ? region : NULL, county);
 	if (e == NMT_CONFLICT) {
-		reply_problem(c, 409, "Det finns redan en organisation med "
-		                      "den koden.");
+		reply_problem(c, 409,
+		    "Det finns redan en organisation med "
+		    "den koden.");
 		return e;
 	}
 	if (e == NMT_OK)

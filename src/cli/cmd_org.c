@@ -52,8 +52,9 @@ org_valid(struct cli *cli, const struct org_options *o, char region[33])
 	int found = 1;
 
 	if (!intake_org_code_valid(o->code)) {
-		fprintf(stderr, "nmtctl: --code: 2-64 of A-Z 0-9 -, starting "
-		                "with a letter, not SOC-\n");
+		fprintf(stderr,
+		    "nmtctl: --code: 2-64 of A-Z 0-9 -, starting "
+		    "with a letter, not SOC-\n");
 		return -1;
 	}
 	if (text_length(o->name) < 1 || text_length(o->name) > 200 ||
@@ -77,8 +78,9 @@ org_valid(struct cli *cli, const struct org_options *o, char region[33])
 	            NMT_OK ||
 	        !found ||
 	        (o->region != NULL && strcmp(o->region, region) != 0))) {
-		fprintf(stderr, "nmtctl: --county: unknown county, or not in "
-		                "--region\n");
+		fprintf(stderr,
+		    "nmtctl: --county: unknown county, or not in "
+		    "--region\n");
 		return -1;
 	}
 	return 0;
@@ -112,8 +114,9 @@ cmd_org(struct cli *cli, int argc, char **argv)
 	    (e = db_commit(cli->db)) != NMT_OK) {
 		db_rollback(cli->db);
 		fprintf(stderr, "nmtctl: %s\n",
-		    e == NMT_CONFLICT ? "an organization with that code exists" :
-		                        "database error");
+		    e == NMT_CONFLICT ?
+		        "an organization with that code exists" :
+		        "database error");
 	} else {
 		printf("organization %s added\n", o.code);
 		rc = 0;

@@ -554,8 +554,8 @@ extern const struct record_type consultation_person_record;
  * inside a write transaction, its row locked first): region, requester
  * (the user who submitted it), its status and the case opened from it.
  */
-enum nmt_err store_consultation_facts(struct db *db, const char *id,
-    int lock, struct facts *f);
+enum nmt_err store_consultation_facts(struct db *db, const char *id, int lock,
+    struct facts *f);
 void         store_consultation_facts_sql(struct sql *b, const char *id);
 /*
  * Inserts q (channel, requester_*, county, region, assigned_org,
@@ -574,11 +574,11 @@ enum nmt_err store_consultation_get(struct db *db, const char *id, int lock,
  * when the stored row is at q->version; NMT_STALE when it is not.
  */
 enum nmt_err store_consultation_update(struct db *db,
-    struct consultation_rec *q);
+    struct consultation_rec                      *q);
 enum nmt_err store_consultation_persons(struct db *db, const char *id,
     struct consultation_person_rec **rows_r, size_t *n_r);
-void         store_consultation_persons_free(
-            struct consultation_person_rec *rows, size_t n);
+void store_consultation_persons_free(struct consultation_person_rec *rows,
+    size_t                                                           n);
 
 /* The list's filters (NULL or 0: none); open: status new or in_progress. */
 struct consultation_filter {
@@ -590,7 +590,7 @@ struct consultation_filter {
 };
 /* One page in queue order: acute first, then oldest first. */
 struct sql  *store_consultation_list_sql(const struct consultation_filter *f,
-     const struct page *pg);
+     const struct page                                                    *pg);
 enum nmt_err store_consultation_list(struct db *db,
     const struct consultation_filter *f, const struct page *pg,
     struct consultation_rec **rows_r, size_t *n_r, int *more);
@@ -606,8 +606,7 @@ enum nmt_err store_consultation_of_case(struct db *db, const char *case_id,
  * Adds an organization (region and county may be NULL); NMT_CONFLICT when
  * the code is taken.
  */
-enum nmt_err store_org_insert(struct db *db, const char *code,
-    const char *name, const char *kind, const char *region,
-    const char *county);
+enum nmt_err store_org_insert(struct db *db, const char *code, const char *name,
+    const char *kind, const char *region, const char *county);
 
 #endif

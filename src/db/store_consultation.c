@@ -38,8 +38,7 @@ static const struct column consultation_cols[] = {
 	    NULL, COL_TEXT, Q(assigned_username), COL_COMPUTED },
 	{ "question", "question", COL_TEXT, Q(question), 0 },
 	{ "concerns", "concerns", COL_LIST, Q(concerns), 0 },
-	{ "child_involved", "child_involved", COL_BOOL, Q(child_involved),
-	    0 },
+	{ "child_involved", "child_involved", COL_BOOL, Q(child_involved), 0 },
 	{ "urgency", "urgency", COL_TEXT, Q(urgency), 0 },
 	{ "consent", "consent", COL_TEXT, Q(consent), 0 },
 	{ "consent_scope", "consent_scope", COL_TEXT, Q(consent_scope),
@@ -53,22 +52,21 @@ static const struct column consultation_cols[] = {
 	    Q(consent_recorded_at), COL_OMIT_NULL },
 	{ "status", "status", COL_TEXT, Q(status), COL_MUTABLE },
 	{ "notes", "notes", COL_TEXT, Q(notes), COL_MUTABLE },
-	{ "answer", "answer", COL_TEXT, Q(answer),
-	    COL_MUTABLE | COL_NULLABLE },
+	{ "answer", "answer", COL_TEXT, Q(answer), COL_MUTABLE | COL_NULLABLE },
 	{ "case_id", NULL, COL_TEXT, Q(case_id), COL_MUTABLE },
 	{ "(SELECT c.number FROM nmt_case c WHERE c.id = q.case_id)", NULL,
 	    COL_TEXT, Q(case_number), COL_COMPUTED },
 	{ "queue_key", NULL, COL_TEXT, Q(queue_key), 0 },
 	{ "created_by", NULL, COL_TEXT, Q(created_by), 0 },
-	{ "(SELECT u.username FROM app_user u WHERE u.id = q.created_by)",
-	    NULL, COL_TEXT, Q(created_by_username), COL_COMPUTED },
+	{ "(SELECT u.username FROM app_user u WHERE u.id = q.created_by)", NULL,
+	    COL_TEXT, Q(created_by_username), COL_COMPUTED },
 	{ "created_at", "created_at", COL_TEXT, Q(created_at), 0 },
 	{ "updated_at", "updated_at", COL_TEXT, Q(updated_at), COL_MUTABLE },
 	{ "version", "version", COL_INT, Q(version), COL_VERSION },
 };
 
-const struct record_type consultation_record = RECORD_TYPE("consultation",
-    "q", struct consultation_rec, consultation_cols);
+const struct record_type consultation_record = RECORD_TYPE("consultation", "q",
+    struct consultation_rec, consultation_cols);
 
 #define P(f) offsetof(struct consultation_person_rec, f)
 
@@ -83,9 +81,9 @@ static const struct column consultation_person_cols[] = {
 	    COL_NULLABLE },
 };
 
-const struct record_type consultation_person_record = RECORD_TYPE(
-    "consultation_person", "cp", struct consultation_person_rec,
-    consultation_person_cols);
+const struct record_type consultation_person_record =
+    RECORD_TYPE("consultation_person", "cp", struct consultation_person_rec,
+        consultation_person_cols);
 
 static void
 copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
@@ -134,8 +132,8 @@ store_consultation_facts(struct db *db, const char *id, int lock,
 		copy_text(f->requester, sizeof(f->requester), r, 0, 2);
 		copy_text(f->consultation_status,
 		    sizeof(f->consultation_status), r, 0, 3);
-		copy_text(f->consultation_case, sizeof(f->consultation_case),
-		    r, 0, 4);
+		copy_text(f->consultation_case, sizeof(f->consultation_case), r,
+		    0, 4);
 	}
 	db_result_free(r);
 	sql_free(b);
@@ -197,8 +195,7 @@ store_consultation_insert(struct db *db, struct consultation_rec *q,
 		free(persons[i].consultation_id);
 		persons[i].consultation_id = xstrdup(q->id);
 		persons[i].position = (long long)i + 1;
-		e = record_insert(db, &consultation_person_record,
-		    &persons[i]);
+		e = record_insert(db, &consultation_person_record, &persons[i]);
 	}
 	return e;
 }
@@ -234,8 +231,7 @@ store_consultation_persons(struct db *db, const char *id,
 }
 
 void
-store_consultation_persons_free(struct consultation_person_rec *rows,
-    size_t n)
+store_consultation_persons_free(struct consultation_person_rec *rows, size_t n)
 {
 	record_free_all(&consultation_person_record, rows, n);
 }
@@ -253,7 +249,7 @@ consultation_filters(struct sql *b, const struct consultation_filter *f)
 
 struct sql *
 store_consultation_list_sql(const struct consultation_filter *f,
-    const struct page *pg)
+    const struct page                                        *pg)
 {
 	struct sql *b = sql_new();
 

@@ -90,8 +90,7 @@ policy_scope(const struct principal *p, enum object_kind kind)
 			s.reasons = SCOPE_REGION;
 		else if (p->role == ROLE_REQUESTER)
 			s.reasons = SCOPE_OWN;
-	}
-	else if (is_case_bound(kind) && works_cases(p)) {
+	} else if (is_case_bound(kind) && works_cases(p)) {
 		if (is_secretariat_coordinator(p))
 			s.reasons = SCOPE_ALL;
 		else if (acts_as_coordinator(p))

@@ -92,8 +92,8 @@ struct facts {
 	char             glass_until[21];  /* persons: the end of the
 						   principal's live grant,
 						   "" for none */
-	int              closed;    /* case-bound kinds: the case is closed */
-	int              owner_row; /* team rows: the owner organization's
+	int              closed;      /* case-bound kinds: the case is closed */
+	int              owner_row;   /* team rows: the owner organization's
 				       own row, which never leaves the team */
 	char consultation_status[16]; /* consultations: new, in_progress, ... */
 	char consultation_case[37];   /* consultations: the case opened from
@@ -197,7 +197,7 @@ unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 #define CONSULT_ANSWER    0x2u
 #define CONSULT_OPEN_CASE 0x4u
 unsigned policy_consultation_allowed(const struct principal *p,
-    const struct facts                                  *facts);
+    const struct facts                                      *facts);
 /*
  * Whether a consultation's status may go from -> to: new -> in_progress
  * -> answered | referred | closed. Staying at the same status is no move
