@@ -541,7 +541,23 @@ consultation_patch(struct ctx *c)
 		reply_consultation(c, c->params[0], 0);
 }
 
-/* The consultation's persons as persons of the new case. */
+/* A create's own audit entry ("<kind>.create") in the transaction. */
+static enum nmt_err
+audit_created(struct ctx *c, const char *kind, const char *id,
+    const char *case_id)
+{
+	struct audit_note n;
+	char              action[32];
+
+	memset(&n, 0, sizeof(n));
+	snprintf(action, sizeof(action), "%s.create", kind);
+	n.action = action;
+	snprintf(n.object, sizeof(n.object), "%s:%s", kind, id);
+	strlcopy(n.case_id, case_id, sizeof(n.case_id));
+	return audit_in_tx(c, &n);
+}
+
+/* The consultation's persons as persons of the new case, each audited. */
 static enum nmt_err
 copy_persons(struct ctx *c, const char *case_id)
 {
@@ -568,7 +584,9 @@ copy_persons(struct ctx *c, const char *case_id)
 		p.created_at = xstrdup(c->now_text);
 		p.is_child = person_is_child(&today, NULL,
 		    p.birth_year == REC_NULL_INT ? -1 : (long)p.birth_year, -1);
-		e = store_person_insert(c->db, c->app->keys.identity, &p);
+		if ((e = store_person_insert(c->db, c->app->keys.identity,
+		         &p)) == NMT_OK)
+			e = audit_created(c, "person", p.id, case_id);
 		person_rec_free(&p);
 	}
 	store_consultation_persons_free(rows, n);
@@ -580,7 +598,6 @@ static enum nmt_err
 case_from(struct ctx *c, const struct consultation_rec *q, char id[37])
 {
 	struct case_rec   rec;
-	struct audit_note n;
 	struct civil_date today;
 	const char       *title = json_str(c->body, "title");
 	enum nmt_err      e;
@@ -599,11 +616,7 @@ case_from(struct ctx *c, const struct consultation_rec *q, char id[37])
 	civil_today(c->now, &today);
 	if ((e = store_case_insert(c->db, &rec, today.year)) == NMT_OK) {
 		strlcopy(id, rec.id, 37);
-		memset(&n, 0, sizeof(n));
-		n.action = "case.create";
-		snprintf(n.object, sizeof(n.object), "case:%s", rec.id);
-		strlcopy(n.case_id, rec.id, sizeof(n.case_id));
-		e = audit_in_tx(c, &n);
+		e = audit_created(c, "case", rec.id, rec.id);
 	}
 	record_free(&case_record, &rec);
 	return e;
@@ -722,8 +735,8 @@ organizations_create(struct ctx *c)
 	    *region != '\0' ? json_string(region) : json_null());
 	if (county != NULL)
 		json_object_set_new(doc, "county", json_string(county));
-	reply_created(c, "/api/v1/organizations", json_str(c->body, "code"),
-	    doc);
+	/* No URL of its own: it is read in GET /api/v1/organizations. */
+	reply_json(c, 201, doc);
 }
 
 /* ---- the routes ---- */
