@@ -213,20 +213,30 @@ requester_rules(struct ctx *c, json_t *errors)
 	return e;
 }
 
-/* Each attached person's citizenship must be a known country. */
+/*
+ * Each attached person: a birth year not after this Swedish year, a
+ * citizenship that is a known country.
+ */
 static enum nmt_err
 person_rules(struct ctx *c, json_t *errors)
 {
-	const json_t *persons = json_object_get(c->body, "persons");
-	const json_t *p;
-	const char   *cc;
-	char          field[48];
-	size_t        i;
-	int           found;
-	enum nmt_err  e;
+	const json_t     *persons = json_object_get(c->body, "persons");
+	const json_t     *p;
+	const char       *cc;
+	char              field[48];
+	struct civil_date today;
+	size_t            i;
+	int               found;
+	enum nmt_err      e;
 
+	civil_today(c->now, &today);
 	json_array_foreach((json_t *)persons, i, p)
 	{
+		snprintf(field, sizeof(field), "persons[%zu].birth_year", i);
+		if (json_long(p, "birth_year") > today.year &&
+		    !validate_has_error(errors, field))
+			validate_error(errors, field, "out_of_range",
+			    "Födelseåret ligger i framtiden.");
 		snprintf(field, sizeof(field), "persons[%zu].citizenship", i);
 		if ((cc = json_str(p, "citizenship")) == NULL ||
 		    validate_has_error(errors, field))

@@ -200,6 +200,10 @@ test('with consent persons are attached, and who recorded the consent, when and 
   assertFieldError(await api(srv, 'POST', '/api/v1/consultations', {
     auth: U.malmo2, body: body({ consent: 'given', consent_scope: 'x', persons: [{ gender: 'female' }] }),
   }), 'persons[0].pseudonym');
+  const future = Number(new Date(srv.now() * 1000).getUTCFullYear()) + 2;
+  assertFieldError(await api(srv, 'POST', '/api/v1/consultations', {
+    auth: U.malmo2, body: body({ consent: 'given', consent_scope: 'x', persons: [{ pseudonym: 'B', gender: 'male', birth_year: future }] }),
+  }), 'persons[0].birth_year');
 });
 
 test('the requester\'s contact data is validated and never echoed', async () => {
