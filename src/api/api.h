@@ -317,6 +317,11 @@ struct catalogue_set;
 void assessment_build(const struct catalogue *cat,
     const struct catalogue_set *set, const char *const *ids, size_t n,
     const struct person_rec *p, struct assessment_rec *a);
+/*
+ * Intake: answers 201 with the case id as GET /api/v1/cases/{id} would
+ * (cases.c), for a case opened from a consultation.
+ */
+void case_reply_created(struct ctx *c, const char *id);
 
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;

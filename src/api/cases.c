@@ -39,6 +39,26 @@ case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 const struct object_type case_object = { OBJ_CASE, "case", case_facts,
 	"case.denied", "case.write_denied" };
 
+/*
+ * Intake: the consultation the case was opened from, {"id", "number"},
+ * or null.
+ */
+static enum nmt_err
+case_consultation(struct ctx *c, const char *id, json_t *doc)
+{
+	char         q_id[37], number[24];
+	int          found;
+	enum nmt_err e;
+
+	if ((e = store_consultation_of_case(c->db, id, q_id, number, &found)) !=
+	    NMT_OK)
+		return e;
+	json_object_set_new(doc, "consultation",
+	    found ? json_pack("{s:s,s:s}", "id", q_id, "number", number) :
+	            json_null());
+	return NMT_OK;
+}
+
 /* The case document: the case, its owner, team and person summaries. */
 static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
@@ -79,6 +99,10 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	json_object_set_new(doc, "persons",
 	    render_records(&person_summary_record, persons, npersons));
 	store_persons_free(persons, npersons);
+	if ((e = case_consultation(c, id, doc)) != NMT_OK) {
+		json_decref(doc);
+		return e;
+	}
 	*doc_r = doc;
 	return NMT_OK;
 }
@@ -436,6 +460,12 @@ cases_list(struct ctx *c)
 	store_cases_free(rows, n);
 out:
 	free(folded);
+}
+
+void
+case_reply_created(struct ctx *c, const char *id)
+{
+	reply_case(c, id, 1);
 }
 
 static void

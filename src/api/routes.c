@@ -19,6 +19,7 @@ extern const struct route assessment_routes[];
 extern const struct route guidance_routes[];
 extern const struct route pathway_routes[];
 extern const struct route person_match_routes[];
+extern const struct route consultation_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -35,5 +36,6 @@ const struct route *const api_routes[] = {
 	guidance_routes,
 	pathway_routes,
 	person_match_routes,
+	consultation_routes,
 	NULL,
 };

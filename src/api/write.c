@@ -30,6 +30,10 @@ conflict(struct ctx *c, enum action action)
 		    "till sin sluttid.");
 	else if (action == ACT_REOPEN)
 		reply_problem(c, 409, "Ärendet är redan öppet.");
+	else if (action == ACT_CONVERT)
+		reply_problem(c, 409,
+		    "Ett ärende har redan öppnats från konsultationen, eller "
+		    "så är den avslutad.");
 	else if (c->facts.closed)
 		reply_problem(c, 409,
 		    "Ärendet är avslutat. Öppna det igen för att ändra "

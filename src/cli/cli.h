@@ -33,6 +33,7 @@ int cmd_token(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_key(struct cli *cli, int argc, char **argv);
+int cmd_org(struct cli *cli, int argc, char **argv); /* intake */
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,

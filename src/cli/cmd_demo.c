@@ -6,6 +6,9 @@
  * teams (whole organizations and single users, with full or pseudonymous
  * access), indicator assessments of three persons (one assessed twice),
  * and one break-the-glass grant for the auditor to find. It
+ * access), one break-the-glass grant for the auditor to find, and
+ * (intake) a requester at the social services of Malmö with
+ * consultations in the regional coordinators' queues. It
  * prints the logins with their TOTP secrets and a QR code for the first.
  *
  * The data is declared in tables (users, cases, team rows, persons),
@@ -32,6 +35,7 @@
 #include "domain/indicators.h"
 #include "db/store.h"
 #include "domain/calendar.h"
+#include "domain/intake.h"
 #include "domain/person_rules.h"
 
 #define DAY     (24 * 60 * 60)
@@ -410,7 +414,7 @@ audit(struct cli *cli, const char *action, const char *kind, const char *id,
 	a.actor = xstrdup("nmtctl");
 	a.action = xstrdup(action);
 	a.object = xasprintf("%s:%s", kind, id);
-	a.case_id = xstrdup(case_id);
+	a.case_id = case_id != NULL ? xstrdup(case_id) : NULL;
 	a.client = xstrdup("local");
 	a.flagged = flagged;
 	e = store_audit_append(cli->db, cli->keys.audit, &a, 1);
@@ -847,6 +851,161 @@ out:
 	return e;
 }
 
+/* ---- intake: a requester and consultations ---- */
+
+/* The demo's requester, at the social services of Malmö. */
+static const struct demo_user demo_requester = { "karin",
+	"Karin Sjö (Socialtjänsten i Malmö)", "SOC-1280", "requester", NULL };
+
+/*
+ * The consultations, oldest first: who logged it, the county, the
+ * question, the form of exploitation, urgency, consent (with its scope
+ * and one person), and how far it has come (status, who took it, the
+ * answer).
+ */
+static const struct demo_consultation {
+	const char *by, *channel, *county, *question, *concern, *urgency;
+	int         child, hours_ago;
+	const char *consent_scope; /* NULL: anonymous */
+	const char *status, *taken_by, *answer;
+} demo_consultations[] = {
+	{ "karin", "web", "12",
+	    "Tre unga män arbetar på en biltvätt utan att få lön och sover i "
+	    "lokalen. En av dem har bett om hjälp att få tillbaka sitt pass.",
+	    "forced_labour", "normal", 0, 6 * 24,
+	    "Kontakt med regionkoordinatorn och polisen", "answered", "sara",
+	    "Kontakta Polisen region Syd och boka ett samråd med oss; vi "
+	    "deltar gärna. Se till att personen får information om "
+	    "betänketid." },
+	{ "rasmus", "phone", "01",
+	    "En skola i Botkyrka ringer om en 15-årig flicka som tigger och "
+	    "hämtas av en vuxen man varje eftermiddag.",
+	    "begging", "normal", 1, 2 * 24, NULL, "in_progress", "rasmus",
+	    NULL },
+	{ "sara", "email", "25",
+	    "Ett vandrarhem i Kiruna undrar hur de ska agera när kvinnor "
+	    "från Thailand bor där i grupp under bärsäsongen.",
+	    "unreasonable_work", "normal", 0, 24, NULL, "new", NULL, NULL },
+	{ "karin", "web", "12",
+	    "En kvinna sökte akut hjälp på socialjouren i natt. Hon säger "
+	    "att hon tvingas sälja sex i en lägenhet och inte får gå ut.",
+	    "sexual", "acute", 0, 2, NULL, "new", NULL, NULL },
+};
+
+/* The consultation's progress (status, taker, answer), audited. */
+static enum nmt_err
+consultation_progress(struct cli *cli, const struct demo_consultation *d,
+    struct consultation_rec *q, const char *at)
+{
+	struct user_row u;
+
+	if (strcmp(d->status, "new") == 0 || user_of(cli, d->taken_by, &u))
+		return NMT_OK;
+	free(q->status);
+	q->status = xstrdup(d->status);
+	q->assigned_user = xstrdup(u.id);
+	q->answer = d->answer != NULL ? xstrdup(d->answer) : NULL;
+	free(q->updated_at);
+	q->updated_at = xstrdup(at);
+	user_row_cleanup(&u);
+	return store_consultation_update(cli->db, q) == NMT_OK ?
+	    audit(cli, "consultation.update", "consultation", q->id, NULL, 0) :
+	    NMT_ERROR;
+}
+
+/* One consultation in its own transaction, with its audit entries. */
+static enum nmt_err
+add_consultation(struct cli *cli, const struct demo_consultation *d, time_t now)
+{
+	struct consultation_rec        q;
+	struct consultation_person_rec p, *persons = NULL;
+	struct user_row                u;
+	struct civil_date              day;
+	char                           at[TIME_TEXT], region[33];
+	char                           coordinators[40];
+	const char                    *concern[1] = { d->concern };
+	int                            found;
+	enum nmt_err                   e;
+
+	if (user_of(cli, d->by, &u) != 0 ||
+	    store_county_region(cli->db, d->county, region, &found) != NMT_OK ||
+	    !found)
+		return NMT_ERROR;
+	time_format(now - (time_t)d->hours_ago * 60 * 60, at);
+	civil_today(now - (time_t)d->hours_ago * 60 * 60, &day);
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	q.channel = xstrdup(d->channel);
+	q.requester_org = xstrdup(u.org);
+	q.requester_name = xstrdup(u.display_name);
+	q.county = xstrdup(d->county);
+	q.region = xstrdup(region);
+	if (intake_coordinators(region, coordinators, sizeof(coordinators)) !=
+	    0)
+		return NMT_ERROR;
+	q.assigned_org = xstrdup(coordinators);
+	q.question = xstrdup(d->question);
+	text_list_set(&q.concerns, concern, 1);
+	q.child_involved = d->child;
+	q.urgency = xstrdup(d->urgency);
+	q.consent = xstrdup(d->consent_scope != NULL ? "given" : "none");
+	if (d->consent_scope != NULL) {
+		q.consent_scope = xstrdup(d->consent_scope);
+		q.consent_recorded_by = xstrdup(u.id);
+		q.consent_recorded_at = xstrdup(at);
+		p.pseudonym = xstrdup("Person A");
+		p.gender = xstrdup("male");
+		p.birth_year = 2001;
+		p.citizenship = xstrdup("UA");
+		persons = &p;
+	}
+	q.created_by = xstrdup(u.id);
+	q.created_at = xstrdup(at);
+	if ((e = db_begin(cli->db)) == NMT_OK &&
+	    (e = store_consultation_insert(cli->db, &q, persons,
+	         persons != NULL ? 1 : 0, day.year)) == NMT_OK &&
+	    (e = audit(cli, "consultation.create", "consultation", q.id, NULL,
+	         0)) == NMT_OK &&
+	    (e = consultation_progress(cli, d, &q, at)) == NMT_OK)
+		e = db_commit(cli->db);
+	if (e != NMT_OK)
+		db_rollback(cli->db);
+	record_free(&consultation_record, &q);
+	record_free(&consultation_person_record, &p);
+	user_row_cleanup(&u);
+	return e;
+}
+
+/* The requester's login and the consultations; 0 or -1. */
+static int
+add_intake(struct cli *cli, time_t now)
+{
+	const struct demo_user *d = &demo_requester;
+	char                    err[1024], *password, *secret;
+	size_t                  i;
+
+	if (cli_user_create(cli, d->username, d->display_name, d->org, d->role,
+	        d->region, &password, &secret, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtctl: %s\n", err);
+		return -1;
+	}
+	printf("  %-7s %-12s %-40s password %s  TOTP secret %s\n", d->username,
+	    d->role, d->display_name, password, secret);
+	sodium_memzero(password, strlen(password));
+	free(password);
+	free(secret);
+	for (i = 0; i < COUNT(demo_consultations); i++)
+		if (add_consultation(cli, &demo_consultations[i], now) !=
+		    NMT_OK) {
+			fprintf(stderr,
+			    "nmtctl: could not create demo consultation "
+			    "%zu\n",
+			    i + 1);
+			return -1;
+		}
+	return 0;
+}
+
 /* 1 when a demo user exists already (a message is printed). */
 static int
 demo_users_exist(struct cli *cli)
@@ -914,7 +1073,8 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open(cli, 0) != 0)
 		return 2;
-	if (demo_users_exist(cli) || add_users(cli) != 0)
+	if (demo_users_exist(cli) || add_users(cli) != 0 ||
+	    add_intake(cli, now) != 0)
 		goto out;
 	for (i = 0; i < COUNT(demo_cases); i++)
 		if (add_case_work(cli, &demo_cases[i], now) != NMT_OK) {
@@ -923,9 +1083,9 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 			    demo_cases[i].key);
 			goto out;
 		}
-	printf("\n%zu cases with %zu persons; see README \"Trying it out\" "
-	       "for what each user sees.\n",
-	    COUNT(demo_cases), COUNT(demo_persons));
+	printf("\n%zu cases with %zu persons, %zu consultations; see README "
+	       "\"Trying it out\" for what each user sees.\n",
+	    COUNT(demo_cases), COUNT(demo_persons), COUNT(demo_consultations));
 	rc = 0;
 out:
 	cli_close(cli);

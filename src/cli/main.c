@@ -54,8 +54,14 @@ static const struct command {
 	    "file.\n" },
 	{ "demo", cmd_demo, "demo\n",
 	    "Fills an empty database (after init) with demo users and their "
-	    "cases, persons\nand teams, and prints the logins. Only for "
-	    "trying the system out.\n" },
+	    "cases, persons,\nteams and consultations, and prints the "
+	    "logins. Only for trying the system out.\n" },
+	{ "org", cmd_org,
+	    "org add --code C --name N --kind K [--region R] [--county NN]\n",
+	    "add: adds an organization (an NGO, another authority) that "
+	    "asks for support\nor takes part; the municipalities' social "
+	    "services (SOC-<kommunkod>) are\nseeded by init. A county gives "
+	    "the region.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

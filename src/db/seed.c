@@ -58,8 +58,32 @@ static const struct seed_spec seed_specs[] = {
 	    "INSERT INTO language (code, name_sv, name_en) "
 	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
 	    "name_sv = excluded.name_sv, name_en = excluded.name_en" },
+	/* Intake: the municipalities (SCB kommunkod) and their counties. */
+	{ "municipalities.csv", 3, { "code", "name", "county" },
+	    "INSERT INTO municipality (code, name, county) "
+	    "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
+	    "name = excluded.name, county = excluded.county" },
 };
 #define SEED_NSPECS (sizeof(seed_specs) / sizeof(seed_specs[0]))
+
+/*
+ * Rows derived from the files, run after all of them in the same
+ * transaction: each municipality's social services as organization
+ * SOC-<kommunkod>, with the municipality's county and that county's
+ * region ("WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join
+ * constraint).
+ */
+static const char *const seed_derived[] = {
+	"INSERT INTO organization (code, name, kind, region, county) "
+	"SELECT 'SOC-' || m.code, CASE m.code WHEN '0980' THEN "
+	"'Socialtjänsten på Gotland' ELSE 'Socialtjänsten i ' || m.name END, "
+	"'social_services', k.region, m.county FROM municipality m "
+	"JOIN county k ON k.code = m.county WHERE 1 = 1 "
+	"ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+	"kind = excluded.kind, region = excluded.region, "
+	"county = excluded.county",
+};
+#define SEED_NDERIVED (sizeof(seed_derived) / sizeof(seed_derived[0]))
 
 struct seed_record {
 	char **f;
@@ -277,6 +301,14 @@ db_seed_from(struct db *db, const struct embed_file *list, char *err,
 		    errlen);
 		if (e != NMT_OK)
 			goto out;
+	}
+	for (i = 0; i < SEED_NDERIVED; i++) {
+		if ((e = db_query(db, seed_derived[i], NULL, 0, NULL)) !=
+		    NMT_OK) {
+			db_seterr(err, errlen, "reference data: %s",
+			    db_errmsg(db));
+			goto out;
+		}
 	}
 	if ((e = db_commit(db)) != NMT_OK) {
 		db_seterr(err, errlen, "reference data: commit failed: %s",

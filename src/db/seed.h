@@ -11,7 +11,9 @@
 #include "db/db.h"
 
 /*
- * Upserts regions.csv, counties.csv and organizations.csv from
+ * Upserts regions.csv, counties.csv, organizations.csv (and the other
+ * files of data/, municipalities.csv with its SOC-<kommunkod>
+ * organizations) from
  * embed_reference_data in one transaction (insert new codes, update
  * changed ones, delete nothing), so it is idempotent and corrected data
  * is applied on the next run. A malformed file gives NMT_ERROR with the

@@ -187,6 +187,36 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 	sql_add(b, ")");
 }
 
+void
+sql_consultation_scope(struct sql *b, const struct scope *s,
+    const char *region_col, const char *creator_col)
+{
+	const char *sep = "";
+
+	if (s->reasons & SCOPE_ALL) {
+		sql_add(b, "1 = 1");
+		return;
+	}
+	if ((s->reasons & (SCOPE_REGION | SCOPE_OWN)) == 0) {
+		sql_add(b, "1 = 0");
+		return;
+	}
+	sql_add(b, "(");
+	if (s->reasons & SCOPE_REGION) {
+		sql_add(b, region_col);
+		sql_add(b, " = ");
+		sql_param(b, DB_TEXT(s->region));
+		sep = " OR ";
+	}
+	if (s->reasons & SCOPE_OWN) {
+		sql_add(b, sep);
+		sql_add(b, creator_col);
+		sql_add(b, " = ");
+		sql_param(b, DB_TEXT(s->user_id));
+	}
+	sql_add(b, ")");
+}
+
 static struct db_param
 key_param(const char *key, int key_is_int)
 {

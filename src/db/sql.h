@@ -66,6 +66,13 @@ void sql_and_words(struct sql *b, const char *search, const char *folded);
 void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now);
 /*
+ * The condition that the consultation with region_col and creator_col
+ * (the user who submitted it) is in scope s: SCOPE_ALL, SCOPE_REGION,
+ * SCOPE_OWN; no reason "1 = 0". The same rule as policy_in_scope().
+ */
+void sql_consultation_scope(struct sql *b, const struct scope *s,
+    const char *region_col, const char *creator_col);
+/*
  * The principal's best team access to the case at case_col as one
  * number: 2 * level (2 full, 1 pseudonymous) plus 1 when that row names
  * the principal; NULL when no row reaches it.

@@ -23,9 +23,9 @@
 
 /* ---- reference data (store_reference.c) ---- */
 
-/* A reference row: up to four text columns, as its record type names. */
+/* A reference row: up to five text columns, as its record type names. */
 struct ref_row {
-	char *col[4];
+	char *col[5];
 };
 
 extern const struct record_type organization_record;
@@ -732,5 +732,103 @@ enum nmt_err store_person_reindex(struct db *db, struct seal_keys *ks,
  */
 enum nmt_err store_person_reindex_all(struct db *db, struct seal_keys *ks,
     long long *n_r);
+/*
+ * ---- intake: consultations and added organizations
+ * (store_consultation.c) ----
+ */
+
+struct consultation_rec {
+	char            *id, *number, *channel;
+	char            *requester_org, *requester_org_name; /* NULL: none */
+	char            *requester_name, *requester_phone, *requester_email;
+	char            *county, *region;
+	char            *assigned_org;      /* RK-<REGION> */
+	char            *assigned_user;     /* the coordinator who took it */
+	char            *assigned_username; /* read */
+	char            *question;
+	struct text_list concerns; /* exploitation forms */
+	int              child_involved;
+	char            *urgency, *consent;
+	char            *consent_scope; /* NULL without consent */
+	char            *consent_recorded_by, *consent_recorded_by_username;
+	char            *consent_recorded_at;
+	char            *status, *notes, *answer;
+	char            *case_id, *case_number; /* the case opened from it */
+	char            *queue_key;             /* written by the store */
+	char            *created_by, *created_by_username;
+	char            *created_at, *updated_at;
+	long long        version;
+};
+extern const struct record_type consultation_record;
+
+/* A person a consultation with consent names (no identity, ever). */
+struct consultation_person_rec {
+	char     *id, *consultation_id;
+	long long position; /* 1, 2, ... in the order sent */
+	char     *pseudonym, *gender;
+	long long birth_year; /* REC_NULL_INT when not given */
+	char     *citizenship;
+};
+extern const struct record_type consultation_person_record;
+
+/*
+ * The policy facts of a consultation, in one statement (with lock,
+ * inside a write transaction, its row locked first): region, requester
+ * (the user who submitted it), its status and the case opened from it.
+ */
+enum nmt_err store_consultation_facts(struct db *db, const char *id, int lock,
+    struct facts *f);
+void         store_consultation_facts_sql(struct sql *b, const char *id);
+/*
+ * Inserts q (channel, requester_*, county, region, assigned_org,
+ * question, concerns, child_involved, urgency, consent and its record
+ * fields, created_by, created_at) and its persons: the store sets id,
+ * number (KONS-<year>-NNNNN; year the civil year of creation), status
+ * "new", queue_key, updated_at, version, and the persons' ids.
+ */
+enum nmt_err store_consultation_insert(struct db *db,
+    struct consultation_rec *q, struct consultation_person_rec *persons,
+    size_t npersons, int year);
+enum nmt_err store_consultation_get(struct db *db, const char *id, int lock,
+    struct consultation_rec *q);
+/*
+ * Writes status, notes, answer, assigned_user, case_id and updated_at
+ * when the stored row is at q->version; NMT_STALE when it is not.
+ */
+enum nmt_err store_consultation_update(struct db *db,
+    struct consultation_rec                      *q);
+enum nmt_err store_consultation_persons(struct db *db, const char *id,
+    struct consultation_person_rec **rows_r, size_t *n_r);
+void store_consultation_persons_free(struct consultation_person_rec *rows,
+    size_t                                                           n);
+
+/* The list's filters (NULL or 0: none); open: status new or in_progress. */
+struct consultation_filter {
+	struct scope scope;
+	const char  *status;
+	const char  *region;
+	const char  *urgency;
+	int          open;
+};
+/* One page in queue order: acute first, then oldest first. */
+struct sql  *store_consultation_list_sql(const struct consultation_filter *f,
+     const struct page                                                    *pg);
+enum nmt_err store_consultation_list(struct db *db,
+    const struct consultation_filter *f, const struct page *pg,
+    struct consultation_rec **rows_r, size_t *n_r, int *more);
+void         store_consultations_free(struct consultation_rec *rows, size_t n);
+/* How many of f's consultations are at each status (vocabulary order). */
+#define CONSULTATION_STATUSES 5
+enum nmt_err store_consultation_counts(struct db *db,
+    const struct consultation_filter *f, long long counts[]);
+/* The consultation a case was opened from; *found 0 when none. */
+enum nmt_err store_consultation_of_case(struct db *db, const char *case_id,
+    char id[37], char number[24], int *found);
+/*
+ * Adds an organization (region and county may be NULL); NMT_CONFLICT when
+ * the code is taken.
+ */
+enum nmt_err store_org_insert(struct db *db, const char *code, const char *name,
+    const char *kind, const char *region, const char *county);
 
 #endif

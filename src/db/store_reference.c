@@ -15,6 +15,7 @@ static const struct column organization_cols[] = {
 	{ "name", "name", COL_TEXT, R(1), 0 },
 	{ "kind", "kind", COL_TEXT, R(2), 0 },
 	{ "region", "region", COL_TEXT, R(3), COL_NULLABLE },
+	{ "county", "county", COL_TEXT, R(4), COL_OMIT_NULL },
 };
 
 static const struct column region_cols[] = {

@@ -38,6 +38,11 @@
  * Indicator screening: anyone who may read a person assesses it (adds an
  * assessment; assessments are read with the person), while its case is
  * open.
+ * Consultations (intake): requesters submit them and see only their own;
+ * the secretariat's coordinators see all, a regional coordinator its
+ * region's queue; only coordinators change them (take, answer, refer,
+ * close) or open a case from one, which happens once. Every other role
+ * is refused by role (403); a consultation out of scope is hidden (404).
  */
 #include <string.h>
 
@@ -83,7 +88,14 @@ policy_scope(const struct principal *p, enum object_kind kind)
 	/* Coordinators read the log one case at a time: no list scope. */
 	if (kind == OBJ_AUDIT && p->role == ROLE_AUDITOR)
 		s.reasons = SCOPE_ALL;
-	else if (is_case_bound(kind) && works_cases(p)) {
+	else if (kind == OBJ_CONSULTATION) {
+		if (is_secretariat_coordinator(p))
+			s.reasons = SCOPE_ALL;
+		else if (acts_as_coordinator(p))
+			s.reasons = SCOPE_REGION;
+		else if (p->role == ROLE_REQUESTER)
+			s.reasons = SCOPE_OWN;
+	} else if (is_case_bound(kind) && works_cases(p)) {
 		if (is_secretariat_coordinator(p))
 			s.reasons = SCOPE_ALL;
 		else if (acts_as_coordinator(p))
@@ -245,6 +257,64 @@ decide_guidance(const struct principal *p, enum action action)
 	                                                       POLICY_FORBIDDEN;
 }
 
+/* Consultations: see the comment at the top. */
+static enum policy_decision
+decide_consultation(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	struct scope s = policy_scope(p, OBJ_CONSULTATION);
+
+	if (p->role != ROLE_REQUESTER && !acts_as_coordinator(p))
+		return POLICY_FORBIDDEN;
+	if (action == ACT_LIST || action == ACT_CREATE)
+		return POLICY_ALLOW;
+	if (!policy_in_scope(&s, f))
+		return POLICY_HIDDEN;
+	switch (action) {
+	case ACT_READ:
+		return POLICY_ALLOW;
+	case ACT_UPDATE:
+	case ACT_CONVERT:
+		return acts_as_coordinator(p) ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	default:
+		return POLICY_FORBIDDEN;
+	}
+}
+
+int
+policy_consultation_move(const char *from, const char *to)
+{
+	if (from == NULL || to == NULL)
+		return 0;
+	if (strcmp(from, to) == 0)
+		return 1;
+	if (strcmp(from, "new") == 0)
+		return strcmp(to, "in_progress") == 0;
+	if (strcmp(from, "in_progress") == 0)
+		return strcmp(to, "answered") == 0 ||
+		    strcmp(to, "referred") == 0 || strcmp(to, "closed") == 0;
+	return 0;
+}
+
+unsigned
+policy_consultation_allowed(const struct principal *p, const struct facts *f)
+{
+	unsigned set = 0;
+
+	if (f->kind != OBJ_CONSULTATION ||
+	    policy_decide(p, OBJ_CONSULTATION, ACT_UPDATE, f) != POLICY_ALLOW)
+		return 0;
+	if (strcmp(f->consultation_status, "new") == 0)
+		set |= CONSULT_TAKE;
+	if (strcmp(f->consultation_status, "in_progress") == 0)
+		set |= CONSULT_ANSWER;
+	if (policy_decide(p, OBJ_CONSULTATION, ACT_CONVERT, f) ==
+	        POLICY_ALLOW &&
+	    !policy_conflict(ACT_CONVERT, f))
+		set |= CONSULT_OPEN_CASE;
+	return set;
+}
+
 int
 policy_audit_pseudonyms(const struct principal *p)
 {
@@ -274,9 +344,15 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		    POLICY_ALLOW :
 		    POLICY_FORBIDDEN;
 	case OBJ_REFERENCE:
+		/* Admins add organizations (NGOs, other authorities). */
+		if (action == ACT_CREATE)
+			return p->role == ROLE_ADMIN ? POLICY_ALLOW :
+			                               POLICY_FORBIDDEN;
 		return action == ACT_LIST || action == ACT_READ ?
 		    POLICY_ALLOW :
 		    POLICY_FORBIDDEN;
+	case OBJ_CONSULTATION:
+		return decide_consultation(p, action, f);
 	case OBJ_SESSION:
 		/* Anyone authenticated reads and ends its own session. */
 		return action == ACT_READ || action == ACT_UPDATE ?
@@ -310,6 +386,10 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_BREAK_GLASS:
 		/* One live grant at a time: it already opens the identity. */
 		return *f->glass_until != '\0';
+	case ACT_CONVERT:
+		/* A consultation opens one case, and none once closed. */
+		return *f->consultation_case != '\0' ||
+		    strcmp(f->consultation_status, "closed") == 0;
 	default:
 		return 0;
 	}

@@ -66,6 +66,8 @@ enum action {
 	ACT_FIRST_CONTACT, /* log a first meeting with a person */
 	/* support pathway (pwy) */
 	ACT_PATHWAY_EVENT, /* add an event to a person's support pathway */
+	/* Intake (consultations). */
+	ACT_CONVERT, /* open a case from a consultation */
 };
 
 enum policy_decision {
@@ -96,9 +98,12 @@ struct facts {
 	char             glass_until[21];  /* persons: the end of the
 						   principal's live grant,
 						   "" for none */
-	int              closed;    /* case-bound kinds: the case is closed */
-	int              owner_row; /* team rows: the owner organization's
+	int              closed;      /* case-bound kinds: the case is closed */
+	int              owner_row;   /* team rows: the owner organization's
 				       own row, which never leaves the team */
+	char consultation_status[16]; /* consultations: new, in_progress, ... */
+	char consultation_case[37];   /* consultations: the case opened from
+					 it, "" for none */
 };
 
 /*
@@ -196,6 +201,27 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_COUNT         13
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
+
+/*
+ * Consultations (intake): what a consultation answer offers ("allowed"),
+ * each bit the policy_decide() (and policy_conflict()) of its route:
+ * CONSULT_TAKE "take" (status new -> in_progress, assigned to the
+ * caller), CONSULT_ANSWER "answer" (in_progress -> answered, referred or
+ * closed), CONSULT_OPEN_CASE "open_case" (a case from it). facts: the
+ * consultation's (its status in consultation_status, the case opened
+ * from it in consultation_case).
+ */
+#define CONSULT_TAKE      0x1u
+#define CONSULT_ANSWER    0x2u
+#define CONSULT_OPEN_CASE 0x4u
+unsigned policy_consultation_allowed(const struct principal *p,
+    const struct facts                                      *facts);
+/*
+ * Whether a consultation's status may go from -> to: new -> in_progress
+ * -> answered | referred | closed. Staying at the same status is no move
+ * and allowed; every other move is not (answered 409).
+ */
+int policy_consultation_move(const char *from, const char *to);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
 const char *policy_allowed_name(unsigned i);
 

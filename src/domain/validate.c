@@ -240,6 +240,38 @@ validate_list(json_t *value, const struct field_spec *f, const char *path,
 	return n;
 }
 
+/* Checks an array of objects, each against f->fields ("path[i]"). */
+static int
+validate_objects(json_t *value, const struct field_spec *f, const char *path,
+    json_t *errors)
+{
+	size_t  i;
+	json_t *item;
+	char   *item_path;
+	int     n = 0;
+
+	if (!json_is_array(value)) {
+		add_error(errors, path, "wrong_type");
+		return 1;
+	}
+	if (f->max_len > 0 && json_array_size(value) > f->max_len) {
+		add_error(errors, path, "too_long");
+		return 1;
+	}
+	json_array_foreach(value, i, item)
+	{
+		item_path = xasprintf("%s[%zu]", path, i);
+		if (!json_is_object(item)) {
+			add_error(errors, item_path, "wrong_type");
+			n++;
+		} else
+			n += validate_object(item, f->fields, item_path,
+			    errors);
+		free(item_path);
+	}
+	return n;
+}
+
 /* Checks one declared member; may replace it in obj with its NFC form. */
 static int
 validate_member(json_t *obj, const char *key, json_t *value,
@@ -295,6 +327,8 @@ validate_member(json_t *obj, const char *key, json_t *value,
 			break;
 		}
 		return validate_object(value, f->fields, path, errors);
+	case FT_OBJECT_LIST:
+		return validate_objects(value, f, path, errors);
 	}
 	if (code == NULL)
 		return 0;

@@ -41,6 +41,7 @@ enum field_type {
 	FT_DATE,        /* "YYYY-MM-DD" */
 	FT_COUNTRY,     /* ISO 3166-1 alpha-2, upper case */
 	FT_OBJECT,      /* nested object with its own spec */
+	FT_OBJECT_LIST, /* array of up to max_len such objects */
 };
 
 #define FIELD_REQUIRED 0x1

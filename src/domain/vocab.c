@@ -195,6 +195,15 @@ const struct term vocab_audit_actions[] = {
 	/* The support pathway (issue 10). */
 	{ "pathway.read", NULL, NULL },
 	{ "pathway_event.create", NULL, NULL },
+	/* Intake: organizations and consultations. */
+	{ "organization.create", NULL, NULL },
+	{ "consultation.create", NULL, NULL },
+	{ "consultation.list", NULL, NULL },
+	{ "consultation.read", NULL, NULL },
+	{ "consultation.update", NULL, NULL },
+	{ "consultation.convert", NULL, NULL },
+	{ "consultation.denied", NULL, NULL },
+	{ "consultation.write_denied", NULL, NULL },
 	TERM_END,
 };
 
@@ -223,6 +232,52 @@ const struct term vocab_first_contact_checks[] = {
 	TERM_END,
 };
 
+/* Intake: organization kinds and the consultations' code lists. */
+const struct term vocab_org_kinds[] = {
+	{ "secretariat", "Sekretariat", "Secretariat" },
+	{ "police", "Polis", "Police" },
+	{ "prosecutor", "Åklagare", "Prosecutor" },
+	{ "migration", "Migrationsverket", "Migration agency" },
+	{ "coordinator", "Regionkoordinator", "Regional coordinator" },
+	{ "health", "Hälso- och sjukvård", "Health care" },
+	{ "labour_inspection", "Arbetsmiljöinspektion", "Labour inspection" },
+	{ "tax", "Skatteverket", "Tax agency" },
+	{ "social_services", "Socialtjänst", "Social services" },
+	{ "ngo", "Idéburen organisation", "NGO" },
+	{ "other", "Annan", "Other" },
+	TERM_END,
+};
+
+const struct term vocab_consultation_status[] = {
+	{ "new", "Ny", "New" },
+	{ "in_progress", "Pågår", "In progress" },
+	{ "answered", "Besvarad", "Answered" },
+	{ "referred", "Hänvisad", "Referred" },
+	{ "closed", "Avslutad", "Closed" },
+	TERM_END,
+};
+
+const struct term vocab_consultation_channel[] = {
+	{ "phone", "Telefon", "Phone" },
+	{ "email", "E-post", "E-mail" },
+	{ "web", "Webbformulär", "Web form" },
+	{ "meeting", "Möte", "Meeting" },
+	TERM_END,
+};
+
+const struct term vocab_urgency[] = {
+	{ "acute", "Akut", "Acute" },
+	{ "normal", "Inte akut", "Not acute" },
+	TERM_END,
+};
+
+const struct term vocab_consent[] = {
+	{ "none", "Inget samtycke (anonym konsultation)",
+	    "No consent (anonymous consultation)" },
+	{ "given", "Personen har samtyckt", "The person has consented" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -239,6 +294,11 @@ const struct vocabulary vocabularies[] = {
 	{ "pathway_steps", vocab_pathway_steps },
 	{ "pathway_event_types", vocab_pathway_event_types },
 	{ "pathway_clocks", vocab_pathway_clocks },
+	{ "organization_kinds", vocab_org_kinds },
+	{ "consultation_statuses", vocab_consultation_status },
+	{ "consultation_channels", vocab_consultation_channel },
+	{ "urgencies", vocab_urgency },
+	{ "consents", vocab_consent },
 	{ NULL, NULL },
 };
 

@@ -69,6 +69,12 @@ extern const struct term vocab_vulnerabilities[];
 extern const struct term vocab_journal_kind[];       /* note, call, ... */
 extern const struct term vocab_journal_visibility[]; /* team, full */
 extern const struct term vocab_audit_actions[];      /* codes only */
+/* Intake. */
+extern const struct term vocab_org_kinds[];
+extern const struct term vocab_consultation_status[];
+extern const struct term vocab_consultation_channel[];
+extern const struct term vocab_urgency[];
+extern const struct term vocab_consent[];
 
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];

@@ -184,6 +184,9 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
     // support pathway (pwy)
     pathway_steps: 'PathwayStepCode', pathway_event_types: 'PathwayEventType', pathway_clocks: 'PathwayClockKind',
+    // Intake.
+    organization_kinds: 'OrganizationKind', consultation_statuses: 'ConsultationStatus',
+    consultation_channels: 'ConsultationChannel', urgencies: 'Urgency', consents: 'Consent',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {

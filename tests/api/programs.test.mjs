@@ -174,7 +174,7 @@ test('nmtd --user refuses root and unknown users', { skip: ROOT_ONLY }, async ()
 
 // API.md "Programs": help, version and errors that list the valid values.
 test('nmtctl --help, help COMMAND, COMMAND --help and --version', async () => {
-  const COMMANDS = ['init', 'user', 'token', 'audit', 'key', 'demo'];
+  const COMMANDS = ['init', 'user', 'token', 'audit', 'key', 'demo', 'org'];
   for (const flag of ['--help', '-h', 'help']) {
     const r = await run(NMTCTL, [flag]);
     assert.equal(r.code, 0, `${flag}: ${r.stderr}`);

@@ -31,6 +31,9 @@ const UNDO = {
   19: (pg) => `DROP TABLE pathway_event;${pg ? ' DROP FUNCTION pathway_event_append_only();' : ''}`,
   // mat (issue 8, item 6)
   14: () => 'DROP TABLE person_match;',
+  // Intake: the derived SOC- organizations go with their municipalities.
+  13: () => `DROP TABLE consultation_person; DROP TABLE consultation; DROP TABLE municipality;
+    DELETE FROM counter WHERE name LIKE 'consultation-%';`,
 };
 
 /**

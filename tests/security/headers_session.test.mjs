@@ -83,6 +83,9 @@ test('every endpoint answers with the API security headers, with and without TLS
   const p = await createPerson(srv, U.pol, c.id, { protected_identity: 'marked',
     identity: { full_name: 'H H', date_of_birth: '1990-01-01', id_number: '1', phone: '2', address: '3' } });
   const session = await loginOk(srv, await addUser(srv, { org: 'NMT', role: 'analyst', username: 'h_ana' }));
+  const kons = { channel: 'phone', requester: { name: 'H' }, county: '12', question: 'H', concerns: [],
+    child_involved: false, urgency: 'normal', consent: 'none' };
+  const q = (await api(srv, 'POST', '/api/v1/consultations', { auth: U.nmt, body: kons })).json;
   const calls = {
     'GET /healthz': () => api(srv, 'GET', '/healthz'),
     'GET /api/v1/organizations': () => api(srv, 'GET', '/api/v1/organizations', { auth: U.pol }),
@@ -150,6 +153,17 @@ test('every endpoint answers with the API security headers, with and without TLS
     // mat (issue 8, item 6)
     'POST /api/v1/persons/match': () => api(srv, 'POST', '/api/v1/persons/match',
       { auth: U.pol, body: { pseudonym: 'H' } }),
+    // Intake.
+    'POST /api/v1/organizations': () => api(srv, 'POST', '/api/v1/organizations',
+      { auth: U.pol, body: { code: 'HNGO', name: 'H', kind: 'ngo' } }),
+    'GET /api/v1/consultations': () => api(srv, 'GET', '/api/v1/consultations', { auth: U.nmt }),
+    'GET /api/v1/consultations/counts': () => api(srv, 'GET', '/api/v1/consultations/counts', { auth: U.nmt }),
+    'POST /api/v1/consultations': () => api(srv, 'POST', '/api/v1/consultations', { auth: U.nmt, body: kons }),
+    'GET /api/v1/consultations/{id}': () => api(srv, 'GET', `/api/v1/consultations/${q.id}`, { auth: U.nmt }),
+    'PATCH /api/v1/consultations/{id}': () => api(srv, 'PATCH', `/api/v1/consultations/${q.id}`,
+      { auth: U.nmt, ifMatch: '"1"', body: { notes: 'H' } }),
+    'POST /api/v1/consultations/{id}/case': () => api(srv, 'POST', `/api/v1/consultations/${q.id}/case`,
+      { auth: U.nmt, body: {} }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

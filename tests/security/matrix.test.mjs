@@ -23,6 +23,7 @@ const PRINCIPALS = {
   member_colleague: { org: 'AKLAGARE-INTERNATIONELLA', role: 'member' },
   member_none: { org: 'SOS-AVV', role: 'member' },
   requester: { org: 'POLISEN-NOA', role: 'requester' },
+  requester_soc: { org: 'SOC-0180', role: 'requester' },
   analyst: { org: 'NMT', role: 'analyst' },
   auditor: { org: 'NMT', role: 'auditor' },
 };
@@ -383,6 +384,58 @@ test('the duplicate check: every principal × every case', async () => {
       failures.push(`${who} ${e} identity: expected ${want.length} persons, elsewhere ${elsewhere}; got ` +
         `${got.length}, elsewhere ${byId.json.elsewhere}`);
     }
+  }
+  assert.deepEqual(failures, []);
+});
+
+// Intake: consultations by a requester (Syd), another requester (Stockholm) and the
+// secretariat (Nord).
+const CONSULTATIONS = {
+  by_requester: { by: 'requester', county: '12', region: 'syd' },
+  by_requester_soc: { by: 'requester_soc', county: '01', region: 'stockholm' },
+  by_nmt: { by: 'coord_nmt', county: '25', region: 'nord' },
+};
+
+test('consultations: read, change, list and create', async () => {
+  const failures = [];
+  const Q = {};
+  for (const [name, spec] of Object.entries(CONSULTATIONS)) {
+    const r = await api(srv, 'POST', '/api/v1/consultations', { auth: U[spec.by], body: {
+      channel: 'web', requester: { name: 'Matris' }, county: spec.county, question: `Matris ${name}`,
+      concerns: [], child_involved: false, urgency: 'normal', consent: 'none' } });
+    assert.equal(r.status, 201, `consultation ${name}: ${r.text}`);
+    Q[name] = { id: r.json.id, model: { region: spec.region, by: U[spec.by].username } };
+  }
+  const world = [...Object.values(Q), { id: randomId(), model: null }];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    for (const q of world) {
+      const rel = M.consultationRelation(p, q.model);
+      let e = 'GET /consultations/{id}';
+      const got = await api(srv, 'GET', `/api/v1/consultations/${q.id}`, { auth });
+      cell(failures, who, e, `consultation-${rel}`, M.expect[e](p, q.model), got);
+      e = 'PATCH /consultations/{id}';
+      const ifMatch = got.status === 200 ? `"${got.json.version}"` : '"1"';
+      cell(failures, who, e, `consultation-${rel}`, M.expect[e](p, q.model),
+        await api(srv, 'PATCH', `/api/v1/consultations/${q.id}`, { auth, ifMatch, body: { notes: `av ${who}` } }));
+    }
+    let e = 'GET /consultations';
+    const r = await api(srv, 'GET', '/api/v1/consultations?limit=200', { auth });
+    cell(failures, who, e, 'consultation-list', M.expect[e](p), r);
+    if (r.status === 200) {
+      const ours = new Set(Object.values(Q).map((x) => x.id));
+      const listed = r.json.items.map((x) => x.id).filter((id) => ours.has(id)).sort();
+      const want = Object.values(Q).filter((x) => M.seesConsultation(p, x.model)).map((x) => x.id).sort();
+      total += 1;
+      if (JSON.stringify(listed) !== JSON.stringify(want)) {
+        failures.push(`${who} GET /consultations holds ${listed.length} of the world's, expected ${want.length}`);
+      }
+    }
+    e = 'POST /consultations';
+    cell(failures, who, e, 'consultation-create', M.expect[e](p), await api(srv, 'POST', '/api/v1/consultations',
+      { auth, body: { channel: 'phone', requester: { name: 'Matris' }, county: '03', question: 'Matris',
+        concerns: [], child_involved: false, urgency: 'normal', consent: 'none' } }));
   }
   assert.deepEqual(failures, []);
 });

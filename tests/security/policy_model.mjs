@@ -112,3 +112,29 @@ export function relation(p, c) {
   if (owner(p, c)) return 'own';
   return sees(p, c) ? 'visible' : 'invisible';
 }
+
+// Intake (consultations). A consultation: {region, by (the username that submitted it)}.
+// Requesters submit and see only their own; the secretariat's coordinators see all, a coordinator
+// with a region its region's; only coordinators change them. Every other role: 403.
+export const worksConsultations = (p) => p.role === 'requester' || coordRights(p);
+export function seesConsultation(p, q) {
+  if (!worksConsultations(p)) return false;
+  if (secretariat(p)) return true;
+  if (coordRights(p)) return p.region === q.region;
+  return q.by === p.username;
+}
+const consultationGate = (p, q, allowed, ok) => {
+  if (!worksConsultations(p)) return 403;
+  if (q === null || !seesConsultation(p, q)) return 404;
+  return allowed(p, q) ? ok : 403;
+};
+expect['GET /consultations/{id}'] = (p, q) => consultationGate(p, q, () => true, 200);
+expect['PATCH /consultations/{id}'] = (p, q) => consultationGate(p, q, coordRights, 200);
+expect['GET /consultations'] = (p) => (worksConsultations(p) ? 200 : 403);
+expect['POST /consultations'] = (p) => (worksConsultations(p) ? 201 : 403);
+/** own / visible / invisible / absent, for a consultation. */
+export const consultationRelation = (p, q) => {
+  if (q === null) return 'absent';
+  if (q.by === p.username) return 'own';
+  return seesConsultation(p, q) ? 'visible' : 'invisible';
+};

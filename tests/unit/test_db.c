@@ -283,9 +283,22 @@ test_seed(void **state)
 			fail_msg("db_seed #%d: %s", i + 1, err);
 		assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
 		assert_int_equal(count(db, "SELECT count(*) FROM county"), 21);
+		/* The national team and the municipalities' social services. */
 		assert_int_equal(count(db, "SELECT count(*) FROM organization"),
-		    18);
+		    18 + 290);
+		assert_int_equal(count(db, "SELECT count(*) FROM municipality"),
+		    290);
+		assert_int_equal(
+		    count(db,
+		        "SELECT count(*) FROM organization o JOIN "
+		        "municipality m ON o.code = 'SOC-' || "
+		        "m.code JOIN county k ON k.code = m.county "
+		        "WHERE o.county = m.county AND o.region = "
+		        "k.region AND o.kind = 'social_services'"),
+		    290);
 	}
+	assert_value1(db, "SELECT name FROM organization WHERE code = $1",
+	    "SOC-1280", "Socialtjänsten i Malmö");
 	assert_value1(db, "SELECT region FROM county WHERE code = $1", "12",
 	    "syd");
 	assert_value1(db, "SELECT name FROM county WHERE code = $1", "12",

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "domain/intake.h"
 #include "domain/person_rules.h"
 #include "domain/policy.h"
 #include "domain/validate.h"
@@ -807,6 +808,168 @@ test_time(void **state)
 	assert_int_equal(date_parse("2024-2-29", &y, &m, &d), -1);
 }
 
+/* ---- intake ---- */
+
+static struct facts
+consultation_f(const char *region, const char *by, const char *status,
+    const char *case_id)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = OBJ_CONSULTATION;
+	f.exists = 1;
+	strlcopy(f.region, region, sizeof(f.region));
+	strlcopy(f.requester, by, sizeof(f.requester));
+	strlcopy(f.consultation_status, status, sizeof(f.consultation_status));
+	strlcopy(f.consultation_case, case_id, sizeof(f.consultation_case));
+	return f;
+}
+
+static void
+test_policy_consultation(void **state)
+{
+	const struct principal req = { ROLE_REQUESTER, "r1", "SOC-1280", NULL };
+	const struct principal other = { ROLE_REQUESTER, "r2", "SOC-1280",
+		NULL };
+	const struct principal rk_sthlm = { ROLE_COORDINATOR, "u5",
+		"RK-STOCKHOLM", "stockholm" };
+	const struct principal no_region = { ROLE_COORDINATOR, "u6",
+		"POLISEN-VAST", NULL };
+	struct facts           f = consultation_f("syd", "r1", "new", "");
+	struct facts           gone = f;
+	struct scope           s;
+
+	(void)state;
+	gone.exists = 0;
+	/* Who works consultations at all. */
+	assert_int_equal(policy_decide(&police, OBJ_CONSULTATION, ACT_LIST,
+	                     NULL),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&no_region, OBJ_CONSULTATION, ACT_READ,
+	                     &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&req, OBJ_CONSULTATION, ACT_CREATE,
+	                     NULL),
+	    POLICY_ALLOW);
+	/* Reading: own, region, all; hidden otherwise (and when missing). */
+	assert_int_equal(policy_decide(&req, OBJ_CONSULTATION, ACT_READ, &f),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&other, OBJ_CONSULTATION, ACT_READ, &f),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&rk_syd, OBJ_CONSULTATION, ACT_READ, &f),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&rk_sthlm, OBJ_CONSULTATION, ACT_READ,
+	                     &f),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&secretariat, OBJ_CONSULTATION, ACT_READ,
+	                     &f),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&secretariat, OBJ_CONSULTATION, ACT_READ,
+	                     &gone),
+	    POLICY_HIDDEN);
+	/* Changing: coordinators only; the requester sees but may not. */
+	assert_int_equal(policy_decide(&req, OBJ_CONSULTATION, ACT_UPDATE, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&req, OBJ_CONSULTATION, ACT_CONVERT, &f),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_consultation_allowed(&req, &f), 0);
+	assert_int_equal(policy_consultation_allowed(&rk_syd, &f),
+	    CONSULT_TAKE | CONSULT_OPEN_CASE);
+	strlcopy(f.consultation_status, "in_progress",
+	    sizeof(f.consultation_status));
+	assert_int_equal(policy_consultation_allowed(&rk_syd, &f),
+	    CONSULT_ANSWER | CONSULT_OPEN_CASE);
+	/* A case opens once, and never from a closed consultation. */
+	strlcopy(f.consultation_case, "c1", sizeof(f.consultation_case));
+	assert_true(policy_conflict(ACT_CONVERT, &f));
+	assert_int_equal(policy_consultation_allowed(&rk_syd, &f),
+	    CONSULT_ANSWER);
+	f = consultation_f("syd", "r1", "closed", "");
+	assert_true(policy_conflict(ACT_CONVERT, &f));
+	/* The list scopes are the same rules. */
+	s = policy_scope(&req, OBJ_CONSULTATION);
+	assert_int_equal(s.reasons, SCOPE_OWN);
+	assert_true(policy_in_scope(&s, &f));
+	s = policy_scope(&other, OBJ_CONSULTATION);
+	assert_false(policy_in_scope(&s, &f));
+	s = policy_scope(&rk_sthlm, OBJ_CONSULTATION);
+	assert_false(policy_in_scope(&s, &f));
+	s = policy_scope(&secretariat, OBJ_CONSULTATION);
+	assert_int_equal(s.reasons, SCOPE_ALL);
+	s = policy_scope(&police, OBJ_CONSULTATION);
+	assert_int_equal(s.reasons, 0);
+	/* Admins add organizations; nobody else does. */
+	assert_int_equal(policy_decide(&(struct principal){ ROLE_ADMIN, "a",
+	                                   "NMT", NULL },
+	                     OBJ_REFERENCE, ACT_CREATE, NULL),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&secretariat, OBJ_REFERENCE, ACT_CREATE,
+	                     NULL),
+	    POLICY_FORBIDDEN);
+}
+
+static void
+test_consultation_moves(void **state)
+{
+	static const char *const st[] = { "new", "in_progress", "answered",
+		"referred", "closed" };
+	/* allowed[from][to] */
+	static const int allowed[5][5] = {
+		{ 1, 1, 0, 0, 0 },
+		{ 0, 1, 1, 1, 1 },
+		{ 0, 0, 1, 0, 0 },
+		{ 0, 0, 0, 1, 0 },
+		{ 0, 0, 0, 0, 1 },
+	};
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < 5; j++)
+			if (policy_consultation_move(st[i], st[j]) !=
+			    allowed[i][j])
+				fail_msg("%s -> %s", st[i], st[j]);
+	assert_false(policy_consultation_move("new", "done"));
+	assert_false(policy_consultation_move(NULL, "new"));
+}
+
+static void
+test_intake_rules(void **state)
+{
+	char out[16];
+
+	(void)state;
+	assert_int_equal(intake_coordinators("syd", out, sizeof(out)), 0);
+	assert_string_equal(out, "RK-SYD");
+	assert_int_equal(intake_coordinators("bergslagen", out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "RK-BERGSLAGEN");
+	assert_int_equal(intake_coordinators("Syd", out, sizeof(out)), -1);
+	assert_int_equal(intake_coordinators("", out, sizeof(out)), -1);
+	assert_int_equal(intake_coordinators("abcdefghijklm", out, sizeof(out)),
+	    -1);
+	assert_true(intake_org_code_valid("NOVAHUSET"));
+	assert_true(intake_org_code_valid("RODA-KORSET-2"));
+	assert_false(intake_org_code_valid("SOC-1280"));
+	assert_false(intake_org_code_valid("novahuset"));
+	assert_false(intake_org_code_valid("9LIV"));
+	assert_false(intake_org_code_valid("A"));
+	assert_false(intake_org_code_valid("A B"));
+	assert_true(intake_email_valid("karin@malmo.se"));
+	assert_true(intake_email_valid("k.s+x@sub.malmo.se"));
+	assert_false(intake_email_valid("karin.malmo.se"));
+	assert_false(intake_email_valid("@malmo.se"));
+	assert_false(intake_email_valid("karin@malmo"));
+	assert_false(intake_email_valid("karin@@malmo.se"));
+	assert_false(intake_email_valid("karin @malmo.se"));
+	assert_false(intake_email_valid("karin@malmo."));
+	assert_true(intake_phone_valid("040-34 10 00"));
+	assert_true(intake_phone_valid("+46 (0)40 341000"));
+	assert_false(intake_phone_valid("1234"));
+	assert_false(intake_phone_valid("ring mig"));
+}
+
 int
 main(void)
 {
@@ -822,6 +985,9 @@ main(void)
 		cmocka_unit_test(test_policy_unknown_protection),
 		cmocka_unit_test(test_policy_scope_matches_decide),
 		cmocka_unit_test(test_policy_allowed),
+		cmocka_unit_test(test_policy_consultation),
+		cmocka_unit_test(test_consultation_moves),
+		cmocka_unit_test(test_intake_rules),
 		cmocka_unit_test(test_child_rule),
 		cmocka_unit_test(test_validate_accepts_and_normalises),
 		cmocka_unit_test(test_validate_rejects),

@@ -344,6 +344,8 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 }
 
 static void assert_audit_plans(struct tstate *t);
+static void assert_consultation_plans(struct tstate *t,
+    const struct principal                          *p);
 static void assert_case_plans(struct tstate *t, const struct principal *p);
 static void assert_match_plans(struct tstate *t, const struct principal *p);
 
@@ -397,6 +399,33 @@ test_list_plans(void **state)
 	    "c", "nmt_case_region", 1);
 	assert_case_plans(t, &p);
 	assert_match_plans(t, &p); /* mat (issue 8, item 6) */
+	assert_consultation_plans(t, &p);
+}
+
+/*
+ * Intake: the queue of a region and a requester's own consultations walk
+ * their index in queue order; the secretariat's walks the queue index.
+ */
+static void
+assert_consultation_plans(struct tstate *t, const struct principal *p)
+{
+	struct principal req = { ROLE_REQUESTER, t->user_id, "SOC-1280", NULL };
+	struct principal nmt = { ROLE_COORDINATOR, t->user_id, "NMT", NULL };
+	struct consultation_filter f;
+	struct page                pg = { 50, NULL, NULL };
+	struct page                next = { 50, "12026-01-01T00:00:00Z",
+		               "00000000-0000-4000-8000-000000000000" };
+
+	memset(&f, 0, sizeof(f));
+	f.scope = policy_scope(p, OBJ_CONSULTATION);
+	assert_uses_index(t->db, store_consultation_list_sql(&f, &next),
+	    "consultation", "q", "consultation_region", 1);
+	f.scope = policy_scope(&req, OBJ_CONSULTATION);
+	assert_uses_index(t->db, store_consultation_list_sql(&f, &pg),
+	    "consultation", "q", "consultation_creator", 1);
+	f.scope = policy_scope(&nmt, OBJ_CONSULTATION);
+	assert_uses_index(t->db, store_consultation_list_sql(&f, &pg),
+	    "consultation", "q", "consultation_queue", 0);
 }
 
 /* The audit log's filters each reach their index. */

@@ -269,5 +269,26 @@ export const api = {
 	// A first meeting {date, checklist: {code: bool}, note?}; never changed.
 	logFirstContact(personId, body) {
 		return request('POST', `/persons/${encodeURIComponent(personId)}/first-contact`, { body });
+	// Intake: consultations (the queue in queue order: acute first, then
+	// oldest; a requester gets its own) {status, region, urgency, open,
+	// limit, cursor}, their counts per status, and the changes.
+	listConsultations(params, signal) {
+		return request('GET', '/consultations', { params, signal });
+	},
+	consultationCounts(params) {
+		return request('GET', '/consultations/counts', { params });
+	},
+	createConsultation(body) {
+		return request('POST', '/consultations', { body });
+	},
+	getConsultation(id) {
+		return request('GET', `/consultations/${encodeURIComponent(id)}`);
+	},
+	updateConsultation(id, body, version) {
+		return request('PATCH', `/consultations/${encodeURIComponent(id)}`, { body, version });
+	},
+	// A case opened from the consultation (the new case).
+	openCaseFromConsultation(id, body = {}) {
+		return request('POST', `/consultations/${encodeURIComponent(id)}/case`, { body });
 	},
 };

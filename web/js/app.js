@@ -24,7 +24,11 @@ import * as breakGlassView from './views/break-glass.js';
 import * as startView from './views/start.js';
 import * as assessmentView from './views/assessment.js';
 import * as guidanceAdminView from './views/guidance-admin.js';
-import { worksCases, audits, homeRoute, editsGuidance } from './roles.js';
+import * as consultationsView from './views/consultations.js';
+import * as newConsultationView from './views/consultation-new.js';
+import {
+	worksCases, audits, homeRoute, editsGuidance, requests, worksQueue, logsConsultations,
+} from './roles.js';
 
 const state = {
 	user: null,
@@ -47,14 +51,27 @@ const routes = [
 	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
 	[/^#\/start\/?$/, startView, anyone],
 	[/^#\/guidance\/?$/, guidanceAdminView, editsGuidance],
+	// Intake.
+	[/^#\/consultations\/?$/, consultationsView, worksQueue],
+	[/^#\/consultations\/mine\/?$/, consultationsView, requests],
+	[/^#\/consultations\/new\/?$/, newConsultationView, logsConsultations],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
 function navItems(user) {
+	if (requests(user)) {
+		return [
+			['nav-consultation-new', '#/consultations/new', 'nav.newConsultation', /^#\/consultations\/new\/?$/],
+			['nav-consultations-mine', '#/consultations/mine', 'nav.myConsultations', /^#\/consultations\/mine\/?$/],
+		];
+	}
 	if (worksCases(user)) {
 		return [
 			['nav-cases', '#/cases', 'nav.cases', /^#\/cases\/?$/],
 			['nav-new', '#/cases/new', 'nav.newCase', /^#\/cases\/new\/?$/],
+			...(worksQueue(user)
+			    ? [['nav-consultations', '#/consultations', 'nav.consultations', /^#\/consultations\/?$/]]
+			    : []),
 		];
 	}
 	if (audits(user)) {
@@ -336,6 +353,7 @@ function signedOut(message) {
 	vocab.clear();
 	casesView.resetFilters();
 	auditView.resetFilters();
+	consultationsView.resetFilters();
 	renderHeader();
 	// The next user starts where their own role starts.
 	history.replaceState(null, '', '#/');

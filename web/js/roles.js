@@ -4,7 +4,11 @@
 //   coordinator, member – work cases (and a coordinator reads a case's log);
 //   auditor             – reads the audit log and the nödåtkomst grants;
 //   admin               – edits the first-contact guidance (#/guidance);
-//   admin, analyst, requester – otherwise a start page says what they can do.
+//   requester           – its consultations: "Ny konsultation" and
+//                         "Mina konsultationer", nothing else;
+//   coordinator         – also the consultation queue of its region (the
+//                         secretariat: every region);
+//   analyst             – nothing here yet: a start page says so.
 
 export function worksCases(user) {
 	return Boolean(user) && (user.role === 'coordinator' || user.role === 'member');
@@ -24,8 +28,32 @@ export function editsGuidance(user) {
 	return Boolean(user) && user.role === 'admin';
 }
 
+// Intake: requesters submit and follow their own consultations.
+export function requests(user) {
+	return Boolean(user) && user.role === 'requester';
+}
+
+// Intake: coordinators with coordinator rights (the secretariat's, and
+// those with a region) work the consultation queue.
+export function worksQueue(user) {
+	return Boolean(user) && user.role === 'coordinator' &&
+	    (Boolean(user.region) || (Boolean(user.organization) && user.organization.code === 'NMT'));
+}
+
+// The new-consultation form: requesters, and coordinators logging a call.
+export function logsConsultations(user) {
+	return requests(user) || worksQueue(user);
+}
+
+// The secretariat's coordinators see every region's queue.
+export function secretariat(user) {
+	return worksQueue(user) && Boolean(user.organization) && user.organization.code === 'NMT';
+}
+
 // Where a user starts after login and on "#/".
 export function homeRoute(user) {
+	if (requests(user))
+		return '#/consultations/mine';
 	if (worksCases(user))
 		return '#/cases';
 	if (audits(user))
