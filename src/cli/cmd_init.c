@@ -1,7 +1,8 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
- * the migrations, seeds the reference data, brings the cases' search
- * text up to what the build searches and fills derived columns a
+ * the migrations, seeds the reference data, brings the search index up
+ * to what the build folds (db/search.c: documents a migration filled with
+ * unfolded text, or folded by an older build) and fills derived columns a
  * migration cannot compute (the cases' title sort keys). Running it again
  * changes nothing but corrected reference data.
  */
@@ -11,7 +12,7 @@
 #include "db/seed.h"
 #include "db/store.h"
 
-/* The search text of every case as this build computes it. */
+/* Every search document as this build computes it. */
 static enum nmt_err
 refold(struct db *db)
 {
@@ -20,7 +21,7 @@ refold(struct db *db)
 
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = store_case_refold(db, &n)) == NMT_OK)
+	if ((e = search_refold(db, &n)) == NMT_OK)
 		e = db_commit(db);
 	if (e != NMT_OK)
 		db_rollback(db);
@@ -50,7 +51,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if (refold(cli->db) != NMT_OK) {
-		fprintf(stderr, "nmtctl: search text update failed\n");
+		fprintf(stderr, "nmtctl: search index update failed\n");
 		cli_close(cli);
 		return 2;
 	}

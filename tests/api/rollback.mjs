@@ -22,6 +22,9 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  // fts (issue 8, item 7): the search index; the folded column it replaced comes back empty.
+  16: (pg) => `${pg ? '' : 'DROP TABLE search_fts;'} DROP TABLE search_doc;
+    ALTER TABLE nmt_case ADD COLUMN search_text TEXT NOT NULL DEFAULT '';`,
 };
 
 /**
