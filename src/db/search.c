@@ -335,17 +335,6 @@ search_sql_hits_end(struct sql *b, enum db_kind dialect)
 		sql_add(b, " LIMIT -1");
 }
 
-char *
-search_rank_key(enum db_kind dialect, const char *rank_col, const char *tie_col)
-{
-	/* 15 digits hold any rank (at most about 10^12). */
-	if (dialect == DB_PG)
-		return xasprintf("(lpad(CAST(%s AS TEXT), 15, '0') || %s)",
-		    rank_col, tie_col);
-	return xasprintf("(substr('000000000000000' || %s, -15) || %s)",
-	    rank_col, tie_col);
-}
-
 /*
  * Where each kind of document comes from: object_id, case_id,
  * visibility, title and body of every object, in the sources' own words.

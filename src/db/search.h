@@ -100,14 +100,6 @@ void search_sql_hits(struct sql *b, enum db_kind dialect,
  */
 void search_sql_hits_end(struct sql *b, enum db_kind dialect);
 /*
- * A malloc'd SQL expression that orders rows by rank_col, a rank from
- * search_sql_hits, then by tie_col, a text of fixed width (a case
- * number): one text, so a list pages on it with sql_page_order.
- */
-char *search_rank_key(enum db_kind dialect, const char *rank_col,
-    const char *tie_col);
-
-/*
  * Brings every document up to what this build indexes: the documents of
  * every source object (cases, journal entries) are computed again and
  * written where they differ or are missing, e.g. after a migration filled

@@ -460,14 +460,10 @@ store_case_sort_key(const struct case_rec *row, enum case_sort sort)
 	}
 }
 
-/* The sort column's SQL; a search's rank key is the caller's to keep. */
 static const char *
-sort_column(struct sql *b, const struct case_filter *f)
+sort_column(enum case_sort sort)
 {
-	switch (f->sort) {
-	case CASE_SORT_RANK:
-		return sql_keep(b,
-		    search_rank_key(f->dialect, "s.rank", "c.number"));
+	switch (sort) {
 	case CASE_SORT_TITLE:
 		return "c.title_sort";
 	case CASE_SORT_UPDATED:
@@ -505,6 +501,45 @@ sql_and_form(struct sql *b, const char *form)
 }
 
 /*
+ * A ranked page: by the search's rank, then the case number (unique).
+ * The page key is the rank as RANK_DIGITS digits followed by the number
+ * (store_case_sort_key), compared as its two parts, so the database
+ * sorts two plain columns; a key of another shape pages from the start.
+ */
+#define RANK_DIGITS 15
+
+static void
+sql_page_rank(struct sql *b, const struct page *pg, int ascending)
+{
+	const char *after = ascending ? " > " : " < ";
+	const char *dir = ascending ? " ASC" : " DESC";
+	int64_t     rank;
+	char        digits[RANK_DIGITS + 1];
+
+	if (pg->key != NULL && strlen(pg->key) > RANK_DIGITS) {
+		memcpy(digits, pg->key, RANK_DIGITS);
+		digits[RANK_DIGITS] = '\0';
+		if (parse_int(digits, 0, INT64_MAX, &rank) == 0) {
+			sql_add(b, " AND (s.rank");
+			sql_add(b, after);
+			sql_param(b, DB_INT(rank));
+			sql_add(b, " OR (s.rank = ");
+			sql_param(b, DB_INT(rank));
+			sql_add(b, " AND c.number");
+			sql_add(b, after);
+			sql_param(b, DB_TEXT(pg->key + RANK_DIGITS));
+			sql_add(b, "))");
+		}
+	}
+	sql_add(b, " ORDER BY s.rank");
+	sql_add(b, dir);
+	sql_add(b, ", c.number");
+	sql_add(b, dir);
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(pg->limit + 1));
+}
+
+/*
  * The cases with a document the caller reads that holds every word, each
  * with the rank of its best such document: " JOIN (...) s ON s.case_id =
  * c.id". A "full" entry counts only where the caller reads full entries.
@@ -523,6 +558,45 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
 }
 
+/* " WHERE" the scope and the filters (the list's rows, in any order). */
+static void
+case_where(struct sql *b, const struct case_filter *f)
+{
+	sql_add(b, " WHERE ");
+	sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
+	sql_and_eq(b, "c.status", DB_TEXT(f->status));
+	sql_and_eq(b, "c.region", DB_TEXT(f->region));
+	sql_and_eq(b, "c.county", DB_TEXT(f->county));
+	sql_and_eq(b, "c.number", DB_TEXT(f->number));
+	sql_and_eq(b, "c.serial", f->serial != 0 ? DB_INT(f->serial) : DB_NULL);
+	sql_and_form(b, f->exploitation);
+	if (f->mine)
+		sql_and_mine(b, f->principal, f->now);
+}
+
+/*
+ * A ranked page in two steps: the page's cases and ranks first (the
+ * hits joined to the cases only for the scope and the filters), then
+ * their columns, so the per-row subqueries of the summary run for the
+ * page only, not for every hit.
+ */
+static void
+ranked_page(struct sql *b, const struct case_filter *f, const struct page *pg)
+{
+	const char *dir = f->ascending ? " ASC" : " DESC";
+
+	sql_add(b,
+	    " JOIN (SELECT c.id AS case_id, s.rank AS rank FROM "
+	    "nmt_case c");
+	sql_join_search(b, f);
+	case_where(b, f);
+	sql_page_rank(b, pg, f->ascending);
+	sql_add(b, ") s ON s.case_id = c.id ORDER BY s.rank");
+	sql_add(b, dir);
+	sql_add(b, ", c.number");
+	sql_add(b, dir);
+}
+
 struct sql *
 store_case_list_sql(const struct case_filter *f, const struct page *pg)
 {
@@ -535,19 +609,14 @@ store_case_list_sql(const struct case_filter *f, const struct page *pg)
 	if (f->search != NULL)
 		sql_add(b, ", s.rank");
 	record_from(b, t);
+	if (f->search != NULL && f->sort == CASE_SORT_RANK) {
+		ranked_page(b, f, pg);
+		return b;
+	}
 	if (f->search != NULL)
 		sql_join_search(b, f);
-	sql_add(b, " WHERE ");
-	sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
-	sql_and_eq(b, "c.status", DB_TEXT(f->status));
-	sql_and_eq(b, "c.region", DB_TEXT(f->region));
-	sql_and_eq(b, "c.county", DB_TEXT(f->county));
-	sql_and_eq(b, "c.number", DB_TEXT(f->number));
-	sql_and_eq(b, "c.serial", f->serial != 0 ? DB_INT(f->serial) : DB_NULL);
-	sql_and_form(b, f->exploitation);
-	if (f->mine)
-		sql_and_mine(b, f->principal, f->now);
-	sql_page_order(b, pg, sort_column(b, f), "c.id", 0, f->ascending);
+	case_where(b, f);
+	sql_page_order(b, pg, sort_column(f->sort), "c.id", 0, f->ascending);
 	return b;
 }
 
@@ -578,7 +647,8 @@ store_case_list(struct db *db, const struct case_filter *f,
 		ASSERT(policy_in_scope(&f->scope, &facts));
 		if (f->search != NULL)
 			snprintf((*rows_r)[i].rank_key,
-			    sizeof((*rows_r)[i].rank_key), "%015lld%s",
+			    sizeof((*rows_r)[i].rank_key), "%0*lld%s",
+			    RANK_DIGITS,
 			    (long long)db_int(r, (int)i, team_col + 1),
 			    (*rows_r)[i].number);
 	}
