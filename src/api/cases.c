@@ -12,6 +12,11 @@
  * owner side and coordinators), audited as case.close and case.reopen.
  * A closed case refuses every other change (write.c). Every case answer
  * carries what the caller may do with it now ("allowed").
+ *
+ * The list's q is a case number, a serial or a word search (db/search.c:
+ * every word in one document the caller reads, 400 naming q for a word
+ * without a letter or digit), ranked best hit first when no sort is
+ * asked; its cursors name that order "rank".
  */
 #include <stdlib.h>
 #include <stdio.h>
