@@ -12,6 +12,11 @@
  * owner side and coordinators), audited as case.close and case.reopen.
  * A closed case refuses every other change (write.c). Every case answer
  * carries what the caller may do with it now ("allowed").
+ *
+ * The list's q is a case number, a serial or a word search (db/search.c:
+ * every word in one document the caller reads, 400 naming q for a word
+ * without a letter or digit), ranked best hit first when no sort is
+ * asked; its cursors name that order "rank".
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -19,7 +24,6 @@
 #include <strings.h>
 
 #include "api/api.h"
-#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "domain/calendar.h"
@@ -312,6 +316,9 @@ static const struct term case_sorts[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* A search's order when no sort is asked: its code in cursors only. */
+static const char rank_code[] = "rank";
+
 static const struct term sort_orders[] = {
 	{ "asc", "Stigande", "Ascending" },
 	{ "desc", "Fallande", "Descending" },
@@ -344,7 +351,10 @@ query_number(struct case_filter *f, const char *q, char number[16])
 	snprintf(number, 16, "NMT-%s", q + 4);
 }
 
-/* The list's order from ?sort= and ?order= (the default: newest number). */
+/*
+ * The list's order from ?sort= and ?order= (the default: newest number;
+ * with a word search, best rank first).
+ */
 static void
 case_order(struct ctx *c, struct case_filter *f, char prefix[24])
 {
@@ -352,6 +362,13 @@ case_order(struct ctx *c, struct case_filter *f, char prefix[24])
 	const char *order = http_query(c->req, "order");
 	size_t      i;
 
+	if (sort == NULL && f->search != NULL) {
+		f->sort = CASE_SORT_RANK;
+		f->ascending = order != NULL && strcmp(order, "asc") == 0;
+		snprintf(prefix, 24, "%s.%s|", rank_code,
+		    f->ascending ? "asc" : "desc");
+		return;
+	}
 	f->sort = CASE_SORT_NUMBER;
 	for (i = 0; sort != NULL && case_sorts[i].code != NULL; i++)
 		if (strcmp(sort, case_sorts[i].code) == 0)
@@ -382,6 +399,27 @@ cursor_for_order(struct ctx *c, const char *prefix)
 	errors = json_array();
 	validate_error(errors, "cursor", "invalid_value",
 	    "Markören hör till en annan sortering.");
+	reply_invalid(c, errors);
+	return -1;
+}
+
+/*
+ * The word search of q into sq and f (none for white space only); 0, or
+ * -1 when q is refused (answered: 400 naming q).
+ */
+static int
+case_search(struct ctx *c, const char *q, struct case_filter *f,
+    struct search_query *sq)
+{
+	enum search_refusal r = search_query_parse(q, sq);
+	json_t             *errors;
+
+	if (r == SEARCH_OK) {
+		f->search = sq->nwords > 0 ? sq : NULL;
+		return 0;
+	}
+	errors = json_array();
+	validate_error(errors, "q", "invalid_value", search_refusal_message(r));
 	reply_invalid(c, errors);
 	return -1;
 }
@@ -419,16 +457,18 @@ case_places(struct ctx *c, const struct case_filter *f)
 static void
 cases_list(struct ctx *c)
 {
-	struct case_filter f;
-	struct case_rec   *rows;
-	const char        *q = http_query(c->req, "q");
-	const char        *mine = http_query(c->req, "mine");
-	char              *folded = NULL, number[16] = "", prefix[24], *key;
-	size_t             n;
-	int                more;
-	enum nmt_err       e;
+	struct case_filter  f;
+	struct case_rec    *rows;
+	const char         *q = http_query(c->req, "q");
+	const char         *mine = http_query(c->req, "mine");
+	struct search_query sq;
+	char                number[16] = "", prefix[24], *key;
+	size_t              n;
+	int                 more;
+	enum nmt_err        e;
 
 	memset(&f, 0, sizeof(f));
+	memset(&sq, 0, sizeof(sq));
 	f.principal = &c->actor.principal;
 	f.scope = policy_scope(&c->actor.principal, OBJ_CASE);
 	f.status = http_query(c->req, "status");
@@ -441,8 +481,8 @@ cases_list(struct ctx *c)
 		query_number(&f, q, number);
 	if (*number != '\0')
 		f.number = number;
-	else if (q != NULL && f.serial == 0)
-		f.query = folded = text_fold(q);
+	else if (q != NULL && f.serial == 0 && case_search(c, q, &f, &sq) != 0)
+		goto out;
 	case_order(c, &f, prefix);
 	if (cursor_for_order(c, prefix) != 0 || case_places(c, &f) != 0)
 		goto out;
@@ -459,7 +499,7 @@ cases_list(struct ctx *c)
 	free(key);
 	store_cases_free(rows, n);
 out:
-	free(folded);
+	search_query_free(&sq);
 }
 
 void

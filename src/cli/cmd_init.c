@@ -1,8 +1,9 @@
 /*
  * cmd_init.c — `nmtctl init`: creates the key file if missing, applies
  * the migrations, seeds the reference data and the guidance texts (new
- * items only: an admin's edits stay), brings the cases' search
- * text up to what the build searches and fills derived columns a
+ * items only: an admin's edits stay), brings the search index up to what
+ * the build folds (db/search.c: documents a migration filled with
+ * unfolded text, or folded by an older build) and fills derived columns a
  * migration cannot compute (the cases' title sort keys; the persons'
  * duplicate-check rows, keyed by the key file, for persons stored before
  * migration 0014 or under a key no longer the newest). Running it again
@@ -14,7 +15,7 @@
 #include "db/seed.h"
 #include "db/store.h"
 
-/* The search text of every case as this build computes it. */
+/* Every search document as this build computes it. */
 static enum nmt_err
 refold(struct db *db)
 {
@@ -23,7 +24,7 @@ refold(struct db *db)
 
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = store_case_refold(db, &n)) == NMT_OK)
+	if ((e = search_refold(db, &n)) == NMT_OK)
 		e = db_commit(db);
 	if (e != NMT_OK)
 		db_rollback(db);
@@ -60,7 +61,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if (refold(cli->db) != NMT_OK) {
-		fprintf(stderr, "nmtctl: search text update failed\n");
+		fprintf(stderr, "nmtctl: search index update failed\n");
 		cli_close(cli);
 		return 2;
 	}

@@ -217,6 +217,23 @@ sql_consultation_scope(struct sql *b, const struct scope *s,
 	sql_add(b, ")");
 }
 
+void
+sql_case_full(struct sql *b, const struct principal *p, const char *case_col,
+    const char *now)
+{
+	if (policy_full_everywhere(p)) {
+		sql_add(b, "1 = 1");
+		return;
+	}
+	sql_add(b, "(EXISTS (SELECT 1 FROM nmt_case o WHERE o.id = ");
+	sql_add(b, case_col);
+	sql_add(b, " AND o.owner_org = ");
+	sql_param(b, DB_TEXT(p->org));
+	sql_add(b, ") OR EXISTS (SELECT 1 FROM case_member m WHERE ");
+	sql_member_match(b, p->org, p->user_id, case_col, now);
+	sql_add(b, " AND m.access = 'full'))");
+}
+
 static struct db_param
 key_param(const char *key, int key_is_int)
 {

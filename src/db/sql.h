@@ -81,6 +81,15 @@ void sql_team_access(struct sql *b, const struct principal *p,
     const char *case_col, const char *now);
 
 /*
+ * The condition that the principal reads the "full" journal entries of
+ * the case at case_col (policy_full_everywhere(), else the case's owner
+ * organization or a live team row with full access): "1 = 1" for the
+ * acting coordinators. The list's counterpart of ACT_JOURNAL_FULL.
+ */
+void sql_case_full(struct sql *b, const struct principal *p,
+    const char *case_col, const char *now);
+
+/*
  * Pagination, newest first, on a unique (key, id) order: appends the
  * "after the cursor" condition (when pg->key is set), then
  * " ORDER BY key DESC, id DESC LIMIT limit + 1". key_is_int binds the

@@ -17,6 +17,7 @@
 #include "crypto/token.h"
 #include "db/db.h"
 #include "db/record.h"
+#include "db/search.h"
 #include "db/sql.h"
 #include "domain/pathway.h"
 #include "domain/policy.h"
@@ -181,13 +182,13 @@ struct case_rec {
 	char            *reopen_reason, *reopened_at; /* the last reopening */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
-	char            *search_text; /* written by the store */
-	char            *title_sort;  /* written by the store */
+	char            *title_sort; /* written by the store */
 	char            *created_at, *updated_at;
 	char            *last_activity; /* kept by store_case_touch */
 	long long        serial;        /* the number's running part */
 	long long        person_count;  /* summaries only */
 	long long        version;
+	char             rank_key[48]; /* a ranked list's page key */
 };
 /* The full case (case_record) and its list summary (case_summary_record). */
 extern const struct record_type case_record;
@@ -197,7 +198,8 @@ extern const struct record_type case_summary_record;
  * Inserts a case from c (title, summary, county, region,
  * exploitation, owner_user, owner_org, created_at): the store sets id,
  * number (NMT-<year>-NNNNN from the per-year counter; year is the civil
- * year of creation), status, version and search text, and adds the owner
+ * year of creation), status and version, puts its search document
+ * (title and summary, read by the whole team) and adds the owner
  * organization's full team row.
  */
 enum nmt_err store_case_insert(struct db *db, struct case_rec *c, int year);
@@ -207,14 +209,9 @@ enum nmt_err store_case_get(struct db *db, const char *case_id, int lock,
  * Writes c's changeable fields (title, summary, status, the
  * closing and reopening fields, county, region, exploitation,
  * updated_at) when the stored case is at
- * c->version; NMT_STALE when it is not.
+ * c->version, and its search document; NMT_STALE when it is not.
  */
 enum nmt_err store_case_update(struct db *db, struct case_rec *c);
-/*
- * Recomputes the search text of every case whose stored one differs
- * (after an upgrade changed what it covers); *n_r gets how many.
- */
-enum nmt_err store_case_refold(struct db *db, long long *n_r);
 
 /* The orders of the case list (each on an indexed key, then the id). */
 enum case_sort {
@@ -222,28 +219,34 @@ enum case_sort {
 	CASE_SORT_TITLE,    /* title_sort */
 	CASE_SORT_UPDATED,  /* updated_at */
 	CASE_SORT_ACTIVITY, /* last_activity */
+	CASE_SORT_RANK,     /* a search's rank, then the number */
 };
 
 /*
  * The case list's filters (NULL or 0: none). mine: the caller's
  * organization owns the case, or a team row names the caller. number: an
  * exact case number; serial: a number's running part (-1 matches
- * nothing); query: folded words.
+ * nothing); search: a word search (db/search.h): a case matches when
+ * one of its documents the caller reads holds every word (the case's
+ * title and summary, or a journal entry, "full" ones only where the
+ * caller has full access); dialect: the database's (set by
+ * store_case_list; CASE_SORT_RANK and search render per dialect).
  */
 struct case_filter {
-	const struct principal *principal;
-	struct scope            scope;
-	const char             *status;
-	const char             *region;
-	const char             *county;
-	const char             *exploitation; /* a form the case names */
-	int                     mine;
-	const char             *query;
-	const char             *number;
-	long long               serial;
-	enum case_sort          sort;
-	int                     ascending; /* else descending */
-	const char             *now;
+	const struct principal    *principal;
+	struct scope               scope;
+	const char                *status;
+	const char                *region;
+	const char                *county;
+	const char                *exploitation; /* a form the case names */
+	int                        mine;
+	const struct search_query *search;
+	enum db_kind               dialect;
+	const char                *number;
+	long long                  serial;
+	enum case_sort             sort;
+	int                        ascending; /* else descending */
+	const char                *now;
 };
 /*
  * One page of case summaries in f's order: *rows_r (n_r of them; free
@@ -523,7 +526,10 @@ struct journal_rec {
 };
 extern const struct record_type journal_record;
 
-/* Adds e (all but id and seq, which the store sets) to its case. */
+/*
+ * Adds e (all but id and seq, which the store sets) to its case, and its
+ * search document (read as the entry: "team" or "full").
+ */
 enum nmt_err store_journal_insert(struct db *db, struct journal_rec *e);
 /*
  * Whether the entry id of case case_id is a "full" entry (*full_r 1) or a

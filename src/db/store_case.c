@@ -2,10 +2,12 @@
  * store_case.c — cases, their teams, and the facts the policy decides on.
  *
  * A case's number (NMT-YYYY-NNNNN) comes from a per-year counter advanced
- * in the creating transaction. search_text holds the folded title and
- * summary (core/text.h), so word search behaves the same on
- * both databases. Case lists are filtered in SQL by the policy's scope
- * (db/sql.c), and each row is asserted against the same scope in C.
+ * in the creating transaction. A case's title and summary are its search
+ * document (db/search.c), put with every write of the case, and the
+ * list's word search ranks the cases by their best document the caller
+ * reads (the journal's entries are documents too). Case lists are
+ * filtered in SQL by the policy's scope (db/sql.c), and each row is
+ * asserted against the same scope in C.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -43,8 +45,6 @@ static const struct column case_cols[] = {
 	{ "(SELECT u.username FROM app_user u WHERE u.id = c.owner_user)", NULL,
 	    COL_TEXT, C(owner_username), COL_COMPUTED },
 	{ "owner_org", NULL, COL_TEXT, C(owner_org), 0 },
-	{ "search_text", NULL, COL_TEXT, C(search_text),
-	    COL_MUTABLE | COL_WRITE_ONLY },
 	{ "title_sort", NULL, COL_TEXT, C(title_sort),
 	    COL_MUTABLE | COL_WRITE_ONLY },
 	{ "serial", NULL, COL_INT, C(serial), 0 },
@@ -97,15 +97,14 @@ static const struct column member_cols[] = {
 const struct record_type member_record = RECORD_TYPE("case_member", "m",
     struct member_rec, member_cols);
 
-static char *
-search_text(const struct case_rec *c)
+/* The case's search document: title and summary, for the whole team. */
+static enum nmt_err
+case_search_put(struct db *db, const struct case_rec *c)
 {
-	char *joined, *folded;
+	struct search_doc d = { "case", c->id, c->id, "team", c->title,
+		c->summary };
 
-	joined = xasprintf("%s\n%s", c->title, c->summary ? c->summary : "");
-	folded = text_fold(joined);
-	free(joined);
-	return folded ? folded : xstrdup("");
+	return search_put(db, &d);
 }
 
 /* The longest title sort key, bytes (it travels in list cursors). */
@@ -351,14 +350,13 @@ store_case_insert(struct db *db, struct case_rec *c, int year)
 	c->version = 1;
 	free(c->updated_at);
 	c->updated_at = xstrdup(c->created_at);
-	free(c->search_text);
-	c->search_text = search_text(c);
 	free(c->title_sort);
 	c->title_sort = title_sort(c->title);
 	free(c->last_activity);
 	c->last_activity = xstrdup(c->created_at);
 	c->serial = strtoll(c->number + 9, NULL, 10);
-	if ((e = record_insert(db, &case_record, c)) != NMT_OK)
+	if ((e = record_insert(db, &case_record, c)) != NMT_OK ||
+	    (e = case_search_put(db, c)) != NMT_OK)
 		return e;
 	memset(&m, 0, sizeof(m));
 	m.case_id = c->id;
@@ -380,47 +378,13 @@ store_case_get(struct db *db, const char *case_id, int lock, struct case_rec *c)
 enum nmt_err
 store_case_update(struct db *db, struct case_rec *c)
 {
-	free(c->search_text);
-	c->search_text = search_text(c);
+	enum nmt_err e;
+
 	free(c->title_sort);
 	c->title_sort = title_sort(c->title);
-	return record_update(db, &case_record, c);
-}
-
-enum nmt_err
-store_case_refold(struct db *db, long long *n_r)
-{
-	struct db_result *r = NULL;
-	struct db_param   p[2];
-	struct case_rec   c;
-	char             *text;
-	int               i;
-	enum nmt_err      e;
-
-	*n_r = 0;
-	if ((e = db_query(db,
-	         "SELECT id, title, summary, search_text FROM nmt_case "
-	         "ORDER BY id",
-	         NULL, 0, &r)) != NMT_OK)
+	if ((e = record_update(db, &case_record, c)) != NMT_OK)
 		return e;
-	memset(&c, 0, sizeof(c));
-	for (i = 0; e == NMT_OK && i < db_rows(r); i++) {
-		c.title = (char *)db_text(r, i, 1);
-		c.summary = (char *)db_text(r, i, 2);
-		text = search_text(&c);
-		if (strcmp(text, db_text(r, i, 3)) != 0) {
-			p[0] = DB_TEXT(text);
-			p[1] = DB_TEXT(db_text(r, i, 0));
-			e = db_query(db,
-			    "UPDATE nmt_case SET search_text = $1 "
-			    "WHERE id = $2",
-			    p, 2, NULL);
-			++*n_r;
-		}
-		free(text);
-	}
-	db_result_free(r);
-	return e;
+	return case_search_put(db, c);
 }
 
 enum nmt_err
@@ -489,6 +453,8 @@ store_case_sort_key(const struct case_rec *row, enum case_sort sort)
 		return row->updated_at;
 	case CASE_SORT_ACTIVITY:
 		return row->last_activity;
+	case CASE_SORT_RANK:
+		return row->rank_key;
 	default:
 		return row->number;
 	}
@@ -534,16 +500,68 @@ sql_and_form(struct sql *b, const char *form)
 	sql_param(b, DB_TEXT(sql_keep(b, xasprintf("%%\"%s\"%%", form))));
 }
 
-struct sql *
-store_case_list_sql(const struct case_filter *f, const struct page *pg)
-{
-	const struct record_type *t = &case_summary_record;
-	struct sql               *b = sql_new();
+/*
+ * A ranked page: by the search's rank, then the case number (unique).
+ * The page key is the rank as RANK_DIGITS digits followed by the number
+ * (store_case_sort_key), compared as its two parts, so the database
+ * sorts two plain columns; a key of another shape pages from the start.
+ */
+#define RANK_DIGITS 15
 
-	record_columns(b, t);
-	sql_add(b, ", ");
-	sql_team_access(b, f->principal, "c.id", f->now);
-	record_from(b, t);
+static void
+sql_page_rank(struct sql *b, const struct page *pg, int ascending)
+{
+	const char *after = ascending ? " > " : " < ";
+	const char *dir = ascending ? " ASC" : " DESC";
+	int64_t     rank;
+	char        digits[RANK_DIGITS + 1];
+
+	if (pg->key != NULL && strlen(pg->key) > RANK_DIGITS) {
+		memcpy(digits, pg->key, RANK_DIGITS);
+		digits[RANK_DIGITS] = '\0';
+		if (parse_int(digits, 0, INT64_MAX, &rank) == 0) {
+			sql_add(b, " AND (s.rank");
+			sql_add(b, after);
+			sql_param(b, DB_INT(rank));
+			sql_add(b, " OR (s.rank = ");
+			sql_param(b, DB_INT(rank));
+			sql_add(b, " AND c.number");
+			sql_add(b, after);
+			sql_param(b, DB_TEXT(pg->key + RANK_DIGITS));
+			sql_add(b, "))");
+		}
+	}
+	sql_add(b, " ORDER BY s.rank");
+	sql_add(b, dir);
+	sql_add(b, ", c.number");
+	sql_add(b, dir);
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(pg->limit + 1));
+}
+
+/*
+ * The cases with a document the caller reads that holds every word, each
+ * with the rank of its best such document: " JOIN (...) s ON s.case_id =
+ * c.id". A "full" entry counts only where the caller reads full entries.
+ */
+static void
+sql_join_search(struct sql *b, const struct case_filter *f)
+{
+	static const char *const kinds[] = { "case", "journal", NULL };
+
+	sql_add(b, " JOIN (SELECT h.case_id, MAX(h.rank) AS rank FROM (");
+	search_sql_hits(b, f->dialect, f->search, kinds);
+	sql_add(b, " AND (d.visibility = 'team' OR ");
+	sql_case_full(b, f->principal, "d.case_id", f->now);
+	sql_add(b, ")");
+	search_sql_hits_end(b, f->dialect);
+	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
+}
+
+/* " WHERE" the scope and the filters (the list's rows, in any order). */
+static void
+case_where(struct sql *b, const struct case_filter *f)
+{
 	sql_add(b, " WHERE ");
 	sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
 	sql_and_eq(b, "c.status", DB_TEXT(f->status));
@@ -554,7 +572,50 @@ store_case_list_sql(const struct case_filter *f, const struct page *pg)
 	sql_and_form(b, f->exploitation);
 	if (f->mine)
 		sql_and_mine(b, f->principal, f->now);
-	sql_and_words(b, "c.search_text", f->query);
+}
+
+/*
+ * A ranked page in two steps: the page's cases and ranks first (the
+ * hits joined to the cases only for the scope and the filters), then
+ * their columns, so the per-row subqueries of the summary run for the
+ * page only, not for every hit.
+ */
+static void
+ranked_page(struct sql *b, const struct case_filter *f, const struct page *pg)
+{
+	const char *dir = f->ascending ? " ASC" : " DESC";
+
+	sql_add(b,
+	    " JOIN (SELECT c.id AS case_id, s.rank AS rank FROM "
+	    "nmt_case c");
+	sql_join_search(b, f);
+	case_where(b, f);
+	sql_page_rank(b, pg, f->ascending);
+	sql_add(b, ") s ON s.case_id = c.id ORDER BY s.rank");
+	sql_add(b, dir);
+	sql_add(b, ", c.number");
+	sql_add(b, dir);
+}
+
+struct sql *
+store_case_list_sql(const struct case_filter *f, const struct page *pg)
+{
+	const struct record_type *t = &case_summary_record;
+	struct sql               *b = sql_new();
+
+	record_columns(b, t);
+	sql_add(b, ", ");
+	sql_team_access(b, f->principal, "c.id", f->now);
+	if (f->search != NULL)
+		sql_add(b, ", s.rank");
+	record_from(b, t);
+	if (f->search != NULL && f->sort == CASE_SORT_RANK) {
+		ranked_page(b, f, pg);
+		return b;
+	}
+	if (f->search != NULL)
+		sql_join_search(b, f);
+	case_where(b, f);
 	sql_page_order(b, pg, sort_column(f->sort), "c.id", 0, f->ascending);
 	return b;
 }
@@ -563,13 +624,16 @@ enum nmt_err
 store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
 {
-	struct sql       *b = store_case_list_sql(f, pg);
-	struct db_result *r = NULL;
-	struct facts      facts;
-	size_t            i;
-	int               team_col = record_width(&case_summary_record);
-	enum nmt_err      e;
+	struct case_filter own = *f;
+	struct sql        *b;
+	struct db_result  *r = NULL;
+	struct facts       facts;
+	size_t             i;
+	int                team_col = record_width(&case_summary_record);
+	enum nmt_err       e;
 
+	own.dialect = db_kind(db);
+	b = store_case_list_sql(&own, pg);
 	e = record_page(db, b, &case_summary_record, pg, (void **)rows_r, n_r,
 	    more, &r);
 	for (i = 0; e == NMT_OK && i < *n_r; i++) {
@@ -581,6 +645,12 @@ store_case_list(struct db *db, const struct case_filter *f,
 		    sizeof(facts.region));
 		facts_team(r, (int)i, team_col, &facts);
 		ASSERT(policy_in_scope(&f->scope, &facts));
+		if (f->search != NULL)
+			snprintf((*rows_r)[i].rank_key,
+			    sizeof((*rows_r)[i].rank_key), "%0*lld%s",
+			    RANK_DIGITS,
+			    (long long)db_int(r, (int)i, team_col + 1),
+			    (*rows_r)[i].number);
 	}
 	db_result_free(r);
 	sql_free(b);

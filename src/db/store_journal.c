@@ -10,6 +10,8 @@
  * in SQL: without full access only "team" entries are selected. The entry
  * a correction names is looked up whatever its visibility (only that), so
  * the caller can tell one it may not see from a missing one and audit it.
+ * Each entry is a search document (db/search.c) with the entry's
+ * visibility, put in the writing transaction.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -78,15 +80,20 @@ next_seq(struct db *db, const char *case_id, long long *seq_r)
 enum nmt_err
 store_journal_insert(struct db *db, struct journal_rec *e)
 {
-	char         id[UUID_TEXT];
-	enum nmt_err err;
+	char              id[UUID_TEXT];
+	enum nmt_err      err;
+	struct search_doc d;
 
 	if ((err = next_seq(db, e->case_id, &e->seq)) != NMT_OK)
 		return err;
 	token_uuid(id);
 	free(e->id);
 	e->id = xstrdup(id);
-	return record_insert(db, &journal_record, e);
+	if ((err = record_insert(db, &journal_record, e)) != NMT_OK)
+		return err;
+	d = (struct search_doc){ "journal", e->id, e->case_id, e->visibility,
+		NULL, e->text };
+	return search_put(db, &d);
 }
 
 /* Only "team" entries unless full. */

@@ -165,6 +165,15 @@ int policy_audit_pseudonyms(const struct principal *p);
 int policy_audit_matches(const struct principal *p);
 
 /*
+ * Search (db/search.c): whether p reads the "full" journal entries of
+ * every case it sees (ACT_JOURNAL_FULL whatever the case: the acting
+ * coordinators). When it does not, it reads them where its organization
+ * owns the case or a team row gives it full access, the rule
+ * sql_case_full() renders for a list.
+ */
+int policy_full_everywhere(const struct principal *p);
+
+/*
  * Is the action in conflict with the object's state (answered 409, nothing
  * changed)? A closed case refuses every change but reopening (and an
  * open case reopening); the owner organization's own team row is never

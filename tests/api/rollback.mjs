@@ -34,6 +34,9 @@ const UNDO = {
   // Intake: the derived SOC- organizations go with their municipalities.
   13: () => `DROP TABLE consultation_person; DROP TABLE consultation; DROP TABLE municipality;
     DELETE FROM counter WHERE name LIKE 'consultation-%';`,
+  // fts (issue 8, item 7): the search index; the folded column it replaced comes back empty.
+  16: (pg) => `${pg ? '' : 'DROP TABLE search_fts;'} DROP TABLE search_doc;
+    ALTER TABLE nmt_case ADD COLUMN search_text TEXT NOT NULL DEFAULT '';`,
 };
 
 /**

@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "domain/intake.h"
+#include "db/search.h"
 #include "domain/person_rules.h"
 #include "domain/policy.h"
 #include "domain/validate.h"
@@ -235,6 +236,30 @@ test_policy_first_contact_guidance(void **state)
 		    POLICY_FORBIDDEN);
 	}
 	assert_string_equal(policy_allowed_name(11), "log_first_contact");
+}
+
+/*
+ * The search's rule for "full" entries (sql_case_full) is the policy's:
+ * those who read full entries on every case they see, whatever their
+ * team access and owner, are exactly policy_full_everywhere().
+ */
+static void
+test_policy_full_everywhere(void **state)
+{
+	struct principal lone = { ROLE_COORDINATOR, "u5", "RK-MITT", NULL };
+	const struct principal *all[] = { &secretariat, &rk_syd, &police,
+		&migration, &lone };
+	struct facts f = case_f("syd", "SKATTEVERKET", ACCESS_PSEUDONYMOUS);
+	size_t       i;
+
+	(void)state;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		assert_int_equal(policy_full_everywhere(all[i]),
+		    decide(all[i], ACT_JOURNAL_FULL, &f) == POLICY_ALLOW);
+	assert_true(policy_full_everywhere(&secretariat));
+	assert_true(policy_full_everywhere(&rk_syd));
+	assert_false(policy_full_everywhere(&migration));
+	assert_false(policy_full_everywhere(&lone));
 }
 
 static void
@@ -637,6 +662,75 @@ test_policy_allowed(void **state)
 	assert_null(policy_allowed_name(ALLOWED_COUNT));
 }
 
+/* The search's folding: words as people type them, no accent stripping. */
+static void
+test_search_fold(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "İstanbul İSTANBUL istanbul", "istanbul istanbul istanbul" },
+		{ "Straße", "strasse" }, { "ÅR år ar Öland", "år år ar öland" },
+		{ "röda\xc2\xa0korset\xe2\x80\x83x\xe3\x80\x80y",
+		    "röda korset x y" },
+		{ "e-post/sms, (NEAR) \"OR\" *x* a_b",
+		    "e post sms near or x a b" },
+		{ "\xef\xac\x81sk \xef\xbc\xab\xef\xbc\xa1", "fisk ka" },
+		{ "ord\xc2\xad"
+		  "et",
+		    "ordet" }, /* a soft hyphen joins */
+		{ "  --  ", "" },
+		{ "a\xcc\x8a", "å" }, /* decomposed å composes */
+	};
+	size_t i;
+	char  *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = search_fold(cases[i].in);
+		assert_non_null(f);
+		assert_string_equal(f, cases[i].out);
+		free(f);
+	}
+	assert_null(search_fold("\xc3\x28"));
+}
+
+/* Queries: quoted words only, the last a prefix; refusals name why. */
+static void
+test_search_query(void **state)
+{
+	struct search_query q;
+	char                many[200] = "";
+	int                 i;
+
+	(void)state;
+	assert_int_equal(search_query_parse("Kvarn İSTANBUL", &q), SEARCH_OK);
+	assert_int_equal(q.nwords, 2);
+	assert_string_equal(q.match_fts, "\"kvarn\" \"istanbul\"*");
+	assert_string_equal(q.match_pg, "'kvarn' & 'istanbul':*");
+	search_query_free(&q);
+	assert_int_equal(search_query_parse("NEAR(x OR \"y", &q), SEARCH_OK);
+	assert_string_equal(q.match_fts, "\"near\" \"x\" \"or\" \"y\"*");
+	search_query_free(&q);
+	assert_int_equal(search_query_parse(" \xc2\xa0 ", &q), SEARCH_OK);
+	assert_int_equal(q.nwords, 0);
+	search_query_free(&q);
+	assert_int_equal(search_query_parse("\"", &q), SEARCH_NO_WORD);
+	assert_int_equal(search_query_parse("kvarn *", &q), SEARCH_NO_WORD);
+	assert_int_equal(search_query_parse("kvarn\xc2\xa0&", &q),
+	    SEARCH_NO_WORD);
+	assert_int_equal(search_query_parse("\xc3\x28", &q), SEARCH_BAD_TEXT);
+	for (i = 0; i <= SEARCH_MAX_WORDS; i++)
+		memcpy(many + 2 * i, "x ", 3);
+	assert_int_equal(search_query_parse(many, &q), SEARCH_TOO_MANY);
+	many[2 * SEARCH_MAX_WORDS] = '\0';
+	assert_int_equal(search_query_parse(many, &q), SEARCH_OK);
+	assert_int_equal(q.nwords, SEARCH_MAX_WORDS);
+	search_query_free(&q);
+	assert_non_null(search_refusal_message(SEARCH_NO_WORD));
+	assert_null(search_refusal_message(SEARCH_OK));
+}
+
 static void
 test_text_fold(void **state)
 {
@@ -979,6 +1073,7 @@ main(void)
 		cmocka_unit_test(test_policy_writes),
 		cmocka_unit_test(test_policy_journal),
 		cmocka_unit_test(test_policy_first_contact_guidance),
+		cmocka_unit_test(test_policy_full_everywhere),
 		cmocka_unit_test(test_policy_coordinator_without_region),
 		cmocka_unit_test(test_policy_identity),
 		cmocka_unit_test(test_policy_break_glass),
@@ -992,6 +1087,8 @@ main(void)
 		cmocka_unit_test(test_validate_accepts_and_normalises),
 		cmocka_unit_test(test_validate_rejects),
 		cmocka_unit_test(test_validate_messages_hold_no_values),
+		cmocka_unit_test(test_search_fold),
+		cmocka_unit_test(test_search_query),
 		cmocka_unit_test(test_text_fold),
 		cmocka_unit_test(test_text_check),
 		cmocka_unit_test(test_text_trim),

@@ -152,7 +152,7 @@ test_case_record(void **state)
 	assert_string_equal(back.exploitation.items[1], "begging");
 	assert_string_equal(back.owner_username, "store-test");
 	assert_int_equal(back.version, 1);
-	assert_null(back.search_text); /* written, never read back */
+	assert_null(back.title_sort); /* written, never read back */
 	record_free(&case_record, &back);
 	record_free(&case_record, &c);
 }

@@ -3,6 +3,8 @@
 // cases sorted by a click on a column head (number, title, last activity),
 // "Visa fler" by cursor. The filters and the order live in memory only,
 // never in the URL, so search words do not end up in the browser history.
+// While words are searched the best matches come first ("rank": no sort
+// asked of the server), until the user picks another order.
 
 import { api } from '../api.js';
 import { h, debounce } from '../dom.js';
@@ -14,9 +16,10 @@ import { inputField, selectField, checkField } from '../form.js';
 import { pagedTable } from '../table.js';
 
 const filters = { status: '', region: '', county: '', exploitation: '', mine: false, q: '' };
-// The server's default: newest case number first.
-const sorting = { key: 'number', order: 'desc' };
-const SORTS = ['number.desc', 'number.asc', 'title.asc', 'title.desc', 'activity.desc', 'activity.asc',
+// The server's default: newest case number first; chosen: the user picked
+// an order (else a search orders by rank, best match first).
+const sorting = { key: 'number', order: 'desc', chosen: false };
+const SORTS = ['rank.desc', 'number.desc', 'number.asc', 'title.asc', 'title.desc', 'activity.desc', 'activity.asc',
 	'updated.desc', 'updated.asc'];
 
 export async function render(ctx) {
@@ -104,8 +107,20 @@ export async function render(ctx) {
 		fetchPage: (cursor, signal) => api.listCases({
 			status: filters.status, region: filters.region, county: filters.county,
 			exploitation: filters.exploitation, mine: filters.mine ? 'true' : undefined,
-			q: filters.q.trim(), sort: sorting.key, order: sorting.order, cursor,
+			q: filters.q.trim(), cursor,
+			sort: sorting.key === 'rank' ? undefined : sorting.key,
+			order: sorting.key === 'rank' ? undefined : sorting.order,
 		}, signal),
+		// A search the server refuses (a word of punctuation only, too
+		// many words) is shown at the search field, in its own words.
+		onError: (err) => {
+			const e = err.status === 400 && err.problem && Array.isArray(err.problem.errors) ?
+				err.problem.errors.find((x) => x.field === 'q') : null;
+			if (!e)
+				return false;
+			searchField.setError(e.message);
+			return true;
+		},
 		emptyText: () => (filtered() ? t('cases.emptyFiltered') : t('cases.empty')),
 		countText: (n, hasMore) => {
 			if (hasMore)
@@ -114,7 +129,10 @@ export async function render(ctx) {
 		},
 		moreText: t('cases.more'),
 	});
-	const load = () => list.load();
+	const load = () => {
+		searchField.setError('');
+		return list.load();
+	};
 	const filtered = () => Boolean(filters.status || filters.region || filters.county ||
 		filters.exploitation || filters.mine || filters.q.trim());
 
@@ -122,6 +140,7 @@ export async function render(ctx) {
 	// column, that column's natural order (titles A–Ö, numbers and times
 	// newest first).
 	function sortBy(key, order) {
+		sorting.chosen = true;
 		if (order)
 			sorting.order = order;
 		else if (sorting.key === key)
@@ -146,14 +165,26 @@ export async function render(ctx) {
 	        h('a', { href: '#/cases/new', class: 'btn btn-primary', id: 'new-case' }, t('cases.new'))),
 	    form, list.el);
 
+	// Until the user picks an order, words are ranked and no words numbered.
+	function searchOrder() {
+		if (sorting.chosen)
+			return;
+		const [key, order] = filters.q.trim() ? ['rank', 'desc'] : ['number', 'desc'];
+		sorting.key = key;
+		sorting.order = order;
+		Object.assign(list.sorting, { key, order });
+		sortField.control.value = `${key}.${order}`;
+	}
 	const searchSoon = debounce(() => load(), 250);
 	function searchNow() {
 		searchSoon.cancel();
 		filters.q = search.value;
+		searchOrder();
 		load();
 	}
 	search.addEventListener('input', () => {
 		filters.q = search.value;
+		searchOrder();
 		searchSoon();
 	});
 	statusSelect.addEventListener('change', () => {
@@ -206,4 +237,5 @@ export function resetFilters() {
 	filters.q = '';
 	sorting.key = 'number';
 	sorting.order = 'desc';
+	sorting.chosen = false;
 }

@@ -1,0 +1,436 @@
+/*
+ * search.c — the search index: folding text into words, writing
+ * documents, and the hits of a query on both databases (see search.h).
+ *
+ * Storage (migration 0016): search_doc holds one row per document (kind,
+ * object id, case, visibility); on SQLite its texts are in the FTS5 table
+ * search_fts under the same rowid, on PostgreSQL in search_doc itself with
+ * a generated tsvector (title weight A, body weight B) and a GIN index.
+ * Only this file knows the difference.
+ *
+ * The sources table lists where every kind of document comes from, so
+ * `nmtctl init` can bring every document up to what this build folds
+ * (search_refold); a new kind adds its row there and calls search_put()
+ * where its objects are written.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/text.h"
+#include "core/util.h"
+#include "db/search.h"
+
+/*
+ * Before folding: İ (U+0130) becomes i, as the word is typed without
+ * the dot (full case folding would give i and a combining dot above).
+ */
+static utf8proc_int32_t
+fold_special(utf8proc_int32_t cp, void *data)
+{
+	(void)data;
+	return cp == 0x0130 ? 'i' : cp;
+}
+
+/* Letters, marks and numbers make words; everything else separates. */
+static int
+is_word_char(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+/* Letters and numbers: a part of a query needs one to be a word. */
+static int
+is_letter_or_number(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+char *
+search_fold(const char *text)
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t  n, i = 0, step;
+	utf8proc_int32_t  cp;
+	char             *out, *o;
+	int               gap = 0;
+
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)text, 0, &mapped,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	        UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE,
+	    fold_special, NULL);
+	if (n < 0)
+		return NULL;
+	o = out = xmalloc((size_t)n + 1);
+	while (i < n) {
+		step = utf8proc_iterate(mapped + i, n - i, &cp);
+		ASSERT(step > 0);
+		if (!is_word_char(cp))
+			gap = 1;
+		else {
+			if (gap && o > out)
+				*o++ = ' ';
+			gap = 0;
+			memcpy(o, mapped + i, (size_t)step);
+			o += step;
+		}
+		i += step;
+	}
+	*o = '\0';
+	free(mapped);
+	return out;
+}
+
+/*
+ * SEARCH_NO_WORD when a part of q between white space holds no letter
+ * or number (a word of punctuation only is refused, never dropped).
+ */
+static enum search_refusal
+query_parts(const char *q)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)q;
+	utf8proc_int32_t        cp;
+	utf8proc_ssize_t        n;
+	int                     in_part = 0, has_word = 0;
+
+	for (;; p += n) {
+		n = *p == '\0' ? 0 : utf8proc_iterate(p, -1, &cp);
+		if (n < 0)
+			return SEARCH_BAD_TEXT;
+		if (n == 0 || text_is_space(cp)) {
+			if (in_part && !has_word)
+				return SEARCH_NO_WORD;
+			in_part = has_word = 0;
+			if (n == 0)
+				return SEARCH_OK;
+			continue;
+		}
+		in_part = 1;
+		has_word |= is_letter_or_number(cp);
+	}
+}
+
+/* Appends s to the growing string *buf of *len bytes. */
+static void
+append(char **buf, size_t *len, const char *s, size_t n)
+{
+	*buf = xrealloc(*buf, *len + n + 1);
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/*
+ * The match texts of the folded words: "w1" "w2"* for FTS5 (a string
+ * each, all required, the last a prefix) and 'w1' & 'w2':* for
+ * to_tsquery. A word holds only letters, marks and numbers: no quote.
+ */
+static void
+query_match(struct search_query *sq, const char *words)
+{
+	const char *p = words, *end;
+	size_t      nf = 0, np = 0;
+
+	sq->match_fts = xstrdup("");
+	sq->match_pg = xstrdup("");
+	while (*p != '\0') {
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (sq->nwords > 0) {
+			append(&sq->match_fts, &nf, " ", 1);
+			append(&sq->match_pg, &np, " & ", 3);
+		}
+		append(&sq->match_fts, &nf, "\"", 1);
+		append(&sq->match_fts, &nf, p, (size_t)(end - p));
+		append(&sq->match_fts, &nf, "\"", 1);
+		append(&sq->match_pg, &np, "'", 1);
+		append(&sq->match_pg, &np, p, (size_t)(end - p));
+		append(&sq->match_pg, &np, "'", 1);
+		sq->nwords++;
+		p = *end == ' ' ? end + 1 : end;
+	}
+	if (sq->nwords > 0) {
+		append(&sq->match_fts, &nf, "*", 1);
+		append(&sq->match_pg, &np, ":*", 2);
+	}
+}
+
+enum search_refusal
+search_query_parse(const char *q, struct search_query *sq)
+{
+	enum search_refusal r;
+	char               *words;
+
+	memset(sq, 0, sizeof(*sq));
+	if ((r = query_parts(q)) != SEARCH_OK)
+		return r;
+	if ((words = search_fold(q)) == NULL)
+		return SEARCH_BAD_TEXT;
+	query_match(sq, words);
+	free(words);
+	if (sq->nwords > SEARCH_MAX_WORDS) {
+		search_query_free(sq);
+		return SEARCH_TOO_MANY;
+	}
+	return SEARCH_OK;
+}
+
+void
+search_query_free(struct search_query *sq)
+{
+	free(sq->match_fts);
+	free(sq->match_pg);
+	memset(sq, 0, sizeof(*sq));
+}
+
+const char *
+search_refusal_message(enum search_refusal r)
+{
+	switch (r) {
+	case SEARCH_NO_WORD:
+		return "Varje sökord måste ha en bokstav eller en siffra.";
+	case SEARCH_TOO_MANY:
+		return "Sök med högst 16 ord.";
+	case SEARCH_BAD_TEXT:
+		return "Sökningen är inte giltig text.";
+	default:
+		return NULL;
+	}
+}
+
+/* The folded text, "" for NULL; NULL when not valid UTF-8. */
+static char *
+fold_or_empty(const char *s)
+{
+	return search_fold(s != NULL ? s : "");
+}
+
+/* SQLite: the document row, then its FTS5 texts under the same rowid. */
+static enum nmt_err
+put_sqlite(struct db *db, const struct search_doc *d, const char *title,
+    const char *body)
+{
+	struct db_param   p[4] = { DB_TEXT(d->kind), DB_TEXT(d->object_id),
+		  DB_TEXT(d->case_id), DB_TEXT(d->visibility) };
+	struct db_param   f[3];
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int64_t           id;
+
+	if ((e = db_query(db,
+	         "SELECT id FROM search_doc WHERE kind = $1 AND "
+	         "object_id = $2",
+	         p, 2, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		id = db_int(r, 0, 0);
+		f[0] = DB_TEXT(d->case_id);
+		f[1] = DB_TEXT(d->visibility);
+		f[2] = DB_INT(id);
+		if ((e = db_query(db,
+		         "UPDATE search_doc SET case_id = $1, "
+		         "visibility = $2 WHERE id = $3",
+		         f, 3, NULL)) == NMT_OK)
+			e = db_query(db,
+			    "DELETE FROM search_fts WHERE rowid = $1", &f[2], 1,
+			    NULL);
+	} else {
+		db_result_free(r);
+		r = NULL;
+		if ((e = db_query(db,
+		         "INSERT INTO search_doc (kind, object_id, case_id, "
+		         "visibility) VALUES ($1, $2, $3, $4) RETURNING id",
+		         p, 4, &r)) == NMT_OK &&
+		    db_rows(r) != 1)
+			e = NMT_ERROR;
+		id = e == NMT_OK ? db_int(r, 0, 0) : 0;
+	}
+	db_result_free(r);
+	if (e != NMT_OK)
+		return e;
+	f[0] = DB_INT(id);
+	f[1] = DB_TEXT(title);
+	f[2] = DB_TEXT(body);
+	return db_query(db,
+	    "INSERT INTO search_fts (rowid, title, body) VALUES ($1, $2, $3)",
+	    f, 3, NULL);
+}
+
+/* PostgreSQL: one upsert; the tsvector is a generated column. */
+static enum nmt_err
+put_pg(struct db *db, const struct search_doc *d, const char *title,
+    const char *body)
+{
+	struct db_param p[6] = { DB_TEXT(d->kind), DB_TEXT(d->object_id),
+		DB_TEXT(d->case_id), DB_TEXT(d->visibility), DB_TEXT(title),
+		DB_TEXT(body) };
+
+	return db_query(db,
+	    "INSERT INTO search_doc (kind, object_id, case_id, visibility, "
+	    "title, body) VALUES ($1, $2, $3, $4, $5, $6) "
+	    "ON CONFLICT (kind, object_id) DO UPDATE SET "
+	    "case_id = excluded.case_id, visibility = excluded.visibility, "
+	    "title = excluded.title, body = excluded.body",
+	    p, 6, NULL);
+}
+
+enum nmt_err
+search_put(struct db *db, const struct search_doc *d)
+{
+	char        *title = fold_or_empty(d->title);
+	char        *body = fold_or_empty(d->body);
+	enum nmt_err e = NMT_INVALID;
+
+	if (title != NULL && body != NULL)
+		e = db_kind(db) == DB_PG ? put_pg(db, d, title, body) :
+		                           put_sqlite(db, d, title, body);
+	free(title);
+	free(body);
+	return e;
+}
+
+void
+search_sql_hits(struct sql *b, enum db_kind dialect,
+    const struct search_query *q, const char *const *kinds)
+{
+	const char *sep = " AND d.kind IN (";
+
+	if (dialect == DB_PG) {
+		sql_add(b,
+		    "SELECT d.object_id, d.case_id, d.visibility, "
+		    "CAST(ts_rank('{0.01, 0.01, 0.1, 1.0}', d.tsv, "
+		    "to_tsquery('simple', ");
+		sql_param(b, DB_TEXT(q->match_pg));
+		sql_add(b,
+		    ")) * 1000000000 AS BIGINT) AS rank FROM search_doc d "
+		    "WHERE d.tsv @@ to_tsquery('simple', ");
+		sql_param(b, DB_TEXT(q->match_pg));
+		sql_add(b, ")");
+	} else {
+		sql_add(b,
+		    "SELECT d.object_id, d.case_id, d.visibility, "
+		    "CAST(-bm25(search_fts, 10.0, 1.0) * 1000000000 AS "
+		    "INTEGER) AS rank FROM search_fts JOIN search_doc d ON "
+		    "d.id = search_fts.rowid WHERE search_fts MATCH ");
+		sql_param(b, DB_TEXT(q->match_fts));
+	}
+	for (; *kinds != NULL; kinds++) {
+		sql_add(b, sep);
+		sql_param(b, DB_TEXT(*kinds));
+		sep = ", ";
+	}
+	sql_add(b, ")");
+}
+
+void
+search_sql_hits_end(struct sql *b, enum db_kind dialect)
+{
+	if (dialect != DB_PG)
+		sql_add(b, " LIMIT -1");
+}
+
+/*
+ * Where each kind of document comes from: object_id, case_id,
+ * visibility, title and body of every object, in the sources' own words.
+ */
+static const struct source {
+	const char *kind;
+	const char *sql;
+} sources[] = {
+	{ "case",
+	    "SELECT id AS object_id, id AS case_id, 'team' AS visibility, "
+	    "title, summary AS body FROM nmt_case" },
+	{ "journal",
+	    "SELECT id AS object_id, case_id, visibility, '' AS title, "
+	    "text AS body FROM case_journal" },
+};
+
+/* The stored documents of a kind, as the sources' columns. */
+static const char *
+stored_sql(enum db_kind dialect)
+{
+	return dialect == DB_PG ?
+	    "SELECT d.object_id, d.case_id, d.visibility, d.title, d.body "
+	    "FROM search_doc d WHERE d.kind = $1" :
+	    "SELECT d.object_id, d.case_id, d.visibility, f.title, f.body "
+	    "FROM search_doc d JOIN search_fts f ON f.rowid = d.id "
+	    "WHERE d.kind = $1";
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether row i of r (source, then stored columns) needs writing. */
+static int
+differs(const struct db_result *r, int i)
+{
+	char *title, *body;
+	int   diff;
+
+	if (db_isnull(r, i, 5))
+		return 1;
+	title = fold_or_empty(db_text(r, i, 3));
+	body = fold_or_empty(db_text(r, i, 4));
+	diff = title == NULL || body == NULL ||
+	    !same_text(db_text(r, i, 1), db_text(r, i, 6)) ||
+	    !same_text(db_text(r, i, 2), db_text(r, i, 7)) ||
+	    strcmp(title, db_text(r, i, 8)) != 0 ||
+	    strcmp(body, db_text(r, i, 9)) != 0;
+	free(title);
+	free(body);
+	return diff;
+}
+
+static enum nmt_err
+refold_source(struct db *db, const struct source *s, long long *n_r)
+{
+	struct db_param   p[1] = { DB_TEXT(s->kind) };
+	struct db_result *r = NULL;
+	struct search_doc d;
+	char             *sql;
+	enum nmt_err      e;
+	int               i;
+
+	sql = xasprintf("SELECT s.*, t.* FROM (%s) s LEFT JOIN (%s) t "
+	                "ON t.object_id = s.object_id",
+	    s->sql, stored_sql(db_kind(db)));
+	e = db_query(db, sql, p, 1, &r);
+	free(sql);
+	for (i = 0; e == NMT_OK && i < db_rows(r); i++) {
+		if (!differs(r, i))
+			continue;
+		d.kind = s->kind;
+		d.object_id = db_text(r, i, 0);
+		d.case_id = db_text(r, i, 1);
+		d.visibility = db_text(r, i, 2);
+		d.title = db_text(r, i, 3);
+		d.body = db_text(r, i, 4);
+		e = search_put(db, &d);
+		++*n_r;
+	}
+	db_result_free(r);
+	return e;
+}
+
+enum nmt_err
+search_refold(struct db *db, long long *n_r)
+{
+	enum nmt_err e = NMT_OK;
+	size_t       i;
+
+	*n_r = 0;
+	for (i = 0; e == NMT_OK && i < sizeof(sources) / sizeof(sources[0]);
+	     i++)
+		e = refold_source(db, &sources[i], n_r);
+	return e;
+}
