@@ -45,6 +45,8 @@ enum object_kind {
 	OBJ_TASK,
 	OBJ_OPERATION,
 	OBJ_STATISTICS,
+	/* tsk: a user's own notifications */
+	OBJ_NOTIFICATION,
 };
 
 enum action {
@@ -60,6 +62,11 @@ enum action {
 	ACT_REVEAL_IDENTITY, /* read a person's identity block */
 	ACT_JOURNAL_FULL,    /* read and write the journal's "full" entries */
 	ACT_EXPORT,          /* the audit log as a file */
+	/* tsk: a task's transitions (the receiving and the sending side) */
+	ACT_TASK_ACCEPT,   /* requested -> accepted */
+	ACT_TASK_DECLINE,  /* requested -> declined */
+	ACT_TASK_COMPLETE, /* accepted -> completed */
+	ACT_TASK_REVOKE,   /* requested | accepted -> revoked */
 };
 
 enum policy_decision {
@@ -93,6 +100,13 @@ struct facts {
 	int              closed;    /* case-bound kinds: the case is closed */
 	int              owner_row; /* team rows: the owner organization's
 				       own row, which never leaves the team */
+	/* tsk: tasks (with assignee_org, the receiving organization) */
+	char task_from_org[65]; /* the sending organization */
+	char task_status[16];   /* requested, accepted, declined, ... */
+	/* tsk: notifications */
+	char notify_user[37]; /* the recipient user's id */
+	/* tsk: team rows a task granted (they leave with the task only) */
+	int task_row;
 };
 
 /*
@@ -105,6 +119,7 @@ struct facts {
 #define SCOPE_TEAM     0x04u /* where a team row reaches it */
 #define SCOPE_OWN      0x08u /* made (requested) by it */
 #define SCOPE_ASSIGNED 0x10u /* assigned to its organization */
+#define SCOPE_SENT     0x20u /* tsk: tasks sent from its organization */
 
 struct scope {
 	unsigned    reasons;
@@ -175,7 +190,12 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_REVEAL_IDENTITY 0x080u
 #define ALLOWED_BREAK_GLASS     0x100u
 #define ALLOWED_JOURNAL_FULL    0x200u /* write_journal_full */
-#define ALLOWED_COUNT           10
+/* tsk: OBJ_TASK accept, decline, complete, revoke */
+#define ALLOWED_TASK_ACCEPT   0x400u
+#define ALLOWED_TASK_DECLINE  0x800u
+#define ALLOWED_TASK_COMPLETE 0x1000u
+#define ALLOWED_TASK_REVOKE   0x2000u
+#define ALLOWED_COUNT         14
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */

@@ -22,6 +22,8 @@ const UNDO = {
     .map((i) => `DROP INDEX ${i};`).join('\n')
     + '\n' + ['serial', 'title_sort', 'last_activity'].map((c) => `ALTER TABLE nmt_case DROP COLUMN ${c};`).join('\n'),
   12: () => 'DROP TABLE language;',
+  18: () => `DROP TABLE notification; ALTER TABLE case_member DROP COLUMN task_id;
+    ALTER TABLE app_user DROP COLUMN email; DROP TABLE task;`,
 };
 
 /**
