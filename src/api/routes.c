@@ -15,8 +15,12 @@ extern const struct route break_glass_routes[];
 extern const struct route audit_routes[];
 extern const struct route journal_routes[];
 extern const struct route history_routes[];
+/* tsk */
+extern const struct route task_routes[];
+extern const struct route notification_routes[];
 
 const struct route *const api_routes[] = { session_routes, reference_routes,
 	vocabulary_routes, case_routes, team_routes, person_routes,
 	break_glass_routes, audit_routes, journal_routes, history_routes,
-	NULL };
+	/* tsk */
+	task_routes, notification_routes, NULL };
