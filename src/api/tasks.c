@@ -474,9 +474,12 @@ tasks_list(struct ctx *c)
 {
 	struct task_filter tf;
 	char               today[11];
+	const char        *dir;
 
 	memset(&tf, 0, sizeof(tf));
 	tf.org = c->actor.org;
+	dir = http_query(c->req, "direction");
+	tf.direction = dir == NULL ? 0 : strcmp(dir, "received") == 0 ? 1 : 2;
 	tf.status = http_query(c->req, "status");
 	tf.case_id = http_query(c->req, "case");
 	if (query_true(c, "overdue")) {
@@ -524,7 +527,14 @@ static const struct field_spec complete_spec[] = {
 	FIELD_END,
 };
 
+static const struct term task_directions[] = {
+	{ "received", "Till min organisation", "To my organization" },
+	{ "sent", "Från min organisation", "From my organization" },
+	{ NULL, NULL, NULL },
+};
+
 static const struct query_spec tasks_query[] = {
+	{ "direction", Q_CODE, 0, task_directions },
 	{ "status", Q_CODE, 0, vocab_task_status },
 	{ "overdue", Q_BOOL, 0, NULL },
 	{ "case", Q_ID, 0, NULL },

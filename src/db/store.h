@@ -540,12 +540,14 @@ enum nmt_err store_task_get(struct db *db, const char *id, int lock,
 enum nmt_err store_task_update(struct db *db, struct task_rec *t);
 
 /*
- * What a task list holds: org (tasks sent to or from it; NULL: any),
+ * What a task list holds: org (tasks sent to or from it, or by
+ * direction only to it or only from it; NULL: any),
  * case_id (NULL: any), status (NULL: any), and, with overdue_before, only
  * unfinished tasks due before that civil date ("YYYY-MM-DD").
  */
 struct task_filter {
 	const char *org;
+	int         direction; /* with org: 0 to or from it, 1 to, 2 from */
 	const char *case_id;
 	const char *status;
 	const char *overdue_before;

@@ -180,7 +180,10 @@ store_task_list_sql(struct sql *b, const struct task_filter *f,
 {
 	record_select(b, &task_record);
 	sql_add(b, " WHERE 1 = 1");
-	if (f->org != NULL) {
+	if (f->org != NULL && f->direction != 0)
+		sql_and_eq(b, f->direction == 1 ? "t.to_org" : "t.from_org",
+		    DB_TEXT(f->org));
+	else if (f->org != NULL) {
 		sql_add(b, " AND (t.to_org = ");
 		sql_param(b, DB_TEXT(f->org));
 		sql_add(b, " OR t.from_org = ");

@@ -348,6 +348,11 @@ test('the inbox lists tasks sent to or from the organization, never others', asy
   assert.deepEqual(await ids(U.rksyd), [b.id], 'sent from RK-SYD');
   assert.deepEqual(await ids(U.tax), []);
   assert.deepEqual(await ids(U.pol, `?case=${c.id}`), [a.id]);
+  assert.deepEqual(await ids(U.pol, '?direction=sent'), [a.id]);
+  assert.deepEqual(await ids(U.pol, '?direction=received'), []);
+  assert.deepEqual(await ids(U.mig, '?direction=received'), [a.id]);
+  assert.deepEqual(await ids(U.mig, '?direction=sent'), []);
+  assertFieldError(await api(srv, 'GET', '/api/v1/tasks?direction=all', { auth: U.pol }), 'direction');
   // On the case: the owner side sees all; a receiving member its own.
   const caseIds = async (who) => (await listAll(srv, tasksOf(c.id), { auth: who })).map((x) => x.id).sort();
   assert.deepEqual(await caseIds(U.pol), [a.id, b.id].sort());

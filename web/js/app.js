@@ -22,6 +22,10 @@ import * as notFoundView from './views/not-found.js';
 import * as auditView from './views/audit.js';
 import * as breakGlassView from './views/break-glass.js';
 import * as startView from './views/start.js';
+// tsk: tasks (uppdrag), notifications
+import * as tasksView from './views/tasks.js';
+import * as notificationsView from './views/notifications.js';
+import { indicator, refreshIndicator, stopIndicator } from './notify.js';
 import { worksCases, audits, homeRoute } from './roles.js';
 
 const state = {
@@ -42,6 +46,10 @@ const routes = [
 	[/^#\/audit\/?$/, auditView, audits],
 	[/^#\/audit\/break-glass\/?$/, breakGlassView, audits],
 	[/^#\/start\/?$/, startView, anyone],
+	// tsk
+	[/^#\/tasks\/?$/, tasksView, worksCases],
+	[/^#\/tasks\/([A-Za-z0-9_-]+)\/?$/, tasksView, worksCases],
+	[/^#\/notifications\/?$/, notificationsView, worksCases],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -50,6 +58,7 @@ function navItems(user) {
 		return [
 			['nav-cases', '#/cases', 'nav.cases', /^#\/cases\/?$/],
 			['nav-new', '#/cases/new', 'nav.newCase', /^#\/cases\/new\/?$/],
+			['nav-tasks', '#/tasks', 'nav.tasks', /^#\/tasks(\/.*)?$/], // tsk
 		];
 	}
 	if (audits(user)) {
@@ -136,6 +145,7 @@ function renderHeader() {
 		            h('span', { id: 'user-org' }, org),
 		            vocab.loaded() ? h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ') : null,
 		            h('span', { id: 'user-role' }, vocab.loaded() ? vocab.label('roles', u.role) : ''))),
+		    worksCases(u) ? indicator() : null, // tsk
 		    langButton,
 		    h('button', {
 			    type: 'button', class: 'btn btn-header', id: 'logout',
@@ -147,6 +157,8 @@ function renderHeader() {
 	els.header.replaceChildren(h('div', { class: 'header-inner' }, parts));
 	markCurrentNav();
 	renderPrintMark();
+	if (state.user && worksCases(state.user))
+		refreshIndicator(); // tsk
 }
 
 function markCurrentNav() {
@@ -238,6 +250,8 @@ async function route({ keepFocus = false } = {}) {
 	}
 	const view = m ? m.view : notFoundView;
 	state.current = { view, params: m ? m.params : [] };
+	if (worksCases(state.user))
+		refreshIndicator(); // tsk
 	await runView(view, m ? m.params : [], seq, keepFocus);
 }
 
@@ -325,6 +339,7 @@ async function logout() {
 function signedOut(message) {
 	state.user = null;
 	setCsrfToken(null);
+	stopIndicator(); // tsk
 	clearReference();
 	vocab.clear();
 	casesView.resetFilters();
