@@ -233,9 +233,12 @@ resolve(const struct rule *r, const struct team_situation *s,
 		if (len > 5 && strncmp(p, "kind:", 5) == 0 && *m->kind == '\0')
 			strlcopy(m->kind, p + 5,
 			    len - 5 + 1 < 33 ? len - 4 : 33);
-		else if (n < TEAM_RULE_CANDIDATES &&
-		    expand(p, len, s, m->candidates[n]) == 0)
-			n++;
+		else if (n < TEAM_RULE_CANDIDATES) {
+			if (expand(p, len, s, m->candidates[n]) == 0)
+				n++;
+			else /* half written: not a candidate */
+				*m->candidates[n] = '\0';
+		}
 		p += len + (bar != NULL);
 	}
 }
