@@ -166,7 +166,8 @@ int policy_audit_pseudonyms(const struct principal *p);
  * Is the action in conflict with the object's state (answered 409, nothing
  * changed)? A closed case refuses every change but reopening (and an
  * open case reopening); the owner organization's own team row is never
- * removed; a live break-the-glass grant is not granted again. Asked
+ * removed, nor by hand a row a task granted; a live break-the-glass grant
+ * is not granted again; a task moves only along its states. Asked
  * after an allowing policy_decide(), by the write path and by
  * policy_allowed().
  */
@@ -178,7 +179,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * behind it asks. facts of kind OBJ_CASE give edit, close, reopen,
  * add_person, add_member, write_journal, write_journal_full (an entry
  * for full access only); OBJ_PERSON edit,
- * reveal_identity, break_glass; OBJ_TEAM_ROW remove_member.
+ * reveal_identity, break_glass; OBJ_TEAM_ROW remove_member; OBJ_TASK
+ * accept, decline, complete, revoke.
  */
 #define ALLOWED_EDIT            0x001u
 #define ALLOWED_CLOSE           0x002u
