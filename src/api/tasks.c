@@ -86,10 +86,10 @@ reply_task(struct ctx *c, int status, const char *id)
 	struct facts    f;
 	enum nmt_err    e;
 
+	memset(&t, 0, sizeof(t));
 	if ((e = store_task_get(c->db, id, 0, &t)) != NMT_OK ||
 	    (e = task_facts(c, id, 0, &f)) != NMT_OK) {
-		if (e != NMT_NOT_FOUND)
-			record_free(&task_record, &t);
+		record_free(&task_record, &t);
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}

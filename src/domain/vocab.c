@@ -181,8 +181,7 @@ const struct term vocab_audit_actions[] = {
 	{ "token.revoke", NULL, NULL },
 	{ "user.create", NULL, NULL },
 	{ "user.disable", NULL, NULL },
-	{ "key.rotate", NULL, NULL },
-	/* tsk */
+	/* tsk (before key.rotate, which ends the list) */
 	{ "team.suggestions", NULL, NULL },
 	{ "task.create", NULL, NULL },
 	{ "task.read", NULL, NULL },
@@ -197,6 +196,7 @@ const struct term vocab_audit_actions[] = {
 	{ "user.email", NULL, NULL },
 	{ "notification.denied", NULL, NULL },
 	{ "notification.write_denied", NULL, NULL },
+	{ "key.rotate", NULL, NULL },
 	TERM_END,
 };
 

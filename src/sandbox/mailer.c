@@ -81,8 +81,8 @@ send_one(char *const words[], int nwords, const char *address,
 {
 	char                      *argv[MAX_WORDS + 3];
 	posix_spawn_file_actions_t fa;
-	int                        in[2], i, status;
-	pid_t                      pid;
+	int                        in[2], i, status = 0;
+	pid_t                      pid, done;
 
 	for (i = 0; i < nwords; i++)
 		argv[i] = words[i];
@@ -93,6 +93,8 @@ send_one(char *const words[], int nwords, const char *address,
 		return;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	/* Its output goes to the log, never to nmtd's standard output. */
+	posix_spawn_file_actions_adddup2(&fa, 2, 1);
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		close(in[0]);
@@ -112,9 +114,9 @@ send_one(char *const words[], int nwords, const char *address,
 		write_all(in[1], "\n", 1);
 	}
 	close(in[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((done = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (done != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		log_warn("mail: the command failed");
 }
 

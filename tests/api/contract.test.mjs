@@ -182,6 +182,8 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus', vulnerabilities: 'Vulnerability',
     closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
     journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
+    // tsk
+    suggestion_reasons: 'SuggestionReason', task_statuses: 'TaskStatus', notification_kinds: 'NotificationKind',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {
