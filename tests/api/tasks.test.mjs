@@ -358,6 +358,12 @@ test('the inbox lists tasks sent to or from the organization, never others', asy
   assert.deepEqual(await caseIds(U.pol), [a.id, b.id].sort());
   assert.deepEqual(await caseIds(U.mig), [a.id]);
   assertStatus(await api(srv, 'GET', tasksOf(c.id), { auth: U.tax }), 404);
+  // The case answer carries the same tasks, read with the case.
+  const inCase = async (who) => (await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: who })).json.tasks
+    .map((x) => x.id).sort();
+  assert.deepEqual(await inCase(U.pol), [a.id, b.id].sort());
+  assert.deepEqual(await inCase(U.mig), [a.id]);
+  assert.deepEqual(await inCase(U.sos), [b.id]);
   assertStatus(await api(srv, 'GET', '/api/v1/tasks', { auth: U.auditor }), 403);
 });
 

@@ -61,6 +61,9 @@ after(async () => {
 });
 
 test('the coordinator sees the suggestions and sends a task to the Migration Agency', async () => {
+	// The suggestions are read when asked for (each reading is audited).
+	assert.equal(await page.getAttribute('#suggest-show', 'aria-expanded'), 'false');
+	await page.click('#suggest-show');
 	const list = page.locator('#suggest-list');
 	await list.waitFor();
 	const mig = list.locator('li[data-org="MIGRATIONSVERKET"]');
@@ -147,6 +150,7 @@ test('the coordinator sees the task accepted and its notification', async () => 
 });
 
 test('"Lägg till föreslagna" adds the suggested organizations to the team', async () => {
+	await page.click('#suggest-show');
 	await page.locator('#suggest-add').waitFor();
 	await page.selectOption('#suggest-access', 'pseudonymous');
 	await page.click('#suggest-add');

@@ -1,11 +1,12 @@
 // The case page's collaboration sections: "Förslag till teamet" (the
 // organizations the routing rules suggest, GET …/team/suggestions, each
-// with its reason; "Lägg till föreslagna" adds those the rules name with
-// the access chosen, through the team endpoint one by one) and
-// "Uppdrag" (the case's tasks with their actions, and "Skicka uppdrag":
-// organization, title, description, last day, person and access).
-// Offered only where the case's `allowed` has add_member (the same right
-// on the server: sending a task and adding to the team).
+// with its reason, read when "Visa förslag" opens them — every reading is
+// an audit entry; "Lägg till föreslagna" adds those the rules name with
+// the access chosen, through the team endpoint one by one), offered where
+// the case's `allowed` has add_member, and "Uppdrag" (the case's tasks,
+// which come with the case, with their actions; "Skicka uppdrag":
+// organization, title, description, last day, person and access, offered
+// with add_member too: sending a task is the same right on the server).
 
 import { api } from './api.js';
 import { h, uid } from './dom.js';
@@ -80,22 +81,29 @@ export function collabSections(ctx, { getCase, orgs, refresh }) {
 		sHeading.focus();
 	}
 
+	// Shown on demand ("Visa förslag"): each reading is an audit entry.
+	const shown = disclosure({
+		id: 'suggest-show', text: t('suggest.show'), panelId: 'suggest-panel',
+		content: [h('p', { class: 'section-intro' }, t('suggest.intro')), sMsg, sBody, sTools],
+		onOpen: () => loadSuggestions(),
+	});
 	const suggestionsEl = h('section', { class: 'card', 'aria-labelledby': 'suggestions-heading', id: 'suggestions' },
-	    h('div', { class: 'section-head' }, sHeading),
-	    h('p', { class: 'section-intro' }, t('suggest.intro')),
-	    sMsg, sBody, sTools);
+	    h('div', { class: 'section-head' }, sHeading, shown.toggle), shown.panel);
 
 	// ---- tasks ----
 	const tHeading = h('h2', { id: 'tasks-heading', tabindex: '-1' }, t('tasks.caseTitle'));
 	const tBody = h('div', { class: 'section-body' });
 	const tMsg = h('div', { class: 'section-message' });
-	const form = sendForm(ctx, { getCase, orgs, msgHost: tMsg, done: async () => {
+	const form = sendForm(ctx, { getCase, orgs, msgHost: tMsg, done: () => reload() });
+
+	// After a change of a task: the case again (with its tasks).
+	async function reload() {
 		await refresh();
-	} });
+	}
 
 	async function changed(task, verb) {
 		ctx.announce(doneText(verb), { kind: 'success' });
-		await refresh();
+		await reload();
 		tHeading.focus();
 	}
 
@@ -113,23 +121,36 @@ export function collabSections(ctx, { getCase, orgs, refresh }) {
 	    h('div', { class: 'section-head' }, tHeading, form.toggle),
 	    tMsg, tBody, form.panel);
 
+	// What the suggestions depend on: read again (each reading is an
+	// audit entry) only when it changed while they are shown.
+	let loadedFor = null;
+	const basis = () => JSON.stringify([getCase().status, getCase().exploitation,
+		(getCase().team || []).map((m) => [m.organization, m.username]),
+		(getCase().persons || []).map((p) => [p.id, p.citizenship, p.is_child])]);
+
+	// After each paint of the case: its tasks and `allowed` are new.
 	async function load() {
 		form.toggle.hidden = !may('add_member');
 		if (!may('add_member'))
 			form.close(false);
+		paintTasks(getCase().tasks || []);
+		suggestionsEl.hidden = !may('add_member');
+		if (shown.isOpen() && loadedFor !== basis())
+			await loadSuggestions();
+	}
+
+	async function loadSuggestions() {
+		sMsg.replaceChildren();
+		loadedFor = basis();
 		try {
-			const [s, list] = await Promise.all([
-				api.teamSuggestions(getCase().id),
-				api.caseTasks(getCase().id, { limit: 200 }),
-			]);
+			const r = await api.teamSuggestions(getCase().id);
 			if (!ctx.isCurrent())
 				return;
-			suggestions = s.items || [];
+			suggestions = r.items || [];
 			paintSuggestions();
-			paintTasks(list.items || []);
 		} catch (err) {
 			if (err.status !== 401 && ctx.isCurrent())
-				tMsg.replaceChildren(alertBox(errorMessage(err)));
+				sMsg.replaceChildren(alertBox(errorMessage(err)));
 		}
 	}
 

@@ -497,6 +497,7 @@ const messages = {
 		// tsk: team suggestions, tasks (uppdrag), notifications
 		'nav.tasks': 'Uppdrag',
 		'suggest.title': 'Förslag till teamet',
+		'suggest.show': 'Visa förslag',
 		'suggest.intro': 'Organisationer som brukar behövas i ett ärende som detta, utifrån ärendets exploateringsformer och personer. Organisationer som redan finns i teamet visas inte.',
 		'team.viaTask': 'genom uppdrag',
 		'suggest.empty': 'Inga förslag: teamet har redan de organisationer som reglerna föreslår.',
@@ -1102,6 +1103,7 @@ const messages = {
 		// tsk: team suggestions, tasks (uppdrag), notifications
 		'nav.tasks': 'Tasks',
 		'suggest.title': 'Suggested for the team',
+		'suggest.show': 'Show suggestions',
 		'suggest.intro': "Organizations a case like this usually needs, from the case's forms of exploitation and its persons. Organizations already on the team are not shown.",
 		'team.viaTask': 'through a task',
 		'suggest.empty': 'No suggestions: the team already has the organizations the rules suggest.',

@@ -125,7 +125,7 @@ export async function render(ctx) {
 		summaryText.replaceChildren(textBlock(c.summary, 'case-summary'));
 		personsHost.replaceChildren(personsTable(c.persons || []));
 		teamHost.replaceChildren(teamTable(c.team || []));
-		collab?.load(); // tsk
+		collab?.load(); // tsk: again only when what it depends on changed
 	}
 
 	function exploitationList(list) {
