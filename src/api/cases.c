@@ -73,7 +73,7 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	struct person_rec *persons;
 	struct facts       f;
 	size_t             nteam, npersons;
-	json_t            *doc;
+	json_t            *doc, *tasks;
 	enum nmt_err       e;
 
 	memset(&rec, 0, sizeof(rec));
@@ -107,6 +107,12 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 		json_decref(doc);
 		return e;
 	}
+	/* tsk: the case's tasks the caller sees, read with the case */
+	if ((e = case_tasks_render(c, id, &f, &tasks)) != NMT_OK) {
+		json_decref(doc);
+		return e;
+	}
+	json_object_set_new(doc, "tasks", tasks);
 	*doc_r = doc;
 	return NMT_OK;
 }

@@ -20,6 +20,8 @@ extern const struct route guidance_routes[];
 extern const struct route pathway_routes[];
 extern const struct route person_match_routes[];
 extern const struct route consultation_routes[];
+extern const struct route task_routes[];
+extern const struct route notification_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -37,5 +39,7 @@ const struct route *const api_routes[] = {
 	pathway_routes,
 	person_match_routes,
 	consultation_routes,
+	task_routes,
+	notification_routes,
 	NULL,
 };

@@ -22,6 +22,7 @@ row_facts(const struct facts *case_facts, const struct member_rec *m,
 	f->kind = OBJ_TEAM_ROW;
 	f->owner_row = strcmp(m->organization, case_facts->owner_org) == 0 &&
 	    m->user_id == NULL;
+	f->task_row = m->task_id != NULL; /* tsk */
 }
 
 static json_t *
@@ -112,7 +113,14 @@ team_insert(struct ctx *c, void *arg)
 	enum nmt_err       e;
 
 	m->added_at = c->now_text;
-	if ((e = store_team_add(c->db, m)) == NMT_CONFLICT)
+	/* tsk: an organization a task brought in stays as an explicit one */
+	if (m->user_id == NULL &&
+	    (e = store_team_claim(c->db, m->case_id, m->organization, m->access,
+	         m->added_by, c->now_text, &m->id)) != NMT_OK)
+		return e;
+	if (m->id != NULL)
+		note_object(c, "member", m->id);
+	else if ((e = store_team_add(c->db, m)) == NMT_CONFLICT)
 		reply_problem(c, 409,
 		    "Organisationen eller användaren finns "
 		    "redan i teamet.");
@@ -161,6 +169,13 @@ team_delete(struct ctx *c, void *arg)
 	    NMT_OK)
 		return e;
 	row_facts(&c->facts, &m, &f);
+	if (m.task_id != NULL) { /* tsk: the task decides; revoke it */
+		record_free(&member_record, &m);
+		reply_problem(c, 409,
+		    "Organisationen är med i teamet genom ett uppdrag. "
+		    "Återkalla uppdraget i stället.");
+		return NMT_CONFLICT;
+	}
 	record_free(&member_record, &m);
 	if (policy_conflict(ACT_TEAM_CHANGE, &f)) {
 		reply_problem(c, 409,

@@ -69,6 +69,8 @@ enum {
 	OPT_CHECKPOINT_KEY,
 	OPT_CHECKPOINT_FILE,
 	OPT_CHECKPOINT_EVERY,
+	OPT_MAIL_COMMAND, /* tsk */
+	OPT_SITE_URL,     /* tsk */
 	OPT_END
 };
 
@@ -84,6 +86,8 @@ static const struct option long_options[] = {
 	{ "checkpoint-key", required_argument, NULL, OPT_CHECKPOINT_KEY },
 	{ "checkpoint-file", required_argument, NULL, OPT_CHECKPOINT_FILE },
 	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY },
+	{ "mail-command", required_argument, NULL, OPT_MAIL_COMMAND },
+	{ "site-url", required_argument, NULL, OPT_SITE_URL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -204,5 +208,9 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		}
 		cfg->checkpoint_every = (unsigned)n;
 	}
+	/* tsk: the mail notice (off without a command) */
+	cfg->mail_command = values[11] ? values[11] :
+	                                 env_or("NMT_MAIL_COMMAND", NULL);
+	cfg->site_url = values[12] ? values[12] : env_or("NMT_SITE_URL", NULL);
 	return 0;
 }

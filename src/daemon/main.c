@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "sandbox/mailer.h"
 #include "sandbox/sandbox.h"
 
 #define IDLE_TIMEOUT 60
@@ -38,6 +39,7 @@ static const char synopsis[] =
     "[--user NAME]\n"
     "            [--checkpoint-key PATH] [--checkpoint-file PATH] "
     "[--checkpoint-every SECONDS]\n"
+    "            [--mail-command COMMAND] [--site-url URL]\n"
     "       nmtd --help | --version\n";
 
 static const char help_text[] =
@@ -74,6 +76,13 @@ static const char help_text[] =
     "checkpoints to this file\n"
     "  --checkpoint-every SECONDS  NMT_CHECKPOINT_EVERY  between "
     "checkpoints (1..86400, default 60)\n"
+    "  --mail-command CMD      NMT_MAIL_COMMAND  sendmail-compatible "
+    "command for task\n"
+    "                                          notices (no shell; the "
+    "address is added; off\n"
+    "                                          by default)\n"
+    "  --site-url URL          NMT_SITE_URL    the site's address, the "
+    "notice's link\n"
     "  -h, --help                              print this help\n"
     "  -V, --version                           print the version\n"
     "\n"
@@ -265,6 +274,13 @@ main(int argc, char **argv)
 	else if (geteuid() == 0)
 		log_warn("running as root: start nmtd with --user (NMT_USER) "
 		         "to drop to an unprivileged user");
+	/* tsk: before any thread, the mailer is a process of its own. */
+	if (cfg.mail_command != NULL &&
+	    mailer_start(cfg.mail_command, cfg.site_url, drop ? &user : NULL,
+	        err, sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		return 1;
+	}
 	/* Worker threads inherit the mask; only main takes the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -327,6 +343,7 @@ main(int argc, char **argv)
 	app_cleanup(&app);
 	/* After the audit queue is flushed: the last head is final. */
 	checkpoint_stop(cp);
+	mailer_stop();
 	log_info("nmtd stopped");
 	return 0;
 }

@@ -285,6 +285,7 @@ struct sql *store_audit_list_sql(const struct audit_filter *f,
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;
 	char *access, *added_by, *added_by_username, *added_at;
+	char *task_id; /* tsk: the task that granted the row, or NULL */
 };
 extern const struct record_type member_record;
 
@@ -836,5 +837,137 @@ enum nmt_err store_consultation_of_case(struct db *db, const char *case_id,
  */
 enum nmt_err store_org_insert(struct db *db, const char *code, const char *name,
     const char *kind, const char *region, const char *county);
+
+/* ---- tsk: tasks, task-granted team rows, notifications (store_task.c) */
+
+/*
+ * A task (referral) from one organization to another on a case. due is
+ * a Swedish civil date "YYYY-MM-DD" or NULL; person a person of the case
+ * or NULL; status requested | accepted | declined | completed | revoked.
+ */
+struct task_rec {
+	char     *id, *case_id, *case_number, *person_id, *pseudonym;
+	char     *from_org, *from_user, *from_username, *to_org, *to_org_name;
+	char     *title, *description, *due, *access, *status;
+	char     *reason, *outcome, *answered_by, *answered_by_username;
+	char     *created_at, *updated_at;
+	long long version;
+};
+extern const struct record_type task_record;
+
+/* The facts of a task (its case's, plus its organizations and status). */
+enum nmt_err store_task_facts(struct db *db, const struct principal *p,
+    const char *task_id, const char *now, int lock, struct facts *f);
+/* Inserts t (every field set by the caller, version 1). */
+enum nmt_err store_task_insert(struct db *db, const struct task_rec *t);
+/* One task; NMT_NOT_FOUND when there is none. Free with record_free. */
+enum nmt_err store_task_get(struct db *db, const char *id, int lock,
+    struct task_rec *t);
+/* Writes t's status, reason, outcome, answered_by and updated_at. */
+enum nmt_err store_task_update(struct db *db, struct task_rec *t);
+
+/*
+ * What a task list holds: org (tasks sent to or from it, or by
+ * direction only to it or only from it; NULL: any),
+ * case_id (NULL: any), status (NULL: any), and, with overdue_before, only
+ * unfinished tasks due before that civil date ("YYYY-MM-DD").
+ */
+struct task_filter {
+	const char *org;
+	int         direction; /* with org: 0 to or from it, 1 to, 2 from */
+	const char *case_id;
+	const char *status;
+	const char *overdue_before;
+};
+/* A page of tasks, newest first (free with record_free_all). */
+enum nmt_err store_task_list(struct db *db, const struct task_filter *f,
+    const struct page *pg, struct task_rec **rows_r, size_t *n_r, int *more);
+void         store_task_list_sql(struct sql *b, const struct task_filter *f,
+            const struct page *pg);
+
+/*
+ * Makes the organization-wide team row of org on the case follow its
+ * active tasks there (requested or accepted): none active → the row a
+ * task granted is removed; some → a row with the best access among them
+ * (full over pseudonymous), naming one of them, is added or re-pointed.
+ * An explicit row (task_id NULL) is left as it is. In the caller's
+ * transaction; added_by and now name who and when for a new row.
+ */
+enum nmt_err store_task_sync_team(struct db *db, const char *case_id,
+    const char *org, const char *added_by, const char *now);
+
+/* tsk: sets a user's e-mail address (NMT_NOT_FOUND: no such user). */
+enum nmt_err store_user_set_email(struct db *db, const char *username,
+    const char *email);
+
+/*
+ * A team add for org on the case where a task's row is: the row becomes
+ * explicit (task_id NULL) with access, added_by and now; *id_r gets its
+ * id (malloc'd), or NULL when org has no task row there.
+ */
+enum nmt_err store_team_claim(struct db *db, const char *case_id,
+    const char *org, const char *access, const char *added_by, const char *now,
+    char **id_r);
+
+/*
+ * Notifications. kind is task_new, task_answered, task_overdue or
+ * clock_due; link a UI link ("#/tasks/<id>", no personal data); task_id
+ * may be NULL. store_notify_org() adds one for every active user of the
+ * organization (its recipients at that moment), store_notify_user() for
+ * one user; both in the caller's transaction, at now (RFC 3339 UTC).
+ * The pathway's clocks call these to add clock_due notifications.
+ */
+enum nmt_err store_notify_org(struct db *db, const char *org, const char *kind,
+    const char *link, const char *task_id, const char *now);
+enum nmt_err store_notify_user(struct db *db, const char *user_id,
+    const char *kind, const char *link, const char *task_id, const char *now);
+
+struct notification_rec {
+	char *id, *user_id, *kind, *link, *task_id, *at, *read_at;
+	int   read;
+};
+extern const struct record_type notification_record;
+
+/* A page of a user's notifications, newest first. */
+enum nmt_err store_notification_list(struct db *db, const char *user_id,
+    int unread_only, const struct page *pg, struct notification_rec **rows_r,
+    size_t *n_r, int *more);
+void         store_notification_list_sql(struct sql *b, const char *user_id,
+            int unread_only, const struct page *pg);
+/* How many of the user's notifications are unread. */
+enum nmt_err store_notification_unread(struct db *db, const char *user_id,
+    long long *n_r);
+/* The facts of a notification (its recipient). */
+enum nmt_err store_notification_facts(struct db *db, const char *id,
+    struct facts *f);
+enum nmt_err store_notification_get(struct db *db, const char *id,
+    struct notification_rec *n);
+/* Marks one (id) or, with id NULL, all of the user's as read at now. */
+enum nmt_err store_notification_mark(struct db *db, const char *user_id,
+    const char *id, const char *now, long long *n_r);
+
+/*
+ * Whether an unfinished task due before today (a civil date) has had no
+ * task_overdue notification yet (*found).
+ */
+enum nmt_err store_task_overdue_pending(struct db *db, const char *today,
+    int *found);
+/*
+ * For every such task: a task_overdue notification to the users of its
+ * receiving and of its sending organization, and the task marked, so each
+ * task has one; in the caller's transaction. *n_r: how many tasks.
+ */
+enum nmt_err store_task_overdue_notify(struct db *db, const char *today,
+    const char *now, long long *n_r);
+
+/*
+ * The e-mail addresses of the active users of org that have one (at
+ * most max), for the mail notice; *n_r how many. Free each and the array.
+ */
+enum nmt_err store_org_emails(struct db *db, const char *org, char ***list_r,
+    size_t *n_r);
+/* An organization's name into name ("" when there is none). */
+enum nmt_err store_org_name(struct db *db, const char *code, char *name,
+    size_t len);
 
 #endif

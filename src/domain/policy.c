@@ -43,6 +43,18 @@
  * region's queue; only coordinators change them (take, answer, refer,
  * close) or open a case from one, which happens once. Every other role
  * is refused by role (403); a consultation out of scope is hidden (404).
+ *
+ * Tasks (tsk): a task is seen by its receiving organization, its sending
+ * organization, and those who change the case's team (the owner
+ * organization, coordinators who see the case); to anyone else it is
+ * hidden (404). The receiving organization accepts, declines and
+ * completes it; the sending organization and those who change the team
+ * revoke it. A transition its state does not allow is a conflict (409):
+ * accept and decline need "requested", complete needs "accepted",
+ * revoke "requested" or "accepted". Lists of tasks hold those sent to or
+ * from the principal's organization.
+ * Notifications (tsk): each is its recipient user's alone; anyone else's
+ * is hidden.
  */
 #include <string.h>
 
@@ -102,7 +114,8 @@ policy_scope(const struct principal *p, enum object_kind kind)
 			s.reasons = SCOPE_REGION | SCOPE_TEAM;
 		else
 			s.reasons = SCOPE_TEAM;
-	}
+	} else if (kind == OBJ_TASK && works_cases(p))
+		s.reasons = SCOPE_ASSIGNED | SCOPE_SENT;
 	return s;
 }
 
@@ -115,7 +128,8 @@ policy_in_scope(const struct scope *s, const struct facts *f)
 	    ((s->reasons & SCOPE_REGION) && same(s->region, f->region)) ||
 	    ((s->reasons & SCOPE_TEAM) && f->team_access != ACCESS_NONE) ||
 	    ((s->reasons & SCOPE_OWN) && same(s->user_id, f->requester)) ||
-	    ((s->reasons & SCOPE_ASSIGNED) && same(s->org, f->assignee_org));
+	    ((s->reasons & SCOPE_ASSIGNED) && same(s->org, f->assignee_org)) ||
+	    ((s->reasons & SCOPE_SENT) && same(s->org, f->task_from_org));
 }
 
 int
@@ -321,6 +335,80 @@ policy_consultation_allowed(const struct principal *p, const struct facts *f)
 	return set;
 }
 
+/* tsk: whether p changes the team of the task's case (facts: the task's). */
+static int
+manages_team(const struct principal *p, const struct facts *f)
+{
+	struct scope s = policy_scope(p, OBJ_CASE);
+
+	return policy_in_scope(&s, f) &&
+	    (same(p->org, f->owner_org) || acts_as_coordinator(p));
+}
+
+/* tsk: tasks (see the header comment). */
+static enum policy_decision
+decide_task(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	int to, from;
+
+	if (!works_cases(p))
+		return POLICY_FORBIDDEN;
+	if (action == ACT_LIST)
+		return POLICY_ALLOW;
+	if (f == NULL || !f->exists)
+		return POLICY_HIDDEN;
+	to = same(p->org, f->assignee_org);
+	from = same(p->org, f->task_from_org);
+	if (!to && !from && !manages_team(p, f))
+		return POLICY_HIDDEN;
+	switch (action) {
+	case ACT_READ:
+		return POLICY_ALLOW;
+	case ACT_TASK_ACCEPT:
+	case ACT_TASK_DECLINE:
+	case ACT_TASK_COMPLETE:
+		return to ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	case ACT_TASK_REVOKE:
+		return from || manages_team(p, f) ? POLICY_ALLOW :
+		                                    POLICY_FORBIDDEN;
+	default:
+		return POLICY_FORBIDDEN;
+	}
+}
+
+/* tsk: a task's state against a transition (1: conflict). */
+static int
+task_conflict(enum action action, const char *status)
+{
+	switch (action) {
+	case ACT_TASK_ACCEPT:
+	case ACT_TASK_DECLINE:
+		return strcmp(status, "requested") != 0;
+	case ACT_TASK_COMPLETE:
+		return strcmp(status, "accepted") != 0;
+	case ACT_TASK_REVOKE:
+		return strcmp(status, "requested") != 0 &&
+		    strcmp(status, "accepted") != 0;
+	default:
+		return 0;
+	}
+}
+
+/* tsk: one's own notifications; anyone else's are hidden. */
+static enum policy_decision
+decide_notification(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	if (action != ACT_LIST && action != ACT_READ && action != ACT_UPDATE)
+		return POLICY_FORBIDDEN;
+	if (f == NULL) /* the caller's own, all of them */
+		return POLICY_ALLOW;
+	if (!f->exists || !same(p->user_id, f->notify_user))
+		return POLICY_HIDDEN;
+	return POLICY_ALLOW;
+}
+
 int
 policy_audit_pseudonyms(const struct principal *p)
 {
@@ -359,6 +447,10 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		    POLICY_FORBIDDEN;
 	case OBJ_CONSULTATION:
 		return decide_consultation(p, action, f);
+	case OBJ_TASK:
+		return decide_task(p, action, f);
+	case OBJ_NOTIFICATION:
+		return decide_notification(p, action, f);
 	case OBJ_SESSION:
 		/* Anyone authenticated reads and ends its own session. */
 		return action == ACT_READ || action == ACT_UPDATE ?
@@ -376,6 +468,8 @@ policy_conflict(enum action action, const struct facts *f)
 {
 	if (f == NULL || !f->exists)
 		return 0;
+	if (f->kind == OBJ_TASK)
+		return task_conflict(action, f->task_status);
 	switch (action) {
 	case ACT_UPDATE:
 	case ACT_CLOSE:
@@ -386,7 +480,7 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_PATHWAY_EVENT:
 		return f->closed;
 	case ACT_TEAM_CHANGE:
-		return f->closed || f->owner_row;
+		return f->closed || f->owner_row || f->task_row;
 	case ACT_REOPEN:
 		return !f->closed;
 	case ACT_BREAK_GLASS:
@@ -420,6 +514,11 @@ static const struct {
 	{ "assess", OBJ_PERSON, ACT_ASSESS },
 	{ "log_first_contact", OBJ_PERSON, ACT_FIRST_CONTACT },
 	{ "add_pathway_event", OBJ_PERSON, ACT_PATHWAY_EVENT },
+	/* tsk */
+	{ "accept", OBJ_TASK, ACT_TASK_ACCEPT },
+	{ "decline", OBJ_TASK, ACT_TASK_DECLINE },
+	{ "complete", OBJ_TASK, ACT_TASK_COMPLETE },
+	{ "revoke", OBJ_TASK, ACT_TASK_REVOKE },
 };
 
 const char *

@@ -46,6 +46,8 @@ enum object_kind {
 	OBJ_OPERATION,
 	OBJ_STATISTICS,
 	OBJ_GUIDANCE, /* guidance texts: everyone reads, admins edit */
+	/* tsk: a user's own notifications */
+	OBJ_NOTIFICATION,
 };
 
 enum action {
@@ -68,6 +70,11 @@ enum action {
 	ACT_PATHWAY_EVENT, /* add an event to a person's support pathway */
 	/* Intake (consultations). */
 	ACT_CONVERT, /* open a case from a consultation */
+	/* tsk: a task's transitions (the receiving and the sending side) */
+	ACT_TASK_ACCEPT,   /* requested -> accepted */
+	ACT_TASK_DECLINE,  /* requested -> declined */
+	ACT_TASK_COMPLETE, /* accepted -> completed */
+	ACT_TASK_REVOKE,   /* requested | accepted -> revoked */
 };
 
 enum policy_decision {
@@ -104,6 +111,13 @@ struct facts {
 	char consultation_status[16]; /* consultations: new, in_progress, ... */
 	char consultation_case[37];   /* consultations: the case opened from
 					 it, "" for none */
+	/* tsk: tasks (with assignee_org, the receiving organization) */
+	char task_from_org[65]; /* the sending organization */
+	char task_status[16];   /* requested, accepted, declined, ... */
+	/* tsk: notifications */
+	char notify_user[37]; /* the recipient user's id */
+	/* tsk: team rows a task granted (they leave with the task only) */
+	int task_row;
 };
 
 /*
@@ -116,6 +130,7 @@ struct facts {
 #define SCOPE_TEAM     0x04u /* where a team row reaches it */
 #define SCOPE_OWN      0x08u /* made (requested) by it */
 #define SCOPE_ASSIGNED 0x10u /* assigned to its organization */
+#define SCOPE_SENT     0x20u /* tsk: tasks sent from its organization */
 
 struct scope {
 	unsigned    reasons;
@@ -177,7 +192,8 @@ int policy_full_everywhere(const struct principal *p);
  * Is the action in conflict with the object's state (answered 409, nothing
  * changed)? A closed case refuses every change but reopening (and an
  * open case reopening); the owner organization's own team row is never
- * removed; a live break-the-glass grant is not granted again. Asked
+ * removed, nor by hand a row a task granted; a live break-the-glass grant
+ * is not granted again; a task moves only along its states. Asked
  * after an allowing policy_decide(), by the write path and by
  * policy_allowed().
  */
@@ -190,8 +206,8 @@ int policy_conflict(enum action action, const struct facts *facts);
  * add_person, add_member, write_journal, write_journal_full (an entry
  * for full access only); OBJ_PERSON edit,
  * reveal_identity, break_glass, assess, log_first_contact,
- * add_pathway_event; OBJ_TEAM_ROW
- * remove_member.
+ * add_pathway_event; OBJ_TEAM_ROW remove_member; OBJ_TASK accept,
+ * decline, complete, revoke.
  */
 #define ALLOWED_EDIT            0x001u
 #define ALLOWED_CLOSE           0x002u
@@ -207,7 +223,12 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_ASSESS        0x400u  /* assess: OBJ_PERSON */
 #define ALLOWED_FIRST_CONTACT 0x800u  /* log_first_contact */
 #define ALLOWED_PATHWAY_EVENT 0x1000u /* add_pathway_event (persons) */
-#define ALLOWED_COUNT         13
+/* Tasks (issue 10): OBJ_TASK accept, decline, complete, revoke. */
+#define ALLOWED_TASK_ACCEPT   0x2000u
+#define ALLOWED_TASK_DECLINE  0x4000u
+#define ALLOWED_TASK_COMPLETE 0x8000u
+#define ALLOWED_TASK_REVOKE   0x10000u
+#define ALLOWED_COUNT         17
 
 unsigned policy_allowed(const struct principal *p, const struct facts *facts);
 

@@ -187,6 +187,21 @@ const struct term vocab_audit_actions[] = {
 	/* Indicator screening (issue 9). */
 	{ "assessment.create", NULL, NULL },
 	{ "assessment.read", NULL, NULL },
+	/* Tasks and notifications (issue 10). */
+	{ "team.suggestions", NULL, NULL },
+	{ "task.create", NULL, NULL },
+	{ "task.read", NULL, NULL },
+	{ "task.list", NULL, NULL },
+	{ "task.accept", NULL, NULL },
+	{ "task.decline", NULL, NULL },
+	{ "task.complete", NULL, NULL },
+	{ "task.revoke", NULL, NULL },
+	{ "task.denied", NULL, NULL },
+	{ "task.write_denied", NULL, NULL },
+	{ "notification.read", NULL, NULL },
+	{ "user.email", NULL, NULL },
+	{ "notification.denied", NULL, NULL },
+	{ "notification.write_denied", NULL, NULL },
 	{ "key.rotate", NULL, NULL },
 	/* guidance and first meetings (migration 0015) */
 	{ "guidance.update", NULL, NULL },
@@ -278,6 +293,45 @@ const struct term vocab_consent[] = {
 	TERM_END,
 };
 
+/* tsk: why a team suggestion names an organization (data/team_rules.csv) */
+const struct term vocab_suggestion_reasons[] = {
+	{ "regional_coordinator", "Regionkoordinatorn i ärendets region",
+	    "The region's coordinator" },
+	{ "child", "Barn: socialtjänsten ska alltid kopplas in",
+	    "Child: social services are always involved" },
+	{ "labour_exploitation", "Arbetskraftsexploatering",
+	    "Labour exploitation" },
+	{ "sexual_exploitation",
+	    "Sexuell exploatering: akut vård och "
+	    "dokumentation",
+	    "Sexual exploitation: acute care and "
+	    "documentation" },
+	{ "no_residence_permit",
+	    "Medborgare utanför EU/EES: uppehållstillstånd behövs",
+	    "Citizen outside the EU/EEA: a residence permit is needed" },
+	{ "crime", "Misstänkt brott: polisen", "Suspected crime: the police" },
+	TERM_END,
+};
+
+/* tsk: a task's states */
+const struct term vocab_task_status[] = {
+	{ "requested", "Skickat", "Requested" },
+	{ "accepted", "Accepterat", "Accepted" },
+	{ "declined", "Avböjt", "Declined" },
+	{ "completed", "Slutfört", "Completed" },
+	{ "revoked", "Återkallat", "Revoked" },
+	TERM_END,
+};
+
+/* tsk: the kinds of notification */
+const struct term vocab_notification_kind[] = {
+	{ "task_new", "Nytt uppdrag", "New task" },
+	{ "task_answered", "Uppdrag besvarat", "Task answered" },
+	{ "task_overdue", "Uppdrag försenat", "Task overdue" },
+	{ "clock_due", "Tidsfrist nära slutet", "Deadline close to its end" },
+	TERM_END,
+};
+
 const struct vocabulary vocabularies[] = {
 	{ "roles", vocab_roles },
 	{ "team_access", vocab_team_access },
@@ -299,6 +353,10 @@ const struct vocabulary vocabularies[] = {
 	{ "consultation_channels", vocab_consultation_channel },
 	{ "urgencies", vocab_urgency },
 	{ "consents", vocab_consent },
+	/* tsk */
+	{ "suggestion_reasons", vocab_suggestion_reasons },
+	{ "task_statuses", vocab_task_status },
+	{ "notification_kinds", vocab_notification_kind },
 	{ NULL, NULL },
 };
 

@@ -59,6 +59,10 @@ struct vocabulary {
 extern const struct term vocab_roles[];
 extern const struct term vocab_access[];
 extern const struct term vocab_team_access[]; /* full, pseudonymous */
+/* tsk: team suggestion reasons, task states, notification kinds */
+extern const struct term vocab_suggestion_reasons[];
+extern const struct term vocab_task_status[];
+extern const struct term vocab_notification_kind[];
 extern const struct term vocab_genders[];
 extern const struct term vocab_protection[];
 extern const struct term vocab_exploitation[];

@@ -187,6 +187,8 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     // Intake.
     organization_kinds: 'OrganizationKind', consultation_statuses: 'ConsultationStatus',
     consultation_channels: 'ConsultationChannel', urgencies: 'Urgency', consents: 'Consent',
+    // tsk
+    suggestion_reasons: 'SuggestionReason', task_statuses: 'TaskStatus', notification_kinds: 'NotificationKind',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {

@@ -37,6 +37,8 @@ const UNDO = {
   // fts (issue 8, item 7): the search index; the folded column it replaced comes back empty.
   16: (pg) => `${pg ? '' : 'DROP TABLE search_fts;'} DROP TABLE search_doc;
     ALTER TABLE nmt_case ADD COLUMN search_text TEXT NOT NULL DEFAULT '';`,
+  18: () => `DROP TABLE notification; ALTER TABLE case_member DROP COLUMN task_id;
+    ALTER TABLE app_user DROP COLUMN email; DROP TABLE task;`,
 };
 
 /**

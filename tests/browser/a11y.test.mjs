@@ -196,6 +196,15 @@ test('a coordinator\'s pages, in both languages', async () => {
 		await page.click('#add-member');
 		await check('case page, team form');
 		await page.click('#add-member');
+		// tsk: the task form, the inbox and the notifications
+		await page.click('#send-task');
+		await page.locator('#task-form').waitFor();
+		await check('case page, task form');
+		await page.click('#send-task');
+		await go('#/tasks', '#tasks-received-heading');
+		await check('tasks (inbox)');
+		await go('#/notifications', '#notes-read-all');
+		await check('notifications');
 		const log = page.locator('#case-log-toggle, button[aria-controls*="case-log"]').first();
 		if (await log.count()) {
 			await log.click();

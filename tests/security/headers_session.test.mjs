@@ -78,6 +78,8 @@ function declaredRoutes() {
   return out;
 }
 
+const NO_ID = '00000000-0000-4000-8000-000000000000'; // tsk
+
 test('every endpoint answers with the API security headers, with and without TLS in front', async () => {
   const c = await createCase(srv, U.pol, { county: '12' });
   const p = await createPerson(srv, U.pol, c.id, { protected_identity: 'marked',
@@ -164,6 +166,25 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.nmt, ifMatch: '"1"', body: { notes: 'H' } }),
     'POST /api/v1/consultations/{id}/case': () => api(srv, 'POST', `/api/v1/consultations/${q.id}/case`,
       { auth: U.nmt, body: {} }),
+    // tsk: team suggestions, tasks, notifications
+    'GET /api/v1/cases/{id}/team/suggestions': () => api(srv, 'GET', `/api/v1/cases/${c.id}/team/suggestions`,
+      { auth: U.pol }),
+    'POST /api/v1/cases/{id}/tasks': () => api(srv, 'POST', `/api/v1/cases/${c.id}/tasks`,
+      { auth: U.pol, body: { organization: 'SOS-AVV', title: 'H', access: 'pseudonymous' } }),
+    'GET /api/v1/cases/{id}/tasks': () => api(srv, 'GET', `/api/v1/cases/${c.id}/tasks`, { auth: U.pol }),
+    'GET /api/v1/tasks': () => api(srv, 'GET', '/api/v1/tasks', { auth: U.pol }),
+    'GET /api/v1/tasks/{id}': () => api(srv, 'GET', `/api/v1/tasks/${NO_ID}`, { auth: U.pol }),
+    'POST /api/v1/tasks/{id}/accept': () => api(srv, 'POST', `/api/v1/tasks/${NO_ID}/accept`, { auth: U.pol }),
+    'POST /api/v1/tasks/{id}/decline': () => api(srv, 'POST', `/api/v1/tasks/${NO_ID}/decline`,
+      { auth: U.pol, body: { reason: 'H' } }),
+    'POST /api/v1/tasks/{id}/complete': () => api(srv, 'POST', `/api/v1/tasks/${NO_ID}/complete`,
+      { auth: U.pol, body: { outcome: 'H' } }),
+    'POST /api/v1/tasks/{id}/revoke': () => api(srv, 'POST', `/api/v1/tasks/${NO_ID}/revoke`, { auth: U.pol }),
+    'GET /api/v1/notifications': () => api(srv, 'GET', '/api/v1/notifications', { auth: U.pol }),
+    'GET /api/v1/notifications/count': () => api(srv, 'GET', '/api/v1/notifications/count', { auth: U.pol }),
+    'POST /api/v1/notifications/read': () => api(srv, 'POST', '/api/v1/notifications/read', { auth: U.pol }),
+    'POST /api/v1/notifications/{id}/read': () => api(srv, 'POST', `/api/v1/notifications/${NO_ID}/read`,
+      { auth: U.pol }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

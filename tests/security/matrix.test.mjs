@@ -440,6 +440,93 @@ test('consultations: read, change, list and create', async () => {
   assert.deepEqual(failures, []);
 });
 
+// tsk: tasks. A case of member_full's (POLISEN-SYD, region syd) whose tasks go to SOS-AVV
+// (member_none's organization): while a task is active SOS-AVV is on the team with its access,
+// which the model's case carries, so every cell follows from the rules alone. Each transition
+// gets a task of its own in the state it starts from; what is left active is revoked after.
+test('tasks: send, read, every transition, lists and notifications (every role)', async () => {
+  const failures = [];
+  const sender = U.member_full;
+  const c = await createCase(srv, sender, { title: 'Matris uppdrag', county: '12' });
+  const base = { owner: 'POLISEN-SYD', region: 'syd', team: [{ org: 'POLISEN-SYD', username: null, access: 'full' }] };
+  const withTask = (access) => ({ ...base, team: [...base.team, { org: 'SOS-AVV', username: null, access }] });
+  const newTask = async (status) => {
+    const r = await api(srv, 'POST', `/api/v1/cases/${c.id}/tasks`, { auth: sender,
+      body: { organization: 'SOS-AVV', title: 'Matrisuppdrag', access: 'pseudonymous' } });
+    assert.equal(r.status, 201, r.text);
+    if (status !== 'requested') {
+      const a = await api(srv, 'POST', `/api/v1/tasks/${r.json.id}/accept`, { auth: U.member_none });
+      assert.equal(a.status, 200, a.text);
+    }
+    if (status === 'completed') {
+      const d = await api(srv, 'POST', `/api/v1/tasks/${r.json.id}/complete`, { auth: U.member_none,
+        body: { outcome: 'Klart.' } });
+      assert.equal(d.status, 200, d.text);
+    }
+    return r.json.id;
+  };
+  const bodies = { decline: { reason: 'Matris.' }, complete: { outcome: 'Matris.' } };
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    const rel = (t) => (t === null ? 'absent' : p.org === t.to ? 'task-receiver' : p.org === t.from ? 'task-sender'
+      : M.seesTask(p, t) ? 'task-team-changer' : 'task-stranger');
+    // Sending (to an organization no principal belongs to, revoked at once: nothing else changes).
+    let e = 'POST /cases/{id}/tasks';
+    const sent = await api(srv, 'POST', `/api/v1/cases/${c.id}/tasks`, { auth,
+      body: { organization: CHURN_ORG, title: 'Matris', access: 'pseudonymous' } });
+    cell(failures, who, e, M.relation(p, base), M.expect[e](p, base), sent);
+    if (sent.status === 201) {
+      const r = await api(srv, 'POST', `/api/v1/tasks/${sent.json.id}/revoke`, { auth });
+      assert.equal(r.status, 200, r.text);
+    }
+    e = 'GET /tasks';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/tasks', { auth }));
+    e = 'GET /notifications';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/notifications', { auth }));
+    // Reads and each transition from each state, on a fresh task.
+    for (const status of ['requested', 'accepted', 'completed']) {
+      for (const verb of ['accept', 'decline', 'complete', 'revoke']) {
+        const id = await newTask(status);
+        const t = { case: status === 'completed' ? base : withTask('pseudonymous'), from: 'POLISEN-SYD',
+          to: 'SOS-AVV', status };
+        e = 'GET /tasks/{id}';
+        cell(failures, who, e, rel(t), M.expect[e](p, t), await api(srv, 'GET', `/api/v1/tasks/${id}`, { auth }));
+        e = 'GET /cases/{id}/tasks';
+        cell(failures, who, e, M.relation(p, t.case), M.expect[e](p, t.case),
+          await api(srv, 'GET', `/api/v1/cases/${c.id}/tasks`, { auth }));
+        e = 'GET /cases/{id}/team/suggestions';
+        cell(failures, who, e, M.relation(p, t.case), M.expect[e](p, t.case),
+          await api(srv, 'GET', `/api/v1/cases/${c.id}/team/suggestions`, { auth }));
+        e = `POST /tasks/{id}/${verb}`;
+        const r = await api(srv, 'POST', `/api/v1/tasks/${id}/${verb}`, { auth, body: bodies[verb] });
+        cell(failures, who, `${e} [${status}]`, rel(t), M.expect[e](p, t), r);
+        const now = await api(srv, 'GET', `/api/v1/tasks/${id}`, { auth: sender });
+        if (M.activeTask(now.json)) {
+          const x = await api(srv, 'POST', `/api/v1/tasks/${id}/revoke`, { auth: sender });
+          assert.equal(x.status, 200, x.text);
+        }
+      }
+    }
+    for (const verb of ['accept', 'revoke']) {
+      e = `POST /tasks/{id}/${verb}`;
+      cell(failures, who, e, 'absent', M.expect[e](p, null),
+        await api(srv, 'POST', `/api/v1/tasks/${randomId()}/${verb}`, { auth }));
+    }
+    e = 'GET /tasks/{id}';
+    cell(failures, who, e, 'absent', M.expect[e](p, null), await api(srv, 'GET', `/api/v1/tasks/${randomId()}`, { auth }));
+  }
+  // Another user's notification is hidden from everyone but its recipient.
+  const mine = (await api(srv, 'GET', '/api/v1/notifications?limit=1', { auth: U.member_none })).json.items[0];
+  assert.ok(mine, 'member_none has notifications of its tasks');
+  for (const who of Object.keys(PRINCIPALS).filter((x) => x !== 'member_none')) {
+    const e = "POST /notifications/{id}/read (another's)";
+    cell(failures, who, e, 'invisible', M.expect[e](principal(who)),
+      await api(srv, 'POST', `/api/v1/notifications/${mine.id}/read`, { auth: U[who] }));
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('the matrix covers every role and every relation', () => {
   // Every case-working role meets own, visible, invisible, absent and protected objects;
   // every other role meets objects too (and is refused them all).

@@ -104,7 +104,33 @@ export const expect = {
   // mat (issue 8, item 6): the duplicate check; a case's persons are listed iff p sees the case,
   // an identity match in a case p does not see only sets `elsewhere`.
   'POST /persons/match': (p) => (works(p) ? 200 : 403),
+  // tsk: tasks (a task t: {case, from, to, status}; null for an absent id) and notifications.
+  'POST /cases/{id}/tasks': (p, c) => caseGate(p, c, mayChangeTeam, 201),
+  'GET /cases/{id}/tasks': (p, c) => caseGate(p, c, () => true, 200),
+  'GET /cases/{id}/team/suggestions': (p, c) => caseGate(p, c, () => true, 200),
+  'GET /tasks': (p) => (works(p) ? 200 : 403),
+  'GET /tasks/{id}': (p, t) => taskGate(p, t, () => true, () => false, 200),
+  'POST /tasks/{id}/accept': (p, t) => taskGate(p, t, receives, (x) => x.status !== 'requested', 200),
+  'POST /tasks/{id}/decline': (p, t) => taskGate(p, t, receives, (x) => x.status !== 'requested', 200),
+  'POST /tasks/{id}/complete': (p, t) => taskGate(p, t, receives, (x) => x.status !== 'accepted', 200),
+  'POST /tasks/{id}/revoke': (p, t) => taskGate(p, t, (q, x) => q.org === x.from || mayChangeTeam(q, x.case),
+    (x) => !['requested', 'accepted'].includes(x.status), 200),
+  'GET /notifications': () => 200,
+  "POST /notifications/{id}/read (another's)": () => 404,
 };
+
+// tsk: a task is seen by its receiving and its sending organization and by those who change the
+// case's team (who see the case); its receiver answers it, the sender (or a team changer) revokes.
+export const activeTask = (t) => t.status === 'requested' || t.status === 'accepted';
+export const receives = (p, t) => p.org === t.to;
+export const seesTask = (p, t) => works(p) && (p.org === t.to || p.org === t.from ||
+  (sees(p, t.case) && mayChangeTeam(p, t.case)));
+function taskGate(p, t, allowed, conflict, ok) {
+  if (!works(p)) return 403;
+  if (t === null || !seesTask(p, t)) return 404;
+  if (!allowed(p, t)) return 403;
+  return conflict(t) ? 409 : ok;
+}
 
 /** The label of an object relative to p, for the figures: own / visible / invisible / absent. */
 export function relation(p, c) {

@@ -19,6 +19,7 @@
 #include "db/search.h"
 #include "domain/person_rules.h"
 #include "domain/policy.h"
+#include "domain/team_rules.h"
 #include "domain/validate.h"
 
 /* ---- policy ---- */
@@ -1064,6 +1065,201 @@ test_intake_rules(void **state)
 	assert_false(intake_phone_valid("ring mig"));
 }
 
+/* ---- tsk: tasks, notifications, team rules ---- */
+
+/* A task from POLISEN-SYD to MIGRATIONSVERKET on a case of region syd. */
+static struct facts
+task_f(const char *status, enum access access)
+{
+	struct facts f = case_f("syd", "POLISEN-SYD", access);
+
+	f.kind = OBJ_TASK;
+	strlcopy(f.assignee_org, "MIGRATIONSVERKET", sizeof(f.assignee_org));
+	strlcopy(f.task_from_org, "POLISEN-SYD", sizeof(f.task_from_org));
+	strlcopy(f.task_status, status, sizeof(f.task_status));
+	return f;
+}
+
+static enum policy_decision
+task_decide(const struct principal *p, enum action a, const struct facts *f)
+{
+	return policy_decide(p, OBJ_TASK, a, f);
+}
+
+static void
+test_policy_tasks(void **state)
+{
+	static const struct principal rk_sthlm = { ROLE_COORDINATOR, "u5",
+		"RK-STOCKHOLM", "stockholm" };
+	static const struct principal sos = { ROLE_MEMBER, "u6", "SOS-AVV",
+		NULL };
+	static const struct principal auditor = { ROLE_AUDITOR, "u7", "NMT",
+		NULL };
+	struct facts mine = task_f("requested", ACCESS_PSEUDONYMOUS);
+	struct facts none = task_f("requested", ACCESS_NONE);
+	struct facts gone = task_f("requested", ACCESS_NONE);
+	struct scope s;
+
+	(void)state;
+	gone.exists = 0;
+	/* The receiver answers, the sender revokes, each not the other. */
+	assert_int_equal(task_decide(&migration, ACT_READ, &mine),
+	    POLICY_ALLOW);
+	assert_int_equal(task_decide(&migration, ACT_TASK_ACCEPT, &mine),
+	    POLICY_ALLOW);
+	assert_int_equal(task_decide(&migration, ACT_TASK_REVOKE, &mine),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(task_decide(&police, ACT_TASK_REVOKE, &none),
+	    POLICY_ALLOW);
+	assert_int_equal(task_decide(&police, ACT_TASK_ACCEPT, &none),
+	    POLICY_FORBIDDEN);
+	/* Those who change the team see and revoke it; strangers see none. */
+	assert_int_equal(task_decide(&rk_syd, ACT_TASK_REVOKE, &none),
+	    POLICY_ALLOW);
+	assert_int_equal(task_decide(&rk_syd, ACT_TASK_COMPLETE, &none),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(task_decide(&secretariat, ACT_READ, &none),
+	    POLICY_ALLOW);
+	assert_int_equal(task_decide(&rk_sthlm, ACT_READ, &none),
+	    POLICY_HIDDEN);
+	assert_int_equal(task_decide(&sos, ACT_READ, &none), POLICY_HIDDEN);
+	assert_int_equal(task_decide(&sos, ACT_TASK_ACCEPT, &none),
+	    POLICY_HIDDEN);
+	assert_int_equal(task_decide(&migration, ACT_READ, &gone),
+	    POLICY_HIDDEN);
+	assert_int_equal(task_decide(&auditor, ACT_READ, &mine),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(task_decide(&auditor, ACT_LIST, NULL),
+	    POLICY_FORBIDDEN);
+	/* A task member on the team is a pseudonymous member: no identity. */
+	mine.kind = OBJ_PERSON;
+	assert_int_equal(policy_identity(&migration, &mine), IDENTITY_NONE);
+	/* The list's scope: to or from the organization. */
+	s = policy_scope(&migration, OBJ_TASK);
+	assert_int_equal(s.reasons, SCOPE_ASSIGNED | SCOPE_SENT);
+	assert_true(policy_in_scope(&s, &none));
+	s = policy_scope(&police, OBJ_TASK);
+	assert_true(policy_in_scope(&s, &none));
+	s = policy_scope(&sos, OBJ_TASK);
+	assert_false(policy_in_scope(&s, &none));
+}
+
+static void
+test_policy_task_states(void **state)
+{
+	static const char *const states[] = { "requested", "accepted",
+		"declined", "completed", "revoked" };
+	/* Allowed transitions per state: accept, decline, complete, revoke. */
+	static const int         ok[5][4] = { { 1, 1, 0, 1 }, { 0, 0, 1, 1 },
+		        { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
+	static const enum action acts[4] = { ACT_TASK_ACCEPT, ACT_TASK_DECLINE,
+		ACT_TASK_COMPLETE, ACT_TASK_REVOKE };
+	struct facts             f;
+	unsigned                 set;
+	int                      i, j;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		f = task_f(states[i], ACCESS_PSEUDONYMOUS);
+		for (j = 0; j < 4; j++)
+			assert_int_equal(policy_conflict(acts[j], &f),
+			    !ok[i][j]);
+	}
+	/* "allowed" is the same decisions: the receiver, a requested task. */
+	f = task_f("requested", ACCESS_PSEUDONYMOUS);
+	set = policy_allowed(&migration, &f);
+	assert_int_equal(set, ALLOWED_TASK_ACCEPT | ALLOWED_TASK_DECLINE);
+	f = task_f("accepted", ACCESS_NONE);
+	assert_int_equal(policy_allowed(&police, &f), ALLOWED_TASK_REVOKE);
+	f = task_f("completed", ACCESS_NONE);
+	assert_int_equal(policy_allowed(&police, &f), 0);
+	/* A team row a task granted is not removed by hand. */
+	f = case_f("syd", "POLISEN-SYD", ACCESS_NONE);
+	f.kind = OBJ_TEAM_ROW;
+	f.task_row = 1;
+	assert_true(policy_conflict(ACT_TEAM_CHANGE, &f));
+	assert_int_equal(policy_allowed(&police, &f), 0);
+}
+
+static void
+test_policy_notifications(void **state)
+{
+	static const struct principal auditor = { ROLE_AUDITOR, "u7", "NMT",
+		NULL };
+	struct facts                  f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.kind = OBJ_NOTIFICATION;
+	f.exists = 1;
+	strlcopy(f.notify_user, "u4", sizeof(f.notify_user));
+	assert_int_equal(policy_decide(&migration, OBJ_NOTIFICATION, ACT_UPDATE,
+	                     &f),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&police, OBJ_NOTIFICATION, ACT_UPDATE,
+	                     &f),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&auditor, OBJ_NOTIFICATION, ACT_LIST,
+	                     NULL),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&migration, OBJ_NOTIFICATION, ACT_EXPORT,
+	                     &f),
+	    POLICY_FORBIDDEN);
+}
+
+static void
+test_team_rules(void **state)
+{
+	static const char *const forms[] = { "forced_labour", "sexual" };
+	static const char *const citizens[] = { "SE", "NG" };
+	struct team_situation    s;
+	struct team_match        m[16];
+	size_t                   n;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.region = "syd";
+	s.exploitation = forms;
+	s.nexploitation = 2;
+	s.any_child = 1;
+	s.citizenship = citizens;
+	s.ncitizenship = 2;
+	n = team_rules_match(&s, m, 16);
+	assert_int_equal(n, 7);
+	assert_string_equal(m[0].candidates[0], "RK-SYD");
+	assert_string_equal(m[0].reason, "regional_coordinator");
+	/* No municipality: only the kind is left. */
+	assert_string_equal(m[1].candidates[0], "");
+	assert_string_equal(m[1].kind, "social_services");
+	assert_string_equal(m[1].reason, "child");
+	assert_string_equal(m[2].candidates[0], "ARBETSMILJOVERKET");
+	assert_string_equal(m[3].candidates[0], "SKATTEVERKET");
+	assert_string_equal(m[3].reason, "labour_exploitation");
+	assert_string_equal(m[4].candidates[0], "SOS-AVV");
+	assert_string_equal(m[5].candidates[0], "MIGRATIONSVERKET");
+	assert_string_equal(m[5].reason, "no_residence_permit");
+	assert_string_equal(m[6].candidates[0], "POLISEN-SYD");
+	assert_string_equal(m[6].candidates[1], "POLISEN-NOA");
+	/* With a municipality, its social services come first. */
+	s.municipality = "1280";
+	n = team_rules_match(&s, m, 16);
+	assert_string_equal(m[1].candidates[0], "SOC-1280");
+	/* Nothing but "other" and EU citizens: the coordinator only. */
+	s.exploitation = (const char *const[]){ "other" };
+	s.nexploitation = 1;
+	s.any_child = 0;
+	s.citizenship = citizens;
+	s.ncitizenship = 1;
+	n = team_rules_match(&s, m, 16);
+	assert_int_equal(n, 1);
+	assert_true(team_rules_in_eea("SE"));
+	assert_true(team_rules_in_eea("NO"));
+	assert_true(team_rules_in_eea("CH"));
+	assert_false(team_rules_in_eea("NG"));
+	assert_false(team_rules_in_eea("GB"));
+	assert_false(team_rules_in_eea(NULL));
+}
+
 int
 main(void)
 {
@@ -1083,6 +1279,11 @@ main(void)
 		cmocka_unit_test(test_policy_consultation),
 		cmocka_unit_test(test_consultation_moves),
 		cmocka_unit_test(test_intake_rules),
+		/* tsk */
+		cmocka_unit_test(test_policy_tasks),
+		cmocka_unit_test(test_policy_task_states),
+		cmocka_unit_test(test_policy_notifications),
+		cmocka_unit_test(test_team_rules),
 		cmocka_unit_test(test_child_rule),
 		cmocka_unit_test(test_validate_accepts_and_normalises),
 		cmocka_unit_test(test_validate_rejects),

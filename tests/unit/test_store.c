@@ -346,6 +346,36 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 static void assert_audit_plans(struct tstate *t);
 static void assert_consultation_plans(struct tstate *t,
     const struct principal                          *p);
+
+/* tsk: tasks by case and by direction, a user's notifications. */
+static void
+assert_task_plans(struct tstate *t)
+{
+	struct page        pg = { 50, NULL, NULL };
+	struct page        next = { 50, "2027-01-01T00:00:00Z", NULL };
+	struct task_filter f;
+	struct sql        *b;
+
+	memset(&f, 0, sizeof(f));
+	f.case_id = t->case_id;
+	b = sql_new();
+	store_task_list_sql(b, &f, &pg);
+	assert_uses_index(t->db, b, "task", "t", "task_case", 1);
+	memset(&f, 0, sizeof(f));
+	f.org = "MIGRATIONSVERKET";
+	f.direction = 1;
+	b = sql_new();
+	store_task_list_sql(b, &f, &next);
+	assert_uses_index(t->db, b, "task", "t", "task_to", 1);
+	f.direction = 2;
+	b = sql_new();
+	store_task_list_sql(b, &f, &pg);
+	assert_uses_index(t->db, b, "task", "t", "task_from", 1);
+	b = sql_new();
+	store_notification_list_sql(b, t->user_id, 0, &next);
+	assert_uses_index(t->db, b, "notification", "n", "notification_user",
+	    1);
+}
 static void assert_case_plans(struct tstate *t, const struct principal *p);
 static void assert_match_plans(struct tstate *t, const struct principal *p);
 
@@ -389,6 +419,7 @@ test_list_plans(void **state)
 	assert_uses_index(t->db,
 	    store_first_contact_list_sql(t->case_id, &first_contact_next),
 	    "first_contact", "f", "first_contact_person", 1);
+	assert_task_plans(t); /* tsk */
 	memset(&f, 0, sizeof(f));
 	f.principal = &p;
 	f.scope = policy_scope(&p, OBJ_CASE);

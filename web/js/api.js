@@ -292,4 +292,39 @@ export const api = {
 	openCaseFromConsultation(id, body = {}) {
 		return request('POST', `/consultations/${encodeURIComponent(id)}/case`, { body });
 	},
+	// tsk: team suggestions, tasks (uppdrag) and notifications.
+	teamSuggestions(caseId) {
+		return request('GET', `/cases/${encodeURIComponent(caseId)}/team/suggestions`);
+	},
+	// A case's tasks, newest first: {status, limit, cursor}.
+	caseTasks(caseId, params, signal) {
+		return request('GET', `/cases/${encodeURIComponent(caseId)}/tasks`, { params, signal });
+	},
+	// {organization, title, description?, due?, person?, access}
+	sendTask(caseId, body) {
+		return request('POST', `/cases/${encodeURIComponent(caseId)}/tasks`, { body });
+	},
+	// Tasks to or from my organization: {status, overdue, case, limit, cursor}.
+	listTasks(params, signal) {
+		return request('GET', '/tasks', { params, signal });
+	},
+	getTask(id) {
+		return request('GET', `/tasks/${encodeURIComponent(id)}`);
+	},
+	// verb: accept | decline {reason} | complete {outcome} | revoke.
+	taskAction(id, verb, body) {
+		return request('POST', `/tasks/${encodeURIComponent(id)}/${verb}`, { body });
+	},
+	listNotifications(params, signal) {
+		return request('GET', '/notifications', { params, signal });
+	},
+	notificationCount() {
+		return request('GET', '/notifications/count');
+	},
+	readNotification(id) {
+		return request('POST', `/notifications/${encodeURIComponent(id)}/read`);
+	},
+	readAllNotifications() {
+		return request('POST', '/notifications/read');
+	},
 };

@@ -29,6 +29,10 @@ import * as newConsultationView from './views/consultation-new.js';
 import {
 	worksCases, audits, homeRoute, editsGuidance, requests, worksQueue, logsConsultations,
 } from './roles.js';
+// Tasks (uppdrag) and notifications.
+import * as tasksView from './views/tasks.js';
+import * as notificationsView from './views/notifications.js';
+import { indicator, refreshIndicator, stopIndicator } from './notify.js';
 
 const state = {
 	user: null,
@@ -55,6 +59,10 @@ const routes = [
 	[/^#\/consultations\/?$/, consultationsView, worksQueue],
 	[/^#\/consultations\/mine\/?$/, consultationsView, requests],
 	[/^#\/consultations\/new\/?$/, newConsultationView, logsConsultations],
+	// tsk
+	[/^#\/tasks\/?$/, tasksView, worksCases],
+	[/^#\/tasks\/([A-Za-z0-9_-]+)\/?$/, tasksView, worksCases],
+	[/^#\/notifications\/?$/, notificationsView, worksCases],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -72,6 +80,7 @@ function navItems(user) {
 			...(worksQueue(user)
 			    ? [['nav-consultations', '#/consultations', 'nav.consultations', /^#\/consultations\/?$/]]
 			    : []),
+			['nav-tasks', '#/tasks', 'nav.tasks', /^#\/tasks(\/.*)?$/], // tsk
 		];
 	}
 	if (audits(user)) {
@@ -160,6 +169,7 @@ function renderHeader() {
 		            h('span', { id: 'user-org' }, org),
 		            vocab.loaded() ? h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ') : null,
 		            h('span', { id: 'user-role' }, vocab.loaded() ? vocab.label('roles', u.role) : ''))),
+		    worksCases(u) ? indicator() : null, // tsk
 		    langButton,
 		    h('button', {
 			    type: 'button', class: 'btn btn-header', id: 'logout',
@@ -171,6 +181,8 @@ function renderHeader() {
 	els.header.replaceChildren(h('div', { class: 'header-inner' }, parts));
 	markCurrentNav();
 	renderPrintMark();
+	if (state.user && worksCases(state.user))
+		refreshIndicator(); // tsk
 }
 
 function markCurrentNav() {
@@ -262,6 +274,8 @@ async function route({ keepFocus = false } = {}) {
 	}
 	const view = m ? m.view : notFoundView;
 	state.current = { view, params: m ? m.params : [] };
+	if (worksCases(state.user))
+		refreshIndicator(); // tsk
 	await runView(view, m ? m.params : [], seq, keepFocus);
 }
 
@@ -349,6 +363,7 @@ async function logout() {
 function signedOut(message) {
 	state.user = null;
 	setCsrfToken(null);
+	stopIndicator(); // tsk
 	clearReference();
 	vocab.clear();
 	casesView.resetFilters();

@@ -39,12 +39,14 @@ import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js
 import { journalSection } from '../journal.js';
 import { historySection } from '../history.js';
 import { withGuidance } from '../guidance.js';
+import { collabSections } from '../case-collab.js'; // tsk
 
 export async function render(ctx) {
 	setTitle('case.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let c;
 	let journal = null; // the journal section, once built
+	let collab = null; // tsk: team suggestions and tasks, once built
 	let regions, counties, orgs, countries, languages;
 	try {
 		// Country and language names are a nicety: without them the code is shown.
@@ -128,6 +130,7 @@ export async function render(ctx) {
 		summaryText.replaceChildren(textBlock(c.summary, 'case-summary'));
 		personsHost.replaceChildren(personsTable(c.persons || []));
 		teamHost.replaceChildren(teamTable(c.team || []));
+		collab?.load(); // tsk: again only when what it depends on changed
 	}
 
 	function exploitationList(list) {
@@ -183,7 +186,11 @@ export async function render(ctx) {
 					cell: (m) => [orgName(m.organization), h('span', { class: 'code' }, ` ${m.organization}`)],
 				},
 				{ key: 'user', label: t('team.col.user'), cell: (m) => m.username || h('span', { class: 'muted' }, t('team.wholeOrg')) },
-				{ key: 'access', label: t('team.col.access'), cell: (m) => vocab.label('team_access', m.access) },
+				{
+					key: 'access', label: t('team.col.access'),
+					cell: (m) => [vocab.label('team_access', m.access),
+						m.task ? h('span', { class: 'muted' }, ` (${t('team.viaTask')})`) : null], // tsk
+				},
 				{
 					key: 'added', label: t('team.col.added'),
 					cell: (m) => t('team.addedBy', { who: m.added_by || t('dash'), when: formatDateTime(m.added_at) }),
@@ -436,6 +443,7 @@ export async function render(ctx) {
 
 	journal = journalSection(ctx, { caseId: c.id, orgName });
 	journal.load();
+	collab = collabSections(ctx, { getCase: () => c, orgs, refresh }); // tsk
 	paint(c);
 	const sections = [
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
@@ -457,6 +465,7 @@ export async function render(ctx) {
 	    h('section', { class: 'card', 'aria-labelledby': 'team-heading', id: 'team' },
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
 	        teamMsg, teamHost, teamForm.panel),
+	    collab.suggestions, collab.tasks, // tsk
 	];
 	sections.push(historySection(ctx, { kind: 'case', id: c.id, orgName }));
 	if (readsCaseLog(ctx.user))
