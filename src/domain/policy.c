@@ -322,6 +322,12 @@ policy_consultation_allowed(const struct principal *p, const struct facts *f)
 }
 
 int
+policy_consultation_notes(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR;
+}
+
+int
 policy_audit_pseudonyms(const struct principal *p)
 {
 	return p->role == ROLE_COORDINATOR;
