@@ -158,7 +158,9 @@ test('a requester finds only its own, a regional coordinator its region; counts 
 
 test('a search keeps the queue order: acute first, then oldest; filters combine with q', async () => {
   const old = await create(srv, U.malmo, { question: 'Ordningsfrågan gammal.' });
+  srv.advanceClock(60);
   const acute = await create(srv, U.malmo, { question: 'Ordningsfrågan akut.', urgency: 'acute' });
+  srv.advanceClock(60);
   const young = await create(srv, U.malmo, { question: 'Ordningsfrågan ny.' });
   assert.deepEqual(await ids(U.rksyd, 'ordningsfrågan'), [acute.id, old.id, young.id]);
   assert.deepEqual(await ids(U.rksyd, 'ordningsfrågan', '&urgency=normal'), [old.id, young.id]);
