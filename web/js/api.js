@@ -269,6 +269,7 @@ export const api = {
 	// A first meeting {date, checklist: {code: bool}, note?}; never changed.
 	logFirstContact(personId, body) {
 		return request('POST', `/persons/${encodeURIComponent(personId)}/first-contact`, { body });
+	},
 	// Intake: consultations (the queue in queue order: acute first, then
 	// oldest; a requester gets its own) {status, region, urgency, open,
 	// limit, cursor}, their counts per status, and the changes.
