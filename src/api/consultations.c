@@ -463,8 +463,9 @@ consultations_list(struct ctx *c)
 	enum nmt_err               e;
 
 	e = list_filter(c, &f, &sq);
-	if (e == NMT_OK && (e = store_consultation_list(c->db, &f, &c->page,
-	                        &rows, &n, &more)) != NMT_OK)
+	if (e == NMT_OK &&
+	    (e = store_consultation_list(c->db, &f, &c->page, &rows, &n,
+	         &more)) != NMT_OK)
 		reply_error(c, e);
 	search_query_free(&sq);
 	if (e != NMT_OK)

@@ -815,14 +815,14 @@ void store_consultation_persons_free(struct consultation_person_rec *rows,
  * reads them: policy_consultation_notes); dialect: the database's.
  */
 struct consultation_filter {
-	struct scope                scope;
-	const char                 *status;
-	const char                 *region;
-	const char                 *urgency;
-	int                         open;
+	struct scope               scope;
+	const char                *status;
+	const char                *region;
+	const char                *urgency;
+	int                        open;
 	const struct search_query *search;
-	int                         notes;
-	enum db_kind                dialect;
+	int                        notes;
+	enum db_kind               dialect;
 };
 /* One page in queue order: acute first, then oldest first. */
 struct sql  *store_consultation_list_sql(const struct consultation_filter *f,

@@ -153,12 +153,12 @@ store_consultation_facts(struct db *db, const char *id, int lock,
 static enum nmt_err
 consultation_index(struct db *db, const struct consultation_rec *q)
 {
-	char *read = xasprintf("%s\n%s", q->question,
-	    q->answer != NULL ? q->answer : "");
-	char *full = xasprintf("%s\n%s", read,
-	    q->notes != NULL ? q->notes : "");
-	struct search_doc d = { "consultation", q->id, NULL, "team",
-		q->number, read };
+	const char       *answer = q->answer != NULL ? q->answer : "";
+	const char       *notes = q->notes != NULL ? q->notes : "";
+	char             *read = xasprintf("%s\n%s", q->question, answer);
+	char             *full = xasprintf("%s\n%s", read, notes);
+	struct search_doc d = { "consultation", q->id, NULL, "team", q->number,
+		read };
 	enum nmt_err      e;
 
 	if ((e = search_put(db, &d)) == NMT_OK) {
