@@ -17,7 +17,10 @@
  * in_progress) assigns it to the caller. Opening a case from one creates
  * the case (the consultation's county, concerns and persons) and links
  * them both ways, once. Who sees and does what is the policy's
- * (OBJ_CONSULTATION); every read and write is audited.
+ * (OBJ_CONSULTATION); every read and write is audited. The list's and
+ * the counts' q is a word search (store_consultation.c) within the
+ * caller's scope, on the notes only for those who read them; the list
+ * keeps its queue order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,7 @@
 #define ORG_CODE_MAX  64
 #define ORG_NAME_MAX  200
 #define TITLE_MAX_LEN 200
+#define SEARCH_Q_MAX  200
 
 static enum nmt_err
 consultation_facts(struct ctx *c, const char *id, int lock, struct facts *f)
@@ -110,7 +114,7 @@ consultation_render(struct ctx *c, const struct consultation_rec *q)
 	json_object_set_new(doc, "created_by",
 	    json_string(q->created_by_username ? q->created_by_username : ""));
 	/* The coordinators' notes are theirs, not the requester's. */
-	if (c->actor.role == ROLE_REQUESTER)
+	if (!policy_consultation_notes(&c->actor.principal))
 		json_object_del(doc, "notes");
 	json_object_set_new(doc, "allowed", allowed_of(&c->actor.principal, q));
 	return doc;
@@ -386,8 +390,40 @@ consultations_create(struct ctx *c)
 
 /* ---- lists ---- */
 
+/*
+ * The word search of q into sq and f (none without q or for white space
+ * only); 0, or -1 when q is refused (answered: 400 naming q).
+ */
+static int
+list_search(struct ctx *c, struct consultation_filter *f,
+    struct search_query *sq)
+{
+	const char         *q = http_query(c->req, "q");
+	enum search_refusal r;
+	json_t             *errors;
+
+	memset(sq, 0, sizeof(*sq));
+	if (q == NULL)
+		return 0;
+	if ((r = search_query_parse(q, sq)) == SEARCH_OK) {
+		f->search = sq->nwords > 0 ? sq : NULL;
+		f->notes = policy_consultation_notes(&c->actor.principal);
+		f->dialect = db_kind(c->db);
+		return 0;
+	}
+	errors = json_array();
+	validate_error(errors, "q", "invalid_value", search_refusal_message(r));
+	reply_invalid(c, errors);
+	return -1;
+}
+
+/*
+ * The list's filters from the query (sq holds a search's words: free
+ * with search_query_free, also after a refusal); NMT_OK, or answered.
+ */
 static enum nmt_err
-list_filter(struct ctx *c, struct consultation_filter *f)
+list_filter(struct ctx *c, struct consultation_filter *f,
+    struct search_query *sq)
 {
 	const char  *open = http_query(c->req, "open");
 	json_t      *errors;
@@ -396,6 +432,8 @@ list_filter(struct ctx *c, struct consultation_filter *f)
 
 	memset(f, 0, sizeof(*f));
 	f->scope = policy_scope(&c->actor.principal, OBJ_CONSULTATION);
+	if (list_search(c, f, sq) != 0)
+		return NMT_INVALID;
 	f->status = http_query(c->req, "status");
 	f->region = http_query(c->req, "region");
 	f->urgency = http_query(c->req, "urgency");
@@ -417,19 +455,21 @@ static void
 consultations_list(struct ctx *c)
 {
 	struct consultation_filter f;
+	struct search_query        sq;
 	struct consultation_rec   *rows;
 	size_t                     n, i;
 	int                        more;
 	json_t                    *items;
 	enum nmt_err               e;
 
-	if (list_filter(c, &f) != NMT_OK)
-		return;
-	if ((e = store_consultation_list(c->db, &f, &c->page, &rows, &n,
-	         &more)) != NMT_OK) {
+	e = list_filter(c, &f, &sq);
+	if (e == NMT_OK &&
+	    (e = store_consultation_list(c->db, &f, &c->page, &rows, &n,
+	         &more)) != NMT_OK)
 		reply_error(c, e);
+	search_query_free(&sq);
+	if (e != NMT_OK)
 		return;
-	}
 	items = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(items, consultation_render(c, &rows[i]));
@@ -442,20 +482,22 @@ static void
 consultations_counts(struct ctx *c)
 {
 	struct consultation_filter f;
+	struct search_query        sq;
 	long long                  counts[CONSULTATION_STATUSES];
 	json_t                    *obj;
 	long long                  total = 0;
 	int                        i;
 	enum nmt_err               e;
 
-	if (list_filter(c, &f) != NMT_OK)
-		return;
+	e = list_filter(c, &f, &sq);
 	f.status = NULL;
 	f.open = 0;
-	if ((e = store_consultation_counts(c->db, &f, counts)) != NMT_OK) {
+	if (e == NMT_OK &&
+	    (e = store_consultation_counts(c->db, &f, counts)) != NMT_OK)
 		reply_error(c, e);
+	search_query_free(&sq);
+	if (e != NMT_OK)
 		return;
-	}
 	obj = json_object();
 	for (i = 0; i < CONSULTATION_STATUSES; i++) {
 		json_object_set_new(obj, vocab_consultation_status[i].code,
@@ -823,11 +865,13 @@ static const struct query_spec list_query[] = {
 	{ "region", Q_TEXT, 32, NULL },
 	{ "urgency", Q_CODE, 0, vocab_urgency },
 	{ "open", Q_BOOL, 0, NULL },
+	{ "q", Q_TEXT, SEARCH_Q_MAX, NULL },
 	QUERY_END,
 };
 
 static const struct query_spec counts_query[] = {
 	{ "region", Q_TEXT, 32, NULL },
+	{ "q", Q_TEXT, SEARCH_Q_MAX, NULL },
 	QUERY_END,
 };
 

@@ -349,6 +349,15 @@ static const struct source {
 	{ "journal",
 	    "SELECT id AS object_id, case_id, visibility, '' AS title, "
 	    "text AS body FROM case_journal" },
+	/* Consultations: see store_consultation.c. */
+	{ "consultation",
+	    "SELECT id AS object_id, CAST(NULL AS TEXT) AS case_id, "
+	    "'team' AS visibility, number AS title, question || ' ' || "
+	    "COALESCE(answer, '') AS body FROM consultation" },
+	{ "consultation_full",
+	    "SELECT id AS object_id, CAST(NULL AS TEXT) AS case_id, "
+	    "'full' AS visibility, number AS title, question || ' ' || "
+	    "COALESCE(answer, '') || ' ' || notes AS body FROM consultation" },
 };
 
 /* The stored documents of a kind, as the sources' columns. */

@@ -101,7 +101,8 @@ void search_sql_hits(struct sql *b, enum db_kind dialect,
 void search_sql_hits_end(struct sql *b, enum db_kind dialect);
 /*
  * Brings every document up to what this build indexes: the documents of
- * every source object (cases, journal entries) are computed again and
+ * every source object (cases, journal entries, consultations) are
+ * computed again and
  * written where they differ or are missing, e.g. after a migration filled
  * them with unfolded text, or a new build folds differently. Inside the
  * caller's transaction; *n_r gets how many were written.

@@ -810,12 +810,20 @@ void store_consultation_persons_free(struct consultation_person_rec *rows,
     size_t                                                           n);
 
 /* The list's filters (NULL or 0: none); open: status new or in_progress. */
+/*
+ * search: the parsed q (NULL: none), matched on the question, the number
+ * and the answer, and on the notes too when notes is set (the caller
+ * reads them: policy_consultation_notes); dialect: the database's.
+ */
 struct consultation_filter {
-	struct scope scope;
-	const char  *status;
-	const char  *region;
-	const char  *urgency;
-	int          open;
+	struct scope               scope;
+	const char                *status;
+	const char                *region;
+	const char                *urgency;
+	int                        open;
+	const struct search_query *search;
+	int                        notes;
+	enum db_kind               dialect;
 };
 /* One page in queue order: acute first, then oldest first. */
 struct sql  *store_consultation_list_sql(const struct consultation_filter *f,

@@ -9,6 +9,15 @@
  * SQL by the policy's scope (sql_consultation_scope) and each row is
  * asserted against the same scope in C. Persons exist only for a
  * consultation with consent (the table's CHECK and the API's rule).
+ *
+ * Word search (db/search.c): every consultation has two documents,
+ * written in the transaction that inserts or updates it, both titled
+ * with its number: "consultation" holds the question and the answer
+ * (what the requester reads), "consultation_full" those and the
+ * coordinators' notes. A caller who reads the notes searches the full
+ * document, anyone else the first, so every word of a query is matched
+ * within the texts the caller reads. A search filters the list (and the
+ * counts) inside the scope; the queue order stays.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -140,6 +149,29 @@ store_consultation_facts(struct db *db, const char *id, int lock,
 	return e;
 }
 
+/* Writes q's two search documents (see above). */
+static enum nmt_err
+consultation_index(struct db *db, const struct consultation_rec *q)
+{
+	const char       *answer = q->answer != NULL ? q->answer : "";
+	const char       *notes = q->notes != NULL ? q->notes : "";
+	char             *read = xasprintf("%s\n%s", q->question, answer);
+	char             *full = xasprintf("%s\n%s", read, notes);
+	struct search_doc d = { "consultation", q->id, NULL, "team", q->number,
+		read };
+	enum nmt_err      e;
+
+	if ((e = search_put(db, &d)) == NMT_OK) {
+		d.kind = "consultation_full";
+		d.visibility = "full";
+		d.body = full;
+		e = search_put(db, &d);
+	}
+	free(read);
+	free(full);
+	return e;
+}
+
 static enum nmt_err
 next_number(struct db *db, int year, char **number_r)
 {
@@ -197,7 +229,7 @@ store_consultation_insert(struct db *db, struct consultation_rec *q,
 		persons[i].position = (long long)i + 1;
 		e = record_insert(db, &consultation_person_record, &persons[i]);
 	}
-	return e;
+	return e == NMT_OK ? consultation_index(db, q) : e;
 }
 
 enum nmt_err
@@ -210,7 +242,9 @@ store_consultation_get(struct db *db, const char *id, int lock,
 enum nmt_err
 store_consultation_update(struct db *db, struct consultation_rec *q)
 {
-	return record_update(db, &consultation_record, q);
+	enum nmt_err e = record_update(db, &consultation_record, q);
+
+	return e == NMT_OK ? consultation_index(db, q) : e;
 }
 
 enum nmt_err
@@ -236,6 +270,22 @@ store_consultation_persons_free(struct consultation_person_rec *rows, size_t n)
 	record_free_all(&consultation_person_record, rows, n);
 }
 
+/*
+ * " AND q.id IN (...)": the consultations whose document the caller
+ * reads holds every word of f->search (see above).
+ */
+static void
+sql_and_search(struct sql *b, const struct consultation_filter *f)
+{
+	static const char *const read[] = { "consultation", NULL };
+	static const char *const full[] = { "consultation_full", NULL };
+
+	sql_add(b, " AND q.id IN (SELECT h.object_id FROM (");
+	search_sql_hits(b, f->dialect, f->search, f->notes ? full : read);
+	search_sql_hits_end(b, f->dialect);
+	sql_add(b, ") h)");
+}
+
 /* The list's filters after its scope (each only when given). */
 static void
 consultation_filters(struct sql *b, const struct consultation_filter *f)
@@ -245,6 +295,8 @@ consultation_filters(struct sql *b, const struct consultation_filter *f)
 	sql_and_eq(b, "q.urgency", DB_TEXT(f->urgency));
 	if (f->open)
 		sql_add(b, " AND q.status IN ('new', 'in_progress')");
+	if (f->search != NULL)
+		sql_and_search(b, f);
 }
 
 struct sql *

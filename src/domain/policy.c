@@ -410,6 +410,12 @@ decide_notification(const struct principal *p, enum action action,
 }
 
 int
+policy_consultation_notes(const struct principal *p)
+{
+	return p->role == ROLE_COORDINATOR;
+}
+
+int
 policy_audit_pseudonyms(const struct principal *p)
 {
 	return p->role == ROLE_COORDINATOR;

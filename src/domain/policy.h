@@ -252,6 +252,12 @@ unsigned policy_consultation_allowed(const struct principal *p,
  * and allowed; every other move is not (answered 409).
  */
 int policy_consultation_move(const char *from, const char *to);
+/*
+ * Whether p reads a visible consultation's notes (the coordinators'
+ * working notes: theirs, not the requester's). The same answer decides
+ * whether p's word search may match on them.
+ */
+int policy_consultation_notes(const struct principal *p);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
 const char *policy_allowed_name(unsigned i);
 

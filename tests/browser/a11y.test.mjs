@@ -4,8 +4,10 @@
 // case form, the case page (person form, duplicate warning, edit form,
 // team form, case log), the person page (identity shown, edit form), the
 // not-found case, the audit log, the nödåtkomst grants, the page a role
-// gets for what it cannot use, and the start page. Any violation fails;
-// each page prints its violation count.
+// gets for what it cannot use, the start page, the guidance admin page,
+// and intake: the consultation form and queue (coordinator), the form and
+// "Mina konsultationer" (requester), each with the first-contact guidance
+// and a search. Any violation fails; each page prints its violation count.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +93,8 @@ before(async () => {
 	    '--org', 'NMT', '--role', 'admin');
 	users.police = server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Pia Polis',
 	    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
+	users.requester = server.ctl('user', 'add', '--username', 'karin', '--display-name', 'Karin Kommun',
+	    '--org', 'SOC-1280', '--role', 'requester');
 	const token = server.ctl('token', 'create', '--username', server.user.username).token;
 	const c = await apiCall(token, 'POST', '/cases', {
 		title: 'Bärplockare i Norrland', summary: 'Tips från kommunen.', county: '01', exploitation: ['forced_labour'],
@@ -101,6 +105,13 @@ before(async () => {
 		vulnerabilities: ['poverty'], identity: { full_name: 'Test Testsson', phone: '070-000 00 00' },
 	});
 	personId = p.id;
+	// A consultation from the requester, for the queue and "Mina konsultationer".
+	const reqToken = server.ctl('token', 'create', '--username', 'karin').token;
+	await apiCall(reqToken, 'POST', '/consultations', {
+		channel: 'web', requester: { name: 'Karin Kommun' }, county: '01',
+		question: 'En man sover på byggarbetsplatsen och får ingen lön.', concerns: ['forced_labour'],
+		child_involved: false, urgency: 'acute', consent: 'none',
+	});
 	// A protected person in a case the coordinator's organisation does not
 	// own, for the nödåtkomst section and a grant for the auditor's list.
 	const polToken = server.ctl('token', 'create', '--username', 'polis').token;
@@ -244,12 +255,46 @@ test('an auditor\'s pages and the page for what the role cannot use, in both lan
 	await logout();
 });
 
-test('the start page of a role without pages, in both languages', async () => {
+test('the start page and the guidance admin page, in both languages', async () => {
 	await login(users.admin);
 	for (const lang of ['sv', 'en']) {
 		await setLang(lang);
 		await go('#/start', '#start-heading');
 		await check('start page');
+		await go('#/guidance', '.guidance-admin-item');
+		await check('guidance admin');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+test('intake: the consultation queue and form (coordinator), the form and own list (requester), both languages', async () => {
+	await login(users.coordinator);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/consultations', '.kons-card');
+		await page.locator('#guidance-body .guidance-item').first().waitFor();
+		await check('consultation queue');
+		// A refused search shows its message at the field.
+		await page.fill('#kons-filter-q', '--');
+		await page.locator('#kons-filter-q-error:not([hidden])').waitFor();
+		await check('consultation queue, refused search');
+		await page.fill('#kons-filter-q', '');
+		await go('#/consultations/new', '#kons-question');
+		await page.locator('#guidance-body .guidance-item').first().waitFor();
+		await check('consultation form (coordinator)');
+	}
+	await setLang('sv');
+	await logout();
+	await login(users.requester);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/consultations/mine', '.kons-card');
+		await page.locator('#guidance-body .guidance-item').first().waitFor();
+		await check('my consultations');
+		await go('#/consultations/new', '#kons-question');
+		await page.locator('#guidance-body .guidance-item').first().waitFor();
+		await check('consultation form (requester)');
 	}
 	await setLang('sv');
 	await logout();

@@ -971,6 +971,11 @@ test_policy_consultation(void **state)
 	assert_int_equal(policy_consultation_allowed(&req, &f), 0);
 	assert_int_equal(policy_consultation_allowed(&rk_syd, &f),
 	    CONSULT_TAKE | CONSULT_OPEN_CASE);
+	/* The notes (and a search on them) are the coordinators'. */
+	assert_false(policy_consultation_notes(&req));
+	assert_true(policy_consultation_notes(&rk_syd));
+	assert_true(policy_consultation_notes(&secretariat));
+	assert_false(policy_consultation_notes(&police));
 	strlcopy(f.consultation_status, "in_progress",
 	    sizeof(f.consultation_status));
 	assert_int_equal(policy_consultation_allowed(&rk_syd, &f),

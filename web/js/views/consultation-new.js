@@ -4,7 +4,8 @@
 // gender, birth year, citizenship; never an identity) asked for. The
 // county routes it to the region's coordinators; a requester's county
 // starts at its own organization's. Errors from the API (400 "errors")
-// are shown next to the fields; 201 goes to the list.
+// are shown next to the fields; 201 goes to the list. The first-contact
+// guidance stands beside the form (below it on a phone).
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -15,6 +16,7 @@ import { setTitle, pageHeading } from '../ui.js';
 import { inputField, textareaField, selectField, checkField, choiceGroup, createForm } from '../form.js';
 import { countyOptions } from './case-new.js';
 import { requests } from '../roles.js';
+import { withGuidance } from '../guidance.js';
 
 // One person row: pseudonym, gender, birth year, citizenship.
 function personRow(index, countries, onRemove) {
@@ -184,8 +186,8 @@ export async function render(ctx) {
 		},
 	});
 
-	ctx.root.replaceChildren(
+	ctx.root.replaceChildren(withGuidance([
 	    pageHeading(t('kons.newTitle')),
 	    h('p', { class: 'lead' }, t(requester ? 'kons.introRequester' : 'kons.introCoordinator')),
-	    h('div', { class: 'card' }, form.el));
+	    h('div', { class: 'card' }, form.el)]));
 }

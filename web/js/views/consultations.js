@@ -5,24 +5,39 @@
 // filter. Each consultation offers what its "allowed" says: take it
 // (in progress, assigned to me), answer, refer or close it, or open a case
 // from it (then the new case's page). A requester sees its own with their
-// status and the answer. No filter value goes into the URL.
+// status and the answer. Both have a search field (words from the number,
+// the question and the answer, and for the coordinators their notes; all
+// words must match) that filters the list as you type and keeps its order;
+// the counts follow it. No filter value or search word goes into the URL.
+// The first-contact guidance stands beside the list (below it on a phone).
 
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, debounce } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import * as ref from '../ref.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading, alertBox, errorMessage } from '../ui.js';
-import { selectField, textareaField } from '../form.js';
+import { inputField, selectField, textareaField } from '../form.js';
 import { requests, secretariat } from '../roles.js';
+import { withGuidance } from '../guidance.js';
 
 const PAGE = 50;
-const filters = { status: 'open', region: '' };
+const filters = { status: 'open', region: '', q: '' };
 
 // On sign-out (app.js): the next user starts from the defaults.
 export function resetFilters() {
 	filters.status = 'open';
 	filters.region = '';
+	filters.q = '';
+}
+
+// The server's refusal of q (a word of punctuation only, too many words),
+// in its own words; null for any other error.
+function searchRefusal(err) {
+	const errors = err && err.status === 400 && err.problem && Array.isArray(err.problem.errors) ?
+		err.problem.errors : [];
+	const e = errors.find((x) => x.field === 'q');
+	return e ? e.message : null;
 }
 
 function statusBadge(status) {
@@ -151,6 +166,14 @@ export async function render(ctx) {
 	const listHost = h('div', { class: 'kons-list', id: 'kons-list', 'aria-live': 'polite' });
 	const more = h('button', { type: 'button', class: 'btn btn-secondary', id: 'kons-more', hidden: true }, t('kons.more'));
 	let cursor = null;
+	let seq = 0; // the latest load: an older answer is dropped
+
+	const searchField = inputField({
+		label: t('kons.search'), hint: t(requester ? 'kons.searchHintMine' : 'kons.searchHint'),
+		className: 'field-search', id: 'kons-filter-q', name: 'q', type: 'search', spellcheck: 'false',
+		value: filters.q, placeholder: t('kons.searchPlaceholder'),
+	});
+	const search = searchField.control;
 
 	const statusFilter = selectField({
 		label: t('kons.filterStatus'), id: 'kons-filter-status',
@@ -164,6 +187,8 @@ export async function render(ctx) {
 
 	function params() {
 		const p = { limit: PAGE };
+		if (filters.q.trim())
+			p.q = filters.q.trim();
 		if (requester)
 			return p;
 		if (filters.status === 'open')
@@ -178,7 +203,15 @@ export async function render(ctx) {
 	async function loadCounts() {
 		if (requester)
 			return;
-		const c = await api.consultationCounts(filters.region ? { region: filters.region } : {});
+		const p = {};
+		if (filters.region)
+			p.region = filters.region;
+		if (filters.q.trim())
+			p.q = filters.q.trim();
+		const mine = seq;
+		const c = await api.consultationCounts(p);
+		if (mine !== seq || !ctx.isCurrent())
+			return;
 		countsHost.replaceChildren(...vocab.codes('consultation_statuses').flatMap((code, i) => [
 			i ? ' · ' : '',
 			h('span', { class: 'kons-count', dataset: { status: code } },
@@ -187,13 +220,15 @@ export async function render(ctx) {
 	}
 
 	async function load(next = null) {
+		const mine = seq;
 		const page = await api.listConsultations({ ...params(), cursor: next || undefined });
-		if (!ctx.isCurrent())
+		if (mine !== seq || !ctx.isCurrent())
 			return;
 		const cards = page.items.map((q) => card(ctx, q, counties, requester, refresh));
+		const empty = filters.q.trim() ? 'kons.emptySearch' : requester ? 'kons.emptyMine' : 'kons.emptyQueue';
 		if (!next)
 			listHost.replaceChildren(...(cards.length ? cards : [h('p', { class: 'empty', id: 'kons-empty' },
-			    t(requester ? 'kons.emptyMine' : 'kons.emptyQueue'))]));
+			    t(empty))]));
 		else
 			listHost.append(...cards);
 		cursor = page.next_cursor;
@@ -201,12 +236,27 @@ export async function render(ctx) {
 	}
 
 	async function refresh() {
+		seq += 1;
+		searchField.setError('');
 		try {
 			await Promise.all([load(), loadCounts()]);
 		} catch (err) {
-			ctx.showError(err, listHost);
+			const refused = searchRefusal(err);
+			if (refused)
+				searchField.setError(refused);
+			else
+				ctx.showError(err, listHost);
 		}
 	}
+	const searchSoon = debounce(() => refresh(), 250);
+	search.addEventListener('input', () => {
+		filters.q = search.value;
+		searchSoon();
+	});
+	const searchForm = h('form', {
+		class: 'filters kons-filters', role: 'search', 'aria-label': t('kons.filters'),
+		on: { submit: (ev) => { ev.preventDefault(); searchSoon.cancel(); filters.q = search.value; refresh(); } },
+	}, searchField.wrap, requester ? null : statusFilter.wrap, regionFilter ? regionFilter.wrap : null);
 
 	more.addEventListener('click', async () => {
 		try {
@@ -217,22 +267,24 @@ export async function render(ctx) {
 	});
 	statusFilter.control.addEventListener('change', () => {
 		filters.status = statusFilter.control.value;
+		searchSoon.cancel();
 		refresh();
 	});
 	if (regionFilter)
 		regionFilter.control.addEventListener('change', () => {
 			filters.region = regionFilter.control.value;
+			searchSoon.cancel();
 			refresh();
 		});
 
 	// replaceChildren() would write a null as the text "null".
-	ctx.root.replaceChildren(...[
+	ctx.root.replaceChildren(withGuidance([
 	    pageHeading(t(requester ? 'kons.mineTitle' : 'kons.queueTitle')),
 	    h('p', { class: 'lead' }, t(requester ? 'kons.mineIntro' : 'kons.queueIntro')),
 	    h('p', null, h('a', { href: '#/consultations/new', class: 'btn btn-primary', id: 'kons-new' }, t('nav.newConsultation'))),
-	    requester ? null : h('div', { class: 'filters kons-filters' }, statusFilter.wrap, regionFilter ? regionFilter.wrap : null),
+	    searchForm,
 	    requester ? null : countsHost,
 	    listHost,
-	    more].filter(Boolean));
-	await Promise.all([load(), loadCounts()]);
+	    more].filter(Boolean)));
+	await refresh();
 }
