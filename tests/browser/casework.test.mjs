@@ -118,7 +118,13 @@ async function checkPersonPage(user) {
 	await page.locator('#identity-heading, #protected-heading').first().waitFor();
 	await page.locator('#first-contact-none, #first-contact-checks').first().waitFor();
 	await page.locator('#pathway-steps').waitFor(); // the support pathway, loaded after the page
-	assert.deepEqual(await personActionsShown(), [...p.allowed].sort(), `${user.username}: person actions`);
+	// "assess" is offered on the person's screening page (#/persons/{id}/assessment), not here.
+	assert.deepEqual(await personActionsShown(), [...p.allowed].filter((a) => a !== 'assess').sort(),
+	    `${user.username}: person actions`);
+	await page.goto(`${server.url}/#/persons/${personId}/assessment`);
+	await page.locator('#assessment-history').waitFor();
+	assert.equal(await page.locator('#assessment-submit').isVisible(), p.allowed.includes('assess'),
+	    `${user.username}: the assessment form`);
 }
 
 before(async () => {
