@@ -12,12 +12,25 @@
  * task_overdue notification to both organizations' users. The pass is
  * derived from audited task data and is not audited itself; marking as
  * read is (notification.read).
+ *
+ * The same read then runs the clock pass: every support-pathway clock
+ * (reflection_period, protection_assessment, residence_permit) of a
+ * person in an open case with PATHWAY_DUE_DAYS days left or fewer,
+ * overdue included, gives one clock_due notification per clock end
+ * (clock_notice's key; a renewed permit's new end is a new one) to the
+ * active coordinators and members of the owner organization of the
+ * person's case, in its own transaction and only when some clock end
+ * waits for it. The notification links to the person by id and names
+ * the clock and its end (the list adds the case's number): no pseudonym.
+ * No e-mail goes out for it (the mail notice tells of new tasks only).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/util.h"
 #include "domain/calendar.h"
+#include "domain/pathway.h"
 
 static enum nmt_err
 notification_facts(struct ctx *c, const char *id, int lock, struct facts *f)
@@ -66,6 +79,96 @@ overdue_pass(struct ctx *c)
 	return 0;
 }
 
+/* The persons with a clock end due for its clock_due notification. */
+struct clock_due {
+	char (*ids)[UUID_TEXT];
+	size_t n;
+};
+
+/*
+ * Whether a clock of person id is due and not yet told of (*due); with
+ * claim, inside the write: tells each such clock end's owner org.
+ */
+static enum nmt_err
+clocks_of(struct ctx *c, const char *id, int claim, int *due)
+{
+	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
+	struct civil_date    today;
+	char                 end[11], org[65];
+	size_t               i, n;
+	int                  flag;
+	enum nmt_err         e;
+
+	*due = 0;
+	civil_today(c->now, &today);
+	if ((e = store_pathway_clocks(c->db, id, &today, k, &n)) != NMT_OK)
+		return e == NMT_NOT_FOUND ? NMT_OK : e;
+	for (i = 0; i < n && e == NMT_OK && (claim || !*due); i++) {
+		if (!pathway_clock_due(&k[i]))
+			continue;
+		snprintf(end, sizeof(end), "%04d-%02d-%02d", k[i].end.year,
+		    k[i].end.month, k[i].end.day);
+		if (!claim) {
+			e = store_clock_notice_told(c->db, id, k[i].kind, end,
+			    &flag);
+			*due = !flag;
+		} else if ((e = store_clock_notice_claim(c->db, id, k[i].kind,
+		                end, c->now_text, &flag, org)) == NMT_OK &&
+		    flag && org[0] != '\0')
+			e = store_notify_clock(c->db, org, id, k[i].kind, end,
+			    c->now_text);
+	}
+	return e;
+}
+
+static enum nmt_err
+clock_write(struct ctx *c, void *arg)
+{
+	struct clock_due *d = arg;
+	size_t            i;
+	int               due;
+	enum nmt_err      e = NMT_OK;
+
+	for (i = 0; i < d->n && e == NMT_OK; i++)
+		e = clocks_of(c, d->ids[i], 1, &due);
+	return e;
+}
+
+/* The clock pass, when some clock end waits for it; 0 or -1 (replied). */
+static int
+clock_pass(struct ctx *c)
+{
+	char(*ids)[UUID_TEXT] = NULL;
+	struct clock_due d = { NULL, 0 };
+	size_t           i, n = 0;
+	int              due, rc = 0;
+	enum nmt_err     e;
+
+	if ((e = store_pathway_candidates(c->db, &ids, &n)) != NMT_OK) {
+		reply_error(c, e);
+		return -1;
+	}
+	d.ids = xcalloc(n + 1, sizeof(*d.ids));
+	for (i = 0; i < n && e == NMT_OK; i++)
+		if ((e = clocks_of(c, ids[i], 0, &due)) == NMT_OK && due)
+			memcpy(d.ids[d.n++], ids[i], UUID_TEXT);
+	if (e != NMT_OK) {
+		reply_error(c, e);
+		rc = -1;
+	} else if (d.n > 0 && api_write(c, clock_write, &d) != NMT_OK)
+		rc = -1;
+	free(d.ids);
+	free(ids);
+	return rc;
+}
+
+/* Both passes before a read of the caller's notifications. */
+static int
+passes(struct ctx *c)
+{
+	return overdue_pass(c) != 0 ? -1 : clock_pass(c);
+}
+
 static void
 notifications_list(struct ctx *c)
 {
@@ -75,7 +178,7 @@ notifications_list(struct ctx *c)
 	int                      more;
 	enum nmt_err             e;
 
-	if (overdue_pass(c) != 0)
+	if (passes(c) != 0)
 		return;
 	if ((e = store_notification_list(c->db, c->actor.user_id,
 	         unread != NULL && strcmp(unread, "true") == 0, &c->page, &rows,
@@ -94,7 +197,7 @@ notifications_count(struct ctx *c)
 	long long    n;
 	enum nmt_err e;
 
-	if (overdue_pass(c) != 0)
+	if (passes(c) != 0)
 		return;
 	if ((e = store_notification_unread(c->db, c->actor.user_id, &n)) !=
 	    NMT_OK) {
