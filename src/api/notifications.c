@@ -79,6 +79,35 @@ overdue_pass(struct ctx *c)
 	return 0;
 }
 
+/*
+ * Adds "days_left" to a rendered notification: its clock_end less
+ * today's Swedish civil date (0 the last day, negative overdue), or null.
+ */
+static void
+add_days_left(struct ctx *c, json_t *n)
+{
+	struct civil_date today, end;
+	const char *s = json_string_value(json_object_get(n, "clock_end"));
+
+	civil_today(c->now, &today);
+	json_object_set_new(n, "days_left",
+	    s != NULL && civil_parse(s, &end) == 0 ?
+	        json_integer(civil_days_between(&today, &end)) :
+	        json_null());
+}
+
+static json_t *
+render_notifications(struct ctx *c, const struct notification_rec *rows,
+    size_t n)
+{
+	json_t *items = render_records(&notification_record, rows, n);
+	size_t  i;
+
+	for (i = 0; i < json_array_size(items); i++)
+		add_days_left(c, json_array_get(items, i));
+	return items;
+}
+
 /* The persons with a clock end due for its clock_due notification. */
 struct clock_due {
 	char (*ids)[UUID_TEXT];
@@ -186,7 +215,7 @@ notifications_list(struct ctx *c)
 		reply_error(c, e);
 		return;
 	}
-	reply_page(c, render_records(&notification_record, rows, n), more,
+	reply_page(c, render_notifications(c, rows, n), more,
 	    n > 0 ? rows[n - 1].at : NULL, n > 0 ? rows[n - 1].id : NULL);
 	record_free_all(&notification_record, rows, n);
 }
@@ -222,6 +251,7 @@ static void
 notification_read(struct ctx *c)
 {
 	struct notification_rec rec;
+	json_t                 *out;
 	long long               n;
 	enum nmt_err            e;
 
@@ -231,7 +261,9 @@ notification_read(struct ctx *c)
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}
-	reply_json(c, 200, render_record(&notification_record, &rec));
+	out = render_record(&notification_record, &rec);
+	add_days_left(c, out);
+	reply_json(c, 200, out);
 	record_free(&notification_record, &rec);
 }
 

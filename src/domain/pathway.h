@@ -68,7 +68,7 @@
 #define PATHWAY_FUTURE_DAYS       30 /* the latest date: today + this */
 #define PATHWAY_PERMIT_MAX_MONTHS 60
 #define PATHWAY_NOTE_MAX          2000 /* code points */
-#define PATHWAY_DUE_DAYS          3 /* clock_due: this many days left or fewer */
+#define PATHWAY_DUE_DAYS          3    /* clock_due: days left or fewer */
 
 /* Codes with Swedish and English labels, served by /vocabularies. */
 extern const struct term vocab_pathway_steps[]; /* step 1 first */

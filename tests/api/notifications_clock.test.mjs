@@ -74,6 +74,7 @@ test('a reflection period granted 28 days ago: one clock_due for the owner organ
   assert.equal(n.link, `#/persons/${p.id}`);
   assert.equal(n.clock, 'reflection_period');
   assert.equal(n.clock_end, addDays(today, 1));
+  assert.equal(n.days_left, 1, 'counted from the server\'s today');
   assert.equal(n.case_number, c.number);
   assert.equal(n.task, null);
   assert.equal(n.read, false);
@@ -102,7 +103,9 @@ test('moving the clock on does not repeat it, overdue included; a renewed permit
   setDay(addDays(today, 1));
   assert.equal((await clockDue(U.pol, p.id)).length, 1, 'the next day: still one');
   setDay(addDays(today, 10));
-  assert.equal((await clockDue(U.pol, p.id)).length, 1, 'overdue: still one');
+  const overdue = await clockDue(U.pol, p.id);
+  assert.equal(overdue.length, 1, 'overdue: still one');
+  assert.equal(overdue[0].days_left, -7, 'days_left follows the clock; negative when overdue');
   assert.equal((await clockDue(U.pol2, p.id)).length, 1);
 
   const renewed = addDays(today, 10 + 190);
@@ -160,6 +163,7 @@ test('a clock_due notification opens and is marked read like any other', async (
   assertStatus(r, 200);
   assert.equal(r.json.read, true);
   assert.equal(r.json.clock, 'reflection_period');
+  assert.equal(r.json.days_left, 0);
   assertStatus(await api(srv, 'POST', `/api/v1/notifications/${n.id}/read`, { auth: U.pol2 }), 404);
   const [again] = await clockDue(U.pol, p.id);
   assert.equal(again.read, true);
