@@ -6,8 +6,11 @@
 // case's number, and never the person's pseudonym.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
-  startServer, addUserWithToken, api, assertStatus, createCase, createPerson, listAll,
+  startServer, addUserWithToken, api, assertStatus, createCase, createPerson, listAll, uname, token,
 } from './harness.mjs';
 
 let srv;
@@ -167,4 +170,46 @@ test('a clock_due notification opens and is marked read like any other', async (
   assertStatus(await api(srv, 'POST', `/api/v1/notifications/${n.id}/read`, { auth: U.pol2 }), 404);
   const [again] = await clockDue(U.pol, p.id);
   assert.equal(again.read, true);
+});
+
+test('no e-mail for a clock_due: the owner\'s user with an address gets no notice of it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nmt-clockmail-'));
+  const script = path.join(dir, 'fake-sendmail');
+  // One file per run, named by the address (the last argument).
+  fs.writeFileSync(script, '#!/bin/sh\nfor a; do to=$a; done\n'
+    + `cat > "${dir}/to.$to.$(date +%s%N)"\n`, { mode: 0o755 });
+  const mail = await startServer({ env: { NMT_MAIL_COMMAND: script } });
+  try {
+    const withMail = async (org, email) => {
+      const name = uname('clk');
+      const r = await mail.ctl(['user', 'add', '--username', name, '--display-name', 'Post',
+        '--org', org, '--role', 'member', '--email', email, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return { username: name, token: await token(mail, name) };
+    };
+    const pol = await withMail('POLISEN-SYD', 'polis@example.se');
+    await withMail('SKATTEVERKET', 'skatt@example.se');
+    const today = '2028-06-01';
+    mail.setClock(`${today}T12:00:00Z`);
+    const c = await createCase(mail, pol, { county: '12' });
+    const p = await createPerson(mail, pol, c.id, { birth_year: 1990, pseudonym: 'Post-Ida' });
+    assertStatus(await api(mail, 'POST', `/api/v1/persons/${p.id}/pathway/events`, { auth: pol,
+      body: { type: 'reflection_period_granted', date: addDays(today, -28) } }), 201);
+    const notes = await listAll(mail, '/api/v1/notifications', { auth: pol });
+    assert.equal(notes.filter((n) => n.kind === 'clock_due' && n.person === p.id).length, 1);
+    // Then a task to SKATTEVERKET is mailed there. The helper runs one notice at a time in the
+    // order queued: once SKATTEVERKET's is there, a clock_due notice to POLISEN-SYD, had one been
+    // queued, would be there too.
+    assertStatus(await api(mail, 'POST', `/api/v1/cases/${c.id}/tasks`, { auth: pol,
+      body: { organization: 'SKATTEVERKET', title: 'Kontroll', access: 'pseudonymous' } }), 201);
+    const sent = () => fs.readdirSync(dir).filter((f) => f.startsWith('to.'));
+    const deadline = Date.now() + 10000;
+    while (Date.now() < deadline && !sent().some((f) => f.startsWith('to.skatt@example.se.')))
+      await new Promise((res) => setImmediate(res));
+    assert.ok(sent().some((f) => f.startsWith('to.skatt@example.se.')), 'the new task\'s notice');
+    assert.deepEqual(sent().filter((f) => f.startsWith('to.polis@')), [], 'no notice of the clock');
+  } finally {
+    await mail.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
