@@ -114,36 +114,67 @@ struct clock_due {
 	size_t n;
 };
 
-/*
- * Whether a clock of person id is due and not yet told of (*due); with
- * claim, inside the write: tells each such clock end's owner org.
- */
+/* The clocks of person id on today's Swedish date (none: no person). */
 static enum nmt_err
-clocks_of(struct ctx *c, const char *id, int claim, int *due)
+person_clocks(struct ctx *c, const char *id,
+    struct pathway_clock k[PATHWAY_CLOCKS_MAX], size_t *n)
+{
+	struct civil_date today;
+	enum nmt_err      e;
+
+	civil_today(c->now, &today);
+	e = store_pathway_clocks(c->db, id, &today, k, n);
+	return e == NMT_NOT_FOUND ? NMT_OK : e;
+}
+
+static void
+end_text(const struct pathway_clock *k, char out[11])
+{
+	snprintf(out, 11, "%04d-%02d-%02d", k->end.year, k->end.month,
+	    k->end.day);
+}
+
+/* Whether a clock of person id is due and not yet told of (*due). */
+static enum nmt_err
+clock_waits(struct ctx *c, const char *id, int *due)
 {
 	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
-	struct civil_date    today;
-	char                 end[11], org[65];
-	size_t               i, n;
-	int                  flag;
+	char                 end[11];
+	size_t               i, n = 0;
+	int                  told;
 	enum nmt_err         e;
 
 	*due = 0;
-	civil_today(c->now, &today);
-	if ((e = store_pathway_clocks(c->db, id, &today, k, &n)) != NMT_OK)
-		return e == NMT_NOT_FOUND ? NMT_OK : e;
-	for (i = 0; i < n && e == NMT_OK && (claim || !*due); i++) {
+	e = person_clocks(c, id, k, &n);
+	for (i = 0; i < n && e == NMT_OK && !*due; i++) {
 		if (!pathway_clock_due(&k[i]))
 			continue;
-		snprintf(end, sizeof(end), "%04d-%02d-%02d", k[i].end.year,
-		    k[i].end.month, k[i].end.day);
-		if (!claim) {
-			e = store_clock_notice_told(c->db, id, k[i].kind, end,
-			    &flag);
-			*due = !flag;
-		} else if ((e = store_clock_notice_claim(c->db, id, k[i].kind,
-		                end, c->now_text, &flag, org)) == NMT_OK &&
-		    flag && org[0] != '\0')
+		end_text(&k[i], end);
+		if ((e = store_clock_notice_told(c->db, id, k[i].kind, end,
+		         &told)) == NMT_OK)
+			*due = !told;
+	}
+	return e;
+}
+
+/* Inside the write: claims each due clock end of id, tells the new ones. */
+static enum nmt_err
+clock_tell(struct ctx *c, const char *id)
+{
+	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
+	char                 end[11], org[65];
+	size_t               i, n = 0;
+	int                  fresh;
+	enum nmt_err         e;
+
+	e = person_clocks(c, id, k, &n);
+	for (i = 0; i < n && e == NMT_OK; i++) {
+		if (!pathway_clock_due(&k[i]))
+			continue;
+		end_text(&k[i], end);
+		if ((e = store_clock_notice_claim(c->db, id, k[i].kind, end,
+		         c->now_text, &fresh, org)) == NMT_OK &&
+		    fresh && org[0] != '\0')
 			e = store_notify_clock(c->db, org, id, k[i].kind, end,
 			    c->now_text);
 	}
@@ -155,11 +186,10 @@ clock_write(struct ctx *c, void *arg)
 {
 	struct clock_due *d = arg;
 	size_t            i;
-	int               due;
 	enum nmt_err      e = NMT_OK;
 
 	for (i = 0; i < d->n && e == NMT_OK; i++)
-		e = clocks_of(c, d->ids[i], 1, &due);
+		e = clock_tell(c, d->ids[i]);
 	return e;
 }
 
@@ -179,7 +209,7 @@ clock_pass(struct ctx *c)
 	}
 	d.ids = xcalloc(n + 1, sizeof(*d.ids));
 	for (i = 0; i < n && e == NMT_OK; i++)
-		if ((e = clocks_of(c, ids[i], 0, &due)) == NMT_OK && due)
+		if ((e = clock_waits(c, ids[i], &due)) == NMT_OK && due)
 			memcpy(d.ids[d.n++], ids[i], UUID_TEXT);
 	if (e != NMT_OK) {
 		reply_error(c, e);
