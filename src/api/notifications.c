@@ -12,12 +12,25 @@
  * task_overdue notification to both organizations' users. The pass is
  * derived from audited task data and is not audited itself; marking as
  * read is (notification.read).
+ *
+ * The same read then runs the clock pass: every support-pathway clock
+ * (reflection_period, protection_assessment, residence_permit) of a
+ * person in an open case with PATHWAY_DUE_DAYS days left or fewer,
+ * overdue included, gives one clock_due notification per clock end
+ * (clock_notice's key; a renewed permit's new end is a new one) to the
+ * active coordinators and members of the owner organization of the
+ * person's case, in its own transaction and only when some clock end
+ * waits for it. The notification links to the person by id and names
+ * the clock and its end (the list adds the case's number): no pseudonym.
+ * No e-mail goes out for it (the mail notice tells of new tasks only).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/util.h"
 #include "domain/calendar.h"
+#include "domain/pathway.h"
 
 static enum nmt_err
 notification_facts(struct ctx *c, const char *id, int lock, struct facts *f)
@@ -66,6 +79,155 @@ overdue_pass(struct ctx *c)
 	return 0;
 }
 
+/*
+ * Adds "days_left" to a rendered notification: its clock_end less
+ * today's Swedish civil date (0 the last day, negative overdue), or null.
+ */
+static void
+add_days_left(struct ctx *c, json_t *n)
+{
+	struct civil_date today, end;
+	const char *s = json_string_value(json_object_get(n, "clock_end"));
+
+	civil_today(c->now, &today);
+	json_object_set_new(n, "days_left",
+	    s != NULL && civil_parse(s, &end) == 0 ?
+	        json_integer(civil_days_between(&today, &end)) :
+	        json_null());
+}
+
+static json_t *
+render_notifications(struct ctx *c, const struct notification_rec *rows,
+    size_t n)
+{
+	json_t *items = render_records(&notification_record, rows, n);
+	size_t  i;
+
+	for (i = 0; i < json_array_size(items); i++)
+		add_days_left(c, json_array_get(items, i));
+	return items;
+}
+
+/* The persons with a clock end due for its clock_due notification. */
+struct clock_due {
+	char (*ids)[UUID_TEXT];
+	size_t n;
+};
+
+/* The clocks of person id on today's Swedish date (none: no person). */
+static enum nmt_err
+person_clocks(struct ctx *c, const char *id,
+    struct pathway_clock k[PATHWAY_CLOCKS_MAX], size_t *n)
+{
+	struct civil_date today;
+	enum nmt_err      e;
+
+	civil_today(c->now, &today);
+	e = store_pathway_clocks(c->db, id, &today, k, n);
+	return e == NMT_NOT_FOUND ? NMT_OK : e;
+}
+
+static void
+end_text(const struct pathway_clock *k, char out[11])
+{
+	snprintf(out, 11, "%04d-%02d-%02d", k->end.year, k->end.month,
+	    k->end.day);
+}
+
+/* Whether a clock of person id is due and not yet told of (*due). */
+static enum nmt_err
+clock_waits(struct ctx *c, const char *id, int *due)
+{
+	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
+	char                 end[11];
+	size_t               i, n = 0;
+	int                  told;
+	enum nmt_err         e;
+
+	*due = 0;
+	e = person_clocks(c, id, k, &n);
+	for (i = 0; i < n && e == NMT_OK && !*due; i++) {
+		if (!pathway_clock_due(&k[i]))
+			continue;
+		end_text(&k[i], end);
+		if ((e = store_clock_notice_told(c->db, id, k[i].kind, end,
+		         &told)) == NMT_OK)
+			*due = !told;
+	}
+	return e;
+}
+
+/* Inside the write: claims each due clock end of id, tells the new ones. */
+static enum nmt_err
+clock_tell(struct ctx *c, const char *id)
+{
+	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
+	char                 end[11], org[65];
+	size_t               i, n = 0;
+	int                  fresh;
+	enum nmt_err         e;
+
+	e = person_clocks(c, id, k, &n);
+	for (i = 0; i < n && e == NMT_OK; i++) {
+		if (!pathway_clock_due(&k[i]))
+			continue;
+		end_text(&k[i], end);
+		if ((e = store_clock_notice_claim(c->db, id, k[i].kind, end,
+		         c->now_text, &fresh, org)) == NMT_OK &&
+		    fresh && org[0] != '\0')
+			e = store_notify_clock(c->db, org, id, k[i].kind, end,
+			    c->now_text);
+	}
+	return e;
+}
+
+static enum nmt_err
+clock_write(struct ctx *c, void *arg)
+{
+	struct clock_due *d = arg;
+	size_t            i;
+	enum nmt_err      e = NMT_OK;
+
+	for (i = 0; i < d->n && e == NMT_OK; i++)
+		e = clock_tell(c, d->ids[i]);
+	return e;
+}
+
+/* The clock pass, when some clock end waits for it; 0 or -1 (replied). */
+static int
+clock_pass(struct ctx *c)
+{
+	char(*ids)[UUID_TEXT] = NULL;
+	struct clock_due d = { NULL, 0 };
+	size_t           i, n = 0;
+	int              due, rc = 0;
+	enum nmt_err     e;
+
+	if ((e = store_pathway_candidates(c->db, &ids, &n)) != NMT_OK) {
+		reply_error(c, e);
+		return -1;
+	}
+	d.ids = xcalloc(n + 1, sizeof(*d.ids));
+	for (i = 0; i < n && e == NMT_OK; i++)
+		if ((e = clock_waits(c, ids[i], &due)) == NMT_OK && due)
+			memcpy(d.ids[d.n++], ids[i], UUID_TEXT);
+	if (e != NMT_OK) {
+		reply_error(c, e);
+		rc = -1;
+	} else if (d.n > 0 && api_write(c, clock_write, &d) != NMT_OK)
+		rc = -1;
+	free(d.ids);
+	free(ids);
+	return rc;
+}
+
+/* Both passes before a read of the caller's notifications. */
+static int
+passes(struct ctx *c)
+{
+	return overdue_pass(c) != 0 ? -1 : clock_pass(c);
+}
+
 static void
 notifications_list(struct ctx *c)
 {
@@ -75,7 +237,7 @@ notifications_list(struct ctx *c)
 	int                      more;
 	enum nmt_err             e;
 
-	if (overdue_pass(c) != 0)
+	if (passes(c) != 0)
 		return;
 	if ((e = store_notification_list(c->db, c->actor.user_id,
 	         unread != NULL && strcmp(unread, "true") == 0, &c->page, &rows,
@@ -83,7 +245,7 @@ notifications_list(struct ctx *c)
 		reply_error(c, e);
 		return;
 	}
-	reply_page(c, render_records(&notification_record, rows, n), more,
+	reply_page(c, render_notifications(c, rows, n), more,
 	    n > 0 ? rows[n - 1].at : NULL, n > 0 ? rows[n - 1].id : NULL);
 	record_free_all(&notification_record, rows, n);
 }
@@ -94,7 +256,7 @@ notifications_count(struct ctx *c)
 	long long    n;
 	enum nmt_err e;
 
-	if (overdue_pass(c) != 0)
+	if (passes(c) != 0)
 		return;
 	if ((e = store_notification_unread(c->db, c->actor.user_id, &n)) !=
 	    NMT_OK) {
@@ -119,6 +281,7 @@ static void
 notification_read(struct ctx *c)
 {
 	struct notification_rec rec;
+	json_t                 *out;
 	long long               n;
 	enum nmt_err            e;
 
@@ -128,7 +291,9 @@ notification_read(struct ctx *c)
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
 	}
-	reply_json(c, 200, render_record(&notification_record, &rec));
+	out = render_record(&notification_record, &rec);
+	add_days_left(c, out);
+	reply_json(c, 200, out);
 	record_free(&notification_record, &rec);
 }
 

@@ -8,7 +8,8 @@
  * and one break-the-glass grant for the auditor to find. It
  * access), one break-the-glass grant for the auditor to find, and
  * (intake) a requester at the social services of Malmö with
- * consultations in the regional coordinators' queues. It
+ * consultations in the regional coordinators' queues, and tasks to the
+ * Migration Agency (one requested, one accepted, one overdue). It
  * prints the logins with their TOTP secrets and a QR code for the first.
  *
  * The data is declared in tables (users, cases, team rows, persons),
@@ -363,6 +364,32 @@ static const struct demo_event {
 	{ "hotell", "Hotell-1", "petra", "protection_assessment_done", 1 },
 	{ "bygg", "Bygg-1", "sara", "reflection_period_granted", 3 },
 	{ "skuld", "Skuld-1", "mira", "reflection_period_granted", 5 },
+};
+
+/*
+ * Tasks (uppdrag) between organizations (clk), so that mira's inbox and
+ * the notifications have work: sent by the case's owner days_ago days
+ * ago, due in due_days (negative: passed), to to_org with access; status
+ * "requested" or "accepted" (by answered_by, a day after). The one whose
+ * due day has passed ("butik") gets its task_overdue notification when
+ * its organizations' users first read their notifications.
+ */
+static const struct demo_task {
+	const char *case_key, *to_org, *title, *description, *access;
+	const char *status, *answered_by;
+	int         days_ago, due_days;
+} demo_tasks[] = {
+	{ "bygg", "MIGRATIONSVERKET",
+	    "Pröva uppehållstillstånd efter betänketiden",
+	    "Betänketiden går snart ut. Finns det förutsättningar för "
+	    "tillstånd enligt 5 kap. 15 § utlänningslagen?",
+	    "pseudonymous", "requested", NULL, 2, 10 },
+	{ "malmo", "MIGRATIONSVERKET", "Kontrollera vistelsestatus",
+	    "Har kvinnorna ansökt om eller fått uppehållstillstånd?",
+	    "pseudonymous", "accepted", "mira", 20, 20 },
+	{ "butik", "MIGRATIONSVERKET", "Uppgifter om inresan",
+	    "När och hur reste männen in i Sverige, och med vems hjälp?",
+	    "pseudonymous", "requested", NULL, 6, -2 },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -794,12 +821,102 @@ add_pathway(struct cli *cli, const struct demo_case *dc, const char *pseudonym,
 	return e;
 }
 
+/* The Swedish civil date days after the instant now ("YYYY-MM-DD"). */
+static void
+civil_days_from(time_t now, int days, char out[11])
+{
+	struct civil_date d;
+
+	civil_today(now, &d);
+	civil_add_days(&d, days);
+	snprintf(out, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+/* Answers task t as the user answered_by at, with its notification. */
+static enum nmt_err
+answer_task(struct cli *cli, struct task_rec *t, const char *answered_by,
+    const char *at, const char *link)
+{
+	struct user_row u;
+	enum nmt_err    e;
+
+	if (user_of(cli, answered_by, &u) != 0)
+		return NMT_ERROR;
+	free(t->updated_at);
+	t->answered_by = xstrdup(u.id);
+	t->updated_at = xstrdup(at);
+	if ((e = store_task_update(cli->db, t)) == NMT_OK)
+		e = store_notify_org(cli->db, t->from_org, "task_answered",
+		    link, t->id, at);
+	if (e == NMT_OK)
+		e = audit(cli, "task.accept", "task", t->id, t->case_id, 0);
+	user_row_cleanup(&u);
+	return e;
+}
+
+/* Task i of demo_tasks on the case id, sent by owner, as the API would. */
+static enum nmt_err
+add_task(struct cli *cli, size_t i, const char *id,
+    const struct user_row *owner, time_t now)
+{
+	const struct demo_task *dt = &demo_tasks[i];
+	struct task_rec         t;
+	char                    tid[UUID_TEXT], due[11], sent[TIME_TEXT];
+	char                    answered[TIME_TEXT], *link;
+	enum nmt_err            e;
+
+	token_uuid(tid);
+	civil_days_from(now, dt->due_days, due);
+	days_before(now, dt->days_ago, sent);
+	days_before(now, dt->days_ago - 1, answered);
+	memset(&t, 0, sizeof(t));
+	t.id = xstrdup(tid);
+	t.case_id = xstrdup(id);
+	t.from_org = xstrdup(owner->org);
+	t.from_user = xstrdup(owner->id);
+	t.to_org = xstrdup(dt->to_org);
+	t.title = xstrdup(dt->title);
+	t.description = xstrdup(dt->description);
+	t.due = xstrdup(due);
+	t.access = xstrdup(dt->access);
+	t.status = xstrdup(dt->status);
+	t.created_at = xstrdup(sent);
+	t.updated_at = xstrdup(sent);
+	t.version = 1;
+	link = xasprintf("#/tasks/%s", tid);
+	if ((e = store_task_insert(cli->db, &t)) == NMT_OK)
+		e = store_notify_org(cli->db, t.to_org, "task_new", link, tid,
+		    sent);
+	if (e == NMT_OK)
+		e = audit(cli, "task.create", "task", tid, id, 0);
+	if (e == NMT_OK && dt->answered_by != NULL)
+		e = answer_task(cli, &t, dt->answered_by, answered, link);
+	if (e == NMT_OK)
+		e = store_task_sync_team(cli->db, id, t.to_org, owner->id,
+		    sent);
+	free(link);
+	record_free(&task_record, &t);
+	return e;
+}
+
+/* The tasks sent on the case dc (id) by its owner. */
+static enum nmt_err
+add_tasks(struct cli *cli, const struct demo_case *dc, const char *id,
+    const struct user_row *owner, time_t now)
+{
+	size_t       i;
+	enum nmt_err e = NMT_OK;
+
+	for (i = 0; e == NMT_OK && i < COUNT(demo_tasks); i++)
+		if (strcmp(demo_tasks[i].case_key, dc->key) == 0)
+			e = add_task(cli, i, id, owner, now);
+	return e;
+}
+
 /*
- * Writes one case with its team, persons (and their assessments), journal
- * (and the grant when it is the grant's case) and closing in one
- * transaction.
- * Writes one case with its team, persons, journal (and the grant when it
- * is the grant's case) and closing in one transaction.
+ * Writes one case with its team, persons (and their assessments and
+ * pathways), journal (and the grant when it is the grant's case), tasks
+ * and closing in one transaction.
  */
 static enum nmt_err
 add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
@@ -840,6 +957,8 @@ add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 	for (i = 0; e == NMT_OK && i < COUNT(demo_journal); i++)
 		if (strcmp(demo_journal[i].case_key, dc->key) == 0)
 			e = add_entry(cli, i, id, start, journal_ids);
+	if (e == NMT_OK)
+		e = add_tasks(cli, dc, id, &owner, now);
 	if (e == NMT_OK && dc->closed_days_ago > 0)
 		e = close_case(cli, dc, id, now);
 	if (e == NMT_OK)

@@ -406,6 +406,19 @@ enum nmt_err store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT],
 enum nmt_err store_pathway_clocks(struct db *db, const char *person_id,
     const struct civil_date *today,
     struct pathway_clock out[PATHWAY_CLOCKS_MAX], size_t *n_r);
+/*
+ * clock_due bookkeeping (migration 0021): whether the clock kind of the
+ * person ending on end ("YYYY-MM-DD") has been told of (*told), and
+ * claiming it, in the caller's transaction: *fresh 1 when this call
+ * claimed it, 0 when it was claimed before (so concurrent passes tell
+ * each clock end once). *owner_org (claim only, fresh): the owner
+ * organization of the person's case (at least 65 bytes).
+ */
+enum nmt_err store_clock_notice_told(struct db *db, const char *person_id,
+    const char *kind, const char *end, int *told);
+enum nmt_err store_clock_notice_claim(struct db *db, const char *person_id,
+    const char *kind, const char *end, const char *now, int *fresh,
+    char owner_org[65]);
 
 /* ---- audit (store_audit.c) ---- */
 
@@ -929,9 +942,23 @@ enum nmt_err store_notify_org(struct db *db, const char *org, const char *kind,
     const char *link, const char *task_id, const char *now);
 enum nmt_err store_notify_user(struct db *db, const char *user_id,
     const char *kind, const char *link, const char *task_id, const char *now);
+/*
+ * A clock_due notification for every active coordinator and member of
+ * org (the owner organization of the person's case): link
+ * "#/persons/<person_id>", the clock's kind and its end ("YYYY-MM-DD");
+ * no pseudonym. In the caller's transaction, at now.
+ */
+enum nmt_err store_notify_clock(struct db *db, const char *org,
+    const char *person_id, const char *clock_kind, const char *clock_end,
+    const char *now);
 
+/*
+ * A notification. person_id, case_number (read from the person's case),
+ * clock_kind and clock_end are set for clock_due only (else NULL).
+ */
 struct notification_rec {
 	char *id, *user_id, *kind, *link, *task_id, *at, *read_at;
+	char *person_id, *case_number, *clock_kind, *clock_end;
 	int   read;
 };
 extern const struct record_type notification_record;

@@ -69,6 +69,13 @@ static const struct column notification_cols[] = {
 	{ "kind", "kind", COL_TEXT, N(kind), 0 },
 	{ "link", "link", COL_TEXT, N(link), 0 },
 	{ "task_id", "task", COL_TEXT, N(task_id), COL_NULLABLE },
+	{ "person_id", "person", COL_TEXT, N(person_id), COL_NULLABLE },
+	{ "(SELECT c.number FROM person p JOIN nmt_case c ON c.id = "
+	  "p.case_id WHERE p.id = n.person_id)",
+	    "case_number", COL_TEXT, N(case_number),
+	    COL_COMPUTED | COL_NULLABLE },
+	{ "clock_kind", "clock", COL_TEXT, N(clock_kind), COL_NULLABLE },
+	{ "clock_end", "clock_end", COL_TEXT, N(clock_end), COL_NULLABLE },
 	{ "at", "at", COL_TEXT, N(at), 0 },
 	{ "read_at", NULL, COL_TEXT, N(read_at), COL_NULLABLE },
 	{ "(CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END)", "read", COL_BOOL,
@@ -366,20 +373,72 @@ store_notify_user(struct db *db, const char *user_id, const char *kind,
 	return notify(db, user_id, kind, link, task_id, now);
 }
 
-enum nmt_err
-store_notify_org(struct db *db, const char *org, const char *kind,
-    const char *link, const char *task_id, const char *now)
+/* One clock_due notification to user at now (see store_notify_clock). */
+static enum nmt_err
+notify_clock(struct db *db, const char *user_id, const char *person_id,
+    const char *clock_kind, const char *clock_end, const char *now)
 {
-	struct db_param   p[1] = { DB_TEXT(org) };
+	char            id[UUID_TEXT];
+	char           *link = xasprintf("#/persons/%s", person_id);
+	struct db_param p[7];
+	enum nmt_err    e;
+
+	token_uuid(id);
+	p[0] = DB_TEXT(id);
+	p[1] = DB_TEXT(user_id);
+	p[2] = DB_TEXT(link);
+	p[3] = DB_TEXT(person_id);
+	p[4] = DB_TEXT(clock_kind);
+	p[5] = DB_TEXT(clock_end);
+	p[6] = DB_TEXT(now);
+	e = db_query(db,
+	    "INSERT INTO notification (id, user_id, kind, link, person_id, "
+	    "clock_kind, clock_end, at) VALUES ($1, $2, 'clock_due', $3, $4, "
+	    "$5, $6, $7)",
+	    p, 7, NULL);
+	free(link);
+	return e;
+}
+
+/* The ids of the users an organization's notifications go to. */
+static enum nmt_err
+org_recipients(struct db *db, const char *org, struct db_result **r)
+{
+	struct db_param p[1] = { DB_TEXT(org) };
+
+	return db_query(db,
+	    "SELECT id FROM app_user WHERE organization = $1 AND "
+	    "status = 'active' AND role IN ('coordinator', 'member') "
+	    "ORDER BY id",
+	    p, 1, r);
+}
+
+enum nmt_err
+store_notify_clock(struct db *db, const char *org, const char *person_id,
+    const char *clock_kind, const char *clock_end, const char *now)
+{
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 	int               i;
 
-	if ((e = db_query(db,
-	         "SELECT id FROM app_user WHERE organization = $1 AND "
-	         "status = 'active' AND role IN ('coordinator', 'member') "
-	         "ORDER BY id",
-	         p, 1, &r)) != NMT_OK)
+	if ((e = org_recipients(db, org, &r)) != NMT_OK)
+		return e;
+	for (i = 0; i < db_rows(r) && e == NMT_OK; i++)
+		e = notify_clock(db, db_text(r, i, 0), person_id, clock_kind,
+		    clock_end, now);
+	db_result_free(r);
+	return e;
+}
+
+enum nmt_err
+store_notify_org(struct db *db, const char *org, const char *kind,
+    const char *link, const char *task_id, const char *now)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               i;
+
+	if ((e = org_recipients(db, org, &r)) != NMT_OK)
 		return e;
 	for (i = 0; i < db_rows(r) && e == NMT_OK; i++)
 		e = notify(db, db_text(r, i, 0), kind, link, task_id, now);

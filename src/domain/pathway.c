@@ -462,3 +462,9 @@ pathway_check(const struct pathway_event *ev, size_t n,
 		check_order(ev, n, add, skip, out, &k);
 	return k;
 }
+
+int
+pathway_clock_due(const struct pathway_clock *c)
+{
+	return c->days_left <= PATHWAY_DUE_DAYS;
+}

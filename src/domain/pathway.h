@@ -68,6 +68,7 @@
 #define PATHWAY_FUTURE_DAYS       30 /* the latest date: today + this */
 #define PATHWAY_PERMIT_MAX_MONTHS 60
 #define PATHWAY_NOTE_MAX          2000 /* code points */
+#define PATHWAY_DUE_DAYS          3    /* clock_due: days left or fewer */
 
 /* Codes with Swedish and English labels, served by /vocabularies. */
 extern const struct term vocab_pathway_steps[]; /* step 1 first */
@@ -127,6 +128,12 @@ void pathway_steps(const struct pathway_event *ev, size_t n,
 size_t pathway_clocks(const struct pathway_event *ev, size_t n,
     const struct pathway_subject *who, const struct civil_date *today,
     struct pathway_clock out[PATHWAY_CLOCKS_MAX]);
+
+/*
+ * Whether clock c is close to its end: PATHWAY_DUE_DAYS days left or
+ * fewer, overdue included (the one clock_due notification of its end).
+ */
+int pathway_clock_due(const struct pathway_clock *c);
 
 /*
  * The rules on adding add to the events ev (the person's, all of them,

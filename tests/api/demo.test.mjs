@@ -255,3 +255,58 @@ test('the demo persons have support pathways that show every clock', async () =>
   const audit = await listAll(srv, '/api/v1/audit?action=pathway_event.create', { auth: U.greta });
   assert.equal(audit.length, 19);
 });
+
+// Tasks between organizations and the notifications they and the clocks make (clk).
+test('the demo has tasks to the Migration Agency (requested, accepted, overdue) and notifications for them', async () => {
+  const inbox = await listAll(srv, '/api/v1/tasks', { auth: U.mira });
+  const byTitle = new Map(inbox.map((t) => [t.title, t]));
+  const want = [
+    ['Pröva uppehållstillstånd efter betänketiden', 'requested', false, 'Byggarbetsplats i Umeå'],
+    ['Kontrollera vistelsestatus', 'accepted', false, 'Annonser för sexuella tjänster, Malmö'],
+    ['Uppgifter om inresan', 'requested', true, 'Stölder i butiker på beställning'],
+  ];
+  const cases = await casesOf(U.sara);
+  const petraCases = await casesOf(U.petra);
+  for (const [title, status, overdue, caseTitle] of want) {
+    const t = byTitle.get(title);
+    assert.ok(t, `mira's inbox holds "${title}"`);
+    assert.equal(t.organization, 'MIGRATIONSVERKET');
+    assert.equal(t.status, status, title);
+    assert.equal(t.overdue, overdue, title);
+    assert.equal(t.case, (cases.get(caseTitle) || petraCases.get(caseTitle)).id, title);
+  }
+  const accepted = byTitle.get('Kontrollera vistelsestatus');
+  assert.equal(accepted.answered_by, 'mira');
+  assert.equal(accepted.from_organization, 'POLISEN-SYD');
+  // mira works the cases of her requested tasks pseudonymously, as the tasks grant.
+  const mira = await casesOf(U.mira);
+  const bygg = mira.get('Byggarbetsplats i Umeå');
+  assert.ok(bygg, 'a requested task puts her organization on the team');
+  assert.equal(bygg.team.find((m) => m.organization === 'MIGRATIONSVERKET').access, 'pseudonymous');
+
+  const notes = async (who) => listAll(srv, '/api/v1/notifications', { auth: who });
+  const miraNotes = await notes(U.mira);
+  const kinds = (list, task) => list.filter((n) => n.task === task.id).map((n) => n.kind).sort();
+  assert.deepEqual(kinds(miraNotes, byTitle.get('Pröva uppehållstillstånd efter betänketiden')), ['task_new']);
+  assert.deepEqual(kinds(miraNotes, accepted), ['task_new']);
+  assert.deepEqual(kinds(miraNotes, byTitle.get('Uppgifter om inresan')), ['task_new', 'task_overdue']);
+  assert.deepEqual(kinds(await notes(U.petra), accepted), ['task_answered']);
+  const sara = await notes(U.sara);
+  assert.deepEqual(kinds(sara, byTitle.get('Uppgifter om inresan')), ['task_overdue']);
+  // The clocks: Bygg-1's reflection period (2 days left) to the secretariat, the overdue
+  // protection assessment of the child at the school to the Stockholm coordinators.
+  const byggPerson = cases.get('Byggarbetsplats i Umeå').persons[0];
+  const clockNotes = sara.filter((n) => n.kind === 'clock_due');
+  assert.deepEqual(clockNotes.filter((n) => n.clock === 'reflection_period').map((n) => [n.person, n.case_number]),
+    [[byggPerson.id, cases.get('Byggarbetsplats i Umeå').number]]);
+  assert.ok(clockNotes.every((n) => n.days_left <= 3), 'only clocks close to their end');
+  const ownCases = new Set([...cases.values()].filter((c) => c.owner.organization === 'NMT').map((c) => c.number));
+  assert.ok(clockNotes.every((n) => ownCases.has(n.case_number)), 'only the secretariat\'s own cases');
+  const rasmusClock = (await notes(U.rasmus)).filter((n) => n.kind === 'clock_due');
+  assert.deepEqual(rasmusClock.map((n) => [n.clock, n.case_number]),
+    [['protection_assessment', cases.get('Oro för tvångsäktenskap, anmälan från skola').number]]);
+  assert.ok(rasmusClock[0].days_left < 0, 'overdue');
+  assert.deepEqual(miraNotes.filter((n) => n.kind === 'clock_due'), [], 'the Migration Agency owns no clock near its end');
+  const audit = await listAll(srv, '/api/v1/audit?action=task.create', { auth: U.greta });
+  assert.equal(audit.length, 3);
+});

@@ -376,7 +376,10 @@ test('notifications: a new task to the receiving organization, an answer to the 
     assert.equal(n.length, 1, `task_new to ${who.username}`);
     assert.equal(n[0].read, false);
     assert.equal(n[0].link, `#/tasks/${t.id}`);
-    assert.deepEqual(Object.keys(n[0]).sort(), ['at', 'id', 'kind', 'link', 'read', 'task']);
+    assert.deepEqual(Object.keys(n[0]).sort(), ['at', 'case_number', 'clock', 'clock_end', 'days_left', 'id',
+      'kind', 'link', 'person', 'read', 'task']);
+    for (const k of ['case_number', 'clock', 'clock_end', 'days_left', 'person'])
+      assert.equal(n[0][k], null, `${k}: a clock_due's only`);
   }
   assert.deepEqual(await of(U.pol, 'task_new'), [], 'not to the sender');
   assert.deepEqual(await of(U.sos, 'task_new'), []);

@@ -121,6 +121,24 @@ assert_clock(const struct pathway_event *ev, size_t n,
 		    k[i].days_left, days_left);
 }
 
+/* clock_due: 3 days left or fewer, the last day and overdue included. */
+static void
+test_clock_due(void **state)
+{
+	struct pathway_clock k;
+	static const long    left[] = { 30, 4, 3, 1, 0, -1, -400 };
+	static const int     due[] = { 0, 0, 1, 1, 1, 1, 1 };
+	size_t               i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		k.days_left = left[i];
+		if (pathway_clock_due(&k) != due[i])
+			fail_msg("%ld days left: due %d", left[i], !due[i]);
+	}
+}
+
 static void
 test_reflection_period(void **state)
 {
@@ -376,6 +394,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_arithmetic),
 		cmocka_unit_test(test_reflection_period),
+		cmocka_unit_test(test_clock_due),
 		cmocka_unit_test(test_days_left_across_summer_time),
 		cmocka_unit_test(test_protection_assessment),
 		cmocka_unit_test(test_residence_permit),

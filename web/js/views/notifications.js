@@ -2,7 +2,9 @@
 // first — a new task, a task answered, a task overdue, a deadline close to
 // its end. Each opens what it is about (and is marked read);
 // "Markera alla som lästa" marks the rest. No personal data: a kind, a
-// time and a link.
+// time and a link; a deadline tells its clock, the case's number and the
+// days left ("Betänketiden för en person i ärende NMT-2027-0001 går ut om
+// 2 dagar"), never who.
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -16,6 +18,23 @@ function count(n, more) {
 	if (more)
 		return t('notes.countMore', { n });
 	return n === 1 ? t('notes.countOne') : t('notes.count', { n });
+}
+
+// The sentence of a clock_due notification (kind label for any other).
+export function noteText(n) {
+	if (n.kind !== 'clock_due' || !n.clock || n.days_left === null)
+		return vocab.label('notification_kinds', n.kind);
+	const what = t(`notes.clock.${n.clock}`, { case: n.case_number || '' });
+	const d = n.days_left;
+	if (d > 1)
+		return t('notes.clock.inDays', { what, n: d });
+	if (d === 1)
+		return t('notes.clock.inOneDay', { what });
+	if (d === 0)
+		return t('notes.clock.today', { what });
+	if (d === -1)
+		return t('notes.clock.yesterday', { what });
+	return t('notes.clock.daysAgo', { what, n: -d });
 }
 
 export async function render(ctx) {
@@ -41,7 +60,7 @@ export async function render(ctx) {
 				cell: (n) => h('a', { href: n.link, on: { click: (ev) => {
 					ev.preventDefault();
 					open(n);
-				} } }, vocab.label('notification_kinds', n.kind)),
+				} } }, noteText(n)),
 			},
 			{ key: 'at', label: t('notes.col.at'), className: 'nowrap', cell: (n) => formatDateTime(n.at) },
 			{
