@@ -281,7 +281,7 @@ json_t *render_allowed(const struct principal *p, const struct facts *f);
 json_t *team_render(struct ctx *c, const struct facts *case_facts,
     const struct member_rec *rows, size_t n);
 /*
- * tsk: the tasks of a case the caller sees (all of them for those who
+ * the tasks of a case the caller sees (all of them for those who
  * change its team, else those to or from the caller's organization),
  * newest first, at most 200, as answered (tasks.c); case_facts: the
  * case's.

@@ -107,7 +107,7 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 		json_decref(doc);
 		return e;
 	}
-	/* tsk: the case's tasks the caller sees, read with the case */
+	/* the case's tasks the caller sees, read with the case */
 	if ((e = case_tasks_render(c, id, &f, &tasks)) != NMT_OK) {
 		json_decref(doc);
 		return e;

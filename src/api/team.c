@@ -22,7 +22,7 @@ row_facts(const struct facts *case_facts, const struct member_rec *m,
 	f->kind = OBJ_TEAM_ROW;
 	f->owner_row = strcmp(m->organization, case_facts->owner_org) == 0 &&
 	    m->user_id == NULL;
-	f->task_row = m->task_id != NULL; /* tsk */
+	f->task_row = m->task_id != NULL; /* a row a task granted */
 }
 
 static json_t *
@@ -113,7 +113,7 @@ team_insert(struct ctx *c, void *arg)
 	enum nmt_err       e;
 
 	m->added_at = c->now_text;
-	/* tsk: an organization a task brought in stays as an explicit one */
+	/* an organization a task brought in stays as an explicit one */
 	if (m->user_id == NULL &&
 	    (e = store_team_claim(c->db, m->case_id, m->organization, m->access,
 	         m->added_by, c->now_text, &m->id)) != NMT_OK)
@@ -169,7 +169,7 @@ team_delete(struct ctx *c, void *arg)
 	    NMT_OK)
 		return e;
 	row_facts(&c->facts, &m, &f);
-	if (m.task_id != NULL) { /* tsk: the task decides; revoke it */
+	if (m.task_id != NULL) { /* the task decides; revoke it */
 		record_free(&member_record, &m);
 		reply_problem(c, 409,
 		    "Organisationen är med i teamet genom ett uppdrag. "

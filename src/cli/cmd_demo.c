@@ -332,7 +332,7 @@ static const struct demo_assessment {
 };
 
 /*
- * Support-pathway events (pwy), in writing order: days_after the case was
+ * Support-pathway events, in writing order: days_after the case was
  * registered (the event's date), by a user who works the case. A granted
  * permit runs its minimum six months. Chosen so that the demo shows each
  * clock: a reflection period close to its end ("bygg"), one with days to

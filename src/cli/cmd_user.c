@@ -33,7 +33,7 @@
 
 struct options {
 	const char *username, *display_name, *org, *role, *region;
-	const char *email; /* tsk: for the task mail notice */
+	const char *email; /* for the task mail notice */
 	int         json;
 };
 
@@ -239,7 +239,7 @@ cli_print_qr(const char *text)
 }
 
 /*
- * tsk: an e-mail address as the mail notice takes it: 3-254 bytes, one
+ * an e-mail address as the mail notice takes it: 3-254 bytes, one
  * "@" with text on both sides, no blanks, control or quoting characters,
  * not starting with "-".
  */
@@ -259,7 +259,7 @@ email_ok(const char *a)
 	return 1;
 }
 
-/* tsk: the new user's e-mail address, audited as user.email. */
+/* the new user's e-mail address, audited as user.email. */
 static int
 set_email(struct cli *cli, const char *username, const char *email)
 {

@@ -69,8 +69,8 @@ enum {
 	OPT_CHECKPOINT_KEY,
 	OPT_CHECKPOINT_FILE,
 	OPT_CHECKPOINT_EVERY,
-	OPT_MAIL_COMMAND, /* tsk */
-	OPT_SITE_URL,     /* tsk */
+	OPT_MAIL_COMMAND, /* the mail notice of a new task */
+	OPT_SITE_URL,     /* the site address in that notice */
 	OPT_END
 };
 
@@ -208,7 +208,7 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		}
 		cfg->checkpoint_every = (unsigned)n;
 	}
-	/* tsk: the mail notice (off without a command) */
+	/* the mail notice (off without a command) */
 	cfg->mail_command = values[11] ? values[11] :
 	                                 env_or("NMT_MAIL_COMMAND", NULL);
 	cfg->site_url = values[12] ? values[12] : env_or("NMT_SITE_URL", NULL);

@@ -24,7 +24,7 @@ struct config {
 	const char *checkpoint_key;   /* signing key file; NULL: none */
 	const char *checkpoint_file;  /* appended to; NULL: log only */
 	unsigned    checkpoint_every; /* seconds */
-	/* tsk: a sendmail-compatible command line (split on blanks, run
+	/* a sendmail-compatible command line (split on blanks, run
 	 * without a shell), or NULL: no mail; the site's address for the
 	 * mail's link, or NULL */
 	const char *mail_command;

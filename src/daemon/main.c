@@ -274,7 +274,7 @@ main(int argc, char **argv)
 	else if (geteuid() == 0)
 		log_warn("running as root: start nmtd with --user (NMT_USER) "
 		         "to drop to an unprivileged user");
-	/* tsk: before any thread, the mailer is a process of its own. */
+	/* before any thread, the mailer is a process of its own. */
 	if (cfg.mail_command != NULL &&
 	    mailer_start(cfg.mail_command, cfg.site_url, drop ? &user : NULL,
 	        err, sizeof(err)) != 0) {

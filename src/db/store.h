@@ -285,7 +285,7 @@ struct sql *store_audit_list_sql(const struct audit_filter *f,
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;
 	char *access, *added_by, *added_by_username, *added_at;
-	char *task_id; /* tsk: the task that granted the row, or NULL */
+	char *task_id; /* the task that granted the row, or NULL */
 };
 extern const struct record_type member_record;
 
@@ -689,7 +689,7 @@ struct sql *store_first_contact_list_sql(const char *person_id,
     const struct page                               *pg);
 void        store_first_contact_free(struct first_contact_rec *rows, size_t n);
 /*
- * ---- the duplicate check (store_match.c; mat, issue 8 item 6) ----
+ * ---- the duplicate check (store_match.c; issue 8) ----
  *
  * Every person has a person_match row beside its sealed identity: its
  * folded pseudonym and the keyed blind indexes (crypto/blind.h) of its
@@ -859,7 +859,7 @@ enum nmt_err store_consultation_of_case(struct db *db, const char *case_id,
 enum nmt_err store_org_insert(struct db *db, const char *code, const char *name,
     const char *kind, const char *region, const char *county);
 
-/* ---- tsk: tasks, task-granted team rows, notifications (store_task.c) */
+/* ---- tasks, task-granted team rows, notifications (store_task.c) */
 
 /*
  * A task (referral) from one organization to another on a case. due is
@@ -917,7 +917,7 @@ void         store_task_list_sql(struct sql *b, const struct task_filter *f,
 enum nmt_err store_task_sync_team(struct db *db, const char *case_id,
     const char *org, const char *added_by, const char *now);
 
-/* tsk: sets a user's e-mail address (NMT_NOT_FOUND: no such user). */
+/* sets a user's e-mail address (NMT_NOT_FOUND: no such user). */
 enum nmt_err store_user_set_email(struct db *db, const char *username,
     const char *email);
 

@@ -92,7 +92,7 @@ static const struct column member_cols[] = {
 	{ "(SELECT u.username FROM app_user u WHERE u.id = m.added_by)",
 	    "added_by", COL_TEXT, M(added_by_username), COL_COMPUTED },
 	{ "added_at", "added_at", COL_TEXT, M(added_at), 0 },
-	/* tsk: a row a task granted (store_task.c keeps it) */
+	/* a row a task granted (store_task.c keeps it) */
 	{ "task_id", "task", COL_TEXT, M(task_id), COL_NULLABLE },
 };
 

@@ -44,7 +44,7 @@
  * close) or open a case from one, which happens once. Every other role
  * is refused by role (403); a consultation out of scope is hidden (404).
  *
- * Tasks (tsk): a task is seen by its receiving organization, its sending
+ * Tasks: a task is seen by its receiving organization, its sending
  * organization, and those who change the case's team (the owner
  * organization, coordinators who see the case); to anyone else it is
  * hidden (404). The receiving organization accepts, declines and
@@ -53,7 +53,7 @@
  * accept and decline need "requested", complete needs "accepted",
  * revoke "requested" or "accepted". Lists of tasks hold those sent to or
  * from the principal's organization.
- * Notifications (tsk): each is its recipient user's alone; anyone else's
+ * Notifications: each is its recipient user's alone; anyone else's
  * is hidden.
  */
 #include <string.h>
@@ -335,7 +335,7 @@ policy_consultation_allowed(const struct principal *p, const struct facts *f)
 	return set;
 }
 
-/* tsk: whether p changes the team of the task's case (facts: the task's). */
+/* whether p changes the team of the task's case (facts: the task's). */
 static int
 manages_team(const struct principal *p, const struct facts *f)
 {
@@ -345,7 +345,7 @@ manages_team(const struct principal *p, const struct facts *f)
 	    (same(p->org, f->owner_org) || acts_as_coordinator(p));
 }
 
-/* tsk: tasks (see the header comment). */
+/* tasks (see the header comment). */
 static enum policy_decision
 decide_task(const struct principal *p, enum action action,
     const struct facts *f)
@@ -377,7 +377,7 @@ decide_task(const struct principal *p, enum action action,
 	}
 }
 
-/* tsk: a task's state against a transition (1: conflict). */
+/* a task's state against a transition (1: conflict). */
 static int
 task_conflict(enum action action, const char *status)
 {
@@ -395,7 +395,7 @@ task_conflict(enum action action, const char *status)
 	}
 }
 
-/* tsk: one's own notifications; anyone else's are hidden. */
+/* one's own notifications; anyone else's are hidden. */
 static enum policy_decision
 decide_notification(const struct principal *p, enum action action,
     const struct facts *f)
@@ -421,7 +421,7 @@ policy_audit_pseudonyms(const struct principal *p)
 	return p->role == ROLE_COORDINATOR;
 }
 
-/* mat (issue 8, item 6) */
+/* the duplicate check (issue 8) */
 int
 policy_audit_matches(const struct principal *p)
 {
@@ -520,7 +520,7 @@ static const struct {
 	{ "assess", OBJ_PERSON, ACT_ASSESS },
 	{ "log_first_contact", OBJ_PERSON, ACT_FIRST_CONTACT },
 	{ "add_pathway_event", OBJ_PERSON, ACT_PATHWAY_EVENT },
-	/* tsk */
+	/* Tasks and notifications (issue 10). */
 	{ "accept", OBJ_TASK, ACT_TASK_ACCEPT },
 	{ "decline", OBJ_TASK, ACT_TASK_DECLINE },
 	{ "complete", OBJ_TASK, ACT_TASK_COMPLETE },

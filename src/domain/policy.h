@@ -46,7 +46,7 @@ enum object_kind {
 	OBJ_OPERATION,
 	OBJ_STATISTICS,
 	OBJ_GUIDANCE, /* guidance texts: everyone reads, admins edit */
-	/* tsk: a user's own notifications */
+	/* a user's own notifications */
 	OBJ_NOTIFICATION,
 };
 
@@ -66,11 +66,11 @@ enum action {
 	/* Indicator screening (issue 9). */
 	ACT_ASSESS,        /* add an indicator assessment to a person */
 	ACT_FIRST_CONTACT, /* log a first meeting with a person */
-	/* support pathway (pwy) */
+	/* support pathway */
 	ACT_PATHWAY_EVENT, /* add an event to a person's support pathway */
 	/* Intake (consultations). */
 	ACT_CONVERT, /* open a case from a consultation */
-	/* tsk: a task's transitions (the receiving and the sending side) */
+	/* a task's transitions (the receiving and the sending side) */
 	ACT_TASK_ACCEPT,   /* requested -> accepted */
 	ACT_TASK_DECLINE,  /* requested -> declined */
 	ACT_TASK_COMPLETE, /* accepted -> completed */
@@ -111,12 +111,12 @@ struct facts {
 	char consultation_status[16]; /* consultations: new, in_progress, ... */
 	char consultation_case[37];   /* consultations: the case opened from
 					 it, "" for none */
-	/* tsk: tasks (with assignee_org, the receiving organization) */
+	/* tasks (with assignee_org, the receiving organization) */
 	char task_from_org[65]; /* the sending organization */
 	char task_status[16];   /* requested, accepted, declined, ... */
-	/* tsk: notifications */
+	/* notifications */
 	char notify_user[37]; /* the recipient user's id */
-	/* tsk: team rows a task granted (they leave with the task only) */
+	/* team rows a task granted (they leave with the task only) */
 	int task_row;
 };
 
@@ -130,7 +130,7 @@ struct facts {
 #define SCOPE_TEAM     0x04u /* where a team row reaches it */
 #define SCOPE_OWN      0x08u /* made (requested) by it */
 #define SCOPE_ASSIGNED 0x10u /* assigned to its organization */
-#define SCOPE_SENT     0x20u /* tsk: tasks sent from its organization */
+#define SCOPE_SENT     0x20u /* tasks sent from its organization */
 
 struct scope {
 	unsigned    reasons;
@@ -173,7 +173,7 @@ enum identity_view policy_identity(const struct principal *p,
  */
 int policy_audit_pseudonyms(const struct principal *p);
 /*
- * mat (issue 8, item 6): whether p reads the duplicate check's entries
+ * the duplicate check: whether p reads the duplicate check's entries
  * (person.match) across the whole log rather than one case at a time:
  * the secretariat's coordinators, who see every case anyway.
  */
@@ -223,7 +223,7 @@ int policy_conflict(enum action action, const struct facts *facts);
 #define ALLOWED_ASSESS        0x400u  /* assess: OBJ_PERSON */
 #define ALLOWED_FIRST_CONTACT 0x800u  /* log_first_contact */
 #define ALLOWED_PATHWAY_EVENT 0x1000u /* add_pathway_event (persons) */
-/* Tasks (issue 10): OBJ_TASK accept, decline, complete, revoke. */
+/* Tasks: OBJ_TASK accept, decline, complete, revoke. */
 #define ALLOWED_TASK_ACCEPT   0x2000u
 #define ALLOWED_TASK_DECLINE  0x4000u
 #define ALLOWED_TASK_COMPLETE 0x8000u

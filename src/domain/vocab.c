@@ -174,7 +174,7 @@ const struct term vocab_audit_actions[] = {
 	{ "person.denied", NULL, NULL },
 	{ "person.write_denied", NULL, NULL },
 	{ "person.break_glass", NULL, NULL },
-	/* mat (issue 8, item 6) */
+	/* the duplicate check (issue 8) */
 	{ "person.match", NULL, NULL },
 	{ "break_glass.list", NULL, NULL },
 	{ "team.add", NULL, NULL },
@@ -293,7 +293,7 @@ const struct term vocab_consent[] = {
 	TERM_END,
 };
 
-/* tsk: why a team suggestion names an organization (data/team_rules.csv) */
+/* why a team suggestion names an organization (data/team_rules.csv) */
 const struct term vocab_suggestion_reasons[] = {
 	{ "regional_coordinator", "Regionkoordinatorn i ärendets region",
 	    "The region's coordinator" },
@@ -313,7 +313,7 @@ const struct term vocab_suggestion_reasons[] = {
 	TERM_END,
 };
 
-/* tsk: a task's states */
+/* a task's states */
 const struct term vocab_task_status[] = {
 	{ "requested", "Skickat", "Requested" },
 	{ "accepted", "Accepterat", "Accepted" },
@@ -323,7 +323,7 @@ const struct term vocab_task_status[] = {
 	TERM_END,
 };
 
-/* tsk: the kinds of notification */
+/* the kinds of notification */
 const struct term vocab_notification_kind[] = {
 	{ "task_new", "Nytt uppdrag", "New task" },
 	{ "task_answered", "Uppdrag besvarat", "Task answered" },
@@ -344,7 +344,7 @@ const struct vocabulary vocabularies[] = {
 	{ "vulnerabilities", vocab_vulnerabilities },
 	{ "journal_kinds", vocab_journal_kind },
 	{ "journal_visibility", vocab_journal_visibility },
-	/* support pathway (pwy): domain/pathway.c */
+	/* support pathway: domain/pathway.c */
 	{ "pathway_steps", vocab_pathway_steps },
 	{ "pathway_event_types", vocab_pathway_event_types },
 	{ "pathway_clocks", vocab_pathway_clocks },
@@ -353,7 +353,7 @@ const struct vocabulary vocabularies[] = {
 	{ "consultation_channels", vocab_consultation_channel },
 	{ "urgencies", vocab_urgency },
 	{ "consents", vocab_consent },
-	/* tsk */
+	/* Tasks and notifications (issue 10). */
 	{ "suggestion_reasons", vocab_suggestion_reasons },
 	{ "task_statuses", vocab_task_status },
 	{ "notification_kinds", vocab_notification_kind },

@@ -59,7 +59,7 @@ struct vocabulary {
 extern const struct term vocab_roles[];
 extern const struct term vocab_access[];
 extern const struct term vocab_team_access[]; /* full, pseudonymous */
-/* tsk: team suggestion reasons, task states, notification kinds */
+/* team suggestion reasons, task states, notification kinds */
 extern const struct term vocab_suggestion_reasons[];
 extern const struct term vocab_task_status[];
 extern const struct term vocab_notification_kind[];

@@ -182,12 +182,12 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     exploitation_forms: 'ExploitationForm', case_statuses: 'CaseStatus', vulnerabilities: 'Vulnerability',
     closing_reasons: 'ClosingReason', break_glass_categories: 'BreakGlassCategory',
     journal_kinds: 'JournalKind', journal_visibility: 'JournalVisibility',
-    // support pathway (pwy)
+    // The support pathway (issue 10).
     pathway_steps: 'PathwayStepCode', pathway_event_types: 'PathwayEventType', pathway_clocks: 'PathwayClockKind',
     // Intake.
     organization_kinds: 'OrganizationKind', consultation_statuses: 'ConsultationStatus',
     consultation_channels: 'ConsultationChannel', urgencies: 'Urgency', consents: 'Consent',
-    // tsk
+   
     suggestion_reasons: 'SuggestionReason', task_statuses: 'TaskStatus', notification_kinds: 'NotificationKind',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
@@ -217,7 +217,7 @@ test('the server and the document agree on text: the longest, one more, blank', 
       (v) => api(srv, 'POST', `/api/v1/cases/${c.id}/persons`, { auth: u, body: personBody({ identity: { [k]: v } }) })]),
     ['reason', S.BreakGlassRequest.properties.reason,
       (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/break-glass`, { auth: rk, body: { category: 'other', reason: v } })],
-    // support pathway (pwy)
+    // The support pathway (issue 10).
     ['note', S.PathwayEventCreate.properties.note, (v) => api(srv, 'POST', `/api/v1/persons/${prot.id}/pathway/events`,
       { auth: u, body: { type: 'identified', date: '2026-01-15', note: v } })],
   ];

@@ -224,7 +224,7 @@ test('the demo holds indicator assessments: one person assessed twice, a child i
   assert.equal(audit.length, 4);
 });
 
-// support pathway (pwy)
+// The support pathway (issue 10).
 test('the demo persons have support pathways that show every clock', async () => {
   const sara = await casesOf(U.sara);
   const person = (title, pseudonym) => sara.get(title).persons.find((p) => p.pseudonym === pseudonym);

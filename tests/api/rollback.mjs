@@ -27,14 +27,14 @@ const UNDO = {
     ${pg ? 'DROP FUNCTION person_assessment_append_only();' : ''}`,
   // 15: first-contact guidance and first meetings (issue 8 item 5).
   15: () => 'DROP TABLE first_contact; DROP TABLE guidance_revision; DROP TABLE guidance_item;',
-  // support pathway (pwy)
+  // The support pathway (issue 10).
   19: (pg) => `DROP TABLE pathway_event;${pg ? ' DROP FUNCTION pathway_event_append_only();' : ''}`,
-  // mat (issue 8, item 6)
+  // the duplicate check (issue 8)
   14: () => 'DROP TABLE person_match;',
   // Intake: the derived SOC- organizations go with their municipalities.
   13: () => `DROP TABLE consultation_person; DROP TABLE consultation; DROP TABLE municipality;
     DELETE FROM counter WHERE name LIKE 'consultation-%';`,
-  // fts (issue 8, item 7): the search index; the folded column it replaced comes back empty.
+  // word search: the search index; the folded column it replaced comes back empty.
   16: (pg) => `${pg ? '' : 'DROP TABLE search_fts;'} DROP TABLE search_doc;
     ALTER TABLE nmt_case ADD COLUMN search_text TEXT NOT NULL DEFAULT '';`,
   18: () => `DROP TABLE notification; ALTER TABLE case_member DROP COLUMN task_id;

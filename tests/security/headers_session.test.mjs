@@ -78,7 +78,7 @@ function declaredRoutes() {
   return out;
 }
 
-const NO_ID = '00000000-0000-4000-8000-000000000000'; // tsk
+const NO_ID = '00000000-0000-4000-8000-000000000000';
 
 test('every endpoint answers with the API security headers, with and without TLS in front', async () => {
   const c = await createCase(srv, U.pol, { county: '12' });
@@ -148,11 +148,11 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol, body: { date: '2026-01-02', checklist: { introduced_self_and_mission: true,
         explained_can_and_cannot: true, interpreter_outside_network: false, safety_discussed: true,
         own_questions_answered: false } } }),
-    // support pathway (pwy)
+    // The support pathway (issue 10).
     'GET /api/v1/persons/{id}/pathway': () => api(srv, 'GET', `/api/v1/persons/${p.id}/pathway`, { auth: U.pol }),
     'POST /api/v1/persons/{id}/pathway/events': () => api(srv, 'POST', `/api/v1/persons/${p.id}/pathway/events`,
       { auth: U.pol, body: { type: 'identified', date: '2026-01-15' } }),
-    // mat (issue 8, item 6)
+    // the duplicate check (issue 8)
     'POST /api/v1/persons/match': () => api(srv, 'POST', '/api/v1/persons/match',
       { auth: U.pol, body: { pseudonym: 'H' } }),
     // Intake.
@@ -166,7 +166,7 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.nmt, ifMatch: '"1"', body: { notes: 'H' } }),
     'POST /api/v1/consultations/{id}/case': () => api(srv, 'POST', `/api/v1/consultations/${q.id}/case`,
       { auth: U.nmt, body: {} }),
-    // tsk: team suggestions, tasks, notifications
+    // team suggestions, tasks, notifications
     'GET /api/v1/cases/{id}/team/suggestions': () => api(srv, 'GET', `/api/v1/cases/${c.id}/team/suggestions`,
       { auth: U.pol }),
     'POST /api/v1/cases/{id}/tasks': () => api(srv, 'POST', `/api/v1/cases/${c.id}/tasks`,

@@ -167,7 +167,7 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
         e = 'GET /persons/{id}/assessments';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/assessments`, { auth }));
-        e = 'GET /persons/{id}/pathway'; // pwy
+        e = 'GET /persons/{id}/pathway';
         cell(failures, who, e, prel, M.expect[e](p, o.model),
           await api(srv, 'GET', `/api/v1/persons/${person.id}/pathway`, { auth }));
         e = 'GET /persons/{id}';
@@ -203,7 +203,7 @@ test('reads: case, team, person (with the identity it carries), audit by case, l
           if (!r.json.allowed.includes('assess')) {
             failures.push(`${who} allowed assess of ${o.name} ${prel}: missing from ${JSON.stringify(r.json.allowed)}`);
           }
-          // support pathway (pwy): offered to whoever reads the person (the world's cases are open).
+          // support pathway: offered to whoever reads the person (the world's cases are open).
           total += 1;
           if (!r.json.allowed.includes('add_pathway_event')) {
             failures.push(`${who} allowed add_pathway_event of ${o.name} ${prel}: expected, got ` +
@@ -272,7 +272,7 @@ test('writes: case, persons, team rows, person fields and identity', async () =>
         ifMatch = o.model && M.sees(p, o.model) ? await version('persons', person.id) : '"1"';
         cell(failures, who, e, prel, want, await api(srv, 'PATCH', `/api/v1/persons/${person.id}`,
           { auth, ifMatch, body: { languages: ['sv', LANGUAGES[Object.keys(PRINCIPALS).indexOf(who) % LANGUAGES.length]] } }));
-        e = 'POST /persons/{id}/pathway/events'; // pwy
+        e = 'POST /persons/{id}/pathway/events';
         cell(failures, who, e, prel, M.expect[e](p, o.model), await api(srv, 'POST',
           `/api/v1/persons/${person.id}/pathway/events`, { auth, body: { type: 'identified', date: '2026-01-15' } }));
         e = 'PATCH /persons/{id} identity';
@@ -350,7 +350,7 @@ test('guidance: every role reads it, only admins edit it', async () => {
   assert.deepEqual(failures, []);
 });
 
-// mat (issue 8, item 6): the duplicate check. Every person of the world has the same identity, so
+// the duplicate check: the duplicate check. Every person of the world has the same identity, so
 // an identity query finds them all: each principal is shown exactly the persons of the cases it
 // sees and gets `elsewhere` exactly when a case it does not see holds one; a pseudonym query
 // shows a case's persons to those who see it and nothing (not even `elsewhere`) to the others.
@@ -440,7 +440,7 @@ test('consultations: read, change, list and create', async () => {
   assert.deepEqual(failures, []);
 });
 
-// tsk: tasks. A case of member_full's (POLISEN-SYD, region syd) whose tasks go to SOS-AVV
+// tasks. A case of member_full's (POLISEN-SYD, region syd) whose tasks go to SOS-AVV
 // (member_none's organization): while a task is active SOS-AVV is on the team with its access,
 // which the model's case carries, so every cell follows from the rules alone. Each transition
 // gets a task of its own in the state it starts from; what is left active is revoked after.

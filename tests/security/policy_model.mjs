@@ -80,7 +80,7 @@ export const expect = {
     caseGate(p, c, () => mayWrite(p, c) && identityView(p, c, person) === 'full', 200),
   'POST /persons/{id}/break-glass': (p, c, person) =>
     caseGate(p, c, () => mayBreakGlass(p, c, person), 201),
-  // support pathway (pwy): who reads the person reads its pathway and adds events (as the journal)
+  // support pathway: who reads the person reads its pathway and adds events (as the journal)
   'GET /persons/{id}/pathway': (p, c) => caseGate(p, c, () => true, 200),
   'POST /persons/{id}/pathway/events': (p, c) => caseGate(p, c, () => true, 201),
   'GET /audit?case={id}': (p, c) => {
@@ -101,10 +101,10 @@ export const expect = {
   'POST /persons/{id}/first-contact': (p, c) => caseGate(p, c, () => true, 201),
   'GET /guidance': () => 200,
   'PATCH /guidance/items/{id}': (p) => (p.role === 'admin' ? 200 : 403),
-  // mat (issue 8, item 6): the duplicate check; a case's persons are listed iff p sees the case,
+  // the duplicate check: the duplicate check; a case's persons are listed iff p sees the case,
   // an identity match in a case p does not see only sets `elsewhere`.
   'POST /persons/match': (p) => (works(p) ? 200 : 403),
-  // tsk: tasks (a task t: {case, from, to, status}; null for an absent id) and notifications.
+  // tasks (a task t: {case, from, to, status}; null for an absent id) and notifications.
   'POST /cases/{id}/tasks': (p, c) => caseGate(p, c, mayChangeTeam, 201),
   'GET /cases/{id}/tasks': (p, c) => caseGate(p, c, () => true, 200),
   'GET /cases/{id}/team/suggestions': (p, c) => caseGate(p, c, () => true, 200),
@@ -119,7 +119,7 @@ export const expect = {
   "POST /notifications/{id}/read (another's)": () => 404,
 };
 
-// tsk: a task is seen by its receiving and its sending organization and by those who change the
+// a task is seen by its receiving and its sending organization and by those who change the
 // case's team (who see the case); its receiver answers it, the sender (or a team changer) revokes.
 export const activeTask = (t) => t.status === 'requested' || t.status === 'accepted';
 export const receives = (p, t) => p.org === t.to;

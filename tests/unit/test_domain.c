@@ -609,7 +609,7 @@ test_policy_allowed(void **state)
 	/* A pseudonymous member writes only entries for the whole team. */
 	assert_int_equal(policy_allowed(&police, &pseudo),
 	    ALLOWED_WRITE_JOURNAL);
-	pseudo.kind = OBJ_PERSON; /* pwy: and adds pathway events */
+	pseudo.kind = OBJ_PERSON; /* and adds pathway events */
 	assert_int_equal(policy_allowed(&police, &pseudo),
 	    ALLOWED_ASSESS | ALLOWED_FIRST_CONTACT | ALLOWED_PATHWAY_EVENT);
 	pseudo.kind = OBJ_CASE;
@@ -650,7 +650,7 @@ test_policy_allowed(void **state)
 	assert_int_equal(policy_decide(&police, OBJ_PERSON, ACT_ASSESS,
 	                     &(struct facts){ .kind = OBJ_PERSON }),
 	    POLICY_HIDDEN);
-	/* The pathway (pwy): who reads the person adds events, as the
+	/* The pathway: who reads the person adds events, as the
 	 * journal; never on a case, never to a closed case. */
 	assert_true(policy_conflict(ACT_PATHWAY_EVENT, &pf));
 	assert_int_equal(policy_decide(&rk_syd, OBJ_CASE, ACT_PATHWAY_EVENT,
@@ -1070,7 +1070,7 @@ test_intake_rules(void **state)
 	assert_false(intake_phone_valid("ring mig"));
 }
 
-/* ---- tsk: tasks, notifications, team rules ---- */
+/* ---- tasks, notifications, team rules ---- */
 
 /* A task from POLISEN-SYD to MIGRATIONSVERKET on a case of region syd. */
 static struct facts
@@ -1284,7 +1284,7 @@ main(void)
 		cmocka_unit_test(test_policy_consultation),
 		cmocka_unit_test(test_consultation_moves),
 		cmocka_unit_test(test_intake_rules),
-		/* tsk */
+		/* Tasks and notifications (issue 10). */
 		cmocka_unit_test(test_policy_tasks),
 		cmocka_unit_test(test_policy_task_states),
 		cmocka_unit_test(test_policy_notifications),

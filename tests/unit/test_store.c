@@ -347,7 +347,7 @@ static void assert_audit_plans(struct tstate *t);
 static void assert_consultation_plans(struct tstate *t,
     const struct principal                          *p);
 
-/* tsk: tasks by case and by direction, a user's notifications. */
+/* tasks by case and by direction, a user's notifications. */
 static void
 assert_task_plans(struct tstate *t)
 {
@@ -419,7 +419,7 @@ test_list_plans(void **state)
 	assert_uses_index(t->db,
 	    store_first_contact_list_sql(t->case_id, &first_contact_next),
 	    "first_contact", "f", "first_contact_person", 1);
-	assert_task_plans(t); /* tsk */
+	assert_task_plans(t); /* Tasks and notifications (issue 10). */
 	memset(&f, 0, sizeof(f));
 	f.principal = &p;
 	f.scope = policy_scope(&p, OBJ_CASE);
@@ -429,7 +429,7 @@ test_list_plans(void **state)
 	assert_uses_index(t->db, store_case_list_sql(&f, &next), "nmt_case",
 	    "c", "nmt_case_region", 1);
 	assert_case_plans(t, &p);
-	assert_match_plans(t, &p); /* mat (issue 8, item 6) */
+	assert_match_plans(t, &p); /* the duplicate check (issue 8) */
 	assert_consultation_plans(t, &p);
 }
 
@@ -738,7 +738,7 @@ test_facts_after_lock(void **state)
 }
 
 /*
- * pwy: store_pathway_clocks(), the clocks notifications will read: a
+ * store_pathway_clocks(), the clocks notifications will read: a
  * child registered at 00:30 Swedish time on 31 October 2027 (the UTC date
  * is the 30th), a reflection period granted on 1 November; events in
  * date order whatever order they were written in.
@@ -851,7 +851,7 @@ test_pathway_clocks(void **state)
 }
 
 /*
- * mat (issue 8, item 6): the duplicate check reaches each of its three
+ * the duplicate check: the duplicate check reaches each of its three
  * indexes (the folded pseudonym and the two blind indexes), never a scan.
  */
 static void
@@ -885,7 +885,7 @@ assert_match_plans(struct tstate *t, const struct principal *p)
 	    cmocka_unit_test(test_list_plans), \
 	    cmocka_unit_test(test_facts_same_path), \
 	    cmocka_unit_test(test_facts_after_lock), \
-	    cmocka_unit_test(test_pathway_clocks) /* pwy */
+	    cmocka_unit_test(test_pathway_clocks)
 
 int
 main(void)

@@ -151,7 +151,7 @@ export const api = {
 	getPerson(id) {
 		return request('GET', `/persons/${encodeURIComponent(id)}`);
 	},
-	// mat (issue 8, item 6): possible duplicates; identity values go in
+	// the duplicate check: possible duplicates; identity values go in
 	// the body only, never in the URL.
 	matchPersons(body) {
 		return request('POST', '/persons/match', { body });
@@ -185,7 +185,7 @@ export const api = {
 	addJournalEntry(caseId, body) {
 		return request('POST', `/cases/${encodeURIComponent(caseId)}/journal`, { body });
 	},
-	// The person's support pathway: steps, events and running clocks (pwy).
+	// The person's support pathway: steps, events and running clocks.
 	getPathway(personId) {
 		return request('GET', `/persons/${encodeURIComponent(personId)}/pathway`);
 	},
@@ -292,7 +292,7 @@ export const api = {
 	openCaseFromConsultation(id, body = {}) {
 		return request('POST', `/consultations/${encodeURIComponent(id)}/case`, { body });
 	},
-	// tsk: team suggestions, tasks (uppdrag) and notifications.
+	// team suggestions, tasks (uppdrag) and notifications.
 	teamSuggestions(caseId) {
 		return request('GET', `/cases/${encodeURIComponent(caseId)}/team/suggestions`);
 	},

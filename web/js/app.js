@@ -59,7 +59,7 @@ const routes = [
 	[/^#\/consultations\/?$/, consultationsView, worksQueue],
 	[/^#\/consultations\/mine\/?$/, consultationsView, requests],
 	[/^#\/consultations\/new\/?$/, newConsultationView, logsConsultations],
-	// tsk
+	
 	[/^#\/tasks\/?$/, tasksView, worksCases],
 	[/^#\/tasks\/([A-Za-z0-9_-]+)\/?$/, tasksView, worksCases],
 	[/^#\/notifications\/?$/, notificationsView, worksCases],
@@ -80,7 +80,7 @@ function navItems(user) {
 			...(worksQueue(user)
 			    ? [['nav-consultations', '#/consultations', 'nav.consultations', /^#\/consultations\/?$/]]
 			    : []),
-			['nav-tasks', '#/tasks', 'nav.tasks', /^#\/tasks(\/.*)?$/], // tsk
+			['nav-tasks', '#/tasks', 'nav.tasks', /^#\/tasks(\/.*)?$/],
 		];
 	}
 	if (audits(user)) {
@@ -169,7 +169,7 @@ function renderHeader() {
 		            h('span', { id: 'user-org' }, org),
 		            vocab.loaded() ? h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ') : null,
 		            h('span', { id: 'user-role' }, vocab.loaded() ? vocab.label('roles', u.role) : ''))),
-		    worksCases(u) ? indicator() : null, // tsk
+		    worksCases(u) ? indicator() : null,
 		    langButton,
 		    h('button', {
 			    type: 'button', class: 'btn btn-header', id: 'logout',
@@ -182,7 +182,7 @@ function renderHeader() {
 	markCurrentNav();
 	renderPrintMark();
 	if (state.user && worksCases(state.user))
-		refreshIndicator(); // tsk
+		refreshIndicator();
 }
 
 function markCurrentNav() {
@@ -275,7 +275,7 @@ async function route({ keepFocus = false } = {}) {
 	const view = m ? m.view : notFoundView;
 	state.current = { view, params: m ? m.params : [] };
 	if (worksCases(state.user))
-		refreshIndicator(); // tsk
+		refreshIndicator();
 	await runView(view, m ? m.params : [], seq, keepFocus);
 }
 
@@ -363,7 +363,7 @@ async function logout() {
 function signedOut(message) {
 	state.user = null;
 	setCsrfToken(null);
-	stopIndicator(); // tsk
+	stopIndicator();
 	clearReference();
 	vocab.clear();
 	casesView.resetFilters();

@@ -53,7 +53,7 @@ const messages = {
 		'cases.exploitationAll': 'Alla former',
 		'cases.mine': 'Mina ärenden',
 		'cases.sort': 'Sortering',
-		// fts: a search's order (no sort asked).
+		// a search's order (no sort asked).
 		'cases.sort.rank.desc': 'Bästa träff först',
 		'cases.sort.number.desc': 'Ärendenummer, nyast först',
 		'cases.sort.number.asc': 'Ärendenummer, äldst först',
@@ -602,7 +602,7 @@ const messages = {
 		'guidanceAdmin.required': 'Fältet kan inte vara tomt.',
 		'guidanceAdmin.changed': 'Senast ändrad {time} av {user}.',
 		'guidanceAdmin.seeded': 'Texten är den som följer med systemet.',
-		// support pathway (pwy)
+		// The support pathway (issue 10).
 		'auditAction.pathway.read': 'Stödprocessen lästes',
 		'auditObject.pathway_event': 'Händelse i stödprocessen',
 		'auditAction.pathway_event.create': 'Händelse i stödprocessen registrerades',
@@ -653,7 +653,7 @@ const messages = {
 		'pathway.requiredUntil': 'Ange sista giltighetsdag.',
 		'pathway.added': 'Händelsen är registrerad.',
 		'pathway.correctedDone': 'Rättelsen är registrerad.',
-		// mat (issue 8, item 6): the duplicate check before a person is added
+		// the duplicate check: the duplicate check before a person is added
 		'match.search': 'Sök dubbletter',
 		'match.hint': 'Innan personen sparas söks möjliga dubbletter på pseudonym, födelseår och medborgarskap och på identitetsuppgifterna (personnummer eller namn med födelsedatum). Du kan spara ändå.',
 		'match.searching': 'Söker möjliga dubbletter …',
@@ -746,7 +746,7 @@ const messages = {
 		'kons.done.answered': '{number} är besvarad.',
 		'kons.done.referred': '{number} är hänvisad vidare.',
 		'kons.done.closed': '{number} är avslutad.',
-		// tsk: team suggestions, tasks (uppdrag), notifications
+		// team suggestions, tasks (uppdrag), notifications
 		'nav.tasks': 'Uppdrag',
 		'suggest.title': 'Förslag till teamet',
 		'suggest.show': 'Visa förslag',
@@ -920,7 +920,7 @@ const messages = {
 		'cases.exploitationAll': 'All forms',
 		'cases.mine': 'My cases',
 		'cases.sort': 'Order',
-		// fts: a search's order (no sort asked).
+		// a search's order (no sort asked).
 		'cases.sort.rank.desc': 'Best match first',
 		'cases.sort.number.desc': 'Case number, newest first',
 		'cases.sort.number.asc': 'Case number, oldest first',
@@ -1469,7 +1469,7 @@ const messages = {
 		'guidanceAdmin.required': 'The field cannot be empty.',
 		'guidanceAdmin.changed': 'Last changed {time} by {user}.',
 		'guidanceAdmin.seeded': 'The text is the one that comes with the system.',
-		// support pathway (pwy)
+		// The support pathway (issue 10).
 		'auditAction.pathway.read': 'Support pathway read',
 		'auditObject.pathway_event': 'Support pathway event',
 		'auditAction.pathway_event.create': 'Support pathway event logged',
@@ -1520,7 +1520,7 @@ const messages = {
 		'pathway.requiredUntil': 'Enter the last valid day.',
 		'pathway.added': 'The event is logged.',
 		'pathway.correctedDone': 'The correction is logged.',
-		// mat (issue 8, item 6): the duplicate check before a person is added
+		// the duplicate check: the duplicate check before a person is added
 		'match.search': 'Search for duplicates',
 		'match.hint': 'Before the person is saved, possible duplicates are searched for by pseudonym, birth year and citizenship and by the identity details (personal identity number, or name with date of birth). You can save anyway.',
 		'match.searching': 'Searching for possible duplicates …',
@@ -1613,7 +1613,7 @@ const messages = {
 		'kons.done.answered': '{number} has been answered.',
 		'kons.done.referred': '{number} has been referred on.',
 		'kons.done.closed': '{number} has been closed.',
-		// tsk: team suggestions, tasks (uppdrag), notifications
+		// team suggestions, tasks (uppdrag), notifications
 		'nav.tasks': 'Tasks',
 		'suggest.title': 'Suggested for the team',
 		'suggest.show': 'Show suggestions',

@@ -27,7 +27,7 @@ const ACTIONS = ['login.success', 'login.failure', 'login.locked', 'logout', 'ca
 	'person.identity.read', 'person.denied', 'person.write_denied', 'person.break_glass', 'team.add',
 	'team.remove', 'team.read', 'break_glass.list', 'audit.read', 'audit.export', 'user.create',
 	'user.disable', 'token.create', 'token.revoke', 'key.rotate',
-	'person.match', // mat (issue 8, item 6)
+	'person.match', // the duplicate check (issue 8)
 ];
 
 // The log of one case (by its number), from another page.

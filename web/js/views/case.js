@@ -39,14 +39,14 @@ import { PAGE, auditColumns, auditRowProps, auditCount } from '../audit-table.js
 import { journalSection } from '../journal.js';
 import { historySection } from '../history.js';
 import { withGuidance } from '../guidance.js';
-import { collabSections } from '../case-collab.js'; // tsk
+import { collabSections } from '../case-collab.js';
 
 export async function render(ctx) {
 	setTitle('case.title');
 	const id = decodeURIComponent(ctx.params[0]);
 	let c;
 	let journal = null; // the journal section, once built
-	let collab = null; // tsk: team suggestions and tasks, once built
+	let collab = null; // team suggestions and tasks, once built
 	let regions, counties, orgs, countries, languages;
 	try {
 		// Country and language names are a nicety: without them the code is shown.
@@ -130,7 +130,7 @@ export async function render(ctx) {
 		summaryText.replaceChildren(textBlock(c.summary, 'case-summary'));
 		personsHost.replaceChildren(personsTable(c.persons || []));
 		teamHost.replaceChildren(teamTable(c.team || []));
-		collab?.load(); // tsk: again only when what it depends on changed
+		collab?.load(); // again only when what it depends on changed
 	}
 
 	function exploitationList(list) {
@@ -189,7 +189,7 @@ export async function render(ctx) {
 				{
 					key: 'access', label: t('team.col.access'),
 					cell: (m) => [vocab.label('team_access', m.access),
-						m.task ? h('span', { class: 'muted' }, ` (${t('team.viaTask')})`) : null], // tsk
+						m.task ? h('span', { class: 'muted' }, ` (${t('team.viaTask')})`) : null],
 				},
 				{
 					key: 'added', label: t('team.col.added'),
@@ -443,7 +443,7 @@ export async function render(ctx) {
 
 	journal = journalSection(ctx, { caseId: c.id, orgName });
 	journal.load();
-	collab = collabSections(ctx, { getCase: () => c, orgs, refresh }); // tsk
+	collab = collabSections(ctx, { getCase: () => c, orgs, refresh });
 	paint(c);
 	const sections = [
 	    h('p', { class: 'breadcrumb' }, h('a', { href: '#/cases' }, t('case.back'))),
@@ -465,7 +465,7 @@ export async function render(ctx) {
 	    h('section', { class: 'card', 'aria-labelledby': 'team-heading', id: 'team' },
 	        h('div', { class: 'section-head' }, teamHeading, teamForm.toggle),
 	        teamMsg, teamHost, teamForm.panel),
-	    collab.suggestions, collab.tasks, // tsk
+	    collab.suggestions, collab.tasks,
 	];
 	sections.push(historySection(ctx, { kind: 'case', id: c.id, orgName }));
 	if (readsCaseLog(ctx.user))
@@ -610,7 +610,7 @@ function buildPersonForm(ctx, getCase, languages, msgHost, done) {
 			values[name] = x.get ? x.get() : x.control.value;
 		return values;
 	};
-	// mat (issue 8, item 6): possible duplicates in this and other cases,
+	// the duplicate check: possible duplicates in this and other cases,
 	// searched when a field they are matched on has changed.
 	const matches = matchPanel({ id: 'person-matches', getValues: formValues, getCaseId: () => getCase().id });
 	for (const x of [f.pseudonym, f.birthYear, f.citizenship, f.identityFields.id_number,
