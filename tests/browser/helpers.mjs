@@ -193,7 +193,7 @@ export async function logout(page) {
  * Returns `call(method, path, body, {version, headers})`: sends body (if
  * given) as JSON, `If-Match: "version"` if version is given, and any extra
  * headers; asserts the answer is 2xx (the message names method, path,
- * status and answer) and returns the answer parsed (null for 204).
+ * status and answer) and returns the answer parsed (null when empty).
  * call.token is the token, call.auth its Authorization header.
  */
 export function apiCaller(server, username) {
@@ -208,9 +208,9 @@ export function apiCaller(server, username) {
 		const r = await fetch(`${server.url}/api/v1${p}`, {
 			method, headers: h, body: body === undefined || body === null ? undefined : JSON.stringify(body),
 		});
-		const json = r.status === 204 ? null : await r.json();
-		assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-		return json;
+		const text = await r.text();
+		assert.ok(r.ok, `${method} ${p}: ${r.status} ${text}`);
+		return text ? JSON.parse(text) : null;
 	}
 	call.token = token;
 	call.auth = auth;
