@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
-	startServer, launchBrowser, login as loginAs, logout as logoutOf,
+	startServer, launchBrowser, login as loginAs, logout as logoutOf, apiCaller, createCaseWithPerson,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -27,17 +27,6 @@ let caseId;
 let personId;
 const users = {};
 const results = [];   // {page, lang, violations}
-
-async function apiCall(token, method, path, body) {
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = res.status === 204 ? null : await res.json();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 // Runs axe on the page as it is now; records and prints the result.
 async function check(name) {
@@ -95,34 +84,30 @@ before(async () => {
 	    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
 	users.requester = server.ctl('user', 'add', '--username', 'karin', '--display-name', 'Karin Kommun',
 	    '--org', 'SOC-1280', '--role', 'requester');
-	const token = server.ctl('token', 'create', '--username', server.user.username).token;
-	const c = await apiCall(token, 'POST', '/cases', {
+	const call = apiCaller(server, server.user.username);
+	({ caseId, personId } = await createCaseWithPerson(call, {
 		title: 'Bärplockare i Norrland', summary: 'Tips från kommunen.', county: '01', exploitation: ['forced_labour'],
-	});
-	caseId = c.id;
-	const p = await apiCall(token, 'POST', `/cases/${caseId}/persons`, {
+	}, {
 		pseudonym: 'Maria', gender: 'female', birth_year: 1990, citizenship: 'RO', languages: ['ro', 'en'],
 		vulnerabilities: ['poverty'], identity: { full_name: 'Test Testsson', phone: '070-000 00 00' },
-	});
-	personId = p.id;
+	}));
 	// A consultation from the requester, for the queue and "Mina konsultationer".
-	const reqToken = server.ctl('token', 'create', '--username', 'karin').token;
-	await apiCall(reqToken, 'POST', '/consultations', {
+	await apiCaller(server, 'karin')('POST', '/consultations', {
 		channel: 'web', requester: { name: 'Karin Kommun' }, county: '01',
 		question: 'En man sover på byggarbetsplatsen och får ingen lön.', concerns: ['forced_labour'],
 		child_involved: false, urgency: 'acute', consent: 'none',
 	});
 	// A protected person in a case the coordinator's organisation does not
 	// own, for the nödåtkomst section and a grant for the auditor's list.
-	const polToken = server.ctl('token', 'create', '--username', 'polis').token;
-	const pc = await apiCall(polToken, 'POST', '/cases', {
+	const polCall = apiCaller(server, 'polis');
+	const pc = await polCall('POST', '/cases', {
 		title: 'Skyddat ärende', summary: 'Skyddad person.', county: '01', exploitation: ['sexual'],
 	});
-	const pp = await apiCall(polToken, 'POST', `/cases/${pc.id}/persons`, {
+	const pp = await polCall('POST', `/cases/${pc.id}/persons`, {
 		pseudonym: 'Selma', gender: 'female', protected_identity: 'marked', identity: { full_name: 'Selma Skyddad' },
 	});
-	await apiCall(polToken, 'POST', `/cases/${pc.id}/team`, { organization: 'RK-STOCKHOLM', access: 'full' });
-	await apiCall(token, 'POST', `/persons/${pp.id}/break-glass`,
+	await polCall('POST', `/cases/${pc.id}/team`, { organization: 'RK-STOCKHOLM', access: 'full' });
+	await call('POST', `/persons/${pp.id}/break-glass`,
 	    { category: 'urgent_decision', reason: 'Behöver nå personen i dag inför ett möte med socialtjänsten.' });
 
 	browser = await launchBrowser();

@@ -8,48 +8,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, login } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import {
+	startServer, launchBrowser, login, apiCaller, createCaseWithPerson, openPage, axeViolations,
+} from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let token;
+let apiCall;
 let personId;
 const problems = [];
-
-async function apiCall(method, path, body) {
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await res.json();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-scr-${name}.png`, fullPage: true });
 }
 
 // axe-core's violations on the page as it is now (every rule, as a11y.test.mjs runs it).
-async function axeViolations() {
-	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(AXE);
-	return page.evaluate(async () => {
-		const rules = {};
-		for (const rule of window.axe.getRules(['experimental']))
-			rules[rule.ruleId] = { enabled: true };
-		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
-		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	});
-}
-
 const liveResult = () => page.locator('#live-result').innerText();
 
 // Ticks an indicator with the keyboard (focus, Space).
@@ -61,23 +35,15 @@ async function tick(id) {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
-	const c = await apiCall('POST', '/cases', {
+	apiCall = apiCaller(server, server.user.username);
+	({ personId } = await createCaseWithPerson(apiCall, {
 		title: 'Bärplockning', summary: 'Arbetskraft', county: '01', exploitation: ['forced_labour'],
-	});
-	const p = await apiCall('POST', `/cases/${c.id}/persons`, {
+	}, {
 		pseudonym: 'Ana', gender: 'female', age_estimate: 30, vulnerabilities: ['poverty', 'small_network'],
-	});
-	personId = p.id;
+	}));
 
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		if (msg.type() === 'error' && !/status of 401/.test(msg.text()))
-			problems.push(`console: ${msg.text()}`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems, { expected: (text) => /status of 401/.test(text) });
 	await page.goto(server.url);
 	await login(page, server.user);
 });
@@ -161,13 +127,13 @@ test('filling in an assessment: live result, saving, history with differences', 
 	await shot('history');
 
 	await page.click('#assessment-2 summary');
-	assert.deepEqual(await axeViolations(), [], 'axe, Swedish');
+	assert.deepEqual(await axeViolations(page), [], 'axe, Swedish');
 
 	// English.
 	await page.click('#lang-switch');
 	await page.waitForFunction(() => document.documentElement.lang === 'en');
 	await page.locator('#assessment-2').waitFor();
-	assert.deepEqual(await axeViolations(), [], 'axe, English');
+	assert.deepEqual(await axeViolations(page), [], 'axe, English');
 	assert.equal(await page.locator('#assessment-2-result').innerText(), 'Indications of trafficking');
 	assert.match(await page.locator('#screen-caveat').innerText(), /never decide/);
 	await page.click('#lang-switch');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	startServer, launchBrowser, login as loginAs, logout as logoutOf,
+	startServer, launchBrowser, login as loginAs, logout as logoutOf, apiCaller,
 } from './helpers.mjs';
 
 let server;
@@ -18,27 +18,13 @@ let personId;
 
 const IDENTITY_NAME = 'Ana Exempelsson';
 
-async function apiAs(user, method, path, body, version) {
-	const headers = { Authorization: `Bearer ${user.token}` };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	if (version !== undefined)
-		headers['If-Match'] = `"${version}"`;
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method, headers, body: body ? JSON.stringify(body) : undefined,
-	});
-	const text = await res.text();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-	return text ? JSON.parse(text) : null;
-}
-
 function addUser(username, org, role, region) {
 	const args = ['user', 'add', '--username', username, '--display-name', `Test ${username}`,
 		'--org', org, '--role', role];
 	if (region)
 		args.push('--region', region);
 	const u = server.ctl(...args);
-	u.token = server.ctl('token', 'create', '--username', username).token;
+	u.call = apiCaller(server, username);
 	return u;
 }
 
@@ -93,7 +79,7 @@ async function personActionsShown() {
 
 // The case page against the API's allowed, for the case and each team row.
 async function checkCasePage(user) {
-	const doc = await apiAs(user, 'GET', `/cases/${caseId}`);
+	const doc = await user.call('GET', `/cases/${caseId}`);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await page.locator('#team-table').waitFor();
 	await page.locator('#journal-empty, #journal-entries').first().waitFor();
@@ -112,7 +98,7 @@ async function checkCasePage(user) {
 }
 
 async function checkPersonPage(user) {
-	const p = await apiAs(user, 'GET', `/persons/${personId}`);
+	const p = await user.call('GET', `/persons/${personId}`);
 	await page.goto(`${server.url}/#/persons/${personId}`);
 	await page.locator('#person-pseudonym').waitFor();
 	await page.locator('#identity-heading, #protected-heading').first().waitFor();
@@ -129,18 +115,18 @@ async function checkPersonPage(user) {
 
 before(async () => {
 	server = await startServer();
-	users.anna = { ...server.user, token: server.ctl('token', 'create', '--username', 'anna').token };
+	users.anna = { ...server.user, call: apiCaller(server, 'anna') };
 	users.polis = addUser('polis', 'POLISEN-STOCKHOLM', 'member');
 	users.soc = addUser('soc', 'SOS-AVV', 'member');
 	users.migr = addUser('migr', 'MIGRATIONSVERKET', 'member');
 	users.revisor = addUser('revisor', 'NMT', 'auditor');
-	const c = await apiAs(users.polis, 'POST', '/cases', {
+	const c = await users.polis.call('POST', '/cases', {
 		title: 'Arbete på byggarbetsplats', summary: 's', county: '01', exploitation: ['forced_labour'],
 	});
 	caseId = c.id;
-	await apiAs(users.polis, 'POST', `/cases/${caseId}/team`, { organization: 'SOS-AVV', access: 'full' });
-	await apiAs(users.polis, 'POST', `/cases/${caseId}/team`, { organization: 'MIGRATIONSVERKET', access: 'pseudonymous' });
-	const p = await apiAs(users.polis, 'POST', `/cases/${caseId}/persons`, {
+	await users.polis.call('POST', `/cases/${caseId}/team`, { organization: 'SOS-AVV', access: 'full' });
+	await users.polis.call('POST', `/cases/${caseId}/team`, { organization: 'MIGRATIONSVERKET', access: 'pseudonymous' });
+	const p = await users.polis.call('POST', `/cases/${caseId}/persons`, {
 		pseudonym: 'Person B', gender: 'male', identity: { full_name: IDENTITY_NAME, phone: '070-000 00 00' },
 	});
 	personId = p.id;
@@ -170,7 +156,7 @@ test('each user is offered exactly what the API allows', async (t) => {
 		});
 	}
 	// The owner organisation's own row is never offered for removal.
-	const doc = await apiAs(users.polis, 'GET', `/cases/${caseId}`);
+	const doc = await users.polis.call('GET', `/cases/${caseId}`);
 	assert.deepEqual(doc.team.find((r) => r.organization === 'POLISEN-STOCKHOLM').allowed, []);
 	assert.deepEqual(problems, []);
 });
@@ -214,7 +200,7 @@ test('close with a reason, the closed case offers only reopening, reopen with a 
 	await page.click('#case-status-confirm');
 	await page.locator('#case-status', { hasText: 'Öppet' }).waitFor();
 	assert.deepEqual(await caseActionsShown(), ['add_member', 'add_person', 'close', 'edit', 'write_journal']);
-	const doc = await apiAs(users.anna, 'GET', `/cases/${caseId}`);
+	const doc = await users.anna.call('GET', `/cases/${caseId}`);
 	assert.equal(doc.reopen_reason, 'Personen har återvänt till Sverige.');
 	await logout();
 	assert.deepEqual(problems, []);
@@ -238,7 +224,7 @@ test('the identity is fetched on demand, and the reading is audited', async () =
 	await page.click('#show-identity');
 	assert.equal(await page.locator('body', { hasText: IDENTITY_NAME }).count(), 0, 'dropped when hidden');
 	await logout();
-	const audit = await apiAs(users.revisor, 'GET', `/audit?case=${caseId}&limit=200`);
+	const audit = await users.revisor.call('GET', `/audit?case=${caseId}&limit=200`);
 	const entry = audit.items.find((e) => e.action === 'person.identity.read' && e.actor === 'soc');
 	assert.ok(entry, 'the reveal is an audit entry');
 	assert.equal(entry.object, `person:${personId}`);

@@ -5,16 +5,14 @@
 // edit met by "Ladda om". Screenshots in /tmp/nmt-guidance-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, login, logout } from './helpers.mjs';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import {
+	startServer, launchBrowser, login, logout, apiCaller, createCaseWithPerson, openPage, axeViolations,
+} from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let auth;
+let call;
 let caseId;
 let personId;
 const problems = [];
@@ -23,53 +21,21 @@ async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-guidance-${name}.png`, fullPage: true });
 }
 
-async function call(method, p, body, version, who = auth) {
-	const headers = { ...who };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	if (version)
-		headers['If-Match'] = `"${version}"`;
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
 // axe-core (every rule, the experimental ones too) on the page as it is: no violations.
 async function axe(name) {
-	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(AXE);
-	const violations = await page.evaluate(async () => {
-		const rules = {};
-		for (const rule of window.axe.getRules(['experimental']))
-			rules[rule.ruleId] = { enabled: true };
-		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
-		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	});
-	assert.deepEqual(violations, [], `axe on ${name}`);
+	assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
 }
 
 const headings = () => page.locator('.guidance-panel .guidance-item h3').allTextContents();
 
 before(async () => {
 	server = await startServer();
-	const { token } = server.ctl('token', 'create', '--username', 'anna');
-	auth = { Authorization: `Bearer ${token}` };
-	const c = await call('POST', '/cases', {
+	call = apiCaller(server, 'anna');
+	({ caseId, personId } = await createCaseWithPerson(call, {
 		title: 'Massagesalong i Huddinge', summary: 'Tips från hyresvärden.', county: '01', exploitation: ['sexual'],
-	});
-	caseId = c.id;
-	const p = await call('POST', `/cases/${caseId}/persons`, { pseudonym: 'Person L', gender: 'female' });
-	personId = p.id;
+	}, { pseudonym: 'Person L', gender: 'female' }));
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await login(page, server.user);
 	await page.locator('#journal-heading').waitFor();
@@ -207,7 +173,7 @@ test('on a phone the guidance comes below the content and nothing scrolls sidewa
 test('an admin edits a point of the guidance; a conflicting edit is met by "Ladda om"', async () => {
 	const admin = server.ctl('user', 'add', '--username', 'ada', '--display-name', 'Ada Admin', '--org', 'NMT',
 	    '--role', 'admin');
-	const adminAuth = { Authorization: `Bearer ${server.ctl('token', 'create', '--username', 'ada').token}` };
+	const adminCall = apiCaller(server, 'ada');
 	await logout(page);
 	await login(page, { username: 'ada', password: admin.password, totp_secret: admin.totp_secret });
 	await page.click('#nav-guidance');
@@ -233,8 +199,8 @@ test('an admin edits a point of the guidance; a conflicting edit is met by "Ladd
 	await page.locator('#guidance-6-sv-heading').fill('Trauma och minne');
 	const g = await call('GET', '/guidance?topic=first-contact&lang=en');
 	const trauma = g.items.find((x) => x.code === 'trauma');
-	await call('PATCH', `/guidance/items/${trauma.id}`, { en: { heading: 'Trauma and memory' } }, trauma.version,
-	    adminAuth);
+	await adminCall('PATCH', `/guidance/items/${trauma.id}`, { en: { heading: 'Trauma and memory' } },
+	    { version: trauma.version });
 	await page.locator('#guidance-6-submit').click();
 	await page.locator('#guidance-6-reload').waitFor();
 	await shot('admin-conflict');

@@ -3,7 +3,9 @@
 
 import { createHmac } from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,4 +185,92 @@ export async function login(page, user, url = null) {
 export async function logout(page) {
 	await page.click('#logout');
 	await page.locator('#login-username').waitFor();
+}
+
+/*
+ * A caller of the server's JSON API as `username`, with a Bearer token made
+ * by `server.ctl('token', 'create', '--username', username)`.
+ * Returns `call(method, path, body, {version, headers})`: sends body (if
+ * given) as JSON, `If-Match: "version"` if version is given, and any extra
+ * headers; asserts the answer is 2xx (the message names method, path,
+ * status and answer) and returns the answer parsed (null when empty).
+ * call.token is the token, call.auth its Authorization header.
+ */
+export function apiCaller(server, username) {
+	const { token } = server.ctl('token', 'create', '--username', username);
+	const auth = { Authorization: `Bearer ${token}` };
+	async function call(method, p, body, { version, headers = {} } = {}) {
+		const h = { ...auth, ...headers };
+		if (body !== undefined && body !== null)
+			h['Content-Type'] = 'application/json';
+		if (version !== undefined && version !== null)
+			h['If-Match'] = `"${version}"`;
+		const r = await fetch(`${server.url}/api/v1${p}`, {
+			method, headers: h, body: body === undefined || body === null ? undefined : JSON.stringify(body),
+		});
+		const text = await r.text();
+		assert.ok(r.ok, `${method} ${p}: ${r.status} ${text}`);
+		return text ? JSON.parse(text) : null;
+	}
+	call.token = token;
+	call.auth = auth;
+	return call;
+}
+
+/*
+ * Creates a case (POST /cases with caseFields) and a person in it (POST
+ * /cases/{id}/persons with personFields) through call (from apiCaller).
+ * Returns {caseId, personId, theCase, person}: the ids and the answers.
+ */
+export async function createCaseWithPerson(call, caseFields, personFields) {
+	const theCase = await call('POST', '/cases', caseFields);
+	const person = await call('POST', `/cases/${theCase.id}/persons`, personFields);
+	return { caseId: theCase.id, personId: person.id, theCase, person };
+}
+
+/* The console error that every page shows before the login: GET /api/v1/me answers 401. */
+export function expected401(text, where) {
+	return /status of 401/.test(text) && where.endsWith('/api/v1/me');
+}
+
+/*
+ * The browser's first page (a new one if it has none), with a default
+ * timeout of `timeout` ms, whose console errors and uncaught exceptions are
+ * pushed to the array `problems` ("console: text (url)", "pageerror:
+ * message"), except the console errors for which expected(text, url) is
+ * true (by default the 401 of /api/v1/me before the login). Returns the page.
+ */
+export async function openPage(browser, problems, { expected = expected401, timeout = 10000 } = {}) {
+	const page = browser.context.pages()[0] || await browser.context.newPage();
+	page.setDefaultTimeout(timeout);
+	page.on('console', (msg) => {
+		const where = (msg.location() && msg.location().url) || '';
+		if (msg.type() === 'error' && !expected(msg.text(), where))
+			problems.push(`console: ${msg.text()} (${where})`);
+	});
+	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	return page;
+}
+
+let axeSource = null;
+
+/*
+ * Runs axe-core (tests/node_modules/axe-core) on page as it is, with every
+ * rule, the experimental ones too (label-content-name-mismatch: WCAG 2.5.3).
+ * The page's CSP admits only its own scripts: axe goes in through the
+ * DevTools protocol, once per document. Returns the violations, one string
+ * "rule: target, target" each ([] when there are none).
+ */
+export async function axeViolations(page) {
+	if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+		axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+		await page.evaluate(axeSource);
+	}
+	return page.evaluate(async () => {
+		const rules = {};
+		for (const rule of window.axe.getRules(['experimental']))
+			rules[rule.ruleId] = { enabled: true };
+		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	});
 }

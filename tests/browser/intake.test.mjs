@@ -4,11 +4,9 @@
 // a Stockholm coordinator does not see it. Screenshots in /tmp/nmt-intake-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, login, logout } from './helpers.mjs';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import {
+	startServer, launchBrowser, login, logout, apiCaller, openPage, axeViolations,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -16,21 +14,11 @@ let page;
 let requester;
 let syd;
 let sthlm;
-let auth;
+let call;
 const problems = [];
 
 // axe-core on the page as it is now (as a11y.test.mjs does): its violations.
-async function axe() {
-	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(AXE);
-	return page.evaluate(async () => {
-		const rules = {};
-		for (const rule of window.axe.getRules(['experimental']))
-			rules[rule.ruleId] = { enabled: true };
-		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
-		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	});
-}
+const axe = () => axeViolations(page);
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-intake-${name}.png`, fullPage: true });
@@ -44,21 +32,10 @@ function addUser(username, org, role, region) {
 	return server.ctl(...args);
 }
 
-async function call(method, p, body) {
-	const headers = { ...auth };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
 before(async () => {
 	// The server's first user is the secretariat's coordinator (to seed older consultations).
 	server = await startServer({ username: 'nmt', org: 'NMT', role: 'coordinator', region: null });
-	const { token } = server.ctl('token', 'create', '--username', 'nmt');
-	auth = { Authorization: `Bearer ${token}` };
+	call = apiCaller(server, 'nmt');
 	requester = addUser('karin', 'SOC-1280', 'requester');
 	syd = addUser('sara', 'RK-SYD', 'coordinator', 'syd');
 	sthlm = addUser('stina', 'RK-STOCKHOLM', 'coordinator', 'stockholm');
@@ -69,14 +46,7 @@ before(async () => {
 		urgency: 'normal', consent: 'none',
 	});
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems);
 });
 
 after(async () => {

@@ -6,25 +6,15 @@
 // /tmp/nmt-intake-guidance-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login, logout } from './helpers.mjs';
+import { startServer, launchBrowser, login, logout, apiCaller, openPage } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
 let requester;
 let syd;
-let token;
+let call;
 const problems = [];
-
-async function call(method, p, body, headers = {}) {
-	const h = { Authorization: `Bearer ${token}`, ...headers };
-	if (body)
-		h['Content-Type'] = 'application/json';
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers: h, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 function consultation(question) {
 	return {
@@ -59,7 +49,7 @@ async function assertGuidance(where) {
 
 before(async () => {
 	server = await startServer({ username: 'nmt', org: 'NMT', role: 'coordinator', region: null });
-	token = server.ctl('token', 'create', '--username', 'nmt').token;
+	call = apiCaller(server, 'nmt');
 	requester = server.ctl('user', 'add', '--username', 'karin', '--display-name', 'Karin Kommun',
 		'--org', 'SOC-1280', '--role', 'requester');
 	syd = server.ctl('user', 'add', '--username', 'sara', '--display-name', 'Sara Syd',
@@ -77,17 +67,10 @@ before(async () => {
 	const a = await own('Massagesalongen på Storgatan har folk som sover där.');
 	await own('En fråga om boende i Lund.');
 	await call('PATCH', `/consultations/${a.id}`, { status: 'in_progress', notes: 'Polisen känner till Vindskyddet.' },
-		{ 'If-Match': `"${a.version}"` });
+		{ version: a.version });
 	await call('POST', '/consultations', consultation('Massagesalongen i Ystad, ett annat samtal.'));
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of (401|400)/.test(msg.text())))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems, { expected: (text) => /status of (401|400)/.test(text) });
 });
 
 after(async () => {

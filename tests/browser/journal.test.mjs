@@ -5,7 +5,7 @@
 // /tmp/nmt-journal-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, apiCaller, createCaseWithPerson, openPage } from './helpers.mjs';
 
 const FIRST = 'Samtal med kontaktpersonen kl. 14.\nHon återkommer i morgon.';
 const FIX = 'Samtal med kontaktpersonen kl. 15 (rättad tid).\nHon återkommer i morgon.';
@@ -15,7 +15,7 @@ const PHONE_NEW = '070-222 22 22';
 let server;
 let browser;
 let page;
-let auth;
+let call;
 let caseId;
 let personId;
 const problems = [];
@@ -24,40 +24,17 @@ async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-journal-${name}.png`, fullPage: true });
 }
 
-async function call(method, p, body, version) {
-	const headers = { ...auth };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	if (version)
-		headers['If-Match'] = `"${version}"`;
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
 before(async () => {
 	server = await startServer();
-	const { token } = server.ctl('token', 'create', '--username', 'anna');
-	auth = { Authorization: `Bearer ${token}` };
-	const c = await call('POST', '/cases', {
+	call = apiCaller(server, 'anna');
+	({ caseId, personId } = await createCaseWithPerson(call, {
 		title: 'Städfirma i Solna', summary: 'Arbetare utan lön.', county: '01', exploitation: ['forced_labour'],
-	});
-	caseId = c.id;
-	const p = await call('POST', `/cases/${caseId}/persons`, {
+	}, {
 		pseudonym: 'Person K', gender: 'female', identity: { full_name: 'Kim Testsson', phone: PHONE_OLD },
-	});
-	personId = p.id;
+	}));
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		// Before the login, GET /api/v1/me answers 401.
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	// Before the login, GET /api/v1/me answers 401 (openPage expects it).
+	page = await openPage(browser, problems);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await login(page, server.user);
 	await page.locator('#journal-heading').waitFor();
@@ -107,7 +84,7 @@ test('an entry is written with the keyboard and shown with kind, date and author
 });
 
 async function orgName(code) {
-	const r = await fetch(`${server.url}/api/v1/organizations`, { headers: auth });
+	const r = await fetch(`${server.url}/api/v1/organizations`, { headers: call.auth });
 	return (await r.json()).items.find((o) => o.code === code).name;
 }
 
@@ -147,7 +124,8 @@ test('"Rätta" writes a correction; the corrected entry stays and points at it',
 
 test('the case\'s change history is collapsed and shows who changed what', async () => {
 	const c = await call('GET', `/cases/${caseId}`);
-	await call('PATCH', `/cases/${caseId}`, { title: 'Städfirma i Sundbyberg', status: 'closed', closing_reason: 'support_completed' }, c.version);
+	await call('PATCH', `/cases/${caseId}`, { title: 'Städfirma i Sundbyberg', status: 'closed', closing_reason: 'support_completed' },
+	    { version: c.version });
 	await page.reload();
 	await page.locator('#case-history-toggle').waitFor();
 	assert.equal((await page.textContent('#case-history-toggle')).trim(), 'Ändringshistorik');
@@ -164,13 +142,14 @@ test('the case\'s change history is collapsed and shows who changed what', async
 	await shot('case-history');
 	// Open again, so that the tests after this one can change the case's persons.
 	const closed = await call('GET', `/cases/${caseId}`);
-	await call('PATCH', `/cases/${caseId}`, { status: 'open', reopen_reason: 'Nya uppgifter.' }, closed.version);
+	await call('PATCH', `/cases/${caseId}`, { status: 'open', reopen_reason: 'Nya uppgifter.' },
+	    { version: closed.version });
 });
 
 test('the person\'s change history names identity fields without their values', async () => {
 	const p = await call('GET', `/persons/${personId}`);
 	await call('PATCH', `/persons/${personId}`,
-	    { pseudonym: 'Person L', identity: { full_name: 'Kim Testsson', phone: PHONE_NEW } }, p.version);
+	    { pseudonym: 'Person L', identity: { full_name: 'Kim Testsson', phone: PHONE_NEW } }, { version: p.version });
 	await page.goto(`${server.url}/#/persons/${personId}`);
 	await page.locator('#person-history-toggle').waitFor();
 	await page.click('#person-history-toggle');

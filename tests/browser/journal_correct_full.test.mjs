@@ -5,7 +5,7 @@
 // Screenshot in /tmp/nmt-journal-correct-full.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, apiCaller, openPage } from './helpers.mjs';
 
 const SECRET = 'Skyddat boende beviljat i Malmö.';
 const SECRET_FIX = 'Skyddat boende beviljat i Lund.';
@@ -14,26 +14,15 @@ const TEAM = 'Möte med tolk bokat.';
 let server;
 let browser;
 let page;
-let auth;
+let call;
 let caseId;
 const problems = [];
-
-async function call(method, p, body) {
-	const headers = { ...auth };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 const radio = (value) => `#journal-form input[name="visibility"][value="${value}"]`;
 
 before(async () => {
 	server = await startServer();
-	const { token } = server.ctl('token', 'create', '--username', 'anna');
-	auth = { Authorization: `Bearer ${token}` };
+	call = apiCaller(server, 'anna');
 	const c = await call('POST', '/cases', {
 		title: 'Restaurang i Malmö', summary: 'Arbetare utan lön.', county: '12', exploitation: ['forced_labour'],
 	});
@@ -41,14 +30,7 @@ before(async () => {
 	await call('POST', `/cases/${caseId}/journal`, { kind: 'decision', text: SECRET, visibility: 'full' });
 	await call('POST', `/cases/${caseId}/journal`, { kind: 'meeting', text: TEAM });
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await login(page, server.user);
 	await page.locator('#journal-entries li').nth(1).waitFor();

@@ -5,26 +5,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-	startServer, launchBrowser, login as loginAs,
+	startServer, launchBrowser, login as loginAs, apiCaller, openPage,
 } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let token;
+let call;
 let auditor;
 const problems = [];
 const cases = {};
-
-async function call(method, p, body) {
-	const res = await fetch(`${server.url}/api/v1${p}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	assert.ok(res.ok, `${method} ${p}: ${res.status}`);
-	return res.json();
-}
 
 async function login(user) {
 	await loginAs(page, user);
@@ -36,7 +26,7 @@ async function titles() {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
+	call = apiCaller(server, server.user.username);
 	auditor = server.ctl('user', 'add', '--username', 'greta', '--display-name', 'Greta Granskare',
 		'--org', 'NMT', '--role', 'auditor');
 	cases.beta = await call('POST', '/cases', { title: 'Beta i hamnen', summary: '', county: '01', exploitation: ['sexual'] });
@@ -44,15 +34,10 @@ before(async () => {
 	cases.oresund = await call('POST', '/cases', { title: 'Öresundsbron', summary: '', county: '01', exploitation: ['forced_labour'] });
 	await call('POST', `/cases/${cases.beta.id}/persons`, { pseudonym: 'Ruth', gender: 'female' });
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		// GET /me after signing out answers 401, as it should.
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && /\/api\/v1\/(me|session)$/.test(where)))
-			problems.push(msg.text());
+	// GET /me after signing out answers 401, as it should.
+	page = await openPage(browser, problems, {
+		expected: (text, where) => /status of 401/.test(text) && /\/api\/v1\/(me|session)$/.test(where),
 	});
-	page.on('pageerror', (err) => problems.push(String(err)));
 });
 
 after(async () => {

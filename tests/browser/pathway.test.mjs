@@ -6,17 +6,14 @@
 // Screenshots in /tmp/nmt-pathway-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, login } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import {
+	startServer, launchBrowser, login, apiCaller, createCaseWithPerson, openPage, expected401, axeViolations,
+} from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let auth;
+let call;
 let caseId;
 let personId;
 const problems = [];
@@ -26,28 +23,6 @@ async function shot(name) {
 }
 
 // axe-core's violations on the page as it is (every rule, as a11y.test.mjs runs it).
-async function axeViolations() {
-	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(AXE);
-	return page.evaluate(async () => {
-		const rules = {};
-		for (const rule of window.axe.getRules(['experimental']))
-			rules[rule.ruleId] = { enabled: true };
-		const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
-		return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-	});
-}
-
-async function call(method, p, body) {
-	const headers = { ...auth };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
 // The Swedish civil date `days` days from now, as the server counts it.
 function swedishDay(days = 0) {
 	const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
@@ -58,25 +33,17 @@ function swedishDay(days = 0) {
 
 before(async () => {
 	server = await startServer();
-	const { token } = server.ctl('token', 'create', '--username', 'anna');
-	auth = { Authorization: `Bearer ${token}` };
-	const c = await call('POST', '/cases', {
+	call = apiCaller(server, 'anna');
+	({ caseId, personId } = await createCaseWithPerson(call, {
 		title: 'Lägenhet i Huddinge', summary: 'Misstänkt människohandel för sexuella ändamål.', county: '01',
 		exploitation: ['sexual'],
-	});
-	caseId = c.id;
-	personId = (await call('POST', `/cases/${caseId}/persons`, { pseudonym: 'Person R', gender: 'female', birth_year: 1998 })).id;
+	}, { pseudonym: 'Person R', gender: 'female', birth_year: 1998 }));
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		// Before the login, GET /api/v1/me answers 401; the refused permit below answers 400.
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')) &&
-		    !(/status of 400/.test(msg.text()) && where.endsWith('/pathway/events')))
-			problems.push(`console: ${msg.text()} (${where})`);
+	// Before the login, GET /api/v1/me answers 401; the refused permit below answers 400.
+	page = await openPage(browser, problems, {
+		expected: (text, where) => expected401(text, where) ||
+		    (/status of 400/.test(text) && where.endsWith('/pathway/events')),
 	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
 	await page.goto(`${server.url}/#/persons/${personId}`);
 	await login(page, server.user);
 	await page.locator('#pathway-heading').waitFor();
@@ -178,9 +145,9 @@ test('clocks close to their end and overdue are marked in words; a phone shows o
 	const late = page.locator('#pathway-clocks li[data-kind="reflection_period"]');
 	assert.match(await late.textContent(), /Försenad.*2 dagar försenad/s);
 	assert.match(await late.getAttribute('class'), /is-overdue/);
-	assert.deepEqual(await axeViolations(), [], 'the marked clocks pass axe (contrast, names)');
+	assert.deepEqual(await axeViolations(page), [], 'the marked clocks pass axe (contrast, names)');
 	await page.click('#pathway-events li .pathway-correct');
-	assert.deepEqual(await axeViolations(), [], 'the correction form passes axe');
+	assert.deepEqual(await axeViolations(page), [], 'the correction form passes axe');
 	await page.click('#pathway-correct-cancel');
 	await page.setViewportSize({ width: 375, height: 800 });
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

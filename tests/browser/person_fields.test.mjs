@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, apiCaller, openPage } from './helpers.mjs';
 
 const LONG_WORD = 'Ö'.repeat(50) + 'x'.repeat(150);   // 200 characters, no break
 const LONG_PSEUDONYM = 'P'.repeat(100);                // the longest pseudonym
@@ -15,20 +15,9 @@ const LONG_PSEUDONYM = 'P'.repeat(100);                // the longest pseudonym
 let server;
 let browser;
 let page;
-let token;
+let apiCall;
 let caseId;
 const problems = [];
-
-async function apiCall(method, path, body) {
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await res.json();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-pf-${name}.png`, fullPage: true });
@@ -59,7 +48,7 @@ async function setLang(lang) {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
+	apiCall = apiCaller(server, server.user.username);
 	const c = await apiCall('POST', '/cases', {
 		title: LONG_WORD, summary: `Lång text: ${LONG_WORD}`, county: '01', exploitation: ['sexual'],
 	});
@@ -68,14 +57,8 @@ before(async () => {
 	await apiCall('POST', `/cases/${caseId}/persons`, { pseudonym: LONG_PSEUDONYM, gender: 'unknown' });
 
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		// GET /me answers 401 before the login.
-		if (msg.type() === 'error' && !/status of 401/.test(msg.text()))
-			problems.push(`console: ${msg.text()}`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	// GET /me answers 401 before the login.
+	page = await openPage(browser, problems, { expected: (text) => /status of 401/.test(text) });
 	await page.goto(server.url);
 	await login(page, server.user);
 });

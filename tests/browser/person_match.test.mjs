@@ -8,28 +8,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, apiCaller, openPage } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let token;
+let apiCall;
 let other;
 let caseId;
 let case2;
 const urls = [];
 const problems = [];
-
-async function apiCall(method, path, body, tok = token) {
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method,
-		headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await res.json();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-pm-${name}.png`, fullPage: true });
@@ -44,17 +33,17 @@ async function openForm() {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
+	apiCall = apiCaller(server, server.user.username);
 	// A member of the Police in Skåne, whose case the user (a coordinator of Stockholm) does not see.
 	other = server.ctl('user', 'add', '--username', 'polis', '--display-name', 'Polis Syd',
 		'--org', 'POLISEN-SYD', '--role', 'member');
-	const otherToken = server.ctl('token', 'create', '--username', 'polis').token;
-	const hidden = await apiCall('POST', '/cases', {
+	const otherCall = apiCaller(server, 'polis');
+	const hidden = await otherCall('POST', '/cases', {
 		title: 'Dolt ärende', summary: 'S', county: '12', exploitation: ['sexual'],
-	}, otherToken);
-	await apiCall('POST', `/cases/${hidden.id}/persons`, {
+	});
+	await otherCall('POST', `/cases/${hidden.id}/persons`, {
 		pseudonym: 'Lejla', gender: 'female', identity: { id_number: '19850709-9805' },
-	}, otherToken);
+	});
 
 	const c = await apiCall('POST', '/cases', { title: 'Ärende Ett', summary: 'S', county: '01', exploitation: ['sexual'] });
 	caseId = c.id;
@@ -64,13 +53,7 @@ before(async () => {
 	await apiCall('POST', `/cases/${c2.id}/persons`, { pseudonym: 'maria', gender: 'female' });
 
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		if (msg.type() === 'error' && !/status of 401/.test(msg.text()))
-			problems.push(`console: ${msg.text()}`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems, { expected: (text) => /status of 401/.test(text) });
 	page.on('request', (req) => urls.push(req.url()));
 	await page.goto(server.url);
 	await login(page, server.user);

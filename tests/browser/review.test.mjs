@@ -7,26 +7,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login as loginAs } from './helpers.mjs';
+import { startServer, launchBrowser, login as loginAs, apiCaller, openPage } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let token;
+let apiCall;
 let theCase;
 let person;
 const problems = [];
-
-async function apiCall(method, path, body) {
-	const res = await fetch(`${server.url}/api/v1${path}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await res.json();
-	assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-	return json;
-}
 
 async function login(user) {
 	await loginAs(page, user, server.url);
@@ -42,7 +31,7 @@ async function setLang(lang) {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
+	apiCall = apiCaller(server, server.user.username);
 	// A first case, so that the person's case is not number 00001 by chance.
 	await apiCall('POST', '/cases', { title: 'Ett annat ärende', county: '01', exploitation: ['sexual'] });
 	theCase = await apiCall('POST', '/cases', {
@@ -53,14 +42,8 @@ before(async () => {
 	});
 
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		// GET /me answers 401 before the login.
-		if (msg.type() === 'error' && !/status of 401/.test(msg.text()))
-			problems.push(`console: ${msg.text()}`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	// GET /me answers 401 before the login.
+	page = await openPage(browser, problems, { expected: (text) => /status of 401/.test(text) });
 	await login(server.user);
 });
 
@@ -100,7 +83,7 @@ test('the audit log names case work and identity reads in words, filters by them
 		const c = await apiCall('GET', `/cases/${theCase.id}`);
 		const res = await fetch(`${server.url}/api/v1/cases/${theCase.id}`, {
 			method: 'PATCH',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': `"${c.version}"` },
+			headers: { authorization: `Bearer ${apiCall.token}`, 'content-type': 'application/json', 'if-match': `"${c.version}"` },
 			body: JSON.stringify({ status, ...extra }),
 		});
 		assert.equal(res.status, 200, await res.text());

@@ -4,23 +4,13 @@
 // own words (aria-invalid, described by the message), with the keyboard only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, apiCaller, openPage } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let token;
+let call;
 const problems = [];
-
-async function call(method, p, body) {
-	const res = await fetch(`${server.url}/api/v1${p}`, {
-		method,
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	assert.ok(res.ok, `${method} ${p}: ${res.status}`);
-	return res.json();
-}
 
 async function titles() {
 	return (await page.locator('#cases-table tbody tr td.cell-title').allTextContents()).map((x) => x.trim());
@@ -28,21 +18,16 @@ async function titles() {
 
 before(async () => {
 	server = await startServer();
-	token = server.ctl('token', 'create', '--username', server.user.username).token;
+	call = apiCaller(server, server.user.username);
 	await call('POST', '/cases', { title: 'Flodhästen i hamnen', summary: '', county: '01', exploitation: ['sexual'] });
 	const later = await call('POST', '/cases', { title: 'Tvätteriet', summary: '', county: '01', exploitation: ['begging'] });
 	await call('POST', `/cases/${later.id}/journal`, { kind: 'call', text: 'Samtal med tolk om en flodhäst på bild' });
 	await call('POST', '/cases', { title: 'Öresundsbron', summary: '', county: '01', exploitation: ['forced_labour'] });
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		// A refused search answers 400, and GET /me after signing out 401: both as they should.
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of (400|401)/.test(msg.text()) && /\/api\/v1\/(me|session|cases\?)/.test(where)))
-			problems.push(msg.text());
+	// A refused search answers 400, and GET /me after signing out 401: both as they should.
+	page = await openPage(browser, problems, {
+		expected: (text, where) => /status of (400|401)/.test(text) && /\/api\/v1\/(me|session|cases\?)/.test(where),
 	});
-	page.on('pageerror', (err) => problems.push(String(err)));
 });
 
 after(async () => {

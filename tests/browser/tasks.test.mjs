@@ -6,12 +6,14 @@
 // phone's width).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login, logout } from './helpers.mjs';
+import {
+	startServer, launchBrowser, login, logout, apiCaller, createCaseWithPerson, openPage,
+} from './helpers.mjs';
 
 let server;
 let browser;
 let page;
-let auth;
+let call;
 let caseId;
 let mia;
 const problems = [];
@@ -20,36 +22,16 @@ async function shot(name) {
 	await page.screenshot({ path: `/tmp/nmt-tasks-${name}.png`, fullPage: true });
 }
 
-async function call(method, p, body) {
-	const headers = { ...auth };
-	if (body)
-		headers['Content-Type'] = 'application/json';
-	const r = await fetch(`${server.url}/api/v1${p}`, { method, headers, body: body && JSON.stringify(body) });
-	const json = await r.json();
-	assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
 before(async () => {
 	server = await startServer();
-	const { token } = server.ctl('token', 'create', '--username', 'anna');
-	auth = { Authorization: `Bearer ${token}` };
+	call = apiCaller(server, 'anna');
 	mia = server.ctl('user', 'add', '--username', 'mia', '--display-name', 'Mia Mattsson',
 	    '--org', 'MIGRATIONSVERKET', '--role', 'member');
-	const c = await call('POST', '/cases', {
+	({ caseId } = await createCaseWithPerson(call, {
 		title: 'Bärplockare i Norrtälje', summary: 'Arbetare utan lön.', county: '01', exploitation: ['forced_labour'],
-	});
-	caseId = c.id;
-	await call('POST', `/cases/${caseId}/persons`, { pseudonym: 'Person T', gender: 'male', citizenship: 'TH' });
+	}, { pseudonym: 'Person T', gender: 'male', citizenship: 'TH' }));
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		const where = (msg.location() && msg.location().url) || '';
-		if (msg.type() === 'error' && !(/status of 401/.test(msg.text()) && where.endsWith('/api/v1/me')))
-			problems.push(`console: ${msg.text()} (${where})`);
-	});
-	page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+	page = await openPage(browser, problems);
 	await page.goto(`${server.url}/#/cases/${caseId}`);
 	await login(page, server.user);
 	await page.locator('#suggestions-heading').waitFor();

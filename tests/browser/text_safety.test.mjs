@@ -4,7 +4,7 @@
 // Screenshots go to /tmp/nmt-txt-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './helpers.mjs';
+import { startServer, launchBrowser, login, openPage } from './helpers.mjs';
 
 const SPOOF = 'Faktura\u202egpj.exe'; // shows as "Fakturaexe.jpg"
 const TITLE = 'Ärende i Örebro – åäö 😀';
@@ -17,14 +17,8 @@ const problems = [];
 before(async () => {
 	server = await startServer();
 	browser = await launchBrowser();
-	page = browser.context.pages()[0] || await browser.context.newPage();
-	page.setDefaultTimeout(10000);
-	page.on('console', (msg) => {
-		// GET /me before the login (401) and the refused POSTs (400) are expected.
-		if (msg.type() === 'error' && !/status of (400|401)\b/.test(msg.text()))
-			problems.push(msg.text());
-	});
-	page.on('pageerror', (err) => problems.push(err.message));
+	// GET /me before the login (401) and the refused POSTs (400) are expected.
+	page = await openPage(browser, problems, { expected: (text) => /status of (400|401)\b/.test(text) });
 });
 
 after(async () => {
