@@ -192,7 +192,7 @@ test('a coordinator\'s pages, in both languages', async () => {
 		await page.click('#add-member');
 		await check('case page, team form');
 		await page.click('#add-member');
-		// tsk: the task form, the inbox and the notifications
+		// the task form, the inbox and the notifications
 		await page.click('#send-task');
 		await page.locator('#task-form').waitFor();
 		await check('case page, task form');
@@ -209,7 +209,7 @@ test('a coordinator\'s pages, in both languages', async () => {
 		}
 
 		await go(`#/persons/${personId}`, '#person-pseudonym');
-		await page.locator('#pathway-steps').waitFor(); // the support pathway (pwy), loaded after the page
+		await page.locator('#pathway-steps').waitFor(); // the support pathway, loaded after the page
 		await check('person page');
 		await page.click('#show-identity');
 		await check('person page, identity shown');

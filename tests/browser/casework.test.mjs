@@ -47,7 +47,7 @@ async function visibleButtons() {
 const CASE_BUTTONS = {
 	'edit-case': 'edit', 'add-person': 'add_person', 'add-member': 'add_member',
 	'journal-submit': 'write_journal', Rätta: 'write_journal',
-	// tsk: sending a task and adding the suggested organizations are changes of the team
+	// sending a task and adding the suggested organizations are changes of the team
 	'send-task': 'add_member', 'suggest-show': 'add_member', 'suggest-add': 'add_member',
 };
 const NOT_ACTIONS = new Set(['case-log-toggle', 'case-history-toggle', 'guidance-toggle']);
