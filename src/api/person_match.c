@@ -6,9 +6,12 @@
  * the caller may see (the policy's person scope), narrowed by the birth
  * year and the citizenship where a person has one recorded. An identity
  * number, or a full name with a date of birth, matches through the keyed
- * blind indexes (store_match.c) anywhere: a match the caller may see is
- * listed; one it may not see only sets "elsewhere" (no case, no person,
- * nothing more). "reason" names what matched, never a value; identity
+ * blind indexes (store_match.c) anywhere: a match the caller may see,
+ * on a person whose identity it may read (the policy's
+ * ACT_REVEAL_IDENTITY, break-the-glass included), is listed; any other
+ * identity match only sets "elsewhere" (no case, no person, nothing
+ * more), so that nobody confirms an identity number or a name they may
+ * not read. "reason" names what matched, never a value; identity
  * values arrive only in the body and are wiped once hashed.
  *
  * Audit: each query is a person.match entry (its case: the case the
@@ -224,6 +227,41 @@ match_audit(struct ctx *c, const struct match_out *out)
 	return e;
 }
 
+/*
+ * Whether the caller may read the identity of the person of r (its
+ * identity hits are kept only then); errors count as no.
+ */
+static int
+identity_readable(struct ctx *c, const struct match_row *r)
+{
+	struct facts f;
+
+	if (store_person_facts(c->db, &c->actor.principal, r->person_id,
+	        c->now_text, 0, &f) != NMT_OK)
+		return 0;
+	return policy_decide(&c->actor.principal, OBJ_PERSON,
+	           ACT_REVEAL_IDENTITY, &f) == POLICY_ALLOW;
+}
+
+/*
+ * An identity hit on a person the caller sees but whose identity it may
+ * not read counts as a match elsewhere; what is left of r is listed.
+ * Returns whether r is still listed.
+ */
+static int
+match_filter(struct ctx *c, struct match_row *r, struct match_out *out)
+{
+	if (!r->visible) {
+		hidden_add(out, r->case_id);
+		return 0;
+	}
+	if ((r->id_number_hit || r->name_dob_hit) && !identity_readable(c, r)) {
+		hidden_add(out, r->case_id);
+		r->id_number_hit = r->name_dob_hit = 0;
+	}
+	return r->id_number_hit || r->name_dob_hit || r->pseudonym_hit;
+}
+
 static enum nmt_err
 match_run(struct ctx *c, void *arg)
 {
@@ -241,13 +279,11 @@ match_run(struct ctx *c, void *arg)
 	sodium_memzero(&q, sizeof(q));
 	if (e != NMT_OK)
 		return e;
-	for (i = 0; i < n; i++) {
-		if (!rows[i].visible)
-			hidden_add(out, rows[i].case_id);
-		else if (listed++ < MATCH_LISTED_MAX)
+	for (i = 0; i < n; i++)
+		if (match_filter(c, &rows[i], out) &&
+		    listed++ < MATCH_LISTED_MAX)
 			json_array_append_new(out->matches,
 			    match_doc(&rows[i]));
-	}
 	store_match_rows_free(rows, n);
 	return match_audit(c, out);
 }

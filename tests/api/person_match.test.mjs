@@ -128,6 +128,38 @@ test('an identity number matches in any common form; outside the caller\'s cases
   assert.deepEqual(await matchOk(R, { identity: { id_number: '8507099805' } }), { matches: [], elsewhere: true });
 });
 
+test('an identity match on a person whose identity the caller may not read is only elsewhere', async () => {
+  // A pseudonymous member sees the case and the person, never the identity: a query by the person's
+  // identity number or name must not confirm it (no listed match, only elsewhere), while its
+  // pseudonym still matches. The same for a protected identity and a team member with full access.
+  const M = await addUserWithToken(srv, { org: 'MIGRATIONSVERKET', role: 'member' });
+  const F = await addUserWithToken(srv, { org: 'SOS-AVV', role: 'member' });
+  const c = await createCase(srv, B.token, { title: 'Ärende C', county: '14' });
+  for (const [organization, access] of [['MIGRATIONSVERKET', 'pseudonymous'], ['SOS-AVV', 'full']]) {
+    assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+      { token: B.token, body: { organization, access } }), 201);
+  }
+  const plain = await createPerson(srv, B.token, c.id, {
+    pseudonym: 'Vera', identity: { id_number: '19900102-1237', full_name: 'Vera Ek', date_of_birth: '1990-01-02' },
+  });
+  const prot = await createPerson(srv, B.token, c.id, {
+    pseudonym: 'Ylva', protected_identity: 'protected_address', identity: { id_number: '19910203-1235' },
+  });
+  assertProblem(await api(srv, 'GET', `/api/v1/persons/${plain.id}/identity`, { token: M.token }), 404);
+  for (const identity of [{ id_number: '900102-1237' }, { full_name: 'Vera Ek', date_of_birth: '1990-01-02' }]) {
+    assert.deepEqual(await matchOk(M, { identity }), { matches: [], elsewhere: true }, JSON.stringify(identity));
+    assert.deepEqual(ids(await matchOk(F, { identity })), [plain.id], 'full access reads the identity');
+  }
+  const both = await matchOk(M, { pseudonym: 'Vera', identity: { id_number: '900102-1237' } });
+  assert.deepEqual(both.matches.map((m) => [m.person, m.reasons]), [[plain.id, ['pseudonym']]]);
+  assert.equal(both.elsewhere, true);
+  // A protected identity: only the owner organization and the secretariat read it.
+  assertProblem(await api(srv, 'GET', `/api/v1/persons/${prot.id}/identity`, { token: F.token }), 404);
+  assert.deepEqual(await matchOk(F, { identity: { id_number: '910203-1235' } }), { matches: [], elsewhere: true });
+  assert.deepEqual(ids(await matchOk(B, { identity: { id_number: '910203-1235' } })), [prot.id]);
+  assert.deepEqual(ids(await matchOk(S, { identity: { id_number: '910203-1235' } })), [prot.id]);
+});
+
 test('a full name with a date of birth matches folded, diacritics kept', async () => {
   const body = (full_name, date_of_birth) => ({ identity: { full_name, date_of_birth } });
   const b = await matchOk(B, body('MARIA JOSÉ ÖLUND', '1992-03-04'));
