@@ -188,8 +188,8 @@ load_one(const struct embed_file *f)
 	for (i = 0; i < CATALOGUE_SETS; i++)
 		load_set(src, &cat->sets[i], set_ids[i]);
 	cat->doc = catalogue_doc(src, cat);
+	cat->src = src; /* the indicators' ids point into it */
 	ncatalogues++;
-	/* src stays: the indicators' ids point into it. */
 }
 
 static void

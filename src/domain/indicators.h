@@ -44,6 +44,8 @@ struct catalogue {
 	int                  version;
 	struct catalogue_set sets[CATALOGUE_SETS];
 	json_t              *doc; /* the GET /api/v1/indicators document */
+	json_t              *src; /* the parsed file, which the ids point into;
+				     kept for the process's life */
 };
 
 /* The newest version, and the version numbered version (NULL: none). */

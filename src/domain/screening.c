@@ -212,7 +212,7 @@ missing_words(struct both *t, struct screen_counts c, struct screen_counts left)
 static json_t *
 explain_dimension(int d, struct screen_counts c, struct screen_counts left)
 {
-	char        name[4];
+	char        name[16]; /* "D" and an int */
 	char        option = screen_dimension_option(c);
 	struct both t;
 
