@@ -39,9 +39,11 @@ const UNDO = {
     ALTER TABLE nmt_case ADD COLUMN search_text TEXT NOT NULL DEFAULT '';`,
   18: () => `DROP TABLE notification; ALTER TABLE case_member DROP COLUMN task_id;
     ALTER TABLE app_user DROP COLUMN email; DROP TABLE task;`,
-  // clk (issue 10): clock_due notifications, one per clock end.
+  // clock_due notifications, one per clock end (issue 10).
   21: () => `DROP TABLE clock_notice; ALTER TABLE notification DROP COLUMN person_id;
     ALTER TABLE notification DROP COLUMN clock_kind; ALTER TABLE notification DROP COLUMN clock_end;`,
+  // statistics (issue 12): imported person-level records.
+  23: () => 'DROP TABLE stat_record_form; DROP TABLE stat_record;',
 };
 
 /**
