@@ -327,4 +327,40 @@ export const api = {
 	readAllNotifications() {
 		return request('POST', '/notifications/read');
 	},
+	// Operations (punktinsatser): the list {status, region, from, to,
+	// limit, cursor} by start date, one operation, its changes (If-Match:
+	// the version read), participants, the scenarios, field encounters
+	// (client_ref makes a resend safe) and the computed summary.
+	listOperations(params, signal) {
+		return request('GET', '/operations', { params, signal });
+	},
+	createOperation(body) {
+		return request('POST', '/operations', { body });
+	},
+	getOperation(id) {
+		return request('GET', `/operations/${encodeURIComponent(id)}`);
+	},
+	updateOperation(id, version, body) {
+		return request('PATCH', `/operations/${encodeURIComponent(id)}`, { body, version });
+	},
+	addParticipant(id, body) {
+		return request('POST', `/operations/${encodeURIComponent(id)}/participants`, { body });
+	},
+	removeParticipant(id, pid) {
+		return request('DELETE',
+		    `/operations/${encodeURIComponent(id)}/participants/${encodeURIComponent(pid)}`);
+	},
+	scenarios() {
+		return request('GET', '/scenarios');
+	},
+	listEncounters(id, params, signal) {
+		return request('GET', `/operations/${encodeURIComponent(id)}/encounters`, { params, signal });
+	},
+	// {pseudonym, gender, age_estimate?, citizenship?, languages?, needs?, client_ref?}
+	addEncounter(id, body) {
+		return request('POST', `/operations/${encodeURIComponent(id)}/encounters`, { body });
+	},
+	operationSummary(id) {
+		return request('GET', `/operations/${encodeURIComponent(id)}/summary`);
+	},
 };

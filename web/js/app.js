@@ -33,6 +33,12 @@ import {
 import * as tasksView from './views/tasks.js';
 import * as notificationsView from './views/notifications.js';
 import { indicator, refreshIndicator, stopIndicator } from './notify.js';
+// Operations (punktinsatser).
+import * as operationsView from './views/operations.js';
+import * as operationNewView from './views/operation-new.js';
+import * as operationView from './views/operation.js';
+import * as fieldView from './views/operation-field.js';
+import { worksOperations, plansOperations } from './roles.js';
 
 const state = {
 	user: null,
@@ -63,6 +69,11 @@ const routes = [
 	[/^#\/tasks\/?$/, tasksView, worksCases],
 	[/^#\/tasks\/([A-Za-z0-9_-]+)\/?$/, tasksView, worksCases],
 	[/^#\/notifications\/?$/, notificationsView, worksCases],
+	// Operations (punktinsatser).
+	[/^#\/operations\/?$/, operationsView, worksOperations],
+	[/^#\/operations\/new\/?$/, operationNewView, plansOperations],
+	[/^#\/operations\/([A-Za-z0-9_-]+)\/?$/, operationView, worksOperations],
+	[/^#\/operations\/([A-Za-z0-9_-]+)\/field\/?$/, fieldView, worksOperations],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -81,6 +92,10 @@ function navItems(user) {
 			    ? [['nav-consultations', '#/consultations', 'nav.consultations', /^#\/consultations\/?$/]]
 			    : []),
 			['nav-tasks', '#/tasks', 'nav.tasks', /^#\/tasks(\/.*)?$/],
+			// Operations (punktinsatser).
+			...(worksOperations(user)
+			    ? [['nav-operations', '#/operations', 'nav.operations', /^#\/operations(\/.*)?$/]]
+			    : []),
 		];
 	}
 	if (audits(user)) {
@@ -369,6 +384,7 @@ function signedOut(message) {
 	casesView.resetFilters();
 	auditView.resetFilters();
 	consultationsView.resetFilters();
+	operationsView.resetFilters();
 	renderHeader();
 	// The next user starts where their own role starts.
 	history.replaceState(null, '', '#/');

@@ -58,7 +58,7 @@ export async function firstContactChecklist() {
 	return g.checklist || [];
 }
 
-function itemsList(g) {
+export function guidanceItems(g) {
 	return h('ol', { class: 'guidance-items' }, (g.items || []).map((it) =>
 		h('li', { class: 'guidance-item', 'data-code': it.code },
 		    h('h3', null, it.heading),
@@ -98,7 +98,7 @@ export function guidancePanel({ topic = 'first-contact', onToggle } = {}) {
 	async function load() {
 		try {
 			const g = await fetchGuidance(topic);
-			body.replaceChildren(itemsList(g));
+			body.replaceChildren(guidanceItems(g));
 		} catch (err) {
 			if (err && err.status === 401)
 				return;

@@ -8,7 +8,9 @@
 //                         "Mina konsultationer", nothing else;
 //   coordinator         – also the consultation queue of its region (the
 //                         secretariat: every region);
-//   analyst             – nothing here yet: a start page says so.
+//   analyst             – nothing here yet: a start page says so;
+//   coordinator, member – operations ("Insatser"); coordinators of a
+//                         region or the secretariat also plan them.
 
 export function worksCases(user) {
 	return Boolean(user) && (user.role === 'coordinator' || user.role === 'member');
@@ -48,6 +50,17 @@ export function logsConsultations(user) {
 // The secretariat's coordinators see every region's queue.
 export function secretariat(user) {
 	return worksQueue(user) && Boolean(user.organization) && user.organization.code === 'NMT';
+}
+
+// Operations (punktinsatser): coordinators and members see those they
+// may (the server decides which); coordinators with coordinator rights
+// (the secretariat, or a region) plan them.
+export function worksOperations(user) {
+	return worksCases(user);
+}
+
+export function plansOperations(user) {
+	return worksQueue(user);
 }
 
 // Where a user starts after login and on "#/".
