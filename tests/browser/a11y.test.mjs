@@ -7,7 +7,9 @@
 // gets for what it cannot use, the start page, the guidance admin page,
 // and intake: the consultation form and queue (coordinator), the form and
 // "Mina konsultationer" (requester), each with the first-contact guidance
-// and a search. Any violation fails; each page prints its violation count.
+// and a search; and operations: the list, calendar, plan form, operation
+// page and field form. Any violation fails; each page prints its
+// violation count.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -280,6 +282,48 @@ test('intake: the consultation queue and form (coordinator), the form and own li
 		await go('#/consultations/new', '#kons-question');
 		await page.locator('#guidance-body .guidance-item').first().waitFor();
 		await check('consultation form (requester)');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+// Operations (punktinsatser): the list, the calendar, the plan form with a
+// scenario chosen, the operation page with the participant form open, the
+// field form with its errors and the first-contact guidance dialog.
+test('operations: list, calendar, plan form, operation page and field form, both languages', async () => {
+	const call = apiCaller(server, server.user.username);
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date());
+	const op = await call('POST', '/operations', {
+		kind: 'operational', title: 'Byggarbetsplatser', purpose: 'Kontroll av arbetsvillkor.', region: 'stockholm',
+		counties: ['01'], place: 'Södertälje', starts_on: today, ends_on: today, lead: 'POLISEN-STOCKHOLM',
+	});
+	await call('PATCH', `/operations/${op.id}`, { status: 'active' }, { version: op.version });
+	await login(users.coordinator);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/operations', '#operations-table');
+		await check('operations list');
+		await page.click('#operations-mode-calendar');
+		await page.locator('#operations-calendar-grid').waitFor();
+		await check('operations calendar');
+		await page.click('#operations-mode-list');
+		await page.locator('#operations-table').waitFor();
+		await go('#/operations/new', '#op-title');
+		await page.selectOption('#op-scenario', { index: 1 });
+		await page.locator('#scenario-checklist li').first().waitFor();
+		await check('plan operation');
+		await go(`#/operations/${op.id}`, '#summary-figures');
+		await page.click('#participant-add');
+		await page.locator('#participant-org').waitFor();
+		await check('operation page');
+		await go(`#/operations/${op.id}/field`, '#field-pseudonym');
+		await page.click('#field-submit');
+		await page.locator('#field-form .error-summary').waitFor();
+		await check('field form, errors');
+		await page.click('#field-guidance-open');
+		await page.locator('#field-guidance .guidance-item').first().waitFor();
+		await check('field form, guidance');
+		await page.click('#field-guidance-close');
 	}
 	await setLang('sv');
 	await logout();

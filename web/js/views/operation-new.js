@@ -35,10 +35,10 @@ function scenarioPreview(sc) {
 	if (!sc)
 		return [];
 	return [
-		h('h3', null, t('operations.plan.checklist')),
+		h('h2', { class: 'op-preview-head' }, t('operations.plan.checklist')),
 		h('ul', { class: 'op-preview-list', id: 'scenario-checklist' },
 		    (sc.checklist || []).map((c) => h('li', null, text(c.text || c)))),
-		h('h3', null, t('operations.plan.participants')),
+		h('h2', { class: 'op-preview-head' }, t('operations.plan.participants')),
 		h('ul', { class: 'op-preview-list', id: 'scenario-participants' },
 		    (sc.participants || []).map((p) => h('li', null, participantText(p)))),
 	];
