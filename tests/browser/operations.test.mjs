@@ -192,6 +192,31 @@ test('a field member registers three persons on a phone, one of them offline', a
 	await page.locator('#field-guidance .guidance-item').first().waitFor();
 	await page.click('#field-guidance-close');
 
+	// A waiting registration the server refuses (an invisible character in
+	// the pseudonym, which the form does not check) keeps the server's
+	// reason and is not sent again by itself.
+	let danPosts = 0;
+	page.on('request', (r) => {
+		if (r.method() === 'POST' && r.url().endsWith('/encounters') && /Dan/.test(r.postData() || ''))
+			danPosts += 1;
+	});
+	await browser.context.setOffline(true);
+	await fill('Dan\u200b', { gender: 'male', age: '35-49', citizenship: 'Rumänien' });
+	await page.click('#field-submit');
+	await page.locator('#field-waiting:has-text("1 väntar på att skickas")').waitFor();
+	await browser.context.setOffline(false);
+	const refused = page.locator('#field-refused li');
+	await refused.waitFor();
+	assert.match(await refused.textContent(), /^Dan.*: Pseudonym: \S/);
+	assert.equal(await page.locator('#field-waiting').count(), 0);
+	await page.reload();
+	await page.locator('#field-refused li').waitFor();
+	await page.locator('#field-count:text("3 personer registrerade i insatsen")').waitFor();
+	assert.equal(danPosts, 1, 'a refused entry is not sent again on opening the page');
+	await page.click('#field-refused button[data-action="drop"]');
+	await page.locator('#field-refused').waitFor({ state: 'detached' });
+	assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nmt.field.queue.')).length), 0);
+
 	const list = await anna('GET', `/operations/${opId}/encounters`);
 	assert.deepEqual(list.items.map((e) => e.pseudonym).sort(), ['Ana', 'Bogdan', 'Cosmin'], 'exactly three, no duplicate');
 	assert.equal(new Set(list.items.map((e) => e.person)).size, 3);

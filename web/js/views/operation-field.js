@@ -17,7 +17,7 @@
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, fieldErrorText } from '../i18n.js';
 import * as ref from '../ref.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading, alertBox, errorMessage, noticeBox } from '../ui.js';
@@ -166,7 +166,7 @@ export async function render(ctx) {
 				} catch (err) {
 					if (retryable(err))
 						break;
-					q.markError(e.client_ref, errorMessage(err));
+					q.markError(e.client_ref, refusal(err));
 					continue;
 				}
 				q.remove(e.client_ref);
@@ -208,6 +208,23 @@ export async function render(ctx) {
 					on: { click: () => { q.remove(e.client_ref); paintQueue(); } } }, t('field.drop'))))))));
 		}
 		queueHost.replaceChildren(...parts);
+	}
+
+	// The server's reason for refusing an entry, its field errors named by
+	// the form's labels.
+	function refusal(err) {
+		const labels = {
+			pseudonym: t('field.pseudonym'), gender: t('field.gender'), age_estimate: t('field.age'),
+			citizenship: t('field.citizenship'), languages: t('field.languages'), needs: t('field.needs'),
+		};
+		const fe = err.fieldErrors || [];
+		if (!fe.length)
+			return errorMessage(err);
+		return fe.map((e) => {
+			const name = labels[String(e.field).replace(/\[\d+\]$/, '')];
+			const msg = fieldErrorText(e);
+			return name ? `${name}: ${msg}` : msg;
+		}).join(' ');
 	}
 
 	current = { flush, isCurrent: ctx.isCurrent };
