@@ -1079,7 +1079,7 @@ test('NMT web UI: login, cases, persons, team, search, language', async (t) => {
 		await login(polisUser);
 		await page.locator('main h1', { hasText: 'Ärenden' }).waitFor();
 		assert.match(page.url(), /#\/cases$/);
-		assert.deepEqual(await navTexts(), ['Ärenden', 'Nytt ärende', 'Uppdrag']); // the inbox
+		assert.deepEqual(await navTexts(), ['Ärenden', 'Nytt ärende', 'Uppdrag', 'Insatser']); // the inbox, operations
 		await page.click(`#cases-table a:has-text("NMT-")`);
 		await page.locator('#case-number').waitFor();
 		await page.locator('#team-table').waitFor();
