@@ -331,6 +331,18 @@ void assessment_build(const struct catalogue *cat,
  */
 void case_reply_created(struct ctx *c, const char *id);
 
+/*
+ * Operations (issue 11): a person registered in the field from c->body
+ * (the person fields of POST /cases/{id}/persons; other members are not
+ * read), by the rules of persons.c. person_field_check: the route's rules
+ * (a route check: it replies on a database error). person_field_insert:
+ * on the write path, into case_id; its id into id; NMT_INVALID after
+ * answering 400.
+ */
+enum nmt_err person_field_check(struct ctx *c, json_t *errors);
+enum nmt_err person_field_insert(struct ctx *c, const char *case_id,
+    char id[UUID_TEXT]);
+
 /* Object types the resources share (cases.c, persons.c). */
 extern const struct object_type case_object;
 extern const struct object_type person_object;

@@ -327,6 +327,31 @@ person_insert(struct ctx *c, void *arg)
 	return e;
 }
 
+/* ---- a person registered in the field (operations.c) ---- */
+
+enum nmt_err
+person_field_check(struct ctx *c, json_t *errors)
+{
+	return person_check(c, errors);
+}
+
+enum nmt_err
+person_field_insert(struct ctx *c, const char *case_id, char id[UUID_TEXT])
+{
+	struct person_rec p;
+	enum nmt_err      e;
+
+	person_new(c, &p);
+	free(p.case_id);
+	p.case_id = xstrdup(case_id);
+	if ((e = person_valid(c, &p)) == NMT_OK &&
+	    (e = store_person_insert(c->db, c->app->keys.identity, &p)) ==
+	        NMT_OK)
+		strlcopy(id, p.id, UUID_TEXT);
+	person_rec_free(&p);
+	return e;
+}
+
 static void
 persons_create(struct ctx *c)
 {

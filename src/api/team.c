@@ -22,7 +22,8 @@ row_facts(const struct facts *case_facts, const struct member_rec *m,
 	f->kind = OBJ_TEAM_ROW;
 	f->owner_row = strcmp(m->organization, case_facts->owner_org) == 0 &&
 	    m->user_id == NULL;
-	f->task_row = m->task_id != NULL; /* a row a task granted */
+	/* a row a task or an operation granted */
+	f->task_row = m->task_id != NULL || m->operation_id != NULL;
 }
 
 static json_t *
@@ -169,6 +170,13 @@ team_delete(struct ctx *c, void *arg)
 	    NMT_OK)
 		return e;
 	row_facts(&c->facts, &m, &f);
+	if (m.operation_id != NULL) { /* the operation decides */
+		record_free(&member_record, &m);
+		reply_problem(c, 409,
+		    "Organisationen är med i teamet genom en punktinsats. "
+		    "Ta bort deltagaren från insatsen i stället.");
+		return NMT_CONFLICT;
+	}
 	if (m.task_id != NULL) { /* the task decides; revoke it */
 		record_free(&member_record, &m);
 		reply_problem(c, 409,

@@ -22,6 +22,8 @@ extern const struct embed_file embed_migrations_pg[];
 extern const struct embed_file embed_reference_data[];
 /* data/indicators/catalogue-NNNN.json, every version. */
 extern const struct embed_file embed_indicators[];
+/* data/scenarios/scenarios.json: operation scenarios (issue 11). */
+extern const struct embed_file embed_scenarios[];
 
 /* The file of that base name in a list, or NULL. */
 const struct embed_file *embed_find(const struct embed_file *list,

@@ -285,7 +285,8 @@ struct sql *store_audit_list_sql(const struct audit_filter *f,
 struct member_rec {
 	char *id, *case_id, *organization, *user_id, *username;
 	char *access, *added_by, *added_by_username, *added_at;
-	char *task_id; /* the task that granted the row, or NULL */
+	char *task_id;      /* the task that granted the row, or NULL */
+	char *operation_id; /* the operation that granted it, or NULL */
 };
 extern const struct record_type member_record;
 
@@ -1004,5 +1005,125 @@ enum nmt_err store_org_emails(struct db *db, const char *org, char ***list_r,
 /* An organization's name into name ("" when there is none). */
 enum nmt_err store_org_name(struct db *db, const char *code, char *name,
     size_t len);
+
+/* ---- operations (store_operation.c, issue 11) ---- */
+
+struct operation_rec {
+	char            *id, *number, *kind, *title, *purpose, *region;
+	struct text_list counties, exploitation;
+	char            *place, *starts_on, *ends_on;
+	char            *lead_org, *lead_name; /* lead_name: read */
+	char            *scenario, *status;
+	char            *checklist; /* JSON text [{id, text, done}] */
+	char            *notes;
+	long long        persons_met; /* REC_NULL_INT */
+	char            *after_action, *lessons;
+	char            *case_id, *case_number; /* the group case, or NULL */
+	char            *created_by, *created_by_username;
+	char            *created_at, *updated_at;
+	long long        version;
+};
+extern const struct record_type operation_record;
+
+struct participant_rec {
+	char *id, *operation_id, *organization, *organization_name;
+	char *user_id, *username, *role;
+	char *added_by, *added_by_username, *added_at;
+};
+extern const struct record_type participant_record;
+
+struct encounter_rec {
+	char            *id, *operation_id, *person_id, *case_id;
+	char            *case_number, *pseudonym; /* read */
+	struct text_list needs;
+	char            *client_ref, *created_by, *created_by_username;
+	char            *created_at;
+};
+extern const struct record_type encounter_record;
+
+/* The policy facts of an operation for p (see store_case_facts). */
+enum nmt_err store_operation_facts(struct db *db, const struct principal *p,
+    const char *id, int lock, struct facts *f);
+/*
+ * Inserts o (kind, title, purpose, region, counties, place, dates,
+ * lead_org, exploitation, scenario, checklist, created_by, created_at):
+ * the store sets id, number (OP-<year>-NNNN from the per-year counter),
+ * status planned and version 1, and adds the lead organization as a
+ * participant with role lead.
+ */
+enum nmt_err store_operation_insert(struct db *db, struct operation_rec *o,
+    int year);
+enum nmt_err store_operation_get(struct db *db, const char *id, int lock,
+    struct operation_rec *o);
+/* Writes o's changeable fields at o->version (NMT_STALE when not). */
+enum nmt_err store_operation_update(struct db *db, struct operation_rec *o);
+
+/* The list's filters (NULL: none); from, to: bounds of starts_on. */
+struct operation_filter {
+	struct scope scope;
+	const char  *status, *region, *from, *to;
+};
+/* A page of visible operations, latest start first (record_free_all). */
+enum nmt_err store_operation_list(struct db *db,
+    const struct operation_filter *f, const struct page *pg,
+    struct operation_rec **rows_r, size_t *n_r, int *more);
+
+/* Participants, oldest first (record_free_all). */
+enum nmt_err store_participant_list(struct db *db, const char *op_id,
+    struct participant_rec **rows_r, size_t *n_r);
+/* Inserts pr (id set here); NMT_CONFLICT when already taking part. */
+enum nmt_err store_participant_add(struct db *db, struct participant_rec *pr);
+/* The participant pid of the operation; NMT_NOT_FOUND when none. */
+enum nmt_err store_participant_get(struct db *db, const char *op_id,
+    const char *pid, struct participant_rec *pr);
+enum nmt_err store_participant_remove(struct db *db, const char *op_id,
+    const char *pid);
+
+enum nmt_err store_encounter_insert(struct db *db,
+    const struct encounter_rec                *e);
+enum nmt_err store_encounter_get(struct db *db, const char *id,
+    struct encounter_rec *e);
+/* The encounter of the operation with client_ref into id ("" none). */
+enum nmt_err store_encounter_by_ref(struct db *db, const char *op_id,
+    const char *client_ref, char id[UUID_TEXT]);
+/* A page of an operation's encounters, newest first (record_free_all). */
+enum nmt_err store_encounter_list(struct db *db, const char *op_id,
+    const struct page *pg, struct encounter_rec **rows_r, size_t *n_r,
+    int *more);
+
+/*
+ * The group case's team as the operation wants it: while the operation
+ * is planned or active, each participant (an organization, or a user by
+ * name) that does not own the case is on it, full for role lead, else
+ * pseudonymous, through a row whose operation_id names the operation (an
+ * organization a task brought in is taken over; an explicit row is never
+ * touched); once it has ended, or for a participant no longer there, the
+ * row goes, or is handed to the organization's best active task
+ * (store_task.c's row). ended gets the ids of the rows that ended
+ * (text_list_free it). In the caller's transaction.
+ */
+enum nmt_err store_operation_sync_team(struct db *db, const char *op_id,
+    const char *added_by, const char *now, struct text_list *ended);
+
+#define OP_CITIZENSHIPS_MAX 300
+/*
+ * The operation's figures, computed from its encounters: persons
+ * registered, of them children, presumed victims (the latest assessment's
+ * result), tasks on its cases (the group case and the named ones), police
+ * reports filed (police_report_filed events not corrected), persons by
+ * citizenship ("" for unknown), most first.
+ */
+struct operation_summary {
+	long long persons, children, presumed_victims, tasks, police_reports;
+	size_t    ncitizenship;
+	struct {
+		char      code[3];
+		long long persons;
+	} citizenship[OP_CITIZENSHIPS_MAX];
+};
+enum nmt_err store_operation_summary(struct db *db, const char *op_id,
+    struct operation_summary *s);
+/* The county the region's group cases fall in when none is named. */
+const char *operation_region_county(const char *region);
 
 #endif

@@ -94,6 +94,9 @@ static const struct column member_cols[] = {
 	{ "added_at", "added_at", COL_TEXT, M(added_at), 0 },
 	/* a row a task granted (store_task.c keeps it) */
 	{ "task_id", "task", COL_TEXT, M(task_id), COL_NULLABLE },
+	/* a row an operation granted (store_operation.c keeps it) */
+	{ "operation_id", "operation", COL_TEXT, M(operation_id),
+	    COL_NULLABLE },
 };
 
 const struct record_type member_record = RECORD_TYPE("case_member", "m",

@@ -319,6 +319,24 @@ store_task_sync_team(struct db *db, const char *case_id, const char *org,
 	    p, 7, NULL);
 }
 
+/* Whether the row was granted by an operation (store_operation.c). */
+static int
+operation_row(struct db *db, const char *row)
+{
+	struct db_param   p[1] = { DB_TEXT(row) };
+	struct db_result *r = NULL;
+	int               yes;
+
+	if (db_query(db,
+	        "SELECT id FROM case_member WHERE id = $1 AND "
+	        "operation_id IS NOT NULL",
+	        p, 1, &r) != NMT_OK)
+		return 0;
+	yes = db_rows(r) > 0;
+	db_result_free(r);
+	return yes;
+}
+
 enum nmt_err
 store_team_claim(struct db *db, const char *case_id, const char *org,
     const char *access, const char *added_by, const char *now, char **id_r)
@@ -331,15 +349,16 @@ store_team_claim(struct db *db, const char *case_id, const char *org,
 	*id_r = NULL;
 	if ((e = org_row(db, case_id, org, row, row_task, &found)) != NMT_OK)
 		return e;
-	if (!found || *row_task == '\0')
+	if (!found || (*row_task == '\0' && !operation_row(db, row)))
 		return NMT_OK;
 	p[0] = DB_TEXT(access);
 	p[1] = DB_TEXT(added_by);
 	p[2] = DB_TEXT(now);
 	p[3] = DB_TEXT(row);
 	if ((e = db_query(db,
-	         "UPDATE case_member SET task_id = NULL, access = $1, "
-	         "added_by = $2, added_at = $3 WHERE id = $4",
+	         "UPDATE case_member SET task_id = NULL, operation_id = "
+	         "NULL, access = $1, added_by = $2, added_at = $3 "
+	         "WHERE id = $4",
 	         p, 4, NULL)) == NMT_OK)
 		*id_r = xstrdup(row);
 	return e;

@@ -55,6 +55,8 @@
  * from the principal's organization.
  * Notifications: each is its recipient user's alone; anyone else's
  * is hidden.
+ *
+ * Operations (issue 11): see policy.h, "Operations".
  */
 #include <string.h>
 
@@ -116,6 +118,14 @@ policy_scope(const struct principal *p, enum object_kind kind)
 			s.reasons = SCOPE_TEAM;
 	} else if (kind == OBJ_TASK && works_cases(p))
 		s.reasons = SCOPE_ASSIGNED | SCOPE_SENT;
+	else if (kind == OBJ_OPERATION && works_cases(p)) {
+		if (is_secretariat_coordinator(p))
+			s.reasons = SCOPE_ALL;
+		else if (acts_as_coordinator(p))
+			s.reasons = SCOPE_REGION | SCOPE_PARTICIPANT;
+		else
+			s.reasons = SCOPE_PARTICIPANT;
+	}
 	return s;
 }
 
@@ -129,7 +139,9 @@ policy_in_scope(const struct scope *s, const struct facts *f)
 	    ((s->reasons & SCOPE_TEAM) && f->team_access != ACCESS_NONE) ||
 	    ((s->reasons & SCOPE_OWN) && same(s->user_id, f->requester)) ||
 	    ((s->reasons & SCOPE_ASSIGNED) && same(s->org, f->assignee_org)) ||
-	    ((s->reasons & SCOPE_SENT) && same(s->org, f->task_from_org));
+	    ((s->reasons & SCOPE_SENT) && same(s->org, f->task_from_org)) ||
+	    ((s->reasons & SCOPE_PARTICIPANT) &&
+	        f->op_participation != OP_PART_NONE);
 }
 
 int
@@ -409,6 +421,134 @@ decide_notification(const struct principal *p, enum action action,
 	return POLICY_ALLOW;
 }
 
+/* ---- operations (issue 11; see policy.h) ---- */
+
+/* A coordinator who sees the operation by its rights, not by taking part. */
+static int
+coordinates_operation(const struct principal *p, const struct facts *f)
+{
+	return is_secretariat_coordinator(p) ||
+	    (acts_as_coordinator(p) && same(p->region, f->region));
+}
+
+static enum policy_decision
+decide_operation(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	struct scope s = policy_scope(p, OBJ_OPERATION);
+	int          manages;
+
+	if (!works_cases(p))
+		return POLICY_FORBIDDEN;
+	if (action == ACT_LIST)
+		return POLICY_ALLOW;
+	if (action == ACT_CREATE) {
+		if (!acts_as_coordinator(p))
+			return POLICY_FORBIDDEN;
+		return f == NULL || coordinates_operation(p, f) ?
+		    POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
+	}
+	if (f == NULL || !policy_in_scope(&s, f))
+		return POLICY_HIDDEN;
+	manages = coordinates_operation(p, f) || same(p->org, f->owner_org);
+	switch (action) {
+	case ACT_READ:
+		return POLICY_ALLOW;
+	case ACT_UPDATE:
+	case ACT_TEAM_CHANGE:
+		return manages ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	case ACT_OP_ENCOUNTER:
+		return manages || f->op_participation == OP_PART_FIELD ?
+		    POLICY_ALLOW :
+		    POLICY_FORBIDDEN;
+	default:
+		return POLICY_FORBIDDEN;
+	}
+}
+
+static int
+is_status(const char *status, const char *name)
+{
+	return strcmp(status, name) == 0;
+}
+
+int
+policy_operation_move(const char *from, const char *to)
+{
+	if (from == NULL || to == NULL)
+		return 0;
+	if (strcmp(from, to) == 0)
+		return 1;
+	if (is_status(to, "cancelled"))
+		return is_status(from, "planned") || is_status(from, "active");
+	return (is_status(from, "planned") && is_status(to, "active")) ||
+	    (is_status(from, "active") && is_status(to, "completed")) ||
+	    (is_status(from, "completed") && is_status(to, "evaluated"));
+}
+
+int
+policy_operation_outcome(const char *status)
+{
+	return is_status(status, "completed") || is_status(status, "evaluated");
+}
+
+static int
+operation_conflict(enum action action, const char *status)
+{
+	switch (action) {
+	case ACT_OP_ENCOUNTER:
+		return !is_status(status, "active");
+	case ACT_TEAM_CHANGE:
+		return !is_status(status, "planned") &&
+		    !is_status(status, "active");
+	case ACT_UPDATE:
+		return is_status(status, "cancelled");
+	default:
+		return 0;
+	}
+}
+
+static const char *const ops_names[OPS_COUNT] = { "edit", "add_participant",
+	"remove_participant", "register_encounter", "start", "complete",
+	"evaluate", "cancel", "set_outcome" };
+
+const char *
+policy_operation_allowed_name(unsigned i)
+{
+	return i < OPS_COUNT ? ops_names[i] : NULL;
+}
+
+unsigned
+policy_operation_allowed(const struct principal *p, const struct facts *f)
+{
+	static const char *const moves[] = { "active", "completed", "evaluated",
+		"cancelled" };
+	unsigned                 set = 0, i;
+
+	if (f->kind != OBJ_OPERATION)
+		return 0;
+	if (policy_decide(p, OBJ_OPERATION, ACT_UPDATE, f) == POLICY_ALLOW &&
+	    !policy_conflict(ACT_UPDATE, f)) {
+		set |= OPS_EDIT;
+		for (i = 0; i < 4; i++)
+			if (!is_status(f->op_status, moves[i]) &&
+			    policy_operation_move(f->op_status, moves[i]))
+				set |= OPS_START << i;
+		if (policy_operation_outcome(f->op_status))
+			set |= OPS_OUTCOME;
+	}
+	if (policy_decide(p, OBJ_OPERATION, ACT_TEAM_CHANGE, f) ==
+	        POLICY_ALLOW &&
+	    !policy_conflict(ACT_TEAM_CHANGE, f))
+		set |= OPS_ADD_PARTICIPANT | OPS_REMOVE_PARTICIPANT;
+	if (policy_decide(p, OBJ_OPERATION, ACT_OP_ENCOUNTER, f) ==
+	        POLICY_ALLOW &&
+	    !policy_conflict(ACT_OP_ENCOUNTER, f))
+		set |= OPS_ENCOUNTER;
+	return set;
+}
+
 int
 policy_consultation_notes(const struct principal *p)
 {
@@ -457,6 +597,8 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		return decide_task(p, action, f);
 	case OBJ_NOTIFICATION:
 		return decide_notification(p, action, f);
+	case OBJ_OPERATION:
+		return decide_operation(p, action, f);
 	case OBJ_SESSION:
 		/* Anyone authenticated reads and ends its own session. */
 		return action == ACT_READ || action == ACT_UPDATE ?
@@ -476,6 +618,8 @@ policy_conflict(enum action action, const struct facts *f)
 		return 0;
 	if (f->kind == OBJ_TASK)
 		return task_conflict(action, f->task_status);
+	if (f->kind == OBJ_OPERATION)
+		return operation_conflict(action, f->op_status);
 	switch (action) {
 	case ACT_UPDATE:
 	case ACT_CLOSE:

@@ -75,6 +75,9 @@ enum action {
 	ACT_TASK_DECLINE,  /* requested -> declined */
 	ACT_TASK_COMPLETE, /* accepted -> completed */
 	ACT_TASK_REVOKE,   /* requested | accepted -> revoked */
+	/* operations (issue 11): ACT_UPDATE a PATCH, ACT_TEAM_CHANGE the
+	 * participants, this one a person registered in the field */
+	ACT_OP_ENCOUNTER,
 };
 
 enum policy_decision {
@@ -118,7 +121,15 @@ struct facts {
 	char notify_user[37]; /* the recipient user's id */
 	/* team rows a task granted (they leave with the task only) */
 	int task_row;
+	/* operations (issue 11): owner_org is the lead organization,
+	 * region the operation's; op_participation the principal's best
+	 * part in it (OP_PART_*) */
+	char op_status[16]; /* planned, active, completed, ... */
+	int  op_participation;
 };
+#define OP_PART_NONE  0 /* takes no part */
+#define OP_PART_READ  1 /* support, interpreter, observer: reads */
+#define OP_PART_FIELD 2 /* lead or field: registers encounters */
 
 /*
  * Which objects of a kind a list may hold for a principal: a set of
@@ -131,6 +142,9 @@ struct facts {
 #define SCOPE_OWN      0x08u /* made (requested) by it */
 #define SCOPE_ASSIGNED 0x10u /* assigned to its organization */
 #define SCOPE_SENT     0x20u /* tasks sent from its organization */
+#define SCOPE_PARTICIPANT \
+	0x40u /* operations it takes part in (its
+				  organization, or itself by name) */
 
 struct scope {
 	unsigned    reasons;
@@ -258,6 +272,46 @@ int policy_consultation_move(const char *from, const char *to);
  * whether p's word search may match on them.
  */
 int policy_consultation_notes(const struct principal *p);
+/*
+ * Operations (issue 11). Who sees one: the secretariat's coordinators
+ * all, a regional coordinator its region's, a participant (its
+ * organization, or itself by name) those it takes part in; anyone else
+ * POLICY_HIDDEN; admin, analyst, auditor, requester POLICY_FORBIDDEN.
+ * Creating (facts: region only, or NULL for the route's gate):
+ * coordinators, the secretariat's for any region, a regional one for its
+ * own. PATCH (ACT_UPDATE) and the participants (ACT_TEAM_CHANGE): the
+ * coordinators who see it and the lead organization's users. Encounters
+ * (ACT_OP_ENCOUNTER): those and the lead and field participants; a
+ * support, interpreter or observer participant reads only (403).
+ * Conflicts (409): encounters only while active; participants change
+ * while planned or active; a cancelled operation takes no change.
+ *
+ * What an operation answer offers ("allowed"): OPS_* bits, each the
+ * policy_decide() and policy_conflict() of its route, the status moves
+ * by policy_operation_move().
+ */
+#define OPS_EDIT               0x001u /* edit */
+#define OPS_ADD_PARTICIPANT    0x002u /* add_participant */
+#define OPS_REMOVE_PARTICIPANT 0x004u /* remove_participant */
+#define OPS_ENCOUNTER          0x008u /* register_encounter */
+#define OPS_START              0x010u /* start: planned -> active */
+#define OPS_COMPLETE           0x020u /* complete: active -> completed */
+#define OPS_EVALUATE           0x040u /* evaluate: completed -> evaluated */
+#define OPS_CANCEL             0x080u /* cancel: -> cancelled */
+#define OPS_OUTCOME            0x100u /* set_outcome: from completed on */
+#define OPS_COUNT              9
+unsigned    policy_operation_allowed(const struct principal *p,
+       const struct facts                                   *facts);
+const char *policy_operation_allowed_name(unsigned i);
+/*
+ * Whether an operation's status may go from -> to: planned -> active ->
+ * completed -> evaluated, planned | active -> cancelled. Staying is no
+ * move (1); every other move is not (answered 409).
+ */
+int policy_operation_move(const char *from, const char *to);
+/* Whether an operation in status takes an outcome (completed, evaluated). */
+int policy_operation_outcome(const char *status);
+
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
 const char *policy_allowed_name(unsigned i);
 

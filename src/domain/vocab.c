@@ -219,6 +219,59 @@ const struct term vocab_audit_actions[] = {
 	{ "consultation.convert", NULL, NULL },
 	{ "consultation.denied", NULL, NULL },
 	{ "consultation.write_denied", NULL, NULL },
+	/* Operations (issue 11). */
+	{ "operation.create", NULL, NULL },
+	{ "operation.read", NULL, NULL },
+	{ "operation.list", NULL, NULL },
+	{ "operation.update", NULL, NULL },
+	{ "operation.status", NULL, NULL },
+	{ "operation.participant_add", NULL, NULL },
+	{ "operation.participant_remove", NULL, NULL },
+	{ "operation.encounter", NULL, NULL },
+	{ "operation.encounter_list", NULL, NULL },
+	{ "operation.summary", NULL, NULL },
+	{ "operation.team_end", NULL, NULL },
+	{ "operation.denied", NULL, NULL },
+	{ "operation.write_denied", NULL, NULL },
+	{ "scenario.list", NULL, NULL },
+	TERM_END,
+};
+
+/* Operations (issue 11): kinds, states, participant roles, field needs. */
+const struct term vocab_operation_kinds[] = {
+	{ "operational", "Operativ insats", "Operational" },
+	{ "structural", "Strukturell insats", "Structural" },
+	TERM_END,
+};
+
+const struct term vocab_operation_status[] = {
+	{ "planned", "Planerad", "Planned" },
+	{ "active", "Pågår", "Active" },
+	{ "completed", "Genomförd", "Completed" },
+	{ "evaluated", "Utvärderad", "Evaluated" },
+	{ "cancelled", "Inställd", "Cancelled" },
+	TERM_END,
+};
+
+const struct term vocab_participant_roles[] = {
+	{ "lead", "Leder insatsen", "Lead" },
+	{ "field", "Arbetar på plats", "Field" },
+	{ "support", "Stöd", "Support" },
+	{ "interpreter", "Tolk", "Interpreter" },
+	{ "observer", "Observatör", "Observer" },
+	TERM_END,
+};
+
+/* What a person met in the field needs at once. */
+const struct term vocab_immediate_needs[] = {
+	{ "shelter", "Skyddat boende", "Shelter" },
+	{ "medical", "Vård", "Medical care" },
+	{ "interpreter", "Tolk", "Interpreter" },
+	{ "child_protection", "Barnskydd (socialtjänsten)",
+	    "Child protection (social services)" },
+	{ "food", "Mat", "Food" },
+	{ "transport", "Transport", "Transport" },
+	{ "legal_advice", "Juridisk rådgivning", "Legal advice" },
 	TERM_END,
 };
 
@@ -357,6 +410,11 @@ const struct vocabulary vocabularies[] = {
 	{ "suggestion_reasons", vocab_suggestion_reasons },
 	{ "task_statuses", vocab_task_status },
 	{ "notification_kinds", vocab_notification_kind },
+	/* Operations (issue 11). */
+	{ "operation_kinds", vocab_operation_kinds },
+	{ "operation_statuses", vocab_operation_status },
+	{ "participant_roles", vocab_participant_roles },
+	{ "immediate_needs", vocab_immediate_needs },
 	{ NULL, NULL },
 };
 

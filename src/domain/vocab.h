@@ -80,6 +80,12 @@ extern const struct term vocab_consultation_channel[];
 extern const struct term vocab_urgency[];
 extern const struct term vocab_consent[];
 
+/* Operations (issue 11). */
+extern const struct term vocab_operation_kinds[];   /* operational, ... */
+extern const struct term vocab_operation_status[];  /* planned, ... */
+extern const struct term vocab_participant_roles[]; /* lead, field, ... */
+extern const struct term vocab_immediate_needs[];   /* shelter, ... */
+
 /* Every served vocabulary, ended by { NULL, NULL }. */
 extern const struct vocabulary vocabularies[];
 

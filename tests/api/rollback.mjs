@@ -44,6 +44,9 @@ const UNDO = {
     ALTER TABLE notification DROP COLUMN clock_kind; ALTER TABLE notification DROP COLUMN clock_end;`,
   // statistics (issue 12): imported person-level records.
   23: () => 'DROP TABLE stat_record_form; DROP TABLE stat_record;',
+  // operations (issue 11): the operations, their participants and encounters.
+  22: () => `DROP TABLE operation_encounter; DROP TABLE operation_participant; DROP TABLE operation;
+    ALTER TABLE case_member DROP COLUMN operation_id; DELETE FROM counter WHERE name LIKE 'operation-%';`,
 };
 
 /**

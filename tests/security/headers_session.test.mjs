@@ -185,6 +185,25 @@ test('every endpoint answers with the API security headers, with and without TLS
     'POST /api/v1/notifications/read': () => api(srv, 'POST', '/api/v1/notifications/read', { auth: U.pol }),
     'POST /api/v1/notifications/{id}/read': () => api(srv, 'POST', `/api/v1/notifications/${NO_ID}/read`,
       { auth: U.pol }),
+    // Operations (issue 11).
+    'GET /api/v1/scenarios': () => api(srv, 'GET', '/api/v1/scenarios', { auth: U.pol }),
+    'GET /api/v1/operations': () => api(srv, 'GET', '/api/v1/operations', { auth: U.pol }),
+    'POST /api/v1/operations': () => api(srv, 'POST', '/api/v1/operations', { auth: U.nmt,
+      body: { kind: 'structural', title: 'H', purpose: 'H', region: 'syd', starts_on: '2026-01-02',
+        ends_on: '2026-01-02', lead: 'POLISEN-SYD' } }),
+    'GET /api/v1/operations/{id}': () => api(srv, 'GET', `/api/v1/operations/${NO_ID}`, { auth: U.pol }),
+    'PATCH /api/v1/operations/{id}': () => api(srv, 'PATCH', `/api/v1/operations/${NO_ID}`,
+      { auth: U.pol, ifMatch: '"1"', body: { notes: 'h' } }),
+    'POST /api/v1/operations/{id}/participants': () => api(srv, 'POST', `/api/v1/operations/${NO_ID}/participants`,
+      { auth: U.pol, body: { organization: 'SOS-AVV', role: 'field' } }),
+    'DELETE /api/v1/operations/{id}/participants/{id}': () => api(srv, 'DELETE',
+      `/api/v1/operations/${NO_ID}/participants/${NO_ID}`, { auth: U.pol }),
+    'POST /api/v1/operations/{id}/encounters': () => api(srv, 'POST', `/api/v1/operations/${NO_ID}/encounters`,
+      { auth: U.pol, body: { pseudonym: 'H', gender: 'male' } }),
+    'GET /api/v1/operations/{id}/encounters': () => api(srv, 'GET', `/api/v1/operations/${NO_ID}/encounters`,
+      { auth: U.pol }),
+    'GET /api/v1/operations/{id}/summary': () => api(srv, 'GET', `/api/v1/operations/${NO_ID}/summary`,
+      { auth: U.pol }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

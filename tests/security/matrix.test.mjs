@@ -534,6 +534,97 @@ test('tasks: send, read, every transition, lists and notifications (every role)'
   assert.deepEqual(failures, []);
 });
 
+// Operations (issue 11). Four operations in the states that decide the answers, with an
+// organization-wide field participant (member_pseudo's), a participant by name (member_named,
+// observer) and a support organization (member_none's); and an absent id. Every principal reads,
+// changes, adds a participant (removed again at once by the secretariat), registers an
+// encounter, lists and plans; the expected status comes from policy_model.mjs alone.
+const OPERATIONS = {
+  syd_planned: { by: 'coord_region_out', region: 'syd', counties: ['12'], lead: 'POLISEN-SYD', status: [] },
+  syd_active: { by: 'coord_region_out', region: 'syd', counties: ['12'], lead: 'POLISEN-SYD', status: ['active'] },
+  stockholm_completed: { by: 'coord_nmt', region: 'stockholm', counties: ['01'], lead: 'RK-STOCKHOLM',
+    status: ['active', 'completed'] },
+  nord_cancelled: { by: 'coord_nmt', region: 'nord', counties: [], lead: 'NMT', status: ['cancelled'] },
+};
+
+test('operations: read, change, participants, encounters, lists and planning (every role)', async () => {
+  const failures = [];
+  const O = {};
+  const today = new Date().toISOString().slice(0, 10);
+  for (const [name, spec] of Object.entries(OPERATIONS)) {
+    const by = U[spec.by];
+    const r = await api(srv, 'POST', '/api/v1/operations', { auth: by, body: { kind: 'operational',
+      title: `Matris ${name}`, purpose: 'Matris', region: spec.region, counties: spec.counties, starts_on: today,
+      ends_on: today, lead: spec.lead } });
+    assert.equal(r.status, 201, `operation ${name}: ${r.text}`);
+    const id = r.json.id;
+    const rows = [{ organization: 'MIGRATIONSVERKET', role: 'field' },
+      { organization: 'AKLAGARE-INTERNATIONELLA', username: U.member_named.username, role: 'observer' },
+      { organization: 'SOS-AVV', role: 'support' }];
+    for (const body of rows) {
+      const a = await api(srv, 'POST', `/api/v1/operations/${id}/participants`, { auth: by, body });
+      assert.equal(a.status, 201, a.text);
+    }
+    for (const status of spec.status) {
+      const v = await version('operations', id);
+      const m = await api(srv, 'PATCH', `/api/v1/operations/${id}`, { auth: by, ifMatch: v, body: { status } });
+      assert.equal(m.status, 200, m.text);
+    }
+    O[name] = { id, model: { region: spec.region, lead: spec.lead, status: spec.status.at(-1) || 'planned',
+      participants: [{ org: spec.lead, username: null, role: 'lead' },
+        { org: 'MIGRATIONSVERKET', username: null, role: 'field' },
+        { org: 'AKLAGARE-INTERNATIONELLA', username: U.member_named.username, role: 'observer' },
+        { org: 'SOS-AVV', username: null, role: 'support' }] } };
+  }
+  const world = [...Object.values(O), { id: randomId(), model: null }];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    for (const o of world) {
+      const rel = `operation-${M.operationRelation(p, o.model)}`;
+      const url = `/api/v1/operations/${o.id}`;
+      for (const [e, path] of [['GET /operations/{id}', url], ['GET /operations/{id}/summary', `${url}/summary`],
+        ['GET /operations/{id}/encounters', `${url}/encounters`]])
+        cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'GET', path, { auth }));
+      let e = 'PATCH /operations/{id}';
+      const ifMatch = o.model ? await version('operations', o.id) : '"1"';
+      cell(failures, who, e, rel, M.expect[e](p, o.model),
+        await api(srv, 'PATCH', url, { auth, ifMatch, body: { notes: `av ${who}` } }));
+      e = 'POST /operations/{id}/participants';
+      const added = await api(srv, 'POST', `${url}/participants`, { auth,
+        body: { organization: CHURN_ORG, role: 'observer' } });
+      cell(failures, who, e, rel, M.expect[e](p, o.model), added);
+      if (added.status === 201) {
+        const d = await api(srv, 'DELETE', `${url}/participants/${added.json.id}`, { auth: U.coord_nmt });
+        assert.equal(d.status, 204, d.text);
+      }
+      e = 'POST /operations/{id}/encounters';
+      cell(failures, who, e, rel, M.expect[e](p, o.model), await api(srv, 'POST', `${url}/encounters`, { auth,
+        body: { pseudonym: `M-${who}`, gender: 'unknown' } }));
+    }
+    let e = 'GET /operations';
+    const r = await api(srv, 'GET', '/api/v1/operations?limit=200', { auth });
+    cell(failures, who, e, 'operation-list', M.expect[e](p), r);
+    if (r.status === 200) {
+      const ours = new Set(Object.values(O).map((x) => x.id));
+      const listed = r.json.items.map((x) => x.id).filter((id) => ours.has(id)).sort();
+      const want = Object.values(O).filter((x) => M.seesOperation(p, x.model)).map((x) => x.id).sort();
+      total += 1;
+      if (JSON.stringify(listed) !== JSON.stringify(want))
+        failures.push(`${who} GET /operations holds ${listed.length} of the world's, expected ${want.length}`);
+    }
+    e = 'GET /scenarios';
+    cell(failures, who, e, 'operation-list', M.expect[e](p), await api(srv, 'GET', '/api/v1/scenarios', { auth }));
+    e = 'POST /operations';
+    for (const region of ['syd', 'stockholm']) {
+      cell(failures, who, `${e} [${region}]`, 'operation-create', M.expect[e](p, region),
+        await api(srv, 'POST', '/api/v1/operations', { auth, body: { kind: 'structural', title: 'Matris',
+          purpose: 'Matris', region, starts_on: '2040-01-01', ends_on: '2040-01-01', lead: 'NMT' } }));
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('the matrix covers every role and every relation', () => {
   // Every case-working role meets own, visible, invisible, absent and protected objects;
   // every other role meets objects too (and is refused them all).

@@ -164,3 +164,50 @@ export const consultationRelation = (p, q) => {
   if (q.by === p.username) return 'own';
   return seesConsultation(p, q) ? 'visible' : 'invisible';
 };
+
+// Operations (issue 11). An operation: {region, lead (organization code), status,
+// participants: [{org, username|null, role}]}. Who sees one: the secretariat's coordinators all,
+// a coordinator with a region its region's, a participant (its organization-wide row, or a row
+// naming it) those it takes part in. The coordinators who see it by their rights and the lead
+// organization's users change it and its participants; they and the lead and field participants
+// register encounters (only while active); support, interpreter and observer participants read.
+export function participation(p, o) {
+  let best = 'none';
+  for (const row of o.participants) {
+    const reaches = row.username ? row.username === p.username : row.org === p.org;
+    if (!reaches) continue;
+    if (row.role === 'lead' || row.role === 'field') best = 'field';
+    else if (best === 'none') best = 'read';
+  }
+  return best;
+}
+const coordinatesOperation = (p, o) => secretariat(p) || (coordRights(p) && p.region === o.region);
+export const seesOperation = (p, o) => works(p) && (coordinatesOperation(p, o) || participation(p, o) !== 'none');
+export const managesOperation = (p, o) => coordinatesOperation(p, o) || p.org === o.lead;
+export const registersEncounters = (p, o) => managesOperation(p, o) || participation(p, o) === 'field';
+function operationGate(p, o, allowed, conflict, ok) {
+  if (!works(p)) return 403;
+  if (o === null || !seesOperation(p, o)) return 404;
+  if (!allowed(p, o)) return 403;
+  return conflict(o) ? 409 : ok;
+}
+const live = (o) => o.status === 'planned' || o.status === 'active';
+expect['GET /operations/{id}'] = (p, o) => operationGate(p, o, () => true, () => false, 200);
+expect['GET /operations/{id}/summary'] = (p, o) => operationGate(p, o, () => true, () => false, 200);
+expect['GET /operations/{id}/encounters'] = (p, o) => operationGate(p, o, () => true, () => false, 200);
+expect['PATCH /operations/{id}'] = (p, o) => operationGate(p, o, managesOperation,
+  (x) => x.status === 'cancelled', 200);
+expect['POST /operations/{id}/participants'] = (p, o) => operationGate(p, o, managesOperation, (x) => !live(x), 201);
+expect['POST /operations/{id}/encounters'] = (p, o) => operationGate(p, o, registersEncounters,
+  (x) => x.status !== 'active', 201);
+expect['GET /operations'] = (p) => (works(p) ? 200 : 403);
+expect['GET /scenarios'] = (p) => (works(p) ? 200 : 403);
+/** Planning one in region: coordinators, the secretariat's anywhere, a regional one at home. */
+expect['POST /operations'] = (p, region) =>
+  (works(p) && (secretariat(p) || (coordRights(p) && p.region === region)) ? 201 : 403);
+/** own (its organization leads) / visible / invisible / absent, for an operation. */
+export const operationRelation = (p, o) => {
+  if (o === null) return 'absent';
+  if (p.org === o.lead) return 'own';
+  return seesOperation(p, o) ? 'visible' : 'invisible';
+};
