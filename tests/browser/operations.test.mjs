@@ -44,9 +44,13 @@ before(async () => {
 	frida = apiCaller(server, 'frida');
 	browser = await launchBrowser();
 	page = await openPage(browser, problems, {
-		// The offline registration's failed request is the point of the test.
+		// The requests this test makes fail on purpose: the offline
+		// registration, the refused one (400) and the case the field
+		// organisation has lost (404).
 		expected: (text, where) => (/status of 401/.test(text) && where.endsWith('/api/v1/me')) ||
-		    /ERR_INTERNET_DISCONNECTED/.test(text),
+		    /ERR_INTERNET_DISCONNECTED/.test(text) ||
+		    (/status of 400/.test(text) && where.endsWith('/encounters')) ||
+		    (/status of 404/.test(text) && where.endsWith(`/api/v1/cases/${caseId}`)),
 	});
 	await page.goto(server.url);
 	await login(page, server.user);
@@ -140,9 +144,8 @@ test('a field member registers three persons on a phone, one of them offline', a
 	assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling');
 	const submit = await page.locator('#field-submit').boundingBox();
 	assert.ok(submit.y + submit.height <= 844 && submit.y + submit.height >= 844 - 40, `submit at the bottom: ${JSON.stringify(submit)}`);
-	const small = await page.$$eval('#field-form label, #field-form button, #field-form input[type="text"]',
-	    (els) => els.filter((e) => e.closest('.chip, .field-lang-row, .field-submit-bar') || e.tagName === 'INPUT')
-		.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.id || e.htmlFor || e.textContent));
+	const small = await page.$$eval('#field-form .chip label, #field-form button, #field-form input[type="text"], #field-guidance-open',
+	    (els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.id || e.htmlFor || e.textContent));
 	assert.deepEqual(small, [], 'touch targets of at least 44 px');
 
 	await fill('Ana', { gender: 'female', age: '18-24', citizenship: 'Rumänien' });

@@ -179,6 +179,7 @@ export async function render(ctx) {
 			return;
 		paintQueue();
 		if (sent) {
+			confirm.classList.remove('is-queued');
 			confirm.textContent = t(sent === 1 ? 'field.sentOne' : 'field.sent', { n: sent });
 			await refreshCount();
 		}
@@ -362,6 +363,7 @@ export async function render(ctx) {
 		if (busy)
 			return;
 		confirm.textContent = '';
+		confirm.classList.remove('is-queued');
 		const { body, errors: errs } = collect();
 		if (errs.length) {
 			errors.show(errs);
@@ -376,6 +378,7 @@ export async function render(ctx) {
 			clearForm();
 			paintQueue();
 			confirm.textContent = t('field.queued');
+			confirm.classList.add('is-queued');
 			pseudonym.control.focus();
 		};
 		if (navigator.onLine === false) {

@@ -19,14 +19,9 @@ import { inputField, textareaField, selectField, createForm, disclosure } from '
 import { dataTable } from '../table.js';
 import { statusBadge } from './operations.js';
 
-// The status machine (API.md): the steps offered from each status.
-export const NEXT = {
-	planned: ['active', 'cancelled'],
-	active: ['completed', 'cancelled'],
-	completed: ['evaluated'],
-	evaluated: [],
-	cancelled: [],
-};
+// The status a step of the answer's `allowed` moves to (the status
+// machine is the server's: API.md).
+const STEPS = [['start', 'active'], ['complete', 'completed'], ['evaluate', 'evaluated'], ['cancel', 'cancelled']];
 const ROLES = ['lead', 'field', 'support', 'interpreter', 'observer'];
 const AFTER = new Set(['completed', 'evaluated']);
 
@@ -36,28 +31,25 @@ function text(obj) {
 	return obj[getLang()] || obj.sv || '';
 }
 
-// What the answer's `allowed` offers (every action when it has none).
-function may(op, ...actions) {
-	if (!Array.isArray(op.allowed))
-		return true;
-	return actions.some((a) => op.allowed.includes(a));
+// What the answer's `allowed` offers: edit, add_participant,
+// remove_participant, register_encounter, start, complete, evaluate,
+// cancel, set_outcome.
+function may(op, action) {
+	return Array.isArray(op.allowed) && op.allowed.includes(action);
 }
 
 export function mayRegister(op) {
-	return op.status === 'active' && may(op, 'register_encounter', 'add_encounter', 'encounter');
-}
-
-export function groupCase(op) {
-	return op.group_case || op.case || null;
+	return may(op, 'register_encounter');
 }
 
 export async function render(ctx) {
 	const id = decodeURIComponent(ctx.params[0]);
 	setTitle('operation.title');
-	let op, regions, counties, orgs;
+	let op, regions, counties, orgs, countries;
 	try {
-		[op, regions, counties, orgs] = await Promise.all([
+		[op, regions, counties, orgs, countries] = await Promise.all([
 			api.getOperation(id), ref.regions(), ref.counties().catch(() => []), ref.organizations().catch(() => []),
+			ref.countries().catch(() => []),
 		]);
 	} catch (err) {
 		if (!ctx.isCurrent() || err.status === 401)
@@ -120,9 +112,10 @@ export async function render(ctx) {
 	}
 
 	function statusSection() {
-		const steps = may(op, 'update', 'status', 'change_status') ? NEXT[op.status] || [] : [];
 		const box = h('div', { class: 'op-steps', id: 'operation-steps' });
-		for (const next of steps) {
+		for (const [action, next] of STEPS) {
+			if (!may(op, action))
+				continue;
 			const btn = h('button', {
 				type: 'button', class: ['btn', next === 'cancelled' ? 'btn-danger' : 'btn-primary'],
 				id: `operation-to-${next}`, dataset: { status: next },
@@ -149,7 +142,7 @@ export async function render(ctx) {
 
 	function factsSection() {
 		const countyNames = (op.counties || []).map((c) => ref.nameOf(counties, c)).join(', ');
-		const gc = groupCase(op);
+		const gc = op.case;
 		return definitionList([
 			[t('operations.col.status'), h('span', { id: 'operation-status' }, statusBadge(op.status))],
 			[t('operations.col.kind'), t(`operations.kind.${op.kind}`)],
@@ -157,31 +150,32 @@ export async function render(ctx) {
 			[t('operations.col.region'), ref.nameOf(regions, op.region)],
 			countyNames ? [t('operations.plan.counties'), countyNames] : null,
 			op.place ? [t('operations.plan.place'), op.place] : null,
-			[t('operations.plan.lead'), orgName(op.lead)],
+			[t('operations.plan.lead'), op.lead_name || orgName(op.lead)],
 			op.purpose ? [t('operations.plan.purpose'), h('p', { class: 'prose' }, op.purpose)] : null,
 			(op.exploitation || []).length
 			    ? [t('operations.plan.exploitation'), op.exploitation.map((e) => vocab.label('exploitation_forms', e)).join(', ')] : null,
 			gc ? [t('operation.groupCase'), h('a', { href: `#/cases/${encodeURIComponent(gc)}`, id: 'operation-case' },
-			    op.group_case_number || t('operation.groupCaseLink'))] : null,
+			    op.case_number || t('operation.groupCaseLink'))] : null,
 		], 'op-facts');
 	}
 
 	function participantsSection() {
-		const editable = may(op, 'update', 'add_participant', 'participants') && !['evaluated', 'cancelled', 'completed'].includes(op.status);
+		const adds = may(op, 'add_participant');
+		const removes = may(op, 'remove_participant');
 		const items = op.participants || [];
 		const table = dataTable({
 			id: 'participants-table', caption: t('operation.participants'), stack: true, items,
 			empty: { id: 'participants-empty', text: t('operation.noParticipants') },
 			rowProps: (p) => ({ dataset: { id: p.id, org: p.organization, role: p.role } }),
 			columns: [
-				{ key: 'org', label: t('operation.col.organization'), rowHeader: true, cell: (p) => orgName(p.organization) },
+				{ key: 'org', label: t('operation.col.organization'), rowHeader: true, cell: (p) => p.organization_name || orgName(p.organization) },
 				{ key: 'user', label: t('operation.col.person'), cell: (p) => p.username || t('dash') },
 				{ key: 'role', label: t('operation.col.role'), cell: (p) => t(`operations.role.${p.role}`) },
-				...(editable ? [{
+				...(removes ? [{
 					key: 'actions', label: t('operation.col.actions'), hideLabel: true,
 					cell: (p) => h('button', {
 						type: 'button', class: 'btn btn-small btn-secondary', dataset: { action: 'remove' },
-						'aria-label': t('operation.removeNamed', { name: orgName(p.organization) }),
+						'aria-label': t('operation.removeNamed', { name: p.organization_name || orgName(p.organization) }),
 						on: {
 							async click() {
 								messages.replaceChildren();
@@ -205,7 +199,7 @@ export async function render(ctx) {
 		    h('div', { class: 'section-head' },
 		        h('h2', { id: 'participants-heading', tabindex: '-1' }, t('operation.participants'))),
 		    table);
-		if (editable) {
+		if (adds) {
 			const org = selectField({
 				label: t('operation.col.organization'), id: 'participant-org', name: 'organization',
 				options: orgs.map((o) => [o.code, o.name || o.code]), choose: t('operations.plan.chooseLead'),
@@ -252,7 +246,7 @@ export async function render(ctx) {
 
 	function checklistSection() {
 		const items = op.checklist || [];
-		const editable = may(op, 'update') && !['evaluated', 'cancelled'].includes(op.status);
+		const editable = may(op, 'edit');
 		const done = items.filter((c) => c.done).length;
 		return h('section', { class: 'card', 'aria-labelledby': 'checklist-heading' },
 		    h('h2', { id: 'checklist-heading', tabindex: '-1' }, t('operation.checklist')),
@@ -280,9 +274,13 @@ export async function render(ctx) {
 	function encountersSection() {
 		const host2 = h('div', { id: 'encounters-host' }, h('p', { class: 'loading' }, t('app.loading')));
 		(async () => {
-			let list;
+			let list, theCase;
 			try {
-				list = await api.listEncounters(id, { limit: 200 });
+				// The persons' facts come from the operation's case (one read).
+				[list, theCase] = await Promise.all([
+					api.listEncounters(id, { limit: 200 }),
+					op.case ? api.getCase(op.case).catch(() => null) : null,
+				]);
 			} catch (err) {
 				if (ctx.isCurrent() && err.status !== 401)
 					host2.replaceChildren(alertBox(errorMessage(err)));
@@ -290,7 +288,12 @@ export async function render(ctx) {
 			}
 			if (!ctx.isCurrent())
 				return;
-			host2.replaceChildren(encounterTable(list.items || []));
+			const persons = new Map(((theCase && theCase.persons) || []).map((p) => [p.id, p]));
+			host2.replaceChildren(encounterTable((list.items || []).map((e) => {
+				const p = persons.get(e.person);
+				return p ? { ...e, gender: p.gender, age_estimate: p.age_estimate, birth_year: p.birth_year,
+					citizenship: p.citizenship, is_child: p.is_child } : e;
+			})));
 		})();
 		return h('section', { class: 'card', 'aria-labelledby': 'encounters-heading' },
 		    h('h2', { id: 'encounters-heading' }, t('operation.encounters')), host2);
@@ -306,9 +309,10 @@ export async function render(ctx) {
 				  cell: (e) => h('a', { href: `#/persons/${encodeURIComponent(e.person)}` }, e.pseudonym || t('dash')) },
 				{ key: 'gender', label: t('field.gender'), cell: (e) => vocab.label('genders', e.gender) },
 				{ key: 'age', label: t('operation.col.age'), cell: (e) => ageText(e) },
-				{ key: 'citizenship', label: t('field.citizenship'), cell: (e) => e.citizenship || t('dash') },
+				{ key: 'citizenship', label: t('field.citizenship'), cell: (e) => (e.citizenship ? ref.nameOf(countries, e.citizenship) : t('dash')) },
 				{ key: 'needs', label: t('field.needs'), cell: (e) => (e.needs || []).map((n) => vocab.label('immediate_needs', n)).join(', ') || t('dash') },
-				{ key: 'at', label: t('operation.col.registered'), cell: (e) => (e.created_at ? formatDateTime(e.created_at) : '') },
+				{ key: 'case', label: t('operation.col.case'), cell: (e) => h('a', { href: `#/cases/${encodeURIComponent(e.case)}` }, e.case_number) },
+				{ key: 'at', label: t('operation.col.registered'), cell: (e) => `${formatDateTime(e.created_at)} (${e.created_by})` },
 			],
 		});
 	}
@@ -325,7 +329,7 @@ export async function render(ctx) {
 				return;
 			}
 			if (ctx.isCurrent())
-				host2.replaceChildren(...summaryFigures(s));
+				host2.replaceChildren(...summaryFigures(s, (code) => ref.nameOf(countries, code)).filter(Boolean));
 		})();
 		return h('section', { class: 'card', 'aria-labelledby': 'summary-heading' },
 		    h('h2', { id: 'summary-heading' }, t('operation.summary')), host2);
@@ -333,7 +337,7 @@ export async function render(ctx) {
 
 	function outcomeSection() {
 		const o = op.outcome || {};
-		const editable = may(op, 'update');
+		const editable = may(op, 'set_outcome');
 		const shown = definitionList([
 			[t('operation.personsMet'), h('span', { id: 'outcome-persons-met' }, o.persons_met ?? t('dash'))],
 			[t('operation.afterAction'), h('p', { class: 'prose', id: 'outcome-after-action' }, o.after_action || t('dash'))],
@@ -421,13 +425,12 @@ export function ageText(e) {
 }
 
 // The summary's figures: counts, and persons by citizenship.
-function summaryFigures(s) {
+function summaryFigures(s, countryName) {
 	const figure = (key, value) => h('div', { class: 'op-figure', dataset: { figure: key } },
 	    h('dt', null, t(`operation.figure.${key}`)), h('dd', null, String(value ?? 0)));
 	const keys = ['persons', 'children', 'presumed_victims', 'tasks', 'police_reports'];
-	const byCit = s.by_citizenship || s.citizenship || [];
-	const rows = Array.isArray(byCit) ? byCit.map((x) => [x.citizenship || x.code || t('operation.unknown'), x.count ?? x.n])
-	    : Object.entries(byCit);
+	const byCit = s.by_citizenship || [];
+	const rows = byCit.map((x) => [x.citizenship ? countryName(x.citizenship) : t('operation.unknown'), x.persons]);
 	return [
 		h('dl', { class: 'op-figures', id: 'summary-figures' }, keys.filter((k) => k in s).map((k) => figure(k, s[k]))),
 		rows.length ? dataTable({
