@@ -75,14 +75,34 @@ function binary(name) {
 	return p;
 }
 
-// Starts nmtd on a fresh SQLite database with one user; returns
+// With NMT_TEST_DB=pg (and NMT_TEST_PG_HOST, NMT_TEST_PG_PORT from
+// tests/support/pg.sh, as for the API tests) a fresh PostgreSQL database
+// {url, drop()} instead of SQLite; null otherwise.
+function pgDatabase() {
+	if (process.env.NMT_TEST_DB !== 'pg')
+		return null;
+	const host = process.env.NMT_TEST_PG_HOST;
+	const port = process.env.NMT_TEST_PG_PORT;
+	if (!host || !port)
+		throw new Error('NMT_TEST_DB=pg needs NMT_TEST_PG_HOST and NMT_TEST_PG_PORT (tests/support/pg.sh start DIR)');
+	const name = `nmt_ui_${process.pid}_${Date.now().toString(36)}`;
+	const args = ['-h', host, '-p', String(port), '-U', 'postgres'];
+	execFileSync('createdb', [...args, name], { stdio: ['ignore', 'ignore', 'pipe'] });
+	return {
+		url: `postgresql:///${name}?host=${host}&port=${port}&user=postgres`,
+		drop: () => execFileSync('dropdb', [...args, '--force', '--if-exists', name], { stdio: ['ignore', 'ignore', 'pipe'] }),
+	};
+}
+
+// Starts nmtd on a fresh SQLite database (PostgreSQL: pgDatabase) with one user; returns
 // {url, user: {username, password, totp_secret}, ctl(...args), stop()}.
 export async function startServer({ username = 'anna', displayName = 'Anna Andersson',
     org = 'RK-STOCKHOLM', role = 'coordinator', region = 'stockholm' } = {}) {
 	const nmtctl = binary('nmtctl');
 	const nmtd = binary('nmtd');
 	const dir = mkdtempSync(path.join(tmpdir(), 'nmt-ui-'));
-	const common = ['--database', path.join(dir, 't.db'), '--key-file', path.join(dir, 'key')];
+	const pg = pgDatabase();
+	const common = ['--database', pg ? pg.url : path.join(dir, 't.db'), '--key-file', path.join(dir, 'key')];
 	execFileSync(nmtctl, [...common, 'init'], { stdio: ['ignore', 'ignore', 'pipe'] });
 	const args = [...common, 'user', 'add', '--username', username, '--display-name', displayName,
 		'--org', org, '--role', role];
@@ -131,6 +151,8 @@ export async function startServer({ username = 'anna', displayName = 'Anna Ander
 			clearTimeout(timer);
 		}
 		rmSync(dir, { recursive: true, force: true });
+		if (pg)
+			pg.drop();
 	}
 	// Runs nmtctl on the server's database; returns its --json output parsed.
 	function ctl(...ctlArgs) {
