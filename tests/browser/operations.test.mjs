@@ -7,8 +7,9 @@
 // (queued, "1 väntar på att skickas", sent when the network is back) and
 // the third after a reload that keeps what was typed – and the API then
 // holds exactly three encounters; the coordinator completes the
-// operation and the field organisation's member can no longer open the
-// operation's case (the page says not found, the API answers 404).
+// operation, records its outcome and evaluates it, and the field
+// organisation's member can no longer open the operation's case (the page
+// says not found, the API answers 404).
 // Screenshots in /tmp/nmt-operations-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -244,7 +245,22 @@ test('the coordinator completes the operation and the field organisation loses t
 	assert.equal(await page.locator('#operation-field').count(), 0);
 	await page.locator('#outcome-heading').waitFor();
 	assert.deepEqual(await page.locator('#operation-steps button').allTextContents(), ['Utvärdera']);
+	// Follow-up: the outcome, then the evaluation.
+	await page.click('#outcome-edit');
+	await page.fill('#outcome-met', '12');
+	await page.fill('#outcome-after', 'Tre personer fick skyddat boende samma kväll.');
+	await page.fill('#outcome-lessons-input', 'Boka tolk för rumänska i förväg.');
+	await page.click('#outcome-submit');
+	await page.locator('#outcome-persons-met:text("12")').waitFor();
+	const done = await anna('GET', `/operations/${opId}`);
+	assert.deepEqual(done.outcome, {
+		persons_met: 12, after_action: 'Tre personer fick skyddat boende samma kväll.',
+		lessons: 'Boka tolk för rumänska i förväg.',
+	});
 	await shot('completed');
+	await page.click('#operation-to-evaluated');
+	await page.locator('#operation-status .badge[data-status="evaluated"]').waitFor();
+	assert.equal(await page.locator('#operation-steps button').count(), 0);
 	await logout(page);
 
 	await login(page, fridaUser);
