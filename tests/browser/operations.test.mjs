@@ -120,6 +120,25 @@ test('the coordinator plans an operation from the site-inspection scenario and a
 	assert.deepEqual(await page.locator('#operation-steps button').allTextContents(), ['Avsluta', 'Ställ in']);
 	const op = await anna('GET', `/operations/${opId}`);
 	assert.equal(op.status, 'active');
+
+	// The month calendar: the operation a link on its day; months change
+	// with the keyboard.
+	await page.click('#nav-operations');
+	await page.click('#operations-mode-calendar');
+	const day = page.locator(`#operations-calendar-grid td[data-date="${op.starts_on}"] a[data-id="${opId}"]`);
+	await day.waitFor();
+	const month = await page.textContent('#operations-month');
+	await page.focus('#operations-next');
+	await page.keyboard.press('Enter');
+	await page.locator('#operations-month', { hasNotText: month }).waitFor();
+	assert.equal(await day.count(), 0);
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'operations-next');
+	await page.keyboard.press('Shift+Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'operations-prev');
+	await page.keyboard.press('Enter');
+	await day.waitFor();
+	await shot('calendar');
+	await page.click('#operations-mode-list');
 	await logout(page);
 });
 
