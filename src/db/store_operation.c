@@ -593,7 +593,9 @@ store_operation_sync_team(struct db *db, const char *op_id,
 	live = strcmp(o.status, "planned") == 0 ||
 	    strcmp(o.status, "active") == 0;
 	p[0] = DB_TEXT(o.case_id);
-	if ((e = db_query(db, "SELECT owner_org FROM nmt_case WHERE id = $1", p,
+	/* The case's lock first, as every write on a case's team takes it. */
+	if ((e = db_query(db,
+	         "SELECT owner_org FROM nmt_case WHERE id = $1 FOR UPDATE", p,
 	         1, &r)) == NMT_OK) {
 		copy_text(owner, sizeof(owner), r, 0, 0);
 		db_result_free(r);
