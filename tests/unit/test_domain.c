@@ -407,9 +407,9 @@ op_f(const char *status, int part)
 	memset(&f, 0, sizeof(f));
 	f.kind = OBJ_OPERATION;
 	f.exists = 1;
-	strcpy(f.region, "syd");
-	strcpy(f.owner_org, "POLISEN-SYD");
-	strcpy(f.op_status, status);
+	strlcopy(f.region, "syd", sizeof(f.region));
+	strlcopy(f.owner_org, "POLISEN-SYD", sizeof(f.owner_org));
+	strlcopy(f.op_status, status, sizeof(f.op_status));
 	f.op_participation = part;
 	return f;
 }
@@ -427,7 +427,7 @@ test_policy_operation(void **state)
 	struct facts                  region = { 0 };
 
 	(void)state;
-	strcpy(region.region, "syd");
+	strlcopy(region.region, "syd", sizeof(region.region));
 	region.kind = OBJ_OPERATION;
 	/* Planning: coordinators, a regional one at home only. */
 	assert_int_equal(policy_decide(&secretariat, OBJ_OPERATION, ACT_CREATE,
