@@ -16,7 +16,7 @@
  * Encounters: only while active. Without "case", the person goes into the
  * operation's group case, made in the same write at the first encounter:
  * title "Punktinsats <number>" (no personal data), county the operation's
- * first, else the seat of the police region (operation_region_county),
+ * first, else the seat of the police region (store_operation_group_case),
  * the operation's region and exploitation forms, owned by the lead
  * organization with the registering user as owner_user; the participants
  * join its team (store_operation_sync_team: the lead full, the others
@@ -831,39 +831,16 @@ named_case(struct ctx *c, const char *case_id)
 static enum nmt_err
 group_case(struct ctx *c, struct operation_rec *o, char case_id[UUID_TEXT])
 {
-	struct case_rec   cr;
 	struct civil_date today;
-	struct db_param   p[2];
-	const char       *county;
 	enum nmt_err      e;
 
 	if (o->case_id != NULL) {
 		strlcopy(case_id, o->case_id, UUID_TEXT);
 		return NMT_OK;
 	}
-	county = o->counties.n > 0 ? o->counties.items[0] :
-	                             operation_region_county(o->region);
-	memset(&cr, 0, sizeof(cr));
-	cr.title = xasprintf("Punktinsats %s", o->number);
-	cr.summary = xstrdup("");
-	cr.county = xstrdup(county != NULL ? county : "01");
-	cr.region = xstrdup(o->region);
-	text_list_set(&cr.exploitation,
-	    (const char *const *)o->exploitation.items, o->exploitation.n);
-	cr.owner_user = xstrdup(c->actor.user_id);
-	cr.owner_org = xstrdup(o->lead_org);
-	cr.created_at = xstrdup(c->now_text);
 	civil_today(c->now, &today);
-	if ((e = store_case_insert(c->db, &cr, today.year)) == NMT_OK) {
-		strlcopy(case_id, cr.id, UUID_TEXT);
-		p[0] = DB_TEXT(cr.id);
-		p[1] = DB_TEXT(o->id);
-		e = db_query(c->db,
-		    "UPDATE operation SET case_id = $1 WHERE id = $2", p, 2,
-		    NULL);
-	}
-	record_free(&case_record, &cr);
-	if (e == NMT_OK)
+	if ((e = store_operation_group_case(c->db, o->id, c->actor.user_id,
+	         c->now_text, today.year, case_id)) == NMT_OK)
 		e = sync_team(c, o->id, case_id);
 	return e;
 }

@@ -11,6 +11,8 @@
  * consultations in the regional coordinators' queues, and tasks to the
  * Migration Agency (one requested, one accepted, one overdue). It
  * prints the logins with their TOTP secrets and a QR code for the first.
+ * Operations (issue 11): one planned and one active in region Syd, made
+ * from scenarios, the active one with two persons met in the field.
  *
  * The data is declared in tables (users, cases, team rows, persons),
  * one function per kind of thing writes each row with its audit entry,
@@ -38,6 +40,7 @@
 #include "domain/calendar.h"
 #include "domain/intake.h"
 #include "domain/person_rules.h"
+#include "domain/scenarios.h"
 
 #define DAY     (24 * 60 * 60)
 #define MAX_SEQ 4 /* items in a list of a table row, with its NULL */
@@ -1125,6 +1128,237 @@ add_intake(struct cli *cli, time_t now)
 	return 0;
 }
 
+/* ---- operations (issue 11): one planned and one active in Syd ---- */
+
+/* A person met in the field at the active operation. */
+static const struct demo_encounter {
+	const char *pseudonym, *gender, *citizenship, *language, *need;
+	int         age_estimate;
+} demo_encounters[] = {
+	{ "Bärplockare A", "male", "TH", "th", "shelter", 34 },
+	{ "Bärplockare B", "female", "TH", "th", "medical", 17 },
+};
+
+/*
+ * The operations, from scenarios, led by the Police in region Syd and
+ * planned by the secretariat: starts_in days from today, days long; the
+ * active one has the encounters above, registered by petra.
+ */
+static const struct demo_operation {
+	const char *scenario, *title, *purpose, *place, *status;
+	int         starts_in, days;
+} demo_operations[] = {
+	{ "sexual-hotel-action", "Hotellinsats i Malmö centrum",
+	    "Nå personer som säljs i hotell- och lägenhetsmiljö och erbjuda "
+	    "stöd, vård och skydd.",
+	    "Hotell i Malmö centrum", "planned", 10, 1 },
+	{ "labour-site-inspection", "Kontroll av bärplockarläger i Skåne",
+	    "Myndighetsgemensam kontroll av boende, löner och arbetsvillkor "
+	    "för säsongsarbetare.",
+	    "Bärplockarläger utanför Hässleholm", "active", -1, 3 },
+};
+
+/* The scenario's checklist as an operation starts with it (JSON). */
+static char *
+demo_checklist(const json_t *s)
+{
+	json_t       *out = json_array();
+	const json_t *item;
+	size_t        i;
+	char         *text;
+
+	json_array_foreach(json_object_get(s, "checklist"), i, item)
+	{
+		json_array_append_new(out,
+		    json_pack("{s:O,s:O,s:b}", "id",
+		        json_object_get(item, "id"), "text",
+		        json_object_get(item, "text"), "done", 0));
+	}
+	text = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	return text;
+}
+
+/* The scenario's participants in Syd (data/scenarios/README.md). */
+static enum nmt_err
+demo_participants(struct cli *cli, const struct operation_rec *o,
+    const json_t *s)
+{
+	struct participant_rec pr;
+	const json_t          *item;
+	char                   code[65], fallback[65];
+	size_t                 i;
+	int                    found = 0;
+	enum nmt_err           e = NMT_OK;
+
+	json_array_foreach(json_object_get(s, "participants"), i, item)
+	{
+		scenario_org(json_string_value(json_object_get(item, "kind")),
+		    o->region, code, fallback);
+		if (*code == '\0' || strcmp(code, o->lead_org) == 0 ||
+		    store_org_exists(cli->db, code, &found) != NMT_OK || !found)
+			continue;
+		memset(&pr, 0, sizeof(pr));
+		pr.operation_id = o->id;
+		pr.organization = code;
+		pr.role = (char *)json_string_value(
+		    json_object_get(item, "role"));
+		pr.added_by = o->created_by;
+		pr.added_at = o->created_at;
+		e = store_participant_add(cli->db, &pr);
+		free(pr.id);
+		if (e != NMT_OK && e != NMT_CONFLICT)
+			return e;
+	}
+	return NMT_OK;
+}
+
+/* One person met in the field, into the group case, as the API does. */
+static enum nmt_err
+demo_encounter(struct cli *cli, const struct demo_encounter *d,
+    const char *op_id, const struct user_row *by, time_t now)
+{
+	struct person_rec    p;
+	struct encounter_rec x;
+	struct civil_date    day;
+	struct text_list     ended;
+	char                 at[TIME_TEXT], case_id[UUID_TEXT], pid[UUID_TEXT];
+	char                 xid[UUID_TEXT];
+	const char          *lang[1] = { d->language }, *need[1] = { d->need };
+	enum nmt_err         e;
+
+	time_format(now, at);
+	civil_today(now, &day);
+	if ((e = store_operation_group_case(cli->db, op_id, by->id, at,
+	         day.year, case_id)) != NMT_OK ||
+	    (e = store_operation_sync_team(cli->db, op_id, by->id, at,
+	         &ended)) != NMT_OK)
+		return e;
+	text_list_free(&ended);
+	memset(&p, 0, sizeof(p));
+	token_uuid(pid);
+	p.id = xstrdup(pid);
+	p.case_id = xstrdup(case_id);
+	p.pseudonym = xstrdup(d->pseudonym);
+	p.gender = xstrdup(d->gender);
+	p.birth_year = REC_NULL_INT;
+	p.age_estimate = d->age_estimate;
+	p.citizenship = xstrdup(d->citizenship);
+	text_list_set(&p.languages, lang, 1);
+	text_list_set(&p.vulnerabilities, NULL, 0);
+	p.protection = xstrdup("none");
+	p.is_child = person_is_child(&day, NULL, -1, d->age_estimate);
+	p.created_by = xstrdup(by->id);
+	p.created_at = xstrdup(at);
+	e = store_person_insert(cli->db, cli->keys.identity, &p);
+	person_rec_free(&p);
+	if (e != NMT_OK)
+		return e;
+	memset(&x, 0, sizeof(x));
+	token_uuid(xid);
+	x.id = xid;
+	x.operation_id = (char *)op_id;
+	x.person_id = pid;
+	x.case_id = case_id;
+	text_list_set(&x.needs, need, 1);
+	x.created_by = (char *)by->id;
+	x.created_at = at;
+	e = store_encounter_insert(cli->db, &x);
+	text_list_free(&x.needs);
+	return e == NMT_OK ?
+	    audit(cli, "operation.encounter", "person", pid, case_id, 0) :
+	    e;
+}
+
+/* One operation in its own transaction, with its audit entries. */
+static enum nmt_err
+add_operation(struct cli *cli, const struct demo_operation *d, time_t now)
+{
+	const json_t        *s = scenario_find(d->scenario);
+	struct operation_rec o;
+	struct user_row      sara, petra;
+	struct civil_date    day;
+	char                 at[TIME_TEXT], from[11], to[11];
+	const char          *county[1] = { "12" };
+	const json_t        *forms;
+	const char          *form[MAX_SEQ];
+	size_t               i, n = 0;
+	enum nmt_err         e;
+
+	if (s == NULL || user_of(cli, "sara", &sara) != 0)
+		return NMT_ERROR;
+	if (user_of(cli, "petra", &petra) != 0) {
+		user_row_cleanup(&sara);
+		return NMT_ERROR;
+	}
+	time_format(now, at);
+	civil_today(now, &day);
+	civil_days_from(now, d->starts_in, from);
+	civil_days_from(now, d->starts_in + d->days - 1, to);
+	forms = json_object_get(s, "exploitation");
+	for (i = 0; i < json_array_size(forms) && n < MAX_SEQ; i++)
+		form[n++] = json_string_value(json_array_get(forms, i));
+	memset(&o, 0, sizeof(o));
+	o.kind = xstrdup(json_string_value(json_object_get(s, "kind")));
+	o.title = xstrdup(d->title);
+	o.purpose = xstrdup(d->purpose);
+	o.region = xstrdup("syd");
+	text_list_set(&o.counties, county, 1);
+	o.place = xstrdup(d->place);
+	o.starts_on = xstrdup(from);
+	o.ends_on = xstrdup(to);
+	o.lead_org = xstrdup("POLISEN-SYD");
+	text_list_set(&o.exploitation, form, n);
+	o.scenario = xstrdup(d->scenario);
+	o.checklist = demo_checklist(s);
+	o.persons_met = REC_NULL_INT;
+	o.created_by = xstrdup(sara.id);
+	o.created_at = xstrdup(at);
+	if ((e = db_begin(cli->db)) != NMT_OK)
+		goto out;
+	if ((e = store_operation_insert(cli->db, &o, day.year)) == NMT_OK &&
+	    (e = demo_participants(cli, &o, s)) == NMT_OK)
+		e = audit(cli, "operation.create", "operation", o.id, NULL, 0);
+	if (e == NMT_OK && strcmp(d->status, "planned") != 0) {
+		free(o.status);
+		o.status = xstrdup(d->status);
+		if ((e = store_operation_update(cli->db, &o)) == NMT_OK)
+			e = audit(cli, "operation.status", "operation", o.id,
+			    NULL, 0);
+	}
+	for (i = 0; e == NMT_OK && strcmp(d->status, "active") == 0 &&
+	     i < COUNT(demo_encounters);
+	     i++)
+		e = demo_encounter(cli, &demo_encounters[i], o.id, &petra,
+		    now + (time_t)i * 60);
+	if (e == NMT_OK)
+		e = db_commit(cli->db);
+	if (e != NMT_OK)
+		db_rollback(cli->db);
+out:
+	record_free(&operation_record, &o);
+	user_row_cleanup(&sara);
+	user_row_cleanup(&petra);
+	return e;
+}
+
+/* The demo operations (issue 11). */
+static int
+add_operations(struct cli *cli, time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(demo_operations); i++)
+		if (add_operation(cli, &demo_operations[i], now) != NMT_OK) {
+			fprintf(stderr,
+			    "nmtctl: could not create the demo operation "
+			    "\"%s\"\n",
+			    demo_operations[i].title);
+			return -1;
+		}
+	return 0;
+}
+
 /* 1 when a demo user exists already (a message is printed). */
 static int
 demo_users_exist(struct cli *cli)
@@ -1202,6 +1436,9 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 			    demo_cases[i].key);
 			goto out;
 		}
+	/* operations (issue 11) */
+	if (add_operations(cli, now) != 0)
+		goto out;
 	printf("\n%zu cases with %zu persons, %zu consultations; see README "
 	       "\"Trying it out\" for what each user sees.\n",
 	    COUNT(demo_cases), COUNT(demo_persons), COUNT(demo_consultations));

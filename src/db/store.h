@@ -1123,7 +1123,15 @@ struct operation_summary {
 };
 enum nmt_err store_operation_summary(struct db *db, const char *op_id,
     struct operation_summary *s);
-/* The county the region's group cases fall in when none is named. */
-const char *operation_region_county(const char *region);
+/*
+ * The operation's group case, made when it has none: title "Punktinsats
+ * <number>" (no personal data), county the operation's first (else the
+ * county of the police region's seat), its region and exploitation forms,
+ * owned by the lead organization with owner_user; operation.case_id set
+ * (its version unchanged). Its id into case_id; year: the case number's.
+ * The team is the caller's (store_operation_sync_team).
+ */
+enum nmt_err store_operation_group_case(struct db *db, const char *op_id,
+    const char *owner_user, const char *now, int year, char case_id[UUID_TEXT]);
 
 #endif

@@ -593,7 +593,9 @@ store_operation_sync_team(struct db *db, const char *op_id,
 	live = strcmp(o.status, "planned") == 0 ||
 	    strcmp(o.status, "active") == 0;
 	p[0] = DB_TEXT(o.case_id);
-	if ((e = db_query(db, "SELECT owner_org FROM nmt_case WHERE id = $1", p,
+	/* The case's lock first, as every write on a case's team takes it. */
+	if ((e = db_query(db,
+	         "SELECT owner_org FROM nmt_case WHERE id = $1 FOR UPDATE", p,
 	         1, &r)) == NMT_OK) {
 		copy_text(owner, sizeof(owner), r, 0, 0);
 		db_result_free(r);
@@ -694,12 +696,9 @@ store_operation_summary(struct db *db, const char *op_id,
 	return NMT_OK;
 }
 
-/*
- * A region's group cases, when the operation names no county: the county
- * where the police region has its seat.
- */
-const char *
-operation_region_county(const char *region)
+/* The county of the police region's seat, for a group case. */
+static const char *
+region_county(const char *region)
 {
 	static const struct {
 		const char *region, *county;
@@ -717,5 +716,46 @@ operation_region_county(const char *region)
 	for (i = 0; i < sizeof(seats) / sizeof(seats[0]); i++)
 		if (region != NULL && strcmp(region, seats[i].region) == 0)
 			return seats[i].county;
-	return NULL;
+	return "01";
+}
+
+enum nmt_err
+store_operation_group_case(struct db *db, const char *op_id,
+    const char *owner_user, const char *now, int year, char case_id[UUID_TEXT])
+{
+	struct operation_rec o;
+	struct case_rec      cr;
+	struct db_param      p[2];
+	enum nmt_err         e;
+
+	memset(&o, 0, sizeof(o));
+	if ((e = store_operation_get(db, op_id, 1, &o)) != NMT_OK)
+		return e;
+	if (o.case_id != NULL) {
+		strlcopy(case_id, o.case_id, UUID_TEXT);
+		record_free(&operation_record, &o);
+		return NMT_OK;
+	}
+	memset(&cr, 0, sizeof(cr));
+	cr.title = xasprintf("Punktinsats %s", o.number);
+	cr.summary = xstrdup("");
+	cr.county = xstrdup(
+	    o.counties.n > 0 ? o.counties.items[0] : region_county(o.region));
+	cr.region = xstrdup(o.region);
+	text_list_set(&cr.exploitation,
+	    (const char *const *)o.exploitation.items, o.exploitation.n);
+	cr.owner_user = xstrdup(owner_user);
+	cr.owner_org = xstrdup(o.lead_org);
+	cr.created_at = xstrdup(now);
+	if ((e = store_case_insert(db, &cr, year)) == NMT_OK) {
+		strlcopy(case_id, cr.id, UUID_TEXT);
+		p[0] = DB_TEXT(cr.id);
+		p[1] = DB_TEXT(op_id);
+		e = db_query(db,
+		    "UPDATE operation SET case_id = $1 WHERE id = $2", p, 2,
+		    NULL);
+	}
+	record_free(&case_record, &cr);
+	record_free(&operation_record, &o);
+	return e;
 }

@@ -310,3 +310,24 @@ test('the demo has tasks to the Migration Agency (requested, accepted, overdue) 
   const audit = await listAll(srv, '/api/v1/audit?action=task.create', { auth: U.greta });
   assert.equal(audit.length, 3);
 });
+
+test('the demo has a planned and an active operation in Syd, the active one with two persons met', async () => {
+  const ops = await listAll(srv, '/api/v1/operations?region=syd', { auth: U.petra });
+  const byTitle = new Map(ops.map((o) => [o.title, o]));
+  const planned = byTitle.get('Hotellinsats i Malmö centrum');
+  const active = byTitle.get('Kontroll av bärplockarläger i Skåne');
+  assert.deepEqual([planned?.status, planned?.scenario], ['planned', 'sexual-hotel-action']);
+  assert.deepEqual([active?.status, active?.scenario], ['active', 'labour-site-inspection']);
+  const doc = (await api(srv, 'GET', `/api/v1/operations/${active.id}`, { auth: U.petra })).json;
+  assert.ok(doc.checklist.length > 0);
+  assert.deepEqual(doc.participants.map((p) => p.organization).sort(),
+    ['ARBETSMILJOVERKET', 'MIGRATIONSVERKET', 'POLISEN-SYD', 'SKATTEVERKET']);
+  const s = (await api(srv, 'GET', `/api/v1/operations/${active.id}/summary`, { auth: U.petra })).json;
+  assert.deepEqual([s.persons, s.children, s.by_citizenship], [2, 1, [{ citizenship: 'TH', persons: 2 }]]);
+  const team = (await api(srv, 'GET', `/api/v1/cases/${doc.case}/team`, { auth: U.petra })).json.items;
+  assert.ok(team.some((m) => m.organization === 'MIGRATIONSVERKET' && m.operation === active.id
+    && m.access === 'pseudonymous'), 'the participants are on the group case');
+  // mira's organization takes part: she sees both operations.
+  const mira = await listAll(srv, '/api/v1/operations', { auth: U.mira });
+  assert.ok(mira.some((o) => o.id === active.id));
+});

@@ -398,6 +398,115 @@ test_policy_scope_matches_decide(void **state)
 
 /* ---- the child rule ---- */
 
+/* Operations (issue 11): an operation in Syd led by the Police. */
+static struct facts
+op_f(const char *status, int part)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = OBJ_OPERATION;
+	f.exists = 1;
+	strlcopy(f.region, "syd", sizeof(f.region));
+	strlcopy(f.owner_org, "POLISEN-SYD", sizeof(f.owner_org));
+	strlcopy(f.op_status, status, sizeof(f.op_status));
+	f.op_participation = part;
+	return f;
+}
+
+static void
+test_policy_operation(void **state)
+{
+	static const struct principal rk_vast = { ROLE_COORDINATOR, "u5",
+		"RK-VAST", "vast" };
+	static const struct principal analyst = { ROLE_ANALYST, "u8", "NMT",
+		NULL };
+	struct facts                  none = op_f("active", OP_PART_NONE);
+	struct facts                  read = op_f("active", OP_PART_READ);
+	struct facts                  field = op_f("active", OP_PART_FIELD);
+	struct facts                  region = { 0 };
+
+	(void)state;
+	strlcopy(region.region, "syd", sizeof(region.region));
+	region.kind = OBJ_OPERATION;
+	/* Planning: coordinators, a regional one at home only. */
+	assert_int_equal(policy_decide(&secretariat, OBJ_OPERATION, ACT_CREATE,
+	                     &region),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&rk_syd, OBJ_OPERATION, ACT_CREATE,
+	                     &region),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&rk_vast, OBJ_OPERATION, ACT_CREATE,
+	                     &region),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION, ACT_CREATE,
+	                     NULL),
+	    POLICY_FORBIDDEN);
+	/* Seeing: by rights or by taking part; else hidden; 403 by role. */
+	assert_int_equal(policy_decide(&rk_vast, OBJ_OPERATION, ACT_READ,
+	                     &none),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION, ACT_READ,
+	                     &none),
+	    POLICY_HIDDEN);
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION, ACT_READ,
+	                     &read),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&analyst, OBJ_OPERATION, ACT_READ,
+	                     &field),
+	    POLICY_FORBIDDEN);
+	/* Changing: coordinators by rights and the lead organization. */
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION, ACT_UPDATE,
+	                     &field),
+	    POLICY_FORBIDDEN);
+	assert_int_equal(policy_decide(&police, OBJ_OPERATION, ACT_UPDATE,
+	                     &field),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&rk_syd, OBJ_OPERATION, ACT_TEAM_CHANGE,
+	                     &none),
+	    POLICY_ALLOW);
+	/* Encounters: field participants too, readers not; only active. */
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION,
+	                     ACT_OP_ENCOUNTER, &field),
+	    POLICY_ALLOW);
+	assert_int_equal(policy_decide(&migration, OBJ_OPERATION,
+	                     ACT_OP_ENCOUNTER, &read),
+	    POLICY_FORBIDDEN);
+	assert_true(policy_conflict(ACT_OP_ENCOUNTER,
+	    &(struct facts){ .kind = OBJ_OPERATION,
+	        .exists = 1,
+	        .op_status = "completed" }));
+	assert_false(policy_conflict(ACT_OP_ENCOUNTER, &field));
+	assert_int_equal(policy_operation_allowed(&migration, &field),
+	    OPS_ENCOUNTER);
+	assert_int_equal(policy_operation_allowed(&migration, &read), 0);
+}
+
+static void
+test_operation_moves(void **state)
+{
+	static const char *const s[] = { "planned", "active", "completed",
+		"evaluated", "cancelled" };
+	/* allowed[from][to] */
+	static const int allowed[5][5] = {
+		{ 1, 1, 0, 0, 1 },
+		{ 0, 1, 1, 0, 1 },
+		{ 0, 0, 1, 1, 0 },
+		{ 0, 0, 0, 1, 0 },
+		{ 0, 0, 0, 0, 1 },
+	};
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < 5; j++)
+			assert_int_equal(policy_operation_move(s[i], s[j]),
+			    allowed[i][j]);
+	assert_false(policy_operation_move("planned", "done"));
+	assert_false(policy_operation_outcome("active"));
+	assert_true(policy_operation_outcome("evaluated"));
+}
+
 static void
 test_child_rule(void **state)
 {
@@ -1281,6 +1390,8 @@ main(void)
 		cmocka_unit_test(test_policy_unknown_protection),
 		cmocka_unit_test(test_policy_scope_matches_decide),
 		cmocka_unit_test(test_policy_allowed),
+		cmocka_unit_test(test_policy_operation),
+		cmocka_unit_test(test_operation_moves),
 		cmocka_unit_test(test_policy_consultation),
 		cmocka_unit_test(test_consultation_moves),
 		cmocka_unit_test(test_intake_rules),
