@@ -27,7 +27,7 @@ function participantText(p) {
 	if (typeof p === 'string')
 		return vocab.label('organization_kinds', p);
 	const kind = p.kind || p.organization_kind || p.organization;
-	const role = p.role ? ` – ${t(`operations.role.${p.role}`)}` : '';
+	const role = p.role ? ` – ${vocab.label('participant_roles', p.role)}` : '';
 	return `${vocab.label('organization_kinds', kind)}${role}`;
 }
 
@@ -68,7 +68,7 @@ export async function render(ctx) {
 	const preview = h('div', { class: 'op-preview', id: 'scenario-preview', 'aria-live': 'polite' });
 	const kind = choiceGroup({
 		legend: t('operations.col.kind'), name: 'kind', type: 'radio',
-		options: ['operational', 'structural'].map((k) => [k, t(`operations.kind.${k}`)]), checked: ['operational'],
+		options: vocab.options('operation_kinds'), checked: ['operational'],
 	});
 	const title = inputField({ label: t('operations.plan.titleLabel'), hint: t('operations.plan.titleHint'), id: 'op-title', name: 'title', maxlength: '200' });
 	const purpose = textareaField({ label: t('operations.plan.purpose'), id: 'op-purpose', name: 'purpose', rows: '3', maxlength: '4000' });

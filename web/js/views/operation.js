@@ -22,7 +22,6 @@ import { statusBadge } from './operations.js';
 // The status a step of the answer's `allowed` moves to (the status
 // machine is the server's: API.md).
 const STEPS = [['start', 'active'], ['complete', 'completed'], ['evaluate', 'evaluated'], ['cancel', 'cancelled']];
-const ROLES = ['lead', 'field', 'support', 'interpreter', 'observer'];
 const AFTER = new Set(['completed', 'evaluated']);
 
 function text(obj) {
@@ -145,7 +144,7 @@ export async function render(ctx) {
 		const gc = op.case;
 		return definitionList([
 			[t('operations.col.status'), h('span', { id: 'operation-status' }, statusBadge(op.status))],
-			[t('operations.col.kind'), t(`operations.kind.${op.kind}`)],
+			[t('operations.col.kind'), vocab.label('operation_kinds', op.kind)],
 			[t('operations.col.dates'), op.starts_on === op.ends_on ? op.starts_on : `${op.starts_on} – ${op.ends_on}`],
 			[t('operations.col.region'), ref.nameOf(regions, op.region)],
 			countyNames ? [t('operations.plan.counties'), countyNames] : null,
@@ -170,7 +169,7 @@ export async function render(ctx) {
 			columns: [
 				{ key: 'org', label: t('operation.col.organization'), rowHeader: true, cell: (p) => p.organization_name || orgName(p.organization) },
 				{ key: 'user', label: t('operation.col.person'), cell: (p) => p.username || t('dash') },
-				{ key: 'role', label: t('operation.col.role'), cell: (p) => t(`operations.role.${p.role}`) },
+				{ key: 'role', label: t('operation.col.role'), cell: (p) => vocab.label('participant_roles', p.role) },
 				...(removes ? [{
 					key: 'actions', label: t('operation.col.actions'), hideLabel: true,
 					cell: (p) => h('button', {
@@ -207,7 +206,7 @@ export async function render(ctx) {
 			const user = inputField({ label: t('operation.username'), hint: t('operation.usernameHint'), optional: true, id: 'participant-user', name: 'username', maxlength: '64' });
 			const role = selectField({
 				label: t('operation.col.role'), id: 'participant-role', name: 'role',
-				options: ROLES.map((r) => [r, t(`operations.role.${r}`)]), value: 'field',
+				options: vocab.options('participant_roles'), value: 'field',
 			});
 			const panel = disclosure({
 				id: 'participant-add', text: t('operation.addParticipant'), panelId: 'participant-panel', panelClass: 'form-panel',

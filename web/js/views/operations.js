@@ -11,12 +11,12 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, locale } from '../i18n.js';
 import * as ref from '../ref.js';
+import * as vocab from '../vocab.js';
 import { setTitle, pageHeading, alertBox, errorMessage } from '../ui.js';
 import { selectField, inputField } from '../form.js';
 import { dataTable } from '../table.js';
 import { plansOperations } from '../roles.js';
 
-export const STATUSES = ['planned', 'active', 'completed', 'evaluated', 'cancelled'];
 const MAX_PAGES = 10;
 
 let filters = null;   // {status, region, from, to, mode, month: 'YYYY-MM'}
@@ -49,7 +49,7 @@ async function allOperations(params) {
 
 export function statusBadge(status) {
 	return h('span', { class: ['badge', `op-status-${status}`], dataset: { status } },
-	    t(`operations.status.${status}`));
+	    vocab.label('operation_statuses', status));
 }
 
 function opLink(op) {
@@ -71,7 +71,7 @@ function listTable(items, regions) {
 			{ key: 'title', label: t('operations.col.title'), rowHeader: true, cell: opLink },
 			{ key: 'dates', label: t('operations.col.dates'), cell: dates },
 			{ key: 'region', label: t('operations.col.region'), cell: (op) => ref.nameOf(regions, op.region) },
-			{ key: 'kind', label: t('operations.col.kind'), cell: (op) => t(`operations.kind.${op.kind}`) },
+			{ key: 'kind', label: t('operations.col.kind'), cell: (op) => vocab.label('operation_kinds', op.kind) },
 			{ key: 'status', label: t('operations.col.status'), cell: (op) => statusBadge(op.status) },
 		],
 	});
@@ -159,7 +159,7 @@ export async function render(ctx) {
 
 	const status = selectField({
 		label: t('operations.col.status'), id: 'operations-status', name: 'status',
-		options: STATUSES.map((s) => [s, t(`operations.status.${s}`)]),
+		options: vocab.options('operation_statuses'),
 		choose: t('operations.statusAll'), value: filters.status,
 	});
 	const region = selectField({
