@@ -939,7 +939,7 @@ encounter_create(struct ctx *c)
 	if (out.resent)
 		reply_json(c, 200, doc);
 	else
-		reply_created(c, "/api/v1/operations/encounters", out.id, doc);
+		reply_created(c, "/api/v1/persons", x.person_id, doc);
 	record_free(&encounter_record, &x);
 }
 

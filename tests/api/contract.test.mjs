@@ -189,6 +189,9 @@ test('the documented code lists are the server\'s vocabularies', async () => {
     consultation_channels: 'ConsultationChannel', urgencies: 'Urgency', consents: 'Consent',
    
     suggestion_reasons: 'SuggestionReason', task_statuses: 'TaskStatus', notification_kinds: 'NotificationKind',
+    // Operations (issue 11).
+    operation_kinds: 'OperationKind', operation_statuses: 'OperationStatus', participant_roles: 'ParticipantRole',
+    immediate_needs: 'ImmediateNeed',
   };
   assert.deepEqual(Object.keys(r.json).sort(), Object.keys(lists).sort(), 'the vocabularies served');
   for (const [name, schema] of Object.entries(lists)) {

@@ -292,6 +292,7 @@ test('encounters only while active, by the lead, field participants and coordina
     needs: ['shelter', 'child_protection'] }));
   assertStatus(byField, 201);
   assert.equal(byField.json.operation, op.id);
+  assert.equal(byField.headers.get('location'), `/api/v1/persons/${byField.json.person}`);
   assert.deepEqual(byField.json.needs, ['shelter', 'child_protection']);
   for (const who of ['pol', 'rksyd', 'nmt']) assertStatus(await encounter(U[who], op.id, person()), 201, who);
   const done = await moveTo((await getOp(U.rksyd, op.id)).json, 'completed');
