@@ -180,7 +180,7 @@ record_column(enum stats_dim d)
  * "unknown" in the exploitation dimension.
  */
 static enum nmt_err
-visit_records(struct db *db, const struct stats_query *q, int eurostat,
+visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
     stats_visit_fn fn, void *arg)
 {
 	static const enum stats_dim euro_dims[] = { DIM_YEAR, DIM_GENDER,
@@ -273,6 +273,208 @@ visit_records(struct db *db, const struct stats_query *q, int eurostat,
 	}
 	db_result_free(r);
 	return NMT_OK;
+}
+
+
+/*
+ * Whether the summary of q's sources is current (stat_source: no source
+ * changed since it was summarized); a source without records has no row
+ * and nothing to summarize.
+ */
+static enum nmt_err
+summary_fresh(struct db *db, const struct stats_query *q, int *fresh)
+{
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	sql_add(b, "SELECT count(*) FROM stat_source "
+	           "WHERE changes <> summarized");
+	if (strcmp(q->source, "all") != 0)
+		sql_and_eq(b, "source", DB_TEXT(q->source));
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e == NMT_OK)
+		*fresh = db_rows(r) == 1 && db_int(r, 0, 0) == 0;
+	db_result_free(r);
+	return e;
+}
+
+/* A summary row's forms ("a,b", "" for none) into it (buf: the text). */
+static void
+split_forms(const char *text, char *buf, size_t len, struct stats_item *it,
+    const char **forms, size_t max)
+{
+	char *save = NULL, *tok;
+
+	strlcopy(buf, text ? text : "", len);
+	it->forms = forms;
+	it->nforms = 0;
+	for (tok = strtok_r(buf, ",", &save); tok != NULL && it->nforms < max;
+	     tok = strtok_r(NULL, ",", &save))
+		forms[it->nforms++] = tok;
+}
+
+/*
+ * The imported records from their summary (stat_summary), grouped by
+ * the columns the dimensions need and, when forms count, by the records'
+ * form lists, split here (a record once in each form; Eurostat: once in
+ * each category).
+ */
+static enum nmt_err
+visit_summary(struct db *db, const struct stats_query *q, int eurostat,
+    stats_visit_fn fn, void *arg)
+{
+	static const enum stats_dim euro_dims[] = { DIM_YEAR, DIM_GENDER,
+		DIM_CHILD, DIM_CITIZENSHIP };
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	const char       *cols[DIM_COUNT];
+	enum stats_dim    dims[DIM_COUNT];
+	int               ncols = 0, forms = eurostat, i, j;
+	enum nmt_err      e;
+
+	for (i = 0; i < (eurostat ? 4 : q->ndims); i++) {
+		enum stats_dim d = eurostat ? euro_dims[i] : q->by[i];
+		const char    *col = record_column(d);
+
+		if (d == DIM_EXPLOITATION)
+			forms = 1;
+		for (j = 0; j < ncols && (col == NULL ||
+		                             strcmp(cols[j], col) != 0);
+		     j++)
+			;
+		if (col != NULL && j == ncols) {
+			dims[ncols] = d;
+			cols[ncols++] = col;
+		}
+	}
+	sql_add(b, "SELECT sum(r.n)");
+	for (j = 0; j < ncols; j++) {
+		sql_add(b, ", ");
+		sql_add(b, cols[j]);
+	}
+	if (forms)
+		sql_add(b, ", r.forms");
+	sql_add(b, " FROM stat_summary r WHERE 1 = 1");
+	if (strcmp(q->source, "all") != 0)
+		sql_and_eq(b, "r.source", DB_TEXT(q->source));
+	if (q->year != 0)
+		sql_and_eq(b, "r.year", DB_INT(q->year));
+	for (j = 0; j < ncols + forms; j++) {
+		char num[16];
+
+		sql_add(b, j == 0 ? " GROUP BY " : ", ");
+		snprintf(num, sizeof(num), "%d", j + 2);
+		sql_add(b, num);
+	}
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK)
+		return e;
+	for (i = 0; i < db_rows(r); i++) {
+		struct stats_item it;
+		const char       *list[MAX_FORMS], *cats[MAX_FORMS];
+		char              text[512];
+
+		memset(&it, 0, sizeof(it));
+		it.weight = db_int(r, i, 0);
+		it.v[DIM_REGION] = "unknown";
+		it.v[DIM_COUNTY] = "unknown";
+		it.v[DIM_PRESUMED_VICTIM] = "yes";
+		for (j = 0; j < ncols; j++) {
+			const char *v = db_text(r, i, j + 1);
+
+			if (dims[j] == DIM_CITIZENSHIP ||
+			    dims[j] == DIM_CITIZENSHIP_GROUP) {
+				it.v[DIM_CITIZENSHIP] = v;
+				it.v[DIM_CITIZENSHIP_GROUP] =
+				    stats_citizenship_group(v);
+			} else
+				it.v[dims[j]] = v;
+		}
+		if (forms) {
+			split_forms(db_text(r, i, ncols + 1), text, sizeof(text),
+			    &it, list, MAX_FORMS);
+			if (eurostat)
+				forms_eurostat(&it, cats);
+		}
+		if (it.weight > 0)
+			fn(&it, arg);
+	}
+	db_result_free(r);
+	return NMT_OK;
+}
+
+/* The imported records: from the summary when it is current. */
+static enum nmt_err
+visit_records(struct db *db, const struct stats_query *q, int eurostat,
+    stats_visit_fn fn, void *arg)
+{
+	enum nmt_err e;
+	int          fresh = 0;
+
+	if ((e = summary_fresh(db, q, &fresh)) != NMT_OK)
+		return e;
+	return fresh ? visit_summary(db, q, eurostat, fn, arg) :
+	               visit_records_direct(db, q, eurostat, fn, arg);
+}
+
+static enum nmt_err
+summarize_one(struct db *db, const char *source)
+{
+	struct db_param   p[2] = { DB_TEXT(source), DB_INT(0) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               pg = db_kind(db) == DB_PG;
+	long long         changes;
+
+	/* the counter first (locked on PostgreSQL): what the summary covers */
+	e = db_query(db,
+	    pg ? "SELECT changes FROM stat_source WHERE source = $1 FOR UPDATE" :
+	         "SELECT changes FROM stat_source WHERE source = $1",
+	    p, 1, &r);
+	if (e != NMT_OK)
+		return e;
+	changes = db_rows(r) > 0 ? db_int(r, 0, 0) : -1;
+	db_result_free(r);
+	if (changes < 0)
+		return NMT_OK; /* no records ever: nothing to summarize */
+	if ((e = db_query(db, "DELETE FROM stat_summary WHERE source = $1", p,
+	         1, NULL)) != NMT_OK)
+		return e;
+	/*
+	 * Each record's forms sorted and joined, then the records counted
+	 * by all their attributes. SQLite's group_concat follows the order
+	 * of the ordered subquery it reads.
+	 */
+	e = db_query(db,
+	    pg ? "INSERT INTO stat_summary (source, year, gender, age_band, "
+	         "child, citizenship, forms, n) SELECT r.source, r.year, "
+	         "r.gender, r.age_band, r.child, r.citizenship, "
+	         "COALESCE(f.forms, ''), count(*) FROM stat_record r LEFT JOIN "
+	         "(SELECT source, record_key, string_agg(form, ',' ORDER BY "
+	         "form) AS forms FROM stat_record_form WHERE source = $1 "
+	         "GROUP BY source, record_key) f ON f.source = r.source AND "
+	         "f.record_key = r.record_key WHERE r.source = $1 "
+	         "GROUP BY 1, 2, 3, 4, 5, 6, 7" :
+	         "INSERT INTO stat_summary (source, year, gender, age_band, "
+	         "child, citizenship, forms, n) SELECT r.source, r.year, "
+	         "r.gender, r.age_band, r.child, r.citizenship, "
+	         "COALESCE(f.forms, ''), count(*) FROM stat_record r LEFT JOIN "
+	         "(SELECT source, record_key, group_concat(form, ',') AS forms "
+	         "FROM (SELECT source, record_key, form FROM stat_record_form "
+	         "WHERE source = $1 ORDER BY source, record_key, form) "
+	         "GROUP BY source, record_key) f ON f.source = r.source AND "
+	         "f.record_key = r.record_key WHERE r.source = $1 "
+	         "GROUP BY 1, 2, 3, 4, 5, 6, 7",
+	    p, 1, NULL);
+	if (e != NMT_OK)
+		return e;
+	p[1] = DB_INT(changes);
+	return db_query(db,
+	    "UPDATE stat_source SET summarized = $2 WHERE source = $1", p, 2,
+	    NULL);
 }
 
 static enum nmt_err
@@ -391,4 +593,22 @@ store_stats_count(struct db *db, const struct stats_query *q,
 		return e;
 	stats_finish(t);
 	return NMT_OK;
+}
+
+enum nmt_err
+store_stats_summarize(struct db *db, const char *source)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               i;
+
+	if (source != NULL)
+		return summarize_one(db, source);
+	if ((e = db_query(db, "SELECT source FROM stat_source ORDER BY source",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	for (i = 0; e == NMT_OK && i < db_rows(r); i++)
+		e = summarize_one(db, db_text(r, i, 0));
+	db_result_free(r);
+	return e;
 }

@@ -221,6 +221,7 @@ const struct term vocab_audit_actions[] = {
 	{ "consultation.write_denied", NULL, NULL },
 	/* statistics (issue 12): a query, with the query as its object */
 	{ "stats.query", NULL, NULL },
+	{ "stats.summarize", NULL, NULL }, /* nmtctl stats summarize */
 	TERM_END,
 };
 
