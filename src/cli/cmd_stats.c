@@ -26,7 +26,8 @@ cmd_stats(struct cli *cli, int argc, char **argv)
 	if (argc < 1 || strcmp(argv[0], "summarize") != 0 ||
 	    (argc != 1 && source == NULL) ||
 	    (source != NULL && !stats_source_valid(source))) {
-		fputs("usage: nmtctl stats summarize [--source NAME]\n", stderr);
+		fputs("usage: nmtctl stats summarize [--source NAME]\n",
+		    stderr);
 		return 2;
 	}
 	if (cli_open(cli, 0) != 0)

@@ -48,13 +48,12 @@ year_of(const char *instant, char year[5])
 		strlcopy(year, "0", 5);
 		return 0;
 	}
-	return atoi(year);
+	return (int)strtol(year, NULL, 10); /* four digits, checked above */
 }
 
 /* The string members of a JSON array text (a case's forms) into it. */
 static json_t *
-forms_of(const char *text, struct stats_item *it, const char **buf,
-    size_t max)
+forms_of(const char *text, struct stats_item *it, const char **buf, size_t max)
 {
 	json_t *a = text ? json_loads(text, 0, NULL) : NULL;
 	size_t  i;
@@ -63,8 +62,8 @@ forms_of(const char *text, struct stats_item *it, const char **buf,
 	it->nforms = 0;
 	for (i = 0; json_is_array(a) && i < json_array_size(a); i++)
 		if (json_is_string(json_array_get(a, i)) && it->nforms < max)
-			buf[it->nforms++] =
-			    json_string_value(json_array_get(a, i));
+			buf[it->nforms++] = json_string_value(
+			    json_array_get(a, i));
 	return a;
 }
 
@@ -100,12 +99,13 @@ visit_persons(struct db *db, const struct stats_query *q, int eurostat,
 	enum nmt_err      e;
 	int               i;
 
-	sql_add(b, "SELECT p.created_at, c.region, c.county, p.citizenship, "
-	           "c.exploitation, p.gender, p.birth_year, p.age_estimate, "
-	           "p.is_child, (SELECT a.result FROM person_assessment a "
-	           "WHERE a.person_id = p.id ORDER BY a.seq DESC LIMIT 1) "
-	           "FROM person p JOIN nmt_case c ON c.id = p.case_id "
-	           "WHERE 1 = 1");
+	sql_add(b,
+	    "SELECT p.created_at, c.region, c.county, p.citizenship, "
+	    "c.exploitation, p.gender, p.birth_year, p.age_estimate, "
+	    "p.is_child, (SELECT a.result FROM person_assessment a "
+	    "WHERE a.person_id = p.id ORDER BY a.seq DESC LIMIT 1) "
+	    "FROM person p JOIN nmt_case c ON c.id = p.case_id "
+	    "WHERE 1 = 1");
 	if (q->region != NULL)
 		sql_and_eq(b, "c.region", DB_TEXT(q->region));
 	and_year(b, "p.created_at", q->year);
@@ -185,12 +185,12 @@ visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
 {
 	static const enum stats_dim euro_dims[] = { DIM_YEAR, DIM_GENDER,
 		DIM_CHILD, DIM_CITIZENSHIP };
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	const char       *cols[DIM_COUNT];
-	enum stats_dim    dims[DIM_COUNT];
-	int               ncols = 0, forms = eurostat, i, j;
-	enum nmt_err      e;
+	struct sql                 *b = sql_new();
+	struct db_result           *r = NULL;
+	const char                 *cols[DIM_COUNT];
+	enum stats_dim              dims[DIM_COUNT];
+	int                         ncols = 0, forms = eurostat, i, j;
+	enum nmt_err                e;
 
 	for (i = 0; i < (eurostat ? 4 : q->ndims); i++) {
 		enum stats_dim d = eurostat ? euro_dims[i] : q->by[i];
@@ -198,8 +198,8 @@ visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
 
 		if (d == DIM_EXPLOITATION)
 			forms = 1;
-		for (j = 0; j < ncols && (col == NULL ||
-		                             strcmp(cols[j], col) != 0);
+		for (j = 0;
+		     j < ncols && (col == NULL || strcmp(cols[j], col) != 0);
 		     j++)
 			;
 		if (col != NULL && j == ncols) {
@@ -213,20 +213,23 @@ visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
 		sql_add(b, cols[j]);
 	}
 	if (forms)
-		sql_add(b, eurostat ? ", COALESCE(f.form, 'other')" :
-		                      ", COALESCE(f.form, 'unknown')");
+		sql_add(b,
+		    eurostat ? ", COALESCE(f.form, 'other')" :
+		               ", COALESCE(f.form, 'unknown')");
 	sql_add(b, " FROM stat_record r");
 	if (eurostat)
-		sql_add(b, " LEFT JOIN (SELECT DISTINCT source, record_key, "
-		           "CASE WHEN form = 'sexual' THEN 'sexual' "
-		           "WHEN form IN ('forced_labour', 'unreasonable_work', "
-		           "'slavery_servitude') THEN 'labour' ELSE 'other' END "
-		           "AS form FROM stat_record_form) f");
+		sql_add(b,
+		    " LEFT JOIN (SELECT DISTINCT source, record_key, "
+		    "CASE WHEN form = 'sexual' THEN 'sexual' "
+		    "WHEN form IN ('forced_labour', 'unreasonable_work', "
+		    "'slavery_servitude') THEN 'labour' ELSE 'other' END "
+		    "AS form FROM stat_record_form) f");
 	else if (forms)
 		sql_add(b, " LEFT JOIN stat_record_form f");
 	if (forms)
-		sql_add(b, " ON f.source = r.source AND "
-		           "f.record_key = r.record_key");
+		sql_add(b,
+		    " ON f.source = r.source AND "
+		    "f.record_key = r.record_key");
 	sql_add(b, " WHERE 1 = 1");
 	if (strcmp(q->source, "all") != 0)
 		sql_and_eq(b, "r.source", DB_TEXT(q->source));
@@ -275,7 +278,6 @@ visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
 	return NMT_OK;
 }
 
-
 /*
  * Whether the summary of q's sources is current (stat_source: no source
  * changed since it was summarized); a source without records has no row
@@ -288,8 +290,9 @@ summary_fresh(struct db *db, const struct stats_query *q, int *fresh)
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	sql_add(b, "SELECT count(*) FROM stat_source "
-	           "WHERE changes <> summarized");
+	sql_add(b,
+	    "SELECT count(*) FROM stat_source "
+	    "WHERE changes <> summarized");
 	if (strcmp(q->source, "all") != 0)
 		sql_and_eq(b, "source", DB_TEXT(q->source));
 	e = sql_run(db, b, &r);
@@ -327,12 +330,12 @@ visit_summary(struct db *db, const struct stats_query *q, int eurostat,
 {
 	static const enum stats_dim euro_dims[] = { DIM_YEAR, DIM_GENDER,
 		DIM_CHILD, DIM_CITIZENSHIP };
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	const char       *cols[DIM_COUNT];
-	enum stats_dim    dims[DIM_COUNT];
-	int               ncols = 0, forms = eurostat, i, j;
-	enum nmt_err      e;
+	struct sql                 *b = sql_new();
+	struct db_result           *r = NULL;
+	const char                 *cols[DIM_COUNT];
+	enum stats_dim              dims[DIM_COUNT];
+	int                         ncols = 0, forms = eurostat, i, j;
+	enum nmt_err                e;
 
 	for (i = 0; i < (eurostat ? 4 : q->ndims); i++) {
 		enum stats_dim d = eurostat ? euro_dims[i] : q->by[i];
@@ -340,8 +343,8 @@ visit_summary(struct db *db, const struct stats_query *q, int eurostat,
 
 		if (d == DIM_EXPLOITATION)
 			forms = 1;
-		for (j = 0; j < ncols && (col == NULL ||
-		                             strcmp(cols[j], col) != 0);
+		for (j = 0;
+		     j < ncols && (col == NULL || strcmp(cols[j], col) != 0);
 		     j++)
 			;
 		if (col != NULL && j == ncols) {
@@ -394,8 +397,8 @@ visit_summary(struct db *db, const struct stats_query *q, int eurostat,
 				it.v[dims[j]] = v;
 		}
 		if (forms) {
-			split_forms(db_text(r, i, ncols + 1), text, sizeof(text),
-			    &it, list, MAX_FORMS);
+			split_forms(db_text(r, i, ncols + 1), text,
+			    sizeof(text), &it, list, MAX_FORMS);
 			if (eurostat)
 				forms_eurostat(&it, cats);
 		}
@@ -431,8 +434,9 @@ summarize_one(struct db *db, const char *source)
 
 	/* the counter first (locked on PostgreSQL): what the summary covers */
 	e = db_query(db,
-	    pg ? "SELECT changes FROM stat_source WHERE source = $1 FOR UPDATE" :
-	         "SELECT changes FROM stat_source WHERE source = $1",
+	    pg ?
+	        "SELECT changes FROM stat_source WHERE source = $1 FOR UPDATE" :
+	        "SELECT changes FROM stat_source WHERE source = $1",
 	    p, 1, &r);
 	if (e != NMT_OK)
 		return e;
@@ -487,13 +491,15 @@ visit_rows(struct db *db, const struct stats_query *q, stats_visit_fn fn,
 	int               i, cases = q->measure == STATS_CASES;
 
 	if (cases)
-		sql_add(b, "SELECT created_at, region, county, exploitation "
-		           "FROM nmt_case WHERE 1 = 1");
+		sql_add(b,
+		    "SELECT created_at, region, county, exploitation "
+		    "FROM nmt_case WHERE 1 = 1");
 	else
-		sql_add(b, "SELECT k.created_at, k.region, k.county, "
-		           "k.channel, o.kind, k.urgency FROM consultation k "
-		           "LEFT JOIN organization o ON o.code = "
-		           "k.requester_org WHERE 1 = 1");
+		sql_add(b,
+		    "SELECT k.created_at, k.region, k.county, "
+		    "k.channel, o.kind, k.urgency FROM consultation k "
+		    "LEFT JOIN organization o ON o.code = "
+		    "k.requester_org WHERE 1 = 1");
 	if (q->region != NULL)
 		sql_and_eq(b, cases ? "region" : "k.region",
 		    DB_TEXT(q->region));
@@ -520,8 +526,9 @@ visit_rows(struct db *db, const struct stats_query *q, stats_visit_fn fn,
 			forms = forms_of(db_text(r, i, 3), &it, buf, MAX_FORMS);
 		else {
 			it.v[DIM_CHANNEL] = db_text(r, i, 3);
-			it.v[DIM_REQUESTER_KIND] =
-			    db_text(r, i, 4) ? db_text(r, i, 4) : "unknown";
+			it.v[DIM_REQUESTER_KIND] = db_text(r, i, 4) ?
+			    db_text(r, i, 4) :
+			    "unknown";
 			it.v[DIM_URGENCY] = db_text(r, i, 5);
 		}
 		fn(&it, arg);
