@@ -118,7 +118,8 @@ stats_source_valid(const char *name)
 	size_t i, n;
 
 	if (name == NULL || (n = strlen(name)) == 0 || n > STATS_SOURCE_MAX ||
-	    strcmp(name, "all") == 0 || !isalnum((unsigned char)name[0]))
+	    strcmp(name, "all") == 0 || strcmp(name, "own") == 0 ||
+	    !isalnum((unsigned char)name[0]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '.' &&

@@ -106,7 +106,8 @@ int stats_dim_applies(enum stats_measure m, enum stats_dim d);
 /*
  * Whether name is a well-formed import source name: 1 to 64 bytes of
  * letters, digits, '.', '_' and '-', starting with a letter or digit,
- * and not "all".
+ * and not "all" or "own" (the answers' names of the combined and the
+ * system's own counts).
  */
 int stats_source_valid(const char *name);
 

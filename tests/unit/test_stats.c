@@ -40,6 +40,7 @@ test_names(void **state)
 	assert_true(stats_source_valid("ctdc-2019"));
 	assert_true(stats_source_valid("a.b_c"));
 	assert_false(stats_source_valid("all"));
+	assert_false(stats_source_valid("own"));
 	assert_false(stats_source_valid(".x"));
 	assert_false(stats_source_valid("a b"));
 	assert_false(stats_source_valid("=cmd"));
