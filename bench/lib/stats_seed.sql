@@ -2,7 +2,7 @@
 -- DOMAIN.md §4 (gender, age, citizenship, forms; a tenth in a second form), made by SQL alone.
 -- :N is replaced by the script. The same text runs on SQLite and PostgreSQL: the pseudo-random
 -- draws are fixed hashes of the row number (no random()), so every run has the same rows.
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :N),
+WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < :N),
 h AS (SELECT i, (i * 2654435761) % 1000 AS g, (i * 40503 + 7) % 997 AS a,
              (i * 69069 + 1) % 1009 AS c, (i * 1103515245 + 12345) % 1013 AS y FROM n),
 r AS (SELECT i,
@@ -24,15 +24,14 @@ SELECT 'bench', 'b' || i, year, gender, age_band, child, citizenship, 'bench', '
 
 INSERT INTO stat_record_form (source, record_key, form)
 SELECT source, record_key,
-  CASE WHEN (CAST(substr(record_key, 2) AS INTEGER) * 7919) % 100 < 48 THEN 'sexual'
-       WHEN (CAST(substr(record_key, 2) AS INTEGER) * 7919) % 100 < 78 THEN 'forced_labour'
-       WHEN (CAST(substr(record_key, 2) AS INTEGER) * 7919) % 100 < 86 THEN 'begging'
-       WHEN (CAST(substr(record_key, 2) AS INTEGER) * 7919) % 100 < 92 THEN 'criminal_activities'
-       WHEN (CAST(substr(record_key, 2) AS INTEGER) * 7919) % 100 < 96 THEN 'unreasonable_work'
+  CASE WHEN (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 < 48 THEN 'sexual'
+       WHEN (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 < 78 THEN 'forced_labour'
+       WHEN (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 < 86 THEN 'begging'
+       WHEN (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 < 92 THEN 'criminal_activities'
+       WHEN (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 < 96 THEN 'unreasonable_work'
        ELSE 'other' END
 FROM stat_record WHERE source = 'bench';
 INSERT INTO stat_record_form (source, record_key, form)
 SELECT source, record_key, 'begging' FROM stat_record
-WHERE source = 'bench' AND (CAST(substr(record_key, 2) AS INTEGER) * 31) % 10 = 3
-  AND NOT EXISTS (SELECT 1 FROM stat_record_form f WHERE f.source = stat_record.source
-                  AND f.record_key = stat_record.record_key AND f.form = 'begging');
+WHERE source = 'bench' AND (CAST(substr(record_key, 2) AS BIGINT) * 31) % 10 = 3
+  AND (CAST(substr(record_key, 2) AS BIGINT) * 7919) % 100 NOT BETWEEN 78 AND 85;

@@ -3,9 +3,10 @@
 -- whole comment). stat_summary: the records of a source counted by every
 -- attribute the statistics group by, forms included (sorted,
 -- comma-separated, '' for none); derived, rebuilt by
--- store_stats_summarize(). stat_source: per source a change counter the
--- triggers bump on every change to its records or forms, and its value
--- when the summary was built; the summary is used only where they agree.
+-- store_stats_summarize(). stat_source: per source whether its records or
+-- forms changed since (dirty; the triggers write it only when it was 0,
+-- so a million inserts in one transaction do not make a million versions
+-- of one row); the summary is used only where it is clean.
 CREATE TABLE stat_summary (
 	source		TEXT NOT NULL,
 	year		BIGINT NOT NULL,
@@ -20,25 +21,23 @@ CREATE TABLE stat_summary (
 
 CREATE TABLE stat_source (
 	source		TEXT PRIMARY KEY,
-	changes		BIGINT NOT NULL,
-	summarized	BIGINT NOT NULL
+	dirty		BIGINT NOT NULL CHECK (dirty IN (0, 1))
 );
 -- records loaded before this migration: not summarized yet
-INSERT INTO stat_source (source, changes, summarized)
-SELECT DISTINCT source, 1, -1 FROM stat_record;
+INSERT INTO stat_source (source, dirty)
+SELECT DISTINCT source, 1 FROM stat_record;
 
 CREATE FUNCTION stat_source_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'DELETE' THEN
-		INSERT INTO stat_source (source, changes, summarized)
-		VALUES (NEW.source, 1, -1)
-		ON CONFLICT (source) DO UPDATE
-		SET changes = stat_source.changes + 1;
+		INSERT INTO stat_source (source, dirty) VALUES (NEW.source, 1)
+		ON CONFLICT (source) DO UPDATE SET dirty = 1
+		WHERE stat_source.dirty = 0;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
-		UPDATE stat_source SET changes = changes + 1
-		WHERE source = OLD.source;
+		UPDATE stat_source SET dirty = 1
+		WHERE source = OLD.source AND dirty = 0;
 	END IF;
 	RETURN NULL;
 END;

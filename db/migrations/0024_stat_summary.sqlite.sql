@@ -6,11 +6,12 @@
 -- records. It is derived data: store_stats_summarize() rebuilds a
 -- source's rows (nmtctl stats summarize; the CTDC import after loading).
 --
--- stat_source keeps, per source, a change counter that triggers bump on
--- every change to its records or their forms, and the counter's value
--- when the summary was built. Queries use the summary only where the two
--- agree, and count the records themselves otherwise, so a summary can be
--- late but never wrong.
+-- stat_source marks, per source, whether its records or their forms
+-- changed since the summary was built (dirty = 1; triggers set it on
+-- every change, and write only when it was 0, so a million inserts do
+-- not rewrite one row a million times). Queries use the summary only
+-- where it is clean and count the records themselves otherwise, so a
+-- summary can be late but never wrong.
 CREATE TABLE stat_summary (
 	source		TEXT NOT NULL,
 	year		INTEGER NOT NULL,
@@ -25,44 +26,39 @@ CREATE TABLE stat_summary (
 
 CREATE TABLE stat_source (
 	source		TEXT PRIMARY KEY,
-	changes		INTEGER NOT NULL,
-	summarized	INTEGER NOT NULL
+	dirty		INTEGER NOT NULL CHECK (dirty IN (0, 1))
 );
 -- records loaded before this migration: not summarized yet
-INSERT INTO stat_source (source, changes, summarized)
-SELECT DISTINCT source, 1, -1 FROM stat_record;
+INSERT INTO stat_source (source, dirty)
+SELECT DISTINCT source, 1 FROM stat_record;
 
 CREATE TRIGGER stat_record_changed_ins AFTER INSERT ON stat_record
 BEGIN
-	INSERT INTO stat_source (source, changes, summarized)
-	VALUES (NEW.source, 1, -1)
-	ON CONFLICT (source) DO UPDATE SET changes = changes + 1;
+	INSERT INTO stat_source (source, dirty) VALUES (NEW.source, 1)
+	ON CONFLICT (source) DO UPDATE SET dirty = 1 WHERE dirty = 0;
 END;
 CREATE TRIGGER stat_record_changed_upd AFTER UPDATE ON stat_record
 BEGIN
-	INSERT INTO stat_source (source, changes, summarized)
-	VALUES (NEW.source, 1, -1)
-	ON CONFLICT (source) DO UPDATE SET changes = changes + 1;
-	UPDATE stat_source SET changes = changes + 1 WHERE source = OLD.source;
+	INSERT INTO stat_source (source, dirty) VALUES (NEW.source, 1)
+	ON CONFLICT (source) DO UPDATE SET dirty = 1 WHERE dirty = 0;
+	UPDATE stat_source SET dirty = 1 WHERE source = OLD.source AND dirty = 0;
 END;
 CREATE TRIGGER stat_record_changed_del AFTER DELETE ON stat_record
 BEGIN
-	UPDATE stat_source SET changes = changes + 1 WHERE source = OLD.source;
+	UPDATE stat_source SET dirty = 1 WHERE source = OLD.source AND dirty = 0;
 END;
 CREATE TRIGGER stat_form_changed_ins AFTER INSERT ON stat_record_form
 BEGIN
-	INSERT INTO stat_source (source, changes, summarized)
-	VALUES (NEW.source, 1, -1)
-	ON CONFLICT (source) DO UPDATE SET changes = changes + 1;
+	INSERT INTO stat_source (source, dirty) VALUES (NEW.source, 1)
+	ON CONFLICT (source) DO UPDATE SET dirty = 1 WHERE dirty = 0;
 END;
 CREATE TRIGGER stat_form_changed_upd AFTER UPDATE ON stat_record_form
 BEGIN
-	INSERT INTO stat_source (source, changes, summarized)
-	VALUES (NEW.source, 1, -1)
-	ON CONFLICT (source) DO UPDATE SET changes = changes + 1;
-	UPDATE stat_source SET changes = changes + 1 WHERE source = OLD.source;
+	INSERT INTO stat_source (source, dirty) VALUES (NEW.source, 1)
+	ON CONFLICT (source) DO UPDATE SET dirty = 1 WHERE dirty = 0;
+	UPDATE stat_source SET dirty = 1 WHERE source = OLD.source AND dirty = 0;
 END;
 CREATE TRIGGER stat_form_changed_del AFTER DELETE ON stat_record_form
 BEGIN
-	UPDATE stat_source SET changes = changes + 1 WHERE source = OLD.source;
+	UPDATE stat_source SET dirty = 1 WHERE source = OLD.source AND dirty = 0;
 END;

@@ -280,8 +280,8 @@ visit_records_direct(struct db *db, const struct stats_query *q, int eurostat,
 
 /*
  * Whether the summary of q's sources is current (stat_source: no source
- * changed since it was summarized); a source without records has no row
- * and nothing to summarize.
+ * is dirty, changed since it was summarized); a source without records
+ * has no row and nothing to summarize.
  */
 static enum nmt_err
 summary_fresh(struct db *db, const struct stats_query *q, int *fresh)
@@ -290,9 +290,7 @@ summary_fresh(struct db *db, const struct stats_query *q, int *fresh)
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	sql_add(b,
-	    "SELECT count(*) FROM stat_source "
-	    "WHERE changes <> summarized");
+	sql_add(b, "SELECT count(*) FROM stat_source WHERE dirty <> 0");
 	if (strcmp(q->source, "all") != 0)
 		sql_and_eq(b, "source", DB_TEXT(q->source));
 	e = sql_run(db, b, &r);
@@ -426,23 +424,25 @@ visit_records(struct db *db, const struct stats_query *q, int eurostat,
 static enum nmt_err
 summarize_one(struct db *db, const char *source)
 {
-	struct db_param   p[2] = { DB_TEXT(source), DB_INT(0) };
+	struct db_param   p[1] = { DB_TEXT(source) };
 	struct db_result *r = NULL;
 	enum nmt_err      e;
-	int               pg = db_kind(db) == DB_PG;
-	long long         changes;
+	int               pg = db_kind(db) == DB_PG, known;
 
-	/* the counter first (locked on PostgreSQL): what the summary covers */
+	/*
+	 * The source's row first, locked on PostgreSQL: an import that is
+	 * still writing holds it until it commits, and one that starts later
+	 * marks the summary dirty again after this commits.
+	 */
 	e = db_query(db,
-	    pg ?
-	        "SELECT changes FROM stat_source WHERE source = $1 FOR UPDATE" :
-	        "SELECT changes FROM stat_source WHERE source = $1",
+	    pg ? "SELECT dirty FROM stat_source WHERE source = $1 FOR UPDATE" :
+	         "SELECT dirty FROM stat_source WHERE source = $1",
 	    p, 1, &r);
 	if (e != NMT_OK)
 		return e;
-	changes = db_rows(r) > 0 ? db_int(r, 0, 0) : -1;
+	known = db_rows(r) > 0;
 	db_result_free(r);
-	if (changes < 0)
+	if (!known)
 		return NMT_OK; /* no records ever: nothing to summarize */
 	if ((e = db_query(db, "DELETE FROM stat_summary WHERE source = $1", p,
 	         1, NULL)) != NMT_OK)
@@ -475,10 +475,8 @@ summarize_one(struct db *db, const char *source)
 	    p, 1, NULL);
 	if (e != NMT_OK)
 		return e;
-	p[1] = DB_INT(changes);
 	return db_query(db,
-	    "UPDATE stat_source SET summarized = $2 WHERE source = $1", p, 2,
-	    NULL);
+	    "UPDATE stat_source SET dirty = 0 WHERE source = $1", p, 1, NULL);
 }
 
 static enum nmt_err

@@ -44,7 +44,7 @@ const UNDO = {
     ALTER TABLE notification DROP COLUMN clock_kind; ALTER TABLE notification DROP COLUMN clock_end;`,
   // statistics (issue 12): imported person-level records.
   23: () => 'DROP TABLE stat_record_form; DROP TABLE stat_record;',
-  // statistics (issue 12): the summary of imported records and its change counters.
+  // statistics (issue 12): the summary of imported records and the sources' dirty marks.
   24: (pg) => `DROP TABLE stat_summary; DROP TABLE stat_source;
     ${pg ? 'DROP TRIGGER stat_record_changed ON stat_record; DROP TRIGGER stat_form_changed ON stat_record_form; DROP FUNCTION stat_source_changed();'
     : ['stat_record_changed_ins', 'stat_record_changed_upd', 'stat_record_changed_del', 'stat_form_changed_ins',
