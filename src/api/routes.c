@@ -24,6 +24,8 @@ extern const struct route task_routes[];
 extern const struct route notification_routes[];
 /* Operations (issue 11). */
 extern const struct route operation_routes[];
+/* statistics (issue 12) */
+extern const struct route stats_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -45,5 +47,7 @@ const struct route *const api_routes[] = {
 	notification_routes,
 	/* Operations (issue 11). */
 	operation_routes,
+	/* statistics (issue 12) */
+	stats_routes,
 	NULL,
 };

@@ -34,6 +34,8 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_key(struct cli *cli, int argc, char **argv);
 int cmd_org(struct cli *cli, int argc, char **argv); /* intake */
+/* statistics (issue 12): the summary of imported records */
+int cmd_stats(struct cli *cli, int argc, char **argv);
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,

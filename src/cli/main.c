@@ -62,6 +62,11 @@ static const struct command {
 	    "asks for support\nor takes part; the municipalities' social "
 	    "services (SOC-<kommunkod>) are\nseeded by init. A county gives "
 	    "the region.\n" },
+	/* statistics (issue 12) */
+	{ "stats", cmd_stats, "stats summarize [--source NAME]\n",
+	    "summarize: rebuilds the summary of the imported statistical "
+	    "records (of one\nsource, or of all), which makes statistics over "
+	    "a million records fast.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

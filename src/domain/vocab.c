@@ -234,6 +234,9 @@ const struct term vocab_audit_actions[] = {
 	{ "operation.denied", NULL, NULL },
 	{ "operation.write_denied", NULL, NULL },
 	{ "scenario.list", NULL, NULL },
+	/* statistics (issue 12): a query, with the query as its object */
+	{ "stats.query", NULL, NULL },
+	{ "stats.summarize", NULL, NULL }, /* nmtctl stats summarize */
 	TERM_END,
 };
 

@@ -47,6 +47,11 @@ const UNDO = {
   // operations (issue 11): the operations, their participants and encounters.
   22: () => `DROP TABLE operation_encounter; DROP TABLE operation_participant; DROP TABLE operation;
     ALTER TABLE case_member DROP COLUMN operation_id; DELETE FROM counter WHERE name LIKE 'operation-%';`,
+  // statistics (issue 12): the summary of imported records and the sources' dirty marks.
+  24: (pg) => `DROP TABLE stat_summary; DROP TABLE stat_source;
+    ${pg ? 'DROP TRIGGER stat_record_changed ON stat_record; DROP TRIGGER stat_form_changed ON stat_record_form; DROP FUNCTION stat_source_changed();'
+    : ['stat_record_changed_ins', 'stat_record_changed_upd', 'stat_record_changed_del', 'stat_form_changed_ins',
+      'stat_form_changed_upd', 'stat_form_changed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}`,
 };
 
 /**

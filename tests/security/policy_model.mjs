@@ -211,3 +211,13 @@ export const operationRelation = (p, o) => {
   if (p.org === o.lead) return 'own';
   return seesOperation(p, o) ? 'visible' : 'invisible';
 };
+
+// Statistics (issue 12). Analysts and the secretariat's coordinators read them for the whole
+// country or any region; a coordinator with a region reads its own region (asked or implied),
+// another region 403; every other role (a coordinator without region or secretariat too) 403.
+export const readsStatistics = (p) => p.role === 'analyst' || coordRights(p);
+expect['GET /stats'] = (p, region) => {
+  if (!readsStatistics(p)) return 403;
+  if (p.role === 'analyst' || secretariat(p)) return 200;
+  return region === null || region === p.region ? 200 : 403;
+};
