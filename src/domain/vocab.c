@@ -219,6 +219,10 @@ const struct term vocab_audit_actions[] = {
 	{ "consultation.convert", NULL, NULL },
 	{ "consultation.denied", NULL, NULL },
 	{ "consultation.write_denied", NULL, NULL },
+	/* Statistics (issue 12): the CTDC exchange, releases. */
+	{ "stat_record.import", NULL, NULL },
+	{ "stat_record.export", NULL, NULL },
+	{ "stats.release", NULL, NULL },
 	TERM_END,
 };
 
