@@ -223,6 +223,10 @@ const struct term vocab_audit_actions[] = {
 	{ "stat_record.import", NULL, NULL },
 	{ "stat_record.export", NULL, NULL },
 	{ "stats.release", NULL, NULL },
+	{ "stats.release.list", NULL, NULL },
+	{ "stats.release.read", NULL, NULL },
+	{ "stat_release.denied", NULL, NULL },
+	{ "stat_release.write_denied", NULL, NULL },
 	TERM_END,
 };
 
