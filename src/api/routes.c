@@ -24,6 +24,8 @@ extern const struct route task_routes[];
 extern const struct route notification_routes[];
 /* Statistics (issue 12): differential-privacy releases. */
 extern const struct route stat_release_routes[];
+/* statistics (issue 12) */
+extern const struct route stats_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -44,5 +46,7 @@ const struct route *const api_routes[] = {
 	task_routes,
 	notification_routes,
 	stat_release_routes,
+	/* statistics (issue 12) */
+	stats_routes,
 	NULL,
 };

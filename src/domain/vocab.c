@@ -227,6 +227,8 @@ const struct term vocab_audit_actions[] = {
 	{ "stats.release.read", NULL, NULL },
 	{ "stat_release.denied", NULL, NULL },
 	{ "stat_release.write_denied", NULL, NULL },
+	/* statistics (issue 12): a query, with the query as its object */
+	{ "stats.query", NULL, NULL },
 	TERM_END,
 };
 
