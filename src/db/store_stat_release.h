@@ -51,21 +51,6 @@ enum nmt_err store_stat_release_list(struct db *db, int year,
 enum nmt_err store_stat_release_facts(struct db *db, const char *id,
     struct facts *f);
 
-/* The values a person of the system counts with in a release. */
-struct stat_person {
-	char  gender[16];
-	int   age;        /* at registration, -1 unknown */
-	int   child;      /* is_child */
-	char  citizenship[8];
-	char  region[33], county[8];
-	char *exploitation; /* the case's JSON array, malloc'd */
-};
-
-/* The persons registered in year (created_at's year), malloc'd array. */
-enum nmt_err store_stat_persons(struct db *db, int year,
-    struct stat_person **rows_r, size_t *n_r);
-void         store_stat_persons_free(struct stat_person *rows, size_t n);
-
 /* The codes of a reference table (region, county, country), sorted. */
 enum nmt_err store_stat_ref_codes(struct db *db, const char *table,
     char ***codes_r, size_t *n_r);
