@@ -185,6 +185,11 @@ test('every endpoint answers with the API security headers, with and without TLS
     'POST /api/v1/notifications/read': () => api(srv, 'POST', '/api/v1/notifications/read', { auth: U.pol }),
     'POST /api/v1/notifications/{id}/read': () => api(srv, 'POST', `/api/v1/notifications/${NO_ID}/read`,
       { auth: U.pol }),
+    // statistics (issue 12): differential-privacy releases
+    'POST /api/v1/stats/releases': () => api(srv, 'POST', '/api/v1/stats/releases',
+      { auth: U.nmt, body: { measure: 'persons', by: 'gender', year: 2026, epsilon: 0.1 } }),
+    'GET /api/v1/stats/releases': () => api(srv, 'GET', '/api/v1/stats/releases', { auth: U.nmt }),
+    'GET /api/v1/stats/releases/{id}': () => api(srv, 'GET', `/api/v1/stats/releases/${NO_ID}`, { auth: U.nmt }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

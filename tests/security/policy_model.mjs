@@ -164,3 +164,10 @@ export const consultationRelation = (p, q) => {
   if (q.by === p.username) return 'own';
   return seesConsultation(p, q) ? 'visible' : 'invisible';
 };
+
+// Statistics releases (issue 12): national; the analyst and the secretariat's coordinators make,
+// list and read them (an absent one 404); every other role 403, whatever the release.
+export const releasesStats = (p) => p.role === 'analyst' || secretariat(p);
+expect['POST /stats/releases'] = (p) => (releasesStats(p) ? 201 : 403);
+expect['GET /stats/releases'] = (p) => (releasesStats(p) ? 200 : 403);
+expect['GET /stats/releases/{id}'] = (p, rel) => (!releasesStats(p) ? 403 : rel === null ? 404 : 200);
