@@ -347,6 +347,7 @@ stats_table_free(struct stats_table *t)
  */
 struct system {
 	size_t       nvars, neqs;
+	size_t       ncells; /* variables 0 .. ncells - 1 are the cells */
 	signed char *a; /* neqs x nvars */
 	long long   *val;
 	int        **withheld; /* pointers into the table */
@@ -370,6 +371,7 @@ system_build(struct stats_table *t, struct system *s)
 	size_t i, j, g, e;
 
 	s->nvars = nc + n0 + n1 + 1;
+	s->ncells = nc;
 	s->neqs = t->ndims > 1 ? n0 + n1 + 2 : 1;
 	s->a = xcalloc(s->neqs * s->nvars, 1);
 	s->val = xcalloc(s->nvars, sizeof(*s->val));
@@ -514,7 +516,26 @@ computable_set(const struct system *s, char *comp)
 	return overflow ? -1 : 0;
 }
 
-/* The published non-zero variable to withhold for v: the smallest. */
+/*
+ * Whether variable a is a better partner than b: a cell before a total
+ * (totals are what readers use most), then the smaller count.
+ */
+static int
+better(const struct system *s, size_t a, size_t b)
+{
+	int ca = a < s->ncells, cb = b < s->ncells;
+
+	if (b == s->nvars)
+		return 1;
+	if (ca != cb)
+		return ca;
+	return s->val[a] < s->val[b];
+}
+
+/*
+ * The published non-zero variable to withhold for v: the best that
+ * shares a relation with it, else the best anywhere.
+ */
 static size_t
 partner(const struct system *s, size_t v)
 {
@@ -526,23 +547,44 @@ partner(const struct system *s, size_t v)
 		for (j = 0; j < s->nvars; j++)
 			if (j != v && s->a[i * s->nvars + j] != 0 &&
 			    !*s->withheld[j] && s->val[j] > 0 &&
-			    (best == s->nvars || s->val[j] < s->val[best]))
+			    better(s, j, best))
 				best = j;
 	}
 	if (best < s->nvars)
 		return best;
 	for (j = 0; j < s->nvars; j++) /* any published value at all */
-		if (!*s->withheld[j] && s->val[j] > 0 &&
-		    (best == s->nvars || s->val[j] < s->val[best]))
+		if (!*s->withheld[j] && s->val[j] > 0 && better(s, j, best))
 			best = j;
 	return best;
+}
+
+/* Whether v is in a relation marked in touched. */
+static int
+shares(const struct system *s, size_t v, const char *touched)
+{
+	size_t i;
+
+	for (i = 0; i < s->neqs; i++)
+		if (touched[i] && s->a[i * s->nvars + v] != 0)
+			return 1;
+	return 0;
+}
+
+static void
+mark(const struct system *s, size_t v, char *touched)
+{
+	size_t i;
+
+	for (i = 0; i < s->neqs; i++)
+		if (s->a[i * s->nvars + v] != 0)
+			touched[i] = 1;
 }
 
 void
 stats_suppress(struct stats_table *t, int threshold)
 {
 	struct system s;
-	char         *comp;
+	char         *comp, *touched;
 	size_t        v, p;
 	int           changed;
 
@@ -551,6 +593,7 @@ stats_suppress(struct stats_table *t, int threshold)
 		if (s.val[v] > 0 && s.val[v] < threshold)
 			*s.withheld[v] = 1;
 	comp = xcalloc(s.nvars, 1);
+	touched = xcalloc(s.neqs, 1);
 	do {
 		changed = 0;
 		if (computable_set(&s, comp) != 0) {
@@ -560,16 +603,24 @@ stats_suppress(struct stats_table *t, int threshold)
 					*s.withheld[v] = 1;
 			break;
 		}
-		/* one partner per computable value, then decide again */
+		/*
+		 * One partner per computable value, then decide again; a value
+		 * that shares a relation with a partner chosen in this round
+		 * waits for the next (that partner may already protect it).
+		 */
+		memset(touched, 0, s.neqs);
 		for (v = 0; v < s.nvars; v++) {
-			if (!comp[v])
+			if (!comp[v] || shares(&s, v, touched))
 				continue;
 			if ((p = partner(&s, v)) < s.nvars) {
 				*s.withheld[p] = 1;
+				mark(&s, p, touched);
+				mark(&s, v, touched);
 				changed = 1;
 			}
 		}
 	} while (changed);
+	free(touched);
 	free(comp);
 	system_free(&s);
 }

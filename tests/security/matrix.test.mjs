@@ -557,6 +557,27 @@ test('statistics releases: make, list and read (every role)', async () => {
   assert.deepEqual(failures, []);
 });
 
+// Statistics (issue 12): every principal × the three routes × no region, its own, another.
+test('statistics: who reads them, and for which region', async () => {
+  const failures = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    for (const region of [null, 'stockholm', 'syd']) {
+      const q = region ? `&region=${region}` : '';
+      const rel = region === null ? 'stats-national' : region === p.region ? 'stats-own-region' : 'stats-region';
+      for (const path of [`/api/v1/stats?by=gender${q}`, `/api/v1/stats/eurostat?year=2026${q}`,
+        `/api/v1/stats/national?year=2026${q}`]) {
+        const r = await api(srv, 'GET', path, { auth: U[who] });
+        cell(failures, who, `GET ${path}`, rel, M.expect['GET /stats'](p, region), r);
+        if (r.status === 200 && p.region && p.role === 'coordinator' && !M.secretariat(p)) {
+          assert.equal(r.json.filters.region, p.region, `${who}: its region, implied or asked`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('the matrix covers every role and every relation', () => {
   // Every case-working role meets own, visible, invisible, absent and protected objects;
   // every other role meets objects too (and is refused them all).

@@ -171,3 +171,13 @@ export const releasesStats = (p) => p.role === 'analyst' || secretariat(p);
 expect['POST /stats/releases'] = (p) => (releasesStats(p) ? 201 : 403);
 expect['GET /stats/releases'] = (p) => (releasesStats(p) ? 200 : 403);
 expect['GET /stats/releases/{id}'] = (p, rel) => (!releasesStats(p) ? 403 : rel === null ? 404 : 200);
+
+// Statistics (issue 12). Analysts and the secretariat's coordinators read them for the whole
+// country or any region; a coordinator with a region reads its own region (asked or implied),
+// another region 403; every other role (a coordinator without region or secretariat too) 403.
+export const readsStatistics = (p) => p.role === 'analyst' || coordRights(p);
+expect['GET /stats'] = (p, region) => {
+  if (!readsStatistics(p)) return 403;
+  if (p.role === 'analyst' || secretariat(p)) return 200;
+  return region === null || region === p.region ? 200 : 403;
+};
