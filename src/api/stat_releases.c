@@ -35,6 +35,7 @@
 #include "db/store_stats.h"
 #include "domain/dp.h"
 #include "domain/stats.h"
+#include "api/stats_export.h"
 
 #define MAX_DIMS 2
 
@@ -243,6 +244,41 @@ by_parse(const char *measure, const char *s, struct by *b)
 	return b->q.ndims > 0 ? 0 : -1;
 }
 
+/* The body's "by" (an array of names) as "DIM[,DIM]" into text (64). */
+static int
+by_text(const json_t *arr, char text[64])
+{
+	const char *name;
+	size_t      i;
+
+	text[0] = '\0';
+	for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+		if ((name = json_string_value(json_array_get(arr, i))) == NULL ||
+		    strlen(text) + strlen(name) + 2 > 64)
+			return -1;
+		if (i > 0)
+			strcat(text, ",");
+		strcat(text, name);
+	}
+	return text[0] != '\0' ? 0 : -1;
+}
+
+/* "DIM[,DIM]" as a JSON array of names. */
+static json_t *
+by_json(const char *text)
+{
+	json_t     *a = json_array();
+	const char *comma = strchr(text, ',');
+
+	if (comma == NULL) {
+		json_array_append_new(a, json_string(text));
+		return a;
+	}
+	json_array_append_new(a, json_stringn(text, (size_t)(comma - text)));
+	json_array_append_new(a, json_string(comma + 1));
+	return a;
+}
+
 /* ---- counting and noise ---- */
 
 /*
@@ -315,8 +351,8 @@ noisy_cells(const struct by *b, const struct domain *d,
 static json_t *
 release_render(const struct stat_release *r, int with_cells)
 {
-	json_t *doc = json_pack("{s:s,s:s,s:s,s:i,s:f,s:s,s:s,s:s}", "id",
-	    r->id, "measure", r->measure, "by", r->by, "year", r->year,
+	json_t *doc = json_pack("{s:s,s:s,s:o,s:i,s:f,s:s,s:s,s:s}", "id",
+	    r->id, "measure", r->measure, "by", by_json(r->by), "year", r->year,
 	    "epsilon", (double)r->epsilon_micro / DP_MICRO, "mechanism",
 	    "geometric", "created_at", r->created_at, "created_by",
 	    r->created_by);
@@ -385,12 +421,13 @@ release_check(struct ctx *c, json_t *errors)
 {
 	json_t   *eps = json_object_get(c->body, "epsilon");
 	struct by b;
+	char      text[64];
 	int64_t   m;
 
 	if (!validate_has_error(errors, "by") &&
 	    !validate_has_error(errors, "measure") &&
-	    by_parse(json_str(c->body, "measure"), json_str(c->body, "by"),
-	        &b) != 0)
+	    (by_text(json_object_get(c->body, "by"), text) != 0 ||
+	        by_parse(json_str(c->body, "measure"), text, &b) != 0))
 		validate_error(errors, "by", "invalid_value",
 		    "En eller två olika dimensioner som gäller för måttet, "
 		    "kommaseparerade (t.ex. gender,age_band).");
@@ -410,12 +447,12 @@ release_create(struct ctx *c)
 	struct release_job j;
 
 	memset(&j, 0, sizeof(j));
-	by_parse(json_str(c->body, "measure"), json_str(c->body, "by"), &j.by);
+	by_text(json_object_get(c->body, "by"), j.r.by);
+	by_parse(json_str(c->body, "measure"), j.r.by, &j.by);
 	j.eps = json_number_value(json_object_get(c->body, "epsilon"));
 	token_uuid(j.r.id);
 	strlcopy(j.r.measure, json_str(c->body, "measure"),
 	    sizeof(j.r.measure));
-	strlcopy(j.r.by, json_str(c->body, "by"), sizeof(j.r.by));
 	j.r.year = (int)json_integer_value(json_object_get(c->body, "year"));
 	j.r.epsilon_micro = epsilon_micro(j.eps);
 	strlcopy(j.r.created_at, c->now_text, sizeof(j.r.created_at));
@@ -426,18 +463,56 @@ release_create(struct ctx *c)
 	free(j.r.cells);
 }
 
+/*
+ * The released cells as a table of the statistics engine (cells of
+ * count 0 left out, totals the sums of the noisy counts), for the CSV
+ * and XLSX answers.
+ */
+static void
+release_table(const struct stat_release *r, const json_t *cells,
+    struct stats_table *t, struct stats_layout *l)
+{
+	struct by   b;
+	json_t     *cell, *key;
+	const char *k1;
+	size_t      i;
+	int         d;
+
+	by_parse(r->measure, r->by, &b);
+	stats_table_init(t, &b.q);
+	memset(l, 0, sizeof(*l));
+	for (d = 0; d < b.q.ndims; d++) {
+		l->names[d][0] = b.dims[d];
+		l->n[d] = 1;
+	}
+	json_array_foreach(cells, i, cell)
+	{
+		key = json_object_get(cell, "key");
+		k1 = b.q.ndims > 1 ? json_str(key, b.dims[1]) : "";
+		stats_add(t, json_str(key, b.dims[0]), k1 ? k1 : "",
+		    json_integer_value(json_object_get(cell, "count")));
+	}
+	stats_finish(t);
+}
+
 static void
 release_get(struct ctx *c)
 {
 	struct stat_release r;
+	struct stats_table  t;
+	struct stats_layout l;
 	enum nmt_err        e;
+	json_t             *doc;
 
 	if ((e = store_stat_release_get(c->db, c->params[0], &r)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
 	note_object(c, "stat_release", r.id);
-	reply_json(c, 200, release_render(&r, 1));
+	doc = release_render(&r, 1);
+	release_table(&r, json_object_get(doc, "cells"), &t, &l);
+	stats_answer(c, doc, &t, &l, "nmt-publicering");
+	stats_table_free(&t);
 	free(r.cells);
 }
 
@@ -499,7 +574,7 @@ static const struct term release_measures[] = {
 
 static const struct field_spec release_body[] = {
 	{ "measure", FT_CODE, FIELD_REQUIRED, 0, 0, 0, release_measures, NULL },
-	{ "by", FT_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, 63, 0, 0, NULL,
+	{ "by", FT_STRING_LIST, FIELD_REQUIRED, STATS_MAX_DIMS, 0, 0, NULL,
 	    NULL },
 	{ "year", FT_INT, FIELD_REQUIRED, 0, 1990, 9999, NULL, NULL },
 	{ "epsilon", FT_NUMBER, FIELD_REQUIRED, 0, 0, 0, NULL, NULL },

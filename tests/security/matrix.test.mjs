@@ -538,14 +538,14 @@ test('tasks: send, read, every transition, lists and notifications (every role)'
 test('statistics releases: make, list and read (every role)', async () => {
   const failures = [];
   const made = await api(srv, 'POST', '/api/v1/stats/releases', { auth: U.analyst,
-    body: { measure: 'persons', by: 'gender', year: 2020, epsilon: 0.01 } });
+    body: { measure: 'persons', by: ['gender'], year: 2020, epsilon: 0.01 } });
   assert.equal(made.status, 201, made.text);
   for (const who of Object.keys(PRINCIPALS)) {
     const p = principal(who);
     const auth = U[who];
     let e = 'POST /stats/releases';
     cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'POST', '/api/v1/stats/releases',
-      { auth, body: { measure: 'persons', by: 'gender', year: 2020, epsilon: 0.01 } }));
+      { auth, body: { measure: 'persons', by: ['gender'], year: 2020, epsilon: 0.01 } }));
     e = 'GET /stats/releases';
     cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/stats/releases', { auth }));
     e = 'GET /stats/releases/{id}';
