@@ -232,7 +232,7 @@ by_parse(const char *measure, const char *s, struct by *b)
 		return -1;
 	b->q.measure = (enum stats_measure)m;
 	for (tok = strtok_r(text, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save)) {
 		d = stats_dim_parse(tok);
 		if (d < 0 || b->q.ndims == STATS_MAX_DIMS ||
 		    !stats_dim_applies(b->q.measure, (enum stats_dim)d) ||
@@ -249,18 +249,20 @@ static int
 by_text(const json_t *arr, char text[64])
 {
 	const char *name;
-	size_t      i;
+	size_t      i, len = 0;
+	int         n;
 
 	text[0] = '\0';
 	for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
-		if ((name = json_string_value(json_array_get(arr, i))) == NULL ||
-		    strlen(text) + strlen(name) + 2 > 64)
+		if ((name = json_string_value(json_array_get(arr, i))) == NULL)
 			return -1;
-		if (i > 0)
-			strcat(text, ",");
-		strcat(text, name);
+		n = snprintf(text + len, 64 - len, "%s%s", i > 0 ? "," : "",
+		    name);
+		if (n < 0 || (size_t)n >= 64 - len)
+			return -1;
+		len += (size_t)n;
 	}
-	return text[0] != '\0' ? 0 : -1;
+	return len > 0 ? 0 : -1;
 }
 
 /* "DIM[,DIM]" as a JSON array of names. */
@@ -303,7 +305,8 @@ true_counts(struct ctx *c, struct by *b, int year, const struct domain *d,
 	counts = xcalloc(ncells + 1, sizeof(*counts));
 	for (i = 0; e == NMT_OK && i < t.ncells; i++) {
 		i0 = domain_index(&d[0], t.cells[i].key[0]);
-		i1 = b->q.ndims > 1 ? domain_index(&d[1], t.cells[i].key[1]) : 0;
+		i1 = b->q.ndims > 1 ? domain_index(&d[1], t.cells[i].key[1]) :
+		                      0;
 		if (i0 < 0 || i1 < 0) {
 			log_error("stats release: a value outside its domain");
 			e = NMT_ERROR;
@@ -323,8 +326,8 @@ true_counts(struct ctx *c, struct by *b, int year, const struct domain *d,
 
 /* The released cells: every key with its noisy count, as JSON text. */
 static char *
-noisy_cells(const struct by *b, const struct domain *d,
-    const int64_t *counts, size_t ncells, double eps)
+noisy_cells(const struct by *b, const struct domain *d, const int64_t *counts,
+    size_t ncells, double eps)
 {
 	json_t *cells = json_array(), *key;
 	size_t  i, n2 = b->q.ndims > 1 ? d[1].n : 1;

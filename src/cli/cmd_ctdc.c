@@ -43,10 +43,10 @@ struct import {
 	char           **countries;
 	size_t           ncountries;
 	int              max_year;
-	long             line;     /* the physical line being fed */
+	long             line; /* the physical line being fed */
 	char            *fields[CTDC_NCOLS + 1];
-	int              nfields;  /* in the current record, may exceed */
-	int              header;   /* the header has been read */
+	int              nfields; /* in the current record, may exceed */
+	int              header;  /* the header has been read */
 	int              failed;
 	char             err[256];
 	struct ctdc_rec *recs;
@@ -115,8 +115,9 @@ on_record(int term, void *arg)
 	}
 	if (!im->header) {
 		im->header = 1;
-		if (ctdc_header_check(im->fields, n > CTDC_NCOLS ? CTDC_NCOLS + 1 : n,
-		        msg, sizeof(msg)) != 0)
+		if (ctdc_header_check(im->fields,
+		        n > CTDC_NCOLS ? CTDC_NCOLS + 1 : n, msg,
+		        sizeof(msg)) != 0)
 			fail_line(im, msg);
 	} else {
 		if (im->nrecs == im->cap) {
@@ -283,7 +284,8 @@ import_write(struct cli *cli, const char *source, const struct import *im,
 	}
 	for (i = 0; e == NMT_OK && i < im->nrecs; i++) {
 		e = store_stat_record_add(cli->db, source,
-		    keys + i * (2 * RECORD_KEY_BYTES + 1), &im->recs[i], now, &added);
+		    keys + i * (2 * RECORD_KEY_BYTES + 1), &im->recs[i], now,
+		    &added);
 		*added_r += (size_t)added;
 		if (im->nrecs >= 100000)
 			progress("written", (long long)i + 1,
@@ -347,8 +349,9 @@ import_run(struct cli *cli, FILE *f, const char *source)
 	}
 	sodium_bin2hex(digest, sizeof(digest), hash, sizeof(hash));
 	if ((e = import_write(cli, source, &im, digest, &added)) != NMT_OK) {
-		fprintf(stderr, "nmtctl: import ctdc: database error (%s); "
-		                "nothing imported\n",
+		fprintf(stderr,
+		    "nmtctl: import ctdc: database error (%s); "
+		    "nothing imported\n",
 		    db_errmsg(cli->db));
 		goto out;
 	}
@@ -378,7 +381,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if ((f = fopen(argv[1], "rb")) == NULL) {
-		fprintf(stderr, "nmtctl: import ctdc: cannot open the file: %s\n",
+		fprintf(stderr,
+		    "nmtctl: import ctdc: cannot open the file: %s\n",
 		    strerror(errno));
 		return 2;
 	}
@@ -479,7 +483,8 @@ export_run(struct cli *cli, const struct export_options *o)
 	char            *object;
 	int              rc = 1;
 
-	if (store_stat_own_persons(cli->db, (int)o->year, &recs, &n) != NMT_OK) {
+	if (store_stat_own_persons(cli->db, (int)o->year, &recs, &n) !=
+	    NMT_OK) {
 		fputs("nmtctl: database error\n", stderr);
 		return 2;
 	}
@@ -521,7 +526,8 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	int                   rc;
 
 	if (export_options(argc, argv, &o) != 0) {
-		fputs("usage: nmtctl export ctdc --year Y [--out FILE] [--k K]\n",
+		fputs(
+		    "usage: nmtctl export ctdc --year Y [--out FILE] [--k K]\n",
 		    stderr);
 		return 2;
 	}

@@ -137,8 +137,7 @@ case_forms(const char *json)
 }
 
 static void
-own_person(const struct db_result *res, int row, int year,
-    struct ctdc_rec *r)
+own_person(const struct db_result *res, int row, int year, struct ctdc_rec *r)
 {
 	const char *g = db_text(res, row, 0), *cit = db_text(res, row, 3);
 	int         age = -1;
@@ -155,8 +154,8 @@ own_person(const struct db_result *res, int row, int year,
 		age = (int)db_int(res, row, 2);
 	r->age_band = ctdc_age_band(age);
 	r->child = db_int(res, row, 4) ? "yes" : "no";
-	strlcopy(r->citizenship, cit != NULL && strlen(cit) == 2 ? cit :
-	                                                         "unknown",
+	strlcopy(r->citizenship,
+	    cit != NULL && strlen(cit) == 2 ? cit : "unknown",
 	    sizeof(r->citizenship));
 	r->forms = case_forms(db_text(res, row, 5));
 	strlcopy(r->datasource, "Case Management", sizeof(r->datasource));

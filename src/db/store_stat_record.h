@@ -18,8 +18,7 @@
  * malloc'd array of n_r malloc'd strings (free with
  * store_stat_codes_free).
  */
-enum nmt_err store_stat_countries(struct db *db, char ***codes_r,
-    size_t *n_r);
+enum nmt_err store_stat_countries(struct db *db, char ***codes_r, size_t *n_r);
 void         store_stat_codes_free(char **codes, size_t n);
 
 /*
@@ -28,8 +27,7 @@ void         store_stat_codes_free(char **codes, size_t n);
  * when it was new, 0 when present. now: RFC 3339 (imported_at).
  */
 enum nmt_err store_stat_record_add(struct db *db, const char *source,
-    const char *key, const struct ctdc_rec *r, const char *now,
-    int *added_r);
+    const char *key, const struct ctdc_rec *r, const char *now, int *added_r);
 
 /*
  * The system's own persons registered in year (the year of the person's

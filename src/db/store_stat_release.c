@@ -100,8 +100,7 @@ release_row(const struct db_result *res, int i, struct stat_release *r)
 }
 
 enum nmt_err
-store_stat_release_get(struct db *db, const char *id,
-    struct stat_release *r)
+store_stat_release_get(struct db *db, const char *id, struct stat_release *r)
 {
 	struct db_param   p[1] = { DB_TEXT(id) };
 	struct db_result *res;

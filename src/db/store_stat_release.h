@@ -15,10 +15,10 @@
 struct stat_release {
 	char    id[37];
 	char    measure[32];
-	char    by[64];   /* "DIM" or "DIM,DIM" */
+	char    by[64]; /* "DIM" or "DIM,DIM" */
 	int     year;
 	int64_t epsilon_micro;
-	char   *cells;    /* JSON text, malloc'd */
+	char   *cells; /* JSON text, malloc'd */
 	char    created_at[21];
 	char    created_by[65]; /* username */
 };
@@ -29,11 +29,10 @@ struct stat_release {
  * overspend: *spent_r 1 when spent, 0 when the budget would be passed
  * (nothing changed then).
  */
-enum nmt_err store_stat_budget_spend(struct db *db, int year,
-    int64_t eps_micro, int64_t budget_micro, int *spent_r);
+enum nmt_err store_stat_budget_spend(struct db *db, int year, int64_t eps_micro,
+    int64_t budget_micro, int *spent_r);
 /* What year has spent (0 when nothing). */
-enum nmt_err store_stat_budget_spent(struct db *db, int year,
-    int64_t *spent_r);
+enum nmt_err store_stat_budget_spent(struct db *db, int year, int64_t *spent_r);
 
 /* Inserts r (created_by: the user's id here) in the caller's transaction. */
 enum nmt_err store_stat_release_insert(struct db *db,
