@@ -266,31 +266,40 @@ import_keys(const struct import *im)
 	return keys;
 }
 
+/* The writing's progress (records done of a total, from 100 000). */
+struct write_progress {
+	size_t total;
+	int    shown;
+};
+
+static void
+write_progress(size_t done, void *arg)
+{
+	struct write_progress *w = arg;
+
+	if (w->total >= 100000)
+		progress("written", (long long)done, (long long)w->total,
+		    &w->shown);
+}
+
 /* Writes the records and the audit entry in one transaction. */
 static enum nmt_err
 import_write(struct cli *cli, const char *source, const struct import *im,
     const char *digest, size_t *added_r)
 {
-	char        *keys = import_keys(im), now[TIME_TEXT], *object;
-	size_t       i;
-	enum nmt_err e;
-	int          added, shown = 0;
+	char                 *keys = import_keys(im), now[TIME_TEXT], *object;
+	const char          **key = xcalloc(im->nrecs + 1, sizeof(*key));
+	struct write_progress w = { im->nrecs, 0 };
+	size_t                i;
+	enum nmt_err          e;
 
 	*added_r = 0;
+	for (i = 0; i < im->nrecs; i++)
+		key[i] = keys + i * (2 * RECORD_KEY_BYTES + 1);
 	time_format(clock_now(), now);
-	if ((e = db_begin(cli->db)) != NMT_OK) {
-		free(keys);
-		return e;
-	}
-	for (i = 0; e == NMT_OK && i < im->nrecs; i++) {
-		e = store_stat_record_add(cli->db, source,
-		    keys + i * (2 * RECORD_KEY_BYTES + 1), &im->recs[i], now,
-		    &added);
-		*added_r += (size_t)added;
-		if (im->nrecs >= 100000)
-			progress("written", (long long)i + 1,
-			    (long long)im->nrecs, &shown);
-	}
+	if ((e = db_begin(cli->db)) == NMT_OK)
+		e = store_stat_records_add(cli->db, source, key, im->recs,
+		    im->nrecs, now, added_r, write_progress, &w);
 	object = xasprintf("stat_source:%s new=%zu present=%zu blake2b=%s",
 	    source, *added_r, im->nrecs - *added_r, digest);
 	if (e == NMT_OK)
@@ -300,6 +309,7 @@ import_write(struct cli *cli, const char *source, const struct import *im,
 	if (e != NMT_OK)
 		db_rollback(cli->db);
 	free(object);
+	free(key);
 	free(keys);
 	return e;
 }

@@ -55,35 +55,16 @@ store_stat_codes_free(char **codes, size_t n)
 	free(codes);
 }
 
+/*
+ * One record and, when it was new, its forms. One short statement per
+ * row: the driver prepares each once and keeps it (its cache is keyed by
+ * the SQL text, so many-row statements of varying sizes would not pay).
+ */
 static enum nmt_err
-forms_add(struct db *db, const char *source, const char *key,
-    const struct ctdc_rec *r)
+record_add(struct db *db, const char *source, const char *key,
+    const struct ctdc_rec *r, const char *now, size_t *added_r)
 {
-	struct db_param p[3];
-	enum nmt_err    e;
-	int             i;
-
-	for (i = 0; i < CTDC_NFORMS; i++) {
-		if ((r->forms & (1u << i)) == 0)
-			continue;
-		p[0] = DB_TEXT(source);
-		p[1] = DB_TEXT(key);
-		p[2] = DB_TEXT(ctdc_forms[i]);
-		e = db_query(db,
-		    "INSERT INTO stat_record_form (source, record_key, form) "
-		    "VALUES ($1, $2, $3)",
-		    p, 3, NULL);
-		if (e != NMT_OK)
-			return e;
-	}
-	return NMT_OK;
-}
-
-enum nmt_err
-store_stat_record_add(struct db *db, const char *source, const char *key,
-    const struct ctdc_rec *r, const char *now, int *added_r)
-{
-	struct db_param p[10] = {
+	struct db_param p[9] = {
 		DB_TEXT(source),
 		DB_TEXT(key),
 		DB_INT(r->year),
@@ -95,8 +76,8 @@ store_stat_record_add(struct db *db, const char *source, const char *key,
 		DB_TEXT(now),
 	};
 	enum nmt_err e;
+	int          f;
 
-	*added_r = 0;
 	e = db_query(db,
 	    "INSERT INTO stat_record (source, record_key, year, gender, "
 	    "age_band, child, citizenship, datasource, imported_at) "
@@ -105,8 +86,37 @@ store_stat_record_add(struct db *db, const char *source, const char *key,
 	    p, 9, NULL);
 	if (e != NMT_OK || db_changes(db) == 0)
 		return e;
-	*added_r = 1;
-	return forms_add(db, source, key, r);
+	++*added_r;
+	for (f = 0; f < CTDC_NFORMS; f++) {
+		if ((r->forms & (1u << f)) == 0)
+			continue;
+		p[2] = DB_TEXT(ctdc_forms[f]);
+		e = db_query(db,
+		    "INSERT INTO stat_record_form (source, record_key, form) "
+		    "VALUES ($1, $2, $3)",
+		    p, 3, NULL);
+		if (e != NMT_OK)
+			return e;
+	}
+	return NMT_OK;
+}
+
+enum nmt_err
+store_stat_records_add(struct db *db, const char *source,
+    const char *const *keys, const struct ctdc_rec *recs, size_t n,
+    const char *now, size_t *added_r, void (*progress)(size_t, void *),
+    void *arg)
+{
+	size_t       i;
+	enum nmt_err e = NMT_OK;
+
+	*added_r = 0;
+	for (i = 0; e == NMT_OK && i < n; i++) {
+		e = record_add(db, source, keys[i], &recs[i], now, added_r);
+		if (progress != NULL && ((i + 1) % 1000 == 0 || i + 1 == n))
+			progress(i + 1, arg);
+	}
+	return e;
 }
 
 /* The CTDC forms of a case's exploitation list (a JSON array). */

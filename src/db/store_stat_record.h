@@ -22,12 +22,16 @@ enum nmt_err store_stat_countries(struct db *db, char ***codes_r, size_t *n_r);
 void         store_stat_codes_free(char **codes, size_t n);
 
 /*
- * Inserts one record under (source, key) with its forms, in the
- * caller's transaction, unless that key is there already: *added_r 1
- * when it was new, 0 when present. now: RFC 3339 (imported_at).
+ * Inserts n records, records[i] under (source, keys[i]), with their
+ * forms, in the caller's transaction; a key already there is left as
+ * it is. *added_r: how many were new. progress (may be NULL) is called
+ * every 1000 records and at the end with the number done. now: RFC 3339
+ * (imported_at).
  */
-enum nmt_err store_stat_record_add(struct db *db, const char *source,
-    const char *key, const struct ctdc_rec *r, const char *now, int *added_r);
+enum nmt_err store_stat_records_add(struct db *db, const char *source,
+    const char *const *keys, const struct ctdc_rec *recs, size_t n,
+    const char *now, size_t *added_r, void (*progress)(size_t, void *),
+    void *arg);
 
 /*
  * The system's own persons registered in year (the year of the person's

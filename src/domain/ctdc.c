@@ -141,16 +141,35 @@ ctdc_header_line(void)
 	return header.line != NULL ? header.line : "";
 }
 
-/* The index of a column by name, or -1. */
+/*
+ * The index of a column by name, or -1. The names asked for are this
+ * file's literals: each is looked up once and remembered by address
+ * (a million rows ask for some fifteen columns each).
+ */
 static int
 column_index(const char *name)
 {
-	int i;
+	static struct {
+		const char *name;
+		int         i;
+	} memo[32];
+	static size_t nmemo;
+	size_t        m;
+	int           i;
 
+	for (m = 0; m < nmemo; m++)
+		if (memo[m].name == name)
+			return memo[m].i;
 	for (i = 0; i < CTDC_NCOLS; i++)
 		if (ctdc_column(i) != NULL && strcmp(ctdc_column(i), name) == 0)
-			return i;
-	return -1;
+			break;
+	if (i == CTDC_NCOLS)
+		i = -1;
+	if (nmemo < sizeof(memo) / sizeof(memo[0])) {
+		memo[nmemo].name = name;
+		memo[nmemo++].i = i;
+	}
+	return i;
 }
 
 int
