@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <csv.h>
 #include <sodium.h>
@@ -34,6 +33,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store_stat_record.h"
+#include "domain/calendar.h"
 #include "domain/ctdc.h"
 
 #define RECORD_KEY_BYTES 16
@@ -325,14 +325,14 @@ source_valid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
+/* This year in Sweden: the latest plausible year of registration. */
 static int
 current_year(void)
 {
-	time_t    t = clock_now();
-	struct tm tm;
+	struct civil_date d;
 
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	civil_today(clock_now(), &d);
+	return d.year;
 }
 
 static int

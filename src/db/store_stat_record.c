@@ -11,8 +11,10 @@
 
 #include <jansson.h>
 
+#include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store_stat_record.h"
+#include "domain/calendar.h"
 
 static int
 str_cmp_indirect(const void *a, const void *b)
@@ -175,7 +177,8 @@ enum nmt_err
 store_stat_own_persons(struct db *db, int year, struct ctdc_rec **recs_r,
     size_t *n_r)
 {
-	char              y[16], next[16];
+	struct civil_date d = { year, 1, 1 };
+	char              lo[TIME_TEXT], hi[TIME_TEXT];
 	struct db_param   p[2];
 	struct db_result *res;
 	enum nmt_err      e;
@@ -183,10 +186,12 @@ store_stat_own_persons(struct db *db, int year, struct ctdc_rec **recs_r,
 
 	*recs_r = NULL;
 	*n_r = 0;
-	snprintf(y, sizeof(y), "%04d", year);
-	snprintf(next, sizeof(next), "%04d", year + 1);
-	p[0] = DB_TEXT(y);
-	p[1] = DB_TEXT(next);
+	/* The instants of the civil year in Sweden, as the statistics. */
+	time_format(civil_day_start(&d), lo);
+	d.year = year + 1;
+	time_format(civil_day_start(&d), hi);
+	p[0] = DB_TEXT(lo);
+	p[1] = DB_TEXT(hi);
 	e = db_query(db,
 	    "SELECT p.gender, p.birth_year, p.age_estimate, p.citizenship, "
 	    "p.is_child, c.exploitation FROM person p "

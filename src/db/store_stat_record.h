@@ -34,9 +34,10 @@ enum nmt_err store_stat_records_add(struct db *db, const char *source,
     void *arg);
 
 /*
- * The system's own persons registered in year (the year of the person's
- * created_at) as records (no identity, no id): gender, age band at
- * registration (year − birth_year, else the age estimate), child,
+ * The system's own persons registered in year (the civil year in Sweden
+ * of the person's created_at, as the statistics count it) as records
+ * (no identity, no id): gender, age band at registration
+ * (year − birth_year, else the age estimate), child,
  * citizenship, and the CTDC forms of the person's case (a form CTDC has
  * no flag for counts as other), datasource "Case Management". A
  * malloc'd array of n_r records, oldest first.
