@@ -118,7 +118,8 @@ stats_source_valid(const char *name)
 	size_t i, n;
 
 	if (name == NULL || (n = strlen(name)) == 0 || n > STATS_SOURCE_MAX ||
-	    strcmp(name, "all") == 0 || !isalnum((unsigned char)name[0]))
+	    strcmp(name, "all") == 0 || strcmp(name, "own") == 0 ||
+	    !isalnum((unsigned char)name[0]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '.' &&
@@ -150,9 +151,9 @@ static pthread_once_t eu_once = PTHREAD_ONCE_INIT;
 static void
 eu_load(void)
 {
-	const struct embed_file *f =
-	    embed_find(embed_reference_data, "eu_countries.csv");
-	const char *p, *end;
+	const struct embed_file *f = embed_find(embed_reference_data,
+	    "eu_countries.csv");
+	const char              *p, *end;
 
 	if (f == NULL) {
 		log_error("stats: data/eu_countries.csv is missing");
@@ -230,7 +231,7 @@ stats_add(struct stats_table *t, const char *k0, const char *k1, long long n)
 	c->count = n;
 }
 
-/* A value's place in its dimension's order: age bands in order, unknown last. */
+/* A value's place in its dimension: age bands in order, unknown last. */
 static int
 value_rank(enum stats_dim d, const char *v)
 {
@@ -348,7 +349,7 @@ stats_table_free(struct stats_table *t)
 struct system {
 	size_t       nvars, neqs;
 	size_t       ncells; /* variables 0 .. ncells - 1 are the cells */
-	signed char *a; /* neqs x nvars */
+	signed char *a;      /* neqs x nvars */
 	long long   *val;
 	int        **withheld; /* pointers into the table */
 };
@@ -391,7 +392,7 @@ system_build(struct stats_table *t, struct system *s)
 	g = s->nvars - 1;
 	s->val[g] = t->all;
 	s->withheld[g] = &t->all_withheld;
-#define A(eq, var) s->a[(eq) * s->nvars + (var)]
+#define A(eq, var) s->a[(eq)*s->nvars + (var)]
 	if (t->ndims == 1) {
 		for (i = 0; i < nc; i++)
 			A(0, i) = 1;
@@ -450,10 +451,10 @@ gcd_ll(long long a, long long b)
 static int
 computable_set(const struct system *s, char *comp)
 {
-	size_t     *cols = xcalloc(s->nvars, sizeof(*cols));
-	size_t      nw = 0, i, j, k, r, rank = 0;
-	long long  *m;
-	int         overflow = 0;
+	size_t    *cols = xcalloc(s->nvars, sizeof(*cols));
+	size_t     nw = 0, i, j, k, r, rank = 0;
+	long long *m;
+	int        overflow = 0;
 
 	for (j = 0; j < s->nvars; j++)
 		if (*s->withheld[j])
@@ -475,17 +476,20 @@ computable_set(const struct system *s, char *comp)
 				m[rank * nw + j] = tmp;
 			}
 		for (i = 0; i < s->neqs && !overflow; i++) {
-			long long p = m[rank * nw + k], f = m[i * nw + k], g = 0;
+			long long p = m[rank * nw + k], f = m[i * nw + k],
+			          g = 0;
 
 			if (i == rank || f == 0)
 				continue;
 			for (j = 0; j < nw; j++) {
 				long long x, y;
 
-				if (__builtin_mul_overflow(m[i * nw + j], p, &x) ||
+				if (__builtin_mul_overflow(m[i * nw + j], p,
+				        &x) ||
 				    __builtin_mul_overflow(m[rank * nw + j], f,
-					&y) ||
-				    __builtin_sub_overflow(x, y, &m[i * nw + j])) {
+				        &y) ||
+				    __builtin_sub_overflow(x, y,
+				        &m[i * nw + j])) {
 					overflow = 1;
 					break;
 				}

@@ -40,6 +40,7 @@ test_names(void **state)
 	assert_true(stats_source_valid("ctdc-2019"));
 	assert_true(stats_source_valid("a.b_c"));
 	assert_false(stats_source_valid("all"));
+	assert_false(stats_source_valid("own"));
 	assert_false(stats_source_valid(".x"));
 	assert_false(stats_source_valid("a b"));
 	assert_false(stats_source_valid("=cmd"));
@@ -56,12 +57,14 @@ test_rules(void **state)
 		{ 9, "9-17" }, { 17, "9-17" }, { 18, "18-20" }, { 20, "18-20" },
 		{ 21, "21-23" }, { 24, "24-26" }, { 27, "27-29" },
 		{ 29, "27-29" }, { 30, "30-38" }, { 38, "30-38" },
-		{ 39, "39-47" }, { 47, "39-47" }, { 48, "48+" }, { 120, "48+" } };
+		{ 39, "39-47" }, { 47, "39-47" }, { 48, "48+" },
+		{ 120, "48+" } };
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bands) / sizeof(bands[0]); i++)
-		assert_string_equal(stats_age_band(bands[i].age), bands[i].band);
+		assert_string_equal(stats_age_band(bands[i].age),
+		    bands[i].band);
 	assert_string_equal(stats_citizenship_group("SE"), "SE");
 	assert_string_equal(stats_citizenship_group("RO"), "EU");
 	assert_string_equal(stats_citizenship_group("HR"), "EU");
@@ -156,8 +159,8 @@ static void
 test_suppress_examples(void **state)
 {
 	struct stats_table t;
-	struct stats_query q1 = { STATS_PERSONS, 1, { DIM_CITIZENSHIP },
-		0, NULL, NULL };
+	struct stats_query q1 = { STATS_PERSONS, 1, { DIM_CITIZENSHIP }, 0,
+		NULL, NULL };
 
 	(void)state;
 	/* one dimension, one small cell: the next smallest goes with it */
@@ -221,14 +224,14 @@ test_suppress_random(void **state)
 		"UA", "VN" };
 	static const char *const cols[] = { "0-8", "9-17", "18-20", "21-23",
 		"24-26", "27-29" };
-	unsigned seed = 12345;
-	int      round, r, c;
+	unsigned                 seed = 12345;
+	int                      round, r, c;
 
 	(void)state;
 	for (round = 0; round < 300; round++) {
 		struct stats_table t;
-		int nr = 1 + round % 8, nc = 1 + (round / 8) % 6;
-		int threshold = 3 + round % 4;
+		int                nr = 1 + round % 8, nc = 1 + (round / 8) % 6;
+		int                threshold = 3 + round % 4;
 
 		table2(&t, DIM_CITIZENSHIP, DIM_AGE_BAND);
 		for (r = 0; r < nr; r++)
@@ -239,7 +242,10 @@ test_suppress_random(void **state)
 				x = (seed >> 16) % 100;
 				stats_add(&t, rows[r], cols[c],
 				    x < 30 ? 0 :
-				    x < 75 ? 1 + (long long)(x % (unsigned)(threshold - 1)) :
+				        x < 75 ?
+				             1 +
+				            (long long)(x %
+				                (unsigned)(threshold - 1)) :
 				             threshold + (long long)(x % 20));
 			}
 		stats_finish(&t);
@@ -252,11 +258,11 @@ test_suppress_random(void **state)
 static void
 test_cell_text(void **state)
 {
-	static const char *const in[] = { "=1+2", "+1", "-1", "@SUM(A1)",
-		"\tx", "\rx", "RO", "", "18-20", "48+" };
+	static const char *const in[] = { "=1+2", "+1", "-1", "@SUM(A1)", "\tx",
+		"\rx", "RO", "", "18-20", "48+" };
 	static const char *const out[] = { "'=1+2", "'+1", "'-1", "'@SUM(A1)",
 		"'\tx", "'\rx", "RO", "", "18-20", "48+" };
-	size_t i;
+	size_t                   i;
 
 	(void)state;
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
