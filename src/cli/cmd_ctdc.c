@@ -8,7 +8,8 @@
  * strict), its header checked before any row, every row mapped; the
  * first bad line stops everything with "line N, column NAME: reason"
  * and nothing is written. Then all records go in in one transaction
- * with the audit entry (stat_record.import: source, counts, the file's
+ * with the statistics' summary of the source rebuilt
+ * (store_stats_summarize()) and the audit entry (stat_record.import: source, counts, the file's
  * BLAKE2b digest). A record's key is the BLAKE2b digest of its
  * normalised fields and its occurrence among identical records of the
  * file, so a second import of the same file adds nothing. Progress on
@@ -33,6 +34,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store_stat_record.h"
+#include "db/store_stats.h"
 #include "domain/calendar.h"
 #include "domain/ctdc.h"
 
@@ -300,6 +302,9 @@ import_write(struct cli *cli, const char *source, const struct import *im,
 	if ((e = db_begin(cli->db)) == NMT_OK)
 		e = store_stat_records_add(cli->db, source, key, im->recs,
 		    im->nrecs, now, added_r, write_progress, &w);
+	/* The statistics' summary of the source, current again. */
+	if (e == NMT_OK && *added_r > 0)
+		e = store_stats_summarize(cli->db, source);
 	object = xasprintf("stat_source:%s new=%zu present=%zu blake2b=%s",
 	    source, *added_r, im->nrecs - *added_r, digest);
 	if (e == NMT_OK)

@@ -62,7 +62,6 @@ static const struct command {
 	    "asks for support\nor takes part; the municipalities' social "
 	    "services (SOC-<kommunkod>) are\nseeded by init. A county gives "
 	    "the region.\n" },
-<<<<<<< HEAD
 	/* Statistics (issue 12): the CTDC exchange. */
 	{ "import", cmd_import, "import ctdc FILE --source NAME\n",
 	    "Loads a file in the CTDC global data set layout (semicolon CSV "
@@ -77,14 +76,11 @@ static const struct command {
 	    "year, k-anonymous over\ngender, age, citizenship and forms "
 	    "(k default 11): details generalised,\nthen rows left out; how "
 	    "many on stderr.\n" },
-||||||| 9d6b717
-=======
 	/* statistics (issue 12) */
 	{ "stats", cmd_stats, "stats summarize [--source NAME]\n",
 	    "summarize: rebuilds the summary of the imported statistical "
 	    "records (of one\nsource, or of all), which makes statistics over "
 	    "a million records fast.\n" },
->>>>>>> i12-eng
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
