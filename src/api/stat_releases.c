@@ -10,8 +10,8 @@
  * 0, and stores the result, which is never changed (migration 0025). In
  * the same transaction (api_write) it spends ε from the year's budget
  * with one conditional UPDATE: past the budget 409 and nothing stored.
- * The budget is NMT_STATS_EPSILON_BUDGET (a decimal with at most three
- * decimals, default 1.0), read once. Callers: the analyst and the
+ * The budget is nmtd's --stats-epsilon-budget (NMT_STATS_EPSILON_BUDGET,
+ * a decimal with at most three decimals, default 1.0; core/config.c). Callers: the analyst and the
  * secretariat's coordinators (policy.c, OBJ_STAT_RELEASE). Audited as
  * stats.release (stat_release:<id>); the reads as the router audits
  * reads.
@@ -22,7 +22,6 @@
  * dimension, "unknown" included.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,44 +40,23 @@
 
 /* ---- the budget ---- */
 
-static pthread_once_t budget_once = PTHREAD_ONCE_INIT;
-static int64_t        budget_micro = DP_MICRO;
-
 /* ε as micro-units when it has at most three decimals, else -1. */
 static int64_t
 epsilon_micro(double eps)
 {
 	double milli = eps * 1000.0;
 
-	if (!(eps > 0) || eps > 1000 || fabs(milli - round(milli)) > 1e-6)
+	if (!(eps > 0) || eps > 1000000 || fabs(milli - round(milli)) > 1e-6)
 		return -1;
 	return (int64_t)round(milli) * 1000;
 }
 
-static void
-budget_load(void)
-{
-	const char *s = getenv("NMT_STATS_EPSILON_BUDGET");
-	char       *end;
-	double      v;
-	int64_t     m;
-
-	if (s == NULL || *s == '\0')
-		return;
-	v = strtod(s, &end);
-	if (*end != '\0' || (m = epsilon_micro(v)) < 0) {
-		log_warn("NMT_STATS_EPSILON_BUDGET is not a positive number "
-		         "with at most three decimals; using 1.0");
-		return;
-	}
-	budget_micro = m;
-}
-
+/* The year's budget (nmtd --stats-epsilon-budget), micro-units. */
 static int64_t
-budget(void)
+budget_of(const struct ctx *c)
 {
-	pthread_once(&budget_once, budget_load);
-	return budget_micro;
+	return c->app->stats_epsilon_budget > 0 ? c->app->stats_epsilon_budget :
+	                                          DP_MICRO;
 }
 
 /* ---- the dimensions and their value domains ---- */
@@ -369,12 +347,13 @@ release_render(const struct stat_release *r, int with_cells)
 
 /* The year's budget: {"year", "budget", "spent", "remaining"}. */
 static json_t *
-budget_render(int64_t spent, int year)
+budget_render(const struct ctx *c, int64_t spent, int year)
 {
 	return json_pack("{s:i,s:f,s:f,s:f}", "year", year, "budget",
-	    (double)budget() / DP_MICRO, "spent", (double)spent / DP_MICRO,
+	    (double)budget_of(c) / DP_MICRO, "spent", (double)spent / DP_MICRO,
 	    "remaining",
-	    (double)(spent < budget() ? budget() - spent : 0) / DP_MICRO);
+	    (double)(spent < budget_of(c) ? budget_of(c) - spent : 0) /
+	        DP_MICRO);
 }
 
 struct release_job {
@@ -394,7 +373,7 @@ release_write(struct ctx *c, void *arg)
 	int                 spent;
 
 	e = store_stat_budget_spend(c->db, j->r.year, j->r.epsilon_micro,
-	    budget(), &spent);
+	    budget_of(c), &spent);
 	if (e != NMT_OK)
 		return e;
 	if (!spent) {
@@ -436,7 +415,7 @@ release_check(struct ctx *c, json_t *errors)
 		    "kommaseparerade (t.ex. gender,age_band).");
 	if (eps != NULL && !validate_has_error(errors, "epsilon")) {
 		m = epsilon_micro(json_number_value(eps));
-		if (m < 0 || m > budget())
+		if (m < 0 || m > budget_of(c))
 			validate_error(errors, "epsilon", "out_of_range",
 			    "ε ska vara större än 0, ha högst tre decimaler "
 			    "och rymmas i årets budget.");
@@ -554,7 +533,7 @@ releases_list(struct ctx *c)
 	}
 	reply_json(c, 200,
 	    json_pack("{s:o,s:o}", "items", items, "budget",
-	        year != 0 ? budget_render(spent, (int)year) : json_null()));
+	        year != 0 ? budget_render(c, spent, (int)year) : json_null()));
 }
 
 static enum nmt_err

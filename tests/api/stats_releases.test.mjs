@@ -144,6 +144,13 @@ test('the budget: spent per year, 409 past it with nothing stored; another year 
     'another year');
 });
 
+test('the budget is configured at start: a bad one stops nmtd', async () => {
+  for (const bad of ['0', '-1', '0.0001', 'x', '1.5e3']) {
+    await assert.rejects(startServer({ env: { NMT_STATS_EPSILON_BUDGET: bad } }),
+      /NMT_STATS_EPSILON_BUDGET/, bad);
+  }
+});
+
 test('8 concurrent releases of ε 0.3 against a budget of 1.0: exactly 3 succeed', async () => {
   const y = 2024;
   const rs = await Promise.all(Array.from({ length: 8 }, (_, i) =>
