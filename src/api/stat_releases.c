@@ -11,8 +11,8 @@
  * the same transaction (api_write) it spends ε from the year's budget
  * with one conditional UPDATE: past the budget 409 and nothing stored.
  * The budget is nmtd's --stats-epsilon-budget (NMT_STATS_EPSILON_BUDGET,
- * a decimal with at most three decimals, default 1.0; core/config.c). Callers: the analyst and the
- * secretariat's coordinators (policy.c, OBJ_STAT_RELEASE). Audited as
+ * a decimal with at most three decimals, default 1.0; core/config.c).
+ * Callers: the analyst and the secretariat's coordinators (policy.c, OBJ_STAT_RELEASE). Audited as
  * stats.release (stat_release:<id>); the reads as the router audits
  * reads.
  *

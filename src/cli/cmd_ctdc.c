@@ -9,8 +9,8 @@
  * first bad line stops everything with "line N, column NAME: reason"
  * and nothing is written. Then all records go in in one transaction
  * with the statistics' summary of the source rebuilt
- * (store_stats_summarize()) and the audit entry (stat_record.import: source, counts, the file's
- * BLAKE2b digest). A record's key is the BLAKE2b digest of its
+ * (store_stats_summarize()) and the audit entry (stat_record.import:
+ * source, counts, the file's BLAKE2b digest). A record's key is the BLAKE2b digest of its
  * normalised fields and its occurrence among identical records of the
  * file, so a second import of the same file adds nothing. Progress on
  * stderr every 10 % of the file and of the writing; the summary on
