@@ -12,9 +12,9 @@
  * with one conditional UPDATE: past the budget 409 and nothing stored.
  * The budget is nmtd's --stats-epsilon-budget (NMT_STATS_EPSILON_BUDGET,
  * a decimal with at most three decimals, default 1.0; core/config.c).
- * Callers: the analyst and the secretariat's coordinators (policy.c, OBJ_STAT_RELEASE). Audited as
- * stats.release (stat_release:<id>); the reads as the router audits
- * reads.
+ * Callers: the analyst and the secretariat's coordinators (policy.c,
+ * OBJ_STAT_RELEASE). Audited as stats.release (stat_release:<id>); the
+ * reads as the router audits reads.
  *
  * The true counts are the statistics engine's (store_stats_count(): its
  * measures, dimensions and counting rules, the system's own data of the

@@ -10,11 +10,11 @@
  * and nothing is written. Then all records go in in one transaction
  * with the statistics' summary of the source rebuilt
  * (store_stats_summarize()) and the audit entry (stat_record.import:
- * source, counts, the file's BLAKE2b digest). A record's key is the BLAKE2b digest of its
- * normalised fields and its occurrence among identical records of the
- * file, so a second import of the same file adds nothing. Progress on
- * stderr every 10 % of the file and of the writing; the summary on
- * stdout.
+ * source, counts, the file's BLAKE2b digest). A record's key is the
+ * BLAKE2b digest of its normalised fields and its occurrence among
+ * identical records of the file, so a second import of the same file
+ * adds nothing. Progress on stderr every 10 % of the file and of the
+ * writing; the summary on stdout.
  *
  * Export: the persons registered in year Y as CTDC rows (no identity,
  * id or date finer than the year), k-anonymised (domain/ctdc.c),
