@@ -41,6 +41,8 @@ struct app {
 
 	/* statistics: counts below it are withheld; 0: the default 5 */
 	int stats_threshold;
+	/* statistics: the releases' ε budget per year, micro-units; 0: 1.0 */
+	int64_t stats_epsilon_budget;
 };
 
 /* The authenticated user behind a request. */

@@ -24,6 +24,8 @@ extern const struct route task_routes[];
 extern const struct route notification_routes[];
 /* Operations (issue 11). */
 extern const struct route operation_routes[];
+/* Statistics (issue 12): differential-privacy releases. */
+extern const struct route stat_release_routes[];
 /* statistics (issue 12) */
 extern const struct route stats_routes[];
 
@@ -47,6 +49,7 @@ const struct route *const api_routes[] = {
 	notification_routes,
 	/* Operations (issue 11). */
 	operation_routes,
+	stat_release_routes,
 	/* statistics (issue 12) */
 	stats_routes,
 	NULL,

@@ -34,6 +34,9 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_key(struct cli *cli, int argc, char **argv);
 int cmd_org(struct cli *cli, int argc, char **argv); /* intake */
+/* Statistics (issue 12): the CTDC exchange (cmd_ctdc.c). */
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 /* statistics (issue 12): the summary of imported records */
 int cmd_stats(struct cli *cli, int argc, char **argv);
 

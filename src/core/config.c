@@ -73,6 +73,8 @@ enum {
 	OPT_SITE_URL,     /* the site address in that notice */
 	/* statistics (issue 12): the small-cell threshold */
 	OPT_STATS_THRESHOLD,
+	/* statistics (issue 12): the yearly ε budget of the releases */
+	OPT_STATS_EPSILON_BUDGET,
 	OPT_END
 };
 
@@ -91,6 +93,8 @@ static const struct option long_options[] = {
 	{ "mail-command", required_argument, NULL, OPT_MAIL_COMMAND },
 	{ "site-url", required_argument, NULL, OPT_SITE_URL },
 	{ "stats-threshold", required_argument, NULL, OPT_STATS_THRESHOLD },
+	{ "stats-epsilon-budget", required_argument, NULL,
+	    OPT_STATS_EPSILON_BUDGET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -131,6 +135,34 @@ parse_options(struct config *cfg, int argc, char **argv, int start,
 			values[c - OPT_DATABASE] = optarg;
 	}
 	return optind;
+}
+
+/*
+ * "D[.ddd]" (at most three decimals, above 0, at most 1000000) as
+ * micro-units into *out; -1 when it is not one.
+ */
+static int
+epsilon_micro(const char *s, int64_t *out)
+{
+	const char *dot = strchr(s, '.');
+	char        whole[16];
+	int64_t     w, frac = 0;
+	size_t      nd, i;
+
+	nd = dot != NULL ? strlen(dot + 1) : 0;
+	if ((dot != NULL ? (size_t)(dot - s) : strlen(s)) >= sizeof(whole) ||
+	    (dot != NULL && (nd < 1 || nd > 3)))
+		return -1;
+	strlcopy(whole, s, dot != NULL ? (size_t)(dot - s) + 1 : sizeof(whole));
+	if (parse_int(whole, 0, 1000000, &w) != 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (i < nd && (dot[1 + i] < '0' || dot[1 + i] > '9'))
+			return -1;
+		frac = frac * 10 + (i < nd ? dot[1 + i] - '0' : 0);
+	}
+	*out = w * 1000000 + frac * 1000;
+	return *out > 0 && *out <= (int64_t)1000000 * 1000000 ? 0 : -1;
 }
 
 int
@@ -227,6 +259,18 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 			return -1;
 		}
 		cfg->stats_threshold = (int)n;
+	}
+	/* statistics: the releases' ε budget per year, in micro-units */
+	cfg->stats_epsilon_budget = 1000000;
+	if (values[14] == NULL)
+		values[14] = env_or("NMT_STATS_EPSILON_BUDGET", NULL);
+	if (values[14] != NULL &&
+	    epsilon_micro(values[14], &cfg->stats_epsilon_budget) != 0) {
+		snprintf(err, errlen,
+		    "bad --stats-epsilon-budget or NMT_STATS_EPSILON_BUDGET "
+		    "(a number above 0, at most 1000000, with at most three "
+		    "decimals)");
+		return -1;
 	}
 	return 0;
 }

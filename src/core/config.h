@@ -3,13 +3,14 @@
  * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
  * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER, NMT_USER,
  * NMT_CHECKPOINT_KEY, NMT_CHECKPOINT_FILE, NMT_CHECKPOINT_EVERY,
- * NMT_STATS_THRESHOLD), then
+ * NMT_STATS_THRESHOLD, NMT_STATS_EPSILON_BUDGET), then
  * built-in defaults.
  */
 #ifndef NMT_CORE_CONFIG_H
 #define NMT_CORE_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct config {
 	const char *database; /* URL or path */
@@ -35,6 +36,8 @@ struct config {
 
 	/* statistics: counts 1 .. stats_threshold - 1 are withheld (>= 3) */
 	int stats_threshold;
+	/* statistics: the releases' ε budget per year, micro-units (> 0) */
+	int64_t stats_epsilon_budget;
 };
 
 /*

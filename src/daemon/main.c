@@ -40,7 +40,7 @@ static const char synopsis[] =
     "            [--checkpoint-key PATH] [--checkpoint-file PATH] "
     "[--checkpoint-every SECONDS]\n"
     "            [--mail-command COMMAND] [--site-url URL]\n"
-    "            [--stats-threshold N]\n"
+    "            [--stats-threshold N] [--stats-epsilon-budget E]\n"
     "       nmtd --help | --version\n";
 
 static const char help_text[] =
@@ -88,6 +88,10 @@ static const char help_text[] =
     "below N are\n"
     "                                          withheld (3..1000, default "
     "5)\n"
+    "  --stats-epsilon-budget E  NMT_STATS_EPSILON_BUDGET  the ε each "
+    "year's\n"
+    "                                          releases may spend "
+    "(default 1.0)\n"
     "  -h, --help                              print this help\n"
     "  -V, --version                           print the version\n"
     "\n"
@@ -297,6 +301,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	app.stats_threshold = cfg.stats_threshold;
+	app.stats_epsilon_budget = cfg.stats_epsilon_budget;
 	if (cfg.checkpoint_key != NULL &&
 	    (cp = checkpoint_start(cfg.database, cfg.checkpoint_key,
 	         cfg.checkpoint_file, cfg.checkpoint_every, err,

@@ -47,6 +47,8 @@ const UNDO = {
   // operations (issue 11): the operations, their participants and encounters.
   22: () => `DROP TABLE operation_encounter; DROP TABLE operation_participant; DROP TABLE operation;
     ALTER TABLE case_member DROP COLUMN operation_id; DELETE FROM counter WHERE name LIKE 'operation-%';`,
+  // statistics (issue 12): differential-privacy releases and their budget.
+  25: (pg) => `DROP TABLE stat_budget; DROP TABLE stat_release;${pg ? ' DROP FUNCTION stat_release_append_only();' : ''}`,
   // statistics (issue 12): the summary of imported records and the sources' dirty marks.
   24: (pg) => `DROP TABLE stat_summary; DROP TABLE stat_source;
     ${pg ? 'DROP TRIGGER stat_record_changed ON stat_record; DROP TRIGGER stat_form_changed ON stat_record_form; DROP FUNCTION stat_source_changed();'

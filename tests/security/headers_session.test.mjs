@@ -204,6 +204,11 @@ test('every endpoint answers with the API security headers, with and without TLS
       { auth: U.pol }),
     'GET /api/v1/operations/{id}/summary': () => api(srv, 'GET', `/api/v1/operations/${NO_ID}/summary`,
       { auth: U.pol }),
+    // statistics (issue 12): differential-privacy releases
+    'POST /api/v1/stats/releases': () => api(srv, 'POST', '/api/v1/stats/releases',
+      { auth: U.nmt, body: { measure: 'persons', by: ['gender'], year: 2026, epsilon: 0.1 } }),
+    'GET /api/v1/stats/releases': () => api(srv, 'GET', '/api/v1/stats/releases', { auth: U.nmt }),
+    'GET /api/v1/stats/releases/{id}': () => api(srv, 'GET', `/api/v1/stats/releases/${NO_ID}`, { auth: U.nmt }),
     // statistics (issue 12): JSON, and the CSV and XLSX answers
     'GET /api/v1/stats': async () => {
       for (const accept of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
