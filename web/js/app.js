@@ -33,6 +33,9 @@ import {
 import * as tasksView from './views/tasks.js';
 import * as notificationsView from './views/notifications.js';
 import { indicator, refreshIndicator, stopIndicator } from './notify.js';
+// Statistics (issue 12).
+import * as statsView from './views/stats.js';
+import { readsStats } from './roles.js';
 
 const state = {
 	user: null,
@@ -63,6 +66,8 @@ const routes = [
 	[/^#\/tasks\/?$/, tasksView, worksCases],
 	[/^#\/tasks\/([A-Za-z0-9_-]+)\/?$/, tasksView, worksCases],
 	[/^#\/notifications\/?$/, notificationsView, worksCases],
+	// Statistics (issue 12).
+	[/^#\/stats\/?$/, statsView, readsStats],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -92,6 +97,15 @@ function navItems(user) {
 	if (editsGuidance(user))
 		return [['nav-guidance', '#/guidance', 'nav.guidance', /^#\/guidance\/?$/]];
 	return [];
+}
+
+// The whole menu: the role's items and then "Statistik" for those who
+// read statistics (issue 12).
+function menu(user) {
+	const items = navItems(user);
+	if (readsStats(user))
+		items.push(['nav-stats', '#/stats', 'nav.stats', /^#\/stats\/?$/]);
+	return items;
 }
 
 const els = {};
@@ -155,7 +169,7 @@ function renderHeader() {
 	if (state.user) {
 		const u = state.user;
 		const org = u.organization ? (u.organization.name || u.organization.code) : '';
-		const items = navItems(u);
+		const items = menu(u);
 		if (items.length) {
 			parts.push(h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
 			    h('ul', null, items.map(([id, href, key]) =>
@@ -187,7 +201,7 @@ function renderHeader() {
 
 function markCurrentNav() {
 	const hash = location.hash;
-	const items = navItems(state.user);
+	const items = menu(state.user);
 	for (const a of els.header.querySelectorAll('.site-nav a')) {
 		const item = items.find(([id]) => id === a.id);
 		const active = Boolean(item) && item[3].test(hash);
@@ -369,6 +383,7 @@ function signedOut(message) {
 	casesView.resetFilters();
 	auditView.resetFilters();
 	consultationsView.resetFilters();
+	statsView.resetFilters();
 	renderHeader();
 	// The next user starts where their own role starts.
 	history.replaceState(null, '', '#/');

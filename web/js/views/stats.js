@@ -1,0 +1,651 @@
+// Statistics (#/stats): the analyst's page, also the secretariat's
+// coordinators' (national) and a regional coordinator's (its own region,
+// fixed). Tabs:
+//   Tabell och diagram     GET /stats: a measure by one or two dimensions,
+//                          for a year, region and source; a table (two
+//                          dimensions: a cross table with row and column
+//                          totals) and a bar chart beside it
+//   Utveckling över tid    GET /stats?by=year[,DIM]: a table and a line
+//                          chart by year
+//   Eurostat               GET /stats/eurostat?year=
+//   Nationell årsrapport   GET /stats/national?year=
+// Each result can be downloaded as CSV and Excel (the same query with the
+// Accept header; the file is named by the query, never by personal data).
+// A withheld (small) cell is shown as ".." with the explanation and the
+// threshold from the answer; charts leave it out as a gap, never as zero.
+// No query goes into the URL: the page's address stays #/stats.
+
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t, has } from '../i18n.js';
+import * as ref from '../ref.js';
+import * as vocab from '../vocab.js';
+import { setTitle, pageHeading, alertBox, errorMessage } from '../ui.js';
+import { selectField } from '../form.js';
+import { barChart, lineChart, legend, WITHHELD } from '../chart.js';
+import { statsRegion } from '../roles.js';
+
+// The dimensions each measure may be counted by (API.md "Statistics").
+const DIMENSIONS = {
+	persons: ['citizenship', 'citizenship_group', 'exploitation', 'gender', 'age_band', 'child',
+		'presumed_victim', 'region', 'county', 'year'],
+	consultations: ['channel', 'requester_kind', 'urgency', 'region', 'county', 'year'],
+	cases: ['exploitation', 'region', 'county', 'year'],
+};
+const MEASURES = Object.keys(DIMENSIONS);
+// Code lists of the API (vocab.js) for a dimension's values.
+const VOCAB_OF = {
+	exploitation: 'exploitation_forms', gender: 'genders', channel: 'consultation_channels',
+	urgency: 'urgencies', requester_kind: 'organization_kinds',
+};
+const YEARS_BACK = 15;
+
+// What the page keeps between tabs (and visits) while signed in.
+const query = { measure: 'persons', dim1: 'citizenship', dim2: '', year: '', region: '', source: '' };
+const trend = { measure: 'persons', dim: '', region: '', source: '' };
+const report = { eurostat: '', national: '' };
+
+// On sign-out (app.js): the next user starts from the defaults.
+export function resetFilters() {
+	Object.assign(query, { measure: 'persons', dim1: 'citizenship', dim2: '', year: '', region: '', source: '' });
+	Object.assign(trend, { measure: 'persons', dim: '', region: '', source: '' });
+	Object.assign(report, { eurostat: '', national: '' });
+}
+
+function thisYear() {
+	return new Date().getFullYear();
+}
+
+function yearOptions(withAll) {
+	const out = withAll ? [['', t('stats.yearAll')]] : [];
+	for (let y = thisYear(); y > thisYear() - YEARS_BACK; y -= 1)
+		out.push([String(y), String(y)]);
+	return out;
+}
+
+export function dimLabel(dim) {
+	return has(`stats.dim.${dim}`) ? t(`stats.dim.${dim}`) : dim;
+}
+
+// The text of a dimension's value: vocabulary labels, countries, regions
+// and counties by name; true/false as yes/no; a missing value as unknown.
+function valueLabel(refs, dim, v) {
+	if (v === null || v === undefined || v === 'unknown')
+		return t('stats.unknown');
+	if (typeof v === 'boolean')
+		return t(v ? 'yes' : 'no');
+	const code = String(v);
+	if (VOCAB_OF[dim])
+		return vocab.label(VOCAB_OF[dim], code);
+	if (dim === 'citizenship')
+		return ref.nameOf(refs.countries, code) || code;
+	if (dim === 'region')
+		return ref.displayName((refs.regions || []).find((r) => r.code === code)) || code;
+	if (dim === 'county')
+		return ref.nameOf(refs.counties, code) || code;
+	const key = `stats.val.${dim}.${code}`;
+	return has(key) ? t(key) : code;
+}
+
+// A key value as a map key (values may be strings, numbers, booleans, null).
+function k(v) {
+	return v === null || v === undefined ? '\u0000' : String(v);
+}
+
+// ".." for a withheld count (screen readers hear what it means).
+function countCell(v) {
+	if (typeof v === 'number')
+		return String(v);
+	return h('span', { class: 'withheld', dataset: { withheld: 'true' } },
+	    h('span', { 'aria-hidden': 'true' }, WITHHELD),
+	    h('span', { class: 'visually-hidden' }, t('stats.withheldShort')));
+}
+
+function td(v, className) {
+	return h('td', { class: ['num', className, typeof v !== 'number' && 'is-withheld'] }, countCell(v));
+}
+
+// The values of dim in the order the cells give them.
+function valuesOf(cells, dim) {
+	const seen = new Map();
+	for (const c of cells)
+		if (!seen.has(k(c.key[dim])))
+			seen.set(k(c.key[dim]), c.key[dim]);
+	const out = [...seen.values()];
+	if (dim === 'year')
+		out.sort((a, b) => Number(a) - Number(b));
+	return out;
+}
+
+function totalOf(list, v) {
+	const hit = (list || []).find((x) => k(x.key) === k(v));
+	return hit ? hit.count : null;
+}
+
+function anyWithheld(data) {
+	const counts = (data.cells || []).map((c) => c.count);
+	for (const list of Object.values(data.totals || {}))
+		if (Array.isArray(list))
+			counts.push(...list.map((x) => x.count));
+	if (data.totals && 'all' in data.totals)
+		counts.push(data.totals.all);
+	return counts.some((c) => c === null);
+}
+
+/*
+ * The result of GET /stats as a table: one dimension → a row per value and
+ * the total; two → a cross table (first dimension down, second across)
+ * with row and column totals and the grand total.
+ */
+function resultTable(refs, data, id, caption) {
+	const by = data.by || [];
+	const cells = data.cells || [];
+	const totals = data.totals || {};
+	const count = (key) => {
+		const c = cells.find((x) => by.every((d) => k(x.key[d]) === k(key[d])));
+		return c ? c.count : 0;
+	};
+	const [d1, d2] = by;
+	const rows = valuesOf(cells, d1);
+	let head;
+	let body;
+	if (!d2) {
+		head = h('tr', null, h('th', { scope: 'col' }, dimLabel(d1)), h('th', { scope: 'col', class: 'num' }, t('stats.count')));
+		body = rows.map((v) => h('tr', { dataset: { key: k(v) } },
+		    h('th', { scope: 'row' }, valueLabel(refs, d1, v)), td(count({ [d1]: v }))));
+	} else {
+		const cols = valuesOf(cells, d2);
+		head = h('tr', null, h('th', { scope: 'col' }, `${dimLabel(d1)} \\ ${dimLabel(d2)}`),
+		    cols.map((c) => h('th', { scope: 'col', class: 'num', dataset: { key: k(c) } }, valueLabel(refs, d2, c))),
+		    h('th', { scope: 'col', class: 'num total' }, t('stats.total')));
+		body = rows.map((r) => h('tr', { dataset: { key: k(r) } },
+		    h('th', { scope: 'row' }, valueLabel(refs, d1, r)),
+		    cols.map((c) => td(count({ [d1]: r, [d2]: c }))),
+		    td(totalOf(totals[d1], r), 'total')));
+		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
+		    cols.map((c) => td(totalOf(totals[d2], c), 'total')), td(totals.all, 'total')));
+	}
+	if (!d2)
+		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')), td(totals.all, 'total')));
+	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
+	    h('caption', null, caption), h('thead', null, head), h('tbody', null, body)));
+}
+
+// The explanation of withheld cells, with the answer's threshold.
+function withheldNote(data, id) {
+	if (!anyWithheld(data))
+		return null;
+	return h('div', { class: 'stats-note', id },
+	    h('p', null, h('span', { class: 'withheld-mark', 'aria-hidden': 'true' }, WITHHELD), ' ',
+	        t('stats.withheldPrimary', { n: data.threshold ?? 5 })),
+	    h('p', null, t('stats.withheldSecondary')));
+}
+
+// Swedish words of the query, for the caption and the chart's title.
+function describe(refs, data) {
+	const parts = [t(`stats.measure.${data.measure}`)];
+	const by = (data.by || []).map((d) => dimLabel(d).toLowerCase()).join(t('stats.and'));
+	if (by)
+		parts.push(t('stats.byWord', { by }));
+	const f = data.filters || {};
+	if (f.year)
+		parts.push(String(f.year));
+	if (f.region)
+		parts.push(valueLabel(refs, 'region', f.region));
+	if (f.source && f.source !== 'own')
+		parts.push(t('stats.sourceWord', { source: f.source === 'all' ? t('stats.sourceAll') : f.source }));
+	return parts.join(', ');
+}
+
+// Categories and series of a chart from a one- or two-dimension answer.
+function chartData(refs, data, { across } = {}) {
+	const by = data.by || [];
+	const cells = data.cells || [];
+	const [d1, d2] = across ? [by[0], by[1]] : by;
+	const find = (v1, v2) => {
+		const c = cells.find((x) => k(x.key[d1]) === k(v1) && (!d2 || k(x.key[d2]) === k(v2)));
+		return c ? c.count : 0;
+	};
+	const cats = valuesOf(cells, d1);
+	const categories = cats.map((v) => ({ key: k(v), label: valueLabel(refs, d1, v) }));
+	if (!d2)
+		return { categories, series: [{ key: 'count', label: t('stats.count'), values: cats.map((v) => find(v)) }] };
+	const series = valuesOf(cells, d2).map((s) => ({
+		key: k(s), label: valueLabel(refs, d2, s), values: cats.map((v) => find(v, s)),
+	}));
+	return { categories, series };
+}
+
+// "Ladda ner CSV" and "Ladda ner Excel" for a query (path and params).
+function exportButtons(ctx, idPrefix, path, params, name) {
+	const message = h('div', { class: 'stats-export-message', id: `${idPrefix}-export-message` });
+	const button = (kind, text) => {
+		const b = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: `${idPrefix}-${kind}` }, text);
+		b.addEventListener('click', async () => {
+			b.disabled = true;
+			message.replaceChildren();
+			try {
+				const blob = await api.statsFile(path, params, kind);
+				save(blob, `${name}.${kind}`);
+				ctx.announce(t('stats.downloaded'), { kind: 'success' });
+			} catch (err) {
+				if (err && err.status !== 401)
+					message.replaceChildren(alertBox(errorMessage(err)));
+			} finally {
+				b.disabled = false;
+			}
+		});
+		return b;
+	};
+	return h('div', { class: 'stats-exports' },
+	    h('div', { class: 'stats-export-buttons' }, button('csv', t('stats.csv')), button('xlsx', t('stats.xlsx'))),
+	    message);
+}
+
+function save(blob, filename) {
+	const url = URL.createObjectURL(blob);
+	const a = h('a', { href: url, download: filename, hidden: true });
+	document.body.appendChild(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+// A file name from the query's codes: letters, digits and hyphens only.
+function fileName(parts) {
+	return ['nmt-statistik', ...parts.filter(Boolean)]
+	    .map((p) => String(p).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''))
+	    .filter(Boolean).join('-');
+}
+
+// The chart and its data table side by side (stacked on a phone).
+function figure(chartSvg, legendEl, tableEl, id) {
+	return h('div', { class: 'stats-figure', id },
+	    h('div', { class: 'stats-chart' }, chartSvg, legendEl),
+	    h('div', { class: 'stats-data' }, tableEl));
+}
+
+// The region filter: a select for national callers, the own region as
+// fixed text for a regional coordinator.
+function regionControl(refs, user, state, id) {
+	const own = statsRegion(user);
+	if (own) {
+		state.region = own;
+		return h('div', { class: 'field stats-fixed-region' },
+		    h('p', { class: 'field-label', id: `${id}-label` }, t('stats.region')),
+		    h('p', { id, class: 'fixed-value', dataset: { region: own } },
+		        t('stats.ownRegion', { region: valueLabel(refs, 'region', own) })));
+	}
+	const f = selectField({
+		label: t('stats.region'), id, value: state.region,
+		options: [['', t('stats.regionAll')], ...(refs.regions || []).map((r) => [r.code, ref.displayName(r)])],
+	});
+	f.control.addEventListener('change', () => { state.region = f.control.value; });
+	return f.wrap;
+}
+
+// Source: the system's own persons (default), all sources, or a named
+// imported one.
+function sourceControl(state, id) {
+	const known = ['', 'all'];
+	const other = !known.includes(state.source);
+	const f = selectField({
+		label: t('stats.source'), id, value: other ? 'other' : state.source,
+		options: [['', t('stats.sourceOwn')], ['all', t('stats.sourceAll')], ['other', t('stats.sourceOther')]],
+	});
+	const name = h('input', {
+		type: 'text', id: `${id}-name`, class: 'input-short', autocomplete: 'off', maxlength: '64',
+		value: other ? state.source : '', 'aria-describedby': `${id}-name-hint`,
+	});
+	const nameWrap = h('div', { class: 'field', hidden: !other },
+	    h('label', { for: name.id }, t('stats.sourceName')),
+	    h('p', { class: 'hint', id: `${id}-name-hint` }, t('stats.sourceNameHint')), name);
+	const sync = () => {
+		nameWrap.hidden = f.control.value !== 'other';
+		state.source = f.control.value === 'other' ? name.value.trim() : f.control.value;
+	};
+	f.control.addEventListener('change', sync);
+	name.addEventListener('input', sync);
+	return [f.wrap, nameWrap];
+}
+
+function selectOf(label, id, options, value, onChange) {
+	const f = selectField({ label, id, value, options });
+	f.control.addEventListener('change', () => onChange(f.control.value, f));
+	return f;
+}
+
+/* ---- Tabell och diagram ---- */
+
+function queryParams() {
+	const by = [query.dim1, query.dim2].filter(Boolean);
+	return {
+		measure: query.measure, by: by.join(','), year: query.year || undefined,
+		region: query.region || undefined, source: query.source || undefined,
+	};
+}
+
+function tablePanel(ctx, refs, panel) {
+	if (!query.year)
+		query.year = String(thisYear());
+	const dimOptions = (withNone) => [
+		...(withNone ? [['', t('stats.dimNone')]] : []),
+		...DIMENSIONS[query.measure].map((d) => [d, dimLabel(d)])];
+	const result = h('div', { class: 'stats-result', id: 'stats-result', 'aria-live': 'polite' });
+	let dim1;
+	let dim2;
+	const refill = () => {
+		if (!DIMENSIONS[query.measure].includes(query.dim1))
+			query.dim1 = DIMENSIONS[query.measure][0];
+		if (query.dim2 === query.dim1 || !DIMENSIONS[query.measure].includes(query.dim2))
+			query.dim2 = '';
+		const fill = (sel, opts, value) => {
+			sel.replaceChildren(...opts.map(([v, text]) => h('option', { value: v }, text)));
+			sel.value = value;
+		};
+		fill(dim1.control, dimOptions(false), query.dim1);
+		fill(dim2.control, dimOptions(true).filter(([v]) => v !== query.dim1), query.dim2);
+	};
+	const measure = selectOf(t('stats.measure'), 'stats-measure',
+	    MEASURES.map((m) => [m, t(`stats.measure.${m}`)]), query.measure, (v) => {
+		    query.measure = v;
+		    refill();
+	    });
+	dim1 = selectOf(t('stats.dim1'), 'stats-dim1', dimOptions(false), query.dim1, (v) => {
+		query.dim1 = v;
+		refill();
+	});
+	dim2 = selectOf(t('stats.dim2'), 'stats-dim2', dimOptions(true), query.dim2, (v) => { query.dim2 = v; });
+	refill();
+	const year = selectOf(t('stats.year'), 'stats-year', yearOptions(true), query.year, (v) => { query.year = v; });
+
+	const run = async () => {
+		result.setAttribute('aria-busy', 'true');
+		try {
+			const params = queryParams();
+			const data = await api.stats(params);
+			if (!ctx.isCurrent())
+				return;
+			showResult(ctx, refs, result, data, params);
+		} catch (err) {
+			if (ctx.isCurrent() && err && err.status !== 401)
+				result.replaceChildren(alertBox(errorMessage(err)));
+		} finally {
+			result.setAttribute('aria-busy', 'false');
+		}
+	};
+	const form = h('form', {
+		class: 'filters stats-form', id: 'stats-form', 'aria-label': t('stats.formLabel'), novalidate: true,
+		on: { submit: (ev) => { ev.preventDefault(); run(); } },
+	}, measure.wrap, dim1.wrap, dim2.wrap, year.wrap, regionControl(refs, ctx.user, query, 'stats-region'),
+	sourceControl(query, 'stats-source'),
+	h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'stats-submit' },
+	    t('stats.show'))));
+	panel.replaceChildren(form, result);
+	return run();
+}
+
+function showResult(ctx, refs, host, data, params) {
+	const title = describe(refs, data);
+	const cells = data.cells || [];
+	if (cells.length === 0) {
+		host.replaceChildren(h('p', { class: 'empty', id: 'stats-empty' }, t('stats.empty')));
+		return;
+	}
+	const { categories, series } = chartData(refs, data);
+	const withheld = anyWithheld(data);
+	const chart = barChart({
+		id: 'stats-chart', title, categories, series,
+		desc: t(series.length > 1 ? 'stats.chartDescGrouped' : 'stats.chartDesc'),
+	});
+	const lg = legend(series, { withheld, withheldText: t('stats.legendWithheld') });
+	host.replaceChildren(
+	    h('h2', { class: 'stats-result-heading', id: 'stats-result-heading' }, title),
+	    figure(chart, lg, resultTable(refs, data, 'stats-table', title), 'stats-figure'),
+	    withheldNote(data, 'stats-note'),
+	    exportButtons(ctx, 'stats', '/stats', params,
+	        fileName([data.measure, ...(data.by || []), params.year || 'alla-ar', params.region, params.source])));
+}
+
+/* ---- Utveckling över tid ---- */
+
+function trendPanel(ctx, refs, panel) {
+	const dims = () => DIMENSIONS[trend.measure].filter((d) => d !== 'year');
+	const result = h('div', { class: 'stats-result', id: 'trend-result', 'aria-live': 'polite' });
+	let dim;
+	const measure = selectOf(t('stats.measure'), 'trend-measure',
+	    MEASURES.map((m) => [m, t(`stats.measure.${m}`)]), trend.measure, (v) => {
+		    trend.measure = v;
+		    if (!dims().includes(trend.dim))
+			    trend.dim = '';
+		    dim.control.replaceChildren(...[['', t('stats.dimNone')], ...dims().map((d) => [d, dimLabel(d)])]
+			.map(([v2, text]) => h('option', { value: v2 }, text)));
+		    dim.control.value = trend.dim;
+	    });
+	dim = selectOf(t('stats.trendDim'), 'trend-dim', [['', t('stats.dimNone')], ...dims().map((d) => [d, dimLabel(d)])],
+	    trend.dim, (v) => { trend.dim = v; });
+	const run = async () => {
+		const params = {
+			measure: trend.measure, by: ['year', trend.dim].filter(Boolean).join(','),
+			region: trend.region || undefined, source: trend.source || undefined,
+		};
+		result.setAttribute('aria-busy', 'true');
+		try {
+			const data = await api.stats(params);
+			if (!ctx.isCurrent())
+				return;
+			showTrend(ctx, refs, result, data, params);
+		} catch (err) {
+			if (ctx.isCurrent() && err && err.status !== 401)
+				result.replaceChildren(alertBox(errorMessage(err)));
+		} finally {
+			result.setAttribute('aria-busy', 'false');
+		}
+	};
+	const form = h('form', {
+		class: 'filters stats-form', id: 'trend-form', 'aria-label': t('stats.trendFormLabel'), novalidate: true,
+		on: { submit: (ev) => { ev.preventDefault(); run(); } },
+	}, measure.wrap, dim.wrap, regionControl(refs, ctx.user, trend, 'trend-region'), sourceControl(trend, 'trend-source'),
+	h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'trend-submit' },
+	    t('stats.show'))));
+	panel.replaceChildren(form, result);
+	return run();
+}
+
+function showTrend(ctx, refs, host, data, params) {
+	const title = describe(refs, { ...data, by: (data.by || []).filter((d) => d !== 'year') }) +
+	    t('stats.overYears');
+	if ((data.cells || []).length === 0) {
+		host.replaceChildren(h('p', { class: 'empty', id: 'trend-empty' }, t('stats.empty')));
+		return;
+	}
+	const { categories, series } = chartData(refs, data);
+	const chart = lineChart({ id: 'trend-chart', title, categories, series, desc: t('stats.trendDesc') });
+	const lg = legend(series, { withheld: anyWithheld(data), withheldText: t('stats.legendWithheldLine') });
+	host.replaceChildren(
+	    h('h2', { class: 'stats-result-heading', id: 'trend-result-heading' }, title),
+	    figure(chart, lg, tableToggle(resultTable(refs, data, 'trend-table', title), 'trend'), 'trend-figure'),
+	    withheldNote(data, 'trend-note'),
+	    exportButtons(ctx, 'trend', '/stats', params,
+	        fileName([data.measure, ...(data.by || []), params.region, params.source])));
+}
+
+// "Visa som tabell": the chart's data table behind a keyboard-operable
+// button (a disclosure; the table is hidden until asked for).
+function tableToggle(tableEl, idPrefix) {
+	const panelId = `${idPrefix}-table-panel`;
+	const panel = h('div', { id: panelId, hidden: true }, tableEl);
+	const btn = h('button', {
+		type: 'button', class: 'btn btn-secondary btn-small', id: `${idPrefix}-table-toggle`,
+		'aria-expanded': 'false', 'aria-controls': panelId,
+	}, t('stats.showTable'));
+	btn.addEventListener('click', () => {
+		panel.hidden = !panel.hidden;
+		btn.setAttribute('aria-expanded', String(!panel.hidden));
+		btn.textContent = t(panel.hidden ? 'stats.showTable' : 'stats.hideTable');
+	});
+	return h('div', { class: 'stats-table-toggle' }, btn, panel);
+}
+
+/* ---- Eurostat and the national report ---- */
+
+// Any table of the answer: cells with keys of any number of dimensions as
+// a flat table (one column per dimension and the count).
+function flatTable(refs, cells, id, caption) {
+	const dims = [];
+	for (const c of cells)
+		for (const d of Object.keys(c.key || {}))
+			if (!dims.includes(d))
+				dims.push(d);
+	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
+	    h('caption', null, caption),
+	    h('thead', null, h('tr', null, dims.map((d) => h('th', { scope: 'col' }, dimLabel(d))),
+	        h('th', { scope: 'col', class: 'num' }, t('stats.count')))),
+	    h('tbody', null, cells.map((c) => h('tr', null,
+	        dims.map((d, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null }, valueLabel(refs, d, c.key[d]))),
+	        td(c.count))))));
+}
+
+// The tables of a report answer: its own `cells`, and each list of
+// objects under another name (e.g. per region) as a table of its own.
+function reportTables(refs, data, idPrefix, caption) {
+	const out = [];
+	if (Array.isArray(data.cells))
+		out.push(flatTable(refs, data.cells, `${idPrefix}-table`, caption));
+	for (const [name, list] of Object.entries(data)) {
+		if (name === 'cells' || !Array.isArray(list) || !list.length || typeof list[0] !== 'object')
+			continue;
+		if (list[0] && list[0].key && 'count' in list[0])
+			continue;
+		const cols = [...new Set(list.flatMap((x) => Object.keys(x || {})))];
+		out.push(h('h3', null, dimLabel(name)), h('div', { class: 'table-wrap' }, h('table', {
+			class: 'data-table stats-table', id: `${idPrefix}-${name}`,
+		}, h('caption', { class: 'visually-hidden' }, `${caption}: ${dimLabel(name)}`),
+		h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, dimLabel(c))))),
+		h('tbody', null, list.map((row) => h('tr', null, cols.map((c) => reportCell(refs, c, row[c]))))))));
+	}
+	return out;
+}
+
+function reportCell(refs, col, v) {
+	if (typeof v === 'number' || v === null)
+		return td(v);
+	if (Array.isArray(v)) {
+		return h('td', null, h('ul', { class: 'stats-inline-list' }, v.map((x) => h('li', null,
+		    x && typeof x === 'object' && 'key' in x
+			? [`${valueLabel(refs, col, x.key)}: `, countCell(x.count)]
+			: String(x)))));
+	}
+	if (v && typeof v === 'object') {
+		return h('td', null, h('ul', { class: 'stats-inline-list' }, Object.entries(v).map(([kk, x]) =>
+		    h('li', null, `${valueLabel(refs, col, kk)}: `, typeof x === 'number' || x === null ? countCell(x) : String(x)))));
+	}
+	return h('td', null, valueLabel(refs, col, v));
+}
+
+function reportPanel(ctx, refs, panel, which) {
+	const path = which === 'eurostat' ? '/stats/eurostat' : '/stats/national';
+	const fetch = which === 'eurostat' ? api.statsEurostat : api.statsNational;
+	if (!report[which])
+		report[which] = String(thisYear());
+	const result = h('div', { class: 'stats-result', id: `${which}-result`, 'aria-live': 'polite' });
+	const year = selectOf(t('stats.year'), `${which}-year`, yearOptions(false), report[which],
+	    (v) => { report[which] = v; });
+	const run = async () => {
+		const params = { year: report[which] };
+		result.setAttribute('aria-busy', 'true');
+		try {
+			const data = await fetch(params);
+			if (!ctx.isCurrent())
+				return;
+			const caption = t(`stats.${which}Caption`, { year: params.year });
+			const tables = reportTables(refs, data || {}, which, caption);
+			result.replaceChildren(
+			    h('h2', { class: 'stats-result-heading', id: `${which}-result-heading` }, caption),
+			    ...(tables.length ? tables : [h('p', { class: 'empty' }, t('stats.empty'))]),
+			    withheldNote(data || {}, `${which}-note`),
+			    exportButtons(ctx, which, path, params, fileName([which, params.year])));
+		} catch (err) {
+			if (ctx.isCurrent() && err && err.status !== 401)
+				result.replaceChildren(alertBox(errorMessage(err)));
+		} finally {
+			result.setAttribute('aria-busy', 'false');
+		}
+	};
+	const form = h('form', {
+		class: 'filters stats-form', id: `${which}-form`, 'aria-label': t(`stats.tab.${which}`), novalidate: true,
+		on: { submit: (ev) => { ev.preventDefault(); run(); } },
+	}, year.wrap, h('div', { class: 'field field-submit' },
+	    h('button', { type: 'submit', class: 'btn btn-primary', id: `${which}-submit` }, t('stats.show'))));
+	panel.replaceChildren(h('p', { class: 'muted stats-intro' }, t(`stats.${which}Intro`)), form, result);
+	return run();
+}
+
+/* ---- Tabs ---- */
+
+// ARIA tabs: arrow keys, Home and End move between them; a panel is built
+// the first time its tab is chosen.
+function tabs(defs) {
+	const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('stats.tabsLabel') });
+	const panels = [];
+	const buttons = defs.map((d, i) => {
+		const panel = h('section', {
+			class: 'tab-panel', role: 'tabpanel', id: `stats-panel-${d.id}`,
+			'aria-labelledby': `stats-tab-${d.id}`, tabindex: '0', hidden: true,
+		});
+		panels.push(panel);
+		const b = h('button', {
+			type: 'button', role: 'tab', class: 'tab', id: `stats-tab-${d.id}`,
+			'aria-controls': panel.id, 'aria-selected': 'false', tabindex: '-1',
+		}, d.label);
+		b.addEventListener('click', () => select(i));
+		b.addEventListener('keydown', (ev) => {
+			const n = defs.length;
+			const to = { ArrowRight: (i + 1) % n, ArrowLeft: (i + n - 1) % n, Home: 0, End: n - 1 }[ev.key];
+			if (to === undefined)
+				return;
+			ev.preventDefault();
+			select(to);
+			buttons[to].focus();
+		});
+		return b;
+	});
+	const built = new Set();
+	function select(i) {
+		buttons.forEach((b, j) => {
+			b.setAttribute('aria-selected', String(i === j));
+			b.tabIndex = i === j ? 0 : -1;
+			panels[j].hidden = i !== j;
+		});
+		if (!built.has(i)) {
+			built.add(i);
+			defs[i].build(panels[i]);
+		}
+	}
+	list.append(...buttons);
+	return { el: h('div', { class: 'stats-tabs' }, list, panels), select };
+}
+
+export async function render(ctx) {
+	setTitle('stats.title');
+	const [regions, counties, countries] = await Promise.all([
+		ref.regions().catch(() => []), ref.counties().catch(() => []), ref.countries().catch(() => []),
+	]);
+	if (!ctx.isCurrent())
+		return;
+	const refs = { regions, counties, countries };
+	const own = statsRegion(ctx.user);
+	const defs = [
+		{ id: 'table', label: t('stats.tab.table'), build: (p) => tablePanel(ctx, refs, p) },
+		{ id: 'trend', label: t('stats.tab.trend'), build: (p) => trendPanel(ctx, refs, p) },
+		{ id: 'eurostat', label: t('stats.tab.eurostat'), build: (p) => reportPanel(ctx, refs, p, 'eurostat') },
+		{ id: 'national', label: t('stats.tab.national'), build: (p) => reportPanel(ctx, refs, p, 'national') },
+	];
+	const tb = tabs(defs);
+	ctx.root.replaceChildren(h('div', { class: 'stats-page' },
+	    pageHeading(t('stats.heading'), { id: 'stats-heading' }),
+	    h('p', { class: 'muted stats-intro', id: 'stats-scope' },
+	        own ? t('stats.scopeRegion', { region: valueLabel(refs, 'region', own) }) : t('stats.scopeNational')),
+	    tb.el));
+	tb.select(0);
+}
