@@ -1,0 +1,274 @@
+// The statistics page (issue 12) in a real browser on a real nmtd: persons
+// with known citizenships are registered through the API (12 from RO, 7
+// from NG, 2 from TH and 3 from VN in Stockholm cases, 6 from PL in Västra
+// Götaland). An analyst opens "Statistik", asks for persons by citizenship
+// for the year and sees 12 and 7, and the two small cells withheld (".."
+// with the explanation and the threshold, never 2 or 3), a bar per
+// published cell and no bar for a withheld one; the table matches the
+// API's answer cell for cell. The CSV and Excel downloads carry the same
+// query (CSV content checked against the table, the withheld cells empty
+// or marked; the XLSX is a zip file); the trend, Eurostat and national
+// report tabs show their tables; the tabs work with the keyboard; the page
+// fits a 390 px phone. A regional coordinator sees its own region only,
+// fixed. Screenshots go to $NMT_SCREENSHOTS when set.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+	startServer, launchBrowser, login, logout, apiCaller, openPage,
+} from './helpers.mjs';
+
+const YEAR = new Date().getUTCFullYear();
+// Stockholm (county 01): two cells under the threshold, so that neither
+// can be worked out from the total; Västra Götaland (14): PL.
+const STOCKHOLM = { RO: 12, NG: 7, TH: 2, VN: 3 };
+const VAST = { PL: 6 };
+
+let server;
+let browser;
+let page;
+const problems = [];
+const users = {};
+let analystApi;
+
+async function register(call, county, counts) {
+	const c = await call('POST', '/cases', {
+		title: `Statistikärende ${county}`, summary: 'Underlag för statistiken.', county, exploitation: ['sexual'],
+	});
+	let n = 0;
+	for (const [citizenship, count] of Object.entries(counts)) {
+		for (let i = 0; i < count; i++) {
+			n += 1;
+			await call('POST', `/cases/${c.id}/persons`, {
+				pseudonym: `Person ${county}-${n}`, gender: i % 2 ? 'male' : 'female', birth_year: 1990, citizenship,
+			});
+		}
+	}
+}
+
+async function shot(name) {
+	if (process.env.NMT_SCREENSHOTS)
+		await page.screenshot({ path: path.join(process.env.NMT_SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+// The rows of a one-dimension result table: {key: {text, withheld}}.
+async function tableRows(id) {
+	return page.$$eval(`#${id} tbody tr[data-key]`, (trs) => Object.fromEntries(trs.map((tr) => {
+		const td = tr.querySelector('td');
+		const mark = td.querySelector('[data-withheld] [aria-hidden]');
+		return [tr.dataset.key, { shown: (mark || td).textContent.trim(),
+			withheld: Boolean(td.querySelector('[data-withheld]')) }];
+	})));
+}
+
+// A download started by clicking selector: {name, body (Buffer)}.
+async function download(selector) {
+	const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+	const file = await dl.path();
+	return { name: dl.suggestedFilename(), body: readFileSync(file) };
+}
+
+// CSV (comma or semicolon separated, RFC 4180 quotes) → rows of fields.
+function parseCsv(text) {
+	const sep = text.split(/\r?\n/)[0].includes(';') ? ';' : ',';
+	return text.split(/\r?\n/).filter((l) => l.length).map((line) => {
+		const out = [];
+		let cur = '';
+		let q = false;
+		for (let i = 0; i < line.length; i++) {
+			const ch = line[i];
+			if (q && ch === '"' && line[i + 1] === '"') {
+				cur += '"';
+				i++;
+			} else if (ch === '"') {
+				q = !q;
+			} else if (ch === sep && !q) {
+				out.push(cur);
+				cur = '';
+			} else {
+				cur += ch;
+			}
+		}
+		out.push(cur);
+		return out;
+	});
+}
+
+before(async () => {
+	server = await startServer();   // anna: coordinator of RK-STOCKHOLM, region stockholm
+	users.regional = server.user;
+	users.analyst = server.ctl('user', 'add', '--username', 'alva', '--display-name', 'Alva Analytiker',
+	    '--org', 'NMT', '--role', 'analyst');
+	server.ctl('user', 'add', '--username', 'vera', '--display-name', 'Vera Väst',
+	    '--org', 'RK-VAST', '--role', 'coordinator', '--region', 'vast');
+	await register(apiCaller(server, 'anna'), '01', STOCKHOLM);
+	await register(apiCaller(server, 'vera'), '14', VAST);
+	analystApi = apiCaller(server, 'alva');
+	browser = await launchBrowser();
+	page = await openPage(browser, problems);
+});
+
+after(async () => {
+	if (browser)
+		await browser.close();
+	if (server)
+		await server.stop();
+});
+
+test('the analyst\'s persons by citizenship: published counts, withheld cells marked, chart and data table', async () => {
+	const answer = await analystApi('GET', `/stats?measure=persons&by=citizenship&year=${YEAR}`);
+	const byCode = Object.fromEntries(answer.cells.map((c) => [c.key.citizenship, c.count]));
+	assert.deepEqual(byCode, { RO: 12, NG: 7, TH: null, VN: null, PL: 6 }, 'the API withholds the small cells');
+
+	await login(page, users.analyst, server.url);
+	assert.match(await page.evaluate(() => location.hash), /^#\/stats$/, 'an analyst starts at the statistics');
+	await page.click('#nav-stats');
+	await page.locator('#stats-heading').waitFor();
+	await page.selectOption('#stats-measure', 'persons');
+	await page.selectOption('#stats-dim1', 'citizenship');
+	await page.selectOption('#stats-dim2', '');
+	await page.selectOption('#stats-year', String(YEAR));
+	await page.click('#stats-submit');
+	await page.locator('#stats-table tbody tr[data-key="PL"]').waitFor();
+
+	const rows = await tableRows('stats-table');
+	assert.deepEqual(Object.keys(rows).sort(), ['NG', 'PL', 'RO', 'TH', 'VN']);
+	assert.equal(rows.RO.shown, '12');
+	assert.equal(rows.NG.shown, '7');
+	assert.equal(rows.PL.shown, '6');
+	for (const code of ['TH', 'VN']) {
+		assert.equal(rows[code].withheld, true, `${code} is marked withheld`);
+		assert.equal(rows[code].shown, '..', `${code} shows the mark, not its count`);
+	}
+	// The names come from the reference data, not the codes.
+	assert.equal(await page.textContent('#stats-table tr[data-key="RO"] th'), 'Rumänien');
+	const total = await page.$eval('#stats-table .total-row td', (td) =>
+		(td.querySelector('[aria-hidden]') || td).textContent.trim());
+	assert.equal(total, answer.totals.all === null ? '..' : String(answer.totals.all));
+	const note = await page.textContent('#stats-note');
+	assert.match(note, new RegExp(`Färre än ${answer.threshold} – uppgiften redovisas inte`));
+
+	// The chart: one bar per published cell with its count, a mark where a
+	// cell is withheld (no bar: never drawn as zero); named by title/desc.
+	const bars = await page.$$eval('#stats-chart rect.chart-bar',
+	    (rs) => rs.map((r) => [r.dataset.category, Number(r.dataset.value)]).sort());
+	assert.deepEqual(bars, [['NG', 7], ['PL', 6], ['RO', 12]]);
+	const gaps = await page.$$eval('#stats-chart .chart-withheld', (ts) => ts.map((x) => x.dataset.category).sort());
+	assert.deepEqual(gaps, ['TH', 'VN']);
+	const svg = await page.$eval('#stats-chart', (s) => ({
+		role: s.getAttribute('role'), labelledby: s.getAttribute('aria-labelledby'),
+		title: s.querySelector('title').textContent, desc: s.querySelector('desc').textContent,
+	}));
+	assert.equal(svg.role, 'img');
+	assert.equal(svg.labelledby, 'stats-chart-title stats-chart-desc');
+	assert.match(svg.title, new RegExp(`Personer, efter medborgarskap, ${YEAR}`));
+	assert.match(svg.desc, /tabellen bredvid/);
+	assert.match(await page.textContent('.chart-legend'), /redovisas inte/);
+	await shot('stats-desktop');
+});
+
+test('CSV and Excel downloads carry the query in their names and the table\'s figures', async () => {
+	const csv = await download('#stats-csv');
+	assert.equal(csv.name, `nmt-statistik-persons-citizenship-${YEAR}.csv`);
+	const rows = parseCsv(csv.body.toString('utf8').replace(/^\uFEFF/, ''));
+	const row = (code) => rows.find((r) => r.includes(code));
+	const last = (r) => r[r.length - 1];
+	assert.equal(last(row('RO')), '12');
+	assert.equal(last(row('NG')), '7');
+	assert.equal(last(row('PL')), '6');
+	for (const code of ['TH', 'VN']) {
+		assert.ok(row(code), `${code} has a row`);
+		assert.ok(!['2', '3'].includes(last(row(code))), `${code}'s count is not published: ${last(row(code))}`);
+		assert.ok(!/^\d+$/.test(last(row(code))), `${code} is empty or marked`);
+	}
+	const xlsx = await download('#stats-xlsx');
+	assert.equal(xlsx.name, `nmt-statistik-persons-citizenship-${YEAR}.xlsx`);
+	assert.ok(xlsx.body.length > 100, 'the workbook is not empty');
+	assert.equal(xlsx.body.subarray(0, 2).toString('latin1'), 'PK', 'the workbook is a zip file');
+});
+
+test('a second dimension gives a cross table with totals and grouped bars', async () => {
+	await page.selectOption('#stats-dim2', 'gender');
+	await page.click('#stats-submit');
+	await page.locator('#stats-table thead th[data-key="female"]').waitFor();
+	const answer = await analystApi('GET', `/stats?measure=persons&by=citizenship,gender&year=${YEAR}`);
+	// Every cell of the answer in its row and column, as published.
+	for (const c of answer.cells) {
+		const col = await page.$$eval('#stats-table thead th', (ths, key) =>
+			ths.findIndex((th) => th.dataset.key === key), c.key.gender);
+		const text = await page.$eval(`#stats-table tbody tr[data-key="${c.key.citizenship}"]`,
+		    (tr, i) => (tr.children[i].querySelector('[aria-hidden]') || tr.children[i]).textContent.trim(), col);
+		assert.equal(text, c.count === null ? '..' : String(c.count), `${c.key.citizenship} × ${c.key.gender}`);
+	}
+	const published = answer.cells.filter((c) => c.count !== null).length;
+	assert.equal(await page.locator('#stats-chart rect.chart-bar').count(), published);
+	assert.equal(await page.locator('.chart-legend li').count() >= 2, true, 'a legend names the series');
+	await page.selectOption('#stats-dim2', '');
+	await page.click('#stats-submit');
+	await page.locator('#stats-table thead th[data-key="female"]').waitFor({ state: 'detached' });
+});
+
+test('the trend, Eurostat and national report tabs; the tabs work with the keyboard', async () => {
+	await page.focus('#stats-tab-table');
+	await page.keyboard.press('ArrowRight');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'stats-tab-trend');
+	assert.equal(await page.getAttribute('#stats-tab-trend', 'aria-selected'), 'true');
+	await page.locator('#trend-chart').waitFor();
+	const trendAnswer = await analystApi('GET', '/stats?measure=persons&by=year');
+	const years = trendAnswer.cells.filter((c) => c.count !== null).map((c) => String(c.key.year)).sort();
+	assert.deepEqual(await page.$$eval('#trend-chart circle.chart-point', (cs) => cs.map((c) => c.dataset.category).sort()), years);
+	// The line's data table behind "Visa som tabell" (a keyboard button).
+	assert.equal(await page.isVisible('#trend-table'), false);
+	await page.focus('#trend-table-toggle');
+	await page.keyboard.press('Enter');
+	await page.locator('#trend-table').waitFor();
+	assert.equal(await page.getAttribute('#trend-table-toggle', 'aria-expanded'), 'true');
+	assert.equal((await tableRows('trend-table'))[String(YEAR)].shown, String(trendAnswer.cells.find((c) => String(c.key.year) === String(YEAR)).count));
+
+	await page.keyboard.press('Shift+Tab');
+	await page.focus('#stats-tab-trend');
+	await page.keyboard.press('ArrowRight');
+	assert.equal(await page.getAttribute('#stats-tab-eurostat', 'aria-selected'), 'true');
+	await page.locator('#eurostat-result table').first().waitFor();
+	const euro = await analystApi('GET', `/stats/eurostat?year=${YEAR}`);
+	assert.equal(await page.locator('#eurostat-table tbody tr').count(), euro.cells.length);
+	await shot('stats-eurostat');
+
+	await page.keyboard.press('End');
+	assert.equal(await page.getAttribute('#stats-tab-national', 'aria-selected'), 'true');
+	await page.locator('#national-result table').first().waitFor();
+	await shot('stats-national');
+});
+
+test('on a 390 px phone the page fits without sideways scrolling', async () => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.click('#stats-tab-table');
+	await page.locator('#stats-chart').waitFor();
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
+	const chartWidth = await page.$eval('#stats-chart', (s) => s.getBoundingClientRect().width);
+	assert.ok(chartWidth > 200 && chartWidth <= 390, `the chart scales to the phone (${chartWidth} px)`);
+	await shot('stats-phone');
+	await page.setViewportSize({ width: 1280, height: 860 });
+	await logout(page);
+});
+
+test('a regional coordinator sees its own region only, fixed', async () => {
+	await login(page, users.regional, server.url);
+	await page.click('#nav-stats');
+	await page.locator('#stats-heading').waitFor();
+	assert.equal(await page.locator('select#stats-region').count(), 0, 'no region to choose');
+	assert.equal(await page.getAttribute('#stats-region', 'data-region'), 'stockholm');
+	assert.match(await page.textContent('#stats-region'), /Stockholm/);
+	await page.selectOption('#stats-year', String(YEAR));
+	await page.click('#stats-submit');
+	await page.locator('#stats-table tbody tr[data-key="RO"]').waitFor();
+	const rows = await tableRows('stats-table');
+	assert.deepEqual(Object.keys(rows).sort(), ['NG', 'RO', 'TH', 'VN'], 'Västra Götaland\'s persons are not counted');
+	assert.equal(rows.RO.shown, '12');
+	assert.equal(rows.TH.withheld, true);
+	await logout(page);
+	assert.deepEqual(problems, []);
+});
