@@ -21,7 +21,7 @@ import { t, has } from '../i18n.js';
 import * as ref from '../ref.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading, alertBox, errorMessage } from '../ui.js';
-import { selectField } from '../form.js';
+import { selectField, inputField } from '../form.js';
 import { barChart, lineChart, legend, WITHHELD } from '../chart.js';
 import { statsRegion } from '../roles.js';
 
@@ -285,7 +285,8 @@ function regionControl(refs, user, state, id) {
 }
 
 // Source: the system's own persons (default), all sources, or a named
-// imported one.
+// imported one. → {nodes, check()}: check() marks an empty name and
+// returns false, true otherwise.
 function sourceControl(state, id) {
 	const known = ['', 'all'];
 	const other = !known.includes(state.source);
@@ -293,20 +294,64 @@ function sourceControl(state, id) {
 		label: t('stats.source'), id, value: other ? 'other' : state.source,
 		options: [['', t('stats.sourceOwn')], ['all', t('stats.sourceAll')], ['other', t('stats.sourceOther')]],
 	});
-	const name = h('input', {
-		type: 'text', id: `${id}-name`, class: 'input-short', autocomplete: 'off', maxlength: '64',
-		value: other ? state.source : '', 'aria-describedby': `${id}-name-hint`,
+	const name = inputField({
+		label: t('stats.sourceName'), hint: t('stats.sourceNameHint'), id: `${id}-name`, maxlength: '64',
+		value: other ? state.source : '',
 	});
-	const nameWrap = h('div', { class: 'field', hidden: !other },
-	    h('label', { for: name.id }, t('stats.sourceName')),
-	    h('p', { class: 'hint', id: `${id}-name-hint` }, t('stats.sourceNameHint')), name);
+	name.wrap.hidden = !other;
 	const sync = () => {
-		nameWrap.hidden = f.control.value !== 'other';
-		state.source = f.control.value === 'other' ? name.value.trim() : f.control.value;
+		name.wrap.hidden = f.control.value !== 'other';
+		state.source = f.control.value === 'other' ? name.control.value.trim() : f.control.value;
+		name.setError(null);
 	};
 	f.control.addEventListener('change', sync);
-	name.addEventListener('input', sync);
-	return [f.wrap, nameWrap];
+	name.control.addEventListener('input', sync);
+	return {
+		nodes: [f.wrap, name.wrap],
+		check() {
+			if (f.control.value === 'other' && !name.control.value.trim()) {
+				name.setError(t('stats.sourceNameMissing'));
+				name.control.focus();
+				return false;
+			}
+			return true;
+		},
+	};
+}
+
+/*
+ * A query form and its result: the fields, "Visa", and the result host.
+ * load() → the answer; show(data) draws it into host. Returns
+ * {form, host, run(asked)}: a run the user asked for is announced.
+ */
+function queryForm(ctx, { id, label, fields, check, load, show }) {
+	const host = h('div', { class: 'stats-result', id: `${id}-result` });
+	const run = async (asked) => {
+		if (check && !check())
+			return;
+		host.setAttribute('aria-busy', 'true');
+		try {
+			const data = await load();
+			if (!ctx.isCurrent())
+				return;
+			show(host, data || {});
+			if (asked) {
+				const heading = host.querySelector('h2');
+				ctx.announce(t('stats.updated', { what: heading ? heading.textContent : '' }));
+			}
+		} catch (err) {
+			if (ctx.isCurrent() && err && err.status !== 401)
+				host.replaceChildren(alertBox(errorMessage(err)));
+		} finally {
+			host.setAttribute('aria-busy', 'false');
+		}
+	};
+	const form = h('form', {
+		class: 'filters stats-form', id: `${id}-form`, 'aria-label': label, novalidate: true,
+		on: { submit: (ev) => { ev.preventDefault(); run(true); } },
+	}, fields, h('div', { class: 'field field-submit' },
+	    h('button', { type: 'submit', class: 'btn btn-primary', id: `${id}-submit` }, t('stats.show'))));
+	return { form, host, run };
 }
 
 function selectOf(label, id, options, value, onChange) {
@@ -331,7 +376,6 @@ function tablePanel(ctx, refs, panel) {
 	const dimOptions = (withNone) => [
 		...(withNone ? [['', t('stats.dimNone')]] : []),
 		...DIMENSIONS[query.measure].map((d) => [d, dimLabel(d)])];
-	const result = h('div', { class: 'stats-result', id: 'stats-result', 'aria-live': 'polite' });
 	let dim1;
 	let dim2;
 	const refill = () => {
@@ -359,30 +403,20 @@ function tablePanel(ctx, refs, panel) {
 	refill();
 	const year = selectOf(t('stats.year'), 'stats-year', yearOptions(true), query.year, (v) => { query.year = v; });
 
-	const run = async () => {
-		result.setAttribute('aria-busy', 'true');
-		try {
-			const params = queryParams();
-			const data = await api.stats(params);
-			if (!ctx.isCurrent())
-				return;
-			showResult(ctx, refs, result, data, params);
-		} catch (err) {
-			if (ctx.isCurrent() && err && err.status !== 401)
-				result.replaceChildren(alertBox(errorMessage(err)));
-		} finally {
-			result.setAttribute('aria-busy', 'false');
-		}
-	};
-	const form = h('form', {
-		class: 'filters stats-form', id: 'stats-form', 'aria-label': t('stats.formLabel'), novalidate: true,
-		on: { submit: (ev) => { ev.preventDefault(); run(); } },
-	}, measure.wrap, dim1.wrap, dim2.wrap, year.wrap, regionControl(refs, ctx.user, query, 'stats-region'),
-	sourceControl(query, 'stats-source'),
-	h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'stats-submit' },
-	    t('stats.show'))));
-	panel.replaceChildren(form, result);
-	return run();
+	const source = sourceControl(query, 'stats-source');
+	let params = null;
+	const q = queryForm(ctx, {
+		id: 'stats', label: t('stats.formLabel'), check: source.check,
+		fields: [measure.wrap, dim1.wrap, dim2.wrap, year.wrap, regionControl(refs, ctx.user, query, 'stats-region'),
+			...source.nodes],
+		load: () => {
+			params = queryParams();
+			return api.stats(params);
+		},
+		show: (host, data) => showResult(ctx, refs, host, data, params),
+	});
+	panel.replaceChildren(q.form, q.host);
+	return q.run(false);
 }
 
 function showResult(ctx, refs, host, data, params) {
@@ -411,7 +445,6 @@ function showResult(ctx, refs, host, data, params) {
 
 function trendPanel(ctx, refs, panel) {
 	const dims = () => DIMENSIONS[trend.measure].filter((d) => d !== 'year');
-	const result = h('div', { class: 'stats-result', id: 'trend-result', 'aria-live': 'polite' });
 	let dim;
 	const measure = selectOf(t('stats.measure'), 'trend-measure',
 	    MEASURES.map((m) => [m, t(`stats.measure.${m}`)]), trend.measure, (v) => {
@@ -424,32 +457,22 @@ function trendPanel(ctx, refs, panel) {
 	    });
 	dim = selectOf(t('stats.trendDim'), 'trend-dim', [['', t('stats.dimNone')], ...dims().map((d) => [d, dimLabel(d)])],
 	    trend.dim, (v) => { trend.dim = v; });
-	const run = async () => {
-		const params = {
-			measure: trend.measure, by: ['year', trend.dim].filter(Boolean).join(','),
-			region: trend.region || undefined, source: trend.source || undefined,
-		};
-		result.setAttribute('aria-busy', 'true');
-		try {
-			const data = await api.stats(params);
-			if (!ctx.isCurrent())
-				return;
-			showTrend(ctx, refs, result, data, params);
-		} catch (err) {
-			if (ctx.isCurrent() && err && err.status !== 401)
-				result.replaceChildren(alertBox(errorMessage(err)));
-		} finally {
-			result.setAttribute('aria-busy', 'false');
-		}
-	};
-	const form = h('form', {
-		class: 'filters stats-form', id: 'trend-form', 'aria-label': t('stats.trendFormLabel'), novalidate: true,
-		on: { submit: (ev) => { ev.preventDefault(); run(); } },
-	}, measure.wrap, dim.wrap, regionControl(refs, ctx.user, trend, 'trend-region'), sourceControl(trend, 'trend-source'),
-	h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'trend-submit' },
-	    t('stats.show'))));
-	panel.replaceChildren(form, result);
-	return run();
+	const source = sourceControl(trend, 'trend-source');
+	let params = null;
+	const q = queryForm(ctx, {
+		id: 'trend', label: t('stats.trendFormLabel'), check: source.check,
+		fields: [measure.wrap, dim.wrap, regionControl(refs, ctx.user, trend, 'trend-region'), ...source.nodes],
+		load: () => {
+			params = {
+				measure: trend.measure, by: ['year', trend.dim].filter(Boolean).join(','),
+				region: trend.region || undefined, source: trend.source || undefined,
+			};
+			return api.stats(params);
+		},
+		show: (host, data) => showTrend(ctx, refs, host, data, params),
+	});
+	panel.replaceChildren(q.form, q.host);
+	return q.run(false);
 }
 
 function showTrend(ctx, refs, host, data, params) {
@@ -545,40 +568,30 @@ function reportCell(refs, col, v) {
 
 function reportPanel(ctx, refs, panel, which) {
 	const path = which === 'eurostat' ? '/stats/eurostat' : '/stats/national';
-	const fetch = which === 'eurostat' ? api.statsEurostat : api.statsNational;
+	const get = which === 'eurostat' ? api.statsEurostat : api.statsNational;
 	if (!report[which])
 		report[which] = String(thisYear());
-	const result = h('div', { class: 'stats-result', id: `${which}-result`, 'aria-live': 'polite' });
 	const year = selectOf(t('stats.year'), `${which}-year`, yearOptions(false), report[which],
 	    (v) => { report[which] = v; });
-	const run = async () => {
-		const params = { year: report[which] };
-		result.setAttribute('aria-busy', 'true');
-		try {
-			const data = await fetch(params);
-			if (!ctx.isCurrent())
-				return;
+	let params = null;
+	const q = queryForm(ctx, {
+		id: which, label: t(`stats.tab.${which}`), fields: [year.wrap],
+		load: () => {
+			params = { year: report[which] };
+			return get(params);
+		},
+		show: (host, data) => {
 			const caption = t(`stats.${which}Caption`, { year: params.year });
-			const tables = reportTables(refs, data || {}, which, caption);
-			result.replaceChildren(
+			const tables = reportTables(refs, data, which, caption);
+			host.replaceChildren(
 			    h('h2', { class: 'stats-result-heading', id: `${which}-result-heading` }, caption),
 			    ...(tables.length ? tables : [h('p', { class: 'empty' }, t('stats.empty'))]),
-			    withheldNote(data || {}, `${which}-note`),
+			    withheldNote(data, `${which}-note`),
 			    exportButtons(ctx, which, path, params, fileName([which, params.year])));
-		} catch (err) {
-			if (ctx.isCurrent() && err && err.status !== 401)
-				result.replaceChildren(alertBox(errorMessage(err)));
-		} finally {
-			result.setAttribute('aria-busy', 'false');
-		}
-	};
-	const form = h('form', {
-		class: 'filters stats-form', id: `${which}-form`, 'aria-label': t(`stats.tab.${which}`), novalidate: true,
-		on: { submit: (ev) => { ev.preventDefault(); run(); } },
-	}, year.wrap, h('div', { class: 'field field-submit' },
-	    h('button', { type: 'submit', class: 'btn btn-primary', id: `${which}-submit` }, t('stats.show'))));
-	panel.replaceChildren(h('p', { class: 'muted stats-intro' }, t(`stats.${which}Intro`)), form, result);
-	return run();
+		},
+	});
+	panel.replaceChildren(h('p', { class: 'muted stats-intro' }, t(`stats.${which}Intro`)), q.form, q.host);
+	return q.run(false);
 }
 
 /* ---- Tabs ---- */
