@@ -38,6 +38,7 @@ struct app {
 	struct audit_writer *audit;
 	long                 session_idle; /* seconds */
 	long                 session_max;  /* seconds */
+	int                  stats_threshold; /* small cells; 0: default 5 */
 };
 
 /* The authenticated user behind a request. */
@@ -128,7 +129,7 @@ struct route {
 /* The entry the request leaves in the audit log. */
 struct audit_note {
 	const char *action;
-	char        object[80]; /* "<kind>:<id>" or "" */
+	char        object[200]; /* "<kind>:<id>" or "" (statistics: the query) */
 	char        case_id[UUID_TEXT];
 	int         flagged;
 };

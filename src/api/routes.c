@@ -22,6 +22,8 @@ extern const struct route person_match_routes[];
 extern const struct route consultation_routes[];
 extern const struct route task_routes[];
 extern const struct route notification_routes[];
+/* statistics (issue 12) */
+extern const struct route stats_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -41,5 +43,7 @@ const struct route *const api_routes[] = {
 	consultation_routes,
 	task_routes,
 	notification_routes,
+	/* statistics (issue 12) */
+	stats_routes,
 	NULL,
 };

@@ -71,6 +71,8 @@ enum {
 	OPT_CHECKPOINT_EVERY,
 	OPT_MAIL_COMMAND, /* the mail notice of a new task */
 	OPT_SITE_URL,     /* the site address in that notice */
+	/* statistics (issue 12): the small-cell threshold */
+	OPT_STATS_THRESHOLD,
 	OPT_END
 };
 
@@ -88,6 +90,7 @@ static const struct option long_options[] = {
 	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY },
 	{ "mail-command", required_argument, NULL, OPT_MAIL_COMMAND },
 	{ "site-url", required_argument, NULL, OPT_SITE_URL },
+	{ "stats-threshold", required_argument, NULL, OPT_STATS_THRESHOLD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -212,5 +215,18 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 	cfg->mail_command = values[11] ? values[11] :
 	                                 env_or("NMT_MAIL_COMMAND", NULL);
 	cfg->site_url = values[12] ? values[12] : env_or("NMT_SITE_URL", NULL);
+	/* statistics: the small-cell threshold, never below 3 */
+	cfg->stats_threshold = 5;
+	if (values[13] == NULL)
+		values[13] = env_or("NMT_STATS_THRESHOLD", NULL);
+	if (values[13] != NULL) {
+		if (parse_int(values[13], 3, 1000, &n) != 0) {
+			snprintf(err, errlen,
+			    "bad --stats-threshold or NMT_STATS_THRESHOLD "
+			    "(3..1000: a smaller count is withheld)");
+			return -1;
+		}
+		cfg->stats_threshold = (int)n;
+	}
 	return 0;
 }

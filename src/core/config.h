@@ -2,7 +2,8 @@
  * config.h — the settings both programs share, from the command line
  * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
  * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER, NMT_USER,
- * NMT_CHECKPOINT_KEY, NMT_CHECKPOINT_FILE, NMT_CHECKPOINT_EVERY), then
+ * NMT_CHECKPOINT_KEY, NMT_CHECKPOINT_FILE, NMT_CHECKPOINT_EVERY,
+ * NMT_STATS_THRESHOLD), then
  * built-in defaults.
  */
 #ifndef NMT_CORE_CONFIG_H
@@ -29,6 +30,8 @@ struct config {
 	 * mail's link, or NULL */
 	const char *mail_command;
 	const char *site_url;
+	/* statistics: counts 1 .. stats_threshold - 1 are withheld (>= 3) */
+	int stats_threshold;
 	int         help;    /* --help or -h given */
 	int         version; /* --version or -V given */
 };

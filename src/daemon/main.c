@@ -40,6 +40,7 @@ static const char synopsis[] =
     "            [--checkpoint-key PATH] [--checkpoint-file PATH] "
     "[--checkpoint-every SECONDS]\n"
     "            [--mail-command COMMAND] [--site-url URL]\n"
+    "            [--stats-threshold N]\n"
     "       nmtd --help | --version\n";
 
 static const char help_text[] =
@@ -83,6 +84,10 @@ static const char help_text[] =
     "                                          by default)\n"
     "  --site-url URL          NMT_SITE_URL    the site's address, the "
     "notice's link\n"
+    "  --stats-threshold N     NMT_STATS_THRESHOLD  statistics: counts "
+    "below N are\n"
+    "                                          withheld (3..1000, default "
+    "5)\n"
     "  -h, --help                              print this help\n"
     "  -V, --version                           print the version\n"
     "\n"
@@ -291,6 +296,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "nmtd: %s\n", err);
 		return 1;
 	}
+	app.stats_threshold = cfg.stats_threshold;
 	if (cfg.checkpoint_key != NULL &&
 	    (cp = checkpoint_start(cfg.database, cfg.checkpoint_key,
 	         cfg.checkpoint_file, cfg.checkpoint_every, err,

@@ -55,6 +55,9 @@
  * from the principal's organization.
  * Notifications: each is its recipient user's alone; anyone else's
  * is hidden.
+ * Statistics: analysts and the secretariat's coordinators read them for
+ * the whole country or any region, a regional coordinator for its own
+ * region only (another region is refused, 403); every other role 403.
  */
 #include <string.h>
 
@@ -428,6 +431,39 @@ policy_audit_matches(const struct principal *p)
 	return is_secretariat_coordinator(p);
 }
 
+/*
+ * Statistics (issue 12): the analysts and the secretariat's coordinators
+ * read them nationally, a regional coordinator for its region; everyone
+ * else is refused by role. Statistics are only read.
+ */
+static enum policy_decision
+decide_statistics(const struct principal *p, enum action action)
+{
+	if (action != ACT_READ)
+		return POLICY_FORBIDDEN;
+	return p->role == ROLE_ANALYST || acts_as_coordinator(p) ?
+	    POLICY_ALLOW :
+	    POLICY_FORBIDDEN;
+}
+
+enum policy_decision
+policy_stats_region(const struct principal *p, const char *region,
+    const char **region_r)
+{
+	*region_r = NULL;
+	if (decide_statistics(p, ACT_READ) != POLICY_ALLOW)
+		return POLICY_FORBIDDEN;
+	if (p->role == ROLE_ANALYST || is_secretariat_coordinator(p)) {
+		*region_r = region;
+		return POLICY_ALLOW;
+	}
+	/* a regional coordinator: its region, given or implied */
+	if (region != NULL && !same(region, p->region))
+		return POLICY_FORBIDDEN;
+	*region_r = p->region;
+	return POLICY_ALLOW;
+}
+
 enum policy_decision
 policy_decide(const struct principal *p, enum object_kind kind,
     enum action action, const struct facts *f)
@@ -464,6 +500,8 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		    POLICY_FORBIDDEN;
 	case OBJ_GUIDANCE:
 		return decide_guidance(p, action);
+	case OBJ_STATISTICS:
+		return decide_statistics(p, action);
 	default:
 		return POLICY_FORBIDDEN;
 	}

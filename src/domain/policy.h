@@ -258,6 +258,17 @@ int policy_consultation_move(const char *from, const char *to);
  * whether p's word search may match on them.
  */
 int policy_consultation_notes(const struct principal *p);
+/*
+ * Statistics (issue 12): whether p may read statistics for region (NULL:
+ * the whole country), and the region they are then restricted to in
+ * *region_r: analysts and the secretariat's coordinators the one asked
+ * for (NULL: national); a regional coordinator its own region, given or
+ * implied (another region is POLICY_FORBIDDEN); anyone else
+ * POLICY_FORBIDDEN. policy_decide(p, OBJ_STATISTICS, ACT_READ, NULL) is
+ * the same decision without a region.
+ */
+enum policy_decision policy_stats_region(const struct principal *p,
+    const char *region, const char **region_r);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
 const char *policy_allowed_name(unsigned i);
 

@@ -219,6 +219,8 @@ const struct term vocab_audit_actions[] = {
 	{ "consultation.convert", NULL, NULL },
 	{ "consultation.denied", NULL, NULL },
 	{ "consultation.write_denied", NULL, NULL },
+	/* statistics (issue 12): a query, with the query as its object */
+	{ "stats.query", NULL, NULL },
 	TERM_END,
 };
 

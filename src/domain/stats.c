@@ -1,0 +1,591 @@
+/*
+ * stats.c — the statistics engine's pure part (see stats.h): the names
+ * of measures and dimensions and which apply to which measure, the
+ * counting rules' small functions (age band, citizenship group, Eurostat
+ * form), tables of cells and totals, and small-cell suppression with its
+ * exact computability test. No I/O but the embedded list of EU member
+ * states (data/eu_countries.csv), read once.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/stats.h"
+
+static const char *const dim_names[DIM_COUNT] = {
+	"year",
+	"region",
+	"county",
+	"citizenship",
+	"citizenship_group",
+	"exploitation",
+	"gender",
+	"age_band",
+	"child",
+	"presumed_victim",
+	"channel",
+	"requester_kind",
+	"urgency",
+};
+
+static const char *const measure_names[] = { "persons", "consultations",
+	"cases" };
+
+/* The dimensions of each measure (bit i: dimension i). */
+#define B(d) (1u << (d))
+static const unsigned measure_dims[] = {
+	/* persons */
+	B(DIM_YEAR) | B(DIM_REGION) | B(DIM_COUNTY) | B(DIM_CITIZENSHIP) |
+	    B(DIM_CITIZENSHIP_GROUP) | B(DIM_EXPLOITATION) | B(DIM_GENDER) |
+	    B(DIM_AGE_BAND) | B(DIM_CHILD) | B(DIM_PRESUMED_VICTIM),
+	/* consultations */
+	B(DIM_YEAR) | B(DIM_REGION) | B(DIM_COUNTY) | B(DIM_CHANNEL) |
+	    B(DIM_REQUESTER_KIND) | B(DIM_URGENCY),
+	/* cases */
+	B(DIM_YEAR) | B(DIM_REGION) | B(DIM_COUNTY) | B(DIM_EXPLOITATION),
+};
+
+/* The CTDC age bands, in order: the upper age of each. */
+static const struct {
+	const char *name;
+	int         upto;
+} age_bands[] = {
+	{ "0-8", 8 },
+	{ "9-17", 17 },
+	{ "18-20", 20 },
+	{ "21-23", 23 },
+	{ "24-26", 26 },
+	{ "27-29", 29 },
+	{ "30-38", 38 },
+	{ "39-47", 47 },
+	{ "48+", 1000 },
+};
+#define NBANDS (sizeof(age_bands) / sizeof(age_bands[0]))
+
+/* The Eurostat labour forms (DOMAIN.md §2.5); every other form is other. */
+static const char *const labour_forms[] = { "forced_labour",
+	"unreasonable_work", "slavery_servitude" };
+
+int
+stats_dim_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < DIM_COUNT; i++)
+		if (strcmp(dim_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+stats_dim_name(enum stats_dim d)
+{
+	return (unsigned)d < DIM_COUNT ? dim_names[d] : "";
+}
+
+int
+stats_measure_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < 3; i++)
+		if (strcmp(measure_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+stats_measure_name(enum stats_measure m)
+{
+	return (unsigned)m < 3 ? measure_names[m] : "";
+}
+
+int
+stats_dim_applies(enum stats_measure m, enum stats_dim d)
+{
+	return (unsigned)m < 3 && (unsigned)d < DIM_COUNT &&
+	    (measure_dims[m] & B(d)) != 0;
+}
+
+int
+stats_source_valid(const char *name)
+{
+	size_t i, n;
+
+	if (name == NULL || (n = strlen(name)) == 0 || n > STATS_SOURCE_MAX ||
+	    strcmp(name, "all") == 0 || !isalnum((unsigned char)name[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '.' &&
+		    name[i] != '_' && name[i] != '-')
+			return 0;
+	return 1;
+}
+
+const char *
+stats_age_band(int age)
+{
+	size_t i;
+
+	if (age < 0)
+		return "unknown";
+	for (i = 0; i < NBANDS; i++)
+		if (age <= age_bands[i].upto)
+			return age_bands[i].name;
+	return age_bands[NBANDS - 1].name;
+}
+
+/* ---- the EU member states (data/eu_countries.csv) ---- */
+
+#define MAX_EU 40
+static char           eu[MAX_EU][3];
+static size_t         neu;
+static pthread_once_t eu_once = PTHREAD_ONCE_INIT;
+
+static void
+eu_load(void)
+{
+	const struct embed_file *f =
+	    embed_find(embed_reference_data, "eu_countries.csv");
+	const char *p, *end;
+
+	if (f == NULL) {
+		log_error("stats: data/eu_countries.csv is missing");
+		return;
+	}
+	p = f->data;
+	end = f->data + f->len;
+	p = memchr(p, '\n', (size_t)(end - p)); /* the header */
+	while (p != NULL && ++p < end && neu < MAX_EU) {
+		if (end - p >= 2 && isupper((unsigned char)p[0]) &&
+		    isupper((unsigned char)p[1])) {
+			eu[neu][0] = p[0];
+			eu[neu][1] = p[1];
+			eu[neu][2] = '\0';
+			neu++;
+		}
+		p = memchr(p, '\n', (size_t)(end - p));
+	}
+}
+
+const char *
+stats_citizenship_group(const char *iso)
+{
+	size_t i;
+
+	if (iso == NULL || *iso == '\0' || strcmp(iso, "unknown") == 0)
+		return "unknown";
+	if (strcmp(iso, "SE") == 0)
+		return "SE";
+	pthread_once(&eu_once, eu_load);
+	for (i = 0; i < neu; i++)
+		if (strcmp(eu[i], iso) == 0)
+			return "EU";
+	return "non_EU";
+}
+
+const char *
+stats_eurostat_form(const char *form)
+{
+	size_t i;
+
+	if (form != NULL && strcmp(form, "sexual") == 0)
+		return "sexual";
+	for (i = 0; form != NULL && i < 3; i++)
+		if (strcmp(form, labour_forms[i]) == 0)
+			return "labour";
+	return "other";
+}
+
+/* ---- tables ---- */
+
+void
+stats_table_init(struct stats_table *t, const struct stats_query *q)
+{
+	memset(t, 0, sizeof(*t));
+	t->ndims = q->ndims;
+	t->by[0] = q->by[0];
+	t->by[1] = q->ndims > 1 ? q->by[1] : q->by[0];
+}
+
+void
+stats_add(struct stats_table *t, const char *k0, const char *k1, long long n)
+{
+	struct stats_cell *c;
+
+	if (t->ncells == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->cells = xreallocarray(t->cells, t->cap, sizeof(*t->cells));
+	}
+	c = &t->cells[t->ncells++];
+	memset(c, 0, sizeof(*c));
+	strlcopy(c->key[0], k0 ? k0 : "unknown", STATS_KEY);
+	if (t->ndims > 1)
+		strlcopy(c->key[1], k1 ? k1 : "unknown", STATS_KEY);
+	c->count = n;
+}
+
+/* A value's place in its dimension's order: age bands in order, unknown last. */
+static int
+value_rank(enum stats_dim d, const char *v)
+{
+	size_t i;
+
+	if (strcmp(v, "unknown") == 0)
+		return 1000;
+	if (d == DIM_AGE_BAND)
+		for (i = 0; i < NBANDS; i++)
+			if (strcmp(v, age_bands[i].name) == 0)
+				return (int)i;
+	return 0;
+}
+
+static int
+value_cmp(enum stats_dim d, const char *a, const char *b)
+{
+	int ra = value_rank(d, a), rb = value_rank(d, b);
+
+	return ra != rb ? (ra < rb ? -1 : 1) : strcmp(a, b);
+}
+
+/* qsort has no argument: the table being sorted (one thread per table). */
+static _Thread_local const struct stats_table *sorting;
+
+static int
+cell_cmp(const void *a, const void *b)
+{
+	const struct stats_cell *x = a, *y = b;
+	int                      r, i;
+
+	for (i = 0; i < sorting->ndims; i++)
+		if ((r = value_cmp(sorting->by[i], x->key[i], y->key[i])) != 0)
+			return r;
+	return 0;
+}
+
+static int
+total_cmp(const void *a, const void *b)
+{
+	const struct stats_total *x = a, *y = b;
+
+	return value_cmp(sorting->by[sorting->ndims > 1 ? 1 : 0], x->key,
+	    y->key);
+}
+
+/* The totals per value of dimension d, from the sorted cells. */
+static void
+make_totals(struct stats_table *t, int d)
+{
+	size_t i, j;
+
+	t->totals[d] = xcalloc(t->ncells ? t->ncells : 1, sizeof(**t->totals));
+	t->ntotals[d] = 0;
+	for (i = 0; i < t->ncells; i++) {
+		for (j = 0; j < t->ntotals[d]; j++)
+			if (strcmp(t->totals[d][j].key, t->cells[i].key[d]) ==
+			    0)
+				break;
+		if (j == t->ntotals[d])
+			strlcopy(t->totals[d][t->ntotals[d]++].key,
+			    t->cells[i].key[d], STATS_KEY);
+		t->totals[d][j].count += t->cells[i].count;
+	}
+}
+
+void
+stats_finish(struct stats_table *t)
+{
+	size_t i, n = 0;
+
+	sorting = t;
+	if (t->ncells > 1)
+		qsort(t->cells, t->ncells, sizeof(*t->cells), cell_cmp);
+	for (i = 0; i < t->ncells; i++) {
+		if (n > 0 && cell_cmp(&t->cells[n - 1], &t->cells[i]) == 0)
+			t->cells[n - 1].count += t->cells[i].count;
+		else
+			t->cells[n++] = t->cells[i];
+	}
+	t->ncells = n;
+	for (i = n = 0; i < t->ncells; i++)
+		if (t->cells[i].count != 0)
+			t->cells[n++] = t->cells[i];
+	t->ncells = n;
+	t->all = 0;
+	for (i = 0; i < t->ncells; i++)
+		t->all += t->cells[i].count;
+	if (t->ndims > 1) {
+		make_totals(t, 0); /* first seen = sorted for dimension 0 */
+		make_totals(t, 1);
+		if (t->ntotals[1] > 1)
+			qsort(t->totals[1], t->ntotals[1],
+			    sizeof(*t->totals[1]), total_cmp);
+	}
+	sorting = NULL;
+}
+
+void
+stats_table_free(struct stats_table *t)
+{
+	free(t->cells);
+	free(t->totals[0]);
+	free(t->totals[1]);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- suppression ---- */
+
+/*
+ * The table as variables (cells, the totals of dimension 0 and 1, the
+ * grand total) and linear relations, each relation a row of coefficients
+ * over the variables (0, 1 or -1) summing to 0.
+ */
+struct system {
+	size_t       nvars, neqs;
+	signed char *a; /* neqs x nvars */
+	long long   *val;
+	int        **withheld; /* pointers into the table */
+};
+
+static size_t
+total_index(const struct stats_table *t, int d, const char *key)
+{
+	size_t j;
+
+	for (j = 0; j < t->ntotals[d]; j++)
+		if (strcmp(t->totals[d][j].key, key) == 0)
+			return j;
+	return 0; /* not reached: every cell's value has a total */
+}
+
+static void
+system_build(struct stats_table *t, struct system *s)
+{
+	size_t nc = t->ncells, n0 = t->ntotals[0], n1 = t->ntotals[1];
+	size_t i, j, g, e;
+
+	s->nvars = nc + n0 + n1 + 1;
+	s->neqs = t->ndims > 1 ? n0 + n1 + 2 : 1;
+	s->a = xcalloc(s->neqs * s->nvars, 1);
+	s->val = xcalloc(s->nvars, sizeof(*s->val));
+	s->withheld = xcalloc(s->nvars, sizeof(*s->withheld));
+	for (i = 0; i < nc; i++) {
+		s->val[i] = t->cells[i].count;
+		s->withheld[i] = &t->cells[i].withheld;
+	}
+	for (j = 0; j < n0; j++) {
+		s->val[nc + j] = t->totals[0][j].count;
+		s->withheld[nc + j] = &t->totals[0][j].withheld;
+	}
+	for (j = 0; j < n1; j++) {
+		s->val[nc + n0 + j] = t->totals[1][j].count;
+		s->withheld[nc + n0 + j] = &t->totals[1][j].withheld;
+	}
+	g = s->nvars - 1;
+	s->val[g] = t->all;
+	s->withheld[g] = &t->all_withheld;
+#define A(eq, var) s->a[(eq) * s->nvars + (var)]
+	if (t->ndims == 1) {
+		for (i = 0; i < nc; i++)
+			A(0, i) = 1;
+		A(0, g) = -1;
+		return;
+	}
+	for (i = 0; i < nc; i++) {
+		A(total_index(t, 0, t->cells[i].key[0]), i) = 1;
+		A(n0 + total_index(t, 1, t->cells[i].key[1]), i) = 1;
+	}
+	for (j = 0; j < n0; j++) {
+		A(j, nc + j) = -1;
+		A(n0 + n1, nc + j) = 1;
+	}
+	for (j = 0; j < n1; j++) {
+		A(n0 + j, nc + n0 + j) = -1;
+		A(n0 + n1 + 1, nc + n0 + j) = 1;
+	}
+	e = n0 + n1;
+	A(e, g) = -1;
+	A(e + 1, g) = -1;
+#undef A
+}
+
+static void
+system_free(struct system *s)
+{
+	free(s->a);
+	free(s->val);
+	free(s->withheld);
+}
+
+static long long
+gcd_ll(long long a, long long b)
+{
+	if (a < 0)
+		a = -a;
+	if (b < 0)
+		b = -b;
+	while (b != 0) {
+		long long r = a % b;
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+/*
+ * The withheld variables that are computable: comp[v] set for each.
+ * Fraction-free Gauss-Jordan elimination of the relations restricted to
+ * the withheld variables, each row divided by the gcd of its entries; a
+ * withheld variable is computable iff some reduced row is a multiple of
+ * its unit vector. Returns -1 on an overflow (then everything counts as
+ * computable, which withholds more, never less).
+ */
+static int
+computable_set(const struct system *s, char *comp)
+{
+	size_t     *cols = xcalloc(s->nvars, sizeof(*cols));
+	size_t      nw = 0, i, j, k, r, rank = 0;
+	long long  *m;
+	int         overflow = 0;
+
+	for (j = 0; j < s->nvars; j++)
+		if (*s->withheld[j])
+			cols[nw++] = j;
+	memset(comp, 0, s->nvars);
+	m = xcalloc(s->neqs * (nw ? nw : 1), sizeof(*m));
+	for (i = 0; i < s->neqs; i++)
+		for (k = 0; k < nw; k++)
+			m[i * nw + k] = s->a[i * s->nvars + cols[k]];
+	for (k = 0; k < nw && rank < s->neqs && !overflow; k++) {
+		for (r = rank; r < s->neqs && m[r * nw + k] == 0; r++)
+			;
+		if (r == s->neqs)
+			continue;
+		if (r != rank)
+			for (j = 0; j < nw; j++) {
+				long long tmp = m[r * nw + j];
+				m[r * nw + j] = m[rank * nw + j];
+				m[rank * nw + j] = tmp;
+			}
+		for (i = 0; i < s->neqs && !overflow; i++) {
+			long long p = m[rank * nw + k], f = m[i * nw + k], g = 0;
+
+			if (i == rank || f == 0)
+				continue;
+			for (j = 0; j < nw; j++) {
+				long long x, y;
+
+				if (__builtin_mul_overflow(m[i * nw + j], p, &x) ||
+				    __builtin_mul_overflow(m[rank * nw + j], f,
+					&y) ||
+				    __builtin_sub_overflow(x, y, &m[i * nw + j])) {
+					overflow = 1;
+					break;
+				}
+				g = gcd_ll(g, m[i * nw + j]);
+			}
+			if (g > 1)
+				for (j = 0; j < nw; j++)
+					m[i * nw + j] /= g;
+		}
+		rank++;
+	}
+	for (r = 0; r < rank && !overflow; r++) {
+		size_t nz = 0, at = 0;
+
+		for (j = 0; j < nw; j++)
+			if (m[r * nw + j] != 0) {
+				nz++;
+				at = j;
+			}
+		if (nz == 1)
+			comp[cols[at]] = 1;
+	}
+	if (overflow)
+		for (k = 0; k < nw; k++)
+			comp[cols[k]] = 1;
+	free(m);
+	free(cols);
+	return overflow ? -1 : 0;
+}
+
+/* The published non-zero variable to withhold for v: the smallest. */
+static size_t
+partner(const struct system *s, size_t v)
+{
+	size_t best = s->nvars, i, j;
+
+	for (i = 0; i < s->neqs; i++) {
+		if (s->a[i * s->nvars + v] == 0)
+			continue;
+		for (j = 0; j < s->nvars; j++)
+			if (j != v && s->a[i * s->nvars + j] != 0 &&
+			    !*s->withheld[j] && s->val[j] > 0 &&
+			    (best == s->nvars || s->val[j] < s->val[best]))
+				best = j;
+	}
+	if (best < s->nvars)
+		return best;
+	for (j = 0; j < s->nvars; j++) /* any published value at all */
+		if (!*s->withheld[j] && s->val[j] > 0 &&
+		    (best == s->nvars || s->val[j] < s->val[best]))
+			best = j;
+	return best;
+}
+
+void
+stats_suppress(struct stats_table *t, int threshold)
+{
+	struct system s;
+	char         *comp;
+	size_t        v, p;
+	int           changed;
+
+	system_build(t, &s);
+	for (v = 0; v < s.nvars; v++)
+		if (s.val[v] > 0 && s.val[v] < threshold)
+			*s.withheld[v] = 1;
+	comp = xcalloc(s.nvars, 1);
+	do {
+		changed = 0;
+		if (computable_set(&s, comp) != 0) {
+			/* cannot decide: withhold every non-zero value */
+			for (v = 0; v < s.nvars; v++)
+				if (s.val[v] > 0)
+					*s.withheld[v] = 1;
+			break;
+		}
+		/* one partner per computable value, then decide again */
+		for (v = 0; v < s.nvars; v++) {
+			if (!comp[v])
+				continue;
+			if ((p = partner(&s, v)) < s.nvars) {
+				*s.withheld[p] = 1;
+				changed = 1;
+			}
+		}
+	} while (changed);
+	free(comp);
+	system_free(&s);
+}
+
+int
+stats_computable(const struct stats_table *t, size_t v)
+{
+	struct system s;
+	char         *comp;
+	int           r;
+
+	system_build((struct stats_table *)t, &s);
+	comp = xcalloc(s.nvars, 1);
+	computable_set(&s, comp);
+	r = v < s.nvars && comp[v];
+	free(comp);
+	system_free(&s);
+	return r;
+}
