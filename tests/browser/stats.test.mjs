@@ -63,6 +63,16 @@ async function tableRows(id) {
 	})));
 }
 
+// The shown text of a cross table's cell (".." for a withheld one): the
+// row by its data-key, the column by the data-key of its value head.
+async function crossCell(id, rowKey, colKey) {
+	const col = await page.$$eval(`#${id} thead tr:last-child th`, (ths, key) =>
+		ths.findIndex((th) => th.dataset.key === key), colKey);
+	assert.ok(col >= 0, `${id} has the column ${colKey}`);
+	return page.$eval(`#${id} tbody tr[data-key="${rowKey}"]`,
+	    (tr, i) => (tr.children[i].querySelector('[aria-hidden]') || tr.children[i]).textContent.trim(), col + 1);
+}
+
 // A download started by clicking selector: {name, body (Buffer)}.
 async function download(selector) {
 	const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
@@ -196,11 +206,14 @@ test('a second dimension gives a cross table with totals and grouped bars', asyn
 	const answer = await analystApi('GET', `/stats?measure=persons&by=citizenship,gender&year=${YEAR}`);
 	// Every cell of the answer in its row and column, as published.
 	for (const c of answer.cells) {
-		const col = await page.$$eval('#stats-table thead th', (ths, key) =>
-			ths.findIndex((th) => th.dataset.key === key), c.key.gender);
-		const text = await page.$eval(`#stats-table tbody tr[data-key="${c.key.citizenship}"]`,
-		    (tr, i) => (tr.children[i].querySelector('[aria-hidden]') || tr.children[i]).textContent.trim(), col);
-		assert.equal(text, c.count === null ? '..' : String(c.count), `${c.key.citizenship} × ${c.key.gender}`);
+		assert.equal(await crossCell('stats-table', c.key.citizenship, c.key.gender),
+		    c.count === null ? '..' : String(c.count), `${c.key.citizenship} × ${c.key.gender}`);
+	}
+	// Each row's total in the last column, as the API publishes it.
+	for (const x of answer.totals.citizenship) {
+		const last = await page.$eval(`#stats-table tbody tr[data-key="${x.key}"] td:last-child`,
+		    (td) => (td.querySelector('[aria-hidden]') || td).textContent.trim());
+		assert.equal(last, x.count === null ? '..' : String(x.count), `total of ${x.key}`);
 	}
 	const published = answer.cells.filter((c) => c.count !== null).length;
 	assert.equal(await page.locator('#stats-chart rect.chart-bar').count(), published);
@@ -232,13 +245,24 @@ test('the trend, Eurostat and national report tabs; the tabs work with the keybo
 	await page.keyboard.press('ArrowRight');
 	assert.equal(await page.getAttribute('#stats-tab-eurostat', 'aria-selected'), 'true');
 	await page.locator('#eurostat-result table').first().waitFor();
+	// Sex and child/adult down, citizenship group and form across, as the API counts them.
 	const euro = await analystApi('GET', `/stats/eurostat?year=${YEAR}`);
-	assert.equal(await page.locator('#eurostat-table tbody tr').count(), euro.cells.length);
+	assert.ok(euro.cells.length > 0);
+	for (const c of euro.cells) {
+		assert.equal(await crossCell('eurostat-table', `${c.key.sex}|${c.key.age_group}`, `${c.key.citizenship}|${c.key.form}`),
+		    c.count === null ? '..' : String(c.count));
+	}
+	assert.match(await page.textContent('#eurostat-table thead'), /Land utanför EU, Sexuell exploatering/);
 	await shot('stats-eurostat');
 
 	await page.keyboard.press('End');
 	assert.equal(await page.getAttribute('#stats-tab-national', 'aria-selected'), 'true');
-	await page.locator('#national-result table').first().waitFor();
+	await page.locator('#national-citizenship').waitFor();
+	const national = await analystApi('GET', `/stats/national?year=${YEAR}`);
+	for (const c of national.tables.citizenship.cells) {
+		assert.equal(await crossCell('national-citizenship', c.key.region, c.key.citizenship),
+		    c.count === null ? '..' : String(c.count));
+	}
 	await shot('stats-national');
 });
 

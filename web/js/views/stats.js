@@ -36,8 +36,10 @@ const MEASURES = Object.keys(DIMENSIONS);
 // Code lists of the API (vocab.js) for a dimension's values.
 const VOCAB_OF = {
 	exploitation: 'exploitation_forms', gender: 'genders', channel: 'consultation_channels',
-	urgency: 'urgencies', requester_kind: 'organization_kinds',
+	urgency: 'urgencies', requester_kind: 'organization_kinds', sex: 'genders',
 };
+// Dimensions whose values are "yes" and "no".
+const YES_NO = ['child', 'presumed_victim'];
 const YEARS_BACK = 15;
 
 // What the page keeps between tabs (and visits) while signed in.
@@ -75,10 +77,13 @@ function valueLabel(refs, dim, v) {
 	if (typeof v === 'boolean')
 		return t(v ? 'yes' : 'no');
 	const code = String(v);
+	if (YES_NO.includes(dim) && (code === 'yes' || code === 'no'))
+		return t(code);
 	if (VOCAB_OF[dim])
 		return vocab.label(VOCAB_OF[dim], code);
-	if (dim === 'citizenship')
-		return ref.nameOf(refs.countries, code) || code;
+	const country = dim === 'citizenship' && (refs.countries || []).find((c) => c.code === code);
+	if (country)
+		return ref.displayName(country);
 	if (dim === 'region')
 		return ref.displayName((refs.regions || []).find((r) => r.code === code)) || code;
 	if (dim === 'county')
@@ -105,70 +110,102 @@ function td(v, className) {
 	return h('td', { class: ['num', className, typeof v !== 'number' && 'is-withheld'] }, countCell(v));
 }
 
-// The values of dim in the order the cells give them.
-function valuesOf(cells, dim) {
-	const seen = new Map();
-	for (const c of cells)
-		if (!seen.has(k(c.key[dim])))
-			seen.set(k(c.key[dim]), c.key[dim]);
-	const out = [...seen.values()];
-	if (dim === 'year')
-		out.sort((a, b) => Number(a) - Number(b));
-	return out;
-}
-
-function totalOf(list, v) {
-	const hit = (list || []).find((x) => k(x.key) === k(v));
-	return hit ? hit.count : null;
-}
-
 function anyWithheld(data) {
-	const counts = (data.cells || []).map((c) => c.count);
-	for (const list of Object.values(data.totals || {}))
-		if (Array.isArray(list))
-			counts.push(...list.map((x) => x.count));
-	if (data.totals && 'all' in data.totals)
-		counts.push(data.totals.all);
+	if (data && data.tables)
+		return Object.values(data.tables).some(anyWithheld);
+	const counts = ((data && data.cells) || []).map((c) => c.count);
+	for (const [name, v] of Object.entries((data && data.totals) || {}))
+		if (Array.isArray(v))
+			counts.push(...v.map((x) => x.count));
+		else if (name === 'all')
+			counts.push(v);
 	return counts.some((c) => c === null);
 }
 
+// host's content: the nodes given, leaving out the absent (null) ones.
+function fill(host, ...nodes) {
+	host.replaceChildren(...nodes.flat().filter(Boolean));
+}
+
+// A key's values of dims as one map key, and as text.
+function comboKey(key, dims) {
+	return dims.map((d) => k(key[d])).join('|');
+}
+
+function comboLabel(refs, key, dims) {
+	return dims.map((d) => valueLabel(refs, d, key[d])).join(', ');
+}
+
+// The distinct combinations of dims' values in the cells, in their order
+// (years ascending): [{id, key}].
+function combos(cells, dims) {
+	const seen = new Map();
+	for (const c of cells) {
+		const id = comboKey(c.key, dims);
+		if (!seen.has(id))
+			seen.set(id, { id, key: c.key });
+	}
+	const out = [...seen.values()];
+	if (dims.length === 1 && dims[0] === 'year')
+		out.sort((x, y) => Number(x.key.year) - Number(y.key.year));
+	return out;
+}
+
+// A total of the answer's totals["a,b"]: its key is the value (one
+// dimension) or an object of the values.
+function totalFor(totals, dims, id) {
+	const list = (totals || {})[dims.join(',')] || [];
+	const hit = list.find((x) => comboKey(x.key && typeof x.key === 'object' ? x.key : { [dims[0]]: x.key }, dims) === id);
+	return hit ? hit.count : null;
+}
+
 /*
- * The result of GET /stats as a table: one dimension → a row per value and
- * the total; two → a cross table (first dimension down, second across)
- * with row and column totals and the grand total.
+ * A table {cells, totals} as a table: with no column dimensions a row per
+ * value of rowDims and the total; otherwise a cross table (rowDims down,
+ * colDims across, each a combination of one or two dimensions) with row
+ * and column totals and the grand total. A withheld count is "..".
+ * Rows and column heads carry data-key (the values joined by "|").
  */
-function resultTable(refs, data, id, caption) {
-	const by = data.by || [];
-	const cells = data.cells || [];
-	const totals = data.totals || {};
-	const count = (key) => {
-		const c = cells.find((x) => by.every((d) => k(x.key[d]) === k(key[d])));
-		return c ? c.count : 0;
+function crossTable(refs, table, rowDims, colDims, id, caption) {
+	const cells = table.cells || [];
+	const totals = table.totals || {};
+	const byKey = new Map(cells.map((c) => [comboKey(c.key, [...rowDims, ...colDims]), c.count]));
+	const count = (r, c) => {
+		const id2 = c ? `${r.id}|${c.id}` : r.id;
+		return byKey.has(id2) ? byKey.get(id2) : 0;
 	};
-	const [d1, d2] = by;
-	const rows = valuesOf(cells, d1);
+	const rows = combos(cells, rowDims);
+	const rowHead = rowDims.map(dimLabel).join(', ');
 	let head;
 	let body;
-	if (!d2) {
-		head = h('tr', null, h('th', { scope: 'col' }, dimLabel(d1)), h('th', { scope: 'col', class: 'num' }, t('stats.count')));
-		body = rows.map((v) => h('tr', { dataset: { key: k(v) } },
-		    h('th', { scope: 'row' }, valueLabel(refs, d1, v)), td(count({ [d1]: v }))));
-	} else {
-		const cols = valuesOf(cells, d2);
-		head = h('tr', null, h('th', { scope: 'col' }, `${dimLabel(d1)} \\ ${dimLabel(d2)}`),
-		    cols.map((c) => h('th', { scope: 'col', class: 'num', dataset: { key: k(c) } }, valueLabel(refs, d2, c))),
-		    h('th', { scope: 'col', class: 'num total' }, t('stats.total')));
-		body = rows.map((r) => h('tr', { dataset: { key: k(r) } },
-		    h('th', { scope: 'row' }, valueLabel(refs, d1, r)),
-		    cols.map((c) => td(count({ [d1]: r, [d2]: c }))),
-		    td(totalOf(totals[d1], r), 'total')));
-		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
-		    cols.map((c) => td(totalOf(totals[d2], c), 'total')), td(totals.all, 'total')));
-	}
-	if (!d2)
+	if (!colDims.length) {
+		head = h('tr', null, h('th', { scope: 'col' }, rowHead), h('th', { scope: 'col', class: 'num' }, t('stats.count')));
+		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
+		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)), td(count(r))));
 		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')), td(totals.all, 'total')));
+	} else {
+		const cols = combos(cells, colDims);
+		// Two head rows: the column dimensions over their values.
+		head = [h('tr', null, h('th', { scope: 'col', rowspan: '2' }, rowHead),
+		    h('th', { scope: 'colgroup', colspan: String(cols.length), class: 'col-group' }, colDims.map(dimLabel).join(', ')),
+		    h('th', { scope: 'col', rowspan: '2', class: 'num total' }, t('stats.total'))),
+		h('tr', null, cols.map((c) => h('th', { scope: 'col', class: 'num', dataset: { key: c.id } },
+		    comboLabel(refs, c.key, colDims))))];
+		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
+		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)),
+		    cols.map((c) => td(count(r, c))),
+		    td(totalFor(totals, rowDims, r.id), 'total')));
+		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
+		    cols.map((c) => td(totalFor(totals, colDims, c.id), 'total')), td(totals.all, 'total')));
+	}
 	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
 	    h('caption', null, caption), h('thead', null, head), h('tbody', null, body)));
+}
+
+// The result of GET /stats: first dimension down, a second across.
+function resultTable(refs, data, id, caption) {
+	const [d1, d2] = data.by || [];
+	return crossTable(refs, data, [d1], d2 ? [d2] : [], id, caption);
 }
 
 // The explanation of withheld cells, with the answer's threshold.
@@ -197,21 +234,20 @@ function describe(refs, data) {
 	return parts.join(', ');
 }
 
-// Categories and series of a chart from a one- or two-dimension answer.
-function chartData(refs, data, { across } = {}) {
-	const by = data.by || [];
+// Categories and series of a chart from a one- or two-dimension answer
+// (the keys as in the table's data-key).
+function chartData(refs, data) {
+	const [d1, d2] = data.by || [];
 	const cells = data.cells || [];
-	const [d1, d2] = across ? [by[0], by[1]] : by;
-	const find = (v1, v2) => {
-		const c = cells.find((x) => k(x.key[d1]) === k(v1) && (!d2 || k(x.key[d2]) === k(v2)));
-		return c ? c.count : 0;
-	};
-	const cats = valuesOf(cells, d1);
-	const categories = cats.map((v) => ({ key: k(v), label: valueLabel(refs, d1, v) }));
+	const dims = d2 ? [d1, d2] : [d1];
+	const byKey = new Map(cells.map((c) => [comboKey(c.key, dims), c.count]));
+	const find = (id) => (byKey.has(id) ? byKey.get(id) : 0);
+	const cats = combos(cells, [d1]);
+	const categories = cats.map((c) => ({ key: c.id, label: comboLabel(refs, c.key, [d1]) }));
 	if (!d2)
-		return { categories, series: [{ key: 'count', label: t('stats.count'), values: cats.map((v) => find(v)) }] };
-	const series = valuesOf(cells, d2).map((s) => ({
-		key: k(s), label: valueLabel(refs, d2, s), values: cats.map((v) => find(v, s)),
+		return { categories, series: [{ key: 'count', label: t('stats.count'), values: cats.map((c) => find(c.id)) }] };
+	const series = combos(cells, [d2]).map((s) => ({
+		key: s.id, label: comboLabel(refs, s.key, [d2]), values: cats.map((c) => find(`${c.id}|${s.id}`)),
 	}));
 	return { categories, series };
 }
@@ -433,7 +469,7 @@ function showResult(ctx, refs, host, data, params) {
 		desc: t(series.length > 1 ? 'stats.chartDescGrouped' : 'stats.chartDesc'),
 	});
 	const lg = legend(series, { withheld, withheldText: t('stats.legendWithheld') });
-	host.replaceChildren(
+	fill(host,
 	    h('h2', { class: 'stats-result-heading', id: 'stats-result-heading' }, title),
 	    figure(chart, lg, resultTable(refs, data, 'stats-table', title), 'stats-figure'),
 	    withheldNote(data, 'stats-note'),
@@ -485,7 +521,7 @@ function showTrend(ctx, refs, host, data, params) {
 	const { categories, series } = chartData(refs, data);
 	const chart = lineChart({ id: 'trend-chart', title, categories, series, desc: t('stats.trendDesc') });
 	const lg = legend(series, { withheld: anyWithheld(data), withheldText: t('stats.legendWithheldLine') });
-	host.replaceChildren(
+	fill(host,
 	    h('h2', { class: 'stats-result-heading', id: 'trend-result-heading' }, title),
 	    figure(chart, lg, tableToggle(resultTable(refs, data, 'trend-table', title), 'trend'), 'trend-figure'),
 	    withheldNote(data, 'trend-note'),
@@ -512,58 +548,29 @@ function tableToggle(tableEl, idPrefix) {
 
 /* ---- Eurostat and the national report ---- */
 
-// Any table of the answer: cells with keys of any number of dimensions as
-// a flat table (one column per dimension and the count).
-function flatTable(refs, cells, id, caption) {
-	const dims = [];
-	for (const c of cells)
-		for (const d of Object.keys(c.key || {}))
-			if (!dims.includes(d))
-				dims.push(d);
-	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
-	    h('caption', null, caption),
-	    h('thead', null, h('tr', null, dims.map((d) => h('th', { scope: 'col' }, dimLabel(d))),
-	        h('th', { scope: 'col', class: 'num' }, t('stats.count')))),
-	    h('tbody', null, cells.map((c) => h('tr', null,
-	        dims.map((d, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null }, valueLabel(refs, d, c.key[d]))),
-	        td(c.count))))));
-}
+// The national report's tables (GET /stats/national: tables.persons,
+// .exploitation, .citizenship), each region down and its other
+// dimensions across.
+const NATIONAL_TABLES = ['persons', 'exploitation', 'citizenship'];
 
-// The tables of a report answer: its own `cells`, and each list of
-// objects under another name (e.g. per region) as a table of its own.
-function reportTables(refs, data, idPrefix, caption) {
+function reportTables(refs, data, which, caption) {
+	if (which === 'eurostat') {
+		if (!(data.cells || []).length)
+			return [];
+		return [crossTable(refs, data, ['sex', 'age_group'], ['citizenship', 'form'], 'eurostat-table', caption)];
+	}
 	const out = [];
-	if (Array.isArray(data.cells))
-		out.push(flatTable(refs, data.cells, `${idPrefix}-table`, caption));
-	for (const [name, list] of Object.entries(data)) {
-		if (name === 'cells' || !Array.isArray(list) || !list.length || typeof list[0] !== 'object')
+	for (const name of NATIONAL_TABLES) {
+		const table = (data.tables || {})[name];
+		if (!table || !(table.cells || []).length)
 			continue;
-		if (list[0] && list[0].key && 'count' in list[0])
-			continue;
-		const cols = [...new Set(list.flatMap((x) => Object.keys(x || {})))];
-		out.push(h('h3', null, dimLabel(name)), h('div', { class: 'table-wrap' }, h('table', {
-			class: 'data-table stats-table', id: `${idPrefix}-${name}`,
-		}, h('caption', { class: 'visually-hidden' }, `${caption}: ${dimLabel(name)}`),
-		h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, dimLabel(c))))),
-		h('tbody', null, list.map((row) => h('tr', null, cols.map((c) => reportCell(refs, c, row[c]))))))));
+		const first = table.cells[0].key;
+		const cols = Object.keys(first).filter((d) => d !== 'region');
+		const title = t(`stats.national.${name}`);
+		out.push(h('h3', { class: 'stats-subheading' }, title),
+		    crossTable(refs, table, ['region'], cols, `national-${name}`, `${caption}: ${title}`));
 	}
 	return out;
-}
-
-function reportCell(refs, col, v) {
-	if (typeof v === 'number' || v === null)
-		return td(v);
-	if (Array.isArray(v)) {
-		return h('td', null, h('ul', { class: 'stats-inline-list' }, v.map((x) => h('li', null,
-		    x && typeof x === 'object' && 'key' in x
-			? [`${valueLabel(refs, col, x.key)}: `, countCell(x.count)]
-			: String(x)))));
-	}
-	if (v && typeof v === 'object') {
-		return h('td', null, h('ul', { class: 'stats-inline-list' }, Object.entries(v).map(([kk, x]) =>
-		    h('li', null, `${valueLabel(refs, col, kk)}: `, typeof x === 'number' || x === null ? countCell(x) : String(x)))));
-	}
-	return h('td', null, valueLabel(refs, col, v));
 }
 
 function reportPanel(ctx, refs, panel, which) {
@@ -583,7 +590,7 @@ function reportPanel(ctx, refs, panel, which) {
 		show: (host, data) => {
 			const caption = t(`stats.${which}Caption`, { year: params.year });
 			const tables = reportTables(refs, data, which, caption);
-			host.replaceChildren(
+			fill(host,
 			    h('h2', { class: 'stats-result-heading', id: `${which}-result-heading` }, caption),
 			    ...(tables.length ? tables : [h('p', { class: 'empty' }, t('stats.empty'))]),
 			    withheldNote(data, `${which}-note`),
@@ -611,13 +618,17 @@ function tabs(defs) {
 			type: 'button', role: 'tab', class: 'tab', id: `stats-tab-${d.id}`,
 			'aria-controls': panel.id, 'aria-selected': 'false', tabindex: '-1',
 		}, d.label);
-		b.addEventListener('click', () => select(i));
+		b.addEventListener('click', () => {
+			d.onSelect();
+			select(i);
+		});
 		b.addEventListener('keydown', (ev) => {
 			const n = defs.length;
 			const to = { ArrowRight: (i + 1) % n, ArrowLeft: (i + n - 1) % n, Home: 0, End: n - 1 }[ev.key];
 			if (to === undefined)
 				return;
 			ev.preventDefault();
+			defs[to].onSelect();
 			select(to);
 			buttons[to].focus();
 		});
@@ -654,6 +665,9 @@ export async function render(ctx) {
 		{ id: 'eurostat', label: t('stats.tab.eurostat'), build: (p) => reportPanel(ctx, refs, p, 'eurostat') },
 		{ id: 'national', label: t('stats.tab.national'), build: (p) => reportPanel(ctx, refs, p, 'national') },
 	];
+	// The last result's announcement belongs to its tab.
+	for (const d of defs)
+		d.onSelect = () => ctx.announce('');
 	const tb = tabs(defs);
 	ctx.root.replaceChildren(h('div', { class: 'stats-page' },
 	    pageHeading(t('stats.heading'), { id: 'stats-heading' }),
