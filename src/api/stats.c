@@ -62,7 +62,7 @@ parse_by(const char *by, struct stats_query *q, json_t *errors)
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (q->ndims == STATS_MAX_DIMS) {
-			validate_error(errors, "by", "too_many",
+			validate_error(errors, "by", "invalid_value",
 			    "by: högst två dimensioner.");
 			q->ndims = 0;
 			return;
