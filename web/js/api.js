@@ -371,4 +371,15 @@ export const api = {
 		return request('GET', '/stats/national', { params });
 	},
 	statsFile,
+	// Differential-privacy releases: {year} → {items, budget}; one with
+	// its cells; a new one {measure, by, year, epsilon}.
+	statsReleases(params) {
+		return request('GET', '/stats/releases', { params });
+	},
+	statsRelease(id) {
+		return request('GET', `/stats/releases/${encodeURIComponent(id)}`);
+	},
+	createStatsRelease(body) {
+		return request('POST', '/stats/releases', { body });
+	},
 };

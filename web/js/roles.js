@@ -76,3 +76,9 @@ export function readsStats(user) {
 export function statsRegion(user) {
 	return readsStats(user) && user.role === 'coordinator' && !secretariat(user) ? user.region : null;
 }
+
+// Differential-privacy releases (POST/GET /api/v1/stats/releases): the
+// national statistics users only (analysts, the secretariat).
+export function releasesStats(user) {
+	return readsStats(user) && !statsRegion(user);
+}
