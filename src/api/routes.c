@@ -22,6 +22,8 @@ extern const struct route person_match_routes[];
 extern const struct route consultation_routes[];
 extern const struct route task_routes[];
 extern const struct route notification_routes[];
+/* Statistics (issue 12): differential-privacy releases. */
+extern const struct route stat_release_routes[];
 /* statistics (issue 12) */
 extern const struct route stats_routes[];
 
@@ -43,6 +45,7 @@ const struct route *const api_routes[] = {
 	consultation_routes,
 	task_routes,
 	notification_routes,
+	stat_release_routes,
 	/* statistics (issue 12) */
 	stats_routes,
 	NULL,

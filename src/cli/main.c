@@ -62,6 +62,20 @@ static const struct command {
 	    "asks for support\nor takes part; the municipalities' social "
 	    "services (SOC-<kommunkod>) are\nseeded by init. A county gives "
 	    "the region.\n" },
+	/* Statistics (issue 12): the CTDC exchange. */
+	{ "import", cmd_import, "import ctdc FILE --source NAME\n",
+	    "Loads a file in the CTDC global data set layout (semicolon CSV "
+	    "with the\npublished header) as statistical records with no "
+	    "identity, counted under\nsource=NAME (1-40 of a-z 0-9 - _, not "
+	    "own or all). A bad line stops it\nnaming the line and column; "
+	    "nothing is imported then. Importing the\nsame file again adds "
+	    "nothing. Progress on stderr, the counts on stdout.\n" },
+	{ "export", cmd_export, "export ctdc --year Y [--out FILE] [--k K]\n",
+	    "Writes the persons registered in year Y in the CTDC layout "
+	    "(stdout by\ndefault): no identity, id or date finer than the "
+	    "year, k-anonymous over\ngender, age, citizenship and forms "
+	    "(k default 11): details generalised,\nthen rows left out; how "
+	    "many on stderr.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

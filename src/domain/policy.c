@@ -55,6 +55,8 @@
  * from the principal's organization.
  * Notifications: each is its recipient user's alone; anyone else's
  * is hidden.
+ * Statistics releases (issue 12): national; the analyst and the
+ * secretariat's coordinators list, read and make them, anyone else 403.
  * Statistics: analysts and the secretariat's coordinators read them for
  * the whole country or any region, a regional coordinator for its own
  * region only (another region is refused, 403); every other role 403.
@@ -280,6 +282,24 @@ decide_guidance(const struct principal *p, enum action action)
 	                                                       POLICY_FORBIDDEN;
 }
 
+/*
+ * Statistics releases (issue 12) are national: the analyst and the
+ * secretariat's coordinators list, read and make them; everyone else
+ * 403. A release that does not exist is hidden (404) from those who may.
+ */
+static enum policy_decision
+decide_stat_release(const struct principal *p, enum action action,
+    const struct facts *f)
+{
+	if (p->role != ROLE_ANALYST && !is_secretariat_coordinator(p))
+		return POLICY_FORBIDDEN;
+	if (action == ACT_LIST || action == ACT_CREATE)
+		return POLICY_ALLOW;
+	if (action != ACT_READ)
+		return POLICY_FORBIDDEN;
+	return f != NULL && f->exists ? POLICY_ALLOW : POLICY_HIDDEN;
+}
+
 /* Consultations: see the comment at the top. */
 static enum policy_decision
 decide_consultation(const struct principal *p, enum action action,
@@ -500,6 +520,8 @@ policy_decide(const struct principal *p, enum object_kind kind,
 		    POLICY_FORBIDDEN;
 	case OBJ_GUIDANCE:
 		return decide_guidance(p, action);
+	case OBJ_STAT_RELEASE:
+		return decide_stat_release(p, action, f);
 	case OBJ_STATISTICS:
 		return decide_statistics(p, action);
 	default:

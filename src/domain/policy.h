@@ -48,6 +48,8 @@ enum object_kind {
 	OBJ_GUIDANCE, /* guidance texts: everyone reads, admins edit */
 	/* a user's own notifications */
 	OBJ_NOTIFICATION,
+	/* Statistics (issue 12): differential-privacy releases (national). */
+	OBJ_STAT_RELEASE,
 };
 
 enum action {

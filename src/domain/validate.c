@@ -329,6 +329,10 @@ validate_member(json_t *obj, const char *key, json_t *value,
 		return validate_object(value, f->fields, path, errors);
 	case FT_OBJECT_LIST:
 		return validate_objects(value, f, path, errors);
+	case FT_NUMBER:
+		if (!json_is_number(value))
+			code = "wrong_type";
+		break;
 	}
 	if (code == NULL)
 		return 0;

@@ -42,6 +42,8 @@ enum field_type {
 	FT_COUNTRY,     /* ISO 3166-1 alpha-2, upper case */
 	FT_OBJECT,      /* nested object with its own spec */
 	FT_OBJECT_LIST, /* array of up to max_len such objects */
+	/* a JSON number, integer or real (its rules: the route's check) */
+	FT_NUMBER,
 };
 
 #define FIELD_REQUIRED 0x1

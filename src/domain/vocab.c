@@ -219,6 +219,14 @@ const struct term vocab_audit_actions[] = {
 	{ "consultation.convert", NULL, NULL },
 	{ "consultation.denied", NULL, NULL },
 	{ "consultation.write_denied", NULL, NULL },
+	/* Statistics (issue 12): the CTDC exchange, releases. */
+	{ "stat_record.import", NULL, NULL },
+	{ "stat_record.export", NULL, NULL },
+	{ "stats.release", NULL, NULL },
+	{ "stats.release.list", NULL, NULL },
+	{ "stats.release.read", NULL, NULL },
+	{ "stat_release.denied", NULL, NULL },
+	{ "stat_release.write_denied", NULL, NULL },
 	/* statistics (issue 12): a query, with the query as its object */
 	{ "stats.query", NULL, NULL },
 	TERM_END,

@@ -44,6 +44,8 @@ const UNDO = {
     ALTER TABLE notification DROP COLUMN clock_kind; ALTER TABLE notification DROP COLUMN clock_end;`,
   // statistics (issue 12): imported person-level records.
   23: () => 'DROP TABLE stat_record_form; DROP TABLE stat_record;',
+  // statistics (issue 12): differential-privacy releases and their budget.
+  25: (pg) => `DROP TABLE stat_budget; DROP TABLE stat_release;${pg ? ' DROP FUNCTION stat_release_append_only();' : ''}`,
 };
 
 /**
