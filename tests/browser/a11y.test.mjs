@@ -306,6 +306,16 @@ test('the statistics page and its tabs, in both languages', async () => {
 		await page.click('#stats-tab-national');
 		await page.locator('#national-result table').first().waitFor();
 		await check('statistics: national report');
+		await page.click('#stats-tab-releases');
+		await page.locator('#releases-budget').waitFor();
+		await page.click('#release-submit');   // no ε: the message at the field
+		await page.locator('#release-epsilon-error:not([hidden])').waitFor();
+		await check('statistics: releases, refused ε');
+		await page.fill('#release-epsilon', '0.1');
+		await page.click('#release-submit');
+		await page.locator(`#releases-table tbody tr:nth-child(${lang === 'sv' ? 1 : 2})`).waitFor();
+		await page.locator('#release-table').waitFor();
+		await check('statistics: a release and its counts');
 	}
 	await setLang('sv');
 	await logout();

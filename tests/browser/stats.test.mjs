@@ -8,8 +8,10 @@
 // API's answer cell for cell. The CSV and Excel downloads carry the same
 // query (CSV content checked against the table, the withheld cells empty
 // or marked; the XLSX is a zip file); the trend, Eurostat and national
-// report tabs show their tables; the tabs work with the keyboard; the page
-// fits a 390 px phone. A regional coordinator sees its own region only,
+// report tabs show their tables; the tabs work with the keyboard; a
+// differential-privacy release is made with an ε from the year's budget
+// (an empty ε refused at the field, one past the budget by the server);
+// the page fits a 390 px phone. A regional coordinator sees its own region only,
 // fixed. Screenshots go to $NMT_SCREENSHOTS when set.
 
 import { test, before, after } from 'node:test';
@@ -17,7 +19,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-	startServer, launchBrowser, login, logout, apiCaller, openPage,
+	startServer, launchBrowser, login, logout, apiCaller, openPage, expected401,
 } from './helpers.mjs';
 
 const YEAR = new Date().getUTCFullYear();
@@ -48,9 +50,9 @@ async function register(call, county, counts) {
 	}
 }
 
-async function shot(name) {
+async function shot(name, fullPage = true) {
 	if (process.env.NMT_SCREENSHOTS)
-		await page.screenshot({ path: path.join(process.env.NMT_SCREENSHOTS, `${name}.png`), fullPage: true });
+		await page.screenshot({ path: path.join(process.env.NMT_SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 // The rows of a one-dimension result table: {key: {text, withheld}}.
@@ -117,7 +119,11 @@ before(async () => {
 	await register(apiCaller(server, 'vera'), '14', VAST);
 	analystApi = apiCaller(server, 'alva');
 	browser = await launchBrowser();
-	page = await openPage(browser, problems);
+	// The browser logs the refused release (409, past the budget) as an error.
+	page = await openPage(browser, problems, {
+		expected: (text, where) => expected401(text, where) ||
+		    (/status of 409/.test(text) && where.endsWith('/api/v1/stats/releases')),
+	});
 });
 
 after(async () => {
@@ -255,7 +261,11 @@ test('the trend, Eurostat and national report tabs; the tabs work with the keybo
 	assert.match(await page.textContent('#eurostat-table thead'), /Land utanför EU, Sexuell exploatering/);
 	await shot('stats-eurostat');
 
+	await page.focus('#stats-tab-eurostat');
 	await page.keyboard.press('End');
+	assert.equal(await page.getAttribute('#stats-tab-releases', 'aria-selected'), 'true');
+	await page.keyboard.press('ArrowLeft');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'stats-tab-national');
 	assert.equal(await page.getAttribute('#stats-tab-national', 'aria-selected'), 'true');
 	await page.locator('#national-citizenship').waitFor();
 	const national = await analystApi('GET', `/stats/national?year=${YEAR}`);
@@ -264,6 +274,50 @@ test('the trend, Eurostat and national report tabs; the tabs work with the keybo
 		    c.count === null ? '..' : String(c.count));
 	}
 	await shot('stats-national');
+});
+
+test('releases: the ε budget, a new release with its noisy counts, refusals at the field and past the budget', async () => {
+	await page.click('#stats-tab-releases');
+	await page.locator('#releases-budget').waitFor();
+	assert.equal(await page.getAttribute('#releases-budget', 'data-remaining'), '1');
+	assert.match(await page.textContent('#releases-empty'), /Inga publiceringar/);
+	// No ε: refused at the field before anything is sent.
+	let posts = 0;
+	const countPosts = (req) => {
+		if (req.method() === 'POST' && req.url().endsWith('/api/v1/stats/releases'))
+			posts += 1;
+	};
+	page.on('request', countPosts);
+	await page.selectOption('#release-dim1', 'citizenship');
+	await page.click('#release-submit');
+	await page.locator('#release-epsilon-error:not([hidden])').waitFor();
+	assert.equal(await page.getAttribute('#release-epsilon', 'aria-invalid'), 'true');
+	assert.equal(posts, 0);
+
+	await page.fill('#release-epsilon', '0,3');
+	await page.click('#release-submit');
+	await page.locator('#release-table').waitFor();
+	assert.equal(posts, 1);
+	const list = await analystApi('GET', `/stats/releases?year=${YEAR}`);
+	assert.equal(list.items.length, 1);
+	assert.equal(list.items[0].epsilon, 0.3);
+	assert.equal(await page.getAttribute('#releases-budget', 'data-remaining'), String(list.budget.remaining));
+	assert.equal(await page.locator('#releases-table tbody tr').count(), 1);
+	// The release's counts as stored, one row per citizenship released.
+	const stored = await analystApi('GET', `/stats/releases/${list.items[0].id}`);
+	const shown = await page.$$eval('#release-table tbody tr[data-key]', (trs) =>
+		Object.fromEntries(trs.map((tr) => [tr.dataset.key, tr.querySelector('td').textContent.trim()])));
+	assert.deepEqual(shown, Object.fromEntries(stored.cells.map((c) => [c.key.citizenship, String(c.count)])));
+	assert.equal(await page.locator('#release-table [data-withheld]').count(), 0, 'noisy counts are all published');
+
+	// Past the year's budget: the server's refusal, nothing stored.
+	await page.fill('#release-epsilon', '0.8');
+	await page.click('#release-submit');
+	await page.locator('#releases-message .alert').waitFor();
+	assert.match(await page.textContent('#releases-message'), /budget/);
+	assert.equal((await analystApi('GET', `/stats/releases?year=${YEAR}`)).items.length, 1);
+	page.off('request', countPosts);
+	await shot('stats-releases', false);
 });
 
 test('on a 390 px phone the page fits without sideways scrolling', async () => {
@@ -285,6 +339,7 @@ test('a regional coordinator sees its own region only, fixed', async () => {
 	await page.locator('#stats-heading').waitFor();
 	assert.equal(await page.locator('select#stats-region').count(), 0, 'no region to choose');
 	assert.equal(await page.getAttribute('#stats-region', 'data-region'), 'stockholm');
+	assert.equal(await page.locator('#stats-tab-releases').count(), 0, 'releases are national: not offered');
 	assert.match(await page.textContent('#stats-region'), /Stockholm/);
 	await page.selectOption('#stats-year', String(YEAR));
 	await page.click('#stats-submit');

@@ -170,7 +170,7 @@ function totalFor(totals, dims, id) {
  * and column totals and the grand total. A withheld count is "..".
  * Rows and column heads carry data-key (the values joined by "|").
  */
-function crossTable(refs, table, rowDims, colDims, id, caption) {
+function crossTable(refs, table, rowDims, colDims, id, caption, { totals: withTotals = true } = {}) {
 	const cells = table.cells || [];
 	const totals = table.totals || {};
 	const byKey = new Map(cells.map((c) => [comboKey(c.key, [...rowDims, ...colDims]), c.count]));
@@ -186,21 +186,24 @@ function crossTable(refs, table, rowDims, colDims, id, caption) {
 		head = h('tr', null, h('th', { scope: 'col' }, rowHead), h('th', { scope: 'col', class: 'num' }, t('stats.count')));
 		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
 		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)), td(count(r))));
-		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')), td(totals.all, 'total')));
+		if (withTotals)
+			body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')), td(totals.all, 'total')));
 	} else {
 		const cols = combos(cells, colDims);
 		// Two head rows: the column dimensions over their values.
 		head = [h('tr', null, h('th', { scope: 'col', rowspan: '2' }, rowHead),
 		    h('th', { scope: 'colgroup', colspan: String(cols.length), class: 'col-group' }, colDims.map(dimLabel).join(', ')),
-		    h('th', { scope: 'col', rowspan: '2', class: 'num total' }, t('stats.total'))),
+		    withTotals ? h('th', { scope: 'col', rowspan: '2', class: 'num total' }, t('stats.total')) : null),
 		h('tr', null, cols.map((c) => h('th', { scope: 'col', class: 'num', dataset: { key: c.id } },
 		    comboLabel(refs, c.key, colDims))))];
 		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
 		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)),
 		    cols.map((c) => td(count(r, c))),
-		    td(totalFor(totals, rowDims, r.id), 'total')));
-		body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
-		    cols.map((c) => td(totalFor(totals, colDims, c.id), 'total')), td(totals.all, 'total')));
+		    withTotals ? td(totalFor(totals, rowDims, r.id), 'total') : null));
+		if (withTotals) {
+			body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
+			    cols.map((c) => td(totalFor(totals, colDims, c.id), 'total')), td(totals.all, 'total')));
+		}
 	}
 	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
 	    h('caption', null, caption), h('thead', null, head), h('tbody', null, body)));
@@ -635,7 +638,10 @@ function releaseView(refs, r) {
 	    h('p', { class: 'muted' }, t('stats.releases.noise', {
 		    who: r.created_by, when: formatDateTime(r.created_at),
 	    })),
-	    crossTable(refs, { cells: r.cells || [], totals: {} }, [dims[0]], dims.slice(1), 'release-table', caption));
+	    // A long release (every country) scrolls in its own box.
+	    h('div', {
+		    class: 'stats-release-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'release-view-heading',
+	    }, crossTable(refs, { cells: r.cells || [] }, [dims[0]], dims.slice(1), 'release-table', caption, { totals: false })));
 }
 
 function releasesPanel(ctx, refs, panel) {
@@ -704,6 +710,7 @@ function releasesPanel(ctx, refs, panel) {
 	const dim2 = selectOf(t('stats.dim2'), 'release-dim2', dimOpts(true), release.dim2, (v) => { release.dim2 = v; });
 	const eps = inputField({
 		label: t('stats.releases.epsilon'), hint: t('stats.releases.epsilonHint'), id: 'release-epsilon',
+		className: 'field-epsilon',
 		inputmode: 'decimal', value: release.epsilon, class: 'input-short',
 	});
 	eps.control.addEventListener('input', () => { release.epsilon = eps.control.value; });
@@ -713,6 +720,7 @@ function releasesPanel(ctx, refs, panel) {
 		for (const f of Object.values(fields))
 			f.setError(null);
 		message.replaceChildren();
+		ctx.announce('');
 		const value = Number(String(eps.control.value).trim().replace(',', '.'));
 		if (!String(eps.control.value).trim() || !Number.isFinite(value) || value <= 0) {
 			eps.setError(t('stats.releases.epsilonMissing'));
