@@ -9,7 +9,9 @@
 //                          chart by year
 //   Eurostat               GET /stats/eurostat?year=
 //   Nationell årsrapport   GET /stats/national?year=
-// Each result can be downloaded as CSV and Excel (the same query with the
+//   Publiceringar          differential-privacy releases (stats-releases.js;
+//                          analysts and the secretariat only)
+// Labels and tables: stats-ui.js. Each result can be downloaded as CSV and Excel (the same query with the
 // Accept header; the file is named by the query, never by personal data).
 // A withheld (small) cell is shown as ".." with the explanation and the
 // threshold from the answer; charts leave it out as a gap, never as zero.
@@ -17,13 +19,17 @@
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t, has, formatDateTime, locale } from '../i18n.js';
+import { t } from '../i18n.js';
 import * as ref from '../ref.js';
-import * as vocab from '../vocab.js';
 import { setTitle, pageHeading, alertBox, errorMessage } from '../ui.js';
 import { selectField, inputField } from '../form.js';
-import { barChart, lineChart, legend, WITHHELD } from '../chart.js';
+import { barChart, lineChart, legend } from '../chart.js';
 import { statsRegion, releasesStats } from '../roles.js';
+import {
+	thisYear, yearOptions, dimLabel, valueLabel, anyWithheld, fill, comboKey, comboLabel, combos,
+	crossTable, resultTable, withheldNote, selectOf,
+} from '../stats-ui.js';
+import { releasesPanel, resetReleases } from '../stats-releases.js';
 
 // The dimensions each measure may be counted by (API.md "Statistics").
 const DIMENSIONS = {
@@ -33,196 +39,18 @@ const DIMENSIONS = {
 	cases: ['exploitation', 'region', 'county', 'year'],
 };
 const MEASURES = Object.keys(DIMENSIONS);
-// Code lists of the API (vocab.js) for a dimension's values.
-const VOCAB_OF = {
-	exploitation: 'exploitation_forms', gender: 'genders', channel: 'consultation_channels',
-	urgency: 'urgencies', requester_kind: 'organization_kinds', sex: 'genders',
-};
-// Dimensions whose values are "yes" and "no".
-const YES_NO = ['child', 'presumed_victim'];
-const YEARS_BACK = 15;
 
 // What the page keeps between tabs (and visits) while signed in.
 const query = { measure: 'persons', dim1: 'citizenship', dim2: '', year: '', region: '', source: '' };
 const trend = { measure: 'persons', dim: '', region: '', source: '' };
 const report = { eurostat: '', national: '' };
-const release = { year: '', dim1: 'citizenship', dim2: '', epsilon: '' };
-// The dimensions a release may be made by (POST /stats/releases; persons).
-const RELEASE_DIMENSIONS = ['citizenship', 'gender', 'age_band', 'child', 'exploitation', 'region', 'county', 'year'];
 
 // On sign-out (app.js): the next user starts from the defaults.
 export function resetFilters() {
 	Object.assign(query, { measure: 'persons', dim1: 'citizenship', dim2: '', year: '', region: '', source: '' });
 	Object.assign(trend, { measure: 'persons', dim: '', region: '', source: '' });
 	Object.assign(report, { eurostat: '', national: '' });
-	Object.assign(release, { year: '', dim1: 'citizenship', dim2: '', epsilon: '' });
-}
-
-function thisYear() {
-	return new Date().getFullYear();
-}
-
-function yearOptions(withAll) {
-	const out = withAll ? [['', t('stats.yearAll')]] : [];
-	for (let y = thisYear(); y > thisYear() - YEARS_BACK; y -= 1)
-		out.push([String(y), String(y)]);
-	return out;
-}
-
-export function dimLabel(dim) {
-	return has(`stats.dim.${dim}`) ? t(`stats.dim.${dim}`) : dim;
-}
-
-// The text of a dimension's value: vocabulary labels, countries, regions
-// and counties by name; true/false as yes/no; a missing value as unknown.
-function valueLabel(refs, dim, v) {
-	if (v === null || v === undefined || v === 'unknown')
-		return t('stats.unknown');
-	if (typeof v === 'boolean')
-		return t(v ? 'yes' : 'no');
-	const code = String(v);
-	if (YES_NO.includes(dim) && (code === 'yes' || code === 'no'))
-		return t(code);
-	if (VOCAB_OF[dim])
-		return vocab.label(VOCAB_OF[dim], code);
-	const country = dim === 'citizenship' && (refs.countries || []).find((c) => c.code === code);
-	if (country)
-		return ref.displayName(country);
-	if (dim === 'region')
-		return ref.displayName((refs.regions || []).find((r) => r.code === code)) || code;
-	if (dim === 'county')
-		return ref.nameOf(refs.counties, code) || code;
-	const key = `stats.val.${dim}.${code}`;
-	return has(key) ? t(key) : code;
-}
-
-// A key value as a map key (values may be strings, numbers, booleans, null).
-function k(v) {
-	return v === null || v === undefined ? '\u0000' : String(v);
-}
-
-// ".." for a withheld count (screen readers hear what it means).
-function countCell(v) {
-	if (typeof v === 'number')
-		return String(v);
-	return h('span', { class: 'withheld', dataset: { withheld: 'true' } },
-	    h('span', { 'aria-hidden': 'true' }, WITHHELD),
-	    h('span', { class: 'visually-hidden' }, t('stats.withheldShort')));
-}
-
-function td(v, className) {
-	return h('td', { class: ['num', className, typeof v !== 'number' && 'is-withheld'] }, countCell(v));
-}
-
-function anyWithheld(data) {
-	if (data && data.tables)
-		return Object.values(data.tables).some(anyWithheld);
-	const counts = ((data && data.cells) || []).map((c) => c.count);
-	for (const [name, v] of Object.entries((data && data.totals) || {}))
-		if (Array.isArray(v))
-			counts.push(...v.map((x) => x.count));
-		else if (name === 'all')
-			counts.push(v);
-	return counts.some((c) => c === null);
-}
-
-// host's content: the nodes given, leaving out the absent (null) ones.
-function fill(host, ...nodes) {
-	host.replaceChildren(...nodes.flat().filter(Boolean));
-}
-
-// A key's values of dims as one map key, and as text.
-function comboKey(key, dims) {
-	return dims.map((d) => k(key[d])).join('|');
-}
-
-function comboLabel(refs, key, dims) {
-	return dims.map((d) => valueLabel(refs, d, key[d])).join(', ');
-}
-
-// The distinct combinations of dims' values in the cells, in their order
-// (years ascending): [{id, key}].
-function combos(cells, dims) {
-	const seen = new Map();
-	for (const c of cells) {
-		const id = comboKey(c.key, dims);
-		if (!seen.has(id))
-			seen.set(id, { id, key: c.key });
-	}
-	const out = [...seen.values()];
-	if (dims.length === 1 && dims[0] === 'year')
-		out.sort((x, y) => Number(x.key.year) - Number(y.key.year));
-	return out;
-}
-
-// A total of the answer's totals["a,b"]: its key is the value (one
-// dimension) or an object of the values.
-function totalFor(totals, dims, id) {
-	const list = (totals || {})[dims.join(',')] || [];
-	const hit = list.find((x) => comboKey(x.key && typeof x.key === 'object' ? x.key : { [dims[0]]: x.key }, dims) === id);
-	return hit ? hit.count : null;
-}
-
-/*
- * A table {cells, totals} as a table: with no column dimensions a row per
- * value of rowDims and the total; otherwise a cross table (rowDims down,
- * colDims across, each a combination of one or two dimensions) with row
- * and column totals and the grand total. A withheld count is "..".
- * Rows and column heads carry data-key (the values joined by "|").
- */
-function crossTable(refs, table, rowDims, colDims, id, caption, { totals: withTotals = true } = {}) {
-	const cells = table.cells || [];
-	const totals = table.totals || {};
-	const byKey = new Map(cells.map((c) => [comboKey(c.key, [...rowDims, ...colDims]), c.count]));
-	const count = (r, c) => {
-		const id2 = c ? `${r.id}|${c.id}` : r.id;
-		return byKey.has(id2) ? byKey.get(id2) : 0;
-	};
-	const rows = combos(cells, rowDims);
-	const rowHead = rowDims.map(dimLabel).join(', ');
-	let head;
-	let body;
-	if (!colDims.length) {
-		head = h('tr', null, h('th', { scope: 'col' }, rowHead), h('th', { scope: 'col', class: 'num' }, t('stats.count')));
-		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
-		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)), td(count(r))));
-		if (withTotals)
-			body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')), td(totals.all, 'total')));
-	} else {
-		const cols = combos(cells, colDims);
-		// Two head rows: the column dimensions over their values.
-		head = [h('tr', null, h('th', { scope: 'col', rowspan: '2' }, rowHead),
-		    h('th', { scope: 'colgroup', colspan: String(cols.length), class: 'col-group' }, colDims.map(dimLabel).join(', ')),
-		    withTotals ? h('th', { scope: 'col', rowspan: '2', class: 'num total' }, t('stats.total')) : null),
-		h('tr', null, cols.map((c) => h('th', { scope: 'col', class: 'num', dataset: { key: c.id } },
-		    comboLabel(refs, c.key, colDims))))];
-		body = rows.map((r) => h('tr', { dataset: { key: r.id } },
-		    h('th', { scope: 'row' }, comboLabel(refs, r.key, rowDims)),
-		    cols.map((c) => td(count(r, c))),
-		    withTotals ? td(totalFor(totals, rowDims, r.id), 'total') : null));
-		if (withTotals) {
-			body.push(h('tr', { class: 'total-row' }, h('th', { scope: 'row' }, t('stats.total')),
-			    cols.map((c) => td(totalFor(totals, colDims, c.id), 'total')), td(totals.all, 'total')));
-		}
-	}
-	return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id },
-	    h('caption', null, caption), h('thead', null, head), h('tbody', null, body)));
-}
-
-// The result of GET /stats: first dimension down, a second across.
-function resultTable(refs, data, id, caption) {
-	const [d1, d2] = data.by || [];
-	return crossTable(refs, data, [d1], d2 ? [d2] : [], id, caption);
-}
-
-// The explanation of withheld cells, with the answer's threshold.
-function withheldNote(data, id) {
-	if (!anyWithheld(data))
-		return null;
-	return h('div', { class: 'stats-note', id },
-	    h('p', null, h('span', { class: 'withheld-mark', 'aria-hidden': 'true' }, WITHHELD), ' ',
-	        t('stats.withheldPrimary', { n: data.threshold ?? 5 })),
-	    h('p', null, t('stats.withheldSecondary')));
+	resetReleases();
 }
 
 // Swedish words of the query, for the caption and the chart's title.
@@ -385,6 +213,8 @@ function queryForm(ctx, { id, label, fields, check, load, show }) {
 		} catch (err) {
 			if (ctx.isCurrent() && err && err.status !== 401)
 				host.replaceChildren(alertBox(errorMessage(err)));
+			if (!(err && typeof err.status === 'number'))
+				console.error(err);   // a fault of the page, not an answer
 		} finally {
 			host.setAttribute('aria-busy', 'false');
 		}
@@ -395,12 +225,6 @@ function queryForm(ctx, { id, label, fields, check, load, show }) {
 	}, fields, h('div', { class: 'field field-submit' },
 	    h('button', { type: 'submit', class: 'btn btn-primary', id: `${id}-submit` }, t('stats.show'))));
 	return { form, host, run };
-}
-
-function selectOf(label, id, options, value, onChange) {
-	const f = selectField({ label, id, value, options });
-	f.control.addEventListener('change', () => onChange(f.control.value, f));
-	return f;
 }
 
 /* ---- Tabell och diagram ---- */
@@ -606,172 +430,6 @@ function reportPanel(ctx, refs, panel, which) {
 	});
 	panel.replaceChildren(h('p', { class: 'muted stats-intro' }, t(`stats.${which}Intro`)), q.form, q.host);
 	return q.run(false);
-}
-
-/* ---- Publiceringar (differential privacy) ---- */
-
-function epsilonText(v) {
-	return new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 }).format(v);
-}
-
-// The year's ε budget: {year, budget, spent, remaining}.
-function budgetFacts(b) {
-	if (!b)
-		return null;
-	return h('p', { class: 'stats-budget', id: 'releases-budget', dataset: { remaining: String(b.remaining) } },
-	    t('stats.releases.budget', {
-		    year: b.year, budget: epsilonText(b.budget), spent: epsilonText(b.spent), remaining: epsilonText(b.remaining),
-	    }));
-}
-
-// A release's dimensions ("citizenship,gender") in words.
-function byText(by) {
-	return String(by || '').split(',').filter(Boolean).map((d) => dimLabel(d).toLowerCase()).join(t('stats.and'));
-}
-
-// A release with its noisy counts (every one published, none withheld).
-function releaseView(refs, r) {
-	const dims = String(r.by).split(',').filter(Boolean);
-	const caption = t('stats.releases.caption', { by: byText(r.by), year: r.year, epsilon: epsilonText(r.epsilon) });
-	return h('div', { class: 'stats-release', id: 'release-view', dataset: { id: r.id } },
-	    h('h3', { class: 'stats-subheading', id: 'release-view-heading', tabindex: '-1' }, caption),
-	    h('p', { class: 'muted' }, t('stats.releases.noise', {
-		    who: r.created_by, when: formatDateTime(r.created_at),
-	    })),
-	    // A long release (every country) scrolls in its own box.
-	    h('div', {
-		    class: 'stats-release-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'release-view-heading',
-	    }, crossTable(refs, { cells: r.cells || [] }, [dims[0]], dims.slice(1), 'release-table', caption, { totals: false })));
-}
-
-function releasesPanel(ctx, refs, panel) {
-	if (!release.year)
-		release.year = String(thisYear());
-	const budgetHost = h('div', { class: 'stats-budget-host' });
-	const listHost = h('div', { class: 'stats-releases-list', id: 'releases-list' });
-	const viewHost = h('div', { class: 'stats-release-host' });
-	const message = h('div', { id: 'releases-message' });
-
-	const load = async () => {
-		try {
-			const data = await api.statsReleases({ year: release.year });
-			if (!ctx.isCurrent())
-				return;
-			budgetHost.replaceChildren(...[budgetFacts(data.budget)].filter(Boolean));
-			listHost.replaceChildren(listTable(data.items || []));
-		} catch (err) {
-			if (ctx.isCurrent() && err && err.status !== 401)
-				listHost.replaceChildren(alertBox(errorMessage(err)));
-		}
-	};
-	const show = async (id) => {
-		try {
-			const r = await api.statsRelease(id);
-			if (!ctx.isCurrent())
-				return;
-			viewHost.replaceChildren(releaseView(refs, r));
-			viewHost.querySelector('h3').focus();
-		} catch (err) {
-			if (ctx.isCurrent() && err && err.status !== 401)
-				viewHost.replaceChildren(alertBox(errorMessage(err)));
-		}
-	};
-	function listTable(items) {
-		if (!items.length)
-			return h('p', { class: 'empty', id: 'releases-empty' }, t('stats.releases.none'));
-		return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table stats-table', id: 'releases-table' },
-		    h('caption', { class: 'visually-hidden' }, t('stats.releases.listCaption', { year: release.year })),
-		    h('thead', null, h('tr', null,
-		        h('th', { scope: 'col' }, t('stats.releases.when')),
-		        h('th', { scope: 'col' }, t('stats.releases.by')),
-		        h('th', { scope: 'col', class: 'num' }, 'ε'),
-		        h('th', { scope: 'col' }, t('stats.releases.who')),
-		        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('stats.releases.actions'))))),
-		    h('tbody', null, items.map((r) => h('tr', { dataset: { id: r.id } },
-		        h('th', { scope: 'row' }, formatDateTime(r.created_at)),
-		        h('td', null, byText(r.by)),
-		        h('td', { class: 'num' }, epsilonText(r.epsilon)),
-		        h('td', null, r.created_by),
-		        h('td', null, h('button', {
-			        type: 'button', class: 'btn btn-small btn-secondary', dataset: { release: r.id },
-			        'aria-label': t('stats.releases.showOne', { by: byText(r.by), when: formatDateTime(r.created_at) }),
-			        on: { click: () => show(r.id) },
-		        }, t('stats.releases.show'))))))));
-	}
-
-	const year = selectOf(t('stats.year'), 'releases-year', yearOptions(false), release.year, (v) => {
-		release.year = v;
-		viewHost.replaceChildren();
-		load();
-	});
-	const dimOpts = (none) => [...(none ? [['', t('stats.dimNone')]] : []),
-		...RELEASE_DIMENSIONS.map((d) => [d, dimLabel(d)])];
-	const dim1 = selectOf(t('stats.dim1'), 'release-dim1', dimOpts(false), release.dim1, (v) => { release.dim1 = v; });
-	const dim2 = selectOf(t('stats.dim2'), 'release-dim2', dimOpts(true), release.dim2, (v) => { release.dim2 = v; });
-	const eps = inputField({
-		label: t('stats.releases.epsilon'), hint: t('stats.releases.epsilonHint'), id: 'release-epsilon',
-		className: 'field-epsilon',
-		inputmode: 'decimal', value: release.epsilon, class: 'input-short',
-	});
-	eps.control.addEventListener('input', () => { release.epsilon = eps.control.value; });
-	const fields = { by: dim1, epsilon: eps, year };
-	const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'release-submit' }, t('stats.releases.create'));
-	const create = async () => {
-		for (const f of Object.values(fields))
-			f.setError(null);
-		message.replaceChildren();
-		ctx.announce('');
-		const value = Number(String(eps.control.value).trim().replace(',', '.'));
-		if (!String(eps.control.value).trim() || !Number.isFinite(value) || value <= 0) {
-			eps.setError(t('stats.releases.epsilonMissing'));
-			eps.control.focus();
-			return;
-		}
-		if (release.dim2 && release.dim2 === release.dim1) {
-			dim2.setError(t('stats.releases.sameDims'));
-			dim2.control.focus();
-			return;
-		}
-		submit.disabled = true;
-		try {
-			const r = await api.createStatsRelease({
-				measure: 'persons', by: [release.dim1, release.dim2].filter(Boolean).join(','),
-				year: Number(release.year), epsilon: value,
-			});
-			if (!ctx.isCurrent())
-				return;
-			ctx.announce(t('stats.releases.created'), { kind: 'success' });
-			eps.control.value = '';
-			release.epsilon = '';
-			await load();
-			viewHost.replaceChildren(releaseView(refs, r));
-		} catch (err) {
-			if (!ctx.isCurrent() || (err && err.status === 401))
-				return;
-			const errs = err.fieldErrors || [];
-			for (const e of errs)
-				if (fields[e.field])
-					fields[e.field].setError(e.message);
-			if (!errs.some((e) => fields[e.field]))
-				message.replaceChildren(alertBox(errorMessage(err)));
-			else
-				(fields[errs.find((e) => fields[e.field]).field]).control.focus();
-		} finally {
-			submit.disabled = false;
-		}
-	};
-	const form = h('form', {
-		class: 'filters stats-form', id: 'release-form', 'aria-labelledby': 'release-form-heading', novalidate: true,
-		on: { submit: (ev) => { ev.preventDefault(); create(); } },
-	}, dim1.wrap, dim2.wrap, eps.wrap, h('div', { class: 'field field-submit' }, submit));
-	panel.replaceChildren(
-	    h('p', { class: 'muted stats-intro' }, t('stats.releases.intro')),
-	    h('div', { class: 'filters stats-form' }, year.wrap, budgetHost),
-	    h('h2', { class: 'stats-result-heading', id: 'release-form-heading' }, t('stats.releases.new')),
-	    message, form,
-	    h('h2', { class: 'stats-result-heading' }, t('stats.releases.list')),
-	    listHost, viewHost);
-	return load();
 }
 
 /* ---- Tabs ---- */
