@@ -11,8 +11,10 @@
 // report tabs show their tables; the tabs work with the keyboard; a
 // differential-privacy release is made with an ε from the year's budget
 // (an empty ε refused at the field, one past the budget by the server);
-// the page fits a 390 px phone. A regional coordinator sees its own region only,
-// fixed. Screenshots go to $NMT_SCREENSHOTS when set.
+// the page fits a 390 px phone. A regional coordinator sees its own
+// region only, fixed. Screenshots go to $NMT_SCREENSHOTS when set. With
+// NMT_TEST_DB=pg (and tests/support/pg.sh's NMT_TEST_PG_HOST and
+// NMT_TEST_PG_PORT) nmtd runs on PostgreSQL.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -108,16 +110,43 @@ function parseCsv(text) {
 	});
 }
 
+// The stand: nmtd on a fresh SQLite database (helpers.mjs), or with
+// NMT_TEST_DB=pg on a fresh PostgreSQL one (tests/api/harness.mjs, its
+// NMT_TEST_PG_HOST and NMT_TEST_PG_PORT). → {url, regional (anna, the
+// coordinator of RK-STOCKHOLM), addUser(username, name, org, role,
+// region?), caller(username) (as apiCaller), stop()}.
+async function stand() {
+	if ((process.env.NMT_TEST_DB || 'sqlite') !== 'pg') {
+		const s = await startServer();
+		return {
+			url: s.url, regional: s.user, stop: () => s.stop(), caller: (u) => apiCaller(s, u),
+			addUser: (username, name, org, role, region) => s.ctl('user', 'add', '--username', username,
+			    '--display-name', name, '--org', org, '--role', role, ...(region ? ['--region', region] : [])),
+		};
+	}
+	const H = await import('../api/harness.mjs');
+	const s = await H.startServer();
+	assert.match(s.dbUrl, /^postgresql:/, 'the stand runs on PostgreSQL');
+	const addUser = (username, displayName, org, role, region) => H.addUser(s, { username, displayName, org, role, region });
+	// apiCaller asks its server's ctl for a token: here the harness makes it.
+	const caller = async (u) => {
+		const made = await H.token(s, u);
+		return apiCaller({ url: s.url, ctl: () => ({ token: made }) }, u);
+	};
+	return {
+		url: s.url, regional: await addUser('anna', 'Anna Andersson', 'RK-STOCKHOLM', 'coordinator', 'stockholm'),
+		stop: () => s.close(), caller, addUser,
+	};
+}
+
 before(async () => {
-	server = await startServer();   // anna: coordinator of RK-STOCKHOLM, region stockholm
-	users.regional = server.user;
-	users.analyst = server.ctl('user', 'add', '--username', 'alva', '--display-name', 'Alva Analytiker',
-	    '--org', 'NMT', '--role', 'analyst');
-	server.ctl('user', 'add', '--username', 'vera', '--display-name', 'Vera Väst',
-	    '--org', 'RK-VAST', '--role', 'coordinator', '--region', 'vast');
-	await register(apiCaller(server, 'anna'), '01', STOCKHOLM);
-	await register(apiCaller(server, 'vera'), '14', VAST);
-	analystApi = apiCaller(server, 'alva');
+	server = await stand();
+	users.regional = server.regional;
+	users.analyst = await server.addUser('alva', 'Alva Analytiker', 'NMT', 'analyst');
+	await server.addUser('vera', 'Vera Väst', 'RK-VAST', 'coordinator', 'vast');
+	await register(await server.caller('anna'), '01', STOCKHOLM);
+	await register(await server.caller('vera'), '14', VAST);
+	analystApi = await server.caller('alva');
 	browser = await launchBrowser();
 	// The browser logs the refused release (409, past the budget) as an error.
 	page = await openPage(browser, problems, {
