@@ -11,8 +11,9 @@
 //   Nationell årsrapport   GET /stats/national?year=
 //   Publiceringar          differential-privacy releases (stats-releases.js;
 //                          analysts and the secretariat only)
-// Labels and tables: stats-ui.js. Each result can be downloaded as CSV and Excel (the same query with the
-// Accept header; the file is named by the query, never by personal data).
+// Labels and tables: stats-ui.js. Each result can be downloaded as CSV
+// and Excel (the same query with the Accept header; the file is named by
+// the query, never by personal data).
 // A withheld (small) cell is shown as ".." with the explanation and the
 // threshold from the answer; charts leave it out as a gap, never as zero.
 // No query goes into the URL: the page's address stays #/stats.
@@ -53,7 +54,7 @@ export function resetFilters() {
 	resetReleases();
 }
 
-// Swedish words of the query, for the caption and the chart's title.
+// The query in words (the UI's language), for the caption and the chart's title.
 function describe(refs, data) {
 	const parts = [t(`stats.measure.${data.measure}`)];
 	const by = (data.by || []).map((d) => dimLabel(d).toLowerCase()).join(t('stats.and'));
