@@ -38,7 +38,9 @@ struct app {
 	struct audit_writer *audit;
 	long                 session_idle; /* seconds */
 	long                 session_max;  /* seconds */
-	int                  stats_threshold; /* small cells; 0: default 5 */
+
+	/* statistics: counts below it are withheld; 0: the default 5 */
+	int stats_threshold;
 };
 
 /* The authenticated user behind a request. */
@@ -129,7 +131,7 @@ struct route {
 /* The entry the request leaves in the audit log. */
 struct audit_note {
 	const char *action;
-	char        object[200]; /* "<kind>:<id>" or "" (statistics: the query) */
+	char        object[200]; /* "<kind>:<id>", a query or "" */
 	char        case_id[UUID_TEXT];
 	int         flagged;
 };

@@ -16,9 +16,10 @@
  * stats.release (stat_release:<id>); the reads as the router audits
  * reads.
  *
- * Dimensions released: year, region, county, citizenship, gender,
- * age_band, child and exploitation (a person counts once in each form
- * of its case), of the system's own persons registered in the year.
+ * The true counts are the statistics engine's (store_stats_count(): its
+ * measures, dimensions and counting rules, the system's own data of the
+ * year); the domains are the vocabularies and reference tables of each
+ * dimension, "unknown" included.
  */
 #include <math.h>
 #include <pthread.h>
@@ -31,8 +32,10 @@
 #include "core/util.h"
 #include "crypto/token.h"
 #include "db/store_stat_release.h"
-#include "domain/ctdc.h"
+#include "db/store_stats.h"
 #include "domain/dp.h"
+#include "domain/stats.h"
+#include "api/stats_export.h"
 
 #define MAX_DIMS 2
 
@@ -81,87 +84,17 @@ budget(void)
 /* ---- the dimensions and their value domains ---- */
 
 static const char *const child_codes[] = { "yes", "no", "unknown", NULL };
+static const char *const yes_no_codes[] = { "yes", "no", "unknown", NULL };
 static const char *const age_codes[] = { "0-8", "9-17", "18-20", "21-23",
 	"24-26", "27-29", "30-38", "39-47", "48+", "unknown", NULL };
-
-static const char *const release_dims[] = { "year", "region", "county",
-	"citizenship", "gender", "age_band", "child", "exploitation", NULL };
+static const char *const group_codes[] = { "SE", "EU", "non_EU", "unknown",
+	NULL };
 
 /* A dimension's domain: n codes (malloc'd strings). */
 struct domain {
 	char **codes;
 	size_t n;
 };
-
-static void
-domain_from(struct domain *d, const char *const *list)
-{
-	size_t i;
-
-	for (d->n = 0; list[d->n] != NULL; d->n++)
-		;
-	d->codes = xcalloc(d->n + 1, sizeof(*d->codes));
-	for (i = 0; i < d->n; i++)
-		d->codes[i] = xstrdup(list[i]);
-}
-
-static void
-domain_terms(struct domain *d, const struct term *t)
-{
-	size_t i;
-
-	for (d->n = 0; t[d->n].code != NULL; d->n++)
-		;
-	d->codes = xcalloc(d->n + 1, sizeof(*d->codes));
-	for (i = 0; i < d->n; i++)
-		d->codes[i] = xstrdup(t[i].code);
-}
-
-static enum nmt_err
-domain_load(struct db *db, const char *dim, int year, struct domain *d)
-{
-	char         y[16];
-	enum nmt_err e;
-
-	memset(d, 0, sizeof(*d));
-	if (strcmp(dim, "year") == 0) {
-		const char *one[2] = { y, NULL };
-
-		snprintf(y, sizeof(y), "%d", year);
-		domain_from(d, one);
-	} else if (strcmp(dim, "gender") == 0)
-		domain_terms(d, vocab_genders);
-	else if (strcmp(dim, "exploitation") == 0)
-		domain_terms(d, vocab_exploitation);
-	else if (strcmp(dim, "age_band") == 0)
-		domain_from(d, age_codes);
-	else if (strcmp(dim, "child") == 0)
-		domain_from(d, child_codes);
-	else {
-		const char *table = strcmp(dim, "citizenship") == 0 ? "country" :
-		                                                      dim;
-
-		if ((e = store_stat_ref_codes(db, table, &d->codes, &d->n)) !=
-		    NMT_OK)
-			return e;
-		if (strcmp(dim, "citizenship") == 0) {
-			d->codes = xreallocarray(d->codes, d->n + 2,
-			    sizeof(*d->codes));
-			d->codes[d->n++] = xstrdup("unknown");
-		}
-	}
-	return NMT_OK;
-}
-
-static void
-domain_free(struct domain *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->codes[i]);
-	free(d->codes);
-}
 
 static long
 domain_index(const struct domain *d, const char *code)
@@ -174,103 +107,218 @@ domain_index(const struct domain *d, const char *code)
 	return -1;
 }
 
-/*
- * The domain indexes of a person's values in dim (several for
- * exploitation) into idx (up to max); returns how many.
- */
-static size_t
-person_values(const struct stat_person *p, const char *dim, int year,
-    const struct domain *d, long *idx, size_t max)
+static void
+domain_add(struct domain *d, const char *code)
 {
-	char        y[16];
-	const char *v = NULL;
-	json_t     *a;
-	size_t      n = 0, i;
-
-	if (strcmp(dim, "exploitation") == 0) {
-		a = json_loads(p->exploitation, 0, NULL);
-		for (i = 0; json_is_array(a) && i < json_array_size(a) && n < max;
-		    i++) {
-			v = json_string_value(json_array_get(a, i));
-			if (v != NULL && (idx[n] = domain_index(d, v)) >= 0)
-				n++;
-		}
-		json_decref(a);
-		return n;
-	}
-	snprintf(y, sizeof(y), "%d", year);
-	v = strcmp(dim, "year") == 0 ? y :
-	    strcmp(dim, "gender") == 0   ? p->gender :
-	    strcmp(dim, "age_band") == 0 ? ctdc_age_band(p->age) :
-	    strcmp(dim, "child") == 0    ? (p->child ? "yes" : "no") :
-	    strcmp(dim, "region") == 0   ? p->region :
-	    strcmp(dim, "county") == 0   ? p->county :
-	                                   p->citizenship;
-	idx[0] = domain_index(d, v);
-	if (idx[0] < 0 && strcmp(dim, "citizenship") == 0)
-		idx[0] = domain_index(d, "unknown");
-	return idx[0] >= 0 ? 1 : 0;
+	d->codes = xreallocarray(d->codes, d->n + 2, sizeof(*d->codes));
+	d->codes[d->n++] = xstrdup(code);
 }
 
-/* The parsed "by": 1 or 2 distinct dimension names. */
-struct by {
-	char   text[64];
-	char  *dims[MAX_DIMS];
-	size_t n;
-};
-
-static int
-by_parse(const char *s, struct by *b)
+static void
+domain_from(struct domain *d, const char *const *list)
 {
-	char  *save = NULL, *tok;
+	for (; *list != NULL; list++)
+		domain_add(d, *list);
+}
+
+/* A vocabulary's codes, and "unknown" when with_unknown. */
+static void
+domain_terms(struct domain *d, const struct term *t, int with_unknown)
+{
+	for (; t->code != NULL; t++)
+		domain_add(d, t->code);
+	if (with_unknown && domain_index(d, "unknown") < 0)
+		domain_add(d, "unknown");
+}
+
+/* A reference table's codes and "unknown" (imported records' region). */
+static enum nmt_err
+domain_table(struct db *db, const char *table, struct domain *d)
+{
+	char       **codes;
+	size_t       n, i;
+	enum nmt_err e;
+
+	if ((e = store_stat_ref_codes(db, table, &codes, &n)) != NMT_OK)
+		return e;
+	for (i = 0; i < n; i++) {
+		domain_add(d, codes[i]);
+		free(codes[i]);
+	}
+	free(codes);
+	domain_add(d, "unknown");
+	return NMT_OK;
+}
+
+/*
+ * The value domain of dimension dim (the vocabularies and reference
+ * tables: never only the values present).
+ */
+static enum nmt_err
+domain_load(struct db *db, enum stats_dim dim, int year, struct domain *d)
+{
+	char y[16];
+
+	memset(d, 0, sizeof(*d));
+	switch (dim) {
+	case DIM_YEAR:
+		snprintf(y, sizeof(y), "%d", year);
+		domain_add(d, y);
+		return NMT_OK;
+	case DIM_REGION:
+		return domain_table(db, "region", d);
+	case DIM_COUNTY:
+		return domain_table(db, "county", d);
+	case DIM_CITIZENSHIP:
+		return domain_table(db, "country", d);
+	case DIM_CITIZENSHIP_GROUP:
+		domain_from(d, group_codes);
+		return NMT_OK;
+	case DIM_EXPLOITATION:
+		domain_terms(d, vocab_exploitation, 0);
+		return NMT_OK;
+	case DIM_GENDER:
+		domain_terms(d, vocab_genders, 1);
+		return NMT_OK;
+	case DIM_AGE_BAND:
+		domain_from(d, age_codes);
+		return NMT_OK;
+	case DIM_CHILD:
+		domain_from(d, child_codes);
+		return NMT_OK;
+	case DIM_PRESUMED_VICTIM:
+		domain_from(d, yes_no_codes);
+		return NMT_OK;
+	case DIM_CHANNEL:
+		domain_terms(d, vocab_consultation_channel, 1);
+		return NMT_OK;
+	case DIM_REQUESTER_KIND:
+		domain_terms(d, vocab_org_kinds, 1);
+		return NMT_OK;
+	case DIM_URGENCY:
+		domain_terms(d, vocab_urgency, 1);
+		return NMT_OK;
+	default:
+		return NMT_ERROR;
+	}
+}
+
+static void
+domain_free(struct domain *d)
+{
 	size_t i;
 
+	for (i = 0; i < d->n; i++)
+		free(d->codes[i]);
+	free(d->codes);
+}
+
+/* The parsed request: measure and 1 or 2 distinct dimensions. */
+struct by {
+	struct stats_query q;
+	const char        *dims[STATS_MAX_DIMS]; /* names */
+};
+
+/* by ("DIM" or "DIM,DIM") for measure into b; -1 when not valid. */
+static int
+by_parse(const char *measure, const char *s, struct by *b)
+{
+	char text[64], *save = NULL, *tok;
+	int  m, d;
+
 	memset(b, 0, sizeof(*b));
-	if (s == NULL || strlcopy(b->text, s, sizeof(b->text)) >= sizeof(b->text))
+	if (measure == NULL || (m = stats_measure_parse(measure)) < 0 ||
+	    s == NULL || strlcopy(text, s, sizeof(text)) >= sizeof(text))
 		return -1;
-	for (tok = strtok_r(b->text, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; release_dims[i] != NULL; i++)
-			if (strcmp(tok, release_dims[i]) == 0)
-				break;
-		if (release_dims[i] == NULL || b->n == MAX_DIMS ||
-		    (b->n == 1 && strcmp(b->dims[0], tok) == 0))
+	b->q.measure = (enum stats_measure)m;
+	for (tok = strtok_r(text, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		d = stats_dim_parse(tok);
+		if (d < 0 || b->q.ndims == STATS_MAX_DIMS ||
+		    !stats_dim_applies(b->q.measure, (enum stats_dim)d) ||
+		    (b->q.ndims == 1 && b->q.by[0] == (enum stats_dim)d))
 			return -1;
-		b->dims[b->n++] = tok;
+		b->dims[b->q.ndims] = stats_dim_name((enum stats_dim)d);
+		b->q.by[b->q.ndims++] = (enum stats_dim)d;
 	}
-	return b->n > 0 ? 0 : -1;
+	return b->q.ndims > 0 ? 0 : -1;
+}
+
+/* The body's "by" (an array of names) as "DIM[,DIM]" into text (64). */
+static int
+by_text(const json_t *arr, char text[64])
+{
+	const char *name;
+	size_t      i, len = 0;
+	int         n;
+
+	text[0] = '\0';
+	for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+		if ((name = json_string_value(json_array_get(arr, i))) == NULL)
+			return -1;
+		n = snprintf(text + len, 64 - len, "%s%s", i > 0 ? "," : "",
+		    name);
+		if (n < 0 || (size_t)n >= 64 - len)
+			return -1;
+		len += (size_t)n;
+	}
+	return len > 0 ? 0 : -1;
+}
+
+/* "DIM[,DIM]" as a JSON array of names. */
+static json_t *
+by_json(const char *text)
+{
+	json_t     *a = json_array();
+	const char *comma = strchr(text, ',');
+
+	if (comma == NULL) {
+		json_array_append_new(a, json_string(text));
+		return a;
+	}
+	json_array_append_new(a, json_stringn(text, (size_t)(comma - text)));
+	json_array_append_new(a, json_string(comma + 1));
+	return a;
 }
 
 /* ---- counting and noise ---- */
 
-/* The true count of every combination, row-major over the domains. */
+/*
+ * The true count of every combination of the domains, row-major, from
+ * the statistics engine's unsuppressed table (store_stats_count()).
+ */
 static enum nmt_err
-true_counts(struct ctx *c, const struct by *b, int year, struct domain *d,
+true_counts(struct ctx *c, struct by *b, int year, const struct domain *d,
     int64_t **counts_r, size_t *ncells_r)
 {
-	struct stat_person *ps;
-	size_t              np, i, k, l, n1, n2, ncells;
-	long                v1[16], v2[16];
-	int64_t            *counts;
-	enum nmt_err        e;
+	struct stats_table t;
+	size_t             i, n2 = b->q.ndims > 1 ? d[1].n : 1, ncells;
+	long               i0, i1;
+	int64_t           *counts;
+	enum nmt_err       e;
 
-	if ((e = store_stat_persons(c->db, year, &ps, &np)) != NMT_OK)
-		return e;
-	ncells = d[0].n * (b->n > 1 ? d[1].n : 1);
+	b->q.year = year;
+	b->q.region = NULL;
+	b->q.source = NULL; /* the system's own */
+	e = store_stats_count(c->db, &b->q, &t);
+	ncells = d[0].n * n2;
 	counts = xcalloc(ncells + 1, sizeof(*counts));
-	for (i = 0; i < np; i++) {
-		n1 = person_values(&ps[i], b->dims[0], year, &d[0], v1, 16);
-		n2 = 1;
-		v2[0] = 0;
-		if (b->n > 1)
-			n2 = person_values(&ps[i], b->dims[1], year, &d[1], v2,
-			    16);
-		for (k = 0; k < n1; k++)
-			for (l = 0; l < n2; l++)
-				counts[(size_t)v1[k] * (b->n > 1 ? d[1].n : 1) +
-				    (size_t)v2[l]]++;
+	for (i = 0; e == NMT_OK && i < t.ncells; i++) {
+		i0 = domain_index(&d[0], t.cells[i].key[0]);
+		i1 = b->q.ndims > 1 ? domain_index(&d[1], t.cells[i].key[1]) :
+		                      0;
+		if (i0 < 0 || i1 < 0) {
+			log_error("stats release: a value outside its domain");
+			e = NMT_ERROR;
+			break;
+		}
+		counts[(size_t)i0 * n2 + (size_t)i1] += t.cells[i].count;
 	}
-	store_stat_persons_free(ps, np);
+	stats_table_free(&t);
+	if (e != NMT_OK) {
+		free(counts);
+		return e;
+	}
 	*counts_r = counts;
 	*ncells_r = ncells;
 	return NMT_OK;
@@ -278,18 +326,18 @@ true_counts(struct ctx *c, const struct by *b, int year, struct domain *d,
 
 /* The released cells: every key with its noisy count, as JSON text. */
 static char *
-noisy_cells(const struct by *b, const struct domain *d,
-    const int64_t *counts, size_t ncells, double eps)
+noisy_cells(const struct by *b, const struct domain *d, const int64_t *counts,
+    size_t ncells, double eps)
 {
 	json_t *cells = json_array(), *key;
-	size_t  i, n2 = b->n > 1 ? d[1].n : 1;
+	size_t  i, n2 = b->q.ndims > 1 ? d[1].n : 1;
 	char   *text;
 
 	for (i = 0; i < ncells; i++) {
 		key = json_object();
 		json_object_set_new(key, b->dims[0],
 		    json_string(d[0].codes[i / n2]));
-		if (b->n > 1)
+		if (b->q.ndims > 1)
 			json_object_set_new(key, b->dims[1],
 			    json_string(d[1].codes[i % n2]));
 		json_array_append_new(cells,
@@ -306,8 +354,8 @@ noisy_cells(const struct by *b, const struct domain *d,
 static json_t *
 release_render(const struct stat_release *r, int with_cells)
 {
-	json_t *doc = json_pack("{s:s,s:s,s:s,s:i,s:f,s:s,s:s,s:s}", "id",
-	    r->id, "measure", r->measure, "by", r->by, "year", r->year,
+	json_t *doc = json_pack("{s:s,s:s,s:o,s:i,s:f,s:s,s:s,s:s}", "id",
+	    r->id, "measure", r->measure, "by", by_json(r->by), "year", r->year,
 	    "epsilon", (double)r->epsilon_micro / DP_MICRO, "mechanism",
 	    "geometric", "created_at", r->created_at, "created_by",
 	    r->created_by);
@@ -355,8 +403,8 @@ release_write(struct ctx *c, void *arg)
 		    "publiceringen.");
 		return NMT_CONFLICT;
 	}
-	for (i = 0; e == NMT_OK && i < j->by.n; i++, loaded++)
-		e = domain_load(c->db, j->by.dims[i], j->r.year, &d[i]);
+	for (i = 0; e == NMT_OK && i < (size_t)j->by.q.ndims; i++, loaded++)
+		e = domain_load(c->db, j->by.q.by[i], j->r.year, &d[i]);
 	if (e == NMT_OK)
 		e = true_counts(c, &j->by, j->r.year, d, &counts, &ncells);
 	if (e == NMT_OK) {
@@ -376,14 +424,16 @@ release_check(struct ctx *c, json_t *errors)
 {
 	json_t   *eps = json_object_get(c->body, "epsilon");
 	struct by b;
+	char      text[64];
 	int64_t   m;
 
 	if (!validate_has_error(errors, "by") &&
-	    by_parse(json_str(c->body, "by"), &b) != 0)
+	    !validate_has_error(errors, "measure") &&
+	    (by_text(json_object_get(c->body, "by"), text) != 0 ||
+	        by_parse(json_str(c->body, "measure"), text, &b) != 0))
 		validate_error(errors, "by", "invalid_value",
-		    "En eller två olika dimensioner, kommaseparerade "
-		    "(year, region, county, citizenship, gender, age_band, "
-		    "child, exploitation).");
+		    "En eller två olika dimensioner som gäller för måttet, "
+		    "kommaseparerade (t.ex. gender,age_band).");
 	if (eps != NULL && !validate_has_error(errors, "epsilon")) {
 		m = epsilon_micro(json_number_value(eps));
 		if (m < 0 || m > budget())
@@ -400,12 +450,12 @@ release_create(struct ctx *c)
 	struct release_job j;
 
 	memset(&j, 0, sizeof(j));
-	by_parse(json_str(c->body, "by"), &j.by);
+	by_text(json_object_get(c->body, "by"), j.r.by);
+	by_parse(json_str(c->body, "measure"), j.r.by, &j.by);
 	j.eps = json_number_value(json_object_get(c->body, "epsilon"));
 	token_uuid(j.r.id);
 	strlcopy(j.r.measure, json_str(c->body, "measure"),
 	    sizeof(j.r.measure));
-	strlcopy(j.r.by, json_str(c->body, "by"), sizeof(j.r.by));
 	j.r.year = (int)json_integer_value(json_object_get(c->body, "year"));
 	j.r.epsilon_micro = epsilon_micro(j.eps);
 	strlcopy(j.r.created_at, c->now_text, sizeof(j.r.created_at));
@@ -416,18 +466,56 @@ release_create(struct ctx *c)
 	free(j.r.cells);
 }
 
+/*
+ * The released cells as a table of the statistics engine (cells of
+ * count 0 left out, totals the sums of the noisy counts), for the CSV
+ * and XLSX answers.
+ */
+static void
+release_table(const struct stat_release *r, const json_t *cells,
+    struct stats_table *t, struct stats_layout *l)
+{
+	struct by   b;
+	json_t     *cell, *key;
+	const char *k1;
+	size_t      i;
+	int         d;
+
+	by_parse(r->measure, r->by, &b);
+	stats_table_init(t, &b.q);
+	memset(l, 0, sizeof(*l));
+	for (d = 0; d < b.q.ndims; d++) {
+		l->names[d][0] = b.dims[d];
+		l->n[d] = 1;
+	}
+	json_array_foreach(cells, i, cell)
+	{
+		key = json_object_get(cell, "key");
+		k1 = b.q.ndims > 1 ? json_str(key, b.dims[1]) : "";
+		stats_add(t, json_str(key, b.dims[0]), k1 ? k1 : "",
+		    json_integer_value(json_object_get(cell, "count")));
+	}
+	stats_finish(t);
+}
+
 static void
 release_get(struct ctx *c)
 {
 	struct stat_release r;
+	struct stats_table  t;
+	struct stats_layout l;
 	enum nmt_err        e;
+	json_t             *doc;
 
 	if ((e = store_stat_release_get(c->db, c->params[0], &r)) != NMT_OK) {
 		reply_error(c, e);
 		return;
 	}
 	note_object(c, "stat_release", r.id);
-	reply_json(c, 200, release_render(&r, 1));
+	doc = release_render(&r, 1);
+	release_table(&r, json_object_get(doc, "cells"), &t, &l);
+	stats_answer(c, doc, &t, &l, "nmt-publicering");
+	stats_table_free(&t);
 	free(r.cells);
 }
 
@@ -482,12 +570,14 @@ static const struct object_type release_object = { OBJ_STAT_RELEASE,
 
 static const struct term release_measures[] = {
 	{ "persons", NULL, NULL },
+	{ "consultations", NULL, NULL },
+	{ "cases", NULL, NULL },
 	{ NULL, NULL, NULL },
 };
 
 static const struct field_spec release_body[] = {
 	{ "measure", FT_CODE, FIELD_REQUIRED, 0, 0, 0, release_measures, NULL },
-	{ "by", FT_STRING, FIELD_REQUIRED | FIELD_NONEMPTY, 63, 0, 0, NULL,
+	{ "by", FT_STRING_LIST, FIELD_REQUIRED, STATS_MAX_DIMS, 0, 0, NULL,
 	    NULL },
 	{ "year", FT_INT, FIELD_REQUIRED, 0, 1990, 9999, NULL, NULL },
 	{ "epsilon", FT_NUMBER, FIELD_REQUIRED, 0, 0, 0, NULL, NULL },

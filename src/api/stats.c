@@ -49,8 +49,8 @@ parse_year(const char *text, int *year)
 static void
 parse_by(const char *by, struct stats_query *q, json_t *errors)
 {
-	char  buf[128], *save = NULL, *tok;
-	int   d;
+	char buf[128], *save = NULL, *tok;
+	int  d;
 
 	q->ndims = 0;
 	if (by == NULL || *by == '\0' || strlen(by) >= sizeof(buf)) {
@@ -98,7 +98,8 @@ parse_filters(struct ctx *c, struct params *p, int need_year, json_t *errors)
 	enum nmt_err e;
 
 	if (year != NULL ? parse_year(year, &p->q.year) != 0 : need_year)
-		validate_error(errors, "year", year ? "invalid_value" : "required",
+		validate_error(errors, "year",
+		    year ? "invalid_value" : "required",
 		    "year: ett år med fyra siffror.");
 	if (region != NULL) {
 		e = strlen(region) < 33 ?
@@ -178,7 +179,8 @@ read_params(struct ctx *c, struct params *p, int with_by, int need_year)
 	int         m = STATS_PERSONS;
 
 	memset(p, 0, sizeof(*p));
-	if (with_by && measure != NULL && (m = stats_measure_parse(measure)) < 0) {
+	if (with_by && measure != NULL &&
+	    (m = stats_measure_parse(measure)) < 0) {
 		validate_error(errors, "measure", "invalid_value",
 		    "measure: persons, consultations eller cases.");
 		m = STATS_PERSONS;
@@ -253,8 +255,8 @@ euro_age(const char *child)
 static const char *
 euro_citizenship(const char *group)
 {
-	return strcmp(group, "SE") == 0 ? "reporting_country" :
-	    strcmp(group, "EU") == 0    ? "other_EU" :
+	return strcmp(group, "SE") == 0  ? "reporting_country" :
+	    strcmp(group, "EU") == 0     ? "other_EU" :
 	    strcmp(group, "non_EU") == 0 ? "non_EU" :
 	                                   "unknown";
 }
@@ -265,8 +267,8 @@ euro_item(const struct stats_item *it, void *arg)
 	struct stats_table *t = arg;
 	char                row[STATS_KEY], col[STATS_KEY];
 	const char         *cit = euro_citizenship(
-            stats_citizenship_group(it->v[DIM_CITIZENSHIP]));
-	size_t              i;
+	            stats_citizenship_group(it->v[DIM_CITIZENSHIP]));
+	size_t i;
 
 	snprintf(row, sizeof(row), "%s|%s", euro_sex(it->v[DIM_GENDER]),
 	    euro_age(it->v[DIM_CHILD]));
@@ -285,11 +287,11 @@ eurostat_get(struct ctx *c)
 {
 	struct params       p;
 	struct stats_table  t;
-	struct stats_layout l = { { { "sex", "age_group" },
-		                      { "citizenship", "form" } },
-		{ 2, 2 } };
-	enum nmt_err        e;
-	json_t             *doc;
+	struct stats_layout l = {
+		{ { "sex", "age_group" }, { "citizenship", "form" } }, { 2, 2 }
+	};
+	enum nmt_err e;
+	json_t      *doc;
 
 	if (read_params(c, &p, 0, 1) != 0)
 		return;
@@ -325,12 +327,12 @@ national_item(const struct stats_item *it, void *arg)
 {
 	struct national *n = arg;
 	char             col[STATS_KEY];
-	const char      *region = it->v[DIM_REGION] ? it->v[DIM_REGION] :
-	                                              "unknown";
-	size_t           i;
+	const char *region = it->v[DIM_REGION] ? it->v[DIM_REGION] : "unknown";
+	size_t      i;
 
-	snprintf(col, sizeof(col), "%s|%s", it->v[DIM_GENDER] ?
-	    it->v[DIM_GENDER] : "unknown", euro_age(it->v[DIM_CHILD]));
+	snprintf(col, sizeof(col), "%s|%s",
+	    it->v[DIM_GENDER] ? it->v[DIM_GENDER] : "unknown",
+	    euro_age(it->v[DIM_CHILD]));
 	stats_add(&n->persons, region, col, it->weight);
 	stats_add(&n->citizenship, region,
 	    it->v[DIM_CITIZENSHIP] ? it->v[DIM_CITIZENSHIP] : "unknown",

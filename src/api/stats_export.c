@@ -73,7 +73,7 @@ stats_table_json(const struct stats_table *t, const struct stats_layout *l)
 			key_json(l, 1, t->cells[i].key[1], key);
 		json_array_append_new(cells,
 		    json_pack("{s:o,s:o}", "key", key, "count",
-			count_json(t->cells[i].count, t->cells[i].withheld)));
+		        count_json(t->cells[i].count, t->cells[i].withheld)));
 	}
 	for (d = 0; t->ndims > 1 && d < 2; d++) {
 		json_t *list = json_array();
@@ -87,7 +87,7 @@ stats_table_json(const struct stats_table *t, const struct stats_layout *l)
 			    json_string(x->key);
 			json_array_append_new(list,
 			    json_pack("{s:o,s:o}", "key", key, "count",
-				count_json(x->count, x->withheld)));
+			        count_json(x->count, x->withheld)));
 		}
 		strlcopy(name, l->names[d][0], sizeof(name));
 		if (l->n[d] > 1) {
@@ -123,8 +123,8 @@ column_of(const json_t *header, const char *name)
 	size_t i;
 
 	for (i = 0; i < json_array_size(header); i++)
-		if (strcmp(json_string_value(json_array_get(header, i)), name) ==
-		    0)
+		if (strcmp(json_string_value(json_array_get(header, i)),
+		        name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -237,8 +237,8 @@ csv_field(struct buf *b, const json_t *v)
 		buf_add(b, num, strlen(num));
 		return;
 	}
-	text = stats_cell_text(json_string_value(v) ? json_string_value(v) :
-	                                               "");
+	text = stats_cell_text(
+	    json_string_value(v) ? json_string_value(v) : "");
 	if (strpbrk(text, ",\"\r\n") == NULL) {
 		buf_add(b, text, strlen(text));
 		free(text);
@@ -299,8 +299,8 @@ xlsx_write(const char *path, const json_t *rows)
 				continue;
 			}
 			text = stats_cell_text(json_is_null(v) ? ".." :
-			        json_string_value(v)    ? json_string_value(v) :
-			                                  "");
+			        json_string_value(v) ? json_string_value(v) :
+			                               "");
 			if (*text != '\0')
 				worksheet_write_string(ws, (lxw_row_t)i,
 				    (lxw_col_t)j, text, NULL);
@@ -349,7 +349,11 @@ xlsx_of(const json_t *rows, size_t *len_r)
 
 /* ---- answers ---- */
 
-enum format { F_JSON, F_CSV, F_XLSX };
+enum format {
+	F_JSON,
+	F_CSV,
+	F_XLSX
+};
 
 static enum format
 format_of(struct ctx *c)
@@ -369,8 +373,8 @@ answer_rows(struct ctx *c, enum format f, json_t *rows, const char *filename)
 	char   disp[128], *body;
 	size_t len = 0;
 
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"",
-	    filename, f == F_CSV ? "csv" : "xlsx");
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", filename,
+	    f == F_CSV ? "csv" : "xlsx");
 	body = f == F_CSV ? stats_csv(rows, &len) : xlsx_of(rows, &len);
 	json_decref(rows);
 	if (body == NULL) {
@@ -426,8 +430,8 @@ stats_answer_national(struct ctx *c, json_t *doc,
 {
 	static const char *const cols[] = { "region", "gender", "age_group",
 		"exploitation", "citizenship" };
-	enum format f = format_of(c);
-	json_t     *rows, *header;
+	enum format              f = format_of(c);
+	json_t                  *rows, *header;
 
 	if (f == F_JSON) {
 		reply_json(c, 200, doc);

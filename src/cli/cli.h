@@ -37,6 +37,8 @@ int cmd_org(struct cli *cli, int argc, char **argv); /* intake */
 /* Statistics (issue 12): the CTDC exchange (cmd_ctdc.c). */
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+/* statistics (issue 12): the summary of imported records */
+int cmd_stats(struct cli *cli, int argc, char **argv);
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,

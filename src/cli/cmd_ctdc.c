@@ -8,7 +8,8 @@
  * strict), its header checked before any row, every row mapped; the
  * first bad line stops everything with "line N, column NAME: reason"
  * and nothing is written. Then all records go in in one transaction
- * with the audit entry (stat_record.import: source, counts, the file's
+ * with the statistics' summary of the source rebuilt
+ * (store_stats_summarize()) and the audit entry (stat_record.import: source, counts, the file's
  * BLAKE2b digest). A record's key is the BLAKE2b digest of its
  * normalised fields and its occurrence among identical records of the
  * file, so a second import of the same file adds nothing. Progress on
@@ -23,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <csv.h>
 #include <sodium.h>
@@ -34,6 +34,8 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store_stat_record.h"
+#include "db/store_stats.h"
+#include "domain/calendar.h"
 #include "domain/ctdc.h"
 
 #define RECORD_KEY_BYTES 16
@@ -43,10 +45,10 @@ struct import {
 	char           **countries;
 	size_t           ncountries;
 	int              max_year;
-	long             line;     /* the physical line being fed */
+	long             line; /* the physical line being fed */
 	char            *fields[CTDC_NCOLS + 1];
-	int              nfields;  /* in the current record, may exceed */
-	int              header;   /* the header has been read */
+	int              nfields; /* in the current record, may exceed */
+	int              header;  /* the header has been read */
 	int              failed;
 	char             err[256];
 	struct ctdc_rec *recs;
@@ -115,8 +117,9 @@ on_record(int term, void *arg)
 	}
 	if (!im->header) {
 		im->header = 1;
-		if (ctdc_header_check(im->fields, n > CTDC_NCOLS ? CTDC_NCOLS + 1 : n,
-		        msg, sizeof(msg)) != 0)
+		if (ctdc_header_check(im->fields,
+		        n > CTDC_NCOLS ? CTDC_NCOLS + 1 : n, msg,
+		        sizeof(msg)) != 0)
 			fail_line(im, msg);
 	} else {
 		if (im->nrecs == im->cap) {
@@ -265,30 +268,43 @@ import_keys(const struct import *im)
 	return keys;
 }
 
+/* The writing's progress (records done of a total, from 100 000). */
+struct write_progress {
+	size_t total;
+	int    shown;
+};
+
+static void
+write_progress(size_t done, void *arg)
+{
+	struct write_progress *w = arg;
+
+	if (w->total >= 100000)
+		progress("written", (long long)done, (long long)w->total,
+		    &w->shown);
+}
+
 /* Writes the records and the audit entry in one transaction. */
 static enum nmt_err
 import_write(struct cli *cli, const char *source, const struct import *im,
     const char *digest, size_t *added_r)
 {
-	char        *keys = import_keys(im), now[TIME_TEXT], *object;
-	size_t       i;
-	enum nmt_err e;
-	int          added, shown = 0;
+	char                 *keys = import_keys(im), now[TIME_TEXT], *object;
+	const char          **key = xcalloc(im->nrecs + 1, sizeof(*key));
+	struct write_progress w = { im->nrecs, 0 };
+	size_t                i;
+	enum nmt_err          e;
 
 	*added_r = 0;
+	for (i = 0; i < im->nrecs; i++)
+		key[i] = keys + i * (2 * RECORD_KEY_BYTES + 1);
 	time_format(clock_now(), now);
-	if ((e = db_begin(cli->db)) != NMT_OK) {
-		free(keys);
-		return e;
-	}
-	for (i = 0; e == NMT_OK && i < im->nrecs; i++) {
-		e = store_stat_record_add(cli->db, source,
-		    keys + i * (2 * RECORD_KEY_BYTES + 1), &im->recs[i], now, &added);
-		*added_r += (size_t)added;
-		if (im->nrecs >= 100000)
-			progress("written", (long long)i + 1,
-			    (long long)im->nrecs, &shown);
-	}
+	if ((e = db_begin(cli->db)) == NMT_OK)
+		e = store_stat_records_add(cli->db, source, key, im->recs,
+		    im->nrecs, now, added_r, write_progress, &w);
+	/* The statistics' summary of the source, current again. */
+	if (e == NMT_OK && *added_r > 0)
+		e = store_stats_summarize(cli->db, source);
 	object = xasprintf("stat_source:%s new=%zu present=%zu blake2b=%s",
 	    source, *added_r, im->nrecs - *added_r, digest);
 	if (e == NMT_OK)
@@ -298,6 +314,7 @@ import_write(struct cli *cli, const char *source, const struct import *im,
 	if (e != NMT_OK)
 		db_rollback(cli->db);
 	free(object);
+	free(key);
 	free(keys);
 	return e;
 }
@@ -313,14 +330,14 @@ source_valid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
+/* This year in Sweden: the latest plausible year of registration. */
 static int
 current_year(void)
 {
-	time_t    t = clock_now();
-	struct tm tm;
+	struct civil_date d;
 
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	civil_today(clock_now(), &d);
+	return d.year;
 }
 
 static int
@@ -347,8 +364,9 @@ import_run(struct cli *cli, FILE *f, const char *source)
 	}
 	sodium_bin2hex(digest, sizeof(digest), hash, sizeof(hash));
 	if ((e = import_write(cli, source, &im, digest, &added)) != NMT_OK) {
-		fprintf(stderr, "nmtctl: import ctdc: database error (%s); "
-		                "nothing imported\n",
+		fprintf(stderr,
+		    "nmtctl: import ctdc: database error (%s); "
+		    "nothing imported\n",
 		    db_errmsg(cli->db));
 		goto out;
 	}
@@ -378,7 +396,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if ((f = fopen(argv[1], "rb")) == NULL) {
-		fprintf(stderr, "nmtctl: import ctdc: cannot open the file: %s\n",
+		fprintf(stderr,
+		    "nmtctl: import ctdc: cannot open the file: %s\n",
 		    strerror(errno));
 		return 2;
 	}
@@ -479,7 +498,8 @@ export_run(struct cli *cli, const struct export_options *o)
 	char            *object;
 	int              rc = 1;
 
-	if (store_stat_own_persons(cli->db, (int)o->year, &recs, &n) != NMT_OK) {
+	if (store_stat_own_persons(cli->db, (int)o->year, &recs, &n) !=
+	    NMT_OK) {
 		fputs("nmtctl: database error\n", stderr);
 		return 2;
 	}
@@ -521,7 +541,8 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	int                   rc;
 
 	if (export_options(argc, argv, &o) != 0) {
-		fputs("usage: nmtctl export ctdc --year Y [--out FILE] [--k K]\n",
+		fputs(
+		    "usage: nmtctl export ctdc --year Y [--out FILE] [--k K]\n",
 		    stderr);
 		return 2;
 	}

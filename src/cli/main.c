@@ -76,6 +76,11 @@ static const struct command {
 	    "year, k-anonymous over\ngender, age, citizenship and forms "
 	    "(k default 11): details generalised,\nthen rows left out; how "
 	    "many on stderr.\n" },
+	/* statistics (issue 12) */
+	{ "stats", cmd_stats, "stats summarize [--source NAME]\n",
+	    "summarize: rebuilds the summary of the imported statistical "
+	    "records (of one\nsource, or of all), which makes statistics over "
+	    "a million records fast.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -30,10 +30,11 @@ struct config {
 	 * mail's link, or NULL */
 	const char *mail_command;
 	const char *site_url;
-	/* statistics: counts 1 .. stats_threshold - 1 are withheld (>= 3) */
-	int stats_threshold;
 	int         help;    /* --help or -h given */
 	int         version; /* --version or -V given */
+
+	/* statistics: counts 1 .. stats_threshold - 1 are withheld (>= 3) */
+	int stats_threshold;
 };
 
 /*

@@ -11,8 +11,10 @@
 
 #include <jansson.h>
 
+#include "core/timeutil.h"
 #include "core/util.h"
 #include "db/store_stat_record.h"
+#include "domain/calendar.h"
 
 static int
 str_cmp_indirect(const void *a, const void *b)
@@ -55,35 +57,16 @@ store_stat_codes_free(char **codes, size_t n)
 	free(codes);
 }
 
+/*
+ * One record and, when it was new, its forms. One short statement per
+ * row: the driver prepares each once and keeps it (its cache is keyed by
+ * the SQL text, so many-row statements of varying sizes would not pay).
+ */
 static enum nmt_err
-forms_add(struct db *db, const char *source, const char *key,
-    const struct ctdc_rec *r)
+record_add(struct db *db, const char *source, const char *key,
+    const struct ctdc_rec *r, const char *now, size_t *added_r)
 {
-	struct db_param p[3];
-	enum nmt_err    e;
-	int             i;
-
-	for (i = 0; i < CTDC_NFORMS; i++) {
-		if ((r->forms & (1u << i)) == 0)
-			continue;
-		p[0] = DB_TEXT(source);
-		p[1] = DB_TEXT(key);
-		p[2] = DB_TEXT(ctdc_forms[i]);
-		e = db_query(db,
-		    "INSERT INTO stat_record_form (source, record_key, form) "
-		    "VALUES ($1, $2, $3)",
-		    p, 3, NULL);
-		if (e != NMT_OK)
-			return e;
-	}
-	return NMT_OK;
-}
-
-enum nmt_err
-store_stat_record_add(struct db *db, const char *source, const char *key,
-    const struct ctdc_rec *r, const char *now, int *added_r)
-{
-	struct db_param p[10] = {
+	struct db_param p[9] = {
 		DB_TEXT(source),
 		DB_TEXT(key),
 		DB_INT(r->year),
@@ -95,8 +78,8 @@ store_stat_record_add(struct db *db, const char *source, const char *key,
 		DB_TEXT(now),
 	};
 	enum nmt_err e;
+	int          f;
 
-	*added_r = 0;
 	e = db_query(db,
 	    "INSERT INTO stat_record (source, record_key, year, gender, "
 	    "age_band, child, citizenship, datasource, imported_at) "
@@ -105,8 +88,37 @@ store_stat_record_add(struct db *db, const char *source, const char *key,
 	    p, 9, NULL);
 	if (e != NMT_OK || db_changes(db) == 0)
 		return e;
-	*added_r = 1;
-	return forms_add(db, source, key, r);
+	++*added_r;
+	for (f = 0; f < CTDC_NFORMS; f++) {
+		if ((r->forms & (1u << f)) == 0)
+			continue;
+		p[2] = DB_TEXT(ctdc_forms[f]);
+		e = db_query(db,
+		    "INSERT INTO stat_record_form (source, record_key, form) "
+		    "VALUES ($1, $2, $3)",
+		    p, 3, NULL);
+		if (e != NMT_OK)
+			return e;
+	}
+	return NMT_OK;
+}
+
+enum nmt_err
+store_stat_records_add(struct db *db, const char *source,
+    const char *const *keys, const struct ctdc_rec *recs, size_t n,
+    const char *now, size_t *added_r, void (*progress)(size_t, void *),
+    void *arg)
+{
+	size_t       i;
+	enum nmt_err e = NMT_OK;
+
+	*added_r = 0;
+	for (i = 0; e == NMT_OK && i < n; i++) {
+		e = record_add(db, source, keys[i], &recs[i], now, added_r);
+		if (progress != NULL && ((i + 1) % 1000 == 0 || i + 1 == n))
+			progress(i + 1, arg);
+	}
+	return e;
 }
 
 /* The CTDC forms of a case's exploitation list (a JSON array). */
@@ -137,8 +149,7 @@ case_forms(const char *json)
 }
 
 static void
-own_person(const struct db_result *res, int row, int year,
-    struct ctdc_rec *r)
+own_person(const struct db_result *res, int row, int year, struct ctdc_rec *r)
 {
 	const char *g = db_text(res, row, 0), *cit = db_text(res, row, 3);
 	int         age = -1;
@@ -155,8 +166,8 @@ own_person(const struct db_result *res, int row, int year,
 		age = (int)db_int(res, row, 2);
 	r->age_band = ctdc_age_band(age);
 	r->child = db_int(res, row, 4) ? "yes" : "no";
-	strlcopy(r->citizenship, cit != NULL && strlen(cit) == 2 ? cit :
-	                                                         "unknown",
+	strlcopy(r->citizenship,
+	    cit != NULL && strlen(cit) == 2 ? cit : "unknown",
 	    sizeof(r->citizenship));
 	r->forms = case_forms(db_text(res, row, 5));
 	strlcopy(r->datasource, "Case Management", sizeof(r->datasource));
@@ -166,7 +177,8 @@ enum nmt_err
 store_stat_own_persons(struct db *db, int year, struct ctdc_rec **recs_r,
     size_t *n_r)
 {
-	char              y[16], next[16];
+	struct civil_date d = { year, 1, 1 };
+	char              lo[TIME_TEXT], hi[TIME_TEXT];
 	struct db_param   p[2];
 	struct db_result *res;
 	enum nmt_err      e;
@@ -174,10 +186,12 @@ store_stat_own_persons(struct db *db, int year, struct ctdc_rec **recs_r,
 
 	*recs_r = NULL;
 	*n_r = 0;
-	snprintf(y, sizeof(y), "%04d", year);
-	snprintf(next, sizeof(next), "%04d", year + 1);
-	p[0] = DB_TEXT(y);
-	p[1] = DB_TEXT(next);
+	/* The instants of the civil year in Sweden, as the statistics. */
+	time_format(civil_day_start(&d), lo);
+	d.year = year + 1;
+	time_format(civil_day_start(&d), hi);
+	p[0] = DB_TEXT(lo);
+	p[1] = DB_TEXT(hi);
 	e = db_query(db,
 	    "SELECT p.gender, p.birth_year, p.age_estimate, p.citizenship, "
 	    "p.is_child, c.exploitation FROM person p "

@@ -18,23 +18,26 @@
  * malloc'd array of n_r malloc'd strings (free with
  * store_stat_codes_free).
  */
-enum nmt_err store_stat_countries(struct db *db, char ***codes_r,
-    size_t *n_r);
+enum nmt_err store_stat_countries(struct db *db, char ***codes_r, size_t *n_r);
 void         store_stat_codes_free(char **codes, size_t n);
 
 /*
- * Inserts one record under (source, key) with its forms, in the
- * caller's transaction, unless that key is there already: *added_r 1
- * when it was new, 0 when present. now: RFC 3339 (imported_at).
+ * Inserts n records, records[i] under (source, keys[i]), with their
+ * forms, in the caller's transaction; a key already there is left as
+ * it is. *added_r: how many were new. progress (may be NULL) is called
+ * every 1000 records and at the end with the number done. now: RFC 3339
+ * (imported_at).
  */
-enum nmt_err store_stat_record_add(struct db *db, const char *source,
-    const char *key, const struct ctdc_rec *r, const char *now,
-    int *added_r);
+enum nmt_err store_stat_records_add(struct db *db, const char *source,
+    const char *const *keys, const struct ctdc_rec *recs, size_t n,
+    const char *now, size_t *added_r, void (*progress)(size_t, void *),
+    void *arg);
 
 /*
- * The system's own persons registered in year (the year of the person's
- * created_at) as records (no identity, no id): gender, age band at
- * registration (year − birth_year, else the age estimate), child,
+ * The system's own persons registered in year (the civil year in Sweden
+ * of the person's created_at, as the statistics count it) as records
+ * (no identity, no id): gender, age band at registration
+ * (year − birth_year, else the age estimate), child,
  * citizenship, and the CTDC forms of the person's case (a form CTDC has
  * no flag for counts as other), datasource "Case Management". A
  * malloc'd array of n_r records, oldest first.

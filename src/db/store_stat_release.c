@@ -1,6 +1,6 @@
 /*
  * store_stat_release.c — the releases and their budget (see
- * store_stat_release.h), and the persons a release counts.
+ * store_stat_release.h), and the codes of a dimension's domain.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,8 +100,7 @@ release_row(const struct db_result *res, int i, struct stat_release *r)
 }
 
 enum nmt_err
-store_stat_release_get(struct db *db, const char *id,
-    struct stat_release *r)
+store_stat_release_get(struct db *db, const char *id, struct stat_release *r)
 {
 	struct db_param   p[1] = { DB_TEXT(id) };
 	struct db_result *res;
@@ -169,61 +168,6 @@ store_stat_release_facts(struct db *db, const char *id, struct facts *f)
 	}
 	db_result_free(r);
 	return NMT_OK;
-}
-
-enum nmt_err
-store_stat_persons(struct db *db, int year, struct stat_person **rows_r,
-    size_t *n_r)
-{
-	char               y[16], next[16];
-	struct db_param    p[2];
-	struct db_result  *res;
-	struct stat_person *s;
-	enum nmt_err       e;
-	int                i;
-
-	*rows_r = NULL;
-	*n_r = 0;
-	snprintf(y, sizeof(y), "%04d", year);
-	snprintf(next, sizeof(next), "%04d", year + 1);
-	p[0] = DB_TEXT(y);
-	p[1] = DB_TEXT(next);
-	e = db_query(db,
-	    "SELECT p.gender, p.birth_year, p.age_estimate, p.is_child, "
-	    "p.citizenship, c.region, c.county, c.exploitation "
-	    "FROM person p JOIN nmt_case c ON c.id = p.case_id "
-	    "WHERE p.created_at >= $1 AND p.created_at < $2",
-	    p, 2, &res);
-	if (e != NMT_OK)
-		return e;
-	*rows_r = xcalloc((size_t)db_rows(res) + 1, sizeof(**rows_r));
-	for (i = 0; i < db_rows(res); i++) {
-		s = &(*rows_r)[i];
-		copy_col(s->gender, sizeof(s->gender), res, i, 0);
-		s->age = !db_isnull(res, i, 1) ? year - (int)db_int(res, i, 1) :
-		    !db_isnull(res, i, 2)        ? (int)db_int(res, i, 2) :
-		                                   -1;
-		s->child = db_int(res, i, 3) != 0;
-		copy_col(s->citizenship, sizeof(s->citizenship), res, i, 4);
-		copy_col(s->region, sizeof(s->region), res, i, 5);
-		copy_col(s->county, sizeof(s->county), res, i, 6);
-		s->exploitation = xstrdup(db_text(res, i, 7) ?
-		        db_text(res, i, 7) :
-		        "[]");
-	}
-	*n_r = (size_t)i;
-	db_result_free(res);
-	return NMT_OK;
-}
-
-void
-store_stat_persons_free(struct stat_person *rows, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rows[i].exploitation);
-	free(rows);
 }
 
 enum nmt_err

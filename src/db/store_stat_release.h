@@ -15,10 +15,10 @@
 struct stat_release {
 	char    id[37];
 	char    measure[32];
-	char    by[64];   /* "DIM" or "DIM,DIM" */
+	char    by[64]; /* "DIM" or "DIM,DIM" */
 	int     year;
 	int64_t epsilon_micro;
-	char   *cells;    /* JSON text, malloc'd */
+	char   *cells; /* JSON text, malloc'd */
 	char    created_at[21];
 	char    created_by[65]; /* username */
 };
@@ -29,11 +29,10 @@ struct stat_release {
  * overspend: *spent_r 1 when spent, 0 when the budget would be passed
  * (nothing changed then).
  */
-enum nmt_err store_stat_budget_spend(struct db *db, int year,
-    int64_t eps_micro, int64_t budget_micro, int *spent_r);
+enum nmt_err store_stat_budget_spend(struct db *db, int year, int64_t eps_micro,
+    int64_t budget_micro, int *spent_r);
 /* What year has spent (0 when nothing). */
-enum nmt_err store_stat_budget_spent(struct db *db, int year,
-    int64_t *spent_r);
+enum nmt_err store_stat_budget_spent(struct db *db, int year, int64_t *spent_r);
 
 /* Inserts r (created_by: the user's id here) in the caller's transaction. */
 enum nmt_err store_stat_release_insert(struct db *db,
@@ -50,21 +49,6 @@ enum nmt_err store_stat_release_list(struct db *db, int year,
 /* The policy's facts of a release: exists. */
 enum nmt_err store_stat_release_facts(struct db *db, const char *id,
     struct facts *f);
-
-/* The values a person of the system counts with in a release. */
-struct stat_person {
-	char  gender[16];
-	int   age;        /* at registration, -1 unknown */
-	int   child;      /* is_child */
-	char  citizenship[8];
-	char  region[33], county[8];
-	char *exploitation; /* the case's JSON array, malloc'd */
-};
-
-/* The persons registered in year (created_at's year), malloc'd array. */
-enum nmt_err store_stat_persons(struct db *db, int year,
-    struct stat_person **rows_r, size_t *n_r);
-void         store_stat_persons_free(struct stat_person *rows, size_t n);
 
 /* The codes of a reference table (region, county, country), sorted. */
 enum nmt_err store_stat_ref_codes(struct db *db, const char *table,

@@ -59,4 +59,16 @@ enum nmt_err store_stats_visit(struct db *db, const struct stats_query *q,
 enum nmt_err store_stats_count(struct db *db, const struct stats_query *q,
     struct stats_table *t);
 
+/*
+ * Rebuilds the summary of one import source's records (source NULL:
+ * every source's; stat_summary, migration 0024) and marks it current,
+ * in the caller's transaction; a source with no records is left alone.
+ * Queries use the summary only while no record or form of the source
+ * has changed since (else they
+ * count the records themselves), so calling this after an import is
+ * what makes a query over a million records fast, never what makes it
+ * right. Errors: the database's.
+ */
+enum nmt_err store_stats_summarize(struct db *db, const char *source);
+
 #endif

@@ -25,8 +25,15 @@ const char *const ctdc_forms[CTDC_NFORMS] = {
 	"other",
 };
 
-enum { F_SEXUAL, F_LABOUR, F_MARRIAGE, F_MILITARY, F_ORGAN, F_SLAVERY,
-	F_OTHER };
+enum {
+	F_SEXUAL,
+	F_LABOUR,
+	F_MARRIAGE,
+	F_MILITARY,
+	F_ORGAN,
+	F_SLAVERY,
+	F_OTHER
+};
 
 /* A flag column and the forms it sets (isSexAndLabour sets two). */
 static const struct flag {
@@ -134,16 +141,35 @@ ctdc_header_line(void)
 	return header.line != NULL ? header.line : "";
 }
 
-/* The index of a column by name, or -1. */
+/*
+ * The index of a column by name, or -1. The names asked for are this
+ * file's literals: each is looked up once and remembered by address
+ * (a million rows ask for some fifteen columns each).
+ */
 static int
 column_index(const char *name)
 {
-	int i;
+	static struct {
+		const char *name;
+		int         i;
+	} memo[32];
+	static size_t nmemo;
+	size_t        m;
+	int           i;
 
+	for (m = 0; m < nmemo; m++)
+		if (memo[m].name == name)
+			return memo[m].i;
 	for (i = 0; i < CTDC_NCOLS; i++)
 		if (ctdc_column(i) != NULL && strcmp(ctdc_column(i), name) == 0)
-			return i;
-	return -1;
+			break;
+	if (i == CTDC_NCOLS)
+		i = -1;
+	if (nmemo < sizeof(memo) / sizeof(memo[0])) {
+		memo[nmemo].name = name;
+		memo[nmemo++].i = i;
+	}
+	return i;
 }
 
 int
@@ -289,9 +315,8 @@ parse_datasource(char *const *fields, struct ctdc_rec *r, char *err,
 }
 
 int
-ctdc_row_parse(char *const *fields, int n, int max_year,
-    ctdc_country_fn known, void *arg, struct ctdc_rec *r, char *err,
-    size_t errlen)
+ctdc_row_parse(char *const *fields, int n, int max_year, ctdc_country_fn known,
+    void *arg, struct ctdc_rec *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
 	if (n != CTDC_NCOLS) {
@@ -343,16 +368,19 @@ static const char *
 concatenated(unsigned forms)
 {
 	static char buf[256];
-	size_t      i;
+	size_t      i, len = 0;
+	int         n;
 
 	buf[0] = '\0';
-	for (i = 0; i < NFLAGS; i++)
-		if (flags[i].label != NULL && (forms & flags[i].forms) != 0) {
-			if (buf[0] != '\0')
-				strncat(buf, ";", sizeof(buf) - strlen(buf) - 1);
-			strncat(buf, flags[i].label,
-			    sizeof(buf) - strlen(buf) - 1);
-		}
+	for (i = 0; i < NFLAGS; i++) {
+		if (flags[i].label == NULL || (forms & flags[i].forms) == 0)
+			continue;
+		n = snprintf(buf + len, sizeof(buf) - len, "%s%s",
+		    len > 0 ? ";" : "", flags[i].label);
+		if (n < 0 || (size_t)n >= sizeof(buf) - len)
+			break;
+		len += (size_t)n;
+	}
 	return buf;
 }
 
@@ -368,19 +396,23 @@ ctdc_row_format(const struct ctdc_rec *r, const char *fields[CTDC_NCOLS])
 	snprintf(year, sizeof(year), "%d", r->year);
 	fields[column_index("yearOfRegistration")] = year;
 	fields[column_index("Datasource")] = r->datasource;
-	fields[column_index("gender")] = pair_ctdc(genders, NGENDERS, r->gender);
+	fields[column_index("gender")] = pair_ctdc(genders, NGENDERS,
+	    r->gender);
 	for (i = 0; i < NBANDS; i++)
 		if (strcmp(bands[i].code, r->age_band) == 0)
 			fields[column_index("ageBroad")] = bands[i].ctdc;
-	fields[column_index("majorityStatus")] =
-	    pair_ctdc(majority, NMAJORITY, r->child);
+	fields[column_index("majorityStatus")] = pair_ctdc(majority, NMAJORITY,
+	    r->child);
 	if (strcmp(r->citizenship, "unknown") != 0)
 		fields[column_index("citizenship")] = r->citizenship;
 	for (i = 0; i < NFLAGS; i++)
-		fields[column_index(flags[i].column)] =
-		    (r->forms & flags[i].forms) == flags[i].forms ? "1" : "0";
-	fields[column_index("typeOfExploitConcatenated")] =
-	    concatenated(r->forms);
+		fields[column_index(flags[i].column)] = (r->forms &
+		                                            flags[i].forms) ==
+		        flags[i].forms ?
+		    "1" :
+		    "0";
+	fields[column_index("typeOfExploitConcatenated")] = concatenated(
+	    r->forms);
 }
 
 const char *
@@ -455,8 +487,8 @@ generalise(struct ctdc_rec *r, int step)
 }
 
 size_t
-ctdc_kanonymise(struct ctdc_rec *recs, size_t n, int k,
-    size_t *generalised_r, size_t *left_out_r)
+ctdc_kanonymise(struct ctdc_rec *recs, size_t n, int k, size_t *generalised_r,
+    size_t *left_out_r)
 {
 	unsigned char    *small = xcalloc(n + 1, 1), *touched;
 	struct ctdc_rec **idx = xcalloc(n + 1, sizeof(*idx));
@@ -465,7 +497,7 @@ ctdc_kanonymise(struct ctdc_rec *recs, size_t n, int k,
 
 	touched = xcalloc(n + 1, 1);
 	for (step = 0; step < 4 && mark_small(recs, n, k, small, idx) > 0;
-	    step++)
+	     step++)
 		for (i = 0; i < n; i++)
 			if (small[i] && generalise(&recs[i], step))
 				touched[i] = 1;

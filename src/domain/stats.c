@@ -118,7 +118,8 @@ stats_source_valid(const char *name)
 	size_t i, n;
 
 	if (name == NULL || (n = strlen(name)) == 0 || n > STATS_SOURCE_MAX ||
-	    strcmp(name, "all") == 0 || !isalnum((unsigned char)name[0]))
+	    strcmp(name, "all") == 0 || strcmp(name, "own") == 0 ||
+	    !isalnum((unsigned char)name[0]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '.' &&
@@ -150,9 +151,9 @@ static pthread_once_t eu_once = PTHREAD_ONCE_INIT;
 static void
 eu_load(void)
 {
-	const struct embed_file *f =
-	    embed_find(embed_reference_data, "eu_countries.csv");
-	const char *p, *end;
+	const struct embed_file *f = embed_find(embed_reference_data,
+	    "eu_countries.csv");
+	const char              *p, *end;
 
 	if (f == NULL) {
 		log_error("stats: data/eu_countries.csv is missing");
@@ -230,7 +231,7 @@ stats_add(struct stats_table *t, const char *k0, const char *k1, long long n)
 	c->count = n;
 }
 
-/* A value's place in its dimension's order: age bands in order, unknown last. */
+/* A value's place in its dimension: age bands in order, unknown last. */
 static int
 value_rank(enum stats_dim d, const char *v)
 {
@@ -347,7 +348,8 @@ stats_table_free(struct stats_table *t)
  */
 struct system {
 	size_t       nvars, neqs;
-	signed char *a; /* neqs x nvars */
+	size_t       ncells; /* variables 0 .. ncells - 1 are the cells */
+	signed char *a;      /* neqs x nvars */
 	long long   *val;
 	int        **withheld; /* pointers into the table */
 };
@@ -370,6 +372,7 @@ system_build(struct stats_table *t, struct system *s)
 	size_t i, j, g, e;
 
 	s->nvars = nc + n0 + n1 + 1;
+	s->ncells = nc;
 	s->neqs = t->ndims > 1 ? n0 + n1 + 2 : 1;
 	s->a = xcalloc(s->neqs * s->nvars, 1);
 	s->val = xcalloc(s->nvars, sizeof(*s->val));
@@ -389,7 +392,7 @@ system_build(struct stats_table *t, struct system *s)
 	g = s->nvars - 1;
 	s->val[g] = t->all;
 	s->withheld[g] = &t->all_withheld;
-#define A(eq, var) s->a[(eq) * s->nvars + (var)]
+#define A(eq, var) s->a[(eq)*s->nvars + (var)]
 	if (t->ndims == 1) {
 		for (i = 0; i < nc; i++)
 			A(0, i) = 1;
@@ -448,10 +451,10 @@ gcd_ll(long long a, long long b)
 static int
 computable_set(const struct system *s, char *comp)
 {
-	size_t     *cols = xcalloc(s->nvars, sizeof(*cols));
-	size_t      nw = 0, i, j, k, r, rank = 0;
-	long long  *m;
-	int         overflow = 0;
+	size_t    *cols = xcalloc(s->nvars, sizeof(*cols));
+	size_t     nw = 0, i, j, k, r, rank = 0;
+	long long *m;
+	int        overflow = 0;
 
 	for (j = 0; j < s->nvars; j++)
 		if (*s->withheld[j])
@@ -473,17 +476,20 @@ computable_set(const struct system *s, char *comp)
 				m[rank * nw + j] = tmp;
 			}
 		for (i = 0; i < s->neqs && !overflow; i++) {
-			long long p = m[rank * nw + k], f = m[i * nw + k], g = 0;
+			long long p = m[rank * nw + k], f = m[i * nw + k],
+			          g = 0;
 
 			if (i == rank || f == 0)
 				continue;
 			for (j = 0; j < nw; j++) {
 				long long x, y;
 
-				if (__builtin_mul_overflow(m[i * nw + j], p, &x) ||
+				if (__builtin_mul_overflow(m[i * nw + j], p,
+				        &x) ||
 				    __builtin_mul_overflow(m[rank * nw + j], f,
-					&y) ||
-				    __builtin_sub_overflow(x, y, &m[i * nw + j])) {
+				        &y) ||
+				    __builtin_sub_overflow(x, y,
+				        &m[i * nw + j])) {
 					overflow = 1;
 					break;
 				}
@@ -514,7 +520,26 @@ computable_set(const struct system *s, char *comp)
 	return overflow ? -1 : 0;
 }
 
-/* The published non-zero variable to withhold for v: the smallest. */
+/*
+ * Whether variable a is a better partner than b: a cell before a total
+ * (totals are what readers use most), then the smaller count.
+ */
+static int
+better(const struct system *s, size_t a, size_t b)
+{
+	int ca = a < s->ncells, cb = b < s->ncells;
+
+	if (b == s->nvars)
+		return 1;
+	if (ca != cb)
+		return ca;
+	return s->val[a] < s->val[b];
+}
+
+/*
+ * The published non-zero variable to withhold for v: the best that
+ * shares a relation with it, else the best anywhere.
+ */
 static size_t
 partner(const struct system *s, size_t v)
 {
@@ -526,23 +551,44 @@ partner(const struct system *s, size_t v)
 		for (j = 0; j < s->nvars; j++)
 			if (j != v && s->a[i * s->nvars + j] != 0 &&
 			    !*s->withheld[j] && s->val[j] > 0 &&
-			    (best == s->nvars || s->val[j] < s->val[best]))
+			    better(s, j, best))
 				best = j;
 	}
 	if (best < s->nvars)
 		return best;
 	for (j = 0; j < s->nvars; j++) /* any published value at all */
-		if (!*s->withheld[j] && s->val[j] > 0 &&
-		    (best == s->nvars || s->val[j] < s->val[best]))
+		if (!*s->withheld[j] && s->val[j] > 0 && better(s, j, best))
 			best = j;
 	return best;
+}
+
+/* Whether v is in a relation marked in touched. */
+static int
+shares(const struct system *s, size_t v, const char *touched)
+{
+	size_t i;
+
+	for (i = 0; i < s->neqs; i++)
+		if (touched[i] && s->a[i * s->nvars + v] != 0)
+			return 1;
+	return 0;
+}
+
+static void
+mark(const struct system *s, size_t v, char *touched)
+{
+	size_t i;
+
+	for (i = 0; i < s->neqs; i++)
+		if (s->a[i * s->nvars + v] != 0)
+			touched[i] = 1;
 }
 
 void
 stats_suppress(struct stats_table *t, int threshold)
 {
 	struct system s;
-	char         *comp;
+	char         *comp, *touched;
 	size_t        v, p;
 	int           changed;
 
@@ -551,6 +597,7 @@ stats_suppress(struct stats_table *t, int threshold)
 		if (s.val[v] > 0 && s.val[v] < threshold)
 			*s.withheld[v] = 1;
 	comp = xcalloc(s.nvars, 1);
+	touched = xcalloc(s.neqs, 1);
 	do {
 		changed = 0;
 		if (computable_set(&s, comp) != 0) {
@@ -560,16 +607,24 @@ stats_suppress(struct stats_table *t, int threshold)
 					*s.withheld[v] = 1;
 			break;
 		}
-		/* one partner per computable value, then decide again */
+		/*
+		 * One partner per computable value, then decide again; a value
+		 * that shares a relation with a partner chosen in this round
+		 * waits for the next (that partner may already protect it).
+		 */
+		memset(touched, 0, s.neqs);
 		for (v = 0; v < s.nvars; v++) {
-			if (!comp[v])
+			if (!comp[v] || shares(&s, v, touched))
 				continue;
 			if ((p = partner(&s, v)) < s.nvars) {
 				*s.withheld[p] = 1;
+				mark(&s, p, touched);
+				mark(&s, v, touched);
 				changed = 1;
 			}
 		}
 	} while (changed);
+	free(touched);
 	free(comp);
 	system_free(&s);
 }

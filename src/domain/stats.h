@@ -43,11 +43,11 @@ enum stats_dim {
 	DIM_COUNT
 };
 
-#define STATS_MAX_DIMS     2
-#define STATS_KEY          48   /* a dimension value, with its NUL */
-#define STATS_THRESHOLD    5    /* the default small-cell threshold */
-#define STATS_THRESHOLD_MIN 3   /* never below */
-#define STATS_SOURCE_MAX   64   /* an import source's name, in bytes */
+#define STATS_MAX_DIMS      2
+#define STATS_KEY           48 /* a dimension value, with its NUL */
+#define STATS_THRESHOLD     5  /* the default small-cell threshold */
+#define STATS_THRESHOLD_MIN 3  /* never below */
+#define STATS_SOURCE_MAX    64 /* an import source's name, in bytes */
 
 /*
  * What to count. year 0: every year; region NULL: the whole country;
@@ -102,13 +102,14 @@ const char *stats_dim_name(enum stats_dim d);
 int         stats_measure_parse(const char *name);
 const char *stats_measure_name(enum stats_measure m);
 /* Whether dimension d applies to measure m (API.md, "Statistics"). */
-int         stats_dim_applies(enum stats_measure m, enum stats_dim d);
+int stats_dim_applies(enum stats_measure m, enum stats_dim d);
 /*
  * Whether name is a well-formed import source name: 1 to 64 bytes of
  * letters, digits, '.', '_' and '-', starting with a letter or digit,
- * and not "all".
+ * and not "all" or "own" (the answers' names of the combined and the
+ * system's own counts).
  */
-int         stats_source_valid(const char *name);
+int stats_source_valid(const char *name);
 
 /*
  * The CTDC age band of an age in whole years ("0-8", "9-17", "18-20",

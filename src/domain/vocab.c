@@ -229,6 +229,7 @@ const struct term vocab_audit_actions[] = {
 	{ "stat_release.write_denied", NULL, NULL },
 	/* statistics (issue 12): a query, with the query as its object */
 	{ "stats.query", NULL, NULL },
+	{ "stats.summarize", NULL, NULL }, /* nmtctl stats summarize */
 	TERM_END,
 };
 

@@ -46,6 +46,11 @@ const UNDO = {
   23: () => 'DROP TABLE stat_record_form; DROP TABLE stat_record;',
   // statistics (issue 12): differential-privacy releases and their budget.
   25: (pg) => `DROP TABLE stat_budget; DROP TABLE stat_release;${pg ? ' DROP FUNCTION stat_release_append_only();' : ''}`,
+  // statistics (issue 12): the summary of imported records and its change counters.
+  24: (pg) => `DROP TABLE stat_summary; DROP TABLE stat_source;
+    ${pg ? 'DROP TRIGGER stat_record_changed ON stat_record; DROP TRIGGER stat_form_changed ON stat_record_form; DROP FUNCTION stat_source_changed();'
+    : ['stat_record_changed_ins', 'stat_record_changed_upd', 'stat_record_changed_del', 'stat_form_changed_ins',
+      'stat_form_changed_upd', 'stat_form_changed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}`,
 };
 
 /**

@@ -294,6 +294,41 @@ test('sources: own, an import source by name, and all', async () => {
   assert.equal(r.json.totals.all, 0);
 });
 
+test('the summary of imported records (nmtctl stats summarize) answers the same, and never stale', async () => {
+  const y = stockholmYear(new Date(srv.now() * 1000).toISOString());
+  const paths = ['by=gender,exploitation&source=ctdc-2019', 'by=citizenship_group,year&source=all',
+    'by=age_band&source=other.src', 'by=exploitation,child&source=all&year=2019']
+    .map((q) => `/api/v1/stats?${q}`).concat([`/api/v1/stats/eurostat?year=2019&source=all`,
+      `/api/v1/stats/national?year=${y}&source=all`]);
+  const answers = async () => Promise.all(paths.map(async (p) => {
+    const r = await api(srv, 'GET', p, { auth: U.analyst });
+    assertStatus(r, 200, p);
+    return r.json;
+  }));
+  const direct = await answers();
+  const before = await srv.db.exec('SELECT count(*) FROM stat_summary;');
+  assert.equal(before.trim(), '0', 'nothing summarized yet: the records are counted themselves');
+  const r = await srv.ctl(['stats', 'summarize']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Number((await srv.db.exec('SELECT count(*) FROM stat_summary;')).trim()) > 0);
+  assert.deepEqual(await answers(), direct, 'the summary gives the same tables');
+  // A record added after the summary: counted at once (the summary is stale, so it is not used).
+  await srv.db.exec("INSERT INTO stat_record (source, record_key, year, gender, age_band, child, citizenship, " +
+    "datasource, imported_at) VALUES ('ctdc-2019', 'late', 2019, 'female', '18-20', 'no', 'AR', 'test', " +
+    "'2026-01-02T00:00:00Z');");
+  records.push({ source: 'ctdc-2019', year: 2019, gender: 'female', age_band: '18-20', child: 'no',
+    citizenship: 'AR', forms: [] });
+  const src = records.filter((x) => x.source === 'ctdc-2019').map(recordValues);
+  assertTable(await get(U.analyst, 'by=gender,exploitation&source=ctdc-2019'), ['gender', 'exploitation'],
+    count(src, ['gender', 'exploitation']));
+  assert.equal((await srv.ctl(['stats', 'summarize', '--source', 'ctdc-2019'])).code, 0);
+  assertTable(await get(U.analyst, 'by=gender,exploitation&source=ctdc-2019'), ['gender', 'exploitation'],
+    count(src, ['gender', 'exploitation']));
+  assert.equal((await srv.ctl(['stats', 'summarize', '--source', 'bad name'])).code, 2);
+  const audit = await listAll(srv, '/api/v1/audit?action=stats.summarize', { auth: U.auditor });
+  assert.deepEqual(audit.map((e) => e.object).sort(), ['stats:source=', 'stats:source=ctdc-2019']);
+});
+
 test('callers: analyst and the secretariat nationally, a regional coordinator its region, others 403', async () => {
   const items = persons.map(personValues);
   assertTable(await get(U.nmt, 'by=region'), ['region'], count(items, ['region']));

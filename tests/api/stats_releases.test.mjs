@@ -56,14 +56,14 @@ const releasesOf = async (s, who, year) => {
 const count = async (s, sql) => Number((await s.db.exec(sql)).trim());
 
 test('a release: its shape, every key of the domains whatever the data, stored as released', async () => {
-  const r = await release(srv, U.analyst, { measure: 'persons', by: 'gender,age_band', year: 2027, epsilon: 0.1 });
+  const r = await release(srv, U.analyst, { measure: 'persons', by: ['gender', 'age_band'], year: 2027, epsilon: 0.1 });
   assertStatus(r, 201, 'release');
   const rel = r.json;
   assert.equal(r.headers.get('location'), `/api/v1/stats/releases/${rel.id}`);
   assert.equal(rel.mechanism, 'geometric');
   assert.equal(rel.epsilon, 0.1);
   assert.equal(rel.measure, 'persons');
-  assert.equal(rel.by, 'gender,age_band');
+  assert.deepEqual(rel.by, ['gender', 'age_band']);
   assert.equal(rel.year, 2027);
   assert.equal(rel.created_by, U.analyst.username);
   assert.match(rel.created_at, RFC3339_UTC);
@@ -82,24 +82,41 @@ test('a release: its shape, every key of the domains whatever the data, stored a
 });
 
 test('at a huge ε the release is the true count; at a small ε the counts carry noise', async () => {
-  const exact = await release(wide, W.analyst, { measure: 'persons', by: 'gender,child', year: 2027, epsilon: 400 });
+  const exact = await release(wide, W.analyst, { measure: 'persons', by: ['gender', 'child'], year: 2027, epsilon: 400 });
   assertStatus(exact, 201);
   const cell = (rel, g, ch) => rel.cells.find((c) => c.key.gender === g && c.key.child === ch).count;
   assert.equal(cell(exact.json, 'female', 'no'), 3);
   assert.equal(cell(exact.json, 'male', 'yes'), 2);
   assert.equal(exact.json.cells.reduce((a, c) => a + c.count, 0), 5, 'every other cell 0');
-  const forms = await release(wide, W.analyst, { measure: 'persons', by: 'exploitation', year: 2027, epsilon: 400 });
+  const forms = await release(wide, W.analyst, { measure: 'persons', by: ['exploitation'], year: 2027, epsilon: 400 });
   const f = Object.fromEntries(forms.json.cells.map((c) => [c.key.exploitation, c.count]));
   assert.equal(f.sexual, 5, 'a person counts once in each form of its case');
   assert.equal(f.begging, 5);
   assert.equal(f.forced_labour, 0);
+
+  // The same release as CSV (the statistics' export): its non-zero cells and their total.
+  const csv = await api(wide, 'GET', `/api/v1/stats/releases/${exact.json.id}`,
+    { auth: W.analyst, headers: { accept: 'text/csv' } });
+  assertStatus(csv, 200, 'csv');
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'gender,child,count');
+  assert.ok(lines.includes('female,no,3') && lines.includes('male,yes,2'), csv.text);
+  // Another measure: its own dimension's domain (the channel vocabulary), here all 0.
+  const ch = await release(wide, W.analyst, { measure: 'consultations', by: ['channel'], year: 2026, epsilon: 400 });
+  assertStatus(ch, 201);
+  const voc = (await api(wide, 'GET', '/api/v1/vocabularies', { auth: W.analyst })).json;
+  const channels = voc.consultation_channels.map((t) => t.code);
+  assert.ok(channels.length > 0, 'the channel vocabulary');
+  assert.deepEqual(ch.json.cells.map((c) => c.key.channel), [...channels, 'unknown']);
+  assert.ok(ch.json.cells.every((c) => c.count === 0));
 
   // 20 releases at ε = 0.5 of the 12 gender × child cells: noise shows, centred near the truth
   // where the count is far from the clamp (mean of 20 draws, sd 2.8/√20 = 0.63: 4 sd = 2.5).
   const female = [];
   let differ = 0;
   for (let i = 0; i < 20; i++) {
-    const r = await release(wide, W.analyst, { measure: 'persons', by: 'gender,child', year: 2027, epsilon: 0.5 });
+    const r = await release(wide, W.analyst, { measure: 'persons', by: ['gender', 'child'], year: 2027, epsilon: 0.5 });
     assertStatus(r, 201);
     for (const c of r.json.cells) assert.ok(Number.isInteger(c.count) && c.count >= 0);
     differ += r.json.cells.filter((c) => c.count !== cell(exact.json, c.key.gender, c.key.child)).length;
@@ -114,23 +131,23 @@ test('the budget: spent per year, 409 past it with nothing stored; another year 
   const y = 2026;
   const before0 = await releasesOf(srv, U.analyst, y);
   assert.deepEqual(before0.budget, { year: y, budget: 1, spent: 0, remaining: 1 });
-  assertStatus(await release(srv, U.nat, { measure: 'persons', by: 'gender', year: y, epsilon: 0.6 }), 201);
-  const over = await release(srv, U.analyst, { measure: 'persons', by: 'gender', year: y, epsilon: 0.5 });
+  assertStatus(await release(srv, U.nat, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.6 }), 201);
+  const over = await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.5 });
   assertStatus(over, 409, 'past the budget');
-  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: 'region', year: y, epsilon: 0.4 }), 201);
-  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: 'gender', year: y, epsilon: 0.001 }), 409);
+  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: ['region'], year: y, epsilon: 0.4 }), 201);
+  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.001 }), 409);
   const after1 = await releasesOf(srv, U.analyst, y);
   assert.equal(after1.items.length, 2, 'the refused releases stored nothing');
   assert.deepEqual(after1.budget, { year: y, budget: 1, spent: 1, remaining: 0 });
   assert.equal(await count(srv, `SELECT count(*) FROM stat_release WHERE year = ${y}`), 2);
-  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: 'gender', year: 2025, epsilon: 1 }), 201,
+  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: 2025, epsilon: 1 }), 201,
     'another year');
 });
 
 test('8 concurrent releases of ε 0.3 against a budget of 1.0: exactly 3 succeed', async () => {
   const y = 2024;
   const rs = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-    release(srv, i % 2 ? U.analyst : U.nat, { measure: 'persons', by: 'gender', year: y, epsilon: 0.3 })));
+    release(srv, i % 2 ? U.analyst : U.nat, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.3 })));
   const codes = rs.map((r) => r.status).sort();
   assert.deepEqual(codes, [201, 201, 201, 409, 409, 409, 409, 409]);
   assert.equal(await count(srv, `SELECT count(*) FROM stat_release WHERE year = ${y}`), 3);
@@ -142,11 +159,12 @@ test('bad input: 400 naming the field, nothing stored or spent', async () => {
   const bad = [
     [{ epsilon: 0 }, 'epsilon'], [{ epsilon: -1 }, 'epsilon'], [{ epsilon: 0.0001 }, 'epsilon'],
     [{ epsilon: '0.5' }, 'epsilon'], [{ epsilon: 1.5 }, 'epsilon'],
-    [{ by: 'nonsense' }, 'by'], [{ by: 'gender,gender' }, 'by'], [{ by: 'gender,child,region' }, 'by'],
+    [{ by: ['nonsense'] }, 'by'], [{ by: ['gender', 'gender'] }, 'by[1]'], [{ by: ['gender', 'child', 'region'] }, 'by'],
+    [{ by: 'gender' }, 'by'], [{ by: ['channel'] }, 'by'], [{ by: [] }, 'by'],
     [{ measure: 'cats' }, 'measure'], [{ year: 'x' }, 'year'],
   ];
   for (const [over, field] of bad) {
-    const r = await release(srv, U.analyst, { measure: 'persons', by: 'gender', year: y, epsilon: 0.1, ...over });
+    const r = await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.1, ...over });
     assertFieldError(r, field, JSON.stringify(over));
   }
   assert.equal(await count(srv, `SELECT count(*) FROM stat_release WHERE year = ${y}`), 0);
@@ -154,7 +172,7 @@ test('bad input: 400 naming the field, nothing stored or spent', async () => {
 });
 
 test('a release never changes: no PATCH or DELETE, and the database refuses an UPDATE or DELETE', async () => {
-  const r = await release(srv, U.analyst, { measure: 'persons', by: 'child', year: 2022, epsilon: 0.2 });
+  const r = await release(srv, U.analyst, { measure: 'persons', by: ['child'], year: 2022, epsilon: 0.2 });
   assertStatus(r, 201);
   for (const m of ['PATCH', 'DELETE', 'PUT']) {
     assertStatus(await api(srv, m, `/api/v1/stats/releases/${r.json.id}`, { auth: U.analyst, body: {} }), 405, m);
@@ -167,11 +185,11 @@ test('a release never changes: no PATCH or DELETE, and the database refuses an U
 });
 
 test('callers: the analyst and the secretariat\'s coordinators; every other role 403, an unknown id 404', async () => {
-  const r = await release(srv, U.analyst, { measure: 'persons', by: 'gender', year: 2021, epsilon: 0.1 });
+  const r = await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: 2021, epsilon: 0.1 });
   assertStatus(r, 201);
   const id = r.json.id;
   for (const who of [U.reg, U.member, U.admin, U.auditor, U.requester]) {
-    assertStatus(await release(srv, who, { measure: 'persons', by: 'gender', year: 2021, epsilon: 0.1 }), 403);
+    assertStatus(await release(srv, who, { measure: 'persons', by: ['gender'], year: 2021, epsilon: 0.1 }), 403);
     assertStatus(await api(srv, 'GET', '/api/v1/stats/releases', { auth: who }), 403);
     assertStatus(await api(srv, 'GET', `/api/v1/stats/releases/${id}`, { auth: who }), 403);
   }

@@ -185,6 +185,22 @@ test('every endpoint answers with the API security headers, with and without TLS
     'POST /api/v1/notifications/read': () => api(srv, 'POST', '/api/v1/notifications/read', { auth: U.pol }),
     'POST /api/v1/notifications/{id}/read': () => api(srv, 'POST', `/api/v1/notifications/${NO_ID}/read`,
       { auth: U.pol }),
+    // statistics (issue 12): differential-privacy releases
+    'POST /api/v1/stats/releases': () => api(srv, 'POST', '/api/v1/stats/releases',
+      { auth: U.nmt, body: { measure: 'persons', by: ['gender'], year: 2026, epsilon: 0.1 } }),
+    'GET /api/v1/stats/releases': () => api(srv, 'GET', '/api/v1/stats/releases', { auth: U.nmt }),
+    'GET /api/v1/stats/releases/{id}': () => api(srv, 'GET', `/api/v1/stats/releases/${NO_ID}`, { auth: U.nmt }),
+    // statistics (issue 12): JSON, and the CSV and XLSX answers
+    'GET /api/v1/stats': async () => {
+      for (const accept of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
+        const r = await api(srv, 'GET', '/api/v1/stats?by=gender', { auth: U.nmt, headers: { accept } });
+        assert.equal(r.status, 200, accept);
+        checkHeaders(r, API_HEADERS, `GET /api/v1/stats as ${accept}`);
+      }
+      return api(srv, 'GET', '/api/v1/stats?by=gender', { auth: U.nmt });
+    },
+    'GET /api/v1/stats/eurostat': () => api(srv, 'GET', '/api/v1/stats/eurostat?year=2026', { auth: U.nmt }),
+    'GET /api/v1/stats/national': () => api(srv, 'GET', '/api/v1/stats/national?year=2026', { auth: U.nmt }),
   };
   const declared = declaredRoutes();
   assert.ok(declared.size >= 20, `routes read from src/api: ${declared.size}`);

@@ -534,6 +534,50 @@ test('tasks: send, read, every transition, lists and notifications (every role)'
   assert.deepEqual(failures, []);
 });
 
+// Statistics releases (issue 12): every role makes, lists and reads a release (and an absent one).
+test('statistics releases: make, list and read (every role)', async () => {
+  const failures = [];
+  const made = await api(srv, 'POST', '/api/v1/stats/releases', { auth: U.analyst,
+    body: { measure: 'persons', by: ['gender'], year: 2020, epsilon: 0.01 } });
+  assert.equal(made.status, 201, made.text);
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    const auth = U[who];
+    let e = 'POST /stats/releases';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'POST', '/api/v1/stats/releases',
+      { auth, body: { measure: 'persons', by: ['gender'], year: 2020, epsilon: 0.01 } }));
+    e = 'GET /stats/releases';
+    cell(failures, who, e, 'list', M.expect[e](p), await api(srv, 'GET', '/api/v1/stats/releases', { auth }));
+    e = 'GET /stats/releases/{id}';
+    cell(failures, who, e, 'visible', M.expect[e](p, made.json),
+      await api(srv, 'GET', `/api/v1/stats/releases/${made.json.id}`, { auth }));
+    cell(failures, who, e, 'absent', M.expect[e](p, null),
+      await api(srv, 'GET', `/api/v1/stats/releases/${randomId()}`, { auth }));
+  }
+  assert.deepEqual(failures, []);
+});
+
+// Statistics (issue 12): every principal × the three routes × no region, its own, another.
+test('statistics: who reads them, and for which region', async () => {
+  const failures = [];
+  for (const who of Object.keys(PRINCIPALS)) {
+    const p = principal(who);
+    for (const region of [null, 'stockholm', 'syd']) {
+      const q = region ? `&region=${region}` : '';
+      const rel = region === null ? 'stats-national' : region === p.region ? 'stats-own-region' : 'stats-region';
+      for (const path of [`/api/v1/stats?by=gender${q}`, `/api/v1/stats/eurostat?year=2026${q}`,
+        `/api/v1/stats/national?year=2026${q}`]) {
+        const r = await api(srv, 'GET', path, { auth: U[who] });
+        cell(failures, who, `GET ${path}`, rel, M.expect['GET /stats'](p, region), r);
+        if (r.status === 200 && p.region && p.role === 'coordinator' && !M.secretariat(p)) {
+          assert.equal(r.json.filters.region, p.region, `${who}: its region, implied or asked`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('the matrix covers every role and every relation', () => {
   // Every case-working role meets own, visible, invisible, absent and protected objects;
   // every other role meets objects too (and is refused them all).

@@ -164,3 +164,20 @@ export const consultationRelation = (p, q) => {
   if (q.by === p.username) return 'own';
   return seesConsultation(p, q) ? 'visible' : 'invisible';
 };
+
+// Statistics releases (issue 12): national; the analyst and the secretariat's coordinators make,
+// list and read them (an absent one 404); every other role 403, whatever the release.
+export const releasesStats = (p) => p.role === 'analyst' || secretariat(p);
+expect['POST /stats/releases'] = (p) => (releasesStats(p) ? 201 : 403);
+expect['GET /stats/releases'] = (p) => (releasesStats(p) ? 200 : 403);
+expect['GET /stats/releases/{id}'] = (p, rel) => (!releasesStats(p) ? 403 : rel === null ? 404 : 200);
+
+// Statistics (issue 12). Analysts and the secretariat's coordinators read them for the whole
+// country or any region; a coordinator with a region reads its own region (asked or implied),
+// another region 403; every other role (a coordinator without region or secretariat too) 403.
+export const readsStatistics = (p) => p.role === 'analyst' || coordRights(p);
+expect['GET /stats'] = (p, region) => {
+  if (!readsStatistics(p)) return 403;
+  if (p.role === 'analyst' || secretariat(p)) return 200;
+  return region === null || region === p.region ? 200 : 403;
+};
