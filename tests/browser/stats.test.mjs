@@ -317,7 +317,9 @@ test('releases: the ε budget, a new release with its noisy counts, refusals at 
 			posts += 1;
 	};
 	page.on('request', countPosts);
+	await page.selectOption('#release-measure', 'persons');
 	await page.selectOption('#release-dim1', 'citizenship');
+	await page.selectOption('#release-dim2', '');
 	await page.click('#release-submit');
 	await page.locator('#release-epsilon-error:not([hidden])').waitFor();
 	assert.equal(await page.getAttribute('#release-epsilon', 'aria-invalid'), 'true');
@@ -338,6 +340,17 @@ test('releases: the ε budget, a new release with its noisy counts, refusals at 
 		Object.fromEntries(trs.map((tr) => [tr.dataset.key, tr.querySelector('td').textContent.trim()])));
 	assert.deepEqual(shown, Object.fromEntries(stored.cells.map((c) => [c.key.citizenship, String(c.count)])));
 	assert.equal(await page.locator('#release-table [data-withheld]').count(), 0, 'noisy counts are all published');
+	// Its file: the released counts, named by the release's query.
+	const file = await download('#release-csv');
+	assert.equal(file.name, `nmt-statistik-publicering-persons-citizenship-${YEAR}.csv`);
+	// (cells of count 0 are left out of the file)
+	const fileRows = parseCsv(file.body.toString('utf8').replace(/^\uFEFF/, ''));
+	const nonZero = Object.entries(shown).filter(([, n]) => n !== '0');
+	assert.ok(nonZero.length > 0);
+	for (const [code, n] of nonZero) {
+		const row = fileRows.find((r) => r[0] === code);
+		assert.equal(row && row[row.length - 1], n, `${code} in the file`);
+	}
 
 	// Past the year's budget: the server's refusal, nothing stored.
 	await page.fill('#release-epsilon', '0.8');

@@ -1,17 +1,29 @@
 // The statistics page's shared parts (views/stats.js, stats-releases.js):
-// the words of dimensions and their values (vocabulary labels, countries,
+// the measures and their dimensions, the downloads (CSV, Excel), the
+// words of dimensions and their values (vocabulary labels, countries,
 // regions and counties by name), the year choices, and the tables of an
 // answer {cells: [{key, count}], totals}: one dimension as a row per
 // value with the total, more as a cross table with row and column totals;
 // a withheld count (null) is ".." with a hidden explanation for screen
 // readers, and withheldNote() says why with the answer's threshold.
 
+import { api } from './api.js';
 import { h } from './dom.js';
 import { t, has } from './i18n.js';
 import * as ref from './ref.js';
 import * as vocab from './vocab.js';
 import { selectField } from './form.js';
+import { alertBox, errorMessage } from './ui.js';
 import { WITHHELD } from './chart.js';
+
+// The dimensions each measure may be counted by (API.md "Statistics").
+export const DIMENSIONS = {
+	persons: ['citizenship', 'citizenship_group', 'exploitation', 'gender', 'age_band', 'child',
+		'presumed_victim', 'region', 'county', 'year'],
+	consultations: ['channel', 'requester_kind', 'urgency', 'region', 'county', 'year'],
+	cases: ['exploitation', 'region', 'county', 'year'],
+};
+export const MEASURES = Object.keys(DIMENSIONS);
 
 // Code lists of the API (vocab.js) for a dimension's values.
 const VOCAB_OF = {
@@ -193,4 +205,46 @@ export function selectOf(label, id, options, value, onChange) {
 	const f = selectField({ label, id, value, options });
 	f.control.addEventListener('change', () => onChange(f.control.value, f));
 	return f;
+}
+
+// "Ladda ner CSV" and "Ladda ner Excel" for a query (path and params).
+export function exportButtons(ctx, idPrefix, path, params, name) {
+	const message = h('div', { class: 'stats-export-message', id: `${idPrefix}-export-message` });
+	const button = (kind, text) => {
+		const b = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: `${idPrefix}-${kind}` }, text);
+		b.addEventListener('click', async () => {
+			b.disabled = true;
+			message.replaceChildren();
+			try {
+				const blob = await api.statsFile(path, params, kind);
+				save(blob, `${name}.${kind}`);
+				ctx.announce(t('stats.downloaded'), { kind: 'success' });
+			} catch (err) {
+				if (err && err.status !== 401)
+					message.replaceChildren(alertBox(errorMessage(err)));
+			} finally {
+				b.disabled = false;
+			}
+		});
+		return b;
+	};
+	return h('div', { class: 'stats-exports' },
+	    h('div', { class: 'stats-export-buttons' }, button('csv', t('stats.csv')), button('xlsx', t('stats.xlsx'))),
+	    message);
+}
+
+function save(blob, filename) {
+	const url = URL.createObjectURL(blob);
+	const a = h('a', { href: url, download: filename, hidden: true });
+	document.body.appendChild(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+// A file name from the query's codes: letters, digits and hyphens only.
+export function fileName(parts) {
+	return ['nmt-statistik', ...parts.filter(Boolean)]
+	    .map((p) => String(p).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''))
+	    .filter(Boolean).join('-');
 }

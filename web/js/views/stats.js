@@ -27,19 +27,10 @@ import { selectField, inputField } from '../form.js';
 import { barChart, lineChart, legend } from '../chart.js';
 import { statsRegion, releasesStats } from '../roles.js';
 import {
-	thisYear, yearOptions, dimLabel, valueLabel, anyWithheld, fill, comboKey, comboLabel, combos,
-	crossTable, resultTable, withheldNote, selectOf,
+	DIMENSIONS, MEASURES, thisYear, yearOptions, dimLabel, valueLabel, anyWithheld, fill, comboKey, comboLabel,
+	combos, crossTable, resultTable, withheldNote, selectOf, exportButtons, fileName,
 } from '../stats-ui.js';
 import { releasesPanel, resetReleases } from '../stats-releases.js';
-
-// The dimensions each measure may be counted by (API.md "Statistics").
-const DIMENSIONS = {
-	persons: ['citizenship', 'citizenship_group', 'exploitation', 'gender', 'age_band', 'child',
-		'presumed_victim', 'region', 'county', 'year'],
-	consultations: ['channel', 'requester_kind', 'urgency', 'region', 'county', 'year'],
-	cases: ['exploitation', 'region', 'county', 'year'],
-};
-const MEASURES = Object.keys(DIMENSIONS);
 
 // What the page keeps between tabs (and visits) while signed in.
 const query = { measure: 'persons', dim1: 'citizenship', dim2: '', year: '', region: '', source: '' };
@@ -86,48 +77,6 @@ function chartData(refs, data) {
 		key: s.id, label: comboLabel(refs, s.key, [d2]), values: cats.map((c) => find(`${c.id}|${s.id}`)),
 	}));
 	return { categories, series };
-}
-
-// "Ladda ner CSV" and "Ladda ner Excel" for a query (path and params).
-function exportButtons(ctx, idPrefix, path, params, name) {
-	const message = h('div', { class: 'stats-export-message', id: `${idPrefix}-export-message` });
-	const button = (kind, text) => {
-		const b = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: `${idPrefix}-${kind}` }, text);
-		b.addEventListener('click', async () => {
-			b.disabled = true;
-			message.replaceChildren();
-			try {
-				const blob = await api.statsFile(path, params, kind);
-				save(blob, `${name}.${kind}`);
-				ctx.announce(t('stats.downloaded'), { kind: 'success' });
-			} catch (err) {
-				if (err && err.status !== 401)
-					message.replaceChildren(alertBox(errorMessage(err)));
-			} finally {
-				b.disabled = false;
-			}
-		});
-		return b;
-	};
-	return h('div', { class: 'stats-exports' },
-	    h('div', { class: 'stats-export-buttons' }, button('csv', t('stats.csv')), button('xlsx', t('stats.xlsx'))),
-	    message);
-}
-
-function save(blob, filename) {
-	const url = URL.createObjectURL(blob);
-	const a = h('a', { href: url, download: filename, hidden: true });
-	document.body.appendChild(a);
-	a.click();
-	a.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
-// A file name from the query's codes: letters, digits and hyphens only.
-function fileName(parts) {
-	return ['nmt-statistik', ...parts.filter(Boolean)]
-	    .map((p) => String(p).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''))
-	    .filter(Boolean).join('-');
 }
 
 // The chart and its data table side by side (stacked on a phone).
