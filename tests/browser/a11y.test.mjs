@@ -86,6 +86,9 @@ before(async () => {
 	    '--org', 'POLISEN-STOCKHOLM', '--role', 'member');
 	users.requester = server.ctl('user', 'add', '--username', 'karin', '--display-name', 'Karin Kommun',
 	    '--org', 'SOC-1280', '--role', 'requester');
+	// Statistics (issue 12): the analyst.
+	users.analyst = server.ctl('user', 'add', '--username', 'alva', '--display-name', 'Alva Analytiker',
+	    '--org', 'NMT', '--role', 'analyst');
 	const call = apiCaller(server, server.user.username);
 	({ caseId, personId } = await createCaseWithPerson(call, {
 		title: 'Bärplockare i Norrland', summary: 'Tips från kommunen.', county: '01', exploitation: ['forced_labour'],
@@ -324,6 +327,39 @@ test('operations: list, calendar, plan form, operation page and field form, both
 		await page.locator('#field-guidance .guidance-item').first().waitFor();
 		await check('field form, guidance');
 		await page.click('#field-guidance-close');
+	}
+	await setLang('sv');
+	await logout();
+});
+
+// Statistics (issue 12): each tab with its result (a withheld cell: the
+// one person of the seeded case), the trend's table shown.
+test('the statistics page and its tabs, in both languages', async () => {
+	await login(users.analyst);
+	for (const lang of ['sv', 'en']) {
+		await setLang(lang);
+		await go('#/stats', '#stats-table');
+		await check('statistics: table and chart');
+		await page.click('#stats-tab-trend');
+		await page.locator('#trend-chart').waitFor();
+		await page.click('#trend-table-toggle');
+		await check('statistics: trend with its table');
+		await page.click('#stats-tab-eurostat');
+		await page.locator('#eurostat-result table').first().waitFor();
+		await check('statistics: Eurostat');
+		await page.click('#stats-tab-national');
+		await page.locator('#national-result table').first().waitFor();
+		await check('statistics: national report');
+		await page.click('#stats-tab-releases');
+		await page.locator('#releases-budget').waitFor();
+		await page.click('#release-submit');   // no ε: the message at the field
+		await page.locator('#release-epsilon-error:not([hidden])').waitFor();
+		await check('statistics: releases, refused ε');
+		await page.fill('#release-epsilon', '0.1');
+		await page.click('#release-submit');
+		await page.locator(`#releases-table tbody tr:nth-child(${lang === 'sv' ? 1 : 2})`).waitFor();
+		await page.locator('#release-table').waitFor();
+		await check('statistics: a release and its counts');
 	}
 	await setLang('sv');
 	await logout();

@@ -110,6 +110,37 @@ async function auditCsvPart(params) {
 	return { text: await res.text(), next: res.headers.get('NMT-Next-Cursor') };
 }
 
+// Statistics: one answer of GET /api/v1<path> as a file (kind csv or
+// xlsx, asked for with the Accept header) → a Blob; errors as ApiError.
+const STATS_TYPES = {
+	csv: 'text/csv',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+async function statsFile(path, params, kind) {
+	let res;
+	try {
+		res = await fetch(`${BASE}${path}${query(params)}`, {
+			headers: { Accept: `${STATS_TYPES[kind]}, application/problem+json` },
+			credentials: 'same-origin', cache: 'no-store',
+		});
+	} catch {
+		throw new ApiError(0, null);
+	}
+	if (!res.ok) {
+		let problem = null;
+		try {
+			problem = await res.json();
+		} catch {
+			problem = null;
+		}
+		const err = new ApiError(res.status, problem);
+		if (res.status === 401 && unauthorizedHandler)
+			unauthorizedHandler(err);
+		throw err;
+	}
+	return res.blob();
+}
+
 export const api = {
 	async login(username, password, totp) {
 		const data = await request('POST', '/session', {
@@ -362,5 +393,29 @@ export const api = {
 	},
 	operationSummary(id) {
 		return request('GET', `/operations/${encodeURIComponent(id)}/summary`);
+	},
+	// Statistics (issue 12): {measure, by, year, region, source}; the
+	// Eurostat table and the national yearly report {year}; any of them as
+	// a file (statsFile above).
+	stats(params) {
+		return request('GET', '/stats', { params });
+	},
+	statsEurostat(params) {
+		return request('GET', '/stats/eurostat', { params });
+	},
+	statsNational(params) {
+		return request('GET', '/stats/national', { params });
+	},
+	statsFile,
+	// Differential-privacy releases: {year} → {items, budget}; one with
+	// its cells; a new one {measure, by, year, epsilon}.
+	statsReleases(params) {
+		return request('GET', '/stats/releases', { params });
+	},
+	statsRelease(id) {
+		return request('GET', `/stats/releases/${encodeURIComponent(id)}`);
+	},
+	createStatsRelease(body) {
+		return request('POST', '/stats/releases', { body });
 	},
 };

@@ -39,6 +39,9 @@ import * as operationNewView from './views/operation-new.js';
 import * as operationView from './views/operation.js';
 import * as fieldView from './views/operation-field.js';
 import { worksOperations, plansOperations } from './roles.js';
+// Statistics (issue 12).
+import * as statsView from './views/stats.js';
+import { readsStats } from './roles.js';
 
 const state = {
 	user: null,
@@ -74,6 +77,8 @@ const routes = [
 	[/^#\/operations\/new\/?$/, operationNewView, plansOperations],
 	[/^#\/operations\/([A-Za-z0-9_-]+)\/?$/, operationView, worksOperations],
 	[/^#\/operations\/([A-Za-z0-9_-]+)\/field\/?$/, fieldView, worksOperations],
+	// Statistics (issue 12).
+	[/^#\/stats\/?$/, statsView, readsStats],
 ];
 
 // The header's menu for a role: [id, href, message key, active when].
@@ -107,6 +112,15 @@ function navItems(user) {
 	if (editsGuidance(user))
 		return [['nav-guidance', '#/guidance', 'nav.guidance', /^#\/guidance\/?$/]];
 	return [];
+}
+
+// The whole menu: the role's items and then "Statistik" for those who
+// read statistics (issue 12).
+function menu(user) {
+	const items = navItems(user);
+	if (readsStats(user))
+		items.push(['nav-stats', '#/stats', 'nav.stats', /^#\/stats\/?$/]);
+	return items;
 }
 
 const els = {};
@@ -170,7 +184,7 @@ function renderHeader() {
 	if (state.user) {
 		const u = state.user;
 		const org = u.organization ? (u.organization.name || u.organization.code) : '';
-		const items = navItems(u);
+		const items = menu(u);
 		if (items.length) {
 			parts.push(h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
 			    h('ul', null, items.map(([id, href, key]) =>
@@ -202,7 +216,7 @@ function renderHeader() {
 
 function markCurrentNav() {
 	const hash = location.hash;
-	const items = navItems(state.user);
+	const items = menu(state.user);
 	for (const a of els.header.querySelectorAll('.site-nav a')) {
 		const item = items.find(([id]) => id === a.id);
 		const active = Boolean(item) && item[3].test(hash);
@@ -385,6 +399,7 @@ function signedOut(message) {
 	auditView.resetFilters();
 	consultationsView.resetFilters();
 	operationsView.resetFilters();
+	statsView.resetFilters();
 	renderHeader();
 	// The next user starts where their own role starts.
 	history.replaceState(null, '', '#/');

@@ -8,7 +8,9 @@
 //                         "Mina konsultationer", nothing else;
 //   coordinator         – also the consultation queue of its region (the
 //                         secretariat: every region);
-//   analyst             – nothing here yet: a start page says so;
+//   analyst             – the statistics page (#/stats), where it starts;
+//   coordinator         – the statistics too: the secretariat's nationally,
+//                         one with a region for that region only.
 //   coordinator, member – operations ("Insatser"); coordinators of a
 //                         region or the secretariat also plan them.
 
@@ -71,5 +73,25 @@ export function homeRoute(user) {
 		return '#/cases';
 	if (audits(user))
 		return '#/audit';
+	if (readsStats(user))
+		return '#/stats';
 	return '#/start';
+}
+
+// Statistics (GET /api/v1/stats…): analysts and the secretariat's
+// coordinators nationally, a coordinator with a region for its region.
+export function readsStats(user) {
+	return Boolean(user) && (user.role === 'analyst' || worksQueue(user));
+}
+
+// The region a statistics user is held to (a regional coordinator's own),
+// or null for a national one.
+export function statsRegion(user) {
+	return readsStats(user) && user.role === 'coordinator' && !secretariat(user) ? user.region : null;
+}
+
+// Differential-privacy releases (POST/GET /api/v1/stats/releases): the
+// national statistics users only (analysts, the secretariat).
+export function releasesStats(user) {
+	return readsStats(user) && !statsRegion(user);
 }

@@ -7,7 +7,7 @@ import { h } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as vocab from '../vocab.js';
 import { setTitle, pageHeading } from '../ui.js';
-import { worksCases, audits, editsGuidance } from '../roles.js';
+import { worksCases, audits, editsGuidance, readsStats } from '../roles.js';
 
 export async function render(ctx) {
 	setTitle('start.title');
@@ -22,6 +22,8 @@ export async function render(ctx) {
 	}
 	if (editsGuidance(user))
 		links.push(['#/guidance', 'start.goGuidance', 'start-guidance']);
+	if (readsStats(user))
+		links.push(['#/stats', 'start.goStats', 'start-stats']);
 	const caseless = !worksCases(user);
 	ctx.root.replaceChildren(h('div', { class: 'start-page' },
 	    h('section', { class: 'card start-card', 'aria-labelledby': 'start-heading' },
