@@ -9,7 +9,7 @@
 // holds exactly three encounters; the coordinator completes the
 // operation, records its outcome and evaluates it, and the field
 // organisation's member can no longer open the operation's case (the page
-// says not found, the API answers 404).
+// says not found, the API answers 404). "Ställ in" asks before it cancels.
 // Screenshots in /tmp/nmt-operations-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -309,5 +309,29 @@ test('the coordinator completes the operation and the field organisation loses t
 	assert.match(await page.textContent('#view'), /finns inte/);
 	const r = await fetch(`${server.url}/api/v1/cases/${caseId}`, { headers: frida.auth });
 	assert.equal(r.status, 404);
+	assert.deepEqual(problems, []);
+});
+
+test('"Ställ in" asks first; kept, then cancelled', async () => {
+	await logout(page);
+	await login(page, server.user);
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date());
+	const op = await anna('POST', '/operations', {
+		kind: 'structural', title: 'Kunskapsdag i Huddinge', purpose: 'Utbildning för socialtjänsten.',
+		region: 'stockholm', starts_on: today, ends_on: today, lead: 'RK-STOCKHOLM',
+	});
+	await go(`#/operations/${op.id}`, '#operation-steps');
+	assert.deepEqual(await page.locator('#operation-steps button').allTextContents(), ['Aktivera', 'Ställ in']);
+	await page.click('#operation-to-cancelled');
+	await page.locator('#operation-cancel-confirm:focus').waitFor();
+	assert.match(await page.textContent('#operation-cancel-box'), /Vill du ställa in insatsen\?/);
+	await page.click('#operation-cancel-keep');
+	await page.locator('#operation-cancel-box').waitFor({ state: 'detached' });
+	assert.equal((await anna('GET', `/operations/${op.id}`)).status, 'planned', 'nothing changed without the confirmation');
+	await page.click('#operation-to-cancelled');
+	await page.click('#operation-cancel-confirm');
+	await page.locator('#operation-status .badge[data-status="cancelled"]').waitFor();
+	assert.equal(await page.locator('#operation-steps button').count(), 0);
+	assert.equal((await anna('GET', `/operations/${op.id}`)).status, 'cancelled');
 	assert.deepEqual(problems, []);
 });
