@@ -9,7 +9,7 @@
 // holds exactly three encounters; the coordinator completes the
 // operation, records its outcome and evaluates it, and the field
 // organisation's member can no longer open the operation's case (the page
-// says not found, the API answers 404).
+// says not found, the API answers 404). "Ställ in" asks before it cancels.
 // Screenshots in /tmp/nmt-operations-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,10 +45,11 @@ before(async () => {
 	frida = apiCaller(server, 'frida');
 	browser = await launchBrowser();
 	page = await openPage(browser, problems, {
-		// The requests this test makes fail on purpose: the offline
-		// registration, the refused one (400) and the case the field
-		// organisation has lost (404).
+		// The requests this test makes fail on purpose: the stale tick
+		// (412), the offline registration, the refused one (400) and the
+		// case the field organisation has lost (404).
 		expected: (text, where) => (/status of 401/.test(text) && where.endsWith('/api/v1/me')) ||
+		    (/status of 412/.test(text) && where.endsWith(`/api/v1/operations/${opId}`)) ||
 		    /ERR_INTERNET_DISCONNECTED/.test(text) ||
 		    (/status of 400/.test(text) && where.endsWith('/encounters')) ||
 		    (/status of 404/.test(text) && where.endsWith(`/api/v1/cases/${caseId}`)),
@@ -105,6 +106,15 @@ test('the coordinator plans an operation from the site-inspection scenario and a
 	// The page is drawn again from the answer: the count follows.
 	await page.locator('#checklist-count', { hasText: /^1 av \d+ klara$/ }).waitFor();
 	assert.ok(await page.isChecked('#operation-checklist input >> nth=0'));
+	// Someone else changes the operation meanwhile: the next tick is refused
+	// (412), the page says why and shows the operation as it now is.
+	const now = await anna('GET', `/operations/${opId}`);
+	await anna('PATCH', `/operations/${opId}`, { place: 'Södertälje hamn' }, { version: now.version });
+	await page.locator('#operation-checklist input').nth(1).check();
+	await page.locator('#operation-messages .alert-warn', { hasText: 'Någon annan har ändrat insatsen' }).waitFor();
+	await page.locator('#operation-body', { hasText: 'Södertälje hamn' }).waitFor();
+	assert.equal(await page.isChecked('#operation-checklist input >> nth=1'), false, 'the refused tick is not shown as done');
+	assert.match(await page.textContent('#checklist-count'), /^1 av \d+ klara$/);
 
 	// Södertälje's social services join the field work.
 	await page.click('#participant-add');
@@ -156,6 +166,7 @@ test('a field member registers three persons on a phone, one of them offline', a
 	await page.setViewportSize({ width: 390, height: 844 });
 	await login(page, fridaUser);
 	await page.click('#nav-operations');
+	assert.equal(await page.locator('#operations-new').count(), 0, 'members do not plan operations');
 	await page.locator(`#operations-table a[data-id="${opId}"]`).click();
 	await page.click('#operation-field');
 	await page.locator('#field-pseudonym:focus').waitFor();
@@ -170,8 +181,19 @@ test('a field member registers three persons on a phone, one of them offline', a
 	assert.deepEqual(small, [], 'touch targets of at least 44 px');
 
 	await fill('Ana', { gender: 'female', age: '18-24', citizenship: 'Rumänien' });
+	// Languages by name: typed, picked, shown as a chip with "Ta bort".
+	await page.fill('#field-language', 'rumänska');
+	await page.press('#field-language', 'Enter');
+	await page.locator('#field-languages button[data-code="ro"]').waitFor();
 	await shot('field-phone');
+	const first = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/encounters'));
 	await page.click('#field-submit');
+	const firstBody = JSON.parse((await first).postData());
+	assert.deepEqual({ ...firstBody, client_ref: undefined }, {
+		pseudonym: 'Ana', gender: 'female', age_estimate: 21, citizenship: 'RO', languages: ['ro'],
+		needs: [firstBody.needs[0]], client_ref: undefined,
+	});
+	assert.match(firstBody.client_ref, /^[0-9a-f-]{36}$/);
 	await page.locator('#field-confirm:text("Registrerad.")').waitFor();
 	await page.locator('#field-count:text("1 person registrerad i insatsen")').waitFor();
 	assert.equal(await page.inputValue('#field-pseudonym'), '', 'the form is cleared');
@@ -287,5 +309,29 @@ test('the coordinator completes the operation and the field organisation loses t
 	assert.match(await page.textContent('#view'), /finns inte/);
 	const r = await fetch(`${server.url}/api/v1/cases/${caseId}`, { headers: frida.auth });
 	assert.equal(r.status, 404);
+	assert.deepEqual(problems, []);
+});
+
+test('"Ställ in" asks first; kept, then cancelled', async () => {
+	await logout(page);
+	await login(page, server.user);
+	const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date());
+	const op = await anna('POST', '/operations', {
+		kind: 'structural', title: 'Kunskapsdag i Huddinge', purpose: 'Utbildning för socialtjänsten.',
+		region: 'stockholm', starts_on: today, ends_on: today, lead: 'RK-STOCKHOLM',
+	});
+	await go(`#/operations/${op.id}`, '#operation-steps');
+	assert.deepEqual(await page.locator('#operation-steps button').allTextContents(), ['Aktivera', 'Ställ in']);
+	await page.click('#operation-to-cancelled');
+	await page.locator('#operation-cancel-confirm:focus').waitFor();
+	assert.match(await page.textContent('#operation-cancel-box'), /Vill du ställa in insatsen\?/);
+	await page.click('#operation-cancel-keep');
+	await page.locator('#operation-cancel-box').waitFor({ state: 'detached' });
+	assert.equal((await anna('GET', `/operations/${op.id}`)).status, 'planned', 'nothing changed without the confirmation');
+	await page.click('#operation-to-cancelled');
+	await page.click('#operation-cancel-confirm');
+	await page.locator('#operation-status .badge[data-status="cancelled"]').waitFor();
+	assert.equal(await page.locator('#operation-steps button').count(), 0);
+	assert.equal((await anna('GET', `/operations/${op.id}`)).status, 'cancelled');
 	assert.deepEqual(problems, []);
 });

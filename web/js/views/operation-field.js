@@ -137,15 +137,17 @@ export async function render(ctx) {
 	const countLine = h('p', { class: 'field-count', id: 'field-count' });
 	const confirm = h('p', { class: 'field-confirm', id: 'field-confirm', role: 'status', 'aria-live': 'polite' });
 	const queueHost = h('div', { id: 'field-queue', 'aria-live': 'polite' });
-	let count = null;
+	let count = null;    // persons registered in the operation (a page of 200 at most)
+	let more = false;    // … and there are more
 
 	function paintCount() {
-		countLine.textContent = count === null ? '' : t(count === 1 ? 'field.countOne' : 'field.count', { n: count });
+		countLine.textContent = count === null ? '' : t(count === 1 ? 'field.countOne' : 'field.count', { n: more ? `${count}+` : count });
 	}
 	async function refreshCount() {
 		try {
 			const list = await api.listEncounters(id, { limit: 200 });
 			count = (list.items || []).length;
+			more = Boolean(list.next_cursor);
 		} catch {
 			return;   // offline: the count stays as it was
 		}

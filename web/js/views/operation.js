@@ -121,6 +121,11 @@ export async function render(ctx) {
 			}, t(`operation.step.${next}`));
 			if (next === 'cancelled') {
 				btn.addEventListener('click', () => {
+					const open = document.getElementById('operation-cancel-confirm');
+					if (open) {
+						open.focus();
+						return;
+					}
 					const confirm = noticeBox(t('operation.cancelConfirm'), 'warn',
 					    h('button', { type: 'button', class: 'btn btn-danger', id: 'operation-cancel-confirm',
 						on: { click: () => change({ status: 'cancelled' }, t('operation.done.cancelled'), 'operation-heading') } },
