@@ -370,7 +370,7 @@ static const struct demo_event {
 };
 
 /*
- * Tasks (uppdrag) between organizations (clk), so that mira's inbox and
+ * Tasks (uppdrag) between organizations, so that mira's inbox and
  * the notifications have work: sent by the case's owner days_ago days
  * ago, due in due_days (negative: passed), to to_org with access; status
  * "requested" or "accepted" (by answered_by, a day after). The one whose

@@ -256,7 +256,7 @@ test('the demo persons have support pathways that show every clock', async () =>
   assert.equal(audit.length, 19);
 });
 
-// Tasks between organizations and the notifications they and the clocks make (clk).
+// Tasks between organizations and the notifications they and the clocks make.
 test('the demo has tasks to the Migration Agency (requested, accepted, overdue) and notifications for them', async () => {
   const inbox = await listAll(srv, '/api/v1/tasks', { auth: U.mira });
   const byTitle = new Map(inbox.map((t) => [t.title, t]));

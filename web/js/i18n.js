@@ -848,7 +848,7 @@ const messages = {
 		'notes.unread': 'Oläst',
 		'notes.readAll': 'Markera alla som lästa',
 		'notes.allRead': 'Alla aviseringar är markerade som lästa.',
-		// clk: a support-pathway clock close to its end (no pseudonym: the case's number)
+		// A support-pathway clock close to its end (no pseudonym: the case's number)
 		'notes.clock.reflection_period': 'Betänketiden för en person i ärende {case}',
 		'notes.clock.protection_assessment': 'Tiden för skyddsbedömningen av en person i ärende {case}',
 		'notes.clock.residence_permit': 'Uppehållstillståndet för en person i ärende {case}',
@@ -1996,7 +1996,7 @@ const messages = {
 		'notes.unread': 'Unread',
 		'notes.readAll': 'Mark all as read',
 		'notes.allRead': 'All notifications are marked as read.',
-		// clk: a support-pathway clock close to its end (no pseudonym: the case's number)
+		// A support-pathway clock close to its end (no pseudonym: the case's number)
 		'notes.clock.reflection_period': 'The reflection period of a person in case {case}',
 		'notes.clock.protection_assessment': 'The time for the protection assessment of a person in case {case}',
 		'notes.clock.residence_permit': 'The residence permit of a person in case {case}',
