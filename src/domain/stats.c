@@ -3,8 +3,9 @@
  * of measures and dimensions and which apply to which measure, the
  * counting rules' small functions (age band, citizenship group, Eurostat
  * form), tables of cells and totals, and small-cell suppression with its
- * exact computability test. No I/O but the embedded list of EU member
- * states (data/eu_countries.csv), read once.
+ * exact computability test (linear determination, and the bound that
+ * every withheld value is at least 1). No I/O but the embedded list of
+ * EU member states (data/eu_countries.csv), read once.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -345,6 +346,14 @@ stats_table_free(struct stats_table *t)
  * The table as variables (cells, the totals of dimension 0 and 1, the
  * grand total) and linear relations, each relation a row of coefficients
  * over the variables (0, 1 or -1) summing to 0.
+ *
+ * The same relations as a flow network: every variable is an arc
+ * tail[v] -> head[v] carrying its count, and every relation says that
+ * what flows into a node flows out of it. Nodes: 0 the source S, 1 the
+ * sink T, then one per value of dimension 0 (R) and of dimension 1 (C).
+ * Two dimensions: a row total S -> R, a cell R -> C, a column total
+ * C -> T, the grand total T -> S. One dimension: a cell S -> T, the grand
+ * total T -> S.
  */
 struct system {
 	size_t       nvars, neqs;
@@ -352,6 +361,8 @@ struct system {
 	signed char *a;      /* neqs x nvars */
 	long long   *val;
 	int        **withheld; /* pointers into the table */
+	size_t       nnodes;
+	size_t      *tail, *head; /* nvars each */
 };
 
 static size_t
@@ -377,6 +388,9 @@ system_build(struct stats_table *t, struct system *s)
 	s->a = xcalloc(s->neqs * s->nvars, 1);
 	s->val = xcalloc(s->nvars, sizeof(*s->val));
 	s->withheld = xcalloc(s->nvars, sizeof(*s->withheld));
+	s->nnodes = 2 + n0 + n1;
+	s->tail = xcalloc(s->nvars, sizeof(*s->tail));
+	s->head = xcalloc(s->nvars, sizeof(*s->head));
 	for (i = 0; i < nc; i++) {
 		s->val[i] = t->cells[i].count;
 		s->withheld[i] = &t->cells[i].withheld;
@@ -392,24 +406,36 @@ system_build(struct stats_table *t, struct system *s)
 	g = s->nvars - 1;
 	s->val[g] = t->all;
 	s->withheld[g] = &t->all_withheld;
+	s->tail[g] = 1; /* T -> S */
+	s->head[g] = 0;
 #define A(eq, var) s->a[(eq)*s->nvars + (var)]
 	if (t->ndims == 1) {
-		for (i = 0; i < nc; i++)
+		for (i = 0; i < nc; i++) {
 			A(0, i) = 1;
+			s->head[i] = 1; /* S -> T */
+		}
 		A(0, g) = -1;
 		return;
 	}
 	for (i = 0; i < nc; i++) {
-		A(total_index(t, 0, t->cells[i].key[0]), i) = 1;
-		A(n0 + total_index(t, 1, t->cells[i].key[1]), i) = 1;
+		size_t r = total_index(t, 0, t->cells[i].key[0]);
+		size_t c = total_index(t, 1, t->cells[i].key[1]);
+
+		A(r, i) = 1;
+		A(n0 + c, i) = 1;
+		s->tail[i] = 2 + r; /* R -> C */
+		s->head[i] = 2 + n0 + c;
 	}
 	for (j = 0; j < n0; j++) {
 		A(j, nc + j) = -1;
 		A(n0 + n1, nc + j) = 1;
+		s->head[nc + j] = 2 + j; /* S -> R */
 	}
 	for (j = 0; j < n1; j++) {
 		A(n0 + j, nc + n0 + j) = -1;
 		A(n0 + n1 + 1, nc + n0 + j) = 1;
+		s->tail[nc + n0 + j] = 2 + n0 + j; /* C -> T */
+		s->head[nc + n0 + j] = 1;
 	}
 	e = n0 + n1;
 	A(e, g) = -1;
@@ -423,6 +449,8 @@ system_free(struct system *s)
 	free(s->a);
 	free(s->val);
 	free(s->withheld);
+	free(s->tail);
+	free(s->head);
 }
 
 static long long
@@ -521,6 +549,130 @@ computable_set(const struct system *s, char *comp)
 }
 
 /*
+ * The residual network of the withheld values (the published ones are
+ * constants): each withheld v can grow by 1 (arc tail[v] -> head[v]) and,
+ * if its count is at least 2, shrink by 1 (arc head[v] -> tail[v]) and
+ * stay at least 1. Arcs in CSR form: node n's arcs are first[n] ..
+ * first[n + 1] - 1 of to[] and var[].
+ */
+struct residual {
+	size_t *first, *to, *var;
+	size_t *queue;
+	char   *seen;
+};
+
+static void
+residual_build(const struct system *s, struct residual *r)
+{
+	size_t v, n, k;
+
+	r->first = xcalloc(s->nnodes + 1, sizeof(*r->first));
+	r->to = xcalloc(2 * s->nvars, sizeof(*r->to));
+	r->var = xcalloc(2 * s->nvars, sizeof(*r->var));
+	r->queue = xcalloc(s->nnodes, sizeof(*r->queue));
+	r->seen = xcalloc(s->nnodes, 1);
+	for (v = 0; v < s->nvars; v++)
+		if (*s->withheld[v]) {
+			r->first[s->tail[v] + 1]++;
+			if (s->val[v] >= 2)
+				r->first[s->head[v] + 1]++;
+		}
+	for (n = 0; n < s->nnodes; n++)
+		r->first[n + 1] += r->first[n];
+	for (v = 0; v < s->nvars; v++) { /* fill, using queue as cursors */
+		if (!*s->withheld[v])
+			continue;
+		k = r->first[s->tail[v]] + r->queue[s->tail[v]]++;
+		r->to[k] = s->head[v];
+		r->var[k] = v;
+		if (s->val[v] >= 2) {
+			k = r->first[s->head[v]] + r->queue[s->head[v]]++;
+			r->to[k] = s->tail[v];
+			r->var[k] = v;
+		}
+	}
+}
+
+static void
+residual_free(struct residual *r)
+{
+	free(r->first);
+	free(r->to);
+	free(r->var);
+	free(r->queue);
+	free(r->seen);
+}
+
+/* Whether node to is reachable from node from without variable v's arcs. */
+static int
+reachable(const struct system *s, struct residual *r, size_t from, size_t to,
+    size_t v)
+{
+	size_t qh = 0, qt = 0, n, k;
+
+	memset(r->seen, 0, s->nnodes);
+	r->seen[from] = 1;
+	r->queue[qt++] = from;
+	while (qh < qt) {
+		n = r->queue[qh++];
+		if (n == to)
+			return 1;
+		for (k = r->first[n]; k < r->first[n + 1]; k++)
+			if (r->var[k] != v && !r->seen[r->to[k]]) {
+				r->seen[r->to[k]] = 1;
+				r->queue[qt++] = r->to[k];
+			}
+	}
+	return 0;
+}
+
+/*
+ * Adds to comp every withheld variable whose value is pinned by the
+ * relations together with the bound that every withheld value is an
+ * integer of at least 1 (a reader knows it: zeros are published). Exact:
+ * another solution x' differs from the true one x by a circulation, which
+ * splits into simple cycles each running with it (flow decomposition);
+ * on a cycle's backward arcs x' < x, so x >= 2 there and x plus that cycle
+ * is a solution too. Hence v can take another value iff some cycle of
+ * the residual network passes through v's arc: a path head -> tail (v
+ * grows) or, if v >= 2, tail -> head (v shrinks), not using v itself.
+ * O(withheld x (nodes + withheld)).
+ */
+static void
+pinned_set(const struct system *s, char *comp)
+{
+	struct residual r;
+	size_t          v;
+
+	residual_build(s, &r);
+	for (v = 0; v < s->nvars; v++) {
+		if (!*s->withheld[v] || comp[v])
+			continue;
+		if (reachable(s, &r, s->head[v], s->tail[v], v))
+			continue;
+		if (s->val[v] >= 2 &&
+		    reachable(s, &r, s->tail[v], s->head[v], v))
+			continue;
+		comp[v] = 1;
+	}
+	residual_free(&r);
+}
+
+/*
+ * The withheld variables a reader can compute exactly: by the relations
+ * alone (computable_set()) or with the bound >= 1 (pinned_set()). Returns
+ * -1 when the former could not decide (see there).
+ */
+static int
+exposed_set(const struct system *s, char *comp)
+{
+	if (computable_set(s, comp) != 0)
+		return -1;
+	pinned_set(s, comp);
+	return 0;
+}
+
+/*
  * Whether variable a is a better partner than b: a cell before a total
  * (totals are what readers use most), then the smaller count.
  */
@@ -600,7 +752,7 @@ stats_suppress(struct stats_table *t, int threshold)
 	touched = xcalloc(s.neqs, 1);
 	do {
 		changed = 0;
-		if (computable_set(&s, comp) != 0) {
+		if (exposed_set(&s, comp) != 0) {
 			/* cannot decide: withhold every non-zero value */
 			for (v = 0; v < s.nvars; v++)
 				if (s.val[v] > 0)
@@ -638,7 +790,7 @@ stats_computable(const struct stats_table *t, size_t v)
 
 	system_build((struct stats_table *)t, &s);
 	comp = xcalloc(s.nvars, 1);
-	computable_set(&s, comp);
+	exposed_set(&s, comp); /* undecided: every withheld value set */
 	r = v < s.nvars && comp[v];
 	free(comp);
 	system_free(&s);

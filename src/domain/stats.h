@@ -3,10 +3,10 @@
  * the counting rules that turn one counted thing (a person, a
  * consultation, a case, or a group of imported statistical records) into
  * cell keys, the tables of cells with their row, column and grand totals,
- * and small-cell suppression (primary and secondary, with an exact rank
- * test). The SQL that reads the counted things is db/store_stats.c
- * (store_stats_count()); the routes are api/stats.c. docs/STATISTICS.md
- * states the rules.
+ * and small-cell suppression (primary and secondary, with an exact test
+ * of what a reader can compute). The SQL that reads the counted things
+ * is db/store_stats.c (store_stats_count()); the routes are api/stats.c.
+ * docs/STATISTICS.md states the rules.
  *
  * A table is one or two dimensions. Its cells are every combination of
  * dimension values that has a count (a combination not listed is 0); its
@@ -151,16 +151,21 @@ void stats_table_free(struct stats_table *t);
  * totals of either dimension to the grand total; one dimension: the
  * cells to the grand total), the smallest published non-zero value that
  * shares a relation with it is withheld too. Computable is decided
- * exactly: a withheld value is computable iff its unit vector lies in the
- * row space of the relations restricted to the withheld values (integer
- * Gaussian elimination). Values already withheld stay withheld (callers
- * linking tables force shared totals this way). threshold >= 1.
+ * exactly, in two ways: a withheld value is computable if its unit vector
+ * lies in the row space of the relations restricted to the withheld
+ * values (integer Gaussian elimination), or if it takes one value only
+ * among the integer solutions of the relations with every withheld value
+ * at least 1 (a reader knows that: zeros are published), decided by a
+ * cycle search in the relations' flow network. Values already withheld
+ * stay withheld (callers linking tables force shared totals this way).
+ * threshold >= 1.
  */
 void stats_suppress(struct stats_table *t, int threshold);
 /*
  * Whether the withheld value number v (cells 0..ncells-1, then the totals
  * of dimension 0, of dimension 1, then the grand total) is computable
- * from the published ones; for tests.
+ * from the published ones (by the relations, or with the bound >= 1);
+ * for tests.
  */
 int stats_computable(const struct stats_table *t, size_t v);
 
