@@ -680,6 +680,25 @@ participant_check(struct ctx *c, json_t *errors)
 	return NMT_OK;
 }
 
+/*
+ * Role lead is the lead organization's only (its users may be named):
+ * another organization as lead would get full access to the group case.
+ */
+static enum nmt_err
+participant_rules(struct ctx *c, json_t *errors)
+{
+	const char  *org = json_str(c->body, "organization");
+	const char  *role = json_str(c->body, "role");
+	enum nmt_err e = participant_check(c, errors);
+
+	if (e == NMT_OK && org != NULL && role != NULL &&
+	    !validate_has_error(errors, "role") && strcmp(role, "lead") == 0 &&
+	    strcmp(org, c->facts.owner_org) != 0)
+		validate_error(errors, "role", "invalid_value",
+		    "Bara den ledande organisationen kan ha rollen ledning.");
+	return e;
+}
+
 static enum nmt_err
 participant_insert(struct ctx *c, void *arg)
 {
@@ -1135,7 +1154,7 @@ const struct route operation_routes[] = {
 	    .action = ACT_TEAM_CHANGE,
 	    .audit = "operation.participant_add",
 	    .handler = participant_add,
-	    .check = participant_check },
+	    .check = participant_rules },
 	{ .method = "DELETE",
 	    .pattern = "/api/v1/operations/{id}/participants/{id}",
 	    .roles = OP_GATE,
