@@ -21,9 +21,17 @@
  * organization with the registering user as owner_user; the participants
  * join its team (store_operation_sync_team: the lead full, the others
  * pseudonymous). With "case", a case the caller may add persons to (else
- * 404; closed 409). A "client_ref" sent again for the same operation
- * answers the first encounter (200) and writes nothing, so the field form
- * may resend its queue safely.
+ * 404; closed 409). A "client_ref" (a UUID, kept in lowercase) sent again
+ * for the same operation by the user who registered it answers the first
+ * encounter (200) and writes nothing, so the field form may resend its
+ * queue safely; from anyone else it is 409, in words that name no case or
+ * person.
+ *
+ * Encounters as listed: an encounter whose case the caller may not read
+ * (the decision GET /cases/{id} makes) is kept, so the list's count is the
+ * summary's, but "restricted" and without case, person, case number,
+ * creator or client_ref. The summary counts only what the operation made
+ * (store_operation_summary).
  *
  * When the operation ends (completed, cancelled) the team rows it granted
  * end (or pass to an active task of the organization); an explicit row
@@ -869,26 +877,62 @@ struct encounter_out {
 	int  resent; /* the client_ref's first encounter */
 };
 
+/* The body's client_ref in lowercase into ref; NULL when none. */
+static const char *
+client_ref(struct ctx *c, char ref[UUID_TEXT])
+{
+	const char *s = json_str(c->body, "client_ref");
+	size_t      i;
+
+	if (s == NULL)
+		return NULL;
+	strlcopy(ref, s, UUID_TEXT);
+	for (i = 0; ref[i] != '\0'; i++)
+		if (ref[i] >= 'A' && ref[i] <= 'F')
+			ref[i] = (char)(ref[i] - 'A' + 'a');
+	return ref;
+}
+
+/*
+ * A client_ref already used in the operation: the caller's own resend
+ * (out->resent, nothing written) or 409 (answered) for anyone else.
+ */
+static enum nmt_err
+resend(struct ctx *c, const char *ref, struct encounter_out *out)
+{
+	char         by[UUID_TEXT];
+	enum nmt_err e;
+
+	if ((e = store_encounter_by_ref(c->db, c->params[0], ref, out->id,
+	         by)) != NMT_OK ||
+	    *out->id == '\0')
+		return e;
+	if (strcmp(by, c->actor.user_id) != 0) {
+		*out->id = '\0';
+		reply_problem(c, 409,
+		    "Referensen (client_ref) är redan använd i insatsen. "
+		    "Skicka registreringen med en ny referens.");
+		return NMT_CONFLICT;
+	}
+	out->resent = 1;
+	c->note.action = NULL; /* nothing is written */
+	return NMT_OK;
+}
+
 static enum nmt_err
 encounter_insert(struct ctx *c, void *arg)
 {
 	struct encounter_out *out = arg;
 	struct operation_rec  o;
 	struct encounter_rec  x;
-	const char           *ref = json_str(c->body, "client_ref");
 	const char           *named = json_str(c->body, "case");
 	char                  case_id[UUID_TEXT], person[UUID_TEXT];
+	char                  buf[UUID_TEXT];
+	const char           *ref = client_ref(c, buf);
 	enum nmt_err          e;
 
-	if (ref != NULL &&
-	    (e = store_encounter_by_ref(c->db, c->params[0], ref, out->id)) !=
-	        NMT_OK)
+	if (ref != NULL && ((e = resend(c, ref, out)) != NMT_OK || out->resent))
 		return e;
-	if (*out->id != '\0') {
-		out->resent = 1;
-		c->note.action = NULL; /* nothing is written */
-		return NMT_OK;
-	}
 	memset(&o, 0, sizeof(o));
 	if ((e = store_operation_get(c->db, c->params[0], 1, &o)) != NMT_OK)
 		return e;

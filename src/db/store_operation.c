@@ -383,20 +383,22 @@ store_encounter_get(struct db *db, const char *id, struct encounter_rec *x)
 
 enum nmt_err
 store_encounter_by_ref(struct db *db, const char *op_id, const char *client_ref,
-    char id[UUID_TEXT])
+    char id[UUID_TEXT], char created_by[UUID_TEXT])
 {
 	struct db_param   p[2] = { DB_TEXT(op_id), DB_TEXT(client_ref) };
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	*id = '\0';
+	*id = *created_by = '\0';
 	if ((e = db_query(db,
-	         "SELECT id FROM operation_encounter WHERE operation_id = $1 "
-	         "AND client_ref = $2",
+	         "SELECT id, created_by FROM operation_encounter WHERE "
+	         "operation_id = $1 AND client_ref = $2",
 	         p, 2, &r)) != NMT_OK)
 		return e;
-	if (db_rows(r) > 0)
+	if (db_rows(r) > 0) {
 		copy_text(id, UUID_TEXT, r, 0, 0);
+		copy_text(created_by, UUID_TEXT, r, 0, 1);
+	}
 	db_result_free(r);
 	return NMT_OK;
 }
