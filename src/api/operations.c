@@ -963,17 +963,38 @@ encounter_insert(struct ctx *c, void *arg)
 	return e;
 }
 
-/* An encounter as answered: the pseudonym where the caller sees it. */
+/*
+ * An encounter as answered: restricted (no case, person, case number,
+ * creator or client_ref) unless the caller may read its case; the
+ * pseudonym where the caller may read the person.
+ */
 static enum nmt_err
 encounter_render(struct ctx *c, const struct encounter_rec *x, json_t **doc_r)
 {
-	struct facts pf;
-	enum nmt_err e;
+	static const char *const hidden[] = { "case", "person", "case_number",
+		"created_by", "client_ref" };
+	struct facts             cf, pf;
+	size_t                   i;
+	int                      sees;
+	enum nmt_err             e;
 
-	if ((e = store_person_facts(c->db, &c->actor.principal, x->person_id,
-	         c->now_text, 0, &pf)) != NMT_OK)
+	if ((e = store_case_facts(c->db, &c->actor.principal, x->case_id,
+	         c->now_text, 0, &cf)) != NMT_OK)
 		return e;
+	sees = policy_decide(&c->actor.principal, OBJ_CASE, ACT_READ, &cf) ==
+	    POLICY_ALLOW;
 	*doc_r = render_record(&encounter_record, x);
+	json_object_set_new(*doc_r, "restricted", json_boolean(!sees));
+	if (!sees) {
+		for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+			json_object_set_new(*doc_r, hidden[i], json_null());
+		return NMT_OK;
+	}
+	if ((e = store_person_facts(c->db, &c->actor.principal, x->person_id,
+	         c->now_text, 0, &pf)) != NMT_OK) {
+		json_decref(*doc_r);
+		return e;
+	}
 	if (policy_decide(&c->actor.principal, OBJ_PERSON, ACT_READ, &pf) ==
 	    POLICY_ALLOW)
 		json_object_set_new(*doc_r, "pseudonym",
