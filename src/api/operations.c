@@ -21,9 +21,17 @@
  * organization with the registering user as owner_user; the participants
  * join its team (store_operation_sync_team: the lead full, the others
  * pseudonymous). With "case", a case the caller may add persons to (else
- * 404; closed 409). A "client_ref" sent again for the same operation
- * answers the first encounter (200) and writes nothing, so the field form
- * may resend its queue safely.
+ * 404; closed 409). A "client_ref" (a UUID, kept in lowercase) sent again
+ * for the same operation by the user who registered it answers the first
+ * encounter (200) and writes nothing, so the field form may resend its
+ * queue safely; from anyone else it is 409, in words that name no case or
+ * person.
+ *
+ * Encounters as listed: an encounter whose case the caller may not read
+ * (the decision GET /cases/{id} makes) is kept, so the list's count is the
+ * summary's, but "restricted" and without case, person, case number,
+ * creator or client_ref. The summary counts only what the operation made
+ * (store_operation_summary).
  *
  * When the operation ends (completed, cancelled) the team rows it granted
  * end (or pass to an active task of the organization); an explicit row
@@ -680,6 +688,25 @@ participant_check(struct ctx *c, json_t *errors)
 	return NMT_OK;
 }
 
+/*
+ * Role lead is the lead organization's only (its users may be named):
+ * another organization as lead would get full access to the group case.
+ */
+static enum nmt_err
+participant_rules(struct ctx *c, json_t *errors)
+{
+	const char  *org = json_str(c->body, "organization");
+	const char  *role = json_str(c->body, "role");
+	enum nmt_err e = participant_check(c, errors);
+
+	if (e == NMT_OK && org != NULL && role != NULL &&
+	    !validate_has_error(errors, "role") && strcmp(role, "lead") == 0 &&
+	    strcmp(org, c->facts.owner_org) != 0)
+		validate_error(errors, "role", "invalid_value",
+		    "Bara den ledande organisationen kan ha rollen ledning.");
+	return e;
+}
+
 static enum nmt_err
 participant_insert(struct ctx *c, void *arg)
 {
@@ -850,26 +877,62 @@ struct encounter_out {
 	int  resent; /* the client_ref's first encounter */
 };
 
+/* The body's client_ref in lowercase into ref; NULL when none. */
+static const char *
+client_ref(struct ctx *c, char ref[UUID_TEXT])
+{
+	const char *s = json_str(c->body, "client_ref");
+	size_t      i;
+
+	if (s == NULL)
+		return NULL;
+	strlcopy(ref, s, UUID_TEXT);
+	for (i = 0; ref[i] != '\0'; i++)
+		if (ref[i] >= 'A' && ref[i] <= 'F')
+			ref[i] = (char)(ref[i] - 'A' + 'a');
+	return ref;
+}
+
+/*
+ * A client_ref already used in the operation: the caller's own resend
+ * (out->resent, nothing written) or 409 (answered) for anyone else.
+ */
+static enum nmt_err
+resend(struct ctx *c, const char *ref, struct encounter_out *out)
+{
+	char         by[UUID_TEXT];
+	enum nmt_err e;
+
+	if ((e = store_encounter_by_ref(c->db, c->params[0], ref, out->id,
+	         by)) != NMT_OK ||
+	    *out->id == '\0')
+		return e;
+	if (strcmp(by, c->actor.user_id) != 0) {
+		*out->id = '\0';
+		reply_problem(c, 409,
+		    "Referensen (client_ref) är redan använd i insatsen. "
+		    "Skicka registreringen med en ny referens.");
+		return NMT_CONFLICT;
+	}
+	out->resent = 1;
+	c->note.action = NULL; /* nothing is written */
+	return NMT_OK;
+}
+
 static enum nmt_err
 encounter_insert(struct ctx *c, void *arg)
 {
 	struct encounter_out *out = arg;
 	struct operation_rec  o;
 	struct encounter_rec  x;
-	const char           *ref = json_str(c->body, "client_ref");
 	const char           *named = json_str(c->body, "case");
 	char                  case_id[UUID_TEXT], person[UUID_TEXT];
+	char                  buf[UUID_TEXT];
+	const char           *ref = client_ref(c, buf);
 	enum nmt_err          e;
 
-	if (ref != NULL &&
-	    (e = store_encounter_by_ref(c->db, c->params[0], ref, out->id)) !=
-	        NMT_OK)
+	if (ref != NULL && ((e = resend(c, ref, out)) != NMT_OK || out->resent))
 		return e;
-	if (*out->id != '\0') {
-		out->resent = 1;
-		c->note.action = NULL; /* nothing is written */
-		return NMT_OK;
-	}
 	memset(&o, 0, sizeof(o));
 	if ((e = store_operation_get(c->db, c->params[0], 1, &o)) != NMT_OK)
 		return e;
@@ -900,17 +963,38 @@ encounter_insert(struct ctx *c, void *arg)
 	return e;
 }
 
-/* An encounter as answered: the pseudonym where the caller sees it. */
+/*
+ * An encounter as answered: restricted (no case, person, case number,
+ * creator or client_ref) unless the caller may read its case; the
+ * pseudonym where the caller may read the person.
+ */
 static enum nmt_err
 encounter_render(struct ctx *c, const struct encounter_rec *x, json_t **doc_r)
 {
-	struct facts pf;
-	enum nmt_err e;
+	static const char *const hidden[] = { "case", "person", "case_number",
+		"created_by", "client_ref" };
+	struct facts             cf, pf;
+	size_t                   i;
+	int                      sees;
+	enum nmt_err             e;
 
-	if ((e = store_person_facts(c->db, &c->actor.principal, x->person_id,
-	         c->now_text, 0, &pf)) != NMT_OK)
+	if ((e = store_case_facts(c->db, &c->actor.principal, x->case_id,
+	         c->now_text, 0, &cf)) != NMT_OK)
 		return e;
+	sees = policy_decide(&c->actor.principal, OBJ_CASE, ACT_READ, &cf) ==
+	    POLICY_ALLOW;
 	*doc_r = render_record(&encounter_record, x);
+	json_object_set_new(*doc_r, "restricted", json_boolean(!sees));
+	if (!sees) {
+		for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+			json_object_set_new(*doc_r, hidden[i], json_null());
+		return NMT_OK;
+	}
+	if ((e = store_person_facts(c->db, &c->actor.principal, x->person_id,
+	         c->now_text, 0, &pf)) != NMT_OK) {
+		json_decref(*doc_r);
+		return e;
+	}
 	if (policy_decide(&c->actor.principal, OBJ_PERSON, ACT_READ, &pf) ==
 	    POLICY_ALLOW)
 		json_object_set_new(*doc_r, "pseudonym",
@@ -1135,7 +1219,7 @@ const struct route operation_routes[] = {
 	    .action = ACT_TEAM_CHANGE,
 	    .audit = "operation.participant_add",
 	    .handler = participant_add,
-	    .check = participant_check },
+	    .check = participant_rules },
 	{ .method = "DELETE",
 	    .pattern = "/api/v1/operations/{id}/participants/{id}",
 	    .roles = OP_GATE,

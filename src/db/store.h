@@ -1083,9 +1083,13 @@ enum nmt_err store_encounter_insert(struct db *db,
     const struct encounter_rec                *e);
 enum nmt_err store_encounter_get(struct db *db, const char *id,
     struct encounter_rec *e);
-/* The encounter of the operation with client_ref into id ("" none). */
+/*
+ * The encounter of the operation with client_ref (compared as given; the
+ * API keeps it lowercase) into id and its creator's user id into
+ * created_by (both "" none).
+ */
 enum nmt_err store_encounter_by_ref(struct db *db, const char *op_id,
-    const char *client_ref, char id[UUID_TEXT]);
+    const char *client_ref, char id[UUID_TEXT], char created_by[UUID_TEXT]);
 /* A page of an operation's encounters, newest first (record_free_all). */
 enum nmt_err store_encounter_list(struct db *db, const char *op_id,
     const struct page *pg, struct encounter_rec **rows_r, size_t *n_r,

@@ -383,20 +383,22 @@ store_encounter_get(struct db *db, const char *id, struct encounter_rec *x)
 
 enum nmt_err
 store_encounter_by_ref(struct db *db, const char *op_id, const char *client_ref,
-    char id[UUID_TEXT])
+    char id[UUID_TEXT], char created_by[UUID_TEXT])
 {
 	struct db_param   p[2] = { DB_TEXT(op_id), DB_TEXT(client_ref) };
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	*id = '\0';
+	*id = *created_by = '\0';
 	if ((e = db_query(db,
-	         "SELECT id FROM operation_encounter WHERE operation_id = $1 "
-	         "AND client_ref = $2",
+	         "SELECT id, created_by FROM operation_encounter WHERE "
+	         "operation_id = $1 AND client_ref = $2",
 	         p, 2, &r)) != NMT_OK)
 		return e;
-	if (db_rows(r) > 0)
+	if (db_rows(r) > 0) {
 		copy_text(id, UUID_TEXT, r, 0, 0);
+		copy_text(created_by, UUID_TEXT, r, 0, 1);
+	}
 	db_result_free(r);
 	return NMT_OK;
 }
@@ -639,11 +641,16 @@ count(struct db *db, const char *op_id, const char *sql, long long *n_r)
 #define OP_PERSONS \
 	"SELECT x.person_id FROM operation_encounter x WHERE x.operation_id " \
 	"= $1"
-#define OP_CASES \
+#define OP_GROUP_CASE \
 	"SELECT o.case_id FROM operation o WHERE o.id = $1 AND o.case_id IS " \
-	"NOT NULL UNION SELECT x.case_id FROM operation_encounter x WHERE " \
-	"x.operation_id = $1"
+	"NOT NULL"
 
+/*
+ * Only what the operation made is counted: the persons registered at its
+ * encounters; tasks about those persons and every task on its group case;
+ * their police reports. Other activity on a case an encounter named is
+ * not the operation's and is never counted (nor revealed).
+ */
 enum nmt_err
 store_operation_summary(struct db *db, const char *op_id,
     struct operation_summary *s)
@@ -669,8 +676,8 @@ store_operation_summary(struct db *db, const char *op_id,
 	         "b.person_id = a.person_id)",
 	         &s->presumed_victims)) != NMT_OK ||
 	    (e = count(db, op_id,
-	         "SELECT COUNT(*) FROM task t WHERE t.case_id IN (" OP_CASES
-	         ")",
+	         "SELECT COUNT(*) FROM task t WHERE t.case_id IN "
+	         "(" OP_GROUP_CASE ") OR t.person_id IN (" OP_PERSONS ")",
 	         &s->tasks)) != NMT_OK ||
 	    (e = count(db, op_id,
 	         "SELECT COUNT(*) FROM pathway_event v WHERE v.type = "

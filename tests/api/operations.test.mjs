@@ -1,7 +1,9 @@
 // API.md "Operations (punktinsatser)" (issue 11): creating by role, who sees an operation,
 // the status machine from every state, If-Match, participants, scenarios, encounters only
 // while active into the group case (its team rows, pseudonymous field access), client_ref
-// resends, the team rows ending with the operation, and the computed summary.
+// resends, the team rows ending with the operation, and the computed summary. An operation never
+// reveals a case its participant cannot see (API.md "Who sees what"): not through a client_ref, the
+// encounters list or the summary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -443,7 +445,7 @@ test('the summary is computed from encounters, assessments, tasks and pathway ev
     body: { type: 'permit_applied', date: today() } }), 201);
   const s = await api(srv, 'GET', `${opUrl(op.id)}/summary`, { auth: U.av });
   assertStatus(s, 200);
-  assert.deepEqual(s.json, { persons: 4, children: 1, presumed_victims: 1, tasks: 2, police_reports: 2,
+  assert.deepEqual(s.json, { persons: 4, children: 1, presumed_victims: 1, tasks: 1, police_reports: 2,
     by_citizenship: [{ citizenship: 'RO', persons: 2 }, { citizenship: null, persons: 1 },
       { citizenship: 'TH', persons: 1 }] });
   const empty = await api(srv, 'GET', `${opUrl((await createOp()).id)}/summary`, { auth: U.rksyd });
@@ -458,4 +460,142 @@ test('the immediate needs are a served vocabulary', async () => {
   assert.ok(v.json.immediate_needs.every((t) => t.label.sv && t.label.en));
   assert.deepEqual(v.json.operation_statuses.map((t) => t.code),
     ['planned', 'active', 'completed', 'evaluated', 'cancelled']);
+});
+
+// ---- an operation never reveals a case the caller cannot see ----
+
+/** The operation's encounters as `who` lists them. */
+const encountersOf = (who, id) => listAll(srv, `${opUrl(id)}/encounters`, { auth: who });
+
+test('a client_ref used by another user is 409 naming no case or person; nothing written', async () => {
+  const op = await activeOp();
+  const named = await createCase(srv, U.pol, { county: '12' });
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${named.id}`, { auth: U.av }), 404, 'av does not see it');
+  const ref = randomId();
+  const first = await encounter(U.pol, op.id, person({ case: named.id, client_ref: ref }));
+  assertStatus(first, 201);
+  const before = (await audit(`action=operation.encounter`)).length;
+  const r = await encounter(U.av, op.id, person({ client_ref: ref }));
+  assertStatus(r, 409);
+  for (const secret of [named.id, named.number, first.json.person, first.json.id, U.pol.username])
+    assert.ok(!r.text.includes(secret), `the 409 names nothing of the case (${secret})`);
+  assert.equal((await encountersOf(U.pol, op.id)).length, 1, 'nothing written');
+  assert.equal((await getOp(U.rksyd, op.id)).json.case, null, 'no group case made');
+  assert.equal((await audit(`action=operation.encounter`)).length, before);
+  // A coordinator who sees the operation is another user too.
+  assertStatus(await encounter(U.rksyd, op.id, person({ client_ref: ref })), 409);
+  // The one who registered it gets the first encounter again.
+  const again = await encounter(U.pol, op.id, person({ client_ref: ref, pseudonym: 'Annan' }));
+  assertStatus(again, 200);
+  assert.deepEqual(again.json, first.json);
+});
+
+test('client_ref is one reference in any letter case, kept lowercase; not a UUID is 400', async () => {
+  const op = await activeOp();
+  const ref = randomId();
+  const first = await encounter(U.av, op.id, person({ client_ref: ref.toUpperCase() }));
+  assertStatus(first, 201);
+  assert.equal(first.json.client_ref, ref);
+  const again = await encounter(U.av, op.id, person({ client_ref: ref }));
+  assertStatus(again, 200);
+  assert.deepEqual(again.json, first.json);
+  const mixed = await encounter(U.av, op.id, person({ client_ref: ref.slice(0, 4).toUpperCase() + ref.slice(4) }));
+  assertStatus(mixed, 200);
+  assert.equal(mixed.json.id, first.json.id);
+  assertFieldError(await encounter(U.av, op.id, person({ client_ref: `${ref.slice(0, 35)}g` })), 'client_ref');
+  assertFieldError(await encounter(U.av, op.id, person({ client_ref: ref.replaceAll('-', '') })), 'client_ref');
+  assert.equal((await encountersOf(U.rksyd, op.id)).length, 1);
+  const c = (await api(srv, 'GET', `/api/v1/cases/${first.json.case}`, { auth: U.pol })).json;
+  assert.equal(c.persons.length, 1, 'one person');
+});
+
+test('the encounters list shows a case, person and creator only to those who may read the case', async () => {
+  const op = await activeOp();
+  const named = await createCase(srv, U.pol, { county: '12' });
+  const hidden = await encounter(U.pol, op.id, person({ case: named.id, client_ref: randomId(), needs: ['shelter'] }));
+  assertStatus(hidden, 201);
+  const own = await encounter(U.av, op.id, person());
+  assertStatus(own, 201);
+  const byId = (items) => new Map(items.map((e) => [e.id, e]));
+  const av = await api(srv, 'GET', `${opUrl(op.id)}/encounters`, { auth: U.av });
+  assertStatus(av, 200);
+  for (const secret of [named.id, named.number, hidden.json.person, U.pol.username, hidden.json.client_ref])
+    assert.ok(!av.text.includes(secret), `the list names nothing of the hidden case (${secret})`);
+  const seen = byId(av.json.items);
+  assert.equal(seen.size, 2, 'every encounter is listed: the count is the summary\'s');
+  const h = seen.get(hidden.json.id);
+  assert.deepEqual([h.restricted, h.case, h.person, h.case_number, h.created_by, h.client_ref, 'pseudonym' in h],
+    [true, null, null, null, null, null, false]);
+  assert.deepEqual(h.needs, ['shelter']);
+  const o = seen.get(own.json.id);
+  assert.deepEqual([o.restricted, o.case, o.person, o.created_by], [false, own.json.case, own.json.person, U.av.username]);
+  const pol = byId(await encountersOf(U.pol, op.id)).get(hidden.json.id);
+  assert.deepEqual([pol.restricted, pol.case, pol.case_number, pol.person, pol.created_by],
+    [false, named.id, named.number, hidden.json.person, U.pol.username]);
+  // A support participant reads the group case while the operation runs; once it has ended, not.
+  assert.equal(byId(await encountersOf(U.skv, op.id)).get(own.json.id).restricted, false);
+  await moveTo((await getOp(U.rksyd, op.id)).json, 'completed');
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${own.json.case}`, { auth: U.skv }), 404);
+  const after = await api(srv, 'GET', `${opUrl(op.id)}/encounters`, { auth: U.skv });
+  assertStatus(after, 200);
+  assert.ok(after.json.items.every((e) => e.restricted && e.case === null && e.person === null));
+  assert.ok(!after.text.includes(own.json.case) && !after.text.includes(own.json.person));
+});
+
+test('the summary counts only what the operation produced, never other activity of a named case', async () => {
+  const op = await activeOp();
+  const named = await createCase(srv, U.pol, { county: '12' });
+  const other = await createPerson(srv, U.pol, named.id, { age_estimate: 12, citizenship: 'PL' });
+  const met = await encounter(U.pol, op.id, person({ case: named.id, citizenship: 'RO' }));
+  assertStatus(met, 201);
+  const task = (body) => api(srv, 'POST', `/api/v1/cases/${named.id}/tasks`, { auth: U.pol,
+    body: { organization: 'MIGRATIONSVERKET', title: 'Betänketid', access: 'pseudonymous', ...body } });
+  // The named case's own activity: a task about no one, one about its other person, a police report.
+  assertStatus(await task({}), 201);
+  assertStatus(await task({ person: other.id }), 201);
+  const report = (p) => api(srv, 'POST', `/api/v1/persons/${p}/pathway/events`, { auth: U.pol,
+    body: { type: 'police_report_filed', date: today() } });
+  assertStatus(await report(other.id), 201);
+  const s0 = await api(srv, 'GET', `${opUrl(op.id)}/summary`, { auth: U.av });
+  assertStatus(s0, 200);
+  assert.deepEqual(s0.json, { persons: 1, children: 0, presumed_victims: 0, tasks: 0, police_reports: 0,
+    by_citizenship: [{ citizenship: 'RO', persons: 1 }] });
+  // What concerns the person met counts.
+  assertStatus(await task({ person: met.json.person }), 201);
+  assertStatus(await report(met.json.person), 201);
+  // And every task on the group case.
+  const g = await encounter(U.av, op.id, person());
+  assertStatus(g, 201);
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${g.json.case}/tasks`, { auth: U.pol,
+    body: { organization: 'SOS-AVV', title: 'Vård', access: 'pseudonymous' } }), 201);
+  const s1 = await api(srv, 'GET', `${opUrl(op.id)}/summary`, { auth: U.av });
+  assert.deepEqual([s1.json.persons, s1.json.tasks, s1.json.police_reports, s1.json.children], [2, 2, 1, 0]);
+});
+
+test('role lead is the lead organization\'s only: another organization as lead is 400 naming role', async () => {
+  const op = await createOp();
+  const parts = async () => (await getOp(U.rksyd, op.id)).json.participants.map((p) => [p.organization, p.role]);
+  const was = await parts();
+  assertFieldError(await addPart(U.rksyd, op.id, { organization: 'ARBETSMILJOVERKET', role: 'lead' }), 'role');
+  assertFieldError(await addPart(U.nmt, op.id, { organization: 'SOS-AVV', username: U.sos.username, role: 'lead' }),
+    'role');
+  assert.deepEqual(await parts(), was, 'nothing added');
+  const polUser = await addPart(U.rksyd, op.id, { organization: 'POLISEN-SYD', username: U.pol.username, role: 'lead' });
+  assertStatus(polUser, 201, 'a user of the lead organization may lead');
+  assert.equal(polUser.json.role, 'lead');
+});
+
+test('a stale If-Match on a cancelled operation answers as on a closed case: the state first (409)', async () => {
+  // The platform's order (write.c): the object's state is asked before the change checks its version.
+  const c = await createCase(srv, U.pol, { county: '12' });
+  const closed = await api(srv, 'PATCH', `/api/v1/cases/${c.id}`, { auth: U.pol, ifMatch: `"${c.version}"`,
+    body: { status: 'closed', closing_reason: 'contact_lost' } });
+  assertStatus(closed, 200);
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${c.id}`, { auth: U.pol, ifMatch: `"${c.version}"`,
+    body: { title: 'Efteråt' } }), 409, 'a closed case, stale version');
+  const op = await moveTo(await createOp(), 'cancelled');
+  assertStatus(await patch(U.rksyd, op, { title: 'Efteråt' }, `"${op.version - 1}"`), 409);
+  assertStatus(await patch(U.rksyd, op, { title: 'Efteråt' }), 409);
+  const live = await createOp();
+  assertStatus(await patch(U.rksyd, live, { title: 'Ny' }, '"9"'), 412, 'a live operation, stale version');
 });

@@ -307,16 +307,22 @@ export async function render(ctx) {
 		return dataTable({
 			id: 'encounters-table', caption: t('operation.encounters'), stack: true, items,
 			empty: { id: 'encounters-empty', text: t('operation.noEncounters') },
-			rowProps: (e) => ({ dataset: { id: e.id, person: e.person } }),
+			rowProps: (e) => ({ dataset: { id: e.id, person: e.person || '' } }),
 			columns: [
 				{ key: 'pseudonym', label: t('field.pseudonym'), rowHeader: true,
-				  cell: (e) => h('a', { href: `#/persons/${encodeURIComponent(e.person)}` }, e.pseudonym || t('dash')) },
+				  cell: (e) => (e.person
+				    ? h('a', { href: `#/persons/${encodeURIComponent(e.person)}` }, e.pseudonym || t('dash'))
+				    : t('dash')) },
 				{ key: 'gender', label: t('field.gender'), cell: (e) => vocab.label('genders', e.gender) },
 				{ key: 'age', label: t('operation.col.age'), cell: (e) => ageText(e) },
 				{ key: 'citizenship', label: t('field.citizenship'), cell: (e) => (e.citizenship ? ref.nameOf(countries, e.citizenship) : t('dash')) },
 				{ key: 'needs', label: t('field.needs'), cell: (e) => (e.needs || []).map((n) => vocab.label('immediate_needs', n)).join(', ') || t('dash') },
-				{ key: 'case', label: t('operation.col.case'), cell: (e) => h('a', { href: `#/cases/${encodeURIComponent(e.case)}` }, e.case_number) },
-				{ key: 'at', label: t('operation.col.registered'), cell: (e) => `${formatDateTime(e.created_at)} (${e.created_by})` },
+				// A restricted encounter (its case not readable) names no case, person or creator.
+				{ key: 'case', label: t('operation.col.case'), cell: (e) => (e.restricted || !e.case
+				    ? h('span', { class: 'muted' }, t('operation.restricted'))
+				    : h('a', { href: `#/cases/${encodeURIComponent(e.case)}` }, e.case_number)) },
+				{ key: 'at', label: t('operation.col.registered'), cell: (e) => (e.created_by
+				    ? `${formatDateTime(e.created_at)} (${e.created_by})` : formatDateTime(e.created_at)) },
 			],
 		});
 	}
