@@ -200,10 +200,16 @@ test('ε is read as written: at most three decimals, from 0.001, no exponent; 40
   const one = await raw(' 0.333 ');
   assertStatus(one, 201, 'white space around the number');
   assert.match(one.text, /"epsilon":0\.333[,}]/);
-  assert.equal(await count(srv, `SELECT spent_micro FROM stat_budget WHERE year = ${y}`), 383000);
+  const spaced = await api(srv, 'POST', '/api/v1/stats/releases', {
+    auth: U.analyst, headers: { 'content-type': 'application/json' },
+    rawBody: `{ "epsilon" :\n\t0.002 , "by": ["gender"], "measure": "persons", "year": ${y} }`,
+  });
+  assertStatus(spaced, 201, 'ε first, with white space');
+  assert.equal(spaced.json.epsilon, 0.002);
+  assert.equal(await count(srv, `SELECT spent_micro FROM stat_budget WHERE year = ${y}`), 385000);
   const list = await api(srv, 'GET', `/api/v1/stats/releases?year=${y}`, { auth: U.analyst });
   assertStatus(list, 200);
-  assert.match(list.text, /"budget":\{"year":2020,"budget":1\.0,"spent":0\.383,"remaining":0\.617\}/);
+  assert.match(list.text, /"budget":\{"year":2020,"budget":1\.0,"spent":0\.385,"remaining":0\.615\}/);
   assert.match(list.text, /"epsilon":0\.05[,}]/);
   const read = await api(srv, 'GET', `/api/v1/stats/releases/${ok.json.id}`, { auth: U.analyst });
   assert.match(read.text, /"epsilon":0\.05[,}]/);
