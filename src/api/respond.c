@@ -92,7 +92,14 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 		return;
 	}
 	c->replied = 1;
-	body = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	/*
+	 * Reals with 15 significant digits: the API's reals are decimals
+	 * of at most six decimals (ε in micro-units), so 0.05 reads 0.05,
+	 * not jansson's default 17 digits (0.050000000000000003).
+	 */
+	body = doc != NULL ?
+	    json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15)) :
+	    NULL;
 	json_decref(doc);
 	if (body == NULL) {
 		/* A document that cannot be built is a fault, not a 2xx. */

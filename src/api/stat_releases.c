@@ -9,9 +9,14 @@
  * two-sided geometric noise at ε to each count (domain/dp.c), clamps at
  * 0, and stores the result, which is never changed (migration 0025). In
  * the same transaction (api_write) it spends ε from the year's budget
- * with one conditional UPDATE: past the budget 409 and nothing stored.
+ * with one conditional UPDATE: past the budget 409 and nothing stored
+ * but the refusal's audit entry (audit_release_refused()).
  * The budget is nmtd's --stats-epsilon-budget (NMT_STATS_EPSILON_BUDGET,
  * a decimal with at most three decimals, default 1.0; core/config.c).
+ * ε is decided on the number as written in the body (jansson keeps no
+ * number's text): at most three decimals, no exponent, from 0.001; kept
+ * and answered in micro-units (respond.c dumps reals with 15 digits, so
+ * 0.05 reads 0.05).
  * Callers: the analyst and the secretariat's coordinators (policy.c,
  * OBJ_STAT_RELEASE). Audited as stats.release (stat_release:<id>); the
  * reads as the router audits reads.
@@ -21,7 +26,6 @@
  * year); the domains are the vocabularies and reference tables of each
  * dimension, "unknown" included.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,18 +42,132 @@
 
 #define MAX_DIMS 2
 
-/* ---- the budget ---- */
+/* ---- ε as written ---- */
 
-/* ε as micro-units when it has at most three decimals, else -1. */
-static int64_t
-epsilon_micro(double eps)
+static size_t
+skip_ws(const char *s, size_t n, size_t i)
 {
-	double milli = eps * 1000.0;
-
-	if (!(eps > 0) || eps > 1000000 || fabs(milli - round(milli)) > 1e-6)
-		return -1;
-	return (int64_t)round(milli) * 1000;
+	while (i < n && strchr(" \t\r\n", s[i]) != NULL && s[i] != '\0')
+		i++;
+	return i;
 }
+
+/* s[i] is a string's opening quote: the index after its closing one. */
+static size_t
+skip_string(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* The index after the JSON value that starts at s[i]. */
+static size_t
+skip_value(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+
+	for (; i < n; i++) {
+		if (s[i] == '"') {
+			i = skip_string(s, n, i) - 1;
+			if (depth == 0)
+				return i + 1;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			if (depth == 0)
+				return i;
+			if (--depth == 0)
+				return i + 1;
+		} else if (depth == 0 && strchr(", \t\r\n", s[i]) != NULL) {
+			return i;
+		}
+	}
+	return n;
+}
+
+/*
+ * The text of member name of the JSON object in s (n bytes, already
+ * parsed as valid JSON) into *lit, *len; -1 when no member is written
+ * with exactly that name (an escaped one is not found).
+ */
+static int
+member_text(const char *s, size_t n, const char *name, const char **lit,
+    size_t *len)
+{
+	size_t i = skip_ws(s, n, 0), key, end, v;
+	int    match;
+
+	if (i >= n || s[i] != '{')
+		return -1;
+	for (i++;;) {
+		if ((i = skip_ws(s, n, i)) >= n || s[i] != '"')
+			return -1;
+		key = i + 1;
+		end = skip_string(s, n, i);
+		match = end - key - 1 == strlen(name) &&
+		    memcmp(s + key, name, strlen(name)) == 0;
+		if ((i = skip_ws(s, n, end)) >= n || s[i] != ':')
+			return -1;
+		v = skip_ws(s, n, i + 1);
+		i = skip_value(s, n, v);
+		if (match) {
+			*lit = s + v;
+			*len = i - v;
+			return 0;
+		}
+		if ((i = skip_ws(s, n, i)) >= n || s[i] != ',')
+			return -1;
+		i++;
+	}
+}
+
+/*
+ * ε as written (lit, len bytes) in micro-units: a decimal with at most
+ * three decimals (no sign, no exponent) from 0.001 to 1000000, else -1.
+ * Decided on the text, never on a double: 0.0010000000000000000001 or
+ * 1e-3 is refused, not rounded.
+ */
+static int64_t
+epsilon_micro(const char *lit, size_t len)
+{
+	int64_t whole = 0, milli = 0;
+	size_t  i, d = 0;
+
+	for (i = 0; i < len && i < 8 && lit[i] >= '0' && lit[i] <= '9'; i++)
+		whole = whole * 10 + (lit[i] - '0');
+	if (i == 0)
+		return -1;
+	if (i < len && lit[i] == '.') {
+		for (i++; i < len && d < 3 && lit[i] >= '0' && lit[i] <= '9';
+		     i++, d++)
+			milli = milli * 10 + (lit[i] - '0');
+		if (d == 0)
+			return -1;
+		for (; d < 3; d++)
+			milli *= 10;
+	}
+	if (i != len || whole * 1000 + milli < 1 ||
+	    whole * 1000 + milli > 1000000000)
+		return -1;
+	return (whole * 1000 + milli) * 1000;
+}
+
+/* The request's ε in micro-units (epsilon_micro()), -1 when not valid. */
+static int64_t
+request_epsilon(const struct ctx *c)
+{
+	const char *lit;
+	size_t      len;
+
+	if (member_text(c->req->body, c->req->body_len, "epsilon", &lit,
+	        &len) != 0)
+		return -1;
+	return epsilon_micro(lit, len);
+}
+
+/* ---- the budget ---- */
 
 /* The year's budget (nmtd --stats-epsilon-budget), micro-units. */
 static int64_t
@@ -360,6 +478,7 @@ struct release_job {
 	struct stat_release r;
 	struct by           by;
 	double              eps;
+	int                 refused; /* past the budget */
 };
 
 static enum nmt_err
@@ -377,6 +496,7 @@ release_write(struct ctx *c, void *arg)
 	if (e != NMT_OK)
 		return e;
 	if (!spent) {
+		j->refused = 1;
 		reply_problem(c, 409,
 		    "Årets integritetsbudget (ε) räcker inte till den här "
 		    "publiceringen.");
@@ -414,34 +534,67 @@ release_check(struct ctx *c, json_t *errors)
 		    "En eller två olika dimensioner som gäller för måttet, "
 		    "kommaseparerade (t.ex. gender,age_band).");
 	if (eps != NULL && !validate_has_error(errors, "epsilon")) {
-		m = epsilon_micro(json_number_value(eps));
+		m = request_epsilon(c);
 		if (m < 0 || m > budget_of(c))
 			validate_error(errors, "epsilon", "out_of_range",
-			    "ε ska vara större än 0, ha högst tre decimaler "
-			    "och rymmas i årets budget.");
+			    "epsilon: ett tal från 0.001 med högst tre "
+			    "decimaler som ryms i årets budget.");
 	}
 	return NMT_OK;
+}
+
+/* Nothing to change: the refusal's audit entry is the whole write. */
+static enum nmt_err
+no_change(struct ctx *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+	return NMT_OK;
+}
+
+/*
+ * A release refused past the budget (409, rolled back) is audited as
+ * stats.release with the request and its outcome in the object, never a
+ * count: "stat_release:refused;measure=M;by=D[,D];year=Y;epsilon=E".
+ * Written after the answer is made and before it leaves; the answer
+ * stays the 409 (api_write replies only when nothing has).
+ */
+static void
+audit_release_refused(struct ctx *c, const struct stat_release *r)
+{
+	memset(&c->note, 0, sizeof(c->note));
+	c->note.action = "stats.release";
+	snprintf(c->note.object, sizeof(c->note.object),
+	    "stat_release:refused;measure=%s;by=%s;year=%d;epsilon=%lld.%03lld",
+	    r->measure, r->by, r->year,
+	    (long long)(r->epsilon_micro / DP_MICRO),
+	    (long long)(r->epsilon_micro % DP_MICRO / 1000));
+	api_write(c, no_change, NULL);
 }
 
 static void
 release_create(struct ctx *c)
 {
 	struct release_job j;
+	enum nmt_err       e;
 
 	memset(&j, 0, sizeof(j));
 	by_text(json_object_get(c->body, "by"), j.r.by);
 	by_parse(json_str(c->body, "measure"), j.r.by, &j.by);
-	j.eps = json_number_value(json_object_get(c->body, "epsilon"));
 	token_uuid(j.r.id);
 	strlcopy(j.r.measure, json_str(c->body, "measure"),
 	    sizeof(j.r.measure));
 	j.r.year = (int)json_integer_value(json_object_get(c->body, "year"));
-	j.r.epsilon_micro = epsilon_micro(j.eps);
+	j.r.epsilon_micro = request_epsilon(c);
+	j.eps = (double)j.r.epsilon_micro / DP_MICRO;
 	strlcopy(j.r.created_at, c->now_text, sizeof(j.r.created_at));
 	strlcopy(j.r.created_by, c->actor.username, sizeof(j.r.created_by));
-	if (api_write(c, release_write, &j) == NMT_OK)
+	e = api_write(c, release_write, &j);
+	if (e == NMT_OK)
 		reply_created(c, "/api/v1/stats/releases", j.r.id,
 		    release_render(&j.r, 1));
+	else if (j.refused)
+		audit_release_refused(c, &j.r);
 	free(j.r.cells);
 }
 

@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "api/stats_export.h"
 #include "core/util.h"
+#include "db/store_stat_record.h"
 #include "db/store_stats.h"
 
 /* The parameters every statistics route reads. */
@@ -85,8 +86,8 @@ parse_by(const char *by, struct stats_query *q, json_t *errors)
 
 /*
  * The filters: year (required when need_year), region (a known region),
- * source (absent, "all" or a well-formed source name; a name counts
- * persons only).
+ * source (absent, "all" or the name of a source records were imported
+ * under; a name counts persons only).
  */
 static void
 parse_filters(struct ctx *c, struct params *p, int need_year, json_t *errors)
@@ -119,6 +120,13 @@ parse_filters(struct ctx *c, struct params *p, int need_year, json_t *errors)
 		    p->q.measure != STATS_PERSONS)
 			validate_error(errors, "source", "invalid_value",
 			    "source: importerade poster räknar bara personer.");
+		else if (strcmp(source, "all") != 0 &&
+		    (store_stat_source_exists(c->db, source, &found) !=
+		            NMT_OK ||
+		        !found))
+			validate_error(errors, "source", "invalid_value",
+			    "source: inga poster har importerats under det "
+			    "namnet.");
 		else
 			p->q.source = source;
 	}

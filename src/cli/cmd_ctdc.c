@@ -3,12 +3,13 @@
  * export ctdc --year Y [--out FILE] [--k K]`: the CTDC global data set
  * layout (domain/ctdc.c) in and out of the statistics.
  *
- * Import: the file is read line by line (CRLF or LF; a NUL or invalid
- * UTF-8 stops it naming the line), parsed by libcsv (';', quotes,
- * strict), its header checked before any row, every row mapped; the
- * first bad line stops everything with "line N, column NAME: reason"
- * and nothing is written. Then all records go in in one transaction
- * with the statistics' summary of the source rebuilt
+ * Import: the source's name follows the API's rule for source=NAME
+ * (stats_source_valid()), else nothing is read. The file is read line by
+ * line (CRLF or LF; a NUL or invalid UTF-8 stops it naming the line),
+ * parsed by libcsv (';', quotes, strict), its header checked before any
+ * row, every row mapped; the first bad line stops everything with "line
+ * N, column NAME: reason" and nothing is written. Then all records go in
+ * in one transaction with the statistics' summary of the source rebuilt
  * (store_stats_summarize()) and the audit entry (stat_record.import:
  * source, counts, the file's BLAKE2b digest). A record's key is the
  * BLAKE2b digest of its normalised fields and its occurrence among
@@ -37,6 +38,7 @@
 #include "db/store_stats.h"
 #include "domain/calendar.h"
 #include "domain/ctdc.h"
+#include "domain/stats.h"
 
 #define RECORD_KEY_BYTES 16
 
@@ -319,17 +321,6 @@ import_write(struct cli *cli, const char *source, const struct import *im,
 	return e;
 }
 
-/* A source name: 1-40 of a-z 0-9 - _, not "own" or "all". */
-static int
-source_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > 40 || strcmp(s, "own") == 0 || strcmp(s, "all") == 0)
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
-}
-
 /* This year in Sweden: the latest plausible year of registration. */
 static int
 current_year(void)
@@ -390,8 +381,9 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		fputs("usage: nmtctl import ctdc FILE --source NAME\n", stderr);
 		return 2;
 	}
-	if (!source_valid(argv[3])) {
-		fputs("nmtctl: --source: 1-40 of a-z 0-9 - _, not own or all\n",
+	if (!stats_source_valid(argv[3])) {
+		fputs("nmtctl: --source: 1 to 64 letters, digits, '.', '_' and "
+		      "'-', starting with a letter or digit, not all or own\n",
 		    stderr);
 		return 2;
 	}

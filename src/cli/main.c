@@ -66,8 +66,9 @@ static const struct command {
 	{ "import", cmd_import, "import ctdc FILE --source NAME\n",
 	    "Loads a file in the CTDC global data set layout (semicolon CSV "
 	    "with the\npublished header) as statistical records with no "
-	    "identity, counted under\nsource=NAME (1-40 of a-z 0-9 - _, not "
-	    "own or all). A bad line stops it\nnaming the line and column; "
+	    "identity, counted under\nsource=NAME (1-64 letters, digits, "
+	    "'.', '_', '-', starting with a letter\nor digit, not own or all). "
+	    "A bad line stops it naming the line and column;\n"
 	    "nothing is imported then. Importing the\nsame file again adds "
 	    "nothing. Progress on stderr, the counts on stdout.\n" },
 	{ "export", cmd_export, "export ctdc --year Y [--out FILE] [--k K]\n",

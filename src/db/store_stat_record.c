@@ -16,6 +16,23 @@
 #include "db/store_stat_record.h"
 #include "domain/calendar.h"
 
+enum nmt_err
+store_stat_source_exists(struct db *db, const char *source, int *found)
+{
+	struct db_param   p[1] = { DB_TEXT(source) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*found = 0;
+	e = db_query(db, "SELECT 1 FROM stat_record WHERE source = $1 LIMIT 1",
+	    p, 1, &r);
+	if (e != NMT_OK)
+		return e;
+	*found = db_rows(r) > 0;
+	db_result_free(r);
+	return NMT_OK;
+}
+
 static int
 str_cmp_indirect(const void *a, const void *b)
 {

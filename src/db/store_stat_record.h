@@ -34,6 +34,13 @@ enum nmt_err store_stat_records_add(struct db *db, const char *source,
     void *arg);
 
 /*
+ * Whether any record was imported under source (a well-formed name,
+ * stats_source_valid()) into *found (1 or 0). Errors: the database's.
+ */
+enum nmt_err store_stat_source_exists(struct db *db, const char *source,
+    int *found);
+
+/*
  * The system's own persons registered in year (the civil year in Sweden
  * of the person's created_at, as the statistics count it) as records
  * (no identity, no id): gender, age band at registration

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, startServer, addUserWithToken, api, assertStatus, createCase, createPerson,
+  ROOT, startServer, addUserWithToken, api, assertStatus, assertFieldError, createCase, createPerson,
 } from './harness.mjs';
 
 const HEADER = fs.readFileSync(path.join(ROOT, 'data', 'ctdc', 'ctdc-layout.csv'), 'utf8').replace(/\r?\n$/, '');
@@ -275,11 +275,31 @@ test('a bad line stops the import with its line number and column; nothing is im
   assert.match(r.stderr, /line 1, column 1: expected the publisher's terms-of-use notice/);
   assert.equal(await sourceCount('bad'), 0, 'nothing imported');
   assert.equal((await srv.db.exec(`SELECT count(*) FROM stat_source WHERE source = 'bad';`)).trim(), '0');
-  // The source's name.
-  for (const name of ['own', 'all', 'Big', 'a b', 'x'.repeat(41), '']) {
+  // The source's name: exactly the rule of GET /api/v1/stats?source=NAME.
+  for (const name of ['own', 'all', '-cmd', '-1', '.x', '_x', 'a b', 'a/b', 'å', 'x'.repeat(65), '']) {
     r = await srv.ctl(['import', 'ctdc', path.join(dir, 'ctdc.csv'), '--source', name]);
     assert.equal(r.code, 2, name);
-    assert.match(r.stderr, /--source: /, name);
+    assert.match(r.stderr, /--source: 1 to 64 letters, digits/, name);
+    assert.equal(await sourceCount(name), 0, `nothing imported under ${JSON.stringify(name)}`);
+    const q = await api(srv, 'GET', `/api/v1/stats?measure=persons&by=gender&source=${encodeURIComponent(name)}`,
+      { auth: U.analyst });
+    if (name !== 'all') assertFieldError(q, 'source', `the API refuses ${JSON.stringify(name)} too`);
+  }
+});
+
+test('a source name the API takes is one the import takes, and the API counts it', async () => {
+  const rows = generate(40, 7, '2019');
+  const file = path.join(dir, 'names.csv');
+  fs.writeFileSync(file, fileOf(rows));
+  for (const name of ['Big.src_1-x', '9' + 'x'.repeat(63)]) {
+    const r = await srv.ctl(['import', 'ctdc', file, '--source', name]);
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.equal(await sourceCount(name), rows.length, name);
+    const q = await api(srv, 'GET', `/api/v1/stats?measure=persons&by=year&source=${encodeURIComponent(name)}`,
+      { auth: U.analyst });
+    assertStatus(q, 200, name);
+    assert.equal(q.json.filters.source, name);
+    assert.equal(q.json.totals.all, rows.length, name);
   }
 });
 

@@ -285,13 +285,24 @@ test('sources: own, an import source by name, and all', async () => {
     r = await get(U.analyst, `by=${by}&source=all`);
     assertTable(r, by, count(every, by));
   }
-  // A year filter on imported records; an unknown source is an empty table.
+  // A year filter on imported records: a year with none of them is an empty table.
   assertTable(await get(U.analyst, 'by=gender&source=ctdc-2019&year=2019'), ['gender'],
     count(src, ['gender'], (x) => x.year === '2019'));
-  const r = await get(U.analyst, 'by=gender&source=nothing-here');
-  assertStatus(r, 200);
-  assert.deepEqual(r.json.cells, []);
-  assert.equal(r.json.totals.all, 0);
+  const none = await get(U.analyst, 'by=gender&source=ctdc-2019&year=2001');
+  assertStatus(none, 200);
+  assert.deepEqual(none.json.cells, []);
+  assert.equal(none.json.totals.all, 0);
+});
+
+test('a source no record was imported under is 400 naming source, not an empty table', async () => {
+  for (const name of ['nothing-here', 'nonexist', 'CTDC-2019', 'ctdc-2019.']) {
+    const r = await get(U.analyst, `by=gender&source=${encodeURIComponent(name)}`);
+    assertFieldError(r, 'source', name);
+    assert.doesNotMatch(r.text, new RegExp(name.replace('.', '\\.')), 'the name is not echoed');
+  }
+  for (const q of ['/api/v1/stats/eurostat?year=2019&source=nonexist', '/api/v1/stats?by=gender&source=-1']) {
+    assertFieldError(await api(srv, 'GET', q, { auth: U.analyst }), 'source', q);
+  }
 });
 
 test('the summary of imported records (nmtctl stats summarize) answers the same, and never stale', async () => {

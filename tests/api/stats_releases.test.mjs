@@ -178,6 +178,60 @@ test('bad input: 400 naming the field, nothing stored or spent', async () => {
   assert.equal(await count(srv, `SELECT count(*) FROM stat_budget WHERE year = ${y}`), 0);
 });
 
+test('ε is read as written: at most three decimals, from 0.001, no exponent; 400 naming epsilon, nothing spent', async () => {
+  const y = 2020;
+  const raw = (eps) => api(srv, 'POST', '/api/v1/stats/releases', {
+    auth: U.analyst, headers: { 'content-type': 'application/json' },
+    rawBody: `{"measure":"persons","by":["gender"],"year":${y},"epsilon":${eps}}`,
+  });
+  for (const eps of ['0.10000000000000000000000000000000000001', '0.0010000000000000000001', '0.1000',
+    '5e-324', '1e-3', '1E0', '0.5e0', '1e300', '1000000.001', '12345678', '0.0009', '0.000', '-0.1']) {
+    const r = await raw(eps);
+    assertFieldError(r, 'epsilon', eps);
+  }
+  assert.equal(await count(srv, `SELECT count(*) FROM stat_release WHERE year = ${y}`), 0, 'nothing stored');
+  assert.equal(await count(srv, `SELECT count(*) FROM stat_budget WHERE year = ${y}`), 0, 'nothing spent');
+
+  // A plain decimal reads back as written, also in the budget, as JSON numbers.
+  const ok = await raw('0.05');
+  assertStatus(ok, 201);
+  assert.match(ok.text, /"epsilon":0\.05[,}]/);
+  assert.equal(ok.json.epsilon, 0.05);
+  const one = await raw(' 0.333 ');
+  assertStatus(one, 201, 'white space around the number');
+  assert.match(one.text, /"epsilon":0\.333[,}]/);
+  const spaced = await api(srv, 'POST', '/api/v1/stats/releases', {
+    auth: U.analyst, headers: { 'content-type': 'application/json' },
+    rawBody: `{ "epsilon" :\n\t0.002 , "by": ["gender"], "measure": "persons", "year": ${y} }`,
+  });
+  assertStatus(spaced, 201, 'ε first, with white space');
+  assert.equal(spaced.json.epsilon, 0.002);
+  assert.equal(await count(srv, `SELECT spent_micro FROM stat_budget WHERE year = ${y}`), 385000);
+  const list = await api(srv, 'GET', `/api/v1/stats/releases?year=${y}`, { auth: U.analyst });
+  assertStatus(list, 200);
+  assert.match(list.text, /"budget":\{"year":2020,"budget":1\.0,"spent":0\.385,"remaining":0\.615\}/);
+  assert.match(list.text, /"epsilon":0\.05[,}]/);
+  const read = await api(srv, 'GET', `/api/v1/stats/releases/${ok.json.id}`, { auth: U.analyst });
+  assert.match(read.text, /"epsilon":0\.05[,}]/);
+});
+
+test('a release refused past the budget is audited as stats.release with its outcome, no counts', async () => {
+  const y = 2019;
+  assertStatus(await release(srv, U.analyst, { measure: 'persons', by: ['gender'], year: y, epsilon: 0.9 }), 201);
+  const before1 = await count(srv, `SELECT count(*) FROM audit WHERE action = 'stats.release'`);
+  const over = await release(srv, U.nat, { measure: 'persons', by: ['gender', 'child'], year: y, epsilon: 0.25 });
+  assertStatus(over, 409, 'past the budget');
+  const rows = (await srv.db.exec(`SELECT object FROM audit WHERE action = 'stats.release'
+    AND object LIKE 'stat_release:refused;%;year=${y};%'`)).trim().split('\n').filter(Boolean);
+  assert.deepEqual(rows, ['stat_release:refused;measure=persons;by=gender,child;year=2019;epsilon=0.250']);
+  assert.equal(await count(srv, `SELECT count(*) FROM audit WHERE action = 'stats.release'`), before1 + 1,
+    'one entry for the refusal');
+  assert.equal(await count(srv, `SELECT count(*) FROM audit WHERE action = 'stats.release'
+    AND object LIKE 'stat_release:refused;%;year=${y};%' AND actor = '${U.nat.username}'`), 1, 'the refusal names its caller');
+  assert.equal(await count(srv, `SELECT count(*) FROM stat_release WHERE year = ${y}`), 1, 'nothing stored');
+  assert.equal(await count(srv, `SELECT spent_micro FROM stat_budget WHERE year = ${y}`), 900000, 'nothing spent');
+});
+
 test('a release never changes: no PATCH or DELETE, and the database refuses an UPDATE or DELETE', async () => {
   const r = await release(srv, U.analyst, { measure: 'persons', by: ['child'], year: 2022, epsilon: 0.2 });
   assertStatus(r, 201);
