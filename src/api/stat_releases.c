@@ -13,10 +13,9 @@
  * but the refusal's audit entry (audit_release_refused()).
  * The budget is nmtd's --stats-epsilon-budget (NMT_STATS_EPSILON_BUDGET,
  * a decimal with at most three decimals, default 1.0; core/config.c).
- * ε is decided on the number as written in the body (jansson keeps no
- * number's text): at most three decimals, no exponent, from 0.001; kept
- * and answered in micro-units (respond.c dumps reals with 15 digits, so
- * 0.05 reads 0.05).
+ * ε: from 0.001 with at most three decimals (epsilon_micro()); kept and
+ * answered in micro-units (respond.c dumps reals with 15 digits, so 0.05
+ * reads 0.05).
  * Callers: the analyst and the secretariat's coordinators (policy.c,
  * OBJ_STAT_RELEASE). Audited as stats.release (stat_release:<id>); the
  * reads as the router audits reads.
@@ -26,6 +25,7 @@
  * year); the domains are the vocabularies and reference tables of each
  * dimension, "unknown" included.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,129 +42,31 @@
 
 #define MAX_DIMS 2
 
-/* ---- ε as written ---- */
-
-static size_t
-skip_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && strchr(" \t\r\n", s[i]) != NULL && s[i] != '\0')
-		i++;
-	return i;
-}
-
-/* s[i] is a string's opening quote: the index after its closing one. */
-static size_t
-skip_string(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n && s[i] != '"'; i++)
-		if (s[i] == '\\')
-			i++;
-	return i < n ? i + 1 : n;
-}
-
-/* The index after the JSON value that starts at s[i]. */
-static size_t
-skip_value(const char *s, size_t n, size_t i)
-{
-	int depth = 0;
-
-	for (; i < n; i++) {
-		if (s[i] == '"') {
-			i = skip_string(s, n, i) - 1;
-			if (depth == 0)
-				return i + 1;
-		} else if (s[i] == '{' || s[i] == '[') {
-			depth++;
-		} else if (s[i] == '}' || s[i] == ']') {
-			if (depth == 0)
-				return i;
-			if (--depth == 0)
-				return i + 1;
-		} else if (depth == 0 && strchr(", \t\r\n", s[i]) != NULL) {
-			return i;
-		}
-	}
-	return n;
-}
+/* ---- ε ---- */
 
 /*
- * The text of member name of the JSON object in s (n bytes, already
- * parsed as valid JSON) into *lit, *len; -1 when no member is written
- * with exactly that name (an escaped one is not found).
- */
-static int
-member_text(const char *s, size_t n, const char *name, const char **lit,
-    size_t *len)
-{
-	size_t i = skip_ws(s, n, 0), key, end, v;
-	int    match;
-
-	if (i >= n || s[i] != '{')
-		return -1;
-	for (i++;;) {
-		if ((i = skip_ws(s, n, i)) >= n || s[i] != '"')
-			return -1;
-		key = i + 1;
-		end = skip_string(s, n, i);
-		match = end - key - 1 == strlen(name) &&
-		    memcmp(s + key, name, strlen(name)) == 0;
-		if ((i = skip_ws(s, n, end)) >= n || s[i] != ':')
-			return -1;
-		v = skip_ws(s, n, i + 1);
-		i = skip_value(s, n, v);
-		if (match) {
-			*lit = s + v;
-			*len = i - v;
-			return 0;
-		}
-		if ((i = skip_ws(s, n, i)) >= n || s[i] != ',')
-			return -1;
-		i++;
-	}
-}
-
-/*
- * ε as written (lit, len bytes) in micro-units: a decimal with at most
- * three decimals (no sign, no exponent) from 0.001 to 1000000, else -1.
- * Decided on the text, never on a double: 0.0010000000000000000001 or
- * 1e-3 is refused, not rounded.
+ * ε (a JSON number) in micro-units: from 0.001 to 1000000 with at most
+ * three decimals, else -1. Decided on the parsed double: a value within
+ * 1e-6 of a whole number of thousandths is that number (0.1 written with
+ * thirty more zeros and a 1 is 0.1, which is what is charged); 5e-324
+ * or 0.0004 is no thousandth at all and refused.
  */
 static int64_t
-epsilon_micro(const char *lit, size_t len)
+epsilon_micro(const json_t *eps)
 {
-	int64_t whole = 0, milli = 0;
-	size_t  i, d = 0;
+	double v = json_number_value(eps), milli = v * 1000.0;
 
-	for (i = 0; i < len && i < 8 && lit[i] >= '0' && lit[i] <= '9'; i++)
-		whole = whole * 10 + (lit[i] - '0');
-	if (i == 0)
+	if (!json_is_number(eps) || !isfinite(v) || milli < 0.5 ||
+	    milli > 1e9 || fabs(milli - round(milli)) > 1e-6)
 		return -1;
-	if (i < len && lit[i] == '.') {
-		for (i++; i < len && d < 3 && lit[i] >= '0' && lit[i] <= '9';
-		     i++, d++)
-			milli = milli * 10 + (lit[i] - '0');
-		if (d == 0)
-			return -1;
-		for (; d < 3; d++)
-			milli *= 10;
-	}
-	if (i != len || whole * 1000 + milli < 1 ||
-	    whole * 1000 + milli > 1000000000)
-		return -1;
-	return (whole * 1000 + milli) * 1000;
+	return (int64_t)round(milli) * 1000;
 }
 
 /* The request's ε in micro-units (epsilon_micro()), -1 when not valid. */
 static int64_t
 request_epsilon(const struct ctx *c)
 {
-	const char *lit;
-	size_t      len;
-
-	if (member_text(c->req->body, c->req->body_len, "epsilon", &lit,
-	        &len) != 0)
-		return -1;
-	return epsilon_micro(lit, len);
+	return epsilon_micro(json_object_get(c->body, "epsilon"));
 }
 
 /* ---- the budget ---- */
