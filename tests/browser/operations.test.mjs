@@ -110,8 +110,13 @@ test('the coordinator plans an operation from the site-inspection scenario and a
 	// (412), the page says why and shows the operation as it now is.
 	const now = await anna('GET', `/operations/${opId}`);
 	await anna('PATCH', `/operations/${opId}`, { place: 'Södertälje hamn' }, { version: now.version });
+	const refused = page.waitForResponse((r) => r.request().method() === 'PATCH');
+	const reread = page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith(`/operations/${opId}`));
 	await page.locator('#operation-checklist input').nth(1).check();
-	await page.locator('#operation-messages .alert-warn', { hasText: 'Någon annan har ändrat insatsen' }).waitFor();
+	assert.equal((await refused).status(), 412, 'the tick at the old version is refused');
+	assert.equal((await reread).status(), 200, 'the page reads the operation again');
+	await page.locator('#operation-messages .alert-warn', { hasText: 'Någon annan har ändrat insatsen' })
+	    .waitFor({ timeout: 30000 });
 	await page.locator('#operation-body', { hasText: 'Södertälje hamn' }).waitFor();
 	assert.equal(await page.isChecked('#operation-checklist input >> nth=1'), false, 'the refused tick is not shown as done');
 	assert.match(await page.textContent('#checklist-count'), /^1 av \d+ klara$/);
