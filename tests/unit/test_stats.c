@@ -294,7 +294,7 @@ test_suppress_lower_bound(void **state)
 	stats_table_free(&t);
 }
 
-/* A table of a few hundred cells, mostly small: safe (the time it took is printed, never asserted). */
+/* A table of a few hundred cells, mostly small: safe (time printed only). */
 static void
 test_suppress_wide_table(void **state)
 {
