@@ -190,6 +190,16 @@ struct case_rec {
 	long long        version;
 	char             rank_key[48]; /* a ranked list's page key */
 };
+/*
+ * The next number of kind in year (store_counter.c): advances the counter
+ * "<kind>-<year>" inside the caller's transaction and sets *number_r to
+ * "<prefix>-<year>-<value>", value zero-padded to digits (e.g. "case",
+ * "NMT", 5 → NMT-2026-00042). The caller frees *number_r. Errors: the
+ * database's.
+ */
+enum nmt_err store_year_number(struct db *db, const char *kind,
+    const char *prefix, int year, int digits, char **number_r);
+
 /* The full case (case_record) and its list summary (case_summary_record). */
 extern const struct record_type case_record;
 extern const struct record_type case_summary_record;

@@ -314,32 +314,6 @@ store_person_facts(struct db *db, const struct principal *p,
 	return e;
 }
 
-static enum nmt_err
-next_case_number(struct db *db, int year, char **number_r)
-{
-	char              name[16];
-	struct db_param   p[1];
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	snprintf(name, sizeof(name), "case-%04d", year);
-	p[0] = DB_TEXT(name);
-	if ((e = db_query(db,
-	         "INSERT INTO counter (name, value) VALUES ($1, 1) "
-	         "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	         "RETURNING value",
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) != 1) {
-		db_result_free(r);
-		return NMT_ERROR;
-	}
-	*number_r = xasprintf("NMT-%04d-%05lld", year,
-	    (long long)db_int(r, 0, 0));
-	db_result_free(r);
-	return NMT_OK;
-}
-
 enum nmt_err
 store_case_insert(struct db *db, struct case_rec *c, int year)
 {
@@ -347,7 +321,8 @@ store_case_insert(struct db *db, struct case_rec *c, int year)
 	char              id[UUID_TEXT];
 	enum nmt_err      e;
 
-	if ((e = next_case_number(db, year, &c->number)) != NMT_OK)
+	if ((e = store_year_number(db, "case", "NMT", year, 5, &c->number)) !=
+	    NMT_OK)
 		return e;
 	token_uuid(id);
 	c->id = xstrdup(id);

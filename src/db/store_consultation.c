@@ -172,31 +172,6 @@ consultation_index(struct db *db, const struct consultation_rec *q)
 	return e;
 }
 
-static enum nmt_err
-next_number(struct db *db, int year, char **number_r)
-{
-	char              name[24];
-	struct db_param   p[1];
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	snprintf(name, sizeof(name), "consultation-%04d", year);
-	p[0] = DB_TEXT(name);
-	if ((e = db_query(db,
-	         "INSERT INTO counter (name, value) VALUES ($1, 1) "
-	         "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	         "RETURNING value",
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) != 1)
-		e = NMT_ERROR;
-	else
-		*number_r = xasprintf("KONS-%04d-%05lld", year,
-		    (long long)db_int(r, 0, 0));
-	db_result_free(r);
-	return e;
-}
-
 enum nmt_err
 store_consultation_insert(struct db *db, struct consultation_rec *q,
     struct consultation_person_rec *persons, size_t npersons, int year)
@@ -205,7 +180,8 @@ store_consultation_insert(struct db *db, struct consultation_rec *q,
 	size_t       i;
 	enum nmt_err e;
 
-	if ((e = next_number(db, year, &q->number)) != NMT_OK)
+	if ((e = store_year_number(db, "consultation", "KONS", year, 5,
+	         &q->number)) != NMT_OK)
 		return e;
 	token_uuid(id);
 	q->id = xstrdup(id);

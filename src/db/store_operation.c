@@ -172,32 +172,6 @@ store_operation_facts(struct db *db, const struct principal *p, const char *id,
 	return e;
 }
 
-static enum nmt_err
-next_number(struct db *db, int year, char **number_r)
-{
-	char              name[24];
-	struct db_param   p[1];
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	snprintf(name, sizeof(name), "operation-%04d", year);
-	p[0] = DB_TEXT(name);
-	if ((e = db_query(db,
-	         "INSERT INTO counter (name, value) VALUES ($1, 1) "
-	         "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	         "RETURNING value",
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) != 1) {
-		db_result_free(r);
-		return NMT_ERROR;
-	}
-	*number_r = xasprintf("OP-%04d-%04lld", year,
-	    (long long)db_int(r, 0, 0));
-	db_result_free(r);
-	return NMT_OK;
-}
-
 enum nmt_err
 store_operation_insert(struct db *db, struct operation_rec *o, int year)
 {
@@ -205,7 +179,8 @@ store_operation_insert(struct db *db, struct operation_rec *o, int year)
 	char                   id[UUID_TEXT];
 	enum nmt_err           e;
 
-	if ((e = next_number(db, year, &o->number)) != NMT_OK)
+	if ((e = store_year_number(db, "operation", "OP", year, 4,
+	         &o->number)) != NMT_OK)
 		return e;
 	token_uuid(id);
 	o->id = xstrdup(id);
