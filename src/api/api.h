@@ -254,9 +254,13 @@ enum nmt_err api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
     void                          *arg);
 /*
  * A read's audit entry (c->note), group-committed before the answer
- * leaves; when it cannot be written the answer becomes 503 (audit.c).
+ * leaves: defers the request with its answer (audit.c). When the
+ * request is called again, audit_read_resume() sends that answer, or 503
+ * when the entry could not be written, and returns 1; 0 when the request
+ * was not waiting for its entry. A GET is deferred for nothing else.
  */
 void audit_read(struct ctx *c);
+int  audit_read_resume(struct ctx *c);
 /*
  * A refusal's entry, made and handed to the audit queue in the same way
  * whether or not the object exists; written off the answer path when

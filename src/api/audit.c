@@ -3,9 +3,11 @@
  *
  * A write's entry is appended inside its own transaction (audit_in_tx,
  * from api_write), so a change and its entry commit or fail together. A
- * read's entry goes to the group commit and the request waits for it
- * (audit_read): when it cannot be written, the answer is withdrawn and
- * the read answers 503, so no data leaves without its entry. A refusal's
+ * read's entry goes to the group commit and its answer waits aside, the
+ * request deferred (http_defer) so that its thread serves other requests
+ * meanwhile, until the batch settles (audit_read, audit_read_resume):
+ * when the entry cannot be written, the answer is withdrawn and the read
+ * answers 503, so no data leaves without its entry. A refusal's
  * entry (a refused read of a hidden object, a refused write) is queued
  * off the answer path (audit_refused), made the same way for a missing
  * object and dropped there, so a hidden object answers as fast as a
@@ -24,6 +26,7 @@
  * (auditors) takes the same filters and is an entry of its own
  * (audit.export).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,14 +66,75 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
 	return e;
 }
 
+/*
+ * A read waiting for its entry: the answer made, held here until the
+ * batch settles. Two references: the request's (state_free) and the
+ * writer's (until read_settled).
+ */
+struct read_wait {
+	struct http_response answer;
+	struct http_wake    *wake;
+	int                  ok;
+	int                  refs;
+};
+
+static pthread_mutex_t read_wait_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+read_wait_release(void *arg)
+{
+	struct read_wait *rw = arg;
+	int               last;
+
+	pthread_mutex_lock(&read_wait_lock);
+	last = --rw->refs == 0;
+	pthread_mutex_unlock(&read_wait_lock);
+	if (!last)
+		return;
+	http_response_clear(&rw->answer);
+	free(rw);
+}
+
+/* The writer's callback: wakes the request to send or withdraw it. */
+static void
+read_settled(void *arg, int ok)
+{
+	struct read_wait *rw = arg;
+
+	rw->ok = ok;
+	http_wake(rw->wake);
+	read_wait_release(rw);
+}
+
 void
 audit_read(struct ctx *c)
 {
+	struct read_wait  *rw = xcalloc(1, sizeof(*rw));
 	struct audit_entry a;
 
 	entry_fill(c, &a, &c->note);
-	if (audit_writer_commit(c->app->audit, &a) != 0)
-		reply_instead(c, NMT_UNAVAILABLE);
+	/* The answer waits aside; the thread serves others meanwhile. */
+	rw->answer = *c->res;
+	memset(c->res, 0, sizeof(*c->res));
+	rw->refs = 2;
+	rw->wake = http_defer(c->res, rw, read_wait_release);
+	audit_writer_submit(c->app->audit, &a, read_settled, rw);
+}
+
+int
+audit_read_resume(struct ctx *c)
+{
+	struct read_wait *rw = c->req->state;
+
+	if (rw == NULL)
+		return 0;
+	if (rw->ok) {
+		*c->res = rw->answer;
+		memset(&rw->answer, 0, sizeof(rw->answer));
+		c->replied = 1;
+	} else
+		reply_error(c, NMT_UNAVAILABLE);
+	return 1;
 }
 
 void

@@ -36,6 +36,8 @@ enum wait_state {
 struct audit_wait {
 	enum wait_state state;
 	int             refs;
+	audit_done_fn   done; /* NULL: a thread waits on the condition */
+	void           *arg;
 };
 
 struct slot {
@@ -78,6 +80,16 @@ wait_release(struct audit_wait *wt)
 {
 	if (wt != NULL && --wt->refs == 0)
 		free(wt);
+}
+
+/* Holding the lock: tells a waiter how its entry ended. */
+static void
+wait_settle(struct audit_wait *wt, int ok)
+{
+	wt->state = ok ? WAIT_DONE : WAIT_FAILED;
+	if (wt->done != NULL)
+		wt->done(wt->arg, ok);
+	wait_release(wt);
 }
 
 /* Writes a batch in one transaction; returns 0 on commit. */
@@ -152,10 +164,8 @@ settle(struct audit_writer *w, struct slot *batch, size_t n, int ok)
 			batch[back++] = batch[i];
 			continue;
 		}
-		if (batch[i].wait != NULL) {
-			batch[i].wait->state = ok ? WAIT_DONE : WAIT_FAILED;
-			wait_release(batch[i].wait);
-		}
+		if (batch[i].wait != NULL)
+			wait_settle(batch[i].wait, ok);
 		audit_entry_cleanup(&batch[i].entry);
 	}
 	if (back > 0) {
@@ -301,6 +311,21 @@ audit_writer_commit(struct audit_writer *w, struct audit_entry *entry)
 	return rc;
 }
 
+void
+audit_writer_submit(struct audit_writer *w, struct audit_entry *entry,
+    audit_done_fn done, void *arg)
+{
+	struct audit_wait *wt = xcalloc(1, sizeof(*wt));
+
+	wt->state = WAIT_PENDING;
+	wt->refs = 1;
+	wt->done = done;
+	wt->arg = arg;
+	pthread_mutex_lock(&w->lock);
+	enqueue(w, entry, wt);
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Holding the lock: the number of the oldest entry not yet settled. */
 static unsigned long long
 oldest_unsettled(const struct audit_writer *w)
@@ -346,10 +371,8 @@ audit_writer_stop(struct audit_writer *w)
 		log_error("audit writer: %zu entries could not be written",
 		    w->npending);
 	for (i = 0; i < w->npending; i++) {
-		if (w->pending[i].wait != NULL) {
-			w->pending[i].wait->state = WAIT_FAILED;
-			wait_release(w->pending[i].wait);
-		}
+		if (w->pending[i].wait != NULL)
+			wait_settle(w->pending[i].wait, 0);
 		audit_entry_cleanup(&w->pending[i].entry);
 	}
 	free(w->pending);

@@ -3,7 +3,9 @@
  *
  * A read's answer may leave only once its audit entry is committed, but
  * each read must not cost a transaction and an fsync of its own. Request
- * threads queue their entries here and wait (audit_writer_commit); one
+ * threads queue their entries here and are told when they are committed
+ * (audit_writer_submit: a callback, so that the request's thread serves
+ * other connections meanwhile; audit_writer_commit: waiting); one
  * background thread with its own connection appends everything queued in
  * a single transaction as soon as it is idle, once as many reads as in
  * its last batch are queued or AUDIT_GATHER_US has passed, so concurrent
@@ -43,6 +45,19 @@ struct audit_writer *audit_writer_start(const char *db_url,
  * of the entry's strings either way.
  */
 int audit_writer_commit(struct audit_writer *w, struct audit_entry *entry);
+/*
+ * How a submitted entry ended: ok 1 when committed, 0 when it could not
+ * be written (or the writer stopped first). Called exactly once, on the
+ * writer's thread (at stop, on the stopping thread), holding the queue's
+ * lock: it must not call back into the writer.
+ */
+typedef void (*audit_done_fn)(void *arg, int ok);
+/*
+ * Queues an entry and returns at once; done(arg, ok) follows when its
+ * batch settles. The writer takes ownership of the entry's strings.
+ */
+void audit_writer_submit(struct audit_writer *w, struct audit_entry *entry,
+    audit_done_fn done, void *arg);
 /* Queues an entry nobody waits for; the writer takes its strings. */
 void audit_writer_push(struct audit_writer *w, struct audit_entry *entry);
 /*

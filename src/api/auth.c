@@ -26,36 +26,28 @@ unauthorized(struct ctx *c)
 	return -1;
 }
 
+/* The actor from its user's row (released here); -1 after a 401. */
 static int
-actor_from_user(struct ctx *c, const char *user_id)
+actor_from_user(struct ctx *c, struct user_row *u)
 {
-	struct user_row u;
-	struct actor   *a = &c->actor;
-	int             found;
-	enum nmt_err    e;
+	struct actor *a = &c->actor;
 
-	if ((e = store_user_by_id(c->db, user_id, &u, &found)) != NMT_OK) {
-		reply_error(c, e);
-		return -1;
-	}
-	if (!found)
-		return unauthorized(c);
-	if (!u.active || u.role == ROLE_NONE) {
-		user_row_cleanup(&u);
+	if (!u->active || u->role == ROLE_NONE) {
+		user_row_cleanup(u);
 		return unauthorized(c);
 	}
-	strlcopy(a->user_id, u.id, sizeof(a->user_id));
-	strlcopy(a->username, u.username, sizeof(a->username));
-	strlcopy(a->display_name, u.display_name, sizeof(a->display_name));
-	strlcopy(a->org, u.org, sizeof(a->org));
-	strlcopy(a->org_name, u.org_name, sizeof(a->org_name));
-	strlcopy(a->region, u.region, sizeof(a->region));
-	a->role = u.role;
+	strlcopy(a->user_id, u->id, sizeof(a->user_id));
+	strlcopy(a->username, u->username, sizeof(a->username));
+	strlcopy(a->display_name, u->display_name, sizeof(a->display_name));
+	strlcopy(a->org, u->org, sizeof(a->org));
+	strlcopy(a->org_name, u->org_name, sizeof(a->org_name));
+	strlcopy(a->region, u->region, sizeof(a->region));
+	a->role = u->role;
 	a->principal.role = a->role;
 	a->principal.user_id = a->user_id;
 	a->principal.org = a->org;
 	a->principal.region = *a->region ? a->region : NULL;
-	user_row_cleanup(&u);
+	user_row_cleanup(u);
 	c->authenticated = 1;
 	return 0;
 }
@@ -63,18 +55,19 @@ actor_from_user(struct ctx *c, const char *user_id)
 static int
 auth_bearer(struct ctx *c, const char *token)
 {
-	char         hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
-	int          found;
-	enum nmt_err e;
+	char            hash[TOKEN_HASH_HEX];
+	struct user_row u;
+	int             found;
+	enum nmt_err    e;
 
 	token_hash(c->app->keys.token, token, hash);
-	if ((e = store_token_find(c->db, hash, user_id, &found)) != NMT_OK) {
+	if ((e = store_token_find(c->db, hash, &u, &found)) != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}
 	if (!found)
 		return unauthorized(c);
-	return actor_from_user(c, user_id);
+	return actor_from_user(c, &u);
 }
 
 /* How stale a session's last use may get before it is written again. */
@@ -89,18 +82,19 @@ touch_interval(long idle)
 static int
 auth_session(struct ctx *c, const char *token)
 {
-	char         hash[TOKEN_HASH_HEX], user_id[UUID_TEXT];
-	char         created_after[TIME_TEXT], seen_after[TIME_TEXT];
-	char         last_seen[TIME_TEXT], now[TIME_TEXT];
-	time_t       seen;
-	int          found;
-	enum nmt_err e;
+	char            hash[TOKEN_HASH_HEX];
+	char            created_after[TIME_TEXT], seen_after[TIME_TEXT];
+	char            last_seen[TIME_TEXT], now[TIME_TEXT];
+	struct user_row u;
+	time_t          seen;
+	int             found;
+	enum nmt_err    e;
 
 	token_hash(c->app->keys.token, token, hash);
 	time_format(c->now - c->app->session_max, created_after);
 	time_format(c->now - c->app->session_idle, seen_after);
-	if ((e = store_session_find(c->db, hash, created_after, seen_after,
-	         user_id, c->actor.csrf_token, last_seen, &found)) != NMT_OK) {
+	if ((e = store_session_find(c->db, hash, created_after, seen_after, &u,
+	         c->actor.csrf_token, last_seen, &found)) != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}
@@ -110,13 +104,14 @@ auth_session(struct ctx *c, const char *token)
 	    c->now - seen >= touch_interval(c->app->session_idle)) {
 		time_format(c->now, now);
 		if ((e = store_session_touch(c->db, hash, now)) != NMT_OK) {
+			user_row_cleanup(&u);
 			reply_error(c, e);
 			return -1;
 		}
 	}
 	c->actor.via_session = 1;
 	strlcopy(c->actor.session_hash, hash, sizeof(c->actor.session_hash));
-	return actor_from_user(c, user_id);
+	return actor_from_user(c, &u);
 }
 
 int

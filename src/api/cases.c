@@ -85,9 +85,19 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	        "organization", rec.owner_org));
 	*version_r = rec.version;
 	record_free(&case_record, &rec);
-	/* What the caller may do now, on the case as it is now. */
-	if ((e = case_facts(c, id, 0, &f)) != NMT_OK ||
-	    (e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
+	/*
+	 * What the caller may do now, on the case as it is now: a read's
+	 * snapshot is the one the gate read the facts in; after a write
+	 * they are read again.
+	 */
+	if (strcmp(c->route->method, "GET") == 0 && c->facts.kind == OBJ_CASE &&
+	    strcmp(c->facts.case_id, id) == 0)
+		f = c->facts;
+	else if ((e = case_facts(c, id, 0, &f)) != NMT_OK) {
+		json_decref(doc);
+		return e;
+	}
+	if ((e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
 		json_decref(doc);
 		return e;
 	}

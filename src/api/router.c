@@ -12,10 +12,12 @@
  * JSON (400: duplicate keys, bad UTF-8, trailing data) and the body spec
  * (400, every field error in one answer, the route's own rules among
  * them); the query spec and the page (400); If-Match (428, 412); then the
- * handler. A read that
- * answers 2xx leaves its audit entry, committed before the answer is sent
- * (503 instead when it cannot be). A handler that forgets to answer
- * yields 500, never an empty 200.
+ * handler. A read's statements after authentication share one snapshot.
+ * A read that answers 2xx leaves its audit entry, committed before the
+ * answer is sent (503 instead when it cannot be): the request is
+ * deferred with its answer and called again when the entry's batch
+ * settles. A handler that forgets to answer yields 500, never an empty
+ * 200.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -217,11 +219,29 @@ method_not_allowed(struct ctx *c, char buf[2][UUID_TEXT])
 	reply_problem(c, 405, "Metoden stöds inte för denna resurs.");
 }
 
+/*
+ * A read's statements after authentication (whose session touch may
+ * write) see one snapshot of the database, ended in dispatch().
+ */
+static int
+read_snapshot(struct ctx *c)
+{
+	enum nmt_err e;
+
+	if (is_write(c->req->method))
+		return 0;
+	if ((e = db_snapshot_begin(c->db)) == NMT_OK)
+		return 0;
+	reply_error(c, e);
+	return -1;
+}
+
 static int
 check_request(struct ctx *c, const struct route *r)
 {
 	if (!(r->flags & R_PUBLIC)) {
-		if (auth_request(c) != 0 || check_csrf(c) != 0)
+		if (auth_request(c) != 0 || check_csrf(c) != 0 ||
+		    read_snapshot(c) != 0)
 			return -1;
 		if (!(r->roles & ROLE_BIT(c->actor.role))) {
 			reply_policy(c, POLICY_FORBIDDEN);
@@ -258,9 +278,9 @@ dispatch(struct ctx *c)
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
-	if (check_request(c, r) != 0)
-		return;
-	r->handler(c);
+	if (check_request(c, r) == 0)
+		r->handler(c);
+	db_snapshot_end(c->db);
 	/*
 	 * A write audits inside its transaction; a read's answer waits for
 	 * its entry's commit and becomes 503 when the entry is not written.
@@ -280,7 +300,9 @@ app_handle(void *app, const struct http_request *req, struct http_response *res)
 	c->res = res;
 	c->now = clock_now();
 	time_format(c->now, c->now_text);
-	dispatch(c);
+	/* A read called again once its audit entry settled: its answer. */
+	if (is_write(req->method) || !audit_read_resume(c))
+		dispatch(c);
 	/* A deferred request (http_defer) answers when it is called again. */
 	if (!c->replied && res->wake == NULL) {
 		log_error("no reply for %s %s", req->method, req->path);

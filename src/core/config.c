@@ -16,7 +16,7 @@
 #define DEFAULT_WEB        "web"
 #define DEFAULT_MAX_BODY   (1024 * 1024)
 #define DEFAULT_MAX_HEADER (16 * 1024)
-#define DEFAULT_THREADS    8
+#define DEFAULT_THREADS    0 /* nmtd chooses (config.h) */
 #define DEFAULT_CHECKPOINT 60
 
 static const char *

@@ -21,8 +21,8 @@ struct config {
 	int         web_dir_given; /* by --web or NMT_WEB, not the default */
 	size_t      max_body;      /* bytes of a request body */
 	size_t      max_header;    /* bytes of request line and headers */
-	unsigned    threads;
-	const char *user; /* nmtd started as root runs as this; or NULL */
+	unsigned    threads; /* 0: chosen from the database and the cores */
+	const char *user;    /* nmtd started as root runs as this; or NULL */
 	const char *checkpoint_key;   /* signing key file; NULL: none */
 	const char *checkpoint_file;  /* appended to; NULL: log only */
 	unsigned    checkpoint_every; /* seconds */

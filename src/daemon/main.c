@@ -32,6 +32,27 @@
 
 #define IDLE_TIMEOUT 60
 
+/*
+ * Worker threads unless --threads says: a read waits for its audit entry
+ * without holding a thread (http_defer), so threads wait only for the
+ * database. SQLite reads from memory: one per core, and two more for
+ * writes waiting on their commit's fsync. A PostgreSQL statement is a
+ * round trip that leaves its thread idle: two per core. Measured in
+ * docs/PERFORMANCE.md.
+ */
+static unsigned
+default_threads(const char *database)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cores < 1)
+		cores = 1;
+	if (cores > 64)
+		cores = 64;
+	return (
+	    unsigned)(db_url_kind(database) == DB_PG ? 2 * cores : cores + 2);
+}
+
 static const char synopsis[] =
     "usage: nmtd [--database URL] [--key-file PATH] [--listen HOST:PORT] "
     "[--web DIR]\n"
@@ -67,8 +88,10 @@ static const char help_text[] =
     "(1024..67108864)\n"
     "  --max-header BYTES      NMT_MAX_HEADER  largest request line and "
     "headers (4096..1048576)\n"
-    "  --threads N                             worker threads (1..256, "
-    "default 8)\n"
+    "  --threads N                             worker threads (1..256; "
+    "default the cores + 2\n"
+    "                                          with SQLite, twice the "
+    "cores with PostgreSQL)\n"
     "  --user NAME             NMT_USER        started as root: run as "
     "this user\n"
     "  --checkpoint-key PATH   NMT_CHECKPOINT_KEY    sign audit "
@@ -318,7 +341,7 @@ main(int argc, char **argv)
 	hc.web_dir = access(cfg.web_dir, R_OK) == 0 ? cfg.web_dir : NULL;
 	hc.max_body = cfg.max_body;
 	hc.max_header = cfg.max_header;
-	hc.threads = cfg.threads;
+	hc.threads = cfg.threads ? cfg.threads : default_threads(cfg.database);
 	hc.timeout = IDLE_TIMEOUT;
 	gate.app = &app;
 	if ((srv = http_start(&hc, serve, &app, err, sizeof(err))) == NULL) {

@@ -69,6 +69,12 @@ db_is_pg_url(const char *url)
 	    strncmp(url, "postgres://", 11) == 0;
 }
 
+enum db_kind
+db_url_kind(const char *url)
+{
+	return db_is_pg_url(url) ? DB_PG : DB_SQLITE;
+}
+
 struct db *
 db_open(const char *url, char *err, size_t errlen)
 {
@@ -124,6 +130,21 @@ enum nmt_err
 db_rollback(struct db *db)
 {
 	return db->drv->rollback(db->conn);
+}
+
+enum nmt_err
+db_snapshot_begin(struct db *db)
+{
+	return db->drv->snapshot_begin == NULL ?
+	    NMT_OK :
+	    db->drv->snapshot_begin(db->conn);
+}
+
+void
+db_snapshot_end(struct db *db)
+{
+	if (db->drv->snapshot_end != NULL)
+		db->drv->snapshot_end(db->conn);
 }
 
 enum nmt_err

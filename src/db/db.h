@@ -87,11 +87,23 @@ int db_files_private(const char *url, char *err, size_t errlen);
 int          db_exists(const char *url, char *err, size_t errlen);
 void         db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
+/* The kind of database a URL names, without opening it. */
+enum db_kind db_url_kind(const char *url);
 
 /* SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN. */
 enum nmt_err db_begin(struct db *db);
 enum nmt_err db_commit(struct db *db);
 enum nmt_err db_rollback(struct db *db);
+/*
+ * The reads that follow see one snapshot, until db_snapshot_end() or
+ * db_begin(), which ends it first. SQLite: a deferred read transaction,
+ * so that a request's statements share one WAL lookup and one page
+ * cache check instead of one each; PostgreSQL: nothing (each statement
+ * stays its own, no extra round trips). Only reads may run inside it.
+ * db_snapshot_end() does nothing when no snapshot is open.
+ */
+enum nmt_err db_snapshot_begin(struct db *db);
+void         db_snapshot_end(struct db *db);
 
 /* Runs one or more statements without parameters or results (DDL). */
 enum nmt_err db_exec(struct db *db, const char *sql);

@@ -24,6 +24,9 @@ struct db_driver {
 	enum nmt_err (*begin)(void *conn);
 	enum nmt_err (*commit)(void *conn);
 	enum nmt_err (*rollback)(void *conn);
+	/* Optional (NULL: nothing to do): see db_snapshot_begin. */
+	enum nmt_err (*snapshot_begin)(void *conn);
+	void (*snapshot_end)(void *conn);
 	enum nmt_err (*exec)(void *conn, const char *sql);
 	/* nparams >= 0; params != NULL when nparams > 0. */
 	enum nmt_err (*query)(void *conn, const char *sql,

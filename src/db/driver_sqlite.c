@@ -337,12 +337,35 @@ sqlite_exec_simple(struct sqlite_conn *c, const char *sql)
 	return sqlite_map(rc);
 }
 
+/* A read transaction: BEGIN takes no lock until the first read. */
+static enum nmt_err
+sqlite_snapshot_begin(void *conn)
+{
+	struct sqlite_conn *c = conn;
+
+	if (!sqlite3_get_autocommit(c->db))
+		return NMT_OK;
+	return sqlite_exec_simple(c, "BEGIN");
+}
+
+static void
+sqlite_snapshot_end(void *conn)
+{
+	struct sqlite_conn *c = conn;
+
+	/* A read transaction has nothing to lose: COMMIT only ends it. */
+	if (!c->writing && !sqlite3_get_autocommit(c->db) &&
+	    sqlite_exec_simple(c, "COMMIT") != NMT_OK)
+		sqlite_exec_simple(c, "ROLLBACK");
+}
+
 static enum nmt_err
 sqlite_begin(void *conn)
 {
 	struct sqlite_conn *c = conn;
 	enum nmt_err        e;
 
+	sqlite_snapshot_end(c);
 	if (!c->writing) {
 		/* Wait as long as SQLite itself would, then report busy. */
 		struct timespec deadline;
@@ -636,6 +659,8 @@ const struct db_driver db_driver_sqlite = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.snapshot_begin = sqlite_snapshot_begin,
+	.snapshot_end = sqlite_snapshot_end,
 	.exec = sqlite_exec,
 	.query = sqlite_query,
 	.changes = sqlite_changes,

@@ -73,8 +73,6 @@ enum nmt_err store_user_insert(struct db *db, const struct user_row *u,
     const char *created_at);
 enum nmt_err store_user_by_name(struct db *db, const char *username,
     struct user_row *u, int *found);
-enum nmt_err store_user_by_id(struct db *db, const char *id, struct user_row *u,
-    int *found);
 /*
  * Disables a user: status 'disabled', every session ended and every API
  * token revoked. *found 0 when no such user.
@@ -139,11 +137,12 @@ enum nmt_err store_session_purge(struct db *db, const char *created_before,
 enum nmt_err store_session_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *csrf, const char *now);
 /*
- * Finds a live session: created after created_after and seen after
- * seen_after. Fills user_id, csrf and last_seen.
+ * Finds a live session (created after created_after, seen after
+ * seen_after) and its user in one statement: fills u (release with
+ * user_row_cleanup when found), csrf and last_seen.
  */
 enum nmt_err store_session_find(struct db *db, const char *token_hash,
-    const char *created_after, const char *seen_after, char user_id[UUID_TEXT],
+    const char *created_after, const char *seen_after, struct user_row *u,
     char csrf[64], char last_seen[21], int *found);
 enum nmt_err store_session_touch(struct db *db, const char *token_hash,
     const char *now);
@@ -151,8 +150,9 @@ enum nmt_err store_session_delete(struct db *db, const char *token_hash);
 
 enum nmt_err store_token_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *now);
+/* An API token's user, unless revoked, in one statement (as above). */
 enum nmt_err store_token_find(struct db *db, const char *token_hash,
-    char user_id[UUID_TEXT], int *found);
+    struct user_row *u, int *found);
 
 /* ---- cases, teams, persons (store_case.c, store_person.c) ---- */
 

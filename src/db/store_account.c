@@ -84,16 +84,6 @@ store_user_by_name(struct db *db, const char *username, struct user_row *u,
 }
 
 enum nmt_err
-store_user_by_id(struct db *db, const char *id, struct user_row *u, int *found)
-{
-	return user_query(db,
-	    "SELECT " USER_COLUMNS " FROM app_user u "
-	    "JOIN organization o ON o.code = u.organization "
-	    "WHERE u.id = $1",
-	    id, u, found);
-}
-
-enum nmt_err
 store_user_insert(struct db *db, const struct user_row *u,
     const char *created_at)
 {
@@ -391,7 +381,7 @@ store_session_purge(struct db *db, const char *created_before,
 
 enum nmt_err
 store_session_find(struct db *db, const char *token_hash,
-    const char *created_after, const char *seen_after, char user_id[UUID_TEXT],
+    const char *created_after, const char *seen_after, struct user_row *u,
     char csrf[64], char last_seen[21], int *found)
 {
 	struct db_param   p[3] = { DB_TEXT(token_hash), DB_TEXT(created_after),
@@ -401,15 +391,17 @@ store_session_find(struct db *db, const char *token_hash,
 
 	*found = 0;
 	if ((e = db_query(db,
-	         "SELECT s.user_id, s.csrf_token, "
-	         "s.last_seen_at FROM session s WHERE s.token_hash = $1 AND "
-	         "s.created_at > $2 AND s.last_seen_at > $3",
+	         "SELECT " USER_COLUMNS ", s.csrf_token, s.last_seen_at "
+	         "FROM session s JOIN app_user u ON u.id = s.user_id "
+	         "JOIN organization o ON o.code = u.organization "
+	         "WHERE s.token_hash = $1 AND s.created_at > $2 AND "
+	         "s.last_seen_at > $3",
 	         p, 3, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
-		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
-		strlcopy(csrf, text_or_empty(r, 1), 64);
-		strlcopy(last_seen, text_or_empty(r, 2), 21);
+		user_from_row(r, u);
+		strlcopy(csrf, text_or_empty(r, 11), 64);
+		strlcopy(last_seen, text_or_empty(r, 12), 21);
 		*found = 1;
 	}
 	db_result_free(r);
@@ -450,23 +442,13 @@ store_token_insert(struct db *db, const char *token_hash, const char *user_id,
 }
 
 enum nmt_err
-store_token_find(struct db *db, const char *token_hash, char user_id[UUID_TEXT],
+store_token_find(struct db *db, const char *token_hash, struct user_row *u,
     int *found)
 {
-	struct db_param   p[1] = { DB_TEXT(token_hash) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*found = 0;
-	if ((e = db_query(db,
-	         "SELECT user_id FROM api_token WHERE "
-	         "token_hash = $1 AND revoked_at IS NULL",
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) == 1) {
-		strlcopy(user_id, text_or_empty(r, 0), UUID_TEXT);
-		*found = 1;
-	}
-	db_result_free(r);
-	return NMT_OK;
+	return user_query(db,
+	    "SELECT " USER_COLUMNS " FROM api_token t "
+	    "JOIN app_user u ON u.id = t.user_id "
+	    "JOIN organization o ON o.code = u.organization "
+	    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+	    token_hash, u, found);
 }

@@ -60,6 +60,8 @@ void http_response_header(struct http_response *res, const char *name,
 /* Sets the body (taken; must be malloc'd) and its content type. */
 void http_response_body(struct http_response *res, const char *content_type,
     char *body, size_t len);
+/* Frees the headers and the body and forgets them; status stays. */
+void http_response_clear(struct http_response *res);
 
 /*
  * Deferred answers, for work done on other threads (password checks). The

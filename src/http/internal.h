@@ -88,7 +88,7 @@ extern const struct gate_refusal gate_refusals[GATE_REASONS];
 /* The header of the gate's own requests; refused from clients. */
 #define GATE_FIELD "NMT-Gate"
 /* Header fields, query parameters and cookies of one request, at most. */
-#define GATE_MAX_FIELDS 1024
+#define GATE_MAX_FIELDS 256
 /* After a refusal, at most this times max_body is read and dropped. */
 #define GATE_DRAIN_FACTOR 4
 

@@ -115,3 +115,19 @@ http_cookie(const struct http_request *req, const char *name)
 		return NULL;
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
+
+void
+http_response_clear(struct http_response *res)
+{
+	int i;
+
+	for (i = 0; i < res->nheaders && i < HTTP_MAX_RESPONSE_HEADERS; i++) {
+		free(res->header_names[i]);
+		free(res->header_values[i]);
+		res->header_names[i] = res->header_values[i] = NULL;
+	}
+	res->nheaders = 0;
+	free(res->body);
+	res->body = NULL;
+	res->body_len = 0;
+}

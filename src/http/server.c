@@ -225,22 +225,6 @@ queue_response(struct MHD_Connection *conn, struct req *rq, unsigned status,
 	return ret;
 }
 
-static void
-response_cleanup(struct http_response *res)
-{
-	int i;
-
-	for (i = 0; i < res->nheaders && i < HTTP_MAX_RESPONSE_HEADERS; i++) {
-		free(res->header_names[i]);
-		free(res->header_values[i]);
-		res->header_names[i] = res->header_values[i] = NULL;
-	}
-	res->nheaders = 0;
-	free(res->body);
-	res->body = NULL;
-	res->body_len = 0;
-}
-
 static int
 is_reserved(const char *name)
 {
@@ -323,7 +307,7 @@ refused:
 	fputs("nmtd: http: MHD refused an application header\n", stderr);
 	MHD_destroy_response(r);
 fail:
-	response_cleanup(res);
+	http_response_clear(res);
 	res->content_type = NULL;
 	http_problem(res, 500, "Internal Server Error",
 	    "The server could not answer this request.");
@@ -344,7 +328,7 @@ refuse(struct MHD_Connection *conn, struct req *rq, unsigned status,
 		memset(&res, 0, sizeof(res));
 		http_problem(&res, (int)status, title, detail);
 		r = app_response(&res, &status);
-		response_cleanup(&res);
+		http_response_clear(&res);
 	}
 	return queue_response(conn, rq, status, r);
 }
@@ -545,14 +529,14 @@ again:
 	res.status = 500;
 	srv->app_fn(srv->app, &hreq, &res);
 	if (res.wake != NULL) {
-		response_cleanup(&res);
+		http_response_clear(&res);
 		suspended = defer_request(srv, conn, rq, &res);
 		if (suspended)
 			return MHD_YES;
 		goto again;
 	}
 	r = app_response(&res, &status);
-	response_cleanup(&res);
+	http_response_clear(&res);
 	return queue_response(conn, rq, status, r);
 }
 

@@ -174,18 +174,18 @@ test('headers over 16 KiB: 431 problem', async () => {
   await refused(GET_ME(`X-Filler: ${'x'.repeat(17 * 1024)}\r\n`), 431, '17 KiB header');
 });
 
-test('many query parameters within 16 KiB are answered; past 1024 fields a 431 problem', async () => {
+test('many query parameters within 16 KiB are answered; past 256 fields a 431 problem', async () => {
   // ~700 parameters in ~8 KB once got no answer at all (the library's pool ran out).
   const params = (n) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&');
-  const within = await exchange(`GET /api/v1/me?${params(700)} HTTP/1.1\r\nHost: x\r\n` +
+  const within = await exchange(`GET /api/v1/me?${params(250)} HTTP/1.1\r\nHost: x\r\n` +
     `Authorization: Bearer ${pol.token}\r\nConnection: close\r\n\r\n`);
   assert.equal(within.responses.length, 1);
   assert.equal(within.responses[0].status, 200, within.responses[0].text);
   assert.ok(within.closed);
-  await refused(`GET /api/v1/me?${params(1100)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, '1100 query parameters');
+  await refused(`GET /api/v1/me?${params(260)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, '260 query parameters');
   // Cookies count too.
-  const cookies = Array.from({ length: 1100 }, (_, i) => `c${i}=1`).join('; ');
-  await refused(GET_ME(`Cookie: ${cookies}\r\n`), 431, '1100 cookies');
+  const cookies = Array.from({ length: 260 }, (_, i) => `c${i}=1`).join('; ');
+  await refused(GET_ME(`Cookie: ${cookies}\r\n`), 431, '260 cookies');
 });
 
 test('a valid request then a refused one: two answers in order, then closed', async () => {

@@ -1,6 +1,7 @@
 /*
  * test_audit_writer.c — the group commit of read audit entries: a
- * waited entry is committed when audit_writer_commit() returns, entries
+ * waited entry is committed when audit_writer_commit() returns (and when
+ * audit_writer_submit() calls back), entries
  * of concurrent threads all land in one intact chain, and an entry the
  * database refuses is reported (waited) or retried until written
  * (unwaited). SQLite in a temporary directory.
@@ -190,6 +191,89 @@ test_refused_entries(void **state)
 	audit_writer_stop(w);
 }
 
+/* What a submitted entry's callback saw: how it ended, and the count. */
+struct told {
+	pthread_mutex_t lock;
+	pthread_cond_t  cond;
+	int             calls, ok;
+	long long       seen; /* case.read rows when told, -1: not looked */
+	struct tstate  *t;
+};
+
+static void
+told_cb(void *arg, int ok)
+{
+	struct told *d = arg;
+	struct db   *db = db_open(d->t->url, NULL, 0);
+
+	/* Committed means visible to another connection when told. */
+	pthread_mutex_lock(&d->lock);
+	d->seen = -1;
+	if (db != NULL) {
+		struct db_param   p[1] = { DB_TEXT("case.read") };
+		struct db_result *r = NULL;
+
+		if (db_query(db, "SELECT COUNT(*) FROM audit WHERE action = $1",
+		        p, 1, &r) == NMT_OK)
+			d->seen = db_int(r, 0, 0);
+		db_result_free(r);
+		db_close(db);
+	}
+	d->calls++;
+	d->ok = ok;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void
+told_wait(struct told *d, int calls)
+{
+	pthread_mutex_lock(&d->lock);
+	while (d->calls < calls)
+		pthread_cond_wait(&d->cond, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * submit returns at once and tells once: ok with the entry already
+ * committed, or not ok (and nothing written) when the database refuses.
+ */
+static void
+test_submit_tells(void **state)
+{
+	struct tstate       *t = *state;
+	struct audit_writer *w = audit_writer_start(t->url, key);
+	struct audit_entry   a;
+	struct told          d;
+
+	memset(&d, 0, sizeof(d));
+	pthread_mutex_init(&d.lock, NULL);
+	pthread_cond_init(&d.cond, NULL);
+	d.t = t;
+	entry(&a, "reader", "case.read");
+	audit_writer_submit(w, &a, told_cb, &d);
+	assert_null(a.action); /* the writer took its strings */
+	told_wait(&d, 1);
+	assert_int_equal(d.ok, 1);
+	assert_int_equal(d.seen, 1);
+
+	assert_int_equal(db_exec(t->db,
+	                     "CREATE TRIGGER refuse BEFORE INSERT ON audit "
+	                     "BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+	    NMT_OK);
+	entry(&a, "reader", "case.read");
+	audit_writer_submit(w, &a, told_cb, &d);
+	told_wait(&d, 2);
+	assert_int_equal(d.ok, 0);
+	assert_int_equal(d.seen, 1);
+	assert_int_equal(db_exec(t->db, "DROP TRIGGER refuse"), NMT_OK);
+	audit_writer_stop(w);
+	assert_int_equal(d.calls, 2);
+	assert_int_equal(count(t, "case.read"), 1);
+	pthread_cond_destroy(&d.cond);
+	pthread_mutex_destroy(&d.lock);
+}
+
 /*
  * An offered entry is written when kept and dropped (its strings freed)
  * when not: the refusal of a hidden object against a random id.
@@ -224,6 +308,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused_entries, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_offer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_submit_tells, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
