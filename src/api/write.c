@@ -6,7 +6,10 @@
  * closed case refuses every change but reopening, 409, for every kind
  * bound to it) → the change → the case's last activity → its audit
  * entry → commit. Any failure rolls everything back and gives one
- * answer.
+ * answer. On SQLite the transaction is shared with the writes of other
+ * requests that arrived together (db_write_group: one fsync for all,
+ * each write in its own savepoint), so the write runs on the connection
+ * it is given, which may be another thread's.
  *
  * Last activity: a write whose audit entry names a case (the case, its
  * persons, its team, and whatever else is case work) moves the case's
@@ -77,26 +80,45 @@ touch_case(struct ctx *c)
 	return store_case_touch(c->db, c->note.case_id, c->now_text);
 }
 
+struct write_job {
+	struct ctx *c;
+	enum nmt_err (*fn)(struct ctx *, void *);
+	void                *arg;
+	enum policy_decision refused;
+};
+
+/* The write inside its transaction, on the connection db runs it on. */
+static enum nmt_err
+write_body(struct db *db, void *arg)
+{
+	struct write_job *j = arg;
+	struct ctx       *c = j->c;
+	struct db        *own = c->db;
+	enum nmt_err      e;
+
+	c->db = db;
+	if ((e = recheck(c, &j->refused)) == NMT_OK &&
+	    (e = j->fn(c, j->arg)) == NMT_FORBIDDEN)
+		j->refused = POLICY_FORBIDDEN;
+	if (e == NMT_OK && (e = touch_case(c)) == NMT_OK &&
+	    c->note.action != NULL)
+		e = audit_in_tx(c, &c->note);
+	c->db = own;
+	return e;
+}
+
 enum nmt_err
 api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *), void *arg)
 {
-	enum policy_decision refused = POLICY_ALLOW;
-	enum nmt_err         e;
+	struct write_job j = { c, fn, arg, POLICY_ALLOW };
+	enum nmt_err     e;
 
-	if ((e = db_begin(c->db)) == NMT_OK &&
-	    (e = recheck(c, &refused)) == NMT_OK &&
-	    (e = fn(c, arg)) == NMT_FORBIDDEN)
-		refused = POLICY_FORBIDDEN;
-	if (e == NMT_OK && (e = touch_case(c)) == NMT_OK &&
-	    (c->note.action == NULL ||
-	        (e = audit_in_tx(c, &c->note)) == NMT_OK))
-		e = db_commit(c->db);
-	if (e == NMT_OK)
+	/* Committed together with the writes of other requests (db.h). */
+	if ((e = db_write_group(c->db, write_body, &j)) == NMT_OK)
 		return NMT_OK;
-	db_rollback(c->db);
-	if (refused != POLICY_ALLOW && c->route != NULL &&
+	if (j.refused != POLICY_ALLOW && c->route != NULL &&
 	    c->route->object != NULL)
-		gate_refused(c, c->route->object, c->params[0], refused);
+		gate_refused(c, c->route->object, c->params[0], j.refused);
 	reply_error(c, e);
 	return e;
 }

@@ -30,6 +30,7 @@
 struct db {
 	const struct db_driver *drv;
 	void                   *conn;
+	char                   *url;     /* the database it opened */
 	uint64_t                queries; /* db_query calls (a test hook) */
 };
 
@@ -69,6 +70,12 @@ db_is_pg_url(const char *url)
 	    strncmp(url, "postgres://", 11) == 0;
 }
 
+const char *
+db_url(const struct db *db)
+{
+	return db->url;
+}
+
 enum db_kind
 db_url_kind(const char *url)
 {
@@ -94,6 +101,7 @@ db_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 	db = xcalloc(1, sizeof(*db));
+	db->url = xstrdup(url);
 	db->drv = drv;
 	db->conn = conn;
 	return db;
@@ -105,6 +113,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	db->drv->close(db->conn);
+	free(db->url);
 	free(db);
 }
 

@@ -87,6 +87,8 @@ int db_files_private(const char *url, char *err, size_t errlen);
 int          db_exists(const char *url, char *err, size_t errlen);
 void         db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
+/* The URL the connection was opened with (owned by db). */
+const char *db_url(const struct db *db);
 /* The kind of database a URL names, without opening it. */
 enum db_kind db_url_kind(const char *url);
 
@@ -104,6 +106,22 @@ enum nmt_err db_rollback(struct db *db);
  */
 enum nmt_err db_snapshot_begin(struct db *db);
 void         db_snapshot_end(struct db *db);
+
+/*
+ * Group commit (db/group.c): runs body(db', arg) in a write transaction
+ * and commits it, where db' is the connection that runs it. On SQLite
+ * the writes of concurrent threads share one transaction and one fsync:
+ * the first thread to find no commit in progress leads, runs every write
+ * queued for the same database on its own connection, each in a
+ * savepoint (a write that fails is rolled back alone), and commits once;
+ * the others wait for it. On PostgreSQL, which groups concurrent commits
+ * itself, it is db_begin, body and db_commit on db. Returns body's
+ * result, or the commit's error (then nothing of body stays). Ends a
+ * snapshot of db first. body must use only the db' it is given and
+ * must not wait for other writers.
+ */
+enum nmt_err db_write_group(struct db *db,
+    enum nmt_err (*body)(struct db *db, void *arg), void *arg);
 
 /* Runs one or more statements without parameters or results (DDL). */
 enum nmt_err db_exec(struct db *db, const char *sql);

@@ -779,6 +779,92 @@ test_rollback(void **state)
 	CHECK_OK(db, db_rollback(db));
 }
 
+#define GROUP_THREADS 6
+#define GROUP_WRITES  20
+
+struct group_writer {
+	const char *url;
+	int         no;
+	int         failures; /* results other than the job's own */
+};
+
+struct group_job {
+	char key[32];
+	int  n;    /* the write's number in its thread */
+	int  fail; /* odd n: insert, then fail (the savepoint undoes it) */
+};
+
+static enum nmt_err
+group_body(struct db *db, void *arg)
+{
+	struct group_job *j = arg;
+	struct db_param   p[2] = { DB_TEXT(j->key), DB_INT(j->n) };
+	enum nmt_err      e;
+
+	if ((e = db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)", p,
+	         2, NULL)) != NMT_OK)
+		return e;
+	return j->fail ? NMT_CONFLICT : NMT_OK;
+}
+
+static void *
+group_writer_main(void *arg)
+{
+	struct group_writer *w = arg;
+	struct group_job     j;
+	struct db           *db = db_open(w->url, NULL, 0);
+	enum nmt_err         e;
+	int                  i;
+
+	if (db == NULL) {
+		w->failures = GROUP_WRITES;
+		return NULL;
+	}
+	for (i = 0; i < GROUP_WRITES; i++) {
+		snprintf(j.key, sizeof(j.key), "w%d-%d", w->no, i);
+		j.n = i;
+		j.fail = i % 2;
+		e = db_write_group(db, group_body, &j);
+		if (e != (j.fail ? NMT_CONFLICT : NMT_OK))
+			w->failures++;
+	}
+	db_close(db);
+	return NULL;
+}
+
+/*
+ * Concurrent writes through the group commit: each one's result is its
+ * own, a write that fails after inserting leaves nothing, and every
+ * successful one is there.
+ */
+static void
+test_write_group(void **state)
+{
+	struct tstate      *t = *state;
+	struct group_writer w[GROUP_THREADS];
+	pthread_t           th[GROUP_THREADS];
+	int                 i;
+
+	scratch_reset(t->db);
+	for (i = 0; i < GROUP_THREADS; i++) {
+		w[i].url = t->url;
+		w[i].no = i;
+		w[i].failures = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, group_writer_main,
+		                     &w[i]),
+		    0);
+	}
+	for (i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"),
+	    GROUP_THREADS * GROUP_WRITES / 2);
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM scratch WHERE n % 2 = 1"),
+	    0);
+}
+
 static void
 test_commit_reopen(void **state)
 {
@@ -1332,6 +1418,7 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_commit_visibility), \
 	    cmocka_unit_test(test_rollback), \
 	    cmocka_unit_test(test_commit_reopen), \
+	    cmocka_unit_test(test_write_group), \
 	    cmocka_unit_test(test_changes), \
 	    cmocka_unit_test(test_tampered_checksum), \
 	    cmocka_unit_test(test_unknown_version), \

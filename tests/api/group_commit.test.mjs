@@ -1,0 +1,64 @@
+// Writes that arrive together commit together (SQLite: one transaction and one fsync for the
+// batch, each write in its own savepoint; PostgreSQL: its own commits). A write that fails
+// inside a batch is rolled back alone: the others keep their changes, their numbers and their
+// audit entries, and the failed one leaves nothing behind.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, addUserWithToken, api, assertStatus, createCase, ctlFor, listAll,
+} from './harness.mjs';
+
+let srv;
+after(async () => {
+  if (srv) await srv.close();
+});
+
+test('a burst of mixed writes: the failing ones change nothing, the others all commit', async () => {
+  srv = await startServer();
+  const u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  const auditor = await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+  const open = await createCase(srv, u, { title: 'Öppet ärende' });
+  const closed = await createCase(srv, u, { title: 'Avslutat ärende' });
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${closed.id}`,
+    { auth: u, ifMatch: '"1"', body: { status: 'closed', closing_reason: 'no_indication' } }), 200);
+
+  const creates = Array.from({ length: 16 }, (_, i) =>
+    api(srv, 'POST', '/api/v1/cases', { auth: u, body: {
+      title: `Skur ${i}`, summary: 'samtidigt', county: '12', exploitation: ['sexual'] } }));
+  // The same version sixteen times: one change wins, the rest find it changed.
+  const patches = Array.from({ length: 16 }, (_, i) =>
+    api(srv, 'PATCH', `/api/v1/cases/${open.id}`,
+      { auth: u, ifMatch: '"1"', body: { summary: `ändring ${i}` } }));
+  // Notes on a closed case are refused inside the transaction.
+  const notes = Array.from({ length: 8 }, (_, i) =>
+    api(srv, 'POST', `/api/v1/cases/${closed.id}/journal`,
+      { auth: u, body: { kind: 'note', text: `anteckning ${i}` } }));
+  const [c, p, n] = await Promise.all([Promise.all(creates), Promise.all(patches), Promise.all(notes)]);
+
+  for (const r of c) assertStatus(r, 201);
+  const numbers = new Set(c.map((r) => r.json.number));
+  assert.equal(numbers.size, 16, 'sixteen distinct case numbers');
+  assert.deepEqual(p.map((r) => r.status).sort(), [200, ...Array(15).fill(412)]);
+  for (const r of n) assertStatus(r, 409);
+
+  const winner = p.find((r) => r.status === 200).json.summary;
+  const now = await api(srv, 'GET', `/api/v1/cases/${open.id}`, { auth: u });
+  assertStatus(now, 200);
+  assert.equal(now.json.version, 2);
+  assert.equal(now.json.summary, winner);
+  assert.deepEqual(await listAll(srv, `/api/v1/cases/${closed.id}/journal`, { auth: u }), []);
+  for (const r of c) {
+    const g = await api(srv, 'GET', `/api/v1/cases/${r.json.id}`, { auth: u });
+    assertStatus(g, 200, r.json.number);
+    assert.equal(g.json.title, r.json.title);
+  }
+
+  // One audit entry per committed write, none for the refused ones' changes.
+  const created = await listAll(srv, '/api/v1/audit?action=case.create', { auth: auditor });
+  assert.equal(created.length, 18, '16 + the two cases made first');
+  const updated = await listAll(srv, `/api/v1/audit?action=case.update&case_id=${open.id}`, { auth: auditor });
+  assert.equal(updated.length, 1);
+  await srv.stop();
+  const v = await ctlFor(srv.db, ['audit', 'verify']);
+  assert.equal(v.code, 0, v.stderr);
+});
