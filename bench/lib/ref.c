@@ -426,6 +426,7 @@ run_insert(void)
 	unsigned long  n = 0;
 	conn_open(&c);
 #ifdef REF_PG
+	conn_exec(&c, "SET client_min_messages = warning");
 	conn_exec(&c, "DROP TABLE IF EXISTS bench_naive_case");
 #else
 	conn_exec(&c, "PRAGMA journal_mode = WAL");
