@@ -1,21 +1,23 @@
 /*
- * ref.c — the raw-database references of bench/run: what the database alone does for
- * the work of one request, with no HTTP, no JSON, no policy.
+ * ref.c — the raw-database references of bench/run: what the database
+ * alone does for the work of one request; no HTTP, no JSON, no policy.
  *
- *   ref read   DB IDS SQLFILE THREADS SECONDS TOKEN_HASH USER_ID ORG
- *       THREADS threads, each with its own connection, run the statements of SQLFILE
- *       (bench/lib/read.sql: the statements of one case read, in nmtd's order) for a case id
- *       picked at random from IDS (one id a line), again and again for SECONDS. Every row of
- *       every statement is stepped and every column read as text, as nmtd's record reader does.
+ *   ref read DB IDS SQLFILE THREADS SECONDS TOKEN_HASH USER_ID ORG
+ *     THREADS threads, each with its own connection, run the statements of
+ *     SQLFILE (bench/lib/read.sql: one case read, in nmtd's order) for a
+ *     case id picked at random from IDS (one id a line), again and again
+ *     for SECONDS. Every row is stepped and every column read as text, as
+ *     nmtd's record reader does.
  *   ref insert DB SECONDS
- *       the naive commit-per-row loop: one thread, one INSERT of a case-sized row per
- *       transaction (BEGIN, INSERT, COMMIT), for SECONDS. SQLite: DB is a file of its own
- *       (WAL, synchronous=FULL as nmtd); PostgreSQL: a table bench_naive_case, dropped at the
- *       end (synchronous_commit as the server has it).
+ *     the naive commit-per-row loop: one thread, one INSERT of a case-sized
+ *     row per transaction (BEGIN, INSERT, COMMIT), for SECONDS. SQLite: DB
+ *     is a file of its own (WAL, synchronous=FULL as nmtd); PostgreSQL: a
+ *     table bench_naive_case, dropped at the end.
  *
- * DB is a SQLite file, or with -DREF_PG a libpq connection string. Prints one JSON line:
- * {"ops","seconds","rate","p50_ms","p99_ms","max_ms"}; exits 1 on any database error.
- * Built by bench/run: cc -O2 ref.c -lsqlite3 -lpthread (or -DREF_PG ... -lpq).
+ * DB is a SQLite file, or with -DREF_PG a libpq connection string. Prints
+ * one JSON line {"ops","seconds","rate","p50_ms","p99_ms","max_ms"}
+ * (milliseconds); exits 1 on any database error, 2 on a usage error.
+ * Built by bench/run: cc -O2 ref.c -lsqlite3 -lpthread (or -DREF_PG -lpq).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -39,7 +41,7 @@ struct stmt_def {
 	char  name[32];
 	char *sql;
 	int   nargs;
-	char  args[MAX_ARGS][8]; /* token | user | org | case | now */
+	char  args[MAX_ARGS][8]; /* token, user, org, case or now */
 };
 
 static struct stmt_def defs[MAX_STMTS];
@@ -110,7 +112,7 @@ slurp_line(FILE *f)
 	return line;
 }
 
-/* NAME|ARGS|SQL lines; -- comments and blank lines skipped. */
+/* NAME|ARGS|SQL lines; "--" comments and blank lines skipped. */
 static void
 load_sql(const char *path)
 {
@@ -134,10 +136,12 @@ load_sql(const char *path)
 		*s++ = '\0';
 		struct stmt_def *d = &defs[ndefs++];
 		snprintf(d->name, sizeof d->name, "%s", line);
-		for (tok = strtok_r(a, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (tok = strtok_r(a, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
 			if (d->nargs == MAX_ARGS)
 				die("too many arguments: %s", d->name);
-			snprintf(d->args[d->nargs++], sizeof d->args[0], "%s", tok);
+			snprintf(d->args[d->nargs++], sizeof d->args[0], "%s",
+			    tok);
 		}
 		d->sql = strdup(s);
 		free(line);
@@ -190,7 +194,7 @@ arg_value(const char *key, const char *case_id, const char *now)
 	return NULL;
 }
 
-/* ------------------------------------------------------------------ backends */
+/* ------------------------------------------------------------ backends */
 #ifdef REF_PG
 struct conn {
 	PGconn *pg;
@@ -208,7 +212,8 @@ static void
 conn_exec(struct conn *c, const char *sql)
 {
 	PGresult *r = PQexec(c->pg, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
 		die("%s: %s", sql, PQerrorMessage(c->pg));
 	PQclear(r);
 }
@@ -225,7 +230,7 @@ conn_prepare(struct conn *c, int i, const char *sql)
 	PQclear(r);
 }
 
-/* Runs prepared statement i; reads every cell. Returns the number of rows. */
+/* Runs prepared statement i; reads every cell. Returns the row count. */
 static int
 conn_run(struct conn *c, int i, int n, const char **vals)
 {
@@ -235,7 +240,8 @@ conn_run(struct conn *c, int i, int n, const char **vals)
 	size_t    sink = 0;
 	snprintf(name, sizeof name, "s%d", i);
 	r = PQexecPrepared(c->pg, name, n, vals, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK)
 		die("%s: %s", defs[i].name, PQerrorMessage(c->pg));
 	rows = PQntuples(r);
 	cols = PQnfields(r);
@@ -260,8 +266,10 @@ struct conn {
 static void
 conn_open(struct conn *c)
 {
-	if (sqlite3_open_v2(db_arg, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(db_arg, &c->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	            SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK)
 		die("open %s: %s", db_arg, sqlite3_errmsg(c->db));
 	sqlite3_busy_timeout(c->db, 5000);
 }
@@ -277,12 +285,13 @@ conn_exec(struct conn *c, const char *sql)
 static void
 conn_prepare(struct conn *c, int i, const char *sql)
 {
-	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	        &c->st[i], NULL) != SQLITE_OK)
 		die("prepare %s: %s", sql, sqlite3_errmsg(c->db));
 }
 
-/* Binds $1..$n by name as nmtd's driver does, steps every row, reads every column. */
+/* Binds $1..$n by name as nmtd's driver does; steps every row and reads
+ * every column. Returns the number of rows. */
 static int
 conn_run(struct conn *c, int i, int n, const char **vals)
 {
@@ -292,8 +301,8 @@ conn_run(struct conn *c, int i, int n, const char **vals)
 	size_t        sink = 0;
 	for (k = 0; k < n; k++) {
 		snprintf(pname, sizeof pname, "$%d", k + 1);
-		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, pname), vals[k], -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, pname),
+		    vals[k], -1, SQLITE_STATIC);
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int cols = sqlite3_column_count(s);
@@ -319,7 +328,7 @@ conn_close(struct conn *c)
 }
 #endif
 
-/* ------------------------------------------------------------------ read */
+/* ---------------------------------------------------------------- read */
 struct worker {
 	pthread_t      th;
 	unsigned       seed;
@@ -372,7 +381,8 @@ report(struct samples *all, double secs)
 	qsort(all->us, all->n, sizeof *all->us, cmp_u32);
 	if (all->n == 0)
 		die("no operation finished");
-	printf("{\"ops\":%zu,\"seconds\":%.3f,\"rate\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+	printf("{\"ops\":%zu,\"seconds\":%.3f,\"rate\":%.1f,"
+	       "\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
 	       "\"max_ms\":%.3f}\n",
 	    all->n, secs, (double)all->n / secs, all->us[all->n / 2] / 1000.0,
 	    all->us[(size_t)((double)(all->n - 1) * 0.99)] / 1000.0,
@@ -402,18 +412,21 @@ run_read(int threads)
 	report(&all, now_s() - t0);
 }
 
-/* ------------------------------------------------------------------ naive insert */
+/* -------------------------------------------------------- naive insert */
 static const char naive_table[] =
-    "CREATE TABLE IF NOT EXISTS bench_naive_case (id TEXT PRIMARY KEY, number TEXT NOT NULL,"
-    " title TEXT NOT NULL, summary TEXT NOT NULL, status TEXT NOT NULL, county TEXT NOT NULL,"
-    " region TEXT NOT NULL, exploitation TEXT NOT NULL, owner_user TEXT NOT NULL,"
-    " owner_org TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS bench_naive_case ("
+    " id TEXT PRIMARY KEY, number TEXT NOT NULL, title TEXT NOT NULL,"
+    " summary TEXT NOT NULL, status TEXT NOT NULL, county TEXT NOT NULL,"
+    " region TEXT NOT NULL, exploitation TEXT NOT NULL,"
+    " owner_user TEXT NOT NULL, owner_org TEXT NOT NULL,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
     " version INTEGER NOT NULL)";
 static const char naive_insert[] =
-    "INSERT INTO bench_naive_case (id, number, title, summary, status, county, region,"
-    " exploitation, owner_user, owner_org, created_at, updated_at, version)"
-    " VALUES ($1, $2, $3, $4, 'open', '01', 'stockholm', '[\"sexual\"]',"
-    " '9491f6bb-b72a-420e-a361-f35aa8ac2d73', 'NMT', $5, $5, 1)";
+    "INSERT INTO bench_naive_case (id, number, title, summary, status,"
+    " county, region, exploitation, owner_user, owner_org, created_at,"
+    " updated_at, version) VALUES ($1, $2, $3, $4, 'open', '01',"
+    " 'stockholm', '[\"sexual\"]', '9491f6bb-b72a-420e-a361-f35aa8ac2d73',"
+    " 'NMT', $5, $5, 1)";
 
 static void
 run_insert(void)
@@ -443,9 +456,12 @@ run_insert(void)
 		n++;
 		snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lu", n);
 		snprintf(number, sizeof number, "NMT-2026-%07lu", n);
-		snprintf(title, sizeof title, "Bänkfall %lu restaurang tvångsarbete Göteborg", n);
+		snprintf(title, sizeof title,
+		    "Bänkfall %lu restaurang tvångsarbete Göteborg", n);
 		snprintf(summary, sizeof summary,
-		    "Misstänkt skuldslaveri med lägenhet och förmedlare, ärende %lu från tråd 1.", n);
+		    "Misstänkt skuldslaveri med lägenhet och förmedlare, "
+		    "ärende %lu från tråd 1.",
+		    n);
 		utc_now(now);
 #ifdef REF_PG
 		conn_exec(&c, "BEGIN");
@@ -463,27 +479,48 @@ run_insert(void)
 	conn_close(&c);
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: ref read DB IDS SQLFILE THREADS SECONDS "
+	    "TOKEN_HASH USER_ID ORG\n"
+	    "       ref insert DB SECONDS\n");
+	return 2;
+}
+
+/* A positive number from text, or 0 when it is not one. */
+static double
+positive(const char *text)
+{
+	char  *end;
+	double v = strtod(text, &end);
+	return (end != text && *end == '\0' && v > 0) ? v : 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	if (argc >= 4 && strcmp(argv[1], "insert") == 0) {
+	if (argc == 4 && strcmp(argv[1], "insert") == 0) {
 		db_arg = argv[2];
-		run_seconds = atof(argv[3]);
+		if ((run_seconds = positive(argv[3])) == 0)
+			return usage();
 		run_insert();
 		return 0;
 	}
 	if (argc == 10 && strcmp(argv[1], "read") == 0) {
+		double threads = positive(argv[5]);
 		db_arg = argv[2];
+		run_seconds = positive(argv[6]);
+		if (threads < 1 || threads > 1024 || run_seconds == 0)
+			return usage();
 		load_ids(argv[3]);
 		load_sql(argv[4]);
-		run_seconds = atof(argv[6]);
 		token_hash = argv[7];
 		user_id = argv[8];
 		org = argv[9];
-		run_read(atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
+		run_read((int)threads);
 		return 0;
 	}
-	fprintf(stderr, "usage: ref read DB IDS SQLFILE THREADS SECONDS TOKEN_HASH USER_ID ORG\n"
-	                "       ref insert DB SECONDS\n");
-	return 2;
+	return usage();
 }
