@@ -2,7 +2,8 @@
 // what one user clicking waits, without queueing behind other clients.
 //   node seq.mjs BASE_URL TOKEN ROUNDS WARMUP [CAP_SECONDS] < requests.tsv
 // requests.tsv: one "LABEL<TAB>PATH" a line. Per line: WARMUP untimed requests, then ROUNDS
-// timed ones, or fewer when CAP_SECONDS of timed requests have passed (n says how many). Prints one JSON line per label: {"label","path","n","p50","p99","max","bytes",
+// timed ones, or fewer when CAP_SECONDS of timed requests have passed (n says how many; the
+// warm-up stops early too once it has taken a third of CAP_SECONDS). Prints one JSON line per label: {"label","path","n","p50","p99","max","bytes",
 // "items"} (milliseconds; items = length of .items or .cells of the answer, or null).
 // Exits 1 on any answer other than 200, naming the label and the status (never the body).
 import { readFileSync } from "node:fs";
@@ -35,14 +36,15 @@ const lines = readFileSync(0, "utf8").split("\n").filter((l) => l.trim() !== "")
 for (const line of lines) {
   const [label, path] = line.split("\t");
   const times = [];
-  let last, spent = 0;
+  let last, spent = 0, warm = 0;
   for (let i = 0; i < warmup + rounds && spent < capMs; i++) {
+    if (i < warmup && warm > capMs / 3) i = warmup;
     last = await get(path);
     if (last.status !== 200) {
       console.error(`seq: ${label}: HTTP ${last.status}`);
       process.exit(1);
     }
-    if (i >= warmup) { times.push(last.ms); spent += last.ms; }
+    if (i >= warmup) { times.push(last.ms); spent += last.ms; } else warm += last.ms;
   }
   times.sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * (times.length - 1)))];
