@@ -1387,10 +1387,11 @@ cmd_seed_synthetic(struct cli *cli, int argc, char **argv)
 	progress(&s, o.cases, secs);
 	printf("cases %lld (closed %lld)\npersons %lld\nteam rows %lld\n"
 	       "journal entries %lld\nassessments %lld\npathway events "
-	       "%lld\ntasks %lld\nconsultations %lld\nseconds %.1f\n"
-	       "persons/s %.0f\n",
+	       "%lld\ntasks %lld\nconsultations %lld\nstatements %llu\n"
+	       "seconds %.1f\npersons/s %.0f\n",
 	    s.cases, s.closed, s.persons, s.members, s.journal, s.assessments,
-	    s.events, s.tasks, s.consultations, secs,
+	    s.events, s.tasks, s.consultations,
+	    (unsigned long long)db_stat_queries(cli->db), secs,
 	    secs > 0 ? (double)s.persons / secs : 0);
 	rc = 0;
 out:
