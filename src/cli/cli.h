@@ -39,6 +39,8 @@ int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 /* statistics (issue 12): the summary of imported records */
 int cmd_stats(struct cli *cli, int argc, char **argv);
+/* performance (issue 13): the synthetic register (cmd_synthetic.c) */
+int cmd_seed_synthetic(struct cli *cli, int argc, char **argv);
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,

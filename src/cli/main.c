@@ -82,6 +82,18 @@ static const struct command {
 	    "summarize: rebuilds the summary of the imported statistical "
 	    "records (of one\nsource, or of all), which makes statistics over "
 	    "a million records fast.\n" },
+	/* performance (issue 13) */
+	{ "seed-synthetic", cmd_seed_synthetic,
+	    "seed-synthetic --cases N --persons-per-case K [--seed S]\n",
+	    "Fills a database without cases with a synthetic register for "
+	    "measuring:\nN cases (1-10000000) over the last ten years before "
+	    "2026-11-30, each with K\npersons (1-50), their teams, journal, "
+	    "assessments, tasks, pathway events,\nconsultations and audit "
+	    "history, written through the store as the server\nwould (sealed "
+	    "identities, the audit chain). The same seed (default 1) gives\n"
+	    "the same register. Users syn-* are made when missing, without "
+	    "passwords\n(use token create). Progress on stderr, the counts "
+	    "on stdout. Never on a\nproduction database.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -24,6 +24,8 @@ extern const struct embed_file embed_reference_data[];
 extern const struct embed_file embed_indicators[];
 /* data/scenarios/scenarios.json: operation scenarios (issue 11). */
 extern const struct embed_file embed_scenarios[];
+/* data/synthetic/register.json: nmtctl seed-synthetic (issue 13). */
+extern const struct embed_file embed_synthetic[];
 
 /* The file of that base name in a list, or NULL. */
 const struct embed_file *embed_find(const struct embed_file *list,

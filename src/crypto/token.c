@@ -56,6 +56,17 @@ token_hash(const unsigned char *key, const char *token,
 	sodium_bin2hex(out, TOKEN_HASH_HEX, h, sizeof(h));
 }
 
+/* The synthetic register's id source on this thread (token_uuid_source). */
+static _Thread_local void (*uuid_fn)(void *, unsigned char[16]);
+static _Thread_local void *uuid_ctx;
+
+void
+token_uuid_source(void (*fn)(void *ctx, unsigned char b[16]), void *ctx)
+{
+	uuid_fn = fn;
+	uuid_ctx = ctx;
+}
+
 void
 token_uuid(char out[UUID_TEXT])
 {
@@ -63,7 +74,10 @@ token_uuid(char out[UUID_TEXT])
 	char          hex[sizeof(b) * 2 + 1];
 
 	crypto_ready();
-	randombytes_buf(b, sizeof(b));
+	if (uuid_fn != NULL)
+		uuid_fn(uuid_ctx, b);
+	else
+		randombytes_buf(b, sizeof(b));
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	sodium_bin2hex(hex, sizeof(hex), b, sizeof(b));

@@ -24,6 +24,14 @@ void token_hash(const unsigned char *key, const char *token,
 /* A random UUID v4 in lowercase text form. */
 void token_uuid(char out[UUID_TEXT]);
 
+/*
+ * Only for `nmtctl seed-synthetic` (a register that is the same for a
+ * seed): while fn is set, token_uuid on this thread takes its 16 bytes
+ * from fn(ctx, b) instead of the system's random source. NULL restores
+ * the random source. Never set in nmtd.
+ */
+void token_uuid_source(void (*fn)(void *ctx, unsigned char b[16]), void *ctx);
+
 /* Is s an id in that form (lowercase hex, dashes at 8, 13, 18, 23)? */
 int token_is_uuid(const char *s);
 
