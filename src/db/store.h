@@ -272,8 +272,8 @@ struct case_filter {
  * pages' worth of documents, widened SEARCH_WINDOW_GROWTH times while
  * that does not fill the page.
  */
-#define SEARCH_RANK_MAX 1000
-#define SEARCH_WINDOW_PAGES 8
+#define SEARCH_RANK_MAX      1000
+#define SEARCH_WINDOW_PAGES  8
 #define SEARCH_WINDOW_GROWTH 8
 /*
  * One page of case summaries in f's order: *rows_r (n_r of them; free

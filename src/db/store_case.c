@@ -564,8 +564,9 @@ sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
 	const char *id = search_doc_id(f->dialect);
 	const char *before = f->ascending ? " > " : " < ";
 
-	sql_add(b, f->ascending ? " JOIN (SELECT h.case_id, MIN(h.id) AS rank" :
-	                          " JOIN (SELECT h.case_id, MAX(h.id) AS rank");
+	sql_add(b,
+	    f->ascending ? " JOIN (SELECT h.case_id, MIN(h.id) AS rank" :
+	                   " JOIN (SELECT h.case_id, MAX(h.id) AS rank");
 	sql_add(b, " FROM (");
 	search_sql_recent(b, f->dialect, f->search, case_kinds);
 	sql_and_readable(b, f);
@@ -621,8 +622,7 @@ page_rank(const struct page *pg)
 
 /* The join of a search's cases with their ranks, in f's mode. */
 static void
-sql_join_hits(struct sql *b, const struct case_filter *f,
-    const struct page *pg)
+sql_join_hits(struct sql *b, const struct case_filter *f, const struct page *pg)
 {
 	if (f->window <= 0)
 		sql_join_search(b, f);
@@ -760,8 +760,9 @@ store_case_list(struct db *db, const struct case_filter *f,
 		e = record_page(db, b, &case_summary_record, pg,
 		    (void **)rows_r, n_r, more, &r);
 		/* A short page of a window: the walk may go on below it. */
-		if (e != NMT_OK || own.window <= 0 || own.sort != CASE_SORT_RANK ||
-		    *more || own.window == INT64_MAX)
+		if (e != NMT_OK || own.window <= 0 ||
+		    own.sort != CASE_SORT_RANK || *more ||
+		    own.window == INT64_MAX)
 			break;
 		store_cases_free(*rows_r, *n_r);
 		db_result_free(r);
