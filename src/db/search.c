@@ -399,7 +399,7 @@ void
 search_sql_recent(struct sql *b, enum db_kind dialect,
     const struct search_query *q, const char *const *kinds)
 {
-	sql_add(b, "SELECT d.case_id, d.id");
+	sql_add(b, "SELECT d.case_id, d.id, d.visibility");
 	sql_add(b, docs_from(dialect));
 	sql_match(b, dialect, q);
 	sql_kinds(b, kinds);

@@ -108,7 +108,8 @@ enum nmt_err search_count(struct db *db, const struct search_query *q,
     const char *const *kinds, long long cap, long long *n_r);
 /*
  * Appends the hits of q among the documents of kinds as a statement
- * "SELECT d.case_id, d.id FROM ... WHERE <match> AND d.kind IN (...)"
+ * "SELECT d.case_id, d.id, d.visibility FROM ... WHERE <match> AND
+ * d.kind IN (...)"
  * unranked, for a walk in document order: the caller adds "AND ..."
  * conditions on d and on search_doc_id(dialect) (the document's id as
  * this statement can bound it), then search_sql_recent_end().

@@ -551,44 +551,46 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 
 /*
  * A wide search (f->window > 0; its words are in more documents than are
- * ranked): the cases of the window newest documents the caller reads
- * that hold every word (oldest when ascending), each at its newest such
- * document, whose id is its rank. After a page key (a rank: a document
- * id), the walk starts below it and the cases with such a document at or
- * above it are left out (they were on an earlier page), so every case
- * comes once, where its newest document puts it.
+ * ranked): the cases of the window newest documents that hold every word
+ * (oldest when ascending), those the caller reads, each case at its
+ * newest such document, whose id is its rank. The window is cut before
+ * the reader's test, so the test runs for the window's documents only (a
+ * short page widens the window: store_case_list). After a page key (a
+ * rank: a document id), the walk starts below it and the cases with such
+ * a document at or above it are left out (they were on an earlier page),
+ * so every case comes once, where its newest document puts it.
  */
 static void
 sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
 {
 	const char *id = search_doc_id(f->dialect);
-	const char *before = f->ascending ? " > " : " < ";
 
 	sql_add(b,
-	    f->ascending ? " JOIN (SELECT h.case_id, MIN(h.id) AS rank" :
-	                   " JOIN (SELECT h.case_id, MAX(h.id) AS rank");
+	    f->ascending ? " JOIN (SELECT d.case_id, MIN(d.id) AS rank" :
+	                   " JOIN (SELECT d.case_id, MAX(d.id) AS rank");
 	sql_add(b, " FROM (");
 	search_sql_recent(b, f->dialect, f->search, case_kinds);
-	sql_and_readable(b, f);
 	if (after > 0) {
 		sql_add(b, " AND ");
 		sql_add(b, id);
-		sql_add(b, before);
+		sql_add(b, f->ascending ? " > " : " < ");
 		sql_param(b, DB_INT(after));
 	}
 	search_sql_recent_end(b, f->dialect, f->ascending, f->window);
-	sql_add(b, ") h");
+	sql_add(b, ") d WHERE 1 = 1");
+	sql_and_readable(b, f);
 	if (after > 0) {
-		sql_add(b, " WHERE h.case_id NOT IN (SELECT e.case_id FROM (");
+		sql_add(b, " AND d.case_id NOT IN (SELECT d.case_id FROM (");
 		search_sql_recent(b, f->dialect, f->search, case_kinds);
-		sql_and_readable(b, f);
 		sql_add(b, " AND ");
 		sql_add(b, id);
 		sql_add(b, f->ascending ? " <= " : " >= ");
 		sql_param(b, DB_INT(after));
-		sql_add(b, ") e)");
+		sql_add(b, ") d WHERE 1 = 1");
+		sql_and_readable(b, f);
+		sql_add(b, ")");
 	}
-	sql_add(b, " GROUP BY h.case_id) s ON s.case_id = c.id");
+	sql_add(b, " GROUP BY d.case_id) s ON s.case_id = c.id");
 }
 
 /*
