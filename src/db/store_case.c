@@ -455,18 +455,15 @@ sort_column(enum case_sort sort)
 	}
 }
 
-/*
- * The "mine" filter: the caller's organization owns it or a row names it
- * (the rows naming the caller are read once, not probed per case).
- */
+/* The "mine" filter: the caller's organization owns it or a row names it. */
 static void
 sql_and_mine(struct sql *b, const struct principal *p, const char *now)
 {
 	sql_add(b, " AND (c.owner_org = ");
 	sql_param(b, DB_TEXT(p->org));
 	sql_add(b,
-	    " OR c.id IN (SELECT m.case_id FROM case_member m WHERE "
-	    "m.user_id = ");
+	    " OR EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = c.id "
+	    "AND m.user_id = ");
 	sql_param(b, DB_TEXT(p->user_id));
 	sql_add(b, " AND (m.expires_at IS NULL OR m.expires_at > ");
 	sql_param(b, DB_TEXT(now));
