@@ -335,6 +335,93 @@ search_sql_hits_end(struct sql *b, enum db_kind dialect)
 		sql_add(b, " LIMIT -1");
 }
 
+/* " AND d.kind IN (...)" for kinds. */
+static void
+sql_kinds(struct sql *b, const char *const *kinds)
+{
+	const char *sep = " AND d.kind IN (";
+
+	for (; *kinds != NULL; kinds++) {
+		sql_add(b, sep);
+		sql_param(b, DB_TEXT(*kinds));
+		sep = ", ";
+	}
+	sql_add(b, ")");
+}
+
+/* The match of q on d (PostgreSQL) or search_fts (SQLite). */
+static void
+sql_match(struct sql *b, enum db_kind dialect, const struct search_query *q)
+{
+	if (dialect == DB_PG) {
+		sql_add(b, "d.tsv @@ to_tsquery('simple', ");
+		sql_param(b, DB_TEXT(q->match_pg));
+		sql_add(b, ")");
+	} else {
+		sql_add(b, "search_fts MATCH ");
+		sql_param(b, DB_TEXT(q->match_fts));
+	}
+}
+
+/* FROM the documents joined to their texts where they are apart. */
+static const char *
+docs_from(enum db_kind dialect)
+{
+	return dialect == DB_PG ? " FROM search_doc d WHERE " :
+	                          " FROM search_fts JOIN search_doc d ON "
+	                          "d.id = search_fts.rowid WHERE ";
+}
+
+enum nmt_err
+search_count(struct db *db, const struct search_query *q,
+    const char *const *kinds, long long cap, long long *n_r)
+{
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	sql_add(b, "SELECT COUNT(*) FROM (SELECT 1");
+	sql_add(b, docs_from(db_kind(db)));
+	sql_match(b, db_kind(db), q);
+	sql_kinds(b, kinds);
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(cap + 1));
+	sql_add(b, ") n");
+	*n_r = 0;
+	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1)
+		*n_r = db_int(r, 0, 0);
+	db_result_free(r);
+	sql_free(b);
+	return e;
+}
+
+void
+search_sql_recent(struct sql *b, enum db_kind dialect,
+    const struct search_query *q, const char *const *kinds)
+{
+	sql_add(b, "SELECT d.case_id, d.id, d.visibility");
+	sql_add(b, docs_from(dialect));
+	sql_match(b, dialect, q);
+	sql_kinds(b, kinds);
+}
+
+const char *
+search_doc_id(enum db_kind dialect)
+{
+	return dialect == DB_PG ? "d.id" : "search_fts.rowid";
+}
+
+void
+search_sql_recent_end(struct sql *b, enum db_kind dialect, int ascending,
+    long long window)
+{
+	sql_add(b, " ORDER BY ");
+	sql_add(b, search_doc_id(dialect));
+	sql_add(b, ascending ? " ASC" : " DESC");
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(window));
+}
+
 /*
  * Where each kind of document comes from: object_id, case_id,
  * visibility, title and body of every object, in the sources' own words.

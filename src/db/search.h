@@ -100,6 +100,32 @@ void search_sql_hits(struct sql *b, enum db_kind dialect,
  */
 void search_sql_hits_end(struct sql *b, enum db_kind dialect);
 /*
+ * The number of documents of kinds (NULL-terminated) that hold every
+ * word of q, counted up to cap + 1 only (a larger count stops there):
+ * whether ranking every hit is cheap. Visibility is not looked at.
+ */
+enum nmt_err search_count(struct db *db, const struct search_query *q,
+    const char *const *kinds, long long cap, long long *n_r);
+/*
+ * Appends the hits of q among the documents of kinds as a statement
+ * "SELECT d.case_id, d.id, d.visibility FROM ... WHERE <match> AND
+ * d.kind IN (...)"
+ * unranked, for a walk in document order: the caller adds "AND ..."
+ * conditions on d and on search_doc_id(dialect) (the document's id as
+ * this statement can bound it), then search_sql_recent_end().
+ */
+void search_sql_recent(struct sql *b, enum db_kind dialect,
+    const struct search_query *q, const char *const *kinds);
+/* The document id column of search_sql_recent() for bounds and order. */
+const char *search_doc_id(enum db_kind dialect);
+/*
+ * Ends search_sql_recent(): newest document first (or oldest when
+ * ascending), at most window documents (the index is read in that order
+ * and stops there).
+ */
+void search_sql_recent_end(struct sql *b, enum db_kind dialect, int ascending,
+    long long window);
+/*
  * Brings every document up to what this build indexes: the documents of
  * every source object (cases, journal entries, consultations) are
  * computed again and

@@ -257,7 +257,24 @@ struct case_filter {
 	enum case_sort             sort;
 	int                        ascending; /* else descending */
 	const char                *now;
+	/*
+	 * Set by store_case_list: 0 for a ranked search; for a wide one (its
+	 * words in more than SEARCH_RANK_MAX documents) how many of the
+	 * newest documents the page is read from (INT64_MAX: all).
+	 */
+	long long window;
 };
+/*
+ * A word search ranks its hits when its words are in at most
+ * SEARCH_RANK_MAX documents; past that, ranking every hit costs more
+ * than a page may (bm25 / ts_rank per hit), and the cases come newest
+ * matching document first, read from the newest SEARCH_WINDOW_PAGES
+ * pages' worth of documents, widened SEARCH_WINDOW_GROWTH times while
+ * that does not fill the page.
+ */
+#define SEARCH_RANK_MAX      1000
+#define SEARCH_WINDOW_PAGES  8
+#define SEARCH_WINDOW_GROWTH 8
 /*
  * One page of case summaries in f's order: *rows_r (n_r of them; free
  * with store_cases_free); *more 1 when another page follows. The page's

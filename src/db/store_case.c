@@ -519,6 +519,18 @@ sql_page_rank(struct sql *b, const struct page *pg, int ascending)
 	sql_param(b, DB_INT(pg->limit + 1));
 }
 
+/* The documents a case list searches. */
+static const char *const case_kinds[] = { "case", "journal", NULL };
+
+/* " AND (...)": the document d is one the caller reads. */
+static void
+sql_and_readable(struct sql *b, const struct case_filter *f)
+{
+	sql_add(b, " AND (d.visibility = 'team' OR ");
+	sql_case_full(b, f->principal, "d.case_id", f->now);
+	sql_add(b, ")");
+}
+
 /*
  * The cases with a document the caller reads that holds every word, each
  * with the rank of its best such document: " JOIN (...) s ON s.case_id =
@@ -527,15 +539,96 @@ sql_page_rank(struct sql *b, const struct page *pg, int ascending)
 static void
 sql_join_search(struct sql *b, const struct case_filter *f)
 {
-	static const char *const kinds[] = { "case", "journal", NULL };
-
 	sql_add(b, " JOIN (SELECT h.case_id, MAX(h.rank) AS rank FROM (");
-	search_sql_hits(b, f->dialect, f->search, kinds);
-	sql_add(b, " AND (d.visibility = 'team' OR ");
-	sql_case_full(b, f->principal, "d.case_id", f->now);
-	sql_add(b, ")");
+	search_sql_hits(b, f->dialect, f->search, case_kinds);
+	sql_and_readable(b, f);
 	search_sql_hits_end(b, f->dialect);
 	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
+}
+
+/*
+ * A wide search (f->window > 0; its words are in more documents than are
+ * ranked): the cases of the window newest documents that hold every word
+ * (oldest when ascending), those the caller reads, each case at its
+ * newest such document, whose id is its rank. The window is cut before
+ * the reader's test, so the test runs for the window's documents only (a
+ * short page widens the window: store_case_list). After a page key (a
+ * rank: a document id), the walk starts below it and the cases with such
+ * a document at or above it are left out (they were on an earlier page),
+ * so every case comes once, where its newest document puts it.
+ */
+static void
+sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
+{
+	const char *id = search_doc_id(f->dialect);
+
+	sql_add(b,
+	    f->ascending ? " JOIN (SELECT d.case_id, MIN(d.id) AS rank" :
+	                   " JOIN (SELECT d.case_id, MAX(d.id) AS rank");
+	sql_add(b, " FROM (");
+	search_sql_recent(b, f->dialect, f->search, case_kinds);
+	if (after > 0) {
+		sql_add(b, " AND ");
+		sql_add(b, id);
+		sql_add(b, f->ascending ? " > " : " < ");
+		sql_param(b, DB_INT(after));
+	}
+	search_sql_recent_end(b, f->dialect, f->ascending, f->window);
+	sql_add(b, ") d WHERE 1 = 1");
+	sql_and_readable(b, f);
+	if (after > 0) {
+		sql_add(b, " AND d.case_id NOT IN (SELECT d.case_id FROM (");
+		search_sql_recent(b, f->dialect, f->search, case_kinds);
+		sql_add(b, " AND ");
+		sql_add(b, id);
+		sql_add(b, f->ascending ? " <= " : " >= ");
+		sql_param(b, DB_INT(after));
+		sql_add(b, ") d WHERE 1 = 1");
+		sql_and_readable(b, f);
+		sql_add(b, ")");
+	}
+	sql_add(b, " GROUP BY d.case_id) s ON s.case_id = c.id");
+}
+
+/*
+ * The cases of a wide search in another order than its rank: every case
+ * with a document the caller reads that holds every word, unranked.
+ */
+static void
+sql_join_all_hits(struct sql *b, const struct case_filter *f)
+{
+	sql_add(b, " JOIN (SELECT h.case_id, 0 AS rank FROM (");
+	search_sql_recent(b, f->dialect, f->search, case_kinds);
+	sql_and_readable(b, f);
+	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
+}
+
+/* The rank part of a rank page key; 0 when it has none. */
+static int64_t
+page_rank(const struct page *pg)
+{
+	char    digits[RANK_DIGITS + 1];
+	int64_t rank = 0;
+
+	if (pg->key == NULL || strlen(pg->key) <= RANK_DIGITS)
+		return 0;
+	memcpy(digits, pg->key, RANK_DIGITS);
+	digits[RANK_DIGITS] = '\0';
+	if (parse_int(digits, 0, INT64_MAX, &rank) != 0)
+		return 0;
+	return rank;
+}
+
+/* The join of a search's cases with their ranks, in f's mode. */
+static void
+sql_join_hits(struct sql *b, const struct case_filter *f, const struct page *pg)
+{
+	if (f->window <= 0)
+		sql_join_search(b, f);
+	else if (f->sort == CASE_SORT_RANK)
+		sql_join_recent(b, f, page_rank(pg));
+	else
+		sql_join_all_hits(b, f);
 }
 
 /* " WHERE" the scope and the filters (the list's rows, in any order). */
@@ -555,25 +648,38 @@ case_where(struct sql *b, const struct case_filter *f)
 }
 
 /*
- * A ranked page in two steps: the page's cases and ranks first (the
- * hits joined to the cases only for the scope and the filters), then
- * their columns, so the per-row subqueries of the summary run for the
- * page only, not for every hit.
+ * A page in two steps: the page's case ids first (the cases walked in
+ * the list's order for the scope, the filters and the search only, and
+ * the walk stops after the page), then their columns, so the per-row
+ * subqueries of the summary run for the page's rows only, never for
+ * every row the walk passes or a sort has to hold.
  */
 static void
-ranked_page(struct sql *b, const struct case_filter *f, const struct page *pg)
+page_ids(struct sql *b, const struct case_filter *f, const struct page *pg)
 {
 	const char *dir = f->ascending ? " ASC" : " DESC";
 
-	sql_add(b,
-	    " JOIN (SELECT c.id AS case_id, s.rank AS rank FROM "
-	    "nmt_case c");
-	sql_join_search(b, f);
+	sql_add(b, " JOIN (SELECT c.id AS case_id");
+	sql_add(b, f->search != NULL ? ", s.rank AS rank" : "");
+	sql_add(b, " FROM nmt_case c");
+	if (f->search != NULL)
+		sql_join_hits(b, f, pg);
 	case_where(b, f);
-	sql_page_rank(b, pg, f->ascending);
-	sql_add(b, ") s ON s.case_id = c.id ORDER BY s.rank");
-	sql_add(b, dir);
-	sql_add(b, ", c.number");
+	if (f->search != NULL && f->sort == CASE_SORT_RANK)
+		sql_page_rank(b, pg, f->ascending);
+	else
+		sql_page_order(b, pg, sort_column(f->sort), "c.id", 0,
+		    f->ascending);
+	sql_add(b, ") s ON s.case_id = c.id ORDER BY ");
+	if (f->search != NULL && f->sort == CASE_SORT_RANK) {
+		sql_add(b, "s.rank");
+		sql_add(b, dir);
+		sql_add(b, ", c.number");
+	} else {
+		sql_add(b, sort_column(f->sort));
+		sql_add(b, dir);
+		sql_add(b, ", c.id");
+	}
 	sql_add(b, dir);
 }
 
@@ -589,15 +695,48 @@ store_case_list_sql(const struct case_filter *f, const struct page *pg)
 	if (f->search != NULL)
 		sql_add(b, ", s.rank");
 	record_from(b, t);
-	if (f->search != NULL && f->sort == CASE_SORT_RANK) {
-		ranked_page(b, f, pg);
-		return b;
-	}
-	if (f->search != NULL)
-		sql_join_search(b, f);
-	case_where(b, f);
-	sql_page_order(b, pg, sort_column(f->sort), "c.id", 0, f->ascending);
+	page_ids(b, f, pg);
 	return b;
+}
+
+/*
+ * How many documents a search ranks at most: above it, its cases come
+ * newest document first (search_mode). A test build reads another from
+ * NMT_TEST_SEARCH_RANK_MAX, so the tests can show both orders on a few
+ * documents.
+ */
+static long long
+rank_max(void)
+{
+#ifdef NMT_TEST_CLOCK
+	const char *v = getenv("NMT_TEST_SEARCH_RANK_MAX");
+	int64_t     n;
+
+	if (v != NULL && parse_int(v, 1, 1000000, &n) == 0)
+		return n;
+#endif
+	return SEARCH_RANK_MAX;
+}
+
+/*
+ * Sets f->window for a search whose words are in more than rank_max()
+ * documents of the list's kinds: the page is then read from the newest
+ * documents, window at a time (0: a ranked search).
+ */
+static enum nmt_err
+search_mode(struct db *db, struct case_filter *f, const struct page *pg)
+{
+	long long    n = 0, cap = rank_max();
+	enum nmt_err e;
+
+	f->window = 0;
+	if (f->search == NULL)
+		return NMT_OK;
+	if ((e = search_count(db, f->search, case_kinds, cap, &n)) != NMT_OK)
+		return e;
+	if (n > cap)
+		f->window = SEARCH_WINDOW_PAGES * ((long long)pg->limit + 1);
+	return NMT_OK;
 }
 
 enum nmt_err
@@ -613,9 +752,25 @@ store_case_list(struct db *db, const struct case_filter *f,
 	enum nmt_err       e;
 
 	own.dialect = db_kind(db);
-	b = store_case_list_sql(&own, pg);
-	e = record_page(db, b, &case_summary_record, pg, (void **)rows_r, n_r,
-	    more, &r);
+	if ((e = search_mode(db, &own, pg)) != NMT_OK)
+		return e;
+	for (;;) {
+		b = store_case_list_sql(&own, pg);
+		e = record_page(db, b, &case_summary_record, pg,
+		    (void **)rows_r, n_r, more, &r);
+		/* A short page of a window: the walk may go on below it. */
+		if (e != NMT_OK || own.window <= 0 ||
+		    own.sort != CASE_SORT_RANK || *more ||
+		    own.window == INT64_MAX)
+			break;
+		store_cases_free(*rows_r, *n_r);
+		db_result_free(r);
+		sql_free(b);
+		r = NULL;
+		own.window = own.window > INT64_MAX / SEARCH_WINDOW_GROWTH ?
+		    INT64_MAX :
+		    own.window * SEARCH_WINDOW_GROWTH;
+	}
 	for (i = 0; e == NMT_OK && i < *n_r; i++) {
 		/* The scope in SQL and in C are one rule. */
 		memset(&facts, 0, sizeof(facts));

@@ -269,6 +269,7 @@ consultation_filters(struct sql *b, const struct consultation_filter *f)
 	sql_and_eq(b, "q.status", DB_TEXT(f->status));
 	sql_and_eq(b, "q.region", DB_TEXT(f->region));
 	sql_and_eq(b, "q.urgency", DB_TEXT(f->urgency));
+	/* This very text: the open queue's partial index (0028) names it. */
 	if (f->open)
 		sql_add(b, " AND q.status IN ('new', 'in_progress')");
 	if (f->search != NULL)

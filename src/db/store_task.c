@@ -181,6 +181,42 @@ store_task_update(struct db *db, struct task_rec *t)
 	return record_update(db, &task_record, t);
 }
 
+/* The filters of a task list besides its organization. */
+static void
+task_filters(struct sql *b, const struct task_filter *f)
+{
+	sql_and_eq(b, "t.case_id", DB_TEXT(f->case_id));
+	sql_and_eq(b, "t.status", DB_TEXT(f->status));
+	if (f->overdue_before != NULL) {
+		sql_add(b,
+		    " AND t.status IN ('requested', 'accepted') AND "
+		    "t.due IS NOT NULL AND t.due < ");
+		sql_param(b, DB_TEXT(f->overdue_before));
+	}
+}
+
+/*
+ * One side of an organization's tasks (col = org: received or sent), the
+ * page's ids in list order: a walk of that side's index that stops
+ * after the page.
+ */
+static void
+task_side(struct sql *b, const struct task_filter *f, const struct page *pg,
+    const char *col)
+{
+	sql_add(b, "SELECT t.id FROM task t WHERE ");
+	sql_add(b, col);
+	sql_add(b, " = ");
+	sql_param(b, DB_TEXT(f->org));
+	task_filters(b, f);
+	sql_page(b, pg, "t.created_at", "t.id", 0);
+}
+
+/*
+ * An organization's tasks either way are the page of each side merged
+ * (a condition "to_org = X OR from_org = X" has no index in list order,
+ * and would sort every task of the organization).
+ */
 void
 store_task_list_sql(struct sql *b, const struct task_filter *f,
     const struct page *pg)
@@ -191,20 +227,13 @@ store_task_list_sql(struct sql *b, const struct task_filter *f,
 		sql_and_eq(b, f->direction == 1 ? "t.to_org" : "t.from_org",
 		    DB_TEXT(f->org));
 	else if (f->org != NULL) {
-		sql_add(b, " AND (t.to_org = ");
-		sql_param(b, DB_TEXT(f->org));
-		sql_add(b, " OR t.from_org = ");
-		sql_param(b, DB_TEXT(f->org));
-		sql_add(b, ")");
+		sql_add(b, " AND t.id IN (SELECT r.id FROM (");
+		task_side(b, f, pg, "t.to_org");
+		sql_add(b, ") r UNION SELECT s.id FROM (");
+		task_side(b, f, pg, "t.from_org");
+		sql_add(b, ") s)");
 	}
-	sql_and_eq(b, "t.case_id", DB_TEXT(f->case_id));
-	sql_and_eq(b, "t.status", DB_TEXT(f->status));
-	if (f->overdue_before != NULL) {
-		sql_add(b,
-		    " AND t.status IN ('requested', 'accepted') AND "
-		    "t.due IS NOT NULL AND t.due < ");
-		sql_param(b, DB_TEXT(f->overdue_before));
-	}
+	task_filters(b, f);
 	sql_page(b, pg, "t.created_at", "t.id", 0);
 }
 

@@ -47,6 +47,9 @@ const UNDO = {
   // operations (issue 11): the operations, their participants and encounters.
   22: () => `DROP TABLE operation_encounter; DROP TABLE operation_participant; DROP TABLE operation;
     ALTER TABLE case_member DROP COLUMN operation_id; DELETE FROM counter WHERE name LIKE 'operation-%';`,
+  // lists at scale (issue 13): the filters' indexes in list order.
+  28: () => ['nmt_case_region_number', 'nmt_case_status_number', 'nmt_case_county_number', 'nmt_case_owner_number',
+    'consultation_status', 'consultation_open'].map((i) => `DROP INDEX ${i};`).join(' '),
   // statistics (issue 12): differential-privacy releases and their budget.
   25: (pg) => `DROP TABLE stat_budget; DROP TABLE stat_release;${pg ? ' DROP FUNCTION stat_release_append_only();' : ''}`,
   // statistics (issue 12): the summary of imported records and the sources' dirty marks.
