@@ -1,14 +1,16 @@
 -- Statistics at national-history scale (issue 13): the system's own
--- persons counted by a summary the write path keeps current (see the
+-- persons counted by summaries the write path keeps current (see the
 -- SQLite file for the whole comment). stat_person_facts: each person's
 -- value in every dimension of docs/STATISTICS.md (the civil year of
 -- registration from the time-zone database, AT TIME ZONE
--- 'Europe/Stockholm'); stat_person: those values per person; stat_own:
--- the persons counted per combination (n > 0). Triggers keep both
--- current in the transaction of every write that changes a value,
--- whoever the writer is. A change that moves a person from one cell to
--- another takes the two cells' rows in key order, so two such changes
--- never wait for each other in a cycle.
+-- 'Europe/Stockholm'); stat_person: those values per person;
+-- stat_own_pair: the persons per year, region and the values of one, two
+-- or no dimensions; stat_own_nat: per year, region, gender, child,
+-- citizenship and forms (n > 0 in both). Triggers keep them current in
+-- the transaction of every write that changes a value, whoever the
+-- writer is. A change of a person's values moves it between counts in
+-- one statement per table, taking the rows in key order, so two such
+-- changes never wait for each other in a cycle.
 CREATE TABLE stat_person (
 	person_id	TEXT PRIMARY KEY,
 	year		BIGINT NOT NULL,
@@ -22,20 +24,28 @@ CREATE TABLE stat_person (
 	forms		TEXT NOT NULL
 );
 
-CREATE TABLE stat_own (
+CREATE TABLE stat_own_pair (
+	pair		TEXT NOT NULL,
 	year		BIGINT NOT NULL,
 	region		TEXT NOT NULL,
-	county		TEXT NOT NULL,
-	citizenship	TEXT NOT NULL,
+	v1		TEXT NOT NULL,
+	v2		TEXT NOT NULL,
+	n		BIGINT NOT NULL,
+	PRIMARY KEY (pair, year, region, v1, v2)
+);
+CREATE INDEX stat_own_pair_empty ON stat_own_pair (pair) WHERE n = 0;
+
+CREATE TABLE stat_own_nat (
+	year		BIGINT NOT NULL,
+	region		TEXT NOT NULL,
 	gender		TEXT NOT NULL,
-	age_band	TEXT NOT NULL,
 	child		TEXT NOT NULL,
-	presumed_victim	TEXT NOT NULL,
+	citizenship	TEXT NOT NULL,
 	forms		TEXT NOT NULL,
 	n		BIGINT NOT NULL,
-	PRIMARY KEY (year, region, county, citizenship, gender, age_band,
-	    child, presumed_victim, forms)
+	PRIMARY KEY (year, region, gender, child, citizenship, forms)
 );
+CREATE INDEX stat_own_nat_empty ON stat_own_nat (year) WHERE n = 0;
 
 CREATE VIEW stat_person_facts AS
 SELECT a.person_id AS person_id, a.year AS year, a.region AS region,
@@ -77,62 +87,92 @@ INSERT INTO stat_person (person_id, year, region, county, citizenship,
     gender, age_band, child, presumed_victim, forms)
 SELECT person_id, year, region, county, citizenship, gender, age_band,
     child, presumed_victim, forms FROM stat_person_facts;
-INSERT INTO stat_own (year, region, county, citizenship, gender, age_band,
-    child, presumed_victim, forms, n)
-SELECT year, region, county, citizenship, gender, age_band, child,
-    presumed_victim, forms, count(*) FROM stat_person
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
 
--- One person in or out of its cell (d: +1 or -1).
-CREATE FUNCTION stat_own_add(r stat_person, d BIGINT) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-	left_n BIGINT;
-BEGIN
-	IF d > 0 THEN
-		INSERT INTO stat_own (year, region, county, citizenship,
-		    gender, age_band, child, presumed_victim, forms, n)
-		VALUES (r.year, r.region, r.county, r.citizenship, r.gender,
-		    r.age_band, r.child, r.presumed_victim, r.forms, d)
-		ON CONFLICT (year, region, county, citizenship, gender,
-		    age_band, child, presumed_victim, forms)
-		DO UPDATE SET n = stat_own.n + d;
-		RETURN;
-	END IF;
-	UPDATE stat_own SET n = n + d WHERE year = r.year
-	    AND region = r.region AND county = r.county
-	    AND citizenship = r.citizenship AND gender = r.gender
-	    AND age_band = r.age_band AND child = r.child
-	    AND presumed_victim = r.presumed_victim AND forms = r.forms
-	RETURNING n INTO left_n;
-	IF left_n = 0 THEN
-		DELETE FROM stat_own WHERE year = r.year
-		    AND region = r.region AND county = r.county
-		    AND citizenship = r.citizenship AND gender = r.gender
-		    AND age_band = r.age_band AND child = r.child
-		    AND presumed_victim = r.presumed_victim
-		    AND forms = r.forms AND n = 0;
-	END IF;
-END;
+-- A person's rows of stat_own_pair, each counting d (none for a NULL r).
+CREATE FUNCTION stat_person_pairs(r stat_person, d BIGINT)
+RETURNS TABLE (pair TEXT, year BIGINT, region TEXT, v1 TEXT, v2 TEXT, d BIGINT)
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT x.pair, r.year, r.region, x.v1, x.v2, d
+	FROM (VALUES ('', '', ''),
+	    ('county', r.county, ''),
+	    ('citizenship', r.citizenship, ''),
+	    ('exploitation', r.forms, ''),
+	    ('gender', r.gender, ''),
+	    ('age_band', r.age_band, ''),
+	    ('child', r.child, ''),
+	    ('presumed_victim', r.presumed_victim, ''),
+	    ('county,citizenship', r.county, r.citizenship),
+	    ('county,exploitation', r.county, r.forms),
+	    ('county,gender', r.county, r.gender),
+	    ('county,age_band', r.county, r.age_band),
+	    ('county,child', r.county, r.child),
+	    ('county,presumed_victim', r.county, r.presumed_victim),
+	    ('citizenship,exploitation', r.citizenship, r.forms),
+	    ('citizenship,gender', r.citizenship, r.gender),
+	    ('citizenship,age_band', r.citizenship, r.age_band),
+	    ('citizenship,child', r.citizenship, r.child),
+	    ('citizenship,presumed_victim', r.citizenship, r.presumed_victim),
+	    ('exploitation,gender', r.forms, r.gender),
+	    ('exploitation,age_band', r.forms, r.age_band),
+	    ('exploitation,child', r.forms, r.child),
+	    ('exploitation,presumed_victim', r.forms, r.presumed_victim),
+	    ('gender,age_band', r.gender, r.age_band),
+	    ('gender,child', r.gender, r.child),
+	    ('gender,presumed_victim', r.gender, r.presumed_victim),
+	    ('age_band,child', r.age_band, r.child),
+	    ('age_band,presumed_victim', r.age_band, r.presumed_victim),
+	    ('child,presumed_victim', r.child, r.presumed_victim)) x(pair,
+	        v1, v2)
+	WHERE r.person_id IS NOT NULL;
 $$;
 
--- stat_person → stat_own: a person's cell counts it, and only it.
+INSERT INTO stat_own_pair (pair, year, region, v1, v2, n)
+SELECT x.pair, x.year, x.region, x.v1, x.v2, sum(x.d)
+FROM stat_person p, stat_person_pairs(p, 1) x
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO stat_own_nat (year, region, gender, child, citizenship, forms, n)
+SELECT year, region, gender, child, citizenship, forms, count(*) FROM
+    stat_person
+GROUP BY year, region, gender, child, citizenship, forms;
+
+
+-- A person out of its old counts (o) and into its new ones (nw); either
+-- may be NULL.
+CREATE FUNCTION stat_person_move(o stat_person, nw stat_person)
+RETURNS void LANGUAGE sql AS $$
+	INSERT INTO stat_own_pair (pair, year, region, v1, v2, n)
+	SELECT x.pair, x.year, x.region, x.v1, x.v2, sum(x.d)
+	FROM (SELECT * FROM stat_person_pairs(o, -1)
+	    UNION ALL SELECT * FROM stat_person_pairs(nw, 1)) x
+	GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.d) <> 0 ORDER BY 1, 2, 3, 4, 5
+	ON CONFLICT (pair, year, region, v1, v2)
+	DO UPDATE SET n = stat_own_pair.n + EXCLUDED.n;
+	INSERT INTO stat_own_nat (year, region, gender, child, citizenship,
+	    forms, n)
+	SELECT x.year, x.region, x.gender, x.child, x.citizenship, x.forms,
+	    sum(x.d)
+	FROM (SELECT o.year, o.region, o.gender, o.child, o.citizenship,
+	    o.forms, -1 AS d WHERE o.person_id IS NOT NULL
+	    UNION ALL SELECT nw.year, nw.region, nw.gender, nw.child,
+	    nw.citizenship, nw.forms, 1 WHERE nw.person_id IS NOT NULL) x
+	GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(x.d) <> 0
+	ORDER BY 1, 2, 3, 4, 5, 6
+	ON CONFLICT (year, region, gender, child, citizenship, forms)
+	DO UPDATE SET n = stat_own_nat.n + EXCLUDED.n;
+	DELETE FROM stat_own_pair WHERE n = 0;
+	DELETE FROM stat_own_nat WHERE n = 0;
+$$;
+
+-- stat_person → the counts.
 CREATE FUNCTION stat_person_counted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		PERFORM stat_own_add(NEW, 1);
+		PERFORM stat_person_move(NULL, NEW);
 	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM stat_own_add(OLD, -1);
-	ELSIF (NEW.year, NEW.region, NEW.county, NEW.citizenship, NEW.gender,
-	    NEW.age_band, NEW.child, NEW.presumed_victim, NEW.forms) <
-	    (OLD.year, OLD.region, OLD.county, OLD.citizenship, OLD.gender,
-	    OLD.age_band, OLD.child, OLD.presumed_victim, OLD.forms) THEN
-		PERFORM stat_own_add(NEW, 1);
-		PERFORM stat_own_add(OLD, -1);
+		PERFORM stat_person_move(OLD, NULL);
 	ELSE
-		PERFORM stat_own_add(OLD, -1);
-		PERFORM stat_own_add(NEW, 1);
+		PERFORM stat_person_move(OLD, NEW);
 	END IF;
 	RETURN NULL;
 END;

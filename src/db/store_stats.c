@@ -1,10 +1,11 @@
 /*
  * store_stats.c — what the statistics count, read from the database (see
  * store_stats.h). The system's own persons may be a million (ten years of
- * national history): they are read from their summary, stat_own
- * (migration 0027), which counts them per combination of their values
- * and which triggers keep current in the transaction of every write, so
- * a query groups a few thousand cells; the values follow the rules of
+ * national history): they are read from their counts (migration 0027:
+ * stat_own_pair per year, region and the values of one or two
+ * dimensions, stat_own_nat for the Eurostat and national tables), which
+ * triggers keep current in the transaction of every write, so a query
+ * groups a few thousand counts; the values follow the rules of
  * domain/stats.c (civil year, CTDC age band, the latest assessment), as
  * the migration's view stat_person_facts states them in SQL. Cases and
  * consultations are read row by row and their values computed here.
@@ -259,39 +260,60 @@ split_forms(const char *text, char *buf, size_t len, struct stats_item *it,
 		forms[it->nforms++] = tok;
 }
 
-/* The stat_own column of a dimension, NULL when it has none. */
+/* The stat_own_nat column of a dimension, NULL when it has none. */
 static const char *
-own_column(enum stats_dim d)
+nat_column(enum stats_dim d)
 {
-	static const char *const cols[DIM_COUNT] = {
-		[DIM_YEAR] = "r.year",
-		[DIM_REGION] = "r.region",
-		[DIM_COUNTY] = "r.county",
-		[DIM_CITIZENSHIP] = "r.citizenship",
-		[DIM_CITIZENSHIP_GROUP] = "r.citizenship",
-		[DIM_GENDER] = "r.gender",
-		[DIM_AGE_BAND] = "r.age_band",
-		[DIM_CHILD] = "r.child",
-		[DIM_PRESUMED_VICTIM] = "r.presumed_victim",
-	};
-
-	return (unsigned)d < DIM_COUNT ? cols[d] : NULL;
+	switch (d) {
+	case DIM_YEAR:
+		return "r.year";
+	case DIM_REGION:
+		return "r.region";
+	case DIM_CITIZENSHIP:
+	case DIM_CITIZENSHIP_GROUP:
+		return "r.citizenship";
+	case DIM_GENDER:
+		return "r.gender";
+	case DIM_CHILD:
+		return "r.child";
+	default:
+		return NULL;
+	}
 }
 
 /*
- * The columns a summary (stat_own, stat_summary: "r", with its count n
- * and its comma-separated forms) is grouped by for q: its dimensions;
- * Eurostat's gender, child, citizenship and forms; with no dimension
- * (the national table) region, gender, child, citizenship and forms
- * when national is set, else none (imported records, which the national
- * table has always counted with those values unknown).
+ * The columns a summary ("r", with its count n) is grouped by, each with
+ * the dimension it gives; a DIM_EXPLOITATION column holds a
+ * comma-separated list of forms, split when read.
  */
 struct grouping {
-	const char    *cols[DIM_COUNT];
-	enum stats_dim dims[DIM_COUNT];
-	int            ncols, forms;
+	const char    *cols[DIM_COUNT + 1];
+	enum stats_dim dims[DIM_COUNT + 1];
+	int            ncols;
 };
 
+/* col for dimension d, unless a column already gives it. */
+static void
+group_add(struct grouping *g, enum stats_dim d, const char *col)
+{
+	int j;
+
+	for (j = 0; j < g->ncols && strcmp(g->cols[j], col) != 0; j++)
+		;
+	if (j == g->ncols && g->ncols <= DIM_COUNT) {
+		g->dims[g->ncols] = d;
+		g->cols[g->ncols++] = col;
+	}
+}
+
+/*
+ * The grouping of a summary with a column per dimension (column(); the
+ * forms in r.forms) for q: its dimensions; Eurostat's gender, child,
+ * citizenship and forms; with no dimension (the national table) region,
+ * gender, child, citizenship and forms when national is set, else none
+ * (imported records, which the national table has always counted with
+ * those values unknown).
+ */
 static void
 grouping_of(const struct stats_query *q, int eurostat, int national,
     const char *(*column)(enum stats_dim), struct grouping *g)
@@ -306,27 +328,22 @@ grouping_of(const struct stats_query *q, int eurostat, int national,
 	int n = eurostat  ? 4 :
 	    q->ndims == 0 ? (national ? 5 : 0) :
 	                    q->ndims,
-	    i, j;
+	    forms = eurostat, i;
 
 	g->ncols = 0;
-	g->forms = eurostat;
 	for (i = 0; i < n; i++) {
 		const char *col = column(want[i]);
 
 		if (want[i] == DIM_EXPLOITATION)
-			g->forms = 1;
-		for (j = 0; j < g->ncols &&
-		     (col == NULL || strcmp(g->cols[j], col) != 0);
-		     j++)
-			;
-		if (col != NULL && j == g->ncols) {
-			g->dims[g->ncols] = want[i];
-			g->cols[g->ncols++] = col;
-		}
+			forms = 1;
+		else if (col != NULL)
+			group_add(g, want[i], col);
 	}
+	if (forms)
+		group_add(g, DIM_EXPLOITATION, "r.forms");
 }
 
-/* "SELECT sum(r.n), <columns>[, r.forms] FROM <from>" into b. */
+/* "SELECT sum(r.n), <columns> FROM <from>" into b. */
 static void
 select_grouped(struct sql *b, const struct grouping *g, const char *from)
 {
@@ -337,8 +354,6 @@ select_grouped(struct sql *b, const struct grouping *g, const char *from)
 		sql_add(b, ", ");
 		sql_add(b, g->cols[j]);
 	}
-	if (g->forms)
-		sql_add(b, ", r.forms");
 	sql_add(b, " FROM ");
 	sql_add(b, from);
 }
@@ -349,7 +364,7 @@ group_by(struct sql *b, const struct grouping *g)
 {
 	int j;
 
-	for (j = 0; j < g->ncols + g->forms; j++) {
+	for (j = 0; j < g->ncols; j++) {
 		char num[16];
 
 		sql_add(b, j == 0 ? " GROUP BY " : ", ");
@@ -385,19 +400,18 @@ visit_grouped(struct db *db, struct sql *b, const struct grouping *g,
 		for (j = 0; j < g->ncols; j++) {
 			const char *v = db_text(r, i, j + 1);
 
-			if (g->dims[j] == DIM_CITIZENSHIP ||
+			if (g->dims[j] == DIM_EXPLOITATION) {
+				split_forms(v, text, sizeof(text), &it, list,
+				    MAX_FORMS);
+				if (eurostat)
+					forms_eurostat(&it, cats);
+			} else if (g->dims[j] == DIM_CITIZENSHIP ||
 			    g->dims[j] == DIM_CITIZENSHIP_GROUP) {
 				it.v[DIM_CITIZENSHIP] = v;
 				it.v[DIM_CITIZENSHIP_GROUP] =
 				    stats_citizenship_group(v);
 			} else
 				it.v[g->dims[j]] = v;
-		}
-		if (g->forms) {
-			split_forms(db_text(r, i, g->ncols + 1), text,
-			    sizeof(text), &it, list, MAX_FORMS);
-			if (eurostat)
-				forms_eurostat(&it, cats);
 		}
 		if (it.weight > 0)
 			fn(&it, arg);
@@ -434,22 +448,122 @@ visit_summary(struct db *db, const struct stats_query *q, int eurostat,
 }
 
 /*
- * The system's own persons from their summary (stat_own, migration
- * 0027: the persons counted per combination of their values, kept
- * current by triggers in the transaction of every write), grouped by
- * the columns the table needs: a query reads a few thousand cells, not
- * every person.
+ * A dimension's place in the pairs of stat_own_pair (migration 0027) and
+ * its name there; -1 for year and region (columns of every row) and for
+ * the dimensions persons do not have.
+ */
+static int
+pair_rank(enum stats_dim d, const char **name)
+{
+	static const char *const names[] = { "county", "citizenship",
+		"exploitation", "gender", "age_band", "child",
+		"presumed_victim" };
+	int                      k;
+
+	switch (d) {
+	case DIM_COUNTY:
+		k = 0;
+		break;
+	case DIM_CITIZENSHIP:
+	case DIM_CITIZENSHIP_GROUP:
+		k = 1;
+		break;
+	case DIM_EXPLOITATION:
+		k = 2;
+		break;
+	case DIM_GENDER:
+		k = 3;
+		break;
+	case DIM_AGE_BAND:
+		k = 4;
+		break;
+	case DIM_CHILD:
+		k = 5;
+		break;
+	case DIM_PRESUMED_VICTIM:
+		k = 6;
+		break;
+	default:
+		return -1;
+	}
+	*name = names[k];
+	return k;
+}
+
+/*
+ * A table of one or two dimensions of own persons from stat_own_pair:
+ * the rows of the pair of its dimensions other than year and region
+ * (in the pairs' order; none: pair ''), grouped by those and by year
+ * and region where the table names them.
+ */
+static enum nmt_err
+visit_own_pair(struct db *db, const struct stats_query *q, stats_visit_fn fn,
+    void *arg)
+{
+	static const char *const v[] = { "r.v1", "r.v2" };
+	struct sql              *b = sql_new();
+	struct grouping          g;
+	struct stats_item        base;
+	enum stats_dim           pd[2];
+	const char              *pn[2], *name;
+	char                     pair[64];
+	int                      np = 0, rank[2], i;
+
+	g.ncols = 0;
+	for (i = 0; i < q->ndims && i < 2; i++) {
+		int k = pair_rank(q->by[i], &name);
+
+		if (q->by[i] == DIM_YEAR)
+			group_add(&g, DIM_YEAR, "r.year");
+		else if (q->by[i] == DIM_REGION)
+			group_add(&g, DIM_REGION, "r.region");
+		else if (k >= 0 && (np == 0 || rank[0] != k)) {
+			rank[np] = k;
+			pn[np] = name;
+			pd[np++] = q->by[i];
+		}
+	}
+	if (np == 2 && rank[1] < rank[0]) {
+		enum stats_dim d = pd[0];
+
+		pd[0] = pd[1], pd[1] = d;
+		name = pn[0], pn[0] = pn[1], pn[1] = name;
+	}
+	snprintf(pair, sizeof(pair), "%s%s%s", np > 0 ? pn[0] : "",
+	    np > 1 ? "," : "", np > 1 ? pn[1] : "");
+	for (i = 0; i < np; i++)
+		group_add(&g, pd[i], v[i]);
+	select_grouped(b, &g, "stat_own_pair r WHERE r.pair = ");
+	sql_param(b, DB_TEXT(sql_keep(b, xstrdup(pair))));
+	if (q->region != NULL)
+		sql_and_eq(b, "r.region", DB_TEXT(q->region));
+	if (q->year != 0)
+		sql_and_eq(b, "r.year", DB_INT(q->year));
+	group_by(b, &g);
+	memset(&base, 0, sizeof(base));
+	return visit_grouped(db, b, &g, 0, &base, fn, arg);
+}
+
+/*
+ * The system's own persons from their counts (migration 0027: kept
+ * current by triggers in the transaction of every write): a table of
+ * one or two dimensions from stat_own_pair, the Eurostat and the
+ * national tables from stat_own_nat. A query reads a few thousand
+ * counts, not every person.
  */
 static enum nmt_err
 visit_own(struct db *db, const struct stats_query *q, int eurostat,
     stats_visit_fn fn, void *arg)
 {
-	struct sql       *b = sql_new();
+	struct sql       *b;
 	struct grouping   g;
 	struct stats_item base;
 
-	grouping_of(q, eurostat, 1, own_column, &g);
-	select_grouped(b, &g, "stat_own r WHERE 1 = 1");
+	if (!eurostat && q->ndims > 0)
+		return visit_own_pair(db, q, fn, arg);
+	b = sql_new();
+	grouping_of(q, eurostat, 1, nat_column, &g);
+	select_grouped(b, &g, "stat_own_nat r WHERE 1 = 1");
 	if (q->region != NULL)
 		sql_and_eq(b, "r.region", DB_TEXT(q->region));
 	if (q->year != 0)
