@@ -325,9 +325,9 @@ grouping_of(const struct stats_query *q, int eurostat, int national,
 	const enum stats_dim       *want = eurostat ? euro :
 	          q->ndims == 0                     ? whole :
 	                                              q->by;
-	int n = eurostat  ? 4 :
-	    q->ndims == 0 ? (national ? 5 : 0) :
-	                    q->ndims,
+	int                         n = eurostat  ? 4 :
+	                            q->ndims == 0 ? (national ? 5 : 0) :
+	                                            q->ndims,
 	    forms = eurostat, i;
 
 	g->ncols = 0;
