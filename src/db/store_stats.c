@@ -1,11 +1,16 @@
 /*
  * store_stats.c — what the statistics count, read from the database (see
- * store_stats.h). The system's own persons, consultations and cases are
- * few (thousands a year): each is read with the facts the dimensions
- * need and its values are computed here, by the rules of domain/stats.c,
- * so the civil year and the age at registration are exact. Imported
- * statistical records may be millions: they are grouped and counted by
- * the database, by the columns the table needs only.
+ * store_stats.h). The system's own persons may be a million (ten years of
+ * national history): they are read from their counts (migration 0027:
+ * stat_own_pair per year, region and the values of one or two
+ * dimensions, stat_own_nat for the Eurostat and national tables), which
+ * triggers keep current in the transaction of every write, so a query
+ * groups a few thousand counts; the values follow the rules of
+ * domain/stats.c (civil year, CTDC age band, the latest assessment), as
+ * the migration's view stat_person_facts states them in SQL. Cases and
+ * consultations are read row by row and their values computed here.
+ * Imported statistical records are grouped and counted by the database,
+ * from their summary when it is current.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -89,67 +94,6 @@ forms_eurostat(struct stats_item *it, const char **buf)
 }
 
 #define MAX_FORMS 32
-
-static enum nmt_err
-visit_persons(struct db *db, const struct stats_query *q, int eurostat,
-    stats_visit_fn fn, void *arg)
-{
-	struct sql       *b = sql_new();
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-	int               i;
-
-	sql_add(b,
-	    "SELECT p.created_at, c.region, c.county, p.citizenship, "
-	    "c.exploitation, p.gender, p.birth_year, p.age_estimate, "
-	    "p.is_child, (SELECT a.result FROM person_assessment a "
-	    "WHERE a.person_id = p.id ORDER BY a.seq DESC LIMIT 1) "
-	    "FROM person p JOIN nmt_case c ON c.id = p.case_id "
-	    "WHERE 1 = 1");
-	if (q->region != NULL)
-		sql_and_eq(b, "c.region", DB_TEXT(q->region));
-	and_year(b, "p.created_at", q->year);
-	e = sql_run(db, b, &r);
-	sql_free(b);
-	if (e != NMT_OK)
-		return e;
-	for (i = 0; i < db_rows(r); i++) {
-		struct stats_item it;
-		const char       *buf[MAX_FORMS], *cit, *res;
-		char              year[5];
-		int               y = year_of(db_text(r, i, 0), year), age = -1;
-		json_t           *forms;
-
-		if (q->year != 0 && y != q->year)
-			continue;
-		memset(&it, 0, sizeof(it));
-		it.weight = 1;
-		it.v[DIM_YEAR] = year;
-		it.v[DIM_REGION] = db_text(r, i, 1);
-		it.v[DIM_COUNTY] = db_text(r, i, 2);
-		cit = db_text(r, i, 3);
-		it.v[DIM_CITIZENSHIP] = cit && *cit ? cit : "unknown";
-		it.v[DIM_CITIZENSHIP_GROUP] = stats_citizenship_group(cit);
-		it.v[DIM_GENDER] = db_text(r, i, 5);
-		if (!db_isnull(r, i, 6) && y > 0)
-			age = y - (int)db_int(r, i, 6);
-		else if (!db_isnull(r, i, 7))
-			age = (int)db_int(r, i, 7);
-		it.v[DIM_AGE_BAND] = stats_age_band(age);
-		it.v[DIM_CHILD] = db_int(r, i, 8) ? "yes" : "no";
-		res = db_text(r, i, 9);
-		it.v[DIM_PRESUMED_VICTIM] = res == NULL ? "unknown" :
-		    strcmp(res, "presumed_victim") == 0 ? "yes" :
-		                                          "no";
-		forms = forms_of(db_text(r, i, 4), &it, buf, MAX_FORMS);
-		if (eurostat)
-			forms_eurostat(&it, buf);
-		fn(&it, arg);
-		json_decref(forms);
-	}
-	db_result_free(r);
-	return NMT_OK;
-}
 
 /* The stat_record column of a dimension, NULL when it has none. */
 static const char *
@@ -316,95 +260,317 @@ split_forms(const char *text, char *buf, size_t len, struct stats_item *it,
 		forms[it->nforms++] = tok;
 }
 
-/*
- * The imported records from their summary (stat_summary), grouped by
- * the columns the dimensions need and, when forms count, by the records'
- * form lists, split here (a record once in each form; Eurostat: once in
- * each category).
- */
-static enum nmt_err
-visit_summary(struct db *db, const struct stats_query *q, int eurostat,
-    stats_visit_fn fn, void *arg)
+/* The stat_own_nat column of a dimension, NULL when it has none. */
+static const char *
+nat_column(enum stats_dim d)
 {
-	static const enum stats_dim euro_dims[] = { DIM_YEAR, DIM_GENDER,
-		DIM_CHILD, DIM_CITIZENSHIP };
-	struct sql                 *b = sql_new();
-	struct db_result           *r = NULL;
-	const char                 *cols[DIM_COUNT];
-	enum stats_dim              dims[DIM_COUNT];
-	int                         ncols = 0, forms = eurostat, i, j;
-	enum nmt_err                e;
-
-	for (i = 0; i < (eurostat ? 4 : q->ndims); i++) {
-		enum stats_dim d = eurostat ? euro_dims[i] : q->by[i];
-		const char    *col = record_column(d);
-
-		if (d == DIM_EXPLOITATION)
-			forms = 1;
-		for (j = 0;
-		     j < ncols && (col == NULL || strcmp(cols[j], col) != 0);
-		     j++)
-			;
-		if (col != NULL && j == ncols) {
-			dims[ncols] = d;
-			cols[ncols++] = col;
-		}
+	switch (d) {
+	case DIM_YEAR:
+		return "r.year";
+	case DIM_REGION:
+		return "r.region";
+	case DIM_CITIZENSHIP:
+	case DIM_CITIZENSHIP_GROUP:
+		return "r.citizenship";
+	case DIM_GENDER:
+		return "r.gender";
+	case DIM_CHILD:
+		return "r.child";
+	default:
+		return NULL;
 	}
-	sql_add(b, "SELECT sum(r.n)");
-	for (j = 0; j < ncols; j++) {
-		sql_add(b, ", ");
-		sql_add(b, cols[j]);
+}
+
+/*
+ * The columns a summary ("r", with its count n) is grouped by, each with
+ * the dimension it gives; a DIM_EXPLOITATION column holds a
+ * comma-separated list of forms, split when read.
+ */
+struct grouping {
+	const char    *cols[DIM_COUNT + 1];
+	enum stats_dim dims[DIM_COUNT + 1];
+	int            ncols;
+};
+
+/* col for dimension d, unless a column already gives it. */
+static void
+group_add(struct grouping *g, enum stats_dim d, const char *col)
+{
+	int j;
+
+	for (j = 0; j < g->ncols && strcmp(g->cols[j], col) != 0; j++)
+		;
+	if (j == g->ncols && g->ncols <= DIM_COUNT) {
+		g->dims[g->ncols] = d;
+		g->cols[g->ncols++] = col;
+	}
+}
+
+/*
+ * The grouping of a summary with a column per dimension (column(); the
+ * forms in r.forms) for q: its dimensions; Eurostat's gender, child,
+ * citizenship and forms; with no dimension (the national table) region,
+ * gender, child, citizenship and forms when national is set, else none
+ * (imported records, which the national table has always counted with
+ * those values unknown).
+ */
+static void
+grouping_of(const struct stats_query *q, int eurostat, int national,
+    const char *(*column)(enum stats_dim), struct grouping *g)
+{
+	static const enum stats_dim euro[] = { DIM_YEAR, DIM_GENDER, DIM_CHILD,
+		DIM_CITIZENSHIP };
+	static const enum stats_dim whole[] = { DIM_REGION, DIM_GENDER,
+		DIM_CHILD, DIM_CITIZENSHIP, DIM_EXPLOITATION };
+	const enum stats_dim       *want = eurostat ? euro :
+	          q->ndims == 0                     ? whole :
+	                                              q->by;
+	int                         n = eurostat  ? 4 :
+	                            q->ndims == 0 ? (national ? 5 : 0) :
+	                                            q->ndims,
+	    forms = eurostat, i;
+
+	g->ncols = 0;
+	for (i = 0; i < n; i++) {
+		const char *col = column(want[i]);
+
+		if (want[i] == DIM_EXPLOITATION)
+			forms = 1;
+		else if (col != NULL)
+			group_add(g, want[i], col);
 	}
 	if (forms)
-		sql_add(b, ", r.forms");
-	sql_add(b, " FROM stat_summary r WHERE 1 = 1");
-	if (strcmp(q->source, "all") != 0)
-		sql_and_eq(b, "r.source", DB_TEXT(q->source));
-	if (q->year != 0)
-		sql_and_eq(b, "r.year", DB_INT(q->year));
-	for (j = 0; j < ncols + forms; j++) {
+		group_add(g, DIM_EXPLOITATION, "r.forms");
+}
+
+/* "SELECT sum(r.n), <columns> FROM <from>" into b. */
+static void
+select_grouped(struct sql *b, const struct grouping *g, const char *from)
+{
+	int j;
+
+	sql_add(b, "SELECT sum(r.n)");
+	for (j = 0; j < g->ncols; j++) {
+		sql_add(b, ", ");
+		sql_add(b, g->cols[j]);
+	}
+	sql_add(b, " FROM ");
+	sql_add(b, from);
+}
+
+/* " GROUP BY 2, 3, ..." into b: every selected column but the count. */
+static void
+group_by(struct sql *b, const struct grouping *g)
+{
+	int j;
+
+	for (j = 0; j < g->ncols; j++) {
 		char num[16];
 
 		sql_add(b, j == 0 ? " GROUP BY " : ", ");
 		snprintf(num, sizeof(num), "%d", j + 2);
 		sql_add(b, num);
 	}
+}
+
+/*
+ * Runs b (a select_grouped() statement; freed here) and calls fn with
+ * each row as a group of things: base's values, then the row's columns,
+ * its forms split (a thing once in each form; Eurostat: once in each
+ * category).
+ */
+static enum nmt_err
+visit_grouped(struct db *db, struct sql *b, const struct grouping *g,
+    int eurostat, const struct stats_item *base, stats_visit_fn fn, void *arg)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               i, j;
+
 	e = sql_run(db, b, &r);
 	sql_free(b);
 	if (e != NMT_OK)
 		return e;
 	for (i = 0; i < db_rows(r); i++) {
-		struct stats_item it;
+		struct stats_item it = *base;
 		const char       *list[MAX_FORMS], *cats[MAX_FORMS];
 		char              text[512];
 
-		memset(&it, 0, sizeof(it));
 		it.weight = db_int(r, i, 0);
-		it.v[DIM_REGION] = "unknown";
-		it.v[DIM_COUNTY] = "unknown";
-		it.v[DIM_PRESUMED_VICTIM] = "yes";
-		for (j = 0; j < ncols; j++) {
+		for (j = 0; j < g->ncols; j++) {
 			const char *v = db_text(r, i, j + 1);
 
-			if (dims[j] == DIM_CITIZENSHIP ||
-			    dims[j] == DIM_CITIZENSHIP_GROUP) {
+			if (g->dims[j] == DIM_EXPLOITATION) {
+				split_forms(v, text, sizeof(text), &it, list,
+				    MAX_FORMS);
+				if (eurostat)
+					forms_eurostat(&it, cats);
+			} else if (g->dims[j] == DIM_CITIZENSHIP ||
+			    g->dims[j] == DIM_CITIZENSHIP_GROUP) {
 				it.v[DIM_CITIZENSHIP] = v;
 				it.v[DIM_CITIZENSHIP_GROUP] =
 				    stats_citizenship_group(v);
 			} else
-				it.v[dims[j]] = v;
-		}
-		if (forms) {
-			split_forms(db_text(r, i, ncols + 1), text,
-			    sizeof(text), &it, list, MAX_FORMS);
-			if (eurostat)
-				forms_eurostat(&it, cats);
+				it.v[g->dims[j]] = v;
 		}
 		if (it.weight > 0)
 			fn(&it, arg);
 	}
 	db_result_free(r);
 	return NMT_OK;
+}
+
+/*
+ * The imported records from their summary (stat_summary), grouped by
+ * the columns the dimensions need and, when forms count, by the records'
+ * form lists. They have no region or county and are presumed victims.
+ */
+static enum nmt_err
+visit_summary(struct db *db, const struct stats_query *q, int eurostat,
+    stats_visit_fn fn, void *arg)
+{
+	struct sql       *b = sql_new();
+	struct grouping   g;
+	struct stats_item base;
+
+	grouping_of(q, eurostat, 0, record_column, &g);
+	select_grouped(b, &g, "stat_summary r WHERE 1 = 1");
+	if (strcmp(q->source, "all") != 0)
+		sql_and_eq(b, "r.source", DB_TEXT(q->source));
+	if (q->year != 0)
+		sql_and_eq(b, "r.year", DB_INT(q->year));
+	group_by(b, &g);
+	memset(&base, 0, sizeof(base));
+	base.v[DIM_REGION] = "unknown";
+	base.v[DIM_COUNTY] = "unknown";
+	base.v[DIM_PRESUMED_VICTIM] = "yes";
+	return visit_grouped(db, b, &g, eurostat, &base, fn, arg);
+}
+
+/*
+ * A dimension's place in the pairs of stat_own_pair (migration 0027) and
+ * its name there; -1 for year and region (columns of every row) and for
+ * the dimensions persons do not have.
+ */
+static int
+pair_rank(enum stats_dim d, const char **name)
+{
+	static const char *const names[] = { "county", "citizenship",
+		"exploitation", "gender", "age_band", "child",
+		"presumed_victim" };
+	int                      k;
+
+	switch (d) {
+	case DIM_COUNTY:
+		k = 0;
+		break;
+	case DIM_CITIZENSHIP:
+	case DIM_CITIZENSHIP_GROUP:
+		k = 1;
+		break;
+	case DIM_EXPLOITATION:
+		k = 2;
+		break;
+	case DIM_GENDER:
+		k = 3;
+		break;
+	case DIM_AGE_BAND:
+		k = 4;
+		break;
+	case DIM_CHILD:
+		k = 5;
+		break;
+	case DIM_PRESUMED_VICTIM:
+		k = 6;
+		break;
+	default:
+		return -1;
+	}
+	*name = names[k];
+	return k;
+}
+
+/*
+ * A table of one or two dimensions of own persons from stat_own_pair:
+ * the rows of the pair of its dimensions other than year and region
+ * (in the pairs' order; none: pair ''), grouped by those and by year
+ * and region where the table names them.
+ */
+static enum nmt_err
+visit_own_pair(struct db *db, const struct stats_query *q, stats_visit_fn fn,
+    void *arg)
+{
+	static const char *const v[] = { "r.v1", "r.v2" };
+	struct sql              *b = sql_new();
+	struct grouping          g;
+	struct stats_item        base;
+	enum stats_dim           pd[2];
+	const char              *pn[2], *name;
+	char                     pair[64];
+	int                      np = 0, rank[2], i;
+
+	g.ncols = 0;
+	for (i = 0; i < q->ndims && i < 2; i++) {
+		int k = pair_rank(q->by[i], &name);
+
+		if (q->by[i] == DIM_YEAR)
+			group_add(&g, DIM_YEAR, "r.year");
+		else if (q->by[i] == DIM_REGION)
+			group_add(&g, DIM_REGION, "r.region");
+		else if (k >= 0 && (np == 0 || rank[0] != k)) {
+			rank[np] = k;
+			pn[np] = name;
+			pd[np++] = q->by[i];
+		}
+	}
+	if (np == 2 && rank[1] < rank[0]) {
+		enum stats_dim d = pd[0];
+
+		pd[0] = pd[1], pd[1] = d;
+		name = pn[0], pn[0] = pn[1], pn[1] = name;
+	}
+	snprintf(pair, sizeof(pair), "%s%s%s", np > 0 ? pn[0] : "",
+	    np > 1 ? "," : "", np > 1 ? pn[1] : "");
+	for (i = 0; i < np; i++)
+		group_add(&g, pd[i], v[i]);
+	select_grouped(b, &g, "stat_own_pair r WHERE r.pair = ");
+	sql_param(b, DB_TEXT(sql_keep(b, xstrdup(pair))));
+	if (q->region != NULL)
+		sql_and_eq(b, "r.region", DB_TEXT(q->region));
+	if (q->year != 0)
+		sql_and_eq(b, "r.year", DB_INT(q->year));
+	group_by(b, &g);
+	memset(&base, 0, sizeof(base));
+	return visit_grouped(db, b, &g, 0, &base, fn, arg);
+}
+
+/*
+ * The system's own persons from their counts (migration 0027: kept
+ * current by triggers in the transaction of every write): a table of
+ * one or two dimensions from stat_own_pair, the Eurostat and the
+ * national tables from stat_own_nat. A query reads a few thousand
+ * counts, not every person.
+ */
+static enum nmt_err
+visit_own(struct db *db, const struct stats_query *q, int eurostat,
+    stats_visit_fn fn, void *arg)
+{
+	struct sql       *b;
+	struct grouping   g;
+	struct stats_item base;
+
+	if (!eurostat && q->ndims > 0)
+		return visit_own_pair(db, q, fn, arg);
+	b = sql_new();
+	grouping_of(q, eurostat, 1, nat_column, &g);
+	select_grouped(b, &g, "stat_own_nat r WHERE 1 = 1");
+	if (q->region != NULL)
+		sql_and_eq(b, "r.region", DB_TEXT(q->region));
+	if (q->year != 0)
+		sql_and_eq(b, "r.year", DB_INT(q->year));
+	group_by(b, &g);
+	memset(&base, 0, sizeof(base));
+	return visit_grouped(db, b, &g, eurostat, &base, fn, arg);
 }
 
 /* The imported records: from the summary when it is current. */
@@ -545,7 +711,7 @@ store_stats_visit(struct db *db, const struct stats_query *q, int eurostat,
 	if (q->measure != STATS_PERSONS)
 		return visit_rows(db, q, fn, arg);
 	if (q->source == NULL || strcmp(q->source, "all") == 0)
-		e = visit_persons(db, q, eurostat, fn, arg);
+		e = visit_own(db, q, eurostat, fn, arg);
 	/* imported records have no region: a region's table holds none */
 	if (e == NMT_OK && q->source != NULL && q->region == NULL)
 		e = visit_records(db, q, eurostat, fn, arg);

@@ -57,6 +57,18 @@ const UNDO = {
     ${pg ? 'DROP TRIGGER stat_record_changed ON stat_record; DROP TRIGGER stat_form_changed ON stat_record_form; DROP FUNCTION stat_source_changed();'
     : ['stat_record_changed_ins', 'stat_record_changed_upd', 'stat_record_changed_del', 'stat_form_changed_ins',
       'stat_form_changed_upd', 'stat_form_changed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}`,
+  // statistics at scale (issue 13): the counts of the system's own persons and their triggers.
+  27: (pg) => (pg
+    ? `DROP TRIGGER stat_person_assessed ON person_assessment; DROP TRIGGER stat_person_case_changed ON nmt_case;
+      DROP TRIGGER stat_person_changed ON person; DROP TRIGGER stat_person_updated ON person;
+      DROP FUNCTION stat_person_assessed(); DROP FUNCTION stat_person_case_changed();
+      DROP FUNCTION stat_person_changed(); DROP FUNCTION stat_person_refresh(TEXT);
+      DROP FUNCTION stat_person_move(stat_person, stat_person); DROP FUNCTION stat_person_pairs(stat_person, BIGINT);
+      DROP VIEW stat_person_facts; DROP TABLE stat_person; DROP FUNCTION stat_person_counted();
+      DROP TABLE stat_own_pair; DROP TABLE stat_own_nat;`
+    : `${['stat_person_ins', 'stat_person_upd', 'stat_person_del', 'stat_person_case_upd', 'stat_person_assessed_ins',
+      'stat_person_assessed_upd', 'stat_person_assessed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}
+      DROP VIEW stat_person_facts; DROP TABLE stat_person; DROP TABLE stat_own_pair; DROP TABLE stat_own_nat;`),
 };
 
 /**
