@@ -431,13 +431,19 @@ struct syn_case {
 	time_t                 last;   /* its last activity */
 };
 
-/* An instant in the case's life, at least after, at most its end. */
+/*
+ * An instant in the case's life after after (up to max_days later), and
+ * before its end (closing or SYN_END): a minute before the end when after
+ * is past it.
+ */
 static time_t
 when_in(struct syn *s, struct syn_case *k, time_t after, long max_days)
 {
 	time_t t = after + (time_t)rng_range(&s->rng, 60 * 60, max_days * DAY);
 
-	if (t >= k->t1)
+	if (after >= k->t1 - 2 * 60)
+		t = k->t1 - 60;
+	else if (t >= k->t1)
 		t = after + (k->t1 - after) / 2;
 	if (t > k->last)
 		k->last = t;
