@@ -42,7 +42,7 @@
 
 #define SQLITE_CACHE_MAX 128
 #define SQLITE_BUSY_MS   5000
-#define SQLITE_PARAM_MAX 100 /* $1..$100 */
+#define SQLITE_PARAM_MAX 999 /* $1..$999 */
 
 /*
  * A prepared statement with its parameter map, read once when prepared:
@@ -54,7 +54,7 @@ struct sqlite_stmt_entry {
 	uint64_t       used; /* LRU tick */
 	sqlite3_stmt  *stmt;
 	int            maxk;
-	unsigned char *pos; /* maxk + 1 entries */
+	unsigned short *pos; /* maxk + 1 entries */
 };
 
 struct sqlite_conn {
@@ -432,15 +432,15 @@ sqlite_sql_length(const char *sql)
  */
 static enum nmt_err
 sqlite_param_map(struct sqlite_conn *c, sqlite3_stmt *stmt, int *maxk_r,
-    unsigned char **pos_r)
+    unsigned short **pos_r)
 {
-	unsigned char *pos;
-	const char    *name;
-	char          *end;
-	long           k;
-	int            i, n = sqlite3_bind_parameter_count(stmt), maxk = 0;
+	unsigned short *pos;
+	const char     *name;
+	char           *end;
+	long            k;
+	int             i, n = sqlite3_bind_parameter_count(stmt), maxk = 0;
 
-	pos = xcalloc(SQLITE_PARAM_MAX + 1, 1);
+	pos = xcalloc(SQLITE_PARAM_MAX + 1, sizeof(*pos));
 	for (i = 1; i <= n; i++) {
 		name = sqlite3_bind_parameter_name(stmt, i);
 		k = 0;
@@ -450,15 +450,16 @@ sqlite_param_map(struct sqlite_conn *c, sqlite3_stmt *stmt, int *maxk_r,
 		if (k < 1 || k > SQLITE_PARAM_MAX || *end != '\0') {
 			free(pos);
 			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "parameters must be written $1, $2, ...");
+			    "parameters must be written $1, $2, ... $%d",
+			    SQLITE_PARAM_MAX);
 			return NMT_ERROR;
 		}
-		pos[k] = (unsigned char)i;
+		pos[k] = (unsigned short)i;
 		if (k > maxk)
 			maxk = (int)k;
 	}
 	*maxk_r = maxk;
-	*pos_r = pos;
+	*pos_r = xreallocarray(pos, (size_t)maxk + 1, sizeof(*pos));
 	return NMT_OK;
 }
 
@@ -473,7 +474,7 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql,
 	struct sqlite_stmt_entry *e;
 	sqlite3_stmt             *stmt = NULL, *more = NULL;
 	const char               *tail = NULL;
-	unsigned char            *pos = NULL;
+	unsigned short           *pos = NULL;
 	uint64_t                  h;
 	int                       i, victim, rc, len, maxk = 0;
 
@@ -557,7 +558,7 @@ sqlite_bind(struct sqlite_conn *c, const struct sqlite_stmt_entry *se,
 		return NMT_ERROR;
 	}
 	for (i = 0; i < nparams; i++) {
-		if ((idx = se->pos[i + 1]) == 0) {
+		if (i + 1 > se->maxk || (idx = se->pos[i + 1]) == 0) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
 			    "parameter $%d given but not used by the statement",
 			    i + 1);
