@@ -7,9 +7,11 @@
  * statements keyed by SQL text (at most SQLITE_CACHE_MAX, least recently
  * used evicted); a cached statement is always reset and its bindings
  * cleared before db_query returns, so no statement stays active between
- * calls. Parameters are named $1..$n and bound by name, so their order of
- * appearance in the SQL does not matter; every $k must be supplied and
- * every supplied parameter must be used (as PostgreSQL requires).
+ * calls. Parameters are named $1..$n (n at most 999) and bound by name,
+ * so their order of appearance in the SQL does not matter; every $k must
+ * be supplied and every supplied parameter must be used (as PostgreSQL
+ * requires). Which bind index each $k has is read once, when the
+ * statement is prepared, and kept with it in the cache.
  * The last error message is kept in errbuf and never holds bound values.
  *
  * Write transactions of this process take turns on one mutex, held from
