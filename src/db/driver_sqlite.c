@@ -51,11 +51,11 @@
  * pos[k] is the bind index of $k (0: $k unused), for k up to maxk.
  */
 struct sqlite_stmt_entry {
-	char          *sql;
-	uint64_t       hash;
-	uint64_t       used; /* LRU tick */
-	sqlite3_stmt  *stmt;
-	int            maxk;
+	char           *sql;
+	uint64_t        hash;
+	uint64_t        used; /* LRU tick */
+	sqlite3_stmt   *stmt;
+	int             maxk;
 	unsigned short *pos; /* maxk + 1 entries */
 };
 
@@ -596,7 +596,7 @@ static enum nmt_err
 sqlite_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
-	struct sqlite_conn *c = conn;
+	struct sqlite_conn       *c = conn;
 	struct db_result         *res = NULL;
 	struct sqlite_stmt_entry *se;
 	sqlite3_stmt             *stmt;
