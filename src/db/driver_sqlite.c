@@ -7,9 +7,11 @@
  * statements keyed by SQL text (at most SQLITE_CACHE_MAX, least recently
  * used evicted); a cached statement is always reset and its bindings
  * cleared before db_query returns, so no statement stays active between
- * calls. Parameters are named $1..$n and bound by name, so their order of
- * appearance in the SQL does not matter; every $k must be supplied and
- * every supplied parameter must be used (as PostgreSQL requires).
+ * calls. Parameters are named $1..$n (n at most 999) and bound by name,
+ * so their order of appearance in the SQL does not matter; every $k must
+ * be supplied and every supplied parameter must be used (as PostgreSQL
+ * requires). Which bind index each $k has is read once, when the
+ * statement is prepared, and kept with it in the cache.
  * The last error message is kept in errbuf and never holds bound values.
  *
  * Write transactions of this process take turns on one mutex, held from
@@ -42,12 +44,19 @@
 
 #define SQLITE_CACHE_MAX 128
 #define SQLITE_BUSY_MS   5000
+#define SQLITE_PARAM_MAX 999 /* $1..$999 */
 
+/*
+ * A prepared statement with its parameter map, read once when prepared:
+ * pos[k] is the bind index of $k (0: $k unused), for k up to maxk.
+ */
 struct sqlite_stmt_entry {
-	char         *sql;
-	uint64_t      hash;
-	uint64_t      used; /* LRU tick */
-	sqlite3_stmt *stmt;
+	char           *sql;
+	uint64_t        hash;
+	uint64_t        used; /* LRU tick */
+	sqlite3_stmt   *stmt;
+	int             maxk;
+	unsigned short *pos; /* maxk + 1 entries */
 };
 
 struct sqlite_conn {
@@ -316,6 +325,7 @@ sqlite_close(void *conn)
 	for (i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].stmt);
 		free(c->cache[i].sql);
+		free(c->cache[i].pos);
 	}
 	sqlite3_close_v2(c->db);
 	writer_release(c);
@@ -440,23 +450,66 @@ sqlite_sql_length(const char *sql)
 	return (int)n;
 }
 
-/* The cached statement for sql, preparing (and maybe evicting) on a miss. */
+/*
+ * The parameter map of stmt into *maxk_r and *pos_r (allocated, maxk + 1
+ * entries: pos[k] the bind index of $k, 0 when unused); NMT_ERROR when a
+ * parameter is not written $1..$SQLITE_PARAM_MAX.
+ */
 static enum nmt_err
-sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
+sqlite_param_map(struct sqlite_conn *c, sqlite3_stmt *stmt, int *maxk_r,
+    unsigned short **pos_r)
+{
+	unsigned short *pos;
+	const char     *name;
+	char           *end;
+	long            k;
+	int             i, n = sqlite3_bind_parameter_count(stmt), maxk = 0;
+
+	pos = xcalloc(SQLITE_PARAM_MAX + 1, sizeof(*pos));
+	for (i = 1; i <= n; i++) {
+		name = sqlite3_bind_parameter_name(stmt, i);
+		k = 0;
+		if (name != NULL && name[0] == '$' && name[1] >= '1' &&
+		    name[1] <= '9')
+			k = strtol(name + 1, &end, 10);
+		if (k < 1 || k > SQLITE_PARAM_MAX || *end != '\0') {
+			free(pos);
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "parameters must be written $1, $2, ... $%d",
+			    SQLITE_PARAM_MAX);
+			return NMT_ERROR;
+		}
+		pos[k] = (unsigned short)i;
+		if (k > maxk)
+			maxk = (int)k;
+	}
+	*maxk_r = maxk;
+	*pos_r = xreallocarray(pos, (size_t)maxk + 1, sizeof(*pos));
+	return NMT_OK;
+}
+
+/*
+ * The cached statement for sql with its parameter map, preparing (and
+ * maybe evicting) on a miss.
+ */
+static enum nmt_err
+sqlite_stmt(struct sqlite_conn *c, const char *sql,
+    struct sqlite_stmt_entry **entry_r)
 {
 	struct sqlite_stmt_entry *e;
 	sqlite3_stmt             *stmt = NULL, *more = NULL;
 	const char               *tail = NULL;
+	unsigned short           *pos = NULL;
 	uint64_t                  h;
-	int                       i, victim, rc, len;
+	int                       i, victim, rc, len, maxk = 0;
 
-	*stmt_r = NULL;
+	*entry_r = NULL;
 	h = sqlite_hash(sql);
 	for (i = 0; i < c->ncache; i++) {
 		e = &c->cache[i];
 		if (e->hash == h && strcmp(e->sql, sql) == 0) {
 			e->used = ++c->tick;
-			*stmt_r = e->stmt;
+			*entry_r = e;
 			return NMT_OK;
 		}
 	}
@@ -483,6 +536,10 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 			return NMT_ERROR;
 		}
 	}
+	if (sqlite_param_map(c, stmt, &maxk, &pos) != NMT_OK) {
+		sqlite3_finalize(stmt);
+		return NMT_ERROR;
+	}
 
 	if (c->ncache < SQLITE_CACHE_MAX) {
 		victim = c->ncache++;
@@ -493,52 +550,43 @@ sqlite_stmt(struct sqlite_conn *c, const char *sql, sqlite3_stmt **stmt_r)
 				victim = i;
 		sqlite3_finalize(c->cache[victim].stmt);
 		free(c->cache[victim].sql);
+		free(c->cache[victim].pos);
 	}
 	e = &c->cache[victim];
 	e->sql = xstrdup(sql);
 	e->hash = h;
 	e->used = ++c->tick;
 	e->stmt = stmt;
-	*stmt_r = stmt;
+	e->maxk = maxk;
+	e->pos = pos;
+	*entry_r = e;
 	return NMT_OK;
 }
 
 /*
  * Checks that the statement's parameters are exactly $1..$nparams (each
- * used at least once) and binds them.
+ * used at least once, from the map made when it was prepared) and binds
+ * them. Text is bound without a copy: params outlive the statement's use
+ * (sqlite_query clears the bindings before it returns).
  */
 static enum nmt_err
-sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
+sqlite_bind(struct sqlite_conn *c, const struct sqlite_stmt_entry *se,
     const struct db_param *params, int nparams)
 {
-	const char *name;
-	char        pname[16], *end;
-	long        k;
-	int         i, idx, n, rc;
+	sqlite3_stmt *stmt = se->stmt;
+	int           i, idx, rc;
 
-	n = sqlite3_bind_parameter_count(stmt);
-	for (i = 1; i <= n; i++) {
-		name = sqlite3_bind_parameter_name(stmt, i);
-		if (name == NULL || name[0] != '$' || name[1] < '1' ||
-		    name[1] > '9') {
-			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "parameters must be written $1, $2, ...");
-			return NMT_ERROR;
-		}
-		k = strtol(name + 1, &end, 10);
-		if (*end != '\0' || k > nparams) {
-			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "statement uses parameter %s but %d given", name,
-			    nparams);
-			return NMT_ERROR;
-		}
+	if (se->maxk > nparams) {
+		snprintf(c->errbuf, sizeof(c->errbuf),
+		    "statement uses parameter $%d but %d given", se->maxk,
+		    nparams);
+		return NMT_ERROR;
 	}
 	for (i = 0; i < nparams; i++) {
-		snprintf(pname, sizeof(pname), "$%d", i + 1);
-		if ((idx = sqlite3_bind_parameter_index(stmt, pname)) == 0) {
+		if (i + 1 > se->maxk || (idx = se->pos[i + 1]) == 0) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "parameter %s given but not used by the statement",
-			    pname);
+			    "parameter $%d given but not used by the statement",
+			    i + 1);
 			return NMT_ERROR;
 		}
 		switch (params[i].type) {
@@ -547,7 +595,7 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 				rc = sqlite3_bind_null(stmt, idx);
 			else
 				rc = sqlite3_bind_text(stmt, idx,
-				    params[i].text, -1, SQLITE_TRANSIENT);
+				    params[i].text, -1, SQLITE_STATIC);
 			break;
 		case DBP_INT:
 			rc = sqlite3_bind_int64(stmt, idx,
@@ -558,7 +606,7 @@ sqlite_bind(struct sqlite_conn *c, sqlite3_stmt *stmt,
 			break;
 		default:
 			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "parameter %s has an invalid type", pname);
+			    "parameter $%d has an invalid type", i + 1);
 			return NMT_ERROR;
 		}
 		if (rc != SQLITE_OK)
@@ -571,15 +619,17 @@ static enum nmt_err
 sqlite_query(void *conn, const char *sql, const struct db_param *params,
     int nparams, struct db_result **res_r)
 {
-	struct sqlite_conn *c = conn;
-	struct db_result   *res = NULL;
-	sqlite3_stmt       *stmt;
-	enum nmt_err        e;
-	int                 rc, i, ncols;
+	struct sqlite_conn       *c = conn;
+	struct db_result         *res = NULL;
+	struct sqlite_stmt_entry *se;
+	sqlite3_stmt             *stmt;
+	enum nmt_err              e;
+	int                       rc, i, ncols;
 
-	if ((e = sqlite_stmt(c, sql, &stmt)) != NMT_OK)
+	if ((e = sqlite_stmt(c, sql, &se)) != NMT_OK)
 		return e;
-	if ((e = sqlite_bind(c, stmt, params, nparams)) != NMT_OK)
+	stmt = se->stmt;
+	if ((e = sqlite_bind(c, se, params, nparams)) != NMT_OK)
 		goto out;
 
 	ncols = sqlite3_column_count(stmt);

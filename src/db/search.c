@@ -243,10 +243,18 @@ put_sqlite(struct db *db, const struct search_doc *d, const char *title,
 	} else {
 		db_result_free(r);
 		r = NULL;
+		/*
+		 * No RETURNING: SQLite runs it as a trigger, which gives the
+		 * INSERT a statement journal, and opening one makes FTS5 flush
+		 * its pending terms (the previous document) into a segment of
+		 * their own.
+		 */
 		if ((e = db_query(db,
 		         "INSERT INTO search_doc (kind, object_id, case_id, "
-		         "visibility) VALUES ($1, $2, $3, $4) RETURNING id",
-		         p, 4, &r)) == NMT_OK &&
+		         "visibility) VALUES ($1, $2, $3, $4)",
+		         p, 4, NULL)) == NMT_OK &&
+		    (e = db_query(db, "SELECT last_insert_rowid()", NULL, 0,
+		         &r)) == NMT_OK &&
 		    db_rows(r) != 1)
 			e = NMT_ERROR;
 		id = e == NMT_OK ? db_int(r, 0, 0) : 0;

@@ -19,11 +19,26 @@ store_year_number(struct db *db, const char *kind, const char *prefix, int year,
 
 	snprintf(name, sizeof(name), "%s-%04d", kind, year);
 	p[0] = DB_TEXT(name);
-	if ((e = db_query(db,
-	         "INSERT INTO counter (name, value) VALUES ($1, 1) "
-	         "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 "
-	         "RETURNING value",
-	         p, 1, &r)) != NMT_OK)
+	if (db_kind(db) == DB_SQLITE) {
+		/*
+		 * Not RETURNING: SQLite runs it as a trigger, which gives the
+		 * statement a journal of its own, and opening one makes the
+		 * search index (FTS5) flush its pending terms.
+		 */
+		if ((e = db_query(db,
+		         "INSERT INTO counter (name, value) VALUES ($1, 1) "
+		         "ON CONFLICT (name) DO UPDATE SET "
+		         "value = counter.value + 1",
+		         p, 1, NULL)) != NMT_OK ||
+		    (e = db_query(db,
+		         "SELECT value FROM counter WHERE name = $1", p, 1,
+		         &r)) != NMT_OK)
+			return e;
+	} else if ((e = db_query(db,
+	                "INSERT INTO counter (name, value) VALUES ($1, 1) "
+	                "ON CONFLICT (name) DO UPDATE SET "
+	                "value = counter.value + 1 RETURNING value",
+	                p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) != 1)
 		e = NMT_ERROR;

@@ -138,6 +138,17 @@ test('the numbers follow the years, as the store gives them', async () => {
   }
 });
 
+test('a case\'s work happens in its life: after it was registered, before it was closed', async () => {
+  const outside = (table, at) => count(a, `SELECT count(*) FROM ${table} x JOIN nmt_case c ON c.id = x.case_id
+    WHERE x.${at} < c.created_at OR (c.closed_at IS NOT NULL AND x.${at} > c.closed_at)`);
+  for (const [table, at] of [['case_journal', 'at'], ['pathway_event', 'at'], ['person_assessment', 'assessed_at'],
+    ['person', 'created_at'], ['task', 'created_at'], ['task', 'updated_at']]) {
+    assert.equal(await outside(table, at), 0, `${table}.${at}`);
+  }
+  assert.equal(await count(a, `SELECT count(*) FROM nmt_case WHERE last_activity < created_at
+    OR (closed_at IS NOT NULL AND last_activity <> closed_at)`), 0, 'the last activity of a closed case is its closing');
+});
+
 test('nmtctl audit verify passes, and every change has its entry', async () => {
   const v = await ctlFor(a, ['audit', 'verify']);
   assert.equal(v.code, 0, v.stderr + v.stdout);

@@ -531,6 +531,21 @@ test_params(void **state)
 	assert_null(r);
 	assert_true(strlen(db_errmsg(db)) > 0);
 	assert_int_equal(db_query(db, "SELECT $1, $2", p, 1, NULL), NMT_ERROR);
+	/* The same statement again (cached): the count is checked each time. */
+	assert_int_equal(db_query(db, "SELECT $1", p, 2, NULL), NMT_ERROR);
+	CHECK_OK(db, db_query(db, "SELECT $1", p, 1, NULL));
+	assert_int_equal(db_query(db, "SELECT $1", p, 2, NULL), NMT_ERROR);
+	/* A gap ($2 given, not used) and parameters not written $k. */
+	{
+		struct db_param q[3] = { DB_INT(1), DB_INT(2), DB_INT(3) };
+
+		assert_int_equal(db_query(db, "SELECT $1, $3", q, 3, NULL),
+		    NMT_ERROR);
+		assert_int_equal(db_query(db, "SELECT ?", q, 1, NULL),
+		    NMT_ERROR);
+		assert_int_equal(db_query(db, "SELECT :a", q, 1, NULL),
+		    NMT_ERROR);
+	}
 	/* Still usable. */
 	assert_int_equal(count(db, "SELECT 42"), 42);
 }
