@@ -244,6 +244,7 @@ audit_query_read(struct ctx *c, struct audit_query *q)
 	const char  *to = http_query(c->req, "to");
 	struct scope s = policy_scope(&c->actor.principal, OBJ_AUDIT);
 	json_t      *errors = json_array();
+	enum nmt_err e;
 
 	memset(q, 0, sizeof(*q));
 	q->f.actor = http_query(c->req, "user");
@@ -283,8 +284,18 @@ audit_query_read(struct ctx *c, struct audit_query *q)
 		if (gate_object(c, &case_object, q->f.case_id, ACT_READ) != 0)
 			return -1;
 	}
+	/*
+	 * The read's snapshot (router.c) may have begun with the gate's
+	 * reads: it starts again after the flush, so that it shows what
+	 * the flush committed.
+	 */
+	db_snapshot_end(c->db);
 	if (audit_writer_flush(c->app->audit) != 0) {
 		reply_error(c, NMT_UNAVAILABLE);
+		return -1;
+	}
+	if ((e = db_snapshot_begin(c->db)) != NMT_OK) {
+		reply_error(c, e);
 		return -1;
 	}
 	return 0;
