@@ -257,7 +257,7 @@ enum nmt_err api_write(struct ctx *c, enum nmt_err (*fn)(struct ctx *, void *),
  * leaves: defers the request with its answer (audit.c). When the
  * request is called again, audit_read_resume() sends that answer, or 503
  * when the entry could not be written, and returns 1; 0 when the request
- * was not waiting for its entry. A GET is deferred for nothing else.
+ * was not waiting for its entry (no state, or another deferral's).
  */
 void audit_read(struct ctx *c);
 int  audit_read_resume(struct ctx *c);

@@ -126,7 +126,8 @@ audit_read_resume(struct ctx *c)
 {
 	struct read_wait *rw = c->req->state;
 
-	if (rw == NULL)
+	/* Only a read_wait is released by read_wait_release. */
+	if (rw == NULL || c->req->state_free != read_wait_release)
 		return 0;
 	if (rw->ok) {
 		*c->res = rw->answer;

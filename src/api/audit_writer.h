@@ -32,7 +32,12 @@
 #define AUDIT_GATHER_US 2000
 /* How often the idle writer looks for entries nobody waits for, ms. */
 #define AUDIT_LATE_MS 200
-/* The longest a read waits for its entry's commit, ms. */
+/*
+ * The longest audit_writer_commit and audit_writer_flush wait, ms. A
+ * submitted entry is told when its batch settles, which the database's
+ * own limits bound (SQLite's busy timeout; on PostgreSQL a broken
+ * connection fails the batch), not this.
+ */
 #define AUDIT_WAIT_MS 10000
 
 struct audit_writer;

@@ -301,7 +301,7 @@ app_handle(void *app, const struct http_request *req, struct http_response *res)
 	c->now = clock_now();
 	time_format(c->now, c->now_text);
 	/* A read called again once its audit entry settled: its answer. */
-	if (is_write(req->method) || !audit_read_resume(c))
+	if (!audit_read_resume(c))
 		dispatch(c);
 	/* A deferred request (http_defer) answers when it is called again. */
 	if (!c->replied && res->wake == NULL) {

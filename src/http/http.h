@@ -28,6 +28,8 @@ struct http_request {
 	int         tls;    /* served over TLS (or a trusted proxy said so) */
 	struct MHD_Connection *conn;
 	void                  *state; /* http_defer's, on the call it wakes */
+	/* ... and its state_free, which tells what kind of state it is */
+	void (*state_free)(void *);
 };
 
 /* A request header (case-insensitive name), or NULL. */

@@ -524,6 +524,7 @@ again:
 	hreq.tls = rq->tls;
 	hreq.conn = conn;
 	hreq.state = rq->state;
+	hreq.state_free = rq->state_free;
 
 	memset(&res, 0, sizeof(res));
 	res.status = 500;
