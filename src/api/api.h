@@ -274,6 +274,9 @@ enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);
 
 /* Fills c->actor from cookie or bearer; replies 401 and returns -1. */
 int auth_request(struct ctx *c);
+/* Fills the actor's identity (ids, names, organization, region, role)
+   from the user's row; the principal is the caller's to set. */
+void auth_actor(struct actor *a, const struct user_row *u);
 /* The session cookie header value for a token (Secure over TLS). */
 char *auth_cookie(const struct ctx *c, const char *token, long max_age);
 

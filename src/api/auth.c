@@ -26,6 +26,18 @@ unauthorized(struct ctx *c)
 	return -1;
 }
 
+void
+auth_actor(struct actor *a, const struct user_row *u)
+{
+	strlcopy(a->user_id, u->id, sizeof(a->user_id));
+	strlcopy(a->username, u->username, sizeof(a->username));
+	strlcopy(a->display_name, u->display_name, sizeof(a->display_name));
+	strlcopy(a->org, u->org, sizeof(a->org));
+	strlcopy(a->org_name, u->org_name, sizeof(a->org_name));
+	strlcopy(a->region, u->region, sizeof(a->region));
+	a->role = u->role;
+}
+
 /* The actor from its user's row (released here); -1 after a 401. */
 static int
 actor_from_user(struct ctx *c, struct user_row *u)
@@ -36,13 +48,7 @@ actor_from_user(struct ctx *c, struct user_row *u)
 		user_row_cleanup(u);
 		return unauthorized(c);
 	}
-	strlcopy(a->user_id, u->id, sizeof(a->user_id));
-	strlcopy(a->username, u->username, sizeof(a->username));
-	strlcopy(a->display_name, u->display_name, sizeof(a->display_name));
-	strlcopy(a->org, u->org, sizeof(a->org));
-	strlcopy(a->org_name, u->org_name, sizeof(a->org_name));
-	strlcopy(a->region, u->region, sizeof(a->region));
-	a->role = u->role;
+	auth_actor(a, u);
 	a->principal.role = a->role;
 	a->principal.user_id = a->user_id;
 	a->principal.org = a->org;

@@ -125,20 +125,6 @@ check_code(struct ctx *c, const struct user_row *u, const char *code)
 	return ok ? (long long)step : -1;
 }
 
-static void
-actor_from_login(struct ctx *c, const struct user_row *u)
-{
-	struct actor *a = &c->actor;
-
-	strlcopy(a->user_id, u->id, sizeof(a->user_id));
-	strlcopy(a->username, u->username, sizeof(a->username));
-	strlcopy(a->display_name, u->display_name, sizeof(a->display_name));
-	strlcopy(a->org, u->org, sizeof(a->org));
-	strlcopy(a->org_name, u->org_name, sizeof(a->org_name));
-	strlcopy(a->region, u->region, sizeof(a->region));
-	a->role = u->role;
-}
-
 enum login_outcome {
 	LOGIN_OK,
 	LOGIN_FAILED,
@@ -429,7 +415,7 @@ session_create(struct ctx *c)
 	    check_code(c, &w->user, code) :
 	    -1;
 	if (l.found)
-		actor_from_login(c, &w->user);
+		auth_actor(&c->actor, &w->user);
 	if (api_write(c, login_record, &l) == NMT_OK)
 		login_reply(c, &l);
 	if (l.token != NULL) {
