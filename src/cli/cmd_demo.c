@@ -17,8 +17,10 @@
  * The data is declared in tables (users, cases, team rows, persons),
  * one function per kind of thing writes each row with its audit entry,
  * and every case is one transaction. It is the same on every run but for
- * ids, secrets and times, which are counted back from now. Only for
- * trying the system out: it refuses a database that already has users.
+ * ids, secrets and times, which are counted back in Swedish civil days
+ * from today (office_day), so each clock reads the same at any hour.
+ * Only for trying the system out: it refuses a database that already
+ * has users.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,11 +399,30 @@ static const struct demo_task {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The time days before now, as text (TIME_TEXT bytes). */
+/*
+ * The demo's stories happen in office hours on whole Swedish days: the
+ * instant at 10:00 in Sweden (09:00 or 11:00 on a summer-time change day)
+ * days civil days before the Swedish day of now, never after now.
+ * Counting civil days rather than 86 400 s keeps every clock, due day and
+ * "overdue" the same at whatever hour the demo is written.
+ */
+static time_t
+office_day(time_t now, int days)
+{
+	struct civil_date d;
+	time_t            t;
+
+	civil_today(now, &d);
+	civil_add_days(&d, -(long)days);
+	t = civil_day_start(&d) + 10 * 60 * 60;
+	return t < now ? t : now;
+}
+
+/* office_day(now, days) as text (TIME_TEXT bytes). */
 static void
 days_before(time_t now, int days, char out[TIME_TEXT])
 {
-	time_format(now - (time_t)days * DAY, out);
+	time_format(office_day(now, days), out);
 }
 
 static size_t
@@ -474,7 +495,7 @@ add_case(struct cli *cli, const struct demo_case *dc, time_t now,
 		return e != NMT_OK ? e : NMT_ERROR;
 	}
 	days_before(now, dc->days_ago, at);
-	civil_today(now - (time_t)dc->days_ago * DAY, &day);
+	civil_today(office_day(now, dc->days_ago), &day);
 	c.title = xstrdup(dc->title);
 	c.summary = xstrdup(dc->summary);
 	c.county = xstrdup(dc->county);
@@ -651,7 +672,7 @@ add_glass(struct cli *cli, const char *case_id, const char *person_id,
 	struct grant_rec g;
 	struct user_row  u;
 	char             id[UUID_TEXT], at[TIME_TEXT], until[TIME_TEXT];
-	time_t           when = now - (time_t)demo_glass.days_ago * DAY;
+	time_t           when = office_day(now, demo_glass.days_ago);
 	enum nmt_err     e;
 
 	if (user_of(cli, demo_glass.username, &u) != 0)
@@ -927,7 +948,7 @@ add_case_work(struct cli *cli, const struct demo_case *dc, time_t now)
 	static char     journal_ids[COUNT(demo_journal)][UUID_TEXT];
 	struct user_row owner;
 	char            id[UUID_TEXT], pid[UUID_TEXT], at[TIME_TEXT];
-	time_t          start = now - (time_t)dc->days_ago * DAY;
+	time_t          start = office_day(now, dc->days_ago);
 	size_t          i;
 	enum nmt_err    e;
 

@@ -293,6 +293,15 @@ export function ctlFor(db, args, { env } = {}) {
     { env: { NMT_TEST_CLOCK_FILE: dbClock(db), ...(env || {}) } });
 }
 
+/**
+ * Sets a database's clock (for nmtctl and every server started on it) to an instant (ISO text or
+ * Date) before anything runs on it; it runs on from there.
+ */
+export function setDatabaseClock(db, instant) {
+  const target = (instant instanceof Date ? instant : new Date(instant)).getTime() / 1000;
+  writeClockOffset(dbClock(db), Math.round(target - Date.now() / 1000));
+}
+
 /** The clock file of a database (in its directory, so a restarted server keeps the time). */
 function dbClock(db) {
   if (!db.clockFile) db.clockFile = path.join(db.dir, 'clock');

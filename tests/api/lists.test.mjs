@@ -15,6 +15,9 @@ let hidden; // a case U.pol may not see
 
 before(async () => {
   srv = await startServer();
+  // Midday in Sweden today, so that everything written here falls on one Swedish day whatever the
+  // hour of the run (the audit test reads "today" as a date).
+  srv.setClock(`${swedishDate()}T10:00:00Z`);
   U.pol = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
   U.pol2 = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
   U.noa = await addUserWithToken(srv, { org: 'POLISEN-NOA', role: 'member' });
