@@ -649,29 +649,26 @@ summarize_one(struct db *db, const char *source)
 	    "UPDATE stat_source SET dirty = 0 WHERE source = $1", p, 1, NULL);
 }
 
+/*
+ * The cases from their summary (migration 0030): one item per civil year,
+ * region, county and forms, weighted by its count.
+ */
 static enum nmt_err
-visit_rows(struct db *db, const struct stats_query *q, stats_visit_fn fn,
+visit_cases(struct db *db, const struct stats_query *q, stats_visit_fn fn,
     void *arg)
 {
 	struct sql       *b = sql_new();
 	struct db_result *r = NULL;
 	enum nmt_err      e;
-	int               i, cases = q->measure == STATS_CASES;
+	int               i;
 
-	if (cases)
-		sql_add(b,
-		    "SELECT created_at, region, county, exploitation "
-		    "FROM nmt_case WHERE 1 = 1");
-	else
-		sql_add(b,
-		    "SELECT k.created_at, k.region, k.county, "
-		    "k.channel, o.kind, k.urgency FROM consultation k "
-		    "LEFT JOIN organization o ON o.code = "
-		    "k.requester_org WHERE 1 = 1");
+	sql_add(b,
+	    "SELECT year, region, county, exploitation, n FROM stat_case "
+	    "WHERE 1 = 1");
 	if (q->region != NULL)
-		sql_and_eq(b, cases ? "region" : "k.region",
-		    DB_TEXT(q->region));
-	and_year(b, cases ? "created_at" : "k.created_at", q->year);
+		sql_and_eq(b, "region", DB_TEXT(q->region));
+	if (q->year != 0)
+		sql_and_eq(b, "year", DB_INT(q->year));
 	e = sql_run(db, b, &r);
 	sql_free(b);
 	if (e != NMT_OK)
@@ -679,9 +676,49 @@ visit_rows(struct db *db, const struct stats_query *q, stats_visit_fn fn,
 	for (i = 0; i < db_rows(r); i++) {
 		struct stats_item it;
 		const char       *buf[MAX_FORMS];
+		char              year[12];
+		json_t           *forms;
+
+		snprintf(year, sizeof(year), "%lld",
+		    (long long)db_int(r, i, 0));
+		memset(&it, 0, sizeof(it));
+		it.weight = db_int(r, i, 4);
+		it.v[DIM_YEAR] = year;
+		it.v[DIM_REGION] = db_text(r, i, 1);
+		it.v[DIM_COUNTY] = db_text(r, i, 2);
+		forms = forms_of(db_text(r, i, 3), &it, buf, MAX_FORMS);
+		fn(&it, arg);
+		json_decref(forms);
+	}
+	db_result_free(r);
+	return NMT_OK;
+}
+
+/* The consultations, one item each. */
+static enum nmt_err
+visit_consultations(struct db *db, const struct stats_query *q,
+    stats_visit_fn fn, void *arg)
+{
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               i;
+
+	sql_add(b,
+	    "SELECT k.created_at, k.region, k.county, k.channel, o.kind, "
+	    "k.urgency FROM consultation k LEFT JOIN organization o ON "
+	    "o.code = k.requester_org WHERE 1 = 1");
+	if (q->region != NULL)
+		sql_and_eq(b, "k.region", DB_TEXT(q->region));
+	and_year(b, "k.created_at", q->year);
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK)
+		return e;
+	for (i = 0; i < db_rows(r); i++) {
+		struct stats_item it;
 		char              year[5];
 		int               y = year_of(db_text(r, i, 0), year);
-		json_t           *forms = NULL;
 
 		if (q->year != 0 && y != q->year)
 			continue;
@@ -690,17 +727,11 @@ visit_rows(struct db *db, const struct stats_query *q, stats_visit_fn fn,
 		it.v[DIM_YEAR] = year;
 		it.v[DIM_REGION] = db_text(r, i, 1);
 		it.v[DIM_COUNTY] = db_text(r, i, 2);
-		if (cases)
-			forms = forms_of(db_text(r, i, 3), &it, buf, MAX_FORMS);
-		else {
-			it.v[DIM_CHANNEL] = db_text(r, i, 3);
-			it.v[DIM_REQUESTER_KIND] = db_text(r, i, 4) ?
-			    db_text(r, i, 4) :
-			    "unknown";
-			it.v[DIM_URGENCY] = db_text(r, i, 5);
-		}
+		it.v[DIM_CHANNEL] = db_text(r, i, 3);
+		it.v[DIM_REQUESTER_KIND] = db_text(r, i, 4) ? db_text(r, i, 4) :
+		                                              "unknown";
+		it.v[DIM_URGENCY] = db_text(r, i, 5);
 		fn(&it, arg);
-		json_decref(forms);
 	}
 	db_result_free(r);
 	return NMT_OK;
@@ -712,8 +743,10 @@ store_stats_visit(struct db *db, const struct stats_query *q, int eurostat,
 {
 	enum nmt_err e = NMT_OK;
 
+	if (q->measure == STATS_CASES)
+		return visit_cases(db, q, fn, arg);
 	if (q->measure != STATS_PERSONS)
-		return visit_rows(db, q, fn, arg);
+		return visit_consultations(db, q, fn, arg);
 	if (q->source == NULL || strcmp(q->source, "all") == 0)
 		e = visit_own(db, q, eurostat, fn, arg);
 	/* imported records have no region: a region's table holds none */

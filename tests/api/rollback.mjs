@@ -69,6 +69,11 @@ const UNDO = {
     : `${['stat_person_ins', 'stat_person_upd', 'stat_person_del', 'stat_person_case_upd', 'stat_person_assessed_ins',
       'stat_person_assessed_upd', 'stat_person_assessed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}
       DROP VIEW stat_person_facts; DROP TABLE stat_person; DROP TABLE stat_own_pair; DROP TABLE stat_own_nat;`),
+  // statistics at scale (issue 13): the counts of cases and their triggers.
+  30: (pg) => (pg
+    ? `DROP TRIGGER stat_case_counted ON nmt_case; DROP TRIGGER stat_case_recounted ON nmt_case;
+      DROP FUNCTION stat_case_counted(); DROP FUNCTION stat_case_year(TEXT); DROP TABLE stat_case;`
+    : 'DROP TRIGGER stat_case_ins; DROP TRIGGER stat_case_del; DROP TRIGGER stat_case_upd; DROP TABLE stat_case;'),
 };
 
 /**
