@@ -14,8 +14,16 @@
  * closed, lost synchronisation; PQstatus may still say OK), the
  * connection is marked broken; the next call tries PQreset once and, if
  * that works, forgets the statement cache (prepared statements belong to
- * the old session) and sets the session up again. Every such failure is
- * NMT_UNAVAILABLE (503), never NMT_ERROR.
+ * the old session), sets the session up again and counts the reconnect
+ * (METRIC_DB_RECONNECTS). Every such failure is NMT_UNAVAILABLE (503),
+ * never NMT_ERROR.
+ *
+ * Backoff: after a failed PQreset the connection is not tried again for
+ * PG_BACKOFF_MIN_MS, doubling on each further failure up to
+ * PG_BACKOFF_MAX_MS; calls in between answer NMT_UNAVAILABLE at once
+ * (no connect attempt), so a server that is down or starting costs each
+ * worker at most one attempt per backoff period, and a server that is
+ * back is found within PG_BACKOFF_MAX_MS.
  *
  * Retry: a connection that died while idle (pg_terminate_backend, a
  * server restart) is found out only by the next call. When that call
@@ -44,9 +52,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
+#include "core/metrics.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
@@ -54,6 +64,9 @@
 #define PG_CACHE_MAX 128
 #define PG_NAME_LEN  24
 #define PG_INT_LEN   24 /* "-9223372036854775808" + NUL */
+/* Pause after a failed reconnect: the first, and the most, in ms. */
+#define PG_BACKOFF_MIN_MS 50
+#define PG_BACKOFF_MAX_MS 1000
 /* How nmt's sessions show in pg_stat_activity. */
 #define PG_APPLICATION_NAME "nmt"
 
@@ -71,9 +84,11 @@ struct pg_conn {
 	int                  ncache;
 	uint64_t             tick;
 	uint64_t             nextname;
-	int                  broken;  /* reset on next call */
-	int                  in_tx;   /* last known: in a transaction */
-	int                  tx_lost; /* lost inside a transaction */
+	int                  broken;        /* reset on next call */
+	int                  in_tx;         /* last known: in a transaction */
+	int                  tx_lost;       /* lost inside a transaction */
+	int                  backoff_ms;    /* 0: no reconnect failed yet */
+	int64_t              next_reset_ms; /* monotonic; no attempt before */
 	int64_t              changes;
 	uint64_t             prepares; /* statements prepared */
 	char                 errbuf[512];
@@ -221,28 +236,77 @@ pg_setup(struct pg_conn *c)
 	return e;
 }
 
+/* CLOCK_MONOTONIC in milliseconds. */
+static int64_t
+pg_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After a failed reconnect: the next one waits twice as long, bounded. */
+static void
+pg_backoff(struct pg_conn *c)
+{
+	if (c->backoff_ms == 0)
+		c->backoff_ms = PG_BACKOFF_MIN_MS;
+	else if (c->backoff_ms < PG_BACKOFF_MAX_MS / 2)
+		c->backoff_ms *= 2;
+	else
+		c->backoff_ms = PG_BACKOFF_MAX_MS;
+	c->next_reset_ms = pg_now_ms() + c->backoff_ms;
+}
+
 /*
- * Reconnects a broken connection (one attempt) and refuses statements of
- * a transaction that died with its connection.
+ * One reconnect attempt (unless the backoff says not yet): PQreset, the
+ * session set up again, the reconnect counted. NMT_UNAVAILABLE if the
+ * server cannot be reached.
+ */
+static enum nmt_err
+pg_reconnect(struct pg_conn *c)
+{
+	if (c->backoff_ms > 0 && pg_now_ms() < c->next_reset_ms) {
+		snprintf(c->errbuf, sizeof(c->errbuf),
+		    "PostgreSQL unavailable; next reconnect attempt within "
+		    "%d ms",
+		    c->backoff_ms);
+		return NMT_UNAVAILABLE;
+	}
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		pg_copymsg(c->errbuf, sizeof(c->errbuf),
+		    "PostgreSQL unavailable: ", PQerrorMessage(c->pg));
+		pg_backoff(c);
+		return NMT_UNAVAILABLE;
+	}
+	c->broken = 0;
+	c->in_tx = 0;
+	if (pg_setup(c) != NMT_OK) {
+		c->broken = 1;
+		pg_backoff(c);
+		return NMT_UNAVAILABLE;
+	}
+	c->backoff_ms = 0;
+	metrics_add(METRIC_DB_RECONNECTS, 1);
+	return NMT_OK;
+}
+
+/*
+ * Reconnects a broken connection (one attempt, within the backoff) and
+ * refuses statements of a transaction that died with its connection.
  */
 static enum nmt_err
 pg_ready(struct pg_conn *c)
 {
+	enum nmt_err e;
+
 	if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
 		pg_mark_broken(c);
 		pg_cache_forget(c);
-		PQreset(c->pg);
-		if (PQstatus(c->pg) != CONNECTION_OK) {
-			pg_copymsg(c->errbuf, sizeof(c->errbuf),
-			    "PostgreSQL unavailable: ", PQerrorMessage(c->pg));
-			return NMT_UNAVAILABLE;
-		}
-		c->broken = 0;
-		c->in_tx = 0;
-		if (pg_setup(c) != NMT_OK) {
-			c->broken = 1;
-			return NMT_UNAVAILABLE;
-		}
+		if ((e = pg_reconnect(c)) != NMT_OK)
+			return e;
 	}
 	if (c->tx_lost) {
 		snprintf(c->errbuf, sizeof(c->errbuf),

@@ -5,6 +5,9 @@
 #                                   NMT_TEST_PG_HOST=DIR NMT_TEST_PG_PORT=PORT
 #   tests/support/pg.sh stop DIR    stop it (no error if it is not running)
 #   tests/support/pg.sh status DIR  exit 0 if running
+#   tests/support/pg.sh restart DIR stop (fast: sessions are ended, open transactions rolled
+#                                   back) and start again on the same port; prints as start.
+#                                   PGRESTART_PAUSE=SECONDS waits that long while it is down.
 #
 # The server listens only on a Unix socket in DIR (listen_addresses=''), with trust
 # authentication and superuser "postgres", so any local OS user (also root) can connect
@@ -18,7 +21,7 @@ PGUSER_OS="nmtpg"
 die() { echo "pg.sh: $*" >&2; exit 1; }
 
 usage() {
-    echo "usage: $0 start|stop|status DIR" >&2
+    echo "usage: $0 start|stop|restart|status DIR" >&2
     exit 2
 }
 
@@ -158,9 +161,18 @@ stop() {
     echo "pg.sh: stopped $DIR" >&2
 }
 
+restart() {
+    is_running || die "not running in $DIR"
+    PORT="$(port_of_running)"
+    stop
+    [ -z "${PGRESTART_PAUSE:-}" ] || sleep "$PGRESTART_PAUSE"
+    start
+}
+
 case "$CMD" in
     start) start ;;
     stop) stop ;;
+    restart) restart ;;
     status)
         if is_running; then echo "running: NMT_TEST_PG_HOST=$DIR NMT_TEST_PG_PORT=$(port_of_running)"; exit 0
         else echo "not running" ; exit 1; fi ;;

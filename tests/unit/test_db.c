@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "core/embed.h"
+#include "core/metrics.h"
 #include "db/db.h"
 #include "db/seed.h"
 
@@ -1278,13 +1279,17 @@ test_pg_reconnect(void **state)
 	char            err[512];
 	int64_t         pid, pid2;
 
+	uint64_t reconnects;
+
 	pid = backend_pid(db);
 	assert_int_equal(db_query(db,
 	                     "SELECT pg_terminate_backend(pg_backend_pid())",
 	                     NULL, 0, NULL),
 	    NMT_UNAVAILABLE);
 	/* The next call reconnects; cached statements are prepared anew. */
+	reconnects = metrics_get(METRIC_DB_RECONNECTS);
 	assert_int_equal(count(db, "SELECT count(*) FROM region"), 7);
+	assert_int_equal(metrics_get(METRIC_DB_RECONNECTS), reconnects + 1);
 	pid2 = backend_pid(db);
 	assert_true(pid2 != pid);
 
@@ -1313,6 +1318,88 @@ test_pg_reconnect(void **state)
 	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
 	assert_int_equal(db_commit(db), NMT_UNAVAILABLE);
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), 0);
+	db_close(db2);
+}
+
+/*
+ * url with its database name (the URL's path: from the last '/' before
+ * any '?') replaced by other, into out.
+ */
+static void
+url_other_db(const char *url, const char *other, char *out, size_t outlen)
+{
+	const char *q = strchr(url, '?'), *slash = NULL, *s;
+
+	for (s = url; *s != '\0' && (q == NULL || s < q); s++)
+		if (*s == '/')
+			slash = s;
+	assert_non_null(slash);
+	snprintf(out, outlen, "%.*s%s%s", (int)(slash - url + 1), url, other,
+	    q != NULL ? q : "");
+}
+
+/* Sets whether the test database accepts new connections (through db2). */
+static void
+allow_connections(struct db *db2, const char *dbname, int allow)
+{
+	char sql[300];
+
+	snprintf(sql, sizeof(sql),
+	    "ALTER DATABASE \"%s\" WITH ALLOW_CONNECTIONS %s", dbname,
+	    allow ? "true" : "false");
+	CHECK_OK(db2, db_exec(db2, sql));
+}
+
+/*
+ * A reconnect that fails backs off: the next call answers unavailable
+ * without trying; once the server takes connections again the connection
+ * comes back by itself (within the backoff's bound), counted once.
+ */
+static void
+test_pg_reconnect_backoff(void **state)
+{
+	struct tstate    *t = *state;
+	struct db        *db = t->db, *db2;
+	struct db_result *r = NULL;
+	struct db_param   p[1];
+	struct timespec   pause = { 0, 20 * 1000000L };
+	char              err[512], dbname[200], url2[600];
+	uint64_t          reconnects;
+	int               i;
+	enum nmt_err      e = NMT_UNAVAILABLE;
+
+	CHECK_OK(db, db_query(db, "SELECT current_database()", NULL, 0, &r));
+	snprintf(dbname, sizeof(dbname), "%s", db_text(r, 0, 0));
+	db_result_free(r);
+	/* A database cannot refuse connections while connected to itself. */
+	url_other_db(t->url,
+	    strcmp(dbname, "postgres") == 0 ? "template1" : "postgres", url2,
+	    sizeof(url2));
+	if ((db2 = db_open(url2, err, sizeof(err))) == NULL)
+		fail_msg("second connection: %s", err);
+	reconnects = metrics_get(METRIC_DB_RECONNECTS);
+
+	allow_connections(db2, dbname, 0);
+	p[0] = DB_INT(backend_pid(db));
+	CHECK_OK(db2,
+	    db_query(db2, "SELECT pg_terminate_backend($1::int)", p, 1, NULL));
+	/* One attempt, refused by the server; then the backoff. */
+	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
+	    NMT_UNAVAILABLE);
+	assert_null(strstr(db_errmsg(db), "next reconnect attempt"));
+	assert_int_equal(db_query(db, "SELECT 1", NULL, 0, NULL),
+	    NMT_UNAVAILABLE);
+	assert_non_null(strstr(db_errmsg(db), "next reconnect attempt"));
+	assert_int_equal(metrics_get(METRIC_DB_RECONNECTS), reconnects);
+
+	allow_connections(db2, dbname, 1);
+	/* The backoff is at most a second: 3 s of polling is ample. */
+	for (i = 0; i < 150 && e != NMT_OK; i++) {
+		if ((e = db_query(db, "SELECT 1", NULL, 0, NULL)) != NMT_OK)
+			nanosleep(&pause, NULL);
+	}
+	assert_int_equal(e, NMT_OK);
+	assert_int_equal(metrics_get(METRIC_DB_RECONNECTS), reconnects + 1);
 	db_close(db2);
 }
 
@@ -1462,6 +1549,7 @@ main(void)
 		DB_TESTS,
 		cmocka_unit_test(test_pg_commit_after_error),
 		cmocka_unit_test(test_pg_reconnect),
+		cmocka_unit_test(test_pg_reconnect_backoff),
 	};
 	int failed = 0;
 
