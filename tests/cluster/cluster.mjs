@@ -22,7 +22,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  DB_KIND, ROOT, createDatabase, login, markStep, nextStep, run, startServer,
+  DB_KIND, ROOT, createDatabase, ctlFor, login, markStep, nextStep, run, startServer,
 } from '../api/harness.mjs';
 
 export const DEPLOY_NGINX = path.join(ROOT, 'deploy', 'nginx', 'nmt.conf');
@@ -231,11 +231,16 @@ export async function startNginx(upstreams, clockOf) {
 
 /**
  * Two nmtd over one fresh PostgreSQL database and nginx in front of them. opts.env: extra
- * environment for both nmtd. Returns {db, a, b, nginx, all, login, stop}.
+ * environment for both nmtd; opts.prepare(db): async, runs after `nmtctl init` and before the
+ * servers start, and may return more environment for both. Returns {db, a, b, nginx, all, login,
+ * stop}.
  */
-export async function startCluster({ env = {} } = {}) {
+export async function startCluster({ env = {}, prepare } = {}) {
   const db = await createDatabase();
-  const a = await startServer({ db, env });
+  const init = await ctlFor(db, ['init']);
+  if (init.code !== 0) throw new Error(`nmtctl init failed (exit ${init.code}): ${init.stderr}`);
+  if (prepare) env = { ...env, ...((await prepare(db)) || {}) };
+  const a = await startServer({ db, env, init: false });
   const b = await startServer({ db, env, init: false });
   const nginx = await startNginx([a, b].map((s) => Number(new URL(s.base).port)), a);
   const all = [a, b, nginx];

@@ -11,7 +11,11 @@ import { clusterLoginOk, startCluster } from './cluster.mjs';
 
 let cl;
 
-before(async () => { cl = await startCluster(); });
+// Sessions end after IDLE seconds without use (NMT_SESSION_IDLE; the last use is written at most
+// every IDLE / 2 seconds): short enough to cross with the test clock, long enough for every test.
+const IDLE = 600;
+
+before(async () => { cl = await startCluster({ env: { NMT_SESSION_IDLE: String(IDLE) } }); });
 after(async () => { if (cl) await cl.stop(); });
 
 const me = (srv, session) => api(srv, 'GET', '/api/v1/me', { session });
@@ -37,6 +41,19 @@ test('logout on A ends the session on B and through nginx at once', async () => 
   assertStatus(await api(cl.a, 'DELETE', '/api/v1/session', { session: s }), 204);
   assertProblem(await me(cl.b, s), 401, 'the very next request on B');
   assertProblem(await me(cl.nginx, s), 401, 'through nginx');
+  assertProblem(await me(cl.a, s), 401, 'and on A');
+});
+
+test('use on B keeps a session from A alive; idle on both, it ends on both', async () => {
+  const u = await addUser(cl.a, { org: 'POLISEN-SYD', role: 'member' });
+  const s = await clusterLoginOk(cl, cl.a, u);
+  cl.a.advanceClock(IDLE - 100);
+  assertStatus(await me(cl.b, s), 200, 'used on B before the idle limit');
+  cl.a.advanceClock(IDLE - 100);
+  // 2 × IDLE - 200 s after the login, IDLE - 100 s after the use on B.
+  assertStatus(await me(cl.a, s), 200, 'A counts the use on B');
+  cl.a.advanceClock(IDLE + 1);
+  assertProblem(await me(cl.b, s), 401, 'idle past the limit: ended on B');
   assertProblem(await me(cl.a, s), 401, 'and on A');
 });
 

@@ -1,6 +1,7 @@
 // Concurrent writes through two nmtd over one PostgreSQL database and through nginx in front of
 // them (issue 14, item 4): case numbers stay unique and gap-free per year, there is one audit
-// chain that `nmtctl audit verify` accepts with every write's entry in it, and an optimistic-
+// chain that `nmtctl audit verify` accepts with every write's and every read's entry in it (the
+// reads through each instance's group-commit writer), and an optimistic-
 // concurrency conflict between the instances has exactly one winner.
 
 import { after, before, test } from 'node:test';
@@ -42,6 +43,11 @@ test(`${WRITERS} writers × ${CASES_PER_WRITER} cases through A, B and nginx at 
           { auth: user, body: caseBody({ title: `Skrivare ${w} ärende ${i}` }) });
         assertStatus(r, 201, `writer ${w} (${via}) case ${i}`);
         created.push({ w, via, id: r.json.id, number: r.json.number });
+        // Read back on the other instance: its audit entry comes through that instance's
+        // group-commit writer, into the same chain as the other's writes.
+        const reader = via === 'a' ? 'b' : via === 'b' ? 'a' : 'nginx';
+        assertStatus(await api(cl[reader], 'GET', `/api/v1/cases/${r.json.id}`, { auth: user }), 200,
+          `writer ${w} reads case ${i} via ${reader}`);
       }
     }));
     assert.equal(created.length, WRITERS * CASES_PER_WRITER);
@@ -65,7 +71,7 @@ test(`${WRITERS} writers × ${CASES_PER_WRITER} cases through A, B and nginx at 
     }
   });
 
-test('one audit chain holds every write, with the client each came from, and `nmtctl audit verify` accepts it',
+test('one audit chain holds every write and read, with the client each came from, and `nmtctl audit verify` accepts it',
   async () => {
     assert.equal(created.length, WRITERS * CASES_PER_WRITER, 'the writes ran');
     const entries = await listAll(cl.a, '/api/v1/audit', { auth: auditor });
@@ -78,7 +84,16 @@ test('one audit chain holds every write, with the client each came from, and `nm
       creates.set(e.object, e);
     }
     assert.equal(creates.size, created.length, 'a case.create entry for every case and no other');
+    const reads = new Map();
+    for (const e of entries.filter((x) => x.action === 'case.read')) {
+      assert.ok(!reads.has(e.object), `one case.read entry for ${e.object}`);
+      reads.set(e.object, e);
+    }
+    assert.equal(reads.size, created.length, 'a case.read entry for every read and no other');
     for (const c of created) {
+      const read = reads.get(`case:${c.id}`);
+      assert.ok(read, `the read audit entry of case ${c.id}`);
+      assert.equal(read.client, c.via === 'nginx' ? CLIENT_ADDRESS : '127.0.0.1');
       const e = creates.get(`case:${c.id}`);
       assert.ok(e, `the audit entry of case ${c.id} (writer ${c.w} via ${c.via})`);
       assert.equal(e.case, c.id);
