@@ -695,7 +695,8 @@ export async function api(srv, method, p, opts = {}) {
   }
   if (opts.ifMatch !== undefined) headers['if-match'] = opts.ifMatch;
   Object.assign(headers, opts.headers || {});
-  const res = await fetch(srv.base + p, { method, headers, body, redirect: 'manual' });
+  // srv.fetch: a server reached another way (tests/cluster: nginx over TLS); else the global fetch.
+  const res = await (srv.fetch || fetch)(srv.base + p, { method, headers, body, redirect: 'manual' });
   const text = await res.text();
   let json = null;
   const ct = res.headers.get('content-type') || '';
