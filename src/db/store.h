@@ -508,6 +508,14 @@ struct audit_verdict {
 	const char *reason;  /* out: why it is bad */
 	/* out: the anchor that failed, NULL when none did */
 	const struct audit_anchor *bad_anchor;
+	/*
+	 * out: the chain's base after a retention prune (0: none) and the
+	 * signed checkpoint line of that entry that allowed the prune; the
+	 * walk starts after it, so entries 1..base_seq are not counted
+	 */
+	long long base_seq;
+	char      base_hash[65];
+	char      base_checkpoint[512];
 };
 
 /*
@@ -516,7 +524,9 @@ struct audit_verdict {
  * newest entries and rewinding the head together, or rewriting the
  * chain with the audit key, is only detected against anchors: heads
  * printed earlier or signed checkpoints, kept elsewhere. Every anchor
- * must match the entry of its seq, which must exist.
+ * must match the entry of its seq, which must exist — except anchors
+ * before the base of a pruned chain (audit_base, db/store_retention.c):
+ * the walk starts from the base, whose checkpoint the caller checks.
  */
 enum nmt_err store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v);

@@ -69,6 +69,23 @@ const UNDO = {
     : `${['stat_person_ins', 'stat_person_upd', 'stat_person_del', 'stat_person_case_upd', 'stat_person_assessed_ins',
       'stat_person_assessed_upd', 'stat_person_assessed_del'].map((t) => `DROP TRIGGER ${t};`).join(' ')}
       DROP VIEW stat_person_facts; DROP TABLE stat_person; DROP TABLE stat_own_pair; DROP TABLE stat_own_nat;`),
+  // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
+  // append-only rules as they were.
+  29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
+    DROP TABLE audit_base; ${pg ? `
+    CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;
+    ${['case_work', 'person_assessment', 'pathway_event'].map((f) => `
+    CREATE OR REPLACE FUNCTION ${f}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$;`).join('')}`
+    : `${[['audit_no_delete', 'DELETE', 'audit', 'the audit log is append-only'],
+      ['case_journal_no_update', 'UPDATE', 'case_journal', 'the case journal is append-only'],
+      ['change_history_no_update', 'UPDATE', 'change_history', 'the change history is append-only'],
+      ['person_assessment_no_update', 'UPDATE', 'person_assessment', 'assessments are append-only'],
+      ['pathway_event_no_update', 'UPDATE', 'pathway_event', 'the pathway events are append-only']]
+      .map(([t, op, table, msg]) => `DROP TRIGGER ${t};
+    CREATE TRIGGER ${t} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${msg}'); END;`).join('\n')}`}
+    DROP TABLE retention_permit;`,
 };
 
 /**
