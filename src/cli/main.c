@@ -94,6 +94,20 @@ static const struct command {
 	    "the same register. Users syn-* are made when missing, without "
 	    "passwords\n(use token create). Progress on stderr, the counts "
 	    "on stdout. Never on a\nproduction database.\n" },
+	/* retention (issue 14) */
+	{ "retention", cmd_retention,
+	    "retention run [--dry-run] [--rules FILE] [--checkpoints FILE "
+	    "--public-key KEY ...]\n",
+	    "Retention (gallring) by the rules of data/retention/rules.json "
+	    "(their periods\nchanged by --rules FILE): first a report of what "
+	    "each rule finds due (counts\nand the oldest date, no personal "
+	    "data); with --dry-run nothing more. Then\nclosed cases and "
+	    "consultations without a case are anonymised, each in its\nown "
+	    "transaction, and audit entries older than their period removed "
+	    "down to\nthe newest signed checkpoint among them (--checkpoints, "
+	    "checked with the\npublic keys), the chain verified first. Every "
+	    "action is audited; a second\nrun finds nothing. See "
+	    "docs/OPERATIONS.md.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
