@@ -218,8 +218,12 @@ anonymise_one(struct cli *cli, const struct run_opts *o, enum retention_kind k,
 		    k == RETENTION_CASE ? id : NULL);
 	if (e == NMT_OK)
 		e = db_commit(cli->db);
-	if (e != NMT_OK)
+	if (e != NMT_OK) {
+		/* the code only: a database's message may quote a row */
+		fprintf(stderr, "nmtctl: %s %s: database error %d\n",
+		    k == RETENTION_CASE ? "case" : "consultation", id, (int)e);
 		db_rollback(cli->db);
+	}
 	return e;
 }
 
@@ -314,7 +318,8 @@ apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 	long long n[RETENTION_KINDS] = { 0 };
 	int       rc = 0;
 
-	if (anonymise_all(cli, o, RETENTION_CASE, &n[RETENTION_CASE]) !=
+	if (store_retention_secure(cli->db) != NMT_OK ||
+	    anonymise_all(cli, o, RETENTION_CASE, &n[RETENTION_CASE]) !=
 	        NMT_OK ||
 	    anonymise_all(cli, o, RETENTION_CONSULTATION,
 	        &n[RETENTION_CONSULTATION]) != NMT_OK) {
@@ -322,7 +327,14 @@ apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 		      "is done stays done, run it again\n",
 		    stderr);
 		rc = 2;
-	} else if (c->best_seq > 0)
+	} else if (n[RETENTION_CASE] + n[RETENTION_CONSULTATION] > 0 &&
+	    store_retention_purge(cli->db) != NMT_OK) {
+		fputs("nmtctl: merging the word index failed; run retention "
+		      "again\n",
+		    stderr);
+		rc = 2;
+	}
+	if (rc == 0 && c->best_seq > 0)
 		rc = prune(cli, c, o->now, &n[RETENTION_AUDIT]);
 	printf("done: %lld cases anonymised, %lld consultations anonymised, "
 	       "%lld audit entries pruned\n",

@@ -180,6 +180,7 @@ struct case_rec {
 	char            *status, *county, *region;
 	char            *closing_reason, *closing_note, *closed_at;
 	char            *reopen_reason, *reopened_at; /* the last reopening */
+	char            *anonymised_at; /* retention's last anonymisation */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
 	char            *title_sort; /* written by the store */
@@ -298,6 +299,8 @@ enum nmt_err store_case_touch(struct db *db, const char *case_id,
  * before migration 0011); its own transaction. Run by `nmtctl init`.
  */
 enum nmt_err store_case_fill_sort_keys(struct db *db);
+/* A title's sort key (title_sort), malloc'd (retention's neutral title). */
+char *store_case_title_sort(const char *title);
 /* The id of the case numbered number into id; NMT_NOT_FOUND when none. */
 enum nmt_err store_case_by_number(struct db *db, const char *number,
     char id[37]);

@@ -27,7 +27,7 @@
 
 #define CASE_DUE \
 	"SELECT id FROM nmt_case WHERE status = 'closed' AND " \
-	"anonymised_at IS NULL AND closed_at <= $1"
+	"(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1"
 #define CONSULTATION_DUE \
 	"case_id IS NULL AND anonymised_at IS NULL AND status IN " \
 	"('answered', 'referred', 'closed') AND updated_at <= $1"
@@ -75,7 +75,7 @@ due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 
 	if ((e = db_query(db,
 	         "SELECT COUNT(*), MIN(closed_at) FROM nmt_case WHERE status = "
-	         "'closed' AND anonymised_at IS NULL AND closed_at <= $1",
+	         "'closed' AND (anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1",
 	         p, 1, &r)) != NMT_OK)
 		return e;
 	d->objects = db_int(r, 0, 0);
@@ -186,7 +186,7 @@ store_retention_next(struct db *db, enum retention_kind k, const char *cutoff,
 	e = db_query(db,
 	    k == RETENTION_CASE ?
 	        "SELECT id FROM nmt_case WHERE status = 'closed' AND "
-	        "anonymised_at IS NULL AND closed_at <= $1 AND id > $2 "
+	        "(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1 AND id > $2 "
 	        "ORDER BY id LIMIT 1" :
 	        "SELECT id FROM consultation WHERE " CONSULTATION_DUE
 	        " AND id > $2 ORDER BY id LIMIT 1",
@@ -403,22 +403,22 @@ journal_rows(struct db *db, const char *case_id)
 static enum nmt_err
 case_row(struct db *db, const char *id, const char *now)
 {
-	struct db_param   p[4] = { DB_TEXT(id), DB_TEXT(RETENTION_CASE_TITLE),
-		  DB_TEXT(RETENTION_TEXT), DB_TEXT(now) };
+	char             *sort = store_case_title_sort(RETENTION_CASE_TITLE);
+	struct db_param   p[5] = { DB_TEXT(id), DB_TEXT(RETENTION_CASE_TITLE),
+		  DB_TEXT(RETENTION_TEXT), DB_TEXT(now), DB_TEXT(sort) };
 	struct search_doc d = { "case", id, id, "team", RETENTION_CASE_TITLE,
 		RETENTION_TEXT };
 	enum nmt_err      e;
 
-	if ((e = exec(db,
-	         "UPDATE nmt_case SET title = $2, title_sort = '', summary = $3, "
-	         "closing_note = CASE WHEN closing_note IS NULL THEN NULL "
-	         "ELSE $3 END, reopen_reason = CASE WHEN reopen_reason IS NULL "
-	         "THEN NULL ELSE $3 END, anonymised_at = $4, "
-	         "version = version + 1 WHERE id = $1",
-	         p, 4)) != NMT_OK ||
-	    (e = store_case_fill_sort_keys(db)) != NMT_OK)
-		return e;
-	return search_put(db, &d);
+	e = exec(db,
+	    "UPDATE nmt_case SET title = $2, title_sort = $5, summary = $3, "
+	    "closing_note = CASE WHEN closing_note IS NULL THEN NULL "
+	    "ELSE $3 END, reopen_reason = CASE WHEN reopen_reason IS NULL "
+	    "THEN NULL ELSE $3 END, anonymised_at = $4, "
+	    "version = version + 1 WHERE id = $1",
+	    p, 5);
+	free(sort);
+	return e == NMT_OK ? search_put(db, &d) : e;
 }
 
 /* The persons: identity, blind indexes and pseudonyms. */
@@ -489,7 +489,7 @@ store_retention_anonymise_case(struct db *db, const char *id,
 	*done = 0;
 	e = db_query(db,
 	    "SELECT id FROM nmt_case WHERE status = 'closed' AND "
-	    "anonymised_at IS NULL AND closed_at <= $1 AND id = $2 FOR UPDATE",
+	    "(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1 AND id = $2 FOR UPDATE",
 	    p, 2, &r);
 	if (e != NMT_OK || db_rows(r) == 0) {
 		db_result_free(r);
@@ -541,4 +541,28 @@ store_retention_prune_audit(struct db *db, long long upto, const char *hash,
 	         p, 4)) != NMT_OK)
 		return e;
 	return permit(db, "audit", 0, 0);
+}
+
+enum nmt_err
+store_retention_secure(struct db *db)
+{
+	if (db_kind(db) != DB_SQLITE)
+		return NMT_OK;
+	return db_exec(db, "PRAGMA secure_delete = ON");
+}
+
+enum nmt_err
+store_retention_purge(struct db *db)
+{
+	enum nmt_err e;
+
+	if (db_kind(db) != DB_SQLITE)
+		return NMT_OK;
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	if ((e = db_exec(db, "INSERT INTO search_fts (search_fts) "
+	                     "VALUES ('optimize')")) == NMT_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return e;
 }

@@ -80,4 +80,15 @@ enum nmt_err store_retention_prune_audit(struct db *db, long long upto,
     const char *hash, const char *checkpoint, const char *now,
     long long *removed);
 
+/*
+ * SQLite: removed text must not linger in the file. secure: before the
+ * first change, makes this connection overwrite what it frees with zeros
+ * (PRAGMA secure_delete); purge: after the last one, merges the word
+ * index so that its segments no longer hold the removed words (FTS5
+ * 'optimize'). PostgreSQL: nothing (dead rows are vacuumed by autovacuum;
+ * docs/OPERATIONS.md).
+ */
+enum nmt_err store_retention_secure(struct db *db);
+enum nmt_err store_retention_purge(struct db *db);
+
 #endif

@@ -208,7 +208,7 @@ retention_override(struct retention_rules *r, const char *path, char *err,
 		if (override_one(it, i, years, err, errlen) != 0)
 			goto out;
 	for (k = 0; k < RETENTION_KINDS; k++) {
-		if (years[k] != 0) {
+		if (years[k] != 0 && years[k] != r->rule[k].after_years) {
 			r->rule[k].after_years = years[k];
 			r->rule[k].overridden = 1;
 		}

@@ -30,7 +30,7 @@ struct retention_rule {
 	const char         *action;       /* "anonymise" | "prune" */
 	const char         *counted_from; /* the object's date column */
 	int                 after_years;  /* 1..RETENTION_MAX_YEARS */
-	int                 overridden;   /* the period came from a file */
+	int                 overridden;   /* a file changed the period */
 };
 
 struct retention_rules {
