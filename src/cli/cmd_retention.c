@@ -194,8 +194,9 @@ print_due(const struct retention_due *d, enum retention_kind k,
 		printf("  prunable: 0 entries (no signed checkpoint among the "
 		       "due entries)\n");
 	else
-		printf("  prunable: %lld entries, through the signed checkpoint "
-		       "of entry %lld\n",
+		printf(
+		    "  prunable: %lld entries, through the signed checkpoint "
+		    "of entry %lld\n",
 		    c->best_seq - d->base_seq, c->best_seq);
 }
 
@@ -209,10 +210,10 @@ anonymise_one(struct cli *cli, const struct run_opts *o, enum retention_kind k,
 	if ((e = db_begin(cli->db)) != NMT_OK)
 		return e;
 	e = k == RETENTION_CASE ?
-	        store_retention_anonymise_case(cli->db, id, o->cutoff[k], o->now,
-	            done) :
-	        store_retention_anonymise_consultation(cli->db, id,
-	            o->cutoff[k], o->now, done);
+	    store_retention_anonymise_case(cli->db, id, o->cutoff[k], o->now,
+	        done) :
+	    store_retention_anonymise_consultation(cli->db, id, o->cutoff[k],
+	        o->now, done);
 	if (e == NMT_OK && *done)
 		e = cli_audit(cli, "retention.anonymise", id,
 		    k == RETENTION_CASE ? id : NULL);
@@ -274,8 +275,8 @@ prune(struct cli *cli, const struct cps *c, const char *now, long long *n_r)
 	snprintf(object, sizeof(object), "audit:%lld-%lld", v.base_seq + 1,
 	    c->best_seq);
 	if ((e = db_begin(cli->db)) == NMT_OK &&
-	    (e = store_retention_prune_audit(cli->db, c->best_seq,
-	         c->best_hash, c->best_line, now, n_r)) == NMT_OK &&
+	    (e = store_retention_prune_audit(cli->db, c->best_seq, c->best_hash,
+	         c->best_line, now, n_r)) == NMT_OK &&
 	    (e = cli_audit(cli, "retention.prune", object, NULL)) == NMT_OK)
 		e = db_commit(cli->db);
 	if (e != NMT_OK) {

@@ -25,9 +25,11 @@
 #include "db/store.h"
 #include "domain/match_key.h"
 
-#define CASE_DUE \
-	"SELECT id FROM nmt_case WHERE status = 'closed' AND " \
-	"(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1"
+/* A closed case past the cutoff, never anonymised since it was closed. */
+#define CASE_WHERE \
+	"status = 'closed' AND closed_at <= $1 AND (anonymised_at IS " \
+	"NULL OR anonymised_at < closed_at)"
+#define CASE_DUE "SELECT id FROM nmt_case WHERE " CASE_WHERE
 #define CONSULTATION_DUE \
 	"case_id IS NULL AND anonymised_at IS NULL AND status IN " \
 	"('answered', 'referred', 'closed') AND updated_at <= $1"
@@ -60,8 +62,8 @@ due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 		"SELECT COUNT(*) FROM person WHERE case_id IN (" CASE_DUE ")",
 		"SELECT COUNT(*) FROM case_journal WHERE case_id IN (" CASE_DUE
 		")",
-		"SELECT COUNT(*) FROM person_assessment WHERE case_id IN (" CASE_DUE
-		")",
+		"SELECT COUNT(*) FROM person_assessment "
+		"WHERE case_id IN (" CASE_DUE ")",
 		"SELECT COUNT(*) FROM pathway_event WHERE case_id IN (" CASE_DUE
 		")",
 		"SELECT COUNT(*) FROM task WHERE case_id IN (" CASE_DUE ")",
@@ -74,8 +76,8 @@ due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 	int               i;
 
 	if ((e = db_query(db,
-	         "SELECT COUNT(*), MIN(closed_at) FROM nmt_case WHERE status = "
-	         "'closed' AND (anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1",
+	         "SELECT COUNT(*), MIN(closed_at) FROM nmt_case "
+	         "WHERE " CASE_WHERE,
 	         p, 1, &r)) != NMT_OK)
 		return e;
 	d->objects = db_int(r, 0, 0);
@@ -117,8 +119,8 @@ audit_base_seq(struct db *db, long long *seq_r)
 	enum nmt_err      e;
 
 	*seq_r = 0;
-	if ((e = db_query(db, "SELECT seq FROM audit_base WHERE id = 1", NULL, 0,
-	         &r)) == NMT_OK &&
+	if ((e = db_query(db, "SELECT seq FROM audit_base WHERE id = 1", NULL,
+	         0, &r)) == NMT_OK &&
 	    db_rows(r) == 1)
 		*seq_r = db_int(r, 0, 0);
 	db_result_free(r);
@@ -150,8 +152,8 @@ due_audit(struct db *db, const char *cutoff, struct retention_due *d)
 	if (d->objects == 0)
 		return NMT_OK;
 	p[0] = DB_INT(d->base_seq + 1);
-	if ((e = db_query(db, "SELECT at FROM audit WHERE seq = $1", p, 1, &r)) ==
-	        NMT_OK &&
+	if ((e = db_query(db, "SELECT at FROM audit WHERE seq = $1", p, 1,
+	         &r)) == NMT_OK &&
 	    db_rows(r) == 1)
 		strlcopy(d->oldest, db_text(r, 0, 0), sizeof(d->oldest));
 	db_result_free(r);
@@ -185,9 +187,7 @@ store_retention_next(struct db *db, enum retention_kind k, const char *cutoff,
 
 	e = db_query(db,
 	    k == RETENTION_CASE ?
-	        "SELECT id FROM nmt_case WHERE status = 'closed' AND "
-	        "(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1 AND id > $2 "
-	        "ORDER BY id LIMIT 1" :
+	        CASE_DUE " AND id > $2 ORDER BY id LIMIT 1" :
 	        "SELECT id FROM consultation WHERE " CONSULTATION_DUE
 	        " AND id > $2 ORDER BY id LIMIT 1",
 	    p, 2, &r);
@@ -205,12 +205,12 @@ permit(struct db *db, const char *scope, long long upto, int on)
 {
 	struct db_param p[2] = { DB_TEXT(scope), DB_INT(upto) };
 
-	return on ? exec(db,
-	                "INSERT INTO retention_permit (scope, upto) "
-	                "VALUES ($1, $2)",
-	                p, 2) :
-	            exec(db, "DELETE FROM retention_permit WHERE scope = $1", p,
-	                1);
+	return on ?
+	    exec(db,
+	        "INSERT INTO retention_permit (scope, upto) "
+	        "VALUES ($1, $2)",
+	        p, 2) :
+	    exec(db, "DELETE FROM retention_permit WHERE scope = $1", p, 1);
 }
 
 /* Pseudonyms of rows of sql ($1 the owner), "Person 1", "Person 2", ... */
@@ -280,8 +280,8 @@ consultation_rows(struct db *db, const char *id, const char *number,
 	         "WHERE id = $1",
 	         p, 3)) != NMT_OK ||
 	    (e = renumber(db,
-	         "SELECT id FROM consultation_person WHERE consultation_id = $1 "
-	         "ORDER BY position",
+	         "SELECT id FROM consultation_person "
+	         "WHERE consultation_id = $1 ORDER BY position",
 	         "UPDATE consultation_person SET pseudonym = $2 WHERE id = $1",
 	         id, 0)) != NMT_OK)
 		return e;
@@ -327,11 +327,13 @@ scrub_change(json_t *ch)
 			break;
 	if (field == NULL || text_fields[i] == NULL)
 		return 0;
-	json_object_foreach (ch, key, v) {
+	json_object_foreach(ch, key, v)
+	{
 		if ((strcmp(key, "from") == 0 || strcmp(key, "to") == 0) &&
 		    json_is_string(v) &&
 		    strcmp(json_string_value(v), RETENTION_TEXT) != 0) {
-			json_object_set_new(ch, key, json_string(RETENTION_TEXT));
+			json_object_set_new(ch, key,
+			    json_string(RETENTION_TEXT));
 			changed = 1;
 		}
 	}
@@ -357,14 +359,17 @@ history_rows(struct db *db, const char *case_id)
 	for (i = 0; i < db_rows(r) && e == NMT_OK; i++) {
 		changes = json_loads(db_text(r, i, 1), 0, NULL);
 		changed = 0;
-		json_array_foreach (changes, j, ch)
+		json_array_foreach(changes, j, ch)
+		{
 			changed |= scrub_change(ch);
+		}
 		if (changed) {
 			text = json_dumps(changes, JSON_COMPACT);
 			p[0] = DB_TEXT(db_text(r, i, 0));
 			p[1] = DB_TEXT(text);
 			e = exec(db,
-			    "UPDATE change_history SET changes = $2 WHERE id = $1",
+			    "UPDATE change_history SET changes = $2 "
+			    "WHERE id = $1",
 			    p, 2);
 			free(text);
 		}
@@ -384,11 +389,12 @@ journal_rows(struct db *db, const char *case_id)
 	enum nmt_err      e;
 	int               i;
 
-	if ((e = exec(db, "UPDATE case_journal SET text = $2 WHERE case_id = $1",
-	         p, 2)) != NMT_OK ||
+	if ((e = exec(db,
+	         "UPDATE case_journal SET text = $2 WHERE case_id = $1", p,
+	         2)) != NMT_OK ||
 	    (e = db_query(db,
-	         "SELECT id, visibility FROM case_journal WHERE case_id = $1", p,
-	         1, &r)) != NMT_OK)
+	         "SELECT id, visibility FROM case_journal WHERE case_id = $1",
+	         p, 1, &r)) != NMT_OK)
 		return e;
 	for (i = 0; i < db_rows(r) && e == NMT_OK; i++) {
 		d = (struct search_doc){ "journal", db_text(r, i, 0), case_id,
@@ -487,10 +493,7 @@ store_retention_anonymise_case(struct db *db, const char *id,
 	enum nmt_err      e;
 
 	*done = 0;
-	e = db_query(db,
-	    "SELECT id FROM nmt_case WHERE status = 'closed' AND "
-	    "(anonymised_at IS NULL OR anonymised_at < closed_at) AND closed_at <= $1 AND id = $2 FOR UPDATE",
-	    p, 2, &r);
+	e = db_query(db, CASE_DUE " AND id = $2 FOR UPDATE", p, 2, &r);
 	if (e != NMT_OK || db_rows(r) == 0) {
 		db_result_free(r);
 		return e;
@@ -519,11 +522,12 @@ store_retention_prune_audit(struct db *db, long long upto, const char *hash,
 	int               found;
 
 	*removed = 0;
-	if ((e = db_query(db, "SELECT hash FROM audit WHERE seq = $1 FOR UPDATE",
-	         p, 1, &r)) != NMT_OK)
+	if ((e = db_query(db,
+	         "SELECT hash FROM audit WHERE seq = $1 FOR UPDATE", p, 1,
+	         &r)) != NMT_OK)
 		return e;
 	found = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
-	        strcmp(db_text(r, 0, 0), hash) == 0;
+	    strcmp(db_text(r, 0, 0), hash) == 0;
 	db_result_free(r);
 	if (!found)
 		return NMT_CONFLICT;
@@ -560,8 +564,9 @@ store_retention_purge(struct db *db)
 		return NMT_OK;
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = db_exec(db, "INSERT INTO search_fts (search_fts) "
-	                     "VALUES ('optimize')")) == NMT_OK)
+	if ((e = db_exec(db,
+	         "INSERT INTO search_fts (search_fts) "
+	         "VALUES ('optimize')")) == NMT_OK)
 		return db_commit(db);
 	db_rollback(db);
 	return e;

@@ -11,8 +11,8 @@
 #include "core/embed.h"
 #include "core/util.h"
 
-static const char *const kind_names[RETENTION_KINDS] = { "case",
-	"consultation", "audit" };
+static const char *const kind_names[RETENTION_KINDS] = { "case", "consultation",
+	"audit" };
 static const char *const kind_actions[RETENTION_KINDS] = { "anonymise",
 	"anonymise", "prune" };
 static const char *const kind_dates[RETENTION_KINDS] = { "closed_at",
@@ -55,7 +55,8 @@ retention_defaults(struct retention_rules *r)
 	rules = json_object_get(doc, "rules");
 	ASSERT(json_is_array(rules));
 	memset(r, 0, sizeof(*r));
-	json_array_foreach (rules, i, it) {
+	json_array_foreach(rules, i, it)
+	{
 		k = kind_of(json_string_value(json_object_get(it, "kind")) ?
 		        json_string_value(json_object_get(it, "kind")) :
 		        "");
@@ -66,8 +67,8 @@ retention_defaults(struct retention_rules *r)
 		                  json_object_get(it, "counted_from")),
 		           kind_dates[k]) == 0);
 		ASSERT(json_array_size(json_object_get(it, "legal_basis")) > 0);
-		r->rule[k].after_years =
-		    years_of(json_object_get(it, "after_years"));
+		r->rule[k].after_years = years_of(
+		    json_object_get(it, "after_years"));
 		ASSERT(r->rule[k].after_years > 0);
 		seen |= 1 << k;
 	}
@@ -91,16 +92,18 @@ bases_ok(const json_t *v)
 	if (!json_is_array(v) || json_array_size(v) == 0 ||
 	    json_array_size(v) > RETENTION_MAX_BASES)
 		return 0;
-	json_array_foreach (v, i, s)
+	json_array_foreach(v, i, s)
+	{
 		if (!json_is_string(s) || json_string_length(s) == 0)
 			return 0;
+	}
 	return 1;
 }
 
 /* One rule of an override file (rules[i]) into years[kind]. */
 static int
-override_one(const json_t *it, size_t i, int years[RETENTION_KINDS],
-    char *err, size_t errlen)
+override_one(const json_t *it, size_t i, int years[RETENTION_KINDS], char *err,
+    size_t errlen)
 {
 	const char *key, *name;
 	json_t     *v;
@@ -118,16 +121,17 @@ override_one(const json_t *it, size_t i, int years[RETENTION_KINDS],
 		    i);
 		return -1;
 	}
-	json_object_foreach ((json_t *)it, key, v) {
-		if (strcmp(key, "kind") == 0 || strcmp(key, "after_years") == 0 ||
+	json_object_foreach((json_t *)it, key, v)
+	{
+		if (strcmp(key, "kind") == 0 ||
+		    strcmp(key, "after_years") == 0 ||
 		    strcmp(key, "legal_basis") == 0)
 			continue;
 		if ((strcmp(key, "what") == 0 ||
 		        strcmp(key, "why_this_period") == 0) &&
 		    json_is_string(v))
 			continue;
-		if ((strcmp(key, "action") == 0 &&
-		        json_is_string(v) &&
+		if ((strcmp(key, "action") == 0 && json_is_string(v) &&
 		        strcmp(json_string_value(v), kind_actions[k]) == 0) ||
 		    (strcmp(key, "counted_from") == 0 && json_is_string(v) &&
 		        strcmp(json_string_value(v), kind_dates[k]) == 0))
@@ -135,8 +139,8 @@ override_one(const json_t *it, size_t i, int years[RETENTION_KINDS],
 		if (strcmp(key, "action") == 0 ||
 		    strcmp(key, "counted_from") == 0)
 			snprintf(err, errlen,
-			    "rules[%zu].%s: cannot be changed (only after_years "
-			    "and legal_basis can)",
+			    "rules[%zu].%s: cannot be changed (only "
+			    "after_years and legal_basis can)",
 			    i, key);
 		else
 			snprintf(err, errlen,
@@ -189,11 +193,12 @@ retention_override(struct retention_rules *r, const char *path, char *err,
 	if (!json_is_object(doc) || !json_is_array(rules) ||
 	    json_array_size(rules) == 0) {
 		snprintf(err, errlen,
-		    "rules: expected an object {\"rules\": [...]} with at least "
-		    "one rule");
+		    "rules: expected an object {\"rules\": [...]} with at "
+		    "least one rule");
 		goto out;
 	}
-	json_object_foreach (doc, key, it) {
+	json_object_foreach(doc, key, it)
+	{
 		if (strcmp(key, "about") == 0 && json_is_string(it))
 			continue;
 		if (strcmp(key, "version") == 0 && json_is_integer(it) &&
@@ -204,9 +209,11 @@ retention_override(struct retention_rules *r, const char *path, char *err,
 			goto out;
 		}
 	}
-	json_array_foreach (rules, i, it)
+	json_array_foreach(rules, i, it)
+	{
 		if (override_one(it, i, years, err, errlen) != 0)
 			goto out;
+	}
 	for (k = 0; k < RETENTION_KINDS; k++) {
 		if (years[k] != 0 && years[k] != r->rule[k].after_years) {
 			r->rule[k].after_years = years[k];

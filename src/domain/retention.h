@@ -26,8 +26,8 @@ enum retention_kind {
 
 struct retention_rule {
 	enum retention_kind kind;
-	const char         *name;         /* "case" | "consultation" | "audit" */
-	const char         *action;       /* "anonymise" | "prune" */
+	const char         *name;   /* "case" | "consultation" | "audit" */
+	const char         *action; /* "anonymise" | "prune" */
 	const char         *counted_from; /* the object's date column */
 	int                 after_years;  /* 1..RETENTION_MAX_YEARS */
 	int                 overridden;   /* a file changed the period */
