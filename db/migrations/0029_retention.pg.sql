@@ -1,9 +1,10 @@
 -- Retention (gallring, issue 14): `nmtctl retention run` anonymises closed
--- cases and consultations and prunes the audit log by the rules of
+-- cases, consultations and operations and prunes the audit log by the rules of
 -- data/retention/rules.json (domain/retention.c, db/store_retention.c).
 --
--- anonymised_at: when retention anonymised the case or the consultation
--- (NULL: never); an anonymised one is never anonymised again.
+-- anonymised_at: when retention anonymised the case, the consultation or
+-- the operation (NULL: never); an anonymised one is not anonymised again
+-- (a case only after it is reopened and closed again).
 --
 -- retention_permit: the append-only tables (the journal, the change
 -- history, assessments, pathway events, the audit log) stay append-only
@@ -21,6 +22,7 @@
 -- starts from it and checks its signature.
 ALTER TABLE nmt_case ADD COLUMN anonymised_at TEXT;
 ALTER TABLE consultation ADD COLUMN anonymised_at TEXT;
+ALTER TABLE operation ADD COLUMN anonymised_at TEXT;
 
 CREATE TABLE retention_permit (
 	scope		TEXT PRIMARY KEY,

@@ -7,13 +7,13 @@
  * First a report of what each rule finds due (how many objects of which
  * kinds, the oldest date; no personal data), then, unless --dry-run, the
  * rules applied: each due case anonymised in a transaction of its own,
- * each due consultation likewise, and the audit log's due entries removed
- * down to the newest signed checkpoint among them (the checkpoint file of
- * nmtd, every line checked against the public keys and the whole chain
- * verified against them first). Every object anonymised and every prune
- * has its audit entry (retention.anonymise, retention.prune) in its own
- * transaction. Objects already anonymised are never due again, so a
- * second run finds nothing and changes nothing.
+ * each due consultation and ended operation likewise, and the audit
+ * log's due entries removed down to the newest signed checkpoint among
+ * them (the checkpoint file of nmtd, every line checked against the public
+ * keys and the whole chain verified against them first). Every object
+ * anonymised and every prune has its audit entry (retention.anonymise,
+ * retention.prune) in its own transaction. Objects already anonymised are
+ * never due again, so a second run finds nothing and changes nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -180,6 +180,8 @@ print_due(const struct retention_due *d, enum retention_kind k,
 	else if (k == RETENTION_CONSULTATION)
 		printf("  due: %lld consultations (%lld persons)", d->objects,
 		    d->parts[PART_PERSONS]);
+	else if (k == RETENTION_OPERATION)
+		printf("  due: %lld operations", d->objects);
 	else
 		printf("  due: %lld entries", d->objects);
 	if (d->oldest[0] != '\0')
@@ -209,11 +211,15 @@ anonymise_one(struct cli *cli, const struct run_opts *o, enum retention_kind k,
 
 	if ((e = db_begin(cli->db)) != NMT_OK)
 		return e;
-	e = k == RETENTION_CASE ?
-	    store_retention_anonymise_case(cli->db, id, o->cutoff[k], o->now,
-	        done) :
-	    store_retention_anonymise_consultation(cli->db, id, o->cutoff[k],
-	        o->now, done);
+	if (k == RETENTION_CASE)
+		e = store_retention_anonymise_case(cli->db, id, o->cutoff[k],
+		    o->now, done);
+	else if (k == RETENTION_CONSULTATION)
+		e = store_retention_anonymise_consultation(cli->db, id,
+		    o->cutoff[k], o->now, done);
+	else
+		e = store_retention_anonymise_operation(cli->db, id,
+		    o->cutoff[k], o->now, done);
 	if (e == NMT_OK && *done)
 		e = cli_audit(cli, "retention.anonymise", id,
 		    k == RETENTION_CASE ? id : NULL);
@@ -222,7 +228,7 @@ anonymise_one(struct cli *cli, const struct run_opts *o, enum retention_kind k,
 	if (e != NMT_OK) {
 		/* the code only: a database's message may quote a row */
 		fprintf(stderr, "nmtctl: %s %s: database error %d\n",
-		    k == RETENTION_CASE ? "case" : "consultation", id, (int)e);
+		    o->rules.rule[k].name, id, (int)e);
 		db_rollback(cli->db);
 	}
 	return e;
@@ -323,7 +329,9 @@ apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 	    anonymise_all(cli, o, RETENTION_CASE, &n[RETENTION_CASE]) !=
 	        NMT_OK ||
 	    anonymise_all(cli, o, RETENTION_CONSULTATION,
-	        &n[RETENTION_CONSULTATION]) != NMT_OK) {
+	        &n[RETENTION_CONSULTATION]) != NMT_OK ||
+	    anonymise_all(cli, o, RETENTION_OPERATION,
+	        &n[RETENTION_OPERATION]) != NMT_OK) {
 		fputs("nmtctl: retention stopped by a database error; what "
 		      "is done stays done, run it again\n",
 		    stderr);
@@ -338,8 +346,9 @@ apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 	if (rc == 0 && c->best_seq > 0)
 		rc = prune(cli, c, o->now, &n[RETENTION_AUDIT]);
 	printf("done: %lld cases anonymised, %lld consultations anonymised, "
-	       "%lld audit entries pruned\n",
-	    n[RETENTION_CASE], n[RETENTION_CONSULTATION], n[RETENTION_AUDIT]);
+	       "%lld operations anonymised, %lld audit entries pruned\n",
+	    n[RETENTION_CASE], n[RETENTION_CONSULTATION],
+	    n[RETENTION_OPERATION], n[RETENTION_AUDIT]);
 	return rc;
 }
 

@@ -101,13 +101,13 @@ static const struct command {
 	    "Retention (gallring) by the rules of data/retention/rules.json "
 	    "(their periods\nchanged by --rules FILE): first a report of what "
 	    "each rule finds due (counts\nand the oldest date, no personal "
-	    "data); with --dry-run nothing more. Then\nclosed cases and "
-	    "consultations without a case are anonymised, each in its\nown "
-	    "transaction, and audit entries older than their period removed "
-	    "down to\nthe newest signed checkpoint among them (--checkpoints, "
-	    "checked with the\npublic keys), the chain verified first. Every "
-	    "action is audited; a second\nrun finds nothing. See "
-	    "docs/OPERATIONS.md.\n" },
+	    "data); with --dry-run nothing more. Then\nclosed cases, "
+	    "consultations without a case and ended operations are\n"
+	    "anonymised, each in its own transaction, and audit entries older "
+	    "than\ntheir period removed down to the newest signed checkpoint "
+	    "among them\n(--checkpoints, checked with the public keys), the "
+	    "chain verified first.\nEvery action is audited; a second run "
+	    "finds nothing. See\ndocs/OPERATIONS.md.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -30,6 +30,10 @@
 	"status = 'closed' AND closed_at <= $1 AND (anonymised_at IS " \
 	"NULL OR anonymised_at < closed_at)"
 #define CASE_DUE "SELECT id FROM nmt_case WHERE " CASE_WHERE
+/* An ended operation whose last day is on or before the cutoff's day. */
+#define OPERATION_DUE \
+	"anonymised_at IS NULL AND status IN ('completed', 'evaluated', " \
+	"'cancelled') AND ends_on <= substr($1, 1, 10)"
 #define CONSULTATION_DUE \
 	"case_id IS NULL AND anonymised_at IS NULL AND status IN " \
 	"('answered', 'referred', 'closed') AND updated_at <= $1"
@@ -160,6 +164,25 @@ due_audit(struct db *db, const char *cutoff, struct retention_due *d)
 	return e;
 }
 
+static enum nmt_err
+due_operations(struct db *db, const char *cutoff, struct retention_due *d)
+{
+	struct db_param   p[1] = { DB_TEXT(cutoff) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	if ((e = db_query(db,
+	         "SELECT COUNT(*), MIN(ends_on) FROM operation "
+	         "WHERE " OPERATION_DUE,
+	         p, 1, &r)) != NMT_OK)
+		return e;
+	d->objects = db_int(r, 0, 0);
+	if (!db_isnull(r, 0, 1))
+		strlcopy(d->oldest, db_text(r, 0, 1), sizeof(d->oldest));
+	db_result_free(r);
+	return NMT_OK;
+}
+
 enum nmt_err
 store_retention_due(struct db *db, enum retention_kind k, const char *cutoff,
     struct retention_due *d)
@@ -170,6 +193,8 @@ store_retention_due(struct db *db, enum retention_kind k, const char *cutoff,
 		return due_cases(db, cutoff, d);
 	case RETENTION_CONSULTATION:
 		return due_consultations(db, cutoff, d);
+	case RETENTION_OPERATION:
+		return due_operations(db, cutoff, d);
 	case RETENTION_AUDIT:
 		return due_audit(db, cutoff, d);
 	default:
@@ -185,12 +210,18 @@ store_retention_next(struct db *db, enum retention_kind k, const char *cutoff,
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
-	e = db_query(db,
-	    k == RETENTION_CASE ?
-	        CASE_DUE " AND id > $2 ORDER BY id LIMIT 1" :
-	        "SELECT id FROM consultation WHERE " CONSULTATION_DUE
-	        " AND id > $2 ORDER BY id LIMIT 1",
-	    p, 2, &r);
+	static const char *const sql[RETENTION_KINDS] = {
+		CASE_DUE " AND id > $2 ORDER BY id LIMIT 1",
+		"SELECT id FROM consultation WHERE " CONSULTATION_DUE
+		" AND id > $2 ORDER BY id LIMIT 1",
+		"SELECT id FROM operation WHERE " OPERATION_DUE
+		" AND id > $2 ORDER BY id LIMIT 1",
+		NULL,
+	};
+
+	if (sql[k] == NULL)
+		return NMT_ERROR;
+	e = db_query(db, sql[k], p, 2, &r);
 	if (e == NMT_OK && db_rows(r) == 0)
 		e = NMT_NOT_FOUND;
 	else if (e == NMT_OK)
@@ -569,5 +600,26 @@ store_retention_purge(struct db *db)
 	         "VALUES ('optimize')")) == NMT_OK)
 		return db_commit(db);
 	db_rollback(db);
+	return e;
+}
+
+enum nmt_err
+store_retention_anonymise_operation(struct db *db, const char *id,
+    const char *cutoff, const char *now, int *done)
+{
+	struct db_param p[4] = { DB_TEXT(cutoff), DB_TEXT(id),
+		DB_TEXT(RETENTION_TEXT), DB_TEXT(now) };
+	enum nmt_err    e;
+
+	*done = 0;
+	e = exec(db,
+	    "UPDATE operation SET place = NULL, notes = NULL, "
+	    "after_action = CASE WHEN after_action IS NULL THEN NULL "
+	    "ELSE $3 END, lessons = CASE WHEN lessons IS NULL THEN NULL "
+	    "ELSE $3 END, anonymised_at = $4, version = version + 1 "
+	    "WHERE id = $2 AND " OPERATION_DUE,
+	    p, 4);
+	if (e == NMT_OK)
+		*done = db_changes(db) == 1;
 	return e;
 }

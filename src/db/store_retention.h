@@ -45,17 +45,20 @@ struct retention_due {
 
 /*
  * Counts what rule k finds due before cutoff into d. Case: closed cases
- * not yet anonymised with closed_at <= cutoff; consultation: answered,
- * referred or closed consultations without a case, not yet anonymised,
- * with updated_at <= cutoff; audit: the entries after the chain's base
- * up to the last one before the first entry newer than cutoff (a prefix
- * of the chain).
+ * not anonymised since their closing with closed_at <= cutoff;
+ * consultation: answered, referred or closed consultations without a
+ * case, not yet anonymised, with updated_at <= cutoff; operation:
+ * completed, evaluated or cancelled operations, not yet anonymised, whose
+ * ends_on is on or before the cutoff's date; audit: the entries after
+ * the chain's base up to the last one before the first entry newer than
+ * cutoff (a prefix of the chain).
  */
 enum nmt_err store_retention_due(struct db *db, enum retention_kind k,
     const char *cutoff, struct retention_due *d);
 /*
- * The id of the first due case or consultation (k) after `after` ("" the
- * start) in id order, into id_r; NMT_NOT_FOUND when there is none.
+ * The id of the first due case, consultation or operation (k) after
+ * `after` ("" the start) in id order, into id_r; NMT_NOT_FOUND when there
+ * is none.
  */
 enum nmt_err store_retention_next(struct db *db, enum retention_kind k,
     const char *cutoff, const char *after, char id_r[UUID_TEXT]);
@@ -70,6 +73,12 @@ enum nmt_err store_retention_anonymise_case(struct db *db, const char *id,
 /* The same for a consultation without a case (kind consultation). */
 enum nmt_err store_retention_anonymise_consultation(struct db *db,
     const char *id, const char *cutoff, const char *now, int *done);
+/*
+ * The same for an ended operation: its place, notes, after-action account
+ * and lessons (kind operation).
+ */
+enum nmt_err store_retention_anonymise_operation(struct db *db, const char *id,
+    const char *cutoff, const char *now, int *done);
 /*
  * Removes the audit entries after the chain's base up to and including
  * upto, whose hash must be hash, and makes (upto, hash, checkpoint) the

@@ -12,11 +12,11 @@
 #include "core/util.h"
 
 static const char *const kind_names[RETENTION_KINDS] = { "case", "consultation",
-	"audit" };
+	"operation", "audit" };
 static const char *const kind_actions[RETENTION_KINDS] = { "anonymise",
-	"anonymise", "prune" };
+	"anonymise", "anonymise", "prune" };
 static const char *const kind_dates[RETENTION_KINDS] = { "closed_at",
-	"updated_at", "at" };
+	"updated_at", "ends_on", "at" };
 
 static int
 kind_of(const char *name)
@@ -116,8 +116,8 @@ override_one(const json_t *it, size_t i, int years[RETENTION_KINDS], char *err,
 	name = json_string_value(json_object_get(it, "kind"));
 	if (name == NULL || (k = kind_of(name)) < 0) {
 		snprintf(err, errlen,
-		    "rules[%zu].kind: expected \"case\", \"consultation\" or "
-		    "\"audit\"",
+		    "rules[%zu].kind: expected \"case\", \"consultation\", "
+		    "\"operation\" or \"audit\"",
 		    i);
 		return -1;
 	}

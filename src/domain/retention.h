@@ -3,7 +3,8 @@
  * in data/retention/rules.json (embedded), and an operator's override
  * file that changes their periods (`nmtctl retention run --rules FILE`).
  *
- * A rule names a kind of object (case, consultation, audit), what is done
+ * A rule names a kind of object (case, consultation, operation, audit),
+ * what is done
  * with it (anonymise, prune), after how many whole years and counted from
  * which of its dates, and its legal basis. Which objects are due and what
  * is done to them is db/store_retention.c's.
@@ -17,6 +18,7 @@
 enum retention_kind {
 	RETENTION_CASE,         /* closed cases and their persons */
 	RETENTION_CONSULTATION, /* consultations without a case */
+	RETENTION_OPERATION,    /* ended operations */
 	RETENTION_AUDIT,        /* audit entries */
 	RETENTION_KINDS,
 };

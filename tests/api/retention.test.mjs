@@ -24,7 +24,8 @@ const W = {
   note: 'lingonmyren', pathway: 'hjortronkärret', task: 'molnbärsuppdraget', taskDesc: 'kråkbärsbeskrivning',
   closing: 'nyponbusken', pseudonym: 'Kråkvinge', question: 'rönnbärsfrågan', answer: 'slånbärssvaret',
   requester: 'Tyra Skogsbärsdotter', qnotes: 'smultronanteckning', name: 'Zlatana Grönkvist',
-  oldQuestion: 'vildhallonfrågan', oldRequester: 'Märta Vinbärsson',
+  oldQuestion: 'vildhallonfrågan', oldRequester: 'Märta Vinbärsson', place: 'granskogsgläntan',
+  opNotes: 'tallbarrsnotering', afterAction: 'björkrisberättelse', lessons: 'enbärslärdom',
 };
 
 let db;
@@ -36,6 +37,7 @@ const U = {};
 const A = {}; // the case closed first (due first), its persons and the rest
 const B = {}; // the case closed two days later (just inside the period when A is due)
 const Q = {}; // consultations without a case
+const O = {}; // operations: one ending at T0, one three days later
 
 const iso = (s) => new Date(Math.floor(s) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The instant `years` calendar years after the instant text t, plus `days` days. */
@@ -173,6 +175,19 @@ before(async () => {
   // An old consultation without a case, answered at T0.
   Q.old = await answer(await consultation(U.malmo, { question: `Om ${W.oldQuestion}.`,
     requester: { name: W.oldRequester } }), 'Ett svar.');
+  // Two operations, completed with an account: one ended at T0, one ends three days later.
+  for (const [k, ends] of [['old', '2027-03-10'], ['young', '2027-03-13']]) {
+    const r = await api(srv, 'POST', '/api/v1/operations', { auth: U.rksyd, body: {
+      kind: 'operational', title: `Insats ${k}`, purpose: 'Hitta och stödja utsatta.', region: 'syd',
+      counties: ['12'], place: `Vid ${W.place}`, starts_on: '2027-03-10', ends_on: ends, lead: 'POLISEN-SYD',
+      exploitation: ['forced_labour'] } });
+    assertStatus(r, 201, 'operation');
+    const p = `/api/v1/operations/${r.json.id}`;
+    await patch(U.rksyd, p, { notes: `Om ${W.opNotes}.` });
+    await patch(U.rksyd, p, { status: 'active' });
+    O[k] = await patch(U.rksyd, p, { status: 'completed', outcome: { persons_met: 4,
+      after_action: `Om ${W.afterAction}.`, lessons: `Om ${W.lessons}.` } });
+  }
   // The chain head so far is signed at the stop: the checkpoint a prune may reach.
   await srv.stop();
   await startOn();
@@ -197,6 +212,8 @@ test('the report before anything is due: every rule, its period and cutoff, noth
   assert.match(r.stdout, /^audit: prune after 10 years from at/m);
   assert.match(due(r.stdout, 'case'), /^0 cases/);
   assert.match(due(r.stdout, 'consultation'), /^0 consultations/);
+  assert.match(r.stdout, /^operation: anonymise after 5 years from ends_on/m);
+  assert.equal(due(r.stdout, 'operation'), '0 operations');
   assert.match(due(r.stdout, 'audit'), /^0 entries$/);
   assert.match(r.stdout, /^dry run: nothing changed$/m);
 });
@@ -213,7 +230,7 @@ test('consultations: just outside the period due, just inside not; dry run chang
 
   const run = await retention();
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^done: 0 cases anonymised, 1 consultations anonymised, 0 audit entries pruned$/m);
+  assert.match(run.stdout, /^done: 0 cases anonymised, 1 consultations anonymised, 0 operations anonymised, 0 audit entries pruned$/m);
   const old = await api(srv, 'GET', `/api/v1/consultations/${Q.old.id}`, { auth: U.rksyd });
   assertStatus(old, 200);
   assert.equal(old.json.question, 'Texten är gallrad.');
@@ -231,19 +248,20 @@ test('consultations: just outside the period due, just inside not; dry run chang
   assert.ok(ofA.text.includes(W.question), 'the case\'s consultation waits for its case');
 });
 
-test('cases: just outside due, just inside not; the run keeps every statistic and removes every text', async () => {
+test('cases and operations: just outside due, just inside not; the run keeps every statistic, removes every text', async () => {
   srv.setClock(later(A.closedAt, 5, 1));
   const dry = await retention('--dry-run');
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(due(dry.stdout, 'case'), '1 cases (3 persons, 1 journal entries, 1 assessments, 1 pathway events, '
     + `1 tasks, 1 consultations); oldest ${A.closedAt.slice(0, 10)}`);
+  assert.equal(due(dry.stdout, 'operation'), '1 operations; oldest 2027-03-10', 'the one ending 3 days later is not');
   const stats = await allStats();
   const statRows = await statPersonRows();
 
   const run = await retention();
   assert.equal(run.code, 0, run.stderr);
   // Five years on, the younger consultation (two years) is due too.
-  assert.match(run.stdout, /^done: 1 cases anonymised, 1 consultations anonymised, 0 audit entries pruned$/m);
+  assert.match(run.stdout, /^done: 1 cases anonymised, 1 consultations anonymised, 1 operations anonymised, 0 audit entries pruned$/m);
   assert.deepEqual(await allStats(), stats, 'every statistic reads the same');
   assert.equal(await statPersonRows(), statRows);
 
@@ -279,11 +297,22 @@ test('cases: just outside due, just inside not; the run keeps every statistic an
   for (const w of [W.title, W.title2, W.summary, W.journal, W.note, W.pathway, W.task, W.taskDesc, W.closing,
     W.pseudonym, W.question, W.requester, W.qnotes, W.answer, W.oldQuestion, W.oldRequester])
     assert.ok(!dump.includes(w), `${w} is gone from every row`);
+  assert.ok(dump.includes(W.place), 'the younger operation keeps its place');
   assert.equal(await sql(`SELECT COUNT(*) FROM person WHERE case_id = '${A.id}' AND identity_sealed IS NOT NULL;`), '0');
   assert.equal(await sql(`SELECT COUNT(*) FROM person_match m JOIN person p ON p.id = m.person_id WHERE p.case_id = '${A.id}'`
     + ' AND (m.id_number_hash IS NOT NULL OR m.name_dob_hash IS NOT NULL);'), '0');
   for (const w of [W.title, W.summary, W.journal, W.closing])
     assert.deepEqual(await listAll(srv, `/api/v1/cases?q=${encodeURIComponent(w)}`, { auth: U.rksyd }), [], w);
+
+  // The operation that ended at T0: no place, notes or account; the other one untouched.
+  const op = await api(srv, 'GET', `/api/v1/operations/${O.old.id}`, { auth: U.rksyd });
+  assertStatus(op, 200);
+  assert.equal(op.json.place, null);
+  assert.equal(op.json.notes, null);
+  assert.deepEqual(op.json.outcome, { persons_met: 4, after_action: 'Texten är gallrad.', lessons: 'Texten är gallrad.' });
+  const young = await api(srv, 'GET', `/api/v1/operations/${O.young.id}`, { auth: U.rksyd });
+  assert.equal(young.json.place, `Vid ${W.place}`);
+  assert.equal(young.json.outcome.lessons, `Om ${W.lessons}.`);
 
   // Case B, closed two days later, is just inside its period: untouched.
   const b = await api(srv, 'GET', `/api/v1/cases/${B.id}`, { auth: U.pol });
@@ -295,29 +324,30 @@ test('every anonymisation is audited, and a second run finds nothing and changes
   const audited = await sql("SELECT action || ' ' || object || ' ' || COALESCE(case_id, '-') FROM audit "
     + "WHERE action LIKE 'retention.%' ORDER BY seq;");
   assert.deepEqual(audited.split('\n'), [`retention.anonymise ${Q.old.id} -`, `retention.anonymise ${A.id} ${A.id}`,
-    `retention.anonymise ${Q.young.id} -`]);
+    `retention.anonymise ${Q.young.id} -`, `retention.anonymise ${O.old.id} -`]);
   const before = await rows();
   const again = await retention();
   assert.equal(again.code, 0, again.stderr);
   assert.match(due(again.stdout, 'case'), /^0 cases/);
   assert.match(due(again.stdout, 'consultation'), /^0 consultations/);
-  assert.match(again.stdout, /^done: 0 cases anonymised, 0 consultations anonymised, 0 audit entries pruned$/m);
+  assert.match(again.stdout, /^done: 0 cases anonymised, 0 consultations anonymised, 0 operations anonymised, 0 audit entries pruned$/m);
   assert.equal(await rows(), before, 'the second run changed nothing');
   // The append-only tables stay so outside retention's own transactions: no permit is left.
   assert.equal(await sql('SELECT COUNT(*) FROM retention_permit;'), '0');
   await assert.rejects(db.exec(`UPDATE case_journal SET text = 'x' WHERE case_id = '${A.id}';`), /append-only/);
   await assert.rejects(db.exec(`UPDATE person_assessment SET note = 'x' WHERE case_id = '${A.id}';`), /append-only/);
   await assert.rejects(db.exec('DELETE FROM audit WHERE seq = 1;'), /append-only/);
-  // Two more days: case B is due now.
+  // Two more days: case B and the other operation are due now.
   srv.advanceClock(2 * DAY);
   const dry = await retention('--dry-run');
   assert.match(due(dry.stdout, 'case'), /^1 cases \(1 persons/);
+  assert.equal(due(dry.stdout, 'operation'), '1 operations; oldest 2027-03-13');
 });
 
 test('an invalid rules file is refused with the field named, and nothing changes', async () => {
   const bad = [
     ['{"rules": [{"kind": "case", "after_years": 0}]}', /rules\[0\]\.after_years: expected a whole number of years from 1 to 100/],
-    ['{"rules": [{"kind": "cases", "after_years": 3}]}', /rules\[0\]\.kind: expected "case", "consultation" or "audit"/],
+    ['{"rules": [{"kind": "cases", "after_years": 3}]}', /rules\[0\]\.kind: expected "case", "consultation", "operation" or "audit"/],
     ['{"rules": [{"kind": "case", "after_years": 3, "action": "delete"}]}', /rules\[0\]\.action: cannot be changed/],
     ['{"rules": [{"kind": "audit", "after_years": 3}, {"kind": "audit", "after_years": 4}]}', /rules\[1\]\.kind: "audit" given twice/],
     ['{"rules": [{"kind": "case", "after_years": "5"}]}', /rules\[0\]\.after_years/],
@@ -373,7 +403,7 @@ test('a case is anonymised in one transaction: a failure part-way leaves it as i
   }
   const again = await retention();
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /^done: 1 cases anonymised/m);
+  assert.match(again.stdout, /^done: 1 cases anonymised, 0 consultations anonymised, 1 operations anonymised/m);
   const b = await api(srv, 'GET', `/api/v1/cases/${B.id}`, { auth: U.pol });
   assert.equal(b.json.title, 'Anonymiserat ärende');
 });
@@ -400,7 +430,7 @@ test('audit: entries older than 10 years are pruned down to the signed checkpoin
 
   const run = await retention(...cpArgs());
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`^done: \\d+ cases anonymised, \\d+ consultations anonymised, ${cp.seq} audit entries pruned$`, 'm'));
+  assert.match(run.stdout, new RegExp(`^done: 0 cases anonymised, 0 consultations anonymised, 0 operations anonymised, ${cp.seq} audit entries pruned$`, 'm'));
   assert.equal(await sql('SELECT MIN(seq) FROM audit;'), String(cp.seq + 1));
   assert.equal(await sql("SELECT object FROM audit WHERE action = 'retention.prune';"), `audit:1-${cp.seq}`);
 
