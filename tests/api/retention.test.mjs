@@ -256,6 +256,9 @@ test('cases and operations: just outside due, just inside not; the run keeps eve
     + `1 tasks, 1 consultations); oldest ${A.closedAt.slice(0, 10)}`);
   assert.equal(due(dry.stdout, 'operation'), '1 operations; oldest 2027-03-10', 'the one ending 3 days later is not');
   const stats = await allStats();
+  const published = (m) => Object.entries(stats).filter(([k]) => k.startsWith(`${m}:`))
+    .some(([, v]) => v.cells.some((c) => c.count > 0));
+  for (const m of ['persons', 'cases', 'consultations']) assert.ok(published(m), `${m}: counts to compare`);
   const statRows = await statPersonRows();
 
   const run = await retention();
