@@ -597,10 +597,19 @@ store_retention_purge(struct db *db)
 		return e;
 	if ((e = db_exec(db,
 	         "INSERT INTO search_fts (search_fts) "
-	         "VALUES ('optimize')")) == NMT_OK)
-		return db_commit(db);
-	db_rollback(db);
-	return e;
+	         "VALUES ('optimize')")) != NMT_OK) {
+		db_rollback(db);
+		return e;
+	}
+	if ((e = db_commit(db)) != NMT_OK)
+		return e;
+	/*
+	 * The write-ahead log still holds the old pages: copy it into the
+	 * file and empty it when no reader holds it (else the next
+	 * checkpoint does), so the removed texts go from the WAL too.
+	 */
+	(void)db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	return NMT_OK;
 }
 
 enum nmt_err

@@ -94,7 +94,8 @@ enum nmt_err store_retention_prune_audit(struct db *db, long long upto,
  * first change, makes this connection overwrite what it frees with zeros
  * (PRAGMA secure_delete); purge: after the last one, merges the word
  * index so that its segments no longer hold the removed words (FTS5
- * 'optimize'). PostgreSQL: nothing (dead rows are vacuumed by autovacuum;
+ * 'optimize') and checkpoints the write-ahead log into the file.
+ * PostgreSQL: nothing (dead rows are vacuumed by autovacuum;
  * docs/OPERATIONS.md).
  */
 enum nmt_err store_retention_secure(struct db *db);
