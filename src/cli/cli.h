@@ -42,6 +42,14 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 /* performance (issue 13): the synthetic register (cmd_synthetic.c) */
 int cmd_seed_synthetic(struct cli *cli, int argc, char **argv);
 
+/* retention (issue 14): `nmtctl retention run` (cmd_retention.c) */
+int cmd_retention(struct cli *cli, int argc, char **argv);
+/*
+ * A checkpoint public key (cmd_audit.c): 64 hex characters, or a file
+ * whose first line they are, into pub. 0, or -1 reported on stderr.
+ */
+int cli_public_key(const char *arg, unsigned char pub[32]);
+
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,
     const char *display_name, const char *org, const char *role,

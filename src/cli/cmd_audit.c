@@ -81,8 +81,8 @@ parse_anchor(const char *s, struct anchors *as)
 }
 
 /* A public key: 64 hex characters, or a file whose first line they are. */
-static int
-parse_public_key(const char *arg, unsigned char pub[SIGN_PUBLIC_BYTES])
+int
+cli_public_key(const char *arg, unsigned char pub[SIGN_PUBLIC_BYTES])
 {
 	char  line[SIGN_PUBLIC_HEX + 2];
 	FILE *f;
@@ -178,6 +178,38 @@ anchor_cmp(const void *x, const void *y)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/*
+ * The base of a pruned chain: its checkpoint must carry a valid signature
+ * of one of the public keys (when any are given) and name the base entry.
+ * 0, or -1 reported.
+ */
+static int
+base_signed(const struct audit_verdict *v, const unsigned char *pubs,
+    size_t npubs)
+{
+	struct checkpoint cp;
+	const char       *why = NULL;
+
+	if (npubs == 0)
+		return 0;
+	if (checkpoint_verify(v->base_checkpoint, pubs, npubs, &cp, &why) !=
+	    NMT_OK) {
+		fprintf(stderr,
+		    "audit chain broken at entry %lld: the checkpoint the "
+		    "retention prune kept is not valid: %s\n",
+		    v->base_seq + 1, why != NULL ? why : "bad line");
+		return -1;
+	}
+	if (cp.seq != v->base_seq || strcmp(cp.hash, v->base_hash) != 0) {
+		fprintf(stderr,
+		    "audit chain broken at entry %lld: the chain's base is "
+		    "not the entry of its checkpoint\n",
+		    v->base_seq + 1);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 audit_verify(struct cli *cli, int argc, char **argv)
 {
@@ -203,7 +235,7 @@ audit_verify(struct cli *cli, int argc, char **argv)
 			file = argv[i + 1];
 		} else if (strcmp(argv[i], "--public-key") == 0 &&
 		    npubs < MAX_PUBLIC_KEYS) {
-			if (parse_public_key(argv[i + 1], pubs[npubs++]) != 0)
+			if (cli_public_key(argv[i + 1], pubs[npubs++]) != 0)
 				goto out;
 		} else
 			goto usage;
@@ -233,8 +265,18 @@ audit_verify(struct cli *cli, int argc, char **argv)
 			    "does not match\n",
 			    v.bad_anchor->seq, v.bad_anchor->line, file);
 		rc = 1;
+	} else if (v.base_seq > 0 &&
+	    base_signed(&v, npubs > 0 ? pubs[0] : NULL, npubs) != 0) {
+		rc = 1;
 	} else {
 		printf("audit chain intact: %lld entries\n", v.count);
+		if (v.base_seq > 0)
+			printf("pruned by retention: entries 1-%lld; verified "
+			       "from the signed checkpoint of entry %lld%s\n",
+			    v.base_seq, v.base_seq,
+			    npubs > 0 ? " (signature checked)" :
+			                " (give --checkpoints and --public-key "
+			                "to check its signature)");
 		if (file != NULL)
 			printf("checkpoints: %zu verified, the newest at entry "
 			       "%lld (%s)\n",

@@ -94,6 +94,20 @@ static const struct command {
 	    "the same register. Users syn-* are made when missing, without "
 	    "passwords\n(use token create). Progress on stderr, the counts "
 	    "on stdout. Never on a\nproduction database.\n" },
+	/* retention (issue 14) */
+	{ "retention", cmd_retention,
+	    "retention run [--dry-run] [--rules FILE] [--checkpoints FILE "
+	    "--public-key KEY ...]\n",
+	    "Retention (gallring) by the rules of data/retention/rules.json "
+	    "(their periods\nchanged by --rules FILE): first a report of what "
+	    "each rule finds due (counts\nand the oldest date, no personal "
+	    "data); with --dry-run nothing more. Then\nclosed cases, "
+	    "consultations without a case and ended operations are\n"
+	    "anonymised, each in its own transaction, and audit entries older "
+	    "than\ntheir period removed down to the newest signed checkpoint "
+	    "among them\n(--checkpoints, checked with the public keys), the "
+	    "chain verified first.\nEvery action is audited; a second run "
+	    "finds nothing. See\ndocs/OPERATIONS.md.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

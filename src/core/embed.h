@@ -26,6 +26,8 @@ extern const struct embed_file embed_indicators[];
 extern const struct embed_file embed_scenarios[];
 /* data/synthetic/register.json: nmtctl seed-synthetic (issue 13). */
 extern const struct embed_file embed_synthetic[];
+/* data/retention/rules.json: the default retention rules (issue 14). */
+extern const struct embed_file embed_retention[];
 
 /* The file of that base name in a list, or NULL. */
 const struct embed_file *embed_find(const struct embed_file *list,

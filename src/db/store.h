@@ -180,6 +180,7 @@ struct case_rec {
 	char            *status, *county, *region;
 	char            *closing_reason, *closing_note, *closed_at;
 	char            *reopen_reason, *reopened_at; /* the last reopening */
+	char            *anonymised_at; /* retention's last anonymisation */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
 	char            *title_sort; /* written by the store */
@@ -298,6 +299,8 @@ enum nmt_err store_case_touch(struct db *db, const char *case_id,
  * before migration 0011); its own transaction. Run by `nmtctl init`.
  */
 enum nmt_err store_case_fill_sort_keys(struct db *db);
+/* A title's sort key (title_sort), malloc'd (retention's neutral title). */
+char *store_case_title_sort(const char *title);
 /* The id of the case numbered number into id; NMT_NOT_FOUND when none. */
 enum nmt_err store_case_by_number(struct db *db, const char *number,
     char id[37]);
@@ -508,6 +511,14 @@ struct audit_verdict {
 	const char *reason;  /* out: why it is bad */
 	/* out: the anchor that failed, NULL when none did */
 	const struct audit_anchor *bad_anchor;
+	/*
+	 * out: the chain's base after a retention prune (0: none) and the
+	 * signed checkpoint line of that entry that allowed the prune; the
+	 * walk starts after it, so entries 1..base_seq are not counted
+	 */
+	long long base_seq;
+	char      base_hash[65];
+	char      base_checkpoint[512];
 };
 
 /*
@@ -516,7 +527,9 @@ struct audit_verdict {
  * newest entries and rewinding the head together, or rewriting the
  * chain with the audit key, is only detected against anchors: heads
  * printed earlier or signed checkpoints, kept elsewhere. Every anchor
- * must match the entry of its seq, which must exist.
+ * must match the entry of its seq, which must exist — except anchors
+ * before the base of a pruned chain (audit_base, db/store_retention.c):
+ * the walk starts from the base, whose checkpoint the caller checks.
  */
 enum nmt_err store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v);

@@ -291,6 +291,33 @@ check_anchors(struct audit_verdict *v, size_t *next, long long seq,
 	return 0;
 }
 
+/*
+ * The chain's base after a retention prune (audit_base), into v and prev
+ * (the base entry's hash); v->base_seq stays 0 when nothing was pruned.
+ */
+static enum nmt_err
+audit_base_read(struct db *db, struct audit_verdict *v,
+    char prev[CHAIN_HASH_HEX])
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	if ((e = db_query(db,
+	         "SELECT seq, hash, checkpoint FROM audit_base WHERE id = 1",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1 && db_text(r, 0, 1) != NULL &&
+	    db_text(r, 0, 2) != NULL) {
+		v->base_seq = db_int(r, 0, 0);
+		strlcopy(prev, db_text(r, 0, 1), CHAIN_HASH_HEX);
+		strlcopy(v->base_hash, prev, sizeof(v->base_hash));
+		strlcopy(v->base_checkpoint, db_text(r, 0, 2),
+		    sizeof(v->base_checkpoint));
+	}
+	db_result_free(r);
+	return NMT_OK;
+}
+
 enum nmt_err
 store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v)
@@ -306,6 +333,8 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	v->count = v->bad_seq = 0;
 	v->reason = NULL;
 	v->bad_anchor = NULL;
+	v->base_seq = 0;
+	v->base_checkpoint[0] = '\0';
 	/*
 	 * The head first: entries and head move in one transaction, so
 	 * everything up to this head is committed, and entries appended
@@ -316,6 +345,19 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	/* Anchors of the empty log hold the genesis hash. */
 	if (check_anchors(v, &next, 0, CHAIN_GENESIS) != 0)
 		return NMT_OK;
+	/*
+	 * After a retention prune the chain begins after its base: anchors
+	 * of removed entries are passed over, one of the base must match.
+	 */
+	if ((e = audit_base_read(db, v, prev)) != NMT_OK)
+		return e;
+	if (v->base_seq > 0) {
+		expect = v->base_seq + 1;
+		while (next < v->nanchors && v->anchors[next].seq < v->base_seq)
+			next++;
+		if (check_anchors(v, &next, v->base_seq, prev) != 0)
+			return NMT_OK;
+	}
 	do {
 		struct db_param p[3] = { DB_INT(expect - 1),
 			DB_INT(v->head_seq), DB_INT(VERIFY_BATCH) };
@@ -353,8 +395,8 @@ store_audit_verify(struct db *db, const unsigned char *key,
 		db_result_free(r);
 		r = NULL;
 	} while (n == VERIFY_BATCH);
-	if (v->count != v->head_seq || strcmp(prev, v->head_hash) != 0) {
-		v->bad_seq = v->count + 1;
+	if (expect - 1 != v->head_seq || strcmp(prev, v->head_hash) != 0) {
+		v->bad_seq = expect;
 		v->reason = "the chain does not reach its recorded head: "
 		            "entries removed at the end";
 	} else if (next < v->nanchors) {

@@ -37,6 +37,9 @@ static const struct column case_cols[] = {
 	    COL_MUTABLE | COL_NULLABLE },
 	{ "reopened_at", "reopened_at", COL_TEXT, C(reopened_at),
 	    COL_MUTABLE | COL_NULLABLE },
+	/* retention (issue 14): written only by store_retention.c */
+	{ "anonymised_at", "anonymised_at", COL_TEXT, C(anonymised_at),
+	    COL_NULLABLE },
 	{ "county", "county", COL_TEXT, C(county), COL_MUTABLE },
 	{ "region", "region", COL_TEXT, C(region), COL_MUTABLE },
 	{ "exploitation", "exploitation", COL_LIST, C(exploitation),
@@ -365,6 +368,12 @@ store_case_update(struct db *db, struct case_rec *c)
 	if ((e = record_update(db, &case_record, c)) != NMT_OK)
 		return e;
 	return case_search_put(db, c);
+}
+
+char *
+store_case_title_sort(const char *title)
+{
+	return title_sort(title);
 }
 
 enum nmt_err

@@ -245,6 +245,9 @@ const struct term vocab_audit_actions[] = {
 	/* statistics (issue 12): a query, with the query as its object */
 	{ "stats.query", NULL, NULL },
 	{ "stats.summarize", NULL, NULL }, /* nmtctl stats summarize */
+	/* retention (issue 14): nmtctl retention run */
+	{ "retention.anonymise", NULL, NULL },
+	{ "retention.prune", NULL, NULL },
 	TERM_END,
 };
 

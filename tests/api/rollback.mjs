@@ -74,6 +74,24 @@ const UNDO = {
     ? `DROP TRIGGER stat_case_counted ON nmt_case; DROP TRIGGER stat_case_recounted ON nmt_case;
       DROP FUNCTION stat_case_counted(); DROP FUNCTION stat_case_year(TEXT); DROP TABLE stat_case;`
     : 'DROP TRIGGER stat_case_ins; DROP TRIGGER stat_case_del; DROP TRIGGER stat_case_upd; DROP TABLE stat_case;'),
+  // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
+  // append-only rules as they were.
+  29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
+    ALTER TABLE operation DROP COLUMN anonymised_at;
+    DROP TABLE audit_base; ${pg ? `
+    CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$;
+    ${['case_work', 'person_assessment', 'pathway_event'].map((f) => `
+    CREATE OR REPLACE FUNCTION ${f}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$;`).join('')}`
+    : `${[['audit_no_delete', 'DELETE', 'audit', 'the audit log is append-only'],
+      ['case_journal_no_update', 'UPDATE', 'case_journal', 'the case journal is append-only'],
+      ['change_history_no_update', 'UPDATE', 'change_history', 'the change history is append-only'],
+      ['person_assessment_no_update', 'UPDATE', 'person_assessment', 'assessments are append-only'],
+      ['pathway_event_no_update', 'UPDATE', 'pathway_event', 'the pathway events are append-only']]
+      .map(([t, op, table, msg]) => `DROP TRIGGER ${t};
+    CREATE TRIGGER ${t} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${msg}'); END;`).join('\n')}`}
+    DROP TABLE retention_permit;`,
 };
 
 /**
