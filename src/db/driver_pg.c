@@ -47,6 +47,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/metrics.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
@@ -157,7 +158,7 @@ pg_mark_broken(struct pg_conn *c)
 
 /* Records the error of a failed result (res may be NULL) and maps it. */
 static enum nmt_err
-pg_fail(struct pg_conn *c, const PGresult *res)
+pg_fail_map(struct pg_conn *c, const PGresult *res)
 {
 	const char *state = NULL, *prim = NULL;
 
@@ -203,6 +204,20 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 	    strcmp(state, "55P03") == 0)
 		return NMT_BUSY;
 	return NMT_ERROR;
+}
+
+/*
+ * pg_fail_map, and a fault (not a conflict or a busy database) counted
+ * in the metrics' database errors.
+ */
+static enum nmt_err
+pg_fail(struct pg_conn *c, const PGresult *res)
+{
+	enum nmt_err e = pg_fail_map(c, res);
+
+	if (e == NMT_ERROR || e == NMT_UNAVAILABLE)
+		metrics_add(METRIC_DB_ERRORS, 1);
+	return e;
 }
 
 /* Session settings; run after connecting and after every reset. */

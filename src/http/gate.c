@@ -266,7 +266,9 @@ target_is_api(const char *t, size_t len)
 		n++;
 	if (n >= 5 && memcmp(t, "/api/", 5) == 0)
 		return 1;
-	if (n == 8 && memcmp(t, "/healthz", 8) == 0)
+	if ((n == 8 && memcmp(t, "/healthz", 8) == 0) ||
+	    (n == 7 && memcmp(t, "/readyz", 7) == 0) ||
+	    (n == 8 && memcmp(t, "/metrics", 8) == 0))
 		return 1;
 	/* Only an origin-form path elsewhere is a static file. */
 	return len == 0 || t[0] != '/';

@@ -7,9 +7,9 @@
  * limits, so MHD never answers on its own. A request the gate refused
  * arrives as the gate's own request (GATE_FIELD) and is answered here,
  * before anything else, with the reason's status. A request under /api/
- * or equal to /healthz ("API") has its body accumulated (within max_body,
- * which the gate enforces) and the complete request goes to the
- * application function once. Every other path is a static file
+ * or to /healthz, /readyz or /metrics ("API") has its body accumulated
+ * (within max_body, which the gate enforces) and the complete request
+ * goes to the application function once. Every other path is a static file
  * (static.c), answered without reading a body. Every response leaves
  * through queue_response(), which adds the security headers, so no path
  * can forget them.
@@ -51,10 +51,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "http/internal.h"
@@ -113,19 +116,22 @@ struct http_server {
 };
 
 struct req {
-	size_t            uri_len;   /* raw request target, bytes */
-	int               bad_path;  /* raw target held an encoded NUL */
-	int               started;   /* the access handler has seen it */
-	int               answered;  /* a response is queued */
-	int               too_large; /* body over max_body: dropped, then 413 */
-	enum area         area;
-	int               tls;
-	char             *body;
-	size_t            len;
-	size_t            cap;
-	char              client[HTTP_CLIENT_TEXT];
-	struct http_wake *wake; /* the last deferral's */
-	void             *state;
+	size_t    uri_len;   /* raw request target, bytes */
+	int       bad_path;  /* raw target held an encoded NUL */
+	int       started;   /* the access handler has seen it */
+	int       answered;  /* a response is queued */
+	int       too_large; /* body over max_body: dropped, then 413 */
+	enum area area;
+	int       tls;
+	int       loopback;            /* the TCP peer's address is loopback */
+	unsigned long long started_us; /* CLOCK_MONOTONIC at first sight */
+	char               id[17];     /* random, hex: the logs' request id */
+	char              *body;
+	size_t             len;
+	size_t             cap;
+	char               client[HTTP_CLIENT_TEXT];
+	struct http_wake  *wake; /* the last deferral's */
+	void              *state;
 	void (*state_free)(void *);
 };
 
@@ -184,7 +190,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 		pthread_mutex_unlock(&srv->log_mtx);
 		return;
 	}
-	fprintf(stderr, "nmtd: http: %s\n", msg);
+	log_warn("http: %s", msg);
 }
 
 /* Adds a header that must be there; failure means a bug or no memory. */
@@ -336,7 +342,8 @@ refuse(struct MHD_Connection *conn, struct req *rq, unsigned status,
 static int
 is_api_path(const char *url)
 {
-	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
+	    strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
 }
 
 /*
@@ -522,6 +529,9 @@ again:
 	hreq.body_len = rq->len;
 	hreq.client = rq->client;
 	hreq.tls = rq->tls;
+	hreq.loopback = rq->loopback;
+	hreq.id = rq->id;
+	hreq.started_us = rq->started_us;
 	hreq.conn = conn;
 	hreq.state = rq->state;
 	hreq.state_free = rq->state_free;
@@ -541,6 +551,22 @@ again:
 	return queue_response(conn, rq, status, r);
 }
 
+/* The request's start (monotonic) and its random id, for metrics and logs. */
+static void
+request_stamp(struct req *rq)
+{
+	struct timespec ts;
+	unsigned char   b[8];
+	size_t          i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rq->started_us = (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000ULL;
+	randombytes_buf(b, sizeof(b));
+	for (i = 0; i < sizeof(b); i++)
+		snprintf(rq->id + 2 * i, 3, "%02x", b[i]);
+}
+
 static enum MHD_Result
 first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
     const char *url, const char *method, const char *version)
@@ -553,7 +579,9 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 
 	rq->started = 1;
 	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
+	request_stamp(rq);
 	loopback = client_address(conn, rq);
+	rq->loopback = loopback;
 	xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
 	rq->tls = loopback && xfp != NULL && strcasecmp(xfp, "https") == 0;
