@@ -295,3 +295,31 @@ test('the log is JSON lines with the access line of each request, and no persona
   }
   assert.doesNotMatch(log, UUID, 'no id in the log');
 });
+
+test('the Grafana dashboard and the alert rules ask only for metrics nmtd exposes', async () => {
+  const { default: YAML } = await import('yaml');
+  const root = new URL('../../', import.meta.url).pathname;
+  const dash = JSON.parse(fs.readFileSync(path.join(root, 'deploy/grafana/nmt.json'), 'utf8'));
+  const rules = YAML.parse(fs.readFileSync(path.join(root, 'deploy/prometheus/nmt-alerts.yml'), 'utf8'));
+  const exprs = [
+    ...dash.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+    ...rules.groups.flatMap((g) => g.rules.map((r) => r.expr)),
+  ];
+  assert.ok(exprs.length >= 15, `${exprs.length} expressions`);
+  const s = await scrape();
+  const families = new Set(s.families.map((f) => f.name));
+  const used = new Set();
+  for (const e of exprs) {
+    for (const [m] of e.matchAll(/\b(?:nmt|process)_[a-z_]+\b/g)) used.add(m.replace(/_(bucket|sum|count)$/, ''));
+  }
+  for (const m of used) assert.ok(families.has(m), `${m} is not exposed`);
+  // The dashboard shows each family the issue names.
+  for (const m of ['nmt_http_requests_total', 'nmt_http_request_duration_seconds', 'nmt_audit_oldest_waiting_seconds',
+    'nmt_audit_batch_size', 'nmt_db_errors_total', 'nmt_db_reconnects_total', 'nmt_login_failures_total',
+    'nmt_sessions_open', 'process_resident_memory_bytes']) {
+    assert.ok(dash.panels.some((p) => p.targets.some((t) => t.expr.includes(m))), `dashboard panel for ${m}`);
+  }
+  for (const a of ['NmtServerErrors', 'NmtNotReady', 'NmtAuditLag', 'NmtDatabaseReconnects']) {
+    assert.ok(rules.groups.some((g) => g.rules.some((r) => r.alert === a)), a);
+  }
+});
