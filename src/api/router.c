@@ -293,14 +293,13 @@ dispatch(struct ctx *c)
 		audit_read(c);
 }
 
-static unsigned long long
+static uint64_t
 monotonic_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /*
@@ -311,7 +310,7 @@ monotonic_us(void)
 static void
 account(struct ctx *c)
 {
-	unsigned long long now = monotonic_us(), us;
+	uint64_t now = monotonic_us(), us;
 
 	us = now > c->req->started_us ? now - c->req->started_us : 0;
 	metrics_request(api_route_index(c->route), c->status, us);

@@ -17,6 +17,7 @@
 #define NMT_HTTP_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct MHD_Connection;
 
@@ -30,7 +31,7 @@ struct http_request {
 	int         loopback; /* the TCP peer is a loopback address */
 	const char *id;       /* the request's id: 16 hex digits, random */
 	/* when the server first saw the request: CLOCK_MONOTONIC, µs */
-	unsigned long long     started_us;
+	uint64_t               started_us;
 	struct MHD_Connection *conn;
 	void                  *state; /* http_defer's, on the call it wakes */
 	/* ... and its state_free, which tells what kind of state it is */

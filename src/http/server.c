@@ -116,22 +116,22 @@ struct http_server {
 };
 
 struct req {
-	size_t    uri_len;   /* raw request target, bytes */
-	int       bad_path;  /* raw target held an encoded NUL */
-	int       started;   /* the access handler has seen it */
-	int       answered;  /* a response is queued */
-	int       too_large; /* body over max_body: dropped, then 413 */
-	enum area area;
-	int       tls;
-	int       loopback;            /* the TCP peer's address is loopback */
-	unsigned long long started_us; /* CLOCK_MONOTONIC at first sight */
-	char               id[17];     /* random, hex: the logs' request id */
-	char              *body;
-	size_t             len;
-	size_t             cap;
-	char               client[HTTP_CLIENT_TEXT];
-	struct http_wake  *wake; /* the last deferral's */
-	void              *state;
+	size_t            uri_len;   /* raw request target, bytes */
+	int               bad_path;  /* raw target held an encoded NUL */
+	int               started;   /* the access handler has seen it */
+	int               answered;  /* a response is queued */
+	int               too_large; /* body over max_body: dropped, then 413 */
+	enum area         area;
+	int               tls;
+	int               loopback;   /* the TCP peer's address is loopback */
+	uint64_t          started_us; /* CLOCK_MONOTONIC at first sight, µs */
+	char              id[17];     /* random, hex: the logs' request id */
+	char             *body;
+	size_t            len;
+	size_t            cap;
+	char              client[HTTP_CLIENT_TEXT];
+	struct http_wake *wake; /* the last deferral's */
+	void             *state;
 	void (*state_free)(void *);
 };
 
@@ -560,8 +560,8 @@ request_stamp(struct req *rq)
 	size_t          i;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	rq->started_us = (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL;
+	rq->started_us = (uint64_t)ts.tv_sec * 1000000u +
+	    (uint64_t)ts.tv_nsec / 1000u;
 	randombytes_buf(b, sizeof(b));
 	for (i = 0; i < sizeof(b); i++)
 		snprintf(rq->id + 2 * i, 3, "%02x", b[i]);
