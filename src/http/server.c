@@ -272,15 +272,13 @@ app_response(struct http_response *res, unsigned *status)
 	int                  i;
 
 	if (res->status < 200 || res->status > 599) {
-		fprintf(stderr, "nmtd: http: application answered status %d\n",
-		    res->status);
+		log_error("http: application answered status %d", res->status);
 		goto fail;
 	}
 	for (i = 0; i < res->nheaders; i++)
 		if (!valid_header(res->header_names[i],
 		        res->header_values[i])) {
-			fputs("nmtd: http: application header refused\n",
-			    stderr);
+			log_error("http: application header refused");
 			goto fail;
 		}
 	if (res->body == NULL || res->body_len == 0) {
@@ -310,7 +308,7 @@ app_response(struct http_response *res, unsigned *status)
 	*status = (unsigned)res->status;
 	return r;
 refused:
-	fputs("nmtd: http: MHD refused an application header\n", stderr);
+	log_error("http: MHD refused an application header");
 	MHD_destroy_response(r);
 fail:
 	http_response_clear(res);
