@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "core/util.h"
 
 #define DEFAULT_DATABASE   "nmt.db"
@@ -176,14 +177,13 @@ static int
 config_operations(struct config *cfg, const char *values[], char *err,
     size_t errlen)
 {
-	const char *v = values[OPT_LOG_FORMAT - OPT_DATABASE];
+	const char     *v = values[OPT_LOG_FORMAT - OPT_DATABASE];
+	enum log_format f;
 
 	if (v == NULL)
 		v = env_or("NMT_LOG_FORMAT", "text");
-	if (strcmp(v, "text") == 0)
-		cfg->log_json = 0;
-	else if (strcmp(v, "json") == 0)
-		cfg->log_json = 1;
+	if (log_parse_format(v, &f) == 0)
+		cfg->log_json = f == LOG_JSON;
 	else {
 		snprintf(err, errlen,
 		    "bad --log-format or NMT_LOG_FORMAT (text or json)");
