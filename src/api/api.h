@@ -38,6 +38,9 @@ struct app {
 	struct audit_writer *audit;
 	long                 session_idle; /* seconds */
 	long                 session_max;  /* seconds */
+	/* GET /metrics: BLAKE2b-256 of the bearer token, when one is set */
+	unsigned char metrics_token_hash[32];
+	int           metrics_token_set;
 
 	/* statistics: counts below it are withheld; 0: the default 5 */
 	int stats_threshold;
@@ -99,6 +102,8 @@ struct query_spec {
 #define R_PUBLIC   0x01 /* no authentication */
 #define R_IF_MATCH 0x02 /* If-Match names the version (428/412) */
 #define R_PAGED    0x04 /* ?limit= and the opaque ?cursor= */
+/* The handler runs without a database connection too (c->db NULL). */
+#define R_DB_OPTIONAL 0x08
 
 struct route {
 	const char               *method;
@@ -171,6 +176,19 @@ struct db *app_db(struct app *app);
 
 /* Every resource's route table, ended by NULL (routes.c). */
 extern const struct route *const api_routes[];
+/*
+ * A route's place among all declared routes (0 .. api_route_count() - 1),
+ * for the metrics; api_route_count() for NULL (no route matched).
+ */
+size_t api_route_index(const struct route *r);
+size_t api_route_count(void);
+/* The declared route at index i, or NULL past the last. */
+const struct route *api_route_at(size_t i);
+/*
+ * The request's route pattern for logs and metrics ("unmatched" when no
+ * route matched): never the URL, which may hold ids.
+ */
+const char *api_route_name(const struct ctx *c);
 
 /* ---- replies (respond.c) ---- */
 
@@ -181,6 +199,12 @@ void reply_body(struct ctx *c, int status, const char *type, char *body,
     size_t len);
 /* An RFC 9457 problem with a status of respond.c's table. */
 void reply_problem(struct ctx *c, int status, const char *detail);
+/*
+ * The same with more members (an object, stolen; may be NULL) added to
+ * the document, never over type, title, status or detail.
+ */
+void reply_problem_with(struct ctx *c, int status, const char *detail,
+    json_t *members);
 /* 400 with field errors ({field, code, message}); steals; at most 50. */
 void reply_invalid(struct ctx *c, json_t *errors);
 /* The one answer for each error: 404, 403, 409, 412, 500, 503. */

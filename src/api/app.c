@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/audit_writer.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "crypto/password.h"
 
@@ -71,6 +72,7 @@ app_init(struct app *app, const char *db_url, const char *key_file, char *err,
 	    DEFAULT_SESSION_IDLE);
 	app->session_max = env_seconds("NMT_SESSION_MAX", DEFAULT_SESSION_MAX);
 	app->audit = audit_writer_start(app->db_url, app->keys.audit);
+	metrics_requests_init(api_route_count());
 	return 0;
 }
 

@@ -73,6 +73,7 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
  */
 struct read_wait {
 	struct http_response answer;
+	const struct route  *route; /* for the metrics and the access log */
 	struct http_wake    *wake;
 	int                  ok;
 	int                  refs;
@@ -115,6 +116,7 @@ audit_read(struct ctx *c)
 	entry_fill(c, &a, &c->note);
 	/* The answer waits aside; the thread serves others meanwhile. */
 	rw->answer = *c->res;
+	rw->route = c->route;
 	memset(c->res, 0, sizeof(*c->res));
 	rw->refs = 2;
 	rw->wake = http_defer(c->res, rw, read_wait_release);
@@ -129,10 +131,12 @@ audit_read_resume(struct ctx *c)
 	/* Only a read_wait is released by read_wait_release. */
 	if (rw == NULL || c->req->state_free != read_wait_release)
 		return 0;
+	c->route = rw->route;
 	if (rw->ok) {
 		*c->res = rw->answer;
 		memset(&rw->answer, 0, sizeof(rw->answer));
 		c->replied = 1;
+		c->status = c->res->status;
 	} else
 		reply_error(c, NMT_UNAVAILABLE);
 	return 1;

@@ -22,6 +22,7 @@
 
 #include "api/audit_writer.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 
 /* Pause before a failed batch of unwaited entries is tried again, ms. */
@@ -43,7 +44,8 @@ struct audit_wait {
 struct slot {
 	struct audit_entry entry;
 	unsigned long long no;
-	struct audit_wait *wait; /* NULL: nobody waits */
+	unsigned long long queued_us; /* CLOCK_MONOTONIC when queued */
+	struct audit_wait *wait;      /* NULL: nobody waits */
 };
 
 struct audit_writer {
@@ -59,6 +61,8 @@ struct audit_writer {
 	size_t               expect;  /* waited slots of the last batch */
 	unsigned long long   queued;  /* the last number given */
 	unsigned long long   inflight_lo;
+	size_t               inflight_n;  /* entries of the batch in hand */
+	unsigned long long   inflight_us; /* when its oldest was queued */
 	int                  urgent, stopping;
 };
 
@@ -73,6 +77,16 @@ deadline_in(struct timespec *ts, long us)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+static unsigned long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000ULL;
 }
 
 static void
@@ -105,8 +119,11 @@ write_batch(struct audit_writer *w, struct db **dbp,
 		log_error("audit writer: database unavailable: %s", err);
 		return -1;
 	}
-	if ((e = store_audit_commit(*dbp, w->key, entries, n)) == NMT_OK)
+	if ((e = store_audit_commit(*dbp, w->key, entries, n)) == NMT_OK) {
+		metrics_observe(&metrics_audit_batch, (uint64_t)n * 1000000u);
 		return 0;
+	}
+	metrics_add(METRIC_AUDIT_BATCH_FAILURES, 1);
 	log_error("audit writer: batch of %zu not written (%d)", n, (int)e);
 	if (e == NMT_UNAVAILABLE) {
 		db_close(*dbp);
@@ -212,6 +229,8 @@ writer_main(void *arg)
 		w->pending = NULL;
 		w->npending = w->cap = w->nwaited = 0;
 		w->inflight_lo = batch[0].no;
+		w->inflight_n = n;
+		w->inflight_us = batch[0].queued_us;
 		pthread_mutex_unlock(&w->lock);
 
 		if (n > cap) {
@@ -224,6 +243,7 @@ writer_main(void *arg)
 
 		pthread_mutex_lock(&w->lock);
 		w->inflight_lo = 0;
+		w->inflight_n = 0;
 		failed = settle(w, batch, n, ok) > 0;
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -265,6 +285,7 @@ enqueue(struct audit_writer *w, struct audit_entry *entry,
 	}
 	w->pending[w->npending].entry = *entry;
 	w->pending[w->npending].no = ++w->queued;
+	w->pending[w->npending].queued_us = now_us();
 	w->pending[w->npending].wait = wt;
 	w->npending++;
 	memset(entry, 0, sizeof(*entry));
@@ -333,6 +354,22 @@ oldest_unsettled(const struct audit_writer *w)
 	if (w->inflight_lo != 0)
 		return w->inflight_lo;
 	return w->npending > 0 ? w->pending[0].no : w->queued + 1;
+}
+
+void
+audit_writer_lag(struct audit_writer *w, size_t *entries, double *oldest_s)
+{
+	unsigned long long oldest = 0, now = now_us();
+
+	pthread_mutex_lock(&w->lock);
+	*entries = w->npending + w->inflight_n;
+	if (w->inflight_n > 0)
+		oldest = w->inflight_us;
+	else if (w->npending > 0)
+		oldest = w->pending[0].queued_us;
+	pthread_mutex_unlock(&w->lock);
+	*oldest_s = oldest == 0 || oldest > now ? 0 :
+	                                          (double)(now - oldest) / 1e6;
 }
 
 int

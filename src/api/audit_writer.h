@@ -75,6 +75,13 @@ void audit_writer_offer(struct audit_writer *w, struct audit_entry *entry,
 /* Waits until everything queued so far is settled; 0, or -1 if the
    database stayed unavailable for AUDIT_WAIT_MS. */
 int audit_writer_flush(struct audit_writer *w);
+/*
+ * The writer's lag, for /metrics and /readyz: the entries queued or being
+ * written, and the age in seconds of the oldest of them (0 when none).
+ * Takes the queue's lock briefly; not for the request path.
+ */
+void audit_writer_lag(struct audit_writer *w, size_t *entries,
+    double *oldest_s);
 /* Flushes, stops the thread and frees the writer. */
 void audit_writer_stop(struct audit_writer *w);
 

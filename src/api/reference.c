@@ -1,7 +1,7 @@
 /*
  * reference.c — organizations, regions, counties, countries and languages
- * (seeded from data/), readable by every authenticated user, and the
- * health check.
+ * (seeded from data/), readable by every authenticated user (the health
+ * checks are in health.c).
  */
 #include <stdlib.h>
 
@@ -52,15 +52,6 @@ languages(struct ctx *c)
 	reply_reference(c, &language_record);
 }
 
-static void
-health(struct ctx *c)
-{
-	if (db_query(c->db, "SELECT 1", NULL, 0, NULL) != NMT_OK)
-		reply_error(c, NMT_UNAVAILABLE);
-	else
-		reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
-}
-
 #define REFERENCE(path, fn) \
 	{ \
 		.method = "GET", .pattern = path, .roles = ROLES_ANY, \
@@ -73,11 +64,5 @@ const struct route reference_routes[] = {
 	REFERENCE("/api/v1/counties", counties),
 	REFERENCE("/api/v1/countries", countries),
 	REFERENCE("/api/v1/languages", languages),
-	{ .method = "GET",
-	    .pattern = "/healthz",
-	    .kind = OBJ_REFERENCE,
-	    .action = ACT_READ,
-	    .handler = health,
-	    .flags = R_PUBLIC },
 	ROUTE_END,
 };

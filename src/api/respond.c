@@ -104,7 +104,7 @@ reply_document(struct ctx *c, int status, const char *type, json_t *doc)
 	if (body == NULL) {
 		/* A document that cannot be built is a fault, not a 2xx. */
 		log_error("no response document for %s %s", c->req->method,
-		    c->req->path);
+		    api_route_name(c));
 		status = 500;
 		type = "application/problem+json";
 		body = xstrdup(
@@ -158,6 +158,18 @@ reply_problem(struct ctx *c, int status, const char *detail)
 }
 
 void
+reply_problem_with(struct ctx *c, int status, const char *detail,
+    json_t *members)
+{
+	json_t *doc = problem(status, detail);
+
+	if (doc != NULL && members != NULL)
+		json_object_update_missing(doc, members);
+	json_decref(members);
+	reply_document(c, status, "application/problem+json", doc);
+}
+
+void
 reply_invalid(struct ctx *c, json_t *errs)
 {
 	json_t *doc = problem(400, "Begäran innehåller ogiltiga fält.");
@@ -187,7 +199,7 @@ reply_error(struct ctx *c, enum nmt_err e)
 		}
 	if (!c->replied)
 		log_error("error %d on %s %s", (int)e, c->req->method,
-		    c->req->path);
+		    api_route_name(c));
 	reply_problem(c, 500, "Ett internt fel inträffade.");
 }
 

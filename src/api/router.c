@@ -22,11 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/parse.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -274,13 +276,14 @@ dispatch(struct ctx *c)
 	}
 	c->route = r;
 	c->note.action = r->audit;
-	if ((c->db = app_db(c->app)) == NULL) {
+	if ((c->db = app_db(c->app)) == NULL && !(r->flags & R_DB_OPTIONAL)) {
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
 	if (check_request(c, r) == 0)
 		r->handler(c);
-	db_snapshot_end(c->db);
+	if (c->db != NULL)
+		db_snapshot_end(c->db);
 	/*
 	 * A write audits inside its transaction; a read's answer waits for
 	 * its entry's commit and becomes 503 when the entry is not written.
@@ -288,6 +291,31 @@ dispatch(struct ctx *c)
 	if (!is_write(r->method) && c->note.action != NULL &&
 	    c->status >= 200 && c->status < 300)
 		audit_read(c);
+}
+
+static uint64_t
+monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/*
+ * The answered request in the metrics and the access log: its route's
+ * pattern (never the URL), status and time since the server first saw
+ * it. A resumed request is counted once, when it answers.
+ */
+static void
+account(struct ctx *c)
+{
+	uint64_t now = monotonic_us(), us;
+
+	us = now > c->req->started_us ? now - c->req->started_us : 0;
+	metrics_request(api_route_index(c->route), c->status, us);
+	log_access(c->route != NULL ? c->route->method : "other",
+	    api_route_name(c), c->status, (double)us / 1000.0);
 }
 
 void
@@ -300,14 +328,18 @@ app_handle(void *app, const struct http_request *req, struct http_response *res)
 	c->res = res;
 	c->now = clock_now();
 	time_format(c->now, c->now_text);
+	log_set_request(req->id);
 	/* A read called again once its audit entry settled: its answer. */
 	if (!audit_read_resume(c))
 		dispatch(c);
 	/* A deferred request (http_defer) answers when it is called again. */
 	if (!c->replied && res->wake == NULL) {
-		log_error("no reply for %s %s", req->method, req->path);
+		log_error("no reply for %s %s", req->method, api_route_name(c));
 		reply_problem(c, 500, "Ett internt fel inträffade.");
 	}
+	if (res->wake == NULL)
+		account(c);
+	log_set_request(NULL);
 	json_decref(c->body);
 	explicit_bzero(&c->actor, sizeof(c->actor));
 	free(c);

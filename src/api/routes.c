@@ -1,7 +1,8 @@
 /*
  * routes.c — the route registry: every resource's table of declared
  * routes (see api.h, struct route). A new resource adds its table here and
- * touches no other shared file.
+ * touches no other shared file. The routes' indexes (their places in
+ * the tables, in order) name them in the metrics.
  */
 #include "api/api.h"
 
@@ -28,6 +29,8 @@ extern const struct route operation_routes[];
 extern const struct route stat_release_routes[];
 /* statistics (issue 12) */
 extern const struct route stats_routes[];
+/* Operations (issue 14): /healthz, /readyz, /metrics. */
+extern const struct route health_routes[];
 
 const struct route *const api_routes[] = {
 	session_routes,
@@ -52,5 +55,61 @@ const struct route *const api_routes[] = {
 	stat_release_routes,
 	/* statistics (issue 12) */
 	stats_routes,
+	/* Operations (issue 14) */
+	health_routes,
 	NULL,
 };
+
+size_t
+api_route_count(void)
+{
+	static size_t n; /* computed once; the tables are constant */
+	const struct route *const *t;
+	const struct route        *r;
+	size_t                     k = 0;
+
+	if (n != 0)
+		return n;
+	for (t = api_routes; *t != NULL; t++)
+		for (r = *t; r->method != NULL; r++)
+			k++;
+	n = k;
+	return n;
+}
+
+size_t
+api_route_index(const struct route *r)
+{
+	const struct route *const *t;
+	const struct route        *q;
+	size_t                     base = 0;
+
+	if (r == NULL)
+		return api_route_count();
+	for (t = api_routes; *t != NULL; t++) {
+		for (q = *t; q->method != NULL; q++)
+			if (q == r)
+				return base + (size_t)(q - *t);
+		base += (size_t)(q - *t);
+	}
+	return api_route_count();
+}
+
+const struct route *
+api_route_at(size_t i)
+{
+	const struct route *const *t;
+	const struct route        *r;
+
+	for (t = api_routes; *t != NULL; t++)
+		for (r = *t; r->method != NULL; r++)
+			if (i-- == 0)
+				return r;
+	return NULL;
+}
+
+const char *
+api_route_name(const struct ctx *c)
+{
+	return c->route != NULL ? c->route->pattern : "unmatched";
+}

@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "core/metrics.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -273,6 +274,7 @@ client_refuse(struct ctx *c, long seconds)
 {
 	char text[24];
 
+	metrics_add(METRIC_LOGIN_RATE, 1);
 	snprintf(text, sizeof(text), "%ld", seconds > 0 ? seconds : 1);
 	reply_header(c, "Retry-After", text);
 	reply_problem(c, 429,
@@ -295,6 +297,7 @@ login_reply(struct ctx *c, struct login *l)
 		        "csrf_token", l->csrf));
 		break;
 	case LOGIN_LOCKED:
+		metrics_add(METRIC_LOGIN_LOCKED, 1);
 		reply_header(c, "Retry-After", "900");
 		reply_problem(c, 429,
 		    "För många misslyckade inloggningsförsök. "
@@ -304,6 +307,7 @@ login_reply(struct ctx *c, struct login *l)
 		client_refuse(c, l->retry_after);
 		break;
 	case LOGIN_FAILED:
+		metrics_add(METRIC_LOGIN_CREDENTIALS, 1);
 		reply_problem(c, 401, "Inloggningen misslyckades.");
 		break;
 	}
@@ -391,6 +395,7 @@ session_create(struct ctx *c)
 	memset(&l, 0, sizeof(l));
 	if (username == NULL || password == NULL || code == NULL ||
 	    *username == '\0') {
+		metrics_add(METRIC_LOGIN_INCOMPLETE, 1);
 		reply_problem(c, 401, "Inloggningen misslyckades.");
 		return;
 	}
@@ -401,6 +406,7 @@ session_create(struct ctx *c)
 	         client_hash, &locked)) == NULL)
 		return;
 	if (!locked && w->job == NULL) {
+		metrics_add(METRIC_LOGIN_BUSY, 1);
 		reply_header(c, "Retry-After", QUEUE_RETRY_SECONDS);
 		reply_problem(c, 429,
 		    "Servern tar emot för många inloggningar just nu. "

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "core/util.h"
 
 #define DEFAULT_DATABASE   "nmt.db"
@@ -75,6 +76,9 @@ enum {
 	OPT_STATS_THRESHOLD,
 	/* statistics (issue 12): the yearly ε budget of the releases */
 	OPT_STATS_EPSILON_BUDGET,
+	/* operations (issue 14): the log's format, the metrics token */
+	OPT_LOG_FORMAT,
+	OPT_METRICS_TOKEN_FILE,
 	OPT_END
 };
 
@@ -95,6 +99,9 @@ static const struct option long_options[] = {
 	{ "stats-threshold", required_argument, NULL, OPT_STATS_THRESHOLD },
 	{ "stats-epsilon-budget", required_argument, NULL,
 	    OPT_STATS_EPSILON_BUDGET },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "metrics-token-file", required_argument, NULL,
+	    OPT_METRICS_TOKEN_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -163,6 +170,30 @@ epsilon_micro(const char *s, int64_t *out)
 	}
 	*out = w * 1000000 + frac * 1000;
 	return *out > 0 && *out <= (int64_t)1000000 * 1000000 ? 0 : -1;
+}
+
+/* Operations (issue 14): the log's format and the metrics token file. */
+static int
+config_operations(struct config *cfg, const char *values[], char *err,
+    size_t errlen)
+{
+	const char     *v = values[OPT_LOG_FORMAT - OPT_DATABASE];
+	enum log_format f;
+
+	if (v == NULL)
+		v = env_or("NMT_LOG_FORMAT", "text");
+	if (log_parse_format(v, &f) == 0)
+		cfg->log_json = f == LOG_JSON;
+	else {
+		snprintf(err, errlen,
+		    "bad --log-format or NMT_LOG_FORMAT (text or json)");
+		return -1;
+	}
+	v = values[OPT_METRICS_TOKEN_FILE - OPT_DATABASE];
+	cfg->metrics_token_file = v != NULL ?
+	    v :
+	    env_or("NMT_METRICS_TOKEN_FILE", NULL);
+	return 0;
 }
 
 int
@@ -272,5 +303,5 @@ config_parse(struct config *cfg, int argc, char **argv, int *argi, char *err,
 		    "decimals)");
 		return -1;
 	}
-	return 0;
+	return config_operations(cfg, values, err, errlen);
 }

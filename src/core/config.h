@@ -3,7 +3,8 @@
  * with the environment as fallback (NMT_DATABASE, NMT_KEY_FILE,
  * NMT_LISTEN, NMT_WEB, NMT_MAX_BODY, NMT_MAX_HEADER, NMT_USER,
  * NMT_CHECKPOINT_KEY, NMT_CHECKPOINT_FILE, NMT_CHECKPOINT_EVERY,
- * NMT_STATS_THRESHOLD, NMT_STATS_EPSILON_BUDGET), then
+ * NMT_STATS_THRESHOLD, NMT_STATS_EPSILON_BUDGET, NMT_LOG_FORMAT,
+ * NMT_METRICS_TOKEN_FILE), then
  * built-in defaults.
  */
 #ifndef NMT_CORE_CONFIG_H
@@ -38,6 +39,11 @@ struct config {
 	int stats_threshold;
 	/* statistics: the releases' ε budget per year, micro-units (> 0) */
 	int64_t stats_epsilon_budget;
+
+	/* operations: JSON-lines log (--log-format json), else text */
+	int log_json;
+	/* operations: the file with GET /metrics' bearer token, or NULL */
+	const char *metrics_token_file;
 };
 
 /*

@@ -20,11 +20,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "api/checkpoint.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "crypto/secret_file.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "sandbox/mailer.h"
@@ -53,6 +56,43 @@ default_threads(const char *database)
 	    unsigned)(db_url_kind(database) == DB_PG ? 2 * cores : cores + 2);
 }
 
+/*
+ * GET /metrics' bearer token: the file's first line (at least
+ * METRICS_TOKEN_MIN bytes), kept only as its BLAKE2b-256 hash.
+ */
+#define METRICS_TOKEN_MIN 24
+
+static int
+metrics_token_load(struct app *app, const char *path, char *err, size_t errlen)
+{
+	unsigned char *buf;
+	size_t         len, n = 0;
+	int            rc;
+
+	rc = secret_file_read(path, 4096, "metrics token file", &buf, &len,
+	    NULL, err, errlen);
+	if (rc == 1)
+		snprintf(err, errlen, "metrics token file %s: no such file",
+		    path);
+	if (rc != 0)
+		return -1;
+	while (n < len && buf[n] != '\n' && buf[n] != '\r')
+		n++;
+	if (n < METRICS_TOKEN_MIN) {
+		snprintf(err, errlen,
+		    "metrics token file %s: the token needs at least %d "
+		    "characters",
+		    path, METRICS_TOKEN_MIN);
+		sodium_free(buf);
+		return -1;
+	}
+	crypto_generichash(app->metrics_token_hash,
+	    sizeof(app->metrics_token_hash), buf, n, NULL, 0);
+	app->metrics_token_set = 1;
+	sodium_free(buf);
+	return 0;
+}
+
 static const char synopsis[] =
     "usage: nmtd [--database URL] [--key-file PATH] [--listen HOST:PORT] "
     "[--web DIR]\n"
@@ -62,6 +102,7 @@ static const char synopsis[] =
     "[--checkpoint-every SECONDS]\n"
     "            [--mail-command COMMAND] [--site-url URL]\n"
     "            [--stats-threshold N] [--stats-epsilon-budget E]\n"
+    "            [--log-format text|json] [--metrics-token-file PATH]\n"
     "       nmtd --help | --version\n";
 
 static const char help_text[] =
@@ -115,6 +156,13 @@ static const char help_text[] =
     "year's\n"
     "                                          releases may spend "
     "(default 1.0)\n"
+    "  --log-format FORMAT     NMT_LOG_FORMAT  text (default) or json: "
+    "one JSON object\n"
+    "                                          per line (journald)\n"
+    "  --metrics-token-file PATH  NMT_METRICS_TOKEN_FILE  GET /metrics "
+    "also answers\n"
+    "                                          a bearer token read from "
+    "this file (mode 0600)\n"
     "  -h, --help                              print this help\n"
     "  -V, --version                           print the version\n"
     "\n"
@@ -288,6 +336,7 @@ main(int argc, char **argv)
 		    argv[argi]);
 		usage();
 	}
+	log_set_format(cfg.log_json ? LOG_JSON : LOG_TEXT);
 	check_paths(&cfg);
 	/* Civil dates are Swedish: the zone is set before any thread starts. */
 	if (clock_zone_init(err, sizeof(err)) != 0) {
@@ -321,6 +370,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (app_init(&app, cfg.database, cfg.key_file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nmtd: %s\n", err);
+		return 1;
+	}
+	if (cfg.metrics_token_file != NULL &&
+	    metrics_token_load(&app, cfg.metrics_token_file, err,
+	        sizeof(err)) != 0) {
+		fprintf(stderr, "nmtd: %s\n", err);
+		app_cleanup(&app);
 		return 1;
 	}
 	app.stats_threshold = cfg.stats_threshold;

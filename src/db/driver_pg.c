@@ -172,7 +172,7 @@ pg_mark_broken(struct pg_conn *c)
 
 /* Records the error of a failed result (res may be NULL) and maps it. */
 static enum nmt_err
-pg_fail(struct pg_conn *c, const PGresult *res)
+pg_fail_map(struct pg_conn *c, const PGresult *res)
 {
 	const char *state = NULL, *prim = NULL;
 
@@ -218,6 +218,20 @@ pg_fail(struct pg_conn *c, const PGresult *res)
 	    strcmp(state, "55P03") == 0)
 		return NMT_BUSY;
 	return NMT_ERROR;
+}
+
+/*
+ * pg_fail_map, and a fault (not a conflict or a busy database) counted
+ * in the metrics' database errors.
+ */
+static enum nmt_err
+pg_fail(struct pg_conn *c, const PGresult *res)
+{
+	enum nmt_err e = pg_fail_map(c, res);
+
+	if (e == NMT_ERROR || e == NMT_UNAVAILABLE)
+		metrics_add(METRIC_DB_ERRORS, 1);
+	return e;
 }
 
 /* Session settings; run after connecting and after every reset. */

@@ -38,6 +38,7 @@
 
 #include <sqlite3.h>
 
+#include "core/metrics.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
@@ -106,12 +107,19 @@ sqlite_map(int rc)
 	}
 }
 
-/* Records the handle's current error and maps rc. */
+/*
+ * Records the handle's current error and maps rc; a fault (not a
+ * conflict or a busy database) counts in the metrics' database errors.
+ */
 static enum nmt_err
 sqlite_fail(struct sqlite_conn *c, int rc)
 {
+	enum nmt_err e = sqlite_map(rc);
+
 	snprintf(c->errbuf, sizeof(c->errbuf), "%s", sqlite3_errmsg(c->db));
-	return sqlite_map(rc);
+	if (e == NMT_ERROR || e == NMT_UNAVAILABLE)
+		metrics_add(METRIC_DB_ERRORS, 1);
+	return e;
 }
 
 static uint64_t

@@ -131,6 +131,12 @@ enum nmt_err store_login_purge(struct db *db, const char *now,
     const char *window_start, const char *held_name, const char *held_client,
     int limit, long long *purged);
 
+/*
+ * The live sessions: created after created_after and seen after
+ * seen_after (the limits store_session_find applies), into *n.
+ */
+enum nmt_err store_session_count(struct db *db, const char *created_after,
+    const char *seen_after, long long *n);
 /* Deletes sessions past their absolute or idle limit. */
 enum nmt_err store_session_purge(struct db *db, const char *created_before,
     const char *seen_before);

@@ -367,6 +367,26 @@ store_session_insert(struct db *db, const char *token_hash, const char *user_id,
 }
 
 enum nmt_err
+store_session_count(struct db *db, const char *created_after,
+    const char *seen_after, long long *n)
+{
+	struct db_param p[2] = { DB_TEXT(created_after), DB_TEXT(seen_after) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*n = 0;
+	if ((e = db_query(db,
+	         "SELECT count(*) FROM session WHERE created_at > $1 AND "
+	         "last_seen_at > $2",
+	         p, 2, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1)
+		*n = (long long)db_int(r, 0, 0);
+	db_result_free(r);
+	return NMT_OK;
+}
+
+enum nmt_err
 store_session_purge(struct db *db, const char *created_before,
     const char *seen_before)
 {

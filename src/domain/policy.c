@@ -753,3 +753,11 @@ policy_allowed(const struct principal *p, const struct facts *f)
 	}
 	return set;
 }
+
+enum policy_decision
+policy_metrics(int direct_loopback, int token_given, int token_ok)
+{
+	if (token_given)
+		return token_ok ? POLICY_ALLOW : POLICY_HIDDEN;
+	return direct_loopback ? POLICY_ALLOW : POLICY_HIDDEN;
+}

@@ -325,6 +325,15 @@ int policy_operation_outcome(const char *status);
  */
 enum policy_decision policy_stats_region(const struct principal *p,
     const char *region, const char **region_r);
+/*
+ * Who may read GET /metrics (operators' scraper, not users): a client
+ * that presented the metrics bearer token (token_ok), or, with no token
+ * presented, a direct loopback client (a loopback TCP peer that sent no
+ * forwarding header: a request the reverse proxy forwards is not one).
+ * Anything else is POLICY_HIDDEN (404, as an unknown path).
+ */
+enum policy_decision policy_metrics(int direct_loopback, int token_given,
+    int token_ok);
 /* The API name of bit number i (0 .. ALLOWED_COUNT-1): "edit", ... */
 const char *policy_allowed_name(unsigned i);
 

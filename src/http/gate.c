@@ -56,6 +56,7 @@
 
 #include <microhttpd.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "http/internal.h"
 
@@ -266,7 +267,9 @@ target_is_api(const char *t, size_t len)
 		n++;
 	if (n >= 5 && memcmp(t, "/api/", 5) == 0)
 		return 1;
-	if (n == 8 && memcmp(t, "/healthz", 8) == 0)
+	if ((n == 8 && memcmp(t, "/healthz", 8) == 0) ||
+	    (n == 7 && memcmp(t, "/readyz", 7) == 0) ||
+	    (n == 8 && memcmp(t, "/metrics", 8) == 0))
 		return 1;
 	/* Only an origin-form path elsewhere is a static file. */
 	return len == 0 || t[0] != '/';
@@ -1031,8 +1034,7 @@ accept_all(struct http_gate *g)
 			if (errno == EAGAIN)
 				return;
 			/* Out of descriptors: wait a second, then again. */
-			fprintf(stderr, "nmtd: http: accept: %s\n",
-			    strerror(errno));
+			log_error("http: accept: %s", strerror(errno));
 			memset(&ev, 0, sizeof(ev));
 			ev.data.ptr = &g->lside;
 			epoll_ctl(g->epfd, EPOLL_CTL_MOD, g->lfd, &ev);
@@ -1084,8 +1086,7 @@ gate_main(void *arg)
 	for (;;) {
 		n = epoll_wait(g->epfd, evs, MAX_EVENTS, 1000);
 		if (n == -1 && errno != EINTR) {
-			fprintf(stderr, "nmtd: http: epoll_wait: %s\n",
-			    strerror(errno));
+			log_error("http: epoll_wait: %s", strerror(errno));
 			break;
 		}
 		for (i = 0; i < n; i++) {

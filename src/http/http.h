@@ -4,7 +4,8 @@
  * The server owns sockets, threads, request limits and the web UI's static
  * files. It refuses, and then closes, every request whose framing is
  * ambiguous or malformed (gate.c), before anything else reads it. It
- * hands every request under /api/ and /healthz, with its body fully read
+ * hands every request under /api/ and to /healthz, /readyz and /metrics,
+ * with its body fully read
  * and within limits, to one application function, and sends what that
  * function fills in. Every response, refusals included, carries the
  * security headers; API responses carry Cache-Control: no-store, and the
@@ -16,6 +17,7 @@
 #define NMT_HTTP_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct MHD_Connection;
 
@@ -24,8 +26,12 @@ struct http_request {
 	const char *path;   /* URL path, no query string */
 	const char *body;   /* NUL-terminated; "" when none */
 	size_t      body_len;
-	const char *client; /* peer address, e.g. "127.0.0.1" */
-	int         tls;    /* served over TLS (or a trusted proxy said so) */
+	const char *client;   /* peer address, e.g. "127.0.0.1" */
+	int         tls;      /* served over TLS (or a trusted proxy said so) */
+	int         loopback; /* the TCP peer is a loopback address */
+	const char *id;       /* the request's id: 16 hex digits, random */
+	/* when the server first saw the request: CLOCK_MONOTONIC, µs */
+	uint64_t               started_us;
 	struct MHD_Connection *conn;
 	void                  *state; /* http_defer's, on the call it wakes */
 	/* ... and its state_free, which tells what kind of state it is */

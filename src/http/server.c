@@ -7,9 +7,9 @@
  * limits, so MHD never answers on its own. A request the gate refused
  * arrives as the gate's own request (GATE_FIELD) and is answered here,
  * before anything else, with the reason's status. A request under /api/
- * or equal to /healthz ("API") has its body accumulated (within max_body,
- * which the gate enforces) and the complete request goes to the
- * application function once. Every other path is a static file
+ * or to /healthz, /readyz or /metrics ("API") has its body accumulated
+ * (within max_body, which the gate enforces) and the complete request
+ * goes to the application function once. Every other path is a static file
  * (static.c), answered without reading a body. Every response leaves
  * through queue_response(), which adds the security headers, so no path
  * can forget them.
@@ -51,10 +51,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "http/internal.h"
@@ -120,6 +123,9 @@ struct req {
 	int               too_large; /* body over max_body: dropped, then 413 */
 	enum area         area;
 	int               tls;
+	int               loopback;   /* the TCP peer's address is loopback */
+	uint64_t          started_us; /* CLOCK_MONOTONIC at first sight, µs */
+	char              id[17];     /* random, hex: the logs' request id */
 	char             *body;
 	size_t            len;
 	size_t            cap;
@@ -184,7 +190,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 		pthread_mutex_unlock(&srv->log_mtx);
 		return;
 	}
-	fprintf(stderr, "nmtd: http: %s\n", msg);
+	log_warn("http: %s", msg);
 }
 
 /* Adds a header that must be there; failure means a bug or no memory. */
@@ -266,15 +272,13 @@ app_response(struct http_response *res, unsigned *status)
 	int                  i;
 
 	if (res->status < 200 || res->status > 599) {
-		fprintf(stderr, "nmtd: http: application answered status %d\n",
-		    res->status);
+		log_error("http: application answered status %d", res->status);
 		goto fail;
 	}
 	for (i = 0; i < res->nheaders; i++)
 		if (!valid_header(res->header_names[i],
 		        res->header_values[i])) {
-			fputs("nmtd: http: application header refused\n",
-			    stderr);
+			log_error("http: application header refused");
 			goto fail;
 		}
 	if (res->body == NULL || res->body_len == 0) {
@@ -304,7 +308,7 @@ app_response(struct http_response *res, unsigned *status)
 	*status = (unsigned)res->status;
 	return r;
 refused:
-	fputs("nmtd: http: MHD refused an application header\n", stderr);
+	log_error("http: MHD refused an application header");
 	MHD_destroy_response(r);
 fail:
 	http_response_clear(res);
@@ -336,7 +340,8 @@ refuse(struct MHD_Connection *conn, struct req *rq, unsigned status,
 static int
 is_api_path(const char *url)
 {
-	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
+	    strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
 }
 
 /*
@@ -522,6 +527,9 @@ again:
 	hreq.body_len = rq->len;
 	hreq.client = rq->client;
 	hreq.tls = rq->tls;
+	hreq.loopback = rq->loopback;
+	hreq.id = rq->id;
+	hreq.started_us = rq->started_us;
 	hreq.conn = conn;
 	hreq.state = rq->state;
 	hreq.state_free = rq->state_free;
@@ -541,6 +549,22 @@ again:
 	return queue_response(conn, rq, status, r);
 }
 
+/* The request's start (monotonic) and its random id, for metrics and logs. */
+static void
+request_stamp(struct req *rq)
+{
+	struct timespec ts;
+	unsigned char   b[8];
+	size_t          i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rq->started_us = (uint64_t)ts.tv_sec * 1000000u +
+	    (uint64_t)ts.tv_nsec / 1000u;
+	randombytes_buf(b, sizeof(b));
+	for (i = 0; i < sizeof(b); i++)
+		snprintf(rq->id + 2 * i, 3, "%02x", b[i]);
+}
+
 static enum MHD_Result
 first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
     const char *url, const char *method, const char *version)
@@ -553,7 +577,9 @@ first_call(struct http_server *srv, struct MHD_Connection *conn, struct req *rq,
 
 	rq->started = 1;
 	rq->area = is_api_path(url) ? AREA_API : AREA_STATIC;
+	request_stamp(rq);
 	loopback = client_address(conn, rq);
+	rq->loopback = loopback;
 	xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
 	rq->tls = loopback && xfp != NULL && strcasecmp(xfp, "https") == 0;

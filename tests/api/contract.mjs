@@ -4,7 +4,7 @@
 // harness.mjs calls checkResponse() from api(), rawRequest() and rawSocketRequest(), so no test
 // has to ask for it. The rules, in order:
 //
-//  1. Only the API area is checked: paths under /api/ and /healthz (the paths nmtd answers with
+//  1. Only the API area is checked: paths under /api/, /healthz, /readyz and /metrics (the paths nmtd answers with
 //     its API pipeline). Anything else is the web UI (static files) and is left alone. A request
 //     that got no HTTP answer (a closed connection) has nothing to check.
 //  2. The path (without its query) is matched against the document's path templates; a
@@ -165,7 +165,7 @@ export function matchPath(p) {
 
 export function isApiPath(p) {
   const pathOnly = String(p).split('?')[0];
-  return pathOnly.startsWith('/api/') || pathOnly === '/healthz';
+  return pathOnly.startsWith('/api/') || ['/healthz', '/readyz', '/metrics'].includes(pathOnly);
 }
 
 // ---------------------------------------------------------------------------

@@ -90,6 +90,9 @@ test('every endpoint answers with the API security headers, with and without TLS
   const q = (await api(srv, 'POST', '/api/v1/consultations', { auth: U.nmt, body: kons })).json;
   const calls = {
     'GET /healthz': () => api(srv, 'GET', '/healthz'),
+    // operations (issue 14): readiness and the metrics (a direct loopback client)
+    'GET /readyz': () => api(srv, 'GET', '/readyz'),
+    'GET /metrics': () => api(srv, 'GET', '/metrics'),
     'GET /api/v1/organizations': () => api(srv, 'GET', '/api/v1/organizations', { auth: U.pol }),
     'GET /api/v1/regions': () => api(srv, 'GET', '/api/v1/regions', { auth: U.pol }),
     'GET /api/v1/counties': () => api(srv, 'GET', '/api/v1/counties', { auth: U.pol }),

@@ -4,7 +4,9 @@
  * audit_writer_submit() calls back), entries
  * of concurrent threads all land in one intact chain, and an entry the
  * database refuses is reported (waited) or retried until written
- * (unwaited). SQLite in a temporary directory.
+ * (unwaited). The lag the metrics and /readyz read (entries waiting, the
+ * oldest one's age) and the batch counters. SQLite in a temporary
+ * directory.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "api/audit_writer.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "db/store.h"
@@ -297,6 +300,50 @@ test_offer(void **state)
 	audit_writer_stop(w);
 }
 
+/*
+ * An entry the database refuses waits, and the lag says so: one entry,
+ * older than the failed batch it was in; then none once it is written,
+ * with the failed and the committed batch counted.
+ */
+static void
+test_lag(void **state)
+{
+	struct tstate       *t = *state;
+	struct audit_writer *w = audit_writer_start(t->url, key);
+	struct audit_entry   a;
+	uint64_t             cum[METRICS_MAX_BUCKETS + 1], sum, before;
+	uint64_t failures = metrics_get(METRIC_AUDIT_BATCH_FAILURES);
+	size_t   n;
+	double   age;
+
+	audit_writer_lag(w, &n, &age);
+	assert_int_equal(n, 0);
+	assert_true(age == 0);
+	metrics_histogram_read(&metrics_audit_batch, cum, &sum);
+	before = cum[metrics_audit_batch.nbounds];
+	assert_int_equal(db_exec(t->db,
+	                     "CREATE TRIGGER refuse BEFORE INSERT ON audit "
+	                     "BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+	    NMT_OK);
+	entry(&a, "prober", "person.denied");
+	audit_writer_push(w, &a);
+	entry(&a, "reader", "case.read");
+	/* Returns once the batch holding both failed. */
+	assert_int_equal(audit_writer_commit(w, &a), -1);
+	audit_writer_lag(w, &n, &age);
+	assert_int_equal(n, 1); /* the unwaited one, kept */
+	assert_true(age > 0);
+	assert_true(metrics_get(METRIC_AUDIT_BATCH_FAILURES) > failures);
+	assert_int_equal(db_exec(t->db, "DROP TRIGGER refuse"), NMT_OK);
+	assert_int_equal(audit_writer_flush(w), 0);
+	audit_writer_lag(w, &n, &age);
+	assert_int_equal(n, 0);
+	assert_true(age == 0);
+	metrics_histogram_read(&metrics_audit_batch, cum, &sum);
+	assert_int_equal(cum[metrics_audit_batch.nbounds], before + 1);
+	audit_writer_stop(w);
+}
+
 int
 main(void)
 {
@@ -310,6 +357,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_offer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_submit_tells, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_lag, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
