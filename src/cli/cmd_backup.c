@@ -87,8 +87,9 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	    &manifest, err, sizeof(err));
 	keys_free(&cli->keys);
 	if (rc == 1) {
-		fprintf(stderr, "nmtctl: restore refused: %s; nothing was "
-		                "written\n",
+		fprintf(stderr,
+		    "nmtctl: restore refused: %s; nothing was "
+		    "written\n",
 		    err);
 		return 1;
 	}

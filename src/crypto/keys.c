@@ -33,11 +33,11 @@
 #include "crypto/secret_file.h"
 #include "crypto/sodium_once.h"
 
-#define KEY_HEX_LEN  (KEY_BYTES * 2)
-#define KEY_FILE_LEN (KEY_HEX_LEN + 1)
-#define KEY_FILE_MAX 1024 /* a version 2 file is far shorter */
-#define KEY_CONTEXT  "NMTKEYS1"
-#define KEY_HEADER   "nmt-keys 2\n"
+#define KEY_HEX_LEN        (KEY_BYTES * 2)
+#define KEY_FILE_LEN       (KEY_HEX_LEN + 1)
+#define KEY_FILE_MAX       1024 /* a version 2 file is far shorter */
+#define KEY_CONTEXT        "NMTKEYS1"
+#define KEY_HEADER         "nmt-keys 2\n"
 #define KEY_BACKUP_CONTEXT "NMTBACK1"
 
 /* A key file's contents, in sodium_malloc'd memory. */

@@ -76,8 +76,9 @@ schema_latest(enum db_kind kind)
 
 	list = kind == DB_PG ? embed_migrations_pg : embed_migrations_sqlite;
 	for (f = list; f->name != NULL; f++)
-		v = strtoll(f->name, NULL, 10) > v ? strtoll(f->name, NULL, 10) :
-		                                     v;
+		v = strtoll(f->name, NULL, 10) > v ?
+		    strtoll(f->name, NULL, 10) :
+		    v;
 	return v;
 }
 
@@ -145,8 +146,8 @@ schema_version(struct db *db)
 	struct db_result *r = NULL;
 	long long         v = -1;
 
-	if (db_query(db, "SELECT max(version) FROM schema_migrations", NULL,
-	        0, &r) == NMT_OK &&
+	if (db_query(db, "SELECT max(version) FROM schema_migrations", NULL, 0,
+	        &r) == NMT_OK &&
 	    db_rows(r) == 1)
 		v = db_int(r, 0, 0);
 	db_result_free(r);
@@ -319,8 +320,10 @@ child_wait(pid_t pid, const char *name, char *err, size_t errlen)
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		snprintf(err, errlen, "cannot run %s (is postgresql-client "
-		    "installed?)", name);
+		snprintf(err, errlen,
+		    "cannot run %s (is postgresql-client "
+		    "installed?)",
+		    name);
 	else
 		snprintf(err, errlen, "%s failed (exit %d)", name,
 		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
@@ -361,11 +364,11 @@ static int
 pg_dump_into(const char *url, const char *snap, struct backup_writer *w,
     char *err, size_t errlen)
 {
-	char  *opt = xasprintf("--snapshot=%s", snap), **env, *passfile;
+	char       *opt = xasprintf("--snapshot=%s", snap), **env, *passfile;
 	const char *argv[] = { "pg_dump", "--format=plain", "--no-owner",
-		 "--no-privileges", opt, NULL };
-	pid_t  pid;
-	int    fd, rc;
+		"--no-privileges", opt, NULL };
+	pid_t       pid;
+	int         fd, rc;
 
 	if (pg_env_prepare(url, &env, &passfile, err, errlen) != 0) {
 		free(opt);
@@ -400,8 +403,9 @@ backup_pg(const char *url, const struct keyring *keys, const char *path,
 	if ((db = db_open(url, err, errlen)) == NULL)
 		return -1;
 	if (db_begin(db) != NMT_OK ||
-	    db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
-	                "READ ONLY") != NMT_OK ||
+	    db_exec(db,
+	        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
+	        "READ ONLY") != NMT_OK ||
 	    db_query(db, "SELECT pg_export_snapshot()", NULL, 0, &r) !=
 	        NMT_OK) {
 		snprintf(err, errlen, "cannot take a snapshot: %s",
@@ -413,8 +417,8 @@ backup_pg(const char *url, const struct keyring *keys, const char *path,
 	*manifest_r = manifest_text(m);
 	w = backup_writer_open(path, force, keys->backup, *manifest_r, err,
 	    errlen);
-	if (w != NULL && pg_dump_into(url, db_text(r, 0, 0), w, err,
-	                     errlen) == 0) {
+	if (w != NULL &&
+	    pg_dump_into(url, db_text(r, 0, 0), w, err, errlen) == 0) {
 		rc = backup_writer_finish(w, err, errlen);
 		w = NULL;
 	}
@@ -450,13 +454,14 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 	rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s, 5000);
-		rc = sqlite3_exec(s, "BEGIN; SELECT count(*) FROM sqlite_master",
-		    NULL, NULL, NULL);
+		rc = sqlite3_exec(s,
+		    "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL,
+		    NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open_v2(copy, &d, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK || (b = sqlite3_backup_init(d, "main", s,
-	                            "main")) == NULL) {
+	if (rc != SQLITE_OK ||
+	    (b = sqlite3_backup_init(d, "main", s, "main")) == NULL) {
 		snprintf(err, errlen, "cannot start the copy of %s: %s", src,
 		    sqlite3_errmsg(d != NULL ? d : s));
 		sqlite3_close(d);
@@ -466,8 +471,8 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 	do {
 		rc = sqlite3_backup_step(b, STEP_PAGES);
 		p.total = (uint64_t)sqlite3_backup_pagecount(b) * 4096;
-		progress_tick(&p, p.total - (uint64_t)sqlite3_backup_remaining(
-		                                b) * 4096);
+		progress_tick(&p,
+		    p.total - (uint64_t)sqlite3_backup_remaining(b) * 4096);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -483,8 +488,8 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 
 /* Seals the file at copy into w. */
 static int
-seal_file(const char *copy, struct backup_writer *w, FILE *progress,
-    char *err, size_t errlen)
+seal_file(const char *copy, struct backup_writer *w, FILE *progress, char *err,
+    size_t errlen)
 {
 	struct progress p = { progress, "backup: sealing", 0, 0 };
 	char           *buf;
@@ -554,13 +559,12 @@ backup_sqlite(const char *url, const struct keyring *keys, const char *path,
 	struct backup_writer *w = NULL;
 	const char           *src = sqlite_file(url);
 	json_t               *m = NULL;
-	char                 *copy = xasprintf("%s.backup-%ld", src,
-                        (long)getpid());
-	int                   fd, rc = -1;
+	char *copy = xasprintf("%s.backup-%ld", src, (long)getpid());
+	int   fd, rc = -1;
 
 	unlink_sqlite(copy);
-	if ((fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	         0600)) < 0) {
+	if ((fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0) {
 		snprintf(err, errlen, "cannot create %s: %s", copy,
 		    strerror(errno));
 		free(copy);
@@ -571,8 +575,8 @@ backup_sqlite(const char *url, const struct keyring *keys, const char *path,
 	    (m = sqlite_manifest(copy, keys, err, errlen)) == NULL)
 		goto out;
 	*manifest_r = manifest_text(m);
-	if ((w = backup_writer_open(path, force, keys->backup, *manifest_r,
-	         err, errlen)) == NULL ||
+	if ((w = backup_writer_open(path, force, keys->backup, *manifest_r, err,
+	         errlen)) == NULL ||
 	    seal_file(copy, w, progress, err, errlen) != 0)
 		goto out;
 	rc = backup_writer_finish(w, err, errlen);
@@ -666,10 +670,11 @@ target_empty(const char *url, char *err, size_t errlen)
 		n = db_int(r, 0, 0) == 2 ? -2 : 0;
 	db_result_free(r);
 	r = NULL;
-	if (n == -2 && db_query(db,
-	                   "SELECT (SELECT count(*) FROM app_user) + "
-	                   "(SELECT count(*) FROM nmt_case)",
-	                   NULL, 0, &r) == NMT_OK)
+	if (n == -2 &&
+	    db_query(db,
+	        "SELECT (SELECT count(*) FROM app_user) + "
+	        "(SELECT count(*) FROM nmt_case)",
+	        NULL, 0, &r) == NMT_OK)
 		n = db_int(r, 0, 0);
 	db_result_free(r);
 	db_close(db);
@@ -715,8 +720,9 @@ read_all(const char *path, const struct keyring *keys, json_t **manifest_r,
 	p.total = sink != NULL ? backup_reader_size(r) : 0;
 	while ((rc = backup_reader_next(r, &buf, &len, err, errlen)) == 1) {
 		if (sink != NULL && sink(arg, buf, len) != 0) {
-			snprintf(err, errlen, "cannot write the restored data: "
-			                      "%s",
+			snprintf(err, errlen,
+			    "cannot write the restored data: "
+			    "%s",
 			    strerror(errno));
 			rc = -1;
 			break;
@@ -729,8 +735,8 @@ read_all(const char *path, const struct keyring *keys, json_t **manifest_r,
 
 /* Row counts and the audit chain of the restored db against m. */
 static int
-restored_check(struct db *db, const struct keyring *keys, json_t *m,
-    char *err, size_t errlen)
+restored_check(struct db *db, const struct keyring *keys, json_t *m, char *err,
+    size_t errlen)
 {
 	struct audit_verdict v;
 	struct audit_anchor  a;
@@ -784,10 +790,9 @@ sink_fd(void *arg, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-static const char pg_prologue[] =
-    "SET client_min_messages = warning;\n"
-    "DROP SCHEMA IF EXISTS public CASCADE;\n"
-    "CREATE SCHEMA public;\n";
+static const char pg_prologue[] = "SET client_min_messages = warning;\n"
+                                  "DROP SCHEMA IF EXISTS public CASCADE;\n"
+                                  "CREATE SCHEMA public;\n";
 
 /* psql in one transaction, fed the prologue and the dump. */
 static int
@@ -796,9 +801,9 @@ psql_restore(const char *url, const char *path, const struct keyring *keys,
 {
 	const char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
 		"--single-transaction", "-f", "-", NULL };
-	char **env, *passfile;
-	pid_t  pid;
-	int    fd, rc;
+	char      **env, *passfile;
+	pid_t       pid;
+	int         fd, rc;
 	void (*old)(int);
 
 	if (pg_env_prepare(url, &env, &passfile, err, errlen) != 0)
@@ -814,7 +819,8 @@ psql_restore(const char *url, const char *path, const struct keyring *keys,
 			rc = read_all(path, keys, NULL, sink_fd, &fd, progress,
 			    err, errlen);
 		if (rc != 0)
-			kill(pid, SIGKILL); /* before its input ends: no commit */
+			kill(pid,
+			    SIGKILL); /* before its input ends: no commit */
 		close(fd);
 		if (child_wait(pid, "psql", err, errlen) != 0 && rc == 0) {
 			rc = -1;
@@ -934,8 +940,9 @@ db_restore(const char *url, const struct keyring *keys, const char *path,
 	int          rc;
 
 	*manifest_r = NULL;
-	if (kind != DB_PG && (strncmp(sqlite_file(url), "file:", 5) == 0 ||
-	                         strcmp(sqlite_file(url), ":memory:") == 0)) {
+	if (kind != DB_PG &&
+	    (strncmp(sqlite_file(url), "file:", 5) == 0 ||
+	        strcmp(sqlite_file(url), ":memory:") == 0)) {
 		snprintf(err, errlen, "restore needs a database file path");
 		return 1;
 	}

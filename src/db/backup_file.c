@@ -44,26 +44,25 @@
 #define PREFIX_LEN      (BACKUP_LINE_LEN + SS_HEADER)
 
 struct backup_writer {
-	int                                        fd;
-	char                                      *path, *tmp;
+	int                                         fd;
+	char                                       *path, *tmp;
 	crypto_secretstream_xchacha20poly1305_state st;
-	unsigned char                              buf[BACKUP_CHUNK];
-	size_t                                     fill;
-	uint64_t                                   bytes;
+	unsigned char                               buf[BACKUP_CHUNK];
+	size_t                                      fill;
+	uint64_t                                    bytes;
 };
 
 struct backup_reader {
 	FILE                                       *f;
 	crypto_secretstream_xchacha20poly1305_state st;
 	unsigned char                               out[BACKUP_CHUNK];
-	unsigned char                               in[BACKUP_CHUNK + SS_ABYTES];
-	uint64_t                                    bytes, size, chunk;
-	int                                         done;
+	unsigned char in[BACKUP_CHUNK + SS_ABYTES];
+	uint64_t      bytes, size, chunk;
+	int           done;
 };
 
 static void
-seterr(char *err, size_t errlen, const char *fmt, const char *a,
-    const char *b)
+seterr(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, fmt, a, b);
@@ -115,12 +114,12 @@ static int
 put_chunk(struct backup_writer *w, const unsigned char *m, size_t len,
     const unsigned char *ad, size_t adlen, unsigned char tag)
 {
-	unsigned char      *c = xmalloc(len + SS_ABYTES + 4);
-	unsigned long long  clen;
-	int                 rc;
+	unsigned char     *c = xmalloc(len + SS_ABYTES + 4);
+	unsigned long long clen;
+	int                rc;
 
-	crypto_secretstream_xchacha20poly1305_push(&w->st, c + 4, &clen, m,
-	    len, ad, adlen, tag);
+	crypto_secretstream_xchacha20poly1305_push(&w->st, c + 4, &clen, m, len,
+	    ad, adlen, tag);
 	c[0] = (unsigned char)(clen >> 24);
 	c[1] = (unsigned char)(clen >> 16);
 	c[2] = (unsigned char)(clen >> 8);
@@ -156,8 +155,8 @@ backup_writer_open(const char *path, int force, const unsigned char *key,
 
 	crypto_ready();
 	if (!force && lstat(path, &st) == 0) {
-		seterr(err, errlen,
-		    "%s exists; give --force to replace it%s", path, "");
+		seterr(err, errlen, "%s exists; give --force to replace it%s",
+		    path, "");
 		return NULL;
 	}
 	if (strlen(manifest) > BACKUP_CHUNK) {
@@ -330,9 +329,8 @@ open_chunk(struct backup_reader *r, const unsigned char *ad, size_t adlen,
 
 /* Reads and checks the clear-text line and the stream header. */
 static int
-read_prefix(struct backup_reader *r, const char *path,
-    const unsigned char *key, unsigned char prefix[PREFIX_LEN], char *err,
-    size_t errlen)
+read_prefix(struct backup_reader *r, const char *path, const unsigned char *key,
+    unsigned char prefix[PREFIX_LEN], char *err, size_t errlen)
 {
 	char line[BACKUP_LINE_LEN + 1], ours[BACKUP_KEY_ID_HEX];
 

@@ -35,8 +35,7 @@ struct backup_writer;
  * in err) when path exists and force is 0.
  */
 struct backup_writer *backup_writer_open(const char *path, int force,
-    const unsigned char *key, const char *manifest, char *err,
-    size_t errlen);
+    const unsigned char *key, const char *manifest, char *err, size_t errlen);
 /* Appends len bytes of content. 0, or -1 with a message in err. */
 int backup_writer_put(struct backup_writer *w, const void *buf, size_t len,
     char *err, size_t errlen);
