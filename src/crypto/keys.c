@@ -33,12 +33,12 @@
 #include "crypto/secret_file.h"
 #include "crypto/sodium_once.h"
 
-#define KEY_HEX_LEN        (KEY_BYTES * 2)
-#define KEY_FILE_LEN       (KEY_HEX_LEN + 1)
-#define KEY_FILE_MAX       1024 /* a version 2 file is far shorter */
-#define KEY_CONTEXT        "NMTKEYS1"
-#define KEY_HEADER         "nmt-keys 2\n"
-#define KEY_BACKUP_CONTEXT "NMTBACK1"
+#define KEY_HEX_LEN  (KEY_BYTES * 2)
+#define KEY_FILE_LEN (KEY_HEX_LEN + 1)
+#define KEY_FILE_MAX 1024 /* a version 2 file is far shorter */
+#define KEY_CONTEXT  "NMTKEYS1"
+#define KEY_HEADER   "nmt-keys 2\n"
+#define KEY_BAK_CTX  "NMTBACK1" /* the backup key's context */
 
 /* A key file's contents, in sodium_malloc'd memory. */
 struct key_file {
@@ -166,7 +166,7 @@ derive_backup(const unsigned char *audit)
 	unsigned char *k = secure_alloc(KEY_BYTES);
 
 	if (crypto_kdf_derive_from_key(k, KEY_BYTES, (uint64_t)KEY_BACKUP,
-	        KEY_BACKUP_CONTEXT, audit) != 0) {
+	        KEY_BAK_CTX, audit) != 0) {
 		fputs("nmt: crypto_kdf_derive_from_key failed\n", stderr);
 		abort();
 	}
