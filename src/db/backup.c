@@ -333,13 +333,18 @@ child_wait(pid_t pid, const char *name, char *err, size_t errlen)
 /* ---------------------------------------------------------------- */
 /* backup */
 
-/* Copies everything readable from fd into the backup file. */
+/*
+ * Copies everything readable from fd into the backup file; progress
+ * every PROGRESS_MIN bytes (the size is not known before).
+ */
 static int
-pump_fd(int fd, struct backup_writer *w, char *err, size_t errlen)
+pump_fd(int fd, struct backup_writer *w, FILE *progress, char *err,
+    size_t errlen)
 {
-	char   *buf = xmalloc(COPY_BLOCK);
-	ssize_t n;
-	int     rc = 0;
+	char    *buf = xmalloc(COPY_BLOCK);
+	uint64_t next = PROGRESS_MIN;
+	ssize_t  n;
+	int      rc = 0;
 
 	while ((n = read(fd, buf, COPY_BLOCK)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -354,6 +359,12 @@ pump_fd(int fd, struct backup_writer *w, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+		if (progress != NULL && backup_writer_bytes(w) >= next) {
+			fprintf(progress, "backup: %llu MB dumped\n",
+			    (unsigned long long)(backup_writer_bytes(w) >> 20));
+			fflush(progress);
+			next += PROGRESS_MIN;
+		}
 	}
 	free(buf);
 	return rc;
@@ -362,7 +373,7 @@ pump_fd(int fd, struct backup_writer *w, char *err, size_t errlen)
 /* pg_dump of the snapshot snap into w. */
 static int
 pg_dump_into(const char *url, const char *snap, struct backup_writer *w,
-    char *err, size_t errlen)
+    FILE *progress, char *err, size_t errlen)
 {
 	char       *opt = xasprintf("--snapshot=%s", snap), **env, *passfile;
 	const char *argv[] = { "pg_dump", "--format=plain", "--no-owner",
@@ -380,7 +391,7 @@ pg_dump_into(const char *url, const char *snap, struct backup_writer *w,
 		    strerror(errno));
 		rc = -1;
 	} else {
-		rc = pump_fd(fd, w, err, errlen);
+		rc = pump_fd(fd, w, progress, err, errlen);
 		close(fd);
 		if (child_wait(pid, "pg_dump", err, errlen) != 0)
 			rc = -1;
@@ -392,7 +403,7 @@ pg_dump_into(const char *url, const char *snap, struct backup_writer *w,
 
 static int
 backup_pg(const char *url, const struct keyring *keys, const char *path,
-    int force, char **manifest_r, char *err, size_t errlen)
+    int force, FILE *progress, char **manifest_r, char *err, size_t errlen)
 {
 	struct backup_writer *w = NULL;
 	struct db_result     *r = NULL;
@@ -418,7 +429,8 @@ backup_pg(const char *url, const struct keyring *keys, const char *path,
 	w = backup_writer_open(path, force, keys->backup, *manifest_r, err,
 	    errlen);
 	if (w != NULL &&
-	    pg_dump_into(url, db_text(r, 0, 0), w, err, errlen) == 0) {
+	    pg_dump_into(url, db_text(r, 0, 0), w, progress, err, errlen) ==
+	        0) {
 		rc = backup_writer_finish(w, err, errlen);
 		w = NULL;
 	}
@@ -437,6 +449,20 @@ sqlite_file(const char *url)
 	return strncmp(url, "sqlite://", 9) == 0 ? url + 9 : url;
 }
 
+static uint64_t
+sqlite_page_size(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t      n = 4096;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /*
  * Copies the SQLite database src into the new file copy, in steps,
  * inside one read transaction of src so that the copy is one snapshot
@@ -449,6 +475,7 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 	struct progress p = { progress, "backup: copying", 0, 0 };
 	sqlite3_backup *b;
 	sqlite3        *s = NULL, *d = NULL;
+	uint64_t        page;
 	int             rc;
 
 	rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
@@ -468,11 +495,12 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 		sqlite3_close(s);
 		return -1;
 	}
+	page = sqlite_page_size(s);
 	do {
 		rc = sqlite3_backup_step(b, STEP_PAGES);
-		p.total = (uint64_t)sqlite3_backup_pagecount(b) * 4096;
+		p.total = (uint64_t)sqlite3_backup_pagecount(b) * page;
 		progress_tick(&p,
-		    p.total - (uint64_t)sqlite3_backup_remaining(b) * 4096);
+		    p.total - (uint64_t)sqlite3_backup_remaining(b) * page);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -603,7 +631,8 @@ db_backup(const char *url, const struct keyring *keys, const char *path,
 		return -1;
 	}
 	if (db_url_kind(url) == DB_PG)
-		rc = backup_pg(url, keys, path, force, manifest_r, err, errlen);
+		rc = backup_pg(url, keys, path, force, progress, manifest_r,
+		    err, errlen);
 	else
 		rc = backup_sqlite(url, keys, path, force, progress, manifest_r,
 		    err, errlen);
