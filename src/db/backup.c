@@ -847,13 +847,20 @@ psql_restore(const char *url, const char *path, const struct keyring *keys,
 		if (rc == 0)
 			rc = read_all(path, keys, NULL, sink_fd, &fd, progress,
 			    err, errlen);
+		/* Killed before its input ends, psql commits nothing. */
 		if (rc != 0)
-			kill(pid,
-			    SIGKILL); /* before its input ends: no commit */
+			kill(pid, SIGKILL);
 		close(fd);
-		if (child_wait(pid, "psql", err, errlen) != 0 && rc == 0) {
+		if (rc == 0 && child_wait(pid, "psql", err, errlen) != 0) {
+			/* Its messages may quote rows: not shown. */
+			strlcopy(err + strlen(err),
+			    "; it ran in one transaction, so nothing of it was "
+			    "kept (does the restoring role own the database's "
+			    "public schema?)",
+			    errlen - strlen(err));
 			rc = -1;
-		}
+		} else if (rc != 0)
+			(void)waitpid(pid, NULL, 0);
 	}
 	signal(SIGPIPE, old);
 	env_free(env, passfile);
