@@ -41,6 +41,9 @@ int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 /* performance (issue 13): the synthetic register (cmd_synthetic.c) */
 int cmd_seed_synthetic(struct cli *cli, int argc, char **argv);
+/* operations (issue 14): backup and restore (cmd_backup.c) */
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
 
 /* retention (issue 14): `nmtctl retention run` (cmd_retention.c) */
 int cmd_retention(struct cli *cli, int argc, char **argv);

@@ -108,6 +108,22 @@ static const struct command {
 	    "among them\n(--checkpoints, checked with the public keys), the "
 	    "chain verified first.\nEvery action is audited; a second run "
 	    "finds nothing. See\ndocs/OPERATIONS.md.\n" },
+	/* operations (issue 14): backup and restore */
+	{ "backup", cmd_backup, "backup FILE [--force]\n",
+	    "Writes a backup of the whole database to FILE while nmtd "
+	    "serves: one consistent\nsnapshot (SQLite's online backup, "
+	    "PostgreSQL's pg_dump), sealed with the key\nfile's backup key, "
+	    "with a manifest (versions, schema, row counts, audit\nhead, key "
+	    "id) that it prints on stdout. Written to FILE.tmp, synced and\n"
+	    "renamed; an existing FILE is replaced only with --force. "
+	    "Progress on stderr.\n" },
+	{ "restore", cmd_restore, "restore FILE\n",
+	    "Restores a backup into an empty database of the same kind (one "
+	    "without users\nor cases; stop nmtd first). Refuses, writing "
+	    "nothing, a damaged or truncated\nfile, one sealed with another "
+	    "key file, one of a newer schema and a target\nthat holds data. "
+	    "Afterwards the row counts equal the manifest's and the\naudit "
+	    "chain verifies to its head; prints the manifest.\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -38,6 +38,7 @@
 #define KEY_FILE_MAX 1024 /* a version 2 file is far shorter */
 #define KEY_CONTEXT  "NMTKEYS1"
 #define KEY_HEADER   "nmt-keys 2\n"
+#define KEY_BAK_CTX  "NMTBACK1" /* the backup key's context */
 
 /* A key file's contents, in sodium_malloc'd memory. */
 struct key_file {
@@ -151,6 +152,24 @@ copy_key(const unsigned char *src)
 
 	k = secure_alloc(KEY_BYTES);
 	memcpy(k, src, KEY_BYTES);
+	sodium_mprotect_readonly(k);
+	return k;
+}
+
+/*
+ * The backup key: from the audit key, which a rotation carries over, so
+ * that backups outlive rotations (keys.h).
+ */
+static unsigned char *
+derive_backup(const unsigned char *audit)
+{
+	unsigned char *k = secure_alloc(KEY_BYTES);
+
+	if (crypto_kdf_derive_from_key(k, KEY_BYTES, (uint64_t)KEY_BACKUP,
+	        KEY_BAK_CTX, audit) != 0) {
+		fputs("nmt: crypto_kdf_derive_from_key failed\n", stderr);
+		abort();
+	}
 	sodium_mprotect_readonly(k);
 	return k;
 }
@@ -644,6 +663,7 @@ keys_load(const char *path, int create, struct keyring *ring, char *err,
 	ring->totp = seal_keys_new(path, KEY_TOTP, kf, &st);
 	ring->token = copy_key(kf->token);
 	ring->audit = copy_key(kf->audit);
+	ring->backup = derive_backup(kf->audit);
 	kf_free(kf);
 	return 0;
 }
@@ -658,6 +678,7 @@ keys_free(struct keyring *ring)
 	/* sodium_free makes the pages writable, zeroes and unmaps them. */
 	sodium_free(ring->token);
 	sodium_free(ring->audit);
+	sodium_free(ring->backup);
 	memset(ring, 0, sizeof(*ring));
 }
 

@@ -23,6 +23,11 @@
  *     first master key, since sessions, API tokens and the audit chain
  *     are keyed hashes that cannot be recomputed.
  *
+ * The backup subkey is derived from the audit key (crypto_kdf, context
+ * "NMTBACK1"), so it stays the same through key rotations: a backup
+ * opens with any later key file of the same installation, and with no
+ * other installation's.
+ *
  * A sealed value names the master key id it is sealed under, so during a
  * rotation values under either key open. The sealing keys of a loaded
  * ring follow the file: sealing checks whether the file changed (and
@@ -44,6 +49,7 @@ enum key_purpose {
 	KEY_TOTP = 2,     /* sealing of users' TOTP secrets */
 	KEY_TOKEN = 3,    /* keyed hashes of session and API tokens */
 	KEY_AUDIT = 4,    /* the audit chain's keyed hash */
+	KEY_BACKUP = 5,   /* sealing of backup files (db/backup_file.c) */
 };
 
 /* The sealing subkeys of one purpose under every master key in a file. */
@@ -54,6 +60,7 @@ struct keyring {
 	struct seal_keys *totp;
 	unsigned char    *token; /* each KEY_BYTES, sodium_malloc'd */
 	unsigned char    *audit;
+	unsigned char    *backup; /* from the audit key: see above */
 };
 
 /*
