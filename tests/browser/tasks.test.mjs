@@ -132,8 +132,19 @@ test('the coordinator sees the task accepted and its notification', async () => 
 });
 
 test('"Lägg till föreslagna" adds the suggested organizations to the team', async () => {
+	// While the suggestions are on their way there is nothing to add: no button to press.
+	let release;
+	const held = new Promise((r) => { release = r; });
+	let asked;
+	const asking = new Promise((r) => { asked = r; });
+	await page.route('**/team/suggestions', async (route) => { asked(); await held; await route.continue(); });
 	await page.click('#suggest-show');
+	await asking;
+	await page.locator('#suggest-panel').waitFor();
+	assert.equal(await page.locator('#suggest-add').isVisible(), false, 'no "add" before the suggestions are read');
+	release();
 	await page.locator('#suggest-add').waitFor();
+	await page.unroute('**/team/suggestions');
 	await page.selectOption('#suggest-access', 'pseudonymous');
 	await page.click('#suggest-add');
 	await page.locator('#suggest-empty').waitFor();

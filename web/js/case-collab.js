@@ -40,7 +40,8 @@ export function collabSections(ctx, { getCase, orgs, refresh }) {
 		type: 'button', class: 'btn btn-primary', id: 'suggest-add',
 		on: { click: () => addSuggested() },
 	}, t('suggest.addAll'));
-	const sTools = h('div', { class: 'suggest-tools' }, sAccess.wrap, addAll);
+	// Hidden until the suggestions are read: before, there is nothing to add.
+	const sTools = h('div', { class: 'suggest-tools', hidden: true }, sAccess.wrap, addAll);
 	let suggestions = [];
 
 	function paintSuggestions() {
@@ -141,6 +142,7 @@ export function collabSections(ctx, { getCase, orgs, refresh }) {
 
 	async function loadSuggestions() {
 		sMsg.replaceChildren();
+		sTools.hidden = true;
 		loadedFor = basis();
 		try {
 			const r = await api.teamSuggestions(getCase().id);
