@@ -1,0 +1,52 @@
+// Retention (gallring, docs/OPERATIONS.md "Retention (gallring)"): anonymising a closed case
+// removes every free text written about its persons, also the ones kept outside the case's
+// own rows: the note of a logged first meeting (POST /persons/{id}/first-contact).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createDatabase, setDatabaseClock, ctlFor, startServer, addUserWithToken, api, assertStatus,
+  createCase, createPerson, listAll, swedishDate,
+} from './harness.mjs';
+
+const T0 = '2027-03-10T10:00:00Z';
+const DAY = 86400;
+const NOTE = 'Träffades vid blåklockshaget';
+const CHECKS = ['introduced_self_and_mission', 'explained_can_and_cannot', 'interpreter_outside_network',
+  'safety_discussed', 'own_questions_answered'];
+
+let db;
+let srv;
+const U = {};
+
+before(async () => {
+  db = await createDatabase();
+  setDatabaseClock(db, T0);
+  const init = await ctlFor(db, ['init']);
+  assert.equal(init.code, 0, init.stderr);
+  srv = await startServer({ db, init: false });
+  U.pol = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+});
+
+after(async () => { await srv?.stop(); await db?.drop(); });
+
+test('a first meeting\'s note goes with its case', async () => {
+  const c = await createCase(srv, U.pol, { county: '12' });
+  const p = await createPerson(srv, U.pol, c.id);
+  assertStatus(await api(srv, 'POST', `/api/v1/persons/${p.id}/first-contact`, { auth: U.pol, body: {
+    date: swedishDate(srv.now()), checklist: Object.fromEntries(CHECKS.map((k) => [k, true])), note: NOTE,
+  } }), 201, 'first contact');
+  const cur = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: U.pol });
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${c.id}`, { auth: U.pol, ifMatch: `"${cur.json.version}"`,
+    body: { status: 'closed', closing_reason: 'support_completed' } }), 200, 'close');
+
+  srv.advanceClock((5 * 366 + 2) * DAY);
+  const run = await ctlFor(db, ['retention', 'run']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^done: 1 cases anonymised/m);
+
+  const list = await listAll(srv, `/api/v1/persons/${p.id}/first-contact`, { auth: U.pol, cursorOptional: true });
+  assert.equal(list.length, 1, 'the meeting itself is kept');
+  assert.ok(!JSON.stringify(list).includes('blåklockshaget'), JSON.stringify(list));
+  const dump = db.kind === 'sqlite' ? await db.exec('.dump') : (await db.dump()).toString('utf8');
+  assert.ok(!dump.includes('blåklockshaget'), 'no row holds the note');
+});
