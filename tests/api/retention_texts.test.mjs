@@ -1,10 +1,11 @@
 // Retention (gallring, docs/OPERATIONS.md "Retention (gallring)"): anonymising a closed case
 // removes every free text written about its persons, also the ones kept outside the case's
-// own rows: the note of a logged first meeting (POST /persons/{id}/first-contact).
+// own rows: the note of a logged first meeting (POST /persons/{id}/first-contact); and nothing new
+// is written to it afterwards: no break-the-glass grant, whose reason would outlive the run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDatabase, setDatabaseClock, ctlFor, startServer, addUserWithToken, api, assertStatus,
+  createDatabase, setDatabaseClock, ctlFor, startServer, addUserWithToken, api, assertStatus, assertProblem,
   createCase, createPerson, listAll, swedishDate,
 } from './harness.mjs';
 
@@ -49,4 +50,29 @@ test('a first meeting\'s note goes with its case', async () => {
   assert.ok(!JSON.stringify(list).includes('blåklockshaget'), JSON.stringify(list));
   const dump = db.kind === 'sqlite' ? await db.exec('.dump') : (await db.dump()).toString('utf8');
   assert.ok(!dump.includes('blåklockshaget'), 'no row holds the note');
+});
+
+test('an anonymised case takes no new break-the-glass reason: there is no identity left to open', async () => {
+  U.rksyd ??= await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
+  U.auditor ??= await addUserWithToken(srv, { org: 'NMT', role: 'auditor' });
+  const c = await createCase(srv, U.pol, { county: '12' });
+  const p = await createPerson(srv, U.pol, c.id,
+    { protected_identity: 'protected_address', identity: { full_name: 'Vendela Vallmosdotter' } });
+  const cur = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: U.pol });
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${c.id}`, { auth: U.pol, ifMatch: `"${cur.json.version}"`,
+    body: { status: 'closed', closing_reason: 'support_completed' } }), 200, 'close');
+  srv.advanceClock((5 * 366 + 2) * DAY);
+  const run = await ctlFor(db, ['retention', 'run']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^done: 1 cases anonymised/m);
+
+  const r = await api(srv, 'POST', `/api/v1/persons/${p.id}/break-glass`, { auth: U.rksyd,
+    body: { category: 'danger_to_life_or_health', reason: 'Gäller Vendelas syster Klara Vallmosdotter i Ystad.' } });
+  assertProblem(r, 409, 'break the glass on an anonymised person');
+  assert.ok(!r.text.includes('Vallmosdotter'));
+  const person = await api(srv, 'GET', `/api/v1/persons/${p.id}`, { auth: U.rksyd });
+  assertStatus(person, 200);
+  assert.ok(!person.json.allowed.includes('break_glass'), 'not offered either');
+  const dump = db.kind === 'sqlite' ? await db.exec('.dump') : (await db.dump()).toString('utf8');
+  assert.ok(!dump.includes('Vallmosdotter'), 'no row holds a name written after the run');
 });
