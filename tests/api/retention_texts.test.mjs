@@ -76,3 +76,28 @@ test('an anonymised case takes no new break-the-glass reason: there is no identi
   const dump = db.kind === 'sqlite' ? await db.exec('.dump') : (await db.dump()).toString('utf8');
   assert.ok(!dump.includes('Vallmosdotter'), 'no row holds a name written after the run');
 });
+
+test('on SQLite an ended operation\'s removed place and notes leave the file at once, nmtd still running', async (t) => {
+  if (db.kind !== 'sqlite') return t.skip('SQLite only: the file\'s bytes');
+  U.rksyd ??= await addUserWithToken(srv, { org: 'RK-SYD', role: 'coordinator', region: 'syd' });
+  const today = swedishDate(srv.now());
+  const r = await api(srv, 'POST', '/api/v1/operations', { auth: U.rksyd, body: {
+    kind: 'operational', title: 'Insats', purpose: 'Hitta och stödja utsatta.', region: 'syd', counties: ['12'],
+    place: 'Vid kvarnbäcksgläntan', starts_on: today, ends_on: today, lead: 'POLISEN-SYD',
+    exploitation: ['forced_labour'] } });
+  assertStatus(r, 201, 'operation');
+  const p = `/api/v1/operations/${r.json.id}`;
+  for (const body of [{ notes: 'Om kvarnbäcksnoteringen.' }, { status: 'active' },
+    { status: 'completed', outcome: { persons_met: 1, after_action: 'Om kvarnbäcksberättelsen.' } }]) {
+    const cur = await api(srv, 'GET', p, { auth: U.rksyd });
+    assertStatus(await api(srv, 'PATCH', p, { auth: U.rksyd, ifMatch: `"${cur.json.version}"`, body }), 200);
+  }
+  // Written into the file itself, as nmtd's own checkpoints do in time.
+  await db.exec('PRAGMA wal_checkpoint(TRUNCATE);');
+  assert.ok((await db.dump()).includes(Buffer.from('kvarnbäcks')), 'the texts are in the file before');
+  srv.advanceClock((5 * 366 + 2) * DAY);
+  const run = await ctlFor(db, ['retention', 'run']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^done: 0 cases anonymised, 0 consultations anonymised, 1 operations anonymised/m);
+  assert.ok(!(await db.dump()).includes(Buffer.from('kvarnbäcks')), 'no removed text left in the file or its WAL');
+});
