@@ -27,7 +27,11 @@
 static enum nmt_err
 conflict(struct ctx *c, enum action action)
 {
-	if (action == ACT_BREAK_GLASS)
+	if (action == ACT_BREAK_GLASS && c->facts.anonymised)
+		reply_problem(c, 409,
+		    "Ärendet är gallrat; det finns ingen identitet att "
+		    "öppna.");
+	else if (action == ACT_BREAK_GLASS)
 		reply_problem(c, 409,
 		    "Du har redan nödåtkomst till identiteten; den gäller "
 		    "till sin sluttid.");

@@ -322,7 +322,7 @@ report(struct cli *cli, const struct run_opts *o, struct cps *c,
 static int
 apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 {
-	long long n[RETENTION_KINDS] = { 0 };
+	long long n[RETENTION_KINDS] = { 0 }, changed;
 	int       rc = 0;
 
 	if (store_retention_secure(cli->db) != NMT_OK ||
@@ -336,8 +336,15 @@ apply(struct cli *cli, const struct run_opts *o, const struct cps *c)
 		      "is done stays done, run it again\n",
 		    stderr);
 		rc = 2;
-	} else if (n[RETENTION_CASE] + n[RETENTION_CONSULTATION] > 0 &&
-	    store_retention_purge(cli->db) != NMT_OK) {
+	}
+	/*
+	 * Every anonymised text (operations' too, and those of a run a
+	 * database error stopped: a second run finds them done) leaves the
+	 * SQLite file now.
+	 */
+	changed = n[RETENTION_CASE] + n[RETENTION_CONSULTATION] +
+	    n[RETENTION_OPERATION];
+	if (changed > 0 && store_retention_purge(cli->db) != NMT_OK) {
 		fputs("nmtctl: merging the word index failed; run retention "
 		      "again\n",
 		    stderr);

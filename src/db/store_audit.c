@@ -318,6 +318,27 @@ audit_base_read(struct db *db, struct audit_verdict *v,
 	return NMT_OK;
 }
 
+/*
+ * Is the entry (action, object) the retention prune that made base the
+ * chain's base? It is written, chained, in the prune's own transaction
+ * (cmd_retention.c), as object "audit:FIRST-BASE".
+ */
+static int
+prune_entry(const char *action, const char *object, long long base)
+{
+	char   want[32];
+	size_t n, w;
+
+	if (action == NULL || object == NULL ||
+	    strcmp(action, "retention.prune") != 0 ||
+	    strncmp(object, "audit:", 6) != 0)
+		return 0;
+	snprintf(want, sizeof(want), "-%lld", base);
+	n = strlen(object);
+	w = strlen(want);
+	return n > w && strcmp(object + n - w, want) == 0;
+}
+
 enum nmt_err
 store_audit_verify(struct db *db, const unsigned char *key,
     struct audit_verdict *v)
@@ -328,7 +349,7 @@ store_audit_verify(struct db *db, const unsigned char *key,
 	long long         expect = 1, seq;
 	size_t            next = 0;
 	enum nmt_err      e;
-	int               i, n;
+	int               i, n, pruned = 0;
 
 	v->count = v->bad_seq = 0;
 	v->reason = NULL;
@@ -388,6 +409,9 @@ store_audit_verify(struct db *db, const unsigned char *key,
 			}
 			if (check_anchors(v, &next, seq, hash) != 0)
 				goto out;
+			pruned |= v->base_seq > 0 &&
+			    prune_entry(db_text(r, i, 4), db_text(r, i, 5),
+			        v->base_seq);
 			memcpy(prev, hash, sizeof(prev));
 			expect++;
 			v->count++;
@@ -404,6 +428,10 @@ store_audit_verify(struct db *db, const unsigned char *key,
 		v->bad_anchor = &v->anchors[next];
 		v->reason = "the anchored entry is gone: entries removed at "
 		            "the end";
+	} else if (v->base_seq > 0 && !pruned) {
+		v->bad_seq = v->base_seq + 1;
+		v->reason = "no retention.prune entry records the chain's "
+		            "base: entries removed outside retention";
 	}
 out:
 	db_result_free(r);

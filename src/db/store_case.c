@@ -239,7 +239,9 @@ store_person_facts_sql(struct sql *b, const struct principal *p,
 	sql_param(b, DB_TEXT(now));
 	sql_add(b, "), ");
 	sql_team_access(b, p, "COALESCE(p.case_id, k.id)", now);
-	sql_add(b, " FROM (SELECT CAST(");
+	sql_add(b,
+	    ", CASE WHEN c.status = 'closed' AND c.anonymised_at >= "
+	    "c.closed_at THEN 1 ELSE 0 END FROM (SELECT CAST(");
 	sql_param(b, DB_TEXT(person_id));
 	sql_add(b,
 	    " AS TEXT) AS id) k LEFT JOIN person p ON p.id = k.id "
@@ -311,6 +313,7 @@ store_person_facts(struct db *db, const struct principal *p,
 		f->closed = case_closed(r, 0, 5);
 		copy_text(f->glass_until, sizeof(f->glass_until), r, 0, 6);
 		facts_team(r, 0, 7, f);
+		f->anonymised = db_int(r, 0, 8) == 1;
 	}
 	db_result_free(r);
 	sql_free(b);

@@ -469,7 +469,7 @@ person_rows(struct db *db, const char *case_id)
 	    case_id, 1);
 }
 
-/* Assessment and pathway notes, tasks, break-the-glass reasons. */
+/* Assessment, pathway and first-meeting notes, tasks, glass reasons. */
 static enum nmt_err
 case_texts(struct db *db, const char *case_id)
 {
@@ -477,6 +477,8 @@ case_texts(struct db *db, const char *case_id)
 		"UPDATE person_assessment SET note = NULL WHERE case_id = $1 "
 		"AND note IS NOT NULL",
 		"UPDATE pathway_event SET note = NULL WHERE case_id = $1 "
+		"AND note IS NOT NULL",
+		"UPDATE first_contact SET note = NULL WHERE case_id = $1 "
 		"AND note IS NOT NULL",
 		"UPDATE task SET title = $2, description = NULL, "
 		"reason = CASE WHEN reason IS NULL THEN NULL ELSE $2 END, "

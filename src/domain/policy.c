@@ -694,8 +694,12 @@ policy_conflict(enum action action, const struct facts *f)
 	case ACT_REOPEN:
 		return !f->closed;
 	case ACT_BREAK_GLASS:
-		/* One live grant at a time: it already opens the identity. */
-		return *f->glass_until != '\0';
+		/*
+		 * One live grant at a time: it already opens the identity;
+		 * and none where retention left no identity to open (its
+		 * reason would outlive the case's anonymisation).
+		 */
+		return *f->glass_until != '\0' || f->anonymised;
 	case ACT_CONVERT:
 		/* A consultation opens one case, and none once closed. */
 		return *f->consultation_case != '\0' ||

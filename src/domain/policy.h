@@ -111,6 +111,9 @@ struct facts {
 						   principal's live grant,
 						   "" for none */
 	int              closed;      /* case-bound kinds: the case is closed */
+	int              anonymised;  /* persons: the closed case was
+				       anonymised by retention since it
+				       was closed (no identity is left) */
 	int              owner_row;   /* team rows: the owner organization's
 				       own row, which never leaves the team */
 	char consultation_status[16]; /* consultations: new, in_progress, ... */
