@@ -18,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
 #include "crypto/chain.h"
 #include "crypto/sign.h"
+#include "db/db.h"
 #include "db/store.h"
 
 #define MAX_PUBLIC_KEYS 8
@@ -210,6 +212,50 @@ base_signed(const struct audit_verdict *v, const unsigned char *pubs,
 	return 0;
 }
 
+/*
+ * Test builds (-Dtest_clock=true) honour NMT_TEST_VERIFY_PAUSE=PATH: after
+ * the first batch of entries the walk creates PATH.paused and waits until
+ * PATH exists (at most a minute), so a test can change the log while a
+ * verify is half-way.
+ */
+static void
+test_pause_point(void)
+{
+#ifdef NMT_TEST_CLOCK
+	static int  paused;
+	const char *path = getenv("NMT_TEST_VERIFY_PAUSE");
+	char       *mark;
+	FILE       *f;
+	int         i;
+
+	if (path == NULL || paused++)
+		return;
+	mark = xasprintf("%s.paused", path);
+	if ((f = fopen(mark, "w")) != NULL)
+		fclose(f);
+	free(mark);
+	for (i = 0; i < 3000 && access(path, F_OK) != 0; i++)
+		usleep(20 * 1000);
+#endif
+}
+
+/* Progress of a long walk on stderr, in tenths, from 100 000 entries. */
+static void
+verify_progress(long long done, long long total, void *arg)
+{
+	int *shown = arg, tenth;
+
+	test_pause_point();
+	if (total < 100000)
+		return;
+	tenth = (int)(done * 10 / total);
+	if (tenth > *shown) {
+		*shown = tenth;
+		fprintf(stderr, "nmtctl: audit verify: %d%% (%lld entries)\n",
+		    tenth * 10, done);
+	}
+}
+
 static int
 audit_verify(struct cli *cli, int argc, char **argv)
 {
@@ -219,7 +265,7 @@ audit_verify(struct cli *cli, int argc, char **argv)
 	const char          *file = NULL;
 	size_t               npubs = 0;
 	enum nmt_err         e;
-	int                  i, rc = 2;
+	int                  i, rc = 2, shown = 0;
 
 	memset(&v, 0, sizeof(v));
 	memset(&as, 0, sizeof(as));
@@ -252,7 +298,13 @@ audit_verify(struct cli *cli, int argc, char **argv)
 	rc = 2;
 	if (cli_open(cli, 0) != 0)
 		goto out;
-	e = store_audit_verify(cli->db, cli->keys.audit, &v);
+	/* One snapshot: nmtd and a retention prune go on writing meanwhile. */
+	v.progress = verify_progress;
+	v.progress_arg = &shown;
+	if ((e = db_read_begin(cli->db)) == NMT_OK) {
+		e = store_audit_verify(cli->db, cli->keys.audit, &v);
+		db_read_end(cli->db);
+	}
 	if (e != NMT_OK) {
 		fprintf(stderr, "nmtctl: cannot read the audit log (%d)\n",
 		    (int)e);

@@ -157,6 +157,31 @@ db_snapshot_end(struct db *db)
 }
 
 enum nmt_err
+db_read_begin(struct db *db)
+{
+	enum nmt_err e;
+
+	if (db_kind(db) != DB_PG)
+		return db_snapshot_begin(db);
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	if ((e = db_exec(db,
+	         "SET TRANSACTION ISOLATION LEVEL REPEATABLE "
+	         "READ, READ ONLY")) != NMT_OK)
+		(void)db_rollback(db);
+	return e;
+}
+
+void
+db_read_end(struct db *db)
+{
+	if (db_kind(db) != DB_PG)
+		db_snapshot_end(db);
+	else
+		(void)db_rollback(db);
+}
+
+enum nmt_err
 db_exec(struct db *db, const char *sql)
 {
 	return db->drv->exec(db->conn, sql);

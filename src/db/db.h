@@ -106,6 +106,14 @@ enum nmt_err db_rollback(struct db *db);
  */
 enum nmt_err db_snapshot_begin(struct db *db);
 void         db_snapshot_end(struct db *db);
+/*
+ * A read-only transaction whose statements all see one snapshot, for a
+ * long reader beside writers (nmtctl audit verify): SQLite a deferred
+ * read transaction (db_snapshot_begin), PostgreSQL BEGIN ... REPEATABLE
+ * READ, READ ONLY. Writers go on meanwhile. db_read_end() ends it.
+ */
+enum nmt_err db_read_begin(struct db *db);
+void         db_read_end(struct db *db);
 
 /*
  * Group commit (db/group.c): runs body(db', arg) in a write transaction

@@ -525,10 +525,19 @@ struct audit_verdict {
 	long long base_seq;
 	char      base_hash[65];
 	char      base_checkpoint[512];
+	/*
+	 * in, optional: called after each batch of entries with the entries
+	 * verified so far and those to verify in all (head − base)
+	 */
+	void (*progress)(long long done, long long total, void *arg);
+	void *progress_arg;
 };
 
 /*
- * Walks the chain up to its recorded head. Intact: bad_seq 0. Otherwise
+ * Walks the chain up to its recorded head, reading its head, base and
+ * entries with separate statements: a caller that runs beside writers
+ * (nmtd, a retention prune) opens db_read_begin() first, so that all of
+ * them see one snapshot. Intact: bad_seq 0. Otherwise
  * bad_seq names the first bad entry and reason says why. Removing the
  * newest entries and rewinding the head together, or rewriting the
  * chain with the audit key, is only detected against anchors: heads

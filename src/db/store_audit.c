@@ -418,6 +418,9 @@ store_audit_verify(struct db *db, const unsigned char *key,
 		}
 		db_result_free(r);
 		r = NULL;
+		if (v->progress != NULL)
+			v->progress(v->count, v->head_seq - v->base_seq,
+			    v->progress_arg);
 	} while (n == VERIFY_BATCH);
 	if (expect - 1 != v->head_seq || strcmp(prev, v->head_hash) != 0) {
 		v->bad_seq = expect;
