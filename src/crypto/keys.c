@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "core/file.h"
 #include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/secret_file.h"
@@ -403,26 +404,6 @@ put_key(char *buf, size_t *len, const char *name, const unsigned char *key)
 	buf[(*len)++] = '\n';
 }
 
-static void
-fsync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char       *dir;
-	int         fd;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, (size_t)(slash - path));
-	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
  * Replaces the key file by a version 2 file with kf's contents: written
  * to path + ".tmp" (mode 0600, the old file's owner), synced, renamed
@@ -469,7 +450,7 @@ write_v2(const char *path, const struct key_file *kf, const struct stat *old,
 		unlink(tmp);
 		goto fail;
 	}
-	fsync_dir(path);
+	fsync_parent(path);
 	sodium_free(buf);
 	free(tmp);
 	return 0;

@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/timeutil.h"
+#include "core/file.h"
 #include "core/util.h"
 #include "crypto/chain.h"
 #include "crypto/keys.h"
@@ -907,25 +908,6 @@ write_tmp(const char *tmp, const char *path, const struct keyring *keys,
 	return rc;
 }
 
-static void
-fsync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int   fd;
-
-	if (slash == NULL)
-		strlcopy(dir, ".", 2);
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
  * SQLite: restored into a file beside the target, checked there, then
  * renamed over the target (whose old WAL goes first: it belongs to the
@@ -960,7 +942,7 @@ restore_sqlite(const char *url, const char *path, const struct keyring *keys,
 		rc = -1;
 		goto out;
 	}
-	fsync_dir(target);
+	fsync_parent(target);
 out:
 	unlink_sqlite(tmp);
 	free(tmp);

@@ -29,6 +29,7 @@
 
 #include <sodium.h>
 
+#include "core/file.h"
 #include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/sodium_once.h"
@@ -213,26 +214,6 @@ backup_writer_bytes(const struct backup_writer *w)
 }
 
 static void
-fsync_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char       *dir;
-	int         fd;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, (size_t)(slash - path));
-	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-static void
 writer_free(struct backup_writer *w)
 {
 	sodium_memzero(&w->st, sizeof(w->st));
@@ -262,7 +243,7 @@ backup_writer_finish(struct backup_writer *w, char *err, size_t errlen)
 		writer_free(w);
 		return -1;
 	}
-	fsync_dir_of(w->path);
+	fsync_parent(w->path);
 	writer_free(w);
 	return 0;
 }
