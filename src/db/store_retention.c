@@ -59,6 +59,27 @@ count(struct db *db, const char *sql, const char *cutoff, long long *n_r)
 	return e;
 }
 
+/*
+ * The objects a rule finds due and the oldest date they count from: sql
+ * selects COUNT(*) and MIN(date) with $1 the cutoff.
+ */
+static enum nmt_err
+count_oldest(struct db *db, const char *sql, const char *cutoff,
+    struct retention_due *d)
+{
+	struct db_param   p[1] = { DB_TEXT(cutoff) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
+		return e;
+	d->objects = db_int(r, 0, 0);
+	if (!db_isnull(r, 0, 1))
+		strlcopy(d->oldest, db_text(r, 0, 1), sizeof(d->oldest));
+	db_result_free(r);
+	return NMT_OK;
+}
+
 static enum nmt_err
 due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 {
@@ -74,20 +95,12 @@ due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 		"SELECT COUNT(*) FROM consultation WHERE case_id IN (" CASE_DUE
 		")",
 	};
-	struct db_param   p[1] = { DB_TEXT(cutoff) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-	int               i;
+	enum nmt_err e;
+	int          i;
 
-	if ((e = db_query(db,
-	         "SELECT COUNT(*), MIN(closed_at) FROM nmt_case "
-	         "WHERE " CASE_WHERE,
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	d->objects = db_int(r, 0, 0);
-	if (!db_isnull(r, 0, 1))
-		strlcopy(d->oldest, db_text(r, 0, 1), sizeof(d->oldest));
-	db_result_free(r);
+	e = count_oldest(db,
+	    "SELECT COUNT(*), MIN(closed_at) FROM nmt_case WHERE " CASE_WHERE,
+	    cutoff, d);
 	for (i = 0; i < RETENTION_PARTS && e == NMT_OK; i++)
 		e = count(db, parts[i], cutoff, &d->parts[i]);
 	return e;
@@ -96,19 +109,13 @@ due_cases(struct db *db, const char *cutoff, struct retention_due *d)
 static enum nmt_err
 due_consultations(struct db *db, const char *cutoff, struct retention_due *d)
 {
-	struct db_param   p[1] = { DB_TEXT(cutoff) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
+	enum nmt_err e;
 
-	if ((e = db_query(db,
+	if ((e = count_oldest(db,
 	         "SELECT COUNT(*), MIN(updated_at) FROM consultation "
 	         "WHERE " CONSULTATION_DUE,
-	         p, 1, &r)) != NMT_OK)
+	         cutoff, d)) != NMT_OK)
 		return e;
-	d->objects = db_int(r, 0, 0);
-	if (!db_isnull(r, 0, 1))
-		strlcopy(d->oldest, db_text(r, 0, 1), sizeof(d->oldest));
-	db_result_free(r);
 	return count(db,
 	    "SELECT COUNT(*) FROM consultation_person WHERE consultation_id IN "
 	    "(SELECT id FROM consultation WHERE " CONSULTATION_DUE ")",
@@ -167,20 +174,9 @@ due_audit(struct db *db, const char *cutoff, struct retention_due *d)
 static enum nmt_err
 due_operations(struct db *db, const char *cutoff, struct retention_due *d)
 {
-	struct db_param   p[1] = { DB_TEXT(cutoff) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	if ((e = db_query(db,
-	         "SELECT COUNT(*), MIN(ends_on) FROM operation "
-	         "WHERE " OPERATION_DUE,
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	d->objects = db_int(r, 0, 0);
-	if (!db_isnull(r, 0, 1))
-		strlcopy(d->oldest, db_text(r, 0, 1), sizeof(d->oldest));
-	db_result_free(r);
-	return NMT_OK;
+	return count_oldest(db,
+	    "SELECT COUNT(*), MIN(ends_on) FROM operation WHERE " OPERATION_DUE,
+	    cutoff, d);
 }
 
 enum nmt_err
