@@ -52,6 +52,19 @@ int cmd_retention(struct cli *cli, int argc, char **argv);
  * whose first line they are, into pub. 0, or -1 reported on stderr.
  */
 int cli_public_key(const char *arg, unsigned char pub[32]);
+/*
+ * Reads a file of signed checkpoints (nmtd --checkpoint-file, cmd_audit.c):
+ * every non-empty line must verify with one of the npubs public keys
+ * (crypto/sign.h); fn gets each checkpoint with its line and line number.
+ * Returns 0; 1 when a line does not verify, 2 when the file cannot be
+ * read (both reported on stderr with the file's name).
+ */
+struct checkpoint;
+int cli_checkpoint_file(const char *path, const unsigned char *pubs,
+    size_t npubs,
+    void (*fn)(const struct checkpoint *cp, const char *line, long long lineno,
+        void *arg),
+    void *arg);
 
 /* Creates a user; fills password and TOTP secret (malloc'd). */
 int cli_user_create(struct cli *cli, const char *username,

@@ -110,24 +110,20 @@ cli_public_key(const char *arg, unsigned char pub[SIGN_PUBLIC_BYTES])
 	return 0;
 }
 
-/*
- * Reads every line of a checkpoint file as an anchor. Returns 0, 1 when a
- * line is not a valid signed checkpoint (reported), 2 when the file
- * cannot be read.
- */
-static int
-read_checkpoints(const char *path, const unsigned char *pubs, size_t npubs,
-    struct anchors *as)
+int
+cli_checkpoint_file(const char *path, const unsigned char *pubs, size_t npubs,
+    void (*fn)(const struct checkpoint *cp, const char *line, long long lineno,
+        void *arg),
+    void *arg)
 {
-	struct checkpoint    cp;
-	struct audit_anchor *a;
-	const char          *why;
-	char                *line = NULL;
-	size_t               cap = 0;
-	ssize_t              len;
-	long long            lineno = 0;
-	FILE                *f;
-	int                  rc = 0;
+	struct checkpoint cp;
+	const char       *why;
+	char             *line = NULL;
+	size_t            cap = 0;
+	ssize_t           len;
+	long long         lineno = 0;
+	FILE             *f;
+	int               rc = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "nmtctl: checkpoint file %s: %s\n", path,
@@ -146,27 +142,52 @@ read_checkpoints(const char *path, const unsigned char *pubs, size_t npubs,
 			rc = 1;
 			break;
 		}
-		a = anchor_add(as);
-		a->seq = cp.seq;
-		strlcopy(a->hash, cp.hash, sizeof(a->hash));
-		a->line = lineno;
-		as->checkpoints++;
-		if (cp.seq >= as->newest_seq) {
-			as->newest_seq = cp.seq;
-			strlcopy(as->newest_at, cp.at, sizeof(as->newest_at));
-		}
+		fn(&cp, line, lineno, arg);
 	}
 	if (rc == 0 && ferror(f)) {
 		fprintf(stderr, "nmtctl: checkpoint file %s: read error\n",
 		    path);
 		rc = 2;
 	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* Each checkpoint of the file as an anchor. */
+static void
+anchor_of(const struct checkpoint *cp, const char *line, long long lineno,
+    void *arg)
+{
+	struct anchors      *as = arg;
+	struct audit_anchor *a = anchor_add(as);
+
+	(void)line;
+	a->seq = cp->seq;
+	strlcopy(a->hash, cp->hash, sizeof(a->hash));
+	a->line = lineno;
+	as->checkpoints++;
+	if (cp->seq >= as->newest_seq) {
+		as->newest_seq = cp->seq;
+		strlcopy(as->newest_at, cp->at, sizeof(as->newest_at));
+	}
+}
+
+/*
+ * Reads every line of a checkpoint file as an anchor. Returns 0, 1 when a
+ * line is not a valid signed checkpoint or there is none (reported), 2
+ * when the file cannot be read.
+ */
+static int
+read_checkpoints(const char *path, const unsigned char *pubs, size_t npubs,
+    struct anchors *as)
+{
+	int rc = cli_checkpoint_file(path, pubs, npubs, anchor_of, as);
+
 	if (rc == 0 && as->checkpoints == 0) {
 		fprintf(stderr, "checkpoint file %s: no checkpoints\n", path);
 		rc = 1;
 	}
-	free(line);
-	fclose(f);
 	return rc;
 }
 

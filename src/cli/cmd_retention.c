@@ -91,58 +91,50 @@ cp_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The checkpoints of the file being read, and the prune's window. */
+struct cps_read {
+	struct cps *c;
+	size_t      cap;
+	long long   base, last;
+};
+
+/* Each checkpoint as an anchor; the newest in the window as the best. */
+static void
+cp_of(const struct checkpoint *cp, const char *line, long long lineno,
+    void *arg)
+{
+	struct cps_read *rd = arg;
+	struct cps      *c = rd->c;
+
+	if (c->n == rd->cap) {
+		rd->cap = rd->cap ? rd->cap * 2 : 64;
+		c->a = xreallocarray(c->a, rd->cap, sizeof(*c->a));
+	}
+	memset(&c->a[c->n], 0, sizeof(c->a[0]));
+	c->a[c->n].seq = cp->seq;
+	strlcopy(c->a[c->n].hash, cp->hash, sizeof(c->a[0].hash));
+	c->a[c->n++].line = lineno;
+	if (cp->seq > rd->base && cp->seq <= rd->last &&
+	    cp->seq > c->best_seq && strlen(line) < sizeof(c->best_line)) {
+		c->best_seq = cp->seq;
+		strlcopy(c->best_hash, cp->hash, sizeof(c->best_hash));
+		strlcopy(c->best_line, line, sizeof(c->best_line));
+	}
+}
+
 /*
  * Reads the checkpoint file: every line must verify. best: the newest
- * checkpoint with base < seq <= last. 0, or 1 reported.
+ * checkpoint with base < seq <= last. 0, or non-zero reported.
  */
 static int
 read_cps(const struct run_opts *o, long long base, long long last,
     struct cps *c)
 {
-	struct checkpoint cp;
-	const char       *why;
-	char             *line = NULL;
-	size_t            cap = 0, acap = 0;
-	ssize_t           len;
-	long long         lineno = 0;
-	FILE             *f;
-	int               rc = 0;
+	struct cps_read rd = { c, 0, base, last };
+	int             rc;
 
-	if ((f = fopen(o->checkpoints, "r")) == NULL) {
-		fprintf(stderr, "nmtctl: checkpoint file %s: %s\n",
-		    o->checkpoints, strerror(errno));
-		return 1;
-	}
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len == 0)
-			continue;
-		if (checkpoint_verify(line, o->pubs[0], o->npubs, &cp, &why) !=
-		    NMT_OK) {
-			fprintf(stderr, "checkpoint file %s line %lld: %s\n",
-			    o->checkpoints, lineno, why);
-			rc = 1;
-			break;
-		}
-		if (c->n == acap) {
-			acap = acap ? acap * 2 : 64;
-			c->a = xreallocarray(c->a, acap, sizeof(*c->a));
-		}
-		memset(&c->a[c->n], 0, sizeof(c->a[0]));
-		c->a[c->n].seq = cp.seq;
-		strlcopy(c->a[c->n].hash, cp.hash, sizeof(c->a[0].hash));
-		c->a[c->n++].line = lineno;
-		if (cp.seq > base && cp.seq <= last && cp.seq > c->best_seq &&
-		    (size_t)len < sizeof(c->best_line)) {
-			c->best_seq = cp.seq;
-			strlcopy(c->best_hash, cp.hash, sizeof(c->best_hash));
-			strlcopy(c->best_line, line, sizeof(c->best_line));
-		}
-	}
-	free(line);
-	fclose(f);
+	rc = cli_checkpoint_file(o->checkpoints, o->pubs[0], o->npubs, cp_of,
+	    &rd);
 	if (c->n > 1)
 		qsort(c->a, c->n, sizeof(c->a[0]), cp_cmp);
 	return rc;
