@@ -214,11 +214,14 @@ process_facts(struct promtext *p)
 		    (double)fds);
 }
 
+/* The labels of a status: "404" and "4xx" (room for any int). */
+#define STATUS_LABEL 16
+
 static void
-status_label(int status, char code[4], char class[4])
+status_label(int status, char code[STATUS_LABEL], char class[STATUS_LABEL])
 {
-	snprintf(code, 4, "%d", status);
-	snprintf(class, 4, "%dxx", status / 100);
+	snprintf(code, STATUS_LABEL, "%d", status);
+	snprintf(class, STATUS_LABEL, "%dxx", status / 100);
 }
 
 static void
@@ -226,7 +229,7 @@ requests(struct promtext *p)
 {
 	size_t              i, n = metrics_routes();
 	const struct route *r;
-	char                code[4], class[4];
+	char                code[STATUS_LABEL], class[STATUS_LABEL];
 	int                 s;
 
 	promtext_family(p, "nmt_http_requests_total", "counter",
