@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "api/audit_writer.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/util.h"
@@ -77,16 +78,6 @@ deadline_in(struct timespec *ts, long us)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
-}
-
-static unsigned long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL;
 }
 
 static void
@@ -285,7 +276,7 @@ enqueue(struct audit_writer *w, struct audit_entry *entry,
 	}
 	w->pending[w->npending].entry = *entry;
 	w->pending[w->npending].no = ++w->queued;
-	w->pending[w->npending].queued_us = now_us();
+	w->pending[w->npending].queued_us = clock_monotonic_us();
 	w->pending[w->npending].wait = wt;
 	w->npending++;
 	memset(entry, 0, sizeof(*entry));
@@ -359,7 +350,7 @@ oldest_unsettled(const struct audit_writer *w)
 void
 audit_writer_lag(struct audit_writer *w, size_t *entries, double *oldest_s)
 {
-	unsigned long long oldest = 0, now = now_us();
+	unsigned long long oldest = 0, now = clock_monotonic_us();
 
 	pthread_mutex_lock(&w->lock);
 	*entries = w->npending + w->inflight_n;

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "api/api.h"
 #include "api/parse.h"
@@ -293,15 +292,6 @@ dispatch(struct ctx *c)
 		audit_read(c);
 }
 
-static uint64_t
-monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /*
  * The answered request in the metrics and the access log: its route's
  * pattern (never the URL), status and time since the server first saw
@@ -310,7 +300,7 @@ monotonic_us(void)
 static void
 account(struct ctx *c)
 {
-	uint64_t now = monotonic_us(), us;
+	uint64_t now = clock_monotonic_us(), us;
 
 	us = now > c->req->started_us ? now - c->req->started_us : 0;
 	metrics_request(api_route_index(c->route), c->status, us);

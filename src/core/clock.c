@@ -18,6 +18,15 @@
 
 #include "core/clock.h"
 
+uint64_t
+clock_monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 #ifdef NMT_TEST_CLOCK
 #include <errno.h>
 #include <fcntl.h>

@@ -15,12 +15,18 @@
 #define NMT_CORE_CLOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define CLOCK_ZONE "Europe/Stockholm"
 
 /* The current instant (seconds since the epoch, UTC). */
 time_t clock_now(void);
+/*
+ * Microseconds on CLOCK_MONOTONIC, for durations and ages (never moved by
+ * the test clock or the wall clock).
+ */
+uint64_t clock_monotonic_us(void);
 
 /*
  * Sets TZ to CLOCK_ZONE and loads it from the system time-zone database

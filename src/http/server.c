@@ -51,12 +51,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -553,13 +553,10 @@ again:
 static void
 request_stamp(struct req *rq)
 {
-	struct timespec ts;
-	unsigned char   b[8];
-	size_t          i;
+	unsigned char b[8];
+	size_t        i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	rq->started_us = (uint64_t)ts.tv_sec * 1000000u +
-	    (uint64_t)ts.tv_nsec / 1000u;
+	rq->started_us = clock_monotonic_us();
 	randombytes_buf(b, sizeof(b));
 	for (i = 0; i < sizeof(b); i++)
 		snprintf(rq->id + 2 * i, 3, "%02x", b[i]);
