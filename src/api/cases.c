@@ -43,26 +43,6 @@ case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 const struct object_type case_object = { OBJ_CASE, "case", case_facts,
 	"case.denied", "case.write_denied" };
 
-/*
- * Intake: the consultation the case was opened from, {"id", "number"},
- * or null.
- */
-static enum nmt_err
-case_consultation(struct ctx *c, const char *id, json_t *doc)
-{
-	char         q_id[37], number[24];
-	int          found;
-	enum nmt_err e;
-
-	if ((e = store_consultation_of_case(c->db, id, q_id, number, &found)) !=
-	    NMT_OK)
-		return e;
-	json_object_set_new(doc, "consultation",
-	    found ? json_pack("{s:s,s:s}", "id", q_id, "number", number) :
-	            json_null());
-	return NMT_OK;
-}
-
 /* The case document: the case, its owner, team and person summaries. */
 static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
@@ -83,6 +63,12 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	json_object_set_new(doc, "owner",
 	    json_pack("{s:s?,s:s}", "username", rec.owner_username,
 	        "organization", rec.owner_org));
+	/* Intake: the consultation the case was opened from, or null. */
+	json_object_set_new(doc, "consultation",
+	    rec.consultation_id != NULL ?
+	        json_pack("{s:s,s:s?}", "id", rec.consultation_id, "number",
+	            rec.consultation_number) :
+	        json_null());
 	*version_r = rec.version;
 	record_free(&case_record, &rec);
 	/*
@@ -113,10 +99,6 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	json_object_set_new(doc, "persons",
 	    render_records(&person_summary_record, persons, npersons));
 	store_persons_free(persons, npersons);
-	if ((e = case_consultation(c, id, doc)) != NMT_OK) {
-		json_decref(doc);
-		return e;
-	}
 	/* the case's tasks the caller sees, read with the case */
 	if ((e = case_tasks_render(c, id, &f, &tasks)) != NMT_OK) {
 		json_decref(doc);

@@ -189,13 +189,15 @@ struct case_rec {
 	char            *anonymised_at; /* retention's last anonymisation */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
-	char            *title_sort; /* written by the store */
-	char            *created_at, *updated_at;
-	char            *last_activity; /* kept by store_case_touch */
-	long long        serial;        /* the number's running part */
-	long long        person_count;  /* summaries only */
-	long long        version;
-	char             rank_key[48]; /* a ranked list's page key */
+	/* the consultation the case was opened from, or NULL (full only) */
+	char     *consultation_id, *consultation_number;
+	char     *title_sort; /* written by the store */
+	char     *created_at, *updated_at;
+	char     *last_activity; /* kept by store_case_touch */
+	long long serial;        /* the number's running part */
+	long long person_count;  /* summaries only */
+	long long version;
+	char      rank_key[48]; /* a ranked list's page key */
 };
 /*
  * The next number of kind in year (store_counter.c): advances the counter
@@ -905,9 +907,6 @@ void         store_consultations_free(struct consultation_rec *rows, size_t n);
 #define CONSULTATION_STATUSES 5
 enum nmt_err store_consultation_counts(struct db *db,
     const struct consultation_filter *f, long long counts[]);
-/* The consultation a case was opened from; *found 0 when none. */
-enum nmt_err store_consultation_of_case(struct db *db, const char *case_id,
-    char id[37], char number[24], int *found);
 /*
  * Adds an organization (region and county may be NULL); NMT_CONFLICT when
  * the code is taken.

@@ -48,6 +48,11 @@ static const struct column case_cols[] = {
 	{ "(SELECT u.username FROM app_user u WHERE u.id = c.owner_user)", NULL,
 	    COL_TEXT, C(owner_username), COL_COMPUTED },
 	{ "owner_org", NULL, COL_TEXT, C(owner_org), 0 },
+	/* intake: the consultation the case was opened from (case_id unique) */
+	{ "(SELECT q.id FROM consultation q WHERE q.case_id = c.id)", NULL,
+	    COL_TEXT, C(consultation_id), COL_COMPUTED | COL_NULLABLE },
+	{ "(SELECT q.number FROM consultation q WHERE q.case_id = c.id)", NULL,
+	    COL_TEXT, C(consultation_number), COL_COMPUTED | COL_NULLABLE },
 	{ "title_sort", NULL, COL_TEXT, C(title_sort),
 	    COL_MUTABLE | COL_WRITE_ONLY },
 	{ "serial", NULL, COL_INT, C(serial), 0 },

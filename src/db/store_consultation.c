@@ -350,27 +350,6 @@ store_consultation_counts(struct db *db, const struct consultation_filter *f,
 }
 
 enum nmt_err
-store_consultation_of_case(struct db *db, const char *case_id, char id[37],
-    char number[24], int *found)
-{
-	struct db_param   p[1] = { DB_TEXT(case_id) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*found = 0;
-	e = db_query(db,
-	    "SELECT q.id, q.number FROM consultation q WHERE q.case_id = $1", p,
-	    1, &r);
-	if (e == NMT_OK && db_rows(r) == 1) {
-		*found = 1;
-		copy_text(id, 37, r, 0, 0);
-		copy_text(number, 24, r, 0, 1);
-	}
-	db_result_free(r);
-	return e;
-}
-
-enum nmt_err
 store_org_insert(struct db *db, const char *code, const char *name,
     const char *kind, const char *region, const char *county)
 {
