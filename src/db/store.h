@@ -189,8 +189,7 @@ struct case_rec {
 	char            *anonymised_at; /* retention's last anonymisation */
 	struct text_list exploitation;
 	char            *owner_user, *owner_username, *owner_org;
-	/* the consultation the case was opened from, or NULL (full only) */
-	char     *consultation_id, *consultation_number;
+	char     *consultation_id, *consultation_number; /* intake's, or NULL */
 	char     *title_sort; /* written by the store */
 	char     *created_at, *updated_at;
 	char     *last_activity; /* kept by store_case_touch */
