@@ -75,11 +75,20 @@ recheck(struct ctx *c, enum policy_decision *refused)
 	                                            NMT_OK;
 }
 
+/*
+ * The case's last activity becomes now. Not for break-the-glass (access,
+ * not work), nor for the write that created the case: its last activity
+ * is its creation time already, and the UPDATE would only look.
+ */
 static enum nmt_err
 touch_case(struct ctx *c)
 {
+	const struct route *r = c->route;
+
 	if (*c->note.case_id == '\0' ||
-	    (c->route != NULL && c->route->action == ACT_BREAK_GLASS))
+	    (r != NULL &&
+	        (r->action == ACT_BREAK_GLASS ||
+	            (r->kind == OBJ_CASE && r->action == ACT_CREATE))))
 		return NMT_OK;
 	return store_case_touch(c->db, c->note.case_id, c->now_text);
 }
