@@ -4,6 +4,9 @@
 // The entries are counted in the audit table itself (the daemon is dead or cannot write).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   startServer, addUserWithToken, api, assertStatus, assertProblem, createCase, createPerson, ctlFor,
   DB_KIND,
@@ -90,4 +93,33 @@ test('a database that refuses the audit entry gets reads a 503, not the data', a
   await srv.stop();
   const v = await ctlFor(srv.db, ['audit', 'verify']);
   assert.equal(v.code, 0, `audit verify: ${v.stderr}`);
+});
+
+// A COMMIT whose answer is lost (the connection cut right after the server committed) is not a
+// batch that failed: written again, its entries would be in the log twice. Test builds stand in
+// for the cut with NMT_TEST_AUDIT_LOST_ANSWER (store_audit.c): the next committed batch reports
+// the connection lost and the hook's file is removed.
+test('a batch committed without an answer is not written again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nmt-lost-'));
+  const hook = path.join(dir, 'lost-answer');
+  const srv = await startServer({ env: { NMT_TEST_AUDIT_LOST_ANSWER: hook } });
+  servers.push(srv);
+  const owner = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
+  const outsider = await addUserWithToken(srv, { org: 'SKATTEVERKET', role: 'member' });
+  const c = await createCase(srv, owner, { title: 'Svaret kom aldrig' });
+  fs.writeFileSync(hook, '');
+  // A refused read: nobody waits for its entry, so a batch taken as failed would queue it again.
+  assertProblem(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: outsider }), 404);
+  // A read that waits for its entry: its batch holds the refusal's entry too, unless the writer
+  // took that one alone before (AUDIT_LATE_MS); either way the hook fires on the refusal's batch.
+  assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: owner }), 200,
+    'a read in a batch committed without an answer is answered');
+  assert.equal(fs.existsSync(hook), false, 'the hook fired');
+  await srv.stop();
+  assert.deepEqual(await entriesOf(srv.db, outsider.username), { 'case.denied': 1 },
+    'the refused read is in the log once');
+  assert.deepEqual(await entriesOf(srv.db, owner.username), { 'case.create': 1, 'case.read': 1 });
+  const v = await ctlFor(srv.db, ['audit', 'verify']);
+  assert.equal(v.code, 0, `audit verify: ${v.stderr}`);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
