@@ -43,7 +43,45 @@ case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
 const struct object_type case_object = { OBJ_CASE, "case", case_facts,
 	"case.denied", "case.write_denied" };
 
-/* The case document: the case, its owner, team and person summaries. */
+/*
+ * What the caller may do now, on the case as it is now: a read's
+ * snapshot is the one the gate read the facts in; after a write they are
+ * read again.
+ */
+static enum nmt_err
+case_facts_now(struct ctx *c, const char *id, struct facts *f)
+{
+	if (strcmp(c->route->method, "GET") == 0 && c->facts.kind == OBJ_CASE &&
+	    strcmp(c->facts.case_id, id) == 0) {
+		*f = c->facts;
+		return NMT_OK;
+	}
+	return case_facts(c, id, 0, f);
+}
+
+/* The case's own fields, its owner and the consultation it came from. */
+static json_t *
+case_render(const struct case_rec *rec)
+{
+	json_t *doc = render_record(&case_record, rec);
+
+	json_object_set_new(doc, "owner",
+	    json_pack("{s:s?,s:s}", "username", rec->owner_username,
+	        "organization", rec->owner_org));
+	/* Intake: the consultation the case was opened from, or null. */
+	json_object_set_new(doc, "consultation",
+	    rec->consultation_id != NULL ?
+	        json_pack("{s:s,s:s?}", "id", rec->consultation_id, "number",
+	            rec->consultation_number) :
+	        json_null());
+	return doc;
+}
+
+/*
+ * The case document: the case, its owner, what the caller may do, the
+ * team, the person summaries (one statement) and the tasks the caller
+ * sees.
+ */
 static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
     long long *version_r)
@@ -56,46 +94,17 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 	json_t            *doc, *tasks;
 	enum nmt_err       e;
 
-	memset(&rec, 0, sizeof(rec));
-	if ((e = store_case_get(c->db, id, 0, &rec)) != NMT_OK)
+	if ((e = case_facts_now(c, id, &f)) != NMT_OK ||
+	    (e = store_case_document(c->db, id, &rec, &team, &nteam, &persons,
+	         &npersons)) != NMT_OK)
 		return e;
-	doc = render_record(&case_record, &rec);
-	json_object_set_new(doc, "owner",
-	    json_pack("{s:s?,s:s}", "username", rec.owner_username,
-	        "organization", rec.owner_org));
-	/* Intake: the consultation the case was opened from, or null. */
-	json_object_set_new(doc, "consultation",
-	    rec.consultation_id != NULL ?
-	        json_pack("{s:s,s:s?}", "id", rec.consultation_id, "number",
-	            rec.consultation_number) :
-	        json_null());
+	doc = case_render(&rec);
 	*version_r = rec.version;
 	record_free(&case_record, &rec);
-	/*
-	 * What the caller may do now, on the case as it is now: a read's
-	 * snapshot is the one the gate read the facts in; after a write
-	 * they are read again.
-	 */
-	if (strcmp(c->route->method, "GET") == 0 && c->facts.kind == OBJ_CASE &&
-	    strcmp(c->facts.case_id, id) == 0)
-		f = c->facts;
-	else if ((e = case_facts(c, id, 0, &f)) != NMT_OK) {
-		json_decref(doc);
-		return e;
-	}
-	if ((e = store_team_list(c->db, id, &team, &nteam)) != NMT_OK) {
-		json_decref(doc);
-		return e;
-	}
 	json_object_set_new(doc, "allowed",
 	    render_allowed(&c->actor.principal, &f));
 	json_object_set_new(doc, "team", team_render(c, &f, team, nteam));
 	store_members_free(team, nteam);
-	if ((e = store_case_persons(c->db, id, &persons, &npersons)) !=
-	    NMT_OK) {
-		json_decref(doc);
-		return e;
-	}
 	json_object_set_new(doc, "persons",
 	    render_records(&person_summary_record, persons, npersons));
 	store_persons_free(persons, npersons);

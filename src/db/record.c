@@ -119,12 +119,49 @@ record_width(const struct record_type *t)
 }
 
 void
+record_union_part(struct sql *b, const struct record_type *t, int tag,
+    const char *sort1, const char *sort2, int width)
+{
+	char   head[64];
+	size_t i;
+	int    n = 0;
+
+	snprintf(head, sizeof(head), "SELECT %d, ", tag);
+	sql_add(b, head);
+	sql_add(b, sort1);
+	sql_add(b, ", ");
+	sql_add(b, sort2);
+	for (i = 0; i < t->ncols; i++) {
+		if (t->cols[i].flags & COL_WRITE_ONLY)
+			continue;
+		sql_add(b, ", CAST(");
+		if (!(t->cols[i].flags & COL_COMPUTED)) {
+			sql_add(b, t->alias);
+			sql_add(b, ".");
+		}
+		sql_add(b, t->cols[i].sql);
+		sql_add(b, " AS TEXT)");
+		n++;
+	}
+	for (; n < width; n++)
+		sql_add(b, ", NULL");
+	record_from(b, t);
+}
+
+void
 record_read(const struct record_type *t, const struct db_result *r, int row,
     void *rec)
 {
+	record_read_at(t, r, row, 0, rec);
+}
+
+void
+record_read_at(const struct record_type *t, const struct db_result *r, int row,
+    int col0, void *rec)
+{
 	const struct column *col;
 	size_t               i;
-	int                  k = 0;
+	int                  k = col0;
 
 	memset(rec, 0, t->size);
 	for (i = 0; i < t->ncols; i++) {

@@ -86,6 +86,24 @@ int record_width(const struct record_type *t);
 /* Reads row of r (selected by record_select) into rec (zeroed first). */
 void record_read(const struct record_type *t, const struct db_result *r,
     int row, void *rec);
+/* The same from column col0 of the row on. */
+void record_read_at(const struct record_type *t, const struct db_result *r,
+    int row, int col0, void *rec);
+/*
+ * One part of a UNION ALL that reads the rows of several record types in
+ * one statement (one round trip): appends "SELECT tag, sort1, sort2,
+ * CAST(<col> AS TEXT), ..., NULL, ... FROM <table> <alias>", t's columns
+ * padded with NULLs to width (record_width of the widest type). The
+ * caller adds each part's WHERE and " UNION ALL " between the parts,
+ * orders a part's rows by columns 1 and 2 (sort1, sort2: SQL
+ * expressions, "NULL" for none; a sort of the whole union costs SQLite
+ * more than the statements it saves) and reads a row of tag with
+ * record_read_at(..., 3, ...). Every value is text, so that PostgreSQL
+ * can unite columns of different types; the reader takes integers from
+ * their text as it does from any result.
+ */
+void record_union_part(struct sql *b, const struct record_type *t, int tag,
+    const char *sort1, const char *sort2, int width);
 /*
  * Reads the first limit rows of r (all when limit < 0) into a malloc'd
  * array of records; *n_r gets their count. Free with record_free_all.

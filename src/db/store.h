@@ -377,6 +377,22 @@ enum nmt_err store_person_update(struct db *db, struct seal_keys *key,
     struct person_rec *p);
 enum nmt_err store_case_persons(struct db *db, const char *case_id,
     struct person_rec **rows_r, size_t *n_r);
+/*
+ * NMT_ERROR (logged) when a person's protection level is not one this
+ * build knows: such a person is not served at all.
+ */
+enum nmt_err store_persons_check(const struct person_rec *rows, size_t n);
+/*
+ * The case document's rows in one statement (one round trip): the case
+ * (as store_case_get without lock), its team (as store_team_list) and
+ * its persons' summaries (as store_case_persons), each list in its own
+ * order. NMT_NOT_FOUND when there is no such case. The caller frees c
+ * with record_free and the lists with store_members_free and
+ * store_persons_free.
+ */
+enum nmt_err store_case_document(struct db *db, const char *case_id,
+    struct case_rec *c, struct member_rec **team_r, size_t *nteam_r,
+    struct person_rec **persons_r, size_t *npersons_r);
 void         store_persons_free(struct person_rec *rows, size_t n);
 void         person_rec_free(struct person_rec *p);
 

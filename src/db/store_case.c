@@ -833,6 +833,138 @@ team_rows(struct db *db, const char *case_id, const char *member_id,
 	return e;
 }
 
+/* The tags of store_case_document's parts: their order in its answer. */
+enum doc_part {
+	DOC_CASE,
+	DOC_TEAM,
+	DOC_PERSON
+};
+
+static int
+doc_width(void)
+{
+	int w = record_width(&case_record);
+
+	if (record_width(&member_record) > w)
+		w = record_width(&member_record);
+	if (record_width(&person_summary_record) > w)
+		w = record_width(&person_summary_record);
+	return w;
+}
+
+static struct sql *
+doc_sql(const char *case_id)
+{
+	struct sql *b = sql_new();
+	int         w = doc_width();
+
+	record_union_part(b, &case_record, DOC_CASE, "NULL", "NULL", w);
+	sql_add(b, " WHERE c.id = ");
+	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " UNION ALL ");
+	record_union_part(b, &member_record, DOC_TEAM, "m.added_at", "m.id", w);
+	sql_add(b, " WHERE m.case_id = ");
+	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " UNION ALL ");
+	record_union_part(b, &person_summary_record, DOC_PERSON, "p.created_at",
+	    "p.id", w);
+	sql_add(b, " WHERE p.case_id = ");
+	sql_param(b, DB_TEXT(case_id));
+	return b;
+}
+
+/* Text order, NULL first. */
+static int
+doc_key_cmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Row i before row j of a part: by its two sort keys (columns 1, 2). */
+static int
+doc_before(const struct db_result *r, int i, int j)
+{
+	int d = doc_key_cmp(db_text(r, i, 1), db_text(r, j, 1));
+
+	if (d == 0)
+		d = doc_key_cmp(db_text(r, i, 2), db_text(r, j, 2));
+	return d < 0;
+}
+
+/*
+ * The rows of r tagged part, in their order (an insertion sort of row
+ * numbers: a case's team and persons are tens of rows), from column 3 on
+ * as records of type t.
+ */
+static void *
+doc_rows(const struct db_result *r, enum doc_part part,
+    const struct record_type *t, size_t *n_r)
+{
+	int   *at = xcalloc((size_t)db_rows(r) + 1, sizeof(*at));
+	char  *rows;
+	size_t n = 0, k;
+	int    i;
+
+	for (i = 0; i < db_rows(r); i++) {
+		if (db_int(r, i, 0) != part)
+			continue;
+		for (k = n++; k > 0 && doc_before(r, i, at[k - 1]); k--)
+			at[k] = at[k - 1];
+		at[k] = i;
+	}
+	rows = xcalloc(n > 0 ? n : 1, t->size);
+	for (k = 0; k < n; k++)
+		record_read_at(t, r, at[k], 3, rows + k * t->size);
+	free(at);
+	*n_r = n;
+	return rows;
+}
+
+enum nmt_err
+store_case_document(struct db *db, const char *case_id, struct case_rec *c,
+    struct member_rec **team_r, size_t *nteam_r, struct person_rec **persons_r,
+    size_t *npersons_r)
+{
+	struct sql       *b = doc_sql(case_id);
+	struct db_result *r = NULL;
+	struct case_rec  *cases;
+	size_t            ncases;
+	enum nmt_err      e;
+
+	*team_r = NULL;
+	*persons_r = NULL;
+	*nteam_r = *npersons_r = 0;
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK) {
+		db_result_free(r);
+		return e;
+	}
+	cases = doc_rows(r, DOC_CASE, &case_record, &ncases);
+	if (ncases != 1) {
+		record_free_all(&case_record, cases, ncases);
+		db_result_free(r);
+		return NMT_NOT_FOUND;
+	}
+	*c = cases[0];
+	free(cases);
+	*team_r = doc_rows(r, DOC_TEAM, &member_record, nteam_r);
+	*persons_r = doc_rows(r, DOC_PERSON, &person_summary_record,
+	    npersons_r);
+	db_result_free(r);
+	if ((e = store_persons_check(*persons_r, *npersons_r)) != NMT_OK) {
+		record_free(&case_record, c);
+		store_members_free(*team_r, *nteam_r);
+		store_persons_free(*persons_r, *npersons_r);
+		*team_r = NULL;
+		*persons_r = NULL;
+		*nteam_r = *npersons_r = 0;
+	}
+	return e;
+}
+
 enum nmt_err
 store_team_list(struct db *db, const char *case_id, struct member_rec **rows_r,
     size_t *n_r)

@@ -250,11 +250,21 @@ person_rec_free(struct person_rec *p)
 }
 
 enum nmt_err
+store_persons_check(const struct person_rec *rows, size_t n)
+{
+	size_t       i;
+	enum nmt_err e = NMT_OK;
+
+	for (i = 0; e == NMT_OK && i < n; i++)
+		e = protection_known(&rows[i]);
+	return e;
+}
+
+enum nmt_err
 store_case_persons(struct db *db, const char *case_id,
     struct person_rec **rows_r, size_t *n_r)
 {
 	struct sql  *b = sql_new();
-	size_t       i;
 	enum nmt_err e;
 
 	record_select(b, &person_summary_record);
@@ -262,8 +272,8 @@ store_case_persons(struct db *db, const char *case_id,
 	sql_param(b, DB_TEXT(case_id));
 	sql_add(b, " ORDER BY p.created_at, p.id");
 	e = record_list(db, b, &person_summary_record, (void **)rows_r, n_r);
-	for (i = 0; e == NMT_OK && i < *n_r; i++)
-		e = protection_known(&(*rows_r)[i]);
+	if (e == NMT_OK)
+		e = store_persons_check(*rows_r, *n_r);
 	if (e != NMT_OK) {
 		store_persons_free(*rows_r, *n_r);
 		*rows_r = NULL;

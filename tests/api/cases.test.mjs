@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, addUserWithToken, api, assertProblem, assertFieldError, assertStatus,
-  caseBody, createCase, caseIds, randomId, RFC3339_UTC, swedishDate,
+  caseBody, createCase, caseIds, randomId, RFC3339_UTC, swedishDate, createPerson,
 } from './harness.mjs';
 
 let srv;
@@ -305,4 +305,43 @@ test('concurrent creates get distinct numbers; concurrent PATCHes with one If-Ma
   const g = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: pol2 });
   assert.equal(g.json.version, 2);
   assert.equal(g.json.title, won[0].json.title);
+});
+
+// The case document reads the case, its team and its persons in one statement (store_case_document);
+// its lists must be the team and person lists of their own endpoints, row for row and in their order.
+test('the case document lists the team as its endpoint does and the persons in registration order', async () => {
+  const c = await createCase(srv, pol, { county: '12' });
+  for (const organization of ['SOS-AVV', 'MIGRATIONSVERKET', 'SKATTEVERKET', 'RK-SYD']) {
+    assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`, {
+      auth: pol, body: { organization, access: organization === 'SKATTEVERKET' ? 'pseudonymous' : 'full' },
+    }), 201);
+  }
+  const made = [];
+  for (let i = 0; i < 6; i++) made.push((await createPerson(srv, pol, c.id)).id);
+  const doc = await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: pol });
+  assertStatus(doc, 200);
+  const team = await api(srv, 'GET', `/api/v1/cases/${c.id}/team`, { auth: pol });
+  assertStatus(team, 200);
+  assert.equal(doc.json.team.length, 5, 'the owner organization and four more');
+  assert.deepEqual(doc.json.team, team.json.items, 'the same team rows in the same order');
+  // Persons in the order of their registration, then of their ids (store_case_persons).
+  const full = [];
+  for (const id of made) {
+    const r = await api(srv, 'GET', `/api/v1/persons/${id}`, { auth: pol });
+    assertStatus(r, 200);
+    full.push(r.json);
+  }
+  const order = (a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 :
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  assert.deepEqual(doc.json.persons.map((p) => p.id), [...full].sort(order).map((p) => p.id),
+    'every person once, in order');
+  for (const p of doc.json.persons) {
+    const f = full.find((q) => q.id === p.id);
+    for (const k of ['pseudonym', 'gender', 'citizenship', 'is_child']) assert.deepEqual(p[k], f[k], `person ${k}`);
+  }
+  // A case without a team beyond its owner and without persons: empty lists, not missing ones.
+  const bare = await createCase(srv, pol, { county: '12' });
+  const d2 = await api(srv, 'GET', `/api/v1/cases/${bare.id}`, { auth: pol });
+  assert.equal(d2.json.team.length, 1);
+  assert.deepEqual(d2.json.persons, []);
 });
