@@ -504,9 +504,9 @@ enum nmt_err store_audit_append(struct db *db, const unsigned char *key,
  * The same in a transaction of its own: the group commit of read
  * entries (api/audit_writer.c). Nothing is written unless all are. A
  * COMMIT left without an answer (NMT_UNAVAILABLE: the connection lost)
- * counts as written when the chain's head is the batch's last hash,
- * read again after it; otherwise, or when that read fails too, the
- * error.
+ * counts as written when the log holds the batch's last entry (its seq
+ * and hash), read again after it; otherwise, or when that read fails
+ * too, the error.
  */
 enum nmt_err store_audit_commit(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n);

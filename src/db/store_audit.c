@@ -63,10 +63,11 @@ entry_hash(const unsigned char *key, const char *prev, long long seq,
 	chain_hash(key, prev, fields, AUDIT_FIELDS, out);
 }
 
-/* store_audit_append; last gets the new head's hash. */
+/* store_audit_append; *last_seq and last get the last entry's. */
 static enum nmt_err
 audit_append(struct db *db, const unsigned char *key,
-    const struct audit_entry *entries, size_t n, char last[CHAIN_HASH_HEX])
+    const struct audit_entry *entries, size_t n, long long *last_seq,
+    char last[CHAIN_HASH_HEX])
 {
 	struct db_result *r = NULL;
 	char              prev[CHAIN_HASH_HEX], hash[CHAIN_HASH_HEX];
@@ -113,6 +114,7 @@ audit_append(struct db *db, const unsigned char *key,
 		}
 		memcpy(prev, hash, sizeof(prev));
 	}
+	*last_seq = seq;
 	memcpy(last, prev, CHAIN_HASH_HEX);
 	{
 		struct db_param p[2] = { DB_INT(seq), DB_TEXT(prev) };
@@ -128,9 +130,10 @@ enum nmt_err
 store_audit_append(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n)
 {
-	char last[CHAIN_HASH_HEX];
+	char      last[CHAIN_HASH_HEX];
+	long long seq;
 
-	return audit_append(db, key, entries, n, last);
+	return audit_append(db, key, entries, n, &seq, last);
 }
 
 /*
@@ -152,20 +155,22 @@ test_lost_answer(enum nmt_err e)
 
 /*
  * After a COMMIT whose answer did not come (the connection lost): the
- * batch is in the log exactly when the head is its last hash. Read on a
- * new connection (db.h reconnects an autocommit read).
+ * batch is in the log exactly when its last entry is, with its seq and
+ * its hash (which chains every entry before it); other writers may have
+ * appended after it meanwhile. Read on a new connection (db.h
+ * reconnects an autocommit read).
  */
 static int
-committed_anyway(struct db *db, const char last[CHAIN_HASH_HEX])
+committed_anyway(struct db *db, long long seq, const char last[CHAIN_HASH_HEX])
 {
+	struct db_param   p[2] = { DB_INT(seq), DB_TEXT(last) };
 	struct db_result *r = NULL;
 	int               yes;
 
-	if (db_query(db, "SELECT hash FROM audit_head WHERE id = 1", NULL, 0,
-	        &r) != NMT_OK)
+	if (db_query(db, "SELECT 1 FROM audit WHERE seq = $1 AND hash = $2", p,
+	        2, &r) != NMT_OK)
 		return 0;
-	yes = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
-	    strcmp(db_text(r, 0, 0), last) == 0;
+	yes = db_rows(r) == 1;
 	db_result_free(r);
 	return yes;
 }
@@ -235,10 +240,11 @@ store_audit_commit(struct db *db, const unsigned char *key,
     const struct audit_entry *entries, size_t n)
 {
 	char         last[CHAIN_HASH_HEX];
+	long long    seq;
 	enum nmt_err e;
 
 	if ((e = db_begin(db)) != NMT_OK ||
-	    (e = audit_append(db, key, entries, n, last)) != NMT_OK) {
+	    (e = audit_append(db, key, entries, n, &seq, last)) != NMT_OK) {
 		db_rollback(db);
 		return e;
 	}
@@ -249,7 +255,7 @@ store_audit_commit(struct db *db, const unsigned char *key,
 	 * Unanswered is not undone: writing the entries again would put
 	 * them in the log twice.
 	 */
-	if (e == NMT_UNAVAILABLE && committed_anyway(db, last))
+	if (e == NMT_UNAVAILABLE && committed_anyway(db, seq, last))
 		return NMT_OK;
 	return e;
 }
