@@ -148,6 +148,51 @@ record_union_part(struct sql *b, const struct record_type *t, int tag,
 	record_from(b, t);
 }
 
+/* Text order, NULL first. */
+static int
+union_key_cmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Row i of a union before row j: by the two sort keys (columns 1, 2). */
+static int
+union_before(const struct db_result *r, int i, int j)
+{
+	int d = union_key_cmp(db_text(r, i, 1), db_text(r, j, 1));
+
+	if (d == 0)
+		d = union_key_cmp(db_text(r, i, 2), db_text(r, j, 2));
+	return d < 0;
+}
+
+void *
+record_union_rows(const struct record_type *t, const struct db_result *r,
+    int tag, size_t *n_r)
+{
+	int   *at = xcalloc((size_t)db_rows(r) + 1, sizeof(*at));
+	char  *rows;
+	size_t n = 0, k;
+	int    i;
+
+	/* An insertion sort of row numbers: a part is tens of rows. */
+	for (i = 0; i < db_rows(r); i++) {
+		if (db_int(r, i, 0) != tag)
+			continue;
+		for (k = n++; k > 0 && union_before(r, i, at[k - 1]); k--)
+			at[k] = at[k - 1];
+		at[k] = i;
+	}
+	rows = xcalloc(n > 0 ? n : 1, t->size);
+	for (k = 0; k < n; k++)
+		record_read_at(t, r, at[k], 3, rows + k * t->size);
+	free(at);
+	*n_r = n;
+	return rows;
+}
+
 void
 record_read(const struct record_type *t, const struct db_result *r, int row,
     void *rec)

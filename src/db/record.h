@@ -94,16 +94,22 @@ void record_read_at(const struct record_type *t, const struct db_result *r,
  * one statement (one round trip): appends "SELECT tag, sort1, sort2,
  * CAST(<col> AS TEXT), ..., NULL, ... FROM <table> <alias>", t's columns
  * padded with NULLs to width (record_width of the widest type). The
- * caller adds each part's WHERE and " UNION ALL " between the parts,
- * orders a part's rows by columns 1 and 2 (sort1, sort2: SQL
- * expressions, "NULL" for none; a sort of the whole union costs SQLite
- * more than the statements it saves) and reads a row of tag with
- * record_read_at(..., 3, ...). Every value is text, so that PostgreSQL
- * can unite columns of different types; the reader takes integers from
- * their text as it does from any result.
+ * caller adds each part's WHERE and " UNION ALL " between the parts and
+ * reads each part with record_union_rows (sort1, sort2: SQL expressions,
+ * "NULL" for none, the part's order). Every value is text, so that
+ * PostgreSQL can unite columns of different types; the reader takes
+ * integers from their text as it does from any result.
  */
 void record_union_part(struct sql *b, const struct record_type *t, int tag,
     const char *sort1, const char *sort2, int width);
+/*
+ * The rows of r tagged tag as a malloc'd array of records of type t, in
+ * the order of their sort keys (text, NULL first; sorted here: an ORDER
+ * BY over the whole union costs SQLite more than the statements it
+ * saves); *n_r gets their count. Free with record_free_all.
+ */
+void *record_union_rows(const struct record_type *t, const struct db_result *r,
+    int tag, size_t *n_r);
 /*
  * Reads the first limit rows of r (all when limit < 0) into a malloc'd
  * array of records; *n_r gets their count. Free with record_free_all.

@@ -873,55 +873,6 @@ doc_sql(const char *case_id)
 	return b;
 }
 
-/* Text order, NULL first. */
-static int
-doc_key_cmp(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-/* Row i before row j of a part: by its two sort keys (columns 1, 2). */
-static int
-doc_before(const struct db_result *r, int i, int j)
-{
-	int d = doc_key_cmp(db_text(r, i, 1), db_text(r, j, 1));
-
-	if (d == 0)
-		d = doc_key_cmp(db_text(r, i, 2), db_text(r, j, 2));
-	return d < 0;
-}
-
-/*
- * The rows of r tagged part, in their order (an insertion sort of row
- * numbers: a case's team and persons are tens of rows), from column 3 on
- * as records of type t.
- */
-static void *
-doc_rows(const struct db_result *r, enum doc_part part,
-    const struct record_type *t, size_t *n_r)
-{
-	int   *at = xcalloc((size_t)db_rows(r) + 1, sizeof(*at));
-	char  *rows;
-	size_t n = 0, k;
-	int    i;
-
-	for (i = 0; i < db_rows(r); i++) {
-		if (db_int(r, i, 0) != part)
-			continue;
-		for (k = n++; k > 0 && doc_before(r, i, at[k - 1]); k--)
-			at[k] = at[k - 1];
-		at[k] = i;
-	}
-	rows = xcalloc(n > 0 ? n : 1, t->size);
-	for (k = 0; k < n; k++)
-		record_read_at(t, r, at[k], 3, rows + k * t->size);
-	free(at);
-	*n_r = n;
-	return rows;
-}
-
 enum nmt_err
 store_case_document(struct db *db, const char *case_id, struct case_rec *c,
     struct member_rec **team_r, size_t *nteam_r, struct person_rec **persons_r,
@@ -942,7 +893,7 @@ store_case_document(struct db *db, const char *case_id, struct case_rec *c,
 		db_result_free(r);
 		return e;
 	}
-	cases = doc_rows(r, DOC_CASE, &case_record, &ncases);
+	cases = record_union_rows(&case_record, r, DOC_CASE, &ncases);
 	if (ncases != 1) {
 		record_free_all(&case_record, cases, ncases);
 		db_result_free(r);
@@ -950,8 +901,8 @@ store_case_document(struct db *db, const char *case_id, struct case_rec *c,
 	}
 	*c = cases[0];
 	free(cases);
-	*team_r = doc_rows(r, DOC_TEAM, &member_record, nteam_r);
-	*persons_r = doc_rows(r, DOC_PERSON, &person_summary_record,
+	*team_r = record_union_rows(&member_record, r, DOC_TEAM, nteam_r);
+	*persons_r = record_union_rows(&person_summary_record, r, DOC_PERSON,
 	    npersons_r);
 	db_result_free(r);
 	if ((e = store_persons_check(*persons_r, *npersons_r)) != NMT_OK) {
