@@ -317,13 +317,12 @@ json_t *render_allowed(const struct principal *p, const struct facts *f);
 json_t *team_render(struct ctx *c, const struct facts *case_facts,
     const struct member_rec *rows, size_t n);
 /*
- * the tasks of a case the caller sees (all of them for those who
- * change its team, else those to or from the caller's organization),
- * newest first, at most 200, as answered (tasks.c); case_facts: the
- * case's.
+ * The tasks of a case as answered, rows as store_case_document read them
+ * (tasks.c); case_facts: the case's, from which each task's facts follow
+ * (store_task_facts_in_case).
  */
-enum nmt_err case_tasks_render(struct ctx *c, const char *case_id,
-    const struct facts *case_facts, json_t **items_r);
+json_t *case_tasks_render(struct ctx *c, const struct facts *case_facts,
+    const struct task_rec *rows, size_t n);
 /* ---- the change history (history.c) ---- */
 
 /*

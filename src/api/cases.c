@@ -79,41 +79,37 @@ case_render(const struct case_rec *rec)
 
 /*
  * The case document: the case, its owner, what the caller may do, the
- * team, the person summaries (one statement) and the tasks the caller
- * sees.
+ * team, the person summaries and the tasks the caller sees (all of them
+ * for those who change its team, else those to or from the caller's
+ * organization), read in one statement after the case's facts.
  */
 static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
     long long *version_r)
 {
-	struct case_rec    rec;
-	struct member_rec *team;
-	struct person_rec *persons;
-	struct facts       f;
-	size_t             nteam, npersons;
-	json_t            *doc, *tasks;
-	enum nmt_err       e;
+	struct case_document d;
+	struct facts         f;
+	const char          *task_org = NULL;
+	json_t              *doc;
+	enum nmt_err         e;
 
-	if ((e = case_facts_now(c, id, &f)) != NMT_OK ||
-	    (e = store_case_document(c->db, id, &rec, &team, &nteam, &persons,
-	         &npersons)) != NMT_OK)
+	if ((e = case_facts_now(c, id, &f)) != NMT_OK)
 		return e;
-	doc = case_render(&rec);
-	*version_r = rec.version;
-	record_free(&case_record, &rec);
+	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_TEAM_CHANGE, &f) !=
+	    POLICY_ALLOW)
+		task_org = c->actor.org;
+	if ((e = store_case_document(c->db, id, task_org, &d)) != NMT_OK)
+		return e;
+	doc = case_render(&d.c);
+	*version_r = d.c.version;
 	json_object_set_new(doc, "allowed",
 	    render_allowed(&c->actor.principal, &f));
-	json_object_set_new(doc, "team", team_render(c, &f, team, nteam));
-	store_members_free(team, nteam);
+	json_object_set_new(doc, "team", team_render(c, &f, d.team, d.nteam));
 	json_object_set_new(doc, "persons",
-	    render_records(&person_summary_record, persons, npersons));
-	store_persons_free(persons, npersons);
-	/* the case's tasks the caller sees, read with the case */
-	if ((e = case_tasks_render(c, id, &f, &tasks)) != NMT_OK) {
-		json_decref(doc);
-		return e;
-	}
-	json_object_set_new(doc, "tasks", tasks);
+	    render_records(&person_summary_record, d.persons, d.npersons));
+	json_object_set_new(doc, "tasks",
+	    case_tasks_render(c, &f, d.tasks, d.ntasks));
+	store_case_document_free(&d);
 	*doc_r = doc;
 	return NMT_OK;
 }

@@ -461,41 +461,21 @@ reply_tasks(struct ctx *c, const struct task_filter *tf)
 	record_free_all(&task_record, rows, n);
 }
 
-enum nmt_err
-case_tasks_render(struct ctx *c, const char *case_id,
-    const struct facts *case_facts, json_t **items_r)
+json_t *
+case_tasks_render(struct ctx *c, const struct facts *case_facts,
+    const struct task_rec *rows, size_t n)
 {
-	struct task_filter tf;
-	struct page        pg = { 200, NULL, NULL };
-	struct task_rec   *rows;
-	struct facts       f;
-	json_t            *items;
-	size_t             n, i;
-	int                more;
-	enum nmt_err       e;
+	struct facts f;
+	json_t      *items = json_array();
+	size_t       i;
 
-	memset(&tf, 0, sizeof(tf));
-	tf.case_id = case_id;
-	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_TEAM_CHANGE,
-	        case_facts) != POLICY_ALLOW)
-		tf.org = c->actor.org;
-	if ((e = store_task_list(c->db, &tf, &pg, &rows, &n, &more)) != NMT_OK)
-		return e;
-	items = json_array();
-	for (i = 0; i < n && e == NMT_OK; i++) {
-		if ((e = task_facts(c, rows[i].id, 0, &f)) != NMT_OK)
-			break;
+	for (i = 0; i < n; i++) {
+		store_task_facts_in_case(case_facts, &rows[i], &f);
 		ASSERT(policy_decide(&c->actor.principal, OBJ_TASK, ACT_READ,
 		           &f) == POLICY_ALLOW);
 		json_array_append_new(items, task_render(c, &rows[i], &f));
 	}
-	record_free_all(&task_record, rows, n);
-	if (e != NMT_OK) {
-		json_decref(items);
-		return e;
-	}
-	*items_r = items;
-	return NMT_OK;
+	return items;
 }
 
 static int

@@ -157,20 +157,23 @@ union_key_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Row i of a union before row j: by the two sort keys (columns 1, 2). */
+/*
+ * Row i of a union before row j: by the two sort keys (columns 1, 2),
+ * ascending or descending.
+ */
 static int
-union_before(const struct db_result *r, int i, int j)
+union_before(const struct db_result *r, int i, int j, int descending)
 {
 	int d = union_key_cmp(db_text(r, i, 1), db_text(r, j, 1));
 
 	if (d == 0)
 		d = union_key_cmp(db_text(r, i, 2), db_text(r, j, 2));
-	return d < 0;
+	return descending ? d > 0 : d < 0;
 }
 
 void *
 record_union_rows(const struct record_type *t, const struct db_result *r,
-    int tag, size_t *n_r)
+    int tag, int descending, size_t *n_r)
 {
 	int   *at = xcalloc((size_t)db_rows(r) + 1, sizeof(*at));
 	char  *rows;
@@ -181,7 +184,8 @@ record_union_rows(const struct record_type *t, const struct db_result *r,
 	for (i = 0; i < db_rows(r); i++) {
 		if (db_int(r, i, 0) != tag)
 			continue;
-		for (k = n++; k > 0 && union_before(r, i, at[k - 1]); k--)
+		for (k = n++;
+		     k > 0 && union_before(r, i, at[k - 1], descending); k--)
 			at[k] = at[k - 1];
 		at[k] = i;
 	}

@@ -104,12 +104,13 @@ void record_union_part(struct sql *b, const struct record_type *t, int tag,
     const char *sort1, const char *sort2, int width);
 /*
  * The rows of r tagged tag as a malloc'd array of records of type t, in
- * the order of their sort keys (text, NULL first; sorted here: an ORDER
- * BY over the whole union costs SQLite more than the statements it
- * saves); *n_r gets their count. Free with record_free_all.
+ * the order of their sort keys (text, NULL first; descending: the
+ * reverse; sorted here: an ORDER BY over the whole union costs SQLite
+ * more than the statements it saves); *n_r gets their count. Free with
+ * record_free_all.
  */
 void *record_union_rows(const struct record_type *t, const struct db_result *r,
-    int tag, size_t *n_r);
+    int tag, int descending, size_t *n_r);
 /*
  * Reads the first limit rows of r (all when limit < 0) into a malloc'd
  * array of records; *n_r gets their count. Free with record_free_all.

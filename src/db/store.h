@@ -383,16 +383,30 @@ enum nmt_err store_case_persons(struct db *db, const char *case_id,
  */
 enum nmt_err store_persons_check(const struct person_rec *rows, size_t n);
 /*
- * The case document's rows in one statement (one round trip): the case
- * (as store_case_get without lock), its team (as store_team_list) and
- * its persons' summaries (as store_case_persons), each list in its own
- * order. NMT_NOT_FOUND when there is no such case. The caller frees c
- * with record_free and the lists with store_members_free and
- * store_persons_free.
+ * The rows of a case document: the case (as store_case_get without
+ * lock), its team (as store_team_list), its persons' summaries (as
+ * store_case_persons) and its tasks (newest first, at most
+ * CASE_DOC_TASKS), each list in its own order.
+ */
+#define CASE_DOC_TASKS 200
+struct case_document {
+	struct case_rec    c;
+	struct member_rec *team;
+	size_t             nteam;
+	struct person_rec *persons;
+	size_t             npersons;
+	struct task_rec   *tasks;
+	size_t             ntasks;
+};
+/*
+ * Reads d in one statement (one round trip). task_org: only the tasks to
+ * or from that organization, NULL for all of them. NMT_NOT_FOUND when
+ * there is no such case (d then holds nothing). Free with
+ * store_case_document_free.
  */
 enum nmt_err store_case_document(struct db *db, const char *case_id,
-    struct case_rec *c, struct member_rec **team_r, size_t *nteam_r,
-    struct person_rec **persons_r, size_t *npersons_r);
+    const char *task_org, struct case_document *d);
+void         store_case_document_free(struct case_document *d);
 void         store_persons_free(struct person_rec *rows, size_t n);
 void         person_rec_free(struct person_rec *p);
 
@@ -953,6 +967,12 @@ extern const struct record_type task_record;
 /* The facts of a task (its case's, plus its organizations and status). */
 enum nmt_err store_task_facts(struct db *db, const struct principal *p,
     const char *task_id, const char *now, int lock, struct facts *f);
+/*
+ * The same facts of task t of a case whose facts (store_case_facts, for
+ * the same principal and time) are case_f, without a statement.
+ */
+void store_task_facts_in_case(const struct facts *case_f,
+    const struct task_rec *t, struct facts *f);
 /* Inserts t (every field set by the caller, version 1). */
 enum nmt_err store_task_insert(struct db *db, const struct task_rec *t);
 /* One task; NMT_NOT_FOUND when there is none. Free with record_free. */

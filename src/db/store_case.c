@@ -837,23 +837,26 @@ team_rows(struct db *db, const char *case_id, const char *member_id,
 enum doc_part {
 	DOC_CASE,
 	DOC_TEAM,
-	DOC_PERSON
+	DOC_PERSON,
+	DOC_TASK
 };
 
 static int
 doc_width(void)
 {
-	int w = record_width(&case_record);
+	const struct record_type *parts[] = { &case_record, &member_record,
+		&person_summary_record, &task_record };
+	int                       w = 0;
+	size_t                    i;
 
-	if (record_width(&member_record) > w)
-		w = record_width(&member_record);
-	if (record_width(&person_summary_record) > w)
-		w = record_width(&person_summary_record);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (record_width(parts[i]) > w)
+			w = record_width(parts[i]);
 	return w;
 }
 
 static struct sql *
-doc_sql(const char *case_id)
+doc_sql(const char *case_id, const char *task_org)
 {
 	struct sql *b = sql_new();
 	int         w = doc_width();
@@ -870,50 +873,70 @@ doc_sql(const char *case_id)
 	    "p.id", w);
 	sql_add(b, " WHERE p.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " UNION ALL ");
+	record_union_part(b, &task_record, DOC_TASK, "t.created_at", "t.id", w);
+	sql_add(b, " WHERE t.case_id = ");
+	sql_param(b, DB_TEXT(case_id));
+	if (task_org != NULL) {
+		sql_add(b, " AND (t.to_org = ");
+		sql_param(b, DB_TEXT(task_org));
+		sql_add(b, " OR t.from_org = ");
+		sql_param(b, DB_TEXT(task_org));
+		sql_add(b, ")");
+	}
 	return b;
 }
 
-enum nmt_err
-store_case_document(struct db *db, const char *case_id, struct case_rec *c,
-    struct member_rec **team_r, size_t *nteam_r, struct person_rec **persons_r,
-    size_t *npersons_r)
+/* Reads d's parts from the union r; NMT_NOT_FOUND without the case. */
+static enum nmt_err
+doc_read(const struct db_result *r, struct case_document *d)
 {
-	struct sql       *b = doc_sql(case_id);
-	struct db_result *r = NULL;
-	struct case_rec  *cases;
-	size_t            ncases;
-	enum nmt_err      e;
+	struct case_rec *cases;
+	size_t           ncases;
 
-	*team_r = NULL;
-	*persons_r = NULL;
-	*nteam_r = *npersons_r = 0;
-	e = sql_run(db, b, &r);
-	sql_free(b);
-	if (e != NMT_OK) {
-		db_result_free(r);
-		return e;
-	}
-	cases = record_union_rows(&case_record, r, DOC_CASE, &ncases);
+	cases = record_union_rows(&case_record, r, DOC_CASE, 0, &ncases);
 	if (ncases != 1) {
 		record_free_all(&case_record, cases, ncases);
-		db_result_free(r);
 		return NMT_NOT_FOUND;
 	}
-	*c = cases[0];
+	d->c = cases[0];
 	free(cases);
-	*team_r = record_union_rows(&member_record, r, DOC_TEAM, nteam_r);
-	*persons_r = record_union_rows(&person_summary_record, r, DOC_PERSON,
-	    npersons_r);
+	d->team = record_union_rows(&member_record, r, DOC_TEAM, 0, &d->nteam);
+	d->persons = record_union_rows(&person_summary_record, r, DOC_PERSON, 0,
+	    &d->npersons);
+	d->tasks = record_union_rows(&task_record, r, DOC_TASK, 1, &d->ntasks);
+	/* the newest CASE_DOC_TASKS, as a page of the case's tasks */
+	while (d->ntasks > CASE_DOC_TASKS)
+		record_free(&task_record, &d->tasks[--d->ntasks]);
+	return store_persons_check(d->persons, d->npersons);
+}
+
+enum nmt_err
+store_case_document(struct db *db, const char *case_id, const char *task_org,
+    struct case_document *d)
+{
+	struct sql       *b = doc_sql(case_id, task_org);
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	memset(d, 0, sizeof(*d));
+	if ((e = sql_run(db, b, &r)) == NMT_OK)
+		e = doc_read(r, d);
 	db_result_free(r);
-	if ((e = store_persons_check(*persons_r, *npersons_r)) != NMT_OK) {
-		record_free(&case_record, c);
-		store_members_free(*team_r, *nteam_r);
-		store_persons_free(*persons_r, *npersons_r);
-		*team_r = NULL;
-		*persons_r = NULL;
-		*nteam_r = *npersons_r = 0;
-	}
+	sql_free(b);
+	if (e != NMT_OK)
+		store_case_document_free(d);
 	return e;
+}
+
+void
+store_case_document_free(struct case_document *d)
+{
+	record_free(&case_record, &d->c);
+	store_members_free(d->team, d->nteam);
+	store_persons_free(d->persons, d->npersons);
+	record_free_all(&task_record, d->tasks, d->ntasks);
+	memset(d, 0, sizeof(*d));
 }
 
 enum nmt_err

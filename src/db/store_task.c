@@ -163,6 +163,25 @@ store_task_facts(struct db *db, const struct principal *p, const char *task_id,
 	return e;
 }
 
+void
+store_task_facts_in_case(const struct facts *case_f, const struct task_rec *t,
+    struct facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = OBJ_TASK;
+	f->exists = 1;
+	strlcopy(f->id, t->id, sizeof(f->id));
+	strlcopy(f->case_id, t->case_id, sizeof(f->case_id));
+	strlcopy(f->region, case_f->region, sizeof(f->region));
+	strlcopy(f->owner_org, case_f->owner_org, sizeof(f->owner_org));
+	f->closed = case_f->closed;
+	strlcopy(f->assignee_org, t->to_org, sizeof(f->assignee_org));
+	strlcopy(f->task_from_org, t->from_org, sizeof(f->task_from_org));
+	strlcopy(f->task_status, t->status, sizeof(f->task_status));
+	f->team_access = case_f->team_access;
+	f->team_by_name = case_f->team_by_name;
+}
+
 enum nmt_err
 store_task_insert(struct db *db, const struct task_rec *t)
 {

@@ -364,6 +364,13 @@ test('the inbox lists tasks sent to or from the organization, never others', asy
   assert.deepEqual(await inCase(U.pol), [a.id, b.id].sort());
   assert.deepEqual(await inCase(U.mig), [a.id]);
   assert.deepEqual(await inCase(U.sos), [b.id]);
+  // Each as the case's task list answers it, in its order (newest first),
+  // with what the caller may do with it (the list reads each task's
+  // facts; the case answer takes them from the case's).
+  for (const who of [U.pol, U.mig, U.sos]) {
+    const doc = (await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: who })).json.tasks;
+    assert.deepEqual(doc, await listAll(srv, tasksOf(c.id), { auth: who }), who.username);
+  }
   assertStatus(await api(srv, 'GET', '/api/v1/tasks', { auth: U.auditor }), 403);
 });
 
