@@ -8,7 +8,8 @@
  * groups a few thousand counts; the values follow the rules of
  * domain/stats.c (civil year, CTDC age band, the latest assessment), as
  * the migration's view stat_person_facts states them in SQL. Cases and
- * consultations are read row by row and their values computed here.
+ * consultations are read from their summaries (migrations 0030, 0031),
+ * which triggers keep current the same way.
  * Imported statistical records are grouped and counted by the database,
  * from their summary when it is current.
  */
@@ -22,39 +23,6 @@
 #include "db/sql.h"
 #include "db/store_stats.h"
 #include "domain/calendar.h"
-
-/* " AND col >= $lo AND col < $hi": the instants of the Swedish year. */
-static void
-and_year(struct sql *b, const char *col, int year)
-{
-	struct civil_date d = { year, 1, 1 };
-	char              lo[TIME_TEXT], hi[TIME_TEXT];
-
-	if (year == 0)
-		return;
-	time_format(civil_day_start(&d), lo);
-	d.year = year + 1;
-	time_format(civil_day_start(&d), hi);
-	sql_add(b, " AND ");
-	sql_add(b, col);
-	sql_add(b, " >= ");
-	sql_param(b, DB_TEXT(sql_keep(b, xstrdup(lo))));
-	sql_add(b, " AND ");
-	sql_add(b, col);
-	sql_add(b, " < ");
-	sql_param(b, DB_TEXT(sql_keep(b, xstrdup(hi))));
-}
-
-/* The civil year of an instant into year; 0 when it is not one. */
-static int
-year_of(const char *instant, char year[5])
-{
-	if (instant == NULL || civil_year_of(instant, year) != 0) {
-		strlcopy(year, "0", 5);
-		return 0;
-	}
-	return (int)strtol(year, NULL, 10); /* four digits, checked above */
-}
 
 /* The string members of a JSON array text (a case's forms) into it. */
 static json_t *
@@ -694,7 +662,11 @@ visit_cases(struct db *db, const struct stats_query *q, stats_visit_fn fn,
 	return NMT_OK;
 }
 
-/* The consultations, one item each. */
+/*
+ * The consultations from their summary (migration 0031): one item per
+ * civil year, region, county, channel, requesting organization's kind
+ * and urgency, weighted by its count.
+ */
 static enum nmt_err
 visit_consultations(struct db *db, const struct stats_query *q,
     stats_visit_fn fn, void *arg)
@@ -705,25 +677,25 @@ visit_consultations(struct db *db, const struct stats_query *q,
 	int               i;
 
 	sql_add(b,
-	    "SELECT k.created_at, k.region, k.county, k.channel, o.kind, "
-	    "k.urgency FROM consultation k LEFT JOIN organization o ON "
-	    "o.code = k.requester_org WHERE 1 = 1");
+	    "SELECT s.year, s.region, s.county, s.channel, o.kind, "
+	    "s.urgency, s.n FROM stat_consultation s LEFT JOIN organization "
+	    "o ON o.code = s.requester_org WHERE 1 = 1");
 	if (q->region != NULL)
-		sql_and_eq(b, "k.region", DB_TEXT(q->region));
-	and_year(b, "k.created_at", q->year);
+		sql_and_eq(b, "s.region", DB_TEXT(q->region));
+	if (q->year != 0)
+		sql_and_eq(b, "s.year", DB_INT(q->year));
 	e = sql_run(db, b, &r);
 	sql_free(b);
 	if (e != NMT_OK)
 		return e;
 	for (i = 0; i < db_rows(r); i++) {
 		struct stats_item it;
-		char              year[5];
-		int               y = year_of(db_text(r, i, 0), year);
+		char              year[12];
 
-		if (q->year != 0 && y != q->year)
-			continue;
+		snprintf(year, sizeof(year), "%lld",
+		    (long long)db_int(r, i, 0));
 		memset(&it, 0, sizeof(it));
-		it.weight = 1;
+		it.weight = db_int(r, i, 6);
 		it.v[DIM_YEAR] = year;
 		it.v[DIM_REGION] = db_text(r, i, 1);
 		it.v[DIM_COUNTY] = db_text(r, i, 2);

@@ -74,6 +74,12 @@ const UNDO = {
     ? `DROP TRIGGER stat_case_counted ON nmt_case; DROP TRIGGER stat_case_recounted ON nmt_case;
       DROP FUNCTION stat_case_counted(); DROP FUNCTION stat_case_year(TEXT); DROP TABLE stat_case;`
     : 'DROP TRIGGER stat_case_ins; DROP TRIGGER stat_case_del; DROP TRIGGER stat_case_upd; DROP TABLE stat_case;'),
+  // statistics at scale (issue 13): the counts of consultations and their triggers.
+  31: (pg) => (pg
+    ? `DROP TRIGGER stat_consultation_counted ON consultation; DROP TRIGGER stat_consultation_recounted ON consultation;
+      DROP FUNCTION stat_consultation_counted(); DROP TABLE stat_consultation;`
+    : `DROP TRIGGER stat_consultation_ins; DROP TRIGGER stat_consultation_del; DROP TRIGGER stat_consultation_upd;
+      DROP TABLE stat_consultation;`),
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
