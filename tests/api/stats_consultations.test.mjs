@@ -6,12 +6,9 @@
 // count of the consultations themselves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startServer, addUserWithToken, api, assertStatus, ctlFor, DB_KIND,
-} from './harness.mjs';
-import { rollBackTo } from './rollback.mjs';
+import { startServer, addUserWithToken, api, assertStatus } from './harness.mjs';
+import { STATS_ENV, statsCells, civilYearSql, assertSameRows, upgradedServer } from './stats_summary.mjs';
 
-const THRESHOLD = 3;
 let srv;
 const U = {};
 
@@ -24,7 +21,7 @@ async function users(s) {
 }
 
 before(async () => {
-  srv = await startServer({ env: { NMT_STATS_THRESHOLD: String(THRESHOLD) } });
+  srv = await startServer({ env: STATS_ENV });
   Object.assign(U, await users(srv));
 });
 after(async () => { await srv?.stop(); });
@@ -43,24 +40,15 @@ async function consult(s, who, over = {}) {
   return r.json;
 }
 
-/** GET /api/v1/stats?measure=consultations&QUERY as the analyst: Map "v1|v2" → count. */
-async function cells(query, s = srv, who = U.analyst) {
-  const r = await api(s, 'GET', `/api/v1/stats?measure=consultations&${query}`, { auth: who });
-  assertStatus(r, 200, query);
-  return Object.fromEntries(r.json.cells.map((c) => [r.json.by.map((d) => c.key[d]).join('|'), c.count]));
-}
+/** measure=consultations&QUERY as the analyst: { "v1|v2": count }. */
+const cells = (query, s = srv, who = U.analyst) => statsCells(s, who, `measure=consultations&${query}`);
 
 /** The summary against the consultations themselves, counted again with the civil year of each. */
 async function assertSummaryCurrent(s = srv) {
-  const year = DB_KIND === 'pg' ? 'stat_case_year(created_at)'
-    : "COALESCE(CAST(strftime('%Y', created_at, '+1 hour') AS INTEGER), 0)";
-  const recount = `SELECT ${year}, region, county, channel, COALESCE(requester_org, ''), urgency, count(*)
-    FROM consultation GROUP BY 1, 2, 3, 4, 5, 6`;
+  const recount = `SELECT ${civilYearSql('created_at')}, region, county, channel, COALESCE(requester_org, ''),
+    urgency, count(*) FROM consultation GROUP BY 1, 2, 3, 4, 5, 6`;
   const stored = 'SELECT year, region, county, channel, requester_org, urgency, n FROM stat_consultation';
-  const diff = async (x, y) => (await s.db.exec(
-    `SELECT count(*) FROM (SELECT * FROM (${x}) a EXCEPT SELECT * FROM (${y}) b) d;`)).trim();
-  assert.deepEqual([await diff(stored, recount), await diff(recount, stored)], ['0', '0'],
-    'the counts are those of the consultations');
+  await assertSameRows(s, [[stored, recount]], 'the counts are those of the consultations');
 }
 
 test('each consultation registered shows in the next answer, in its Swedish year, by who asked', async () => {
@@ -92,7 +80,7 @@ test('each consultation registered shows in the next answer, in its Swedish year
 });
 
 test('consultations stored before the migration are counted after it (nmtctl init)', async () => {
-  const s2 = await startServer({ env: { NMT_STATS_THRESHOLD: String(THRESHOLD) } });
+  const s2 = await startServer({ env: STATS_ENV });
   let s3;
   try {
     const u = await users(s2);
@@ -102,16 +90,9 @@ test('consultations stored before the migration are counted after it (nmtctl ini
         await consult(s2, u.nmt, { urgency, channel: 'web' });
       }
     }
-    const queries = ['by=urgency', 'by=channel,requester_kind', 'by=year', 'by=region,county'];
-    const before = await Promise.all(queries.map((x) => cells(x, s2, u.analyst)));
-    assert.deepEqual(before[0], { acute: 6, normal: 6 });
-    await s2.stop();
-    await rollBackTo(s2.db, 30);
-    assert.match(await s2.db.exec('SELECT count(*) FROM consultation;'), /^\s*12\s*$/);
-    const r = await ctlFor(s2.db, ['init']);
-    assert.equal(r.code, 0, r.stderr);
-    s3 = await startServer({ db: s2.db, init: false, env: { NMT_STATS_THRESHOLD: String(THRESHOLD) } });
-    assert.deepEqual(await Promise.all(queries.map((x) => cells(x, s3, u.analyst))), before);
+    assert.deepEqual(await cells('by=urgency', s2, u.analyst), { acute: 6, normal: 6 });
+    s3 = await upgradedServer(s2, 30, 'SELECT count(*) FROM consultation',
+      ['by=urgency', 'by=channel,requester_kind', 'by=year', 'by=region,county'], (q, s) => cells(q, s, u.analyst));
     await assertSummaryCurrent(s3);
   } finally {
     await s3?.stop();
