@@ -323,6 +323,12 @@ json_t *team_render(struct ctx *c, const struct facts *case_facts,
  */
 json_t *case_tasks_render(struct ctx *c, const struct facts *case_facts,
     const struct task_rec *rows, size_t n);
+/*
+ * Whose tasks of a case the caller sees: NULL for all of them (those who
+ * change its team), else the caller's organization (the tasks to or from
+ * it); case_facts: the case's (tasks.c).
+ */
+const char *case_tasks_org(struct ctx *c, const struct facts *case_facts);
 /* ---- the change history (history.c) ---- */
 
 /*

@@ -79,9 +79,8 @@ case_render(const struct case_rec *rec)
 
 /*
  * The case document: the case, its owner, what the caller may do, the
- * team, the person summaries and the tasks the caller sees (all of them
- * for those who change its team, else those to or from the caller's
- * organization), read in one statement after the case's facts.
+ * team, the person summaries and the tasks the caller sees
+ * (case_tasks_org), read in one statement after the case's facts.
  */
 static enum nmt_err
 case_document(struct ctx *c, const char *id, json_t **doc_r,
@@ -89,16 +88,12 @@ case_document(struct ctx *c, const char *id, json_t **doc_r,
 {
 	struct case_document d;
 	struct facts         f;
-	const char          *task_org = NULL;
 	json_t              *doc;
 	enum nmt_err         e;
 
-	if ((e = case_facts_now(c, id, &f)) != NMT_OK)
-		return e;
-	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_TEAM_CHANGE, &f) !=
-	    POLICY_ALLOW)
-		task_org = c->actor.org;
-	if ((e = store_case_document(c->db, id, task_org, &d)) != NMT_OK)
+	if ((e = case_facts_now(c, id, &f)) != NMT_OK ||
+	    (e = store_case_document(c->db, id, case_tasks_org(c, &f), &d)) !=
+	        NMT_OK)
 		return e;
 	doc = case_render(&d.c);
 	*version_r = d.c.version;

@@ -506,6 +506,16 @@ tasks_list(struct ctx *c)
 	reply_tasks(c, &tf);
 }
 
+const char *
+case_tasks_org(struct ctx *c, const struct facts *case_facts)
+{
+	/* Those who change the team see all of its tasks; others theirs. */
+	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_TEAM_CHANGE,
+	        case_facts) == POLICY_ALLOW)
+		return NULL;
+	return c->actor.org;
+}
+
 static void
 case_tasks_list(struct ctx *c)
 {
@@ -513,10 +523,7 @@ case_tasks_list(struct ctx *c)
 
 	memset(&tf, 0, sizeof(tf));
 	tf.case_id = c->params[0];
-	/* Those who change the team see all of its tasks; others theirs. */
-	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_TEAM_CHANGE,
-	        &c->facts) != POLICY_ALLOW)
-		tf.org = c->actor.org;
+	tf.org = case_tasks_org(c, &c->facts);
 	tf.status = http_query(c->req, "status");
 	reply_tasks(c, &tf);
 }

@@ -15,14 +15,11 @@
  */
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/timeutil.h"
 #include "core/util.h"
 #include "db/sql.h"
 #include "db/store_stats.h"
-#include "domain/calendar.h"
 
 /* The string members of a JSON array text (a case's forms) into it. */
 static json_t *
