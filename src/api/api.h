@@ -58,6 +58,7 @@ struct actor {
 	char             region[33];
 	enum role        role;
 	int              via_session; /* cookie, not bearer */
+	int              touch_due;   /* the session's last use is stale */
 	char             session_hash[TOKEN_HASH_HEX];
 	char             csrf_token[64];
 	struct principal principal; /* points into this */
@@ -66,18 +67,17 @@ struct actor {
 struct ctx;
 
 /*
- * An object kind a path's {id} can name: how to read its facts for the
- * policy (lock: inside a write transaction, rows locked), and the audit
- * actions of a refused read of an existing one (hidden) and of a refused
- * write on an existing one (hidden or forbidden).
+ * An object kind a path's {id} can name: how its facts for the policy
+ * are read (store_facts.c), and the audit actions of a refused read of an
+ * existing one (hidden) and of a refused write on an existing one (hidden
+ * or forbidden).
  */
 struct object_type {
-	enum object_kind kind;
-	const char      *name; /* audit objects are "<name>:<id>" */
-	enum nmt_err (
-	    *facts)(struct ctx *c, const char *id, int lock, struct facts *f);
-	const char *denied;       /* e.g. "case.denied" */
-	const char *write_denied; /* e.g. "case.write_denied" */
+	enum object_kind          kind;
+	const char               *name; /* audit objects are "<name>:<id>" */
+	const struct facts_query *facts;
+	const char               *denied;       /* e.g. "case.denied" */
+	const char               *write_denied; /* e.g. "case.write_denied" */
 };
 
 /* A declared query parameter: its name, type and limit. */
@@ -162,7 +162,8 @@ struct ctx {
 	struct facts               facts; /* the gate's */
 	struct audit_note          note;
 	int                        replied;
-	int                        status; /* of the reply */
+	int                        status;     /* of the reply */
+	unsigned                   statements; /* run on db (access log) */
 };
 
 int  app_init(struct app *app, const char *db_url, const char *key_file,
@@ -245,11 +246,14 @@ json_t *render_records(const struct record_type *t, const void *rows, size_t n);
 /* ---- the policy gate (gate.c) ---- */
 
 /*
- * Decides action over the object of type t with id (reading its facts
- * into c->facts): 0 when allowed; else replies 404 (hidden: also when
- * there is no such object, audited as t->denied when there is) or 403
- * and returns -1.
+ * Decides action over the object of type t with id whose facts are in
+ * c->facts (auth_request read them): 0 when allowed; else replies 404
+ * (hidden: also when there is no such object, audited as t->denied when
+ * there is) or 403 and returns -1.
  */
+int gate_decide(struct ctx *c, const struct object_type *t, const char *id,
+    enum action action);
+/* gate_decide after reading the facts into c->facts. */
 int gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action);
 /*
@@ -296,8 +300,19 @@ enum nmt_err audit_in_tx(struct ctx *c, const struct audit_note *n);
 
 /* ---- authentication (auth.c) ---- */
 
-/* Fills c->actor from cookie or bearer; replies 401 and returns -1. */
-int auth_request(struct ctx *c);
+/*
+ * Fills c->actor from cookie or bearer, in one statement that reads the
+ * facts of the object of type t with id into c->facts too (t NULL:
+ * none), so that the policy gate (gate_decide) needs no statement of its
+ * own; replies 401 and returns -1.
+ */
+int auth_request(struct ctx *c, const struct object_type *t, const char *id);
+/*
+ * Writes the session's last use when auth_request found it due (at most
+ * once a minute), after the request's own statements: a read's snapshot
+ * holds no write. A failure is logged; the answer stands.
+ */
+void auth_touch(struct ctx *c);
 /* Fills the actor's identity (ids, names, organization, region, role)
    from the user's row; the principal is the caller's to set. */
 void auth_actor(struct actor *a, const struct user_row *u);

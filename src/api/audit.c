@@ -74,6 +74,7 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
 struct read_wait {
 	struct http_response answer;
 	const struct route  *route; /* for the metrics and the access log */
+	unsigned             statements;
 	struct http_wake    *wake;
 	int                  ok;
 	int                  refs;
@@ -117,6 +118,7 @@ audit_read(struct ctx *c)
 	/* The answer waits aside; the thread serves others meanwhile. */
 	rw->answer = *c->res;
 	rw->route = c->route;
+	rw->statements = c->statements;
 	memset(c->res, 0, sizeof(*c->res));
 	rw->refs = 2;
 	rw->wake = http_defer(c->res, rw, read_wait_release);
@@ -132,6 +134,7 @@ audit_read_resume(struct ctx *c)
 	if (rw == NULL || c->req->state_free != read_wait_release)
 		return 0;
 	c->route = rw->route;
+	c->statements = rw->statements;
 	if (rw->ok) {
 		*c->res = rw->answer;
 		memset(&rw->answer, 0, sizeof(rw->answer));

@@ -33,14 +33,7 @@
 #define QUERY_MAX   200
 #define REASON_MAX  2000
 
-static enum nmt_err
-case_facts(struct ctx *c, const char *id, int lock, struct facts *f)
-{
-	return store_case_facts(c->db, &c->actor.principal, id, c->now_text,
-	    lock, f);
-}
-
-const struct object_type case_object = { OBJ_CASE, "case", case_facts,
+const struct object_type case_object = { OBJ_CASE, "case", &case_facts_query,
 	"case.denied", "case.write_denied" };
 
 /*
@@ -56,7 +49,8 @@ case_facts_now(struct ctx *c, const char *id, struct facts *f)
 		*f = c->facts;
 		return NMT_OK;
 	}
-	return case_facts(c, id, 0, f);
+	return store_case_facts(c->db, &c->actor.principal, id, c->now_text, 0,
+	    f);
 }
 
 /* The case's own fields, its owner and the consultation it came from. */

@@ -44,14 +44,8 @@
 #define TITLE_MAX_LEN 200
 #define SEARCH_Q_MAX  200
 
-static enum nmt_err
-consultation_facts(struct ctx *c, const char *id, int lock, struct facts *f)
-{
-	return store_consultation_facts(c->db, id, lock, f);
-}
-
 static const struct object_type consultation_object = { OBJ_CONSULTATION,
-	"consultation", consultation_facts, "consultation.denied",
+	"consultation", &consultation_facts_query, "consultation.denied",
 	"consultation.write_denied" };
 
 /* The facts of a consultation as read (a list row, a record). */

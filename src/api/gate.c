@@ -1,14 +1,16 @@
 /*
  * gate.c — the policy gate on an object a request names: its facts are
- * read in one statement and policy_decide() has the only word. Hidden and
- * missing objects answer the same 404; a refusal on an existing object is
- * audited (flagged): a refused read of a hidden one as the kind's denied
- * action, a refused write (403, or 404 when hidden) as its write_denied
- * action. A hidden object and a random id take the same path: the facts
- * statement returns one row for either, and the refusal's entry is made
- * and handed to the audit queue for either (audit_refused keeps it only
- * when the object exists), off the answer path: queuing wakes no thread
- * and waits for nothing (bench/hidden measures it).
+ * read in one statement (for the object a path names, the request's
+ * authentication statement, auth.c) and policy_decide() has the only
+ * word. Hidden and missing objects answer the same 404; a refusal on an
+ * existing object is audited (flagged): a refused read of a hidden one as
+ * the kind's denied action, a refused write (403, or 404 when hidden) as
+ * its write_denied action. A hidden object and a random id take the same
+ * path: the facts statement returns one row for either, and the
+ * refusal's entry is made and handed to the audit queue for either
+ * (audit_refused keeps it only when the object exists), off the answer
+ * path: queuing wakes no thread and waits for nothing (bench/hidden
+ * measures it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,20 +50,15 @@ gate_refused(struct ctx *c, const struct object_type *t, const char *id,
 }
 
 int
-gate_object(struct ctx *c, const struct object_type *t, const char *id,
+gate_decide(struct ctx *c, const struct object_type *t, const char *id,
     enum action action)
 {
 	enum policy_decision d;
-	enum nmt_err         e;
 
-	/* Roles that never work the kind are refused before any lookup. */
+	/* Roles that never work the kind are refused, whatever the facts. */
 	d = policy_decide(&c->actor.principal, t->kind, ACT_LIST, NULL);
 	if (d == POLICY_FORBIDDEN) {
 		reply_policy(c, d);
-		return -1;
-	}
-	if ((e = t->facts(c, id, 0, &c->facts)) != NMT_OK) {
-		reply_error(c, e);
 		return -1;
 	}
 	d = policy_decide(&c->actor.principal, t->kind, action, &c->facts);
@@ -74,4 +71,18 @@ gate_object(struct ctx *c, const struct object_type *t, const char *id,
 	gate_refused(c, t, id, d);
 	reply_policy(c, d);
 	return -1;
+}
+
+int
+gate_object(struct ctx *c, const struct object_type *t, const char *id,
+    enum action action)
+{
+	enum nmt_err e;
+
+	if ((e = store_facts(c->db, t->facts, &c->actor.principal, id,
+	         c->now_text, 0, &c->facts)) != NMT_OK) {
+		reply_error(c, e);
+		return -1;
+	}
+	return gate_decide(c, t, id, action);
 }

@@ -32,15 +32,8 @@
 #include "domain/calendar.h"
 #include "domain/pathway.h"
 
-static enum nmt_err
-notification_facts(struct ctx *c, const char *id, int lock, struct facts *f)
-{
-	(void)lock;
-	return store_notification_facts(c->db, id, f);
-}
-
 static const struct object_type notification_object = { OBJ_NOTIFICATION,
-	"notification", notification_facts, "notification.denied",
+	"notification", &notification_facts_query, "notification.denied",
 	"notification.write_denied" };
 
 static void

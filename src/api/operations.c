@@ -51,14 +51,16 @@
 #define COUNTIES_MAX  21
 #define CHECKLIST_MAX 100
 
+/* The policy facts of an operation for the caller. */
 static enum nmt_err
-op_facts(struct ctx *c, const char *id, int lock, struct facts *f)
+op_facts(struct ctx *c, const char *id, struct facts *f)
 {
-	return store_operation_facts(c->db, &c->actor.principal, id, lock, f);
+	return store_facts(c->db, &operation_facts_query, &c->actor.principal,
+	    id, c->now_text, 0, f);
 }
 
 static const struct object_type operation_object = { OBJ_OPERATION, "operation",
-	op_facts, "operation.denied", "operation.write_denied" };
+	&operation_facts_query, "operation.denied", "operation.write_denied" };
 
 /* The "allowed" array of an operation answer. */
 static json_t *
@@ -88,7 +90,7 @@ op_document(struct ctx *c, const char *id, json_t **doc_r, long long *ver_r)
 	memset(&o, 0, sizeof(o));
 	if ((e = store_operation_get(c->db, id, 0, &o)) != NMT_OK)
 		return e;
-	if ((e = op_facts(c, id, 0, &f)) != NMT_OK ||
+	if ((e = op_facts(c, id, &f)) != NMT_OK ||
 	    (e = store_participant_list(c->db, id, &parts, &n)) != NMT_OK) {
 		record_free(&operation_record, &o);
 		return e;
@@ -433,7 +435,7 @@ ops_list(struct ctx *c)
 	}
 	items = json_array();
 	for (i = 0; i < n && e == NMT_OK; i++) {
-		if ((e = op_facts(c, rows[i].id, 0, &fa)) != NMT_OK)
+		if ((e = op_facts(c, rows[i].id, &fa)) != NMT_OK)
 			break;
 		ASSERT(policy_in_scope(&f.scope, &fa));
 		doc = render_record(&operation_record, &rows[i]);

@@ -22,15 +22,8 @@
 #include "core/util.h"
 #include "domain/person_rules.h"
 
-static enum nmt_err
-person_facts(struct ctx *c, const char *id, int lock, struct facts *f)
-{
-	return store_person_facts(c->db, &c->actor.principal, id, c->now_text,
-	    lock, f);
-}
-
-const struct object_type person_object = { OBJ_PERSON, "person", person_facts,
-	"person.denied", "person.write_denied" };
+const struct object_type person_object = { OBJ_PERSON, "person",
+	&person_facts_query, "person.denied", "person.write_denied" };
 
 /* The identity view without any grant: what the caller sees by right. */
 static enum identity_view

@@ -5,9 +5,10 @@
  * (method, pattern, roles, body and query specs, object, action, audit
  * action, handler) and routes.c lists the tables. app_handle() walks
  * every request through the same steps, in this order and nowhere else:
- * match the path (404) and method (405); authenticate (401) and check the
- * CSRF token of cookie-authenticated writes (403); the route's roles
- * (403); the policy gate on the object the path names (404 or 403), so
+ * match the path (404) and method (405); authenticate (401), in the
+ * statement that reads the policy facts of the object the path names,
+ * and check the CSRF token of cookie-authenticated writes (403); the
+ * route's roles (403); the policy gate on those facts (404 or 403), so
  * nothing about a hidden object is told; the content type (415), strict
  * JSON (400: duplicate keys, bad UTF-8, trailing data) and the body spec
  * (400, every field error in one answer, the route's own rules among
@@ -161,14 +162,17 @@ check_if_match(struct ctx *c)
 	return -1;
 }
 
-/* The policy on the route's object, or on its kind when it names none. */
+/*
+ * The policy on the route's object (its facts read with the credential),
+ * or on its kind when it names none.
+ */
 static int
 check_policy(struct ctx *c, const struct route *r)
 {
 	enum policy_decision d;
 
 	if (r->object != NULL)
-		return gate_object(c, r->object, c->params[0], r->action);
+		return gate_decide(c, r->object, c->params[0], r->action);
 	d = policy_decide(&c->actor.principal, r->kind, r->action, NULL);
 	if (d == POLICY_ALLOW)
 		return 0;
@@ -221,8 +225,8 @@ method_not_allowed(struct ctx *c, char buf[2][UUID_TEXT])
 }
 
 /*
- * A read's statements after authentication (whose session touch may
- * write) see one snapshot of the database, ended in dispatch().
+ * A read's statements, authentication's first, see one snapshot of the
+ * database, ended in dispatch() (the session's touch writes after it).
  */
 static int
 read_snapshot(struct ctx *c)
@@ -241,8 +245,9 @@ static int
 check_request(struct ctx *c, const struct route *r)
 {
 	if (!(r->flags & R_PUBLIC)) {
-		if (auth_request(c) != 0 || check_csrf(c) != 0 ||
-		    read_snapshot(c) != 0)
+		if (read_snapshot(c) != 0 ||
+		    auth_request(c, r->object, c->params[0]) != 0 ||
+		    check_csrf(c) != 0)
 			return -1;
 		if (!(r->roles & ROLE_BIT(c->actor.role))) {
 			reply_policy(c, POLICY_FORBIDDEN);
@@ -265,6 +270,7 @@ dispatch(struct ctx *c)
 	const struct route *r;
 	char                buf[2][UUID_TEXT];
 	int                 path_known;
+	uint64_t            q0 = 0;
 
 	if ((r = find_route(c, buf, &path_known)) == NULL) {
 		if (path_known)
@@ -279,10 +285,15 @@ dispatch(struct ctx *c)
 		reply_error(c, NMT_UNAVAILABLE);
 		return;
 	}
+	if (c->db != NULL)
+		q0 = db_stat_queries(c->db);
 	if (check_request(c, r) == 0)
 		r->handler(c);
 	if (c->db != NULL)
 		db_snapshot_end(c->db);
+	auth_touch(c);
+	if (c->db != NULL)
+		c->statements = (unsigned)(db_stat_queries(c->db) - q0);
 	/*
 	 * A write audits inside its transaction; a read's answer waits for
 	 * its entry's commit and becomes 503 when the entry is not written.
@@ -305,7 +316,7 @@ account(struct ctx *c)
 	us = now > c->req->started_us ? now - c->req->started_us : 0;
 	metrics_request(api_route_index(c->route), c->status, us);
 	log_access(c->route != NULL ? c->route->method : "other",
-	    api_route_name(c), c->status, (double)us / 1000.0);
+	    api_route_name(c), c->status, (double)us / 1000.0, c->statements);
 }
 
 void

@@ -591,15 +591,8 @@ releases_list(struct ctx *c)
 	        year != 0 ? budget_render(c, spent, (int)year) : json_null()));
 }
 
-static enum nmt_err
-release_facts(struct ctx *c, const char *id, int lock, struct facts *f)
-{
-	(void)lock;
-	return store_stat_release_facts(c->db, id, f);
-}
-
 static const struct object_type release_object = { OBJ_STAT_RELEASE,
-	"stat_release", release_facts, "stat_release.denied",
+	"stat_release", &stat_release_facts_query, "stat_release.denied",
 	"stat_release.write_denied" };
 
 static const struct term release_measures[] = {

@@ -154,18 +154,19 @@ LOG_FN(log_error, "error")
 
 void
 log_access(const char *method, const char *route, int status,
-    double duration_ms)
+    double duration_ms, unsigned statements)
 {
 	char msg[LINE_MAX_BYTES];
 
 	if (format == LOG_TEXT) {
-		snprintf(msg, sizeof(msg), "request %s %s %d %.3f ms", method,
-		    route, status, duration_ms);
+		snprintf(msg, sizeof(msg),
+		    "request %s %s %d %.3f ms %u statements", method, route,
+		    status, duration_ms, statements);
 		text_line("info", msg);
 		return;
 	}
 	json_line("info",
-	    json_pack("{s:s,s:s,s:s,s:i,s:f}", "message", "request", "method",
-	        method, "route", route, "status", status, "duration_ms",
-	        duration_ms));
+	    json_pack("{s:s,s:s,s:s,s:i,s:f,s:i}", "message", "request",
+	        "method", method, "route", route, "status", status,
+	        "duration_ms", duration_ms, "statements", (int)statements));
 }

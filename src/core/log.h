@@ -33,10 +33,11 @@ void log_set_request(const char *id);
 
 /*
  * The access line of one answered request: method, route (the declared
- * route's pattern, "unmatched" when none: never the URL), status and
- * duration in milliseconds.
+ * route's pattern, "unmatched" when none: never the URL), status,
+ * duration in milliseconds and how many database statements it ran on
+ * its connection (the audit writer's not counted).
  */
 void log_access(const char *method, const char *route, int status,
-    double duration_ms);
+    double duration_ms, unsigned statements);
 
 #endif

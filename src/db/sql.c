@@ -125,20 +125,30 @@ sql_and_words(struct sql *b, const char *search, const char *folded)
 }
 
 /*
- * Team row m of the case reaches the principal: an organization-wide row
- * (no user) for its organization, or a row naming the principal itself,
- * that has not expired. A row naming a user reaches that user only.
+ * Team row m of the case reaches the principal (org, user_id; both NULL:
+ * the facts statement's principal row, sql_principal): an
+ * organization-wide row (no user) for its organization, or a row naming
+ * the principal itself, that has not expired. A row naming a user
+ * reaches that user only.
  */
 static void
 sql_member_match(struct sql *b, const char *org, const char *user_id,
     const char *case_col, const char *now)
 {
+	int row = org == NULL && user_id == NULL;
+
 	sql_add(b, "m.case_id = ");
 	sql_add(b, case_col);
 	sql_add(b, " AND ((m.user_id IS NULL AND m.organization = ");
-	sql_param(b, DB_TEXT(org));
+	if (row)
+		sql_add(b, "a.organization");
+	else
+		sql_param(b, DB_TEXT(org));
 	sql_add(b, ") OR m.user_id = ");
-	sql_param(b, DB_TEXT(user_id));
+	if (row)
+		sql_add(b, "a.id");
+	else
+		sql_param(b, DB_TEXT(user_id));
 	sql_add(b, ") AND (m.expires_at IS NULL OR m.expires_at > ");
 	sql_param(b, DB_TEXT(now));
 	sql_add(b, ")");
@@ -153,7 +163,8 @@ sql_team_access(struct sql *b, const struct principal *p, const char *case_col,
 	    "(SELECT MAX(CASE m.access WHEN 'full' THEN 4 ELSE 2 END + "
 	    "CASE WHEN m.user_id IS NULL THEN 0 ELSE 1 END) "
 	    "FROM case_member m WHERE ");
-	sql_member_match(b, p->org, p->user_id, case_col, now);
+	sql_member_match(b, p != NULL ? p->org : NULL,
+	    p != NULL ? p->user_id : NULL, case_col, now);
 	sql_add(b, ")");
 }
 

@@ -75,7 +75,8 @@ void sql_consultation_scope(struct sql *b, const struct scope *s,
 /*
  * The principal's best team access to the case at case_col as one
  * number: 2 * level (2 full, 1 pseudonymous) plus 1 when that row names
- * the principal; NULL when no row reaches it.
+ * the principal; NULL when no row reaches it. p NULL: the principal of
+ * a facts statement, its row "a" (store_facts.c).
  */
 void sql_team_access(struct sql *b, const struct principal *p,
     const char *case_col, const char *now);

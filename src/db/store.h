@@ -143,13 +143,27 @@ enum nmt_err store_session_purge(struct db *db, const char *created_before,
 enum nmt_err store_session_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *csrf, const char *now);
 /*
+ * The object whose policy facts a request's authentication reads in its
+ * own statement (store_facts.c): kind q, the asked id, now (ISO time);
+ * the facts into *f, for the user the credential names (f->exists 0 when
+ * there is no such object or no such user).
+ */
+struct facts_ask {
+	const struct facts_query *q;
+	const char               *id;
+	const char               *now;
+	struct facts             *f;
+};
+/*
  * Finds a live session (created after created_after, seen after
- * seen_after) and its user in one statement: fills u (release with
+ * seen_after) and its user in one statement, with ask (NULL: none) the
+ * facts of the object it asks for too: fills u (release with
  * user_row_cleanup when found), csrf and last_seen.
  */
 enum nmt_err store_session_find(struct db *db, const char *token_hash,
-    const char *created_after, const char *seen_after, struct user_row *u,
-    char csrf[64], char last_seen[21], int *found);
+    const char *created_after, const char *seen_after,
+    const struct facts_ask *ask, struct user_row *u, char csrf[64],
+    char last_seen[21], int *found);
 enum nmt_err store_session_touch(struct db *db, const char *token_hash,
     const char *now);
 enum nmt_err store_session_delete(struct db *db, const char *token_hash);
@@ -158,28 +172,68 @@ enum nmt_err store_token_insert(struct db *db, const char *token_hash,
     const char *user_id, const char *now);
 /* An API token's user, unless revoked, in one statement (as above). */
 enum nmt_err store_token_find(struct db *db, const char *token_hash,
-    struct user_row *u, int *found);
+    const struct facts_ask *ask, struct user_row *u, int *found);
+
+/* ---- the policy facts of an object (store_facts.c) ---- */
+
+/*
+ * How the policy facts of one object kind are read: one statement
+ *   SELECT <cols> FROM <principal row> a,
+ *       (SELECT CAST($id AS TEXT) AS id) k <joins>
+ * returning one row for any id, its first column (the object's id) NULL
+ * when there is no such object, so the work does not depend on whether
+ * it exists. cols name the principal as a.id (its user id) and
+ * a.organization (sql_team_access with p NULL); the principal row is a
+ * known principal (store_facts) or the user a credential names
+ * (store_token_find, store_session_find).
+ */
+struct facts_query {
+	enum object_kind kind;
+	/* Appends the select list, the object's id first; now: ISO time. */
+	void (*cols)(struct sql *b, const char *now);
+	/* After k: the object's rows joined to k.id ("" for none). */
+	const char *joins;
+	/*
+	 * Inside a write: the statement locking the rows the object belongs
+	 * to, $1 the asked id (FOR UPDATE on PostgreSQL); NULL: none.
+	 */
+	const char *lock;
+	/* The facts from the row's columns (f zeroed, kind and exists set). */
+	void (*read)(const struct db_result *r, struct facts *f);
+};
+extern const struct facts_query case_facts_query;
+extern const struct facts_query person_facts_query;
+extern const struct facts_query task_facts_query;
+extern const struct facts_query consultation_facts_query;
+extern const struct facts_query notification_facts_query;
+extern const struct facts_query operation_facts_query;
+extern const struct facts_query stat_release_facts_query;
+
+/*
+ * The facts of the object of kind q with id for principal p at now (ISO
+ * time), in one statement; with lock, inside a write transaction, the
+ * lock statement first. f->exists 0 when there is none.
+ */
+enum nmt_err store_facts(struct db *db, const struct facts_query *q,
+    const struct principal *p, const char *id, const char *now, int lock,
+    struct facts *f);
+/* The statement store_facts runs (the caller frees b with sql_free). */
+void store_facts_sql(struct sql *b, const struct facts_query *q,
+    const struct principal *p, const char *id, const char *now);
+/* Appends ", (SELECT CAST($k AS TEXT) AS id) k <joins>" for id. */
+void store_facts_from(struct sql *b, const struct facts_query *q,
+    const char *id);
+/* f from row 0 of a facts statement (none or a NULL id: not exists). */
+void store_facts_read(const struct facts_query *q, const struct db_result *r,
+    struct facts *f);
 
 /* ---- cases, teams, persons (store_case.c, store_person.c) ---- */
 
-/*
- * The policy facts of an object for a principal at now (ISO time), read
- * in one statement; with lock, inside a write transaction, the rows are
- * locked (FOR UPDATE on PostgreSQL). f->exists 0 when there is none.
- */
+/* store_facts of a case and of a person. */
 enum nmt_err store_case_facts(struct db *db, const struct principal *p,
     const char *case_id, const char *now, int lock, struct facts *f);
 enum nmt_err store_person_facts(struct db *db, const struct principal *p,
     const char *person_id, const char *now, int lock, struct facts *f);
-/*
- * The facts statements themselves (the caller frees b's text with
- * sql_free): one row for any id, its first column NULL when there is no
- * such object, so the work does not depend on whether it exists.
- */
-void store_case_facts_sql(struct sql *b, const struct principal *p,
-    const char *case_id, const char *now);
-void store_person_facts_sql(struct sql *b, const struct principal *p,
-    const char *person_id, const char *now);
 
 struct case_rec {
 	char            *id, *number, *title, *summary;
@@ -883,14 +937,6 @@ struct consultation_person_rec {
 extern const struct record_type consultation_person_record;
 
 /*
- * The policy facts of a consultation, in one statement (with lock,
- * inside a write transaction, its row locked first): region, requester
- * (the user who submitted it), its status and the case opened from it.
- */
-enum nmt_err store_consultation_facts(struct db *db, const char *id, int lock,
-    struct facts *f);
-void         store_consultation_facts_sql(struct sql *b, const char *id);
-/*
  * Inserts q (channel, requester_*, county, region, assigned_org,
  * question, concerns, child_involved, urgency, consent and its record
  * fields, created_by, created_at) and its persons: the store sets id,
@@ -964,9 +1010,6 @@ struct task_rec {
 };
 extern const struct record_type task_record;
 
-/* The facts of a task (its case's, plus its organizations and status). */
-enum nmt_err store_task_facts(struct db *db, const struct principal *p,
-    const char *task_id, const char *now, int lock, struct facts *f);
 /*
  * The same facts of task t of a case whose facts (store_case_facts, for
  * the same principal and time) are case_f, without a statement.
@@ -1066,9 +1109,6 @@ void         store_notification_list_sql(struct sql *b, const char *user_id,
 /* How many of the user's notifications are unread. */
 enum nmt_err store_notification_unread(struct db *db, const char *user_id,
     long long *n_r);
-/* The facts of a notification (its recipient). */
-enum nmt_err store_notification_facts(struct db *db, const char *id,
-    struct facts *f);
 enum nmt_err store_notification_get(struct db *db, const char *id,
     struct notification_rec *n);
 /* Marks one (id) or, with id NULL, all of the user's as read at now. */
@@ -1134,9 +1174,6 @@ struct encounter_rec {
 };
 extern const struct record_type encounter_record;
 
-/* The policy facts of an operation for p (see store_case_facts). */
-enum nmt_err store_operation_facts(struct db *db, const struct principal *p,
-    const char *id, int lock, struct facts *f);
 /*
  * Inserts o (kind, title, purpose, region, counties, place, dates,
  * lead_org, exploitation, scenario, checklist, created_by, created_at):

@@ -13,12 +13,14 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/sql.h"
 #include "db/store.h"
 
 #define USER_COLUMNS \
 	"u.id, u.username, u.display_name, u.organization, o.name, " \
 	"u.region, u.role, u.password_hash, u.totp_sealed, " \
 	"u.totp_last_step, u.status"
+#define USER_NCOLS 11
 
 static const char *
 text_or_empty(const struct db_result *r, int col)
@@ -28,21 +30,23 @@ text_or_empty(const struct db_result *r, int col)
 	return s ? s : "";
 }
 
+/* The user from USER_COLUMNS at column at of row 0. */
 static void
-user_from_row(const struct db_result *r, struct user_row *u)
+user_from_row(const struct db_result *r, int at, struct user_row *u)
 {
 	memset(u, 0, sizeof(*u));
-	strlcopy(u->id, text_or_empty(r, 0), sizeof(u->id));
-	strlcopy(u->username, text_or_empty(r, 1), sizeof(u->username));
-	strlcopy(u->display_name, text_or_empty(r, 2), sizeof(u->display_name));
-	strlcopy(u->org, text_or_empty(r, 3), sizeof(u->org));
-	strlcopy(u->org_name, text_or_empty(r, 4), sizeof(u->org_name));
-	strlcopy(u->region, text_or_empty(r, 5), sizeof(u->region));
-	u->role = role_parse(text_or_empty(r, 6));
-	u->password_hash = xstrdup(text_or_empty(r, 7));
-	u->totp_sealed = xstrdup(text_or_empty(r, 8));
-	u->totp_last_step = db_int(r, 0, 9);
-	u->active = strcmp(text_or_empty(r, 10), "active") == 0;
+	strlcopy(u->id, text_or_empty(r, at + 0), sizeof(u->id));
+	strlcopy(u->username, text_or_empty(r, at + 1), sizeof(u->username));
+	strlcopy(u->display_name, text_or_empty(r, at + 2),
+	    sizeof(u->display_name));
+	strlcopy(u->org, text_or_empty(r, at + 3), sizeof(u->org));
+	strlcopy(u->org_name, text_or_empty(r, at + 4), sizeof(u->org_name));
+	strlcopy(u->region, text_or_empty(r, at + 5), sizeof(u->region));
+	u->role = role_parse(text_or_empty(r, at + 6));
+	u->password_hash = xstrdup(text_or_empty(r, at + 7));
+	u->totp_sealed = xstrdup(text_or_empty(r, at + 8));
+	u->totp_last_step = db_int(r, 0, at + 9);
+	u->active = strcmp(text_or_empty(r, at + 10), "active") == 0;
 }
 
 void
@@ -65,7 +69,7 @@ user_query(struct db *db, const char *sql, const char *key, struct user_row *u,
 	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
-		user_from_row(r, u);
+		user_from_row(r, 0, u);
 		*found = 1;
 	}
 	db_result_free(r);
@@ -399,29 +403,79 @@ store_session_purge(struct db *db, const char *created_before,
 	    p, 2, NULL);
 }
 
+/*
+ * A credential's statement: the user it names (USER_COLUMNS and the
+ * credential's own columns, ncols in all), alone or, with ask, as the
+ * principal row "a" of the asked object's facts statement (store_facts.c),
+ * the facts' columns first. Opens it: appends up to the credential's
+ * SELECT, which the caller writes.
+ */
+static struct sql *
+credential_open(const struct facts_ask *ask)
+{
+	struct sql *b = sql_new();
+
+	if (ask != NULL) {
+		sql_add(b, "SELECT ");
+		ask->q->cols(b, ask->now);
+		sql_add(b, ", a.* FROM (");
+	}
+	return b;
+}
+
+/*
+ * Closes and runs it: on one row, the user's columns start at *at (and
+ * ask->f holds the facts, exists 0 when the object is not there); none
+ * when the credential names no live user.
+ */
+static enum nmt_err
+credential_run(struct db *db, struct sql *b, const struct facts_ask *ask,
+    int ncols, struct db_result **r, int *at)
+{
+	enum nmt_err e;
+
+	*at = 0;
+	if (ask != NULL) {
+		sql_add(b, ") a");
+		store_facts_from(b, ask->q, ask->id);
+	}
+	e = sql_run(db, b, r);
+	sql_free(b);
+	if (e != NMT_OK || ask == NULL)
+		return e;
+	store_facts_read(ask->q, *r, ask->f);
+	*at = db_cols(*r) - ncols;
+	return NMT_OK;
+}
+
 enum nmt_err
 store_session_find(struct db *db, const char *token_hash,
-    const char *created_after, const char *seen_after, struct user_row *u,
-    char csrf[64], char last_seen[21], int *found)
+    const char *created_after, const char *seen_after,
+    const struct facts_ask *ask, struct user_row *u, char csrf[64],
+    char last_seen[21], int *found)
 {
-	struct db_param   p[3] = { DB_TEXT(token_hash), DB_TEXT(created_after),
-		  DB_TEXT(seen_after) };
+	struct sql       *b = credential_open(ask);
 	struct db_result *r = NULL;
 	enum nmt_err      e;
+	int               at;
 
 	*found = 0;
-	if ((e = db_query(db,
-	         "SELECT " USER_COLUMNS ", s.csrf_token, s.last_seen_at "
-	         "FROM session s JOIN app_user u ON u.id = s.user_id "
-	         "JOIN organization o ON o.code = u.organization "
-	         "WHERE s.token_hash = $1 AND s.created_at > $2 AND "
-	         "s.last_seen_at > $3",
-	         p, 3, &r)) != NMT_OK)
+	sql_add(b,
+	    "SELECT " USER_COLUMNS ", s.csrf_token, s.last_seen_at "
+	    "FROM session s JOIN app_user u ON u.id = s.user_id "
+	    "JOIN organization o ON o.code = u.organization "
+	    "WHERE s.token_hash = ");
+	sql_param(b, DB_TEXT(token_hash));
+	sql_add(b, " AND s.created_at > ");
+	sql_param(b, DB_TEXT(created_after));
+	sql_add(b, " AND s.last_seen_at > ");
+	sql_param(b, DB_TEXT(seen_after));
+	if ((e = credential_run(db, b, ask, USER_NCOLS + 2, &r, &at)) != NMT_OK)
 		return e;
 	if (db_rows(r) == 1) {
-		user_from_row(r, u);
-		strlcopy(csrf, text_or_empty(r, 11), 64);
-		strlcopy(last_seen, text_or_empty(r, 12), 21);
+		user_from_row(r, at, u);
+		strlcopy(csrf, text_or_empty(r, at + USER_NCOLS), 64);
+		strlcopy(last_seen, text_or_empty(r, at + USER_NCOLS + 1), 21);
 		*found = 1;
 	}
 	db_result_free(r);
@@ -462,13 +516,28 @@ store_token_insert(struct db *db, const char *token_hash, const char *user_id,
 }
 
 enum nmt_err
-store_token_find(struct db *db, const char *token_hash, struct user_row *u,
-    int *found)
+store_token_find(struct db *db, const char *token_hash,
+    const struct facts_ask *ask, struct user_row *u, int *found)
 {
-	return user_query(db,
+	struct sql       *b = credential_open(ask);
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               at;
+
+	*found = 0;
+	sql_add(b,
 	    "SELECT " USER_COLUMNS " FROM api_token t "
 	    "JOIN app_user u ON u.id = t.user_id "
 	    "JOIN organization o ON o.code = u.organization "
-	    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-	    token_hash, u, found);
+	    "WHERE t.token_hash = ");
+	sql_param(b, DB_TEXT(token_hash));
+	sql_add(b, " AND t.revoked_at IS NULL");
+	if ((e = credential_run(db, b, ask, USER_NCOLS, &r, &at)) != NMT_OK)
+		return e;
+	if (db_rows(r) == 1) {
+		user_from_row(r, at, u);
+		*found = 1;
+	}
+	db_result_free(r);
+	return NMT_OK;
 }

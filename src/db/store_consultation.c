@@ -102,52 +102,33 @@ copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
 	strlcopy(dst, s ? s : "", len);
 }
 
-void
-store_consultation_facts_sql(struct sql *b, const char *id)
+/*
+ * A consultation's region, requester (the user who submitted it), status
+ * and the case opened from it (store_facts.c); its row locked inside a
+ * write.
+ */
+static void
+consultation_facts_cols(struct sql *b, const char *now)
 {
-	sql_add(b,
-	    "SELECT q.id, q.region, q.created_by, q.status, q.case_id "
-	    "FROM (SELECT CAST(");
-	sql_param(b, DB_TEXT(id));
-	sql_add(b,
-	    " AS TEXT) AS id) k LEFT JOIN consultation q ON q.id = k.id");
+	(void)now;
+	sql_add(b, "q.id, q.region, q.created_by, q.status, q.case_id");
 }
 
-enum nmt_err
-store_consultation_facts(struct db *db, const char *id, int lock,
-    struct facts *f)
+static void
+consultation_facts_row(const struct db_result *r, struct facts *f)
 {
-	struct db_param   p[1] = { DB_TEXT(id) };
-	struct sql       *b;
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	memset(f, 0, sizeof(*f));
-	f->kind = OBJ_CONSULTATION;
-	/* The row lock first, then the facts as committed (store_case.c). */
-	if (lock &&
-	    (e = db_query(db,
-	         "SELECT q.id FROM consultation q WHERE q.id = $1 "
-	         "FOR UPDATE",
-	         p, 1, NULL)) != NMT_OK)
-		return e;
-	b = sql_new();
-	store_consultation_facts_sql(b, id);
-	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1 &&
-	    db_text(r, 0, 0) != NULL) {
-		f->exists = 1;
-		copy_text(f->id, sizeof(f->id), r, 0, 0);
-		copy_text(f->region, sizeof(f->region), r, 0, 1);
-		copy_text(f->requester, sizeof(f->requester), r, 0, 2);
-		copy_text(f->consultation_status,
-		    sizeof(f->consultation_status), r, 0, 3);
-		copy_text(f->consultation_case, sizeof(f->consultation_case), r,
-		    0, 4);
-	}
-	db_result_free(r);
-	sql_free(b);
-	return e;
+	copy_text(f->id, sizeof(f->id), r, 0, 0);
+	copy_text(f->region, sizeof(f->region), r, 0, 1);
+	copy_text(f->requester, sizeof(f->requester), r, 0, 2);
+	copy_text(f->consultation_status, sizeof(f->consultation_status), r, 0,
+	    3);
+	copy_text(f->consultation_case, sizeof(f->consultation_case), r, 0, 4);
 }
+
+const struct facts_query consultation_facts_query = { OBJ_CONSULTATION,
+	consultation_facts_cols, " LEFT JOIN consultation q ON q.id = k.id",
+	"SELECT q.id FROM consultation q WHERE q.id = $1 FOR UPDATE",
+	consultation_facts_row };
 
 /* Writes q's two search documents (see above). */
 static enum nmt_err

@@ -119,58 +119,39 @@ copy_text(char *dst, size_t len, const struct db_result *r, int row, int col)
 	strlcopy(dst, s ? s : "", len);
 }
 
-/* The principal's part in the operation at op_col, as OP_PART_*. */
+/*
+ * The operation joined to the asked id, and the principal's part in it
+ * (OP_PART_*): its best participant row, for its organization or naming
+ * it (store_facts.c).
+ */
 static void
-participation_sql(struct sql *b, const struct principal *p, const char *op_col)
+operation_facts_cols(struct sql *b, const char *now)
 {
+	(void)now;
 	sql_add(b,
+	    "o.id, o.region, o.lead_org, o.status, o.case_id, "
 	    "(SELECT MAX(CASE WHEN q.role IN ('lead', 'field') THEN 2 "
-	    "ELSE 1 END) FROM operation_participant q WHERE q.operation_id = ");
-	sql_add(b, op_col);
-	sql_add(b, " AND ((q.user_id IS NULL AND q.organization = ");
-	sql_param(b, DB_TEXT(p->org));
-	sql_add(b, ") OR q.user_id = ");
-	sql_param(b, DB_TEXT(p->user_id));
-	sql_add(b, "))");
+	    "ELSE 1 END) FROM operation_participant q WHERE "
+	    "q.operation_id = k.id AND ((q.user_id IS NULL AND "
+	    "q.organization = a.organization) OR q.user_id = a.id))");
 }
 
-enum nmt_err
-store_operation_facts(struct db *db, const struct principal *p, const char *id,
-    int lock, struct facts *f)
+static void
+operation_facts_row(const struct db_result *r, struct facts *f)
 {
-	struct db_param   lp[1] = { DB_TEXT(id) };
-	struct sql       *b;
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	memset(f, 0, sizeof(*f));
-	f->kind = OBJ_OPERATION;
-	if (lock &&
-	    (e = db_query(db,
-	         "SELECT o.id FROM operation o WHERE o.id = $1 FOR UPDATE", lp,
-	         1, NULL)) != NMT_OK)
-		return e;
-	b = sql_new();
-	sql_add(b, "SELECT o.id, o.region, o.lead_org, o.status, o.case_id, ");
-	participation_sql(b, p, "k.id");
-	sql_add(b, " FROM (SELECT CAST(");
-	sql_param(b, DB_TEXT(id));
-	sql_add(b, " AS TEXT) AS id) k LEFT JOIN operation o ON o.id = k.id");
-	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1 &&
-	    db_text(r, 0, 0) != NULL) {
-		f->exists = 1;
-		copy_text(f->id, sizeof(f->id), r, 0, 0);
-		copy_text(f->region, sizeof(f->region), r, 0, 1);
-		copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 2);
-		copy_text(f->op_status, sizeof(f->op_status), r, 0, 3);
-		copy_text(f->case_id, sizeof(f->case_id), r, 0, 4);
-		f->op_participation = db_isnull(r, 0, 5) ? OP_PART_NONE :
-		                                           (int)db_int(r, 0, 5);
-	}
-	db_result_free(r);
-	sql_free(b);
-	return e;
+	copy_text(f->id, sizeof(f->id), r, 0, 0);
+	copy_text(f->region, sizeof(f->region), r, 0, 1);
+	copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 2);
+	copy_text(f->op_status, sizeof(f->op_status), r, 0, 3);
+	copy_text(f->case_id, sizeof(f->case_id), r, 0, 4);
+	f->op_participation = db_isnull(r, 0, 5) ? OP_PART_NONE :
+	                                           (int)db_int(r, 0, 5);
 }
+
+const struct facts_query operation_facts_query = { OBJ_OPERATION,
+	operation_facts_cols, " LEFT JOIN operation o ON o.id = k.id",
+	"SELECT o.id FROM operation o WHERE o.id = $1 FOR UPDATE",
+	operation_facts_row };
 
 enum nmt_err
 store_operation_insert(struct db *db, struct operation_rec *o, int year)

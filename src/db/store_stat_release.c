@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/sql.h"
+#include "db/store.h"
 #include "db/store_stat_release.h"
 
 static void
@@ -150,25 +152,23 @@ store_stat_release_list(struct db *db, int year, struct stat_release **rows_r,
 	return NMT_OK;
 }
 
-enum nmt_err
-store_stat_release_facts(struct db *db, const char *id, struct facts *f)
+/* A release exists or not (store_facts.c). */
+static void
+stat_release_facts_cols(struct sql *b, const char *now)
 {
-	struct db_param   p[1] = { DB_TEXT(id) };
-	struct db_result *r;
-	enum nmt_err      e;
-
-	memset(f, 0, sizeof(*f));
-	f->kind = OBJ_STAT_RELEASE;
-	e = db_query(db, "SELECT id FROM stat_release WHERE id = $1", p, 1, &r);
-	if (e != NMT_OK)
-		return e;
-	if (db_rows(r) > 0) {
-		f->exists = 1;
-		copy_col(f->id, sizeof(f->id), r, 0, 0);
-	}
-	db_result_free(r);
-	return NMT_OK;
+	(void)now;
+	sql_add(b, "r.id");
 }
+
+static void
+stat_release_facts_row(const struct db_result *r, struct facts *f)
+{
+	copy_col(f->id, sizeof(f->id), r, 0, 0);
+}
+
+const struct facts_query stat_release_facts_query = { OBJ_STAT_RELEASE,
+	stat_release_facts_cols, " LEFT JOIN stat_release r ON r.id = k.id",
+	NULL, stat_release_facts_row };
 
 enum nmt_err
 store_stat_ref_codes(struct db *db, const char *table, char ***codes_r,

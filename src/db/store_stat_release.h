@@ -46,9 +46,6 @@ enum nmt_err store_stat_release_get(struct db *db, const char *id,
  */
 enum nmt_err store_stat_release_list(struct db *db, int year,
     struct stat_release **rows_r, size_t *n_r);
-/* The policy's facts of a release: exists. */
-enum nmt_err store_stat_release_facts(struct db *db, const char *id,
-    struct facts *f);
 
 /* The codes of a reference table (region, county, country), sorted. */
 enum nmt_err store_stat_ref_codes(struct db *db, const char *table,

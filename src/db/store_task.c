@@ -102,66 +102,43 @@ access_from_level(long long level)
 }
 
 /*
- * One row for any id (as the case and person facts): the task joined to
- * the asked id, its case joined to the task's case or the asked id.
+ * The task joined to the asked id, its case joined to the task's case or
+ * the asked id (store_facts.c), locked inside a write as every write on
+ * a case and its team is.
  */
 static void
-task_facts_sql(struct sql *b, const struct principal *p, const char *task_id,
-    const char *now)
+task_facts_cols(struct sql *b, const char *now)
 {
 	sql_add(b,
-	    "SELECT t.id, t.case_id, c.region, c.owner_org, c.status, "
-	    "t.to_org, t.from_org, t.status, ");
-	sql_team_access(b, p, "COALESCE(t.case_id, k.id)", now);
-	sql_add(b, " FROM (SELECT CAST(");
-	sql_param(b, DB_TEXT(task_id));
-	sql_add(b,
-	    " AS TEXT) AS id) k LEFT JOIN task t ON t.id = k.id "
-	    "LEFT JOIN nmt_case c ON c.id = COALESCE(t.case_id, k.id)");
+	    "t.id, t.case_id, c.region, c.owner_org, c.status, t.to_org, "
+	    "t.from_org, t.status, ");
+	sql_team_access(b, NULL, "COALESCE(t.case_id, k.id)", now);
 }
 
-enum nmt_err
-store_task_facts(struct db *db, const struct principal *p, const char *task_id,
-    const char *now, int lock, struct facts *f)
+static void
+task_facts_row(const struct db_result *r, struct facts *f)
 {
-	struct db_param   lp[1] = { DB_TEXT(task_id) };
-	struct sql       *b;
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-	const char       *st;
-	long long         v;
+	const char *st = db_text(r, 0, 4);
+	long long   v = db_int(r, 0, 8);
 
-	memset(f, 0, sizeof(*f));
-	f->kind = OBJ_TASK;
-	/* Every write on a case and its team takes the case's lock first. */
-	if (lock &&
-	    (e = db_query(db,
-	         "SELECT c.id FROM nmt_case c WHERE c.id = "
-	         "(SELECT t.case_id FROM task t WHERE t.id = $1) FOR UPDATE",
-	         lp, 1, NULL)) != NMT_OK)
-		return e;
-	b = sql_new();
-	task_facts_sql(b, p, task_id, now);
-	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1 &&
-	    db_text(r, 0, 0) != NULL) {
-		f->exists = 1;
-		copy_text(f->id, sizeof(f->id), r, 0, 0);
-		copy_text(f->case_id, sizeof(f->case_id), r, 0, 1);
-		copy_text(f->region, sizeof(f->region), r, 0, 2);
-		copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 3);
-		st = db_text(r, 0, 4);
-		f->closed = st == NULL || strcmp(st, "open") != 0;
-		copy_text(f->assignee_org, sizeof(f->assignee_org), r, 0, 5);
-		copy_text(f->task_from_org, sizeof(f->task_from_org), r, 0, 6);
-		copy_text(f->task_status, sizeof(f->task_status), r, 0, 7);
-		v = db_int(r, 0, 8);
-		f->team_access = access_from_level(v / 2);
-		f->team_by_name = v % 2 == 1;
-	}
-	db_result_free(r);
-	sql_free(b);
-	return e;
+	copy_text(f->id, sizeof(f->id), r, 0, 0);
+	copy_text(f->case_id, sizeof(f->case_id), r, 0, 1);
+	copy_text(f->region, sizeof(f->region), r, 0, 2);
+	copy_text(f->owner_org, sizeof(f->owner_org), r, 0, 3);
+	f->closed = st == NULL || strcmp(st, "open") != 0;
+	copy_text(f->assignee_org, sizeof(f->assignee_org), r, 0, 5);
+	copy_text(f->task_from_org, sizeof(f->task_from_org), r, 0, 6);
+	copy_text(f->task_status, sizeof(f->task_status), r, 0, 7);
+	f->team_access = access_from_level(v / 2);
+	f->team_by_name = v % 2 == 1;
 }
+
+const struct facts_query task_facts_query = { OBJ_TASK, task_facts_cols,
+	" LEFT JOIN task t ON t.id = k.id "
+	"LEFT JOIN nmt_case c ON c.id = COALESCE(t.case_id, k.id)",
+	"SELECT c.id FROM nmt_case c WHERE c.id = "
+	"(SELECT t.case_id FROM task t WHERE t.id = $1) FOR UPDATE",
+	task_facts_row };
 
 void
 store_task_facts_in_case(const struct facts *case_f, const struct task_rec *t,
@@ -559,27 +536,24 @@ store_notification_unread(struct db *db, const char *user_id, long long *n_r)
 	return NMT_OK;
 }
 
-enum nmt_err
-store_notification_facts(struct db *db, const char *id, struct facts *f)
+/* A notification's recipient. */
+static void
+notification_facts_cols(struct sql *b, const char *now)
 {
-	struct db_param   p[1] = { DB_TEXT(id) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	memset(f, 0, sizeof(*f));
-	f->kind = OBJ_NOTIFICATION;
-	if ((e = db_query(db,
-	         "SELECT id, user_id FROM notification WHERE id = $1", p, 1,
-	         &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) > 0) {
-		f->exists = 1;
-		copy_text(f->id, sizeof(f->id), r, 0, 0);
-		copy_text(f->notify_user, sizeof(f->notify_user), r, 0, 1);
-	}
-	db_result_free(r);
-	return NMT_OK;
+	(void)now;
+	sql_add(b, "n.id, n.user_id");
 }
+
+static void
+notification_facts_row(const struct db_result *r, struct facts *f)
+{
+	copy_text(f->id, sizeof(f->id), r, 0, 0);
+	copy_text(f->notify_user, sizeof(f->notify_user), r, 0, 1);
+}
+
+const struct facts_query notification_facts_query = { OBJ_NOTIFICATION,
+	notification_facts_cols, " LEFT JOIN notification n ON n.id = k.id",
+	NULL, notification_facts_row };
 
 enum nmt_err
 store_notification_get(struct db *db, const char *id,

@@ -150,7 +150,7 @@ json_lines(void)
 	log_set_format(LOG_JSON);
 	log_set_request("00ff00ff00ff00ff");
 	log_warn("quote \" backslash \\ newline \n end");
-	log_access("GET", "/api/v1/cases/{id}", 503, 1.5);
+	log_access("GET", "/api/v1/cases/{id}", 503, 1.5, 2);
 	log_set_request(NULL);
 	log_info("done");
 	log_set_format(LOG_TEXT);
@@ -187,6 +187,9 @@ json_log(void **state)
 			    503);
 			assert_true(json_real_value(json_object_get(o,
 			                "duration_ms")) == 1.5);
+			assert_int_equal(json_integer_value(
+			                     json_object_get(o, "statements")),
+			    2);
 		}
 		json_decref(o);
 	}

@@ -572,10 +572,7 @@ facts_rows(struct db *db, struct sql *b, int *null_first)
  */
 static void
 check_facts_path(struct db *db, const char *kind, const char *hidden_id,
-    enum nmt_err (*facts)(struct db *, const struct principal *, const char *,
-        const char *, int, struct facts *),
-    void (*build)(struct sql *, const struct principal *, const char *,
-        const char *))
+    const struct facts_query *q)
 {
 	const char  *now = "2027-01-01T00:00:00Z";
 	struct facts f;
@@ -585,20 +582,22 @@ check_facts_path(struct db *db, const char *kind, const char *hidden_id,
 	int          nul;
 
 	q0 = db_stat_queries(db);
-	assert_int_equal(facts(db, &outsider, hidden_id, now, 0, &f), NMT_OK);
+	assert_int_equal(store_facts(db, q, &outsider, hidden_id, now, 0, &f),
+	    NMT_OK);
 	assert_true(f.exists);
 	assert_int_equal(policy_decide(&outsider, f.kind, ACT_READ, &f),
 	    POLICY_HIDDEN);
 	q1 = db_stat_queries(db);
-	assert_int_equal(facts(db, &outsider, random_id, now, 0, &f), NMT_OK);
+	assert_int_equal(store_facts(db, q, &outsider, random_id, now, 0, &f),
+	    NMT_OK);
 	assert_false(f.exists);
 	q2 = db_stat_queries(db);
 	if (q1 - q0 != 1 || q2 - q1 != 1)
 		fail_msg("%s facts: %llu statements hidden, %llu random", kind,
 		    (unsigned long long)(q1 - q0),
 		    (unsigned long long)(q2 - q1));
-	build(bh, &outsider, hidden_id, now);
-	build(br, &outsider, random_id, now);
+	store_facts_sql(bh, q, &outsider, hidden_id, now);
+	store_facts_sql(br, q, &outsider, random_id, now);
 	assert_string_equal(bh->text, br->text);
 	assert_int_equal(facts_rows(db, bh, &nul), 1);
 	assert_false(nul);
@@ -613,24 +612,107 @@ check_facts_path(struct db *db, const char *kind, const char *hidden_id,
 	sql_free(br);
 }
 
+/* The id of a person the earlier tests stored. */
 static void
-test_facts_same_path(void **state)
+first_person(struct tstate *t, char id[UUID_TEXT])
 {
-	struct tstate    *t = *state;
 	struct db_result *r = NULL;
-	char              person_id[UUID_TEXT];
 
-	check_facts_path(t->db, "case", t->case_id, store_case_facts,
-	    store_case_facts_sql);
 	assert_int_equal(db_query(t->db,
 	                     "SELECT id FROM person ORDER BY id LIMIT 1", NULL,
 	                     0, &r),
 	    NMT_OK);
 	assert_int_equal(db_rows(r), 1);
-	strlcopy(person_id, db_text(r, 0, 0), sizeof(person_id));
+	strlcopy(id, db_text(r, 0, 0), UUID_TEXT);
 	db_result_free(r);
-	check_facts_path(t->db, "person", person_id, store_person_facts,
-	    store_person_facts_sql);
+}
+
+static void
+test_facts_same_path(void **state)
+{
+	struct tstate *t = *state;
+	char           person_id[UUID_TEXT];
+
+	check_facts_path(t->db, "case", t->case_id, &case_facts_query);
+	first_person(t, person_id);
+	check_facts_path(t->db, "person", person_id, &person_facts_query);
+}
+
+/*
+ * The facts read with a credential (store_token_find and
+ * store_session_find with an ask) in the credential's one statement:
+ * the same facts as read for the credential's user alone (its team row
+ * is its organization's), none for a random id, and nothing at all for
+ * an unknown credential.
+ */
+static void
+check_credential_facts(struct tstate *t, const struct facts_query *q,
+    const char *id, const char *token_hash)
+{
+	const char      *now = "2027-01-01T00:00:00Z";
+	struct principal p = { ROLE_MEMBER, t->user_id, "POLISEN-SYD", NULL };
+	struct facts     want, got;
+	struct facts_ask ask = { q, id, now, &got };
+	struct user_row  u;
+	char             csrf[64], seen[21];
+	uint64_t         q0;
+	int              found;
+
+	assert_int_equal(store_facts(t->db, q, &p, id, now, 0, &want), NMT_OK);
+	assert_true(want.exists);
+	assert_int_equal(want.team_access, ACCESS_FULL);
+	q0 = db_stat_queries(t->db);
+	assert_int_equal(store_token_find(t->db, token_hash, &ask, &u, &found),
+	    NMT_OK);
+	assert_int_equal(db_stat_queries(t->db) - q0, 1);
+	assert_true(found);
+	assert_string_equal(u.id, t->user_id);
+	assert_string_equal(u.org, "POLISEN-SYD");
+	user_row_cleanup(&u);
+	assert_memory_equal(&got, &want, sizeof(got));
+	q0 = db_stat_queries(t->db);
+	assert_int_equal(store_session_find(t->db, token_hash,
+	                     "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z",
+	                     &ask, &u, csrf, seen, &found),
+	    NMT_OK);
+	assert_int_equal(db_stat_queries(t->db) - q0, 1);
+	assert_true(found);
+	assert_string_equal(u.id, t->user_id);
+	assert_string_equal(csrf, "csrf-of-the-session");
+	assert_string_equal(seen, "2026-06-01T00:00:00Z");
+	user_row_cleanup(&u);
+	assert_memory_equal(&got, &want, sizeof(got));
+	ask.id = random_id;
+	assert_int_equal(store_token_find(t->db, token_hash, &ask, &u, &found),
+	    NMT_OK);
+	assert_true(found);
+	user_row_cleanup(&u);
+	assert_false(got.exists);
+	assert_int_equal(got.kind, q->kind);
+	ask.id = id;
+	assert_int_equal(store_token_find(t->db, random_id, &ask, &u, &found),
+	    NMT_OK);
+	assert_false(found);
+	assert_false(got.exists);
+}
+
+static void
+test_facts_with_credential(void **state)
+{
+	struct tstate *t = *state;
+	char           person_id[UUID_TEXT];
+	const char    *hash =
+	    "5e5510115e5510115e5510115e5510115e5510115e5510115e5510115e551011";
+
+	assert_int_equal(store_token_insert(t->db, hash, t->user_id,
+	                     "2026-06-01T00:00:00Z"),
+	    NMT_OK);
+	assert_int_equal(store_session_insert(t->db, hash, t->user_id,
+	                     "csrf-of-the-session", "2026-06-01T00:00:00Z"),
+	    NMT_OK);
+	check_credential_facts(t, &case_facts_query, t->case_id, hash);
+	first_person(t, person_id);
+	check_credential_facts(t, &person_facts_query, person_id, hash);
 }
 
 /* The second writer of test_facts_after_lock, on its own connection. */
@@ -889,6 +971,7 @@ assert_match_plans(struct tstate *t, const struct principal *p)
 	    cmocka_unit_test(test_person_seal), \
 	    cmocka_unit_test(test_list_plans), \
 	    cmocka_unit_test(test_facts_same_path), \
+	    cmocka_unit_test(test_facts_with_credential), \
 	    cmocka_unit_test(test_facts_after_lock), \
 	    cmocka_unit_test(test_pathway_clocks)
 
