@@ -187,16 +187,30 @@ db_exec(struct db *db, const char *sql)
 	return db->drv->exec(db->conn, sql);
 }
 
-enum nmt_err
-db_query(struct db *db, const char *sql, const struct db_param *params,
-    int nparams, struct db_result **res_r)
+static enum nmt_err
+query(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, int plan_each, struct db_result **res_r)
 {
 	if (res_r != NULL)
 		*res_r = NULL;
 	if (sql == NULL || nparams < 0 || (nparams > 0 && params == NULL))
 		db_die("db_query: invalid arguments");
 	db->queries++;
-	return db->drv->query(db->conn, sql, params, nparams, res_r);
+	return db->drv->query(db->conn, sql, params, nparams, plan_each, res_r);
+}
+
+enum nmt_err
+db_query(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, struct db_result **res_r)
+{
+	return query(db, sql, params, nparams, 0, res_r);
+}
+
+enum nmt_err
+db_query_planned(struct db *db, const char *sql, const struct db_param *params,
+    int nparams, struct db_result **res_r)
+{
+	return query(db, sql, params, nparams, 1, res_r);
 }
 
 int64_t

@@ -141,6 +141,16 @@ enum nmt_err db_exec(struct db *db, const char *sql);
  */
 enum nmt_err db_query(struct db *db, const char *sql,
     const struct db_param *params, int nparams, struct db_result **res_r);
+/*
+ * db_query for a statement whose best plan depends on its values (a
+ * full-text match: a rare word wants the word index, a common one may
+ * not). PostgreSQL plans it at each call (an unnamed statement), where
+ * db_query's cached statement would, after five calls, keep the generic
+ * plan PostgreSQL makes without the values; SQLite plans every statement
+ * when it is prepared, so there it is db_query.
+ */
+enum nmt_err db_query_planned(struct db *db, const char *sql,
+    const struct db_param *params, int nparams, struct db_result **res_r);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE run by db_query. */
 int64_t db_changes(struct db *db);

@@ -28,9 +28,12 @@ struct db_driver {
 	enum nmt_err (*snapshot_begin)(void *conn);
 	void (*snapshot_end)(void *conn);
 	enum nmt_err (*exec)(void *conn, const char *sql);
-	/* nparams >= 0; params != NULL when nparams > 0. */
+	/*
+	 * nparams >= 0; params != NULL when nparams > 0. plan_each: plan
+	 * the statement for these values (db_query_planned).
+	 */
 	enum nmt_err (*query)(void *conn, const char *sql,
-	    const struct db_param *params, int nparams,
+	    const struct db_param *params, int nparams, int plan_each,
 	    struct db_result **res_r);
 	int64_t (*changes)(void *conn);
 	const char *(*errmsg)(void *conn);

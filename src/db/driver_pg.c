@@ -594,18 +594,79 @@ pg_is_change(const char *status)
 	    strncmp(status, "MERGE ", 6) == 0;
 }
 
+/*
+ * Runs sql through its cached prepared statement (PostgreSQL keeps a
+ * generic plan once it finds it no worse than the first five custom
+ * ones). *res_r is the caller's to clear, also on an error.
+ */
+static enum nmt_err
+pg_exec_cached(struct pg_conn *c, const char *sql, const char **values,
+    int nparams, PGresult **res_r)
+{
+	char           name[PG_NAME_LEN];
+	PGresult      *res = NULL;
+	ExecStatusType st;
+	const char    *state;
+	enum nmt_err   e;
+	int            idx = -1, attempt;
+
+	for (attempt = 0;; attempt++) {
+		if ((e = pg_stmt(c, sql, &idx)) != NMT_OK)
+			return e;
+		if (c->cache[idx].nparams != nparams) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "statement takes %d parameters but %d given",
+			    c->cache[idx].nparams, nparams);
+			return NMT_ERROR;
+		}
+		memcpy(name, c->cache[idx].name, sizeof(name));
+		res = PQexecPrepared(c->pg, name, nparams, values, NULL, NULL,
+		    0);
+		*res_r = res;
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+			return NMT_OK;
+		e = pg_fail(c, res);
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		/*
+		 * A schema change may invalidate a cached statement's result
+		 * type; outside a transaction prepare it afresh, once.
+		 */
+		if (attempt == 0 && e == NMT_ERROR && !c->in_tx &&
+		    state != NULL && strcmp(state, "0A000") == 0) {
+			PQclear(res);
+			*res_r = NULL;
+			pg_cache_drop(c, idx);
+			continue;
+		}
+		return e;
+	}
+}
+
+/* Runs sql as an unnamed statement, planned for these values. */
+static enum nmt_err
+pg_exec_values(struct pg_conn *c, const char *sql, const char **values,
+    int nparams, PGresult **res_r)
+{
+	ExecStatusType st;
+
+	*res_r = PQexecParams(c->pg, sql, nparams, NULL, values, NULL, NULL, 0);
+	st = PQresultStatus(*res_r);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return NMT_OK;
+	return pg_fail(c, *res_r);
+}
+
 static enum nmt_err
 pg_query_once(struct pg_conn *c, const char *sql, const struct db_param *params,
-    int nparams, struct db_result **res_r)
+    int nparams, int plan_each, struct db_result **res_r)
 {
 	struct db_result *out;
 	const char      **values = NULL;
-	char             *nums = NULL, name[PG_NAME_LEN];
+	char             *nums = NULL;
 	PGresult         *res = NULL;
-	ExecStatusType    st;
-	const char       *state;
 	enum nmt_err      e;
-	int               idx = -1, i, j, nrows, ncols, attempt;
+	int               i, j, nrows, ncols;
 
 	if (nparams > 0) {
 		values = xcalloc((size_t)nparams, sizeof(*values));
@@ -632,37 +693,10 @@ pg_query_once(struct pg_conn *c, const char *sql, const struct db_param *params,
 		}
 	}
 
-	for (attempt = 0;; attempt++) {
-		if ((e = pg_stmt(c, sql, &idx)) != NMT_OK)
-			goto out;
-		if (c->cache[idx].nparams != nparams) {
-			snprintf(c->errbuf, sizeof(c->errbuf),
-			    "statement takes %d parameters but %d given",
-			    c->cache[idx].nparams, nparams);
-			e = NMT_ERROR;
-			goto out;
-		}
-		memcpy(name, c->cache[idx].name, sizeof(name));
-		res = PQexecPrepared(c->pg, name, nparams, values, NULL, NULL,
-		    0);
-		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-			break;
-		e = pg_fail(c, res);
-		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		/*
-		 * A schema change may invalidate a cached statement's result
-		 * type; outside a transaction prepare it afresh, once.
-		 */
-		if (attempt == 0 && e == NMT_ERROR && !c->in_tx &&
-		    state != NULL && strcmp(state, "0A000") == 0) {
-			PQclear(res);
-			res = NULL;
-			pg_cache_drop(c, idx);
-			continue;
-		}
+	if ((e = plan_each ?
+	            pg_exec_values(c, sql, values, nparams, &res) :
+	            pg_exec_cached(c, sql, values, nparams, &res)) != NMT_OK)
 		goto out;
-	}
 	pg_track_tx(c);
 
 	if (pg_is_change(PQcmdStatus(res)))
@@ -692,7 +726,7 @@ out:
 
 static enum nmt_err
 pg_query(void *conn, const char *sql, const struct db_param *params,
-    int nparams, struct db_result **res_r)
+    int nparams, int plan_each, struct db_result **res_r)
 {
 	struct pg_conn *c = conn;
 	enum nmt_err    e;
@@ -701,11 +735,11 @@ pg_query(void *conn, const char *sql, const struct db_param *params,
 	if ((e = pg_ready(c)) != NMT_OK)
 		return e;
 	in_tx = c->in_tx;
-	e = pg_query_once(c, sql, params, nparams, res_r);
+	e = pg_query_once(c, sql, params, nparams, plan_each, res_r);
 	if (pg_may_retry(c, in_tx, e)) {
 		if ((e = pg_ready(c)) != NMT_OK)
 			return e;
-		e = pg_query_once(c, sql, params, nparams, res_r);
+		e = pg_query_once(c, sql, params, nparams, plan_each, res_r);
 	}
 	return e;
 }

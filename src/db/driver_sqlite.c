@@ -640,7 +640,7 @@ sqlite_bind(struct sqlite_conn *c, const struct sqlite_stmt_entry *se,
 
 static enum nmt_err
 sqlite_query(void *conn, const char *sql, const struct db_param *params,
-    int nparams, struct db_result **res_r)
+    int nparams, int plan_each, struct db_result **res_r)
 {
 	struct sqlite_conn       *c = conn;
 	struct db_result         *res = NULL;
@@ -648,6 +648,8 @@ sqlite_query(void *conn, const char *sql, const struct db_param *params,
 	sqlite3_stmt             *stmt;
 	enum nmt_err              e;
 	int                       rc, i, ncols;
+
+	(void)plan_each; /* SQLite plans each statement once, when prepared */
 
 	if ((e = sqlite_stmt(c, sql, &se)) != NMT_OK)
 		return e;

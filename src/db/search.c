@@ -309,6 +309,7 @@ search_sql_hits(struct sql *b, enum db_kind dialect,
 {
 	const char *sep = " AND d.kind IN (";
 
+	b->plan_each = 1; /* a rare word wants the index, a common one not */
 	if (dialect == DB_PG) {
 		sql_add(b,
 		    "SELECT d.object_id, d.case_id, d.visibility, "
@@ -357,10 +358,14 @@ sql_kinds(struct sql *b, const char *const *kinds)
 	sql_add(b, ")");
 }
 
-/* The match of q on d (PostgreSQL) or search_fts (SQLite). */
+/*
+ * The match of q on d (PostgreSQL) or search_fts (SQLite), in a statement
+ * planned for the words it is run with (sql_run).
+ */
 static void
 sql_match(struct sql *b, enum db_kind dialect, const struct search_query *q)
 {
+	b->plan_each = 1;
 	if (dialect == DB_PG) {
 		sql_add(b, "d.tsv @@ to_tsquery('simple', ");
 		sql_param(b, DB_TEXT(q->match_pg));

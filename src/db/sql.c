@@ -61,7 +61,9 @@ sql_keep(struct sql *b, char *s)
 enum nmt_err
 sql_run(struct db *db, struct sql *b, struct db_result **r)
 {
-	return db_query(db, b->text, b->params, b->nparams, r);
+	return b->plan_each ?
+	    db_query_planned(db, b->text, b->params, b->nparams, r) :
+	    db_query(db, b->text, b->params, b->nparams, r);
 }
 
 void

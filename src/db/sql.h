@@ -25,6 +25,7 @@ struct sql {
 	int             nparams;
 	char           *owned[SQL_MAX_OWNED]; /* freed by sql_free */
 	int             nowned;
+	int             plan_each; /* sql_run: db_query_planned */
 };
 
 /*
@@ -47,7 +48,11 @@ void sql_add(struct sql *b, const char *text);
 void sql_param(struct sql *b, struct db_param p);
 /* Keeps s (malloc'd) until sql_free, e.g. a pattern a parameter points to. */
 const char *sql_keep(struct sql *b, char *s);
-/* Runs the statement. */
+/*
+ * Runs the statement: db_query, or db_query_planned once a part whose
+ * best plan depends on its values (a full-text match, search.c) set
+ * b->plan_each.
+ */
 enum nmt_err sql_run(struct db *db, struct sql *b, struct db_result **r);
 
 /* " AND col = $k" when value is not NULL, else nothing. */

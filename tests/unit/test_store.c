@@ -28,6 +28,7 @@
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "db/db.h"
+#include "db/search.h"
 #include "db/seed.h"
 #include "db/store.h"
 
@@ -965,6 +966,59 @@ assert_match_plans(struct tstate *t, const struct principal *p)
 		    "person_match", "pm", idx[i], 1);
 }
 
+/*
+ * A full-text match is planned for its words at every call: on
+ * PostgreSQL never a cached prepared statement, whose generic plan (made
+ * without the words, and kept after five calls) walked every document for
+ * a rare word. The count and the case list's search, each run more often
+ * than PostgreSQL's five custom plans, leave no prepared statement with
+ * a tsquery.
+ */
+static void
+test_search_planned(void **state)
+{
+	struct tstate      *t = *state;
+	struct search_query q;
+	const char         *kinds[] = { "case", "journal", NULL };
+	struct principal   p = { ROLE_MEMBER, t->user_id, "POLISEN-SYD", NULL };
+	struct case_filter f;
+	struct page        pg = { 50, NULL, NULL };
+	struct case_rec   *rows;
+	struct db_result  *r = NULL;
+	size_t             n;
+	long long          count;
+	int                i, more;
+
+	assert_int_equal(search_query_parse("kvarnsten", &q), SEARCH_OK);
+	memset(&f, 0, sizeof(f));
+	f.principal = &p;
+	f.scope = policy_scope(&p, OBJ_CASE);
+	f.search = &q;
+	f.sort = CASE_SORT_RANK;
+	f.now = "2027-01-01T00:00:00Z";
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(search_count(t->db, &q, kinds, 1000, &count),
+		    NMT_OK);
+		assert_int_equal(count, 0);
+		assert_int_equal(store_case_list(t->db, &f, &pg, &rows, &n,
+		                     &more),
+		    NMT_OK);
+		assert_int_equal(n, 0);
+		store_cases_free(rows, n);
+	}
+	search_query_free(&q);
+	if (db_kind(t->db) != DB_PG)
+		return;
+	assert_int_equal(db_query(t->db,
+	                     "SELECT count(*) FROM pg_prepared_statements "
+	                     "WHERE statement LIKE '%tsv @@%' AND statement "
+	                     "NOT LIKE '%pg_prepared_statements%'",
+	                     NULL, 0, &r),
+	    NMT_OK);
+	assert_int_equal(db_int(r, 0, 0), 0);
+	db_result_free(r);
+}
+
 #define STORE_TESTS \
 	cmocka_unit_test(test_case_record), \
 	    cmocka_unit_test(test_case_version), \
@@ -972,6 +1026,7 @@ assert_match_plans(struct tstate *t, const struct principal *p)
 	    cmocka_unit_test(test_list_plans), \
 	    cmocka_unit_test(test_facts_same_path), \
 	    cmocka_unit_test(test_facts_with_credential), \
+	    cmocka_unit_test(test_search_planned), \
 	    cmocka_unit_test(test_facts_after_lock), \
 	    cmocka_unit_test(test_pathway_clocks)
 
