@@ -3,7 +3,9 @@
  * the migrations, seeds the reference data and the guidance texts (new
  * items only: an admin's edits stay), brings the search index up to what
  * the build folds (db/search.c: documents a migration filled with
- * unfolded text, or folded by an older build) and fills derived columns a
+ * unfolded text, or folded by an older build; skipped when the last init
+ * checked it with the same fold, sources and schema) and fills derived
+ * columns a
  * migration cannot compute (the cases' title sort keys; the persons'
  * duplicate-check rows, keyed by the key file, for persons stored before
  * migration 0014 or under a key no longer the newest). Running it again
@@ -15,7 +17,10 @@
 #include "db/seed.h"
 #include "db/store.h"
 
-/* Every search document as this build computes it. */
+/*
+ * Every search document as this build computes it, unless the last init
+ * found it so with the same fold, sources and schema (search_index_check).
+ */
 static enum nmt_err
 refold(struct db *db)
 {
@@ -24,11 +29,18 @@ refold(struct db *db)
 
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = search_refold(db, &n)) == NMT_OK)
+	if ((e = search_index_check(db, &n)) == NMT_OK)
 		e = db_commit(db);
-	if (e != NMT_OK)
+	if (e != NMT_OK) {
 		db_rollback(db);
-	return e;
+		return e;
+	}
+	if (n < 0)
+		printf("search index: as last checked, not read again\n");
+	else
+		printf("search index: every document checked, %lld written\n",
+		    n);
+	return NMT_OK;
 }
 
 int

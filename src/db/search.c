@@ -11,10 +11,15 @@
  * The sources table lists where every kind of document comes from, so
  * `nmtctl init` can bring every document up to what this build folds
  * (search_refold); a new kind adds its row there and calls search_put()
- * where its objects are written.
+ * where its objects are written. search_index_check skips that whole
+ * read when the index was last checked by the same fold, on the same
+ * sources and schema (migration 0032, init_state).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 #include <utf8proc.h>
 
 #include "core/text.h"
@@ -542,4 +547,98 @@ search_refold(struct db *db, long long *n_r)
 	     i++)
 		e = refold_source(db, &sources[i], n_r);
 	return e;
+}
+
+/*
+ * Feeds the hash this build's fold of every Unicode scalar value in
+ * [first, last], each a word of its own: a change of the fold's rules or
+ * of utf8proc's tables changes what it is fed.
+ */
+static void
+hash_fold_range(crypto_generichash_state *h, utf8proc_int32_t first,
+    utf8proc_int32_t last)
+{
+	utf8proc_uint8_t *text = xmalloc((size_t)(last - first + 1) * 5 + 1);
+	utf8proc_int32_t  cp;
+	size_t            n = 0;
+	char             *folded;
+
+	for (cp = first; cp <= last; cp++) {
+		if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+			continue;
+		n += (size_t)utf8proc_encode_char(cp, text + n);
+		text[n++] = ' ';
+	}
+	text[n] = '\0';
+	folded = search_fold((const char *)text);
+	ASSERT(folded != NULL);
+	crypto_generichash_update(h, (const unsigned char *)folded,
+	    strlen(folded) + 1);
+	free(folded);
+	free(text);
+}
+
+/* The fold, the sources and the schema version the index depends on. */
+static enum nmt_err
+index_signature(struct db *db, char *out, size_t len)
+{
+	/* Sequences that compose, and the one mapped before folding. */
+	static const char *composed = "e\xcc\x81 A\xcc\x8a \xc4\xb0ZM\xc4\xb0R "
+	                              "\xef\xac\x81 \xe2\x91\xa0";
+	crypto_generichash_state h;
+	unsigned char            sum[16];
+	char                     hex[sizeof(sum) * 2 + 1], *folded;
+	struct db_result        *r = NULL;
+	utf8proc_int32_t         plane;
+	size_t                   i;
+	enum nmt_err             e;
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(sum));
+	for (plane = 0; plane <= 0x10; plane++)
+		hash_fold_range(&h, plane << 16, (plane << 16) | 0xFFFF);
+	folded = search_fold(composed);
+	ASSERT(folded != NULL);
+	crypto_generichash_update(&h, (const unsigned char *)folded,
+	    strlen(folded) + 1);
+	free(folded);
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		crypto_generichash_update(&h,
+		    (const unsigned char *)sources[i].sql,
+		    strlen(sources[i].sql) + 1);
+	crypto_generichash_final(&h, sum, sizeof(sum));
+	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+	if ((e = db_query(db, "SELECT max(version) FROM schema_migrations",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	snprintf(out, len, "fold %s schema %lld", hex,
+	    db_rows(r) == 1 ? (long long)db_int(r, 0, 0) : 0LL);
+	db_result_free(r);
+	return NMT_OK;
+}
+
+enum nmt_err
+search_index_check(struct db *db, long long *n_r)
+{
+	char              want[96];
+	struct db_param   p[2] = { DB_TEXT("search_index"), DB_TEXT(want) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+	int               same;
+
+	*n_r = -1;
+	if ((e = index_signature(db, want, sizeof(want))) != NMT_OK ||
+	    (e = db_query(db, "SELECT value FROM init_state WHERE name = $1", p,
+	         1, &r)) != NMT_OK)
+		return e;
+	same = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
+	    strcmp(db_text(r, 0, 0), want) == 0;
+	db_result_free(r);
+	if (same)
+		return NMT_OK;
+	if ((e = search_refold(db, n_r)) != NMT_OK)
+		return e;
+	return db_query(db,
+	    "INSERT INTO init_state (name, value) VALUES ($1, $2) "
+	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	    p, 2, NULL);
 }

@@ -134,5 +134,14 @@ void search_sql_recent_end(struct sql *b, enum db_kind dialect, int ascending,
  * caller's transaction; *n_r gets how many were written.
  */
 enum nmt_err search_refold(struct db *db, long long *n_r);
+/*
+ * search_refold, unless the index was last brought up to date by the
+ * same fold (this build's fold of every Unicode scalar value and of a few
+ * composing sequences), the same sources and on the same schema version
+ * (init_state 'search_index', migration 0032): then no document can
+ * differ from what search_refold would write, and *n_r is -1. Records
+ * what it checked, in the caller's transaction.
+ */
+enum nmt_err search_index_check(struct db *db, long long *n_r);
 
 #endif

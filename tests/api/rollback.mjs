@@ -80,6 +80,8 @@ const UNDO = {
       DROP FUNCTION stat_consultation_counted(); DROP TABLE stat_consultation;`
     : `DROP TRIGGER stat_consultation_ins; DROP TRIGGER stat_consultation_del; DROP TRIGGER stat_consultation_upd;
       DROP TABLE stat_consultation;`),
+  // what nmtctl init last checked (the search index)
+  32: () => 'DROP TABLE init_state;',
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;

@@ -279,3 +279,41 @@ test('on upgrade the stored cases and entries are indexed, folded by nmtctl init
     await s2.stop().catch(() => {});
   }
 });
+
+test('nmtctl init reads the whole search index again only when the fold, the sources or the schema changed', async () => {
+  // A document that differs from what this build writes, as one an older build indexed would.
+  const s2 = await startServer();
+  let s3;
+  try {
+    const owner = await addUserWithToken(s2, { org: 'POLISEN-SYD', role: 'member' });
+    const c = await createCase(s2, owner, { title: 'Kvarnstensgården' });
+    await s2.stop();
+    const stale = s2.db.kind === 'sqlite'
+      ? `UPDATE search_fts SET title = 'utbytt' WHERE rowid = (SELECT id FROM search_doc WHERE kind = 'case' AND object_id = '${c.id}')`
+      : `UPDATE search_doc SET title = 'utbytt' WHERE kind = 'case' AND object_id = '${c.id}'`;
+    await s2.db.exec(stale);
+    const find = async (q) => (await listAll(s3, `/api/v1/cases?q=${encodeURIComponent(q)}`, { auth: owner }))
+      .map((x) => x.id);
+
+    // Checked by the init that made the register, with this build: not read again.
+    const same = await ctlFor(s2.db, ['init']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /^search index: as last checked, not read again$/m);
+    s3 = await startServer({ db: s2.db, init: false });
+    assert.deepEqual(await find('kvarnstensgården'), [], 'the differing document is left as it was');
+    await s3.stop();
+
+    // Last checked by another fold: every document is read and the differing one written.
+    await s2.db.exec("UPDATE init_state SET value = 'fold of another build' WHERE name = 'search_index'");
+    const other = await ctlFor(s2.db, ['init']);
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(other.stdout, /^search index: every document checked, 1 written$/m);
+    s3 = await startServer({ db: s2.db, init: false });
+    assert.deepEqual(await find('kvarnstensgården'), [c.id]);
+    const rows = await s2.db.exec("SELECT value FROM init_state WHERE name = 'search_index'");
+    assert.match(rows, /^fold [0-9a-f]{32} schema \d+$/m, 'this build\'s signature recorded');
+  } finally {
+    await s3?.stop();
+    await s2.stop().catch(() => {});
+  }
+});
