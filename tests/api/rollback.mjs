@@ -6,6 +6,21 @@
 // it added (per dialect where they differ). A new migration adds its undo
 // here, so every upgrade test keeps working without knowing about it.
 
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'migrations');
+
+/** The text of an older migration from start up to and including end, for an undo that puts it back. */
+function statementOf(file, start, end) {
+  const text = fs.readFileSync(path.join(MIGRATIONS, file), 'utf8');
+  const i = text.indexOf(start);
+  const j = i < 0 ? -1 : text.indexOf(end, i);
+  if (j < 0) throw new Error(`tests/api/rollback.mjs: ${start} not found in ${file}`);
+  return text.slice(i, j + end.length);
+}
+
 const UNDO = {
   5: () => 'DROP INDEX case_member_unique;',
   6: () => 'DROP TABLE country;',
@@ -82,6 +97,19 @@ const UNDO = {
       DROP TABLE stat_consultation;`),
   // what nmtctl init last checked (the search index)
   32: () => 'DROP TABLE init_state;',
+  // a person counted by VALUES rows: 0027's grouping triggers (SQLite); its functions, empty-row
+  // indexes and full pages (PostgreSQL)
+  33: (pg) => (pg
+    ? `${['CREATE FUNCTION stat_person_move(', 'CREATE FUNCTION stat_person_counted()']
+      .map((f) => statementOf('0027_stat_own.pg.sql', f, '$$;').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'))
+      .join('\n')}
+      ${statementOf('0027_stat_own.pg.sql', 'CREATE INDEX stat_own_pair_empty', ';')}
+      ${statementOf('0027_stat_own.pg.sql', 'CREATE INDEX stat_own_nat_empty', ';')}
+      ${['stat_own_pair', 'stat_own_nat', 'stat_case', 'stat_consultation']
+        .map((t) => `ALTER TABLE ${t} RESET (fillfactor);`).join(' ')}`
+    : `DROP TRIGGER stat_person_counted_ins; DROP TRIGGER stat_person_counted_del;
+      ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_counted_ins', '\nEND;')}
+      ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_counted_del', '\nEND;')}`),
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
