@@ -127,11 +127,11 @@ sql_and_words(struct sql *b, const char *search, const char *folded)
 }
 
 /*
- * Team row m of the case reaches the principal (org, user_id; both NULL:
- * the facts statement's principal row, sql_principal): an
- * organization-wide row (no user) for its organization, or a row naming
- * the principal itself, that has not expired. A row naming a user
- * reaches that user only.
+ * Team row m of the case at case_col (NULL: of any case) reaches the
+ * principal (org, user_id; both NULL: the facts statement's principal
+ * row): an organization-wide row (no user) for its organization, or a
+ * row naming the principal itself, that has not expired. A row naming a
+ * user reaches that user only.
  */
 static void
 sql_member_match(struct sql *b, const char *org, const char *user_id,
@@ -139,9 +139,12 @@ sql_member_match(struct sql *b, const char *org, const char *user_id,
 {
 	int row = org == NULL && user_id == NULL;
 
-	sql_add(b, "m.case_id = ");
-	sql_add(b, case_col);
-	sql_add(b, " AND ((m.user_id IS NULL AND m.organization = ");
+	if (case_col != NULL) {
+		sql_add(b, "m.case_id = ");
+		sql_add(b, case_col);
+		sql_add(b, " AND ");
+	}
+	sql_add(b, "((m.user_id IS NULL AND m.organization = ");
 	if (row)
 		sql_add(b, "a.organization");
 	else
@@ -197,6 +200,14 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 		sql_member_match(b, s->org, s->user_id, case_col, now);
 		sql_add(b, ")");
 	}
+	sql_add(b, ")");
+}
+
+void
+sql_team_cases(struct sql *b, const struct scope *s, const char *now)
+{
+	sql_add(b, "(SELECT DISTINCT m.case_id FROM case_member m WHERE ");
+	sql_member_match(b, s->org, s->user_id, NULL, now);
 	sql_add(b, ")");
 }
 

@@ -71,6 +71,13 @@ void sql_and_words(struct sql *b, const char *search, const char *folded);
 void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now);
 /*
+ * The cases a team row reaches the principal of s in (s->org's
+ * organization-wide rows and the rows naming s->user_id, live at now):
+ * "(SELECT DISTINCT m.case_id FROM case_member m WHERE ...)", the cases
+ * SCOPE_TEAM admits.
+ */
+void sql_team_cases(struct sql *b, const struct scope *s, const char *now);
+/*
  * The condition that the consultation with region_col and creator_col
  * (the user who submitted it) is in scope s: SCOPE_ALL, SCOPE_REGION,
  * SCOPE_OWN; no reason "1 = 0". The same rule as policy_in_scope().

@@ -598,12 +598,18 @@ sql_join_hits(struct sql *b, const struct case_filter *f, const struct page *pg)
 		sql_join_all_hits(b, f);
 }
 
-/* " WHERE" the scope and the filters (the list's rows, in any order). */
+/*
+ * " WHERE" the scope and the filters (the list's rows, in any order); in
+ * team-driven mode the scope is the join the rows come from (page_ids).
+ */
 static void
 case_where(struct sql *b, const struct case_filter *f)
 {
 	sql_add(b, " WHERE ");
-	sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
+	if (f->team_driven)
+		sql_add(b, "1 = 1");
+	else
+		sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
 	sql_and_eq(b, "c.status", DB_TEXT(f->status));
 	sql_and_eq(b, "c.region", DB_TEXT(f->region));
 	sql_and_eq(b, "c.county", DB_TEXT(f->county));
@@ -628,7 +634,15 @@ page_ids(struct sql *b, const struct case_filter *f, const struct page *pg)
 
 	sql_add(b, " JOIN (SELECT c.id AS case_id");
 	sql_add(b, f->search != NULL ? ", s.rank AS rank" : "");
-	sql_add(b, " FROM nmt_case c");
+	if (f->team_driven) {
+		/* The team's cases first (SQLite: CROSS JOIN keeps the order). */
+		sql_add(b, " FROM ");
+		sql_team_cases(b, &f->scope, f->now);
+		sql_add(b, f->dialect == DB_PG ? " t JOIN" : " t CROSS JOIN");
+		sql_add(b, " nmt_case c ON c.id = t.case_id");
+		b->plan_each = 1;
+	} else
+		sql_add(b, " FROM nmt_case c");
 	if (f->search != NULL)
 		sql_join_hits(b, f, pg);
 	case_where(b, f);
@@ -706,6 +720,59 @@ search_mode(struct db *db, struct case_filter *f, const struct page *pg)
 	return NMT_OK;
 }
 
+/*
+ * How many team rows a team-only scope may have for its pages to be read
+ * from its cases (CASE_TEAM_DRIVEN_MAX). A test build reads another from
+ * NMT_TEST_TEAM_DRIVEN_MAX, so the tests can compare both ways of reading
+ * a page on a few cases.
+ */
+static long long
+team_driven_max(void)
+{
+#ifdef NMT_TEST_CLOCK
+	const char *v = getenv("NMT_TEST_TEAM_DRIVEN_MAX");
+	int64_t     n;
+
+	if (v != NULL && parse_int(v, 0, 1000000, &n) == 0)
+		return n;
+#endif
+	return CASE_TEAM_DRIVEN_MAX;
+}
+
+/*
+ * Sets f->team_driven for a scope of team cases only (no region, not
+ * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX, and a
+ * list that is not a wide search (whose page is read from the newest
+ * documents); *rows_r gets how many team rows it has (capped; -1 when
+ * the scope is not of team cases only): 0 admits no case at all.
+ */
+static enum nmt_err
+team_mode(struct db *db, struct case_filter *f, long long *rows_r)
+{
+	struct sql       *b;
+	struct db_result *r = NULL;
+	unsigned          k = f->scope.reasons;
+	enum nmt_err      e;
+
+	f->team_driven = 0;
+	*rows_r = -1;
+	if (!(k & SCOPE_TEAM) || (k & (SCOPE_ALL | SCOPE_REGION)))
+		return NMT_OK;
+	b = sql_new();
+	sql_add(b, "SELECT count(*) FROM (SELECT 1 FROM ");
+	sql_team_cases(b, &f->scope, f->now);
+	sql_add(b, " t LIMIT ");
+	sql_param(b, DB_INT(CASE_TEAM_DRIVEN_MAX + 1));
+	sql_add(b, ") n");
+	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1)
+		*rows_r = db_int(r, 0, 0);
+	db_result_free(r);
+	sql_free(b);
+	f->team_driven = *rows_r >= 0 && *rows_r <= team_driven_max() &&
+	    f->window == 0;
+	return e;
+}
+
 enum nmt_err
 store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
@@ -716,10 +783,15 @@ store_case_list(struct db *db, const struct case_filter *f,
 	struct facts       facts;
 	size_t             i;
 	int                team_col = record_width(&case_summary_record);
+	long long          team;
 	enum nmt_err       e;
 
 	own.dialect = db_kind(db);
-	if ((e = search_mode(db, &own, pg)) != NMT_OK)
+	*rows_r = NULL;
+	*n_r = 0;
+	*more = 0;
+	if ((e = search_mode(db, &own, pg)) != NMT_OK ||
+	    (e = team_mode(db, &own, &team)) != NMT_OK || team == 0)
 		return e;
 	for (;;) {
 		b = store_case_list_sql(&own, pg);
