@@ -635,7 +635,7 @@ page_ids(struct sql *b, const struct case_filter *f, const struct page *pg)
 	sql_add(b, " JOIN (SELECT c.id AS case_id");
 	sql_add(b, f->search != NULL ? ", s.rank AS rank" : "");
 	if (f->team_driven) {
-		/* The team's cases first (SQLite: CROSS JOIN keeps the order). */
+		/* The team's cases first (a CROSS JOIN keeps SQLite to it). */
 		sql_add(b, " FROM ");
 		sql_team_cases(b, &f->scope, f->now);
 		sql_add(b, f->dialect == DB_PG ? " t JOIN" : " t CROSS JOIN");
