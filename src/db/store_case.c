@@ -752,6 +752,7 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	struct sql       *b;
 	struct db_result *r = NULL;
 	unsigned          k = f->scope.reasons;
+	long long         max = team_driven_max();
 	enum nmt_err      e;
 
 	f->team_driven = 0;
@@ -762,14 +763,13 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	sql_add(b, "SELECT count(*) FROM (SELECT 1 FROM ");
 	sql_team_cases(b, &f->scope, f->now);
 	sql_add(b, " t LIMIT ");
-	sql_param(b, DB_INT(CASE_TEAM_DRIVEN_MAX + 1));
+	sql_param(b, DB_INT(max + 1));
 	sql_add(b, ") n");
 	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1)
 		*rows_r = db_int(r, 0, 0);
 	db_result_free(r);
 	sql_free(b);
-	f->team_driven = *rows_r >= 0 && *rows_r <= team_driven_max() &&
-	    f->window == 0;
+	f->team_driven = *rows_r >= 0 && *rows_r <= max && f->window == 0;
 	return e;
 }
 
