@@ -12,24 +12,28 @@
  * changes nothing but corrected reference data.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "db/seed.h"
 #include "db/store.h"
+
+/* Check every search document even when the last init found them so. */
+#define RECHECK "--recheck-search-index"
 
 /*
  * Every search document as this build computes it, unless the last init
  * found it so with the same fold, sources and schema (search_index_check).
  */
 static enum nmt_err
-refold(struct db *db)
+refold(struct db *db, int force)
 {
 	long long    n;
 	enum nmt_err e;
 
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = search_index_check(db, &n)) == NMT_OK)
+	if ((e = search_index_check(db, force, &n)) == NMT_OK)
 		e = db_commit(db);
 	if (e != NMT_OK) {
 		db_rollback(db);
@@ -48,10 +52,10 @@ cmd_init(struct cli *cli, int argc, char **argv)
 {
 	char      err[256];
 	long long n;
+	int       recheck = argc == 1 && strcmp(argv[0], RECHECK) == 0;
 
-	(void)argv;
-	if (argc != 0) {
-		fputs("usage: nmtctl init\n", stderr);
+	if (argc != 0 && !recheck) {
+		fputs("usage: nmtctl init [" RECHECK "]\n", stderr);
 		return 2;
 	}
 	if (cli_open(cli, 1) != 0)
@@ -72,7 +76,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		cli_close(cli);
 		return 2;
 	}
-	if (refold(cli->db) != NMT_OK) {
+	if (refold(cli->db, recheck) != NMT_OK) {
 		fprintf(stderr, "nmtctl: search index update failed\n");
 		cli_close(cli);
 		return 2;

@@ -22,11 +22,15 @@ static const struct command {
 	const char *synopsis; /* lines, each starting with the name */
 	const char *help;
 } commands[] = {
-	{ "init", cmd_init, "init\n",
+	{ "init", cmd_init, "init [--recheck-search-index]\n",
 	    "Creates the database (an SQLite file 0600) and the key file when "
 	    "they are\nmissing, applies the migrations and seeds the "
 	    "reference data. Idempotent.\nEvery other command needs a "
-	    "database init made.\n" },
+	    "database init made. The search index is checked\nagainst every "
+	    "document when a migration was applied or the build folds text\n"
+	    "otherwise than the one that last checked it; "
+	    "--recheck-search-index checks\nit anyway (after a build that "
+	    "folds otherwise ran without an init).\n" },
 	{ "user", cmd_user,
 	    "user add --username U --display-name N --org CODE --role ROLE "
 	    "[--region R] [--json]\n"

@@ -578,6 +578,13 @@ hash_fold_range(crypto_generichash_state *h, utf8proc_int32_t first,
 	free(text);
 }
 
+/*
+ * The version of how documents are written and compared (search_put,
+ * differs, stored_sql): raise it with any change there, so that the next
+ * `nmtctl init` checks every document again (index_signature).
+ */
+#define SEARCH_INDEX_VERSION 1
+
 /* The fold, the sources and the schema version the index depends on. */
 static enum nmt_err
 index_signature(struct db *db, char *out, size_t len)
@@ -601,23 +608,28 @@ index_signature(struct db *db, char *out, size_t len)
 	crypto_generichash_update(&h, (const unsigned char *)folded,
 	    strlen(folded) + 1);
 	free(folded);
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		crypto_generichash_update(&h,
+		    (const unsigned char *)sources[i].kind,
+		    strlen(sources[i].kind) + 1);
 		crypto_generichash_update(&h,
 		    (const unsigned char *)sources[i].sql,
 		    strlen(sources[i].sql) + 1);
+	}
 	crypto_generichash_final(&h, sum, sizeof(sum));
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
 	if ((e = db_query(db, "SELECT max(version) FROM schema_migrations",
 	         NULL, 0, &r)) != NMT_OK)
 		return e;
-	snprintf(out, len, "fold %s schema %lld", hex,
+	snprintf(out, len, "fold %s index %d schema %lld", hex,
+	    SEARCH_INDEX_VERSION,
 	    db_rows(r) == 1 ? (long long)db_int(r, 0, 0) : 0LL);
 	db_result_free(r);
 	return NMT_OK;
 }
 
 enum nmt_err
-search_index_check(struct db *db, long long *n_r)
+search_index_check(struct db *db, int force, long long *n_r)
 {
 	char              want[96];
 	struct db_param   p[2] = { DB_TEXT("search_index"), DB_TEXT(want) };
@@ -630,7 +642,7 @@ search_index_check(struct db *db, long long *n_r)
 	    (e = db_query(db, "SELECT value FROM init_state WHERE name = $1", p,
 	         1, &r)) != NMT_OK)
 		return e;
-	same = db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
+	same = !force && db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
 	    strcmp(db_text(r, 0, 0), want) == 0;
 	db_result_free(r);
 	if (same)

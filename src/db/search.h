@@ -137,11 +137,13 @@ enum nmt_err search_refold(struct db *db, long long *n_r);
 /*
  * search_refold, unless the index was last brought up to date by the
  * same fold (this build's fold of every Unicode scalar value and of a few
- * composing sequences), the same sources and on the same schema version
- * (init_state 'search_index', migration 0032): then no document can
- * differ from what search_refold would write, and *n_r is -1. Records
+ * composing sequences), the same sources, the same way of writing them
+ * (SEARCH_INDEX_VERSION) and on the same schema version (init_state
+ * 'search_index', migration 0032): then no document can differ from what
+ * search_refold would write, and *n_r is -1. force: check every document
+ * anyway (a build that folds otherwise may have written since). Records
  * what it checked, in the caller's transaction.
  */
-enum nmt_err search_index_check(struct db *db, long long *n_r);
+enum nmt_err search_index_check(struct db *db, int force, long long *n_r);
 
 #endif

@@ -144,4 +144,6 @@ export async function rollBackTo(db, version) {
     await db.exec(UNDO[v](db.kind === 'pg'));
   }
   await db.exec(`DELETE FROM schema_migrations WHERE version > ${version};`);
+  // What init checked last was checked on the newer schema: the next init checks again.
+  if (version >= 32) await db.exec('DELETE FROM init_state;');
 }

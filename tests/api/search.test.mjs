@@ -303,6 +303,17 @@ test('nmtctl init reads the whole search index again only when the fold, the sou
     assert.deepEqual(await find('kvarnstensgården'), [], 'the differing document is left as it was');
     await s3.stop();
 
+    // Asked to check again: every document is read and the differing one written.
+    const forced = await ctlFor(s2.db, ['init', '--recheck-search-index']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /^search index: every document checked, 1 written$/m);
+    s3 = await startServer({ db: s2.db, init: false });
+    assert.deepEqual(await find('kvarnstensgården'), [c.id]);
+    await s3.stop();
+    const usage = await ctlFor(s2.db, ['init', '--recheck']);
+    assert.equal(usage.code, 2, 'an unknown option is refused');
+    await s2.db.exec(stale);
+
     // Last checked by another fold: every document is read and the differing one written.
     await s2.db.exec("UPDATE init_state SET value = 'fold of another build' WHERE name = 'search_index'");
     const other = await ctlFor(s2.db, ['init']);
@@ -311,7 +322,16 @@ test('nmtctl init reads the whole search index again only when the fold, the sou
     s3 = await startServer({ db: s2.db, init: false });
     assert.deepEqual(await find('kvarnstensgården'), [c.id]);
     const rows = await s2.db.exec("SELECT value FROM init_state WHERE name = 'search_index'");
-    assert.match(rows, /^fold [0-9a-f]{32} schema \d+$/m, 'this build\'s signature recorded');
+    assert.match(rows, /^fold [0-9a-f]{32} index \d+ schema \d+$/m, 'this build\'s signature recorded');
+
+    // A schema rolled back and migrated again (the upgrade tests): checked again.
+    await s3.stop();
+    s3 = null;
+    await s2.db.exec(stale);
+    await rollBackTo(s2.db, 32);
+    const upgraded = await ctlFor(s2.db, ['init']);
+    assert.equal(upgraded.code, 0, upgraded.stderr);
+    assert.match(upgraded.stdout, /^search index: every document checked, 1 written$/m);
   } finally {
     await s3?.stop();
     await s2.stop().catch(() => {});
