@@ -253,6 +253,12 @@ json_t *render_records(const struct record_type *t, const void *rows, size_t n);
  */
 int gate_decide(struct ctx *c, const struct object_type *t, const char *id,
     enum action action);
+/*
+ * The policy facts of the object of kind q with id for the caller, now
+ * (store_facts; lock: inside a write transaction, its rows locked).
+ */
+enum nmt_err gate_facts(struct ctx *c, const struct facts_query *q,
+    const char *id, int lock, struct facts *f);
 /* gate_decide after reading the facts into c->facts. */
 int gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action);

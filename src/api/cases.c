@@ -49,8 +49,7 @@ case_facts_now(struct ctx *c, const char *id, struct facts *f)
 		*f = c->facts;
 		return NMT_OK;
 	}
-	return store_case_facts(c->db, &c->actor.principal, id, c->now_text, 0,
-	    f);
+	return gate_facts(c, &case_facts_query, id, 0, f);
 }
 
 /* The case's own fields, its owner and the consultation it came from. */

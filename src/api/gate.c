@@ -73,14 +73,21 @@ gate_decide(struct ctx *c, const struct object_type *t, const char *id,
 	return -1;
 }
 
+enum nmt_err
+gate_facts(struct ctx *c, const struct facts_query *q, const char *id, int lock,
+    struct facts *f)
+{
+	return store_facts(c->db, q, &c->actor.principal, id, c->now_text, lock,
+	    f);
+}
+
 int
 gate_object(struct ctx *c, const struct object_type *t, const char *id,
     enum action action)
 {
 	enum nmt_err e;
 
-	if ((e = store_facts(c->db, t->facts, &c->actor.principal, id,
-	         c->now_text, 0, &c->facts)) != NMT_OK) {
+	if ((e = gate_facts(c, t->facts, id, 0, &c->facts)) != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}

@@ -51,14 +51,6 @@
 #define COUNTIES_MAX  21
 #define CHECKLIST_MAX 100
 
-/* The policy facts of an operation for the caller. */
-static enum nmt_err
-op_facts(struct ctx *c, const char *id, struct facts *f)
-{
-	return store_facts(c->db, &operation_facts_query, &c->actor.principal,
-	    id, c->now_text, 0, f);
-}
-
 static const struct object_type operation_object = { OBJ_OPERATION, "operation",
 	&operation_facts_query, "operation.denied", "operation.write_denied" };
 
@@ -90,7 +82,7 @@ op_document(struct ctx *c, const char *id, json_t **doc_r, long long *ver_r)
 	memset(&o, 0, sizeof(o));
 	if ((e = store_operation_get(c->db, id, 0, &o)) != NMT_OK)
 		return e;
-	if ((e = op_facts(c, id, &f)) != NMT_OK ||
+	if ((e = gate_facts(c, &operation_facts_query, id, 0, &f)) != NMT_OK ||
 	    (e = store_participant_list(c->db, id, &parts, &n)) != NMT_OK) {
 		record_free(&operation_record, &o);
 		return e;
@@ -435,7 +427,8 @@ ops_list(struct ctx *c)
 	}
 	items = json_array();
 	for (i = 0; i < n && e == NMT_OK; i++) {
-		if ((e = op_facts(c, rows[i].id, &fa)) != NMT_OK)
+		if ((e = gate_facts(c, &operation_facts_query, rows[i].id, 0,
+		         &fa)) != NMT_OK)
 			break;
 		ASSERT(policy_in_scope(&f.scope, &fa));
 		doc = render_record(&operation_record, &rows[i]);
@@ -843,8 +836,7 @@ named_case(struct ctx *c, const char *case_id)
 	struct facts f;
 	enum nmt_err e;
 
-	if ((e = store_case_facts(c->db, &c->actor.principal, case_id,
-	         c->now_text, 1, &f)) != NMT_OK)
+	if ((e = gate_facts(c, &case_facts_query, case_id, 1, &f)) != NMT_OK)
 		return e;
 	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_UPDATE, &f) !=
 	    POLICY_ALLOW)
@@ -980,8 +972,8 @@ encounter_render(struct ctx *c, const struct encounter_rec *x, json_t **doc_r)
 	int                      sees;
 	enum nmt_err             e;
 
-	if ((e = store_case_facts(c->db, &c->actor.principal, x->case_id,
-	         c->now_text, 0, &cf)) != NMT_OK)
+	if ((e = gate_facts(c, &case_facts_query, x->case_id, 0, &cf)) !=
+	    NMT_OK)
 		return e;
 	sees = policy_decide(&c->actor.principal, OBJ_CASE, ACT_READ, &cf) ==
 	    POLICY_ALLOW;
@@ -992,8 +984,8 @@ encounter_render(struct ctx *c, const struct encounter_rec *x, json_t **doc_r)
 			json_object_set_new(*doc_r, hidden[i], json_null());
 		return NMT_OK;
 	}
-	if ((e = store_person_facts(c->db, &c->actor.principal, x->person_id,
-	         c->now_text, 0, &pf)) != NMT_OK) {
+	if ((e = gate_facts(c, &person_facts_query, x->person_id, 0, &pf)) !=
+	    NMT_OK) {
 		json_decref(*doc_r);
 		return e;
 	}

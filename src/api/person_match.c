@@ -65,8 +65,7 @@ from_case_rule(struct ctx *c, const char *id, json_t *errors)
 		    "Ange ärendets id.");
 		return NMT_OK;
 	}
-	if ((e = store_case_facts(c->db, &c->actor.principal, id, c->now_text,
-	         0, &f)) != NMT_OK)
+	if ((e = gate_facts(c, &case_facts_query, id, 0, &f)) != NMT_OK)
 		return e;
 	if (policy_decide(&c->actor.principal, OBJ_CASE, ACT_READ, &f) !=
 	    POLICY_ALLOW)
@@ -236,8 +235,7 @@ identity_readable(struct ctx *c, const struct match_row *r)
 {
 	struct facts f;
 
-	if (store_person_facts(c->db, &c->actor.principal, r->person_id,
-	        c->now_text, 0, &f) != NMT_OK)
+	if (gate_facts(c, &person_facts_query, r->person_id, 0, &f) != NMT_OK)
 		return 0;
 	return policy_decide(&c->actor.principal, OBJ_PERSON,
 	           ACT_REVEAL_IDENTITY, &f) == POLICY_ALLOW;

@@ -92,8 +92,7 @@ reply_person(struct ctx *c, const char *id, int created)
 static int
 facts_now(struct ctx *c, const char *id)
 {
-	if (store_person_facts(c->db, &c->actor.principal, id, c->now_text, 0,
-	        &c->facts) == NMT_OK)
+	if (gate_facts(c, &person_facts_query, id, 0, &c->facts) == NMT_OK)
 		return 0;
 	reply_error(c, NMT_ERROR);
 	return -1;

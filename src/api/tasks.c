@@ -34,14 +34,6 @@
 #define TEXT_MAX        4000
 #define MAX_SUGGESTIONS 32
 
-/* The policy facts of a task for the caller. */
-static enum nmt_err
-task_facts(struct ctx *c, const char *id, struct facts *f)
-{
-	return store_facts(c->db, &task_facts_query, &c->actor.principal, id,
-	    c->now_text, 0, f);
-}
-
 static const struct object_type task_object = { OBJ_TASK, "task",
 	&task_facts_query, "task.denied", "task.write_denied" };
 
@@ -89,7 +81,7 @@ reply_task(struct ctx *c, int status, const char *id)
 
 	memset(&t, 0, sizeof(t));
 	if ((e = store_task_get(c->db, id, 0, &t)) != NMT_OK ||
-	    (e = task_facts(c, id, &f)) != NMT_OK) {
+	    (e = gate_facts(c, &task_facts_query, id, 0, &f)) != NMT_OK) {
 		record_free(&task_record, &t);
 		reply_error(c, e == NMT_NOT_FOUND ? NMT_ERROR : e);
 		return;
@@ -258,8 +250,8 @@ task_check(struct ctx *c, json_t *errors)
 			    "din egen.");
 	}
 	if (person != NULL && !validate_has_error(errors, "person")) {
-		if ((e = store_person_facts(c->db, &c->actor.principal, person,
-		         c->now_text, 0, &pf)) != NMT_OK)
+		if ((e = gate_facts(c, &person_facts_query, person, 0, &pf)) !=
+		    NMT_OK)
 			return e;
 		if (!pf.exists || strcmp(pf.case_id, c->params[0]) != 0)
 			validate_error(errors, "person", "invalid_value",
@@ -446,7 +438,8 @@ reply_tasks(struct ctx *c, const struct task_filter *tf)
 	}
 	items = json_array();
 	for (i = 0; i < n && e == NMT_OK; i++) {
-		if ((e = task_facts(c, rows[i].id, &f)) != NMT_OK)
+		if ((e = gate_facts(c, &task_facts_query, rows[i].id, 0, &f)) !=
+		    NMT_OK)
 			break;
 		ASSERT(policy_decide(&c->actor.principal, OBJ_TASK, ACT_READ,
 		           &f) == POLICY_ALLOW);

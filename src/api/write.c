@@ -62,8 +62,8 @@ recheck(struct ctx *c, enum policy_decision *refused)
 
 	if (r == NULL || r->object == NULL)
 		return NMT_OK;
-	if ((e = store_facts(c->db, r->object->facts, &c->actor.principal,
-	         c->params[0], c->now_text, 1, &c->facts)) != NMT_OK)
+	if ((e = gate_facts(c, r->object->facts, c->params[0], 1, &c->facts)) !=
+	    NMT_OK)
 		return e;
 	action = r->action_of != NULL ? r->action_of(c, &c->facts) : r->action;
 	d = policy_decide(&c->actor.principal, r->object->kind, action,

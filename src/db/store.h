@@ -229,12 +229,6 @@ void store_facts_read(const struct facts_query *q, const struct db_result *r,
 
 /* ---- cases, teams, persons (store_case.c, store_person.c) ---- */
 
-/* store_facts of a case and of a person. */
-enum nmt_err store_case_facts(struct db *db, const struct principal *p,
-    const char *case_id, const char *now, int lock, struct facts *f);
-enum nmt_err store_person_facts(struct db *db, const struct principal *p,
-    const char *person_id, const char *now, int lock, struct facts *f);
-
 struct case_rec {
 	char            *id, *number, *title, *summary;
 	char            *status, *county, *region;
@@ -1023,7 +1017,7 @@ struct task_rec {
 extern const struct record_type task_record;
 
 /*
- * The same facts of task t of a case whose facts (store_case_facts, for
+ * The same facts of task t of a case whose facts (case_facts_query, for
  * the same principal and time) are case_f, without a statement.
  */
 void store_task_facts_in_case(const struct facts *case_f,

@@ -262,20 +262,6 @@ const struct facts_query person_facts_query = { OBJ_PERSON, person_facts_cols,
 	person_facts_row };
 
 enum nmt_err
-store_case_facts(struct db *db, const struct principal *p, const char *case_id,
-    const char *now, int lock, struct facts *f)
-{
-	return store_facts(db, &case_facts_query, p, case_id, now, lock, f);
-}
-
-enum nmt_err
-store_person_facts(struct db *db, const struct principal *p,
-    const char *person_id, const char *now, int lock, struct facts *f)
-{
-	return store_facts(db, &person_facts_query, p, person_id, now, lock, f);
-}
-
-enum nmt_err
 store_case_insert(struct db *db, struct case_rec *c, int year)
 {
 	struct member_rec m;

@@ -738,7 +738,7 @@ second_writer(void *arg)
 		return NULL;
 	}
 	if ((w->e = db_begin(db)) == NMT_OK &&
-	    (w->e = store_case_facts(db, &w->who, w->case_id,
+	    (w->e = store_facts(db, &case_facts_query, &w->who, w->case_id,
 	         "2027-01-01T00:00:00Z", 1, &w->facts)) == NMT_OK)
 		w->e = db_commit(db);
 	else
@@ -805,8 +805,8 @@ test_facts_after_lock(void **state)
 	w.who.user_id = vast_user;
 	w.who.org = "POLISEN-VAST";
 	assert_int_equal(db_begin(t->db), NMT_OK);
-	assert_int_equal(store_case_facts(t->db, &w.who, t->case_id,
-	                     "2027-01-01T00:00:00Z", 1, &w.facts),
+	assert_int_equal(store_facts(t->db, &case_facts_query, &w.who,
+	                     t->case_id, "2027-01-01T00:00:00Z", 1, &w.facts),
 	    NMT_OK);
 	assert_int_equal(w.facts.team_access, ACCESS_FULL);
 	assert_int_equal(store_team_remove(t->db, t->case_id, m.id), NMT_OK);
