@@ -667,22 +667,34 @@ store_case_list_sql(const struct case_filter *f, const struct page *pg)
 }
 
 /*
+ * A threshold of the list's modes: value, or in a test build the one in
+ * the environment variable name (min..1 000 000), so the tests can show
+ * both sides of it on a few cases.
+ */
+static long long
+threshold(long long value, const char *name, long long min)
+{
+#ifdef NMT_TEST_CLOCK
+	const char *v = getenv(name);
+	int64_t     n;
+
+	if (v != NULL && parse_int(v, min, 1000000, &n) == 0)
+		return n;
+#else
+	(void)name;
+	(void)min;
+#endif
+	return value;
+}
+
+/*
  * How many documents a search ranks at most: above it, its cases come
- * newest document first (search_mode). A test build reads another from
- * NMT_TEST_SEARCH_RANK_MAX, so the tests can show both orders on a few
- * documents.
+ * newest document first (search_mode).
  */
 static long long
 rank_max(void)
 {
-#ifdef NMT_TEST_CLOCK
-	const char *v = getenv("NMT_TEST_SEARCH_RANK_MAX");
-	int64_t     n;
-
-	if (v != NULL && parse_int(v, 1, 1000000, &n) == 0)
-		return n;
-#endif
-	return SEARCH_RANK_MAX;
+	return threshold(SEARCH_RANK_MAX, "NMT_TEST_SEARCH_RANK_MAX", 1);
 }
 
 /*
@@ -707,30 +719,11 @@ search_mode(struct db *db, struct case_filter *f, const struct page *pg)
 }
 
 /*
- * How many team rows a team-only scope may have for its pages to be read
- * from its cases (CASE_TEAM_DRIVEN_MAX). A test build reads another from
- * NMT_TEST_TEAM_DRIVEN_MAX, so the tests can compare both ways of reading
- * a page on a few cases.
- */
-static long long
-team_driven_max(void)
-{
-#ifdef NMT_TEST_CLOCK
-	const char *v = getenv("NMT_TEST_TEAM_DRIVEN_MAX");
-	int64_t     n;
-
-	if (v != NULL && parse_int(v, 0, 1000000, &n) == 0)
-		return n;
-#endif
-	return CASE_TEAM_DRIVEN_MAX;
-}
-
-/*
  * Sets f->team_driven for a scope of team cases only (no region, not
- * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX, and a
- * list that is not a wide search (whose page is read from the newest
- * documents); *rows_r gets how many team rows it has (capped; -1 when
- * the scope is not of team cases only): 0 admits no case at all.
+ * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX
+ * (NMT_TEST_TEAM_DRIVEN_MAX, threshold); *rows_r gets how many team rows
+ * it has (capped; -1 when the scope is not of team cases only): 0 admits
+ * no case at all.
  */
 static enum nmt_err
 team_mode(struct db *db, struct case_filter *f, long long *rows_r)
@@ -738,7 +731,8 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	struct sql       *b;
 	struct db_result *r = NULL;
 	unsigned          k = f->scope.reasons;
-	long long         max = team_driven_max();
+	long long         max = threshold(CASE_TEAM_DRIVEN_MAX,
+	            "NMT_TEST_TEAM_DRIVEN_MAX", 0);
 	enum nmt_err      e;
 
 	f->team_driven = 0;
@@ -755,7 +749,7 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 		*rows_r = db_int(r, 0, 0);
 	db_result_free(r);
 	sql_free(b);
-	f->team_driven = *rows_r >= 0 && *rows_r <= max && f->window == 0;
+	f->team_driven = *rows_r >= 0 && *rows_r <= max;
 	return e;
 }
 
@@ -776,9 +770,12 @@ store_case_list(struct db *db, const struct case_filter *f,
 	*rows_r = NULL;
 	*n_r = 0;
 	*more = 0;
-	if ((e = search_mode(db, &own, pg)) != NMT_OK ||
-	    (e = team_mode(db, &own, &team)) != NMT_OK || team == 0)
+	if ((e = team_mode(db, &own, &team)) != NMT_OK || team == 0 ||
+	    (e = search_mode(db, &own, pg)) != NMT_OK)
 		return e;
+	/* A wide search reads its page from the newest documents. */
+	if (own.window > 0)
+		own.team_driven = 0;
 	for (;;) {
 		b = store_case_list_sql(&own, pg);
 		e = record_page(db, b, &case_summary_record, pg,
