@@ -500,6 +500,8 @@ assert_audit_plans(struct tstate *t)
  * The case list's search by number and serial, its county filter, and
  * each sort walking its own index (a page after a cursor included).
  */
+static const struct principal outsider;
+
 static void
 assert_case_plans(struct tstate *t, const struct principal *p)
 {
@@ -543,6 +545,21 @@ assert_case_plans(struct tstate *t, const struct principal *p)
 		assert_uses_index(t->db, store_case_list_sql(&f, &next),
 		    "nmt_case", "c", sorts[i].index, 0);
 	}
+	/*
+	 * A member's page read from its team's cases: the organization's
+	 * team rows looked up by its index, each case by its id.
+	 */
+	f.sort = CASE_SORT_NUMBER;
+	f.ascending = 0;
+	f.scope = policy_scope(&outsider, OBJ_CASE);
+	f.team_driven = 1;
+	f.dialect = db_kind(t->db);
+	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "case_member",
+	    "m", "case_member_org", 1);
+	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "nmt_case", "c",
+	    db_kind(t->db) == DB_PG ? "nmt_case_pkey" :
+	                              "sqlite_autoindex_nmt_case_1",
+	    1);
 }
 
 /* A principal of another organization, with no team row anywhere. */
