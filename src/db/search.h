@@ -119,6 +119,17 @@ void search_sql_recent(struct sql *b, enum db_kind dialect,
 /* The document id column of search_sql_recent() for bounds and order. */
 const char *search_doc_id(enum db_kind dialect);
 /*
+ * Appends the hits of q among the documents of kinds of the cases of a
+ * team scope (sql_team_cases) as a statement "SELECT d.case_id, d.id,
+ * d.visibility FROM ... WHERE <match> AND d.kind IN (...)", read from
+ * the cases' documents (each case's on the search_doc_case index, each
+ * tested against the word's hits) instead of from every hit: the caller
+ * adds "AND ..." conditions on d (its id is d.id), unordered and whole.
+ */
+void search_sql_in_cases(struct sql *b, enum db_kind dialect,
+    const struct search_query *q, const char *const *kinds,
+    const struct scope *s, const char *now);
+/*
  * Ends search_sql_recent(): newest document first (or oldest when
  * ascending), at most window documents (the index is read in that order
  * and stops there).

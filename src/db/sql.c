@@ -126,6 +126,14 @@ sql_and_words(struct sql *b, const char *search, const char *folded)
 	}
 }
 
+void
+sql_and_live(struct sql *b, const char *now)
+{
+	sql_add(b, " AND (m.expires_at IS NULL OR m.expires_at > ");
+	sql_param(b, DB_TEXT(now));
+	sql_add(b, ")");
+}
+
 /*
  * Team row m of the case at case_col (NULL: of any case) reaches the
  * principal (org, user_id; both NULL: the facts statement's principal
@@ -154,9 +162,8 @@ sql_member_match(struct sql *b, const char *org, const char *user_id,
 		sql_add(b, "a.id");
 	else
 		sql_param(b, DB_TEXT(user_id));
-	sql_add(b, ") AND (m.expires_at IS NULL OR m.expires_at > ");
-	sql_param(b, DB_TEXT(now));
 	sql_add(b, ")");
+	sql_and_live(b, now);
 }
 
 void
@@ -206,8 +213,17 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 void
 sql_team_cases(struct sql *b, const struct scope *s, const char *now)
 {
-	sql_add(b, "(SELECT DISTINCT m.case_id FROM case_member m WHERE ");
-	sql_member_match(b, s->org, s->user_id, NULL, now);
+	/* Each side read from its own index alone (0034); the UNION merges. */
+	sql_add(b,
+	    "(SELECT m.case_id FROM case_member m WHERE m.user_id IS "
+	    "NULL AND m.organization = ");
+	sql_param(b, DB_TEXT(s->org));
+	sql_and_live(b, now);
+	sql_add(b,
+	    " UNION SELECT m.case_id FROM case_member m WHERE "
+	    "m.user_id = ");
+	sql_param(b, DB_TEXT(s->user_id));
+	sql_and_live(b, now);
 	sql_add(b, ")");
 }
 
@@ -276,11 +292,10 @@ sql_page(struct sql *b, const struct page *pg, const char *key_col,
 }
 
 void
-sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
+sql_page_after(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int, int ascending)
 {
 	const char *after = ascending ? " > " : " < ";
-	const char *dir = ascending ? " ASC" : " DESC";
 
 	if (pg->key != NULL) {
 		sql_add(b, " AND (");
@@ -300,6 +315,15 @@ sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
 		}
 		sql_add(b, ")");
 	}
+}
+
+void
+sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
+    const char *id_col, int key_is_int, int ascending)
+{
+	const char *dir = ascending ? " ASC" : " DESC";
+
+	sql_page_after(b, pg, key_col, id_col, key_is_int, ascending);
 	sql_add(b, " ORDER BY ");
 	sql_add(b, key_col);
 	sql_add(b, dir);

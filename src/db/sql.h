@@ -15,7 +15,7 @@
 #include "domain/policy.h"
 
 #define SQL_MAX_TEXT   4096
-#define SQL_MAX_PARAMS 32
+#define SQL_MAX_PARAMS 64
 #define SQL_MAX_OWNED  16
 
 struct sql {
@@ -70,11 +70,13 @@ void sql_and_words(struct sql *b, const char *search, const char *folded);
  */
 void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now);
+/* " AND" the team row m is live at now (no end, or an end after it). */
+void sql_and_live(struct sql *b, const char *now);
 /*
  * The cases a team row reaches the principal of s in (s->org's
  * organization-wide rows and the rows naming s->user_id, live at now):
- * "(SELECT DISTINCT m.case_id FROM case_member m WHERE ...)", the cases
- * SCOPE_TEAM admits.
+ * "(SELECT m.case_id FROM case_member m WHERE <the organization's> UNION
+ * SELECT ... <the user's>)", the cases SCOPE_TEAM admits, each once.
  */
 void sql_team_cases(struct sql *b, const struct scope *s, const char *now);
 /*
@@ -117,6 +119,13 @@ void sql_page(struct sql *b, const struct page *pg, const char *key_col,
  * journal by its seq alone: id_col NULL).
  */
 void sql_page_order(struct sql *b, const struct page *pg, const char *key_col,
+    const char *id_col, int key_is_int, int ascending);
+/*
+ * sql_page_order's "after the cursor" condition alone (" AND (key < k OR
+ * (key = k AND id < i))", or nothing on the first page), for a statement
+ * that orders and cuts its rows itself.
+ */
+void sql_page_after(struct sql *b, const struct page *pg, const char *key_col,
     const char *id_col, int key_is_int, int ascending);
 /* Whether the result holds another page after the limit. */
 int sql_page_more(const struct db_result *r, const struct page *pg);

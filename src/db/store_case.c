@@ -500,6 +500,35 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 }
 
 /*
+ * The documents of a wide search: its hits newest first up to the window
+ * (search_sql_recent), or in team-driven mode the hits among the team's
+ * cases' documents, all of them (search_sql_in_cases); the caller adds
+ * conditions on d and on docs_id(f), then docs_end().
+ */
+static void
+sql_docs(struct sql *b, const struct case_filter *f)
+{
+	if (f->team_driven)
+		search_sql_in_cases(b, f->dialect, f->search, case_kinds,
+		    &f->scope, f->now);
+	else
+		search_sql_recent(b, f->dialect, f->search, case_kinds);
+}
+
+static const char *
+docs_id(const struct case_filter *f)
+{
+	return f->team_driven ? "d.id" : search_doc_id(f->dialect);
+}
+
+static void
+docs_end(struct sql *b, const struct case_filter *f)
+{
+	if (!f->team_driven)
+		search_sql_recent_end(b, f->dialect, f->ascending, f->window);
+}
+
+/*
  * A wide search (f->window > 0; its words are in more documents than are
  * ranked): the cases of the window newest documents that hold every word
  * (oldest when ascending), those the caller reads, each case at its
@@ -513,25 +542,25 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 static void
 sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
 {
-	const char *id = search_doc_id(f->dialect);
+	const char *id = docs_id(f);
 
 	sql_add(b,
 	    f->ascending ? " JOIN (SELECT d.case_id, MIN(d.id) AS rank" :
 	                   " JOIN (SELECT d.case_id, MAX(d.id) AS rank");
 	sql_add(b, " FROM (");
-	search_sql_recent(b, f->dialect, f->search, case_kinds);
+	sql_docs(b, f);
 	if (after > 0) {
 		sql_add(b, " AND ");
 		sql_add(b, id);
 		sql_add(b, f->ascending ? " > " : " < ");
 		sql_param(b, DB_INT(after));
 	}
-	search_sql_recent_end(b, f->dialect, f->ascending, f->window);
+	docs_end(b, f);
 	sql_add(b, ") d WHERE 1 = 1");
 	sql_and_readable(b, f);
 	if (after > 0) {
 		sql_add(b, " AND d.case_id NOT IN (SELECT d.case_id FROM (");
-		search_sql_recent(b, f->dialect, f->search, case_kinds);
+		sql_docs(b, f);
 		sql_add(b, " AND ");
 		sql_add(b, id);
 		sql_add(b, f->ascending ? " <= " : " >= ");
@@ -551,7 +580,7 @@ static void
 sql_join_all_hits(struct sql *b, const struct case_filter *f)
 {
 	sql_add(b, " JOIN (SELECT h.case_id, 0 AS rank FROM (");
-	search_sql_recent(b, f->dialect, f->search, case_kinds);
+	sql_docs(b, f);
 	sql_and_readable(b, f);
 	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
 }
@@ -584,18 +613,10 @@ sql_join_hits(struct sql *b, const struct case_filter *f, const struct page *pg)
 		sql_join_all_hits(b, f);
 }
 
-/*
- * " WHERE" the scope and the filters (the list's rows, in any order); in
- * team-driven mode the scope is the join the rows come from (page_ids).
- */
+/* " AND" each filter the list names, of the case c. */
 static void
-case_where(struct sql *b, const struct case_filter *f)
+case_filters(struct sql *b, const struct case_filter *f)
 {
-	sql_add(b, " WHERE ");
-	if (f->team_driven)
-		sql_add(b, "1 = 1");
-	else
-		sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
 	sql_and_eq(b, "c.status", DB_TEXT(f->status));
 	sql_and_eq(b, "c.region", DB_TEXT(f->region));
 	sql_and_eq(b, "c.county", DB_TEXT(f->county));
@@ -604,6 +625,87 @@ case_where(struct sql *b, const struct case_filter *f)
 	sql_and_form(b, f->exploitation);
 	if (f->mine)
 		sql_and_mine(b, f->principal, f->now);
+}
+
+/*
+ * Whether a team-driven page reads its rows from the team's cases (and
+ * so needs no scope condition): not for a wide search, whose hits are
+ * already the team's (sql_docs), so the page starts from them.
+ */
+static int
+rows_from_team(const struct case_filter *f)
+{
+	return f->team_driven && f->window <= 0;
+}
+
+/*
+ * " WHERE" the scope and the filters (the list's rows, in any order); in
+ * team-driven mode the scope is the join the rows come from (page_ids).
+ */
+static void
+case_where(struct sql *b, const struct case_filter *f)
+{
+	sql_add(b, " WHERE ");
+	if (rows_from_team(f))
+		sql_add(b, "1 = 1");
+	else
+		sql_case_scope(b, &f->scope, "c.id", "c.region", f->now);
+	case_filters(b, f);
+}
+
+/*
+ * One side of the team-ordered page: the cases of the caller's
+ * organization-wide team rows (named: of the rows naming the caller),
+ * live at f->now, that pass the filters, after the page key, each as
+ * (case_id, case_number), walked in number order on the row's index.
+ */
+static void
+team_rows_ordered(struct sql *b, const struct case_filter *f,
+    const struct page *pg, int named)
+{
+	sql_add(b,
+	    "SELECT c.id AS case_id, m.case_number AS case_number "
+	    "FROM case_member m");
+	/* The rows first (a CROSS JOIN keeps SQLite to them). */
+	sql_add(b, f->dialect == DB_PG ? " JOIN" : " CROSS JOIN");
+	sql_add(b, " nmt_case c ON c.id = m.case_id WHERE ");
+	if (named) {
+		sql_add(b, "m.user_id = ");
+		sql_param(b, DB_TEXT(f->scope.user_id));
+	} else {
+		sql_add(b, "m.user_id IS NULL AND m.organization = ");
+		sql_param(b, DB_TEXT(f->scope.org));
+	}
+	sql_and_live(b, f->now);
+	case_filters(b, f);
+	sql_page_after(b, pg, "m.case_number", "c.id", 0, f->ascending);
+}
+
+/*
+ * The page's case ids in team-ordered mode: both sides of the caller's
+ * team rows merged in number order (the UNION also drops a case both
+ * reach), cut after the page.
+ */
+static void
+page_ids_team_ordered(struct sql *b, const struct case_filter *f,
+    const struct page *pg)
+{
+	const char *dir = f->ascending ? " ASC" : " DESC";
+
+	sql_add(b, " JOIN (");
+	team_rows_ordered(b, f, pg, 0);
+	sql_add(b, " UNION ");
+	team_rows_ordered(b, f, pg, 1);
+	sql_add(b, " ORDER BY case_number");
+	sql_add(b, dir);
+	sql_add(b, ", case_id");
+	sql_add(b, dir);
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(pg->limit + 1));
+	sql_add(b, ") s ON s.case_id = c.id ORDER BY c.number");
+	sql_add(b, dir);
+	sql_add(b, ", c.id");
+	sql_add(b, dir);
 }
 
 /*
@@ -618,9 +720,13 @@ page_ids(struct sql *b, const struct case_filter *f, const struct page *pg)
 {
 	const char *dir = f->ascending ? " ASC" : " DESC";
 
+	if (f->team_ordered) {
+		page_ids_team_ordered(b, f, pg);
+		return;
+	}
 	sql_add(b, " JOIN (SELECT c.id AS case_id");
 	sql_add(b, f->search != NULL ? ", s.rank AS rank" : "");
-	if (f->team_driven) {
+	if (rows_from_team(f)) {
 		/* The team's cases first (a CROSS JOIN keeps SQLite to it). */
 		sql_add(b, " FROM ");
 		sql_team_cases(b, &f->scope, f->now);
@@ -753,6 +859,23 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	return e;
 }
 
+/*
+ * Whether a list is read in team-ordered mode (case_filter.team_ordered):
+ * a scope of team cases only (no region, not every case), in number
+ * order, without a search. A test build turns it off with
+ * NMT_TEST_TEAM_ORDERED=0 (threshold), so the tests can read the same
+ * pages the other ways.
+ */
+static int
+team_ordered_mode(const struct case_filter *f)
+{
+	unsigned k = f->scope.reasons;
+
+	return (k & SCOPE_TEAM) && !(k & (SCOPE_ALL | SCOPE_REGION)) &&
+	    f->search == NULL && f->sort == CASE_SORT_NUMBER &&
+	    threshold(1, "NMT_TEST_TEAM_ORDERED", 0) != 0;
+}
+
 enum nmt_err
 store_case_list(struct db *db, const struct case_filter *f,
     const struct page *pg, struct case_rec **rows_r, size_t *n_r, int *more)
@@ -770,12 +893,18 @@ store_case_list(struct db *db, const struct case_filter *f,
 	*rows_r = NULL;
 	*n_r = 0;
 	*more = 0;
-	if ((e = team_mode(db, &own, &team)) != NMT_OK || team == 0 ||
-	    (e = search_mode(db, &own, pg)) != NMT_OK)
+	own.team_ordered = team_ordered_mode(&own);
+	if (!own.team_ordered &&
+	    ((e = team_mode(db, &own, &team)) != NMT_OK || team == 0))
 		return e;
-	/* A wide search reads its page from the newest documents. */
-	if (own.window > 0)
-		own.team_driven = 0;
+	if ((e = search_mode(db, &own, pg)) != NMT_OK)
+		return e;
+	/*
+	 * A wide search reads its page from the newest documents, widening
+	 * the window; team-driven, from every hit among the team's cases.
+	 */
+	if (own.window > 0 && own.team_driven)
+		own.window = INT64_MAX;
 	for (;;) {
 		b = store_case_list_sql(&own, pg);
 		e = record_page(db, b, &case_summary_record, pg,
@@ -869,16 +998,16 @@ doc_sql(const char *case_id, const char *task_org)
 	record_union_part(b, &case_record, DOC_CASE, "NULL", "NULL", w);
 	sql_add(b, " WHERE c.id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ALL ");
+	sql_add(b, " UNION ");
 	record_union_part(b, &member_record, DOC_TEAM, "m.added_at", "m.id", w);
 	sql_add(b, " WHERE m.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ALL ");
+	sql_add(b, " UNION ");
 	record_union_part(b, &person_summary_record, DOC_PERSON, "p.created_at",
 	    "p.id", w);
 	sql_add(b, " WHERE p.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ALL ");
+	sql_add(b, " UNION ");
 	record_union_part(b, &task_record, DOC_TASK, "t.created_at", "t.id", w);
 	sql_add(b, " WHERE t.case_id = ");
 	sql_param(b, DB_TEXT(case_id));

@@ -110,6 +110,11 @@ const UNDO = {
     : `DROP TRIGGER stat_person_counted_ins; DROP TRIGGER stat_person_counted_del;
       ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_counted_ins', '\nEND;')}
       ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_counted_del', '\nEND;')}`),
+  // a member's case list in number order (issue 13): the team rows' case numbers
+  34: (pg) => `DROP INDEX case_member_org_number; DROP INDEX case_member_user_number;
+    ${pg ? 'DROP TRIGGER case_member_number ON case_member; DROP FUNCTION case_member_number();'
+    : 'DROP TRIGGER case_member_number;'}
+    ALTER TABLE case_member DROP COLUMN case_number;`,
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;

@@ -1,14 +1,18 @@
-// The case list of a caller who sees cases through their teams only (a member): with few team
-// cases its pages are read from those cases, with many by walking every case in the list's order
-// (src/db/store_case.c, CASE_TEAM_DRIVEN_MAX). Both ways must give the same pages for every
-// order, filter, search and page size. A test build moves the threshold
-// (NMT_TEST_TEAM_DRIVEN_MAX=0: always the walk), so the same register is read both ways.
+// The case list of a caller who sees cases through their teams only (a member) is read one of
+// three ways (src/db/store_case.c): in number order without a search by walking the caller's team
+// rows in that order (they keep their case's number, migration 0034); otherwise, with few team
+// cases, from those cases; with many, by walking every case in the list's order
+// (CASE_TEAM_DRIVEN_MAX). Every way must give the same pages for every order, filter, search and
+// page size. A test build turns the first off (NMT_TEST_TEAM_ORDERED=0) and moves the threshold
+// (NMT_TEST_TEAM_DRIVEN_MAX=0: always the walk), so the same register is read each way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, addUserWithToken, api, assertStatus, createCase } from './harness.mjs';
+import { rollBackTo } from './rollback.mjs';
 
 let srv;
 const U = {};
+const made = [];
 const QUERIES = [
   '', 'sort=number&order=asc', 'sort=title&order=asc', 'sort=title', 'sort=updated', 'sort=activity',
   'status=open', 'status=closed', 'county=12', 'region=syd', 'exploitation=begging', 'mine=true',
@@ -23,7 +27,6 @@ before(async () => {
   U.soc = await addUserWithToken(srv, { org: 'SOC-1280', role: 'member' }); // on none
   const titles = ['Åkeriet', 'Bärplockning', 'Lagerlokal vid hamnen', 'Nagelsalong', 'Ödegården',
     'Café', 'Lagerlokal i Malmö', 'Restaurang', 'Tiggeri vid station', 'Zoo'];
-  const made = [];
   for (const [i, title] of titles.entries()) {
     made.push(await createCase(srv, U.pol, {
       title, county: i % 2 ? '12' : '13', exploitation: i % 3 ? ['sexual'] : ['begging'],
@@ -33,8 +36,22 @@ before(async () => {
     assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
       { auth: U.pol, body: { organization: 'MIGRATIONSVERKET', access: 'pseudonymous' } }), 201);
   }
-  assertStatus(await api(srv, 'POST', `/api/v1/cases/${made[4].id}/team`,
-    { auth: U.pol, body: { organization: 'RK-SYD', username: U.named.username, access: 'full' } }), 201);
+  for (const c of [made[4], made[9]]) {
+    assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+      { auth: U.pol, body: { organization: 'RK-SYD', username: U.named.username, access: 'full' } }), 201);
+  }
+  // The named user's organization on two teams, one of them a case naming the user too: both
+  // sides of the team-ordered walk, between each other, and a case both reach.
+  for (const c of [made[4], made[7]]) {
+    assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
+      { auth: U.pol, body: { organization: 'RK-SYD', access: 'pseudonymous' } }), 201);
+  }
+  // The common word in journal entries too: a case with several hits, one visible to full
+  // access only, so a wide search's cases come at their newest hit the caller reads.
+  for (const [c, visibility] of [[made[9], 'team'], [made[4], 'full'], [made[6], 'team'], [made[9], 'full']]) {
+    assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/journal`,
+      { auth: U.pol, body: { kind: 'note', text: 'Besök i lagerlokalen', visibility } }), 201);
+  }
   // A closed case on the team, and a team row that has expired (it reaches nobody).
   const closing = await api(srv, 'GET', `/api/v1/cases/${made[0].id}`, { auth: U.pol });
   assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${made[0].id}`, {
@@ -75,18 +92,49 @@ async function allLists(s) {
   return out;
 }
 
-test('a member\'s pages are the same read from its team cases and by walking every case', async () => {
-  const driven = await allLists(srv);
-  assert.equal(driven['mig '].length, 6, 'six cases reach the organization (one row expired)');
-  assert.equal(driven['named '].length, 1, 'the named user\'s one case');
-  assert.deepEqual(driven['soc '], [], 'an organization on no team sees no case');
-  assert.ok(driven['mig q=lagerlokal'].length === 1 && driven['mig status=closed'].length === 1);
-  await srv.stop();
-  const walked = await startServer({ db: srv.db, init: false, env: { NMT_TEST_TEAM_DRIVEN_MAX: '0' } });
+/** Every list read by a server started on the register with env, then stopped. */
+async function listsWith(env) {
+  const s = await startServer({ db: srv.db, init: false, env });
   try {
-    assert.deepEqual(await allLists(walked), driven);
+    return await allLists(s);
   } finally {
-    await walked.stop();
+    await s.stop();
   }
+}
+
+test('a member\'s pages are the same read from its team rows in order, from its team cases and by walking every case', async () => {
+  const ordered = await allLists(srv);
+  assert.equal(ordered['mig '].length, 6, 'six cases reach the organization (one row expired)');
+  assert.equal(ordered['named '].length, 3, 'the named user\'s two cases and its organization\'s other one');
+  assert.deepEqual(ordered['soc '], [], 'an organization on no team sees no case');
+  assert.ok(ordered['mig q=lagerlokal'].length === 2 && ordered['mig status=closed'].length === 1);
+  await srv.stop();
+  assert.deepEqual(await listsWith({ NMT_TEST_TEAM_ORDERED: '0' }), ordered, 'read from the team cases');
+  assert.deepEqual(await listsWith({ NMT_TEST_TEAM_ORDERED: '0', NMT_TEST_TEAM_DRIVEN_MAX: '0' }), ordered,
+    'walking every case');
+  // A wide search (its word in more documents than are ranked): its cases newest hit first, read
+  // from the team cases' documents and from the newest hits of every case.
+  const wide = await listsWith({ NMT_TEST_SEARCH_RANK_MAX: '1' });
+  assert.deepEqual(wide['mig q=lagerlokal'], [made[6].id, made[9].id], 'newest hit the organization reads first');
+  assert.deepEqual(wide['named q=lagerlokal'], [made[9].id, made[4].id], 'full access reads the full entries');
+  assert.deepEqual(await listsWith({ NMT_TEST_SEARCH_RANK_MAX: '1', NMT_TEST_TEAM_DRIVEN_MAX: '0' }), wide,
+    'a wide search read from the newest hits of every case');
   srv = await startServer({ db: srv.db, init: false });
+});
+
+test('the team rows stored before migration 0034 get their case\'s number, and rows added later too', async () => {
+  const before = await allLists(srv);
+  await srv.stop();
+  await rollBackTo(srv.db, 33);
+  srv = await startServer({ db: srv.db });
+  const unnumbered = `SELECT count(*) FROM case_member m JOIN nmt_case c ON c.id = m.case_id
+    WHERE m.case_number IS NULL OR m.case_number <> c.number;`;
+  assert.equal((await srv.db.exec(unnumbered)).trim(), '0');
+  assert.deepEqual(await allLists(srv), before);
+  const made = await createCase(srv, U.pol, { title: 'Lagerlokal i Lund', county: '12' });
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${made.id}/team`,
+    { auth: U.pol, body: { organization: 'RK-SYD', username: U.named.username, access: 'full' } }), 201);
+  assert.equal((await srv.db.exec(unnumbered)).trim(), '0');
+  const named = await pagesOf(srv, U.named, '');
+  assert.deepEqual(named, [made.id, ...before['named ']], 'the newest case first');
 });

@@ -264,18 +264,19 @@ literal(const struct db_param *p)
 }
 
 /*
- * The statement as PostgreSQL plans it for any parameters: PREPARE, then
- * EXPLAIN EXECUTE under plan_cache_mode = force_generic_plan (a plan
- * made for known values could fold "$1 IS NULL" away).
+ * The statement as PostgreSQL plans it for any parameters: PREPARE (as
+ * *n_r), then EXPLAIN EXECUTE under plan_cache_mode = force_generic_plan
+ * (a plan made for known values could fold "$1 IS NULL" away).
  */
 static char *
-pg_generic_explain(struct db *db, struct sql *b)
+pg_generic_explain(struct db *db, struct sql *b, int *n_r)
 {
 	static int n;
 	char      *sql, *args = xstrdup(""), *next, *lit;
 	int        i;
 
-	sql = xasprintf("PREPARE nmt_plan_%d AS %s", ++n, b->text);
+	*n_r = ++n;
+	sql = xasprintf("PREPARE nmt_plan_%d AS %s", n, b->text);
 	if (db_exec(db, sql) != NMT_OK)
 		fail_msg("PREPARE failed: %s", db_errmsg(db));
 	free(sql);
@@ -297,13 +298,20 @@ plan_of(struct db *db, struct sql *b)
 {
 	struct db_result *r = NULL;
 	char             *text, *plan = xstrdup("");
-	int               i, pg = db_kind(db) == DB_PG;
+	int               i, n = 0, pg = db_kind(db) == DB_PG;
 
-	text = pg ? pg_generic_explain(db, b) :
+	text = pg ? pg_generic_explain(db, b, &n) :
 	            xasprintf("EXPLAIN QUERY PLAN %s", b->text);
 	if (db_query(db, text, pg ? NULL : b->params, pg ? 0 : b->nparams,
 	        &r) != NMT_OK)
 		fail_msg("EXPLAIN failed: %s", db_errmsg(db));
+	free(text);
+	text = NULL;
+	if (pg) {
+		/* Nothing of the plan's stays prepared on the connection. */
+		text = xasprintf("DEALLOCATE nmt_plan_%d", n);
+		assert_int_equal(db_exec(db, text), NMT_OK);
+	}
 	for (i = 0; i < db_rows(r); i++) {
 		char *next = xasprintf("%s%s\n", plan,
 		    db_text(r, i, pg ? 0 : 3));
@@ -345,6 +353,7 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 }
 
 static void assert_audit_plans(struct tstate *t);
+static void assert_team_ordered(struct db *db, struct sql *b);
 static void assert_consultation_plans(struct tstate *t,
     const struct principal                          *p);
 
@@ -555,11 +564,101 @@ assert_case_plans(struct tstate *t, const struct principal *p)
 	f.team_driven = 1;
 	f.dialect = db_kind(t->db);
 	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "case_member",
-	    "m", "case_member_org", 1);
+	    "m", "case_member_org_number", 1);
 	assert_uses_index(t->db, store_case_list_sql(&f, &pg), "nmt_case", "c",
 	    db_kind(t->db) == DB_PG ? "nmt_case_pkey" :
 	                              "sqlite_autoindex_nmt_case_1",
 	    1);
+	/*
+	 * In number order: the organization's rows and the rows naming the
+	 * member, each walked in number order on its index (0034) and merged.
+	 */
+	f.team_driven = 0;
+	f.team_ordered = 1;
+	assert_team_ordered(t->db, store_case_list_sql(&f, &pg));
+	assert_team_ordered(t->db, store_case_list_sql(&f, &next));
+	f.ascending = 1;
+	f.status = "open";
+	assert_team_ordered(t->db, store_case_list_sql(&f, &next));
+}
+
+/* The database plans b (EXPLAIN runs); frees b. */
+static void
+assert_plans(struct db *db, struct sql *b)
+{
+	free(plan_of(db, b));
+	sql_free(b);
+}
+
+/*
+ * Every filter at once, a search and a page key, in every mode of the
+ * case list: each statement fits its builder (an overflow aborts) and
+ * the database plans it.
+ */
+static void
+test_list_every_filter(void **state)
+{
+	struct tstate   *t = *state;
+	struct principal member = { ROLE_MEMBER, t->user_id, "RK-SYD", NULL };
+	struct principal coord = { ROLE_COORDINATOR, t->user_id, "RK-SYD",
+		"syd" };
+	const struct principal *who[] = { &member, &coord };
+	struct search_query     q;
+	struct case_filter      f;
+	struct page             key = { 200, "000000000000123NMT-2027-00002",
+		            "00000000-0000-4000-8000-000000000000" };
+	long long               windows[] = { 0, 408, INT64_MAX };
+	size_t                  i, w, d;
+
+	assert_int_equal(search_query_parse("lagerlokal hamnen", &q),
+	    SEARCH_OK);
+	for (i = 0; i < 2; i++)
+		for (w = 0; w < 3; w++)
+			for (d = 0; d < 2; d++) {
+				memset(&f, 0, sizeof(f));
+				f.principal = who[i];
+				f.scope = policy_scope(who[i], OBJ_CASE);
+				f.now = "2027-01-01T00:00:00Z";
+				f.dialect = db_kind(t->db);
+				f.status = "open";
+				f.region = "syd";
+				f.county = "12";
+				f.number = "NMT-2027-00002";
+				f.serial = 2;
+				f.exploitation = "sexual";
+				f.mine = 1;
+				f.search = &q;
+				f.sort = CASE_SORT_RANK;
+				f.window = windows[w];
+				f.team_driven = (int)d;
+				assert_plans(t->db,
+				    store_case_list_sql(&f, &key));
+				f.search = NULL;
+				f.sort = CASE_SORT_NUMBER;
+				f.team_ordered = (int)d;
+				assert_plans(t->db,
+				    store_case_list_sql(&f, &key));
+			}
+	search_query_free(&q);
+}
+
+/*
+ * A team-ordered page's plan: both sides' indexes in number order, and on
+ * SQLite the two walks merged, not sorted.
+ */
+static void
+assert_team_ordered(struct db *db, struct sql *b)
+{
+	char *plan = plan_of(db, b);
+
+	if (strstr(plan, "case_member_org_number") == NULL ||
+	    strstr(plan, "case_member_user_number") == NULL ||
+	    (db_kind(db) == DB_SQLITE && strstr(plan, "MERGE (UNION)") == NULL))
+		fail_msg("expected the team rows walked in number order, "
+		         "in:\n%s",
+		    plan);
+	free(plan);
+	sql_free(b);
 }
 
 /* A principal of another organization, with no team row anywhere. */
@@ -1041,6 +1140,7 @@ test_search_planned(void **state)
 	    cmocka_unit_test(test_case_version), \
 	    cmocka_unit_test(test_person_seal), \
 	    cmocka_unit_test(test_list_plans), \
+	    cmocka_unit_test(test_list_every_filter), \
 	    cmocka_unit_test(test_facts_same_path), \
 	    cmocka_unit_test(test_facts_with_credential), \
 	    cmocka_unit_test(test_search_planned), \
