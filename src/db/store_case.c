@@ -627,6 +627,15 @@ case_filters(struct sql *b, const struct case_filter *f)
 		sql_and_mine(b, f->principal, f->now);
 }
 
+/* Whether the list names a filter (case_filters adds a condition). */
+static int
+case_filtered(const struct case_filter *f)
+{
+	return f->status != NULL || f->region != NULL || f->county != NULL ||
+	    f->number != NULL || f->serial != 0 || f->exploitation != NULL ||
+	    f->mine;
+}
+
 /*
  * Whether a team-driven page reads its rows from the team's cases (and
  * so needs no scope condition): not for a wide search, whose hits are
@@ -664,11 +673,14 @@ team_rows_ordered(struct sql *b, const struct case_filter *f,
     const struct page *pg, int named)
 {
 	sql_add(b,
-	    "SELECT c.id AS case_id, m.case_number AS case_number "
+	    "SELECT m.case_id AS case_id, m.case_number AS case_number "
 	    "FROM case_member m");
-	/* The rows first (a CROSS JOIN keeps SQLite to them). */
-	sql_add(b, f->dialect == DB_PG ? " JOIN" : " CROSS JOIN");
-	sql_add(b, " nmt_case c ON c.id = m.case_id WHERE ");
+	/* The case only for a filter; the rows first (CROSS JOIN, SQLite). */
+	if (case_filtered(f)) {
+		sql_add(b, f->dialect == DB_PG ? " JOIN" : " CROSS JOIN");
+		sql_add(b, " nmt_case c ON c.id = m.case_id");
+	}
+	sql_add(b, " WHERE ");
 	if (named) {
 		sql_add(b, "m.user_id = ");
 		sql_param(b, DB_TEXT(f->scope.user_id));
@@ -678,7 +690,7 @@ team_rows_ordered(struct sql *b, const struct case_filter *f,
 	}
 	sql_and_live(b, f->now);
 	case_filters(b, f);
-	sql_page_after(b, pg, "m.case_number", "c.id", 0, f->ascending);
+	sql_page_after(b, pg, "m.case_number", "m.case_id", 0, f->ascending);
 }
 
 /*
