@@ -321,10 +321,12 @@ struct case_filter {
 	long long window;
 	/*
 	 * Set by store_case_list: 1 when the scope admits team cases only
-	 * and they are at most CASE_TEAM_DRIVEN_MAX; the page is then read
-	 * from those cases (a wide search: from the hits among their
-	 * documents, window INT64_MAX), not by walking every case in the
-	 * list's order or the newest hits of every case.
+	 * and they are at most CASE_TEAM_DRIVEN_MAX (with a search,
+	 * CASE_TEAM_SEARCH_MAX); the page is then read from those cases (a
+	 * wide search: from the hits among their documents, window
+	 * INT64_MAX; a ranked one from its few hits all the same), not by
+	 * walking every case in the list's order or the newest hits of
+	 * every case.
 	 */
 	int team_driven;
 	/*
@@ -338,11 +340,17 @@ struct case_filter {
 /*
  * A team-only scope with at most this many team rows reads its pages in
  * another order than the number's from its cases (about 3 µs each at 1 M
- * persons), and a wide word's from their documents (about 2.5 µs per
- * case); with more, the walk in the list's order or of the newest hits
- * meets the page's cases soon enough.
+ * persons); with more, the walk in the list's order meets the page's
+ * cases soon enough.
  */
 #define CASE_TEAM_DRIVEN_MAX 10000
+/*
+ * CASE_TEAM_DRIVEN_MAX for a wide word's search: its pages come from
+ * the team cases' documents up to this many team rows (about 2.5 µs per
+ * case, 40 ms at the most at 1 M persons). A test build moves both with
+ * NMT_TEST_TEAM_DRIVEN_MAX.
+ */
+#define CASE_TEAM_SEARCH_MAX 15000
 /*
  * A word search ranks its hits when its words are in at most
  * SEARCH_RANK_MAX documents; past that, ranking every hit costs more

@@ -638,18 +638,20 @@ case_filtered(const struct case_filter *f)
 
 /*
  * Whether a team-driven page reads its rows from the team's cases (and
- * so needs no scope condition): not for a wide search, whose hits are
- * already the team's (sql_docs), so the page starts from them.
+ * so needs no scope condition): not with a search, whose page starts
+ * from its hits (a ranked one's are few; a wide one's are already the
+ * team's, sql_docs).
  */
 static int
 rows_from_team(const struct case_filter *f)
 {
-	return f->team_driven && f->window <= 0;
+	return f->team_driven && f->search == NULL;
 }
 
 /*
- * " WHERE" the scope and the filters (the list's rows, in any order); in
- * team-driven mode the scope is the join the rows come from (page_ids).
+ * " WHERE" the scope and the filters (the list's rows, in any order);
+ * when the rows come from the team's cases (rows_from_team) the scope is
+ * the join they come from (page_ids).
  */
 static void
 case_where(struct sql *b, const struct case_filter *f)
@@ -838,10 +840,10 @@ search_mode(struct db *db, struct case_filter *f, const struct page *pg)
 
 /*
  * Sets f->team_driven for a scope of team cases only (no region, not
- * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX
- * (NMT_TEST_TEAM_DRIVEN_MAX, threshold); *rows_r gets how many team rows
- * it has (capped; -1 when the scope is not of team cases only): 0 admits
- * no case at all.
+ * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX, or with
+ * a search CASE_TEAM_SEARCH_MAX (NMT_TEST_TEAM_DRIVEN_MAX for both,
+ * threshold); *rows_r gets how many team rows it has (capped; -1 when
+ * the scope is not of team cases only): 0 admits no case at all.
  */
 static enum nmt_err
 team_mode(struct db *db, struct case_filter *f, long long *rows_r)
@@ -849,9 +851,10 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	struct sql       *b;
 	struct db_result *r = NULL;
 	unsigned          k = f->scope.reasons;
-	long long         max = threshold(CASE_TEAM_DRIVEN_MAX,
-	            "NMT_TEST_TEAM_DRIVEN_MAX", 0);
-	enum nmt_err      e;
+	long long max = threshold(f->search != NULL ? CASE_TEAM_SEARCH_MAX :
+	                                              CASE_TEAM_DRIVEN_MAX,
+	    "NMT_TEST_TEAM_DRIVEN_MAX", 0);
+	enum nmt_err e;
 
 	f->team_driven = 0;
 	*rows_r = -1;
