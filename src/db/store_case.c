@@ -695,10 +695,27 @@ team_rows_ordered(struct sql *b, const struct case_filter *f,
 	sql_page_after(b, pg, "m.case_number", "m.case_id", 0, f->ascending);
 }
 
+/* " ORDER BY case_number, case_id LIMIT <page + 1>" in the list's direction. */
+static void
+team_order_limit(struct sql *b, const struct case_filter *f,
+    const struct page *pg)
+{
+	const char *dir = f->ascending ? " ASC" : " DESC";
+
+	sql_add(b, " ORDER BY case_number");
+	sql_add(b, dir);
+	sql_add(b, ", case_id");
+	sql_add(b, dir);
+	sql_add(b, " LIMIT ");
+	sql_param(b, DB_INT(pg->limit + 1));
+}
+
 /*
- * The page's case ids in team-ordered mode: both sides of the caller's
- * team rows merged in number order (the UNION also drops a case both
- * reach), cut after the page.
+ * The page's case ids in team-ordered mode: each side of the caller's
+ * team rows cut after the page on its own (so that neither database
+ * reads a side further: PostgreSQL would otherwise read both whole
+ * before the union), then merged in number order (the UNION also drops
+ * a case both reach) and cut again.
  */
 static void
 page_ids_team_ordered(struct sql *b, const struct case_filter *f,
@@ -706,16 +723,14 @@ page_ids_team_ordered(struct sql *b, const struct case_filter *f,
 {
 	const char *dir = f->ascending ? " ASC" : " DESC";
 
-	sql_add(b, " JOIN (");
+	sql_add(b, " JOIN (SELECT * FROM (");
 	team_rows_ordered(b, f, pg, 0);
-	sql_add(b, " UNION ");
+	team_order_limit(b, f, pg);
+	sql_add(b, ") a UNION SELECT * FROM (");
 	team_rows_ordered(b, f, pg, 1);
-	sql_add(b, " ORDER BY case_number");
-	sql_add(b, dir);
-	sql_add(b, ", case_id");
-	sql_add(b, dir);
-	sql_add(b, " LIMIT ");
-	sql_param(b, DB_INT(pg->limit + 1));
+	team_order_limit(b, f, pg);
+	sql_add(b, ") n");
+	team_order_limit(b, f, pg);
 	sql_add(b, ") s ON s.case_id = c.id ORDER BY c.number");
 	sql_add(b, dir);
 	sql_add(b, ", c.id");
@@ -1013,16 +1028,16 @@ doc_sql(const char *case_id, const char *task_org)
 	record_union_part(b, &case_record, DOC_CASE, "NULL", "NULL", w);
 	sql_add(b, " WHERE c.id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ");
+	sql_add(b, " UNION ALL ");
 	record_union_part(b, &member_record, DOC_TEAM, "m.added_at", "m.id", w);
 	sql_add(b, " WHERE m.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ");
+	sql_add(b, " UNION ALL ");
 	record_union_part(b, &person_summary_record, DOC_PERSON, "p.created_at",
 	    "p.id", w);
 	sql_add(b, " WHERE p.case_id = ");
 	sql_param(b, DB_TEXT(case_id));
-	sql_add(b, " UNION ");
+	sql_add(b, " UNION ALL ");
 	record_union_part(b, &task_record, DOC_TASK, "t.created_at", "t.id", w);
 	sql_add(b, " WHERE t.case_id = ");
 	sql_param(b, DB_TEXT(case_id));

@@ -16,7 +16,8 @@ const made = [];
 const QUERIES = [
   '', 'sort=number&order=asc', 'sort=title&order=asc', 'sort=title', 'sort=updated', 'sort=activity',
   'status=open', 'status=closed', 'county=12', 'region=syd', 'exploitation=begging', 'mine=true',
-  'q=lagerlokal', 'q=lagerlokal&sort=number', 'county=12&exploitation=sexual',
+  'q=lagerlokal', 'q=lagerlokal&sort=number', 'county=12&exploitation=sexual', 'order=asc&status=open',
+  'county=12&order=asc',
 ];
 
 before(async () => {
@@ -25,6 +26,7 @@ before(async () => {
   U.mig = await addUserWithToken(srv, { org: 'MIGRATIONSVERKET', role: 'member' }); // on some teams
   U.named = await addUserWithToken(srv, { org: 'RK-SYD', role: 'member' }); // on one team, by name
   U.soc = await addUserWithToken(srv, { org: 'SOC-1280', role: 'member' }); // on none
+  U.other = await addUserWithToken(srv, { org: 'RK-SYD', role: 'member' }); // named on a case the named user is not
   const titles = ['Åkeriet', 'Bärplockning', 'Lagerlokal vid hamnen', 'Nagelsalong', 'Ödegården',
     'Café', 'Lagerlokal i Malmö', 'Restaurang', 'Tiggeri vid station', 'Zoo'];
   for (const [i, title] of titles.entries()) {
@@ -40,6 +42,8 @@ before(async () => {
     assertStatus(await api(srv, 'POST', `/api/v1/cases/${c.id}/team`,
       { auth: U.pol, body: { organization: 'RK-SYD', username: U.named.username, access: 'full' } }), 201);
   }
+  assertStatus(await api(srv, 'POST', `/api/v1/cases/${made[3].id}/team`,
+    { auth: U.pol, body: { organization: 'RK-SYD', username: U.other.username, access: 'full' } }), 201);
   // The named user's organization on two teams, one of them a case naming the user too: both
   // sides of the team-ordered walk, between each other, and a case both reach.
   for (const c of [made[4], made[7]]) {
@@ -66,7 +70,7 @@ after(async () => { await srv?.stop(); });
 /** Every page of a list at limit 2 and at the default limit: the ids in order. */
 async function pagesOf(s, auth, query) {
   const out = {};
-  for (const limit of [2, 50]) {
+  for (const limit of [1, 2, 50]) {
     const ids = [];
     let cursor = null;
     for (let n = 0; n < 20; n++) {
@@ -80,6 +84,7 @@ async function pagesOf(s, auth, query) {
     }
     out[limit] = ids;
   }
+  assert.deepEqual(out[1], out[50], `${query}: pages of 1 give the one page of 50`);
   assert.deepEqual(out[2], out[50], `${query}: pages of 2 give the one page of 50`);
   return out[50];
 }
@@ -120,6 +125,29 @@ test('a member\'s pages are the same read from its team rows in order, from its 
   assert.deepEqual(await listsWith({ NMT_TEST_SEARCH_RANK_MAX: '1', NMT_TEST_TEAM_DRIVEN_MAX: '0' }), wide,
     'a wide search read from the newest hits of every case');
   srv = await startServer({ db: srv.db, init: false });
+});
+
+test('a member\'s list in number order is read from its team rows\' case numbers', async () => {
+  // A team row whose number says its case is the oldest: only the walk of the team rows leaves
+  // that case off a page of one, so the default server reads the rows, not the cases.
+  const [newest, next] = await pagesOf(srv, U.mig, '');
+  await srv.db.exec(`UPDATE case_member SET case_number = 'NMT-0000-00000'
+    WHERE case_id = '${newest}' AND organization = 'MIGRATIONSVERKET'`);
+  const first = async (s) => (await api(s, 'GET', '/api/v1/cases?limit=1', { auth: U.mig })).json.items.map((c) => c.id);
+  const rows = await first(srv);
+  await srv.stop();
+  const other = await startServer({ db: srv.db, init: false, env: { NMT_TEST_TEAM_ORDERED: '0' } });
+  let cases;
+  try {
+    cases = await first(other);
+  } finally {
+    await other.stop();
+    await srv.db.exec(`UPDATE case_member SET case_number = (SELECT c.number FROM nmt_case c
+      WHERE c.id = case_member.case_id) WHERE case_id = '${newest}'`);
+    srv = await startServer({ db: srv.db, init: false });
+  }
+  assert.deepEqual(rows, [next], 'the team row\'s number orders the walk');
+  assert.deepEqual(cases, [newest], 'read from the cases, the case\'s own number orders it');
 });
 
 test('the team rows stored before migration 0034 get their case\'s number, and rows added later too', async () => {

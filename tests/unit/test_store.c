@@ -642,9 +642,21 @@ test_list_every_filter(void **state)
 	search_query_free(&q);
 }
 
+/* How many times needle occurs in text. */
+static int
+occurrences(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (; (text = strstr(text, needle)) != NULL; text++)
+		n++;
+	return n;
+}
+
 /*
- * A team-ordered page's plan: both sides' indexes in number order, and on
- * SQLite the two walks merged, not sorted.
+ * A team-ordered page's plan: both sides' indexes in number order, each
+ * side cut after the page (PostgreSQL: a Limit over each side as well as
+ * the page's), and on SQLite the two walks merged, not sorted.
  */
 static void
 assert_team_ordered(struct db *db, struct sql *b)
@@ -653,7 +665,9 @@ assert_team_ordered(struct db *db, struct sql *b)
 
 	if (strstr(plan, "case_member_org_number") == NULL ||
 	    strstr(plan, "case_member_user_number") == NULL ||
-	    (db_kind(db) == DB_SQLITE && strstr(plan, "MERGE (UNION)") == NULL))
+	    (db_kind(db) == DB_SQLITE &&
+	        strstr(plan, "MERGE (UNION)") == NULL) ||
+	    (db_kind(db) == DB_PG && occurrences(plan, "Limit") < 3))
 		fail_msg("expected the team rows walked in number order, "
 		         "in:\n%s",
 		    plan);
