@@ -203,11 +203,32 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 	}
 	if (s->reasons & SCOPE_TEAM) {
 		sql_add(b, sep);
-		sql_add(b, "EXISTS (SELECT 1 FROM case_member m WHERE ");
-		sql_member_match(b, s->org, s->user_id, case_col, now);
-		sql_add(b, ")");
+		sql_team_reaches(b, s, case_col, now);
 	}
 	sql_add(b, ")");
+}
+
+void
+sql_team_reaches(struct sql *b, const struct scope *s, const char *case_col,
+    const char *now)
+{
+	/* sql_member_match's two kinds of row, each on both its keys (0035). */
+	sql_add(b,
+	    "(EXISTS (SELECT 1 FROM case_member m WHERE "
+	    "m.organization = ");
+	sql_param(b, DB_TEXT(s->org));
+	sql_add(b, " AND m.case_id = ");
+	sql_add(b, case_col);
+	sql_add(b, " AND m.user_id IS NULL");
+	sql_and_live(b, now);
+	sql_add(b,
+	    ") OR EXISTS (SELECT 1 FROM case_member m WHERE "
+	    "m.user_id = ");
+	sql_param(b, DB_TEXT(s->user_id));
+	sql_add(b, " AND m.case_id = ");
+	sql_add(b, case_col);
+	sql_and_live(b, now);
+	sql_add(b, "))");
 }
 
 void

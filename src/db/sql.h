@@ -73,6 +73,14 @@ void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 /* " AND" the team row m is live at now (no end, or an end after it). */
 void sql_and_live(struct sql *b, const char *now);
 /*
+ * The condition that a team row of the case at case_col reaches the
+ * principal of s (SCOPE_TEAM: s->org's organization-wide rows and the
+ * rows naming s->user_id, live at now): sql_member_match's rule asked as
+ * two EXISTS, each on both keys of its own index (migration 0035).
+ */
+void sql_team_reaches(struct sql *b, const struct scope *s,
+    const char *case_col, const char *now);
+/*
  * The cases a team row reaches the principal of s in (s->org's
  * organization-wide rows and the rows naming s->user_id, live at now):
  * "(SELECT m.case_id FROM case_member m WHERE <the organization's> UNION

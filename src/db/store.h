@@ -321,8 +321,8 @@ struct case_filter {
 	long long window;
 	/*
 	 * Set by store_case_list: 1 when the scope admits team cases only
-	 * and they are at most CASE_TEAM_DRIVEN_MAX (with a search,
-	 * CASE_TEAM_SEARCH_MAX); the page is then read from those cases (a
+	 * and they are at most CASE_TEAM_DRIVEN_MAX; the page is then read
+	 * from those cases (a
 	 * wide search: from the hits among their documents, window
 	 * INT64_MAX; a ranked one from its few hits all the same), not by
 	 * walking every case in the list's order or the newest hits of
@@ -340,19 +340,11 @@ struct case_filter {
 /*
  * A team-only scope with at most this many team rows reads its pages in
  * another order than the number's from its cases (about 3 µs each at 1 M
- * persons); with more, the walk in the list's order meets the page's
- * cases soon enough.
+ * persons), and a wide word's from their documents (about 4 µs per case);
+ * with more, the walk in the list's order, or of the newest hits of the
+ * team's cases, meets the page's cases soon enough.
  */
 #define CASE_TEAM_DRIVEN_MAX 10000
-/*
- * CASE_TEAM_DRIVEN_MAX for a wide word's search: its pages come from
- * the team cases' documents up to this many team rows (about 4 µs per
- * case at 1 M persons, the request 44–48 ms for 10 147), against a walk
- * of the newest hits whose cost depends on where the team's hits are
- * (151–163 ms for 15 960 when the newest are not the team's). A test
- * build moves both with NMT_TEST_TEAM_DRIVEN_MAX.
- */
-#define CASE_TEAM_SEARCH_MAX 15000
 /*
  * A word search ranks its hits when its words are in at most
  * SEARCH_RANK_MAX documents; past that, ranking every hit costs more

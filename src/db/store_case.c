@@ -499,6 +499,14 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 	sql_add(b, ") h GROUP BY h.case_id) s ON s.case_id = c.id");
 }
 
+/* Whether scope s admits team cases only (no region, not every case). */
+static int
+team_only(const struct scope *s)
+{
+	return (s->reasons & SCOPE_TEAM) &&
+	    !(s->reasons & (SCOPE_ALL | SCOPE_REGION));
+}
+
 /*
  * The documents of a wide search: its hits newest first up to the window
  * (search_sql_recent), or in team-driven mode the hits among the team's
@@ -508,11 +516,21 @@ sql_join_search(struct sql *b, const struct case_filter *f)
 static void
 sql_docs(struct sql *b, const struct case_filter *f)
 {
-	if (f->team_driven)
+	if (f->team_driven) {
 		search_sql_in_cases(b, f->dialect, f->search, case_kinds,
 		    &f->scope, f->now);
-	else
-		search_sql_recent(b, f->dialect, f->search, case_kinds);
+		return;
+	}
+	search_sql_recent(b, f->dialect, f->search, case_kinds);
+	/*
+	 * A team-only scope keeps the team's documents only, so the window
+	 * counts them and the walk goes on past every other case's hits
+	 * instead of widening.
+	 */
+	if (team_only(&f->scope)) {
+		sql_add(b, " AND ");
+		sql_team_reaches(b, &f->scope, "d.case_id", f->now);
+	}
 }
 
 static const char *
@@ -854,9 +872,8 @@ search_mode(struct db *db, struct case_filter *f, const struct page *pg)
 }
 
 /*
- * Sets f->team_driven for a scope of team cases only (no region, not
- * every case) whose team rows are at most CASE_TEAM_DRIVEN_MAX, or with
- * a search CASE_TEAM_SEARCH_MAX (NMT_TEST_TEAM_DRIVEN_MAX for both,
+ * Sets f->team_driven for a scope of team cases only (team_only) whose
+ * team rows are at most CASE_TEAM_DRIVEN_MAX (NMT_TEST_TEAM_DRIVEN_MAX,
  * threshold); *rows_r gets how many team rows it has (capped; -1 when
  * the scope is not of team cases only): 0 admits no case at all.
  */
@@ -865,15 +882,13 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 {
 	struct sql       *b;
 	struct db_result *r = NULL;
-	unsigned          k = f->scope.reasons;
-	long long max = threshold(f->search != NULL ? CASE_TEAM_SEARCH_MAX :
-	                                              CASE_TEAM_DRIVEN_MAX,
-	    "NMT_TEST_TEAM_DRIVEN_MAX", 0);
-	enum nmt_err e;
+	long long         max = threshold(CASE_TEAM_DRIVEN_MAX,
+	            "NMT_TEST_TEAM_DRIVEN_MAX", 0);
+	enum nmt_err      e;
 
 	f->team_driven = 0;
 	*rows_r = -1;
-	if (!(k & SCOPE_TEAM) || (k & (SCOPE_ALL | SCOPE_REGION)))
+	if (!team_only(&f->scope))
 		return NMT_OK;
 	b = sql_new();
 	sql_add(b, "SELECT count(*) FROM (SELECT 1 FROM ");
@@ -899,10 +914,8 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 static int
 team_ordered_mode(const struct case_filter *f)
 {
-	unsigned k = f->scope.reasons;
-
-	return (k & SCOPE_TEAM) && !(k & (SCOPE_ALL | SCOPE_REGION)) &&
-	    f->search == NULL && f->sort == CASE_SORT_NUMBER &&
+	return team_only(&f->scope) && f->search == NULL &&
+	    f->sort == CASE_SORT_NUMBER &&
 	    threshold(1, "NMT_TEST_TEAM_ORDERED", 0) != 0;
 }
 

@@ -354,6 +354,7 @@ assert_uses_index(struct db *db, struct sql *b, const char *table,
 
 static void assert_audit_plans(struct tstate *t);
 static void assert_team_ordered(struct db *db, struct sql *b);
+static void assert_team_keys(struct db *db, struct sql *b);
 static void assert_consultation_plans(struct tstate *t,
     const struct principal                          *p);
 
@@ -514,10 +515,11 @@ static const struct principal outsider;
 static void
 assert_case_plans(struct tstate *t, const struct principal *p)
 {
-	struct case_filter f;
-	struct page        pg = { 50, NULL, NULL };
-	struct page        next = { 50, "2027-01-01T00:00:00Z",
-		       "00000000-0000-0000-0000-000000000001" };
+	struct search_query q;
+	struct case_filter  f;
+	struct page         pg = { 50, NULL, NULL };
+	struct page         next = { 50, "2027-01-01T00:00:00Z",
+		        "00000000-0000-0000-0000-000000000001" };
 	static const struct {
 		enum case_sort sort;
 		const char    *index;
@@ -573,7 +575,20 @@ assert_case_plans(struct tstate *t, const struct principal *p)
 	 * In number order: the organization's rows and the rows naming the
 	 * member, each walked in number order on its index (0034) and merged.
 	 */
+	/*
+	 * A wide word's newest hits, for a member with many team rows: each
+	 * hit's case checked on both keys of the organization's rows (0035).
+	 */
+	assert_int_equal(search_query_parse("lagerlokal", &q), SEARCH_OK);
 	f.team_driven = 0;
+	f.search = &q;
+	f.sort = CASE_SORT_RANK;
+	f.window = 408;
+	assert_team_keys(t->db, store_case_list_sql(&f, &pg));
+	f.search = NULL;
+	f.sort = CASE_SORT_NUMBER;
+	f.window = 0;
+	search_query_free(&q);
 	f.team_ordered = 1;
 	assert_team_ordered(t->db, store_case_list_sql(&f, &pg));
 	assert_team_ordered(t->db, store_case_list_sql(&f, &next));
@@ -640,6 +655,26 @@ test_list_every_filter(void **state)
 				    store_case_list_sql(&f, &key));
 			}
 	search_query_free(&q);
+}
+
+/*
+ * A team scope's check of a case reads no team row itself: SQLite looks
+ * the organization's rows up by organization and case id; PostgreSQL
+ * plans the check its own way (by both keys, or the organization's cases
+ * hashed once), but from an index alone.
+ */
+static void
+assert_team_keys(struct db *db, struct sql *b)
+{
+	char       *plan = plan_of(db, b);
+	const char *want = db_kind(db) == DB_PG ?
+	    "Index Only Scan using case_member_org" :
+	    "case_member_org (organization=? AND case_id=?";
+
+	if (strstr(plan, want) == NULL)
+		fail_msg("expected \"%s\", in:\n%s", want, plan);
+	free(plan);
+	sql_free(b);
 }
 
 /* How many times needle occurs in text. */
