@@ -126,7 +126,8 @@ sql_and_words(struct sql *b, const char *search, const char *folded)
 	}
 }
 
-void
+/* " AND" the team row m is live at now (no end, or an end after it). */
+static void
 sql_and_live(struct sql *b, const char *now)
 {
 	sql_add(b, " AND (m.expires_at IS NULL OR m.expires_at > ");
@@ -209,25 +210,32 @@ sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
 }
 
 void
+sql_team_side(struct sql *b, const struct scope *s, int named,
+    const char *case_col, const char *now)
+{
+	if (named) {
+		sql_add(b, "m.user_id = ");
+		sql_param(b, DB_TEXT(s->user_id));
+	} else {
+		sql_add(b, "m.user_id IS NULL AND m.organization = ");
+		sql_param(b, DB_TEXT(s->org));
+	}
+	if (case_col != NULL) {
+		sql_add(b, " AND m.case_id = ");
+		sql_add(b, case_col);
+	}
+	sql_and_live(b, now);
+}
+
+void
 sql_team_reaches(struct sql *b, const struct scope *s, const char *case_col,
     const char *now)
 {
-	/* sql_member_match's two kinds of row, each on both its keys (0035). */
-	sql_add(b,
-	    "(EXISTS (SELECT 1 FROM case_member m WHERE "
-	    "m.organization = ");
-	sql_param(b, DB_TEXT(s->org));
-	sql_add(b, " AND m.case_id = ");
-	sql_add(b, case_col);
-	sql_add(b, " AND m.user_id IS NULL");
-	sql_and_live(b, now);
-	sql_add(b,
-	    ") OR EXISTS (SELECT 1 FROM case_member m WHERE "
-	    "m.user_id = ");
-	sql_param(b, DB_TEXT(s->user_id));
-	sql_add(b, " AND m.case_id = ");
-	sql_add(b, case_col);
-	sql_and_live(b, now);
+	/* Each side on both its keys (0035). */
+	sql_add(b, "(EXISTS (SELECT 1 FROM case_member m WHERE ");
+	sql_team_side(b, s, 0, case_col, now);
+	sql_add(b, ") OR EXISTS (SELECT 1 FROM case_member m WHERE ");
+	sql_team_side(b, s, 1, case_col, now);
 	sql_add(b, "))");
 }
 
@@ -235,16 +243,10 @@ void
 sql_team_cases(struct sql *b, const struct scope *s, const char *now)
 {
 	/* Each side read from its own index alone (0034); the UNION merges. */
-	sql_add(b,
-	    "(SELECT m.case_id FROM case_member m WHERE m.user_id IS "
-	    "NULL AND m.organization = ");
-	sql_param(b, DB_TEXT(s->org));
-	sql_and_live(b, now);
-	sql_add(b,
-	    " UNION SELECT m.case_id FROM case_member m WHERE "
-	    "m.user_id = ");
-	sql_param(b, DB_TEXT(s->user_id));
-	sql_and_live(b, now);
+	sql_add(b, "(SELECT m.case_id FROM case_member m WHERE ");
+	sql_team_side(b, s, 0, NULL, now);
+	sql_add(b, " UNION SELECT m.case_id FROM case_member m WHERE ");
+	sql_team_side(b, s, 1, NULL, now);
 	sql_add(b, ")");
 }
 

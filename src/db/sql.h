@@ -70,8 +70,15 @@ void sql_and_words(struct sql *b, const char *search, const char *folded);
  */
 void sql_case_scope(struct sql *b, const struct scope *s, const char *case_col,
     const char *region_col, const char *now);
-/* " AND" the team row m is live at now (no end, or an end after it). */
-void sql_and_live(struct sql *b, const char *now);
+/*
+ * One kind of team row m that reaches the principal of s (SCOPE_TEAM):
+ * named, "m.user_id = <s->user_id>"; else s->org's organization-wide
+ * rows, "m.user_id IS NULL AND m.organization = <s->org>"; of the case at
+ * case_col (NULL: of any case), live at now. sql_member_match's rule is
+ * these two sides.
+ */
+void sql_team_side(struct sql *b, const struct scope *s, int named,
+    const char *case_col, const char *now);
 /*
  * The condition that a team row of the case at case_col reaches the
  * principal of s (SCOPE_TEAM: s->org's organization-wide rows and the

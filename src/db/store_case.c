@@ -645,13 +645,17 @@ case_filters(struct sql *b, const struct case_filter *f)
 		sql_and_mine(b, f->principal, f->now);
 }
 
-/* Whether the list names a filter (case_filters adds a condition). */
+/* Whether the list names a filter: case_filters renders a condition. */
 static int
 case_filtered(const struct case_filter *f)
 {
-	return f->status != NULL || f->region != NULL || f->county != NULL ||
-	    f->number != NULL || f->serial != 0 || f->exploitation != NULL ||
-	    f->mine;
+	struct sql *t = sql_new();
+	int         yes;
+
+	case_filters(t, f);
+	yes = t->len > 0;
+	sql_free(t);
+	return yes;
 }
 
 /*
@@ -701,14 +705,7 @@ team_rows_ordered(struct sql *b, const struct case_filter *f,
 		sql_add(b, " nmt_case c ON c.id = m.case_id");
 	}
 	sql_add(b, " WHERE ");
-	if (named) {
-		sql_add(b, "m.user_id = ");
-		sql_param(b, DB_TEXT(f->scope.user_id));
-	} else {
-		sql_add(b, "m.user_id IS NULL AND m.organization = ");
-		sql_param(b, DB_TEXT(f->scope.org));
-	}
-	sql_and_live(b, f->now);
+	sql_team_side(b, &f->scope, named, NULL, f->now);
 	case_filters(b, f);
 	sql_page_after(b, pg, "m.case_number", "m.case_id", 0, f->ascending);
 }
