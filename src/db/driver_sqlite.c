@@ -252,10 +252,17 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
 }
 
 /*
- * Once per process, before the first connection: no memory statistics.
- * SQLite keeps them by default under one global mutex taken on every
- * allocation, which all connections' threads then contend for (a quarter
- * of a case read's CPU); nothing here reads them.
+ * Once per process, before the first connection:
+ * - no memory statistics. SQLite keeps them by default under one global
+ *   mutex taken on every allocation, which all connections' threads then
+ *   contend for (a quarter of a case read's CPU); nothing here reads them.
+ * - statement journals in memory, never spilled to a file. Each write of
+ *   a group commit runs in its own savepoint (db/group.c), whose journal
+ *   holds the pages it changed; past SQLite's default of 64 KiB it went
+ *   to a temporary file, created, written and deleted for every write of
+ *   a large register. A journal holds what its statement or savepoint
+ *   changed: a few hundred KiB for a request's write, tens of MiB for
+ *   a migration's backfill or a retention run of nmtctl, for its length.
  */
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
@@ -263,6 +270,7 @@ static void
 sqlite_configure(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
 static void *

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "core/embed.h"
 #include "core/metrics.h"
@@ -881,6 +882,76 @@ test_write_group(void **state)
 	    0);
 }
 
+/*
+ * The statement journal of a group commit's savepoint stays in memory
+ * (SQLITE_CONFIG_STMTJRNL_SPILL, driver_sqlite.c): a write that changes
+ * more than SQLite's default spill size (64 KiB) of pages that existed
+ * before its savepoint opens no temporary file. A VFS over the default
+ * one counts the statement-journal files its connection opens.
+ */
+static sqlite3_vfs *journal_base;
+static int          journal_opens;
+
+static int
+journal_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	(void)vfs;
+	if (flags & SQLITE_OPEN_SUBJOURNAL)
+		journal_opens++;
+	return journal_base->xOpen(journal_base, name, f, flags, out);
+}
+
+static enum nmt_err
+journal_body(struct db *db, void *arg)
+{
+	(void)arg;
+	return db_query(db, "UPDATE scratch SET v = upper(v)", NULL, 0, NULL);
+}
+
+static void
+test_write_group_journal(void **state)
+{
+	struct tstate     *t = *state;
+	static sqlite3_vfs counting;
+	struct db         *db;
+	char               err[512], v[2049];
+	int                i;
+
+	if (db_kind(t->db) != DB_SQLITE)
+		skip();
+	scratch_reset(t->db);
+	memset(v, 'x', sizeof(v) - 1);
+	v[sizeof(v) - 1] = '\0';
+	CHECK_OK(t->db, db_begin(t->db));
+	for (i = 0; i < 200; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "j%d", i);
+		scratch_put(t->db, k, i, v);
+	}
+	CHECK_OK(t->db, db_commit(t->db));
+	journal_base = sqlite3_vfs_find(NULL);
+	assert_non_null(journal_base);
+	counting = *journal_base;
+	counting.zName = "nmt-test-counting";
+	counting.xOpen = journal_open;
+	assert_int_equal(sqlite3_vfs_register(&counting, 1), SQLITE_OK);
+	db = db_open(t->url, err, sizeof(err));
+	assert_int_equal(sqlite3_vfs_register(journal_base, 1), SQLITE_OK);
+	if (db == NULL)
+		fail_msg("db_open: %s", err);
+	journal_opens = 0;
+	CHECK_OK(db, db_write_group(db, journal_body, NULL));
+	assert_int_equal(journal_opens, 0);
+	assert_int_equal(count(db,
+	                     "SELECT count(*) FROM scratch WHERE "
+	                     "v GLOB 'X*'"),
+	    200);
+	db_close(db);
+	sqlite3_vfs_unregister(&counting);
+}
+
 static void
 test_commit_reopen(void **state)
 {
@@ -1531,7 +1602,8 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_unknown_version), \
 	    cmocka_unit_test(test_result_survives), \
 	    cmocka_unit_test(test_stmt_cache), cmocka_unit_test(test_busy), \
-	    cmocka_unit_test(test_write_group)
+	    cmocka_unit_test(test_write_group), \
+	    cmocka_unit_test(test_write_group_journal)
 
 int
 main(void)
