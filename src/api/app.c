@@ -87,6 +87,7 @@ app_cleanup(struct app *app)
 		db_close(db);
 		pthread_setspecific(app->db_key, NULL);
 	}
+	db_write_group_close();
 	keys_free(&app->keys);
 	free(app->db_url);
 }

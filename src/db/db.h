@@ -120,9 +120,10 @@ void         db_read_end(struct db *db);
  * and commits it, where db' is the connection that runs it. On SQLite
  * the writes of concurrent threads share one transaction and one fsync:
  * the first thread to find no commit in progress leads, runs every write
- * queued for the same database on its own connection, each in a
- * savepoint (a write that fails is rolled back alone), and commits once;
- * the others wait for it. On PostgreSQL, which groups concurrent commits
+ * queued for the same database on the group's writer connection of that
+ * database (opened on first use, one per database and process), each in
+ * a savepoint (a write that fails is rolled back alone), and commits
+ * once; the others wait for it. On PostgreSQL, which groups concurrent commits
  * itself, it is db_begin, body and db_commit on db. Returns body's
  * result, or the commit's error (then nothing of body stays). Ends a
  * snapshot of db first. body must use only the db' it is given and
@@ -130,6 +131,12 @@ void         db_read_end(struct db *db);
  */
 enum nmt_err db_write_group(struct db *db,
     enum nmt_err (*body)(struct db *db, void *arg), void *arg);
+
+/*
+ * Closes the group's writer connections (after the last db_write_group
+ * of the process; one still leading is waited for).
+ */
+void db_write_group_close(void);
 
 /* Runs one or more statements without parameters or results (DDL). */
 enum nmt_err db_exec(struct db *db, const char *sql);

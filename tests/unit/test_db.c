@@ -212,6 +212,7 @@ teardown(void **state)
 	char           p[600];
 
 	db_close(t->db);
+	db_write_group_close();
 	if (t->dir[0] != '\0') {
 		unlink(t->path);
 		snprintf(p, sizeof(p), "%s-wal", t->path);
@@ -880,6 +881,49 @@ test_write_group(void **state)
 	assert_int_equal(count(t->db,
 	                     "SELECT count(*) FROM scratch WHERE n % 2 = 1"),
 	    0);
+}
+
+static enum nmt_err
+writer_body(struct db *db, void *arg)
+{
+	*(struct db **)arg = db;
+	return db_query(db, "INSERT INTO scratch (k, n) VALUES ('w', 1)", NULL,
+	    0, NULL);
+}
+
+/*
+ * On SQLite every batch runs on the group's one writer connection, not
+ * on the connection of the thread that leads it: two writes led by two
+ * connections get the same one, and after db_write_group_close a new one
+ * (PostgreSQL: each runs on its own connection).
+ */
+static void
+test_write_group_writer(void **state)
+{
+	struct tstate *t = *state;
+	struct db     *other, *first = NULL, *second = NULL;
+	char           err[512];
+
+	scratch_reset(t->db);
+	if ((other = db_open(db_url(t->db), err, sizeof(err))) == NULL)
+		fail_msg("db_open: %s", err);
+	CHECK_OK(t->db, db_write_group(t->db, writer_body, &first));
+	CHECK_OK(t->db, db_query(t->db, "DELETE FROM scratch", NULL, 0, NULL));
+	CHECK_OK(other, db_write_group(other, writer_body, &second));
+	if (db_kind(t->db) == DB_SQLITE) {
+		assert_ptr_equal(first, second);
+		assert_ptr_not_equal(first, t->db);
+		assert_ptr_not_equal(first, other);
+	} else {
+		assert_ptr_equal(first, t->db);
+		assert_ptr_equal(second, other);
+	}
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"), 1);
+	db_write_group_close();
+	CHECK_OK(other, db_query(other, "DELETE FROM scratch", NULL, 0, NULL));
+	CHECK_OK(other, db_write_group(other, writer_body, &second));
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"), 1);
+	db_close(other);
 }
 
 /*
@@ -1603,6 +1647,7 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_result_survives), \
 	    cmocka_unit_test(test_stmt_cache), cmocka_unit_test(test_busy), \
 	    cmocka_unit_test(test_write_group), \
+	    cmocka_unit_test(test_write_group_writer), \
 	    cmocka_unit_test(test_write_group_journal)
 
 int
