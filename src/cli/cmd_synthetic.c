@@ -54,7 +54,7 @@
 
 #define SYN_END     "2026-11-30T00:00:00Z" /* the register's last day */
 #define SYN_YEARS   10
-#define SYN_BATCH   5000 /* cases per transaction: fewer rewrites of hot pages */
+#define SYN_BATCH   5000 /* cases per transaction (one write of hot pages) */
 #define SYN_CLIENT  "synthetic"
 #define DAY         (24 * 60 * 60L)
 #define MAX_CASES   10000000L
