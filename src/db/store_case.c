@@ -525,11 +525,12 @@ sql_docs(struct sql *b, const struct case_filter *f)
 	/*
 	 * A team-only scope keeps the team's documents only, so the window
 	 * counts them and the walk goes on past every other case's hits
-	 * instead of widening.
+	 * instead of widening. The team's cases are read once per statement
+	 * (SQLite: into a temporary index), not probed twice per hit.
 	 */
 	if (team_only(&f->scope)) {
-		sql_add(b, " AND ");
-		sql_team_reaches(b, &f->scope, "d.case_id", f->now);
+		sql_add(b, " AND d.case_id IN ");
+		sql_team_cases(b, &f->scope, f->now);
 	}
 }
 
@@ -941,10 +942,19 @@ store_case_list(struct db *db, const struct case_filter *f,
 		return e;
 	/*
 	 * A wide search reads its page from the newest documents, widening
-	 * the window; team-driven, from every hit among the team's cases.
+	 * the window; team-driven on SQLite, from every hit among the team's
+	 * cases. PostgreSQL reads each hit's row to learn its case either
+	 * way (its word index holds row addresses only), and walks the
+	 * newest hits against the team's cases hashed once faster than it
+	 * tests the team cases' documents (1 M persons, 8 037 team rows:
+	 * about 45 against 160 ms).
 	 */
-	if (own.window > 0 && own.team_driven)
-		own.window = INT64_MAX;
+	if (own.window > 0 && own.team_driven) {
+		if (own.dialect == DB_PG)
+			own.team_driven = 0;
+		else
+			own.window = INT64_MAX;
+	}
 	for (;;) {
 		b = store_case_list_sql(&own, pg);
 		e = record_page(db, b, &case_summary_record, pg,
