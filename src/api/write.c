@@ -9,7 +9,7 @@
  * answer. On SQLite the transaction is shared with the writes of other
  * requests that arrived together (db_write_group: one fsync for all,
  * each write in its own savepoint), so the write runs on the connection
- * it is given, which may be another thread's.
+ * it is given: the group's writer, not the request thread's own.
  *
  * Last activity: a write whose audit entry names a case (the case, its
  * persons, its team, and whatever else is case work) moves the case's

@@ -121,7 +121,7 @@ void         db_read_end(struct db *db);
  * the writes of concurrent threads share one transaction and one fsync:
  * the first thread to find no commit in progress leads, runs every write
  * queued for the same database on the group's writer connection of that
- * database (opened on first use, one per database and process), each in
+ * database (opened on first use, one per database URL and process), each in
  * a savepoint (a write that fails is rolled back alone), and commits
  * once; the others wait for it. On PostgreSQL, which groups concurrent commits
  * itself, it is db_begin, body and db_commit on db. Returns body's

@@ -256,21 +256,23 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
  * - no memory statistics. SQLite keeps them by default under one global
  *   mutex taken on every allocation, which all connections' threads then
  *   contend for (a quarter of a case read's CPU); nothing here reads them.
- * - statement journals in memory, never spilled to a file. Each write of
- *   a group commit runs in its own savepoint (db/group.c), whose journal
- *   holds the pages it changed; past SQLite's default of 64 KiB it went
- *   to a temporary file, created, written and deleted for every write of
- *   a large register. A journal holds what its statement or savepoint
- *   changed: a few hundred KiB for a request's write, tens of MiB for
- *   a migration's backfill or a retention run of nmtctl, for its length.
+ * - statement journals in memory up to STMT_JOURNAL_MEMORY. Each write
+ *   of a group commit runs in its own savepoint (db/group.c), whose
+ *   journal holds the pages it changed; past SQLite's default of 64 KiB
+ *   it went to a temporary file, created, written and deleted for every
+ *   write of a large register. A request's write changes a few hundred
+ *   KiB; a retention run's prune or a migration's backfill may change
+ *   gigabytes, and spills to a file past the limit as before.
  */
+#define STMT_JOURNAL_MEMORY (16 * 1024 * 1024) /* bytes */
+
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
 static void
 sqlite_configure(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 }
 
 static void *

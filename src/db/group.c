@@ -5,24 +5,27 @@
  * writes that arrive together are committed together: a queue of jobs
  * per process, and at most one leader at a time. A thread appends its
  * job; if no leader is at work it becomes the leader, takes every queued
- * job of its own database, opens one transaction on its own connection,
- * runs each job in a savepoint (released when it succeeds, rolled back
- * alone when it fails) and commits once; then it marks the jobs done and
- * wakes their threads. Jobs that arrive meanwhile wait for the next
- * leader, so a batch holds the writes that queued during the previous
- * commit — the same batching PostgreSQL does for concurrent commits,
- * which is why PostgreSQL runs each job directly.
+ * job of its own database, opens one transaction on the group's writer
+ * connection of that database, runs each job in a savepoint (released
+ * when it succeeds, rolled back alone when it fails) and commits once;
+ * then it marks the jobs done and wakes their threads. Jobs that arrive
+ * meanwhile wait for the next leader, so a batch holds the writes that
+ * queued during the previous commit — the same batching PostgreSQL does
+ * for concurrent commits, which is why PostgreSQL runs each job
+ * directly.
  *
  * A job's body runs on the leader's thread and on the group's writer
- * connection of its database (one per database, opened by the first
- * leader and used by one leader at a time): it must reach the database
- * only through the connection it is given. Its thread waits meanwhile,
- * so the body may use that thread's memory (the request). One writer
- * keeps its page cache from batch to batch: SQLite empties a
- * connection's cache when another connection has committed since its
- * last transaction, and the leader's own connection changed with every
- * batch, so each batch read every page it touched again (133 reads
- * from the kernel's cache per POST /cases at 1 M persons).
+ * connection of its database (one per database URL, opened by the first
+ * leader, used by one leader at a time, closed and opened again after a
+ * batch it lost): it must reach the database only through the
+ * connection it is given. Its thread waits meanwhile, so the body may
+ * use that thread's memory (the request). One writer keeps its page
+ * cache from batch to batch: SQLite empties a connection's cache when
+ * another connection has committed since its last transaction, and the
+ * leader's own connection changed with every batch, so each batch read
+ * every page it touched again (133 reads from the kernel's cache per
+ * POST /cases at 1 M persons).
+ *
  * When a savepoint cannot be rolled back (SQLite gave up the whole
  * transaction, e.g. disk full), or the commit fails, every job of the
  * batch gets the error and nothing of the batch stays.
@@ -73,8 +76,11 @@ run_job(struct db *db, struct job *j, enum nmt_err *fatal)
 	return e;
 }
 
-/* The leader's work: the batch in one transaction on db. */
-static void
+/*
+ * The leader's work: the batch in one transaction on db. Returns what
+ * lost the whole batch (NMT_OK: it committed).
+ */
+static enum nmt_err
 commit_batch(struct db *db, struct job *batch)
 {
 	enum nmt_err fatal = NMT_OK;
@@ -84,11 +90,12 @@ commit_batch(struct db *db, struct job *batch)
 		for (j = batch; j != NULL && fatal == NMT_OK; j = j->next)
 			j->e = run_job(db, j, &fatal);
 	if (fatal == NMT_OK && (fatal = db_commit(db)) == NMT_OK)
-		return;
+		return NMT_OK;
 	db_rollback(db);
 	for (j = batch; j != NULL; j = j->next)
 		if (j->e == NMT_OK)
 			j->e = fatal;
+	return fatal;
 }
 
 /*
@@ -112,6 +119,26 @@ writer_of(struct db *db)
 	w->next = writers;
 	writers = w;
 	return own;
+}
+
+/*
+ * Closes the writer wdb after a batch it lost, on the thread that ran
+ * the batch (a transaction it could not end is rolled back by the close,
+ * and the driver's write lock released by the thread that took it); the
+ * next leader opens a new one.
+ */
+static void
+writer_drop(struct db *wdb)
+{
+	struct writer **p, *w;
+
+	for (p = &writers; (w = *p) != NULL; p = &w->next)
+		if (w->db == wdb) {
+			*p = w->next;
+			db_close(w->db);
+			free(w);
+			return;
+		}
 }
 
 /* Holding the lock: takes the queued jobs of db's database, in order. */
@@ -151,6 +178,7 @@ db_write_group(struct db *db, enum nmt_err (*body)(struct db *, void *),
     void                 *arg)
 {
 	struct job   self, *batch, *j, *next, **tail;
+	struct db   *wdb;
 	enum nmt_err e;
 
 	db_snapshot_end(db);
@@ -172,7 +200,9 @@ db_write_group(struct db *db, enum nmt_err (*body)(struct db *, void *),
 		leading = 1;
 		batch = take_batch(db);
 		pthread_mutex_unlock(&group_lock);
-		commit_batch(writer_of(db), batch);
+		wdb = writer_of(db);
+		if (commit_batch(wdb, batch) != NMT_OK && wdb != db)
+			writer_drop(wdb);
 		pthread_mutex_lock(&group_lock);
 		/* A job's memory is its thread's: touch none once done. */
 		for (j = batch; j != NULL; j = next) {

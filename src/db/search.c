@@ -428,28 +428,20 @@ search_sql_in_cases(struct sql *b, enum db_kind dialect,
     const struct search_query *q, const char *const *kinds,
     const struct scope *s, const char *now)
 {
-	b->plan_each = 1;
+	ASSERT(dialect == DB_SQLITE);
 	sql_add(b, "SELECT d.case_id, d.id, d.visibility FROM ");
 	sql_team_cases(b, s, now);
-	if (dialect == DB_PG) {
-		sql_add(b,
-		    " t JOIN search_doc d ON d.case_id = t.case_id "
-		    "WHERE d.tsv @@ to_tsquery('simple', ");
-		sql_param(b, DB_TEXT(q->match_pg));
-		sql_add(b, ")");
-	} else {
-		/*
-		 * The cases first (CROSS JOIN), and each document tested
-		 * against the set of hits: "+" keeps SQLite from walking
-		 * the hits for every case instead.
-		 */
-		sql_add(b,
-		    " t CROSS JOIN search_doc d ON d.case_id = t.case_id "
-		    "WHERE +d.id IN (SELECT rowid FROM search_fts "
-		    "WHERE search_fts MATCH ");
-		sql_param(b, DB_TEXT(q->match_fts));
-		sql_add(b, ")");
-	}
+	/*
+	 * The cases first (CROSS JOIN), and each document tested against
+	 * the set of hits: "+" keeps SQLite from walking the hits for every
+	 * case instead.
+	 */
+	sql_add(b,
+	    " t CROSS JOIN search_doc d ON d.case_id = t.case_id "
+	    "WHERE +d.id IN (SELECT rowid FROM search_fts "
+	    "WHERE search_fts MATCH ");
+	sql_param(b, DB_TEXT(q->match_fts));
+	sql_add(b, ")");
 	sql_kinds(b, kinds);
 }
 

@@ -125,6 +125,7 @@ const char *search_doc_id(enum db_kind dialect);
  * the cases' documents (each case's on the search_doc_case index, each
  * tested against the word's hits) instead of from every hit: the caller
  * adds "AND ..." conditions on d (its id is d.id), unordered and whole.
+ * SQLite only (dialect DB_SQLITE; store_case.c, docs_in_cases).
  */
 void search_sql_in_cases(struct sql *b, enum db_kind dialect,
     const struct search_query *q, const char *const *kinds,

@@ -322,9 +322,10 @@ struct case_filter {
 	/*
 	 * Set by store_case_list: 1 when the scope admits team cases only
 	 * and they are at most CASE_TEAM_DRIVEN_MAX; the page is then read
-	 * from those cases (a
-	 * wide search: from the hits among their documents, window
-	 * INT64_MAX; a ranked one from its few hits all the same), not by
+	 * from those cases (a wide search on SQLite: from the hits among
+	 * their documents, window INT64_MAX; on PostgreSQL from the walk of
+	 * the newest hits as for more team rows; a ranked one from its few
+	 * hits all the same), not by
 	 * walking every case in the list's order or the newest hits of
 	 * every case.
 	 */

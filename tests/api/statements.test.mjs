@@ -17,7 +17,11 @@ let outsider;
 let caseId;
 
 before(async () => {
-  srv = await startServer({ env: { NMT_LOG_FORMAT: 'json' } });
+  // Every word in two documents or more is read from its newest hits (SEARCH_RANK_MAX), and
+  // every member's from the walk of them (CASE_TEAM_DRIVEN_MAX); nothing else here searches.
+  srv = await startServer({
+    env: { NMT_LOG_FORMAT: 'json', NMT_TEST_SEARCH_RANK_MAX: '1', NMT_TEST_TEAM_DRIVEN_MAX: '0' },
+  });
   owner = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
   outsider = await addUserWithToken(srv, { org: 'MIGRATIONSVERKET', role: 'member' });
   caseId = (await createCase(srv, owner)).id;
@@ -105,4 +109,16 @@ test('a stale session is touched after the read: one statement more, and it stay
   assertStatus(await api(srv, 'GET', `/api/v1/cases/${caseId}`, { session }), 200);
   srv.advanceClock(1900);
   assertProblem(await api(srv, 'GET', `/api/v1/cases/${caseId}`, { session }), 401);
+});
+
+test("a member's wide word whose team has fewer hits than a page walks them twice at most", async () => {
+  for (let i = 0; i < 3; i++) await createCase(srv, owner, { title: `Lagerlokal i hamnen ${i}` });
+  for (let i = 0; i < 6; i++) await createCase(srv, outsider, { title: `Lagerlokal vid torget ${i}` });
+  const { r, line } = await withLine('GET', '/api/v1/cases?q=lagerlokal&limit=50', { auth: owner });
+  assertStatus(r, 200, 'the member searches');
+  assert.equal(r.json.items.length, 3, "the team's three cases, none of the other organization's");
+  // The credential, the team's rows counted, the word's documents counted, the first window
+  // (short: the team has three hits), then every hit of the team's cases. A window widened
+  // step by step took 18 more.
+  assert.equal(line.statements, 5);
 });
