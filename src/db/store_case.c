@@ -563,15 +563,33 @@ docs_end(struct sql *b, const struct case_filter *f)
 }
 
 /*
+ * The window's documents of a wide search: the walk of sql_docs below
+ * the page key's rank (after > 0), cut at the window (docs_end).
+ */
+static void
+sql_window(struct sql *b, const struct case_filter *f, int64_t after)
+{
+	sql_docs(b, f);
+	if (after > 0) {
+		sql_add(b, " AND ");
+		sql_add(b, docs_id(f));
+		sql_add(b, f->ascending ? " > " : " < ");
+		sql_param(b, DB_INT(after));
+	}
+	docs_end(b, f);
+}
+
+/*
  * A wide search (f->window > 0; its words are in more documents than are
  * ranked): the cases of the window newest documents that hold every word
  * (oldest when ascending), those the caller reads, each case at its
  * newest such document, whose id is its rank. The window is cut before
  * the reader's test, so the test runs for the window's documents only (a
- * short page widens the window: store_case_list). After a page key (a
- * rank: a document id), the walk starts below it and the cases with such
- * a document at or above it are left out (they were on an earlier page),
- * so every case comes once, where its newest document puts it.
+ * short page widens the window when its walk filled it:
+ * store_case_list). After a page key (a rank: a document id), the walk
+ * starts below it and the cases with such a document at or above it are
+ * left out (they were on an earlier page), so every case comes once,
+ * where its newest document puts it.
  */
 static void
 sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
@@ -582,14 +600,7 @@ sql_join_recent(struct sql *b, const struct case_filter *f, int64_t after)
 	    f->ascending ? " JOIN (SELECT d.case_id, MIN(d.id) AS rank" :
 	                   " JOIN (SELECT d.case_id, MAX(d.id) AS rank");
 	sql_add(b, " FROM (");
-	sql_docs(b, f);
-	if (after > 0) {
-		sql_add(b, " AND ");
-		sql_add(b, id);
-		sql_add(b, f->ascending ? " > " : " < ");
-		sql_param(b, DB_INT(after));
-	}
-	docs_end(b, f);
+	sql_window(b, f, after);
 	sql_add(b, ") d WHERE 1 = 1");
 	sql_and_readable(b, f);
 	if (after > 0) {
@@ -918,6 +929,31 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 }
 
 /*
+ * Sets *all when the walk of a wide search's window (sql_window, the
+ * same page key) took every document it could, fewer than the window: a
+ * short page is then the whole answer, and a wider window would walk
+ * the same documents again.
+ */
+static enum nmt_err
+window_walked_all(struct db *db, const struct case_filter *f,
+    const struct page *pg, int *all)
+{
+	struct sql       *b = sql_new();
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	sql_add(b, "SELECT count(*) FROM (");
+	sql_window(b, f, page_rank(pg));
+	sql_add(b, ") w");
+	*all = 0;
+	if ((e = sql_run(db, b, &r)) == NMT_OK && db_rows(r) == 1)
+		*all = db_int(r, 0, 0) < f->window;
+	db_result_free(r);
+	sql_free(b);
+	return e;
+}
+
+/*
  * Whether a list is read in team-ordered mode (case_filter.team_ordered):
  * a scope of team cases only (no region, not every case), in number
  * order, without a search. A test build turns it off with
@@ -942,6 +978,7 @@ store_case_list(struct db *db, const struct case_filter *f,
 	struct facts       facts;
 	size_t             i;
 	int                team_col = record_width(&case_summary_record);
+	int                walked_all = 0;
 	long long          team;
 	enum nmt_err       e;
 
@@ -966,23 +1003,22 @@ store_case_list(struct db *db, const struct case_filter *f,
 		b = store_case_list_sql(&own, pg);
 		e = record_page(db, b, &case_summary_record, pg,
 		    (void **)rows_r, n_r, more, &r);
-		/* A short page of a window: the walk may go on below it. */
+		/*
+		 * A short page of a window: the walk may go on below it,
+		 * unless it took every document already.
+		 */
 		if (e != NMT_OK || own.window <= 0 ||
 		    own.sort != CASE_SORT_RANK || *more ||
-		    own.window == INT64_MAX)
+		    own.window == INT64_MAX ||
+		    (e = window_walked_all(db, &own, pg, &walked_all)) !=
+		        NMT_OK ||
+		    walked_all)
 			break;
 		store_cases_free(*rows_r, *n_r);
 		db_result_free(r);
 		sql_free(b);
 		r = NULL;
-		/*
-		 * A team-only scope's window counts the team's documents
-		 * only: one that left the page short held all of them, or
-		 * several documents per case; the next walk takes them all
-		 * instead of widening step by step.
-		 */
-		own.window = team_only(&own.scope) ||
-		        own.window > INT64_MAX / SEARCH_WINDOW_GROWTH ?
+		own.window = own.window > INT64_MAX / SEARCH_WINDOW_GROWTH ?
 		    INT64_MAX :
 		    own.window * SEARCH_WINDOW_GROWTH;
 	}
@@ -1001,6 +1037,11 @@ store_case_list(struct db *db, const struct case_filter *f,
 			    RANK_DIGITS,
 			    (long long)db_int(r, (int)i, team_col + 1),
 			    (*rows_r)[i].number);
+	}
+	if (e != NMT_OK) {
+		store_cases_free(*rows_r, *n_r);
+		*rows_r = NULL;
+		*n_r = 0;
 	}
 	db_result_free(r);
 	sql_free(b);

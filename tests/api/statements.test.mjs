@@ -118,7 +118,20 @@ test("a member's wide word whose team has fewer hits than a page walks them twic
   assertStatus(r, 200, 'the member searches');
   assert.equal(r.json.items.length, 3, "the team's three cases, none of the other organization's");
   // The credential, the team's rows counted, the word's documents counted, the first window
-  // (short: the team has three hits), then every hit of the team's cases. A window widened
-  // step by step took 18 more.
+  // (short: the team has three hits), then the window's documents counted: fewer than the
+  // window, so a wider one would find nothing more. Widened step by step it took 23.
   assert.equal(line.statements, 5);
+});
+
+test("a coordinator's wide word whose region has fewer hits than a page stops after one window", async () => {
+  const rknord = await addUserWithToken(srv, { org: 'RK-NORD', role: 'coordinator', region: 'nord' });
+  for (let i = 0; i < 2; i++) {
+    await createCase(srv, rknord, { title: `Lagerlokal i Luleå ${i}`, county: '25' });
+  }
+  const { r, line } = await withLine('GET', '/api/v1/cases?q=lagerlokal&limit=50', { auth: rknord });
+  assertStatus(r, 200, 'the coordinator searches');
+  assert.equal(r.json.items.length, 2, "the region's two cases, none of the other region's nine");
+  // The credential, the word's documents counted, the first window (every hit of the word,
+  // short for the region), then the window's documents counted (fewer than the window).
+  assert.equal(line.statements, 4);
 });
