@@ -926,6 +926,109 @@ test_write_group_writer(void **state)
 	db_close(other);
 }
 
+#define LOST_WRITES 40
+
+struct lost_writer {
+	const char *url;
+	int         no;
+	int         ok[LOST_WRITES]; /* each write's answer: 1 committed */
+	int         failures;        /* a breaking write that committed */
+};
+
+/*
+ * A write whose body ends the transaction itself (every third): its
+ * batch cannot release its savepoint and is lost as a whole.
+ */
+static enum nmt_err
+lost_body(struct db *db, void *arg)
+{
+	struct group_job *j = arg;
+	struct db_param   p[2] = { DB_TEXT(j->key), DB_INT(j->n) };
+	enum nmt_err      e;
+
+	if ((e = db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)", p,
+	         2, NULL)) != NMT_OK)
+		return e;
+	return j->fail ? db_exec(db, "ROLLBACK") : NMT_OK;
+}
+
+static void *
+lost_writer_main(void *arg)
+{
+	struct lost_writer *w = arg;
+	struct group_job    j;
+	struct db          *db = db_open(w->url, NULL, 0);
+	enum nmt_err        e;
+	int                 i;
+
+	if (db == NULL) {
+		w->failures = LOST_WRITES;
+		return NULL;
+	}
+	for (i = 0; i < LOST_WRITES; i++) {
+		snprintf(j.key, sizeof(j.key), "l%d-%d", w->no, i);
+		j.n = i;
+		j.fail = (i + w->no) % 3 == 0;
+		e = db_write_group(db, lost_body, &j);
+		w->ok[i] = e == NMT_OK;
+		if (j.fail && e == NMT_OK)
+			w->failures++;
+	}
+	db_close(db);
+	return NULL;
+}
+
+/*
+ * Batches lost as a whole among concurrent writes (SQLite): every write
+ * of a lost batch is answered with an error and left nothing, every
+ * write answered NMT_OK is there, and the group goes on writing on a
+ * writer of its own after them.
+ */
+static void
+test_write_group_lost(void **state)
+{
+	struct tstate     *t = *state;
+	struct lost_writer w[GROUP_THREADS];
+	pthread_t          th[GROUP_THREADS];
+	struct db         *first = NULL, *second = NULL;
+	char               k[32], *v;
+	int                i, n;
+
+	if (db_kind(t->db) != DB_SQLITE)
+		skip();
+	scratch_reset(t->db);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < GROUP_THREADS; i++) {
+		w[i].url = db_url(t->db);
+		w[i].no = i;
+		assert_int_equal(pthread_create(&th[i], NULL, lost_writer_main,
+		                     &w[i]),
+		    0);
+	}
+	for (i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	for (i = 0; i < GROUP_THREADS; i++)
+		for (n = 0; n < LOST_WRITES; n++) {
+			snprintf(k, sizeof(k), "l%d-%d", i, n);
+			v = value1(t->db, "SELECT k FROM scratch WHERE k = $1",
+			    k);
+			assert_int_equal(v != NULL, w[i].ok[n]);
+			free(v);
+		}
+	CHECK_OK(t->db, db_write_group(t->db, writer_body, &first));
+	CHECK_OK(t->db,
+	    db_query(t->db, "DELETE FROM scratch WHERE k = 'w'", NULL, 0,
+	        NULL));
+	CHECK_OK(t->db, db_write_group(t->db, writer_body, &second));
+	assert_ptr_equal(first, second);
+	assert_ptr_not_equal(first, t->db);
+	assert_int_equal(count(t->db,
+	                     "SELECT count(*) FROM scratch WHERE k = 'w'"),
+	    1);
+}
+
 /*
  * The statement journal of a group commit's savepoint stays in memory
  * (SQLITE_CONFIG_STMTJRNL_SPILL, driver_sqlite.c): a write that changes
@@ -1650,7 +1753,8 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_stmt_cache), cmocka_unit_test(test_busy), \
 	    cmocka_unit_test(test_write_group), \
 	    cmocka_unit_test(test_write_group_writer), \
-	    cmocka_unit_test(test_write_group_journal)
+	    cmocka_unit_test(test_write_group_journal), \
+	    cmocka_unit_test(test_write_group_lost)
 
 int
 main(void)
