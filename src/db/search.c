@@ -424,11 +424,9 @@ search_sql_recent(struct sql *b, enum db_kind dialect,
 }
 
 void
-search_sql_in_cases(struct sql *b, enum db_kind dialect,
-    const struct search_query *q, const char *const *kinds,
-    const struct scope *s, const char *now)
+search_sql_in_cases(struct sql *b, const struct search_query *q,
+    const char *const *kinds, const struct scope *s, const char *now)
 {
-	ASSERT(dialect == DB_SQLITE);
 	sql_add(b, "SELECT d.case_id, d.id, d.visibility FROM ");
 	sql_team_cases(b, s, now);
 	/*

@@ -125,11 +125,10 @@ const char *search_doc_id(enum db_kind dialect);
  * the cases' documents (each case's on the search_doc_case index, each
  * tested against the word's hits) instead of from every hit: the caller
  * adds "AND ..." conditions on d (its id is d.id), unordered and whole.
- * SQLite only (dialect DB_SQLITE; store_case.c, docs_in_cases).
+ * SQLite's SQL only (store_case.c, docs_in_cases).
  */
-void search_sql_in_cases(struct sql *b, enum db_kind dialect,
-    const struct search_query *q, const char *const *kinds,
-    const struct scope *s, const char *now);
+void search_sql_in_cases(struct sql *b, const struct search_query *q,
+    const char *const *kinds, const struct scope *s, const char *now);
 /*
  * Ends search_sql_recent(): newest document first (or oldest when
  * ascending), at most window documents (the index is read in that order

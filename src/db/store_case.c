@@ -532,8 +532,8 @@ static void
 sql_docs(struct sql *b, const struct case_filter *f)
 {
 	if (docs_in_cases(f)) {
-		search_sql_in_cases(b, f->dialect, f->search, case_kinds,
-		    &f->scope, f->now);
+		search_sql_in_cases(b, f->search, case_kinds, &f->scope,
+		    f->now);
 		return;
 	}
 	search_sql_recent(b, f->dialect, f->search, case_kinds);

@@ -798,18 +798,27 @@ test_rollback(void **state)
 }
 
 #define GROUP_THREADS 6
-#define GROUP_WRITES  20
+#define GROUP_WRITES  40
 
+/*
+ * A thread of writes through the group commit. Plain: every odd write
+ * inserts, then fails (its savepoint undoes it). Losing: every third
+ * write ends the transaction in its body, so its batch cannot release
+ * its savepoint and is lost as a whole.
+ */
 struct group_writer {
 	const char *url;
 	int         no;
-	int         failures; /* results other than the job's own */
+	int         lose;
+	int         ok[GROUP_WRITES]; /* each write's answer: 1 committed */
+	int         failures;         /* results other than the job's own */
 };
 
 struct group_job {
 	char key[32];
 	int  n;    /* the write's number in its thread */
-	int  fail; /* odd n: insert, then fail (the savepoint undoes it) */
+	int  fail; /* the write's own failure (struct group_writer) */
+	int  lose; /* it fails by ending the transaction */
 };
 
 static enum nmt_err
@@ -822,7 +831,9 @@ group_body(struct db *db, void *arg)
 	if ((e = db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)", p,
 	         2, NULL)) != NMT_OK)
 		return e;
-	return j->fail ? NMT_CONFLICT : NMT_OK;
+	if (!j->fail)
+		return NMT_OK;
+	return j->lose ? db_exec(db, "ROLLBACK") : NMT_CONFLICT;
 }
 
 static void *
@@ -841,13 +852,39 @@ group_writer_main(void *arg)
 	for (i = 0; i < GROUP_WRITES; i++) {
 		snprintf(j.key, sizeof(j.key), "w%d-%d", w->no, i);
 		j.n = i;
-		j.fail = i % 2;
+		j.fail = w->lose ? (i + w->no) % 3 == 0 : i % 2;
+		j.lose = w->lose;
 		e = db_write_group(db, group_body, &j);
-		if (e != (j.fail ? NMT_CONFLICT : NMT_OK))
+		w->ok[i] = e == NMT_OK;
+		if (w->lose ? j.fail && e == NMT_OK :
+		              e != (j.fail ? NMT_CONFLICT : NMT_OK))
 			w->failures++;
 	}
 	db_close(db);
 	return NULL;
+}
+
+/* GROUP_THREADS writers on db's database, plain or losing, joined. */
+static void
+run_group_writers(struct db *db, struct group_writer *w, int lose)
+{
+	pthread_t th[GROUP_THREADS];
+	int       i;
+
+	scratch_reset(db);
+	memset(w, 0, GROUP_THREADS * sizeof(*w));
+	for (i = 0; i < GROUP_THREADS; i++) {
+		w[i].url = db_url(db);
+		w[i].no = i;
+		w[i].lose = lose;
+		assert_int_equal(pthread_create(&th[i], NULL, group_writer_main,
+		                     &w[i]),
+		    0);
+	}
+	for (i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
 }
 
 /*
@@ -860,22 +897,8 @@ test_write_group(void **state)
 {
 	struct tstate      *t = *state;
 	struct group_writer w[GROUP_THREADS];
-	pthread_t           th[GROUP_THREADS];
-	int                 i;
 
-	scratch_reset(t->db);
-	for (i = 0; i < GROUP_THREADS; i++) {
-		w[i].url = t->url;
-		w[i].no = i;
-		w[i].failures = 0;
-		assert_int_equal(pthread_create(&th[i], NULL, group_writer_main,
-		                     &w[i]),
-		    0);
-	}
-	for (i = 0; i < GROUP_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(w[i].failures, 0);
-	}
+	run_group_writers(t->db, w, 0);
 	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"),
 	    GROUP_THREADS * GROUP_WRITES / 2);
 	assert_int_equal(count(t->db,
@@ -926,58 +949,6 @@ test_write_group_writer(void **state)
 	db_close(other);
 }
 
-#define LOST_WRITES 40
-
-struct lost_writer {
-	const char *url;
-	int         no;
-	int         ok[LOST_WRITES]; /* each write's answer: 1 committed */
-	int         failures;        /* a breaking write that committed */
-};
-
-/*
- * A write whose body ends the transaction itself (every third): its
- * batch cannot release its savepoint and is lost as a whole.
- */
-static enum nmt_err
-lost_body(struct db *db, void *arg)
-{
-	struct group_job *j = arg;
-	struct db_param   p[2] = { DB_TEXT(j->key), DB_INT(j->n) };
-	enum nmt_err      e;
-
-	if ((e = db_query(db, "INSERT INTO scratch (k, n) VALUES ($1, $2)", p,
-	         2, NULL)) != NMT_OK)
-		return e;
-	return j->fail ? db_exec(db, "ROLLBACK") : NMT_OK;
-}
-
-static void *
-lost_writer_main(void *arg)
-{
-	struct lost_writer *w = arg;
-	struct group_job    j;
-	struct db          *db = db_open(w->url, NULL, 0);
-	enum nmt_err        e;
-	int                 i;
-
-	if (db == NULL) {
-		w->failures = LOST_WRITES;
-		return NULL;
-	}
-	for (i = 0; i < LOST_WRITES; i++) {
-		snprintf(j.key, sizeof(j.key), "l%d-%d", w->no, i);
-		j.n = i;
-		j.fail = (i + w->no) % 3 == 0;
-		e = db_write_group(db, lost_body, &j);
-		w->ok[i] = e == NMT_OK;
-		if (j.fail && e == NMT_OK)
-			w->failures++;
-	}
-	db_close(db);
-	return NULL;
-}
-
 /*
  * Batches lost as a whole among concurrent writes (SQLite): every write
  * of a lost batch is answered with an error and left nothing, every
@@ -987,31 +958,18 @@ lost_writer_main(void *arg)
 static void
 test_write_group_lost(void **state)
 {
-	struct tstate     *t = *state;
-	struct lost_writer w[GROUP_THREADS];
-	pthread_t          th[GROUP_THREADS];
-	struct db         *first = NULL, *second = NULL;
-	char               k[32], *v;
-	int                i, n;
+	struct tstate      *t = *state;
+	struct group_writer w[GROUP_THREADS];
+	struct db          *first = NULL, *second = NULL;
+	char                k[32], *v;
+	int                 i, n;
 
 	if (db_kind(t->db) != DB_SQLITE)
 		skip();
-	scratch_reset(t->db);
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < GROUP_THREADS; i++) {
-		w[i].url = db_url(t->db);
-		w[i].no = i;
-		assert_int_equal(pthread_create(&th[i], NULL, lost_writer_main,
-		                     &w[i]),
-		    0);
-	}
-	for (i = 0; i < GROUP_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(w[i].failures, 0);
-	}
+	run_group_writers(t->db, w, 1);
 	for (i = 0; i < GROUP_THREADS; i++)
-		for (n = 0; n < LOST_WRITES; n++) {
-			snprintf(k, sizeof(k), "l%d-%d", i, n);
+		for (n = 0; n < GROUP_WRITES; n++) {
+			snprintf(k, sizeof(k), "w%d-%d", i, n);
 			v = value1(t->db, "SELECT k FROM scratch WHERE k = $1",
 			    k);
 			assert_int_equal(v != NULL, w[i].ok[n]);
