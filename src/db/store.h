@@ -1074,6 +1074,16 @@ void         store_task_list_sql(struct sql *b, const struct task_filter *f,
 enum nmt_err store_task_sync_team(struct db *db, const char *case_id,
     const char *org, const char *added_by, const char *now);
 
+/*
+ * The best active task (requested or accepted) of org on the case: full
+ * access before pseudonymous, then the oldest. id and access get its id
+ * and access, both "" when there is none. Planned by task_case_org
+ * (migration 0036).
+ */
+enum nmt_err store_task_best(struct db *db, const char *case_id,
+    const char *org, char id[UUID_TEXT], char access[16]);
+void store_task_best_sql(struct sql *b, const char *case_id, const char *org);
+
 /* sets a user's e-mail address (NMT_NOT_FOUND: no such user). */
 enum nmt_err store_user_set_email(struct db *db, const char *username,
     const char *email);

@@ -385,31 +385,6 @@ ended_add(struct text_list *l, const char *id)
 	l->items[l->n++] = xstrdup(id);
 }
 
-/* The best active task of org on the case: id and access ("" none). */
-static enum nmt_err
-active_task(struct db *db, const char *case_id, const char *org,
-    char id[UUID_TEXT], char access[16])
-{
-	struct db_param   p[2] = { DB_TEXT(case_id), DB_TEXT(org) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*id = *access = '\0';
-	if ((e = db_query(db,
-	         "SELECT id, access FROM task WHERE case_id = $1 AND "
-	         "to_org = $2 AND status IN ('requested', 'accepted') "
-	         "ORDER BY CASE access WHEN 'full' THEN 0 ELSE 1 END, "
-	         "created_at, id LIMIT 1",
-	         p, 2, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) > 0) {
-		copy_text(id, UUID_TEXT, r, 0, 0);
-		copy_text(access, 16, r, 0, 1);
-	}
-	db_result_free(r);
-	return NMT_OK;
-}
-
 /*
  * One row the operation granted that it no longer wants: handed to the
  * organization's best active task (an organization-wide row), else gone.
@@ -423,7 +398,7 @@ end_row(struct db *db, const char *row, const char *case_id, const char *org,
 	enum nmt_err    e;
 
 	if (org_wide &&
-	    (e = active_task(db, case_id, org, task, access)) != NMT_OK)
+	    (e = store_task_best(db, case_id, org, task, access)) != NMT_OK)
 		return e;
 	if (org_wide && *task != '\0') {
 		p[0] = DB_TEXT(task);

@@ -271,23 +271,32 @@ org_row(struct db *db, const char *case_id, const char *org, char id[UUID_TEXT],
 	return NMT_OK;
 }
 
-/* The best active task of org on the case: id and access ("" none). */
-static enum nmt_err
-best_task(struct db *db, const char *case_id, const char *org,
+void
+store_task_best_sql(struct sql *b, const char *case_id, const char *org)
+{
+	sql_add(b, "SELECT t.id, t.access FROM task t WHERE 1 = 1");
+	sql_and_eq(b, "t.case_id", DB_TEXT(case_id));
+	sql_and_eq(b, "t.to_org", DB_TEXT(org));
+	sql_add(b,
+	    " AND t.status IN ('requested', 'accepted') "
+	    "ORDER BY CASE t.access WHEN 'full' THEN 0 ELSE 1 END, "
+	    "t.created_at, t.id LIMIT 1");
+}
+
+enum nmt_err
+store_task_best(struct db *db, const char *case_id, const char *org,
     char id[UUID_TEXT], char access[16])
 {
-	struct db_param   p[2] = { DB_TEXT(case_id), DB_TEXT(org) };
+	struct sql       *b = sql_new();
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
 	*id = '\0';
 	*access = '\0';
-	if ((e = db_query(db,
-	         "SELECT id, access FROM task WHERE case_id = $1 AND "
-	         "to_org = $2 AND status IN ('requested', 'accepted') "
-	         "ORDER BY CASE access WHEN 'full' THEN 0 ELSE 1 END, "
-	         "created_at, id LIMIT 1",
-	         p, 2, &r)) != NMT_OK)
+	store_task_best_sql(b, case_id, org);
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK)
 		return e;
 	if (db_rows(r) > 0) {
 		copy_text(id, UUID_TEXT, r, 0, 0);
@@ -311,7 +320,7 @@ store_task_sync_team(struct db *db, const char *case_id, const char *org,
 		return e;
 	if (found && *row_task == '\0')
 		return NMT_OK; /* an explicit member: not the tasks' */
-	if ((e = best_task(db, case_id, org, task, access)) != NMT_OK)
+	if ((e = store_task_best(db, case_id, org, task, access)) != NMT_OK)
 		return e;
 	if (*task == '\0') {
 		if (!found)

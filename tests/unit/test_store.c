@@ -383,6 +383,10 @@ assert_task_plans(struct tstate *t)
 	b = sql_new();
 	store_task_list_sql(b, &f, &pg);
 	assert_uses_index(t->db, b, "task", "t", "task_from", 1);
+	/* an organization's active tasks on a case, at every task write */
+	b = sql_new();
+	store_task_best_sql(b, t->case_id, "MIGRATIONSVERKET");
+	assert_uses_index(t->db, b, "task", "t", "task_case_org", 1);
 	b = sql_new();
 	store_notification_list_sql(b, t->user_id, 0, &next);
 	assert_uses_index(t->db, b, "notification", "n", "notification_user",
