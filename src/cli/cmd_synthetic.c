@@ -17,8 +17,9 @@
  * are drawn from data/synthetic/register.json (DOMAIN.md §4).
  *
  * Deterministic for a seed: the data and the ids come from two
- * xoshiro256** streams (domain/rng.h; ids through token_uuid_source),
- * every time from SYN_END backwards. What is not: the sealed bytes of
+ * xoshiro256** streams (domain/rng.h; ids through token_uuid_source,
+ * each with its case's registration time as its UUID v7 time), every
+ * time from SYN_END backwards. What is not: the sealed bytes of
  * identities and TOTP secrets (random nonces) and the synthetic users'
  * TOTP secrets (random, and unusable: the users have no password; log in
  * with `nmtctl token create`).
@@ -92,7 +93,8 @@ struct syn {
 	struct syn_region region[NREGIONS];
 	struct syn_user   secretariat, auditor;
 	time_t            start, end;
-	char *county_names; /* the strings county_name points into */
+	uint64_t          id_ms; /* the time the ids made now carry (ms) */
+	char *county_names;      /* the strings county_name points into */
 	struct audit_entry *aud;
 	size_t              naud, capaud;
 	long long           cases, persons, journal, tasks, events, assessments,
@@ -188,10 +190,20 @@ load_data(struct syn *s)
 
 /* ---- ids, times, audit ---- */
 
+/*
+ * The 16 bytes of a new id: the milliseconds of s->id_ms (the users' day
+ * before the register, then each case's registration), then the ids
+ * stream (token_uuid_source).
+ */
 static void
 id_bytes(void *ctx, unsigned char b[16])
 {
-	rng_bytes(ctx, b, 16);
+	struct syn *s = ctx;
+	int         i;
+
+	rng_bytes(&s->ids, b, 16);
+	for (i = 0; i < 6; i++)
+		b[i] = (unsigned char)(s->id_ms >> (40 - 8 * i));
 }
 
 static void
@@ -375,7 +387,9 @@ add_people(struct syn *s)
 	char               name[65], title[96];
 	time_t             t = s->start - DAY;
 	enum nmt_err       e;
-	int                k;
+
+	s->id_ms = (uint64_t)t * 1000;
+	int k;
 
 	if ((e = db_begin(s->cli->db)) != NMT_OK)
 		return e;
@@ -1146,6 +1160,7 @@ add_case_work(struct syn *s, long i, long n, long persons)
 	memset(&k, 0, sizeof(k));
 	k.g = &s->region[rng_weighted(&s->rng, s->regions.w, s->regions.n)];
 	case_times(s, &k, i, n);
+	s->id_ms = (uint64_t)k.t0 * 1000;
 	led = rng_chance(&s->rng, 10);
 	e = add_case(s, &k);
 	if (e == NMT_OK && led)
@@ -1392,7 +1407,7 @@ cmd_seed_synthetic(struct cli *cli, int argc, char **argv)
 	}
 	if (has_cases(cli) != 0)
 		goto out;
-	token_uuid_source(id_bytes, &s.ids);
+	token_uuid_source(id_bytes, &s);
 	bulk_settings(cli);
 	if (load_counties(&s) != NMT_OK || add_people(&s) != NMT_OK) {
 		fputs("nmtctl: could not write the synthetic register's "

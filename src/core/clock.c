@@ -1,5 +1,5 @@
 /*
- * clock.c — clock_now() and the civil time zone.
+ * clock.c — clock_now(), clock_now_ms() and the civil time zone.
  *
  * The test clock (only with -Dtest_clock=true, which defines
  * NMT_TEST_CLOCK): NMT_TEST_CLOCK_FILE names a file holding an offset in
@@ -114,6 +114,16 @@ clock_now(void)
 	return real + (time_t)test_offset(real);
 }
 
+uint64_t
+clock_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)(ts.tv_sec + (time_t)test_offset(ts.tv_sec)) * 1000 +
+	    (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int
 clock_is_test_build(void)
 {
@@ -124,6 +134,15 @@ time_t
 clock_now(void)
 {
 	return time(NULL);
+}
+
+uint64_t
+clock_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 int

@@ -22,6 +22,8 @@
 
 /* The current instant (seconds since the epoch, UTC). */
 time_t clock_now(void);
+/* The same instant in milliseconds since the epoch (UTC). */
+uint64_t clock_now_ms(void);
 /*
  * Microseconds on CLOCK_MONOTONIC, for durations and ages (never moved by
  * the test clock or the wall clock).

@@ -3,15 +3,18 @@
  *
  * Owns the token text form (a kind prefix and base64url of 32 random
  * bytes), the keyed BLAKE2b-256 hash that is the only stored form of a
- * token, UUID v4 generation and constant-time string comparison.
+ * token, UUID v7 generation (RFC 9562) and constant-time string
+ * comparison.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/util.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
@@ -67,19 +70,29 @@ token_uuid_source(void (*fn)(void *ctx, unsigned char b[16]), void *ctx)
 	uuid_ctx = ctx;
 }
 
+/*
+ * RFC 9562 §5.7: unix_ts_ms (48 bits, big-endian), ver 7, rand_a (12),
+ * var 0b10, rand_b (62). The random bits come from libsodium's CSPRNG.
+ */
 void
 token_uuid(char out[UUID_TEXT])
 {
 	unsigned char b[16];
 	char          hex[sizeof(b) * 2 + 1];
+	uint64_t      ms;
+	int           i;
 
 	crypto_ready();
 	if (uuid_fn != NULL)
 		uuid_fn(uuid_ctx, b);
-	else
+	else {
 		randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+		ms = clock_now_ms();
+		for (i = 0; i < 6; i++)
+			b[i] = (unsigned char)(ms >> (40 - 8 * i));
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* version 7 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 9562 variant */
 	sodium_bin2hex(hex, sizeof(hex), b, sizeof(b));
 	snprintf(out, UUID_TEXT, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
 	    hex + 12, hex + 16, hex + 20);

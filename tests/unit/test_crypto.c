@@ -32,6 +32,7 @@
 #include "crypto/password.h"
 #include "crypto/seal.h"
 #include "crypto/secret_file.h"
+#include "core/clock.h"
 #include "crypto/token.h"
 #include "crypto/totp.h"
 
@@ -1203,10 +1204,12 @@ test_token_hash(void **state)
 	assert_string_equal(h1, expect);
 }
 
+/* A UUID v7 (RFC 9562 §5.7) whose time is within [lo, hi] ms. */
 static void
-assert_uuid_v4(const char *u)
+assert_uuid_v7(const char *u, uint64_t lo, uint64_t hi)
 {
-	size_t i;
+	uint64_t ms = 0;
+	size_t   i;
 
 	assert_int_equal(strlen(u), 36);
 	for (i = 0; i < 36; i++) {
@@ -1215,26 +1218,45 @@ assert_uuid_v4(const char *u)
 		else
 			assert_non_null(strchr("0123456789abcdef", u[i]));
 	}
-	assert_int_equal(u[14], '4');
+	assert_int_equal(u[14], '7');
 	assert_non_null(strchr("89ab", u[19]));
+	for (i = 0; i < 13; i++)
+		if (i != 8)
+			ms = ms * 16 +
+			    (uint64_t)(strchr("0123456789abcdef", u[i]) -
+			        "0123456789abcdef");
+	assert_in_range(ms, lo, hi);
 }
 
 static void
 test_token_uuid(void **state)
 {
-	char a[UUID_TEXT], b[UUID_TEXT];
-	int  i;
+	char     a[UUID_TEXT], b[UUID_TEXT];
+	uint64_t t0, t1;
+	int      i;
 
 	(void)state;
+	t0 = clock_now_ms();
 	token_uuid(a);
 	token_uuid(b);
-	assert_uuid_v4(a);
-	assert_uuid_v4(b);
+	t1 = clock_now_ms();
+	assert_uuid_v7(a, t0, t1);
+	assert_uuid_v7(b, t0, t1);
 	assert_string_not_equal(a, b);
+	/* the 74 bits after the time differ between ids of one millisecond */
 	for (i = 0; i < 500; i++) {
+		memcpy(b, a, sizeof(a));
 		token_uuid(a);
-		assert_uuid_v4(a);
+		assert_uuid_v7(a, t0, clock_now_ms());
+		assert_string_not_equal(a, b);
 	}
+	/* a later id sorts after an earlier one, as text */
+	token_uuid(a);
+	t0 = clock_now_ms();
+	while (clock_now_ms() == t0)
+		;
+	token_uuid(b);
+	assert_true(strcmp(a, b) < 0);
 }
 
 static void
