@@ -118,6 +118,8 @@ const UNDO = {
   // a team row's two keys with its end, for the scope's check of a case (issue 13)
   35: () => `DROP INDEX case_member_org; CREATE INDEX case_member_org ON case_member(organization, case_id);
     DROP INDEX case_member_user; CREATE INDEX case_member_user ON case_member(user_id, case_id);`,
+  // an organization's active tasks on a case, at every task write (issue 13)
+  36: () => 'DROP INDEX task_case_org;',
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
