@@ -149,6 +149,21 @@ test('a case\'s work happens in its life: after it was registered, before it was
     OR (closed_at IS NOT NULL AND last_activity <> closed_at)`), 0, 'the last activity of a closed case is its closing');
 });
 
+test('ids are UUID v7 carrying their case\'s registration time: the case, its persons, its team rows', async () => {
+  const rows = (await a.exec(`SELECT c.id, c.created_at, p.id, m.id FROM nmt_case c
+    JOIN person p ON p.case_id = c.id JOIN case_member m ON m.case_id = c.id ORDER BY c.id, p.id, m.id`))
+    .trim().split('\n');
+  assert.ok(rows.length >= CASES * PER, `${rows.length} rows`);
+  const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  for (const row of rows) {
+    const [caseId, createdAt, ...ids] = row.split('|');
+    for (const id of [caseId, ...ids]) {
+      assert.match(id, v7);
+      assert.equal(parseInt(id.slice(0, 8) + id.slice(9, 13), 16), Date.parse(createdAt), `${id} of ${createdAt}`);
+    }
+  }
+});
+
 test('nmtctl audit verify passes, and every change has its entry', async () => {
   const v = await ctlFor(a, ['audit', 'verify']);
   assert.equal(v.code, 0, v.stderr + v.stdout);
