@@ -387,10 +387,9 @@ add_people(struct syn *s)
 	char               name[65], title[96];
 	time_t             t = s->start - DAY;
 	enum nmt_err       e;
+	int                k;
 
 	s->id_ms = (uint64_t)t * 1000;
-	int k;
-
 	if ((e = db_begin(s->cli->db)) != NMT_OK)
 		return e;
 	e = ensure_user(s, &s->secretariat, "syn-sekretariat", "NMT",

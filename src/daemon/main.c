@@ -41,7 +41,8 @@
  * database. On SQLite a write holds its thread until the group's commit
  * (db_write_group), and each thread serves its share of the connections
  * meanwhile, so the threads bound how many writes one commit takes: four
- * per core (at 1 M persons, against the cores + 2 before: creates +25 %,
+ * per core, at most 64, each with its own connection and page cache (at
+ * 1 M persons on 2 cores, against the cores + 2 before: creates +25 %,
  * reads within their spread). A PostgreSQL statement is a round trip
  * that leaves its thread idle: two per core. Measured in
  * docs/PERFORMANCE.md.
@@ -55,8 +56,9 @@ default_threads(const char *database)
 		cores = 1;
 	if (cores > 64)
 		cores = 64;
-	return (
-	    unsigned)(db_url_kind(database) == DB_PG ? 2 * cores : 4 * cores);
+	if (db_url_kind(database) == DB_PG)
+		return (unsigned)(2 * cores);
+	return (unsigned)(4 * cores < 64 ? 4 * cores : 64);
 }
 
 /*
@@ -133,9 +135,9 @@ static const char help_text[] =
     "  --max-header BYTES      NMT_MAX_HEADER  largest request line and "
     "headers (4096..1048576)\n"
     "  --threads N                             worker threads (1..256; "
-    "default four per core\n"
-    "                                          with SQLite, two per "
-    "core with PostgreSQL)\n"
+    "default four per core,\n"
+    "                                          at most 64, with SQLite; "
+    "two per core with PostgreSQL)\n"
     "  --user NAME             NMT_USER        started as root: run as "
     "this user\n"
     "  --checkpoint-key PATH   NMT_CHECKPOINT_KEY    sign audit "

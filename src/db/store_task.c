@@ -274,9 +274,10 @@ org_row(struct db *db, const char *case_id, const char *org, char id[UUID_TEXT],
 void
 store_task_best_sql(struct sql *b, const char *case_id, const char *org)
 {
-	sql_add(b, "SELECT t.id, t.access FROM task t WHERE 1 = 1");
-	sql_and_eq(b, "t.case_id", DB_TEXT(case_id));
-	sql_and_eq(b, "t.to_org", DB_TEXT(org));
+	sql_add(b, "SELECT t.id, t.access FROM task t WHERE t.case_id = ");
+	sql_param(b, DB_TEXT(case_id));
+	sql_add(b, " AND t.to_org = ");
+	sql_param(b, DB_TEXT(org));
 	sql_add(b,
 	    " AND t.status IN ('requested', 'accepted') "
 	    "ORDER BY CASE t.access WHEN 'full' THEN 0 ELSE 1 END, "
