@@ -2,6 +2,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
 import {
   startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, NMTD, run,
 } from './harness.mjs';
@@ -85,6 +87,18 @@ test('nmtd takes its settings from NMT_DATABASE, NMT_KEY_FILE, NMT_LISTEN; SIGTE
   assertStatus(await api(srv, 'GET', `/api/v1/cases/${c.id}`, { auth: u }), 200);
   const r = await srv.stop();
   assert.equal(r.code, 0, `exit after SIGTERM: code ${r.code} signal ${r.signal}; stderr ${srv.stderr().slice(-500)}`);
+});
+
+test('nmtd\'s default worker threads: four per core with SQLite (at most 64), two per core with PostgreSQL', async () => {
+  const srv = await startServer();
+  cleanup.push(() => srv.close());
+  const cores = Math.min(os.cpus().length, 64);
+  const want = DB_KIND === 'sqlite' ? Math.min(4 * cores, 64) : 2 * cores;
+  assert.equal((await srv.stop()).code, 0);
+  if (!srv.proc.stderr.readableEnded) await once(srv.proc.stderr, 'end'); // its whole log
+  const m = /nmtd started \((\d+) threads\)/.exec(srv.stderr());
+  assert.ok(m, `the start line in: ${srv.stderr().slice(-500)}`);
+  assert.equal(Number(m[1]), want);
 });
 
 test('database URL forms', async () => {
