@@ -106,6 +106,22 @@ test_offset(time_t real)
 	return off;
 }
 
+int
+clock_is_test_build(void)
+{
+	return 1;
+}
+#else
+/* A release build has no test clock. */
+#define test_offset(real) ((void)(real), 0LL)
+
+int
+clock_is_test_build(void)
+{
+	return 0;
+}
+#endif
+
 time_t
 clock_now(void)
 {
@@ -123,34 +139,6 @@ clock_now_ms(void)
 	return (uint64_t)(ts.tv_sec + (time_t)test_offset(ts.tv_sec)) * 1000 +
 	    (uint64_t)ts.tv_nsec / 1000000;
 }
-
-int
-clock_is_test_build(void)
-{
-	return 1;
-}
-#else
-time_t
-clock_now(void)
-{
-	return time(NULL);
-}
-
-uint64_t
-clock_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-int
-clock_is_test_build(void)
-{
-	return 0;
-}
-#endif
 
 int
 clock_zone_init(char *err, size_t errlen)
