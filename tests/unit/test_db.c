@@ -1262,6 +1262,26 @@ test_stmt_cache(void **state)
 	snprintf(sql, sizeof(sql), "SELECT %d + $1", 300 - 129);
 	CHECK_OK(db, db_query(db, sql, p, 1, NULL));
 	assert_int_equal(db_stat_prepares(db) - p0, 1);
+
+	/*
+	 * Texts that differ in one byte of a word, of the bytes after the
+	 * last whole word, or only in length are distinct statements.
+	 */
+	for (round = 0; round < 2; round++) {
+		static const char *const near[] = { "SELECT 7 + $1 AS near",
+			"SELECT 8 + $1 AS near", "SELECT $1 + 1",
+			"SELECT $1 + 2", "SELECT $1 + 10" };
+		static const int value[] = { 7, 8, 1, 2, 10 };
+
+		p0 = db_stat_prepares(db);
+		for (i = 0; i < 5; i++) {
+			p[0] = DB_INT(100);
+			CHECK_OK(db, db_query(db, near[i], p, 1, &r));
+			assert_int_equal(db_int(r, 0, 0), 100 + value[i]);
+			db_result_free(r);
+		}
+		assert_int_equal(db_stat_prepares(db) - p0, round == 0 ? 5 : 0);
+	}
 }
 
 /*
