@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
+import path from 'node:path';
 import {
-  startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, NMTD, run,
+  BUILD_DIR, startServer, createDatabase, ctlFor, addUserWithToken, api, assertStatus, createCase, DB_KIND, NMTCTL, NMTD, run,
 } from './harness.mjs';
 
 const cleanup = [];
@@ -99,6 +100,19 @@ test('nmtd\'s default worker threads: four per core with SQLite (at most 64), tw
   const m = /nmtd started \((\d+) threads\)/.exec(srv.stderr());
   assert.ok(m, `the start line in: ${srv.stderr().slice(-500)}`);
   assert.equal(Number(m[1]), want);
+});
+
+test('nmtd and nmtctl allocate with tcmalloc unless built with -Dallocator=system or a sanitizer', async () => {
+  const opts = JSON.parse(fs.readFileSync(path.join(BUILD_DIR, 'meson-info', 'intro-buildoptions.json'), 'utf8'));
+  const opt = (name) => opts.find((o) => o.name === name)?.value;
+  const want = opt('allocator') === 'tcmalloc' && opt('b_sanitize') === 'none';
+  const srv = await startServer();
+  cleanup.push(() => srv.close());
+  const maps = fs.readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8');
+  assert.equal(/\/libtcmalloc_minimal\.so\.4[.\d]*$/m.test(maps), want,
+    `allocator ${opt('allocator')}, b_sanitize ${opt('b_sanitize')}: nmtd's mappings`);
+  const ldd = await run('ldd', [NMTCTL]);
+  assert.equal(/libtcmalloc_minimal\.so\.4 => \//.test(ldd.stdout), want, `nmtctl: ${ldd.stdout}`);
 });
 
 test('database URL forms', async () => {
