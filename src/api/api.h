@@ -30,12 +30,14 @@
 #include "http/http.h"
 
 struct audit_writer;
+struct write_pool;
 
 struct app {
 	char                *db_url;
 	struct keyring       keys;
 	pthread_key_t        db_key; /* this thread's connection */
 	struct audit_writer *audit;
+	struct write_pool   *writes;       /* SQLite; NULL: writes run inline */
 	long                 session_idle; /* seconds */
 	long                 session_max;  /* seconds */
 	/* GET /metrics: BLAKE2b-256 of the bearer token, when one is set */
@@ -153,10 +155,11 @@ struct ctx {
 	char                       now_text[21]; /* ISO, UTC */
 	int                        authenticated;
 	struct actor               actor;
-	const char                *params[2]; /* {id} segments */
-	json_t                    *body;      /* validated body */
-	long long                  version;   /* R_IF_MATCH */
-	struct page                page;      /* R_PAGED */
+	const char                *params[2]; /* {id} segments, in ids */
+	char                       ids[2][UUID_TEXT];
+	json_t                    *body;    /* validated body */
+	long long                  version; /* R_IF_MATCH */
+	struct page                page;    /* R_PAGED */
 	char                       cursor_key[64];
 	char                       cursor_id[UUID_TEXT];
 	struct facts               facts; /* the gate's */
@@ -164,6 +167,8 @@ struct ctx {
 	int                        replied;
 	int                        status;     /* of the reply */
 	unsigned                   statements; /* run on db (access log) */
+	/* handed to the write pool, which owns c from then on (router.c) */
+	int handed_off;
 };
 
 int  app_init(struct app *app, const char *db_url, const char *key_file,

@@ -1,8 +1,8 @@
 /*
  * app.c — the application's shared state: configuration, keys, the audit
- * writer, and one database connection per worker thread (opened on first
- * use, closed when the thread ends, reopened after the database was
- * unavailable).
+ * writer, the write pool (SQLite), and one database connection per
+ * server or pool thread (opened on first use, closed when the thread
+ * ends, reopened after the database was unavailable).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/audit_writer.h"
+#include "api/write_pool.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/util.h"
@@ -72,6 +73,9 @@ app_init(struct app *app, const char *db_url, const char *key_file, char *err,
 	    DEFAULT_SESSION_IDLE);
 	app->session_max = env_seconds("NMT_SESSION_MAX", DEFAULT_SESSION_MAX);
 	app->audit = audit_writer_start(app->db_url, app->keys.audit);
+	/* PostgreSQL commits each write on its own: no group to wait for. */
+	if (db_url_kind(db_url) == DB_SQLITE)
+		app->writes = write_pool_start(WRITE_POOL_THREADS);
 	metrics_requests_init(api_route_count());
 	return 0;
 }
@@ -81,6 +85,7 @@ app_cleanup(struct app *app)
 {
 	struct db *db;
 
+	write_pool_stop(app->writes); /* its jobs may queue audit entries */
 	audit_writer_stop(app->audit);
 	password_pool_stop();
 	if ((db = pthread_getspecific(app->db_key)) != NULL) {

@@ -22,6 +22,7 @@
 
 #include "api/api.h"
 #include "api/audit_writer.h"
+#include "api/write_pool.h"
 #include "core/metrics.h"
 #include "core/promtext.h"
 #include "core/timeutil.h"
@@ -307,6 +308,12 @@ audit_and_db(struct ctx *c, struct promtext *p)
 	gauge(p, "nmt_audit_oldest_waiting_seconds",
 	    "Age of the oldest read audit entry not yet committed, seconds.",
 	    oldest);
+	/* The write pool runs on SQLite only; elsewhere it is left out. */
+	if (c->app->writes != NULL)
+		gauge(p, "nmt_write_pool_jobs",
+		    "Writes handed to the write pool and not yet run to their "
+		    "answer (SQLite).",
+		    (double)write_pool_jobs(c->app->writes));
 	promtext_family(p, "nmt_audit_batch_size", "histogram",
 	    "Read audit entries per committed transaction.");
 	promtext_histogram(p, "nmt_audit_batch_size", NULL,

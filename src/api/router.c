@@ -17,15 +17,19 @@
  * A read that answers 2xx leaves its audit entry, committed before the
  * answer is sent (503 instead when it cannot be): the request is
  * deferred with its answer and called again when the entry's batch
- * settles. A handler that forgets to answer yields 500, never an empty
- * 200.
+ * settles. An authenticated write on SQLite runs its handler on the
+ * write pool (write_pool.h), deferred the same way, so that its wait for
+ * the group commit holds no server thread. A handler that forgets to
+ * answer yields 500, never an empty 200.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/api.h"
 #include "api/parse.h"
+#include "api/write_pool.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -264,17 +268,149 @@ check_request(struct ctx *c, const struct route *r)
 	return r->flags & R_IF_MATCH ? check_if_match(c) : 0;
 }
 
+/*
+ * The handler (when the checks passed) and what follows it, on this
+ * thread's connection c->db: the snapshot's end, the session's touch,
+ * the statements counted.
+ */
+static void
+handle(struct ctx *c, int checked)
+{
+	uint64_t q0 = c->db != NULL ? db_stat_queries(c->db) : 0;
+
+	if (checked)
+		c->route->handler(c);
+	if (c->db != NULL)
+		db_snapshot_end(c->db);
+	auth_touch(c);
+	if (c->db != NULL)
+		c->statements += (unsigned)(db_stat_queries(c->db) - q0);
+}
+
+/* A handler that forgot to answer (and did not defer): 500, never 200. */
+static void
+reply_missing(struct ctx *c)
+{
+	if (c->replied || c->res->wake != NULL)
+		return;
+	log_error("no reply for %s %s", c->req->method, api_route_name(c));
+	reply_problem(c, 500, "Ett internt fel inträffade.");
+}
+
+/*
+ * A write handed to the write pool (write_pool.h): the request's ctx,
+ * request and answer live here until the request ends. Two references:
+ * the request's (state_free) and the pool job's (until it has woken the
+ * request). The request is the server's copy for one call: its strings
+ * are the server's for the whole request, which a deferred request
+ * keeps until it is woken and has answered (http.h).
+ */
+struct write_wait {
+	struct ctx          *c;
+	struct http_request  req;    /* c->req while the pool runs it */
+	struct http_response answer; /* c->res while the pool runs it */
+	struct http_wake    *wake;
+	int                  refs;
+};
+
+static pthread_mutex_t write_wait_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+ctx_free(struct ctx *c)
+{
+	json_decref(c->body);
+	explicit_bzero(&c->actor, sizeof(c->actor));
+	free(c);
+}
+
+static void
+write_wait_release(void *arg)
+{
+	struct write_wait *w = arg;
+	int                last;
+
+	pthread_mutex_lock(&write_wait_lock);
+	last = --w->refs == 0;
+	pthread_mutex_unlock(&write_wait_lock);
+	if (!last)
+		return;
+	http_response_clear(&w->answer);
+	ctx_free(w->c);
+	free(w);
+}
+
+/* The pool's job: the write on the pool thread's connection, then wake. */
+static void
+write_run(void *arg)
+{
+	struct write_wait *w = arg;
+	struct ctx        *c = w->c;
+
+	log_set_request(c->req->id);
+	if ((c->db = app_db(c->app)) == NULL)
+		reply_error(c, NMT_UNAVAILABLE);
+	else
+		handle(c, 1);
+	reply_missing(c);
+	log_set_request(NULL);
+	http_wake(w->wake);
+	write_wait_release(w);
+}
+
+/*
+ * An authenticated write on SQLite goes to the write pool, so that its
+ * wait for the group commit holds no server thread; the request is
+ * deferred and called again to answer (write_resume). The login is
+ * public and defers on its own (the password check): it runs here.
+ */
+static int
+write_handoff(struct ctx *c)
+{
+	struct write_wait *w;
+
+	if (c->app->writes == NULL || !is_write(c->route->method) ||
+	    (c->route->flags & R_PUBLIC))
+		return 0;
+	w = xcalloc(1, sizeof(*w));
+	w->c = c;
+	w->refs = 2;
+	w->req = *c->req;
+	w->answer.status = 500;
+	w->wake = http_defer(c->res, w, write_wait_release);
+	c->req = &w->req;
+	c->res = &w->answer;
+	c->handed_off = 1;
+	write_pool_submit(c->app->writes, write_run, w);
+	return 1;
+}
+
+/* A write called again once the pool ran it: its answer. */
+static int
+write_resume(struct ctx *c)
+{
+	struct write_wait *w = c->req->state;
+
+	if (w == NULL || c->req->state_free != write_wait_release)
+		return 0;
+	c->route = w->c->route;
+	c->statements = w->c->statements;
+	c->status = w->c->status;
+	c->replied = w->c->replied;
+	*c->res = w->answer;
+	memset(&w->answer, 0, sizeof(w->answer));
+	return 1;
+}
+
 static void
 dispatch(struct ctx *c)
 {
 	const struct route *r;
-	char                buf[2][UUID_TEXT];
-	int                 path_known;
+	int                 path_known, checked;
 	uint64_t            q0 = 0;
 
-	if ((r = find_route(c, buf, &path_known)) == NULL) {
+	if ((r = find_route(c, c->ids, &path_known)) == NULL) {
 		if (path_known)
-			method_not_allowed(c, buf);
+			method_not_allowed(c, c->ids);
 		else
 			reply_problem(c, 404, "Resursen finns inte.");
 		return;
@@ -287,13 +423,12 @@ dispatch(struct ctx *c)
 	}
 	if (c->db != NULL)
 		q0 = db_stat_queries(c->db);
-	if (check_request(c, r) == 0)
-		r->handler(c);
-	if (c->db != NULL)
-		db_snapshot_end(c->db);
-	auth_touch(c);
+	checked = check_request(c, r) == 0;
 	if (c->db != NULL)
 		c->statements = (unsigned)(db_stat_queries(c->db) - q0);
+	if (checked && write_handoff(c))
+		return;
+	handle(c, checked);
 	/*
 	 * A write audits inside its transaction; a read's answer waits for
 	 * its entry's commit and becomes 503 when the entry is not written.
@@ -330,18 +465,19 @@ app_handle(void *app, const struct http_request *req, struct http_response *res)
 	c->now = clock_now();
 	time_format(c->now, c->now_text);
 	log_set_request(req->id);
-	/* A read called again once its audit entry settled: its answer. */
-	if (!audit_read_resume(c))
+	/*
+	 * A read called again once its audit entry settled, or a write
+	 * once the pool ran it: its answer.
+	 */
+	if (!audit_read_resume(c) && !write_resume(c))
 		dispatch(c);
-	/* A deferred request (http_defer) answers when it is called again. */
-	if (!c->replied && res->wake == NULL) {
-		log_error("no reply for %s %s", req->method, api_route_name(c));
-		reply_problem(c, 500, "Ett internt fel inträffade.");
+	/* Handed to the write pool, c is the pool's (and may be running). */
+	if (!c->handed_off) {
+		/* A deferred request answers when it is called again. */
+		reply_missing(c);
+		if (res->wake == NULL)
+			account(c);
+		ctx_free(c);
 	}
-	if (res->wake == NULL)
-		account(c);
 	log_set_request(NULL);
-	json_decref(c->body);
-	explicit_bzero(&c->actor, sizeof(c->actor));
-	free(c);
 }

@@ -4,14 +4,58 @@
 // audit entries, and the failed one leaves nothing behind.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
-  startServer, addUserWithToken, api, assertStatus, createCase, ctlFor, listAll,
+  startServer, addUserWithToken, api, assertStatus, createCase, ctlFor, listAll, DB_KIND,
 } from './harness.mjs';
 
 let srv;
+const cleanup = [];
 after(async () => {
   if (srv) await srv.close();
+  for (const f of cleanup) await f();
 });
+
+/** The value of an unlabelled gauge in GET /metrics (null when the family is not there). */
+async function gauge(s, name) {
+  const r = await api(s, 'GET', '/metrics');
+  assertStatus(r, 200, 'GET /metrics');
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(r.text);
+  return m ? Number(m[1]) : null;
+}
+
+test('writes waiting for their commit hold no server thread (SQLite: one thread, the write lock held elsewhere)',
+  { skip: DB_KIND !== 'sqlite' && 'the write pool runs on SQLite' }, async () => {
+    const s = await startServer({ args: ['--threads', '1'] });
+    cleanup.push(() => s.close());
+    const u = await addUserWithToken(s, { org: 'POLISEN-SYD', role: 'member' });
+    assert.equal(await gauge(s, 'nmt_write_pool_jobs'), 0);
+
+    // Another process holds SQLite's write lock until it is told to commit.
+    const holder = spawn('sqlite3', [s.db.file], { stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanup.push(() => { if (holder.exitCode === null) holder.kill(); });
+    holder.stdout.setEncoding('utf8');
+    holder.stdin.write("BEGIN IMMEDIATE; SELECT 'held';\n");
+    const [first] = await once(holder.stdout, 'data');
+    assert.equal(first.trim(), 'held');
+
+    const writes = [1, 2].map((i) => api(s, 'POST', '/api/v1/cases', { auth: u, body: {
+      title: `Väntar ${i}`, summary: 'skrivlåset är taget', county: '12', exploitation: ['sexual'] } }));
+    // The one server thread answers while both writes wait in the pool for the lock.
+    const deadline = Date.now() + 4000;
+    let jobs = 0;
+    while (jobs < 2 && Date.now() < deadline) jobs = await gauge(s, 'nmt_write_pool_jobs');
+    assert.equal(jobs, 2, 'two writes waiting at once, with one server thread');
+    assertStatus(await api(s, 'GET', '/healthz'), 200);
+
+    holder.stdin.end('COMMIT;\n');
+    await once(holder, 'exit');
+    const done = await Promise.all(writes);
+    for (const r of done) assertStatus(r, 201);
+    assert.deepEqual(done.map((r) => r.json.title).sort(), ['Väntar 1', 'Väntar 2']);
+    assert.equal(await gauge(s, 'nmt_write_pool_jobs'), 0);
+  });
 
 test('a burst of mixed writes: the failing ones change nothing, the others all commit', async () => {
   srv = await startServer();

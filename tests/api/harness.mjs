@@ -324,10 +324,10 @@ export function webDir() {
 }
 
 /**
- * Start nmtd on a database (a fresh one unless `db` is given).
+ * Start nmtd on a database (a fresh one unless `db` is given); `args` are more command-line options.
  * Returns {base, url, keyFile, dbUrl, db, proc, stop(), kill9(), close(), ctl(args), stderr()}.
  */
-export async function startServer({ env = {}, db, init = true, web, viaEnv = false, dbUrl } = {}) {
+export async function startServer({ env = {}, db, init = true, web, viaEnv = false, dbUrl, args: more = [] } = {}) {
   checkBinaries();
   db = db || await createDatabase();
   env = { NMT_TEST_CLOCK_FILE: dbClock(db), ...env };
@@ -342,7 +342,8 @@ export async function startServer({ env = {}, db, init = true, web, viaEnv = fal
   const webd = web || webDir();
   // Either command-line flags or (viaEnv) the environment variables NMT_DATABASE, NMT_KEY_FILE,
   // NMT_LISTEN and NMT_WEB.
-  const args = viaEnv ? [] : ['--database', url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0', '--web', webd];
+  const args = (viaEnv ? [] : ['--database', url, '--key-file', db.keyFile, '--listen', '127.0.0.1:0', '--web', webd])
+    .concat(more);
   const penv = { ...process.env, ...env };
   for (const k of ['NMT_DATABASE', 'NMT_KEY_FILE', 'NMT_LISTEN', 'NMT_WEB']) delete penv[k];
   if (viaEnv) {

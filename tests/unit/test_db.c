@@ -1271,7 +1271,7 @@ test_stmt_cache(void **state)
 		static const char *const near[] = { "SELECT 7 + $1 AS near",
 			"SELECT 8 + $1 AS near", "SELECT $1 + 1",
 			"SELECT $1 + 2", "SELECT $1 + 10" };
-		static const int value[] = { 7, 8, 1, 2, 10 };
+		static const int         value[] = { 7, 8, 1, 2, 10 };
 
 		p0 = db_stat_prepares(db);
 		for (i = 0; i < 5; i++) {
