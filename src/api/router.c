@@ -298,18 +298,36 @@ reply_missing(struct ctx *c)
 }
 
 /*
+ * The answered request in the metrics and the access log: its route's
+ * pattern (never the URL), status and time since the server first saw
+ * it. A resumed request is counted once, when it answers.
+ */
+static void
+account(struct ctx *c)
+{
+	uint64_t now = clock_monotonic_us(), us;
+
+	us = now > c->req->started_us ? now - c->req->started_us : 0;
+	metrics_request(api_route_index(c->route), c->status, us);
+	log_access(c->route != NULL ? c->route->method : "other",
+	    api_route_name(c), c->status, (double)us / 1000.0, c->statements);
+}
+
+/*
  * A write handed to the write pool (write_pool.h): the request's ctx,
  * request and answer live here until the request ends. Two references:
  * the request's (state_free) and the pool job's (until it has woken the
- * request). The request is the server's copy for one call: its strings
- * are the server's for the whole request, which a deferred request
- * keeps until it is woken and has answered (http.h).
+ * request). The request is the server's copy for one call; its strings
+ * stay the server's while the request is deferred (http.h), except its
+ * id, copied for the access line of a request whose client left.
  */
 struct write_wait {
 	struct ctx          *c;
 	struct http_request  req;    /* c->req while the pool runs it */
 	struct http_response answer; /* c->res while the pool runs it */
 	struct http_wake    *wake;
+	char                 id[17];  /* req.id's text */
+	int                  resumed; /* the answer went to write_resume */
 	int                  refs;
 };
 
@@ -334,25 +352,41 @@ write_wait_release(void *arg)
 	pthread_mutex_unlock(&write_wait_lock);
 	if (!last)
 		return;
+	/* The client left before the answer: the write is still counted. */
+	if (!w->resumed) {
+		log_set_request(w->id);
+		account(w->c);
+		log_set_request(NULL);
+	}
 	http_response_clear(&w->answer);
 	ctx_free(w->c);
 	free(w);
 }
 
-/* The pool's job: the write on the pool thread's connection, then wake. */
+/* The pool's job: the write on the pool thread's connection. */
 static void
 write_run(void *arg)
 {
 	struct write_wait *w = arg;
 	struct ctx        *c = w->c;
 
-	log_set_request(c->req->id);
+	log_set_request(w->id);
 	if ((c->db = app_db(c->app)) == NULL)
 		reply_error(c, NMT_UNAVAILABLE);
 	else
 		handle(c, 1);
+	/* A handler run here answers; deferring again is not supported. */
+	ASSERT(c->res->wake == NULL);
 	reply_missing(c);
 	log_set_request(NULL);
+}
+
+/* Once the pool no longer counts it: the request is woken to answer. */
+static void
+write_done(void *arg)
+{
+	struct write_wait *w = arg;
+
 	http_wake(w->wake);
 	write_wait_release(w);
 }
@@ -361,7 +395,8 @@ write_run(void *arg)
  * An authenticated write on SQLite goes to the write pool, so that its
  * wait for the group commit holds no server thread; the request is
  * deferred and called again to answer (write_resume). The login is
- * public and defers on its own (the password check): it runs here.
+ * public and defers on its own (the password check): it runs here, as
+ * must any handler that defers.
  */
 static int
 write_handoff(struct ctx *c)
@@ -375,12 +410,14 @@ write_handoff(struct ctx *c)
 	w->c = c;
 	w->refs = 2;
 	w->req = *c->req;
+	strlcopy(w->id, c->req->id != NULL ? c->req->id : "", sizeof(w->id));
+	w->req.id = w->id;
 	w->answer.status = 500;
 	w->wake = http_defer(c->res, w, write_wait_release);
 	c->req = &w->req;
 	c->res = &w->answer;
 	c->handed_off = 1;
-	write_pool_submit(c->app->writes, write_run, w);
+	write_pool_submit(c->app->writes, write_run, write_done, w);
 	return 1;
 }
 
@@ -398,6 +435,7 @@ write_resume(struct ctx *c)
 	c->replied = w->c->replied;
 	*c->res = w->answer;
 	memset(&w->answer, 0, sizeof(w->answer));
+	w->resumed = 1;
 	return 1;
 }
 
@@ -436,22 +474,6 @@ dispatch(struct ctx *c)
 	if (!is_write(r->method) && c->note.action != NULL &&
 	    c->status >= 200 && c->status < 300)
 		audit_read(c);
-}
-
-/*
- * The answered request in the metrics and the access log: its route's
- * pattern (never the URL), status and time since the server first saw
- * it. A resumed request is counted once, when it answers.
- */
-static void
-account(struct ctx *c)
-{
-	uint64_t now = clock_monotonic_us(), us;
-
-	us = now > c->req->started_us ? now - c->req->started_us : 0;
-	metrics_request(api_route_index(c->route), c->status, us);
-	log_access(c->route != NULL ? c->route->method : "other",
-	    api_route_name(c), c->status, (double)us / 1000.0, c->statements);
 }
 
 void

@@ -15,6 +15,7 @@
 
 struct job {
 	void (*run)(void *);
+	void (*done)(void *);
 	void       *arg;
 	struct job *next;
 };
@@ -54,9 +55,13 @@ pool_main(void *arg)
 	while ((j = next_job(p)) != NULL) {
 		pthread_mutex_unlock(&p->lock);
 		j->run(j->arg);
-		free(j);
 		pthread_mutex_lock(&p->lock);
 		p->jobs--;
+		pthread_mutex_unlock(&p->lock);
+		if (j->done != NULL)
+			j->done(j->arg);
+		free(j);
+		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -92,11 +97,13 @@ write_pool_start(unsigned nthreads)
 }
 
 void
-write_pool_submit(struct write_pool *p, void (*run)(void *), void *arg)
+write_pool_submit(struct write_pool *p, void (*run)(void *),
+    void (*done)(void *), void *arg)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->run = run;
+	j->done = done;
 	j->arg = arg;
 	pthread_mutex_lock(&p->lock);
 	*p->tail = j;

@@ -31,13 +31,19 @@ struct write_pool;
 struct write_pool *write_pool_start(unsigned nthreads);
 
 /*
- * Queues run(arg) for the first free pool thread, in order of arrival.
- * The queue has no bound of its own: each job is a request in flight,
- * and the server bounds those by its connections.
+ * Queues a job for the first free pool thread, in order of arrival: the
+ * thread calls run(arg), stops counting the job, then calls done(arg)
+ * (which may tell its requester; done may be NULL). The queue has no
+ * bound of its own: each job is a request in flight, and the server
+ * bounds those by its connections.
  */
-void write_pool_submit(struct write_pool *p, void (*run)(void *), void *arg);
+void write_pool_submit(struct write_pool *p, void (*run)(void *),
+    void (*done)(void *), void *arg);
 
-/* The jobs queued or running now (GET /metrics: nmt_write_pool_jobs). */
+/*
+ * The jobs queued or running now (GET /metrics: nmt_write_pool_jobs); a
+ * job is no longer counted when its done is called.
+ */
 unsigned write_pool_jobs(struct write_pool *p);
 
 /* Runs every job already queued, ends the threads and frees p; NULL: no-op. */

@@ -11,7 +11,12 @@
  * security headers; API responses carry Cache-Control: no-store, and the
  * server's own refusals under /api/ are RFC 9457 problems.
  *
- * A request's strings are valid only during the application call.
+ * A request's strings are valid only during the application call, or,
+ * for a deferred request (http_defer), until the request ends (its
+ * state_free is called just before): a suspended connection is not
+ * served, so until it is woken one other thread may read its strings and
+ * call http_header(), http_query() and http_cookie() for it. A deferred
+ * request ends only after it was woken.
  */
 #ifndef NMT_HTTP_HTTP_H
 #define NMT_HTTP_HTTP_H

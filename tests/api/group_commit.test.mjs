@@ -25,6 +25,40 @@ async function gauge(s, name) {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * SQLite's write lock, held by another process until release() (or the test fails at once when
+ * sqlite3 cannot take it, instead of waiting for a line that never comes).
+ */
+async function holdWriteLock(s) {
+  const holder = spawn('sqlite3', [s.db.file], { stdio: ['pipe', 'pipe', 'pipe'] });
+  cleanup.push(() => { if (holder.exitCode === null) holder.kill(); });
+  holder.stdout.setEncoding('utf8');
+  holder.stdin.write(".timeout 5000\nBEGIN IMMEDIATE; SELECT 'held';\n");
+  const first = await Promise.race([
+    once(holder.stdout, 'data').then(([d]) => d.trim()),
+    once(holder, 'exit').then(([code]) => `sqlite3 exited (${code})`),
+  ]);
+  assert.equal(first, 'held');
+  return {
+    async release() {
+      if (holder.exitCode !== null) return;
+      holder.stdin.end('COMMIT;\n');
+      await once(holder, 'exit');
+    },
+  };
+}
+
+/** Polls the gauge until it reads want (each poll is a request answered); its last value. */
+async function gaugeReaches(s, name, want) {
+  const deadline = Date.now() + 4000;
+  let v = await gauge(s, name);
+  while (v !== want && Date.now() < deadline) v = await gauge(s, name);
+  return v;
+}
+
+const waitingCase = (i) => ({ title: `Väntar ${i}`, summary: 'skrivlåset är taget', county: '12',
+  exploitation: ['sexual'] });
+
 test('writes waiting for their commit hold no server thread (SQLite: one thread, the write lock held elsewhere)',
   { skip: DB_KIND !== 'sqlite' && 'the write pool runs on SQLite' }, async () => {
     const s = await startServer({ args: ['--threads', '1'] });
@@ -32,29 +66,53 @@ test('writes waiting for their commit hold no server thread (SQLite: one thread,
     const u = await addUserWithToken(s, { org: 'POLISEN-SYD', role: 'member' });
     assert.equal(await gauge(s, 'nmt_write_pool_jobs'), 0);
 
-    // Another process holds SQLite's write lock until it is told to commit.
-    const holder = spawn('sqlite3', [s.db.file], { stdio: ['pipe', 'pipe', 'pipe'] });
-    cleanup.push(() => { if (holder.exitCode === null) holder.kill(); });
-    holder.stdout.setEncoding('utf8');
-    holder.stdin.write("BEGIN IMMEDIATE; SELECT 'held';\n");
-    const [first] = await once(holder.stdout, 'data');
-    assert.equal(first.trim(), 'held');
-
-    const writes = [1, 2].map((i) => api(s, 'POST', '/api/v1/cases', { auth: u, body: {
-      title: `Väntar ${i}`, summary: 'skrivlåset är taget', county: '12', exploitation: ['sexual'] } }));
-    // The one server thread answers while both writes wait in the pool for the lock.
-    const deadline = Date.now() + 4000;
-    let jobs = 0;
-    while (jobs < 2 && Date.now() < deadline) jobs = await gauge(s, 'nmt_write_pool_jobs');
-    assert.equal(jobs, 2, 'two writes waiting at once, with one server thread');
-    assertStatus(await api(s, 'GET', '/healthz'), 200);
-
-    holder.stdin.end('COMMIT;\n');
-    await once(holder, 'exit');
+    const lock = await holdWriteLock(s);
+    const writes = [1, 2].map((i) => api(s, 'POST', '/api/v1/cases', { auth: u, body: waitingCase(i) }));
+    let jobs;
+    try {
+      // The one server thread answers while both writes wait in the pool for the lock.
+      jobs = await gaugeReaches(s, 'nmt_write_pool_jobs', 2);
+      assertStatus(await api(s, 'GET', '/healthz'), 200);
+    } finally {
+      await lock.release();
+    }
     const done = await Promise.all(writes);
+    assert.equal(jobs, 2, 'two writes waiting at once, with one server thread');
     for (const r of done) assertStatus(r, 201);
     assert.deepEqual(done.map((r) => r.json.title).sort(), ['Väntar 1', 'Väntar 2']);
+    // A write leaves the count before its answer is sent.
     assert.equal(await gauge(s, 'nmt_write_pool_jobs'), 0);
+  });
+
+test('a write whose client left while it waited still commits, and is logged and counted',
+  { skip: DB_KIND !== 'sqlite' && 'the write pool runs on SQLite' }, async () => {
+    const s = await startServer({ args: ['--threads', '1'] });
+    cleanup.push(() => s.close());
+    const u = await addUserWithToken(s, { org: 'POLISEN-SYD', role: 'member' });
+    const lock = await holdWriteLock(s);
+    const gone = new AbortController();
+    const write = fetch(`${s.base}/api/v1/cases`, { method: 'POST', signal: gone.signal,
+      headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(waitingCase('utan mottagare')) });
+    try {
+      assert.equal(await gaugeReaches(s, 'nmt_write_pool_jobs', 1), 1, 'the write waits in the pool');
+      gone.abort(); // the client closes its connection
+      await assert.rejects(write, { name: 'AbortError' });
+    } finally {
+      await lock.release();
+    }
+    assert.equal(await gaugeReaches(s, 'nmt_write_pool_jobs', 0), 0);
+    const list = await api(s, 'GET', '/api/v1/cases?q=mottagare', { auth: u });
+    assertStatus(list, 200);
+    assert.deepEqual(list.json.items.map((c) => c.title), ['Väntar utan mottagare']);
+    // Its access line and its count, like every answered request's.
+    const deadline = Date.now() + 4000;
+    while (!/ request POST \/api\/v1\/cases 201 /.test(s.stderr()) && Date.now() < deadline) {
+      assertStatus(await api(s, 'GET', '/healthz'), 200);
+    }
+    assert.match(s.stderr(), / request POST \/api\/v1\/cases 201 /);
+    const m = await api(s, 'GET', '/metrics');
+    assert.match(m.text, /^nmt_http_requests_total\{[^}]*method="POST"[^}]*code="201"[^}]*\} 1$/m);
   });
 
 test('a burst of mixed writes: the failing ones change nothing, the others all commit', async () => {

@@ -105,6 +105,7 @@ test('nmtd\'s default worker threads: four per core with SQLite (at most 64), tw
 test('nmtd and nmtctl allocate with tcmalloc unless built with -Dallocator=system or a sanitizer', async () => {
   const opts = JSON.parse(fs.readFileSync(path.join(BUILD_DIR, 'meson-info', 'intro-buildoptions.json'), 'utf8'));
   const opt = (name) => opts.find((o) => o.name === name)?.value;
+  assert.ok(['tcmalloc', 'system'].includes(opt('allocator')), `meson option allocator: ${opt('allocator')}`);
   const want = opt('allocator') === 'tcmalloc' && opt('b_sanitize') === 'none';
   const srv = await startServer();
   cleanup.push(() => srv.close());
