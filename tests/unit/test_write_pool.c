@@ -85,6 +85,26 @@ record_free(struct record *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
+/*
+ * JOBS jobs queued at once on a pool of that many threads, then the pool
+ * stopped: every job ran, and each done came after its run.
+ */
+static void
+run_all(struct record *r, struct job *jobs, unsigned threads)
+{
+	int i;
+
+	record_init(r, threads);
+	for (i = 0; i < JOBS; i++) {
+		jobs[i] = (struct job){ r, i, 0, 0 };
+		write_pool_submit(r->pool, job_run, job_done, &jobs[i]);
+	}
+	write_pool_stop(r->pool);
+	assert_int_equal(r->nran, JOBS);
+	assert_int_equal(r->ndone, JOBS);
+	assert_true(r->done_after_run);
+}
+
 /* One thread: the jobs run in the order they were queued. */
 static void
 test_order(void **state)
@@ -94,15 +114,7 @@ test_order(void **state)
 	int                  i;
 
 	(void)state;
-	record_init(&r, 1);
-	for (i = 0; i < JOBS; i++) {
-		jobs[i] = (struct job){ &r, i, 0, 0 };
-		write_pool_submit(r.pool, job_run, job_done, &jobs[i]);
-	}
-	write_pool_stop(r.pool);
-	assert_int_equal(r.nran, JOBS);
-	assert_int_equal(r.ndone, JOBS);
-	assert_true(r.done_after_run);
+	run_all(&r, jobs, 1);
 	for (i = 0; i < JOBS; i++)
 		assert_int_equal(r.ran[i], i);
 	/* The last job was no longer counted when its done ran. */
@@ -119,15 +131,7 @@ test_stop_runs_the_queue(void **state)
 	int                  i, seen[JOBS] = { 0 };
 
 	(void)state;
-	record_init(&r, 4);
-	for (i = 0; i < JOBS; i++) {
-		jobs[i] = (struct job){ &r, i, 0, 0 };
-		write_pool_submit(r.pool, job_run, job_done, &jobs[i]);
-	}
-	write_pool_stop(r.pool);
-	assert_int_equal(r.nran, JOBS);
-	assert_int_equal(r.ndone, JOBS);
-	assert_true(r.done_after_run);
+	run_all(&r, jobs, 4);
 	for (i = 0; i < JOBS; i++)
 		seen[r.ran[i]]++;
 	for (i = 0; i < JOBS; i++)
