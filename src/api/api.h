@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "core/err.h"
@@ -195,6 +196,15 @@ const struct route *api_route_at(size_t i);
  * route matched): never the URL, which may hold ids.
  */
 const char *api_route_name(const struct ctx *c);
+/*
+ * An answered request in the metrics and the access log: route r (NULL:
+ * none matched) by its pattern, never the URL; HTTP status; the time
+ * since the server first saw it (started_us, CLOCK_MONOTONIC µs); the
+ * statements it ran. Counted once per request, on the thread that ends
+ * it; the access line carries the thread's request id (log.h).
+ */
+void api_account(const struct route *r, int status, uint64_t started_us,
+    unsigned statements);
 
 /* ---- replies (respond.c) ---- */
 

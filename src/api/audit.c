@@ -36,6 +36,7 @@
 #include "api/api.h"
 #include "api/audit_writer.h"
 #include "api/parse.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "domain/calendar.h"
@@ -69,14 +70,18 @@ audit_in_tx(struct ctx *c, const struct audit_note *n)
 /*
  * A read waiting for its entry: the answer made, held here until the
  * batch settles. Two references: the request's (state_free) and the
- * writer's (until read_settled).
+ * writer's (until read_settled). The request's id and start are copied:
+ * a read whose client left is counted when the last reference goes.
  */
 struct read_wait {
 	struct http_response answer;
 	const struct route  *route; /* for the metrics and the access log */
 	unsigned             statements;
+	uint64_t             started_us;
+	char                 id[17]; /* the request's id */
 	struct http_wake    *wake;
 	int                  ok;
+	int                  resumed; /* the answer went to audit_read_resume */
 	int                  refs;
 };
 
@@ -93,6 +98,17 @@ read_wait_release(void *arg)
 	pthread_mutex_unlock(&read_wait_lock);
 	if (!last)
 		return;
+	/*
+	 * The client left before the answer: the read is still counted, as
+	 * it would have answered (the writer's reference, dropped last or
+	 * not, set ok before it went).
+	 */
+	if (!rw->resumed) {
+		log_set_request(rw->id);
+		api_account(rw->route, rw->ok ? rw->answer.status : 503,
+		    rw->started_us, rw->statements);
+		log_set_request(NULL);
+	}
 	http_response_clear(&rw->answer);
 	free(rw);
 }
@@ -119,6 +135,8 @@ audit_read(struct ctx *c)
 	rw->answer = *c->res;
 	rw->route = c->route;
 	rw->statements = c->statements;
+	rw->started_us = c->req->started_us;
+	strlcopy(rw->id, c->req->id != NULL ? c->req->id : "", sizeof(rw->id));
 	memset(c->res, 0, sizeof(*c->res));
 	rw->refs = 2;
 	rw->wake = http_defer(c->res, rw, read_wait_release);
@@ -135,6 +153,7 @@ audit_read_resume(struct ctx *c)
 		return 0;
 	c->route = rw->route;
 	c->statements = rw->statements;
+	rw->resumed = 1;
 	if (rw->ok) {
 		*c->res = rw->answer;
 		memset(&rw->answer, 0, sizeof(rw->answer));

@@ -297,20 +297,24 @@ reply_missing(struct ctx *c)
 	reply_problem(c, 500, "Ett internt fel inträffade.");
 }
 
-/*
- * The answered request in the metrics and the access log: its route's
- * pattern (never the URL), status and time since the server first saw
- * it. A resumed request is counted once, when it answers.
- */
-static void
-account(struct ctx *c)
+void
+api_account(const struct route *r, int status, uint64_t started_us,
+    unsigned statements)
 {
 	uint64_t now = clock_monotonic_us(), us;
 
-	us = now > c->req->started_us ? now - c->req->started_us : 0;
-	metrics_request(api_route_index(c->route), c->status, us);
-	log_access(c->route != NULL ? c->route->method : "other",
-	    api_route_name(c), c->status, (double)us / 1000.0, c->statements);
+	us = now > started_us ? now - started_us : 0;
+	metrics_request(api_route_index(r), status, us);
+	log_access(r != NULL ? r->method : "other",
+	    r != NULL ? r->pattern : "unmatched", status, (double)us / 1000.0,
+	    statements);
+}
+
+/* The request of c, answered: a resumed one is counted when it answers. */
+static void
+account(struct ctx *c)
+{
+	api_account(c->route, c->status, c->req->started_us, c->statements);
 }
 
 /*

@@ -115,6 +115,40 @@ test('a write whose client left while it waited still commits, and is logged and
     assert.match(m.text, /^nmt_http_requests_total\{[^}]*method="POST"[^}]*code="201"[^}]*\} 1$/m);
   });
 
+test('a read whose client left while its audit entry waited is in the audit log, logged and counted',
+  { skip: DB_KIND !== 'sqlite' && 'the write lock is held from a sqlite3 process' }, async () => {
+    const s = await startServer({ args: ['--threads', '1'] });
+    cleanup.push(() => s.close());
+    const u = await addUserWithToken(s, { org: 'POLISEN-SYD', role: 'member' });
+    const auditor = await addUserWithToken(s, { org: 'NMT', role: 'auditor' });
+    const c = await createCase(s, u, { title: 'Läst utan mottagare' });
+    const lock = await holdWriteLock(s);
+    const gone = new AbortController();
+    const read = fetch(`${s.base}/api/v1/cases/${c.id}`, { signal: gone.signal,
+      headers: { authorization: `Bearer ${u.token}` } });
+    try {
+      assert.equal(await gaugeReaches(s, 'nmt_audit_queue_entries', 1), 1,
+        'the answer waits for its audit entry');
+      gone.abort(); // the client closes its connection
+      await assert.rejects(read, { name: 'AbortError' });
+    } finally {
+      await lock.release();
+    }
+    assert.equal(await gaugeReaches(s, 'nmt_audit_queue_entries', 0), 0);
+    const reads = await listAll(s, `/api/v1/audit?action=case.read&case_id=${c.id}`, { auth: auditor });
+    assert.deepEqual(reads.map((e) => e.actor), [u.username], 'the read is in the audit log');
+    // Its access line and its count, as the read would have answered: 200.
+    const line = / request GET \/api\/v1\/cases\/\{id\} 200 /;
+    const deadline = Date.now() + 4000;
+    while (!line.test(s.stderr()) && Date.now() < deadline) {
+      assertStatus(await api(s, 'GET', '/healthz'), 200);
+    }
+    assert.match(s.stderr(), line);
+    const m = await api(s, 'GET', '/metrics');
+    assert.match(m.text,
+      /^nmt_http_requests_total\{route="\/api\/v1\/cases\/\{id\}",method="GET",code="200"[^}]*\} 1$/m);
+  });
+
 test('a burst of mixed writes: the failing ones change nothing, the others all commit', async () => {
   srv = await startServer();
   const u = await addUserWithToken(srv, { org: 'POLISEN-SYD', role: 'member' });
