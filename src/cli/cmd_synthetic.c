@@ -25,8 +25,9 @@
  * with `nmtctl token create`).
  *
  * Refuses a database that holds cases. Commits every SYN_BATCH cases,
- * with their audit entries in time order; progress on stderr, the totals
- * on stdout.
+ * with their audit entries in time order and their persons counted in
+ * the statistics once per batch (store_stat_defer.h); progress on
+ * stderr, the totals on stdout.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@
 #include "crypto/token.h"
 #include "crypto/totp.h"
 #include "db/store.h"
+#include "db/store_stat_defer.h"
 #include "domain/calendar.h"
 #include "domain/indicators.h"
 #include "domain/intake.h"
@@ -1343,9 +1345,12 @@ write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 		if ((e = db_begin(s->cli->db)) != NMT_OK)
 			break;
 		bulk_transaction(s->cli);
+		e = store_stat_defer(s->cli->db);
 		for (j = 0; e == NMT_OK && j < SYN_BATCH && i < o->cases;
 		     j++, i++)
 			e = add_case_work(s, i, o->cases, o->persons);
+		if (e == NMT_OK)
+			e = store_stat_settle(s->cli->db);
 		if (e == NMT_OK)
 			e = audit_flush(s);
 		if (e == NMT_OK)

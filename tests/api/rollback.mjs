@@ -120,6 +120,19 @@ const UNDO = {
     DROP INDEX case_member_user; CREATE INDEX case_member_user ON case_member(user_id, case_id);`,
   // an organization's active tasks on a case, at every task write (issue 13)
   36: () => 'DROP INDEX task_case_org;',
+  // a bulk load's persons counted once per transaction (issue 13): the triggers and functions of
+  // 0027 and 0033 as they were
+  37: (pg) => `${pg
+    ? `${['CREATE FUNCTION stat_person_changed()', 'CREATE FUNCTION stat_person_refresh(']
+      .map((f) => statementOf('0027_stat_own.pg.sql', f, '$$;').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'))
+      .join('\n')}
+      ${statementOf('0033_stat_person_values.pg.sql', 'CREATE OR REPLACE FUNCTION stat_person_counted()', '$$;')}`
+    : `${['stat_person_ins', 'stat_person_queued', 'stat_person_upd', 'stat_person_counted_ins']
+      .map((t) => `DROP TRIGGER ${t};`).join(' ')}
+      ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_ins', '\nEND;')}
+      ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_upd', '\nEND;')}
+      ${statementOf('0033_stat_person_values.sqlite.sql', 'CREATE TRIGGER stat_person_counted_ins', '\nEND;')}`}
+    DROP TABLE stat_person_pending; DROP TABLE stat_defer;`,
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;

@@ -32,6 +32,26 @@ export async function assertSameRows(s, pairs, msg) {
 }
 
 /**
+ * Asserts that the summaries of the system's own persons on server (or database holder) s are
+ * those of the persons themselves, counted again through the migration's own view: stat_own_pair,
+ * stat_own_nat and each person's row of stat_person.
+ */
+const D7 = ['county', 'citizenship', 'forms', 'gender', 'age_band', 'child', 'presumed_victim'];
+const NAME = (d) => (d === 'forms' ? 'exploitation' : d);
+export async function assertOwnSummaryCurrent(s) {
+  const pairs = [["''", "''", "''"], ...D7.map((d) => [`'${NAME(d)}'`, d, "''"])];
+  D7.forEach((a, i) => D7.slice(i + 1).forEach((b) => pairs.push([`'${NAME(a)},${NAME(b)}'`, a, b])));
+  const recount = pairs.map(([p, v1, v2]) => `SELECT ${p}, year, region, ${v1}, ${v2}, count(*) ` +
+    "FROM stat_person_facts GROUP BY 2, 3, 4, 5").join(' UNION ALL ');
+  const stored = 'SELECT pair, year, region, v1, v2, n FROM stat_own_pair';
+  const nat = 'year, region, gender, child, citizenship, forms';
+  const natCount = `SELECT ${nat}, count(*) FROM stat_person_facts GROUP BY ${nat}`;
+  const natStored = `SELECT ${nat}, n FROM stat_own_nat`;
+  await assertSameRows(s, [[stored, recount], [natStored, natCount],
+    ['SELECT * FROM stat_person', 'SELECT * FROM stat_person_facts']], 'the counts are those of the persons');
+}
+
+/**
  * The upgrade of a register stored before a summary's migration: stops server s2, takes its
  * database back to schema version (the summary gone; the rows, counted by kept — SQL giving one
  * count — stay), runs `nmtctl init` and starts a new server on it, which must answer each of

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, createDatabase, ctlFor, api, assertStatus, listAll,
 } from './harness.mjs';
+import { assertOwnSummaryCurrent } from './stats_summary.mjs';
 
 const CASES = 50;
 const PER = 3;
@@ -239,6 +240,10 @@ test('the statistics count the seeded persons', async () => {
   for (const cell of r.json.cells) {
     if (cell.count !== null) assert.equal(cell.count, Number(byGender[cell.key.gender]), cell.key.gender);
   }
+  // Counted once per batch (store_stat_defer.h), the summaries are those of the persons, and
+  // nothing is left queued.
+  await assertOwnSummaryCurrent({ db: a });
+  assert.equal(await count(a, 'SELECT (SELECT count(*) FROM stat_defer) + (SELECT count(*) FROM stat_person_pending)'), 0);
 });
 
 test('a database with cases is refused, nothing written', async () => {

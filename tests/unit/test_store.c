@@ -31,6 +31,7 @@
 #include "db/search.h"
 #include "db/seed.h"
 #include "db/store.h"
+#include "db/store_stat_defer.h"
 
 struct tstate {
 	struct db *db;
@@ -1219,6 +1220,173 @@ test_search_planned(void **state)
 	db_result_free(r);
 }
 
+/* SQL returning one integer. */
+static int64_t
+one_int(struct db *db, const char *sql)
+{
+	struct db_result *r = NULL;
+	int64_t           v;
+
+	assert_int_equal(db_query(db, sql, NULL, 0, &r), NMT_OK);
+	assert_int_equal(db_rows(r), 1);
+	v = db_int(r, 0, 0);
+	db_result_free(r);
+	return v;
+}
+
+/* A person of case_id by SQL alone (no identity), adult, born in 1990. */
+static void
+insert_person(struct tstate *t, const char *id, const char *case_id,
+    const char *gender)
+{
+	struct db_param q[4] = { DB_TEXT(id), DB_TEXT(case_id), DB_TEXT(gender),
+		DB_TEXT(t->user_id) };
+
+	assert_int_equal(db_query(t->db,
+	                     "INSERT INTO person (id, case_id, pseudonym, "
+	                     "gender, birth_year, is_child, citizenship, "
+	                     "languages, vulnerabilities, protected_identity, "
+	                     "created_by, version, created_at, updated_at) "
+	                     "VALUES ($1, $2, 'P', $3, 1990, 0, 'RO', '[]', "
+	                     "'[]', 'none', $4, 1, '2027-03-01T10:00:00Z', "
+	                     "'2027-03-01T10:00:00Z')",
+	                     q, 4, NULL),
+	    NMT_OK);
+}
+
+/* s with one arm more: a pair's counts from the persons themselves. */
+static char *
+recount_arm(char *s, const char *pair, const char *v1, const char *v2)
+{
+	char *t = xasprintf("%s UNION ALL SELECT '%s', year, region, %s, %s, "
+	                    "count(*) FROM stat_person_facts "
+	                    "GROUP BY 2, 3, 4, 5",
+	    s, pair, v1, v2);
+
+	free(s);
+	return t;
+}
+
+/*
+ * The rows of the two summaries that a count of the persons themselves
+ * (stat_person_facts) does not give, and the other way round, and those
+ * of stat_person that differ from the facts: 0 when all is counted.
+ */
+static int64_t
+summary_diff(struct db *db)
+{
+	static const char *const col[] = { "county", "citizenship", "forms",
+		"gender", "age_band", "child", "presumed_victim" };
+	static const char *const name[] = { "county", "citizenship",
+		"exploitation", "gender", "age_band", "child",
+		"presumed_victim" };
+	char                    *all, *pair, *sql;
+	int64_t                  n;
+	size_t                   i, j;
+
+	all = xstrdup("SELECT '', year, region, '', '', count(*) FROM "
+	              "stat_person_facts GROUP BY 2, 3");
+	for (i = 0; i < 7; i++)
+		all = recount_arm(all, name[i], col[i], "''");
+	for (i = 0; i < 7; i++)
+		for (j = i + 1; j < 7; j++) {
+			pair = xasprintf("%s,%s", name[i], name[j]);
+			all = recount_arm(all, pair, col[i], col[j]);
+			free(pair);
+		}
+#define PAIRS "SELECT pair, year, region, v1, v2, n FROM stat_own_pair"
+#define NAT   "year, region, gender, child, citizenship, forms"
+	sql = xasprintf("SELECT (SELECT count(*) FROM (" PAIRS " EXCEPT "
+	                "SELECT * FROM (%s) a) x) + (SELECT count(*) FROM "
+	                "(SELECT * FROM (%s) b EXCEPT " PAIRS ") y) + "
+	                "(SELECT count(*) FROM (SELECT " NAT ", n FROM "
+	                "stat_own_nat EXCEPT SELECT " NAT ", count(*) FROM "
+	                "stat_person_facts GROUP BY " NAT ") z) + "
+	                "(SELECT count(*) FROM (SELECT " NAT ", count(*) "
+	                "FROM stat_person_facts GROUP BY " NAT " EXCEPT "
+	                "SELECT " NAT ", n FROM stat_own_nat) w) + "
+	                "(SELECT count(*) FROM (SELECT * FROM stat_person "
+	                "EXCEPT SELECT * FROM stat_person_facts) u) + "
+	                "(SELECT count(*) FROM (SELECT * FROM "
+	                "stat_person_facts EXCEPT SELECT * FROM stat_person) "
+	                "v)",
+	    all, all);
+#undef PAIRS
+#undef NAT
+	n = one_int(db, sql);
+	free(sql);
+	free(all);
+	return n;
+}
+
+/*
+ * Persons of a bulk load (store_stat_defer.h): uncounted while deferred,
+ * whatever else the transaction changes (the person, its case), then
+ * counted as the triggers would have; new persons count themselves again
+ * after the settling.
+ */
+static void
+test_stat_defer(void **state)
+{
+	struct tstate  *t = *state;
+	char            id[3][UUID_TEXT], later[UUID_TEXT];
+	struct db_param q[1];
+	int64_t         before;
+	int             i;
+
+	assert_int_equal(summary_diff(t->db), 0);
+	before = one_int(t->db,
+	    "SELECT COALESCE(sum(n), 0) FROM stat_own_pair WHERE pair = ''");
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_stat_defer(t->db), NMT_OK);
+	for (i = 0; i < 3; i++) {
+		token_uuid(id[i]);
+		insert_person(t, id[i], t->case_id, "female");
+	}
+	/* A person changed, and its case moved, while still queued. */
+	q[0] = DB_TEXT(id[1]);
+	assert_int_equal(db_query(t->db,
+	                     "UPDATE person SET gender = 'male', "
+	                     "version = 2 WHERE id = $1",
+	                     q, 1, NULL),
+	    NMT_OK);
+	q[0] = DB_TEXT(t->case_id);
+	assert_int_equal(db_query(t->db,
+	                     "UPDATE nmt_case SET county = '01', "
+	                     "region = 'stockholm' WHERE id = $1",
+	                     q, 1, NULL),
+	    NMT_OK);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT count(*) FROM stat_person_pending"),
+	    3);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT COALESCE(sum(n), 0) FROM stat_own_pair "
+	                     "WHERE pair = ''"),
+	    before);
+	assert_int_equal(store_stat_settle(t->db), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_int_equal(summary_diff(t->db), 0);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT sum(n) FROM stat_own_pair WHERE pair = "
+	                     "'gender' AND v1 = 'male' AND region = "
+	                     "'stockholm'"),
+	    1);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT (SELECT count(*) FROM stat_defer) + "
+	                     "(SELECT count(*) FROM stat_person_pending)"),
+	    0);
+	/* Not deferred: a new person counts itself at once. */
+	token_uuid(later);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	insert_person(t, later, t->case_id, "other");
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT COALESCE(sum(n), 0) FROM stat_own_pair "
+	                     "WHERE pair = ''"),
+	    before + 4);
+	assert_int_equal(summary_diff(t->db), 0);
+}
+
 #define STORE_TESTS \
 	cmocka_unit_test(test_case_record), \
 	    cmocka_unit_test(test_case_version), \
@@ -1229,7 +1397,8 @@ test_search_planned(void **state)
 	    cmocka_unit_test(test_facts_with_credential), \
 	    cmocka_unit_test(test_search_planned), \
 	    cmocka_unit_test(test_facts_after_lock), \
-	    cmocka_unit_test(test_pathway_clocks)
+	    cmocka_unit_test(test_pathway_clocks), \
+	    cmocka_unit_test(test_stat_defer)
 
 int
 main(void)

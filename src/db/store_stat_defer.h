@@ -1,0 +1,36 @@
+/*
+ * store_stat_defer.h — the persons of a bulk load counted once per
+ * transaction (store_stat_defer.c, migration 0037).
+ *
+ * Normally each person written counts itself, in its own transaction,
+ * into the summaries of the system's own persons (stat_person,
+ * stat_own_pair, stat_own_nat; migration 0027), by triggers. A bulk load
+ * (`nmtctl seed-synthetic`) instead defers its persons at the start of
+ * each transaction and settles them before it commits: the new persons
+ * are queued, then their values are computed and counted in a few
+ * grouped statements. The summaries read the same either way.
+ */
+#ifndef NMT_DB_STORE_STAT_DEFER_H
+#define NMT_DB_STORE_STAT_DEFER_H
+
+#include "core/err.h"
+#include "db/db.h"
+
+/*
+ * Inside a write transaction: the persons inserted from now on are
+ * queued (stat_person_pending) instead of counted. A queued person is in
+ * no count until store_stat_settle(); its later changes in the same
+ * transaction are taken in then. The transaction must call
+ * store_stat_settle() before it commits. Errors: the database's.
+ */
+enum nmt_err store_stat_defer(struct db *db);
+
+/*
+ * Inside the transaction that called store_stat_defer(): the queued
+ * persons' values computed (stat_person_facts) and counted, grouped by
+ * pair of dimensions, and the deferral ended (new persons count
+ * themselves again). Errors: the database's; the caller rolls back.
+ */
+enum nmt_err store_stat_settle(struct db *db);
+
+#endif
