@@ -15,6 +15,7 @@
 #include "core/metrics.h"
 #include "core/util.h"
 #include "crypto/password.h"
+#include "db/store_stat_defer.h"
 
 #define DEFAULT_SESSION_IDLE 1800
 #define DEFAULT_SESSION_MAX  43200
@@ -38,6 +39,25 @@ env_seconds(const char *name, long fallback)
 	log_warn("%s is not a number of seconds (1..604800); using %ld", name,
 	    fallback);
 	return fallback;
+}
+
+/*
+ * A bulk load's deferral of the statistics committed unsettled: settled
+ * at start, so that persons do not stay uncounted (store_stat_defer.h).
+ */
+static void
+stat_deferral_left(struct db *db)
+{
+	long long left;
+
+	if (store_stat_settle_left(db, &left) != NMT_OK)
+		log_error("statistics: an unsettled deferral of a bulk load "
+		          "could not be settled: %s",
+		    db_errmsg(db));
+	else if (left >= 0)
+		log_warn("statistics: a bulk load left its deferral "
+		         "unsettled; %lld queued persons counted now",
+		    left);
 }
 
 int
@@ -64,6 +84,8 @@ app_init(struct app *app, const char *db_url, const char *key_file, char *err,
 		db_close(db);
 		return -1;
 	}
+	if (db != NULL)
+		stat_deferral_left(db);
 	db_close(db);
 	if (keys_load(key_file, 0, &app->keys, err, errlen) != 0)
 		return -1;

@@ -9,6 +9,8 @@
  * one GROUP BY per pair of dimensions of stat_own_pair and one for
  * stat_own_nat, added in key order as the triggers add theirs, then the
  * queue and the deferral emptied. SQL common to SQLite and PostgreSQL.
+ * A deferral found committed is settled the same way, in a transaction
+ * of its own (nmtd at start).
  */
 #include <stdlib.h>
 
@@ -116,5 +118,31 @@ store_stat_settle(struct db *db)
 	    (e = db_exec(db, "DELETE FROM stat_person_pending")) == NMT_OK)
 		e = db_exec(db, "DELETE FROM stat_defer");
 	free(pairs);
+	return e;
+}
+
+enum nmt_err
+store_stat_settle_left(struct db *db, long long *left_r)
+{
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*left_r = -1;
+	if ((e = db_query(db,
+	         "SELECT (SELECT count(*) FROM stat_defer), "
+	         "(SELECT count(*) FROM stat_person_pending)",
+	         NULL, 0, &r)) != NMT_OK)
+		return e;
+	if (db_int(r, 0, 0) > 0 || db_int(r, 0, 1) > 0)
+		*left_r = db_int(r, 0, 1);
+	db_result_free(r);
+	if (*left_r < 0)
+		return NMT_OK;
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	if ((e = store_stat_settle(db)) == NMT_OK)
+		e = db_commit(db);
+	if (e != NMT_OK)
+		db_rollback(db);
 	return e;
 }

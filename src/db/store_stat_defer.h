@@ -33,4 +33,13 @@ enum nmt_err store_stat_defer(struct db *db);
  */
 enum nmt_err store_stat_settle(struct db *db);
 
+/*
+ * Outside a transaction: a deferral committed without its settling (a
+ * bulk load that broke the rule above) settled now, in a transaction of
+ * its own, so that no person stays uncounted and new ones count again.
+ * *left_r: the persons that were still queued, or -1 when no deferral
+ * was left (then nothing is written). Errors: the database's.
+ */
+enum nmt_err store_stat_settle_left(struct db *db, long long *left_r);
+
 #endif

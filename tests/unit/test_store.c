@@ -1319,56 +1319,88 @@ summary_diff(struct db *db)
 	return n;
 }
 
+/* SQL with one text parameter, run to its end. */
+static void
+run1(struct db *db, const char *sql, const char *v)
+{
+	struct db_param q[1] = { DB_TEXT(v) };
+
+	assert_int_equal(db_query(db, sql, q, 1, NULL), NMT_OK);
+}
+
+/* The persons counted (the rows of pair '' summed). */
+static int64_t
+counted(struct db *db)
+{
+	return one_int(db,
+	    "SELECT COALESCE(sum(n), 0) FROM stat_own_pair WHERE pair = ''");
+}
+
 /*
  * Persons of a bulk load (store_stat_defer.h): uncounted while deferred,
- * whatever else the transaction changes (the person, its case), then
- * counted as the triggers would have; new persons count themselves again
- * after the settling.
+ * whatever else the transaction changes (the person, an assessment of
+ * it, its case, a counted person taking the id of one queued and
+ * removed), then counted as the triggers would have; new persons count
+ * themselves again after the settling.
  */
 static void
 test_stat_defer(void **state)
 {
-	struct tstate  *t = *state;
-	char            id[3][UUID_TEXT], later[UUID_TEXT];
-	struct db_param q[1];
-	int64_t         before;
-	int             i;
+	struct tstate *t = *state;
+	char           id[3][UUID_TEXT], old[UUID_TEXT], gone[UUID_TEXT];
+	char           later[UUID_TEXT], sql[512];
+	int64_t        before;
+	int            i;
 
+	token_uuid(old);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	insert_person(t, old, t->case_id, "female");
+	assert_int_equal(db_commit(t->db), NMT_OK);
 	assert_int_equal(summary_diff(t->db), 0);
-	before = one_int(t->db,
-	    "SELECT COALESCE(sum(n), 0) FROM stat_own_pair WHERE pair = ''");
+	before = counted(t->db);
+
 	assert_int_equal(db_begin(t->db), NMT_OK);
 	assert_int_equal(store_stat_defer(t->db), NMT_OK);
 	for (i = 0; i < 3; i++) {
 		token_uuid(id[i]);
 		insert_person(t, id[i], t->case_id, "female");
 	}
-	/* A person changed, and its case moved, while still queued. */
-	q[0] = DB_TEXT(id[1]);
-	assert_int_equal(db_query(t->db,
-	                     "UPDATE person SET gender = 'male', "
-	                     "version = 2 WHERE id = $1",
-	                     q, 1, NULL),
-	    NMT_OK);
-	q[0] = DB_TEXT(t->case_id);
-	assert_int_equal(db_query(t->db,
-	                     "UPDATE nmt_case SET county = '01', "
-	                     "region = 'stockholm' WHERE id = $1",
-	                     q, 1, NULL),
-	    NMT_OK);
+	/* Queued persons changed, one assessed, and their case moved. */
+	run1(t->db,
+	    "UPDATE person SET gender = 'male', version = 2 WHERE id = $1",
+	    id[1]);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO person_assessment (id, person_id, case_id, seq, "
+	    "set_id, catalogue_version, observed, result, dimensions, "
+	    "explanation, vulnerabilities, is_child, assessed_by, "
+	    "assessed_org, assessed_at) SELECT p.id || '-a', p.id, "
+	    "p.case_id, 1, 'adult-labour', 1, '[]', 'presumed_victim', '{}', "
+	    "'[]', '[]', 0, '%s', 'POLISEN-SYD', '2027-03-02T10:00:00Z' "
+	    "FROM person p WHERE p.id = $1",
+	    t->user_id);
+	run1(t->db, sql, id[2]);
+	run1(t->db,
+	    "UPDATE nmt_case SET county = '01', region = 'stockholm' "
+	    "WHERE id = $1",
+	    t->case_id);
+	/* A counted person takes the id of one queued and removed. */
+	token_uuid(gone);
+	insert_person(t, gone, t->case_id, "other");
+	run1(t->db, "DELETE FROM person WHERE id = $1", gone);
+	snprintf(sql, sizeof(sql), "UPDATE person SET id = '%s' WHERE id = $1",
+	    gone);
+	run1(t->db, sql, old);
 	assert_int_equal(one_int(t->db,
 	                     "SELECT count(*) FROM stat_person_pending"),
-	    3);
-	assert_int_equal(one_int(t->db,
-	                     "SELECT COALESCE(sum(n), 0) FROM stat_own_pair "
-	                     "WHERE pair = ''"),
-	    before);
+	    4);
+	assert_int_equal(counted(t->db), before - 1);
 	assert_int_equal(store_stat_settle(t->db), NMT_OK);
 	assert_int_equal(db_commit(t->db), NMT_OK);
 	assert_int_equal(summary_diff(t->db), 0);
+	assert_int_equal(counted(t->db), before + 3);
 	assert_int_equal(one_int(t->db,
 	                     "SELECT sum(n) FROM stat_own_pair WHERE pair = "
-	                     "'gender' AND v1 = 'male' AND region = "
+	                     "'presumed_victim' AND v1 = 'yes' AND region = "
 	                     "'stockholm'"),
 	    1);
 	assert_int_equal(one_int(t->db,
@@ -1380,10 +1412,7 @@ test_stat_defer(void **state)
 	assert_int_equal(db_begin(t->db), NMT_OK);
 	insert_person(t, later, t->case_id, "other");
 	assert_int_equal(db_commit(t->db), NMT_OK);
-	assert_int_equal(one_int(t->db,
-	                     "SELECT COALESCE(sum(n), 0) FROM stat_own_pair "
-	                     "WHERE pair = ''"),
-	    before + 4);
+	assert_int_equal(counted(t->db), before + 4);
 	assert_int_equal(summary_diff(t->db), 0);
 }
 
