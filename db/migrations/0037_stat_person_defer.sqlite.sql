@@ -10,7 +10,7 @@
 -- A queued person has no row in stat_person and is in no count until
 -- then, whatever else the transaction changes: its assessments and its
 -- case's changes find no row to update, and a change of the person
--- itself only takes away the row of an id it gave up. Other writers never see the row of
+-- itself waits for the settling too. Other writers never see the row of
 -- stat_defer: it is gone before the bulk load's transaction commits.
 CREATE TABLE stat_defer (
 	id		INTEGER PRIMARY KEY CHECK (id = 1)
@@ -37,11 +37,13 @@ BEGIN
 	INSERT OR IGNORE INTO stat_person_pending (person_id) VALUES (NEW.id);
 END;
 CREATE TRIGGER stat_person_upd AFTER UPDATE ON person
-WHEN OLD.case_id IS NOT NEW.case_id OR OLD.created_at IS NOT NEW.created_at
+WHEN (OLD.case_id IS NOT NEW.case_id OR OLD.created_at IS NOT NEW.created_at
     OR OLD.citizenship IS NOT NEW.citizenship OR OLD.gender IS NOT NEW.gender
     OR OLD.birth_year IS NOT NEW.birth_year
     OR OLD.age_estimate IS NOT NEW.age_estimate
-    OR OLD.is_child IS NOT NEW.is_child OR OLD.id IS NOT NEW.id
+    OR OLD.is_child IS NOT NEW.is_child OR OLD.id IS NOT NEW.id)
+    AND NOT EXISTS (SELECT 1 FROM stat_person_pending
+    WHERE person_id = NEW.id)
 BEGIN
 	DELETE FROM stat_person WHERE person_id = OLD.id AND OLD.id <> NEW.id;
 	INSERT INTO stat_person (person_id, year, region, county,
@@ -49,8 +51,6 @@ BEGIN
 	SELECT person_id, year, region, county, citizenship, gender,
 	    age_band, child, presumed_victim, forms
 	FROM stat_person_facts WHERE person_id = NEW.id
-	    AND NOT EXISTS (SELECT 1 FROM stat_person_pending
-	    WHERE person_id = NEW.id)
 	ON CONFLICT (person_id) DO UPDATE SET year = excluded.year,
 	    region = excluded.region, county = excluded.county,
 	    citizenship = excluded.citizenship, gender = excluded.gender,

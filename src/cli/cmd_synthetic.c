@@ -29,6 +29,7 @@
  * the statistics once per batch (store_stat_defer.h); progress on
  * stderr, the totals on stdout.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1218,6 +1219,7 @@ struct syn_opts {
 	uint64_t seed;
 };
 
+/* A whole number from lo to hi, digits only; 0, or -1 (said). */
 static int
 number_arg(const char *name, const char *text, long lo, long hi, long *out)
 {
@@ -1226,7 +1228,8 @@ number_arg(const char *name, const char *text, long lo, long hi, long *out)
 
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (errno != 0 || *text == '\0' || *end != '\0' || v < lo || v > hi) {
+	if (!isdigit((unsigned char)*text) || errno != 0 || *end != '\0' ||
+	    v < lo || v > hi) {
 		fprintf(stderr,
 		    "nmtctl: %s must be a whole number from %ld to %ld\n", name,
 		    lo, hi);
@@ -1236,46 +1239,73 @@ number_arg(const char *name, const char *text, long lo, long hi, long *out)
 	return 0;
 }
 
+/* The seed: digits only, 0 to 2^64 - 1; 0, or -1 (said). */
+static int
+seed_arg(const char *text, uint64_t *out)
+{
+	unsigned long long v;
+	char              *end;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (!isdigit((unsigned char)*text) || errno != 0 || *end != '\0') {
+		fputs("nmtctl: --seed must be a whole number from 0 to "
+		      "18446744073709551615\n",
+		    stderr);
+		return -1;
+	}
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* The options, in the order of syn_options[]. */
+enum syn_option {
+	OPT_CASES,
+	OPT_PERSONS,
+	OPT_SEED,
+	NOPTIONS
+};
+static const char *const syn_options[NOPTIONS] = { "--cases",
+	"--persons-per-case", "--seed" };
+
+/* Each option once, with its value; 0, or -1 (said). */
 static int
 parse_opts(int argc, char **argv, struct syn_opts *o)
 {
-	unsigned long long seed;
-	char              *end;
-	int                i;
+	int seen[NOPTIONS] = { 0 }, i, k, rc = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
-	for (i = 0; i < argc; i++) {
-		if (i + 1 >= argc) {
-			fprintf(stderr, "nmtctl: %.40s needs a value\n",
-			    argv[i]);
-			return -1;
-		}
-		if (strcmp(argv[i], "--cases") == 0) {
-			if (number_arg("--cases", argv[++i], 1, MAX_CASES,
-			        &o->cases))
-				return -1;
-		} else if (strcmp(argv[i], "--persons-per-case") == 0) {
-			if (number_arg("--persons-per-case", argv[++i], 1,
-			        MAX_PERSONS, &o->persons))
-				return -1;
-		} else if (strcmp(argv[i], "--seed") == 0) {
-			errno = 0;
-			seed = strtoull(argv[++i], &end, 10);
-			if (errno != 0 || *argv[i] == '\0' || *end != '\0' ||
-			    *argv[i] == '-') {
-				fputs("nmtctl: --seed must be a whole number "
-				      "from 0 to 18446744073709551615\n",
-				    stderr);
-				return -1;
-			}
-			o->seed = (uint64_t)seed;
-		} else {
+	for (i = 0; rc == 0 && i < argc; i += 2) {
+		for (k = 0; k < NOPTIONS; k++)
+			if (strcmp(argv[i], syn_options[k]) == 0)
+				break;
+		if (k == NOPTIONS) {
 			fprintf(stderr, "nmtctl: unknown option \"%.40s\"\n",
 			    argv[i]);
 			return -1;
 		}
+		if (seen[k]++) {
+			fprintf(stderr, "nmtctl: %s is given twice\n",
+			    syn_options[k]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "nmtctl: %s needs a value\n",
+			    syn_options[k]);
+			return -1;
+		}
+		if (k == OPT_CASES)
+			rc = number_arg("--cases", argv[i + 1], 1, MAX_CASES,
+			    &o->cases);
+		else if (k == OPT_PERSONS)
+			rc = number_arg("--persons-per-case", argv[i + 1], 1,
+			    MAX_PERSONS, &o->persons);
+		else
+			rc = seed_arg(argv[i + 1], &o->seed);
 	}
+	if (rc != 0)
+		return -1;
 	if (o->cases == 0 || o->persons == 0) {
 		fputs("usage: nmtctl seed-synthetic --cases N "
 		      "--persons-per-case K [--seed S]\n",

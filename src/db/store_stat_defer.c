@@ -1,7 +1,7 @@
 /*
  * store_stat_defer.c — the persons of a bulk load counted once per
- * transaction (store_stat_defer.h; the tables and triggers of migration
- * 0037).
+ * transaction (store_stat_defer.h; the tables and triggers of migrations
+ * 0037 and 0038).
  *
  * The settling does in four statements what the triggers of 0027 do per
  * person: the queued persons' rows of stat_person from stat_person_facts
@@ -90,7 +90,8 @@ enum nmt_err
 store_stat_defer(struct db *db)
 {
 	return db_exec(db,
-	    "INSERT INTO stat_defer (id) VALUES (1) ON CONFLICT DO NOTHING");
+	    "INSERT INTO stat_defer (id, must_settle) VALUES (1, 1) "
+	    "ON CONFLICT DO NOTHING");
 }
 
 enum nmt_err

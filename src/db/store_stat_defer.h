@@ -20,8 +20,10 @@
  * Inside a write transaction: the persons inserted from now on are
  * queued (stat_person_pending) instead of counted. A queued person is in
  * no count until store_stat_settle(); its later changes in the same
- * transaction are taken in then. The transaction must call
- * store_stat_settle() before it commits. Errors: the database's.
+ * transaction are taken in then. The transaction cannot commit before
+ * store_stat_settle(): its commit fails, and writes nothing, as long as
+ * the deferral is open (a reference checked at the commit, migration
+ * 0038). Errors: the database's.
  */
 enum nmt_err store_stat_defer(struct db *db);
 
@@ -34,9 +36,10 @@ enum nmt_err store_stat_defer(struct db *db);
 enum nmt_err store_stat_settle(struct db *db);
 
 /*
- * Outside a transaction: a deferral committed without its settling (a
- * bulk load that broke the rule above) settled now, in a transaction of
- * its own, so that no person stays uncounted and new ones count again.
+ * Outside a transaction: a deferral found committed (a row of stat_defer
+ * added by hand, which the commit's check above does not cover) settled
+ * now, in a transaction of its own, so that no person stays uncounted
+ * and new ones count again.
  * *left_r: the persons that were still queued, or -1 when no deferral
  * was left (then nothing is written). Errors: the database's.
  */

@@ -133,6 +133,12 @@ const UNDO = {
       ${statementOf('0027_stat_own.sqlite.sql', 'CREATE TRIGGER stat_person_upd', '\nEND;')}
       ${statementOf('0033_stat_person_values.sqlite.sql', 'CREATE TRIGGER stat_person_counted_ins', '\nEND;')}`}
     DROP TABLE stat_person_pending; DROP TABLE stat_defer;`,
+  // a deferral that cannot commit unsettled; a renamed person's old row (SQLite)
+  38: (pg) => (pg
+    ? 'ALTER TABLE stat_defer DROP COLUMN must_settle; DROP TABLE stat_defer_never;'
+    : `DROP TABLE stat_defer; ${statementOf('0037_stat_person_defer.sqlite.sql', 'CREATE TABLE stat_defer', ');')}
+      DROP TABLE stat_defer_never; DROP TRIGGER stat_person_upd;
+      ${statementOf('0037_stat_person_defer.sqlite.sql', 'CREATE TRIGGER stat_person_upd', '\nEND;')}`),
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;

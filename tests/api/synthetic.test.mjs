@@ -269,6 +269,11 @@ test('bad arguments: a clear error naming the option, exit 2, nothing written', 
       [['--cases', '5'], /usage: nmtctl seed-synthetic/],
       [['--cases', '5', '--persons-per-case', '2', '--bogus', '1'], /unknown option "--bogus"/],
       [['--cases'], /--cases needs a value/],
+      [['--cases', '5', '--persons-per-case', '2', '--bogus'], /unknown option "--bogus"/],
+      [['extra'], /unknown option "extra"/],
+      [['--cases', '1', '--cases', '2', '--persons-per-case', '2'], /--cases is given twice/],
+      [['--cases', ' 3', '--persons-per-case', '2'], /--cases must be/],
+      [['--cases', '5', '--persons-per-case', '2', '--seed', '+7'], /--seed must be/],
     ];
     for (const [args, msg] of cases) {
       const r = await ctlFor(d, ['seed-synthetic', ...args]);

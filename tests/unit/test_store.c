@@ -1407,6 +1407,19 @@ test_stat_defer(void **state)
 	                     "SELECT (SELECT count(*) FROM stat_defer) + "
 	                     "(SELECT count(*) FROM stat_person_pending)"),
 	    0);
+	/* A deferral cannot commit unsettled: it fails, nothing stays. */
+	token_uuid(gone);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_stat_defer(t->db), NMT_OK);
+	insert_person(t, gone, t->case_id, "other");
+	assert_int_not_equal(db_commit(t->db), NMT_OK);
+	(void)db_rollback(t->db);
+	snprintf(sql, sizeof(sql),
+	    "SELECT (SELECT count(*) FROM stat_defer) + (SELECT count(*) FROM "
+	    "stat_person_pending) + (SELECT count(*) FROM person WHERE id = "
+	    "'%s')",
+	    gone);
+	assert_int_equal(one_int(t->db, sql), 0);
 	/* Not deferred: a new person counts itself at once. */
 	token_uuid(later);
 	assert_int_equal(db_begin(t->db), NMT_OK);
