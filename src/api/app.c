@@ -42,8 +42,9 @@ env_seconds(const char *name, long fallback)
 }
 
 /*
- * A bulk load's deferral of the statistics committed unsettled: settled
- * at start, so that persons do not stay uncounted (store_stat_defer.h).
+ * A deferral of the statistics found committed (a row of stat_defer
+ * added by hand; the store's own cannot commit): settled at start, so
+ * that persons do not stay uncounted (store_stat_defer.h).
  */
 static void
 stat_deferral_left(struct db *db)
@@ -51,12 +52,13 @@ stat_deferral_left(struct db *db)
 	long long left;
 
 	if (store_stat_settle_left(db, &left) != NMT_OK)
-		log_error("statistics: an unsettled deferral of a bulk load "
-		          "could not be settled: %s",
+		log_error("statistics: a deferral of the person counts found "
+		          "committed could not be settled: %s",
 		    db_errmsg(db));
 	else if (left >= 0)
-		log_warn("statistics: a bulk load left its deferral "
-		         "unsettled; %lld queued persons counted now",
+		log_warn("statistics: a deferral of the person counts was "
+		         "found committed; its %lld queued entries are settled "
+		         "now",
 		    left);
 }
 

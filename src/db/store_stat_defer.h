@@ -21,9 +21,9 @@
  * queued (stat_person_pending) instead of counted. A queued person is in
  * no count until store_stat_settle(); its later changes in the same
  * transaction are taken in then. The transaction cannot commit before
- * store_stat_settle(): its commit fails, and writes nothing, as long as
- * the deferral is open (a reference checked at the commit, migration
- * 0038). Errors: the database's.
+ * store_stat_settle(): its commit fails as long as the deferral is open
+ * (a reference checked at the commit, migration 0038), and the caller's
+ * rollback leaves nothing. Errors: the database's.
  */
 enum nmt_err store_stat_defer(struct db *db);
 
@@ -40,8 +40,9 @@ enum nmt_err store_stat_settle(struct db *db);
  * added by hand, which the commit's check above does not cover) settled
  * now, in a transaction of its own, so that no person stays uncounted
  * and new ones count again.
- * *left_r: the persons that were still queued, or -1 when no deferral
- * was left (then nothing is written). Errors: the database's.
+ * *left_r: the entries still queued (persons, or ids of persons removed
+ * since), or -1 when no deferral was left (then nothing is written).
+ * Errors: the database's.
  */
 enum nmt_err store_stat_settle_left(struct db *db, long long *left_r);
 

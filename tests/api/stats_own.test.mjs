@@ -125,15 +125,15 @@ test('persons stored before the migration are counted after it (nmtctl init)', a
   }
 });
 
-test('a bulk load\'s deferral left committed is settled when nmtd starts: no person stays uncounted', async () => {
+test('a deferral added by hand is settled when nmtd starts: no person stays uncounted', async () => {
   const s2 = await startServer({ env: STATS_ENV });
   let s3;
   try {
     const pol = await addUserWithToken(s2, { org: 'POLISEN-SYD', role: 'member' });
     const c = await createCase(s2, pol, { county: '12', exploitation: ['sexual'] });
     for (let i = 0; i < 3; i++) await createPerson(s2, pol, c.id, { gender: 'female', citizenship: 'RO' });
-    // A loader that committed store_stat_defer() without store_stat_settle() (migration 0037):
-    // the persons written after it are queued, counted nowhere.
+    // A deferral added by hand (the store's own cannot commit unsettled, migration 0038): the
+    // persons written after it are queued, counted nowhere.
     await s2.db.exec('INSERT INTO stat_defer (id) VALUES (1);');
     for (let i = 0; i < 3; i++) await createPerson(s2, pol, c.id, { gender: 'male', citizenship: 'TH' });
     const queued = async (db) => (await db.exec(
@@ -142,7 +142,7 @@ test('a bulk load\'s deferral left committed is settled when nmtd starts: no per
     await s2.stop();
     s3 = await startServer({ db: s2.db, init: false, env: STATS_ENV });
     assert.equal(await queued(s3.db), '0,0');
-    assert.match(s3.stderr(), /a bulk load left its deferral unsettled; 3 queued persons counted now/);
+    assert.match(s3.stderr(), /a deferral of the person counts was found committed; its 3 queued entries are settled now/);
     await assertOwnSummaryCurrent(s3);
     const analyst = await addUserWithToken(s3, { org: 'NMT', role: 'analyst' });
     assert.deepEqual(await cells('by=gender', s3, analyst), { female: 3, male: 3 });
