@@ -24,10 +24,12 @@
  * TOTP secrets (random, and unusable: the users have no password; log in
  * with `nmtctl token create`).
  *
- * Refuses a database that holds cases. Commits every SYN_BATCH cases,
- * with their audit entries in time order and their persons counted in
- * the statistics once per batch (store_stat_defer.h); progress on
- * stderr, the totals on stdout.
+ * Refuses a database that holds cases, checked again inside the first
+ * transaction, which also writes the users, so that of two seeds
+ * started together one writes and the other is refused. Commits every
+ * SYN_BATCH cases, with their audit entries in time order and their
+ * persons counted in the statistics once per batch (store_stat_defer.h);
+ * progress on stderr, the totals on stdout.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -382,7 +384,7 @@ load_counties(struct syn *s)
 	return NMT_OK;
 }
 
-/* The register's organizations and users, in one transaction. */
+/* The register's organizations and users, in the caller's transaction. */
 static enum nmt_err
 add_people(struct syn *s)
 {
@@ -393,8 +395,6 @@ add_people(struct syn *s)
 	int                k;
 
 	s->id_ms = (uint64_t)t * 1000;
-	if ((e = db_begin(s->cli->db)) != NMT_OK)
-		return e;
 	e = ensure_user(s, &s->secretariat, "syn-sekretariat", "NMT",
 	    "coordinator", NULL, "NMT-sekretariatet", t);
 	if (e == NMT_OK)
@@ -426,12 +426,7 @@ add_people(struct syn *s)
 			e = ensure_user(s, &g->soc_user, name, g->soc,
 			    "requester", NULL, "socialtjänsten", t);
 	}
-	if (e == NMT_OK)
-		e = audit_flush(s);
-	if (e == NMT_OK)
-		return db_commit(s->cli->db);
-	db_rollback(s->cli->db);
-	return e;
+	return e == NMT_OK ? audit_flush(s) : e;
 }
 
 /* ---- one case ---- */
@@ -1361,7 +1356,38 @@ progress(const struct syn *s, long total, double secs)
 	    s->cases, total, s->persons, rate, left);
 }
 
-/* Writes the cases in transactions of SYN_BATCH; 0 or -1. */
+/*
+ * The first transaction's start: no case may be there, checked again
+ * inside it so that two seeds started together cannot both write (on
+ * SQLite the transaction holds the write lock; on PostgreSQL the cases'
+ * table is locked against other writers until the commit), then the
+ * register's users. 0, 1 when refused (said), or -1.
+ */
+static int
+register_begin(struct syn *s)
+{
+	int n;
+
+	if (db_kind(s->cli->db) == DB_PG &&
+	    db_exec(s->cli->db,
+	        "LOCK TABLE nmt_case IN SHARE ROW EXCLUSIVE MODE") != NMT_OK)
+		return -1;
+	if ((n = has_cases(s->cli)) != 0)
+		return n;
+	if (add_people(s) != NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: could not write the synthetic register's users "
+		    "(%s)\n",
+		    db_errmsg(s->cli->db));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Writes the users and the cases in transactions of SYN_BATCH cases; 0,
+ * 1 when refused (a case is there: nothing written), or -1.
+ */
 static int
 write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 {
@@ -1369,12 +1395,17 @@ write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 	double          shown = 0, secs;
 	long            i = 0, j;
 	enum nmt_err    e = NMT_OK;
+	int             rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (e == NMT_OK && i < o->cases) {
 		if ((e = db_begin(s->cli->db)) != NMT_OK)
 			break;
 		bulk_transaction(s->cli);
+		if (i == 0 && (rc = register_begin(s)) != 0) {
+			db_rollback(s->cli->db);
+			return rc;
+		}
 		e = store_stat_defer(s->cli->db);
 		for (j = 0; e == NMT_OK && j < SYN_BATCH && i < o->cases;
 		     j++, i++)
@@ -1421,7 +1452,7 @@ cmd_seed_synthetic(struct cli *cli, int argc, char **argv)
 	struct syn_opts o;
 	struct syn      s;
 	double          secs = 0;
-	int             rc = 2;
+	int             rc = 2, n;
 
 	if (parse_opts(argc, argv, &o) != 0)
 		return 2;
@@ -1443,14 +1474,12 @@ cmd_seed_synthetic(struct cli *cli, int argc, char **argv)
 		goto out;
 	token_uuid_source(id_bytes, &s);
 	bulk_settings(cli);
-	if (load_counties(&s) != NMT_OK || add_people(&s) != NMT_OK) {
-		fputs("nmtctl: could not write the synthetic register's "
-		      "users\n",
-		    stderr);
+	if (load_counties(&s) != NMT_OK) {
+		fputs("nmtctl: could not read the counties\n", stderr);
 		goto out;
 	}
-	if (write_cases(&s, &o, &secs) != 0) {
-		rc = 1;
+	if ((n = write_cases(&s, &o, &secs)) != 0) {
+		rc = n < 0 ? 1 : 2;
 		goto out;
 	}
 	progress(&s, o.cases, secs);

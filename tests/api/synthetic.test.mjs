@@ -255,6 +255,24 @@ test('a database with cases is refused, nothing written', async () => {
   assert.equal(await count(a, 'SELECT count(*) FROM nmt_case'), CASES);
 });
 
+test('two seeds started together: one writes the register, the other is refused and writes nothing', async () => {
+  const d = await initDb();
+  try {
+    const run = () => ctlFor(d, ['seed-synthetic', '--cases', '40', '--persons-per-case', '2', '--seed', '5']);
+    const both = await Promise.all([run(), run()]);
+    assert.deepEqual(both.map((r) => r.code).sort(), [0, 2], both.map((r) => r.stderr).join('\n'));
+    assert.match(both.find((r) => r.code === 2).stderr, /the database holds cases already/);
+    assert.equal(await count(d, 'SELECT count(*) FROM nmt_case'), 40);
+    assert.equal(await count(d, 'SELECT count(*) FROM person'), 80);
+    assert.equal(await count(d, "SELECT count(*) FROM app_user WHERE username LIKE 'syn-%'"),
+      await count(a, "SELECT count(*) FROM app_user WHERE username LIKE 'syn-%'"));
+    const v = await ctlFor(d, ['audit', 'verify']);
+    assert.equal(v.code, 0, v.stderr);
+  } finally {
+    await d.drop();
+  }
+});
+
 test('bad arguments: a clear error naming the option, exit 2, nothing written', async () => {
   const d = await initDb();
   try {
