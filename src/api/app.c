@@ -42,9 +42,10 @@ env_seconds(const char *name, long fallback)
 }
 
 /*
- * A deferral of the statistics found committed (a row of stat_defer
- * added by hand; the store's own cannot commit): settled at start, so
- * that persons do not stay uncounted (store_stat_defer.h).
+ * A deferral of the statistics found committed (on SQLite, a loader
+ * that did not settle; anywhere, a row of stat_defer added by hand):
+ * settled at start, so that persons do not stay uncounted
+ * (store_stat_defer.h).
  */
 static void
 stat_deferral_left(struct db *db)

@@ -20,10 +20,12 @@
  * Inside a write transaction: the persons inserted from now on are
  * queued (stat_person_pending) instead of counted. A queued person is in
  * no count until store_stat_settle(); its later changes in the same
- * transaction are taken in then. The transaction cannot commit before
- * store_stat_settle(): its commit fails as long as the deferral is open
- * (a reference checked at the commit, migration 0038), and the caller's
- * rollback leaves nothing. Errors: the database's.
+ * transaction are taken in then. The transaction must settle before it
+ * commits: on PostgreSQL its commit fails as long as the deferral is
+ * open (a reference checked at the commit, migration 0038), and the
+ * caller's rollback leaves nothing; on SQLite nothing stops it (see
+ * store_stat_defer.c), and nmtd settles what it finds when it starts.
+ * Errors: the database's.
  */
 enum nmt_err store_stat_defer(struct db *db);
 
@@ -36,8 +38,8 @@ enum nmt_err store_stat_defer(struct db *db);
 enum nmt_err store_stat_settle(struct db *db);
 
 /*
- * Outside a transaction: a deferral found committed (a row of stat_defer
- * added by hand, which the commit's check above does not cover) settled
+ * Outside a transaction: a deferral found committed (SQLite, or a row of
+ * stat_defer added by hand, which the commit's check does not cover) settled
  * now, in a transaction of its own, so that no person stays uncounted
  * and new ones count again.
  * *left_r: the entries still queued (persons, or ids of persons removed

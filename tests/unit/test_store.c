@@ -1336,12 +1336,33 @@ counted(struct db *db)
 	    "SELECT COALESCE(sum(n), 0) FROM stat_own_pair WHERE pair = ''");
 }
 
+/* A deferral left open: its commit fails, and its rollback leaves nothing. */
+static void
+unsettled_refused(struct tstate *t)
+{
+	char id[UUID_TEXT], sql[256];
+
+	token_uuid(id);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_stat_defer(t->db), NMT_OK);
+	insert_person(t, id, t->case_id, "other");
+	assert_int_not_equal(db_commit(t->db), NMT_OK);
+	(void)db_rollback(t->db);
+	snprintf(sql, sizeof(sql),
+	    "SELECT (SELECT count(*) FROM stat_defer) + (SELECT count(*) FROM "
+	    "stat_person_pending) + (SELECT count(*) FROM person WHERE id = "
+	    "'%s')",
+	    id);
+	assert_int_equal(one_int(t->db, sql), 0);
+}
+
 /*
  * Persons of a bulk load (store_stat_defer.h): uncounted while deferred,
  * whatever else the transaction changes (the person, an assessment of
  * it, its case, a counted person taking the id of one queued and
- * removed), then counted as the triggers would have; new persons count
- * themselves again after the settling.
+ * removed), then counted as the triggers would have; on PostgreSQL an
+ * unsettled one cannot commit; new persons count themselves again after
+ * the settling.
  */
 static void
 test_stat_defer(void **state)
@@ -1407,19 +1428,9 @@ test_stat_defer(void **state)
 	                     "SELECT (SELECT count(*) FROM stat_defer) + "
 	                     "(SELECT count(*) FROM stat_person_pending)"),
 	    0);
-	/* A deferral cannot commit unsettled: it fails, nothing stays. */
-	token_uuid(gone);
-	assert_int_equal(db_begin(t->db), NMT_OK);
-	assert_int_equal(store_stat_defer(t->db), NMT_OK);
-	insert_person(t, gone, t->case_id, "other");
-	assert_int_not_equal(db_commit(t->db), NMT_OK);
-	(void)db_rollback(t->db);
-	snprintf(sql, sizeof(sql),
-	    "SELECT (SELECT count(*) FROM stat_defer) + (SELECT count(*) FROM "
-	    "stat_person_pending) + (SELECT count(*) FROM person WHERE id = "
-	    "'%s')",
-	    gone);
-	assert_int_equal(one_int(t->db, sql), 0);
+	/* PostgreSQL: a deferral cannot commit unsettled; nothing stays. */
+	if (db_kind(t->db) == DB_PG)
+		unsettled_refused(t);
 	/* Not deferred: a new person counts itself at once. */
 	token_uuid(later);
 	assert_int_equal(db_begin(t->db), NMT_OK);
