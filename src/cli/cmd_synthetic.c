@@ -1370,8 +1370,11 @@ register_begin(struct syn *s)
 
 	if (db_kind(s->cli->db) == DB_PG &&
 	    db_exec(s->cli->db,
-	        "LOCK TABLE nmt_case IN SHARE ROW EXCLUSIVE MODE") != NMT_OK)
+	        "LOCK TABLE nmt_case IN SHARE ROW EXCLUSIVE MODE") != NMT_OK) {
+		fprintf(stderr, "nmtctl: could not lock the cases (%s)\n",
+		    db_errmsg(s->cli->db));
 		return -1;
+	}
 	if ((n = has_cases(s->cli)) != 0)
 		return n;
 	if (add_people(s) != NMT_OK) {
