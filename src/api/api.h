@@ -196,6 +196,8 @@ const struct route *api_route_at(size_t i);
  * route matched): never the URL, which may hold ids.
  */
 const char *api_route_name(const struct ctx *c);
+/* The same for route r (NULL: no route matched). */
+const char *api_route_pattern(const struct route *r);
 /*
  * An answered request in the metrics and the access log: route r (NULL:
  * none matched) by its pattern, never the URL; HTTP status; the time

@@ -240,10 +240,9 @@ requests(struct promtext *p)
 		r = api_route_at(i);
 		for (s = METRICS_STATUS_MIN; s <= METRICS_STATUS_MAX; s++) {
 			uint64_t    v = metrics_request_get(i, s);
-			const char *labels[] = { "route",
-				r != NULL ? r->pattern : "unmatched", "method",
-				r != NULL ? r->method : "other", "code", code,
-				"class", class, NULL };
+			const char *labels[] = { "route", api_route_pattern(r),
+				"method", r != NULL ? r->method : "other",
+				"code", code, "class", class, NULL };
 
 			if (v == 0)
 				continue;

@@ -305,9 +305,8 @@ api_account(const struct route *r, int status, uint64_t started_us,
 
 	us = now > started_us ? now - started_us : 0;
 	metrics_request(api_route_index(r), status, us);
-	log_access(r != NULL ? r->method : "other",
-	    r != NULL ? r->pattern : "unmatched", status, (double)us / 1000.0,
-	    statements);
+	log_access(r != NULL ? r->method : "other", api_route_pattern(r),
+	    status, (double)us / 1000.0, statements);
 }
 
 /* The request of c, answered: a resumed one is counted when it answers. */

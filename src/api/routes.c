@@ -109,7 +109,13 @@ api_route_at(size_t i)
 }
 
 const char *
+api_route_pattern(const struct route *r)
+{
+	return r != NULL ? r->pattern : "unmatched";
+}
+
+const char *
 api_route_name(const struct ctx *c)
 {
-	return c->route != NULL ? c->route->pattern : "unmatched";
+	return api_route_pattern(c->route);
 }
