@@ -32,6 +32,7 @@ struct db {
 	void                   *conn;
 	char                   *url;     /* the database it opened */
 	uint64_t                queries; /* db_query calls (a test hook) */
+	const char *commit_hold; /* why the transaction must not commit */
 };
 
 struct db_result {
@@ -132,13 +133,25 @@ db_begin(struct db *db)
 enum nmt_err
 db_commit(struct db *db)
 {
+	if (db->commit_hold != NULL) {
+		fprintf(stderr, "nmt: db: commit refused: %s\n",
+		    db->commit_hold);
+		return NMT_ERROR;
+	}
 	return db->drv->commit(db->conn);
 }
 
 enum nmt_err
 db_rollback(struct db *db)
 {
+	db->commit_hold = NULL;
 	return db->drv->rollback(db->conn);
+}
+
+void
+db_hold_commit(struct db *db, const char *reason)
+{
+	db->commit_hold = reason;
 }
 
 enum nmt_err

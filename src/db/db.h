@@ -97,6 +97,15 @@ enum nmt_err db_begin(struct db *db);
 enum nmt_err db_commit(struct db *db);
 enum nmt_err db_rollback(struct db *db);
 /*
+ * Until reason is lifted (NULL), the open transaction cannot commit:
+ * db_commit() refuses it with NMT_ERROR and says why on stderr, and the
+ * caller rolls back, which lifts the hold. reason is a static string. A
+ * store function that leaves the transaction in a state only another
+ * call completes (store_stat_defer) holds it, in this process, at no
+ * cost per statement.
+ */
+void db_hold_commit(struct db *db, const char *reason);
+/*
  * The reads that follow see one snapshot, until db_snapshot_end() or
  * db_begin(), which ends it first. SQLite: a deferred read transaction,
  * so that a request's statements share one WAL lookup and one page

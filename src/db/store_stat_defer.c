@@ -87,8 +87,10 @@ pairs_sql(void)
 }
 
 /*
- * PostgreSQL: the row names the absent row of stat_defer_never, checked
- * at the commit (0038). SQLite: it names none, though 0038 gave it the
+ * The connection's commit is held until the settling (db_hold_commit),
+ * on both databases. PostgreSQL also refuses the commit of any client:
+ * the row names the absent row of stat_defer_never, checked at the
+ * commit (0038). SQLite's row names none, though 0038 gave it the
  * column: while a deferred reference is outstanding, SQLite checks each
  * new key of every parent table against its children (a scan where the
  * children's column has no index), which made seeding 9 times slower.
@@ -96,12 +98,19 @@ pairs_sql(void)
 enum nmt_err
 store_stat_defer(struct db *db)
 {
-	return db_exec(db,
+	enum nmt_err e;
+
+	e = db_exec(db,
 	    db_kind(db) == DB_PG ?
 	        "INSERT INTO stat_defer (id, must_settle) VALUES (1, 1) "
 	        "ON CONFLICT DO NOTHING" :
 	        "INSERT INTO stat_defer (id) VALUES (1) "
 	        "ON CONFLICT DO NOTHING");
+	if (e == NMT_OK)
+		db_hold_commit(db,
+		    "the persons' counts are deferred and not "
+		    "settled (store_stat_settle)");
+	return e;
 }
 
 enum nmt_err
@@ -126,8 +135,9 @@ store_stat_settle(struct db *db)
 	         "ON CONFLICT (year, region, gender, child, citizenship, "
 	         "forms) DO UPDATE SET n = stat_own_nat.n + excluded.n")) ==
 	        NMT_OK &&
-	    (e = db_exec(db, "DELETE FROM stat_person_pending")) == NMT_OK)
-		e = db_exec(db, "DELETE FROM stat_defer");
+	    (e = db_exec(db, "DELETE FROM stat_person_pending")) == NMT_OK &&
+	    (e = db_exec(db, "DELETE FROM stat_defer")) == NMT_OK)
+		db_hold_commit(db, NULL);
 	free(pairs);
 	return e;
 }

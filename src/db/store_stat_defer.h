@@ -21,10 +21,11 @@
  * queued (stat_person_pending) instead of counted. A queued person is in
  * no count until store_stat_settle(); its later changes in the same
  * transaction are taken in then. The transaction must settle before it
- * commits: on PostgreSQL its commit fails as long as the deferral is
- * open (a reference checked at the commit, migration 0038), and the
- * caller's rollback leaves nothing; on SQLite nothing stops it (see
- * store_stat_defer.c), and nmtd settles what it finds when it starts.
+ * commits: db_commit() refuses while the deferral is open (its hold,
+ * db_hold_commit), and the caller's rollback leaves nothing. On
+ * PostgreSQL another client's commit of an open deferral fails too (a
+ * reference checked at the commit, migration 0038); on SQLite nmtd
+ * settles a deferral it finds committed when it starts.
  * Errors: the database's.
  */
 enum nmt_err store_stat_defer(struct db *db);
