@@ -1329,6 +1329,8 @@ test_chain_encoding(void **state)
 		"r\xc3\xa4ksm\xc3\xb6rg\xc3\xa5s", NULL, "login.failure", "",
 		NULL, "::1", "1" };
 	const char *s[] = { "1", "login.success" };
+	static char x[1001], y[101], z[3001];
+	const char *l[] = { x, y, NULL, z, "w" };
 	char        h[CHAIN_HASH_HEX], h1[CHAIN_HASH_HEX];
 
 	(void)state;
@@ -1361,6 +1363,17 @@ test_chain_encoding(void **state)
 	assert_string_equal(h,
 	    "1ceb238bbb05c8c8683b6c1ec42436fc"
 	    "9de1c4038ec2176bf5e8573ee9d0028c");
+	/*
+	 * Long fields: h(GENESIS, ["x" * 1000, "y" * 100, None,
+	 * "z" * 3000, "w"]), across and beyond chain.c's 1 024-byte buffer.
+	 */
+	memset(x, 'x', 1000);
+	memset(y, 'y', 100);
+	memset(z, 'z', 3000);
+	chain_of(key_a, CHAIN_GENESIS, l, 5, h);
+	assert_string_equal(h,
+	    "2c18f5860e972bb83864c62eb3c25ede"
+	    "06a7c9f9d2e93ab4cd33ccd828a5ecfd");
 }
 
 static void
