@@ -139,6 +139,11 @@ const UNDO = {
     : `DROP TABLE stat_defer; ${statementOf('0037_stat_person_defer.sqlite.sql', 'CREATE TABLE stat_defer', ');')}
       DROP TABLE stat_defer_never; DROP TRIGGER stat_person_upd;
       ${statementOf('0037_stat_person_defer.sqlite.sql', 'CREATE TRIGGER stat_person_upd', '\nEND;')}`),
+  // the persons' counts' functions in PL/pgSQL (issue 13): the SQL functions as 0037 and 0033 left them
+  39: (pg) => (pg
+    ? `${statementOf('0037_stat_person_defer.pg.sql', 'CREATE OR REPLACE FUNCTION stat_person_refresh(', '$$;')}
+      ${statementOf('0033_stat_person_values.pg.sql', 'CREATE OR REPLACE FUNCTION stat_person_move(', '$$;')}`
+    : 'SELECT 1;'),
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
