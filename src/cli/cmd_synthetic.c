@@ -532,6 +532,7 @@ add_member(struct syn *s, struct syn_case *k, const char *org,
 	m.access = (char *)access;
 	m.added_by = (char *)k->owner->id;
 	m.added_at = at;
+	m.case_number = k->c.number;
 	if ((e = store_team_add(s->cli->db, &m)) == NMT_OK) {
 		audit(s, t, k->owner, "team.add", "member", m.id, k->c.id);
 		s->members++;

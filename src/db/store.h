@@ -398,6 +398,12 @@ struct member_rec {
 	char *access, *added_by, *added_by_username, *added_at;
 	char *task_id;      /* the task that granted the row, or NULL */
 	char *operation_id; /* the operation that granted it, or NULL */
+	/*
+	 * Written only: the case's number when the writer has it at hand;
+	 * NULL has the table's trigger read it (migration 0034), which on
+	 * SQLite writes the row a second time.
+	 */
+	char *case_number;
 };
 extern const struct record_type member_record;
 

@@ -105,6 +105,7 @@ static const struct column member_cols[] = {
 	/* a row an operation granted (store_operation.c keeps it) */
 	{ "operation_id", "operation", COL_TEXT, M(operation_id),
 	    COL_NULLABLE },
+	{ "case_number", NULL, COL_TEXT, M(case_number), COL_WRITE_ONLY },
 };
 
 const struct record_type member_record = RECORD_TYPE("case_member", "m",
@@ -291,6 +292,7 @@ store_case_insert(struct db *db, struct case_rec *c, int year)
 	m.access = (char *)"full";
 	m.added_by = c->owner_user;
 	m.added_at = c->created_at;
+	m.case_number = c->number;
 	e = store_team_add(db, &m);
 	free(m.id);
 	return e;
