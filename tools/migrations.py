@@ -9,9 +9,11 @@ SQL differs: then DIR/NNNN_name.sqlite.sql and DIR/NNNN_name.pg.sql
 replace it. Each version must exist for both dialects exactly once.
 
 --check compares DIR with FILE..., the migrations the build was
-configured with, and fails when a migration was added, renamed or
-removed since: the build would otherwise embed the old list. It writes
-STAMP when they agree.
+configured with, and fails when a migration was added since: the build
+would otherwise embed the old list (one renamed or removed stops ninja
+before, as a missing input). It writes STAMP when they agree, only when
+its text changes, so that a file of an editor in DIR rebuilds nothing.
+Names beginning with a dot (editors' files) are not migrations.
 
 """
 import os
@@ -27,6 +29,8 @@ def listed(dialect: str, folder: str) -> list:
     name or an incomplete version."""
     by_version = {}
     for name in sorted(os.listdir(folder)):
+        if name.startswith('.'):
+            continue
         m = NAME.match(name)
         if m is None:
             if name.endswith('.sql'):
@@ -61,8 +65,15 @@ def check(folder: str, stamp: str, configured: list) -> int:
         print('migrations.py: run meson setup --reconfigure on this build '
               'directory', file=sys.stderr)
         return 1
+    text = '%d migrations\n' % len(now)
+    try:
+        with open(stamp, encoding='ascii') as f:
+            if f.read() == text:
+                return 0
+    except OSError:
+        pass
     with open(stamp, 'w', encoding='ascii') as f:
-        f.write('%d migrations\n' % len(now))
+        f.write(text)
     return 0
 
 

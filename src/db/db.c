@@ -127,6 +127,12 @@ db_kind(const struct db *db)
 enum nmt_err
 db_begin(struct db *db)
 {
+	if (db->commit_hold != NULL) {
+		/* A transaction that ended without its rollback left it. */
+		fprintf(stderr, "nmt: db: a hold on the commit was left: %s\n",
+		    db->commit_hold);
+		db->commit_hold = NULL;
+	}
 	return db->drv->begin(db->conn);
 }
 
@@ -144,14 +150,23 @@ db_commit(struct db *db)
 enum nmt_err
 db_rollback(struct db *db)
 {
-	db->commit_hold = NULL;
-	return db->drv->rollback(db->conn);
+	enum nmt_err e = db->drv->rollback(db->conn);
+
+	if (e == NMT_OK)
+		db->commit_hold = NULL;
+	return e;
 }
 
 void
 db_hold_commit(struct db *db, const char *reason)
 {
 	db->commit_hold = reason;
+}
+
+const char *
+db_commit_held(const struct db *db)
+{
+	return db->commit_hold;
 }
 
 enum nmt_err

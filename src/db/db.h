@@ -102,9 +102,13 @@ enum nmt_err db_rollback(struct db *db);
  * caller rolls back, which lifts the hold. reason is a static string. A
  * store function that leaves the transaction in a state only another
  * call completes (store_stat_defer) holds it, in this process, at no
- * cost per statement.
+ * cost per statement. A hold still set at db_begin() (a transaction
+ * that ended otherwise) is said on stderr and lifted. db_write_group()
+ * fails a body that returns with a hold of its own, alone.
  */
 void db_hold_commit(struct db *db, const char *reason);
+/* The hold's reason, or NULL when the commit is not held. */
+const char *db_commit_held(const struct db *db);
 /*
  * The reads that follow see one snapshot, until db_snapshot_end() or
  * db_begin(), which ends it first. SQLite: a deferred read transaction,

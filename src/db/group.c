@@ -31,6 +31,7 @@
  * batch gets the error and nothing of the batch stays.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,19 +59,34 @@ static struct job     *queue;
 static int             leading;
 static struct writer  *writers; /* the leader's (leading) */
 
-/* One job in its savepoint; NMT_OK in *fatal unless the batch is lost. */
+/*
+ * One job in its savepoint; NMT_OK in *fatal unless the batch is lost.
+ * A body that leaves the commit held (db_hold_commit) fails alone: its
+ * savepoint is rolled back and the batch's hold restored, so that the
+ * other jobs still commit.
+ */
 static enum nmt_err
 run_job(struct db *db, struct job *j, enum nmt_err *fatal)
 {
+	const char  *held = db_commit_held(db);
 	enum nmt_err e;
 
 	if ((e = db_exec(db, "SAVEPOINT job")) != NMT_OK) {
 		*fatal = e;
 		return e;
 	}
-	if ((e = j->body(db, j->arg)) != NMT_OK &&
-	    (*fatal = db_exec(db, "ROLLBACK TO SAVEPOINT job")) != NMT_OK)
-		return e;
+	e = j->body(db, j->arg);
+	if (e == NMT_OK && db_commit_held(db) != held) {
+		fprintf(stderr, "nmt: db: a write left its commit held: %s\n",
+		    db_commit_held(db));
+		e = NMT_ERROR;
+	}
+	if (e != NMT_OK) {
+		db_hold_commit(db, held);
+		if ((*fatal = db_exec(db, "ROLLBACK TO SAVEPOINT job")) !=
+		    NMT_OK)
+			return e;
+	}
 	if ((*fatal = db_exec(db, "RELEASE SAVEPOINT job")) != NMT_OK)
 		return *fatal;
 	return e;

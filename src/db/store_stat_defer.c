@@ -6,11 +6,11 @@
  * The settling does in a few statements what the triggers of 0027 do per
  * person: the queued persons' rows of stat_person from stat_person_facts
  * (their triggers leave queued persons uncounted), then their counts,
- * one GROUP BY per pair of dimensions of stat_own_pair (on SQLite counted
- * here in C instead, pairs_counted) and one for stat_own_nat, added in
- * key order as the triggers add theirs, then the queue and the deferral
- * emptied. A deferral found committed is settled the same way, in a
- * transaction of its own (nmtd at start).
+ * one GROUP BY per pair of dimensions of stat_own_pair added in key
+ * order as the triggers add theirs (on SQLite counted here in C instead,
+ * pairs_counted, in no particular order) and one for stat_own_nat, then
+ * the queue and the deferral emptied. A deferral found committed is
+ * settled the same way, in a transaction of its own (nmtd at start).
  */
 #include <stdint.h>
 #include <stdio.h>

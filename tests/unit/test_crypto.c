@@ -1365,7 +1365,8 @@ test_chain_encoding(void **state)
 	    "9de1c4038ec2176bf5e8573ee9d0028c");
 	/*
 	 * Long fields: h(GENESIS, ["x" * 1000, "y" * 100, None,
-	 * "z" * 3000, "w"]), across and beyond chain.c's 1 024-byte buffer.
+	 * "z" * 3000, "w"]): fields of more than a kilobyte, and of more than
+	 * libsodium's 128-byte BLAKE2b block.
 	 */
 	memset(x, 'x', 1000);
 	memset(y, 'y', 100);

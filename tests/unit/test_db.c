@@ -802,9 +802,10 @@ test_rollback(void **state)
 
 /*
  * A thread of writes through the group commit. Plain: every odd write
- * inserts, then fails (its savepoint undoes it). Losing: every third
- * write ends the transaction in its body, so its batch cannot release
- * its savepoint and is lost as a whole.
+ * inserts, then fails (its savepoint undoes it): every other one of them
+ * by returning NMT_OK with its commit held (db_hold_commit), which fails
+ * it alone. Losing: every third write ends the transaction in its body,
+ * so its batch cannot release its savepoint and is lost as a whole.
  */
 struct group_writer {
 	const char *url;
@@ -818,6 +819,7 @@ struct group_job {
 	char key[32];
 	int  n;    /* the write's number in its thread */
 	int  fail; /* the write's own failure (struct group_writer) */
+	int  hold; /* it fails by leaving its commit held */
 	int  lose; /* it fails by ending the transaction */
 };
 
@@ -833,6 +835,10 @@ group_body(struct db *db, void *arg)
 		return e;
 	if (!j->fail)
 		return NMT_OK;
+	if (j->hold) {
+		db_hold_commit(db, "test: a write left its commit held");
+		return NMT_OK;
+	}
 	return j->lose ? db_exec(db, "ROLLBACK") : NMT_CONFLICT;
 }
 
@@ -853,11 +859,15 @@ group_writer_main(void *arg)
 		snprintf(j.key, sizeof(j.key), "w%d-%d", w->no, i);
 		j.n = i;
 		j.fail = w->lose ? (i + w->no) % 3 == 0 : i % 2;
+		j.hold = !w->lose && i % 4 == 1;
 		j.lose = w->lose;
 		e = db_write_group(db, group_body, &j);
 		w->ok[i] = e == NMT_OK;
 		if (w->lose ? j.fail && e == NMT_OK :
-		              e != (j.fail ? NMT_CONFLICT : NMT_OK))
+		              e !=
+		            (!j.fail       ? NMT_OK :
+		                    j.hold ? NMT_ERROR :
+		                             NMT_CONFLICT))
 			w->failures++;
 	}
 	db_close(db);
@@ -947,6 +957,50 @@ test_write_group_writer(void **state)
 	CHECK_OK(other, db_write_group(other, writer_body, &second));
 	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"), 1);
 	db_close(other);
+}
+
+/* A write that leaves its commit held; with arg, one that then fails. */
+static enum nmt_err
+held_body(struct db *db, void *arg)
+{
+	enum nmt_err e;
+
+	e = db_query(db, "INSERT INTO scratch (k, n) VALUES ('held', 1)", NULL,
+	    0, NULL);
+	if (e == NMT_OK)
+		db_hold_commit(db, "test: a write left its commit held");
+	return arg != NULL ? NMT_CONFLICT : e;
+}
+
+/*
+ * A write that leaves its commit held (db_hold_commit) fails, whether it
+ * returns NMT_OK or an error of its own, and leaves nothing; the hold
+ * does not outlive it, and the next write commits. A hold left outside
+ * any transaction is lifted by the next db_begin().
+ */
+static void
+test_write_group_held(void **state)
+{
+	struct tstate *t = *state;
+	struct db     *w = NULL;
+	int            fails = 1;
+
+	scratch_reset(t->db);
+	assert_int_equal(db_write_group(t->db, held_body, NULL), NMT_ERROR);
+	assert_int_equal(db_write_group(t->db, held_body, &fails),
+	    NMT_CONFLICT);
+	CHECK_OK(t->db, db_write_group(t->db, writer_body, &w));
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"), 1);
+	assert_null(db_commit_held(w));
+
+	db_hold_commit(t->db, "test: left outside a transaction");
+	CHECK_OK(t->db, db_begin(t->db));
+	assert_null(db_commit_held(t->db));
+	CHECK_OK(t->db,
+	    db_query(t->db, "INSERT INTO scratch (k, n) VALUES ('after', 1)",
+	        NULL, 0, NULL));
+	CHECK_OK(t->db, db_commit(t->db));
+	assert_int_equal(count(t->db, "SELECT count(*) FROM scratch"), 2);
 }
 
 /*
@@ -1732,6 +1786,7 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_write_group), \
 	    cmocka_unit_test(test_write_group_writer), \
 	    cmocka_unit_test(test_write_group_journal), \
+	    cmocka_unit_test(test_write_group_held), \
 	    cmocka_unit_test(test_write_group_lost)
 
 int
