@@ -36,6 +36,41 @@ static const struct {
 	{ "presumed_victim", "presumed_victim" },
 };
 #define NDIMS (sizeof(dims) / sizeof(dims[0]))
+#define NARMS (1 + NDIMS + NDIMS * (NDIMS - 1) / 2)
+
+/*
+ * The arms of stat_own_pair in one order, the same for the statement and
+ * for the counting in C: the total (no dimension), each dimension, then
+ * each pair of them; d1 and d2 index dims[] (-1: none).
+ */
+struct arm {
+	char *name; /* the pair's name (malloc'd) */
+	int   d1, d2;
+};
+
+static void
+arms_of(struct arm a[NARMS])
+{
+	size_t i, j, k = 0;
+
+	a[k++] = (struct arm){ xstrdup(""), -1, -1 };
+	for (i = 0; i < NDIMS; i++)
+		a[k++] = (struct arm){ xstrdup(dims[i].pair), (int)i, -1 };
+	for (i = 0; i < NDIMS; i++)
+		for (j = i + 1; j < NDIMS; j++)
+			a[k++] = (struct arm){ xasprintf("%s,%s", dims[i].pair,
+				                   dims[j].pair),
+				(int)i, (int)j };
+}
+
+static void
+arms_free(struct arm a[NARMS])
+{
+	size_t k;
+
+	for (k = 0; k < NARMS; k++)
+		free(a[k].name);
+}
 
 /* The queued persons' rows of stat_person (a SELECT's FROM and WHERE). */
 #define QUEUED \
@@ -64,20 +99,16 @@ add_arm(char *s, const char *pair, const char *v1, const char *v2)
 static char *
 pairs_sql(void)
 {
-	char  *arms = xstrdup(""), *pair, *sql;
-	size_t i, j;
+	struct arm a[NARMS];
+	char      *arms = xstrdup(""), *sql;
+	size_t     k;
 
-	arms = add_arm(arms, "", NULL, NULL);
-	for (i = 0; i < NDIMS; i++)
-		arms = add_arm(arms, dims[i].pair, dims[i].column, NULL);
-	for (i = 0; i < NDIMS; i++) {
-		for (j = i + 1; j < NDIMS; j++) {
-			pair = xasprintf("%s,%s", dims[i].pair, dims[j].pair);
-			arms = add_arm(arms, pair, dims[i].column,
-			    dims[j].column);
-			free(pair);
-		}
-	}
+	arms_of(a);
+	for (k = 0; k < NARMS; k++)
+		arms = add_arm(arms, a[k].name,
+		    a[k].d1 < 0 ? NULL : dims[a[k].d1].column,
+		    a[k].d2 < 0 ? NULL : dims[a[k].d2].column);
+	arms_free(a);
 	sql = xasprintf("WITH s AS MATERIALIZED (SELECT p.*" QUEUED ") "
 	                "INSERT INTO stat_own_pair (pair, year, region, v1, "
 	                "v2, n) SELECT * FROM (%s) x WHERE true "
@@ -100,7 +131,6 @@ pairs_sql(void)
  * which also adds its rows in key order as its triggers do (two writers
  * lock them in one order); SQLite has one writer at a time.
  */
-#define NARMS       (1 + NDIMS + NDIMS * (NDIMS - 1) / 2)
 #define TEXTS_MAX   4096 /* numbers of 12 bits */
 #define TEXTS_SLOTS 8192 /* open addressing, at most half full */
 #define ROWS_PER    100  /* count rows per INSERT */
@@ -145,45 +175,9 @@ key_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The arms' pair names, in pairs_sql()'s order (malloc'd). */
-static void
-arm_names(char *name[NARMS])
-{
-	size_t i, j, k = 0;
-
-	name[k++] = xstrdup("");
-	for (i = 0; i < NDIMS; i++)
-		name[k++] = xstrdup(dims[i].pair);
-	for (i = 0; i < NDIMS; i++)
-		for (j = i + 1; j < NDIMS; j++)
-			name[k++] = xasprintf("%s,%s", dims[i].pair,
-			    dims[j].pair);
-}
-
-/* The columns of arm a's values in the batch's rows (-1: none). */
-static void
-arm_columns(size_t a, int *c1, int *c2)
-{
-	size_t i, j, k = 1 + NDIMS;
-
-	*c1 = *c2 = -1;
-	if (a == 0)
-		return;
-	if (a <= NDIMS) {
-		*c1 = 2 + (int)(a - 1);
-		return;
-	}
-	for (i = 0; i < NDIMS; i++)
-		for (j = i + 1; j < NDIMS; j++, k++)
-			if (k == a) {
-				*c1 = 2 + (int)i;
-				*c2 = 2 + (int)j;
-			}
-}
-
 /* Adds n counts (keys[] run-length counted) in one statement. */
 static enum nmt_err
-add_counts(struct db *db, char *const name[NARMS], const struct texts *t,
+add_counts(struct db *db, const struct arm a[NARMS], const struct texts *t,
     const uint64_t *key, const int64_t *n, size_t rows)
 {
 	struct db_param p[ROWS_PER * 6];
@@ -198,7 +192,7 @@ add_counts(struct db *db, char *const name[NARMS], const struct texts *t,
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
 		    "%s($%d, $%d, $%d, $%d, $%d, $%d)", i > 0 ? ", " : "",
 		    k + 1, k + 2, k + 3, k + 4, k + 5, k + 6);
-		p[k] = DB_TEXT(name[key[i] >> 52]);
+		p[k] = DB_TEXT(a[key[i] >> 52].name);
 		p[k + 1] = DB_INT((key[i] >> 36) & 0xffff);
 		p[k + 2] = DB_TEXT(t->text[(key[i] >> 24) & 0xfff]);
 		p[k + 3] = DB_TEXT(t->text[(key[i] >> 12) & 0xfff]);
@@ -218,11 +212,12 @@ add_counts(struct db *db, char *const name[NARMS], const struct texts *t,
  * bits (then the statement counts instead).
  */
 static int
-batch_keys(const struct db_result *r, struct texts *t, uint64_t *key)
+batch_keys(const struct db_result *r, const struct arm arm[NARMS],
+    struct texts *t, uint64_t *key)
 {
-	unsigned  v[2 + NDIMS], none = text_num(t, "");
+	unsigned  v[NDIMS], region, none = text_num(t, "");
 	size_t    a, k = 0;
-	int       row, c, c1, c2;
+	int       row, c;
 	long long year;
 
 	for (row = 0; row < db_rows(r); row++) {
@@ -231,18 +226,21 @@ batch_keys(const struct db_result *r, struct texts *t, uint64_t *key)
 			return 0;
 		for (c = 1; c < 2 + (int)NDIMS; c++) {
 			const char *s = db_text(r, row, c);
+			unsigned    num = text_num(t, s != NULL ? s : "");
 
-			v[c] = text_num(t, s != NULL ? s : "");
-			if (v[c] == TEXTS_MAX)
+			if (num == TEXTS_MAX)
 				return 0;
+			if (c == 1)
+				region = num;
+			else
+				v[c - 2] = num;
 		}
-		for (a = 0; a < NARMS; a++) {
-			arm_columns(a, &c1, &c2);
+		for (a = 0; a < NARMS; a++)
 			key[k++] = (uint64_t)a << 52 | (uint64_t)year << 36 |
-			    (uint64_t)v[1] << 24 |
-			    (uint64_t)(c1 < 0 ? none : v[c1]) << 12 |
-			    (uint64_t)(c2 < 0 ? none : v[c2]);
-		}
+			    (uint64_t)region << 24 |
+			    (uint64_t)(arm[a].d1 < 0 ? none : v[arm[a].d1])
+			        << 12 |
+			    (uint64_t)(arm[a].d2 < 0 ? none : v[arm[a].d2]);
 	}
 	return 1;
 }
@@ -258,7 +256,7 @@ pairs_counted(struct db *db, int *done)
 	struct texts     *t = NULL;
 	uint64_t         *key = NULL, out[ROWS_PER];
 	int64_t           n[ROWS_PER];
-	char             *name[NARMS];
+	struct arm        arm[NARMS];
 	size_t            nkeys, i, j, rows = 0;
 	enum nmt_err      e;
 
@@ -271,24 +269,23 @@ pairs_counted(struct db *db, int *done)
 	nkeys = (size_t)db_rows(r) * NARMS;
 	t = xcalloc(1, sizeof(*t));
 	key = xreallocarray(NULL, nkeys > 0 ? nkeys : 1, sizeof(*key));
-	if (!batch_keys(r, t, key))
+	arms_of(arm);
+	if (!batch_keys(r, arm, t, key))
 		goto out;
 	*done = 1;
 	qsort(key, nkeys, sizeof(*key), key_cmp);
-	arm_names(name);
 	for (i = 0; i < nkeys && e == NMT_OK; i = j) {
 		for (j = i + 1; j < nkeys && key[j] == key[i]; j++)
 			;
 		out[rows] = key[i];
 		n[rows++] = (int64_t)(j - i);
 		if (rows == ROWS_PER || j == nkeys) {
-			e = add_counts(db, name, t, out, n, rows);
+			e = add_counts(db, arm, t, out, n, rows);
 			rows = 0;
 		}
 	}
-	for (i = 0; i < NARMS; i++)
-		free(name[i]);
 out:
+	arms_free(arm);
 	free(key);
 	free(t);
 	db_result_free(r);
