@@ -13,16 +13,17 @@
  * derived from audited task data and is not audited itself; marking as
  * read is (notification.read).
  *
- * The same read then runs the clock pass: every support-pathway clock
- * (reflection_period, protection_assessment, residence_permit) of a
- * person in an open case with PATHWAY_DUE_DAYS days left or fewer,
- * overdue included, gives one clock_due notification per clock end
- * (clock_notice's key; a renewed permit's new end is a new one) to the
- * active coordinators and members of the owner organization of the
- * person's case, in its own transaction and only when some clock end
- * waits for it. The notification links to the person by id and names
- * the clock and its end (the list adds the case's number): no pseudonym.
- * No e-mail goes out for it (the mail notice tells of new tasks only).
+ * The same read then runs the clock pass (store_clock_pass()): every
+ * support-pathway clock (reflection_period, protection_assessment,
+ * residence_permit) of a person in an open case with PATHWAY_DUE_DAYS
+ * days left or fewer, overdue included, gives one clock_due notification
+ * per clock end (clock_notice's key; a renewed permit's new end is a new
+ * one) to the active coordinators and members of the owner organization
+ * of the person's case, in its own transaction and only when the due
+ * list holds a person due by today (one index probe otherwise). The
+ * notification links to the person by id and names the clock and its end
+ * (the list adds the case's number): no pseudonym. No e-mail goes out for
+ * it (the mail notice tells of new tasks only).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,117 +102,30 @@ render_notifications(struct ctx *c, const struct notification_rec *rows,
 	return items;
 }
 
-/* The persons with a clock end due for its clock_due notification. */
-struct clock_due {
-	char (*ids)[UUID_TEXT];
-	size_t n;
-};
-
-/* The clocks of person id on today's Swedish date (none: no person). */
-static enum nmt_err
-person_clocks(struct ctx *c, const char *id,
-    struct pathway_clock k[PATHWAY_CLOCKS_MAX], size_t *n)
-{
-	struct civil_date today;
-	enum nmt_err      e;
-
-	civil_today(c->now, &today);
-	e = store_pathway_clocks(c->db, id, &today, k, n);
-	return e == NMT_NOT_FOUND ? NMT_OK : e;
-}
-
-static void
-end_text(const struct pathway_clock *k, char out[11])
-{
-	snprintf(out, 11, "%04d-%02d-%02d", k->end.year, k->end.month,
-	    k->end.day);
-}
-
-/* Whether a clock of person id is due and not yet told of (*due). */
-static enum nmt_err
-clock_waits(struct ctx *c, const char *id, int *due)
-{
-	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
-	char                 end[11];
-	size_t               i, n = 0;
-	int                  told;
-	enum nmt_err         e;
-
-	*due = 0;
-	e = person_clocks(c, id, k, &n);
-	for (i = 0; i < n && e == NMT_OK && !*due; i++) {
-		if (!pathway_clock_due(&k[i]))
-			continue;
-		end_text(&k[i], end);
-		if ((e = store_clock_notice_told(c->db, id, k[i].kind, end,
-		         &told)) == NMT_OK)
-			*due = !told;
-	}
-	return e;
-}
-
-/* Inside the write: claims each due clock end of id, tells the new ones. */
-static enum nmt_err
-clock_tell(struct ctx *c, const char *id)
-{
-	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
-	char                 end[11], org[65];
-	size_t               i, n = 0;
-	int                  fresh;
-	enum nmt_err         e;
-
-	e = person_clocks(c, id, k, &n);
-	for (i = 0; i < n && e == NMT_OK; i++) {
-		if (!pathway_clock_due(&k[i]))
-			continue;
-		end_text(&k[i], end);
-		if ((e = store_clock_notice_claim(c->db, id, k[i].kind, end,
-		         c->now_text, &fresh, org)) == NMT_OK &&
-		    fresh && org[0] != '\0')
-			e = store_notify_clock(c->db, org, id, k[i].kind, end,
-			    c->now_text);
-	}
-	return e;
-}
-
 static enum nmt_err
 clock_write(struct ctx *c, void *arg)
 {
-	struct clock_due *d = arg;
-	size_t            i;
-	enum nmt_err      e = NMT_OK;
+	size_t settled;
 
-	for (i = 0; i < d->n && e == NMT_OK; i++)
-		e = clock_tell(c, d->ids[i]);
-	return e;
+	return store_clock_pass(c->db, arg, c->now_text, &settled);
 }
 
-/* The clock pass, when some clock end waits for it; 0 or -1 (replied). */
+/* The clock pass, when some person is due for it; 0 or -1 (replied). */
 static int
 clock_pass(struct ctx *c)
 {
-	char(*ids)[UUID_TEXT] = NULL;
-	struct clock_due d = { NULL, 0 };
-	size_t           i, n = 0;
-	int              due, rc = 0;
-	enum nmt_err     e;
+	struct civil_date today;
+	int               pending;
+	enum nmt_err      e;
 
-	if ((e = store_pathway_candidates(c->db, &ids, &n)) != NMT_OK) {
+	civil_today(c->now, &today);
+	if ((e = store_clock_pending(c->db, &today, &pending)) != NMT_OK) {
 		reply_error(c, e);
 		return -1;
 	}
-	d.ids = xcalloc(n + 1, sizeof(*d.ids));
-	for (i = 0; i < n && e == NMT_OK; i++)
-		if ((e = clock_waits(c, ids[i], &due)) == NMT_OK && due)
-			memcpy(d.ids[d.n++], ids[i], UUID_TEXT);
-	if (e != NMT_OK) {
-		reply_error(c, e);
-		rc = -1;
-	} else if (d.n > 0 && api_write(c, clock_write, &d) != NMT_OK)
-		rc = -1;
-	free(d.ids);
-	free(ids);
-	return rc;
+	if (pending && api_write(c, clock_write, &today) != NMT_OK)
+		return -1;
+	return 0;
 }
 
 /* Both passes before a read of the caller's notifications. */

@@ -543,30 +543,39 @@ void store_pathway_subject(const struct person_rec *p,
  * decides nothing about who may see the person (the caller does), reads
  * outside or inside a transaction, and NMT_NOT_FOUND for no such person.
  */
-/*
- * The persons of open cases that may have a running clock (a superset:
- * a grant logged, or a child with no protection assessment logged), by
- * id: *ids_r (free() it), *n_r of them. For a job that notifies clocks
- * near their end: store_pathway_clocks() on each tells exactly.
- */
-enum nmt_err store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT],
-    size_t                                      *n_r);
 enum nmt_err store_pathway_clocks(struct db *db, const char *person_id,
     const struct civil_date *today,
     struct pathway_clock out[PATHWAY_CLOCKS_MAX], size_t *n_r);
+/* ---- clocks near their end (store_clock.c) ---- */
+
 /*
- * clock_due bookkeeping (migration 0021): whether the clock kind of the
- * person ending on end ("YYYY-MM-DD") has been told of (*told), and
- * claiming it, in the caller's transaction: *fresh 1 when this call
- * claimed it, 0 when it was claimed before (so concurrent passes tell
- * each clock end once). *owner_org (claim only, fresh): the owner
- * organization of the person's case (at least 65 bytes).
+ * Marks person_id for the due list (pathway_due, migration 0040): its
+ * clocks are worked out again at the next pass. In the caller's writing
+ * transaction, by every write that can move a clock of the person
+ * (store_pathway_insert, store_person_insert and store_person_update for
+ * a child). store_clock_mark_case() marks the persons of case_id that may
+ * have a clock (a grant logged, or a child), for a change of the case
+ * while it is open (store_case_update): a case opened again.
  */
-enum nmt_err store_clock_notice_told(struct db *db, const char *person_id,
-    const char *kind, const char *end, int *told);
-enum nmt_err store_clock_notice_claim(struct db *db, const char *person_id,
-    const char *kind, const char *end, const char *now, int *fresh,
-    char owner_org[65]);
+enum nmt_err store_clock_mark(struct db *db, const char *person_id);
+enum nmt_err store_clock_mark_case(struct db *db, const char *case_id);
+/*
+ * Whether the due list holds a person to settle on today's Swedish civil
+ * date (*pending 1): the read before the pass, outside a transaction.
+ */
+enum nmt_err store_clock_pending(struct db *db, const struct civil_date *today,
+    int *pending);
+/*
+ * The clock pass, in the caller's writing transaction: settles every
+ * person due by today (*settled how many). A person outside an open case
+ * leaves the list; otherwise each clock end PATHWAY_DUE_DAYS days from
+ * its end or nearer, overdue included, and not yet told of is claimed in
+ * clock_notice (migration 0021) and told (store_notify_clock, at now),
+ * and the person's row moves on to the first day of its next clock end,
+ * or goes. Concurrent passes tell each clock end once.
+ */
+enum nmt_err store_clock_pass(struct db *db, const struct civil_date *today,
+    const char *now, size_t *settled);
 
 /* ---- audit (store_audit.c) ---- */
 

@@ -311,9 +311,12 @@ store_case_update(struct db *db, struct case_rec *c)
 
 	free(c->title_sort);
 	c->title_sort = title_sort(c->title);
-	if ((e = record_update(db, &case_record, c)) != NMT_OK)
+	if ((e = record_update(db, &case_record, c)) != NMT_OK ||
+	    (e = case_search_put(db, c)) != NMT_OK)
 		return e;
-	return case_search_put(db, c);
+	return c->status != NULL && strcmp(c->status, "open") == 0 ?
+	    store_clock_mark_case(db, c->id) :
+	    NMT_OK;
 }
 
 char *

@@ -9,9 +9,8 @@
  *
  * store_pathway_clocks() is the one place that turns a stored person into
  * its running clocks (domain/pathway.c does the rules), for anything that
- * must act on a clock (notifications); store_pathway_candidates() lists
- * the persons worth asking, and clock_notice (store_clock_notice_*())
- * remembers which clock ends have had their clock_due notification.
+ * must act on a clock (store_clock.c). An event that can move a clock
+ * marks its person for the due list there, in the same transaction.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -72,7 +71,10 @@ store_pathway_insert(struct db *db, struct pathway_rec *ev)
 	token_uuid(id);
 	free(ev->id);
 	ev->id = xstrdup(id);
-	return record_insert(db, &pathway_record, ev);
+	if ((e = record_insert(db, &pathway_record, ev)) != NMT_OK ||
+	    !pathway_event_moves_clocks(ev->type, ev->corrects))
+		return e;
+	return store_clock_mark(db, ev->person_id);
 }
 
 enum nmt_err
@@ -150,87 +152,4 @@ store_pathway_clocks(struct db *db, const char *person_id,
 	}
 	person_rec_free(&p);
 	return e;
-}
-
-enum nmt_err
-store_pathway_candidates(struct db *db, char (**ids_r)[UUID_TEXT], size_t *n_r)
-{
-	struct db_result *r = NULL;
-	char(*ids)[UUID_TEXT];
-	int          i, n;
-	enum nmt_err e;
-
-	*ids_r = NULL;
-	*n_r = 0;
-	if ((e = db_query(db,
-	         "SELECT p.id FROM person p JOIN nmt_case c ON c.id = "
-	         "p.case_id WHERE c.status = 'open' AND (EXISTS (SELECT 1 "
-	         "FROM pathway_event e WHERE e.person_id = p.id AND e.type "
-	         "IN ('reflection_period_granted', 'permit_granted')) OR "
-	         "(p.is_child = 1 AND NOT EXISTS (SELECT 1 FROM "
-	         "pathway_event e WHERE e.person_id = p.id AND e.type = "
-	         "'protection_assessment_done'))) ORDER BY p.id",
-	         NULL, 0, &r)) != NMT_OK)
-		return e;
-	n = db_rows(r);
-	ids = xcalloc((size_t)n + 1, sizeof(*ids));
-	for (i = 0; i < n; i++)
-		strlcopy(ids[i], db_text(r, i, 0), UUID_TEXT);
-	db_result_free(r);
-	*ids_r = ids;
-	*n_r = (size_t)n;
-	return NMT_OK;
-}
-
-enum nmt_err
-store_clock_notice_told(struct db *db, const char *person_id, const char *kind,
-    const char *end, int *told)
-{
-	struct db_param   p[3] = { DB_TEXT(person_id), DB_TEXT(kind),
-		  DB_TEXT(end) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*told = 0;
-	if ((e = db_query(db,
-	         "SELECT 1 FROM clock_notice WHERE person_id = $1 AND "
-	         "kind = $2 AND end_date = $3",
-	         p, 3, &r)) != NMT_OK)
-		return e;
-	*told = db_rows(r) > 0;
-	db_result_free(r);
-	return NMT_OK;
-}
-
-enum nmt_err
-store_clock_notice_claim(struct db *db, const char *person_id, const char *kind,
-    const char *end, const char *now, int *fresh, char owner_org[65])
-{
-	struct db_param   p[4] = { DB_TEXT(person_id), DB_TEXT(kind),
-		  DB_TEXT(end), DB_TEXT(now) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*fresh = 0;
-	owner_org[0] = '\0';
-	if ((e = db_query(db,
-	         "INSERT INTO clock_notice (person_id, kind, end_date, at) "
-	         "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING "
-	         "RETURNING person_id",
-	         p, 4, &r)) != NMT_OK)
-		return e;
-	*fresh = db_rows(r) > 0;
-	db_result_free(r);
-	r = NULL;
-	if (!*fresh)
-		return NMT_OK;
-	if ((e = db_query(db,
-	         "SELECT c.owner_org FROM person p JOIN nmt_case c ON c.id = "
-	         "p.case_id WHERE p.id = $1",
-	         p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) > 0)
-		strlcopy(owner_org, db_text(r, 0, 0), 65);
-	db_result_free(r);
-	return NMT_OK;
 }

@@ -205,9 +205,10 @@ store_person_insert(struct db *db, struct seal_keys *key, struct person_rec *p)
 	free(p->updated_at);
 	p->updated_at = xstrdup(p->created_at);
 	identity_seal(key, p);
-	if ((e = record_insert(db, &person_record, p)) != NMT_OK)
+	if ((e = record_insert(db, &person_record, p)) != NMT_OK ||
+	    (e = store_person_index(db, key, p)) != NMT_OK)
 		return e;
-	return store_person_index(db, key, p);
+	return p->is_child ? store_clock_mark(db, p->id) : NMT_OK;
 }
 
 enum nmt_err
@@ -231,9 +232,10 @@ store_person_update(struct db *db, struct seal_keys *key, struct person_rec *p)
 	enum nmt_err e;
 
 	identity_seal(key, p);
-	if ((e = record_update(db, &person_record, p)) != NMT_OK)
+	if ((e = record_update(db, &person_record, p)) != NMT_OK ||
+	    (e = store_person_index(db, key, p)) != NMT_OK)
 		return e;
-	return store_person_index(db, key, p);
+	return p->is_child ? store_clock_mark(db, p->id) : NMT_OK;
 }
 
 void

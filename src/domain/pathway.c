@@ -468,3 +468,26 @@ pathway_clock_due(const struct pathway_clock *c)
 {
 	return c->days_left <= PATHWAY_DUE_DAYS;
 }
+
+int
+pathway_event_moves_clocks(const char *type, const char *corrects)
+{
+	static const char *const clock_types[] = {
+		"reflection_period_granted",
+		"reflection_period_ended",
+		"permit_granted",
+		"permit_renewed",
+		"permit_ended",
+		"protection_assessment_done",
+	};
+	size_t i;
+
+	if (corrects != NULL)
+		return 1;
+	for (i = 0;
+	     type != NULL && i < sizeof(clock_types) / sizeof(clock_types[0]);
+	     i++)
+		if (strcmp(type, clock_types[i]) == 0)
+			return 1;
+	return 0;
+}

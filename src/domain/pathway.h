@@ -136,6 +136,14 @@ size_t pathway_clocks(const struct pathway_event *ev, size_t n,
 int pathway_clock_due(const struct pathway_clock *c);
 
 /*
+ * Whether adding an event of type (corrects: the event it corrects, or
+ * NULL) can move a clock of its person: one of the types pathway_clocks()
+ * reads, or any correction. The due list (db/store_clock.c) works the
+ * person's clocks out again after such an event only.
+ */
+int pathway_event_moves_clocks(const char *type, const char *corrects);
+
+/*
  * The rules on adding add to the events ev (the person's, all of them,
  * corrected ones included): the problems into out (at most
  * PATHWAY_PROBLEMS_MAX), returns how many (0: it may be added). A

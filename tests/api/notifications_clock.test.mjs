@@ -143,6 +143,29 @@ test('a person the user cannot see gives it nothing; a child\'s protection asses
   assert.deepEqual(await clockDue(U.tax, kid.id), []);
 });
 
+/** PATCH the case c to body, naming its current version. */
+async function patchCase(who, caseId, body) {
+  const cur = await api(srv, 'GET', `/api/v1/cases/${caseId}`, { auth: who });
+  assertStatus(cur, 200);
+  assertStatus(await api(srv, 'PATCH', `/api/v1/cases/${caseId}`,
+    { auth: who, ifMatch: `"${cur.json.version}"`, body }), 200);
+}
+
+test('a clock that comes due while its case is closed is told once the case is opened again', async () => {
+  const today = '2028-07-01';
+  setDay(today);
+  const { c, p } = await adult('Stängd-Hanna');
+  await addEvent(U.pol, p.id, { type: 'reflection_period_granted', date: addDays(today, -10) });
+  assert.deepEqual(await clockDue(U.pol, p.id), [], '19 days left: nothing yet');
+  await patchCase(U.pol, c.id, { status: 'closed', closing_reason: 'support_completed' });
+  setDay(addDays(today, 17));
+  assert.deepEqual(await clockDue(U.pol, p.id), [], 'due, but its case is closed');
+  await patchCase(U.pol, c.id, { status: 'open', reopen_reason: 'Ny uppgift från polisen.' });
+  const due = await clockDue(U.pol, p.id);
+  assert.deepEqual(due.map((n) => [n.clock, n.clock_end, n.days_left]),
+    [['reflection_period', addDays(today, 19), 2]]);
+});
+
 test('concurrent reads tell each clock end once', async () => {
   const today = '2028-03-01';
   setDay(today);

@@ -139,6 +139,55 @@ test_clock_due(void **state)
 	}
 }
 
+/* Whether two clock lists are the same clocks with the same ends. */
+static int
+same_clocks(const struct pathway_clock *a, size_t na,
+    const struct pathway_clock *b, size_t nb)
+{
+	size_t i;
+
+	for (i = 0; na == nb && i < na; i++)
+		if (strcmp(a[i].kind, b[i].kind) != 0 ||
+		    civil_compare(&a[i].end, &b[i].end) != 0)
+			return 0;
+	return na == nb;
+}
+
+/*
+ * pathway_event_moves_clocks(), which decides when the due list works a
+ * person's clocks out again: an event of any type it leaves out changes
+ * no clock of a child with a permit and a reflection period running;
+ * each type it names changes one; a correction always counts.
+ */
+static void
+test_event_moves_clocks(void **state)
+{
+	struct pathway_event ev[3] = {
+		{ "p", "permit_granted", "2027-01-05", "2027-07-04", NULL, 1 },
+		{ "r", "reflection_period_granted", "2027-03-01", NULL, NULL,
+		    2 },
+		{ "x", NULL, "2027-03-10", "2027-12-31", NULL, 3 },
+	};
+	struct pathway_subject who = { 1, { 2027, 2, 27 } };
+	struct civil_date      today = { 2027, 3, 12 };
+	struct pathway_clock   base[PATHWAY_CLOCKS_MAX], k[PATHWAY_CLOCKS_MAX];
+	size_t                 nb, n, i;
+	int                    moved;
+
+	(void)state;
+	nb = pathway_clocks(ev, 2, &who, &today, base);
+	assert_int_equal(nb, 3);
+	for (i = 0; vocab_pathway_event_types[i].code != NULL; i++) {
+		ev[2].type = vocab_pathway_event_types[i].code;
+		n = pathway_clocks(ev, 3, &who, &today, k);
+		moved = !same_clocks(base, nb, k, n);
+		if (moved != pathway_event_moves_clocks(ev[2].type, NULL))
+			fail_msg("%s: moves the clocks %d, said %d", ev[2].type,
+			    moved, !moved);
+	}
+	assert_true(pathway_event_moves_clocks("identified", "r"));
+}
+
 static void
 test_reflection_period(void **state)
 {
@@ -395,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_day_arithmetic),
 		cmocka_unit_test(test_reflection_period),
 		cmocka_unit_test(test_clock_due),
+		cmocka_unit_test(test_event_moves_clocks),
 		cmocka_unit_test(test_days_left_across_summer_time),
 		cmocka_unit_test(test_protection_assessment),
 		cmocka_unit_test(test_residence_permit),

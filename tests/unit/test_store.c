@@ -1026,6 +1026,148 @@ test_facts_after_lock(void **state)
 	free(m.id);
 }
 
+/* The due list's row of person id: 1 and its due_from, or 0. */
+static int
+due_of(struct tstate *t, const char *id, char due[11])
+{
+	struct db_param   p[1] = { DB_TEXT(id) };
+	struct db_result *r = NULL;
+	int               found;
+
+	assert_int_equal(db_query(t->db,
+	                     "SELECT due_from FROM pathway_due WHERE "
+	                     "person_id = $1",
+	                     p, 1, &r),
+	    NMT_OK);
+	found = db_rows(r) == 1;
+	strlcopy(due, found ? db_text(r, 0, 0) : "-", 11);
+	db_result_free(r);
+	return found;
+}
+
+/* The first column of the one row of sql with $1 = id, as a number. */
+static long long
+count_of(struct tstate *t, const char *sql, const char *id)
+{
+	struct db_param   p[1] = { DB_TEXT(id) };
+	struct db_result *r = NULL;
+	long long         n;
+
+	assert_int_equal(db_query(t->db, sql, p, 1, &r), NMT_OK);
+	assert_int_equal(db_rows(r), 1);
+	n = (long long)db_int(r, 0, 0);
+	db_result_free(r);
+	return n;
+}
+
+/* Runs the clock pass on the day given (its own transaction). */
+static void
+clock_pass_on(struct tstate *t, int y, int m, int d)
+{
+	struct civil_date day = { y, m, d };
+	size_t            settled;
+
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_clock_pass(t->db, &day, "2027-11-02T10:00:00Z",
+	                     &settled),
+	    NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+}
+
+/* Sets the status of the test's case (status open: a case opened again). */
+static void
+case_status(struct tstate *t, const char *status)
+{
+	struct case_rec c;
+
+	assert_int_equal(store_case_get(t->db, t->case_id, 0, &c), NMT_OK);
+	free(c.status);
+	c.status = xstrdup(status);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_case_update(t->db, &c), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	record_free(&case_record, &c);
+}
+
+static const char told_sql[] =
+    "SELECT COUNT(*) FROM clock_notice WHERE person_id = $1";
+static const char notified_sql[] =
+    "SELECT COUNT(*) FROM notification WHERE person_id = $1";
+static const char recipients_sql[] =
+    "SELECT COUNT(*) FROM app_user WHERE organization = (SELECT "
+    "c.owner_org FROM person p JOIN nmt_case c ON c.id = p.case_id WHERE "
+    "p.id = $1) AND status = 'active' AND role IN ('coordinator', "
+    "'member')";
+
+/*
+ * The due list (store_clock.c) for person id, whose one clock is a
+ * reflection period ending on 30 November 2027 (its protection
+ * assessment done): marked by its events, worked out by a pass to the
+ * day its clock is due (27 November), told on that day and gone; a new
+ * grant while the case is closed is dropped by the pass, and the case
+ * opened again marks the person, whose new end is told when due.
+ */
+static void
+assert_clock_pass(struct tstate *t, const char *id)
+{
+	struct pathway_rec ev;
+	char               due[11];
+	long long          users = count_of(t, recipients_sql, id);
+	int                pending;
+	struct civil_date  d2 = { 2027, 11, 2 }, d26 = { 2027, 11, 26 },
+	                  d27 = { 2027, 11, 27 };
+
+	assert_true(users > 0);
+	assert_true(due_of(t, id, due));
+	assert_string_equal(due, ""); /* marked, not worked out */
+	assert_int_equal(store_clock_pending(t->db, &d2, &pending), NMT_OK);
+	assert_int_equal(pending, 1);
+	clock_pass_on(t, 2027, 11, 2);
+	assert_true(due_of(t, id, due));
+	assert_string_equal(due, "2027-11-27");
+	assert_int_equal(count_of(t, told_sql, id), 0);
+	assert_int_equal(store_clock_pending(t->db, &d26, &pending), NMT_OK);
+	assert_int_equal(pending, 0);
+	assert_int_equal(store_clock_pending(t->db, &d27, &pending), NMT_OK);
+	assert_int_equal(pending, 1);
+	clock_pass_on(t, 2027, 11, 27);
+	assert_false(due_of(t, id, due));
+	assert_int_equal(count_of(t, told_sql, id), 1);
+	assert_int_equal(count_of(t, notified_sql, id), users);
+	clock_pass_on(t, 2027, 11, 28); /* told once */
+	assert_int_equal(count_of(t, notified_sql, id), users);
+
+	/* A new grant while the case is closed: dropped, no notification. */
+	case_status(t, "closed");
+	memset(&ev, 0, sizeof(ev));
+	ev.person_id = (char *)id;
+	ev.case_id = t->case_id;
+	ev.type = (char *)"reflection_period_granted";
+	ev.date = (char *)"2027-11-20";
+	ev.author_user = t->user_id;
+	ev.author_org = (char *)"POLISEN-SYD";
+	ev.at = (char *)"2027-11-28T08:00:00Z";
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_pathway_insert(t->db, &ev), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	free(ev.id);
+	assert_true(due_of(t, id, due));
+	clock_pass_on(t, 2027, 11, 28);
+	assert_false(due_of(t, id, due));
+	assert_int_equal(count_of(t, told_sql, id), 1);
+	/* Opened again: marked, worked out and told when due. */
+	case_status(t, "open");
+	assert_true(due_of(t, id, due));
+	assert_string_equal(due, "");
+	clock_pass_on(t, 2027, 11, 28);
+	assert_true(due_of(t, id, due));
+	assert_string_equal(due, "2027-12-16"); /* ends 19 December */
+	clock_pass_on(t, 2027, 12, 16);
+	assert_false(due_of(t, id, due));
+	assert_int_equal(count_of(t, told_sql, id), 2);
+	assert_int_equal(count_of(t, notified_sql, id), 2 * users);
+}
+
 /*
  * store_pathway_clocks(), the clocks notifications will read: a
  * child registered at 00:30 Swedish time on 31 October 2027 (the UTC date
@@ -1041,12 +1183,11 @@ test_pathway_clocks(void **state)
 	struct pathway_clock k[PATHWAY_CLOCKS_MAX];
 	struct civil_date    today = { 2027, 11, 2 };
 	char                 id[UUID_TEXT], date[11];
-	const char *types[] = { "reflection_period_granted", "identified",
-		"protection_assessment_done" };
-	const char *dates[] = { "2027-11-01", "2027-10-31", "2027-11-02" };
-	size_t      n, i;
-	char        err[256], *tz = getenv("TZ");
-	char(*cand)[UUID_TEXT] = NULL;
+	const char    *types[] = { "reflection_period_granted", "identified",
+		   "protection_assessment_done" };
+	const char    *dates[] = { "2027-11-01", "2027-10-31", "2027-11-02" };
+	size_t         n, i;
+	char           err[256], *tz = getenv("TZ");
 	struct keyring ring;
 	char           dir[] = "/tmp/nmt-store-XXXXXX", kpath[64];
 
@@ -1117,12 +1258,7 @@ test_pathway_clocks(void **state)
 	    NMT_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(k[0].kind, "reflection_period");
-	/* A candidate for notifications while its grant is logged. */
-	assert_int_equal(store_pathway_candidates(t->db, &cand, &n), NMT_OK);
-	for (i = 0; i < n && strcmp(cand[i], id) != 0; i++)
-		;
-	assert_true(i < n);
-	free(cand);
+	assert_clock_pass(t, id);
 	token_uuid(id);
 	assert_int_equal(store_pathway_clocks(t->db, id, &today, k, &n),
 	    NMT_NOT_FOUND);
