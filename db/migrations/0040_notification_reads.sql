@@ -6,7 +6,7 @@
 -- today through pathway_due_from, so a notification read no longer works
 -- out every running clock of the register.
 CREATE TABLE pathway_due (
-	person_id	TEXT PRIMARY KEY REFERENCES person(id),
+	person_id	TEXT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
 	due_from	TEXT NOT NULL
 );
 CREATE INDEX pathway_due_from ON pathway_due (due_from, person_id);
@@ -20,7 +20,8 @@ WHERE c.status = 'open' AND (EXISTS (SELECT 1 FROM pathway_event e
 	pathway_event e WHERE e.person_id = p.id AND
 	e.type = 'protection_assessment_done')));
 
--- A user's unread notifications (the count every page asks for, the list
--- with unread=true): the index alone, never each notification's row.
+-- A user's unread notifications: the count every page asks for from the
+-- index alone, never each notification's row; the list with unread=true
+-- walks it for its page.
 CREATE INDEX notification_unread ON notification (user_id, at, id)
 WHERE read_at IS NULL;

@@ -567,7 +567,8 @@ enum nmt_err store_clock_pending(struct db *db, const struct civil_date *today,
     int *pending);
 /*
  * The clock pass, in the caller's writing transaction: settles every
- * person due by today (*settled how many). A person outside an open case
+ * person due by today (*settled how many; one a concurrent pass settled
+ * first is not counted). A person outside an open case
  * leaves the list; otherwise each clock end PATHWAY_DUE_DAYS days from
  * its end or nearer, overdue included, and not yet told of is claimed in
  * clock_notice (migration 0021) and told (store_notify_clock, at now),

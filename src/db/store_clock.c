@@ -18,10 +18,13 @@
  * day or goes. A notification read therefore costs one index probe when
  * nothing is due, whatever the size of the register.
  *
- * Concurrent passes: each locks the row it settles (FOR UPDATE on
- * PostgreSQL; SQLite has one writer) and claims a clock end with an insert
+ * Concurrent passes: each locks the person and then the row it settles
+ * (FOR UPDATE on PostgreSQL; SQLite has one writer), in the order every
+ * write of a person takes them, and claims a clock end with an insert
  * that does nothing on conflict, so each end is told once; a write that
  * marks the person waits for the settling and leaves its mark after it.
+ * The due days follow PATHWAY_DUE_DAYS and the clock rules: a change of
+ * either needs a migration that marks every person again (0040's).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -97,10 +100,20 @@ text_of(struct db *db, const char *sql, const char *person_id, char *out,
 	return NMT_OK;
 }
 
-/* The row of person_id, locked: *found 0 when a concurrent pass removed it. */
+/*
+ * The row of person_id, locked after the person (as a write of the person
+ * locks them): *found 0 when a concurrent pass removed it.
+ */
 static enum nmt_err
 row_locked(struct db *db, const char *person_id, char due[11], int *found)
 {
+	char         id[UUID_TEXT];
+	enum nmt_err e;
+
+	if ((e = text_of(db, "SELECT id FROM person WHERE id = $1 FOR UPDATE",
+	         person_id, id, sizeof(id), found)) != NMT_OK ||
+	    !*found)
+		return e;
 	return text_of(db,
 	    "SELECT due_from FROM pathway_due WHERE person_id = $1 FOR UPDATE",
 	    person_id, due, 11, found);
@@ -190,10 +203,13 @@ tell(struct db *db, const char *person_id, const char *org,
 	return e;
 }
 
-/* Settles the row of person_id when it is still due by today. */
+/*
+ * Settles the row of person_id when it is still due by today (*settled
+ * counts it).
+ */
 static enum nmt_err
 settle(struct db *db, const char *person_id, const char *today_text,
-    const struct civil_date *today, const char *now)
+    const struct civil_date *today, const char *now, size_t *settled)
 {
 	char         due[11], org[65], next[11];
 	int          found;
@@ -202,6 +218,7 @@ settle(struct db *db, const char *person_id, const char *today_text,
 	if ((e = row_locked(db, person_id, due, &found)) != NMT_OK || !found ||
 	    strcmp(due, today_text) > 0)
 		return e;
+	(*settled)++;
 	if ((e = open_owner(db, person_id, org)) != NMT_OK)
 		return e;
 	if (org[0] == '\0')
@@ -235,9 +252,7 @@ store_clock_pass(struct db *db, const struct civil_date *today, const char *now,
 		ids[i] = xstrdup(db_text(r, i, 0));
 	db_result_free(r);
 	for (i = 0; i < n && e == NMT_OK; i++)
-		e = settle(db, ids[i], day, today, now);
-	if (e == NMT_OK)
-		*settled = (size_t)n;
+		e = settle(db, ids[i], day, today, now, settled);
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);

@@ -68,7 +68,12 @@
 #define PATHWAY_FUTURE_DAYS       30 /* the latest date: today + this */
 #define PATHWAY_PERMIT_MAX_MONTHS 60
 #define PATHWAY_NOTE_MAX          2000 /* code points */
-#define PATHWAY_DUE_DAYS          3    /* clock_due: days left or fewer */
+/*
+ * clock_due: days left or fewer. The due list (db/store_clock.c) stores
+ * days derived from it and from pathway_clocks(): changing either needs a
+ * migration that marks every person again (as 0040 does).
+ */
+#define PATHWAY_DUE_DAYS 3
 
 /* Codes with Swedish and English labels, served by /vocabularies. */
 extern const struct term vocab_pathway_steps[]; /* step 1 first */

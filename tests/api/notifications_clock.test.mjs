@@ -166,6 +166,19 @@ test('a clock that comes due while its case is closed is told once the case is o
     [['reflection_period', addDays(today, 19), 2]]);
 });
 
+test('a person corrected to a child gets its protection assessment clock at the next read', async () => {
+  const today = '2028-08-01';
+  setDay(today);
+  const { p } = await adult('Rättad-Ida');
+  assert.deepEqual(await clockDue(U.pol, p.id), [], 'an adult: no clock');
+  const r = await api(srv, 'PATCH', `/api/v1/persons/${p.id}`,
+    { auth: U.pol, ifMatch: `"${p.version}"`, body: { birth_year: 2014 } });
+  assertStatus(r, 200);
+  assert.equal(r.json.is_child, true);
+  const due = await clockDue(U.pol, p.id);
+  assert.deepEqual(due.map((n) => n.clock), ['protection_assessment']);
+});
+
 test('concurrent reads tell each clock end once', async () => {
   const today = '2028-03-01';
   setDay(today);

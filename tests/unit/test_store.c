@@ -1168,6 +1168,101 @@ assert_clock_pass(struct tstate *t, const char *id)
 	assert_int_equal(count_of(t, notified_sql, id), 2 * users);
 }
 
+/* The clock pass of test_clock_pass_waits, on its own connection. */
+struct passer {
+	const char  *url;
+	enum nmt_err e;
+};
+
+static void *
+clock_passer(void *arg)
+{
+	struct passer    *w = arg;
+	struct civil_date day = { 2027, 12, 1 };
+	struct db        *db;
+	size_t            settled;
+	char              err[256];
+
+	if ((db = db_open(w->url, err, sizeof(err))) == NULL) {
+		w->e = NMT_UNAVAILABLE;
+		return NULL;
+	}
+	if ((w->e = db_begin(db)) == NMT_OK &&
+	    (w->e = store_clock_pass(db, &day, "2027-12-01T12:00:00Z",
+	         &settled)) == NMT_OK)
+		w->e = db_commit(db);
+	else
+		db_rollback(db);
+	db_close(db);
+	return NULL;
+}
+
+/*
+ * The clock pass takes a person's locks in the order a write of the
+ * person does (the person, then its due row): while one transaction
+ * holds a child locked, a pass that would tell its protection assessment
+ * waits for it, and the write's mark and the pass both go through, where
+ * the opposite order deadlocks (PostgreSQL aborts one of the two).
+ */
+static void
+test_clock_pass_waits(void **state)
+{
+	struct tstate    *t = *state;
+	struct person_rec p, held;
+	struct passer     w = { t->url, NMT_OK };
+	struct keyring    ring;
+	struct db        *watch;
+	pthread_t         th;
+	char err[256], due[11], dir[] = "/tmp/nmt-store-XXXXXX", kpath[64],
+	                        id[UUID_TEXT];
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int             i;
+
+	if (db_kind(t->db) != DB_PG) {
+		printf("test_clock_pass_waits: PostgreSQL only\n");
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(kpath, sizeof(kpath), "%s/master.key", dir);
+	assert_int_equal(keys_load(kpath, 1, &ring, err, sizeof(err)), 0);
+	memset(&p, 0, sizeof(p));
+	token_uuid(id);
+	p.id = xstrdup(id);
+	p.case_id = xstrdup(t->case_id);
+	p.pseudonym = xstrdup("Barn");
+	p.gender = xstrdup("unknown");
+	p.birth_year = REC_NULL_INT;
+	p.age_estimate = 12;
+	p.is_child = 1;
+	p.protection = xstrdup("none");
+	p.created_by = xstrdup(t->user_id);
+	p.created_at = xstrdup("2027-12-01T10:00:00Z");
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_person_insert(t->db, ring.identity, &p), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(store_person_get(t->db, NULL, id, 1, &held), NMT_OK);
+	assert_int_equal(pthread_create(&th, NULL, clock_passer, &w), 0);
+	assert_non_null(watch = db_open(t->url, err, sizeof(err)));
+	/* A bounded wait for the condition, not for time: it waits. */
+	for (i = 0; i < 500 && !someone_waits(watch); i++)
+		nanosleep(&pause, NULL);
+	assert_true(someone_waits(watch));
+	assert_int_equal(store_clock_mark(t->db, id), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	pthread_join(th, NULL);
+	db_close(watch);
+	assert_int_equal(w.e, NMT_OK);
+	assert_false(due_of(t, id, due)); /* told, and no clock left */
+	assert_int_equal(count_of(t, told_sql, id), 1);
+	person_rec_free(&held);
+	person_rec_free(&p);
+	keys_free(&ring);
+	unlink(kpath);
+	rmdir(dir);
+}
+
 /*
  * store_pathway_clocks(), the clocks notifications will read: a
  * child registered at 00:30 Swedish time on 31 October 2027 (the UTC date
@@ -1671,6 +1766,7 @@ test_stat_functions_planned(void **state)
 	    cmocka_unit_test(test_search_planned), \
 	    cmocka_unit_test(test_facts_after_lock), \
 	    cmocka_unit_test(test_pathway_clocks), \
+	    cmocka_unit_test(test_clock_pass_waits), \
 	    cmocka_unit_test(test_stat_defer), \
 	    cmocka_unit_test(test_stat_defer_wide), \
 	    cmocka_unit_test(test_stat_functions_planned)
