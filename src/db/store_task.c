@@ -594,6 +594,12 @@ store_notification_mark(struct db *db, const char *user_id, const char *id,
 	return e;
 }
 
+/*
+ * The tasks due for their task_overdue notification. The first of them by
+ * due date is what the pending check asks for: in that order PostgreSQL
+ * walks the partial index task_overdue (migration 0040) instead of the
+ * table, whose share of matches it guesses from the two conditions apart.
+ */
 #define OVERDUE_WHERE \
 	" FROM task WHERE overdue_notified = 0 AND status IN " \
 	"('requested', 'accepted') AND due IS NOT NULL AND due < $1"
@@ -606,8 +612,8 @@ store_task_overdue_pending(struct db *db, const char *today, int *found)
 	enum nmt_err      e;
 
 	*found = 0;
-	if ((e = db_query(db, "SELECT id" OVERDUE_WHERE " LIMIT 1", p, 1,
-	         &r)) != NMT_OK)
+	if ((e = db_query(db, "SELECT id" OVERDUE_WHERE " ORDER BY due LIMIT 1",
+	         p, 1, &r)) != NMT_OK)
 		return e;
 	*found = db_rows(r) > 0;
 	db_result_free(r);
