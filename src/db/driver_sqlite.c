@@ -270,11 +270,16 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
  *   of a group commit runs in its own savepoint (db/group.c), whose
  *   journal holds the pages it changed; past SQLite's default of 64 KiB
  *   it went to a temporary file, created, written and deleted for every
- *   write of a large register. A request's write changes a few hundred
- *   KiB; a retention run's prune or a migration's backfill may change
- *   gigabytes, and spills to a file past the limit as before.
+ *   write of a large register. Most of a request's writes stay within
+ *   the limit; a larger one (marking thousands of notifications read, a
+ *   retention run's prune, a migration's backfill) spills to a file. The
+ *   limit is also the size of the journal's chunks in memory, and the
+ *   spill writes each chunk with one write of the unix VFS, which writes
+ *   at most 0x1ffff bytes at a time (seekAndWriteFd masks the length, and
+ *   a write it cut short reads as a full disk): above that, every spill
+ *   failed with SQLITE_FULL.
  */
-#define STMT_JOURNAL_MEMORY (16 * 1024 * 1024) /* bytes */
+#define STMT_JOURNAL_MEMORY 0x1ffff /* bytes: 128 KiB - 1 */
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 

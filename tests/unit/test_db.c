@@ -1042,11 +1042,14 @@ test_write_group_lost(void **state)
 }
 
 /*
- * The statement journal of a group commit's savepoint stays in memory
- * (SQLITE_CONFIG_STMTJRNL_SPILL, driver_sqlite.c): a write that changes
- * more than SQLite's default spill size (64 KiB) of pages that existed
- * before its savepoint opens no temporary file. A VFS over the default
- * one counts the statement-journal files its connection opens.
+ * The statement journal of a group commit's savepoint (driver_sqlite.c,
+ * STMT_JOURNAL_MEMORY): a write that changes more than SQLite's default
+ * spill size (64 KiB) of pages that existed before its savepoint, and less
+ * than 128 KiB, opens no temporary file; one that changes more than
+ * 16 MiB spills to one and commits (with a limit above 128 KiB every spill
+ * failed as a full disk, and marking 17 527 notifications read answered
+ * 500). A VFS over the default one counts the statement-journal files
+ * its connection opens.
  */
 static sqlite3_vfs *journal_base;
 static int          journal_opens;
@@ -1068,24 +1071,23 @@ journal_body(struct db *db, void *arg)
 	return db_query(db, "UPDATE scratch SET v = upper(v)", NULL, 0, NULL);
 }
 
-static void
-test_write_group_journal(void **state)
+/*
+ * rows rows of 2 KiB (a page each), committed; then one group write that
+ * changes them all, through the counting VFS: the journal files it opened.
+ */
+static int
+journal_files(struct tstate *t, int rows)
 {
-	struct tstate     *t = *state;
 	static sqlite3_vfs counting;
 	struct db         *db;
-	char               err[512], v[2049];
+	char               err[512], v[2049], k[16];
 	int                i;
 
-	if (db_kind(t->db) != DB_SQLITE)
-		skip();
 	scratch_reset(t->db);
 	memset(v, 'x', sizeof(v) - 1);
 	v[sizeof(v) - 1] = '\0';
 	CHECK_OK(t->db, db_begin(t->db));
-	for (i = 0; i < 200; i++) {
-		char k[16];
-
+	for (i = 0; i < rows; i++) {
 		snprintf(k, sizeof(k), "j%d", i);
 		scratch_put(t->db, k, i, v);
 	}
@@ -1104,13 +1106,24 @@ test_write_group_journal(void **state)
 	CHECK_OK(db, db_write_group(db, journal_body, NULL));
 	db_write_group_close();
 	assert_int_equal(sqlite3_vfs_register(journal_base, 1), SQLITE_OK);
-	assert_int_equal(journal_opens, 0);
 	assert_int_equal(count(db,
 	                     "SELECT count(*) FROM scratch WHERE "
 	                     "v GLOB 'X*'"),
-	    200);
+	    rows);
 	db_close(db);
 	sqlite3_vfs_unregister(&counting);
+	return journal_opens;
+}
+
+static void
+test_write_group_journal(void **state)
+{
+	struct tstate *t = *state;
+
+	if (db_kind(t->db) != DB_SQLITE)
+		skip();
+	assert_int_equal(journal_files(t, 24), 0);   /* about 100 KiB */
+	assert_int_equal(journal_files(t, 4200), 1); /* about 17 MiB */
 }
 
 static void
