@@ -1018,8 +1018,12 @@ enum nmt_err store_consultation_list(struct db *db,
     const struct consultation_filter *f, const struct page *pg,
     struct consultation_rec **rows_r, size_t *n_r, int *more);
 void         store_consultations_free(struct consultation_rec *rows, size_t n);
-/* How many of f's consultations are at each status (vocabulary order). */
+/*
+ * How many of f's consultations are at each status (vocabulary order); a
+ * region's from the index consultation_region_status alone (0041).
+ */
 #define CONSULTATION_STATUSES 5
+struct sql  *store_consultation_counts_sql(const struct consultation_filter *f);
 enum nmt_err store_consultation_counts(struct db *db,
     const struct consultation_filter *f, long long counts[]);
 /*

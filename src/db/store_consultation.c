@@ -304,20 +304,28 @@ store_consultations_free(struct consultation_rec *rows, size_t n)
 	record_free_all(&consultation_record, rows, n);
 }
 
+struct sql *
+store_consultation_counts_sql(const struct consultation_filter *f)
+{
+	struct sql *b = sql_new();
+
+	sql_add(b, "SELECT q.status, COUNT(*) FROM consultation q WHERE ");
+	sql_consultation_scope(b, &f->scope, "q.region", "q.created_by");
+	consultation_filters(b, f);
+	sql_add(b, " GROUP BY q.status");
+	return b;
+}
+
 enum nmt_err
 store_consultation_counts(struct db *db, const struct consultation_filter *f,
     long long counts[])
 {
-	struct sql       *b = sql_new();
+	struct sql       *b = store_consultation_counts_sql(f);
 	struct db_result *r = NULL;
 	int               i, k;
 	enum nmt_err      e;
 
 	memset(counts, 0, sizeof(long long) * CONSULTATION_STATUSES);
-	sql_add(b, "SELECT q.status, COUNT(*) FROM consultation q WHERE ");
-	sql_consultation_scope(b, &f->scope, "q.region", "q.created_by");
-	consultation_filters(b, f);
-	sql_add(b, " GROUP BY q.status");
 	if ((e = sql_run(db, b, &r)) == NMT_OK)
 		for (i = 0; i < db_rows(r); i++) {
 			k = vocab_index(vocab_consultation_status,

@@ -145,6 +145,7 @@ const UNDO = {
       ${statementOf('0033_stat_person_values.pg.sql', 'CREATE OR REPLACE FUNCTION stat_person_move(', '$$;')}`
     : 'SELECT 1;'),
   40: () => 'DROP TABLE pathway_due; DROP INDEX notification_unread; DROP INDEX task_overdue;',
+  41: () => 'DROP INDEX consultation_region_status;',
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;

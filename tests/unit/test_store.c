@@ -457,7 +457,8 @@ test_list_plans(void **state)
 
 /*
  * Intake: the queue of a region and a requester's own consultations walk
- * their index in queue order; the secretariat's walks the queue index.
+ * their index in queue order; the secretariat's walks the queue index; a
+ * region's counts per status come from its index of the two.
  */
 static void
 assert_consultation_plans(struct tstate *t, const struct principal *p)
@@ -479,6 +480,9 @@ assert_consultation_plans(struct tstate *t, const struct principal *p)
 	f.scope = policy_scope(&nmt, OBJ_CONSULTATION);
 	assert_uses_index(t->db, store_consultation_list_sql(&f, &pg),
 	    "consultation", "q", "consultation_queue", 0);
+	f.scope = policy_scope(p, OBJ_CONSULTATION);
+	assert_uses_index(t->db, store_consultation_counts_sql(&f),
+	    "consultation", "q", "consultation_region_status", 1);
 }
 
 /* The audit log's filters each reach their index. */
