@@ -3,15 +3,18 @@
 // as a click on a link does, and takes from the page's Resource Timing the time from the hash set
 // to the end of the last API answer that page asked for (a call that starts GAP_MS after every
 // earlier one has ended, such as the bell's refresh, is not the page's). Prints one JSON line per page:
-// {"label","n","p50","p99","max","calls","slowest"} (milliseconds; calls = API requests of the
-// last round; slowest = the path of the longest of them, ids left out).
-//   node clicks.mjs BASE_URL USER_JSON CASE_ID PERSON_ID ROUNDS [SCREENSHOT.png]
+// {"label","n","p50","p99","max","calls","slowest"} (milliseconds, nearest rank: below 100
+// rounds p99 is the max; calls = API requests of the last round; slowest = the path of the
+// longest of them, ids left out). The user ({username, password, totp_secret}, as
+// `nmtctl user add --json` prints it) comes in CLICKS_USER.
+//   CLICKS_USER=JSON node clicks.mjs BASE_URL CASE_ID PERSON_ID ROUNDS [SCREENSHOT.png]
 import { launchBrowser, login } from '../../tests/browser/helpers.mjs';
 
-const [base, userJson, caseId, personId, roundsArg, shot] = process.argv.slice(2);
+const [base, caseId, personId, roundsArg, shot] = process.argv.slice(2);
+const userJson = process.env.CLICKS_USER;
 const rounds = Number(roundsArg);
 if (!base || !userJson || !caseId || !personId || !(rounds >= 1)) {
-  console.error('usage: node clicks.mjs BASE_URL USER_JSON CASE_ID PERSON_ID ROUNDS [SCREENSHOT.png]');
+  console.error('usage: CLICKS_USER=JSON node clicks.mjs BASE_URL CASE_ID PERSON_ID ROUNDS [SCREENSHOT.png]');
   process.exit(2);
 }
 const pages = [
@@ -63,7 +66,7 @@ try {
   }
   for (const [label] of pages) {
     const t = times.get(label).sort((a, b) => a - b);
-    const at = (q) => t[Math.min(t.length - 1, Math.floor(q * (t.length - 1)))];
+    const at = (q) => t[Math.max(0, Math.ceil(q * t.length) - 1)];
     console.log(JSON.stringify({ label, n: t.length, p50: +at(0.5).toFixed(1), p99: +at(0.99).toFixed(1),
       max: +t[t.length - 1].toFixed(1), calls: last.get(label).calls, slowest: last.get(label).slowest }));
   }

@@ -3,6 +3,8 @@
 //   node writes.mjs BASE_URL TOKEN ROUNDS WARMUP [CAP_SECONDS]
 // Makes one case and one person of its own, then for each kind of write: WARMUP untimed
 // requests, then ROUNDS timed ones, or fewer once CAP_SECONDS of timed requests have passed.
+// One kind times the notification count right after a child is added (the read that runs the
+// clock pass for it).
 // Prints one JSON line per kind in seq.mjs's shape: {"label","path","n","p50","p99","max",
 // "bytes","items"} (milliseconds; items null). Exits 1 on an unexpected status, naming the kind
 // and the status (never the body).
@@ -70,6 +72,13 @@ const kinds = [
   }],
   ["write: a person", `/api/v1/cases/${c.id}/persons`, 201, (i) =>
     request("POST", `/api/v1/cases/${c.id}/persons`, { pseudonym: `Bänk-${i}`, gender: "male", birth_year: 1985 })],
+  // A child's protection assessment is due at once: the count after it (timed; the child's
+  // write is not) runs the clock pass that tells it.
+  ["notification count, a child just added", "/api/v1/notifications/count", 200, async (i) => {
+    await must("a child", 201, request("POST", `/api/v1/cases/${c.id}/persons`,
+      { pseudonym: `Bänk-barn-${i}`, gender: "female", birth_year: 2014 }));
+    return request("GET", "/api/v1/notifications/count");
+  }],
   ["write: a pathway event", `/api/v1/persons/${p.id}/pathway/events`, 201, () =>
     request("POST", `/api/v1/persons/${p.id}/pathway/events`, { type: "police_report_filed", date: today })],
   ["write: an assessment", `/api/v1/persons/${p.id}/assessments`, 201, () =>

@@ -7,7 +7,9 @@
  * list's word search ranks the cases by their best document the caller
  * reads (the journal's entries are documents too). Case lists are
  * filtered in SQL by the policy's scope (db/sql.c), and each row is
- * asserted against the same scope in C.
+ * asserted against the same scope in C. A write of an open case marks its
+ * persons who may have a running clock for the due list (store_clock.c),
+ * so that a case opened again has its clocks worked out again.
  */
 #include <stddef.h>
 #include <stdio.h>

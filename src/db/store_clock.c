@@ -19,12 +19,15 @@
  * nothing is due, whatever the size of the register.
  *
  * Concurrent passes: each locks the person and then the row it settles
- * (FOR UPDATE on PostgreSQL; SQLite has one writer), in the order every
- * write of a person takes them, and claims a clock end with an insert
- * that does nothing on conflict, so each end is told once; a write that
- * marks the person waits for the settling and leaves its mark after it.
+ * (FOR UPDATE on PostgreSQL; SQLite has one writer), and claims a clock
+ * end with an insert that does nothing on conflict, so each end is told
+ * once. A write that marks a person holds a lock on the person first (an
+ * update's row lock, an event's key share through its foreign key), so it
+ * never waits for a pass that waits for it: the pass waits for the write,
+ * or the write's mark waits for the settling and is left after it.
  * The due days follow PATHWAY_DUE_DAYS and the clock rules: a change of
- * either needs a migration that marks every person again (0040's).
+ * either needs a migration that marks again every person who may have a
+ * running clock (as 0040 does).
  */
 #include <stdlib.h>
 #include <string.h>

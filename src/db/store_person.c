@@ -9,7 +9,8 @@
  * key. A block that does not open is NMT_SEALED: never an empty identity,
  * so a change can never silently drop one. Every insert and update also
  * writes the person's duplicate-check row (store_match.c) in the same
- * transaction.
+ * transaction, and a child's marks it for the clocks' due list
+ * (store_clock.c).
  */
 #include <stddef.h>
 #include <stdlib.h>

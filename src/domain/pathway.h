@@ -71,7 +71,8 @@
 /*
  * clock_due: days left or fewer. The due list (db/store_clock.c) stores
  * days derived from it and from pathway_clocks(): changing either needs a
- * migration that marks every person again (as 0040 does).
+ * migration that marks again every person who may have a running clock
+ * (as 0040 does).
  */
 #define PATHWAY_DUE_DAYS 3
 
