@@ -64,12 +64,13 @@ enum nmt_err
 store_clock_pending(struct db *db, const struct civil_date *today, int *pending)
 {
 	char              day[11];
-	struct db_param   p[1] = { DB_TEXT(day) };
+	struct db_param   p[1];
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
 	*pending = 0;
 	civil_format(today, day);
+	p[0] = DB_TEXT(day);
 	if ((e = db_query(db,
 	         "SELECT 1 FROM pathway_due WHERE due_from <= $1 LIMIT 1", p, 1,
 	         &r)) != NMT_OK)
@@ -236,7 +237,7 @@ store_clock_pass(struct db *db, const struct civil_date *today, const char *now,
     size_t *settled)
 {
 	char              day[11];
-	struct db_param   p[1] = { DB_TEXT(day) };
+	struct db_param   p[1];
 	struct db_result *r = NULL;
 	char            **ids;
 	int               i, n;
@@ -244,6 +245,7 @@ store_clock_pass(struct db *db, const struct civil_date *today, const char *now,
 
 	*settled = 0;
 	civil_format(today, day);
+	p[0] = DB_TEXT(day);
 	if ((e = db_query(db,
 	         "SELECT person_id FROM pathway_due WHERE due_from <= $1 "
 	         "ORDER BY person_id",
