@@ -25,13 +25,10 @@
  * (the list adds the case's number): no pseudonym. No e-mail goes out for
  * it (the mail notice tells of new tasks only).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "core/util.h"
 #include "domain/calendar.h"
-#include "domain/pathway.h"
 
 static const struct object_type notification_object = { OBJ_NOTIFICATION,
 	"notification", &notification_facts_query, "notification.denied",
