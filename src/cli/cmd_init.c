@@ -8,15 +8,21 @@
  * columns a
  * migration cannot compute (the cases' title sort keys; the persons'
  * duplicate-check rows, keyed by the key file, for persons stored before
- * migration 0014 or under a key no longer the newest). Running it again
- * changes nothing but corrected reference data.
+ * migration 0014 or under a key no longer the newest). It then settles
+ * the clocks' due list (db/store_clock.c): the persons migration 0040 or
+ * a write marked, worked out and their due clock ends told, so that no
+ * user's first notification read waits for them. Running it again changes
+ * nothing but corrected reference data and the clock ends come due since.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
+#include "core/timeutil.h"
 #include "db/seed.h"
 #include "db/store.h"
+#include "domain/calendar.h"
 
 /* Check every search document even when the last init found them so. */
 #define RECHECK "--recheck-search-index"
@@ -44,6 +50,35 @@ refold(struct db *db, int force)
 	else
 		printf("search index: every document checked, %lld written\n",
 		    n);
+	return NMT_OK;
+}
+
+/*
+ * The clock pass on today's Swedish date (store_clock_pass): at 1 M
+ * persons after migration 0040, 48 695 persons in about 1 s on SQLite and
+ * 19 s on PostgreSQL, which a user's notification read would wait for.
+ */
+static enum nmt_err
+settle_clocks(struct db *db)
+{
+	struct civil_date today;
+	char              now[TIME_TEXT];
+	size_t            n;
+	time_t            t = clock_now();
+	enum nmt_err      e;
+
+	civil_today(t, &today);
+	time_format(t, now);
+	if ((e = db_begin(db)) != NMT_OK)
+		return e;
+	if ((e = store_clock_pass(db, &today, now, &n)) == NMT_OK)
+		e = db_commit(db);
+	if (e != NMT_OK) {
+		db_rollback(db);
+		return e;
+	}
+	if (n > 0)
+		printf("clocks: %zu persons worked out for the due list\n", n);
 	return NMT_OK;
 }
 
@@ -91,6 +126,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	    NMT_OK) {
 		fprintf(stderr,
 		    "nmtctl: filling the persons' match rows failed\n");
+		cli_close(cli);
+		return 2;
+	}
+	if (settle_clocks(cli->db) != NMT_OK) {
+		fprintf(stderr,
+		    "nmtctl: settling the clocks' due list failed\n");
 		cli_close(cli);
 		return 2;
 	}

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  startServer, addUserWithToken, api, assertStatus, createCase, createPerson, listAll, uname, token,
+  startServer, addUserWithToken, api, assertStatus, createCase, createPerson, listAll, uname, token, ctlFor,
 } from './harness.mjs';
 
 let srv;
@@ -177,6 +177,29 @@ test('a person corrected to a child gets its protection assessment clock at the 
   assert.equal(r.json.is_child, true);
   const due = await clockDue(U.pol, p.id);
   assert.deepEqual(due.map((n) => n.clock), ['protection_assessment']);
+});
+
+test('nmtctl init settles the due list: a child added before it is told without a read', async () => {
+  const s2 = await startServer();
+  try {
+    const pol = await addUserWithToken(s2, { org: 'POLISEN-SYD', role: 'member' });
+    const c = await createCase(s2, pol, { county: '12' });
+    const kid = await createPerson(s2, pol, c.id, { birth_year: 2016, pseudonym: 'Barn-Init' });
+    await s2.stop();
+    const count = async (sql) => Number((await s2.db.exec(sql)).trim());
+    assert.equal(await count(`SELECT count(*) FROM pathway_due WHERE person_id = '${kid.id}'`), 1, 'marked');
+    const first = await ctlFor(s2.db, ['init']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^clocks: 1 persons worked out for the due list$/m);
+    assert.equal(await count(`SELECT count(*) FROM pathway_due WHERE person_id = '${kid.id}'`), 0, 'settled');
+    assert.equal(await count(`SELECT count(*) FROM notification WHERE kind = 'clock_due' AND person_id = '${kid.id}'`),
+      1, 'told to the owner organization\'s one user');
+    const again = await ctlFor(s2.db, ['init']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /^clocks:/m, 'nothing left to settle');
+  } finally {
+    await s2.stop();
+  }
 });
 
 test('concurrent reads tell each clock end once', async () => {
