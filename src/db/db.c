@@ -241,6 +241,27 @@ db_query_planned(struct db *db, const char *sql, const struct db_param *params,
 	return query(db, sql, params, nparams, 1, res_r);
 }
 
+enum nmt_err
+db_query_text(struct db *db, const char *sql, const char *param, char *out,
+    size_t outlen, int *found)
+{
+	struct db_param   p[1] = { DB_TEXT(param) };
+	struct db_result *r = NULL;
+	enum nmt_err      e;
+
+	*found = 0;
+	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
+		return e;
+	if (db_rows(r) > 0) {
+		*found = 1;
+		if (out != NULL)
+			strlcopy(out, db_text(r, 0, 0) ? db_text(r, 0, 0) : "",
+			    outlen);
+	}
+	db_result_free(r);
+	return NMT_OK;
+}
+
 int64_t
 db_changes(struct db *db)
 {

@@ -171,6 +171,14 @@ enum nmt_err db_query(struct db *db, const char *sql,
  */
 enum nmt_err db_query_planned(struct db *db, const char *sql,
     const struct db_param *params, int nparams, struct db_result **res_r);
+/*
+ * db_query with one text parameter ($1 = param) for one value: the first
+ * column of the first row into out (outlen bytes, truncated; "" for SQL
+ * NULL; out may be NULL to ask only whether there is a row). *found 1 when
+ * there is a row, 0 (and out untouched) when there is none.
+ */
+enum nmt_err db_query_text(struct db *db, const char *sql, const char *param,
+    char *out, size_t outlen, int *found);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE run by db_query. */
 int64_t db_changes(struct db *db);

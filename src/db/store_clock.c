@@ -81,44 +81,20 @@ store_clock_pending(struct db *db, const struct civil_date *today, int *pending)
 }
 
 /*
- * The first column of sql's first row with $1 = person_id into out (size
- * bytes; "" and *found 0 when there is no row).
- */
-static enum nmt_err
-text_of(struct db *db, const char *sql, const char *person_id, char *out,
-    size_t size, int *found)
-{
-	struct db_param   p[1] = { DB_TEXT(person_id) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*found = 0;
-	out[0] = '\0';
-	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) > 0) {
-		*found = 1;
-		strlcopy(out, db_text(r, 0, 0), size);
-	}
-	db_result_free(r);
-	return NMT_OK;
-}
-
-/*
  * The row of person_id, locked after the person (as a write of the person
  * locks them): *found 0 when a concurrent pass removed it.
  */
 static enum nmt_err
 row_locked(struct db *db, const char *person_id, char due[11], int *found)
 {
-	char         id[UUID_TEXT];
 	enum nmt_err e;
 
-	if ((e = text_of(db, "SELECT id FROM person WHERE id = $1 FOR UPDATE",
-	         person_id, id, sizeof(id), found)) != NMT_OK ||
+	if ((e = db_query_text(db,
+	         "SELECT id FROM person WHERE id = $1 FOR UPDATE", person_id,
+	         NULL, 0, found)) != NMT_OK ||
 	    !*found)
 		return e;
-	return text_of(db,
+	return db_query_text(db,
 	    "SELECT due_from FROM pathway_due WHERE person_id = $1 FOR UPDATE",
 	    person_id, due, 11, found);
 }
@@ -129,7 +105,8 @@ open_owner(struct db *db, const char *person_id, char org[65])
 {
 	int found;
 
-	return text_of(db,
+	org[0] = '\0';
+	return db_query_text(db,
 	    "SELECT c.owner_org FROM person p JOIN nmt_case c ON c.id = "
 	    "p.case_id WHERE p.id = $1 AND c.status = 'open'",
 	    person_id, org, 65, &found);

@@ -69,59 +69,39 @@ store_reference(struct db *db, const struct record_type *t,
 	return e;
 }
 
-static enum nmt_err
-one_text(struct db *db, const char *sql, const char *param, char *out,
-    size_t outlen, int *found)
-{
-	struct db_param   p[1] = { DB_TEXT(param) };
-	struct db_result *r = NULL;
-	enum nmt_err      e;
-
-	*found = 0;
-	if ((e = db_query(db, sql, p, 1, &r)) != NMT_OK)
-		return e;
-	if (db_rows(r) > 0) {
-		*found = 1;
-		if (out != NULL)
-			strlcopy(out, db_text(r, 0, 0) ? db_text(r, 0, 0) : "",
-			    outlen);
-	}
-	db_result_free(r);
-	return NMT_OK;
-}
-
 enum nmt_err
 store_county_region(struct db *db, const char *county, char region[33],
     int *found)
 {
-	return one_text(db, "SELECT region FROM county WHERE code = $1", county,
-	    region, 33, found);
+	return db_query_text(db, "SELECT region FROM county WHERE code = $1",
+	    county, region, 33, found);
 }
 
 enum nmt_err
 store_org_exists(struct db *db, const char *code, int *found)
 {
-	return one_text(db, "SELECT code FROM organization WHERE code = $1",
-	    code, NULL, 0, found);
+	return db_query_text(db,
+	    "SELECT code FROM organization WHERE code = $1", code, NULL, 0,
+	    found);
 }
 
 enum nmt_err
 store_region_exists(struct db *db, const char *code, int *found)
 {
-	return one_text(db, "SELECT code FROM region WHERE code = $1", code,
-	    NULL, 0, found);
+	return db_query_text(db, "SELECT code FROM region WHERE code = $1",
+	    code, NULL, 0, found);
 }
 
 enum nmt_err
 store_country_exists(struct db *db, const char *code, int *found)
 {
-	return one_text(db, "SELECT code FROM country WHERE code = $1", code,
-	    NULL, 0, found);
+	return db_query_text(db, "SELECT code FROM country WHERE code = $1",
+	    code, NULL, 0, found);
 }
 
 enum nmt_err
 store_language_exists(struct db *db, const char *code, int *found)
 {
-	return one_text(db, "SELECT code FROM language WHERE code = $1", code,
-	    NULL, 0, found);
+	return db_query_text(db, "SELECT code FROM language WHERE code = $1",
+	    code, NULL, 0, found);
 }
