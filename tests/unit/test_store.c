@@ -1030,6 +1030,24 @@ test_facts_after_lock(void **state)
 	free(m.id);
 }
 
+/* A child of the test's case: id, aged about age, registered at created_at. */
+static void
+child_record(struct tstate *t, const char *id, int age, const char *created_at,
+    struct person_rec *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = xstrdup(id);
+	p->case_id = xstrdup(t->case_id);
+	p->pseudonym = xstrdup("Barn");
+	p->gender = xstrdup("unknown");
+	p->birth_year = REC_NULL_INT;
+	p->age_estimate = age;
+	p->is_child = 1;
+	p->protection = xstrdup("none");
+	p->created_by = xstrdup(t->user_id);
+	p->created_at = xstrdup(created_at);
+}
+
 /* The due list's row of person id: 1 and its due_from, or 0. */
 static int
 due_of(struct tstate *t, const char *id, char due[11])
@@ -1229,18 +1247,8 @@ test_clock_pass_waits(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(kpath, sizeof(kpath), "%s/master.key", dir);
 	assert_int_equal(keys_load(kpath, 1, &ring, err, sizeof(err)), 0);
-	memset(&p, 0, sizeof(p));
 	token_uuid(id);
-	p.id = xstrdup(id);
-	p.case_id = xstrdup(t->case_id);
-	p.pseudonym = xstrdup("Barn");
-	p.gender = xstrdup("unknown");
-	p.birth_year = REC_NULL_INT;
-	p.age_estimate = 12;
-	p.is_child = 1;
-	p.protection = xstrdup("none");
-	p.created_by = xstrdup(t->user_id);
-	p.created_at = xstrdup("2027-12-01T10:00:00Z");
+	child_record(t, id, 12, "2027-12-01T10:00:00Z", &p);
 	assert_int_equal(db_begin(t->db), NMT_OK);
 	assert_int_equal(store_person_insert(t->db, ring.identity, &p), NMT_OK);
 	assert_int_equal(db_commit(t->db), NMT_OK);
@@ -1296,18 +1304,8 @@ test_pathway_clocks(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(kpath, sizeof(kpath), "%s/master.key", dir);
 	assert_int_equal(keys_load(kpath, 1, &ring, err, sizeof(err)), 0);
-	memset(&p, 0, sizeof(p));
 	token_uuid(id);
-	p.id = xstrdup(id);
-	p.case_id = xstrdup(t->case_id);
-	p.pseudonym = xstrdup("Barn");
-	p.gender = xstrdup("unknown");
-	p.birth_year = REC_NULL_INT;
-	p.age_estimate = 15;
-	p.is_child = 1;
-	p.protection = xstrdup("none");
-	p.created_by = xstrdup(t->user_id);
-	p.created_at = xstrdup("2027-10-30T23:30:00Z");
+	child_record(t, id, 15, "2027-10-30T23:30:00Z", &p);
 	assert_int_equal(db_begin(t->db), NMT_OK);
 	assert_int_equal(store_person_insert(t->db, ring.identity, &p), NMT_OK);
 	for (i = 0; i < 2; i++) {
