@@ -42,6 +42,7 @@
 #include "core/util.h"
 #include "db/db.h"
 #include "db/driver.h"
+#include "db/sqlite_vfs.h"
 
 #define SQLITE_CACHE_MAX 128
 #define SQLITE_BUSY_MS   5000
@@ -270,24 +271,24 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
  *   of a group commit runs in its own savepoint (db/group.c), whose
  *   journal holds the pages it changed; past SQLite's default of 64 KiB
  *   it went to a temporary file, created, written and deleted for every
- *   write of a large register. Most of a request's writes stay within
- *   the limit; a larger one (marking thousands of notifications read, a
- *   retention run's prune, a migration's backfill) spills to a file. The
- *   limit is also the size of the journal's chunks in memory, and the
- *   spill writes each chunk with one write of the unix VFS, which writes
- *   at most 0x1ffff bytes at a time (seekAndWriteFd masks the length, and
- *   a write it cut short reads as a full disk): above that, every spill
- *   failed with SQLITE_FULL.
+ *   write of a large register. A request's writes stay within the limit;
+ *   a larger one (marking thousands of notifications read, a retention
+ *   run's prune, a migration's backfill) spills to a file. The limit is
+ *   also the size of the journal's chunks in memory, which the spill
+ *   writes whole: db/sqlite_vfs.c writes them in pieces the unix VFS
+ *   accepts (alone, a spill past 0x1ffff bytes failed with SQLITE_FULL).
  */
-#define STMT_JOURNAL_MEMORY 0x1ffff /* bytes: 128 KiB - 1 */
+#define STMT_JOURNAL_MEMORY (16 * 1024 * 1024) /* bytes */
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static int            sqlite_vfs_rc = SQLITE_ERROR;
 
 static void
 sqlite_configure(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
+	sqlite_vfs_rc = sqlite_vfs_register();
 }
 
 static void *
@@ -308,6 +309,11 @@ sqlite_open(const char *url, char *err, size_t errlen)
 	if (sqlite_file_private(path, err, errlen) != 0)
 		return NULL;
 	pthread_once(&sqlite_once, sqlite_configure);
+	if (sqlite_vfs_rc != SQLITE_OK) {
+		db_seterr(err, errlen, "SQLite: cannot register its VFS: %s",
+		    sqlite3_errstr(sqlite_vfs_rc));
+		return NULL;
+	}
 	c = xcalloc(1, sizeof(*c));
 	rc = sqlite3_open_v2(path, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
