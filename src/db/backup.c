@@ -30,6 +30,7 @@
 #include "db/backup.h"
 #include "db/backup_file.h"
 #include "db/db.h"
+#include "db/driver.h"
 #include "db/store.h"
 
 #define COPY_BLOCK      (1024 * 1024)
@@ -444,12 +445,6 @@ out:
 	return rc;
 }
 
-static const char *
-sqlite_file(const char *url)
-{
-	return strncmp(url, "sqlite://", 9) == 0 ? url + 9 : url;
-}
-
 static uint64_t
 sqlite_page_size(sqlite3 *db)
 {
@@ -586,7 +581,7 @@ backup_sqlite(const char *url, const struct keyring *keys, const char *path,
     int force, FILE *progress, char **manifest_r, char *err, size_t errlen)
 {
 	struct backup_writer *w = NULL;
-	const char           *src = sqlite_file(url);
+	const char           *src = db_sqlite_path(url);
 	json_t               *m = NULL;
 	char *copy = xasprintf("%s.backup-%ld", src, (long)getpid());
 	int   fd, rc = -1;
@@ -687,7 +682,7 @@ target_empty(const char *url, char *err, size_t errlen)
 	long long         n = -1;
 	const char       *q;
 
-	if (db_url_kind(url) != DB_PG && access(sqlite_file(url), F_OK) != 0)
+	if (db_url_kind(url) != DB_PG && access(db_sqlite_path(url), F_OK) != 0)
 		return 0;
 	if ((db = db_open(url, err, errlen)) == NULL)
 		return -1;
@@ -917,7 +912,7 @@ static int
 restore_sqlite(const char *url, const char *path, const struct keyring *keys,
     json_t *m, FILE *progress, char *err, size_t errlen)
 {
-	const char *target = sqlite_file(url);
+	const char *target = db_sqlite_path(url);
 	char       *tmp = xasprintf("%s.restore-tmp", target), *p;
 	struct db  *db;
 	int         rc = -1;
@@ -959,8 +954,8 @@ db_restore(const char *url, const struct keyring *keys, const char *path,
 
 	*manifest_r = NULL;
 	if (kind != DB_PG &&
-	    (strncmp(sqlite_file(url), "file:", 5) == 0 ||
-	        strcmp(sqlite_file(url), ":memory:") == 0)) {
+	    (strncmp(db_sqlite_path(url), "file:", 5) == 0 ||
+	        strcmp(db_sqlite_path(url), ":memory:") == 0)) {
 		snprintf(err, errlen, "restore needs a database file path");
 		return 1;
 	}

@@ -16,6 +16,9 @@
 
 #include "db/db.h"
 
+/* The file path of a SQLite URL: the path itself, or sqlite://path. */
+const char *db_sqlite_path(const char *url);
+
 struct db_driver {
 	enum db_kind kind;
 	/* Returns NULL and writes err (no secrets) on failure. */

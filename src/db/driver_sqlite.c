@@ -168,9 +168,8 @@ out:
 	return rc;
 }
 
-/* The path of a SQLite URL. */
-static const char *
-sqlite_path(const char *url)
+const char *
+db_sqlite_path(const char *url)
 {
 	return strncmp(url, "sqlite://", 9) == 0 ? url + 9 : url;
 }
@@ -179,7 +178,7 @@ int
 db_files_private(const char *url, char *err, size_t errlen)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
-	const char              *path = sqlite_path(url);
+	const char              *path = db_sqlite_path(url);
 	struct stat              st;
 	char                    *p;
 	size_t                   i;
@@ -208,7 +207,7 @@ db_files_private(const char *url, char *err, size_t errlen)
 int
 db_exists(const char *url, char *err, size_t errlen)
 {
-	const char *path = sqlite_path(url);
+	const char *path = db_sqlite_path(url);
 	struct stat st;
 
 	if (strncmp(url, "postgresql://", 13) == 0 ||
@@ -295,12 +294,10 @@ static void *
 sqlite_open(const char *url, char *err, size_t errlen)
 {
 	struct sqlite_conn *c;
-	const char         *path = url;
+	const char         *path = db_sqlite_path(url);
 	char                mode[32];
 	int                 rc, on = -1;
 
-	if (strncmp(url, "sqlite://", 9) == 0)
-		path = url + 9;
 	if (path[0] == '\0') {
 		db_seterr(err, errlen, "SQLite: empty database path");
 		return NULL;
