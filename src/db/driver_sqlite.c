@@ -270,14 +270,16 @@ sqlite_file_private(const char *path, char *err, size_t errlen)
  *   of a group commit runs in its own savepoint (db/group.c), whose
  *   journal holds the pages it changed; past SQLite's default of 64 KiB
  *   it went to a temporary file, created, written and deleted for every
- *   write of a large register. A request's writes stay within the limit;
- *   a larger one (marking thousands of notifications read, a retention
- *   run's prune, a migration's backfill) spills to a file. The limit is
- *   also the size of the journal's chunks in memory, which the spill
- *   writes whole: db/sqlite_vfs.c writes them in pieces the unix VFS
- *   accepts (alone, a spill past 0x1ffff bytes failed with SQLITE_FULL).
+ *   write of a large register (at 128 KiB, one create in eight at 1 M
+ *   persons). A create stays within 1 MiB; a larger write (marking
+ *   thousands of notifications read, a retention run's prune, a
+ *   migration's backfill) spills to a file, so that no write holds more
+ *   than the limit in memory. The limit is also the size of the
+ *   journal's chunks in memory, which the spill writes whole:
+ *   db/sqlite_vfs.c writes them in pieces the unix VFS accepts (alone, a
+ *   spill past 0x1ffff bytes failed with SQLITE_FULL).
  */
-#define STMT_JOURNAL_MEMORY (16 * 1024 * 1024) /* bytes */
+#define STMT_JOURNAL_MEMORY (1024 * 1024) /* bytes */
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static int            sqlite_vfs_rc = SQLITE_ERROR;

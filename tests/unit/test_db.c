@@ -1045,10 +1045,10 @@ test_write_group_lost(void **state)
  * The statement journal of a group commit's savepoint (driver_sqlite.c,
  * STMT_JOURNAL_MEMORY): a write that changes more than SQLite's default
  * spill size (64 KiB) of pages that existed before its savepoint, or more
- * than the unix VFS's longest write (0x1ffff bytes), and less than 16 MiB,
- * opens no temporary file; one that changes more than 16 MiB spills to
- * one and commits. Without db/sqlite_vfs.c, a limit above 0x1ffff bytes
- * made every spill fail as a full disk (marking 17 527 notifications read
+ * than the unix VFS's longest write (0x1ffff bytes), and less than 1 MiB,
+ * opens no temporary file; one that changes more than 1 MiB spills to one
+ * and commits. Without db/sqlite_vfs.c, a limit above 0x1ffff bytes made
+ * every spill fail as a full disk (marking 17 527 notifications read
  * answered 500), and the limit of 0x1ffff bytes then sent about one create
  * in eight at 1 M persons to a file. A VFS over the default one counts the
  * statement-journal files its connection opens.
@@ -1125,9 +1125,9 @@ test_write_group_journal(void **state)
 	if (db_kind(t->db) != DB_SQLITE)
 		skip();
 	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "nmt");
-	assert_int_equal(journal_files(t, 24), 0);   /* about 100 KiB */
-	assert_int_equal(journal_files(t, 260), 0);  /* about 1 MiB */
-	assert_int_equal(journal_files(t, 4200), 1); /* about 17 MiB */
+	assert_int_equal(journal_files(t, 24), 0);  /* about 100 KiB */
+	assert_int_equal(journal_files(t, 120), 0); /* about 500 KiB */
+	assert_int_equal(journal_files(t, 300), 1); /* about 1.2 MiB */
 }
 
 static void
