@@ -474,7 +474,8 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 	uint64_t        page;
 	int             rc;
 
-	rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
+	if ((rc = db_sqlite_setup()) == SQLITE_OK)
+		rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s, 5000);
 		rc = sqlite3_exec(s,

@@ -292,6 +292,13 @@ sqlite_configure(void)
 	sqlite_vfs_rc = sqlite_vfs_register();
 }
 
+int
+db_sqlite_setup(void)
+{
+	pthread_once(&sqlite_once, sqlite_configure);
+	return sqlite_vfs_rc;
+}
+
 static void *
 sqlite_open(const char *url, char *err, size_t errlen)
 {
@@ -307,10 +314,9 @@ sqlite_open(const char *url, char *err, size_t errlen)
 
 	if (sqlite_file_private(path, err, errlen) != 0)
 		return NULL;
-	pthread_once(&sqlite_once, sqlite_configure);
-	if (sqlite_vfs_rc != SQLITE_OK) {
+	if ((rc = db_sqlite_setup()) != SQLITE_OK) {
 		db_seterr(err, errlen, "SQLite: cannot register its VFS: %s",
-		    sqlite3_errstr(sqlite_vfs_rc));
+		    sqlite3_errstr(rc));
 		return NULL;
 	}
 	c = xcalloc(1, sizeof(*c));

@@ -2,16 +2,17 @@
  * sqlite_vfs.c — the SQLite VFS this process registers as its default.
  *
  * Owns one VFS, "nmt": the VFS that was the default before (on Linux
- * SQLite's "unix"), except for statement journals spilled to a file.
+ * SQLite's "unix"), except for journals spilled from memory to a file.
  * SQLite keeps a statement journal (a savepoint's, a statement's inside a
- * transaction) in memory up to SQLITE_CONFIG_STMTJRNL_SPILL bytes, in
- * chunks of that size, and when it grows past them writes each chunk to a
- * temporary file with one xWrite. The unix VFS writes at most 0x1ffff
+ * transaction) and a temporary database's journal in memory up to
+ * SQLITE_CONFIG_STMTJRNL_SPILL bytes, in chunks of that size, and when one
+ * grows past them writes each chunk to a temporary file with one xWrite
+ * (memjournal.c, memjrnlCreateFile). The unix VFS writes at most 0x1ffff
  * bytes a call (seekAndWriteFd masks the length, SQLite 3.40.1) and reads
  * the shortened write as a full disk, so a limit above 0x1ffff made every
- * spill fail with SQLITE_FULL. Here a statement journal's file is opened
- * by the underlying VFS and wrapped: its writes go down in pieces of at
- * most JOURNAL_PIECE bytes, everything else is passed through. Every other
+ * spill fail with SQLITE_FULL. Here such a journal's file is opened by
+ * the underlying VFS and wrapped: its writes go down in pieces of at most
+ * JOURNAL_PIECE bytes, everything else is passed through. Every other
  * file is the underlying VFS's own, unwrapped.
  *
  * Ownership: the VFS and its methods are static, registered once by
@@ -27,10 +28,16 @@
 /* Bytes per write of the underlying VFS: a power of two below 0x1ffff. */
 #define JOURNAL_PIECE (64 * 1024)
 
-/* A statement journal's file: the underlying VFS's file right after. */
+/*
+ * A spilled journal's file: the underlying VFS's file right after, on an
+ * 8-byte boundary (it holds 64-bit fields).
+ */
 struct journal_file {
-	sqlite3_file base;
+	_Alignas(8) sqlite3_file base;
 };
+
+/* The journals SQLite keeps in memory until they spill. */
+#define SPILLED_JOURNAL (SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL)
 
 static sqlite3_vfs *vfs_under;
 static sqlite3_vfs  vfs_nmt;
@@ -123,7 +130,7 @@ journal_device(sqlite3_file *f)
 	return under(f)->pMethods->xDeviceCharacteristics(under(f));
 }
 
-/* Version 1: a statement journal is never shared memory nor mapped. */
+/* Version 1: a journal is never shared memory nor mapped. */
 static const sqlite3_io_methods journal_methods = {
 	.iVersion = 1,
 	.xClose = journal_close,
@@ -147,7 +154,7 @@ nmt_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	int rc;
 
 	(void)vfs;
-	if ((flags & SQLITE_OPEN_SUBJOURNAL) == 0)
+	if ((flags & SPILLED_JOURNAL) == 0)
 		return vfs_under->xOpen(vfs_under, name, f, flags, out);
 	rc = vfs_under->xOpen(vfs_under, name, under(f), flags, out);
 	/* SQLite calls xClose only on a file whose pMethods is set. */

@@ -1,6 +1,6 @@
 /*
  * sqlite_vfs.h — the VFS "nmt", SQLite's default in this process: the
- * unix VFS, with statement journals spilled to a file written in pieces
+ * unix VFS, with journals spilled from memory to a file written in pieces
  * the unix VFS accepts (see sqlite_vfs.c).
  */
 #ifndef NMT_DB_SQLITE_VFS_H

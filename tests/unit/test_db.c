@@ -1047,10 +1047,11 @@ test_write_group_lost(void **state)
  * spill size (64 KiB) of pages that existed before its savepoint, or more
  * than the unix VFS's longest write (0x1ffff bytes), and less than 1 MiB,
  * opens no temporary file; one that changes more than 1 MiB spills to one
- * and commits. Without db/sqlite_vfs.c, a limit above 0x1ffff bytes made
- * every spill fail as a full disk (marking 17 527 notifications read
- * answered 500), and the limit of 0x1ffff bytes then sent about one create
- * in eight at 1 M persons to a file. A VFS over the default one counts the
+ * and commits, or is undone from it when the write fails. Without
+ * db/sqlite_vfs.c, a limit above 0x1ffff bytes made every spill fail as a
+ * full disk (marking 17 527 notifications read answered 500), and the
+ * limit of 0x1ffff bytes then sent about one create in eight at 1 M
+ * persons to a file. A VFS over the default one counts the
  * statement-journal files its connection opens.
  */
 static sqlite3_vfs *journal_base;
@@ -1066,19 +1067,25 @@ journal_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	return journal_base->xOpen(journal_base, name, f, flags, out);
 }
 
+/* Changes every row; then fails when *arg says so. */
 static enum nmt_err
 journal_body(struct db *db, void *arg)
 {
-	(void)arg;
-	return db_query(db, "UPDATE scratch SET v = upper(v)", NULL, 0, NULL);
+	const int   *fail = arg;
+	enum nmt_err e;
+
+	e = db_query(db, "UPDATE scratch SET v = upper(v)", NULL, 0, NULL);
+	return e == NMT_OK && *fail ? NMT_CONFLICT : e;
 }
 
 /*
  * rows rows of 2 KiB (a page each), committed; then one group write that
  * changes them all, through the counting VFS: the journal files it opened.
+ * With fail, the write fails after its change, which its savepoint's
+ * journal then undoes: every row as it was.
  */
 static int
-journal_files(struct tstate *t, int rows)
+journal_files(struct tstate *t, int rows, int fail)
 {
 	static sqlite3_vfs counting;
 	struct db         *db;
@@ -1105,13 +1112,15 @@ journal_files(struct tstate *t, int rows)
 	if ((db = db_open(t->url, err, sizeof(err))) == NULL)
 		fail_msg("db_open: %s", err);
 	journal_opens = 0;
-	CHECK_OK(db, db_write_group(db, journal_body, NULL));
+	assert_int_equal(db_write_group(db, journal_body, &fail),
+	    fail ? NMT_CONFLICT : NMT_OK);
 	db_write_group_close();
 	assert_int_equal(sqlite3_vfs_register(journal_base, 1), SQLITE_OK);
 	assert_int_equal(count(db,
 	                     "SELECT count(*) FROM scratch WHERE "
 	                     "v GLOB 'X*'"),
-	    rows);
+	    fail ? 0 : rows);
+	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), rows);
 	db_close(db);
 	sqlite3_vfs_unregister(&counting);
 	return journal_opens;
@@ -1125,9 +1134,39 @@ test_write_group_journal(void **state)
 	if (db_kind(t->db) != DB_SQLITE)
 		skip();
 	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "nmt");
-	assert_int_equal(journal_files(t, 24), 0);  /* about 100 KiB */
-	assert_int_equal(journal_files(t, 120), 0); /* about 500 KiB */
-	assert_int_equal(journal_files(t, 300), 1); /* about 1.2 MiB */
+	assert_int_equal(journal_files(t, 24, 0), 0);  /* about 100 KiB */
+	assert_int_equal(journal_files(t, 120, 0), 0); /* about 500 KiB */
+	assert_int_equal(journal_files(t, 300, 0), 1); /* about 1.2 MiB */
+	/* Undone from the file: read back through the VFS. */
+	assert_int_equal(journal_files(t, 300, 1), 1);
+}
+
+/*
+ * A temporary database's journal is kept in memory up to the same limit
+ * and spills the same way (pager.c, SQLITE_OPEN_TEMP_JOURNAL): a
+ * transaction that changes 1.2 MiB of a TEMP table commits.
+ */
+static void
+test_temp_journal_spill(void **state)
+{
+	struct tstate *t = *state;
+	struct db     *db = t->db;
+
+	if (db_kind(db) != DB_SQLITE)
+		skip();
+	CHECK_OK(db, db_exec(db, "CREATE TEMP TABLE spill (v TEXT)"));
+	CHECK_OK(db,
+	    db_exec(db,
+	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+	        "FROM n WHERE i < 300) INSERT INTO spill "
+	        "SELECT hex(zeroblob(2000)) FROM n"));
+	CHECK_OK(db, db_begin(db));
+	CHECK_OK(db, db_exec(db, "UPDATE spill SET v = replace(v, '0', '1')"));
+	CHECK_OK(db, db_commit(db));
+	assert_int_equal(count(db,
+	                     "SELECT count(*) FROM spill WHERE v GLOB '1*'"),
+	    300);
+	CHECK_OK(db, db_exec(db, "DROP TABLE spill"));
 }
 
 static void
@@ -1803,6 +1842,7 @@ test_open_sqlite_not_a_db(void **state)
 	    cmocka_unit_test(test_write_group), \
 	    cmocka_unit_test(test_write_group_writer), \
 	    cmocka_unit_test(test_write_group_journal), \
+	    cmocka_unit_test(test_temp_journal_spill), \
 	    cmocka_unit_test(test_write_group_held), \
 	    cmocka_unit_test(test_write_group_lost)
 
