@@ -30,7 +30,6 @@
 #include "db/backup.h"
 #include "db/backup_file.h"
 #include "db/db.h"
-#include "db/driver.h"
 #include "db/store.h"
 
 #define COPY_BLOCK      (1024 * 1024)
@@ -474,8 +473,9 @@ sqlite_copy(const char *src, const char *copy, FILE *progress, char *err,
 	uint64_t        page;
 	int             rc;
 
-	if ((rc = db_sqlite_setup()) == SQLITE_OK)
-		rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
+	if (db_sqlite_setup(err, errlen) != NMT_OK)
+		return -1;
+	rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s, 5000);
 		rc = sqlite3_exec(s,

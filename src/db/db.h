@@ -78,6 +78,15 @@ struct db *db_open(const char *url, char *err, size_t errlen);
  * db_open checks it too (and creates a missing SQLite file 0600).
  */
 int db_files_private(const char *url, char *err, size_t errlen);
+/* The file path of a SQLite URL: the path itself, or sqlite://path. */
+const char *db_sqlite_path(const char *url);
+/*
+ * SQLite's settings for the whole process and its VFS (driver_sqlite.c),
+ * once; before a process's first SQLite connection of any kind (db_open
+ * calls it). NMT_ERROR with a message in err when the VFS cannot be
+ * registered.
+ */
+enum nmt_err db_sqlite_setup(char *err, size_t errlen);
 /*
  * 0 when the database url names can be opened without creating it: an
  * existing SQLite file (PostgreSQL, :memory: and file: URIs: always 0).

@@ -16,15 +16,6 @@
 
 #include "db/db.h"
 
-/* The file path of a SQLite URL: the path itself, or sqlite://path. */
-const char *db_sqlite_path(const char *url);
-/*
- * SQLite's settings for the whole process and its VFS (driver_sqlite.c),
- * once; before a process's first SQLite connection of any kind (db_open
- * calls it). Returns SQLITE_OK or the VFS's registration error.
- */
-int db_sqlite_setup(void);
-
 struct db_driver {
 	enum db_kind kind;
 	/* Returns NULL and writes err (no secrets) on failure. */

@@ -13,6 +13,9 @@
  * requires). Which bind index each $k has is read once, when the
  * statement is prepared, and kept with it in the cache.
  * The last error message is kept in errbuf and never holds bound values.
+ * Also owns what SQLite is told once per process (db_sqlite_setup: its
+ * settings and the VFS of db/sqlite_vfs.c) and the path of a SQLite URL
+ * (db_sqlite_path).
  *
  * Write transactions of this process take turns on one mutex, held from
  * BEGIN IMMEDIATE until COMMIT or ROLLBACK: threads queue on it instead
@@ -292,11 +295,15 @@ sqlite_configure(void)
 	sqlite_vfs_rc = sqlite_vfs_register();
 }
 
-int
-db_sqlite_setup(void)
+enum nmt_err
+db_sqlite_setup(char *err, size_t errlen)
 {
 	pthread_once(&sqlite_once, sqlite_configure);
-	return sqlite_vfs_rc;
+	if (sqlite_vfs_rc == SQLITE_OK)
+		return NMT_OK;
+	db_seterr(err, errlen, "SQLite: cannot register its VFS: %s",
+	    sqlite3_errstr(sqlite_vfs_rc));
+	return NMT_ERROR;
 }
 
 static void *
@@ -314,11 +321,8 @@ sqlite_open(const char *url, char *err, size_t errlen)
 
 	if (sqlite_file_private(path, err, errlen) != 0)
 		return NULL;
-	if ((rc = db_sqlite_setup()) != SQLITE_OK) {
-		db_seterr(err, errlen, "SQLite: cannot register its VFS: %s",
-		    sqlite3_errstr(rc));
+	if (db_sqlite_setup(err, errlen) != NMT_OK)
 		return NULL;
-	}
 	c = xcalloc(1, sizeof(*c));
 	rc = sqlite3_open_v2(path, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -12,14 +12,15 @@
  * the shortened write as a full disk, so a limit above 0x1ffff made every
  * spill fail with SQLITE_FULL. Here such a journal's file is opened by
  * the underlying VFS and wrapped: its writes go down in pieces of at most
- * JOURNAL_PIECE bytes, everything else is passed through. Every other
- * file is the underlying VFS's own, unwrapped.
+ * JOURNAL_PIECE bytes, everything else is passed through. SQLite's sorter
+ * opens its temporary files with the same flag and is wrapped too, which
+ * only keeps them unmapped (mmap_size is 0 here anyway). Every other file
+ * is the underlying VFS's own, unwrapped.
  *
  * Ownership: the VFS and its methods are static, registered once by
  * sqlite_vfs_register() and never unregistered.
  */
 #include <pthread.h>
-#include <string.h>
 
 #include <sqlite3.h>
 

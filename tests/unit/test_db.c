@@ -1055,7 +1055,8 @@ test_write_group_lost(void **state)
  * statement-journal files its connection opens.
  */
 static sqlite3_vfs *journal_base;
-static int          journal_opens;
+static sqlite3_vfs  journal_counting;
+static int          journal_opens, temp_journal_opens;
 
 static int
 journal_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
@@ -1064,7 +1065,30 @@ journal_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	(void)vfs;
 	if (flags & SQLITE_OPEN_SUBJOURNAL)
 		journal_opens++;
+	if (flags & SQLITE_OPEN_TEMP_JOURNAL)
+		temp_journal_opens++;
 	return journal_base->xOpen(journal_base, name, f, flags, out);
+}
+
+/* The counting VFS as the default, over the default it finds. */
+static void
+journal_counting_begin(void)
+{
+	journal_base = sqlite3_vfs_find(NULL);
+	assert_non_null(journal_base);
+	journal_counting = *journal_base;
+	journal_counting.zName = "nmt-test-counting";
+	journal_counting.xOpen = journal_open;
+	assert_int_equal(sqlite3_vfs_register(&journal_counting, 1), SQLITE_OK);
+	journal_opens = temp_journal_opens = 0;
+}
+
+/* The default as it was; the counts stay. */
+static void
+journal_counting_end(void)
+{
+	assert_int_equal(sqlite3_vfs_register(journal_base, 1), SQLITE_OK);
+	sqlite3_vfs_unregister(&journal_counting);
 }
 
 /* Changes every row; then fails when *arg says so. */
@@ -1087,10 +1111,9 @@ journal_body(struct db *db, void *arg)
 static int
 journal_files(struct tstate *t, int rows, int fail)
 {
-	static sqlite3_vfs counting;
-	struct db         *db;
-	char               err[512], v[2049], k[16];
-	int                i;
+	struct db *db;
+	char       err[512], v[2049], k[16];
+	int        i;
 
 	scratch_reset(t->db);
 	memset(v, 'x', sizeof(v) - 1);
@@ -1103,26 +1126,19 @@ journal_files(struct tstate *t, int rows, int fail)
 	CHECK_OK(t->db, db_commit(t->db));
 	/* The group's writer is opened again, through the counting VFS. */
 	db_write_group_close();
-	journal_base = sqlite3_vfs_find(NULL);
-	assert_non_null(journal_base);
-	counting = *journal_base;
-	counting.zName = "nmt-test-counting";
-	counting.xOpen = journal_open;
-	assert_int_equal(sqlite3_vfs_register(&counting, 1), SQLITE_OK);
+	journal_counting_begin();
 	if ((db = db_open(t->url, err, sizeof(err))) == NULL)
 		fail_msg("db_open: %s", err);
-	journal_opens = 0;
 	assert_int_equal(db_write_group(db, journal_body, &fail),
 	    fail ? NMT_CONFLICT : NMT_OK);
 	db_write_group_close();
-	assert_int_equal(sqlite3_vfs_register(journal_base, 1), SQLITE_OK);
+	journal_counting_end();
 	assert_int_equal(count(db,
 	                     "SELECT count(*) FROM scratch WHERE "
 	                     "v GLOB 'X*'"),
 	    fail ? 0 : rows);
 	assert_int_equal(count(db, "SELECT count(*) FROM scratch"), rows);
 	db_close(db);
-	sqlite3_vfs_unregister(&counting);
 	return journal_opens;
 }
 
@@ -1144,29 +1160,37 @@ test_write_group_journal(void **state)
 /*
  * A temporary database's journal is kept in memory up to the same limit
  * and spills the same way (pager.c, SQLITE_OPEN_TEMP_JOURNAL): a
- * transaction that changes 1.2 MiB of a TEMP table commits.
+ * transaction that changes 1.2 MiB of a TEMP table spills its journal to
+ * a file and commits.
  */
 static void
 test_temp_journal_spill(void **state)
 {
 	struct tstate *t = *state;
-	struct db     *db = t->db;
+	struct db     *db;
+	char           err[512];
 
-	if (db_kind(db) != DB_SQLITE)
+	if (db_kind(t->db) != DB_SQLITE)
 		skip();
+	journal_counting_begin();
+	if ((db = db_open(t->url, err, sizeof(err))) == NULL)
+		fail_msg("db_open: %s", err);
 	CHECK_OK(db, db_exec(db, "CREATE TEMP TABLE spill (v TEXT)"));
 	CHECK_OK(db,
 	    db_exec(db,
 	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
 	        "FROM n WHERE i < 300) INSERT INTO spill "
 	        "SELECT hex(zeroblob(2000)) FROM n"));
+	temp_journal_opens = 0;
 	CHECK_OK(db, db_begin(db));
 	CHECK_OK(db, db_exec(db, "UPDATE spill SET v = replace(v, '0', '1')"));
 	CHECK_OK(db, db_commit(db));
+	journal_counting_end();
+	assert_int_equal(temp_journal_opens, 1);
 	assert_int_equal(count(db,
 	                     "SELECT count(*) FROM spill WHERE v GLOB '1*'"),
 	    300);
-	CHECK_OK(db, db_exec(db, "DROP TABLE spill"));
+	db_close(db);
 }
 
 static void
