@@ -18,9 +18,10 @@
  * is the underlying VFS's own, unwrapped.
  *
  * Ownership: the VFS and its methods are static, registered once by
- * sqlite_vfs_register() and never unregistered.
+ * sqlite_vfs_register() (from db_sqlite_setup's once per process) and
+ * never unregistered.
  */
-#include <pthread.h>
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -163,26 +164,16 @@ nmt_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	return rc;
 }
 
-static pthread_once_t vfs_once = PTHREAD_ONCE_INIT;
-static int            vfs_rc = SQLITE_ERROR;
-
-static void
-vfs_setup(void)
+int
+sqlite_vfs_register(void)
 {
 	if ((vfs_under = sqlite3_vfs_find(NULL)) == NULL)
-		return;
+		return SQLITE_ERROR;
 	vfs_nmt = *vfs_under;
 	vfs_nmt.zName = "nmt";
 	vfs_nmt.szOsFile = (int)sizeof(struct journal_file) +
 	    vfs_under->szOsFile;
 	vfs_nmt.xOpen = nmt_open;
 	vfs_nmt.pNext = NULL;
-	vfs_rc = sqlite3_vfs_register(&vfs_nmt, 1);
-}
-
-int
-sqlite_vfs_register(void)
-{
-	pthread_once(&vfs_once, vfs_setup);
-	return vfs_rc;
+	return sqlite3_vfs_register(&vfs_nmt, 1);
 }
