@@ -1172,6 +1172,11 @@ enum nmt_err store_notification_mark(struct db *db, const char *user_id,
 enum nmt_err store_task_overdue_pending(struct db *db, const char *today,
     int *found);
 /*
+ * Its statement: the first such task by due date, read from the partial
+ * index task_overdue (migration 0040), not the task table.
+ */
+void store_task_overdue_sql(struct sql *b, const char *today);
+/*
  * For every such task: a task_overdue notification to the users of its
  * receiving and of its sending organization, and the task marked, so each
  * task has one; in the caller's transaction. *n_r: how many tasks.

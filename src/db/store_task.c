@@ -595,25 +595,44 @@ store_notification_mark(struct db *db, const char *user_id, const char *id,
 }
 
 /*
- * The tasks due for their task_overdue notification. The first of them by
- * due date is what the pending check asks for: in that order PostgreSQL
- * walks the partial index task_overdue (migration 0040) instead of the
- * table, whose share of matches it guesses from the two conditions apart.
+ * The tasks due for their task_overdue notification (cols of task t),
+ * all of them or the first by due date, which is what the pending check
+ * asks for: in that order PostgreSQL walks the partial index
+ * task_overdue (migration 0040) instead of the table, whose share of
+ * matches it guesses from the two conditions apart.
  */
-#define OVERDUE_WHERE \
-	" FROM task WHERE overdue_notified = 0 AND status IN " \
-	"('requested', 'accepted') AND due IS NOT NULL AND due < $1"
+static void
+overdue_sql(struct sql *b, const char *cols, const char *today, int first)
+{
+	sql_add(b, "SELECT ");
+	sql_add(b, cols);
+	sql_add(b,
+	    " FROM task t WHERE t.overdue_notified = 0 AND "
+	    "t.status IN ('requested', 'accepted') AND t.due IS NOT NULL "
+	    "AND t.due < ");
+	sql_param(b, DB_TEXT(today));
+	if (first)
+		sql_add(b, " ORDER BY t.due LIMIT 1");
+}
+
+void
+store_task_overdue_sql(struct sql *b, const char *today)
+{
+	overdue_sql(b, "t.id", today, 1);
+}
 
 enum nmt_err
 store_task_overdue_pending(struct db *db, const char *today, int *found)
 {
-	struct db_param   p[1] = { DB_TEXT(today) };
+	struct sql       *b = sql_new();
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 
 	*found = 0;
-	if ((e = db_query(db, "SELECT id" OVERDUE_WHERE " ORDER BY due LIMIT 1",
-	         p, 1, &r)) != NMT_OK)
+	store_task_overdue_sql(b, today);
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK)
 		return e;
 	*found = db_rows(r) > 0;
 	db_result_free(r);
@@ -624,15 +643,17 @@ enum nmt_err
 store_task_overdue_notify(struct db *db, const char *today, const char *now,
     long long *n_r)
 {
-	struct db_param   p[1] = { DB_TEXT(today) };
+	struct sql       *b = sql_new();
 	struct db_result *r = NULL;
 	enum nmt_err      e;
 	char             *link;
 	int               i;
 
 	*n_r = 0;
-	if ((e = db_query(db, "SELECT id, to_org, from_org" OVERDUE_WHERE, p, 1,
-	         &r)) != NMT_OK)
+	overdue_sql(b, "t.id, t.to_org, t.from_org", today, 0);
+	e = sql_run(db, b, &r);
+	sql_free(b);
+	if (e != NMT_OK)
 		return e;
 	for (i = 0; i < db_rows(r) && e == NMT_OK; i++) {
 		const char     *id = db_text(r, i, 0);

@@ -388,6 +388,15 @@ assert_task_plans(struct tstate *t)
 	b = sql_new();
 	store_task_best_sql(b, t->case_id, "MIGRATIONSVERKET");
 	assert_uses_index(t->db, b, "task", "t", "task_case_org", 1);
+	/*
+	 * The overdue pass's check at every notification read: SQLite seeks
+	 * task_due's leading columns; PostgreSQL, which took them for
+	 * independent and walked the table, the partial index of 0040.
+	 */
+	b = sql_new();
+	store_task_overdue_sql(b, "2027-01-01");
+	assert_uses_index(t->db, b, "task", "t",
+	    db_kind(t->db) == DB_PG ? "task_overdue" : "task_due", 1);
 	b = sql_new();
 	store_notification_list_sql(b, t->user_id, 0, &next);
 	assert_uses_index(t->db, b, "notification", "n", "notification_user",
