@@ -669,6 +669,7 @@ test_list_every_filter(void **state)
 				f.sort = CASE_SORT_RANK;
 				f.window = windows[w];
 				f.team_driven = (int)d;
+				f.team_docs = (int)d;
 				assert_plans(t->db,
 				    store_case_list_sql(&f, &key));
 				f.search = NULL;
