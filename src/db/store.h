@@ -322,18 +322,20 @@ struct case_filter {
 	/*
 	 * Set by store_case_list: 1 when the scope admits team cases only
 	 * and they are at most CASE_TEAM_DRIVEN_MAX; the page is then read
-	 * from those cases (a wide search: from the hits among their
-	 * documents when team_docs, window INT64_MAX, else from the walk of
-	 * the newest hits as for more team rows; a ranked one from its few
-	 * hits all the same), not by walking every case in the list's order
-	 * or the newest hits of every case.
+	 * from those cases (a wide search on SQLite: from the hits among
+	 * their documents, window INT64_MAX, except in rank order without
+	 * team_docs; otherwise, and on PostgreSQL, from its hits of the
+	 * team's cases as for more team rows; a ranked one from its few hits
+	 * all the same), not by walking every case in the list's order or
+	 * the newest hits of every case.
 	 */
 	int team_driven;
 	/*
 	 * Set by store_case_list: 1 when team-driven with at most
-	 * SEARCH_TEAM_DOCS_MAX team rows; a wide search then reads the hits
-	 * among the team cases' documents on SQLite (PostgreSQL walks the
-	 * newest hits of the team's cases whatever the size).
+	 * SEARCH_TEAM_DOCS_MAX team rows; a wide search in rank order then
+	 * reads the hits among the team cases' documents on SQLite, and
+	 * walks the newest hits of the team's cases without it (PostgreSQL:
+	 * whatever the size).
 	 */
 	int team_docs;
 	/*
@@ -347,9 +349,10 @@ struct case_filter {
 /*
  * A team-only scope with at most this many team rows reads its pages in
  * another order than the number's from its cases (about 3 µs each at 1 M
- * persons), and with at most SEARCH_TEAM_DOCS_MAX a wide word's from their
- * documents; with more, the walk in the list's order, or of the newest
- * hits of the team's cases, meets the page's cases soon enough.
+ * persons), and on SQLite a wide word's from their documents (in rank
+ * order with at most SEARCH_TEAM_DOCS_MAX); with more, the walk in the
+ * list's order, or of the newest hits of the team's cases, meets the
+ * page's cases soon enough.
  */
 #define CASE_TEAM_DRIVEN_MAX 10000
 /*
@@ -372,9 +375,9 @@ struct case_filter {
  */
 #define SEARCH_WINDOW_TEAM_PAGES 2
 /*
- * A team with at most this many team rows reads a wide word's hits from
- * its cases' documents (SQLite, about 2.5 µs per team case at 1 M
- * persons); a larger one walks the newest hits (about 2 µs per hit
+ * A team with at most this many team rows reads a wide word's hits in
+ * rank order from its cases' documents (SQLite, about 2.5 µs per team
+ * case at 1 M persons); a larger one walks the newest hits (about 2 µs per hit
  * passed, the window over the team's share of the cases: 8 037 team rows
  * of 200 000 cases 20 against 9 ms).
  */
@@ -1194,8 +1197,9 @@ enum nmt_err store_notification_mark(struct db *db, const char *user_id,
 enum nmt_err store_task_overdue_pending(struct db *db, const char *today,
     int *found);
 /*
- * Its statement: the first such task by due date, read from the partial
- * index task_overdue (migration 0040), not the task table.
+ * Its statement: the first such task by due date, read from an index,
+ * not the task table: task_due's leading columns on SQLite, the partial
+ * index task_overdue on PostgreSQL (migrations 0040, 0042).
  */
 void store_task_overdue_sql(struct sql *b, const char *today);
 /*

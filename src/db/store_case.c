@@ -515,10 +515,12 @@ team_only(const struct scope *s)
 }
 
 /*
- * Whether a wide search reads the team cases' documents: team-driven with
- * at most SEARCH_TEAM_DOCS_MAX team rows (team_docs), on SQLite; a
- * larger team walks the newest hits, which pass about (cases / team
- * cases) hits per team document. PostgreSQL plans the walk's join with
+ * Whether a wide search reads the team cases' documents: team-driven, on
+ * SQLite, in an order other than the rank's (the walk would take every
+ * hit of the word), or in rank order with at most SEARCH_TEAM_DOCS_MAX
+ * team rows (team_docs): a larger team walks the newest hits, which pass
+ * about (cases / team cases) hits per team document. PostgreSQL plans
+ * the walk's join with
  * the team's cases by their number (a few: their documents; many: the
  * word's hits against the cases hashed) and does better with it than
  * with the team cases' documents, where it ANDs the word's index with
@@ -528,7 +530,8 @@ team_only(const struct scope *s)
 static int
 docs_in_cases(const struct case_filter *f)
 {
-	return f->team_driven && f->team_docs && f->dialect == DB_SQLITE;
+	return f->team_driven && f->dialect == DB_SQLITE &&
+	    (f->team_docs || f->sort != CASE_SORT_RANK);
 }
 
 /*
@@ -1011,8 +1014,8 @@ store_case_list(struct db *db, const struct case_filter *f,
 		return e;
 	/*
 	 * A wide search reads its page from the newest documents, widening
-	 * the window; from the team cases, from every hit among their
-	 * documents.
+	 * the window; from the team cases' documents (docs_in_cases), from
+	 * every hit among them.
 	 */
 	if (own.window > 0 && docs_in_cases(&own))
 		own.window = INT64_MAX;

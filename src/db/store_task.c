@@ -599,7 +599,8 @@ store_notification_mark(struct db *db, const char *user_id, const char *id,
  * all of them or the first by due date, which is what the pending check
  * asks for: in that order PostgreSQL walks the partial index
  * task_overdue (migration 0040) instead of the table, whose share of
- * matches it guesses from the two conditions apart.
+ * matches it guesses from the two conditions apart; SQLite seeks
+ * task_due (0018), and 0042 drops task_overdue there.
  */
 static void
 overdue_sql(struct sql *b, const char *cols, const char *today, int first)

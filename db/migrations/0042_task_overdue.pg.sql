@@ -1,0 +1,2 @@
+-- PostgreSQL keeps task_overdue (0040) for the overdue pass's check;
+-- SQLite drops it (0042_task_overdue.sqlite.sql), reading task_due.
