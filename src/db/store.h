@@ -323,21 +323,13 @@ struct case_filter {
 	 * Set by store_case_list: 1 when the scope admits team cases only
 	 * and they are at most CASE_TEAM_DRIVEN_MAX; the page is then read
 	 * from those cases (a wide search on SQLite: from the hits among
-	 * their documents, window INT64_MAX, except in rank order without
-	 * team_docs; otherwise, and on PostgreSQL, from its hits of the
-	 * team's cases as for more team rows; a ranked one from its few hits
-	 * all the same), not by walking every case in the list's order or
-	 * the newest hits of every case.
+	 * their documents, window INT64_MAX; on PostgreSQL from the walk of
+	 * the newest hits as for more team rows; a ranked one from its few
+	 * hits all the same), not by
+	 * walking every case in the list's order or the newest hits of
+	 * every case.
 	 */
 	int team_driven;
-	/*
-	 * Set by store_case_list: 1 when team-driven with at most
-	 * SEARCH_TEAM_DOCS_MAX team rows; a wide search in rank order then
-	 * reads the hits among the team cases' documents on SQLite, and
-	 * walks the newest hits of the team's cases without it (PostgreSQL:
-	 * whatever the size).
-	 */
-	int team_docs;
 	/*
 	 * Set by store_case_list: 1 when the scope admits team cases only
 	 * and the list is in number order without a search; the page is
@@ -349,10 +341,9 @@ struct case_filter {
 /*
  * A team-only scope with at most this many team rows reads its pages in
  * another order than the number's from its cases (about 3 µs each at 1 M
- * persons), and on SQLite a wide word's from their documents (in rank
- * order with at most SEARCH_TEAM_DOCS_MAX); with more, the walk in the
- * list's order, or of the newest hits of the team's cases, meets the
- * page's cases soon enough.
+ * persons), and a wide word's from their documents (about 4 µs per case);
+ * with more, the walk in the list's order, or of the newest hits of the
+ * team's cases, meets the page's cases soon enough.
  */
 #define CASE_TEAM_DRIVEN_MAX 10000
 /*
@@ -370,18 +361,13 @@ struct case_filter {
  * A team-only scope's window counts the team's documents only, so it
  * starts at SEARCH_WINDOW_TEAM_PAGES pages' worth of them: the walk to
  * find them passes every other case's hits, about (cases / team cases)
- * hits per document (1 M persons, a team of 10 147 cases: 20 against
- * 10 ms for the statement from 8 pages and from 2, the same page).
+ * hits per document when the word is spread evenly, and all of the
+ * newest hits that are not the team's (1 M persons, a team of 10 147
+ * cases, q=restaurang: p99 24.6-25.7 against 14.4-14.8 ms from 8 pages
+ * and from 2; with 531 899 more cases, 57 243 more hits of the word
+ * and none on the team, 54-58 against 44-45 ms).
  */
 #define SEARCH_WINDOW_TEAM_PAGES 2
-/*
- * A team with at most this many team rows reads a wide word's hits in
- * rank order from its cases' documents (SQLite, about 2.5 µs per team
- * case at 1 M persons); a larger one walks the newest hits (about 2 µs per hit
- * passed, the window over the team's share of the cases: 8 037 team rows
- * of 200 000 cases 20 against 9 ms).
- */
-#define SEARCH_TEAM_DOCS_MAX 4000
 /*
  * One page of case summaries in f's order: *rows_r (n_r of them; free
  * with store_cases_free); *more 1 when another page follows. The page's

@@ -516,22 +516,17 @@ team_only(const struct scope *s)
 
 /*
  * Whether a wide search reads the team cases' documents: team-driven, on
- * SQLite, in an order other than the rank's (the walk would take every
- * hit of the word), or in rank order with at most SEARCH_TEAM_DOCS_MAX
- * team rows (team_docs): a larger team walks the newest hits, which pass
- * about (cases / team cases) hits per team document. PostgreSQL plans
- * the walk's join with
- * the team's cases by their number (a few: their documents; many: the
- * word's hits against the cases hashed) and does better with it than
- * with the team cases' documents, where it ANDs the word's index with
- * the kinds' (1 M persons, the statement: 1 000 team rows 12.5 against
- * 55 ms, 3 000 34 against 187 ms, 8 037 35-38 against 161 ms).
+ * SQLite. PostgreSQL plans the walk's join with the team's cases by
+ * their number (a few: their documents; many: the word's hits against
+ * the cases hashed) and does better with it than with the team cases'
+ * documents, where it ANDs the word's index with the kinds' (1 M
+ * persons, the statement: 1 000 team rows 12.5 against 55 ms, 3 000 34
+ * against 187 ms, 8 037 35-38 against 161 ms).
  */
 static int
 docs_in_cases(const struct case_filter *f)
 {
-	return f->team_driven && f->dialect == DB_SQLITE &&
-	    (f->team_docs || f->sort != CASE_SORT_RANK);
+	return f->team_driven && f->dialect == DB_SQLITE;
 }
 
 /*
@@ -912,10 +907,8 @@ search_mode(struct db *db, struct case_filter *f, const struct page *pg)
 /*
  * Sets f->team_driven for a scope of team cases only (team_only) whose
  * team rows are at most CASE_TEAM_DRIVEN_MAX (NMT_TEST_TEAM_DRIVEN_MAX,
- * threshold), and f->team_docs when they are at most
- * SEARCH_TEAM_DOCS_MAX too (NMT_TEST_SEARCH_TEAM_DOCS_MAX); *rows_r gets
- * how many team rows it has (capped; -1 when the scope is not of team
- * cases only): 0 admits no case at all.
+ * threshold); *rows_r gets how many team rows it has (capped; -1 when
+ * the scope is not of team cases only): 0 admits no case at all.
  */
 static enum nmt_err
 team_mode(struct db *db, struct case_filter *f, long long *rows_r)
@@ -927,7 +920,6 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	enum nmt_err      e;
 
 	f->team_driven = 0;
-	f->team_docs = 0;
 	*rows_r = -1;
 	if (!team_only(&f->scope))
 		return NMT_OK;
@@ -942,9 +934,6 @@ team_mode(struct db *db, struct case_filter *f, long long *rows_r)
 	db_result_free(r);
 	sql_free(b);
 	f->team_driven = *rows_r >= 0 && *rows_r <= max;
-	f->team_docs = f->team_driven &&
-	    *rows_r <= threshold(SEARCH_TEAM_DOCS_MAX,
-	                   "NMT_TEST_SEARCH_TEAM_DOCS_MAX", 0);
 	return e;
 }
 
@@ -1014,8 +1003,8 @@ store_case_list(struct db *db, const struct case_filter *f,
 		return e;
 	/*
 	 * A wide search reads its page from the newest documents, widening
-	 * the window; from the team cases' documents (docs_in_cases), from
-	 * every hit among them.
+	 * the window; from the team cases, from every hit among their
+	 * documents.
 	 */
 	if (own.window > 0 && docs_in_cases(&own))
 		own.window = INT64_MAX;

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, addUserWithToken, api, loginOk, assertStatus, assertProblem, createCase,
-  randomId, DB_KIND,
+  randomId,
 } from './harness.mjs';
 
 let srv;
@@ -28,9 +28,9 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.close(); });
 
-/** The access lines a server (this file's by default) has logged so far. */
-function accessLines(server = srv) {
-  return server.stderr().split('\n').filter((l) => l.startsWith('{'))
+/** The access lines logged so far. */
+function accessLines() {
+  return srv.stderr().split('\n').filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l)).filter((o) => o.message === 'request');
 }
 
@@ -39,24 +39,24 @@ function accessLines(server = srv) {
  * those logged before it. Waits for the line on nmtd's stderr (the line is written as the
  * answer is made, and the pipe may deliver it after the answer).
  */
-async function withLine(method, p, opts, server = srv) {
-  const before = accessLines(server).length;
-  const r = await api(server, method, p, opts);
+async function withLine(method, p, opts) {
+  const before = accessLines().length;
+  const r = await api(srv, method, p, opts);
   const lines = await new Promise((resolve, reject) => {
     const check = () => {
-      const now = accessLines(server);
+      const now = accessLines();
       if (now.length <= before) return false;
-      server.proc.stderr.off('data', onData);
+      srv.proc.stderr.off('data', onData);
       clearTimeout(timer);
       resolve(now.slice(before));
       return true;
     };
     const onData = () => { setImmediate(check); };
     const timer = setTimeout(() => {
-      server.proc.stderr.off('data', onData);
+      srv.proc.stderr.off('data', onData);
       reject(new Error(`no access line for ${method} ${p} within 10 s`));
     }, 10000);
-    server.proc.stderr.on('data', onData);
+    srv.proc.stderr.on('data', onData);
     check();
   });
   assert.equal(lines.length, 1, 'one request, one access line');
@@ -140,34 +140,6 @@ test("a member's wide word starts from two pages' worth of the team's newest doc
   const next = await api(srv, 'GET',
     `/api/v1/cases?q=kajskjul&limit=1&cursor=${encodeURIComponent(r.json.next_cursor)}`, { auth: owner });
   assert.deepEqual(next.json.items.map((c) => c.id), [older.id], 'the older case on the next page');
-});
-
-test("a small team's wide word is read from its cases' documents, a larger team's walked from the newest hits", async () => {
-  // Team-driven (CASE_TEAM_DRIVEN_MAX), with SEARCH_TEAM_DOCS_MAX lowered to one team row.
-  const s = await startServer({
-    env: { NMT_LOG_FORMAT: 'json', NMT_TEST_SEARCH_RANK_MAX: '1', NMT_TEST_SEARCH_TEAM_DOCS_MAX: '1' },
-  });
-  try {
-    const member = await addUserWithToken(s, { org: 'POLISEN-SYD', role: 'member' });
-    const other = await addUserWithToken(s, { org: 'MIGRATIONSVERKET', role: 'member' });
-    const mine = [await createCase(s, member, { title: 'Lagerlokal i hamnen' })];
-    for (let i = 0; i < 3; i++) await createCase(s, other, { title: `Lagerlokal vid torget ${i}` });
-    const search = () => withLine('GET', '/api/v1/cases?q=lagerlokal&limit=50', { auth: member }, s);
-    let { r, line } = await search();
-    assert.deepEqual(r.json.items.map((c) => c.id), mine.map((c) => c.id));
-    // One team row: the credential, the team's rows counted, the word's documents counted and
-    // the page from the team case's documents, whole at once. PostgreSQL walks the newest hits
-    // at every size (docs_in_cases): the page, short, then the window's documents counted.
-    assert.equal(line.statements, DB_KIND === 'pg' ? 5 : 4);
-    mine.unshift(await createCase(s, member, { title: 'Lagerlokal vid kajen' }));
-    ({ r, line } = await search());
-    assert.deepEqual(r.json.items.map((c) => c.id), mine.map((c) => c.id), 'newest hit first');
-    // Two team rows: the page from the walk of the newest hits (short), then the window's
-    // documents counted.
-    assert.equal(line.statements, 5);
-  } finally {
-    await s.close();
-  }
 });
 
 test("a coordinator's wide word whose region has fewer hits than a page stops after one window", async () => {

@@ -608,21 +608,6 @@ assert_case_plans(struct tstate *t, const struct principal *p)
 	f.window = 408;
 	assert_team_once(t->db, store_case_list_sql(&f, &pg));
 	assert_team_keys(t->db, store_case_list_sql(&f, &pg));
-	/*
-	 * In another order than the rank's, a team-driven member's wide word
-	 * on SQLite reads its team cases' documents whatever the team's size
-	 * (team_docs is for the rank's walk): every hit of the word is not
-	 * walked.
-	 */
-	if (db_kind(t->db) == DB_SQLITE) {
-		f.team_driven = 1;
-		f.team_docs = 0;
-		f.sort = CASE_SORT_NUMBER;
-		f.window = INT64_MAX;
-		assert_uses_index(t->db, store_case_list_sql(&f, &pg),
-		    "search_doc", "d", "search_doc_case", 1);
-		f.team_driven = 0;
-	}
 	f.search = NULL;
 	f.sort = CASE_SORT_NUMBER;
 	f.window = 0;
@@ -684,7 +669,6 @@ test_list_every_filter(void **state)
 				f.sort = CASE_SORT_RANK;
 				f.window = windows[w];
 				f.team_driven = (int)d;
-				f.team_docs = (int)d;
 				assert_plans(t->db,
 				    store_case_list_sql(&f, &key));
 				f.search = NULL;
