@@ -3,4 +3,4 @@
 -- the status, are the partial index's condition. task_overdue (0040) is
 -- PostgreSQL's, which took the two for independent and walked the table;
 -- on SQLite it was written at every task write and never read.
-DROP INDEX task_overdue;
+DROP INDEX IF EXISTS task_overdue;

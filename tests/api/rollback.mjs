@@ -147,7 +147,7 @@ const UNDO = {
   40: () => 'DROP TABLE pathway_due; DROP INDEX notification_unread; DROP INDEX task_overdue;',
   41: () => 'DROP INDEX consultation_region_status;',
   // SQLite's task_overdue comes back (PostgreSQL kept it).
-  42: (pg) => (pg ? '' : statementOf('0040_notification_reads.sql', 'CREATE INDEX task_overdue', ';')),
+  42: (pg) => (pg ? 'SELECT 1;' : statementOf('0040_notification_reads.sql', 'CREATE INDEX task_overdue', ';')),
   // retention (issue 14): the anonymised marks, the permits, the audit chain's base; the
   // append-only rules as they were.
   29: (pg) => `ALTER TABLE nmt_case DROP COLUMN anonymised_at; ALTER TABLE consultation DROP COLUMN anonymised_at;
