@@ -362,10 +362,10 @@ struct case_filter {
  * starts at SEARCH_WINDOW_TEAM_PAGES pages' worth of them: the walk to
  * find them passes every other case's hits, about (cases / team cases)
  * hits per document when the word is spread evenly, and all of the
- * newest hits that are not the team's (1 M persons, a team of 10 147
- * cases, q=restaurang: p99 24.6-25.7 against 14.4-14.8 ms from 8 pages
- * and from 2; with 531 899 more cases, 57 243 more hits of the word
- * and none on the team, 54-58 against 44-45 ms).
+ * newest hits that are not the team's (1 M persons, 10 147 team rows,
+ * q=restaurang: p99 24.6-25.7 against 14.4-14.8 ms from 8 pages and
+ * from 2; with 531 899 more cases, 57 243 more hits of the word and
+ * none on the team, 54-58 against 44-45 ms).
  */
 #define SEARCH_WINDOW_TEAM_PAGES 2
 /*
