@@ -27,8 +27,9 @@
  * Refuses a database that holds cases, checked again inside the first
  * transaction, which also writes the users, so that of two seeds
  * started together one writes and the other is refused. Commits every
- * SYN_BATCH cases, with their audit entries in time order and their
- * persons counted in the statistics once per batch (store_stat_defer.h);
+ * SYN_BATCH cases, with their audit entries in time order, their
+ * persons counted in the statistics once per batch (store_stat_defer.h)
+ * and their search documents indexed once per batch (search_batch);
  * progress on stderr, the totals on stdout.
  */
 #include <ctype.h>
@@ -49,6 +50,7 @@
 #include "crypto/seal.h"
 #include "crypto/token.h"
 #include "crypto/totp.h"
+#include "db/search.h"
 #include "db/store.h"
 #include "db/store_stat_defer.h"
 #include "domain/calendar.h"
@@ -1388,18 +1390,41 @@ register_begin(struct syn *s)
 	return 0;
 }
 
+/* A batch's cases: the next SYN_BATCH from *next, up to the last. */
+struct syn_batch {
+	struct syn            *s;
+	const struct syn_opts *o;
+	long                  *next;
+};
+
+static enum nmt_err
+write_batch(struct db *db, void *arg)
+{
+	struct syn_batch *b = arg;
+	enum nmt_err      e = NMT_OK;
+	long              j;
+
+	(void)db;
+	for (j = 0; e == NMT_OK && j < SYN_BATCH && *b->next < b->o->cases;
+	     j++, (*b->next)++)
+		e = add_case_work(b->s, *b->next, b->o->cases, b->o->persons);
+	return e;
+}
+
 /*
- * Writes the users and the cases in transactions of SYN_BATCH cases; 0,
+ * Writes the users and the cases in transactions of SYN_BATCH cases, each
+ * batch's search documents indexed at its end (search_batch); 0,
  * 1 when refused (a case is there: nothing written), or -1.
  */
 static int
 write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 {
-	struct timespec t0;
-	double          shown = 0, secs;
-	long            i = 0, j;
-	enum nmt_err    e = NMT_OK;
-	int             rc;
+	struct timespec  t0;
+	double           shown = 0, secs;
+	long             i = 0;
+	struct syn_batch b = { s, o, &i };
+	enum nmt_err     e = NMT_OK;
+	int              rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (e == NMT_OK && i < o->cases) {
@@ -1411,9 +1436,8 @@ write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 			return rc;
 		}
 		e = store_stat_defer(s->cli->db);
-		for (j = 0; e == NMT_OK && j < SYN_BATCH && i < o->cases;
-		     j++, i++)
-			e = add_case_work(s, i, o->cases, o->persons);
+		if (e == NMT_OK)
+			e = search_batch(s->cli->db, write_batch, &b);
 		if (e == NMT_OK)
 			e = store_stat_settle(s->cli->db);
 		if (e == NMT_OK)

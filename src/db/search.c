@@ -209,6 +209,9 @@ search_refusal_message(enum search_refusal r)
 	}
 }
 
+/* The connection whose documents wait for the end of search_batch(). */
+static _Thread_local struct db *batching;
+
 /* The folded text, "" for NULL; NULL when not valid UTF-8. */
 static char *
 fold_or_empty(const char *s)
@@ -270,9 +273,37 @@ put_sqlite(struct db *db, const struct search_doc *d, const char *title,
 	f[0] = DB_INT(id);
 	f[1] = DB_TEXT(title);
 	f[2] = DB_TEXT(body);
+	if (batching == db)
+		return db_query(db,
+		    "INSERT OR REPLACE INTO temp.search_batch (id, title, "
+		    "body) VALUES ($1, $2, $3)",
+		    f, 3, NULL);
 	return db_query(db,
 	    "INSERT INTO search_fts (rowid, title, body) VALUES ($1, $2, $3)",
 	    f, 3, NULL);
+}
+
+enum nmt_err
+search_batch(struct db *db, search_batch_body body, void *arg)
+{
+	enum nmt_err e, emptied;
+
+	if (db_kind(db) != DB_SQLITE || batching != NULL)
+		return body(db, arg);
+	if ((e = db_exec(db,
+	         "CREATE TEMP TABLE IF NOT EXISTS search_batch (id INTEGER "
+	         "PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL)")) !=
+	    NMT_OK)
+		return e;
+	batching = db;
+	e = body(db, arg);
+	batching = NULL;
+	if (e == NMT_OK)
+		e = db_exec(db,
+		    "INSERT INTO search_fts (rowid, title, body) SELECT id, "
+		    "title, body FROM temp.search_batch ORDER BY id");
+	emptied = db_exec(db, "DELETE FROM temp.search_batch");
+	return e != NMT_OK ? e : emptied;
 }
 
 /* PostgreSQL: one upsert; the tsvector is a generated column. */

@@ -83,6 +83,25 @@ const char *search_refusal_message(enum search_refusal r);
 enum nmt_err search_put(struct db *db, const struct search_doc *d);
 
 /*
+ * Runs body(db, arg) inside the caller's transaction, with the texts of
+ * the documents it puts (search_put, on this thread and db) indexed at
+ * its end, in one statement, instead of one by one: a bulk load's
+ * (`nmtctl seed-synthetic`). SQLite only, where FTS5 writes the terms it
+ * holds as a segment of their own whenever a statement of the
+ * transaction opens a statement journal (every insert that runs a
+ * trigger), so a load that puts documents between such inserts wrote a
+ * segment every few documents and merged them again; the texts wait in
+ * the connection's TEMP table search_batch instead. PostgreSQL, or a call
+ * inside another, runs body as it is.
+ * Until body returns, its documents are in search_doc but found by no
+ * search. When body fails, its waiting texts are dropped unindexed and
+ * its error is returned. Errors: body's, or the database's; either way
+ * the caller rolls back.
+ */
+typedef enum nmt_err (*search_batch_body)(struct db *db, void *arg);
+enum nmt_err search_batch(struct db *db, search_batch_body body, void *arg);
+
+/*
  * Appends the hits of q among the documents of kinds (NULL-terminated,
  * at least one) as a statement "SELECT d.object_id, d.case_id,
  * d.visibility, <rank> AS rank FROM ... WHERE <match> AND d.kind IN

@@ -1630,6 +1630,161 @@ unsettled_refused(struct tstate *t, int held)
 	assert_int_equal(one_int(t->db, sql), 0);
 }
 
+/* The documents a search_batch() body puts, and what it saw of them. */
+struct batch_docs {
+	const char *word;   /* in every title */
+	int         n;      /* documents */
+	int         fail;   /* the body fails after its documents */
+	long long   inside; /* documents found by word before the body ends */
+};
+
+/* The number of documents of kind consultation holding word. */
+static long long
+docs_with(struct db *db, const char *word)
+{
+	const char         *kinds[] = { "consultation", NULL };
+	struct search_query q;
+	long long           n = -1;
+
+	assert_int_equal(search_query_parse(word, &q), SEARCH_OK);
+	assert_int_equal(search_count(db, &q, kinds, 1000, &n), NMT_OK);
+	search_query_free(&q);
+	return n;
+}
+
+/*
+ * n documents, each followed by an insert that runs a trigger (which
+ * opens a statement journal, as a seed's team rows and case updates do),
+ * then the first put again with another text.
+ */
+static enum nmt_err
+put_batch_docs(struct db *db, void *arg)
+{
+	struct batch_docs *b = arg;
+	char               id[64], title[64];
+	struct search_doc  d = { "consultation", id, NULL, "team", title, "" };
+	enum nmt_err       e;
+	int                i;
+
+	for (i = 0; i < b->n; i++) {
+		snprintf(id, sizeof(id), "%s-%d", b->word, i);
+		snprintf(title, sizeof(title), "%s nummer%d", b->word, i);
+		if ((e = search_put(db, &d)) != NMT_OK ||
+		    (e = db_exec(db,
+		         "INSERT INTO batch_journal (a) VALUES (1)")) != NMT_OK)
+			return e;
+	}
+	snprintf(id, sizeof(id), "%s-0", b->word);
+	snprintf(title, sizeof(title), "%s omskriven", b->word);
+	if ((e = search_put(db, &d)) != NMT_OK)
+		return e;
+	b->inside = docs_with(db, b->word);
+	return b->fail ? NMT_ERROR : NMT_OK;
+}
+
+/*
+ * SQLite: the leaves FTS5 has written to new segments of search_fts, from
+ * its structure record (row 10 of search_fts_data, fts5_index.c): a
+ * 4-byte cookie (after a 4-byte "FF000001" in its second version), then
+ * the varints nLevel, nSegment and nWriteCounter.
+ */
+static uint64_t
+fts_leaves_written(struct db *db)
+{
+	struct db_result *r = NULL;
+	const char       *hex;
+	size_t            at = 8;
+	uint64_t          v = 0;
+	unsigned int      byte;
+	int               field;
+
+	assert_int_equal(db_query(db,
+	                     "SELECT hex(block) FROM search_fts_data WHERE "
+	                     "id = 10",
+	                     NULL, 0, &r),
+	    NMT_OK);
+	assert_int_equal(db_rows(r), 1);
+	hex = db_text(r, 0, 0);
+	if (strncmp(hex, "FF000001", 8) == 0)
+		at = 16;
+	for (field = 0; field < 3; field++) {
+		v = 0;
+		do {
+			assert_true(strlen(hex) >= at + 2);
+			assert_int_equal(sscanf(hex + at, "%2x", &byte), 1);
+			at += 2;
+			v = (v << 7) | (uint64_t)(byte & 0x7f);
+		} while (byte & 0x80);
+	}
+	db_result_free(r);
+	return v;
+}
+
+/*
+ * A bulk load's documents indexed once (search_batch): on SQLite found
+ * by no search until the body returns, then every one, a document put
+ * twice with its last text only, in one new FTS5 segment where the same
+ * documents put one by one write one each (a trigger's statement journal
+ * after each); a failing body indexes nothing and returns its error. On
+ * PostgreSQL the documents are found at once.
+ */
+static void
+test_search_batch(void **state)
+{
+	struct tstate    *t = *state;
+	struct batch_docs one = { "styckvis", 30, 0, -1 };
+	struct batch_docs all = { "samlat", 30, 0, -1 };
+	struct batch_docs bad = { "misslyckat", 3, 1, -1 };
+	int               sqlite = db_kind(t->db) == DB_SQLITE;
+	uint64_t          w0 = 0, w1 = 0, w2 = 0;
+
+	assert_int_equal(db_exec(t->db,
+	                     sqlite ? "CREATE TEMP TABLE batch_journal (a "
+	                              "INTEGER NOT NULL); CREATE TEMP TRIGGER "
+	                              "batch_journal_ai AFTER INSERT ON "
+	                              "batch_journal BEGIN SELECT 1; END" :
+	                              "CREATE TEMP TABLE batch_journal (a "
+	                              "INTEGER NOT NULL)"),
+	    NMT_OK);
+	if (sqlite)
+		w0 = fts_leaves_written(t->db);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(put_batch_docs(t->db, &one), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	if (sqlite)
+		w1 = fts_leaves_written(t->db);
+
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(search_batch(t->db, put_batch_docs, &all), NMT_OK);
+	assert_int_equal(all.inside, sqlite ? 0 : 30);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	if (sqlite)
+		w2 = fts_leaves_written(t->db);
+	assert_int_equal(docs_with(t->db, "samlat"), 30);
+	assert_int_equal(docs_with(t->db, "nummer0"), 0);
+	assert_int_equal(docs_with(t->db, "omskriven"), 2);
+	assert_int_equal(docs_with(t->db, "nummer29"), 2);
+	if (sqlite) {
+		assert_int_equal(one.inside, 30);
+		assert_true(w1 - w0 >= 30);
+		assert_true(w2 - w1 <= 2);
+	}
+
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(search_batch(t->db, put_batch_docs, &bad), NMT_ERROR);
+	assert_int_equal(db_rollback(t->db), NMT_OK);
+	assert_int_equal(db_begin(t->db), NMT_OK);
+	assert_int_equal(search_batch(t->db, put_batch_docs, &all), NMT_OK);
+	assert_int_equal(db_commit(t->db), NMT_OK);
+	assert_int_equal(docs_with(t->db, "misslyckat"), 0);
+	assert_int_equal(docs_with(t->db, "samlat"), 30);
+	assert_int_equal(one_int(t->db,
+	                     "SELECT count(*) FROM search_doc WHERE object_id "
+	                     "LIKE 'misslyckat-%'"),
+	    0);
+	assert_int_equal(db_exec(t->db, "DROP TABLE batch_journal"), NMT_OK);
+}
+
 /*
  * Persons of a bulk load (store_stat_defer.h): uncounted while deferred,
  * whatever else the transaction changes (the person, an assessment of
@@ -1799,6 +1954,7 @@ test_stat_functions_planned(void **state)
 	    cmocka_unit_test(test_facts_same_path), \
 	    cmocka_unit_test(test_facts_with_credential), \
 	    cmocka_unit_test(test_search_planned), \
+	    cmocka_unit_test(test_search_batch), \
 	    cmocka_unit_test(test_facts_after_lock), \
 	    cmocka_unit_test(test_pathway_clocks), \
 	    cmocka_unit_test(test_clock_pass_waits), \
