@@ -286,7 +286,7 @@ put_sqlite(struct db *db, const struct search_doc *d, const char *title,
 enum nmt_err
 search_batch(struct db *db, search_batch_body body, void *arg)
 {
-	enum nmt_err e, emptied;
+	enum nmt_err e;
 
 	if (db_kind(db) != DB_SQLITE || batching != NULL)
 		return body(db, arg);
@@ -302,8 +302,9 @@ search_batch(struct db *db, search_batch_body body, void *arg)
 		e = db_exec(db,
 		    "INSERT INTO search_fts (rowid, title, body) SELECT id, "
 		    "title, body FROM temp.search_batch ORDER BY id");
-	emptied = db_exec(db, "DELETE FROM temp.search_batch");
-	return e != NMT_OK ? e : emptied;
+	if (e == NMT_OK)
+		e = db_exec(db, "DELETE FROM temp.search_batch");
+	return e;
 }
 
 /* PostgreSQL: one upsert; the tsvector is a generated column. */

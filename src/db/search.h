@@ -91,12 +91,13 @@ enum nmt_err search_put(struct db *db, const struct search_doc *d);
  * transaction opens a statement journal (every insert that runs a
  * trigger), so a load that puts documents between such inserts wrote a
  * segment every few documents and merged them again; the texts wait in
- * the connection's TEMP table search_batch instead. PostgreSQL, or a call
- * inside another, runs body as it is.
+ * the connection's TEMP table search_batch instead. PostgreSQL runs body
+ * as it is; a call inside another on the same thread runs it within the
+ * outer batch, whose end indexes its documents too.
  * Until body returns, its documents are in search_doc but found by no
- * search. When body fails, its waiting texts are dropped unindexed and
- * its error is returned. Errors: body's, or the database's; either way
- * the caller rolls back.
+ * search. When body fails, its error is returned with nothing indexed,
+ * and the caller's rollback takes back the waiting texts with the rest.
+ * Errors: body's, or the database's; either way the caller rolls back.
  */
 typedef enum nmt_err (*search_batch_body)(struct db *db, void *arg);
 enum nmt_err search_batch(struct db *db, search_batch_body body, void *arg);
