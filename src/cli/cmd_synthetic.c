@@ -1390,6 +1390,29 @@ register_begin(struct syn *s)
 	return 0;
 }
 
+/*
+ * After the last batch, the search index merged into one segment
+ * (search_optimize): each batch indexed its documents as one large
+ * segment, and FTS5 would otherwise leave merging them to the writes
+ * that come after the seed. 0, or -1 (said).
+ */
+static int
+optimize_index(struct db *db)
+{
+	enum nmt_err e;
+
+	if ((e = db_begin(db)) == NMT_OK && (e = search_optimize(db)) == NMT_OK)
+		e = db_commit(db);
+	if (e == NMT_OK)
+		return 0;
+	fprintf(stderr,
+	    "nmtctl: merging the search index failed (%s); every case is "
+	    "written and found by searches\n",
+	    db_errmsg(db));
+	db_rollback(db);
+	return -1;
+}
+
 /* A batch's cases: the next SYN_BATCH from *next, up to the last. */
 struct syn_batch {
 	struct syn            *s;
@@ -1451,7 +1474,6 @@ write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 			shown = secs;
 		}
 	}
-	*secs_r = seconds_since(&t0);
 	if (e != NMT_OK) {
 		fprintf(stderr,
 		    "nmtctl: writing case %ld failed (%s); the %lld cases "
@@ -1460,6 +1482,9 @@ write_cases(struct syn *s, const struct syn_opts *o, double *secs_r)
 		    s->cases - (s->cases % SYN_BATCH));
 		return -1;
 	}
+	if (optimize_index(s->cli->db) != 0)
+		return -1;
+	*secs_r = seconds_since(&t0);
 	return 0;
 }
 

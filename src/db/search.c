@@ -307,6 +307,15 @@ search_batch(struct db *db, search_batch_body body, void *arg)
 	return e;
 }
 
+enum nmt_err
+search_optimize(struct db *db)
+{
+	if (db_kind(db) != DB_SQLITE)
+		return NMT_OK;
+	return db_exec(db,
+	    "INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+}
+
 /* PostgreSQL: one upsert; the tsvector is a generated column. */
 static enum nmt_err
 put_pg(struct db *db, const struct search_doc *d, const char *title,

@@ -103,6 +103,16 @@ typedef enum nmt_err (*search_batch_body)(struct db *db, void *arg);
 enum nmt_err search_batch(struct db *db, search_batch_body body, void *arg);
 
 /*
+ * Inside the caller's transaction: SQLite's index merged into one segment
+ * (FTS5 'optimize'), after a bulk change of it: a retention purge's
+ * removals, or a bulk load's batches, each indexed as one large segment
+ * (search_batch), which leave FTS5 in the middle of merging them, work
+ * that every later write would otherwise carry on a little at a time.
+ * PostgreSQL: nothing. Errors: the database's.
+ */
+enum nmt_err search_optimize(struct db *db);
+
+/*
  * Appends the hits of q among the documents of kinds (NULL-terminated,
  * at least one) as a statement "SELECT d.object_id, d.case_id,
  * d.visibility, <rank> AS rank FROM ... WHERE <match> AND d.kind IN

@@ -593,9 +593,7 @@ store_retention_purge(struct db *db)
 		return NMT_OK;
 	if ((e = db_begin(db)) != NMT_OK)
 		return e;
-	if ((e = db_exec(db,
-	         "INSERT INTO search_fts (search_fts) "
-	         "VALUES ('optimize')")) != NMT_OK) {
+	if ((e = search_optimize(db)) != NMT_OK) {
 		db_rollback(db);
 		return e;
 	}

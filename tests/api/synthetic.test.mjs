@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, createDatabase, ctlFor, api, assertStatus, listAll,
+  startServer, createDatabase, ctlFor, api, assertStatus, listAll, DB_KIND,
 } from './harness.mjs';
 import { assertOwnSummaryCurrent } from './stats_summary.mjs';
 
@@ -309,3 +309,46 @@ test('bad arguments: a clear error naming the option, exit 2, nothing written', 
     await d.drop();
   }
 });
+
+/*
+ * SQLite: FTS5's structure record (row 10 of search_fts_data, fts5_index.c): a 4-byte cookie
+ * (then 4 bytes FF000001 in its second version), the varints nLevel, nSegment and
+ * nWriteCounter, then per level nMerge (segments being merged) and its segments.
+ */
+function ftsStructure(hex) {
+  const b = Buffer.from(hex.trim(), 'hex');
+  let i = b.subarray(4, 8).equals(Buffer.from([0xff, 0, 0, 1])) ? 8 : 4;
+  const varint = () => {
+    let v = 0;
+    for (;;) {
+      const c = b[i++];
+      v = v * 128 + (c & 0x7f);
+      if (!(c & 0x80)) return v;
+    }
+  };
+  const levels = varint();
+  const segments = varint();
+  varint(); // nWriteCounter
+  let merging = 0;
+  for (let l = 0; l < levels; l++) {
+    merging += varint();
+    const n = varint();
+    for (let k = 0; k < n * 3; k++) varint(); // segid, first and last page
+  }
+  return { segments, merging };
+}
+
+test('a seed of two batches leaves the search index as one segment, with every document (SQLite)',
+  { skip: DB_KIND !== 'sqlite' && 'FTS5 is SQLite\'s' }, async () => {
+    // 5 000 cases a batch: each batch's documents are indexed as one large segment (search_batch)
+    const d = await initDb();
+    try {
+      const r = await ctlFor(d, ['seed-synthetic', '--cases', '5001', '--persons-per-case', '1', '--seed', '7']);
+      assert.equal(r.code, 0, r.stderr);
+      const st = ftsStructure(await d.exec('SELECT hex(block) FROM search_fts_data WHERE id = 10'));
+      assert.deepEqual(st, { segments: 1, merging: 0 });
+      assert.equal(await count(d, 'SELECT count(*) FROM search_fts'), await count(d, 'SELECT count(*) FROM search_doc'));
+    } finally {
+      await d.drop();
+    }
+  });
